@@ -1,0 +1,44 @@
+import type { CliIO } from './io.ts';
+import { lintCommand } from './lintCommand.ts';
+
+const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] FILE...
+
+Checks iptables scripts and iptables-save / iptables-restore files.
+Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O error.
+`;
+
+/** Runs the CLI; returns the exit status. Never throws for bad input. */
+export function main(argv: string[], io: CliIO): number {
+  let format: 'text' | 'json' | 'sarif' = 'text';
+  let dialect: 'auto' | 'save' | 'script' = 'auto';
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--help' || flag === '-h') {
+      io.stdout(USAGE);
+      return 0;
+    } else if (flag === '--format' || flag === '-f') {
+      const v = value();
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') return usage(io, `--format must be text, json or sarif, not ${v ?? 'nothing'}`);
+      format = v;
+    } else if (flag === '--dialect') {
+      const v = value();
+      if (v !== 'auto' && v !== 'save' && v !== 'script') return usage(io, `--dialect must be auto, save or script, not ${v ?? 'nothing'}`);
+      dialect = v;
+    } else if (flag === '--') {
+      files.push(...argv.slice(i + 1));
+      break;
+    } else if (a.startsWith('-') && a !== '-') {
+      return usage(io, `unknown option ${a}`);
+    } else files.push(a);
+  }
+  if (!files.length) return usage(io, 'no file given');
+  return lintCommand({ format, dialect, files }, io);
+}
+
+function usage(io: CliIO, problem: string): number {
+  io.stderr(`iptables-lint: ${problem}\n${USAGE}`);
+  return 2;
+}

@@ -1,0 +1,20 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { syntaxError } from './syntax-error.ts';
+
+ruleTable(syntaxError, {
+  valid: [
+    { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT') },
+    { code: table('filter', '-A INPUT -s ! 10.0.0.1 -j DROP'), name: 'old-style negation' },
+    { code: table('filter', '-A INPUT -m comment --comment "two words" -j ACCEPT') },
+    { code: '# comment\n\n*filter\n:INPUT DROP [0:0]\n:user - [0:0]\n[3:120] -A INPUT -j user\nCOMMIT\n' },
+    { code: 'iptables -A INPUT -p tcp --dport "$PORT" -j ACCEPT\n', dialect: 'script', name: 'shell expansion as a value' },
+    { code: 'iptables -A INPUT $EXTRA_MATCHES -j ACCEPT\n', dialect: 'script', name: 'shell expansion standing for options' },
+  ],
+  invalid: [
+    { code: table('filter', '-A INPUT -p tcp «--dport» -j ACCEPT'), name: 'option missing its value' },
+    { code: table('filter', '-A INPUT -j ACCEPT «# allow»'), name: 'end-of-line comment' },
+    { code: table('filter', '-A INPUT -j LOG --log-prefix «"unterminated»'), name: 'unterminated quote' },
+    { code: '«-A INPUT -j ACCEPT»\n', name: 'rule before *table' },
+    { code: 'iptables -A INPUT -p tcp «--dport»\n', dialect: 'script', name: 'script: option missing its value' },
+  ],
+});

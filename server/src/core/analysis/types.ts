@@ -1,0 +1,65 @@
+import type { RuleSet } from '../model/types.ts';
+import type { Span } from '../text/span.ts';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface RelatedInfo {
+  span: Span;
+  message: string;
+}
+
+/** Machine-readable edit a quick fix can apply: replace `span` with `text`. */
+export interface FixEdit {
+  span: Span;
+  text: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: FixEdit[];
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+}
+
+export interface RuleDocs {
+  /** What the rule flags, one paragraph. */
+  description: string;
+  /** Why it matters. */
+  rationale: string;
+  /** A bad and a good example, in the dialect named. */
+  bad: { dialect: 'save' | 'script'; text: string };
+  good: { dialect: 'save' | 'script'; text: string };
+}
+
+export interface AnalysisSettings {
+  /** TCP port of SSH for `ssh-lockout-risk`. */
+  sshPort: number;
+  /** Save files: forwarding facts from the workspace's sysctl.conf / sysctl.d files, when the front end found some. */
+  workspaceForwarding?: { family: 'ipv4' | 'ipv6'; value?: string; file: string }[];
+  /** False when the front end could not look for sysctl files (a lone save file). */
+  workspaceSearched?: boolean;
+}
+
+export interface RuleContext {
+  readonly ruleSet: RuleSet;
+  readonly text: string;
+  readonly settings: AnalysisSettings;
+  report(d: Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity }): void;
+}
+
+export interface LintRule {
+  code: string;
+  severity: Severity;
+  /** One line for the README table. */
+  summary: string;
+  docs: RuleDocs;
+  check(ctx: RuleContext): void;
+}

@@ -1,0 +1,106 @@
+import { runRules, type RunOptions } from './analysis/engine.ts';
+import type { Diagnostic } from './analysis/types.ts';
+import { detectDialect, detectFamily } from './dialect.ts';
+import type { Family } from './knowledge/types.ts';
+import { SaveDocument, type TextChange } from './model/saveDocument.ts';
+import { scriptRuleSet } from './model/scriptDocument.ts';
+import type { Dialect, RuleSet } from './model/types.ts';
+import { LineIndex } from './text/lineIndex.ts';
+
+export type { Diagnostic } from './analysis/types.ts';
+export type { TextChange } from './model/saveDocument.ts';
+
+export interface DocumentOptions {
+  fileName?: string;
+  dialect?: Dialect | 'auto';
+  family?: Family;
+}
+
+function internalError(e: unknown): Diagnostic {
+  return {
+    code: 'internal-error',
+    severity: 'error',
+    message: `iptables-lint could not analyse this file (${e instanceof Error ? e.message : String(e)}). Please report it.`,
+    span: { start: 0, end: 0 },
+  };
+}
+
+function emptyRuleSet(dialect: Dialect, family: Family): RuleSet {
+  return { dialect, commands: [], tables: new Map(), forwarding: [], issues: [], hasRules: false, family };
+}
+
+/**
+ * One open document: its text, dialect, parse and model. The core's entry point for every
+ * front end. Nothing here throws; a failure becomes an `internal-error` diagnostic.
+ */
+export class FirewallDocument {
+  text: string;
+  readonly dialect: Dialect;
+  readonly family: Family;
+  private save?: SaveDocument;
+  private cachedRuleSet?: RuleSet;
+  private cachedLines?: LineIndex;
+  private failure?: unknown;
+
+  constructor(text: string, options: DocumentOptions = {}) {
+    this.text = text;
+    this.dialect = !options.dialect || options.dialect === 'auto' ? detectDialect(text, options.fileName) : options.dialect;
+    this.family = options.family ?? (this.dialect === 'save' ? detectFamily(text, options.fileName) : 'ipv4');
+    try {
+      if (this.dialect === 'save') this.save = new SaveDocument(text, this.family);
+    } catch (e) {
+      this.failure = e;
+    }
+  }
+
+  /** The text after edits; `changes` (offsets in the text they apply to, in order) lets a save file re-parse only the touched lines. */
+  update(newText: string, changes?: TextChange[]): void {
+    this.cachedRuleSet = undefined;
+    this.cachedLines = undefined;
+    this.failure = undefined;
+    try {
+      if (this.save) {
+        if (changes && changes.length === 1) this.save.applyEdited(newText, changes[0]);
+        else this.save = new SaveDocument(newText, this.family);
+      }
+    } catch (e) {
+      this.failure = e;
+      this.save = undefined;
+    }
+    this.text = newText;
+  }
+
+  get lines(): LineIndex {
+    return (this.cachedLines ??= new LineIndex(this.text));
+  }
+
+  get ruleSet(): RuleSet {
+    if (this.cachedRuleSet) return this.cachedRuleSet;
+    try {
+      if (this.failure) throw this.failure;
+      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= new SaveDocument(this.text, this.family)).toRuleSet() : scriptRuleSet(this.text);
+    } catch (e) {
+      this.failure = e;
+      this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
+    }
+    return this.cachedRuleSet;
+  }
+
+  diagnostics(options: RunOptions = {}): Diagnostic[] {
+    try {
+      const rs = this.ruleSet;
+      if (this.failure) return [internalError(this.failure)];
+      // shell files without any iptables command are not ours to judge
+      if (rs.dialect === 'script' && !rs.hasRules) return [];
+      return runRules(rs, this.text, this.lines, options);
+    } catch (e) {
+      return [internalError(e)];
+    }
+  }
+}
+
+/** Lints one text in one call. */
+export function lintText(text: string, options: DocumentOptions & RunOptions = {}): { dialect: Dialect; family: Family; diagnostics: Diagnostic[] } {
+  const doc = new FirewallDocument(text, options);
+  return { dialect: doc.dialect, family: doc.family, diagnostics: doc.diagnostics(options) };
+}

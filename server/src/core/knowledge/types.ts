@@ -1,0 +1,157 @@
+/**
+ * The shape of what the product knows about iptables. One typed data set feeds the model
+ * binder (which option belongs to which extension, how many values it takes), validation,
+ * hover and completion. All prose in it is our own wording.
+ */
+
+export type Family = 'ipv4' | 'ipv6';
+
+export type TableName = 'filter' | 'nat' | 'mangle' | 'raw' | 'security';
+
+export type BuiltinChainName = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+/**
+ * Names of value types. Each has a checker in `values/` (what is valid, what the message
+ * says when not) and, where the set is closed, the list of values for completion.
+ */
+export type ValueTypeName =
+  | 'address' // host or network: 10.0.0.1, 10.0.0.0/8, 10.0.0.0/255.0.0.0, a hostname; IPv6 alike
+  | 'address-list' // comma-separated addresses (-s a,b,c)
+  | 'address-range' // a.b.c.d-e.f.g.h (iprange)
+  | 'address-or-range' // an address or a range (SNAT/DNAT --to-*)
+  | 'netmask' // dotted mask or prefix length
+  | 'prefix-length' // 0..32 (ipv4) or 0..128 (ipv6)
+  | 'interface' // eth0, eth+, wg0; '+' wildcard suffix
+  | 'protocol' // tcp, udp, icmp, all, 6, ...
+  | 'port' // 0-65535 or a service name
+  | 'port-range' // port[:port] (tcp/udp --sport/--dport)
+  | 'port-list' // multiport: up to 15 ports, ranges count as two
+  | 'nat-destination' // [ipaddr[-ipaddr]][:port[-port]] for DNAT/SNAT
+  | 'port-or-range-dash' // port[-port] (MASQUERADE/REDIRECT --to-ports)
+  | 'ctstate-list' // INVALID,NEW,ESTABLISHED,RELATED,UNTRACKED,SNAT,DNAT
+  | 'state-list' // INVALID,ESTABLISHED,NEW,RELATED,UNTRACKED
+  | 'ctstatus-list' // NONE,EXPECTED,SEEN_REPLY,ASSURED,CONFIRMED
+  | 'ctdir' // ORIGINAL, REPLY
+  | 'tcp-flag-list' // SYN,ACK,FIN,RST,URG,PSH,ALL,NONE (comma list)
+  | 'tcp-option-number'
+  | 'icmp-type' // name or type[/code]
+  | 'icmpv6-type'
+  | 'mark' // value[/mask], decimal or hex
+  | 'rate' // N[/second|minute|hour|day], also /s /m /h /d
+  | 'integer'
+  | 'integer-range' // n[:m]
+  | 'hex-integer'
+  | 'string'
+  | 'hex-string' // text with |hex| sections
+  | 'chain' // a chain name
+  | 'target-name'
+  | 'table'
+  | 'log-level' // emerg..debug or 0..7
+  | 'reject-with' // icmp-port-unreachable, tcp-reset, ...
+  | 'time' // hh:mm[:ss]
+  | 'date' // YYYY[-MM[-DD[Thh[:mm[:ss]]]]]
+  | 'weekdays' // Mon,Tue,... or 1..7
+  | 'monthdays' // 1..31 list
+  | 'dscp' // 0..63 (decimal or hex)
+  | 'dscp-class' // BE, EF, AF11, CS1, ...
+  | 'tos' // value[/mask] or a symbolic name
+  | 'ttl' // 0..255
+  | 'length-range' // length[:length]
+  | 'mac-address'
+  | 'set-flags' // src,dst,... (ipset flags)
+  | 'enum' // one of ArgSpec.values
+  | 'enum-list' // comma-separated values of ArgSpec.values
+  | 'any'; // accepted as is
+
+export interface ArgSpec {
+  /** Placeholder shown in docs and completion, e.g. `port[:port]`. */
+  name: string;
+  type: ValueTypeName;
+  /** For `enum` / `enum-list`: the allowed values. */
+  values?: readonly string[];
+  /** getopt `optional_argument`: the value may be absent. */
+  optional?: boolean;
+}
+
+export interface OptionSpec {
+  /** Canonical spelling, the long form where one exists: `--dport`, `--to-destination`. */
+  name: string;
+  /** Other spellings iptables defines (not prefixes): `--destination-port`, `-s`, `--src`. */
+  aliases?: readonly string[];
+  /** Values the option takes, in order. Empty for a flag. */
+  args: readonly ArgSpec[];
+  /**
+   * Where `!` may go. `prefix`: `! --opt value` (and the old `--opt ! value`). `none`: not
+   * negatable. Most match options are negatable; target options never are.
+   */
+  negation: 'prefix' | 'none';
+  /** One sentence, our words. */
+  summary: string;
+  /** Longer markdown, our words (optional). */
+  doc?: string;
+  example?: string;
+  /** Common mistakes worth telling the user about in hover. */
+  mistakes?: readonly string[];
+  /** The option must be given for the extension to load (`--to-destination` for DNAT...). */
+  required?: boolean;
+  /** Options of the same extension that cannot be combined with this one. */
+  excludes?: readonly string[];
+  /** Only valid in this family (e.g. IPv6-only options). */
+  family?: Family;
+  /** May be given more than once in one rule. */
+  repeatable?: boolean;
+}
+
+export interface ExtensionSpec {
+  kind: 'match' | 'target';
+  /** As written after `-m` / `-j`: `conntrack`, `DNAT`. */
+  name: string;
+  /** Other names that load the same extension (e.g. `NOTRACK`). */
+  aliases?: readonly string[];
+  families: readonly Family[];
+  summary: string;
+  doc: string;
+  example: string;
+  mistakes?: readonly string[];
+  options: readonly OptionSpec[];
+  /** Matches that need a protocol: `-p` must be one of these (tcp/udp for `--dport`...). */
+  protocols?: readonly string[];
+  /** Loaded implicitly by `-p NAME` (tcp, udp, icmp, sctp, dccp, udplite, icmp6). */
+  implicitForProtocol?: string;
+  /** Tables the extension may be used in; absent means any. */
+  tables?: readonly TableName[];
+  /** Built-in chains (hooks) the extension may be reached from; absent means any. */
+  chains?: readonly BuiltinChainName[];
+  /** Targets only: ends rule traversal for the packet (ACCEPT, DROP, DNAT...). */
+  terminating?: boolean;
+  /** The extension needs something outside the rules (a kernel module, an ipset, a
+   * cgroup): iptables may reject it on a host that lacks it. */
+  hostDependent?: string;
+  /** Superseded by another extension (`state` → `conntrack`). */
+  deprecatedBy?: string;
+}
+
+export interface TableSpec {
+  name: TableName;
+  summary: string;
+  doc: string;
+  chains: readonly BuiltinChainName[];
+}
+
+export interface ChainSpec {
+  name: BuiltinChainName;
+  summary: string;
+  /** Markdown including a small diagram of the packet's path marking this chain. */
+  doc: string;
+  /** Tables that have this built-in chain. */
+  tables: readonly TableName[];
+}
+
+/** A generic (non-extension) option or command of iptables(8). */
+export interface GenericOptionSpec extends OptionSpec {
+  /** Commands (-A, -I ...) choose what iptables does; parameters describe the rule;
+   * other options tune the tool (-w, -v, -n...). */
+  role: 'command' | 'parameter' | 'other';
+  /** Single-letter form without the dash, for getopt clusters (`-nvL`). */
+  short?: string;
+}

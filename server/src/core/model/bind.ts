@@ -1,0 +1,293 @@
+import { getMatch, getTarget } from '../knowledge/index.ts';
+import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
+import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
+import type { Span } from '../text/span.ts';
+import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, resolvePrefix } from './optionPool.ts';
+import type { BindProblem, BoundOption, Command, CommandKind, Condition, MatchUse, Rule, TargetUse } from './types.ts';
+
+export interface BindContext {
+  family: Family;
+  /** Save dialect: the table of the enclosing `*table` block (and `-t` is not allowed). */
+  saveTable?: { name: string; span?: Span };
+}
+
+const COMMANDS: Record<string, CommandKind> = {
+  '--append': 'append', '--insert': 'insert', '--delete': 'delete', '--replace': 'replace', '--check': 'check',
+  '--list': 'list', '--list-rules': 'list-rules', '--flush': 'flush', '--zero': 'zero', '--new-chain': 'new-chain',
+  '--delete-chain': 'delete-chain', '--rename-chain': 'rename-chain', '--policy': 'policy',
+};
+
+/** One option occurrence after splitting getopt clusters (`-nvL`) and attached values (`-ptcp`). */
+interface Occurrence {
+  item: OptionItem;
+  written: string;
+  nameSpan: Span;
+  /** Value glued to a short option (`-ptcp`), taken before the following words. */
+  attached?: Word;
+  values: Word[];
+  /** The last occurrence of the item's cluster owns its following words. */
+  ownsValues: boolean;
+}
+
+function splitItem(item: OptionItem): Occurrence[] {
+  const name = item.name;
+  if (name.startsWith('--') || name.length <= 2) {
+    return [{ item, written: name, nameSpan: item.nameSpan, values: item.values, ownsValues: true }];
+  }
+  // getopt short cluster: letters until one that takes an argument, which gets the rest
+  const out: Occurrence[] = [];
+  const base = item.nameSpan.start;
+  for (let i = 1; i < name.length; i++) {
+    const letter = name[i];
+    const spec = genericShort(letter);
+    const nameSpan = { start: base + i - (i === 1 ? 1 : 0), end: base + i + 1 };
+    if (spec && spec.args.length > 0 && i + 1 < name.length) {
+      const rest = name.slice(i + 1);
+      const attached: Word = { text: rest, value: rest, span: { start: base + i + 1, end: item.nameSpan.end }, quoted: false, dynamic: false };
+      out.push({ item, written: '-' + letter, nameSpan, attached, values: item.values, ownsValues: true });
+      return out;
+    }
+    out.push({ item, written: '-' + letter, nameSpan, values: [], ownsValues: false });
+  }
+  out[out.length - 1].values = item.values;
+  out[out.length - 1].ownsValues = true;
+  return out;
+}
+
+function spanOfWords(words: Word[]): Span {
+  return { start: words[0].span.start, end: words[words.length - 1].span.end };
+}
+
+/**
+ * Gives meaning to one iptables argument list with the same rules iptables applies:
+ * commands and generic parameters, `-m` loading a match whose options may follow,
+ * `-p` loading the protocol's match implicitly, `-j`/`-g` and the target's options.
+ * Problems are recorded, never thrown; analysis rules report them with their codes.
+ */
+export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Command {
+  const issues: SyntaxIssue[] = [...args.issues];
+  const problems: BindProblem[] = [];
+  const options: BoundOption[] = [];
+  const matchUses: MatchUse[] = [];
+  const loaded: { ext: ExtensionSpec; owner: MatchUse | TargetUse }[] = [];
+  let dynamic = args.strays.some((w) => w.dynamic);
+
+  const command: Command = {
+    kind: 'none', family: ctx.family, table: ctx.saveTable?.name ?? 'filter', span, args, uncertain: false, issues, problems,
+  };
+  if (ctx.saveTable?.span) command.tableSpan = ctx.saveTable.span;
+  const rule: Partial<Rule> & { matches: MatchUse[]; options: BoundOption[]; problems: BindProblem[] } = {
+    family: ctx.family, matches: matchUses, options, problems, span, dynamic: false,
+  };
+  let target: TargetUse | undefined;
+  let unknownOwner: MatchUse | TargetUse | undefined;
+
+  const take = (occ: Occurrence, spec: OptionSpec): Word[] => {
+    const vals = occ.attached ? [occ.attached, ...occ.values] : occ.values;
+    const want = spec.args.length;
+    const required = spec.args.filter((a) => !a.optional).length;
+    const hasDynamic = vals.some((w) => w.dynamic);
+    if (hasDynamic) dynamic = true;
+    if (vals.length < required && !hasDynamic && occ.ownsValues) {
+      const missing = spec.args.slice(vals.length).filter((a) => !a.optional).map((a) => a.name);
+      issues.push({ code: 'syntax-error', message: `${occ.written} needs ${missing.length === 1 ? 'a value' : `${missing.length} values`}: ${missing.join(' ')}.`, span: occ.nameSpan });
+    }
+    if (vals.length > want) {
+      const extra = vals.slice(want);
+      if (!hasDynamic) {
+        issues.push({
+          code: 'syntax-error',
+          message: extra[0].value.startsWith('#')
+            ? `iptables has no end-of-line comments: '${extra[0].text}' would be read as an argument (use -m comment --comment).`
+            : want === 0 ? `${occ.written} takes no value; '${extra[0].text}' is left over.` : `${occ.written} takes ${want} value${want > 1 ? 's' : ''}; '${extra[0].text}' is left over.`,
+          span: spanOfWords(extra),
+        });
+      }
+      return vals.slice(0, want);
+    }
+    return vals;
+  };
+
+  const cond = (occ: Occurrence, values: Word[]): Condition | undefined => {
+    const w = values[0];
+    if (!w) return undefined;
+    return { value: w.value, negated: occ.item.negated, span: occ.item.span, word: w };
+  };
+
+  const loadMatch = (name: string, nameSpan: Span, implicit: boolean, spec: ExtensionSpec | undefined): MatchUse => {
+    const use: MatchUse = { name, spec, span: nameSpan, implicit, options: [] };
+    matchUses.push(use);
+    if (spec) loaded.push({ ext: spec, owner: use });
+    return use;
+  };
+
+  for (const item of args.items) {
+    for (const occ of splitItem(item)) {
+      // ── generic options (exact long spelling, short letter, or unique prefix) ──
+      let spec: OptionSpec | undefined;
+      let owner: 'generic' | MatchUse | TargetUse | undefined;
+      let abbreviated = false;
+      if (occ.written.startsWith('--')) {
+        spec = genericLong(occ.written);
+        if (spec) owner = 'generic';
+        else {
+          for (let i = loaded.length - 1; i >= 0 && !spec; i--) {
+            const o = findOption(loaded[i].ext, occ.written);
+            if (o) {
+              spec = o;
+              owner = loaded[i].owner;
+            }
+          }
+        }
+        if (!spec && rule.protocol && !rule.protocol.word.dynamic) {
+          const implicit = implicitMatchFor(rule.protocol.value);
+          if (implicit && !matchUses.some((m) => m.spec === implicit)) {
+            const o = findOption(implicit, occ.written);
+            if (o) {
+              owner = loadMatch(implicit.name, rule.protocol.word.span, true, implicit);
+              spec = o;
+            }
+          }
+        }
+        if (!spec && !unknownOwner && occ.written.length > 2) {
+          const withImplicit = [...loaded];
+          const implicit = rule.protocol && !rule.protocol.word.dynamic ? implicitMatchFor(rule.protocol.value) : undefined;
+          if (implicit && !matchUses.some((m) => m.spec === implicit)) withImplicit.push({ ext: implicit, owner: undefined as unknown as MatchUse });
+          const r = resolvePrefix(occ.written, withImplicit);
+          if (r.hit) {
+            spec = r.hit.spec;
+            owner = r.hit.owner === undefined ? loadMatch(implicit!.name, rule.protocol!.word.span, true, implicit) : r.hit.owner;
+            abbreviated = true;
+          } else if (r.ambiguous) {
+            problems.push({ kind: 'unknown-option', option: item, ambiguous: r.ambiguous });
+            take(occ, { name: occ.written, args: occ.values.map(() => ({ name: 'value', type: 'any' as const })), negation: 'prefix', summary: '' });
+            continue;
+          }
+        }
+      } else {
+        spec = genericShort(occ.written.slice(1));
+        if (spec) owner = 'generic';
+      }
+
+      if (!spec || !owner) {
+        // options after a match or target iptables does not know: already reported there
+        if (unknownOwner) {
+          options.push({ item, name: occ.written, owner: unknownOwner, negated: item.negated, values: occ.values });
+          unknownOwner.options.push(options[options.length - 1]);
+          continue;
+        }
+        const candidates = extensionsWithOption(occ.written);
+        const m = candidates.filter((c) => c.kind === 'match');
+        const t = candidates.filter((c) => c.kind === 'target');
+        if (m.length) problems.push({ kind: 'needs-match', option: item, candidates: m });
+        else if (t.length) problems.push({ kind: 'needs-target', option: item, candidates: t });
+        else problems.push({ kind: 'unknown-option', option: item });
+        if (occ.values.some((w) => w.dynamic)) dynamic = true;
+        continue;
+      }
+
+      if (item.negated && spec.negation === 'none') problems.push({ kind: 'negation-not-allowed', option: item });
+      const values = take(occ, spec);
+      const bound: BoundOption = { item, name: spec.name, spec, owner, negated: item.negated, values };
+      if (abbreviated) bound.abbreviated = true;
+      options.push(bound);
+      if (owner !== 'generic') {
+        owner.options.push(bound);
+        continue;
+      }
+
+      const kind = COMMANDS[spec.name];
+      if (kind) {
+        if (command.kind !== 'none') {
+          issues.push({ code: 'syntax-error', message: `Only one command per invocation: ${occ.written} follows another command.`, span: occ.nameSpan });
+          continue;
+        }
+        command.kind = kind;
+        command.commandSpan = occ.nameSpan;
+        const [chain, second] = values;
+        if (chain) {
+          command.chain = chain.value;
+          command.chainWord = chain;
+          if (chain.dynamic) command.uncertain = true;
+        }
+        if (second) {
+          if (kind === 'policy') command.policy = second;
+          else if (kind === 'rename-chain') command.newName = second;
+          else if (/^\d+$/.test(second.value)) command.position = Number(second.value);
+          else if (second.dynamic) command.uncertain = true;
+          else issues.push({ code: 'syntax-error', message: `'${second.text}' is not a rule number.`, span: second.span });
+        }
+        continue;
+      }
+      switch (spec.name) {
+        case '--table':
+          if (ctx.saveTable) {
+            issues.push({ code: 'syntax-error', message: 'iptables-restore does not accept -t on a rule line: the table comes from the *table header.', span: item.span });
+          } else if (values[0]) {
+            command.table = values[0].value;
+            command.tableSpan = values[0].span;
+            if (values[0].dynamic) command.uncertain = command.tableDynamic = true;
+          }
+          break;
+        case '--protocol':
+          rule.protocol = cond(occ, values);
+          break;
+        case '--source':
+          rule.source = cond(occ, values);
+          break;
+        case '--destination':
+          rule.destination = cond(occ, values);
+          break;
+        case '--in-interface':
+          rule.inInterface = cond(occ, values);
+          break;
+        case '--out-interface':
+          rule.outInterface = cond(occ, values);
+          break;
+        case '--fragment':
+          rule.fragment = { negated: item.negated, span: item.span };
+          break;
+        case '--match': {
+          const w = values[0];
+          if (!w) break;
+          const ext = w.dynamic ? undefined : getMatch(w.value);
+          const use = loadMatch(w.value, w.span, false, ext);
+          if (!ext) {
+            if (!w.dynamic) problems.push({ kind: 'unknown-match', name: w.value, span: w.span });
+            unknownOwner = use;
+          } else unknownOwner = undefined;
+          break;
+        }
+        case '--jump':
+        case '--goto': {
+          const w = values[0];
+          if (!w) break;
+          const ext = spec.name === '--jump' && !w.dynamic ? getTarget(w.value) : undefined;
+          target = { name: w.value, spec: ext, span: w.span, goto: spec.name === '--goto', options: [] };
+          if (ext) loaded.push({ ext, owner: target });
+          // a jump to a chain takes no options; unknown ones after it are reported as such
+          unknownOwner = w.dynamic ? target : undefined;
+          break;
+        }
+        case '--set-counters':
+          if (values.length === 2) rule.counters = { packets: values[0].value, bytes: values[1].value };
+          break;
+      }
+    }
+  }
+
+  if (target) rule.target = target;
+  if (command.kind === 'none' && !dynamic && !ctx.saveTable && (target || matchUses.length || rule.protocol || rule.source || rule.destination || rule.inInterface || rule.outInterface)) {
+    issues.push({ code: 'syntax-error', message: 'No command: iptables needs -A, -I, -D… to know what to do with this rule.', span: args.span });
+  }
+  rule.dynamic = dynamic || !!rule.protocol?.word.dynamic;
+  if (command.kind === 'append' || command.kind === 'insert' || command.kind === 'replace' || command.kind === 'delete' || command.kind === 'check') {
+    if (command.kind !== 'delete' || options.length > 1 || matchUses.length || target) {
+      rule.table = command.table;
+      rule.chain = command.chain ?? '';
+      rule.chainSpan = command.chainWord?.span ?? span;
+      command.rule = rule as Rule;
+    }
+  }
+  return command;
+}

@@ -1,0 +1,187 @@
+import type { Family } from '../knowledge/types.ts';
+import type { SaveLineResult, SyntaxIssue } from '../syntax/nodes.ts';
+import { parseSaveLine } from '../syntax/saveLine.ts';
+import type { Span } from '../text/span.ts';
+import { bindCommand } from './bind.ts';
+import { collectSpans, shiftAll } from './shiftSpans.ts';
+import { TableState } from './tableState.ts';
+import type { Command, RuleSet } from './types.ts';
+
+/** One line of the file with what was parsed from it. */
+export interface SaveEntry {
+  start: number;
+  /** End of the line's content (before `\r\n` / `\n`). */
+  end: number;
+  result: SaveLineResult;
+  command?: Command;
+  /** Span objects of this line, gathered when it first has to move. */
+  spans?: Set<Span>;
+}
+
+export interface TextChange {
+  /** Replaced range in the OLD text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+function parseRange(text: string, from: number, to: number, family: Family, base: SaveEntry[], shellExpands: boolean, stripTabs = false): void {
+  let i = from;
+  while (i <= to) {
+    let nl = text.indexOf('\n', i);
+    if (nl === -1 || nl > to) nl = to;
+    let end = nl;
+    if (end > i && text.charCodeAt(end - 1) === 13) end--;
+    // the byte order mark is reported once for the file; the line is read as if it were absent
+    let at = i === 0 && text.charCodeAt(0) === 0xfeff ? 1 : i;
+    // `<<-` here-documents: the shell removes leading tabs before iptables-restore reads the line
+    if (stripTabs) while (at < end && text.charCodeAt(at) === 9) at++;
+    const result = parseSaveLine(text.slice(at, end), at, shellExpands);
+    const entry: SaveEntry = { start: i, end, result };
+    if (result.line.kind === 'rule') entry.command = bindCommand(result.line.args, result.line.span, { family, saveTable: { name: '' } });
+    base.push(entry);
+    if (nl >= to) break;
+    i = nl + 1;
+  }
+}
+
+/**
+ * An iptables-save / iptables-restore text as lines. On an edit only the touched lines are
+ * parsed again; the lines after them keep their parse and have their spans moved.
+ */
+export class SaveDocument {
+  text: string;
+  entries: SaveEntry[] = [];
+  readonly family: Family;
+  /** For a heredoc body: `$…` is expanded by the shell first. */
+  readonly shellExpands: boolean;
+  /** Offset range inside a larger text (heredoc bodies); whole text otherwise. */
+  readonly from: number;
+  readonly to: number;
+  readonly stripTabs: boolean;
+
+  constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; stripTabs?: boolean }) {
+    this.text = text;
+    this.family = family;
+    this.from = range?.from ?? 0;
+    this.to = range?.to ?? text.length;
+    this.shellExpands = range?.shellExpands ?? false;
+    this.stripTabs = range?.stripTabs ?? false;
+    parseRange(text, this.from, this.to, family, this.entries, this.shellExpands, this.stripTabs);
+  }
+
+  /** Applies one edit (offsets in the old text) and re-parses only the lines it touches. */
+  applyChange(change: TextChange): void {
+    const newText = this.text.slice(0, change.start) + change.text + this.text.slice(change.end);
+    this.applyEdited(newText, change);
+  }
+
+  /** The new text is already known (the LSP layer applied the edit). */
+  applyEdited(newText: string, change: TextChange): void {
+    const delta = change.text.length - (change.end - change.start);
+    const entries = this.entries;
+    // first line touched: the one containing change.start; last: the one containing change.end
+    const first = Math.max(0, this.entryAt(change.start));
+    let last = this.entryAt(change.end);
+    if (last < first) last = first;
+    const from = entries[first]?.start ?? 0;
+    const oldTo = last + 1 < entries.length ? entries[last + 1].start - 1 : this.text.length;
+    const newTo = oldTo + delta;
+    const fresh: SaveEntry[] = [];
+    parseRange(newText, from, Math.max(from, newTo), this.family, fresh, this.shellExpands, this.stripTabs);
+    if (delta !== 0) {
+      for (let k = last + 1; k < entries.length; k++) {
+        const e = entries[k];
+        e.spans ??= collectSpans([e.result, e.command]);
+        shiftAll(e.spans, delta);
+        e.start += delta;
+        e.end += delta;
+      }
+    }
+    entries.splice(first, last - first + 1, ...fresh);
+    this.text = newText;
+  }
+
+  /** Index of the line containing `offset` (binary search). */
+  entryAt(offset: number): number {
+    const e = this.entries;
+    let lo = 0;
+    let hi = e.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (e[mid].start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Tables, chains and rules, with the structural problems (`missing-commit`, rules outside a table…). */
+  toRuleSet(): RuleSet {
+    const state = new TableState();
+    const issues: SyntaxIssue[] = [];
+    const commands: Command[] = [];
+    const text = this.text;
+    if (this.from === 0 && text.charCodeAt(0) === 0xfeff) {
+      issues.push({ code: 'syntax-error', message: 'The file starts with a UTF-8 byte order mark: iptables-restore fails on line 1. Save it without a BOM.', span: { start: 0, end: 1 } });
+    }
+    const firstNl = text.indexOf('\n', this.from);
+    if (firstNl > this.from && text.charCodeAt(firstNl - 1) === 13 && firstNl <= this.to) {
+      issues.push({ code: 'syntax-error', message: 'Windows (CRLF) line endings: iptables-restore reads the \\r as part of each line and fails on line 1. Convert the file to LF.', span: { start: this.from, end: firstNl - 1 } });
+    }
+    let open: { name: string; span: Span; header: Span } | undefined;
+    let table = state.table(this.family, 'filter');
+    state.tables.clear();
+    for (const e of this.entries) {
+      const r = e.result;
+      const line = r.line;
+      // outside a table iptables-restore stops at the line itself; its finer problems would only repeat that
+      if (!(line.kind === 'rule' && !open)) issues.push(...r.issues);
+      switch (line.kind) {
+        case 'table':
+          if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block is not closed by COMMIT before the next table.`, span: open.header });
+          open = { name: line.name.value, span: line.name.span, header: line.span };
+          if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A table line needs the table name right after the asterisk (*filter, *nat…).', span: line.span });
+          table = state.table(this.family, line.name.value, line.name.span);
+          for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the table name.`, span: w.span });
+          break;
+        case 'chain':
+          if (!open) {
+            issues.push({ code: 'syntax-error', message: 'A chain line must be inside a *table block.', span: line.span });
+            break;
+          }
+          state.declare(table, line.name.value, line.name.span, line.span, line.policy);
+          if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A chain line needs a chain name after the colon.', span: line.span });
+          if (!line.policy) issues.push({ code: 'syntax-error', message: `:${line.name.value} needs a policy (ACCEPT or DROP for built-in chains, - for user chains).`, span: line.name.span });
+          for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the chain's counters.`, span: w.span });
+          break;
+        case 'commit':
+          if (!open) issues.push({ code: 'syntax-error', message: 'COMMIT without a *table block to close.', span: line.span });
+          open = undefined;
+          for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after COMMIT.`, span: w.span });
+          break;
+        case 'rule': {
+          const cmd = e.command;
+          if (!cmd) break;
+          if (!open) {
+            issues.push({ code: 'syntax-error', message: 'A rule must be inside a *table block (start one with a line such as *filter).', span: line.span });
+            break;
+          }
+          cmd.table = table.name;
+          cmd.tableSpan = open.span;
+          if (cmd.rule) cmd.rule.table = table.name;
+          issues.push(...cmd.issues);
+          if (cmd.kind === 'none' && line.args.items.length) {
+            issues.push({ code: 'syntax-error', message: 'This rule line has no command: start it with -A CHAIN (or -I, -D, -N…).', span: line.span });
+          }
+          commands.push(cmd);
+          state.apply(cmd);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block has no COMMIT: iptables-restore discards the whole table.`, span: open.header });
+    return { dialect: 'save', commands, tables: state.tables, forwarding: [], issues, hasRules: true, family: this.family };
+  }
+}

@@ -1,0 +1,96 @@
+import type { Family } from '../knowledge/types.ts';
+import type { SyntaxIssue, Word } from '../syntax/nodes.ts';
+import { parseArgTokens } from '../syntax/ruleParser.ts';
+import { parseShell, type ShellCommand } from '../syntax/shellParser.ts';
+import { wordTokens } from '../syntax/wordTokens.ts';
+import { bindCommand } from './bind.ts';
+import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
+import { forwardingFacts } from './forwardingFacts.ts';
+import { SaveDocument } from './saveDocument.ts';
+import { TableState } from './tableState.ts';
+import type { Command, ForwardingFact, RuleSet } from './types.ts';
+
+/** `iptables-restore` options that keep the tables' other rules (`-n`, `--noflush`). */
+function noFlush(words: Word[]): boolean {
+  return words.some((w) => w.value === '-n' || w.value === '--noflush' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(w.value));
+}
+
+/**
+ * A shell script as the rule set it builds: every iptables/ip6tables invocation (through
+ * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
+ * that switch forwarding on, in the order the script runs them. Other shell is ignored.
+ */
+export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCommand[] } {
+  const script = parseShell(text);
+  const vars: ToolVariables = new Map();
+  const state = new TableState();
+  const commands: Command[] = [];
+  const forwarding: ForwardingFact[] = [];
+  const issues: SyntaxIssue[] = [];
+  let hasRules = false;
+  let previous: ShellCommand | undefined;
+
+  for (const sc of script.commands) {
+    const words = sc.words;
+    if (!words.length) {
+      previous = sc;
+      continue;
+    }
+    // assignments alone (`IPT=/sbin/iptables`, `export IPT=…`, `local IPT=…`)
+    const lead = ['export', 'readonly', 'local', 'declare', 'typeset'].includes(words[0].value) ? 1 : 0;
+    if (words.slice(lead).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value))) {
+      for (const w of words.slice(lead)) noteAssignment(vars, w);
+      previous = sc;
+      continue;
+    }
+    const tool = resolveTool(words, vars);
+    if (!tool) {
+      previous = sc;
+      continue;
+    }
+    const argWords = words.slice(tool.argStart);
+    if (tool.kind === 'iptables') {
+      hasRules = true;
+      const anchor = words[tool.argStart - 1].span;
+      const prefix: Word[] = tool.prefix.map((p) => ({ text: p, value: p, span: { start: anchor.start, end: anchor.end }, quoted: false, dynamic: false }));
+      const all = [...prefix, ...argWords];
+      for (const w of argWords) {
+        if (w.unterminated) issues.push({ code: 'syntax-error', message: 'This quote is never closed: the shell reads on to the end of the file and the command fails.', span: { start: w.span.start, end: Math.min(w.span.end, text.indexOf('\n', w.span.start) === -1 ? w.span.end : text.indexOf('\n', w.span.start)) } });
+      }
+      const args = parseArgTokens(wordTokens(all), 0);
+      const cmd = bindCommand(args, sc.span, { family: tool.family });
+      issues.push(...cmd.issues);
+      commands.push(cmd);
+      state.apply(cmd);
+    } else if (tool.kind === 'restore') {
+      hasRules = true;
+      for (const h of sc.heredocs) {
+        if (!h.body.terminated) {
+          issues.push({ code: 'syntax-error', message: `The here-document has no closing '${h.body.delimiter}' line: the shell reads it to the end of the file.`, span: h.op });
+        }
+        const doc = new SaveDocument(text, tool.family, { from: h.body.start, to: h.body.end, shellExpands: !h.body.quotedDelimiter, stripTabs: h.body.stripTabs });
+        const inner = doc.toRuleSet();
+        issues.push(...inner.issues);
+        if (!noFlush(argWords)) {
+          for (const t of inner.tables.values()) {
+            for (const c of state.table(t.family, t.name).chains.values()) c.rules = [];
+          }
+        }
+        for (const t of inner.tables.values()) {
+          const target = state.table(t.family, t.name, t.spans[0]);
+          for (const c of t.chains.values()) {
+            if (!c.builtin || c.declarations.length) for (const d of c.declarations) state.declare(target, c.name, d.span, d.line, d.policy);
+          }
+        }
+        for (const c of inner.commands) {
+          commands.push(c);
+          state.apply(c);
+        }
+      }
+    } else {
+      forwarding.push(...forwardingFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous));
+    }
+    previous = sc;
+  }
+  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands };
+}

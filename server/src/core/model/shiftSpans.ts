@@ -1,0 +1,39 @@
+import type { Span } from '../text/span.ts';
+
+/**
+ * Every span object reachable from a parsed line or command (shared objects once). An edit
+ * earlier in the document moves later lines; shifting their spans in place is far cheaper
+ * than parsing them again.
+ */
+export function collectSpans(root: unknown, out: Set<Span> = new Set()): Set<Span> {
+  const stack: unknown[] = [root];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === 'object') stack.push(x);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
+      out.add(o as unknown as Span);
+      continue;
+    }
+    for (const key in o) {
+      // knowledge specs and back references hold no spans of this line
+      if (key === 'spec' || key === 'owner' || key === 'candidates') continue;
+      const x = o[key];
+      if (x && typeof x === 'object') stack.push(x);
+    }
+  }
+  return out;
+}
+
+export function shiftAll(spans: Iterable<Span>, delta: number): void {
+  for (const s of spans) {
+    s.start += delta;
+    s.end += delta;
+  }
+}

@@ -1,0 +1,166 @@
+import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
+import type { Span } from '../text/span.ts';
+import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
+
+/**
+ * The one model both dialects produce. A save file and a script that load the same rules
+ * give the same tables, chains and rules; every part keeps the span it came from.
+ */
+
+export type Dialect = 'save' | 'script';
+
+/** One option as bound to its owner (iptables itself, a match or the target). */
+export interface BoundOption {
+  item: OptionItem;
+  /** Canonical spelling from the knowledge base, or the written name when unknown. */
+  name: string;
+  spec?: OptionSpec;
+  owner: 'generic' | MatchUse | TargetUse;
+  negated: boolean;
+  values: Word[];
+  /** Written as a unique prefix of the canonical name (`--to` for `--to-destination`). */
+  abbreviated?: boolean;
+}
+
+export interface MatchUse {
+  name: string;
+  spec?: ExtensionSpec;
+  /** `-m NAME` word, or the `-p` value for an implicit protocol match. */
+  span: Span;
+  implicit: boolean;
+  options: BoundOption[];
+}
+
+export interface TargetUse {
+  name: string;
+  /** Extension target (ACCEPT, DNAT…); undefined means a chain name. */
+  spec?: ExtensionSpec;
+  span: Span;
+  goto: boolean;
+  options: BoundOption[];
+}
+
+/** A parameter test such as `! -s 10.0.0.0/8`. */
+export interface Condition {
+  value: string;
+  negated: boolean;
+  span: Span;
+  word: Word;
+}
+
+/** Why an option could not be bound; analysis rules turn these into coded diagnostics. */
+export type BindProblem =
+  | { kind: 'unknown-option'; option: OptionItem; ambiguous?: string[] }
+  | { kind: 'needs-match'; option: OptionItem; candidates: ExtensionSpec[] }
+  | { kind: 'needs-target'; option: OptionItem; candidates: ExtensionSpec[] }
+  | { kind: 'unknown-match'; name: string; span: Span }
+  | { kind: 'negation-not-allowed'; option: OptionItem };
+
+export interface Rule {
+  family: Family;
+  table: string;
+  chain: string;
+  chainSpan: Span;
+  /** The whole line (save) or command (script). */
+  span: Span;
+  protocol?: Condition;
+  source?: Condition;
+  destination?: Condition;
+  inInterface?: Condition;
+  outInterface?: Condition;
+  fragment?: { negated: boolean; span: Span };
+  matches: MatchUse[];
+  target?: TargetUse;
+  /** Every option in the order written. */
+  options: BoundOption[];
+  problems: BindProblem[];
+  /** Some word holds a shell expansion: the rule's meaning is partly unknown. */
+  dynamic: boolean;
+  counters?: { packets: string; bytes: string };
+}
+
+export type CommandKind =
+  | 'append' | 'insert' | 'delete' | 'replace' | 'check' | 'list' | 'list-rules'
+  | 'flush' | 'zero' | 'new-chain' | 'delete-chain' | 'rename-chain' | 'policy' | 'none';
+
+/** One iptables invocation (script) or one rule / chain line (save file). */
+export interface Command {
+  kind: CommandKind;
+  family: Family;
+  table: string;
+  /** `-t nat` word, or the `*nat` header for save files. */
+  tableSpan?: Span;
+  tableDynamic?: boolean;
+  chain?: string;
+  chainWord?: Word;
+  /** `-I CHAIN 3`, `-D CHAIN 2`, `-R CHAIN 1`. */
+  position?: number;
+  /** `-P CHAIN TARGET`. */
+  policy?: Word;
+  /** `-E OLD NEW`. */
+  newName?: Word;
+  rule?: Rule;
+  span: Span;
+  args: ArgList;
+  /** The command's own word (`-A`, `--append`…). */
+  commandSpan?: Span;
+  /** Chain or table given by a shell expansion: the effect is unknown. */
+  uncertain: boolean;
+  issues: SyntaxIssue[];
+  /** Options that could not be bound (also on `rule` when there is one). */
+  problems: BindProblem[];
+}
+
+export interface ChainDeclaration {
+  /** `:name` word or `-N name` word. */
+  span: Span;
+  line: Span;
+  /** `ACCEPT`/`DROP` for built-in chains in save files; `-` for user chains. */
+  policy?: Word;
+}
+
+export interface Chain {
+  name: string;
+  table: string;
+  family: Family;
+  builtin: boolean;
+  /** The policy in force at the end (built-in chains); ACCEPT when never set. */
+  policy: string;
+  /** Where the policy was set (`:INPUT DROP` or `-P INPUT DROP`). */
+  policySpan?: Span;
+  declarations: ChainDeclaration[];
+  /** Final rules, in evaluation order. */
+  rules: Rule[];
+}
+
+export interface Table {
+  family: Family;
+  name: string;
+  /** `*nat` headers (save) or the first `-t nat` (script). */
+  spans: Span[];
+  chains: Map<string, Chain>;
+}
+
+/** Something that turns forwarding on or off. */
+export interface ForwardingFact {
+  family: Family;
+  /** `1`, `0`, or undefined when the value is a shell expansion. */
+  value?: string;
+  /** `runtime` (sysctl -w, /proc write) or `persist` (sysctl.conf line). */
+  how: 'runtime' | 'persist';
+  span: Span;
+}
+
+export interface RuleSet {
+  dialect: Dialect;
+  /** In execution order. */
+  commands: Command[];
+  /** Keyed `family:table`. */
+  tables: Map<string, Table>;
+  forwarding: ForwardingFact[];
+  issues: SyntaxIssue[];
+  /** The script has iptables commands at all (shell files without any are left alone). */
+  hasRules: boolean;
+  /** Save dialect: the family the file is for, when known (rules.v6, `ip6tables-save`). */
+  family: Family;
+}

@@ -1,0 +1,238 @@
+import { EmbeddedActionsParser, tokenMatcher, type IToken } from 'chevrotain';
+import type { Span } from '../text/span.ts';
+import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
+import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, ValueLike } from './ruleTokens.ts';
+import { unquoteRestore } from './unquote.ts';
+
+/**
+ * The rule grammar, shared by both dialects: an iptables-save line, and the argument list
+ * of one iptables invocation. It stays loose on purpose: any option takes any number of
+ * values; what an option means and how many values it takes is decided later, from the
+ * knowledge base, with precise messages.
+ *
+ *   saveLine    := TableHeader word* | ChainDecl word* | Commit word* | Comment
+ *                | Counters? args
+ *   args        := ( optionGroup | ValueLike | Bang )*
+ *   optionGroup := Bang? Option ( Bang? ValueLike )*      (a `Bang Option` pair starts the next group)
+ *
+ * Tokens coming from the shell dialect carry their `Word` as payload (its value is the
+ * shell's unquoting, possibly dynamic); save-dialect tokens get theirs from the image.
+ */
+class RuleParser extends EmbeddedActionsParser {
+  /** Offset of the line (or heredoc line) in the document: token offsets are line-relative. */
+  base = 0;
+  /** Inside an unquoted-delimiter heredoc the shell expands `$…` before iptables-restore reads it. */
+  shellExpands = false;
+  issues: SyntaxIssue[] = [];
+
+  constructor() {
+    super(saveLineTokens, { maxLookahead: 2, recoveryEnabled: false, skipValidations: true });
+    this.performSelfAnalysis();
+  }
+
+  private word(tok: IToken): Word {
+    const payload = tok.payload as Word | undefined;
+    if (payload) return payload;
+    const start = this.base + tok.startOffset;
+    const span: Span = { start, end: start + tok.image.length };
+    const { value, unterminated } = unquoteRestore(tok.image);
+    if (unterminated) {
+      this.issues.push({ code: 'syntax-error', message: 'Unterminated quote: the value runs to the end of the line.', span });
+    }
+    const dynamic = this.shellExpands && /[$`]/.test(tok.image);
+    return { text: tok.image, value, span, quoted: tok.image.includes('"'), dynamic };
+  }
+
+  private spanOf(tok: IToken): Span {
+    const start = this.base + tok.startOffset;
+    return { start, end: start + tok.image.length };
+  }
+
+  public saveLine = this.RULE('saveLine', (): SaveLine => {
+    return this.OR([
+      {
+        ALT: () => {
+          const tok = this.CONSUME(TableHeader);
+          const extra = this.SUBRULE(this.restWords);
+          return this.ACTION(() => {
+            const w = this.word(tok);
+            const name: Word = { ...w, value: w.value.slice(1), span: { start: w.span.start + 1, end: w.span.end } };
+            return { kind: 'table', span: this.lineSpan(tok, extra), name, extra } as SaveLine;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const tok = this.CONSUME(ChainDecl);
+          const rest = this.SUBRULE2(this.restWords);
+          return this.ACTION(() => {
+            const w = this.word(tok);
+            const name: Word = { ...w, value: w.value.slice(1), span: { start: w.span.start + 1, end: w.span.end } };
+            const [policy, counters, ...extra] = rest;
+            return { kind: 'chain', span: this.lineSpan(tok, rest), name, policy, counters, extra } as SaveLine;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const tok = this.CONSUME(Commit);
+          const extra = this.SUBRULE3(this.restWords);
+          return this.ACTION(() => ({ kind: 'commit', span: this.lineSpan(tok, extra), extra }) as SaveLine);
+        },
+      },
+      {
+        ALT: () => {
+          const tok = this.CONSUME(Comment);
+          return this.ACTION(() => ({ kind: 'comment', span: this.spanOf(tok), text: tok.image }) as SaveLine);
+        },
+      },
+      {
+        ALT: () => {
+          const c = this.OPTION(() => this.CONSUME(Counters));
+          const args = this.SUBRULE(this.args);
+          return this.ACTION(() => {
+            let counters: CountersNode | undefined;
+            let span = args.span;
+            if (c) {
+              const [packets, bytes] = c.image.slice(1, -1).split(':');
+              counters = { packets, bytes, span: this.spanOf(c) };
+              span = { start: counters.span.start, end: Math.max(args.span.end, counters.span.end) };
+            }
+            return { kind: 'rule', span, counters, args } as SaveLine;
+          });
+        },
+      },
+    ]);
+  });
+
+  private lineSpan(first: IToken, rest: Word[]): Span {
+    const s = this.spanOf(first);
+    return rest.length ? { start: s.start, end: rest[rest.length - 1].span.end } : s;
+  }
+
+  private restWords = this.RULE('restWords', (): Word[] => {
+    const words: Word[] = [];
+    this.MANY(() => {
+      const tok = this.OR([
+        { ALT: () => this.CONSUME(ValueLike) },
+        { ALT: () => this.CONSUME(Option) },
+        { ALT: () => this.CONSUME(Bang) },
+      ]);
+      this.ACTION(() => words.push(this.word(tok)));
+    });
+    return words;
+  });
+
+  public args = this.RULE('args', (): ArgList => {
+    const items: OptionItem[] = [];
+    const strays: Word[] = [];
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const item = this.SUBRULE(this.optionGroup);
+            this.ACTION(() => items.push(item));
+          },
+        },
+        {
+          ALT: () => {
+            const tok = this.CONSUME(ValueLike);
+            this.ACTION(() => strays.push(this.word(tok)));
+          },
+        },
+        {
+          // a `!` that negates nothing: followed by a value or by the end
+          ALT: () => {
+            const tok = this.CONSUME(Bang);
+            this.ACTION(() => strays.push(this.word(tok)));
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => {
+      let start = Infinity;
+      let end = -Infinity;
+      for (const it of items) {
+        start = Math.min(start, it.span.start);
+        end = Math.max(end, it.span.end);
+      }
+      for (const w of strays) {
+        start = Math.min(start, w.span.start);
+        end = Math.max(end, w.span.end);
+        this.issues.push({
+          code: 'syntax-error',
+          message: w.value === '!' ? "'!' must be followed by the option it negates." : `Unexpected '${w.text}': a value must follow the option it belongs to.`,
+          span: w.span,
+        });
+      }
+      if (start === Infinity) start = end = this.base;
+      return { items, strays, issues: [], span: { start, end } };
+    });
+  });
+
+  private optionGroup = this.RULE('optionGroup', (): OptionItem => {
+    const bangBefore = this.OPTION(() => this.CONSUME(Bang));
+    const opt = this.CONSUME(Option);
+    const values: Word[] = [];
+    let oldStyleBang: IToken | undefined;
+    // `! -i` after the values starts the next option group; `! value` is old-style negation
+    this.MANY({
+      GATE: () => tokenMatcher(this.LA(1), ValueLike) || (this.LA(1).tokenType === Bang && tokenMatcher(this.LA(2), ValueLike)),
+      DEF: () => {
+        const b = this.OPTION2(() => this.CONSUME2(Bang));
+        const tok = this.CONSUME(ValueLike);
+        this.ACTION(() => {
+          if (b) {
+            if (oldStyleBang || bangBefore) {
+              this.issues.push({ code: 'syntax-error', message: 'The option is negated twice.', span: this.spanOf(b) });
+            }
+            oldStyleBang ??= b;
+          }
+          values.push(this.word(tok));
+        });
+      },
+    });
+    return this.ACTION(() => {
+      const payload = opt.payload as Word | undefined;
+      const nameWord = this.word(opt);
+      let name = payload ? payload.value : opt.image;
+      let nameSpan = nameWord.span;
+      // getopt's `--opt=value`: the value is attached to the name
+      const eq = name.startsWith('--') ? name.indexOf('=') : -1;
+      if (eq > 0) {
+        const attached: Word = {
+          text: nameWord.text.slice(eq + 1),
+          value: name.slice(eq + 1),
+          span: { start: nameWord.span.start + eq + 1, end: nameWord.span.end },
+          quoted: nameWord.quoted,
+          dynamic: nameWord.dynamic,
+        };
+        values.unshift(attached);
+        name = name.slice(0, eq);
+        nameSpan = { start: nameWord.span.start, end: nameWord.span.start + eq };
+      }
+      const bangTok = bangBefore ?? oldStyleBang;
+      const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
+      const last = values.length ? values[values.length - 1].span.end : nameWord.span.end;
+      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values, span: { start: first, end: last } };
+      if (bangTok) item.bang = this.spanOf(bangTok);
+      return item;
+    });
+  });
+}
+
+/** One parser instance serves every call: Chevrotain parsers are reusable and costly to build. */
+export const ruleParser = new RuleParser();
+
+export function parseArgTokens(tokens: IToken[], base: number): ArgList {
+  ruleParser.base = base;
+  ruleParser.shellExpands = false;
+  ruleParser.issues = [];
+  ruleParser.input = tokens;
+  const result = ruleParser.args();
+  result.issues = ruleParser.issues;
+  for (const e of ruleParser.errors) {
+    result.issues.push({ code: 'syntax-error', message: e.message, span: { start: base + (e.token.startOffset || 0), end: base + (e.token.endOffset || 0) + 1 } });
+  }
+  return result;
+}

@@ -1,0 +1,38 @@
+import { ruleParser } from './ruleParser.ts';
+import { saveLineLexer } from './ruleTokens.ts';
+import type { SaveLineResult } from './nodes.ts';
+
+/**
+ * Parses one line of an iptables-save file. `lineText` excludes the newline; `base` is the
+ * offset of the line in the document. `shellExpands` marks a heredoc body whose `$…` the
+ * shell expands before iptables-restore reads it. Never throws.
+ */
+export function parseSaveLine(lineText: string, base: number, shellExpands = false): SaveLineResult {
+  if (/^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: { start: base, end: base + lineText.length } }, issues: [] };
+  const indent = /^[ \t]+#/.exec(lineText);
+  if (indent) {
+    const start = base + indent[0].length - 1;
+    const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span: { start, end: base + lineText.length } };
+    return { line: { kind: 'comment', span: { start, end: base + lineText.length }, text: lineText.trim() }, issues: [issue] };
+  }
+  const first = lineText.charCodeAt(0);
+  const lexed = saveLineLexer.tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
+  ruleParser.base = base;
+  ruleParser.shellExpands = shellExpands;
+  ruleParser.issues = [];
+  ruleParser.input = lexed.tokens;
+  const line = ruleParser.saveLine();
+  const issues = ruleParser.issues;
+  for (const e of ruleParser.errors) {
+    const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
+    issues.push({ code: 'syntax-error', message: e.message, span: { start, end: start + (e.token.image?.length || 1) } });
+  }
+  for (const e of lexed.errors) {
+    issues.push({ code: 'syntax-error', message: `Unexpected character '${lineText.slice(e.offset, e.offset + e.length)}'.`, span: { start: base + e.offset, end: base + e.offset + e.length } });
+  }
+  if (line === undefined || (line as unknown) === null) {
+    return { line: { kind: 'comment', span: { start: base, end: base + lineText.length }, text: lineText }, issues };
+  }
+  if (line.kind === 'rule') issues.push(...line.args.issues);
+  return { line, issues };
+}

@@ -1,0 +1,170 @@
+import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import type { Span } from '../text/span.ts';
+import type { Word } from './nodes.ts';
+import { AndIf, Amp, DSemi, HeredocOp, LParen, Newline, OrIf, Pipe, Redirect, RParen, Semi, ShellWord, shellTokens, type HeredocBody, lexShell } from './shellTokens.ts';
+import { shellWord } from './shellWord.ts';
+
+export interface ShellRedirect {
+  op: string;
+  target?: Word;
+  span: Span;
+}
+
+export interface ShellHeredoc {
+  op: Span;
+  body: HeredocBody;
+}
+
+/** One simple command: its words (after leading reserved words are dropped), redirections and here-documents. */
+export interface ShellCommand {
+  words: Word[];
+  redirects: ShellRedirect[];
+  heredocs: ShellHeredoc[];
+  span: Span;
+  /** The operator that joined it to the previous command (`&&`, `||`, `|`, `;`, newline…). */
+  after?: string;
+}
+
+export interface ShellScript {
+  commands: ShellCommand[];
+  heredocs: HeredocBody[];
+}
+
+/** Words that open or close compound commands; a simple command starts after them. */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'esac', '{', '}', '!', 'time', 'in']);
+
+/**
+ * The loose shell grammar: a script is a sequence of simple commands separated by list
+ * operators. Compound commands (`if`, `for`, `while`, `case`, functions, subshells) are
+ * not modelled as such; their bodies are simple commands like any other, which is all
+ * that finding iptables invocations needs.
+ *
+ *   script  := ( separator | command )*
+ *   command := ( ShellWord | Redirect ShellWord? | HeredocOp )+
+ */
+class ShellParser extends EmbeddedActionsParser {
+  bodies: HeredocBody[] = [];
+  private heredocIndex = 0;
+
+  constructor() {
+    super(shellTokens, { maxLookahead: 1, recoveryEnabled: false, skipValidations: true });
+    this.performSelfAnalysis();
+  }
+
+  useHeredocs(heredocs: HeredocBody[]): void {
+    this.bodies = heredocs;
+    this.heredocIndex = 0;
+  }
+
+  public script = this.RULE('script', (): ShellCommand[] => {
+    const commands: ShellCommand[] = [];
+    let after: string | undefined;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const sep = this.OR2([
+              { ALT: () => this.CONSUME(Newline) },
+              { ALT: () => this.CONSUME(Semi) },
+              { ALT: () => this.CONSUME(DSemi) },
+              { ALT: () => this.CONSUME(AndIf) },
+              { ALT: () => this.CONSUME(OrIf) },
+              { ALT: () => this.CONSUME(Pipe) },
+              { ALT: () => this.CONSUME(Amp) },
+              { ALT: () => this.CONSUME(LParen) },
+              { ALT: () => this.CONSUME(RParen) },
+            ]);
+            this.ACTION(() => {
+              after = sep.tokenType === Newline ? '\n' : sep.image;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const cmd = this.SUBRULE(this.command);
+            this.ACTION(() => {
+              cmd.after = after;
+              commands.push(cmd);
+              after = undefined;
+            });
+          },
+        },
+      ]);
+    });
+    return commands;
+  });
+
+  private command = this.RULE('command', (): ShellCommand => {
+    const words: Word[] = [];
+    const redirects: ShellRedirect[] = [];
+    const heredocs: ShellHeredoc[] = [];
+    let start = Infinity;
+    let end = -Infinity;
+    const extend = (s: Span) => {
+      if (s.start < start) start = s.start;
+      if (s.end > end) end = s.end;
+    };
+    this.AT_LEAST_ONE(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const tok = this.CONSUME(ShellWord);
+            this.ACTION(() => {
+              const w = shellWord(tok.image, tok.startOffset);
+              words.push(w);
+              extend(w.span);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const op = this.CONSUME(Redirect);
+            const target = this.OPTION(() => this.CONSUME2(ShellWord));
+            this.ACTION(() => {
+              const opSpan = spanOf(op);
+              const r: ShellRedirect = { op: op.image, span: opSpan };
+              if (target) {
+                r.target = shellWord(target.image, target.startOffset);
+                r.span = { start: opSpan.start, end: r.target.span.end };
+              }
+              redirects.push(r);
+              extend(r.span);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const op = this.CONSUME(HeredocOp);
+            this.ACTION(() => {
+              const body = this.bodies[this.heredocIndex++];
+              const s = spanOf(op);
+              if (body) heredocs.push({ op: s, body });
+              extend(s);
+            });
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => {
+      // `if iptables …`, `then $IPT …`, `! iptables -C …`: the command proper follows the reserved words
+      let first = 0;
+      while (first < words.length && !words[first].quoted && RESERVED.has(words[first].text)) first++;
+      return { words: first ? words.slice(first) : words, redirects, heredocs, span: { start, end } };
+    });
+  });
+}
+
+function spanOf(tok: IToken): Span {
+  return { start: tok.startOffset, end: tok.startOffset + tok.image.length };
+}
+
+const shellParser = new ShellParser();
+
+/** Splits a script into simple commands. Never throws: every token is either a separator or part of a command. */
+export function parseShell(text: string): ShellScript {
+  const lexed = lexShell(text);
+  shellParser.input = lexed.tokens;
+  shellParser.useHeredocs(lexed.heredocs);
+  const commands = shellParser.script();
+  return { commands, heredocs: lexed.heredocs };
+}

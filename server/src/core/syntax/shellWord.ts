@@ -1,0 +1,98 @@
+import type { Span } from '../text/span.ts';
+import type { Word } from './nodes.ts';
+
+/**
+ * The value a shell word has after quote removal, and whether it depends on an expansion
+ * (`$VAR`, `${…}`, `$(…)`, backticks). A dynamic word's value is shown as written, minus
+ * quotes; nothing is concluded from it.
+ */
+export function shellWord(image: string, start: number): Word {
+  let value = '';
+  let dynamic = false;
+  let quoted = false;
+  let unterminated = false;
+  const n = image.length;
+  let i = 0;
+  while (i < n) {
+    const c = image[i];
+    if (c === "'") {
+      quoted = true;
+      const close = image.indexOf("'", i + 1);
+      const stop = close === -1 ? n : close;
+      if (close === -1) unterminated = true;
+      value += image.slice(i + 1, stop);
+      i = stop + 1;
+    } else if (c === '"') {
+      quoted = true;
+      i++;
+      if (image.indexOf('"', i) === -1) unterminated = true;
+      while (i < n && image[i] !== '"') {
+        const d = image[i];
+        if (d === '\\' && i + 1 < n && '$`"\\\n'.includes(image[i + 1])) {
+          if (image[i + 1] !== '\n') value += image[i + 1];
+          i += 2;
+        } else if (d === '$' || d === '`') {
+          const end = expansionEnd(image, i);
+          if (end > i + 1 || d === '`') dynamic = true;
+          value += image.slice(i, end);
+          i = end;
+        } else {
+          value += d;
+          i++;
+        }
+      }
+      i++;
+    } else if (c === '\\') {
+      if (image[i + 1] !== '\n' && image[i + 1] !== undefined) value += image[i + 1];
+      i += image[i + 1] === '\r' && image[i + 2] === '\n' ? 3 : 2;
+    } else if (c === '$' || c === '`') {
+      if (c === '$' && image[i + 1] === "'") {
+        // $'…' ANSI-C quoting: a literal with backslash escapes
+        quoted = true;
+        const close = image.indexOf("'", i + 2);
+        const stop = close === -1 ? n : close;
+        value += image.slice(i + 2, stop).replace(/\\(.)/g, '$1');
+        i = stop + 1;
+        continue;
+      }
+      const end = expansionEnd(image, i);
+      if (end > i + 1 || c === '`') dynamic = true;
+      value += image.slice(i, end);
+      i = end;
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  const span: Span = { start, end: start + n };
+  const word: Word = { text: image, value, span, quoted, dynamic };
+  if (unterminated) word.unterminated = true;
+  return word;
+}
+
+/** End of the expansion starting at `i` (`$NAME`, `$1`, `$?`, `${…}`, `$(…)`, `` `…` ``). */
+function expansionEnd(s: string, i: number): number {
+  if (s[i] === '`') {
+    let j = i + 1;
+    while (j < s.length && s[j] !== '`') j += s[j] === '\\' ? 2 : 1;
+    return Math.min(j + 1, s.length);
+  }
+  const next = s[i + 1];
+  if (next === '{' || next === '(') {
+    const open = next;
+    const close = open === '{' ? '}' : ')';
+    let depth = 0;
+    for (let j = i + 1; j < s.length; j++) {
+      if (s[j] === open) depth++;
+      else if (s[j] === close && --depth === 0) return j + 1;
+    }
+    return s.length;
+  }
+  if (next !== undefined && /[A-Za-z_]/.test(next)) {
+    let j = i + 1;
+    while (j < s.length && /[A-Za-z0-9_]/.test(s[j])) j++;
+    return j;
+  }
+  if (next !== undefined && /[0-9@*#?$!-]/.test(next)) return i + 2;
+  return i + 1; // a lone `$` is literal
+}

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import type { SeveritySetting } from '../core/analysis/types.ts';
+import { toLspDiagnostic } from './convert.ts';
+import { DocumentStore, type OpenDocument } from './documentStore.ts';
+import { documentSymbols, foldingRanges } from './symbols.ts';
+
+export interface ServerSettings {
+  lint: { rules: Record<string, SeveritySetting> };
+  shellScripts: { enable: boolean };
+}
+
+const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true } };
+
+/** Folder of the generated rule docs, next to the bundle (`dist/../docs/rules`). */
+function docsBase(): string | undefined {
+  const candidates = [join(__dirname, '..', 'docs', 'rules'), join(dirname(process.argv[1] ?? ''), '..', 'docs', 'rules')];
+  for (const c of candidates) if (existsSync(c)) return pathToFileURL(c).href;
+  return undefined;
+}
+
+/**
+ * The language server: a thin layer that keeps documents, asks the core, and converts
+ * offsets to LSP ranges. Diagnostics are pushed, which every client understands.
+ */
+export function startServer(connection: Connection): void {
+  const store = new DocumentStore();
+  let settings: ServerSettings = defaults;
+  let canPullConfig = false;
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const base = typeof __dirname === 'string' ? docsBase() : undefined;
+
+  connection.onInitialize((params): InitializeResult => {
+    canPullConfig = !!params.capabilities.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+      },
+      serverInfo: { name: 'iptables-language-server', version: '0.1.0' },
+    };
+  });
+
+  async function refreshSettings(): Promise<void> {
+    if (!canPullConfig) return;
+    try {
+      const [cfg] = await connection.workspace.getConfiguration([{ section: 'iptables' }]);
+      if (cfg && typeof cfg === 'object') {
+        settings = {
+          lint: { rules: (cfg as ServerSettings).lint?.rules ?? {} },
+          shellScripts: { enable: (cfg as ServerSettings).shellScripts?.enable ?? true },
+        };
+      }
+    } catch {
+      // a client that cannot answer keeps the defaults
+    }
+  }
+
+  connection.onInitialized(() => {
+    void refreshSettings().then(() => store.all().forEach(publish));
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    void refreshSettings().then(() => store.all().forEach(publish));
+  });
+
+  function publish(doc: OpenDocument): void {
+    const t = pending.get(doc.uri);
+    if (t) clearTimeout(t);
+    pending.delete(doc.uri);
+    if (doc.model.dialect === 'script' && !settings.shellScripts.enable) {
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: [] });
+      return;
+    }
+    const diagnostics = doc.model.diagnostics({ severities: settings.lint.rules });
+    const lines = doc.model.lines;
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
+  }
+
+  /** Rapid edits: only the newest version is analysed. */
+  function schedule(doc: OpenDocument): void {
+    const t = pending.get(doc.uri);
+    if (t) clearTimeout(t);
+    pending.set(doc.uri, setTimeout(() => publish(doc), 0));
+  }
+
+  connection.onDidOpenTextDocument((p) => {
+    const doc = store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+    publish(doc);
+  });
+  connection.onDidChangeTextDocument((p) => {
+    const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
+    if (doc) schedule(doc);
+  });
+  connection.onDidCloseTextDocument((p) => {
+    store.close(p.textDocument.uri);
+    void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+  });
+
+  connection.onDocumentSymbol((p) => {
+    const doc = store.get(p.textDocument.uri);
+    return doc ? documentSymbols(doc.model) : [];
+  });
+  connection.onFoldingRanges((p) => {
+    const doc = store.get(p.textDocument.uri);
+    return doc ? foldingRanges(doc.model) : [];
+  });
+
+  connection.listen();
+}

@@ -1,0 +1,84 @@
+import { SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
+import type { FirewallDocument } from '../core/facade.ts';
+import type { Span } from '../core/text/span.ts';
+import { toRange } from './convert.ts';
+
+/** Tables with their chains, as an outline. Save files: a table spans its block up to COMMIT. */
+export function documentSymbols(doc: FirewallDocument): DocumentSymbol[] {
+  const rs = doc.ruleSet;
+  const lines = doc.lines;
+  const blocks = doc.dialect === 'save' ? tableBlocks(doc) : [];
+  const out: DocumentSymbol[] = [];
+  for (const t of rs.tables.values()) {
+    const children: DocumentSymbol[] = [];
+    for (const c of t.chains.values()) {
+      const decl = c.declarations[0];
+      const spans: Span[] = [];
+      if (decl) spans.push(decl.line);
+      if (c.policySpan) spans.push(c.policySpan);
+      for (const r of c.rules) spans.push(r.span);
+      if (!spans.length) continue;
+      const start = Math.min(...spans.slice(0, 1).map((s) => s.start), spans.reduce((m, s) => Math.min(m, s.start), Infinity));
+      const end = spans.reduce((m, s) => Math.max(m, s.end), 0);
+      const sel = decl?.span ?? c.rules[0]?.chainSpan ?? spans[0];
+      children.push({
+        name: c.name,
+        detail: c.builtin ? `policy ${c.policy}, ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}` : `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`,
+        kind: c.builtin ? SymbolKind.Event : SymbolKind.Function,
+        range: toRange(lines, { start, end }),
+        selectionRange: toRange(lines, sel),
+      });
+    }
+    const block = blocks.find((b) => b.name === t.name);
+    const header = block?.header ?? t.spans[0];
+    const whole = block?.span ?? (children.length ? { start: Math.min(...children.map((c) => lines.offsetAt(c.range.start))), end: Math.max(...children.map((c) => lines.offsetAt(c.range.end))) } : header);
+    if (!whole || (!children.length && !header)) continue;
+    out.push({
+      name: t.family === 'ipv6' && doc.dialect === 'script' ? `${t.name} (ip6tables)` : t.name,
+      detail: `${t.chains.size} chain${t.chains.size === 1 ? '' : 's'}`,
+      kind: SymbolKind.Namespace,
+      range: toRange(lines, whole),
+      selectionRange: toRange(lines, header ?? whole),
+      children,
+    });
+  }
+  return out;
+}
+
+interface Block {
+  name: string;
+  header: Span;
+  span: Span;
+}
+
+/** `*table` … `COMMIT` blocks by scanning line starts (cheap even on 100k lines). */
+function tableBlocks(doc: FirewallDocument): Block[] {
+  const text = doc.text;
+  const out: Block[] = [];
+  let open: Block | undefined;
+  const starts = doc.lines.lineStarts;
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i];
+    const c = text.charCodeAt(s);
+    if (c === 42) {
+      if (open) out.push(open);
+      const end = doc.lines.lineEnd(i, text);
+      open = { name: text.slice(s + 1, end).trim(), header: { start: s + 1, end }, span: { start: s, end } };
+    } else if (c === 67 && text.startsWith('COMMIT', s) && open) {
+      open.span = { start: open.span.start, end: doc.lines.lineEnd(i, text) };
+      out.push(open);
+      open = undefined;
+    } else if (open) {
+      open.span = { start: open.span.start, end: doc.lines.lineEnd(i, text) };
+    }
+  }
+  if (open) out.push(open);
+  return out;
+}
+
+export function foldingRanges(doc: FirewallDocument): FoldingRange[] {
+  if (doc.dialect !== 'save') return [];
+  return tableBlocks(doc)
+    .map((b) => ({ startLine: doc.lines.lineOf(b.span.start), endLine: doc.lines.lineOf(b.span.end) }))
+    .filter((r) => r.endLine > r.startLine);
+}

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * Reads a rules file as text. Binary content (NUL bytes, or mostly invalid UTF-8) is refused
+ * with a reason instead of being linted as garbage.
+ */
+export function readTextFile(path: string): ReadResult {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    return { ok: false, reason: `cannot read ${path}: ${why}` };
+  }
+  return decodeText(buf, path);
+}
+
+export function decodeText(buf: Uint8Array, path: string): ReadResult {
+  const head = buf.subarray(0, 65536);
+  if (head.includes(0)) return { ok: false, reason: `${path} looks like a binary file (it contains NUL bytes), not iptables rules` };
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  const bad = (text.slice(0, 65536).match(/\uFFFD/g) ?? []).length;
+  if (bad > 16 && bad > head.length / 100) return { ok: false, reason: `${path} is not UTF-8 text` };
+  return { ok: true, text };
+}

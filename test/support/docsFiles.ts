@@ -1,0 +1,26 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rules } from '../../server/src/core/analysis/registry.ts';
+import { rulePage, withRulesTable } from '../../server/src/core/analysis/ruleDocs.ts';
+import { repoRoot } from './paths.ts';
+
+/** What docs/rules/*.md and the README must contain, from the rule files. */
+export function expectedDocs(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rules) out.set(join('docs', 'rules', `${r.code}.md`), rulePage(r));
+  out.set('README.md', withRulesTable(readFileSync(join(repoRoot, 'README.md'), 'utf8'), rules));
+  return out;
+}
+
+export function writeDocs(): void {
+  mkdirSync(join(repoRoot, 'docs', 'rules'), { recursive: true });
+  for (const f of readdirSync(join(repoRoot, 'docs', 'rules'))) {
+    if (f.endsWith('.md') && !rules.some((r) => `${r.code}.md` === f)) rmSync(join(repoRoot, 'docs', 'rules', f));
+  }
+  for (const [file, text] of expectedDocs()) writeFileSync(join(repoRoot, file), text);
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  writeDocs();
+  console.log('docs/rules/*.md and the README rule table regenerated');
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runRules, type RunOptions } from '../../server/src/core/analysis/engine.ts';
+import type { Diagnostic, LintRule } from '../../server/src/core/analysis/types.ts';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import type { Family } from '../../server/src/core/knowledge/types.ts';
+import type { Dialect } from '../../server/src/core/model/types.ts';
+
+/**
+ * Table tests for one rule, ESLint style. Each case is a document; in `invalid` cases the
+ * expected ranges are marked with «…» (stripped before linting), so a test states exactly
+ * where each diagnostic of the rule's code must be, and nothing else of that code may appear.
+ */
+export interface RuleCase {
+  /** Document text; «» mark expected ranges in invalid cases. */
+  code: string;
+  dialect?: Dialect;
+  family?: Family;
+  name?: string;
+  options?: RunOptions;
+  /** For invalid cases: expected severity of every reported diagnostic. */
+  severity?: Diagnostic['severity'];
+}
+
+export function stripMarkers(marked: string): { text: string; ranges: { start: number; end: number }[] } {
+  let text = '';
+  const ranges: { start: number; end: number }[] = [];
+  const open: number[] = [];
+  for (const ch of marked) {
+    if (ch === '«') open.push(text.length);
+    else if (ch === '»') ranges.push({ start: open.pop() ?? 0, end: text.length });
+    else text += ch;
+  }
+  ranges.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { text, ranges };
+}
+
+export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): Diagnostic[] {
+  const doc = new FirewallDocument(text, { dialect: c.dialect ?? 'save', family: c.family });
+  return runRules(doc.ruleSet, text, doc.lines, { ...c.options, rules: [rule] }).filter((d) => d.code === rule.code);
+}
+
+function label(c: RuleCase): string {
+  return c.name ?? c.code.replace(/«|»/g, '').trim().split('\n').filter((l) => !/^(\*|:|COMMIT|#)/.test(l)).join(' | ').slice(0, 90);
+}
+
+export function ruleTable(rule: LintRule, cases: { valid: RuleCase[]; invalid: RuleCase[] }): void {
+  for (const c of cases.valid) {
+    test(`${rule.code} valid: ${label(c)}`, () => {
+      const diags = lintWith(rule, c.code, c);
+      assert.deepEqual(diags.map((d) => ({ ...d.span, message: d.message })), []);
+    });
+  }
+  for (const c of cases.invalid) {
+    test(`${rule.code} invalid: ${label(c)}`, () => {
+      const { text, ranges } = stripMarkers(c.code);
+      assert.ok(ranges.length > 0, 'an invalid case must mark at least one range with «…»');
+      const diags = lintWith(rule, text, c);
+      assert.deepEqual(
+        diags.map((d) => ({ start: d.span.start, end: d.span.end, text: text.slice(d.span.start, d.span.end) })),
+        ranges.map((r) => ({ ...r, text: text.slice(r.start, r.end) })),
+      );
+      if (c.severity) for (const d of diags) assert.equal(d.severity, c.severity);
+    });
+  }
+}
+
+/** Wraps rule lines into a filter (or other) table block. */
+export function table(name: string, body: string): string {
+  return `*${name}\n${body.replace(/^\n/, '')}${body.endsWith('\n') ? '' : '\n'}COMMIT\n`;
+}

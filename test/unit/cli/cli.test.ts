@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../../server/src/cli/main.ts';
+
+function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-cli-'));
+const broken = join(dir, 'broken.rules');
+writeFileSync(broken, '*filter\n-A INPUT -p tcp --dport\n');
+const clean = join(dir, 'clean.rules');
+writeFileSync(clean, '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+const script = join(dir, 'fw.sh');
+writeFileSync(script, '#!/bin/sh\niptables -A INPUT -p tcp --dport\n');
+const binary = join(dir, 'blob.rules');
+writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0, 0]));
+
+test('json output follows the contract of DESIGN.md', () => {
+  const r = run(['--format', 'json', broken, script]);
+  assert.equal(r.code, 1);
+  const json = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(json), ['version', 'files']);
+  assert.equal(json.version, 1);
+  assert.deepEqual(json.files.map((f: { file: string; dialect: string }) => [f.file, f.dialect]), [[broken, 'save'], [script, 'script']]);
+  const [first] = json.files[0].diagnostics;
+  assert.deepEqual(Object.keys(first).sort(), ['code', 'column', 'endColumn', 'endLine', 'line', 'message', 'severity']);
+  // `--dport` on line 2, columns 17..24 (1-based, end exclusive)
+  assert.deepEqual(json.files[0].diagnostics.map((d: Record<string, unknown>) => [d.code, d.severity, d.line, d.column, d.endLine, d.endColumn]), [
+    ['missing-commit', 'error', 1, 1, 1, 8],
+    ['syntax-error', 'error', 2, 17, 2, 24],
+  ]);
+  assert.deepEqual(json.files[1].diagnostics.map((d: Record<string, unknown>) => [d.code, d.line, d.column, d.endColumn]), [['syntax-error', 2, 28, 35]]);
+  for (const f of json.files) for (const d of f.diagnostics) assert.ok(['error', 'warning', 'info', 'hint'].includes(d.severity));
+});
+
+test('text output: FILE:LINE:COL: SEVERITY CODE: MESSAGE', () => {
+  const r = run([broken]);
+  assert.equal(r.code, 1);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:17: error syntax-error: .+`));
+});
+
+test('exit 0 without error-level findings', () => {
+  const r = run([clean]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+});
+
+test('missing, binary and unreadable files: exit 2 and a clear message, no stack trace', () => {
+  for (const f of [join(dir, 'nope.rules'), binary, dir]) {
+    const r = run([f]);
+    assert.equal(r.code, 2, f);
+    assert.match(r.stderr, /^iptables-lint: /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test('usage errors exit 2', () => {
+  assert.equal(run([]).code, 2);
+  assert.equal(run(['--format', 'xml', clean]).code, 2);
+  assert.equal(run(['--bogus', clean]).code, 2);
+  assert.equal(run(['--help']).code, 0);
+});
+
+test('severity overrides from .iptables-lint.json found upward', () => {
+  const sub = mkdtempSync(join(dir, 'proj-'));
+  writeFileSync(join(dir, '.iptables-lint.json'), JSON.stringify({ rules: { 'missing-commit': 'warning', 'syntax-error': 'off' } }));
+  const f = join(sub, 'x.rules');
+  writeFileSync(f, '*filter\n-A INPUT -p tcp --dport\n');
+  const r = run(['--format', 'json', f]);
+  assert.equal(r.code, 0);
+  assert.deepEqual(JSON.parse(r.stdout).files[0].diagnostics.map((d: { code: string; severity: string }) => [d.code, d.severity]), [['missing-commit', 'warning']]);
+});

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scriptRuleSet } from '../../../server/src/core/model/scriptDocument.ts';
+
+function commandsOf(text: string) {
+  return scriptRuleSet(text).commands.map((c) => ({ kind: c.kind, family: c.family, table: c.table, chain: c.chain, text: text.slice(c.span.start, c.span.end) }));
+}
+
+test('finds iptables behind sudo, absolute paths, wrappers and variables', () => {
+  const text = [
+    'IPT=/sbin/iptables',
+    'IPT6="$(command -v ip6tables)"',
+    'sudo iptables -A INPUT -j ACCEPT',
+    '/usr/sbin/iptables-legacy -t nat -A POSTROUTING -j MASQUERADE',
+    '$IPT -A INPUT -p tcp --dport 22 -j ACCEPT',
+    '${IPT} -N custom',
+    '"$IPT6" -A INPUT -p ipv6-icmp -j ACCEPT',
+    'sudo -u root env LANG=C ip6tables-nft -P FORWARD DROP',
+    '$SUDO iptables -F',
+    'xtables-nft-multi iptables -A OUTPUT -j ACCEPT',
+    'echo iptables -A INPUT -j DROP',
+    'iptables-save > /tmp/x',
+    'MYTOOL=iptables; $MYTOOL -A FORWARD -j DROP',
+  ].join('\n');
+  assert.deepEqual(commandsOf(text).map((c) => [c.kind, c.family, c.table, c.chain ?? null]), [
+    ['append', 'ipv4', 'filter', 'INPUT'],
+    ['append', 'ipv4', 'nat', 'POSTROUTING'],
+    ['append', 'ipv4', 'filter', 'INPUT'],
+    ['new-chain', 'ipv4', 'filter', 'custom'],
+    ['append', 'ipv6', 'filter', 'INPUT'],
+    ['policy', 'ipv6', 'filter', 'FORWARD'],
+    ['flush', 'ipv4', 'filter', null],
+    ['append', 'ipv4', 'filter', 'OUTPUT'],
+    ['append', 'ipv4', 'filter', 'FORWARD'],
+  ]);
+});
+
+test('commands inside if/for/while/case/functions, lists and continuations', () => {
+  const text = [
+    'if [ -n "$X" ]; then iptables -A INPUT -j ACCEPT; fi',
+    'for p in 22 80; do',
+    '  iptables -A INPUT -p tcp \\',
+    '    --dport "$p" -j ACCEPT',
+    'done',
+    'while read ip; do iptables -A INPUT -s "$ip" -j DROP; done < list',
+    'case "$1" in start) iptables -P INPUT DROP ;; stop) iptables -P INPUT ACCEPT ;; esac',
+    'setup() { iptables -N logdrop && iptables -A logdrop -j DROP || true; }',
+    'iptables -C INPUT -j LOG 2>/dev/null || iptables -A INPUT -j LOG # idempotent',
+  ].join('\n');
+  assert.deepEqual(commandsOf(text).map((c) => c.kind), ['append', 'append', 'append', 'policy', 'policy', 'new-chain', 'append', 'check', 'append']);
+  const rs = scriptRuleSet(text);
+  const dport = rs.commands[1].rule!.matches[0].options[0];
+  assert.equal(dport.values[0].dynamic, true, 'a shell expansion stays unknown');
+  assert.equal(text.slice(dport.item.nameSpan.start, dport.item.nameSpan.end), '--dport');
+  assert.deepEqual(rs.issues, []);
+});
+
+test('quotes and escapes are removed the way the shell does', () => {
+  const text = `iptables -A INPUT -m comment --comment 'it'"'"'s "ok"' -j LOG --log-prefix "IN: \\$x " --log-level 4\n`;
+  const items = scriptRuleSet(text).commands[0].args.items;
+  assert.deepEqual(items.map((i) => [i.name, ...i.values.map((v) => v.value)]), [
+    ['-A', 'INPUT'], ['-m', 'comment'], ['--comment', `it's "ok"`], ['-j', 'LOG'], ['--log-prefix', 'IN: $x '], ['--log-level', '4'],
+  ]);
+  assert.equal(items[4].values[0].dynamic, false, 'an escaped $ is literal');
+});
+
+test('iptables-restore heredocs are parsed as the save dialect at their true offsets', () => {
+  const text = 'echo go\niptables-restore -n <<EOF\n*filter\n-A INPUT -s $ADMIN -j ACCEPT\nCOMMIT\nEOF\nip6tables-restore <<\'X\'\n*filter\n-A INPUT -j DROP\nCOMMIT\nX\n';
+  const rs = scriptRuleSet(text);
+  assert.equal(rs.commands.length, 2);
+  const [v4, v6] = rs.commands;
+  assert.equal(v4.family, 'ipv4');
+  assert.equal(v6.family, 'ipv6');
+  assert.equal(text.slice(v4.span.start, v4.span.end), '-A INPUT -s $ADMIN -j ACCEPT');
+  assert.equal(v4.rule!.source!.word.dynamic, true, 'unquoted heredoc: the shell expands $ADMIN');
+  assert.equal(text.slice(v6.span.start, v6.span.end), '-A INPUT -j DROP');
+  assert.equal(rs.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules.length, 1);
+});
+
+test('forwarding facts: sysctl, /proc writes, tee and sysctl.conf', () => {
+  const text = [
+    'sysctl -w net.ipv4.ip_forward=1',
+    'sysctl net.ipv6.conf.all.forwarding=1',
+    'echo 1 > /proc/sys/net/ipv4/ip_forward',
+    'echo 0 | tee /proc/sys/net/ipv6/conf/all/forwarding',
+    'echo "net.ipv4.ip_forward=1" | tee -a /etc/sysctl.conf',
+    'echo "net.ipv4.ip_forward = $ON" >> /etc/sysctl.d/99-router.conf',
+    'sysctl -w net.ipv4.tcp_syncookies=1',
+  ].join('\n');
+  const facts = scriptRuleSet(text).forwarding.map((f) => [f.family, f.value ?? null, f.how]);
+  assert.deepEqual(facts, [
+    ['ipv4', '1', 'runtime'],
+    ['ipv6', '1', 'runtime'],
+    ['ipv4', '1', 'runtime'],
+    ['ipv6', '0', 'runtime'],
+    ['ipv4', '1', 'persist'],
+    ['ipv4', null, 'persist'],
+  ]);
+});
+
+test('execution order: -I, -D, -F, -X, -E, -P change the final tables as iptables would', () => {
+  const text = [
+    'iptables -A INPUT -s 1.1.1.1 -j ACCEPT',
+    'iptables -A INPUT -s 2.2.2.2 -j ACCEPT',
+    'iptables -I INPUT -s 3.3.3.3 -j DROP',
+    'iptables -I INPUT 2 -s 4.4.4.4 -j DROP',
+    'iptables -D INPUT -s 1.1.1.1 -j ACCEPT',
+    'iptables -N old',
+    'iptables -A old -j RETURN',
+    'iptables -E old new',
+    'iptables -N gone',
+    'iptables -X gone',
+    'iptables -P INPUT DROP',
+    'iptables -t nat -A POSTROUTING -j MASQUERADE',
+    'iptables -t nat -F',
+  ].join('\n');
+  const rs = scriptRuleSet(text);
+  const filter = rs.tables.get('ipv4:filter')!;
+  const input = filter.chains.get('INPUT')!;
+  assert.deepEqual(input.rules.map((r) => r.source!.value), ['3.3.3.3', '4.4.4.4', '2.2.2.2']);
+  assert.equal(input.policy, 'DROP');
+  assert.deepEqual([...filter.chains.keys()], ['INPUT', 'FORWARD', 'OUTPUT', 'new']);
+  assert.equal(rs.tables.get('ipv4:nat')!.chains.get('POSTROUTING')!.rules.length, 0);
+});
+
+test('shell files without iptables are silent', () => {
+  const rs = scriptRuleSet('#!/bin/sh\nset -e\necho hello "world"\nls -la | grep x\n');
+  assert.equal(rs.hasRules, false);
+  assert.deepEqual(rs.commands, []);
+});
