@@ -1,7 +1,7 @@
-import { EmbeddedActionsParser, tokenMatcher, type IToken } from 'chevrotain';
+import { EmbeddedActionsParser, type IToken } from 'chevrotain';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
-import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, ValueLike } from './ruleTokens.ts';
+import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
 import { unquoteRestore } from './unquote.ts';
 
 /**
@@ -48,8 +48,11 @@ class RuleParser extends EmbeddedActionsParser {
     return { start, end: start + tok.image.length };
   }
 
+  // Alternatives are built once: Chevrotain accepts a cached array, which spares an allocation per line.
+  private saveLineAlts?: { ALT: () => SaveLine }[];
+
   public saveLine = this.RULE('saveLine', (): SaveLine => {
-    return this.OR([
+    return this.OR((this.saveLineAlts ??= [
       {
         ALT: () => {
           const tok = this.CONSUME(TableHeader);
@@ -102,7 +105,7 @@ class RuleParser extends EmbeddedActionsParser {
           });
         },
       },
-    ]);
+    ]));
   });
 
   private lineSpan(first: IToken, rest: Word[]): Span {
@@ -123,31 +126,37 @@ class RuleParser extends EmbeddedActionsParser {
     return words;
   });
 
+  // args and optionGroup are not re-entrant, so their accumulators live on the instance and
+  // their alternatives are cached (no closures allocated per token on the hot path).
+  private argItems: OptionItem[] = [];
+  private argStrays: Word[] = [];
+  private argsAlts?: { ALT: () => void }[];
+
   public args = this.RULE('args', (): ArgList => {
-    const items: OptionItem[] = [];
-    const strays: Word[] = [];
+    const items: OptionItem[] = (this.argItems = []);
+    const strays: Word[] = (this.argStrays = []);
     this.MANY(() => {
-      this.OR([
+      this.OR((this.argsAlts ??= [
         {
           ALT: () => {
             const item = this.SUBRULE(this.optionGroup);
-            this.ACTION(() => items.push(item));
+            this.ACTION(() => this.argItems.push(item));
           },
         },
         {
           ALT: () => {
             const tok = this.CONSUME(ValueLike);
-            this.ACTION(() => strays.push(this.word(tok)));
+            this.ACTION(() => this.argStrays.push(this.word(tok)));
           },
         },
         {
           // a `!` that negates nothing: followed by a value or by the end
           ALT: () => {
             const tok = this.CONSUME(Bang);
-            this.ACTION(() => strays.push(this.word(tok)));
+            this.ACTION(() => this.argStrays.push(this.word(tok)));
           },
         },
-      ]);
+      ]));
     });
     return this.ACTION(() => {
       let start = Infinity;
@@ -170,36 +179,50 @@ class RuleParser extends EmbeddedActionsParser {
     });
   });
 
+  private groupValues: Word[] = [];
+  private groupBangBefore?: IToken;
+  private groupOldBang?: IToken;
+  private groupMany?: { GATE: () => boolean; DEF: () => void };
+
   private optionGroup = this.RULE('optionGroup', (): OptionItem => {
     const bangBefore = this.OPTION(() => this.CONSUME(Bang));
     const opt = this.CONSUME(Option);
-    const values: Word[] = [];
-    let oldStyleBang: IToken | undefined;
-    // `! -i` after the values starts the next option group; `! value` is old-style negation
-    this.MANY({
-      GATE: () => tokenMatcher(this.LA(1), ValueLike) || (this.LA(1).tokenType === Bang && tokenMatcher(this.LA(2), ValueLike)),
+    const values: Word[] = (this.groupValues = []);
+    this.groupBangBefore = bangBefore;
+    this.groupOldBang = undefined;
+    this.MANY((this.groupMany ??= {
+      // `! -i` after the values starts the next option group; `! value` is old-style negation
+      GATE: () => {
+        const t = this.LA(1).tokenType;
+        if (t === Value || t === Counters) return true;
+        const u = this.LA(2).tokenType;
+        return t === Bang && (u === Value || u === Counters);
+      },
       DEF: () => {
         const b = this.OPTION2(() => this.CONSUME2(Bang));
         const tok = this.CONSUME(ValueLike);
         this.ACTION(() => {
           if (b) {
-            if (oldStyleBang || bangBefore) {
+            if (this.groupOldBang || this.groupBangBefore) {
               this.issues.push({ code: 'syntax-error', message: 'The option is negated twice.', span: this.spanOf(b) });
             }
-            oldStyleBang ??= b;
+            this.groupOldBang ??= b;
           }
-          values.push(this.word(tok));
+          this.groupValues.push(this.word(tok));
         });
       },
-    });
+    }));
+    const oldStyleBang = this.groupOldBang as IToken | undefined;
     return this.ACTION(() => {
       const payload = opt.payload as Word | undefined;
-      const nameWord = this.word(opt);
       let name = payload ? payload.value : opt.image;
-      let nameSpan = nameWord.span;
-      // getopt's `--opt=value`: the value is attached to the name
+      // the common case needs only the name's span; a Word is built for `--opt=value` alone
+      let nameSpan = payload ? payload.span : this.spanOf(opt);
+      const nameEnd = nameSpan.end;
       const eq = name.startsWith('--') ? name.indexOf('=') : -1;
       if (eq > 0) {
+        // getopt's `--opt=value`: the value is attached to the name
+        const nameWord = this.word(opt);
         const attached: Word = {
           text: nameWord.text.slice(eq + 1),
           value: name.slice(eq + 1),
@@ -213,7 +236,7 @@ class RuleParser extends EmbeddedActionsParser {
       }
       const bangTok = bangBefore ?? oldStyleBang;
       const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
-      const last = values.length ? values[values.length - 1].span.end : nameWord.span.end;
+      const last = values.length ? values[values.length - 1].span.end : nameEnd;
       const item: OptionItem = { name, nameSpan, negated: !!bangTok, values, span: { start: first, end: last } };
       if (bangTok) item.bang = this.spanOf(bangTok);
       return item;
