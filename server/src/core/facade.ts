@@ -5,6 +5,7 @@ import type { Family } from './knowledge/types.ts';
 import { SaveDocument, type TextChange } from './model/saveDocument.ts';
 import { scriptRuleSet } from './model/scriptDocument.ts';
 import type { Dialect, RuleSet } from './model/types.ts';
+import { ChainIndex } from './services/chainIndex.ts';
 import { LineIndex } from './text/lineIndex.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
@@ -40,6 +41,7 @@ export class FirewallDocument {
   private save?: SaveDocument;
   private cachedRuleSet?: RuleSet;
   private cachedLines?: LineIndex;
+  private cachedChains?: ChainIndex;
   private failure?: unknown;
 
   constructor(text: string, options: DocumentOptions = {}) {
@@ -57,6 +59,7 @@ export class FirewallDocument {
   update(newText: string, changes?: TextChange[]): void {
     this.cachedRuleSet = undefined;
     this.cachedLines = undefined;
+    this.cachedChains = undefined;
     this.failure = undefined;
     try {
       if (this.save) {
@@ -84,6 +87,11 @@ export class FirewallDocument {
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
     }
     return this.cachedRuleSet;
+  }
+
+  /** Every chain name occurrence, for navigation, rename and lenses. */
+  get chains(): ChainIndex {
+    return (this.cachedChains ??= new ChainIndex(this.ruleSet));
   }
 
   diagnostics(options: RunOptions = {}): Diagnostic[] {

@@ -5,6 +5,8 @@ import { TextDocumentSyncKind, type Connection, type InitializeResult } from 'vs
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { toLspDiagnostic } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
+import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
+import { registerNavigation } from './navigationHandlers.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 
 export interface ServerSettings {
@@ -39,6 +41,14 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        workspaceSymbolProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        documentFormattingProvider: true,
+        semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: true },
       },
       serverInfo: { name: 'iptables-language-server', version: '0.1.0' },
     };
@@ -109,5 +119,6 @@ export function startServer(connection: Connection): void {
     return doc ? foldingRanges(doc.model) : [];
   });
 
+  registerNavigation(connection, store);
   connection.listen();
 }

@@ -1,0 +1,26 @@
+import type { RuleSet } from '../model/types.ts';
+import type { Span } from '../text/span.ts';
+import type { ChainIndex } from './chainIndex.ts';
+
+export interface ChainLens {
+  span: Span;
+  title: string;
+  /** Where the references are, for a "show references" action. */
+  references: Span[];
+}
+
+/** Above each chain declaration: how many rules it holds and who jumps to it. */
+export function chainLenses(rs: RuleSet, index: ChainIndex): ChainLens[] {
+  const out: ChainLens[] = [];
+  for (const t of rs.tables.values()) {
+    for (const c of t.chains.values()) {
+      const decl = c.declarations[0];
+      if (!decl) continue;
+      const refs = index.of(t.family, t.name, c.name).filter((r) => r.kind === 'jump' || r.kind === 'goto');
+      const rules = `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`;
+      const title = c.builtin ? `${rules} · policy ${c.policy}` : `${rules} · ${refs.length === 0 ? 'no references' : `${refs.length} reference${refs.length === 1 ? '' : 's'}`}`;
+      out.push({ span: decl.line, title, references: refs.map((r) => r.span) });
+    }
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}

@@ -1,0 +1,106 @@
+import { ResponseError, SemanticTokensBuilder, type CodeLens, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
+import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
+import { chainLenses } from '../core/services/codeLens.ts';
+import { formatSave } from '../core/services/formatSave.ts';
+import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
+import { semanticTokens } from '../core/services/semanticTokens.ts';
+import { toRange } from './convert.ts';
+import type { DocumentStore } from './documentStore.ts';
+
+/** Chains as symbols to jump to: definition, references, rename, highlights, lenses, tokens, formatting. */
+export function registerNavigation(connection: Connection, store: DocumentStore): void {
+  const docAt = (uri: string, position: { line: number; character: number }) => {
+    const doc = store.get(uri);
+    return doc ? { doc, offset: doc.model.lines.offsetAt(position) } : undefined;
+  };
+
+  connection.onDefinition((p): Location[] => {
+    const at = docAt(p.textDocument.uri, p.position);
+    if (!at) return [];
+    return definitionAt(at.doc.model.chains, at.offset).map((r) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, r.span) }));
+  });
+
+  connection.onReferences((p): Location[] => {
+    const at = docAt(p.textDocument.uri, p.position);
+    if (!at) return [];
+    return referencesAt(at.doc.model.chains, at.offset, p.context.includeDeclaration).map((r) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, r.span) }));
+  });
+
+  connection.onDocumentHighlight((p): DocumentHighlight[] => {
+    const at = docAt(p.textDocument.uri, p.position);
+    if (!at) return [];
+    return referencesAt(at.doc.model.chains, at.offset, true).map((r) => ({
+      range: toRange(at.doc.model.lines, r.span),
+      kind: r.kind === 'declaration' || r.kind === 'command' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+    }));
+  });
+
+  connection.onPrepareRename((p) => {
+    const at = docAt(p.textDocument.uri, p.position);
+    if (!at) return null;
+    const r = prepareRenameAt(at.doc.model.chains, at.offset);
+    if (!r) return null;
+    if ('error' in r) throw new ResponseError(0, r.error);
+    return { range: toRange(at.doc.model.lines, r.span), placeholder: r.name };
+  });
+
+  connection.onRenameRequest((p) => {
+    const at = docAt(p.textDocument.uri, p.position);
+    if (!at) return null;
+    const r = renameAt(at.doc.model.chains, at.offset, p.newName);
+    if (r.error) throw new ResponseError(0, r.error);
+    const edits: TextEdit[] = (r.edits ?? []).map((s) => ({ range: toRange(at.doc.model.lines, s), newText: p.newName }));
+    return { changes: { [at.doc.uri]: edits } };
+  });
+
+  connection.onWorkspaceSymbol((p): WorkspaceSymbol[] => {
+    const q = p.query.toLowerCase();
+    const out: WorkspaceSymbol[] = [];
+    for (const doc of store.all()) {
+      for (const t of doc.model.ruleSet.tables.values()) {
+        for (const c of t.chains.values()) {
+          const decl = c.declarations[0];
+          if (!decl || (q && !c.name.toLowerCase().includes(q))) continue;
+          out.push({ name: c.name, kind: c.builtin ? SymbolKind.Event : SymbolKind.Function, containerName: t.name, location: { uri: doc.uri, range: toRange(doc.model.lines, decl.span) } });
+        }
+      }
+    }
+    return out;
+  });
+
+  connection.onCodeLens((p): CodeLens[] => {
+    const doc = store.get(p.textDocument.uri);
+    if (!doc) return [];
+    const lines = doc.model.lines;
+    return chainLenses(doc.model.ruleSet, doc.model.chains).map((l) => ({
+      range: toRange(lines, l.span),
+      command: l.references.length
+        ? { title: l.title, command: 'editor.action.showReferences', arguments: [doc.uri, lines.positionAt(l.span.start), l.references.map((s) => ({ uri: doc.uri, range: toRange(lines, s) }))] }
+        : { title: l.title, command: '' },
+    }));
+  });
+
+  connection.languages.semanticTokens.on((p) => {
+    const doc = store.get(p.textDocument.uri);
+    const builder = new SemanticTokensBuilder();
+    if (!doc) return builder.build();
+    const lines = doc.model.lines;
+    for (const t of semanticTokens(doc.model.ruleSet)) {
+      const s = lines.positionAt(t.span.start);
+      const e = lines.positionAt(t.span.end);
+      // tokens do not span lines; a multi-line word (a continued shell word) is coloured on its first line
+      const length = e.line === s.line ? e.character - s.character : lines.lineEnd(s.line, doc.model.text) - t.span.start;
+      if (length > 0) builder.push(s.line, s.character, length, t.type, 0);
+    }
+    return builder.build();
+  });
+
+  connection.onDocumentFormatting((p): TextEdit[] => {
+    const doc = store.get(p.textDocument.uri);
+    if (!doc || doc.model.dialect !== 'save') return [];
+    const text = doc.model.text;
+    const formatted = formatSave(text);
+    if (formatted === text) return [];
+    return [{ range: { start: { line: 0, character: 0 }, end: doc.model.lines.positionAt(text.length) }, newText: formatted }];
+  });
+}
