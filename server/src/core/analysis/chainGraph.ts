@@ -1,0 +1,52 @@
+import { isBuiltinChain } from '../model/builtinChains.ts';
+import type { RuleSet, Table } from '../model/types.ts';
+
+/**
+ * For each user chain of a table, the built-in chains (hooks) from which some path of
+ * jumps and gotos reaches it. Targets and matches restricted to certain hooks are checked
+ * against this set.
+ */
+export function hooksReaching(table: Table): Map<string, Set<string>> {
+  const callees = new Map<string, Set<string>>();
+  for (const c of table.chains.values()) {
+    const set = new Set<string>();
+    for (const r of c.rules) if (r.target && !r.target.spec && table.chains.has(r.target.name)) set.add(r.target.name);
+    callees.set(c.name, set);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const c of table.chains.values()) {
+    if (!isBuiltinChain(table.name, c.name)) continue;
+    const stack = [c.name];
+    const seen = new Set<string>([c.name]);
+    while (stack.length) {
+      const cur = stack.pop()!;
+      for (const next of callees.get(cur) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(next);
+        let hooks = out.get(next);
+        if (!hooks) out.set(next, (hooks = new Set()));
+        hooks.add(c.name);
+      }
+    }
+  }
+  return out;
+}
+
+/** Chain names declared anywhere for a family and table (scripts: at any point of the run). */
+export function declaredChains(rs: RuleSet, family: string, table: string): Set<string> {
+  const names = new Set<string>();
+  const t = rs.tables.get(`${family}:${table}`);
+  if (t) for (const c of t.chains.values()) if (c.builtin || c.declarations.length) names.add(c.name);
+  for (const cmd of rs.commands) {
+    if (cmd.family !== family || cmd.table !== table) continue;
+    if (cmd.kind === 'new-chain' && cmd.chainWord && !cmd.chainWord.dynamic) names.add(cmd.chainWord.value);
+    if (cmd.kind === 'rename-chain' && cmd.newName && !cmd.newName.dynamic) names.add(cmd.newName.value);
+  }
+  return names;
+}
+
+/** A table name that is a shell expansion, or any dynamic chain declaration, makes chain existence unknowable. */
+export function chainsUncertain(rs: RuleSet, family: string, table: string): boolean {
+  return rs.commands.some((c) => c.family === family && (c.tableDynamic || ((c.table === table) && (c.kind === 'new-chain' || c.kind === 'rename-chain') && c.uncertain)));
+}

@@ -1,0 +1,68 @@
+import type { Family } from '../../knowledge/types.ts';
+import type { LintRule } from '../types.ts';
+
+const tool = (f: Family) => (f === 'ipv6' ? 'ip6tables' : 'iptables');
+
+/** The family an address literal belongs to, when it plainly is one (hostnames are neither). */
+export function literalFamily(value: string): Family | undefined {
+  const v = value.replace(/^!/, '').split('/')[0];
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(v)) return 'ipv4';
+  if (/^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/.test(v) && v.includes(':')) return 'ipv6';
+  return undefined;
+}
+
+/** The address in `a.b.c.d/n`, `a.b.c.d:port`, `a-b` ranges and `[v6]:port`. */
+function addressPart(s: string): string {
+  if (s.startsWith('[')) return s.slice(1, s.indexOf(']') === -1 ? undefined : s.indexOf(']'));
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})/.exec(s);
+  if (v4) return v4[1];
+  return s.split('-')[0].split('/')[0];
+}
+
+const ICMP4 = new Set(['icmp', '1']);
+const ICMP6 = new Set(['icmpv6', 'ipv6-icmp', 'icmp6', '58']);
+const ADDRESS_OPTIONS = new Set(['--source', '--destination', '--to-destination', '--to-source', '--ctorigsrc', '--ctorigdst', '--ctreplsrc', '--ctrepldst', '--src-range', '--dst-range', '--gateway', '--to']);
+
+export const addressFamilyMismatch: LintRule = {
+  code: 'address-family-mismatch',
+  severity: 'error',
+  summary: 'An IPv6 address in `iptables`, an IPv4 address in `ip6tables`, `icmp` in ip6tables, or an extension of the other family.',
+  docs: {
+    description: 'Reports addresses of the other family in address options, `-p icmp` with ip6tables and `-p icmpv6` with iptables, and match or target extensions (or options) that exist only for the other family, such as `-m icmp6` in iptables or `-j REJECT --reject-with icmp6-adm-prohibited` in iptables.',
+    rationale: 'iptables and ip6tables are separate tools with separate tables: the command fails ("host/network not found", "unknown protocol") and the rule never exists for the family you meant.',
+    bad: { dialect: 'script', text: 'ip6tables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -p icmpv6 -j ACCEPT\n' },
+    good: { dialect: 'script', text: 'iptables -A INPUT -s 192.0.2.0/24 -j DROP\nip6tables -A INPUT -p icmpv6 -j ACCEPT\n' },
+  },
+  check(ctx) {
+    for (const cmd of ctx.ruleSet.commands) {
+      const rule = cmd.rule;
+      if (!rule) continue;
+      const fam = cmd.family;
+      for (const o of rule.options) {
+        if (!ADDRESS_OPTIONS.has(o.name)) continue;
+        for (const w of o.values) {
+          if (w.dynamic) continue;
+          const bad = w.value.split(',').find((part) => {
+            const f = literalFamily(addressPart(part));
+            return f && f !== fam;
+          });
+          if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${tool(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${tool(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
+        }
+      }
+      const p = rule.protocol;
+      if (p && !p.word.dynamic) {
+        const v = p.value.toLowerCase();
+        if (fam === 'ipv6' && ICMP4.has(v)) ctx.report({ span: p.word.span, message: `ip6tables needs -p ipv6-icmp (or icmpv6) for ICMPv6; '${p.value}' is IPv4's ICMP.` });
+        if (fam === 'ipv4' && ICMP6.has(v)) ctx.report({ span: p.word.span, message: `'${p.value}' is ICMPv6: use -p icmp with iptables, or ip6tables for ICMPv6.` });
+      }
+      for (const m of rule.matches) {
+        if (m.spec && !m.spec.families.includes(fam) && !m.implicit) ctx.report({ span: m.span, message: `The ${m.name} match only exists in ${tool(m.spec.families[0])}.` });
+      }
+      const t = rule.target;
+      if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${tool(t.spec.families[0])}.` });
+      for (const o of rule.options) {
+        if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} only exists in ${tool(o.spec.family)}.` });
+      }
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import type { LintRule } from '../types.ts';
+
+export const duplicateChain: LintRule = {
+  code: 'duplicate-chain',
+  severity: 'error',
+  summary: 'A chain declared twice in the same table block, or `-N` of a chain that already exists.',
+  docs: {
+    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since).',
+    rationale: 'iptables -N fails with "Chain already exists" (stopping scripts that use `set -e`); a duplicated declaration in a restore file usually means two rule sets were pasted together.',
+    bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\niptables -N blocklist\n' },
+    good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    if (rs.dialect === 'save') {
+      for (const t of rs.tables.values()) {
+        const headers = t.spans.map((s) => s.start).sort((a, b) => a - b);
+        const blockOf = (offset: number) => headers.filter((h) => h <= offset).length;
+        for (const c of t.chains.values()) {
+          const seen = new Set<number>();
+          for (const d of c.declarations) {
+            const block = blockOf(d.span.start);
+            if (seen.has(block)) ctx.report({ span: d.span, message: `Chain '${c.name}' is already declared in this *${t.name} block.` });
+            seen.add(block);
+          }
+        }
+      }
+    }
+    // scripts (and -N lines in restore files): replay creation and deletion in execution order
+    const exists = new Map<string, boolean>();
+    for (const cmd of rs.commands) {
+      if (cmd.uncertain || cmd.tableDynamic) continue;
+      const key = (name: string) => `${cmd.family}:${cmd.table}:${name}`;
+      if (cmd.kind === 'new-chain' && cmd.chainWord) {
+        if (exists.get(key(cmd.chainWord.value))) ctx.report({ span: cmd.chainWord.span, message: `Chain '${cmd.chainWord.value}' already exists at this point: iptables -N fails.` });
+        exists.set(key(cmd.chainWord.value), true);
+      } else if (cmd.kind === 'delete-chain') {
+        if (cmd.chain) exists.set(key(cmd.chain), false);
+        else for (const k of exists.keys()) if (k.startsWith(`${cmd.family}:${cmd.table}:`)) exists.set(k, false);
+      } else if (cmd.kind === 'rename-chain' && cmd.chain && cmd.newName) {
+        exists.set(key(cmd.chain), false);
+        exists.set(key(cmd.newName.value), true);
+      }
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { undefinedChain } from './undefined-chain.ts';
+
+ruleTable(undefinedChain, {
+  valid: [
+    { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP') },
+    { code: 'iptables -A INPUT -j later\niptables -N later\n', dialect: 'script', name: 'declared anywhere in a script' },
+    { code: 'iptables -N "$CHAIN"\niptables -A INPUT -j whatever\n', dialect: 'script', name: 'a dynamic -N makes chain existence unknown' },
+    { code: table('nat', '-A PREROUTING -j ACCEPT\n-A POSTROUTING -j ACCEPT') },
+  ],
+  invalid: [
+    { code: table('filter', '-A INPUT -j «logdrop»') },
+    { code: table('filter', '-A «logdrop» -j DROP'), name: 'rules added to an undeclared chain' },
+    { code: table('filter', '-A INPUT -g «elsewhere»'), name: 'goto' },
+    { code: 'iptables -t nat -A «FORWARD» -j ACCEPT\n', dialect: 'script', name: 'a built-in chain the table lacks' },
+    { code: 'iptables -N a\niptables -P «a» DROP\n', dialect: 'script', name: 'policy on a user chain' },
+    { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
+  ],
+});

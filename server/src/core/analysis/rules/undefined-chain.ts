@@ -1,0 +1,51 @@
+import { BUILTIN_CHAINS, isBuiltinChain } from '../../model/builtinChains.ts';
+import { chainsUncertain, declaredChains } from '../chainGraph.ts';
+import { looksLikeTarget } from '../jumpTargets.ts';
+import type { LintRule } from '../types.ts';
+
+const BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
+
+export const undefinedChain: LintRule = {
+  code: 'undefined-chain',
+  severity: 'error',
+  summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table.',
+  docs: {
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`). In scripts a chain counts as declared when any `-N` in the script creates it.',
+    rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing.',
+    bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
+    good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    const cache = new Map<string, Set<string>>();
+    const known = (family: string, table: string) => {
+      const key = `${family}:${table}`;
+      if (!cache.has(key)) cache.set(key, declaredChains(rs, family, table));
+      return cache.get(key)!;
+    };
+    for (const cmd of rs.commands) {
+      if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table]) continue;
+      if (chainsUncertain(rs, cmd.family, cmd.table)) continue;
+      const names = known(cmd.family, cmd.table);
+      const w = cmd.chainWord;
+      const uses = ['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain'];
+      if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
+        ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });
+      } else if (w && !w.dynamic && uses.includes(cmd.kind) && !names.has(w.value)) {
+        const wrongTable = BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
+        ctx.report({
+          span: w.span,
+          message: wrongTable
+            ? `The ${cmd.table} table has no ${w.value} chain (its built-in chains: ${BUILTIN_CHAINS[cmd.table].join(', ')}).`
+            : cmd.kind === 'policy'
+              ? `Only built-in chains have a policy; ${w.value} is not one of the ${cmd.table} table.`
+              : `Chain '${w.value}' is never created in the ${cmd.table} table: declare it with ${rs.dialect === 'save' ? `':${w.value} - [0:0]'` : `'iptables${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${w.value}'`} first.`,
+        });
+      }
+      const t = cmd.rule?.target;
+      if (t && !t.spec && t.name && !names.has(t.name) && (t.goto || !looksLikeTarget(t.name))) {
+        ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table.` });
+      }
+    }
+  },
+};

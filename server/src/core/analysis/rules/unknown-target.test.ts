@@ -1,0 +1,16 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { unknownTarget } from './unknown-target.ts';
+
+ruleTable(unknownTarget, {
+  valid: [
+    { code: table('filter', ':custom - [0:0]\n-A INPUT -j custom\n-A INPUT -j ACCEPT') },
+    { code: table('filter', ':ACCEPTED - [0:0]\n-A INPUT -j ACCEPTED'), name: 'a declared chain that looks like a target' },
+    { code: table('filter', '-A INPUT -j logdrop'), name: 'lower-case unknown names are undefined chains' },
+    { code: 'iptables -A INPUT -j "$VERDICT"\n', dialect: 'script' },
+  ],
+  invalid: [
+    { code: table('filter', '-A INPUT -j «accept»'), name: 'target names are case-sensitive' },
+    { code: table('filter', '-A INPUT -j «ACCPET»') },
+    { code: table('filter', '-A INPUT -j «BLACKHOLE»'), name: 'capitals read as a target' },
+  ],
+});
