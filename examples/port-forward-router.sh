@@ -4,9 +4,6 @@
 set -e
 
 IPT=/usr/sbin/iptables
-WAN=wan0
-LAN=lan0
-WEB=192.168.50.10
 
 sysctl -w net.ipv4.ip_forward=1
 
@@ -19,14 +16,14 @@ $IPT -P OUTPUT ACCEPT
 # the router itself
 $IPT -A INPUT -i lo -j ACCEPT
 $IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-$IPT -A INPUT -i "$LAN" -p tcp --dport 22 -j ACCEPT
+$IPT -A INPUT -i lan0 -p tcp --dport 22 -j ACCEPT
 
 # LAN out to the internet
-$IPT -t nat -A POSTROUTING -o $WAN -j MASQUERADE
+$IPT -t nat -A POSTROUTING -o wan0 -j MASQUERADE
 $IPT -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-$IPT -A FORWARD -i $LAN -o $WAN -j ACCEPT
+$IPT -A FORWARD -i lan0 -o wan0 -j ACCEPT
 
 # port forward: public 80 -> web server 8080
-$IPT -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination $WEB:8080
+$IPT -t nat -A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 192.168.50.10:8080
 # mistake: FORWARD sees the translated port (8080), so this accept never matches
-$IPT -A FORWARD -i $WAN -o $LAN -p tcp --dport 80 -d $WEB -j ACCEPT
+$IPT -A FORWARD -i wan0 -o lan0 -p tcp --dport 80 -d 192.168.50.10 -j ACCEPT
