@@ -4,6 +4,7 @@ import type { Dialect } from '../core/model/types.ts';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { formatJson } from './formatJson.ts';
+import { formatSarif } from './formatSarif.ts';
 import { formatText } from './formatText.ts';
 import { toReported, type FileReport } from './report.ts';
 import type { CliIO } from './io.ts';
@@ -32,6 +33,7 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     reports.push({ file, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, doc.lines)), raw, lines: doc.lines });
   }
   if (opts.format === 'json') io.stdout(formatJson(reports));
+  else if (opts.format === 'sarif') io.stdout(formatSarif(reports, '0.1.0'));
   else io.stdout(formatText(reports));
   if (ioError) return 2;
   return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { toLspDiagnostic } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
 import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
+import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 
@@ -41,6 +42,9 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '-', ','] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         definitionProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,
@@ -120,5 +124,6 @@ export function startServer(connection: Connection): void {
   });
 
   registerNavigation(connection, store);
+  registerLanguageFeatures(connection, store);
   connection.listen();
 }

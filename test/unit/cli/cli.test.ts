@@ -36,7 +36,7 @@ test('json output follows the contract of DESIGN.md', () => {
     ['missing-commit', 'error', 1, 1, 1, 8],
     ['syntax-error', 'error', 2, 17, 2, 24],
   ]);
-  assert.deepEqual(json.files[1].diagnostics.map((d: Record<string, unknown>) => [d.code, d.line, d.column, d.endColumn]), [['syntax-error', 2, 28, 35]]);
+  assert.deepEqual(json.files[1].diagnostics.map((d: Record<string, unknown>) => [d.code, d.line, d.column, d.endColumn]), [['syntax-error', 2, 26, 33]]);
   for (const f of json.files) for (const d of f.diagnostics) assert.ok(['error', 'warning', 'info', 'hint'].includes(d.severity));
 });
 
@@ -70,11 +70,26 @@ test('usage errors exit 2', () => {
 });
 
 test('severity overrides from .iptables-lint.json found upward', () => {
-  const sub = mkdtempSync(join(dir, 'proj-'));
-  writeFileSync(join(dir, '.iptables-lint.json'), JSON.stringify({ rules: { 'missing-commit': 'warning', 'syntax-error': 'off' } }));
+  const proj = mkdtempSync(join(tmpdir(), 'iptables-lint-proj-'));
+  const sub = mkdtempSync(join(proj, 'sub-'));
+  writeFileSync(join(proj, '.iptables-lint.json'), JSON.stringify({ rules: { 'missing-commit': 'warning', 'syntax-error': 'off' } }));
   const f = join(sub, 'x.rules');
   writeFileSync(f, '*filter\n-A INPUT -p tcp --dport\n');
   const r = run(['--format', 'json', f]);
   assert.equal(r.code, 0);
   assert.deepEqual(JSON.parse(r.stdout).files[0].diagnostics.map((d: { code: string; severity: string }) => [d.code, d.severity]), [['missing-commit', 'warning']]);
+});
+
+test('sarif output: SARIF 2.1.0 with rules and regions', () => {
+  const r = run(['--format', 'sarif', broken]);
+  assert.equal(r.code, 1);
+  const sarif = JSON.parse(r.stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const run0 = sarif.runs[0];
+  assert.equal(run0.tool.driver.name, 'iptables-lint');
+  assert.deepEqual(run0.tool.driver.rules.map((x: { id: string }) => x.id), ['missing-commit', 'syntax-error']);
+  assert.deepEqual(run0.results.map((x: { ruleId: string; level: string; locations: { physicalLocation: { region: Record<string, number> } }[] }) => [x.ruleId, x.level, x.locations[0].physicalLocation.region]), [
+    ['missing-commit', 'error', { startLine: 1, startColumn: 1, endLine: 1, endColumn: 8 }],
+    ['syntax-error', 'error', { startLine: 2, startColumn: 17, endLine: 2, endColumn: 24 }],
+  ]);
 });

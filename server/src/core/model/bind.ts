@@ -139,6 +139,12 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
             }
           }
         }
+        // `-p "$PROTO"`: which match it loads is unknown, so are the options that follow
+        if (!spec && rule.protocol?.word.dynamic && !unknownOwner) {
+          dynamic = true;
+          options.push({ item, name: occ.written, owner: 'generic', negated: item.negated, values: occ.values });
+          continue;
+        }
         if (!spec && rule.protocol && !rule.protocol.word.dynamic) {
           const implicit = implicitMatchFor(rule.protocol.value);
           if (implicit && !matchUses.some((m) => m.spec === implicit)) {

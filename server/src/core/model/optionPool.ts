@@ -1,4 +1,4 @@
-import { genericOptions, matches, targets } from '../knowledge/index.ts';
+import { genericOptions, implicitMatchForProtocol, matches, targets } from '../knowledge/index.ts';
 import type { ExtensionSpec, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
 
 /**
@@ -73,8 +73,7 @@ export function extensionsWithOption(name: string): ExtensionSpec[] {
   return extensionsByOption.get(name) ?? [];
 }
 
+/** The match `-p NAME` loads without `-m`. */
 export function implicitMatchFor(protocol: string): ExtensionSpec | undefined {
-  const p = protocol.toLowerCase();
-  const name = p === 'ipv6-icmp' || p === 'icmpv6' || p === '58' ? 'icmp6' : p === '6' ? 'tcp' : p === '17' ? 'udp' : p === '1' ? 'icmp' : p;
-  return matches.find((m) => m.implicitForProtocol === name);
+  return implicitMatchForProtocol(protocol);
 }

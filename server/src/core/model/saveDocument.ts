@@ -166,8 +166,9 @@ export class SaveDocument {
             issues.push({ code: 'syntax-error', message: 'A rule must be inside a *table block (start one with a line such as *filter).', span: line.span });
             break;
           }
+          // the header's span stays with the header: lines keep no spans of other lines, so
+          // an edit can move each line's spans on its own
           cmd.table = table.name;
-          cmd.tableSpan = open.span;
           if (cmd.rule) cmd.rule.table = table.name;
           issues.push(...cmd.issues);
           if (cmd.kind === 'none' && line.args.items.length) {

@@ -163,4 +163,8 @@ export interface RuleSet {
   hasRules: boolean;
   /** Save dialect: the family the file is for, when known (rules.v6, `ip6tables-save`). */
   family: Family;
+  /** Scripts: shell functions exist, so the textual order is not surely the execution order. */
+  hasFunctions?: boolean;
+  /** Scripts: a shell function named like the tool (`iptables() { … }`) wraps it: what a call does is unknown. */
+  wrapsTool?: boolean;
 }

@@ -168,6 +168,8 @@ class RuleParser extends EmbeddedActionsParser {
       for (const w of strays) {
         start = Math.min(start, w.span.start);
         end = Math.max(end, w.span.end);
+        // `"$@"`, `$EXTRA_OPTS`: a shell expansion may stand for whole options
+        if (w.dynamic) continue;
         this.issues.push({
           code: 'syntax-error',
           message: w.value === '!' ? "'!' must be followed by the option it negates." : `Unexpected '${w.text}': a value must follow the option it belongs to.`,

@@ -26,7 +26,9 @@ export const duplicateChain: LintRule = {
         }
       }
     }
-    // scripts (and -N lines in restore files): replay creation and deletion in execution order
+    // scripts (and -N lines in restore files): replay creation and deletion in execution order;
+    // with shell functions the text order is not the run order (start/stop functions both create)
+    if (rs.hasFunctions || rs.wrapsTool) return;
     const exists = new Map<string, boolean>();
     for (const cmd of rs.commands) {
       if (cmd.uncertain || cmd.tableDynamic) continue;

@@ -7,13 +7,17 @@ ruleTable(undefinedChain, {
     { code: 'iptables -A INPUT -j later\niptables -N later\n', dialect: 'script', name: 'declared anywhere in a script' },
     { code: 'iptables -N "$CHAIN"\niptables -A INPUT -j whatever\n', dialect: 'script', name: 'a dynamic -N makes chain existence unknown' },
     { code: table('nat', '-A PREROUTING -j ACCEPT\n-A POSTROUTING -j ACCEPT') },
+    { code: table('filter', ':ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input'), name: 'ufw files refer to chains of the other ufw files' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -j «logdrop»') },
     { code: table('filter', '-A «logdrop» -j DROP'), name: 'rules added to an undeclared chain' },
     { code: table('filter', '-A INPUT -g «elsewhere»'), name: 'goto' },
     { code: 'iptables -t nat -A «FORWARD» -j ACCEPT\n', dialect: 'script', name: 'a built-in chain the table lacks' },
+    { code: 'iptables -X\niptables -A INPUT -j «logdrop»\n', dialect: 'script', severity: 'error', name: 'a script that deletes all chains first' },
+    { code: 'iptables -A DOCKER-USER -j «blocklist»\n'.replace('-A DOCKER-USER', '-A «DOCKER-USER»'), dialect: 'script', severity: 'warning', name: 'a script adding to chains that may exist on the host' },
     { code: 'iptables -N a\niptables -P «a» DROP\n', dialect: 'script', name: 'policy on a user chain' },
     { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
+    { code: 'iptables -A INPUT -j «INT2DMZ»\n', dialect: 'script', severity: 'warning', name: 'capitalised chain names in scripts' },
   ],
 });

@@ -17,12 +17,24 @@ export const undefinedChain: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
+    // a shell function named iptables wraps every call: what it creates is not known
+    if (rs.wrapsTool) return;
     const cache = new Map<string, Set<string>>();
     const known = (family: string, table: string) => {
       const key = `${family}:${table}`;
       if (!cache.has(key)) cache.set(key, declaredChains(rs, family, table));
       return cache.get(key)!;
     };
+    // ufw loads before.rules, user.rules and after.rules together: a ufw file refers to the
+    // ufw-* chains the others declare, so those are not missing when the file declares its own
+    // A script that does not start from empty tables may add to chains that already exist on
+    // the host (Docker's DOCKER-USER, another script's chains): there it is a warning.
+    const resets = (family: string, table: string) =>
+      rs.dialect === 'save' || rs.commands.some((c) => c.family === family && c.table === table && c.kind === 'delete-chain' && !c.chain);
+    const severity = (family: string, table: string) => (resets(family, table) ? undefined : ('warning' as const));
+    const elsewhere = (family: string, table: string) => (resets(family, table) ? '' : ' by this script (it must already exist on the host)');
+    const declaresUfw = [...rs.tables.values()].some((t) => [...t.chains.keys()].some((n) => /^ufw6?-/.test(n)));
+    const fromUfw = (name: string) => declaresUfw && /^ufw6?-/.test(name);
     for (const cmd of rs.commands) {
       if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table]) continue;
       if (chainsUncertain(rs, cmd.family, cmd.table)) continue;
@@ -31,7 +43,7 @@ export const undefinedChain: LintRule = {
       const uses = ['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain'];
       if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
         ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });
-      } else if (w && !w.dynamic && uses.includes(cmd.kind) && !names.has(w.value)) {
+      } else if (w && !w.dynamic && uses.includes(cmd.kind) && !names.has(w.value) && !fromUfw(w.value)) {
         const wrongTable = BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
         ctx.report({
           span: w.span,
@@ -39,12 +51,15 @@ export const undefinedChain: LintRule = {
             ? `The ${cmd.table} table has no ${w.value} chain (its built-in chains: ${BUILTIN_CHAINS[cmd.table].join(', ')}).`
             : cmd.kind === 'policy'
               ? `Only built-in chains have a policy; ${w.value} is not one of the ${cmd.table} table.`
-              : `Chain '${w.value}' is never created in the ${cmd.table} table: declare it with ${rs.dialect === 'save' ? `':${w.value} - [0:0]'` : `'iptables${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${w.value}'`} first.`,
+              : `Chain '${w.value}' is never created in the ${cmd.table} table${elsewhere(cmd.family, cmd.table)}: declare it with ${rs.dialect === 'save' ? `':${w.value} - [0:0]'` : `'iptables${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${w.value}'`} first.`,
+          severity: wrongTable || cmd.kind === 'policy' ? undefined : severity(cmd.family, cmd.table),
         });
       }
       const t = cmd.rule?.target;
-      if (t && !t.spec && t.name && !names.has(t.name) && (t.goto || !looksLikeTarget(t.name))) {
-        ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table.` });
+      const like = t && looksLikeTarget(t.name);
+      const reportedAsTarget = like && (like.suggestion || rs.dialect === 'save');
+      if (t && !t.spec && t.name && !names.has(t.name) && !fromUfw(t.name) && (t.goto || !reportedAsTarget)) {
+        ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table${elsewhere(cmd.family, cmd.table)}.`, severity: severity(cmd.family, cmd.table) });
       }
     }
   },

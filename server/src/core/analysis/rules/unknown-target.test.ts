@@ -7,10 +7,12 @@ ruleTable(unknownTarget, {
     { code: table('filter', ':ACCEPTED - [0:0]\n-A INPUT -j ACCEPTED'), name: 'a declared chain that looks like a target' },
     { code: table('filter', '-A INPUT -j logdrop'), name: 'lower-case unknown names are undefined chains' },
     { code: 'iptables -A INPUT -j "$VERDICT"\n', dialect: 'script' },
+    { code: 'iptables -A FORWARD -j INT2DMZ\n', dialect: 'script', name: 'scripts: a capitalised chain made elsewhere' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -j «accept»'), name: 'target names are case-sensitive' },
     { code: table('filter', '-A INPUT -j «ACCPET»') },
     { code: table('filter', '-A INPUT -j «BLACKHOLE»'), name: 'capitals read as a target' },
+    { code: 'iptables -A INPUT -j «ACCPET»\n', dialect: 'script' },
   ],
 });

@@ -14,6 +14,7 @@ export const unknownTarget: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
+    if (rs.wrapsTool) return;
     const declared = new Map<string, Set<string>>();
     for (const cmd of rs.commands) {
       const t = cmd.rule?.target;
@@ -22,7 +23,8 @@ export const unknownTarget: LintRule = {
       if (!declared.has(key)) declared.set(key, declaredChains(rs, cmd.family, cmd.table));
       if (declared.get(key)!.has(t.name) || chainsUncertain(rs, cmd.family, cmd.table)) continue;
       const like = looksLikeTarget(t.name);
-      if (!like) continue;
+      // in scripts a capitalised name without a near target is more likely a chain made elsewhere
+      if (!like || (!like.suggestion && rs.dialect === 'script')) continue;
       ctx.report({
         span: t.span,
         message: `There is no target '${t.name}' and no chain of that name in the ${cmd.table} table${like.suggestion ? `; did you mean '${like.suggestion}'?` : '.'}`,

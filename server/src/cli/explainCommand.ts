@@ -1,0 +1,20 @@
+import { explainableTerms, explainTerm } from '../core/services/explain.ts';
+import type { CliIO } from './io.ts';
+
+/** `iptables-lint explain TERM`: the hover text for a table, chain, target, match or option. Exit 1 when unknown. */
+export function explainCommand(args: string[], io: CliIO): number {
+  const term = args[0];
+  if (!term || args.length > 1) {
+    io.stderr('usage: iptables-lint explain TERM   (a table, chain, target, match or option: DNAT, PREROUTING, conntrack, --ctstate)\n');
+    return 2;
+  }
+  const text = explainTerm(term);
+  if (!text) {
+    const lower = term.toLowerCase();
+    const near = explainableTerms().filter((t) => t.toLowerCase() === lower || t.toLowerCase().startsWith(lower)).slice(0, 5);
+    io.stderr(`iptables-lint: nothing known as '${term}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}\n`);
+    return 1;
+  }
+  io.stdout(text + '\n');
+  return 0;
+}

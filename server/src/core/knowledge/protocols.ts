@@ -1,0 +1,23 @@
+/** Protocol names iptables resolves (from /etc/protocols and its built-in list), with numbers. */
+export const protocolNames: readonly { name: string; number?: number }[] = [
+  { name: 'tcp', number: 6 },
+  { name: 'udp', number: 17 },
+  { name: 'icmp', number: 1 },
+  { name: 'ipv6-icmp', number: 58 },
+  { name: 'icmpv6', number: 58 },
+  { name: 'esp', number: 50 },
+  { name: 'ah', number: 51 },
+  { name: 'sctp', number: 132 },
+  { name: 'udplite', number: 136 },
+  { name: 'dccp', number: 33 },
+  { name: 'gre', number: 47 },
+  { name: 'igmp', number: 2 },
+  { name: 'ipip', number: 4 },
+  { name: 'ipv6', number: 41 },
+  { name: 'ospf', number: 89 },
+  { name: 'vrrp', number: 112 },
+  { name: 'pim', number: 103 },
+  { name: 'l2tp', number: 115 },
+  { name: 'mh', number: 135 },
+  { name: 'all', number: 0 },
+];

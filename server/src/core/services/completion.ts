@@ -1,0 +1,187 @@
+import { chains as chainSpecs, genericOptions, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
+import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
+import { valueCompletions } from '../knowledge/values/index.ts';
+import type { FirewallDocument } from '../facade.ts';
+import { bindCommand } from '../model/bind.ts';
+import { BUILTIN_CHAINS, isBuiltinChain } from '../model/builtinChains.ts';
+import type { Command } from '../model/types.ts';
+import { parseArgTokens } from '../syntax/ruleParser.ts';
+import { parseSaveLine } from '../syntax/saveLine.ts';
+import type { Word } from '../syntax/nodes.ts';
+import { wordTokens } from '../syntax/wordTokens.ts';
+import type { Span } from '../text/span.ts';
+
+export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** The text to insert when it differs from the label. */
+  insertText?: string;
+}
+
+export interface CompletionResult {
+  items: CompletionItem[];
+  /** The partial word being replaced. */
+  replace: Span;
+}
+
+interface Context {
+  family: Family;
+  table: string;
+  /** Words of the command before the cursor (without the tool's own word for scripts). */
+  words: Word[];
+  partial: string;
+  replace: Span;
+  lineStart: boolean;
+}
+
+/** Completions at a position: options valid after the current -p/-m/-j, targets allowed here, chains, tables, values. */
+export function completionsAt(doc: FirewallDocument, offset: number): CompletionResult | undefined {
+  const ctx = doc.dialect === 'save' ? saveContext(doc, offset) : scriptContext(doc, offset);
+  if (!ctx) return undefined;
+  return { items: complete(doc, ctx), replace: ctx.replace };
+}
+
+function wordAtEnd(text: string, lineStart: number, offset: number): { partial: string; start: number } {
+  let i = offset;
+  while (i > lineStart && !/\s/.test(text[i - 1])) i--;
+  return { partial: text.slice(i, offset), start: i };
+}
+
+function saveContext(doc: FirewallDocument, offset: number): Context | undefined {
+  const text = doc.text;
+  const lineNo = doc.lines.lineOf(offset);
+  const lineStart = doc.lines.lineStarts[lineNo];
+  const { partial, start } = wordAtEnd(text, lineStart, offset);
+  const before = text.slice(lineStart, start);
+  if (before.startsWith('#')) return undefined;
+  // the table of the enclosing block: the nearest `*name` line above
+  let table = 'filter';
+  for (let l = lineNo; l >= 0; l--) {
+    const s = doc.lines.lineStarts[l];
+    if (text.charCodeAt(s) === 42) {
+      table = text.slice(s + 1, doc.lines.lineEnd(l, text)).trim();
+      break;
+    }
+  }
+  const parsed = parseSaveLine(before, lineStart);
+  const words: Word[] = [];
+  if (parsed.line.kind === 'rule') for (const it of parsed.line.args.items) words.push({ text: it.name, value: it.name, span: it.nameSpan, quoted: false, dynamic: false }, ...it.values);
+  return { family: doc.family, table, words, partial, replace: { start, end: offset }, lineStart: before.trim() === '' };
+}
+
+function scriptContext(doc: FirewallDocument, offset: number): Context | undefined {
+  const text = doc.text;
+  const lineNo = doc.lines.lineOf(offset);
+  // the command may continue over `\` lines: start from the first line of the continuation
+  let first = lineNo;
+  while (first > 0 && /\\\r?$/.test(text.slice(doc.lines.lineStarts[first - 1], doc.lines.lineEnd(first - 1, text) + 1).replace(/\n$/, ''))) first--;
+  const cmdStart = doc.lines.lineStarts[first];
+  const { partial, start } = wordAtEnd(text, doc.lines.lineStarts[lineNo], offset);
+  const head = text.slice(cmdStart, start).replace(/\\\r?\n/g, '  ');
+  // the last simple command on the line: after ; && || | ( and reserved words
+  const segment = head.split(/;|&&|\|\||\||\(|\bthen\b|\bdo\b|\belse\b/).pop() ?? '';
+  const m = /(?:^|\s)((?:\S*\/)?(ip6?tables)(?:-legacy|-nft)?|\$\{?(IPT6?|IPTABLES|IP6TABLES)\}?|"\$\{?(?:IPT6?|IPTABLES|IP6TABLES)\}?")\s(.*)$/s.exec(segment);
+  if (!m) return undefined;
+  const family: Family = /ip6|IPT6|IP6/.test(m[1]) ? 'ipv6' : 'ipv4';
+  const argsText = m[5];
+  const base = start - argsText.length;
+  const raw = argsText.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  let pos = base;
+  const words: Word[] = raw.map((w) => {
+    const at = text.indexOf(w, pos);
+    pos = at + w.length;
+    const value = w.replace(/^["']|["']$/g, '');
+    return { text: w, value, span: { start: at, end: at + w.length }, quoted: w !== value, dynamic: /\$/.test(w) && !w.startsWith("'") };
+  });
+  const t = words.findIndex((w) => w.value === '-t' || w.value === '--table');
+  const table = t >= 0 && words[t + 1] ? words[t + 1].value : 'filter';
+  return { family, table, words, partial, replace: { start, end: offset }, lineStart: false };
+}
+
+function bindPartial(ctx: Context): Command {
+  const args = parseArgTokens(wordTokens(ctx.words), 0);
+  return bindCommand(args, { start: 0, end: 0 }, { family: ctx.family });
+}
+
+function complete(doc: FirewallDocument, ctx: Context): CompletionItem[] {
+  const prev = ctx.words[ctx.words.length - 1]?.value;
+  if (ctx.lineStart && doc.dialect === 'save') {
+    return [
+      ...tables.map((t) => ({ label: `*${t.name}`, kind: 'table' as const, detail: t.summary })),
+      { label: 'COMMIT', kind: 'keyword', detail: 'End of the table block: load it.' },
+      { label: '-A', kind: 'option', detail: 'Append a rule to a chain.' },
+      { label: ':', kind: 'chain', detail: 'Declare a chain: `:NAME POLICY [packets:bytes]`' },
+    ];
+  }
+  const cmd = bindPartial(ctx);
+  const userChains = () => {
+    const t = doc.ruleSet.tables.get(`${ctx.family}:${ctx.table}`);
+    return t ? [...t.chains.values()].filter((c) => !c.builtin && c.name).map((c) => ({ label: c.name, kind: 'chain' as const, detail: `user chain, ${c.rules.length} rules` })) : [];
+  };
+  const builtinChains = () => (BUILTIN_CHAINS[ctx.table] ?? []).map((c) => ({ label: c, kind: 'builtinChain' as const, detail: chainSpecs.find((s) => s.name === c)?.summary }));
+
+  switch (prev) {
+    case '-t':
+    case '--table':
+      return tables.map((t) => ({ label: t.name, kind: 'table', detail: t.summary }));
+    case '-A': case '--append': case '-I': case '--insert': case '-D': case '--delete': case '-R': case '--replace':
+    case '-F': case '--flush': case '-X': case '--delete-chain': case '-L': case '--list': case '-S': case '--list-rules':
+    case '-Z': case '--zero': case '-C': case '--check': case '-E': case '--rename-chain':
+      return [...builtinChains(), ...userChains()];
+    case '-P': case '--policy':
+      return builtinChains();
+    case '-m': case '--match':
+      return matches.filter((m) => m.families.includes(ctx.family)).map((m) => ({ label: m.name, kind: 'match', detail: m.summary }));
+    case '-j': case '--jump':
+      return [...allowedTargets(ctx.table, cmd.chain, ctx.family).map((t) => ({ label: t.name, kind: 'target' as const, detail: t.summary })), ...userChains()];
+    case '-g': case '--goto':
+      return userChains();
+    case '-p': case '--protocol':
+      return protocolNames.map((p) => ({ label: p.name, kind: 'value', detail: p.number === undefined ? undefined : `protocol ${p.number}` }));
+  }
+  // the value of an option with a closed set of values
+  if (prev && prev.startsWith('-') && !ctx.partial.startsWith('-')) {
+    const spec = optionsInScope(cmd, ctx.family).find((o) => o.name === prev || o.aliases?.includes(prev));
+    const arg = spec?.args[0];
+    if (arg) {
+      const values = valueCompletions(arg.type, { family: ctx.family, arg });
+      if (values.length) {
+        // comma lists: complete the item after the last comma
+        const done = ctx.partial.includes(',') ? ctx.partial.slice(0, ctx.partial.lastIndexOf(',') + 1) : '';
+        return values.map((v) => ({ label: done + v.label, kind: 'value', detail: v.detail }));
+      }
+    }
+  }
+  if (ctx.partial.startsWith('-') || prev === undefined || !prev.startsWith('-') || ctx.partial === '') {
+    return optionsInScope(cmd, ctx.family).map((o) => ({ label: o.name, kind: 'option' as const, detail: o.summary }));
+  }
+  return [];
+}
+
+/** Targets valid in a table and (built-in) chain. */
+export function allowedTargets(table: string, chain: string | undefined, family: Family): ExtensionSpec[] {
+  return targets.filter((t) => {
+    if (!t.families.includes(family)) return false;
+    if (t.tables && !t.tables.includes(table as never)) return false;
+    if (t.chains && chain && isBuiltinChain(table, chain) && !t.chains.includes(chain as never)) return false;
+    return true;
+  });
+}
+
+/** Generic options, then those of the matches and target loaded so far (and the protocol's implicit match). */
+function optionsInScope(cmd: Command, family: Family): OptionSpec[] {
+  const out: OptionSpec[] = genericOptions.filter((o) => o.name.startsWith('--') && (!o.family || o.family === family));
+  const rule = cmd.rule;
+  const seen = new Set<ExtensionSpec>();
+  for (const m of rule?.matches ?? []) if (m.spec) seen.add(m.spec);
+  const proto = rule?.protocol?.value;
+  const implicit = proto ? implicitMatchForProtocol(proto) : undefined;
+  if (implicit) seen.add(implicit);
+  if (rule?.target?.spec) seen.add(rule.target.spec);
+  const extOptions: OptionSpec[] = [];
+  for (const e of seen) for (const o of e.options) if (!o.family || o.family === family) extOptions.push(o);
+  return [...extOptions, ...out];
+}
