@@ -1,5 +1,6 @@
 import { addressFamilyMismatch } from './rules/address-family-mismatch.ts';
 import { duplicateChain } from './rules/duplicate-chain.ts';
+import { invalidValue } from './rules/invalid-value.ts';
 import { missingCommit } from './rules/missing-commit.ts';
 import { optionRequiresMatch } from './rules/option-requires-match.ts';
 import { syntaxError } from './rules/syntax-error.ts';
@@ -19,6 +20,7 @@ export const rules: readonly LintRule[] = [
   unknownOption,
   unknownMatch,
   unknownTarget,
+  invalidValue,
   optionRequiresMatch,
   targetNotAllowedHere,
   undefinedChain,

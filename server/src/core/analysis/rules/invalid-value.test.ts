@@ -1,0 +1,32 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { invalidValue } from './invalid-value.ts';
+
+ruleTable(invalidValue, {
+  valid: [
+    { code: table('filter', ':INPUT DROP [0:0]\n:x - [0:0]\n-A INPUT -s 10.0.0.0/8,192.168.0.0/255.255.0.0 -d example.org -i eth+ -p tcp --dport ssh --sport 1024: -j ACCEPT') },
+    { code: table('filter', '-A INPUT -m conntrack --ctstate established,RELATED -j ACCEPT\n-A INPUT -m state --state NEW -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p tcp --tcp-flags SYN,ACK,FIN,RST SYN -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15 -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p icmp --icmp-type echo-request -m limit --limit 5/sec --limit-burst 10 -j ACCEPT\n-A INPUT -p icmp --icmp-type 3/4 -j ACCEPT') },
+    { code: table('filter', '-A INPUT -m mark --mark 0x10/0xff -j LOG --log-level warning --log-prefix "in: "\n-A INPUT -p tcp -j REJECT --reject-with tcp-reset') },
+    { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1-10.0.0.9:8000-8010\n-A POSTROUTING -j MASQUERADE --to-ports 1024-2048') },
+    { code: table('filter', '-A INPUT -m time --timestart 08:00 --timestop 18:00 --weekdays Mon,Tue -j ACCEPT') },
+    { code: 'iptables -A INPUT -p tcp --dport "$PORT" -s $NET -j ACCEPT\niptables -P INPUT "$POLICY"\n', dialect: 'script' },
+  ],
+  invalid: [
+    { code: table('filter', '-A INPUT -s «10.0.0.0/33» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -s «10.0.0.256» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p tcp --dport «70000» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p tcp --dport «http-typo» -j ACCEPT'), name: 'unknown service name' },
+    { code: table('filter', '-A INPUT -m conntrack --ctstate «ESTABLISED,RELATED» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p tcp --tcp-flags «SYN,FOO» SYN -j DROP') },
+    { code: table('filter', '-A INPUT -p icmp --icmp-type «echo-requets» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -m mark --mark «0x1/0xffffffffff» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -m limit --limit «5/x» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p tcp -m multiport --dports «1,2,3,4,5,6,7,8,9,10,11,12,13,14,15:16» -j ACCEPT'), name: 'multiport counts ranges as two' },
+    { code: table('filter', '-A INPUT -i «eth+0» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -p «tpc» -j ACCEPT') },
+    { code: table('filter', ':INPUT «REJECT» [0:0]'), name: 'policy of a built-in chain' },
+    { code: 'iptables -P INPUT «REJECT»\n', dialect: 'script' },
+    { code: table('filter', '-A INPUT -j LOG --log-level «loud»') },
+  ],
+});

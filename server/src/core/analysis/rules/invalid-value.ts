@@ -1,0 +1,66 @@
+import { protocolNames } from '../../knowledge/index.ts';
+import { checkValue } from '../../knowledge/values/index.ts';
+import { isBuiltinChain } from '../../model/builtinChains.ts';
+import { literalFamily } from './address-family-mismatch.ts';
+import type { LintRule } from '../types.ts';
+
+const ADDRESS_TYPES = new Set(['address', 'address-list', 'address-range', 'address-or-range', 'nat-destination']);
+const PROTOCOLS = new Set(protocolNames.map((p) => p.name));
+
+export const invalidValue: LintRule = {
+  code: 'invalid-value',
+  severity: 'error',
+  summary: 'A value iptables rejects: bad address or prefix, port or range, ctstate, TCP flag, ICMP type, mark, rate, policy…',
+  docs: {
+    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, and chain policies. Values that hold a shell expansion are never judged.',
+    rationale: 'iptables stops with "invalid port/service", "Bad ctstate", "invalid mask"…: the rule is not added, and a restore file is rejected as a whole.',
+    bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/33 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISED -j ACCEPT\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n' },
+    good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 7000 -j ACCEPT\nCOMMIT\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    for (const cmd of rs.commands) {
+      if (cmd.kind === 'policy' && cmd.policy && !cmd.policy.dynamic && !['ACCEPT', 'DROP'].includes(cmd.policy.value)) {
+        ctx.report({ span: cmd.policy.span, message: `A policy is ACCEPT or DROP, not '${cmd.policy.value}'.` });
+      }
+      for (const o of cmd.rule?.options ?? []) {
+        const spec = o.spec;
+        if (!spec) continue;
+        o.values.forEach((w, i) => {
+          const arg = spec.args[i];
+          if (!arg || w.dynamic) return;
+          if (o.name === '--protocol') {
+            const v = w.value.toLowerCase();
+            if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: w.span, message: `Unknown protocol '${w.value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
+            return;
+          }
+          // an address of the other family is address-family-mismatch's finding
+          if (ADDRESS_TYPES.has(arg.type) && w.value.split(',').some((p) => {
+            const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
+            return f !== undefined && f !== cmd.family;
+          })) return;
+          const problem = checkValue(arg.type, w.value, { family: cmd.family, arg });
+          if (problem) {
+            ctx.report({
+              span: w.span,
+              message: `${o.item.name} ${problem.message}`,
+              fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
+            });
+          }
+        });
+      }
+    }
+    // save files: `:CHAIN POLICY` lines
+    for (const t of rs.tables.values()) {
+      for (const c of t.chains.values()) {
+        for (const d of c.declarations) {
+          const p = d.policy;
+          if (!p) continue;
+          const builtin = isBuiltinChain(t.name, c.name);
+          if (builtin && !['ACCEPT', 'DROP'].includes(p.value)) ctx.report({ span: p.span, message: `The policy of ${c.name} is ACCEPT or DROP, not '${p.value}'.` });
+          if (!builtin && p.value !== '-' && rs.dialect === 'save' && p.value !== 'ACCEPT' && p.value !== 'DROP') ctx.report({ span: p.span, message: `A user chain has no policy: write '-' instead of '${p.value}'.` });
+        }
+      }
+    }
+  },
+};
