@@ -2,6 +2,7 @@ import { addressFamilyMismatch } from './rules/address-family-mismatch.ts';
 import { duplicateChain } from './rules/duplicate-chain.ts';
 import { invalidValue } from './rules/invalid-value.ts';
 import { missingCommit } from './rules/missing-commit.ts';
+import { optionCombination } from './rules/option-combination.ts';
 import { optionRequiresMatch } from './rules/option-requires-match.ts';
 import { syntaxError } from './rules/syntax-error.ts';
 import { targetNotAllowedHere } from './rules/target-not-allowed-here.ts';
@@ -22,6 +23,7 @@ export const rules: readonly LintRule[] = [
   unknownTarget,
   invalidValue,
   optionRequiresMatch,
+  optionCombination,
   targetNotAllowedHere,
   undefinedChain,
   duplicateChain,

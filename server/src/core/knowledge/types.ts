@@ -25,6 +25,11 @@ export type ValueTypeName =
   | 'protocol' // tcp, udp, icmp, all, 6, ...
   | 'port' // 0-65535 or a service name
   | 'port-range' // port[:port] (tcp/udp --sport/--dport)
+  | 'port-range-loose' // the same, a reversed range being swapped silently (conntrack, dccp, sctp)
+  | 'queue-range' // first:last with first < last (NFQUEUE --queue-balance)
+  | 'probability' // 0..1
+  | 'zone' // conntrack zone id 0..65535 or 'mark'
+  | 'rate-or-bytes' // N/unit or N(b|kb|mb)/unit (hashlimit)
   | 'port-list' // multiport: up to 15 ports, ranges count as two
   | 'nat-destination' // [ipaddr[-ipaddr]][:port[-port]] for DNAT/SNAT
   | 'port-or-range-dash' // port[-port] (MASQUERADE/REDIRECT --to-ports)
@@ -34,6 +39,7 @@ export type ValueTypeName =
   | 'ctdir' // ORIGINAL, REPLY
   | 'tcp-flag-list' // SYN,ACK,FIN,RST,URG,PSH,ALL,NONE (comma list)
   | 'tcp-option-number'
+  | 'tcp-option-list' // mss, wscale, sack-permitted, sack, timestamp, md5 or numbers 2–255
   | 'icmp-type' // name or type[/code]
   | 'icmpv6-type'
   | 'mark' // value[/mask], decimal or hex
@@ -69,6 +75,11 @@ export interface ArgSpec {
   type: ValueTypeName;
   /** For `enum` / `enum-list`: the allowed values. */
   values?: readonly string[];
+  /** Numeric bounds iptables enforces (integers and ranges). */
+  min?: number;
+  max?: number;
+  /** A range must not be reversed (`1000:0` is refused rather than swapped). */
+  ordered?: boolean;
   /** getopt `optional_argument`: the value may be absent. */
   optional?: boolean;
 }
@@ -116,6 +127,8 @@ export interface ExtensionSpec {
   options: readonly OptionSpec[];
   /** Matches that need a protocol: `-p` must be one of these (tcp/udp for `--dport`...). */
   protocols?: readonly string[];
+  /** Families in which `protocols` is enforced (IPv6's ah match reads the header without `-p ah`). */
+  protocolFamilies?: readonly Family[];
   /** Loaded implicitly by `-p NAME` (tcp, udp, icmp, sctp, dccp, udplite, icmp6). */
   implicitForProtocol?: string;
   /** Tables the extension may be used in; absent means any. */
@@ -129,6 +142,10 @@ export interface ExtensionSpec {
   hostDependent?: string;
   /** Superseded by another extension (`state` → `conntrack`). */
   deprecatedBy?: string;
+  /** Groups of options of which at least one must be given (`-m conntrack` needs some option). */
+  needsOneOf?: readonly (readonly string[])[];
+  /** Groups of options of which at most one may be given (`--hl-set`/`--hl-inc`/`--hl-dec`). */
+  exclusive?: readonly (readonly string[])[];
 }
 
 export interface TableSpec {

@@ -192,7 +192,9 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         continue;
       }
 
-      if (item.negated && spec.negation === 'none') problems.push({ kind: 'negation-not-allowed', option: item });
+      if (item.negated && spec.negation === 'none') {
+        issues.push({ code: 'syntax-error', message: `${occ.written} cannot be negated with '!'.`, span: item.bang ?? item.nameSpan });
+      }
       const values = take(occ, spec);
       const bound: BoundOption = { item, name: spec.name, spec, owner, negated: item.negated, values };
       if (abbreviated) bound.abbreviated = true;
@@ -237,6 +239,9 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           break;
         case '--protocol':
           rule.protocol = cond(occ, values);
+          if (ctx.saveTable && values[0] && (occ.attached || values[0].attached)) {
+            issues.push({ code: 'syntax-error', message: 'iptables-restore finds the protocol by looking for a separate -p word: write -p tcp, not -ptcp or --protocol=tcp.', span: item.span });
+          }
           break;
         case '--source':
           rule.source = cond(occ, values);

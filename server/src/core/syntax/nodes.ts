@@ -12,6 +12,8 @@ export interface Word {
   span: Span;
   quoted: boolean;
   dynamic: boolean;
+  /** Written glued to its option (`--dport=22`). */
+  attached?: boolean;
   /** A quote opened in the word is never closed (the shell reads on to the end of the file). */
   unterminated?: boolean;
 }

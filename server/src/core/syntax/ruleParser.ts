@@ -231,6 +231,7 @@ class RuleParser extends EmbeddedActionsParser {
           span: { start: nameWord.span.start + eq + 1, end: nameWord.span.end },
           quoted: nameWord.quoted,
           dynamic: nameWord.dynamic,
+          attached: true,
         };
         values.unshift(attached);
         name = name.slice(0, eq);

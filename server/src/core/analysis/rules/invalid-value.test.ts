@@ -23,7 +23,7 @@ ruleTable(invalidValue, {
     { code: table('filter', '-A INPUT -m mark --mark «0x1/0xffffffffff» -j ACCEPT') },
     { code: table('filter', '-A INPUT -m limit --limit «5/x» -j ACCEPT') },
     { code: table('filter', '-A INPUT -p tcp -m multiport --dports «1,2,3,4,5,6,7,8,9,10,11,12,13,14,15:16» -j ACCEPT'), name: 'multiport counts ranges as two' },
-    { code: table('filter', '-A INPUT -i «eth+0» -j ACCEPT') },
+    { code: table('filter', '-A INPUT -i «eth0eth0eth0eth0x» -j ACCEPT'), name: 'interface name longer than 15' },
     { code: table('filter', '-A INPUT -p «tpc» -j ACCEPT') },
     { code: table('filter', ':INPUT «REJECT» [0:0]'), name: 'policy of a built-in chain' },
     { code: 'iptables -P INPUT «REJECT»\n', dialect: 'script' },

@@ -31,6 +31,7 @@ export const invalidValue: LintRule = {
           if (!arg || w.dynamic) return;
           if (o.name === '--protocol') {
             const v = w.value.toLowerCase();
+            if (o.negated && (v === '0' || v === 'all')) ctx.report({ span: w.span, message: `'! -p ${w.value}' can never match: every packet has some protocol.` });
             if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: w.span, message: `Unknown protocol '${w.value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
             return;
           }

@@ -5,11 +5,17 @@ ruleTable(optionRequiresMatch, {
   valid: [
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT') },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:80') },
+    { code: table('nat', '-A PREROUTING -j DNAT --to-destination 10.0.0.1') },
+    { code: table('filter', '-A INPUT -p udp -m multiport --dports 53,67 -j ACCEPT') },
   ],
   invalid: [
     { code: table('filter', '-A INPUT «--dport» 22 -j ACCEPT'), name: '--dport without -p' },
     { code: table('filter', '-A INPUT «--ctstate» NEW -j ACCEPT'), name: '--ctstate without -m conntrack' },
     { code: table('filter', '-A INPUT --dport 22 -p tcp -j ACCEPT').replace('--dport', '«--dport»'), name: 'option before its match' },
     { code: table('nat', '-A PREROUTING «--to-destination» 10.0.0.1 -j DNAT'), name: 'target option before -j' },
+    { code: table('filter', '-A INPUT -m «tcp» --dport 22 -j ACCEPT'), name: '-m tcp without -p tcp' },
+    { code: table('filter', '-A INPUT -m «multiport» --dports 22,80 -j ACCEPT'), name: 'multiport without a protocol' },
+    { code: table('nat', '-A PREROUTING -j DNAT «--to-destination» 10.0.0.1:8080'), name: 'DNAT to a port without -p' },
+    { code: table('nat', '-A PREROUTING -j REDIRECT «--to-ports» 3128') },
   ],
 });

@@ -1,4 +1,11 @@
+import { protocolNames } from '../../knowledge/index.ts';
 import type { LintRule } from '../types.ts';
+
+/** `-p 6`, `-p TCP` and `-p tcp` are the same protocol: compare by number. */
+function protocolNumber(p: string): number | undefined {
+  if (/^\d+$/.test(p)) return Number(p);
+  return protocolNames.find((x) => x.name === p.toLowerCase())?.number;
+}
 
 export const optionRequiresMatch: LintRule = {
   code: 'option-requires-match',
@@ -11,7 +18,37 @@ export const optionRequiresMatch: LintRule = {
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
   },
   check(ctx) {
+    const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
+    const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136'];
     for (const cmd of ctx.ruleSet.commands) {
+      const rule = cmd.rule;
+      const proto = rule?.protocol;
+      if (rule && !(proto?.word.dynamic)) {
+        const p = proto && !proto.negated ? proto.value.toLowerCase() : undefined;
+        // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
+        for (const m of rule.matches) {
+          const need = m.spec?.protocols;
+          if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
+          const n = p === undefined ? undefined : protocolNumber(p);
+          if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
+        }
+        const tp = rule.target?.spec?.protocols;
+        if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
+        const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
+        if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p && protocolNumber(p) === 6) && cmd.family === 'ipv6') {
+          ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
+        }
+        // NAT targets only translate ports for protocols that have them
+        const t = rule.target;
+        if (t?.spec && NAT_PORTS.has(t.spec.name) && !(p && (PORT_PROTOCOLS.includes(p) || [6, 17, 132, 33, 136].includes(protocolNumber(p) ?? -1)))) {
+          for (const o of t.options) {
+            const v = o.values[0];
+            if (!v || v.dynamic) continue;
+            const hasPort = o.name === '--to-ports' || (t.spec.name !== 'MASQUERADE' && /\]:|^[^:]*:[^:]*$|^\d{1,3}(\.\d{1,3}){3}(-[\d.]+)?:/.test(v.value) && !/^[0-9a-fA-F:]*::/.test(v.value));
+            if (hasPort) ctx.report({ span: o.item.nameSpan, message: `${t.spec.name} with a port needs -p tcp, udp, sctp or dccp in the rule.` });
+          }
+        }
+      }
       for (const p of cmd.problems) {
         if (p.kind === 'needs-match') {
           const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));

@@ -4,6 +4,7 @@ import { arg, m, match, mFixed } from '../define.ts';
 
 export const multiport = match({
   name: 'multiport',
+  needsOneOf: [['--source-ports', '--destination-ports', '--ports']],
   protocols: ['tcp', 'udp', 'udplite', 'dccp', 'sctp'],
   summary: 'Match several ports or port ranges in one rule (up to 15; a range counts as two).',
   doc: 'Needs `-p tcp`, `udp`, `udplite`, `dccp` or `sctp` before it. Ranges are written with a colon: `1024:65535`.',
@@ -17,6 +18,7 @@ export const multiport = match({
 
 export const iprange = match({
   name: 'iprange',
+  needsOneOf: [['--src-range', '--dst-range']],
   summary: 'Match a source or destination address within an arbitrary range.',
   doc: 'For ranges that are not a single prefix, such as `192.168.1.10-192.168.1.50`.',
   example: 'iptables -A INPUT -m iprange --src-range 192.168.1.10-192.168.1.50 -j ACCEPT',
@@ -29,6 +31,8 @@ export const iprange = match({
 const addrTypes = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE'];
 export const addrtype = match({
   name: 'addrtype',
+  exclusive: [['--limit-iface-in', '--limit-iface-out']],
+  needsOneOf: [['--src-type', '--dst-type']],
   summary: 'Match by the routing type of the source or destination address (LOCAL, BROADCAST, MULTICAST…).',
   doc: '`--dst-type LOCAL` matches packets for any address of this host, whatever the interface; Docker uses it to catch published ports.',
   example: 'iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
@@ -42,6 +46,7 @@ export const addrtype = match({
 
 export const mac = match({
   name: 'mac',
+  needsOneOf: [['--mac-source']],
   summary: 'Match the source Ethernet (MAC) address.',
   doc: 'Only meaningful for packets that came in on an Ethernet device: PREROUTING, INPUT and FORWARD.',
   example: 'iptables -A INPUT -m mac --mac-source 00:11:22:33:44:55 -j ACCEPT',
@@ -51,6 +56,7 @@ export const mac = match({
 
 export const physdev = match({
   name: 'physdev',
+  needsOneOf: [['--physdev-in', '--physdev-out', '--physdev-is-in', '--physdev-is-out', '--physdev-is-bridged']],
   summary: 'Match the bridge port a bridged packet entered or leaves through.',
   doc: 'Only for traffic crossing a Linux bridge with bridge-nf-call-iptables enabled.',
   example: 'iptables -A FORWARD -m physdev --physdev-in veth1 --physdev-is-bridged -j ACCEPT',
@@ -65,6 +71,7 @@ export const physdev = match({
 
 export const pkttype = match({
   name: 'pkttype',
+  needsOneOf: [['--pkt-type']],
   summary: 'Match the link-layer packet type: unicast, broadcast or multicast.',
   doc: 'Useful to drop broadcast noise before logging.',
   example: 'iptables -A INPUT -m pkttype --pkt-type broadcast -j DROP',
@@ -73,6 +80,7 @@ export const pkttype = match({
 
 export const devgroup = match({
   name: 'devgroup',
+  needsOneOf: [['--src-group', '--dst-group']],
   summary: 'Match the device group of the incoming or outgoing interface.',
   doc: 'Groups are set with `ip link set DEV group N`; names come from /etc/iproute2/group.',
   example: 'iptables -A FORWARD -m devgroup --src-group 2 -j ACCEPT',
@@ -84,6 +92,7 @@ export const devgroup = match({
 
 export const realm = match({
   name: 'realm',
+  needsOneOf: [['--realm']],
   families: ['ipv4'],
   summary: 'Match the routing realm of the packet (IPv4).',
   doc: 'Realms are assigned by routes (`ip route … realm N`).',

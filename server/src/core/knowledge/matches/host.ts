@@ -4,6 +4,7 @@ import { arg, m, match, mFixed } from '../define.ts';
 
 export const owner = match({
   name: 'owner',
+  needsOneOf: [['--uid-owner', '--gid-owner', '--socket-exists']],
   summary: 'Match the user or group of the local process that sent the packet.',
   doc: 'Only locally generated packets have an owner, so it works in OUTPUT and POSTROUTING only.',
   example: 'iptables -A OUTPUT -m owner --uid-owner www-data -p tcp --dport 25 -j REJECT',
@@ -42,6 +43,7 @@ export const socket = match({
 
 export const policy = match({
   name: 'policy',
+  needsOneOf: [['--dir'], ['--pol']],
   summary: 'Match the IPsec policy used (or to be used) for the packet.',
   doc: 'With `--dir in` it looks at how the packet was decapsulated; with `--dir out` at the policy for sending it.',
   example: 'iptables -A FORWARD -m policy --dir in --pol ipsec --proto esp -j ACCEPT',
@@ -104,7 +106,7 @@ export const osf = match({
   example: 'iptables -A INPUT -p tcp -m osf --genre Linux -j ACCEPT',
   options: [
     m('--genre', [arg('string', 'string')], 'The OS genre to match.'),
-    mFixed('--ttl', [arg('integer', 'level')], 'How strictly to compare the TTL (0–2).'),
+    mFixed('--ttl', [arg('integer', 'level', { max: 2 })], 'How strictly to compare the TTL (0–2).'),
     mFixed('--log', [arg('integer', 'level')], 'Log matches (0 all, 1 first, 2 none found).'),
   ],
 });

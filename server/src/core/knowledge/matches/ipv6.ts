@@ -4,6 +4,7 @@ import { arg, m, match, mFixed } from '../define.ts';
 
 export const frag = match({
   name: 'frag',
+  exclusive: [['--fragmore', '--fraglast']],
   families: ['ipv6'],
   summary: 'Match the IPv6 fragment header.',
   doc: 'IPv6 has no `-f`: use this match to find fragments.',
@@ -72,4 +73,28 @@ export const eui64 = match({
   example: 'ip6tables -A INPUT -m eui64 -j ACCEPT',
   chains: ['PREROUTING', 'INPUT', 'FORWARD'],
   options: [],
+});
+
+export const srh = match({
+  name: 'srh',
+  families: ['ipv6'],
+  summary: 'Match fields of the IPv6 Segment Routing Header.',
+  doc: 'Next header, header length, segments left, last entry, tag and the previous, next and last segment addresses.',
+  example: 'ip6tables -A INPUT -m srh --srh-next-hdr 17 -j ACCEPT',
+  options: [
+    m('--srh-next-hdr', [arg('integer', 'next-hdr', { max: 255 })], 'The next header field.'),
+    m('--srh-hdr-len-eq', [arg('integer', 'len')], 'Header length equal to.'),
+    m('--srh-hdr-len-gt', [arg('integer', 'len')], 'Header length greater than.'),
+    m('--srh-hdr-len-lt', [arg('integer', 'len')], 'Header length less than.'),
+    m('--srh-segs-left-eq', [arg('integer', 'n')], 'Segments left equal to.'),
+    m('--srh-segs-left-gt', [arg('integer', 'n')], 'Segments left greater than.'),
+    m('--srh-segs-left-lt', [arg('integer', 'n')], 'Segments left less than.'),
+    m('--srh-last-entry-eq', [arg('integer', 'n')], 'Last entry equal to.'),
+    m('--srh-last-entry-gt', [arg('integer', 'n')], 'Last entry greater than.'),
+    m('--srh-last-entry-lt', [arg('integer', 'n')], 'Last entry less than.'),
+    m('--srh-tag', [arg('integer', 'tag', { max: 65535 })], 'The tag field.'),
+    m('--srh-psid', [arg('address', 'addr[/mask]')], 'The previous segment address.'),
+    m('--srh-nsid', [arg('address', 'addr[/mask]')], 'The next segment address.'),
+    m('--srh-lsid', [arg('address', 'addr[/mask]')], 'The last segment address.'),
+  ],
 });

@@ -4,6 +4,7 @@ import { arg, m, match, mFixed } from '../define.ts';
 
 export const length = match({
   name: 'length',
+  needsOneOf: [['--length']],
   summary: 'Match the length of the layer-3 payload (the whole IP packet).',
   doc: 'A range is written `min:max`.',
   example: 'iptables -A INPUT -p icmp -m length --length 1000:65535 -j DROP',
@@ -12,6 +13,8 @@ export const length = match({
 
 export const ttl = match({
   name: 'ttl',
+  exclusive: [['--ttl-eq', '--ttl-lt', '--ttl-gt']],
+  needsOneOf: [['--ttl-eq', '--ttl-lt', '--ttl-gt']],
   families: ['ipv4'],
   summary: 'Match the IPv4 time-to-live field.',
   doc: 'IPv6 uses the `hl` match instead.',
@@ -25,6 +28,8 @@ export const ttl = match({
 
 export const hl = match({
   name: 'hl',
+  exclusive: [['--hl-eq', '--hl-lt', '--hl-gt']],
+  needsOneOf: [['--hl-eq', '--hl-lt', '--hl-gt']],
   families: ['ipv6'],
   summary: 'Match the IPv6 hop limit.',
   doc: 'The IPv6 counterpart of `ttl`.',
@@ -38,6 +43,7 @@ export const hl = match({
 
 export const tos = match({
   name: 'tos',
+  needsOneOf: [['--tos']],
   summary: 'Match the IPv4 TOS / IPv6 traffic class field.',
   doc: 'Symbolic names: Minimize-Delay, Maximize-Throughput, Maximize-Reliability, Minimize-Cost, Normal-Service.',
   example: 'iptables -A OUTPUT -m tos --tos Minimize-Delay -j ACCEPT',
@@ -46,6 +52,8 @@ export const tos = match({
 
 export const dscp = match({
   name: 'dscp',
+  exclusive: [['--dscp', '--dscp-class']],
+  needsOneOf: [['--dscp', '--dscp-class']],
   summary: 'Match the 6-bit DSCP field, by number or class name (EF, AF41, CS1…).',
   doc: 'The DSCP is the upper six bits of the TOS / traffic class byte.',
   example: 'iptables -A FORWARD -m dscp --dscp-class EF -j ACCEPT',
@@ -57,6 +65,8 @@ export const dscp = match({
 
 export const ecn = match({
   name: 'ecn',
+  protocols: ['tcp'],
+  needsOneOf: [['--ecn-tcp-cwr', '--ecn-tcp-ece', '--ecn-ip-ect']],
   summary: 'Match the ECN bits of the IP and TCP headers.',
   doc: 'CWR and ECE are TCP flags; ECT is a two-bit IP field (0–3).',
   example: 'iptables -A INPUT -p tcp -m ecn --ecn-tcp-ece -j ACCEPT',
@@ -69,6 +79,7 @@ export const ecn = match({
 
 export const mark = match({
   name: 'mark',
+  needsOneOf: [['--mark']],
   summary: 'Match the packet mark (the netfilter mark, set with `-j MARK`).',
   doc: 'Compares `mark & mask` with the value; the mark lives only inside this host.',
   example: 'iptables -A FORWARD -m mark --mark 0x2/0xff -j ACCEPT',
@@ -77,15 +88,18 @@ export const mark = match({
 
 export const tcpmss = match({
   name: 'tcpmss',
+  needsOneOf: [['--mss']],
   protocols: ['tcp'],
   summary: 'Match the TCP MSS option of SYN packets.',
   doc: 'Only SYN and SYN/ACK segments carry an MSS option.',
   example: 'iptables -A INPUT -p tcp --syn -m tcpmss --mss 1:500 -j DROP',
-  options: [m('--mss', [arg('integer-range', 'value[:value]')], 'The MSS value or range.')],
+  options: [m('--mss', [arg('integer-range', 'value[:value]', { max: 65535, ordered: true })], 'The MSS value or range.')],
 });
 
 export const string = match({
   name: 'string',
+  exclusive: [['--string', '--hex-string']],
+  needsOneOf: [['--string', '--hex-string'], ['--algo']],
   summary: 'Match a byte pattern anywhere in the packet (Boyer-Moore or KMP search).',
   doc: 'Searches packet contents between `--from` and `--to` offsets; costly on busy links and blind to data split across packets.',
   example: 'iptables -A FORWARD -p tcp --dport 80 -m string --algo bm --string "GET /admin" -j DROP',
@@ -93,7 +107,7 @@ export const string = match({
     mFixed('--algo', [arg('enum', 'bm|kmp', { values: ['bm', 'kmp'] })], 'The search algorithm.', { required: true }),
     mFixed('--from', [arg('integer', 'offset')], 'Start searching at this offset.'),
     mFixed('--to', [arg('integer', 'offset')], 'Stop searching at this offset.'),
-    m('--string', [arg('string', 'pattern')], 'The text to find.'),
+    m('--string', [arg('string', 'pattern', { max: 128 })], 'The text to find.'),
     m('--hex-string', [arg('hex-string', 'pattern')], 'The bytes to find; hex between pipes, e.g. `|0d 0a|`.'),
     mFixed('--icase', [], 'Ignore case.'),
   ],
@@ -101,6 +115,7 @@ export const string = match({
 
 export const u32 = match({
   name: 'u32',
+  needsOneOf: [['--u32']],
   summary: 'Match arbitrary 32-bit words of the packet against values (a small test language).',
   doc: 'Tests are `location & mask = value[:value]`, joined with `&&`; `@` follows header lengths.',
   example: 'iptables -A INPUT -m u32 --u32 "6 & 0xFF = 1" -j ACCEPT',
@@ -121,6 +136,7 @@ export const bpf = match({
 
 export const comment = match({
   name: 'comment',
+  needsOneOf: [['--comment']],
   summary: 'Attach a comment to the rule; it never affects matching.',
   doc: 'Up to 255 characters. Shown by iptables-save and `iptables -L`; the way to document a rule, since iptables files have no end-of-line comments.',
   example: 'iptables -A INPUT -p tcp --dport 22 -m comment --comment "ssh from anywhere" -j ACCEPT',

@@ -1,10 +1,11 @@
-import { arg, m, match } from '../define.ts';
+import { arg, m, match, mFixed } from '../define.ts';
 
 /** Matches for layer-4 headers; most are loaded by `-p NAME` alone. */
 
+// tcp refuses a reversed range; the others swap it silently
 const ports = (proto: string) => [
-  m('--source-port', [arg('port-range', 'port[:port]')], `Match the ${proto} source port, or an inclusive range \`first:last\` (an end may be left out).`, { aliases: ['--sport'], example: `-p ${proto} --sport 1024:65535` }),
-  m('--destination-port', [arg('port-range', 'port[:port]')], `Match the ${proto} destination port, or an inclusive range \`first:last\`.`, {
+  m('--source-port', [arg(proto === 'tcp' ? 'port-range' : 'port-range-loose', 'port[:port]')], `Match the ${proto} source port, or an inclusive range \`first:last\` (an end may be left out).`, { aliases: ['--sport'], example: `-p ${proto} --sport 1024:65535` }),
+  m('--destination-port', [arg(proto === 'tcp' ? 'port-range' : 'port-range-loose', 'port[:port]')], `Match the ${proto} destination port, or an inclusive range \`first:last\`.`, {
     aliases: ['--dport'],
     example: `-p ${proto} --dport 53`,
     mistakes: ['After a DNAT, FORWARD and INPUT see the translated port, not the one the client connected to.'],
@@ -54,12 +55,13 @@ export const dccp = match({
   options: [
     ...ports('dccp'),
     m('--dccp-types', [arg('enum-list', 'type[,type…]', { values: ['REQUEST', 'RESPONSE', 'DATA', 'ACK', 'DATAACK', 'CLOSEREQ', 'CLOSE', 'RESET', 'SYNC', 'SYNCACK', 'INVALID'] })], 'Match when the DCCP packet type is one of the listed ones.'),
-    m('--dccp-option', [arg('integer', 'number')], 'Match when the DCCP option with this number is present.'),
+    m('--dccp-option', [arg('integer', 'number', { min: 1, max: 255 })], 'Match when the DCCP option with this number is present.'),
   ],
 });
 
 export const icmp = match({
   name: 'icmp',
+  needsOneOf: [['--icmp-type']],
   families: ['ipv4'],
   implicitForProtocol: 'icmp',
   protocols: ['icmp'],
@@ -95,6 +97,7 @@ export const ah = match({
   name: 'ah',
   implicitForProtocol: 'ah',
   protocols: ['ah'],
+  protocolFamilies: ['ipv4'],
   summary: 'Match the SPI (and on IPv6 the length and reserved field) of IPsec AH headers.',
   doc: 'The Security Parameter Index identifies the IPsec security association.',
   example: 'iptables -A INPUT -p ah -m ah --ahspi 500 -j ACCEPT',
@@ -114,4 +117,14 @@ export const mh = match({
   doc: 'Types by number or name (binding-update, binding-acknowledgement, …); `ip6tables -p mh -h` lists them.',
   example: 'ip6tables -A INPUT -p mh --mh-type binding-update -j ACCEPT',
   options: [m('--mh-type', [arg('any', 'type[:type]')], 'Match this mobility header type, or a range.')],
+});
+
+export const ipcomp = match({
+  name: 'ipcomp',
+  protocols: ['ipcomp', '108'],
+  needsOneOf: [],
+  summary: 'Match the compression parameter index of IPComp packets (IPsec payload compression).',
+  doc: 'Needs `-p ipcomp`.',
+  example: 'iptables -A INPUT -p ipcomp -m ipcomp --ipcompspi 18 -j ACCEPT',
+  options: [m('--ipcompspi', [arg('integer-range', 'spi[:spi]')], 'Match the compression parameter index, or a range.'), mFixed('--compres', [], 'Match when the reserved field is set.')],
 });

@@ -16,12 +16,14 @@ export const limit = match({
 
 export const hashlimit = match({
   name: 'hashlimit',
+  exclusive: [['--hashlimit-upto', '--hashlimit-above']],
+  needsOneOf: [['--hashlimit-upto', '--hashlimit-above', '--hashlimit-rate-match'], ['--hashlimit-name']],
   summary: 'Rate-limit per source or destination (address, port), with one bucket per group.',
   doc: 'Like limit, but keeps a bucket per host or network; `--hashlimit-name` names the table in /proc/net/ipt_hashlimit.',
   example: 'iptables -A INPUT -p tcp --dport 22 -m hashlimit --hashlimit-above 10/minute --hashlimit-mode srcip --hashlimit-name ssh -j DROP',
   options: [
-    mFixed('--hashlimit-upto', [arg('rate', 'amount[/second|/minute|/hour|/day]')], 'Match while the rate is at most this.'),
-    mFixed('--hashlimit-above', [arg('rate', 'amount[/second|/minute|/hour|/day]')], 'Match when the rate is above this.'),
+    mFixed('--hashlimit-upto', [arg('rate-or-bytes', 'amount[/second|/minute|/hour|/day]')], 'Match while the rate is at most this.'),
+    mFixed('--hashlimit-above', [arg('rate-or-bytes', 'amount[/second|/minute|/hour|/day]')], 'Match when the rate is above this.'),
     mFixed('--hashlimit-burst', [arg('any', 'amount')], 'Burst size (packets, or bytes with a unit).'),
     mFixed('--hashlimit-mode', [arg('enum-list', 'srcip,srcport,dstip,dstport', { values: ['srcip', 'srcport', 'dstip', 'dstport'] })], 'What makes a group.'),
     mFixed('--hashlimit-srcmask', [arg('prefix-length', 'prefix')], 'Group source addresses by this prefix length.'),
@@ -38,6 +40,7 @@ export const hashlimit = match({
 
 export const recent = match({
   name: 'recent',
+  exclusive: [['--set', '--rcheck', '--update', '--remove'], ['--set', '--rttl'], ['--rsource', '--rdest']],
   summary: 'Remember source (or destination) addresses in a list and match on how recently/often they were seen.',
   doc: 'A rule with `--set` adds the address; later rules test it with `--rcheck`/`--update` and `--seconds`/`--hitcount`. The lists are in /proc/net/xt_recent.',
   example: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP',
@@ -59,20 +62,22 @@ export const recent = match({
 
 export const quota = match({
   name: 'quota',
+  needsOneOf: [['--quota']],
   summary: 'Match until a byte quota is used up.',
   doc: 'The counter is per rule and decreases as packets match; it is reset when the rule is replaced.',
   example: 'iptables -A FORWARD -s 10.0.0.5 -m quota --quota 1000000000 -j ACCEPT',
-  options: [m('--quota', [arg('integer', 'bytes')], 'The quota in bytes.')],
+  options: [m('--quota', [arg('integer', 'bytes', { max: 18446744073709551615 })], 'The quota in bytes.')],
 });
 
 export const statistic = match({
   name: 'statistic',
+  needsOneOf: [['--mode']],
   summary: 'Match a random fraction of packets, or every n-th packet.',
   doc: 'kube-proxy load-balances Service endpoints with `--mode random --probability`.',
   example: 'iptables -t nat -A KUBE-SVC-X -m statistic --mode random --probability 0.5 -j KUBE-SEP-A',
   options: [
     mFixed('--mode', [arg('enum', 'random|nth', { values: ['random', 'nth'] })], 'Random sampling or every n-th packet.', { required: true }),
-    m('--probability', [arg('any', 'p')], 'For random mode: the chance (0 to 1) that a packet matches.'),
+    m('--probability', [arg('probability', 'p')], 'For random mode: the chance (0 to 1) that a packet matches.'),
     m('--every', [arg('integer', 'n')], 'For nth mode: match one packet in every n.'),
     mFixed('--packet', [arg('integer', 'p')], 'For nth mode: the initial counter value.'),
   ],
@@ -103,6 +108,7 @@ export const rateest = match({
 
 export const nfacct = match({
   name: 'nfacct',
+  needsOneOf: [['--nfacct-name']],
   hostDependent: 'the accounting object must exist (nfacct add NAME)',
   summary: 'Count matching packets in a named extended-accounting object.',
   doc: 'Always matches; read the counters with the `nfacct` tool.',
@@ -112,6 +118,7 @@ export const nfacct = match({
 
 export const cluster = match({
   name: 'cluster',
+  needsOneOf: [['--cluster-local-node', '--cluster-local-nodemask'], ['--cluster-total-nodes'], ['--cluster-hash-seed']],
   summary: 'Spread traffic over the nodes of a cluster by hashing, so each node handles its share.',
   doc: 'Replaces the CLUSTERIP target.',
   example: 'iptables -A PREROUTING -t mangle -m cluster --cluster-total-nodes 2 --cluster-local-node 1 -j MARK --set-mark 0xffff',
@@ -125,6 +132,7 @@ export const cluster = match({
 
 export const cpu = match({
   name: 'cpu',
+  needsOneOf: [['--cpu']],
   summary: 'Match the CPU handling the packet.',
   doc: 'Used to spread work, e.g. redirecting to different local ports per CPU.',
   example: 'iptables -t nat -A PREROUTING -p tcp --dport 80 -m cpu --cpu 0 -j REDIRECT --to-port 8080',

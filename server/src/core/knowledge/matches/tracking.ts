@@ -4,6 +4,7 @@ import { arg, m, match, mFixed } from '../define.ts';
 
 export const state = match({
   name: 'state',
+  needsOneOf: [['--state']],
   summary: 'Match the connection tracking state (older spelling of `-m conntrack --ctstate`).',
   doc: 'Still accepted and equivalent for INVALID, NEW, ESTABLISHED, RELATED and UNTRACKED; conntrack is the maintained interface and also knows SNAT and DNAT.',
   example: 'iptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT',
@@ -13,6 +14,7 @@ export const state = match({
 
 export const helper = match({
   name: 'helper',
+  needsOneOf: [['--helper']],
   summary: 'Match packets of connections handled by a conntrack helper (ftp, sip, …).',
   doc: 'With a port, as in `ftp-2121`, only the helper instance for that port matches.',
   example: 'iptables -A FORWARD -m helper --helper ftp -j ACCEPT',
@@ -21,6 +23,7 @@ export const helper = match({
 
 export const connmark = match({
   name: 'connmark',
+  needsOneOf: [['--mark']],
   summary: 'Match the mark stored on the connection (set with `-j CONNMARK`).',
   doc: 'Compares `ctmark & mask` with the value.',
   example: 'iptables -A FORWARD -m connmark --mark 0x1/0xff -j ACCEPT',
@@ -29,11 +32,12 @@ export const connmark = match({
 
 export const connbytes = match({
   name: 'connbytes',
+  needsOneOf: [['--connbytes'], ['--connbytes-dir'], ['--connbytes-mode']],
   summary: 'Match how many bytes or packets a connection has moved so far.',
   doc: 'Counts in the direction(s) chosen; useful to treat long downloads differently from interactive traffic.',
   example: 'iptables -A POSTROUTING -t mangle -m connbytes --connbytes 10000: --connbytes-dir both --connbytes-mode bytes -j CLASSIFY --set-class 1:20',
   options: [
-    m('--connbytes', [arg('integer-range', 'from[:to]')], 'The range of the counter that matches.', { required: true }),
+    m('--connbytes', [arg('integer-range', 'from[:to]', { ordered: true })], 'The range of the counter that matches.', { required: true }),
     mFixed('--connbytes-dir', [arg('enum', 'original|reply|both', { values: ['original', 'reply', 'both'] })], 'Which direction to count.', { required: true }),
     mFixed('--connbytes-mode', [arg('enum', 'packets|bytes|avgpkt', { values: ['packets', 'bytes', 'avgpkt'] })], 'Count packets, bytes, or the average packet size.', { required: true }),
   ],
@@ -41,6 +45,8 @@ export const connbytes = match({
 
 export const connlimit = match({
   name: 'connlimit',
+  exclusive: [['--connlimit-upto', '--connlimit-above'], ['--connlimit-saddr', '--connlimit-daddr']],
+  needsOneOf: [['--connlimit-upto', '--connlimit-above']],
   summary: 'Match on the number of connections a source (or source network) already has.',
   doc: 'Groups clients by the mask given; counts tracked connections of the same protocol.',
   example: 'iptables -A INPUT -p tcp --syn --dport 22 -m connlimit --connlimit-above 3 -j REJECT',

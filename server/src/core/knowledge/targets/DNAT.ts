@@ -3,6 +3,7 @@ import type { ExtensionSpec } from '../types.ts';
 export const DNAT: ExtensionSpec = {
   kind: 'target',
   name: 'DNAT',
+  needsOneOf: [['--to-destination']],
   families: ['ipv4', 'ipv6'],
   tables: ['nat'],
   chains: ['PREROUTING', 'OUTPUT'],
@@ -16,7 +17,7 @@ export const DNAT: ExtensionSpec = {
   ],
   options: [
     {
-      name: '--to-destination', negation: 'none', required: true, repeatable: true,
+      name: '--to-destination', negation: 'none', required: true,
       args: [{ name: '[ipaddr[-ipaddr]][:port[-port]]', type: 'nat-destination' }],
       summary: 'The new destination: an address or range, optionally a port or port range (the port needs `-p tcp` or `-p udp`).',
       example: '--to-destination 192.168.1.100:8080',

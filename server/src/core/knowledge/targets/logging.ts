@@ -27,11 +27,11 @@ export const NFLOG = target({
   doc: 'The netlink group ties the rule to the listening program.',
   example: 'iptables -A INPUT -j NFLOG --nflog-group 5 --nflog-prefix "in"',
   options: [
-    t('--nflog-group', [arg('integer', 'nlgroup')], 'The netlink group (0–65535).'),
+    t('--nflog-group', [arg('integer', 'nlgroup', { max: 65535 })], 'The netlink group (0–65535).'),
     t('--nflog-prefix', [arg('string', 'prefix')], 'Text attached to the message (up to 64 characters).'),
     t('--nflog-range', [arg('integer', 'size')], 'Bytes of the packet to copy (deprecated; use --nflog-size).'),
     t('--nflog-size', [arg('integer', 'size')], 'Bytes of the packet to copy.'),
-    t('--nflog-threshold', [arg('integer', 'size')], 'Queue this many packets before sending them.'),
+    t('--nflog-threshold', [arg('integer', 'size', { max: 65535 })], 'Queue this many packets before sending them.'),
   ],
 });
 
@@ -54,6 +54,7 @@ export const ULOG = target({
 
 export const AUDIT = target({
   name: 'AUDIT',
+  needsOneOf: [['--type']],
   terminating: false,
   summary: 'Record the packet in the kernel audit log (auditd) and continue.',
   doc: 'For compliance logging; the record type says what the following rule does.',

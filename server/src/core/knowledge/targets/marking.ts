@@ -12,6 +12,8 @@ const markOps = (what: string) => [
 
 export const MARK = target({
   name: 'MARK',
+  exclusive: [['--set-xmark', '--set-mark', '--and-mark', '--or-mark', '--xor-mark']],
+  needsOneOf: [['--set-xmark', '--set-mark', '--and-mark', '--or-mark', '--xor-mark']],
   terminating: false,
   summary: 'Set the packet\'s netfilter mark (for policy routing, tc, later rules), then continue.',
   doc: 'The mark stays inside this host. Policy routing reads it (`ip rule add fwmark …`); set it in mangle PREROUTING or OUTPUT so routing sees it.',
@@ -21,6 +23,7 @@ export const MARK = target({
 
 export const CONNMARK = target({
   name: 'CONNMARK',
+  needsOneOf: [['--set-xmark', '--set-mark', '--and-mark', '--or-mark', '--xor-mark', '--save-mark', '--restore-mark']],
   terminating: false,
   summary: 'Set the connection\'s mark, or copy marks between the packet and its connection.',
   doc: '`--save-mark` stores the packet mark on the connection; `--restore-mark` copies it back onto later packets (mangle table only).',
@@ -37,6 +40,8 @@ export const CONNMARK = target({
 
 export const CONNSECMARK = target({
   name: 'CONNSECMARK',
+  needsOneOf: [['--save', '--restore']],
+  hostDependent: 'needs an SELinux policy on the host',
   terminating: false,
   tables: ['mangle', 'security'],
   summary: 'Copy SELinux security marks between packets and connections.',
@@ -47,6 +52,8 @@ export const CONNSECMARK = target({
 
 export const SECMARK = target({
   name: 'SECMARK',
+  needsOneOf: [['--selctx']],
+  hostDependent: 'the security context must exist in the host\'s SELinux policy',
   terminating: false,
   tables: ['mangle', 'security'],
   summary: 'Give the packet an SELinux security context.',
@@ -57,8 +64,8 @@ export const SECMARK = target({
 
 export const CLASSIFY = target({
   name: 'CLASSIFY',
+  needsOneOf: [['--set-class']],
   terminating: false,
-  tables: ['mangle'],
   chains: ['OUTPUT', 'FORWARD', 'POSTROUTING'],
   summary: 'Put the packet into a traffic-control (tc) class.',
   doc: 'The class is `major:minor` in hex, as tc names it.',
@@ -68,6 +75,8 @@ export const CLASSIFY = target({
 
 export const DSCP = target({
   name: 'DSCP',
+  exclusive: [['--set-dscp', '--set-dscp-class']],
+  needsOneOf: [['--set-dscp', '--set-dscp-class']],
   terminating: false,
   tables: ['mangle'],
   summary: 'Rewrite the DSCP field of the packet.',
@@ -81,6 +90,8 @@ export const DSCP = target({
 
 export const TOS = target({
   name: 'TOS',
+  exclusive: [['--set-tos', '--and-tos', '--or-tos', '--xor-tos']],
+  needsOneOf: [['--set-tos', '--and-tos', '--or-tos', '--xor-tos']],
   terminating: false,
   tables: ['mangle'],
   summary: 'Rewrite the IPv4 TOS / IPv6 traffic class field.',
@@ -96,28 +107,33 @@ export const TOS = target({
 
 export const TTL = target({
   name: 'TTL',
+  exclusive: [['--ttl-set', '--ttl-dec', '--ttl-inc']],
+  needsOneOf: [['--ttl-set', '--ttl-dec', '--ttl-inc']],
   families: ['ipv4'],
   terminating: false,
   tables: ['mangle'],
   summary: 'Set, raise or lower the IPv4 TTL.',
   doc: 'Raising the TTL can create routing loops that never end.',
   example: 'iptables -t mangle -A POSTROUTING -o eth0 -j TTL --ttl-set 64',
-  options: [t('--ttl-set', [arg('ttl', 'value')], 'Set the TTL.'), t('--ttl-dec', [arg('ttl', 'value')], 'Subtract from the TTL.'), t('--ttl-inc', [arg('ttl', 'value')], 'Add to the TTL.')],
+  options: [t('--ttl-set', [arg('ttl', 'value')], 'Set the TTL.'), t('--ttl-dec', [arg('ttl', 'value', { min: 1 })], 'Subtract from the TTL.'), t('--ttl-inc', [arg('ttl', 'value', { min: 1 })], 'Add to the TTL.')],
 });
 
 export const HL = target({
   name: 'HL',
+  exclusive: [['--hl-set', '--hl-dec', '--hl-inc']],
+  needsOneOf: [['--hl-set', '--hl-dec', '--hl-inc']],
   families: ['ipv6'],
   terminating: false,
   tables: ['mangle'],
   summary: 'Set, raise or lower the IPv6 hop limit.',
   doc: 'The IPv6 counterpart of TTL.',
   example: 'ip6tables -t mangle -A POSTROUTING -o eth0 -j HL --hl-set 64',
-  options: [t('--hl-set', [arg('ttl', 'value')], 'Set the hop limit.'), t('--hl-dec', [arg('ttl', 'value')], 'Subtract from it.'), t('--hl-inc', [arg('ttl', 'value')], 'Add to it.')],
+  options: [t('--hl-set', [arg('ttl', 'value')], 'Set the hop limit.'), t('--hl-dec', [arg('ttl', 'value', { min: 1 })], 'Subtract from it.'), t('--hl-inc', [arg('ttl', 'value', { min: 1 })], 'Add to it.')],
 });
 
 export const ECN = target({
   name: 'ECN',
+  needsOneOf: [['--ecn-tcp-remove']],
   families: ['ipv4'],
   terminating: false,
   tables: ['mangle'],
@@ -129,6 +145,8 @@ export const ECN = target({
 
 export const TCPMSS = target({
   name: 'TCPMSS',
+  exclusive: [['--set-mss', '--clamp-mss-to-pmtu']],
+  needsOneOf: [['--set-mss', '--clamp-mss-to-pmtu']],
   terminating: false,
   protocols: ['tcp'],
   chains: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
@@ -150,11 +168,12 @@ export const TCPOPTSTRIP = target({
   summary: 'Remove TCP options from segments.',
   doc: 'Options by name (mss, wscale, sack-permitted, sack, timestamp, md5) or number.',
   example: 'iptables -t mangle -A OUTPUT -p tcp -j TCPOPTSTRIP --strip-options timestamp',
-  options: [t('--strip-options', [arg('any', 'option[,option…]')], 'The options to remove.')],
+  options: [t('--strip-options', [arg('tcp-option-list', 'option[,option…]')], 'The options to remove.')],
 });
 
 export const CHECKSUM = target({
   name: 'CHECKSUM',
+  needsOneOf: [['--checksum-fill']],
   terminating: false,
   tables: ['mangle'],
   summary: 'Fill in a missing checksum (for old DHCP clients behind virtual NICs).',
@@ -165,6 +184,8 @@ export const CHECKSUM = target({
 
 export const HMARK = target({
   name: 'HMARK',
+  needsOneOf: [['--hmark-mod']],
+  exclusive: [['--hmark-spi-mask', '--hmark-sport-mask'], ['--hmark-spi-mask', '--hmark-dport-mask']],
   terminating: false,
   summary: 'Set the packet mark from a hash of its addresses and ports (spread flows over paths).',
   doc: 'The mark is `hash % mod + offset`.',

@@ -4,6 +4,7 @@ import { arg, t, target } from '../define.ts';
 
 export const SNAT = target({
   name: 'SNAT',
+  needsOneOf: [['--to-source']],
   terminating: true,
   tables: ['nat'],
   chains: ['POSTROUTING', 'INPUT'],
@@ -11,7 +12,7 @@ export const SNAT = target({
   doc: 'Runs after routing, in POSTROUTING. Replies are translated back by conntrack. For a dynamic address use MASQUERADE.',
   example: 'iptables -t nat -A POSTROUTING -o eth0 -s 192.168.1.0/24 -j SNAT --to-source 203.0.113.5',
   options: [
-    t('--to-source', [arg('nat-destination', '[ipaddr[-ipaddr]][:port[-port]]')], 'The new source address or range, optionally a port range.', { required: true, repeatable: true }),
+    t('--to-source', [arg('nat-destination', '[ipaddr[-ipaddr]][:port[-port]]')], 'The new source address or range, optionally a port range.', { required: true }),
     t('--random', [], 'Randomise the source port mapping.'),
     t('--random-fully', [], 'Fully randomise the source port mapping.'),
     t('--persistent', [], 'Give a client the same source address for every connection.'),
@@ -50,6 +51,7 @@ export const REDIRECT = target({
 
 export const NETMAP = target({
   name: 'NETMAP',
+  needsOneOf: [['--to']],
   terminating: true,
   tables: ['nat'],
   summary: 'Map a whole network onto another one, address by address (1:1 NAT).',
@@ -60,6 +62,7 @@ export const NETMAP = target({
 
 export const DNPT = target({
   name: 'DNPT',
+  needsOneOf: [['--src-pfx'], ['--dst-pfx']],
   families: ['ipv6'],
   tables: ['mangle'],
   chains: ['PREROUTING', 'OUTPUT'],
@@ -71,6 +74,7 @@ export const DNPT = target({
 
 export const SNPT = target({
   name: 'SNPT',
+  needsOneOf: [['--src-pfx'], ['--dst-pfx']],
   families: ['ipv6'],
   tables: ['mangle'],
   chains: ['INPUT', 'POSTROUTING'],

@@ -16,7 +16,7 @@ export const CT = target({
     t('--expevents', [arg('any', 'event[,…]')], 'Which expectation events to generate.'),
     t('--zone-orig', [arg('any', 'id|mark')], 'Conntrack zone for the original direction.'),
     t('--zone-reply', [arg('any', 'id|mark')], 'Conntrack zone for the reply direction.'),
-    t('--zone', [arg('any', 'id|mark')], 'Conntrack zone.'),
+    t('--zone', [arg('zone', 'id|mark')], 'Conntrack zone.'),
     t('--timeout', [arg('string', 'name')], 'A timeout policy defined with nfct.'),
   ],
 });
@@ -34,6 +34,7 @@ export const NOTRACK = target({
 
 export const TEE = target({
   name: 'TEE',
+  needsOneOf: [['--gateway']],
   terminating: false,
   summary: 'Send a copy of the packet to another host on the local network (traffic mirroring).',
   doc: 'The original continues; the clone goes to the gateway address.',
@@ -43,6 +44,8 @@ export const TEE = target({
 
 export const TPROXY = target({
   name: 'TPROXY',
+  needsOneOf: [['--on-port']],
+  protocols: ['tcp', 'udp'],
   terminating: true,
   tables: ['mangle'],
   chains: ['PREROUTING'],
@@ -94,6 +97,7 @@ export const SET = target({
 
 export const IDLETIMER = target({
   name: 'IDLETIMER',
+  needsOneOf: [['--timeout'], ['--label']],
   terminating: false,
   summary: 'Restart a timer on each packet; userspace is told when traffic has been idle for a while.',
   doc: 'Timers appear under /sys/class/xt_idletimer.',

@@ -45,8 +45,8 @@ export const NFQUEUE = target({
   doc: 'The program returns the verdict. Without a listener the packet is dropped unless `--queue-bypass` is given.',
   example: 'iptables -A FORWARD -j NFQUEUE --queue-num 0 --queue-bypass',
   options: [
-    t('--queue-num', [arg('integer', 'value')], 'The queue number (0–65535).'),
-    t('--queue-balance', [arg('integer-range', 'first:last')], 'Spread flows over a range of queues.'),
+    t('--queue-num', [arg('integer', 'value', { max: 65535 })], 'The queue number (0–65535).'),
+    t('--queue-balance', [arg('queue-range', 'first:last', { max: 65535 })], 'Spread flows over a range of queues.'),
     t('--queue-bypass', [], 'Accept the packet when no program listens, instead of dropping it.'),
     t('--queue-cpu-fanout', [], 'Pick the queue of the range by CPU.'),
   ],

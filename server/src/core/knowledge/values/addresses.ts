@@ -1,4 +1,5 @@
 import type { Family } from '../types.ts';
+import { portNumber } from './ports.ts';
 
 /** Address parsing the way iptables reads `-s`, `-d` and NAT targets. */
 
@@ -105,12 +106,18 @@ export function checkNatDestination(value: string, family: Family): string | und
     if (r) return family === 'ipv4' && isIPv6(addr.split('-')[0]) ? `'${addr}' is an IPv6 address.` : r;
   }
   if (ports !== undefined) {
-    const m = /^(\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(ports);
-    if (!m) return `'${ports}' is not a port or port range (write port or port-port).`;
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
+    // port[-port][/baseport], ports by number or service name
+    // a single service name (ftp-data), or numbers: iptables takes no names inside a range
+    const m = portNumber(ports) !== undefined ? [ports, ports] : /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(ports);
+    const a = m ? portNumber(m[1]) : undefined;
+    const b = m?.[2] === undefined ? a : portNumber(m[2]);
+    if (!m || a === undefined || b === undefined) return `'${ports}' is not a port or port range (write port or port-port).`;
     if (a > 65535 || b > 65535) return `Port ${Math.max(a, b)} is out of range (0–65535).`;
     if (b < a) return `The port range ${ports} is reversed.`;
+    if (m[3] !== undefined) {
+      const base = portNumber(m[3]);
+      if (base === undefined || base < 1 || base > 65535) return `Base port '${m[3]}' is not valid (1–65535).`;
+    }
   }
   if (!addr && ports === undefined) return 'Give an address, a port, or both.';
   return undefined;
@@ -125,6 +132,5 @@ export function checkInterface(value: string): string | undefined {
   if (!value) return 'An interface name cannot be empty.';
   if (value.length > 15) return `'${value}' is longer than the 15 characters an interface name can have.`;
   if (/[\s/]/.test(value)) return `'${value}' is not a valid interface name.`;
-  if (value.slice(0, -1).includes('+')) return `'+' is a wildcard only at the end of an interface name ('${value}').`;
   return undefined;
 }

@@ -106,6 +106,14 @@ export const rejectWith4: Named = [
   ['icmp-host-prohibited', 'Host administratively prohibited.'],
   ['icmp-admin-prohibited', 'Communication administratively prohibited.'],
   ['tcp-reset', 'A TCP RST: the client sees "connection refused" at once (needs -p tcp).'],
+  ['net-unreach', 'Short for icmp-net-unreachable.'],
+  ['host-unreach', 'Short for icmp-host-unreachable.'],
+  ['proto-unreach', 'Short for icmp-proto-unreachable.'],
+  ['port-unreach', 'Short for icmp-port-unreachable.'],
+  ['net-prohib', 'Short for icmp-net-prohibited.'],
+  ['host-prohib', 'Short for icmp-host-prohibited.'],
+  ['admin-prohib', 'Short for icmp-admin-prohibited.'],
+  ['tcp-rst', 'Short for tcp-reset.'],
 ];
 export const rejectWith6: Named = [
   ['icmp6-no-route', 'No route.'],

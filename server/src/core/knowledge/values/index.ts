@@ -70,6 +70,16 @@ export function checkValue(type: ValueTypeName, value: string, ctx: ValueContext
     case 'interface': return wrap(checkInterface(value));
     case 'port': return wrap(checkPort(value));
     case 'port-range': return wrap(checkPortRange(value));
+    case 'port-range-loose': return wrap(checkPortRange(value, true));
+    case 'queue-range': {
+      const m = /^(\d*):(\d*)$/.exec(value);
+      if (!m || value === ':') return { message: `'${value}' is not a queue range (first:last).` };
+      if (Number(m[2]) > 65534) return { message: `Queue ${m[2]} is out of range: the last queue is at most 65534.` };
+      return m[1] !== '' && m[2] !== '' && Number(m[1]) >= Number(m[2]) ? { message: `In ${value} the first queue must be lower than the last.` } : undefined;
+    }
+    case 'probability': return /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value) ? undefined : { message: `'${value}' is not a probability between 0 and 1.` };
+    case 'zone': return value === 'mark' || (/^\d+$/.test(value) && Number(value) <= 65535) ? undefined : { message: `'${value}' is not a conntrack zone (0–65535 or mark).` };
+    case 'rate-or-bytes': return /^\d+(b|kb|mb)\/(s|sec|second|m|min|minute|h|hour|d|day)$/i.test(value) ? undefined : wrap(checkRate(value));
     case 'port-list': return wrap(checkPortList(value));
     case 'port-or-range-dash': return wrap(checkDashRange(value));
     case 'ctstate-list': return checkList(value, ctStates, 'connection state', false);
@@ -78,16 +88,29 @@ export function checkValue(type: ValueTypeName, value: string, ctx: ValueContext
     case 'ctdir': return checkList(value, namedSet('ctdir', ctx)!, 'direction', false);
     case 'tcp-flag-list': return checkList(value, tcpFlags, 'TCP flag', false);
     case 'tcp-option-number': return wrap(checkInteger(value, 255));
+    case 'tcp-option-list': {
+      for (const o of value.split(',')) {
+        if (['mss', 'wscale', 'sack-permitted', 'sack', 'timestamp', 'md5'].includes(o)) continue;
+        if (!/^\d+$/.test(o) || Number(o) > 255) return { message: `'${o}' is not a TCP option (mss, wscale, sack-permitted, sack, timestamp, md5, or 2–255).` };
+        if (Number(o) < 2) return { message: `TCP option ${o} cannot be stripped: 0 and 1 are end-of-list and padding.` };
+      }
+      return undefined;
+    }
     case 'icmp-type':
-      if (/^\d+(\/\d+)?$/.test(value)) return value.split('/').some((n) => Number(n) > 255) ? { message: `${value}: ICMP types and codes are 0–255.` } : undefined;
+      if (/^\d+(\/\d+(:\d+)?)?$/.test(value)) return value.split(/[/:]/).some((n) => Number(n) > 255) ? { message: `${value}: ICMP types and codes are 0–255.` } : undefined;
       return one(value, icmpTypes, 'ICMP type');
     case 'icmpv6-type':
       if (/^\d+(\/\d+)?$/.test(value)) return value.split('/').some((n) => Number(n) > 255) ? { message: `${value}: ICMPv6 types and codes are 0–255.` } : undefined;
       return one(value, icmpv6Types, 'ICMPv6 type');
     case 'mark': return wrap(checkMark(value));
     case 'rate': return wrap(checkRate(value));
-    case 'integer': return wrap(checkInteger(value));
-    case 'integer-range': return wrap(checkIntegerRange(value));
+    case 'integer': {
+      const e = checkInteger(value, ctx.arg?.max);
+      if (e) return { message: e };
+      const n = parseNumber(value)!;
+      return ctx.arg?.min !== undefined && n < ctx.arg.min ? { message: `${value} is out of range (at least ${ctx.arg.min}).` } : undefined;
+    }
+    case 'integer-range': return wrap(checkIntegerRange(value, ctx.arg?.max, ctx.arg?.ordered));
     case 'hex-integer': return wrap(checkInteger(value));
     case 'log-level': return /^[0-7]$/.test(value) ? undefined : one(value, logLevels, 'log level');
     case 'reject-with': return one(value, ctx.family === 'ipv6' ? rejectWith6 : rejectWith4, `reject type for ${ctx.family === 'ipv6' ? 'ip6tables' : 'iptables'}`);
@@ -109,7 +132,11 @@ export function checkValue(type: ValueTypeName, value: string, ctx: ValueContext
       const bad = [v, m].filter((x) => x !== undefined).find((x) => parseNumber(x) === undefined || parseNumber(x)! > 255);
       return bad !== undefined ? { message: `'${value}' is not a TOS value (0–255[/mask]) or name (${tosNames.map(([n]) => n).join(', ')}).` } : undefined;
     }
-    case 'ttl': return wrap(checkInteger(value, 255));
+    case 'ttl': {
+      const e = checkInteger(value, 255);
+      if (e) return { message: e };
+      return ctx.arg?.min !== undefined && parseNumber(value)! < ctx.arg.min ? { message: `${value} is out of range (${ctx.arg.min}–255).` } : undefined;
+    }
     case 'length-range': return wrap(checkIntegerRange(value, 65535));
     case 'mac-address': return wrap(checkMac(value));
     case 'set-flags': return checkList(value, setFlags, 'ipset flag (src or dst)', true);
@@ -121,6 +148,7 @@ export function checkValue(type: ValueTypeName, value: string, ctx: ValueContext
       const set = namedSet('enum-list', ctx);
       return set ? checkList(value, set, 'value here', false) : undefined;
     }
+    case 'string': return ctx.arg?.max !== undefined && value.length > ctx.arg.max ? { message: `The text is ${value.length} characters long; at most ${ctx.arg.max}.` } : undefined;
     case 'hex-string': return (value.split('|').length - 1) % 2 === 1 ? { message: 'Unbalanced | in the hex string: hex bytes go between a pair of pipes.' } : undefined;
     case 'protocol': return undefined;
     default: return undefined;

@@ -9,17 +9,19 @@ export function parseNumber(s: string): number | undefined {
 export function checkInteger(value: string, max = 2 ** 32 - 1): string | undefined {
   const n = parseNumber(value);
   if (n === undefined) return `'${value}' is not a number.`;
-  if (n > max) return `${value} is out of range (at most ${max}).`;
+  // beyond 2^53 doubles lose digits: compare exactly
+  if (/^\d{16,}$/.test(value) ? BigInt(value) > BigInt(max > 2 ** 53 ? '18446744073709551615' : max) : n > max) return `${value} is out of range (at most ${max > 2 ** 53 ? '18446744073709551615' : max}).`;
   return undefined;
 }
 
-export function checkIntegerRange(value: string, max = 2 ** 32 - 1): string | undefined {
+export function checkIntegerRange(value: string, max = 2 ** 32 - 1, ordered = false): string | undefined {
   const parts = value.split(':');
   if (parts.length > 2) return `'${value}' is not a number or range (n or n:m).`;
   for (const p of parts) if (p !== '') {
     const e = checkInteger(p, max);
     if (e) return e;
   }
+  if (ordered && parts.length === 2 && parts[0] !== '' && parts[1] !== '' && parseNumber(parts[0])! > parseNumber(parts[1])!) return `The range ${value} is reversed: write ${parts[1]}:${parts[0]}.`;
   return undefined;
 }
 

@@ -13,7 +13,7 @@ export function portNumber(value: string): number | undefined {
 }
 
 /** `port`, `first:last`, `:last`, `first:` (tcp/udp --sport/--dport). */
-export function checkPortRange(value: string): string | undefined {
+export function checkPortRange(value: string, anyOrder = false): string | undefined {
   const parts = value.split(':');
   if (parts.length > 2) return `'${value}' has more than one ':'; a range is first:last.`;
   if (parts.length === 1) return checkPort(value);
@@ -24,7 +24,7 @@ export function checkPortRange(value: string): string | undefined {
   }
   const na = a === '' ? 0 : portNumber(a)!;
   const nb = b === '' ? 65535 : portNumber(b)!;
-  if (na > nb) return `The range ${value} is reversed: iptables would swap it silently, write ${b}:${a}.`;
+  if (na > nb && !anyOrder) return `The range ${value} is reversed: iptables would swap it silently, write ${b}:${a}.`;
   return undefined;
 }
 
@@ -43,10 +43,11 @@ export function checkPortList(value: string): string | undefined {
 
 /** `port[-port]` (MASQUERADE/REDIRECT --to-ports). */
 export function checkDashRange(value: string): string | undefined {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(value);
-  if (!m) return `'${value}' is not a port or port range (port or port-port).`;
-  const a = Number(m[1]);
-  const b = m[2] === undefined ? a : Number(m[2]);
+  // a service name may itself hold a dash (ftp-data): try the whole word first
+  const m = portNumber(value) !== undefined ? [value, value] : /^(\d+)(?:-(\d+))?$/.exec(value);
+  const a = m ? portNumber(m[1]) : undefined;
+  const b = m?.[2] === undefined ? a : portNumber(m[2]);
+  if (!m || a === undefined || b === undefined) return `'${value}' is not a port or port range (port or port-port).`;
   if (a > 65535 || b > 65535) return `Port ${Math.max(a, b)} is out of range (0–65535).`;
   if (b < a) return `The port range ${value} is reversed.`;
   return undefined;

@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from 'node:child_process';
+
+/**
+ * The real iptables-restore as the judge, inside a network namespace this process creates
+ * (never the host's own tables). Each verdict loads one file for real: nf_tables' --test
+ * misses chain references.
+ */
+export class NamespaceIptables {
+  readonly name = `ipt-oracle-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+  static available(): string | undefined {
+    if (process.getuid?.() !== 0) return 'not root: the oracle loads rules into a network namespace';
+    for (const tool of ['ip', 'iptables-restore', 'ip6tables-restore']) {
+      if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install iptables iproute2)`;
+    }
+    return undefined;
+  }
+
+  create(): void {
+    const r = spawnSync('ip', ['netns', 'add', this.name]);
+    if (r.status !== 0) throw new Error(`ip netns add failed: ${r.stderr}`);
+  }
+
+  destroy(): void {
+    spawnSync('ip', ['netns', 'del', this.name]);
+  }
+
+  /** Loads the text; resolves to iptables' verdict and its message. */
+  load(text: string, family: 'ipv4' | 'ipv6'): Promise<{ ok: boolean; message: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', this.name, family === 'ipv6' ? 'ip6tables-restore' : 'iptables-restore'], { stdio: ['pipe', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => resolve({ ok: code === 0, message: err.trim().split('\n')[0] ?? '' }));
+      child.stdin.end(text);
+    });
+  }
+}
+
+/** Runs tasks with a bounded number in flight. */
+export async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
