@@ -11,6 +11,16 @@ import { unknownMatch } from './rules/unknown-match.ts';
 import { unknownOption } from './rules/unknown-option.ts';
 import { unknownTable } from './rules/unknown-table.ts';
 import { unknownTarget } from './rules/unknown-target.ts';
+import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
+import { missingIpForward } from './rules/missing-ip-forward.ts';
+import { missingEstablishedRule } from './rules/missing-established-rule.ts';
+import { unreachableRule } from './rules/unreachable-rule.ts';
+import { shadowedRule } from './rules/shadowed-rule.ts';
+import { redundantRule } from './rules/redundant-rule.ts';
+import { unusedChain } from './rules/unused-chain.ts';
+import { chainLoop } from './rules/chain-loop.ts';
+import { sshLockoutRisk } from './rules/ssh-lockout-risk.ts';
+import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -28,6 +38,16 @@ export const rules: readonly LintRule[] = [
   undefinedChain,
   duplicateChain,
   addressFamilyMismatch,
+  dnatWithoutForwardAccept,
+  missingIpForward,
+  missingEstablishedRule,
+  unreachableRule,
+  shadowedRule,
+  redundantRule,
+  unusedChain,
+  chainLoop,
+  sshLockoutRisk,
+  deprecatedStateMatch,
 ];
 
 export function getRule(code: string): LintRule | undefined {

@@ -1,4 +1,5 @@
 import { protocolNames } from '../../knowledge/index.ts';
+import { nearestName } from '../nearestName.ts';
 import type { LintRule } from '../types.ts';
 
 /** `-p 6`, `-p TCP` and `-p tcp` are the same protocol: compare by number. */
@@ -57,6 +58,9 @@ export const optionRequiresMatch: LintRule = {
           ctx.report({ span: p.option.nameSpan, message: `${p.option.name} belongs to ${p.candidates.length === 1 ? 'the ' + p.candidates[0].name + ' match' : 'a match'}: put ${list} before it.` });
         } else if (p.kind === 'needs-target') {
           const names = p.candidates.map((t) => t.name);
+          // `-j DANT --to-destination …`: the misspelt target is the finding, not its option
+          const written = cmd.rule?.target;
+          if (written && !written.spec && nearestName(written.name, names)) continue;
           ctx.report({ span: p.option.nameSpan, message: `${p.option.name} is an option of the ${names.join(' / ')} target${names.length > 1 ? 's' : ''}: it must come after -j ${names[0]}.` });
         }
       }

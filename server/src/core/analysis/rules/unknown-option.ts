@@ -1,4 +1,4 @@
-import { genericOptions } from '../../knowledge/index.ts';
+import { genericOptions, implicitMatchForProtocol } from '../../knowledge/index.ts';
 import type { Command } from '../../model/types.ts';
 import { nearestName } from '../nearestName.ts';
 import type { LintRule } from '../types.ts';
@@ -6,6 +6,9 @@ import type { LintRule } from '../types.ts';
 /** Options a user could have meant here: the generic ones and those of what the rule loaded. */
 function optionsInScope(cmd: Command): string[] {
   const names: string[] = [];
+  // the protocol's own options first: `-p tcp --dprt` means --dport
+  const proto = cmd.rule?.protocol && !cmd.rule.protocol.word.dynamic ? implicitMatchForProtocol(cmd.rule.protocol.value) : undefined;
+  for (const o of proto?.options ?? []) names.push(o.name, ...(o.aliases ?? []));
   for (const o of genericOptions) names.push(...[o.name, ...(o.aliases ?? [])].filter((n) => n.startsWith('--')));
   for (const m of cmd.rule?.matches ?? []) for (const o of m.spec?.options ?? []) names.push(o.name, ...(o.aliases ?? []));
   for (const o of cmd.rule?.target?.spec?.options ?? []) names.push(o.name, ...(o.aliases ?? []));

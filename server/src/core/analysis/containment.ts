@@ -1,0 +1,94 @@
+import type { BoundOption, Condition, Rule } from '../model/types.ts';
+import { inNetwork, interfaceMatches, portInRange, protocolNumber } from '../simulate/conditions.ts';
+
+/**
+ * Does every packet that `b` matches also match `a`? Proved only from tests we understand
+ * exactly (protocol, addresses and prefixes, interfaces with `+`, ports and ranges,
+ * conntrack states); anything else makes the answer "no" (not provable).
+ */
+export function covers(a: Rule, b: Rule): boolean {
+  if (a.dynamic || b.dynamic || a.problems.length || b.problems.length) return false;
+  if (!coversProto(a.protocol, b.protocol)) return false;
+  if (!coversAddress(a.source, b.source) || !coversAddress(a.destination, b.destination)) return false;
+  if (!coversIface(a.inInterface, b.inInterface) || !coversIface(a.outInterface, b.outInterface)) return false;
+  if (a.fragment && (!b.fragment || a.fragment.negated !== b.fragment.negated)) return false;
+  for (const m of a.matches) {
+    if (m.name === 'comment') continue;
+    if (!m.spec) return false;
+    for (const o of m.options) if (!coversOption(o, b)) return false;
+  }
+  return true;
+}
+
+function plain(c: Condition | undefined): c is Condition {
+  return !!c && !c.negated && !c.word.dynamic;
+}
+
+function coversProto(a: Condition | undefined, b: Condition | undefined): boolean {
+  if (!a) return true;
+  if (!plain(a) || !plain(b)) return false;
+  const na = protocolNumber(a.value);
+  return na === 0 || (na !== undefined && na === protocolNumber(b.value));
+}
+
+function coversAddress(a: Condition | undefined, b: Condition | undefined): boolean {
+  if (!a) return true;
+  if (!plain(a) || !plain(b)) return false;
+  return b.value.split(',').every((bp) => a.value.split(',').some((ap) => netContains(ap, bp)));
+}
+
+function netContains(outer: string, inner: string): boolean {
+  const [net, bitsA] = outer.split('/');
+  const [addr, bitsB] = inner.split('/');
+  const a = bitsA === undefined ? 32 : Number(bitsA);
+  const b = bitsB === undefined ? 32 : Number(bitsB);
+  if (!/^\d+$/.test(String(a)) || !/^\d+$/.test(String(b)) || Number.isNaN(a) || Number.isNaN(b)) return false;
+  return b >= a && inNetwork(addr, `${net}/${a}`) === 'yes';
+}
+
+function coversIface(a: Condition | undefined, b: Condition | undefined): boolean {
+  if (!a) return true;
+  if (!plain(a) || !plain(b)) return false;
+  if (b.value.endsWith('+')) return a.value.endsWith('+') && b.value.startsWith(a.value.slice(0, -1));
+  return interfaceMatches(a.value, b.value);
+}
+
+function ranges(o: BoundOption): [number, number][] | undefined {
+  const v = o.values[0];
+  if (!v || v.dynamic || o.negated) return undefined;
+  const out: [number, number][] = [];
+  for (const part of v.value.split(',')) {
+    const [lo, hi] = part.includes(':') ? part.split(':') : [part, part];
+    const l = lo === '' ? 0 : Number(lo);
+    const h = hi === '' ? 65535 : Number(hi);
+    if (!Number.isInteger(l) || !Number.isInteger(h)) return undefined;
+    out.push([Math.min(l, h), Math.max(l, h)]);
+  }
+  return out;
+}
+
+const PORT_KIND: Record<string, 'src' | 'dst'> = { '--source-port': 'src', '--source-ports': 'src', '--destination-port': 'dst', '--destination-ports': 'dst' };
+
+function coversOption(a: BoundOption, b: Rule): boolean {
+  const kind = PORT_KIND[a.name];
+  if (kind) {
+    const ra = ranges(a);
+    if (!ra) return false;
+    const bo = b.matches.flatMap((m) => m.options).filter((o) => PORT_KIND[o.name] === kind);
+    return bo.some((o) => {
+      const rb = ranges(o);
+      return !!rb && rb.every(([l, h]) => ra.some(([L, H]) => L <= l && h <= H));
+    });
+  }
+  if (a.name === '--ctstate' || a.name === '--state') {
+    const va = a.values[0];
+    if (!va || va.dynamic || a.negated) return false;
+    const sa = new Set(va.value.toUpperCase().split(','));
+    const bo = b.matches.flatMap((m) => m.options).filter((o) => o.name === '--ctstate' || o.name === '--state');
+    return bo.some((o) => !o.negated && !o.values[0]?.dynamic && o.values[0].value.toUpperCase().split(',').every((s) => sa.has(s)));
+  }
+  return false;
+}
+
+/** A port test we could be sure of, for portInRange users. */
+export { portInRange };

@@ -1,0 +1,25 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { dnatWithoutForwardAccept } from './dnat-without-forward-accept.ts';
+
+const dnat = '-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080';
+const nat = (marked = false) => table('nat', marked ? `«${dnat}»` : dnat);
+const est = '-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT';
+
+ruleTable(dnatWithoutForwardAccept, {
+  valid: [
+    { code: nat() + table('filter', `:FORWARD DROP [0:0]\n${est}\n-A FORWARD -i eth0 -o eth1 -p tcp --dport 8080 -d 192.168.1.100 -j ACCEPT`), name: 'the correct port forward' },
+    { code: nat() + table('filter', ':FORWARD ACCEPT [0:0]'), name: 'FORWARD policy ACCEPT, nothing dropping' },
+    { code: nat() + table('filter', `:FORWARD DROP [0:0]\n${est}\n-A FORWARD -s 203.0.113.0/24 -j ACCEPT`), name: 'an accept that may match is not a proven drop' },
+    { code: 'iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination "$WEB"\niptables -P FORWARD DROP\n', dialect: 'script', name: 'unknown destination' },
+  ],
+  invalid: [
+    { code: nat(true) + table('filter', `:FORWARD DROP [0:0]\n${est}\n-A FORWARD -i eth0 -o eth1 -p tcp --dport 80 -d 192.168.1.100 -j ACCEPT`), name: 'accepting the public port instead of the translated one' },
+    { code: nat(true) + table('filter', `:FORWARD ACCEPT [0:0]\n${est}\n-A FORWARD -j DROP`), name: 'a DROP rule catches it' },
+    { code: nat(true) + table('filter', `:FORWARD DROP [0:0]\n-A FORWARD -i eth0 -p tcp --dport 8080 -d 192.168.1.100 -j ACCEPT`), name: 'replies not accepted' },
+    {
+      code: 'sysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080»\niptables -A FORWARD -i eth0 -p tcp --dport 80 -d 192.168.1.100 -j ACCEPT\n',
+      dialect: 'script',
+      name: 'the script form of the mistake',
+    },
+  ],
+});

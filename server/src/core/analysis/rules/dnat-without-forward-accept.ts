@@ -1,0 +1,70 @@
+import { acceptsEstablished } from '../acceptsEstablished.ts';
+import { inNetwork, portInRange } from '../../simulate/conditions.ts';
+import { alwaysDropped, dnatChecks } from '../dnatPaths.ts';
+import type { Fix, LintRule } from '../types.ts';
+
+export const dnatWithoutForwardAccept: LintRule = {
+  code: 'dnat-without-forward-accept',
+  severity: 'warning',
+  summary: 'DNAT\'d traffic that the filter FORWARD chain drops, or whose replies it drops (no ESTABLISHED,RELATED accept).',
+  docs: {
+    description: 'For each DNAT rule, follows the translated packet of a new connection (the new address and port, the DNAT rule\'s interface and protocol) through filter FORWARD, and the server\'s first reply (state ESTABLISHED). Warns when every path drops or rejects it; related information points at the policy or rule that does.',
+    rationale: 'A port forward needs both halves: DNAT in nat PREROUTING and an accept in filter FORWARD for the translated destination. The classic mistake accepts the public port (80) instead of the translated one (8080), or forgets the rule that lets replies back; the forward silently never works.',
+    bad: {
+      dialect: 'script',
+      text: 'sysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\niptables -A FORWARD -i eth0 -p tcp --dport 80 -d 192.168.1.100 -j ACCEPT\n',
+    },
+    good: {
+      dialect: 'script',
+      text: 'sysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\niptables -A FORWARD -i eth0 -p tcp --dport 8080 -d 192.168.1.100 -j ACCEPT\n',
+    },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    for (const c of dnatChecks(rs)) {
+      const p = c.packet;
+      const where = `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+      const decider = (o: (typeof c.forward)[number]) => {
+        const step = [...o.path].reverse().find((s) => s.rule || s.policy);
+        const chain = rs.tables.get(`${p.family}:filter`)?.chains.get('FORWARD');
+        if (step?.rule) return { span: step.rule.span, message: `${o.verdict} here (${step.chain})` };
+        return { span: chain?.policySpan ?? chain?.declarations[0]?.span ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
+      };
+      const fixFor = (): Fix[] => {
+        if (rs.dialect !== 'script' || !p.proto || p.dport === undefined) return [];
+        const line = `iptables -A FORWARD${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
+        const end = ctx.text.indexOf('\n', c.dnat.span.end);
+        const at = end === -1 ? ctx.text.length : end + 1;
+        return [{ title: `Accept the forwarded traffic to ${where} in FORWARD`, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + line + '\n' }] }];
+      };
+      // replies: a DROP policy, no ESTABLISHED accept, and no accept for traffic from the server itself
+      const repliesDropped = () => {
+        const chain = rs.tables.get(`${p.family}:filter`)?.chains.get('FORWARD');
+        if (!chain || chain.policy === 'ACCEPT' || acceptsEstablished(rs, chain)) return alwaysDropped(c.replies);
+        return !chain.rules.some((r) => {
+          if (r.target?.name !== 'ACCEPT') return false;
+          const bySource = r.source && !r.source.negated && r.source.value.split(',').some((s) => inNetwork(p.dst!, s) !== 'no');
+          const bySport = p.dport !== undefined && r.matches.some((m) => m.options.some((o) => o.name === '--source-port' && !o.negated && o.values[0] && portInRange(p.dport!, o.values[0].value) !== 'no'));
+          const open = !r.source && !r.matches.some((m) => m.options.some((o) => o.name === '--destination-port' || o.name === '--ctstate' || o.name === '--state')) && !r.destination;
+          return bySource || bySport || open || r.dynamic;
+        });
+      };
+      if (alwaysDropped(c.forward)) {
+        const d = decider(c.forward[0]);
+        ctx.report({
+          span: c.dnat.span,
+          message: `Connections forwarded to ${where} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where}${p.proto ? `/${p.proto}` : ''}, and FORWARD must accept that (not the original port).`,
+          related: [{ span: d.span, message: d.message }],
+          fixes: fixFor(),
+        });
+      } else if (repliesDropped()) {
+        const d = decider(c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0]);
+        ctx.report({
+          span: c.dnat.span,
+          message: `Replies from ${where} are dropped in filter FORWARD: add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT before the rules that drop.`,
+          related: [{ span: d.span, message: d.message }],
+        });
+      }
+    }
+  },
+};

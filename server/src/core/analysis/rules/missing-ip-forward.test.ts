@@ -1,0 +1,19 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { missingIpForward } from './missing-ip-forward.ts';
+
+ruleTable(missingIpForward, {
+  valid: [
+    { code: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script' },
+    { code: 'echo 1 > /proc/sys/net/ipv4/ip_forward\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
+    { code: 'sysctl -p\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'sysctl -p may enable it' },
+    { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'no forwarding at all' },
+    { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE'), options: { settings: { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4', value: '1', file: 'sysctl.conf' }] } } },
+  ],
+  invalid: [
+    { code: '«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', severity: 'warning' },
+    { code: 'sysctl -w net.ipv4.ip_forward=0\n«iptables -A FORWARD -i eth1 -j ACCEPT»\n', dialect: 'script', name: 'turned off' },
+    { code: '«ip6tables -A FORWARD -i eth1 -j ACCEPT»\nsysctl -w net.ipv4.ip_forward=1\n', dialect: 'script', name: 'IPv6 needs its own switch' },
+    { code: table('nat', '«-A POSTROUTING -o eth0 -j MASQUERADE»'), severity: 'info', name: 'save file, workspace not searched' },
+    { code: table('nat', '«-A POSTROUTING -o eth0 -j MASQUERADE»'), severity: 'warning', options: { settings: { workspaceSearched: true } }, name: 'save file, no sysctl in the workspace' },
+  ],
+});

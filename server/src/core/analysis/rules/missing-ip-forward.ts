@@ -1,0 +1,54 @@
+import type { Family } from '../../knowledge/types.ts';
+import type { Span } from '../../text/span.ts';
+import type { LintRule } from '../types.ts';
+
+const KEY: Record<Family, string> = { ipv4: 'net.ipv4.ip_forward', ipv6: 'net.ipv6.conf.all.forwarding' };
+
+export const missingIpForward: LintRule = {
+  code: 'missing-ip-forward',
+  severity: 'warning',
+  summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
+  docs: {
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder.',
+    rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
+    bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
+    good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      let first: Span | undefined;
+      for (const cmd of rs.commands) {
+        if (cmd.family !== family || !cmd.rule || (cmd.kind !== 'append' && cmd.kind !== 'insert')) continue;
+        const t = cmd.rule.target?.name;
+        const nat = cmd.table === 'nat' && (t === 'DNAT' || t === 'SNAT' || t === 'MASQUERADE' || t === 'NETMAP');
+        const fwd = cmd.table === 'filter' && cmd.rule.chain === 'FORWARD' && t === 'ACCEPT';
+        if (nat || fwd) {
+          first = cmd.rule.span;
+          break;
+        }
+      }
+      if (!first) continue;
+      const facts = rs.dialect === 'script' ? rs.forwarding.filter((f) => f.family === family) : (ctx.settings.workspaceForwarding ?? []).filter((f) => f.family === family);
+      // a fact whose value we cannot read (sysctl -p, $VAR) might well turn it on
+      if (facts.some((f) => f.value === undefined || f.value === '1')) continue;
+      const off = facts.find((f) => f.value === '0');
+      if (rs.dialect === 'save' && !ctx.settings.workspaceSearched) {
+        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
+        continue;
+      }
+      const fixes =
+        rs.dialect === 'script'
+          ? [{ title: `Enable forwarding (sysctl -w ${KEY[family]}=1)`, edits: [{ span: { start: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0, end: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0 }, text: `sysctl -w ${KEY[family]}=1\n` }] }]
+          : undefined;
+      ctx.report({
+        span: first,
+        message: off
+          ? `This rule set forwards traffic but ${KEY[family]} is set to 0: the kernel will not route between interfaces.`
+          : `This rule set forwards traffic but nothing sets ${KEY[family]}=1: without it the kernel does not route between interfaces.`,
+        related: off && 'span' in off ? [{ span: off.span, message: 'forwarding turned off here' }] : undefined,
+        fixes,
+      });
+    }
+  },
+};

@@ -1,0 +1,59 @@
+import type { Rule, RuleSet } from '../model/types.ts';
+import { covers } from './containment.ts';
+import { unconditional } from './rules/unreachable-rule.ts';
+
+const VERDICT = new Set(['ACCEPT', 'DROP', 'REJECT']);
+
+export interface Shadow {
+  rule: Rule;
+  by: Rule;
+  same: boolean;
+}
+
+/** Chains longer than this are compared only between rules with identical tests (kube-proxy dumps). */
+const PAIRWISE_LIMIT = 1500;
+
+function testKey(r: Rule): string {
+  return [r.protocol?.value, r.protocol?.negated, r.source?.value, r.destination?.value, r.inInterface?.value, r.outInterface?.value, r.matches.map((m) => `${m.name}:${m.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.values.map((v) => v.value).join(' ')}`).join(' ')}`).join('|')].join('§');
+}
+
+/**
+ * Rules whose every packet an earlier rule of the same chain already decides. Computed
+ * once per rule set and shared by shadowed-rule and redundant-rule.
+ */
+const cache = new WeakMap<RuleSet, Shadow[]>();
+export function shadows(rs: RuleSet): Shadow[] {
+  const hit = cache.get(rs);
+  if (hit) return hit;
+  const out: Shadow[] = [];
+  for (const t of rs.tables.values()) {
+    for (const c of t.chains.values()) {
+      const rules = c.rules;
+      if (rules.length > PAIRWISE_LIMIT) {
+        const first = new Map<string, Rule>();
+        for (const r of rules) {
+          if (!r.target || !VERDICT.has(r.target.name) || r.dynamic) continue;
+          const k = testKey(r);
+          const prev = first.get(k);
+          if (prev) out.push({ rule: r, by: prev, same: prev.target!.name === r.target.name });
+          else first.set(k, r);
+        }
+        continue;
+      }
+      for (let j = 1; j < rules.length; j++) {
+        const b = rules[j];
+        if (!b.target || !VERDICT.has(b.target.name)) continue;
+        for (let i = 0; i < j; i++) {
+          const a = rules[i];
+          if (!a.target || !VERDICT.has(a.target.name) || unconditional(a)) continue;
+          if (covers(a, b)) {
+            out.push({ rule: b, by: a, same: a.target.name === b.target.name });
+            break;
+          }
+        }
+      }
+    }
+  }
+  cache.set(rs, out);
+  return out;
+}

@@ -1,0 +1,189 @@
+import { protocolNames } from '../knowledge/index.ts';
+import { portNumber } from '../knowledge/values/ports.ts';
+import { parseIPv4 } from '../knowledge/values/addresses.ts';
+import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
+import type { Packet } from './packet.ts';
+import { and, fromBool, not, type Tri } from './tristate.ts';
+
+/** How one rule's tests apply to a packet. Anything the evaluator cannot decide is "maybe". */
+
+function ipv4Int(s: string): number | undefined {
+  const p = parseIPv4(s);
+  return p ? ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] : undefined;
+}
+
+/** Does `addr` fall in `spec` (address, a.b.c.d/n, a.b.c.d/mask)? */
+export function inNetwork(addr: string, spec: string): Tri {
+  const [net, mask] = spec.split('/');
+  const a = ipv4Int(addr);
+  const n = ipv4Int(net);
+  if (a === undefined || n === undefined) return addr === spec ? 'yes' : 'maybe';
+  let bits = 32;
+  if (mask !== undefined) {
+    if (/^\d+$/.test(mask)) bits = Number(mask);
+    else {
+      const m = ipv4Int(mask);
+      if (m === undefined) return 'maybe';
+      // leading one bits of a dotted mask
+      bits = Math.clz32(~m >>> 0);
+    }
+  }
+  if (bits > 32) return 'maybe';
+  const m = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return fromBool(((a & m) >>> 0) === ((n & m) >>> 0));
+}
+
+function addressCond(c: Condition | undefined, value: string | undefined): Tri {
+  if (!c) return 'yes';
+  if (c.word.dynamic || value === undefined) return 'maybe';
+  let r: Tri = 'no';
+  for (const part of c.value.split(',')) {
+    const t = inNetwork(value, part);
+    if (t === 'yes') {
+      r = 'yes';
+      break;
+    }
+    if (t === 'maybe') r = 'maybe';
+  }
+  return c.negated ? not(r) : r;
+}
+
+export function interfaceMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+function ifaceCond(c: Condition | undefined, value: string | undefined): Tri {
+  if (!c) return 'yes';
+  if (c.word.dynamic || value === undefined) return 'maybe';
+  const r = fromBool(interfaceMatches(c.value, value));
+  return c.negated ? not(r) : r;
+}
+
+export function protocolNumber(p: string): number | undefined {
+  if (/^\d+$/.test(p)) return Number(p);
+  const l = p.toLowerCase();
+  if (l === 'icmpv6') return 58;
+  return protocolNames.find((x) => x.name === l)?.number;
+}
+
+function protoCond(c: Condition | undefined, proto: string | undefined): Tri {
+  if (!c) return 'yes';
+  if (c.word.dynamic) return 'maybe';
+  const want = protocolNumber(c.value);
+  if (want === 0) return c.negated ? 'no' : 'yes';
+  if (proto === undefined) return 'maybe';
+  const r = fromBool(want !== undefined && want === protocolNumber(proto));
+  return c.negated ? not(r) : r;
+}
+
+/** `port`, `a:b`, `:b`, `a:`, service names. */
+export function portInRange(port: number, spec: string): Tri {
+  const parts = spec.split(':');
+  if (parts.length === 1) {
+    const n = portNumber(spec);
+    return n === undefined ? 'maybe' : fromBool(n === port);
+  }
+  const lo = parts[0] === '' ? 0 : portNumber(parts[0]);
+  const hi = parts[1] === '' ? 65535 : portNumber(parts[1]);
+  if (lo === undefined || hi === undefined) return 'maybe';
+  return fromBool(port >= Math.min(lo, hi) && port <= Math.max(lo, hi));
+}
+
+function portOption(o: BoundOption, port: number | undefined): Tri {
+  const v = o.values[0];
+  if (!v || v.dynamic || port === undefined) return 'maybe';
+  let r: Tri = 'no';
+  for (const part of v.value.split(',')) {
+    const t = portInRange(port, part);
+    if (t === 'yes') {
+      r = 'yes';
+      break;
+    }
+    if (t === 'maybe') r = 'maybe';
+  }
+  return o.negated ? not(r) : r;
+}
+
+function stateOption(o: BoundOption, state: string): Tri {
+  const v = o.values[0];
+  if (!v || v.dynamic) return 'maybe';
+  const states = v.value.toUpperCase().split(',');
+  // a DNAT'd connection is also in state DNAT; we do not track that flag here
+  if (states.includes('SNAT') || states.includes('DNAT')) return 'maybe';
+  const r = fromBool(states.includes(state));
+  return o.negated ? not(r) : r;
+}
+
+function matchCond(m: MatchUse, p: Packet): Tri {
+  if (!m.spec) return 'maybe';
+  let r: Tri = 'yes';
+  switch (m.spec.name) {
+    case 'tcp':
+    case 'udp':
+    case 'sctp':
+    case 'dccp':
+    case 'udplite':
+      for (const o of m.options) {
+        if (o.name === '--source-port') r = and(r, portOption(o, p.sport));
+        else if (o.name === '--destination-port') r = and(r, portOption(o, p.dport));
+        else if (o.name === '--syn') r = and(r, p.state === 'NEW' ? (o.negated ? 'no' : 'yes') : p.state === 'ESTABLISHED' ? (o.negated ? 'yes' : 'no') : 'maybe');
+        else r = and(r, 'maybe');
+      }
+      return r;
+    case 'multiport':
+      for (const o of m.options) {
+        if (o.name === '--source-ports') r = and(r, portOption(o, p.sport));
+        else if (o.name === '--destination-ports') r = and(r, portOption(o, p.dport));
+        else if (o.name === '--ports') {
+          const a = portOption(o, p.sport);
+          const b = portOption(o, p.dport);
+          r = and(r, a === 'yes' || b === 'yes' ? 'yes' : a === 'no' && b === 'no' ? 'no' : 'maybe');
+        } else r = and(r, 'maybe');
+      }
+      return r;
+    case 'conntrack':
+    case 'state':
+      for (const o of m.options) r = and(r, o.name === '--ctstate' || o.name === '--state' ? stateOption(o, p.state) : 'maybe');
+      return r;
+    case 'comment':
+      return 'yes';
+    case 'iprange':
+      for (const o of m.options) {
+        const v = o.values[0];
+        const addr = o.name === '--src-range' ? p.src : p.dst;
+        if (!v || v.dynamic || addr === undefined) {
+          r = and(r, 'maybe');
+          continue;
+        }
+        const [lo, hi] = v.value.split('-');
+        const a = ipv4Int(addr);
+        const l = ipv4Int(lo);
+        const h = ipv4Int(hi ?? lo);
+        const t: Tri = a === undefined || l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
+        r = and(r, o.negated ? not(t) : t);
+      }
+      return r;
+    default:
+      return 'maybe';
+  }
+}
+
+/** Every test of the rule together. */
+export function ruleMatches(rule: Rule, p: Packet): Tri {
+  let r: Tri = 'yes';
+  r = and(r, protoCond(rule.protocol, p.proto));
+  if (r === 'no') return r;
+  r = and(r, addressCond(rule.source, p.src));
+  r = and(r, addressCond(rule.destination, p.dst));
+  r = and(r, ifaceCond(rule.inInterface, p.in));
+  r = and(r, ifaceCond(rule.outInterface, p.out));
+  if (rule.fragment) r = and(r, rule.fragment.negated ? 'yes' : 'no');
+  if (r === 'no') return r;
+  for (const m of rule.matches) {
+    r = and(r, matchCond(m, p));
+    if (r === 'no') return r;
+  }
+  // unknown options (typos, shell expansions standing for options) make the rule uncertain
+  if (rule.problems.length || rule.options.some((o) => !o.spec)) r = and(r, 'maybe');
+  return r;
+}

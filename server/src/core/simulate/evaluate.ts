@@ -1,0 +1,212 @@
+import { isBuiltinChain } from '../model/builtinChains.ts';
+import type { Chain, Rule, RuleSet } from '../model/types.ts';
+import { ruleMatches } from './conditions.ts';
+import type { Packet } from './packet.ts';
+
+/** One step of the packet's path: a chain entered and what decided there. */
+export interface Step {
+  table: string;
+  chain: string;
+  /** The rule that decided in this chain (jump, verdict or NAT), if any. */
+  rule?: Rule;
+  /** The chain's policy decided. */
+  policy?: string;
+  /** Rules assumed to match (or not) on this branch because they could not be evaluated. */
+  assumed?: { rule: Rule; matched: boolean }[];
+}
+
+export interface Outcome {
+  verdict: string;
+  path: Step[];
+  packet: Packet;
+  rewrites: { destination?: string; source?: string };
+  /** The uncertain rules this outcome depends on. */
+  assumptions: { rule: Rule; matched: boolean }[];
+}
+
+const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY']);
+const NAT = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
+const MAX_BRANCHES = 64;
+
+interface State {
+  packet: Packet;
+  path: Step[];
+  assumptions: { rule: Rule; matched: boolean }[];
+  rewrites: Outcome['rewrites'];
+}
+
+type ChainResult = { kind: 'verdict'; verdict: string; state: State } | { kind: 'return'; state: State };
+
+function clone(s: State): State {
+  return { packet: { ...s.packet }, path: s.path.map((x) => ({ ...x })), assumptions: [...s.assumptions], rewrites: { ...s.rewrites } };
+}
+
+/** Applies a NAT target's rewrite to the packet (first address of a range, first port). */
+function applyNat(rule: Rule, s: State, table: string, chain: string): void {
+  const t = rule.target!;
+  const opt = (name: string) => t.options.find((o) => o.name === name)?.values[0];
+  const p = s.packet;
+  if (t.name === 'DNAT' || t.name === 'REDIRECT') {
+    if (t.name === 'REDIRECT') {
+      const ports = opt('--to-ports');
+      p.dst = p.local[0] ?? (p.origin === 'local' ? '127.0.0.1' : undefined);
+      if (ports && !ports.dynamic) p.dport = Number(ports.value.split('-')[0]);
+    } else {
+      const to = opt('--to-destination');
+      if (!to || to.dynamic) {
+        p.dst = undefined;
+      } else {
+        const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
+        const addr = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
+        if (addr) p.dst = addr;
+        if (m?.[3]) p.dport = Number(m[3]);
+      }
+    }
+    s.rewrites.destination = `${p.dst ?? '?'}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+  } else if (t.name === 'SNAT') {
+    const to = opt('--to-source');
+    const addr = to && !to.dynamic ? to.value.split(/[-:]/)[0] : undefined;
+    p.src = addr;
+    s.rewrites.source = addr ?? '?';
+  } else if (t.name === 'MASQUERADE') {
+    s.rewrites.source = `address of ${p.out ?? 'the outgoing interface'}`;
+    p.src = undefined;
+  } else if (t.name === 'NETMAP') {
+    s.rewrites[chain === 'POSTROUTING' || chain === 'INPUT' ? 'source' : 'destination'] = opt('--to')?.value ?? '?';
+  }
+  void table;
+}
+
+/**
+ * Follows a packet through one chain: rules in order, jumps into user chains, goto,
+ * RETURN, the policy at the end. A rule that can neither be proved to match nor not to
+ * splits the evaluation into both branches (up to a limit).
+ */
+function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number): ChainResult[] {
+  const out: ChainResult[] = [];
+  let branches: { state: State; index: number }[] = [{ state, index: 0 }];
+  const step: Step = { table, chain: chain.name };
+  for (const b of branches) b.state.path.push({ ...step });
+  while (branches.length) {
+    const next: { state: State; index: number }[] = [];
+    for (const { state: s, index } of branches) {
+      let i = index;
+      let done = false;
+      while (i < chain.rules.length && !done) {
+        const rule = chain.rules[i++];
+        const m = ruleMatches(rule, s.packet);
+        if (m === 'no') continue;
+        if (m === 'maybe') {
+          if (branches.length + next.length + out.length < MAX_BRANCHES) {
+            const skip = clone(s);
+            skip.assumptions.push({ rule, matched: false });
+            next.push({ state: skip, index: i });
+          }
+          s.assumptions.push({ rule, matched: true });
+        }
+        const t = rule.target;
+        const here = s.path[s.path.length - 1];
+        if (!t) continue;
+        if (VERDICTS.has(t.name) || (t.spec?.terminating && t.name !== 'RETURN' && !NAT.has(t.name))) {
+          here.rule = rule;
+          out.push({ kind: 'verdict', verdict: t.name, state: s });
+          done = true;
+        } else if (NAT.has(t.name)) {
+          here.rule = rule;
+          applyNat(rule, s, table, chain.name);
+          out.push({ kind: 'verdict', verdict: 'ACCEPT', state: s });
+          done = true;
+        } else if (t.name === 'RETURN') {
+          here.rule = rule;
+          out.push({ kind: 'return', state: s });
+          done = true;
+        } else if (!t.spec) {
+          const callee = rs.tables.get(`${s.packet.family}:${table}`)?.chains.get(t.name);
+          if (!callee || depth > 30) continue;
+          here.rule = rule;
+          for (const r of runChain(rs, table, callee, s, depth + 1)) {
+            if (r.kind === 'verdict') out.push(r);
+            else if (t.goto) out.push({ kind: 'return', state: r.state });
+            else {
+              // back in this chain after the jump
+              r.state.path.push({ table, chain: chain.name });
+              next.push({ state: r.state, index: i });
+            }
+          }
+          done = true;
+        }
+        // other targets (LOG, MARK…) do not decide: the next rule sees the packet
+      }
+      if (!done) out.push({ kind: 'return', state: s });
+    }
+    branches = next;
+  }
+  return out;
+}
+
+/** The verdict of one built-in chain of a table (its policy when the end is reached). */
+export function evaluateChain(rs: RuleSet, table: string, chainName: string, packet: Packet): Outcome[] {
+  const chain = rs.tables.get(`${packet.family}:${table}`)?.chains.get(chainName);
+  const start: State = { packet: { ...packet }, path: [], assumptions: [], rewrites: {} };
+  if (!chain) return [{ verdict: 'ACCEPT', path: [], packet: start.packet, rewrites: {}, assumptions: [] }];
+  return runChain(rs, table, chain, start, 0).map((r) => {
+    if (r.kind === 'verdict') return { verdict: r.verdict, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
+    const policy = chain.builtin ? chain.policy : 'ACCEPT';
+    const last = r.state.path[r.state.path.length - 1];
+    if (last && last.chain === chainName && isBuiltinChain(table, chainName)) last.policy = policy;
+    return { verdict: policy, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
+  });
+}
+
+const HOOK_TABLES: Record<string, string[]> = {
+  PREROUTING: ['raw', 'mangle', 'nat'],
+  INPUT: ['mangle', 'nat', 'filter', 'security'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+/**
+ * The whole path through the hooks: PREROUTING → routing → INPUT or FORWARD → POSTROUTING,
+ * or OUTPUT → POSTROUTING for local packets. nat chains only see NEW connections.
+ */
+export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
+  const hooks = packet.origin === 'local' ? ['OUTPUT', 'POSTROUTING'] : ['PREROUTING', 'ROUTE', 'POSTROUTING'];
+  let states: Outcome[] = [{ verdict: 'ACCEPT', path: [], packet: { ...packet }, rewrites: {}, assumptions: [] }];
+  const final: Outcome[] = [];
+  for (const hook of hooks) {
+    const next: Outcome[] = [];
+    for (const st of states) {
+      const hookName = hook === 'ROUTE' ? (st.packet.dst !== undefined && st.packet.local.includes(st.packet.dst) ? 'INPUT' : st.packet.dst === undefined && st.packet.local.length === 0 ? 'FORWARD' : st.packet.dst === undefined ? 'UNKNOWN' : 'FORWARD') : hook;
+      const routeTo = hookName === 'UNKNOWN' ? ['INPUT', 'FORWARD'] : [hookName];
+      for (const h of routeTo) {
+        let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions] }];
+        for (const table of HOOK_TABLES[h]) {
+          if (table === 'nat' && st.packet.state !== 'NEW') continue;
+          if (!rs.tables.has(`${packet.family}:${table}`)) continue;
+          const after: Outcome[] = [];
+          for (const c of cur) {
+            for (const o of evaluateChain(rs, table, h, c.packet)) {
+              const merged: Outcome = { verdict: o.verdict, path: [...c.path, ...o.path], packet: o.packet, rewrites: { ...c.rewrites, ...o.rewrites }, assumptions: [...c.assumptions, ...o.assumptions] };
+              if (o.verdict === 'ACCEPT') after.push(merged);
+              else final.push(merged);
+            }
+          }
+          cur = after;
+        }
+        // a packet for this host ends at INPUT
+        if (h === 'INPUT') final.push(...cur);
+        else next.push(...cur);
+      }
+    }
+    states = next;
+  }
+  final.push(...states);
+  return final;
+}
+
+/** A verdict proven for every branch, or undefined when the branches disagree. */
+export function definiteVerdict(outcomes: Outcome[]): string | undefined {
+  const v = new Set(outcomes.map((o) => o.verdict));
+  return v.size === 1 ? [...v][0] : undefined;
+}
