@@ -47,6 +47,16 @@ export function declaredChains(rs: RuleSet, family: string, table: string): Set<
 }
 
 /** A table name that is a shell expansion, or any dynamic chain declaration, makes chain existence unknowable. */
+const uncertainCache = new WeakMap<RuleSet, Set<string>>();
 export function chainsUncertain(rs: RuleSet, family: string, table: string): boolean {
-  return rs.commands.some((c) => c.family === family && (c.tableDynamic || ((c.table === table) && (c.kind === 'new-chain' || c.kind === 'rename-chain') && c.uncertain)));
+  let set = uncertainCache.get(rs);
+  if (!set) {
+    set = new Set();
+    for (const c of rs.commands) {
+      if (c.tableDynamic) set.add(`${c.family}:*`);
+      else if ((c.kind === 'new-chain' || c.kind === 'rename-chain') && c.uncertain) set.add(`${c.family}:${c.table}`);
+    }
+    uncertainCache.set(rs, set);
+  }
+  return set.has(`${family}:*`) || set.has(`${family}:${table}`);
 }

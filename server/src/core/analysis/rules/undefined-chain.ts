@@ -35,15 +35,15 @@ export const undefinedChain: LintRule = {
     const elsewhere = (family: string, table: string) => (resets(family, table) ? '' : ' by this script (it must already exist on the host)');
     const declaresUfw = [...rs.tables.values()].some((t) => [...t.chains.keys()].some((n) => /^ufw6?-/.test(n)));
     const fromUfw = (name: string) => declaresUfw && /^ufw6?-/.test(name);
+    const uses = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
     for (const cmd of rs.commands) {
       if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table]) continue;
       if (chainsUncertain(rs, cmd.family, cmd.table)) continue;
       const names = known(cmd.family, cmd.table);
       const w = cmd.chainWord;
-      const uses = ['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain'];
       if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
         ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });
-      } else if (w && !w.dynamic && uses.includes(cmd.kind) && !names.has(w.value) && !fromUfw(w.value)) {
+      } else if (w && !w.dynamic && uses.has(cmd.kind) && !names.has(w.value) && !fromUfw(w.value)) {
         const wrongTable = BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
         ctx.report({
           span: w.span,
@@ -56,9 +56,10 @@ export const undefinedChain: LintRule = {
         });
       }
       const t = cmd.rule?.target;
-      const like = t && looksLikeTarget(t.name);
+      if (!t || t.spec || !t.name || names.has(t.name) || fromUfw(t.name)) continue;
+      const like = looksLikeTarget(t.name);
       const reportedAsTarget = like && (like.suggestion || rs.dialect === 'save');
-      if (t && !t.spec && t.name && !names.has(t.name) && !fromUfw(t.name) && (t.goto || !reportedAsTarget)) {
+      if (t.goto || !reportedAsTarget) {
         ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table${elsewhere(cmd.family, cmd.table)}.`, severity: severity(cmd.family, cmd.table) });
       }
     }
