@@ -3,6 +3,7 @@ import { parseArgTokens } from './ruleParser.ts';
 import { parseSaveLine } from './saveLine.ts';
 import { parseShell } from './shellParser.ts';
 import { wordTokens } from './wordTokens.ts';
+import { noteAssignment, resolveTool } from '../model/commandName.ts';
 
 /**
  * The syntax stage alone (no model): every line of a save file, or a script's simple
@@ -23,9 +24,13 @@ export function parseSyntax(text: string, dialect: Dialect): { units: number; is
     }
     return { units, issues };
   }
+  // as the product reads scripts: the shell grammar for all, the rule grammar for the iptables commands
+  const vars = new Map();
   for (const cmd of parseShell(text).commands) {
     units++;
-    if (cmd.words.length > 1) issues += parseArgTokens(wordTokens(cmd.words.slice(1)), 0).issues.length;
+    if (cmd.words.length === 1 && /^[A-Za-z_]\w*=/.test(cmd.words[0].value)) noteAssignment(vars, cmd.words[0]);
+    const tool = resolveTool(cmd.words, vars);
+    if (tool?.kind === 'iptables') issues += parseArgTokens(wordTokens(cmd.words.slice(tool.argStart)), 0).issues.length;
   }
   return { units, issues };
 }

@@ -56,14 +56,20 @@ class ShellParser extends EmbeddedActionsParser {
     this.heredocIndex = 0;
   }
 
+  // alternatives are built once (Chevrotain accepts a cached array); state lives on the instance
+  private commands: ShellCommand[] = [];
+  private after: string | undefined;
+  private scriptAlts?: { ALT: () => void }[];
+  private separatorAlts?: { ALT: () => IToken }[];
+
   public script = this.RULE('script', (): ShellCommand[] => {
-    const commands: ShellCommand[] = [];
-    let after: string | undefined;
+    this.commands = [];
+    this.after = undefined;
     this.MANY(() => {
-      this.OR([
+      this.OR((this.scriptAlts ??= [
         {
           ALT: () => {
-            const sep = this.OR2([
+            const sep = this.OR2((this.separatorAlts ??= [
               { ALT: () => this.CONSUME(Newline) },
               { ALT: () => this.CONSUME(Semi) },
               { ALT: () => this.CONSUME(DSemi) },
@@ -73,9 +79,9 @@ class ShellParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(Amp) },
               { ALT: () => this.CONSUME(LParen) },
               { ALT: () => this.CONSUME(RParen) },
-            ]);
+            ]));
             this.ACTION(() => {
-              after = sep.tokenType === Newline ? '\n' : sep.image;
+              this.after = sep.tokenType === Newline ? '\n' : sep.image;
             });
           },
         },
@@ -83,36 +89,46 @@ class ShellParser extends EmbeddedActionsParser {
           ALT: () => {
             const cmd = this.SUBRULE(this.command);
             this.ACTION(() => {
-              cmd.after = after;
-              commands.push(cmd);
-              after = undefined;
+              cmd.after = this.after;
+              this.commands.push(cmd);
+              this.after = undefined;
             });
           },
         },
-      ]);
+      ]));
     });
-    return commands;
+    return this.commands;
   });
 
+  private cmdWords: Word[] = [];
+  private cmdRedirects: ShellRedirect[] = [];
+  private cmdHeredocs: ShellHeredoc[] = [];
+  private cmdStart = 0;
+  private cmdEnd = 0;
+  private commandAlts?: { ALT: () => void }[];
+
+  private extend(s: Span): void {
+    if (s.start < this.cmdStart) this.cmdStart = s.start;
+    if (s.end > this.cmdEnd) this.cmdEnd = s.end;
+  }
+
   private command = this.RULE('command', (): ShellCommand => {
-    const words: Word[] = [];
-    const redirects: ShellRedirect[] = [];
-    const heredocs: ShellHeredoc[] = [];
-    let start = Infinity;
-    let end = -Infinity;
-    const extend = (s: Span) => {
-      if (s.start < start) start = s.start;
-      if (s.end > end) end = s.end;
-    };
+    this.ACTION(() => {
+      this.cmdWords = [];
+      this.cmdRedirects = [];
+      this.cmdHeredocs = [];
+      this.cmdStart = Infinity;
+      this.cmdEnd = -Infinity;
+    });
     this.AT_LEAST_ONE(() => {
-      this.OR([
+      this.OR((this.commandAlts ??= [
         {
           ALT: () => {
             const tok = this.CONSUME(ShellWord);
             this.ACTION(() => {
               const w = shellWord(tok.image, tok.startOffset);
-              words.push(w);
-              extend(w.span);
+              this.cmdWords.push(w);
+              this.extend(w.span);
             });
           },
         },
@@ -127,8 +143,8 @@ class ShellParser extends EmbeddedActionsParser {
                 r.target = shellWord(target.image, target.startOffset);
                 r.span = { start: opSpan.start, end: r.target.span.end };
               }
-              redirects.push(r);
-              extend(r.span);
+              this.cmdRedirects.push(r);
+              this.extend(r.span);
             });
           },
         },
@@ -138,18 +154,19 @@ class ShellParser extends EmbeddedActionsParser {
             this.ACTION(() => {
               const body = this.bodies[this.heredocIndex++];
               const s = spanOf(op);
-              if (body) heredocs.push({ op: s, body });
-              extend(s);
+              if (body) this.cmdHeredocs.push({ op: s, body });
+              this.extend(s);
             });
           },
         },
-      ]);
+      ]));
     });
     return this.ACTION(() => {
+      const words = this.cmdWords;
       // `if iptables …`, `then $IPT …`, `! iptables -C …`: the command proper follows the reserved words
       let first = 0;
       while (first < words.length && !words[first].quoted && RESERVED.has(words[first].text)) first++;
-      return { words: first ? words.slice(first) : words, redirects, heredocs, span: { start, end } };
+      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start: this.cmdStart, end: this.cmdEnd } };
     });
   });
 }
