@@ -28,7 +28,14 @@ export function registerLanguageFeatures(connection: Connection, store: Document
   connection.onCompletion((p): CompletionItem[] => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return [];
-    const r = completionsAt(doc.model, doc.model.lines.offsetAt(p.position));
+    let r: ReturnType<typeof completionsAt>;
+    try {
+      r = completionsAt(doc.model, doc.model.lines.offsetAt(p.position));
+    } catch (e) {
+      // a bug in completion must not cost the user the rest of the server
+      connection.console.error(`completion failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return [];
+    }
     if (!r) return [];
     const range = toRange(doc.model.lines, r.replace);
     return r.items.map((i, n) => ({

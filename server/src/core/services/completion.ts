@@ -86,7 +86,7 @@ function scriptContext(doc: FirewallDocument, offset: number): Context | undefin
   const m = /(?:^|\s)((?:\S*\/)?(ip6?tables)(?:-legacy|-nft)?|\$\{?(IPT6?|IPTABLES|IP6TABLES)\}?|"\$\{?(?:IPT6?|IPTABLES|IP6TABLES)\}?")\s(.*)$/s.exec(segment);
   if (!m) return undefined;
   const family: Family = /ip6|IPT6|IP6/.test(m[1]) ? 'ipv6' : 'ipv4';
-  const argsText = m[5];
+  const argsText = m[4];
   const base = start - argsText.length;
   const raw = argsText.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
   let pos = base;

@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { dist } from './paths.ts';
+
+/** The built language server over stdio, with just enough client to test it. */
+export class LspClient {
+  readonly conn: MessageConnection;
+  private readonly child: ChildProcess;
+  readonly published = new Map<string, { diagnostics: { code: string; range: { start: { line: number; character: number } } }[] }>();
+
+  constructor() {
+    this.child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => this.published.set(p.uri, p));
+    this.conn.listen();
+  }
+
+  async start(): Promise<void> {
+    await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await this.conn.sendNotification('initialized', {});
+  }
+
+  async open(uri: string, languageId: string, text: string): Promise<void> {
+    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.conn.sendRequest(method, params) as Promise<T>;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.conn.sendRequest('shutdown');
+      await this.conn.sendNotification('exit');
+    } finally {
+      this.conn.dispose();
+      this.child.kill();
+    }
+  }
+}
+
+/** Finds the «|» marker: the text without it and the 0-based position where it was. */
+export function cursor(marked: string): { text: string; position: { line: number; character: number } } {
+  const at = marked.indexOf('|');
+  const before = marked.slice(0, at);
+  const line = before.split('\n').length - 1;
+  return { text: marked.slice(0, at) + marked.slice(at + 1), position: { line, character: at - (before.lastIndexOf('\n') + 1) } };
+}
