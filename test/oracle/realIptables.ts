@@ -32,6 +32,8 @@ export class NamespaceIptables {
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       child.on('close', (code) => resolve({ ok: code === 0, message: err.trim().split('\n')[0] ?? '' }));
+      // iptables-restore stops reading at the first bad line: a broken pipe is expected then
+      child.stdin.on('error', () => undefined);
       child.stdin.end(text);
     });
   }

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { corpusRoot, requirement } from '../support/paths.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * No false errors on real files: every iptables-save / restore file of the corpus that we
+ * give an error-level finding is loaded into the real iptables-restore, which must refuse
+ * it too. Files we find clean are loaded as well: iptables must accept them.
+ */
+function* walk(dir: string): Generator<string> {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) yield* walk(p);
+    else yield p;
+  }
+}
+
+const unavailable = NamespaceIptables.available();
+const skip = requirement(!unavailable && existsSync(corpusRoot), unavailable ?? `corpus not found at ${corpusRoot}`);
+
+test('error-level findings on corpus files only where the real iptables-restore refuses the file', { skip, timeout: 5 * 60_000 }, async () => {
+  const ns = new NamespaceIptables();
+  ns.create();
+  try {
+    const disagreements: string[] = [];
+    let files = 0;
+    let refused = 0;
+    for (const dir of ['dumps', 'restore-files']) {
+      for (const f of walk(join(corpusRoot, dir))) {
+        const text = readFileSync(f, 'utf8');
+        if (!/^\*(filter|nat|mangle|raw|security)\s*$/m.test(text) || /^\s*(\$|iptables )/m.test(text)) continue;
+        const doc = new FirewallDocument(text, { fileName: f, dialect: 'save' });
+        const errors = doc.diagnostics().filter((d) => d.severity === 'error');
+        const real = await ns.load(text, doc.family);
+        files++;
+        if (!real.ok) refused++;
+        if (errors.length && real.ok) {
+          disagreements.push(`${relative(corpusRoot, f)}: we report ${errors.map((e) => `${e.code} (line ${doc.lines.lineOf(e.span.start) + 1})`).join(', ')} but iptables-restore accepts it`);
+        }
+      }
+    }
+    console.log(`corpus: ${files} save files loaded for real, ${refused} refused by iptables-restore`);
+    assert.ok(files > 40);
+    assert.deepEqual(disagreements, []);
+  } finally {
+    ns.destroy();
+  }
+});
