@@ -11,7 +11,9 @@ export class LspClient {
   constructor() {
     this.child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
-    this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => this.published.set(p.uri, p));
+    this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
+      this.published.set(p.uri, p);
+    });
     this.conn.listen();
   }
 

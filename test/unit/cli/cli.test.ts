@@ -93,3 +93,16 @@ test('sarif output: SARIF 2.1.0 with rules and regions', () => {
     ['syntax-error', 'error', { startLine: 2, startColumn: 17, endLine: 2, endColumn: 24 }],
   ]);
 });
+
+test('explain TERM prints the hover docs; unknown terms exit 1 with suggestions', () => {
+  const pre = run(['explain', 'PREROUTING']);
+  assert.equal(pre.code, 0);
+  assert.match(pre.stdout, /before the routing decision/i);
+  assert.match(run(['explain', 'DNAT']).stdout, /--to-destination/);
+  assert.match(run(['explain', 'conntrack']).stdout, /--ctstate/);
+  assert.match(run(['explain', '--ctstate']).stdout, /ESTABLISHED/);
+  const bad = run(['explain', 'conntrak']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /nothing known as 'conntrak'/);
+  assert.equal(run(['explain']).code, 2);
+});
