@@ -1,4 +1,5 @@
 import { explainableTerms, explainTerm } from '../core/services/explain.ts';
+import { nearestName } from '../core/analysis/nearestName.ts';
 import type { CliIO } from './io.ts';
 
 /** `iptables-lint explain TERM`: the hover text for a table, chain, target, match or option. Exit 1 when unknown. */
@@ -10,8 +11,10 @@ export function explainCommand(args: string[], io: CliIO): number {
   }
   const text = explainTerm(term);
   if (!text) {
+    const terms = explainableTerms();
     const lower = term.toLowerCase();
-    const near = explainableTerms().filter((t) => t.toLowerCase() === lower || t.toLowerCase().startsWith(lower)).slice(0, 5);
+    const close = nearestName(term, terms);
+    const near = [...new Set([...(close ? [close] : []), ...terms.filter((t) => t.toLowerCase().startsWith(lower))])].slice(0, 5);
     io.stderr(`iptables-lint: nothing known as '${term}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}\n`);
     return 1;
   }

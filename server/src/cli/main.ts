@@ -1,9 +1,11 @@
 import { explainCommand } from './explainCommand.ts';
 import type { CliIO } from './io.ts';
+import { traceCommand } from './traceCommand.ts';
 import { lintCommand } from './lintCommand.ts';
 
 const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] FILE...
        iptables-lint explain TERM
+       iptables-lint trace FILE --packet SPEC [--format json]
 
 Checks iptables scripts and iptables-save / iptables-restore files.
 Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O error.
@@ -12,6 +14,7 @@ Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O er
 /** Runs the CLI; returns the exit status. Never throws for bad input. */
 export function main(argv: string[], io: CliIO): number {
   if (argv[0] === 'explain') return explainCommand(argv.slice(1), io);
+  if (argv[0] === 'trace') return traceCommand(argv.slice(1), io);
   let format: 'text' | 'json' | 'sarif' = 'text';
   let dialect: 'auto' | 'save' | 'script' = 'auto';
   const files: string[] = [];

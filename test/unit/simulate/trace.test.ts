@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { definiteVerdict, tracePacket } from '../../../server/src/core/simulate/evaluate.ts';
+import { parsePacketSpec } from '../../../server/src/core/simulate/packet.ts';
+import { main } from '../../../server/src/cli/main.ts';
+
+const rules = `*nat
+:PREROUTING ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080
+-A POSTROUTING -o eth0 -j MASQUERADE
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:web - [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p tcp --dport 22 -j ACCEPT
+-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -j web
+-A web -p tcp -d 192.168.1.100 --dport 8080 -j ACCEPT
+-A web -j RETURN
+COMMIT
+`;
+const doc = new FirewallDocument(rules, { dialect: 'save' });
+const trace = (spec: string) => tracePacket(doc.ruleSet, parsePacketSpec(spec).packet!);
+const lineOf = (s: { span: { start: number } }) => doc.lines.lineOf(s.span.start) + 1;
+
+test('a forwarded connection: DNAT, FORWARD through a user chain, MASQUERADE not applied inbound', () => {
+  const o = trace('in=eth0 out=eth1 proto=tcp src=198.51.100.7 sport=40000 dst=203.0.113.1 dport=80 local=203.0.113.1');
+  assert.equal(definiteVerdict(o), 'ACCEPT');
+  assert.deepEqual(o[0].rewrites, { destination: '192.168.1.100:8080' });
+  assert.deepEqual(o[0].path.filter((s) => s.rule).map((s) => [s.table, s.chain, lineOf(s.rule!)]), [
+    ['nat', 'PREROUTING', 4],
+    ['filter', 'FORWARD', 14],
+    ['filter', 'web', 15],
+  ]);
+});
+
+test('the public port of another service: FORWARD policy DROP decides', () => {
+  const o = trace('in=eth0 out=eth1 proto=tcp dst=192.168.1.100 dport=22 local=203.0.113.1');
+  assert.equal(definiteVerdict(o), 'DROP');
+  assert.equal(o[0].path.at(-1)!.policy, 'DROP');
+});
+
+test('to the host itself: INPUT rules, then the policy', () => {
+  assert.equal(definiteVerdict(trace('in=eth0 proto=tcp dst=203.0.113.1 dport=22 local=203.0.113.1')), 'ACCEPT');
+  assert.equal(definiteVerdict(trace('in=eth0 proto=udp dst=203.0.113.1 dport=53 local=203.0.113.1')), 'DROP');
+});
+
+test('unknown fields give branches, never a guessed verdict', () => {
+  const o = trace('proto=tcp dst=203.0.113.1 dport=22 local=203.0.113.1');
+  assert.equal(definiteVerdict(o), 'ACCEPT', 'port 22 is accepted whatever the interface');
+  const u = trace('proto=tcp dport=8080 local=203.0.113.1');
+  assert.equal(definiteVerdict(u), undefined);
+  assert.ok(u.some((x) => x.assumptions.length > 0));
+});
+
+test('iptables-lint trace prints the path; --format json follows the contract', () => {
+  let stdout = '';
+  const io = { stdout: (t: string) => void (stdout += t), stderr: () => undefined };
+  const file = new URL('../../../examples/port-forward-router.sh', import.meta.url).pathname;
+  assert.equal(main(['trace', file, '--format', 'json', '--packet', 'in=wan0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1'], io), 0);
+  const json = JSON.parse(stdout);
+  assert.equal(json.verdict, 'DROP');
+  assert.deepEqual(json.rewrites, { destination: '192.168.50.10:8080' });
+  assert.deepEqual(json.path.map((s: { table: string; chain: string; line?: number; policy?: string }) => [s.table, s.chain, s.line ?? s.policy]), [
+    ['nat', 'PREROUTING', 27],
+    ['filter', 'FORWARD', 'DROP'],
+  ]);
+  assert.equal(main(['trace', file, '--packet', 'colour=blue'], io), 2);
+});
