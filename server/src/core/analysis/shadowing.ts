@@ -40,7 +40,10 @@ export function shadows(rs: RuleSet): Shadow[] {
         }
         continue;
       }
-      for (let j = 1; j < rules.length; j++) {
+      // rules after an unconditional verdict are unreachable-rule's finding, not shadowed
+      const stop = rules.findIndex((r) => unconditional(r) && !!r.target && VERDICT.has(r.target.name));
+      const end = stop === -1 ? rules.length : stop + 1;
+      for (let j = 1; j < end; j++) {
         const b = rules[j];
         if (!b.target || !VERDICT.has(b.target.name)) continue;
         for (let i = 0; i < j; i++) {
