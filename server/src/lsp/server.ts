@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workspaceForwarding } from '../node/sysctlFiles.ts';
 import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { toLspDiagnostic } from './convert.ts';
@@ -89,7 +90,8 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: [] });
       return;
     }
-    const diagnostics = doc.model.diagnostics({ severities: settings.lint.rules });
+    const settingsForFile = doc.model.dialect === 'save' && doc.uri.startsWith('file://') ? workspaceForwarding(fileURLToPath(doc.uri)) : {};
+    const diagnostics = doc.model.diagnostics({ severities: settings.lint.rules, settings: settingsForFile });
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
   }

@@ -106,3 +106,13 @@ test('explain TERM prints the hover docs; unknown terms exit 1 with suggestions'
   assert.match(bad.stderr, /nothing known as 'conntrak'/);
   assert.equal(run(['explain']).code, 2);
 });
+
+test('save files: a sysctl.conf next to the rules counts as enabling forwarding', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-router-'));
+  const rules = join(root, 'rules.v4');
+  writeFileSync(rules, '*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n');
+  const codes = () => JSON.parse(run(['--format', 'json', rules]).stdout).files[0].diagnostics.map((d: { code: string; severity: string }) => `${d.code}:${d.severity}`);
+  assert.deepEqual(codes(), ['missing-ip-forward:warning']);
+  writeFileSync(join(root, 'sysctl.conf'), '# router\nnet.ipv4.ip_forward = 1\n');
+  assert.deepEqual(codes(), []);
+});

@@ -41,5 +41,15 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     }
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return applySuppressions(text, lines, out);
+  const kept = applySuppressions(text, lines, out);
+  for (const d of kept) {
+    if (d.code === 'internal-error') continue;
+    const line = lines.lineOf(d.span.start);
+    const start = lines.lineStarts[line];
+    const indent = /^[ \t]*/.exec(text.slice(start, start + 200))![0];
+    // an indented comment is a syntax error in iptables-restore files, so the directive starts the line
+    const prefix = text.charCodeAt(start) === 35 || /^\s*[*:\-\[]/.test(text.slice(start, start + 2)) ? '' : indent;
+    d.fixes = [...(d.fixes ?? []), { title: `Disable ${d.code} for this line`, edits: [{ span: { start, end: start }, text: `${prefix}# iptables-lint disable-next-line ${d.code}\n` }] }];
+  }
+  return kept;
 }

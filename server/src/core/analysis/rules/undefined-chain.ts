@@ -33,6 +33,19 @@ export const undefinedChain: LintRule = {
       rs.dialect === 'save' || rs.commands.some((c) => c.family === family && c.table === table && c.kind === 'delete-chain' && !c.chain);
     const severity = (family: string, table: string) => (resets(family, table) ? undefined : ('warning' as const));
     const elsewhere = (family: string, table: string) => (resets(family, table) ? '' : ' by this script (it must already exist on the host)');
+    // quick fix: declare the chain (a `:NAME - [0:0]` line in the table block, or `-N` before the command)
+    const declareFix = (name: string, cmd: (typeof rs.commands)[number]) => {
+      if (rs.dialect === 'save') {
+        const header = rs.tables.get(`${cmd.family}:${cmd.table}`)?.spans.filter((s) => s.start < cmd.span.start).at(-1);
+        if (!header) return undefined;
+        const eol = ctx.text.indexOf('\n', header.end);
+        const at = eol === -1 ? ctx.text.length : eol + 1;
+        return [{ title: `Declare chain ${name}`, edits: [{ span: { start: at, end: at }, text: `:${name} - [0:0]\n` }] }];
+      }
+      const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+      const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
+      return [{ title: `Create chain ${name} first`, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}iptables${cmd.table === 'filter' ? '' : ` -t ${cmd.table}`} -N ${name}\n` }] }];
+    };
     const declaresUfw = [...rs.tables.values()].some((t) => [...t.chains.keys()].some((n) => /^ufw6?-/.test(n)));
     const fromUfw = (name: string) => declaresUfw && /^ufw6?-/.test(name);
     const uses = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
@@ -53,6 +66,7 @@ export const undefinedChain: LintRule = {
               ? `Only built-in chains have a policy; ${w.value} is not one of the ${cmd.table} table.`
               : `Chain '${w.value}' is never created in the ${cmd.table} table${elsewhere(cmd.family, cmd.table)}: declare it with ${rs.dialect === 'save' ? `':${w.value} - [0:0]'` : `'iptables${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${w.value}'`} first.`,
           severity: wrongTable || cmd.kind === 'policy' ? undefined : severity(cmd.family, cmd.table),
+          fixes: wrongTable || cmd.kind === 'policy' ? undefined : declareFix(w.value, cmd),
         });
       }
       const t = cmd.rule?.target;
@@ -60,7 +74,7 @@ export const undefinedChain: LintRule = {
       const like = looksLikeTarget(t.name);
       const reportedAsTarget = like && (like.suggestion || rs.dialect === 'save');
       if (t.goto || !reportedAsTarget) {
-        ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table${elsewhere(cmd.family, cmd.table)}.`, severity: severity(cmd.family, cmd.table) });
+        ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table${elsewhere(cmd.family, cmd.table)}.`, severity: severity(cmd.family, cmd.table), fixes: declareFix(t.name, cmd) });
       }
     }
   },

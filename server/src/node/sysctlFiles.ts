@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AnalysisSettings } from '../core/analysis/types.ts';
+import { factsOfSysctlConf } from '../core/model/forwardingFacts.ts';
+
+/**
+ * Forwarding settings kept next to a rules file: `sysctl.conf` and `sysctl.d/*.conf` in its
+ * folder or up to four folders above (also under `etc/`), as in a repository that mirrors
+ * a router's /etc. The save-file check of missing-ip-forward reads them.
+ */
+export function workspaceForwarding(filePath: string): Pick<AnalysisSettings, 'workspaceForwarding' | 'workspaceSearched'> {
+  const found: NonNullable<AnalysisSettings['workspaceForwarding']> = [];
+  let dir = dirname(filePath);
+  for (let up = 0; up < 5; up++) {
+    for (const base of [dir, join(dir, 'etc')]) {
+      const files = [join(base, 'sysctl.conf')];
+      try {
+        for (const f of readdirSync(join(base, 'sysctl.d'))) if (f.endsWith('.conf')) files.push(join(base, 'sysctl.d', f));
+      } catch {
+        // no sysctl.d here
+      }
+      for (const f of files) {
+        let text: string;
+        try {
+          text = readFileSync(f, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const fact of factsOfSysctlConf(text)) found.push({ family: fact.family, value: fact.value, file: f });
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { workspaceSearched: true, workspaceForwarding: found };
+}
