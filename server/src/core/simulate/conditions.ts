@@ -33,12 +33,48 @@ export function inNetwork(addr: string, spec: string): Tri {
   return fromBool(((a & m) >>> 0) === ((n & m) >>> 0));
 }
 
+/** Parsed IPv4 networks of a condition, computed once per rule (large dumps trace fast). */
+const networks = new WeakMap<Condition, ({ net: number; mask: number } | undefined)[]>();
+const addressInts = new Map<string, number | undefined>();
+
+function parsedNetworks(c: Condition): ({ net: number; mask: number } | undefined)[] {
+  let list = networks.get(c);
+  if (!list) {
+    list = c.value.split(',').map((part) => {
+      const [net, m] = part.split('/');
+      const n = ipv4Int(net);
+      let bits = 32;
+      if (m !== undefined) {
+        if (/^\d+$/.test(m)) bits = Number(m);
+        else {
+          const mm = ipv4Int(m);
+          if (mm === undefined) return undefined;
+          bits = Math.clz32(~mm >>> 0);
+        }
+      }
+      if (n === undefined || bits > 32) return undefined;
+      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+      return { net: (n & mask) >>> 0, mask };
+    });
+    networks.set(c, list);
+  }
+  return list;
+}
+
 function addressCond(c: Condition | undefined, value: string | undefined): Tri {
   if (!c) return 'yes';
   if (c.word.dynamic || value === undefined) return 'maybe';
+  if (!addressInts.has(value)) {
+    if (addressInts.size > 10_000) addressInts.clear();
+    addressInts.set(value, ipv4Int(value));
+  }
+  const a = addressInts.get(value);
   let r: Tri = 'no';
-  for (const part of c.value.split(',')) {
-    const t = inNetwork(value, part);
+  const list = parsedNetworks(c);
+  const parts = list.some((x) => x === undefined) ? c.value.split(',') : undefined;
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i];
+    const t: Tri = n && a !== undefined ? (((a & n.mask) >>> 0) === n.net ? 'yes' : 'no') : inNetwork(value, parts![i]);
     if (t === 'yes') {
       r = 'yes';
       break;

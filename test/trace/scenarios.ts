@@ -1,0 +1,56 @@
+/**
+ * Rule sets for the router of the kernel lab (wan0 10.200.1.1 towards the client
+ * 10.200.1.2, lan0 10.200.2.1 towards the server 10.200.2.2) and the packet sent in each.
+ * `packet` is the trace SPEC of the first packet; `send` is what the lab really sends.
+ */
+export interface Scenario {
+  name: string;
+  rules: string;
+  packet: string;
+  send: { from: 'client' | 'router'; proto: 'tcp' | 'udp'; dst: string; dport: number };
+  /** The server has no route back, so only source NAT makes the connection work. */
+  noRouteBack?: boolean;
+}
+
+const fwd = 'in=wan0 out=lan0 src=10.200.1.2 local=10.200.1.1,10.200.2.1';
+const nat = (body: string) => `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n${body}COMMIT\n`;
+const filter = (policy: { input?: string; forward?: string; output?: string }, body: string, chains = '') =>
+  `*filter\n:INPUT ${policy.input ?? 'ACCEPT'} [0:0]\n:FORWARD ${policy.forward ?? 'ACCEPT'} [0:0]\n:OUTPUT ${policy.output ?? 'ACCEPT'} [0:0]\n${chains}${body}COMMIT\n`;
+const est = '-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
+const toServer = (dport: number, proto: 'tcp' | 'udp' = 'tcp') => ({ packet: `${fwd} proto=${proto} dst=10.200.2.2 dport=${dport}`, send: { from: 'client' as const, proto, dst: '10.200.2.2', dport } });
+const toRouter = (dport: number) => ({ packet: `${fwd.replace('out=lan0 ', '')} proto=tcp dst=10.200.1.1 dport=${dport}`, send: { from: 'client' as const, proto: 'tcp' as const, dst: '10.200.1.1', dport } });
+const forwarded = (dport: number, proto: 'tcp' | 'udp' = 'tcp') => ({ packet: `${fwd} proto=${proto} dst=10.200.1.1 dport=${dport}`, send: { from: 'client' as const, proto, dst: '10.200.1.1', dport } });
+const dnat80 = nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 10.200.2.2:8080\n');
+
+export const scenarios: Scenario[] = [
+  { name: 'no rules: routed', rules: filter({}, ''), ...toServer(80) },
+  { name: 'FORWARD policy DROP', rules: filter({ forward: 'DROP' }, ''), ...toServer(80) },
+  { name: 'FORWARD accept for the port', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp --dport 80 -j ACCEPT\n`), ...toServer(80) },
+  { name: 'working port forward', rules: dnat80 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d 10.200.2.2 --dport 8080 -j ACCEPT\n`), ...forwarded(80) },
+  { name: 'port forward, FORWARD accepts the public port (the mistake)', rules: dnat80 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d 10.200.2.2 --dport 80 -j ACCEPT\n`), ...forwarded(80) },
+  { name: 'port forward, FORWARD policy ACCEPT', rules: dnat80 + filter({}, ''), ...forwarded(80) },
+  { name: 'port forward, FORWARD drops it', rules: dnat80 + filter({}, `${est}-A FORWARD -i wan0 -j DROP\n`), ...forwarded(80) },
+  { name: 'REJECT with tcp-reset', rules: filter({}, '-A FORWARD -p tcp --dport 80 -j REJECT --reject-with tcp-reset\n'), ...toServer(80) },
+  { name: 'REJECT with the default ICMP error', rules: filter({}, '-A FORWARD -p tcp --dport 80 -j REJECT\n'), ...toServer(80) },
+  { name: 'DROP rule', rules: filter({}, '-A FORWARD -p tcp --dport 80 -j DROP\n'), ...toServer(80) },
+  { name: 'user chain returns, policy drops', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -j check\n-A check -s 10.200.1.0/24 -j RETURN\n-A check -j ACCEPT\n`, ':check - [0:0]\n'), ...toServer(80) },
+  { name: 'user chain accepts', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -j check\n-A check -s 10.200.1.0/24 -p tcp --dport 80 -j ACCEPT\n-A check -j RETURN\n`, ':check - [0:0]\n'), ...toServer(80) },
+  { name: 'goto: the end of the chain goes back past the caller to the policy', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -g web\n-A FORWARD -j ACCEPT\n-A web -p tcp --dport 81 -j ACCEPT\n`, ':web - [0:0]\n'), ...toServer(80) },
+  { name: 'jump: the end of the chain returns to the caller', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -j web\n-A FORWARD -j ACCEPT\n-A web -p tcp --dport 81 -j ACCEPT\n`, ':web - [0:0]\n'), ...toServer(80) },
+  { name: 'nested user chains', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -j a\n-A a -j b\n-A b -p tcp --dport 80 -j ACCEPT\n`, ':a - [0:0]\n:b - [0:0]\n'), ...toServer(80) },
+  { name: 'SNAT makes the return route work', rules: nat('-A POSTROUTING -o lan0 -j SNAT --to-source 10.200.2.1\n') + filter({}, ''), ...toServer(80), noRouteBack: true },
+  { name: 'MASQUERADE makes the return route work', rules: nat('-A POSTROUTING -o lan0 -j MASQUERADE\n') + filter({}, ''), ...toServer(80), noRouteBack: true },
+  { name: 'INPUT policy DROP', rules: filter({ input: 'DROP' }, ''), ...toRouter(22) },
+  { name: 'INPUT accept for ssh', rules: filter({ input: 'DROP' }, '-A INPUT -p tcp --dport 22 -j ACCEPT\n'), ...toRouter(22) },
+  { name: 'interface wildcard', rules: filter({ input: 'DROP' }, '-A INPUT -i wan+ -p tcp --dport 22 -j ACCEPT\n'), ...toRouter(22) },
+  { name: 'negated source (the lab\'s networks are let through both ways)', rules: filter({}, '-A FORWARD ! -s 10.200.0.0/16 -j DROP\n'), ...toServer(80) },
+  { name: 'negated source that drops the client', rules: filter({}, '-A FORWARD ! -s 10.200.2.0/24 -p tcp --dport 80 -j DROP\n'), ...toServer(80) },
+  { name: 'multiport', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp -m multiport --dports 22,80 -j ACCEPT\n`), ...toServer(80) },
+  { name: 'iprange drop', rules: filter({}, '-A FORWARD -m iprange --src-range 10.200.1.2-10.200.1.9 -j DROP\n'), ...toServer(80) },
+  { name: 'REDIRECT to a local port', rules: nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j REDIRECT --to-ports 3128\n') + filter({}, ''), ...toRouter(80) },
+  { name: 'LOG does not decide', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -j LOG --log-prefix "fwd: "\n-A FORWARD -p tcp --dport 80 -j ACCEPT\n`), ...toServer(80) },
+  { name: 'mangle marks, filter decides', rules: '*mangle\n-A PREROUTING -i wan0 -j MARK --set-mark 0x1\nCOMMIT\n' + filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp --dport 80 -j ACCEPT\n`), ...toServer(80) },
+  { name: 'OUTPUT from the router rejected', rules: filter({}, '-A OUTPUT -p tcp --dport 80 -j REJECT --reject-with tcp-reset\n'), packet: 'origin=local out=lan0 src=10.200.2.1 proto=tcp dst=10.200.2.2 dport=80 local=10.200.1.1,10.200.2.1', send: { from: 'router', proto: 'tcp', dst: '10.200.2.2', dport: 80 } },
+  { name: 'UDP port forward', rules: nat('-A PREROUTING -i wan0 -p udp --dport 53 -j DNAT --to-destination 10.200.2.2:5353\n') + filter({ forward: 'DROP' }, `${est}-A FORWARD -p udp -d 10.200.2.2 --dport 5353 -j ACCEPT\n`), ...forwarded(53, 'udp') },
+  { name: 'UDP dropped in FORWARD', rules: filter({}, '-A FORWARD -p udp --dport 53 -j DROP\n'), ...toServer(53, 'udp') },
+];
