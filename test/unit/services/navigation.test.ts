@@ -67,3 +67,13 @@ test('semantic tokens colour tables, chains, targets, matches and options', () =
     ['-A', 'parameter'], ['x', 'function'], ['-j', 'parameter'], ['ACCEPT', 'keyword'],
   ]);
 });
+
+test('hover on a DNAT target summarises where its connections go', async () => {
+  const { hoverAt } = await import('../../../server/src/core/services/hover.ts');
+  const ok = '*nat\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5:8080\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp -d 10.0.0.5 --dport 8080 -j ACCEPT\nCOMMIT\n';
+  const d1 = new FirewallDocument(ok, { dialect: 'save' });
+  assert.match(hoverAt(d1, ok.indexOf('DNAT') + 1)!.markdown, /reaches 10\.0\.0\.5:8080 via FORWARD rule at line 7/);
+  const bad = ok.replace('--dport 8080 -j ACCEPT', '--dport 80 -j ACCEPT');
+  const d2 = new FirewallDocument(bad, { dialect: 'save' });
+  assert.match(hoverAt(d2, bad.indexOf('DNAT') + 1)!.markdown, /dropped by FORWARD policy DROP/);
+});

@@ -1,5 +1,7 @@
 import { getChain, getMatch, getTable, getTarget, implicitMatchForProtocol } from '../knowledge/index.ts';
+import { dnatChecks } from '../analysis/dnatPaths.ts';
 import type { FirewallDocument } from '../facade.ts';
+import type { Rule } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainTable } from './explain.ts';
@@ -51,7 +53,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
         if (m) return { span: w.span, markdown: explainExtension(m) };
       } else if (name === '--jump') {
         const t = getTarget(w.value);
-        if (t) return { span: w.span, markdown: explainExtension(t) };
+        if (t) return { span: w.span, markdown: (t.name === 'DNAT' && rule ? dnatSummary(doc, rule) : '') + explainExtension(t) };
       } else if (name === '--protocol') {
         const m = implicitMatchForProtocol(w.value);
         const text = m ? `Protocol **${w.value}**. Loads the \`${m.name}\` match, so its options work without \`-m ${m.name}\`.\n\n${m.summary}` : `Protocol **${w.value}**.`;
@@ -64,6 +66,25 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     }
   }
   return undefined;
+}
+
+/** What happens to the connections this DNAT rule forwards, from the packet evaluator. */
+function dnatSummary(doc: FirewallDocument, rule: Rule): string {
+  const check = dnatChecks(doc.ruleSet).find((c) => c.dnat === rule);
+  if (!check) return '';
+  const p = check.packet;
+  const where = `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+  const line = (s: { start: number }) => doc.lines.lineOf(s.start) + 1;
+  const verdicts = new Set(check.forward.map((o) => o.verdict));
+  let text: string;
+  if (verdicts.size === 1 && verdicts.has('ACCEPT')) {
+    const step = [...check.forward[0].path].reverse().find((s) => s.rule || s.policy);
+    text = step?.rule ? `reaches ${where} via ${step.chain} rule at line ${line(step.rule.span)}` : `reaches ${where} (FORWARD policy ACCEPT)`;
+  } else if (verdicts.size === 1) {
+    const step = [...check.forward[0].path].reverse().find((s) => s.rule || s.policy);
+    text = step?.rule ? `${check.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} by ${step.chain} rule at line ${line(step.rule.span)}` : `dropped by FORWARD policy ${check.forward[0].verdict}`;
+  } else text = `may reach ${where}: it depends on rules the trace cannot decide (${check.forward.length} branches)`;
+  return `**This forward:** a new connection ${text}.\n\n---\n\n`;
 }
 
 function userChainHover(doc: FirewallDocument, family: string, table: string, name: string): string {
