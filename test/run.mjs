@@ -38,4 +38,10 @@ const files = [...walk(join(root, 'server', 'src')), ...walk(join(root, 'test'))
   .filter((f) => !f.startsWith('test/vscode/suite/'))
   .filter((f) => !filter.length || filter.some((x) => f.includes(x)))
   .sort();
-step('tests', process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
+// Tests that measure speed run last, one at a time, so the namespace tiers running in
+// parallel do not skew their figures.
+const timed = ['test/corpus/corpus.test.ts', 'test/unit/simulate/trace.test.ts'];
+const parallel = files.filter((f) => !timed.includes(f));
+const sequential = files.filter((f) => timed.includes(f));
+if (parallel.length) step('tests', process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...parallel]);
+if (sequential.length) step('timed tests', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...sequential]);

@@ -137,7 +137,22 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
  * RETURN, the policy at the end. A rule that can neither be proved to match nor not to
  * splits the evaluation into both branches (up to a limit).
  */
-function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number): ChainResult[] {
+/** Shared by one evaluation: a bound on the work done, and the chains being traversed. */
+interface Budget {
+  steps: number;
+  stack: string[];
+}
+
+function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number, budget: Budget = { steps: 50_000, stack: [] }): ChainResult[] {
+  budget.stack.push(chain.name);
+  try {
+    return walkChain(rs, table, chain, state, depth, budget);
+  } finally {
+    budget.stack.pop();
+  }
+}
+
+function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number, budget: Budget): ChainResult[] {
   const out: ChainResult[] = [];
   let branches: { state: State; index: number }[] = [{ state, index: 0 }];
   const step: Step = { table, chain: chain.name };
@@ -155,6 +170,12 @@ function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth:
           i = cands[ci++];
         } else if (i >= chain.rules.length) break;
         const rule = chain.rules[i++];
+        // an evaluation that explodes (many unknowns in nested chains) stops with "unknown"
+        if (--budget.steps < 0) {
+          out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: s });
+          done = true;
+          break;
+        }
         const m = ruleMatches(rule, s.packet);
         if (m === 'no') continue;
         if (m === 'maybe') {
@@ -183,9 +204,10 @@ function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth:
           done = true;
         } else if (!t.spec) {
           const callee = rs.tables.get(`${s.packet.family}:${table}`)?.chains.get(t.name);
-          if (!callee || depth > 30) continue;
+          // a jump back into a chain being traversed is a loop the kernel refuses (chain-loop)
+          if (!callee || depth > 30 || budget.stack.includes(callee.name)) continue;
           here.rule = rule;
-          for (const r of runChain(rs, table, callee, s, depth + 1)) {
+          for (const r of runChain(rs, table, callee, s, depth + 1, budget)) {
             if (r.kind === 'verdict') out.push(r);
             else if (t.goto) out.push({ kind: 'return', state: r.state });
             else {

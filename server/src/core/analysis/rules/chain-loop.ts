@@ -12,25 +12,22 @@ export const chainLoop: LintRule = {
   },
   check(ctx) {
     for (const t of ctx.ruleSet.tables.values()) {
-      const reported = new Set<string>();
+      // depth-first search with three colours: a jump to a chain still on the stack closes a cycle
+      const state = new Map<string, 'active' | 'done'>();
       const visit = (name: string, stack: string[]) => {
         const chain = t.chains.get(name);
-        if (!chain) return;
+        if (!chain || state.get(name) === 'done') return;
+        state.set(name, 'active');
         for (const r of chain.rules) {
           const target = r.target;
           if (!target || target.spec || !t.chains.has(target.name)) continue;
-          const at = stack.indexOf(target.name);
-          if (at !== -1 || target.name === name) {
-            const cycle = [...stack.slice(at === -1 ? stack.length : at), name, target.name];
-            const key = [...new Set(cycle)].sort().join(',');
-            if (!reported.has(key)) {
-              reported.add(key);
-              ctx.report({ span: target.span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
-            }
-            continue;
-          }
-          if (stack.length < 64) visit(target.name, [...stack, name]);
+          if (state.get(target.name) === 'active') {
+            const at = stack.indexOf(target.name);
+            const cycle = [...(at === -1 ? [] : stack.slice(at)), name, target.name];
+            ctx.report({ span: target.span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
+          } else visit(target.name, [...stack, name]);
         }
+        state.set(name, 'done');
       };
       for (const c of t.chains.values()) if (!c.builtin) visit(c.name, []);
     }
