@@ -1,3 +1,4 @@
+import { compileCommand } from './compileCommand.ts';
 import { explainCommand } from './explainCommand.ts';
 import type { CliIO } from './io.ts';
 import { traceCommand } from './traceCommand.ts';
@@ -6,6 +7,7 @@ import { lintCommand } from './lintCommand.ts';
 const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] FILE...
        iptables-lint explain TERM
        iptables-lint trace FILE --packet SPEC [--format json]
+       iptables-lint compile SCRIPT
 
 Checks iptables scripts and iptables-save / iptables-restore files.
 Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O error.
@@ -15,6 +17,7 @@ Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O er
 export function main(argv: string[], io: CliIO): number {
   if (argv[0] === 'explain') return explainCommand(argv.slice(1), io);
   if (argv[0] === 'trace') return traceCommand(argv.slice(1), io);
+  if (argv[0] === 'compile') return compileCommand(argv.slice(1), io);
   let format: 'text' | 'json' | 'sarif' = 'text';
   let dialect: 'auto' | 'save' | 'script' = 'auto';
   const files: string[] = [];

@@ -1,0 +1,30 @@
+import { compileScript } from '../core/compile/toRestore.ts';
+import { LineIndex } from '../core/text/lineIndex.ts';
+import { readTextFile } from '../node/readTextFile.ts';
+import type { CliIO } from './io.ts';
+
+/** `iptables-lint compile SCRIPT`: the iptables-restore text of a script, or why it cannot be made. */
+export function compileCommand(args: string[], io: CliIO): number {
+  const file = args[0];
+  if (!file || args.length > 1) {
+    io.stderr('usage: iptables-lint compile SCRIPT\n');
+    return 2;
+  }
+  const read = readTextFile(file);
+  if (!read.ok) {
+    io.stderr(`iptables-lint: ${read.reason}\n`);
+    return 2;
+  }
+  const r = compileScript(read.text);
+  if (r.refusal) {
+    const p = new LineIndex(read.text).positionAt(r.refusal.span.start);
+    io.stderr(`${file}:${p.line + 1}:${p.character + 1}: cannot compile: ${r.refusal.reason}\n`);
+    return 1;
+  }
+  if (!r.outputs.length) {
+    io.stderr(`iptables-lint: ${file} holds no iptables commands\n`);
+    return 1;
+  }
+  io.stdout(r.outputs.map((o) => o.text).join('\n'));
+  return 0;
+}

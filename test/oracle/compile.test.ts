@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { compileScript } from '../../server/src/core/compile/toRestore.ts';
+import { requirement } from '../support/paths.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * A compiled script builds the same tables as the script itself: each script runs in one
+ * throwaway namespace, its compiled text is restored in another, and iptables-save of both
+ * must match. Also: what compile refuses.
+ */
+const scripts: Record<string, string> = {
+  'port forward router': '#!/bin/sh\nset -e\nIPT=/usr/sbin/iptables\nsysctl -w net.ipv4.ip_forward=1 >/dev/null\n$IPT -P INPUT DROP\n$IPT -P FORWARD DROP\n$IPT -A INPUT -i lo -j ACCEPT\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A INPUT -p tcp --dport 22 -j ACCEPT\n$IPT -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n$IPT -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A FORWARD -i eth0 -o eth1 -p tcp --dport 8080 -d 192.168.1.100 -j ACCEPT\n$IPT -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n',
+  'user chains, inserts and deletes': 'iptables -N logdrop\niptables -A logdrop -m limit --limit 5/min -j LOG --log-prefix "dropped: " --log-level 4\niptables -A logdrop -j DROP\niptables -A INPUT -s 198.51.100.0/24 -j logdrop\niptables -I INPUT -i lo -j ACCEPT\niptables -A INPUT -p udp -m multiport --dports 53,123 -j ACCEPT\niptables -D INPUT -s 198.51.100.0/24 -j logdrop\niptables -I INPUT 2 -m comment --comment "two words" -j RETURN\n',
+  'mangle, raw and rename': 'iptables -t mangle -A PREROUTING -i eth1 -j MARK --set-mark 0x2\niptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack\niptables -N old\niptables -A old -j ACCEPT\niptables -E old new\niptables -A FORWARD -j new\niptables -P OUTPUT DROP\niptables -A OUTPUT -o lo -j ACCEPT\n',
+  'ip6tables too': 'iptables -A INPUT -p tcp --dport 443 -j ACCEPT\nip6tables -A INPUT -p ipv6-icmp --icmpv6-type echo-request -j ACCEPT\nip6tables -P INPUT DROP\n',
+};
+
+const unavailable = NamespaceIptables.available();
+const skip = requirement(!unavailable, unavailable ?? '');
+
+function dump(ns: string, family: 'ipv4' | 'ipv6'): string {
+  const r = spawnSync('ip', ['netns', 'exec', ns, family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'], { encoding: 'utf8' });
+  // counters and the generated-by comments differ between runs; tables nobody touched are absent
+  return r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/ \[\d+:\d+\]$/, '')).join('\n');
+}
+
+for (const [name, script] of Object.entries(scripts)) {
+  test(`compile: ${name} builds the same tables as running the script`, { skip }, async () => {
+    const compiled = compileScript(script);
+    assert.equal(compiled.refusal, undefined);
+    const ran = new NamespaceIptables();
+    const restored = new NamespaceIptables();
+    ran.create();
+    restored.create();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-compile-'));
+      writeFileSync(join(dir, 'fw.sh'), script);
+      const r = spawnSync('ip', ['netns', 'exec', ran.name, 'sh', '-e', join(dir, 'fw.sh')], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      for (const out of compiled.outputs) {
+        const res = await restored.load(out.text, out.family);
+        assert.ok(res.ok, `${res.message}\n${out.text}`);
+      }
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        // the script may touch tables it leaves empty; restore names only those it builds
+        const a = dump(ran.name, family);
+        const b = dump(restored.name, family);
+        const tablesOf = (s: string) => s.split('\n').filter((l) => l.startsWith('*')).join(',');
+        const common = (s: string, keep: string) => s.split(/(?=^\*)/m).filter((block) => keep.includes(block.split('\n')[0])).join('');
+        assert.equal(common(a, tablesOf(b)), common(b, tablesOf(b)), `${family} tables differ`);
+        // and no table the script filled is missing from the compiled text
+        for (const block of a.split(/(?=^\*)/m)) {
+          const filled = /^-A /m.test(block) || /^:\S+ DROP$/m.test(block);
+          if (filled) assert.ok(tablesOf(b).includes(block.split('\n')[0]), `${block.split('\n')[0]} missing from the compiled ${family} text`);
+        }
+      }
+    } finally {
+      ran.destroy();
+      restored.destroy();
+    }
+  });
+}
+
+test('compile refuses what it cannot translate, at the command that stops it', () => {
+  const cases: [string, string][] = [
+    ['iptables -A INPUT -s "$ADMIN" -j ACCEPT\n', 'iptables -A INPUT -s "$ADMIN" -j ACCEPT'],
+    ['iptables -F\nrm -f /tmp/x\n', 'rm -f /tmp/x'],
+    ['if [ -e /x ]; then iptables -A INPUT -j DROP; fi\n', 'if [ -e /x ]'],
+  ];
+  for (const [script, at] of cases) {
+    const r = compileScript(script);
+    assert.ok(r.refusal, script);
+    assert.equal(script.slice(r.refusal.span.start, r.refusal.span.end), at);
+  }
+});
