@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
+import { registerCompileCommand } from './compileCommand.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -21,6 +22,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('iptables', 'iptables Language Server', serverOptions, clientOptions);
   context.subscriptions.push(client);
   await client.start();
+  registerCompileCommand(context, client);
 }
 
 export async function deactivate(): Promise<void> {

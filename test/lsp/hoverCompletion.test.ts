@@ -83,3 +83,12 @@ test('completion of options after -p and -m, of matches, tables, chains and valu
   assert.ok((await complete('*filter\n-A INPUT -p icmp --icmp-type |\nCOMMIT\n')).includes('echo-request'));
   assert.ok((await complete('*filter\n-A INPUT -j LOG --log-level |\nCOMMIT\n')).includes('warning'));
 });
+
+test('the compileToRestore request answers with restore text, or the line that stops it', { skip }, async () => {
+  const good = await at('iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT|\n', 'shellscript');
+  const r = await client.request<{ outputs: { text: string }[] }>('iptables/compileToRestore', { uri: good.uri });
+  assert.match(r.outputs[0].text, /\*filter\n:INPUT DROP \[0:0\][\s\S]*-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT/);
+  const bad = await at('curl http://example.invalid|\n', 'shellscript');
+  const e = await client.request<{ error: string; range: { start: { line: number } } }>('iptables/compileToRestore', { uri: bad.uri });
+  assert.match(e.error, /Line 1: cannot compile/);
+});

@@ -2,14 +2,22 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { workspaceForwarding } from '../node/sysctlFiles.ts';
-import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult, type Range } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
-import { toLspDiagnostic } from './convert.ts';
+import { compileScript } from '../core/compile/toRestore.ts';
+import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
 import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
+
+/** Reply of the `iptables/compileToRestore` request. */
+interface CompileReply {
+  outputs?: { family: string; text: string }[];
+  error?: string;
+  range?: Range;
+}
 
 export interface ServerSettings {
   lint: { rules: Record<string, SeveritySetting> };
@@ -123,6 +131,17 @@ export function startServer(connection: Connection): void {
   connection.onFoldingRanges((p) => {
     const doc = store.get(p.textDocument.uri);
     return doc ? foldingRanges(doc.model) : [];
+  });
+
+  // the client's "Show as iptables-restore File" command asks for this
+  connection.onRequest('iptables/compileToRestore', (p: { uri: string }): CompileReply => {
+    const doc = store.get(p.uri);
+    if (!doc) return { error: 'The document is not open.' };
+    if (doc.model.dialect === 'save') return { outputs: [{ family: doc.model.family, text: doc.model.text }] };
+    const r = compileScript(doc.model.text);
+    if (r.refusal) return { error: `Line ${doc.model.lines.lineOf(r.refusal.span.start) + 1}: cannot compile: ${r.refusal.reason}`, range: toRange(doc.model.lines, r.refusal.span) };
+    if (!r.outputs.length) return { error: 'This script holds no iptables commands.' };
+    return { outputs: r.outputs };
   });
 
   registerNavigation(connection, store);
