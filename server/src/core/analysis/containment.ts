@@ -1,5 +1,5 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
-import { inNetwork, interfaceMatches, portInRange, protocolNumber } from '../simulate/conditions.ts';
+import { inNetwork, interfaceMatches, protocolNumber } from '../simulate/conditions.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand
@@ -90,5 +90,3 @@ function coversOption(a: BoundOption, b: Rule): boolean {
   return false;
 }
 
-/** A port test we could be sure of, for portInRange users. */
-export { portInRange };
