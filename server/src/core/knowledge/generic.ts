@@ -64,7 +64,7 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     example: 'iptables -Z FORWARD',
   },
   {
-    name: '--new-chain', short: 'N', aliases: ['-N', '--new'], role: 'command', negation: 'none',
+    name: '--new-chain', short: 'N', aliases: ['-N'], role: 'command', negation: 'none',
     args: [{ name: 'chain', type: 'chain' }],
     summary: 'Create a user-defined chain. Rules reach it with `-j NAME` or `-g NAME`.',
     example: 'iptables -N LOGDROP',
@@ -99,7 +99,8 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     name: '--protocol', short: 'p', aliases: ['-p'], role: 'parameter', negation: 'prefix',
     args: [{ name: 'protocol', type: 'protocol' }],
     summary: 'Match the layer-4 protocol: tcp, udp, icmp, all, a name from /etc/protocols or a number.',
-    doc: 'For tcp, udp, udplite, sctp, dccp, icmp and icmpv6 it also loads the protocol\'s match, which is what makes `--dport`, `--tcp-flags` or `--icmp-type` available.',
+    doc: 'Names are case-insensitive; 0 and `all` mean every protocol. For tcp, udp, sctp, dccp, icmp, ipv6-icmp (or icmpv6), esp, ah, mh and ipcomp, `-p` also loads the match of the same name, which is what makes `--dport`, `--tcp-flags` or `--icmp-type` available without `-m`. udplite has no match of its own: use `-m multiport` for its ports.',
+    mistakes: ['In ip6tables, `-p icmp` is ICMP for IPv4 (never seen in IPv6 packets): write `-p ipv6-icmp`.', '`! -p all` (or `! -p 0`) can never match and is refused.'],
     example: 'iptables -A INPUT -p udp --dport 53 -j ACCEPT',
   },
   {
@@ -164,17 +165,31 @@ export const genericOptions: readonly GenericOptionSpec[] = [
   // ── tool options ────────────────────────────────────────────────────────────
   { name: '--verbose', short: 'v', aliases: ['-v'], role: 'other', negation: 'none', args: [], summary: 'Print more detail: counters, interfaces, rule options.' },
   { name: '--numeric', short: 'n', aliases: ['-n'], role: 'other', negation: 'none', args: [], summary: 'Print addresses and ports as numbers (no DNS lookups).' },
-  { name: '--exact', short: 'x', aliases: ['-x'], role: 'other', negation: 'none', args: [], summary: 'Print exact counter values instead of rounded K/M/G figures.' },
+  { name: '--exact', short: 'x', aliases: ['-x'], role: 'other', negation: 'none', args: [], summary: 'Print exact counter values instead of rounded K/M/G figures (only with -L).' },
   { name: '--line-numbers', role: 'other', negation: 'none', args: [], summary: 'Number the rules when listing, for use with -D, -I and -R.' },
-  { name: '--modprobe', short: 'M', aliases: ['-M'], role: 'other', negation: 'none', args: [{ name: 'command', type: 'string' }], summary: 'The program iptables runs to load kernel modules.' },
+  { name: '--modprobe', short: 'M', aliases: ['-M'], role: 'other', negation: 'none', args: [{ name: 'command', type: 'string' }], summary: 'The program iptables runs to load kernel modules (written --modprobe=command).' },
   {
     name: '--wait', short: 'w', aliases: ['-w'], role: 'other', negation: 'none',
     args: [{ name: 'seconds', type: 'integer', optional: true }],
-    summary: 'Wait for the xtables lock instead of failing when another iptables runs at the same time.',
+    summary: 'Wait for the xtables lock instead of failing when another iptables runs at the same time; with a number, for at most that many seconds.',
+    example: 'iptables -w 5 -A INPUT -p tcp --dport 22 -j ACCEPT',
   },
-  { name: '--wait-interval', short: 'W', aliases: ['-W'], role: 'other', negation: 'none', args: [{ name: 'microseconds', type: 'integer', optional: true }], summary: 'How often to retry the xtables lock while waiting.' },
-  { name: '--ipv4', short: '4', aliases: ['-4'], role: 'other', negation: 'none', args: [], summary: 'Only act when the tool is iptables; ip6tables skips the line (useful in files read by both).' },
-  { name: '--ipv6', short: '6', aliases: ['-6'], role: 'other', negation: 'none', args: [], summary: 'Only act when the tool is ip6tables; iptables skips the line.' },
+  {
+    name: '--wait-interval', short: 'W', aliases: ['-W'], role: 'other', negation: 'none', requires: ['--wait'],
+    args: [{ name: 'microseconds', type: 'integer', optional: true }],
+    summary: 'How often to retry the xtables lock while waiting (only together with --wait).',
+    deprecated: 'iptables 1.8.9 ignores it (it still refuses it without --wait)',
+  },
+  {
+    name: '--ipv4', short: '4', aliases: ['-4'], role: 'other', negation: 'none', args: [],
+    summary: 'Mark a rule as IPv4-only: ip6tables-restore silently skips it, iptables ignores the flag (lets one file serve both tools).',
+    mistakes: ['Outside a restore file, ip6tables refuses -4 instead of skipping the rule.'],
+  },
+  {
+    name: '--ipv6', short: '6', aliases: ['-6'], role: 'other', negation: 'none', args: [],
+    summary: 'Mark a rule as IPv6-only: iptables-restore silently skips it, ip6tables ignores the flag.',
+    mistakes: ['Outside a restore file, iptables refuses -6 instead of skipping the rule.'],
+  },
   { name: '--version', short: 'V', aliases: ['-V'], role: 'other', negation: 'none', args: [], summary: 'Print the iptables version and backend (nf_tables or legacy).' },
   { name: '--help', short: 'h', aliases: ['-h'], role: 'other', negation: 'none', args: [], summary: 'Print usage.' },
 ];

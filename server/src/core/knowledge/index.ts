@@ -1,32 +1,21 @@
+import * as matchModules from './matches/index.ts';
+import { protocolName, protocolNumber } from './protocols.ts';
+import * as targetModules from './targets/index.ts';
 import type { ExtensionSpec } from './types.ts';
-import * as addressing from './matches/addressing.ts';
-import { conntrack } from './matches/conntrack.ts';
-import * as host from './matches/host.ts';
-import * as ipv6 from './matches/ipv6.ts';
-import * as packet from './matches/packet.ts';
-import * as protocols from './matches/protocols.ts';
-import * as rates from './matches/rates.ts';
-import { tcp } from './matches/tcp.ts';
-import * as tracking from './matches/tracking.ts';
-import { DNAT } from './targets/DNAT.ts';
-import * as logging from './targets/logging.ts';
-import * as marking from './targets/marking.ts';
-import * as nat from './targets/nat.ts';
-import * as special from './targets/special.ts';
-import * as verdicts from './targets/verdicts.ts';
 
 export { chains, getChain } from './chains.ts';
+export { closestNames, didYouMean, editDistance } from './didYouMean.ts';
 export { genericOptions } from './generic.ts';
-export { protocolNames } from './protocols.ts';
+export { protocolName, protocolNames, protocolNumber } from './protocols.ts';
 export { getTable, tables } from './tables.ts';
 export type * from './types.ts';
 
-const all = (...mods: Record<string, unknown>[]) => mods.flatMap((m) => Object.values(m) as ExtensionSpec[]).sort((a, b) => a.name.localeCompare(b.name));
+const sorted = (mods: Record<string, ExtensionSpec>) => Object.values(mods).sort((a, b) => a.name.localeCompare(b.name));
 
-/** Every match extension of iptables 1.8 (IPv4 and IPv6). */
-export const matches: readonly ExtensionSpec[] = all({ tcp, conntrack }, protocols, tracking, addressing, packet, rates, host, ipv6);
-/** Every target, the built-in verdicts included. */
-export const targets: readonly ExtensionSpec[] = all({ DNAT }, verdicts, nat, logging, marking, special);
+/** Every match extension of iptables 1.8.9 (IPv4 and IPv6), one module each under matches/. */
+export const matches: readonly ExtensionSpec[] = sorted(matchModules);
+/** Every target, the built-in verdicts ACCEPT, DROP, RETURN and QUEUE included. */
+export const targets: readonly ExtensionSpec[] = sorted(targetModules);
 
 function byName(list: readonly ExtensionSpec[]): Map<string, ExtensionSpec> {
   const map = new Map<string, ExtensionSpec>();
@@ -49,11 +38,18 @@ export function getTarget(name: string): ExtensionSpec | undefined {
   return targetByName.get(name);
 }
 
-const PROTOCOL_ALIASES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmp6', 'ipv6-icmp': 'icmp6', icmpv6: 'icmp6', '132': 'sctp', '33': 'dccp', '136': 'udplite', '50': 'esp', '51': 'ah', '135': 'mh', 'ipv6-mh': 'mh' };
-
-/** The match `-p NAME` loads implicitly (protocol names are case-insensitive). */
+/**
+ * The match `-p NAME` loads without `-m`: iptables loads the match named like the protocol
+ * (numbers are first turned into their /etc/protocols name; ipv6-icmp and icmpv6 load icmp6).
+ * Names are case-insensitive. So `-p 6` loads tcp, but `-p ipv6-mh` and `-p 135`
+ * (mobility-header) load nothing: only `-p mh` loads mh.
+ */
 export function implicitMatchForProtocol(protocol: string): ExtensionSpec | undefined {
-  const p = protocol.toLowerCase();
-  const name = PROTOCOL_ALIASES[p] ?? p;
+  let name = protocol.toLowerCase();
+  if (/^(0x[0-9a-f]+|\d+)$/.test(name)) {
+    const n = protocolNumber(name);
+    name = n === undefined ? name : (protocolName(n) ?? name);
+  }
+  if (name === 'icmpv6' || name === 'ipv6-icmp') name = 'ipv6-icmp';
   return matches.find((m) => m.implicitForProtocol === name);
 }

@@ -17,6 +17,7 @@ export type BuiltinChainName = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | '
 export type ValueTypeName =
   | 'address' // host or network: 10.0.0.1, 10.0.0.0/8, 10.0.0.0/255.0.0.0, a hostname; IPv6 alike
   | 'address-list' // comma-separated addresses (-s a,b,c)
+  | 'host' // one address or host name, no mask (TEE --gateway, TPROXY --on-ip)
   | 'address-range' // a.b.c.d-e.f.g.h (iprange)
   | 'address-or-range' // an address or a range (SNAT/DNAT --to-*)
   | 'netmask' // dotted mask or prefix length
@@ -67,6 +68,22 @@ export type ValueTypeName =
   | 'set-flags' // src,dst,... (ipset flags)
   | 'enum' // one of ArgSpec.values
   | 'enum-list' // comma-separated values of ArgSpec.values
+  | 'owner-id' // user or group name, or id[-id] (owner match)
+  | 'group-or-mark' // a name from /etc/iproute2 (group, rt_realms) or value[/mask]
+  | 'connlabel' // a name from connlabel.conf or a bit number 0–127
+  | 'tc-class' // major:minor, hexadecimal (CLASSIFY)
+  | 'bandwidth' // a rate with a unit: bit, kbit, mbit, Bps, KBps... (rateest)
+  | 'duration' // amount with s, ms or us (RATEEST)
+  | 'burst' // packets, or bytes with b/kb/mb (hashlimit)
+  | 'led-delay' // milliseconds or inf
+  | 'mh-type' // name or number, or a range type:type (mh)
+  | 'sctp-chunk-list' // CHUNK[:flags][,...] (sctp --chunk-types)
+  | 'ipv6-option-list' // type[:length][,...] (dst/hbh options), at most 16
+  | 'ipv6-address-list' // plain IPv6 addresses, comma-separated, at most 16 (rt)
+  | 'pkttype' // unicast, broadcast, multicast (host, otherhost)
+  | 'addrtype-list' // UNICAST,LOCAL,... (addrtype)
+  | 'u32-tests' // the u32 test language
+  | 'bpf-bytecode' // "N,c t f k,c t f k,..." (bpf)
   | 'any'; // accepted as is
 
 export interface ArgSpec {
@@ -82,6 +99,16 @@ export interface ArgSpec {
   ordered?: boolean;
   /** getopt `optional_argument`: the value may be absent. */
   optional?: boolean;
+  /** For `enum` / `enum-list`: iptables compares without regard to case. */
+  ignoreCase?: boolean;
+  /** Short descriptions of `values`, for completion and hover. */
+  valueDocs?: Readonly<Record<string, string>>;
+  /** Port names are looked up in /etc/services for this protocol only (`ntp` is udp-only). */
+  serviceProtocol?: 'tcp' | 'udp' | 'sctp' | 'dccp';
+  /** Text longer than this is cut silently by iptables (a warning, not an error). */
+  truncateAt?: number;
+  /** Lists: the most items iptables takes. */
+  maxItems?: number;
 }
 
 export interface OptionSpec {
@@ -111,6 +138,18 @@ export interface OptionSpec {
   family?: Family;
   /** May be given more than once in one rule. */
   repeatable?: boolean;
+  /** Options of the same extension of which at least one must also be given (`--reap` needs `--seconds`). */
+  requires?: readonly string[];
+  /** Tables in which this option is accepted; absent means wherever the extension is. */
+  tables?: readonly TableName[];
+  /** Built-in chains (hooks) in which this option is accepted; absent means wherever the extension is. */
+  chains?: readonly BuiltinChainName[];
+  /** The option needs `-p` to be one of these (`--ecn-tcp-cwr` needs tcp, the rest of ecn does not). */
+  protocols?: readonly string[];
+  /** What iptables assumes when the option is left out. */
+  default?: string;
+  /** Still accepted, but should not be used (and why). */
+  deprecated?: string;
 }
 
 export interface ExtensionSpec {
@@ -146,6 +185,8 @@ export interface ExtensionSpec {
   needsOneOf?: readonly (readonly string[])[];
   /** Groups of options of which at most one may be given (`--hl-set`/`--hl-inc`/`--hl-dec`). */
   exclusive?: readonly (readonly string[])[];
+  /** Stricter table limits that only iptables-legacy (and the man page) apply; iptables-nft accepts more. */
+  legacyTables?: readonly TableName[];
 }
 
 export interface TableSpec {

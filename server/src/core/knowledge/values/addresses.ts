@@ -1,8 +1,14 @@
 import type { Family } from '../types.ts';
-import { portNumber } from './ports.ts';
+import { checkDashRange } from './ports.ts';
+import { error, warning, type ValueProblem } from './problem.ts';
 
-/** Address parsing the way iptables reads `-s`, `-d` and NAT targets. */
+/**
+ * Addresses the way iptables reads them. IPv4 parts are read like strtoul with base 0, so
+ * `010` is 8; missing parts are filled with zeros (`10` is 10.0.0.0, `10.1` is 10.1.0.0).
+ * Host names are looked up once, when the rule is added.
+ */
 
+/** Strict dotted quad `a.b.c.d` with decimal parts 0–255. */
 export function parseIPv4(s: string): number[] | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return undefined;
@@ -10,16 +16,38 @@ export function parseIPv4(s: string): number[] | undefined {
   return parts.every((p) => p <= 255) ? parts : undefined;
 }
 
+function part(p: string): number | undefined {
+  if (/^0[xX][0-9a-fA-F]+$/.test(p)) return parseInt(p, 16);
+  if (/^0[0-7]+$/.test(p)) return parseInt(p, 8);
+  if (/^(0|[1-9]\d*)$/.test(p)) return Number(p);
+  return undefined;
+}
+
+/**
+ * iptables' own IPv4 reading: one to four parts, each decimal, hex or octal, 0–255; the
+ * missing trailing parts are zero. Returns the four bytes, or undefined.
+ */
+export function parseIPv4Loose(s: string): number[] | undefined {
+  const parts = s.split('.');
+  if (parts.length > 4) return undefined;
+  const bytes = parts.map(part);
+  if (bytes.some((b) => b === undefined || b > 255)) return undefined;
+  while (bytes.length < 4) bytes.push(0);
+  return bytes as number[];
+}
+
 export function isIPv6(s: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return false;
   const dbl = s.split('::');
   if (dbl.length > 2) return false;
+  if (/:::/.test(s)) return false;
+  if ((s.startsWith(':') && !s.startsWith('::')) || (s.endsWith(':') && !s.endsWith('::'))) return false;
   const groups = s.replace('::', ':x:').split(':').filter((g) => g !== '');
   let count = 0;
-  for (const g of groups) {
+  for (const [i, g] of groups.entries()) {
     if (g === 'x') continue;
     if (g.includes('.')) {
-      if (!parseIPv4(g)) return false;
+      if (i !== groups.length - 1 || !parseIPv4(g)) return false;
       count += 2;
     } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) count++;
     else return false;
@@ -27,110 +55,205 @@ export function isIPv6(s: string): boolean {
   return dbl.length === 2 ? count < 8 : count === 8;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.?$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*\.?$/;
 
+/** Looks like a host name iptables would try to resolve (not a mistyped number). */
 export function isHostname(s: string): boolean {
-  return HOSTNAME.test(s) && !/^[\d.]+$/.test(s);
+  return HOSTNAME.test(s) && /[A-Za-z_-]/.test(s) && !/^[0-9a-fA-F:.]+$/.test(s);
 }
 
-const other = (f: Family) => (f === 'ipv4' ? 'IPv6' : 'IPv4');
+const familyName = (f: Family) => (f === 'ipv4' ? 'IPv4' : 'IPv6');
+const tool = (f: Family) => (f === 'ipv4' ? 'iptables' : 'ip6tables');
 
-/** One address with an optional `/prefix` or `/netmask`. Host names are accepted (resolved by iptables). */
-export function checkAddress(value: string, family: Family): string | undefined {
-  const v = value.startsWith('!') ? value.slice(1) : value;
-  const slash = v.indexOf('/');
-  const host = slash === -1 ? v : v.slice(0, slash);
-  const mask = slash === -1 ? undefined : v.slice(slash + 1);
-  const v4 = parseIPv4(host);
-  const v6 = isIPv6(host);
-  if (!v4 && !v6) {
-    if (/^[\d.]+$/.test(host)) return `'${host}' is not a valid IPv4 address (four numbers 0–255).`;
-    if (isHostname(host)) return mask === undefined || /^\d+$/.test(mask) ? undefined : `'${mask}' is not a valid mask.`;
-    return `'${host}' is not an address or host name.`;
+function wrongFamily(host: string, family: Family): ValueProblem {
+  const other: Family = family === 'ipv4' ? 'ipv6' : 'ipv4';
+  return error(`'${host}' is an ${familyName(other)} address; ${tool(family)} only takes ${familyName(family)} addresses (use ${tool(other)} for this rule).`);
+}
+
+/** The family a literal address belongs to, if it is one. */
+export function literalAddressFamily(s: string): Family | undefined {
+  if (isIPv6(s)) return 'ipv6';
+  if (parseIPv4(s)) return 'ipv4';
+  return undefined;
+}
+
+/** One host: a numeric address of the family or a host name; no mask. */
+function checkHostPart(host: string, family: Family, allowNames: boolean, loose: boolean, hasMask = false): ValueProblem | undefined {
+  if (host === '') return error('An address is missing.');
+  if (family === 'ipv4') {
+    if (isIPv6(host)) return wrongFamily(host, family);
+    const odd = host.split('.').some((p) => /^0\d|^0x/i.test(p));
+    if (parseIPv4(host) && !odd) return undefined;
+    const bytes = loose ? parseIPv4Loose(host) : undefined;
+    if (bytes) {
+      // `10/8` is the usual short way to write a network; a lone `10` is one host, 10.0.0.0
+      if (!odd && hasMask) return undefined;
+      const dotted = bytes.join('.');
+      return warning(`iptables reads '${host}' as ${dotted}${odd ? ' (a leading 0 means octal, 0x hex)' : ' (missing parts become 0)'}: write ${dotted} to say so.`, dotted);
+    }
+    if (/^[0-9.]+$/.test(host)) return error(`'${host}' is not a valid IPv4 address: four numbers 0–255 separated by dots.`);
+  } else {
+    if (parseIPv4(host)) return wrongFamily(host, family);
+    if (isIPv6(host)) return undefined;
+    if (host.startsWith('[') && host.endsWith(']') && isIPv6(host.slice(1, -1))) return error(`Write the address without brackets: '${host.slice(1, -1)}'.`, host.slice(1, -1));
+    if (host.includes('%')) return error(`'${host}': zone indexes (%eth0) are not accepted; match the interface with -i instead.`, host.split('%')[0]);
+    if (/^[0-9a-fA-F:.]+$/.test(host) && host.includes(':')) return error(`'${host}' is not a valid IPv6 address.`);
   }
-  if ((v4 && family === 'ipv6') || (v6 && family === 'ipv4')) return `'${host}' is an ${other(family)} address.`;
+  if (allowNames && isHostname(host)) return undefined;
+  return error(`'${host}' is not ${family === 'ipv4' ? 'an IPv4' : 'an IPv6'} address${allowNames ? ' or a host name' : ''}.`);
+}
+
+/** A mask after '/': a prefix length or, for IPv4, a dotted netmask; IPv6 also takes an address-style mask. */
+export function checkMask(mask: string, family: Family): ValueProblem | undefined {
+  const max = family === 'ipv4' ? 32 : 128;
+  if (mask === '') return error(`The mask after '/' is missing: write a prefix length 0–${max}.`);
+  if (family === 'ipv4' && mask.includes('.')) {
+    const parts = mask.split('.');
+    const bytes = parts.length === 4 ? parseIPv4Loose(mask) : undefined;
+    if (!bytes) return error(`'${mask}' is not a valid netmask: write four numbers 0–255 (255.255.255.0) or a prefix length 0–32.`);
+    const bits = bytes.map((b) => b.toString(2).padStart(8, '0')).join('');
+    if (/01/.test(bits)) return warning(`The netmask ${mask} is not contiguous; iptables takes it, but it selects scattered addresses. Did you mean a prefix length?`);
+    return undefined;
+  }
+  if (family === 'ipv6' && mask.includes(':')) return isIPv6(mask) ? undefined : error(`'${mask}' is not a valid IPv6 mask.`);
+  if (/^(0|[1-9]\d*|0[xX][0-9a-fA-F]+)$/.test(mask)) {
+    const n = /^0x/i.test(mask) ? parseInt(mask, 16) : Number(mask);
+    return n > max ? error(`Prefix length /${mask} is out of range: ${familyName(family)} prefixes are 0–${max}.`, String(max)) : undefined;
+  }
+  return error(`'${mask}' is not a valid mask: write a prefix length 0–${max}${family === 'ipv4' ? ' or a dotted netmask' : ''}.`);
+}
+
+/**
+ * One address with an optional `/prefix` or `/netmask`, or a host name (-s, -d, conntrack,
+ * policy, ipvs, NETMAP...).
+ */
+export function checkAddress(value: string, family: Family, opts: { allowNames?: boolean; allowMask?: boolean } = {}): ValueProblem | undefined {
+  const allowNames = opts.allowNames ?? true;
+  const allowMask = opts.allowMask ?? true;
+  const slash = value.indexOf('/');
+  const host = slash === -1 ? value : value.slice(0, slash);
+  const mask = slash === -1 ? undefined : value.slice(slash + 1);
+  if (/^\d+(\.\d+){3}-\d+(\.\d+){3}$/.test(value) || (family === 'ipv6' && /^[0-9a-fA-F:]+-[0-9a-fA-F:]+$/.test(value) && value.split('-').every(isIPv6))) {
+    return error(`'${value}' is a range; use -m iprange --src-range/--dst-range for ranges, or a prefix.`);
+  }
+  if (mask !== undefined && !allowMask) return error(`'${value}': a single address is expected here, without a mask.`, host);
+  const p = checkHostPart(host, family, allowNames, true, mask !== undefined);
+  if (p && p.severity !== 'warning') return p;
   if (mask !== undefined) {
-    const max = v4 ? 32 : 128;
-    if (/^\d+$/.test(mask)) {
-      if (Number(mask) > max) return `Prefix length /${mask} is out of range: at most /${max}.`;
-    } else if (v4) {
-      const mm = parseIPv4(mask);
-      if (!mm) return `'${mask}' is neither a prefix length nor a dotted netmask.`;
-    } else if (!isIPv6(mask)) return `'${mask}' is not a valid prefix length.`;
+    const m = checkMask(mask, family);
+    if (m) return m;
+  }
+  if (p) return p.suggestion !== undefined && mask !== undefined ? { ...p, suggestion: `${p.suggestion}/${mask}` } : p;
+  return undefined;
+}
+
+/** Comma-separated addresses (-s / -d): iptables adds one rule per entry. */
+export function checkAddressList(value: string, family: Family): ValueProblem | undefined {
+  let first: ValueProblem | undefined;
+  for (const item of value.split(',')) {
+    if (item === '') return error('Empty entry in the address list (two commas, or a comma at an end).');
+    const p = checkAddress(item, family);
+    if (p && p.severity !== 'warning') return p.suggestion !== undefined ? { ...p, suggestion: value.replace(item, p.suggestion) } : p;
+    if (p && !first) first = p.suggestion !== undefined ? { ...p, suggestion: value.replace(item, p.suggestion) } : p;
+  }
+  return first;
+}
+
+function compare(a: string, b: string, family: Family): number {
+  if (family === 'ipv4') {
+    const x = parseIPv4Loose(a)!;
+    const y = parseIPv4Loose(b)!;
+    for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return 0;
+  }
+  const expand = (s: string) => {
+    const [h, t] = s.split('::');
+    const g = (x: string | undefined) => (x ? x.split(':').flatMap((p) => (p.includes('.') ? (() => { const q = parseIPv4(p)!; return [((q[0] << 8) | q[1]).toString(16), ((q[2] << 8) | q[3]).toString(16)]; })() : [p])) : []);
+    const head = g(h);
+    const tail = g(t);
+    const mid = t === undefined ? [] : new Array(8 - head.length - tail.length).fill('0');
+    return [...head, ...mid, ...tail].map((p) => parseInt(p, 16));
+  };
+  const x = expand(a);
+  const y = expand(b);
+  for (let i = 0; i < 8; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+/** `from[-to]` (iprange, NAT address ranges): numeric addresses only. */
+export function checkAddressRange(value: string, family: Family, opts: { strict?: boolean } = {}): ValueProblem | undefined {
+  const ends = family === 'ipv6' ? value.split('-') : value.split('-');
+  if (ends.length > 2) return error(`'${value}' has more than one '-'; a range is from-to.`);
+  if (value.includes('/')) return error(`'${value}': a range takes plain addresses, no /mask. For a network, write its first and last address, or use -s/-d with a prefix.`);
+  let warn: ValueProblem | undefined;
+  for (const a of ends) {
+    const p = checkHostPart(a, family, false, !opts.strict);
+    if (p && (p.severity !== 'warning' || opts.strict)) return p;
+    if (p && opts.strict) return error(p.message);
+    warn ??= p;
+  }
+  if (ends.length === 2 && compare(ends[0], ends[1], family) > 0) return warning(`The range ${value} is reversed and never matches: write ${ends[1]}-${ends[0]}.`, `${ends[1]}-${ends[0]}`);
+  return warn;
+}
+
+/**
+ * `[ipaddr[-ipaddr]][:port[-port[/baseport]]]` for DNAT and SNAT. IPv6 addresses followed by
+ * a port go in brackets: `[2001:db8::1]:80`, ranges inside them: `[a-b]:80`.
+ */
+export function checkNatDestination(value: string, family: Family): ValueProblem | undefined {
+  let addr = value;
+  let ports: string | undefined;
+  if (value === '') return error('Give an address, a port, or both.');
+  if (family === 'ipv6') {
+    if (value.startsWith('[')) {
+      const close = value.indexOf(']');
+      if (close === -1) return error(`Missing ']' in '${value}'.`);
+      addr = value.slice(1, close);
+      const rest = value.slice(close + 1);
+      if (rest !== '') {
+        if (!rest.startsWith(':')) return error(`Expected ':port' after ']' in '${value}'; a range goes inside the brackets: [from-to]:port.`);
+        ports = rest.slice(1);
+      }
+    } else if (parseIPv4(value.split(/[-:]/)[0])) {
+      return wrongFamily(value.split(/[-:]/)[0], family);
+    }
+  } else {
+    const colon = value.indexOf(':');
+    if (colon !== -1) {
+      const before = value.slice(0, colon);
+      if (isIPv6(value.split('-')[0]) || (before !== '' && !/^[0-9.-]+$/.test(before))) {
+        const host = value.split('-')[0];
+        return isIPv6(host) ? wrongFamily(host, family) : error(`'${before}' is not an IPv4 address.`);
+      }
+      addr = before;
+      ports = value.slice(colon + 1);
+    }
+  }
+  if (addr !== '') {
+    const r = checkAddressRange(addr, family, { strict: true });
+    if (r && r.severity !== 'warning') return r.message.includes('is not') && isHostname(addr) ? error(`'${addr}': NAT targets take numeric addresses only, no host names.`) : r;
+    if (r) return r;
+  }
+  if (ports !== undefined) {
+    if (ports === '') return error(`Nothing after ':' in '${value}': write a port or first-last.`);
+    return checkDashRange(ports, true);
   }
   return undefined;
 }
 
-export function checkAddressList(value: string, family: Family): string | undefined {
-  for (const part of value.split(',')) {
-    if (!part) return 'Empty entry in the address list.';
-    const p = checkAddress(part, family);
+/** Comma-separated plain IPv6 addresses (rt --rt-0-addrs), at most 16. */
+export function checkIPv6AddressList(value: string, maxItems = 16): ValueProblem | undefined {
+  const items = value.split(',');
+  if (items.length > maxItems) return error(`At most ${maxItems} addresses can be listed; this list has ${items.length}.`);
+  for (const a of items) {
+    const p = checkHostPart(a, 'ipv6', false, false);
     if (p) return p;
   }
   return undefined;
 }
 
-/** `a.b.c.d[-e.f.g.h]` (iprange). */
-export function checkAddressRange(value: string, family: Family): string | undefined {
-  const [from, to, ...rest] = value.split('-');
-  if (rest.length) return `'${value}' has more than one '-'.`;
-  for (const a of [from, to]) {
-    if (a === undefined) continue;
-    if (!(family === 'ipv4' ? parseIPv4(a) : isIPv6(a))) return `'${a}' is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address.`;
-  }
-  return undefined;
-}
-
-/** `[ipaddr[-ipaddr]][:port[-port]]` for DNAT/SNAT; IPv6 addresses with a port go in brackets. */
-export function checkNatDestination(value: string, family: Family): string | undefined {
-  let addr = value;
-  let ports: string | undefined;
-  if (family === 'ipv6' && value.startsWith('[')) {
-    const close = value.indexOf(']');
-    if (close === -1) return `Missing ']' in '${value}'.`;
-    addr = value.slice(1, close);
-    const rest = value.slice(close + 1);
-    if (rest) {
-      if (!rest.startsWith(':')) return `Expected ':port' after ']' in '${value}'.`;
-      ports = rest.slice(1);
-    }
-  } else if (family === 'ipv4' || !value.includes('::')) {
-    const colon = value.indexOf(':');
-    if (family === 'ipv4' && colon !== -1) {
-      addr = value.slice(0, colon);
-      ports = value.slice(colon + 1);
-    }
-  }
-  if (addr) {
-    const r = checkAddressRange(addr, family);
-    if (r) return family === 'ipv4' && isIPv6(addr.split('-')[0]) ? `'${addr}' is an IPv6 address.` : r;
-  }
-  if (ports !== undefined) {
-    // port[-port][/baseport], ports by number or service name
-    // a single service name (ftp-data), or numbers: iptables takes no names inside a range
-    const m = portNumber(ports) !== undefined ? [ports, ports] : /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(ports);
-    const a = m ? portNumber(m[1]) : undefined;
-    const b = m?.[2] === undefined ? a : portNumber(m[2]);
-    if (!m || a === undefined || b === undefined) return `'${ports}' is not a port or port range (write port or port-port).`;
-    if (a > 65535 || b > 65535) return `Port ${Math.max(a, b)} is out of range (0–65535).`;
-    if (b < a) return `The port range ${ports} is reversed.`;
-    if (m[3] !== undefined) {
-      const base = portNumber(m[3]);
-      if (base === undefined || base < 1 || base > 65535) return `Base port '${m[3]}' is not valid (1–65535).`;
-    }
-  }
-  if (!addr && ports === undefined) return 'Give an address, a port, or both.';
-  return undefined;
-}
-
-export function checkMac(value: string): string | undefined {
-  return /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(value) ? undefined : `'${value}' is not a MAC address (six hex pairs separated by colons).`;
-}
-
-/** Interface names: at most 15 characters, `+` only at the end as a wildcard, no slashes or blanks. */
-export function checkInterface(value: string): string | undefined {
-  if (!value) return 'An interface name cannot be empty.';
-  if (value.length > 15) return `'${value}' is longer than the 15 characters an interface name can have.`;
-  if (/[\s/]/.test(value)) return `'${value}' is not a valid interface name.`;
-  return undefined;
+export function checkMac(value: string): ValueProblem | undefined {
+  if (/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(value)) return undefined;
+  if (/^[0-9a-fA-F]{2}([-.][0-9a-fA-F]{2}){5}$/.test(value)) return error(`'${value}': separate the six bytes with ':'.`, value.replace(/[-.]/g, ':'));
+  return error(`'${value}' is not a MAC address: six hex bytes separated by ':', like 00:11:22:33:44:55.`);
 }

@@ -1,162 +1,228 @@
-import { nearestName } from '../../analysis/nearestName.ts';
+import { didYouMean } from '../didYouMean.ts';
+import { protocolNames, protocolNumber } from '../protocols.ts';
 import type { ArgSpec, Family, ValueTypeName } from '../types.ts';
-import { checkAddress, checkAddressList, checkAddressRange, checkInterface, checkMac, checkNatDestination } from './addresses.ts';
-import { ctStates, ctStatuses, dscpClasses, icmpTypes, icmpv6Types, logLevels, rejectWith4, rejectWith6, setFlags, states, tcpFlags, tosNames, weekdays, type Named } from './enums.ts';
-import { checkDate, checkInteger, checkIntegerRange, checkMark, checkMonthdays, checkRate, checkTime, parseNumber } from './numbers.ts';
-import { checkDashRange, checkPort, checkPortList, checkPortRange } from './ports.ts';
+import { checkAddress, checkAddressList, checkAddressRange, checkIPv6AddressList, checkMac, checkMask, checkNatDestination } from './addresses.ts';
+import { ctDirections, ctEvents, ctStates, ctStatuses, checkCtStates, checkStates, checkZone, expEvents, states } from './conntrack.ts';
+import { checkDscp, checkDscpClass, checkTos, dscpClasses, tosNames } from './dscp.ts';
+import { addrTypes, checkEnum, checkEnumList, checkSctpChunks, logLevels, pktTypes, rejectWith4, rejectWith6, sctpChunkTypes, setFlags, type Named } from './enums.ts';
+import { checkIcmpType, checkMhType, icmpTypes, icmpv6Types, mhTypes, type IcmpName } from './icmp.ts';
+import { checkInteger, checkIntegerRange, checkPrefixLength, checkProbability, checkQueueRange, U32, U64 } from './integers.ts';
+import { checkInterface } from './interfaces.ts';
+import { checkBits, checkMark, checkNameOrMark } from './marks.ts';
+import { checkDashRange, checkPort, checkPortList, checkPortRange, type ServiceProtocol } from './ports.ts';
+import { asError, error, type ValueProblem } from './problem.ts';
+import { checkBandwidth, checkBurst, checkDuration, checkHashlimitRate, checkRate } from './rates.ts';
+import { checkBpfBytecode, checkConnlabel, checkIpv6OptionList, checkLedDelay, checkOwnerId, checkTcClass, checkU32 } from './special.ts';
+import { checkHexString, checkString } from './strings.ts';
+import { checkTcpFlags, checkTcpOptionList, checkTcpOptionNumber, tcpFlags, tcpOptionNames } from './tcpFlags.ts';
+import { checkDate, checkMonthdays, checkTime, checkWeekdays, weekdays } from './time.ts';
 
-export interface ValueProblem {
-  message: string;
-  /** A replacement that is probably meant (did-you-mean). */
-  suggestion?: string;
-}
+export type { ValueProblem } from './problem.ts';
+export type { Named } from './enums.ts';
 
 export interface ValueContext {
   family: Family;
+  /** The argument being checked: bounds, enum values, service protocol. */
   arg?: ArgSpec;
+  /**
+   * The rule's `-p` protocol, when known: multiport looks port names up for it (`ntp` is
+   * udp-only). Left out, names of any protocol pass.
+   */
+  protocol?: string;
+  /**
+   * Also report values iptables accepts but that do not do what they say (a reversed range
+   * that never matches, text cut short, `-s 10` read as 10.0.0.0), with severity 'warning'.
+   * Off by default: then only values iptables refuses are reported.
+   */
+  warnings?: boolean;
 }
 
-function namedSet(type: ValueTypeName, ctx: ValueContext): Named | undefined {
+const ICMP_DOC = (e: IcmpName) => `${e.code === undefined ? `type ${e.type}` : `type ${e.type} code ${e.code}`}: ${e.doc}`;
+const fromIcmp = (list: readonly IcmpName[]): Named => list.map((e) => [e.name, ICMP_DOC(e)] as const);
+
+function enumSet(arg: ArgSpec | undefined): Named | undefined {
+  return arg?.values?.map((v) => [v, arg.valueDocs?.[v] ?? ''] as const);
+}
+
+/** The closed set of values of a type, when it has one (completion, hover). */
+export function namedValues(type: ValueTypeName, ctx: ValueContext): Named | undefined {
   switch (type) {
     case 'ctstate-list': return ctStates;
     case 'state-list': return states;
     case 'ctstatus-list': return ctStatuses;
+    case 'ctdir': return ctDirections;
     case 'tcp-flag-list': return tcpFlags;
-    case 'icmp-type': return icmpTypes;
-    case 'icmpv6-type': return icmpv6Types;
+    case 'tcp-option-list': return tcpOptionNames;
+    case 'icmp-type': return fromIcmp(icmpTypes);
+    case 'icmpv6-type': return fromIcmp(icmpv6Types);
+    case 'mh-type': return fromIcmp(mhTypes);
     case 'log-level': return logLevels;
     case 'reject-with': return ctx.family === 'ipv6' ? rejectWith6 : rejectWith4;
     case 'dscp-class': return dscpClasses;
+    case 'tos': return tosNames;
     case 'weekdays': return weekdays;
     case 'set-flags': return setFlags;
-    case 'ctdir': return [['ORIGINAL', 'Packets in the direction of the first packet.'], ['REPLY', 'Packets in the reply direction.']];
+    case 'pkttype': return pktTypes;
+    case 'addrtype-list': return addrTypes;
+    case 'sctp-chunk-list': return sctpChunkTypes;
+    case 'protocol': return protocolNames.filter((p) => p.doc !== undefined).map((p) => [p.name, `${p.number}: ${p.doc}`] as const);
+    case 'zone': return [['mark', 'Take the zone from the packet mark.']];
+    case 'led-delay': return [['inf', 'Leave the LED on once triggered.']];
     case 'enum':
-    case 'enum-list': return ctx.arg?.values?.map((v) => [v, ''] as const);
+    case 'enum-list': return enumSet(ctx.arg);
     default: return undefined;
   }
 }
 
-/** A comma list whose items must be in a set (case-insensitive where iptables is). */
-function checkList(value: string, set: Named, what: string, caseSensitive: boolean): ValueProblem | undefined {
-  const names = set.map(([n]) => n);
-  for (const item of value.split(',')) {
-    const ok = caseSensitive ? names.includes(item) : names.some((n) => n.toLowerCase() === item.toLowerCase());
-    if (ok) continue;
-    const near = nearestName(item, names);
-    return { message: `'${item}' is not a ${what}${near ? `; did you mean '${near}'?` : ` (one of ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`}.`, suggestion: near ? value.replace(item, near) : undefined };
-  }
-  return undefined;
+function checkProtocol(value: string): ValueProblem | undefined {
+  if (protocolNumber(value) !== undefined) return undefined;
+  if (/^\d+$/.test(value)) return error(`Protocol number ${value} is out of range: 0–255.`);
+  const names = protocolNames.map((p) => p.name);
+  const near = didYouMean(value.toLowerCase(), names);
+  return error(`'${value}' is not a protocol iptables knows (tcp, udp, icmp, ipv6-icmp, esp, ah, sctp, gre, all, a name from /etc/protocols, or a number 0–255).${near ? ` Did you mean '${near}'?` : ''}`, near);
 }
 
-function one(value: string, set: Named, what: string): ValueProblem | undefined {
-  return value.includes(',') ? { message: `Only one ${what} can be given here.` } : checkList(value, set, what, true);
+/** A numeric bound; 2^64-1 cannot be written exactly as a number, so it is read as that. */
+function bound(max: number | undefined, fallback: number): number | bigint {
+  if (max === undefined) return fallback;
+  return max >= 2 ** 64 - 1 ? U64 : max;
 }
 
-const wrap = (message: string | undefined): ValueProblem | undefined => (message ? { message } : undefined);
+/** multiport looks names up for the rule's protocol; the others for the one their arg names (or any). */
+function serviceProtocol(ctx: ValueContext, fromRule = false): ServiceProtocol | undefined {
+  if (ctx.arg?.serviceProtocol) return ctx.arg.serviceProtocol;
+  if (!fromRule) return undefined;
+  const p = ctx.protocol?.toLowerCase();
+  const n = p === undefined ? undefined : protocolNumber(p);
+  return n === 6 ? 'tcp' : n === 17 ? 'udp' : n === 132 ? 'sctp' : n === 33 ? 'dccp' : n === 136 ? 'udplite' : undefined;
+}
 
 /**
- * Checks one value against its type. Returns undefined when iptables accepts it. Shell
- * expansions never reach here: the rules skip dynamic values.
+ * Checks one value against its type. Returns undefined when iptables accepts it, a problem
+ * saying what is wrong and what would be right when it refuses it. With `ctx.warnings`, also
+ * values iptables accepts but that cannot work as written (severity 'warning'). Values
+ * holding shell expansions must not be passed here.
  */
 export function checkValue(type: ValueTypeName, value: string, ctx: ValueContext): ValueProblem | undefined {
+  const problem = check(type, value, ctx);
+  return problem?.severity === 'warning' && !ctx.warnings ? undefined : problem;
+}
+
+function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProblem | undefined {
+  const arg = ctx.arg;
+  const v6 = ctx.family === 'ipv6';
+  const prefixMax = v6 ? 128 : 32;
   switch (type) {
-    case 'address': return wrap(checkAddress(value, ctx.family));
-    case 'address-list': return wrap(checkAddressList(value, ctx.family));
-    case 'address-range': return wrap(checkAddressRange(value, ctx.family));
+    case 'address': return checkAddress(value, ctx.family);
+    case 'address-list': return checkAddressList(value, ctx.family);
+    case 'host': return checkAddress(value, ctx.family, { allowMask: false });
+    case 'address-range': return checkAddressRange(value, ctx.family);
     case 'address-or-range':
-    case 'nat-destination': return wrap(checkNatDestination(value, ctx.family));
-    case 'netmask': return wrap(/^\d+$/.test(value) ? (Number(value) > (ctx.family === 'ipv4' ? 32 : 128) ? `/${value} is too long a prefix.` : undefined) : checkAddress(value, ctx.family));
-    case 'prefix-length': return wrap(/^\d+$/.test(value) && Number(value) <= (ctx.family === 'ipv4' ? 32 : 128) ? undefined : `'${value}' is not a prefix length (0–${ctx.family === 'ipv4' ? 32 : 128}).`);
-    case 'interface': return wrap(checkInterface(value));
-    case 'port': return wrap(checkPort(value));
-    case 'port-range': return wrap(checkPortRange(value));
-    case 'port-range-loose': return wrap(checkPortRange(value, true));
-    case 'queue-range': {
-      const m = /^(\d*):(\d*)$/.exec(value);
-      if (!m || value === ':') return { message: `'${value}' is not a queue range (first:last).` };
-      if (Number(m[2]) > 65534) return { message: `Queue ${m[2]} is out of range: the last queue is at most 65534.` };
-      return m[1] !== '' && m[2] !== '' && Number(m[1]) >= Number(m[2]) ? { message: `In ${value} the first queue must be lower than the last.` } : undefined;
+    case 'nat-destination': return checkNatDestination(value, ctx.family);
+    case 'ipv6-address-list': return checkIPv6AddressList(value, arg?.maxItems);
+    case 'netmask': return checkMask(value, ctx.family);
+    case 'prefix-length': return asError(checkPrefixLength(value, arg?.max ?? prefixMax));
+    case 'interface': return checkInterface(value);
+    case 'protocol': return checkProtocol(value);
+    case 'port': return checkPort(value, serviceProtocol(ctx));
+    case 'port-range': return checkPortRange(value, { ordered: true, protocol: serviceProtocol(ctx) });
+    case 'port-range-loose': return checkPortRange(value, { ordered: false, protocol: serviceProtocol(ctx) });
+    case 'port-list': return checkPortList(value, serviceProtocol(ctx, true));
+    case 'port-or-range-dash': return checkDashRange(value);
+    case 'queue-range': return asError(checkQueueRange(value));
+    case 'probability': return asError(checkProbability(value));
+    case 'zone': return checkZone(value);
+    case 'rate': return checkRate(value);
+    case 'rate-or-bytes': return checkHashlimitRate(value);
+    case 'burst': return checkBurst(value);
+    case 'bandwidth': return checkBandwidth(value);
+    case 'duration': return checkDuration(value);
+    case 'ctstate-list': return checkCtStates(value);
+    case 'state-list': return checkStates(value);
+    case 'ctstatus-list': return checkEnumList(value, ctStatuses, 'conntrack status', { ignoreCase: true });
+    case 'ctdir': return checkEnum(value, ctDirections, 'direction (ORIGINAL or REPLY)', { ignoreCase: true });
+    case 'tcp-flag-list': return checkTcpFlags(value);
+    case 'tcp-option-number': return checkTcpOptionNumber(value);
+    case 'tcp-option-list': return checkTcpOptionList(value);
+    case 'icmp-type': return checkIcmpType(value, 'ipv4');
+    case 'icmpv6-type': return checkIcmpType(value, 'ipv6');
+    case 'mh-type': return checkMhType(value);
+    case 'mark': return checkMark(value);
+    case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group');
+    case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
+    case 'integer': return asError(checkInteger(value, arg?.min ?? 0, bound(arg?.max, U32)));
+    case 'integer-range':
+    case 'length-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, type === 'length-range' ? 65535 : U32), arg?.ordered));
+    case 'ttl': return asError(checkInteger(value, arg?.min ?? 0, 255));
+    case 'log-level': {
+      if (/^(0x0*[0-7]|0*[0-7])$/.test(value) || logLevels.some(([n]) => n === value)) return undefined;
+      const syslog: Record<string, string> = { warn: 'warning', err: 'error', emergency: 'emerg', critical: 'crit', information: 'info', informational: 'info' };
+      const near = syslog[value.toLowerCase()] ?? didYouMean(value, logLevels.map(([n]) => n));
+      return error(`'${value}' is not a log level: use emerg, alert, crit, error, warning, notice, info, debug (lower case) or 0–7.${near ? ` Did you mean '${near}'?` : ''}`, near);
     }
-    case 'probability': return /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value) ? undefined : { message: `'${value}' is not a probability between 0 and 1.` };
-    case 'zone': return value === 'mark' || (/^\d+$/.test(value) && Number(value) <= 65535) ? undefined : { message: `'${value}' is not a conntrack zone (0–65535 or mark).` };
-    case 'rate-or-bytes': return /^\d+(b|kb|mb)\/(s|sec|second|m|min|minute|h|hour|d|day)$/i.test(value) ? undefined : wrap(checkRate(value));
-    case 'port-list': return wrap(checkPortList(value));
-    case 'port-or-range-dash': return wrap(checkDashRange(value));
-    case 'ctstate-list': return checkList(value, ctStates, 'connection state', false);
-    case 'state-list': return checkList(value, states, 'state', false);
-    case 'ctstatus-list': return checkList(value, ctStatuses, 'conntrack status', false);
-    case 'ctdir': return checkList(value, namedSet('ctdir', ctx)!, 'direction', false);
-    case 'tcp-flag-list': return checkList(value, tcpFlags, 'TCP flag', false);
-    case 'tcp-option-number': return wrap(checkInteger(value, 255));
-    case 'tcp-option-list': {
-      for (const o of value.split(',')) {
-        if (['mss', 'wscale', 'sack-permitted', 'sack', 'timestamp', 'md5'].includes(o)) continue;
-        if (!/^\d+$/.test(o) || Number(o) > 255) return { message: `'${o}' is not a TCP option (mss, wscale, sack-permitted, sack, timestamp, md5, or 2–255).` };
-        if (Number(o) < 2) return { message: `TCP option ${o} cannot be stripped: 0 and 1 are end-of-list and padding.` };
+    case 'reject-with': {
+      const p = checkEnum(value, v6 ? rejectWith6 : rejectWith4, `reject type for ${v6 ? 'ip6tables' : 'iptables'}`, { ignoreCase: true });
+      if (p && !p.suggestion) {
+        const other = (v6 ? rejectWith4 : rejectWith6).find(([n]) => n === value.toLowerCase());
+        if (other) return error(`'${value}' is a reject type of ${v6 ? 'iptables (IPv4)' : 'ip6tables (IPv6)'}; ${v6 ? 'ip6tables' : 'iptables'} has ${v6 ? 'icmp6-port-unreachable, icmp6-adm-prohibited, …' : 'icmp-port-unreachable, icmp-admin-prohibited, …'}.`, v6 ? value.replace(/^icmp-/, 'icmp6-').replace('admin-prohibited', 'adm-prohibited').replace('host-unreachable', 'addr-unreachable').replace('net-unreachable', 'no-route') : value.replace(/^icmp6-/, 'icmp-'));
       }
-      return undefined;
+      return p;
     }
-    case 'icmp-type':
-      if (/^\d+(\/\d+(:\d+)?)?$/.test(value)) return value.split(/[/:]/).some((n) => Number(n) > 255) ? { message: `${value}: ICMP types and codes are 0–255.` } : undefined;
-      return one(value, icmpTypes, 'ICMP type');
-    case 'icmpv6-type':
-      if (/^\d+(\/\d+)?$/.test(value)) return value.split('/').some((n) => Number(n) > 255) ? { message: `${value}: ICMPv6 types and codes are 0–255.` } : undefined;
-      return one(value, icmpv6Types, 'ICMPv6 type');
-    case 'mark': return wrap(checkMark(value));
-    case 'rate': return wrap(checkRate(value));
-    case 'integer': {
-      const e = checkInteger(value, ctx.arg?.max);
-      if (e) return { message: e };
-      const n = parseNumber(value)!;
-      return ctx.arg?.min !== undefined && n < ctx.arg.min ? { message: `${value} is out of range (at least ${ctx.arg.min}).` } : undefined;
-    }
-    case 'integer-range': return wrap(checkIntegerRange(value, ctx.arg?.max, ctx.arg?.ordered));
-    case 'hex-integer': return wrap(checkInteger(value));
-    case 'log-level': return /^[0-7]$/.test(value) ? undefined : one(value, logLevels, 'log level');
-    case 'reject-with': return one(value, ctx.family === 'ipv6' ? rejectWith6 : rejectWith4, `reject type for ${ctx.family === 'ipv6' ? 'ip6tables' : 'iptables'}`);
-    case 'time': return wrap(checkTime(value));
-    case 'date': return wrap(checkDate(value));
-    case 'weekdays': {
-      for (const d of value.split(',')) if (!/^[1-7]$/.test(d) && !weekdays.some(([n]) => n.toLowerCase().startsWith(d.toLowerCase()) && d.length >= 2)) return { message: `'${d}' is not a weekday (Mon…Sun or 1…7).` };
-      return undefined;
-    }
-    case 'monthdays': return wrap(checkMonthdays(value));
-    case 'dscp': {
-      const n = parseNumber(value);
-      return n === undefined || n > 63 ? { message: `'${value}' is not a DSCP value (0–63).` } : undefined;
-    }
-    case 'dscp-class': return one(value, dscpClasses, 'DSCP class');
-    case 'tos': {
-      if (tosNames.some(([n]) => n.toLowerCase() === value.toLowerCase())) return undefined;
-      const [v, m] = value.split('/');
-      const bad = [v, m].filter((x) => x !== undefined).find((x) => parseNumber(x) === undefined || parseNumber(x)! > 255);
-      return bad !== undefined ? { message: `'${value}' is not a TOS value (0–255[/mask]) or name (${tosNames.map(([n]) => n).join(', ')}).` } : undefined;
-    }
-    case 'ttl': {
-      const e = checkInteger(value, 255);
-      if (e) return { message: e };
-      return ctx.arg?.min !== undefined && parseNumber(value)! < ctx.arg.min ? { message: `${value} is out of range (${ctx.arg.min}–255).` } : undefined;
-    }
-    case 'length-range': return wrap(checkIntegerRange(value, 65535));
-    case 'mac-address': return wrap(checkMac(value));
-    case 'set-flags': return checkList(value, setFlags, 'ipset flag (src or dst)', true);
+    case 'time': return checkTime(value);
+    case 'date': return checkDate(value);
+    case 'weekdays': return checkWeekdays(value);
+    case 'monthdays': return checkMonthdays(value);
+    case 'dscp': return checkDscp(value);
+    case 'dscp-class': return checkDscpClass(value);
+    case 'tos': return checkTos(value);
+    case 'mac-address': return checkMac(value);
+    case 'set-flags': return checkEnumList(value, setFlags, 'set flag (src or dst)', { maxItems: arg?.maxItems ?? 6 });
+    case 'pkttype': return checkEnum(value, pktTypes, 'packet type', { ignoreCase: true });
+    case 'addrtype-list': return checkEnumList(value, addrTypes, 'address type', { ignoreCase: true, prefixes: true });
+    case 'sctp-chunk-list': return checkSctpChunks(value);
+    case 'ipv6-option-list': return checkIpv6OptionList(value, arg?.maxItems);
+    case 'owner-id': return checkOwnerId(value);
+    case 'connlabel': return checkConnlabel(value);
+    case 'tc-class': return checkTcClass(value);
+    case 'led-delay': return checkLedDelay(value);
+    case 'u32-tests': return checkU32(value);
+    case 'bpf-bytecode': return checkBpfBytecode(value);
     case 'enum': {
-      const set = namedSet('enum', ctx);
-      return set ? one(value, set, 'value here') : undefined;
+      const set = enumSet(arg);
+      return set ? checkEnum(value, set, 'value here', { ignoreCase: arg?.ignoreCase }) : undefined;
     }
     case 'enum-list': {
-      const set = namedSet('enum-list', ctx);
-      return set ? checkList(value, set, 'value here', false) : undefined;
+      const set = enumSet(arg);
+      return set ? checkEnumList(value, set, 'value here', { ignoreCase: arg?.ignoreCase, maxItems: arg?.maxItems }) : undefined;
     }
-    case 'string': return ctx.arg?.max !== undefined && value.length > ctx.arg.max ? { message: `The text is ${value.length} characters long; at most ${ctx.arg.max}.` } : undefined;
-    case 'hex-string': return (value.split('|').length - 1) % 2 === 1 ? { message: 'Unbalanced | in the hex string: hex bytes go between a pair of pipes.' } : undefined;
-    case 'protocol': return undefined;
-    default: return undefined;
+    case 'string': return checkString(value, arg);
+    case 'hex-string': return checkHexString(value, arg?.max);
+    case 'chain': return value === '' ? error('A chain name cannot be empty.') : value.length > 28 ? error(`'${value}' is ${value.length} characters long; chain names have at most 28.`) : undefined;
+    case 'target-name': return value === '' ? error('A target cannot be empty.') : undefined;
+    case 'table': return checkEnum(value, ['filter', 'nat', 'mangle', 'raw', 'security'], 'table');
+    case 'any': return undefined;
+    default: {
+      const unknown: never = type;
+      return error(`No checker for ${String(unknown)}.`);
+    }
   }
 }
 
 /** Values for completion, for the types that have a closed set. */
 export function valueCompletions(type: ValueTypeName, ctx: ValueContext): { label: string; detail: string }[] {
-  const set = namedSet(type, ctx);
+  const set = namedValues(type, ctx);
   return set ? set.map(([label, detail]) => ({ label, detail })) : [];
 }
+
+/** Every value type that `checkValue` knows (for data-integrity tests). */
+export const checkedTypes: readonly ValueTypeName[] = [
+  'address', 'address-list', 'host', 'address-range', 'address-or-range', 'netmask', 'prefix-length', 'interface', 'protocol', 'port', 'port-range',
+  'port-range-loose', 'queue-range', 'probability', 'zone', 'rate-or-bytes', 'port-list', 'nat-destination', 'port-or-range-dash', 'ctstate-list',
+  'state-list', 'ctstatus-list', 'ctdir', 'tcp-flag-list', 'tcp-option-number', 'tcp-option-list', 'icmp-type', 'icmpv6-type', 'mark', 'rate',
+  'integer', 'integer-range', 'hex-integer', 'string', 'hex-string', 'chain', 'target-name', 'table', 'log-level', 'reject-with', 'time', 'date',
+  'weekdays', 'monthdays', 'dscp', 'dscp-class', 'tos', 'ttl', 'length-range', 'mac-address', 'set-flags', 'enum', 'enum-list', 'owner-id',
+  'group-or-mark', 'connlabel', 'tc-class', 'bandwidth', 'duration', 'burst', 'led-delay', 'mh-type', 'sctp-chunk-list', 'ipv6-option-list',
+  'ipv6-address-list', 'pkttype', 'addrtype-list', 'u32-tests', 'bpf-bytecode', 'any',
+];
+
+export { ctEvents, expEvents };

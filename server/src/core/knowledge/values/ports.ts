@@ -1,54 +1,130 @@
-import { serviceNames } from './services.ts';
+import { didYouMean } from '../didYouMean.ts';
+import { checkInteger, parseNumber, U16 } from './integers.ts';
+import { error, warning, type ValueProblem } from './problem.ts';
+import { serviceNames, services } from './services.ts';
 
-/** A port number 0–65535 or a service name from /etc/services. */
-export function checkPort(value: string): string | undefined {
-  if (/^\d+$/.test(value)) return Number(value) > 65535 ? `Port ${value} is out of range (0–65535).` : undefined;
-  if (serviceNames.has(value)) return undefined;
-  return `'${value}' is neither a port number nor a service name in /etc/services.`;
-}
+/**
+ * Ports: a number 0–65535 (decimal, 0x hex or 0-octal, as strtoul reads it) or a service
+ * name from /etc/services. The tcp and sctp matches and multiport look a name up for their
+ * own protocol only; udp, dccp, conntrack, ipvs and the NAT targets take a name listed for
+ * tcp, udp or sctp.
+ */
+export type ServiceProtocol = 'tcp' | 'udp' | 'sctp' | 'dccp' | 'udplite';
 
+/** The port a number or service name stands for (any protocol), or undefined. */
 export function portNumber(value: string): number | undefined {
-  if (/^\d+$/.test(value)) return Number(value);
+  const n = parseNumber(value);
+  if (n !== undefined) return n <= U16 ? n : undefined;
   return serviceNames.get(value);
 }
 
-/** `port`, `first:last`, `:last`, `first:` (tcp/udp --sport/--dport). */
-export function checkPortRange(value: string, anyOrder = false): string | undefined {
-  const parts = value.split(':');
-  if (parts.length > 2) return `'${value}' has more than one ':'; a range is first:last.`;
-  if (parts.length === 1) return checkPort(value);
-  const [a, b] = parts;
-  for (const p of [a, b]) if (p !== '') {
-    const e = checkPort(p);
-    if (e) return e;
+function serviceFor(name: string, protocol: ServiceProtocol | undefined): number | undefined {
+  const s = services.get(name);
+  if (!s) return undefined;
+  if (protocol === undefined) return s.protocols.some((p) => p === 'tcp' || p === 'udp' || p === 'sctp') ? s.port : undefined;
+  return s.protocols.includes(protocol) ? s.port : undefined;
+}
+
+/** The port of one value for a protocol (undefined protocol: any), or a problem. */
+export function resolvePort(value: string, protocol?: ServiceProtocol): number | ValueProblem {
+  if (/^[+]?\d|^0x/i.test(value)) {
+    const e = checkInteger(value, 0, U16);
+    if (e) return error(/out of range/.test(e) ? `Port ${value} is out of range: ports are 0–65535.` : e);
+    return parseNumber(value)!;
   }
-  const na = a === '' ? 0 : portNumber(a)!;
-  const nb = b === '' ? 65535 : portNumber(b)!;
-  if (na > nb && !anyOrder) return `The range ${value} is reversed: iptables would swap it silently, write ${b}:${a}.`;
+  if (value === '') return error('A port is missing.');
+  if (value.startsWith('-')) return error(`'${value}' is not a port: ports are 0–65535.`);
+  const port = serviceFor(value, protocol);
+  if (port !== undefined) return port;
+  const listed = services.get(value);
+  if (listed && protocol) return error(`'${value}' is only a ${listed.protocols.join('/')} service in /etc/services, not ${protocol}: write the number ${listed.port} instead.`, String(listed.port));
+  const lower = services.get(value.toLowerCase());
+  if (lower) return error(`Service names are case-sensitive: write '${value.toLowerCase()}'.`, value.toLowerCase());
+  const near = didYouMean(value, [...services.keys()].filter((n) => serviceFor(n, protocol) !== undefined));
+  return error(`'${value}' is neither a port number (0–65535) nor a service name in /etc/services.${near ? ` Did you mean '${near}'?` : ''}`, near);
+}
+
+export function checkPort(value: string, protocol?: ServiceProtocol): ValueProblem | undefined {
+  const r = resolvePort(value, protocol);
+  return typeof r === 'number' ? undefined : r;
+}
+
+/**
+ * `port`, `first:last`, `:last` or `first:` (tcp, udp, sctp, dccp, conntrack). With
+ * `ordered` (tcp, sctp) iptables refuses a reversed range; the others keep it as written,
+ * and then it never matches.
+ */
+export function checkPortRange(value: string, opts: { ordered?: boolean; protocol?: ServiceProtocol } = {}): ValueProblem | undefined {
+  const parts = value.split(':');
+  if (parts.length > 2) return error(`'${value}' has more than one ':'; a range is first:last.`);
+  if (parts.length === 1) {
+    if (/^\d+-\d+$/.test(value)) return error(`'${value}' uses '-': a port range is written first:last here.`, value.replace('-', ':'));
+    return checkPort(value, opts.protocol);
+  }
+  const ends: number[] = [];
+  for (const [i, p] of parts.entries()) {
+    if (p === '') {
+      ends.push(i === 0 ? 0 : U16);
+      continue;
+    }
+    const r = resolvePort(p, opts.protocol);
+    if (typeof r !== 'number') return r;
+    ends.push(r);
+  }
+  if (ends[0] > ends[1]) {
+    const swapped = `${parts[1]}:${parts[0]}`;
+    return opts.ordered ? error(`The port range ${value} is reversed: write ${swapped}.`, swapped) : warning(`The port range ${value} is reversed: iptables keeps it as written and it never matches. Write ${swapped}.`, swapped);
+  }
   return undefined;
 }
 
-/** multiport: up to 15 ports, a range counting as two. */
-export function checkPortList(value: string): string | undefined {
+/** multiport: comma-separated ports and first:last ranges, 15 at most, a range counting two. */
+export function checkPortList(value: string, protocol?: ServiceProtocol): ValueProblem | undefined {
   let count = 0;
   for (const item of value.split(',')) {
-    if (!item) return 'Empty entry in the port list.';
-    const e = checkPortRange(item);
-    if (e) return e;
-    count += item.includes(':') ? 2 : 1;
+    if (item === '') return error('Empty entry in the port list (two commas, or a comma at an end).');
+    const parts = item.split(':');
+    if (parts.length > 2) return error(`'${item}' has more than one ':'.`);
+    if (parts.some((p) => p === '')) return error(`'${item}': multiport ranges need both ends (first:last).`);
+    if (parts.length === 1 && /^\d+-\d+$/.test(item)) return error(`'${item}' uses '-': a port range is written first:last.`, value.replace(item, item.replace('-', ':')));
+    const nums: number[] = [];
+    for (const p of parts) {
+      const r = resolvePort(p, protocol);
+      if (typeof r !== 'number') return r;
+      nums.push(r);
+    }
+    if (nums.length === 2 && nums[0] > nums[1]) return error(`The port range ${item} is reversed: write ${parts[1]}:${parts[0]}.`, value.replace(item, `${parts[1]}:${parts[0]}`));
+    count += parts.length;
   }
-  if (count > 15) return `multiport takes at most 15 ports (a range counts as two); this list counts ${count}.`;
+  if (count > 15) return error(`multiport takes at most 15 ports, a range counting as two; this list counts ${count}. Split it over two rules.`);
   return undefined;
 }
 
-/** `port[-port]` (MASQUERADE/REDIRECT --to-ports). */
-export function checkDashRange(value: string): string | undefined {
-  // a service name may itself hold a dash (ftp-data): try the whole word first
-  const m = portNumber(value) !== undefined ? [value, value] : /^(\d+)(?:-(\d+))?$/.exec(value);
-  const a = m ? portNumber(m[1]) : undefined;
-  const b = m?.[2] === undefined ? a : portNumber(m[2]);
-  if (!m || a === undefined || b === undefined) return `'${value}' is not a port or port range (port or port-port).`;
-  if (a > 65535 || b > 65535) return `Port ${Math.max(a, b)} is out of range (0–65535).`;
-  if (b < a) return `The port range ${value} is reversed.`;
+/**
+ * `port[-port]` (MASQUERADE, REDIRECT --to-ports and the port part of SNAT/DNAT): a single
+ * port may be a service name, a range is two numbers joined by '-'.
+ */
+export function checkDashRange(value: string, allowBase = false): ValueProblem | undefined {
+  if (value.includes(':')) return error(`'${value}': port ranges are written with '-' here, not ':'.`, value.replace(':', '-'));
+  let base: string | undefined;
+  let range = value;
+  if (allowBase && value.includes('/')) [range, base] = value.split('/', 2) as [string, string];
+  if (services.has(range) && base === undefined) return undefined;
+  const m = /^([^-]+)(?:-(.+))?$/.exec(range);
+  if (!m) return error(`'${value}' is not a port or port range (port or first-last).`);
+  const nums: number[] = [];
+  for (const p of m[2] === undefined ? [m[1]] : [m[1], m[2]]) {
+    if (m[2] !== undefined && !/^\d/.test(p)) return error(`In a port range both ends must be numbers; '${p}' is not.`);
+    const r = resolvePort(p);
+    if (typeof r !== 'number') return r;
+    nums.push(r);
+  }
+  if (nums.length === 2 && nums[0] > nums[1]) return error(`The port range ${range} is reversed: write ${m[2]}-${m[1]}.`);
+  if (base !== undefined) {
+    if (m[2] === undefined) return error(`A base port ('/${base}') needs a port range before it (first-last/base).`);
+    const r = resolvePort(base);
+    if (typeof r !== 'number') return r;
+    if (r === 0) return error('The base port cannot be 0: write a port from 1 to 65535 after the /.');
+  }
   return undefined;
 }

@@ -1,0 +1,64 @@
+import type { ExtensionSpec } from '../types.ts';
+
+export const hashlimit: ExtensionSpec = {
+  kind: 'match',
+  name: 'hashlimit',
+  families: ['ipv4', 'ipv6'],
+  needsOneOf: [['--hashlimit-upto', '--hashlimit-above'], ['--hashlimit-name']],
+  exclusive: [['--hashlimit-upto', '--hashlimit-above']],
+  summary: 'Rate-limit per group (per source address, per destination port…), with one token bucket for each group.',
+  doc: 'Like `-m limit`, but a rule keeps a bucket per host, network or port as chosen with `--hashlimit-mode`, so one noisy client cannot use up everybody\'s allowance. Rates count packets (`100/second`) or bytes (`512kb/s`). The buckets are listed in /proc/net/ipt_hashlimit/NAME.',
+  example: 'iptables -A INPUT -p tcp --dport 22 --syn -m hashlimit --hashlimit-above 10/minute --hashlimit-mode srcip --hashlimit-name ssh -j DROP',
+  mistakes: ['Without --hashlimit-mode all packets share one bucket, which is just a costly -m limit.'],
+  options: [
+    {
+      name: '--hashlimit-upto', negation: 'none', excludes: ['--hashlimit-above'],
+      args: [{ name: 'amount[/second|/minute|/hour|/day]', type: 'rate-or-bytes' }],
+      summary: 'Match while the group\'s rate is at most this: packets per unit, or bytes with b/kb/mb.',
+      example: '--hashlimit-upto 50/second',
+    },
+    {
+      name: '--hashlimit-above', negation: 'none', excludes: ['--hashlimit-upto'],
+      args: [{ name: 'amount[/second|/minute|/hour|/day]', type: 'rate-or-bytes' }],
+      summary: 'Match when the group\'s rate is above this.',
+      example: '--hashlimit-above 512kb/s',
+    },
+    {
+      name: '--hashlimit-burst', negation: 'none',
+      args: [{ name: 'amount', type: 'burst' }],
+      summary: 'How many packets (or, with a byte rate, how many bytes) may pass at once before the rate applies.',
+      default: '5',
+    },
+    {
+      name: '--hashlimit-mode', negation: 'none',
+      args: [{ name: 'srcip,srcport,dstip,dstport', type: 'enum-list', values: ['srcip', 'srcport', 'dstip', 'dstport'], valueDocs: { srcip: 'One bucket per source address (or network).', srcport: 'Per source port.', dstip: 'Per destination address (or network).', dstport: 'Per destination port.' } }],
+      summary: 'What makes a group: any combination of srcip, srcport, dstip, dstport.',
+      example: '--hashlimit-mode srcip,dstport',
+    },
+    {
+      name: '--hashlimit-srcmask', negation: 'none',
+      args: [{ name: 'prefix', type: 'prefix-length' }],
+      summary: 'With srcip: group sources by networks of this prefix length (0–32, or 0–128 for IPv6).',
+    },
+    {
+      name: '--hashlimit-dstmask', negation: 'none',
+      args: [{ name: 'prefix', type: 'prefix-length' }],
+      summary: 'With dstip: group destinations by networks of this prefix length.',
+    },
+    {
+      name: '--hashlimit-name', negation: 'none', required: true,
+      args: [{ name: 'name', type: 'string', min: 1 }],
+      summary: 'Name of the hash table (also its file in /proc/net/ipt_hashlimit); rules with the same name share it.',
+    },
+    { name: '--hashlimit-htable-size', negation: 'none', args: [{ name: 'buckets', type: 'integer' }], summary: 'Number of buckets of the hash table.' },
+    { name: '--hashlimit-htable-max', negation: 'none', args: [{ name: 'entries', type: 'integer' }], summary: 'Most groups the table holds.' },
+    { name: '--hashlimit-htable-expire', negation: 'none', args: [{ name: 'msec', type: 'integer' }], summary: 'Milliseconds after which an idle group is forgotten.' },
+    { name: '--hashlimit-htable-gcinterval', negation: 'none', args: [{ name: 'msec', type: 'integer' }], summary: 'Milliseconds between garbage collection runs.' },
+    { name: '--hashlimit-rate-match', negation: 'none', args: [], summary: 'Classify flows by their measured rate (true/false against the given rate) instead of limiting them.' },
+    {
+      name: '--hashlimit-rate-interval', negation: 'none', requires: ['--hashlimit-rate-match'],
+      args: [{ name: 'sec', type: 'integer', min: 1 }],
+      summary: 'With --hashlimit-rate-match: how often, in seconds, the rate is sampled.',
+    },
+  ],
+};

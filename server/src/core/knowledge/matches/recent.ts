@@ -1,0 +1,27 @@
+import type { ExtensionSpec } from '../types.ts';
+
+export const recent: ExtensionSpec = {
+  kind: 'match',
+  name: 'recent',
+  families: ['ipv4', 'ipv6'],
+  needsOneOf: [['--set', '--rcheck', '--update', '--remove']],
+  exclusive: [['--set', '--rcheck', '--update', '--remove'], ['--set', '--rttl']],
+  summary: 'Keep a list of recently seen addresses and match on whether, how recently and how often an address was seen.',
+  doc: 'One rule adds addresses with `--set`; others test them with `--rcheck` or `--update`, narrowed by `--seconds` and `--hitcount`. Lists live in /proc/net/xt_recent/NAME; the kernel remembers 100 addresses per list and 20 hits per address by default (module parameters ip_list_tot and ip_pkt_list_tot).',
+  example: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP',
+  mistakes: ['A --hitcount above ip_pkt_list_tot (20 by default) makes the kernel refuse the rule.'],
+  options: [
+    { name: '--name', negation: 'none', args: [{ name: 'name', type: 'string', truncateAt: 199 }], summary: 'The list to use.', default: 'DEFAULT' },
+    { name: '--set', negation: 'prefix', args: [], excludes: ['--rcheck', '--update', '--remove', '--rttl'], summary: 'Add the address to the list, or refresh it; always matches.' },
+    { name: '--rsource', negation: 'none', args: [], summary: 'Remember and test the source address (the default).' },
+    { name: '--rdest', negation: 'none', args: [], summary: 'Remember and test the destination address.' },
+    { name: '--mask', negation: 'none', args: [{ name: 'netmask', type: 'netmask' }], summary: 'Mask applied to addresses before they are stored and compared (group a network as one entry).' },
+    { name: '--rcheck', negation: 'prefix', args: [], excludes: ['--set', '--update', '--remove'], summary: 'Match when the address is in the list.' },
+    { name: '--update', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--remove'], summary: 'Like --rcheck, and record this packet as a new sighting when it matches.' },
+    { name: '--remove', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--update'], summary: 'Remove the address from the list; matches when it was there.' },
+    { name: '--seconds', negation: 'none', args: [{ name: 'seconds', type: 'integer' }], summary: 'With --rcheck or --update: only count sightings within this many seconds.' },
+    { name: '--reap', negation: 'none', args: [], requires: ['--seconds'], summary: 'Purge entries older than --seconds as a side effect.' },
+    { name: '--hitcount', negation: 'none', args: [{ name: 'hits', type: 'integer' }], summary: 'With --rcheck or --update: require at least this many sightings.' },
+    { name: '--rttl', negation: 'none', args: [], excludes: ['--set'], summary: 'With --rcheck or --update: also require the TTL seen when the address was added (against spoofed sources).' },
+  ],
+};
