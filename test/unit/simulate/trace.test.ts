@@ -91,7 +91,9 @@ test('a 100k-rule kube-proxy-shaped dump traces fast after parsing', () => {
     result = tracePacket(big.ruleSet, packet);
     times.push(performance.now() - t0);
   }
-  console.log(`trace on 100k rules: first ${times[0].toFixed(1)} ms (builds per-rule caches), then ${times.slice(1).map((t) => t.toFixed(1)).join(' / ')} ms`);
+  console.log(`trace on 100k rules: first ${times[0].toFixed(1)} ms (builds the destination index), then ${times.slice(1).map((t) => t.toFixed(1)).join(' / ')} ms`);
   assert.deepEqual(result![0].rewrites, { destination: '10.244.100.200:8080' });
+  // the issue's budget: the first trace after parsing, index build included
+  assert.ok(times[0] < 50, `first trace ${times[0].toFixed(1)} ms`);
   assert.ok(Math.min(...times.slice(1)) < 50, `${Math.min(...times.slice(1)).toFixed(1)} ms`);
 });

@@ -1,6 +1,7 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
+import { candidateRules } from './destinationIndex.ts';
 import type { Packet } from './packet.ts';
 
 /** One step of the packet's path: a chain entered and what decided there. */
@@ -39,50 +40,6 @@ type ChainResult = { kind: 'verdict'; verdict: string; state: State } | { kind: 
 
 function clone(s: State): State {
   return { packet: { ...s.packet }, path: s.path.map((x) => ({ ...x })), assumptions: [...s.assumptions], rewrites: { ...s.rewrites } };
-}
-
-/**
- * Chains with thousands of rules (kube-proxy's KUBE-SERVICES) are mostly one rule per
- * destination address: an index by exact destination lets a trace visit only the rules
- * that can match, in their order.
- */
-const INDEX_FROM = 256;
-const chainIndexes = new WeakMap<Chain, { byDst: Map<number, number[]>; generic: number[] }>();
-
-function ipv4ToInt(s: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  return m ? ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]) : undefined;
-}
-
-function candidates(chain: Chain, packet: Packet): number[] | undefined {
-  if (chain.rules.length < INDEX_FROM || packet.dst === undefined) return undefined;
-  let idx = chainIndexes.get(chain);
-  if (!idx) {
-    idx = { byDst: new Map(), generic: [] };
-    chain.rules.forEach((r, i) => {
-      const d = r.destination;
-      const addr = d && !d.negated && !d.word.dynamic && !d.value.includes(',') ? ipv4ToInt(d.value.replace(/\/32$/, '')) : undefined;
-      if (addr === undefined) idx!.generic.push(i);
-      else {
-        let list = idx!.byDst.get(addr);
-        if (!list) idx!.byDst.set(addr, (list = []));
-        list.push(i);
-      }
-    });
-    chainIndexes.set(chain, idx);
-  }
-  const dst = ipv4ToInt(packet.dst);
-  if (dst === undefined) return undefined;
-  const own = idx.byDst.get(dst) ?? [];
-  // merge two sorted lists of rule positions
-  const out: number[] = [];
-  let a = 0;
-  let b = 0;
-  while (a < own.length || b < idx.generic.length) {
-    if (b >= idx.generic.length || (a < own.length && own[a] < idx.generic[b])) out.push(own[a++]);
-    else out.push(idx.generic[b++]);
-  }
-  return out;
 }
 
 function lowerBound(xs: number[], v: number): number {
@@ -162,7 +119,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
     for (const { state: s, index } of branches) {
       let i = index;
       let done = false;
-      const cands = candidates(chain, s.packet);
+      const cands = candidateRules(chain, s.packet.dst);
       let ci = cands ? lowerBound(cands, i) : 0;
       while (!done) {
         if (cands) {

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { ruleMatches } from '../../../server/src/core/simulate/conditions.ts';
+import { candidateRules, INDEX_FROM, parseExactIPv4 } from '../../../server/src/core/simulate/destinationIndex.ts';
+import { parsePacketSpec } from '../../../server/src/core/simulate/packet.ts';
+
+test('exact IPv4 keys: dotted quads only, no leading zeros, each part at most 255', () => {
+  assert.equal(parseExactIPv4('10.96.1.2'), (10 * 256 ** 3) + (96 * 256 ** 2) + 1 * 256 + 2);
+  assert.equal(parseExactIPv4('255.255.255.255'), 2 ** 32 - 1);
+  assert.equal(parseExactIPv4('0.0.0.0'), 0);
+  assert.equal(parseExactIPv4('10.0.0.1/32', 8), parseExactIPv4('10.0.0.1'));
+  for (const bad of ['10.0.0', '10.0.0.1.2', '10.0.0.256', '010.0.0.1', '10..0.1', '10.0.0.', 'a.b.c.d', '10.0.0.1/24', '', '::1', '10.0.0.1,10.0.0.2']) {
+    assert.equal(parseExactIPv4(bad), -1, bad);
+  }
+});
+
+/** A chain large enough to be indexed, with every kind of destination test. */
+function bigChain() {
+  const kinds = ['-d 10.1.0.7', '-d 10.1.0.7/32', '-d 10.1.0.0/24', '! -d 10.1.0.7', '-d 10.1.0.7,10.1.0.8', '', '-d 10.1.0.8', '-d 010.1.0.7', '-d 10.1.0.7/255.255.255.255', '-d $ADDR'];
+  let text = '*filter\n:INPUT ACCEPT [0:0]\n';
+  for (let i = 0; i < INDEX_FROM * 2; i++) text += `-A INPUT ${kinds[i % kinds.length]} -p tcp --dport ${1000 + i} -j ACCEPT\n`;
+  text += 'COMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  return doc.ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!;
+}
+
+test('the index only leaves out rules that cannot match, and keeps rule order', () => {
+  const chain = bigChain();
+  for (const dst of ['10.1.0.7', '10.1.0.8', '10.1.0.9', '192.0.2.1']) {
+    const packet = parsePacketSpec(`proto=tcp dst=${dst}`).packet!;
+    const cands = candidateRules(chain, dst)!;
+    assert.ok(cands, 'a chain this large is indexed');
+    assert.deepEqual(cands, [...cands].sort((a, b) => a - b), 'in rule order');
+    const left = new Set(cands);
+    chain.rules.forEach((r, i) => {
+      if (!left.has(i)) assert.equal(ruleMatches(r, packet), 'no', `rule ${i} (${r.destination?.value}) left out for ${dst}`);
+    });
+    // the exact-address rules for this destination are all there
+    const exact = chain.rules.flatMap((r, i) => (r.destination && !r.destination.negated && (r.destination.value === dst || r.destination.value === `${dst}/32`) ? [i] : []));
+    assert.ok(exact.every((i) => left.has(i)));
+  }
+});
+
+test('small chains and unknown or non-IPv4 destinations are not indexed', () => {
+  const chain = bigChain();
+  assert.equal(candidateRules(chain, undefined), undefined);
+  assert.equal(candidateRules(chain, '2001:db8::1'), undefined);
+  const small = new FirewallDocument('*filter\n-A INPUT -d 10.0.0.1 -j ACCEPT\nCOMMIT\n', { dialect: 'save' }).ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!;
+  assert.equal(candidateRules(small, '10.0.0.1'), undefined);
+});
+
+test('a chain whose rule list changes is indexed again', () => {
+  const chain = bigChain();
+  const before = candidateRules(chain, '10.1.0.9')!.length;
+  chain.rules = [...chain.rules, chain.rules[5]];
+  assert.equal(candidateRules(chain, '10.1.0.9')!.length, before + 1, 'a rule without destination test is a candidate');
+});
