@@ -17,6 +17,10 @@ export class LspClient {
     this.conn.listen();
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async start(): Promise<void> {
     await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     await this.conn.sendNotification('initialized', {});

@@ -7,6 +7,8 @@ import { scriptRuleSet } from './model/scriptDocument.ts';
 import type { Dialect, RuleSet } from './model/types.ts';
 import { ChainIndex } from './services/chainIndex.ts';
 import { LineIndex } from './text/lineIndex.ts';
+import { analysisSkipped } from './analysis/rules/analysis-skipped.ts';
+import { DEFAULT_MAX_BYTES, skipReason, type SkipReason } from './limits.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
 export type { TextChange } from './model/saveDocument.ts';
@@ -15,6 +17,8 @@ export interface DocumentOptions {
   fileName?: string;
   dialect?: Dialect | 'auto';
   family?: Family;
+  /** Larger documents get no model, only `analysis-skipped` (default 20 MB). */
+  maxBytes?: number;
 }
 
 function internalError(e: unknown): Diagnostic {
@@ -43,13 +47,18 @@ export class FirewallDocument {
   private cachedLines?: LineIndex;
   private cachedChains?: ChainIndex;
   private failure?: unknown;
+  readonly maxBytes: number;
+  /** Set when the document is binary or over the size limit: no model is built. */
+  skipped?: SkipReason;
 
   constructor(text: string, options: DocumentOptions = {}) {
     this.text = text;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.skipped = skipReason(text, this.maxBytes);
     this.dialect = !options.dialect || options.dialect === 'auto' ? detectDialect(text, options.fileName) : options.dialect;
     this.family = options.family ?? (this.dialect === 'save' ? detectFamily(text, options.fileName) : 'ipv4');
     try {
-      if (this.dialect === 'save') this.save = new SaveDocument(text, this.family);
+      if (this.dialect === 'save' && !this.skipped) this.save = new SaveDocument(text, this.family);
     } catch (e) {
       this.failure = e;
     }
@@ -61,9 +70,16 @@ export class FirewallDocument {
     this.cachedLines = undefined;
     this.cachedChains = undefined;
     this.failure = undefined;
+    this.skipped = skipReason(newText, this.maxBytes);
+    if (this.skipped) {
+      this.save = undefined;
+      this.text = newText;
+      return;
+    }
     try {
-      if (this.save) {
-        if (changes && changes.length === 1) this.save.applyEdited(newText, changes[0]);
+      if (this.dialect === 'save') {
+        if (!this.save) this.save = new SaveDocument(newText, this.family);
+        else if (changes && changes.length === 1) this.save.applyEdited(newText, changes[0]);
         else this.save = new SaveDocument(newText, this.family);
       }
     } catch (e) {
@@ -81,6 +97,7 @@ export class FirewallDocument {
     if (this.cachedRuleSet) return this.cachedRuleSet;
     try {
       if (this.failure) throw this.failure;
+      if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= new SaveDocument(this.text, this.family)).toRuleSet() : scriptRuleSet(this.text);
     } catch (e) {
       this.failure = e;
@@ -96,11 +113,15 @@ export class FirewallDocument {
 
   diagnostics(options: RunOptions = {}): Diagnostic[] {
     try {
+      if (this.skipped) {
+        const empty = emptyRuleSet(this.dialect, this.family);
+        return runRules(empty, this.text, this.lines, { ...options, settings: { ...options.settings, maxBytes: this.maxBytes }, rules: [analysisSkipped] });
+      }
       const rs = this.ruleSet;
       if (this.failure) return [internalError(this.failure)];
       // shell files without any iptables command are not ours to judge
       if (rs.dialect === 'script' && !rs.hasRules) return [];
-      return runRules(rs, this.text, this.lines, options);
+      return runRules(rs, this.text, this.lines, { ...options, settings: { ...options.settings, maxBytes: this.maxBytes } });
     } catch (e) {
       return [internalError(e)];
     }

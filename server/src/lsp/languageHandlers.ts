@@ -2,6 +2,7 @@ import { CodeActionKind, CompletionItemKind, MarkupKind, type CodeAction, type C
 import type { Fix } from '../core/analysis/types.ts';
 import { completionsAt, type CompletionKind } from '../core/services/completion.ts';
 import { hoverAt } from '../core/services/hover.ts';
+import { cancelledReply } from './cancellation.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 
@@ -18,16 +19,26 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
 
 /** Hover, completion and quick fixes: each asks the core and converts offsets. */
 export function registerLanguageFeatures(connection: Connection, store: DocumentStore): void {
-  connection.onHover((p) => {
+  connection.onHover((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return null;
-    const h = hoverAt(doc.model, doc.model.lines.offsetAt(p.position));
-    return h ? { range: toRange(doc.model.lines, h.span), contents: { kind: MarkupKind.Markdown, value: h.markdown } } : null;
+    const cancelled = cancelledReply(token);
+    if (cancelled) return cancelled;
+    try {
+      const h = hoverAt(doc.model, doc.model.lines.offsetAt(p.position));
+      return h ? { range: toRange(doc.model.lines, h.span), contents: { kind: MarkupKind.Markdown, value: h.markdown } } : null;
+    } catch (e) {
+      // a bug in hover must not cost the user the rest of the server
+      connection.console.error(`hover failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return null;
+    }
   });
 
-  connection.onCompletion((p): CompletionItem[] => {
+  connection.onCompletion((p, token) => {
+    const cancelled = cancelledReply(token);
+    if (cancelled) return cancelled;
     const doc = store.get(p.textDocument.uri);
-    if (!doc) return [];
+    if (!doc) return [] as CompletionItem[];
     let r: ReturnType<typeof completionsAt>;
     try {
       r = completionsAt(doc.model, doc.model.lines.offsetAt(p.position));

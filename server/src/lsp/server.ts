@@ -24,6 +24,10 @@ export interface ServerSettings {
   shellScripts: { enable: boolean };
 }
 
+/** Past this size (characters, about 13,000 kube-proxy rules) analysis waits for a pause in edits. */
+const LARGE_DOCUMENT = 2_000_000;
+const LARGE_DOCUMENT_DELAY_MS = 300;
+
 const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true } };
 
 /** Folder of the generated rule docs, next to the bundle (`dist/../docs/rules`). */
@@ -104,11 +108,16 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
   }
 
-  /** Rapid edits: only the newest version is analysed. */
+  /**
+   * Rapid edits: only the newest version is analysed. A big file (a kube-proxy dump) takes
+   * a while to analyse, so there the analysis waits for a pause in typing instead of
+   * holding up hover and completion after every keystroke.
+   */
   function schedule(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
-    pending.set(doc.uri, setTimeout(() => publish(doc), 0));
+    const delay = doc.model.text.length > LARGE_DOCUMENT ? LARGE_DOCUMENT_DELAY_MS : 0;
+    pending.set(doc.uri, setTimeout(() => publish(doc), delay));
   }
 
   connection.onDidOpenTextDocument((p) => {
@@ -120,6 +129,9 @@ export function startServer(connection: Connection): void {
     if (doc) schedule(doc);
   });
   connection.onDidCloseTextDocument((p) => {
+    const t = pending.get(p.textDocument.uri);
+    if (t) clearTimeout(t);
+    pending.delete(p.textDocument.uri);
     store.close(p.textDocument.uri);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });

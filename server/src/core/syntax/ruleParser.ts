@@ -177,7 +177,8 @@ class RuleParser extends EmbeddedActionsParser {
         });
       }
       if (start === Infinity) start = end = this.base;
-      return { items, strays, issues: [], span: { start, end } };
+      // exact-size copies: a pushed-to array keeps room for 17 entries, which adds up over 100k lines
+      return { items: items.slice(), strays: strays.length ? strays.slice() : [], issues: [], span: { start, end } };
     });
   });
 
@@ -240,7 +241,7 @@ class RuleParser extends EmbeddedActionsParser {
       const bangTok = bangBefore ?? oldStyleBang;
       const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
       const last = values.length ? values[values.length - 1].span.end : nameEnd;
-      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values, span: { start: first, end: last } };
+      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values: values.slice(), span: { start: first, end: last } };
       if (bangTok) item.bang = this.spanOf(bangTok);
       return item;
     });

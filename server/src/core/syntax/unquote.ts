@@ -4,6 +4,13 @@
  */
 export function unquoteRestore(image: string): { value: string; unterminated: boolean } {
   if (image.indexOf('"') === -1) return { value: image, unterminated: false };
+  // without a backslash every `"` only toggles quoting: dropping them is the whole job, and
+  // gives one flat string instead of a chain built a character at a time
+  if (image.indexOf('\\') === -1) {
+    let quotes = 0;
+    for (let i = image.indexOf('"'); i !== -1; i = image.indexOf('"', i + 1)) quotes++;
+    return { value: image.replaceAll('"', ''), unterminated: quotes % 2 === 1 };
+  }
   let out = '';
   let inQuote = false;
   for (let i = 0; i < image.length; i++) {

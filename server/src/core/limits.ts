@@ -1,0 +1,20 @@
+/**
+ * What the analysis takes on. Past these, a document gets one `analysis-skipped` finding
+ * saying why, instead of a parse that would take the editor's memory and seconds per edit.
+ */
+export const DEFAULT_MAX_BYTES = 20_000_000;
+
+/** NUL bytes are never in rules text; looking at the start is enough to tell a binary file. */
+const BINARY_PROBE = 65_536;
+
+export type SkipReason =
+  | { kind: 'binary'; at: number }
+  | { kind: 'too-large'; size: number; limit: number };
+
+export function skipReason(text: string, maxBytes = DEFAULT_MAX_BYTES): SkipReason | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1 && nul < BINARY_PROBE) return { kind: 'binary', at: nul };
+  // one UTF-16 unit is at least one byte: the length is a lower bound of the size in bytes
+  if (text.length > maxBytes) return { kind: 'too-large', size: text.length, limit: maxBytes };
+  return undefined;
+}

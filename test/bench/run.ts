@@ -1,0 +1,181 @@
+// `npm run bench`: generates kube-proxy-shaped dumps and router scripts, measures the product
+// against the real iptables-restore and a Node read-and-split floor in one run, and prints
+// each figure beside its budget. Numbers, not pass/fail: nothing here is a test.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { parseSyntax } from '../../server/src/core/syntax/parseSyntax.ts';
+import { dist, repoRoot } from '../support/paths.ts';
+import { LspClient } from '../support/lspClient.ts';
+import { kubeProxyDump, routerScript } from '../support/kubeDump.ts';
+
+const quick = process.argv.includes('--quick');
+const work = mkdtempSync(join(tmpdir(), 'iptables-bench-'));
+const rows: string[][] = [];
+const budgets: { what: string; value: string; budget: string; ok: boolean }[] = [];
+const ms = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
+
+function wall(cmd: string, args: string[], input?: string): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const dt = performance.now() - t;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return dt;
+}
+
+function best(n: number, f: () => number): number {
+  let b = Infinity;
+  for (let i = 0; i < n; i++) b = Math.min(b, f());
+  return b;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** The real iptables-restore --test in a throwaway network namespace: needs root and iptables. */
+const canRestore = process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'iptables-restore', '--version']).status === 0;
+const restoreTest = (file: string, text: string) => wall('unshare', ['--net', 'iptables-restore', '--test', file], text);
+
+/** Reading the file and splitting it into words in a fresh Node: the least any tool must do. */
+const floorScript = "const t=require('fs').readFileSync(process.argv[1],'utf8');let n=0;for(const l of t.split('\\n'))n+=l.split(' ').length;if(n<0)console.log(n)";
+const floor = (file: string) => wall(process.execPath, ['-e', floorScript, file]);
+
+function inProcess(text: string, dialect: 'save' | 'script'): { parse: number; model: number; analysis: number } {
+  const t0 = performance.now();
+  parseSyntax(text, dialect);
+  const t1 = performance.now();
+  const doc = new FirewallDocument(text, { dialect });
+  void doc.ruleSet;
+  const t2 = performance.now();
+  doc.diagnostics();
+  const t3 = performance.now();
+  return { parse: t1 - t0, model: t2 - t1, analysis: t3 - t2 };
+}
+
+console.log(`iptables-lint bench — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (quick)' : ''}`);
+if (!existsSync(dist('iptables-lint.cjs'))) spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+
+const inputs: { name: string; dialect: 'save' | 'script'; rules: number; text: string }[] = [];
+for (const n of quick ? [1000, 10000] : [1000, 10000, 100000]) {
+  const d = kubeProxyDump(n);
+  inputs.push({ name: `kube-proxy ${n / 1000}k`, dialect: 'save', rules: d.rules, text: d.text });
+}
+for (const n of quick ? [1000] : [1000, 10000]) {
+  const s = routerScript(n);
+  inputs.push({ name: `router script ${n / 1000}k`, dialect: 'script', rules: s.rules, text: s.text });
+}
+
+rows.push(['input', 'rules', 'MB', 'CLI lint', 'parse', 'parse+model', 'analysis', 'restore --test', 'read+split', 'CLI/restore']);
+const files = new Map<string, string>();
+for (const input of inputs) {
+  const file = join(work, input.name.replace(/\W+/g, '-') + (input.dialect === 'save' ? '.rules' : '.sh'));
+  writeFileSync(file, input.text);
+  files.set(input.name, file);
+  const runs = input.rules >= 100000 ? 2 : 3;
+  const cli = best(runs, () => wall(process.execPath, [dist('iptables-lint.cjs'), '--dialect', input.dialect, file]));
+  const inp = inProcess(input.text, input.dialect);
+  const restore = canRestore && input.dialect === 'save' ? best(runs, () => restoreTest(file, input.text)) : undefined;
+  const fl = best(runs, () => floor(file));
+  rows.push([input.name, String(input.rules), (input.text.length / 1e6).toFixed(1), ms(cli), ms(inp.parse), ms(inp.model), ms(inp.analysis), restore === undefined ? 'n/a' : ms(restore), ms(fl), restore === undefined ? '' : (cli / restore).toFixed(2)]);
+  if (input.name === 'kube-proxy 100k' && restore !== undefined) {
+    budgets.push({ what: 'full lint of the 100k dump vs iptables-restore --test', value: `${(cli / restore).toFixed(2)} ×`, budget: '≤ 0.5 ×', ok: cli / restore <= 0.5 });
+  }
+}
+if (!canRestore) console.log('(iptables-restore --test not measured: needs root, unshare and iptables)');
+
+function table(t: string[][]): void {
+  const w = t[0].map((_, i) => Math.max(...t.map((r) => (r[i] ?? '').length)));
+  for (const [k, r] of t.entries()) {
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
+    if (k === 0) console.log(w.map((x) => '─'.repeat(x)).join('  '));
+  }
+}
+console.log();
+table(rows);
+
+// ── the language server over stdio ─────────────────────────────────────────────────────
+async function lsp(name: string, text: string, editBudget?: number): Promise<void> {
+  const client = new LspClient();
+  const start = performance.now();
+  await client.start();
+  const init = performance.now() - start;
+  const uri = `file://${join(work, name.replace(/\W+/g, '-'))}.rules`;
+  const lines = text.split('\n');
+  let version = 1;
+  const waitFor = (v: number) =>
+    new Promise<number>((resolve) => {
+      const t = performance.now();
+      const d = client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
+        if (p.uri === uri && p.version === v) {
+          d.dispose();
+          resolve(performance.now() - t);
+        }
+      });
+    });
+  const opened = waitFor(1);
+  const t0 = performance.now();
+  await client.open(uri, 'iptables-save', text);
+  await opened;
+  const openMs = performance.now() - t0;
+  // one-line edits in the middle of the file: the port of a service rule changes
+  const target = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('--dport 80 -j KUBE-SVC'));
+  const at = lines[target].indexOf('--dport 80') + 8;
+  const edits: number[] = [];
+  for (let i = 0; i < (quick ? 15 : 50); i++) {
+    version++;
+    const done = waitFor(version);
+    const port = String(80 + (i % 9));
+    void client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: at + 2 } }, text: port.slice(0, 2) }],
+    });
+    edits.push(await done);
+  }
+  const timeRequests = async (method: string, params: () => unknown) => {
+    const xs: number[] = [];
+    for (let i = 0; i < (quick ? 15 : 50); i++) {
+      const t = performance.now();
+      await client.request(method, params());
+      xs.push(performance.now() - t);
+    }
+    return xs;
+  };
+  let k = 0;
+  const hoverLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0);
+  const hover = await timeRequests('textDocument/hover', () => ({ textDocument: { uri }, position: { line: hoverLines[(k += 7919) % hoverLines.length], character: 4 } }));
+  const completion = await timeRequests('textDocument/completion', () => {
+    const line = hoverLines[(k += 7919) % hoverLines.length];
+    return { textDocument: { uri }, position: { line, character: lines[line].indexOf(' -j ') + 4 } };
+  });
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${client.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  await client.stop();
+  console.log(`${name}: initialize ${ms(init)}, open to diagnostics ${ms(openMs)}, one-line edit to diagnostics p50 ${ms(percentile(edits, 50))} p95 ${ms(percentile(edits, 95))}, hover p50 ${ms(percentile(hover, 50))} p95 ${ms(percentile(hover, 95))}, completion p50 ${ms(percentile(completion, 50))} p95 ${ms(percentile(completion, 95))}, server RSS ${rss.toFixed(0)} MB`);
+  if (editBudget) budgets.push({ what: `one-line edit to diagnostics, ${name} (p95)`, value: ms(percentile(edits, 95)), budget: `< ${editBudget} ms`, ok: percentile(edits, 95) < editBudget });
+  if (name.includes('100k')) {
+    budgets.push({ what: 'hover p95, 100k file', value: ms(percentile(hover, 95)), budget: '< 20 ms', ok: percentile(hover, 95) < 20 });
+    budgets.push({ what: 'completion p95, 100k file', value: ms(percentile(completion, 95)), budget: '< 20 ms', ok: percentile(completion, 95) < 20 });
+    budgets.push({ what: 'server memory with the 100k file open (RSS)', value: `${rss.toFixed(0)} MB`, budget: '< 300 MB', ok: rss < 300 });
+  }
+  if (name.includes('10k') && !name.includes('100k')) budgets.push({ what: 'server start to initialize reply', value: ms(init), budget: '< 100 ms', ok: init < 100 });
+}
+
+console.log('\nlanguage server (stdio):');
+await lsp('kube-proxy 10k', inputs.find((i) => i.name === 'kube-proxy 10k')!.text, 30);
+if (!quick) await lsp('kube-proxy 100k', inputs.find((i) => i.name === 'kube-proxy 100k')!.text, 100);
+
+// ── bundles ────────────────────────────────────────────────────────────────────────────
+console.log('\nbundles:');
+for (const b of ['extension.cjs', 'iptables-language-server.cjs', 'iptables-lint.cjs']) console.log(`  dist/${b}: ${(statSync(dist(b)).size / 1024).toFixed(0)} KiB`);
+const vsix = join(repoRoot, 'iptables-language-support.vsix');
+if (existsSync(vsix)) {
+  const size = statSync(vsix).size;
+  console.log(`  iptables-language-support.vsix: ${(size / 1024).toFixed(0)} KiB`);
+  budgets.push({ what: '.vsix size', value: `${(size / 1024).toFixed(0)} KiB`, budget: '< 2048 KiB', ok: size < 2 * 1024 * 1024 });
+} else console.log('  (no .vsix: `npm run package` builds it)');
+console.log('\nbudgets:');
+table([['what', 'measured', 'budget', ''], ...budgets.map((b) => [b.what, b.value, b.budget, b.ok ? 'ok' : 'OVER'])]);
+rmSync(work, { recursive: true, force: true });

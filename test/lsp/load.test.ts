@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { kubeProxyDump, routerScript } from '../support/kubeDump.ts';
+import { LspClient } from '../support/lspClient.ts';
+import { needBuild } from '../support/paths.ts';
+
+/**
+ * The built language server under load: huge, binary and odd files, many documents, edits
+ * faster than analysis, requests the client gives up on. It must keep answering, say what it
+ * skips, and not grow without bound.
+ */
+const skip = needBuild();
+let client: LspClient;
+
+interface Published {
+  uri: string;
+  version?: number;
+  diagnostics: { code: string; range: { start: { line: number; character: number } } }[];
+}
+
+const published: Published[] = [];
+
+before(async () => {
+  if (skip) return;
+  client = new LspClient();
+  client.conn.onNotification('textDocument/publishDiagnostics', (p: Published) => void published.push(p));
+  await client.start();
+});
+
+after(async () => {
+  if (!skip) await client.stop();
+});
+
+function diagnosticsFor(uri: string, version: number, timeoutMs: number): Promise<Published> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      const hit = published.findLast((p) => p.uri === uri && p.version === version);
+      if (hit) return resolve(hit);
+      if (Date.now() > deadline) return reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms`));
+      setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+const rssMB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${client.pid}/status`, 'utf8'))![1]) / 1024;
+
+async function hoverMs(uri: string, line: number, character: number): Promise<number> {
+  const t = performance.now();
+  await client.request('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  return performance.now() - t;
+}
+
+test('a 50 MB dump: one analysis-skipped finding, no model, the server stays small and answers', { skip }, async () => {
+  let text = kubeProxyDump(100_000).text;
+  while (text.length < 50_000_000) text += text;
+  const uri = 'file:///load/huge.rules';
+  const t0 = performance.now();
+  await client.open(uri, 'iptables-save', text);
+  const p = await diagnosticsFor(uri, 1, 20_000);
+  const openMs = performance.now() - t0;
+  assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line]), [['analysis-skipped', 0]]);
+  assert.ok((await hoverMs(uri, 40, 5)) < 500);
+  const rss = rssMB();
+  console.log(`50 MB file: diagnostics after ${openMs.toFixed(0)} ms, server RSS ${rss.toFixed(0)} MB`);
+  // the text is held twice (the LSP document and the model's copy) and nothing else
+  assert.ok(rss < 600, `RSS ${rss.toFixed(0)} MB`);
+  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});
+
+test('a 200,000-character line is reported, not choked on', { skip }, async () => {
+  const uri = 'file:///load/long-line.rules';
+  const long = `-A INPUT -s 10.0.0.1 -m comment --comment "${'x'.repeat(200_000)}" -j ACCEPT`;
+  await client.open(uri, 'iptables-save', `*filter\n${long}\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n`);
+  const p = await diagnosticsFor(uri, 1, 10_000);
+  // the line after the long one is still read: its port is out of range
+  assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['invalid-value', 2, 24]]);
+  assert.ok((await hoverMs(uri, 2, 14)) < 500);
+});
+
+test('a binary file: analysis-skipped at the first NUL byte, nothing else', { skip }, async () => {
+  const uri = 'file:///load/a.out.rules';
+  const bytes = Array.from({ length: 4096 }, (_, i) => String.fromCharCode((i * 37) % 256)).join('');
+  await client.open(uri, 'iptables-save', `\u007fELF\u0002\u0001\u0001\u0000${bytes}`);
+  const p = await diagnosticsFor(uri, 1, 10_000);
+  assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['analysis-skipped', 0, 7]]);
+});
+
+test('100 open documents, opened and closed three times: all analysed, memory does not climb', { skip }, async () => {
+  const base = routerScript(200).text;
+  const rounds: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const uris = Array.from({ length: 100 }, (_, i) => `file:///load/many/${round}/fw${i}.sh`);
+    for (const [i, uri] of uris.entries()) await client.open(uri, 'shellscript', base.replace('192.168.', `10.${i}.`));
+    for (const uri of uris) {
+      const p = await diagnosticsFor(uri, 1, 20_000);
+      assert.ok(p.diagnostics.every((d) => d.code !== 'internal-error'));
+    }
+    assert.ok((await hoverMs(uris[99], 12, 30)) < 200);
+    for (const uri of uris) await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await hoverMs('file:///load/none', 0, 0);
+    rounds.push(rssMB());
+  }
+  console.log(`100 documents: server RSS after each round ${rounds.map((r) => r.toFixed(0)).join(' / ')} MB`);
+  assert.ok(rounds[2] < rounds[0] * 1.5 + 50, `RSS grew: ${rounds.join(', ')}`);
+});
+
+test('edits faster than analysis: the newest version is analysed, older ones are skipped', { skip }, async () => {
+  const text = kubeProxyDump(10_000).text;
+  const lines = text.split('\n');
+  const target = lines.findIndex((l) => l.includes('--dport 80 -j KUBE-SVC'));
+  const at = lines[target].indexOf('--dport 80') + 8;
+  const uri = 'file:///load/rapid.rules';
+  await client.open(uri, 'iptables-save', text);
+  await diagnosticsFor(uri, 1, 30_000);
+  const before = published.length;
+  const t0 = performance.now();
+  for (let v = 2; v <= 101; v++) {
+    // the last edit leaves a port out of range, which the final analysis must find in place
+    void client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: at + 2 } }, text: v === 101 ? '99999' : String(10 + (v % 80)) }],
+    });
+  }
+  const last = await diagnosticsFor(uri, 101, 30_000);
+  const ms = performance.now() - t0;
+  const runs = published.slice(before).filter((p) => p.uri === uri).length;
+  console.log(`100 rapid edits on 10k rules: ${runs} analyses, final diagnostics after ${ms.toFixed(0)} ms`);
+  assert.ok(runs < 50, `${runs} analyses for 100 edits`);
+  assert.deepEqual(last.diagnostics.filter((d) => d.code !== 'missing-ip-forward').map((d) => [d.code, d.range.start.line, d.range.start.character]), [['invalid-value', target, at]]);
+  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});
+
+test('requests the client cancels are answered RequestCancelled or normally; the server goes on', { skip }, async () => {
+  const uri = 'file:///load/cancel.rules';
+  await client.open(uri, 'iptables-save', kubeProxyDump(1000).text);
+  await diagnosticsFor(uri, 1, 10_000);
+  const outcomes = await Promise.all(
+    Array.from({ length: 20 }, async (_, i) => {
+      const source = new CancellationTokenSource();
+      const method = i % 2 ? 'textDocument/hover' : 'textDocument/completion';
+      const pending = client.conn.sendRequest(method, { textDocument: { uri }, position: { line: 40 + i, character: 4 } }, source.token);
+      source.cancel();
+      try {
+        await pending;
+        return 'answered';
+      } catch (e) {
+        return (e as { code?: number }).code === -32800 ? 'cancelled' : `error ${String(e)}`;
+      }
+    }),
+  );
+  assert.ok(outcomes.every((o) => o === 'answered' || o === 'cancelled'), outcomes.join(', '));
+  assert.ok(outcomes.includes('cancelled'), 'at least one request was dropped once cancelled');
+  assert.ok((await hoverMs(uri, 40, 4)) < 200);
+});
