@@ -1,6 +1,6 @@
 import { FirewallDocument } from '../core/facade.ts';
-import { tracePacket, type Outcome } from '../core/simulate/evaluate.ts';
 import { parsePacketSpec } from '../core/simulate/packet.ts';
+import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import type { CliIO } from './io.ts';
 
@@ -38,33 +38,26 @@ export function traceCommand(args: string[], io: CliIO): number {
     return 2;
   }
   const doc = new FirewallDocument(read.text, { fileName: file });
-  const outcomes = tracePacket(doc.ruleSet, parsed.packet);
-  const line = (o: { span: { start: number } }) => doc.lines.lineOf(o.span.start) + 1;
-  const describe = (o: Outcome) => ({
-    verdict: o.verdict,
-    path: o.path.map((s) => ({ table: s.table, chain: s.chain, line: s.rule ? line(s.rule) : undefined, rule: s.rule ? read.text.slice(s.rule.span.start, s.rule.span.end) : undefined, policy: s.policy })),
-    rewrites: o.rewrites,
-    conditions: o.assumptions.map((a) => ({ line: line(a.rule), assumed: a.matched ? 'matches' : 'does not match' })),
-  });
-  const verdicts = [...new Set(outcomes.map((o) => o.verdict))];
-  const verdict = verdicts.length === 1 ? verdicts[0] : 'UNCERTAIN';
+  const line = (span: { start: number }) => ({ line: doc.lines.lineOf(span.start) + 1 });
+  const report = traceReport(doc.ruleSet, read.text, parsed.packet, line);
+  const branches = report.branches;
   if (json) {
-    const first = describe(outcomes[0]);
-    io.stdout(JSON.stringify({ file, verdict, path: first.path, rewrites: first.rewrites, branches: outcomes.length > 1 ? outcomes.map(describe) : undefined }, null, 2) + '\n');
+    const strip = (b: (typeof branches)[number]) => ({ verdict: b.verdict, hooks: b.hooks, path: b.path, rewrites: b.rewrites, conditions: b.conditions.map(({ line: l, assumed }) => ({ line: l, assumed })) });
+    io.stdout(JSON.stringify({ file, verdict: report.verdict, packet: report.packet, path: branches[0].path, rewrites: branches[0].rewrites, branches: branches.length > 1 ? branches.map(strip) : undefined }, null, 2) + '\n');
     return 0;
   }
   let out = '';
-  outcomes.forEach((o, i) => {
-    if (outcomes.length > 1) out += `branch ${i + 1} of ${outcomes.length}${o.assumptions.length ? ` (if ${o.assumptions.map((a) => `line ${line(a.rule)} ${a.matched ? 'matches' : 'does not match'}`).join(', ')})` : ''}:\n`;
-    for (const s of o.path) {
-      const what = s.rule ? `${file}:${line(s.rule)}: ${read.text.slice(s.rule.span.start, s.rule.span.end)}` : s.policy ? `policy ${s.policy}` : 'no rule decides';
+  branches.forEach((b, i) => {
+    if (branches.length > 1) out += `branch ${i + 1} of ${branches.length}${b.conditions.length ? ` (if ${b.conditions.map((c) => `line ${c.line} ${c.assumed}`).join(', ')})` : ''}:\n`;
+    for (const s of b.path) {
+      const what = s.rule ? `${file}:${s.line}: ${s.rule}` : s.policy ? `policy ${s.policy}` : 'no rule decides';
       out += `  ${s.table}/${s.chain}: ${what}\n`;
     }
-    if (o.rewrites.destination) out += `  destination rewritten to ${o.rewrites.destination}\n`;
-    if (o.rewrites.source) out += `  source rewritten to ${o.rewrites.source}\n`;
-    out += `  verdict: ${o.verdict}\n`;
+    if (b.rewrites.destination) out += `  destination rewritten to ${b.rewrites.destination}\n`;
+    if (b.rewrites.source) out += `  source rewritten to ${b.rewrites.source}\n`;
+    out += `  verdict: ${b.verdict}\n`;
   });
-  out += `verdict: ${verdict}\n`;
+  out += `verdict: ${report.verdict}\n`;
   io.stdout(out);
   return 0;
 }

@@ -1,11 +1,12 @@
 import { ResponseError, SemanticTokensBuilder, type CodeLens, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
 import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
-import { chainLenses } from '../core/services/codeLens.ts';
+import { chainLenses, traceLenses } from '../core/services/codeLens.ts';
 import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
 import { semanticTokens } from '../core/services/semanticTokens.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
+import { TRACE_COMMAND } from './traceProtocol.ts';
 
 /** Chains as symbols to jump to: definition, references, rename, highlights, lenses, tokens, formatting. */
 export function registerNavigation(connection: Connection, store: DocumentStore): void {
@@ -77,7 +78,7 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
       command: l.references.length
         ? { title: l.title, command: 'editor.action.showReferences', arguments: [doc.uri, lines.positionAt(l.span.start), l.references.map((s) => ({ uri: doc.uri, range: toRange(lines, s) }))] }
         : { title: l.title, command: '' },
-    }));
+    })).concat(traceLenses(doc.model.ruleSet).map((l) => ({ range: toRange(lines, l.span), command: { title: 'Trace from here', command: TRACE_COMMAND, arguments: [doc.uri, l.spec] } })));
   });
 
   connection.languages.semanticTokens.on((p) => {

@@ -10,6 +10,7 @@ import { DocumentStore, type OpenDocument } from './documentStore.ts';
 import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
+import { registerTrace } from './traceHandlers.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
@@ -158,5 +159,6 @@ export function startServer(connection: Connection): void {
 
   registerNavigation(connection, store);
   registerLanguageFeatures(connection, store);
+  registerTrace(connection, store);
   connection.listen();
 }

@@ -1,6 +1,7 @@
 import type { Rule, RuleSet } from '../model/types.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
+import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 
 export interface DnatCheck {
   dnat: Rule;
@@ -27,11 +28,11 @@ export function dnatChecks(rs: RuleSet): DnatCheck[] {
     const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
     const dst = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
     if (!dst) continue;
-    const dportOpt = rule.matches.flatMap((x) => x.options).find((o) => o.name === '--destination-port');
-    const origPort = dportOpt && !dportOpt.values[0]?.dynamic && /^\d+$/.test(dportOpt.values[0]?.value ?? '') ? Number(dportOpt.values[0].value) : undefined;
-    const dport = m?.[3] ? Number(m[3]) : origPort;
-    const proto = rule.protocol && !rule.protocol.negated && !rule.protocol.word.dynamic ? rule.protocol.value.toLowerCase() : undefined;
-    const inIf = rule.inInterface && !rule.inInterface.negated && !rule.inInterface.word.dynamic && !rule.inInterface.value.endsWith('+') ? rule.inInterface.value : undefined;
+    // the connection the rule is written for, as it arrives; then as DNAT leaves it
+    const arriving = packetMatchedBy(rule);
+    const dport = m?.[3] ? Number(m[3]) : arriving.dport;
+    const inIf = arriving.in;
+    const proto = arriving.proto;
     const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: [] };
     const forward = evaluateChain(rs, 'filter', 'FORWARD', packet);
     const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: [] };

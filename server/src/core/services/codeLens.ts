@@ -1,4 +1,6 @@
 import type { RuleSet } from '../model/types.ts';
+import { packetToSpec } from '../simulate/packet.ts';
+import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 import type { Span } from '../text/span.ts';
 import type { ChainIndex } from './chainIndex.ts';
 
@@ -21,6 +23,27 @@ export function chainLenses(rs: RuleSet, index: ChainIndex): ChainLens[] {
       const title = c.builtin ? `${rules} · policy ${c.policy}` : `${rules} · ${refs.length === 0 ? 'no references' : `${refs.length} reference${refs.length === 1 ? '' : 's'}`}`;
       out.push({ span: decl.line, title, references: refs.map((r) => r.span) });
     }
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+export interface TraceLens {
+  /** The rule the lens sits above. */
+  span: Span;
+  /** The packet SPEC of the connection the rule is written for. */
+  spec: string;
+}
+
+const TRACED_TARGETS = new Set(['DNAT', 'REDIRECT']);
+const ADDING = new Set(['append', 'insert', 'replace']);
+
+/** Above each DNAT and REDIRECT rule: trace the first packet of a connection it translates. */
+export function traceLenses(rs: RuleSet): TraceLens[] {
+  const out: TraceLens[] = [];
+  for (const cmd of rs.commands) {
+    const rule = cmd.rule;
+    if (!rule || !ADDING.has(cmd.kind) || rule.table !== 'nat' || !TRACED_TARGETS.has(rule.target?.name ?? '')) continue;
+    out.push({ span: rule.span, spec: packetToSpec(packetMatchedBy(rule)) });
   }
   return out.sort((a, b) => a.span.start - b.span.start);
 }

@@ -8,6 +8,8 @@ import type { Packet } from './packet.ts';
 export interface Step {
   table: string;
   chain: string;
+  /** The netfilter hook (built-in chain name) the step belongs to; set by tracePacket. */
+  hook?: string;
   /** The rule that decided in this chain (jump, verdict or NAT), if any. */
   rule?: Rule;
   /** The chain's policy decided. */
@@ -23,6 +25,8 @@ export interface Outcome {
   rewrites: { destination?: string; source?: string };
   /** The uncertain rules this outcome depends on. */
   assumptions: { rule: Rule; matched: boolean }[];
+  /** The hooks the packet entered, in order (tracePacket only): PREROUTING, INPUT… */
+  hooks?: string[];
 }
 
 const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY']);
@@ -212,7 +216,7 @@ const HOOK_TABLES: Record<string, string[]> = {
  */
 export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
   const hooks = packet.origin === 'local' ? ['OUTPUT', 'POSTROUTING'] : ['PREROUTING', 'ROUTE', 'POSTROUTING'];
-  let states: Outcome[] = [{ verdict: 'ACCEPT', path: [], packet: { ...packet }, rewrites: {}, assumptions: [] }];
+  let states: Outcome[] = [{ verdict: 'ACCEPT', path: [], packet: { ...packet }, rewrites: {}, assumptions: [], hooks: [] }];
   const final: Outcome[] = [];
   for (const hook of hooks) {
     const next: Outcome[] = [];
@@ -220,14 +224,15 @@ export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
       const hookName = hook === 'ROUTE' ? (st.packet.dst !== undefined && st.packet.local.includes(st.packet.dst) ? 'INPUT' : st.packet.dst === undefined && st.packet.local.length === 0 ? 'FORWARD' : st.packet.dst === undefined ? 'UNKNOWN' : 'FORWARD') : hook;
       const routeTo = hookName === 'UNKNOWN' ? ['INPUT', 'FORWARD'] : [hookName];
       for (const h of routeTo) {
-        let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions] }];
+        let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions], hooks: [...(st.hooks ?? []), h] }];
         for (const table of HOOK_TABLES[h]) {
           if (table === 'nat' && st.packet.state !== 'NEW') continue;
           if (!rs.tables.has(`${packet.family}:${table}`)) continue;
           const after: Outcome[] = [];
           for (const c of cur) {
             for (const o of evaluateChain(rs, table, h, c.packet)) {
-              const merged: Outcome = { verdict: o.verdict, path: [...c.path, ...o.path], packet: o.packet, rewrites: { ...c.rewrites, ...o.rewrites }, assumptions: [...c.assumptions, ...o.assumptions] };
+              for (const step of o.path) step.hook = h;
+              const merged: Outcome = { verdict: o.verdict, path: [...c.path, ...o.path], packet: o.packet, rewrites: { ...c.rewrites, ...o.rewrites }, assumptions: [...c.assumptions, ...o.assumptions], hooks: c.hooks };
               if (o.verdict === 'ACCEPT') after.push(merged);
               else final.push(merged);
             }

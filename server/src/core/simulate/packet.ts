@@ -1,3 +1,6 @@
+import { protocolNumber } from '../knowledge/protocols.ts';
+import { isIPv6, parseIPv4 } from '../knowledge/values/addresses.ts';
+import { checkInterface } from '../knowledge/values/interfaces.ts';
 import type { Family } from '../knowledge/types.ts';
 
 /** A packet as the evaluator sees it; an absent field is unknown ("maybe" for any test on it). */
@@ -17,45 +20,121 @@ export interface Packet {
   local: string[];
 }
 
-const KEYS = new Set(['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport', 'state', 'family', 'local', 'origin']);
+/** The SPEC keys, in the order a SPEC is written back. */
+export const PACKET_KEYS = ['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport', 'state', 'family', 'local', 'origin'] as const;
+export type PacketKey = (typeof PACKET_KEYS)[number];
 
-/** Parses the CLI's packet SPEC: `key=value` pairs separated by blanks. */
-export function parsePacketSpec(spec: string): { packet?: Packet; error?: string } {
+export const PACKET_STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'] as const;
+
+const KEYS = new Set<string>(PACKET_KEYS);
+
+/** Why a SPEC was refused: the message, the key at fault (when there is one) and where in the SPEC. */
+export interface PacketSpecError {
+  error: string;
+  key?: string;
+  /** Offsets of the offending `key=value` part in the SPEC string. */
+  start: number;
+  end: number;
+}
+
+export type PacketSpecResult = { packet: Packet; error?: undefined } | ({ packet?: undefined } & PacketSpecError);
+
+function addressProblem(value: string, family: Family): string | undefined {
+  if (family === 'ipv4' ? parseIPv4(value) : isIPv6(value)) return undefined;
+  return `'${value}' is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`;
+}
+
+/**
+ * Parses the packet SPEC of `iptables-lint trace` and of the editor's trace command:
+ * `key=value` pairs separated by blanks. The same parser validates what a user types in
+ * the editor, so both front ends refuse the same things.
+ */
+export function parsePacketSpec(spec: string): PacketSpecResult {
   const p: Packet = { family: 'ipv4', state: 'NEW', origin: 'remote', local: [] };
-  for (const part of spec.trim().split(/\s+/).filter(Boolean)) {
+  // addresses are checked once the family is known, which may be given after them
+  const addresses: { key: string; value: string; start: number; end: number }[] = [];
+  for (const m of spec.matchAll(/\S+/g)) {
+    const part = m[0];
+    const start = m.index;
+    const end = start + part.length;
     const eq = part.indexOf('=');
-    if (eq <= 0) return { error: `'${part}' is not key=value` };
+    if (eq <= 0) return { error: `'${part}' is not key=value`, start, end };
     const key = part.slice(0, eq);
     const value = part.slice(eq + 1);
-    if (!KEYS.has(key)) return { error: `unknown key '${key}' (keys: ${[...KEYS].join(', ')})` };
-    switch (key) {
+    const fail = (error: string): PacketSpecResult => ({ error, key, start, end });
+    if (!KEYS.has(key)) return fail(`unknown key '${key}' (keys: ${PACKET_KEYS.join(', ')})`);
+    if (value === '') return fail(`${key} needs a value`);
+    switch (key as PacketKey) {
       case 'sport':
       case 'dport': {
-        if (!/^\d+$/.test(value) || Number(value) > 65535) return { error: `${key} must be a port number, not '${value}'` };
-        p[key] = Number(value);
+        if (!/^\d+$/.test(value) || Number(value) > 65535) return fail(`${key} must be a port number, not '${value}'`);
+        p[key as 'sport' | 'dport'] = Number(value);
         break;
       }
       case 'state':
-        if (!['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'].includes(value.toUpperCase())) return { error: `state must be NEW, ESTABLISHED, RELATED, INVALID or UNTRACKED` };
+        if (!(PACKET_STATES as readonly string[]).includes(value.toUpperCase())) return fail(`state must be ${PACKET_STATES.slice(0, -1).join(', ')} or ${PACKET_STATES.at(-1)}`);
         p.state = value.toUpperCase();
         break;
       case 'family':
-        if (value !== 'ipv4' && value !== 'ipv6') return { error: 'family must be ipv4 or ipv6' };
+        if (value !== 'ipv4' && value !== 'ipv6') return fail('family must be ipv4 or ipv6');
         p.family = value;
         break;
       case 'origin':
-        if (value !== 'remote' && value !== 'local') return { error: 'origin must be remote or local' };
+        if (value !== 'remote' && value !== 'local') return fail('origin must be remote or local');
         p.origin = value;
         break;
       case 'local':
         p.local = value.split(',').filter(Boolean);
+        addresses.push({ key, value, start, end });
         break;
       case 'proto':
+        if (protocolNumber(value) === undefined) return fail(`'${value}' is not a protocol name or number`);
         p.proto = value.toLowerCase();
         break;
-      default:
-        (p as unknown as Record<string, string>)[key] = value;
+      case 'in':
+      case 'out': {
+        const problem = checkInterface(value);
+        if (problem && problem.severity !== 'warning') return fail(problem.message);
+        // a packet crosses one interface; '+' is a wildcard of rules, not of packets
+        if (value.endsWith('+')) return fail(`${key} is the one interface the packet crosses: no '+' wildcard`);
+        p[key as 'in' | 'out'] = value;
+        break;
+      }
+      case 'src':
+      case 'dst':
+        p[key as 'src' | 'dst'] = value;
+        addresses.push({ key, value, start, end });
+        break;
+    }
+  }
+  for (const a of addresses) {
+    for (const v of a.key === 'local' ? p.local : [a.value]) {
+      const problem = addressProblem(v, p.family);
+      if (problem) return { error: `${a.key}: ${problem}`, key: a.key, start: a.start, end: a.end };
     }
   }
   return { packet: p };
+}
+
+/**
+ * A packet written back as a SPEC that parses to the same packet. Unknown fields are left
+ * out; the state is always written, so the reader sees it.
+ */
+export function packetToSpec(p: Packet): string {
+  const parts: string[] = [];
+  const put = (key: PacketKey, value: string | number | undefined) => {
+    if (value !== undefined && value !== '') parts.push(`${key}=${value}`);
+  };
+  if (p.origin === 'local') put('origin', 'local');
+  put('in', p.in);
+  put('out', p.out);
+  put('proto', p.proto);
+  put('src', p.src);
+  put('sport', p.sport);
+  put('dst', p.dst);
+  put('dport', p.dport);
+  put('state', p.state);
+  if (p.family !== 'ipv4') put('family', p.family);
+  if (p.local.length) put('local', p.local.join(','));
+  return parts.join(' ');
 }

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import type { Connection } from 'vscode-languageserver';
+import { FirewallDocument } from '../core/facade.ts';
+import { packetFields } from '../core/services/packetFields.ts';
+import { packetToSpec, parsePacketSpec } from '../core/simulate/packet.ts';
+import { traceReport } from '../core/simulate/traceReport.ts';
+import { readTextFile } from '../node/readTextFile.ts';
+import { toRange } from './convert.ts';
+import type { DocumentStore } from './documentStore.ts';
+import {
+  CHECK_PACKET_REQUEST,
+  PACKET_FIELDS_REQUEST,
+  TRACE_REQUEST,
+  type CheckPacketParams,
+  type CheckPacketResult,
+  type PacketFieldsParams,
+  type PacketFieldsResult,
+  type RuleLocation,
+  type TraceParams,
+  type TraceResult,
+} from './traceProtocol.ts';
+
+/**
+ * Packet tracing for editors: the trace itself, the values a packet SPEC can take in a
+ * document, and a check of a SPEC as it is typed. The core computes; this layer finds the
+ * document and turns offsets into ranges.
+ */
+export function registerTrace(connection: Connection, store: DocumentStore): void {
+  /** An open document, or a file the client has not opened (a command run with a uri) read from disk. */
+  function documentFor(uri: string): FirewallDocument | string {
+    const open = store.get(uri);
+    if (open) return open.model;
+    if (!uri.startsWith('file:')) return 'The document is not open.';
+    const path = fileURLToPath(uri);
+    const read = readTextFile(path);
+    return read.ok ? new FirewallDocument(read.text, { fileName: path }) : read.reason;
+  }
+
+  connection.onRequest<TraceResult, void>(TRACE_REQUEST, (p: TraceParams): TraceResult => {
+    const parsed = parsePacketSpec(p.packet ?? '');
+    if (!parsed.packet) return { packetError: { error: parsed.error, key: parsed.key, start: parsed.start, end: parsed.end } };
+    const doc = documentFor(p.uri);
+    if (typeof doc === 'string') return { documentError: doc };
+    const lines = doc.lines;
+    const locate = (span: { start: number; end: number }): RuleLocation => ({ range: toRange(lines, span), line: lines.lineOf(span.start) + 1 });
+    return { uri: p.uri, ...traceReport(doc.ruleSet, doc.text, parsed.packet, locate) };
+  });
+
+  connection.onRequest<PacketFieldsResult, void>(PACKET_FIELDS_REQUEST, (p: PacketFieldsParams): PacketFieldsResult => {
+    const doc = documentFor(p.uri);
+    return packetFields(typeof doc === 'string' ? new FirewallDocument('').ruleSet : doc.ruleSet);
+  });
+
+  connection.onRequest<CheckPacketResult, void>(CHECK_PACKET_REQUEST, (p: CheckPacketParams): CheckPacketResult => {
+    const parsed = parsePacketSpec(p.packet ?? '');
+    if (!parsed.packet) return { ok: false, packetError: { error: parsed.error, key: parsed.key, start: parsed.start, end: parsed.end } };
+    return { ok: true, packet: packetToSpec(parsed.packet) };
+  });
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { after, before, test } from 'node:test';
+import { LspClient } from '../support/lspClient.ts';
+import { needBuild, repoRoot } from '../support/paths.ts';
+import type { CheckPacketResult, PacketFieldsResult, TraceResult } from '../../server/src/lsp/traceProtocol.ts';
+
+/** Packet tracing through the built language server over stdio: the request, the fields, the check, the lens. */
+const skip = needBuild();
+let client: LspClient;
+
+const example = `${repoRoot}/examples/port-forward-router.sh`;
+const exampleUri = pathToFileURL(example).href;
+const exampleText = readFileSync(example, 'utf8');
+const lineOf = (needle: string) => exampleText.split('\n').findIndex((l) => l.includes(needle));
+
+before(async () => {
+  if (skip) return;
+  client = new LspClient();
+  await client.start();
+  await client.open(exampleUri, 'shellscript', exampleText);
+});
+after(async () => {
+  if (!skip) await client.stop();
+});
+
+type Traced = Extract<TraceResult, { branches: unknown }>;
+
+test('iptables/trace answers the path with a range per deciding rule, rewrites and verdict', { skip }, async () => {
+  const r = (await client.request<TraceResult>('iptables/trace', { uri: exampleUri, packet: 'in=wan0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1' })) as Traced;
+  assert.equal(r.verdict, 'DROP');
+  assert.equal(r.uri, exampleUri);
+  const b = r.branches[0];
+  assert.deepEqual(b.rewrites, { destination: '192.168.50.10:8080' });
+  assert.deepEqual(b.hooks, ['PREROUTING', 'FORWARD']);
+  const dnat = b.path[0];
+  const dnatLine = lineOf('-j DNAT');
+  assert.deepEqual([dnat.table, dnat.chain, dnat.kind], ['nat', 'PREROUTING', 'nat']);
+  assert.deepEqual(dnat.range, { start: { line: dnatLine, character: 0 }, end: { line: dnatLine, character: exampleText.split('\n')[dnatLine].length } });
+  assert.equal(dnat.line, dnatLine + 1);
+  assert.deepEqual([b.path[1].chain, b.path[1].policy, b.path[1].range], ['FORWARD', 'DROP', undefined]);
+});
+
+test('iptables/trace refuses a bad packet with the key and its place in the SPEC', { skip }, async () => {
+  const spec = 'in=wan0 dport=eighty';
+  const r = (await client.request<TraceResult>('iptables/trace', { uri: exampleUri, packet: spec })) as Extract<TraceResult, { packetError: unknown }>;
+  assert.equal(r.packetError.key, 'dport');
+  assert.equal(spec.slice(r.packetError.start, r.packetError.end), 'dport=eighty');
+  const check = await client.request<CheckPacketResult>('iptables/checkPacket', { packet: 'proto=tcp colour=blue' });
+  assert.deepEqual(check.ok ? undefined : [check.packetError.key, check.packetError.start, check.packetError.end], ['colour', 10, 21]);
+  const good = await client.request<CheckPacketResult>('iptables/checkPacket', { packet: 'dport=80   proto=TCP' });
+  assert.deepEqual(good, { ok: true, packet: 'proto=tcp dport=80 state=NEW' });
+});
+
+test('iptables/trace reads a file the client has not opened', { skip }, async () => {
+  const rules = pathToFileURL(`${repoRoot}/examples/rules.v4`).href;
+  const r = await client.request<TraceResult>('iptables/trace', { uri: rules, packet: 'in=lo proto=tcp dport=22' });
+  assert.ok('branches' in r && r.branches.length > 0);
+  const missing = await client.request<TraceResult>('iptables/trace', { uri: 'file:///nonexistent/rules.v4', packet: 'proto=tcp' });
+  assert.ok('documentError' in missing);
+});
+
+test('iptables/packetFields offers the interfaces, addresses and ports of the document', { skip }, async () => {
+  const f = await client.request<PacketFieldsResult>('iptables/packetFields', { uri: exampleUri });
+  assert.ok(f.keys.some((k) => k.key === 'dport'));
+  assert.deepEqual(f.values.in.sort(), ['lan0', 'lo', 'wan0']);
+  assert.ok(f.values.dst.includes('192.168.50.10'));
+  assert.ok(f.values.dport.includes('80') && f.values.dport.includes('8080'));
+});
+
+test('the "Trace from here" lens sits on the DNAT command and runs iptables.tracePacket with its packet', { skip }, async () => {
+  const lenses = await client.request<{ range: { start: { line: number }; end: { line: number } }; command?: { command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: exampleUri } });
+  const trace = lenses.filter((l) => l.command?.command === 'iptables.tracePacket');
+  assert.deepEqual(trace.map((l) => [l.range.start.line, l.range.end.line]), [[lineOf('-j DNAT'), lineOf('-j DNAT')]]);
+  const [uri, spec] = trace[0].command!.arguments as [string, string];
+  assert.equal(uri, exampleUri);
+  assert.equal(spec, 'in=wan0 proto=tcp dport=80 state=NEW');
+  const r = (await client.request<TraceResult>('iptables/trace', { uri, packet: spec })) as Traced;
+  assert.equal(r.branches[0].path[0].range?.start.line, lineOf('-j DNAT'));
+});
