@@ -1,5 +1,5 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
-import type { RuleSet, Table } from '../model/types.ts';
+import type { Chain, RuleSet, Table } from '../model/types.ts';
 
 /**
  * For each user chain of a table, the built-in chains (hooks) from which some path of
@@ -7,25 +7,31 @@ import type { RuleSet, Table } from '../model/types.ts';
  * against this set.
  */
 export function hooksReaching(table: Table): Map<string, Set<string>> {
-  const callees = new Map<string, Set<string>>();
+  // callees by chain object: the name lookups happen once per rule, the walks compare objects
+  const callees = new Map<Chain, Chain[]>();
   for (const c of table.chains.values()) {
-    const set = new Set<string>();
-    for (const r of c.rules) if (r.target && !r.target.spec && table.chains.has(r.target.name)) set.add(r.target.name);
-    callees.set(c.name, set);
+    const list: Chain[] = [];
+    for (const r of c.rules) {
+      const t = r.target;
+      if (!t || t.spec) continue;
+      const next = table.chains.get(t.name);
+      if (next && next !== c) list.push(next);
+    }
+    if (list.length) callees.set(c, list);
   }
   const out = new Map<string, Set<string>>();
   for (const c of table.chains.values()) {
     if (!isBuiltinChain(table.name, c.name)) continue;
-    const stack = [c.name];
-    const seen = new Set<string>([c.name]);
+    const stack = [c];
+    const seen = new Set<Chain>(stack);
     while (stack.length) {
       const cur = stack.pop()!;
       for (const next of callees.get(cur) ?? []) {
         if (seen.has(next)) continue;
         seen.add(next);
         stack.push(next);
-        let hooks = out.get(next);
-        if (!hooks) out.set(next, (hooks = new Set()));
+        let hooks = out.get(next.name);
+        if (!hooks) out.set(next.name, (hooks = new Set()));
         hooks.add(c.name);
       }
     }

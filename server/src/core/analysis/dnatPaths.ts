@@ -1,4 +1,5 @@
-import type { Rule, RuleSet } from '../model/types.ts';
+import type { Chain, Rule, RuleSet, Table } from '../model/types.ts';
+import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
 import { packetMatchedBy } from '../simulate/packetFromRule.ts';
@@ -18,7 +19,48 @@ export interface DnatCheck {
  * filter FORWARD, and the server's reply. Shared by the diagnostic and by hover.
  */
 export function dnatChecks(rs: RuleSet): DnatCheck[] {
+  let out = computed.get(rs);
+  if (!out) computed.set(rs, (out = compute(rs)));
+  return out;
+}
+
+/** Shared by the diagnostic and by hover: a rule set is evaluated once. */
+const computed = new WeakMap<RuleSet, DnatCheck[]>();
+
+/** Fields read by any rule that a packet entering `chain` can meet, following jumps and gotos. */
+function fieldsReachable(table: Table | undefined, chain: string): PacketField[] {
+  const fields = new Set<PacketField>(['state']);
+  const start = table?.chains.get(chain);
+  if (!table || !start) return [...fields];
+  const seen = new Set<Chain>([start]);
+  const stack = [start];
+  while (stack.length) {
+    for (const r of stack.pop()!.rules) {
+      fieldsRead(r, fields);
+      const next = r.target && !r.target.spec ? table.chains.get(r.target.name) : undefined;
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return [...fields];
+}
+
+function compute(rs: RuleSet): DnatCheck[] {
   const out: DnatCheck[] = [];
+  // A kube-proxy dump has tens of thousands of DNATs whose packets differ only in fields
+  // that no FORWARD rule looks at: packets equal on the fields read share one evaluation.
+  const memo = new Map<string, Outcome[]>();
+  const fieldsByFamily = new Map<string, PacketField[]>();
+  const forwardOf = (packet: Packet): Outcome[] => {
+    let fields = fieldsByFamily.get(packet.family);
+    if (!fields) fieldsByFamily.set(packet.family, (fields = fieldsReachable(rs.tables.get(`${packet.family}:filter`), 'FORWARD')));
+    const key = `${packet.family}|${fields.map((f) => packet[f] ?? '').join('|')}`;
+    let o = memo.get(key);
+    if (!o) memo.set(key, (o = evaluateChain(rs, 'filter', 'FORWARD', packet)));
+    return o;
+  };
   for (const cmd of rs.commands) {
     const rule = cmd.rule;
     const t = rule?.target;
@@ -34,9 +76,9 @@ export function dnatChecks(rs: RuleSet): DnatCheck[] {
     const inIf = arriving.in;
     const proto = arriving.proto;
     const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: [] };
-    const forward = evaluateChain(rs, 'filter', 'FORWARD', packet);
+    const forward = forwardOf(packet);
     const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: [] };
-    const replies = evaluateChain(rs, 'filter', 'FORWARD', reply);
+    const replies = forwardOf(reply);
     out.push({ dnat: rule, packet, forward, replies });
   }
   return out;

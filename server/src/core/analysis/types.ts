@@ -1,4 +1,4 @@
-import type { RuleSet } from '../model/types.ts';
+import type { Command, RuleSet } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -63,5 +63,11 @@ export interface LintRule {
   /** One line for the README table. */
   summary: string;
   docs: RuleDocs;
-  check(ctx: RuleContext): void;
+  /** Looks at the rule set as a whole: chains, jumps, paths of packets. */
+  check?(ctx: RuleContext): void;
+  /**
+   * Looks at one command (a rule line, a script's iptables call). The engine walks the
+   * commands once and hands each to every such rule while it is at hand.
+   */
+  checkCommand?(cmd: Command, ctx: RuleContext): void;
 }

@@ -223,3 +223,41 @@ export function ruleMatches(rule: Rule, p: Packet): Tri {
   if (rule.problems.length || rule.options.some((o) => !o.spec)) r = and(r, 'maybe');
   return r;
 }
+
+/** Packet fields a test can depend on. */
+export type PacketField = 'proto' | 'src' | 'dst' | 'in' | 'out' | 'sport' | 'dport' | 'state';
+
+/**
+ * The packet fields `ruleMatches` reads for this rule: two packets equal on these get the
+ * same answer from it. Kept beside `matchCond`, which it mirrors; a property test holds the
+ * two together.
+ */
+export function fieldsRead(rule: Rule, into: Set<PacketField>): void {
+  if (rule.protocol) into.add('proto');
+  if (rule.source) into.add('src');
+  if (rule.destination) into.add('dst');
+  if (rule.inInterface) into.add('in');
+  if (rule.outInterface) into.add('out');
+  for (const m of rule.matches) {
+    if (!m.spec) continue;
+    switch (m.spec.name) {
+      case 'tcp':
+      case 'udp':
+      case 'sctp':
+      case 'dccp':
+      case 'udplite':
+      case 'multiport':
+        into.add('sport').add('dport').add('state');
+        break;
+      case 'conntrack':
+      case 'state':
+        into.add('state');
+        break;
+      case 'iprange':
+        into.add('src').add('dst');
+        break;
+      default:
+        break;
+    }
+  }
+}

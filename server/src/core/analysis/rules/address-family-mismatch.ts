@@ -33,36 +33,34 @@ export const addressFamilyMismatch: LintRule = {
     bad: { dialect: 'script', text: 'ip6tables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -p icmpv6 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -s 192.0.2.0/24 -j DROP\nip6tables -A INPUT -p icmpv6 -j ACCEPT\n' },
   },
-  check(ctx) {
-    for (const cmd of ctx.ruleSet.commands) {
-      const rule = cmd.rule;
-      if (!rule) continue;
-      const fam = cmd.family;
-      for (const o of rule.options) {
-        if (!ADDRESS_OPTIONS.has(o.name)) continue;
-        for (const w of o.values) {
-          if (w.dynamic) continue;
-          const bad = w.value.split(',').find((part) => {
-            const f = literalFamily(addressPart(part));
-            return f && f !== fam;
-          });
-          if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${tool(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${tool(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
-        }
+  checkCommand(cmd, ctx) {
+    const rule = cmd.rule;
+    if (!rule) return;
+    const fam = cmd.family;
+    for (const o of rule.options) {
+      if (!ADDRESS_OPTIONS.has(o.name)) continue;
+      for (const w of o.values) {
+        if (w.dynamic) continue;
+        const bad = w.value.split(',').find((part) => {
+          const f = literalFamily(addressPart(part));
+          return f && f !== fam;
+        });
+        if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${tool(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${tool(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
       }
-      const p = rule.protocol;
-      if (p && !p.word.dynamic) {
-        const v = p.value.toLowerCase();
-        if (fam === 'ipv6' && ICMP4.has(v)) ctx.report({ span: p.word.span, message: `ip6tables needs -p ipv6-icmp (or icmpv6) for ICMPv6; '${p.value}' is IPv4's ICMP.` });
-        if (fam === 'ipv4' && ICMP6.has(v)) ctx.report({ span: p.word.span, message: `'${p.value}' is ICMPv6: use -p icmp with iptables, or ip6tables for ICMPv6.` });
-      }
-      for (const m of rule.matches) {
-        if (m.spec && !m.spec.families.includes(fam) && !m.implicit) ctx.report({ span: m.span, message: `The ${m.name} match only exists in ${tool(m.spec.families[0])}.` });
-      }
-      const t = rule.target;
-      if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${tool(t.spec.families[0])}.` });
-      for (const o of rule.options) {
-        if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} only exists in ${tool(o.spec.family)}.` });
-      }
+    }
+    const p = rule.protocol;
+    if (p && !p.word.dynamic) {
+      const v = p.value.toLowerCase();
+      if (fam === 'ipv6' && ICMP4.has(v)) ctx.report({ span: p.word.span, message: `ip6tables needs -p ipv6-icmp (or icmpv6) for ICMPv6; '${p.value}' is IPv4's ICMP.` });
+      if (fam === 'ipv4' && ICMP6.has(v)) ctx.report({ span: p.word.span, message: `'${p.value}' is ICMPv6: use -p icmp with iptables, or ip6tables for ICMPv6.` });
+    }
+    for (const m of rule.matches) {
+      if (m.spec && !m.spec.families.includes(fam) && !m.implicit) ctx.report({ span: m.span, message: `The ${m.name} match only exists in ${tool(m.spec.families[0])}.` });
+    }
+    const t = rule.target;
+    if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${tool(t.spec.families[0])}.` });
+    for (const o of rule.options) {
+      if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} only exists in ${tool(o.spec.family)}.` });
     }
   },
 };

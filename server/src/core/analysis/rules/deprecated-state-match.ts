@@ -10,13 +10,11 @@ export const deprecatedStateMatch: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n' },
   },
-  check(ctx) {
-    for (const cmd of ctx.ruleSet.commands) {
-      for (const m of cmd.rule?.matches ?? []) {
-        if (m.name !== 'state' || m.implicit) continue;
-        const edits = [{ span: m.span, text: 'conntrack' }, ...m.options.filter((o) => o.name === '--state').map((o) => ({ span: o.item.nameSpan, text: '--ctstate' }))];
-        ctx.report({ span: m.span, message: 'The state match is the old spelling: use -m conntrack --ctstate.', fixes: [{ title: 'Use -m conntrack --ctstate', edits }] });
-      }
+  checkCommand(cmd, ctx) {
+    for (const m of cmd.rule?.matches ?? []) {
+      if (m.name !== 'state' || m.implicit) continue;
+      const edits = [{ span: m.span, text: 'conntrack' }, ...m.options.filter((o) => o.name === '--state').map((o) => ({ span: o.item.nameSpan, text: '--ctstate' }))];
+      ctx.report({ span: m.span, message: 'The state match is the old spelling: use -m conntrack --ctstate.', fixes: [{ title: 'Use -m conntrack --ctstate', edits }] });
     }
   },
 };

@@ -17,40 +17,40 @@ export const invalidValue: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/33 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISED -j ACCEPT\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 7000 -j ACCEPT\nCOMMIT\n' },
   },
+  checkCommand(cmd, ctx) {
+    if (cmd.kind === 'policy' && cmd.policy && !cmd.policy.dynamic && !['ACCEPT', 'DROP'].includes(cmd.policy.value)) {
+      ctx.report({ span: cmd.policy.span, message: `A policy is ACCEPT or DROP, not '${cmd.policy.value}'.` });
+    }
+    for (const o of cmd.rule?.options ?? []) {
+      const spec = o.spec;
+      if (!spec) continue;
+      o.values.forEach((w, i) => {
+        const arg = spec.args[i];
+        if (!arg || w.dynamic) return;
+        if (o.name === '--protocol') {
+          const v = w.value.toLowerCase();
+          if (o.negated && (v === '0' || v === 'all')) ctx.report({ span: w.span, message: `'! -p ${w.value}' can never match: every packet has some protocol.` });
+          if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: w.span, message: `Unknown protocol '${w.value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
+          return;
+        }
+        // an address of the other family is address-family-mismatch's finding
+        if (ADDRESS_TYPES.has(arg.type) && w.value.split(',').some((p) => {
+          const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
+          return f !== undefined && f !== cmd.family;
+        })) return;
+        const problem = checkValue(arg.type, w.value, { family: cmd.family, arg });
+        if (problem) {
+          ctx.report({
+            span: w.span,
+            message: `${o.item.name} ${problem.message}`,
+            fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
+          });
+        }
+      });
+    }
+  },
   check(ctx) {
     const rs = ctx.ruleSet;
-    for (const cmd of rs.commands) {
-      if (cmd.kind === 'policy' && cmd.policy && !cmd.policy.dynamic && !['ACCEPT', 'DROP'].includes(cmd.policy.value)) {
-        ctx.report({ span: cmd.policy.span, message: `A policy is ACCEPT or DROP, not '${cmd.policy.value}'.` });
-      }
-      for (const o of cmd.rule?.options ?? []) {
-        const spec = o.spec;
-        if (!spec) continue;
-        o.values.forEach((w, i) => {
-          const arg = spec.args[i];
-          if (!arg || w.dynamic) return;
-          if (o.name === '--protocol') {
-            const v = w.value.toLowerCase();
-            if (o.negated && (v === '0' || v === 'all')) ctx.report({ span: w.span, message: `'! -p ${w.value}' can never match: every packet has some protocol.` });
-            if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: w.span, message: `Unknown protocol '${w.value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
-            return;
-          }
-          // an address of the other family is address-family-mismatch's finding
-          if (ADDRESS_TYPES.has(arg.type) && w.value.split(',').some((p) => {
-            const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
-            return f !== undefined && f !== cmd.family;
-          })) return;
-          const problem = checkValue(arg.type, w.value, { family: cmd.family, arg });
-          if (problem) {
-            ctx.report({
-              span: w.span,
-              message: `${o.item.name} ${problem.message}`,
-              fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
-            });
-          }
-        });
-      }
-    }
     // save files: `:CHAIN POLICY` lines
     for (const t of rs.tables.values()) {
       for (const c of t.chains.values()) {

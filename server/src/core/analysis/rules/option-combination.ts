@@ -19,31 +19,29 @@ export const optionCombination: LintRule = {
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
   },
-  check(ctx) {
-    for (const cmd of ctx.ruleSet.commands) {
-      const rule = cmd.rule;
-      if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') continue;
-      for (const use of usesOf(rule)) {
-        const given = new Map<string, BoundOption[]>();
-        for (const o of use.options) given.set(o.name, [...(given.get(o.name) ?? []), o]);
-        for (const group of use.spec.needsOneOf ?? []) {
-          if (!group.some((n) => given.has(n))) {
-            ctx.report({ span: use.span, message: group.length === 1 ? `${use.spec.name} needs ${group[0]}.` : `${use.spec.name} needs one of ${group.join(', ')}.` });
-          }
+  checkCommand(cmd, ctx) {
+    const rule = cmd.rule;
+    if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') return;
+    for (const use of usesOf(rule)) {
+      const given = new Map<string, BoundOption[]>();
+      for (const o of use.options) given.set(o.name, [...(given.get(o.name) ?? []), o]);
+      for (const group of use.spec.needsOneOf ?? []) {
+        if (!group.some((n) => given.has(n))) {
+          ctx.report({ span: use.span, message: group.length === 1 ? `${use.spec.name} needs ${group[0]}.` : `${use.spec.name} needs one of ${group.join(', ')}.` });
         }
-        for (const group of use.spec.exclusive ?? []) {
-          const present = group.filter((n) => given.has(n));
-          if (present.length > 1) {
-            const second = given.get(present[1])![0];
-            ctx.report({ span: second.item.nameSpan, message: `${present[1]} cannot be combined with ${present[0]} in ${use.spec.name}.` });
-          }
+      }
+      for (const group of use.spec.exclusive ?? []) {
+        const present = group.filter((n) => given.has(n));
+        if (present.length > 1) {
+          const second = given.get(present[1])![0];
+          ctx.report({ span: second.item.nameSpan, message: `${present[1]} cannot be combined with ${present[0]} in ${use.spec.name}.` });
         }
-        // the policy match describes several policy elements separated by --next
-        const elements = use.spec.options.some((o) => o.name === '--next');
-        for (const [name, list] of given) {
-          if (elements) break;
-          if (list.length > 1 && !list[0].spec?.repeatable) ctx.report({ span: list[1].item.nameSpan, message: `${name} can be given only once per ${use.spec.kind}.` });
-        }
+      }
+      // the policy match describes several policy elements separated by --next
+      const elements = use.spec.options.some((o) => o.name === '--next');
+      for (const [name, list] of given) {
+        if (elements) break;
+        if (list.length > 1 && !list[0].spec?.repeatable) ctx.report({ span: list[1].item.nameSpan, message: `${name} can be given only once per ${use.spec.kind}.` });
       }
     }
   },

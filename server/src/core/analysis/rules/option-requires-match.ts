@@ -8,6 +8,9 @@ function protocolNumber(p: string): number | undefined {
   return protocolNames.find((x) => x.name === p.toLowerCase())?.number;
 }
 
+const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
+const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136'];
+
 export const optionRequiresMatch: LintRule = {
   code: 'option-requires-match',
   severity: 'error',
@@ -18,51 +21,47 @@ export const optionRequiresMatch: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT --dport 22 -j ACCEPT\n-A INPUT --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
   },
-  check(ctx) {
-    const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
-    const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136'];
-    for (const cmd of ctx.ruleSet.commands) {
-      const rule = cmd.rule;
-      const proto = rule?.protocol;
-      if (rule && !(proto?.word.dynamic)) {
-        const p = proto && !proto.negated ? proto.value.toLowerCase() : undefined;
-        // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
-        for (const m of rule.matches) {
-          const need = m.spec?.protocols;
-          if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
-          const n = p === undefined ? undefined : protocolNumber(p);
-          if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
-        }
-        const tp = rule.target?.spec?.protocols;
-        if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
-        const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
-        if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p && protocolNumber(p) === 6) && cmd.family === 'ipv6') {
-          ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
-        }
-        // NAT targets only translate ports for protocols that have them
-        const t = rule.target;
-        if (t?.spec && NAT_PORTS.has(t.spec.name) && !(p && (PORT_PROTOCOLS.includes(p) || [6, 17, 132, 33, 136].includes(protocolNumber(p) ?? -1)))) {
-          for (const o of t.options) {
-            const v = o.values[0];
-            if (!v || v.dynamic) continue;
-            const hasPort = o.name === '--to-ports' || (t.spec.name !== 'MASQUERADE' && /\]:|^[^:]*:[^:]*$|^\d{1,3}(\.\d{1,3}){3}(-[\d.]+)?:/.test(v.value) && !/^[0-9a-fA-F:]*::/.test(v.value));
-            if (hasPort) ctx.report({ span: o.item.nameSpan, message: `${t.spec.name} with a port needs -p tcp, udp, sctp or dccp in the rule.` });
-          }
+  checkCommand(cmd, ctx) {
+    const rule = cmd.rule;
+    const proto = rule?.protocol;
+    if (rule && !(proto?.word.dynamic)) {
+      const p = proto && !proto.negated ? proto.value.toLowerCase() : undefined;
+      // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
+      for (const m of rule.matches) {
+        const need = m.spec?.protocols;
+        if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
+        const n = p === undefined ? undefined : protocolNumber(p);
+        if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
+      }
+      const tp = rule.target?.spec?.protocols;
+      if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
+      const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
+      if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p && protocolNumber(p) === 6) && cmd.family === 'ipv6') {
+        ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
+      }
+      // NAT targets only translate ports for protocols that have them
+      const t = rule.target;
+      if (t?.spec && NAT_PORTS.has(t.spec.name) && !(p && (PORT_PROTOCOLS.includes(p) || [6, 17, 132, 33, 136].includes(protocolNumber(p) ?? -1)))) {
+        for (const o of t.options) {
+          const v = o.values[0];
+          if (!v || v.dynamic) continue;
+          const hasPort = o.name === '--to-ports' || (t.spec.name !== 'MASQUERADE' && /\]:|^[^:]*:[^:]*$|^\d{1,3}(\.\d{1,3}){3}(-[\d.]+)?:/.test(v.value) && !/^[0-9a-fA-F:]*::/.test(v.value));
+          if (hasPort) ctx.report({ span: o.item.nameSpan, message: `${t.spec.name} with a port needs -p tcp, udp, sctp or dccp in the rule.` });
         }
       }
-      for (const p of cmd.problems) {
-        if (p.kind === 'needs-match') {
-          const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));
-          const unique = [...new Set(via)];
-          const list = unique.length > 3 ? `${unique.slice(0, 3).join(', ')}…` : unique.join(' or ');
-          ctx.report({ span: p.option.nameSpan, message: `${p.option.name} belongs to ${p.candidates.length === 1 ? 'the ' + p.candidates[0].name + ' match' : 'a match'}: put ${list} before it.` });
-        } else if (p.kind === 'needs-target') {
-          const names = p.candidates.map((t) => t.name);
-          // `-j DANT --to-destination …`: the misspelt target is the finding, not its option
-          const written = cmd.rule?.target;
-          if (written && !written.spec && nearestName(written.name, names)) continue;
-          ctx.report({ span: p.option.nameSpan, message: `${p.option.name} is an option of the ${names.join(' / ')} target${names.length > 1 ? 's' : ''}: it must come after -j ${names[0]}.` });
-        }
+    }
+    for (const p of cmd.problems) {
+      if (p.kind === 'needs-match') {
+        const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));
+        const unique = [...new Set(via)];
+        const list = unique.length > 3 ? `${unique.slice(0, 3).join(', ')}…` : unique.join(' or ');
+        ctx.report({ span: p.option.nameSpan, message: `${p.option.name} belongs to ${p.candidates.length === 1 ? 'the ' + p.candidates[0].name + ' match' : 'a match'}: put ${list} before it.` });
+      } else if (p.kind === 'needs-target') {
+        const names = p.candidates.map((t) => t.name);
+        // `-j DANT --to-destination …`: the misspelt target is the finding, not its option
+        const written = cmd.rule?.target;
+        if (written && !written.spec && nearestName(written.name, names)) continue;
+        ctx.report({ span: p.option.nameSpan, message: `${p.option.name} is an option of the ${names.join(' / ')} target${names.length > 1 ? 's' : ''}: it must come after -j ${names[0]}.` });
       }
     }
   },

@@ -1,6 +1,25 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { hooksReaching } from '../chainGraph.ts';
+import type { Command, RuleSet } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
+
+/** The built-in chains from which some path of jumps reaches a user chain, per table of one rule set. */
+const reach = new WeakMap<RuleSet, Map<string, Map<string, Set<string>>>>();
+const NONE: ReadonlySet<string> = new Set();
+
+function hooksOf(rs: RuleSet, cmd: Command, chain: string): ReadonlySet<string> {
+  let tables = reach.get(rs);
+  if (!tables) reach.set(rs, (tables = new Map()));
+  const key = `${cmd.family}:${cmd.table}`;
+  let hooks = tables.get(key);
+  if (!hooks) {
+    const table = rs.tables.get(key);
+    tables.set(key, (hooks = table ? hooksReaching(table) : new Map()));
+  }
+  return hooks.get(chain) ?? NONE;
+}
+
+const outside = (hooks: ReadonlySet<string>, allowed: readonly string[]) => [...hooks].filter((h) => !allowed.includes(h));
 
 export const targetNotAllowedHere: LintRule = {
   code: 'target-not-allowed-here',
@@ -12,47 +31,33 @@ export const targetNotAllowedHere: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A FORWARD -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
     good: { dialect: 'save', text: '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
   },
-  check(ctx) {
-    const rs = ctx.ruleSet;
-    const reachCache = new Map<string, Map<string, Set<string>>>();
-    for (const cmd of rs.commands) {
-      const rule = cmd.rule;
-      // matches that only exist at some hooks (`-m owner` for locally sent packets)
-      for (const m of rule?.matches ?? []) {
-        const chains = m.spec?.chains;
-        if (!chains || !rule!.chain || cmd.uncertain || cmd.tableDynamic) continue;
-        let hooks: string[] = [];
-        if (isBuiltinChain(cmd.table, rule!.chain)) hooks = chains.includes(rule!.chain as never) ? [] : [rule!.chain];
-        else {
-          const key = `${cmd.family}:${cmd.table}`;
-          const table = rs.tables.get(key);
-          if (table && !reachCache.has(key)) reachCache.set(key, hooksReaching(table));
-          hooks = [...(reachCache.get(key)?.get(rule!.chain) ?? [])].filter((h) => !chains.includes(h as never));
-        }
-        if (hooks.length) ctx.report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
+  checkCommand(cmd, ctx) {
+    const rule = cmd.rule;
+    if (!rule || cmd.uncertain || cmd.tableDynamic) return;
+    // matches that only exist at some hooks (`-m owner` for locally sent packets)
+    for (const m of rule.matches) {
+      const chains = m.spec?.chains;
+      if (!chains || !rule.chain) continue;
+      const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksOf(ctx.ruleSet, cmd, rule.chain), chains);
+      if (hooks.length) ctx.report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
+    }
+    const spec = rule.target?.spec;
+    if (!spec || (!spec.tables && !spec.chains)) return;
+    const span = rule.target!.span;
+    if (spec.tables && !spec.tables.includes(cmd.table as never)) {
+      ctx.report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
+      return;
+    }
+    if (!spec.chains || !rule.chain) return;
+    if (isBuiltinChain(cmd.table, rule.chain)) {
+      if (!spec.chains.includes(rule.chain as never)) {
+        ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}${spec.tables ? ` of ${spec.tables.join('/')}` : ''}, not in ${rule.chain}.` });
       }
-      const spec = rule?.target?.spec;
-      if (!rule || !spec || cmd.uncertain || cmd.tableDynamic || (!spec.tables && !spec.chains)) continue;
-      const span = rule.target!.span;
-      if (spec.tables && !spec.tables.includes(cmd.table as never)) {
-        ctx.report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
-        continue;
-      }
-      if (!spec.chains || !rule.chain) continue;
-      if (isBuiltinChain(cmd.table, rule.chain)) {
-        if (!spec.chains.includes(rule.chain as never)) {
-          ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}${spec.tables ? ` of ${spec.tables.join('/')}` : ''}, not in ${rule.chain}.` });
-        }
-        continue;
-      }
-      const key = `${cmd.family}:${cmd.table}`;
-      const table = rs.tables.get(key);
-      if (!table) continue;
-      if (!reachCache.has(key)) reachCache.set(key, hooksReaching(table));
-      const hooks = [...(reachCache.get(key)!.get(rule.chain) ?? [])].filter((h) => !spec.chains!.includes(h as never));
-      if (hooks.length) {
-        ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
-      }
+      return;
+    }
+    const hooks = outside(hooksOf(ctx.ruleSet, cmd, rule.chain), spec.chains);
+    if (hooks.length) {
+      ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
     }
   },
 };

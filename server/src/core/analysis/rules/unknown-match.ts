@@ -14,17 +14,15 @@ export const unknownMatch: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -m conntrak --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
   },
-  check(ctx) {
-    for (const cmd of ctx.ruleSet.commands) {
-      for (const p of cmd.problems) {
-        if (p.kind !== 'unknown-match') continue;
-        const near = nearestName(p.name, NAMES);
-        ctx.report({
-          span: p.span,
-          message: `There is no match extension '${p.name}'${near ? `; did you mean '${near}'?` : '.'}`,
-          fixes: near ? [{ title: `Change to '${near}'`, edits: [{ span: p.span, text: near }] }] : undefined,
-        });
-      }
+  checkCommand(cmd, ctx) {
+    for (const p of cmd.problems) {
+      if (p.kind !== 'unknown-match') continue;
+      const near = nearestName(p.name, NAMES);
+      ctx.report({
+        span: p.span,
+        message: `There is no match extension '${p.name}'${near ? `; did you mean '${near}'?` : '.'}`,
+        fixes: near ? [{ title: `Change to '${near}'`, edits: [{ span: p.span, text: near }] }] : undefined,
+      });
     }
   },
 };

@@ -25,23 +25,21 @@ export const unknownOption: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
   },
-  check(ctx) {
-    for (const cmd of ctx.ruleSet.commands) {
-      for (const p of cmd.problems) {
-        if (p.kind !== 'unknown-option') continue;
-        const name = p.option.name;
-        const span = p.option.nameSpan;
-        if (p.ambiguous) {
-          ctx.report({ span, message: `'${name}' is ambiguous here: it abbreviates ${p.ambiguous.join(', ')}.` });
-          continue;
-        }
-        const near = name.startsWith('--') ? nearestName(name, optionsInScope(cmd)) : undefined;
-        ctx.report({
-          span,
-          message: `Unknown option '${name}'${near ? `; did you mean '${near}'?` : '.'}`,
-          fixes: near ? [{ title: `Change to '${near}'`, edits: [{ span, text: near }] }] : undefined,
-        });
+  checkCommand(cmd, ctx) {
+    for (const p of cmd.problems) {
+      if (p.kind !== 'unknown-option') continue;
+      const name = p.option.name;
+      const span = p.option.nameSpan;
+      if (p.ambiguous) {
+        ctx.report({ span, message: `'${name}' is ambiguous here: it abbreviates ${p.ambiguous.join(', ')}.` });
+        continue;
       }
+      const near = name.startsWith('--') ? nearestName(name, optionsInScope(cmd)) : undefined;
+      ctx.report({
+        span,
+        message: `Unknown option '${name}'${near ? `; did you mean '${near}'?` : '.'}`,
+        fixes: near ? [{ title: `Change to '${near}'`, edits: [{ span, text: near }] }] : undefined,
+      });
     }
   },
 };
