@@ -15,7 +15,7 @@ export interface SaveEntry {
   result: SaveLineResult;
   command?: Command;
   /** Span objects of this line, gathered when it first has to move. */
-  spans?: Set<Span>;
+  spans?: Span[];
 }
 
 export interface TextChange {

@@ -5,7 +5,9 @@ import type { Span } from '../text/span.ts';
  * earlier in the document moves later lines; shifting their spans in place is far cheaper
  * than parsing them again.
  */
-export function collectSpans(root: unknown, out: Set<Span> = new Set()): Set<Span> {
+export function collectSpans(root: unknown): Span[] {
+  // an array, not a Set: kept per line of a 100k-line file, it must be small
+  const out: Span[] = [];
   const stack: unknown[] = [root];
   const seen = new Set<object>();
   while (stack.length) {
@@ -18,7 +20,7 @@ export function collectSpans(root: unknown, out: Set<Span> = new Set()): Set<Spa
     }
     const o = v as Record<string, unknown>;
     if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
-      out.add(o as unknown as Span);
+      out.push(o as unknown as Span);
       continue;
     }
     for (const key in o) {
