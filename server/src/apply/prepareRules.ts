@@ -1,0 +1,53 @@
+import type { AnalysisSettings, SeveritySetting } from '../core/analysis/types.ts';
+import { compileScript } from '../core/compile/toRestore.ts';
+import { FirewallDocument } from '../core/facade.ts';
+import type { Family } from '../core/knowledge/types.ts';
+
+/** A finding as the front ends show it: 1-based line and column. */
+export interface Finding {
+  line: number;
+  column: number;
+  code: string;
+  severity: string;
+  message: string;
+}
+
+export interface PreparedRules {
+  /** iptables-restore text per family, exactly what is sent to the host. */
+  outputs: { family: Family; text: string }[];
+  /** `save`: the file as it is; `compiled`: a script turned into restore text. */
+  source: 'save' | 'compiled';
+  /** Findings below error level, for the summary. */
+  findings: Finding[];
+  /** Forwarding sysctls a compiled script sets: apply does not change them, so they are compared with the host. */
+  forwarding: { family: Family; value?: string }[];
+}
+
+export type Preparation = { ok: true; rules: PreparedRules } | { ok: false; reason: string; findings: Finding[]; line?: number };
+
+/**
+ * What would be applied, or why nothing can be: any error-level finding refuses; a save file
+ * goes as it is; a script is compiled to restore text when it holds only what the compiler
+ * understands, otherwise it is refused at the line that stops it. A script never runs.
+ */
+export function prepareRules(text: string, options: { fileName?: string; severities?: Record<string, SeveritySetting>; settings?: Partial<AnalysisSettings> } = {}): Preparation {
+  const doc = new FirewallDocument(text, { fileName: options.fileName });
+  const findings: Finding[] = doc.diagnostics({ severities: options.severities, settings: options.settings }).map((d) => {
+    const p = doc.lines.positionAt(d.span.start);
+    return { line: p.line + 1, column: p.character + 1, code: d.code, severity: d.severity, message: d.message };
+  });
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length) return { ok: false, reason: `the file has ${errors.length} error-level finding${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before applying`, findings: errors, line: errors[0].line };
+  if (doc.dialect === 'save') {
+    if (!doc.ruleSet.tables.size && !/^\*/m.test(text)) return { ok: false, reason: 'the file holds no table', findings: [] };
+    return { ok: true, rules: { outputs: [{ family: doc.family, text }], source: 'save', findings, forwarding: [] } };
+  }
+  const compiled = compileScript(text);
+  if (compiled.refusal) {
+    const line = doc.lines.lineOf(compiled.refusal.span.start) + 1;
+    return { ok: false, reason: `line ${line}: the script cannot be turned into iptables-restore rules: ${compiled.refusal.reason} (scripts are never run on the host)`, findings: [], line };
+  }
+  if (!compiled.outputs.length) return { ok: false, reason: 'the script holds no iptables commands', findings: [] };
+  const forwarding = doc.ruleSet.forwarding.map((f) => ({ family: f.family, ...(f.value !== undefined ? { value: f.value } : {}) }));
+  return { ok: true, rules: { outputs: compiled.outputs, source: 'compiled', findings, forwarding } };
+}
