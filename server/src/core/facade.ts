@@ -1,3 +1,4 @@
+import type { CommandCache } from './analysis/commandCache.ts';
 import { runRules, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic } from './analysis/types.ts';
 import { detectDialect, detectFamily } from './dialect.ts';
@@ -41,13 +42,18 @@ function emptyRuleSet(dialect: Dialect, family: Family): RuleSet {
 export class FirewallDocument {
   text: string;
   readonly dialect: Dialect;
-  readonly family: Family;
+  family: Family;
+  /** Given by the caller (or by the file's name): not re-guessed from the content on edits. */
+  private readonly familyFixed: boolean;
+  private readonly fileName?: string;
   private save?: SaveDocument;
   private cachedRuleSet?: RuleSet;
   private cachedLines?: LineIndex;
   private cachedChains?: ChainIndex;
   private failure?: unknown;
   readonly maxBytes: number;
+  /** Line-local findings per command, reused across edits of a save file. */
+  private readonly commandCache: CommandCache = new WeakMap();
   /** Set when the document is binary or over the size limit: no model is built. */
   skipped?: SkipReason;
 
@@ -57,6 +63,8 @@ export class FirewallDocument {
     this.skipped = skipReason(text, this.maxBytes);
     this.dialect = !options.dialect || options.dialect === 'auto' ? detectDialect(text, options.fileName) : options.dialect;
     this.family = options.family ?? (this.dialect === 'save' ? detectFamily(text, options.fileName) : 'ipv4');
+    this.fileName = options.fileName;
+    this.familyFixed = options.family !== undefined || this.dialect !== 'save';
     try {
       if (this.dialect === 'save' && !this.skipped) this.save = new SaveDocument(text, this.family);
     } catch (e) {
@@ -75,6 +83,12 @@ export class FirewallDocument {
       this.save = undefined;
       this.text = newText;
       return;
+    }
+    // a new file's first IPv6 rule (or its ip6tables-save header) makes it an IPv6 file
+    const family = this.familyFixed ? this.family : detectFamily(newText, this.fileName);
+    if (family !== this.family) {
+      this.family = family;
+      this.save = undefined;
     }
     try {
       if (this.dialect === 'save') {
@@ -121,7 +135,7 @@ export class FirewallDocument {
       if (this.failure) return [internalError(this.failure)];
       // shell files without any iptables command are not ours to judge
       if (rs.dialect === 'script' && !rs.hasRules) return [];
-      return runRules(rs, this.text, this.lines, { ...options, settings: { ...options.settings, maxBytes: this.maxBytes } });
+      return runRules(rs, this.text, this.lines, { commandCache: this.commandCache, ...options, settings: { ...options.settings, maxBytes: this.maxBytes } });
     } catch (e) {
       return [internalError(e)];
     }

@@ -24,13 +24,13 @@ const base = [
 function snapshot(doc: FirewallDocument) {
   const rs = doc.ruleSet;
   return {
-    diagnostics: doc.diagnostics().map((d) => [d.code, d.span.start, d.span.end, d.message]),
+    diagnostics: doc.diagnostics().map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message, JSON.stringify(d.fixes ?? [])]),
     chains: [...rs.tables.values()].flatMap((t) => [...t.chains.values()].map((c) => [t.name, c.name, c.policy, c.rules.map((r) => [r.span.start, r.span.end, r.chainSpan.start, r.target?.name, r.target?.span.start])])),
   };
 }
 
 test('incremental edits give the same model and diagnostics as a fresh parse', () => {
-  const edit = fc.tuple(fc.nat(), fc.nat(12), fc.constantFrom('', '\n', 'x', ' -j DROP', '\n-A INPUT -j ACCEPT\n', 'COMMIT\n', '*raw\n', '"', '!', '--dport 1'));
+  const edit = fc.tuple(fc.nat(), fc.nat(12), fc.constantFrom('', '\n', 'x', ' -j DROP', '\n-A INPUT -j ACCEPT\n', 'COMMIT\n', '*raw\n', '"', '!', '--dport 1', ' -p udp', '9', ' -m state --state NEW', ' --dport 99999', ' -s ::1', '*nat\n', ' --ctstate BOGUS'));
   fc.assert(
     fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
       const doc = new FirewallDocument(base, { dialect: 'save' });

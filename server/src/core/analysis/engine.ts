@@ -1,5 +1,6 @@
 import type { RuleSet } from '../model/types.ts';
 import type { LineIndex } from '../text/lineIndex.ts';
+import { recall, remember, type CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting } from './types.ts';
@@ -11,6 +12,8 @@ export interface RunOptions {
   /** Per-code severity overrides (`.iptables-lint.json`, then the editor setting). */
   severities?: Record<string, SeveritySetting>;
   rules?: readonly LintRule[];
+  /** Kept by a document across edits: line-local findings of unchanged commands are reused. */
+  commandCache?: CommandCache;
 }
 
 /**
@@ -43,17 +46,31 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   }
   // one walk over the commands: each command is looked at by every per-command rule while
   // its objects are at hand, instead of one walk per rule over 100k rules
-  const perCommand = active.filter((a) => a.rule.checkCommand);
-  if (perCommand.length) {
+  const perCommand = active.filter((a) => a.rule.checkCommand && !(options.commandCache && a.rule.lineLocal));
+  const lineLocal = options.commandCache ? active.filter((a) => a.rule.checkCommand && a.rule.lineLocal) : [];
+  const cache = options.commandCache;
+  const run = (a: (typeof active)[number], cmd: RuleSet['commands'][number]) => {
+    if (failed.has(a.rule)) return;
+    try {
+      a.rule.checkCommand!(cmd, a.ctx);
+    } catch (e) {
+      fail(a.rule, e);
+    }
+  };
+  if (perCommand.length || lineLocal.length) {
     for (const cmd of ruleSet.commands) {
-      for (const a of perCommand) {
-        if (failed.has(a.rule)) continue;
-        try {
-          a.rule.checkCommand!(cmd, a.ctx);
-        } catch (e) {
-          fail(a.rule, e);
-        }
+      for (const a of perCommand) run(a, cmd);
+      if (!cache || !lineLocal.length) continue;
+      const kept = recall(cache, cmd, options.severities);
+      if (kept) {
+        for (const d of kept) out.push(d);
+        continue;
       }
+      const from = out.length;
+      const failures = failed.size;
+      for (const a of lineLocal) run(a, cmd);
+      // a failing rule is reported once for the document, not remembered per line
+      if (failed.size === failures) remember(cache, cmd, options.severities, out.slice(from));
     }
   }
   for (const a of active) {

@@ -70,4 +70,9 @@ export interface LintRule {
    * commands once and hands each to every such rule while it is at hand.
    */
   checkCommand?(cmd: Command, ctx: RuleContext): void;
+  /**
+   * `checkCommand` looks only at the command itself, its family and its table: an edit
+   * elsewhere cannot change what it finds, so documents keep its findings per command.
+   */
+  lineLocal?: boolean;
 }

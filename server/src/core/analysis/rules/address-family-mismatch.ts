@@ -33,6 +33,7 @@ export const addressFamilyMismatch: LintRule = {
     bad: { dialect: 'script', text: 'ip6tables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -p icmpv6 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -s 192.0.2.0/24 -j DROP\nip6tables -A INPUT -p icmpv6 -j ACCEPT\n' },
   },
+  lineLocal: true,
   checkCommand(cmd, ctx) {
     const rule = cmd.rule;
     if (!rule) return;

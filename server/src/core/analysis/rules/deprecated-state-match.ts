@@ -10,6 +10,7 @@ export const deprecatedStateMatch: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n' },
   },
+  lineLocal: true,
   checkCommand(cmd, ctx) {
     for (const m of cmd.rule?.matches ?? []) {
       if (m.name !== 'state' || m.implicit) continue;

@@ -19,6 +19,7 @@ export const optionCombination: LintRule = {
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
   },
+  lineLocal: true,
   checkCommand(cmd, ctx) {
     const rule = cmd.rule;
     if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') return;

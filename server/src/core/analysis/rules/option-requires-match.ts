@@ -21,6 +21,7 @@ export const optionRequiresMatch: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT --dport 22 -j ACCEPT\n-A INPUT --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
   },
+  lineLocal: true,
   checkCommand(cmd, ctx) {
     const rule = cmd.rule;
     const proto = rule?.protocol;

@@ -14,6 +14,7 @@ export const unknownMatch: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -m conntrak --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
   },
+  lineLocal: true,
   checkCommand(cmd, ctx) {
     for (const p of cmd.problems) {
       if (p.kind !== 'unknown-match') continue;

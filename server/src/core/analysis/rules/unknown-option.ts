@@ -25,6 +25,7 @@ export const unknownOption: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
   },
+  lineLocal: true,
   checkCommand(cmd, ctx) {
     for (const p of cmd.problems) {
       if (p.kind !== 'unknown-option') continue;
