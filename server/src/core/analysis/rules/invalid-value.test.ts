@@ -3,6 +3,7 @@ import { invalidValue } from './invalid-value.ts';
 
 ruleTable(invalidValue, {
   valid: [
+    { code: table('filter', '-A INPUT -p udp -m multiport --dports ntp,domain -j ACCEPT'), name: 'port names of the rule\'s protocol' },
     { code: table('filter', ':INPUT DROP [0:0]\n:x - [0:0]\n-A INPUT -s 10.0.0.0/8,192.168.0.0/255.255.0.0 -d example.org -i eth+ -p tcp --dport ssh --sport 1024: -j ACCEPT') },
     { code: table('filter', '-A INPUT -m conntrack --ctstate established,RELATED -j ACCEPT\n-A INPUT -m state --state NEW -j ACCEPT') },
     { code: table('filter', '-A INPUT -p tcp --tcp-flags SYN,ACK,FIN,RST SYN -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15 -j ACCEPT') },
@@ -13,6 +14,7 @@ ruleTable(invalidValue, {
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -s $NET -j ACCEPT\niptables -P INPUT "$POLICY"\n', dialect: 'script' },
   ],
   invalid: [
+    { code: table('filter', '-A INPUT -p tcp -m multiport --dports «ntp» -j ACCEPT'), name: 'a udp-only service name with -p tcp' },
     { code: table('filter', '-A INPUT -s «10.0.0.0/33» -j ACCEPT') },
     { code: table('filter', '-A INPUT -s «10.0.0.256» -j ACCEPT') },
     { code: table('filter', '-A INPUT -p tcp --dport «70000» -j ACCEPT') },

@@ -22,6 +22,9 @@ export const invalidValue: LintRule = {
     if (cmd.kind === 'policy' && cmd.policy && !cmd.policy.dynamic && !['ACCEPT', 'DROP'].includes(cmd.policy.value)) {
       ctx.report({ span: cmd.policy.span, message: `A policy is ACCEPT or DROP, not '${cmd.policy.value}'.` });
     }
+    const proto = cmd.rule?.protocol;
+    // port names are looked up for the rule's protocol (`ntp` exists for udp only)
+    const protocol = proto && !proto.negated && !proto.word.dynamic ? proto.value : undefined;
     for (const o of cmd.rule?.options ?? []) {
       const spec = o.spec;
       if (!spec) continue;
@@ -39,7 +42,7 @@ export const invalidValue: LintRule = {
           const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
           return f !== undefined && f !== cmd.family;
         })) return;
-        const problem = checkValue(arg.type, w.value, { family: cmd.family, arg });
+        const problem = checkValue(arg.type, w.value, { family: cmd.family, arg, protocol });
         if (problem) {
           ctx.report({
             span: w.span,
