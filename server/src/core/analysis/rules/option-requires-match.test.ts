@@ -3,12 +3,14 @@ import { optionRequiresMatch } from './option-requires-match.ts';
 
 ruleTable(optionRequiresMatch, {
   valid: [
+    { code: '*filter\n-A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT\n-A INPUT -m ecn --ecn-ip-ect 1 -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags with -p tcp, IP field without' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT') },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:80') },
     { code: table('nat', '-A PREROUTING -j DNAT --to-destination 10.0.0.1') },
     { code: table('filter', '-A INPUT -p udp -m multiport --dports 53,67 -j ACCEPT') },
   ],
   invalid: [
+    { code: '*filter\n-A INPUT -m ecn «--ecn-tcp-cwr» -j ACCEPT\n-A INPUT -p udp -m ecn «--ecn-tcp-ece» -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags without -p tcp' },
     { code: table('filter', '-A INPUT «--dport» 22 -j ACCEPT'), name: '--dport without -p' },
     { code: table('filter', '-A INPUT «--ctstate» NEW -j ACCEPT'), name: '--ctstate without -m conntrack' },
     { code: table('filter', '-A INPUT --dport 22 -p tcp -j ACCEPT').replace('--dport', '«--dport»'), name: 'option before its match' },

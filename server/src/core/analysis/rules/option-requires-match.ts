@@ -34,6 +34,13 @@ export const optionRequiresMatch: LintRule = {
         const n = p === undefined ? undefined : protocolNumber(p);
         if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
       }
+      // options of their own protocol inside a wider match (`-m ecn --ecn-tcp-cwr` needs -p tcp)
+      for (const o of rule.options) {
+        const need = o.spec?.protocols;
+        if (!need) continue;
+        const n = p === undefined ? undefined : protocolNumber(p);
+        if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
+      }
       const tp = rule.target?.spec?.protocols;
       if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
       const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
