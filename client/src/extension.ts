@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
 import { registerCompileCommand } from './compileCommand.ts';
+import { registerTraceCommand } from './trace/traceCommand.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -23,6 +24,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(client);
   await client.start();
   registerCompileCommand(context, client);
+  registerTraceCommand(context, client);
 }
 
 export async function deactivate(): Promise<void> {
