@@ -288,12 +288,17 @@ test('confirm too late, confirm with a remote error, confirm after the deadline 
   const r = await b.session.confirm(applied2);
   assert.ok(!r.kept && r.kind === 'remote');
 
+  // past the local deadline the confirm is still tried: the host's marker decides
   const c = setup();
   const applied3 = await c.session.apply(await c.session.plan());
   c.clock.t = applied3.deadline + 1;
+  c.host.override.confirm = (call) => {
+    assert.ok(call.args.includes('ConnectTimeout=1'));
+    return undefined;
+  };
   const late = await c.session.confirm(applied3);
   assert.ok(!late.kept && late.kind === 'too-late');
-  assert.ok(!c.host.steps().includes('confirm'));
+  assert.ok(c.host.steps().includes('confirm'));
 });
 
 test('revert: now, too late, or unreachable (the rollback will do it)', async () => {

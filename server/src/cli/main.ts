@@ -1,3 +1,4 @@
+import { applyCommand } from './applyCommand.ts';
 import { compileCommand } from './compileCommand.ts';
 import { explainCommand } from './explainCommand.ts';
 import type { CliIO } from './io.ts';
@@ -8,13 +9,15 @@ const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|s
        iptables-lint explain TERM
        iptables-lint trace FILE --packet SPEC [--format json]
        iptables-lint compile SCRIPT
+       iptables-lint apply FILE --host [USER@]HOST[:PORT] [--identity KEY] [--rollback-seconds N] [--dry-run] [--yes]
 
 Checks iptables scripts and iptables-save / iptables-restore files.
 Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O error.
 `;
 
-/** Runs the CLI; returns the exit status. Never throws for bad input. */
-export function main(argv: string[], io: CliIO): number {
+/** Runs the CLI; returns the exit status (a promise for `apply`, which talks to a host). Never throws for bad input. */
+export function main(argv: string[], io: CliIO): number | Promise<number> {
+  if (argv[0] === 'apply') return applyCommand(argv.slice(1), io);
   if (argv[0] === 'explain') return explainCommand(argv.slice(1), io);
   if (argv[0] === 'trace') return traceCommand(argv.slice(1), io);
   if (argv[0] === 'compile') return compileCommand(argv.slice(1), io);
