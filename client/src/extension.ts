@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
+import { registerApplyCommand } from './applyCommand.ts';
 import { registerCompileCommand } from './compileCommand.ts';
 import { registerTraceCommand } from './trace/traceCommand.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -8,6 +9,8 @@ let client: LanguageClient | undefined;
 
 /** Starts the language server for iptables-save files and shell scripts. The client holds UI only. */
 export async function activate(context: ExtensionContext): Promise<void> {
+  // the apply command runs the apply engine itself: it works even if the server does not start
+  registerApplyCommand(context);
   const module = context.asAbsolutePath(path.join('dist', 'iptables-language-server.cjs'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
