@@ -33,8 +33,8 @@ export class RouterHost {
   static available(): string | undefined {
     if (process.getuid?.() !== 0) return 'not root: the apply tests create a network namespace running sshd';
     if (!existsSync('/usr/sbin/sshd')) return '/usr/sbin/sshd is missing (apt-get install openssh-server)';
-    for (const t of ['ip', 'ssh', 'ssh-keygen', 'iptables-restore', 'iptables-save', 'ip6tables-restore', 'unshare', 'setsid', 'nohup']) {
-      if (sh(['sh', '-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (apt-get install iproute2 openssh-client iptables util-linux coreutils)`;
+    for (const t of ['ip', 'ssh', 'ssh-keygen', 'iptables-restore', 'iptables-save', 'ip6tables-restore', 'unshare', 'setsid', 'nohup', 'ps']) {
+      if (sh(['sh', '-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (apt-get install iproute2 openssh-client iptables util-linux coreutils procps)`;
     }
     return undefined;
   }

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { requirement } from '../../../test/support/paths.ts';
 import { unifiedDiff } from './unifiedDiff.ts';
 
-const hasPatch = spawnSync('sh', ['-c', 'command -v patch']).status === 0;
+const noPatch = requirement(spawnSync('sh', ['-c', 'command -v patch']).status === 0, 'patch is not installed (apt-get install patch)');
 
 test('equal texts give no diff; a change gives hunks with context', () => {
   assert.equal(unifiedDiff('a\nb\n', 'a\nb\n', 'x', 'y'), '');
@@ -21,7 +22,7 @@ test('equal texts give no diff; a change gives hunks with context', () => {
 });
 
 // the real `patch` is the judge: our diff applied to the old text must give the new one
-test('patch(1) turns the old text into the new one with our diff', { skip: hasPatch ? false : 'patch is not installed' }, () => {
+test('patch(1) turns the old text into the new one with our diff', { skip: noPatch }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-diff-'));
   try {
     const line = fc.constantFrom('-A INPUT -j ACCEPT', '-A INPUT -j DROP', ':INPUT DROP', 'COMMIT', '*filter', '*nat', '-A FORWARD -j ACCEPT');
