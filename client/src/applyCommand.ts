@@ -256,8 +256,13 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
         await new Promise((r) => setTimeout(r, 500));
       }
     });
-    const answer = vscode.window.showWarningMessage(`New rules are live on ${host}. Keep them? Without an answer the previous rules come back at ${new Date(applied.deadline).toLocaleTimeString()}.`, 'Keep', 'Revert');
-    const choice = await Promise.race([answer, timer.then(() => undefined)]);
+    const expired = timer.then(() => 'expired' as const);
+    let choice: string | undefined;
+    // a dismissed question is asked again while there is time: it is not an answer
+    while (choice === undefined) {
+      const answer = vscode.window.showWarningMessage(`New rules are live on ${host}. Keep them? Without an answer the previous rules come back at ${new Date(applied.deadline).toLocaleTimeString()}.`, 'Keep', 'Revert');
+      choice = await Promise.race([answer, expired]);
+    }
     stop.cancel();
     stop.dispose();
     return choice === 'Keep' || choice === 'Revert' ? choice : undefined;
