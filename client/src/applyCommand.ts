@@ -43,13 +43,12 @@ const SCHEME = 'iptables-apply';
 export function registerApplyCommand(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('iptables apply');
   const contents = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.Uri>();
   /** The progress notification open now, if any: engine steps show there too. */
   let showStep: ((message: string) => void) | undefined;
   context.subscriptions.push(
     output,
-    changed,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (uri) => contents.get(uri.path) ?? '' }),
+    // each diff gets fresh paths, so its contents never change
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => contents.get(uri.path) ?? '' }),
     vscode.commands.registerCommand('iptables.applyToHost', (uri?: vscode.Uri, options?: { target?: string }) => run(uri, options)),
   );
 
