@@ -1,0 +1,56 @@
+// Go to definition and rename of a user chain, through VS Code's provider commands.
+import * as vscode from 'vscode';
+import { eventually, expect, lineOf, openExample, positionOf, type Check } from './support.ts';
+
+function targetRange(l: vscode.Location | vscode.LocationLink): { uri: vscode.Uri; range: vscode.Range } {
+  return 'targetUri' in l ? { uri: l.targetUri, range: l.targetSelectionRange ?? l.targetRange } : { uri: l.uri, range: l.range };
+}
+
+export const checks: Check[] = [
+  {
+    name: 'go to definition on a jump to a user chain lands on its declaration',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const declared = lineOf(doc, ':office-in');
+      const jump = positionOf(doc, '-j office-in', 'office-in', 2);
+      const defs = await eventually('a definition of office-in', async () => {
+        const r = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, jump);
+        return r?.length ? r.map(targetRange) : undefined;
+      });
+      expect(defs.length === 1, `one definition, got ${defs.length}`);
+      expect(defs[0].uri.toString() === doc.uri.toString() && defs[0].range.start.line === declared, `at line ${declared + 1}, got line ${defs[0].range.start.line + 1}`);
+    },
+  },
+  {
+    name: 'rename of a user chain edits its declaration, jumps and rules, and the server follows the new name',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const before = doc.getText();
+      const uses = before.split('\n').filter((l) => /(^:|-j |-A )office-in\b/.test(l)).length;
+      const at = positionOf(doc, '-j office-in', 'office-in', 2);
+      const edit = await eventually('a rename edit', async () => {
+        const e = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, at, 'office-lan');
+        return e && e.size ? e : undefined;
+      });
+      const edits = edit.get(doc.uri);
+      expect(edits.length === uses, `${uses} edits (declaration, jump, rules), got ${edits.length}`);
+      expect(edits.every((t) => t.newText === 'office-lan' && doc.getText(t.range) === 'office-in'), 'each edit replaces exactly the chain name');
+      expect(await vscode.workspace.applyEdit(edit), 'the rename applies');
+      try {
+        expect(!doc.getText().includes('office-in') && doc.getText().split('office-lan').length - 1 === uses, 'every use renamed');
+        // the server reads the renamed text: the jump now leads to the renamed declaration
+        const jump = positionOf(doc, '-j office-lan', 'office-lan', 2);
+        const declared = lineOf(doc, ':office-lan');
+        await eventually('the definition of office-lan', async () => {
+          const r = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, jump);
+          return r?.length === 1 && targetRange(r[0]).range.start.line === declared ? true : undefined;
+        });
+      } finally {
+        const undo = new vscode.WorkspaceEdit();
+        undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+        await vscode.workspace.applyEdit(undo);
+        await doc.save();
+      }
+    },
+  },
+];
