@@ -9,9 +9,10 @@ import { checks as completion } from './completion.ts';
 import { checks as diagnostics } from './diagnostics.ts';
 import { checks as hover } from './hover.ts';
 import { checks as navigation } from './navigation.ts';
+import { checks as trace } from './trace.ts';
 import { expect, log, type Check } from './support.ts';
 
-const all: Check[] = [...diagnostics, ...hover, ...completion, ...navigation, ...commands];
+const all: Check[] = [...diagnostics, ...hover, ...completion, ...navigation, ...commands, ...trace];
 
 const checkTimeoutMs = 60_000;
 
