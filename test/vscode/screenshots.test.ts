@@ -76,6 +76,8 @@ test('the workbench shows the DNAT finding, the hover on PREROUTING, the complet
       'editor.minimap.enabled': false,
       'workbench.layoutControl.enabled': false,
       'editor.hover.above': false,
+      // a steady cursor: the same screen gives the same image
+      'editor.cursorBlinking': 'solid',
       // completion opens only when the test asks (Ctrl+Space), so the list it reads is the one it shows
       'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
       'editor.suggestOnTriggerCharacters': false,

@@ -46,12 +46,13 @@ export function makeSampleWorkspace(dest: string, examples: string): string {
 
 /**
  * Installs a .vsix into `<work>/extensions` with the VS Code server's own command line, the way
- * `code-server --install-extension` does.
+ * `code-server --install-extension` does. Needs root (unshare), like the tests that use it.
  */
 export function installVsix(work: string, vsix: string, install: CodeServerInstall = codeServerInstall()): void {
+  // a local file needs no network: the install runs in an empty network namespace
   const r = spawnSync(
-    install.node,
-    [install.serverMain, '--install-extension', vsix, '--force', '--extensions-dir', join(work, 'extensions'), '--user-data-dir', join(work, 'user-data'), '--server-data-dir', join(work, 'server-data')],
+    'unshare',
+    ['--net', '--', install.node, install.serverMain, '--install-extension', vsix, '--force', '--extensions-dir', join(work, 'extensions'), '--user-data-dir', join(work, 'user-data'), '--server-data-dir', join(work, 'server-data')],
     { env: isolatedEnv(work, { EXTENSIONS_GALLERY: '{}' }), encoding: 'utf8' },
   );
   if (r.status !== 0 || !/successfully installed/.test(r.stdout)) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
