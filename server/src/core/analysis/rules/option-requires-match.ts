@@ -27,19 +27,20 @@ export const optionRequiresMatch: LintRule = {
     const proto = rule?.protocol;
     if (rule && !(proto?.word.dynamic)) {
       const p = proto && !proto.negated ? proto.value.toLowerCase() : undefined;
+      // the rule's protocol is one of these, by name or by number (`-p 6` is tcp)
+      const n = p === undefined ? undefined : protocolNumber(p);
+      const given = (need: readonly string[]) => p !== undefined && need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n));
       // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
       for (const m of rule.matches) {
         const need = m.spec?.protocols;
         if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
-        const n = p === undefined ? undefined : protocolNumber(p);
-        if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
+        if (!given(need)) ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
       }
       // options of their own protocol inside a wider match (`-m ecn --ecn-tcp-cwr` needs -p tcp)
       for (const o of rule.options) {
         const need = o.spec?.protocols;
         if (!need) continue;
-        const n = p === undefined ? undefined : protocolNumber(p);
-        if (!p || !need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n))) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
+        if (!given(need)) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
       }
       const tp = rule.target?.spec?.protocols;
       if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
