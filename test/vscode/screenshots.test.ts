@@ -137,9 +137,15 @@ test('the workbench shows the DNAT finding, the hover on PREROUTING, the complet
     // the list with DNAT focused and its one-line description beside it (details pane closed)
     const details = page.locator('.suggest-details-container .suggest-details');
     if (await details.isVisible()) await page.keyboard.press('Control+Space');
-    for (let i = 0; i < labels.indexOf('DNAT'); i++) await page.keyboard.press('ArrowDown');
-    await page.waitForTimeout(500);
-    await suggest.locator('.monaco-list-row.focused', { hasText: /^DNAT/ }).waitFor({ timeout: 1000 });
+    // walk the focus down until DNAT holds it: the rendered rows are virtualised and the list may
+    // re-sort while late items arrive, so counting rows up front is not reliable
+    const focusedDnat = suggest.locator('.monaco-list-row.focused', { hasText: /^DNAT/ });
+    for (let i = 0; i < 80 && !(await focusedDnat.isVisible()); i++) {
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(60);
+    }
+    await focusedDnat.waitFor({ timeout: 5000 });
+    await page.waitForTimeout(300);
     await shot(page, 'completion');
     await page.keyboard.press('Escape');
 
