@@ -1,4 +1,3 @@
-import { applyCommand } from './applyCommand.ts';
 import { compileCommand } from './compileCommand.ts';
 import { explainCommand } from './explainCommand.ts';
 import type { CliIO } from './io.ts';
@@ -17,7 +16,15 @@ Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O er
 
 /** Runs the CLI; returns the exit status (a promise for `apply`, which talks to a host). Never throws for bad input. */
 export function main(argv: string[], io: CliIO): number | Promise<number> {
-  if (argv[0] === 'apply') return applyCommand(argv.slice(1), io);
+  // the apply engine pulls in execa, which needs Node 22 at load: only `apply` pays for it,
+  // so linting keeps working on an older Node
+  if (argv[0] === 'apply') {
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      io.stderr(`iptables-lint: apply needs Node 22 or newer (this is ${process.version})\n`);
+      return 2;
+    }
+    return import('./applyCommand.ts').then((m) => m.applyCommand(argv.slice(1), io));
+  }
   if (argv[0] === 'explain') return explainCommand(argv.slice(1), io);
   if (argv[0] === 'trace') return traceCommand(argv.slice(1), io);
   if (argv[0] === 'compile') return compileCommand(argv.slice(1), io);
