@@ -1,4 +1,4 @@
-import type { CommandCache } from './analysis/commandCache.ts';
+import { CommandCache } from './analysis/commandCache.ts';
 import { runRules, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic } from './analysis/types.ts';
 import { detectDialect, detectFamily } from './dialect.ts';
@@ -53,7 +53,7 @@ export class FirewallDocument {
   private failure?: unknown;
   readonly maxBytes: number;
   /** Line-local findings per command, reused across edits of a save file. */
-  private readonly commandCache: CommandCache = new WeakMap();
+  private readonly commandCache = new CommandCache();
   /** Set when the document is binary or over the size limit: no model is built. */
   skipped?: SkipReason;
 

@@ -1,23 +1,70 @@
 import type { Command } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
-import type { Diagnostic, SeveritySetting } from './types.ts';
+import type { Diagnostic, LintRule, SeveritySetting } from './types.ts';
 
 /**
  * Findings of the line-local rules, kept per command across edits. An edit re-parses only
  * the lines it touches; the commands of the other lines are the same objects, so their
  * findings are reused instead of checking 100k rules again. Offsets are stored relative to
  * the command's start, because an edit above moves the line.
+ *
+ * The findings live in a slot on the command itself rather than in a WeakMap: 100k weak
+ * entries made every garbage collection of a big document slower (ephemerons are traced
+ * separately), and the first analysis paid about a second for them. Most commands have no
+ * finding; they all share one entry per family and table.
  */
-export type CommandCache = WeakMap<Command, CachedFindings>;
+export class CommandCache {
+  /** Changes whenever the rules or severities change: every older entry is then stale. */
+  private generation = 0;
+  private severities: Record<string, SeveritySetting> | undefined;
+  private rules: readonly LintRule[] | undefined;
+  private empty = new Map<string, CachedFindings>();
+
+  /** Starts a run with these line-local rules and severities; entries from a run with others are dropped. */
+  begin(rules: readonly LintRule[], severities: Record<string, SeveritySetting> | undefined): void {
+    if (this.generation && severities === this.severities && sameRules(rules, this.rules)) return;
+    this.rules = rules;
+    this.severities = severities;
+    // unique across documents: a command is only ever judged by the cache that filled its slot
+    this.generation = ++generations;
+    this.empty.clear();
+  }
+
+  remember(cmd: Command, found: readonly Diagnostic[]): void {
+    if (!found.length) {
+      const key = `${cmd.family}:${cmd.table}`;
+      let shared = this.empty.get(key);
+      if (!shared) this.empty.set(key, (shared = { generation: this.generation, family: cmd.family, table: cmd.table, findings: NONE }));
+      cmd.lineFindings = shared;
+      return;
+    }
+    const base = cmd.span.start;
+    cmd.lineFindings = { generation: this.generation, family: cmd.family, table: cmd.table, findings: found.map((d) => moved(d, -base)) };
+  }
+
+  /** The findings kept for this command, placed at its current offset; undefined when they do not apply any more. */
+  recall(cmd: Command): readonly Diagnostic[] | undefined {
+    const c = cmd.lineFindings;
+    if (!c || c.generation !== this.generation || c.family !== cmd.family || c.table !== cmd.table) return undefined;
+    if (!c.findings.length) return NONE;
+    const base = cmd.span.start;
+    return c.findings.map((d) => moved(d, base));
+  }
+}
 
 export interface CachedFindings {
+  generation: number;
   family: string;
   table: string;
-  severities: Record<string, SeveritySetting> | undefined;
   findings: readonly Diagnostic[];
 }
 
 const NONE: readonly Diagnostic[] = [];
+let generations = 0;
+
+function sameRules(a: readonly LintRule[], b: readonly LintRule[] | undefined): boolean {
+  return !!b && a.length === b.length && a.every((r, i) => r === b[i]);
+}
 
 function move(span: Span, by: number): Span {
   return { start: span.start + by, end: span.end + by };
@@ -28,17 +75,4 @@ function moved(d: Diagnostic, by: number): Diagnostic {
   if (d.related) out.related = d.related.map((r) => ({ span: move(r.span, by), message: r.message }));
   if (d.fixes) out.fixes = d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ span: move(e.span, by), text: e.text })) }));
   return out;
-}
-
-export function remember(cache: CommandCache, cmd: Command, severities: CachedFindings['severities'], found: readonly Diagnostic[]): void {
-  const base = cmd.span.start;
-  cache.set(cmd, { family: cmd.family, table: cmd.table, severities, findings: found.length ? found.map((d) => moved(d, -base)) : NONE });
-}
-
-/** The findings kept for this command, placed at its current offset; undefined when they do not apply any more. */
-export function recall(cache: CommandCache, cmd: Command, severities: CachedFindings['severities']): Diagnostic[] | undefined {
-  const c = cache.get(cmd);
-  if (!c || c.family !== cmd.family || c.table !== cmd.table || c.severities !== severities) return undefined;
-  const base = cmd.span.start;
-  return c.findings.length ? c.findings.map((d) => moved(d, base)) : [];
 }

@@ -1,9 +1,11 @@
 import type { RuleSet } from '../model/types.ts';
 import type { LineIndex } from '../text/lineIndex.ts';
-import { recall, remember, type CommandCache } from './commandCache.ts';
+import type { CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting } from './types.ts';
+
+const NO_FINDINGS: readonly Diagnostic[] = [];
 
 export const defaultSettings: AnalysisSettings = { sshPort: 22 };
 
@@ -49,6 +51,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   const perCommand = active.filter((a) => a.rule.checkCommand && !(options.commandCache && a.rule.lineLocal));
   const lineLocal = options.commandCache ? active.filter((a) => a.rule.checkCommand && a.rule.lineLocal) : [];
   const cache = options.commandCache;
+  cache?.begin(lineLocal.map((a) => a.rule), options.severities);
   const run = (a: (typeof active)[number], cmd: RuleSet['commands'][number]) => {
     if (failed.has(a.rule)) return;
     try {
@@ -61,7 +64,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     for (const cmd of ruleSet.commands) {
       for (const a of perCommand) run(a, cmd);
       if (!cache || !lineLocal.length) continue;
-      const kept = recall(cache, cmd, options.severities);
+      const kept = cache.recall(cmd);
       if (kept) {
         for (const d of kept) out.push(d);
         continue;
@@ -70,7 +73,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
       const failures = failed.size;
       for (const a of lineLocal) run(a, cmd);
       // a failing rule is reported once for the document, not remembered per line
-      if (failed.size === failures) remember(cache, cmd, options.severities, out.slice(from));
+      if (failed.size === failures) cache.remember(cmd, out.length === from ? NO_FINDINGS : out.slice(from));
     }
   }
   for (const a of active) {

@@ -3,12 +3,15 @@ import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, resolvePrefix } from './optionPool.ts';
+import type { NamePool } from './namePool.ts';
 import type { BindProblem, BoundOption, Command, CommandKind, Condition, MatchUse, Rule, TargetUse } from './types.ts';
 
 export interface BindContext {
   family: Family;
   /** Save dialect: the table of the enclosing `*table` block (and `-t` is not allowed). */
   saveTable?: { name: string; span?: Span };
+  /** The document's chain names: chain and jump names are interned into it. */
+  names?: NamePool;
 }
 
 const COMMANDS: Record<string, CommandKind> = {
@@ -73,7 +76,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   let dynamic = args.strays.some((w) => w.dynamic);
 
   const command: Command = {
-    kind: 'none', family: ctx.family, table: ctx.saveTable?.name ?? 'filter', span, args, uncertain: false, issues, problems,
+    kind: 'none', family: ctx.family, table: ctx.saveTable?.name ?? 'filter', span, args, uncertain: false, issues, problems, lineFindings: undefined,
   };
   if (ctx.saveTable?.span) command.tableSpan = ctx.saveTable.span;
   const rule: Partial<Rule> & { matches: MatchUse[]; options: BoundOption[]; problems: BindProblem[] } = {
@@ -214,6 +217,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         command.commandSpan = occ.nameSpan;
         const [chain, second] = values;
         if (chain) {
+          if (ctx.names && !chain.dynamic) chain.value = ctx.names.intern(chain.value);
           command.chain = chain.value;
           command.chainWord = chain;
           if (chain.dynamic) command.uncertain = true;
@@ -274,6 +278,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           const w = values[0];
           if (!w) break;
           const ext = spec.name === '--jump' && !w.dynamic ? getTarget(w.value) : undefined;
+          if (!ext && ctx.names && !w.dynamic) w.value = ctx.names.intern(w.value);
           target = { name: w.value, spec: ext, span: w.span, goto: spec.name === '--goto', options: [] };
           if (ext) loaded.push({ ext, owner: target });
           // a jump to a chain takes no options; unknown ones after it are reported as such

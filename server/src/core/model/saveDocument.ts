@@ -3,6 +3,7 @@ import type { SaveLineResult, SyntaxIssue } from '../syntax/nodes.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
+import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
 import { TableState } from './tableState.ts';
 import type { Command, RuleSet } from './types.ts';
@@ -25,7 +26,7 @@ export interface TextChange {
   text: string;
 }
 
-function parseRange(text: string, from: number, to: number, family: Family, base: SaveEntry[], shellExpands: boolean, stripTabs = false): void {
+function parseRange(text: string, from: number, to: number, family: Family, names: NamePool, base: SaveEntry[], shellExpands: boolean, stripTabs = false): void {
   let i = from;
   while (i <= to) {
     let nl = text.indexOf('\n', i);
@@ -38,7 +39,9 @@ function parseRange(text: string, from: number, to: number, family: Family, base
     if (stripTabs) while (at < end && text.charCodeAt(at) === 9) at++;
     const result = parseSaveLine(text.slice(at, end), at, shellExpands);
     const entry: SaveEntry = { start: i, end, result };
-    if (result.line.kind === 'rule') entry.command = bindCommand(result.line.args, result.line.span, { family, saveTable: { name: '' } });
+    const line = result.line;
+    if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, { family, saveTable: { name: '' }, names });
+    else if (line.kind === 'chain') line.name.value = names.intern(line.name.value);
     base.push(entry);
     if (nl >= to) break;
     i = nl + 1;
@@ -59,6 +62,7 @@ export class SaveDocument {
   readonly from: number;
   readonly to: number;
   readonly stripTabs: boolean;
+  readonly names = new NamePool();
 
   constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; stripTabs?: boolean }) {
     this.text = text;
@@ -67,7 +71,7 @@ export class SaveDocument {
     this.to = range?.to ?? text.length;
     this.shellExpands = range?.shellExpands ?? false;
     this.stripTabs = range?.stripTabs ?? false;
-    parseRange(text, this.from, this.to, family, this.entries, this.shellExpands, this.stripTabs);
+    parseRange(text, this.from, this.to, family, this.names, this.entries, this.shellExpands, this.stripTabs);
   }
 
   /** Applies one edit (offsets in the old text) and re-parses only the lines it touches. */
@@ -88,7 +92,7 @@ export class SaveDocument {
     const oldTo = last + 1 < entries.length ? entries[last + 1].start - 1 : this.text.length;
     const newTo = oldTo + delta;
     const fresh: SaveEntry[] = [];
-    parseRange(newText, from, Math.max(from, newTo), this.family, fresh, this.shellExpands, this.stripTabs);
+    parseRange(newText, from, Math.max(from, newTo), this.family, this.names, fresh, this.shellExpands, this.stripTabs);
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];

@@ -7,6 +7,7 @@ import { bindCommand } from './bind.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
 import { forwardingFacts } from './forwardingFacts.ts';
 import { SaveDocument } from './saveDocument.ts';
+import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
 import type { Command, ForwardingFact, RuleSet } from './types.ts';
 
@@ -24,6 +25,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
   const state = new TableState();
+  const names = new NamePool();
   const commands: Command[] = [];
   const forwarding: ForwardingFact[] = [];
   const issues: SyntaxIssue[] = [];
@@ -58,7 +60,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         if (w.unterminated) issues.push({ code: 'syntax-error', message: 'This quote is never closed: the shell reads on to the end of the file and the command fails.', span: { start: w.span.start, end: Math.min(w.span.end, text.indexOf('\n', w.span.start) === -1 ? w.span.end : text.indexOf('\n', w.span.start)) } });
       }
       const args = parseArgTokens(wordTokens(all), 0);
-      const cmd = bindCommand(args, sc.span, { family: tool.family });
+      const cmd = bindCommand(args, sc.span, { family: tool.family, names });
       issues.push(...cmd.issues);
       commands.push(cmd);
       state.apply(cmd);

@@ -24,8 +24,8 @@ export function collectSpans(root: unknown): Span[] {
       continue;
     }
     for (const key in o) {
-      // knowledge specs and back references hold no spans of this line
-      if (key === 'spec' || key === 'owner' || key === 'candidates') continue;
+      // knowledge specs and back references hold no spans of this line; cached findings are relative
+      if (key === 'spec' || key === 'owner' || key === 'candidates' || key === 'lineFindings') continue;
       const x = o[key];
       if (x && typeof x === 'object') stack.push(x);
     }

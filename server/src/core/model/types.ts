@@ -1,5 +1,6 @@
 import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import type { Span } from '../text/span.ts';
+import type { CachedFindings } from '../analysis/commandCache.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
 
 /**
@@ -109,6 +110,8 @@ export interface Command {
   issues: SyntaxIssue[];
   /** Options that could not be bound (also on `rule` when there is one). */
   problems: BindProblem[];
+  /** The analysis engine's memo of this command's line-local findings (analysis/commandCache.ts). */
+  lineFindings?: CachedFindings;
 }
 
 export interface ChainDeclaration {

@@ -42,6 +42,8 @@ export const addressFamilyMismatch: LintRule = {
       if (!ADDRESS_OPTIONS.has(o.name)) continue;
       for (const w of o.values) {
         if (w.dynamic) continue;
+        // an IPv6 literal has a colon, an IPv4 one a dot: most values are settled by that alone
+        if (!w.value.includes(fam === 'ipv4' ? ':' : '.')) continue;
         const bad = w.value.split(',').find((part) => {
           const f = literalFamily(addressPart(part));
           return f && f !== fam;

@@ -1,3 +1,5 @@
+import { chainFacts } from '../chainGraph.ts';
+import type { Chain } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
 export const chainLoop: LintRule = {
@@ -11,25 +13,29 @@ export const chainLoop: LintRule = {
     good: { dialect: 'save', text: '*filter\n:a - [0:0]\n:b - [0:0]\n-A a -j b\n-A b -j RETURN\nCOMMIT\n' },
   },
   check(ctx) {
+    const facts = chainFacts(ctx.ruleSet);
     for (const t of ctx.ruleSet.tables.values()) {
+      const { jumps } = facts.graph(t);
       // depth-first search with three colours: a jump to a chain still on the stack closes a cycle
-      const state = new Map<string, 'active' | 'done'>();
-      const visit = (name: string, stack: string[]) => {
-        const chain = t.chains.get(name);
-        if (!chain || state.get(name) === 'done') return;
-        state.set(name, 'active');
-        for (const r of chain.rules) {
-          const target = r.target;
-          if (!target || target.spec || !t.chains.has(target.name)) continue;
-          if (state.get(target.name) === 'active') {
-            const at = stack.indexOf(target.name);
-            const cycle = [...(at === -1 ? [] : stack.slice(at)), name, target.name];
+      const state = new Map<Chain, 'active' | 'done'>();
+      const stack: Chain[] = [];
+      const visit = (chain: Chain) => {
+        if (state.get(chain) === 'done') return;
+        state.set(chain, 'active');
+        stack.push(chain);
+        for (const { target, to } of jumps.get(chain) ?? []) {
+          if (state.get(to) === 'active') {
+            // the path from the chain jumped to down to this one, then the jump closing it
+            const callers = stack.slice(0, -1);
+            const at = callers.indexOf(to);
+            const cycle = [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name);
             ctx.report({ span: target.span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
-          } else visit(target.name, [...stack, name]);
+          } else visit(to);
         }
-        state.set(name, 'done');
+        stack.pop();
+        state.set(chain, 'done');
       };
-      for (const c of t.chains.values()) if (!c.builtin) visit(c.name, []);
+      for (const c of t.chains.values()) if (!c.builtin) visit(c);
     }
   },
 };

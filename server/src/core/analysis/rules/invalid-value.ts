@@ -7,6 +7,14 @@ import type { LintRule } from '../types.ts';
 const ADDRESS_TYPES = new Set(['address', 'address-list', 'address-range', 'address-or-range', 'nat-destination']);
 const PROTOCOLS = new Set(protocolNames.map((p) => p.name));
 
+/** Some address of the list is written in the other family's notation. */
+function otherFamily(value: string, family: string): boolean {
+  return value.split(',').some((p) => {
+    const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
+    return f !== undefined && f !== family;
+  });
+}
+
 export const invalidValue: LintRule = {
   code: 'invalid-value',
   severity: 'error',
@@ -25,32 +33,32 @@ export const invalidValue: LintRule = {
     const proto = cmd.rule?.protocol;
     // port names are looked up for the rule's protocol (`ntp` exists for udp only)
     const protocol = proto && !proto.negated && !proto.word.dynamic ? proto.value : undefined;
-    for (const o of cmd.rule?.options ?? []) {
+    const options = cmd.rule?.options;
+    if (!options) return;
+    for (const o of options) {
       const spec = o.spec;
       if (!spec) continue;
-      o.values.forEach((w, i) => {
+      for (let i = 0; i < o.values.length; i++) {
+        const w = o.values[i];
         const arg = spec.args[i];
-        if (!arg || w.dynamic) return;
+        if (!arg || w.dynamic) continue;
         if (o.name === '--protocol') {
           const v = w.value.toLowerCase();
           if (o.negated && (v === '0' || v === 'all')) ctx.report({ span: w.span, message: `'! -p ${w.value}' can never match: every packet has some protocol.` });
           if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: w.span, message: `Unknown protocol '${w.value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
-          return;
+          continue;
         }
-        // an address of the other family is address-family-mismatch's finding
-        if (ADDRESS_TYPES.has(arg.type) && w.value.split(',').some((p) => {
-          const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
-          return f !== undefined && f !== cmd.family;
-        })) return;
         const problem = checkValue(arg.type, w.value, { family: cmd.family, arg, protocol });
-        if (problem) {
-          ctx.report({
-            span: w.span,
-            message: `${o.item.name} ${problem.message}`,
-            fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
-          });
-        }
-      });
+        if (!problem) continue;
+        // an address of the other family is address-family-mismatch's finding (asked only
+        // once a value is refused: nearly every value is fine)
+        if (ADDRESS_TYPES.has(arg.type) && otherFamily(w.value, cmd.family)) continue;
+        ctx.report({
+          span: w.span,
+          message: `${o.item.name} ${problem.message}`,
+          fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
+        });
+      }
     }
   },
   check(ctx) {

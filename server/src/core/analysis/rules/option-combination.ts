@@ -1,12 +1,20 @@
 import type { ExtensionSpec } from '../../knowledge/types.ts';
 import type { BoundOption, Rule } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 
-function usesOf(rule: Rule): { spec: ExtensionSpec; span: Span; options: BoundOption[] }[] {
-  const out = rule.matches.filter((m) => m.spec).map((m) => ({ spec: m.spec!, span: m.span, options: m.options }));
-  if (rule.target?.spec) out.push({ spec: rule.target.spec, span: rule.target.span, options: rule.target.options });
-  return out;
+interface Use {
+  spec: ExtensionSpec;
+  span: Span;
+  options: BoundOption[];
+}
+
+/** The policy match describes several policy elements separated by --next: its options repeat. */
+const hasElements = new WeakMap<ExtensionSpec, boolean>();
+function elementsOf(spec: ExtensionSpec): boolean {
+  let v = hasElements.get(spec);
+  if (v === undefined) hasElements.set(spec, (v = spec.options.some((o) => o.name === '--next')));
+  return v;
 }
 
 export const optionCombination: LintRule = {
@@ -23,27 +31,35 @@ export const optionCombination: LintRule = {
   checkCommand(cmd, ctx) {
     const rule = cmd.rule;
     if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') return;
-    for (const use of usesOf(rule)) {
-      const given = new Map<string, BoundOption[]>();
-      for (const o of use.options) given.set(o.name, [...(given.get(o.name) ?? []), o]);
-      for (const group of use.spec.needsOneOf ?? []) {
-        if (!group.some((n) => given.has(n))) {
-          ctx.report({ span: use.span, message: group.length === 1 ? `${use.spec.name} needs ${group[0]}.` : `${use.spec.name} needs one of ${group.join(', ')}.` });
-        }
-      }
-      for (const group of use.spec.exclusive ?? []) {
-        const present = group.filter((n) => given.has(n));
-        if (present.length > 1) {
-          const second = given.get(present[1])![0];
-          ctx.report({ span: second.item.nameSpan, message: `${present[1]} cannot be combined with ${present[0]} in ${use.spec.name}.` });
-        }
-      }
-      // the policy match describes several policy elements separated by --next
-      const elements = use.spec.options.some((o) => o.name === '--next');
-      for (const [name, list] of given) {
-        if (elements) break;
-        if (list.length > 1 && !list[0].spec?.repeatable) ctx.report({ span: list[1].item.nameSpan, message: `${name} can be given only once per ${use.spec.kind}.` });
-      }
-    }
+    for (const m of rule.matches) if (m.spec) checkUse(m as Use, ctx.report);
+    if (rule.target?.spec) checkUse(rule.target as Use, ctx.report);
   },
 };
+
+function checkUse(use: Use, report: RuleContext['report']): void {
+  const { spec, options } = use;
+  const given = (n: string) => options.some((o) => o.name === n);
+  for (const group of spec.needsOneOf ?? []) {
+    if (!group.some(given)) report({ span: use.span, message: group.length === 1 ? `${spec.name} needs ${group[0]}.` : `${spec.name} needs one of ${group.join(', ')}.` });
+  }
+  for (const group of spec.exclusive ?? []) {
+    const present = group.filter(given);
+    if (present.length > 1) {
+      const second = options.find((o) => o.name === present[1])!;
+      report({ span: second.item.nameSpan, message: `${present[1]} cannot be combined with ${present[0]} in ${spec.name}.` });
+    }
+  }
+  if (options.length < 2 || elementsOf(spec)) return;
+  // an option given twice, reported at its second occurrence (rules carry a handful of options)
+  for (let i = 0; i < options.length; i++) {
+    const first = options[i];
+    let seenBefore = false;
+    for (let j = 0; j < i && !seenBefore; j++) seenBefore = options[j].name === first.name;
+    if (seenBefore || first.spec?.repeatable) continue;
+    for (let k = i + 1; k < options.length; k++) {
+      if (options[k].name !== first.name) continue;
+      report({ span: options[k].item.nameSpan, message: `${first.name} can be given only once per ${spec.kind}.` });
+      break;
+    }
+  }
+}

@@ -1,25 +1,15 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { hooksReaching } from '../chainGraph.ts';
+import { chainFacts } from '../chainGraph.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
-/** The built-in chains from which some path of jumps reaches a user chain, per table of one rule set. */
-const reach = new WeakMap<RuleSet, Map<string, Map<string, Set<string>>>>();
-const NONE: ReadonlySet<string> = new Set();
-
-function hooksOf(rs: RuleSet, cmd: Command, chain: string): ReadonlySet<string> {
-  let tables = reach.get(rs);
-  if (!tables) reach.set(rs, (tables = new Map()));
-  const key = `${cmd.family}:${cmd.table}`;
-  let hooks = tables.get(key);
-  if (!hooks) {
-    const table = rs.tables.get(key);
-    tables.set(key, (hooks = table ? hooksReaching(table) : new Map()));
-  }
-  return hooks.get(chain) ?? NONE;
+/** The built-in chains from which some path of jumps reaches a user chain. */
+function hooksOf(rs: RuleSet, cmd: Command, chain: string): readonly string[] {
+  const table = rs.tables.get(`${cmd.family}:${cmd.table}`);
+  return table ? chainFacts(rs).graph(table).hooksReaching(chain) : [];
 }
 
-const outside = (hooks: ReadonlySet<string>, allowed: readonly string[]) => [...hooks].filter((h) => !allowed.includes(h));
+const outside = (hooks: readonly string[], allowed: readonly string[]) => hooks.filter((h) => !allowed.includes(h));
 
 export const targetNotAllowedHere: LintRule = {
   code: 'target-not-allowed-here',

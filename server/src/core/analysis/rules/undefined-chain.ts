@@ -1,5 +1,5 @@
 import { BUILTIN_CHAINS, isBuiltinChain } from '../../model/builtinChains.ts';
-import { chainsUncertain, declaredChains } from '../chainGraph.ts';
+import { chainFacts } from '../chainGraph.ts';
 import { looksLikeTarget } from '../jumpTargets.ts';
 import type { LintRule } from '../types.ts';
 
@@ -19,12 +19,7 @@ export const undefinedChain: LintRule = {
     const rs = ctx.ruleSet;
     // a shell function named iptables wraps every call: what it creates is not known
     if (rs.wrapsTool) return;
-    const cache = new Map<string, Set<string>>();
-    const known = (family: string, table: string) => {
-      const key = `${family}:${table}`;
-      if (!cache.has(key)) cache.set(key, declaredChains(rs, family, table));
-      return cache.get(key)!;
-    };
+    const facts = chainFacts(rs);
     // ufw loads before.rules, user.rules and after.rules together: a ufw file refers to the
     // ufw-* chains the others declare, so those are not missing when the file declares its own
     // A script that does not start from empty tables may add to chains that already exist on
@@ -51,8 +46,8 @@ export const undefinedChain: LintRule = {
     const uses = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
     for (const cmd of rs.commands) {
       if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table]) continue;
-      if (chainsUncertain(rs, cmd.family, cmd.table)) continue;
-      const names = known(cmd.family, cmd.table);
+      if (facts.uncertain(cmd.family, cmd.table)) continue;
+      const names = facts.declared(cmd.family, cmd.table);
       const w = cmd.chainWord;
       if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
         ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });

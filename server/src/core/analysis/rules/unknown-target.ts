@@ -1,4 +1,4 @@
-import { declaredChains, chainsUncertain } from '../chainGraph.ts';
+import { chainFacts } from '../chainGraph.ts';
 import { looksLikeTarget } from '../jumpTargets.ts';
 import type { LintRule } from '../types.ts';
 
@@ -15,13 +15,11 @@ export const unknownTarget: LintRule = {
   check(ctx) {
     const rs = ctx.ruleSet;
     if (rs.wrapsTool) return;
-    const declared = new Map<string, Set<string>>();
+    const facts = chainFacts(rs);
     for (const cmd of rs.commands) {
       const t = cmd.rule?.target;
       if (!t || t.spec || t.goto || !t.name || cmd.uncertain) continue;
-      const key = `${cmd.family}:${cmd.table}`;
-      if (!declared.has(key)) declared.set(key, declaredChains(rs, cmd.family, cmd.table));
-      if (declared.get(key)!.has(t.name) || chainsUncertain(rs, cmd.family, cmd.table)) continue;
+      if (facts.declared(cmd.family, cmd.table).has(t.name) || facts.uncertain(cmd.family, cmd.table)) continue;
       const like = looksLikeTarget(t.name);
       // in scripts a capitalised name without a near target is more likely a chain made elsewhere
       if (!like || (!like.suggestion && rs.dialect === 'script')) continue;

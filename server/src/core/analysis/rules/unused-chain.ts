@@ -1,3 +1,4 @@
+import { chainFacts } from '../chainGraph.ts';
 import type { LintRule } from '../types.ts';
 
 export const unusedChain: LintRule = {
@@ -11,13 +12,11 @@ export const unusedChain: LintRule = {
     good: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
   },
   check(ctx) {
-    const rs = ctx.ruleSet;
+    const facts = chainFacts(ctx.ruleSet);
     // a jump through a shell expansion could reach any chain
-    if (rs.commands.some((c) => c.rule?.target && !c.rule.target.name.length) || rs.commands.some((c) => c.args.items.some((i) => (i.name === '-j' || i.name === '-g') && i.values[0]?.dynamic))) return;
-    for (const t of rs.tables.values()) {
-      const used = new Set<string>();
-      for (const c of t.chains.values()) for (const r of c.rules) if (r.target && !r.target.spec) used.add(r.target.name);
-      for (const cmd of rs.commands) if (cmd.table === t.name && cmd.family === t.family && cmd.rule?.target && !cmd.rule.target.spec) used.add(cmd.rule.target.name);
+    if (facts.dynamicJump) return;
+    for (const t of ctx.ruleSet.tables.values()) {
+      const used = facts.jumpedTo(t.family, t.name);
       for (const c of t.chains.values()) {
         if (c.builtin || used.has(c.name) || !c.declarations.length || /^ufw6?-/.test(c.name)) continue;
         ctx.report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${c.name}: its ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'} never see a packet.` });

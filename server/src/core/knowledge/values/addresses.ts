@@ -10,10 +10,31 @@ import { error, warning, type ValueProblem } from './problem.ts';
 
 /** Strict dotted quad `a.b.c.d` with decimal parts 0–255. */
 export function parseIPv4(s: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  return parts.every((p) => p <= 255) ? parts : undefined;
+  return isDottedQuad(s, false) ? s.split('.').map(Number) : undefined;
+}
+
+/**
+ * `a.b.c.d`, decimal parts 0–255 of one to three digits; with `canonical`, also no leading
+ * zeros. A character loop: every address of a 100k-rule dump passes through here.
+ */
+function isDottedQuad(s: string, canonical: boolean): boolean {
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  let leadingZero = false;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (canonical && leadingZero && digits > 1)) return false;
+      if (++parts > 4) return false;
+      digits = value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) leadingZero = c === 48;
+      if (++digits > 3) return false;
+      value = value * 10 + c - 48;
+    } else return false;
+  }
+  return parts === 4;
 }
 
 function part(p: string): number | undefined {
@@ -81,6 +102,7 @@ export function literalAddressFamily(s: string): Family | undefined {
 function checkHostPart(host: string, family: Family, allowNames: boolean, loose: boolean, hasMask = false): ValueProblem | undefined {
   if (host === '') return error('An address is missing.');
   if (family === 'ipv4') {
+    if (isDottedQuad(host, true)) return undefined;
     if (isIPv6(host)) return wrongFamily(host, family);
     const odd = host.split('.').some((p) => /^0\d|^0x/i.test(p));
     if (parseIPv4(host) && !odd) return undefined;
