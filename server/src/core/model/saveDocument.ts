@@ -26,7 +26,18 @@ export interface TextChange {
   text: string;
 }
 
-function parseRange(text: string, from: number, to: number, family: Family, names: NamePool, base: SaveEntry[], shellExpands: boolean, stripTabs = false): void {
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. Engines keep a slice as
+ * a view of its parent, and the words of a line are slices of it: a line parsed after an edit
+ * would keep that whole version of the document alive (15 MB for a kube-proxy dump, one more
+ * for every line edited). JSON round-tripping always builds a new string.
+ */
+function detach(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/** Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit (see `detach`). */
+function parseRange(text: string, from: number, to: number, family: Family, names: NamePool, base: SaveEntry[], shellExpands: boolean, stripTabs = false, detached = false): void {
   let i = from;
   while (i <= to) {
     let nl = text.indexOf('\n', i);
@@ -37,7 +48,8 @@ function parseRange(text: string, from: number, to: number, family: Family, name
     let at = i === 0 && text.charCodeAt(0) === 0xfeff ? 1 : i;
     // `<<-` here-documents: the shell removes leading tabs before iptables-restore reads the line
     if (stripTabs) while (at < end && text.charCodeAt(at) === 9) at++;
-    const result = parseSaveLine(text.slice(at, end), at, shellExpands);
+    const lineText = text.slice(at, end);
+    const result = parseSaveLine(detached ? detach(lineText) : lineText, at, shellExpands);
     const entry: SaveEntry = { start: i, end, result };
     const line = result.line;
     if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, { family, saveTable: { name: '' }, names });
@@ -92,7 +104,7 @@ export class SaveDocument {
     const oldTo = last + 1 < entries.length ? entries[last + 1].start - 1 : this.text.length;
     const newTo = oldTo + delta;
     const fresh: SaveEntry[] = [];
-    parseRange(newText, from, Math.max(from, newTo), this.family, this.names, fresh, this.shellExpands, this.stripTabs);
+    parseRange(newText, from, Math.max(from, newTo), this.family, this.names, fresh, this.shellExpands, this.stripTabs, true);
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/**
+ * Each edit builds a new version of the whole text. A line parsed after an edit must not keep
+ * that version alive: editing 30 different lines of a big dump would otherwise hold 30 copies.
+ */
+test('editing many different lines of a big file does not keep a copy of the text per edit', () => {
+  let text = kubeProxyDump(20_000).text;
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  doc.diagnostics();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const ports: number[] = [];
+  for (let at = text.indexOf('--dport '); at !== -1; at = text.indexOf('--dport ', at + 1)) ports.push(at + 8);
+  assert.ok(ports.length >= 300);
+  // 30 lines spread over the file, from the last up, so earlier offsets stay valid
+  const picks = Array.from({ length: 30 }, (_, i) => ports[Math.floor(((30 - i) * ports.length) / 31)]);
+  for (const at of picks) {
+    text = text.slice(0, at) + '1' + text.slice(at);
+    doc.update(text, [{ start: at, end: at, text: '1' }]);
+    void doc.ruleSet;
+  }
+  doc.diagnostics();
+  gc();
+  const growth = process.memoryUsage().heapUsed - before;
+  // a text copy each would be 30 × 3 MB; the edited lines themselves are a few kilobytes
+  assert.ok(growth < 3 * text.length, `heap grew ${(growth / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB text`);
+});
