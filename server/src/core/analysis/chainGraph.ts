@@ -16,6 +16,8 @@ export interface ChainFacts {
   jumpedTo(family: string, table: string): ReadonlySet<string>;
   /** Some jump names its chain by a shell expansion: it could reach any chain. */
   dynamicJump: boolean;
+  /** The table of that family and name, if the rule set has it. */
+  table(family: string, table: string): Table | undefined;
   /** The graph of one table's final rules. */
   graph(table: Table): ChainGraph;
 }
@@ -35,9 +37,17 @@ export interface ChainGraph {
 const EMPTY: ReadonlySet<string> = new Set();
 const facts = new WeakMap<RuleSet, ChainFacts>();
 
+// per-command checks ask for the facts of the same rule set 100k times in a row: a weak map
+// lookup each time cost more than the checks themselves
+let lastRuleSet: RuleSet | undefined;
+let lastFacts: ChainFacts | undefined;
+
 export function chainFacts(rs: RuleSet): ChainFacts {
+  if (rs === lastRuleSet) return lastFacts!;
   let f = facts.get(rs);
   if (!f) facts.set(rs, (f = gather(rs)));
+  lastRuleSet = rs;
+  lastFacts = f;
   return f;
 }
 
@@ -83,14 +93,20 @@ function gather(rs: RuleSet): ChainFacts {
     }
   }
   const graphs = new WeakMap<Table, ChainGraph>();
+  let graphTable: Table | undefined;
+  let lastGraph: ChainGraph | undefined;
   return {
     declared: lastKeyMemo((family, table) => declared.get(`${family}:${table}`) ?? EMPTY),
     uncertain: lastKeyMemo((family, table) => uncertain.has(`${family}:*`) || uncertain.has(`${family}:${table}`)),
     jumpedTo: lastKeyMemo((family, table) => jumped.get(`${family}:${table}`) ?? EMPTY),
     dynamicJump,
+    table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
     graph(table) {
+      if (table === graphTable) return lastGraph!;
       let g = graphs.get(table);
       if (!g) graphs.set(table, (g = buildGraph(table)));
+      graphTable = table;
+      lastGraph = g;
       return g;
     },
   };

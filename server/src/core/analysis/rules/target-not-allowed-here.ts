@@ -5,7 +5,7 @@ import type { LintRule } from '../types.ts';
 
 /** The built-in chains from which some path of jumps reaches a user chain. */
 function hooksOf(rs: RuleSet, cmd: Command, chain: string): readonly string[] {
-  const table = rs.tables.get(`${cmd.family}:${cmd.table}`);
+  const table = chainFacts(rs).table(cmd.family, cmd.table);
   return table ? chainFacts(rs).graph(table).hooksReaching(chain) : [];
 }
 
