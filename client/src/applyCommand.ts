@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { execaRunner } from '../../server/src/apply/execaRunner.ts';
 import { prepareRules } from '../../server/src/apply/prepareRules.ts';
 import { ApplyError, ApplySession, type Applied, type Plan, type RollbackReport } from '../../server/src/apply/session.ts';
-import { sshConfigHosts } from '../../server/src/apply/sshConfigHosts.ts';
+import { sshConfigHostsFrom } from '../../server/src/node/sshConfigFiles.ts';
 import { describeTarget, parseTarget, targetProblem, type Target } from '../../server/src/apply/target.ts';
 
 /** One entry of the `iptables.hosts` setting. */
@@ -197,12 +196,8 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
       const problem = targetProblem(target);
       items.push({ label: e.name ?? e.host ?? '(no host)', description: problem ? `refused: ${problem}` : describeTarget(target), detail: 'iptables.hosts', chosen: problem ? { problem } : { target, ...(e.identityFile ? { identity: e.identityFile } : {}), ...(e.sudo !== undefined ? { sudo: e.sudo } : {}) } });
     }
-    let sshHosts: string[] = [];
-    try {
-      sshHosts = sshConfigHosts(readFileSync(join(homedir(), '.ssh', 'config'), 'utf8'));
-    } catch {
-      // no ~/.ssh/config: only the setting and typed hosts
-    }
+    // ~/.ssh/config and the files it includes; none: only the setting and typed hosts
+    const sshHosts = sshConfigHostsFrom(homedir());
     for (const h of sshHosts) {
       const p = parseTarget(h);
       items.push({ label: h, description: p.ok ? '~/.ssh/config' : `refused: ${p.problem}`, chosen: p.ok ? { target: p.target } : { problem: p.problem } });
