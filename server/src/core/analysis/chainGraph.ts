@@ -37,17 +37,17 @@ export interface ChainGraph {
 const EMPTY: ReadonlySet<string> = new Set();
 const facts = new WeakMap<RuleSet, ChainFacts>();
 
-// per-command checks ask for the facts of the same rule set 100k times in a row: a weak map
-// lookup each time cost more than the checks themselves
-let lastRuleSet: RuleSet | undefined;
-let lastFacts: ChainFacts | undefined;
+// Per-command checks ask for the facts of the same rule set 100k times in a row: a weak map
+// lookup each time cost more than the checks themselves. The last answer is held weakly, so a
+// closed document's rule set is not kept alive by it.
+let last: WeakRef<{ rs: RuleSet; facts: ChainFacts }> | undefined;
 
 export function chainFacts(rs: RuleSet): ChainFacts {
-  if (rs === lastRuleSet) return lastFacts!;
+  const hit = last?.deref();
+  if (hit?.rs === rs) return hit.facts;
   let f = facts.get(rs);
   if (!f) facts.set(rs, (f = gather(rs)));
-  lastRuleSet = rs;
-  lastFacts = f;
+  last = new WeakRef({ rs, facts: f });
   return f;
 }
 
