@@ -248,24 +248,17 @@ class RuleParser extends EmbeddedActionsParser {
   });
 }
 
-let instance: RuleParser | undefined;
-
-/**
- * One parser instance serves every call: Chevrotain parsers are reusable and costly to build.
- * Built on first use: building a Chevrotain lexer or parser analyses its grammar, which the
- * language server need not pay for before it answers `initialize`.
- */
-export const ruleParser = (): RuleParser => (instance ??= new RuleParser());
+/** One parser instance serves every call: Chevrotain parsers are reusable and costly to build. */
+export const ruleParser = new RuleParser();
 
 export function parseArgTokens(tokens: IToken[], base: number): ArgList {
-  const parser = ruleParser();
-  parser.base = base;
-  parser.shellExpands = false;
-  parser.issues = [];
-  parser.input = tokens;
-  const result = parser.args();
-  result.issues = parser.issues;
-  for (const e of parser.errors) {
+  ruleParser.base = base;
+  ruleParser.shellExpands = false;
+  ruleParser.issues = [];
+  ruleParser.input = tokens;
+  const result = ruleParser.args();
+  result.issues = ruleParser.issues;
+  for (const e of ruleParser.errors) {
     result.issues.push({ code: 'syntax-error', message: e.message, span: { start: base + (e.token.startOffset || 0), end: base + (e.token.endOffset || 0) + 1 } });
   }
   return result;

@@ -107,15 +107,11 @@ export const Bang = createToken({ name: 'Bang', pattern: /!/, longer_alt: Value 
 
 export const saveLineTokens: TokenType[] = [ValueLike, WhiteSpace, Comment, TableHeader, ChainDecl, Commit, Counters, Bang, Option, Value];
 
-let saveLineLexerInstance: Lexer | undefined;
-
 /**
  * Two modes: a line whose first character can start a header, chain, COMMIT or comment is
  * read with every token; the common case, a rule line, with the five it can hold.
- * Built on first use: building a Chevrotain lexer or parser analyses its grammar, which the
- * language server need not pay for before it answers `initialize`.
  */
-export const saveLineLexer = (): Lexer => (saveLineLexerInstance ??= new Lexer(
+export const saveLineLexer = new Lexer(
   {
     modes: {
       line: saveLineTokens,
@@ -124,4 +120,4 @@ export const saveLineLexer = (): Lexer => (saveLineLexerInstance ??= new Lexer(
     defaultMode: 'rule',
   },
   { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true },
-));
+);

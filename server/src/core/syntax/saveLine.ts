@@ -8,23 +8,25 @@ import type { SaveLineResult } from './nodes.ts';
  * shell expands before iptables-restore reads it. Never throws.
  */
 export function parseSaveLine(lineText: string, base: number, shellExpands = false): SaveLineResult {
-  if (/^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: { start: base, end: base + lineText.length } }, issues: [] };
-  const indent = /^[ \t]+#/.exec(lineText);
+  const first = lineText.charCodeAt(0);
+  // blank lines and indented comments start with white space (or are empty): most lines are
+  // settled by their first character without a regular expression
+  const white = lineText.length === 0 || first === 32 || (first >= 9 && first <= 13);
+  if (white && /^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: { start: base, end: base + lineText.length } }, issues: [] };
+  const indent = white ? /^[ \t]+#/.exec(lineText) : null;
   if (indent) {
     const start = base + indent[0].length - 1;
     const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span: { start, end: base + lineText.length } };
     return { line: { kind: 'comment', span: { start, end: base + lineText.length }, text: lineText.trim() }, issues: [issue] };
   }
-  const first = lineText.charCodeAt(0);
-  const lexed = saveLineLexer().tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
-  const parser = ruleParser();
-  parser.base = base;
-  parser.shellExpands = shellExpands;
-  parser.issues = [];
-  parser.input = lexed.tokens;
-  const line = parser.saveLine();
-  const issues = parser.issues;
-  for (const e of parser.errors) {
+  const lexed = saveLineLexer.tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
+  ruleParser.base = base;
+  ruleParser.shellExpands = shellExpands;
+  ruleParser.issues = [];
+  ruleParser.input = lexed.tokens;
+  const line = ruleParser.saveLine();
+  const issues = ruleParser.issues;
+  for (const e of ruleParser.errors) {
     const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
     issues.push({ code: 'syntax-error', message: e.message, span: { start, end: start + (e.token.image?.length || 1) } });
   }

@@ -175,13 +175,11 @@ function spanOf(tok: IToken): Span {
   return { start: tok.startOffset, end: tok.startOffset + tok.image.length };
 }
 
-let shellParser: ShellParser | undefined;
+const shellParser = new ShellParser();
 
 /** Splits a script into simple commands. Never throws: every token is either a separator or part of a command. */
 export function parseShell(text: string): ShellScript {
   const lexed = lexShell(text);
-  // built on first use: the language server answers `initialize` before any grammar is analysed
-  shellParser ??= new ShellParser();
   shellParser.input = lexed.tokens;
   shellParser.useHeredocs(lexed.heredocs);
   const commands = shellParser.script();

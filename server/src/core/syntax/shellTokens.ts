@@ -227,7 +227,7 @@ export const ShellWord = createToken({
 
 export const shellTokens: TokenType[] = [Blank, Continuation, ShellComment, Newline, HeredocOp, AndIf, OrIf, DSemi, Semi, Redirect, Pipe, Amp, LParen, RParen, ShellWord];
 
-let shellLexer: Lexer | undefined;
+const shellLexer = new Lexer(shellTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true });
 
 export interface ShellLexResult {
   tokens: IToken[];
@@ -238,8 +238,6 @@ export interface ShellLexResult {
 
 export function lexShell(text: string): ShellLexResult {
   state = { pending: [], bodies: [] };
-  // built on first use: the language server answers `initialize` before any grammar is analysed
-  shellLexer ??= new Lexer(shellTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true });
   const result = shellLexer.tokenize(text);
   // A heredoc opened on the last line without a newline after it: the body is empty and unterminated.
   for (const h of state.pending) state.bodies.push({ delimiter: h.delimiter, quotedDelimiter: h.quoted, stripTabs: h.strip, start: text.length, end: text.length, terminated: false });
