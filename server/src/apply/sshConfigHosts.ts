@@ -5,26 +5,26 @@
  */
 export function sshConfigHosts(text: string): string[] {
   const out: string[] = [];
+  for (const name of keywordWords(text, 'Host')) {
+    if (!name || /[*?!]/.test(name) || out.includes(name)) continue;
+    out.push(name);
+  }
+  return out;
+}
+
+/** The words after every `KEYWORD` (or `KEYWORD=`) line, in order, unquoted, comments dropped. */
+function keywordWords(text: string, keyword: string): string[] {
+  const line = new RegExp(`^\\s*${keyword}(?:\\s*=\\s*|\\s+)(.+)$`, 'i');
+  const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*Host(?:\s*=\s*|\s+)(.+)$/i.exec(raw);
+    const m = line.exec(raw);
     if (!m) continue;
-    const names = m[1].replace(/#.*$/, '').match(/"[^"]*"|\S+/g) ?? [];
-    for (const n of names) {
-      const name = n.replace(/^"|"$/g, '');
-      if (!name || /[*?!]/.test(name) || out.includes(name)) continue;
-      out.push(name);
-    }
+    for (const w of m[1].replace(/#.*$/, '').match(/"[^"]*"|\S+/g) ?? []) out.push(w.replace(/^"|"$/g, ''));
   }
   return out;
 }
 
 /** The paths of `Include` lines, in order (each may hold several, and `~` or `*`). */
 export function sshConfigIncludes(text: string): string[] {
-  const out: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*Include(?:\s*=\s*|\s+)(.+)$/i.exec(raw);
-    if (!m) continue;
-    for (const n of m[1].replace(/#.*$/, '').match(/"[^"]*"|\S+/g) ?? []) out.push(n.replace(/^"|"$/g, ''));
-  }
-  return out;
+  return keywordWords(text, 'Include');
 }

@@ -66,15 +66,9 @@ function gather(rs: RuleSet): ChainFacts {
     for (const c of t.chains.values()) if (c.builtin || c.declarations.length) names.add(c.name);
   }
   // consecutive commands mostly share family and table: the key is rebuilt only when they change
-  let lastFamily = '';
-  let lastTable = '';
-  let key = '';
+  const keyOf = lastKeyMemo((family, table) => `${family}:${table}`);
   for (const cmd of rs.commands) {
-    if (cmd.family !== lastFamily || cmd.table !== lastTable) {
-      lastFamily = cmd.family;
-      lastTable = cmd.table;
-      key = `${cmd.family}:${cmd.table}`;
-    }
+    const key = keyOf(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
     if (cmd.kind === 'new-chain' || cmd.kind === 'rename-chain') {
       if (cmd.uncertain) uncertain.add(key);

@@ -5,8 +5,9 @@ import type { LintRule } from '../types.ts';
 
 /** The built-in chains from which some path of jumps reaches a user chain. */
 function hooksOf(rs: RuleSet, cmd: Command, chain: string): readonly string[] {
-  const table = chainFacts(rs).table(cmd.family, cmd.table);
-  return table ? chainFacts(rs).graph(table).hooksReaching(chain) : [];
+  const facts = chainFacts(rs);
+  const table = facts.table(cmd.family, cmd.table);
+  return table ? facts.graph(table).hooksReaching(chain) : [];
 }
 
 const outside = (hooks: readonly string[], allowed: readonly string[]) => hooks.filter((h) => !allowed.includes(h));
