@@ -1,5 +1,6 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
-import type { Chain, RuleSet, Table, TargetUse } from '../model/types.ts';
+import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
+import { unconditional } from './unconditional.ts';
 
 /**
  * What the chain rules (undefined-chain, unknown-target, unused-chain, chain-loop,
@@ -16,6 +17,18 @@ export interface ChainFacts {
   jumpedTo(family: string, table: string): ReadonlySet<string>;
   /** Some jump names its chain by a shell expansion: it could reach any chain. */
   dynamicJump: boolean;
+  /**
+   * Commands naming a chain (their own, or as a jump) that was not declared when they were
+   * met, and every `-P`: the only ones that can name a missing chain, so undefined-chain and
+   * unknown-target look at these instead of every command. Empty for a clean dump.
+   */
+  namingUndeclared: readonly Command[];
+  /** `-N`, `-X` and `-E` commands in order. */
+  chainCommands: readonly Command[];
+  /** Rules with a DNAT target in a nat table, in order (deletes and checks included). */
+  dnats: readonly Command[];
+  /** Rules whose target is bound to tables or hooks (DNAT, MASQUERADE, REJECT…) or that use a hook-bound match (owner). */
+  hookBound: readonly Command[];
   /** The table of that family and name, if the rule set has it. */
   table(family: string, table: string): Table | undefined;
   /** The graph of one table's final rules. */
@@ -30,6 +43,10 @@ export interface Jump {
 export interface ChainGraph {
   /** Jumps and gotos from each chain to user chains of the same table that exist, in rule order. */
   jumps: Map<Chain, Jump[]>;
+  /** Per chain, the positions of its rules that match every packet (no test at all); absent when none. */
+  unconditional: Map<Chain, number[]>;
+  /** Per chain, how many rules end in ACCEPT, DROP or REJECT; absent when none. */
+  verdicts: Map<Chain, number>;
   /** The built-in chains (hooks) from which some path of jumps reaches this user chain. */
   hooksReaching(chain: string): readonly string[];
 }
@@ -46,16 +63,40 @@ export function chainFacts(rs: RuleSet): ChainFacts {
   const hit = last?.deref();
   if (hit?.rs === rs) return hit.facts;
   let f = facts.get(rs);
-  if (!f) facts.set(rs, (f = gather(rs)));
+  if (!f) {
+    const c = collector(rs);
+    for (const cmd of rs.commands) c.visit(cmd);
+    facts.set(rs, (f = c.finish()));
+  }
   last = new WeakRef({ rs, facts: f });
   return f;
 }
 
-function gather(rs: RuleSet): ChainFacts {
+/**
+ * For a walk that meets every command anyway (the analysis engine's): the facts gathered on
+ * the way, while each command is at hand, instead of in a walk of their own. Undefined when
+ * the facts of this rule set are known already. `finish` after the last command.
+ */
+export function chainFactsOnTheWay(rs: RuleSet): { visit(cmd: Command): void; finish(): void } | undefined {
+  if (facts.has(rs)) return undefined;
+  const c = collector(rs);
+  return {
+    visit: c.visit,
+    finish: () => {
+      if (!facts.has(rs)) facts.set(rs, c.finish());
+    },
+  };
+}
+
+function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFacts } {
   const declared = new Map<string, Set<string>>();
   const jumped = new Map<string, Set<string>>();
   const uncertain = new Set<string>();
   let dynamicJump = false;
+  const namingUndeclared: Command[] = [];
+  const chainCommands: Command[] = [];
+  const dnats: Command[] = [];
+  const hookBound: Command[] = [];
   const setOf = (m: Map<string, Set<string>>, key: string) => {
     let s = m.get(key);
     if (!s) m.set(key, (s = new Set()));
@@ -67,43 +108,91 @@ function gather(rs: RuleSet): ChainFacts {
   }
   // consecutive commands mostly share family and table: the key is rebuilt only when they change
   const keyOf = lastKeyMemo((family, table) => `${family}:${table}`);
-  for (const cmd of rs.commands) {
+  const declaredIn = lastKeyMemo((family, table) => setOf(declared, `${family}:${table}`));
+  const jumpedIn = lastKeyMemo((family, table) => setOf(jumped, `${family}:${table}`));
+  // A restore file of appends only (every iptables-save dump) adds each rule at the end of
+  // its chain in command order: the graphs are collected in this walk, while each rule is at
+  // hand, instead of in a second walk over the chains. A table where rules are inserted,
+  // deleted or moved is walked again over its final rules, and so are scripts, where a
+  // restore here-document resets tables without a command of its own.
+  const builders = new Map<Table, GraphBuilder>();
+  const reordered = new Set<Table>();
+  const counts = new Map<Chain, number>();
+  let everyCommandApplies = rs.dialect === 'save';
+  const builderOf = lastKeyMemo((family, table) => {
+    const t = rs.tables.get(`${family}:${table}`);
+    if (!t) return undefined;
+    let b = builders.get(t);
+    if (!b) builders.set(t, (b = new GraphBuilder(t)));
+    return b;
+  });
+  const visit = (cmd: Command) => {
     const key = keyOf(cmd.family, cmd.table);
+    const names = declaredIn(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
-    if (cmd.kind === 'new-chain' || cmd.kind === 'rename-chain') {
-      if (cmd.uncertain) uncertain.add(key);
-      if (cmd.kind === 'new-chain' && cmd.chainWord && !cmd.chainWord.dynamic) setOf(declared, key).add(cmd.chainWord.value);
-      if (cmd.kind === 'rename-chain' && cmd.newName && !cmd.newName.dynamic) setOf(declared, key).add(cmd.newName.value);
+    const kind = cmd.kind;
+    if (kind === 'new-chain' || kind === 'rename-chain' || kind === 'delete-chain') {
+      chainCommands.push(cmd);
+      if (cmd.uncertain && kind !== 'delete-chain') uncertain.add(key);
+      if (kind === 'new-chain' && cmd.chainWord && !cmd.chainWord.dynamic) names.add(cmd.chainWord.value);
+      if (kind === 'rename-chain' && cmd.newName && !cmd.newName.dynamic) names.add(cmd.newName.value);
     }
     const rule = cmd.rule;
     const t = rule?.target;
+    const w = cmd.chainWord;
+    // names only ever join the declared set: one missing now may be declared later, never the reverse
+    if (kind === 'policy' || (w && !w.dynamic && !names.has(w.value)) || (t && !t.spec && t.name.length && !names.has(t.name))) namingUndeclared.push(cmd);
     if (t && !t.spec) {
       if (!t.name.length) dynamicJump = true;
-      else setOf(jumped, key).add(t.name);
+      else jumpedIn(cmd.family, cmd.table).add(t.name);
+    }
+    if (t?.name === 'DNAT' && cmd.table === 'nat') dnats.push(cmd);
+    if (rule && ((t?.spec && (t.spec.tables || t.spec.chains)) || rule.matches.some((m) => m.spec?.chains))) hookBound.push(cmd);
+    if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
+    else if (everyCommandApplies) {
+      const b = builderOf(cmd.family, cmd.table);
+      if (b && REORDERS.has(kind)) reordered.add(b.table);
+      else if (b && kind === 'append' && rule) {
+        const chain = b.table.chains.get(cmd.chain ?? '');
+        if (chain) {
+          const i = counts.get(chain) ?? 0;
+          counts.set(chain, i + 1);
+          b.add(chain, i, rule);
+        }
+      }
     }
     // a rule without shell expansions has no dynamic -j; only the others are searched
     if (!dynamicJump && (!rule || rule.dynamic)) {
       dynamicJump = cmd.args.items.some((i) => (i.name === '-j' || i.name === '-g') && i.values[0]?.dynamic);
     }
-  }
-  const graphs = new WeakMap<Table, ChainGraph>();
-  let graphTable: Table | undefined;
-  let lastGraph: ChainGraph | undefined;
-  return {
-    declared: lastKeyMemo((family, table) => declared.get(`${family}:${table}`) ?? EMPTY),
-    uncertain: lastKeyMemo((family, table) => uncertain.has(`${family}:*`) || uncertain.has(`${family}:${table}`)),
-    jumpedTo: lastKeyMemo((family, table) => jumped.get(`${family}:${table}`) ?? EMPTY),
-    dynamicJump,
-    table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
-    graph(table) {
-      if (table === graphTable) return lastGraph!;
-      let g = graphs.get(table);
-      if (!g) graphs.set(table, (g = buildGraph(table)));
-      graphTable = table;
-      lastGraph = g;
-      return g;
-    },
   };
+  return { visit, finish };
+
+  function finish(): ChainFacts {
+    const graphs = new WeakMap<Table, ChainGraph>();
+    if (everyCommandApplies) for (const [t, b] of builders) if (!reordered.has(t)) graphs.set(t, finishGraph(b));
+    let graphTable: Table | undefined;
+    let lastGraph: ChainGraph | undefined;
+    return {
+      declared: lastKeyMemo((family, table) => declared.get(`${family}:${table}`) ?? EMPTY),
+      uncertain: lastKeyMemo((family, table) => uncertain.has(`${family}:*`) || uncertain.has(`${family}:${table}`)),
+      jumpedTo: lastKeyMemo((family, table) => jumped.get(`${family}:${table}`) ?? EMPTY),
+      dynamicJump,
+      namingUndeclared,
+      chainCommands,
+      dnats,
+      hookBound,
+      table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
+      graph(table) {
+        if (table === graphTable) return lastGraph!;
+        let g = graphs.get(table);
+        if (!g) graphs.set(table, (g = buildGraph(table)));
+        graphTable = table;
+        lastGraph = g;
+        return g;
+      },
+    };
+  }
 }
 
 /** Rules ask once per command, and consecutive commands mostly share family and table. */
@@ -121,22 +210,56 @@ function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: strin
   };
 }
 
-function buildGraph(table: Table): ChainGraph {
-  const jumps = new Map<Chain, Jump[]>();
-  for (const c of table.chains.values()) {
-    let list: Jump[] | undefined;
-    for (const r of c.rules) {
-      const t = r.target;
-      if (!t || t.spec) continue;
-      const to = table.chains.get(t.name);
-      if (!to) continue;
-      (list ??= []).push({ target: t, to });
-    }
-    if (list) jumps.set(c, list);
+const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT']);
+
+/** Collects a table's graph rule by rule, in each chain's final order. */
+class GraphBuilder {
+  readonly jumps = new Map<Chain, Jump[]>();
+  readonly always = new Map<Chain, number[]>();
+  readonly verdicts = new Map<Chain, number>();
+  readonly table: Table;
+  constructor(table: Table) {
+    this.table = table;
   }
+
+  add(c: Chain, index: number, r: Rule): void {
+    if (unconditional(r)) {
+      const plain = this.always.get(c);
+      if (plain) plain.push(index);
+      else this.always.set(c, [index]);
+    }
+    const t = r.target;
+    if (!t) return;
+    if (VERDICTS.has(t.name)) this.verdicts.set(c, (this.verdicts.get(c) ?? 0) + 1);
+    if (t.spec) return;
+    const to = this.table.chains.get(t.name);
+    if (!to) return;
+    const list = this.jumps.get(c);
+    if (list) list.push({ target: t, to });
+    else this.jumps.set(c, [{ target: t, to }]);
+  }
+}
+
+/** Commands that change a chain's rules other than by appending: the final order is then not the command order. */
+const REORDERS = new Set<string>(['insert', 'replace', 'delete', 'flush', 'delete-chain', 'rename-chain']);
+
+/** One walk over the final rules, while each rule is at hand: jumps, rules without tests, verdicts. Exported for a test. */
+export function buildGraph(table: Table): ChainGraph {
+  const b = new GraphBuilder(table);
+  for (const c of table.chains.values()) {
+    const rules = c.rules;
+    for (let i = 0; i < rules.length; i++) b.add(c, i, rules[i]);
+  }
+  return finishGraph(b);
+}
+
+function finishGraph(b: GraphBuilder): ChainGraph {
+  const { table, jumps, always, verdicts } = b;
   let reach: ((chain: string) => readonly string[]) | undefined;
   return {
     jumps,
+    unconditional: always,
+    verdicts,
     hooksReaching: (chain) => (reach ??= hooksReaching(table, jumps))(chain),
   };
 }

@@ -1,8 +1,9 @@
 import type { Chain, Rule, RuleSet, Table } from '../model/types.ts';
+import { chainFacts } from './chainGraph.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
-import { packetMatchedBy } from '../simulate/packetFromRule.ts';
+import { exactDestinationPort, exactInInterface, exactProtocol } from '../simulate/packetFromRule.ts';
 
 export interface DnatCheck {
   dnat: Rule;
@@ -56,12 +57,13 @@ function compute(rs: RuleSet): DnatCheck[] {
   const forwardOf = (packet: Packet): Outcome[] => {
     let fields = fieldsByFamily.get(packet.family);
     if (!fields) fieldsByFamily.set(packet.family, (fields = fieldsReachable(rs.tables.get(`${packet.family}:filter`), 'FORWARD')));
-    const key = `${packet.family}|${fields.map((f) => packet[f] ?? '').join('|')}`;
+    let key: string = packet.family;
+    for (const f of fields) key += `|${packet[f] ?? ''}`;
     let o = memo.get(key);
     if (!o) memo.set(key, (o = evaluateChain(rs, 'filter', 'FORWARD', packet)));
     return o;
   };
-  for (const cmd of rs.commands) {
+  for (const cmd of chainFacts(rs).dnats) {
     const rule = cmd.rule;
     const t = rule?.target;
     if (!rule || t?.name !== 'DNAT' || cmd.table !== 'nat' || cmd.kind === 'delete' || cmd.kind === 'check') continue;
@@ -70,11 +72,11 @@ function compute(rs: RuleSet): DnatCheck[] {
     const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
     const dst = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
     if (!dst) continue;
-    // the connection the rule is written for, as it arrives; then as DNAT leaves it
-    const arriving = packetMatchedBy(rule);
-    const dport = m?.[3] ? Number(m[3]) : arriving.dport;
-    const inIf = arriving.in;
-    const proto = arriving.proto;
+    // the connection the rule is written for, as it arrives (only the fields DNAT keeps);
+    // then as DNAT leaves it
+    const dport = m?.[3] ? Number(m[3]) : exactDestinationPort(rule);
+    const inIf = exactInInterface(rule);
+    const proto = exactProtocol(rule);
     const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: [] };
     const forward = forwardOf(packet);
     const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: [] };

@@ -1,5 +1,6 @@
 import type { RuleSet } from '../model/types.ts';
 import type { LineIndex } from '../text/lineIndex.ts';
+import { chainFactsOnTheWay } from './chainGraph.ts';
 import type { CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions } from './suppressions.ts';
@@ -52,17 +53,29 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   const lineLocal = options.commandCache ? active.filter((a) => a.rule.checkCommand && a.rule.lineLocal) : [];
   const cache = options.commandCache;
   cache?.begin(lineLocal.map((a) => a.rule), options.severities);
-  const run = (a: (typeof active)[number], cmd: RuleSet['commands'][number]) => {
-    if (failed.has(a.rule)) return;
-    try {
-      a.rule.checkCommand!(cmd, a.ctx);
-    } catch (e) {
-      fail(a.rule, e);
+  // 100k commands times a dozen rules: the loop asks a plain list, not the set of failed rules
+  type Check = { check: NonNullable<LintRule['checkCommand']>; rule: LintRule; ctx: RuleContext; dead: boolean };
+  const checks = (list: typeof active): Check[] => list.map((a) => ({ check: a.rule.checkCommand!, rule: a.rule, ctx: a.ctx, dead: false }));
+  const perCommandChecks = checks(perCommand);
+  const lineLocalChecks = checks(lineLocal);
+  const run = (list: Check[], cmd: RuleSet['commands'][number]) => {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (c.dead) continue;
+      try {
+        c.check(cmd, c.ctx);
+      } catch (e) {
+        c.dead = true;
+        fail(c.rule, e);
+      }
     }
   };
   if (perCommand.length || lineLocal.length) {
+    // the chain facts the whole-set rules need are gathered in this same walk
+    const facts = chainFactsOnTheWay(ruleSet);
     for (const cmd of ruleSet.commands) {
-      for (const a of perCommand) run(a, cmd);
+      facts?.visit(cmd);
+      run(perCommandChecks, cmd);
       if (!cache || !lineLocal.length) continue;
       const kept = cache.recall(cmd);
       if (kept) {
@@ -71,10 +84,11 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
       }
       const from = out.length;
       const failures = failed.size;
-      for (const a of lineLocal) run(a, cmd);
+      run(lineLocalChecks, cmd);
       // a failing rule is reported once for the document, not remembered per line
       if (failed.size === failures) cache.remember(cmd, out.length === from ? NO_FINDINGS : out.slice(from));
     }
+    facts?.finish();
   }
   for (const a of active) {
     if (!a.rule.check || failed.has(a.rule)) continue;

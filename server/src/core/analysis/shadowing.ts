@@ -1,6 +1,7 @@
 import type { Rule, RuleSet } from '../model/types.ts';
+import { chainFacts } from './chainGraph.ts';
 import { covers } from './containment.ts';
-import { unconditional } from './rules/unreachable-rule.ts';
+import { unconditional } from './unconditional.ts';
 
 const VERDICT = new Set(['ACCEPT', 'DROP', 'REJECT']);
 
@@ -26,8 +27,11 @@ export function shadows(rs: RuleSet): Shadow[] {
   const hit = cache.get(rs);
   if (hit) return hit;
   const out: Shadow[] = [];
+  const facts = chainFacts(rs);
   for (const t of rs.tables.values()) {
-    for (const c of t.chains.values()) {
+    // a shadow takes two verdicts in one chain: the chains of a kube-proxy dump mostly have none
+    for (const [c, verdicts] of facts.graph(t).verdicts) {
+      if (verdicts < 2) continue;
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();

@@ -1,16 +1,20 @@
 import * as matchModules from './matches/index.ts';
 import { protocolName, protocolNumber } from './protocols.ts';
 import * as targetModules from './targets/index.ts';
-import type { ExtensionSpec } from './types.ts';
+import { genericOptions as writtenGenericOptions } from './generic.ts';
+import type { ExtensionSpec, GenericOptionSpec } from './types.ts';
+import { uniformExtension, uniformGeneric } from './uniformShapes.ts';
 
 export { chains, getChain } from './chains.ts';
 export { closestNames, didYouMean, editDistance } from './didYouMean.ts';
-export { genericOptions } from './generic.ts';
 export { protocolName, protocolNames, protocolNumber } from './protocols.ts';
 export { getTable, tables } from './tables.ts';
 export type * from './types.ts';
 
-const sorted = (mods: Record<string, ExtensionSpec>) => Object.values(mods).sort((a, b) => a.name.localeCompare(b.name));
+const sorted = (mods: Record<string, ExtensionSpec>) => Object.values(mods).sort((a, b) => a.name.localeCompare(b.name)).map(uniformExtension);
+
+/** iptables' own options (-p, -s, -j, -A…), in one shape with the extensions' options (see uniformShapes.ts). */
+export const genericOptions: readonly GenericOptionSpec[] = writtenGenericOptions.map(uniformGeneric);
 
 /** Every match extension of iptables 1.8.9 (IPv4 and IPv6), one module each under matches/. */
 export const matches: readonly ExtensionSpec[] = sorted(matchModules);

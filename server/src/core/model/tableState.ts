@@ -19,7 +19,7 @@ export class TableState {
     if (!t) {
       t = { family, name, spans: [], chains: new Map() };
       for (const c of BUILTIN_CHAINS[name] ?? []) {
-        t.chains.set(c, { name: c, table: name, family, builtin: true, policy: 'ACCEPT', declarations: [], rules: [] });
+        t.chains.set(c, { name: c, table: name, family, builtin: true, policy: 'ACCEPT', policySpan: undefined, declarations: [], rules: [] });
       }
       this.tables.set(key, t);
     }
@@ -30,7 +30,7 @@ export class TableState {
   declare(t: Table, name: string, span: Span, line: Span, policy?: Word): Chain {
     let c = t.chains.get(name);
     if (!c) {
-      c = { name, table: t.name, family: t.family, builtin: false, policy: '-', declarations: [], rules: [] };
+      c = { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
       t.chains.set(name, c);
     }
     c.declarations.push(policy ? { span, line, policy } : { span, line });
@@ -105,7 +105,7 @@ export class TableState {
     const name = cmd.chain ?? '';
     let c = t.chains.get(name);
     if (!c) {
-      c = { name, table: t.name, family: t.family, builtin: false, policy: '-', declarations: [], rules: [] };
+      c = { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
       t.chains.set(name, c);
     }
     return c;

@@ -18,11 +18,37 @@ function exactAddress(c: Condition | undefined): string | undefined {
 }
 
 /** `--dport 80`, `--dport http` or `--dports 443` of the rule's matches; ranges and lists stay unknown. */
-function exactPort(rule: Rule, names: string[]): number | undefined {
-  const o = rule.matches.flatMap((m) => m.options).find((x) => names.includes(x.name));
-  const v = o?.values[0];
-  if (!o || o.negated || !v || v.dynamic || /[:,]/.test(v.value)) return undefined;
-  return portNumber(v.value);
+function exactPort(rule: Rule, names: readonly string[]): number | undefined {
+  // loops, not flatMap: DNAT checks ask this for every DNAT of a kube-proxy dump
+  for (const m of rule.matches) {
+    for (const o of m.options) {
+      if (!names.includes(o.name)) continue;
+      const v = o.values[0];
+      if (o.negated || !v || v.dynamic || /[:,]/.test(v.value)) return undefined;
+      return portNumber(v.value);
+    }
+  }
+  return undefined;
+}
+
+const SOURCE_PORT = ['--source-port', '--source-ports'];
+const DESTINATION_PORT = ['--destination-port', '--destination-ports'];
+
+/** The one input interface the rule names, if it names exactly one (no wildcard, no negation). */
+export function exactInInterface(rule: Rule): string | undefined {
+  const v = exact(rule.inInterface);
+  return v && !v.endsWith('+') ? v : undefined;
+}
+
+/** The one protocol the rule names (lower case), if any; `all` is none. */
+export function exactProtocol(rule: Rule): string | undefined {
+  const p = exact(rule.protocol)?.toLowerCase();
+  return p === 'all' ? undefined : p;
+}
+
+/** The one destination port the rule's matches name, if exactly one. */
+export function exactDestinationPort(rule: Rule): number | undefined {
+  return exactPort(rule, DESTINATION_PORT);
 }
 
 /**
@@ -32,18 +58,16 @@ function exactPort(rule: Rule, names: string[]): number | undefined {
  * shows what happens to the connections the rule is about.
  */
 export function packetMatchedBy(rule: Rule): Packet {
-  const inIf = exact(rule.inInterface);
   const outIf = exact(rule.outInterface);
-  const proto = exact(rule.protocol)?.toLowerCase();
   return {
     family: rule.family,
-    in: inIf && !inIf.endsWith('+') ? inIf : undefined,
+    in: exactInInterface(rule),
     out: outIf && !outIf.endsWith('+') ? outIf : undefined,
-    proto: proto === 'all' ? undefined : proto,
+    proto: exactProtocol(rule),
     src: exactAddress(rule.source),
-    sport: exactPort(rule, ['--source-port', '--source-ports']),
+    sport: exactPort(rule, SOURCE_PORT),
     dst: exactAddress(rule.destination),
-    dport: exactPort(rule, ['--destination-port', '--destination-ports']),
+    dport: exactDestinationPort(rule),
     state: 'NEW',
     // rules of OUTPUT see the host's own packets
     origin: rule.chain === 'OUTPUT' ? 'local' : 'remote',

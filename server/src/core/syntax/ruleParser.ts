@@ -241,8 +241,8 @@ class RuleParser extends EmbeddedActionsParser {
       const bangTok = bangBefore ?? oldStyleBang;
       const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
       const last = values.length ? values[values.length - 1].span.end : nameEnd;
-      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values: values.slice(), span: { start: first, end: last } };
-      if (bangTok) item.bang = this.spanOf(bangTok);
+      // `bang` always present: one shape for every item
+      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values: values.slice(), span: { start: first, end: last }, bang: bangTok ? this.spanOf(bangTok) : undefined };
       return item;
     });
   });

@@ -1,3 +1,4 @@
+import { chainFacts } from '../chainGraph.ts';
 import type { LintRule } from '../types.ts';
 
 export const duplicateChain: LintRule = {
@@ -17,6 +18,7 @@ export const duplicateChain: LintRule = {
         const headers = t.spans.map((s) => s.start).sort((a, b) => a - b);
         const blockOf = (offset: number) => headers.filter((h) => h <= offset).length;
         for (const c of t.chains.values()) {
+          if (c.declarations.length < 2) continue;
           const seen = new Set<number>();
           for (const d of c.declarations) {
             const block = blockOf(d.span.start);
@@ -30,7 +32,7 @@ export const duplicateChain: LintRule = {
     // with shell functions the text order is not the run order (start/stop functions both create)
     if (rs.hasFunctions || rs.wrapsTool) return;
     const exists = new Map<string, boolean>();
-    for (const cmd of rs.commands) {
+    for (const cmd of chainFacts(rs).chainCommands) {
       if (cmd.uncertain || cmd.tableDynamic) continue;
       const key = (name: string) => `${cmd.family}:${cmd.table}:${name}`;
       if (cmd.kind === 'new-chain' && cmd.chainWord) {

@@ -16,7 +16,10 @@ export const missingIpForward: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
+    const families = new Set([...rs.tables.values()].map((t) => t.family));
     for (const family of ['ipv4', 'ipv6'] as const) {
+      // a family without tables has no rules to walk for
+      if (!families.has(family)) continue;
       let first: Span | undefined;
       for (const cmd of rs.commands) {
         if (cmd.family !== family || !cmd.rule || (cmd.kind !== 'append' && cmd.kind !== 'insert')) continue;

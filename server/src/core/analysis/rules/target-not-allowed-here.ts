@@ -1,7 +1,7 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { chainFacts } from '../chainGraph.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 
 /** The built-in chains from which some path of jumps reaches a user chain. */
 function hooksOf(rs: RuleSet, cmd: Command, chain: string): readonly string[] {
@@ -22,33 +22,39 @@ export const targetNotAllowedHere: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A FORWARD -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
     good: { dialect: 'save', text: '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
   },
-  checkCommand(cmd, ctx) {
-    const rule = cmd.rule;
-    if (!rule || cmd.uncertain || cmd.tableDynamic) return;
-    // matches that only exist at some hooks (`-m owner` for locally sent packets)
-    for (const m of rule.matches) {
-      const chains = m.spec?.chains;
-      if (!chains || !rule.chain) continue;
-      const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksOf(ctx.ruleSet, cmd, rule.chain), chains);
-      if (hooks.length) ctx.report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
-    }
-    const spec = rule.target?.spec;
-    if (!spec || (!spec.tables && !spec.chains)) return;
-    const span = rule.target!.span;
-    if (spec.tables && !spec.tables.includes(cmd.table as never)) {
-      ctx.report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
-      return;
-    }
-    if (!spec.chains || !rule.chain) return;
-    if (isBuiltinChain(cmd.table, rule.chain)) {
-      if (!spec.chains.includes(rule.chain as never)) {
-        ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}${spec.tables ? ` of ${spec.tables.join('/')}` : ''}, not in ${rule.chain}.` });
-      }
-      return;
-    }
-    const hooks = outside(hooksOf(ctx.ruleSet, cmd, rule.chain), spec.chains);
-    if (hooks.length) {
-      ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
-    }
+  check(ctx) {
+    // only rules with a hook-bound target or match, listed while the chain facts were gathered
+    for (const cmd of chainFacts(ctx.ruleSet).hookBound) checkCommand(cmd, ctx);
   },
 };
+
+/** One rule's target and matches against the hooks its chain is reached from. */
+function checkCommand(cmd: Command, ctx: RuleContext): void {
+  const rule = cmd.rule;
+  if (!rule || cmd.uncertain || cmd.tableDynamic) return;
+  // matches that only exist at some hooks (`-m owner` for locally sent packets)
+  for (const m of rule.matches) {
+    const chains = m.spec?.chains;
+    if (!chains || !rule.chain) continue;
+    const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksOf(ctx.ruleSet, cmd, rule.chain), chains);
+    if (hooks.length) ctx.report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
+  }
+  const spec = rule.target?.spec;
+  if (!spec || (!spec.tables && !spec.chains)) return;
+  const span = rule.target!.span;
+  if (spec.tables && !spec.tables.includes(cmd.table as never)) {
+    ctx.report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
+    return;
+  }
+  if (!spec.chains || !rule.chain) return;
+  if (isBuiltinChain(cmd.table, rule.chain)) {
+    if (!spec.chains.includes(rule.chain as never)) {
+      ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}${spec.tables ? ` of ${spec.tables.join('/')}` : ''}, not in ${rule.chain}.` });
+    }
+    return;
+  }
+  const hooks = outside(hooksOf(ctx.ruleSet, cmd, rule.chain), spec.chains);
+  if (hooks.length) {
+    ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
+  }
+}

@@ -44,7 +44,7 @@ export const undefinedChain: LintRule = {
     const declaresUfw = [...rs.tables.values()].some((t) => [...t.chains.keys()].some((n) => /^ufw6?-/.test(n)));
     const fromUfw = (name: string) => declaresUfw && /^ufw6?-/.test(name);
     const uses = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
-    for (const cmd of rs.commands) {
+    for (const cmd of facts.namingUndeclared) {
       if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table]) continue;
       if (facts.uncertain(cmd.family, cmd.table)) continue;
       const names = facts.declared(cmd.family, cmd.table);

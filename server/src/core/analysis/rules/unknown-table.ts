@@ -24,6 +24,7 @@ export const unknownTable: LintRule = {
       ctx.report({ span, message: `There is no table '${name}'${near ? `; did you mean '${near}'?` : ''} (tables: ${TABLES.join(', ')}).` });
     };
     for (const t of rs.tables.values()) for (const s of t.spans) report(t.name, s);
-    for (const cmd of rs.commands) if (cmd.tableSpan && !cmd.tableDynamic && rs.dialect === 'script') report(cmd.table, cmd.tableSpan);
+    // save files name their tables only in `*table` headers
+    if (rs.dialect === 'script') for (const cmd of rs.commands) if (cmd.tableSpan && !cmd.tableDynamic) report(cmd.table, cmd.tableSpan);
   },
 };

@@ -16,7 +16,7 @@ export const unknownTarget: LintRule = {
     const rs = ctx.ruleSet;
     if (rs.wrapsTool) return;
     const facts = chainFacts(rs);
-    for (const cmd of rs.commands) {
+    for (const cmd of facts.namingUndeclared) {
       const t = cmd.rule?.target;
       if (!t || t.spec || t.goto || !t.name || cmd.uncertain) continue;
       if (facts.declared(cmd.family, cmd.table).has(t.name) || facts.uncertain(cmd.family, cmd.table)) continue;

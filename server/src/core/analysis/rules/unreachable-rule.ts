@@ -1,12 +1,7 @@
-import type { Rule } from '../../model/types.ts';
+import { chainFacts } from '../chainGraph.ts';
 import type { LintRule } from '../types.ts';
 
 const FINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE']);
-
-/** Matches every packet: no protocol, address, interface, fragment or match test. */
-export function unconditional(r: Rule): boolean {
-  return !r.protocol && !r.source && !r.destination && !r.inInterface && !r.outInterface && !r.fragment && r.matches.every((m) => m.name === 'comment') && !r.dynamic && r.problems.length === 0;
-}
 
 export const unreachableRule: LintRule = {
   code: 'unreachable-rule',
@@ -19,10 +14,15 @@ export const unreachableRule: LintRule = {
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n' },
   },
   check(ctx) {
+    const facts = chainFacts(ctx.ruleSet);
     for (const t of ctx.ruleSet.tables.values()) {
-      for (const c of t.chains.values()) {
-        const stop = c.rules.findIndex((r) => unconditional(r) && !!r.target && (FINAL.has(r.target.name) || r.target.goto || (r.target.spec?.terminating ?? false)));
-        if (stop === -1) continue;
+      // only rules without tests can decide every packet: most chains have none
+      for (const [c, plain] of facts.graph(t).unconditional) {
+        const stop = plain.find((i) => {
+          const target = c.rules[i].target;
+          return !!target && (FINAL.has(target.name) || target.goto || (target.spec?.terminating ?? false));
+        });
+        if (stop === undefined) continue;
         const by = c.rules[stop];
         for (const r of c.rules.slice(stop + 1)) {
           ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }] });
