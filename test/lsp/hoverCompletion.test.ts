@@ -32,8 +32,8 @@ async function hover(marked: string, languageId?: string): Promise<string> {
 
 async function complete(marked: string, languageId?: string): Promise<string[]> {
   const { uri, position } = await at(marked, languageId);
-  const items = await client.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position });
-  return items.map((i) => i.label);
+  const r = await client.request<{ label: string }[] | { isIncomplete: boolean; items: { label: string }[] }>('textDocument/completion', { textDocument: { uri }, position });
+  return (Array.isArray(r) ? r : r.items).map((i) => i.label);
 }
 
 test('hover on PREROUTING explains its place before the routing decision, with the path drawn', { skip }, async () => {

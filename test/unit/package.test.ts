@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { needBuild, repoRoot } from '../support/paths.ts';
 
@@ -10,7 +10,7 @@ test('the extension package lists only what the extension needs', { skip: needBu
   const files = r.stdout.trim().split('\n').filter(Boolean);
   const allowed = /^(package\.json|README\.md|LICENSE|dist\/[\w-]+\.cjs|syntaxes\/[\w.-]+\.json|docs\/rules\/[\w-]+\.md|client\/images\/icon\.png)$/;
   assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
-  for (const needed of ['dist/extension.cjs', 'dist/iptables-language-server.cjs', 'syntaxes/iptables-save.tmLanguage.json', 'docs/rules/dnat-without-forward-accept.md']) assert.ok(files.includes(needed), needed);
+  for (const needed of ['dist/extension.cjs', 'dist/iptables-language-server.cjs', 'dist/language-server-main.cjs', 'syntaxes/iptables-save.tmLanguage.json', 'docs/rules/dnat-without-forward-accept.md']) assert.ok(files.includes(needed), needed);
 });
 
 /**
@@ -31,5 +31,28 @@ test('the CLI bundle lints on the machine Node outside the project, and apply na
     const apply = spawnSync('node', [`${repoRoot}/dist/iptables-lint.cjs`, 'apply', `${repoRoot}/examples/rules.v4`, '--host', 'gw', '--dry-run'], { env, encoding: 'utf8', input: '' });
     assert.equal(apply.status, 2);
     assert.match(apply.stderr, /Node 22/);
+  }
+});
+
+/**
+ * The server's entry switches on Node's compile cache where the runtime has it (Node 22) and
+ * starts without it elsewhere: an editor may run the server on its own, older Node.
+ */
+test('the language server answers initialize on the machine Node outside the project too', { skip: needBuild() }, async () => {
+  const path = (process.env.PATH ?? '').split(':').filter((d) => d && !d.includes('node_modules')).join(':');
+  for (const [node, env] of [[process.execPath, process.env], ['node', { ...process.env, PATH: path }]] as const) {
+    const child = spawn(node, [`${repoRoot}/dist/iptables-language-server.cjs`, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"serverInfo"')) resolve(out);
+      });
+      child.on('exit', (code) => reject(new Error(`${node} exited ${code} before replying`)));
+    });
+    child.kill();
+    assert.match(reply, /iptables-language-server/, node);
   }
 });

@@ -49,13 +49,14 @@ export function registerLanguageFeatures(connection: Connection, store: Document
     }
     if (!r) return [];
     const range = toRange(doc.model.lines, r.replace);
-    return r.items.map((i, n) => ({
+    const items = r.items.map((i, n) => ({
       label: i.label,
       kind: KIND[i.kind],
       detail: i.detail,
       sortText: String(n).padStart(4, '0'),
       textEdit: { range, newText: i.insertText ?? i.label },
     }));
+    return { isIncomplete: r.incomplete, items };
   });
 
   connection.onCodeAction((p): CodeAction[] => {

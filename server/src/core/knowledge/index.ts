@@ -11,7 +11,14 @@ export { protocolName, protocolNames, protocolNumber } from './protocols.ts';
 export { getTable, tables } from './tables.ts';
 export type * from './types.ts';
 
-const sorted = (mods: Record<string, ExtensionSpec>) => Object.values(mods).sort((a, b) => a.name.localeCompare(b.name)).map(uniformExtension);
+// Case-insensitive, lower case first (`connmark` before `CONNMARK`): the order localeCompare
+// gives for these names, without ICU's start-up cost (10 ms of the server's start).
+const nameOrder = (a: ExtensionSpec, b: ExtensionSpec) => {
+  const x = a.name.toLowerCase();
+  const y = b.name.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a.name > b.name ? -1 : a.name < b.name ? 1 : 0;
+};
+const sorted = (mods: Record<string, ExtensionSpec>) => Object.values(mods).sort(nameOrder).map(uniformExtension);
 
 /** iptables' own options (-p, -s, -j, -A…), in one shape with the extensions' options (see uniformShapes.ts). */
 export const genericOptions: readonly GenericOptionSpec[] = writtenGenericOptions.map(uniformGeneric);

@@ -15,6 +15,8 @@ export interface ChainRef {
   span: Span;
   /** The line or command it belongs to. */
   line: Span;
+  /** Jumps and gotos: the chain the jumping rule is in. */
+  from?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class ChainIndex {
       }
       const target = cmd.rule?.target;
       if (target && !target.spec && target.name) {
-        this.add({ family: cmd.family, table: cmd.table, name: target.name, kind: target.goto ? 'goto' : 'jump', span: target.span, line: cmd.span });
+        this.add({ family: cmd.family, table: cmd.table, name: target.name, kind: target.goto ? 'goto' : 'jump', span: target.span, line: cmd.span, from: cmd.chain });
       }
     }
     this.refs.sort((a, b) => a.span.start - b.span.start);

@@ -4,7 +4,7 @@ import { valueCompletions } from '../knowledge/values/index.ts';
 import type { FirewallDocument } from '../facade.ts';
 import { bindCommand } from '../model/bind.ts';
 import { BUILTIN_CHAINS, isBuiltinChain } from '../model/builtinChains.ts';
-import type { Command } from '../model/types.ts';
+import type { Chain, Command, Table } from '../model/types.ts';
 import { parseArgTokens } from '../syntax/ruleParser.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Word } from '../syntax/nodes.ts';
@@ -25,7 +25,16 @@ export interface CompletionResult {
   items: CompletionItem[];
   /** The partial word being replaced. */
   replace: Span;
+  /** Only the best matches for the word typed so far: ask again as it grows. */
+  incomplete: boolean;
 }
+
+/**
+ * A kube-proxy dump has 36k chains: offered all at once they cost the editor about 200 ms
+ * per keystroke to transfer and sort. Past this many, only those matching the word typed so
+ * far are offered (names starting with it first), and the list says it is incomplete.
+ */
+export const MAX_CHAIN_ITEMS = 300;
 
 interface Context {
   family: Family;
@@ -41,7 +50,46 @@ interface Context {
 export function completionsAt(doc: FirewallDocument, offset: number): CompletionResult | undefined {
   const ctx = doc.dialect === 'save' ? saveContext(doc, offset) : scriptContext(doc, offset);
   if (!ctx) return undefined;
-  return { items: complete(doc, ctx), replace: ctx.replace };
+  const state = { incomplete: false };
+  return { items: complete(doc, ctx, state), replace: ctx.replace, incomplete: state.incomplete };
+}
+
+/** Per table, its user chains sorted by lower-case name: a prefix is then a binary search away. */
+const sortedChains = new WeakMap<Table, { lower: string; chain: Chain }[]>();
+
+function chainsByName(t: Table): { lower: string; chain: Chain }[] {
+  let list = sortedChains.get(t);
+  if (!list) {
+    list = [];
+    for (const c of t.chains.values()) if (!c.builtin && c.name) list.push({ lower: c.name.toLowerCase(), chain: c });
+    list.sort((a, b) => (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));
+    sortedChains.set(t, list);
+  }
+  return list;
+}
+
+/** User chains of the table; the best MAX_CHAIN_ITEMS for the typed prefix when there are more. */
+function chainItems(doc: FirewallDocument, ctx: Context, state: { incomplete: boolean }): CompletionItem[] {
+  const t = doc.ruleSet.tables.get(`${ctx.family}:${ctx.table}`);
+  if (!t) return [];
+  const item = (c: Chain): CompletionItem => ({ label: c.name, kind: 'chain', detail: `user chain, ${c.rules.length} rules` });
+  const all = chainsByName(t);
+  if (all.length <= MAX_CHAIN_ITEMS) return all.map((e) => item(e.chain));
+  state.incomplete = true;
+  const typed = ctx.partial.toLowerCase();
+  // names starting with the typed word: a run of the sorted list
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (all[mid].lower < typed) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: CompletionItem[] = [];
+  for (let i = lo; i < all.length && out.length < MAX_CHAIN_ITEMS && all[i].lower.startsWith(typed); i++) out.push(item(all[i].chain));
+  // then names holding it elsewhere
+  for (let i = 0; i < all.length && out.length < MAX_CHAIN_ITEMS; i++) if (all[i].lower.indexOf(typed) > 0) out.push(item(all[i].chain));
+  return out;
 }
 
 function wordAtEnd(text: string, lineStart: number, offset: number): { partial: string; start: number } {
@@ -106,7 +154,7 @@ function bindPartial(ctx: Context): Command {
   return bindCommand(args, { start: 0, end: 0 }, { family: ctx.family });
 }
 
-function complete(doc: FirewallDocument, ctx: Context): CompletionItem[] {
+function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: boolean }): CompletionItem[] {
   const prev = ctx.words[ctx.words.length - 1]?.value;
   if (ctx.lineStart && doc.dialect === 'save') {
     return [
@@ -117,10 +165,7 @@ function complete(doc: FirewallDocument, ctx: Context): CompletionItem[] {
     ];
   }
   const cmd = bindPartial(ctx);
-  const userChains = () => {
-    const t = doc.ruleSet.tables.get(`${ctx.family}:${ctx.table}`);
-    return t ? [...t.chains.values()].filter((c) => !c.builtin && c.name).map((c) => ({ label: c.name, kind: 'chain' as const, detail: `user chain, ${c.rules.length} rules` })) : [];
-  };
+  const userChains = () => chainItems(doc, ctx, state);
   const builtinChains = () => (BUILTIN_CHAINS[ctx.table] ?? []).map((c) => ({ label: c, kind: 'builtinChain' as const, detail: chainSpecs.find((s) => s.name === c)?.summary }));
 
   switch (prev) {

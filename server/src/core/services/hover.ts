@@ -101,8 +101,7 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   if (jumps.length) {
     parts.push('', 'Reached from:');
     for (const j of jumps.slice(0, 20)) {
-      const caller = doc.ruleSet.commands.find((c) => c.rule?.target?.span === j.span);
-      parts.push(`- line ${lines.lineOf(j.span.start) + 1}${caller?.chain ? ` in ${caller.chain}` : ''} (${j.kind === 'goto' ? '-g' : '-j'})`);
+      parts.push(`- line ${lines.lineOf(j.span.start) + 1}${j.from ? ` in ${j.from}` : ''} (${j.kind === 'goto' ? '-g' : '-j'})`);
     }
     if (jumps.length > 20) parts.push(`- … and ${jumps.length - 20} more`);
   } else parts.push('', 'Nothing jumps to it.');

@@ -248,10 +248,19 @@ class RuleParser extends EmbeddedActionsParser {
   });
 }
 
-/** One parser instance serves every call: Chevrotain parsers are reusable and costly to build. */
-export const ruleParser = new RuleParser();
+let instance: RuleParser | undefined;
+
+/**
+ * One parser instance serves every call: Chevrotain parsers are reusable and costly to
+ * build. It is built on first use, not when the module loads: the language server answers
+ * `initialize` before any document needs parsing.
+ */
+export function ruleParser(): RuleParser {
+  return (instance ??= new RuleParser());
+}
 
 export function parseArgTokens(tokens: IToken[], base: number): ArgList {
+  const ruleParser = (instance ??= new RuleParser());
   ruleParser.base = base;
   ruleParser.shellExpands = false;
   ruleParser.issues = [];

@@ -111,13 +111,18 @@ export const saveLineTokens: TokenType[] = [ValueLike, WhiteSpace, Comment, Tabl
  * Two modes: a line whose first character can start a header, chain, COMMIT or comment is
  * read with every token; the common case, a rule line, with the five it can hold.
  */
-export const saveLineLexer = new Lexer(
-  {
-    modes: {
-      line: saveLineTokens,
-      rule: [ValueLike, WhiteSpace, Counters, Bang, Option, Value],
+let lexer: Lexer | undefined;
+
+/** Built on first use (see ruleParser()). */
+export function saveLineLexer(): Lexer {
+  return (lexer ??= new Lexer(
+    {
+      modes: {
+        line: saveLineTokens,
+        rule: [ValueLike, WhiteSpace, Counters, Bang, Option, Value],
+      },
+      defaultMode: 'rule',
     },
-    defaultMode: 'rule',
-  },
-  { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true },
-);
+    { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true },
+  ));
+}

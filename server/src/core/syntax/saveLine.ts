@@ -19,14 +19,15 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
     const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span: { start, end: base + lineText.length } };
     return { line: { kind: 'comment', span: { start, end: base + lineText.length }, text: lineText.trim() }, issues: [issue] };
   }
-  const lexed = saveLineLexer.tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
-  ruleParser.base = base;
-  ruleParser.shellExpands = shellExpands;
-  ruleParser.issues = [];
-  ruleParser.input = lexed.tokens;
-  const line = ruleParser.saveLine();
-  const issues = ruleParser.issues;
-  for (const e of ruleParser.errors) {
+  const lexed = saveLineLexer().tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
+  const parser = ruleParser();
+  parser.base = base;
+  parser.shellExpands = shellExpands;
+  parser.issues = [];
+  parser.input = lexed.tokens;
+  const line = parser.saveLine();
+  const issues = parser.issues;
+  for (const e of parser.errors) {
     const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
     issues.push({ code: 'syntax-error', message: e.message, span: { start, end: start + (e.token.image?.length || 1) } });
   }

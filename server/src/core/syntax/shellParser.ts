@@ -175,13 +175,15 @@ function spanOf(tok: IToken): Span {
   return { start: tok.startOffset, end: tok.startOffset + tok.image.length };
 }
 
-const shellParser = new ShellParser();
+// built on first use, like the rule parser
+let shellParser: ShellParser | undefined;
 
 /** Splits a script into simple commands. Never throws: every token is either a separator or part of a command. */
 export function parseShell(text: string): ShellScript {
   const lexed = lexShell(text);
-  shellParser.input = lexed.tokens;
-  shellParser.useHeredocs(lexed.heredocs);
-  const commands = shellParser.script();
+  const parser = (shellParser ??= new ShellParser());
+  parser.input = lexed.tokens;
+  parser.useHeredocs(lexed.heredocs);
+  const commands = parser.script();
   return { commands, heredocs: lexed.heredocs };
 }

@@ -227,7 +227,8 @@ export const ShellWord = createToken({
 
 export const shellTokens: TokenType[] = [Blank, Continuation, ShellComment, Newline, HeredocOp, AndIf, OrIf, DSemi, Semi, Redirect, Pipe, Amp, LParen, RParen, ShellWord];
 
-const shellLexer = new Lexer(shellTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true });
+// built on first use, like the rule parser
+let shellLexer: Lexer | undefined;
 
 export interface ShellLexResult {
   tokens: IToken[];
@@ -238,7 +239,7 @@ export interface ShellLexResult {
 
 export function lexShell(text: string): ShellLexResult {
   state = { pending: [], bodies: [] };
-  const result = shellLexer.tokenize(text);
+  const result = (shellLexer ??= new Lexer(shellTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true })).tokenize(text);
   // A heredoc opened on the last line without a newline after it: the body is empty and unterminated.
   for (const h of state.pending) state.bodies.push({ delimiter: h.delimiter, quotedDelimiter: h.quoted, stripTabs: h.strip, start: text.length, end: text.length, terminated: false });
   const heredocs = state.bodies;

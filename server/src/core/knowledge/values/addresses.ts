@@ -243,7 +243,8 @@ export function checkNatDestination(value: string, family: Family): ValueProblem
     const colon = value.indexOf(':');
     if (colon !== -1) {
       const before = value.slice(0, colon);
-      if (isIPv6(value.split('-')[0]) || (before !== '' && !/^[0-9.-]+$/.test(before))) {
+      // a dot before the first colon rules IPv6 out (its dotted tail comes after the last colon)
+      if ((!before.includes('.') && isIPv6(value.split('-')[0])) || (before !== '' && !/^[0-9.-]+$/.test(before))) {
         const host = value.split('-')[0];
         return isIPv6(host) ? wrongFamily(host, family) : error(`'${before}' is not an IPv4 address.`);
       }

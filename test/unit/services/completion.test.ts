@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { completionsAt, MAX_CHAIN_ITEMS } from '../../../server/src/core/services/completion.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
+
+function at(text: string, marker: string) {
+  const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'save' });
+  const r = completionsAt(doc, text.indexOf(marker));
+  assert.ok(r);
+  return r;
+}
+
+test('a few chains: every one is offered after -j, with the targets, and the list is complete', () => {
+  const r = at('*filter\n:a - [0:0]\n:b - [0:0]\n-A INPUT -j |\nCOMMIT\n', '|');
+  const labels = r.items.map((i) => i.label);
+  assert.ok(labels.includes('a') && labels.includes('b') && labels.includes('ACCEPT'));
+  assert.equal(r.incomplete, false);
+});
+
+test('thousands of chains: only the best matches for the typed prefix, marked incomplete', () => {
+  const dump = kubeProxyDump(3000).text;
+  // a rule being written at the end of the nat table
+  const commit = dump.indexOf('COMMIT\n', dump.indexOf('*nat'));
+  const marked = `${dump.slice(0, commit)}-A KUBE-SERVICES -j |\n${dump.slice(commit)}`;
+  const doc = new FirewallDocument(dump, { dialect: 'save' });
+  const chains = [...doc.ruleSet.tables.get('ipv4:nat')!.chains.values()].filter((c) => !c.builtin).length;
+  assert.ok(chains > MAX_CHAIN_ITEMS, `${chains} chains`);
+
+  const empty = at(marked, '|');
+  const chainItems = empty.items.filter((i) => i.kind === 'chain');
+  assert.equal(empty.incomplete, true);
+  assert.equal(chainItems.length, MAX_CHAIN_ITEMS);
+  assert.ok(empty.items.some((i) => i.label === 'DNAT'), 'targets are still offered');
+
+  const typed = at(marked.replace('-j |', '-j KUBE-SEP-|'), '|');
+  assert.ok(typed.items.filter((i) => i.kind === 'chain').every((i) => i.label.startsWith('KUBE-SEP-')));
+  const name = [...doc.ruleSet.tables.get('ipv4:nat')!.chains.keys()].find((n) => n.startsWith('KUBE-SVC-'))!;
+  const exact = at(marked.replace('-j |', `-j ${name.toLowerCase().slice(0, 14)}|`), '|');
+  assert.equal(exact.items.filter((i) => i.kind === 'chain')[0].label.slice(0, 14), name.slice(0, 14), 'case does not matter');
+});
