@@ -40,7 +40,7 @@ const files = [...walk(join(root, 'server', 'src')), ...walk(join(root, 'test'))
   .sort();
 // Tests that measure speed run last, one at a time, so the namespace tiers running in
 // parallel do not skew their figures.
-const timed = ['test/corpus/corpus.test.ts', 'test/unit/simulate/trace.test.ts'];
+const timed = ['test/corpus/corpus.test.ts', 'test/unit/simulate/trace.test.ts', 'test/unit/analysis/scaling.test.ts'];
 const parallel = files.filter((f) => !timed.includes(f));
 const sequential = files.filter((f) => timed.includes(f));
 if (parallel.length) step('tests', process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...parallel]);

@@ -117,7 +117,6 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   // restore here-document resets tables without a command of its own.
   const builders = new Map<Table, GraphBuilder>();
   const reordered = new Set<Table>();
-  const counts = new Map<Chain, number>();
   let everyCommandApplies = rs.dialect === 'save';
   const builderOf = lastKeyMemo((family, table) => {
     const t = rs.tables.get(`${family}:${table}`);
@@ -147,19 +146,13 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       else jumpedIn(cmd.family, cmd.table).add(t.name);
     }
     if (t?.name === 'DNAT' && cmd.table === 'nat') dnats.push(cmd);
-    if (rule && ((t?.spec && (t.spec.tables || t.spec.chains)) || rule.matches.some((m) => m.spec?.chains))) hookBound.push(cmd);
+    if (rule && ((t?.spec && (t.spec.tables || t.spec.chains)) || hookBoundMatch(rule))) hookBound.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
     else if (everyCommandApplies) {
       const b = builderOf(cmd.family, cmd.table);
-      if (b && REORDERS.has(kind)) reordered.add(b.table);
-      else if (b && kind === 'append' && rule) {
-        const chain = b.table.chains.get(cmd.chain ?? '');
-        if (chain) {
-          const i = counts.get(chain) ?? 0;
-          counts.set(chain, i + 1);
-          b.add(chain, i, rule);
-        }
-      }
+      if (b && kind === 'append') {
+        if (rule) b.append(cmd.chain ?? '', rule);
+      } else if (b && REORDERS.has(kind)) reordered.add(b.table);
     }
     // a rule without shell expansions has no dynamic -j; only the others are searched
     if (!dynamicJump && (!rule || rule.dynamic)) {
@@ -195,6 +188,12 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   }
 }
 
+function hookBoundMatch(rule: Rule): boolean {
+  const ms = rule.matches;
+  for (let i = 0; i < ms.length; i++) if (ms[i].spec?.chains) return true;
+  return false;
+}
+
 /** Rules ask once per command, and consecutive commands mostly share family and table. */
 function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: string, table: string) => T {
   let lastFamily: string | undefined;
@@ -218,8 +217,25 @@ class GraphBuilder {
   readonly always = new Map<Chain, number[]>();
   readonly verdicts = new Map<Chain, number>();
   readonly table: Table;
+  // Appends come chain by chain in a dump: the chain being filled is kept at hand, and the
+  // maps are only asked when the chain changes.
+  private curName: string | undefined;
+  private cur: Chain | undefined;
+  private curCount = 0;
+  private readonly counts = new Map<Chain, number>();
   constructor(table: Table) {
     this.table = table;
+  }
+
+  /** The next rule appended to the chain of that name. */
+  append(chain: string, r: Rule): void {
+    if (chain !== this.curName) {
+      if (this.cur) this.counts.set(this.cur, this.curCount);
+      this.curName = chain;
+      this.cur = this.table.chains.get(chain);
+      this.curCount = this.cur ? (this.counts.get(this.cur) ?? 0) : 0;
+    }
+    if (this.cur) this.add(this.cur, this.curCount++, r);
   }
 
   add(c: Chain, index: number, r: Rule): void {

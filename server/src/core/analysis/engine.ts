@@ -72,9 +72,14 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   };
   if (perCommand.length || lineLocal.length) {
     // the chain facts the whole-set rules need are gathered in this same walk
-    const facts = chainFactsOnTheWay(ruleSet);
+    let facts = chainFactsOnTheWay(ruleSet);
     for (const cmd of ruleSet.commands) {
-      facts?.visit(cmd);
+      try {
+        facts?.visit(cmd);
+      } catch {
+        // gathered again on demand inside the rules that need them, where a failure is reported
+        facts = undefined;
+      }
       run(perCommandChecks, cmd);
       if (!cache || !lineLocal.length) continue;
       const kept = cache.recall(cmd);
@@ -88,7 +93,11 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
       // a failing rule is reported once for the document, not remembered per line
       if (failed.size === failures) cache.remember(cmd, out.length === from ? NO_FINDINGS : out.slice(from));
     }
-    facts?.finish();
+    try {
+      facts?.finish();
+    } catch {
+      // as above: the rules gather them again and report a failure
+    }
   }
   for (const a of active) {
     if (!a.rule.check || failed.has(a.rule)) continue;

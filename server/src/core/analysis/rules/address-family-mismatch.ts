@@ -43,7 +43,12 @@ export const addressFamilyMismatch: LintRule = {
       for (const w of o.values) {
         if (w.dynamic) continue;
         // an IPv6 literal has a colon, an IPv4 one a dot: most values are settled by that alone
-        if (!w.value.includes(fam === 'ipv4' ? ':' : '.')) continue;
+        const v = w.value;
+        const colon = v.indexOf(':');
+        if (fam === 'ipv4' ? colon === -1 : !v.includes('.')) continue;
+        // `10.0.0.5:8080`: a dot before the first colon is an IPv4 address with a port (an
+        // IPv6 address has its dotted tail after the last colon)
+        if (fam === 'ipv4' && !v.includes(',') && v.lastIndexOf('.', colon) !== -1) continue;
         const bad = w.value.split(',').find((part) => {
           const f = literalFamily(addressPart(part));
           return f && f !== fam;

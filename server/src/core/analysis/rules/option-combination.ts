@@ -3,6 +3,8 @@ import type { BoundOption, Rule } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
+const NONE: readonly (readonly string[])[] = [];
+
 interface Use {
   spec: ExtensionSpec;
   span: Span;
@@ -36,14 +38,24 @@ export const optionCombination: LintRule = {
   },
 };
 
+/** Some option of the use has this name. */
+function given(options: readonly BoundOption[], name: string): boolean {
+  for (let i = 0; i < options.length; i++) if (options[i].name === name) return true;
+  return false;
+}
+
+// Runs for every match and target of 100k rules: no closures or arrays unless something is wrong.
 function checkUse(use: Use, report: RuleContext['report']): void {
   const { spec, options } = use;
-  const given = (n: string) => options.some((o) => o.name === n);
-  for (const group of spec.needsOneOf ?? []) {
-    if (!group.some(given)) report({ span: use.span, message: group.length === 1 ? `${spec.name} needs ${group[0]}.` : `${spec.name} needs one of ${group.join(', ')}.` });
+  if (spec.needsOneOf) {
+    for (const group of spec.needsOneOf) {
+      let found = false;
+      for (let i = 0; i < group.length && !found; i++) found = given(options, group[i]);
+      if (!found) report({ span: use.span, message: group.length === 1 ? `${spec.name} needs ${group[0]}.` : `${spec.name} needs one of ${group.join(', ')}.` });
+    }
   }
-  for (const group of spec.exclusive ?? []) {
-    const present = group.filter(given);
+  for (const group of spec.exclusive ?? NONE) {
+    const present = group.filter((n) => given(options, n));
     if (present.length > 1) {
       const second = options.find((o) => o.name === present[1])!;
       report({ span: second.item.nameSpan, message: `${present[1]} cannot be combined with ${present[0]} in ${spec.name}.` });
