@@ -78,10 +78,18 @@ for (const input of inputs) {
   files.set(input.name, file);
   const runs = input.rules >= 100000 ? 2 : 3;
   const cli = best(runs, () => wall(process.execPath, [dist('iptables-lint.cjs'), '--dialect', input.dialect, file]));
-  const inp = inProcess(input.text, input.dialect);
+  // each phase's best of the runs, as for the CLI and restore columns: a fresh document each time
+  const inp = { parse: Infinity, model: Infinity, analysis: Infinity };
+  for (let i = 0; i < runs; i++) {
+    const r = inProcess(input.text, input.dialect);
+    inp.parse = Math.min(inp.parse, r.parse);
+    inp.model = Math.min(inp.model, r.model);
+    inp.analysis = Math.min(inp.analysis, r.analysis);
+  }
   const restore = canRestore && input.dialect === 'save' ? best(runs, () => restoreTest(file, input.text)) : undefined;
   const fl = best(runs, () => floor(file));
   rows.push([input.name, String(input.rules), (input.text.length / 1e6).toFixed(1), ms(cli), ms(inp.parse), ms(inp.model), ms(inp.analysis), restore === undefined ? 'n/a' : ms(restore), ms(fl), restore === undefined ? '' : (cli / restore).toFixed(2)]);
+  if (input.name === 'kube-proxy 100k') budgets.push({ what: 'whole analysis of the 100k dump', value: ms(inp.analysis), budget: '< 1000 ms', ok: inp.analysis < 1000 });
   if (input.name === 'kube-proxy 100k' && restore !== undefined) {
     budgets.push({ what: 'full lint of the 100k dump vs iptables-restore --test', value: `${(cli / restore).toFixed(2)} ×`, budget: '≤ 0.5 ×', ok: cli / restore <= 0.5 });
   }
@@ -97,6 +105,7 @@ function table(t: string[][]): void {
 }
 console.log();
 table(rows);
+console.log('(each figure is the best of 3 runs, 2 for 100k rules; the in-process phases use a fresh document each run)');
 
 // ── the language server over stdio ─────────────────────────────────────────────────────
 async function lsp(name: string, text: string, editBudget?: number): Promise<void> {

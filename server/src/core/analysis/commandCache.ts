@@ -19,6 +19,7 @@ export class CommandCache {
   private severities: Record<string, SeveritySetting> | undefined;
   private rules: readonly LintRule[] | undefined;
   private empty = new Map<string, CachedFindings>();
+  private lastEmpty: CachedFindings | undefined;
 
   /** Starts a run with these line-local rules and severities; entries from a run with others are dropped. */
   begin(rules: readonly LintRule[], severities: Record<string, SeveritySetting> | undefined): void {
@@ -32,9 +33,14 @@ export class CommandCache {
 
   remember(cmd: Command, found: readonly Diagnostic[]): void {
     if (!found.length) {
-      const key = `${cmd.family}:${cmd.table}`;
-      let shared = this.empty.get(key);
-      if (!shared) this.empty.set(key, (shared = { generation: this.generation, family: cmd.family, table: cmd.table, findings: NONE }));
+      // consecutive commands mostly share family and table: the key is built when they change
+      let shared = this.lastEmpty;
+      if (!shared || shared.generation !== this.generation || shared.family !== cmd.family || shared.table !== cmd.table) {
+        const key = `${cmd.family}:${cmd.table}`;
+        shared = this.empty.get(key);
+        if (!shared) this.empty.set(key, (shared = { generation: this.generation, family: cmd.family, table: cmd.table, findings: NONE }));
+        this.lastEmpty = shared;
+      }
       cmd.lineFindings = shared;
       return;
     }
