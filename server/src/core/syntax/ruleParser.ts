@@ -260,14 +260,14 @@ export function ruleParser(): RuleParser {
 }
 
 export function parseArgTokens(tokens: IToken[], base: number): ArgList {
-  const ruleParser = (instance ??= new RuleParser());
-  ruleParser.base = base;
-  ruleParser.shellExpands = false;
-  ruleParser.issues = [];
-  ruleParser.input = tokens;
-  const result = ruleParser.args();
-  result.issues = ruleParser.issues;
-  for (const e of ruleParser.errors) {
+  const parser = ruleParser();
+  parser.base = base;
+  parser.shellExpands = false;
+  parser.issues = [];
+  parser.input = tokens;
+  const result = parser.args();
+  result.issues = parser.issues;
+  for (const e of parser.errors) {
     result.issues.push({ code: 'syntax-error', message: e.message, span: { start: base + (e.token.startOffset || 0), end: base + (e.token.endOffset || 0) + 1 } });
   }
   return result;
