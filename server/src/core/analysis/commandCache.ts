@@ -38,7 +38,7 @@ export class CommandCache {
       if (!shared || shared.generation !== this.generation || shared.family !== cmd.family || shared.table !== cmd.table) {
         const key = `${cmd.family}:${cmd.table}`;
         shared = this.empty.get(key);
-        if (!shared) this.empty.set(key, (shared = { generation: this.generation, family: cmd.family, table: cmd.table, findings: NONE }));
+        if (!shared) this.empty.set(key, (shared = { generation: this.generation, family: cmd.family, table: cmd.table, findings: NO_FINDINGS }));
         this.lastEmpty = shared;
       }
       cmd.lineFindings = shared;
@@ -52,7 +52,7 @@ export class CommandCache {
   recall(cmd: Command): readonly Diagnostic[] | undefined {
     const c = cmd.lineFindings;
     if (!c || c.generation !== this.generation || c.family !== cmd.family || c.table !== cmd.table) return undefined;
-    if (!c.findings.length) return NONE;
+    if (!c.findings.length) return NO_FINDINGS;
     const base = cmd.span.start;
     return c.findings.map((d) => moved(d, base));
   }
@@ -65,7 +65,8 @@ export interface CachedFindings {
   findings: readonly Diagnostic[];
 }
 
-const NONE: readonly Diagnostic[] = [];
+/** The one empty list of findings, shared by every command that has none. */
+export const NO_FINDINGS: readonly Diagnostic[] = [];
 let generations = 0;
 
 function sameRules(a: readonly LintRule[], b: readonly LintRule[] | undefined): boolean {

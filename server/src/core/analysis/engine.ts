@@ -1,12 +1,10 @@
 import type { RuleSet } from '../model/types.ts';
 import type { LineIndex } from '../text/lineIndex.ts';
 import { chainFactsOnTheWay } from './chainGraph.ts';
-import type { CommandCache } from './commandCache.ts';
+import { NO_FINDINGS, type CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting } from './types.ts';
-
-const NO_FINDINGS: readonly Diagnostic[] = [];
 
 export const defaultSettings: AnalysisSettings = { sshPort: 22 };
 

@@ -19,6 +19,17 @@ function addressPart(s: string): string {
   return s.split('-')[0].split('/')[0];
 }
 
+/**
+ * The first entry of an address value (`-s` list, NAT destination, range) written in the
+ * other family's notation; invalid-value asks it too, to leave such values to this rule.
+ */
+export function otherFamilyPart(value: string, family: Family): string | undefined {
+  return value.split(',').find((part) => {
+    const f = literalFamily(addressPart(part));
+    return f !== undefined && f !== family;
+  });
+}
+
 const ICMP4 = new Set(['icmp', '1']);
 const ICMP6 = new Set(['icmpv6', 'ipv6-icmp', 'icmp6', '58']);
 const ADDRESS_OPTIONS = new Set(['--source', '--destination', '--to-destination', '--to-source', '--ctorigsrc', '--ctorigdst', '--ctreplsrc', '--ctrepldst', '--src-range', '--dst-range', '--gateway', '--to']);
@@ -49,10 +60,7 @@ export const addressFamilyMismatch: LintRule = {
         // `10.0.0.5:8080`: a dot before the first colon is an IPv4 address with a port (an
         // IPv6 address has its dotted tail after the last colon)
         if (fam === 'ipv4' && !v.includes(',') && v.lastIndexOf('.', colon) !== -1) continue;
-        const bad = w.value.split(',').find((part) => {
-          const f = literalFamily(addressPart(part));
-          return f && f !== fam;
-        });
+        const bad = otherFamilyPart(v, fam);
         if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${tool(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${tool(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
       }
     }

@@ -1,19 +1,12 @@
 import { protocolNames } from '../../knowledge/index.ts';
 import { checkValue } from '../../knowledge/values/index.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { literalFamily } from './address-family-mismatch.ts';
+import { otherFamilyPart } from './address-family-mismatch.ts';
 import type { LintRule } from '../types.ts';
 
 const ADDRESS_TYPES = new Set(['address', 'address-list', 'address-range', 'address-or-range', 'nat-destination']);
 const PROTOCOLS = new Set(protocolNames.map((p) => p.name));
 
-/** Some address of the list is written in the other family's notation. */
-function otherFamily(value: string, family: string): boolean {
-  return value.split(',').some((p) => {
-    const f = literalFamily(p.replace(/^\[/, '').split(/[\]/-]/)[0].replace(/:\d+$/, (m) => (p.includes('.') ? '' : m)));
-    return f !== undefined && f !== family;
-  });
-}
 
 export const invalidValue: LintRule = {
   code: 'invalid-value',
@@ -52,7 +45,7 @@ export const invalidValue: LintRule = {
         if (!problem) continue;
         // an address of the other family is address-family-mismatch's finding (asked only
         // once a value is refused: nearly every value is fine)
-        if (ADDRESS_TYPES.has(arg.type) && otherFamily(w.value, cmd.family)) continue;
+        if (ADDRESS_TYPES.has(arg.type) && otherFamilyPart(w.value, cmd.family) !== undefined) continue;
         ctx.report({
           span: w.span,
           message: `${o.item.name} ${problem.message}`,
