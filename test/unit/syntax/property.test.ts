@@ -29,12 +29,18 @@ const mutated = fc
     return s;
   });
 
+function lint(text: string, dialect: 'save' | 'script') {
+  const t0 = performance.now();
+  const diags = new FirewallDocument(text, { dialect }).diagnostics();
+  return { diags, ms: performance.now() - t0 };
+}
+
 function check(text: string): void {
   for (const dialect of ['save', 'script'] as const) {
-    const t0 = performance.now();
-    const doc = new FirewallDocument(text, { dialect });
-    const diags = doc.diagnostics();
-    const ms = performance.now() - t0;
+    let { diags, ms } = lint(text, dialect);
+    // a blow-up is slow every time; a pause of the machine (a collection, the browser tests
+    // running beside) is not: a slow input is timed once more before it counts
+    if (ms >= 1000) ({ diags, ms } = lint(text, dialect));
     assert.ok(!diags.some((d) => d.code === 'internal-error'), `internal error on ${JSON.stringify(text)}: ${diags.find((d) => d.code === 'internal-error')?.message}`);
     assert.ok(ms < 1000, `${ms.toFixed(1)} ms on ${JSON.stringify(text.slice(0, 200))}`);
     for (const d of diags) assert.ok(d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end, `bad span ${JSON.stringify(d.span)}`);
