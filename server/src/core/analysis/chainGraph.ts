@@ -4,9 +4,11 @@ import { unconditional } from './unconditional.ts';
 
 /**
  * What the chain rules (undefined-chain, unknown-target, unused-chain, chain-loop,
- * target-not-allowed-here) need to know about the chains of a rule set, gathered in one walk
- * over the commands and one over the final rules, and kept per rule set. On a 100k-rule dump
- * each of those rules used to walk everything again; the walks cost more than the checks.
+ * target-not-allowed-here, duplicate-chain, unreachable-rule, shadowing, the DNAT paths) need
+ * to know about the chains of a rule set, gathered in one walk over the commands (plus one
+ * over the final rules of a table whose rules were not only appended), and kept per rule
+ * set. On a 100k-rule dump each of those rules used to walk everything again; the walks cost
+ * more than the checks.
  */
 export interface ChainFacts {
   /** Per `family:table`: chain names declared anywhere (built-in chains, `:X`, `-N X`, `-E old X`). */
@@ -106,10 +108,6 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     const names = setOf(declared, `${t.family}:${t.name}`);
     for (const c of t.chains.values()) if (c.builtin || c.declarations.length) names.add(c.name);
   }
-  // consecutive commands mostly share family and table: the key is rebuilt only when they change
-  const keyOf = lastKeyMemo((family, table) => `${family}:${table}`);
-  const declaredIn = lastKeyMemo((family, table) => setOf(declared, `${family}:${table}`));
-  const jumpedIn = lastKeyMemo((family, table) => setOf(jumped, `${family}:${table}`));
   // A restore file of appends only (every iptables-save dump) adds each rule at the end of
   // its chain in command order: the graphs are collected in this walk, while each rule is at
   // hand, instead of in a second walk over the chains. A table where rules are inserted,
@@ -118,16 +116,18 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   const builders = new Map<Table, GraphBuilder>();
   const reordered = new Set<Table>();
   let everyCommandApplies = rs.dialect === 'save';
-  const builderOf = lastKeyMemo((family, table) => {
-    const t = rs.tables.get(`${family}:${table}`);
-    if (!t) return undefined;
-    let b = builders.get(t);
-    if (!b) builders.set(t, (b = new GraphBuilder(t)));
-    return b;
+  // consecutive commands mostly share family and table: what belongs to the pair is looked up
+  // only when it changes
+  const scopeOf = lastKeyMemo((family, table) => {
+    const key = `${family}:${table}`;
+    // graphs are collected on the way for restore files only (see above)
+    const t = rs.dialect === 'save' ? rs.tables.get(key) : undefined;
+    let builder = t && builders.get(t);
+    if (t && !builder) builders.set(t, (builder = new GraphBuilder(t)));
+    return { key, names: setOf(declared, key), jumped: setOf(jumped, key), builder };
   });
   const visit = (cmd: Command) => {
-    const key = keyOf(cmd.family, cmd.table);
-    const names = declaredIn(cmd.family, cmd.table);
+    const { key, names, jumped: jumpedHere, builder: b } = scopeOf(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
     const kind = cmd.kind;
     if (kind === 'new-chain' || kind === 'rename-chain' || kind === 'delete-chain') {
@@ -143,16 +143,15 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     if (kind === 'policy' || (w && !w.dynamic && !names.has(w.value)) || (t && !t.spec && t.name.length && !names.has(t.name))) namingUndeclared.push(cmd);
     if (t && !t.spec) {
       if (!t.name.length) dynamicJump = true;
-      else jumpedIn(cmd.family, cmd.table).add(t.name);
+      else jumpedHere.add(t.name);
     }
     if (t?.name === 'DNAT' && cmd.table === 'nat') dnats.push(cmd);
     if (rule && ((t?.spec && (t.spec.tables || t.spec.chains)) || hookBoundMatch(rule))) hookBound.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
-    else if (everyCommandApplies) {
-      const b = builderOf(cmd.family, cmd.table);
-      if (b && kind === 'append') {
+    else if (everyCommandApplies && b) {
+      if (kind === 'append') {
         if (rule) b.append(cmd.chain ?? '', rule);
-      } else if (b && REORDERS.has(kind)) reordered.add(b.table);
+      } else if (REORDERS.has(kind)) reordered.add(b.table);
     }
     // a rule without shell expansions has no dynamic -j; only the others are searched
     if (!dynamicJump && (!rule || rule.dynamic)) {

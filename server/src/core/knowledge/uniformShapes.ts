@@ -26,14 +26,9 @@ export function uniformOption(o: OptionSpec): OptionSpec {
   };
 }
 
-/** Generic options carry two more fields; they still share the extension options' first fields in order. */
+/** Generic options carry two more fields, after the ones every option has. */
 export function uniformGeneric(o: GenericOptionSpec): GenericOptionSpec {
-  return {
-    name: o.name, aliases: o.aliases, args: o.args.map(uniformArg), negation: o.negation, summary: o.summary, doc: o.doc,
-    example: o.example, mistakes: o.mistakes, required: o.required, excludes: o.excludes, family: o.family,
-    repeatable: o.repeatable, requires: o.requires, tables: o.tables, chains: o.chains, protocols: o.protocols,
-    default: o.default, deprecated: o.deprecated, role: o.role, short: o.short,
-  };
+  return { ...uniformOption(o), role: o.role, short: o.short };
 }
 
 export function uniformExtension(e: ExtensionSpec): ExtensionSpec {
