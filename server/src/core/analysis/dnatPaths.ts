@@ -63,10 +63,11 @@ function compute(rs: RuleSet): DnatCheck[] {
     if (!o) memo.set(key, (o = evaluateChain(rs, 'filter', 'FORWARD', packet)));
     return o;
   };
+  // DNAT rules of nat tables, listed while the chain facts were gathered
   for (const cmd of chainFacts(rs).dnats) {
     const rule = cmd.rule;
     const t = rule?.target;
-    if (!rule || t?.name !== 'DNAT' || cmd.table !== 'nat' || cmd.kind === 'delete' || cmd.kind === 'check') continue;
+    if (!rule || !t || cmd.kind === 'delete' || cmd.kind === 'check') continue;
     const to = t.options.find((o) => o.name === '--to-destination')?.values[0];
     if (!to || to.dynamic) continue;
     const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
