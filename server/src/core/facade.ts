@@ -3,7 +3,10 @@ import { runRules, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic } from './analysis/types.ts';
 import { detectDialect, detectFamily } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
-import { SaveDocument, type TextChange } from './model/saveDocument.ts';
+import { SaveDocument, type EditedLines, type TextChange } from './model/saveDocument.ts';
+import { patchRuleSet } from './model/patchRuleSet.ts';
+import { carryChainFacts } from './analysis/chainGraph.ts';
+import { carryDnatChecks } from './analysis/dnatPaths.ts';
 import { scriptRuleSet } from './model/scriptDocument.ts';
 import type { Dialect, RuleSet } from './model/types.ts';
 import { ChainIndex } from './services/chainIndex.ts';
@@ -74,6 +77,7 @@ export class FirewallDocument {
 
   /** The text after edits; `changes` (offsets in the text they apply to, in order) lets a save file re-parse only the touched lines. */
   update(newText: string, changes?: TextChange[]): void {
+    const previous = this.cachedRuleSet;
     this.cachedRuleSet = undefined;
     this.cachedLines = undefined;
     this.cachedChains = undefined;
@@ -93,14 +97,28 @@ export class FirewallDocument {
     try {
       if (this.dialect === 'save') {
         if (!this.save) this.save = new SaveDocument(newText, this.family);
-        else if (changes && changes.length === 1) this.save.applyEdited(newText, changes[0]);
-        else this.save = new SaveDocument(newText, this.family);
+        else if (changes && changes.length === 1) {
+          const edited = this.save.applyEdited(newText, changes[0]);
+          if (previous && !this.failure) this.cachedRuleSet = this.patched(previous, edited);
+        } else this.save = new SaveDocument(newText, this.family);
       }
     } catch (e) {
       this.failure = e;
       this.save = undefined;
     }
     this.text = newText;
+  }
+
+  /** The rule set after an edit of rules in place, with what the analysis knew of the old one carried over; undefined when it must be rebuilt. */
+  private patched(previous: RuleSet, edited: EditedLines): RuleSet | undefined {
+    const p = patchRuleSet(previous, edited);
+    if (!p) return undefined;
+    try {
+      if (carryChainFacts(previous, p.ruleSet, p.patches)) carryDnatChecks(previous, p.ruleSet, p.patches);
+    } catch {
+      // nothing carried: the analysis evaluates the new rule set afresh and reports what fails there
+    }
+    return p.ruleSet;
   }
 
   get lines(): LineIndex {

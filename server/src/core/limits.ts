@@ -12,8 +12,9 @@ export type SkipReason =
   | { kind: 'too-large'; size: number; limit: number };
 
 export function skipReason(text: string, maxBytes = DEFAULT_MAX_BYTES): SkipReason | undefined {
-  const nul = text.indexOf('\u0000');
-  if (nul !== -1 && nul < BINARY_PROBE) return { kind: 'binary', at: nul };
+  // only the probe is searched: every edit of a 15 MB dump asks again
+  const nul = (text.length > BINARY_PROBE ? text.slice(0, BINARY_PROBE) : text).indexOf('\u0000');
+  if (nul !== -1) return { kind: 'binary', at: nul };
   // one UTF-16 unit is at least one byte: the length is a lower bound of the size in bytes
   if (text.length > maxBytes) return { kind: 'too-large', size: text.length, limit: maxBytes };
   return undefined;

@@ -1,4 +1,5 @@
-import type { Chain, Rule, RuleSet, Table } from '../model/types.ts';
+import type { RulePatch } from '../model/patchRuleSet.ts';
+import type { Chain, Command, Rule, RuleSet, Table } from '../model/types.ts';
 import { chainFacts } from './chainGraph.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
@@ -48,13 +49,13 @@ function fieldsReachable(table: Table | undefined, chain: string): PacketField[]
   return [...fields];
 }
 
-function compute(rs: RuleSet): DnatCheck[] {
-  const out: DnatCheck[] = [];
+/** Evaluates translated packets through filter FORWARD, once per distinct packet as FORWARD sees it. */
+function forwardEvaluator(rs: RuleSet): (packet: Packet) => Outcome[] {
   // A kube-proxy dump has tens of thousands of DNATs whose packets differ only in fields
   // that no FORWARD rule looks at: packets equal on the fields read share one evaluation.
   const memo = new Map<string, Outcome[]>();
   const fieldsByFamily = new Map<string, PacketField[]>();
-  const forwardOf = (packet: Packet): Outcome[] => {
+  return (packet) => {
     let fields = fieldsByFamily.get(packet.family);
     if (!fields) fieldsByFamily.set(packet.family, (fields = fieldsReachable(rs.tables.get(`${packet.family}:filter`), 'FORWARD')));
     let key: string = packet.family;
@@ -63,28 +64,68 @@ function compute(rs: RuleSet): DnatCheck[] {
     if (!o) memo.set(key, (o = evaluateChain(rs, 'filter', 'FORWARD', packet)));
     return o;
   };
+}
+
+/** The check of one DNAT command; undefined when its translation is not known. */
+function checkOf(cmd: Command, forwardOf: (packet: Packet) => Outcome[]): DnatCheck | undefined {
+  const rule = cmd.rule;
+  const t = rule?.target;
+  if (!rule || !t || cmd.kind === 'delete' || cmd.kind === 'check') return undefined;
+  const to = t.options.find((o) => o.name === '--to-destination')?.values[0];
+  if (!to || to.dynamic) return undefined;
+  const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
+  const dst = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
+  if (!dst) return undefined;
+  // the connection the rule is written for, as it arrives (only the fields DNAT keeps);
+  // then as DNAT leaves it
+  const dport = m?.[3] ? Number(m[3]) : exactDestinationPort(rule);
+  const inIf = exactInInterface(rule);
+  const proto = exactProtocol(rule);
+  const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: [] };
+  const forward = forwardOf(packet);
+  const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: [] };
+  const replies = forwardOf(reply);
+  return { dnat: rule, packet, forward, replies };
+}
+
+function compute(rs: RuleSet): DnatCheck[] {
+  const out: DnatCheck[] = [];
+  const forwardOf = forwardEvaluator(rs);
   // DNAT rules of nat tables, listed while the chain facts were gathered
   for (const cmd of chainFacts(rs).dnats) {
-    const rule = cmd.rule;
-    const t = rule?.target;
-    if (!rule || !t || cmd.kind === 'delete' || cmd.kind === 'check') continue;
-    const to = t.options.find((o) => o.name === '--to-destination')?.values[0];
-    if (!to || to.dynamic) continue;
-    const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
-    const dst = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
-    if (!dst) continue;
-    // the connection the rule is written for, as it arrives (only the fields DNAT keeps);
-    // then as DNAT leaves it
-    const dport = m?.[3] ? Number(m[3]) : exactDestinationPort(rule);
-    const inIf = exactInInterface(rule);
-    const proto = exactProtocol(rule);
-    const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: [] };
-    const forward = forwardOf(packet);
-    const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: [] };
-    const replies = forwardOf(reply);
-    out.push({ dnat: rule, packet, forward, replies });
+    const c = checkOf(cmd, forwardOf);
+    if (c) out.push(c);
   }
   return out;
+}
+
+/**
+ * After an edit replaced rules in place (see patchRuleSet) outside any filter table, FORWARD
+ * is what it was: the checks of the DNATs not edited still hold, and only the edited ones are
+ * evaluated. On a kube-proxy dump that is one evaluation instead of tens of thousands of
+ * packets built and looked up. Call after the chain facts were carried.
+ */
+export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): void {
+  const old = computed.get(oldRs);
+  if (!old || patches.some((p) => p.old.table === 'filter')) return;
+  const oldRule = new Map<Command, Rule>();
+  for (const p of patches) oldRule.set(p.new, p.old.rule!);
+  let forwardOf: ((packet: Packet) => Outcome[]) | undefined;
+  let k = 0;
+  const out: DnatCheck[] = [];
+  // the old checks are in the order of the DNAT list, less the DNATs whose translation is not known
+  for (const cmd of chainFacts(newRs).dnats) {
+    const was = oldRule.get(cmd);
+    if (was) {
+      if (k < old.length && old[k].dnat === was) k++;
+      const c = checkOf(cmd, (forwardOf ??= forwardEvaluator(newRs)));
+      if (c) out.push(c);
+    } else if (k < old.length && old[k].dnat === cmd.rule) out.push(old[k++]);
+    // a check that should be there is not: the lists disagree, and everything is evaluated again
+    else if (checkOf(cmd, () => [])) return;
+  }
+  if (k !== old.length) return;
+  computed.set(newRs, out);
 }
 
 /** Every branch ends in DROP or REJECT. */

@@ -19,6 +19,12 @@ export interface SaveEntry {
   spans?: Span[];
 }
 
+/** What one edit did to the lines: `removed` were replaced by `added`, in place. */
+export interface EditedLines {
+  removed: SaveEntry[];
+  added: SaveEntry[];
+}
+
 export interface TextChange {
   /** Replaced range in the OLD text. */
   start: number;
@@ -87,13 +93,13 @@ export class SaveDocument {
   }
 
   /** Applies one edit (offsets in the old text) and re-parses only the lines it touches. */
-  applyChange(change: TextChange): void {
+  applyChange(change: TextChange): EditedLines {
     const newText = this.text.slice(0, change.start) + change.text + this.text.slice(change.end);
-    this.applyEdited(newText, change);
+    return this.applyEdited(newText, change);
   }
 
-  /** The new text is already known (the LSP layer applied the edit). */
-  applyEdited(newText: string, change: TextChange): void {
+  /** The new text is already known (the LSP layer applied the edit). Returns the lines replaced and their replacements. */
+  applyEdited(newText: string, change: TextChange): EditedLines {
     const delta = change.text.length - (change.end - change.start);
     const entries = this.entries;
     // first line touched: the one containing change.start; last: the one containing change.end
@@ -114,8 +120,9 @@ export class SaveDocument {
         e.end += delta;
       }
     }
-    entries.splice(first, last - first + 1, ...fresh);
+    const removed = entries.splice(first, last - first + 1, ...fresh);
     this.text = newText;
+    return { removed, added: fresh };
   }
 
   /** Index of the line containing `offset` (binary search). */

@@ -71,7 +71,8 @@ function addressCond(c: Condition | undefined, value: string | undefined): Tri {
   const a = addressInts.get(value);
   let r: Tri = 'no';
   const list = parsedNetworks(c);
-  const parts = list.some((x) => x === undefined) ? c.value.split(',') : undefined;
+  // a network or the packet's address that is not plain IPv4 is compared as text
+  const parts = a === undefined || list.some((x) => x === undefined) ? c.value.split(',') : undefined;
   for (let i = 0; i < list.length; i++) {
     const n = list[i];
     const t: Tri = n && a !== undefined ? (((a & n.mask) >>> 0) === n.net ? 'yes' : 'no') : inNetwork(value, parts![i]);

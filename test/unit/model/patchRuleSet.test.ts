@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { dnatChecks } from '../../../server/src/core/analysis/dnatPaths.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
+
+/**
+ * Edits of rule lines in place are applied to the previous rule set (and what the analysis
+ * knew of it) instead of rebuilding the tables. Whatever the edit, the result must be what a
+ * fresh parse says.
+ */
+
+// a kube-proxy dump plus what the carried facts must keep right: a forward path that drops,
+// a loop, rules without tests, a hook-bound target in a user chain, a DNAT in a user chain
+const extra = [
+  '*filter',
+  ':FORWARD DROP [0:0]',
+  ':a - [0:0]',
+  ':b - [0:0]',
+  '-A FORWARD -p tcp -d 10.244.0.7 --dport 8080 -j ACCEPT',
+  '-A FORWARD -j a',
+  '-A a -p udp -j b',
+  '-A b -s 10.0.0.0/8 -j RETURN',
+  '-A b -j DROP',
+  '-A b -p tcp -j ACCEPT',
+  'COMMIT',
+  '*mangle',
+  ':PREROUTING ACCEPT [0:0]',
+  ':m - [0:0]',
+  '-A PREROUTING -j m',
+  '-A m -p tcp -j MARK --set-mark 1',
+  '-A m -p tcp -j MARK --set-mark 2',
+  'COMMIT',
+  '',
+].join('\n');
+const base = kubeProxyDump(120).text + extra;
+const lines = base.split('\n');
+const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0);
+
+// replacements within a rule line: most keep the line a rule of the same chain (the patched
+// path), some change its target, its chain or what it is
+const swaps: [RegExp, string][] = [
+  [/--dport \d+/, '--dport 8081'],
+  [/8080/, '9090'],
+  [/10\.244\.0\.\d+/, '10.244.0.7'],
+  [/-j ACCEPT/, '-j DROP'],
+  [/-j DROP/, '-j ACCEPT'],
+  [/-j [A-Z-]+/, '-j KUBE-MARK-MASQ'],
+  [/-j [A-Z0-9-]+/, '-j a'],
+  [/-j [A-Z0-9-]+/, '-j MASQUERADE'],
+  [/ -[ps] \S+/, ''],
+  [/ -m comment --comment "[^"]*"/, ''],
+  [/-A (\S+)/, '-A $1 -p udp'],
+  [/-A \S+/, '-A b'],
+  [/-A \S+ .*$/, '-A $& -j'],
+  [/--to-destination \S+/, '--to-destination $WAN'],
+  [/--to-destination \S+/, '--to-destination x10.0.0.5'],
+  [/^-A /, '-I '],
+  [/^.*$/, ''],
+  [/^.*$/, '# a comment'],
+];
+
+function snapshot(doc: FirewallDocument) {
+  return doc.diagnostics().map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message, JSON.stringify(d.related ?? []), JSON.stringify(d.fixes ?? [])].join(' '));
+}
+
+test('rule lines edited in place give what a fresh parse gives, and most edits take the patched path', () => {
+  let patchedEdits = 0;
+  let edits = 0;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(ruleLines.length - 1), fc.nat(swaps.length - 1)), { minLength: 1, maxLength: 6 }), (steps) => {
+      const doc = new FirewallDocument(base, { dialect: 'save' });
+      doc.diagnostics();
+      let text = base;
+      for (const [li, si] of steps) {
+        const current = text.split('\n');
+        const line = ruleLines[li];
+        const before = current[line];
+        const [re, by] = swaps[si];
+        const after = before.replace(re, by);
+        const start = current.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+        text = text.slice(0, start) + after + text.slice(start + before.length);
+        const tables = doc.ruleSet.tables;
+        doc.update(text, [{ start, end: start + before.length, text: after }]);
+        edits++;
+        if (doc.ruleSet.tables === tables) patchedEdits++;
+        assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })), `after ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      }
+    }),
+    { numRuns: 150 },
+  );
+  // the patched path is what this test is about: a change that never takes it tests nothing
+  assert.ok(patchedEdits > edits / 3, `${patchedEdits} of ${edits} edits patched`);
+});
+
+test('the patched rule set has the new rule in place of the old one, in its chain and in the commands', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const line = lines.findIndex((l) => l.startsWith('-A FORWARD -p tcp -d 10.244.0.7'));
+  const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+  const at = start + lines[line].indexOf('8080');
+  const text = base.slice(0, at) + '9090' + base.slice(at + 4);
+  const tables = doc.ruleSet.tables;
+  doc.update(text, [{ start: at, end: at + 4, text: '9090' }]);
+  const rs = doc.ruleSet;
+  assert.equal(rs.tables, tables, 'patched, not rebuilt');
+  const forward = rs.tables.get('ipv4:filter')!.chains.get('FORWARD')!;
+  const rule = forward.rules.find((r) => r.span.start === start)!;
+  assert.ok(rs.commands.some((c) => c.rule === rule));
+  assert.equal(rule.table, 'filter');
+  assert.deepEqual(
+    rule.options.filter((o) => o.item.name === '--dport').map((o) => o.values[0].value),
+    ['9090'],
+  );
+  // the DNAT to 10.244.0.7:8080 is no longer accepted by FORWARD: the checks see the new rule
+  assert.ok(dnatChecks(rs).some((c) => c.packet.dst === '10.244.0.7' && c.forward.some((o) => o.verdict === 'DROP')));
+});
+
+test('a DNAT whose translated address is not an address is evaluated without failing', () => {
+  const text = '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination x10.0.0.5:8080\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A FORWARD -d 10.0.0.5 -j ACCEPT\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  assert.equal(dnatChecks(doc.ruleSet).length, 1);
+  assert.ok(!doc.diagnostics().some((d) => d.code === 'internal-error'));
+});
