@@ -78,8 +78,9 @@ export class FirewallDocument {
   /** The text after edits; `changes` (offsets in the text they apply to, in order) lets a save file re-parse only the touched lines. */
   update(newText: string, changes?: TextChange[]): void {
     const previous = this.cachedRuleSet;
+    const previousLines = this.cachedLines;
     this.cachedRuleSet = undefined;
-    this.cachedLines = undefined;
+    this.cachedLines = previousLines && changes?.length === 1 && previousLines.length === this.text.length ? LineIndex.afterEdit(previousLines, changes[0], newText) : undefined;
     this.cachedChains = undefined;
     this.failure = undefined;
     this.skipped = skipReason(newText, this.maxBytes);

@@ -12,18 +12,21 @@ import { kubeProxyDump } from '../../support/kubeDump.ts';
  */
 
 // a kube-proxy dump plus what the carried facts must keep right: a forward path that drops,
-// a loop, rules without tests, a hook-bound target in a user chain, a DNAT in a user chain
+// a loop (c jumps to itself), rules without tests, a DNAT in a mangle chain (target-not-allowed-here)
 const extra = [
   '*filter',
   ':FORWARD DROP [0:0]',
   ':a - [0:0]',
   ':b - [0:0]',
+  ':c - [0:0]',
   '-A FORWARD -p tcp -d 10.244.0.7 --dport 8080 -j ACCEPT',
   '-A FORWARD -j a',
   '-A a -p udp -j b',
   '-A b -s 10.0.0.0/8 -j RETURN',
   '-A b -j DROP',
   '-A b -p tcp -j ACCEPT',
+  '-A b -p tcp --dport 99 -j c',
+  '-A c -p tcp --dport 80 -j c',
   'COMMIT',
   '*mangle',
   ':PREROUTING ACCEPT [0:0]',
@@ -31,6 +34,7 @@ const extra = [
   '-A PREROUTING -j m',
   '-A m -p tcp -j MARK --set-mark 1',
   '-A m -p tcp -j MARK --set-mark 2',
+  '-A m -p tcp --dport 81 -j DNAT --to-destination 10.0.0.1',
   'COMMIT',
   '',
 ].join('\n');

@@ -36,6 +36,11 @@ export interface ChainFacts {
   table(family: string, table: string): Table | undefined;
   /** The graph of one table's final rules. */
   graph(table: Table): ChainGraph;
+  /**
+   * The rules replaced since the facts were gathered, in order (see carryChainFacts): a rule
+   * that derived findings from these facts needs to look again at these commands only.
+   */
+  carried: readonly RulePatch[];
 }
 
 export interface Jump {
@@ -175,6 +180,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       chainCommands,
       dnats,
       hookBound,
+      carried: [],
       table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
       graph(table) {
         if (table === graphTable) return lastGraph!;
@@ -249,8 +255,10 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
       const list = g.jumps.get(p.chain);
       const k = list ? list.findIndex((j) => j.target === a.target) : -1;
       if (k === -1) return false;
+      // in place: what was derived from the graph (the loops) refers to its jumps
+      const jump = list![k];
       steps.push(() => {
-        list![k] = { target: b.target!, to };
+        jump.target = b.target!;
       });
     }
     const wasPlain = unconditional(a);
@@ -273,6 +281,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     }
   }
   for (const step of steps) step();
+  (f.carried as RulePatch[]).push(...patches);
   facts.set(newRs, f);
   facts.delete(oldRs);
   return true;

@@ -13,7 +13,12 @@ export class LineIndex {
   readonly lineStarts: Uint32Array;
   readonly length: number;
 
-  constructor(text: string) {
+  constructor(text: string, lineStarts?: Uint32Array) {
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      this.length = text.length;
+      return;
+    }
     const starts: number[] = [0];
     let i = text.indexOf('\n');
     while (i !== -1) {
@@ -22,6 +27,27 @@ export class LineIndex {
     }
     this.lineStarts = Uint32Array.from(starts);
     this.length = text.length;
+  }
+
+  /**
+   * The index of the text after one edit (offsets in the old text): the lines before it are
+   * kept, the inserted text is searched, the lines after it move. A 15 MB dump is not searched
+   * again on every keystroke.
+   */
+  static afterEdit(old: LineIndex, change: { start: number; end: number; text: string }, newText: string): LineIndex {
+    const starts = old.lineStarts;
+    const first = old.lineOf(change.start);
+    const last = old.lineOf(change.end);
+    const delta = change.text.length - (change.end - change.start);
+    const inserted: number[] = [];
+    for (let i = change.text.indexOf('\n'); i !== -1; i = change.text.indexOf('\n', i + 1)) inserted.push(change.start + i + 1);
+    const tail = starts.length - (last + 1);
+    const out = new Uint32Array(first + 1 + inserted.length + tail);
+    out.set(starts.subarray(0, first + 1), 0);
+    out.set(inserted, first + 1);
+    const at = first + 1 + inserted.length;
+    for (let k = 0; k < tail; k++) out[at + k] = starts[last + 1 + k] + delta;
+    return new LineIndex(newText, out);
   }
 
   get lineCount(): number {

@@ -1,5 +1,5 @@
-import { chainFacts } from '../chainGraph.ts';
-import type { Chain } from '../../model/types.ts';
+import { chainFacts, type ChainGraph, type Jump } from '../chainGraph.ts';
+import type { Chain, Table } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
 export const chainLoop: LintRule = {
@@ -15,27 +15,44 @@ export const chainLoop: LintRule = {
   check(ctx) {
     const facts = chainFacts(ctx.ruleSet);
     for (const t of ctx.ruleSet.tables.values()) {
-      const { jumps } = facts.graph(t);
-      // depth-first search with three colours: a jump to a chain still on the stack closes a cycle
-      const state = new Map<Chain, 'active' | 'done'>();
-      const stack: Chain[] = [];
-      const visit = (chain: Chain) => {
-        if (state.get(chain) === 'done') return;
-        state.set(chain, 'active');
-        stack.push(chain);
-        for (const { target, to } of jumps.get(chain) ?? []) {
-          if (state.get(to) === 'active') {
-            // the path from the chain jumped to down to this one, then the jump closing it
-            const callers = stack.slice(0, -1);
-            const at = callers.indexOf(to);
-            const cycle = [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name);
-            ctx.report({ span: target.span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
-          } else visit(to);
-        }
-        stack.pop();
-        state.set(chain, 'done');
-      };
-      for (const c of t.chains.values()) if (!c.builtin) visit(c);
+      for (const { jump, cycle } of loopsOf(t, facts.graph(t))) {
+        ctx.report({ span: jump.target.span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
+      }
     }
   },
 };
+
+/**
+ * The loops of a graph, searched once per graph: an edit that leaves every jump where it was
+ * keeps the graph (see carryChainFacts), and a 36k-chain dump is not searched again.
+ */
+const found = new WeakMap<ChainGraph, { jump: Jump; cycle: string[] }[]>();
+
+function loopsOf(t: Table, graph: ChainGraph): { jump: Jump; cycle: string[] }[] {
+  let loops = found.get(graph);
+  if (loops) return loops;
+  loops = [];
+  const { jumps } = graph;
+  // depth-first search with three colours: a jump to a chain still on the stack closes a cycle
+  const state = new Map<Chain, 'active' | 'done'>();
+  const stack: Chain[] = [];
+  const visit = (chain: Chain) => {
+    if (state.get(chain) === 'done') return;
+    state.set(chain, 'active');
+    stack.push(chain);
+    for (const jump of jumps.get(chain) ?? []) {
+      const to = jump.to;
+      if (state.get(to) === 'active') {
+        // the path from the chain jumped to down to this one, then the jump closing it
+        const callers = stack.slice(0, -1);
+        const at = callers.indexOf(to);
+        loops!.push({ jump, cycle: [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name) });
+      } else visit(to);
+    }
+    stack.pop();
+    state.set(chain, 'done');
+  };
+  for (const c of t.chains.values()) if (!c.builtin) visit(c);
+  found.set(graph, loops);
+  return loops;
+}

@@ -1,5 +1,6 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { chainFacts } from '../chainGraph.ts';
+import { chainFacts, type ChainFacts } from '../chainGraph.ts';
+import type { Span } from '../../text/span.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
@@ -23,13 +24,41 @@ export const targetNotAllowedHere: LintRule = {
     good: { dialect: 'save', text: '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
   },
   check(ctx) {
-    // only rules with a hook-bound target or match, listed while the chain facts were gathered
-    for (const cmd of chainFacts(ctx.ruleSet).hookBound) checkCommand(cmd, ctx);
+    const facts = chainFacts(ctx.ruleSet);
+    let known = found.get(facts);
+    if (!known) {
+      // only rules with a hook-bound target or match, listed while the chain facts were gathered
+      known = { reports: [], carried: facts.carried.length };
+      for (const cmd of facts.hookBound) checkCommand(cmd, ctx, known.reports);
+      found.set(facts, known);
+    } else if (known.carried < facts.carried.length) {
+      // rules replaced since: the hooks of every chain are what they were, so only the
+      // replaced commands are looked at again
+      const patches = facts.carried.slice(known.carried);
+      const gone = new Set(patches.map((p) => p.old));
+      known.reports = known.reports.filter((r) => !gone.has(r.cmd));
+      for (const p of patches) if (!gone.has(p.new)) checkCommand(p.new, ctx, known.reports);
+      known.carried = facts.carried.length;
+    }
+    for (const r of known.reports) ctx.report({ span: r.span, message: r.message });
   },
 };
 
+/**
+ * Findings per set of chain facts. Their spans are the rules' own, which move with the text
+ * when an edit above them shifts the lines.
+ */
+const found = new WeakMap<ChainFacts, { reports: Report[]; carried: number }>();
+
+interface Report {
+  cmd: Command;
+  span: Span;
+  message: string;
+}
+
 /** One rule's target and matches against the hooks its chain is reached from. */
-function checkCommand(cmd: Command, ctx: RuleContext): void {
+function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
+  const report = (d: { span: Span; message: string }) => out.push({ cmd, span: d.span, message: d.message });
   const rule = cmd.rule;
   if (!rule || cmd.uncertain || cmd.tableDynamic) return;
   // matches that only exist at some hooks (`-m owner` for locally sent packets)
@@ -37,24 +66,24 @@ function checkCommand(cmd: Command, ctx: RuleContext): void {
     const chains = m.spec?.chains;
     if (!chains || !rule.chain) continue;
     const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksOf(ctx.ruleSet, cmd, rule.chain), chains);
-    if (hooks.length) ctx.report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
+    if (hooks.length) report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
   }
   const spec = rule.target?.spec;
   if (!spec || (!spec.tables && !spec.chains)) return;
   const span = rule.target!.span;
   if (spec.tables && !spec.tables.includes(cmd.table as never)) {
-    ctx.report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
+    report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
     return;
   }
   if (!spec.chains || !rule.chain) return;
   if (isBuiltinChain(cmd.table, rule.chain)) {
     if (!spec.chains.includes(rule.chain as never)) {
-      ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}${spec.tables ? ` of ${spec.tables.join('/')}` : ''}, not in ${rule.chain}.` });
+      report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}${spec.tables ? ` of ${spec.tables.join('/')}` : ''}, not in ${rule.chain}.` });
     }
     return;
   }
   const hooks = outside(hooksOf(ctx.ruleSet, cmd, rule.chain), spec.chains);
   if (hooks.length) {
-    ctx.report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
+    report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
   }
 }
