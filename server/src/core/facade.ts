@@ -115,7 +115,10 @@ export class FirewallDocument {
     const p = patchRuleSet(previous, edited);
     if (!p) return undefined;
     try {
-      if (carryChainFacts(previous, p.ruleSet, p.patches)) carryDnatChecks(previous, p.ruleSet, p.patches);
+      if (carryChainFacts(previous, p.ruleSet, p.patches)) {
+        carryDnatChecks(previous, p.ruleSet, p.patches);
+        this.commandCache.patched(previous, p.ruleSet, p.patches);
+      }
     } catch {
       // nothing carried: the analysis evaluates the new rule set afresh and reports what fails there
     }

@@ -1,4 +1,5 @@
-import type { Command } from '../model/types.ts';
+import type { RulePatch } from '../model/patchRuleSet.ts';
+import type { Command, RuleSet } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
 import type { Diagnostic, LintRule, SeveritySetting } from './types.ts';
 
@@ -21,6 +22,13 @@ export class CommandCache {
   private empty = new Map<string, CachedFindings>();
   private lastEmpty: CachedFindings | undefined;
 
+  /**
+   * The rule set of the last run, the commands that had findings in it, and the rule edits
+   * since (see patched): the next run on the patched rule set looks at those commands only,
+   * not at every command of a 100k-rule dump.
+   */
+  private last: { ruleSet: RuleSet; withFindings: Command[]; removed: Set<Command>; added: Command[] } | undefined;
+
   /** Starts a run with these line-local rules and severities; entries from a run with others are dropped. */
   begin(rules: readonly LintRule[], severities: Record<string, SeveritySetting> | undefined): void {
     if (this.generation && severities === this.severities && sameRules(rules, this.rules)) return;
@@ -29,6 +37,40 @@ export class CommandCache {
     // unique across documents: a command is only ever judged by the cache that filled its slot
     this.generation = ++generations;
     this.empty.clear();
+    this.last = undefined;
+  }
+
+  /** An edit replaced rules of `from` in place, giving `to` (see patchRuleSet). */
+  patched(from: RuleSet, to: RuleSet, patches: readonly RulePatch[]): void {
+    const last = this.last;
+    if (!last || last.ruleSet !== from) {
+      this.last = undefined;
+      return;
+    }
+    last.ruleSet = to;
+    for (const p of patches) {
+      last.removed.add(p.old);
+      last.added.push(p.new);
+    }
+  }
+
+  /**
+   * The commands to look at in a run over `rs` when the last run was over the rule set it was
+   * patched from: those that had findings and those added since. Undefined when every
+   * command must be looked at.
+   */
+  changedOnly(rs: RuleSet): Command[] | undefined {
+    const last = this.last;
+    if (!last || last.ruleSet !== rs) return undefined;
+    const out: Command[] = [];
+    for (const c of last.withFindings) if (!last.removed.has(c)) out.push(c);
+    for (const c of last.added) if (!last.removed.has(c)) out.push(c);
+    return out;
+  }
+
+  /** After a run over `rs`: the commands that had findings in it (undefined: not known, the next run looks at every command). */
+  finished(rs: RuleSet, withFindings: Command[] | undefined): void {
+    this.last = withFindings && { ruleSet: rs, withFindings, removed: new Set(), added: [] };
   }
 
   remember(cmd: Command, found: readonly Diagnostic[]): void {

@@ -3,6 +3,8 @@ import { checkValue } from '../../knowledge/values/index.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { otherFamilyPart } from './address-family-mismatch.ts';
 import type { LintRule } from '../types.ts';
+import { chainFacts } from '../chainGraph.ts';
+import { reportKept } from '../keptFindings.ts';
 
 const ADDRESS_TYPES = new Set(['address', 'address-list', 'address-range', 'address-or-range', 'nat-destination']);
 const PROTOCOLS = new Set(protocolNames.map((p) => p.name));
@@ -55,18 +57,20 @@ export const invalidValue: LintRule = {
     }
   },
   check(ctx) {
-    const rs = ctx.ruleSet;
-    // save files: `:CHAIN POLICY` lines
-    for (const t of rs.tables.values()) {
-      for (const c of t.chains.values()) {
-        for (const d of c.declarations) {
-          const p = d.policy;
-          if (!p) continue;
-          const builtin = isBuiltinChain(t.name, c.name);
-          if (builtin && !['ACCEPT', 'DROP'].includes(p.value)) ctx.report({ span: p.span, message: `The policy of ${c.name} is ACCEPT or DROP, not '${p.value}'.` });
-          if (!builtin && p.value !== '-' && rs.dialect === 'save' && p.value !== 'ACCEPT' && p.value !== 'DROP') ctx.report({ span: p.span, message: `A user chain has no policy: write '-' instead of '${p.value}'.` });
+    reportKept(ctx, chainFacts(ctx.ruleSet), 'invalid-value', (report) => {
+      const rs = ctx.ruleSet;
+      // save files: `:CHAIN POLICY` lines
+      for (const t of rs.tables.values()) {
+        for (const c of t.chains.values()) {
+          for (const d of c.declarations) {
+            const p = d.policy;
+            if (!p) continue;
+            const builtin = isBuiltinChain(t.name, c.name);
+            if (builtin && !['ACCEPT', 'DROP'].includes(p.value)) report({ span: p.span, message: `The policy of ${c.name} is ACCEPT or DROP, not '${p.value}'.` });
+            if (!builtin && p.value !== '-' && rs.dialect === 'save' && p.value !== 'ACCEPT' && p.value !== 'DROP') report({ span: p.span, message: `A user chain has no policy: write '-' instead of '${p.value}'.` });
+          }
         }
       }
-    }
+    });
   },
 };

@@ -41,8 +41,9 @@ export const undefinedChain: LintRule = {
       const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
       return [{ title: `Create chain ${name} first`, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}iptables${cmd.table === 'filter' ? '' : ` -t ${cmd.table}`} -N ${name}\n` }] }];
     };
-    const declaresUfw = [...rs.tables.values()].some((t) => [...t.chains.keys()].some((n) => /^ufw6?-/.test(n)));
-    const fromUfw = (name: string) => declaresUfw && /^ufw6?-/.test(name);
+    // looked at only when some command names an undeclared ufw chain (a dump has 36k chains)
+    let declaresUfw: boolean | undefined;
+    const fromUfw = (name: string) => /^ufw6?-/.test(name) && (declaresUfw ??= [...rs.tables.values()].some((t) => [...t.chains.keys()].some((n) => /^ufw6?-/.test(n))));
     const uses = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
     for (const cmd of facts.namingUndeclared) {
       if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table]) continue;

@@ -1,4 +1,5 @@
 import { chainFacts } from '../chainGraph.ts';
+import { reportKept } from '../keptFindings.ts';
 import type { LintRule } from '../types.ts';
 
 export const unusedChain: LintRule = {
@@ -15,12 +16,14 @@ export const unusedChain: LintRule = {
     const facts = chainFacts(ctx.ruleSet);
     // a jump through a shell expansion could reach any chain
     if (facts.dynamicJump) return;
-    for (const t of ctx.ruleSet.tables.values()) {
-      const used = facts.jumpedTo(t.family, t.name);
-      for (const c of t.chains.values()) {
-        if (c.builtin || used.has(c.name) || !c.declarations.length || /^ufw6?-/.test(c.name)) continue;
-        ctx.report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${c.name}: its ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'} never see a packet.` });
+    reportKept(ctx, facts, 'unused-chain', (report) => {
+      for (const t of ctx.ruleSet.tables.values()) {
+        const used = facts.jumpedTo(t.family, t.name);
+        for (const c of t.chains.values()) {
+          if (c.builtin || used.has(c.name) || !c.declarations.length || /^ufw6?-/.test(c.name)) continue;
+          report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${c.name}: its ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'} never see a packet.` });
+        }
       }
-    }
+    });
   },
 };
