@@ -100,7 +100,7 @@ export class FirewallDocument {
         if (!this.save) this.save = new SaveDocument(newText, this.family);
         else if (changes && changes.length === 1) {
           const edited = this.save.applyEdited(newText, changes[0]);
-          if (previous && !this.failure) this.cachedRuleSet = this.patched(previous, edited);
+          if (previous) this.cachedRuleSet = this.patched(previous, edited);
         } else this.save = new SaveDocument(newText, this.family);
       }
     } catch (e) {
@@ -123,6 +123,11 @@ export class FirewallDocument {
       // nothing carried: the analysis evaluates the new rule set afresh and reports what fails there
     }
     return p.ruleSet;
+  }
+
+  /** The rule set is known (a fresh document analysed, or an edit of rules in place): the next analysis is quick. */
+  get ruleSetReady(): boolean {
+    return this.cachedRuleSet !== undefined;
   }
 
   get lines(): LineIndex {

@@ -26,15 +26,13 @@ export interface ServerSettings {
 }
 
 /**
- * Past this size (characters, about 13,000 kube-proxy rules), when the document's last
- * analysis took longer than SLOW_ANALYSIS_MS, the analysis waits for a pause in edits: a
- * rebuild of everything then runs once per burst of typing instead of holding up hover and
- * completion after every keystroke. An edit analysed in a few tens of milliseconds (a rule
- * changed in place) is not held back.
+ * Past this size (characters, about 13,000 kube-proxy rules), an edit that makes the model
+ * rebuild its tables waits for a pause in edits: the rebuild then runs once per burst of
+ * typing instead of holding up hover and completion after every keystroke. An edit of rules in
+ * place, analysed in a few tens of milliseconds, is not held back.
  */
 const LARGE_DOCUMENT = 2_000_000;
 const LARGE_DOCUMENT_DELAY_MS = 300;
-const SLOW_ANALYSIS_MS = 150;
 
 const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true } };
 
@@ -54,7 +52,6 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = defaults;
   let canPullConfig = false;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
-  const lastAnalysisMs = new Map<string, number>();
   const base = typeof __dirname === 'string' ? docsBase() : undefined;
 
   connection.onInitialize((params): InitializeResult => {
@@ -112,19 +109,16 @@ export function startServer(connection: Connection): void {
       return;
     }
     const settingsForFile = doc.model.dialect === 'save' && doc.uri.startsWith('file://') ? workspaceForwarding(fileURLToPath(doc.uri)) : {};
-    const started = performance.now();
     const diagnostics = doc.model.diagnostics({ severities: settings.lint.rules, settings: settingsForFile });
     const lines = doc.model.lines;
-    lastAnalysisMs.set(doc.uri, performance.now() - started);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
   }
 
-  /** Rapid edits: only the newest version is analysed; a big file whose analysis is slow waits for a pause in typing. */
+  /** Rapid edits: only the newest version is analysed; a big file whose tables must be rebuilt waits for a pause in typing. */
   function schedule(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
-    const slow = doc.model.text.length > LARGE_DOCUMENT && (lastAnalysisMs.get(doc.uri) ?? Infinity) > SLOW_ANALYSIS_MS;
-    const delay = slow ? LARGE_DOCUMENT_DELAY_MS : 0;
+    const delay = doc.model.text.length > LARGE_DOCUMENT && !doc.model.ruleSetReady ? LARGE_DOCUMENT_DELAY_MS : 0;
     pending.set(doc.uri, setTimeout(() => publish(doc), delay));
   }
 
@@ -137,7 +131,6 @@ export function startServer(connection: Connection): void {
     if (doc) schedule(doc);
   });
   connection.onDidCloseTextDocument((p) => {
-    lastAnalysisMs.delete(p.textDocument.uri);
     const t = pending.get(p.textDocument.uri);
     if (t) clearTimeout(t);
     pending.delete(p.textDocument.uri);

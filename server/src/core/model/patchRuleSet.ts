@@ -45,32 +45,36 @@ function ruleCommand(e: SaveEntry): Command | undefined {
  * where they stand. Undefined when the edit changes anything else (a header, a chain line,
  * another chain, a line added or removed): the caller then rebuilds.
  *
- * The tables are shared with `rs`, which is stale afterwards; a chain whose rules change gets
- * a new rule array, so what was derived from the old array (an index by destination) is
- * derived again.
+ * The tables and the command list are shared with `rs`, which is stale afterwards; a chain
+ * whose rules change gets a new rule array, so what was derived from the old array (an index
+ * by destination) is derived again.
  */
 export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleSet; patches: RulePatch[] } | undefined {
   const { removed, added } = edited;
   if (rs.dialect !== 'save' || !removed.length || removed.length !== added.length || !onlyAppends(rs)) return undefined;
   const patches: RulePatch[] = [];
-  const commands = rs.commands.slice();
+  const commands = rs.commands;
+  const at: number[] = [];
   let from = 0;
   for (let k = 0; k < removed.length; k++) {
     const a = ruleCommand(removed[k]);
     const b = ruleCommand(added[k]);
     if (!a || !b || a.chain !== b.chain || a.family !== b.family) return undefined;
     // the lines are in document order, and so are the commands
-    const at = commands.indexOf(a, from);
-    if (at === -1) return undefined;
-    from = at + 1;
+    const i = commands.indexOf(a, from);
+    if (i === -1) return undefined;
+    from = i + 1;
+    at.push(i);
     const chain = rs.tables.get(`${a.family}:${a.table}`)?.chains.get(a.chain ?? '');
     // a chain that exists only because a rule appended to it could vanish with the edit
     if (!chain || (!chain.builtin && !chain.declarations.length)) return undefined;
     const index = chain.rules.indexOf(a.rule!);
     if (index === -1) return undefined;
-    commands[at] = b;
     patches.push({ old: a, new: b, chain, index });
   }
+  // nothing is changed before every line is known to qualify; the command list is changed in
+  // place (a copy of 100k entries per keystroke only feeds the garbage collector)
+  for (let k = 0; k < patches.length; k++) commands[at[k]] = patches[k].new;
   // what the table line gives every rule of its block (see SaveDocument.toRuleSet)
   const gone = new Set<object>();
   const fresh: RuleSet['issues'] = [];
@@ -92,7 +96,7 @@ export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleS
   }
   const issues = gone.size ? rs.issues.filter((i) => !gone.has(i)) : rs.issues.slice();
   issues.push(...fresh);
-  const ruleSet: RuleSet = { ...rs, commands, issues };
+  const ruleSet: RuleSet = { ...rs, issues };
   appendsOnly.set(ruleSet, true);
   return { ruleSet, patches };
 }
