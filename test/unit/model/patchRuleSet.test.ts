@@ -44,7 +44,7 @@ const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i)
 
 // replacements within a rule line: most keep the line a rule of the same chain (the patched
 // path), some change its target, its chain or what it is
-const swaps: [RegExp, string][] = [
+const swaps: ([RegExp, string] | 'join-next')[] = [
   [/--dport \d+/, '--dport 8081'],
   [/8080/, '9090'],
   [/10\.244\.0\.\d+/, '10.244.0.7'],
@@ -63,6 +63,11 @@ const swaps: [RegExp, string][] = [
   [/^-A /, '-I '],
   [/^.*$/, ''],
   [/^.*$/, '# a comment'],
+  // lines added and removed around rules: Enter at the end, a comment above, an indented comment
+  [/$/, '\n'],
+  [/^/, '# note\n'],
+  [/^/, '  # indented\n'],
+  'join-next',
 ];
 
 function snapshot(doc: FirewallDocument) {
@@ -80,9 +85,11 @@ test('rule lines edited in place give what a fresh parse gives, and most edits t
       for (const [li, si] of steps) {
         const current = text.split('\n');
         const line = ruleLines[li];
-        const before = current[line];
-        const [re, by] = swaps[si];
-        const after = before.replace(re, by);
+        // 'join-next' removes the line break after the line (a blank line after it disappears)
+        const swap = swaps[si];
+        const joins = swap === 'join-next' && line + 1 < current.length;
+        const before = joins ? `${current[line]}\n` : current[line];
+        const after = swap === 'join-next' ? current[line] : before.replace(swap[0], swap[1]);
         const start = current.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
         text = text.slice(0, start) + after + text.slice(start + before.length);
         const tables = doc.ruleSet.tables;

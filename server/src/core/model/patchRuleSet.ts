@@ -32,6 +32,11 @@ function onlyAppends(rs: RuleSet): boolean {
   return known;
 }
 
+function textOnly(e: SaveEntry): boolean {
+  const kind = e.result.line.kind;
+  return kind === 'blank' || kind === 'comment';
+}
+
 /** The rule command of a line that sat inside a table, or undefined. */
 function ruleCommand(e: SaveEntry): Command | undefined {
   const cmd = e.command;
@@ -40,18 +45,22 @@ function ruleCommand(e: SaveEntry): Command | undefined {
 
 /**
  * The rule set after an edit that replaced rule lines of a save file by rule lines appending
- * to the same chains: the common edit (a port, an address, a comment) on a 100k-rule dump.
- * Rebuilding the tables from every line takes 130 ms there; this replaces the edited rules
- * where they stand. Undefined when the edit changes anything else (a header, a chain line,
- * another chain, a line added or removed): the caller then rebuilds.
+ * to the same chains, and added or removed blank and comment lines: the common edit (a port,
+ * an address, a comment, a new line) on a 100k-rule dump. Rebuilding the tables from every
+ * line takes 130 ms there; this replaces the edited rules where they stand. Undefined when the
+ * edit changes anything else (a header, a chain line, another chain, a rule added or removed):
+ * the caller then rebuilds.
  *
  * The tables and the command list are shared with `rs`, which is stale afterwards; a chain
  * whose rules change gets a new rule array, so what was derived from the old array (an index
  * by destination) is derived again.
  */
 export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleSet; patches: RulePatch[] } | undefined {
-  const { removed, added } = edited;
-  if (rs.dialect !== 'save' || !removed.length || removed.length !== added.length || !onlyAppends(rs)) return undefined;
+  // blank and comment lines come and go freely (Enter at the end of a line, a comment typed):
+  // they hold nothing of the tables, only their own syntax issues
+  const removed = edited.removed.filter((e) => !textOnly(e));
+  const added = edited.added.filter((e) => !textOnly(e));
+  if (rs.dialect !== 'save' || removed.length !== added.length || !onlyAppends(rs)) return undefined;
   const patches: RulePatch[] = [];
   const commands = rs.commands;
   const at: number[] = [];
@@ -78,6 +87,8 @@ export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleS
   // what the table line gives every rule of its block (see SaveDocument.toRuleSet)
   const gone = new Set<object>();
   const fresh: RuleSet['issues'] = [];
+  for (const e of edited.removed) if (textOnly(e)) for (const i of e.result.issues) gone.add(i);
+  for (const e of edited.added) if (textOnly(e)) fresh.push(...e.result.issues);
   for (let k = 0; k < patches.length; k++) {
     const { old, new: cmd, chain } = patches[k];
     cmd.table = old.table;
