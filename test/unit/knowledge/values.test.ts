@@ -147,3 +147,34 @@ test('completion lists the closed sets, family-specific where they differ', () =
   const echo = valueCompletions('icmp-type', { family: 'ipv4' }).find((c) => c.label === 'fragmentation-needed');
   assert.match(echo!.detail, /type 3 code 4/);
 });
+
+test('the quick paths for plain IPv4 networks and plain decimals agree with the full checks', async () => {
+  const fc = (await import('fast-check')).default;
+  const { checkAddress, checkAddressList } = await import('../../../server/src/core/knowledge/values/addresses.ts');
+  const { checkInteger, parseBigNumber } = await import('../../../server/src/core/knowledge/values/integers.ts');
+  const piece = fc.constantFrom('0', '1', '01', '10', '255', '256', '999', '1000', '', 'x', '00');
+  const address = fc.tuple(fc.array(piece, { minLength: 1, maxLength: 5 }), fc.option(fc.constantFrom('0', '8', '32', '33', '00', '08', '', '255.0.0.0', '3x'))).map(([parts, mask]) => parts.join('.') + (mask === null ? '' : `/${mask}`));
+  fc.assert(
+    fc.property(address, (v) => {
+      // one entry: the list check is the address check (an empty value is an empty list entry there)
+      if (v !== '') assert.deepEqual(checkAddressList(v, 'ipv4'), checkAddress(v, 'ipv4'), v);
+    }),
+    { numRuns: 3000 },
+  );
+  const reference = (value: string, min: number | bigint, max: number | bigint) => {
+    const n = parseBigNumber(value);
+    if (n === undefined) return 'not a number';
+    return n < BigInt(min) || n > BigInt(max) ? `${value} is out of range: use ${min}–${max}.` : undefined;
+  };
+  const digits = fc.array(fc.constantFrom('0', '1', '5', '9', '+', 'x', '-', '.'), { minLength: 0, maxLength: 18 }).map((cs) => cs.join(''));
+  fc.assert(
+    fc.property(digits, fc.constantFrom<[number | bigint, number | bigint]>([0, 65535], [1, 255], [0, 4294967295], [0n, 18446744073709551615n], [5, 5]), (v, [min, max]) => {
+      const got = checkInteger(v, min, max);
+      const want = reference(v, min, max);
+      // the wording of "not a number" differs by cause; whether and which range failed must agree
+      assert.equal(got === undefined, want === undefined, v);
+      if (want !== 'not a number') assert.equal(got, want, v);
+    }),
+    { numRuns: 3000 },
+  );
+});

@@ -169,8 +169,28 @@ export function checkAddress(value: string, family: Family, opts: { allowNames?:
   return undefined;
 }
 
+/**
+ * `a.b.c.d` or `a.b.c.d/n` written the plain way (no leading zeros, n from 0 to 32): nearly
+ * every -s and -d of a dump. Settled here by one pass over the characters; anything else goes
+ * through the full check, which tells what is wrong.
+ */
+function plainIPv4Network(s: string): boolean {
+  const slash = s.indexOf('/');
+  if (slash === -1) return isDottedQuad(s, true);
+  const bits = s.length - slash - 1;
+  if (bits < 1 || bits > 2) return false;
+  const d1 = s.charCodeAt(slash + 1) - 48;
+  if (d1 < 0 || d1 > 9) return false;
+  if (bits === 2) {
+    const d2 = s.charCodeAt(slash + 2) - 48;
+    if (d1 === 0 || d2 < 0 || d2 > 9 || d1 * 10 + d2 > 32) return false;
+  }
+  return isDottedQuad(s.slice(0, slash), true);
+}
+
 /** Comma-separated addresses (-s / -d): iptables adds one rule per entry. */
 export function checkAddressList(value: string, family: Family): ValueProblem | undefined {
+  if (family === 'ipv4' && plainIPv4Network(value)) return undefined;
   let first: ValueProblem | undefined;
   for (const item of value.split(',')) {
     if (item === '') return error('Empty entry in the address list (two commas, or a comma at an end).');

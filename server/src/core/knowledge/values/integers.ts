@@ -32,8 +32,25 @@ function why(s: string): string {
   return `'${s}' is not a number (decimal, or hexadecimal with 0x).`;
 }
 
+/** A plain decimal of at most 15 digits without a leading zero (exact as a double), or -1. */
+function smallDecimal(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15 || (n > 1 && s.charCodeAt(0) === 48)) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** A whole number within [min, max] (max defaults to 2^32-1). */
 export function checkInteger(value: string, min: number | bigint = 0, max: number | bigint = U32): string | undefined {
+  // ports, counts and most marks are plain decimals: no bigint needed (a bound above 2^53
+  // rounds as a double, but no such decimal comes near it)
+  const small = smallDecimal(value);
+  if (small !== -1) return small < Number(min) || small > Number(max) ? `${value} is out of range: use ${min}–${max}.` : undefined;
   const n = parseBigNumber(value);
   if (n === undefined) return why(value);
   if (n < BigInt(min) || n > BigInt(max)) return `${value} is out of range: use ${min}–${max}.`;
