@@ -134,3 +134,15 @@ test('a DNAT whose translated address is not an address is evaluated without fai
   assert.equal(dnatChecks(doc.ruleSet).length, 1);
   assert.ok(!doc.diagnostics().some((d) => d.code === 'internal-error'));
 });
+
+test('an edit of the first line rebuilds: it decides the byte order mark and line ending findings', () => {
+  const text = '# top\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  doc.diagnostics();
+  for (const [start, end, ins] of [[0, 0, '\ufeff'], [5, 5, '\r']] as const) {
+    const next = doc.text.slice(0, start) + ins + doc.text.slice(end);
+    doc.update(next, [{ start, end, text: ins }]);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(next, { dialect: 'save' })));
+    assert.ok(doc.diagnostics().some((d) => d.code === 'syntax-error' && d.span.start === 0));
+  }
+});
