@@ -1,0 +1,99 @@
+// One language server session for `npm run bench`, in a client process of its own (see
+// run.ts): `edits FILE` opens the file, times 50 one-line edits to their diagnostics, hovers
+// and completions, and reads the server's RSS; `startup` times server starts to the initialize
+// reply. Prints one line of JSON.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { LspClient } from '../support/lspClient.ts';
+import { dist } from '../support/paths.ts';
+
+const quick = process.argv.includes('--quick');
+const [mode, file] = process.argv.slice(2);
+const repeat = quick ? 15 : 50;
+
+async function edits(path: string): Promise<Record<string, unknown>> {
+  const text = readFileSync(path, 'utf8');
+  const start = performance.now();
+  const client = new LspClient();
+  await client.start();
+  const init = performance.now() - start;
+  const uri = pathToFileURL(path).href;
+  const lines = text.split('\n');
+  let version = 1;
+  const waitFor = (v: number) =>
+    new Promise<number>((resolve) => {
+      const t = performance.now();
+      const d = client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
+        if (p.uri === uri && p.version === v) {
+          d.dispose();
+          resolve(performance.now() - t);
+        }
+      });
+    });
+  const opened = waitFor(1);
+  const t0 = performance.now();
+  await client.open(uri, 'iptables-save', text);
+  await opened;
+  const openMs = performance.now() - t0;
+  // one-line edits in the middle of the file: the port of a service rule changes
+  const target = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('--dport 80 -j KUBE-SVC'));
+  const at = lines[target].indexOf('--dport 80') + 8;
+  const editMs: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    version++;
+    const done = waitFor(version);
+    const port = String(80 + (i % 9));
+    void client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: at + 2 } }, text: port.slice(0, 2) }],
+    });
+    editMs.push(await done);
+  }
+  const timeRequests = async (method: string, params: () => unknown) => {
+    const xs: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const t = performance.now();
+      await client.request(method, params());
+      xs.push(performance.now() - t);
+    }
+    return xs;
+  };
+  let k = 0;
+  const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0);
+  const hover = await timeRequests('textDocument/hover', () => ({ textDocument: { uri }, position: { line: ruleLines[(k += 7919) % ruleLines.length], character: 4 } }));
+  const completion = await timeRequests('textDocument/completion', () => {
+    const line = ruleLines[(k += 7919) % ruleLines.length];
+    return { textDocument: { uri }, position: { line, character: lines[line].indexOf(' -j ') + 4 } };
+  });
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${client.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  await client.stop();
+  return { init, openMs, edits: editMs, hover, completion, rss };
+}
+
+/** One start: spawn to the initialize reply; the server is shut down and has exited before the next. */
+async function start(): Promise<number> {
+  const t = performance.now();
+  const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  const dt = performance.now() - t;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  await exited;
+  conn.dispose();
+  return dt;
+}
+
+async function startup(): Promise<Record<string, unknown>> {
+  const first = await start();
+  const later: number[] = [];
+  for (let i = 0; i < 7; i++) later.push(await start());
+  return { first, later };
+}
+
+const result = mode === 'startup' ? await startup() : await edits(file);
+console.log(JSON.stringify(result));
