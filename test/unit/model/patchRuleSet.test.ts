@@ -146,3 +146,24 @@ test('an edit of the first line rebuilds: it decides the byte order mark and lin
     assert.ok(doc.diagnostics().some((d) => d.code === 'syntax-error' && d.span.start === 0));
   }
 });
+
+test('a long run of edits does not keep every replaced rule: the facts are gathered afresh after MAX_CARRIED edits', async () => {
+  const { chainFacts, MAX_CARRIED } = await import('../../../server/src/core/analysis/chainGraph.ts');
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const line = lines.findIndex((l) => l.startsWith('-A FORWARD -p tcp -d 10.244.0.7'));
+  const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+  const at = start + lines[line].indexOf('8080');
+  let text = base;
+  let longest = 0;
+  for (let i = 0; i < MAX_CARRIED + 20; i++) {
+    const port = String(8000 + (i % 90));
+    text = text.slice(0, at) + port + text.slice(at + 4);
+    doc.update(text, [{ start: at, end: at + 4, text: port }]);
+    doc.diagnostics();
+    longest = Math.max(longest, chainFacts(doc.ruleSet).carried.length);
+  }
+  assert.ok(longest <= MAX_CARRIED, `${longest} edits carried`);
+  assert.ok(longest >= MAX_CARRIED / 2, 'the edits were carried at all');
+  assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
+});

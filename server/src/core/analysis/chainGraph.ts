@@ -196,6 +196,9 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   }
 }
 
+/** Rule edits carried by one set of facts before they are gathered again. */
+export const MAX_CARRIED = 500;
+
 /** The graphs a rule set's facts have built so far, for carrying them over an edit. */
 const graphsOf = new WeakMap<ChainFacts, WeakMap<Table, ChainGraph>>();
 
@@ -227,7 +230,9 @@ function replaceIn(list: readonly Command[], a: Command, b: Command): void {
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
   const f = facts.get(oldRs);
-  if (!f || f.dynamicJump) return false;
+  // the log of replaced rules keeps the old commands alive: after this many edits the facts
+  // are gathered afresh, so a long editing session does not grow without bound
+  if (!f || f.dynamicJump || f.carried.length + patches.length > MAX_CARRIED) return false;
   for (const p of patches) {
     const a = p.old.rule!;
     const b = p.new.rule!;
