@@ -125,6 +125,19 @@ export class FirewallDocument {
     return p.ruleSet;
   }
 
+  /**
+   * Work done ahead of edits, in slices a front end runs when it is idle: the span objects of
+   * `count` more lines of a save file are gathered (see SaveDocument.gatherSpans). True when
+   * nothing is left to do.
+   */
+  prepareForEdits(count = 1000): boolean {
+    try {
+      return this.save ? this.save.gatherSpans(count) : true;
+    } catch {
+      return true;
+    }
+  }
+
   /** The rule set is known (a fresh document analysed, or an edit of rules in place): the next analysis is quick. */
   get ruleSetReady(): boolean {
     return this.cachedRuleSet !== undefined;

@@ -52,6 +52,7 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = defaults;
   let canPullConfig = false;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const preparing = new Set<string>();
   const base = typeof __dirname === 'string' ? docsBase() : undefined;
 
   connection.onInitialize((params): InitializeResult => {
@@ -112,6 +113,25 @@ export function startServer(connection: Connection): void {
     const diagnostics = doc.model.diagnostics({ severities: settings.lint.rules, settings: settingsForFile });
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
+    if (doc.model.text.length > LARGE_DOCUMENT) prepare(doc);
+  }
+
+  /**
+   * A big document is made ready for edits while the server is idle, a slice at a time (about
+   * 10 ms on a kube-proxy dump), so requests are answered between slices and the first
+   * keystroke does not stop for a second.
+   */
+  function prepare(doc: OpenDocument): void {
+    if (preparing.has(doc.uri)) return;
+    preparing.add(doc.uri);
+    // the editor's positions are turned into offsets by the text's own line table, built on
+    // first use (a scan of the whole text)
+    doc.text.offsetAt({ line: 0, character: 0 });
+    const step = () => {
+      if (store.get(doc.uri) !== doc || doc.model.prepareForEdits()) preparing.delete(doc.uri);
+      else setImmediate(step);
+    };
+    setImmediate(step);
   }
 
   /** Rapid edits: only the newest version is analysed; a big file whose tables must be rebuilt waits for a pause in typing. */

@@ -46,3 +46,18 @@ test('incremental edits give the same model and diagnostics as a fresh parse', (
     { numRuns: 400 },
   );
 });
+
+test('spans gathered ahead of edits move like those gathered on the first edit', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  // a slice at a time, as the language server does when idle
+  let slices = 0;
+  while (!doc.prepareForEdits(3)) slices++;
+  assert.ok(slices >= 3);
+  let text = base;
+  for (const [start, end, ins] of [[0, 0, '# top\n'], [40, 41, ''], [text.length, text.length, '\n']] as const) {
+    text = text.slice(0, start) + ins + text.slice(end);
+    doc.update(text, [{ start, end, text: ins }]);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
+  }
+});

@@ -50,6 +50,8 @@ const swaps: ([RegExp, string] | 'join-next')[] = [
   [/10\.244\.0\.\d+/, '10.244.0.7'],
   [/-j ACCEPT/, '-j DROP'],
   [/-j DROP/, '-j ACCEPT'],
+  [/-j ACCEPT/, '-j RETURN'],
+  [/-j MARK --set-xmark \S+/, '-j LOG'],
   [/-j [A-Z-]+/, '-j KUBE-MARK-MASQ'],
   [/-j [A-Z0-9-]+/, '-j a'],
   [/-j [A-Z0-9-]+/, '-j MASQUERADE'],

@@ -202,6 +202,15 @@ export const MAX_CARRIED = 500;
 /** The graphs a rule set's facts have built so far, for carrying them over an edit. */
 const graphsOf = new WeakMap<ChainFacts, WeakMap<Table, ChainGraph>>();
 
+/**
+ * Two targets that play the same part in the facts: the same target, or two targets that are
+ * no jump, both verdicts or both not, neither a DNAT (ACCEPT changed to DROP, LOG to MARK).
+ */
+function sameRole(a: TargetUse | undefined, b: TargetUse | undefined): boolean {
+  if (a?.name === b?.name) return !a?.spec === !b?.spec && a?.goto === b?.goto;
+  return !!a?.spec && !!b?.spec && !a.goto && !b.goto && VERDICTS.has(a.name) === VERDICTS.has(b.name) && a.name !== 'DNAT' && b.name !== 'DNAT';
+}
+
 /** Would the collector list this command among those naming an undeclared chain? */
 function namesUndeclared(cmd: Command, f: ChainFacts): boolean {
   const names = f.declared(cmd.family, cmd.table);
@@ -224,8 +233,8 @@ function replaceIn(list: readonly Command[], a: Command, b: Command): void {
 /**
  * After an edit replaced rules in place (see patchRuleSet), the facts of the old rule set
  * carried over to the new one, when the edit cannot change them beyond the rules themselves:
- * the same targets (so the same jumps, verdicts, DNATs and hook-bound targets), no shell
- * expansion, no undeclared chain. The facts of a 100k-rule dump take 200 ms to gather; this
+ * targets in the same part (so the same jumps, verdict counts, DNATs and hook-bound targets),
+ * no shell expansion, no undeclared chain. The facts of a 100k-rule dump take 200 ms to gather; this
  * takes microseconds. Otherwise the new rule set's facts are gathered again when asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
@@ -238,7 +247,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     const b = p.new.rule!;
     const ta = a.target;
     const tb = b.target;
-    if (a.dynamic || b.dynamic || ta?.name !== tb?.name || !ta?.spec !== !tb?.spec || ta?.goto !== tb?.goto) return false;
+    if (a.dynamic || b.dynamic || !sameRole(ta, tb)) return false;
     if (hookBoundCommand(p.old) !== hookBoundCommand(p.new) || namesUndeclared(p.old, f) || namesUndeclared(p.new, f)) return false;
   }
   // first every check, then every change: a carry that fails half-way would leave the facts wrong

@@ -125,6 +125,26 @@ export class SaveDocument {
     return { removed, added: fresh };
   }
 
+  /** Lines whose spans were gathered ahead of an edit, counted from the end (see gatherSpans). */
+  private gathered = 0;
+
+  /**
+   * Gathers the span objects of up to `count` more lines, ahead of the edits that will move
+   * them: the first edit near the top of a 100k-line dump would otherwise stop for a second to
+   * gather every line below it. From the end up: every edit moves the last lines, few move the
+   * first ones. Returns true when every line has them.
+   */
+  gatherSpans(count: number): boolean {
+    const entries = this.entries;
+    const done = Math.min(entries.length, this.gathered + count);
+    for (let k = entries.length - 1 - this.gathered; k >= entries.length - done; k--) {
+      const e = entries[k];
+      e.spans ??= collectSpans([e.result, e.command]);
+    }
+    this.gathered = done;
+    return done >= entries.length;
+  }
+
   /** Index of the line containing `offset` (binary search). */
   entryAt(offset: number): number {
     const e = this.entries;

@@ -19,7 +19,7 @@ export function collectSpans(root: unknown): Span[] {
       continue;
     }
     const o = v as Record<string, unknown>;
-    if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
+    if (typeof o.start === 'number' && typeof o.end === 'number' && keyCount(o) === 2) {
       out.push(o as unknown as Span);
       continue;
     }
@@ -31,6 +31,13 @@ export function collectSpans(root: unknown): Span[] {
     }
   }
   return out;
+}
+
+/** Own keys of a plain object, counted up to 3 (a span has 2); no key list is allocated. */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const _ in o) if (++n > 2) break;
+  return n;
 }
 
 export function shiftAll(spans: Iterable<Span>, delta: number): void {
