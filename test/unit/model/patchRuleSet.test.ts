@@ -169,3 +169,27 @@ test('a long run of edits does not keep every replaced rule: the facts are gathe
   assert.ok(longest >= MAX_CARRIED / 2, 'the edits were carried at all');
   assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
 });
+
+test('the DNAT checks are kept over an edit of a filter chain that FORWARD never reaches, and evaluated again over one it reaches', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const before = dnatChecks(doc.ruleSet);
+  let text = base;
+  const edit = (prefix: string, from: string, to: string) => {
+    const line = text.split('\n').findIndex((l) => l.startsWith(prefix));
+    const start = text.split('\n').slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+    const at = start + text.split('\n')[line].indexOf(from);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    doc.update(text, [{ start: at, end: at + from.length, text: to }]);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
+    return dnatChecks(doc.ruleSet);
+  };
+  // KUBE-FIREWALL is reached from INPUT and OUTPUT only
+  const kept = edit('-A KUBE-FIREWALL', '127.0.0.0/8', '127.0.0.0/9');
+  assert.equal(kept.length, before.length);
+  assert.ok(kept.every((c, i) => c === before[i]), 'the same checks');
+  // chain b is reached from FORWARD through a
+  const again = edit('-A b -s 10.0.0.0/8', '10.0.0.0/8', '10.0.0.0/9');
+  assert.equal(again.length, before.length);
+  assert.ok(again.every((c, i) => c !== before[i]), 'evaluated again');
+});

@@ -99,15 +99,23 @@ function compute(rs: RuleSet): DnatCheck[] {
   return out;
 }
 
+/** A replaced rule that a packet going through filter FORWARD can meet: in FORWARD, or in a chain it jumps to. */
+function seenFromForward(rs: RuleSet, p: RulePatch): boolean {
+  if (p.chain.table !== 'filter') return false;
+  if (p.chain.name === 'FORWARD') return true;
+  const table = rs.tables.get(`${p.chain.family}:filter`);
+  return !table || p.chain.builtin ? false : chainFacts(rs).graph(table).hooksReaching(p.chain.name).includes('FORWARD');
+}
+
 /**
- * After an edit replaced rules in place (see patchRuleSet) outside any filter table, FORWARD
- * is what it was: the checks of the DNATs not edited still hold, and only the edited ones are
- * evaluated. On a kube-proxy dump that is one evaluation instead of tens of thousands of
+ * After an edit replaced rules in place (see patchRuleSet) that no packet through filter
+ * FORWARD meets, FORWARD is what it was: the checks of the DNATs not edited still hold, and
+ * only the edited ones are evaluated. On a kube-proxy dump that is one evaluation instead of tens of thousands of
  * packets built and looked up. Call after the chain facts were carried.
  */
 export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): void {
   const old = computed.get(oldRs);
-  if (!old || patches.some((p) => p.old.table === 'filter')) return;
+  if (!old || patches.some((p) => seenFromForward(newRs, p))) return;
   const oldRule = new Map<Command, Rule>();
   for (const p of patches) oldRule.set(p.new, p.old.rule!);
   let forwardOf: ((packet: Packet) => Outcome[]) | undefined;
