@@ -144,15 +144,14 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     }
     const rule = cmd.rule;
     const t = rule?.target;
-    const w = cmd.chainWord;
     // names only ever join the declared set: one missing now may be declared later, never the reverse
-    if (kind === 'policy' || (w && !w.dynamic && !names.has(w.value)) || (t && !t.spec && t.name.length && !names.has(t.name))) namingUndeclared.push(cmd);
+    if (namesUndeclared(cmd, names)) namingUndeclared.push(cmd);
     if (t && !t.spec) {
       if (!t.name.length) dynamicJump = true;
       else jumpedHere.add(t.name);
     }
     if (t?.name === 'DNAT' && cmd.table === 'nat') dnats.push(cmd);
-    if (rule && ((t?.spec && (t.spec.tables || t.spec.chains)) || hookBoundMatch(rule))) hookBound.push(cmd);
+    if (hookBoundCommand(cmd)) hookBound.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
     else if (everyCommandApplies && b) {
       if (kind === 'append') {
@@ -211,14 +210,14 @@ function sameRole(a: TargetUse | undefined, b: TargetUse | undefined): boolean {
   return !!a?.spec && !!b?.spec && !a.goto && !b.goto && VERDICTS.has(a.name) === VERDICTS.has(b.name) && a.name !== 'DNAT' && b.name !== 'DNAT';
 }
 
-/** Would the collector list this command among those naming an undeclared chain? */
-function namesUndeclared(cmd: Command, f: ChainFacts): boolean {
-  const names = f.declared(cmd.family, cmd.table);
+/** A `-P`, or a command naming (as its chain or its jump) a chain not among `names`. */
+function namesUndeclared(cmd: Command, names: ReadonlySet<string>): boolean {
   const w = cmd.chainWord;
   const t = cmd.rule?.target;
   return cmd.kind === 'policy' || (!!w && !w.dynamic && !names.has(w.value)) || (!!t && !t.spec && t.name.length > 0 && !names.has(t.name));
 }
 
+/** A rule whose target is bound to tables or hooks, or that uses a hook-bound match. */
 function hookBoundCommand(cmd: Command): boolean {
   const rule = cmd.rule;
   const t = rule?.target;
@@ -234,8 +233,9 @@ function replaceIn(list: readonly Command[], a: Command, b: Command): void {
  * After an edit replaced rules in place (see patchRuleSet), the facts of the old rule set
  * carried over to the new one, when the edit cannot change them beyond the rules themselves:
  * targets in the same part (so the same jumps, verdict counts, DNATs and hook-bound targets),
- * no shell expansion, no undeclared chain. The facts of a 100k-rule dump take 200 ms to gather; this
- * takes microseconds. Otherwise the new rule set's facts are gathered again when asked for.
+ * no shell expansion, no undeclared chain. The facts of a 100k-rule dump take 200 ms to
+ * gather; this takes microseconds. Otherwise the new rule set's facts are gathered again when
+ * asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
   const f = facts.get(oldRs);
@@ -248,7 +248,8 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     const ta = a.target;
     const tb = b.target;
     if (a.dynamic || b.dynamic || !sameRole(ta, tb)) return false;
-    if (hookBoundCommand(p.old) !== hookBoundCommand(p.new) || namesUndeclared(p.old, f) || namesUndeclared(p.new, f)) return false;
+    const names = f.declared(p.old.family, p.old.table);
+    if (hookBoundCommand(p.old) !== hookBoundCommand(p.new) || namesUndeclared(p.old, names) || namesUndeclared(p.new, names)) return false;
   }
   // first every check, then every change: a carry that fails half-way would leave the facts wrong
   const graphs = graphsOf.get(f);
@@ -322,7 +323,8 @@ function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: strin
   };
 }
 
-const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT']);
+/** The targets counted in a graph's `verdicts`. */
+export const VERDICTS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'REJECT']);
 
 /** Collects a table's graph rule by rule, in each chain's final order. */
 class GraphBuilder {

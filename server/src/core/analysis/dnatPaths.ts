@@ -101,17 +101,18 @@ function compute(rs: RuleSet): DnatCheck[] {
 
 /** A replaced rule that a packet going through filter FORWARD can meet: in FORWARD, or in a chain it jumps to. */
 function seenFromForward(rs: RuleSet, p: RulePatch): boolean {
-  if (p.chain.table !== 'filter') return false;
-  if (p.chain.name === 'FORWARD') return true;
-  const table = rs.tables.get(`${p.chain.family}:filter`);
-  return !table || p.chain.builtin ? false : chainFacts(rs).graph(table).hooksReaching(p.chain.name).includes('FORWARD');
+  const c = p.chain;
+  if (c.table !== 'filter') return false;
+  if (c.builtin) return c.name === 'FORWARD';
+  const table = rs.tables.get(`${c.family}:filter`);
+  return !!table && chainFacts(rs).graph(table).hooksReaching(c.name).includes('FORWARD');
 }
 
 /**
  * After an edit replaced rules in place (see patchRuleSet) that no packet through filter
  * FORWARD meets, FORWARD is what it was: the checks of the DNATs not edited still hold, and
- * only the edited ones are evaluated. On a kube-proxy dump that is one evaluation instead of tens of thousands of
- * packets built and looked up. Call after the chain facts were carried.
+ * only the edited ones are evaluated. On a kube-proxy dump that is one evaluation instead of
+ * tens of thousands of packets built and looked up. Call after the chain facts were carried.
  */
 export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): void {
   const old = computed.get(oldRs);

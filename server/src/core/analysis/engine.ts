@@ -70,23 +70,25 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   };
   // the chain facts the whole-set rules need are gathered in the walk over the commands
   let facts = perCommand.length || lineLocal.length ? chainFactsOnTheWay(ruleSet) : undefined;
+  const withFindings: RuleSet['commands'] = [];
+  // one command's line-local findings: those kept from an earlier run, or checked now and kept
+  const lineLocalOf = (c: CommandCache, cmd: RuleSet['commands'][number]) => {
+    const from = out.length;
+    const kept = c.recall(cmd);
+    if (kept) for (const d of kept) out.push(d);
+    else {
+      const failures = failed.size;
+      run(lineLocalChecks, cmd);
+      // a failing rule is reported once for the document, not remembered per line
+      if (failed.size === failures) c.remember(cmd, out.length === from ? NO_FINDINGS : out.slice(from));
+    }
+    if (out.length > from) withFindings.push(cmd);
+  };
   // after an edit of rules in place, with the facts carried over: only the commands that had
   // findings and the new ones
   const changed = cache && lineLocal.length && !perCommand.length && !facts ? cache.changedOnly(ruleSet) : undefined;
-  const withFindings: RuleSet['commands'] = [];
   if (changed) {
-    for (const cmd of changed) {
-      const kept = cache!.recall(cmd);
-      const from = out.length;
-      if (kept) for (const d of kept) out.push(d);
-      else {
-        const failures = failed.size;
-        run(lineLocalChecks, cmd);
-        if (failed.size === failures) cache!.remember(cmd, out.length === from ? NO_FINDINGS : out.slice(from));
-      }
-      if (out.length > from) withFindings.push(cmd);
-    }
-    cache!.finished(ruleSet, failed.size ? undefined : withFindings);
+    for (const cmd of changed) lineLocalOf(cache!, cmd);
   } else if (perCommand.length || lineLocal.length) {
     for (const cmd of ruleSet.commands) {
       try {
@@ -96,28 +98,16 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
         facts = undefined;
       }
       run(perCommandChecks, cmd);
-      if (!cache || !lineLocal.length) continue;
-      const kept = cache.recall(cmd);
-      if (kept) {
-        if (kept.length) withFindings.push(cmd);
-        for (const d of kept) out.push(d);
-        continue;
-      }
-      const from = out.length;
-      const failures = failed.size;
-      run(lineLocalChecks, cmd);
-      if (out.length > from) withFindings.push(cmd);
-      // a failing rule is reported once for the document, not remembered per line
-      if (failed.size === failures) cache.remember(cmd, out.length === from ? NO_FINDINGS : out.slice(from));
+      if (cache && lineLocal.length) lineLocalOf(cache, cmd);
     }
     try {
       facts?.finish();
     } catch {
       // as above: the rules gather them again and report a failure
     }
-    // a rule that failed left commands without findings kept: the next run walks them all
-    if (cache && lineLocal.length) cache.finished(ruleSet, failed.size ? undefined : withFindings);
   }
+  // a rule that failed left commands without findings kept: the next run walks them all
+  if (cache && lineLocal.length) cache.finished(ruleSet, failed.size ? undefined : withFindings);
   for (const a of active) {
     if (!a.rule.check || failed.has(a.rule)) continue;
     try {

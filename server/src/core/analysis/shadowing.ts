@@ -1,9 +1,7 @@
 import type { Rule, RuleSet } from '../model/types.ts';
-import { chainFacts } from './chainGraph.ts';
+import { chainFacts, VERDICTS } from './chainGraph.ts';
 import { covers } from './containment.ts';
 import { unconditional } from './unconditional.ts';
-
-const VERDICT = new Set(['ACCEPT', 'DROP', 'REJECT']);
 
 export interface Shadow {
   rule: Rule;
@@ -36,7 +34,7 @@ export function shadows(rs: RuleSet): Shadow[] {
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();
         for (const r of rules) {
-          if (!r.target || !VERDICT.has(r.target.name) || r.dynamic) continue;
+          if (!r.target || !VERDICTS.has(r.target.name) || r.dynamic) continue;
           const k = testKey(r);
           const prev = first.get(k);
           if (prev) out.push({ rule: r, by: prev, same: prev.target!.name === r.target.name });
@@ -45,14 +43,14 @@ export function shadows(rs: RuleSet): Shadow[] {
         continue;
       }
       // rules after an unconditional verdict are unreachable-rule's finding, not shadowed
-      const stop = rules.findIndex((r) => unconditional(r) && !!r.target && VERDICT.has(r.target.name));
+      const stop = rules.findIndex((r) => unconditional(r) && !!r.target && VERDICTS.has(r.target.name));
       const end = stop === -1 ? rules.length : stop + 1;
       for (let j = 1; j < end; j++) {
         const b = rules[j];
-        if (!b.target || !VERDICT.has(b.target.name)) continue;
+        if (!b.target || !VERDICTS.has(b.target.name)) continue;
         for (let i = 0; i < j; i++) {
           const a = rules[i];
-          if (!a.target || !VERDICT.has(a.target.name) || unconditional(a)) continue;
+          if (!a.target || !VERDICTS.has(a.target.name) || unconditional(a)) continue;
           if (covers(a, b)) {
             out.push({ rule: b, by: a, same: a.target.name === b.target.name });
             break;

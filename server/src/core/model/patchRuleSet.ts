@@ -22,7 +22,7 @@ function onlyAppends(rs: RuleSet): boolean {
   if (known === undefined) {
     known = true;
     for (const c of rs.commands) {
-      if (c.kind !== 'append' || c.uncertain || c.tableDynamic) {
+      if (!plainAppend(c)) {
         known = false;
         break;
       }
@@ -30,6 +30,11 @@ function onlyAppends(rs: RuleSet): boolean {
     appendsOnly.set(rs, known);
   }
   return known;
+}
+
+/** `-A` whose table and chain are known (no shell expansion decides them). */
+function plainAppend(c: Command): boolean {
+  return c.kind === 'append' && !c.uncertain && !c.tableDynamic;
 }
 
 function textOnly(e: SaveEntry): boolean {
@@ -40,7 +45,7 @@ function textOnly(e: SaveEntry): boolean {
 /** The rule command of a line that sat inside a table, or undefined. */
 function ruleCommand(e: SaveEntry): Command | undefined {
   const cmd = e.command;
-  return e.result.line.kind === 'rule' && cmd && cmd.kind === 'append' && cmd.rule && !cmd.uncertain && !cmd.tableDynamic ? cmd : undefined;
+  return e.result.line.kind === 'rule' && cmd?.rule && plainAppend(cmd) ? cmd : undefined;
 }
 
 /**
@@ -86,13 +91,13 @@ export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleS
   // nothing is changed before every line is known to qualify; the command list is changed in
   // place (a copy of 100k entries per keystroke only feeds the garbage collector)
   for (let k = 0; k < patches.length; k++) commands[at[k]] = patches[k].new;
-  // what the table line gives every rule of its block (see SaveDocument.toRuleSet)
   const gone = new Set<object>();
   const fresh: RuleSet['issues'] = [];
   for (const e of edited.removed) if (textOnly(e)) for (const i of e.result.issues) gone.add(i);
   for (const e of edited.added) if (textOnly(e)) fresh.push(...e.result.issues);
   for (let k = 0; k < patches.length; k++) {
-    const { old, new: cmd, chain } = patches[k];
+    const { old, new: cmd } = patches[k];
+    // what the table line gives every rule of its block (see SaveDocument.toRuleSet)
     cmd.table = old.table;
     cmd.rule!.table = old.table;
     for (const i of removed[k].result.issues) gone.add(i);

@@ -19,6 +19,11 @@ export interface SaveEntry {
   spans?: Span[];
 }
 
+/** The span objects of a line, gathered the first time they are needed. */
+function spansOf(e: SaveEntry): Span[] {
+  return (e.spans ??= collectSpans([e.result, e.command]));
+}
+
 /** What one edit did to the lines: `removed` were replaced by `added`, in place. */
 export interface EditedLines {
   removed: SaveEntry[];
@@ -114,8 +119,7 @@ export class SaveDocument {
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];
-        e.spans ??= collectSpans([e.result, e.command]);
-        shiftAll(e.spans, delta);
+        shiftAll(spansOf(e), delta);
         e.start += delta;
         e.end += delta;
       }
@@ -137,10 +141,7 @@ export class SaveDocument {
   gatherSpans(count: number): boolean {
     const entries = this.entries;
     const done = Math.min(entries.length, this.gathered + count);
-    for (let k = entries.length - 1 - this.gathered; k >= entries.length - done; k--) {
-      const e = entries[k];
-      e.spans ??= collectSpans([e.result, e.command]);
-    }
+    for (let k = entries.length - 1 - this.gathered; k >= entries.length - done; k--) spansOf(entries[k]);
     this.gathered = done;
     return done >= entries.length;
   }

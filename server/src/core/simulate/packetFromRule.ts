@@ -34,10 +34,15 @@ function exactPort(rule: Rule, names: readonly string[]): number | undefined {
 const SOURCE_PORT = ['--source-port', '--source-ports'];
 const DESTINATION_PORT = ['--destination-port', '--destination-ports'];
 
-/** The one input interface the rule names, if it names exactly one (no wildcard, no negation). */
-export function exactInInterface(rule: Rule): string | undefined {
-  const v = exact(rule.inInterface);
+/** The one interface a condition names, if exactly one (no wildcard, no negation). */
+function exactInterface(c: Condition | undefined): string | undefined {
+  const v = exact(c);
   return v && !v.endsWith('+') ? v : undefined;
+}
+
+/** The one input interface the rule names, if exactly one. */
+export function exactInInterface(rule: Rule): string | undefined {
+  return exactInterface(rule.inInterface);
 }
 
 /** The one protocol the rule names (lower case), if any; `all` is none. */
@@ -58,11 +63,10 @@ export function exactDestinationPort(rule: Rule): number | undefined {
  * shows what happens to the connections the rule is about.
  */
 export function packetMatchedBy(rule: Rule): Packet {
-  const outIf = exact(rule.outInterface);
   return {
     family: rule.family,
     in: exactInInterface(rule),
-    out: outIf && !outIf.endsWith('+') ? outIf : undefined,
+    out: exactInterface(rule.outInterface),
     proto: exactProtocol(rule),
     src: exactAddress(rule.source),
     sport: exactPort(rule, SOURCE_PORT),
