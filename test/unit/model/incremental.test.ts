@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { SaveDocument } from '../../../server/src/core/model/saveDocument.ts';
+import { collectSpans } from '../../../server/src/core/model/shiftSpans.ts';
+import { LineSpan } from '../../../server/src/core/text/lineSpan.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
 
 const base = [
   '*nat',
@@ -60,4 +64,56 @@ test('spans gathered ahead of edits move like those gathered on the first edit',
     doc.update(text, [{ start, end, text: ins }]);
     assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
   }
+});
+
+/** Every span of every line, read through `start` and `end`, in a fixed walk order. */
+function allSpans(doc: SaveDocument): number[][] {
+  const out: number[][] = [];
+  const seen = new Set<object>();
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (v instanceof LineSpan || ('start' in v && 'end' in v && Object.keys(v).length === 2)) {
+      const s = v as { start: number; end: number };
+      out.push([s.start, s.end]);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) if (k !== 'spec' && k !== 'owner' && k !== 'candidates' && k !== 'lineFindings' && k !== 'spans') walk(x);
+  };
+  for (const e of doc.entries) {
+    out.push([e.start, e.end]);
+    walk(e.result);
+    walk(e.command);
+  }
+  return out;
+}
+
+test('after edits every span of every line reads what a fresh parse reads', () => {
+  const edit = fc.tuple(fc.nat(), fc.nat(6), fc.constantFrom('', '\n', 'x', '\n-A INPUT -ptcp --dport=22 -j ACCEPT\n', '# c\n', '  ', '-nvL'));
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
+      const doc = new SaveDocument(base, 'ipv4');
+      let text = base;
+      for (const [pos, del, ins] of edits) {
+        const start = pos % (text.length + 1);
+        const end = Math.min(text.length, start + del);
+        text = text.slice(0, start) + ins + text.slice(end);
+        doc.applyEdited(text, { start, end, text: ins });
+        assert.deepEqual(allSpans(doc), allSpans(new SaveDocument(text, 'ipv4')));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the spans of a rule line are measured from the line: an edit above moves the line, not each span', () => {
+  const doc = new SaveDocument(kubeProxyDump(200).text, 'ipv4');
+  const rules = doc.entries.filter((e) => e.result.line.kind === 'rule');
+  assert.ok(rules.length > 150);
+  // nothing of these lines has to be moved one by one
+  for (const e of rules) assert.deepEqual(collectSpans([e.result, e.command]), []);
+  const last = rules[rules.length - 1];
+  const before = last.command!.rule!.target!.span.start;
+  doc.applyChange({ start: 0, end: 0, text: '# a comment of 22 chars\n'.slice(0, 22) });
+  assert.equal(last.command!.rule!.target!.span.start, before + 22);
 });

@@ -15,13 +15,23 @@ export interface SaveEntry {
   end: number;
   result: SaveLineResult;
   command?: Command;
-  /** Span objects of this line, gathered when it first has to move. */
+  /** Span objects of this line that are not measured from it, gathered when it first has to move. */
   spans?: Span[];
 }
 
-/** The span objects of a line, gathered the first time they are needed. */
+const NO_SPANS: Span[] = [];
+
+/**
+ * The span objects of a line that do not move with it, gathered the first time they are
+ * needed: most spans of a line are measured from it (LineSpan); the few others (values the
+ * binding splits off, such as `-ptcp`'s protocol) are moved one by one.
+ */
 function spansOf(e: SaveEntry): Span[] {
-  return (e.spans ??= collectSpans([e.result, e.command]));
+  if (!e.spans) {
+    const found = collectSpans([e.result, e.command]);
+    e.spans = found.length ? found : NO_SPANS;
+  }
+  return e.spans;
 }
 
 /** What one edit did to the lines: `removed` were replaced by `added`, in place. */
@@ -60,8 +70,9 @@ function parseRange(text: string, from: number, to: number, family: Family, name
     // `<<-` here-documents: the shell removes leading tabs before iptables-restore reads the line
     if (stripTabs) while (at < end && text.charCodeAt(at) === 9) at++;
     const lineText = text.slice(at, end);
-    const result = parseSaveLine(detached ? detach(lineText) : lineText, at, shellExpands);
-    const entry: SaveEntry = { start: i, end, result };
+    // the entry is the anchor of the line's spans: moving it moves them (see LineSpan)
+    const entry: SaveEntry = { start: i, end, result: undefined as unknown as SaveLineResult, command: undefined, spans: undefined };
+    const result = (entry.result = parseSaveLine(detached ? detach(lineText) : lineText, at, shellExpands, entry));
     const line = result.line;
     if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, { family, saveTable: { name: '' }, names });
     else if (line.kind === 'chain') line.name.value = names.intern(line.name.value);
@@ -119,7 +130,9 @@ export class SaveDocument {
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];
-        shiftAll(spansOf(e), delta);
+        // the line's own spans move with its start; the others are moved here
+        const own = spansOf(e);
+        if (own.length) shiftAll(own, delta);
         e.start += delta;
         e.end += delta;
       }

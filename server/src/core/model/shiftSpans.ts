@@ -1,7 +1,9 @@
+import { LineSpan } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 
 /**
- * Every span object reachable from a parsed line or command (shared objects once). An edit
+ * Every plain span object reachable from a parsed line or command (shared objects once; spans
+ * measured from the line, LineSpan, move with it and are left out). An edit
  * earlier in the document moves later lines; shifting their spans in place is far cheaper
  * than parsing them again.
  */
@@ -18,6 +20,8 @@ export function collectSpans(root: unknown): Span[] {
       for (const x of v) if (x && typeof x === 'object') stack.push(x);
       continue;
     }
+    // a span measured from its line moves with the line (and leads back to it)
+    if (v instanceof LineSpan) continue;
     const o = v as Record<string, unknown>;
     if (typeof o.start === 'number' && typeof o.end === 'number' && keyCount(o) === 2) {
       out.push(o as unknown as Span);

@@ -1,4 +1,5 @@
 import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
@@ -23,6 +24,8 @@ class RuleParser extends EmbeddedActionsParser {
   base = 0;
   /** Inside an unquoted-delimiter heredoc the shell expands `$…` before iptables-restore reads it. */
   shellExpands = false;
+  /** Save files: the line the spans are measured from (see LineSpan); scripts use plain spans. */
+  anchor: LineAnchor | undefined = undefined;
   issues: SyntaxIssue[] = [];
 
   constructor() {
@@ -34,7 +37,7 @@ class RuleParser extends EmbeddedActionsParser {
     const payload = tok.payload as Word | undefined;
     if (payload) return payload;
     const start = this.base + tok.startOffset;
-    const span: Span = { start, end: start + tok.image.length };
+    const span = this.span(start, start + tok.image.length);
     const { value, unterminated } = unquoteRestore(tok.image);
     if (unterminated) {
       this.issues.push({ code: 'syntax-error', message: 'Unterminated quote: the value runs to the end of the line.', span });
@@ -45,7 +48,11 @@ class RuleParser extends EmbeddedActionsParser {
 
   private spanOf(tok: IToken): Span {
     const start = this.base + tok.startOffset;
-    return { start, end: start + tok.image.length };
+    return this.span(start, start + tok.image.length);
+  }
+
+  private span(start: number, end: number): Span {
+    return spanIn(this.anchor, start, end);
   }
 
   // Alternatives are built once: Chevrotain accepts a cached array, which spares an allocation per line.
@@ -59,7 +66,7 @@ class RuleParser extends EmbeddedActionsParser {
           const extra = this.SUBRULE(this.restWords);
           return this.ACTION(() => {
             const w = this.word(tok);
-            const name: Word = { ...w, value: w.value.slice(1), span: { start: w.span.start + 1, end: w.span.end } };
+            const name: Word = { ...w, value: w.value.slice(1), span: this.span(w.span.start + 1, w.span.end) };
             return { kind: 'table', span: this.lineSpan(tok, extra), name, extra } as SaveLine;
           });
         },
@@ -70,7 +77,7 @@ class RuleParser extends EmbeddedActionsParser {
           const rest = this.SUBRULE2(this.restWords);
           return this.ACTION(() => {
             const w = this.word(tok);
-            const name: Word = { ...w, value: w.value.slice(1), span: { start: w.span.start + 1, end: w.span.end } };
+            const name: Word = { ...w, value: w.value.slice(1), span: this.span(w.span.start + 1, w.span.end) };
             const [policy, counters, ...extra] = rest;
             return { kind: 'chain', span: this.lineSpan(tok, rest), name, policy, counters, extra } as SaveLine;
           });
@@ -99,7 +106,7 @@ class RuleParser extends EmbeddedActionsParser {
             if (c) {
               const [packets, bytes] = c.image.slice(1, -1).split(':');
               counters = { packets, bytes, span: this.spanOf(c) };
-              span = { start: counters.span.start, end: Math.max(args.span.end, counters.span.end) };
+              span = this.span(counters.span.start, Math.max(args.span.end, counters.span.end));
             }
             return { kind: 'rule', span, counters, args } as SaveLine;
           });
@@ -110,7 +117,7 @@ class RuleParser extends EmbeddedActionsParser {
 
   private lineSpan(first: IToken, rest: Word[]): Span {
     const s = this.spanOf(first);
-    return rest.length ? { start: s.start, end: rest[rest.length - 1].span.end } : s;
+    return rest.length ? this.span(s.start, rest[rest.length - 1].span.end) : s;
   }
 
   private restWords = this.RULE('restWords', (): Word[] => {
@@ -178,7 +185,7 @@ class RuleParser extends EmbeddedActionsParser {
       }
       if (start === Infinity) start = end = this.base;
       // exact-size copies: a pushed-to array keeps room for 17 entries, which adds up over 100k lines
-      return { items: items.slice(), strays: strays.length ? strays.slice() : [], issues: [], span: { start, end } };
+      return { items: items.slice(), strays: strays.length ? strays.slice() : [], issues: [], span: this.span(start, end) };
     });
   });
 
@@ -229,20 +236,20 @@ class RuleParser extends EmbeddedActionsParser {
         const attached: Word = {
           text: nameWord.text.slice(eq + 1),
           value: name.slice(eq + 1),
-          span: { start: nameWord.span.start + eq + 1, end: nameWord.span.end },
+          span: this.span(nameWord.span.start + eq + 1, nameWord.span.end),
           quoted: nameWord.quoted,
           dynamic: nameWord.dynamic,
           attached: true,
         };
         values.unshift(attached);
         name = name.slice(0, eq);
-        nameSpan = { start: nameWord.span.start, end: nameWord.span.start + eq };
+        nameSpan = this.span(nameWord.span.start, nameWord.span.start + eq);
       }
       const bangTok = bangBefore ?? oldStyleBang;
       const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
       const last = values.length ? values[values.length - 1].span.end : nameEnd;
       // `bang` always present: one shape for every item
-      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values: values.slice(), span: { start: first, end: last }, bang: bangTok ? this.spanOf(bangTok) : undefined };
+      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values: values.slice(), span: this.span(first, last), bang: bangTok ? this.spanOf(bangTok) : undefined };
       return item;
     });
   });
@@ -263,6 +270,7 @@ export function parseArgTokens(tokens: IToken[], base: number): ArgList {
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = false;
+  parser.anchor = undefined;
   parser.issues = [];
   parser.input = tokens;
   const result = parser.args();

@@ -1,41 +1,45 @@
 import { ruleParser } from './ruleParser.ts';
 import { saveLineLexer } from './ruleTokens.ts';
 import type { SaveLineResult } from './nodes.ts';
+import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 
 /**
  * Parses one line of an iptables-save file. `lineText` excludes the newline; `base` is the
  * offset of the line in the document. `shellExpands` marks a heredoc body whose `$…` the
- * shell expands before iptables-restore reads it. Never throws.
+ * shell expands before iptables-restore reads it. With an `anchor` (the line in a document),
+ * spans are measured from it and move when it moves (see LineSpan). Never throws.
  */
-export function parseSaveLine(lineText: string, base: number, shellExpands = false): SaveLineResult {
+export function parseSaveLine(lineText: string, base: number, shellExpands = false, anchor?: LineAnchor): SaveLineResult {
   const first = lineText.charCodeAt(0);
   // blank lines and indented comments start with white space (or are empty): most lines are
   // settled by their first character without a regular expression
   const white = lineText.length === 0 || first === 32 || (first >= 9 && first <= 13);
-  if (white && /^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: { start: base, end: base + lineText.length } }, issues: [] };
+  if (white && /^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: spanIn(anchor, base, base + lineText.length) }, issues: [] };
   const indent = white ? /^[ \t]+#/.exec(lineText) : null;
   if (indent) {
     const start = base + indent[0].length - 1;
-    const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span: { start, end: base + lineText.length } };
-    return { line: { kind: 'comment', span: { start, end: base + lineText.length }, text: lineText.trim() }, issues: [issue] };
+    const span = spanIn(anchor, start, base + lineText.length);
+    const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span };
+    return { line: { kind: 'comment', span, text: lineText.trim() }, issues: [issue] };
   }
   const lexed = saveLineLexer().tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = shellExpands;
+  parser.anchor = anchor;
   parser.issues = [];
   parser.input = lexed.tokens;
   const line = parser.saveLine();
   const issues = parser.issues;
   for (const e of parser.errors) {
     const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
-    issues.push({ code: 'syntax-error', message: e.message, span: { start, end: start + (e.token.image?.length || 1) } });
+    issues.push({ code: 'syntax-error', message: e.message, span: spanIn(anchor, start, start + (e.token.image?.length || 1)) });
   }
   for (const e of lexed.errors) {
-    issues.push({ code: 'syntax-error', message: `Unexpected character '${lineText.slice(e.offset, e.offset + e.length)}'.`, span: { start: base + e.offset, end: base + e.offset + e.length } });
+    issues.push({ code: 'syntax-error', message: `Unexpected character '${lineText.slice(e.offset, e.offset + e.length)}'.`, span: spanIn(anchor, base + e.offset, base + e.offset + e.length) });
   }
   if (line === undefined || (line as unknown) === null) {
-    return { line: { kind: 'comment', span: { start: base, end: base + lineText.length }, text: lineText }, issues };
+    return { line: { kind: 'comment', span: spanIn(anchor, base, base + lineText.length), text: lineText }, issues };
   }
   if (line.kind === 'rule') issues.push(...line.args.issues);
   return { line, issues };
