@@ -76,3 +76,38 @@ test('language server over --stdio: pushed diagnostics, symbols, folding', { ski
     child.kill();
   }
 });
+
+/**
+ * The server loads its core when the client says `initialized`. What a client sends right
+ * behind that notification, in the same write, must still reach the loaded handlers.
+ */
+test('messages sent in one write with `initialized` are all handled', { skip: needBuild() }, async () => {
+  const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const frame = (m: object) => {
+    const body = JSON.stringify({ jsonrpc: '2.0', ...m });
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const seen = async (pattern: RegExp) => {
+    const deadline = Date.now() + 10_000;
+    while (!pattern.test(out)) {
+      assert.ok(Date.now() < deadline, `not seen: ${pattern}; got ${out.slice(0, 3000)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+    await seen(/"id":1,"result"/);
+    const uri = 'file:///tmp/one-write.rules';
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j nowhere\nCOMMIT\n';
+    child.stdin.write(
+      frame({ method: 'initialized', params: {} }) +
+        frame({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'iptables-save', version: 1, text } } }) +
+        frame({ id: 2, method: 'textDocument/hover', params: { textDocument: { uri }, position: { line: 1, character: 2 } } }),
+    );
+    await Promise.all([seen(/"code":"undefined-chain"/), seen(/"id":2,"result":\{"range".*?"contents"/)]);
+  } finally {
+    child.kill();
+  }
+});

@@ -1,9 +1,25 @@
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../lsp/server.ts';
+import { createConnection, ProposedFeatures, type InitializeParams } from 'vscode-languageserver/node';
+import { initializeResult } from '../lsp/capabilities.ts';
 
 // --stdio, --node-ipc and --socket=N are read from the command line by createConnection
 if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
   process.stderr.write('usage: iptables-language-server --stdio | --node-ipc | --socket=PORT\n');
   process.exit(2);
 }
-startServer(createConnection(ProposedFeatures.all));
+
+const connection = createConnection(ProposedFeatures.all);
+let params: InitializeParams | undefined;
+connection.onInitialize((p) => {
+  params = p;
+  return initializeResult();
+});
+// The rest of the server (the core, its knowledge and rules) is loaded once the client has the
+// reply: an editor waits for the reply before it goes on, and loading the rest takes a quarter
+// of a start. It is loaded synchronously: the client sends nothing else before `initialized`,
+// and whatever follows is read only after the handlers are in place.
+connection.onInitialized(() => {
+  // a require, not an import: the bundle then evaluates the server's modules here, not at start
+  const { startServer } = require('../lsp/server.ts') as typeof import('../lsp/server.ts');
+  startServer(connection, params ?? { processId: null, rootUri: null, capabilities: {} });
+});
+connection.listen();

@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { workspaceForwarding } from '../node/sysctlFiles.ts';
-import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult, type Range } from 'vscode-languageserver';
+import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
-import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
@@ -45,38 +44,16 @@ function docsBase(): string | undefined {
 
 /**
  * The language server: a thin layer that keeps documents, asks the core, and converts
- * offsets to LSP ranges. Diagnostics are pushed, which every client understands.
+ * offsets to LSP ranges. Diagnostics are pushed, which every client understands. Started
+ * when the client has the initialize reply (see bin/language-server.ts), with its parameters.
  */
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, params: InitializeParams): void {
   const store = new DocumentStore();
   let settings: ServerSettings = defaults;
-  let canPullConfig = false;
+  const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const preparing = new Set<string>();
   const base = typeof __dirname === 'string' ? docsBase() : undefined;
-
-  connection.onInitialize((params): InitializeResult => {
-    canPullConfig = !!params.capabilities.workspace?.configuration;
-    return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        documentSymbolProvider: true,
-        foldingRangeProvider: true,
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: [' ', '-', ','] },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        definitionProvider: true,
-        referencesProvider: true,
-        documentHighlightProvider: true,
-        renameProvider: { prepareProvider: true },
-        workspaceSymbolProvider: true,
-        codeLensProvider: { resolveProvider: false },
-        documentFormattingProvider: true,
-        semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: true },
-      },
-      serverInfo: { name: 'iptables-language-server', version: '0.1.0' },
-    };
-  });
 
   async function refreshSettings(): Promise<void> {
     if (!canPullConfig) return;
@@ -93,9 +70,8 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  connection.onInitialized(() => {
-    void refreshSettings().then(() => store.all().forEach(publish));
-  });
+  // started on the client's `initialized`: the settings are asked for now
+  void refreshSettings().then(() => store.all().forEach(publish));
 
   connection.onDidChangeConfiguration(() => {
     void refreshSettings().then(() => store.all().forEach(publish));
@@ -181,5 +157,4 @@ export function startServer(connection: Connection): void {
   registerNavigation(connection, store);
   registerLanguageFeatures(connection, store);
   registerTrace(connection, store);
-  connection.listen();
 }

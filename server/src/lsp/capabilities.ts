@@ -1,0 +1,25 @@
+import { CodeActionKind, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver';
+import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
+
+/** The reply to `initialize`: what the server offers. Kept apart from the server so the reply needs none of the core. */
+export function initializeResult(): InitializeResult {
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' ', '-', ','] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      renameProvider: { prepareProvider: true },
+      workspaceSymbolProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      documentFormattingProvider: true,
+      semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: true },
+    },
+    serverInfo: { name: 'iptables-language-server', version: '0.1.0' },
+  };
+}
