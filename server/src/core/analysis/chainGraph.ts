@@ -60,23 +60,30 @@ export interface ChainGraph {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-const facts = new WeakMap<RuleSet, ChainFacts>();
+/**
+ * The facts of a rule set live in a slot on the rule set itself. Per-command checks ask for
+ * them 100k times in a row, where a weak map lookup each time cost more than the checks; a
+ * slot is one property load, and it goes when the rule set goes. Not enumerable: a rule set
+ * copied with `{...rs}` (an edit, see patchRuleSet) starts without the old one's facts.
+ */
+const FACTS = Symbol('chainFacts');
+type WithFacts = RuleSet & { [FACTS]?: ChainFacts };
 
-// Per-command checks ask for the facts of the same rule set 100k times in a row: a weak map
-// lookup each time cost more than the checks themselves. The last answer is held weakly, so a
-// closed document's rule set is not kept alive by it.
-let last: WeakRef<{ rs: RuleSet; facts: ChainFacts }> | undefined;
+function factsOf(rs: RuleSet): ChainFacts | undefined {
+  return (rs as WithFacts)[FACTS];
+}
+
+function keepFacts(rs: RuleSet, f: ChainFacts): void {
+  Object.defineProperty(rs, FACTS, { value: f, enumerable: false, configurable: true, writable: true });
+}
 
 export function chainFacts(rs: RuleSet): ChainFacts {
-  const hit = last?.deref();
-  if (hit?.rs === rs) return hit.facts;
-  let f = facts.get(rs);
+  let f = factsOf(rs);
   if (!f) {
     const c = collector(rs);
     for (const cmd of rs.commands) c.visit(cmd);
-    facts.set(rs, (f = c.finish()));
+    keepFacts(rs, (f = c.finish()));
   }
-  last = new WeakRef({ rs, facts: f });
   return f;
 }
 
@@ -86,12 +93,12 @@ export function chainFacts(rs: RuleSet): ChainFacts {
  * the facts of this rule set are known already. `finish` after the last command.
  */
 export function chainFactsOnTheWay(rs: RuleSet): { visit(cmd: Command): void; finish(): void } | undefined {
-  if (facts.has(rs)) return undefined;
+  if (factsOf(rs)) return undefined;
   const c = collector(rs);
   return {
     visit: c.visit,
     finish: () => {
-      if (!facts.has(rs)) facts.set(rs, c.finish());
+      if (!factsOf(rs)) keepFacts(rs, c.finish());
     },
   };
 }
@@ -238,7 +245,7 @@ function replaceIn(list: readonly Command[], a: Command, b: Command): void {
  * asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
-  const f = facts.get(oldRs);
+  const f = factsOf(oldRs);
   // the log of replaced rules keeps the old commands alive: after this many edits the facts
   // are gathered afresh, so a long editing session does not grow without bound
   if (!f || f.dynamicJump || f.carried.length + patches.length > MAX_CARRIED) return false;
@@ -297,8 +304,9 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   }
   for (const step of steps) step();
   (f.carried as RulePatch[]).push(...patches);
-  facts.set(newRs, f);
-  facts.delete(oldRs);
+  keepFacts(newRs, f);
+  // the old rule set is stale (its tables were changed in place): it must not answer with these
+  (oldRs as WithFacts)[FACTS] = undefined;
   return true;
 }
 
