@@ -57,6 +57,13 @@ function splitItem(item: OptionItem): Occurrence[] {
   return out;
 }
 
+/** A chain name's word takes the pool's string, for its text too when it is written as is (no quotes). */
+function internWord(w: Word, names: NamePool): void {
+  const pooled = names.intern(w.value);
+  if (w.text === w.value) w.text = pooled;
+  w.value = pooled;
+}
+
 function spanOfWords(words: Word[]): Span {
   return { start: words[0].span.start, end: words[words.length - 1].span.end };
 }
@@ -223,7 +230,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         command.commandSpan = occ.nameSpan;
         const [chain, second] = values;
         if (chain) {
-          if (ctx.names && !chain.dynamic) chain.value = ctx.names.intern(chain.value);
+          if (ctx.names && !chain.dynamic) internWord(chain, ctx.names);
           command.chain = chain.value;
           command.chainWord = chain;
           if (chain.dynamic) command.uncertain = true;
@@ -284,7 +291,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           const w = values[0];
           if (!w) break;
           const ext = spec.name === '--jump' && !w.dynamic ? getTarget(w.value) : undefined;
-          if (!ext && ctx.names && !w.dynamic) w.value = ctx.names.intern(w.value);
+          if (!ext && ctx.names && !w.dynamic) internWord(w, ctx.names);
           target = { name: w.value, spec: ext, span: w.span, goto: spec.name === '--goto', options: [] };
           if (ext) loaded.push({ ext, owner: target });
           // a jump to a chain takes no options; unknown ones after it are reported as such

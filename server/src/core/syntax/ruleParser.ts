@@ -3,6 +3,7 @@ import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
+import { LineOption, LineWord } from './lineWord.ts';
 import { unquoteRestore } from './unquote.ts';
 
 /**
@@ -37,13 +38,23 @@ class RuleParser extends EmbeddedActionsParser {
     const payload = tok.payload as Word | undefined;
     if (payload) return payload;
     const start = this.base + tok.startOffset;
-    const span = this.span(start, start + tok.image.length);
+    const end = start + tok.image.length;
     const { value, unterminated } = unquoteRestore(tok.image);
-    if (unterminated) {
-      this.issues.push({ code: 'syntax-error', message: 'Unterminated quote: the value runs to the end of the line.', span });
-    }
     const dynamic = this.shellExpands && /[$`]/.test(tok.image);
-    return { text: tok.image, value, span, quoted: tok.image.includes('"'), dynamic };
+    const quoted = tok.image.includes('"');
+    const word: Word = this.anchor ? new LineWord(this.anchor, start, end, tok.image, value, quoted, dynamic) : { text: tok.image, value, span: { start, end }, quoted, dynamic };
+    if (unterminated) {
+      this.issues.push({ code: 'syntax-error', message: 'Unterminated quote: the value runs to the end of the line.', span: word.span });
+    }
+    return word;
+  }
+
+  /** `*nat` → `nat`, `:INPUT` → `INPUT`: the word without its marker character. */
+  private nameAfterMarker(w: Word): Word {
+    const start = w.span.start + 1;
+    const end = w.span.end;
+    const value = w.value.slice(1);
+    return this.anchor ? new LineWord(this.anchor, start, end, w.text, value, w.quoted, w.dynamic) : { text: w.text, value, span: { start, end }, quoted: w.quoted, dynamic: w.dynamic };
   }
 
   private spanOf(tok: IToken): Span {
@@ -66,7 +77,7 @@ class RuleParser extends EmbeddedActionsParser {
           const extra = this.SUBRULE(this.restWords);
           return this.ACTION(() => {
             const w = this.word(tok);
-            const name: Word = { ...w, value: w.value.slice(1), span: this.span(w.span.start + 1, w.span.end) };
+            const name = this.nameAfterMarker(w);
             return { kind: 'table', span: this.lineSpan(tok, extra), name, extra } as SaveLine;
           });
         },
@@ -77,7 +88,7 @@ class RuleParser extends EmbeddedActionsParser {
           const rest = this.SUBRULE2(this.restWords);
           return this.ACTION(() => {
             const w = this.word(tok);
-            const name: Word = { ...w, value: w.value.slice(1), span: this.span(w.span.start + 1, w.span.end) };
+            const name = this.nameAfterMarker(w);
             const [policy, counters, ...extra] = rest;
             return { kind: 'chain', span: this.lineSpan(tok, rest), name, policy, counters, extra } as SaveLine;
           });
@@ -225,7 +236,7 @@ class RuleParser extends EmbeddedActionsParser {
     const oldStyleBang = this.groupOldBang as IToken | undefined;
     return this.ACTION(() => {
       const payload = opt.payload as Word | undefined;
-      let name = payload ? payload.value : opt.image;
+      let name = payload ? payload.value : optionName(opt.image);
       // the common case needs only the name's span; a Word is built for `--opt=value` alone
       let nameSpan = payload ? payload.span : this.spanOf(opt);
       const nameEnd = nameSpan.end;
@@ -249,10 +260,27 @@ class RuleParser extends EmbeddedActionsParser {
       const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
       const last = values.length ? values[values.length - 1].span.end : nameEnd;
       // `bang` always present: one shape for every item
-      const item: OptionItem = { name, nameSpan, negated: !!bangTok, values: values.slice(), span: this.span(first, last), bang: bangTok ? this.spanOf(bangTok) : undefined };
+      const bang = bangTok ? this.spanOf(bangTok) : undefined;
+      const item: OptionItem = this.anchor
+        ? new LineOption(this.anchor, first, last, name, nameSpan, values.slice(), bang)
+        : { name, nameSpan, negated: !!bang, values: values.slice(), span: { start: first, end: last }, bang };
       return item;
     });
   });
+}
+
+/**
+ * Option names as written are few (`-A`, `-m`, `--dport`…) and repeat on every line: one
+ * string per distinct name instead of one per occurrence, which a 100k-rule dump would keep
+ * 700k of. Bounded, so odd input cannot grow it without end.
+ */
+const optionNames = new Map<string, string>();
+
+function optionName(image: string): string {
+  const known = optionNames.get(image);
+  if (known !== undefined) return known;
+  if (optionNames.size < 4096) optionNames.set(image, image);
+  return image;
 }
 
 let instance: RuleParser | undefined;
