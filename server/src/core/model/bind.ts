@@ -1,6 +1,7 @@
 import { getMatch, getTarget } from '../knowledge/index.ts';
 import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
+import { kept, NONE } from '../syntax/none.ts';
 import type { Span } from '../text/span.ts';
 import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, resolvePrefix } from './optionPool.ts';
 import type { NamePool } from './namePool.ts';
@@ -306,13 +307,13 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   }
 
   if (target) {
-    target.options = target.options.slice();
+    target.options = kept(target.options);
     rule.target = target;
   }
-  // exact-size copies: a pushed-to array keeps room for 17 entries, which adds up over 100k rules
-  rule.options = options.slice();
-  rule.matches = matchUses.slice();
-  for (const m of rule.matches) m.options = m.options.slice();
+  // exact-size copies, or the shared empty list
+  rule.options = kept(options);
+  rule.matches = kept(matchUses);
+  for (const m of rule.matches) m.options = kept(m.options);
   if (command.kind === 'none' && !dynamic && !ctx.saveTable && (target || matchUses.length || rule.protocol || rule.source || rule.destination || rule.inInterface || rule.outInterface)) {
     issues.push({ code: 'syntax-error', message: 'No command: iptables needs -A, -I, -D… to know what to do with this rule.', span: args.span });
   }
@@ -325,5 +326,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
       command.rule = rule as Rule;
     }
   }
+  if (!issues.length) command.issues = NONE;
+  if (!problems.length) command.problems = rule.problems = NONE;
   return command;
 }

@@ -4,6 +4,7 @@ import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
 import { LineOption, LineWord } from './lineWord.ts';
+import { kept, NONE } from './none.ts';
 import { unquoteRestore } from './unquote.ts';
 
 /**
@@ -196,7 +197,7 @@ class RuleParser extends EmbeddedActionsParser {
       }
       if (start === Infinity) start = end = this.base;
       // exact-size copies: a pushed-to array keeps room for 17 entries, which adds up over 100k lines
-      return { items: items.slice(), strays: strays.length ? strays.slice() : [], issues: [], span: this.span(start, end) };
+      return { items: kept(items), strays: kept(strays), issues: NONE, span: this.span(start, end) };
     });
   });
 

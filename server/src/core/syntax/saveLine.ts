@@ -1,6 +1,7 @@
 import { ruleParser } from './ruleParser.ts';
 import { saveLineLexer } from './ruleTokens.ts';
 import type { SaveLineResult } from './nodes.ts';
+import { NONE } from './none.ts';
 import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 
 /**
@@ -14,7 +15,7 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
   // blank lines and indented comments start with white space (or are empty): most lines are
   // settled by their first character without a regular expression
   const white = lineText.length === 0 || first === 32 || (first >= 9 && first <= 13);
-  if (white && /^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: spanIn(anchor, base, base + lineText.length) }, issues: [] };
+  if (white && /^[ \t\r\v\f]*$/.test(lineText)) return { line: { kind: 'blank', span: spanIn(anchor, base, base + lineText.length) }, issues: NONE };
   const indent = white ? /^[ \t]+#/.exec(lineText) : null;
   if (indent) {
     const start = base + indent[0].length - 1;
@@ -42,5 +43,5 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
     return { line: { kind: 'comment', span: spanIn(anchor, base, base + lineText.length), text: lineText }, issues };
   }
   if (line.kind === 'rule') issues.push(...line.args.issues);
-  return { line, issues };
+  return { line, issues: issues.length ? issues : NONE };
 }
