@@ -1,5 +1,6 @@
 import type { Family } from '../knowledge/types.ts';
 import type { SaveLineResult, SyntaxIssue } from '../syntax/nodes.ts';
+import { NONE } from '../syntax/none.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
@@ -19,8 +20,6 @@ export interface SaveEntry {
   spans?: Span[];
 }
 
-const NO_SPANS: Span[] = [];
-
 /**
  * The span objects of a line that do not move with it, gathered the first time they are
  * needed: most spans of a line are measured from it (LineSpan); the few others (values the
@@ -29,7 +28,7 @@ const NO_SPANS: Span[] = [];
 function spansOf(e: SaveEntry): Span[] {
   if (!e.spans) {
     const found = collectSpans([e.result, e.command]);
-    e.spans = found.length ? found : NO_SPANS;
+    e.spans = found.length ? found : NONE;
   }
   return e.spans;
 }

@@ -237,7 +237,7 @@ class RuleParser extends EmbeddedActionsParser {
     const oldStyleBang = this.groupOldBang as IToken | undefined;
     return this.ACTION(() => {
       const payload = opt.payload as Word | undefined;
-      let name = payload ? payload.value : optionName(opt.image);
+      let name = payload ? payload.value : opt.image;
       // the common case needs only the name's span; a Word is built for `--opt=value` alone
       let nameSpan = payload ? payload.span : this.spanOf(opt);
       const nameEnd = nameSpan.end;
@@ -257,14 +257,15 @@ class RuleParser extends EmbeddedActionsParser {
         name = name.slice(0, eq);
         nameSpan = this.span(nameWord.span.start, nameWord.span.start + eq);
       }
+      if (!payload) name = optionName(name);
       const bangTok = bangBefore ?? oldStyleBang;
       const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
       const last = values.length ? values[values.length - 1].span.end : nameEnd;
       // `bang` always present: one shape for every item
       const bang = bangTok ? this.spanOf(bangTok) : undefined;
       const item: OptionItem = this.anchor
-        ? new LineOption(this.anchor, first, last, name, nameSpan, values.slice(), bang)
-        : { name, nameSpan, negated: !!bang, values: values.slice(), span: { start: first, end: last }, bang };
+        ? new LineOption(this.anchor, first, last, name, nameSpan, kept(values), bang)
+        : { name, nameSpan, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
       return item;
     });
   });
