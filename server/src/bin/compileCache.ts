@@ -2,7 +2,7 @@ import * as nodeModule from 'node:module';
 
 /**
  * Node 22.1+ keeps V8's compiled code for a bundle on disk between starts (in the system's
- * temporary directory): about 25 ms of a start for a 600 KB bundle. It has to be switched on
+ * temporary directory): about 20 ms of a start for a 600 KB bundle. It has to be switched on
  * before the bundle is loaded, hence the small entries that call this and then load theirs.
  * Older Node (an editor's own runtime) simply starts without it.
  */
