@@ -130,8 +130,7 @@ export class SaveDocument {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];
         // the line's own spans move with its start; the others are moved here
-        const own = spansOf(e);
-        if (own.length) shiftAll(own, delta);
+        shiftAll(spansOf(e), delta);
         e.start += delta;
         e.end += delta;
       }

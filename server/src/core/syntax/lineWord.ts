@@ -27,10 +27,16 @@ export class LineWord extends LineSpan implements Word {
   }
 }
 
+/** A word measured from `anchor` when there is one (see spanIn), a plain word otherwise. */
+export function wordIn(anchor: LineAnchor | undefined, start: number, end: number, text: string, value: string, quoted: boolean, dynamic: boolean): Word {
+  return anchor ? new LineWord(anchor, start, end, text, value, quoted, dynamic) : { text, value, span: { start, end }, quoted, dynamic };
+}
+
 /**
  * An option group of a save-file line (`! -s 10.0.0.0/8`) that is its own span, like LineWord.
- * The span of its name is kept as two offsets and made when asked for: few ask (a finding on
- * the name, hover), and a 100k-rule dump has 650k option groups.
+ * The span of its name is kept as two offsets and made when asked for (by the binding, for a
+ * moment, and by a finding on the name, hover or semantic tokens): a 100k-rule dump has 650k
+ * option groups, and few of those spans are kept.
  */
 export class LineOption extends LineSpan implements OptionItem {
   name: string;
@@ -40,14 +46,14 @@ export class LineOption extends LineSpan implements OptionItem {
   private nameFrom: number;
   private nameTo: number;
 
-  constructor(anchor: LineAnchor, start: number, end: number, name: string, nameSpan: Span, values: Word[], bang: Span | undefined) {
+  constructor(anchor: LineAnchor, start: number, end: number, name: string, nameStart: number, nameEnd: number, values: Word[], bang: Span | undefined) {
     super(anchor, start, end);
     this.name = name;
     this.negated = !!bang;
     this.values = values;
     this.bang = bang;
-    this.nameFrom = nameSpan.start - anchor.start;
-    this.nameTo = nameSpan.end - anchor.start;
+    this.nameFrom = nameStart - anchor.start;
+    this.nameTo = nameEnd - anchor.start;
   }
 
   get span(): Span {

@@ -3,7 +3,7 @@ import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
-import { LineOption, LineWord } from './lineWord.ts';
+import { LineOption, wordIn } from './lineWord.ts';
 import { kept, NONE } from './none.ts';
 import { unquoteRestore } from './unquote.ts';
 
@@ -43,7 +43,7 @@ class RuleParser extends EmbeddedActionsParser {
     const { value, unterminated } = unquoteRestore(tok.image);
     const dynamic = this.shellExpands && /[$`]/.test(tok.image);
     const quoted = tok.image.includes('"');
-    const word: Word = this.anchor ? new LineWord(this.anchor, start, end, tok.image, value, quoted, dynamic) : { text: tok.image, value, span: { start, end }, quoted, dynamic };
+    const word = wordIn(this.anchor, start, end, tok.image, value, quoted, dynamic);
     if (unterminated) {
       this.issues.push({ code: 'syntax-error', message: 'Unterminated quote: the value runs to the end of the line.', span: word.span });
     }
@@ -55,7 +55,7 @@ class RuleParser extends EmbeddedActionsParser {
     const start = w.span.start + 1;
     const end = w.span.end;
     const value = w.value.slice(1);
-    return this.anchor ? new LineWord(this.anchor, start, end, w.text, value, w.quoted, w.dynamic) : { text: w.text, value, span: { start, end }, quoted: w.quoted, dynamic: w.dynamic };
+    return wordIn(this.anchor, start, end, w.text, value, w.quoted, w.dynamic);
   }
 
   private spanOf(tok: IToken): Span {
@@ -196,7 +196,7 @@ class RuleParser extends EmbeddedActionsParser {
         });
       }
       if (start === Infinity) start = end = this.base;
-      // exact-size copies: a pushed-to array keeps room for 17 entries, which adds up over 100k lines
+      // exact-size copies, or the shared empty list (see kept)
       return { items: kept(items), strays: kept(strays), issues: NONE, span: this.span(start, end) };
     });
   });
@@ -238,9 +238,10 @@ class RuleParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       const payload = opt.payload as Word | undefined;
       let name = payload ? payload.value : opt.image;
-      // the common case needs only the name's span; a Word is built for `--opt=value` alone
-      let nameSpan = payload ? payload.span : this.spanOf(opt);
-      const nameEnd = nameSpan.end;
+      // the common case needs only the name's offsets; a Word is built for `--opt=value` alone
+      const nameStart = payload ? payload.span.start : this.base + opt.startOffset;
+      const writtenEnd = payload ? payload.span.end : nameStart + opt.image.length;
+      let nameEnd = writtenEnd;
       const eq = name.startsWith('--') ? name.indexOf('=') : -1;
       if (eq > 0) {
         // getopt's `--opt=value`: the value is attached to the name
@@ -248,24 +249,24 @@ class RuleParser extends EmbeddedActionsParser {
         const attached: Word = {
           text: nameWord.text.slice(eq + 1),
           value: name.slice(eq + 1),
-          span: this.span(nameWord.span.start + eq + 1, nameWord.span.end),
+          span: this.span(nameStart + eq + 1, writtenEnd),
           quoted: nameWord.quoted,
           dynamic: nameWord.dynamic,
           attached: true,
         };
         values.unshift(attached);
         name = name.slice(0, eq);
-        nameSpan = this.span(nameWord.span.start, nameWord.span.start + eq);
+        nameEnd = nameStart + eq;
       }
       if (!payload) name = optionName(name);
-      const bangTok = bangBefore ?? oldStyleBang;
-      const first = bangBefore ? this.spanOf(bangBefore).start : nameSpan.start;
-      const last = values.length ? values[values.length - 1].span.end : nameEnd;
       // `bang` always present: one shape for every item
+      const bangTok = bangBefore ?? oldStyleBang;
       const bang = bangTok ? this.spanOf(bangTok) : undefined;
+      const first = bangBefore ? bang!.start : nameStart;
+      const last = values.length ? values[values.length - 1].span.end : writtenEnd;
       const item: OptionItem = this.anchor
-        ? new LineOption(this.anchor, first, last, name, nameSpan, kept(values), bang)
-        : { name, nameSpan, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
+        ? new LineOption(this.anchor, first, last, name, nameStart, nameEnd, kept(values), bang)
+        : { name, nameSpan: { start: nameStart, end: nameEnd }, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
       return item;
     });
   });
