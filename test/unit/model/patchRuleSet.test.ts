@@ -123,7 +123,7 @@ test('the patched rule set has the new rule in place of the old one, in its chai
   assert.ok(rs.commands.some((c) => c.rule === rule));
   assert.equal(rule.table, 'filter');
   assert.deepEqual(
-    rule.options.filter((o) => o.item.name === '--dport').map((o) => o.values[0].value),
+    rule.options.filter((o) => o.item.written === '--dport').map((o) => o.values[0].value),
     ['9090'],
   );
   // the DNAT to 10.244.0.7:8080 is no longer accepted by FORWARD: the checks see the new rule

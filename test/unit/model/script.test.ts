@@ -58,7 +58,7 @@ test('commands inside if/for/while/case/functions, lists and continuations', () 
 test('quotes and escapes are removed the way the shell does', () => {
   const text = `iptables -A INPUT -m comment --comment 'it'"'"'s "ok"' -j LOG --log-prefix "IN: \\$x " --log-level 4\n`;
   const items = scriptRuleSet(text).commands[0].args.items;
-  assert.deepEqual(items.map((i) => [i.name, ...i.values.map((v) => v.value)]), [
+  assert.deepEqual(items.map((i) => [i.written, ...i.values.map((v) => v.value)]), [
     ['-A', 'INPUT'], ['-m', 'comment'], ['--comment', `it's "ok"`], ['-j', 'LOG'], ['--log-prefix', 'IN: $x '], ['--log-level', '4'],
   ]);
   assert.equal(items[4].values[0].dynamic, false, 'an escaped $ is literal');

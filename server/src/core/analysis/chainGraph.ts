@@ -167,7 +167,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     }
     // a rule without shell expansions has no dynamic -j; only the others are searched
     if (!dynamicJump && (!rule || rule.dynamic)) {
-      dynamicJump = cmd.args.items.some((i) => (i.name === '-j' || i.name === '-g') && i.values[0]?.dynamic);
+      dynamicJump = cmd.args.items.some((i) => (i.written === '-j' || i.written === '-g') && i.values[0]?.dynamic);
     }
   };
   return { visit, finish };

@@ -26,9 +26,9 @@ function ruleText(cmd: Command): string {
   const parts: string[] = [];
   for (const item of cmd.args.items) {
     const bound = cmd.rule?.options.find((o) => o.item === item);
-    const name = bound?.spec && bound.owner === 'generic' ? bound.name : item.name;
+    const name = bound?.spec && bound.owner === 'generic' ? bound.name : item.written;
     if (['--append', '--insert', '--replace', '--delete', '--table', '-A', '-I', '-R', '-D', '-t'].includes(name)) continue;
-    parts.push(`${item.negated ? '! ' : ''}${item.name}${item.values.length ? ' ' + item.values.map((w) => quote(w.value)).join(' ') : ''}`);
+    parts.push(`${item.negated ? '! ' : ''}${item.written}${item.values.length ? ' ' + item.values.map((w) => quote(w.value)).join(' ') : ''}`);
   }
   return parts.join(' ');
 }

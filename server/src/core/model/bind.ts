@@ -1,6 +1,7 @@
 import { getMatch, getTarget } from '../knowledge/index.ts';
 import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
+import { LineOption } from '../syntax/lineWord.ts';
 import { kept, NONE } from '../syntax/none.ts';
 import type { Span } from '../text/span.ts';
 import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, resolvePrefix } from './optionPool.ts';
@@ -34,7 +35,7 @@ interface Occurrence {
 }
 
 function splitItem(item: OptionItem): Occurrence[] {
-  const name = item.name;
+  const name = item.written;
   if (name.startsWith('--') || name.length <= 2) {
     return [{ item, written: name, nameSpan: item.nameSpan, values: item.values, ownsValues: true }];
   }
@@ -63,6 +64,29 @@ function internWord(w: Word, names: NamePool): void {
   const pooled = names.intern(w.value);
   if (w.text === w.value) w.text = pooled;
   w.value = pooled;
+}
+
+/**
+ * The bound option of one occurrence. A save-file group taken as written (one option, its
+ * values as they are) is its own bound option (see LineOption); split clusters, attached
+ * values and trimmed value lists get an object of their own.
+ */
+function boundOption(occ: Occurrence, name: string, spec: OptionSpec | undefined, owner: BoundOption['owner'], values: Word[]): BoundOption {
+  const item = occ.item;
+  if (item instanceof LineOption && item.hasValues(values) && !occ.attached && occ.written === item.written) {
+    item.name = name;
+    item.spec = spec;
+    item.owner = owner;
+    return item;
+  }
+  return { item, name, spec, owner, negated: item.negated, values };
+}
+
+/** The parse's own list when every group was bound in place, in order: each item is then its bound option. */
+function itemsAsBound(options: BoundOption[], items: OptionItem[]): BoundOption[] | undefined {
+  if (options.length !== items.length || !options.length) return undefined;
+  for (let i = 0; i < options.length; i++) if ((options[i] as unknown) !== items[i]) return undefined;
+  return items as unknown as BoundOption[];
 }
 
 function spanOfWords(words: Word[]): Span {
@@ -159,7 +183,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         // `-p "$PROTO"`: which match it loads is unknown, so are the options that follow
         if (!spec && rule.protocol?.word.dynamic && !unknownOwner) {
           dynamic = true;
-          options.push({ item, name: occ.written, owner: 'generic', negated: item.negated, values: occ.values });
+          options.push(boundOption(occ, occ.written, undefined, 'generic', occ.values));
           continue;
         }
         if (!spec && rule.protocol && !rule.protocol.word.dynamic) {
@@ -195,7 +219,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
       if (!spec || !owner) {
         // options after a match or target iptables does not know: already reported there
         if (unknownOwner) {
-          options.push({ item, name: occ.written, owner: unknownOwner, negated: item.negated, values: occ.values });
+          options.push(boundOption(occ, occ.written, undefined, unknownOwner, occ.values));
           unknownOwner.options.push(options[options.length - 1]);
           continue;
         }
@@ -213,7 +237,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         issues.push({ code: 'syntax-error', message: `${occ.written} cannot be negated with '!'.`, span: item.bang ?? item.nameSpan });
       }
       const values = take(occ, spec);
-      const bound: BoundOption = { item, name: spec.name, spec, owner, negated: item.negated, values };
+      const bound = boundOption(occ, spec.name, spec, owner, values);
       if (abbreviated) bound.abbreviated = true;
       options.push(bound);
       if (owner !== 'generic') {
@@ -310,8 +334,9 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     target.options = kept(target.options);
     rule.target = target;
   }
-  // exact-size copies, or the shared empty list
-  rule.options = kept(options);
+  // exact-size copies, or the shared empty list; a save-file line whose groups were all bound
+  // in place has its option list already: the parse's (one array less per rule)
+  rule.options = itemsAsBound(options, args.items) ?? kept(options);
   rule.matches = kept(matchUses);
   for (const m of rule.matches) m.options = kept(m.options);
   if (command.kind === 'none' && !dynamic && !ctx.saveTable && (target || matchUses.length || rule.protocol || rule.source || rule.destination || rule.inInterface || rule.outInterface)) {

@@ -116,7 +116,7 @@ function saveContext(doc: FirewallDocument, offset: number): Context | undefined
   }
   const parsed = parseSaveLine(before, lineStart);
   const words: Word[] = [];
-  if (parsed.line.kind === 'rule') for (const it of parsed.line.args.items) words.push({ text: it.name, value: it.name, span: it.nameSpan, quoted: false, dynamic: false }, ...it.values);
+  if (parsed.line.kind === 'rule') for (const it of parsed.line.args.items) words.push({ text: it.written, value: it.written, span: it.nameSpan, quoted: false, dynamic: false }, ...it.values);
   return { family: doc.family, table, words, partial, replace: { start, end: offset }, lineStart: before.trim() === '' };
 }
 

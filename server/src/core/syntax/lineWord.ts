@@ -1,6 +1,8 @@
 import { LineSpan, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { OptionItem, Word } from './nodes.ts';
+import type { OptionSpec } from '../knowledge/types.ts';
+import type { BoundOption } from '../model/types.ts';
 
 /**
  * A word of a save-file line that is its own span: a 100k-rule dump holds 750k words, and a
@@ -37,26 +39,60 @@ export function wordIn(anchor: LineAnchor | undefined, start: number, end: numbe
  * The span of its name is kept as two offsets and made when asked for (by the binding, for a
  * moment, and by a finding on the name, hover or semantic tokens): a 100k-rule dump has 650k
  * option groups, and few of those spans are kept.
+ *
+ * The group is also its own bound option when the binding takes it as written (one option,
+ * its values as they are; see bindCommand): those 650k groups would otherwise each have a
+ * second object of 72 bytes. The binding sets `name` (canonical), `spec` and `owner`.
+ *
+ * Most groups have one value: that word is kept alone and `values` makes its one-word list
+ * when asked. The lists kept for 650k groups cost 56 bytes each; those made on demand are
+ * short-lived and cheap to collect.
  */
-export class LineOption extends LineSpan implements OptionItem {
-  name: string;
-  negated: boolean;
-  values: Word[];
+export class LineOption extends LineSpan implements OptionItem, BoundOption {
+  written: string;
+  /** The one value, or the list when there are none or several. */
+  private valueOrList: Word | Word[];
   bang: Span | undefined;
   private nameFrom: number;
   private nameTo: number;
+  name: string;
+  spec: OptionSpec | undefined;
+  owner: BoundOption['owner'];
+  declare abbreviated?: boolean;
 
-  constructor(anchor: LineAnchor, start: number, end: number, name: string, nameStart: number, nameEnd: number, values: Word[], bang: Span | undefined) {
+  constructor(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, nameEnd: number, values: Word[], bang: Span | undefined) {
     super(anchor, start, end);
-    this.name = name;
-    this.negated = !!bang;
-    this.values = values;
+    this.written = written;
+    this.valueOrList = values.length === 1 ? values[0] : values;
     this.bang = bang;
     this.nameFrom = nameStart - anchor.start;
     this.nameTo = nameEnd - anchor.start;
+    this.name = written;
+    this.spec = undefined;
+    this.owner = 'generic';
+  }
+
+  get values(): Word[] {
+    const v = this.valueOrList;
+    return Array.isArray(v) ? v : [v];
+  }
+
+  /** The list is the group's own (binding in place): for one value, any one-word list of that word. */
+  hasValues(values: Word[]): boolean {
+    const v = this.valueOrList;
+    return Array.isArray(v) ? v === values : values.length === 1 && values[0] === v;
+  }
+
+  get negated(): boolean {
+    return this.bang !== undefined;
   }
 
   get span(): Span {
+    return this;
+  }
+
+  /** As a bound option: the group it was bound from is itself. */
+  get item(): OptionItem {
     return this;
   }
 

@@ -21,7 +21,7 @@ export interface Word {
 /** One `[!] -x|--long [values…]` group of a rule, as the loose grammar sees it. */
 export interface OptionItem {
   /** The option as written, without an attached `=value` (`--dport`, `-p`, `-nvL`). */
-  name: string;
+  written: string;
   nameSpan: Span;
   /** `! -s x` or old-style `-s ! x`. */
   negated: boolean;

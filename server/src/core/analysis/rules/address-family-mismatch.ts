@@ -76,7 +76,7 @@ export const addressFamilyMismatch: LintRule = {
     const t = rule.target;
     if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${tool(t.spec.families[0])}.` });
     for (const o of rule.options) {
-      if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} only exists in ${tool(o.spec.family)}.` });
+      if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} only exists in ${tool(o.spec.family)}.` });
     }
   },
 };

@@ -50,7 +50,7 @@ export const invalidValue: LintRule = {
         if (ADDRESS_TYPES.has(arg.type) && otherFamilyPart(w.value, cmd.family) !== undefined) continue;
         ctx.report({
           span: w.span,
-          message: `${o.item.name} ${problem.message}`,
+          message: `${o.item.written} ${problem.message}`,
           fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
         });
       }

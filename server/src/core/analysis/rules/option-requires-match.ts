@@ -40,7 +40,7 @@ export const optionRequiresMatch: LintRule = {
       for (const o of rule.options) {
         const need = o.spec?.protocols;
         if (!need) continue;
-        if (!given(need)) ctx.report({ span: o.item.nameSpan, message: `${o.item.name} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
+        if (!given(need)) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
       }
       const tp = rule.target?.spec?.protocols;
       if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
@@ -64,13 +64,13 @@ export const optionRequiresMatch: LintRule = {
         const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));
         const unique = [...new Set(via)];
         const list = unique.length > 3 ? `${unique.slice(0, 3).join(', ')}…` : unique.join(' or ');
-        ctx.report({ span: p.option.nameSpan, message: `${p.option.name} belongs to ${p.candidates.length === 1 ? 'the ' + p.candidates[0].name + ' match' : 'a match'}: put ${list} before it.` });
+        ctx.report({ span: p.option.nameSpan, message: `${p.option.written} belongs to ${p.candidates.length === 1 ? 'the ' + p.candidates[0].name + ' match' : 'a match'}: put ${list} before it.` });
       } else if (p.kind === 'needs-target') {
         const names = p.candidates.map((t) => t.name);
         // `-j DANT --to-destination …`: the misspelt target is the finding, not its option
         const written = cmd.rule?.target;
         if (written && !written.spec && nearestName(written.name, names)) continue;
-        ctx.report({ span: p.option.nameSpan, message: `${p.option.name} is an option of the ${names.join(' / ')} target${names.length > 1 ? 's' : ''}: it must come after -j ${names[0]}.` });
+        ctx.report({ span: p.option.nameSpan, message: `${p.option.written} is an option of the ${names.join(' / ')} target${names.length > 1 ? 's' : ''}: it must come after -j ${names[0]}.` });
       }
     }
   },

@@ -29,7 +29,7 @@ export const unknownOption: LintRule = {
   checkCommand(cmd, ctx) {
     for (const p of cmd.problems) {
       if (p.kind !== 'unknown-option') continue;
-      const name = p.option.name;
+      const name = p.option.written;
       const span = p.option.nameSpan;
       if (p.ambiguous) {
         ctx.report({ span, message: `'${name}' is ambiguous here: it abbreviates ${p.ambiguous.join(', ')}.` });
