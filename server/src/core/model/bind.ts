@@ -149,9 +149,11 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     return vals;
   };
 
-  const cond = (occ: Occurrence, values: Word[]): Condition | undefined => {
+  // a group bound in place is its own condition (see LineOption)
+  const cond = (occ: Occurrence, bound: BoundOption, values: Word[]): Condition | undefined => {
     const w = values[0];
     if (!w) return undefined;
+    if (bound instanceof LineOption) return bound;
     return { value: w.value, negated: occ.item.negated, span: occ.item.span, word: w };
   };
 
@@ -280,22 +282,22 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           }
           break;
         case '--protocol':
-          rule.protocol = cond(occ, values);
+          rule.protocol = cond(occ, bound, values);
           if (ctx.saveTable && values[0] && (occ.attached || values[0].attached)) {
             issues.push({ code: 'syntax-error', message: 'iptables-restore finds the protocol by looking for a separate -p word: write -p tcp, not -ptcp or --protocol=tcp.', span: item.span });
           }
           break;
         case '--source':
-          rule.source = cond(occ, values);
+          rule.source = cond(occ, bound, values);
           break;
         case '--destination':
-          rule.destination = cond(occ, values);
+          rule.destination = cond(occ, bound, values);
           break;
         case '--in-interface':
-          rule.inInterface = cond(occ, values);
+          rule.inInterface = cond(occ, bound, values);
           break;
         case '--out-interface':
-          rule.outInterface = cond(occ, values);
+          rule.outInterface = cond(occ, bound, values);
           break;
         case '--fragment':
           rule.fragment = { negated: item.negated, span: item.span };

@@ -38,14 +38,14 @@ function plainAppend(c: Command): boolean {
 }
 
 function textOnly(e: SaveEntry): boolean {
-  const kind = e.result.line.kind;
+  const kind = e.line.kind;
   return kind === 'blank' || kind === 'comment';
 }
 
 /** The rule command of a line that sat inside a table, or undefined. */
 function ruleCommand(e: SaveEntry): Command | undefined {
   const cmd = e.command;
-  return e.result.line.kind === 'rule' && cmd?.rule && plainAppend(cmd) ? cmd : undefined;
+  return e.line.kind === 'rule' && cmd?.rule && plainAppend(cmd) ? cmd : undefined;
 }
 
 /**
@@ -93,16 +93,16 @@ export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleS
   for (let k = 0; k < patches.length; k++) commands[at[k]] = patches[k].new;
   const gone = new Set<object>();
   const fresh: RuleSet['issues'] = [];
-  for (const e of edited.removed) if (textOnly(e)) for (const i of e.result.issues) gone.add(i);
-  for (const e of edited.added) if (textOnly(e)) fresh.push(...e.result.issues);
+  for (const e of edited.removed) if (textOnly(e)) for (const i of e.issues) gone.add(i);
+  for (const e of edited.added) if (textOnly(e)) fresh.push(...e.issues);
   for (let k = 0; k < patches.length; k++) {
     const { old, new: cmd } = patches[k];
     // what the table line gives every rule of its block (see SaveDocument.toRuleSet)
     cmd.table = old.table;
     cmd.rule!.table = old.table;
-    for (const i of removed[k].result.issues) gone.add(i);
+    for (const i of removed[k].issues) gone.add(i);
     for (const i of old.issues) gone.add(i);
-    fresh.push(...added[k].result.issues, ...cmd.issues);
+    fresh.push(...added[k].issues, ...cmd.issues);
   }
   const changed = new Set<Chain>();
   for (const p of patches) {

@@ -1,5 +1,5 @@
 import type { Family } from '../knowledge/types.ts';
-import type { SaveLineResult, SyntaxIssue } from '../syntax/nodes.ts';
+import type { SaveLine, SyntaxIssue } from '../syntax/nodes.ts';
 import { NONE } from '../syntax/none.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
@@ -14,7 +14,9 @@ export interface SaveEntry {
   start: number;
   /** End of the line's content (before `\r\n` / `\n`). */
   end: number;
-  result: SaveLineResult;
+  line: SaveLine;
+  /** The line's syntax problems (the shared empty list when none). */
+  issues: SyntaxIssue[];
   command?: Command;
   /** Span objects of this line that are not measured from it, gathered when it first has to move. */
   spans?: Span[];
@@ -27,7 +29,7 @@ export interface SaveEntry {
  */
 function spansOf(e: SaveEntry): Span[] {
   if (!e.spans) {
-    const found = collectSpans([e.result, e.command]);
+    const found = collectSpans([e.line, e.issues, e.command]);
     e.spans = found.length ? found : NONE;
   }
   return e.spans;
@@ -70,9 +72,10 @@ function parseRange(text: string, from: number, to: number, family: Family, name
     if (stripTabs) while (at < end && text.charCodeAt(at) === 9) at++;
     const lineText = text.slice(at, end);
     // the entry is the anchor of the line's spans: moving it moves them (see LineSpan)
-    const entry: SaveEntry = { start: i, end, result: undefined as unknown as SaveLineResult, command: undefined, spans: undefined };
-    const result = (entry.result = parseSaveLine(detached ? detach(lineText) : lineText, at, shellExpands, entry));
-    const line = result.line;
+    const entry: SaveEntry = { start: i, end, line: undefined as unknown as SaveLine, issues: NONE, command: undefined, spans: undefined };
+    const result = parseSaveLine(detached ? detach(lineText) : lineText, at, shellExpands, entry);
+    const line = (entry.line = result.line);
+    entry.issues = result.issues;
     if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, { family, saveTable: { name: '' }, names });
     else if (line.kind === 'chain') line.name.value = names.intern(line.name.value);
     base.push(entry);
@@ -187,10 +190,9 @@ export class SaveDocument {
     let table = state.table(this.family, 'filter');
     state.tables.clear();
     for (const e of this.entries) {
-      const r = e.result;
-      const line = r.line;
+      const line = e.line;
       // outside a table iptables-restore stops at the line itself; its finer problems would only repeat that
-      if (!(line.kind === 'rule' && !open)) issues.push(...r.issues);
+      if (!(line.kind === 'rule' && !open)) issues.push(...e.issues);
       switch (line.kind) {
         case 'table':
           if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block is not closed by COMMIT before the next table.`, span: open.header });

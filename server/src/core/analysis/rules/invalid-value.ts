@@ -33,8 +33,10 @@ export const invalidValue: LintRule = {
     for (const o of options) {
       const spec = o.spec;
       if (!spec) continue;
-      for (let i = 0; i < o.values.length; i++) {
-        const w = o.values[i];
+      // read once: an option group keeping one value makes its list when asked (see LineOption)
+      const values = o.values;
+      for (let i = 0; i < values.length; i++) {
+        const w = values[i];
         const arg = spec.args[i];
         if (!arg || w.dynamic) continue;
         if (o.name === '--protocol') {
