@@ -99,20 +99,19 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   /** The one value, or the list when there are none or several. */
   private valueOrList: Word | Word[];
   bang: Span | undefined;
+  /** Where the name starts; it ends `written.length` later (`--opt=value` is cut at the `=`). */
   private nameFrom: number;
-  private nameTo: number;
   name: string;
   spec: OptionSpec | undefined;
   owner: BoundOption['owner'];
   declare abbreviated?: boolean;
 
-  constructor(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, nameEnd: number, values: Word[], bang: Span | undefined) {
+  constructor(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, values: Word[], bang: Span | undefined) {
     super(anchor, start, end);
     this.written = written;
     this.valueOrList = values.length === 1 ? values[0] : values;
     this.bang = bang;
     this.nameFrom = nameStart - anchor.start;
-    this.nameTo = nameEnd - anchor.start;
     this.name = written;
     this.spec = undefined;
     this.owner = 'generic';
@@ -154,6 +153,6 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 
   get nameSpan(): Span {
     const at = this.anchor.start;
-    return new LineSpan(this.anchor, at + this.nameFrom, at + this.nameTo);
+    return new LineSpan(this.anchor, at + this.nameFrom, at + this.nameFrom + this.written.length);
   }
 }
