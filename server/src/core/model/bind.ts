@@ -26,7 +26,8 @@ const COMMANDS: Record<string, CommandKind> = {
 interface Occurrence {
   item: OptionItem;
   written: string;
-  nameSpan: Span;
+  /** A letter of a cluster; the item's own name span otherwise (made when asked: see nameSpanOf). */
+  nameSpan?: Span;
   /** Value glued to a short option (`-ptcp`), taken before the following words. */
   attached?: Word;
   values: Word[];
@@ -34,10 +35,15 @@ interface Occurrence {
   ownsValues: boolean;
 }
 
+/** Where an occurrence's name is: a new span object on each call for a save-file group (see LineOption). */
+function nameSpanOf(occ: Occurrence): Span {
+  return occ.nameSpan ?? occ.item.nameSpan;
+}
+
 function splitItem(item: OptionItem): Occurrence[] {
   const name = item.written;
   if (name.startsWith('--') || name.length <= 2) {
-    return [{ item, written: name, nameSpan: item.nameSpan, values: item.values, ownsValues: true }];
+    return [{ item, written: name, values: item.values, ownsValues: true }];
   }
   // getopt short cluster: letters until one that takes an argument, which gets the rest
   const out: Occurrence[] = [];
@@ -126,12 +132,15 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   const take = (occ: Occurrence, spec: OptionSpec): Word[] => {
     const vals = occ.attached ? [occ.attached, ...occ.values] : occ.values;
     const want = spec.args.length;
-    const required = spec.args.filter((a) => !a.optional).length;
-    const hasDynamic = vals.some((w) => w.dynamic);
+    // counted without closures or lists: this runs for each of a dump's 650k options
+    let required = 0;
+    for (const a of spec.args) if (!a.optional) required++;
+    let hasDynamic = false;
+    for (const w of vals) if (w.dynamic) hasDynamic = true;
     if (hasDynamic) dynamic = true;
     if (vals.length < required && !hasDynamic && occ.ownsValues) {
       const missing = spec.args.slice(vals.length).filter((a) => !a.optional).map((a) => a.name);
-      issues.push({ code: 'syntax-error', message: `${occ.written} needs ${missing.length === 1 ? 'a value' : `${missing.length} values`}: ${missing.join(' ')}.`, span: occ.nameSpan });
+      issues.push({ code: 'syntax-error', message: `${occ.written} needs ${missing.length === 1 ? 'a value' : `${missing.length} values`}: ${missing.join(' ')}.`, span: nameSpanOf(occ) });
     }
     if (vals.length > want) {
       const extra = vals.slice(want);
@@ -250,11 +259,11 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
       const kind = COMMANDS[spec.name];
       if (kind) {
         if (command.kind !== 'none') {
-          issues.push({ code: 'syntax-error', message: `Only one command per invocation: ${occ.written} follows another command.`, span: occ.nameSpan });
+          issues.push({ code: 'syntax-error', message: `Only one command per invocation: ${occ.written} follows another command.`, span: nameSpanOf(occ) });
           continue;
         }
         command.kind = kind;
-        command.commandSpan = occ.nameSpan;
+        command.commandSpan = nameSpanOf(occ);
         const [chain, second] = values;
         if (chain) {
           if (ctx.names && !chain.dynamic) internWord(chain, ctx.names);
