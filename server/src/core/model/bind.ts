@@ -4,6 +4,7 @@ import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts'
 import { LineOption } from '../syntax/lineWord.ts';
 import { kept, NONE } from '../syntax/none.ts';
 import type { Span } from '../text/span.ts';
+import { BoundMatch, BoundTarget } from './extensionUses.ts';
 import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, resolvePrefix } from './optionPool.ts';
 import type { NamePool } from './namePool.ts';
 import type { BindProblem, BoundOption, Command, CommandKind, Condition, MatchUse, Rule, TargetUse } from './types.ts';
@@ -178,7 +179,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   };
 
   const loadMatch = (name: string, nameSpan: Span, implicit: boolean, spec: ExtensionSpec | undefined): MatchUse => {
-    const use: MatchUse = { name, spec, span: nameSpan, implicit, options: [] };
+    const use: MatchUse = new BoundMatch(name, spec, nameSpan, implicit);
     matchUses.push(use);
     if (spec) loaded.push({ ext: spec, owner: use });
     return use;
@@ -344,7 +345,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           const ext = spec.name === '--jump' && !w.dynamic ? getTarget(w.value) : undefined;
           if (ext) shareName(w, ext.name);
           else if (ctx.names && !w.dynamic) internWord(w, ctx.names);
-          target = { name: w.value, spec: ext, span: w.span, goto: spec.name === '--goto', options: [] };
+          target = new BoundTarget(w.value, ext, w.span, spec.name === '--goto');
           if (ext) loaded.push({ ext, owner: target });
           // a jump to a chain takes no options; unknown ones after it are reported as such
           unknownOwner = w.dynamic ? target : undefined;
