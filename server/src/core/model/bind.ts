@@ -129,7 +129,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   const command: Command = {
     kind: 'none', family: ctx.family, table: ctx.saveTable?.name ?? 'filter', tableSpan: ctx.saveTable?.span, tableDynamic: undefined,
     chain: undefined, chainWord: undefined, position: undefined, policy: undefined, newName: undefined, rule: undefined,
-    span, args, commandSpan: undefined, uncertain: false, issues, problems, lineFindings: undefined,
+    span, args, uncertain: false, issues, problems, lineFindings: undefined,
   };
   // every field from the start, in one order: rules then share one hidden class, and the
   // analysis reading 100k of them stays on V8's fast path (six shapes made it megamorphic)
@@ -275,7 +275,6 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           continue;
         }
         command.kind = kind;
-        command.commandSpan = nameSpanOf(occ);
         const [chain, second] = values;
         if (chain) {
           if (ctx.names && !chain.dynamic) internWord(chain, ctx.names);

@@ -103,8 +103,6 @@ export interface Command {
   rule?: Rule;
   span: Span;
   args: ArgList;
-  /** The command's own word (`-A`, `--append`…). */
-  commandSpan?: Span;
   /** Chain or table given by a shell expansion: the effect is unknown. */
   uncertain: boolean;
   issues: SyntaxIssue[];
