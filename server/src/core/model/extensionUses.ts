@@ -10,8 +10,17 @@ import type { BoundOption, MatchUse, TargetUse } from './types.ts';
  * (`-m comment --comment …`, `-m conntrack --ctstate …`, `-j DNAT --to-destination …`): a
  * kube-proxy dump has 1.6 of them per rule, each list 56 bytes and two objects.
  */
-abstract class UseOptions {
+abstract class ExtensionUse {
+  name: string;
+  spec: ExtensionSpec | undefined;
+  span: Span;
   private held: BoundOption | BoundOption[] = [];
+
+  constructor(name: string, spec: ExtensionSpec | undefined, span: Span) {
+    this.name = name;
+    this.spec = spec;
+    this.span = span;
+  }
 
   get options(): BoundOption[] {
     const o = this.held;
@@ -23,32 +32,20 @@ abstract class UseOptions {
   }
 }
 
-export class BoundMatch extends UseOptions implements MatchUse {
-  name: string;
-  spec: ExtensionSpec | undefined;
-  span: Span;
+export class BoundMatch extends ExtensionUse implements MatchUse {
   implicit: boolean;
 
   constructor(name: string, spec: ExtensionSpec | undefined, span: Span, implicit: boolean) {
-    super();
-    this.name = name;
-    this.spec = spec;
-    this.span = span;
+    super(name, spec, span);
     this.implicit = implicit;
   }
 }
 
-export class BoundTarget extends UseOptions implements TargetUse {
-  name: string;
-  spec: ExtensionSpec | undefined;
-  span: Span;
+export class BoundTarget extends ExtensionUse implements TargetUse {
   goto: boolean;
 
   constructor(name: string, spec: ExtensionSpec | undefined, span: Span, goto: boolean) {
-    super();
-    this.name = name;
-    this.spec = spec;
-    this.span = span;
+    super(name, spec, span);
     this.goto = goto;
   }
 }
