@@ -4,8 +4,8 @@ import type { Span } from '../text/span.ts';
 import type { BoundOption, MatchUse, TargetUse } from './types.ts';
 
 /**
- * The options of a match or target as a rule uses it. While the rule is being bound they are
- * a list the binding pushes to; once it is done (`options = kept(…)`), a single option is kept
+ * A match or target as a rule uses it. While the rule is being bound, its options are a list
+ * the binding pushes to; once it is done (`options = kept(…)`), a single option is kept
  * without a list and `options` makes the one-option list when asked. Most uses have one
  * (`-m comment --comment …`, `-m conntrack --ctstate …`, `-j DNAT --to-destination …`): a
  * kube-proxy dump has 1.6 of them per rule, each list 56 bytes and two objects.
