@@ -81,9 +81,9 @@ export function wordIn(anchor: LineAnchor | undefined, start: number, end: numbe
 
 /**
  * An option group of a save-file line (`! -s 10.0.0.0/8`) that is its own span, like LineWord.
- * The span of its name is kept as two offsets and made when asked for (by the binding, for a
- * moment, and by a finding on the name, hover or semantic tokens): a 100k-rule dump has 650k
- * option groups, and few of those spans are kept.
+ * The span of its name is kept as the offset where it starts and made when asked for (by a
+ * finding on the name, hover or semantic tokens): a 100k-rule dump has 650k option groups, and
+ * few of those spans are kept.
  *
  * The group is also its own bound option when the binding takes it as written (one option,
  * its values as they are; see bindCommand): those 650k groups would otherwise each have a
