@@ -68,15 +68,14 @@ function splitItem(item: OptionItem): Occurrence[] {
 
 /** A chain name's word takes the pool's string, for its text too when it is written as is (no quotes). */
 function internWord(w: Word, names: NamePool): void {
-  const pooled = names.intern(w.value);
-  if (w.text === w.value) w.text = pooled;
-  w.value = pooled;
+  shareName(w, names.intern(w.value));
 }
 
 /**
- * A word that spells a known match, target or protocol exactly takes the knowledge base's
- * string for it: `-m comment`, `-p tcp` and `-j DNAT` on 100k lines are then three strings,
- * not 300k.
+ * A word that spells `name` exactly takes that string, for its text too when it is written as
+ * is: one string shared by every occurrence. Known matches, targets and protocols share the
+ * knowledge base's (`-m comment`, `-p tcp`, `-j DNAT` on 100k lines are three strings, not
+ * 300k); chain names share the document's pool (see internWord).
  */
 function shareName(w: Word, name: string): void {
   if (w.value !== name) return;
