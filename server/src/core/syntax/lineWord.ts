@@ -1,6 +1,7 @@
 import { LineSpan, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { OptionItem, Word } from './nodes.ts';
+import { kept } from './none.ts';
 import type { OptionSpec } from '../knowledge/types.ts';
 import type { BoundOption, Condition } from '../model/types.ts';
 
@@ -109,7 +110,8 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   constructor(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, values: Word[], bang: Span | undefined) {
     super(anchor, start, end);
     this.written = written;
-    this.valueOrList = values.length === 1 ? values[0] : values;
+    // the parser pushed to its list (room for 17): several values are kept as an exact-size copy
+    this.valueOrList = values.length === 1 ? values[0] : kept(values);
     this.bang = bang;
     this.nameFrom = nameStart - anchor.start;
     this.name = written;

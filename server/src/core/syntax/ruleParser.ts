@@ -265,7 +265,7 @@ class RuleParser extends EmbeddedActionsParser {
       const first = bangBefore ? bang!.start : nameStart;
       const last = values.length ? values[values.length - 1].span.end : writtenEnd;
       const item: OptionItem = this.anchor
-        ? new LineOption(this.anchor, first, last, name, nameStart, kept(values), bang)
+        ? new LineOption(this.anchor, first, last, name, nameStart, values, bang)
         : { written: name, nameSpan: { start: nameStart, end: nameEnd }, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
       return item;
     });
