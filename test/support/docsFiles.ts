@@ -2,13 +2,16 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { rules } from '../../server/src/core/analysis/registry.ts';
 import { rulePage, withRulesTable } from '../../server/src/core/analysis/ruleDocs.ts';
+import { packagedReadme } from './packagedReadme.ts';
 import { repoRoot } from './paths.ts';
 
-/** What docs/rules/*.md and the README must contain, from the rule files. */
+/** What docs/rules/*.md, the README and the packaged README must contain, from the rule files. */
 export function expectedDocs(): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of rules) out.set(join('docs', 'rules', `${r.code}.md`), rulePage(r));
-  out.set('README.md', withRulesTable(readFileSync(join(repoRoot, 'README.md'), 'utf8'), rules));
+  const readme = withRulesTable(readFileSync(join(repoRoot, 'README.md'), 'utf8'), rules);
+  out.set('README.md', readme);
+  out.set(join('client', 'README.md'), packagedReadme(readme));
   return out;
 }
 
@@ -22,5 +25,5 @@ export function writeDocs(): void {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   writeDocs();
-  console.log('docs/rules/*.md and the README rule table regenerated');
+  console.log('docs/rules/*.md, the README rule table and client/README.md regenerated');
 }

@@ -1,4 +1,5 @@
-// The .vsix of the extension as `npm run package` makes it, built from a staged copy of the files
+// The .vsix of the extension as `npx @vscode/vsce package` (and `npm run package`) makes it, with
+// no flags: the manifest's `vsce` block holds the options. Built from a staged copy of the files
 // vsce lists, so a test never rebuilds dist/ under other tests' feet (vsce runs the
 // vscode:prepublish build script in the folder it packages).
 import { spawnSync } from 'node:child_process';
@@ -26,6 +27,6 @@ export function packageVsix(work: string): string {
   delete manifest.scripts?.['vscode:prepublish'];
   writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
   const vsix = join(work, 'iptables-language-support.vsix');
-  run(['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], stage);
+  run(['package', '-o', vsix], stage);
   return vsix;
 }
