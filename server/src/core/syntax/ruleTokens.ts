@@ -109,7 +109,8 @@ export const saveLineTokens: TokenType[] = [ValueLike, WhiteSpace, Comment, Tabl
 
 /**
  * Two modes: a line whose first character can start a header, chain, COMMIT or comment is
- * read with every token; the common case, a rule line, with the five it can hold.
+ * read with every token; a rule line with the five it can hold. Documents read rule lines
+ * with tokenizeRuleLine (ruleLineLexer.ts), which a property test holds to the `rule` mode.
  */
 let lexer: Lexer | undefined;
 

@@ -1,8 +1,13 @@
 import { ruleParser } from './ruleParser.ts';
 import { saveLineLexer } from './ruleTokens.ts';
+import { tokenizeRuleLine } from './ruleLineLexer.ts';
+import type { ILexingError } from 'chevrotain';
 import type { SaveLineResult } from './nodes.ts';
 import { NONE } from './none.ts';
 import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
+
+/** A rule line has no lexing errors: a Value takes any character that is not blank. */
+const NONE_ERRORS: readonly ILexingError[] = [];
 
 /**
  * Parses one line of an iptables-save file. `lineText` excludes the newline; `base` is the
@@ -23,7 +28,9 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
     const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span };
     return { line: { kind: 'comment', span, text: lineText.trim() }, issues: [issue] };
   }
-  const lexed = saveLineLexer().tokenize(lineText, first === 35 || first === 42 || first === 58 || first === 67 ? 'line' : 'rule');
+  // a line that can start a header, chain, COMMIT or comment is read with every token by
+  // Chevrotain's lexer; a rule line, nearly all of a dump, by the one-loop reader
+  const lexed = first === 35 || first === 42 || first === 58 || first === 67 ? saveLineLexer().tokenize(lineText, 'line') : { tokens: tokenizeRuleLine(lineText), errors: NONE_ERRORS };
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = shellExpands;

@@ -1,0 +1,125 @@
+import type { IToken } from 'chevrotain';
+import { Bang, Counters, Option, Value } from './ruleTokens.ts';
+
+/**
+ * The tokens of an iptables-save rule line, as Chevrotain's lexer gives them in its `rule`
+ * mode (ruleTokens.ts), read with one loop over the characters. Rule lines are nearly all of
+ * a big dump, and Chevrotain tries each token's pattern at each word; this reads each word
+ * once. The token objects have the shape of Chevrotain's offset-only tokens, so the parser
+ * sees no difference (a property test compares both lexers).
+ */
+export function tokenizeRuleLine(text: string): IToken[] {
+  const tokens: IToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) {
+      i++;
+      continue;
+    }
+    const valueEnd = endOfValue(text, i);
+    let type = Value;
+    let end = valueEnd;
+    if (c === 91) {
+      const counters = endOfCounters(text, i);
+      // Counters has no longer alternative: it wins even when the word goes on (`[1:2]x`)
+      if (counters > i) {
+        type = Counters;
+        end = counters;
+      }
+    } else if (c === 33) {
+      // a lone `!`; a longer word starting with it is a value
+      if (valueEnd === i + 1) type = Bang;
+    } else if (c === 45) {
+      const option = endOfOption(text, i);
+      if (option > i && option >= valueEnd) {
+        type = Option;
+        end = option;
+      }
+    }
+    tokens.push({ image: text.slice(i, end), startOffset: i, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken);
+    i = end;
+  }
+  return tokens;
+}
+
+/** The blanks Chevrotain's WhiteSpace token skips (and Value stops at). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+/** JavaScript's `\s`, which the Option token's pattern uses. */
+function isJsSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Value: non-blanks, where `"…"` may hold blanks and a backslash escapes inside quotes. */
+function endOfValue(text: string, offset: number): number {
+  const n = text.length;
+  let i = offset;
+  let inQuote = false;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (inQuote) {
+      if (c === 92) i += 2;
+      else {
+        if (c === 34) inQuote = false;
+        i++;
+      }
+      continue;
+    }
+    if (c === 34) {
+      inQuote = true;
+      i++;
+      continue;
+    }
+    if (isBlank(c)) break;
+    i++;
+  }
+  return Math.min(i, n);
+}
+
+/** `\[\d+:\d+\]` at offset, or offset when it does not match. */
+function endOfCounters(text: string, offset: number): number {
+  let i = offset + 1;
+  const digits = (): boolean => {
+    const from = i;
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    return i > from;
+  };
+  if (!digits() || text.charCodeAt(i) !== 58) return offset;
+  i++;
+  if (!digits() || text.charCodeAt(i) !== 93) return offset;
+  return i + 1;
+}
+
+/** `--?[A-Za-z0-9][^\s"=]*(?:=[^\s"]*)?` at offset, or offset when it does not match. */
+function endOfOption(text: string, offset: number): number {
+  const n = text.length;
+  let i = offset + 1;
+  if (i < n && text.charCodeAt(i) === 45) i++;
+  // (after `--` the regex could only back off to one dash, and a dash is not alphanumeric)
+  if (i >= n || !isAlnum(text.charCodeAt(i))) return offset;
+  i++;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 61 || isJsSpace(c)) break;
+    i++;
+  }
+  if (i < n && text.charCodeAt(i) === 61) {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34 || isJsSpace(c)) break;
+      i++;
+    }
+  }
+  return i;
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { tokenizeRuleLine } from '../../../server/src/core/syntax/ruleLineLexer.ts';
+import { saveLineLexer } from '../../../server/src/core/syntax/ruleTokens.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
+import { corpusRoot, requirement } from '../../support/paths.ts';
+
+/** Both lexers' view of a line: token name, image and offset, and whether Chevrotain's reported an error. */
+function viaChevrotain(line: string): string[] {
+  const r = saveLineLexer().tokenize(line, 'rule');
+  assert.equal(r.errors.length, 0, `Chevrotain's rule mode reported an error on ${JSON.stringify(line)}`);
+  return r.tokens.map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`);
+}
+function viaLoop(line: string): string[] {
+  return tokenizeRuleLine(line).map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`);
+}
+
+// Characters where the token patterns differ: quotes, escapes, `!`, `[n:n]`, `-`, `=`, the
+// blanks the lexer skips and the Unicode spaces only the Option pattern stops at.
+const pieces = ['-', '--', '!', '"', '\\', '[', ']', ':', '=', ' ', '\t', '\r', '\v', '\f', '\u00a0', '\u2003', '\ufeff', '\u3000', 'a', 'Z', '7', '0', '[0:0]', '[12:345]', '-A', '--dport', '--to=', '!x', '"a b"', 'é'];
+const line = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 24 }).map((a) => a.join('').replace(/\n/g, ''));
+
+test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode lexer (random lines)', () => {
+  fc.assert(fc.property(line, (l) => assert.deepEqual(viaLoop(l), viaChevrotain(l))), { numRuns: 20_000 });
+});
+
+test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode lexer (a kube-proxy dump and the corpus)', () => {
+  const lines = kubeProxyDump(3000).text.split('\n');
+  if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
+      }
+    };
+    walk(corpusRoot);
+  }
+  let compared = 0;
+  for (const l of lines) {
+    const c = l.charCodeAt(0);
+    if (c === 35 || c === 42 || c === 58 || c === 67) continue; // read by the line mode
+    assert.deepEqual(viaLoop(l), viaChevrotain(l), JSON.stringify(l));
+    compared++;
+  }
+  assert.ok(compared > 3000, `${compared} lines compared`);
+});
