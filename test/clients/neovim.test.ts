@@ -1,54 +1,97 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { dist, needBuild, repoRoot, requirement } from '../support/paths.ts';
 
 /**
- * neovim's built-in LSP client (0.7, push diagnostics only) against the built server:
- * headless nvim opens the broken example, waits for the diagnostics, asks for hover and
- * document symbols, and writes what it got as JSON.
+ * neovim's built-in LSP client (0.7, push diagnostics only) against the built server,
+ * started the way a user configures it: `cmd = { 'iptables-language-server', '--stdio' }`,
+ * found on PATH. Headless nvim opens the broken example, waits for the diagnostics, asks
+ * for a hover on PREROUTING and the document symbols, prints what it got and writes it
+ * as JSON for the assertions.
  */
 const hasNvim = spawnSync('sh', ['-c', 'command -v nvim']).status === 0;
 const skip = needBuild() || requirement(hasNvim, 'neovim is not installed (apt-get install neovim)');
 
-test('neovim receives pushed diagnostics, hover and symbols', { skip, timeout: 60_000 }, () => {
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+
+/**
+ * A bin directory as `npm install -g` would leave it: `iptables-language-server` runs the
+ * file package.json's "bin" names, with the node that runs the tests (whatever node is on
+ * PATH may be older than the bundle needs).
+ */
+function binDir(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const target = join(repoRoot, pkg.bin['iptables-language-server']);
+  const shim = join(bin, 'iptables-language-server');
+  writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(target)} "$@"\n`);
+  chmodSync(shim, 0o755);
+  return bin;
+}
+
+test('neovim starts `iptables-language-server --stdio` from PATH and gets diagnostics, hover and symbols', { skip, timeout: 60_000 }, () => {
+  assert.equal(join(repoRoot, pkg.bin['iptables-language-server']), dist('iptables-language-server.cjs'), 'package.json bin points at the built server');
   const dir = mkdtempSync(join(tmpdir(), 'iptables-nvim-'));
   const out = join(dir, 'out.json');
   const init = join(dir, 'init.lua');
   writeFileSync(
     init,
     `
-local server = { ${JSON.stringify(process.execPath)}, ${JSON.stringify(dist('iptables-language-server.cjs'))}, '--stdio' }
 vim.cmd('edit ' .. ${JSON.stringify(join(repoRoot, 'examples', 'broken.iptables'))})
 vim.bo.filetype = 'iptables'
-local client_id = vim.lsp.start_client({ name = 'iptables', cmd = server, root_dir = ${JSON.stringify(dir)} })
+local client_id = vim.lsp.start_client({ name = 'iptables', cmd = { 'iptables-language-server', '--stdio' }, root_dir = ${JSON.stringify(dir)} })
 vim.lsp.buf_attach_client(0, client_id)
-local ok = vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 100)
+vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 100)
+-- diagnostics come in more than one push (syntax first, analysis after): wait until they settle
+local last, stable = -1, 0
+vim.wait(10000, function()
+  local n = #vim.diagnostic.get(0)
+  if n == last then stable = stable + 1 else stable, last = 0, n end
+  return stable >= 5
+end, 100)
 local result = { diagnostics = {} }
 for _, d in ipairs(vim.diagnostic.get(0)) do
-  table.insert(result.diagnostics, { code = d.code, lnum = d.lnum, col = d.col })
+  table.insert(result.diagnostics, { code = d.code, lnum = d.lnum, col = d.col, message = d.message })
 end
 local client = vim.lsp.get_client_by_id(client_id)
+result.server = client.name .. ' ' .. table.concat(client.config.cmd, ' ')
+-- line 5 (0-based 4): -A PREROUTING ...; character 5 is inside PREROUTING
 local hover = client.request_sync('textDocument/hover', { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = 4, character = 5 } }, 10000, 0)
 result.hover = hover and hover.result and hover.result.contents and hover.result.contents.value or ''
 local symbols = client.request_sync('textDocument/documentSymbol', { textDocument = { uri = vim.uri_from_bufnr(0) } }, 10000, 0)
 result.symbols = {}
 for _, s in ipairs(symbols and symbols.result or {}) do table.insert(result.symbols, s.name) end
+for _, d in ipairs(result.diagnostics) do print(string.format('diagnostic %d:%d %s %s', d.lnum + 1, d.col + 1, d.code, d.message)) end
+print('hover: ' .. result.hover)
 local f = io.open(${JSON.stringify(out)}, 'w')
 f:write(vim.fn.json_encode(result))
 f:close()
 vim.cmd('qa!')
 `,
   );
-  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env: { ...process.env, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir } });
+  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
+  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
+  // headless nvim prints (`print`) to stderr: what neovim got, shown with the test's output
+  process.stdout.write(`--- what neovim got ---\n${r.stderr.replace(/\r/g, '')}\n`);
   assert.equal(r.status, 0, r.stderr);
-  const got = JSON.parse(readFileSync(out, 'utf8')) as { diagnostics: { code: string; lnum: number; col: number }[]; hover: string; symbols: string[] };
+  const got = JSON.parse(readFileSync(out, 'utf8')) as { diagnostics: { code: string; lnum: number; col: number; message: string }[]; hover: string; symbols: string[]; server: string };
+  assert.equal(got.server, 'iptables iptables-language-server --stdio');
   const seen = got.diagnostics.map((d) => `${d.code}@${d.lnum}`);
   // examples/broken.iptables: MASQERADE on line 6, --dprt on line 12, /33 on line 13 (0-based: 5, 11, 12)
   for (const want of ['unknown-target@5', 'unknown-option@11', 'invalid-value@12', 'missing-commit@7', 'undefined-chain@13']) assert.ok(seen.includes(want), `${want} in ${seen.join(', ')}`);
-  assert.match(got.hover, /PREROUTING/);
+  for (const d of got.diagnostics) assert.ok(d.message.length > 0, d.code);
+  // the printed report names the same diagnostics and the hover
+  for (const d of got.diagnostics) assert.ok(r.stderr.includes(`diagnostic ${d.lnum + 1}:${d.col + 1} ${d.code}`), d.code);
+  assert.ok(r.stderr.includes('hover: **PREROUTING**'));
+  // the hover explains where PREROUTING sits in the packet path: before routing, which then picks INPUT or FORWARD
+  assert.match(got.hover, /^\*\*PREROUTING\*\*/);
+  assert.match(got.hover, /before the routing decision/i);
+  assert.match(got.hover, /INPUT/);
+  assert.match(got.hover, /FORWARD/);
+  assert.match(got.hover, /DNAT/);
   assert.deepEqual(got.symbols, ['nat', 'filter']);
 });

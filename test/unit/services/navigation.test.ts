@@ -77,3 +77,87 @@ test('hover on a DNAT target summarises where its connections go', async () => {
   const d2 = new FirewallDocument(bad, { dialect: 'save' });
   assert.match(hoverAt(d2, bad.indexOf('DNAT') + 1)!.markdown, /dropped by FORWARD policy DROP/);
 });
+
+test('definition from -g, -I and -P goes to the -N line in a script, and from -g and -I to the :chain line in a save file', () => {
+  const script = [
+    'iptables -N web',
+    'iptables -A INPUT -p tcp -g web',
+    'iptables -I web 1 -s 10.0.0.0/8 -j ACCEPT',
+    // iptables refuses a policy on a user chain (the linter says so), but F12 on it still finds the chain
+    'iptables -P web DROP',
+    'iptables -P INPUT DROP',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(script, { dialect: 'script' });
+  const decl = [[at(script, 'web'), 'web']];
+  for (const [what, offset] of [['-g', at(script, 'web', 1)], ['-I', at(script, 'web', 2) + 1], ['-P', at(script, 'web', 3) + 3]] as const) {
+    assert.deepEqual(texts(script, definitionAt(doc.chains, offset)), decl, what);
+    assert.equal(doc.chains.at(offset)?.kind, { '-g': 'goto', '-I': 'command', '-P': 'policy' }[what], what);
+  }
+  // a built-in chain is never declared in a script: nothing to go to
+  assert.deepEqual(definitionAt(doc.chains, at(script, 'INPUT', 1)), []);
+
+  const text = '*filter\n:INPUT DROP [0:0]\n:web - [0:0]\n-I INPUT 1 -g web\n-I web -j ACCEPT\nCOMMIT\n';
+  const d2 = new FirewallDocument(text, { dialect: 'save' });
+  assert.deepEqual(texts(text, definitionAt(d2.chains, at(text, 'web', 1))), [[at(text, 'web'), 'web']], '-g');
+  assert.deepEqual(texts(text, definitionAt(d2.chains, at(text, 'web', 2))), [[at(text, 'web'), 'web']], '-I');
+  // -I on a built-in chain goes to its :INPUT policy line
+  assert.deepEqual(texts(text, definitionAt(d2.chains, at(text, 'INPUT', 1))), [[at(text, 'INPUT'), 'INPUT']], '-I INPUT');
+});
+
+test('document highlights are the references with their declaration; kinds tell writes (declaration, -A/-I) from reads (jumps)', () => {
+  const doc = new FirewallDocument(save, { dialect: 'save' });
+  const refs = referencesAt(doc.chains, at(save, 'ssh-in', 1), true);
+  assert.deepEqual(refs.map((r) => [r.span.start, r.kind]), [
+    [at(save, 'ssh-in', 0), 'declaration'],
+    [at(save, 'ssh-in', 1), 'jump'],
+    [at(save, 'ssh-in', 2), 'command'],
+    [at(save, 'ssh-in', 3), 'command'],
+  ]);
+  // from the nat chain of the same name: only itself
+  assert.deepEqual(referencesAt(doc.chains, at(save, 'ssh-in', 4), true).map((r) => r.span.start), [at(save, 'ssh-in', 4)]);
+});
+
+test('code lens titles carry the rule and reference counts the lens holds', () => {
+  const text = '*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:one - [0:0]\n:many - [0:0]\n:none - [0:0]\n-A INPUT -j one\n-A INPUT -p tcp -j many\n-A FORWARD -g many\n-A many -j ACCEPT\n-A many -j DROP\n-A one -j RETURN\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const lenses = chainLenses(doc.ruleSet, doc.chains);
+  const name = (l: { span: { start: number } }) => text.slice(l.span.start + 1).split(' ')[0];
+  assert.deepEqual(lenses.map((l) => [name(l), l.rules, l.references.map((s) => doc.lines.lineOf(s.start) + 1)]), [
+    ['INPUT', 2, []],
+    ['FORWARD', 1, []],
+    ['one', 1, [7]],
+    ['many', 2, [8, 9]],
+    ['none', 0, []],
+  ]);
+  for (const l of lenses) {
+    const numbers = l.title.match(/\d+/g)!.map(Number);
+    const builtin = name(l) === 'INPUT' || name(l) === 'FORWARD';
+    // the title shows the counts the lens holds: "N rules · M references", or the policy for a built-in chain
+    assert.deepEqual(numbers, builtin || l.references.length === 0 ? [l.rules] : [l.rules, l.references.length], l.title);
+    if (builtin) assert.ok(l.title.includes(doc.ruleSet.tables.get('ipv4:filter')!.chains.get(name(l))!.policy!), l.title);
+  }
+});
+
+test('semantic tokens in a shell script: tables, built-in and user chains, targets, matches, options; variables and values stay plain', () => {
+  const script = [
+    '#!/bin/sh',
+    'IPT=iptables',
+    'iptables -N web',
+    'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5',
+    'iptables -A FORWARD -m conntrack --ctstate NEW -g web',
+    '$IPT -A web -i $LAN -j LOG --log-prefix "web "',
+    'iptables -P web DROP',
+    'echo done',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(script, { dialect: 'script' });
+  const got = semanticTokens(doc.ruleSet).map((t) => [doc.lines.lineOf(t.span.start) + 1, script.slice(t.span.start, t.span.end), semanticTokenTypes[t.type]]);
+  assert.deepEqual(got, [
+    [3, '-N', 'parameter'], [3, 'web', 'function'],
+    [4, '-t', 'parameter'], [4, 'nat', 'namespace'], [4, '-A', 'parameter'], [4, 'PREROUTING', 'enumMember'], [4, '-i', 'parameter'], [4, '-p', 'parameter'], [4, '--dport', 'parameter'], [4, '-j', 'parameter'], [4, 'DNAT', 'keyword'], [4, '--to-destination', 'parameter'],
+    [5, '-A', 'parameter'], [5, 'FORWARD', 'enumMember'], [5, '-m', 'parameter'], [5, 'conntrack', 'type'], [5, '--ctstate', 'parameter'], [5, '-g', 'parameter'], [5, 'web', 'function'],
+    [6, '-A', 'parameter'], [6, 'web', 'function'], [6, '-i', 'parameter'], [6, '-j', 'parameter'], [6, 'LOG', 'keyword'], [6, '--log-prefix', 'parameter'],
+    [7, '-P', 'parameter'], [7, 'web', 'function'],
+  ]);
+});

@@ -63,3 +63,50 @@ test('a local packet: OUTPUT then POSTROUTING', () => {
   const r = report('origin=local out=eth1 proto=tcp dst=198.51.100.1 dport=443');
   assert.deepEqual(r.branches[0].hooks, ['OUTPUT', 'POSTROUTING']);
 });
+
+/** A script whose FORWARD holds a shell variable and a match the simulator cannot evaluate. */
+const script = [
+  '#!/bin/sh',
+  'iptables -P FORWARD ACCEPT',
+  'iptables -A FORWARD -i $WAN -j DROP',
+  'iptables -A FORWARD -p tcp --dport 22 -m recent --name ssh --rcheck --seconds 60 --hitcount 4 -j REJECT',
+  'iptables -A FORWARD -p tcp --dport 22 -j ACCEPT',
+  '',
+].join('\n');
+const scriptDoc = new FirewallDocument(script, { dialect: 'script' });
+const scriptReport = (spec: string) => traceReport(scriptDoc.ruleSet, script, parsePacketSpec(spec).packet!, (s) => ({ line: scriptDoc.lines.lineOf(s.start) + 1 }));
+const conditionsOf = (r: ReturnType<typeof scriptReport>) => r.branches.map((b) => [b.verdict, b.conditions.map((c) => [c.line, c.matched])]);
+
+test('a shell variable makes the rule undecidable: one branch where line 3 matches and drops, one where it does not', () => {
+  const r = scriptReport('in=eth1 proto=udp dst=10.0.0.1 dport=53');
+  assert.equal(r.verdict, 'UNCERTAIN');
+  assert.deepEqual(conditionsOf(r), [
+    ['DROP', [[3, true]]],
+    ['ACCEPT', [[3, false]]],
+  ]);
+  const [drop, accept] = r.branches;
+  assert.deepEqual(drop.path.map((s) => [s.chain, s.line, s.target]), [['FORWARD', 3, 'DROP']]);
+  assert.equal(drop.conditions[0].rule, 'iptables -A FORWARD -i $WAN -j DROP');
+  assert.deepEqual(drop.conditions.map((c) => c.assumed), ['matches']);
+  assert.deepEqual(accept.path.map((s) => [s.chain, s.kind, s.policy]), [['FORWARD', 'policy', 'ACCEPT']]);
+});
+
+test('a match the simulator cannot evaluate (recent --rcheck) adds its own branch, named by its line', () => {
+  const r = scriptReport('in=eth1 proto=tcp dst=10.0.0.1 dport=22');
+  assert.equal(r.verdict, 'UNCERTAIN');
+  assert.deepEqual(conditionsOf(r), [
+    ['DROP', [[3, true]]],
+    ['REJECT', [[3, false], [4, true]]],
+    ['ACCEPT', [[3, false], [4, false]]],
+  ]);
+  assert.deepEqual(r.branches.map((b) => b.path.at(-1)!.line), [3, 4, 5]);
+  assert.match(r.branches[1].conditions[1].rule, /-m recent .*--rcheck/);
+});
+
+test('a packet that never meets the uncertain rules has one branch and no conditions', () => {
+  // addressed to the host: INPUT, not FORWARD where the undecidable rules are
+  const r = scriptReport('in=eth1 proto=tcp dst=10.0.0.1 dport=22 local=10.0.0.1');
+  assert.equal(r.branches.length, 1);
+  assert.deepEqual(r.branches[0].conditions, []);
+  assert.deepEqual(r.branches[0].hooks, ['PREROUTING', 'INPUT']);
+});

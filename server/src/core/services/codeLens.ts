@@ -7,6 +7,8 @@ import type { ChainIndex } from './chainIndex.ts';
 export interface ChainLens {
   span: Span;
   title: string;
+  /** How many rules the chain holds (the title's first number). */
+  rules: number;
   /** Where the references are, for a "show references" action. */
   references: Span[];
 }
@@ -21,7 +23,7 @@ export function chainLenses(rs: RuleSet, index: ChainIndex): ChainLens[] {
       const refs = index.of(t.family, t.name, c.name).filter((r) => r.kind === 'jump' || r.kind === 'goto');
       const rules = `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`;
       const title = c.builtin ? `${rules} · policy ${c.policy}` : `${rules} · ${refs.length === 0 ? 'no references' : `${refs.length} reference${refs.length === 1 ? '' : 's'}`}`;
-      out.push({ span: decl.line, title, references: refs.map((r) => r.span) });
+      out.push({ span: decl.line, title, rules: c.rules.length, references: refs.map((r) => r.span) });
     }
   }
   return out.sort((a, b) => a.span.start - b.span.start);

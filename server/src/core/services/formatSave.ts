@@ -8,7 +8,9 @@ export function formatSave(text: string): string {
   const body = bom ? text.slice(1) : text;
   const lines = body.split('\n').map((raw) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.startsWith('#')) return line.replace(/[ \t]+$/, '');
+    // an indented comment is an error iptables-restore refuses (and the linter reports): it
+    // is kept as written, not turned into a comment that loads
+    if (line.startsWith('#') || /^[ \t]+#/.test(line)) return line.replace(/[ \t]+$/, '');
     return words(line).join(' ');
   });
   while (lines.length > 1 && lines[lines.length - 1] === '' && lines[lines.length - 2] === '') lines.pop();

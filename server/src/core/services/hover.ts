@@ -10,7 +10,15 @@ import { valueHover } from './valueHover.ts';
 export interface Hover {
   span: Span;
   markdown: string;
+  /** On a DNAT rule's target, `-j` or `--to-destination`: what happens to the connections it forwards. */
+  forward?: DnatForward;
 }
+
+/** Where the first packet of a connection a DNAT rule translates ends in filter FORWARD. */
+export type DnatForward =
+  | { outcome: 'reaches' | 'dropped' | 'rejected'; to: string; chain: string; line: number }
+  | { outcome: 'policy'; to: string; verdict: string }
+  | { outcome: 'uncertain'; to: string; branches: number; verdicts: string[] };
 
 const inside = (s: Span, o: number) => o >= s.start && o <= s.end;
 
@@ -36,12 +44,22 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     if (spec) return { span: cmd.tableSpan, markdown: explainTable(spec) };
   }
   const rule = cmd.rule;
+  // on a DNAT rule, its `-j`, `DNAT` and `--to-destination` (name or value) also tell where its connections go
+  const dnat = rule?.target?.name === 'DNAT' ? rule : undefined;
+  // below the docs of the option or value; above the long docs of the DNAT target itself
+  const withForward = (h: Hover, name: string | undefined, first = false): Hover => {
+    if (!dnat || (name !== '--jump' && name !== '--to-destination')) return h;
+    const forward = dnatForward(doc, dnat);
+    if (!forward) return h;
+    const markdown = first ? `${renderForward(forward)}\n\n---\n\n${h.markdown}` : `${h.markdown}\n\n---\n\n${renderForward(forward)}`;
+    return { ...h, markdown, forward };
+  };
   for (const item of cmd.args.items) {
-    const bound = rule?.options.find((o) => o.item === item) ?? undefined;
+    const bound = rule?.options.find((o) => o.item === item);
     if (inside(item.nameSpan, offset)) {
       if (bound?.spec) {
         const owner = bound.owner === 'generic' ? undefined : bound.owner.spec;
-        return { span: item.nameSpan, markdown: explainOption(bound.spec, owner) };
+        return withForward({ span: item.nameSpan, markdown: explainOption(bound.spec, owner) }, bound.name);
       }
       return undefined;
     }
@@ -53,7 +71,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
         if (m) return { span: w.span, markdown: explainExtension(m) };
       } else if (name === '--jump') {
         const t = getTarget(w.value);
-        if (t) return { span: w.span, markdown: (t.name === 'DNAT' && rule ? dnatSummary(doc, rule) : '') + explainExtension(t) };
+        if (t) return withForward({ span: w.span, markdown: explainExtension(t) }, name, t.name === 'DNAT');
       } else if (name === '--protocol') {
         const m = implicitMatchForProtocol(w.value);
         const text = m ? `Protocol **${w.value}**. Loads the \`${m.name}\` match, so its options work without \`-m ${m.name}\`.\n\n${m.summary}` : `Protocol **${w.value}**.`;
@@ -61,30 +79,51 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
       } else if (bound?.spec) {
         const arg = bound.spec.args[item.values.indexOf(w)];
         const md = arg ? valueHover(arg, w.value) : undefined;
-        if (md) return { span: w.span, markdown: md };
+        if (md) return withForward({ span: w.span, markdown: md }, name);
+        if (name === '--to-destination') return withForward({ span: w.span, markdown: `New destination \`${w.value}\` of the connections this rule matches.` }, name);
       }
     }
   }
   return undefined;
 }
 
-/** What happens to the connections this DNAT rule forwards, from the packet evaluator. */
-function dnatSummary(doc: FirewallDocument, rule: Rule): string {
+/** What happens to the connections this DNAT rule forwards, from the packet evaluator (see dnatPaths). */
+export function dnatForward(doc: FirewallDocument, rule: Rule): DnatForward | undefined {
   const check = dnatChecks(doc.ruleSet).find((c) => c.dnat === rule);
-  if (!check) return '';
+  if (!check || !check.forward.length) return undefined;
   const p = check.packet;
-  const where = `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
-  const line = (s: { start: number }) => doc.lines.lineOf(s.start) + 1;
-  const verdicts = new Set(check.forward.map((o) => o.verdict));
+  const to = `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+  const verdicts = [...new Set(check.forward.map((o) => o.verdict))];
+  if (verdicts.length > 1) return { outcome: 'uncertain', to, branches: check.forward.length, verdicts };
+  const [verdict] = verdicts;
+  // with one verdict on every branch, the first branch's deciding step speaks for all. A rule
+  // decided only if it is the last step and its target is the verdict; otherwise the packet
+  // ran off the end, possibly through a RETURN in a chain reached by -g, and the policy did
+  const step = check.forward[0].path.at(-1);
+  if (!step?.rule || step.policy || step.rule.target?.name !== verdict) return { outcome: 'policy', to, verdict };
+  const line = doc.lines.lineOf(step.rule.span.start) + 1;
+  const outcome = verdict === 'ACCEPT' ? 'reaches' : verdict === 'REJECT' ? 'rejected' : 'dropped';
+  return { outcome, to, chain: step.chain, line };
+}
+
+function renderForward(f: DnatForward): string {
   let text: string;
-  if (verdicts.size === 1 && verdicts.has('ACCEPT')) {
-    const step = [...check.forward[0].path].reverse().find((s) => s.rule || s.policy);
-    text = step?.rule ? `reaches ${where} via ${step.chain} rule at line ${line(step.rule.span)}` : `reaches ${where} (FORWARD policy ACCEPT)`;
-  } else if (verdicts.size === 1) {
-    const step = [...check.forward[0].path].reverse().find((s) => s.rule || s.policy);
-    text = step?.rule ? `${check.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} by ${step.chain} rule at line ${line(step.rule.span)}` : `dropped by FORWARD policy ${check.forward[0].verdict}`;
-  } else text = `may reach ${where}: it depends on rules the trace cannot decide (${check.forward.length} branches)`;
-  return `**This forward:** a new connection ${text}.\n\n---\n\n`;
+  switch (f.outcome) {
+    case 'reaches':
+      text = `reaches ${f.to} via ${f.chain} rule at line ${f.line}`;
+      break;
+    case 'dropped':
+    case 'rejected':
+      text = `${f.outcome} by ${f.chain} rule at line ${f.line}`;
+      break;
+    case 'policy':
+      text = f.verdict === 'ACCEPT' ? `reaches ${f.to} (FORWARD policy ACCEPT)` : `dropped by FORWARD policy ${f.verdict}`;
+      break;
+    case 'uncertain':
+      text = `may reach ${f.to}: it depends on rules the trace cannot decide (${f.branches} branches)`;
+      break;
+  }
+  return `**This forward:** a new connection ${text}.`;
 }
 
 function userChainHover(doc: FirewallDocument, family: string, table: string, name: string): string {

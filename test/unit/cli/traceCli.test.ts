@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dist, needBuild } from '../../support/paths.ts';
+
+/**
+ * `iptables-lint trace` as a pipeline runs it: the built CLI, its exit code, its JSON (the
+ * contract of DESIGN.md, with `branches[].conditions` when the trace is uncertain) and its
+ * text output.
+ */
+const skip = needBuild();
+const dir = mkdtempSync(join(tmpdir(), 'iptables-trace-cli-'));
+
+const uncertain = join(dir, 'fw.sh');
+writeFileSync(
+  uncertain,
+  [
+    '#!/bin/sh',
+    'iptables -P FORWARD ACCEPT',
+    'iptables -A FORWARD -i $WAN -j DROP',
+    'iptables -A FORWARD -p tcp --dport 22 -m recent --name ssh --rcheck --seconds 60 --hitcount 4 -j REJECT',
+    'iptables -A FORWARD -p tcp --dport 22 -j ACCEPT',
+    '',
+  ].join('\n'),
+);
+
+const router = join(dir, 'rules.v4');
+writeFileSync(
+  router,
+  [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    '-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080',
+    '-A POSTROUTING -o eth1 -j MASQUERADE',
+    'COMMIT',
+    '*filter',
+    ':FORWARD DROP [0:0]',
+    ':web - [0:0]',
+    '-A FORWARD -i eth0 -o eth1 -j web',
+    '-A web -p tcp -d 192.168.1.100 --dport 8080 -j ACCEPT',
+    'COMMIT',
+    '',
+  ].join('\n'),
+);
+
+function trace(file: string, spec: string, json: boolean) {
+  const r = spawnSync(process.execPath, [dist('iptables-lint.cjs'), 'trace', file, '--packet', spec, ...(json ? ['--format', 'json'] : [])], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+interface JsonTrace {
+  file: string;
+  verdict: string;
+  packet: string;
+  path: { table: string; chain: string; line?: number; policy?: string }[];
+  rewrites: { destination?: string; source?: string };
+  branches?: { verdict: string; path: { chain: string; line?: number }[]; conditions: { line: number; assumed: string }[] }[];
+}
+
+test('json: an uncertain trace lists each branch with the lines it assumes, a shell variable and a recent match among them', { skip }, () => {
+  const j = JSON.parse(trace(uncertain, 'in=eth1 proto=tcp dst=10.0.0.1 dport=22', true)) as JsonTrace;
+  assert.equal(j.file, uncertain);
+  assert.equal(j.verdict, 'UNCERTAIN');
+  assert.ok(j.branches);
+  assert.deepEqual(
+    j.branches.map((b) => [b.verdict, b.conditions]),
+    [
+      ['DROP', [{ line: 3, assumed: 'matches' }]],
+      ['REJECT', [{ line: 3, assumed: 'does not match' }, { line: 4, assumed: 'matches' }]],
+      ['ACCEPT', [{ line: 3, assumed: 'does not match' }, { line: 4, assumed: 'does not match' }]],
+    ],
+  );
+  assert.deepEqual(j.branches.map((b) => b.path.at(-1)?.line), [3, 4, 5]);
+  // the top-level path and rewrites are the first branch's, as the contract has them
+  assert.deepEqual(j.path, j.branches[0].path);
+});
+
+test('text: an uncertain trace names each branch, its condition lines and the rule that decides it', { skip }, () => {
+  const out = trace(uncertain, 'in=eth1 proto=tcp dst=10.0.0.1 dport=22', false);
+  const blocks = out.split(/^(?=branch )/m).filter((b) => b.startsWith('branch '));
+  assert.equal(blocks.length, 3, out);
+  const want: [string, number[], number][] = [
+    ['DROP', [3], 3],
+    ['REJECT', [3, 4], 4],
+    ['ACCEPT', [3, 4], 5],
+  ];
+  blocks.forEach((b, i) => {
+    const [verdict, conditionLines, decidedAt] = want[i];
+    const head = b.split('\n')[0];
+    assert.ok(head.includes(`${i + 1} of 3`), head);
+    assert.deepEqual([...head.matchAll(/line (\d+)/g)].map((m) => Number(m[1])), conditionLines, head);
+    assert.ok(b.includes(`${uncertain}:${decidedAt}:`), b);
+    assert.match(b, new RegExp(`verdict: ${verdict}\\n`));
+  });
+  assert.match(out, /\nverdict: UNCERTAIN\n$/);
+});
+
+test('text and json: a certain trace lists the chains in order with the deciding rules\' lines, the rewrite and the verdict', { skip }, () => {
+  const spec = 'in=eth0 out=eth1 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1';
+  const out = trace(router, spec, false);
+  assert.doesNotMatch(out, /^branch /m);
+  const steps = out.split('\n').filter((l) => /^ {2}\w+\/\S+: /.test(l)).map((l) => {
+    const m = /^ {2}(\w+)\/(\S+): (?:\S+:(\d+): )?/.exec(l)!;
+    return [m[1], m[2], m[3] ? Number(m[3]) : undefined];
+  });
+  assert.deepEqual(steps, [
+    ['nat', 'PREROUTING', 4],
+    ['filter', 'FORWARD', 10],
+    ['filter', 'web', 11],
+    ['nat', 'POSTROUTING', 5],
+  ]);
+  assert.ok(out.includes(`${router}:11: -A web -p tcp -d 192.168.1.100 --dport 8080 -j ACCEPT`));
+  assert.match(out, /destination rewritten to 192\.168\.1\.100:8080/);
+  assert.match(out, /\nverdict: ACCEPT\n$/);
+
+  const j = JSON.parse(trace(router, spec, true)) as JsonTrace;
+  assert.equal(j.verdict, 'ACCEPT');
+  assert.equal(j.branches, undefined);
+  assert.deepEqual(j.path.map((s) => [s.table, s.chain, s.line]), steps);
+  assert.deepEqual(j.rewrites.destination, '192.168.1.100:8080');
+
+  // decided by a policy: the chain is listed, with no line
+  const dropped = trace(router, 'in=eth0 out=eth1 proto=udp dst=192.168.1.7 dport=53 local=203.0.113.1', false);
+  assert.match(dropped, /^ {2}filter\/FORWARD: policy DROP$/m);
+  assert.match(dropped, /\nverdict: DROP\n$/);
+});

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { getTarget } from '../../../server/src/core/knowledge/index.ts';
+import { explainExtension, explainOption } from '../../../server/src/core/services/explain.ts';
+import { hoverAt } from '../../../server/src/core/services/hover.ts';
+
+/**
+ * Hover on a DNAT rule says where its connections go: on the `DNAT` word, on `-j`, on
+ * `--to-destination` and on its value. Each outcome the packet evaluator can reach is
+ * checked through the structured `forward` field, and the hover keeps the docs it had.
+ */
+const nat = '*nat\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5:8080\nCOMMIT\n';
+const filter = (...rules: string[]) => `*filter\n:FORWARD DROP [0:0]\n:web - [0:0]\n${rules.join('\n')}\nCOMMIT\n`;
+const docOf = (text: string) => new FirewallDocument(text, { dialect: 'save' });
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+/** The four places on the DNAT rule (line 2), each as an offset inside the word. */
+function places(text: string) {
+  const start = text.indexOf('-A PREROUTING');
+  const at = (needle: string) => text.indexOf(needle, start) + 1;
+  return { target: at('DNAT'), jump: at('-j DNAT'), option: at('--to-destination'), value: at('10.0.0.5:8080') };
+}
+
+test('the summary shows on DNAT, -j, --to-destination and its value, and only on the DNAT rule', () => {
+  const text = nat + filter('-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT', '-A FORWARD -p tcp -d 10.0.0.5 --dport 8080 -j ACCEPT');
+  const doc = docOf(text);
+  const want = { outcome: 'reaches', to: '10.0.0.5:8080', chain: 'FORWARD', line: lineOf(text, '--dport 8080 -j ACCEPT') };
+  for (const [where, offset] of Object.entries(places(text))) {
+    const h = hoverAt(doc, offset);
+    assert.ok(h, where);
+    assert.deepEqual(h.forward, want, where);
+    assert.ok(h.markdown.includes(`line ${want.line}`) && h.markdown.includes(want.to), where);
+  }
+  // the hover on the ACCEPT rule's -j has the same option docs and no summary
+  const plain = hoverAt(doc, text.indexOf('-j ACCEPT') + 1)!;
+  assert.equal(plain.forward, undefined);
+  const onJump = hoverAt(doc, places(text).jump)!;
+  assert.ok(onJump.markdown.startsWith(plain.markdown), 'the -j docs come first, the summary below');
+  assert.ok(onJump.markdown.length > plain.markdown.length);
+  // the --to-destination docs are kept too, first
+  const dnat = getTarget('DNAT')!;
+  const optionDocs = explainOption(dnat.options.find((o) => o.name === '--to-destination')!, dnat);
+  assert.ok(hoverAt(doc, places(text).option)!.markdown.startsWith(optionDocs));
+  // on the DNAT word the summary leads, the target docs follow
+  assert.ok(hoverAt(doc, places(text).target)!.markdown.endsWith(explainExtension(dnat)));
+  // neither the protocol nor the interface of the DNAT rule carries it
+  assert.equal(hoverAt(doc, text.indexOf('tcp') + 1)!.forward, undefined);
+});
+
+test('rejected by a rule, dropped in a user chain, dropped by the policy', () => {
+  const rejected = nat + filter('-A FORWARD -d 10.0.0.5 -p tcp -j REJECT --reject-with tcp-reset');
+  assert.deepEqual(hoverAt(docOf(rejected), places(rejected).option)!.forward, { outcome: 'rejected', to: '10.0.0.5:8080', chain: 'FORWARD', line: lineOf(rejected, 'REJECT') });
+  assert.match(hoverAt(docOf(rejected), places(rejected).option)!.markdown, new RegExp(`rejected by FORWARD rule at line ${lineOf(rejected, 'REJECT')}`));
+
+  const inChain = nat + filter('-A FORWARD -i eth0 -j web', '-A web -p tcp --dport 8080 -j DROP', '-A web -j ACCEPT');
+  assert.deepEqual(hoverAt(docOf(inChain), places(inChain).value)!.forward, { outcome: 'dropped', to: '10.0.0.5:8080', chain: 'web', line: lineOf(inChain, '-j DROP') });
+
+  const policy = nat + filter('-A FORWARD -p udp -j ACCEPT');
+  const h = hoverAt(docOf(policy), places(policy).jump)!;
+  assert.deepEqual(h.forward, { outcome: 'policy', to: '10.0.0.5:8080', verdict: 'DROP' });
+  assert.match(h.markdown, /dropped by FORWARD policy DROP/);
+  // a RETURN in a chain reached by -g, or a chain with nothing that matches, ends at the policy, not at that rule
+  for (const rules of [['-A FORWARD -g web', '-A web -p udp -j ACCEPT', '-A web -j RETURN'], ['-A FORWARD -j web', '-A web -p udp -j ACCEPT'], ['-A FORWARD -g web']]) {
+    const text = nat + filter(...rules);
+    assert.deepEqual(hoverAt(docOf(text), places(text).jump)!.forward, { outcome: 'policy', to: '10.0.0.5:8080', verdict: 'DROP' }, rules.join(' / '));
+  }
+  const open = policy.replace(':FORWARD DROP', ':FORWARD ACCEPT');
+  assert.deepEqual(hoverAt(docOf(open), places(open).jump)!.forward, { outcome: 'policy', to: '10.0.0.5:8080', verdict: 'ACCEPT' });
+});
+
+test('a rule the evaluator cannot decide makes the summary uncertain: "may reach", with the branch count', () => {
+  const text = nat + filter('-A FORWARD -p tcp -m recent --name scan --rcheck --seconds 60 -j DROP', '-A FORWARD -p tcp -d 10.0.0.5 -j ACCEPT');
+  const h = hoverAt(docOf(text), places(text).target)!;
+  assert.equal(h.forward?.outcome, 'uncertain');
+  assert.ok(h.forward?.outcome === 'uncertain');
+  assert.equal(h.forward.to, '10.0.0.5:8080');
+  assert.equal(h.forward.branches, 2);
+  assert.deepEqual([...h.forward.verdicts].sort(), ['ACCEPT', 'DROP']);
+  assert.ok(h.markdown.includes('may reach 10.0.0.5:8080') && h.markdown.includes('2 branches'));
+});
+
+test('in a script: a shell variable in FORWARD makes it uncertain, hovering -j of the DNAT command', () => {
+  const script = [
+    '#!/bin/sh',
+    'iptables -P FORWARD DROP',
+    'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 443 -j DNAT --to-destination 10.0.0.7',
+    'iptables -A FORWARD -i $LAN -j DROP',
+    'iptables -A FORWARD -p tcp -d 10.0.0.7 --dport 443 -j ACCEPT',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(script, { dialect: 'script' });
+  const h = hoverAt(doc, script.indexOf('-j DNAT') + 1)!;
+  assert.ok(h.forward?.outcome === 'uncertain', JSON.stringify(h.forward));
+  assert.equal(h.forward.to, '10.0.0.7:443');
+  assert.deepEqual([...h.forward.verdicts].sort(), ['ACCEPT', 'DROP']);
+});
