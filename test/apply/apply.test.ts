@@ -23,28 +23,35 @@ const ROLLBACK = 6;
 
 const OLD = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n';
 const GOOD = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 443 -j ACCEPT\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n';
+/** GOOD plus a nat table with a user chain (hosts under test start without nat). */
+const WITH_NAT = GOOD + '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:portfw - [0:0]\n-A PREROUTING -j portfw\n-A POSTROUTING -o eth0 -j MASQUERADE\n-A portfw -p tcp --dport 8080 -j DNAT --to-destination 10.200.77.1:80\nCOMMIT\n';
 /** Established connections live on, new ssh connections are dropped. */
 const NO_NEW_SSH = '*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n';
 
 let router: RouterHost;
+/** The same router with the legacy backend (its sessions run iptables-legacy as `iptables`). */
+let legacy: RouterHost;
+const legacyUnavailable = skip ? undefined : RouterHost.available('legacy');
+const legacySkip = skip || requirement(!legacyUnavailable, legacyUnavailable ?? '');
 before(() => {
   if (skip) return;
   router = new RouterHost();
   router.up();
 });
 after(() => {
-  // the last test checks the teardown; this only catches a failure before it
+  // the teardown tests check the removal; this only catches a failure before them
   if (router && existsSync(router.dir)) router.down();
+  if (legacy && existsSync(legacy.dir)) legacy.down();
 });
 
-function file(name: string, text: string): string {
-  const p = join(router.dir, name);
+function file(name: string, text: string, r = router): string {
+  const p = join(r.dir, name);
   writeFileSync(p, text);
   return p;
 }
 
-function sshFlags(): string[] {
-  return ['--identity', router.key, '--ssh-config', 'none', '--ssh-option', `UserKnownHostsFile=${router.knownHosts}`, '--ssh-option', 'StrictHostKeyChecking=accept-new', '--ssh-option', 'IdentitiesOnly=yes', '--remote-dir', router.remoteDir, '--backup-dir', join(router.dir, 'local')];
+function sshFlags(r = router): string[] {
+  return ['--identity', r.key, '--ssh-config', 'none', '--ssh-option', `UserKnownHostsFile=${r.knownHosts}`, '--ssh-option', 'StrictHostKeyChecking=accept-new', '--ssh-option', 'IdentitiesOnly=yes', '--remote-dir', r.remoteDir, '--backup-dir', join(r.dir, 'local')];
 }
 
 interface CliRun {
@@ -78,23 +85,23 @@ function cli(args: string[], opts: { stdin?: 'pipe' | 'ignore' } = {}): CliRun {
   };
 }
 
-/** What a fresh namespace holds after restoring `text`: the expected `iptables-save`. */
-function savedInFreshNamespace(text: string, script = false): string {
+/** What a fresh namespace holds after restoring `text` with the router's backend: the expected `iptables-save`. */
+function savedInFreshNamespace(text: string, script = false, host = router): string {
   const ns = `iptref${process.pid}${Math.random().toString(36).slice(2, 6)}`;
   spawnSync('ip', ['netns', 'add', ns]);
   try {
-    const r = script ? spawnSync('ip', ['netns', 'exec', ns, 'sh', '-e', file('ref.sh', text)], { encoding: 'utf8' }) : spawnSync('ip', ['netns', 'exec', ns, 'iptables-restore'], { input: text, encoding: 'utf8' });
+    const r = script ? spawnSync('ip', ['netns', 'exec', ns, 'sh', '-e', file('ref.sh', text, host)], { encoding: 'utf8' }) : spawnSync('ip', ['netns', 'exec', ns, host.tool('restore')], { input: text, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    return comparable(spawnSync('ip', ['netns', 'exec', ns, 'iptables-save'], { encoding: 'utf8' }).stdout);
+    return comparable(spawnSync('ip', ['netns', 'exec', ns, host.tool('save')], { encoding: 'utf8' }).stdout);
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
   }
 }
 
 /** Processes in the router besides sshd's listener: sessions, rollbacks. */
-function rollbackProcesses(): string[] {
-  const pids = spawnSync('ip', ['netns', 'pids', router.ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  return pids.map((p) => spawnSync('ps', ['-o', 'stat=,args=', '-p', p], { encoding: 'utf8' }).stdout.trim()).filter((l) => l && !l.startsWith('Z') && l.includes(router.remoteDir));
+function rollbackProcesses(host = router): string[] {
+  const pids = spawnSync('ip', ['netns', 'pids', host.ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  return pids.map((p) => spawnSync('ps', ['-o', 'stat=,args=', '-p', p], { encoding: 'utf8' }).stdout.trim()).filter((l) => l && !l.startsWith('Z') && l.includes(host.remoteDir));
 }
 
 function logins(): number {
@@ -188,8 +195,7 @@ test('new rules that add the nat table where there was none: the rollback remove
   router.load(OLD);
   const before = router.save();
   assert.ok(!/^\*nat/m.test(before));
-  const withNat = GOOD + '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE\n-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.200.77.1:80\nCOMMIT\n';
-  const run = cli([file('nat.rules', withNat), '--host', router.target, '--rollback-seconds', String(ROLLBACK), ...sshFlags()], { stdin: 'pipe' });
+  const run = cli([file('nat.rules', WITH_NAT), '--host', router.target, '--rollback-seconds', String(ROLLBACK), ...sshFlags()], { stdin: 'pipe' });
   await run.waitFor(/Apply these rules/);
   // yes to the apply, then no answer at all to "keep?": the timer decides
   run.child.stdin!.end('y\n');
@@ -294,4 +300,70 @@ test('ssh failures are named: host key unknown, auth refused, connection refused
 test('the router is removed leaving nothing behind', { skip }, () => {
   router.down();
   assert.deepEqual(router.leftovers(), []);
+});
+
+/** A save's tables: name → its chain and rule lines. */
+function tablesOf(save: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of save.split('\n')) {
+    if (line.startsWith('*')) out.set(line.slice(1), (current = []));
+    else if (line === 'COMMIT') current = undefined;
+    else current?.push(line);
+  }
+  return out;
+}
+
+// The legacy backend: a host whose `iptables -V` says legacy gets the legacy tools for every
+// step, and there an emptied table stays listed (nf_tables drops it), so "the rollback removes
+// the nat table" means no nat rules and no chains beyond the built-ins.
+
+test('legacy backend: good rules are diffed, checked, applied and kept with the legacy tools', { skip: legacySkip }, async () => {
+  legacy = new RouterHost('legacy');
+  legacy.up();
+  legacy.load(OLD);
+  const r = await cli([file('good.rules', GOOD, legacy), '--host', legacy.target, '--rollback-seconds', String(ROLLBACK), '--yes', '--verbose', ...sshFlags(legacy)]).done;
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^Host: iptables v[\d.]+ \(legacy\)/m);
+  assert.match(r.stdout, /^\+-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT$/m);
+  assert.match(r.stdout, /^--A INPUT -p tcp -m tcp --dport 80 -j ACCEPT$/m);
+  assert.match(r.stdout, /ipv4 iptables-restore --test: passed/);
+  assert.match(r.stdout, /ipv4 load into a throwaway namespace: passed/);
+  assert.match(r.stdout, /Confirmed over a new ssh connection/);
+  // every step after the preflight (which lists the tools it looks for) named the legacy
+  // tools, none the nf_tables ones
+  const commands = r.stderr.split('\n').filter((l) => l.startsWith('+ ') && !l.startsWith('+ preflight:'));
+  assert.ok(commands.some((l) => /iptables-legacy-restore --test/.test(l)), r.stderr);
+  assert.ok(commands.some((l) => /iptables-legacy-save > \S+\/backup\.ipv4/.test(l)), r.stderr);
+  assert.deepEqual(commands.filter((l) => /iptables-nft/.test(l)), []);
+  assert.equal(legacy.save(), savedInFreshNamespace(GOOD, false, legacy));
+  // nothing went into nf_tables in the router
+  assert.doesNotMatch(legacy.exec(['iptables-nft-save']), /^\*/m);
+  assert.deepEqual(rollbackProcesses(legacy), []);
+});
+
+test('legacy backend: new rules that add the nat table: the rollback leaves no nat rules or chains', { skip: legacySkip }, async () => {
+  legacy.load(OLD);
+  const before = legacy.save();
+  assert.ok(!tablesOf(before).has('nat'), before);
+  const run = cli([file('nat.rules', WITH_NAT, legacy), '--host', legacy.target, '--rollback-seconds', String(ROLLBACK), ...sshFlags(legacy)], { stdin: 'pipe' });
+  await run.waitFor(/Apply these rules/);
+  run.child.stdin!.end('y\n');
+  await run.waitFor(/^Applied to /m);
+  assert.deepEqual(tablesOf(legacy.save()).get('nat')?.filter((l) => l.startsWith('-A') || l.startsWith(':portfw')), [':portfw -', '-A PREROUTING -j portfw', '-A POSTROUTING -o eth0 -j MASQUERADE', '-A portfw -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.200.77.1:80']);
+  const r = await run.done;
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /No answer: the rollback restores/);
+  assert.match(r.stdout, /Rolled back/);
+  const now = tablesOf(legacy.save());
+  const was = tablesOf(before);
+  // every table the host had is as it was; nat, if still listed, holds only its built-in chains
+  for (const [name, lines] of was) assert.deepEqual(now.get(name), lines, name);
+  assert.deepEqual([...now.keys()].filter((t) => !was.has(t) && t !== 'nat'), []);
+  for (const line of now.get('nat') ?? []) assert.match(line, /^:(PREROUTING|INPUT|OUTPUT|POSTROUTING) ACCEPT$/);
+});
+
+test('the legacy router is removed leaving nothing behind', { skip: legacySkip }, () => {
+  legacy.down();
+  assert.deepEqual(legacy.leftovers(), []);
 });

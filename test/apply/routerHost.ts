@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,10 @@ import { join } from 'node:path';
  * shares the host's file system, so commands it runs see the host's files but the
  * namespace's netfilter. `down()` kills every process in the namespace, deletes it, and
  * removes the temp folder; `leftovers()` says what, if anything, is still there.
+ *
+ * The `legacy` router is the same host with the legacy backend: its ssh sessions find the
+ * iptables-legacy tools first on PATH under the plain names (`iptables -V` reports legacy,
+ * as on a host where that is the system's choice), and the test's own looks use them too.
  */
 
 const sh = (args: string[], input?: string) => spawnSync(args[0], args.slice(1), { encoding: 'utf8', input, timeout: 30_000 });
@@ -19,7 +23,13 @@ function alive(pid: number): boolean {
   return r.status === 0 && r.stdout.trim() !== '' && !r.stdout.trim().startsWith('Z');
 }
 
+export type RouterBackend = 'nft' | 'legacy';
+
+/** The plain names a legacy host answers to with its legacy tools. */
+const LEGACY_NAMES = ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'];
+
 export class RouterHost {
+  readonly backend: RouterBackend;
   readonly id = `${process.pid % 100000}${Math.random().toString(36).slice(2, 5)}`;
   readonly ns = `iptapply${this.id}`;
   readonly veth = `vap${this.id}`.slice(0, 15);
@@ -30,11 +40,22 @@ export class RouterHost {
   readonly port = 22;
   private sshdPid = 0;
 
-  static available(): string | undefined {
+  constructor(backend: RouterBackend = 'nft') {
+    this.backend = backend;
+  }
+
+  static available(backend: RouterBackend = 'nft'): string | undefined {
     if (process.getuid?.() !== 0) return 'not root: the apply tests create a network namespace running sshd';
     if (!existsSync('/usr/sbin/sshd')) return '/usr/sbin/sshd is missing (apt-get install openssh-server)';
     for (const t of ['ip', 'ssh', 'ssh-keygen', 'iptables-restore', 'iptables-save', 'ip6tables-restore', 'unshare', 'setsid', 'nohup', 'ps']) {
       if (sh(['sh', '-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (apt-get install iproute2 openssh-client iptables util-linux coreutils procps)`;
+    }
+    if (backend === 'legacy') {
+      for (const t of ['xtables-legacy-multi', 'iptables-legacy-restore', 'iptables-legacy-save']) {
+        if (sh(['sh', '-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (Debian's iptables package has it)`;
+      }
+      const probe = sh(['unshare', '--net', 'iptables-legacy-save', '-t', 'filter']);
+      if (probe.status !== 0) return `the kernel does not offer legacy iptables tables: ${probe.stderr.trim()}`;
     }
     return undefined;
   }
@@ -48,6 +69,14 @@ export class RouterHost {
   /** Where the apply engine keeps its backups on the "remote" host (the shared file system). */
   get remoteDir(): string {
     return join(this.dir, 'remote');
+  }
+  /** The folder a legacy router's ssh sessions find first on PATH. */
+  get legacyBin(): string {
+    return join(this.dir, 'legacy-bin');
+  }
+  /** iptables-save / iptables-restore of the router's backend, for the test's own looks. */
+  tool(verb: 'save' | 'restore', family: 'ipv4' | 'ipv6' = 'ipv4'): string {
+    return `${family === 'ipv4' ? 'iptables' : 'ip6tables'}${this.backend === 'legacy' ? '-legacy' : ''}-${verb}`;
   }
   /** `root@ROUTER` as a target string. */
   get target(): string {
@@ -96,6 +125,14 @@ export class RouterHost {
     // entry creates it at boot; containers often lack it). It stays: other sshds, maybe
     // another test's, chroot into it on every connection.
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    const env: string[] = [];
+    if (this.backend === 'legacy') {
+      const multi = this.run(['sh', '-c', 'command -v xtables-legacy-multi']).trim();
+      mkdirSync(this.legacyBin);
+      for (const name of LEGACY_NAMES) symlinkSync(multi, join(this.legacyBin, name));
+      // sshd's own default PATH for sessions, with the legacy names in front
+      env.push(`SetEnv PATH=${this.legacyBin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`);
+    }
     const config = join(d, 'sshd_config');
     writeFileSync(
       config,
@@ -114,6 +151,7 @@ export class RouterHost {
         'PrintMotd no',
         'MaxStartups 50:30:100',
         'LogLevel VERBOSE',
+        ...env,
         '',
       ].join('\n'),
     );
@@ -137,6 +175,10 @@ export class RouterHost {
       sh(['sleep', '0.1']);
     }
     if (last !== this.ns) throw new Error(`ssh into ${this.ns} failed: ${last}`);
+    if (this.backend === 'legacy') {
+      const v = this.ssh('iptables -V');
+      if (!/\(legacy\)/.test(v.stdout)) throw new Error(`the legacy router's ssh sessions run another iptables: ${v.stdout}${v.stderr}`);
+    }
   }
 
   /** One command over ssh, as a user would type it (used by the tests to look, never by the engine). */
@@ -151,14 +193,14 @@ export class RouterHost {
 
   /** Loads rules into the router directly, every table emptied first. */
   load(rules: string): void {
-    const existing = this.exec(['iptables-save']).split('\n').filter((l) => l.startsWith('*'));
-    if (existing.length) this.exec(['iptables-restore'], existing.map((t) => `${t}\nCOMMIT\n`).join(''));
-    if (rules) this.exec(['iptables-restore'], rules);
+    const existing = this.exec([this.tool('save')]).split('\n').filter((l) => l.startsWith('*'));
+    if (existing.length) this.exec([this.tool('restore')], existing.map((t) => `${t}\nCOMMIT\n`).join(''));
+    if (rules) this.exec([this.tool('restore')], rules);
   }
 
   /** iptables-save of the router without counters and comments: what is loaded. */
   save(family: 'ipv4' | 'ipv6' = 'ipv4'): string {
-    return comparable(this.exec([family === 'ipv4' ? 'iptables-save' : 'ip6tables-save']));
+    return comparable(this.exec([this.tool('save', family)]));
   }
 
   down(): void {

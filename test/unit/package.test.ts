@@ -1,16 +1,82 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { needBuild, repoRoot } from '../support/paths.ts';
 
-/** The .vsix holds the bundles, grammars, rule docs, README, licence and icon: nothing else. */
-test('the extension package lists only what the extension needs', { skip: needBuild() }, () => {
-  const r = spawnSync(process.execPath, [`${repoRoot}/node_modules/@vscode/vsce/vsce`, 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8', input: '' });
-  assert.equal(r.status, 0, r.stderr);
-  const files = r.stdout.trim().split('\n').filter(Boolean);
-  const allowed = /^(package\.json|README\.md|LICENSE|dist\/[\w-]+\.cjs|syntaxes\/[\w.-]+\.json|docs\/rules\/[\w-]+\.md|client\/images\/icon\.png)$/;
-  assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
-  for (const needed of ['dist/extension.cjs', 'dist/iptables-language-server.cjs', 'dist/language-server-main.cjs', 'syntaxes/iptables-save.tmLanguage.json', 'docs/rules/dnat-without-forward-accept.md']) assert.ok(files.includes(needed), needed);
+interface Manifest {
+  capabilities?: { untrustedWorkspaces?: { supported?: unknown; description?: unknown; restrictedConfigurations?: unknown } };
+  contributes: {
+    configuration: { properties: Record<string, { scope?: string }> };
+    commands: { command: string; enablement?: string }[];
+    menus?: Record<string, { command?: string; when?: string }[]>;
+    keybindings?: { command: string; when?: string }[];
+  };
+}
+const manifest = (): Manifest => JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+
+/** The terms of a when clause joined by `&&` at the top level, or undefined when it has a top-level `||`. */
+function conjuncts(clause: string): string[] | undefined {
+  const terms: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < clause.length; i++) {
+    const c = clause[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && clause.startsWith('||', i)) return undefined;
+    else if (depth === 0 && clause.startsWith('&&', i)) {
+      terms.push(clause.slice(start, i).trim());
+      start = i + 2;
+      i++;
+    }
+  }
+  terms.push(clause.slice(start).trim());
+  return terms;
+}
+
+/** True when the clause can only hold in a trusted workspace: `isWorkspaceTrusted` is one of its top-level `&&` terms. */
+function requiresTrust(clause: string | undefined): boolean {
+  return clause !== undefined && (conjuncts(clause)?.includes('isWorkspaceTrusted') ?? false);
+}
+
+/**
+ * Workspace trust: a workspace's settings must not choose what apply runs or where it goes.
+ * In an untrusted workspace VS Code ignores the workspace's values of the restricted settings,
+ * the ssh program can only be set per machine, and the apply command is disabled and hidden.
+ */
+test('manifest: limited support in untrusted workspaces, restricting every setting that picks the host or the program', () => {
+  const m = manifest();
+  const trust = m.capabilities?.untrustedWorkspaces;
+  assert.equal(trust?.supported, 'limited');
+  assert.equal(typeof trust?.description, 'string');
+  const restricted = trust?.restrictedConfigurations;
+  assert.ok(Array.isArray(restricted));
+  // the hosts (address, user, port, key, sudo), the ssh binary, and the folder apply writes to
+  for (const key of ['iptables.hosts', 'iptables.ssh.path', 'iptables.apply.backupFolder']) assert.ok(restricted.includes(key), key);
+  const properties = m.contributes.configuration.properties;
+  for (const key of restricted) assert.ok(key in properties, `${key} is restricted but not contributed`);
+});
+
+test('manifest: iptables.ssh.path is machine-scoped', () => {
+  const { properties } = manifest().contributes.configuration;
+  assert.equal(properties['iptables.ssh.path']?.scope, 'machine');
+});
+
+test('manifest: iptables.applyToHost is disabled and hidden unless the workspace is trusted', () => {
+  const m = manifest();
+  const command = m.contributes.commands.find((c) => c.command === 'iptables.applyToHost');
+  assert.ok(command, 'the command is contributed');
+  assert.ok(requiresTrust(command.enablement), `enablement: ${command.enablement}`);
+  // every place that offers the command asks for trust as well
+  const offers = [...Object.values(m.contributes.menus ?? {}).flat(), ...(m.contributes.keybindings ?? [])].filter((e) => e.command === 'iptables.applyToHost');
+  assert.ok(offers.length > 0, 'listed in the command palette menu');
+  for (const o of offers) assert.ok(requiresTrust(o.when), `when: ${o.when}`);
+  // the clause reader itself: a term joined by || gives no guarantee
+  assert.equal(requiresTrust('isWorkspaceTrusted || editorLangId == shellscript'), false);
+  assert.equal(requiresTrust('(isWorkspaceTrusted || resourceScheme == file) && editorFocus'), false);
+  assert.equal(requiresTrust('editorFocus && isWorkspaceTrusted'), true);
 });
 
 /**

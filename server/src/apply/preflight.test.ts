@@ -43,3 +43,37 @@ test('preflight problems: no iptables, no root, no sudo, missing tools', () => {
   assert.equal(usesSudo(parsePreflight('sudo=root'), true), true);
   assert.equal(usesSudo(parsePreflight('sudo=yes'), false), false);
 });
+
+test('the preflight report: malformed and empty values are left out, never guessed', () => {
+  const p = parsePreflight(['uid=abc', 'sudo=maybe', '=stray', 'no equals sign', 'iptables=iptables v1.8.9 (nf_tables)', 'ip_forward=', 'ipv6_forwarding=', 'connection=10.200.77.1 x 10.200.77.2 22', 'route=10.200.77.1 via 10.200.77.254'].join('\n'));
+  assert.equal(p.uid, undefined);
+  assert.equal(p.sudo, 'no');
+  assert.equal(p.ipForward, undefined);
+  assert.equal(p.ipv6Forwarding, undefined);
+  assert.equal(p.connection, undefined);
+  assert.equal(p.interface, undefined);
+  assert.equal(p.backend, 'nft');
+  // $SSH_CONNECTION empty (not an ssh login) or cut short
+  assert.equal(parsePreflight('connection=').connection, undefined);
+  assert.equal(parsePreflight('connection=10.200.77.1 40000 10.200.77.2').connection, undefined);
+  // IPv6 addresses and an interface name with a dot
+  const v6 = parsePreflight('connection=2001:db8::5 40000 2001:db8::1 2222\nroute=2001:db8::5 from :: dev eth0.10 proto kernel src 2001:db8::1 metric 256');
+  assert.deepEqual(v6.connection, { clientIp: '2001:db8::5', clientPort: 40000, serverIp: '2001:db8::1', serverPort: 2222 });
+  assert.equal(v6.interface, 'eth0.10');
+});
+
+test('preflight problems: a root login needs no sudo whatever the host entry says; each missing tool is named', () => {
+  const base = ['iptables=iptables v1.8.9 (nf_tables)', ...all.map((t) => `have=${t}`)];
+  assert.deepEqual(preflightProblems(parsePreflight([...base, 'sudo=root'].join('\n')), ['ipv4'], false), []);
+  assert.deepEqual(preflightProblems(parsePreflight([...base, 'sudo=root'].join('\n')), ['ipv4'], true), []);
+  // sudo: false and no root: one problem, not two
+  assert.equal(preflightProblems(parsePreflight([...base, 'sudo=no'].join('\n')), ['ipv4'], false).length, 1);
+  const bare = parsePreflight(['sudo=root', 'iptables=iptables v1.8.9 (nf_tables)', 'have=iptables-nft-restore'].join('\n'));
+  const problems = preflightProblems(bare, ['ipv4', 'ipv6']);
+  for (const t of ['iptables-save', 'ip6tables-restore', 'ip6tables-save', 'setsid', 'nohup']) assert.ok(problems.some((p) => p.startsWith(`${t} is not installed`)), t);
+  assert.ok(!problems.some((p) => p.startsWith('iptables-nft-restore')));
+  // no backend known: the tools cannot be named, the rest is still checked
+  const odd = preflightProblems(parsePreflight('sudo=no\niptables=iptables v9 (odd)\n'), ['ipv4']);
+  assert.deepEqual(odd.map((p) => p.split(' ')[0]), ['cannot', 'changing', 'setsid', 'nohup']);
+  assert.deepEqual(preflightTools(parsePreflight('iptables=iptables v9 (odd)')).restore, { ipv4: 'iptables-restore', ipv6: 'ip6tables-restore' });
+});

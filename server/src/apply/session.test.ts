@@ -357,3 +357,196 @@ test('no local backup folder: nothing written locally; remote folder as chosen',
   assert.equal(applied.backups[0].localFile, undefined);
   assert.match(applied.sessionDir, /^\/srv\/fw-backups\/\d{8}T/);
 });
+
+test('loadedNow: refused before plan(), a failed save is a remote error naming the tool', async () => {
+  const { host, session } = setup();
+  await assert.rejects(session.loadedNow(), (e: ApplyError) => e.kind === 'remote' && /plan\(\) has not run/.test(e.message));
+  assert.equal(host.calls.length, 0);
+
+  await session.plan();
+  host.override.save = () => ({ exitCode: 4, stdout: '', stderr: 'iptables-nft-save: cannot open the table\n' });
+  await assert.rejects(session.loadedNow(), (e: ApplyError) => e.kind === 'remote' && /^iptables-nft-save failed on root@10\.200\.77\.2: iptables-nft-save: cannot open the table$/.test(e.message));
+  // no stderr at all: the exit status says what happened
+  host.override.save = () => ({ exitCode: 4, stdout: '', stderr: '' });
+  await assert.rejects(session.loadedNow(), (e: ApplyError) => e.kind === 'remote' && /exit status 4/.test(e.message));
+});
+
+test('a cancel seen once the backups are made: nothing armed, nothing applied, the backups kept', async () => {
+  const { host, session } = setup();
+  const plan = await session.plan();
+  const c = new AbortController();
+  // the backup's own connection finishes; the cancel lands while it runs
+  host.override.prepare = () => {
+    c.abort();
+    return undefined;
+  };
+  await assert.rejects(session.apply(plan, c.signal), (e: ApplyError) => e.kind === 'cancelled' && /backup stays on the host/.test(e.message) && !e.pending);
+  assert.deepEqual(host.steps().slice(4), ['prepare']);
+  assert.equal(host.armed, false);
+  assert.match(host.backups.ipv4, /--dport 80/);
+  assert.match(host.loaded.ipv4, /--dport 80/);
+});
+
+test('an abort before any step runs nothing at all', async () => {
+  const { host, session } = setup();
+  const c = new AbortController();
+  c.abort();
+  await assert.rejects(session.plan(c.signal), (e: ApplyError) => e.kind === 'cancelled');
+  assert.equal(host.calls.length, 0);
+});
+
+test('waiting for the rollback: one failed attempt, then the report', async () => {
+  const { host, session, clock } = setup(NO_NEW_SSH);
+  const applied = await session.apply(await session.plan());
+  // still locked out when the rollback should have fired; the next connection gets through
+  host.override.status = (_call, nth) => (nth === 1 ? { exitCode: 255, stdout: '', stderr: 'ssh: connect to host 10.200.77.2 port 22: Connection timed out\n' } : undefined);
+  const report = await session.waitForRollback(applied);
+  assert.equal(report.unreachable, undefined);
+  assert.equal(report.rolledBack, 'restored');
+  assert.equal(report.stillArmed, false);
+  assert.match(report.loaded![0].text, /--dport 80/);
+  const statuses = host.calls.filter((c) => c.step === 'status');
+  assert.equal(statuses.length, 2);
+  // the first try came after the rollback's time, the retry 2 s later
+  assert.ok(clock.now() >= applied.firesBy + 1500 + 2000);
+  for (const s of statuses) assert.ok(s.args.includes('ConnectTimeout=5'));
+});
+
+test('waiting for the rollback past its time: no wait, straight to the status', async () => {
+  const { host, session, clock, steps } = setup();
+  const applied = await session.apply(await session.plan());
+  clock.t = applied.firesBy + 10_000;
+  const before = clock.now();
+  const report = await session.waitForRollback(applied);
+  assert.equal(report.rolledBack, 'restored');
+  assert.equal(clock.now(), before);
+  assert.ok(!steps.some((s) => /^Waiting/.test(s)));
+  assert.deepEqual(host.steps().slice(-2), ['status', 'save']);
+});
+
+test('apply() on a session that never ran plan(): tools and sudo come from the plan', async () => {
+  // the plan comes from one session, a second one applies it (a legacy host with sudo)
+  const first = setup();
+  first.host.preflight = first.host.preflight.map((l) => (l.startsWith('iptables=') ? 'iptables=iptables v1.8.9 (legacy)' : l === 'sudo=root' ? 'sudo=yes' : l.startsWith('uid=') ? 'uid=1000' : l)).concat('have=iptables-legacy-restore', 'have=iptables-legacy-save');
+  const plan = await first.session.plan();
+  const second = setup();
+  second.host.loaded = first.host.loaded;
+  const applied = await second.session.apply(plan);
+  assert.deepEqual(second.host.steps(), ['prepare', 'arm', 'apply']);
+  for (const c of second.host.calls) {
+    assert.match(c.remote, /^sudo -n sh -c /, c.step);
+    assert.ok(!c.remote.includes('-nft-'), c.step);
+  }
+  assert.match(second.host.calls[0].remote, /iptables-legacy-save > /);
+  assert.equal(second.host.loaded.ipv4, GOOD);
+  // the rest of the session works with the same tools
+  assert.deepEqual(await second.session.confirm(applied), { kept: true });
+  const now = await second.session.loadedNow();
+  assert.match(now[0].text, /:INPUT DROP/);
+  assert.match(second.host.calls.at(-1)!.remote, /^sudo -n sh -c '.*iptables-legacy-save'$/);
+  // and a refused plan stays refused here too, before anything runs
+  const third = setup();
+  await assert.rejects(third.session.apply({ ...plan, refusal: 'the host said no' }), (e: ApplyError) => e.kind === 'refused' && e.message === 'the host said no');
+  assert.equal(third.host.calls.length, 0);
+});
+
+test('confirm, revert and waitForRollback on a session that never ran plan() or apply()', async () => {
+  // a sudo host: the later sessions must use sudo -n and the plan's tools without a preflight
+  const sudoHost = (h: FakeHost) => (h.preflight = h.preflight.map((l) => (l === 'sudo=root' ? 'sudo=yes' : l.startsWith('uid=') ? 'uid=1000' : l)));
+  const a = setup();
+  sudoHost(a.host);
+  const applied = await a.session.apply(await a.session.plan());
+  const later = () => new ApplySession(a.session.opts, a.host, {}, a.clock);
+  const from = a.host.calls.length;
+  assert.deepEqual(await later().revert(applied), { reverted: true });
+  assert.match(a.host.loaded.ipv4, /--dport 80/);
+  assert.match(a.host.calls[from].remote, /^sudo -n sh -c '.*iptables-nft-restore < \S+\/backup\.ipv4/);
+
+  const b = setup();
+  sudoHost(b.host);
+  const applied2 = await b.session.apply(await b.session.plan());
+  const confirmFrom = b.host.calls.length;
+  assert.deepEqual(await new ApplySession(b.session.opts, b.host, {}, b.clock).confirm(applied2), { kept: true });
+  assert.match(b.host.calls[confirmFrom].remote, /^sudo -n sh -c /);
+
+  const c = setup();
+  sudoHost(c.host);
+  const applied3 = await c.session.apply(await c.session.plan());
+  const waitFrom = c.host.calls.length;
+  const report = await new ApplySession(c.session.opts, c.host, {}, c.clock).waitForRollback(applied3);
+  assert.equal(report.rolledBack, 'restored');
+  assert.match(report.loaded![0].text, /--dport 80/);
+  assert.deepEqual(c.host.calls.slice(waitFrom).map((x) => x.step), ['status', 'save']);
+  for (const x of c.host.calls.slice(waitFrom)) assert.match(x.remote, /^sudo -n sh -c /);
+});
+
+test('an armed rollback that does not say its process: the apply stops there', async () => {
+  const { host, session } = setup();
+  host.override.arm = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  await assert.rejects(session.apply(await session.plan()), (e: ApplyError) => e.kind === 'remote' && /arming the rollback failed.*exit status 0/.test(e.message));
+  assert.ok(!host.steps().includes('apply'));
+});
+
+test('messages from silent failures name the exit status', async () => {
+  const pre = setup();
+  pre.host.override.preflight = () => ({ exitCode: 126, stdout: '', stderr: '' });
+  await assert.rejects(pre.session.plan(), (e: ApplyError) => e.kind === 'remote' && /the preflight failed on root@10\.200\.77\.2: exit status 126/.test(e.message));
+
+  const checks = setup();
+  checks.host.override.test = () => ({ exitCode: 2, stdout: '', stderr: '' });
+  checks.host.override.namespace = () => ({ exitCode: 1, stdout: '', stderr: '\n' });
+  const plan = await checks.session.plan();
+  assert.deepEqual(plan.checks.map((c) => [c.status, c.detail]), [['failed', 'exit status 2'], ['failed', 'exit status 1']]);
+  // a namespace load that failed: the diff falls back on our approximation
+  assert.equal(plan.families[0].approximate, true);
+
+  const applyFail = setup();
+  applyFail.host.override.apply = () => ({ exitCode: 5, stdout: '', stderr: '' });
+  await assert.rejects(applyFail.session.apply(await applyFail.session.plan()), (e: ApplyError) => e.kind === 'remote' && /exit status 5/.test(e.message) && e.pending !== undefined);
+
+  const confirm = setup();
+  const applied = await confirm.session.apply(await confirm.session.plan());
+  // the confirm ran but did not say "kept": not kept
+  confirm.host.override.confirm = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  assert.deepEqual(await confirm.session.confirm(applied), { kept: false, kind: 'remote', reason: 'exit status 0' });
+  confirm.host.override.revert = () => ({ exitCode: 3, stdout: '', stderr: '' });
+  assert.deepEqual(await confirm.session.revert(applied), { reverted: false, reason: 'exit status 3' });
+});
+
+test('a runner that throws (a bug, not a host answer) is not taken for an ssh failure', async () => {
+  const { host, session } = setup();
+  const applied = await session.apply(await session.plan());
+  const broken = (): never => {
+    throw new TypeError('runner broke');
+  };
+  for (const step of ['confirm', 'revert', 'status'] as const) host.override[step] = broken;
+  await assert.rejects(session.confirm(applied), TypeError);
+  await assert.rejects(session.revert(applied), TypeError);
+  await assert.rejects(session.waitForRollback(applied), TypeError);
+  const b = setup();
+  b.host.override.apply = broken;
+  await assert.rejects(b.session.apply(await b.session.plan()), TypeError);
+});
+
+test('lockout check with an IPv4 client seen through an IPv6 socket, and without the route', async () => {
+  const { host, session } = setup(NO_NEW_SSH);
+  host.preflight = host.preflight.filter((l) => !l.startsWith('route=')).map((l) => (l.startsWith('connection=') ? 'connection=::ffff:10.200.77.1 40000 ::ffff:10.200.77.2 22' : l));
+  const plan = await session.plan();
+  assert.equal(plan.lockout?.verdict, 'drop');
+  assert.match(plan.lockout!.summary, /10\.200\.77\.1/);
+  assert.doesNotMatch(plan.lockout!.summary, /::ffff:/);
+  // allowed from that client: the same check says accept
+  const ok = setup();
+  ok.host.preflight = ok.host.preflight.map((l) => (l.startsWith('connection=') ? 'connection=::FFFF:10.200.77.1 40000 ::FFFF:10.200.77.2 22' : l));
+  assert.equal((await ok.session.plan()).lockout?.verdict, 'accept');
+});
+
+test('the ssh program: the setting, or ssh on PATH when none is set', async () => {
+  const prepared = prepareRules(GOOD, { fileName: 'rules.v4' });
+  assert.ok(prepared.ok);
+  const host = new FakeHost(new FakeClock());
+  const session = new ApplySession({ target: { host: 'gw' }, ssh: {}, rules: prepared.rules, rollbackSeconds: 5 }, host);
+  await session.plan();
+  assert.ok(host.calls.every((c) => c.file === 'ssh'));
+  assert.throws(() => new ApplySession({ target: { host: 'gw' }, ssh: {}, rules: prepared.rules, rollbackSeconds: 86401 }, host), (e: ApplyError) => e.kind === 'refused' && /86400/.test(e.message));
+});

@@ -195,6 +195,18 @@ export class ApplySession {
     return r;
   }
 
+  /**
+   * The host's tools and sudo from a plan this session did not make (a caller may keep only
+   * the plan or the Applied): every later step then runs as the plan's own session would.
+   */
+  private adopt(plan: Plan): Tools {
+    if (!this.tools) {
+      this.tools = preflightTools(plan.preflight);
+      this.sudo = plan.sudo;
+    }
+    return this.tools;
+  }
+
   private remoteFailure(purpose: string, r: RunResult): ApplyError {
     const why = r.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || `exit status ${r.exitCode}`;
     return new ApplyError('remote', `${purpose} failed on ${this.host}: ${why}`);
@@ -276,7 +288,7 @@ export class ApplySession {
    */
   async apply(plan: Plan, signal?: AbortSignal): Promise<Applied> {
     if (plan.refusal) throw new ApplyError('refused', plan.refusal);
-    const tools = this.tools ?? preflightTools(plan.preflight);
+    const tools = this.adopt(plan);
     this.sudo = plan.sudo;
     const session = sessionId(this.clock.now());
     const sessionDir = `${(this.opts.remoteDir ?? DEFAULT_REMOTE_DIR).replace(/\/+$/, '')}/${session}`;
@@ -317,6 +329,7 @@ export class ApplySession {
 
   /** Keeps the new rules, over a NEW connection that must get through before the rollback fires. */
   async confirm(applied: Applied): Promise<ConfirmResult> {
+    this.adopt(applied.plan);
     this.events.step?.(`Confirming over a new ssh connection to ${this.host}`);
     // even past the local deadline the attempt is safe: the confirm and the rollback each
     // claim the same marker, so at most one of them acts
@@ -335,7 +348,7 @@ export class ApplySession {
   /** Goes back to the previous rules now (the user chose Revert). */
   async revert(applied: Applied): Promise<RevertResult> {
     this.events.step?.(`Restoring the previous rules on ${this.host}`);
-    const tools = this.tools ?? preflightTools(applied.plan.preflight);
+    const tools = this.adopt(applied.plan);
     try {
       const r = await this.ssh(revertScript(tools, applied.plan.families.map((f) => f.family), applied.sessionDir), 'revert');
       if (r.exitCode === 0) return { reverted: true };
@@ -365,6 +378,7 @@ export class ApplySession {
    * Retries the connection a few times (a lockout ends when the old rules are back).
    */
   async waitForRollback(applied: Applied, signal?: AbortSignal): Promise<RollbackReport> {
+    this.adopt(applied.plan);
     const wait = applied.firesBy + 1500 - this.clock.now();
     if (wait > 0) {
       this.events.step?.(`Waiting ${Math.ceil(wait / 1000)} s for the rollback on ${this.host}`);

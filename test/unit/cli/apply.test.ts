@@ -157,3 +157,117 @@ test('ssh errors exit 2; unchanged rules exit 0 without applying; -v lists every
   assert.match(lost.stderr, /whether the rules were applied is unknown/);
   assert.match(lost.stdout, /Rolled back/);
 });
+
+test('option forms: inline values, short flags, ssh options, config, remote folder and delay reach ssh and the host', async () => {
+  const r = await run([GOOD, '--host=admin@gw:2200', '-i', '/keys/gw', '-y', '-v', '--ssh-option=ProxyJump=bastion', '--ssh-config', '/etc/ssh/alt_config', '--rollback-seconds=7', '--remote-dir', '/srv/fw-backups']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.questions, []);
+  for (const c of r.host.calls) {
+    const dash = c.args.indexOf('--');
+    const opts = c.args.slice(0, dash);
+    assert.deepEqual(c.args.slice(dash, dash + 2), ['--', 'gw']);
+    for (const [flag, value] of [['-i', '/keys/gw'], ['-p', '2200'], ['-l', 'admin'], ['-o', 'ProxyJump=bastion'], ['-F', '/etc/ssh/alt_config']]) {
+      assert.ok(opts.some((a, i) => a === flag && opts[i + 1] === value), `${c.step}: ${flag} ${value}`);
+    }
+  }
+  const arm = r.host.calls.find((c) => c.step === 'arm')!;
+  assert.match(arm.remote, /sleep 7;/);
+  assert.match(arm.remote, /\/srv\/fw-backups\/\d{8}T/);
+  // -v: the steps as well as the commands
+  assert.match(r.stderr, /^… Arming the rollback \(7 s\)/m);
+  for (const args of [[GOOD, '--host', 'gw', '--ssh-option'], [GOOD, '--host', 'gw', '--ssh-config'], ['--host', 'gw']]) {
+    const bad = await run(args);
+    assert.equal(bad.code, 2, args.join(' '));
+    assert.equal(bad.host.calls.length, 0);
+  }
+});
+
+test('a script the compiler cannot translate: exit 1 at its line, nothing sent', async () => {
+  const loop = join(dir, 'loop.sh');
+  writeFileSync(loop, '#!/bin/sh\niptables -F\nfor p in 22 80; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\n');
+  const r = await run([loop, '--host', 'root@gw', '--yes']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /refused: line 3: /);
+  assert.match(r.stderr, /Nothing was sent to the host/);
+  assert.equal(r.host.calls.length, 0);
+});
+
+test('a compiled script: said so, its warnings listed with their place, and applied', async () => {
+  const script = join(dir, 'fw.sh');
+  writeFileSync(script, '#!/bin/sh\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.200.77.9:8080\n');
+  const r = await run([script, '--host', 'root@gw', '--yes']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /the script compiled to iptables-restore rules; the script is not run/);
+  assert.match(r.stdout, new RegExp(`^${script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: warning [a-z-]+: `, 'm'));
+  const staged = r.host.calls.find((c) => c.step === 'prepare')!.input;
+  assert.match(staged, /^\*nat$/m);
+  assert.doesNotMatch(staged, /#!\/bin\/sh|^iptables /m);
+});
+
+test('the host: refused when it cannot take the rules (exit 1), a broken preflight is an error (exit 2)', async () => {
+  const noRoot = await run([GOOD, '--host', 'admin@gw', '--yes'], [], (h) => {
+    h.preflight = h.preflight.map((l) => (l === 'sudo=root' ? 'sudo=no' : l.startsWith('uid=') ? 'uid=1000' : l));
+  });
+  assert.equal(noRoot.code, 1);
+  assert.match(noRoot.stderr, /^iptables-lint apply: refused: admin@gw cannot take the rules: .*root/m);
+  assert.deepEqual(noRoot.host.steps(), ['preflight']);
+  const broken = await run([GOOD, '--host', 'root@gw', '--yes'], [], (h) => {
+    h.override.preflight = () => ({ exitCode: 2, stdout: '', stderr: 'sh: 1: syntax error\n' });
+  });
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /syntax error/);
+  assert.doesNotMatch(broken.stderr, /refused/);
+});
+
+test('what the report says: sudo, IPv6 forwarding, no $SSH_CONNECTION, a check skipped and the approximation', async () => {
+  const r = await run([GOOD, '--host', 'admin@gw', '--dry-run'], [], (h) => {
+    h.preflight = h.preflight.filter((l) => !l.startsWith('connection=') && !l.startsWith('route=')).map((l) => (l === 'sudo=root' ? 'sudo=yes' : l.startsWith('uid=') ? 'uid=1000' : l));
+    h.override.namespace = () => ({ exitCode: 99, stdout: '', stderr: 'unshare --net is not allowed on this host\n' });
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Host: iptables v1\.8\.9 \(nf_tables\), sudo -n, ip_forward=0, ipv6 forwarding=0$/m);
+  assert.match(r.stdout, /load into a throwaway namespace: skipped \(.*unshare --net/);
+  assert.match(r.stdout, /normalised by iptables-lint's approximation of iptables-save/);
+  assert.match(r.stdout, /^Warning: .*lockout check could not run\.$/m);
+  assert.doesNotMatch(r.stdout, /Lockout check:/);
+  assert.ok(r.host.calls.slice(1).every((c) => /^sudo -n /.test(c.remote)));
+});
+
+test('lockout warning answered yes: applied, then kept when asked', async () => {
+  const r = await run([NOSSH, '--host', 'root@gw'], ['yes', 'y']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.questions[0], /Apply anyway/);
+  assert.match(r.questions[1], /Keep the new rules\?/);
+  assert.ok(r.host.steps().includes('confirm'));
+});
+
+test('after a failed confirm the exit status follows what the host reports', async () => {
+  const failConfirm = (h: FakeHost) => {
+    h.override.confirm = () => ({ exitCode: 1, stdout: '', stderr: 'cd: no such directory\n' });
+  };
+  const cases: [string, (h: FakeHost) => void, number, RegExp, 'stdout' | 'stderr'][] = [
+    ['still armed', (h) => (h.override.status = () => ({ exitCode: 0, stdout: 'armed\n', stderr: '' })), 1, /has not fired yet/, 'stderr'],
+    ['restore failed', (h) => (h.override.status = () => ({ exitCode: 0, stdout: 'rolled-back=restore-failed\n', stderr: '' })), 1, /iptables-restore failed: restore the backup by hand/, 'stderr'],
+    ['unreachable', (h) => (h.override.status = () => ({ exitCode: 255, stdout: '', stderr: 'ssh: connect to host gw port 22: No route to host\n' })), 1, /cannot be reached after the rollback time/, 'stderr'],
+    // the confirm got through after all (its answer was lost): neither armed nor rolled back
+    ['kept', (h) => (h.override.status = () => ({ exitCode: 0, stdout: '', stderr: '' })), 0, /The new rules were kept on root@gw/, 'stdout'],
+  ];
+  for (const [name, status, code, said, where] of cases) {
+    const r = await run([GOOD, '--host', 'root@gw', '--yes'], [], (h) => {
+      failConfirm(h);
+      status(h);
+    });
+    assert.equal(r.code, code, name);
+    assert.match(r.stderr, /could not confirm over a new connection/, name);
+    assert.match(r[where], said, name);
+  }
+});
+
+test('kept, but the rules loaded now cannot be read: still exit 0, the failure said', async () => {
+  const r = await run([GOOD, '--host', 'root@gw', '--yes'], [], (h) => {
+    h.override.save = (_c, nth) => (nth > 1 ? { exitCode: 1, stdout: '', stderr: 'iptables-nft-save: permission denied\n' } : undefined);
+  });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Confirmed over a new ssh connection/);
+  assert.match(r.stderr, /could not read the loaded rules: .*permission denied/);
+});

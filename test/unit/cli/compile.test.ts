@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { NamespaceIptables } from '../../oracle/realIptables.ts';
+import { dist, needBuild } from '../../support/paths.ts';
+
+/**
+ * `iptables-lint compile SCRIPT` as a user runs it: the built CLI, its stdout, stderr and exit
+ * status (DESIGN.md's CLI contract: 0 done, 1 the script cannot be compiled, 2 usage or I/O).
+ * The restore text is loaded by the real iptables-restore in a throwaway namespace where this
+ * runs as root; elsewhere its structure is checked.
+ */
+
+const skip = needBuild();
+const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-compile-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function script(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+function compile(...args: string[]) {
+  const r = spawnSync(process.execPath, [dist('iptables-lint.cjs'), 'compile', ...args], { encoding: 'utf8', input: '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The tables of restore text: name → chain declarations and rules, checked to be well formed. */
+function restoreTables(text: string): Map<string, { chains: string[]; rules: string[] }> {
+  const tables = new Map<string, { chains: string[]; rules: string[] }>();
+  let current: { chains: string[]; rules: string[] } | undefined;
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    if (line.startsWith('*')) {
+      assert.equal(current, undefined, `${line} opens before COMMIT`);
+      tables.set(line.slice(1), (current = { chains: [], rules: [] }));
+    } else if (line === 'COMMIT') {
+      assert.ok(current, 'COMMIT outside a table');
+      current = undefined;
+    } else {
+      assert.ok(current, `${line} outside a table`);
+      if (line.startsWith(':')) current.chains.push(line);
+      else {
+        assert.match(line, /^-A \S+ /);
+        current.rules.push(line);
+      }
+    }
+  }
+  assert.equal(current, undefined, 'the last table has no COMMIT');
+  return tables;
+}
+
+const FIREWALL = [
+  '#!/bin/sh',
+  'IPT=iptables',
+  'sysctl -w net.ipv4.ip_forward=1',
+  '$IPT -P INPUT DROP',
+  '$IPT -N web',
+  '$IPT -A web -p tcp --dport 443 -j ACCEPT',
+  '$IPT -A INPUT -i lo -j ACCEPT',
+  '$IPT -A INPUT -j web',
+  '$IPT -t nat -A POSTROUTING -o eth0 -j MASQUERADE',
+  '',
+].join('\n');
+
+test('a script of iptables commands: restore text on stdout, exit 0, and iptables-restore loads it', { skip }, async () => {
+  const r = compile(script('fw.sh', FIREWALL));
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const tables = restoreTables(r.stdout);
+  assert.deepEqual([...tables.keys()].sort(), ['filter', 'nat']);
+  const filter = tables.get('filter')!;
+  assert.ok(filter.chains.includes(':INPUT DROP [0:0]'), filter.chains.join(' '));
+  assert.ok(filter.chains.some((c) => /^:web - /.test(c)));
+  // every rule's chain is declared in its table
+  for (const t of tables.values()) for (const rule of t.rules) assert.ok(t.chains.some((c) => c.startsWith(`:${rule.split(' ')[1]} `)), rule);
+  assert.equal(filter.rules.length, 3);
+  assert.deepEqual(tables.get('nat')!.rules, ['-A POSTROUTING -o eth0 -j MASQUERADE']);
+  // nothing of the shell itself is carried over
+  assert.doesNotMatch(r.stdout, /\$IPT|sysctl|#!/);
+
+  const unavailable = NamespaceIptables.available();
+  if (unavailable) return;
+  const ns = new NamespaceIptables();
+  ns.create();
+  try {
+    const loaded = await ns.load(r.stdout, 'ipv4');
+    assert.ok(loaded.ok, loaded.message);
+    const saved = spawnSync('ip', ['netns', 'exec', ns.name, 'iptables-save'], { encoding: 'utf8' }).stdout;
+    assert.match(saved, /^-A web -p tcp -m tcp --dport 443 -j ACCEPT$/m);
+    assert.match(saved, /^:INPUT DROP /m);
+  } finally {
+    ns.destroy();
+  }
+});
+
+test('both families: each text under its own heading', { skip }, () => {
+  const r = compile(script('both.sh', 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\nip6tables -A INPUT -p tcp --dport 22 -j ACCEPT\n'));
+  assert.equal(r.code, 0, r.stderr);
+  const parts = r.stdout.split(/^(?=# ip6?tables-restore input)/m);
+  assert.equal(parts.length, 2, r.stdout);
+  assert.match(parts[0], /^# iptables-restore /);
+  assert.match(parts[1], /^# ip6tables-restore /);
+  for (const p of parts) assert.deepEqual(restoreTables(p).get('filter')?.rules, ['-A INPUT -p tcp --dport 22 -j ACCEPT']);
+});
+
+test('a loop, another program or an expansion stops it: exit 1 at FILE:LINE:COL of that command, nothing on stdout', { skip }, () => {
+  const cases: [string, string, number, number][] = [
+    ['loop.sh', 'iptables -F\nfor p in 22 80; do\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone\n', 2, 1],
+    ['rm.sh', 'iptables -F\n  logger done; rm -f /tmp/x\n', 2, 16],
+    ['expansion.sh', 'iptables -F\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n    iptables -A INPUT -s "$ADMIN" -j ACCEPT\n', 3, 5],
+    ['guarded.sh', 'iptables -F\n[ -e /etc/fw.off ] && exit 0\n', 2, 1],
+  ];
+  for (const [name, text, line, column] of cases) {
+    const file = script(name, text);
+    const r = compile(file);
+    assert.equal(r.code, 1, name);
+    assert.equal(r.stdout, '', name);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.ok(lines[0].startsWith(`${file}:${line}:${column}: cannot compile: `), `${name}: ${r.stderr}`);
+  }
+});
+
+test('no iptables command at all: exit 1, said on stderr', { skip }, () => {
+  const file = script('empty.sh', '#!/bin/sh\necho starting\n');
+  const r = compile(file);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.ok(r.stderr.includes(file), r.stderr);
+});
+
+test('usage and file errors exit 2', { skip }, () => {
+  const ok = script('ok.sh', 'iptables -A INPUT -j ACCEPT\n');
+  for (const args of [[], [ok, ok]]) {
+    const r = compile(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /usage: iptables-lint compile/);
+  }
+  for (const missing of [join(dir, 'nope.sh'), dir]) {
+    const r = compile(missing);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^iptables-lint: /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
