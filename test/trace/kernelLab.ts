@@ -7,12 +7,21 @@ import { spawn, spawnSync } from 'node:child_process';
  * shows what the kernel does. Nothing leaves these namespaces.
  */
 export interface Delivery {
-  /** The peer answered: it reports the address it saw us come from and its own address:port. */
+  /** The peer answered: it reports the address:port it saw us come from and its own address:port. */
   delivered: boolean;
   refused: boolean;
   seenSource?: string;
   deliveredTo?: string;
 }
+
+/** One chain's packet counters from `iptables-save -c`: its rules in order, and its policy (built-in chains). */
+export interface ChainCounters {
+  rules: number[];
+  policy?: number;
+}
+
+/** The router's addresses, by interface, and the client's and the server's. */
+export const LAB = { client: '10.200.1.2', server: '10.200.2.2', wan0: '10.200.1.1', lan0: '10.200.2.1' } as const;
 
 const sh = (args: string[], input?: string) => spawnSync(args[0], args.slice(1), { encoding: 'utf8', input, timeout: 20_000 });
 
@@ -58,13 +67,24 @@ export class KernelLab {
     addr(server, 'eth0', '10.200.2.2/24');
     this.run(client, ['ip', 'route', 'add', 'default', 'via', '10.200.1.1']);
     this.run(router, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    // One probe, one set of packets: no SYN-ACK retransmitted (a late one would cross the
+    // router while the next scenario's rules are loaded and move their counters), and the
+    // client gives up (connect-timeout below) before its first SYN retransmission at 1 s.
+    for (const n of [router, server]) this.run(n, ['sysctl', '-qw', 'net.ipv4.tcp_synack_retries=0']);
+    // the server counts what reaches it (first packets: TCP SYN, UDP), whether or not its answer gets back
+    this.run(server, ['iptables-restore'], '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i eth0 -p tcp --syn\n-A INPUT -i eth0 -p udp\nCOMMIT\n');
     this.serverRoute(true);
     // listeners answer with what they saw: peer address and their own address:port
-    const reply = 'echo "$SOCAT_PEERADDR $SOCAT_SOCKADDR:$SOCAT_SOCKPORT"';
+    const reply = 'echo "$SOCAT_PEERADDR:$SOCAT_PEERPORT $SOCAT_SOCKADDR:$SOCAT_SOCKPORT"';
     for (const port of [22, 80, 8080, 8443]) this.listen(server, ['TCP-LISTEN:' + port + ',fork,reuseaddr', `SYSTEM:${reply}`]);
     for (const port of [22, 3128, 80]) this.listen(router, ['TCP-LISTEN:' + port + ',fork,reuseaddr', `SYSTEM:${reply}`]);
-    // UDP-RECVFROM does not tell the child its own address: the listener states it
-    for (const port of [53, 5353]) this.listen(server, [`UDP-RECVFROM:${port},fork,reuseaddr`, `SYSTEM:echo "$SOCAT_PEERADDR 10.200.2.2:${port}"`]);
+    // UDP: one process answers every datagram at once from the port it came to (socat's
+    // UDP-RECVFROM,fork can leave a datagram queued behind a child that has not exited yet,
+    // and its answer then comes after the client gave up)
+    const udp = `const s = require('node:dgram').createSocket('udp4');
+      s.on('message', (_, r) => s.send(r.address + ':' + r.port + ' ' + s.address().address + ':' + s.address().port + '\\n', r.port, r.address));
+      s.bind(Number(process.argv[1]), '10.200.2.2');`;
+    for (const port of [53, 5353]) this.listeners.push(spawn('ip', ['netns', 'exec', server, process.execPath, '-e', udp, String(port)], { stdio: 'ignore' }));
     spawnSync('sleep', ['0.3']);
   }
 
@@ -82,34 +102,54 @@ export class KernelLab {
     for (const n of Object.values(this.ns)) sh(['ip', 'netns', 'del', n]);
   }
 
-  /** Replaces the router's rules (and flushes conntrack so every scenario starts fresh). */
+  /**
+   * Replaces the router's rules, flushes conntrack so every scenario starts fresh, and zeroes
+   * every counter (the router's and the server's) so that what moves is this probe's doing.
+   */
   load(rules: string): void {
     // every table empty first, then the scenario's
-    const empty = ['raw', 'mangle', 'nat', 'filter'].map((t) => `*${t}\nCOMMIT\n`).join('');
-    this.run(this.ns.router, ['iptables-restore'], empty);
+    const tables = ['raw', 'mangle', 'nat', 'filter'];
+    this.run(this.ns.router, ['iptables-restore'], tables.map((t) => `*${t}\nCOMMIT\n`).join(''));
     this.run(this.ns.router, ['iptables-restore'], rules);
     sh(['ip', 'netns', 'exec', this.ns.router, 'conntrack', '-F']);
+    for (const t of tables) this.run(this.ns.router, ['iptables', '-t', t, '-Z']);
+    this.run(this.ns.server, ['iptables', '-Z']);
   }
 
-  /** One connection (TCP) or datagram (UDP) from a namespace to an address and port. */
-  send(from: 'client' | 'router', proto: 'tcp' | 'udp', dst: string, dport: number): Delivery {
-    const target = proto === 'tcp' ? `TCP:${dst}:${dport},connect-timeout=1.5` : `UDP:${dst}:${dport}`;
+  /** How many first packets (TCP SYN, UDP) reached the server since the last `load`. */
+  serverReceived(): number {
+    let n = 0;
+    for (const m of this.run(this.ns.server, ['iptables-save', '-c']).matchAll(/^\[(\d+):\d+\] -A INPUT/gm)) n += Number(m[1]);
+    return n;
+  }
+
+  /**
+   * One connection (TCP) or datagram (UDP) from a namespace to an address and port, from a
+   * given source port (so a trace can name the client's port, and each scenario has its own).
+   */
+  send(from: 'client' | 'router', proto: 'tcp' | 'udp', dst: string, dport: number, sport: number): Delivery {
+    const target = proto === 'tcp' ? `TCP:${dst}:${dport},connect-timeout=0.9,sourceport=${sport},reuseaddr` : `UDP:${dst}:${dport},sourceport=${sport}`;
     const r = sh(['ip', 'netns', 'exec', this.ns[from], 'socat', '-T', '1.5', proto === 'tcp' ? '-' : 'STDIO', target], proto === 'udp' ? 'ping\n' : '');
     const out = (r.stdout ?? '').trim().split(/\s+/);
     if (out.length === 2 && out[0]) return { delivered: true, refused: false, seenSource: out[0], deliveredTo: out[1] };
     return { delivered: false, refused: /refused/i.test(r.stderr ?? '') };
   }
 
-  /** Packet counters of the router's rules: `table/chain` → counters in rule order. */
-  counters(): Map<string, number[]> {
-    const out = new Map<string, number[]>();
+  /** Packet counters of the router's chains: `table/chain` → its rules' counters in order, and its policy's. */
+  counters(): Map<string, ChainCounters> {
+    const out = new Map<string, ChainCounters>();
     let table = '';
+    const chain = (name: string) => {
+      const key = `${table}/${name}`;
+      if (!out.has(key)) out.set(key, { rules: [] });
+      return out.get(key)!;
+    };
     for (const line of this.run(this.ns.router, ['iptables-save', '-c']).split('\n')) {
       if (line.startsWith('*')) table = line.slice(1).trim();
+      const p = /^:(\S+) (\S+) \[(\d+):\d+\]/.exec(line);
+      if (p) chain(p[1]).policy = p[2] === '-' ? undefined : Number(p[3]);
       const m = /^\[(\d+):\d+\] -A (\S+)/.exec(line);
-      if (!m) continue;
-      const key = `${table}/${m[2]}`;
-      out.set(key, [...(out.get(key) ?? []), Number(m[1])]);
+      if (m) chain(m[2]).rules.push(Number(m[1]));
     }
     return out;
   }

@@ -1,13 +1,25 @@
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { traceLenses } from '../../server/src/core/services/codeLens.ts';
+
 /**
  * Rule sets for the router of the kernel lab (wan0 10.200.1.1 towards the client
  * 10.200.1.2, lan0 10.200.2.1 towards the server 10.200.2.2) and the packet sent in each.
- * `packet` is the trace SPEC of the first packet; `send` is what the lab really sends.
+ * `packet` is the trace SPEC of the first packet; `send` is what the lab really sends. The
+ * client's source port is the scenario's own (the test adds `sport=` to `packet` and
+ * `dport=` to `reply`).
  */
 export interface Scenario {
   name: string;
   rules: string;
   packet: string;
   send: { from: 'client' | 'router'; proto: 'tcp' | 'udp'; dst: string; dport: number };
+  /**
+   * The trace SPEC of the answer (SYN-ACK, UDP reply) as the router sees it: ESTABLISHED,
+   * from the address and port that answered, to the client's real address (conntrack undoes
+   * source NAT in PREROUTING, destination NAT only in POSTROUTING). Its verdict and deciding
+   * rules are checked against the kernel like the first packet's.
+   */
+  reply?: string;
   /** The server has no route back, so only source NAT makes the connection work. */
   noRouteBack?: boolean;
 }
@@ -20,13 +32,22 @@ const est = '-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
 const toServer = (dport: number, proto: 'tcp' | 'udp' = 'tcp') => ({ packet: `${fwd} proto=${proto} dst=10.200.2.2 dport=${dport}`, send: { from: 'client' as const, proto, dst: '10.200.2.2', dport } });
 const toRouter = (dport: number) => ({ packet: `${fwd.replace('out=lan0 ', '')} proto=tcp dst=10.200.1.1 dport=${dport}`, send: { from: 'client' as const, proto: 'tcp' as const, dst: '10.200.1.1', dport } });
 const forwarded = (dport: number, proto: 'tcp' | 'udp' = 'tcp') => ({ packet: `${fwd} proto=${proto} dst=10.200.1.1 dport=${dport}`, send: { from: 'client' as const, proto, dst: '10.200.1.1', dport } });
+const fromServer = (sport: number, proto: 'tcp' | 'udp' = 'tcp') => `in=lan0 out=wan0 src=10.200.2.2 local=10.200.1.1,10.200.2.1 proto=${proto} sport=${sport} dst=10.200.1.2 state=ESTABLISHED`;
+const newTo80 = '-A FORWARD -i wan0 -o lan0 -p tcp --dport 80 -m conntrack --ctstate NEW -j ACCEPT\n';
+/** The packet the editor's "Trace from here" lens traces for the rule set's first DNAT or REDIRECT rule. */
+const lensPacket = (rules: string) => traceLenses(new FirewallDocument(rules, { dialect: 'save' }).ruleSet)[0].spec;
+const redirect80 = nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j REDIRECT --to-ports 3128\n') + filter({ input: 'DROP', forward: 'DROP' }, '-A INPUT -p tcp --dport 3128 -j ACCEPT\n');
 const dnat80 = nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 10.200.2.2:8080\n');
 
 export const scenarios: Scenario[] = [
   { name: 'no rules: routed', rules: filter({}, ''), ...toServer(80) },
   { name: 'FORWARD policy DROP', rules: filter({ forward: 'DROP' }, ''), ...toServer(80) },
   { name: 'FORWARD accept for the port', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp --dport 80 -j ACCEPT\n`), ...toServer(80) },
-  { name: 'working port forward', rules: dnat80 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d 10.200.2.2 --dport 8080 -j ACCEPT\n`), ...forwarded(80) },
+  { name: 'working port forward', rules: dnat80 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d 10.200.2.2 --dport 8080 -j ACCEPT\n`), ...forwarded(80), reply: fromServer(8080) },
+  { name: 'ESTABLISHED reply accepted by the conntrack rule', rules: filter({ forward: 'DROP' }, est + newTo80), ...toServer(80), reply: fromServer(80) },
+  { name: 'no ESTABLISHED rule: the SYN passes, the reply meets the DROP policy', rules: filter({ forward: 'DROP' }, newTo80), ...toServer(80), reply: fromServer(80) },
+  { name: 'ESTABLISHED rule after a broad DROP for the server: the reply is dropped', rules: filter({}, `${newTo80}-A FORWARD -s 10.200.2.2 -j DROP\n${est}`), ...toServer(80), reply: fromServer(80) },
+  { name: "the router's own answers: OUTPUT policy DROP, ESTABLISHED accepted", rules: filter({ input: 'DROP', output: 'DROP' }, '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n'), ...toRouter(22), reply: 'origin=local out=wan0 src=10.200.1.1 local=10.200.1.1,10.200.2.1 proto=tcp sport=22 dst=10.200.1.2 state=ESTABLISHED' },
   { name: 'port forward, FORWARD accepts the public port (the mistake)', rules: dnat80 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d 10.200.2.2 --dport 80 -j ACCEPT\n`), ...forwarded(80) },
   { name: 'port forward, FORWARD policy ACCEPT', rules: dnat80 + filter({}, ''), ...forwarded(80) },
   { name: 'port forward, FORWARD drops it', rules: dnat80 + filter({}, `${est}-A FORWARD -i wan0 -j DROP\n`), ...forwarded(80) },
@@ -48,9 +69,12 @@ export const scenarios: Scenario[] = [
   { name: 'multiport', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp -m multiport --dports 22,80 -j ACCEPT\n`), ...toServer(80) },
   { name: 'iprange drop', rules: filter({}, '-A FORWARD -m iprange --src-range 10.200.1.2-10.200.1.9 -j DROP\n'), ...toServer(80) },
   { name: 'REDIRECT to a local port', rules: nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j REDIRECT --to-ports 3128\n') + filter({}, ''), ...toRouter(80) },
+  { name: 'REDIRECT traced as its lens does (no destination, no host addresses): INPUT, not FORWARD', rules: redirect80, packet: lensPacket(redirect80), send: { from: 'client', proto: 'tcp', dst: '10.200.1.1', dport: 80 } },
+  { name: 'INPUT: filter drops before nat INPUT (source NAT) is reached', rules: nat('-A INPUT -p tcp --dport 22 -j SNAT --to-source 10.200.1.1\n') + filter({}, '-A INPUT -p tcp --dport 22 -j DROP\n'), ...toRouter(22) },
+  { name: 'INPUT: filter accepts, then nat INPUT rewrites the source', rules: nat('-A INPUT -p tcp --dport 22 -j SNAT --to-source 10.200.1.1\n') + filter({ input: 'DROP' }, '-A INPUT -p tcp --dport 22 -j ACCEPT\n'), ...toRouter(22) },
   { name: 'LOG does not decide', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -j LOG --log-prefix "fwd: "\n-A FORWARD -p tcp --dport 80 -j ACCEPT\n`), ...toServer(80) },
   { name: 'mangle marks, filter decides', rules: '*mangle\n-A PREROUTING -i wan0 -j MARK --set-mark 0x1\nCOMMIT\n' + filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp --dport 80 -j ACCEPT\n`), ...toServer(80) },
   { name: 'OUTPUT from the router rejected', rules: filter({}, '-A OUTPUT -p tcp --dport 80 -j REJECT --reject-with tcp-reset\n'), packet: 'origin=local out=lan0 src=10.200.2.1 proto=tcp dst=10.200.2.2 dport=80 local=10.200.1.1,10.200.2.1', send: { from: 'router', proto: 'tcp', dst: '10.200.2.2', dport: 80 } },
-  { name: 'UDP port forward', rules: nat('-A PREROUTING -i wan0 -p udp --dport 53 -j DNAT --to-destination 10.200.2.2:5353\n') + filter({ forward: 'DROP' }, `${est}-A FORWARD -p udp -d 10.200.2.2 --dport 5353 -j ACCEPT\n`), ...forwarded(53, 'udp') },
+  { name: 'UDP port forward', rules: nat('-A PREROUTING -i wan0 -p udp --dport 53 -j DNAT --to-destination 10.200.2.2:5353\n') + filter({ forward: 'DROP' }, `${est}-A FORWARD -p udp -d 10.200.2.2 --dport 5353 -j ACCEPT\n`), ...forwarded(53, 'udp'), reply: fromServer(5353, 'udp') },
   { name: 'UDP dropped in FORWARD', rules: filter({}, '-A FORWARD -p udp --dport 53 -j DROP\n'), ...toServer(53, 'udp') },
 ];

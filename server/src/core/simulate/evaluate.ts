@@ -66,6 +66,8 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
     if (t.name === 'REDIRECT') {
       const ports = opt('--to-ports');
       p.dst = p.local[0] ?? (p.origin === 'local' ? '127.0.0.1' : undefined);
+      // redirected to the host: routing sends it to INPUT even when its address is unknown
+      p.toHost = true;
       if (ports && !ports.dynamic) p.dport = Number(ports.value.split('-')[0]);
     } else {
       const to = opt('--to-destination');
@@ -196,19 +198,38 @@ export function evaluateChain(rs: RuleSet, table: string, chainName: string, pac
   return runChain(rs, table, chain, start, 0).map((r) => {
     if (r.kind === 'verdict') return { verdict: r.verdict, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
     const policy = chain.builtin ? chain.policy : 'ACCEPT';
-    const last = r.state.path[r.state.path.length - 1];
-    if (last && last.chain === chainName && isBuiltinChain(table, chainName)) last.policy = policy;
+    if (isBuiltinChain(table, chainName)) {
+      const last = r.state.path[r.state.path.length - 1];
+      // after a goto the walk ends in the user chain, yet the built-in chain's policy decides:
+      // the path says so with a step of its own
+      if (last && last.chain === chainName) last.policy = policy;
+      else r.state.path.push({ table, chain: chainName, policy });
+    }
     return { verdict: policy, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
   });
 }
 
-const HOOK_TABLES: Record<string, string[]> = {
+/**
+ * The tables each hook calls, in the kernel's order: by priority, lowest first (NF_IP_PRI_*
+ * of linux/netfilter_ipv4.h: raw -300, mangle -150, nat for destinations -100, filter 0,
+ * security 50, nat for sources 100). So INPUT and POSTROUTING run their nat (source NAT)
+ * last: a packet that filter INPUT drops never reaches nat INPUT.
+ */
+export const HOOK_TABLES: Readonly<Record<string, readonly string[]>> = {
   PREROUTING: ['raw', 'mangle', 'nat'],
-  INPUT: ['mangle', 'nat', 'filter', 'security'],
+  INPUT: ['mangle', 'filter', 'security', 'nat'],
   FORWARD: ['mangle', 'filter', 'security'],
   OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
   POSTROUTING: ['mangle', 'nat'],
 };
+
+/** The routing decision after PREROUTING: the host's own packets go to INPUT, others to FORWARD. */
+function routeOf(p: Packet): string[] {
+  if (p.toHost || (p.dst !== undefined && p.local.includes(p.dst))) return ['INPUT'];
+  // an unknown destination with known host addresses may be either; with none, assume routed
+  if (p.dst === undefined && p.local.length > 0) return ['INPUT', 'FORWARD'];
+  return ['FORWARD'];
+}
 
 /**
  * The whole path through the hooks: PREROUTING → routing → INPUT or FORWARD → POSTROUTING,
@@ -221,9 +242,7 @@ export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
   for (const hook of hooks) {
     const next: Outcome[] = [];
     for (const st of states) {
-      const hookName = hook === 'ROUTE' ? (st.packet.dst !== undefined && st.packet.local.includes(st.packet.dst) ? 'INPUT' : st.packet.dst === undefined && st.packet.local.length === 0 ? 'FORWARD' : st.packet.dst === undefined ? 'UNKNOWN' : 'FORWARD') : hook;
-      const routeTo = hookName === 'UNKNOWN' ? ['INPUT', 'FORWARD'] : [hookName];
-      for (const h of routeTo) {
+      for (const h of hook === 'ROUTE' ? routeOf(st.packet) : [hook]) {
         let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions], hooks: [...(st.hooks ?? []), h] }];
         for (const table of HOOK_TABLES[h]) {
           if (table === 'nat' && st.packet.state !== 'NEW') continue;

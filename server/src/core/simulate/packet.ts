@@ -18,6 +18,12 @@ export interface Packet {
   origin: 'remote' | 'local';
   /** Addresses of the host itself: a destination among them goes to INPUT. */
   local: string[];
+  /**
+   * Set by REDIRECT: the packet is now for the host itself whatever address it carries (the
+   * kernel picks an address of the incoming interface, which the SPEC may not list). Not a
+   * SPEC key: a trace sets it, a user never does.
+   */
+  toHost?: boolean;
 }
 
 /** The SPEC keys, in the order a SPEC is written back. */
