@@ -1,10 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { execaRunner } from '../../server/src/apply/execaRunner.ts';
+import type { Preflight } from '../../server/src/apply/preflight.ts';
 import { prepareRules } from '../../server/src/apply/prepareRules.ts';
+import type { CommandRunner } from '../../server/src/apply/runner.ts';
 import { ApplyError, ApplySession, type Applied, type Plan, type RollbackReport } from '../../server/src/apply/session.ts';
+import type { AnalysisSettings, SeveritySetting } from '../../server/src/core/analysis/types.ts';
+import { findLintConfig } from '../../server/src/node/lintConfig.ts';
 import { sshConfigHostsFrom } from '../../server/src/node/sshConfigFiles.ts';
+import { workspaceForwarding } from '../../server/src/node/sysctlFiles.ts';
 import { describeTarget, parseTarget, targetProblem, type Target } from '../../server/src/apply/target.ts';
 
 /** One entry of the `iptables.hosts` setting. */
@@ -25,13 +29,43 @@ interface Chosen {
 
 /** What the command resolves to, so callers (and tests) can tell what happened. */
 export type ApplyCommandResult =
-  | { refused: 'untrusted' | 'no-document' | 'findings' | 'target' | 'checks' | 'host'; message: string }
+  | { refused: 'untrusted' | 'runtime' | 'no-document' | 'findings' | 'target' | 'checks' | 'host'; message: string }
   | { cancelled: true }
   | { unchanged: true }
   | { applied: true; kept?: boolean; reverted?: boolean; rolledBack?: RollbackReport['rolledBack']; message: string }
   | { error: string; message: string };
 
 const SCHEME = 'iptables-apply';
+
+/**
+ * The process runner of the apply engine, loaded when the command runs: it pulls in execa,
+ * which needs Node 22 when it loads, and VS Code versions this extension accepts run their
+ * extension host on Node 20. Activation (diagnostics, hover, completion) must not pay for it.
+ */
+async function loadRunner(): Promise<CommandRunner | { problem: string }> {
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    return { problem: `Applying rules to a host needs Node 22 or newer in the extension host; this VS Code runs Node ${process.versions.node}. Update VS Code, or use \`iptables-lint apply\` in a terminal.` };
+  }
+  return (await import('../../server/src/apply/execaRunner.ts')).execaRunner;
+}
+
+/**
+ * The lint settings the language server and the CLI judge a file with: the nearest
+ * `.iptables-lint.json`, overridden by `iptables.lint.rules`, and the forwarding sysctls kept
+ * near the file (the same readers, server/src/node, the CLI uses).
+ */
+function lintSettingsFor(doc: vscode.TextDocument, editorRules: Record<string, SeveritySetting>): { severities: Record<string, SeveritySetting>; settings: Partial<AnalysisSettings>; problems: string[] } {
+  if (doc.uri.scheme !== 'file') return { severities: editorRules, settings: {}, problems: [] };
+  const file = doc.uri.fsPath;
+  const config = findLintConfig(file);
+  return { severities: { ...config.severities, ...editorRules }, settings: workspaceForwarding(file), problems: config.problems };
+}
+
+/** The host as the checks found it (backend in the version, root or sudo, forwarding), in the words the CLI prints. */
+function hostSummary(p: Preflight): string {
+  const c = p.connection;
+  return `Host: ${p.version}, ${p.sudo === 'root' ? 'root login' : 'sudo -n'}, ip_forward=${p.ipForward ?? '?'}${p.ipv6Forwarding !== undefined ? `, ipv6 forwarding=${p.ipv6Forwarding}` : ''}${c ? `; this client is ${c.clientIp}, ssh on ${c.serverIp} port ${c.serverPort}${p.interface ? ` via ${p.interface}` : ''}` : ''}`;
+}
 
 /**
  * "Apply Rules to Host…": the apply engine (no analysis here; it runs the shared engine)
@@ -57,6 +91,11 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(message);
       return { refused: 'untrusted', message };
     }
+    const runner = await loadRunner();
+    if ('problem' in runner) {
+      void vscode.window.showErrorMessage(runner.problem);
+      return { refused: 'runtime', message: runner.problem };
+    }
     const doc = uri && uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc) {
       const message = 'Open an iptables rules file or script first.';
@@ -64,7 +103,9 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
       return { refused: 'no-document', message };
     }
     const config = vscode.workspace.getConfiguration('iptables', doc.uri);
-    const prepared = prepareRules(doc.getText(), { fileName: doc.fileName, severities: config.get('lint.rules') ?? {} });
+    const lint = lintSettingsFor(doc, config.get<Record<string, SeveritySetting>>('lint.rules') ?? {});
+    for (const p of lint.problems) output.appendLine(`Lint configuration: ${p}`);
+    const prepared = prepareRules(doc.getText(), { fileName: doc.fileName, severities: lint.severities, settings: lint.settings });
     if (!prepared.ok) {
       output.appendLine(`Refused: ${prepared.reason}`);
       for (const f of prepared.findings) output.appendLine(`  ${doc.fileName}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
@@ -94,7 +135,7 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
     try {
       session = new ApplySession(
         { target: chosen.target, ssh: { sshPath, ...(chosen.identity ? { identity: chosen.identity } : {}) }, rules: prepared.rules, rollbackSeconds, localBackupFolder, ...(chosen.sudo !== undefined ? { sudo: chosen.sudo } : {}) },
-        execaRunner,
+        runner,
         {
           command: (file, args, purpose) => output.appendLine(`$ ${[file, ...args].map(quote).join(' ')}    # ${purpose}`),
           step: (m) => {
@@ -109,6 +150,7 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
     }
     const host = session.host;
     output.appendLine(`\n── Apply ${doc.fileName} to ${host} (${prepared.rules.source === 'compiled' ? 'script compiled to iptables-restore rules; the script is not run' : 'rules file as it is'})`);
+    for (const f of prepared.rules.findings.filter((x) => x.severity === 'warning')) output.appendLine(`  ${doc.fileName}:${f.line}:${f.column}: warning ${f.code}: ${f.message}`);
 
     let plan: Plan;
     try {
@@ -116,6 +158,7 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
     } catch (e) {
       return failed(e, host);
     }
+    output.appendLine(hostSummary(plan.preflight));
     for (const c of plan.checks) output.appendLine(`  ${c.family} ${c.name}: ${c.status} (${c.detail})`);
     for (const w of plan.warnings) output.appendLine(`  warning: ${w}`);
     if (plan.lockout) output.appendLine(`  lockout check: ${plan.lockout.summary}`);

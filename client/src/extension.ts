@@ -9,7 +9,8 @@ let client: LanguageClient | undefined;
 
 /** Starts the language server for iptables-save files and shell scripts. The client holds UI only. */
 export async function activate(context: ExtensionContext): Promise<void> {
-  // the apply command runs the apply engine itself: it works even if the server does not start
+  // the apply command runs the apply engine itself: it works even if the server does not start.
+  // Registering it loads no engine: execa (Node 22) is loaded when the command runs
   registerApplyCommand(context);
   const module = context.asAbsolutePath(path.join('dist', 'iptables-language-server.cjs'));
   const serverOptions: ServerOptions = {

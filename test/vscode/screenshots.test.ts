@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { needBuild, repoRoot, requirement } from '../support/paths.ts';
 import { isCodeServerInstalled } from './installCodeServer.ts';
 import { packageVsix } from './packageVsix.ts';
 import { chromiumPath, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
+import { command, goToLine, openFile, shot } from './workbenchPage.ts';
 
 /**
  * The packaged extension (.vsix) installed into code-server's VS Code, as a user sees it:
@@ -21,42 +21,6 @@ const skip =
   requirement(isCodeServerInstalled(), 'code-server is not installed: run `npm run code-server:install`') ||
   requirement(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`) ||
   requirement(canIsolate, 'the VS Code tests need root for a private network namespace (unshare --net)');
-
-const images = join(repoRoot, 'docs', 'images');
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(images, { recursive: true });
-  await page.screenshot({ path: join(images, `${name}.png`) });
-}
-
-/** Runs a workbench command through the command palette, by its title. */
-async function command(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
-async function goToLine(page: Page, line: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`:${line}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.statusbar', { hasText: `Ln ${line},` }).waitFor();
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
-}
 
 const examples = join(repoRoot, 'examples');
 /** 1-based line of the port forward in the example router script. */

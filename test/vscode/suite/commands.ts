@@ -8,10 +8,14 @@ function contributed(command: string): boolean {
   return commands.some((c) => c.command === command);
 }
 
-/** Runs the apply command on a workspace file; it must answer at once (no host picker, no ssh). */
-async function applyTo(file: string): Promise<Record<string, unknown>> {
+/**
+ * Runs the apply command on a workspace file; it must answer at once (no host picker, no ssh).
+ * `target` is passed as a typed host: one the command refuses ('-…') shows that the file itself
+ * passed, without contacting anything.
+ */
+async function applyTo(file: string, target?: string): Promise<Record<string, unknown>> {
   const result = await Promise.race([
-    vscode.commands.executeCommand<Record<string, unknown>>('iptables.applyToHost', workspaceFile(file)),
+    vscode.commands.executeCommand<Record<string, unknown>>('iptables.applyToHost', workspaceFile(file), ...(target !== undefined ? [{ target }] : [])),
     new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 10_000)),
   ]);
   expect(result !== 'waiting', 'the apply command answered without waiting for a host choice');
@@ -48,6 +52,29 @@ export const checks: Check[] = [
     async run() {
       const result = await applyTo('broken.iptables');
       expect(result.refused === 'findings', `refused for its findings, got ${JSON.stringify(result)}`);
+    },
+  },
+  {
+    name: 'Apply Rules to Host judges the file with .iptables-lint.json and the forwarding sysctls near it, as the language server and the CLI do',
+    when: 'trusted',
+    async run() {
+      // the folder's .iptables-lint.json makes two findings errors: unused-chain, and
+      // missing-ip-forward, which the workspace's sysctl.conf (ip_forward = 1) answers when the
+      // command reads it; unread, a save file gets an info reminder that the file makes an error
+      const folder = workspaceFile('apply-lint');
+      const write = (name: string, text: string) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), new TextEncoder().encode(text));
+      const nat = (extra: string) => `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n${extra}-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n`;
+      await write('.iptables-lint.json', '{"rules": {"missing-ip-forward": "error", "unused-chain": "error"}}\n');
+      await write('nat.iptables', nat(''));
+      await write('spare.iptables', nat(':spare - [0:0]\n'));
+      try {
+        const passed = await applyTo('apply-lint/nat.iptables', '-not-a-host');
+        expect(passed.refused === 'target', `forwarding is on in the workspace's sysctl.conf: the file passes and only the host is refused, got ${JSON.stringify(passed)}`);
+        const refused = await applyTo('apply-lint/spare.iptables', '-not-a-host');
+        expect(refused.refused === 'findings', `refused for the error .iptables-lint.json makes of unused-chain, got ${JSON.stringify(refused)}`);
+      } finally {
+        await vscode.workspace.fs.delete(folder, { recursive: true });
+      }
     },
   },
 ];

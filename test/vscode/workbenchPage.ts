@@ -1,0 +1,42 @@
+// Moves in the browser workbench shared by the UI tests (screenshots, apply flow): run a
+// command by its title, open a file, go to a line, and save a screenshot for the README.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../support/paths.ts';
+
+export const images = join(repoRoot, 'docs', 'images');
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(images, { recursive: true });
+  await page.screenshot({ path: join(images, `${name}.png`) });
+}
+
+/** Runs a workbench command through the command palette, by its title. */
+export async function command(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar', { hasText: `Ln ${line},` }).waitFor();
+}
+
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
