@@ -43,7 +43,9 @@ export function askForPacket(client: LanguageClient, uri: vscode.Uri, recent: re
       const e = current && !current.ok ? current.packetError : undefined;
       // a word still being completed is not worth a complaint in the title yet
       const typing = e && e.end === value.length && completions.length > 0;
-      qp.title = e && !typing ? `${TITLE} — ${e.error}` : TITLE;
+      // until the server has answered for this very value the title keeps its last word:
+      // resetting it on each keystroke made the complaint flicker while typing
+      if (current) qp.title = e && !typing ? `${TITLE} — ${e.error}` : TITLE;
       // while a word is being completed Enter completes it; the problem stays in the title
       items.push(...completions);
       if (e) items.push({ label: `$(error) ${e.error}`, description: e.key ? `at ${value.slice(e.start, e.end)}` : undefined, action: 'none', value, alwaysShow: true });

@@ -67,7 +67,7 @@ button.step:hover,button.step:focus{border-color:var(--vscode-focusBorder)}
 button.cond{background:none;border:none;color:var(--vscode-textLink-foreground);padding:0;font:inherit;text-decoration:underline}
 .step .label{font-weight:bold}.step .line{opacity:.8}
 .step .detail{display:block;font-family:var(--vscode-editor-font-family);font-size:90%;overflow-wrap:anywhere}
-.step .rewrite{display:block;color:var(--vscode-textLink-foreground)}
+.step .rewrite{display:block;color:var(--vscode-textLink-foreground);overflow-wrap:anywhere}
 .kind-policy{font-style:italic}
 .arrow{text-align:center;font-size:150%;opacity:.35}.arrow.taken{opacity:1;font-weight:bold}
 .branch{border-top:1px solid var(--vscode-panel-border,#888);margin-top:1em}
