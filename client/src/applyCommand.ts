@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Preflight } from '../../server/src/apply/preflight.ts';
+import { describePreflight } from '../../server/src/apply/preflight.ts';
 import { prepareRules } from '../../server/src/apply/prepareRules.ts';
 import type { CommandRunner } from '../../server/src/apply/runner.ts';
 import { ApplyError, ApplySession, type Applied, type Plan, type RollbackReport } from '../../server/src/apply/session.ts';
@@ -59,12 +59,6 @@ function lintSettingsFor(doc: vscode.TextDocument, editorRules: Record<string, S
   const file = doc.uri.fsPath;
   const config = findLintConfig(file);
   return { severities: { ...config.severities, ...editorRules }, settings: workspaceForwarding(file), problems: config.problems };
-}
-
-/** The host as the checks found it (backend in the version, root or sudo, forwarding), in the words the CLI prints. */
-function hostSummary(p: Preflight): string {
-  const c = p.connection;
-  return `Host: ${p.version}, ${p.sudo === 'root' ? 'root login' : 'sudo -n'}, ip_forward=${p.ipForward ?? '?'}${p.ipv6Forwarding !== undefined ? `, ipv6 forwarding=${p.ipv6Forwarding}` : ''}${c ? `; this client is ${c.clientIp}, ssh on ${c.serverIp} port ${c.serverPort}${p.interface ? ` via ${p.interface}` : ''}` : ''}`;
 }
 
 /**
@@ -158,7 +152,7 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
     } catch (e) {
       return failed(e, host);
     }
-    output.appendLine(hostSummary(plan.preflight));
+    output.appendLine(describePreflight(plan.preflight));
     for (const c of plan.checks) output.appendLine(`  ${c.family} ${c.name}: ${c.status} (${c.detail})`);
     for (const w of plan.warnings) output.appendLine(`  warning: ${w}`);
     if (plan.lockout) output.appendLine(`  lockout check: ${plan.lockout.summary}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendOf, parsePreflight, preflightProblems, preflightTools, usesSudo } from './preflight.ts';
+import { backendOf, describePreflight, parsePreflight, preflightProblems, preflightTools, usesSudo } from './preflight.ts';
 
 const all = ['iptables-restore', 'iptables-save', 'ip6tables-restore', 'ip6tables-save', 'iptables-nft-restore', 'iptables-nft-save', 'ip6tables-nft-restore', 'ip6tables-nft-save', 'iptables-legacy-restore', 'iptables-legacy-save', 'ip6tables-legacy-restore', 'ip6tables-legacy-save', 'unshare', 'setsid', 'nohup'];
 
@@ -27,6 +27,11 @@ test('the preflight report is read, and the tools follow the backend', () => {
   assert.deepEqual(preflightTools(old).save, { ipv4: 'iptables-save', ipv6: 'ip6tables-save' });
   assert.deepEqual(preflightProblems(old, ['ipv4']), []);
   assert.equal(preflightProblems(old, ['ipv4', 'ipv6']).length, 2);
+  // one line for the CLI and the output channel: version (with the backend), login, forwarding, this connection
+  const line = describePreflight(p);
+  for (const part of ['iptables v1.8.9 (legacy)', 'root login', 'ip_forward=1', 'ipv6 forwarding=0', '10.200.77.1', 'port 22', 'via eth0']) assert.ok(line.includes(part), `${part} in ${line}`);
+  const plain = describePreflight(parsePreflight(['sudo=yes', 'iptables=iptables v1.8.9 (nf_tables)'].join('\n')));
+  assert.ok(plain.includes('sudo -n') && plain.includes('ip_forward=?') && !plain.includes('client'), plain);
 });
 
 test('preflight problems: no iptables, no root, no sudo, missing tools', () => {

@@ -73,6 +73,14 @@ export function preflightProblems(p: Preflight, families: Family[], sudo?: boole
   return out;
 }
 
+/** The host in one line, as the preflight found it: the CLI prints it, VS Code logs it. */
+export function describePreflight(p: Preflight): string {
+  const c = p.connection;
+  const forwarding = `ip_forward=${p.ipForward ?? '?'}${p.ipv6Forwarding !== undefined ? `, ipv6 forwarding=${p.ipv6Forwarding}` : ''}`;
+  const client = c ? `; this client is ${c.clientIp}, ssh on ${c.serverIp} port ${c.serverPort}${p.interface ? ` via ${p.interface}` : ''}` : '';
+  return `Host: ${p.version}, ${p.sudo === 'root' ? 'root login' : 'sudo -n'}, ${forwarding}${client}`;
+}
+
 export function usesSudo(p: Preflight, sudo?: boolean): boolean {
   return sudo === true || (sudo !== false && p.sudo === 'yes');
 }

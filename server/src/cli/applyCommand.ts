@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execaRunner } from '../apply/execaRunner.ts';
 import { defaultBackupFolder } from '../apply/localBackup.ts';
+import { describePreflight } from '../apply/preflight.ts';
 import { prepareRules } from '../apply/prepareRules.ts';
 import type { CommandRunner } from '../apply/runner.ts';
 import { ApplyError, ApplySession, realClock, type Applied, type Clock, type Plan, type RollbackReport } from '../apply/session.ts';
@@ -273,9 +274,7 @@ async function applySteps(argv: string[], io: CliIO, deps: ApplyDeps): Promise<n
 }
 
 function report(plan: Plan, say: (t: string) => void): void {
-  const p = plan.preflight;
-  const c = p.connection;
-  say(`Host: ${p.version}, ${p.sudo === 'root' ? 'root login' : 'sudo -n'}, ip_forward=${p.ipForward ?? '?'}${p.ipv6Forwarding !== undefined ? `, ipv6 forwarding=${p.ipv6Forwarding}` : ''}${c ? `; this client is ${c.clientIp}, ssh on ${c.serverIp} port ${c.serverPort}${p.interface ? ` via ${p.interface}` : ''}` : ''}`);
+  say(describePreflight(plan.preflight));
   say('Checks on the host (live rules untouched):');
   for (const ch of plan.checks) say(`  ${ch.family} ${ch.name}: ${ch.status}${ch.status === 'passed' ? '' : ` (${ch.detail})`}`);
   for (const f of plan.families) {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findLintConfig } from '../node/lintConfig.ts';
 import { workspaceForwarding } from '../node/sysctlFiles.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
@@ -77,6 +78,24 @@ export function startServer(connection: Connection, params: InitializeParams): v
     void refreshSettings().then(() => store.all().forEach(publish));
   });
 
+  const reportedConfigProblems = new Set<string>();
+  /**
+   * The nearest `.iptables-lint.json` above the file, with `iptables.lint.rules` winning, as
+   * the CLI and the apply command judge it. Read on each publish: it is one small file, and
+   * an edit of it then counts at the next keystroke without a file watcher.
+   */
+  function severitiesFor(file: string | undefined): Record<string, SeveritySetting> {
+    if (!file) return settings.lint.rules;
+    const config = findLintConfig(file);
+    for (const problem of config.problems) {
+      if (reportedConfigProblems.has(problem)) continue;
+      reportedConfigProblems.add(problem);
+      // a notification (MessageType.Warning = 2): nothing to answer, every client shows it
+      void connection.sendNotification('window/showMessage', { type: 2, message: `iptables: ${problem}` });
+    }
+    return { ...config.severities, ...settings.lint.rules };
+  }
+
   function publish(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
@@ -85,8 +104,9 @@ export function startServer(connection: Connection, params: InitializeParams): v
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: [] });
       return;
     }
-    const settingsForFile = doc.model.dialect === 'save' && doc.uri.startsWith('file://') ? workspaceForwarding(fileURLToPath(doc.uri)) : {};
-    const diagnostics = doc.model.diagnostics({ severities: settings.lint.rules, settings: settingsForFile });
+    const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
+    const settingsForFile = file && doc.model.dialect === 'save' ? workspaceForwarding(file) : {};
+    const diagnostics = doc.model.diagnostics({ severities: severitiesFor(file), settings: settingsForFile });
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     if (doc.model.text.length > LARGE_DOCUMENT) prepare(doc);
