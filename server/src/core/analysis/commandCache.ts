@@ -31,7 +31,9 @@ export class CommandCache {
 
   /** Starts a run with these line-local rules and severities; entries from a run with others are dropped. */
   begin(rules: readonly LintRule[], severities: Record<string, SeveritySetting> | undefined): void {
-    if (this.generation && severities === this.severities && sameRules(rules, this.rules)) return;
+    // compared by content: a front end may build the same severities afresh for every run
+    // (the language server merges .iptables-lint.json and the setting on each publish)
+    if (this.generation && sameSeverities(severities, this.severities) && sameRules(rules, this.rules)) return;
     this.rules = rules;
     this.severities = severities;
     // unique across documents: a command is only ever judged by the cache that filled its slot
@@ -110,6 +112,13 @@ export interface CachedFindings {
 /** The one empty list of findings, shared by every command that has none. */
 export const NO_FINDINGS: readonly Diagnostic[] = [];
 let generations = 0;
+
+function sameSeverities(a: Record<string, SeveritySetting> | undefined, b: Record<string, SeveritySetting> | undefined): boolean {
+  if (a === b) return true;
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  return ka.length === kb.length && ka.every((k) => a![k] === b?.[k]);
+}
 
 function sameRules(a: readonly LintRule[], b: readonly LintRule[] | undefined): boolean {
   return !!b && a.length === b.length && a.every((r, i) => r === b[i]);
