@@ -1,7 +1,7 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
-import { candidateRules } from './destinationIndex.ts';
+import { candidateRules } from './addressIndex.ts';
 import type { Packet } from './packet.ts';
 
 /** One step of the packet's path: a chain entered and what decided there. */
@@ -107,6 +107,9 @@ interface Budget {
 }
 
 function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number, budget: Budget = { steps: 50_000, stack: [] }): ChainResult[] {
+  // each chain entered may be walked once in full: a blocklist of 100k `-s … -j DROP` rules
+  // is one long walk, not an explosion; the fixed margin is what branches may add
+  budget.steps += chain.rules.length;
   budget.stack.push(chain.name);
   try {
     return walkChain(rs, table, chain, state, depth, budget);
@@ -125,7 +128,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
     for (const { state: s, index } of branches) {
       let i = index;
       let done = false;
-      const cands = candidateRules(chain, s.packet.dst);
+      const cands = candidateRules(chain, s.packet.dst, s.packet.src);
       let ci = cands ? lowerBound(cands, i) : 0;
       while (!done) {
         if (cands) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { ruleMatches } from '../../../server/src/core/simulate/conditions.ts';
-import { candidateRules, INDEX_FROM, parseExactIPv4 } from '../../../server/src/core/simulate/destinationIndex.ts';
+import { candidateRules, INDEX_FROM, parseExactIPv4 } from '../../../server/src/core/simulate/addressIndex.ts';
 import { parsePacketSpec } from '../../../server/src/core/simulate/packet.ts';
 
 test('exact IPv4 keys: dotted quads only, no leading zeros, each part at most 255', () => {
@@ -55,4 +55,49 @@ test('a chain whose rule list changes is indexed again', () => {
   const before = candidateRules(chain, '10.1.0.9')!.length;
   chain.rules = [...chain.rules, chain.rules[5]];
   assert.equal(candidateRules(chain, '10.1.0.9')!.length, before + 1, 'a rule without destination test is a candidate');
+});
+
+/** Every rule the index leaves out must be one the packet cannot match; the list is in rule order. */
+function assertSound(chain: ReturnType<typeof bigChain>, spec: string, cands: number[] | undefined): void {
+  assert.ok(cands, `indexed for ${spec}`);
+  assert.deepEqual(cands, [...cands].sort((a, b) => a - b), 'in rule order');
+  const packet = parsePacketSpec(spec).packet!;
+  const left = new Set(cands);
+  chain.rules.forEach((r, i) => {
+    if (!left.has(i)) assert.equal(ruleMatches(r, packet), 'no', `rule ${i} (-s ${r.source?.value} -d ${r.destination?.value}) left out for ${spec}`);
+  });
+}
+
+function chainOf(lines: string[]) {
+  const doc = new FirewallDocument(`*filter\n:FORWARD DROP [0:0]\n${lines.map((l) => `-A FORWARD ${l}\n`).join('')}COMMIT\n`, { dialect: 'save' });
+  return doc.ruleSet.tables.get('ipv4:filter')!.chains.get('FORWARD')!;
+}
+
+test('networks are indexed by prefix: host bits ignored as iptables does, /0 and masks stay generic', () => {
+  const kinds = ['-d 10.1.0.0/24', '-d 10.1.0.7/24', '-d 10.0.0.0/8', '-d 10.1.0.0/0', '-d 10.1.0.0/255.255.255.0', '-d 10.1.0.128/25', '-d 172.16.0.0/12', '-d 10.1.0.7', ''];
+  const chain = chainOf(Array.from({ length: INDEX_FROM * 2 }, (_, i) => `${kinds[i % kinds.length]} -p tcp --dport ${1000 + i} -j ACCEPT`));
+  for (const dst of ['10.1.0.9', '10.1.0.200', '10.9.9.9', '172.20.1.1', '192.0.2.1', '10.1.0.7']) assertSound(chain, `proto=tcp dst=${dst}`, candidateRules(chain, dst));
+  const far = candidateRules(chain, '192.0.2.1')!;
+  const near = candidateRules(chain, '10.1.0.9')!;
+  assert.ok(far.length < near.length, 'a destination outside the networks leaves their rules out');
+  // 10.1.0.9 is in 10.1.0.0/24 (written both ways), 10.0.0.0/8, and not in 10.1.0.128/25
+  const written = (i: number) => chain.rules[i].destination?.value;
+  assert.ok(near.some((i) => written(i) === '10.1.0.7/24') && near.some((i) => written(i) === '10.0.0.0/8'));
+  assert.ok(!near.some((i) => written(i) === '10.1.0.128/25' || written(i) === '172.16.0.0/12'));
+});
+
+test('a blocklist of sources is indexed by source when most rules test no destination', () => {
+  const lines = Array.from({ length: 5000 }, (_, i) => `-s ${10 + (i % 3)}.${(i >> 8) & 255}.${i & 255}.0/24 -j DROP`);
+  lines.push('-d 192.0.2.10 -p tcp --dport 443 -j ACCEPT', '-j LOG');
+  const chain = chainOf(lines);
+  for (const spec of ['src=11.4.7.9 dst=192.0.2.10', 'src=203.0.113.5 dst=192.0.2.10', 'src=10.0.1.1', 'src=12.19.136.1 dst=198.51.100.1']) {
+    const p = parsePacketSpec(`proto=tcp dport=443 ${spec}`).packet!;
+    const cands = candidateRules(chain, p.dst, p.src);
+    assertSound(chain, `proto=tcp dport=443 ${spec}`, cands);
+    assert.ok(cands!.length <= 4, `${spec}: ${cands!.length} candidates, not a walk of the whole list`);
+  }
+  // with only a destination known, the destination index still answers (every source rule is generic there)
+  assert.equal(candidateRules(chain, '192.0.2.10')!.length, chain.rules.length);
+  // neither address known: no index
+  assert.equal(candidateRules(chain, undefined, undefined), undefined);
 });
