@@ -6,11 +6,10 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEFAULT_REMOTE_DIR } from '../../server/src/apply/session.ts';
 import { RouterHost } from '../apply/routerHost.ts';
-import { needBuild, repoRoot, requirement } from '../support/paths.ts';
-import { isCodeServerInstalled } from './installCodeServer.ts';
+import { repoRoot, requirement } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { chromiumPath, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
-import { command, openFile, shot } from './workbenchPage.ts';
+import { installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
+import { command, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
 
 /**
  * Apply Rules to Host… end to end, as a user runs it: the packaged extension in code-server's
@@ -24,12 +23,8 @@ import { command, openFile, shot } from './workbenchPage.ts';
  * the router's veth pair is moved into it, so the one address they can reach besides 127.0.0.1
  * is the router's, on 10.200.77.0/24.
  */
-const canIsolate = process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'true']).status === 0;
 const skip =
-  needBuild() ||
-  requirement(isCodeServerInstalled(), 'code-server is not installed: run `npm run code-server:install`') ||
-  requirement(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`) ||
-  requirement(canIsolate, 'the VS Code tests need root for a private network namespace (unshare --net)') ||
+  workbenchSkip() ||
   requirement(!RouterHost.available(), RouterHost.available() ?? '');
 
 const examples = join(repoRoot, 'examples');
@@ -167,10 +162,7 @@ test('Apply Rules to Host on a real router: diff, confirmation, countdown, Keep,
       privateNetwork: true,
       args: ['--disable-workspace-trust'],
       settings: {
-        'editor.minimap.enabled': false,
-        'editor.stickyScroll.enabled': false,
-        'workbench.layoutControl.enabled': false,
-        'editor.cursorBlinking': 'solid',
+        ...steadyWorkbench,
         'iptables.hosts': [{ name: 'lab-router', host: router.routerIp, user: 'root', identityFile: router.key }],
         'iptables.apply.rollbackSeconds': ROLLBACK_SECONDS,
       },

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { needBuild, repoRoot, requirement } from '../support/paths.ts';
-import { isCodeServerInstalled } from './installCodeServer.ts';
+import { repoRoot } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { chromiumPath, isolatedEnv, openBrowser } from './vscodeServer.ts';
+import { isolatedEnv, openBrowser, workbenchSkip } from './vscodeServer.ts';
 
 /**
  * The README's `npm run demo` after its packaging step: demo.ts installs the .vsix with
@@ -14,12 +13,7 @@ import { chromiumPath, isolatedEnv, openBrowser } from './vscodeServer.ts';
  * password; a browser on the printed URL gets the workbench, and the extension's findings on the
  * router script. All inside a network namespace that has only loopback.
  */
-const canIsolate = process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'true']).status === 0;
-const skip =
-  needBuild() ||
-  requirement(isCodeServerInstalled(), 'code-server is not installed: run `npm run code-server:install`') ||
-  requirement(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`) ||
-  requirement(canIsolate, 'the VS Code tests need root for a private network namespace (unshare --net)');
+const skip = workbenchSkip();
 
 test('the demo serves the sample workspace with the extension installed, on loopback only', { skip, timeout: 180_000 }, async () => {
   const work = join(repoRoot, '.work', 'vscode-tests', 'demo');

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { needBuild, repoRoot, requirement } from '../support/paths.ts';
-import { isCodeServerInstalled } from './installCodeServer.ts';
+import { repoRoot } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { chromiumPath, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
-import { command, goToLine, openFile, shot } from './workbenchPage.ts';
+import { installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
+import { command, goToLine, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
 
 /**
  * The packaged extension (.vsix) installed into code-server's VS Code, as a user sees it:
@@ -15,12 +13,7 @@ import { command, goToLine, openFile, shot } from './workbenchPage.ts';
  * panel, the hover on PREROUTING and the completion after `-j `, saving each as a screenshot for
  * the README (docs/images). Server and browser share a network namespace with only loopback.
  */
-const canIsolate = process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'true']).status === 0;
-const skip =
-  needBuild() ||
-  requirement(isCodeServerInstalled(), 'code-server is not installed: run `npm run code-server:install`') ||
-  requirement(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`) ||
-  requirement(canIsolate, 'the VS Code tests need root for a private network namespace (unshare --net)');
+const skip = workbenchSkip();
 
 const examples = join(repoRoot, 'examples');
 /** 1-based line of the port forward in the example router script. */
@@ -36,12 +29,8 @@ test('the workbench shows the DNAT finding, the hover on PREROUTING, the complet
     privateNetwork: true,
     args: ['--disable-workspace-trust'],
     settings: {
-      'editor.stickyScroll.enabled': false,
-      'editor.minimap.enabled': false,
-      'workbench.layoutControl.enabled': false,
+      ...steadyWorkbench,
       'editor.hover.above': false,
-      // a steady cursor: the same screen gives the same image
-      'editor.cursorBlinking': 'solid',
       // completion opens only when the test asks (Ctrl+Space), so the list it reads is the one it shows
       'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
       'editor.suggestOnTriggerCharacters': false,

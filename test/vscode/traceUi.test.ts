@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { needBuild, repoRoot, requirement } from '../support/paths.ts';
-import { isCodeServerInstalled } from './installCodeServer.ts';
+import { repoRoot } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { chromiumPath, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
-import { command, openFile, shot } from './workbenchPage.ts';
+import { installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
+import { command, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
 
 /**
  * "Trace a Packet…" as a user drives it: the packaged .vsix in code-server's VS Code, headless
@@ -18,12 +16,7 @@ import { command, openFile, shot } from './workbenchPage.ts';
  * the "Trace from here" lens above the DNAT rule. Server and browser share a network namespace
  * with only loopback.
  */
-const canIsolate = process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'true']).status === 0;
-const skip =
-  needBuild() ||
-  requirement(isCodeServerInstalled(), 'code-server is not installed: run `npm run code-server:install`') ||
-  requirement(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`) ||
-  requirement(canIsolate, 'the VS Code tests need root for a private network namespace (unshare --net)');
+const skip = workbenchSkip();
 
 const examples = join(repoRoot, 'examples');
 const scriptName = 'port-forward-router.sh';
@@ -122,10 +115,7 @@ test('Trace a Packet: the quick input completes and checks the packet, the view 
     privateNetwork: true,
     args: ['--disable-workspace-trust'],
     settings: {
-      'editor.stickyScroll.enabled': false,
-      'editor.minimap.enabled': false,
-      'workbench.layoutControl.enabled': false,
-      'editor.cursorBlinking': 'solid',
+      ...steadyWorkbench,
       // the whole rule and the trace's note after it stay on screen beside the trace view
       'editor.wordWrap': 'on',
       'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },

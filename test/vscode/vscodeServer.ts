@@ -5,9 +5,25 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { codeServerInstall, type CodeServerInstall } from './installCodeServer.ts';
+import { needBuild, requirement } from '../support/paths.ts';
+import { codeServerInstall, isCodeServerInstalled, type CodeServerInstall } from './installCodeServer.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
+
+/**
+ * Why a test that runs the workbench cannot run here (a `skip` reason), or false: the bundles,
+ * code-server, Debian's Chromium, and root for the private network namespace. Under CI=true a
+ * missing one fails the run instead (see requirement()).
+ */
+export function workbenchSkip(): string | false {
+  const canIsolate = process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'true']).status === 0;
+  return (
+    needBuild() ||
+    requirement(isCodeServerInstalled(), 'code-server is not installed: run `npm run code-server:install`') ||
+    requirement(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`) ||
+    requirement(canIsolate, 'the VS Code tests need root for a private network namespace (unshare --net)')
+  );
+}
 
 export interface VsCodeServer {
   port: number;

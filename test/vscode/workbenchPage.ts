@@ -7,6 +7,14 @@ import { repoRoot } from '../support/paths.ts';
 
 export const images = join(repoRoot, 'docs', 'images');
 
+/** Settings for a calm screen: no minimap, sticky scroll or layout buttons, and a cursor that does not blink (the same screen gives the same image). */
+export const steadyWorkbench = {
+  'editor.stickyScroll.enabled': false,
+  'editor.minimap.enabled': false,
+  'workbench.layoutControl.enabled': false,
+  'editor.cursorBlinking': 'solid',
+};
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(images, { recursive: true });
   await page.screenshot({ path: join(images, `${name}.png`) });

@@ -1,5 +1,5 @@
 import type { IToken } from 'chevrotain';
-import { Bang, Counters, Option, Value } from './ruleTokens.ts';
+import { Bang, Counters, isSpace, Option, Value, valueEnd } from './ruleTokens.ts';
 
 /**
  * The tokens of an iptables-save rule line, as Chevrotain's lexer gives them in its `rule`
@@ -14,13 +14,13 @@ export function tokenizeRuleLine(text: string): IToken[] {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isBlank(c)) {
+    if (isSpace(c)) {
       i++;
       continue;
     }
-    const valueEnd = endOfValue(text, i);
+    const wordEnd = valueEnd(text, i);
     let type = Value;
-    let end = valueEnd;
+    let end = wordEnd;
     if (c === 91) {
       const counters = endOfCounters(text, i);
       // Counters has no longer alternative: it wins even when the word goes on (`[1:2]x`)
@@ -30,10 +30,10 @@ export function tokenizeRuleLine(text: string): IToken[] {
       }
     } else if (c === 33) {
       // a lone `!`; a longer word starting with it is a value
-      if (valueEnd === i + 1) type = Bang;
+      if (wordEnd === i + 1) type = Bang;
     } else if (c === 45) {
       const option = endOfOption(text, i);
-      if (option > i && option >= valueEnd) {
+      if (option > i && option >= wordEnd) {
         type = Option;
         end = option;
       }
@@ -42,11 +42,6 @@ export function tokenizeRuleLine(text: string): IToken[] {
     i = end;
   }
   return tokens;
-}
-
-/** The blanks Chevrotain's WhiteSpace token skips (and Value stops at). */
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
 /** JavaScript's `\s`, which the Option token's pattern uses. */
@@ -58,32 +53,6 @@ function isJsSpace(c: number): boolean {
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-/** Value: non-blanks, where `"…"` may hold blanks and a backslash escapes inside quotes. */
-function endOfValue(text: string, offset: number): number {
-  const n = text.length;
-  let i = offset;
-  let inQuote = false;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (inQuote) {
-      if (c === 92) i += 2;
-      else {
-        if (c === 34) inQuote = false;
-        i++;
-      }
-      continue;
-    }
-    if (c === 34) {
-      inQuote = true;
-      i++;
-      continue;
-    }
-    if (isBlank(c)) break;
-    i++;
-  }
-  return Math.min(i, n);
 }
 
 /** `\[\d+:\d+\]` at offset, or offset when it does not match. */

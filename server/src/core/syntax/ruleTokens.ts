@@ -8,7 +8,8 @@ import { createToken, Lexer, type CustomPatternMatcherReturn, type TokenType } f
  * so those tokens only match at offset 0 of the line.
  */
 
-function isSpace(c: number): boolean {
+/** The blanks between words of a line (the WhiteSpace token's characters). */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
@@ -73,31 +74,37 @@ export const Value = createToken({
   categories: [ValueLike],
   pattern: {
     exec: (text: string, offset: number) => {
-      let i = offset;
-      let inQuote = false;
-      while (i < text.length) {
-        const c = text.charCodeAt(i);
-        if (inQuote) {
-          if (c === 92) i += 2;
-          else {
-            if (c === 34) inQuote = false;
-            i++;
-          }
-          continue;
-        }
-        if (c === 34) {
-          inQuote = true;
-          i++;
-          continue;
-        }
-        if (isSpace(c)) break;
-        i++;
-      }
-      return i > offset ? match(text, offset, Math.min(i, text.length)) : null;
+      const end = valueEnd(text, offset);
+      return end > offset ? match(text, offset, end) : null;
     },
   },
   line_breaks: false,
 });
+
+/** Where a Value starting at `offset` ends (offset itself at a blank). */
+export function valueEnd(text: string, offset: number): number {
+  let i = offset;
+  let inQuote = false;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (inQuote) {
+      if (c === 92) i += 2;
+      else {
+        if (c === 34) inQuote = false;
+        i++;
+      }
+      continue;
+    }
+    if (c === 34) {
+      inQuote = true;
+      i++;
+      continue;
+    }
+    if (isSpace(c)) break;
+    i++;
+  }
+  return Math.min(i, text.length);
+}
 
 /** `-x` or `--long…`: a dash and a letter or digit (so `-` alone and `-1:5` stay values). */
 export const Option = createToken({ name: 'Option', pattern: /--?[A-Za-z0-9][^\s"=]*(?:=[^\s"]*)?/, longer_alt: Value });
