@@ -8,7 +8,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 let client: LanguageClient | undefined;
 
 /** Starts the language server for iptables-save files and shell scripts. The client holds UI only. */
-export async function activate(context: ExtensionContext): Promise<void> {
+export function activate(context: ExtensionContext): void {
   // the apply command runs the apply engine itself: it works even if the server does not start.
   // Registering it loads no engine: execa (Node 22) is loaded when the command runs
   registerApplyCommand(context);
@@ -26,9 +26,12 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('iptables', 'iptables Language Server', serverOptions, clientOptions);
   context.subscriptions.push(client);
-  await client.start();
   registerCompileCommand(context, client);
   registerTraceCommand(context, client);
+  // Activation ends here, without waiting for the server process to start and answer
+  // (about 0.3 s in code-server): requests the commands send wait for it inside the client.
+  const started = client;
+  started.start().catch((e: unknown) => started.error('The iptables language server did not start', e, 'force'));
 }
 
 export async function deactivate(): Promise<void> {

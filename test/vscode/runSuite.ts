@@ -20,7 +20,8 @@ export interface SuiteRun {
   seconds: number;
 }
 
-export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeoutMs = 180_000): Promise<SuiteRun> {
+/** `checks: 'none'` runs no check, only the activation measurement (the bench's use). */
+export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeoutMs = 180_000, checks: 'all' | 'none' = 'all'): Promise<SuiteRun> {
   const started = Date.now();
   const bundle = buildSuite();
   const work = join(repoRoot, '.work', 'vscode-tests', trust);
@@ -30,7 +31,7 @@ export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeo
   const server = await startVsCodeServer({
     work,
     privateNetwork: true,
-    env: { IPTABLES_SUITE_LOG: logFile, IPTABLES_SUITE_TRUST: trust },
+    env: { IPTABLES_SUITE_LOG: logFile, IPTABLES_SUITE_TRUST: trust, IPTABLES_SUITE_CHECKS: checks },
     // trust is on by default in VS Code's web server, and a folder nobody trusted yet opens in
     // Restricted Mode; turning it off makes every folder trusted
     args: trust === 'trusted' ? ['--disable-workspace-trust'] : [],
