@@ -54,7 +54,7 @@ code{font-family:var(--vscode-editor-font-family)}
 .verdict{font-weight:bold;padding:1px 6px;border-radius:3px;border:1px solid currentColor}
 .v-ACCEPT{color:var(--vscode-testing-iconPassed,#3c3)}.v-DROP,.v-REJECT{color:var(--vscode-errorForeground)}.v-UNCERTAIN,.v-UNKNOWN{color:var(--vscode-editorWarning-foreground)}
 .flow{display:grid;grid-template-rows:auto auto;gap:8px 4px;align-items:center;margin:1em 0;overflow-x:auto}
-.node{border:1px solid var(--vscode-panel-border,#888);border-radius:4px;padding:6px;min-width:8em;max-width:22em;align-self:stretch}
+.node{border:1px solid var(--vscode-panel-border,#888);border-radius:4px;padding:6px;min-width:min-content;max-width:22em;align-self:stretch}
 .node.end{border-style:dotted;text-align:center;min-width:5em;align-self:center}
 .node.decision{border-radius:16px;text-align:center}
 .node.decided{border:2px solid var(--vscode-errorForeground)}
@@ -66,8 +66,8 @@ button.step,button.cond{cursor:pointer}
 button.step:hover,button.step:focus{border-color:var(--vscode-focusBorder)}
 button.cond{background:none;border:none;color:var(--vscode-textLink-foreground);padding:0;font:inherit;text-decoration:underline}
 .step .label{font-weight:bold}.step .line{opacity:.8}
-.step .detail{display:block;font-family:var(--vscode-editor-font-family);font-size:90%;overflow-wrap:anywhere}
-.step .rewrite{display:block;color:var(--vscode-textLink-foreground);overflow-wrap:anywhere}
+.step .detail{display:block;font-family:var(--vscode-editor-font-family);font-size:90%;overflow-wrap:break-word}
+.step .rewrite{display:block;color:var(--vscode-textLink-foreground);overflow-wrap:break-word}
 .kind-policy{font-style:italic}
 .arrow{text-align:center;font-size:150%;opacity:.35}.arrow.taken{opacity:1;font-weight:bold}
 .branch{border-top:1px solid var(--vscode-panel-border,#888);margin-top:1em}
