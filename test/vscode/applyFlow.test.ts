@@ -17,7 +17,8 @@ import { command, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
  * with its own sshd and netfilter (test/apply/routerHost.ts). The test picks the host, waits for
  * the diff editor and the confirmation, accepts, waits for the countdown with Keep and Revert,
  * and checks the router's loaded rules with iptables-save: once keeping the new rules, once
- * reverting to the previous ones. The diff and the countdown are saved for the README.
+ * reverting to the previous ones, and once answering nothing, when the rollback armed on the
+ * router brings the previous rules back. The diff and the countdown are saved for the README.
  *
  * Network: the server and Chromium share a namespace that has only loopback; the host side of
  * the router's veth pair is moved into it, so the one address they can reach besides 127.0.0.1
@@ -65,7 +66,7 @@ async function eventually(what: string, probe: () => boolean, timeoutMs = 20_000
 }
 
 /** One run of the command on rules.v4: pick the host, see the diff, accept, answer the countdown. */
-async function applyRulesV4(page: Page, host: string, answer: 'Keep' | 'Revert', shots: boolean): Promise<void> {
+async function applyRulesV4(page: Page, host: string, answer: 'Keep' | 'Revert' | 'no answer', shots: boolean): Promise<void> {
   // a fresh start: the previous run's diff editor would answer Quick Open for rules.v4
   await command(page, 'View: Close All Editors');
   await openFile(page, 'rules.v4');
@@ -109,21 +110,28 @@ async function applyRulesV4(page: Page, host: string, answer: 'Keep' | 'Revert',
     await page.waitForTimeout(1200);
     await shot(page, 'apply-keep');
   }
-  await question.locator('.monaco-button', { hasText: new RegExp(`^${answer}$`) }).click();
-  const outcome = answer === 'Keep' ? `Confirmed over a new ssh connection: the new rules stay on ${host}` : `Reverted: the previous rules are back on ${host}`;
+  if (answer !== 'no answer') await question.locator('.monaco-button', { hasText: new RegExp(`^${answer}$`) }).click();
+  const outcome =
+    answer === 'Keep'
+      ? `Confirmed over a new ssh connection: the new rules stay on ${host}`
+      : answer === 'Revert'
+        ? `Reverted: the previous rules are back on ${host}`
+        : // nobody answers: the rollback armed on the router fires, and the command reports it
+          `Rolled back: the previous rules are loaded on ${host} again`;
   // the center closes when its last notification goes, and an empty one does not open: it is
   // opened again until the outcome shows there
   const result = center.locator('.notification-list-item', { hasText: outcome });
-  const deadline = Date.now() + 60_000;
+  const waitS = 60 + (answer === 'no answer' ? ROLLBACK_SECONDS : 0);
+  const deadline = Date.now() + waitS * 1000;
   while (!(await result.isVisible())) {
-    if (Date.now() > deadline) throw new Error(`no notification '${outcome}' within 60 s`);
+    if (Date.now() > deadline) throw new Error(`no notification '${outcome}' within ${waitS} s`);
     if (!(await center.isVisible())) await command(page, 'Notifications: Show Notifications');
     await page.waitForTimeout(500);
   }
   await command(page, 'Notifications: Clear All Notifications');
 }
 
-test('Apply Rules to Host on a real router: diff, confirmation, countdown, Keep, and a second run that reverts', { skip, timeout: 360_000 }, async () => {
+test('Apply Rules to Host on a real router: diff, confirmation, countdown, Keep; a second run that reverts; a third that nobody answers and the rollback undoes', { skip, timeout: 480_000 }, async () => {
   const work = join(repoRoot, '.work', 'vscode-tests', 'apply-flow');
   rmSync(work, { recursive: true, force: true });
   const workspace = makeSampleWorkspace(join(work, 'workspace'), examples);
@@ -202,6 +210,11 @@ test('Apply Rules to Host on a real router: diff, confirmation, countdown, Keep,
       assert.equal(router.save(), previous);
       await applyRulesV4(page, host, 'Revert', false);
       assert.equal(router.save(), previous, 'Revert puts the previous rules back');
+
+      // third run: no answer; the rollback armed before the apply fires after rollbackSeconds
+      await applyRulesV4(page, host, 'no answer', false);
+      assert.equal(router.save(), previous, 'without an answer the previous rules come back');
+      await eventually('the output channel to say nobody answered', () => /^No answer before the rollback time\. Waiting for the rollback/m.test(outputChannel(work)));
     } catch (e) {
       await page.screenshot({ path: join(work, 'failure.png') }).catch(() => undefined);
       process.stdout.write(`page console:\n${browser.console.slice(-60).join('\n')}\noutput channel:\n${outputChannel(work)}\nscreenshot of the failure: ${join(work, 'failure.png')}\n`);
