@@ -3,12 +3,12 @@ import type { ShellCommand } from '../syntax/shellParser.ts';
 import type { Word } from '../syntax/nodes.ts';
 import type { ForwardingFact } from './types.ts';
 
-/** sysctl keys (dots or slashes) that switch forwarding on, per family. */
-const KEYS: Record<string, Family> = {
+/** sysctl keys (dots or slashes) that switch forwarding on, per family (no prototype: looked up by keys as written). */
+const KEYS: Readonly<Record<string, Family>> = Object.assign(Object.create(null) as Record<string, Family>, {
   'net.ipv4.ip_forward': 'ipv4',
   'net.ipv4.conf.all.forwarding': 'ipv4',
   'net.ipv6.conf.all.forwarding': 'ipv6',
-};
+});
 
 function keyFamily(key: string): Family | undefined {
   return KEYS[key.replace(/^\/proc\/sys\//, '').replace(/\//g, '.')];

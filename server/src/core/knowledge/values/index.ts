@@ -17,6 +17,9 @@ import { checkHexString, checkString } from './strings.ts';
 import { checkTcpFlags, checkTcpOptionList, checkTcpOptionNumber, tcpFlags, tcpOptionNames } from './tcpFlags.ts';
 import { checkDate, checkMonthdays, checkTime, checkWeekdays, weekdays } from './time.ts';
 
+/** Other names syslog uses for the log levels iptables knows, for the did-you-mean. */
+const SYSLOG_SPELLINGS = new Map([['warn', 'warning'], ['err', 'error'], ['emergency', 'emerg'], ['critical', 'crit'], ['information', 'info'], ['informational', 'info']]);
+
 export type { ValueProblem } from './problem.ts';
 export type { Named } from './enums.ts';
 
@@ -156,8 +159,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'ttl': return asError(checkInteger(value, arg?.min ?? 0, 255));
     case 'log-level': {
       if (/^(0x0*[0-7]|0*[0-7])$/.test(value) || logLevels.some(([n]) => n === value)) return undefined;
-      const syslog: Record<string, string> = { warn: 'warning', err: 'error', emergency: 'emerg', critical: 'crit', information: 'info', informational: 'info' };
-      const near = syslog[value.toLowerCase()] ?? didYouMean(value, logLevels.map(([n]) => n));
+      const near = SYSLOG_SPELLINGS.get(value.toLowerCase()) ?? didYouMean(value, logLevels.map(([n]) => n));
       return error(`'${value}' is not a log level: use emerg, alert, crit, error, warning, notice, info, debug (lower case) or 0–7.${near ? ` Did you mean '${near}'?` : ''}`, near);
     }
     case 'reject-with': {

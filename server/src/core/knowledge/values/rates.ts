@@ -32,7 +32,8 @@ export function checkRate(value: string): ValueProblem | undefined {
   return undefined;
 }
 
-const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+/** No prototype: looked up by the unit as written (`5constructor/s` is not a unit). */
+const BYTE_UNITS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, { b: 1, kb: 1024, mb: 1024 * 1024 });
 
 /**
  * hashlimit --hashlimit-upto/-above: packets `N[/unit]` (at most 1000000 per second) or bytes
