@@ -66,6 +66,14 @@ test('the approximation of iptables-save for hosts without namespaces', () => {
   assert.deepEqual(t.chains.map((c) => c.name), ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']);
 });
 
+test('the approximation reads words and names spelled like Object.prototype members as plain words', () => {
+  // a comment, a protocol and a table named constructor / toString / valueOf
+  assert.equal(approximateSaveRule('-A INPUT -m comment --comment constructor -p toString -j ACCEPT', 'ipv4'), '-A INPUT -p toString -m comment --comment constructor -j ACCEPT');
+  assert.equal(approximateSaveRule('-A INPUT --protocol valueOf --dport 22 -j ACCEPT', 'ipv4'), '-A INPUT -p valueOf --dport 22 -j ACCEPT');
+  const [t] = approximateSave('*valueOf\n:x - [0:0]\n-A x -j ACCEPT\nCOMMIT\n', 'ipv4');
+  assert.deepEqual(t.chains.map((c) => c.name), ['x']);
+});
+
 test('the diff goes table by table and names the table', () => {
   const before = parseSave('*filter\n:INPUT ACCEPT\n-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n');
   const after = parseSave('*filter\n:INPUT DROP\n-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n*nat\n:POSTROUTING ACCEPT\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n');

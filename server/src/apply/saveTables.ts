@@ -1,4 +1,5 @@
 import type { Family } from '../core/knowledge/types.ts';
+import { BUILTIN_CHAINS } from '../core/model/builtinChains.ts';
 
 /** One table of an iptables-save / iptables-restore text, reduced to what the kernel keeps. */
 export interface SaveTable {
@@ -104,22 +105,23 @@ export function withoutEmptyTables(tables: SaveTable[]): SaveTable[] {
   return tables.filter((t) => !isEmptyTable(t));
 }
 
-const LONG_TO_SHORT: Record<string, string> = {
-  '--source': '-s', '--src': '-s', '--destination': '-d', '--dst': '-d', '--in-interface': '-i', '--out-interface': '-o',
-  '--protocol': '-p', '--match': '-m', '--jump': '-j', '--goto': '-g', '--fragment': '-f',
-  '--destination-port': '--dport', '--source-port': '--sport', '--destination-ports': '--dports', '--source-ports': '--sports',
-};
+// Looked up by every word of a rule (a comment may say `constructor`): Maps, not plain objects
+const LONG_TO_SHORT = new Map([
+  ['--source', '-s'], ['--src', '-s'], ['--destination', '-d'], ['--dst', '-d'], ['--in-interface', '-i'], ['--out-interface', '-o'],
+  ['--protocol', '-p'], ['--match', '-m'], ['--jump', '-j'], ['--goto', '-g'], ['--fragment', '-f'],
+  ['--destination-port', '--dport'], ['--source-port', '--sport'], ['--destination-ports', '--dports'], ['--source-ports', '--sports'],
+]);
 const GENERIC_ORDER = ['-s', '-d', '-i', '-o', '-p', '-f'];
-const PROTO_MATCH_OPTIONS: Record<string, string[]> = {
-  tcp: ['--dport', '--sport', '--tcp-flags', '--syn', '--tcp-option'],
-  udp: ['--dport', '--sport'],
-  udplite: ['--dport', '--sport'],
-  sctp: ['--dport', '--sport', '--chunk-types'],
-  dccp: ['--dport', '--sport', '--dccp-types', '--dccp-option'],
-  icmp: ['--icmp-type'],
-  'ipv6-icmp': ['--icmpv6-type'],
-  icmpv6: ['--icmpv6-type'],
-};
+const PROTO_MATCH_OPTIONS = new Map([
+  ['tcp', ['--dport', '--sport', '--tcp-flags', '--syn', '--tcp-option']],
+  ['udp', ['--dport', '--sport']],
+  ['udplite', ['--dport', '--sport']],
+  ['sctp', ['--dport', '--sport', '--chunk-types']],
+  ['dccp', ['--dport', '--sport', '--dccp-types', '--dccp-option']],
+  ['icmp', ['--icmp-type']],
+  ['ipv6-icmp', ['--icmpv6-type']],
+  ['icmpv6', ['--icmpv6-type']],
+]);
 
 /** Splits a rule line into words, keeping quoted values whole. */
 function words(rule: string): string[] {
@@ -133,33 +135,35 @@ function words(rule: string): string[] {
  * iptables-save's order, and the implicit `-m tcp`-style match made explicit.
  */
 export function approximateSaveRule(rule: string, family: Family): string {
-  const w = words(rule).map((x) => LONG_TO_SHORT[x] ?? x);
+  const w = words(rule).map((x) => LONG_TO_SHORT.get(x) ?? x);
   if (w[0] !== '-A' || w.length < 2) return rule;
   const head = w.slice(0, 2);
-  const generic: Record<string, string[]> = {};
+  const generic = new Map<string, string[]>();
   const rest: string[] = [];
   for (let i = 2; i < w.length; i++) {
     const negated = w[i] === '!' && GENERIC_ORDER.includes(w[i + 1] ?? '');
     const opt = negated ? w[i + 1] : w[i];
     if (GENERIC_ORDER.includes(opt) && !rest.some((x) => x === '-j' || x === '-g')) {
       if (opt === '-f') {
-        generic[opt] = negated ? ['!', opt] : [opt];
+        generic.set(opt, negated ? ['!', opt] : [opt]);
         i += negated ? 1 : 0;
         continue;
       }
       let value = w[i + (negated ? 2 : 1)] ?? '';
       if ((opt === '-s' || opt === '-d') && value && !value.includes('/') && !value.includes(',')) value += family === 'ipv6' ? '/128' : '/32';
-      generic[opt] = negated ? ['!', opt, value] : [opt, value];
+      generic.set(opt, negated ? ['!', opt, value] : [opt, value]);
       i += negated ? 2 : 1;
     } else rest.push(w[i]);
   }
-  const proto = generic['-p']?.[generic['-p'].length - 1];
-  if (proto && PROTO_MATCH_OPTIONS[proto] && !(generic['-p'][0] === '!')) {
+  const p = generic.get('-p');
+  const proto = p?.[p.length - 1];
+  const protoOptions = proto === undefined ? undefined : PROTO_MATCH_OPTIONS.get(proto);
+  if (proto && protoOptions && p![0] !== '!') {
     const explicit = rest.some((x, i) => x === '-m' && rest[i + 1] === proto);
-    const used = rest.some((x) => PROTO_MATCH_OPTIONS[proto].includes(x));
+    const used = rest.some((x) => protoOptions.includes(x));
     if (used && !explicit) rest.unshift('-m', proto);
   }
-  return [...head, ...GENERIC_ORDER.flatMap((o) => generic[o] ?? []), ...rest].join(' ');
+  return [...head, ...GENERIC_ORDER.flatMap((o) => generic.get(o) ?? []), ...rest].join(' ');
 }
 
 /** Our own normalising of a restore text, for hosts without throwaway namespaces. */
@@ -173,10 +177,3 @@ export function approximateSave(text: string, family: Family): SaveTable[] {
   });
 }
 
-const BUILTIN_CHAINS: Record<string, string[]> = {
-  raw: ['PREROUTING', 'OUTPUT'],
-  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
-  security: ['INPUT', 'FORWARD', 'OUTPUT'],
-};
