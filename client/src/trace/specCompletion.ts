@@ -26,7 +26,8 @@ export function specCompletions(value: string, fields: PacketFieldsResult | unde
   }
   const key = word.slice(0, eq);
   const typed = word.slice(eq + 1);
-  const values = (fields.values as Record<string, string[] | undefined>)[key] ?? [];
+  // own keys only: the user types the key (`constructor=` is no field)
+  const values = Object.hasOwn(fields.values, key) ? ((fields.values as Record<string, string[] | undefined>)[key] ?? []) : [];
   // `local` takes a comma-separated list: complete its last item
   const comma = key === 'local' ? typed.lastIndexOf(',') + 1 : 0;
   const head = typed.slice(0, comma);

@@ -134,6 +134,8 @@ test('completion of the SPEC being typed: keys not yet used, then values from th
   assert.deepEqual(specCompletions('state=e', fields).map((c) => c.label), ['state=ESTABLISHED']);
   assert.deepEqual(specCompletions('local=192.168.1.100,', fields).map((c) => c.label), []);
   assert.deepEqual(specCompletions('colour=', fields), []);
+  // keys typed like Object.prototype members are no fields either (they once threw while typing)
+  for (const k of ['constructor', 'toString', '__proto__', 'valueOf']) assert.deepEqual(specCompletions(`${k}=`, fields), []);
   assert.deepEqual(specCompletions('in=', undefined), []);
 });
 
