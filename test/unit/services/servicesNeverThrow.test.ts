@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { chainLenses, traceLenses } from '../../../server/src/core/services/codeLens.ts';
+import { completionsAt } from '../../../server/src/core/services/completion.ts';
+import { explainTerm } from '../../../server/src/core/services/explain.ts';
+import { formatSave } from '../../../server/src/core/services/formatSave.ts';
+import { hoverAt } from '../../../server/src/core/services/hover.ts';
+import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../../../server/src/core/services/navigation.ts';
+import { packetFields } from '../../../server/src/core/services/packetFields.ts';
+import { semanticTokens } from '../../../server/src/core/services/semanticTokens.ts';
+
+/**
+ * Every editor service on mutated documents, at random offsets: none throws, and every span
+ * it returns lies inside the text. The language server calls these on whatever the user is
+ * typing; a throw there loses the hover, the completion or the whole request.
+ */
+const seeds = [
+  '*nat\n:PREROUTING ACCEPT [0:0]\n:web - [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5:8080\n-A PREROUTING -j web\n-A web -p udp --dport 53 -j REDIRECT --to-ports 5353\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:office - [0:0]\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A FORWARD -i eth1 -g office\n-A office -p tcp -m multiport --dports 22,443 -j ACCEPT\n-A office -j RETURN\nCOMMIT\n',
+  'IPT=/sbin/iptables\n$IPT -t nat -A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.10:8080\n$IPT -N logdrop\n$IPT -A logdrop -j LOG --log-prefix "drop: "\n$IPT -A logdrop -j DROP\n$IPT -A INPUT -s "$NET" -j logdrop\n$IPT -P FORWARD DROP\nsysctl -w net.ipv4.ip_forward=1\n',
+];
+const alphabet = ['-j ', '-g ', '-N ', '-A ', '-I ', '-P ', '-t ', 'nat', 'filter', 'DNAT', 'ACCEPT', 'web', 'office', 'valueOf', 'constructor', '__proto__', '--to-destination ', '"', '!', '\n', ':', '*', '$', ' ', '-m ', 'tcp', '--dport ', '/32', ','];
+const fragment = fc.oneof(fc.constantFrom(...alphabet), fc.string({ maxLength: 6 }));
+const mutated = fc
+  .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat(5), fragment), { maxLength: 5 }), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }))
+  .map(([seed, edits, offsets]) => {
+    let s = seed;
+    for (const [pos, del, ins] of edits) {
+      const at = pos % (s.length + 1);
+      s = s.slice(0, at) + ins + s.slice(at + del);
+    }
+    return { text: s, offsets: offsets.map((o) => o % (s.length + 1)) };
+  });
+
+function inside(text: string, span: { start: number; end: number } | undefined, what: string): void {
+  if (!span) return;
+  assert.ok(span.start >= 0 && span.start <= span.end && span.end <= text.length, `${what}: span ${span.start}-${span.end} outside ${text.length}`);
+}
+
+test('hover, completion, navigation, rename, tokens, lenses, packet fields and formatting never throw on mutated documents', () => {
+  fc.assert(
+    fc.property(mutated, ({ text, offsets }) => {
+      for (const dialect of ['save', 'script'] as const) {
+        const doc = new FirewallDocument(text, { dialect });
+        const rs = doc.ruleSet;
+        const chains = doc.chains;
+        for (const off of offsets) {
+          inside(text, hoverAt(doc, off)?.span, 'hover');
+          const c = completionsAt(doc, off);
+          if (c) inside(text, c.replace, 'completion');
+          for (const r of definitionAt(chains, off)) inside(text, r.span, 'definition');
+          for (const r of referencesAt(chains, off, true)) inside(text, r.span, 'references');
+          const prep = prepareRenameAt(chains, off);
+          if (prep && 'span' in prep) inside(text, prep.span, 'prepareRename');
+          renameAt(chains, off, 'renamed');
+        }
+        for (const t of semanticTokens(rs)) inside(text, t.span, 'semantic token');
+        for (const l of chainLenses(rs, chains)) inside(text, l.span, 'chain lens');
+        for (const l of traceLenses(rs)) inside(text, l.span, 'trace lens');
+        packetFields(rs);
+        if (dialect === 'save') formatSave(text);
+      }
+    }),
+    { numRuns: 10_000 },
+  );
+});
+
+test('explain answers or declines any word', () => {
+  fc.assert(fc.property(fc.oneof(fc.constantFrom('valueOf', 'constructor', '__proto__', 'toString', 'DNAT', 'PREROUTING', 'nat', '--dport', '-m'), fc.string({ maxLength: 12 })), (w) => void explainTerm(w)), { numRuns: 5000 });
+});
