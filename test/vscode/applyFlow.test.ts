@@ -8,8 +8,8 @@ import { DEFAULT_REMOTE_DIR } from '../../server/src/apply/session.ts';
 import { RouterHost } from '../apply/routerHost.ts';
 import { repoRoot, requirement } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
-import { command, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
+import { freshWork, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
+import { command, openFile, openWorkbench, shot, steadyWorkbench } from './workbenchPage.ts';
 
 /**
  * Apply Rules to Host… end to end, as a user runs it: the packaged extension in code-server's
@@ -132,8 +132,7 @@ async function applyRulesV4(page: Page, host: string, answer: 'Keep' | 'Revert' 
 }
 
 test('Apply Rules to Host on a real router: diff, confirmation, countdown, Keep; a second run that reverts; a third that nobody answers and the rollback undoes', { skip, timeout: 480_000 }, async () => {
-  const work = join(repoRoot, '.work', 'vscode-tests', 'apply-flow');
-  rmSync(work, { recursive: true, force: true });
+  const work = freshWork('apply-flow');
   const workspace = makeSampleWorkspace(join(work, 'workspace'), examples);
   installVsix(work, packageVsix(work));
 
@@ -184,8 +183,7 @@ test('Apply Rules to Host on a real router: diff, confirmation, countdown, Keep;
     browser = await openBrowser(work, server);
     const { page } = browser;
     try {
-      await page.goto(server.url(server.remote(workspace)));
-      await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+      await openWorkbench(page, server.url(server.remote(workspace)));
       await command(page, 'View: Toggle Primary Side Bar Visibility');
 
       // first run: keep the new rules

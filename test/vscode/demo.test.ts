@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { isolatedEnv, openBrowser, workbenchSkip } from './vscodeServer.ts';
+import { freshWork, isolatedEnv, openBrowser, workbenchSkip } from './vscodeServer.ts';
+import { openWorkbench } from './workbenchPage.ts';
 
 /**
  * The README's `npm run demo` after its packaging step: demo.ts installs the .vsix with
@@ -16,8 +16,7 @@ import { isolatedEnv, openBrowser, workbenchSkip } from './vscodeServer.ts';
 const skip = workbenchSkip();
 
 test('the demo serves the sample workspace with the extension installed, on loopback only', { skip, timeout: 180_000 }, async () => {
-  const work = join(repoRoot, '.work', 'vscode-tests', 'demo');
-  rmSync(work, { recursive: true, force: true });
+  const work = freshWork('demo');
   const vsix = packageVsix(work);
   const demo = spawn(
     'unshare',
@@ -46,8 +45,7 @@ test('the demo serves the sample workspace with the extension installed, on loop
     assert.match(out, /Authentication is disabled/);
     browser = await openBrowser(work, { pid: demo.pid!, privateNetwork: true });
     const { page } = browser;
-    await page.goto(url);
-    await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+    await openWorkbench(page, url);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'port-forward-router.sh' }).click();
     await page.locator('.tab.active', { hasText: 'port-forward-router.sh' }).waitFor();
     await page.keyboard.press('Control+Shift+M');

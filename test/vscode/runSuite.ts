@@ -2,11 +2,10 @@
 // with --enable-smoke-test-driver, and a headless Chromium opening a workbench URL whose payload
 // names the extension (development path) and the test module. The page reports the module's
 // result through window.codeAutomationExit(code).
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/paths.ts';
 import { buildSuite } from './buildSuite.ts';
-import { makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
+import { freshWork, makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
 import { readFileSync, existsSync } from 'node:fs';
 
 export interface SuiteRun {
@@ -24,8 +23,7 @@ export interface SuiteRun {
 export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeoutMs = 180_000, checks: 'all' | 'none' = 'all'): Promise<SuiteRun> {
   const started = Date.now();
   const bundle = buildSuite();
-  const work = join(repoRoot, '.work', 'vscode-tests', trust);
-  rmSync(work, { recursive: true, force: true });
+  const work = freshWork(trust);
   const workspace = makeSampleWorkspace(join(work, 'workspace'), join(repoRoot, 'examples'));
   const logFile = join(work, 'suite.log');
   const server = await startVsCodeServer({

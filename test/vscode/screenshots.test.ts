@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
-import { command, goToLine, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
+import { freshWork, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
+import { command, goToLine, openFile, openWorkbench, shot, steadyWorkbench } from './workbenchPage.ts';
 
 /**
  * The packaged extension (.vsix) installed into code-server's VS Code, as a user sees it:
@@ -20,8 +20,7 @@ const examples = join(repoRoot, 'examples');
 const dnatLine = readFileSync(join(examples, 'port-forward-router.sh'), 'utf8').split('\n').findIndex((l) => l.includes('-j DNAT')) + 1;
 
 test('the workbench shows the DNAT finding, the hover on PREROUTING, the completion after -j and the apply host picker', { skip, timeout: 240_000 }, async () => {
-  const work = join(repoRoot, '.work', 'vscode-tests', 'screenshots');
-  rmSync(work, { recursive: true, force: true });
+  const work = freshWork('screenshots');
   const workspace = makeSampleWorkspace(join(work, 'workspace'), examples);
   installVsix(work, packageVsix(work));
   const server = await startVsCodeServer({
@@ -43,8 +42,7 @@ test('the workbench shows the DNAT finding, the hover on PREROUTING, the complet
   const browser = await openBrowser(work, server);
   const { page } = browser;
   try {
-    await page.goto(server.url(server.remote(workspace)));
-    await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+    await openWorkbench(page, server.url(server.remote(workspace)));
     await openFile(page, 'port-forward-router.sh');
 
     // Problems panel: the DNAT finding with its code, on the rule's line

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../support/paths.ts';
 import { packageVsix } from './packageVsix.ts';
-import { installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
-import { command, openFile, shot, steadyWorkbench } from './workbenchPage.ts';
+import { freshWork, installVsix, makeSampleWorkspace, openBrowser, startVsCodeServer, workbenchSkip } from './vscodeServer.ts';
+import { command, openFile, openWorkbench, shot, steadyWorkbench } from './workbenchPage.ts';
 
 /**
  * "Trace a Packet…" as a user drives it: the packaged .vsix in code-server's VS Code, headless
@@ -105,8 +105,7 @@ async function typeSpec(page: Page, text: string): Promise<void> {
 }
 
 test('Trace a Packet: the quick input completes and checks the packet, the view draws its path, the editor shows the deciding rule, the lens traces from the DNAT rule', { skip, timeout: 300_000 }, async () => {
-  const work = join(repoRoot, '.work', 'vscode-tests', 'trace');
-  rmSync(work, { recursive: true, force: true });
+  const work = freshWork('trace');
   const workspace = makeSampleWorkspace(join(work, 'workspace'), examples);
   const otherWorkspace = makeSampleWorkspace(join(work, 'other-workspace'), examples);
   installVsix(work, packageVsix(work));
@@ -124,8 +123,7 @@ test('Trace a Packet: the quick input completes and checks the packet, the view 
   const browser = await openBrowser(work, server, { width: 1600, height: 900 });
   const { page } = browser;
   try {
-    await page.goto(server.url(server.remote(workspace)));
-    await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+    await openWorkbench(page, server.url(server.remote(workspace)));
     await command(page, 'View: Toggle Primary Side Bar Visibility');
     await openFile(page, scriptName);
     // the language server is up once the script's finding shows
@@ -245,8 +243,7 @@ test('Trace a Packet: the quick input completes and checks the packet, the view 
     await quickInput(page).waitFor({ state: 'hidden' });
 
     // and only by this workspace: another folder has no recent packets
-    await page.goto(server.url(server.remote(otherWorkspace)));
-    await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+    await openWorkbench(page, server.url(server.remote(otherWorkspace)));
     await openFile(page, scriptName);
     await page.locator('.squiggly-warning, .squiggly-error, .squiggly-info').first().waitFor({ timeout: 60_000 });
     await openTraceInput(page);

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { needBuild, requirement } from '../support/paths.ts';
+import { needBuild, repoRoot, requirement } from '../support/paths.ts';
 import { codeServerInstall, isCodeServerInstalled, type CodeServerInstall } from './installCodeServer.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -39,6 +39,13 @@ export interface VsCodeServer {
   /** The extension host's own log files (exthost*.log, the language client's output channel). */
   extensionHostLogs(): string;
   stop(): Promise<void>;
+}
+
+/** A test's own work folder under .work/vscode-tests, emptied: nothing of an earlier run is reused. */
+export function freshWork(name: string): string {
+  const work = join(repoRoot, '.work', 'vscode-tests', name);
+  rmSync(work, { recursive: true, force: true });
+  return work;
 }
 
 /** HOME, TMPDIR and XDG folders inside `work`, so a test leaves nothing in the user's home. */

@@ -15,6 +15,12 @@ export const steadyWorkbench = {
   'editor.cursorBlinking': 'solid',
 };
 
+/** Loads a workbench URL and waits for its editor area: the workbench is then ready for commands. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60_000 });
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(images, { recursive: true });
   await page.screenshot({ path: join(images, `${name}.png`) });

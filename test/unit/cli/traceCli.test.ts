@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dist, needBuild } from '../../support/paths.ts';
+import { uncertainForwardScript } from '../../support/traceFixtures.ts';
 
 /**
  * `iptables-lint trace` as a pipeline runs it: the built CLI, its exit code, its JSON (the
@@ -15,17 +16,7 @@ const skip = needBuild();
 const dir = mkdtempSync(join(tmpdir(), 'iptables-trace-cli-'));
 
 const uncertain = join(dir, 'fw.sh');
-writeFileSync(
-  uncertain,
-  [
-    '#!/bin/sh',
-    'iptables -P FORWARD ACCEPT',
-    'iptables -A FORWARD -i $WAN -j DROP',
-    'iptables -A FORWARD -p tcp --dport 22 -m recent --name ssh --rcheck --seconds 60 --hitcount 4 -j REJECT',
-    'iptables -A FORWARD -p tcp --dport 22 -j ACCEPT',
-    '',
-  ].join('\n'),
-);
+writeFileSync(uncertain, uncertainForwardScript);
 
 const router = join(dir, 'rules.v4');
 writeFileSync(

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { parsePacketSpec } from '../../../server/src/core/simulate/packet.ts';
 import { traceReport } from '../../../server/src/core/simulate/traceReport.ts';
+import { uncertainForwardScript } from '../../support/traceFixtures.ts';
 
 const rules = `*nat
 :PREROUTING ACCEPT [0:0]
@@ -64,15 +65,7 @@ test('a local packet: OUTPUT then POSTROUTING', () => {
   assert.deepEqual(r.branches[0].hooks, ['OUTPUT', 'POSTROUTING']);
 });
 
-/** A script whose FORWARD holds a shell variable and a match the simulator cannot evaluate. */
-const script = [
-  '#!/bin/sh',
-  'iptables -P FORWARD ACCEPT',
-  'iptables -A FORWARD -i $WAN -j DROP',
-  'iptables -A FORWARD -p tcp --dport 22 -m recent --name ssh --rcheck --seconds 60 --hitcount 4 -j REJECT',
-  'iptables -A FORWARD -p tcp --dport 22 -j ACCEPT',
-  '',
-].join('\n');
+const script = uncertainForwardScript;
 const scriptDoc = new FirewallDocument(script, { dialect: 'script' });
 const scriptReport = (spec: string) => traceReport(scriptDoc.ruleSet, script, parsePacketSpec(spec).packet!, (s) => ({ line: scriptDoc.lines.lineOf(s.start) + 1 }));
 const conditionsOf = (r: ReturnType<typeof scriptReport>) => r.branches.map((b) => [b.verdict, b.conditions.map((c) => [c.line, c.matched])]);
