@@ -1,7 +1,8 @@
 // One language server session for `npm run bench`, in a client process of its own (see
 // run.ts): `edits FILE` opens the file, times 50 one-line edits (a digit typed, then
 // deleted) to their diagnostics, hovers
-// and completions, and reads the server's RSS; `startup` times server starts to the initialize
+// and completions, and reads the server's RSS (after the open, after the edits and requests,
+// and 2.5 s later); `startup` times server starts to the initialize
 // reply. Prints one line of JSON.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -80,8 +81,11 @@ async function edits(path: string): Promise<Record<string, unknown>> {
     return { textDocument: { uri }, position: { line, character: lines[line].indexOf(' -j ') + 4 } };
   });
   const rss = rssOf(client.pid);
+  // then a pause, as when someone stops typing: the server gives memory back once quiet
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  const rssQuiet = rssOf(client.pid);
   await client.stop();
-  return { init, openMs, edits: editMs, hover, completion, rss, rssOpen };
+  return { init, openMs, edits: editMs, hover, completion, rss, rssOpen, rssQuiet };
 }
 
 /** One start: spawn to the initialize reply; the server is shut down and has exited before the next. */

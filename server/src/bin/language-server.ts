@@ -21,6 +21,7 @@ connection.onInitialize((p) => {
 connection.onInitialized(() => {
   // a require, not an import: the bundle then evaluates the server's modules here, not at start
   const { startServer } = require('../lsp/server.ts') as typeof import('../lsp/server.ts');
-  startServer(connection, params ?? { processId: null, rootUri: null, capabilities: {} });
+  const { v8Heap } = require('../node/v8Heap.ts') as typeof import('../node/v8Heap.ts');
+  startServer(connection, params ?? { processId: null, rootUri: null, capabilities: {} }, v8Heap());
 });
 connection.listen();

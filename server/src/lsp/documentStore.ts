@@ -17,12 +17,24 @@ function dialectOf(languageId: string): Dialect | 'auto' {
   return 'auto';
 }
 
+/** Told when the documents are used, and when one is closed (see MemoryRelease). */
+export interface StoreActivity {
+  activity(): void;
+  closed(size: number): void;
+}
+
 /**
  * Open documents with their models. Incremental edits are turned into offset changes on
  * the text they apply to, so the core re-parses only the lines they touch.
  */
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
+
+  private readonly watcher: StoreActivity | undefined;
+
+  constructor(watcher?: StoreActivity) {
+    this.watcher = watcher;
+  }
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     const doc: OpenDocument = {
@@ -32,12 +44,14 @@ export class DocumentStore {
       model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId) }),
     };
     this.docs.set(uri, doc);
+    this.watcher?.activity();
     return doc;
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
+    this.watcher?.activity();
     let current = doc.text;
     const offsets: TextChange[] = [];
     for (const c of changes) {
@@ -56,10 +70,14 @@ export class DocumentStore {
   }
 
   close(uri: string): void {
+    const doc = this.docs.get(uri);
     this.docs.delete(uri);
+    if (doc) this.watcher?.closed(doc.model.text.length);
   }
 
+  /** Every request handler asks for its document here, which makes it the place to note activity. */
   get(uri: string): OpenDocument | undefined {
+    this.watcher?.activity();
     return this.docs.get(uri);
   }
 

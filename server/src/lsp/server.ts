@@ -8,6 +8,7 @@ import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
+import { MemoryRelease, type HeapControl } from './memoryRelease.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
@@ -48,8 +49,12 @@ function docsBase(): string | undefined {
  * offsets to LSP ranges. Diagnostics are pushed, which every client understands. Started
  * when the client has the initialize reply (see bin/language-server.ts), with its parameters.
  */
-export function startServer(connection: Connection, params: InitializeParams): void {
-  const store = new DocumentStore();
+export function startServer(connection: Connection, params: InitializeParams, heap?: HeapControl): void {
+  const mb = (n: number) => (n / 1048576).toFixed(0);
+  const release = heap
+    ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`))
+    : undefined;
+  const store = new DocumentStore(release);
   let settings: ServerSettings = defaults;
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { MemoryRelease, type HeapControl, type Release } from './memoryRelease.ts';
+import { v8Heap } from '../node/v8Heap.ts';
+
+const MB = 1024 * 1024;
+
+/** A heap whose use the test sets; a collection brings it down to what is live. */
+function heapOf(live: number): HeapControl & { inUse: number; live: number; collections: number } {
+  return {
+    inUse: live,
+    live,
+    collections: 0,
+    collect() {
+      this.collections++;
+      this.inUse = this.live;
+    },
+    used() {
+      return this.inUse;
+    },
+  };
+}
+
+const options = { idleMs: 40, minGrowth: 16 * MB, bigDocument: 2_000_000 };
+
+test('a heap grown past what was live is collected once the documents are quiet, not before', async () => {
+  const heap = heapOf(30 * MB);
+  const released: Release[] = [];
+  const release = new MemoryRelease(heap, (r) => released.push(r), options);
+  heap.live = 300 * MB;
+  heap.inUse = 900 * MB;
+  // activity every 10 ms for 150 ms: never quiet for 40 ms
+  for (let i = 0; i < 15; i++) {
+    release.activity();
+    await sleep(10);
+  }
+  assert.equal(heap.collections, 0);
+  await sleep(80);
+  assert.equal(heap.collections, 1);
+  assert.equal(released[0].before, 900 * MB);
+  assert.equal(released[0].after, 300 * MB);
+  // the next burst leaves less than a quarter of the new baseline of garbage: not worth a collection
+  heap.inUse = 370 * MB;
+  release.activity();
+  await sleep(80);
+  assert.equal(heap.collections, 1);
+  // more than a quarter: collected
+  heap.inUse = 380 * MB;
+  release.activity();
+  await sleep(80);
+  assert.equal(heap.collections, 2);
+  release.dispose();
+});
+
+test('small heaps are left to V8: growth under the minimum is not collected', async () => {
+  const heap = heapOf(20 * MB);
+  const release = new MemoryRelease(heap, () => {}, options);
+  heap.inUse = 30 * MB;
+  release.activity();
+  await sleep(80);
+  assert.equal(heap.collections, 0);
+  heap.inUse = 40 * MB;
+  release.activity();
+  await sleep(80);
+  assert.equal(heap.collections, 1);
+  release.dispose();
+});
+
+test('closing a big document is worth a collection even when the heap has not grown', async () => {
+  const heap = heapOf(330 * MB);
+  const release = new MemoryRelease(heap, () => {}, options);
+  release.closed(1_000);
+  await sleep(80);
+  assert.equal(heap.collections, 0);
+  release.closed(15_000_000);
+  await sleep(80);
+  assert.equal(heap.collections, 1);
+  release.dispose();
+});
+
+test('nothing happens without activity, and dispose cancels a pending collection', async () => {
+  const heap = heapOf(30 * MB);
+  const release = new MemoryRelease(heap, () => {}, options);
+  heap.inUse = 900 * MB;
+  await sleep(80);
+  assert.equal(heap.collections, 0);
+  release.activity();
+  release.dispose();
+  await sleep(80);
+  assert.equal(heap.collections, 0);
+});
+
+test("the process's own heap: a collection frees garbage this test made", () => {
+  const heap = v8Heap();
+  heap.collect();
+  const base = heap.used();
+  let garbage: number[][] | undefined = Array.from({ length: 10 }, (_, i) => new Array<number>(1_000_000).fill(i + 0.5));
+  assert.ok(heap.used() > base + 40 * MB, 'the arrays count as used');
+  garbage = undefined;
+  heap.collect();
+  assert.equal(garbage, undefined);
+  assert.ok(heap.used() < base + 10 * MB, `${heap.used() / MB} MB in use after collecting, ${base / MB} before the garbage`);
+});
