@@ -18,7 +18,7 @@ export function initializeResult(): InitializeResult {
       workspaceSymbolProvider: true,
       codeLensProvider: { resolveProvider: false },
       documentFormattingProvider: true,
-      semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: true },
+      semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: { delta: true } },
     },
     serverInfo: { name: 'iptables-language-server', version: '0.1.0' },
   };

@@ -1,14 +1,13 @@
-import { ResponseError, SemanticTokensBuilder, type CodeLens, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
+import { ResponseError, type CodeLens, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
 import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
 import { chainLenses, traceLenses } from '../core/services/codeLens.ts';
 import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
-import { semanticTokens } from '../core/services/semanticTokens.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 import { TRACE_COMMAND } from './traceProtocol.ts';
 
-/** Chains as symbols to jump to: definition, references, rename, highlights, lenses, tokens, formatting. */
+/** Chains as symbols to jump to: definition, references, rename, highlights, lenses, formatting. */
 export function registerNavigation(connection: Connection, store: DocumentStore): void {
   const docAt = (uri: string, position: { line: number; character: number }) => {
     const doc = store.get(uri);
@@ -79,21 +78,6 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
         ? { title: l.title, command: 'editor.action.showReferences', arguments: [doc.uri, lines.positionAt(l.span.start), l.references.map((s) => ({ uri: doc.uri, range: toRange(lines, s) }))] }
         : { title: l.title, command: '' },
     })).concat(traceLenses(doc.model.ruleSet).map((l) => ({ range: toRange(lines, l.span), command: { title: 'Trace from here', command: TRACE_COMMAND, arguments: [doc.uri, l.spec] } })));
-  });
-
-  connection.languages.semanticTokens.on((p) => {
-    const doc = store.get(p.textDocument.uri);
-    const builder = new SemanticTokensBuilder();
-    if (!doc) return builder.build();
-    const lines = doc.model.lines;
-    for (const t of semanticTokens(doc.model.ruleSet)) {
-      const s = lines.positionAt(t.span.start);
-      const e = lines.positionAt(t.span.end);
-      // tokens do not span lines; a multi-line word (a continued shell word) is coloured on its first line
-      const length = e.line === s.line ? e.character - s.character : lines.lineEnd(s.line, doc.model.text) - t.span.start;
-      if (length > 0) builder.push(s.line, s.character, length, t.type, 0);
-    }
-    return builder.build();
   });
 
   connection.onDocumentFormatting((p): TextEdit[] => {

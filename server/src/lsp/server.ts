@@ -12,6 +12,7 @@ import { MemoryRelease, type HeapControl } from './memoryRelease.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
+import { registerSemanticTokens } from './semanticTokensHandlers.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
@@ -182,4 +183,5 @@ export function startServer(connection: Connection, params: InitializeParams, he
   registerNavigation(connection, store);
   registerLanguageFeatures(connection, store);
   registerTrace(connection, store);
+  registerSemanticTokens(connection, store);
 }

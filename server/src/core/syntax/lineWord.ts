@@ -153,6 +153,11 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
     return this;
   }
 
+  /** Where the name starts, without making its span (semantic tokens read 650k of them). */
+  get nameStart(): number {
+    return this.anchor.start + this.nameFrom;
+  }
+
   get nameSpan(): Span {
     const at = this.anchor.start;
     return new LineSpan(this.anchor, at + this.nameFrom, at + this.nameFrom + this.written.length);
