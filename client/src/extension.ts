@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
 import { registerApplyCommand } from './applyCommand.ts';
+import { registerChainReferencesCommand } from './chainReferences.ts';
 import { registerCompileCommand } from './compileCommand.ts';
 import { registerTraceCommand } from './trace/traceCommand.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -28,6 +29,7 @@ export function activate(context: ExtensionContext): void {
   context.subscriptions.push(client);
   registerCompileCommand(context, client);
   registerTraceCommand(context, client);
+  registerChainReferencesCommand(context, client);
   // Activation ends here, without waiting for the server process to start and answer
   // (about 0.3 s in code-server): requests the commands send wait for it inside the client.
   const started = client;

@@ -70,7 +70,10 @@ test('iptables/packetFields offers the interfaces, addresses and ports of the do
 });
 
 test('the "Trace from here" lens sits on the DNAT command and runs iptables.tracePacket with its packet', { skip }, async () => {
-  const lenses = await client.request<{ range: { start: { line: number }; end: { line: number } }; command?: { command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: exampleUri } });
+  type Lens = { range: { start: { line: number }; end: { line: number } }; command?: { command: string; arguments?: unknown[] } };
+  const placed = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: exampleUri } });
+  // what a lens does is given when the editor resolves it (when it is on screen)
+  const lenses = await Promise.all(placed.map((l) => client.request<Lens>('codeLens/resolve', l)));
   const trace = lenses.filter((l) => l.command?.command === 'iptables.tracePacket');
   assert.deepEqual(trace.map((l) => [l.range.start.line, l.range.end.line]), [[lineOf('-j DNAT'), lineOf('-j DNAT')]]);
   const [uri, spec] = trace[0].command!.arguments as [string, string];

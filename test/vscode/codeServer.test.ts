@@ -26,6 +26,7 @@ const inBoth = [
   /hover on PREROUTING in rules\.v4 explains the chain/,
   /completion after -j offers DNAT in nat PREROUTING and not in filter INPUT/,
   /go to definition on a jump to a user chain lands on its declaration/,
+  /the references lens of a user chain shows its jumps in the references view/,
   /rename of a user chain edits its declaration/,
   /the extension is active and its commands are registered/,
 ];

@@ -16,7 +16,7 @@ export function initializeResult(): InitializeResult {
       documentHighlightProvider: true,
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,
-      codeLensProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: true },
       documentFormattingProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: { delta: true } },
     },

@@ -1,13 +1,11 @@
-import { ResponseError, type CodeLens, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
+import { ResponseError, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
 import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
-import { chainLenses, traceLenses } from '../core/services/codeLens.ts';
 import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
-import { TRACE_COMMAND } from './traceProtocol.ts';
 
-/** Chains as symbols to jump to: definition, references, rename, highlights, lenses, formatting. */
+/** Chains as symbols to jump to: definition, references, rename, highlights, formatting. */
 export function registerNavigation(connection: Connection, store: DocumentStore): void {
   const docAt = (uri: string, position: { line: number; character: number }) => {
     const doc = store.get(uri);
@@ -66,18 +64,6 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
       }
     }
     return out;
-  });
-
-  connection.onCodeLens((p): CodeLens[] => {
-    const doc = store.get(p.textDocument.uri);
-    if (!doc) return [];
-    const lines = doc.model.lines;
-    return chainLenses(doc.model.ruleSet, doc.model.chains).map((l) => ({
-      range: toRange(lines, l.span),
-      command: l.references.length
-        ? { title: l.title, command: 'editor.action.showReferences', arguments: [doc.uri, lines.positionAt(l.span.start), l.references.map((s) => ({ uri: doc.uri, range: toRange(lines, s) }))] }
-        : { title: l.title, command: '' },
-    })).concat(traceLenses(doc.model.ruleSet).map((l) => ({ range: toRange(lines, l.span), command: { title: 'Trace from here', command: TRACE_COMMAND, arguments: [doc.uri, l.spec] } })));
   });
 
   connection.onDocumentFormatting((p): TextEdit[] => {

@@ -13,6 +13,7 @@ import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
 import { registerSemanticTokens } from './semanticTokensHandlers.ts';
+import { registerCodeLens } from './codeLensHandlers.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
@@ -184,4 +185,5 @@ export function startServer(connection: Connection, params: InitializeParams, he
   registerLanguageFeatures(connection, store);
   registerTrace(connection, store);
   registerSemanticTokens(connection, store);
+  registerCodeLens(connection, store);
 }

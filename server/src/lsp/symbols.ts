@@ -13,14 +13,19 @@ export function documentSymbols(doc: FirewallDocument): DocumentSymbol[] {
     const children: DocumentSymbol[] = [];
     for (const c of t.chains.values()) {
       const decl = c.declarations[0];
-      const spans: Span[] = [];
-      if (decl) spans.push(decl.line);
-      if (c.policySpan) spans.push(c.policySpan);
-      for (const r of c.rules) spans.push(r.span);
-      if (!spans.length) continue;
-      const start = Math.min(...spans.slice(0, 1).map((s) => s.start), spans.reduce((m, s) => Math.min(m, s.start), Infinity));
-      const end = spans.reduce((m, s) => Math.max(m, s.end), 0);
-      const sel = decl?.span ?? c.rules[0]?.chainSpan ?? spans[0];
+      // from the first to the last line that declares the chain, sets its policy or holds its
+      // rules (a loop, not a list of spans: a kube-proxy dump has 36,000 chains)
+      let start = Infinity;
+      let end = -Infinity;
+      const take = (sp: Span) => {
+        if (sp.start < start) start = sp.start;
+        if (sp.end > end) end = sp.end;
+      };
+      if (decl) take(decl.line);
+      if (c.policySpan) take(c.policySpan);
+      for (const r of c.rules) take(r.span);
+      if (start === Infinity) continue;
+      const sel = decl?.span ?? c.rules[0]?.chainSpan ?? { start, end };
       children.push({
         name: c.name,
         detail: c.builtin ? `policy ${c.policy}, ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}` : `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`,

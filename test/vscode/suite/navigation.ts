@@ -8,6 +8,23 @@ function targetRange(l: vscode.Location | vscode.LocationLink): { uri: vscode.Ur
 
 export const checks: Check[] = [
   {
+    name: 'the references lens of a user chain shows its jumps in the references view',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const declared = lineOf(doc, ':office-in');
+      const jumps = doc.getText().split('\n').filter((l) => /-[jg] office-in\b/.test(l)).length;
+      const lens = await eventually('the lens of office-in', async () => {
+        const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 1000);
+        return (all ?? []).find((l) => l.range.start.line === declared && l.command?.command === 'iptables.showChainReferences');
+      });
+      expect(lens.command!.title.includes(`${jumps} reference`), `the title counts ${jumps} jumps: '${lens.command!.title}'`);
+      // the command asks the server for the jumps and opens VS Code's references view with them
+      const shown = await vscode.commands.executeCommand<number>(lens.command!.command, ...(lens.command!.arguments ?? []));
+      expect(shown === jumps, `${jumps} references shown, got ${shown}`);
+      await vscode.commands.executeCommand('closeReferenceSearch');
+    },
+  },
+  {
     name: 'go to definition on a jump to a user chain lands on its declaration',
     async run() {
       const doc = await openExample('rules.v4');

@@ -46,7 +46,8 @@ export const checks: Check[] = [
       const doc = await openExample('port-forward-router.sh');
       const dnat = lineOf(doc, '-j DNAT');
       const lenses = await eventually('the trace lens', async () => {
-        const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+        // lenses say what they do when resolved, as on screen: resolve them all
+        const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 1000);
         const mine = (all ?? []).filter((l) => l.command?.command === 'iptables.tracePacket');
         return mine.length ? mine : undefined;
       });

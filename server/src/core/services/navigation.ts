@@ -19,6 +19,17 @@ export function referencesAt(index: ChainIndex, offset: number, includeDeclarati
   return index.of(ref.family, ref.table, ref.name).filter((r) => includeDeclaration || r.kind !== 'declaration');
 }
 
+/** The jumps and gotos to a chain: what its lens counts and lists. */
+export function jumpsTo(index: ChainIndex, family: ChainRef['family'], table: string, name: string): ChainRef[] {
+  return index.of(family, table, name).filter((r) => r.kind === 'jump' || r.kind === 'goto');
+}
+
+/** The jumps and gotos to the chain under the cursor. */
+export function jumpsAt(index: ChainIndex, offset: number): ChainRef[] {
+  const ref = index.at(offset);
+  return ref ? jumpsTo(index, ref.family, ref.table, ref.name) : [];
+}
+
 /** The chain word under the cursor, if it may be renamed. */
 export function prepareRenameAt(index: ChainIndex, offset: number): { span: Span; name: string } | { error: string } | undefined {
   const ref = index.at(offset);

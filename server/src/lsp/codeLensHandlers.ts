@@ -1,0 +1,96 @@
+import type { CodeLens, Connection, Location } from 'vscode-languageserver';
+import type { RuleSet } from '../core/model/types.ts';
+import { chainLensAt, chainLensPlaces, traceLensAt, traceLensPlaces, type ChainPlace, type TracePlace } from '../core/services/codeLens.ts';
+import { jumpsAt } from '../core/services/navigation.ts';
+import { cancelledReply } from './cancellation.ts';
+import { toRange } from './convert.ts';
+import type { DocumentStore } from './documentStore.ts';
+import { CHAIN_REFERENCES_REQUEST, SHOW_CHAIN_REFERENCES_COMMAND, type ChainReferencesParams } from './lensProtocol.ts';
+import { TRACE_COMMAND } from './traceProtocol.ts';
+
+/** What a lens carries to its resolve: its document (a number standing for the URI) and its kind. */
+type LensData = [document: number, kind: typeof CHAIN | typeof TRACE];
+const CHAIN = 0;
+const TRACE = 1;
+
+/**
+ * Code lenses in two steps, as the protocol allows: the editor gets every lens's place after
+ * each pause in typing, and asks what a lens says only when it is on screen. The rule count
+ * and references of a chain, and the packet a DNAT rule translates, are worked out then.
+ * The references themselves are fetched when the lens is clicked (`iptables/chainReferences`):
+ * a chain such as KUBE-MARK-MASQ is the target of thousands of jumps.
+ */
+export function registerCodeLens(connection: Connection, store: DocumentStore): void {
+  const uris: string[] = [];
+  const keys = new Map<string, number>();
+  const keyOf = (uri: string): number => {
+    let k = keys.get(uri);
+    if (k === undefined) {
+      k = uris.length;
+      uris.push(uri);
+      keys.set(uri, k);
+    }
+    return k;
+  };
+  const cache = new WeakMap<RuleSet, { chains: ChainPlace[]; traces: TracePlace[] }>();
+  const placesOf = (rs: RuleSet) => {
+    let p = cache.get(rs);
+    if (!p) cache.set(rs, (p = { chains: chainLensPlaces(rs), traces: traceLensPlaces(rs) }));
+    return p;
+  };
+
+  connection.onCodeLens((p, token): CodeLens[] => {
+    const doc = store.get(p.textDocument.uri);
+    if (!doc || cancelledReply(token)) return [];
+    const key = keyOf(doc.uri);
+    const lines = doc.model.lines;
+    const { chains, traces } = placesOf(doc.model.ruleSet);
+    const out: CodeLens[] = [];
+    for (const c of chains) out.push({ range: toRange(lines, c.span), data: [key, CHAIN] satisfies LensData });
+    for (const t of traces) out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
+    return out;
+  });
+
+  connection.onCodeLensResolve((lens): CodeLens => {
+    const [key, kind] = lens.data as LensData;
+    const uri = uris[key];
+    const doc = uri === undefined ? undefined : store.get(uri);
+    // the document changed or closed since the lens was placed: the editor asks for new ones
+    const stale = { ...lens, command: { title: '', command: '' } };
+    if (!doc) return stale;
+    const lines = doc.model.lines;
+    const at = lines.offsetAt(lens.range.start);
+    const { chains, traces } = placesOf(doc.model.ruleSet);
+    if (kind === CHAIN) {
+      const place = placeAt(chains, at);
+      if (!place) return stale;
+      const l = chainLensAt(place, doc.model.chains);
+      const name = place.chain.declarations[0].span;
+      return { ...lens, command: l.references.length ? { title: l.title, command: SHOW_CHAIN_REFERENCES_COMMAND, arguments: [uri, lines.positionAt(name.start)] } : { title: l.title, command: '' } };
+    }
+    const place = placeAt(traces, at);
+    if (!place) return stale;
+    return { ...lens, command: { title: 'Trace from here', command: TRACE_COMMAND, arguments: [uri, traceLensAt(place).spec] } };
+  });
+
+  connection.onRequest(CHAIN_REFERENCES_REQUEST, (p: ChainReferencesParams): Location[] => {
+    const doc = store.get(p.uri);
+    if (!doc) return [];
+    const lines = doc.model.lines;
+    return jumpsAt(doc.model.chains, lines.offsetAt(p.position)).map((r) => ({ uri: p.uri, range: toRange(lines, r.span) }));
+  });
+}
+
+/** The place whose span starts at `offset` (places are in text order). */
+function placeAt<P extends { span: { start: number } }>(places: P[], offset: number): P | undefined {
+  let lo = 0;
+  let hi = places.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = places[mid].span.start;
+    if (s === offset) return places[mid];
+    if (s < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
