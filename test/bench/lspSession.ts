@@ -81,11 +81,55 @@ async function edits(path: string): Promise<Record<string, unknown>> {
     return { textDocument: { uri }, position: { line, character: lines[line].indexOf(' -j ') + 4 } };
   });
   const rss = rssOf(client.pid);
+  const refresh = await editorRefresh(client, uri, lines, target, at, () => ++version, waitFor);
   // then a pause, as when someone stops typing: the server gives memory back once quiet
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const rssQuiet = rssOf(client.pid);
   await client.stop();
-  return { init, openMs, edits: editMs, hover, completion, rss, rssOpen, rssQuiet };
+  return { init, openMs, edits: editMs, hover, completion, rss, rssOpen, rssQuiet, refresh };
+}
+
+/**
+ * What VS Code asks after each pause in typing, besides the diagnostics it is sent: semantic
+ * tokens (a delta against those it holds), the outline (breadcrumbs and sticky scroll read
+ * it), code lens places, folding ranges. They are sent together, as the editor does, with a
+ * hover right behind them (someone pointing at a rule while the editor refreshes): the hover
+ * waits for whatever is ahead of it. Ten rounds, each after a one-character edit.
+ */
+async function editorRefresh(client: LspClient, uri: string, lines: string[], line: number, at: number, nextVersion: () => number, waitFor: (v: number) => Promise<number>) {
+  const doc = { textDocument: { uri } };
+  let held = await client.request<{ resultId: string }>('textDocument/semanticTokens/full', doc);
+  const rounds: { all: number; hover: number; bytes: number; each: Record<string, number> }[] = [];
+  for (let i = 0; i < (quick ? 4 : 10); i++) {
+    const version = nextVersion();
+    const diagnosed = waitFor(version);
+    const typed = i % 2 === 0;
+    void client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: at }, end: { line, character: typed ? at : at + 1 } }, text: typed ? '1' : '' }],
+    });
+    await diagnosed;
+    const t = performance.now();
+    const each: Record<string, number> = {};
+    let bytes = 0;
+    const timed = async <T>(name: string, method: string, params: unknown): Promise<T> => {
+      const r = await client.request<T>(method, params);
+      each[name] = performance.now() - t;
+      bytes += JSON.stringify(r).length;
+      return r;
+    };
+    const requests = Promise.all([
+      timed<{ resultId: string }>('tokens', 'textDocument/semanticTokens/full/delta', { ...doc, previousResultId: held.resultId }),
+      timed('symbols', 'textDocument/documentSymbol', doc),
+      timed('lenses', 'textDocument/codeLens', doc),
+      timed('folding', 'textDocument/foldingRange', doc),
+    ]);
+    const hover = client.request('textDocument/hover', { ...doc, position: { line: lines.length >> 2, character: 4 } }).then(() => performance.now() - t);
+    const [[tokens], hoverMs] = await Promise.all([requests, hover]);
+    held = tokens;
+    rounds.push({ all: performance.now() - t, hover: hoverMs, bytes, each });
+  }
+  return rounds;
 }
 
 /** One start: spawn to the initialize reply; the server is shut down and has exited before the next. */

@@ -220,3 +220,24 @@ async function waitUntil(done: () => boolean, timeoutMs: number, what: string): 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test("a hover sent right behind the editor's whole-document requests is answered before them", { skip }, async () => {
+  const uri = 'file:///load/busy.rules';
+  await client.open(uri, 'iptables-save', kubeProxyDump(30_000).text);
+  await diagnosticsFor(uri, 1, 30_000);
+  const doc = { textDocument: { uri } };
+  for (let round = 0; round < 3; round++) {
+    const order: string[] = [];
+    const sent = (name: string, method: string, params: unknown) => client.request(method, params).then(() => void order.push(name));
+    await Promise.all([
+      sent('tokens', 'textDocument/semanticTokens/full', doc),
+      sent('outline', 'textDocument/documentSymbol', doc),
+      sent('lenses', 'textDocument/codeLens', doc),
+      sent('hover', 'textDocument/hover', { ...doc, position: { line: 12, character: 4 } }),
+    ]);
+    assert.equal(order[0], 'hover', `round ${round}: answered in the order ${order.join(', ')}`);
+    // the whole-document answers keep the order they were asked in
+    assert.deepEqual(order.slice(1), ['tokens', 'outline', 'lenses']);
+  }
+  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});

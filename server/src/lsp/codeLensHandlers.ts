@@ -2,8 +2,8 @@ import type { CodeLens, Connection, Location } from 'vscode-languageserver';
 import type { RuleSet } from '../core/model/types.ts';
 import { chainLensAt, chainLensPlaces, traceLensAt, traceLensPlaces, type ChainPlace, type TracePlace } from '../core/services/codeLens.ts';
 import { jumpsAt } from '../core/services/navigation.ts';
-import { cancelledReply } from './cancellation.ts';
 import { toRange } from './convert.ts';
+import type { Background } from './background.ts';
 import type { DocumentStore } from './documentStore.ts';
 import { CHAIN_REFERENCES_REQUEST, SHOW_CHAIN_REFERENCES_COMMAND, type ChainReferencesParams } from './lensProtocol.ts';
 import { TRACE_COMMAND } from './traceProtocol.ts';
@@ -20,7 +20,7 @@ const TRACE = 1;
  * The references themselves are fetched when the lens is clicked (`iptables/chainReferences`):
  * a chain such as KUBE-MARK-MASQ is the target of thousands of jumps.
  */
-export function registerCodeLens(connection: Connection, store: DocumentStore): void {
+export function registerCodeLens(connection: Connection, store: DocumentStore, background: Background): void {
   const uris: string[] = [];
   const keys = new Map<string, number>();
   const keyOf = (uri: string): number => {
@@ -39,16 +39,18 @@ export function registerCodeLens(connection: Connection, store: DocumentStore): 
     return p;
   };
 
-  connection.onCodeLens((p, token): CodeLens[] => {
+  connection.onCodeLens((p, token) => {
     const doc = store.get(p.textDocument.uri);
-    if (!doc || cancelledReply(token)) return [];
-    const key = keyOf(doc.uri);
-    const lines = doc.model.lines;
-    const { chains, traces } = placesOf(doc.model.ruleSet);
-    const out: CodeLens[] = [];
-    for (const c of chains) out.push({ range: toRange(lines, c.span), data: [key, CHAIN] satisfies LensData });
-    for (const t of traces) out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
-    return out;
+    if (!doc) return [];
+    return background.run(token, (): CodeLens[] => {
+      const key = keyOf(doc.uri);
+      const lines = doc.model.lines;
+      const { chains, traces } = placesOf(doc.model.ruleSet);
+      const out: CodeLens[] = [];
+      for (const c of chains) out.push({ range: toRange(lines, c.span), data: [key, CHAIN] satisfies LensData });
+      for (const t of traces) out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
+      return out;
+    });
   });
 
   connection.onCodeLensResolve((lens): CodeLens => {

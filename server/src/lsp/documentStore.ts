@@ -29,8 +29,9 @@ export interface StoreActivity {
  */
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
-
   private readonly watcher: StoreActivity | undefined;
+  /** Counts the store's uses: a handler ran whenever it changes (see Background). */
+  uses = 0;
 
   constructor(watcher?: StoreActivity) {
     this.watcher = watcher;
@@ -44,14 +45,14 @@ export class DocumentStore {
       model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId) }),
     };
     this.docs.set(uri, doc);
-    this.watcher?.activity();
+    this.touch();
     return doc;
   }
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
-    this.watcher?.activity();
+    this.touch();
     let current = doc.text;
     const offsets: TextChange[] = [];
     for (const c of changes) {
@@ -72,16 +73,23 @@ export class DocumentStore {
   close(uri: string): void {
     const doc = this.docs.get(uri);
     this.docs.delete(uri);
+    this.uses++;
     if (doc) this.watcher?.closed(doc.model.text.length);
+  }
+
+  private touch(): void {
+    this.uses++;
+    this.watcher?.activity();
   }
 
   /** Every request handler asks for its document here, which makes it the place to note activity. */
   get(uri: string): OpenDocument | undefined {
-    this.watcher?.activity();
+    this.touch();
     return this.docs.get(uri);
   }
 
   all(): OpenDocument[] {
+    this.touch();
     return [...this.docs.values()];
   }
 }

@@ -1,6 +1,6 @@
 import type { Connection, SemanticTokens, SemanticTokensDelta } from 'vscode-languageserver';
 import { semanticTokenTriples } from '../core/services/semanticTokens.ts';
-import { cancelledReply } from './cancellation.ts';
+import type { Background } from './background.ts';
 import type { DocumentStore, OpenDocument } from './documentStore.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { DocumentStore, OpenDocument } from './documentStore.ts';
  * server sends what changed since the result the editor holds, a few numbers for a one-line
  * edit, and keeps that result (20 bytes a token) to compare with.
  */
-export function registerSemanticTokens(connection: Connection, store: DocumentStore): void {
+export function registerSemanticTokens(connection: Connection, store: DocumentStore, background: Background): void {
   // per open document object: a closed (or reopened) document drops what was kept for it
   const previous = new WeakMap<OpenDocument, { resultId: string; data: Uint32Array }>();
   let nextId = 1;
@@ -20,24 +20,24 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
     return result;
   };
 
-  connection.languages.semanticTokens.on((p, token): SemanticTokens => {
+  connection.languages.semanticTokens.on((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    const cancelled = cancelledReply(token);
-    if (cancelled) throw cancelled;
-    const r = compute(doc);
-    return { resultId: r.resultId, data: Array.from(r.data) };
+    return background.run(token, (): SemanticTokens => {
+      const r = compute(doc);
+      return { resultId: r.resultId, data: Array.from(r.data) };
+    });
   });
 
-  connection.languages.semanticTokens.onDelta((p, token): SemanticTokens | SemanticTokensDelta => {
+  connection.languages.semanticTokens.onDelta((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    const cancelled = cancelledReply(token);
-    if (cancelled) throw cancelled;
-    const before = previous.get(doc);
-    const r = compute(doc);
-    if (!before || before.resultId !== p.previousResultId) return { resultId: r.resultId, data: Array.from(r.data) };
-    return { resultId: r.resultId, edits: tokenEdits(before.data, r.data) };
+    return background.run(token, (): SemanticTokens | SemanticTokensDelta => {
+      const before = previous.get(doc);
+      const r = compute(doc);
+      if (!before || before.resultId !== p.previousResultId) return { resultId: r.resultId, data: Array.from(r.data) };
+      return { resultId: r.resultId, edits: tokenEdits(before.data, r.data) };
+    });
   });
 }
 

@@ -9,6 +9,7 @@ import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
 import { MemoryRelease, type HeapControl } from './memoryRelease.ts';
+import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
@@ -57,6 +58,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`))
     : undefined;
   const store = new DocumentStore(release);
+  const background = new Background(() => store.uses);
   let settings: ServerSettings = defaults;
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -161,9 +163,9 @@ export function startServer(connection: Connection, params: InitializeParams, he
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });
 
-  connection.onDocumentSymbol((p) => {
+  connection.onDocumentSymbol((p, token) => {
     const doc = store.get(p.textDocument.uri);
-    return doc ? documentSymbols(doc.model) : [];
+    return doc ? background.run(token, () => documentSymbols(doc.model)) : [];
   });
   connection.onFoldingRanges((p) => {
     const doc = store.get(p.textDocument.uri);
@@ -184,6 +186,6 @@ export function startServer(connection: Connection, params: InitializeParams, he
   registerNavigation(connection, store);
   registerLanguageFeatures(connection, store);
   registerTrace(connection, store);
-  registerSemanticTokens(connection, store);
-  registerCodeLens(connection, store);
+  registerSemanticTokens(connection, store, background);
+  registerCodeLens(connection, store, background);
 }
