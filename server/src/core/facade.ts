@@ -79,6 +79,7 @@ export class FirewallDocument {
   update(newText: string, changes?: TextChange[]): void {
     const previous = this.cachedRuleSet;
     const previousLines = this.cachedLines;
+    const previousChains = this.cachedChains;
     this.cachedRuleSet = undefined;
     this.cachedLines = previousLines && changes?.length === 1 && previousLines.length === this.text.length ? LineIndex.afterEdit(previousLines, changes[0], newText) : undefined;
     this.cachedChains = undefined;
@@ -100,7 +101,7 @@ export class FirewallDocument {
         if (!this.save) this.save = new SaveDocument(newText, this.family);
         else if (changes && changes.length === 1) {
           const edited = this.save.applyEdited(newText, changes[0]);
-          if (previous) this.cachedRuleSet = this.patched(previous, edited);
+          if (previous) this.cachedRuleSet = this.patched(previous, edited, previousChains);
         } else this.save = new SaveDocument(newText, this.family);
       }
     } catch (e) {
@@ -111,9 +112,17 @@ export class FirewallDocument {
   }
 
   /** The rule set after an edit of rules in place, with what the analysis knew of the old one carried over; undefined when it must be rebuilt. */
-  private patched(previous: RuleSet, edited: EditedLines): RuleSet | undefined {
+  private patched(previous: RuleSet, edited: EditedLines, chains: ChainIndex | undefined): RuleSet | undefined {
     const p = patchRuleSet(previous, edited);
     if (!p) return undefined;
+    try {
+      if (chains) {
+        chains.replaceCommands(p.patches);
+        this.cachedChains = chains;
+      }
+    } catch {
+      // built afresh when asked for
+    }
     try {
       if (carryChainFacts(previous, p.ruleSet, p.patches)) {
         carryDnatChecks(previous, p.ruleSet, p.patches);

@@ -1,27 +1,24 @@
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 
+/** How long the documents must go unused before a whole-document answer is worked out. */
+const QUIET_MS = 15;
+
 /**
  * Whole-document answers an editor asks for after each pause in typing (semantic tokens, the
  * outline, lens places) take tens to hundreds of milliseconds on a 100k-rule dump. They run
- * here, one at a time, once the requests that came with them have been dispatched: a hover or
- * completion sent right behind them is answered first instead of waiting for all of them.
- *
- * The language server library hands the server one message per event-loop turn, and every
- * handler asks the store for its document; a job starts after two turns in which the store was
- * not asked for anything, that is once no message is waiting. Two, because messages read in a
- * turn are handed over by a callback queued after this one's: in the first turn after they
- * arrive, the store has not been asked yet.
+ * here, one at a time, once the documents have gone unused for a moment: a hover or
+ * completion sent with them (every handler asks the store for its document) is answered
+ * first instead of waiting for all of them. The moment covers a client that writes its
+ * messages one by one: the first can be read before the last is sent.
  */
 export class Background {
   private readonly queue: (() => void)[] = [];
   private running = false;
-  private seen = -1;
-  private quietTurns = 0;
-  private readonly activity: () => number;
+  private readonly lastUse: () => number;
 
-  /** `activity` counts the store's uses: it changes whenever a handler ran. */
-  constructor(activity: () => number) {
-    this.activity = activity;
+  /** `lastUse` is when the store was last used (performance.now()). */
+  constructor(lastUse: () => number) {
+    this.lastUse = lastUse;
   }
 
   /** Runs `job` when the server is free; a request the client cancelled meanwhile is answered RequestCancelled. */
@@ -41,19 +38,19 @@ export class Background {
 
   private wait(): void {
     this.running = true;
-    this.seen = this.activity();
-    this.quietTurns = 0;
-    setImmediate(() => this.step());
+    const quiet = performance.now() - this.lastUse();
+    setTimeout(() => this.step(), Math.max(0, QUIET_MS - quiet));
   }
 
   private step(): void {
-    const now = this.activity();
-    this.quietTurns = now === this.seen ? this.quietTurns + 1 : 0;
-    this.seen = now;
-    if (this.quietTurns < 2) {
-      setImmediate(() => this.step());
-      return;
-    }
+    if (performance.now() - this.lastUse() < QUIET_MS) return this.wait();
+    // a message read meanwhile is handed to its handler by a callback already queued for the
+    // next turn's immediates: this one comes after it, and sees the store used if it was
+    setImmediate(() => this.confirm());
+  }
+
+  private confirm(): void {
+    if (performance.now() - this.lastUse() < QUIET_MS) return this.wait();
     this.queue.shift()!();
     if (this.queue.length) this.wait();
     else this.running = false;

@@ -30,8 +30,8 @@ export interface StoreActivity {
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
   private readonly watcher: StoreActivity | undefined;
-  /** Counts the store's uses: a handler ran whenever it changes (see Background). */
-  uses = 0;
+  /** When the store was last used (performance.now()): a handler ran then (see Background). */
+  lastUse = 0;
 
   constructor(watcher?: StoreActivity) {
     this.watcher = watcher;
@@ -73,12 +73,12 @@ export class DocumentStore {
   close(uri: string): void {
     const doc = this.docs.get(uri);
     this.docs.delete(uri);
-    this.uses++;
+    this.lastUse = performance.now();
     if (doc) this.watcher?.closed(doc.model.text.length);
   }
 
   private touch(): void {
-    this.uses++;
+    this.lastUse = performance.now();
     this.watcher?.activity();
   }
 

@@ -58,7 +58,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`))
     : undefined;
   const store = new DocumentStore(release);
-  const background = new Background(() => store.uses);
+  const background = new Background(() => store.lastUse);
   let settings: ServerSettings = defaults;
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();

@@ -72,12 +72,21 @@ const swaps: ([RegExp, string] | 'join-next')[] = [
   'join-next',
 ];
 
+/** The chain index as plain data: every reference in order, and each chain's list. */
+function chainsOf(doc: FirewallDocument) {
+  const idx = doc.chains;
+  const ref = (r: (typeof idx.refs)[number]) => [r.family, r.table, r.name, r.kind, r.span.start, r.span.end, r.line.start, r.line.end, r.from ?? ''].join(' ');
+  const names = [...new Set(idx.refs.map((r) => `${r.family}:${r.table}:${r.name}`))].sort();
+  return { refs: idx.refs.map(ref), lists: names.map((k) => { const [f, t, n] = k.split(':'); return [k, idx.of(f as 'ipv4', t, n).map(ref)]; }) };
+}
+
 function snapshot(doc: FirewallDocument) {
   return doc.diagnostics().map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message, JSON.stringify(d.related ?? []), JSON.stringify(d.fixes ?? [])].join(' '));
 }
 
 test('rule lines edited in place give what a fresh parse gives, and most edits take the patched path', () => {
   let patchedEdits = 0;
+  let patchedIndexes = 0;
   let edits = 0;
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.nat(ruleLines.length - 1), fc.nat(swaps.length - 1)), { minLength: 1, maxLength: 6 }), (steps) => {
@@ -95,16 +104,23 @@ test('rule lines edited in place give what a fresh parse gives, and most edits t
         const start = current.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
         text = text.slice(0, start) + after + text.slice(start + before.length);
         const tables = doc.ruleSet.tables;
+        // the chain index is built before the edit, as an editor's highlights have it
+        const index = doc.chains;
         doc.update(text, [{ start, end: start + before.length, text: after }]);
         edits++;
         if (doc.ruleSet.tables === tables) patchedEdits++;
-        assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })), `after ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+        const fresh = new FirewallDocument(text, { dialect: 'save' });
+        assert.deepEqual(snapshot(doc), snapshot(fresh), `after ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+        // carried over, not rebuilt
+        if (doc.ruleSet.tables === tables && doc.chains === index) patchedIndexes++;
+        assert.deepEqual(chainsOf(doc), chainsOf(fresh), `chain index after ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
       }
     }),
     { numRuns: 150 },
   );
   // the patched path is what this test is about: a change that never takes it tests nothing
   assert.ok(patchedEdits > edits / 3, `${patchedEdits} of ${edits} edits patched`);
+  assert.equal(patchedIndexes, patchedEdits, 'the chain index is carried over on the patched path');
 });
 
 test('the patched rule set has the new rule in place of the old one, in its chain and in the commands', () => {
