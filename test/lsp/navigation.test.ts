@@ -173,3 +173,21 @@ test('hover on the -j and the --to-destination value of a DNAT rule carries the 
     assert.match(summary, /FORWARD policy DROP/);
   }
 });
+
+test('outline of a save file: each rule line is inside its own chain and no other; a chain without rules is its declaration', { skip }, async () => {
+  type Sym = { name: string; range: Range; selectionRange: Range; children?: Sym[] };
+  const tables = await client.request<Sym[]>('textDocument/documentSymbol', { textDocument: { uri: saveUri } });
+  const chains = tables.flatMap((t) => t.children ?? []);
+  const inside = (r: Range, line: number) => r.start.line <= line && line <= r.end.line;
+  saveText.split('\n').forEach((text, line) => {
+    const rule = /^-A (\S+)/.exec(text);
+    if (!rule) return;
+    assert.deepEqual(chains.filter((c) => inside(c.range, line)).map((c) => c.name), [rule[1]], `line ${line}: ${text}`);
+  });
+  for (const c of chains) {
+    assert.ok(inside(c.range, c.selectionRange.start.line) && inside(c.range, c.selectionRange.end.line), `${c.name}: the selection is inside the range`);
+    assert.equal(word(saveText, c.selectionRange), c.name);
+  }
+  const unused = chains.find((c) => c.name === 'unused')!;
+  assert.deepEqual([unused.range.start.line, unused.range.end.line], [8, 8]);
+});

@@ -13,19 +13,23 @@ export function documentSymbols(doc: FirewallDocument): DocumentSymbol[] {
     const children: DocumentSymbol[] = [];
     for (const c of t.chains.values()) {
       const decl = c.declarations[0];
-      // from the first to the last line that declares the chain, sets its policy or holds its
-      // rules (a loop, not a list of spans: a kube-proxy dump has 36,000 chains)
+      // iptables-save lists a chain's rules together, below all the chain lines of the table:
+      // the chain's symbol is its rules (its declaration when it has none), so a rule line is
+      // inside its own chain's symbol and no other (breadcrumbs, sticky scroll). In a script a
+      // chain runs from its first to its last line that declares it, sets its policy or adds
+      // a rule. A loop, not a list of spans: a kube-proxy dump has 36,000 chains.
       let start = Infinity;
       let end = -Infinity;
       const take = (sp: Span) => {
         if (sp.start < start) start = sp.start;
         if (sp.end > end) end = sp.end;
       };
-      if (decl) take(decl.line);
-      if (c.policySpan) take(c.policySpan);
+      const byRules = doc.dialect === 'save' && c.rules.length > 0;
+      if (decl && !byRules) take(decl.line);
+      if (c.policySpan && !byRules) take(c.policySpan);
       for (const r of c.rules) take(r.span);
       if (start === Infinity) continue;
-      const sel = decl?.span ?? c.rules[0]?.chainSpan ?? { start, end };
+      const sel = (byRules ? c.rules[0].chainSpan : decl?.span) ?? c.rules[0]?.chainSpan ?? { start, end };
       children.push({
         name: c.name,
         detail: c.builtin ? `policy ${c.policy}, ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}` : `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`,
