@@ -3,7 +3,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CHECK_PACKET_REQUEST, PACKET_FIELDS_REQUEST, type CheckPacketResult, type PacketFieldsResult } from '../../../server/src/lsp/traceProtocol.ts';
 import { specCompletions } from './specCompletion.ts';
 
-type Item = vscode.QuickPickItem & { action: 'trace' | 'complete' | 'recent' | 'none'; value: string };
+/** `basis` is the input the item was made for: the extension host sees keystrokes late, so the focused row can belong to an earlier value */
+type Item = vscode.QuickPickItem & { action: 'trace' | 'complete' | 'recent' | 'none'; value: string; basis?: string };
 
 const TITLE = 'Trace a Packet';
 
@@ -51,6 +52,7 @@ export function askForPacket(client: LanguageClient, uri: vscode.Uri, recent: re
       if (e) items.push({ label: `$(error) ${e.error}`, description: e.key ? `at ${value.slice(e.start, e.end)}` : undefined, action: 'none', value, alwaysShow: true });
     }
     if (value.trim() && recents.length) items.push({ label: 'recent packets', kind: vscode.QuickPickItemKind.Separator, action: 'none', value: '' }, ...recents);
+    for (const item of items) item.basis = value;
     qp.items = items;
   };
 
@@ -82,6 +84,12 @@ export function askForPacket(client: LanguageClient, uri: vscode.Uri, recent: re
     qp.onDidAccept(() => {
       const item = qp.activeItems[0] ?? qp.selectedItems[0];
       if (!item) return;
+      // Enter on a row made for an earlier value (typing faster than the extension host
+      // follows) would put a stale completion over what was typed: show the current rows instead
+      if (item.action !== 'recent' && item.basis !== qp.value) {
+        render();
+        return;
+      }
       if (item.action === 'complete') {
         qp.value = item.value;
         render();
