@@ -1,6 +1,7 @@
 import type { CodeLens, Connection, Location } from 'vscode-languageserver';
 import type { RuleSet } from '../core/model/types.ts';
-import { chainLensAt, chainLensPlaces, traceLensAt, traceLensPlaces, type ChainPlace, type TracePlace } from '../core/services/codeLens.ts';
+import { chainLensAt, chainLensPlaceSteps, traceLensAt, traceLensPlaceSteps, type ChainPlace, type TracePlace } from '../core/services/codeLens.ts';
+import { drain, STEP_ITEMS, type Steps } from '../core/services/steps.ts';
 import { jumpsAt } from '../core/services/navigation.ts';
 import { toRange } from './convert.ts';
 import type { Background } from './background.ts';
@@ -33,24 +34,31 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
     return k;
   };
   const cache = new WeakMap<RuleSet, { chains: ChainPlace[]; traces: TracePlace[] }>();
-  const placesOf = (rs: RuleSet) => {
+  function* placeSteps(rs: RuleSet): Steps<{ chains: ChainPlace[]; traces: TracePlace[] }> {
     let p = cache.get(rs);
-    if (!p) cache.set(rs, (p = { chains: chainLensPlaces(rs), traces: traceLensPlaces(rs) }));
+    if (!p) cache.set(rs, (p = { chains: yield* chainLensPlaceSteps(rs), traces: yield* traceLensPlaceSteps(rs) }));
     return p;
-  };
+  }
+  const placesOf = (rs: RuleSet) => drain(placeSteps(rs));
 
   connection.onCodeLens((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return [];
-    return background.run(token, (): CodeLens[] => {
+    return background.runSteps(token, function* (): Steps<CodeLens[]> {
       const key = keyOf(doc.uri);
       const lines = doc.model.lines;
-      const { chains, traces } = placesOf(doc.model.ruleSet);
+      const { chains, traces } = yield* placeSteps(doc.model.ruleSet);
       const out: CodeLens[] = [];
-      for (const c of chains) out.push({ range: toRange(lines, c.span), data: [key, CHAIN] satisfies LensData });
-      for (const t of traces) out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
+      for (const c of chains) {
+        if (out.length % STEP_ITEMS === STEP_ITEMS - 1) yield;
+        out.push({ range: toRange(lines, c.span), data: [key, CHAIN] satisfies LensData });
+      }
+      for (const t of traces) {
+        if (out.length % STEP_ITEMS === STEP_ITEMS - 1) yield;
+        out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
+      }
       return out;
-    });
+    }, () => doc.text.version);
   });
 
   connection.onCodeLensResolve((lens): CodeLens => {

@@ -1,5 +1,6 @@
 import type { Connection, SemanticTokens, SemanticTokensDelta } from 'vscode-languageserver';
-import { semanticTokenTriples } from '../core/services/semanticTokens.ts';
+import { semanticTokenTripleSteps } from '../core/services/semanticTokens.ts';
+import type { Steps } from '../core/services/steps.ts';
 import type { Background } from './background.ts';
 import type { DocumentStore, OpenDocument } from './documentStore.ts';
 
@@ -14,30 +15,32 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
   const previous = new WeakMap<OpenDocument, { resultId: string; data: Uint32Array }>();
   let nextId = 1;
 
-  const compute = (doc: OpenDocument): { resultId: string; data: Uint32Array } => {
-    const result = { resultId: String(nextId++), data: encode(doc) };
+  function* compute(doc: OpenDocument): Steps<{ resultId: string; data: Uint32Array }> {
+    const result = { resultId: String(nextId++), data: yield* encode(doc) };
     previous.set(doc, result);
     return result;
-  };
+  }
+  // a job paused by an edit starts over on the new version
+  const versionOf = (doc: OpenDocument) => () => doc.text.version;
 
   connection.languages.semanticTokens.on((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    return background.run(token, (): SemanticTokens => {
-      const r = compute(doc);
+    return background.runSteps(token, function* (): Steps<SemanticTokens> {
+      const r = yield* compute(doc);
       return { resultId: r.resultId, data: Array.from(r.data) };
-    });
+    }, versionOf(doc));
   });
 
   connection.languages.semanticTokens.onDelta((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    return background.run(token, (): SemanticTokens | SemanticTokensDelta => {
+    return background.runSteps(token, function* (): Steps<SemanticTokens | SemanticTokensDelta> {
       const before = previous.get(doc);
-      const r = compute(doc);
+      const r = yield* compute(doc);
       if (!before || before.resultId !== p.previousResultId) return { resultId: r.resultId, data: Array.from(r.data) };
       return { resultId: r.resultId, edits: tokenEdits(before.data, r.data) };
-    });
+    }, versionOf(doc));
   });
 }
 
@@ -46,8 +49,8 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
  * length, type, modifiers). Tokens come in text order, so the line is found by moving forward
  * through the line starts, not by a search per token.
  */
-function encode(doc: OpenDocument): Uint32Array {
-  const { data: t, count } = semanticTokenTriples(doc.model.ruleSet);
+function* encode(doc: OpenDocument): Steps<Uint32Array> {
+  const { data: t, count } = yield* semanticTokenTripleSteps(doc.model.ruleSet);
   const lines = doc.model.lines;
   const starts = lines.lineStarts;
   const text = doc.model.text;
@@ -57,6 +60,7 @@ function encode(doc: OpenDocument): Uint32Array {
   let prevLine = 0;
   let prevChar = 0;
   for (let i = 0; i < count; i++) {
+    if ((i & 0xffff) === 0xffff) yield;
     const start = t[3 * i];
     const end = t[3 * i + 1];
     while (line + 1 < starts.length && starts[line + 1] <= start) line++;

@@ -15,7 +15,7 @@ import { registerNavigation } from './navigationHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
 import { registerSemanticTokens } from './semanticTokensHandlers.ts';
 import { registerCodeLens } from './codeLensHandlers.ts';
-import { documentSymbols, foldingRanges } from './symbols.ts';
+import { documentSymbolSteps, foldingRanges } from './symbols.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
 interface CompileReply {
@@ -58,7 +58,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`))
     : undefined;
   const store = new DocumentStore(release);
-  const background = new Background(() => store.lastUse);
+  // whole-document answers wait while an edit's diagnostics are scheduled: those come first
+  const background = new Background(() => store.lastUse, () => pending.size > 0);
   let settings: ServerSettings = defaults;
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -165,7 +166,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
 
   connection.onDocumentSymbol((p, token) => {
     const doc = store.get(p.textDocument.uri);
-    return doc ? background.run(token, () => documentSymbols(doc.model)) : [];
+    return doc ? background.runSteps(token, () => documentSymbolSteps(doc.model), () => doc.text.version) : [];
   });
   connection.onFoldingRanges((p) => {
     const doc = store.get(p.textDocument.uri);

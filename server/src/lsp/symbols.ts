@@ -2,16 +2,22 @@ import { SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-langu
 import type { FirewallDocument } from '../core/facade.ts';
 import type { Span } from '../core/text/span.ts';
 import { toRange } from './convert.ts';
+import { STEP_ITEMS, type Steps } from '../core/services/steps.ts';
 
-/** Tables with their chains, as an outline. Save files: a table spans its block up to COMMIT. */
-export function documentSymbols(doc: FirewallDocument): DocumentSymbol[] {
+/**
+ * Tables with their chains, as an outline. Save files: a table spans its block up to COMMIT.
+ * In steps (a kube-proxy dump has 36,000 chains; see steps.ts).
+ */
+export function* documentSymbolSteps(doc: FirewallDocument): Steps<DocumentSymbol[]> {
   const rs = doc.ruleSet;
   const lines = doc.lines;
   const blocks = doc.dialect === 'save' ? tableBlocks(doc) : [];
   const out: DocumentSymbol[] = [];
+  let seen = 0;
   for (const t of rs.tables.values()) {
     const children: DocumentSymbol[] = [];
     for (const c of t.chains.values()) {
+      if (++seen % STEP_ITEMS === 0) yield;
       const decl = c.declarations[0];
       // iptables-save lists a chain's rules together, below all the chain lines of the table:
       // the chain's symbol is its rules (its declaration when it has none), so a rule line is

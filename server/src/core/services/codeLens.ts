@@ -4,6 +4,7 @@ import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 import type { Span } from '../text/span.ts';
 import type { ChainIndex } from './chainIndex.ts';
 import { jumpsTo } from './navigation.ts';
+import { drain, STEP_ITEMS, type Steps } from './steps.ts';
 
 export interface ChainLens {
   span: Span;
@@ -48,9 +49,16 @@ const ADDING = new Set(['append', 'insert', 'replace']);
 
 /** Each chain declaration (its line), in text order. */
 export function chainLensPlaces(rs: RuleSet): ChainPlace[] {
+  return drain(chainLensPlaceSteps(rs));
+}
+
+/** chainLensPlaces in steps (see steps.ts). */
+export function* chainLensPlaceSteps(rs: RuleSet): Steps<ChainPlace[]> {
   const out: ChainPlace[] = [];
+  let seen = 0;
   for (const t of rs.tables.values()) {
     for (const c of t.chains.values()) {
+      if (++seen % STEP_ITEMS === 0) yield;
       const decl = c.declarations[0];
       if (decl) out.push({ kind: 'chain', span: decl.line, family: t.family, table: t.name, chain: c });
     }
@@ -60,8 +68,15 @@ export function chainLensPlaces(rs: RuleSet): ChainPlace[] {
 
 /** Each DNAT and REDIRECT rule, in text order. */
 export function traceLensPlaces(rs: RuleSet): TracePlace[] {
+  return drain(traceLensPlaceSteps(rs));
+}
+
+/** traceLensPlaces in steps (see steps.ts). */
+export function* traceLensPlaceSteps(rs: RuleSet): Steps<TracePlace[]> {
   const out: TracePlace[] = [];
+  let seen = 0;
   for (const cmd of rs.commands) {
+    if (++seen % STEP_ITEMS === 0) yield;
     const rule = cmd.rule;
     if (!rule || !ADDING.has(cmd.kind) || rule.table !== 'nat' || !TRACED_TARGETS.has(rule.target?.name ?? '')) continue;
     out.push({ kind: 'trace', span: rule.span, rule });

@@ -2,6 +2,7 @@ import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { Command, RuleSet } from '../model/types.ts';
 import { LineOption } from '../syntax/lineWord.ts';
 import type { Span } from '../text/span.ts';
+import { drain, STEP_ITEMS, type Steps } from './steps.ts';
 
 /** Token kinds, in the order of the LSP legend (standard types, so every theme colours them). */
 export const semanticTokenTypes = ['namespace', 'enumMember', 'function', 'keyword', 'type', 'parameter'] as const;
@@ -49,6 +50,11 @@ class Triples {
  * names, in save files and in the iptables commands of shell scripts alike.
  */
 export function semanticTokenTriples(rs: RuleSet): TokenTriples {
+  return drain(semanticTokenTripleSteps(rs));
+}
+
+/** semanticTokenTriples in steps (see steps.ts). */
+export function* semanticTokenTripleSteps(rs: RuleSet): Steps<TokenTriples> {
   // declarations (table headers, chain lines) are gathered and sorted first; the commands'
   // tokens, sorted per command, are merged with them as they come: a save file's commands
   // come in the order of their lines
@@ -62,7 +68,9 @@ export function semanticTokenTriples(rs: RuleSet): TokenTriples {
   const line = new Triples();
   let d = 0;
   let inOrder = true;
+  let seen = 0;
   for (const cmd of rs.commands) {
+    if (++seen % STEP_ITEMS === 0) yield;
     line.length = 0;
     commandTokens(rs, cmd, line);
     if (!line.length) continue;

@@ -1,0 +1,17 @@
+/**
+ * Work over a whole document, done in steps: the generator yields now and then (every few
+ * thousand commands, chains or tokens), so a front end can answer other requests between
+ * slices of it, and returns the result.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs the steps to the end and gives their result (callers that want it at once). */
+export function drain<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How many items of a loop go between two yields. */
+export const STEP_ITEMS = 2048;
