@@ -5,6 +5,7 @@ import { registerChainReferencesCommand } from './chainReferences.ts';
 import { registerCompileCommand } from './compileCommand.ts';
 import { registerTraceCommand } from './trace/traceCommand.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 
 let client: LanguageClient | undefined;
 
@@ -14,9 +15,11 @@ export function activate(context: ExtensionContext): void {
   // Registering it loads no engine: execa (Node 22) is loaded when the command runs
   registerApplyCommand(context);
   const module = context.asAbsolutePath(path.join('dist', 'iptables-language-server.cjs'));
+  // added to the extension host's own environment (see serverProcessEnv)
+  const env = serverProcessEnv();
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -8,8 +8,9 @@ export class LspClient {
   private readonly child: ChildProcess;
   readonly published = new Map<string, { diagnostics: { code: string; range: { start: { line: number; character: number } } }[] }>();
 
-  constructor() {
-    this.child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `env` is added to this process's environment for the server's. */
+  constructor(env?: Record<string, string>) {
+    this.child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: env && { ...process.env, ...env } });
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
       this.published.set(p.uri, p);

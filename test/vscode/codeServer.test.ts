@@ -29,6 +29,7 @@ const inBoth = [
   /the references lens of a user chain shows its jumps in the references view/,
   /rename of a user chain edits its declaration/,
   /the extension is active and its commands are registered/,
+  /the language server runs with the environment the client gives it/,
 ];
 const required: Record<'trusted' | 'untrusted', RegExp[]> = {
   trusted: [/the workspace is trusted/, ...inBoth, /Apply Rules to Host refuses a file with error findings/, /Apply Rules to Host judges the file with \.iptables-lint\.json and the forwarding sysctls/],

@@ -1,7 +1,25 @@
 // The extension's commands as VS Code knows them, and the apply command's refusals: in an
 // untrusted workspace, and for a file with error findings (both before any host is contacted).
+import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { expect, extensionId, openExample, workspaceFile, type Check } from './support.ts';
+import { eventually, expect, extensionId, openExample, workspaceFile, type Check } from './support.ts';
+
+/** The language server processes this extension host started (Linux: read from /proc). */
+function serverProcesses(): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // the parent pid is the fourth field of stat, after the command name in parentheses
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('iptables-language-server')) out.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
 
 function contributed(command: string): boolean {
   const commands = (vscode.extensions.getExtension(extensionId)?.packageJSON as { contributes?: { commands?: { command: string }[] } } | undefined)?.contributes?.commands ?? [];
@@ -24,6 +42,18 @@ async function applyTo(file: string, target?: string): Promise<Record<string, un
 }
 
 export const checks: Check[] = [
+  {
+    name: 'the language server runs with the environment the client gives it (a fixed mmap threshold for glibc)',
+    async run() {
+      await openExample('rules.v4');
+      const [pid] = await eventually('the language server process', () => {
+        const found = serverProcesses();
+        return found.length ? found : undefined;
+      });
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(env.includes(`MALLOC_MMAP_THRESHOLD_=${128 * 1024}`), `the server's environment sets MALLOC_MMAP_THRESHOLD_ (${env.filter((e) => e.startsWith('MALLOC')).join(' ') || 'none'})`);
+    },
+  },
   {
     name: 'the extension is active and its commands are registered',
     async run() {
