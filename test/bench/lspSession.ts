@@ -115,7 +115,9 @@ async function editsDuringRefresh(client: LspClient, uri: string, line: number, 
   for (let i = 0; i < rounds; i++) {
     await edit(true);
     const requests = Promise.all([
-      client.request<{ resultId: string }>('textDocument/semanticTokens/full/delta', { ...doc, previousResultId: held.resultId }),
+      // refused (ContentModified) when the keystroke came before the tokens were worked out:
+      // the result held is still the server's last one
+      client.request<{ resultId: string }>('textDocument/semanticTokens/full/delta', { ...doc, previousResultId: held.resultId }).catch(() => held),
       client.request('textDocument/documentSymbol', doc),
       client.request('textDocument/codeLens', doc),
       client.request('textDocument/foldingRange', doc),
@@ -123,7 +125,6 @@ async function editsDuringRefresh(client: LspClient, uri: string, line: number, 
     await new Promise((resolve) => setTimeout(resolve, 20 + 40 * (i % 10)));
     out.push(await edit(false));
     const [tokens] = await requests;
-    // a delta answered for an older version still names a result the server kept
     held = tokens;
   }
   return out;

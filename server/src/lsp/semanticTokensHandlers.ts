@@ -1,4 +1,4 @@
-import type { Connection, SemanticTokens, SemanticTokensDelta } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError, type Connection, type SemanticTokens, type SemanticTokensDelta } from 'vscode-languageserver';
 import { semanticTokenTripleSteps } from '../core/services/semanticTokens.ts';
 import type { Steps } from '../core/services/steps.ts';
 import type { Background } from './background.ts';
@@ -20,13 +20,15 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
     previous.set(doc, result);
     return result;
   }
-  // a job paused by an edit starts over on the new version
+  // a job paused by an edit starts over, and then finds the document changed (see unchangedSince)
   const versionOf = (doc: OpenDocument) => () => doc.text.version;
 
   connection.languages.semanticTokens.on((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
+    const asked = doc.text.version;
     return background.runSteps(token, function* (): Steps<SemanticTokens> {
+      unchangedSince(doc, asked);
       const r = yield* compute(doc);
       return { resultId: r.resultId, data: Array.from(r.data) };
     }, versionOf(doc));
@@ -35,13 +37,26 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
   connection.languages.semanticTokens.onDelta((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
+    const asked = doc.text.version;
     return background.runSteps(token, function* (): Steps<SemanticTokens | SemanticTokensDelta> {
+      unchangedSince(doc, asked);
       const before = previous.get(doc);
       const r = yield* compute(doc);
       if (!before || before.resultId !== p.previousResultId) return { resultId: r.resultId, data: Array.from(r.data) };
       return { resultId: r.resultId, edits: tokenEdits(before.data, r.data) };
     }, versionOf(doc));
   });
+}
+
+/**
+ * Tokens are worked out when the documents have been quiet for a moment, and may start after
+ * an edit that came behind the request. VS Code moves the tokens it receives by the edits made
+ * since it asked: tokens of the edited text would be moved twice. ContentModified (which the
+ * client turns into a cancellation) makes it ask again, with the result it holds, which is
+ * still the last one kept here.
+ */
+function unchangedSince(doc: OpenDocument, asked: number): void {
+  if (doc.text.version !== asked) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed since the tokens were asked for');
 }
 
 /**
