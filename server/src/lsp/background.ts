@@ -4,7 +4,7 @@ import type { Steps } from '../core/services/steps.ts';
 /** How long the documents must go unused before a whole-document answer is worked out. */
 const QUIET_MS = 15;
 /** How long a job in steps runs before messages that came meanwhile are let in. */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 
 interface Job {
   token: CancellationToken | undefined;

@@ -75,7 +75,7 @@ function* encode(doc: OpenDocument): Steps<Uint32Array> {
   let prevLine = 0;
   let prevChar = 0;
   for (let i = 0; i < count; i++) {
-    if ((i & 0xffff) === 0xffff) yield;
+    if ((i & 0x1fff) === 0x1fff) yield;
     const start = t[3 * i];
     const end = t[3 * i + 1];
     while (line + 1 < starts.length && starts[line + 1] <= start) line++;
