@@ -272,11 +272,12 @@ test("a hover sent right behind the editor's whole-document requests is answered
       sent('tokens', 'textDocument/semanticTokens/full', doc),
       sent('outline', 'textDocument/documentSymbol', doc),
       sent('lenses', 'textDocument/codeLens', doc),
+      sent('folding', 'textDocument/foldingRange', doc),
       sent('hover', 'textDocument/hover', { ...doc, position: { line: 12, character: 4 } }),
     ]);
     assert.equal(order[0], 'hover', `round ${round}: answered in the order ${order.join(', ')}`);
     // the whole-document answers keep the order they were asked in
-    assert.deepEqual(order.slice(1), ['tokens', 'outline', 'lenses']);
+    assert.deepEqual(order.slice(1), ['tokens', 'outline', 'lenses', 'folding']);
   }
   await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });
