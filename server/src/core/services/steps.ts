@@ -1,7 +1,7 @@
 /**
  * Work over a whole document, done in steps: the generator yields now and then (every few
- * thousand commands, chains or tokens), so a front end can answer other requests between
- * slices of it, and returns the result.
+ * hundred commands or chains, every few thousand tokens), so a front end can answer other
+ * requests between slices of it, and returns the result.
  */
 export type Steps<T> = Generator<void, T, void>;
 
