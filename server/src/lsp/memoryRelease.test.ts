@@ -24,6 +24,13 @@ function heapOf(live: number): HeapControl & { inUse: number; live: number; coll
 
 const options = { idleMs: 40, minGrowth: 16 * MB, bigDocument: 2_000_000 };
 
+/** The heap in use rises to `inUse` with some activity, then the documents stay quiet past `idleMs`. */
+async function burst(heap: { inUse: number }, release: MemoryRelease, inUse: number): Promise<void> {
+  heap.inUse = inUse;
+  release.activity();
+  await sleep(80);
+}
+
 test('a heap grown past what was live is collected once the documents are quiet, not before', async () => {
   const heap = heapOf(30 * MB);
   const released: Release[] = [];
@@ -41,14 +48,10 @@ test('a heap grown past what was live is collected once the documents are quiet,
   assert.equal(released[0].before, 900 * MB);
   assert.equal(released[0].after, 300 * MB);
   // the next burst leaves less than a quarter of the new baseline of garbage: not worth a collection
-  heap.inUse = 370 * MB;
-  release.activity();
-  await sleep(80);
+  await burst(heap, release, 370 * MB);
   assert.equal(heap.collections, 1);
   // more than a quarter: collected
-  heap.inUse = 380 * MB;
-  release.activity();
-  await sleep(80);
+  await burst(heap, release, 380 * MB);
   assert.equal(heap.collections, 2);
   release.dispose();
 });
@@ -56,13 +59,9 @@ test('a heap grown past what was live is collected once the documents are quiet,
 test('small heaps are left to V8: growth under the minimum is not collected', async () => {
   const heap = heapOf(20 * MB);
   const release = new MemoryRelease(heap, () => {}, options);
-  heap.inUse = 30 * MB;
-  release.activity();
-  await sleep(80);
+  await burst(heap, release, 30 * MB);
   assert.equal(heap.collections, 0);
-  heap.inUse = 40 * MB;
-  release.activity();
-  await sleep(80);
+  await burst(heap, release, 40 * MB);
   assert.equal(heap.collections, 1);
   release.dispose();
 });

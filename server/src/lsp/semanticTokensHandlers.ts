@@ -1,4 +1,4 @@
-import { LSPErrorCodes, ResponseError, type Connection, type SemanticTokens, type SemanticTokensDelta } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type SemanticTokens, type SemanticTokensDelta } from 'vscode-languageserver';
 import { semanticTokenTripleSteps } from '../core/services/semanticTokens.ts';
 import type { Steps } from '../core/services/steps.ts';
 import type { Background } from './background.ts';
@@ -20,31 +20,40 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
     previous.set(doc, result);
     return result;
   }
-  // a job paused by an edit starts over, and then finds the document changed (see unchangedSince)
-  const versionOf = (doc: OpenDocument) => () => doc.text.version;
+  /**
+   * A tokens answer worked out in the queue for the version asked about (see unchangedSince):
+   * a job paused by an edit starts over, and is then refused.
+   */
+  const queued = <T>(doc: OpenDocument, token: CancellationToken, answer: () => Steps<T>): Promise<T> => {
+    const asked = doc.text.version;
+    return background.runSteps(
+      token,
+      function* () {
+        unchangedSince(doc, asked);
+        return yield* answer();
+      },
+      () => doc.text.version,
+    );
+  };
 
   connection.languages.semanticTokens.on((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    const asked = doc.text.version;
-    return background.runSteps(token, function* (): Steps<SemanticTokens> {
-      unchangedSince(doc, asked);
+    return queued(doc, token, function* (): Steps<SemanticTokens> {
       const r = yield* compute(doc);
       return { resultId: r.resultId, data: Array.from(r.data) };
-    }, versionOf(doc));
+    });
   });
 
   connection.languages.semanticTokens.onDelta((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    const asked = doc.text.version;
-    return background.runSteps(token, function* (): Steps<SemanticTokens | SemanticTokensDelta> {
-      unchangedSince(doc, asked);
+    return queued(doc, token, function* (): Steps<SemanticTokens | SemanticTokensDelta> {
       const before = previous.get(doc);
       const r = yield* compute(doc);
       if (!before || before.resultId !== p.previousResultId) return { resultId: r.resultId, data: Array.from(r.data) };
       return { resultId: r.resultId, edits: tokenEdits(before.data, r.data) };
-    }, versionOf(doc));
+    });
   });
 }
 
