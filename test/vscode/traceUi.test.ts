@@ -260,9 +260,15 @@ test('Trace a Packet: the quick input completes and checks the packet, the view 
     const lens = editor.locator('.contentWidgets .codelens-decoration a', { hasText: 'Trace from here' });
     await lens.waitFor({ timeout: 30_000 });
     assert.equal(await lens.count(), 1, 'one lens: the one DNAT rule');
-    // the lens sits right above its rule
-    const [lensBox, ruleBox] = [await lens.boundingBox(), await dnatView.boundingBox()];
-    assert.ok(lensBox && ruleBox && ruleBox.y - lensBox.y > 0 && ruleBox.y - lensBox.y < 2 * ruleBox.height, `the lens is above line ${dnatLine}`);
+    // the lens sits right above its rule. Measured until both boxes are there: the workbench
+    // rebuilds a lens's link when it resolves lenses again, and a box read in between is null
+    // (CI saw this once).
+    let [lensBox, ruleBox] = [await lens.boundingBox(), await dnatView.boundingBox()];
+    await until(`the boxes of the lens and of line ${dnatLine}`, async () => {
+      [lensBox, ruleBox] = [await lens.boundingBox(), await dnatView.boundingBox()];
+      return !!lensBox && !!ruleBox;
+    }, 10_000);
+    assert.ok(lensBox && ruleBox && ruleBox.y - lensBox.y > 0 && ruleBox.y - lensBox.y < 2 * ruleBox.height, `the lens is above line ${dnatLine}: ${JSON.stringify({ lensBox, ruleBox })}`);
     await lens.click();
     await traceTab(page).waitFor({ timeout: 30_000 });
     assert.equal((await traceTab(page).innerText()).trim(), 'Packet Trace: DROP', 'the forwarded port is still dropped in FORWARD');
