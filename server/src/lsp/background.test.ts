@@ -102,3 +102,25 @@ test('a job in steps lets a message in between two slices; it goes on after a re
   assert.deepEqual(order, ['hover', 'edit', 'done on version 2']);
   assert.equal(starts, 2, 'the hover paused the job without starting it over; the edit started it over');
 });
+
+test('the queue says it is working from the first job asked to the last answered, and reports idle once, after the last', async () => {
+  const idle: string[] = [];
+  const ran: string[] = [];
+  const background = new Background(() => 0, () => false, () => idle.push(`idle after ${ran.join(',')}`));
+  assert.equal(background.working, false);
+  const first = background.run(undefined, () => ran.push('tokens'));
+  const second = background.run(undefined, () => ran.push('outline'));
+  assert.equal(background.working, true, 'working as soon as a job is queued');
+  await first;
+  assert.deepEqual(idle, [], 'not idle between two queued jobs');
+  await second;
+  assert.deepEqual(idle, ['idle after tokens,outline']);
+  assert.equal(background.working, false);
+  // a failing or cancelled last job ends the work too
+  const source = new CancellationTokenSource();
+  const cancelled = background.run(source.token, () => ran.push('lenses'));
+  source.cancel();
+  await assert.rejects(cancelled);
+  assert.deepEqual(idle, ['idle after tokens,outline', 'idle after tokens,outline']);
+  assert.equal(background.working, false);
+});

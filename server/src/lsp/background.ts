@@ -34,15 +34,22 @@ export class Background {
   private running = false;
   private readonly lastUse: () => number;
   private readonly owed: () => boolean;
+  private readonly onIdle: () => void;
 
   /**
    * `lastUse` is when the store was last used (performance.now()); `owed` says whether
    * diagnostics are due that have not been worked out yet (an edit's analysis is scheduled):
-   * they go first.
+   * they go first. `onIdle` is called when the last queued job has been answered.
    */
-  constructor(lastUse: () => number, owed: () => boolean = () => false) {
+  constructor(lastUse: () => number, owed: () => boolean = () => false, onIdle: () => void = () => {}) {
     this.lastUse = lastUse;
     this.owed = owed;
+    this.onIdle = onIdle;
+  }
+
+  /** A job is queued or running. */
+  get working(): boolean {
+    return this.running;
   }
 
   /** Runs `job` when the server is free; a request the client cancelled meanwhile is answered RequestCancelled. */
@@ -118,6 +125,9 @@ export class Background {
     this.queue.shift();
     answer();
     if (this.queue.length) this.wait();
-    else this.running = false;
+    else {
+      this.running = false;
+      this.onIdle();
+    }
   }
 }

@@ -78,6 +78,28 @@ test('closing a big document is worth a collection even when the heap has not gr
   release.dispose();
 });
 
+test('no collection while the server is working: the quiet period starts again when the work is done', async () => {
+  const heap = heapOf(30 * MB);
+  let working = false;
+  const release = new MemoryRelease(heap, () => {}, options, () => working);
+  heap.live = 300 * MB;
+  heap.inUse = 900 * MB;
+  // a request comes in and its answer takes 150 ms: the documents are quiet for longer than
+  // idleMs, but the server is not
+  release.activity();
+  working = true;
+  await sleep(150);
+  assert.equal(heap.collections, 0, 'nothing collected while the answer was worked out');
+  // the answer is sent: the end of the work counts as activity
+  working = false;
+  release.activity();
+  await sleep(20);
+  assert.equal(heap.collections, 0, 'not right after the work either');
+  await sleep(80);
+  assert.equal(heap.collections, 1, 'collected once quiet after the work');
+  release.dispose();
+});
+
 test('nothing happens without activity, and dispose cancels a pending collection', async () => {
   const heap = heapOf(30 * MB);
   const release = new MemoryRelease(heap, () => {}, options);

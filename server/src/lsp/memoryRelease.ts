@@ -8,6 +8,13 @@
  * server asks for one full collection. It blocks for its length (about 200 ms with a 100k-rule
  * dump open, a few ms with small files), so it waits for a quiet moment rather than running
  * between keystrokes.
+ *
+ * Quiet means the server has finished too, not only that nothing new came in: an editor's
+ * refresh after a pause in typing takes over a second on a 100k-rule dump, and a collection
+ * started in the middle of it blocked it, found its replies (a semantic tokens answer is a
+ * 40 MB list and its 15 MB of JSON) still alive, and left them to the next collection, which
+ * V8 put off: 50–70 MB more in use once quiet. The server says when it is working, and the
+ * quiet period starts again when it is done.
  */
 
 export interface HeapControl {
@@ -45,15 +52,18 @@ export class MemoryRelease {
   private readonly heap: HeapControl;
   private readonly onRelease: (r: Release) => void;
   private readonly options: ReleaseOptions;
+  private readonly working: () => boolean;
 
-  constructor(heap: HeapControl, onRelease: (r: Release) => void, options: ReleaseOptions = DEFAULT_RELEASE) {
+  /** `working` says whether the server is in the middle of something (an analysis due, a job queued): no collection then. */
+  constructor(heap: HeapControl, onRelease: (r: Release) => void, options: ReleaseOptions = DEFAULT_RELEASE, working: () => boolean = () => false) {
     this.heap = heap;
     this.onRelease = onRelease;
     this.options = options;
+    this.working = working;
     this.baseline = heap.used();
   }
 
-  /** Something used the documents: the quiet period starts again. Cheap enough for every request. */
+  /** Something used the documents, or the server finished some work: the quiet period starts again. Cheap enough for every request. */
   activity(): void {
     this.lastActivity = performance.now();
     this.timer ??= this.arm(this.options.idleMs);
@@ -83,6 +93,12 @@ export class MemoryRelease {
     if (quiet < this.options.idleMs) {
       // activity since the timer was set: wait out the rest of the quiet period
       this.timer = this.arm(this.options.idleMs - quiet);
+      return;
+    }
+    if (this.working()) {
+      // the end of the work marks activity (see the class comment); this check is for work
+      // that outlasts the quiet period without anything new coming in
+      this.timer = this.arm(this.options.idleMs);
       return;
     }
     const before = this.heap.used();

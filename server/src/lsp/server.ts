@@ -8,7 +8,7 @@ import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
-import { MemoryRelease, type HeapControl } from './memoryRelease.ts';
+import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryRelease.ts';
 import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
@@ -54,12 +54,15 @@ function docsBase(): string | undefined {
  */
 export function startServer(connection: Connection, params: InitializeParams, heap?: HeapControl): void {
   const mb = (n: number) => (n / 1048576).toFixed(0);
+  // no collection while an analysis is due, a big document is being prepared or a job is queued
+  const working = () => pending.size > 0 || preparing.size > 0 || background.working;
   const release = heap
-    ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`))
+    ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`), DEFAULT_RELEASE, working)
     : undefined;
   const store = new DocumentStore(release);
-  // whole-document answers wait while an edit's diagnostics are scheduled: those come first
-  const background = new Background(() => store.lastUse, () => pending.size > 0);
+  // whole-document answers wait while an edit's diagnostics are scheduled: those come first;
+  // the quiet period before a collection starts when the last one is answered
+  const background = new Background(() => store.lastUse, () => pending.size > 0, () => release?.activity());
   let settings: ServerSettings = defaults;
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -134,8 +137,10 @@ export function startServer(connection: Connection, params: InitializeParams, he
     // first use (a scan of the whole text)
     doc.text.offsetAt({ line: 0, character: 0 });
     const step = () => {
-      if (store.get(doc.uri) !== doc || doc.model.prepareForEdits()) preparing.delete(doc.uri);
-      else setImmediate(step);
+      if (store.get(doc.uri) !== doc || doc.model.prepareForEdits()) {
+        preparing.delete(doc.uri);
+        release?.activity();
+      } else setImmediate(step);
     };
     setImmediate(step);
   }
