@@ -122,7 +122,11 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const diagnostics = doc.model.diagnostics({ severities: severitiesFor(file), settings: settingsForFile });
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
-    if (doc.model.text.length > LARGE_DOCUMENT) prepare(doc);
+    if (doc.model.text.length > LARGE_DOCUMENT) {
+      prepare(doc);
+      // in the next pause: the next keystroke then finds the edited text in one piece
+      void background.run(undefined, () => doc.model.settleText());
+    }
   }
 
   /**

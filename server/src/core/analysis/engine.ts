@@ -15,6 +15,10 @@ export interface RunOptions {
   rules?: readonly LintRule[];
   /** Kept by a document across edits: line-local findings of unchanged commands are reused. */
   commandCache?: CommandCache;
+  /** Whether the text holds `iptables-lint` directives, when the caller knows (false: the text is not searched for them). */
+  directives?: boolean;
+  /** Reads `[from, to)` of the text; a document just edited reads it without copying it into one piece (see sliceAfterEdit). */
+  read?: (from: number, to: number) => string;
 }
 
 /**
@@ -35,6 +39,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
       span: { start: 0, end: 0 },
     });
   };
+  const read = options.read ?? ((from: number, to: number) => text.slice(from, to));
   const active: { rule: LintRule; ctx: RuleContext }[] = [];
   for (const rule of options.rules ?? allRules) {
     const override = options.severities?.[rule.code];
@@ -42,7 +47,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     const severity = override ?? rule.severity;
     active.push({
       rule,
-      ctx: { ruleSet, text, settings, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
+      ctx: { ruleSet, text, read, settings, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
     });
   }
   // one walk over the commands: each command is looked at by every per-command rule while
@@ -117,14 +122,15 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     }
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  const kept = applySuppressions(text, lines, out);
+  const kept = options.directives === false ? out : applySuppressions(text, lines, out);
   for (const d of kept) {
     if (d.code === 'internal-error') continue;
     const line = lines.lineOf(d.span.start);
     const start = lines.lineStarts[line];
-    const indent = /^[ \t]*/.exec(text.slice(start, start + 200))![0];
+    const head = read(start, start + 200);
+    const indent = /^[ \t]*/.exec(head)![0];
     // an indented comment is a syntax error in iptables-restore files, so the directive starts the line
-    const prefix = text.charCodeAt(start) === 35 || /^\s*[*:\-\[]/.test(text.slice(start, start + 2)) ? '' : indent;
+    const prefix = head.charCodeAt(0) === 35 || /^\s*[*:\-\[]/.test(head.slice(0, 2)) ? '' : indent;
     d.fixes = [...(d.fixes ?? []), { title: `Disable ${d.code} for this line`, edits: [{ span: { start, end: start }, text: `${prefix}# iptables-lint disable-next-line ${d.code}\n` }] }];
   }
   return kept;

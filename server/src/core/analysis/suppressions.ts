@@ -1,6 +1,9 @@
 import type { LineIndex } from '../text/lineIndex.ts';
 import type { Diagnostic } from './types.ts';
 
+/** Every directive holds this word: a text without it has none. */
+export const DIRECTIVE_WORD = 'iptables-lint';
+
 const DIRECTIVE = /#\s*iptables-lint\s+(disable-next-line|disable)(?:\s+([\w-]+(?:\s*,\s*[\w-]+)*))?/g;
 
 /**
@@ -8,7 +11,7 @@ const DIRECTIVE = /#\s*iptables-lint\s+(disable-next-line|disable)(?:\s+([\w-]+(
  * `# iptables-lint disable CODE[,CODE]` for the rest of the file. Without codes: all.
  */
 export function applySuppressions(text: string, lines: LineIndex, diagnostics: Diagnostic[]): Diagnostic[] {
-  if (text.indexOf('iptables-lint') === -1) return diagnostics;
+  if (text.indexOf(DIRECTIVE_WORD) === -1) return diagnostics;
   const nextLine = new Map<number, Set<string> | 'all'>();
   const fromLine: { line: number; codes: Set<string> | 'all' }[] = [];
   DIRECTIVE.lastIndex = 0;

@@ -53,6 +53,12 @@ export interface AnalysisSettings {
 export interface RuleContext {
   readonly ruleSet: RuleSet;
   readonly text: string;
+  /**
+   * `[from, to)` of the text. Right after an edit of a big file the text is pieces of the one
+   * before, and reading `text` itself copies all of it into one piece (see sliceAfterEdit):
+   * a rule that runs on every edit reads through this.
+   */
+  read(from: number, to: number): string;
   readonly settings: AnalysisSettings;
   report(d: Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity }): void;
 }

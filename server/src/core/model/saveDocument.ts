@@ -6,6 +6,7 @@ import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
 import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
+import { sliceAfterEdit } from '../text/textAfterEdit.ts';
 import { TableState } from './tableState.ts';
 import type { Command, RuleSet } from './types.ts';
 
@@ -39,6 +40,8 @@ function spansOf(e: SaveEntry): Span[] {
 export interface EditedLines {
   removed: SaveEntry[];
   added: SaveEntry[];
+  /** The text of the added lines. */
+  text: string;
 }
 
 export interface TextChange {
@@ -58,8 +61,11 @@ function detach(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 
-/** Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit (see `detach`). */
-function parseRange(text: string, from: number, to: number, family: Family, names: NamePool, base: SaveEntry[], shellExpands: boolean, stripTabs = false, detached = false): void {
+/**
+ * Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit (see
+ * `detach`). `offset`: where `text` starts in the document (an edited region read on its own).
+ */
+function parseRange(text: string, from: number, to: number, family: Family, names: NamePool, base: SaveEntry[], shellExpands: boolean, stripTabs = false, detached = false, offset = 0): void {
   let i = from;
   while (i <= to) {
     let nl = text.indexOf('\n', i);
@@ -67,13 +73,13 @@ function parseRange(text: string, from: number, to: number, family: Family, name
     let end = nl;
     if (end > i && text.charCodeAt(end - 1) === 13) end--;
     // the byte order mark is reported once for the file; the line is read as if it were absent
-    let at = i === 0 && text.charCodeAt(0) === 0xfeff ? 1 : i;
+    let at = i + offset === 0 && text.charCodeAt(0) === 0xfeff ? 1 : i;
     // `<<-` here-documents: the shell removes leading tabs before iptables-restore reads the line
     if (stripTabs) while (at < end && text.charCodeAt(at) === 9) at++;
     const lineText = text.slice(at, end);
     // the entry is the anchor of the line's spans: moving it moves them (see LineSpan)
-    const entry: SaveEntry = { start: i, end, line: undefined as unknown as SaveLine, issues: NONE, command: undefined, spans: undefined };
-    const result = parseSaveLine(detached ? detach(lineText) : lineText, at, shellExpands, entry);
+    const entry: SaveEntry = { start: i + offset, end: end + offset, line: undefined as unknown as SaveLine, issues: NONE, command: undefined, spans: undefined };
+    const result = parseSaveLine(detached ? detach(lineText) : lineText, at + offset, shellExpands, entry);
     const line = (entry.line = result.line);
     entry.issues = result.issues;
     if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, { family, saveTable: { name: '' }, names });
@@ -126,9 +132,11 @@ export class SaveDocument {
     if (last < first) last = first;
     const from = entries[first]?.start ?? 0;
     const oldTo = last + 1 < entries.length ? entries[last + 1].start - 1 : this.text.length;
-    const newTo = oldTo + delta;
+    const newTo = Math.max(from, oldTo + delta);
     const fresh: SaveEntry[] = [];
-    parseRange(newText, from, Math.max(from, newTo), this.family, this.names, fresh, this.shellExpands, this.stripTabs, true);
+    // the touched lines as they read now, cut from the old text (see sliceAfterEdit)
+    const region = sliceAfterEdit(this.text, change, from, newTo);
+    parseRange(region, 0, region.length, this.family, this.names, fresh, this.shellExpands, this.stripTabs, true, from);
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];
@@ -140,7 +148,7 @@ export class SaveDocument {
     }
     const removed = entries.splice(first, last - first + 1, ...fresh);
     this.text = newText;
-    return { removed, added: fresh };
+    return { removed, added: fresh, text: region };
   }
 
   /** Lines whose spans were gathered ahead of an edit, counted from the end (see gatherSpans). */

@@ -1,4 +1,4 @@
-import { skipReason } from '../../limits.ts';
+import { HEAD_CHARS, skipReason } from '../../limits.ts';
 import type { LintRule } from '../types.ts';
 
 const mb = (n: number) => `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)} MB`;
@@ -14,7 +14,8 @@ export const analysisSkipped: LintRule = {
     good: { dialect: 'save', text: '*filter\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n' },
   },
   check(ctx) {
-    const why = skipReason(ctx.text, ctx.settings.maxBytes);
+    // runs on every edit: the start is read, not the whole text (see RuleContext.read)
+    const why = skipReason(ctx.read(0, HEAD_CHARS), ctx.settings.maxBytes, ctx.text.length);
     if (!why) return;
     if (why.kind === 'binary') {
       ctx.report({ span: { start: why.at, end: why.at + 1 }, message: 'This looks like a binary file (it holds NUL bytes), not iptables rules: it is not analysed.' });
