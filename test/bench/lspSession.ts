@@ -15,6 +15,8 @@ import { serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 const quick = process.argv.includes('--quick');
 const [mode, file] = process.argv.slice(2);
 const repeat = quick ? 15 : 50;
+/** Between one keystroke's diagnostics and the next keystroke, when typing at a person's pace. */
+const TYPING_PAUSE_MS = 150;
 
 function rssOf(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -66,6 +68,20 @@ async function edits(path: string): Promise<Record<string, unknown>> {
     });
     editMs.push(await done);
   }
+  // the same edits typed at a person's pace (150 ms from one keystroke's diagnostics to the
+  // next keystroke): the server uses the pauses (see FirewallDocument.settleText)
+  const typedMs: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
+    version++;
+    const done = waitFor(version);
+    const typed = i % 2 === 0;
+    void client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: typed ? at : at + 1 } }, text: typed ? '1' : '' }],
+    });
+    typedMs.push(await done);
+  }
   const timeRequests = async (method: string, params: () => unknown) => {
     const xs: number[] = [];
     for (let i = 0; i < repeat; i++) {
@@ -89,7 +105,7 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const rssQuiet = rssOf(client.pid);
   await client.stop();
-  return { init, openMs, edits: editMs, hover, completion, rss, rssOpen, rssQuiet, refresh, typedDuringRefresh };
+  return { init, openMs, edits: editMs, typed: typedMs, hover, completion, rss, rssOpen, rssQuiet, refresh, typedDuringRefresh };
 }
 
 /**

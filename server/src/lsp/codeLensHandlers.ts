@@ -58,7 +58,7 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
         out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
       }
       return out;
-    }, () => doc.text.version);
+    }, () => doc.version);
   });
 
   connection.onCodeLensResolve((lens): CodeLens => {

@@ -1,12 +1,14 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { FirewallDocument, type TextChange } from '../core/facade.ts';
+import { LineIndex, type Position } from '../core/text/lineIndex.ts';
 import type { Dialect } from '../core/model/types.ts';
 
 export interface OpenDocument {
   uri: string;
   languageId: string;
-  text: TextDocument;
+  /** The client's version of the text (the model holds the text). */
+  version: number;
   model: FirewallDocument;
 }
 
@@ -29,6 +31,8 @@ export interface StoreActivity {
  */
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
+  /** Documents whose text holds a carriage return: their positions are read by a TextDocument (see change). */
+  private readonly withReturns = new Map<string, TextDocument>();
   private readonly watcher: StoreActivity | undefined;
   /** When the store was last used (performance.now()): a handler ran then (see Background). */
   lastUse = 0;
@@ -38,41 +42,42 @@ export class DocumentStore {
   }
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
-    const doc: OpenDocument = {
-      uri,
-      languageId,
-      text: TextDocument.create(uri, languageId, version, text),
-      model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId) }),
-    };
+    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId) }) };
     this.docs.set(uri, doc);
+    if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));
+    else this.withReturns.delete(uri);
     this.touch();
     return doc;
   }
 
+  /**
+   * The editor's changes, turned into offsets and applied to the model. The positions are
+   * read with the model's own line table, and the new text is left as the model makes it
+   * (pieces of the old one, see sliceAfterEdit): vscode-languageserver-textdocument reads the
+   * new text as soon as it has made it (a check for a CRLF pair across the edit), which copied
+   * a 15 MB dump into one piece on every keystroke (45 ms of the 60 measured). It still serves
+   * texts with a carriage return: it counts a lone `\r` as a line break, as editors do, and
+   * the model's table does not.
+   */
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
     this.touch();
-    let current = doc.text;
-    const offsets: TextChange[] = [];
-    for (const c of changes) {
-      if ('range' in c) {
-        const start = current.offsetAt(c.range.start);
-        const end = current.offsetAt(c.range.end);
-        offsets.push({ start, end, text: c.text });
-      } else offsets.length = 0;
-      current = TextDocument.update(current, [c], version);
+    if (!this.withReturns.has(uri) && changes.some((c) => c.text.includes('\r'))) {
+      this.withReturns.set(uri, TextDocument.create(uri, doc.languageId, doc.version, doc.model.text));
     }
-    doc.text = current;
-    const newText = current.getText();
-    if (offsets.length === changes.length && offsets.length === 1) doc.model.update(newText, offsets);
-    else doc.model.update(newText);
+    const withReturns = this.withReturns.get(uri);
+    const { text, offsets } = withReturns ? applyWithTextDocument(withReturns, changes, version) : applyChanges(doc.model.text, doc.model.lines, changes);
+    doc.version = version;
+    if (offsets.length === changes.length && offsets.length === 1) doc.model.update(text, offsets);
+    else doc.model.update(text);
     return doc;
   }
 
   close(uri: string): void {
     const doc = this.docs.get(uri);
     this.docs.delete(uri);
+    this.withReturns.delete(uri);
     this.lastUse = performance.now();
     if (doc) this.watcher?.closed(doc.model.text.length);
   }
@@ -92,4 +97,54 @@ export class DocumentStore {
     this.touch();
     return [...this.docs.values()];
   }
+}
+
+/** The changes applied in turn to `text`, with their offsets (in the text each applies to). */
+function applyChanges(text: string, lines: LineIndex, changes: TextDocumentContentChangeEvent[]): { text: string; offsets: TextChange[] } {
+  const offsets: TextChange[] = [];
+  for (const [i, c] of changes.entries()) {
+    if (!('range' in c)) {
+      offsets.length = 0;
+      text = c.text;
+      lines = new LineIndex(text);
+      continue;
+    }
+    const a = offsetIn(lines, c.range.start);
+    const b = offsetIn(lines, c.range.end);
+    const change = { start: Math.min(a, b), end: Math.max(a, b), text: c.text };
+    offsets.push(change);
+    const next = text.slice(0, change.start) + change.text + text.slice(change.end);
+    // the next change's positions are in the text this one made
+    if (i + 1 < changes.length) lines = LineIndex.afterEdit(lines, change, next);
+    text = next;
+  }
+  return { text, offsets };
+}
+
+/**
+ * The offset of an editor's position, as TextDocument.offsetAt gives it for a text without a
+ * carriage return: a line past the end is the end; a character past the end of its line is
+ * the end of the line, before its line break.
+ */
+export function offsetIn(lines: LineIndex, p: Position): number {
+  if (p.line >= lines.lineCount) return lines.length;
+  if (p.line < 0) return 0;
+  const start = lines.lineStarts[p.line];
+  if (p.character <= 0) return start;
+  const last = p.line + 1 >= lines.lineCount;
+  const end = last ? lines.length : lines.lineStarts[p.line + 1] - 1;
+  return Math.min(start + p.character, end);
+}
+
+function applyWithTextDocument(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): { text: string; offsets: TextChange[] } {
+  const offsets: TextChange[] = [];
+  for (const c of changes) {
+    if ('range' in c) {
+      const a = document.offsetAt(c.range.start);
+      const b = document.offsetAt(c.range.end);
+      offsets.push({ start: Math.min(a, b), end: Math.max(a, b), text: c.text });
+    } else offsets.length = 0;
+    TextDocument.update(document, [c], version);
+  }
+  return { text: document.getText(), offsets };
 }

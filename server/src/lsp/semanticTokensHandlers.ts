@@ -25,14 +25,14 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
    * a job paused by an edit starts over, and is then refused.
    */
   const queued = <T>(doc: OpenDocument, token: CancellationToken, answer: () => Steps<T>): Promise<T> => {
-    const asked = doc.text.version;
+    const asked = doc.version;
     return background.runSteps(
       token,
       function* () {
         unchangedSince(doc, asked);
         return yield* answer();
       },
-      () => doc.text.version,
+      () => doc.version,
     );
   };
 
@@ -65,7 +65,7 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
  * still the last one kept here.
  */
 function unchangedSince(doc: OpenDocument, asked: number): void {
-  if (doc.text.version !== asked) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed since the tokens were asked for');
+  if (doc.version !== asked) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed since the tokens were asked for');
 }
 
 /**

@@ -114,14 +114,14 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (t) clearTimeout(t);
     pending.delete(doc.uri);
     if (doc.model.dialect === 'script' && !settings.shellScripts.enable) {
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: [] });
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
     }
     const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
     const settingsForFile = file && doc.model.dialect === 'save' ? workspaceForwarding(file) : {};
     const diagnostics = doc.model.diagnostics({ severities: severitiesFor(file), settings: settingsForFile });
     const lines = doc.model.lines;
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.text.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     if (doc.model.text.length > LARGE_DOCUMENT) {
       prepare(doc);
       // in the next pause: the next keystroke then finds the edited text in one piece
@@ -139,7 +139,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     preparing.add(doc.uri);
     // the editor's positions are turned into offsets by the text's own line table, built on
     // first use (a scan of the whole text)
-    doc.text.offsetAt({ line: 0, character: 0 });
+    void doc.model.lines;
     const step = () => {
       if (store.get(doc.uri) !== doc || doc.model.prepareForEdits()) {
         preparing.delete(doc.uri);
@@ -175,7 +175,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
 
   connection.onDocumentSymbol((p, token) => {
     const doc = store.get(p.textDocument.uri);
-    return doc ? background.runSteps(token, () => documentSymbolSteps(doc.model), () => doc.text.version) : [];
+    return doc ? background.runSteps(token, () => documentSymbolSteps(doc.model), () => doc.version) : [];
   });
   // folding is asked for with the others after each pause in typing (15–40 ms on the 100k
   // dump): in the queue too, so a hover sent with them does not wait for it

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { LineIndex } from '../core/text/lineIndex.ts';
+import { DocumentStore, offsetIn } from './documentStore.ts';
+
+test('an editor position gives the offset TextDocument gives, anywhere in a text without carriage returns', () => {
+  for (const text of ['', 'a', '\n', 'ab\ncd\n', '*filter\n\n-A INPUT -j DROP\nCOMMIT', 'x\n\n\ny']) {
+    const reference = TextDocument.create('file:///t', 'iptables-save', 1, text);
+    const lines = new LineIndex(text);
+    for (let line = -1; line <= lines.lineCount + 1; line++) {
+      for (let character = -1; character <= 30; character++) {
+        assert.equal(offsetIn(lines, { line, character }), reference.offsetAt({ line, character }), `${JSON.stringify(text)} ${line}:${character}`);
+      }
+    }
+  }
+});
+
+/** A small deterministic stream of numbers (the same edits on every run). */
+function numbers(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+test('edits applied by the store give the text TextDocument gives, one change or several per message, with and without carriage returns', () => {
+  for (const [start, withReturns] of [['*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n', false], ['*filter\r\n-A INPUT -j DROP\r\nCOMMIT\r\n', true]] as const) {
+    const store = new DocumentStore();
+    const uri = 'file:///edits.rules';
+    const doc = store.open(uri, 'iptables-save', 1, start);
+    let reference = TextDocument.create(uri, 'iptables-save', 1, start);
+    const random = numbers(withReturns ? 7 : 3);
+    const pick = (n: number) => Math.floor(random() * n);
+    for (let version = 2; version < 300; version++) {
+      const changes: TextDocumentContentChangeEvent[] = [];
+      let shadow = TextDocument.create(uri, 'iptables-save', version, reference.getText());
+      for (let k = 0, n = 1 + pick(3); k < n; k++) {
+        const t = shadow.getText();
+        const a = shadow.positionAt(pick(t.length + 1));
+        // now and then a position past the end of its line or of the text
+        const b = random() < 0.1 ? { line: a.line, character: a.character + 40 } : shadow.positionAt(pick(t.length + 1));
+        const inserted = ['', 'x', '\n', ' -j ACCEPT', '\n-A INPUT -j DROP', withReturns ? '\r\n' : '\t'][pick(6)];
+        const c = { range: random() < 0.5 ? { start: a, end: b } : { start: b, end: a }, text: inserted };
+        changes.push(c);
+        shadow = TextDocument.update(shadow, [c], version);
+      }
+      store.change(uri, version, changes);
+      reference = TextDocument.update(reference, changes, version);
+      assert.equal(doc.model.text, reference.getText(), `version ${version}`);
+      assert.equal(doc.version, version);
+    }
+  }
+});
+
+test('a carriage return typed into a document makes the store read positions the way TextDocument does from then on', () => {
+  const store = new DocumentStore();
+  const uri = 'file:///cr.rules';
+  const doc = store.open(uri, 'iptables-save', 1, 'ab\ncd\n');
+  let reference = TextDocument.create(uri, 'iptables-save', 1, 'ab\ncd\n');
+  const steps: TextDocumentContentChangeEvent[][] = [
+    [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: '\r' }], // a lone CR: a line break for the editor
+    [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, text: 'Z' }],
+    [{ range: { start: { line: 2, character: 5 }, end: { line: 2, character: 5 } }, text: '!' }],
+  ];
+  for (const [i, changes] of steps.entries()) {
+    store.change(uri, i + 2, changes);
+    reference = TextDocument.update(reference, changes, i + 2);
+    assert.equal(doc.model.text, reference.getText(), `step ${i}`);
+  }
+});
