@@ -1,6 +1,6 @@
 // One language server session for `npm run bench`, in a client process of its own (see
 // run.ts): `edits FILE` opens the file, times 50 one-line edits (a digit typed, then
-// deleted) to their diagnostics, hovers
+// deleted) to their diagnostics, back to back and then 150 ms apart, hovers
 // and completions, and reads the server's RSS (after the open, after the edits and requests,
 // and 2.5 s later); `startup` times server starts to the initialize
 // reply. Prints one line of JSON.
@@ -57,31 +57,26 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   // port of a service rule (80 → 801), then deleted again. Each edit moves every line after it.
   const target = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('--dport 80 -j KUBE-SVC'));
   const at = lines[target].indexOf('--dport 80') + 10;
-  const editMs: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    version++;
-    const done = waitFor(version);
-    const typed = i % 2 === 0;
-    void client.conn.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version },
-      contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: typed ? at : at + 1 } }, text: typed ? '1' : '' }],
-    });
-    editMs.push(await done);
-  }
-  // the same edits typed at a person's pace (150 ms from one keystroke's diagnostics to the
-  // next keystroke): the server uses the pauses (see FirewallDocument.settleText)
-  const typedMs: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
-    version++;
-    const done = waitFor(version);
-    const typed = i % 2 === 0;
-    void client.conn.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version },
-      contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: typed ? at : at + 1 } }, text: typed ? '1' : '' }],
-    });
-    typedMs.push(await done);
-  }
+  /** `repeat` keystrokes, each `pauseMs` after the previous one's diagnostics, each timed to its own. */
+  const typeEdits = async (pauseMs: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      version++;
+      const done = waitFor(version);
+      const typed = i % 2 === 0;
+      void client.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: typed ? at : at + 1 } }, text: typed ? '1' : '' }],
+      });
+      out.push(await done);
+    }
+    return out;
+  };
+  // back to back: each keystroke as soon as the last one's diagnostics arrive
+  const editMs = await typeEdits(0);
+  // at a person's pace: the server uses the pauses (see FirewallDocument.settleText)
+  const typedMs = await typeEdits(TYPING_PAUSE_MS);
   const timeRequests = async (method: string, params: () => unknown) => {
     const xs: number[] = [];
     for (let i = 0; i < repeat; i++) {

@@ -6,7 +6,7 @@ import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
 import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
-import { sliceAfterEdit } from '../text/textAfterEdit.ts';
+import { sliceAfterEdit, type Edit } from '../text/textAfterEdit.ts';
 import { TableState } from './tableState.ts';
 import type { Command, RuleSet } from './types.ts';
 
@@ -44,12 +44,8 @@ export interface EditedLines {
   text: string;
 }
 
-export interface TextChange {
-  /** Replaced range in the OLD text. */
-  start: number;
-  end: number;
-  text: string;
-}
+/** One edit: [start, end) of the OLD text replaced. */
+export type TextChange = Edit;
 
 /**
  * A copy of `s` that shares no memory with the text it was cut from. Engines keep a slice as
