@@ -137,8 +137,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
   function prepare(doc: OpenDocument): void {
     if (preparing.has(doc.uri)) return;
     preparing.add(doc.uri);
-    // the editor's positions are turned into offsets by the text's own line table, built on
-    // first use (a scan of the whole text)
+    // the editor's positions are turned into offsets by the model's line table, built on
+    // first use (a scan of the whole text): built now, not at the first keystroke
     void doc.model.lines;
     const step = () => {
       if (store.get(doc.uri) !== doc || doc.model.prepareForEdits()) {
