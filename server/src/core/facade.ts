@@ -14,7 +14,7 @@ import { LineIndex } from './text/lineIndex.ts';
 import { analysisSkipped } from './analysis/rules/analysis-skipped.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
-import { sliceAfterEdit } from './text/textAfterEdit.ts';
+import { EditedText } from './text/textAfterEdit.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
 export type { TextChange } from './model/saveDocument.ts';
@@ -41,6 +41,12 @@ function emptyRuleSet(dialect: Dialect, family: Family): RuleSet {
 }
 
 /**
+ * Keystrokes without a pause read through at most this many edits (see EditedText); then the
+ * text is joined into one piece, one copy per that many keystrokes.
+ */
+const MAX_PENDING_EDITS = 64;
+
+/**
  * One open document: its text, dialect, parse and model. The core's entry point for every
  * front end. Nothing here throws; a failure becomes an `internal-error` diagnostic.
  */
@@ -57,8 +63,8 @@ export class FirewallDocument {
   private cachedChains?: ChainIndex;
   private failure?: unknown;
   readonly maxBytes: number;
-  /** The text before the last edit and that edit, while the text is still pieces of it (see settleText). */
-  private before?: { text: string; change: TextChange };
+  /** The text as the one-piece text it was and the edits made since, until settleText. */
+  private pending?: EditedText;
   /** Whether the text holds an `iptables-lint` directive; undefined until searched. */
   private directives?: boolean;
   /** Line-local findings per command, reused across edits of a save file. */
@@ -87,15 +93,22 @@ export class FirewallDocument {
     const previousLines = this.cachedLines;
     const previousChains = this.cachedChains;
     const change = changes?.length === 1 ? changes[0] : undefined;
-    // read through the old text: the new one is not read before settleText (see sliceAfterEdit)
-    this.before = change && { text: this.text, change };
+    // the text as it was, read without joining its pieces; past MAX_PENDING_EDITS keystrokes
+    // without a pause, it is joined once
+    let old = this.pending ?? new EditedText(this.text);
+    if (change && old.edits.length >= MAX_PENDING_EDITS) {
+      this.text.charCodeAt(0);
+      old = new EditedText(this.text);
+    }
+    // the new text is read through the one-piece text and the edits: not before settleText
+    this.pending = change && old.with(change);
     this.directives = change && this.directives === false ? false : undefined;
     this.cachedRuleSet = undefined;
     this.cachedLines = previousLines && change && previousLines.length === this.text.length ? LineIndex.afterEdit(previousLines, change, newText) : undefined;
     this.cachedChains = undefined;
     this.failure = undefined;
     // the checks below look at the start of the text only
-    const head = change ? sliceAfterEdit(this.text, change, 0, HEAD_CHARS) : newText;
+    const head = this.pending ? this.pending.read(0, HEAD_CHARS) : newText;
     this.skipped = skipReason(head, this.maxBytes, newText.length);
     if (this.skipped) {
       this.save = undefined;
@@ -112,7 +125,7 @@ export class FirewallDocument {
       if (this.dialect === 'save') {
         if (!this.save) this.save = new SaveDocument(newText, this.family);
         else if (change) {
-          const edited = this.save.applyEdited(newText, change);
+          const edited = this.save.applyEdited(newText, change, old);
           // a directive typed (or completed) on the edited lines
           if (this.directives === false && edited.text.includes(DIRECTIVE_WORD)) this.directives = undefined;
           if (previous) this.cachedRuleSet = this.patched(previous, edited, previousChains);
@@ -163,25 +176,27 @@ export class FirewallDocument {
 
   /**
    * Copies the text into one piece when nothing else is going on. An edit leaves it as pieces
-   * of the text before (see sliceAfterEdit); whatever reads it first copies it, 45–55 ms for a
-   * 15 MB dump here. A front end calls this in a pause in typing, so the next keystroke reads
-   * a text in one piece.
+   * of the text before (see sliceAfterEdit); whatever reads it as a whole first copies it,
+   * 45–55 ms for a 15 MB dump here. The edits and their analysis read through the pieces; a
+   * front end calls this in a pause in typing, so that requests about the whole text do not
+   * pay for the copy.
    */
   settleText(): void {
     this.text.charCodeAt(0);
-    this.before = undefined;
+    this.pending = undefined;
   }
 
-  /** `[from, to)` of the text, read without making the text one piece when an edit just made it pieces. */
-  private read(from: number, to: number): string {
-    return this.before ? sliceAfterEdit(this.before.text, this.before.change, from, to) : this.text.slice(from, to);
+  /** `[from, to)` of the text, read without joining the pieces edits made of it (see settleText). */
+  read(from: number, to: number): string {
+    return this.pending ? this.pending.read(from, to) : this.text.slice(from, to);
   }
 
   /** Whether the text holds an `iptables-lint` directive: searched once, then followed through edits of a save file. */
   private hasDirectives(): boolean {
     if (this.directives === undefined) {
       this.directives = this.text.includes(DIRECTIVE_WORD);
-      this.before = undefined;
+      // the search joined the pieces
+      this.pending = undefined;
     }
     return this.directives;
   }

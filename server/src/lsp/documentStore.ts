@@ -67,7 +67,7 @@ export class DocumentStore {
       this.withReturns.set(uri, TextDocument.create(uri, doc.languageId, doc.version, doc.model.text));
     }
     const withReturns = this.withReturns.get(uri);
-    const { text, offsets } = withReturns ? applyWithTextDocument(withReturns, changes, version) : applyChanges(doc.model.text, doc.model.lines, changes);
+    const { text, offsets } = withReturns ? applyWithTextDocument(withReturns, changes, version) : applyChanges(doc.model, changes);
     doc.version = version;
     if (offsets.length === changes.length && offsets.length === 1) doc.model.update(text, offsets);
     else doc.model.update(text);
@@ -99,24 +99,33 @@ export class DocumentStore {
   }
 }
 
-/** The changes applied in turn to `text`, with their offsets (in the text each applies to). */
-function applyChanges(text: string, lines: LineIndex, changes: TextDocumentContentChangeEvent[]): { text: string; offsets: TextChange[] } {
+/**
+ * The changes applied in turn to the model's text, with their offsets (in the text each applies
+ * to). The first is cut from the model's text without joining the pieces earlier edits made of
+ * it (see EditedText); the text a change makes is read by the next as it is.
+ */
+function applyChanges(model: FirewallDocument, changes: TextDocumentContentChangeEvent[]): { text: string; offsets: TextChange[] } {
   const offsets: TextChange[] = [];
+  let text = model.text;
+  let lines = model.lines;
+  let read = (from: number, to: number) => model.read(from, to);
   for (const [i, c] of changes.entries()) {
-    if (!('range' in c)) {
+    if ('range' in c) {
+      const a = offsetIn(lines, c.range.start);
+      const b = offsetIn(lines, c.range.end);
+      const change = { start: Math.min(a, b), end: Math.max(a, b), text: c.text };
+      offsets.push(change);
+      const next = read(0, change.start) + change.text + read(change.end, text.length);
+      // the next change's positions are in the text this one made
+      if (i + 1 < changes.length) lines = LineIndex.afterEdit(lines, change, next);
+      text = next;
+    } else {
       offsets.length = 0;
       text = c.text;
       lines = new LineIndex(text);
-      continue;
     }
-    const a = offsetIn(lines, c.range.start);
-    const b = offsetIn(lines, c.range.end);
-    const change = { start: Math.min(a, b), end: Math.max(a, b), text: c.text };
-    offsets.push(change);
-    const next = text.slice(0, change.start) + change.text + text.slice(change.end);
-    // the next change's positions are in the text this one made
-    if (i + 1 < changes.length) lines = LineIndex.afterEdit(lines, change, next);
-    text = next;
+    const current = text;
+    read = (from, to) => current.slice(from, to);
   }
   return { text, offsets };
 }

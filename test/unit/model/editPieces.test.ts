@@ -55,3 +55,23 @@ test('a suppression directive typed into an analysed file takes effect, also whe
   edit(at, at + 1, '');
   assert.deepEqual(codes(), ['unknown-target']);
 });
+
+test('keystrokes without a pause are read through the ones before them: no copy of the text per keystroke', () => {
+  let text = kubeProxyDump(20_000).text;
+  const doc = new FirewallDocument(text, { dialect: 'save', fileName: 'kube.rules' });
+  doc.diagnostics();
+  const largeObjects = () => getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')!.space_used_size;
+  const at = text.indexOf('--dport 80 ', text.length >> 1) + 10;
+  gc();
+  const before = largeObjects();
+  for (let i = 0; i < 12; i++) {
+    const change = i % 2 === 0 ? { start: at, end: at, text: '1' } : { start: at, end: at + 1, text: '' };
+    // built as an editor's server builds it: from the document's own reading of its text
+    text = doc.read(0, change.start) + change.text + doc.read(change.end, doc.text.length);
+    doc.update(text, [change]);
+    assert.deepEqual(doc.diagnostics().map((d) => d.code), ['missing-ip-forward'], `keystroke ${i} is analysed`);
+  }
+  const grown = largeObjects() - before;
+  assert.ok(grown < text.length / 2, `large objects grew ${(grown / 1e6).toFixed(1)} MB over 12 keystrokes on a ${(text.length / 1e6).toFixed(1)} MB text`);
+  assert.equal(doc.text, kubeProxyDump(20_000).text, 'twelve keystrokes, typed and deleted: the text as it was');
+});

@@ -6,7 +6,7 @@ import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
 import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
-import { sliceAfterEdit, type Edit } from '../text/textAfterEdit.ts';
+import { EditedText, type Edit } from '../text/textAfterEdit.ts';
 import { TableState } from './tableState.ts';
 import type { Command, RuleSet } from './types.ts';
 
@@ -118,8 +118,12 @@ export class SaveDocument {
     return this.applyEdited(newText, change);
   }
 
-  /** The new text is already known (the LSP layer applied the edit). Returns the lines replaced and their replacements. */
-  applyEdited(newText: string, change: TextChange): EditedLines {
+  /**
+   * The new text is already known (the LSP layer applied the edit). Returns the lines replaced
+   * and their replacements. `old` is the text before the edit, read without joining pieces
+   * (see EditedText).
+   */
+  applyEdited(newText: string, change: TextChange, old = new EditedText(this.text)): EditedLines {
     const delta = change.text.length - (change.end - change.start);
     const entries = this.entries;
     // first line touched: the one containing change.start; last: the one containing change.end
@@ -131,7 +135,7 @@ export class SaveDocument {
     const newTo = Math.max(from, oldTo + delta);
     const fresh: SaveEntry[] = [];
     // the touched lines as they read now, cut from the old text (see sliceAfterEdit)
-    const region = sliceAfterEdit(this.text, change, from, newTo);
+    const region = old.with(change).read(from, newTo);
     parseRange(region, 0, region.length, this.family, this.names, fresh, this.shellExpands, this.stripTabs, true, from);
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {

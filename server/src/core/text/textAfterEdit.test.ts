@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sliceAfterEdit, type Edit } from './textAfterEdit.ts';
+import { EditedText, sliceAfterEdit, type Edit } from './textAfterEdit.ts';
 
 const old = 'abcdefghij';
 const apply = (e: Edit) => old.slice(0, e.start) + e.text + old.slice(e.end);
@@ -21,6 +21,26 @@ test('every range of the edited text, read through the old one, equals the same 
       for (let to = from; to <= edited.length; to++) {
         assert.equal(sliceAfterEdit(old, e, from, to), edited.slice(from, to), `${JSON.stringify(e)} [${from}, ${to})`);
       }
+    }
+  }
+});
+
+test('a text read through several edits equals the text the edits make, for every range', () => {
+  const edits: Edit[] = [
+    { start: 3, end: 3, text: 'XY' },
+    { start: 0, end: 2, text: '' },
+    { start: 5, end: 9, text: '-new-' },
+    { start: 11, end: 11, text: '\n' },
+    { start: 4, end: 6, text: 'q' },
+  ];
+  let edited = new EditedText(old);
+  let expected = old;
+  for (const e of edits) {
+    edited = edited.with(e);
+    expected = expected.slice(0, e.start) + e.text + expected.slice(e.end);
+    assert.equal(edited.length, expected.length);
+    for (let from = 0; from <= expected.length; from++) {
+      for (let to = from; to <= expected.length + 2; to++) assert.equal(edited.read(from, to), expected.slice(from, to), `after ${edited.edits.length} edits [${from}, ${to})`);
     }
   }
 });

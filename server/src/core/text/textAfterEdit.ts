@@ -14,13 +14,50 @@ export interface Edit {
  * FirewallDocument.settleText).
  */
 export function sliceAfterEdit(old: string, edit: Edit, from: number, to: number): string {
-  const { start, text } = edit;
-  const inserted = start + text.length;
-  // offsets past the inserted text sit `delta` further on than in the old text
-  const delta = text.length - (edit.end - start);
-  let out = '';
-  if (from < start) out += old.slice(from, Math.min(to, start));
-  if (to > start && from < inserted) out += text.slice(Math.max(from - start, 0), Math.min(to, inserted) - start);
-  if (to > inserted) out += old.slice(Math.max(from, inserted) - delta, to - delta);
-  return out;
+  return new EditedText(old, [edit]).read(from, to);
+}
+
+/**
+ * A text as the one-piece text it was and the edits made since, in order: read without
+ * joining the pieces the edits made (see sliceAfterEdit), however many keystrokes came
+ * before a quiet moment.
+ */
+export class EditedText {
+  readonly base: string;
+  readonly edits: readonly Edit[];
+
+  constructor(base: string, edits: readonly Edit[] = []) {
+    this.base = base;
+    this.edits = edits;
+  }
+
+  /** The same text after one more edit (offsets in the text as it reads now). */
+  with(edit: Edit): EditedText {
+    return new EditedText(this.base, [...this.edits, edit]);
+  }
+
+  get length(): number {
+    let n = this.base.length;
+    for (const e of this.edits) n += e.text.length - (e.end - e.start);
+    return n;
+  }
+
+  /** `[from, to)` of the text after every edit: slices of the base and of the edits' texts, joined. */
+  read(from: number, to: number): string {
+    return this.readAfter(this.edits.length, from, to);
+  }
+
+  /** `[from, to)` of the text after the first `count` edits. */
+  private readAfter(count: number, from: number, to: number): string {
+    if (count === 0) return this.base.slice(from, to);
+    const { start, end, text } = this.edits[count - 1];
+    const inserted = start + text.length;
+    // offsets past the inserted text sit `delta` further on than in the text before the edit
+    const delta = text.length - (end - start);
+    let out = '';
+    if (from < start) out += this.readAfter(count - 1, from, Math.min(to, start));
+    if (to > start && from < inserted) out += text.slice(Math.max(from - start, 0), Math.min(to, inserted) - start);
+    if (to > inserted) out += this.readAfter(count - 1, Math.max(from, inserted) - delta, to - delta);
+    return out;
+  }
 }
