@@ -8,6 +8,18 @@ import { kubeProxyDump } from '../../support/kubeDump.ts';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/** Bytes of V8's large objects: a copy of the text into one piece is one of them. */
+function largeObjects(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')!.space_used_size;
+}
+
+/** The dump analysed, and where a digit is typed after a service port in its middle. */
+function analysedDump(text: string): { doc: FirewallDocument; at: number } {
+  const doc = new FirewallDocument(text, { dialect: 'save', fileName: 'kube.rules' });
+  doc.diagnostics();
+  return { doc, at: text.indexOf('--dport 80 ', text.length >> 1) + 10 };
+}
+
 /**
  * After an edit the new text is pieces of the old one; whatever reads it first copies all of it
  * into one new piece, which took most of a keystroke's time on a 100k-rule dump (45–55 ms of
@@ -16,10 +28,7 @@ const gc = runInNewContext('gc') as () => void;
  */
 test('an edit of a big file and its analysis leave the new text in pieces until settleText', () => {
   let text = kubeProxyDump(20_000).text;
-  const doc = new FirewallDocument(text, { dialect: 'save', fileName: 'kube.rules' });
-  doc.diagnostics();
-  const largeObjects = () => getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')!.space_used_size;
-  const at = text.indexOf('--dport 80 ', text.length >> 1) + 10;
+  const { doc, at } = analysedDump(text);
   for (const [i, change] of [{ start: at, end: at, text: '1' }, { start: at, end: at + 1, text: '' }].entries()) {
     text = text.slice(0, change.start) + change.text + text.slice(change.end);
     // nothing else in large objects is garbage: a collection during the edit cannot hide a copy
@@ -58,10 +67,7 @@ test('a suppression directive typed into an analysed file takes effect, also whe
 
 test('keystrokes without a pause are read through the ones before them: no copy of the text per keystroke', () => {
   let text = kubeProxyDump(20_000).text;
-  const doc = new FirewallDocument(text, { dialect: 'save', fileName: 'kube.rules' });
-  doc.diagnostics();
-  const largeObjects = () => getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')!.space_used_size;
-  const at = text.indexOf('--dport 80 ', text.length >> 1) + 10;
+  const { doc, at } = analysedDump(text);
   gc();
   const before = largeObjects();
   for (let i = 0; i < 12; i++) {
