@@ -102,7 +102,9 @@ export class FirewallDocument {
     }
     // the new text is read through the one-piece text and the edits: not before settleText
     this.pending = change && old.with(change);
-    this.directives = change && this.directives === false ? false : undefined;
+    // known to hold no directive only while edits of a save file are followed (below)
+    const noDirectives = this.directives === false;
+    this.directives = undefined;
     this.cachedRuleSet = undefined;
     this.cachedLines = previousLines && change && previousLines.length === this.text.length ? LineIndex.afterEdit(previousLines, change, newText) : undefined;
     this.cachedChains = undefined;
@@ -126,8 +128,8 @@ export class FirewallDocument {
         if (!this.save) this.save = new SaveDocument(newText, this.family);
         else if (change) {
           const edited = this.save.applyEdited(newText, change, old);
-          // a directive typed (or completed) on the edited lines
-          if (this.directives === false && edited.text.includes(DIRECTIVE_WORD)) this.directives = undefined;
+          // unless a directive was typed (or completed) on the edited lines
+          if (noDirectives && !edited.text.includes(DIRECTIVE_WORD)) this.directives = false;
           if (previous) this.cachedRuleSet = this.patched(previous, edited, previousChains);
         } else this.save = new SaveDocument(newText, this.family);
       }

@@ -44,26 +44,32 @@ test('an edit of a big file and its analysis leave the new text in pieces until 
   }
 });
 
-test('a suppression directive typed into an analysed file takes effect, also when its last letter completes it', () => {
-  let text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j NOPE\nCOMMIT\n';
-  const doc = new FirewallDocument(text, { dialect: 'save', fileName: 'x.rules' });
-  const codes = () => doc.diagnostics().map((d) => d.code);
-  assert.deepEqual(codes(), ['unknown-target']);
-  const edit = (start: number, end: number, insert: string) => {
-    text = text.slice(0, start) + insert + text.slice(end);
-    doc.update(text, [{ start, end, text: insert }]);
-  };
-  const rule = text.indexOf('-A INPUT');
-  // one letter short of the tool's name: not a directive yet
-  edit(rule, rule, '# iptables-lin disable-next-line unknown-target\n');
-  assert.deepEqual(codes(), ['unknown-target']);
-  const at = text.indexOf('-lin ') + 4;
-  edit(at, at, 't');
-  assert.deepEqual(codes(), [], 'the completed directive silences the finding');
-  // and removing a letter again brings the finding back
-  edit(at, at + 1, '');
-  assert.deepEqual(codes(), ['unknown-target']);
-});
+for (const [dialect, start] of [
+  ['save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j NOPE\nCOMMIT\n'],
+  ['script', '#!/bin/sh\niptables -A INPUT -p tcp --dport 22 -j NOPE\n'],
+] as const) {
+  test(`a suppression directive typed into an analysed ${dialect} file takes effect, also when its last letter completes it`, () => {
+    let text: string = start;
+    const doc = new FirewallDocument(text, { dialect, fileName: 'x.rules' });
+    const codes = () => doc.diagnostics().map((d) => d.code);
+    const finding = codes();
+    assert.equal(finding.length, 1);
+    const edit = (from: number, to: number, insert: string) => {
+      text = text.slice(0, from) + insert + text.slice(to);
+      doc.update(text, [{ start: from, end: to, text: insert }]);
+    };
+    const rule = text.indexOf(dialect === 'save' ? '-A INPUT' : 'iptables -A');
+    // one letter short of the tool's name: not a directive yet
+    edit(rule, rule, `# iptables-lin disable-next-line ${finding[0]}\n`);
+    assert.deepEqual(codes(), finding);
+    const at = text.indexOf('-lin ') + 4;
+    edit(at, at, 't');
+    assert.deepEqual(codes(), [], 'the completed directive silences the finding');
+    // and removing a letter again brings the finding back
+    edit(at, at + 1, '');
+    assert.deepEqual(codes(), finding);
+  });
+}
 
 test('keystrokes without a pause are read through the ones before them: no copy of the text per keystroke', () => {
   let text = kubeProxyDump(20_000).text;
