@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { v8Heap } from '../../../server/src/node/v8Heap.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const heap = v8Heap();
+const gc = () => heap.collect();
 
 /** Bytes of V8's large objects: a copy of the text into one piece is one of them. */
 function largeObjects(): number {

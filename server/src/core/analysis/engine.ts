@@ -17,7 +17,7 @@ export interface RunOptions {
   commandCache?: CommandCache;
   /** Whether the text holds `iptables-lint` directives, when the caller knows (false: the text is not searched for them). */
   directives?: boolean;
-  /** Reads `[from, to)` of the text; a document just edited reads it without copying it into one piece (see sliceAfterEdit). */
+  /** Reads `[from, to)` of the text; a document just edited reads it without copying it into one piece (see EditedText). */
   read?: (from: number, to: number) => string;
 }
 

@@ -55,7 +55,7 @@ export interface RuleContext {
   readonly text: string;
   /**
    * `[from, to)` of the text. Right after an edit of a big file the text is pieces of the one
-   * before, and reading `text` itself copies all of it into one piece (see sliceAfterEdit):
+   * before, and reading `text` itself copies all of it into one piece (see EditedText):
    * a rule that runs on every edit reads through this.
    */
   read(from: number, to: number): string;

@@ -134,7 +134,7 @@ export class SaveDocument {
     const oldTo = last + 1 < entries.length ? entries[last + 1].start - 1 : this.text.length;
     const newTo = Math.max(from, oldTo + delta);
     const fresh: SaveEntry[] = [];
-    // the touched lines as they read now, cut from the old text (see sliceAfterEdit)
+    // the touched lines as they read now, cut from the old text (see EditedText)
     const region = old.with(change).read(from, newTo);
     parseRange(region, 0, region.length, this.family, this.names, fresh, this.shellExpands, this.stripTabs, true, from);
     if (delta !== 0) {

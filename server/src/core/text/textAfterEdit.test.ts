@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EditedText, sliceAfterEdit, type Edit } from './textAfterEdit.ts';
+import { EditedText, type Edit } from './textAfterEdit.ts';
 
 const old = 'abcdefghij';
 const apply = (e: Edit) => old.slice(0, e.start) + e.text + old.slice(e.end);
@@ -19,7 +19,7 @@ test('every range of the edited text, read through the old one, equals the same 
     const edited = apply(e);
     for (let from = 0; from <= edited.length; from++) {
       for (let to = from; to <= edited.length; to++) {
-        assert.equal(sliceAfterEdit(old, e, from, to), edited.slice(from, to), `${JSON.stringify(e)} [${from}, ${to})`);
+        assert.equal(new EditedText(old, [e]).read(from, to), edited.slice(from, to), `${JSON.stringify(e)} [${from}, ${to})`);
       }
     }
   }

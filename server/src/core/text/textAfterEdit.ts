@@ -6,21 +6,12 @@ export interface Edit {
 }
 
 /**
- * `[from, to)` of the text after `edit`, cut from the text before it. After an edit the new
- * text is two slices of the old one joined; the engine copies such a string into one piece the
- * first time anything reads it, and for a 15 MB dump that copy took 45–55 ms on the machines
- * the bench runs on (most of a keystroke's time, spent in page faults). Reading through the
- * old text, which is in one piece already, leaves the copy to a quiet moment (see
- * FirewallDocument.settleText).
- */
-export function sliceAfterEdit(old: string, edit: Edit, from: number, to: number): string {
-  return new EditedText(old, [edit]).read(from, to);
-}
-
-/**
- * A text as the one-piece text it was and the edits made since, in order: read without
- * joining the pieces the edits made (see sliceAfterEdit), however many keystrokes came
- * before a quiet moment.
+ * A text as the one-piece text it was and the edits made since, in order, read without joining
+ * the pieces the edits made. After an edit the new text is two slices of the old one joined;
+ * the engine copies such a string into one piece the first time anything reads it, and for a
+ * 15 MB dump that copy took 45–55 ms on the machines the bench runs on (most of a keystroke's
+ * time, spent in page faults). Reading through the one-piece text and the edits, however many
+ * keystrokes came, leaves the copy to a quiet moment (see FirewallDocument.settleText).
  */
 export class EditedText {
   readonly base: string;
