@@ -37,13 +37,17 @@ test('the language server applies .iptables-lint.json under the iptables.lint.ru
   conn.onNotification('window/showMessage', (p: { message: string }) => void warnings.push(p.message));
   conn.onRequest('workspace/configuration', () => [{ lint: { rules: editorRules }, shellScripts: { enable: true } }]);
   conn.listen();
-  const next = async (count: number): Promise<Published> => {
-    const deadline = Date.now() + 10_000;
-    while (published.length < count) {
-      assert.ok(Date.now() < deadline, 'no diagnostics published');
-      await new Promise((r) => setTimeout(r, 20));
+  // the first publish at or after index `from` that passes `ok`; each publish is looked at once,
+  // so one that arrives while an earlier one is being checked is not skipped
+  const until = async (from: number, ok: (p: Published) => boolean, what: string): Promise<Published> => {
+    const deadline = Date.now() + 15_000;
+    for (let i = from; ; i++) {
+      while (published.length <= i) {
+        assert.ok(Date.now() < deadline, `${what}: no such publish among ${published.length - from} since the step began: ${JSON.stringify(published.at(-1)?.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.severity}`))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (ok(published[i]!)) return published[i]!;
     }
-    return published[count - 1]!;
   };
   const severityOf = (p: Published, code: string) => p.diagnostics.filter((d) => d.code === code).map((d) => `${d.range.start.line}:${d.severity}`);
   try {
@@ -51,9 +55,7 @@ test('the language server applies .iptables-lint.json under the iptables.lint.ru
     conn.sendNotification('initialized', {});
     conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iptables-save', version: 1, text } });
     // the open may publish before and after the settings arrive: wait until both have been applied
-    let p = await next(1);
-    const deadline = Date.now() + 10_000;
-    while (severityOf(p, 'unused-chain').join() !== '2:1' && Date.now() < deadline) p = await next(published.length + 1);
+    let p = await until(0, (q) => severityOf(q, 'unused-chain').join() === '2:1', 'the file raises unused-chain to error');
     assert.deepEqual(severityOf(p, 'unused-chain'), ['2:1'], 'the file raises unused-chain to error');
     assert.deepEqual(severityOf(p, 'redundant-rule'), [], 'the file turns redundant-rule off');
     assert.ok(warnings.some((w) => w.includes('.iptables-lint.json') && w.includes('unused-chain-x')), `the bad entry is reported: ${warnings.join(' | ')}`);
@@ -62,9 +64,7 @@ test('the language server applies .iptables-lint.json under the iptables.lint.ru
     const before = published.length;
     conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     // a publish of the settings asked for at the start may still come first
-    p = await next(before + 1);
-    const settled = Date.now() + 10_000;
-    while (severityOf(p, 'redundant-rule').join() !== '4:2' && Date.now() < settled) p = await next(published.length + 1);
+    p = await until(before, (q) => severityOf(q, 'redundant-rule').join() === '4:2', 'the setting turns redundant-rule on as a warning');
     assert.deepEqual(severityOf(p, 'redundant-rule'), ['4:2'], 'the setting wins over the file');
     assert.deepEqual(severityOf(p, 'unused-chain'), ['2:1'], 'what the setting does not name still comes from the file');
   } finally {
