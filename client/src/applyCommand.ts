@@ -40,7 +40,9 @@ export function registerApplyCommand(context: vscode.ExtensionContext): void {
         void vscode.window.showErrorMessage(message);
         return { refused: 'runtime', message };
       }
-      flow ??= import('./applyFlow.ts').then((m) => m.applyRunner(context, output, contents));
+      // a bundle of its own, next to this one (dist/apply-flow.cjs): the analysis, the engine
+      // and execa are half of the extension's code, compiled only when the command first runs
+      flow ??= Promise.resolve().then(() => (require('./apply-flow.cjs') as typeof import('./applyFlow.ts')).applyRunner(context, output, contents));
       return (await flow)(uri, options);
     }),
   );

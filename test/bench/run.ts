@@ -210,7 +210,7 @@ if (!quick) lsp('kube-proxy 100k', 100);
 
 // ── bundles ────────────────────────────────────────────────────────────────────────────
 console.log('\nbundles:');
-for (const b of ['extension.cjs', 'iptables-language-server.cjs', 'language-server-main.cjs', 'iptables-lint.cjs', 'iptables-lint-main.cjs']) console.log(`  dist/${b}: ${(statSync(dist(b)).size / 1024).toFixed(0)} KiB`);
+for (const b of ['extension.cjs', 'apply-flow.cjs', 'iptables-language-server.cjs', 'language-server-main.cjs', 'iptables-lint.cjs', 'iptables-lint-main.cjs']) console.log(`  dist/${b}: ${(statSync(dist(b)).size / 1024).toFixed(0)} KiB`);
 const vsix = join(repoRoot, 'iptables-language-support.vsix');
 if (existsSync(vsix)) {
   const size = statSync(vsix).size;

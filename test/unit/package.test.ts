@@ -122,3 +122,24 @@ test('the language server answers initialize on the machine Node outside the pro
     assert.match(reply, /iptables-language-server/, node);
   }
 });
+
+/**
+ * VS Code compiles the whole of extension.cjs when it activates the extension: the apply flow
+ * (the analysis, the knowledge base, the apply engine and execa, half of the client's code) is
+ * a bundle of its own that its command loads on first use.
+ */
+test('the extension bundle holds the client, not the apply flow; the flow is a bundle of its own next to it', { skip: needBuild() }, () => {
+  const extension = readFileSync(join(repoRoot, 'dist', 'extension.cjs'), 'utf8');
+  const flow = readFileSync(join(repoRoot, 'dist', 'apply-flow.cjs'), 'utf8');
+  // execa's argument check, a rule code of the analysis, a target's summary in the knowledge base
+  const engine = ['Execa accepts at most three arguments', 'dnat-without-forward-accept', 'to-destination'];
+  for (const s of engine) {
+    assert.ok(flow.includes(s), `the apply flow bundle holds ${s}`);
+    assert.ok(!extension.includes(s), `the extension bundle holds ${s}`);
+  }
+  assert.ok(extension.includes('require("./apply-flow.cjs")'), 'the command loads the flow from the bundle beside it');
+  assert.ok(extension.length < 600_000, `extension.cjs is ${extension.length} bytes`);
+  // the flow's bundle loads outside the extension host as far as its first use of the editor's API
+  const load = spawnSync(process.execPath, ['-e', "try { require(process.argv[1]) } catch (e) { console.log(String(e.message)) }", join(repoRoot, 'dist', 'apply-flow.cjs')], { encoding: 'utf8' });
+  assert.match(load.stdout, /Cannot find module 'vscode'/);
+});

@@ -3,6 +3,7 @@
 // `npm test` (test/vscode/codeServer.test.ts); a desktop VS Code runs it through
 // @vscode/test-electron (test/vscode/runElectron.ts). Each file adds its checks: add a file,
 // import it below.
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { checks as commands } from './commands.ts';
 import { checks as completion } from './completion.ts';
@@ -26,18 +27,54 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * until it resolves (the language client started, the server answered initialize). Measured
  * before any check opens a file, when nothing has activated it yet.
  */
-async function measureActivation(): Promise<void> {
+async function measureActivation(benchOnly: boolean): Promise<void> {
   const ext = vscode.extensions.getExtension(extensionId);
   if (!ext || ext.isActive) {
     log(`activation: not measured (${ext ? 'already active' : 'extension not found'})`);
     return;
   }
-  // the window has just opened and its own start-up work shares the extension host's thread:
-  // measured after it settles, as when a file is opened in a VS Code that is already running
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // the window has just opened and its own start-up work shares the extension host's thread
+  // and the machine's cores: measured once they have been idle for a while, as when a file is
+  // opened in a VS Code that is already running. The test runs, with other tests beside them,
+  // wait 3 s and log the figure without a budget
+  const waited = benchOnly ? await hostIdle(400, 20_000) : await new Promise<number>((resolve) => setTimeout(() => resolve(3000), 3000));
   const started = performance.now();
   await ext.activate();
   log(`activation: ${(performance.now() - started).toFixed(1)} ms`);
+  log(`activation measured after waiting ${waited.toFixed(0)} ms${benchOnly ? ' for an idle machine' : ''}`);
+}
+
+/**
+ * Waits until the extension host's timers have fired on time (at most 5 ms late) and, on Linux, the
+ * machine's cores have been at least 80% idle, for `quietMs` in a row, or `maxMs` have passed;
+ * returns how long it waited. The workbench (Chromium and code-server here) keeps the cores
+ * busy for seconds after the window opens.
+ */
+async function hostIdle(quietMs: number, maxMs: number): Promise<number> {
+  const begun = performance.now();
+  let quietSince = begun;
+  let cpu = cpuTimes();
+  while (performance.now() - begun < maxMs) {
+    const asked = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = performance.now();
+    const next = cpuTimes();
+    const idle = cpu && next && next.total > cpu.total ? (next.idle - cpu.idle) / (next.total - cpu.total) : 1;
+    cpu = next;
+    if (now - asked > 55 || idle < 0.8) quietSince = now;
+    else if (now - quietSince >= quietMs) break;
+  }
+  return performance.now() - begun;
+}
+
+/** Idle and total jiffies of all cores (/proc/stat), or undefined where there is none. */
+function cpuTimes(): { idle: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function run(): Promise<void> {
@@ -46,9 +83,10 @@ export async function run(): Promise<void> {
   const expected = process.env.IPTABLES_SUITE_TRUST;
   const mode = trusted ? 'trusted' : 'untrusted';
   log(`VS Code ${vscode.version}, ${vscode.env.appName}, workspace ${vscode.workspace.workspaceFolders?.[0]?.uri.toString()} (${mode})`);
-  await measureActivation();
   // the bench runs no check: it only wants the activation figure
-  const selected = process.env.IPTABLES_SUITE_CHECKS === 'none' ? [] : all.filter((c) => !c.when || c.when === mode);
+  const benchOnly = process.env.IPTABLES_SUITE_CHECKS === 'none';
+  await measureActivation(benchOnly);
+  const selected = benchOnly ? [] : all.filter((c) => !c.when || c.when === mode);
   const trust: Check = {
     name: `the workspace is ${expected ?? mode}`,
     async run() {
