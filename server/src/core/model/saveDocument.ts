@@ -146,7 +146,11 @@ export class SaveDocument {
         e.end += delta;
       }
     }
-    const removed = entries.splice(first, last - first + 1, ...fresh);
+    // an edit within lines gives as many lines as it replaced: put in place, as a splice of a
+    // 100k-line list gives the list a new backing store
+    const count = last - first + 1;
+    const removed = fresh.length === count ? entries.slice(first, last + 1) : entries.splice(first, count, ...fresh);
+    if (fresh.length === count) for (let k = 0; k < count; k++) entries[first + k] = fresh[k];
     this.text = newText;
     return { removed, added: fresh, text: region };
   }

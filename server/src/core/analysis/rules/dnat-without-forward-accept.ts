@@ -1,7 +1,11 @@
 import { acceptsEstablished } from '../acceptsEstablished.ts';
 import { inNetwork, portInRange } from '../../simulate/conditions.ts';
-import { alwaysDropped, dnatChecks } from '../dnatPaths.ts';
-import type { Fix, LintRule } from '../types.ts';
+import { alwaysDropped, dnatChecks, type DnatCheck } from '../dnatPaths.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
+import type { RuleSet } from '../../model/types.ts';
+import type { Outcome } from '../../simulate/evaluate.ts';
+import type { Packet } from '../../simulate/packet.ts';
+import type { Span } from '../../text/span.ts';
 
 export const dnatWithoutForwardAccept: LintRule = {
   code: 'dnat-without-forward-accept',
@@ -20,51 +24,64 @@ export const dnatWithoutForwardAccept: LintRule = {
     },
   },
   check(ctx) {
+    // per DNAT nothing is allocated until something is reported: a kube-proxy dump has tens of
+    // thousands of DNATs, and this runs after every edit
     const rs = ctx.ruleSet;
     for (const c of dnatChecks(rs)) {
-      const p = c.packet;
-      const where = `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
-      const decider = (o: (typeof c.forward)[number]) => {
-        const step = [...o.path].reverse().find((s) => s.rule || s.policy);
-        const chain = rs.tables.get(`${p.family}:filter`)?.chains.get('FORWARD');
-        if (step?.rule) return { span: step.rule.span, message: `${o.verdict} here (${step.chain})` };
-        return { span: chain?.policySpan ?? chain?.declarations[0]?.span ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
-      };
-      const fixFor = (): Fix[] => {
-        if (rs.dialect !== 'script' || !p.proto || p.dport === undefined) return [];
-        const line = `iptables -A FORWARD${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
-        const end = ctx.text.indexOf('\n', c.dnat.span.end);
-        const at = end === -1 ? ctx.text.length : end + 1;
-        return [{ title: `Accept the forwarded traffic to ${where} in FORWARD`, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + line + '\n' }] }];
-      };
-      // replies: a DROP policy, no ESTABLISHED accept, and no accept for traffic from the server itself
-      const repliesDropped = () => {
-        const chain = rs.tables.get(`${p.family}:filter`)?.chains.get('FORWARD');
-        if (!chain || chain.policy === 'ACCEPT' || acceptsEstablished(rs, chain)) return alwaysDropped(c.replies);
-        return !chain.rules.some((r) => {
-          if (r.target?.name !== 'ACCEPT') return false;
-          const bySource = r.source && !r.source.negated && r.source.value.split(',').some((s) => inNetwork(p.dst!, s) !== 'no');
-          const bySport = p.dport !== undefined && r.matches.some((m) => m.options.some((o) => o.name === '--source-port' && !o.negated && o.values[0] && portInRange(p.dport!, o.values[0].value) !== 'no'));
-          const open = !r.source && !r.matches.some((m) => m.options.some((o) => o.name === '--destination-port' || o.name === '--ctstate' || o.name === '--state')) && !r.destination;
-          return bySource || bySport || open || r.dynamic;
-        });
-      };
       if (alwaysDropped(c.forward)) {
-        const d = decider(c.forward[0]);
+        const p = c.packet;
+        const d = decider(rs, c, c.forward[0]);
         ctx.report({
           span: c.dnat.span,
-          message: `Connections forwarded to ${where} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where}${p.proto ? `/${p.proto}` : ''}, and FORWARD must accept that (not the original port).`,
+          message: `Connections forwarded to ${where(p)} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where(p)}${p.proto ? `/${p.proto}` : ''}, and FORWARD must accept that (not the original port).`,
           related: [{ span: d.span, message: d.message }],
-          fixes: fixFor(),
+          fixes: fixFor(ctx, c),
         });
-      } else if (repliesDropped()) {
-        const d = decider(c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0]);
+      } else if (repliesDropped(rs, c)) {
+        const d = decider(rs, c, c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0]);
         ctx.report({
           span: c.dnat.span,
-          message: `Replies from ${where} are dropped in filter FORWARD: add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT before the rules that drop.`,
+          message: `Replies from ${where(c.packet)} are dropped in filter FORWARD: add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT before the rules that drop.`,
           related: [{ span: d.span, message: d.message }],
         });
       }
     }
   },
 };
+
+/** The translated destination, `address:port`. */
+function where(p: Packet): string {
+  return `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+}
+
+/** The rule or policy that decided an outcome, for the related information. */
+function decider(rs: RuleSet, c: DnatCheck, o: Outcome): { span: Span; message: string } {
+  const step = [...o.path].reverse().find((s) => s.rule || s.policy);
+  const chain = rs.tables.get(`${c.packet.family}:filter`)?.chains.get('FORWARD');
+  if (step?.rule) return { span: step.rule.span, message: `${o.verdict} here (${step.chain})` };
+  return { span: chain?.policySpan ?? chain?.declarations[0]?.span ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
+}
+
+/** Scripts: an accept for the translated traffic, added after the DNAT command. */
+function fixFor(ctx: RuleContext, c: DnatCheck): Fix[] {
+  const p = c.packet;
+  if (ctx.ruleSet.dialect !== 'script' || !p.proto || p.dport === undefined) return [];
+  const line = `iptables -A FORWARD${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
+  const end = ctx.text.indexOf('\n', c.dnat.span.end);
+  const at = end === -1 ? ctx.text.length : end + 1;
+  return [{ title: `Accept the forwarded traffic to ${where(p)} in FORWARD`, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + line + '\n' }] }];
+}
+
+/** Replies: a DROP policy, no ESTABLISHED accept, and no accept for traffic from the server itself. */
+function repliesDropped(rs: RuleSet, c: DnatCheck): boolean {
+  const p = c.packet;
+  const chain = rs.tables.get(`${p.family}:filter`)?.chains.get('FORWARD');
+  if (!chain || chain.policy === 'ACCEPT' || acceptsEstablished(rs, chain)) return alwaysDropped(c.replies);
+  return !chain.rules.some((r) => {
+    if (r.target?.name !== 'ACCEPT') return false;
+    const bySource = r.source && !r.source.negated && r.source.value.split(',').some((s) => inNetwork(p.dst!, s) !== 'no');
+    const bySport = p.dport !== undefined && r.matches.some((m) => m.options.some((o) => o.name === '--source-port' && !o.negated && o.values[0] && portInRange(p.dport!, o.values[0].value) !== 'no'));
+    const open = !r.source && !r.matches.some((m) => m.options.some((o) => o.name === '--destination-port' || o.name === '--ctstate' || o.name === '--state')) && !r.destination;
+    return bySource || bySport || open || r.dynamic;
+  });
+}
