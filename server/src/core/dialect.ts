@@ -4,9 +4,27 @@ import type { Dialect } from './model/types.ts';
 const SAVE_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$|\.(iptables|ip6tables|ipt|iptables-save)$/;
 const SCRIPT_NAMES = /\.(sh|bash|zsh|ksh)$|(^|\/)(rc\.firewall|firewall)$/;
 
-/** Which dialect a text is in: by file name first, then by content. */
+/** A line that calls the iptables command: a save file never has one. */
+const TOOL_CALL = /^(sudo\s+)?(\/\S*\/)?(ip6?tables)(-legacy|-nft)?(\s|\\|$)/;
+
+/**
+ * The text is a shell script whatever its name says: it starts with `#!`, or its first line that
+ * is not blank or a comment calls iptables (a `.iptables` file of commands, one option a line).
+ */
+export function scriptByContent(text: string): boolean {
+  if (text.startsWith('#!')) return true;
+  const head = text.slice(0, 65536).replace(/^\uFEFF/, '');
+  for (const raw of head.split('\n', 200)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    return TOOL_CALL.test(line);
+  }
+  return false;
+}
+
+/** Which dialect a text is in: by file name first, then by content; a name that says save gives way to a script's content. */
 export function detectDialect(text: string, fileName?: string): Dialect {
-  if (fileName && SAVE_NAMES.test(fileName)) return 'save';
+  if (fileName && SAVE_NAMES.test(fileName)) return scriptByContent(text) ? 'script' : 'save';
   if (fileName && SCRIPT_NAMES.test(fileName)) return 'script';
   if (text.startsWith('#!')) return 'script';
   const head = text.slice(0, 65536).replace(/^\uFEFF/, '');

@@ -68,3 +68,15 @@ test('a carriage return typed into a document makes the store read positions the
     assert.equal(doc.model.text, reference.getText(), `step ${i}`);
   }
 });
+
+test('the iptables-save language id gives a save file, unless the text calls iptables: then it is a script', () => {
+  const store = new DocumentStore();
+  const open = (name: string, languageId: string, text: string) => store.open(`file:///d/${name}`, languageId, 1, text).model;
+  assert.equal(open('a.iptables', 'iptables-save', '*filter\n-A INPUT -j DROP\nCOMMIT\n').dialect, 'save');
+  assert.equal(open('b.iptables', 'iptables-save', '').dialect, 'save');
+  // a file of commands with one option a line, named like a dump
+  const commands = open('c.iptables', 'iptables-save', 'iptables \\\n-w \\\n--table filter \\\n--insert INPUT \\\n--jump ACCEPT\n');
+  assert.equal(commands.dialect, 'script');
+  assert.deepEqual(commands.diagnostics().filter((d) => d.severity === 'error'), []);
+  assert.equal(open('d.sh', 'shellscript', '*filter\nCOMMIT\n').dialect, 'script');
+});

@@ -3,6 +3,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { FirewallDocument, type TextChange } from '../core/facade.ts';
 import { LineIndex, type Position } from '../core/text/lineIndex.ts';
 import type { Dialect } from '../core/model/types.ts';
+import { scriptByContent } from '../core/dialect.ts';
 
 export interface OpenDocument {
   uri: string;
@@ -12,10 +13,14 @@ export interface OpenDocument {
   model: FirewallDocument;
 }
 
-/** The dialect a client's language id implies; other ids are decided from the name and content. */
-function dialectOf(languageId: string): Dialect | 'auto' {
+/**
+ * The dialect a client's language id implies; other ids are decided from the name and content.
+ * Editors give the iptables-save id by file name (`*.iptables`): a text that calls iptables
+ * there is a script all the same (see scriptByContent).
+ */
+function dialectOf(languageId: string, text: string): Dialect | 'auto' {
   if (languageId === 'shellscript' || languageId === 'sh' || languageId === 'bash' || languageId === 'zsh') return 'script';
-  if (languageId === 'iptables-save' || languageId === 'iptables') return 'save';
+  if (languageId === 'iptables-save' || languageId === 'iptables') return scriptByContent(text) ? 'script' : 'save';
   return 'auto';
 }
 
@@ -42,7 +47,7 @@ export class DocumentStore {
   }
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
-    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId) }) };
+    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text) }) };
     this.docs.set(uri, doc);
     if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));
     else this.withReturns.delete(uri);
