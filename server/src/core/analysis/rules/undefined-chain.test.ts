@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { undefinedChain } from './undefined-chain.ts';
 
 ruleTable(undefinedChain, {
@@ -19,5 +21,15 @@ ruleTable(undefinedChain, {
     { code: 'iptables -N a\niptables -P «a» DROP\n', dialect: 'script', name: 'policy on a user chain' },
     { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
     { code: 'iptables -A INPUT -j «INT2DMZ»\n', dialect: 'script', severity: 'warning', name: 'capitalised chain names in scripts' },
+    { code: 'ip6tables -X\niptables -N base\nip6tables -A «base» -j ACCEPT\n', dialect: 'script', severity: 'error', name: 'a chain created with iptables and used with ip6tables' },
   ],
+});
+
+test('undefined-chain: the quick fix creates the chain with the tool of the command (ip6tables for IPv6)', () => {
+  const text = 'ip6tables -X\niptables -N base\n  ip6tables -A base -j ACCEPT\n';
+  const [d] = lintWith(undefinedChain, text, { dialect: 'script' });
+  assert.equal(text.slice(d.span.start, d.span.end), 'base');
+  const edit = d.fixes?.[0]?.edits[0];
+  assert.deepEqual(edit && { at: edit.span.start, text: edit.text }, { at: text.indexOf('  ip6tables -A'), text: '  ip6tables -N base\n' });
+  assert.match(d.message, /ip6tables/);
 });
