@@ -38,7 +38,8 @@ export function shadows(rs: RuleSet): Shadow[] {
           const k = testKey(r);
           const prev = first.get(k);
           if (prev) out.push({ rule: r, by: prev, same: prev.target!.name === r.target.name });
-          else first.set(k, r);
+          // a rule a script may not add cannot be what decides first
+          else if (!r.conditional) first.set(k, r);
         }
         continue;
       }
@@ -50,7 +51,9 @@ export function shadows(rs: RuleSet): Shadow[] {
         if (!b.target || !VERDICTS.has(b.target.name)) continue;
         for (let i = 0; i < j; i++) {
           const a = rules[i];
-          if (!a.target || !VERDICTS.has(a.target.name) || unconditional(a)) continue;
+          // a rule a script may not add cannot be what decides first; one without tests is
+          // unreachable-rule's
+          if (!a.target || !VERDICTS.has(a.target.name) || a.conditional || unconditional(a)) continue;
           if (covers(a, b)) {
             out.push({ rule: b, by: a, same: a.target.name === b.target.name });
             break;

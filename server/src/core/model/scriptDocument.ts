@@ -61,6 +61,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       }
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
+      if (sc.conditional && cmd.rule) cmd.rule.conditional = true;
       issues.push(...cmd.issues);
       commands.push(cmd);
       state.apply(cmd);
@@ -85,6 +86,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
           }
         }
         for (const c of inner.commands) {
+          if (sc.conditional && c.rule) c.rule.conditional = true;
           commands.push(c);
           state.apply(c);
         }

@@ -77,6 +77,11 @@ export interface Rule {
   problems: BindProblem[];
   /** Some word holds a shell expansion: the rule's meaning is partly unknown. */
   dynamic: boolean;
+  /**
+   * Scripts: the command runs only when a shell condition holds (inside an if, case or loop,
+   * or after `&&`/`||`): the rule may not be there, so it cannot be what hides later rules.
+   */
+  conditional: boolean;
   counters?: { packets: string; bytes: string };
 }
 

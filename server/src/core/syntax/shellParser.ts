@@ -23,6 +23,11 @@ export interface ShellCommand {
   span: Span;
   /** The operator that joined it to the previous command (`&&`, `||`, `|`, `;`, newline…). */
   after?: string;
+  /**
+   * It runs only when a shell condition holds: in a branch of an `if` or `case`, in a loop's
+   * body, after `&&` or `||`, or in a `{ …; }` group that follows one of those.
+   */
+  conditional: boolean;
 }
 
 export interface ShellScript {
@@ -62,9 +67,43 @@ class ShellParser extends EmbeddedActionsParser {
   private scriptAlts?: { ALT: () => void }[];
   private separatorAlts?: { ALT: () => IToken }[];
 
+  /** Open `if`/`while`/`until`/`for`/`case`/`select` constructs and conditional groups around the next command. */
+  private depth = 0;
+  /** Open `{` groups, each true when it follows `&&` or `||` (and so counts in depth). */
+  private groups: boolean[] = [];
+  /** The reserved words the last command started with (see command). */
+  private lead: string[] = [];
+
+  /**
+   * Whether `cmd` runs only under a shell condition, updating the open constructs with the
+   * words it starts with. Compound commands are not modelled beyond this count: an `if` line's
+   * condition runs where the `if` is, its branches one level in, until `fi`.
+   */
+  private conditionOf(cmd: ShellCommand, lead: string[]): boolean {
+    const joined = cmd.after === '&&' || cmd.after === '||';
+    let opens = 0;
+    for (const w of lead) {
+      if (w === 'fi' || w === 'done' || w === 'esac') this.depth = Math.max(0, this.depth - 1);
+      else if (w === 'if' || w === 'while' || w === 'until') opens++;
+      else if (w === '{') {
+        this.groups.push(joined);
+        if (joined) opens++;
+      } else if (w === '}' && this.groups.pop()) this.depth = Math.max(0, this.depth - 1);
+    }
+    const conditional = this.depth > 0 || joined;
+    const head = cmd.words[0];
+    if (head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select')) opens++;
+    this.depth += opens;
+    return conditional;
+  }
+
   public script = this.RULE('script', (): ShellCommand[] => {
     this.commands = [];
     this.after = undefined;
+    this.ACTION(() => {
+      this.depth = 0;
+      this.groups = [];
+    });
     this.MANY(() => {
       this.OR((this.scriptAlts ??= [
         {
@@ -90,6 +129,7 @@ class ShellParser extends EmbeddedActionsParser {
             const cmd = this.SUBRULE(this.command);
             this.ACTION(() => {
               cmd.after = this.after;
+              cmd.conditional = this.conditionOf(cmd, this.lead);
               this.commands.push(cmd);
               this.after = undefined;
             });
@@ -166,7 +206,8 @@ class ShellParser extends EmbeddedActionsParser {
       // `if iptables …`, `then $IPT …`, `! iptables -C …`: the command proper follows the reserved words
       let first = 0;
       while (first < words.length && !words[first].quoted && RESERVED.has(words[first].text)) first++;
-      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start: this.cmdStart, end: this.cmdEnd } };
+      this.lead = first ? words.slice(0, first).map((w) => w.text) : [];
+      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start: this.cmdStart, end: this.cmdEnd }, conditional: false };
     });
   });
 }

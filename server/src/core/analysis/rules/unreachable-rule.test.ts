@@ -6,9 +6,21 @@ ruleTable(unreachableRule, {
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP') },
     { code: table('filter', '-A INPUT -j LOG\n-A INPUT -j DROP'), name: 'LOG does not decide' },
     { code: 'iptables -A INPUT $MATCH -j DROP\niptables -A INPUT -j ACCEPT\n', dialect: 'script' },
+    // a catch-all the script adds only under a shell condition
+    { code: 'if [ "$OPEN_ALL" = true ]; then\n  iptables -A INPUT -j ACCEPT\nfi\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'catch-all inside if … fi' },
+    { code: 'if [ -n "$OPEN" ]; then iptables -A INPUT -j ACCEPT; else iptables -A INPUT -j DROP; fi\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'then and else on one line' },
+    { code: '[ "$OPEN_ALL" = true ] && iptables -A INPUT -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'after &&' },
+    { code: '[ -z "$STRICT" ] || { echo open; iptables -A INPUT -j ACCEPT; }\niptables -A INPUT -p tcp -j DROP\n', dialect: 'script', name: 'in a group after ||' },
+    { code: 'for i in $IFACES; do\n  iptables -A INPUT -j DROP\ndone\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'in a loop' },
+    { code: 'case "$MODE" in\n  open) iptables -A INPUT -j ACCEPT ;;\nesac\niptables -A INPUT -p tcp -j DROP\n', dialect: 'script', name: 'in a case arm' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -j DROP\n«-A INPUT -p tcp --dport 22 -j ACCEPT»\n«-A INPUT -j LOG»') },
     { code: table('filter', ':c - [0:0]\n-A INPUT -j c\n-A c -m comment --comment "done" -j RETURN\n«-A c -j DROP»'), name: 'after RETURN' },
+    // the condition of an if runs where the if is; after fi, done and esac the script is back at the top
+    { code: 'if iptables -A INPUT -j DROP; then echo ok; fi\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'the command that is the if condition' },
+    { code: 'if [ -n "$X" ]; then\n  for i in 1 2; do echo $i; done\n  case "$i" in a) echo a ;; esac\nfi\niptables -A INPUT -j DROP\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'after nested constructs close' },
+    { code: '{ echo start; iptables -A INPUT -j DROP; }\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'a plain group' },
+    { code: 'iptables -A INPUT -j DROP || exit 1\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'the command before ||' },
   ],
 });
