@@ -163,9 +163,22 @@ export function candidateRules(chain: Chain, dst: string | undefined, src?: stri
   if (chain.rules.length < INDEX_FROM) return undefined;
   const wantDst = dst === undefined ? -1 : parseExactIPv4(dst);
   const wantSrc = src === undefined ? -1 : parseExactIPv4(src);
-  const byDst = wantDst >= 0 ? indexOf(chain, 'destination') : undefined;
+  // a chain where few rules test a destination (a blocklist of sources) is not indexed by
+  // destination only to find that out: a first trace builds one index over 100k rules, not two
+  const byDst = wantDst >= 0 && !(wantSrc >= 0 && !indexes.destination.has(chain) && sampledShare(chain, 'destination') < 0.25) ? indexOf(chain, 'destination') : undefined;
   if (byDst && (wantSrc < 0 || byDst.generic.length <= chain.rules.length / 2)) return lookup(byDst, wantDst);
   const bySrc = wantSrc >= 0 ? indexOf(chain, 'source') : undefined;
   if (bySrc && (!byDst || bySrc.generic.length < byDst.generic.length)) return lookup(bySrc, wantSrc);
   return byDst ? lookup(byDst, wantDst) : undefined;
+}
+
+/** The share of 64 rules spread over the chain that test one plain address in `field`. */
+function sampledShare(chain: Chain, field: AddressField): number {
+  const rules = chain.rules;
+  let hits = 0;
+  for (let k = 0; k < 64; k++) {
+    const c = rules[Math.floor((k * rules.length) / 64)][field];
+    if (c && !c.negated && !c.word.dynamic) hits++;
+  }
+  return hits / 64;
 }
