@@ -1,6 +1,7 @@
 import type { Rule, RuleSet } from '../model/types.ts';
 import { chainFacts, VERDICTS } from './chainGraph.ts';
 import { covers } from './containment.ts';
+import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
 
 export interface Shadow {
@@ -37,23 +38,22 @@ export function shadows(rs: RuleSet): Shadow[] {
           if (!r.target || !VERDICTS.has(r.target.name) || r.dynamic) continue;
           const k = testKey(r);
           const prev = first.get(k);
-          if (prev) out.push({ rule: r, by: prev, same: prev.target!.name === r.target.name });
-          // a rule a script may not add cannot be what decides first
-          else if (!r.conditional) first.set(k, r);
+          if (prev && dominates(rs, prev, r)) out.push({ rule: r, by: prev, same: prev.target!.name === r.target.name });
+          // a rule a script may not add decides first only for rules under its own condition
+          else if (!prev || r.guard === 0) first.set(k, r);
         }
         continue;
       }
-      // rules after an unconditional verdict are unreachable-rule's finding, not shadowed
+      // rules after an unconditional verdict that is there whenever they are (see dominates)
+      // are unreachable-rule's finding, not shadowed
       const stop = rules.findIndex((r) => unconditional(r) && !!r.target && VERDICTS.has(r.target.name));
-      const end = stop === -1 ? rules.length : stop + 1;
-      for (let j = 1; j < end; j++) {
+      for (let j = 1; j < rules.length; j++) {
         const b = rules[j];
         if (!b.target || !VERDICTS.has(b.target.name)) continue;
+        if (stop !== -1 && j > stop && decidedBefore(rs, rules, j)) continue;
         for (let i = 0; i < j; i++) {
           const a = rules[i];
-          // a rule a script may not add cannot be what decides first; one without tests is
-          // unreachable-rule's
-          if (!a.target || !VERDICTS.has(a.target.name) || a.conditional || unconditional(a)) continue;
+          if (!a.target || !VERDICTS.has(a.target.name) || unconditional(a) || !dominates(rs, a, b)) continue;
           if (covers(a, b)) {
             out.push({ rule: b, by: a, same: a.target.name === b.target.name });
             break;
@@ -64,4 +64,13 @@ export function shadows(rs: RuleSet): Shadow[] {
   }
   cache.set(rs, out);
   return out;
+}
+
+/** A rule without tests and with a verdict comes before rule `j` and is there whenever it is. */
+function decidedBefore(rs: RuleSet, rules: Rule[], j: number): boolean {
+  for (let i = 0; i < j; i++) {
+    const a = rules[i];
+    if (a.target && VERDICTS.has(a.target.name) && unconditional(a) && dominates(rs, a, rules[j])) return true;
+  }
+  return false;
 }

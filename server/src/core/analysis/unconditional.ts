@@ -1,9 +1,6 @@
 import type { Rule } from '../model/types.ts';
 
-/**
- * Matches every packet: no protocol, address, interface, fragment or match test; and surely
- * there (a script does not add it under a shell condition).
- */
+/** Matches every packet: no protocol, address, interface, fragment or match test. */
 export function unconditional(r: Rule): boolean {
-  return !r.conditional && !r.protocol && !r.source && !r.destination && !r.inInterface && !r.outInterface && !r.fragment && r.matches.every((m) => m.name === 'comment') && !r.dynamic && r.problems.length === 0;
+  return !r.protocol && !r.source && !r.destination && !r.inInterface && !r.outInterface && !r.fragment && r.matches.every((m) => m.name === 'comment') && !r.dynamic && r.problems.length === 0;
 }

@@ -133,7 +133,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   // every field from the start, in one order: rules then share one hidden class, and the
   // analysis reading 100k of them stays on V8's fast path (six shapes made it megamorphic)
   const rule: Partial<Rule> & { matches: MatchUse[]; options: BoundOption[]; problems: BindProblem[] } = {
-    family: ctx.family, matches: matchUses, options, problems, span, dynamic: false, conditional: false,
+    family: ctx.family, matches: matchUses, options, problems, span, dynamic: false, guard: 0,
     protocol: undefined, source: undefined, destination: undefined, inInterface: undefined, outInterface: undefined, fragment: undefined,
     target: undefined, counters: undefined, table: undefined, chain: undefined, chainSpan: undefined,
   };

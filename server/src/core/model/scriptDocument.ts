@@ -61,7 +61,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       }
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
-      if (sc.conditional && cmd.rule) cmd.rule.conditional = true;
+      if (cmd.rule) cmd.rule.guard = sc.guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
       state.apply(cmd);
@@ -86,7 +86,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
           }
         }
         for (const c of inner.commands) {
-          if (sc.conditional && c.rule) c.rule.conditional = true;
+          if (c.rule) c.rule.guard = sc.guard;
           commands.push(c);
           state.apply(c);
         }
@@ -98,5 +98,5 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards };
 }

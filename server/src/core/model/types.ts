@@ -78,10 +78,11 @@ export interface Rule {
   /** Some word holds a shell expansion: the rule's meaning is partly unknown. */
   dynamic: boolean;
   /**
-   * Scripts: the command runs only when a shell condition holds (inside an if, case or loop,
-   * or after `&&`/`||`): the rule may not be there, so it cannot be what hides later rules.
+   * Scripts: the shell condition the command that added it runs under (0: none; see
+   * RuleSet.guards). A rule under a condition may not be there: it hides a later rule only
+   * when that one is added under the same condition or one inside it (see dominates).
    */
-  conditional: boolean;
+  guard: number;
   counters?: { packets: string; bytes: string };
 }
 
@@ -173,4 +174,6 @@ export interface RuleSet {
   hasFunctions?: boolean;
   /** Scripts: a shell function named like the tool (`iptables() { … }`) wraps it: what a call does is unknown. */
   wrapsTool?: boolean;
+  /** Scripts: the enclosing guard of each guard a rule can have (see Rule.guard and ShellScript.guards). */
+  guards?: number[];
 }

@@ -24,14 +24,20 @@ export interface ShellCommand {
   /** The operator that joined it to the previous command (`&&`, `||`, `|`, `;`, newline…). */
   after?: string;
   /**
-   * It runs only when a shell condition holds: in a branch of an `if` or `case`, in a loop's
-   * body, after `&&` or `||`, or in a `{ …; }` group that follows one of those.
+   * The shell condition it runs under (see ShellScript.guards): 0 at the top of the script;
+   * otherwise a branch of an `if` or `case`, a loop's body, the command after `&&` or `||`,
+   * or a `{ …; }` group that follows one of those.
    */
-  conditional: boolean;
+  guard: number;
 }
 
 export interface ShellScript {
   commands: ShellCommand[];
+  /**
+   * The guard each guard sits in, by number (`guards[0]` is 0, the top): a command under guard
+   * g runs only when the commands under each guard on the way from g to the top do.
+   */
+  guards: number[];
   heredocs: HeredocBody[];
 }
 
@@ -67,41 +73,67 @@ class ShellParser extends EmbeddedActionsParser {
   private scriptAlts?: { ALT: () => void }[];
   private separatorAlts?: { ALT: () => IToken }[];
 
-  /** Open `if`/`while`/`until`/`for`/`case`/`select` constructs and conditional groups around the next command. */
-  private depth = 0;
-  /** Open `{` groups, each true when it follows `&&` or `||` (and so counts in depth). */
+  /** Guards open around the next command, innermost last (see ShellScript.guards). */
+  private open: number[] = [];
+  /** The enclosing guard of every guard made so far. */
+  guards: number[] = [0];
+  /** Open `{` groups, each true when it follows `&&` or `||` (and so opened a guard). */
   private groups: boolean[] = [];
   /** The reserved words the last command started with (see command). */
   private lead: string[] = [];
 
+  private current(): number {
+    return this.open.length ? this.open[this.open.length - 1] : 0;
+  }
+
+  private newGuard(parent: number): number {
+    this.guards.push(parent);
+    return this.guards.length - 1;
+  }
+
+  /** The innermost guard gives way to a sibling: the next branch of an if (else, elif) or case arm. */
+  private nextBranch(): void {
+    if (!this.open.length) return;
+    const top = this.open.pop()!;
+    this.open.push(this.newGuard(this.guards[top]));
+  }
+
   /**
-   * Whether `cmd` runs only under a shell condition, updating the open constructs with the
-   * words it starts with. Compound commands are not modelled beyond this count: an `if` line's
-   * condition runs where the `if` is, its branches one level in, until `fi`.
+   * The guard `cmd` runs under, updating the open guards with the words it starts with.
+   * Compound commands are not modelled beyond this: an `if` line's condition runs where the
+   * `if` is, its branches one level in (each branch a guard of its own), until `fi`.
    */
-  private conditionOf(cmd: ShellCommand, lead: string[]): boolean {
+  private guardOf(cmd: ShellCommand, lead: string[]): number {
     const joined = cmd.after === '&&' || cmd.after === '||';
     let opens = 0;
+    let group = false;
     for (const w of lead) {
-      if (w === 'fi' || w === 'done' || w === 'esac') this.depth = Math.max(0, this.depth - 1);
+      if (w === 'fi' || w === 'done' || w === 'esac') this.open.pop();
+      else if (w === 'else' || w === 'elif') this.nextBranch();
       else if (w === 'if' || w === 'while' || w === 'until') opens++;
       else if (w === '{') {
         this.groups.push(joined);
-        if (joined) opens++;
-      } else if (w === '}' && this.groups.pop()) this.depth = Math.max(0, this.depth - 1);
+        group ||= joined;
+      } else if (w === '}' && this.groups.pop()) this.open.pop();
     }
-    const conditional = this.depth > 0 || joined;
+    let guard = this.current();
+    // the command after && or || (a group that follows them: everything in it)
+    if (joined) {
+      guard = this.newGuard(guard);
+      if (group) this.open.push(guard);
+    }
     const head = cmd.words[0];
     if (head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select')) opens++;
-    this.depth += opens;
-    return conditional;
+    for (let i = 0; i < opens; i++) this.open.push(this.newGuard(this.current()));
+    return guard;
   }
 
   public script = this.RULE('script', (): ShellCommand[] => {
     this.commands = [];
     this.after = undefined;
     this.ACTION(() => {
-      this.depth = 0;
+      this.open = [];
+      this.guards = [0];
       this.groups = [];
     });
     this.MANY(() => {
@@ -121,6 +153,8 @@ class ShellParser extends EmbeddedActionsParser {
             ]));
             this.ACTION(() => {
               this.after = sep.tokenType === Newline ? '\n' : sep.image;
+              // `;;` ends a case arm: the next arm is another branch
+              if (sep.tokenType === DSemi) this.nextBranch();
             });
           },
         },
@@ -129,7 +163,7 @@ class ShellParser extends EmbeddedActionsParser {
             const cmd = this.SUBRULE(this.command);
             this.ACTION(() => {
               cmd.after = this.after;
-              cmd.conditional = this.conditionOf(cmd, this.lead);
+              cmd.guard = this.guardOf(cmd, this.lead);
               this.commands.push(cmd);
               this.after = undefined;
             });
@@ -207,7 +241,7 @@ class ShellParser extends EmbeddedActionsParser {
       let first = 0;
       while (first < words.length && !words[first].quoted && RESERVED.has(words[first].text)) first++;
       this.lead = first ? words.slice(0, first).map((w) => w.text) : [];
-      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start: this.cmdStart, end: this.cmdEnd }, conditional: false };
+      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start: this.cmdStart, end: this.cmdEnd }, guard: 0 };
     });
   });
 }
@@ -226,5 +260,5 @@ export function parseShell(text: string): ShellScript {
   parser.input = lexed.tokens;
   parser.useHeredocs(lexed.heredocs);
   const commands = parser.script();
-  return { commands, heredocs: lexed.heredocs };
+  return { commands, heredocs: lexed.heredocs, guards: parser.guards };
 }

@@ -15,5 +15,6 @@ ruleTable(shadowedRule, {
     { code: table('filter', '-A INPUT -i eth+ -j DROP\n«-A INPUT -i eth1 -p tcp -j ACCEPT»'), name: 'interface wildcard' },
     { code: table('filter', '-A INPUT -m conntrack --ctstate NEW,INVALID -j DROP\n«-A INPUT -m state --state INVALID -j ACCEPT»'), name: 'conntrack states' },
     { code: 'iptables -A INPUT -s 10.0.0.0/8 -j DROP\nif [ -n "$ADMIN" ]; then\n  «iptables -A INPUT -s 10.1.2.3 -j ACCEPT»\nfi\n', dialect: 'script', name: 'the later rule under a condition is still hidden when added' },
+    { code: 'if [ -n "$BLOCK" ]; then\n  iptables -A INPUT -s 10.0.0.0/8 -j DROP\n  «iptables -A INPUT -s 10.1.2.3 -j ACCEPT»\nfi\n', dialect: 'script', name: 'both under the same condition' },
   ],
 });

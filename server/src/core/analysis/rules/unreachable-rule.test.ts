@@ -12,6 +12,7 @@ ruleTable(unreachableRule, {
     { code: '[ "$OPEN_ALL" = true ] && iptables -A INPUT -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'after &&' },
     { code: '[ -z "$STRICT" ] || { echo open; iptables -A INPUT -j ACCEPT; }\niptables -A INPUT -p tcp -j DROP\n', dialect: 'script', name: 'in a group after ||' },
     { code: 'for i in $IFACES; do\n  iptables -A INPUT -j DROP\ndone\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'in a loop' },
+    { code: 'if [ -n "$LOCK" ]; then\n  iptables -A INPUT -j DROP\nelif [ -n "$WEB" ]; then\n  iptables -A INPUT -p tcp --dport 80 -j ACCEPT\nelse\n  iptables -A INPUT -p tcp -j ACCEPT\nfi\n', dialect: 'script', name: 'other branches of the same if' },
     { code: 'case "$MODE" in\n  open) iptables -A INPUT -j ACCEPT ;;\nesac\niptables -A INPUT -p tcp -j DROP\n', dialect: 'script', name: 'in a case arm' },
   ],
   invalid: [
@@ -22,5 +23,8 @@ ruleTable(unreachableRule, {
     { code: 'if [ -n "$X" ]; then\n  for i in 1 2; do echo $i; done\n  case "$i" in a) echo a ;; esac\nfi\niptables -A INPUT -j DROP\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'after nested constructs close' },
     { code: '{ echo start; iptables -A INPUT -j DROP; }\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'a plain group' },
     { code: 'iptables -A INPUT -j DROP || exit 1\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'the command before ||' },
+    // under one condition, and in a block inside it, the catch-all is there whenever the later rules are
+    { code: 'if [ "$MODE" = strict ]; then\n  iptables -A INPUT -j DROP\n  «iptables -A INPUT -p tcp --dport 22 -j ACCEPT»\n  for p in 80 443; do\n    «iptables -A INPUT -p tcp --dport $p -j ACCEPT»\n  done\nfi\niptables -A INPUT -p udp -j ACCEPT\n', dialect: 'script', name: 'the same branch and a loop inside it' },
+    { code: 'case "$1" in\n  lock) iptables -A INPUT -j DROP\n        «iptables -A INPUT -p tcp -j ACCEPT» ;;\n  open) iptables -A INPUT -p udp -j ACCEPT ;;\nesac\n', dialect: 'script', name: 'the same case arm, not the next one' },
   ],
 });

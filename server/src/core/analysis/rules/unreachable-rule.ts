@@ -1,5 +1,7 @@
 import { chainFacts } from '../chainGraph.ts';
+import { dominates } from '../dominates.ts';
 import type { LintRule } from '../types.ts';
+import type { Rule } from '../../model/types.ts';
 
 const FINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE']);
 
@@ -8,35 +10,49 @@ export const unreachableRule: LintRule = {
   severity: 'warning',
   summary: 'A rule after an unconditional terminal rule in the same chain.',
   docs: {
-    description: 'Reports rules that follow, in the same chain, a rule without any test whose target ends the chain (ACCEPT, DROP, REJECT, RETURN, a goto): no packet ever reaches them. In scripts that rule must be added unconditionally: one inside an if, case or loop, or after && or ||, may not be there.',
+    description: 'Reports rules that follow, in the same chain, a rule without any test whose target ends the chain (ACCEPT, DROP, REJECT, RETURN, a goto): no packet ever reaches them. In scripts that rule must be there whenever the later one is: one added inside an if, case or loop, or after && or ||, hides only the rules added under the same condition.',
     rationale: 'Usually a rule appended after a catch-all DROP (`-A INPUT -j DROP` then `-A INPUT ... -j ACCEPT`): the intended accept never takes effect. Insert it before, or use -I.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n' },
   },
   check(ctx) {
-    const facts = chainFacts(ctx.ruleSet);
-    for (const t of ctx.ruleSet.tables.values()) {
+    const rs = ctx.ruleSet;
+    const facts = chainFacts(rs);
+    for (const t of rs.tables.values()) {
       // only rules without tests can decide every packet: most chains have none. Plain loops,
       // no list or closure per chain: this runs after every edit, over a kube-proxy dump's
       // 36,000 chains
       const unconditional = facts.graph(t).unconditional;
       for (const c of unconditional.keys()) {
         const plain = unconditional.get(c)!;
-        let stop: number | undefined;
+        let first = -1;
         for (const i of plain) {
-          const target = c.rules[i].target;
-          if (target && (FINAL.has(target.name) || target.goto || (target.spec?.terminating ?? false))) {
-            stop = i;
+          if (ends(c.rules[i])) {
+            first = i;
             break;
           }
         }
-        if (stop === undefined) continue;
-        const by = c.rules[stop];
-        for (let k = stop + 1; k < c.rules.length; k++) {
+        if (first === -1) continue;
+        for (let k = first + 1; k < c.rules.length; k++) {
           const r = c.rules[k];
-          ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }] });
+          // the rule that ends the chain must be there whenever this one is (see dominates)
+          let by: Rule | undefined;
+          for (const i of plain) {
+            if (i >= k) break;
+            if (ends(c.rules[i]) && dominates(rs, c.rules[i], r)) {
+              by = c.rules[i];
+              break;
+            }
+          }
+          if (by) ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }] });
         }
       }
     }
   },
 };
+
+/** Its target ends the chain for every packet it sees. */
+function ends(r: Rule): boolean {
+  const target = r.target;
+  return !!target && (FINAL.has(target.name) || target.goto || (target.spec?.terminating ?? false));
+}

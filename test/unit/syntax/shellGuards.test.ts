@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseShell } from '../../../server/src/core/syntax/shellParser.ts';
+
+/** The shell conditions commands run under: branches, loop bodies, && and || (see ShellCommand.guard). */
+test('shell guards: each command knows the if branch, case arm, loop or && / || it runs under', () => {
+  const script = [
+    'iptables -A A',
+    'if [ -n "$X" ]; then',
+    '  iptables -A B',
+    '  for i in 1 2; do',
+    '    iptables -A C',
+    '  done',
+    '  iptables -A D',
+    'elif [ -n "$Y" ]; then iptables -A E',
+    'else',
+    '  iptables -A F',
+    'fi',
+    '[ -n "$Z" ] && iptables -A G',
+    '[ -n "$Z" ] || { iptables -A H; iptables -A I; }',
+    'case "$1" in',
+    '  a) iptables -A J ;;',
+    '  b) iptables -A K ;;',
+    'esac',
+    'while read -r line; do iptables -A L; done < list',
+    'iptables -A M',
+  ].join('\n');
+  const parsed = parseShell(script);
+  const guard = (name: string) => {
+    const c = parsed.commands.find((c) => c.words[0]?.text === 'iptables' && c.words[2]?.text === name);
+    assert.ok(c, name);
+    return c.guard;
+  };
+  const parent = (g: number) => parsed.guards[g];
+  for (const top of ['A', 'M']) assert.equal(guard(top), 0, top);
+  // the if condition runs at the top; its branches each have a guard under the top
+  assert.equal(parsed.commands.find((c) => c.words[0]?.text === '[')?.guard, 0);
+  assert.notEqual(guard('B'), 0);
+  assert.equal(guard('D'), guard('B'));
+  assert.equal(parent(guard('C')), guard('B'), 'the loop body is inside the branch');
+  for (const other of ['E', 'F']) {
+    assert.notEqual(guard(other), guard('B'), other);
+    assert.equal(parent(guard(other)), 0, other);
+  }
+  assert.notEqual(guard('E'), guard('F'));
+  // && and ||: the command after, and everything in a group after
+  assert.notEqual(guard('G'), 0);
+  assert.notEqual(guard('H'), 0);
+  assert.equal(guard('I'), guard('H'));
+  // case arms are branches of their own
+  assert.notEqual(guard('J'), 0);
+  assert.notEqual(guard('J'), guard('K'));
+  assert.equal(parent(guard('J')), parent(guard('K')));
+  assert.notEqual(guard('L'), 0);
+});
