@@ -53,3 +53,18 @@ test('shell guards: each command knows the if branch, case arm, loop or && / || 
   assert.equal(parent(guard('J')), parent(guard('K')));
   assert.notEqual(guard('L'), 0);
 });
+
+test('shell guards: a function body is a guard of its own, in each way of writing one; after it the script is back at the top', () => {
+  const script = ['start() {', '  iptables -A A', '}', 'function stop {', '  iptables -A B', '}', 'function reload()', '{', '  iptables -A C; iptables -A D', '}', 'iptables -A E', 'start', 'iptables -A F'].join('\n');
+  const parsed = parseShell(script);
+  const guard = (name: string) => parsed.commands.find((c) => c.words[0]?.text === 'iptables' && c.words[2]?.text === name)!.guard;
+  const bodies = ['A', 'B', 'C'].map(guard);
+  assert.equal(new Set(bodies).size, 3, `${bodies}`);
+  for (const g of bodies) {
+    assert.notEqual(g, 0);
+    assert.equal(parsed.guards[g], 0);
+  }
+  assert.equal(guard('D'), guard('C'));
+  assert.equal(guard('E'), 0);
+  assert.equal(guard('F'), 0, 'a call of a function is not a definition');
+});

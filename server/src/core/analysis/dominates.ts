@@ -1,3 +1,4 @@
+import { within } from '../model/guards.ts';
 import type { Rule, RuleSet } from '../model/types.ts';
 
 /**
@@ -6,9 +7,5 @@ import type { Rule, RuleSet } from '../model/types.ts';
  * being earlier, be what decides `b`'s packets.
  */
 export function dominates(rs: RuleSet, a: Rule, b: Rule): boolean {
-  if (a.guard === 0 || a.guard === b.guard) return true;
-  const guards = rs.guards;
-  if (!guards) return false;
-  for (let g = b.guard; g !== 0; g = guards[g] ?? 0) if (g === a.guard) return true;
-  return false;
+  return within(rs.guards, a.guard, b.guard);
 }

@@ -24,7 +24,7 @@ function noFlush(words: Word[]): boolean {
 export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCommand[] } {
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
-  const state = new TableState();
+  const state = new TableState(script.guards);
   const names = new NamePool();
   const commands: Command[] = [];
   const forwarding: ForwardingFact[] = [];
@@ -64,7 +64,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       if (cmd.rule) cmd.rule.guard = sc.guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
-      state.apply(cmd);
+      state.apply(cmd, sc.guard);
     } else if (tool.kind === 'restore') {
       hasRules = true;
       for (const h of sc.heredocs) {
@@ -76,7 +76,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         issues.push(...inner.issues);
         if (!noFlush(argWords)) {
           for (const t of inner.tables.values()) {
-            for (const c of state.table(t.family, t.name).chains.values()) c.rules = [];
+            for (const c of state.table(t.family, t.name).chains.values()) state.flush(c, sc.guard);
           }
         }
         for (const t of inner.tables.values()) {
@@ -88,7 +88,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         for (const c of inner.commands) {
           if (c.rule) c.rule.guard = sc.guard;
           commands.push(c);
-          state.apply(c);
+          state.apply(c, sc.guard);
         }
       }
     } else {

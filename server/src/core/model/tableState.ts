@@ -2,6 +2,7 @@ import type { Family } from '../knowledge/types.ts';
 import type { Span } from '../text/span.ts';
 import type { Word } from '../syntax/nodes.ts';
 import { BUILTIN_CHAINS } from './builtinChains.ts';
+import { within } from './guards.ts';
 import type { Chain, Command, Rule, Table } from './types.ts';
 
 /**
@@ -12,6 +13,25 @@ import type { Chain, Command, Rule, Table } from './types.ts';
  */
 export class TableState {
   readonly tables = new Map<string, Table>();
+  /** Scripts: the guards commands run under (see guards.ts); none for save files. */
+  private readonly guards: readonly number[] | undefined;
+  /** The guard of the command that declared each user chain, and that set each policy, when not 0. */
+  private readonly declaredUnder = new Map<Chain, number>();
+  private readonly policyUnder = new Map<Chain, number>();
+
+  constructor(guards?: readonly number[]) {
+    this.guards = guards;
+  }
+
+  /**
+   * A command that removes or overrides (a flush, a delete, a policy) acts on what was added
+   * under its own guard or one inside it. Under a shell condition it may not run: rules,
+   * chains and policies from outside that condition are kept (an init script's stop function
+   * flushing after its start function leaves start's rules to analyse).
+   */
+  private reaches(guard: number, target: number): boolean {
+    return within(this.guards, guard, target);
+  }
 
   table(family: Family, name: string, span?: Span): Table {
     const key = `${family}:${name}`;
@@ -41,8 +61,8 @@ export class TableState {
     return c;
   }
 
-  /** Applies one script command. */
-  apply(cmd: Command): void {
+  /** Applies one script command, run under `guard` (see guards.ts). */
+  apply(cmd: Command, guard = 0): void {
     if (cmd.uncertain || cmd.tableDynamic) return;
     const t = this.table(cmd.family, cmd.table);
     const chain = cmd.chain ? t.chains.get(cmd.chain) : undefined;
@@ -61,25 +81,29 @@ export class TableState {
         break;
       case 'delete':
         if (!chain) break;
-        if (cmd.position) chain.rules.splice(cmd.position - 1, 1);
-        else if (cmd.rule) {
+        if (cmd.position) {
+          if (this.reaches(guard, chain.rules[cmd.position - 1]?.guard ?? 0)) chain.rules.splice(cmd.position - 1, 1);
+        } else if (cmd.rule) {
           const key = ruleKey(cmd.rule);
-          const i = chain.rules.findIndex((r) => ruleKey(r) === key);
+          const i = chain.rules.findIndex((r) => ruleKey(r) === key && this.reaches(guard, r.guard));
           if (i >= 0) chain.rules.splice(i, 1);
         }
         break;
       case 'flush':
         if (cmd.chain) {
-          if (chain) chain.rules = [];
-        } else for (const c of t.chains.values()) c.rules = [];
+          if (chain) this.flush(chain, guard);
+        } else for (const c of t.chains.values()) this.flush(c, guard);
         break;
       case 'new-chain':
-        if (cmd.chainWord) this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
+        if (cmd.chainWord) {
+          const c = this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
+          if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
+        }
         break;
       case 'delete-chain':
         if (cmd.chain) {
-          if (chain && !chain.builtin) t.chains.delete(cmd.chain);
-        } else for (const c of [...t.chains.values()]) if (!c.builtin) t.chains.delete(c.name);
+          if (chain && !chain.builtin && this.reaches(guard, this.declaredUnder.get(chain) ?? 0)) t.chains.delete(cmd.chain);
+        } else for (const c of [...t.chains.values()]) if (!c.builtin && this.reaches(guard, this.declaredUnder.get(c) ?? 0)) t.chains.delete(c.name);
         break;
       case 'rename-chain':
         if (chain && cmd.newName && !cmd.newName.dynamic) {
@@ -90,14 +114,24 @@ export class TableState {
         }
         break;
       case 'policy':
-        if (chain && cmd.policy && !cmd.policy.dynamic) {
+        // the first policy set, or one that replaces a policy set under this guard or inside it.
+        // Of policies set under unrelated conditions (an accept and a drop function) the one
+        // that drops is kept: the analyses look for what breaks under it
+        if (chain && cmd.policy && !cmd.policy.dynamic && (!chain.policySpan || this.reaches(guard, this.policyUnder.get(chain) ?? 0) || (chain.policy === 'ACCEPT' && cmd.policy.value !== 'ACCEPT'))) {
           chain.policy = cmd.policy.value;
           chain.policySpan = cmd.policy.span;
+          if (guard !== 0) this.policyUnder.set(chain, guard);
+          else this.policyUnder.delete(chain);
         }
         break;
       default:
         break;
     }
+  }
+
+  /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */
+  flush(chain: Chain, guard = 0): void {
+    chain.rules = guard === 0 ? [] : chain.rules.filter((r) => !this.reaches(guard, r.guard));
   }
 
   /** The chain a rule is added to; an undeclared one is created so later rules see it (undefined-chain reports it). */

@@ -42,6 +42,9 @@ export interface ShellScript {
 }
 
 /** Words that open or close compound commands; a simple command starts after them. */
+/** A shell function's name. */
+const NAME = /^[A-Za-z_][\w-]*$/;
+
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'esac', '{', '}', '!', 'time', 'in']);
 
 /**
@@ -77,8 +80,15 @@ class ShellParser extends EmbeddedActionsParser {
   private open: number[] = [];
   /** The enclosing guard of every guard made so far. */
   guards: number[] = [0];
-  /** Open `{` groups, each true when it follows `&&` or `||` (and so opened a guard). */
+  /** Open `{` groups, each true when it opened a guard (after `&&` or `||`, or a function's body). */
   private groups: boolean[] = [];
+  /**
+   * How far a function definition has come: 1 after a command that is a name (`start`), 2
+   * after its `(`, 3 after `()`, 4 after `function start` (a `()` may follow): at 3 and 4 a
+   * `{` opens its body. A function's body runs where it is called, not where it is written: it gets a
+   * guard of its own, like a branch.
+   */
+  private definition = 0;
   /** The reserved words the last command started with (see command). */
   private lead: string[] = [];
 
@@ -107,13 +117,21 @@ class ShellParser extends EmbeddedActionsParser {
     const joined = cmd.after === '&&' || cmd.after === '||';
     let opens = 0;
     let group = false;
+    const body = this.definition === 3 || this.definition === 4;
+    this.definition = 0;
     for (const w of lead) {
       if (w === 'fi' || w === 'done' || w === 'esac') this.open.pop();
       else if (w === 'else' || w === 'elif') this.nextBranch();
       else if (w === 'if' || w === 'while' || w === 'until') opens++;
       else if (w === '{') {
-        this.groups.push(joined);
-        group ||= joined;
+        if (body && !group) {
+          // a function's body: its commands run when it is called
+          this.groups.push(true);
+          this.open.push(this.newGuard(this.current()));
+        } else {
+          this.groups.push(joined);
+          group ||= joined;
+        }
       } else if (w === '}' && this.groups.pop()) this.open.pop();
     }
     let guard = this.current();
@@ -125,6 +143,18 @@ class ShellParser extends EmbeddedActionsParser {
     const head = cmd.words[0];
     if (head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select')) opens++;
     for (let i = 0; i < opens; i++) this.open.push(this.newGuard(this.current()));
+    // `name` (then `()`), `function name` (then `()` or not), `function name {`
+    const words = cmd.words;
+    if (!lead.length && words.length && !words[0].quoted) {
+      if (words.length === 1 && NAME.test(words[0].text)) this.definition = 1;
+      else if (words[0].text === 'function' && words.length >= 2 && NAME.test(words[1].text)) {
+        if (words.length === 2) this.definition = 4;
+        else if (words.length === 3 && words[2].text === '{' && !words[2].quoted) {
+          this.groups.push(true);
+          this.open.push(this.newGuard(this.current()));
+        }
+      }
+    }
     return guard;
   }
 
@@ -135,6 +165,7 @@ class ShellParser extends EmbeddedActionsParser {
       this.open = [];
       this.guards = [0];
       this.groups = [];
+      this.definition = 0;
     });
     this.MANY(() => {
       this.OR((this.scriptAlts ??= [
@@ -155,6 +186,10 @@ class ShellParser extends EmbeddedActionsParser {
               this.after = sep.tokenType === Newline ? '\n' : sep.image;
               // `;;` ends a case arm: the next arm is another branch
               if (sep.tokenType === DSemi) this.nextBranch();
+              // a function definition's `()`; its `{` may come on the next line
+              if (sep.tokenType === LParen) this.definition = this.definition === 1 || this.definition === 4 ? 2 : 0;
+              else if (sep.tokenType === RParen) this.definition = this.definition === 2 ? 3 : 0;
+              else if (!(sep.tokenType === Newline && this.definition >= 3)) this.definition = 0;
             });
           },
         },

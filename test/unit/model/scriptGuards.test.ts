@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+
+const chainOf = (doc: FirewallDocument, table: string, name: string) => doc.ruleSet.tables.get(`ipv4:${table}`)?.chains.get(name);
+const targets = (doc: FirewallDocument, table: string, name: string) => chainOf(doc, table, name)?.rules.map((r) => `${r.source?.value ?? ''}${r.protocol?.value ?? ''}${r.destination?.value ?? ''}>${r.target?.name}`);
+
+/**
+ * An init script: start and stop are functions, called from a case at the end. Read in the
+ * order written, stop's flush, chain deletion and ACCEPT policies would undo start; each body
+ * runs where it is called, so stop acts on what it adds itself.
+ */
+test('scripts: a function body is a condition of its own; its flushes, deletions and policies leave the other functions alone', () => {
+  const doc = new FirewallDocument(
+    [
+      '#!/bin/sh',
+      'start() {',
+      '  iptables -P INPUT DROP',
+      '  iptables -N logdrop',
+      '  iptables -A logdrop -j DROP',
+      '  iptables -A INPUT -s 10.0.0.0/8 -j ACCEPT',
+      '  iptables -A INPUT -j logdrop',
+      '  iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.10:8080',
+      '}',
+      'function stop {',
+      '  iptables -P INPUT ACCEPT',
+      '  iptables -F',
+      '  iptables -X',
+      '  iptables -t nat -F',
+      '}',
+      'function restart() { stop; start; }',
+      'case "$1" in',
+      '  start) start ;;',
+      '  stop) stop ;;',
+      'esac',
+      '',
+    ].join('\n'),
+    { dialect: 'script' },
+  );
+  assert.equal(chainOf(doc, 'filter', 'INPUT')?.policy, 'DROP');
+  assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['10.0.0.0/8>ACCEPT', '>logdrop']);
+  assert.deepEqual(targets(doc, 'filter', 'logdrop'), ['>DROP']);
+  assert.deepEqual(targets(doc, 'nat', 'PREROUTING'), ['tcp>DNAT']);
+});
+
+test('scripts: a flush, delete or policy at the top acts on everything before it; under a condition, on what that condition added', () => {
+  const doc = new FirewallDocument(
+    [
+      'iptables -A INPUT -s 10.0.0.1 -j ACCEPT',
+      'if [ -n "$RESET" ]; then',
+      '  iptables -A INPUT -s 10.0.0.2 -j ACCEPT',
+      '  iptables -F INPUT',
+      '  iptables -A INPUT -s 10.0.0.3 -j ACCEPT',
+      '  iptables -P FORWARD ACCEPT',
+      'fi',
+      'iptables -A FORWARD -s 10.0.0.4 -j ACCEPT',
+      '[ -n "$CLEAN" ] && iptables -D FORWARD -s 10.0.0.4 -j ACCEPT',
+      'iptables -P OUTPUT DROP',
+      'iptables -A OUTPUT -s 10.0.0.5 -j ACCEPT',
+      'iptables -F OUTPUT',
+      'iptables -P OUTPUT ACCEPT',
+      '',
+    ].join('\n'),
+    { dialect: 'script' },
+  );
+  assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['10.0.0.1>ACCEPT', '10.0.0.3>ACCEPT']);
+  assert.deepEqual(targets(doc, 'filter', 'FORWARD'), ['10.0.0.4>ACCEPT']);
+  assert.equal(chainOf(doc, 'filter', 'FORWARD')?.policy, 'ACCEPT');
+  assert.deepEqual(targets(doc, 'filter', 'OUTPUT'), []);
+  assert.equal(chainOf(doc, 'filter', 'OUTPUT')?.policy, 'ACCEPT');
+});
+
+test('scripts: policies set under unrelated conditions keep the one that drops', () => {
+  const doc = new FirewallDocument('open() {\n  iptables -P INPUT ACCEPT\n}\nclose() {\n  iptables -P INPUT DROP\n}\n', { dialect: 'script' });
+  assert.equal(chainOf(doc, 'filter', 'INPUT')?.policy, 'DROP');
+});
