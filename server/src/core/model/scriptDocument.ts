@@ -31,9 +31,32 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   const issues: SyntaxIssue[] = [];
   let hasRules = false;
   let previous: ShellCommand | undefined;
+  // the kind of the iptables command just before, to read `&&` and `||` after it (see guardOf)
+  let previousKind: Command['kind'] | undefined;
+  const chained = new Map<number, number>();
+  /**
+   * The guard a command runs under. After `&&` the shell runs it when the command before
+   * succeeded: after an iptables command that is chaining (`iptables -F && iptables -X`), it
+   * runs whenever the script works. After `||` it runs when the command before failed: after
+   * `iptables -C …` that is the idiom that adds a rule unless it is there, and the rule is
+   * there either way. Both are read as the guard around them; after anything else (`[ … ]`,
+   * `grep -q`) the condition stands.
+   */
+  const guardOf = (sc: ShellCommand, before: Command['kind'] | undefined): number => {
+    const g = chained.get(sc.guard);
+    if (g !== undefined) return g;
+    if (sc.guard !== 0 && ((sc.after === '&&' && before !== undefined) || (sc.after === '||' && before === 'check'))) {
+      const around = script.guards[sc.guard] ?? 0;
+      chained.set(sc.guard, around);
+      return around;
+    }
+    return sc.guard;
+  };
 
   for (const sc of script.commands) {
     const words = sc.words;
+    const kindBefore = previousKind;
+    previousKind = undefined;
     if (!words.length) {
       previous = sc;
       continue;
@@ -61,12 +84,15 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       }
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
-      if (cmd.rule) cmd.rule.guard = sc.guard;
+      const guard = guardOf(sc, kindBefore);
+      previousKind = cmd.kind;
+      if (cmd.rule) cmd.rule.guard = guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
-      state.apply(cmd, sc.guard);
+      state.apply(cmd, guard);
     } else if (tool.kind === 'restore') {
       hasRules = true;
+      const guard = guardOf(sc, kindBefore);
       for (const h of sc.heredocs) {
         if (!h.body.terminated) {
           issues.push({ code: 'syntax-error', message: `The here-document has no closing '${h.body.delimiter}' line: the shell reads it to the end of the file.`, span: h.op });
@@ -76,7 +102,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         issues.push(...inner.issues);
         if (!noFlush(argWords)) {
           for (const t of inner.tables.values()) {
-            for (const c of state.table(t.family, t.name).chains.values()) state.flush(c, sc.guard);
+            for (const c of state.table(t.family, t.name).chains.values()) state.flush(c, guard);
           }
         }
         for (const t of inner.tables.values()) {
@@ -86,9 +112,9 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
           }
         }
         for (const c of inner.commands) {
-          if (c.rule) c.rule.guard = sc.guard;
+          if (c.rule) c.rule.guard = guard;
           commands.push(c);
-          state.apply(c, sc.guard);
+          state.apply(c, guard);
         }
       }
     } else {

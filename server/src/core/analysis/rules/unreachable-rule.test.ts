@@ -10,6 +10,7 @@ ruleTable(unreachableRule, {
     { code: 'if [ "$OPEN_ALL" = true ]; then\n  iptables -A INPUT -j ACCEPT\nfi\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'catch-all inside if … fi' },
     { code: 'if [ -n "$OPEN" ]; then iptables -A INPUT -j ACCEPT; else iptables -A INPUT -j DROP; fi\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'then and else on one line' },
     { code: '[ "$OPEN_ALL" = true ] && iptables -A INPUT -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'after &&' },
+    { code: 'iptables -N extra || iptables -A INPUT -j DROP\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'after || that follows a command other than -C' },
     { code: '[ -z "$STRICT" ] || { echo open; iptables -A INPUT -j ACCEPT; }\niptables -A INPUT -p tcp -j DROP\n', dialect: 'script', name: 'in a group after ||' },
     { code: 'for i in $IFACES; do\n  iptables -A INPUT -j DROP\ndone\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'in a loop' },
     { code: 'if [ -n "$LOCK" ]; then\n  iptables -A INPUT -j DROP\nelif [ -n "$WEB" ]; then\n  iptables -A INPUT -p tcp --dport 80 -j ACCEPT\nelse\n  iptables -A INPUT -p tcp -j ACCEPT\nfi\n', dialect: 'script', name: 'other branches of the same if' },
@@ -26,5 +27,8 @@ ruleTable(unreachableRule, {
     // under one condition, and in a block inside it, the catch-all is there whenever the later rules are
     { code: 'if [ "$MODE" = strict ]; then\n  iptables -A INPUT -j DROP\n  «iptables -A INPUT -p tcp --dport 22 -j ACCEPT»\n  for p in 80 443; do\n    «iptables -A INPUT -p tcp --dport $p -j ACCEPT»\n  done\nfi\niptables -A INPUT -p udp -j ACCEPT\n', dialect: 'script', name: 'the same branch and a loop inside it' },
     { code: 'case "$1" in\n  lock) iptables -A INPUT -j DROP\n        «iptables -A INPUT -p tcp -j ACCEPT» ;;\n  open) iptables -A INPUT -p udp -j ACCEPT ;;\nesac\n', dialect: 'script', name: 'the same case arm, not the next one' },
+    // chaining and the add-unless-there idiom: the rule is there whenever the script works
+    { code: 'iptables -F INPUT && iptables -A INPUT -j DROP\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'after && that follows an iptables command' },
+    { code: 'iptables -C INPUT -j DROP 2>/dev/null || iptables -A INPUT -j DROP\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'iptables -C … || iptables -A …' },
   ],
 });
