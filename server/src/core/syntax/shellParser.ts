@@ -41,10 +41,10 @@ export interface ShellScript {
   heredocs: HeredocBody[];
 }
 
-/** Words that open or close compound commands; a simple command starts after them. */
 /** A shell function's name. */
 const NAME = /^[A-Za-z_][\w-]*$/;
 
+/** Words that open or close compound commands; a simple command starts after them. */
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'esac', '{', '}', '!', 'time', 'in']);
 
 /**
@@ -85,8 +85,8 @@ class ShellParser extends EmbeddedActionsParser {
   /**
    * How far a function definition has come: 1 after a command that is a name (`start`), 2
    * after its `(`, 3 after `()`, 4 after `function start` (a `()` may follow): at 3 and 4 a
-   * `{` opens its body. A function's body runs where it is called, not where it is written: it gets a
-   * guard of its own, like a branch.
+   * `{` opens its body. A function's body runs where it is called, not where it is written:
+   * it gets a guard of its own, like a branch.
    */
   private definition = 0;
   /** The reserved words the last command started with (see command). */
