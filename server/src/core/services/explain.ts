@@ -1,4 +1,5 @@
 import { chains, genericOptions, getChain, getMatch, getTable, getTarget, matches, tables, targets } from '../knowledge/index.ts';
+import { toolName } from '../knowledge/toolName.ts';
 import type { ChainSpec, ExtensionSpec, GenericOptionSpec, OptionSpec, TableSpec } from '../knowledge/types.ts';
 
 /**
@@ -20,7 +21,7 @@ export function explainOption(o: OptionSpec, owner?: ExtensionSpec): string {
   facts.push(o.negation === 'prefix' ? 'can be negated with `!` before it' : 'cannot be negated');
   if (o.required) facts.push('required by the extension');
   if (o.excludes?.length) facts.push(`not together with ${o.excludes.join(', ')}`);
-  if (o.family) facts.push(`${o.family === 'ipv6' ? 'ip6tables' : 'iptables'} only`);
+  if (o.family) facts.push(`${toolName(o.family)} only`);
   parts.push('', facts.map((f) => `- ${f}`).join('\n'));
   if (o.example) parts.push('', 'Example:', '```sh', o.example, '```');
   if (o.mistakes?.length) parts.push('', '**Common mistakes**', ...o.mistakes.map((m) => `- ${m}`));
@@ -35,7 +36,7 @@ export function explainExtension(e: ExtensionSpec): string {
   if (e.tables?.length) facts.push(`only in the ${e.tables.join(', ')} table${e.tables.length > 1 ? 's' : ''}`);
   if (e.chains?.length) facts.push(`only in ${e.chains.join(', ')} (and user chains reached from them)`);
   if (e.kind === 'target') facts.push(e.terminating ? 'ends the traversal: later rules do not see the packet' : 'does not end the traversal: the next rule sees the packet');
-  if (e.families.length === 1) facts.push(`${e.families[0] === 'ipv6' ? 'ip6tables' : 'iptables'} only`);
+  if (e.families.length === 1) facts.push(`${toolName(e.families[0])} only`);
   if (e.hostDependent) facts.push(`depends on the host: ${e.hostDependent}`);
   if (e.deprecatedBy) facts.push(`superseded by \`${e.deprecatedBy}\``);
   if (facts.length) parts.push('', facts.map((f) => `- ${f}`).join('\n'));

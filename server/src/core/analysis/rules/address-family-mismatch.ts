@@ -1,7 +1,6 @@
+import { toolName } from '../../knowledge/toolName.ts';
 import type { Family } from '../../knowledge/types.ts';
 import type { LintRule } from '../types.ts';
-
-const tool = (f: Family) => (f === 'ipv6' ? 'ip6tables' : 'iptables');
 
 /** The family an address literal belongs to, when it plainly is one (hostnames are neither). */
 export function literalFamily(value: string): Family | undefined {
@@ -61,7 +60,7 @@ export const addressFamilyMismatch: LintRule = {
         // IPv6 address has its dotted tail after the last colon)
         if (fam === 'ipv4' && !v.includes(',') && v.lastIndexOf('.', colon) !== -1) continue;
         const bad = otherFamilyPart(v, fam);
-        if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${tool(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${tool(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
+        if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${toolName(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${toolName(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
       }
     }
     const p = rule.protocol;
@@ -71,12 +70,12 @@ export const addressFamilyMismatch: LintRule = {
       if (fam === 'ipv4' && ICMP6.has(v)) ctx.report({ span: p.word.span, message: `'${p.value}' is ICMPv6: use -p icmp with iptables, or ip6tables for ICMPv6.` });
     }
     for (const m of rule.matches) {
-      if (m.spec && !m.spec.families.includes(fam) && !m.implicit) ctx.report({ span: m.span, message: `The ${m.name} match only exists in ${tool(m.spec.families[0])}.` });
+      if (m.spec && !m.spec.families.includes(fam) && !m.implicit) ctx.report({ span: m.span, message: `The ${m.name} match only exists in ${toolName(m.spec.families[0])}.` });
     }
     const t = rule.target;
-    if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${tool(t.spec.families[0])}.` });
+    if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${toolName(t.spec.families[0])}.` });
     for (const o of rule.options) {
-      if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} only exists in ${tool(o.spec.family)}.` });
+      if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} only exists in ${toolName(o.spec.family)}.` });
     }
   },
 };

@@ -1,14 +1,11 @@
 import { BUILTIN_CHAINS, isBuiltinChain } from '../../model/builtinChains.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { looksLikeTarget } from '../jumpTargets.ts';
+import { toolName } from '../../knowledge/toolName.ts';
+import type { Family } from '../../knowledge/types.ts';
 import type { LintRule } from '../types.ts';
 
 const BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
-
-/** The command that works on a family's tables. */
-function toolOf(family: string): string {
-  return family === 'ipv6' ? 'ip6tables' : 'iptables';
-}
 
 export const undefinedChain: LintRule = {
   code: 'undefined-chain',
@@ -35,9 +32,9 @@ export const undefinedChain: LintRule = {
     const elsewhere = (family: string, table: string) => (resets(family, table) ? '' : ' by this script (it must already exist on the host)');
     // a dual-stack script that creates a chain with iptables and uses it with ip6tables (or the
     // other way round): the message names the tool, and where the chain is created
-    const otherFamily = (name: string, family: string, table: string) => {
-      const other = family === 'ipv4' ? 'ipv6' : 'ipv4';
-      return rs.dialect === 'script' && facts.declared(other, table).has(name) ? ` for ${toolOf(family)} (only ${toolOf(other)} creates it)` : '';
+    const otherFamily = (name: string, family: Family, table: string) => {
+      const other: Family = family === 'ipv4' ? 'ipv6' : 'ipv4';
+      return rs.dialect === 'script' && facts.declared(other, table).has(name) ? ` for ${toolName(family)} (only ${toolName(other)} creates it)` : '';
     };
     // quick fix: declare the chain (a `:NAME - [0:0]` line in the table block, or `-N` before the command)
     const declareFix = (name: string, cmd: (typeof rs.commands)[number]) => {
@@ -50,7 +47,7 @@ export const undefinedChain: LintRule = {
       }
       const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
       const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
-      return [{ title: `Create chain ${name} first`, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}${toolOf(cmd.family)}${cmd.table === 'filter' ? '' : ` -t ${cmd.table}`} -N ${name}\n` }] }];
+      return [{ title: `Create chain ${name} first`, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ` -t ${cmd.table}`} -N ${name}\n` }] }];
     };
     // looked at only when some command names an undeclared ufw chain (a dump has 36k chains)
     let declaresUfw: boolean | undefined;
@@ -71,7 +68,7 @@ export const undefinedChain: LintRule = {
             ? `The ${cmd.table} table has no ${w.value} chain (its built-in chains: ${BUILTIN_CHAINS[cmd.table].join(', ')}).`
             : cmd.kind === 'policy'
               ? `Only built-in chains have a policy; ${w.value} is not one of the ${cmd.table} table.`
-              : `Chain '${w.value}' is never created in the ${cmd.table} table${otherFamily(w.value, cmd.family, cmd.table)}${elsewhere(cmd.family, cmd.table)}: declare it with ${rs.dialect === 'save' ? `':${w.value} - [0:0]'` : `'${toolOf(cmd.family)}${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${w.value}'`} first.`,
+              : `Chain '${w.value}' is never created in the ${cmd.table} table${otherFamily(w.value, cmd.family, cmd.table)}${elsewhere(cmd.family, cmd.table)}: declare it with ${rs.dialect === 'save' ? `':${w.value} - [0:0]'` : `'${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${w.value}'`} first.`,
           severity: wrongTable || cmd.kind === 'policy' ? undefined : severity(cmd.family, cmd.table),
           fixes: wrongTable || cmd.kind === 'policy' ? undefined : declareFix(w.value, cmd),
         });
