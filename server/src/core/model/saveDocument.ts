@@ -146,11 +146,7 @@ export class SaveDocument {
         e.end += delta;
       }
     }
-    // an edit within lines gives as many lines as it replaced: put in place, as a splice of a
-    // 100k-line list gives the list a new backing store
-    const count = last - first + 1;
-    const removed = fresh.length === count ? entries.slice(first, last + 1) : entries.splice(first, count, ...fresh);
-    if (fresh.length === count) for (let k = 0; k < count; k++) entries[first + k] = fresh[k];
+    const removed = entries.splice(first, last - first + 1, ...fresh);
     this.text = newText;
     return { removed, added: fresh, text: region };
   }
