@@ -263,7 +263,9 @@ test('Trace a Packet: the quick input completes and checks the packet, the view 
     // the lens sits right above its rule. Measured until both boxes are there: the workbench
     // rebuilds a lens's link when it resolves lenses again, and a box read in between is null
     // (CI saw this once).
-    let [lensBox, ruleBox] = [await lens.boundingBox(), await dnatView.boundingBox()];
+    type Box = Awaited<ReturnType<typeof lens.boundingBox>>;
+    let lensBox = null as Box;
+    let ruleBox = null as Box;
     await until(`the boxes of the lens and of line ${dnatLine}`, async () => {
       [lensBox, ruleBox] = [await lens.boundingBox(), await dnatView.boundingBox()];
       return !!lensBox && !!ruleBox;
