@@ -2,7 +2,7 @@
 // against the real iptables-restore and a Node read-and-split floor in one run, and prints
 // each figure beside its budget. Numbers, not pass/fail: nothing here is a test.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
@@ -90,19 +90,32 @@ for (const input of inputs) {
 /**
  * The extension's activation in a real VS Code (code-server's extension host, driven by
  * headless Chromium; root, code-server and Chromium needed): the suite measures loading the
- * bundle and running activate() a few seconds after the window opens, and runs no check.
+ * bundle and running activate() once the machine is idle after the window opens, and runs no
+ * check. The first start has no compiled code kept (a fresh install or update); the three
+ * after it start with the global storage the first one left, as every later VS Code start does.
  */
-async function activations(): Promise<number[] | string> {
+async function activations(): Promise<{ first: number; later: number[] } | string> {
   const skip = workbenchSkip();
   if (skip) return skip;
-  const out: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const run = await runSuiteInCodeServer('trusted', 120_000, 'none');
-    const m = /^activation: ([\d.]+) ms$/m.exec(run.log);
-    if (run.exitCode !== 0 || !m) return `the extension host run failed (exit ${run.exitCode})`;
-    out.push(Number(m[1]));
+  const kept = mkdtempSync(join(tmpdir(), 'iptables-bench-storage-'));
+  try {
+    let first = 0;
+    const later: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const run = await runSuiteInCodeServer('trusted', 120_000, 'none', i === 0 ? undefined : kept);
+      const m = /^activation: ([\d.]+) ms$/m.exec(run.log);
+      if (run.exitCode !== 0 || !m) return `the extension host run failed (exit ${run.exitCode})`;
+      const cached = /^activation code cache: kept/m.test(run.log);
+      if (cached !== (i > 0)) return `run ${i + 1} ${cached ? 'had' : 'lacked'} the compiled code of an earlier start`;
+      if (i === 0) {
+        first = Number(m[1]);
+        cpSync(run.storage, kept, { recursive: true });
+      } else later.push(Number(m[1]));
+    }
+    return { first, later };
+  } finally {
+    rmSync(kept, { recursive: true, force: true });
   }
-  return out;
 }
 const activation = await activations();
 
@@ -198,9 +211,9 @@ function startup(): void {
 console.log('\nextension activation in code-server (load the bundle, run activate()):');
 if (typeof activation === 'string') console.log(`  n/a: ${activation}`);
 else {
-  const median = percentile(activation, 50);
-  console.log(`  median ${ms(median)} (${activation.map((x) => x.toFixed(0)).join(', ')} ms)`);
-  budgets.push({ what: 'extension activation in VS Code (median)', value: ms(median), budget: '< 100 ms', ok: median < 100 });
+  const median = percentile(activation.later, 50);
+  console.log(`  first start (no compiled code kept) ${ms(activation.first)}, later starts median ${ms(median)} (${activation.later.map((x) => x.toFixed(0)).join(', ')} ms)`);
+  budgets.push({ what: 'extension activation in VS Code (later starts, median)', value: ms(median), budget: '< 100 ms', ok: median < 100 });
 }
 
 console.log('\nlanguage server (stdio, each session from a client process of its own):');
@@ -210,7 +223,7 @@ if (!quick) lsp('kube-proxy 100k', 100);
 
 // ── bundles ────────────────────────────────────────────────────────────────────────────
 console.log('\nbundles:');
-for (const b of ['extension.cjs', 'apply-flow.cjs', 'iptables-language-server.cjs', 'language-server-main.cjs', 'iptables-lint.cjs', 'iptables-lint-main.cjs']) console.log(`  dist/${b}: ${(statSync(dist(b)).size / 1024).toFixed(0)} KiB`);
+for (const b of ['extension.cjs', 'extension-main.cjs', 'apply-flow.cjs', 'iptables-language-server.cjs', 'language-server-main.cjs', 'iptables-lint.cjs', 'iptables-lint-main.cjs']) console.log(`  dist/${b}: ${(statSync(dist(b)).size / 1024).toFixed(0)} KiB`);
 const vsix = join(repoRoot, 'iptables-language-support.vsix');
 if (existsSync(vsix)) {
   const size = statSync(vsix).size;

@@ -124,12 +124,14 @@ test('the language server answers initialize on the machine Node outside the pro
 });
 
 /**
- * VS Code compiles the whole of extension.cjs when it activates the extension: the apply flow
- * (the analysis, the knowledge base, the apply engine and execa, half of the client's code) is
- * a bundle of its own that its command loads on first use.
+ * VS Code compiles the extension's code when it activates it: the apply flow (the analysis, the
+ * knowledge base, the apply engine and execa, half of the client's code) is a bundle of its own
+ * that its command loads on first use, and the entry VS Code loads (extension.cjs) is a small
+ * file that loads the client (extension-main.cjs) with the compiled code kept from the last start.
  */
 test('the extension bundle holds the client, not the apply flow; the flow is a bundle of its own next to it', { skip: needBuild() }, () => {
-  const extension = readFileSync(join(repoRoot, 'dist', 'extension.cjs'), 'utf8');
+  const entry = readFileSync(join(repoRoot, 'dist', 'extension.cjs'), 'utf8');
+  const extension = readFileSync(join(repoRoot, 'dist', 'extension-main.cjs'), 'utf8');
   const flow = readFileSync(join(repoRoot, 'dist', 'apply-flow.cjs'), 'utf8');
   // execa's argument check, a rule code of the analysis, a target's summary in the knowledge base
   const engine = ['Execa accepts at most three arguments', 'dnat-without-forward-accept', 'to-destination'];
@@ -138,7 +140,10 @@ test('the extension bundle holds the client, not the apply flow; the flow is a b
     assert.ok(!extension.includes(s), `the extension bundle holds ${s}`);
   }
   assert.ok(extension.includes('require("./apply-flow.cjs")'), 'the command loads the flow from the bundle beside it');
-  assert.ok(extension.length < 600_000, `extension.cjs is ${extension.length} bytes`);
+  assert.ok(extension.length < 600_000, `extension-main.cjs is ${extension.length} bytes`);
+  assert.ok(entry.includes('"extension-main.cjs"') && entry.includes('cachedData'), 'the entry loads the client with its compiled code');
+  assert.ok(entry.length < 5_000, `extension.cjs is ${entry.length} bytes`);
+  assert.ok(!entry.includes('LanguageClient'), 'the entry holds no client');
   // the flow's bundle loads outside the extension host as far as its first use of the editor's API
   const load = spawnSync(process.execPath, ['-e', "try { require(process.argv[1]) } catch (e) { console.log(String(e.message)) }", join(repoRoot, 'dist', 'apply-flow.cjs')], { encoding: 'utf8' });
   assert.match(load.stdout, /Cannot find module 'vscode'/);

@@ -29,7 +29,7 @@ test('plain `vsce package` (no flags) packs only the bundles, grammars, rule pag
     const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
     const allowed = [/^dist\/[\w-]+\.cjs$/, /^syntaxes\/[\w.-]+\.json$/, /^docs\/rules\/[\w-]+\.md$/, /^readme\.md$/, /^LICENSE\.txt$/, /^client\/images\/icon\.png$/, /^package\.json$/];
     for (const f of files) assert.ok(allowed.some((re) => re.test(f)), `unexpected file in the .vsix: ${f}`);
-    for (const needed of ['dist/extension.cjs', 'dist/language-server-main.cjs', 'dist/iptables-language-server.cjs', 'syntaxes/iptables-save.tmLanguage.json', 'docs/rules/dnat-without-forward-accept.md', 'readme.md', 'LICENSE.txt', 'client/images/icon.png']) {
+    for (const needed of ['dist/extension.cjs', 'dist/extension-main.cjs', 'dist/language-server-main.cjs', 'dist/iptables-language-server.cjs', 'syntaxes/iptables-save.tmLanguage.json', 'docs/rules/dnat-without-forward-accept.md', 'readme.md', 'LICENSE.txt', 'client/images/icon.png']) {
       assert.ok(files.includes(needed), `${needed} missing from the .vsix`);
     }
     // The packaged README is the project README without repository-relative links and images.

@@ -66,7 +66,7 @@ require.cache['vscode-stand-in'] = { id: 'vscode-stand-in', filename: 'vscode-st
   state.unionAtLoad = unionUsed;
   if (ext) {
     // activation goes as far as the stand-in allows; the language client needs a real VS Code
-    const context = { subscriptions: [], asAbsolutePath() { throw new Error('no language server in this harness'); }, globalStorageUri: { fsPath: '/nonexistent' } };
+    const context = { subscriptions: [], asAbsolutePath() { throw new Error('no language server in this harness'); }, globalStorageUri: { fsPath: process.argv[3] } };
     await Promise.resolve().then(() => ext.activate(context)).catch((e) => state.errors.push('activate: ' + e.message));
     state.unionAfterActivate = unionUsed;
     const apply = handlers.get('iptables.applyToHost');
@@ -101,7 +101,7 @@ function runHarness(node: string, env: NodeJS.ProcessEnv): { version: string; st
     mkdirSync(dir, { recursive: true });
     writeFileSync(script, harness);
     const version = spawnSync(node, ['--version'], { env, encoding: 'utf8' }).stdout.trim();
-    const r = spawnSync(node, [script, dist('extension.cjs')], { env, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(node, [script, dist('extension.cjs'), join(dir, 'storage')], { env, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, `harness on ${version}: ${r.stderr}`);
     return { version, state: JSON.parse(r.stdout) as HarnessState };
   } finally {

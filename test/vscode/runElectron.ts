@@ -30,7 +30,7 @@ async function runIn(trust: 'trusted' | 'untrusted'): Promise<number> {
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(offlineSettings, null, 2));
   const log = join(work, 'suite.log');
-  const env = { IPTABLES_SUITE_LOG: log, IPTABLES_SUITE_TRUST: trust };
+  const env = { IPTABLES_SUITE_LOG: log, IPTABLES_SUITE_TRUST: trust, IPTABLES_SUITE_STORAGE: join(userData, 'User', 'globalStorage', 'iptables-tools.iptables-language-support') };
   const profile = [`--user-data-dir=${userData}`, `--extensions-dir=${join(work, 'extensions')}`, '--disable-extensions'];
   let code: number;
   if (trust === 'trusted') {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../support/paths.ts';
 import { buildSuite } from './buildSuite.ts';
 import { freshWork, makeSampleWorkspace, openBrowser, startVsCodeServer } from './vscodeServer.ts';
-import { readFileSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 
 export interface SuiteRun {
   exitCode: number | 'timeout';
@@ -17,19 +17,30 @@ export interface SuiteRun {
   /** Requests the page made to anywhere but 127.0.0.1 (they cannot leave the private namespace). */
   elsewhere: string[];
   seconds: number;
+  /** The extension's global storage folder of the run (kept until the next run of this trust). */
+  storage: string;
 }
 
-/** `checks: 'none'` runs no check, only the activation measurement (the bench's use). */
-export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeoutMs = 180_000, checks: 'all' | 'none' = 'all'): Promise<SuiteRun> {
+/** The extension's global storage in a run's VS Code profile. */
+export const extensionStorage = (work: string) => join(work, 'user-data', 'User', 'globalStorage', 'iptables-tools.iptables-language-support');
+
+/**
+ * `checks: 'none'` runs no check, only the activation measurement (the bench's use).
+ * `seedStorage` is copied into the extension's global storage first (the bench's later starts
+ * get the compiled code the first one saved, as a VS Code started before has).
+ */
+export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeoutMs = 180_000, checks: 'all' | 'none' = 'all', seedStorage?: string): Promise<SuiteRun> {
   const started = Date.now();
   const bundle = buildSuite();
   const work = freshWork(trust);
+  const storage = extensionStorage(work);
+  if (seedStorage) cpSync(seedStorage, storage, { recursive: true });
   const workspace = makeSampleWorkspace(join(work, 'workspace'), join(repoRoot, 'examples'));
   const logFile = join(work, 'suite.log');
   const server = await startVsCodeServer({
     work,
     privateNetwork: true,
-    env: { IPTABLES_SUITE_LOG: logFile, IPTABLES_SUITE_TRUST: trust, IPTABLES_SUITE_CHECKS: checks },
+    env: { IPTABLES_SUITE_LOG: logFile, IPTABLES_SUITE_TRUST: trust, IPTABLES_SUITE_CHECKS: checks, IPTABLES_SUITE_STORAGE: storage },
     // trust is on by default in VS Code's web server, and a folder nobody trusted yet opens in
     // Restricted Mode; turning it off makes every folder trusted
     args: trust === 'trusted' ? ['--disable-workspace-trust'] : [],
@@ -56,6 +67,7 @@ export async function runSuiteInCodeServer(trust: 'trusted' | 'untrusted', timeo
   }
   return {
     exitCode,
+    storage,
     log: existsSync(logFile) ? readFileSync(logFile, 'utf8') : '(the suite wrote no log)',
     diagnostics: [
       '── page console',
