@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { repoRoot } from '../support/paths.ts';
 import { buildSuite } from './buildSuite.ts';
+import { extensionStorage } from './runSuite.ts';
 import { makeSampleWorkspace, offlineSettings } from './vscodeServer.ts';
 
 const executable = process.env.VSCODE_EXECUTABLE;
@@ -30,7 +31,7 @@ async function runIn(trust: 'trusted' | 'untrusted'): Promise<number> {
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(offlineSettings, null, 2));
   const log = join(work, 'suite.log');
-  const env = { IPTABLES_SUITE_LOG: log, IPTABLES_SUITE_TRUST: trust, IPTABLES_SUITE_STORAGE: join(userData, 'User', 'globalStorage', 'iptables-tools.iptables-language-support') };
+  const env = { IPTABLES_SUITE_LOG: log, IPTABLES_SUITE_TRUST: trust, IPTABLES_SUITE_STORAGE: extensionStorage(work) };
   const profile = [`--user-data-dir=${userData}`, `--extensions-dir=${join(work, 'extensions')}`, '--disable-extensions'];
   let code: number;
   if (trust === 'trusted') {
