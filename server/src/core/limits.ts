@@ -4,7 +4,7 @@
  */
 export const DEFAULT_MAX_BYTES = 20_000_000;
 
-/** How much of the start of a text the checks below (and the family's detection) look at. */
+/** How much of the start of a text the checks below, the dialect and family detection and the CLI's binary check look at. */
 export const HEAD_CHARS = 65_536;
 
 export type SkipReason =

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { HEAD_CHARS } from '../core/limits.ts';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -19,10 +20,10 @@ export function readTextFile(path: string): ReadResult {
 }
 
 export function decodeText(buf: Uint8Array, path: string): ReadResult {
-  const head = buf.subarray(0, 65536);
+  const head = buf.subarray(0, HEAD_CHARS);
   if (head.includes(0)) return { ok: false, reason: `${path} looks like a binary file (it contains NUL bytes), not iptables rules` };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  const bad = (text.slice(0, 65536).match(/\uFFFD/g) ?? []).length;
+  const bad = (text.slice(0, HEAD_CHARS).match(/\uFFFD/g) ?? []).length;
   if (bad > 16 && bad > head.length / 100) return { ok: false, reason: `${path} is not UTF-8 text` };
   return { ok: true, text };
 }
