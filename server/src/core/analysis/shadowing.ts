@@ -46,7 +46,7 @@ export function shadows(rs: RuleSet): Shadow[] {
       }
       // rules after an unconditional verdict that is there whenever they are (see dominates)
       // are unreachable-rule's finding, not shadowed
-      const stop = rules.findIndex((r) => unconditional(r) && !!r.target && VERDICTS.has(r.target.name));
+      const stop = rules.findIndex(decidesAll);
       for (let j = 1; j < rules.length; j++) {
         const b = rules[j];
         if (!b.target || !VERDICTS.has(b.target.name)) continue;
@@ -66,11 +66,13 @@ export function shadows(rs: RuleSet): Shadow[] {
   return out;
 }
 
-/** A rule without tests and with a verdict comes before rule `j` and is there whenever it is. */
+/** A rule without tests and with a verdict: it decides every packet that reaches it. */
+function decidesAll(r: Rule): boolean {
+  return unconditional(r) && !!r.target && VERDICTS.has(r.target.name);
+}
+
+/** A rule that decides every packet comes before rule `j` and is there whenever it is. */
 function decidedBefore(rs: RuleSet, rules: Rule[], j: number): boolean {
-  for (let i = 0; i < j; i++) {
-    const a = rules[i];
-    if (a.target && VERDICTS.has(a.target.name) && unconditional(a) && dominates(rs, a, rules[j])) return true;
-  }
+  for (let i = 0; i < j; i++) if (decidesAll(rules[i]) && dominates(rs, rules[i], rules[j])) return true;
   return false;
 }

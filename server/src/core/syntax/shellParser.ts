@@ -101,6 +101,12 @@ class ShellParser extends EmbeddedActionsParser {
     return this.guards.length - 1;
   }
 
+  /** A function's body opens: a `{` group whose commands run when the function is called. */
+  private openFunctionBody(): void {
+    this.groups.push(true);
+    this.open.push(this.newGuard(this.current()));
+  }
+
   /** The innermost guard gives way to a sibling: the next branch of an if (else, elif) or case arm. */
   private nextBranch(): void {
     if (!this.open.length) return;
@@ -124,11 +130,8 @@ class ShellParser extends EmbeddedActionsParser {
       else if (w === 'else' || w === 'elif') this.nextBranch();
       else if (w === 'if' || w === 'while' || w === 'until') opens++;
       else if (w === '{') {
-        if (body && !group) {
-          // a function's body: its commands run when it is called
-          this.groups.push(true);
-          this.open.push(this.newGuard(this.current()));
-        } else {
+        if (body && !group) this.openFunctionBody();
+        else {
           this.groups.push(joined);
           group ||= joined;
         }
@@ -149,10 +152,7 @@ class ShellParser extends EmbeddedActionsParser {
       if (words.length === 1 && NAME.test(words[0].text)) this.definition = 1;
       else if (words[0].text === 'function' && words.length >= 2 && NAME.test(words[1].text)) {
         if (words.length === 2) this.definition = 4;
-        else if (words.length === 3 && words[2].text === '{' && !words[2].quoted) {
-          this.groups.push(true);
-          this.open.push(this.newGuard(this.current()));
-        }
+        else if (words.length === 3 && words[2].text === '{' && !words[2].quoted) this.openFunctionBody();
       }
     }
     return guard;
