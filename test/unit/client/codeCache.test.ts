@@ -14,20 +14,24 @@ function work(x) { return x * ${n} + sibling.base; }
 module.exports = { answer: work(2), base: path.basename(__filename), dir: __dirname, self: this === module.exports };
 `;
 
-function fixture(): { dir: string; file: string; cache: string; done: () => void } {
+/** Runs `body` on a bundle and its sibling in a fresh folder, removed afterwards. */
+async function inFixture(body: (f: { dir: string; file: string; cache: string }) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-code-cache-'));
-  writeFileSync(join(dir, 'sibling.cjs'), 'module.exports = { base: 1 };\n');
-  const file = join(dir, 'main.cjs');
-  writeFileSync(file, bundle(20));
-  // the editor's storage folder need not exist; its parent does
-  return { dir, file, cache: join(dir, 'storage'), done: () => rmSync(dir, { recursive: true, force: true }) };
+  try {
+    writeFileSync(join(dir, 'sibling.cjs'), 'module.exports = { base: 1 };\n');
+    const file = join(dir, 'main.cjs');
+    writeFileSync(file, bundle(20));
+    // the editor's storage folder need not exist; its parent does
+    await body({ dir, file, cache: join(dir, 'storage') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const cacheFiles = (cache: string) => readdirSync(cache).filter((f) => f.endsWith('.v8cache'));
 
-test('a bundle loads as require would, and its compiled code is used on the next start', async () => {
-  const f = fixture();
-  try {
+test('a bundle loads as require would, and its compiled code is used on the next start', () =>
+  inFixture(async (f) => {
     const first = requireWithCodeCache(f.file, f.cache);
     assert.deepEqual(first.exports, { answer: 41, base: 'main.cjs', dir: f.dir, self: true });
     assert.equal(first.fromCache, false);
@@ -41,14 +45,10 @@ test('a bundle loads as require would, and its compiled code is used on the next
     const before = readFileSync(join(f.cache, cacheFiles(f.cache)[0]));
     await second.save();
     assert.deepEqual(readFileSync(join(f.cache, cacheFiles(f.cache)[0])), before);
-  } finally {
-    f.done();
-  }
-});
+  }));
 
-test('a changed bundle is compiled afresh and its cache replaces the old one', async () => {
-  const f = fixture();
-  try {
+test('a changed bundle is compiled afresh and its cache replaces the old one', () =>
+  inFixture(async (f) => {
     await requireWithCodeCache(f.file, f.cache).save();
     const [old] = cacheFiles(f.cache);
     writeFileSync(f.file, bundle(300));
@@ -63,14 +63,10 @@ test('a changed bundle is compiled afresh and its cache replaces the old one', a
     writeFileSync(f.file, bundle(301));
     utimesSync(f.file, new Date(), new Date(Date.now() + 5000));
     assert.equal(requireWithCodeCache(f.file, f.cache).fromCache, false);
-  } finally {
-    f.done();
-  }
-});
+  }));
 
-test('a torn or altered cache file is not given to V8; no storage folder means no cache', async () => {
-  const f = fixture();
-  try {
+test('a torn or altered cache file is not given to V8; no storage folder means no cache', () =>
+  inFixture(async (f) => {
     await requireWithCodeCache(f.file, f.cache).save();
     const path = join(f.cache, cacheFiles(f.cache)[0]);
     const bytes = readFileSync(path);
@@ -93,7 +89,4 @@ test('a torn or altered cache file is not given to V8; no storage folder means n
     const orphan = requireWithCodeCache(f.file, join(f.dir, 'missing', 'storage'));
     await orphan.save();
     assert.deepEqual(readdirSync(f.dir).sort(), ['main.cjs', 'sibling.cjs', 'storage']);
-  } finally {
-    f.done();
-  }
-});
+  }));
