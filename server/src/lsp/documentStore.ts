@@ -4,6 +4,7 @@ import { FirewallDocument, type TextChange } from '../core/facade.ts';
 import { LineIndex, type Position } from '../core/text/lineIndex.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { scriptByContent } from '../core/dialect.ts';
+import { ALL_LINES_CHANGED, linesTouched, type ChangedLines } from './changedLines.ts';
 
 export interface OpenDocument {
   uri: string;
@@ -41,6 +42,7 @@ export class DocumentStore {
   private readonly watcher: StoreActivity | undefined;
   /** When the store was last used (performance.now()): a handler ran then (see Background). */
   lastUse = 0;
+  private readonly lineListeners: ((doc: OpenDocument, changed: Readonly<ChangedLines>) => void)[] = [];
 
   constructor(watcher?: StoreActivity) {
     this.watcher = watcher;
@@ -74,9 +76,18 @@ export class DocumentStore {
     const withReturns = this.withReturns.get(uri);
     const { text, offsets } = withReturns ? applyWithTextDocument(withReturns, changes, version) : applyChanges(doc.model, changes);
     doc.version = version;
-    if (offsets.length === changes.length && offsets.length === 1) doc.model.update(text, offsets);
-    else doc.model.update(text);
+    let changed: Readonly<ChangedLines> = ALL_LINES_CHANGED;
+    if (offsets.length === changes.length && offsets.length === 1) {
+      changed = linesTouched(doc.model.lines, offsets[0]);
+      doc.model.update(text, offsets);
+    } else doc.model.update(text);
+    for (const listener of this.lineListeners) listener(doc, changed);
     return doc;
+  }
+
+  /** Told after each edit which lines of the document it may have changed (the model's lines: a lone `\r` is no line break there). */
+  onLinesChanged(listener: (doc: OpenDocument, changed: Readonly<ChangedLines>) => void): void {
+    this.lineListeners.push(listener);
   }
 
   close(uri: string): void {

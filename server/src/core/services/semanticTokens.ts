@@ -53,15 +53,22 @@ export function semanticTokenTriples(rs: RuleSet): TokenTriples {
   return drain(semanticTokenTripleSteps(rs));
 }
 
-/** semanticTokenTriples in steps (see steps.ts). */
-export function* semanticTokenTripleSteps(rs: RuleSet): Steps<TokenTriples> {
+/**
+ * semanticTokenTriples in steps (see steps.ts). With `within`, only the tokens that start in
+ * that part of a save file (whose commands are in the order of their lines): the lines an
+ * edit touched, worked out again while the rest is kept (see semanticTokenData.ts).
+ */
+export function* semanticTokenTripleSteps(rs: RuleSet, within?: Span): Steps<TokenTriples> {
   // declarations (table headers, chain lines) are gathered and sorted first; the commands'
   // tokens, sorted per command, are merged with them as they come: a save file's commands
   // come in the order of their lines
   const decl = new Triples();
+  const from = within?.start ?? 0;
+  const to = within?.end ?? Infinity;
+  const inside = (s: Span) => s.start >= from && s.start < to;
   for (const t of rs.tables.values()) {
-    for (const s of t.spans) decl.pushSpan(s, 'table');
-    for (const c of t.chains.values()) for (const d of c.declarations) decl.pushSpan(d.span, c.builtin ? 'builtinChain' : 'userChain');
+    for (const s of t.spans) if (inside(s)) decl.pushSpan(s, 'table');
+    for (const c of t.chains.values()) for (const d of c.declarations) if (inside(d.span)) decl.pushSpan(d.span, c.builtin ? 'builtinChain' : 'userChain');
   }
   const declData = sortTriples(decl.data.subarray(0, decl.length));
   const out = new Triples();
@@ -69,7 +76,10 @@ export function* semanticTokenTripleSteps(rs: RuleSet): Steps<TokenTriples> {
   let d = 0;
   let inOrder = true;
   let seen = 0;
-  for (const cmd of rs.commands) {
+  const commands = rs.commands;
+  for (let i = within ? firstCommandFrom(commands, from) : 0; i < commands.length; i++) {
+    const cmd = commands[i];
+    if (cmd.span.start >= to) break;
     if (++seen % STEP_ITEMS === 0) yield;
     line.length = 0;
     commandTokens(rs, cmd, line);
@@ -88,6 +98,18 @@ export function* semanticTokenTripleSteps(rs: RuleSet): Steps<TokenTriples> {
   for (; d < declData.length; d += 3) out.push(declData[d], declData[d + 1], declData[d + 2]);
   const all = inOrder ? out.data.subarray(0, out.length) : sortTriples(out.data.subarray(0, out.length));
   return dropOverlaps(all);
+}
+
+/** The first of `commands` (in text order) that starts at `offset` or after it. */
+function firstCommandFrom(commands: Command[], offset: number): number {
+  let lo = 0;
+  let hi = commands.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (commands[mid].span.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The tokens as objects (tests, and front ends that want spans). */

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { corpusRoot } from '../../../test/support/paths.ts';
+import { kubeProxyDump } from '../../../test/support/kubeDump.ts';
+import { drain } from '../core/services/steps.ts';
+import { LineIndex } from '../core/text/lineIndex.ts';
+import { addChangedLines, NO_LINES_CHANGED, type ChangedLines } from './changedLines.ts';
+import { DocumentStore } from './documentStore.ts';
+import { encodedTokenSteps, tokenEdits, tokensAfterEdit, type KeptTokens } from './semanticTokenData.ts';
+
+/** A small deterministic stream of numbers (the same edits on every run). */
+function numbers(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+const RULE_LINES = ['-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A KUBE-SERVICES -m comment --comment "ns/svc" -j KUBE-SVC-X', '-A PREROUTING -j DOCKER', '-A FORWARD -o eth0 -j DROP', ':NEW-CHAIN - [0:0]'];
+
+type Edit = { kind: string; start: number; end: number; text: string };
+
+/** One edit of the kinds typing makes, at a place picked by `next`. */
+function someEdit(text: string, next: () => number): Edit {
+  const lines = new LineIndex(text);
+  const line = Math.floor(next() * lines.lineCount);
+  const start = lines.lineStarts[line];
+  const end = lines.lineEnd(line, text);
+  const at = start + Math.floor(next() * (end - start + 1));
+  const pick = next();
+  if (pick < 0.3) return { kind: 'a character typed', start: at, end: at, text: 'xk -'[Math.floor(next() * 4)] };
+  if (pick < 0.45) return { kind: 'characters deleted', start: at, end: Math.min(end, at + 1 + Math.floor(next() * 6)), text: '' };
+  if (pick < 0.55) return { kind: 'a line added', start, end: start, text: `${RULE_LINES[Math.floor(next() * RULE_LINES.length)]}\n` };
+  if (pick < 0.65) return { kind: 'a line removed', start, end: Math.min(text.length, end + 1), text: '' };
+  if (pick < 0.72) return { kind: 'a line split', start: at, end: at, text: '\n' };
+  if (pick < 0.78) return { kind: 'two lines joined', start: end, end: Math.min(text.length, end + 1), text: ' ' };
+  if (pick < 0.84) return { kind: 'lines pasted', start, end: start, text: `${RULE_LINES.join('\n')}\n` };
+  if (pick < 0.9) return { kind: 'a COMMIT added', start, end: start, text: 'COMMIT\n' };
+  if (pick < 0.95) return { kind: 'a table line added', start, end: start, text: '*nat\n' };
+  // the first character of a line: a table line or COMMIT may stop being one
+  return { kind: 'a line start changed', start, end: Math.min(end, start + 1), text: '#' };
+}
+
+/** The editor's range for offsets of `text`. */
+function rangeOf(text: string, start: number, end: number) {
+  const lines = new LineIndex(text);
+  return { start: lines.positionAt(start), end: lines.positionAt(end) };
+}
+
+/**
+ * Edits `text` with random edits through the store, one to `between` before each result, and
+ * checks each result worked out from the last against the tokens of a fresh document with
+ * the same text. Returns how many results came from the kept tokens.
+ */
+function editAndCompare(name: string, text: string, edits: number, seed: number, between = 3): { kept: number; whole: number } {
+  const next = numbers(seed);
+  const store = new DocumentStore();
+  const uri = `file:///${name}`;
+  let version = 1;
+  const doc = store.open(uri, 'iptables-save', version, text);
+  const since: ChangedLines = { ...NO_LINES_CHANGED };
+  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
+  let kept: KeptTokens = drain(encodedTokenSteps(doc.model));
+  const counts = { kept: 0, whole: 0 };
+  for (let i = 0; i < edits; ) {
+    const made: string[] = [];
+    for (let n = 1 + Math.floor(next() * between); n > 0 && i < edits; n--, i++) {
+      const e = someEdit(doc.model.text, next);
+      made.push(e.kind);
+      store.change(uri, ++version, [{ range: rangeOf(doc.model.text, e.start, e.end), text: e.text }]);
+    }
+    const after = tokensAfterEdit(kept, doc.model, since);
+    const fresh = new DocumentStore().open(uri, 'iptables-save', version, doc.model.text);
+    const expected = drain(encodedTokenSteps(fresh.model)).data;
+    if (after) {
+      assert.deepEqual(after.tokens.data, expected, `${name}, edit ${i} (${made.join(', ')})`);
+      // the delta a client applies to what it holds gives the same tokens
+      const held = Array.from(kept.data);
+      for (const d of tokenEdits(kept.data, after.tokens.data, after.sameHead, after.sameTail)) held.splice(d.start, d.deleteCount, ...(d.data ?? []));
+      assert.deepEqual(held, Array.from(expected), `${name}, edit ${i}: the delta`);
+      kept = after.tokens;
+      counts.kept++;
+    } else {
+      kept = drain(encodedTokenSteps(doc.model));
+      counts.whole++;
+    }
+    Object.assign(since, NO_LINES_CHANGED);
+  }
+  return counts;
+}
+
+test('tokens worked out from those kept after random edits of a kube-proxy dump are those of the edited text', () => {
+  const text = kubeProxyDump(500).text;
+  // a result after each edit, as while typing: only those that add or change a table line or
+  // COMMIT (about one in six of these edits) are worked out whole
+  const { kept, whole } = editAndCompare('kube.rules', text, 150, 7, 1);
+  assert.ok(kept > 3 * whole, `${kept} from kept tokens, ${whole} worked out whole`);
+  // several edits before each result, far apart: the lines between them are worked out again
+  editAndCompare('kube.rules', text, 150, 8, 3);
+});
+
+test('tokens worked out from those kept after random edits of a small file with three tables are those of the edited text', () => {
+  const text = '*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j NOTRACK\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A FORWARD -j DOCKER\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+  for (let seed = 1; seed <= 20; seed++) editAndCompare('small.rules', text, 40, seed);
+});
+
+test('a header or COMMIT among the edited lines, and an untouched document, are worked out as they must be', () => {
+  const text = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j DNAT --to-destination 10.200.0.2\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n';
+  const store = new DocumentStore();
+  const doc = store.open('file:///h.rules', 'iptables-save', 1, text);
+  const since: ChangedLines = { ...NO_LINES_CHANGED };
+  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
+  const kept = drain(encodedTokenSteps(doc.model));
+  // nothing changed: the same tokens, and an empty delta
+  const same = tokensAfterEdit(kept, doc.model, since);
+  assert.deepEqual(same?.tokens.data, kept.data);
+  assert.deepEqual(tokenEdits(kept.data, same!.tokens.data), []);
+  // `*nat` renamed: PREROUTING below is no longer a built-in chain of its table
+  store.change('file:///h.rules', 2, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 4 } }, text: 'filter' }]);
+  assert.deepEqual(since, { head: 0, tail: 8 });
+  assert.equal(tokensAfterEdit(kept, doc.model, since), undefined);
+});
+
+test('tokens worked out from those kept after random edits of the corpus save files are those of the edited text', { skip: existsSync(corpusRoot) ? false : `corpus not found at ${corpusRoot}` }, () => {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir)) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (statSync(p).size < 400_000) files.push(p);
+    }
+  };
+  for (const d of ['dumps', 'restore-files']) walk(join(corpusRoot, d));
+  let tried = 0;
+  let kept = 0;
+  for (const [i, f] of files.sort().entries()) {
+    const text = readFileSync(f, 'utf8');
+    if (new DocumentStore().open('file:///c.rules', 'iptables-save', 1, text).model.dialect !== 'save') continue;
+    tried++;
+    kept += editAndCompare(f, text, 25, i + 1).kept;
+  }
+  assert.ok(tried >= 10 && kept > tried * 5, `${tried} files, ${kept} results from kept tokens`);
+});
