@@ -17,9 +17,12 @@ export function activate(context: ExtensionContext): void {
   const module = context.asAbsolutePath(path.join('dist', 'iptables-language-server.cjs'));
   // added to the extension host's own environment (see serverProcessEnv)
   const env = serverProcessEnv();
+  // stdio, not node-ipc: the server writes its big replies (a kube-proxy dump's outline is
+  // 8.8 MB) as the pieces it made between other messages; over node-ipc Node serializes each
+  // reply in one piece (see PiecewiseStreamWriter)
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { env } },
-    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio, options: { env } },
+    debug: { module, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -1,5 +1,6 @@
-import { createConnection, ProposedFeatures, type InitializeParams } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, type InitializeParams, type MessageReader } from 'vscode-languageserver/node';
 import { initializeResult } from '../lsp/capabilities.ts';
+import { PiecewiseStreamWriter } from '../lsp/piecewiseStreamWriter.ts';
 
 // --stdio, --node-ipc and --socket=N are read from the command line by createConnection
 if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
@@ -7,7 +8,17 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.exit(2);
 }
 
-const connection = createConnection(ProposedFeatures.all);
+// Over stdio the replies are written by PiecewiseStreamWriter (a big outline goes out as the
+// pieces it was made in). The library then leaves console alone: console.log, which would write
+// into the protocol's stream, goes to stderr, which editors show as the server's log.
+const stdio = process.argv.includes('--stdio');
+if (stdio) console.log = console.info = console.debug = console.error;
+// The input is given as the stream itself, not a reader: the library then ends the process when
+// the stream closes (the editor went away), as it does for --stdio; its typings have no
+// overload for a stream with a writer, which it accepts (createMessageConnection).
+const connection = stdio
+  ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, new PiecewiseStreamWriter(process.stdout))
+  : createConnection(ProposedFeatures.all);
 let params: InitializeParams | undefined;
 connection.onInitialize((p) => {
   params = p;

@@ -4,6 +4,7 @@ import { chainLensAt, chainLensPlaceSteps, traceLensAt, traceLensPlaceSteps, typ
 import { drain, STEP_ITEMS, type Steps } from '../core/services/steps.ts';
 import { jumpsAt } from '../core/services/navigation.ts';
 import { toRange } from './convert.ts';
+import { jsonPartsSteps } from './jsonParts.ts';
 import type { Background } from './background.ts';
 import type { DocumentStore } from './documentStore.ts';
 import { CHAIN_REFERENCES_REQUEST, SHOW_CHAIN_REFERENCES_COMMAND, type ChainReferencesParams } from './lensProtocol.ts';
@@ -57,7 +58,8 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
         if (out.length % STEP_ITEMS === STEP_ITEMS - 1) yield;
         out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
       }
-      return out;
+      // 6 MB of JSON for a kube-proxy dump, written out in steps as well (see JsonParts)
+      return yield* jsonPartsSteps(out);
     }, () => doc.version);
   });
 

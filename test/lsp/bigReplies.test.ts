@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { kubeProxyDump } from '../support/kubeDump.ts';
+import { dist, needBuild } from '../support/paths.ts';
+
+/**
+ * The outline and the lens places of a kube-proxy dump are megabytes of JSON. Over --stdio the
+ * server writes them as the pieces it made in steps (PiecewiseStreamWriter); over --node-ipc
+ * Node serializes them. Both must give the client the same replies.
+ */
+async function replies(transport: '--stdio' | '--node-ipc', text: string): Promise<{ symbols: unknown; lenses: unknown }> {
+  const ipc = transport === '--node-ipc';
+  const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), transport], { stdio: ipc ? ['pipe', 'pipe', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit'] });
+  const conn: MessageConnection = ipc ? createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) : createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await conn.sendNotification('initialized', {});
+    const uri = 'file:///big/kube.rules';
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iptables-save', version: 1, text } });
+    const doc = { textDocument: { uri } };
+    const [symbols, lenses] = await Promise.all([conn.sendRequest('textDocument/documentSymbol', doc), conn.sendRequest('textDocument/codeLens', doc)]);
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    return { symbols, lenses };
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+}
+
+test('the outline and lens places of a kube-proxy dump are the same over --stdio and --node-ipc', { skip: needBuild() }, async () => {
+  const text = kubeProxyDump(5000).text;
+  const [stdio, ipc] = await Promise.all([replies('--stdio', text), replies('--node-ipc', text)]);
+  const chains = (stdio.symbols as { children: unknown[] }[]).reduce((n, t) => n + t.children.length, 0);
+  assert.ok(chains > 1000, `${chains} chains in the outline`);
+  assert.ok((stdio.lenses as unknown[]).length > 1000);
+  assert.deepEqual(stdio.symbols, ipc.symbols);
+  assert.deepEqual(stdio.lenses, ipc.lenses);
+});
