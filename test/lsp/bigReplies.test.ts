@@ -6,11 +6,11 @@ import { kubeProxyDump } from '../support/kubeDump.ts';
 import { dist, needBuild } from '../support/paths.ts';
 
 /**
- * The outline and the lens places of a kube-proxy dump are megabytes of JSON. Over --stdio the
+ * The outline, the lens places and the semantic tokens of a kube-proxy dump are megabytes of JSON. Over --stdio the
  * server writes them as the pieces it made in steps (PiecewiseStreamWriter); over --node-ipc
  * Node serializes them. Both must give the client the same replies.
  */
-async function replies(transport: '--stdio' | '--node-ipc', text: string): Promise<{ symbols: unknown; lenses: unknown }> {
+async function replies(transport: '--stdio' | '--node-ipc', text: string): Promise<{ symbols: unknown; lenses: unknown; tokens: { data: number[] } }> {
   const ipc = transport === '--node-ipc';
   const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), transport], { stdio: ipc ? ['pipe', 'pipe', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit'] });
   const conn: MessageConnection = ipc ? createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) : createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -21,17 +21,21 @@ async function replies(transport: '--stdio' | '--node-ipc', text: string): Promi
     const uri = 'file:///big/kube.rules';
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iptables-save', version: 1, text } });
     const doc = { textDocument: { uri } };
-    const [symbols, lenses] = await Promise.all([conn.sendRequest('textDocument/documentSymbol', doc), conn.sendRequest('textDocument/codeLens', doc)]);
+    const [symbols, lenses, tokens] = await Promise.all([
+      conn.sendRequest('textDocument/documentSymbol', doc),
+      conn.sendRequest('textDocument/codeLens', doc),
+      conn.sendRequest<{ data: number[] }>('textDocument/semanticTokens/full', doc),
+    ]);
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
-    return { symbols, lenses };
+    return { symbols, lenses, tokens };
   } finally {
     conn.dispose();
     child.kill();
   }
 }
 
-test('the outline and lens places of a kube-proxy dump are the same over --stdio and --node-ipc', { skip: needBuild() }, async () => {
+test('the outline, lens places and semantic tokens of a kube-proxy dump are the same over --stdio and --node-ipc', { skip: needBuild() }, async () => {
   const text = kubeProxyDump(5000).text;
   const [stdio, ipc] = await Promise.all([replies('--stdio', text), replies('--node-ipc', text)]);
   const chains = (stdio.symbols as { children: unknown[] }[]).reduce((n, t) => n + t.children.length, 0);
@@ -39,4 +43,6 @@ test('the outline and lens places of a kube-proxy dump are the same over --stdio
   assert.ok((stdio.lenses as unknown[]).length > 1000);
   assert.deepEqual(stdio.symbols, ipc.symbols);
   assert.deepEqual(stdio.lenses, ipc.lenses);
+  assert.ok(Array.isArray(stdio.tokens.data) && stdio.tokens.data.length > 5 * 10_000);
+  assert.deepEqual(stdio.tokens.data, ipc.tokens.data);
 });

@@ -31,6 +31,18 @@ test('the pieces joined are what JSON.stringify gives, for short and long lists,
   }
 });
 
+test('a typed array of numbers is written as a list, in pieces, and given as a list to JSON.stringify', () => {
+  for (const length of [0, 1, 5, 64 * STEP_ITEMS, 3 * 64 * STEP_ITEMS + 11]) {
+    const data = Uint32Array.from({ length }, (_, i) => (i * 2654435761) >>> 0);
+    const reply = { resultId: '7', data };
+    const plain = JSON.stringify({ resultId: '7', data: Array.from(data) });
+    const p = partsOf(reply);
+    assert.equal(p.parts.join(''), plain, `${length} numbers`);
+    assert.equal(JSON.stringify(p), plain);
+    assert.equal(partsOf(data).parts.join(''), JSON.stringify(Array.from(data)));
+  }
+});
+
 test('a kube-proxy outline is written in steps, a piece for each few hundred chains', () => {
   const doc = new FirewallDocument(kubeProxyDump(3000).text, { fileName: 'kube.rules' });
   const symbols = drain(documentSymbolSteps(doc));

@@ -16,14 +16,26 @@ export class JsonParts {
     this.value = value;
   }
 
+  /** The value for JSON.stringify: a list of numbers kept as a typed array is given as a plain list. */
   toJSON(): unknown {
-    return this.value;
+    const v = this.value;
+    if (isNumberList(v)) return Array.from(v);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isNumberList(x) ? Array.from(x) : x]));
   }
 }
 
+/** A typed array of numbers (semantic tokens are a Uint32Array of five numbers a token). */
+function isNumberList(value: unknown): value is Uint32Array | Int32Array | Float64Array {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+}
+
+/** Numbers of a typed array written in one piece: a few steps' worth of numbers. */
+const NUMBERS_PER_PIECE = 64 * STEP_ITEMS;
+
 /**
- * `value` as JsonParts: what JSON.stringify gives, with a yield after each piece of STEP_ITEMS
- * array items. Typed as the value it stands for, which is what a handler is to return (the
+ * `value` as JsonParts: what JSON.stringify gives (a typed array of numbers is written as a
+ * list), with a yield after each piece of STEP_ITEMS array items. Typed as the value it stands for, which is what a handler is to return (the
  * LSP library passes a reply's result on to the writer untouched).
  */
 export function* jsonPartsSteps<T>(value: T): Steps<T> {
@@ -35,12 +47,22 @@ export function* jsonPartsSteps<T>(value: T): Steps<T> {
 /** An array longer than a step, or an object with one among its properties (a table's chains in the outline). */
 function holdsLongArray(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > STEP_ITEMS;
+  if (isNumberList(value)) return true;
   if (value === null || typeof value !== 'object' || 'toJSON' in value) return false;
-  for (const v of Object.values(value)) if (Array.isArray(v) && v.length > STEP_ITEMS) return true;
+  for (const v of Object.values(value)) if ((Array.isArray(v) && v.length > STEP_ITEMS) || isNumberList(v)) return true;
   return false;
 }
 
 function* writeJson(value: unknown, out: string[]): Steps<void> {
+  if (isNumberList(value)) {
+    out.push('[');
+    for (let i = 0; i < value.length; i += NUMBERS_PER_PIECE) {
+      out.push(`${i ? ',' : ''}${value.subarray(i, i + NUMBERS_PER_PIECE).join(',')}`);
+      yield;
+    }
+    out.push(']');
+    return;
+  }
   if (!holdsLongArray(value) && !(Array.isArray(value) && value.some(holdsLongArray))) {
     // undefined (a property left out) is never written here: its owner leaves out the property
     out.push(JSON.stringify(value) ?? 'null');
