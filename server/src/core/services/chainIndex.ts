@@ -2,7 +2,7 @@ import type { Family } from '../knowledge/types.ts';
 import { getTarget } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { Command, RuleSet } from '../model/types.ts';
-import type { Span } from '../text/span.ts';
+import { firstStartingFrom, type Span } from '../text/span.ts';
 
 export type ChainRefKind = 'declaration' | 'command' | 'jump' | 'goto' | 'policy';
 
@@ -59,7 +59,7 @@ export class ChainIndex {
       else refs[w++] = ref;
     }
     refs.length = w;
-    for (const ref of fresh.refs) refs.splice(lowerBound(refs, ref.span.start), 0, ref);
+    for (const ref of fresh.refs) refs.splice(firstStartingFrom(refs, ref.span.start), 0, ref);
     for (const ref of removed) {
       const list = this.byKey.get(keyOf(ref))!;
       list.splice(list.indexOf(ref), 1);
@@ -125,18 +125,6 @@ export class ChainIndex {
 
 function keyOf(ref: ChainRef): string {
   return `${ref.family}:${ref.table}:${ref.name}`;
-}
-
-/** The first reference that starts at or after `offset`. */
-function lowerBound(refs: ChainRef[], offset: number): number {
-  let lo = 0;
-  let hi = refs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (refs[mid].span.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function byStart(a: ChainRef, b: ChainRef): number {

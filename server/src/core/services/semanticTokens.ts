@@ -1,7 +1,7 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { Command, RuleSet } from '../model/types.ts';
 import { LineOption } from '../syntax/lineWord.ts';
-import type { Span } from '../text/span.ts';
+import { firstStartingFrom, type Span } from '../text/span.ts';
 import { drain, STEP_ITEMS, type Steps } from './steps.ts';
 
 /** Token kinds, in the order of the LSP legend (standard types, so every theme colours them). */
@@ -77,7 +77,7 @@ export function* semanticTokenTripleSteps(rs: RuleSet, within?: Span): Steps<Tok
   let inOrder = true;
   let seen = 0;
   const commands = rs.commands;
-  for (let i = within ? firstCommandFrom(commands, from) : 0; i < commands.length; i++) {
+  for (let i = within ? firstStartingFrom(commands, from) : 0; i < commands.length; i++) {
     const cmd = commands[i];
     if (cmd.span.start >= to) break;
     if (++seen % STEP_ITEMS === 0) yield;
@@ -98,18 +98,6 @@ export function* semanticTokenTripleSteps(rs: RuleSet, within?: Span): Steps<Tok
   for (; d < declData.length; d += 3) out.push(declData[d], declData[d + 1], declData[d + 2]);
   const all = inOrder ? out.data.subarray(0, out.length) : sortTriples(out.data.subarray(0, out.length));
   return dropOverlaps(all);
-}
-
-/** The first of `commands` (in text order) that starts at `offset` or after it. */
-function firstCommandFrom(commands: Command[], offset: number): number {
-  let lo = 0;
-  let hi = commands.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (commands[mid].span.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The tokens as objects (tests, and front ends that want spans). */
