@@ -7,22 +7,28 @@ import { v8Heap } from '../node/v8Heap.ts';
 const MB = 1024 * 1024;
 
 /** A heap whose use the test sets; a collection brings it down to what is live. */
-function heapOf(live: number): HeapControl & { inUse: number; live: number; collections: number } {
+function heapOf(live: number): HeapControl & { inUse: number; live: number; resident: number; collections: number; thorough: number } {
   return {
     inUse: live,
     live,
+    resident: live,
     collections: 0,
-    collect() {
+    thorough: 0,
+    collect(thorough = false) {
       this.collections++;
+      if (thorough) this.thorough++;
       this.inUse = this.live;
     },
     used() {
       return this.inUse;
     },
+    held() {
+      return Math.max(this.resident, this.inUse);
+    },
   };
 }
 
-const options = { idleMs: 40, minGrowth: 16 * MB, bigDocument: 2_000_000 };
+const options = { idleMs: 40, thoroughIdleMs: 40, minGrowth: 16 * MB, bigDocument: 2_000_000 };
 
 /** The heap in use rises to `inUse` with some activity, then the documents stay quiet past `idleMs`. */
 async function burst(heap: { inUse: number }, release: MemoryRelease, inUse: number): Promise<void> {
@@ -100,6 +106,32 @@ test('no collection while the server is working: the quiet period starts again w
   release.dispose();
 });
 
+test('a heap that holds much more than was live gets a thorough collection, one that holds little more a regular one', async () => {
+  const heap = heapOf(300 * MB);
+  const released: Release[] = [];
+  const release = new MemoryRelease(heap, (r) => released.push(r), options);
+  // 100 MB of garbage in 420 MB held: regular
+  heap.resident = 420 * MB;
+  await burst(heap, release, 400 * MB);
+  // after 30 keystrokes on the 100k dump: 640 MB held for 300 live
+  heap.resident = 640 * MB;
+  await burst(heap, release, 450 * MB);
+  assert.deepEqual(released.map((r) => r.thorough), [false, true]);
+  assert.equal(heap.thorough, 1);
+  release.dispose();
+});
+
+test('a thorough collection waits for a longer quiet moment', async () => {
+  const heap = heapOf(300 * MB);
+  const release = new MemoryRelease(heap, () => {}, { ...options, thoroughIdleMs: 200 });
+  heap.resident = 640 * MB;
+  await burst(heap, release, 450 * MB);
+  assert.equal(heap.collections, 0, 'not after the short quiet moment');
+  await sleep(200);
+  assert.equal(heap.thorough, 1);
+  release.dispose();
+});
+
 test('nothing happens without activity, and dispose cancels a pending collection', async () => {
   const heap = heapOf(30 * MB);
   const release = new MemoryRelease(heap, () => {}, options);
@@ -110,6 +142,22 @@ test('nothing happens without activity, and dispose cancels a pending collection
   release.dispose();
   await sleep(80);
   assert.equal(heap.collections, 0);
+});
+
+test("the process's own heap: a thorough collection gives back the pages garbage left mostly empty", () => {
+  const heap = v8Heap();
+  // a tenth of two million small objects stays alive, spread over all the pages they filled
+  const kept: object[] = [];
+  for (let i = 0; i < 2_000_000; i++) {
+    const o = { a: i, b: [i] };
+    if (i % 10 === 0) kept.push(o);
+  }
+  heap.collect();
+  const regular = heap.held();
+  heap.collect(true);
+  const thorough = heap.held();
+  assert.equal(kept.length, 200_000);
+  assert.ok(thorough < regular - 16 * MB, `${regular / MB} MB resident after a regular collection, ${thorough / MB} after a thorough one, ${heap.used() / MB} in use`);
 });
 
 test("the process's own heap: a collection frees garbage this test made", () => {

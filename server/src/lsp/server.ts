@@ -58,7 +58,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   // no collection while an analysis is due, a big document is being prepared or a job is queued
   const working = () => pending.size > 0 || preparing.size > 0 || background.working;
   const release = heap
-    ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms`), DEFAULT_RELEASE, working)
+    ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms${r.thorough ? ' (compacted)' : ''}`), DEFAULT_RELEASE, working)
     : undefined;
   const store = new DocumentStore(release);
   // whole-document answers wait while an edit's diagnostics are scheduled: those come first;

@@ -8,21 +8,26 @@ import type { HeapControl } from '../lsp/memoryRelease.ts';
  * first collection, so a server that never needs one pays nothing at start. Where the flag
  * cannot be set, collecting does nothing and V8 collects when it decides to.
  */
+/** V8's `gc` with the options it takes since V8 11 (an older one ignores them and collects fully). */
+type Gc = (options?: { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' }) => void;
+
 export function v8Heap(): HeapControl {
-  let gc: (() => void) | null | undefined;
+  let gc: Gc | null | undefined;
   return {
-    collect() {
+    collect(thorough = false) {
       if (gc === undefined) {
         try {
           setFlagsFromString('--expose-gc');
           const found: unknown = runInNewContext('typeof gc === "function" ? gc : null');
-          gc = typeof found === 'function' ? (found as () => void) : null;
+          gc = typeof found === 'function' ? (found as Gc) : null;
         } catch {
           gc = null;
         }
       }
-      gc?.();
+      // 'last-resort' is V8's collection for memory pressure: it compacts and returns pages
+      gc?.({ type: 'major', execution: 'sync', flavor: thorough ? 'last-resort' : 'regular' });
     },
     used: () => getHeapStatistics().used_heap_size,
+    held: () => process.memoryUsage.rss(),
   };
 }
