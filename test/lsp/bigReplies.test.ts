@@ -46,3 +46,27 @@ test('the outline, lens places and semantic tokens of a kube-proxy dump are the 
   assert.ok(Array.isArray(stdio.tokens.data) && stdio.tokens.data.length > 5 * 10_000);
   assert.deepEqual(stdio.tokens.data, ipc.tokens.data);
 });
+
+test('over --stdio, console output of the server goes to stderr and the protocol stays intact', { skip: needBuild(), timeout: 30_000 }, async () => {
+  // a console.log and a console.dir from code loaded before the server, run once it has started
+  const noise = "setTimeout(() => { console.log('noise from console.log'); console.dir({ noise: 'from console.dir' }); }, 300)";
+  const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(noise)}` } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await conn.sendNotification('initialized', {});
+    await new Promise((r) => setTimeout(r, 500));
+    const uri = 'file:///noise.rules';
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iptables-save', version: 1, text: '*filter\n:INPUT DROP [0:0]\n:svc - [0:0]\n-A INPUT -j svc\nCOMMIT\n' } });
+    const symbols = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string }[];
+    assert.deepEqual(symbols.map((s) => s.name), ['filter']);
+    assert.match(stderr, /noise from console\.log/);
+    assert.match(stderr, /from console\.dir/);
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+});

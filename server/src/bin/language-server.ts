@@ -1,3 +1,4 @@
+import { Console } from 'node:console';
 import { createConnection, ProposedFeatures, type InitializeParams, type MessageReader } from 'vscode-languageserver/node';
 import { initializeResult } from '../lsp/capabilities.ts';
 import { PiecewiseStreamWriter } from '../lsp/piecewiseStreamWriter.ts';
@@ -9,10 +10,11 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 }
 
 // Over stdio the replies are written by PiecewiseStreamWriter (a big outline goes out as the
-// pieces it was made in). The library then leaves console alone: console.log, which would write
-// into the protocol's stream, goes to stderr, which editors show as the server's log.
+// pieces it was made in). The library then leaves console alone: all of it (log, dir, table…),
+// which would write into the protocol's stream, goes to stderr, which editors show as the
+// server's log.
 const stdio = process.argv.includes('--stdio');
-if (stdio) console.log = console.info = console.debug = console.error;
+if (stdio) globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
 // The input is given as the stream itself, not a reader: the library then ends the process when
 // the stream closes (the editor went away), as it does for --stdio; its typings have no
 // overload for a stream with a writer, which it accepts (createMessageConnection).
