@@ -2,15 +2,15 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { HeapControl } from '../lsp/memoryRelease.ts';
 
+/** V8's `gc` with its options (a V8 that does not know `flavor` ignores it and collects as usual). */
+type Gc = (options?: { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' }) => void;
+
 /**
  * The process's own V8 heap. A full collection needs V8's `gc`, which only a context made
  * after `--expose-gc` is set receives: the flag is set and one such context is made on the
  * first collection, so a server that never needs one pays nothing at start. Where the flag
  * cannot be set, collecting does nothing and V8 collects when it decides to.
  */
-/** V8's `gc` with the options it takes since V8 11 (an older one ignores them and collects fully). */
-type Gc = (options?: { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' }) => void;
-
 export function v8Heap(): HeapControl {
   let gc: Gc | null | undefined;
   return {
