@@ -26,6 +26,10 @@ function wall(cmd: string, args: string[], input?: string): number {
   return dt;
 }
 
+/** How many times each figure of an input is measured (its best is kept): twice for the 100k inputs. */
+function runsOf(input: { rules: number }): number {
+  return input.rules >= 100000 ? 2 : 3;
+}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -126,7 +130,7 @@ for (const name of quick ? ['kube-proxy 10k'] : ['kube-proxy 10k', 'kube-proxy 1
 const timed = new Map<string, { cli: number; restore?: number; floor: number }>();
 for (const input of inputs) {
   const file = files.get(input.name)!;
-  const runs = input.rules >= 100000 ? 2 : 3;
+  const runs = runsOf(input);
   const t = { cli: Infinity, restore: canRestore && input.dialect === 'save' ? Infinity : undefined, floor: Infinity } as { cli: number; restore?: number; floor: number };
   for (let i = 0; i < runs; i++) {
     t.cli = Math.min(t.cli, wall(process.execPath, [dist('iptables-lint.cjs'), '--dialect', input.dialect, file]));
@@ -137,7 +141,7 @@ for (const input of inputs) {
 }
 for (const input of inputs) {
   const { cli, restore, floor: fl } = timed.get(input.name)!;
-  const runs = input.rules >= 100000 ? 2 : 3;
+  const runs = runsOf(input);
   // each phase's best of the runs, as for the CLI and restore columns: a fresh document each time
   const inp = { parse: Infinity, model: Infinity, analysis: Infinity };
   for (let i = 0; i < runs; i++) {

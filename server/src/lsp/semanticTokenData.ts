@@ -36,8 +36,8 @@ export function* encodedTokenSteps(model: FirewallDocument): Steps<KeptTokens> {
   return keep(model, written === out.length ? out : out.slice(0, written));
 }
 
-function keep(model: FirewallDocument, data: Uint32Array): KeptTokens {
-  return { data, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, frame: model.dialect === 'save' ? frameOf(model.text, model.lines) : [] };
+function keep(model: FirewallDocument, data: Uint32Array, frame = model.dialect === 'save' ? frameOf(model.text, model.lines) : []): KeptTokens {
+  return { data, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, frame };
 }
 
 /**
@@ -150,7 +150,7 @@ export function tokensAfterEdit(kept: KeptTokens, model: FirewallDocument, chang
   data.set(old.subarray(5 * k2), 5 * k1 + written);
   // the first kept token after the changed lines is on a line of its own: only its line moves
   if (k2 < n) data[5 * k1 + written] = tailLine - (written ? prevLine : headLine);
-  return { tokens: { data, lineCount: newCount, family: model.family, skipped: model.skipped !== undefined, frame }, sameHead: 5 * k1, sameTail: Math.max(0, old.length - 5 * k2 - 5) };
+  return { tokens: keep(model, data, frame), sameHead: 5 * k1, sameTail: Math.max(0, old.length - 5 * k2 - 5) };
 }
 
 /**
