@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { detectDialect } from '../../server/src/core/dialect.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { parseSyntax } from '../../server/src/core/syntax/parseSyntax.ts';
-import { corpusRoot, requirement } from '../support/paths.ts';
+import { corpusRoot, filesUnder, requirement } from '../support/paths.ts';
 
 /**
  * Real files written by others (../shared/corpus): nothing throws, parsing runs at 10 MB/s
@@ -13,14 +13,6 @@ import { corpusRoot, requirement } from '../support/paths.ts';
  * never copied into the project.
  */
 const skip = requirement(existsSync(corpusRoot), `corpus not found at ${corpusRoot}`);
-
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
 
 const NOT_RULES = /(^|\/)(LICEN[CS]E|COPYING|METADATA|PROVENANCE\.md|MODULE_LICENSE_\w+)$|\.(md|man|8|8\.in|py|txlate|html|go|json|xml|args|conf|ini)$/;
 
@@ -30,7 +22,7 @@ function isSaveDump(path: string, text: string): boolean {
 }
 
 test('every corpus file parses without an exception, at 10 MB/s or more', { skip }, () => {
-  const files = [...walk(corpusRoot)].filter((f) => !NOT_RULES.test(f));
+  const files = filesUnder(corpusRoot).filter((f) => !NOT_RULES.test(f));
   const texts = files.map((f) => readFileSync(f, 'utf8'));
   const dialects = files.map((f, i) => detectDialect(texts[i], f));
   const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
@@ -71,7 +63,7 @@ test('every corpus file parses without an exception, at 10 MB/s or more', { skip
 test('no syntax-error on any iptables-save dump of the corpus', { skip }, () => {
   let dumps = 0;
   const problems: string[] = [];
-  for (const f of walk(join(corpusRoot, 'dumps'))) {
+  for (const f of filesUnder(join(corpusRoot, 'dumps'))) {
     if (NOT_RULES.test(f)) continue;
     const text = readFileSync(f, 'utf8');
     if (!isSaveDump(f, text)) continue;
@@ -91,7 +83,7 @@ test('no syntax-error on any iptables-save dump of the corpus', { skip }, () => 
 
 test('every rule line of the upstream extensions/*.t tables parses without an exception', { skip }, () => {
   let lines = 0;
-  for (const f of walk(join(corpusRoot, 'iptables-tests', 'extensions'))) {
+  for (const f of filesUnder(join(corpusRoot, 'iptables-tests', 'extensions'))) {
     if (!f.endsWith('.t')) continue;
     for (const raw of readFileSync(f, 'utf8').split('\n')) {
       if (!raw || raw.startsWith(':') || raw.startsWith('*') || raw.startsWith('#')) continue;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { corpusRoot, repoRoot, requirement } from '../support/paths.ts';
+import { corpusRoot, filesUnder, repoRoot, requirement } from '../support/paths.ts';
 
 /**
  * The warnings and infos found on the real files of the corpus, recorded in
@@ -14,17 +14,9 @@ const golden = join(repoRoot, 'test', 'corpus', 'warnings.golden.txt');
 const skip = requirement(existsSync(corpusRoot), `corpus not found at ${corpusRoot}`);
 const NOT_RULES = /(^|\/)(LICEN[CS]E|COPYING|METADATA|PROVENANCE\.md|MODULE_LICENSE_\w+)$|\.(md|man|8|8\.in|py|txlate|html|go|json|xml|args|conf|ini|t)$/;
 
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
-
 test('corpus warnings match the judged golden file', { skip }, () => {
   const lines: string[] = [];
-  for (const f of walk(corpusRoot)) {
+  for (const f of filesUnder(corpusRoot)) {
     const rel = relative(corpusRoot, f);
     if (NOT_RULES.test(f) || rel.startsWith('iptables-tests/')) continue;
     const doc = new FirewallDocument(readFileSync(f, 'utf8'), { fileName: f });

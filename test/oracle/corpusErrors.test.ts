@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { corpusRoot, requirement } from '../support/paths.ts';
+import { corpusRoot, filesUnder, requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -11,14 +11,6 @@ import { NamespaceIptables } from './realIptables.ts';
  * give an error-level finding is loaded into the real iptables-restore, which must refuse
  * it too. Files we find clean are loaded as well: iptables must accept them.
  */
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
-
 const unavailable = NamespaceIptables.available();
 const skip = requirement(!unavailable && existsSync(corpusRoot), unavailable ?? `corpus not found at ${corpusRoot}`);
 
@@ -30,7 +22,7 @@ test('error-level findings on corpus files only where the real iptables-restore 
     let files = 0;
     let refused = 0;
     for (const dir of ['dumps', 'restore-files']) {
-      for (const f of walk(join(corpusRoot, dir))) {
+      for (const f of filesUnder(join(corpusRoot, dir))) {
         const text = readFileSync(f, 'utf8');
         if (!/^\*(filter|nat|mangle|raw|security)\s*$/m.test(text) || /^\s*(\$|iptables )/m.test(text)) continue;
         const doc = new FirewallDocument(text, { fileName: f, dialect: 'save' });

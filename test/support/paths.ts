@@ -1,10 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const corpusRoot = join(repoRoot, '..', 'shared', 'corpus');
 export const dist = (name: string) => join(repoRoot, 'dist', name);
+
+/** Every file under `dir`, each directory's entries in name order (the same order on every machine). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((e) => {
+      const p = join(dir, e);
+      return statSync(p).isDirectory() ? filesUnder(p) : [p];
+    });
+}
 
 /**
  * Skips loudly on a developer machine; under CI=true a missing prerequisite fails instead.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { corpusRoot } from '../../../test/support/paths.ts';
+import { corpusRoot, filesUnder } from '../../../test/support/paths.ts';
 import { kubeProxyDump } from '../../../test/support/kubeDump.ts';
 import { drain } from '../core/services/steps.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
@@ -122,15 +122,7 @@ test('a header or COMMIT among the edited lines, and an untouched document, are 
 });
 
 test('tokens worked out from those kept after random edits of the corpus save files are those of the edited text', { skip: existsSync(corpusRoot) ? false : `corpus not found at ${corpusRoot}` }, () => {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (statSync(p).size < 400_000) files.push(p);
-    }
-  };
-  for (const d of ['dumps', 'restore-files']) walk(join(corpusRoot, d));
+  const files = ['dumps', 'restore-files'].flatMap((d) => filesUnder(join(corpusRoot, d))).filter((p) => statSync(p).size < 400_000);
   let tried = 0;
   let kept = 0;
   for (const [i, f] of files.sort().entries()) {

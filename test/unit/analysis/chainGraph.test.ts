@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildGraph, chainFacts, type ChainGraph } from '../../../server/src/core/analysis/chainGraph.ts';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import type { Table } from '../../../server/src/core/model/types.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
-import { corpusRoot, requirement } from '../../support/paths.ts';
+import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
 
 /**
  * For restore files of appends only, the chain graph is collected while walking the
@@ -41,15 +41,8 @@ const skip = requirement(existsSync(corpusRoot), `corpus not found at ${corpusRo
 
 test('the same on every restore file and dump of the corpus', { skip }, () => {
   let n = 0;
-  const walk = function* (dir: string): Generator<string> {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) yield* walk(p);
-      else yield p;
-    }
-  };
   for (const dir of ['dumps', 'restore-files']) {
-    for (const f of walk(join(corpusRoot, dir))) {
+    for (const f of filesUnder(join(corpusRoot, dir))) {
       if (/\.(md|json|txt)$/.test(f)) continue;
       sameGraphs(readFileSync(f, 'utf8'), f);
       n++;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { formatSave } from '../../../server/src/core/services/formatSave.ts';
 import { ruleKey } from '../../../server/src/core/model/tableState.ts';
-import { corpusRoot, requirement } from '../../support/paths.ts';
+import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
 
 /** The meaning of a save file: tables, chains with policies, and each rule's specification. */
 function meaning(text: string) {
@@ -88,9 +88,8 @@ test('formatting a messy save file (tabs, blank runs, !, counters, escaped quote
 
 const dumps = join(corpusRoot, 'dumps');
 test('formatting never changes meaning: every corpus dump re-parses to the same model', { skip: requirement(existsSync(dumps), `the corpus of save files is not at ${dumps}`) }, () => {
-  const walk = (d: string): string[] => readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : [join(d, e)]));
   let n = 0;
-  for (const f of walk(dumps)) {
+  for (const f of filesUnder(dumps)) {
     const text = readFileSync(f, 'utf8');
     if (!/^\*(filter|nat|mangle|raw)/m.test(text)) continue;
     assert.deepEqual(meaning(formatSave(text)), meaning(text), f);

@@ -8,7 +8,7 @@ import type { Rule } from '../../../server/src/core/model/types.ts';
 import { fieldsRead, ruleMatches, type PacketField } from '../../../server/src/core/simulate/conditions.ts';
 import type { Packet } from '../../../server/src/core/simulate/packet.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
-import { corpusRoot, repoRoot } from '../../support/paths.ts';
+import { corpusRoot, filesUnder, repoRoot } from '../../support/paths.ts';
 
 /**
  * `fieldsRead` lets the analysis evaluate one packet for many that differ only in fields no
@@ -24,15 +24,8 @@ function rulesOf(path: string): Rule[] {
 const rules: Rule[] = [];
 for (const f of readdirSync(join(repoRoot, 'examples'))) rules.push(...rulesOf(join(repoRoot, 'examples', f)));
 rules.push(...new FirewallDocument(kubeProxyDump(300).text, { dialect: 'save' }).ruleSet.commands.flatMap((c) => (c.rule ? [c.rule] : [])));
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
 const dumps = join(corpusRoot, 'dumps');
-if (existsSync(dumps)) for (const f of walk(dumps)) if (!/\.(md|json|go|txt)$|LICENSE|PROVENANCE/.test(f)) rules.push(...rulesOf(f));
+if (existsSync(dumps)) for (const f of filesUnder(dumps)) if (!/\.(md|json|go|txt)$|LICENSE|PROVENANCE/.test(f)) rules.push(...rulesOf(f));
 
 const ALL: PacketField[] = ['proto', 'src', 'dst', 'in', 'out', 'sport', 'dport', 'state'];
 const packetArb = fc.record({

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { tokenizeRuleLine } from '../../../server/src/core/syntax/ruleLineLexer.ts';
 import { saveLineLexer } from '../../../server/src/core/syntax/ruleTokens.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
-import { corpusRoot, requirement } from '../../support/paths.ts';
+import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
 
 /** Both lexers' view of a line: token name, image and offset, and whether Chevrotain's reported an error. */
 function viaChevrotain(line: string): string[] {
@@ -30,14 +30,7 @@ test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode
 test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode lexer (a kube-proxy dump and the corpus)', () => {
   const lines = kubeProxyDump(3000).text.split('\n');
   if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
-    const walk = (dir: string): void => {
-      for (const e of readdirSync(dir)) {
-        const p = join(dir, e);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
-      }
-    };
-    walk(corpusRoot);
+    for (const p of filesUnder(corpusRoot)) if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
   }
   let compared = 0;
   for (const l of lines) {
