@@ -75,9 +75,10 @@ const swaps: ([RegExp, string] | 'join-next')[] = [
 /** The chain index as plain data: every reference in order, and each chain's list. */
 function chainsOf(doc: FirewallDocument) {
   const idx = doc.chains;
-  const ref = (r: (typeof idx.refs)[number]) => [r.family, r.table, r.name, r.kind, r.span.start, r.span.end, r.line.start, r.line.end, r.from ?? ''].join(' ');
-  const names = [...new Set(idx.refs.map((r) => `${r.family}:${r.table}:${r.name}`))].sort();
-  return { refs: idx.refs.map(ref), lists: names.map((k) => { const [f, t, n] = k.split(':'); return [k, idx.of(f as 'ipv4', t, n).map(ref)]; }) };
+  const all = idx.all();
+  const ref = (r: (typeof all)[number]) => [r.family, r.table, r.name, r.kind, r.span.start, r.span.end, r.line.start, r.line.end, r.from ?? ''].join(' ');
+  const names = [...new Set(all.map((r) => `${r.family}:${r.table}:${r.name}`))].sort();
+  return { refs: all.map(ref), lists: names.map((k) => { const [f, t, n] = k.split(':'); return [k, idx.of(f as 'ipv4', t, n).map(ref)]; }) };
 }
 
 function snapshot(doc: FirewallDocument) {

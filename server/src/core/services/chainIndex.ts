@@ -1,8 +1,10 @@
 import type { Family } from '../knowledge/types.ts';
 import { getTarget } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
-import type { Command, RuleSet } from '../model/types.ts';
-import { firstStartingFrom, type Span } from '../text/span.ts';
+import type { Chain, ChainDeclaration, Command, RuleSet } from '../model/types.ts';
+import type { Word } from '../syntax/nodes.ts';
+import type { Span } from '../text/span.ts';
+import { commandAt } from './commandAt.ts';
 
 export type ChainRefKind = 'declaration' | 'command' | 'jump' | 'goto' | 'policy';
 
@@ -22,113 +24,231 @@ export interface ChainRef {
 /**
  * Every occurrence of every chain name in a rule set, grouped by `family:table:name`.
  * Navigation, rename, highlights, code lenses and hover on user chains read it.
+ *
+ * It keeps no reference objects: per chain name the commands that write it, in order (those
+ * that act on the chain and those that jump to it apart, as hover and lenses want the jumps
+ * alone), and the declarations in text order. A chain's own declarations are read from the
+ * tables. A ChainRef is made when asked for. The 100k-rule dump has 200k references: an
+ * object for each, a list of them all in text order and a list per name took 27 MB of heap.
  */
 export class ChainIndex {
-  readonly refs: ChainRef[] = [];
-  private readonly byKey = new Map<string, ChainRef[]>();
+  /** Per `family:table`, per chain name: the commands acting on the chain (`-A`, `-P`, `-E`) and those jumping to it, each in order. */
+  private readonly byTable = new Map<string, { named: Map<string, Command[]>; jumps: Map<string, Command[]> }>();
+  /** Every declaration in text order, and beside each the chain it declares (for `at`). */
+  private readonly declarations: ChainDeclaration[] = [];
+  private readonly declared: Chain[] = [];
+  /** The rule set's tables and commands: a rule set patched in place shares both (see patchRuleSet), the rest goes stale. */
+  private readonly indexed: Pick<RuleSet, 'tables' | 'commands'>;
 
-  /** The index of a rule set; without one, an empty index to fill. */
-  constructor(rs?: RuleSet) {
-    if (!rs) return;
-    for (const t of rs.tables.values()) {
-      for (const c of t.chains.values()) {
-        for (const d of c.declarations) this.add({ family: t.family, table: t.name, name: c.name, kind: 'declaration', span: d.span, line: d.line });
-      }
+  constructor(rs: RuleSet) {
+    this.indexed = { tables: rs.tables, commands: rs.commands };
+    const decls: { d: ChainDeclaration; c: Chain }[] = [];
+    for (const t of rs.tables.values()) for (const c of t.chains.values()) for (const d of c.declarations) decls.push({ d, c });
+    decls.sort((a, b) => a.d.span.start - b.d.span.start);
+    for (const { d, c } of decls) {
+      this.declarations.push(d);
+      this.declared.push(c);
     }
-    for (const cmd of rs.commands) this.addCommand(cmd);
-    this.refs.sort(byStart);
+    let lists: ReturnType<ChainIndex['lists']> | undefined;
+    let last: Command | undefined;
+    for (const cmd of rs.commands) {
+      // consecutive commands mostly share family and table
+      if (!last || cmd.table !== last.table || cmd.family !== last.family) lists = this.lists(cmd);
+      last = cmd;
+      for (const name of namedIn(cmd)) listIn(lists!.named, name).push(cmd);
+      const to = jumpIn(cmd);
+      if (to !== undefined) listIn(lists!.jumps, to).push(cmd);
+    }
+    // a list grown by push keeps room for 16 or more; most names have one to three commands
+    for (const { named, jumps } of this.byTable.values()) {
+      for (const [name, list] of named) named.set(name, list.slice());
+      for (const [name, list] of jumps) jumps.set(name, list.slice());
+    }
   }
 
   /**
    * The index after rule lines were replaced in place (see patchRuleSet), changed in place
-   * like the rule set it indexes: the references of the replaced commands go, those of the
-   * new ones come in their places. Rebuilding it after each keystroke took 200 ms on a
+   * like the rule set it indexes: the replaced commands leave the lists of their names, the
+   * new ones come in at their places. Rebuilding it after each keystroke took 200 ms on a
    * 100k-rule dump, and every cursor move asks for it (document highlights).
    */
   replaceCommands(replaced: readonly { old: Command; new: Command }[]): void {
-    const gone = new Set<Span>(replaced.map((p) => p.old.span));
-    const fresh = new ChainIndex();
-    for (const p of replaced) fresh.addCommand(p.new);
-    // the old commands' references, wherever the edit left their offsets
-    const removed: ChainRef[] = [];
-    const refs = this.refs;
-    let w = 0;
-    for (let r = 0; r < refs.length; r++) {
-      const ref = refs[r];
-      if (gone.has(ref.line)) removed.push(ref);
-      else refs[w++] = ref;
+    for (const { old } of replaced) {
+      const { named, jumps } = this.lists(old);
+      for (const name of namedIn(old)) remove(named, name, old);
+      const to = jumpIn(old);
+      if (to !== undefined) remove(jumps, to, old);
     }
-    refs.length = w;
-    for (const ref of fresh.refs) refs.splice(firstStartingFrom(refs, ref.span.start), 0, ref);
-    for (const ref of removed) {
-      const list = this.byKey.get(keyOf(ref))!;
-      list.splice(list.indexOf(ref), 1);
-      if (!list.length) this.byKey.delete(keyOf(ref));
-    }
-    for (const ref of fresh.refs) {
-      const key = keyOf(ref);
-      let list = this.byKey.get(key);
-      if (!list) this.byKey.set(key, (list = []));
-      // a save file's lists: the declarations, then the other references in text order
-      let at = list.length;
-      while (at > 0 && list[at - 1].kind !== 'declaration' && list[at - 1].span.start > ref.span.start) at--;
-      list.splice(at, 0, ref);
+    for (const { new: cmd } of replaced) {
+      const { named, jumps } = this.lists(cmd);
+      for (const name of namedIn(cmd)) insertInOrder(listIn(named, name), cmd);
+      const to = jumpIn(cmd);
+      if (to !== undefined) insertInOrder(listIn(jumps, to), cmd);
     }
   }
 
-  private addCommand(cmd: Command): void {
-    if (cmd.uncertain) return;
-    const w = cmd.chainWord;
-    if (w && !w.dynamic && cmd.kind !== 'new-chain') {
-      this.add({ family: cmd.family, table: cmd.table, name: w.value, kind: cmd.kind === 'policy' ? 'policy' : 'command', span: w.span, line: cmd.span });
-    }
-    if (cmd.kind === 'rename-chain' && cmd.newName && !cmd.newName.dynamic) {
-      this.add({ family: cmd.family, table: cmd.table, name: cmd.newName.value, kind: 'declaration', span: cmd.newName.span, line: cmd.span });
-    }
-    const target = cmd.rule?.target;
-    if (target && !target.spec && target.name) {
-      this.add({ family: cmd.family, table: cmd.table, name: target.name, kind: target.goto ? 'goto' : 'jump', span: target.span, line: cmd.span, from: cmd.chain });
-    }
-  }
-
-  private add(ref: ChainRef): void {
-    this.refs.push(ref);
-    const key = keyOf(ref);
-    const list = this.byKey.get(key);
-    if (list) list.push(ref);
-    else this.byKey.set(key, [ref]);
+  private lists(cmd: Command): { named: Map<string, Command[]>; jumps: Map<string, Command[]> } {
+    const key = `${cmd.family}:${cmd.table}`;
+    let lists = this.byTable.get(key);
+    if (!lists) this.byTable.set(key, (lists = { named: new Map(), jumps: new Map() }));
+    return lists;
   }
 
   /** The chain reference under `offset` (inclusive of the end, as a cursor after a word is still on it). */
   at(offset: number): ChainRef | undefined {
-    const refs = this.refs;
+    const decls = this.declarations;
     let lo = 0;
-    let hi = refs.length - 1;
+    let hi = decls.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const r = refs[mid];
-      if (offset < r.span.start) hi = mid - 1;
-      else if (offset > r.span.end) lo = mid + 1;
-      else return r;
+      const d = decls[mid];
+      if (offset < d.span.start) hi = mid - 1;
+      else if (offset > d.span.end) lo = mid + 1;
+      else return declarationRef(this.declared[mid], d);
     }
-    return undefined;
+    const cmd = commandAt(this.indexed, offset);
+    return cmd && refsOf(cmd).find((r) => r.span.start <= offset && offset <= r.span.end);
   }
 
+  /** Every place `name` is written in the table: its declarations, then the commands that name it, in order. */
   of(family: Family, table: string, name: string): ChainRef[] {
-    return this.byKey.get(`${family}:${table}:${name}`) ?? [];
+    const named = this.namedRefs(family, table, name);
+    const jumps = this.jumpsTo(family, table, name);
+    const out = this.chainDeclarations(family, table, name);
+    // both in the commands' order: merged by where they are written (`-A a -j a` has one of each)
+    let i = 0;
+    let j = 0;
+    while (i < named.length || j < jumps.length) {
+      if (j >= jumps.length || (i < named.length && named[i].span.start <= jumps[j].span.start)) out.push(named[i++]);
+      else out.push(jumps[j++]);
+    }
+    return out;
+  }
+
+  /** Where the chain is declared: `:name`, `-N name`, or the new name of `-E old name`. */
+  declarationsOf(family: Family, table: string, name: string): ChainRef[] {
+    const out = this.chainDeclarations(family, table, name);
+    for (const r of this.namedRefs(family, table, name)) if (r.kind === 'declaration') out.push(r);
+    return out;
+  }
+
+  /** The jumps and gotos to the chain, in order. */
+  jumpsTo(family: Family, table: string, name: string): ChainRef[] {
+    const out: ChainRef[] = [];
+    const list = this.byTable.get(`${family}:${table}`)?.jumps.get(name);
+    if (list) for (const cmd of list) out.push(jumpRef(cmd));
+    return out;
+  }
+
+  /** Whether the name is written anywhere in the table. */
+  has(family: Family, table: string, name: string): boolean {
+    const lists = this.byTable.get(`${family}:${table}`);
+    return !!this.indexed.tables.get(`${family}:${table}`)?.chains.get(name)?.declarations.length || !!lists?.named.has(name) || !!lists?.jumps.has(name);
+  }
+
+  /** Every reference in text order. */
+  all(): ChainRef[] {
+    const out: ChainRef[] = [];
+    for (let i = 0; i < this.declarations.length; i++) out.push(declarationRef(this.declared[i], this.declarations[i]));
+    for (const cmd of this.indexed.commands) out.push(...refsOf(cmd));
+    return out.sort((a, b) => a.span.start - b.span.start);
   }
 
   isBuiltin(ref: ChainRef): boolean {
     return isBuiltinChain(ref.table, ref.name);
   }
+
+  private chainDeclarations(family: Family, table: string, name: string): ChainRef[] {
+    const chain = this.indexed.tables.get(`${family}:${table}`)?.chains.get(name);
+    return chain ? chain.declarations.map((d) => declarationRef(chain, d)) : [];
+  }
+
+  /** The references of the commands acting on the chain, in order. */
+  private namedRefs(family: Family, table: string, name: string): ChainRef[] {
+    const out: ChainRef[] = [];
+    const list = this.byTable.get(`${family}:${table}`)?.named.get(name);
+    if (list) for (const cmd of list) for (const r of namedRefsIn(cmd)) if (r.name === name) out.push(r);
+    return out;
+  }
 }
 
-function keyOf(ref: ChainRef): string {
-  return `${ref.family}:${ref.table}:${ref.name}`;
+function listIn(lists: Map<string, Command[]>, name: string): Command[] {
+  let list = lists.get(name);
+  if (!list) lists.set(name, (list = []));
+  return list;
 }
 
-function byStart(a: ChainRef, b: ChainRef): number {
-  return a.span.start - b.span.start;
+function remove(lists: Map<string, Command[]>, name: string, cmd: Command): void {
+  const list = lists.get(name)!;
+  list.splice(list.indexOf(cmd), 1);
+  if (!list.length) lists.delete(name);
+}
+
+/** Puts a command among those of a save file, which are in text order. */
+function insertInOrder(list: Command[], cmd: Command): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].span.start < cmd.span.start) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, cmd);
+}
+
+function declarationRef(c: Chain, d: ChainDeclaration): ChainRef {
+  return { family: c.family, table: c.table, name: c.name, kind: 'declaration', span: d.span, line: d.line };
+}
+
+/** The word naming the chain a command acts on (`-A name`, `-P name`, the old name of `-E`); a `-N` word is the chain's declaration, read from the tables. */
+function chainActedOn(cmd: Command): Word | undefined {
+  const w = cmd.chainWord;
+  return !cmd.uncertain && w && !w.dynamic && cmd.kind !== 'new-chain' ? w : undefined;
+}
+
+/** The new name of `-E old new`. */
+function renamedTo(cmd: Command): Word | undefined {
+  const w = cmd.kind === 'rename-chain' ? cmd.newName : undefined;
+  return !cmd.uncertain && w && !w.dynamic ? w : undefined;
+}
+
+/** The chain names a command acts on, each once (`-E a a`). */
+function namedIn(cmd: Command): string[] {
+  const acted = chainActedOn(cmd)?.value;
+  const renamed = renamedTo(cmd)?.value;
+  if (renamed === undefined || renamed === acted) return acted === undefined ? NO_NAMES : [acted];
+  return acted === undefined ? [renamed] : [acted, renamed];
+}
+
+const NO_NAMES: string[] = [];
+
+/** The references of a command to the chains it acts on, in the order written. */
+function namedRefsIn(cmd: Command): ChainRef[] {
+  const out: ChainRef[] = [];
+  const { family, table } = cmd;
+  const acted = chainActedOn(cmd);
+  if (acted) out.push({ family, table, name: acted.value, kind: cmd.kind === 'policy' ? 'policy' : 'command', span: acted.span, line: cmd.span });
+  const renamed = renamedTo(cmd);
+  if (renamed) out.push({ family, table, name: renamed.value, kind: 'declaration', span: renamed.span, line: cmd.span });
+  return out;
+}
+
+/** The chain a command's rule jumps or goes to, if it does. */
+function jumpIn(cmd: Command): string | undefined {
+  const target = cmd.rule?.target;
+  return !cmd.uncertain && target && !target.spec && target.name ? target.name : undefined;
+}
+
+function jumpRef(cmd: Command): ChainRef {
+  const target = cmd.rule!.target!;
+  return { family: cmd.family, table: cmd.table, name: target.name, kind: target.goto ? 'goto' : 'jump', span: target.span, line: cmd.span, from: cmd.chain };
+}
+
+/** Every chain reference of a command, in the order written. */
+function refsOf(cmd: Command): ChainRef[] {
+  const out = namedRefsIn(cmd);
+  if (jumpIn(cmd) !== undefined) out.push(jumpRef(cmd));
+  return out;
 }
 
 /** What iptables accepts as a new chain name: 1–28 characters, no blanks, not an option, not a target. */

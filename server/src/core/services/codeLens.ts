@@ -3,7 +3,6 @@ import { packetToSpec } from '../simulate/packet.ts';
 import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 import type { Span } from '../text/span.ts';
 import type { ChainIndex } from './chainIndex.ts';
-import { jumpsTo } from './navigation.ts';
 import { drain, STEP_ITEMS, type Steps } from './steps.ts';
 
 export interface ChainLens {
@@ -87,7 +86,7 @@ export function* traceLensPlaceSteps(rs: RuleSet): Steps<TracePlace[]> {
 /** Above a chain declaration: how many rules the chain holds and who jumps to it. */
 export function chainLensAt(place: ChainPlace, index: ChainIndex): ChainLens {
   const c = place.chain;
-  const refs = jumpsTo(index, place.family, place.table, c.name);
+  const refs = index.jumpsTo(place.family, place.table, c.name);
   const rules = `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`;
   const title = c.builtin ? `${rules} · policy ${c.policy}` : `${rules} · ${refs.length === 0 ? 'no references' : `${refs.length} reference${refs.length === 1 ? '' : 's'}`}`;
   return { span: place.span, title, rules: c.rules.length, references: refs.map((r) => r.span) };

@@ -1,7 +1,7 @@
 import type { Command, RuleSet } from '../model/types.ts';
 
 /** The command (script) or rule line (save) whose span holds `offset`; commands are in text order. */
-export function commandAt(rs: RuleSet, offset: number): Command | undefined {
+export function commandAt(rs: Pick<RuleSet, 'commands'>, offset: number): Command | undefined {
   const cmds = rs.commands;
   let lo = 0;
   let hi = cmds.length - 1;

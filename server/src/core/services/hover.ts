@@ -130,8 +130,7 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   const lines = doc.lines;
   const t = doc.ruleSet.tables.get(`${family}:${table}`);
   const chain = t?.chains.get(name);
-  const refs = doc.chains.of(family as 'ipv4', table, name);
-  const jumps = refs.filter((r) => r.kind === 'jump' || r.kind === 'goto');
+  const jumps = doc.chains.jumpsTo(family as 'ipv4', table, name);
   const decl = chain?.declarations[0];
   const parts = [`**${name}** — user chain in the ${table} table`];
   if (decl) parts.push('', `Declared on line ${lines.lineOf(decl.span.start) + 1}.`);

@@ -10,7 +10,7 @@ export interface RenameResult {
 export function definitionAt(index: ChainIndex, offset: number): ChainRef[] {
   const ref = index.at(offset);
   if (!ref) return [];
-  return index.of(ref.family, ref.table, ref.name).filter((r) => r.kind === 'declaration');
+  return index.declarationsOf(ref.family, ref.table, ref.name);
 }
 
 export function referencesAt(index: ChainIndex, offset: number, includeDeclaration: boolean): ChainRef[] {
@@ -19,15 +19,10 @@ export function referencesAt(index: ChainIndex, offset: number, includeDeclarati
   return index.of(ref.family, ref.table, ref.name).filter((r) => includeDeclaration || r.kind !== 'declaration');
 }
 
-/** The jumps and gotos to a chain: what its lens counts and lists. */
-export function jumpsTo(index: ChainIndex, family: ChainRef['family'], table: string, name: string): ChainRef[] {
-  return index.of(family, table, name).filter((r) => r.kind === 'jump' || r.kind === 'goto');
-}
-
 /** The jumps and gotos to the chain under the cursor. */
 export function jumpsAt(index: ChainIndex, offset: number): ChainRef[] {
   const ref = index.at(offset);
-  return ref ? jumpsTo(index, ref.family, ref.table, ref.name) : [];
+  return ref ? index.jumpsTo(ref.family, ref.table, ref.name) : [];
 }
 
 /** The chain word under the cursor, if it may be renamed. */
@@ -44,6 +39,6 @@ export function renameAt(index: ChainIndex, offset: number, newName: string): Re
   if (index.isBuiltin(ref)) return { error: `${ref.name} is a built-in chain and cannot be renamed.` };
   const problem = chainNameProblem(newName);
   if (problem) return { error: problem };
-  if (index.of(ref.family, ref.table, newName).length) return { error: `A chain named ${newName} already exists in the ${ref.table} table.` };
+  if (index.has(ref.family, ref.table, newName)) return { error: `A chain named ${newName} already exists in the ${ref.table} table.` };
   return { edits: index.of(ref.family, ref.table, ref.name).map((r) => r.span) };
 }
