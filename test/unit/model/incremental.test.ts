@@ -80,6 +80,7 @@ function allSpans(doc: SaveDocument): number[][] {
       // an option group is a span that holds more: its name's span, its values and its `!`
       if (!(v instanceof LineOption)) return;
       walk(v.nameSpan);
+      walk(v.bang);
     }
     for (const [k, x] of Object.entries(v)) if (k !== 'spec' && k !== 'owner' && k !== 'candidates' && k !== 'lineFindings' && k !== 'spans' && k !== 'anchor') walk(x);
   };

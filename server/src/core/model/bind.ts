@@ -90,8 +90,8 @@ function shareName(w: Word, name: string): void {
  */
 function boundOption(occ: Occurrence, name: string, spec: OptionSpec | undefined, owner: BoundOption['owner'], values: Word[]): BoundOption {
   const item = occ.item;
+  // bound in place, its name is the spec's (or, unknown, its own): the one name this gives
   if (item instanceof LineOption && item.hasValues(values) && !occ.attached && occ.written === item.written) {
-    item.name = name;
     item.spec = spec;
     item.owner = owner;
     return item;

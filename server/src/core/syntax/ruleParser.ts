@@ -264,9 +264,9 @@ class RuleParser extends EmbeddedActionsParser {
       const bang = bangTok ? this.spanOf(bangTok) : undefined;
       const first = bangBefore ? bang!.start : nameStart;
       const last = values.length ? values[values.length - 1].span.end : writtenEnd;
-      const item: OptionItem = this.anchor
-        ? new LineOption(this.anchor, first, last, name, nameStart, values, bang)
-        : { written: name, nameSpan: { start: nameStart, end: nameEnd }, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
+      const item: OptionItem =
+        (this.anchor && LineOption.of(this.anchor, first, last, name, nameStart, values, bang)) ??
+        { written: name, nameSpan: { start: nameStart, end: nameEnd }, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
       return item;
     });
   });

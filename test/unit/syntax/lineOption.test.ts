@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { LineOption } from '../../../server/src/core/syntax/lineWord.ts';
+import type { Span } from '../../../server/src/core/text/span.ts';
+
+const far = ' '.repeat(20_000);
+const farther = ' '.repeat(70_000);
+
+/** [line, option written, text of its group, of its name, of its `!` (undefined: none), measured from the line] */
+const cases: [string, string, string, string, string | undefined, boolean][] = [
+  ['-A INPUT -s 10.0.0.0/8 -j DROP', '-s', '-s 10.0.0.0/8', '-s', undefined, true],
+  ['-A INPUT ! -s 10.0.0.0/8 -j DROP', '-s', '! -s 10.0.0.0/8', '-s', '!', true],
+  ['-A INPUT !   -i eth0 -j DROP', '-i', '!   -i eth0', '-i', '!', true],
+  // old style: the `!` after the name, before the value
+  ['-A INPUT -s ! 10.0.0.0/8 -j DROP', '-s', '-s ! 10.0.0.0/8', '-s', '!', true],
+  ['-A INPUT -p tcp -m tcp ! --dport 22 -j DROP', '--dport', '! --dport 22', '--dport', '!', true],
+  // a name further from its `!` than the marks hold: a plain item, the same offsets
+  [`-A INPUT !${far}-s 10.0.0.0/8 -j DROP`, '-s', `!${far}-s 10.0.0.0/8`, '-s', '!', false],
+  [`-A INPUT -s${farther}! 10.0.0.0/8 -j DROP`, '-s', `-s${farther}! 10.0.0.0/8`, '-s', '!', false],
+];
+
+for (const [line, written, group, name, bang, measured] of cases) {
+  test(`option group spans: ${line.length > 80 ? `${line.slice(0, 40)}… (${line.length} characters)` : line}`, () => {
+    for (const lead of ['', '# a comment above\n\n']) {
+      const text = `*filter\n${lead}${line}\nCOMMIT\n`;
+      const doc = new FirewallDocument(text, { dialect: 'save' });
+      const cmd = doc.ruleSet.commands[0];
+      const item = cmd.args.items.find((i) => i.written === written)!;
+      const read = (s: Span | undefined) => s && text.slice(s.start, s.end);
+      assert.equal(item instanceof LineOption, measured);
+      assert.equal(read(item.span), group);
+      assert.equal(read(item.nameSpan), name);
+      assert.equal(read(item.bang), bang);
+      assert.equal(item.negated, bang !== undefined);
+      const bound = cmd.rule!.options.find((o) => o.item === item)!;
+      assert.equal(bound.negated, bang !== undefined);
+      assert.equal(bound.name, { '-s': '--source', '-i': '--in-interface', '--dport': '--destination-port' }[written]);
+    }
+  });
+}
+
+test('a `!` where no negation is allowed is reported on the `!`', () => {
+  const text = '*filter\n-A INPUT -p tcp -m comment ! --comment x -j DROP\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const found = doc.diagnostics().filter((d) => d.code === 'syntax-error');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['!']);
+});
+
+test('an option of a match the knowledge base does not know keeps the name as written', () => {
+  const text = '*filter\n-A INPUT -m no-such-match --no-such-option 1 -j DROP\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const item = doc.ruleSet.commands[0].rule!.options.find((o) => o.item.written === '--no-such-option')!;
+  assert.ok(item instanceof LineOption);
+  assert.equal(item.name, '--no-such-option');
+  assert.equal(item.spec, undefined);
+});
