@@ -1,4 +1,4 @@
-import { LineSpan, type LineAnchor } from '../text/lineSpan.ts';
+import { LineSpan, spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { OptionItem, Word } from './nodes.ts';
 import { kept } from './none.ts';
@@ -17,9 +17,16 @@ export class LineWord extends LineSpan implements Word {
   declare attached?: boolean;
   declare unterminated?: boolean;
 
-  constructor(anchor: LineAnchor, start: number, end: number, text: string) {
+  /** Made by `LineWord.in`, which checks that the word fits its line. */
+  protected constructor(anchor: LineAnchor, start: number, end: number, text: string) {
     super(anchor, start, end);
     this.text = text;
+  }
+
+  /** A word measured from `anchor` when there is one and it fits (see LineSpan), a plain word otherwise. */
+  static in(anchor: LineAnchor | undefined, start: number, end: number, text: string, value: string, quoted: boolean, dynamic: boolean): Word {
+    if (!anchor || !LineSpan.fitsIn(anchor, start, end)) return { text, value, span: { start, end }, quoted, dynamic };
+    return value === text && !quoted && !dynamic ? new LineWord(anchor, start, end, text) : new ReadLineWord(anchor, start, end, text, value, quoted, dynamic);
   }
 
   get span(): Span {
@@ -74,12 +81,6 @@ class ReadLineWord extends LineWord {
   }
 }
 
-/** A word measured from `anchor` when there is one (see spanIn), a plain word otherwise. */
-export function wordIn(anchor: LineAnchor | undefined, start: number, end: number, text: string, value: string, quoted: boolean, dynamic: boolean): Word {
-  if (!anchor) return { text, value, span: { start, end }, quoted, dynamic };
-  return value === text && !quoted && !dynamic ? new LineWord(anchor, start, end, text) : new ReadLineWord(anchor, start, end, text, value, quoted, dynamic);
-}
-
 /**
  * An option group of a save-file line (`! -s 10.0.0.0/8`) that is its own span, like LineWord.
  * The span of its name is kept as the offset where it starts and made when asked for (by a
@@ -120,10 +121,10 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
     this.owner = 'generic';
   }
 
-  /** A group measured from `anchor`, or undefined when its offsets do not fit its marks. */
+  /** A group measured from `anchor`, or undefined when its offsets do not fit (see LineSpan and marksOf). */
   static of(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, values: Word[], bang: Span | undefined): LineOption | undefined {
     const marks = marksOf(start, nameStart, bang);
-    return marks === undefined ? undefined : new LineOption(anchor, start, end, written, marks, values);
+    return marks === undefined || !LineSpan.fitsIn(anchor, start, end) ? undefined : new LineOption(anchor, start, end, written, marks, values);
   }
 
   /** The canonical spelling once bound (see bindCommand: a group bound in place has the spec's name or, unknown, its own). */
@@ -162,7 +163,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
     const at = this.marks & BANG_MASK;
     if (at === 0) return undefined;
     const start = this.start + at - 1;
-    return new LineSpan(this.anchor, start, start + 1);
+    return spanIn(this.anchor, start, start + 1);
   }
 
   get span(): Span {
@@ -181,7 +182,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 
   get nameSpan(): Span {
     const at = this.nameStart;
-    return new LineSpan(this.anchor, at, at + this.written.length);
+    return spanIn(this.anchor, at, at + this.written.length);
   }
 }
 

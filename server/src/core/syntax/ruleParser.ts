@@ -3,7 +3,7 @@ import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
-import { LineOption, wordIn } from './lineWord.ts';
+import { LineOption, LineWord } from './lineWord.ts';
 import { kept, NONE } from './none.ts';
 import { unquoteRestore } from './unquote.ts';
 
@@ -43,7 +43,7 @@ class RuleParser extends EmbeddedActionsParser {
     const { value, unterminated } = unquoteRestore(tok.image);
     const dynamic = this.shellExpands && /[$`]/.test(tok.image);
     const quoted = tok.image.includes('"');
-    const word = wordIn(this.anchor, start, end, tok.image, value, quoted, dynamic);
+    const word = LineWord.in(this.anchor, start, end, tok.image, value, quoted, dynamic);
     if (unterminated) {
       this.issues.push({ code: 'syntax-error', message: 'Unterminated quote: the value runs to the end of the line.', span: word.span });
     }
@@ -55,7 +55,7 @@ class RuleParser extends EmbeddedActionsParser {
     const start = w.span.start + 1;
     const end = w.span.end;
     const value = w.value.slice(1);
-    return wordIn(this.anchor, start, end, w.text, value, w.quoted, w.dynamic);
+    return LineWord.in(this.anchor, start, end, w.text, value, w.quoted, w.dynamic);
   }
 
   private spanOf(tok: IToken): Span {

@@ -9,33 +9,35 @@ export interface LineAnchor {
  * A span inside one line of a save file, stored as offsets from the line's start. An edit
  * above the line moves its anchor, one number, and every span of the line moves with it: on a
  * 100k-rule dump an edit no longer rewrites the twenty spans of each of the lines below it.
- * Reads and writes go through `start` and `end` like any span.
+ *
+ * The offset and the length share one small integer, below 2^30 so that V8 keeps it in the
+ * object unboxed: 8 bytes less for each of the 1.5 million words, option groups and spans of
+ * the 100k dump (12 MB). A span that does not fit (past the 32,767th character of a line)
+ * is a plain one: make them with `spanIn`. It never moves by assignment: its line moves it.
  */
 export class LineSpan implements Span {
   readonly anchor: LineAnchor;
-  private from: number;
-  private to: number;
+  /** Offset from the line's start × 2^15 + length. */
+  private readonly at: number;
 
-  constructor(anchor: LineAnchor, start: number, end: number) {
+  /** Only for a span that `fitsIn` the line: made through `spanIn` and the subclasses' factories, which check. */
+  protected constructor(anchor: LineAnchor, start: number, end: number) {
     this.anchor = anchor;
-    this.from = start - anchor.start;
-    this.to = end - anchor.start;
+    this.at = (start - anchor.start) * LIMIT + (end - start);
+  }
+
+  static fitsIn(anchor: LineAnchor, start: number, end: number): boolean {
+    const from = start - anchor.start;
+    const length = end - start;
+    return from >= 0 && from < LIMIT && length >= 0 && length < LIMIT;
   }
 
   get start(): number {
-    return this.anchor.start + this.from;
-  }
-
-  set start(value: number) {
-    this.from = value - this.anchor.start;
+    return this.anchor.start + (this.at >>> SHIFT);
   }
 
   get end(): number {
-    return this.anchor.start + this.to;
-  }
-
-  set end(value: number) {
-    this.to = value - this.anchor.start;
+    return this.anchor.start + (this.at >>> SHIFT) + (this.at & (LIMIT - 1));
   }
 
   /** The plain `{ start, end }` it stands for (JSON output, test messages). */
@@ -44,7 +46,16 @@ export class LineSpan implements Span {
   }
 }
 
-/** A span measured from `anchor` when there is one, a plain span otherwise. */
+const SHIFT = 15;
+const LIMIT = 1 << SHIFT;
+
+/** A span measured from `anchor` when there is one and the span fits (see LineSpan), a plain span otherwise. */
 export function spanIn(anchor: LineAnchor | undefined, start: number, end: number): Span {
-  return anchor ? new LineSpan(anchor, start, end) : { start, end };
+  return anchor && LineSpan.fitsIn(anchor, start, end) ? new MeasuredSpan(anchor, start, end) : { start, end };
+}
+
+class MeasuredSpan extends LineSpan {
+  constructor(anchor: LineAnchor, start: number, end: number) {
+    super(anchor, start, end);
+  }
 }

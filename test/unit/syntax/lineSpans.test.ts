@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { LineOption } from '../../../server/src/core/syntax/lineWord.ts';
+import { LineSpan } from '../../../server/src/core/text/lineSpan.ts';
 import type { Span } from '../../../server/src/core/text/span.ts';
 
 const far = ' '.repeat(20_000);
@@ -54,4 +55,26 @@ test('an option of a match the knowledge base does not know keeps the name as wr
   assert.ok(item instanceof LineOption);
   assert.equal(item.name, '--no-such-option');
   assert.equal(item.spec, undefined);
+});
+
+test('past the 32,767th character of a line words are plain spans, read right before and after an edit above', () => {
+  const comment = 'c'.repeat(40_000);
+  const text = `*filter\n-A INPUT -m comment --comment ${comment} -s 10.0.0.0/8 -j DROP\nCOMMIT\n`;
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  doc.diagnostics();
+  const words = (d: FirewallDocument, t: string) => {
+    const cmd = d.ruleSet.commands[0];
+    return cmd.args.items.flatMap((i) => [i.nameSpan, ...i.values.map((v) => v.span)]).map((s) => [s.start, t.slice(s.start, Math.min(s.end, s.start + 12))]);
+  };
+  const before = words(doc, text);
+  assert.deepEqual(before.map(([, w]) => w), ['-A', 'INPUT', '-m', 'comment', '--comment', 'cccccccccccc', '-s', '10.0.0.0/8', '-j', 'DROP']);
+  const cmd = doc.ruleSet.commands[0];
+  const source = cmd.args.items.find((i) => i.written === '-s')!;
+  assert.ok(!(source instanceof LineOption) && !(source.values[0].span instanceof LineSpan), 'the -s group is past the packed offsets');
+  const edited = `# a line above\n${text}`;
+  doc.update(edited, [{ start: 0, end: 0, text: '# a line above\n' }]);
+  const fresh = new FirewallDocument(edited, { dialect: 'save' });
+  assert.deepEqual(words(doc, edited), words(fresh, edited));
+  assert.deepEqual(words(doc, edited).map(([, w]) => w), before.map(([, w]) => w));
+  assert.deepEqual(doc.diagnostics().map((d) => [d.code, d.span.start, d.span.end]), fresh.diagnostics().map((d) => [d.code, d.span.start, d.span.end]));
 });
