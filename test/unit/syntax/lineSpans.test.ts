@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { SaveDocument } from '../../../server/src/core/model/saveDocument.ts';
 import { LineOption } from '../../../server/src/core/syntax/lineWord.ts';
 import { LineSpan } from '../../../server/src/core/text/lineSpan.ts';
 import type { Span } from '../../../server/src/core/text/span.ts';
@@ -77,4 +78,23 @@ test('past the 32,767th character of a line words are plain spans, read right be
   assert.deepEqual(words(doc, edited), words(fresh, edited));
   assert.deepEqual(words(doc, edited).map(([, w]) => w), before.map(([, w]) => w));
   assert.deepEqual(doc.diagnostics().map((d) => [d.code, d.span.start, d.span.end]), fresh.diagnostics().map((d) => [d.code, d.span.start, d.span.end]));
+});
+
+test('a rule line without counters is its argument list; with counters the line holds them and the list', () => {
+  const text = '*filter\n-A INPUT -s 10.0.0.0/8 -j DROP  \n[5:300] -A INPUT -j ACCEPT\nCOMMIT\n';
+  const doc = new SaveDocument(text, 'ipv4');
+  const [plain, counted] = doc.entries.filter((e) => e.line.kind === 'rule');
+  const read = (s: Span) => text.slice(s.start, s.end);
+  assert.ok(plain.line.kind === 'rule' && counted.line.kind === 'rule');
+  assert.equal(plain.line.args, plain.command!.args);
+  assert.equal(plain.line.counters, undefined);
+  assert.deepEqual([read(plain.line.span), read(plain.line.args.span)], ['-A INPUT -s 10.0.0.0/8 -j DROP', '-A INPUT -s 10.0.0.0/8 -j DROP']);
+  assert.deepEqual(plain.line.args.issues, []);
+  assert.notEqual(counted.line, counted.line.args);
+  assert.deepEqual([read(counted.line.span), read(counted.line.args.span)], ['[5:300] -A INPUT -j ACCEPT', '-A INPUT -j ACCEPT']);
+  assert.deepEqual({ ...counted.line.counters, span: undefined }, { packets: '5', bytes: '300', span: undefined });
+  assert.deepEqual(new FirewallDocument(text, { dialect: 'save' }).ruleSet.commands.map((c) => [c.rule?.target?.name, read(c.span)]), [
+    ['DROP', '-A INPUT -s 10.0.0.0/8 -j DROP'],
+    ['ACCEPT', '[5:300] -A INPUT -j ACCEPT'],
+  ]);
 });

@@ -1,7 +1,7 @@
 import { LineSpan, spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
-import type { OptionItem, Word } from './nodes.ts';
-import { kept } from './none.ts';
+import type { ArgList, OptionItem, SyntaxIssue, Word } from './nodes.ts';
+import { kept, NONE } from './none.ts';
 import type { OptionSpec } from '../knowledge/types.ts';
 import type { BoundOption, Condition } from '../model/types.ts';
 
@@ -200,4 +200,48 @@ function marksOf(start: number, nameStart: number, bang: Span | undefined): numb
   const mark = bang ? bang.start - start + 1 : 0;
   if (name < 0 || name >= 1 << 14 || mark < 0 || mark > BANG_MASK) return undefined;
   return name * (1 << NAME_SHIFT) + mark;
+}
+
+/**
+ * The arguments of a save-file rule line, which are their own span and, the line having no
+ * `[packets:bytes]` before them, the line itself (a SaveLine of kind `rule`): one object
+ * where there were three (the list, its span and the line), 88 bytes less per rule line.
+ * Its syntax problems are the parser's (saveLine gathers them); its own list is always empty.
+ */
+export class LineArgs extends LineSpan implements ArgList {
+  items: OptionItem[];
+  strays: Word[];
+
+  private constructor(anchor: LineAnchor, start: number, end: number, items: OptionItem[], strays: Word[]) {
+    super(anchor, start, end);
+    this.items = items;
+    this.strays = strays;
+  }
+
+  /** The list measured from `anchor` when there is one and it fits (see LineSpan), a plain one otherwise. */
+  static in(anchor: LineAnchor | undefined, start: number, end: number, items: OptionItem[], strays: Word[]): ArgList {
+    if (!anchor || !LineSpan.fitsIn(anchor, start, end)) return { items, strays, issues: NONE, span: { start, end } };
+    return new LineArgs(anchor, start, end, items, strays);
+  }
+
+  get issues(): SyntaxIssue[] {
+    return NONE;
+  }
+
+  get span(): Span {
+    return this;
+  }
+
+  /** As the line: a rule line. */
+  get kind(): 'rule' {
+    return 'rule';
+  }
+
+  get args(): ArgList {
+    return this;
+  }
+
+  get counters(): undefined {
+    return undefined;
+  }
 }

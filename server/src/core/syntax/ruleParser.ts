@@ -3,8 +3,8 @@ import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
-import { LineOption, LineWord } from './lineWord.ts';
-import { kept, NONE } from './none.ts';
+import { LineArgs, LineOption, LineWord } from './lineWord.ts';
+import { kept } from './none.ts';
 import { unquoteRestore } from './unquote.ts';
 
 /**
@@ -120,7 +120,8 @@ class RuleParser extends EmbeddedActionsParser {
               counters = { packets, bytes, span: this.spanOf(c) };
               span = this.span(counters.span.start, Math.max(args.span.end, counters.span.end));
             }
-            return { kind: 'rule', span, counters, args } as SaveLine;
+            // without counters a save line's arguments are the line (see LineArgs)
+            return args instanceof LineArgs && !counters ? args : ({ kind: 'rule', span, counters, args } as SaveLine);
           });
         },
       },
@@ -197,7 +198,7 @@ class RuleParser extends EmbeddedActionsParser {
       }
       if (start === Infinity) start = end = this.base;
       // exact-size copies, or the shared empty list (see kept)
-      return { items: kept(items), strays: kept(strays), issues: NONE, span: this.span(start, end) };
+      return LineArgs.in(this.anchor, start, end, kept(items), kept(strays));
     });
   });
 
