@@ -98,3 +98,29 @@ test('a rule line without counters is its argument list; with counters the line 
     ['ACCEPT', '[5:300] -A INPUT -j ACCEPT'],
   ]);
 });
+
+/** [word as written, its value] */
+const quotedWords: [string, string][] = [
+  ['"default/kubernetes:https cluster IP"', 'default/kubernetes:https cluster IP'],
+  ['""', ''],
+  ['"a"b', 'ab'],
+  ['"say \\"hi\\""', 'say "hi"'],
+  ['"no end', 'no end'],
+];
+
+for (const [written, value] of quotedWords) {
+  test(`a quoted word keeps its value: ${written}`, () => {
+    const text = `*filter\n-A INPUT -j DROP -m comment --comment ${written}\nCOMMIT\n`;
+    const doc = new FirewallDocument(text, { dialect: 'save' });
+    const word = doc.ruleSet.commands[0].args.items.find((i) => i.written === '--comment')!.values[0];
+    assert.deepEqual([word.text, word.value, word.quoted, word.dynamic, text.slice(word.span.start, word.span.end)], [written, value, true, false, written]);
+  });
+}
+
+test('a match named in quotes loads like one named plainly', () => {
+  const text = '*filter\n-A INPUT -p tcp -m "tcp" --dport 80 -j DROP\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const rule = doc.ruleSet.commands[0].rule!;
+  assert.deepEqual(rule.matches.map((m) => [m.name, m.spec?.name]), [['tcp', 'tcp']]);
+  assert.deepEqual(doc.diagnostics().map((d) => d.code), []);
+});
