@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { SaveDocument } from '../../../server/src/core/model/saveDocument.ts';
 import { collectSpans } from '../../../server/src/core/model/shiftSpans.ts';
-import { LineOption } from '../../../server/src/core/syntax/lineWord.ts';
+import { LineArgs, LineOption } from '../../../server/src/core/syntax/lineWord.ts';
 import { LineSpan } from '../../../server/src/core/text/lineSpan.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 
@@ -77,10 +77,12 @@ function allSpans(doc: SaveDocument): number[][] {
     if (v instanceof LineSpan || ('start' in v && 'end' in v && Object.keys(v).length === 2)) {
       const s = v as { start: number; end: number };
       out.push([s.start, s.end]);
-      // an option group is a span that holds more: its name's span, its values and its `!`
-      if (!(v instanceof LineOption)) return;
-      walk(v.nameSpan);
-      walk(v.bang);
+      // an option group is a span that holds more: its name's span, its values and its `!`;
+      // a rule line's argument list holds its groups and stray words
+      if (v instanceof LineOption) {
+        walk(v.nameSpan);
+        walk(v.bang);
+      } else if (!(v instanceof LineArgs)) return;
     }
     for (const [k, x] of Object.entries(v)) if (k !== 'spec' && k !== 'owner' && k !== 'candidates' && k !== 'lineFindings' && k !== 'spans' && k !== 'anchor') walk(x);
   };
