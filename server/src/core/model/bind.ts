@@ -101,21 +101,61 @@ function boundOption(occ: Occurrence, name: string, spec: OptionSpec | undefined
 
 /**
  * A save-file rule line as command and rule in one object: a 100k-rule dump had 100k of each,
- * the rule repeating five of the command's fields (family, table, chain, span, problems);
- * one object of both is 57 bytes less per line. Every field is there from the start, in one
- * order (one hidden class). `rule` is set to the object itself when the command adds a rule.
- * Scripts keep two objects: a rename changes the chain of the rules, not of the commands.
+ * the rule repeating five of the command's fields (family, table, chain, span, problems).
+ * Every field a dump's line may have is set in the constructor, in one order (one hidden
+ * class); those that iptables-save never writes (`-I` positions, `-P`, `-E`, `-f`,
+ * `--set-counters`) and a script's guard are read from the prototype until a line sets
+ * them. Together 117 bytes less per rule line. `rule` is the object itself when the command
+ * adds a rule. Scripts keep two objects: a rename changes the chain of the rules, not of the
+ * commands.
  */
-function saveRuleLine(family: Command['family'], table: string, tableSpan: Span | undefined, span: Span, args: ArgList, issues: SyntaxIssue[], problems: BindProblem[], matches: MatchUse[], options: BoundOption[]): Command & Rule {
-  return {
-    kind: 'none', family, table, tableSpan, tableDynamic: undefined,
-    chain: undefined as unknown as string, chainWord: undefined, position: undefined, policy: undefined, newName: undefined, rule: undefined,
-    span, args, uncertain: false, issues, problems, lineFindings: undefined,
-    matches, options, dynamic: false, guard: 0,
-    protocol: undefined, source: undefined, destination: undefined, inInterface: undefined, outInterface: undefined, fragment: undefined,
-    target: undefined, counters: undefined, chainSpan: undefined as unknown as Span,
-  };
+class SaveRuleLine {
+  kind: CommandKind = 'none';
+  family: Family;
+  table: string;
+  tableSpan: Span | undefined;
+  chain: string = undefined as unknown as string;
+  chainWord: Word | undefined = undefined;
+  rule: Rule | undefined = undefined;
+  span: Span;
+  args: ArgList;
+  uncertain = false;
+  issues: SyntaxIssue[];
+  problems: BindProblem[];
+  lineFindings: Command['lineFindings'] = undefined;
+  matches: MatchUse[];
+  options: BoundOption[];
+  dynamic = false;
+  protocol: Condition | undefined = undefined;
+  source: Condition | undefined = undefined;
+  destination: Condition | undefined = undefined;
+  inInterface: Condition | undefined = undefined;
+  outInterface: Condition | undefined = undefined;
+  target: TargetUse | undefined = undefined;
+  chainSpan: Span = undefined as unknown as Span;
+  declare tableDynamic: boolean | undefined;
+  declare position: number | undefined;
+  declare policy: Word | undefined;
+  declare newName: Word | undefined;
+  declare fragment: Rule['fragment'];
+  declare counters: Rule['counters'];
+  declare guard: number;
+
+  constructor(family: Family, table: string, tableSpan: Span | undefined, span: Span, args: ArgList, issues: SyntaxIssue[], problems: BindProblem[], matches: MatchUse[], options: BoundOption[]) {
+    this.family = family;
+    this.table = table;
+    this.tableSpan = tableSpan;
+    this.span = span;
+    this.args = args;
+    this.issues = issues;
+    this.problems = problems;
+    this.matches = matches;
+    this.options = options;
+  }
 }
+
+for (const rare of ['tableDynamic', 'position', 'policy', 'newName', 'fragment', 'counters'] as const) (SaveRuleLine.prototype as Partial<SaveRuleLine>)[rare] = undefined;
+SaveRuleLine.prototype.guard = 0;
 
 /** The parse's own list when every group was bound in place, in order: each item is then its bound option. */
 function itemsAsBound(options: BoundOption[], items: OptionItem[]): BoundOption[] | undefined {
@@ -144,9 +184,9 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
 
   // every field from the start, in one order: one hidden class for all commands, and one
   // for all rules, so the analysis reading 100k of them stays on V8's fast path (six shapes
-  // made it megamorphic). A save-file line is command and rule in one object (see saveRuleLine).
+  // made it megamorphic). A save-file line is command and rule in one object (see SaveRuleLine).
   const command: Command = ctx.saveTable
-    ? saveRuleLine(ctx.family, ctx.saveTable.name, ctx.saveTable.span, span, args, issues, problems, matchUses, options)
+    ? new SaveRuleLine(ctx.family, ctx.saveTable.name, ctx.saveTable.span, span, args, issues, problems, matchUses, options)
     : {
         kind: 'none', family: ctx.family, table: 'filter', tableSpan: undefined, tableDynamic: undefined,
         chain: undefined, chainWord: undefined, position: undefined, policy: undefined, newName: undefined, rule: undefined,
