@@ -4,6 +4,7 @@ import { chainFacts } from './chainGraph.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
+import { NONE } from '../syntax/none.ts';
 import { exactDestinationPort, exactInInterface, exactProtocol } from '../simulate/packetFromRule.ts';
 
 export interface DnatCheck {
@@ -81,9 +82,10 @@ function checkOf(cmd: Command, forwardOf: (packet: Packet) => Outcome[]): DnatCh
   const dport = m?.[3] ? Number(m[3]) : exactDestinationPort(rule);
   const inIf = exactInInterface(rule);
   const proto = exactProtocol(rule);
-  const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: [] };
+  // no local addresses: the shared empty list (27k DNATs in a kube-proxy dump keep their packet)
+  const packet: Packet = { family: cmd.family, in: inIf, proto, dst, dport, state: 'NEW', origin: 'remote', local: NONE };
   const forward = forwardOf(packet);
-  const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: [] };
+  const reply: Packet = { family: cmd.family, out: inIf, proto, src: dst, sport: dport, state: 'ESTABLISHED', origin: 'remote', local: NONE };
   const replies = forwardOf(reply);
   return { dnat: rule, packet, forward, replies };
 }

@@ -240,7 +240,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   };
 
   const loadMatch = (name: string, nameSpan: Span, implicit: boolean, spec: ExtensionSpec | undefined): MatchUse => {
-    const use: MatchUse = new BoundMatch(name, spec, nameSpan, implicit);
+    const use: MatchUse = BoundMatch.of(name, spec, nameSpan, implicit);
     matchUses.push(use);
     if (spec) loaded.push({ ext: spec, owner: use });
     return use;
@@ -405,7 +405,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           const ext = spec.name === '--jump' && !w.dynamic ? getTarget(w.value) : undefined;
           if (ext) shareName(w, ext.name);
           else if (ctx.names && !w.dynamic) internWord(w, ctx.names);
-          target = new BoundTarget(w.value, ext, w.span, spec.name === '--goto');
+          target = BoundTarget.of(w.value, ext, w.span, spec.name === '--goto');
           if (ext) loaded.push({ ext, owner: target });
           // a jump to a chain takes no options; unknown ones after it are reported as such
           unknownOwner = w.dynamic ? target : undefined;
