@@ -105,7 +105,7 @@ function boundOption(occ: Occurrence, name: string, spec: OptionSpec | undefined
  * Every field a dump's line may have is set in the constructor, in one order (one hidden
  * class); those that iptables-save never writes (`-I` positions, `-P`, `-E`, `-f`,
  * `--set-counters`) and a script's guard are read from the prototype until a line sets
- * them. Together 117 bytes less per rule line. `rule` is the object itself when the command
+ * them. About 100 bytes less per rule line than two objects. `rule` is the object itself when the command
  * adds a rule. Scripts keep two objects: a rename changes the chain of the rules, not of the
  * commands.
  */

@@ -178,10 +178,13 @@ function listIn(lists: Map<string, Command[]>, name: string): Command[] {
   return list;
 }
 
+/** Takes a command out of the list of a name; one that is not there means the index is stale (the caller then builds it afresh). */
 function remove(lists: Map<string, Command[]>, name: string, cmd: Command): void {
-  const list = lists.get(name)!;
-  list.splice(list.indexOf(cmd), 1);
-  if (!list.length) lists.delete(name);
+  const list = lists.get(name);
+  const at = list ? list.indexOf(cmd) : -1;
+  if (at === -1) throw new Error(`the chain index does not hold this command under ${name}`);
+  list!.splice(at, 1);
+  if (!list!.length) lists.delete(name);
 }
 
 /** Puts a command among those of a save file, which are in text order. */
