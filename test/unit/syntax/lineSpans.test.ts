@@ -124,3 +124,21 @@ test('a match named in quotes loads like one named plainly', () => {
   assert.deepEqual(rule.matches.map((m) => [m.name, m.spec?.name]), [['tcp', 'tcp']]);
   assert.deepEqual(doc.diagnostics().map((d) => d.code), []);
 });
+
+test('a group that starts before the 32,768th character of a line and has a value after it is read right after an edit above', () => {
+  for (const line of [
+    `-A INPUT -m comment${' '.repeat(32_700)}--comment${' '.repeat(100)}x -j DROP`,
+    `-A INPUT${' '.repeat(32_750)}-j DROP${' '.repeat(100)}stray`,
+  ]) {
+    const text = `*filter\n${line}\nCOMMIT\n`;
+    const doc = new FirewallDocument(text, { dialect: 'save' });
+    doc.diagnostics();
+    while (!doc.prepareForEdits(1000));
+    const edited = `# a line above\n${text}`;
+    doc.update(edited, [{ start: 0, end: 0, text: '# a line above\n' }]);
+    const fresh = new FirewallDocument(edited, { dialect: 'save' });
+    const words = (d: FirewallDocument) => d.ruleSet.commands[0].args.items.flatMap((i) => [i.span, i.nameSpan, ...i.values.map((v) => v.span)]).concat(d.ruleSet.commands[0].args.strays.map((w) => w.span)).map((s) => edited.slice(s.start, s.end).trim().slice(0, 12));
+    assert.deepEqual(words(doc), words(fresh));
+    assert.deepEqual(doc.diagnostics().map((d) => [d.code, d.span.start, d.span.end]), fresh.diagnostics().map((d) => [d.code, d.span.start, d.span.end]));
+  }
+});

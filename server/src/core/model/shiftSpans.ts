@@ -20,7 +20,8 @@ export function collectSpans(root: unknown): Span[] {
       for (const x of v) if (x && typeof x === 'object') stack.push(x);
       continue;
     }
-    // a span measured from its line moves with the line (and leads back to it)
+    // a span measured from its line moves with the line (and leads back to it); so does all it
+    // holds (LineOption.of and LineArgs.in make a plain item of a group with a plain word)
     if (v instanceof LineSpan) continue;
     const o = v as Record<string, unknown>;
     if (typeof o.start === 'number' && typeof o.end === 'number' && keyCount(o) === 2) {

@@ -144,10 +144,15 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
     this.owner = 'generic';
   }
 
-  /** A group measured from `anchor`, or undefined when its offsets do not fit (see LineSpan and marksOf). */
+  /**
+   * A group measured from `anchor`, or undefined when its offsets do not fit (see LineSpan and
+   * marksOf) or a value of it is a plain word: what a measured span holds is measured too, as
+   * an edit above moves the line's plain spans by finding them outside those (see collectSpans).
+   */
   static of(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, values: Word[], bang: Span | undefined): LineOption | undefined {
     const marks = marksOf(start, nameStart, bang);
-    return marks === undefined || !LineSpan.fitsIn(anchor, start, end) ? undefined : new LineOption(anchor, start, end, written, marks, values);
+    if (marks === undefined || !LineSpan.fitsIn(anchor, start, end) || !allMeasured(values)) return undefined;
+    return new LineOption(anchor, start, end, written, marks, values);
   }
 
   /** The canonical spelling once bound (see bindCommand: a group bound in place has the spec's name or, unknown, its own). */
@@ -241,9 +246,9 @@ export class LineArgs extends LineSpan implements ArgList {
     this.strays = strays;
   }
 
-  /** The list measured from `anchor` when there is one and it fits (see LineSpan), a plain one otherwise. */
+  /** The list measured from `anchor` when there is one, it fits (see LineSpan) and all it holds is measured (see LineOption.of); a plain one otherwise. */
   static in(anchor: LineAnchor | undefined, start: number, end: number, items: OptionItem[], strays: Word[]): ArgList {
-    if (!anchor || !LineSpan.fitsIn(anchor, start, end)) return { items, strays, issues: NONE, span: { start, end } };
+    if (!anchor || !LineSpan.fitsIn(anchor, start, end) || !allMeasured(items) || !allMeasured(strays)) return { items, strays, issues: NONE, span: { start, end } };
     return new LineArgs(anchor, start, end, items, strays);
   }
 
@@ -267,4 +272,9 @@ export class LineArgs extends LineSpan implements ArgList {
   get counters(): undefined {
     return undefined;
   }
+}
+
+function allMeasured(list: readonly object[]): boolean {
+  for (let i = 0; i < list.length; i++) if (!(list[i] instanceof LineSpan)) return false;
+  return true;
 }
