@@ -44,3 +44,11 @@ test('a script: commands and rules stay two objects, each kind of one field orde
   assert.equal(new Set(cmds.map((c) => Object.keys(c).join(','))).size, 1);
   assert.equal(new Set(rules.map((r) => Object.keys(r).join(','))).size, 1);
 });
+
+test('a heredoc body of a script keeps two objects: a later rename moves the rule, not the command', () => {
+  const script = ['iptables-restore <<EOF', '*filter', ':FOO - [0:0]', '-A FOO -s 10.0.0.0/8 -j ACCEPT', 'COMMIT', 'EOF', 'iptables -E FOO BAR', ''].join('\n');
+  const [append] = new FirewallDocument(script, { dialect: 'script' }).ruleSet.commands;
+  assert.equal(append.kind, 'append');
+  assert.notEqual(append.rule as object | undefined, append);
+  assert.deepEqual([append.chain, append.rule?.chain], ['FOO', 'BAR']);
+});

@@ -15,6 +15,8 @@ export interface BindContext {
   saveTable?: { name: string; span?: Span };
   /** The document's chain names: chain and jump names are interned into it. */
   names?: NamePool;
+  /** A save file of its own: a rule line is command and rule in one object (see SaveRuleLine). */
+  ruleInCommand?: boolean;
 }
 
 const COMMANDS: Record<string, CommandKind> = {
@@ -106,8 +108,8 @@ function boundOption(occ: Occurrence, name: string, spec: OptionSpec | undefined
  * class); those that iptables-save never writes (`-I` positions, `-P`, `-E`, `-f`,
  * `--set-counters`) and a script's guard are read from the prototype until a line sets
  * them. About 100 bytes less per rule line than two objects. `rule` is the object itself when the command
- * adds a rule. Scripts keep two objects: a rename changes the chain of the rules, not of the
- * commands.
+ * adds a rule. Scripts, heredoc bodies included, keep two objects: a rename changes the chain
+ * of the rules, not of the commands.
  */
 class SaveRuleLine {
   kind: CommandKind = 'none';
@@ -185,14 +187,14 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   // every field from the start, in one order: one hidden class for all commands, and one
   // for all rules, so the analysis reading 100k of them stays on V8's fast path (six shapes
   // made it megamorphic). A save-file line is command and rule in one object (see SaveRuleLine).
-  const command: Command = ctx.saveTable
+  const command: Command = ctx.saveTable && ctx.ruleInCommand
     ? new SaveRuleLine(ctx.family, ctx.saveTable.name, ctx.saveTable.span, span, args, issues, problems, matchUses, options)
     : {
-        kind: 'none', family: ctx.family, table: 'filter', tableSpan: undefined, tableDynamic: undefined,
+        kind: 'none', family: ctx.family, table: ctx.saveTable?.name ?? 'filter', tableSpan: ctx.saveTable?.span, tableDynamic: undefined,
         chain: undefined, chainWord: undefined, position: undefined, policy: undefined, newName: undefined, rule: undefined,
         span, args, uncertain: false, issues, problems, lineFindings: undefined,
       };
-  const rule: Partial<Rule> & { matches: MatchUse[]; options: BoundOption[]; problems: BindProblem[] } = ctx.saveTable
+  const rule: Partial<Rule> & { matches: MatchUse[]; options: BoundOption[]; problems: BindProblem[] } = command instanceof SaveRuleLine
     ? (command as unknown as Rule)
     : {
         family: ctx.family, matches: matchUses, options, problems, span, dynamic: false, guard: 0,

@@ -57,11 +57,17 @@ function detach(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 
+/** How a document's lines are read (see SaveDocument). */
+type LineReading = Pick<SaveDocument, 'family' | 'names' | 'shellExpands' | 'stripTabs' | 'inScript'>;
+
 /**
  * Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit (see
  * `detach`). `offset`: where `text` starts in the document (an edited region read on its own).
  */
-function parseRange(text: string, from: number, to: number, family: Family, names: NamePool, base: SaveEntry[], shellExpands: boolean, stripTabs = false, detached = false, offset = 0): void {
+function parseRange(text: string, from: number, to: number, doc: LineReading, base: SaveEntry[], detached = false, offset = 0): void {
+  const { family, names, shellExpands, stripTabs } = doc;
+  // a file of its own: each rule line is command and rule in one object (see SaveRuleLine)
+  const bind = { family, saveTable: { name: '' }, names, ruleInCommand: !doc.inScript };
   let i = from;
   while (i <= to) {
     let nl = text.indexOf('\n', i);
@@ -78,7 +84,7 @@ function parseRange(text: string, from: number, to: number, family: Family, name
     const result = parseSaveLine(detached ? detach(lineText) : lineText, at + offset, shellExpands, entry);
     const line = (entry.line = result.line);
     entry.issues = result.issues;
-    if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, { family, saveTable: { name: '' }, names });
+    if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, bind);
     else if (line.kind === 'chain') line.name.value = names.intern(line.name.value);
     base.push(entry);
     if (nl >= to) break;
@@ -100,6 +106,8 @@ export class SaveDocument {
   readonly from: number;
   readonly to: number;
   readonly stripTabs: boolean;
+  /** A heredoc body of a script, whose later commands may rename the chains its rules are in. */
+  readonly inScript: boolean;
   readonly names = new NamePool();
 
   constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; stripTabs?: boolean }) {
@@ -109,7 +117,8 @@ export class SaveDocument {
     this.to = range?.to ?? text.length;
     this.shellExpands = range?.shellExpands ?? false;
     this.stripTabs = range?.stripTabs ?? false;
-    parseRange(text, this.from, this.to, family, this.names, this.entries, this.shellExpands, this.stripTabs);
+    this.inScript = range !== undefined;
+    parseRange(text, this.from, this.to, this, this.entries);
   }
 
   /** Applies one edit (offsets in the old text) and re-parses only the lines it touches. */
@@ -136,7 +145,7 @@ export class SaveDocument {
     const fresh: SaveEntry[] = [];
     // the touched lines as they read now, cut from the old text (see EditedText)
     const region = old.with(change).read(from, newTo);
-    parseRange(region, 0, region.length, this.family, this.names, fresh, this.shellExpands, this.stripTabs, true, from);
+    parseRange(region, 0, region.length, this, fresh, true, from);
     if (delta !== 0) {
       for (let k = last + 1; k < entries.length; k++) {
         const e = entries[k];
