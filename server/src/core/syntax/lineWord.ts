@@ -133,7 +133,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   owner: BoundOption['owner'];
   declare abbreviated?: boolean;
 
-  /** Use `lineOption`, which falls back to a plain item where the offsets do not fit. */
+  /** Made by `LineOption.of`, which leaves a group whose offsets do not fit to a plain item. */
   private constructor(anchor: LineAnchor, start: number, end: number, written: string, marks: number, values: Word[]) {
     super(anchor, start, end);
     this.written = written;

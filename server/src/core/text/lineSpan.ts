@@ -54,6 +54,7 @@ export function spanIn(anchor: LineAnchor | undefined, start: number, end: numbe
   return anchor && LineSpan.fitsIn(anchor, start, end) ? new MeasuredSpan(anchor, start, end) : { start, end };
 }
 
+/** A span of a line and nothing more (LineSpan's constructor is its subclasses', which check the fit first). */
 class MeasuredSpan extends LineSpan {
   constructor(anchor: LineAnchor, start: number, end: number) {
     super(anchor, start, end);
