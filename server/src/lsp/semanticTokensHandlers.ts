@@ -6,6 +6,9 @@ import { jsonPartsSteps } from './jsonParts.ts';
 import { addChangedLines, NO_LINES_CHANGED, type ChangedLines } from './changedLines.ts';
 import { encodedTokenSteps, tokenEdits, tokensAfterEdit, type KeptTokens } from './semanticTokenData.ts';
 
+/** A result kept for a document, with the lines edited since it. */
+type Kept = KeptTokens & { resultId: string; since: ChangedLines };
+
 /**
  * Semantic tokens, whole documents and deltas. An editor asks again after each pause in
  * typing; a 100k-rule dump has a million tokens, 11 MB of JSON each time. With deltas the
@@ -14,8 +17,6 @@ import { encodedTokenSteps, tokenEdits, tokensAfterEdit, type KeptTokens } from 
  * works out only the lines edited since that result (see tokensAfterEdit): on that dump, after a
  * one-line edit, a median of 19 ms instead of 262.
  */
-type Kept = KeptTokens & { resultId: string; since: ChangedLines };
-
 export function registerSemanticTokens(connection: Connection, store: DocumentStore, background: Background): void {
   // per open document object: a closed (or reopened) document drops what was kept for it;
   // `since`: the lines edited since that result

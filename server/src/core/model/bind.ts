@@ -156,8 +156,7 @@ class SaveRuleLine {
   }
 }
 
-for (const rare of ['tableDynamic', 'position', 'policy', 'newName', 'fragment', 'counters'] as const) (SaveRuleLine.prototype as Partial<SaveRuleLine>)[rare] = undefined;
-SaveRuleLine.prototype.guard = 0;
+Object.assign(SaveRuleLine.prototype, { tableDynamic: undefined, position: undefined, policy: undefined, newName: undefined, fragment: undefined, counters: undefined, guard: 0 });
 
 /** The parse's own list when every group was bound in place, in order: each item is then its bound option. */
 function itemsAsBound(options: BoundOption[], items: OptionItem[]): BoundOption[] | undefined {

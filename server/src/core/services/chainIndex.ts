@@ -142,8 +142,9 @@ export class ChainIndex {
 
   /** Whether the name is written anywhere in the table. */
   has(family: Family, table: string, name: string): boolean {
-    const lists = this.byTable.get(`${family}:${table}`);
-    return !!this.indexed.tables.get(`${family}:${table}`)?.chains.get(name)?.declarations.length || !!lists?.named.has(name) || !!lists?.jumps.has(name);
+    const key = `${family}:${table}`;
+    const lists = this.byTable.get(key);
+    return !!this.indexed.tables.get(key)?.chains.get(name)?.declarations.length || !!lists?.named.has(name) || !!lists?.jumps.has(name);
   }
 
   /** Every reference in text order. */
