@@ -25,7 +25,7 @@ export class JsonParts {
   }
 }
 
-/** A typed array of numbers (semantic tokens are a Uint32Array of five numbers a token). */
+/** A typed array of numbers (semantic tokens are five numbers a token, 16 or 32 bits each). */
 function isNumberList(value: unknown): value is Uint32Array | Int32Array | Float64Array {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
 }

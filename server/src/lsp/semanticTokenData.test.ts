@@ -121,6 +121,39 @@ test('a header or COMMIT among the edited lines, and an untouched document, are 
   assert.equal(tokensAfterEdit(kept, doc.model, since), undefined);
 });
 
+test('tokens are kept in 16 bits a number unless one needs more, before and after edits', () => {
+  const long = `-A INPUT -m comment --comment "${'x'.repeat(70_000)}" -j ACCEPT`;
+  const text = `*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n${long}\nCOMMIT\n`;
+  const store = new DocumentStore();
+  const uri = 'file:///long.rules';
+  const doc = store.open(uri, 'iptables-save', 1, text);
+  let since: ChangedLines = { ...NO_LINES_CHANGED };
+  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
+  let kept = drain(encodedTokenSteps(doc.model));
+  // the `-j` after the comment starts 70,000 characters after it
+  assert.ok(kept.data instanceof Uint32Array);
+  assert.ok(Array.from(kept.data).some((n) => n > 0xffff));
+  const step = (version: number, line: number, from: number, to: number, insert: string, wide: boolean) => {
+    since = { ...NO_LINES_CHANGED };
+    store.change(uri, version, [{ range: { start: { line, character: from }, end: { line, character: to } }, text: insert }]);
+    const after = tokensAfterEdit(kept, doc.model, since);
+    assert.ok(after, `edit ${version} is worked out from the kept tokens`);
+    const fresh = drain(encodedTokenSteps(new DocumentStore().open(uri, 'iptables-save', 1, doc.model.text).model)).data;
+    assert.deepEqual(after.tokens.data, fresh);
+    assert.equal(after.tokens.data instanceof Uint32Array, wide, `edit ${version}`);
+    kept = after.tokens;
+  };
+  // the long line emptied: every number fits again
+  step(2, 3, 0, long.length, '', false);
+  // and written again
+  step(3, 3, 0, 0, long, true);
+  // an edit of another line keeps the wide numbers
+  step(4, 2, 9, 9, '! ', true);
+  // a dump of a kube-proxy shape fits
+  const dump = new DocumentStore().open('file:///k.rules', 'iptables-save', 1, kubeProxyDump(500).text).model;
+  assert.ok(drain(encodedTokenSteps(dump)).data instanceof Uint16Array);
+});
+
 test('tokens worked out from those kept after random edits of the corpus save files are those of the edited text', { skip: existsSync(corpusRoot) ? false : `corpus not found at ${corpusRoot}` }, () => {
   const files = ['dumps', 'restore-files'].flatMap((d) => filesUnder(join(corpusRoot, d))).filter((p) => statSync(p).size < 400_000);
   let tried = 0;

@@ -16,9 +16,16 @@ interface FrameLine {
   text: string;
 }
 
+/**
+ * Encoded tokens: 16 bits a number when every number fits, which is the usual case (lines
+ * and characters are relative to the previous token, and a line of 65,536 characters is rare):
+ * a 100k-rule dump's million tokens are kept in 10 MB instead of 20.
+ */
+export type TokenData = Uint16Array | Uint32Array;
+
 /** Encoded tokens kept for a document with what they were worked out from. */
 export interface KeptTokens {
-  data: Uint32Array;
+  data: TokenData;
   lineCount: number;
   family: Family;
   skipped: boolean;
@@ -33,10 +40,28 @@ export function* encodedTokenSteps(model: FirewallDocument): Steps<KeptTokens> {
   const { data, count } = yield* semanticTokenTripleSteps(model.ruleSet);
   const out = new Uint32Array(count * 5);
   const { written } = yield* encodeSteps(data, count, model.lines, model.text, out, 0, 0, 0, 0);
-  return keep(model, written === out.length ? out : out.slice(0, written));
+  return keep(model, compact(written === out.length ? out : out.subarray(0, written)));
 }
 
-function keep(model: FirewallDocument, data: Uint32Array, frame = model.dialect === 'save' ? frameOf(model.text, model.lines) : []): KeptTokens {
+/** The biggest number a Uint16Array holds. */
+const MAX_16 = 0xffff;
+
+function fits16(data: Uint32Array): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i] > MAX_16) return false;
+  return true;
+}
+
+/** `data` in 16 bits a number when they all fit (see TokenData), else a copy of its own (not a view of a longer list). */
+function compact(data: Uint32Array): TokenData {
+  if (fits16(data)) {
+    const small = new Uint16Array(data.length);
+    small.set(data);
+    return small;
+  }
+  return data.length === data.buffer.byteLength / 4 ? data : data.slice();
+}
+
+function keep(model: FirewallDocument, data: TokenData, frame = model.dialect === 'save' ? frameOf(model.text, model.lines) : []): KeptTokens {
   return { data, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, frame };
 }
 
@@ -144,20 +169,26 @@ export function tokensAfterEdit(kept: KeptTokens, model: FirewallDocument, chang
   const middle = new Uint32Array(count * 5);
   const { written, prevLine } = drain(encodeSteps(t, count, lines, text, middle, 0, head, headLine, headChar));
 
-  const data = new Uint32Array(5 * k1 + written + old.length - 5 * k2);
-  data.set(old.subarray(0, 5 * k1), 0);
-  data.set(middle.subarray(0, written), 5 * k1);
-  data.set(old.subarray(5 * k2), 5 * k1 + written);
   // the first kept token after the changed lines is on a line of its own: only its line moves
-  if (k2 < n) data[5 * k1 + written] = tailLine - (written ? prevLine : headLine);
-  return { tokens: keep(model, data, frame), sameHead: 5 * k1, sameTail: Math.max(0, old.length - 5 * k2 - 5) };
+  const tailDelta = tailLine - (written ? prevLine : headLine);
+  const made = middle.subarray(0, written);
+  // kept in 16 bits when all numbers fit, as encodedTokenSteps keeps them: when the kept ones
+  // fit and so do the new ones; else in 32, and made smaller if the edit took away the big one
+  const small = old instanceof Uint16Array && tailDelta <= MAX_16 && fits16(made);
+  const data = small ? new Uint16Array(5 * k1 + written + old.length - 5 * k2) : new Uint32Array(5 * k1 + written + old.length - 5 * k2);
+  data.set(old.subarray(0, 5 * k1), 0);
+  data.set(made, 5 * k1);
+  data.set(old.subarray(5 * k2), 5 * k1 + written);
+  if (k2 < n) data[5 * k1 + written] = tailDelta;
+  const tokens = data instanceof Uint32Array ? compact(data) : data;
+  return { tokens: keep(model, tokens, frame), sameHead: 5 * k1, sameTail: Math.max(0, old.length - 5 * k2 - 5) };
 }
 
 /**
  * One edit that turns `before` into `after`: what lies between their common start and common
  * end. `sameHead` and `sameTail` are lengths known to be common already.
  */
-export function tokenEdits(before: Uint32Array, after: Uint32Array, sameHead = 0, sameTail = 0): SemanticTokensDelta['edits'] {
+export function tokenEdits(before: TokenData, after: TokenData, sameHead = 0, sameTail = 0): SemanticTokensDelta['edits'] {
   const shorter = Math.min(before.length, after.length);
   let head = Math.min(sameHead, shorter);
   while (head < shorter && before[head] === after[head]) head++;
