@@ -1,6 +1,7 @@
 import type { CodeLens, Connection, Location } from 'vscode-languageserver';
 import type { RuleSet } from '../core/model/types.ts';
-import { chainLensAt, chainLensPlaceSteps, traceLensAt, traceLensPlaceSteps, type ChainPlace, type TracePlace } from '../core/services/codeLens.ts';
+import type { Span } from '../core/text/span.ts';
+import { chainLensAt, chainLensPlaceSteps, chainPlaceSpan, traceLensAt, traceLensPlaceSteps, tracePlaceSpan, type ChainPlace, type TracePlace } from '../core/services/codeLens.ts';
 import { drain, STEP_ITEMS, type Steps } from '../core/services/steps.ts';
 import { jumpsAt } from '../core/services/navigation.ts';
 import { toRange } from './convert.ts';
@@ -52,11 +53,11 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
       const out: CodeLens[] = [];
       for (const c of chains) {
         if (out.length % STEP_ITEMS === STEP_ITEMS - 1) yield;
-        out.push({ range: toRange(lines, c.span), data: [key, CHAIN] satisfies LensData });
+        out.push({ range: toRange(lines, chainPlaceSpan(c)), data: [key, CHAIN] satisfies LensData });
       }
       for (const t of traces) {
         if (out.length % STEP_ITEMS === STEP_ITEMS - 1) yield;
-        out.push({ range: toRange(lines, t.span), data: [key, TRACE] satisfies LensData });
+        out.push({ range: toRange(lines, tracePlaceSpan(t)), data: [key, TRACE] satisfies LensData });
       }
       // 6 MB of JSON for a kube-proxy dump, written out in steps as well (see JsonParts)
       return yield* jsonPartsSteps(out);
@@ -74,13 +75,13 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
     const at = lines.offsetAt(lens.range.start);
     const { chains, traces } = placesOf(doc.model.ruleSet);
     if (kind === CHAIN) {
-      const place = placeAt(chains, at);
+      const place = placeAt(chains, chainPlaceSpan, at);
       if (!place) return stale;
       const l = chainLensAt(place, doc.model.chains);
-      const name = place.chain.declarations[0].span;
+      const name = place.declarations[0].span;
       return { ...lens, command: l.references.length ? { title: l.title, command: SHOW_CHAIN_REFERENCES_COMMAND, arguments: [uri, lines.positionAt(name.start)] } : { title: l.title, command: '' } };
     }
-    const place = placeAt(traces, at);
+    const place = placeAt(traces, tracePlaceSpan, at);
     if (!place) return stale;
     return { ...lens, command: { title: 'Trace from here', command: TRACE_COMMAND, arguments: [uri, traceLensAt(place).spec] } };
   });
@@ -94,12 +95,12 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
 }
 
 /** The place whose span starts at `offset` (places are in text order). */
-function placeAt<P extends { span: { start: number } }>(places: P[], offset: number): P | undefined {
+function placeAt<P>(places: P[], spanOf: (p: P) => Span, offset: number): P | undefined {
   let lo = 0;
   let hi = places.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const s = places[mid].span.start;
+    const s = spanOf(places[mid]).start;
     if (s === offset) return places[mid];
     if (s < offset) lo = mid + 1;
     else hi = mid - 1;

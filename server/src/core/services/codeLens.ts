@@ -29,24 +29,30 @@ export interface TraceLens {
  */
 export type LensPlace = ChainPlace | TracePlace;
 
-export interface ChainPlace {
-  kind: 'chain';
-  span: Span;
-  family: RuleSet['family'];
-  table: string;
-  chain: Chain;
+/**
+ * A chain lens stands on the line of the chain's first declaration; the place is the chain
+ * itself (its table and family are the lens's), not an object of its own: an editor's refresh
+ * keeps the places of a kube-proxy dump's 63,000 lenses for the lenses it resolves.
+ */
+export type ChainPlace = Chain;
+
+/** A trace lens stands on its DNAT or REDIRECT rule: the place is the rule. */
+export type TracePlace = Rule;
+
+/** Where a chain lens stands: the line of the chain's first declaration (places have one). */
+export function chainPlaceSpan(c: ChainPlace): Span {
+  return c.declarations[0].line;
 }
 
-export interface TracePlace {
-  kind: 'trace';
-  span: Span;
-  rule: Rule;
+/** Where a trace lens stands: its rule. */
+export function tracePlaceSpan(r: TracePlace): Span {
+  return r.span;
 }
 
 const TRACED_TARGETS = new Set(['DNAT', 'REDIRECT']);
 const ADDING = new Set(['append', 'insert', 'replace']);
 
-/** Each chain declaration (its line), in text order. */
+/** Each declared chain, in the text order of its first declaration's line. */
 export function chainLensPlaces(rs: RuleSet): ChainPlace[] {
   return drain(chainLensPlaceSteps(rs));
 }
@@ -58,11 +64,10 @@ export function* chainLensPlaceSteps(rs: RuleSet): Steps<ChainPlace[]> {
   for (const t of rs.tables.values()) {
     for (const c of t.chains.values()) {
       if (++seen % STEP_ITEMS === 0) yield;
-      const decl = c.declarations[0];
-      if (decl) out.push({ kind: 'chain', span: decl.line, family: t.family, table: t.name, chain: c });
+      if (c.declarations.length) out.push(c);
     }
   }
-  return out.sort((a, b) => a.span.start - b.span.start);
+  return out.sort((a, b) => chainPlaceSpan(a).start - chainPlaceSpan(b).start);
 }
 
 /** Each DNAT and REDIRECT rule, in text order. */
@@ -78,23 +83,22 @@ export function* traceLensPlaceSteps(rs: RuleSet): Steps<TracePlace[]> {
     if (++seen % STEP_ITEMS === 0) yield;
     const rule = cmd.rule;
     if (!rule || !ADDING.has(cmd.kind) || rule.table !== 'nat' || !TRACED_TARGETS.has(rule.target?.name ?? '')) continue;
-    out.push({ kind: 'trace', span: rule.span, rule });
+    out.push(rule);
   }
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
 /** Above a chain declaration: how many rules the chain holds and who jumps to it. */
-export function chainLensAt(place: ChainPlace, index: ChainIndex): ChainLens {
-  const c = place.chain;
-  const refs = index.jumpsTo(place.family, place.table, c.name);
+export function chainLensAt(c: ChainPlace, index: ChainIndex): ChainLens {
+  const refs = index.jumpsTo(c.family, c.table, c.name);
   const rules = `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`;
   const title = c.builtin ? `${rules} · policy ${c.policy}` : `${rules} · ${refs.length === 0 ? 'no references' : `${refs.length} reference${refs.length === 1 ? '' : 's'}`}`;
-  return { span: place.span, title, rules: c.rules.length, references: refs.map((r) => r.span) };
+  return { span: chainPlaceSpan(c), title, rules: c.rules.length, references: refs.map((r) => r.span) };
 }
 
 /** Above a DNAT or REDIRECT rule: trace the first packet of a connection it translates. */
-export function traceLensAt(place: TracePlace): TraceLens {
-  return { span: place.span, spec: packetToSpec(packetMatchedBy(place.rule)) };
+export function traceLensAt(rule: TracePlace): TraceLens {
+  return { span: rule.span, spec: packetToSpec(packetMatchedBy(rule)) };
 }
 
 /** Every chain lens, said in full. */
