@@ -37,8 +37,11 @@ export function shellWord(image: string, start: number): Word {
           value += image.slice(i, end);
           i = end;
         } else {
-          value += d;
-          i++;
+          // a run of plain characters in one piece
+          let j = i + 1;
+          while (j < n && !inDoubleQuotesSpecial(image.charCodeAt(j))) j++;
+          value += image.slice(i, j);
+          i = j;
         }
       }
       i++;
@@ -60,14 +63,29 @@ export function shellWord(image: string, start: number): Word {
       value += image.slice(i, end);
       i = end;
     } else {
-      value += c;
-      i++;
+      // a run of plain characters in one piece: a word without quotes or expansions is its
+      // own value, the same string (most words of a script; adding them character by
+      // character took a tenth of the time of linting a 10k-rule router script)
+      let j = i + 1;
+      while (j < n && !special(image.charCodeAt(j))) j++;
+      value += i === 0 && j === n ? image : image.slice(i, j);
+      i = j;
     }
   }
   const span: Span = { start, end: start + n };
   const word: Word = { text: image, value, span, quoted, dynamic };
   if (unterminated) word.unterminated = true;
   return word;
+}
+
+/** A character that starts something other than a literal outside quotes: a quote, a backslash, `$` or a backtick. */
+function special(c: number): boolean {
+  return c === 39 || c === 34 || c === 92 || c === 36 || c === 96;
+}
+
+/** Inside double quotes, the same less the single quote, and the closing `"`. */
+function inDoubleQuotesSpecial(c: number): boolean {
+  return c === 34 || c === 92 || c === 36 || c === 96;
 }
 
 /** End of the expansion starting at `i` (`$NAME`, `$1`, `$?`, `${…}`, `$(…)`, `` `…` ``). */
