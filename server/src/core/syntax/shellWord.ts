@@ -64,8 +64,8 @@ export function shellWord(image: string, start: number): Word {
       i = end;
     } else {
       // a run of plain characters in one piece: a word without quotes or expansions is its
-      // own value, the same string (most words of a script; adding them character by
-      // character took a tenth of the time of linting a 10k-rule router script)
+      // own value, the same string (most words of a script; adding them one character at a
+      // time was 100 ms of a 1.5 s lint of a 10k-rule router script)
       let j = i + 1;
       while (j < n && !special(image.charCodeAt(j))) j++;
       value += i === 0 && j === n ? image : image.slice(i, j);
