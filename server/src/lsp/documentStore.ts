@@ -95,6 +95,7 @@ export class DocumentStore {
     this.docs.delete(uri);
     this.withReturns.delete(uri);
     this.lastUse = performance.now();
+    forgetLastMatch();
     if (doc) this.watcher?.closed(doc.model.text.length);
   }
 
@@ -172,4 +173,14 @@ function applyWithTextDocument(document: TextDocument, changes: TextDocumentCont
     TextDocument.update(document, [c], version);
   }
   return { text: document.getText(), offsets };
+}
+
+/**
+ * JavaScript keeps the text of the last regular-expression match for `RegExp.input` and
+ * `RegExp.lastMatch`, and V8 keeps it as it was given: when that was a line of the document
+ * just closed, a slice of its text, the whole text stayed in memory until some other match.
+ * A match on an empty string takes its place.
+ */
+function forgetLastMatch(): void {
+  /(?:)/.exec('');
 }

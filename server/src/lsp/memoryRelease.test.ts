@@ -16,8 +16,12 @@ function heapOf(live: number): HeapControl & { inUse: number; live: number; resi
     thorough: 0,
     collect(thorough = false) {
       this.collections++;
-      if (thorough) this.thorough++;
       this.inUse = this.live;
+      // a thorough collection gives back the pages the garbage was in; a regular one keeps them
+      if (thorough) {
+        this.thorough++;
+        this.resident = Math.min(this.resident, this.live);
+      }
     },
     used() {
       return this.inUse;
@@ -81,6 +85,24 @@ test('closing a big document is worth a collection even when the heap has not gr
   release.closed(15_000_000);
   await sleep(80);
   assert.equal(heap.collections, 1);
+  release.dispose();
+});
+
+test('a collection that frees most of the heap (a big document closed) is followed by a thorough one once quiet, once', async () => {
+  const heap = heapOf(330 * MB);
+  const released: Release[] = [];
+  const release = new MemoryRelease(heap, (r) => released.push(r), options);
+  // the document's model was most of the heap: 25 MB stays live, 330 MB held
+  heap.live = 25 * MB;
+  release.closed(15_000_000);
+  await sleep(60);
+  assert.deepEqual(released.map((r) => r.thorough), [false], 'first the regular collection');
+  await sleep(80);
+  assert.deepEqual(released.map((r) => r.thorough), [false, true], 'then a thorough one gives the pages back');
+  assert.equal(heap.resident, 25 * MB);
+  // once only: no more collections while nothing happens
+  await sleep(150);
+  assert.equal(heap.collections, 2);
   release.dispose();
 });
 

@@ -6,6 +6,7 @@ import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
 import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
+import { detachedCopy } from '../text/detachedCopy.ts';
 import { EditedText, type Edit } from '../text/textAfterEdit.ts';
 import { TableState } from './tableState.ts';
 import type { Command, RuleSet } from './types.ts';
@@ -47,22 +48,14 @@ export interface EditedLines {
 /** One edit: [start, end) of the OLD text replaced. */
 export type TextChange = Edit;
 
-/**
- * A copy of `s` that shares no memory with the text it was cut from. Engines keep a slice as
- * a view of its parent, and the words of a line are slices of it: a line parsed after an edit
- * would keep that whole version of the document alive (15 MB for a kube-proxy dump, one more
- * for every line edited). JSON round-tripping always builds a new string.
- */
-function detach(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
-}
-
 /** How a document's lines are read (see SaveDocument). */
 type LineReading = Pick<SaveDocument, 'family' | 'names' | 'shellExpands' | 'stripTabs' | 'inScript'>;
 
 /**
- * Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit (see
- * `detach`). `offset`: where `text` starts in the document (an edited region read on its own).
+ * Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit, read
+ * from a copy of their own (see detachedCopy: the words of a line are slices of it, and a
+ * line parsed after an edit would otherwise keep that version of the document, one more for
+ * every line edited). `offset`: where `text` starts in the document (an edited region read on its own).
  */
 function parseRange(text: string, from: number, to: number, doc: LineReading, base: SaveEntry[], detached = false, offset = 0): void {
   const { family, names, shellExpands, stripTabs } = doc;
@@ -81,7 +74,7 @@ function parseRange(text: string, from: number, to: number, doc: LineReading, ba
     const lineText = text.slice(at, end);
     // the entry is the anchor of the line's spans: moving it moves them (see LineSpan)
     const entry: SaveEntry = { start: i + offset, end: end + offset, line: undefined as unknown as SaveLine, issues: NONE, command: undefined, spans: undefined };
-    const result = parseSaveLine(detached ? detach(lineText) : lineText, at + offset, shellExpands, entry);
+    const result = parseSaveLine(detached ? detachedCopy(lineText) : lineText, at + offset, shellExpands, entry);
     const line = (entry.line = result.line);
     entry.issues = result.issues;
     if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, bind);

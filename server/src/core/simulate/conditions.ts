@@ -4,6 +4,7 @@ import { parseIPv4 } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
 import { and, fromBool, not, type Tri } from './tristate.ts';
+import { detachedCopy } from '../text/detachedCopy.ts';
 
 /** How one rule's tests apply to a packet. Anything the evaluator cannot decide is "maybe". */
 
@@ -35,7 +36,28 @@ export function inNetwork(addr: string, spec: string): Tri {
 
 /** Parsed IPv4 networks of a condition, computed once per rule (large dumps trace fast). */
 const networks = new WeakMap<Condition, ({ net: number; mask: number } | undefined)[]>();
-const addressInts = new Map<string, number | undefined>();
+
+/**
+ * The packet's address as a number, for the address last asked about: a walk asks about the
+ * same one or two addresses at every rule. One entry, holding a copy: a key cut from a
+ * document (a DNAT rule's address, for its trace lens) would keep that document's text in
+ * memory after it was closed (see detachedCopy).
+ */
+let lastAddress: { text: string; int: number | undefined } | undefined;
+let otherAddress: { text: string; int: number | undefined } | undefined;
+
+function addressInt(value: string): number | undefined {
+  if (lastAddress?.text === value) return lastAddress.int;
+  if (otherAddress?.text === value) {
+    const hit = otherAddress;
+    otherAddress = lastAddress;
+    lastAddress = hit;
+    return hit.int;
+  }
+  otherAddress = lastAddress;
+  lastAddress = { text: detachedCopy(value), int: ipv4Int(value) };
+  return lastAddress.int;
+}
 
 function parsedNetworks(c: Condition): ({ net: number; mask: number } | undefined)[] {
   let list = networks.get(c);
@@ -64,11 +86,7 @@ function parsedNetworks(c: Condition): ({ net: number; mask: number } | undefine
 function addressCond(c: Condition | undefined, value: string | undefined): Tri {
   if (!c) return 'yes';
   if (c.word.dynamic || value === undefined) return 'maybe';
-  if (!addressInts.has(value)) {
-    if (addressInts.size > 10_000) addressInts.clear();
-    addressInts.set(value, ipv4Int(value));
-  }
-  const a = addressInts.get(value);
+  const a = addressInt(value);
   let r: Tri = 'no';
   const list = parsedNetworks(c);
   // a network or the packet's address that is not plain IPv4 is compared as text

@@ -4,8 +4,9 @@ import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
 import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, TableHeader, Value, ValueLike } from './ruleTokens.ts';
 import { LineArgs, LineOption, LineWord } from './lineWord.ts';
-import { kept } from './none.ts';
+import { kept, NONE } from './none.ts';
 import { unquoteRestore } from './unquote.ts';
+import { detachedCopy } from '../text/detachedCopy.ts';
 
 /**
  * The rule grammar, shared by both dialects: an iptables-save line, and the argument list
@@ -33,6 +34,17 @@ class RuleParser extends EmbeddedActionsParser {
   constructor() {
     super(saveLineTokens, { maxLookahead: 2, recoveryEnabled: false, skipValidations: true });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Lets go of the last line: the parser outlives the documents, and its tokens and lists hold
+   * words cut from a document's text, which they would keep in memory after it was closed.
+   */
+  release(): void {
+    this.input = NO_TOKENS;
+    // each rule starts its own lists (see args, optionGroup)
+    this.argItems = this.argStrays = this.groupValues = NONE;
+    this.issues = [];
   }
 
   private word(tok: IToken): Word {
@@ -277,18 +289,23 @@ class RuleParser extends EmbeddedActionsParser {
 /**
  * Option names as written are few (`-A`, `-m`, `--dport`…) and repeat on every line: one
  * string per distinct name instead of one per occurrence, which a 100k-rule dump would keep
- * 700k of. Bounded, so odd input cannot grow it without end.
+ * 700k of. Bounded, so odd input cannot grow it without end. The pool outlives documents: it
+ * keeps copies (see detachedCopy), as `--to-destination` cut from the first dump that had it
+ * kept all of that dump's text after it was closed.
  */
 const optionNames = new Map<string, string>();
 
 function optionName(image: string): string {
   const known = optionNames.get(image);
   if (known !== undefined) return known;
-  if (optionNames.size < 4096) optionNames.set(image, image);
-  return image;
+  if (optionNames.size >= 4096) return image;
+  const name = detachedCopy(image);
+  optionNames.set(name, name);
+  return name;
 }
 
 let instance: RuleParser | undefined;
+const NO_TOKENS: IToken[] = [];
 
 /**
  * One parser instance serves every call: Chevrotain parsers are reusable and costly to
@@ -311,5 +328,6 @@ export function parseArgTokens(tokens: IToken[], base: number): ArgList {
   for (const e of parser.errors) {
     result.issues.push({ code: 'syntax-error', message: e.message, span: { start: base + (e.token.startOffset || 0), end: base + (e.token.endOffset || 0) + 1 } });
   }
+  parser.release();
   return result;
 }

@@ -46,6 +46,7 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
   for (const e of lexed.errors) {
     issues.push({ code: 'syntax-error', message: `Unexpected character '${lineText.slice(e.offset, e.offset + e.length)}'.`, span: spanIn(anchor, base + e.offset, base + e.offset + e.length) });
   }
+  parser.release();
   if (line === undefined || (line as unknown) === null) {
     return { line: { kind: 'comment', span: spanIn(anchor, base, base + lineText.length), text: lineText }, issues };
   }

@@ -70,6 +70,22 @@ class ShellParser extends EmbeddedActionsParser {
     this.heredocIndex = 0;
   }
 
+  /**
+   * Lets go of the last script: the parser outlives it, and its tokens and words are slices of
+   * the script's text, which they would keep in memory after the document is closed.
+   */
+  release(): void {
+    this.input = [];
+    this.bodies = [];
+    this.commands = [];
+    this.after = undefined;
+    this.lead = [];
+    this.guards = [0];
+    this.cmdWords = [];
+    this.cmdRedirects = [];
+    this.cmdHeredocs = [];
+  }
+
   // alternatives are built once (Chevrotain accepts a cached array); state lives on the instance
   private commands: ShellCommand[] = [];
   private after: string | undefined;
@@ -295,5 +311,7 @@ export function parseShell(text: string): ShellScript {
   parser.input = lexed.tokens;
   parser.useHeredocs(lexed.heredocs);
   const commands = parser.script();
-  return { commands, heredocs: lexed.heredocs, guards: parser.guards };
+  const guards = parser.guards;
+  parser.release();
+  return { commands, heredocs: lexed.heredocs, guards };
 }
