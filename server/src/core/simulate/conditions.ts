@@ -38,9 +38,9 @@ export function inNetwork(addr: string, spec: string): Tri {
 const networks = new WeakMap<Condition, ({ net: number; mask: number } | undefined)[]>();
 
 /**
- * The packet's address as a number, for the address last asked about: a walk asks about the
- * same one or two addresses at every rule. One entry, holding a copy: a key cut from a
- * document (a DNAT rule's address, for its trace lens) would keep that document's text in
+ * The packet's address as a number, for the last two addresses asked about: a walk asks about
+ * the packet's source and destination at every rule. Two entries, holding copies: a key cut
+ * from a document (a DNAT rule's address, for its trace lens) kept that document's text in
  * memory after it was closed (see detachedCopy).
  */
 let lastAddress: { text: string; int: number | undefined } | undefined;
