@@ -212,8 +212,8 @@ test('memory taken by edits and by a closed document is given back once the serv
     await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     const closed = await releaseAfter(released.length + 1);
     assert.ok(closed.after < first.after / 2, `heap ${closed.before} → ${closed.after} MB after closing, ${first.after} MB with the document open`);
-    // and the pages it was in go back to the system (a thorough collection follows a regular
-    // one that left them held, after 3 s of quiet)
+    // and the pages it was in go back to the system: a thorough collection, at once or after
+    // 3 s of quiet when a regular one left them held (see MemoryRelease)
     await new Promise((r) => setTimeout(r, 4000));
     const rssClosed = rss();
     console.log(`30k rules closed: RSS ${rssClosed.toFixed(0)} MB once quiet`);
