@@ -42,9 +42,9 @@ class RuleParser extends EmbeddedActionsParser {
    */
   release(): void {
     this.input = NO_TOKENS;
-    // each rule starts its own lists (see args, optionGroup)
-    this.argItems = this.argStrays = this.groupValues = NONE;
-    this.issues = [];
+    // each rule starts its own lists (see args, optionGroup), and each parse its issues
+    // (parseSaveLine, parseArgTokens): nothing is made here for the next line to replace
+    this.argItems = this.argStrays = this.groupValues = this.issues = NONE;
   }
 
   private word(tok: IToken): Word {
