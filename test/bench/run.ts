@@ -185,7 +185,7 @@ function lsp(name: string, editBudget?: number): void {
     typedDuringRefresh: number[];
   };
   const { edits, typed, hover, completion, rss, rssOpen, rssSettled, rssQuiet, refresh, typedDuringRefresh } = r;
-  console.log(`${name}: initialize ${ms(r.init)}, open to diagnostics ${ms(r.openMs)}, one-line edit to diagnostics (back to back) p50 ${ms(percentile(edits, 50))} p95 ${ms(percentile(edits, 95))}, hover p50 ${ms(percentile(hover, 50))} p95 ${ms(percentile(hover, 95))}, completion p50 ${ms(percentile(completion, 50))} p95 ${ms(percentile(completion, 95))}, server RSS ${rssOpen.toFixed(0)} MB right after the open, ${rssSettled.toFixed(0)} MB 5 s later, ${rss.toFixed(0)} MB after the edits and requests, ${rssQuiet.toFixed(0)} MB 5 s after them`);
+  console.log(`${name}: initialize ${ms(r.init)}, open to diagnostics ${ms(r.openMs)}, one-line edit to diagnostics (back to back) p50 ${ms(percentile(edits, 50))} p95 ${ms(percentile(edits, 95))}, hover p50 ${ms(percentile(hover, 50))} p95 ${ms(percentile(hover, 95))} first ${ms(hover[0])}, completion p50 ${ms(percentile(completion, 50))} p95 ${ms(percentile(completion, 95))} first ${ms(completion[0])}, server RSS ${rssOpen.toFixed(0)} MB right after the open, ${rssSettled.toFixed(0)} MB 5 s later, ${rss.toFixed(0)} MB after the edits and requests, ${rssQuiet.toFixed(0)} MB 5 s after them`);
   const all = refresh.map((x) => x.all);
   const behind = refresh.map((x) => x.hover);
   const part = (k: string) => `${k} p95 ${ms(percentile(refresh.map((x) => x.each[k]), 95))}`;

@@ -6,6 +6,7 @@ import { workspaceForwarding } from '../node/sysctlFiles.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
+import { prepareCompletion } from '../core/services/completion.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
 import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryRelease.ts';
@@ -127,6 +128,18 @@ export function startServer(connection: Connection, params: InitializeParams, he
       prepare(doc);
       // in the next pause: the next keystroke then finds the edited text in one piece
       void background.run(undefined, () => doc.model.settleText());
+      // and what the first hover, cursor move or completion would wait for (the chain index,
+      // the sorted chain names); started over when the document changes between its steps
+      void background.runSteps(
+        undefined,
+        function* () {
+          // a document closed since has nothing to prepare
+          if (store.get(doc.uri) !== doc) return;
+          yield* doc.model.prepareChains();
+          prepareCompletion(doc.model);
+        },
+        () => doc.version,
+      );
     }
   }
 

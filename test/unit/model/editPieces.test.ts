@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { completionsAt } from '../../../server/src/core/services/completion.ts';
+import { hoverAt } from '../../../server/src/core/services/hover.ts';
 import { v8Heap } from '../../../server/src/node/v8Heap.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 
@@ -42,6 +44,25 @@ test('an edit of a big file and its analysis leave the new text in pieces until 
     doc.settleText();
     assert.ok(largeObjects() - before >= text.length, 'settleText makes the copy');
   }
+});
+
+test('a completion or hover asked right after an edit of a big file leaves its text in pieces, and knows the table', () => {
+  let text = kubeProxyDump(20_000).text;
+  const { doc, at } = analysedDump(text);
+  const change = { start: at, end: at, text: '1' };
+  // after `-j ` on the edited line, a service rule of the nat table (found in the text before
+  // the edit: reading the new one here would join it before the document does)
+  const jump = text.indexOf(' -j ', at) + 4 + change.text.length;
+  text = text.slice(0, change.start) + change.text + text.slice(change.end);
+  doc.update(text, [change]);
+  doc.diagnostics();
+  gc();
+  const before = largeObjects();
+  const items = completionsAt(doc, jump)?.items.map((i) => i.label) ?? [];
+  assert.ok(items.includes('DNAT') && items.includes('KUBE-MARK-MASQ'), items.slice(0, 10).join(' '));
+  assert.ok(hoverAt(doc, jump - 2), 'a hover on -j');
+  const grown = largeObjects() - before;
+  assert.ok(grown < text.length / 2, `large objects grew ${(grown / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB text`);
 });
 
 for (const [dialect, start] of [

@@ -104,3 +104,39 @@ test('the index agrees with itself on every corpus file and a kube-proxy dump', 
   }
   assert.ok(refs > 15_000, `${refs} references`);
 });
+
+test('made in steps ahead of requests: the index built at once, kept for them; an edit between the steps leaves it unused', () => {
+  const dump = kubeProxyDump(2000).text;
+  const plain = (d: FirewallDocument) => d.chains.all().map((r) => `${show(d.text, r)} ${r.table} ${r.line.start}-${r.line.end}`);
+  for (const [name, text] of [['script.sh', script], ['kube-proxy.rules', dump]]) {
+    const doc = new FirewallDocument(text, { fileName: name });
+    doc.diagnostics({});
+    const steps = [...doc.prepareChains()].length;
+    if (name === 'kube-proxy.rules') assert.ok(steps > 10, `${steps} steps`);
+    // kept: asked again, there is nothing to do
+    assert.equal([...doc.prepareChains()].length, 0);
+    assert.deepEqual(plain(doc), plain(new FirewallDocument(text, { fileName: name })));
+  }
+
+  // a port edited while the index is being made: the rule set it was made of is replaced
+  const doc = new FirewallDocument(dump, { fileName: 'kube-proxy.rules' });
+  doc.diagnostics({});
+  const steps = doc.prepareChains();
+  for (let i = 0; i < 5; i++) assert.equal(steps.next().done, false);
+  // the first jump in the file, among the commands the steps taken so far indexed
+  const at = dump.indexOf('-j KUBE-') + 3;
+  const end = dump.indexOf('\n', at);
+  const was = dump.slice(at, end);
+  const edited = `${dump.slice(0, at)}KUBE-FORWARD${dump.slice(end)}`;
+  doc.update(edited, [{ start: at, end, text: 'KUBE-FORWARD' }]);
+  doc.diagnostics({});
+  while (!steps.next().done);
+  const fresh = new FirewallDocument(edited, { fileName: 'kube-proxy.rules' });
+  assert.deepEqual(plain(doc), plain(fresh));
+  for (const name of [was, 'KUBE-FORWARD']) {
+    const jumps = (d: FirewallDocument) => d.chains.jumpsTo('ipv4', 'filter', name).map((r) => show(d.text, r));
+    assert.deepEqual(jumps(doc), jumps(fresh), `jumps to ${name}`);
+  }
+  // nothing is prepared for a rule set not yet known
+  assert.equal([...new FirewallDocument(dump, { fileName: 'k.rules' }).prepareChains()].length, 0);
+});

@@ -183,6 +183,16 @@ export class SaveDocument {
     return lo;
   }
 
+  /** The table of the block holding `offset`: the name on the nearest table line (`*nat`) above it, or none. */
+  tableAt(offset: number): string | undefined {
+    const e = this.entries;
+    for (let i = this.entryAt(offset); i >= 0; i--) {
+      const line = e[i].line;
+      if (line.kind === 'table') return line.name.value;
+    }
+    return undefined;
+  }
+
   /** Tables, chains and rules, with the structural problems (`missing-commit`, rules outside a table…). */
   toRuleSet(): RuleSet {
     const state = new TableState();
