@@ -6,7 +6,6 @@ import { workspaceForwarding } from '../node/sysctlFiles.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
-import { prepareCompletion } from '../core/services/completion.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
 import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryRelease.ts';
@@ -128,15 +127,14 @@ export function startServer(connection: Connection, params: InitializeParams, he
       prepare(doc);
       // in the next pause: the next keystroke then finds the edited text in one piece
       void background.run(undefined, () => doc.model.settleText());
-      // and what the first hover, cursor move or completion would wait for (the chain index,
-      // the sorted chain names); started over when the document changes between its steps
+      // and the chain index, which the first hover or cursor move (an editor asks for the
+      // highlights at the cursor as it moves) would wait for; started over when the document
+      // changes between its steps
       void background.runSteps(
         undefined,
         function* () {
           // a document closed since has nothing to prepare
-          if (store.get(doc.uri) !== doc) return;
-          yield* doc.model.prepareChains();
-          prepareCompletion(doc.model);
+          if (store.get(doc.uri) === doc) yield* doc.model.prepareChains();
         },
         () => doc.version,
       );

@@ -68,16 +68,6 @@ function chainsByName(t: Table): { lower: string; chain: Chain }[] {
   return list;
 }
 
-/**
- * Sorts each table's user chains (see chainsByName) ahead of the first completion: on a
- * 100k-rule dump that request did it, 10–15 ms of its 15–20. For a front end's idle time,
- * once the rule set is known.
- */
-export function prepareCompletion(doc: FirewallDocument): void {
-  if (!doc.ruleSetReady) return;
-  for (const t of doc.ruleSet.tables.values()) chainsByName(t);
-}
-
 /** User chains of the table; the best MAX_CHAIN_ITEMS for the typed prefix when there are more. */
 function chainItems(doc: FirewallDocument, ctx: Context, state: { incomplete: boolean }): CompletionItem[] {
   const t = doc.ruleSet.tables.get(`${ctx.family}:${ctx.table}`);
