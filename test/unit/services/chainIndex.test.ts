@@ -118,7 +118,7 @@ test('made in steps ahead of requests: the index built at once, kept for them; a
     assert.deepEqual(plain(doc), plain(new FirewallDocument(text, { fileName: name })));
   }
 
-  // a port edited while the index is being made: the rule set it was made of is replaced
+  // a jump edited while the index is being made: the rule set it was made of is replaced
   const doc = new FirewallDocument(dump, { fileName: 'kube-proxy.rules' });
   doc.diagnostics({});
   const steps = doc.prepareChains();
