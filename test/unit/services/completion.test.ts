@@ -39,3 +39,14 @@ test('thousands of chains: only the best matches for the typed prefix, marked in
   const exact = at(marked.replace('-j |', `-j ${name.toLowerCase().slice(0, 14)}|`), '|');
   assert.equal(exact.items.filter((i) => i.kind === 'chain')[0].label.slice(0, 14), name.slice(0, 14), 'case does not matter');
 });
+
+test('the table is the nearest table line above, also in a file too big to be analysed', () => {
+  const text = '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*nat\n# a comment\n-A PREROUTING -p tcp -j |\nCOMMIT\n';
+  const offset = text.indexOf('|');
+  for (const maxBytes of [undefined, 10]) {
+    const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'save', maxBytes });
+    assert.equal(doc.skipped !== undefined, maxBytes !== undefined);
+    const labels = completionsAt(doc, offset)?.items.map((i) => i.label) ?? [];
+    assert.ok(labels.includes('DNAT') && !labels.includes('REJECT'), `maxBytes ${maxBytes}: ${labels.join(' ')}`);
+  }
+});

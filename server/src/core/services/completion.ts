@@ -110,12 +110,23 @@ function saveContext(doc: FirewallDocument, offset: number): Context | undefined
   const start = lineStart + word.start;
   const before = head.slice(0, word.start);
   if (before.startsWith('#')) return undefined;
-  // the table of the enclosing block: the nearest `*name` line above
-  const table = doc.tableAt(offset) ?? 'filter';
+  // the table of the enclosing block: the nearest `*name` line above (from the parsed lines; a
+  // file too big or too odd to be analysed has none, and its text is read)
+  const table = (doc.skipped ? tableLineAbove(doc, offset) : doc.tableAt(offset)) ?? 'filter';
   const parsed = parseSaveLine(before, lineStart);
   const words: Word[] = [];
   if (parsed.line.kind === 'rule') for (const it of parsed.line.args.items) words.push({ text: it.written, value: it.written, span: it.nameSpan, quoted: false, dynamic: false }, ...it.values);
   return { family: doc.family, table, words, partial, replace: { start, end: offset }, lineStart: before.trim() === '' };
+}
+
+/** The name on the nearest line above `offset` that starts with `*`, read from the text. */
+function tableLineAbove(doc: FirewallDocument, offset: number): string | undefined {
+  const text = doc.text;
+  for (let l = doc.lines.lineOf(offset); l >= 0; l--) {
+    const s = doc.lines.lineStarts[l];
+    if (text.charCodeAt(s) === 42) return text.slice(s + 1, doc.lines.lineEnd(l, text)).trim();
+  }
+  return undefined;
 }
 
 function scriptContext(doc: FirewallDocument, offset: number): Context | undefined {
