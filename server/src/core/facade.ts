@@ -10,7 +10,7 @@ import { carryDnatChecks } from './analysis/dnatPaths.ts';
 import { scriptRuleSet } from './model/scriptDocument.ts';
 import type { Dialect, RuleSet } from './model/types.ts';
 import { ChainIndex } from './services/chainIndex.ts';
-import type { Steps } from './services/steps.ts';
+import { drain, type Steps } from './services/steps.ts';
 import { LineIndex } from './text/lineIndex.ts';
 import { analysisSkipped } from './analysis/rules/analysis-skipped.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
@@ -237,7 +237,7 @@ export class FirewallDocument {
 
   /** Every chain name occurrence, for navigation, rename and lenses. */
   get chains(): ChainIndex {
-    return (this.cachedChains ??= new ChainIndex(this.ruleSet));
+    return (this.cachedChains ??= drain(ChainIndex.build(this.ruleSet)));
   }
 
   /**

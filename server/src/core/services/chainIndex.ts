@@ -5,7 +5,7 @@ import type { Chain, ChainDeclaration, Command, RuleSet } from '../model/types.t
 import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
-import { drain, STEP_ITEMS, type Steps } from './steps.ts';
+import { STEP_ITEMS, type Steps } from './steps.ts';
 
 export type ChainRefKind = 'declaration' | 'command' | 'jump' | 'goto' | 'policy';
 
@@ -41,18 +41,18 @@ export class ChainIndex {
   /** The rule set's tables and commands: a rule set patched in place shares both (see patchRuleSet), the rest goes stale. */
   private readonly indexed: Pick<RuleSet, 'tables' | 'commands'>;
 
-  /** The whole index at once; `ChainIndex.build` makes it in steps. */
-  constructor(rs: RuleSet, filled = true) {
+  /** Made by `ChainIndex.build`, which fills it. */
+  private constructor(rs: RuleSet) {
     this.indexed = { tables: rs.tables, commands: rs.commands };
-    if (filled) drain(this.fill(rs));
   }
 
   /**
-   * The index made a step at a time (see Steps), for a front end's idle time: on a 100k-rule
-   * dump it takes 80–280 ms, which the first hover, cursor move or lens on a chain waited for.
+   * The index of a rule set, made a step at a time (see Steps): drained at once when a request
+   * asks for it, or in a front end's idle time (on a 100k-rule dump it takes 80–280 ms, which
+   * the first hover, cursor move or lens on a chain waited for).
    */
   static *build(rs: RuleSet): Steps<ChainIndex> {
-    const index = new ChainIndex(rs, false);
+    const index = new ChainIndex(rs);
     yield* index.fill(rs);
     return index;
   }
@@ -67,28 +67,35 @@ export class ChainIndex {
       this.declarations.push(d);
       this.declared.push(c);
     }
+    const commands = rs.commands;
+    for (let i = 0; i < commands.length; i += STEP_ITEMS) {
+      this.add(commands, i, Math.min(i + STEP_ITEMS, commands.length));
+      yield;
+    }
+    let n = 0;
+    // a list grown by push keeps room for 16 or more; most names have one to three commands
+    for (const { named, jumps } of this.byTable.values()) {
+      for (const lists of [named, jumps]) {
+        for (const [name, list] of lists) {
+          if (++n % STEP_ITEMS === 0) yield;
+          lists.set(name, list.slice());
+        }
+      }
+    }
+  }
+
+  /** Puts `commands[from, end)` in the lists of the names they write. */
+  private add(commands: readonly Command[], from: number, end: number): void {
     let lists: ReturnType<ChainIndex['lists']> | undefined;
     let last: Command | undefined;
-    let n = 0;
-    for (const cmd of rs.commands) {
-      if (++n % STEP_ITEMS === 0) yield;
+    for (let i = from; i < end; i++) {
+      const cmd = commands[i];
       // consecutive commands mostly share family and table
       if (!last || cmd.table !== last.table || cmd.family !== last.family) lists = this.lists(cmd);
       last = cmd;
       for (const name of namedIn(cmd)) listIn(lists!.named, name).push(cmd);
       const to = jumpIn(cmd);
       if (to !== undefined) listIn(lists!.jumps, to).push(cmd);
-    }
-    // a list grown by push keeps room for 16 or more; most names have one to three commands
-    for (const { named, jumps } of this.byTable.values()) {
-      for (const [name, list] of named) {
-        if (++n % STEP_ITEMS === 0) yield;
-        named.set(name, list.slice());
-      }
-      for (const [name, list] of jumps) {
-        if (++n % STEP_ITEMS === 0) yield;
-        jumps.set(name, list.slice());
-      }
     }
   }
 
