@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildGraph, chainFacts, type ChainGraph } from '../../../server/src/core/analysis/chainGraph.ts';
+import { buildGraph, chainFacts, jumpedTo, type ChainGraph } from '../../../server/src/core/analysis/chainGraph.ts';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import type { Table } from '../../../server/src/core/model/types.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
@@ -15,7 +15,7 @@ import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
 function plain(g: ChainGraph, t: Table) {
   const names = (m: Map<{ name: string }, unknown>) => [...m.keys()].map((c) => c.name).sort();
   return {
-    jumps: names(g.jumps).map((n) => [n, g.jumps.get(t.chains.get(n)!)!.map((j) => [j.to.name, j.target.span.start])]),
+    jumps: names(g.jumps).map((n) => [n, g.jumps.get(t.chains.get(n)!)!.map((j) => [jumpedTo(t, j).name, j.span.start])]),
     unconditional: names(g.unconditional).map((n) => [n, g.unconditional.get(t.chains.get(n)!)]),
     verdicts: names(g.verdicts).map((n) => [n, g.verdicts.get(t.chains.get(n)!)]),
     hooks: [...t.chains.keys()].map((n) => [n, g.hooksReaching(n)]),

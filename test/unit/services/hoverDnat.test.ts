@@ -4,6 +4,7 @@ import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { getTarget } from '../../../server/src/core/knowledge/index.ts';
 import { explainExtension, explainOption } from '../../../server/src/core/services/explain.ts';
 import { hoverAt } from '../../../server/src/core/services/hover.ts';
+import { dnatChecks } from '../../../server/src/core/analysis/dnatPaths.ts';
 
 /**
  * Hover on a DNAT rule says where its connections go: on the `DNAT` word, on `-j`, on
@@ -94,4 +95,13 @@ test('in a script: a shell variable in FORWARD makes it uncertain, hovering -j o
   assert.ok(h.forward?.outcome === 'uncertain', JSON.stringify(h.forward));
   assert.equal(h.forward.to, '10.0.0.7:443');
   assert.deepEqual([...h.forward.verdicts].sort(), ['ACCEPT', 'DROP']);
+});
+
+test('a DNAT check keeps no packet: the translated packet is made again when asked for, the same each time', () => {
+  const text = nat + filter('-A FORWARD -p tcp -d 10.0.0.5 --dport 8080 -j ACCEPT');
+  const [check] = dnatChecks(docOf(text).ruleSet);
+  assert.deepEqual(Object.keys(check).sort(), ['dnat', 'forward', 'replies']);
+  assert.deepEqual(check.packet, { family: 'ipv4', in: 'eth0', proto: 'tcp', dst: '10.0.0.5', dport: 8080, state: 'NEW', origin: 'remote', local: [] });
+  assert.notEqual(check.packet, check.packet);
+  assert.deepEqual(check.packet, check.packet);
 });

@@ -1,4 +1,4 @@
-import { chainFacts, type ChainGraph, type Jump } from '../chainGraph.ts';
+import { chainFacts, jumpedTo, type ChainGraph } from '../chainGraph.ts';
 import type { Chain, Table } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
@@ -15,20 +15,31 @@ export const chainLoop: LintRule = {
   check(ctx) {
     const facts = chainFacts(ctx.ruleSet);
     for (const t of ctx.ruleSet.tables.values()) {
-      for (const { jump, cycle } of loopsOf(t, facts.graph(t))) {
-        ctx.report({ span: jump.target.span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
+      const graph = facts.graph(t);
+      for (const { from, index, cycle } of loopsOf(t, graph)) {
+        ctx.report({ span: graph.jumps.get(from)![index].span, message: `This jump closes a loop: ${cycle.join(' → ')}. The kernel refuses the rule set.` });
       }
     }
   },
 };
 
 /**
+ * The jump closing a loop, by its place in the graph: an edit of the jumping rule replaces
+ * its target there (see carryChainFacts), and the finding is at the new rule's target.
+ */
+interface Loop {
+  from: Chain;
+  index: number;
+  cycle: string[];
+}
+
+/**
  * The loops of a graph, searched once per graph: an edit that leaves every jump where it was
  * keeps the graph (see carryChainFacts), and a 36k-chain dump is not searched again.
  */
-const found = new WeakMap<ChainGraph, { jump: Jump; cycle: string[] }[]>();
+const found = new WeakMap<ChainGraph, Loop[]>();
 
-function loopsOf(t: Table, graph: ChainGraph): { jump: Jump; cycle: string[] }[] {
+function loopsOf(t: Table, graph: ChainGraph): Loop[] {
   let loops = found.get(graph);
   if (loops) return loops;
   loops = [];
@@ -40,13 +51,14 @@ function loopsOf(t: Table, graph: ChainGraph): { jump: Jump; cycle: string[] }[]
     if (state.get(chain) === 'done') return;
     state.set(chain, 'active');
     stack.push(chain);
-    for (const jump of jumps.get(chain) ?? []) {
-      const to = jump.to;
+    const list = jumps.get(chain) ?? [];
+    for (let index = 0; index < list.length; index++) {
+      const to = jumpedTo(t, list[index]);
       if (state.get(to) === 'active') {
         // the path from the chain jumped to down to this one, then the jump closing it
         const callers = stack.slice(0, -1);
         const at = callers.indexOf(to);
-        loops!.push({ jump, cycle: [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name) });
+        loops!.push({ from: chain, index, cycle: [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name) });
       } else visit(to);
     }
     stack.pop();
