@@ -28,6 +28,7 @@ const inBoth = [
   /go to definition on a jump to a user chain lands on its declaration/,
   /the references lens of a user chain shows its jumps in the references view/,
   /rename of a user chain edits its declaration/,
+  /the outline lists as many chains as iptables\.outline\.maxChains says/,
   /the extension is active and its commands are registered/,
   /the language server runs with the environment the client gives it/,
 ];

@@ -45,7 +45,7 @@ test('a typed array of numbers is written as a list, in pieces, and given as a l
 
 test('a kube-proxy outline is written in steps, a piece for each few hundred chains', () => {
   const doc = new FirewallDocument(kubeProxyDump(3000).text, { fileName: 'kube.rules' });
-  const symbols = drain(documentSymbolSteps(doc));
+  const { symbols } = drain(documentSymbolSteps(doc));
   const chains = symbols.reduce((n, t) => n + (t.children?.length ?? 0), 0);
   let steps = 0;
   const it = jsonPartsSteps(symbols);

@@ -28,7 +28,12 @@ interface CompileReply {
 export interface ServerSettings {
   lint: { rules: Record<string, SeveritySetting> };
   shellScripts: { enable: boolean };
+  /** See documentSymbolSteps. */
+  outline: { maxChains: number };
 }
+
+/** The outline's default limit: a file past it is a dump of thousands of generated chains (kube-proxy, Docker). */
+export const OUTLINE_MAX_CHAINS = 5000;
 
 /**
  * Past this size (characters, about 13,000 kube-proxy rules), an edit that makes the model
@@ -39,7 +44,12 @@ export interface ServerSettings {
 const LARGE_DOCUMENT = 2_000_000;
 const LARGE_DOCUMENT_DELAY_MS = 300;
 
-const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true } };
+const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true }, outline: { maxChains: OUTLINE_MAX_CHAINS } };
+
+/** `iptables.outline.maxChains` as set: a whole number of at least 0, else the default. */
+function maxChainsSetting(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : OUTLINE_MAX_CHAINS;
+}
 
 /** Folder of the generated rule docs, next to the bundle (`dist/../docs/rules`). */
 function docsBase(): string | undefined {
@@ -78,6 +88,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
         settings = {
           lint: { rules: (cfg as ServerSettings).lint?.rules ?? {} },
           shellScripts: { enable: (cfg as ServerSettings).shellScripts?.enable ?? true },
+          outline: { maxChains: maxChainsSetting((cfg as Partial<ServerSettings>).outline?.maxChains) },
         };
       }
     } catch {
@@ -93,6 +104,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
   });
 
   const reportedConfigProblems = new Set<string>();
+  /** Documents whose outline was said to leave chains out, with the limit then: said once to the log. */
+  const outlineCut = new Map<string, number>();
   /**
    * The nearest `.iptables-lint.json` above the file, with `iptables.lint.rules` winning, as
    * the CLI and the apply command judge it. Read on each publish: it is one small file, and
@@ -182,13 +195,28 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (t) clearTimeout(t);
     pending.delete(p.textDocument.uri);
     store.close(p.textDocument.uri);
+    outlineCut.delete(p.textDocument.uri);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });
 
   connection.onDocumentSymbol((p, token) => {
     const doc = store.get(p.textDocument.uri);
-    // written out in steps too: 8.8 MB of JSON for a kube-proxy dump's 36,000 chains (see JsonParts)
-    return doc ? background.runSteps(token, function* () { return yield* jsonPartsSteps(yield* documentSymbolSteps(doc.model)); }, () => doc.version) : [];
+    // written out in steps too: 1.2 MB of JSON for 5,000 kube-proxy chains (see JsonParts)
+    return doc
+      ? background.runSteps(
+          token,
+          function* () {
+            const max = settings.outline.maxChains;
+            const { symbols, unlisted } = yield* documentSymbolSteps(doc.model, max);
+            if (unlisted && outlineCut.get(doc.uri) !== max) {
+              outlineCut.set(doc.uri, max);
+              connection.console.info(`The outline of ${doc.uri} lists the first ${max} chains and leaves out ${unlisted} (setting iptables.outline.maxChains).`);
+            }
+            return yield* jsonPartsSteps(symbols);
+          },
+          () => doc.version,
+        )
+      : [];
   });
   // folding is asked for with the others after each pause in typing (15–40 ms on the 100k
   // dump): in the queue too, so a hover sent with them does not wait for it

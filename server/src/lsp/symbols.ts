@@ -4,20 +4,44 @@ import type { Span } from '../core/text/span.ts';
 import { toRange } from './convert.ts';
 import { STEP_ITEMS, type Steps } from '../core/services/steps.ts';
 
+/** The outline, and how many chains it leaves out (see documentSymbolSteps). */
+export interface Outline {
+  symbols: DocumentSymbol[];
+  unlisted: number;
+}
+
 /**
  * Tables with their chains, as an outline. Save files: a table spans its block up to COMMIT.
  * In steps (a kube-proxy dump has 36,000 chains; see steps.ts).
+ *
+ * At most `maxChains` chains are listed, the first ones; each table says in its detail how
+ * many of its chains are left out. An editor asks for the outline after each pause in typing
+ * (breadcrumbs, sticky scroll): the 100k-rule dump's 63,640 chains were 8.8 MB of JSON each
+ * time, which the editor parses before it reads the next message, a keystroke's diagnostics
+ * included.
  */
-export function* documentSymbolSteps(doc: FirewallDocument): Steps<DocumentSymbol[]> {
+export function* documentSymbolSteps(doc: FirewallDocument, maxChains = Infinity): Steps<Outline> {
   const rs = doc.ruleSet;
   const lines = doc.lines;
   const blocks = doc.dialect === 'save' ? tableBlocks(doc) : [];
   const out: DocumentSymbol[] = [];
   let seen = 0;
+  let listed = 0;
+  let unlisted = 0;
   for (const t of rs.tables.values()) {
+    const block = blocks.find((b) => b.name === t.name);
     const children: DocumentSymbol[] = [];
+    // the table's extent in a script: from its first chain's first line to its last chain's last
+    let tableStart = Infinity;
+    let tableEnd = -Infinity;
+    let left = 0;
     for (const c of t.chains.values()) {
       if (++seen % STEP_ITEMS === 0) yield;
+      // past the limit, a save file's table has its block for a range: the chain is only counted
+      if (listed >= maxChains && block) {
+        if (c.declarations.length || c.policySpan || c.rules.length) left++;
+        continue;
+      }
       const decl = c.declarations[0];
       // iptables-save lists a chain's rules together, below all the chain lines of the table:
       // the chain's symbol is its rules (its declaration when it has none), so a rule line is
@@ -35,6 +59,13 @@ export function* documentSymbolSteps(doc: FirewallDocument): Steps<DocumentSymbo
       if (c.policySpan && !byRules) take(c.policySpan);
       for (const r of c.rules) take(r.span);
       if (start === Infinity) continue;
+      if (start < tableStart) tableStart = start;
+      if (end > tableEnd) tableEnd = end;
+      if (listed >= maxChains) {
+        left++;
+        continue;
+      }
+      listed++;
       const sel = (byRules ? c.rules[0].chainSpan : decl?.span) ?? c.rules[0]?.chainSpan ?? { start, end };
       children.push({
         name: c.name,
@@ -44,20 +75,21 @@ export function* documentSymbolSteps(doc: FirewallDocument): Steps<DocumentSymbo
         selectionRange: toRange(lines, sel),
       });
     }
-    const block = blocks.find((b) => b.name === t.name);
+    unlisted += left;
     const header = block?.header ?? t.spans[0];
-    const whole = block?.span ?? (children.length ? { start: Math.min(...children.map((c) => lines.offsetAt(c.range.start))), end: Math.max(...children.map((c) => lines.offsetAt(c.range.end))) } : header);
-    if (!whole || (!children.length && !header)) continue;
+    const whole = block?.span ?? (tableStart !== Infinity ? { start: tableStart, end: tableEnd } : header);
+    if (!whole || (tableStart === Infinity && !header)) continue;
+    const chains = `${t.chains.size} chain${t.chains.size === 1 ? '' : 's'}`;
     out.push({
       name: t.family === 'ipv6' && doc.dialect === 'script' ? `${t.name} (ip6tables)` : t.name,
-      detail: `${t.chains.size} chain${t.chains.size === 1 ? '' : 's'}`,
+      detail: left ? `${chains}, ${left} not listed (iptables.outline.maxChains)` : chains,
       kind: SymbolKind.Namespace,
       range: toRange(lines, whole),
       selectionRange: toRange(lines, header ?? whole),
       children,
     });
   }
-  return out;
+  return { symbols: out, unlisted };
 }
 
 interface Block {

@@ -8,6 +8,50 @@ function targetRange(l: vscode.Location | vscode.LocationLink): { uri: vscode.Ur
 
 export const checks: Check[] = [
   {
+    name: 'the outline lists as many chains as iptables.outline.maxChains says, and the table says how many it leaves out',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const outline = () => vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+      const chainsIn = (s: vscode.DocumentSymbol[] | undefined) => (s ?? []).flatMap((t) => t.children.map((c) => c.name));
+      const all = await eventually('the outline', async () => {
+        const c = chainsIn(await outline());
+        return c.length > 1 ? c : undefined;
+      });
+      const config = vscode.workspace.getConfiguration('iptables');
+      // VS Code keeps a document's outline until the document changes: a comment typed at the
+      // end makes it ask again once the setting is in
+      const before = doc.getText();
+      const typeAtEnd = async (text: string) => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(doc.uri, doc.positionAt(doc.getText().length), text);
+        await vscode.workspace.applyEdit(edit);
+      };
+      // the user's settings: a workspace in Restricted Mode keeps its own settings out
+      await config.update('outline.maxChains', 1, vscode.ConfigurationTarget.Global);
+      try {
+        const cut = await eventually('the outline with one chain', async () => {
+          await typeAtEnd('#');
+          const s = await outline();
+          return chainsIn(s).length === 1 ? s : undefined;
+        });
+        expect(chainsIn(cut)[0] === all[0], `the first chain (${all[0]}) is listed, got ${chainsIn(cut)[0]}`);
+        const left = cut.map((t) => Number(/, (\d+) not listed/.exec(t.detail)?.[1] ?? 0)).reduce((a, b) => a + b, 0);
+        expect(left === all.length - 1, `the tables say ${all.length - 1} chains are left out, they say ${left}: ${cut.map((t) => t.detail).join('; ')}`);
+        await config.update('outline.maxChains', undefined, vscode.ConfigurationTarget.Global);
+        await eventually('the whole outline again', async () => {
+          await typeAtEnd('#');
+          return chainsIn(await outline()).length === all.length ? true : undefined;
+        });
+      } finally {
+        await config.update('outline.maxChains', undefined, vscode.ConfigurationTarget.Global);
+        const undo = new vscode.WorkspaceEdit();
+        undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+        await vscode.workspace.applyEdit(undo);
+        await doc.save();
+      }
+    },
+  },
+  {
     name: 'the references lens of a user chain shows its jumps in the references view',
     async run() {
       const doc = await openExample('rules.v4');
