@@ -1,4 +1,4 @@
-import type { SemanticTokensDelta } from 'vscode-languageserver';
+import type { SemanticTokensEdit } from 'vscode-languageserver';
 import type { FirewallDocument } from '../core/facade.ts';
 import type { Family } from '../core/knowledge/types.ts';
 import { semanticTokenTripleSteps } from '../core/services/semanticTokens.ts';
@@ -16,16 +16,19 @@ interface FrameLine {
   text: string;
 }
 
-/**
- * Encoded tokens: 16 bits a number when every number fits, which is the usual case (lines
- * and characters are relative to the previous token, and a line of 65,536 characters is rare):
- * a 100k-rule dump's million tokens are kept in 10 MB instead of 20.
- */
-export type TokenData = Uint16Array | Uint32Array;
+/** Encoded tokens: five numbers a token (see encodedTokenSteps). */
+export type TokenData = Uint32Array;
 
-/** Encoded tokens kept for a document with what they were worked out from. */
+/**
+ * What is kept of a result to work out the next result's delta: per line, how many tokens it
+ * has and a hash of them. The tokens themselves (a 100k-rule dump has a million: 10 MB kept
+ * in 16 bits a number) are not: an edit's delta is the tokens of the lines it changed, placed
+ * by the counts of the lines above them; a result worked out whole is compared with the kept
+ * one line by line. 8 bytes a line (1.1 MB for that dump).
+ */
 export interface KeptTokens {
-  data: TokenData;
+  counts: Uint32Array;
+  hashes: Uint32Array;
   lineCount: number;
   family: Family;
   skipped: boolean;
@@ -33,38 +36,45 @@ export interface KeptTokens {
 }
 
 /**
- * The LSP encoding of a document's tokens: five numbers a token (line and start relative to
- * the previous token, length, type, modifiers).
+ * The LSP encoding of a document's tokens (five numbers a token: line and start relative to
+ * the previous token, length, type, modifiers), with what is kept of it.
  */
-export function* encodedTokenSteps(model: FirewallDocument): Steps<KeptTokens> {
+export function* encodedTokenSteps(model: FirewallDocument): Steps<{ data: TokenData; kept: KeptTokens }> {
   const { data, count } = yield* semanticTokenTripleSteps(model.ruleSet);
   const out = new Uint32Array(count * 5);
   const { written } = yield* encodeSteps(data, count, model.lines, model.text, out, 0, 0, 0, 0);
-  return keep(model, compact(written === out.length ? out : out.subarray(0, written)));
+  const encoded = written === out.length ? out : out.slice(0, written);
+  const lineCount = model.lines.lineCount;
+  const counts = new Uint32Array(lineCount);
+  const hashes = new Uint32Array(lineCount).fill(EMPTY_HASH);
+  summarize(encoded, 0, counts, hashes, 0);
+  return { data: encoded, kept: keep(model, counts, hashes) };
 }
 
-/** The biggest number a Uint16Array holds. */
-const MAX_16 = 0xffff;
-
-function fits16(data: Uint32Array): boolean {
-  for (let i = 0; i < data.length; i++) if (data[i] > MAX_16) return false;
-  return true;
+function keep(model: FirewallDocument, counts: Uint32Array, hashes: Uint32Array, frame = model.dialect === 'save' ? frameOf(model.text, model.lines) : []): KeptTokens {
+  return { counts, hashes, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, frame };
 }
 
-/** `data` in 16 bits a number when they all fit (see TokenData), else a copy of its own (not a view of a longer list). */
-function compact(data: Uint32Array): TokenData {
-  if (fits16(data)) {
-    const small = new Uint16Array(data.length);
-    small.set(data);
-    return small;
+/** The hash of a line without tokens (FNV-1a's offset basis). */
+const EMPTY_HASH = 0x811c9dc5;
+
+/**
+ * Counts and hashes the lines of encoded tokens, the first relative to line `prevLine`,
+ * into `counts` and `hashes` at `line - offset`. A line's hash is of its tokens' starts
+ * (the first from the line's start, the others from the token before), lengths, types and
+ * modifiers: nothing of the lines above it.
+ */
+function summarize(data: Uint32Array, prevLine: number, counts: Uint32Array, hashes: Uint32Array, offset: number): void {
+  let line = prevLine;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i];
+    const k = line - offset;
+    counts[k]++;
+    let h = hashes[k];
+    for (let j = 1; j < 5; j++) h = Math.imul(h ^ data[i + j], 0x01000193);
+    hashes[k] = h;
   }
-  return data.length === data.buffer.byteLength / 4 ? data : data.slice();
 }
-
-function keep(model: FirewallDocument, data: TokenData, frame = model.dialect === 'save' ? frameOf(model.text, model.lines) : []): KeptTokens {
-  return { data, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, frame };
-}
-
 /**
  * Triples (see TokenTriples) written to `out` from `at` in the LSP encoding, the first relative
  * to `prevLine`/`prevChar`. Tokens come in text order, so the line is found by moving forward
@@ -120,14 +130,15 @@ function sameFrame(kept: FrameLine[], now: FrameLine[], head: number, oldEnd: nu
 }
 
 /**
- * The tokens of a save file after edits, from those kept before them: the changed lines are
- * worked out again and put between the kept tokens of the lines before and after them. A
- * 100k-rule dump has a million tokens; a keystroke changes the few of one line. Undefined when
- * the whole document must be worked out: a script (a command runs over lines, a variable set
- * on one line is read on others), another family, or a table line or COMMIT among the
- * changed lines.
+ * The delta of a save file's tokens after edits, from what was kept of the result before
+ * them: the changed lines are worked out again and put in place of the tokens those lines
+ * had, found by the counts of the lines above; the first token after them, whose line is
+ * counted from the token before it, has that number replaced. A 100k-rule dump has a million
+ * tokens; a keystroke changes the few of one line. Undefined when the whole document must be
+ * worked out: a script (a command runs over lines, a variable set on one line is read on
+ * others), another family, or a table line or COMMIT among the changed lines.
  */
-export function tokensAfterEdit(kept: KeptTokens, model: FirewallDocument, changed: Readonly<ChangedLines>): { tokens: KeptTokens; sameHead: number; sameTail: number } | undefined {
+export function tokenDeltaAfterEdit(kept: KeptTokens, model: FirewallDocument, changed: Readonly<ChangedLines>): { edits: SemanticTokensEdit[]; kept: KeptTokens } | undefined {
   if (model.dialect !== 'save' || model.family !== kept.family || (model.skipped !== undefined) !== kept.skipped) return undefined;
   const lines = model.lines;
   const text = model.text;
@@ -140,60 +151,89 @@ export function tokensAfterEdit(kept: KeptTokens, model: FirewallDocument, chang
   const frame = frameOf(text, lines);
   if (!sameFrame(kept.frame, frame, head, oldEnd, newEnd, newCount - oldCount)) return undefined;
 
-  // the kept tokens before the changed lines (up to k1) and after them (from k2)
-  const old = kept.data;
-  const n = old.length / 5;
-  let k = 0;
-  let line = 0;
-  let char = 0;
-  for (; k < n; k++) {
-    const next = line + old[5 * k];
-    if (next >= head) break;
-    char = next === line ? char + old[5 * k + 1] : old[5 * k + 1];
-    line = next;
-  }
-  const k1 = k;
-  const headLine = line;
-  const headChar = char;
-  for (; k < n; k++) {
-    const next = line + old[5 * k];
-    if (next >= oldEnd) break;
-    line = next;
-  }
-  const k2 = k;
-  const tailLine = k2 < n ? line + old[5 * k2] + (newCount - oldCount) : 0;
+  // the kept tokens before the changed lines (k1), in them (up to k2), and in all (n)
+  const oc = kept.counts;
+  let k1 = 0;
+  for (let l = 0; l < head; l++) k1 += oc[l];
+  let k2 = k1;
+  for (let l = head; l < oldEnd; l++) k2 += oc[l];
+  let n = k2;
+  for (let l = oldEnd; l < oldCount; l++) n += oc[l];
+  // the line with the last token before the changed lines; its tokens are worked out with them
+  let before = head - 1;
+  while (before >= 0 && oc[before] === 0) before--;
 
   const from = head < newCount ? lines.lineStarts[head] : lines.length;
   const to = newEnd < newCount ? lines.lineStarts[newEnd] : lines.length;
-  const { data: t, count } = drain(semanticTokenTripleSteps(model.ruleSet, { start: from, end: to }));
-  const middle = new Uint32Array(count * 5);
-  const { written, prevLine } = drain(encodeSteps(t, count, lines, text, middle, 0, head, headLine, headChar));
-
-  // the first kept token after the changed lines is on a line of its own: only its line moves
-  const tailDelta = tailLine - (written ? prevLine : headLine);
+  const { data: t, count } = drain(semanticTokenTripleSteps(model.ruleSet, { start: before >= 0 ? lines.lineStarts[before] : from, end: to }));
+  // where the last token before the changed lines starts: the encoding counts from it
+  let first = 0;
+  let headLine = 0;
+  let headChar = 0;
+  if (before >= 0) {
+    const lineStart = lines.lineStarts[before];
+    const lineEnd = lines.lineEnd(before, text);
+    for (; first < count && t[3 * first] < from; first++) {
+      const start = t[3 * first];
+      if (Math.min(t[3 * first + 1], lineEnd) - start > 0) headChar = start - lineStart;
+    }
+    headLine = before;
+  }
+  const middle = new Uint32Array((count - first) * 5);
+  const { written, prevLine } = drain(encodeSteps(t.subarray(3 * first), count - first, lines, text, middle, 0, head, headLine, headChar));
   const made = middle.subarray(0, written);
-  // kept in 16 bits when all numbers fit, as encodedTokenSteps keeps them: when the kept ones
-  // fit and so do the new ones; else in 32, and made smaller if the edit took away the big one
-  const small = old instanceof Uint16Array && tailDelta <= MAX_16 && fits16(made);
-  const data = small ? new Uint16Array(5 * k1 + written + old.length - 5 * k2) : new Uint32Array(5 * k1 + written + old.length - 5 * k2);
-  data.set(old.subarray(0, 5 * k1), 0);
-  data.set(made, 5 * k1);
-  data.set(old.subarray(5 * k2), 5 * k1 + written);
-  if (k2 < n) data[5 * k1 + written] = tailDelta;
-  const tokens = data instanceof Uint32Array ? compact(data) : data;
-  return { tokens: keep(model, tokens, frame), sameHead: 5 * k1, sameTail: Math.max(0, old.length - 5 * k2 - 5) };
+
+  const counts = new Uint32Array(newCount);
+  const hashes = new Uint32Array(newCount);
+  counts.set(oc.subarray(0, head));
+  hashes.set(kept.hashes.subarray(0, head));
+  hashes.fill(EMPTY_HASH, head, newEnd);
+  summarize(made, headLine, counts, hashes, 0);
+  counts.set(oc.subarray(oldEnd), newEnd);
+  hashes.set(kept.hashes.subarray(oldEnd), newEnd);
+  const next = keep(model, counts, hashes, frame);
+
+  // the same lines with the same tokens: nothing to send
+  if (newEnd - head === oldEnd - head) {
+    let same = true;
+    for (let l = head; l < newEnd && same; l++) same = counts[l] === oc[l] && hashes[l] === kept.hashes[l];
+    if (same) return { edits: [], kept: next };
+  }
+  // the first kept token after the changed lines is on a line of its own: only its line moves
+  const data = Array.from(made);
+  if (k2 < n) {
+    let tailLine = oldEnd;
+    while (oc[tailLine] === 0) tailLine++;
+    data.push(tailLine + (newCount - oldCount) - (written ? prevLine : headLine));
+  }
+  return { edits: [{ start: 5 * k1, deleteCount: 5 * (k2 - k1) + (k2 < n ? 1 : 0), data }], kept: next };
 }
 
 /**
- * One edit that turns `before` into `after`: what lies between their common start and common
- * end. `sameHead` and `sameTail` are lengths known to be common already.
+ * The delta from a kept result to a result worked out whole: the lines with the same tokens
+ * at the start and at the end are left, and the tokens between are replaced, with the line of
+ * the first token after them (counted from the token before it).
  */
-export function tokenEdits(before: TokenData, after: TokenData, sameHead = 0, sameTail = 0): SemanticTokensDelta['edits'] {
-  const shorter = Math.min(before.length, after.length);
-  let head = Math.min(sameHead, shorter);
-  while (head < shorter && before[head] === after[head]) head++;
-  let tail = Math.min(sameTail, shorter - head);
-  while (tail < shorter - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-  if (head === before.length && head === after.length) return [];
-  return [{ start: head, deleteCount: before.length - head - tail, data: Array.from(after.subarray(head, after.length - tail)) }];
+export function tokenEditsByLines(before: KeptTokens, after: KeptTokens, data: TokenData): SemanticTokensEdit[] {
+  const oc = before.counts;
+  const oh = before.hashes;
+  const nc = after.counts;
+  const nh = after.hashes;
+  const oldCount = oc.length;
+  const newCount = nc.length;
+  const shorter = Math.min(oldCount, newCount);
+  let head = 0;
+  while (head < shorter && oc[head] === nc[head] && oh[head] === nh[head]) head++;
+  if (head === oldCount && head === newCount) return [];
+  let tail = 0;
+  while (tail < shorter - head && oc[oldCount - 1 - tail] === nc[newCount - 1 - tail] && oh[oldCount - 1 - tail] === nh[newCount - 1 - tail]) tail++;
+  let k1 = 0;
+  for (let l = 0; l < head; l++) k1 += oc[l];
+  let oldK2 = k1;
+  for (let l = head; l < oldCount - tail; l++) oldK2 += oc[l];
+  let newK2 = k1;
+  for (let l = head; l < newCount - tail; l++) newK2 += nc[l];
+  // the lines after are the same on both sides: a token after the changed ones on one is on the other
+  const next = 5 * newK2 < data.length ? 1 : 0;
+  return [{ start: 5 * k1, deleteCount: 5 * (oldK2 - k1) + next, data: Array.from(data.subarray(5 * k1, 5 * newK2 + next)) }];
 }

@@ -4,18 +4,18 @@ import type { Background } from './background.ts';
 import type { DocumentStore, OpenDocument } from './documentStore.ts';
 import { jsonPartsSteps } from './jsonParts.ts';
 import { addChangedLines, NO_LINES_CHANGED, type ChangedLines } from './changedLines.ts';
-import { encodedTokenSteps, tokenEdits, tokensAfterEdit, type KeptTokens } from './semanticTokenData.ts';
+import { encodedTokenSteps, tokenDeltaAfterEdit, tokenEditsByLines, type KeptTokens } from './semanticTokenData.ts';
 
-/** A result kept for a document, with the lines edited since it. */
+/** What is kept of a result given for a document, with the lines edited since it. */
 type Kept = KeptTokens & { resultId: string; since: ChangedLines };
 
 /**
  * Semantic tokens, whole documents and deltas. An editor asks again after each pause in
  * typing; a 100k-rule dump has a million tokens, 11 MB of JSON each time. With deltas the
  * server sends what changed since the result the editor holds, a few numbers for a one-line
- * edit, and keeps that result (10 bytes a token; see TokenData) to compare with. In a save file it also
- * works out only the lines edited since that result (see tokensAfterEdit): on that dump, after a
- * one-line edit, a median of 19 ms instead of 262.
+ * edit. It keeps per line of that result a token count and a hash (see KeptTokens), and in a
+ * save file works out only the lines edited since (see tokenDeltaAfterEdit): on that dump,
+ * after a one-line edit, a median of 19 ms instead of 262.
  */
 export function registerSemanticTokens(connection: Connection, store: DocumentStore, background: Background): void {
   // per open document object: a closed (or reopened) document drops what was kept for it;
@@ -26,15 +26,20 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
     if (kept) addChangedLines(kept.since, lines);
   });
   let nextId = 1;
+  const remember = (doc: OpenDocument, kept: KeptTokens): string => {
+    const resultId = String(nextId++);
+    previous.set(doc, { ...kept, resultId, since: { ...NO_LINES_CHANGED } });
+    return resultId;
+  };
 
-  /** The document's tokens: from those kept, when only some lines changed since (see tokensAfterEdit). */
-  function* compute(doc: OpenDocument): Steps<{ kept: Kept; sameHead: number; sameTail: number }> {
-    const before = previous.get(doc);
-    const after = before ? tokensAfterEdit(before, doc.model, before.since) : undefined;
-    const kept = { resultId: String(nextId++), since: { ...NO_LINES_CHANGED }, ...(after?.tokens ?? (yield* encodedTokenSteps(doc.model))) };
-    previous.set(doc, kept);
-    return { kept, sameHead: after?.sameHead ?? 0, sameTail: after?.sameTail ?? 0 };
+  /** The document's whole tokens, kept as the result the editor holds. */
+  function* whole(doc: OpenDocument): Steps<SemanticTokens> {
+    const { data, kept } = yield* encodedTokenSteps(doc.model);
+    const resultId = remember(doc, kept);
+    // 11 MB of JSON for a 100k-rule dump: written in steps, from the typed array (see JsonParts)
+    return yield* jsonPartsSteps({ resultId, data: data as unknown as number[] });
   }
+
   /**
    * A tokens answer worked out in the queue for the version asked about (see unchangedSince):
    * a job paused by an edit starts over, and is then refused.
@@ -54,11 +59,7 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
   connection.languages.semanticTokens.on((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return { data: [] };
-    return queued(doc, token, function* (): Steps<SemanticTokens> {
-      const { kept } = yield* compute(doc);
-      // 11 MB of JSON for a 100k-rule dump: written in steps, from the typed array (see JsonParts)
-      return yield* jsonPartsSteps({ resultId: kept.resultId, data: kept.data as unknown as number[] });
-    });
+    return queued(doc, token, () => whole(doc));
   });
 
   connection.languages.semanticTokens.onDelta((p, token) => {
@@ -66,9 +67,12 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
     if (!doc) return { data: [] };
     return queued(doc, token, function* (): Steps<SemanticTokens | SemanticTokensDelta> {
       const before = previous.get(doc);
-      const { kept, sameHead, sameTail } = yield* compute(doc);
-      if (!before || before.resultId !== p.previousResultId) return yield* jsonPartsSteps({ resultId: kept.resultId, data: kept.data as unknown as number[] });
-      return { resultId: kept.resultId, edits: tokenEdits(before.data, kept.data, sameHead, sameTail) };
+      if (!before || before.resultId !== p.previousResultId) return yield* whole(doc);
+      const after = tokenDeltaAfterEdit(before, doc.model, before.since);
+      if (after) return { resultId: remember(doc, after.kept), edits: after.edits };
+      // worked out whole (a script, a table line or COMMIT edited) and compared line by line
+      const { data, kept } = yield* encodedTokenSteps(doc.model);
+      return { resultId: remember(doc, kept), edits: tokenEditsByLines(before, kept, data) };
     });
   });
 }
