@@ -29,6 +29,7 @@ const inBoth = [
   /the references lens of a user chain shows its jumps in the references view/,
   /rename of a user chain edits its declaration/,
   /the outline lists as many chains as iptables\.outline\.maxChains says/,
+  /code lenses stop at iptables\.codeLens\.maxLenses/,
   /the extension is active and its commands are registered/,
   /the language server runs with the environment the client gives it/,
 ];

@@ -52,6 +52,43 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'code lenses stop at iptables.codeLens.maxLenses, and a lens where the next would stand says how many are left out',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const lenses = () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+      const all = await eventually('the lenses', async () => {
+        const l = await lenses();
+        return l && l.length > 2 ? l : undefined;
+      });
+      const config = vscode.workspace.getConfiguration('iptables');
+      const before = doc.getText();
+      // VS Code keeps a document's lenses until the document changes (see the outline check above)
+      const typeAtEnd = async () => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(doc.uri, doc.positionAt(doc.getText().length), '#');
+        await vscode.workspace.applyEdit(edit);
+      };
+      await config.update('codeLens.maxLenses', 1, vscode.ConfigurationTarget.Global);
+      try {
+        const cut = await eventually('one lens and the one saying the rest are left out', async () => {
+          await typeAtEnd();
+          const l = await lenses();
+          return l?.length === 2 ? l : undefined;
+        });
+        const first = all.map((l) => l.range.start.line).sort((a, b) => a - b);
+        expect(cut[0].range.start.line === first[0] && cut[1].range.start.line === first[1], `the first lens (line ${first[0] + 1}) and the limit where the second stood (line ${first[1] + 1}); got lines ${cut.map((l) => l.range.start.line + 1).join(', ')}`);
+        const title = cut[1].command?.title ?? '';
+        expect(title.startsWith(`${all.length - 1} more lenses`) && title.includes('iptables.codeLens.maxLenses'), `the limit lens says ${all.length - 1} are left out: '${title}'`);
+      } finally {
+        await config.update('codeLens.maxLenses', undefined, vscode.ConfigurationTarget.Global);
+        const undo = new vscode.WorkspaceEdit();
+        undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+        await vscode.workspace.applyEdit(undo);
+        await doc.save();
+      }
+    },
+  },
+  {
     name: 'the references lens of a user chain shows its jumps in the references view',
     async run() {
       const doc = await openExample('rules.v4');
