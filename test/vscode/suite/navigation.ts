@@ -1,6 +1,6 @@
 // Go to definition and rename of a user chain, through VS Code's provider commands.
 import * as vscode from 'vscode';
-import { eventually, expect, lineOf, openExample, positionOf, type Check } from './support.ts';
+import { eventually, expect, lineOf, openExample, positionOf, withSetting, type Check } from './support.ts';
 
 function targetRange(l: vscode.Location | vscode.LocationLink): { uri: vscode.Uri; range: vscode.Range } {
   return 'targetUri' in l ? { uri: l.targetUri, range: l.targetSelectionRange ?? l.targetRange } : { uri: l.uri, range: l.range };
@@ -17,38 +17,21 @@ export const checks: Check[] = [
         const c = chainsIn(await outline());
         return c.length > 1 ? c : undefined;
       });
-      const config = vscode.workspace.getConfiguration('iptables');
-      // VS Code keeps a document's outline until the document changes: a comment typed at the
-      // end makes it ask again once the setting is in
-      const before = doc.getText();
-      const typeAtEnd = async (text: string) => {
-        const edit = new vscode.WorkspaceEdit();
-        edit.insert(doc.uri, doc.positionAt(doc.getText().length), text);
-        await vscode.workspace.applyEdit(edit);
-      };
-      // the user's settings: a workspace in Restricted Mode keeps its own settings out
-      await config.update('outline.maxChains', 1, vscode.ConfigurationTarget.Global);
-      try {
+      await withSetting(doc, 'outline.maxChains', 1, async (nudge) => {
         const cut = await eventually('the outline with one chain', async () => {
-          await typeAtEnd('#');
+          await nudge();
           const s = await outline();
           return chainsIn(s).length === 1 ? s : undefined;
         });
         expect(chainsIn(cut)[0] === all[0], `the first chain (${all[0]}) is listed, got ${chainsIn(cut)[0]}`);
         const left = cut.map((t) => Number(/, (\d+) not listed/.exec(t.detail)?.[1] ?? 0)).reduce((a, b) => a + b, 0);
         expect(left === all.length - 1, `the tables say ${all.length - 1} chains are left out, they say ${left}: ${cut.map((t) => t.detail).join('; ')}`);
-        await config.update('outline.maxChains', undefined, vscode.ConfigurationTarget.Global);
+        await vscode.workspace.getConfiguration('iptables').update('outline.maxChains', undefined, vscode.ConfigurationTarget.Global);
         await eventually('the whole outline again', async () => {
-          await typeAtEnd('#');
+          await nudge();
           return chainsIn(await outline()).length === all.length ? true : undefined;
         });
-      } finally {
-        await config.update('outline.maxChains', undefined, vscode.ConfigurationTarget.Global);
-        const undo = new vscode.WorkspaceEdit();
-        undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
-        await vscode.workspace.applyEdit(undo);
-        await doc.save();
-      }
+      });
     },
   },
   {
@@ -60,18 +43,9 @@ export const checks: Check[] = [
         const l = await lenses();
         return l && l.length > 2 ? l : undefined;
       });
-      const config = vscode.workspace.getConfiguration('iptables');
-      const before = doc.getText();
-      // VS Code keeps a document's lenses until the document changes (see the outline check above)
-      const typeAtEnd = async () => {
-        const edit = new vscode.WorkspaceEdit();
-        edit.insert(doc.uri, doc.positionAt(doc.getText().length), '#');
-        await vscode.workspace.applyEdit(edit);
-      };
-      await config.update('codeLens.maxLenses', 1, vscode.ConfigurationTarget.Global);
-      try {
+      await withSetting(doc, 'codeLens.maxLenses', 1, async (nudge) => {
         const cut = await eventually('one lens and the one saying the rest are left out', async () => {
-          await typeAtEnd();
+          await nudge();
           const l = await lenses();
           return l?.length === 2 ? l : undefined;
         });
@@ -79,13 +53,7 @@ export const checks: Check[] = [
         expect(cut[0].range.start.line === first[0] && cut[1].range.start.line === first[1], `the first lens (line ${first[0] + 1}) and the limit where the second stood (line ${first[1] + 1}); got lines ${cut.map((l) => l.range.start.line + 1).join(', ')}`);
         const title = cut[1].command?.title ?? '';
         expect(title.startsWith(`${all.length - 1} more lenses`) && title.includes('iptables.codeLens.maxLenses'), `the limit lens says ${all.length - 1} are left out: '${title}'`);
-      } finally {
-        await config.update('codeLens.maxLenses', undefined, vscode.ConfigurationTarget.Global);
-        const undo = new vscode.WorkspaceEdit();
-        undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
-        await vscode.workspace.applyEdit(undo);
-        await doc.save();
-      }
+      });
     },
   },
   {

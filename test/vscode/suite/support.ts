@@ -104,3 +104,29 @@ export async function withEdit<T>(doc: vscode.TextDocument, edit: (e: vscode.Wor
     await doc.save();
   }
 }
+
+/**
+ * Runs `check` with the user setting `iptables.<key>` at `value` (the user's settings: a
+ * workspace in Restricted Mode keeps its own out), then puts the setting and the document back.
+ * VS Code keeps a document's outline and lenses until the document changes: `nudge` types a
+ * comment at its end, so that VS Code asks the server again once the setting is in.
+ */
+export async function withSetting(doc: vscode.TextDocument, key: string, value: unknown, check: (nudge: () => Promise<void>) => Promise<void>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('iptables');
+  const before = doc.getText();
+  const nudge = async () => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(doc.getText().length), '#');
+    await vscode.workspace.applyEdit(edit);
+  };
+  await config.update(key, value, vscode.ConfigurationTarget.Global);
+  try {
+    await check(nudge);
+  } finally {
+    await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
+    await vscode.workspace.applyEdit(undo);
+    await doc.save();
+  }
+}
