@@ -151,14 +151,14 @@ export function tokenDeltaAfterEdit(kept: KeptTokens, model: FirewallDocument, c
   const frame = frameOf(text, lines);
   if (!sameFrame(kept.frame, frame, head, oldEnd, newEnd, newCount - oldCount)) return undefined;
 
-  // the kept tokens before the changed lines (k1), in them (up to k2), and in all (n)
+  // the kept tokens before the changed lines (k1) and in them (up to k2); the line of the first
+  // kept token after them (oldCount when there is none)
   const oc = kept.counts;
-  let k1 = 0;
-  for (let l = 0; l < head; l++) k1 += oc[l];
-  let k2 = k1;
-  for (let l = head; l < oldEnd; l++) k2 += oc[l];
-  let n = k2;
-  for (let l = oldEnd; l < oldCount; l++) n += oc[l];
+  const k1 = tokensIn(oc, 0, head);
+  const k2 = k1 + tokensIn(oc, head, oldEnd);
+  let tailLine = oldEnd;
+  while (tailLine < oldCount && oc[tailLine] === 0) tailLine++;
+  const tokenAfter = tailLine < oldCount;
   // the line with the last token before the changed lines; its tokens are worked out with them
   let before = head - 1;
   while (before >= 0 && oc[before] === 0) before--;
@@ -201,12 +201,15 @@ export function tokenDeltaAfterEdit(kept: KeptTokens, model: FirewallDocument, c
   }
   // the first kept token after the changed lines is on a line of its own: only its line moves
   const data = Array.from(made);
-  if (k2 < n) {
-    let tailLine = oldEnd;
-    while (oc[tailLine] === 0) tailLine++;
-    data.push(tailLine + (newCount - oldCount) - (written ? prevLine : headLine));
-  }
-  return { edits: [{ start: 5 * k1, deleteCount: 5 * (k2 - k1) + (k2 < n ? 1 : 0), data }], kept: next };
+  if (tokenAfter) data.push(tailLine + (newCount - oldCount) - (written ? prevLine : headLine));
+  return { edits: [{ start: 5 * k1, deleteCount: 5 * (k2 - k1) + (tokenAfter ? 1 : 0), data }], kept: next };
+}
+
+/** How many tokens lines [from, to) have. */
+function tokensIn(counts: Uint32Array, from: number, to: number): number {
+  let n = 0;
+  for (let l = from; l < to; l++) n += counts[l];
+  return n;
 }
 
 /**
@@ -227,12 +230,9 @@ export function tokenEditsByLines(before: KeptTokens, after: KeptTokens, data: T
   if (head === oldCount && head === newCount) return [];
   let tail = 0;
   while (tail < shorter - head && oc[oldCount - 1 - tail] === nc[newCount - 1 - tail] && oh[oldCount - 1 - tail] === nh[newCount - 1 - tail]) tail++;
-  let k1 = 0;
-  for (let l = 0; l < head; l++) k1 += oc[l];
-  let oldK2 = k1;
-  for (let l = head; l < oldCount - tail; l++) oldK2 += oc[l];
-  let newK2 = k1;
-  for (let l = head; l < newCount - tail; l++) newK2 += nc[l];
+  const k1 = tokensIn(oc, 0, head);
+  const oldK2 = k1 + tokensIn(oc, head, oldCount - tail);
+  const newK2 = k1 + tokensIn(nc, head, newCount - tail);
   // the lines after are the same on both sides: a token after the changed ones on one is on the other
   const next = 5 * newK2 < data.length ? 1 : 0;
   return [{ start: 5 * k1, deleteCount: 5 * (oldK2 - k1) + next, data: Array.from(data.subarray(5 * k1, 5 * newK2 + next)) }];
