@@ -1,7 +1,7 @@
 import { getMatch, getTarget } from '../knowledge/index.ts';
 import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
-import { LineOption } from '../syntax/lineWord.ts';
+import { LineOption, placeOf, wordAt } from '../syntax/lineWord.ts';
 import { kept, NONE } from '../syntax/none.ts';
 import type { Span } from '../text/span.ts';
 import { BoundMatch, BoundTarget } from './extensionUses.ts';
@@ -119,7 +119,8 @@ class SaveRuleLine {
   family: Family;
   table: string;
   chain: string = undefined as unknown as string;
-  chainWord: Word | undefined = undefined;
+  /** The chain's word, kept as its group when the group makes the word (see placeOf). */
+  private chainPlace: Word | LineOption | undefined = undefined;
   rule: Rule | undefined = undefined;
   span: Span;
   args: ArgList;
@@ -130,7 +131,6 @@ class SaveRuleLine {
   source: Condition | undefined = undefined;
   destination: Condition | undefined = undefined;
   target: TargetUse | undefined = undefined;
-  chainSpan: Span = undefined as unknown as Span;
   declare tableSpan: Span | undefined;
   declare uncertain: boolean;
   declare issues: SyntaxIssue[];
@@ -154,12 +154,36 @@ class SaveRuleLine {
     this.matches = matches;
     this.options = options;
   }
+
+  get chainWord(): Word | undefined {
+    const place = this.chainPlace;
+    return place === undefined ? undefined : wordAt(place);
+  }
+
+  set chainWord(word: Word | undefined) {
+    this.chainPlace = word;
+  }
+
+  /** The chain's word and the `-A` group it is the value of (kept as that group when it can: see placeOf). */
+  keepChain(word: Word, group: OptionItem): void {
+    this.chainPlace = placeOf(word, group);
+  }
+
+  /** The chain's word, or the line without one, as bindCommand gives other rules. */
+  get chainSpan(): Span {
+    return this.chainWord?.span ?? this.span;
+  }
 }
 
 Object.assign(SaveRuleLine.prototype, {
   tableSpan: undefined, uncertain: false, issues: NONE, problems: NONE, dynamic: false, inInterface: undefined, outInterface: undefined,
   tableDynamic: undefined, position: undefined, policy: undefined, newName: undefined, fragment: undefined, counters: undefined, guard: 0,
 });
+
+/** Where an implicit match is named: the `-p` value's span, or its group (see placeOf). */
+function protocolPlace(protocol: Condition): Span | LineOption {
+  return placeOf(protocol.word.span, protocol);
+}
 
 /** The parse's own list when every group was bound in place, in order: each item is then its bound option. */
 function itemsAsBound(options: BoundOption[], items: OptionItem[]): BoundOption[] | undefined {
@@ -243,8 +267,8 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     return { value: w.value, negated: occ.item.negated, span: occ.item.span, word: w };
   };
 
-  const loadMatch = (name: string, nameSpan: Span, implicit: boolean, spec: ExtensionSpec | undefined): MatchUse => {
-    const use: MatchUse = BoundMatch.of(name, spec, nameSpan, implicit);
+  const loadMatch = (name: string, place: Span | LineOption, implicit: boolean, spec: ExtensionSpec | undefined): MatchUse => {
+    const use: MatchUse = BoundMatch.of(name, spec, place, implicit);
     matchUses.push(use);
     if (spec) loaded.push({ ext: spec, owner: use });
     return use;
@@ -279,7 +303,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           if (implicit && !matchUses.some((m) => m.spec === implicit)) {
             const o = findOption(implicit, occ.written);
             if (o) {
-              owner = loadMatch(implicit.name, rule.protocol.word.span, true, implicit);
+              owner = loadMatch(implicit.name, protocolPlace(rule.protocol), true, implicit);
               spec = o;
             }
           }
@@ -291,7 +315,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           const r = resolvePrefix(occ.written, withImplicit);
           if (r.hit) {
             spec = r.hit.spec;
-            owner = r.hit.owner === undefined ? loadMatch(implicit!.name, rule.protocol!.word.span, true, implicit) : r.hit.owner;
+            owner = r.hit.owner === undefined ? loadMatch(implicit!.name, protocolPlace(rule.protocol!), true, implicit) : r.hit.owner;
             abbreviated = true;
           } else if (r.ambiguous) {
             problems.push({ kind: 'unknown-option', option: item, ambiguous: r.ambiguous });
@@ -344,7 +368,8 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         if (chain) {
           if (ctx.names && !chain.dynamic) internWord(chain, ctx.names);
           command.chain = chain.value;
-          command.chainWord = chain;
+          if (command instanceof SaveRuleLine) command.keepChain(chain, item);
+          else command.chainWord = chain;
           if (chain.dynamic) command.uncertain = true;
         }
         if (second) {
@@ -395,7 +420,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           if (!w) break;
           const ext = w.dynamic ? undefined : getMatch(w.value);
           if (ext) shareName(w, ext.name);
-          const use = loadMatch(w.value, w.span, false, ext);
+          const use = loadMatch(w.value, placeOf(w.span, item), false, ext);
           if (!ext) {
             if (!w.dynamic) problems.push({ kind: 'unknown-match', name: w.value, span: w.span });
             unknownOwner = use;
@@ -409,7 +434,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           const ext = spec.name === '--jump' && !w.dynamic ? getTarget(w.value) : undefined;
           if (ext) shareName(w, ext.name);
           else if (ctx.names && !w.dynamic) internWord(w, ctx.names);
-          target = BoundTarget.of(w.value, ext, w.span, spec.name === '--goto');
+          target = BoundTarget.of(w.value, ext, placeOf(w.span, item), spec.name === '--goto');
           if (ext) loaded.push({ ext, owner: target });
           // a jump to a chain takes no options; unknown ones after it are reported as such
           unknownOwner = w.dynamic ? target : undefined;
@@ -440,10 +465,13 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     if (command.kind !== 'delete' || options.length > 1 || matchUses.length || target) {
       rule.table = command.table;
       rule.chain = command.chain ?? '';
-      rule.chainSpan = command.chainWord?.span ?? span;
+      // a save-file line gives it from its chain word (see SaveRuleLine)
+      if (!(command instanceof SaveRuleLine)) rule.chainSpan = command.chainWord?.span ?? span;
       command.rule = rule as Rule;
     }
   }
+  // bound: a save-file group's one plain value is kept as its text from now on (see LineOption)
+  for (const item of args.items) if (item instanceof LineOption) item.keepValueAsText();
   // the lists filled above, or the shared empty one (a save-file line has that from its prototype)
   if (issues.length) command.issues = issues;
   else if (command.issues !== NONE) command.issues = NONE;

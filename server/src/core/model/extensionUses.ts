@@ -1,4 +1,5 @@
 import type { ExtensionSpec } from '../knowledge/types.ts';
+import { spanAt, type LineOption } from '../syntax/lineWord.ts';
 import { NONE } from '../syntax/none.ts';
 import type { Span } from '../text/span.ts';
 import type { BoundOption, MatchUse, TargetUse } from './types.ts';
@@ -13,13 +14,18 @@ import type { BoundOption, MatchUse, TargetUse } from './types.ts';
 abstract class ExtensionUse {
   name: string;
   spec: ExtensionSpec | undefined;
-  span: Span;
+  /** The `-m`/`-j` word's span, kept as its group when the group makes the word (see placeOf). */
+  private place: Span | LineOption;
   private held: BoundOption | BoundOption[] = [];
 
-  constructor(name: string, spec: ExtensionSpec | undefined, span: Span) {
+  constructor(name: string, spec: ExtensionSpec | undefined, place: Span | LineOption) {
     this.name = name;
     this.spec = spec;
-    this.span = span;
+    this.place = place;
+  }
+
+  get span(): Span {
+    return spanAt(this.place);
   }
 
   get options(): BoundOption[] {
@@ -38,8 +44,9 @@ export class BoundMatch extends ExtensionUse implements MatchUse {
     return false;
   }
 
-  static of(name: string, spec: ExtensionSpec | undefined, span: Span, implicit: boolean): BoundMatch {
-    return implicit ? new ImplicitMatch(name, spec, span) : new BoundMatch(name, spec, span);
+  /** `place`: the `-m` word's (or `-p` value's) span, or its group (see placeOf). */
+  static of(name: string, spec: ExtensionSpec | undefined, place: Span | LineOption, implicit: boolean): BoundMatch {
+    return implicit ? new ImplicitMatch(name, spec, place) : new BoundMatch(name, spec, place);
   }
 }
 
@@ -55,8 +62,9 @@ export class BoundTarget extends ExtensionUse implements TargetUse {
     return false;
   }
 
-  static of(name: string, spec: ExtensionSpec | undefined, span: Span, goto: boolean): BoundTarget {
-    return goto ? new GotoTarget(name, spec, span) : new BoundTarget(name, spec, span);
+  /** `place`: the `-j` word's span, or its group (see placeOf). */
+  static of(name: string, spec: ExtensionSpec | undefined, place: Span | LineOption, goto: boolean): BoundTarget {
+    return goto ? new GotoTarget(name, spec, place) : new BoundTarget(name, spec, place);
   }
 }
 

@@ -63,7 +63,10 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
       }
       return undefined;
     }
-    for (const w of item.values) {
+    // by position: a save-file group makes its value's word when asked, a new one each time
+    const values = item.values;
+    for (let i = 0; i < values.length; i++) {
+      const w = values[i];
       if (!inside(w.span, offset) || w.dynamic) continue;
       const name = bound?.name;
       if (name === '--match') {
@@ -77,7 +80,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
         const text = m ? `Protocol **${w.value}**. Loads the \`${m.name}\` match, so its options work without \`-m ${m.name}\`.\n\n${m.summary}` : `Protocol **${w.value}**.`;
         return { span: w.span, markdown: text };
       } else if (bound?.spec) {
-        const arg = bound.spec.args[item.values.indexOf(w)];
+        const arg = bound.spec.args[i];
         const md = arg ? valueHover(arg, w.value) : undefined;
         if (md) return withForward({ span: w.span, markdown: md }, name);
         if (name === '--to-destination') return withForward({ span: w.span, markdown: `New destination \`${w.value}\` of the connections this rule matches.` }, name);

@@ -122,13 +122,18 @@ class ReadLineWord extends LineWord {
  *
  * Where the name starts and where the `!` stands are one small integer (see marksOf): with the
  * name read from the spec, 16 bytes less per group, 10 MB on the 100k dump.
+ *
+ * A group whose one value is a plain word, or a word quoted whole, keeps only that word's
+ * text: the word ends where the group ends, so its place is known, and `word` and `values`
+ * make it when asked (see GroupValue). Those are most values of a dump (`-p tcp`, `-s`,
+ * `--to-destination`, `--comment`): a word object of 48 bytes each, kept for 100k rules.
  */
 export class LineOption extends LineSpan implements OptionItem, BoundOption, Condition {
   written: string;
-  /** The one value, or the list when there are none or several. */
-  private valueOrList: Word | Word[];
+  /** The one value's text (see GroupValue), the one value, or the list when there are none or several. */
+  private valueOrList: string | Word | Word[];
   /** See marksOf. */
-  private readonly marks: number;
+  private marks: number;
   spec: OptionSpec | undefined;
   owner: BoundOption['owner'];
   declare abbreviated?: boolean;
@@ -163,22 +168,63 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 
   get values(): Word[] {
     const v = this.valueOrList;
-    return Array.isArray(v) ? v : [v];
+    return typeof v === 'string' ? [this.valueWord(v)] : Array.isArray(v) ? v : [v];
   }
 
   /** As a condition: the first value. */
   get word(): Word {
     const v = this.valueOrList;
-    return Array.isArray(v) ? v[0] : v;
+    return typeof v === 'string' ? this.valueWord(v) : Array.isArray(v) ? v[0] : v;
+  }
+
+  private valueWord(text: string): Word {
+    return new GroupValue(this, this.end - text.length, this.end);
+  }
+
+  /**
+   * Once the line is bound: its one value kept as its text when the word is plain or quoted
+   * whole (see above). The binding works with the words the parser made, so interning, which
+   * gives a word a shared string, reaches the text kept.
+   */
+  keepValueAsText(): void {
+    const v = this.valueOrList;
+    if (typeof v !== 'object' || Array.isArray(v) || !this.keepsAsText(v)) return;
+    this.valueOrList = v.text;
+    if (v.quoted) this.marks += QUOTED_VALUE;
+  }
+
+  /** Whether `w` is the one value and is kept as text once bound (what refers to it can keep the group instead: see placeOf). */
+  keepsAsText(w: Word | Span): boolean {
+    const v = this.valueOrList;
+    if (typeof v === 'string') return w instanceof GroupValue && w.group === this;
+    return v === w && inlineKind(v) && v.span.end === this.end;
+  }
+
+  /** The text of the value kept as a string (see GroupValue). */
+  get valueText(): string {
+    return this.valueOrList as string;
+  }
+
+  /** An equal string, shared (see bindCommand's shareName). */
+  set valueText(text: string) {
+    if (typeof this.valueOrList === 'string' && text === this.valueOrList) this.valueOrList = text;
+  }
+
+  /** Whether the value kept as a string is quoted whole. */
+  get valueQuoted(): boolean {
+    return (this.marks & QUOTED_VALUE) !== 0;
   }
 
   get value(): string {
-    return this.word.value;
+    const v = this.valueOrList;
+    if (typeof v !== 'string') return this.word.value;
+    return this.valueQuoted ? v.slice(1, -1) : v;
   }
 
   /** The list is the group's own (binding in place): for one value, any one-word list of that word. */
   hasValues(values: Word[]): boolean {
     const v = this.valueOrList;
+    if (typeof v === 'string') return values.length === 1 && values[0] instanceof GroupValue && values[0].group === this;
     return Array.isArray(v) ? v === values : values.length === 1 && values[0] === v;
   }
 
@@ -215,11 +261,85 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 }
 
 const NAME_SHIFT = 16;
-const BANG_MASK = (1 << NAME_SHIFT) - 1;
+/** The mark's bits; the one above them says the value kept as a string is quoted whole. */
+const BANG_MASK = (1 << 15) - 1;
+const QUOTED_VALUE = 1 << 15;
+
+/** Whether a group can keep `w` as its text alone: a plain word, or one quoted whole (see LineOption, GroupValue). */
+function inlineKind(w: Word): boolean {
+  if (w.attached || w.unterminated) return false;
+  const c = w.constructor;
+  return c === LineWord || c === QuotedLineWord;
+}
+
+/**
+ * How something that refers to a word keeps it (a `-A` line its chain's word, a match its `-m`
+ * word, a target its `-j` word): the one value of a group that keeps it as text (see
+ * LineOption.keepValueAsText, GroupValue) is kept as that group, which makes the word again;
+ * any other word or span as itself. 48 bytes less per
+ * reference, three per rule of a dump. Read it back with `spanAt` or `wordAt`; a group is
+ * never itself the place of a span, so the two cannot be confused.
+ */
+export function placeOf<T extends Span | Word>(w: T, group?: OptionItem | Condition): T | LineOption {
+  if (w instanceof GroupValue) return w.group;
+  return group instanceof LineOption && group.keepsAsText(w) ? group : w;
+}
+
+export function spanAt(place: Span | LineOption): Span {
+  return place instanceof LineOption ? place.word.span : place;
+}
+
+export function wordAt(place: Word | LineOption): Word {
+  return place instanceof LineOption ? place.word : place;
+}
+
+/**
+ * The value of an option group that keeps it as a string (see LineOption): made when asked,
+ * measured from the group's line like the word it stands for, its text read from the group.
+ * Interning gives the group the shared string.
+ */
+class GroupValue extends LineSpan implements Word {
+  readonly group: LineOption;
+
+  constructor(group: LineOption, start: number, end: number) {
+    super(group.anchor, start, end);
+    this.group = group;
+  }
+
+  get text(): string {
+    return this.group.valueText;
+  }
+
+  set text(text: string) {
+    this.group.valueText = text;
+  }
+
+  get value(): string {
+    const text = this.group.valueText;
+    return this.group.valueQuoted ? text.slice(1, -1) : text;
+  }
+
+  /** Only ever given an equal string (see bindCommand's shareName); a quoted value stays cut from the text. */
+  set value(value: string) {
+    if (!this.group.valueQuoted) this.group.valueText = value;
+  }
+
+  get quoted(): boolean {
+    return this.group.valueQuoted;
+  }
+
+  get dynamic(): boolean {
+    return false;
+  }
+
+  get span(): Span {
+    return this;
+  }
+}
 
 /**
  * The name's offset from the group's start times 2^16, plus the `!`'s offset from it + 1 (0:
- * none). Kept below 2^30, so V8 stores it in the object as a small integer, never as a boxed
+ * none; below 2^15). Kept below 2^30, so V8 stores it in the object as a small integer, never as a boxed
  * number; a group spread further than that (a `!` or a name tens of thousands of characters in)
  * is left to a plain item.
  */
