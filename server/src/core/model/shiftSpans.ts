@@ -45,8 +45,10 @@ function keyCount(o: object): number {
   return n;
 }
 
-export function shiftAll(spans: Iterable<Span>, delta: number): void {
-  for (const s of spans) {
+export function shiftAll(spans: readonly Span[], delta: number): void {
+  // by index: an edit calls this for every line below it, most with no span to move
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
     s.start += delta;
     s.end += delta;
   }
