@@ -144,6 +144,25 @@ test('a heap that holds much more than was live gets a thorough collection, one 
   release.dispose();
 });
 
+test('memory held that grew while the heap in use did not (V8 collected during the typing) gets a thorough collection', async () => {
+  const heap = heapOf(189 * MB);
+  heap.resident = 260 * MB;
+  const released: Release[] = [];
+  const release = new MemoryRelease(heap, (r) => released.push(r), options);
+  // held grew by less than a quarter of what is live: left alone
+  heap.resident = 290 * MB;
+  await burst(heap, release, 200 * MB);
+  assert.equal(heap.collections, 0);
+  // after 50 keystrokes and refreshes on the 100k dump: 11 MB more in use, 373 MB held
+  heap.resident = 373 * MB;
+  await burst(heap, release, 200 * MB);
+  assert.deepEqual(released.map((r) => r.thorough), [true]);
+  // what the collection left held is the new mark: no collection again without new growth
+  await burst(heap, release, 200 * MB);
+  assert.equal(heap.collections, 1);
+  release.dispose();
+});
+
 test('a thorough collection waits for a longer quiet moment', async () => {
   const heap = heapOf(300 * MB);
   const release = new MemoryRelease(heap, () => {}, { ...options, thoroughIdleMs: 200 });
