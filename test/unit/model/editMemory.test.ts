@@ -131,7 +131,7 @@ test('an option group keeps a plain or whole-quoted single value as its text and
   // the words made are measured from the line, like the rest of it
   for (const item of first.args.items) for (const v of item.values) assert.equal(text.slice(v.span.start, v.span.end), v.text);
   // groups keep no word of their own for those values: only their line, knowledge and owner
-  const objectsOf = (o: object) => Object.entries(o).filter(([k, v]) => typeof v === 'object' && v !== null && !['anchor', 'spec', 'owner'].includes(k)).map(([k]) => k);
+  const objectsOf = (o: object) => Object.entries(o).filter(([k, v]) => typeof v === 'object' && v !== null && !['anchor', 'spec'].includes(k)).map(([k]) => k);
   for (const item of first.args.items) assert.deepEqual(objectsOf(item), [], item.written);
   // a word with escapes is kept as a word: its value is not simply its text between the quotes
   assert.deepEqual(words(second)[2], [['"a\\"b"', 'a"b', true, false, at('"a'), at('"a') + 6]]);
@@ -145,6 +145,9 @@ test('an option group keeps a plain or whole-quoted single value as its text and
     ['comment', false, at('comment'), at('comment') + 7], ['tcp', false, at('tcp', at('-m tcp')), at('tcp', at('-m tcp')) + 3],
   ]);
   assert.deepEqual([first.rule?.target?.name, first.rule?.target?.span.start], ['ACCEPT', at('ACCEPT')]);
+  // each group's owner is found on its rule (see LineOption.owner)
+  assert.deepEqual(first.rule?.options.map((o) => (o.owner === 'generic' ? 'generic' : o.owner.name)), ['generic', 'generic', 'generic', 'comment', 'generic', 'tcp', 'generic', 'generic']);
+  assert.deepEqual(third.rule?.options.map((o) => (o.owner === 'generic' ? 'generic' : o.owner.name)), ['generic', 'generic', 'udp', 'generic']);
   // a match loaded by -p is named where the protocol is
   assert.deepEqual(third.rule?.matches.map((m) => [m.name, m.implicit, m.span.start, m.span.end]), [['udp', true, at('udp'), at('udp') + 3]]);
   assert.deepEqual(wordsHeld(third), []);

@@ -17,9 +17,13 @@ const cases: [string, string, string, string, string | undefined, boolean][] = [
   // old style: the `!` after the name, before the value
   ['-A INPUT -s ! 10.0.0.0/8 -j DROP', '-s', '-s ! 10.0.0.0/8', '-s', '!', true],
   ['-A INPUT -p tcp -m tcp ! --dport 22 -j DROP', '--dport', '! --dport 22', '--dport', '!', true],
-  // a name further from its `!` than the marks hold: a plain item, the same offsets
+  // a name further from its `!` than the layout holds: a plain item, the same offsets
   [`-A INPUT !${far}-s 10.0.0.0/8 -j DROP`, '-s', `!${far}-s 10.0.0.0/8`, '-s', '!', false],
   [`-A INPUT -s${farther}! 10.0.0.0/8 -j DROP`, '-s', `-s${farther}! 10.0.0.0/8`, '-s', '!', false],
+  // a group past the 2,047th character of its line, or longer than 1,023: a plain item (see layoutOf)
+  [`-A INPUT -m comment --comment "${'x'.repeat(2100)}" ! -s 10.0.0.0/8 -j DROP`, '-s', '! -s 10.0.0.0/8', '-s', '!', false],
+  [`-A INPUT ! -s${' '.repeat(1100)}10.0.0.0/8 -j DROP`, '-s', `! -s${' '.repeat(1100)}10.0.0.0/8`, '-s', '!', false],
+  [`-A INPUT -m comment --comment "${'x'.repeat(1900)}" ! -s 10.0.0.0/8 -j DROP`, '-s', '! -s 10.0.0.0/8', '-s', '!', true],
 ];
 
 for (const [line, written, group, name, bang, measured] of cases) {

@@ -3,7 +3,7 @@ import type { Span } from '../text/span.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from './nodes.ts';
 import { kept, NONE } from './none.ts';
 import type { OptionSpec } from '../knowledge/types.ts';
-import type { BoundOption, Condition } from '../model/types.ts';
+import type { BoundOption, Command, Condition } from '../model/types.ts';
 
 /**
  * A word of a save-file line that is its own span: a 100k-rule dump holds 750k words, and a
@@ -112,16 +112,17 @@ class ReadLineWord extends LineWord {
  *
  * The group is also its own bound option when the binding takes it as written (one option,
  * its values as they are; see bindCommand): those 650k groups would otherwise each have a
- * second object of 72 bytes. The binding sets `spec` and `owner`; the canonical `name` is the
- * spec's. Bound as a parameter test (`-p tcp`, `! -s 10.0.0.0/8`), it is the rule's condition
+ * second object of 72 bytes. The binding sets `spec` and puts the group in its owner's options
+ * (see owner); the canonical `name` is the spec's. Bound as a parameter test (`-p tcp`, `! -s 10.0.0.0/8`), it is the rule's condition
  * as well.
  *
  * Most groups have one value: that word is kept alone and `values` makes its one-word list
  * when asked. The lists kept for 650k groups cost 56 bytes each; those made on demand are
  * short-lived and cheap to collect.
  *
- * Where the name starts and where the `!` stands are one small integer (see marksOf): with the
- * name read from the spec, 16 bytes less per group, 10 MB on the 100k dump.
+ * Where the group is, where its name starts and where its `!` stands are one small integer
+ * (see layoutOf): with the name read from the spec, 24 bytes less per group, 15 MB on the
+ * 100k dump.
  *
  * A group whose one value is a plain word, or a word quoted whole, keeps only that word's
  * text: the word ends where the group ends, so its place is known, and `word` and `values`
@@ -132,32 +133,54 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   written: string;
   /** The one value's text (see GroupValue), the one value, or the list when there are none or several. */
   private valueOrList: string | Word | Word[];
-  /** See marksOf. */
-  private marks: number;
   spec: OptionSpec | undefined;
-  owner: BoundOption['owner'];
   declare abbreviated?: boolean;
 
   /** Made by `LineOption.of`, which leaves a group whose offsets do not fit to a plain item. */
-  private constructor(anchor: LineAnchor, start: number, end: number, written: string, marks: number, values: Word[]) {
-    super(anchor, start, end);
+  private constructor(anchor: LineAnchor, layout: number, written: string, values: Word[]) {
+    super(anchor, anchor.start, anchor.start);
+    // the line's offset field holds the group's own layout (see layoutOf), read by the getters below
+    this.at = layout;
     this.written = written;
     // the parser pushed to its list (room for 17): several values are kept as an exact-size copy
     this.valueOrList = values.length === 1 ? values[0] : kept(values);
-    this.marks = marks;
     this.spec = undefined;
-    this.owner = 'generic';
+  }
+
+  override get start(): number {
+    return this.anchor.start + (this.at >>> OFFSET_SHIFT);
+  }
+
+  override get end(): number {
+    return this.anchor.start + (this.at >>> OFFSET_SHIFT) + ((this.at >>> LENGTH_SHIFT) & LENGTH_MAX);
   }
 
   /**
-   * A group measured from `anchor`, or undefined when its offsets do not fit (see LineSpan and
-   * marksOf) or a value of it is a plain word: what a measured span holds is measured too, as
-   * an edit above moves the line's plain spans by finding them outside those (see collectSpans).
+   * Bound in place: the match or target whose options hold this group, found on the rule of
+   * its line, or `generic`. Read by a hover and a compile, never in a loop over the rules:
+   * kept per group it was 8 bytes for each of the 100k dump's 650k groups.
+   */
+  get owner(): BoundOption['owner'] {
+    const rule = (this.anchor as { command?: Command }).command?.rule;
+    if (rule) {
+      for (const m of rule.matches) if (m.options.includes(this)) return m;
+      if (rule.target?.options.includes(this)) return rule.target;
+    }
+    return 'generic';
+  }
+
+  /** The binding puts the group in its owner's options, which is what `owner` reads. */
+  set owner(_owner: BoundOption['owner']) {}
+
+  /**
+   * A group measured from `anchor`, or undefined when its offsets do not fit (see layoutOf)
+   * or a value of it is a plain word: what a measured span holds is measured too, as an edit
+   * above moves the line's plain spans by finding them outside those (see collectSpans).
    */
   static of(anchor: LineAnchor, start: number, end: number, written: string, nameStart: number, values: Word[], bang: Span | undefined): LineOption | undefined {
-    const marks = marksOf(start, nameStart, bang);
-    if (marks === undefined || !LineSpan.fitsIn(anchor, start, end) || !allMeasured(values)) return undefined;
-    return new LineOption(anchor, start, end, written, marks, values);
+    const layout = layoutOf(anchor, start, end, nameStart, bang);
+    if (layout === undefined || !allMeasured(values)) return undefined;
+    return new LineOption(anchor, layout, written, values);
   }
 
   /** The canonical spelling once bound (see bindCommand: a group bound in place has the spec's name or, unknown, its own). */
@@ -190,7 +213,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
     const v = this.valueOrList;
     if (typeof v !== 'object' || Array.isArray(v) || !this.keepsAsText(v)) return;
     this.valueOrList = v.text;
-    if (v.quoted) this.marks += QUOTED_VALUE;
+    if (v.quoted) this.at |= QUOTED_VALUE;
   }
 
   /** Whether `w` is the one value and is kept as text once bound (what refers to it can keep the group instead: see placeOf). */
@@ -212,7 +235,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 
   /** Whether the value kept as a string is quoted whole. */
   get valueQuoted(): boolean {
-    return (this.marks & QUOTED_VALUE) !== 0;
+    return (this.at & QUOTED_VALUE) !== 0;
   }
 
   get value(): string {
@@ -229,14 +252,14 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   }
 
   get negated(): boolean {
-    return (this.marks & BANG_MASK) !== 0;
+    return ((this.at >>> BANG_SHIFT) & BANG_MAX) !== 0;
   }
 
   /** The `!`, before the name or (old style) before the value. */
   get bang(): Span | undefined {
-    const at = this.marks & BANG_MASK;
-    if (at === 0) return undefined;
-    const start = this.start + at - 1;
+    const mark = (this.at >>> BANG_SHIFT) & BANG_MAX;
+    if (mark === 0) return undefined;
+    const start = this.start + mark - 1;
     return spanIn(this.anchor, start, start + 1);
   }
 
@@ -251,7 +274,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 
   /** Where the name starts, without making its span (semantic tokens read 650k of them). */
   get nameStart(): number {
-    return this.start + (this.marks >>> NAME_SHIFT);
+    return this.start + ((this.at >>> NAME_SHIFT) & NAME_MAX);
   }
 
   get nameSpan(): Span {
@@ -260,10 +283,16 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   }
 }
 
-const NAME_SHIFT = 16;
-/** The mark's bits; the one above them says the value kept as a string is quoted whole. */
-const BANG_MASK = (1 << 15) - 1;
-const QUOTED_VALUE = 1 << 15;
+/** A group's layout, from the lowest bit: value quoted whole (1), `!` mark (5), name (3), length (10), offset (11). */
+const QUOTED_VALUE = 1;
+const BANG_SHIFT = 1;
+const BANG_MAX = (1 << 5) - 1;
+const NAME_SHIFT = 6;
+const NAME_MAX = (1 << 3) - 1;
+const LENGTH_SHIFT = 9;
+const LENGTH_MAX = (1 << 10) - 1;
+const OFFSET_SHIFT = 19;
+const OFFSET_MAX = (1 << 11) - 1;
 
 /** Whether a group can keep `w` as its text alone: a plain word, or one quoted whole (see LineOption, GroupValue). */
 function inlineKind(w: Word): boolean {
@@ -338,16 +367,20 @@ class GroupValue extends LineSpan implements Word {
 }
 
 /**
- * The name's offset from the group's start times 2^16, plus the `!`'s offset from it + 1 (0:
- * none; below 2^15). Kept below 2^30, so V8 stores it in the object as a small integer, never as a boxed
- * number; a group spread further than that (a `!` or a name tens of thousands of characters in)
- * is left to a plain item.
+ * Where a group is, in one integer below 2^30 (so V8 keeps it in the object as a small integer,
+ * never as a boxed number): its offset from the line's start (below 2048) and its length (below
+ * 1024), its name's offset from its start (0, or 2 after `! `; below 8), the `!`'s offset from
+ * its start + 1 (0: none; below 32, old style after the name), and whether its one value kept as
+ * text is quoted (set when bound, see keepValueAsText). A group that does not fit, far into a
+ * very long line or longer than a thousand characters, is left to a plain item.
  */
-function marksOf(start: number, nameStart: number, bang: Span | undefined): number | undefined {
+function layoutOf(anchor: LineAnchor, start: number, end: number, nameStart: number, bang: Span | undefined): number | undefined {
+  const offset = start - anchor.start;
+  const length = end - start;
   const name = nameStart - start;
   const mark = bang ? bang.start - start + 1 : 0;
-  if (name < 0 || name >= 1 << 14 || mark < 0 || mark > BANG_MASK) return undefined;
-  return name * (1 << NAME_SHIFT) + mark;
+  if (offset < 0 || offset > OFFSET_MAX || length < 0 || length > LENGTH_MAX || name < 0 || name > NAME_MAX || mark < 0 || mark > BANG_MAX) return undefined;
+  return offset * (1 << OFFSET_SHIFT) + length * (1 << LENGTH_SHIFT) + name * (1 << NAME_SHIFT) + mark * (1 << BANG_SHIFT);
 }
 
 /**

@@ -17,8 +17,8 @@ export interface LineAnchor {
  */
 export class LineSpan implements Span {
   readonly anchor: LineAnchor;
-  /** Offset from the line's start × 2^15 + length. */
-  private readonly at: number;
+  /** Offset from the line's start × 2^15 + length; a subclass may keep its own layout here and read it with its own getters (see LineOption). */
+  protected at: number;
 
   /** Only for a span that `fitsIn` the line: made through `spanIn` and the subclasses' factories, which check. */
   protected constructor(anchor: LineAnchor, start: number, end: number) {
