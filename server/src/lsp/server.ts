@@ -17,6 +17,7 @@ import { registerSemanticTokens } from './semanticTokensHandlers.ts';
 import { registerCodeLens } from './codeLensHandlers.ts';
 import { documentSymbolSteps, foldingRanges } from './symbols.ts';
 import { jsonPartsSteps } from './jsonParts.ts';
+import { QuietTimers } from './quietTimers.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
 interface CompileReply {
@@ -50,6 +51,8 @@ export const MAX_CODE_LENSES = 5000;
  */
 const LARGE_DOCUMENT = 2_000_000;
 const LARGE_DOCUMENT_DELAY_MS = 300;
+/** Quiet time after an edit of a big document before its text is copied into one piece (see QuietTimers). */
+const SETTLE_AFTER_MS = 1000;
 
 const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true }, outline: { maxChains: OUTLINE_MAX_CHAINS }, codeLens: { maxLenses: MAX_CODE_LENSES } };
 
@@ -84,6 +87,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   let settings: ServerSettings = defaults;
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const settling = new QuietTimers(SETTLE_AFTER_MS);
   const preparing = new Set<string>();
   const base = typeof __dirname === 'string' ? docsBase() : undefined;
 
@@ -131,6 +135,13 @@ export function startServer(connection: Connection, params: InitializeParams, he
     return { ...config.severities, ...settings.lint.rules };
   }
 
+  /** Copies a big document's edited text into one piece once typing has stopped for a while (see QuietTimers). */
+  function settleLater(doc: OpenDocument): void {
+    settling.later(doc.uri, () => {
+      if (store.get(doc.uri) === doc) void background.run(undefined, () => doc.model.settleText());
+    });
+  }
+
   function publish(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
@@ -146,8 +157,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     if (doc.model.text.length > LARGE_DOCUMENT) {
       prepare(doc);
-      // in the next pause: the next keystroke then finds the edited text in one piece
-      void background.run(undefined, () => doc.model.settleText());
+      // once typing has stopped for a while (see SETTLE_AFTER_MS)
+      settleLater(doc);
       // and the chain index, which the first hover or cursor move (an editor asks for the
       // highlights at the cursor as it moves) would wait for; started over when the document
       // changes between its steps
@@ -202,6 +213,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const t = pending.get(p.textDocument.uri);
     if (t) clearTimeout(t);
     pending.delete(p.textDocument.uri);
+    settling.cancel(p.textDocument.uri);
     store.close(p.textDocument.uri);
     outlineCut.delete(p.textDocument.uri);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
