@@ -1,5 +1,5 @@
 /**
- * Gives memory back once the server is idle. Each pause in typing leaves a new copy of the
+ * Gives memory back once the server is idle. Each pause in typing of a second leaves a new copy of the
  * document's text (15 MB for a 100k-rule dump; see FirewallDocument.settleText), the editor's
  * refresh its replies, and V8 lets its heap grow to several times what is live
  * before it collects: 50 keystrokes on such a dump left the server at about 1 GB, for half a

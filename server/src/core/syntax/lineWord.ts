@@ -113,8 +113,8 @@ class ReadLineWord extends LineWord {
  * The group is also its own bound option when the binding takes it as written (one option,
  * its values as they are; see bindCommand): those 650k groups would otherwise each have a
  * second object of 72 bytes. The binding sets `spec` and puts the group in its owner's options
- * (see owner); the canonical `name` is the spec's. Bound as a parameter test (`-p tcp`, `! -s 10.0.0.0/8`), it is the rule's condition
- * as well.
+ * (see owner); the canonical `name` is the spec's. Bound as a parameter test (`-p tcp`,
+ * `! -s 10.0.0.0/8`), it is the rule's condition as well.
  *
  * Most groups have one value: that word is kept alone and `values` makes its one-word list
  * when asked. The lists kept for 650k groups cost 56 bytes each; those made on demand are
@@ -157,7 +157,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
 
   /**
    * Bound in place: the match or target whose options hold this group, found on the rule of
-   * its line, or `generic`. Read by a hover and a compile, never in a loop over the rules:
+   * its line, or `generic`. Read by hover, compile and `-D` matching, not by the analysis:
    * kept per group it was 8 bytes for each of the 100k dump's 650k groups.
    */
   get owner(): BoundOption['owner'] {
@@ -305,9 +305,9 @@ function inlineKind(w: Word): boolean {
  * How something that refers to a word keeps it (a `-A` line its chain's word, a match its `-m`
  * word, a target its `-j` word): the one value of a group that keeps it as text (see
  * LineOption.keepValueAsText, GroupValue) is kept as that group, which makes the word again;
- * any other word or span as itself. 48 bytes less per
- * reference, three per rule of a dump. Read it back with `spanAt` or `wordAt`; a group is
- * never itself the place of a span, so the two cannot be confused.
+ * any other word or span as itself. 48 bytes less per reference, three per rule of a dump.
+ * Read it back with `spanAt` or `wordAt`; a group is never itself the place of a span, so the
+ * two cannot be confused.
  */
 export function placeOf<T extends Span | Word>(w: T, group?: OptionItem | Condition): T | LineOption {
   if (w instanceof GroupValue) return w.group;
