@@ -174,7 +174,7 @@ const SHORT = 8;
  * moved while the tables were built: 11 MB of garbage after opening the 100k-rule dump. Copying
  * a list of eight or fewer costs less than that; a longer one is pushed to.
  */
-function appended<T>(list: T[], item: T): T[] {
+export function appended<T>(list: T[], item: T): T[] {
   if (list.length >= SHORT) {
     list.push(item);
     return list;
