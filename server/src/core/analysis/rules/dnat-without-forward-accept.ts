@@ -37,17 +37,18 @@ export const dnatWithoutForwardAccept: LintRule = {
     // by index: iterator results for 27k checks were most of what this allocated per edit
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i];
+      const forward = forwardOf(c.dnat.family);
       if (alwaysDropped(c.forward)) {
         const p = c.packet;
-        const d = decider(rs, c, c.forward[0]);
+        const d = decider(c, c.forward[0], forward);
         ctx.report({
           span: c.dnat.span,
           message: `Connections forwarded to ${where(p)} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where(p)}${p.proto ? `/${p.proto}` : ''}, and FORWARD must accept that (not the original port).`,
           related: [{ span: d.span, message: d.message }],
-          fixes: fixFor(ctx, c),
+          fixes: fixFor(ctx, c, p),
         });
-      } else if (repliesDropped(rs, c, forwardOf(c.dnat.family))) {
-        const d = decider(rs, c, c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0]);
+      } else if (repliesDropped(rs, c, forward)) {
+        const d = decider(c, c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0], forward);
         ctx.report({
           span: c.dnat.span,
           message: `Replies from ${where(c.packet)} are dropped in filter FORWARD: add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT before the rules that drop.`,
@@ -63,17 +64,15 @@ function where(p: Packet): string {
   return `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
 }
 
-/** The rule or policy that decided an outcome, for the related information. */
-function decider(rs: RuleSet, c: DnatCheck, o: Outcome): { span: Span; message: string } {
+/** The rule or policy that decided an outcome, for the related information; `chain`: filter FORWARD of the DNAT's family. */
+function decider(c: DnatCheck, o: Outcome, chain: Chain | undefined): { span: Span; message: string } {
   const step = [...o.path].reverse().find((s) => s.rule || s.policy);
-  const chain = rs.tables.get(`${c.packet.family}:filter`)?.chains.get('FORWARD');
   if (step?.rule) return { span: step.rule.span, message: `${o.verdict} here (${step.chain})` };
   return { span: chain?.policySpan ?? chain?.declarations[0]?.span ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
 }
 
-/** Scripts: an accept for the translated traffic, added after the DNAT command. */
-function fixFor(ctx: RuleContext, c: DnatCheck): Fix[] {
-  const p = c.packet;
+/** Scripts: an accept for the translated traffic (`p`, the DNAT's packet), added after the DNAT command. */
+function fixFor(ctx: RuleContext, c: DnatCheck, p: Packet): Fix[] {
   if (ctx.ruleSet.dialect !== 'script' || !p.proto || p.dport === undefined) return [];
   const line = `iptables -A FORWARD${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
   const end = ctx.text.indexOf('\n', c.dnat.span.end);
