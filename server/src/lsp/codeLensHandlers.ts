@@ -63,22 +63,24 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
       // the first lenses in the file, up to the limit: chain and trace places merged by where they stand
       const max = maxLenses();
       const total = chains.length + traces.length;
+      // the next place of each list, made once: the one not taken waits for the next round
       let i = 0;
       let j = 0;
-      const nextPlace = (): { span: Span; kind: typeof CHAIN | typeof TRACE } => {
-        const c = i < chains.length ? chainPlaceSpan(chains[i]) : undefined;
-        const t = j < traces.length ? tracePlaceSpan(traces[j]) : undefined;
-        return c && (!t || c.start <= t.start) ? { span: c, kind: CHAIN } : { span: t!, kind: TRACE };
-      };
+      let c = chains.length ? chainPlaceSpan(chains[0]) : undefined;
+      let t = traces.length ? tracePlaceSpan(traces[0]) : undefined;
+      const chainNext = (): boolean => c !== undefined && (t === undefined || c.start <= t.start);
       while (out.length < Math.min(max, total)) {
         if (out.length % STEP_ITEMS === STEP_ITEMS - 1) yield;
-        const { span, kind } = nextPlace();
-        if (kind === CHAIN) i++;
-        else j++;
-        out.push({ range: toRange(lines, span), data: [key, kind] satisfies LensData });
+        if (chainNext()) {
+          out.push({ range: toRange(lines, c!), data: [key, CHAIN] satisfies LensData });
+          c = ++i < chains.length ? chainPlaceSpan(chains[i]) : undefined;
+        } else {
+          out.push({ range: toRange(lines, t!), data: [key, TRACE] satisfies LensData });
+          t = ++j < traces.length ? tracePlaceSpan(traces[j]) : undefined;
+        }
       }
       // where the first lens left out would stand, a lens says how many are
-      if (total > max) out.push({ range: toRange(lines, nextPlace().span), data: [key, LIMIT, total - max, max] satisfies LensData });
+      if (total > max) out.push({ range: toRange(lines, chainNext() ? c! : t!), data: [key, LIMIT, total - max, max] satisfies LensData });
       // 6 MB of JSON for a kube-proxy dump, written out in steps as well (see JsonParts)
       return yield* jsonPartsSteps(out);
     }, () => doc.version);
