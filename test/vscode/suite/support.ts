@@ -98,11 +98,16 @@ export async function withEdit<T>(doc: vscode.TextDocument, edit: (e: vscode.Wor
   try {
     return await body();
   } finally {
-    const undo = new vscode.WorkspaceEdit();
-    undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
-    await vscode.workspace.applyEdit(undo);
-    await doc.save();
+    await restoreText(doc, original);
   }
+}
+
+/** Puts the document's text back to `original` and saves it. */
+async function restoreText(doc: vscode.TextDocument, original: string): Promise<void> {
+  const undo = new vscode.WorkspaceEdit();
+  undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+  await vscode.workspace.applyEdit(undo);
+  await doc.save();
 }
 
 /**
@@ -124,9 +129,6 @@ export async function withSetting(doc: vscode.TextDocument, key: string, value: 
     await check(nudge);
   } finally {
     await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-    const undo = new vscode.WorkspaceEdit();
-    undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), before);
-    await vscode.workspace.applyEdit(undo);
-    await doc.save();
+    await restoreText(doc, before);
   }
 }
