@@ -19,6 +19,12 @@ export interface BoundOption {
   owner: 'generic' | MatchUse | TargetUse;
   negated: boolean;
   values: Word[];
+  /**
+   * The one value, read without making its word, when the option keeps it as text (see
+   * LineOption): the checks read every value of a dump and make a word only for a finding.
+   * Undefined otherwise (read `values`). Such a value never holds a shell expansion.
+   */
+  readonly keptValue?: string;
   /** Written as a unique prefix of the canonical name (`--to` for `--to-destination`). */
   abbreviated?: boolean;
 }

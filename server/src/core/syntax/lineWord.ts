@@ -244,6 +244,13 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
     return this.valueQuoted ? v.slice(1, -1) : v;
   }
 
+  /** The one value kept as text, without making its word (see BoundOption.keptValue). */
+  get keptValue(): string | undefined {
+    const v = this.valueOrList;
+    if (typeof v !== 'string') return undefined;
+    return this.valueQuoted ? v.slice(1, -1) : v;
+  }
+
   /** The list is the group's own (binding in place): for one value, any one-word list of that word. */
   hasValues(values: Word[]): boolean {
     const v = this.valueOrList;

@@ -1,6 +1,8 @@
 import { toolName } from '../../knowledge/toolName.ts';
 import type { Family } from '../../knowledge/types.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
+import type { BoundOption } from '../../model/types.ts';
+import type { Word } from '../../syntax/nodes.ts';
 
 /** The family an address literal belongs to, when it plainly is one (hostnames are neither). */
 export function literalFamily(value: string): Family | undefined {
@@ -50,18 +52,10 @@ export const addressFamilyMismatch: LintRule = {
     const fam = cmd.family;
     for (const o of rule.options) {
       if (!ADDRESS_OPTIONS.has(o.name)) continue;
-      for (const w of o.values) {
-        if (w.dynamic) continue;
-        // an IPv6 literal has a colon, an IPv4 one a dot: most values are settled by that alone
-        const v = w.value;
-        const colon = v.indexOf(':');
-        if (fam === 'ipv4' ? colon === -1 : !v.includes('.')) continue;
-        // `10.0.0.5:8080`: a dot before the first colon is an IPv4 address with a port (an
-        // IPv6 address has its dotted tail after the last colon)
-        if (fam === 'ipv4' && !v.includes(',') && v.lastIndexOf('.', colon) !== -1) continue;
-        const bad = otherFamilyPart(v, fam);
-        if (bad) ctx.report({ span: w.span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${toolName(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${toolName(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
-      }
+      // a value kept as text is read as text: its word is made for a finding only
+      const kept = o.keptValue;
+      if (kept !== undefined) checkAddress(ctx, fam, o, kept, undefined);
+      else for (const w of o.values) if (!w.dynamic) checkAddress(ctx, fam, o, w.value, w);
     }
     const p = rule.protocol;
     if (p && !p.word.dynamic) {
@@ -79,3 +73,15 @@ export const addressFamilyMismatch: LintRule = {
     }
   },
 };
+
+/** An address value (`w`, or the one `o` keeps as text when undefined) written in the other family's notation. */
+function checkAddress(ctx: RuleContext, fam: Family, o: BoundOption, v: string, w: Word | undefined): void {
+  // an IPv6 literal has a colon, an IPv4 one a dot: most values are settled by that alone
+  const colon = v.indexOf(':');
+  if (fam === 'ipv4' ? colon === -1 : !v.includes('.')) return;
+  // `10.0.0.5:8080`: a dot before the first colon is an IPv4 address with a port (an
+  // IPv6 address has its dotted tail after the last colon)
+  if (fam === 'ipv4' && !v.includes(',') && v.lastIndexOf('.', colon) !== -1) return;
+  const bad = otherFamilyPart(v, fam);
+  if (bad) ctx.report({ span: (w ?? o.values[0]).span, message: `${bad} is an ${fam === 'ipv4' ? 'IPv6' : 'IPv4'} address; ${toolName(fam)} only handles ${fam === 'ipv4' ? 'IPv4' : 'IPv6'} (use ${toolName(fam === 'ipv4' ? 'ipv6' : 'ipv4')} for it).` });
+}

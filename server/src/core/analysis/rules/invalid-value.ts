@@ -2,7 +2,11 @@ import { protocolNames } from '../../knowledge/index.ts';
 import { checkValue } from '../../knowledge/values/index.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { otherFamilyPart } from './address-family-mismatch.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
+import type { BoundOption } from '../../model/types.ts';
+import type { ArgSpec, Family } from '../../knowledge/types.ts';
+import type { Word } from '../../syntax/nodes.ts';
+import type { Span } from '../../text/span.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { reportKept } from '../keptFindings.ts';
 
@@ -33,30 +37,20 @@ export const invalidValue: LintRule = {
     for (const o of options) {
       const spec = o.spec;
       if (!spec) continue;
+      // a value kept as text is checked as text: its word is made for a finding only
+      const kept = o.keptValue;
+      if (kept !== undefined) {
+        checkOne(ctx, cmd.family, protocol, o, spec.args[0], kept, undefined);
+        continue;
+      }
       // read once: an option group keeping one value makes its list when asked (see LineOption)
       const values = o.values;
       for (let i = 0; i < values.length; i++) {
         const w = values[i];
-        const arg = spec.args[i];
-        if (!arg || w.dynamic) continue;
-        if (o.name === '--protocol') {
-          const v = w.value.toLowerCase();
-          if (o.negated && (v === '0' || v === 'all')) ctx.report({ span: w.span, message: `'! -p ${w.value}' can never match: every packet has some protocol.` });
-          if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: w.span, message: `Unknown protocol '${w.value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
-          continue;
-        }
-        const problem = checkValue(arg.type, w.value, { family: cmd.family, arg, protocol });
-        if (!problem) continue;
-        // an address of the other family is address-family-mismatch's finding (asked only
-        // once a value is refused: nearly every value is fine)
-        if (ADDRESS_TYPES.has(arg.type) && otherFamilyPart(w.value, cmd.family) !== undefined) continue;
-        ctx.report({
-          span: w.span,
-          message: `${o.item.written} ${problem.message}`,
-          fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span: w.span, text: problem.suggestion }] }] : undefined,
-        });
+        if (!w.dynamic) checkOne(ctx, cmd.family, protocol, o, spec.args[i], w.value, w);
       }
     }
+
   },
   check(ctx) {
     reportKept(ctx, chainFacts(ctx.ruleSet), 'invalid-value', (report) => {
@@ -76,3 +70,29 @@ export const invalidValue: LintRule = {
     });
   },
 };
+
+/** One value of `o` (`w`, or the value `o` keeps as text when undefined) against its type. */
+function checkOne(ctx: RuleContext, family: Family, protocol: string | undefined, o: BoundOption, arg: ArgSpec | undefined, value: string, w: Word | undefined): void {
+  if (!arg) return;
+  if (o.name === '--protocol') {
+    const v = value.toLowerCase();
+    if (o.negated && (v === '0' || v === 'all')) ctx.report({ span: valueSpan(o, w), message: `'! -p ${value}' can never match: every packet has some protocol.` });
+    if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: valueSpan(o, w), message: `Unknown protocol '${value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
+    return;
+  }
+  const problem = checkValue(arg.type, value, { family, arg, protocol });
+  if (!problem) return;
+  // an address of the other family is address-family-mismatch's finding (asked only
+  // once a value is refused: nearly every value is fine)
+  if (ADDRESS_TYPES.has(arg.type) && otherFamilyPart(value, family) !== undefined) return;
+  const span = valueSpan(o, w);
+  ctx.report({
+    span,
+    message: `${o.item.written} ${problem.message}`,
+    fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : undefined,
+  });
+}
+
+function valueSpan(o: BoundOption, w: Word | undefined): Span {
+  return (w ?? o.values[0]).span;
+}
