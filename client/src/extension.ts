@@ -5,7 +5,7 @@ import { registerChainReferencesCommand } from './chainReferences.ts';
 import { registerCompileCommand } from './compileCommand.ts';
 import { registerTraceCommand } from './trace/traceCommand.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
+import { serverExecArgv, serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 
 let client: LanguageClient | undefined;
 
@@ -17,12 +17,13 @@ export function activate(context: ExtensionContext): void {
   const module = context.asAbsolutePath(path.join('dist', 'iptables-language-server.cjs'));
   // added to the extension host's own environment (see serverProcessEnv)
   const env = serverProcessEnv();
+  const execArgv = serverExecArgv();
   // stdio, not node-ipc: the server writes its big replies (a kube-proxy dump's outline is
   // 8.8 MB) as the pieces it made between other messages; over node-ipc Node serializes each
   // reply in one piece (see PiecewiseStreamWriter)
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio, options: { env } },
-    debug: { module, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio, options: { env, execArgv } },
+    debug: { module, transport: TransportKind.stdio, options: { env, execArgv: [...execArgv, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

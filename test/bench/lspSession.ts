@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { LspClient } from '../support/lspClient.ts';
 import { dist } from '../support/paths.ts';
-import { serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
+import { serverExecArgv, serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 
 const quick = process.argv.includes('--quick');
 const [mode, file] = process.argv.slice(2);
@@ -26,7 +26,7 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   const text = readFileSync(path, 'utf8');
   const start = performance.now();
   // the server's environment as the VS Code client gives it
-  const client = new LspClient(serverProcessEnv());
+  const client = new LspClient(serverProcessEnv(), serverExecArgv());
   await client.start();
   const init = performance.now() - start;
   const uri = pathToFileURL(path).href;
@@ -189,7 +189,7 @@ async function editorRefresh(client: LspClient, uri: string, lines: string[], li
 /** One start: spawn to the initialize reply; the server is shut down and has exited before the next. */
 async function start(): Promise<number> {
   const t = performance.now();
-  const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...serverProcessEnv() } });
+  const child = spawn(process.execPath, [...serverExecArgv(), dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...serverProcessEnv() } });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });

@@ -8,9 +8,9 @@ export class LspClient {
   private readonly child: ChildProcess;
   readonly published = new Map<string, { diagnostics: { code: string; range: { start: { line: number; character: number } } }[] }>();
 
-  /** `env` is added to this process's environment for the server's. */
-  constructor(env?: Record<string, string>) {
-    this.child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: env && { ...process.env, ...env } });
+  /** `env` is added to this process's environment for the server's; `execArgv` are Node's options for it. */
+  constructor(env?: Record<string, string>, execArgv: string[] = []) {
+    this.child = spawn(process.execPath, [...execArgv, dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: env && { ...process.env, ...env } });
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
       this.published.set(p.uri, p);
