@@ -10,9 +10,16 @@ import { setFlagsFromString } from 'node:v8';
  * keystrokes, back-to-back edits p95 50–67 → 26–49 ms, edits typed 150 ms apart p95 23–39 →
  * 37–78 ms and a hover sent with the editor's refresh p95 5–7 → 2–51 ms (a full collection,
  * now more frequent, lands on some of them), the 10k file unchanged. At 25–50%, typed edits
- * went to 74–114 ms.
+ * went to 74–114 ms then, when a keystroke allocated 23 MB.
+ *
+ * Half again at most since a keystroke allocates under 1 MB: at 100% the old generation still
+ * grew by about a megabyte a keystroke until V8 collected at twice the live heap, and the
+ * bench's full 100k session read 340–364 MB right after its 100 edits and 100 requests (the
+ * 278 MB of an earlier run had fallen just after a collection). At 50% (four sessions): 277–284
+ * MB, edits back to back p95 12–15 ms (11–13), typed p95 15–21 ms (13–18), keystrokes during
+ * the editor's refresh at most 31–60 ms (39–79); at 70%, 340–347 MB; the 10k file unchanged.
  */
-export const HEAP_GROWING_PERCENT = 100;
+export const HEAP_GROWING_PERCENT = 50;
 
 /** The flag to give V8, unless the process was started with its own (`node --heap-growing-percent=N`). */
 export function heapGrowthFlag(execArgv: readonly string[]): string | undefined {

@@ -22,7 +22,8 @@ export function serverProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<s
  * own allocations after the open are small (under 1 MB per keystroke). Measured on the
  * 100k-rule dump (the bench's session, two runs each): RSS right after the open 288–292 →
  * 268–270 MB, the open 1.73–1.75 → 1.75–1.80 s, edits p95 as fast, the editor's refresh p50
- * 118–125 → 136–139 ms; at 2 MB, 261–267 MB.
+ * 118–125 → 136–139 ms; at 2 MB, 261–267 MB. The 10k dump once quiet: 80–89 MB in six
+ * sessions, 80–82 in three without it (right after the open 88–96 against 112–117).
  */
 export const SEMI_SPACE_MB = 4;
 
