@@ -15,9 +15,9 @@ import { setFlagsFromString } from 'node:v8';
  * Half again at most since a keystroke allocates under 1 MB: at 100% the old generation still
  * grew by about a megabyte a keystroke until V8 collected at twice the live heap, and the
  * bench's full 100k session read 340–364 MB right after its 100 edits and 100 requests (the
- * 278 MB of an earlier run had fallen just after a collection). At 50% (four sessions): 277–284
- * MB, edits back to back p95 12–15 ms (11–13), typed p95 15–21 ms (13–18), keystrokes during
- * the editor's refresh at most 31–60 ms (39–79); at 70%, 340–347 MB; the 10k file unchanged.
+ * 278 MB of an earlier run had fallen just after a collection). At 50% (six sessions): 276–284
+ * MB, edits back to back p95 12–16 ms (11–13), typed p95 13–21 ms (13–18), keystrokes during
+ * the editor's refresh at most 31–77 ms (39–79); at 70%, 340–347 MB; the 10k file unchanged.
  */
 export const HEAP_GROWING_PERCENT = 50;
 
