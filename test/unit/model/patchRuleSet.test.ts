@@ -190,7 +190,8 @@ test('a long run of edits does not keep every replaced rule: the facts are gathe
 test('the DNAT checks are kept over an edit of a filter chain that FORWARD never reaches, and evaluated again over one it reaches', () => {
   const doc = new FirewallDocument(base, { dialect: 'save' });
   doc.diagnostics();
-  const before = dnatChecks(doc.ruleSet);
+  // a copy: the kept list is the same list after an edit, its edited checks replaced
+  const before = [...dnatChecks(doc.ruleSet)];
   let text = base;
   const edit = (prefix: string, from: string, to: string) => {
     const line = text.split('\n').findIndex((l) => l.startsWith(prefix));
@@ -209,4 +210,27 @@ test('the DNAT checks are kept over an edit of a filter chain that FORWARD never
   const again = edit('-A b -s 10.0.0.0/8', '10.0.0.0/8', '10.0.0.0/9');
   assert.equal(again.length, before.length);
   assert.ok(again.every((c, i) => c !== before[i]), 'evaluated again');
+});
+
+test('an edit of a DNAT rule replaces its check where it stands in the kept list and keeps the others', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const list = dnatChecks(doc.ruleSet);
+  const before = [...list];
+  const lineOf = base.split('\n').findIndex((l) => /-j DNAT --to-destination 10\.\d+\.\d+\.\d+:\d+/.test(l));
+  const line = base.split('\n')[lineOf];
+  const start = base.split('\n').slice(0, lineOf).reduce((n, l) => n + l.length + 1, 0);
+  const from = /--to-destination (\S+)/.exec(line)!;
+  const at = start + from.index + '--to-destination '.length;
+  const text = base.slice(0, at) + '10.99.99.99:8443' + base.slice(at + from[1].length);
+  doc.update(text, [{ start: at, end: at + from[1].length, text: '10.99.99.99:8443' }]);
+  assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
+  const after = dnatChecks(doc.ruleSet);
+  // the same list: a new one of a kube-proxy dump's 27k checks was most of what a keystroke allocated
+  assert.equal(after, list);
+  assert.equal(after.length, before.length);
+  const changed = after.flatMap((c, i) => (c === before[i] ? [] : [i]));
+  assert.equal(changed.length, 1);
+  assert.equal(after[changed[0]].packet.dst, '10.99.99.99');
+  assert.equal(after[changed[0]].packet.dport, 8443);
 });

@@ -137,25 +137,62 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   if (!old || patches.some((p) => seenFromForward(newRs, p))) return;
   const oldRule = new Map<Command, Rule>();
   for (const p of patches) oldRule.set(p.new, p.old.rule!);
-  let forwardOf: ((packet: Packet) => Outcome[]) | undefined;
+  let forward: ((packet: Packet) => Outcome[]) | undefined;
+  const forwardOf = (packet: Packet) => (forward ??= forwardEvaluator(newRs))(packet);
+  const dnats = chainFacts(newRs).dnats;
+  const carried = replacedInPlace(old, dnats, oldRule, forwardOf) ?? rebuilt(old, dnats, oldRule, forwardOf);
+  if (carried) computed.set(newRs, carried);
+}
+
+/**
+ * The common edit, a DNAT's rule or another rule changed and each edited DNAT still translated:
+ * the old list with the edited checks replaced where they stand. The list is the old rule
+ * set's, stale with it (see patchRuleSet); a new list of the 27k checks of a kube-proxy dump,
+ * grown as it was filled, was 790 KB of garbage per keystroke, most of what one allocated.
+ * Undefined, with nothing changed, when a check comes or goes.
+ */
+function replacedInPlace(old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
+  const at: number[] = [];
+  const fresh: DnatCheck[] = [];
+  let k = 0;
+  // by index: iterator results for each of a dump's DNATs were most of what an edit allocated here
+  for (let i = 0; i < dnats.length; i++) {
+    const cmd = dnats[i];
+    const was = oldRule.get(cmd);
+    if (was) {
+      const had = k < old.length && old[k].dnat === was;
+      const c = checkOf(cmd, forwardOf);
+      if (had !== (c !== undefined)) return undefined;
+      if (c) {
+        at.push(k++);
+        fresh.push(c);
+      }
+    } else if (k < old.length && old[k].dnat === cmd.rule) k++;
+    // a DNAT whose translation is not known has no check; one that has should have had one
+    else if (checkOf(cmd, () => [])) return undefined;
+  }
+  if (k !== old.length) return undefined;
+  for (let j = 0; j < at.length; j++) old[at[j]] = fresh[j];
+  return old;
+}
+
+/** The checks in the order of the DNAT list, the edited ones evaluated again; undefined when the lists disagree. */
+function rebuilt(old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
   let k = 0;
   const out: DnatCheck[] = [];
   // the old checks are in the order of the DNAT list, less the DNATs whose translation is not known
-  const dnats = chainFacts(newRs).dnats;
-  // by index, as below: iterator results for each of a dump's DNATs were most of what an edit allocated here
   for (let i = 0; i < dnats.length; i++) {
     const cmd = dnats[i];
     const was = oldRule.get(cmd);
     if (was) {
       if (k < old.length && old[k].dnat === was) k++;
-      const c = checkOf(cmd, (forwardOf ??= forwardEvaluator(newRs)));
+      const c = checkOf(cmd, forwardOf);
       if (c) out.push(c);
     } else if (k < old.length && old[k].dnat === cmd.rule) out.push(old[k++]);
     // a check that should be there is not: the lists disagree, and everything is evaluated again
-    else if (checkOf(cmd, () => [])) return;
+    else if (checkOf(cmd, () => [])) return undefined;
   }
-  if (k !== old.length) return;
-  computed.set(newRs, out);
+  return k === old.length ? out : undefined;
 }
 
 /** Every branch ends in DROP or REJECT. */
