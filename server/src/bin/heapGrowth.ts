@@ -12,14 +12,19 @@ import { setFlagsFromString } from 'node:v8';
  * now more frequent, lands on some of them), the 10k file unchanged. At 25–50%, typed edits
  * went to 74–114 ms then, when a keystroke allocated 23 MB.
  *
- * Half again at most since a keystroke allocates under 1 MB: at 100% the old generation still
- * grew by about a megabyte a keystroke until V8 collected at twice the live heap, and the
- * bench's full 100k session read 340–364 MB right after its 100 edits and 100 requests (the
- * 278 MB of an earlier run had fallen just after a collection). At 50% (six sessions): 276–284
- * MB, edits back to back p95 12–16 ms (11–13), typed p95 13–21 ms (13–18), keystrokes during
- * the editor's refresh at most 31–77 ms (39–79); at 70%, 340–347 MB; the 10k file unchanged.
+ * 30% since a keystroke allocates little. At 100% the old generation grew by about a megabyte a
+ * keystroke until V8 collected at twice the live heap, and the bench's full 100k session read
+ * 340–364 MB right after its 100 edits and 100 requests (the 278 MB of an earlier run had
+ * fallen just after a collection). At 50%, 276–284 MB; then the DNAT checks stopped making a new
+ * list per keystroke (790 KB, straight into the old generation), collections came later, and
+ * 50% read 314–315 MB, 40% 275–277 (three sessions), 30% 274–278 (five): with a live heap of
+ * about 180 MB, 30% is the one that keeps the highest the heap can reach, with the 50–60 MB
+ * besides it, under 300 MB. Edits back to back p95 11–14 ms, typed p95 14–19 ms, keystrokes
+ * during the editor's refresh at most 33–63 ms (as at 100%); the open of the 100k dump takes
+ * 1.98–2.05 s instead of 1.78–1.86 (more full collections while its model is built); the 10k
+ * file unchanged.
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 30;
 
 /** The flag to give V8, unless the process was started with its own (`node --heap-growing-percent=N`). */
 export function heapGrowthFlag(execArgv: readonly string[]): string | undefined {
