@@ -239,9 +239,7 @@ export class LineOption extends LineSpan implements OptionItem, BoundOption, Con
   }
 
   get value(): string {
-    const v = this.valueOrList;
-    if (typeof v !== 'string') return this.word.value;
-    return this.valueQuoted ? v.slice(1, -1) : v;
+    return this.keptValue ?? this.word.value;
   }
 
   /** The one value kept as text, without making its word (see BoundOption.keptValue). */
@@ -351,8 +349,7 @@ class GroupValue extends LineSpan implements Word {
   }
 
   get value(): string {
-    const text = this.group.valueText;
-    return this.group.valueQuoted ? text.slice(1, -1) : text;
+    return this.group.keptValue as string;
   }
 
   /** Only ever given an equal string (see bindCommand's shareName); a quoted value stays cut from the text. */
