@@ -4,12 +4,9 @@
 // and completions, and reads the server's RSS (right after the open and 5 s later, after the
 // edits and requests, and 5 s after them); `startup` times server starts to the initialize
 // reply. Prints one line of JSON.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { LspClient } from '../support/lspClient.ts';
-import { dist } from '../support/paths.ts';
 import { serverExecArgv, serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 
 const quick = process.argv.includes('--quick');
@@ -189,16 +186,11 @@ async function editorRefresh(client: LspClient, uri: string, lines: string[], li
 /** One start: spawn to the initialize reply; the server is shut down and has exited before the next. */
 async function start(): Promise<number> {
   const t = performance.now();
-  const child = spawn(process.execPath, [...serverExecArgv(), dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...serverProcessEnv() } });
-  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  const client = new LspClient(serverProcessEnv(), serverExecArgv());
+  await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   const dt = performance.now() - t;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  await exited;
-  conn.dispose();
+  await client.stop();
+  await client.exited;
   return dt;
 }
 

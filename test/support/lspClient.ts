@@ -6,11 +6,14 @@ import { dist } from './paths.ts';
 export class LspClient {
   readonly conn: MessageConnection;
   private readonly child: ChildProcess;
+  /** Settles when the server process has exited. */
+  readonly exited: Promise<void>;
   readonly published = new Map<string, { diagnostics: { code: string; range: { start: { line: number; character: number } } }[] }>();
 
   /** `env` is added to this process's environment for the server's; `execArgv` are Node's options for it. */
   constructor(env?: Record<string, string>, execArgv: string[] = []) {
     this.child = spawn(process.execPath, [...execArgv, dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: env && { ...process.env, ...env } });
+    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
       this.published.set(p.uri, p);
