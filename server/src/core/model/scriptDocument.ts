@@ -9,7 +9,7 @@ import { forwardingFacts } from './forwardingFacts.ts';
 import { SaveDocument } from './saveDocument.ts';
 import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
-import type { Command, ForwardingFact, RuleSet } from './types.ts';
+import type { Command, ForwardingFact, RestoreInput, RuleSet } from './types.ts';
 
 /** `iptables-restore` options that keep the tables' other rules (`-n`, `--noflush`). */
 function noFlush(words: Word[]): boolean {
@@ -29,6 +29,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   const commands: Command[] = [];
   const forwarding: ForwardingFact[] = [];
   const issues: SyntaxIssue[] = [];
+  const restores: RestoreInput[] = [];
   let hasRules = false;
   let previous: ShellCommand | undefined;
   // the kind of the iptables command just before, to read `&&` and `||` after it (see guardOf)
@@ -100,11 +101,9 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         const doc = new SaveDocument(text, tool.family, { from: h.body.start, to: h.body.end, shellExpands: !h.body.quotedDelimiter, stripTabs: h.body.stripTabs });
         const inner = doc.toRuleSet();
         issues.push(...inner.issues);
-        if (!noFlush(argWords)) {
-          for (const t of inner.tables.values()) {
-            for (const c of state.table(t.family, t.name).chains.values()) state.flush(c, guard);
-          }
-        }
+        const flushes = !noFlush(argWords);
+        restores.push({ flushes, ruleSet: inner });
+        if (flushes) for (const t of inner.tables.values()) state.clear(state.table(t.family, t.name), guard);
         for (const t of inner.tables.values()) {
           const target = state.table(t.family, t.name, t.spans[0]);
           for (const c of t.chains.values()) {
@@ -124,5 +123,5 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores };
 }

@@ -147,6 +147,20 @@ export class TableState {
     }
   }
 
+  /**
+   * `iptables-restore` without `--noflush`, for each table its input holds: the table loses
+   * its rules and its user chains, as `-F` then `-X` would (measured with iptables 1.8.9, nft
+   * and legacy: a chain created before and not declared in the input is gone). The built-in
+   * chains' policies are left alone: the legacy tool keeps them, the nft one resets them.
+   */
+  clear(t: Table, guard = 0): void {
+    for (const c of [...t.chains.values()]) {
+      this.flush(c, guard);
+      // a chain keeping rules added outside the guard (see reaches) is kept, as -X would fail on it
+      if (!c.builtin && !c.rules.length && this.reaches(guard, this.declaredUnder.get(c) ?? 0)) t.chains.delete(c.name);
+    }
+  }
+
   /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */
   flush(chain: Chain, guard = 0): void {
     chain.rules = guard === 0 ? [] : chain.rules.filter((r) => !this.reaches(guard, r.guard));

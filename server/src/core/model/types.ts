@@ -182,4 +182,17 @@ export interface RuleSet {
   wrapsTool?: boolean;
   /** Scripts: the enclosing guard of each guard a rule can have (see Rule.guard and ShellScript.guards). */
   guards?: number[];
+  /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
+  restores?: RestoreInput[];
+}
+
+/** What an `iptables-restore` here-document of a script gives the tool. */
+export interface RestoreInput {
+  /**
+   * Without `--noflush`: each table of the input is emptied first, user chains included, so
+   * its rules can only name chains the input itself declares.
+   */
+  flushes: boolean;
+  /** The here-document as a restore file; its commands are among the script's. */
+  ruleSet: RuleSet;
 }

@@ -10,6 +10,8 @@ ruleTable(undefinedChain, {
     { code: 'iptables -N "$CHAIN"\niptables -A INPUT -j whatever\n', dialect: 'script', name: 'a dynamic -N makes chain existence unknown' },
     { code: table('nat', '-A PREROUTING -j ACCEPT\n-A POSTROUTING -j ACCEPT') },
     { code: table('filter', ':ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input'), name: 'ufw files refer to chains of the other ufw files' },
+    { code: 'iptables -N logdrop\niptables-restore -n <<EOF\n*filter\n-A INPUT -j logdrop\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore with --noflush keeps the chains the script made' },
+    { code: 'iptables-restore <<EOF\n*filter\n:$CHAIN - [0:0]\n-A INPUT -j mine\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore input declaring a chain through a shell expansion' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -j «logdrop»') },
@@ -22,6 +24,8 @@ ruleTable(undefinedChain, {
     { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
     { code: 'iptables -A INPUT -j «INT2DMZ»\n', dialect: 'script', severity: 'warning', name: 'capitalised chain names in scripts' },
     { code: 'ip6tables -X\niptables -N base\nip6tables -A «base» -j ACCEPT\n', dialect: 'script', severity: 'error', name: 'a chain created with iptables and used with ip6tables' },
+    { code: 'iptables -N logdrop\niptables-restore <<EOF\n*filter\n-A INPUT -j «logdrop»\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore without --noflush deletes the chains the script made before' },
+    { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -g «nowhere»\n-A «other» -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore input naming chains it does not declare' },
   ],
 });
 
@@ -32,4 +36,15 @@ test('undefined-chain: the quick fix creates the chain with the tool of the comm
   const edit = d.fixes?.[0]?.edits[0];
   assert.deepEqual(edit && { at: edit.span.start, text: edit.text }, { at: text.indexOf('  ip6tables -A'), text: '  ip6tables -N base\n' });
   assert.match(d.message, /ip6tables/);
+});
+
+test('undefined-chain: in a restore here-document the quick fix declares the chain in its table block', () => {
+  const text = 'iptables -N logdrop\niptables-restore <<EOF\n*nat\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\nEOF\n';
+  const found = lintWith(undefinedChain, text, { dialect: 'script' });
+  assert.equal(found.length, 1);
+  const [d] = found;
+  assert.equal(d.severity, 'error');
+  assert.equal(text.slice(d.span.start, d.span.end), 'logdrop');
+  const edit = d.fixes?.[0]?.edits[0];
+  assert.deepEqual(edit && { at: edit.span.start, text: edit.text }, { at: text.indexOf(':INPUT'), text: ':logdrop - [0:0]\n' });
 });

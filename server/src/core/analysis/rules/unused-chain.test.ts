@@ -6,9 +6,11 @@ ruleTable(unusedChain, {
     { code: table('filter', ':a - [0:0]\n-A INPUT -j a') },
     { code: table('filter', ':a - [0:0]\n-A INPUT -g a'), name: 'goto' },
     { code: 'iptables -N a\niptables -A INPUT -j "$NEXT"\n', dialect: 'script', name: 'a jump through a shell expansion' },
+    { code: 'iptables -N old\niptables -A old -j DROP\niptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a chain a later restore of its table deletes' },
   ],
   invalid: [
     { code: table('filter', ':«a» - [0:0]\n-A a -j DROP') },
     { code: 'iptables -N «logdrop»\niptables -A logdrop -j DROP\n', dialect: 'script' },
+    { code: 'iptables -N «old»\niptables -A old -j DROP\niptables-restore -n <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore with --noflush keeps the chain' },
   ],
 });
