@@ -101,20 +101,13 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         const doc = new SaveDocument(text, tool.family, { from: h.body.start, to: h.body.end, shellExpands: !h.body.quotedDelimiter, stripTabs: h.body.stripTabs });
         const inner = doc.toRuleSet();
         issues.push(...inner.issues);
-        const flushes = !noFlush(argWords);
-        restores.push({ flushes, ruleSet: inner });
-        if (flushes) for (const t of inner.tables.values()) state.clear(state.table(t.family, t.name), guard);
-        for (const t of inner.tables.values()) {
-          const target = state.table(t.family, t.name, t.spans[0]);
-          for (const c of t.chains.values()) {
-            if (!c.builtin || c.declarations.length) for (const d of c.declarations) state.declare(target, c.name, d.span, d.line, d.policy);
-          }
-        }
         for (const c of inner.commands) {
           if (c.rule) c.rule.guard = guard;
           commands.push(c);
-          state.apply(c, guard);
         }
+        const input: RestoreInput = { flushes: !noFlush(argWords), ruleSet: inner, span: sc.span };
+        restores.push(input);
+        state.restore(input, guard);
       }
     } else {
       forwarding.push(...forwardingFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous));

@@ -3,7 +3,7 @@ import type { Span } from '../text/span.ts';
 import type { Word } from '../syntax/nodes.ts';
 import { BUILTIN_CHAINS } from './builtinChains.ts';
 import { within } from './guards.ts';
-import type { Chain, Command, Rule, Table } from './types.ts';
+import type { Chain, Command, RestoreInput, Rule, Table } from './types.ts';
 
 /**
  * The tables as commands leave them: built-in chains exist from the start with policy
@@ -159,6 +159,20 @@ export class TableState {
       // a chain keeping rules added outside the guard (see reaches) is kept, as -X would fail on it
       if (!c.builtin && !c.rules.length && this.reaches(guard, this.declaredUnder.get(c) ?? 0)) t.chains.delete(c.name);
     }
+  }
+
+  /**
+   * An `iptables-restore` input, run under `guard` as one step: the tables it holds emptied
+   * first unless `--noflush` (see clear), then its chains with their policies, then its rules.
+   */
+  restore(input: RestoreInput, guard = 0): void {
+    const tables = input.ruleSet.tables;
+    if (input.flushes) for (const t of tables.values()) this.clear(this.table(t.family, t.name), guard);
+    for (const t of tables.values()) {
+      const target = this.table(t.family, t.name, t.spans[0]);
+      for (const c of t.chains.values()) for (const d of c.declarations) this.declare(target, c.name, d.span, d.line, d.policy);
+    }
+    for (const c of input.ruleSet.commands) this.apply(c, guard);
   }
 
   /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */

@@ -195,4 +195,6 @@ export interface RestoreInput {
   flushes: boolean;
   /** The here-document as a restore file; its commands are among the script's. */
   ruleSet: RuleSet;
+  /** The `iptables-restore` command that reads it. */
+  span: Span;
 }

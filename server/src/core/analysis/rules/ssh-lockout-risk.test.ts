@@ -7,10 +7,14 @@ ruleTable(sshLockoutRisk, {
     { code: 'iptables -A INPUT -s "$ADMIN" -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'an accept we cannot evaluate' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp -m multiport --dports 22,443 -j ACCEPT') },
     { code: 'iptables -A INPUT -p tcp --dport 2222 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', options: { settings: { sshPort: 2222 } }, name: 'the port is a setting' },
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'the session gets through until the SSH accept comes' },
+    { code: 'iptables-restore <<EOF\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore input changes its tables at once' },
   ],
   invalid: [
     { code: '«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'policy before the accept' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n«iptables -I INPUT -j DROP»\n', dialect: 'script', name: 'a DROP inserted above it' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT') },
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n', dialect: 'script', name: 'new logins shut out to the end of the script' },
+    { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n«iptables-restore <<EOF»\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore that empties INPUT and drops by default' },
   ],
 });
