@@ -1,6 +1,7 @@
 import type { RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table } from '../model/types.ts';
 import { chainFacts } from './chainGraph.ts';
+import { isBuiltinChain } from '../model/builtinChains.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
@@ -31,7 +32,8 @@ export class DnatCheck {
 }
 
 /**
- * For each DNAT in nat PREROUTING (and the user chains it reaches), the translated packet
+ * For each DNAT in nat PREROUTING (and the user chains it reaches) whose connections pass
+ * FORWARD (see dnatForwards), the translated packet
  * of a new connection — new address and port, the rule's interface and protocol — through
  * filter FORWARD, and the server's reply. Shared by the diagnostic and by hover.
  */
@@ -96,12 +98,31 @@ function translatedPacket(rule: Rule): Packet | undefined {
   return { family: rule.family, in: exactInInterface(rule), proto: exactProtocol(rule), dst, dport, state: 'NEW', origin: 'remote', local: NONE };
 }
 
-/** The check of one DNAT command; undefined when its translation is not known. */
-function checkOf(cmd: Command, forwardOf: (packet: Packet) => Outcome[]): DnatCheck | undefined {
+/**
+ * Whether connections a DNAT rule translates go through filter FORWARD. The host's own do not
+ * (a DNAT in nat OUTPUT, or in a user chain only OUTPUT reaches): they leave through OUTPUT
+ * and POSTROUTING. Nor do those sent to a loopback address: routing hands them to INPUT
+ * (coming from another host, only where route_localnet is set). `dst`: the translated
+ * address, when already read.
+ */
+export function dnatForwards(rs: RuleSet, rule: Rule, dst = translatedPacket(rule)?.dst): boolean {
+  if (rule.chain === 'OUTPUT') return false;
+  if (dst !== undefined && (dst.startsWith('127.') || dst === '::1')) return false;
+  if (rule.chain === 'PREROUTING') return true;
+  const facts = chainFacts(rs);
+  const table = facts.table(rule.family, rule.table);
+  if (!table || isBuiltinChain(rule.table, rule.chain)) return true;
+  const hooks = facts.graph(table).hooksReaching(rule.chain);
+  // a chain nothing reaches is judged as if a hook did: it is there to be used
+  return hooks.length === 0 || hooks.includes('PREROUTING');
+}
+
+/** The check of one DNAT command of `rs`; undefined when its translation is not known or its connections never pass FORWARD. */
+function checkOf(rs: RuleSet, cmd: Command, forwardOf: (packet: Packet) => Outcome[]): DnatCheck | undefined {
   const rule = cmd.rule;
   if (!rule || !rule.target || cmd.kind === 'delete' || cmd.kind === 'check') return undefined;
   const packet = translatedPacket(rule);
-  if (!packet) return undefined;
+  if (!packet || !dnatForwards(rs, rule, packet.dst)) return undefined;
   const reply: Packet = { family: packet.family, out: packet.in, proto: packet.proto, src: packet.dst, sport: packet.dport, state: 'ESTABLISHED', origin: 'remote', local: NONE };
   return new DnatCheck(rule, forwardOf(packet), forwardOf(reply));
 }
@@ -111,7 +132,7 @@ function compute(rs: RuleSet): DnatCheck[] {
   const forwardOf = forwardEvaluator(rs);
   // DNAT rules of nat tables, listed while the chain facts were gathered
   for (const cmd of chainFacts(rs).dnats) {
-    const c = checkOf(cmd, forwardOf);
+    const c = checkOf(rs, cmd, forwardOf);
     if (c) out.push(c);
   }
   return out;
@@ -140,7 +161,7 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   let forward: ((packet: Packet) => Outcome[]) | undefined;
   const forwardOf = (packet: Packet) => (forward ??= forwardEvaluator(newRs))(packet);
   const dnats = chainFacts(newRs).dnats;
-  const carried = replacedInPlace(old, dnats, oldRule, forwardOf) ?? rebuilt(old, dnats, oldRule, forwardOf);
+  const carried = replacedInPlace(newRs, old, dnats, oldRule, forwardOf) ?? rebuilt(newRs, old, dnats, oldRule, forwardOf);
   if (carried) computed.set(newRs, carried);
 }
 
@@ -151,7 +172,7 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
  * grown as it was filled, was 790 KB of garbage per keystroke, most of what one allocated.
  * Undefined, with nothing changed, when a check comes or goes.
  */
-function replacedInPlace(old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
+function replacedInPlace(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
   const at: number[] = [];
   const fresh: DnatCheck[] = [];
   let k = 0;
@@ -161,7 +182,7 @@ function replacedInPlace(old: DnatCheck[], dnats: readonly Command[], oldRule: M
     const was = oldRule.get(cmd);
     if (was) {
       const had = k < old.length && old[k].dnat === was;
-      const c = checkOf(cmd, forwardOf);
+      const c = checkOf(rs, cmd, forwardOf);
       if (had !== (c !== undefined)) return undefined;
       if (c) {
         at.push(k++);
@@ -169,7 +190,7 @@ function replacedInPlace(old: DnatCheck[], dnats: readonly Command[], oldRule: M
       }
     } else if (k < old.length && old[k].dnat === cmd.rule) k++;
     // a DNAT whose translation is not known has no check; one that has should have had one
-    else if (checkOf(cmd, () => [])) return undefined;
+    else if (checkOf(rs, cmd, () => [])) return undefined;
   }
   if (k !== old.length) return undefined;
   for (let j = 0; j < at.length; j++) old[at[j]] = fresh[j];
@@ -177,7 +198,7 @@ function replacedInPlace(old: DnatCheck[], dnats: readonly Command[], oldRule: M
 }
 
 /** The checks in the order of the DNAT list, the edited ones evaluated again; undefined when the lists disagree. */
-function rebuilt(old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
+function rebuilt(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
   let k = 0;
   const out: DnatCheck[] = [];
   // the old checks are in the order of the DNAT list, less the DNATs whose translation is not known
@@ -186,11 +207,11 @@ function rebuilt(old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Comma
     const was = oldRule.get(cmd);
     if (was) {
       if (k < old.length && old[k].dnat === was) k++;
-      const c = checkOf(cmd, forwardOf);
+      const c = checkOf(rs, cmd, forwardOf);
       if (c) out.push(c);
     } else if (k < old.length && old[k].dnat === cmd.rule) out.push(old[k++]);
     // a check that should be there is not: the lists disagree, and everything is evaluated again
-    else if (checkOf(cmd, () => [])) return undefined;
+    else if (checkOf(rs, cmd, () => [])) return undefined;
   }
   return k === old.length ? out : undefined;
 }

@@ -12,7 +12,7 @@ export const dnatWithoutForwardAccept: LintRule = {
   severity: 'warning',
   summary: 'DNAT\'d traffic that the filter FORWARD chain drops, or whose replies it drops (no ESTABLISHED,RELATED accept).',
   docs: {
-    description: 'For each DNAT rule, follows the translated packet of a new connection (the new address and port, the DNAT rule\'s interface and protocol) through filter FORWARD, and the server\'s first reply (state ESTABLISHED). Warns when every path drops or rejects it; related information points at the policy or rule that does.',
+    description: 'For each DNAT rule whose connections pass FORWARD (not those in nat OUTPUT, which the host itself sends, nor those to a loopback address, which go to INPUT), follows the translated packet of a new connection (the new address and port, the DNAT rule\'s interface and protocol) through filter FORWARD, and the server\'s first reply (state ESTABLISHED). Warns when every path drops or rejects it; related information points at the policy or rule that does.',
     rationale: 'A port forward needs both halves: DNAT in nat PREROUTING and an accept in filter FORWARD for the translated destination. The classic mistake accepts the public port (80) instead of the translated one (8080), or forgets the rule that lets replies back; the forward silently never works.',
     bad: {
       dialect: 'script',

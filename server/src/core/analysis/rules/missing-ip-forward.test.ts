@@ -7,10 +7,13 @@ ruleTable(missingIpForward, {
     { code: 'echo 1 > /proc/sys/net/ipv4/ip_forward\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
     { code: 'sysctl -p\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'sysctl -p may enable it' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'no forwarding at all' },
+    { code: 'iptables -t nat -A OUTPUT -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', dialect: 'script', name: 'a DNAT of the host\'s own connections' },
+    { code: 'iptables -t nat -A PREROUTING -p tcp --dport 8443 -j DNAT --to-destination 127.0.0.1:443\n', dialect: 'script', name: 'a DNAT to a loopback address' },
     { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE'), options: { settings: { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4', value: '1', file: 'sysctl.conf' }] } } },
   ],
   invalid: [
     { code: '«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', severity: 'warning' },
+    { code: '«iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080»\n', dialect: 'script', name: 'a port forward' },
     { code: 'sysctl -w net.ipv4.ip_forward=0\n«iptables -A FORWARD -i eth1 -j ACCEPT»\n', dialect: 'script', name: 'turned off' },
     { code: '«ip6tables -A FORWARD -i eth1 -j ACCEPT»\nsysctl -w net.ipv4.ip_forward=1\n', dialect: 'script', name: 'IPv6 needs its own switch' },
     { code: table('nat', '«-A POSTROUTING -o eth0 -j MASQUERADE»'), severity: 'info', name: 'save file, workspace not searched' },

@@ -1,6 +1,7 @@
 import type { Family } from '../../knowledge/types.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule } from '../types.ts';
+import { dnatForwards } from '../dnatPaths.ts';
 
 const KEY: Record<Family, string> = { ipv4: 'net.ipv4.ip_forward', ipv6: 'net.ipv6.conf.all.forwarding' };
 
@@ -9,7 +10,7 @@ export const missingIpForward: LintRule = {
   severity: 'warning',
   summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
   docs: {
-    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder.',
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder.',
     rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
     bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
@@ -24,7 +25,8 @@ export const missingIpForward: LintRule = {
       for (const cmd of rs.commands) {
         if (cmd.family !== family || !cmd.rule || (cmd.kind !== 'append' && cmd.kind !== 'insert')) continue;
         const t = cmd.rule.target?.name;
-        const nat = cmd.table === 'nat' && (t === 'DNAT' || t === 'SNAT' || t === 'MASQUERADE' || t === 'NETMAP');
+        // a DNAT of the host's own connections, or to a loopback address, routes nothing
+        const nat = cmd.table === 'nat' && (t === 'SNAT' || t === 'MASQUERADE' || t === 'NETMAP' || (t === 'DNAT' && dnatForwards(rs, cmd.rule)));
         const fwd = cmd.table === 'filter' && cmd.rule.chain === 'FORWARD' && t === 'ACCEPT';
         if (nat || fwd) {
           first = cmd.rule.span;
