@@ -77,7 +77,7 @@ test('iptables-restore heredocs are parsed as the save dialect at their true off
   assert.equal(rs.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules.length, 1);
 });
 
-test('iptables-restore without --noflush empties each table it restores: its rules and user chains go, other tables stay', () => {
+test('iptables-restore empties each table it restores, user chains too (other tables stay); with --noflush only the user chains its input declares', () => {
   // as iptables 1.8.9 (nft and legacy) does: a chain created before and not declared in the input is gone
   const body = '*filter\n:keep - [0:0]\n-A INPUT -j keep\nCOMMIT\nEOF\n';
   const before = 'iptables -N old\niptables -A old -j DROP\niptables -A INPUT -s 10.0.0.1 -j old\niptables -t nat -N natted\n';
@@ -85,6 +85,9 @@ test('iptables-restore without --noflush empties each table it restores: its rul
   assert.deepEqual(chains(`${before}iptables-restore <<EOF\n${body}`, 'filter'), ['INPUT:1', 'FORWARD:0', 'OUTPUT:0', 'keep:0']);
   assert.deepEqual(chains(`${before}iptables-restore <<EOF\n${body}`, 'nat'), ['PREROUTING:0', 'INPUT:0', 'OUTPUT:0', 'POSTROUTING:0', 'natted:0']);
   assert.deepEqual(chains(`${before}iptables-restore --noflush <<EOF\n${body}`, 'filter'), ['INPUT:2', 'FORWARD:0', 'OUTPUT:0', 'old:1', 'keep:0']);
+  // with --noflush a user chain the input declares starts empty; the built-in chains keep their rules
+  assert.deepEqual(chains(`${before}iptables-restore -n <<EOF\n*filter\n:old - [0:0]\n:INPUT DROP [0:0]\n-A old -j ACCEPT\nCOMMIT\nEOF\n`, 'filter'), ['INPUT:1', 'FORWARD:0', 'OUTPUT:0', 'old:1']);
+  assert.equal(scriptRuleSet(`${before}iptables-restore -n <<EOF\n*filter\n:old - [0:0]\n-A old -j ACCEPT\nCOMMIT\nEOF\n`).tables.get('ipv4:filter')!.chains.get('old')!.rules[0].target!.name, 'ACCEPT');
   // under a condition the restore may not run: what was made outside it stays
   assert.deepEqual(chains(`${before}if [ -n "$RESET" ]; then\niptables-restore <<EOF\n${body}fi\n`, 'filter'), ['INPUT:2', 'FORWARD:0', 'OUTPUT:0', 'old:1', 'keep:0']);
 });
