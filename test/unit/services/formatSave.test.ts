@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { formatSave } from '../../../server/src/core/services/formatSave.ts';
-import { ruleKey } from '../../../server/src/core/model/tableState.ts';
+import { ruleKey } from '../../../server/src/core/model/ruleKey.ts';
 import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
 
 /** The meaning of a save file: tables, chains with policies, and each rule's specification. */

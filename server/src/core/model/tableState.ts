@@ -3,6 +3,7 @@ import type { Span } from '../text/span.ts';
 import type { Word } from '../syntax/nodes.ts';
 import { BUILTIN_CHAINS } from './builtinChains.ts';
 import { within } from './guards.ts';
+import { ruleKey } from './ruleKey.ts';
 import type { Chain, Command, RestoreInput, Rule, Table } from './types.ts';
 
 /**
@@ -217,14 +218,6 @@ export function appended<T>(list: T[], item: T): T[] {
   for (let i = 0; i < list.length; i++) out[i] = list[i];
   out[list.length] = item;
   return out;
-}
-
-/** A rule's specification without the command, for `-D CHAIN spec` matching. */
-export function ruleKey(r: Rule): string {
-  return r.options
-    .filter((o) => o.owner !== 'generic' || !['--append', '--insert', '--delete', '--replace', '--check', '--table'].includes(o.name))
-    .map((o) => `${o.negated ? '!' : ''}${o.name} ${o.values.map((v) => v.value).join(' ')}`)
-    .join(' ');
 }
 
 export function rulesOf(t: Table): Rule[] {
