@@ -99,6 +99,8 @@ const wrongPlaces: { match: RegExp; table: string; chain: string }[] = [
   { match: /-j CT/, table: 'filter', chain: 'INPUT' },
   { match: /-m owner/, table: 'filter', chain: 'INPUT' },
   { match: /-j MARK/, table: 'raw', chain: 'INPUT' },
+  { match: / -o /, table: 'filter', chain: 'INPUT' },
+  { match: / -i /, table: 'filter', chain: 'OUTPUT' },
 ];
 const missingMatch: [RegExp, string][] = [
   [/-p tcp /, ''], [/-p udp /, ''], [/-m conntrack /, ''], [/-m multiport /, ''], [/-m mark /, ''], [/-m iprange /, ''], [/-m state /, ''], [/-m limit /, ''],

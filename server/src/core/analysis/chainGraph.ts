@@ -1,3 +1,4 @@
+import { matches } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
@@ -228,11 +229,11 @@ function namesUndeclared(cmd: Command, names: ReadonlySet<string>): boolean {
   return cmd.kind === 'policy' || (!!w && !w.dynamic && !names.has(w.value)) || (!!t && !t.spec && t.name.length > 0 && !names.has(t.name));
 }
 
-/** A rule whose target is bound to tables or hooks, or that uses a hook-bound match. */
+/** A rule whose target is bound to tables or hooks, or that uses a hook-bound match or option (`-i`, `-o`, addrtype's `--limit-iface-in`). */
 function hookBoundCommand(cmd: Command): boolean {
   const rule = cmd.rule;
   const t = rule?.target;
-  return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains)) || hookBoundMatch(rule));
+  return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains)) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));
 }
 
 function replaceIn(list: readonly Command[], a: Command, b: Command): void {
@@ -315,9 +316,15 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
 
 function hookBoundMatch(rule: Rule): boolean {
   const ms = rule.matches;
-  for (let i = 0; i < ms.length; i++) if (ms[i].spec?.chains) return true;
+  for (let i = 0; i < ms.length; i++) {
+    const spec = ms[i].spec;
+    if (spec && (spec.chains || HOOK_BOUND_OPTIONS.has(spec))) return true;
+  }
   return false;
 }
+
+/** Matches with an option only some hooks accept (addrtype's `--limit-iface-in`, devgroup…). */
+const HOOK_BOUND_OPTIONS = new Set(matches.filter((m) => m.options.some((o) => o.chains)));
 
 /** Rules ask once per command, and consecutive commands mostly share family and table. */
 function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: string, table: string) => T {

@@ -1,4 +1,4 @@
-import type { Family } from '../knowledge/types.ts';
+import type { Family, GenericOptionSpec } from '../knowledge/types.ts';
 import { scriptRuleSet } from '../model/scriptDocument.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from '../model/commandName.ts';
 import type { Command, Rule, Table } from '../model/types.ts';
@@ -28,7 +28,12 @@ function ruleText(cmd: Command): string {
     const bound = cmd.rule?.options.find((o) => o.item === item);
     const name = bound?.spec && bound.owner === 'generic' ? bound.name : item.written;
     if (['--append', '--insert', '--replace', '--delete', '--table', '-A', '-I', '-R', '-D', '-t'].includes(name)) continue;
-    parts.push(`${item.negated ? '! ' : ''}${item.written}${item.values.length ? ' ' + item.values.map((w) => quote(w.value)).join(' ') : ''}`);
+    // how the tool runs (--wait, --verbose, -4…), not part of the rule: iptables-restore refuses --wait
+    if (bound?.owner === 'generic' && (bound.spec as GenericOptionSpec | undefined)?.role === 'other' && name !== '--set-counters') continue;
+    // a jump to a chain renamed later (-E) names the chain as it is now
+    const jump = (name === '--jump' || name === '--goto') && cmd.rule?.target && !cmd.rule.target.spec ? cmd.rule.target.name : undefined;
+    const values = jump !== undefined ? [jump] : item.values.map((w) => w.value);
+    parts.push(`${item.negated ? '! ' : ''}${item.written}${values.length ? ' ' + values.map(quote).join(' ') : ''}`);
   }
   return parts.join(' ');
 }

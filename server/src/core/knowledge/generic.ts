@@ -120,6 +120,7 @@ export const genericOptions: readonly GenericOptionSpec[] = [
   {
     name: '--in-interface', short: 'i', aliases: ['-i'], role: 'parameter', negation: 'prefix',
     args: [{ name: 'name[+]', type: 'interface' }],
+    chains: ['PREROUTING', 'INPUT', 'FORWARD'],
     summary: 'Match the interface the packet arrived on; a trailing `+` matches every name with that prefix.',
     mistakes: ['There is no input interface in OUTPUT and POSTROUTING: `-i` is refused there.'],
     example: 'iptables -A INPUT -i lo -j ACCEPT',
@@ -127,6 +128,7 @@ export const genericOptions: readonly GenericOptionSpec[] = [
   {
     name: '--out-interface', short: 'o', aliases: ['-o'], role: 'parameter', negation: 'prefix',
     args: [{ name: 'name[+]', type: 'interface' }],
+    chains: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
     summary: 'Match the interface the packet will leave by; a trailing `+` matches every name with that prefix.',
     mistakes: ['There is no output interface yet in PREROUTING and INPUT: `-o` is refused there.'],
     example: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE',

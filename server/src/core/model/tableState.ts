@@ -129,7 +129,13 @@ export class TableState {
           t.chains.delete(chain.name);
           chain.name = cmd.newName.value;
           t.chains.set(chain.name, chain);
-          for (const c of t.chains.values()) for (const r of c.rules) if (r.chain === cmd.chain) r.chain = chain.name;
+          for (const c of t.chains.values()) {
+            for (const r of c.rules) {
+              if (r.chain === cmd.chain) r.chain = chain.name;
+              // a jump holds the chain, not its name: iptables-save shows the new name after a rename
+              if (r.target && !r.target.spec && r.target.name === cmd.chain) r.target.name = chain.name;
+            }
+          }
         }
         break;
       case 'policy':

@@ -5,6 +5,8 @@ ruleTable(targetNotAllowedHere, {
   valid: [
     { code: table('nat', '-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\n-A OUTPUT -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5') },
     { code: table('nat', ':web - [0:0]\n-A PREROUTING -j web\n-A web -p tcp -j DNAT --to-destination 10.0.0.5'), name: 'user chain reached from PREROUTING' },
+    { code: table('filter', '-A INPUT -i eth0 -j ACCEPT\n-A FORWARD -i eth0 -o eth1 -j ACCEPT\n-A OUTPUT -o eth0 -j ACCEPT'), name: 'interfaces where the packet has them' },
+    { code: table('filter', ':in - [0:0]\n-A INPUT -j in\n-A in -o eth0 -j ACCEPT'), name: 'an interface test in a user chain is not refused' },
   ],
   invalid: [
     { code: table('filter', '-A FORWARD -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in filter' },
@@ -12,5 +14,8 @@ ruleTable(targetNotAllowedHere, {
     { code: table('nat', ':web - [0:0]\n-A PREROUTING -j web\n-A POSTROUTING -j web\n-A web -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'user chain also reached from POSTROUTING' },
     { code: table('filter', '-A INPUT -m «owner» --uid-owner 0 -j ACCEPT'), name: 'owner only for locally sent packets' },
     { code: table('mangle', '-A INPUT -j «REJECT»'), name: 'REJECT outside filter' },
+    { code: table('filter', '-A INPUT ! «-o» eth0 -j ACCEPT\n-A OUTPUT «-i» eth0 -j ACCEPT'), name: '-o in INPUT, -i in OUTPUT' },
+    { code: table('nat', '-A PREROUTING «-o» eth0 -j ACCEPT\n-A POSTROUTING «--in-interface» eth0 -j MASQUERADE'), name: '-o in PREROUTING, -i in POSTROUTING' },
+    { code: table('filter', '-A OUTPUT -m addrtype --dst-type LOCAL «--limit-iface-in» -j ACCEPT'), name: 'an extension option bound to hooks' },
   ],
 });

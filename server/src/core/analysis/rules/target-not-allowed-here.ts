@@ -16,9 +16,9 @@ const outside = (hooks: readonly string[], allowed: readonly string[]) => hooks.
 export const targetNotAllowedHere: LintRule = {
   code: 'target-not-allowed-here',
   severity: 'error',
-  summary: 'A target (or a hook-bound match such as owner) used outside the tables and chains it works in (DNAT outside nat PREROUTING/OUTPUT, MASQUERADE outside nat POSTROUTING, REJECT in nat…), following jumps into user chains.',
+  summary: 'A target (or a hook-bound match such as owner, or option such as `-o`) used outside the tables and chains it works in (DNAT outside nat PREROUTING/OUTPUT, MASQUERADE outside nat POSTROUTING, REJECT in nat, `-o` in INPUT…), following jumps into user chains.',
   docs: {
-    description: 'Reports a target in a table it does not belong to, or in a built-in chain it cannot be used from. For a user chain, every built-in chain that reaches it through jumps or gotos is checked: a REJECT in a user chain called from nat PREROUTING is reported, naming the path.',
+    description: 'Reports a target in a table it does not belong to, or in a built-in chain it cannot be used from; likewise, in a built-in chain, an option with no meaning at that hook (`-i` in OUTPUT and POSTROUTING, `-o` in PREROUTING and INPUT, addrtype\'s `--limit-iface-in` outside PREROUTING, INPUT and FORWARD). For a user chain, every built-in chain that reaches it through jumps or gotos is checked: a REJECT in a user chain called from nat PREROUTING is reported, naming the path.',
     rationale: 'The kernel refuses such rules ("RULE_APPEND failed (Invalid argument)"), so the restore fails or the script stops halfway.',
     bad: { dialect: 'save', text: '*filter\n-A FORWARD -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
     good: { dialect: 'save', text: '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
@@ -61,6 +61,15 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
   const report = (d: { span: Span; message: string }) => out.push({ cmd, span: d.span, message: d.message });
   const rule = cmd.rule;
   if (!rule || cmd.uncertain || cmd.tableDynamic) return;
+  // options only some hooks accept: `-i` in OUTPUT, `-o` in INPUT, addrtype's --limit-iface-in.
+  // Checked in built-in chains, where iptables refuses the rule; in a user chain an interface
+  // test only never matches, and nf_tables lets --limit-iface-in through
+  if (rule.chain && isBuiltinChain(cmd.table, rule.chain)) {
+    for (const o of rule.options) {
+      const chains = o.spec?.chains;
+      if (chains && !chains.includes(rule.chain as never)) report({ span: o.item.nameSpan, message: `${o.item.written} only works in ${chains.join(', ')}, not in ${rule.chain}.` });
+    }
+  }
   // matches that only exist at some hooks (`-m owner` for locally sent packets)
   for (const m of rule.matches) {
     const chains = m.spec?.chains;
