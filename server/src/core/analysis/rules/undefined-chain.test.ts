@@ -12,6 +12,8 @@ ruleTable(undefinedChain, {
     { code: table('filter', ':ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input'), name: 'ufw files refer to chains of the other ufw files' },
     { code: 'iptables -N logdrop\niptables-restore -n <<EOF\n*filter\n-A INPUT -j logdrop\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore with --noflush keeps the chains the script made' },
     { code: 'iptables-restore <<EOF\n*filter\n:$CHAIN - [0:0]\n-A INPUT -j mine\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore input declaring a chain through a shell expansion' },
+    { code: '*nat\n-A PREROUTING -j ACCEPT\nCOMMIT\n*filter\n:x - [0:0]\n-A INPUT -j x\nCOMMIT\n', name: 'chain lines after the rules of another table block' },
+    { code: '*filter\n-A INPUT -j ACCEPT\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain\'s line after its rules' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -j «logdrop»') },
@@ -26,6 +28,8 @@ ruleTable(undefinedChain, {
     { code: 'ip6tables -X\niptables -N base\nip6tables -A «base» -j ACCEPT\n', dialect: 'script', severity: 'error', name: 'a chain created with iptables and used with ip6tables' },
     { code: 'iptables -N logdrop\niptables-restore <<EOF\n*filter\n-A INPUT -j «logdrop»\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore without --noflush deletes the chains the script made before' },
     { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -g «nowhere»\n-A «other» -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore input naming chains it does not declare' },
+    { code: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j «logdrop»\n-A «logdrop» -j LOG\n:logdrop - [0:0]\n-A logdrop -j DROP\nCOMMIT\n', severity: 'error', name: 'rules naming a chain whose line comes further down' },
+    { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -g «late»\n:late - [0:0]\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'the same in a restore here-document' },
   ],
 });
 
@@ -47,4 +51,15 @@ test('undefined-chain: in a restore here-document the quick fix declares the cha
   assert.equal(text.slice(d.span.start, d.span.end), 'logdrop');
   const edit = d.fixes?.[0]?.edits[0];
   assert.deepEqual(edit && { at: edit.span.start, text: edit.text }, { at: text.indexOf(':INPUT'), text: ':logdrop - [0:0]\n' });
+});
+
+test('undefined-chain: a chain line further down is moved up below its *table line', () => {
+  const text = '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\n:logdrop - [0:0]\n-A logdrop -j DROP\nCOMMIT\n';
+  const [d] = lintWith(undefinedChain, text);
+  assert.equal(text.slice(d.span.start, d.span.end), 'logdrop');
+  const edits = [...(d.fixes?.[0]?.edits ?? [])].sort((a, b) => b.span.start - a.span.start);
+  let fixed = text;
+  for (const e of edits) fixed = fixed.slice(0, e.span.start) + e.text + fixed.slice(e.span.end);
+  assert.equal(fixed, '*filter\n:logdrop - [0:0]\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP\nCOMMIT\n');
+  assert.deepEqual(lintWith(undefinedChain, fixed), []);
 });

@@ -21,7 +21,7 @@ export const unusedChain: LintRule = {
         const used = facts.jumpedTo(t.family, t.name);
         for (const c of t.chains.values()) {
           if (c.builtin || used.has(c.name) || !c.declarations.length || /^ufw6?-/.test(c.name)) continue;
-          report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${c.name}: its ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'} never see a packet.` });
+          report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${c.name}: its ${c.rules.length} rule${c.rules.length === 1 ? ' never sees' : 's never see'} a packet.` });
         }
       }
     });
