@@ -14,7 +14,8 @@ iptables -A INPUT -i ppp+ -d 203.0.113.1 -p tcp --dport ssh -j ACCEPT
 test('the values a SPEC can take come from the rules: interfaces, host addresses, ports, protocols', () => {
   const f = packetFields(new FirewallDocument(script, { dialect: 'script' }).ruleSet);
   assert.deepEqual(f.keys.map((k) => k.key), [...PACKET_KEYS]);
-  assert.deepEqual(f.values.in, ['wan0', 'lan0']);
+  // $WAN is set once by the script: its value is offered too
+  assert.deepEqual(f.values.in, ['wan0', 'eth0', 'lan0']);
   assert.deepEqual(f.values.dst, ['192.168.50.10', '203.0.113.1']);
   assert.deepEqual(f.values.dport, ['80', '8080', '53', '67', '68', '22']);
   assert.deepEqual(f.values.proto.slice(0, 2), ['tcp', 'udp']);

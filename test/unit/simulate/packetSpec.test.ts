@@ -61,8 +61,10 @@ test('what a rule does not pin down stays unknown: wildcards, networks, ranges, 
   assert.equal(one.dport, 443);
   const named = packetMatchedBy(ruleOf('*nat\n-A PREROUTING ! -i lo -p tcp --dport https -j DNAT --to-destination 10.0.0.2\nCOMMIT\n'));
   assert.deepEqual([named.in, named.dport], [undefined, 443]);
-  const script = packetMatchedBy(ruleOf('WAN=eth0\niptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\n', 'script'));
-  assert.deepEqual([script.in, script.proto, script.dport], [undefined, 'tcp', 80]);
+  const script = packetMatchedBy(ruleOf('iptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\nWAN=eth0\n', 'script'));
+  assert.deepEqual([script.in, script.proto, script.dport], [undefined, 'tcp', 80], 'WAN is set after the command: its value then comes from the environment');
+  const set = packetMatchedBy(ruleOf('WAN=eth0\niptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\n', 'script'));
+  assert.equal(set.in, 'eth0', 'set once before: its value');
   const out = packetMatchedBy(ruleOf('iptables -t nat -A OUTPUT -p tcp -d 198.51.100.1 --dport 25 -j DNAT --to-destination 127.0.0.1:2525\n', 'script'));
   assert.equal(out.origin, 'local');
   const v6 = packetMatchedBy(ruleOf('ip6tables -t nat -A PREROUTING -p tcp -d 2001:db8::1 --dport 80 -j DNAT --to-destination [2001:db8::2]:8080\n', 'script'));

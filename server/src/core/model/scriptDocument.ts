@@ -7,6 +7,7 @@ import { bindCommand } from './bind.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
 import { forwardingFacts } from './forwardingFacts.ts';
 import { SaveDocument } from './saveDocument.ts';
+import { ShellVariables } from './shellVariables.ts';
 import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
 import type { Command, ForwardingFact, RestoreInput, RuleSet } from './types.ts';
@@ -30,6 +31,8 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   const forwarding: ForwardingFact[] = [];
   const issues: SyntaxIssue[] = [];
   const restores: RestoreInput[] = [];
+  // `-i $WAN`, `--to-destination $WEB:8080`: variables the script sets once read as their values
+  const variables = new ShellVariables(script.commands, text);
   let hasRules = false;
   let previous: ShellCommand | undefined;
   // the kind of the iptables command just before, to read `&&` and `||` after it (see guardOf)
@@ -79,7 +82,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       hasRules = true;
       const anchor = words[tool.argStart - 1].span;
       const prefix: Word[] = tool.prefix.map((p) => ({ text: p, value: p, span: { start: anchor.start, end: anchor.end }, quoted: false, dynamic: false }));
-      const all = [...prefix, ...argWords];
+      const all = [...prefix, ...argWords.map((w) => variables.resolve(w))];
       for (const w of argWords) {
         if (w.unterminated) issues.push({ code: 'syntax-error', message: 'This quote is never closed: the shell reads on to the end of the file and the command fails.', span: { start: w.span.start, end: Math.min(w.span.end, text.indexOf('\n', w.span.start) === -1 ? w.span.end : text.indexOf('\n', w.span.start)) } });
       }

@@ -4,9 +4,10 @@ import type { Word } from './nodes.ts';
 /**
  * The value a shell word has after quote removal, and whether it depends on an expansion
  * (`$VAR`, `${…}`, `$(…)`, backticks). A dynamic word's value is shown as written, minus
- * quotes; nothing is concluded from it.
+ * quotes; nothing is concluded from it. `known`: variables whose value the script gives
+ * (see ShellVariables); `$NAME` and `${NAME}` of those read as the value.
  */
-export function shellWord(image: string, start: number): Word {
+export function shellWord(image: string, start: number, known?: (name: string) => string | undefined): Word {
   let value = '';
   let dynamic = false;
   let quoted = false;
@@ -33,8 +34,13 @@ export function shellWord(image: string, start: number): Word {
           i += 2;
         } else if (d === '$' || d === '`') {
           const end = expansionEnd(image, i);
-          if (end > i + 1 || d === '`') dynamic = true;
-          value += image.slice(i, end);
+          // in double quotes the value is taken whole, blanks and all
+          const v = known && d === '$' ? knownValue(image, i, end, known) : undefined;
+          if (v !== undefined) value += v;
+          else {
+            if (end > i + 1 || d === '`') dynamic = true;
+            value += image.slice(i, end);
+          }
           i = end;
         } else {
           // a run of plain characters in one piece
@@ -59,8 +65,14 @@ export function shellWord(image: string, start: number): Word {
         continue;
       }
       const end = expansionEnd(image, i);
-      if (end > i + 1 || c === '`') dynamic = true;
-      value += image.slice(i, end);
+      // unquoted, a value with blanks or glob characters would be split or matched against
+      // files, and an empty one may remove the word: those stay unknown
+      const v = known && c === '$' ? knownValue(image, i, end, known) : undefined;
+      if (v !== undefined && v !== '' && !/[\s*?[]/.test(v)) value += v;
+      else {
+        if (end > i + 1 || c === '`') dynamic = true;
+        value += image.slice(i, end);
+      }
       i = end;
     } else {
       // a run of plain characters in one piece: a word without quotes or expansions is its
@@ -113,4 +125,10 @@ function expansionEnd(s: string, i: number): number {
   }
   if (next !== undefined && /[0-9@*#?$!-]/.test(next)) return i + 2;
   return i + 1; // a lone `$` is literal
+}
+
+/** The value of `$NAME` or `${NAME}` at [i, end) when `known` has it; undefined for any other expansion. */
+function knownValue(s: string, i: number, end: number, known: (name: string) => string | undefined): string | undefined {
+  const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(s.slice(i, end));
+  return m ? known(m[1] ?? m[2]) : undefined;
 }

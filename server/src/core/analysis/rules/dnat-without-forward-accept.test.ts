@@ -25,5 +25,10 @@ ruleTable(dnatWithoutForwardAccept, {
       dialect: 'script',
       name: 'the script form of the mistake',
     },
+    {
+      code: 'WAN=eth0\nWEB=192.168.1.100\nsysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination $WEB:8080»\niptables -A FORWARD -i "$WAN" -p tcp --dport 80 -d "$WEB" -j ACCEPT\n',
+      dialect: 'script',
+      name: 'the same written with the script\'s variables',
+    },
   ],
 });

@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { invalidValue } from './invalid-value.ts';
 
 ruleTable(invalidValue, {
@@ -31,4 +33,11 @@ ruleTable(invalidValue, {
     { code: 'iptables -P INPUT «REJECT»\n', dialect: 'script' },
     { code: table('filter', '-A INPUT -j LOG --log-level «loud»') },
   ],
+});
+
+test('invalid-value: a value read from a script variable is reported where it is used, without a fix that would write over the variable', () => {
+  const text = 'ST=ESTABLISHED,RELATD\niptables -A INPUT -m conntrack --ctstate $ST -j ACCEPT\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATD -j ACCEPT\n';
+  const found = lintWith(invalidValue, text, { dialect: 'script' });
+  const changes = (d: (typeof found)[number]) => (d.fixes ?? []).filter((f) => f.title.startsWith('Change to')).length;
+  assert.deepEqual(found.map((d) => [text.slice(d.span.start, d.span.end), changes(d)]), [['$ST', 0], ['ESTABLISHED,RELATD', 1]]);
 });

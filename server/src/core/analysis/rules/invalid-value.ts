@@ -89,7 +89,8 @@ function checkOne(ctx: RuleContext, family: Family, protocol: string | undefined
   ctx.report({
     span,
     message: `${o.item.written} ${problem.message}`,
-    fixes: problem.suggestion ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : undefined,
+    // a value read from a script's variable is fixed where the variable is set, not here
+    fixes: problem.suggestion && !w?.text.includes('$') ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : undefined,
   });
 }
 
