@@ -22,6 +22,7 @@ test('a variable stays unknown where the script could give it another value', ()
   assert.deepEqual(unknown('X=10.0.0.1\n: ${X:=10.0.0.9}'), ['$X', true], 'a default assigned');
   assert.deepEqual(unknown('f() { local X=1; }\nX=10.0.0.1'), ['$X', true], 'local in a function');
   assert.deepEqual(unknown('X=$(hostname -i)'), ['$X', true], 'a command substitution');
+  assert.deepEqual(unknown('X=10.0.0.1\n. /etc/default/firewall'), ['$X', true], 'a file read after the assignment may set it');
   assert.deepEqual(lastWords('iptables -A INPUT -s $X -j ACCEPT\nX=10.0.0.1\niptables -A INPUT -s $X -j ACCEPT\n')[1], ['10.0.0.1', false], 'after the assignment');
   assert.equal(scriptRuleSet('iptables -A INPUT -s $X -j ACCEPT\nX=10.0.0.1\n').commands[0].args.items[1].values[0].dynamic, true, 'before the assignment: the environment');
 });

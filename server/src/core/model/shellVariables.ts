@@ -15,16 +15,19 @@ const DECLARERS = new Set(['export', 'readonly', 'declare', 'typeset']);
  * A name is left unknown when the script could give it another value: a second assignment
  * anywhere, one under a condition, in a loop or a function, `for NAME in`, `read NAME`,
  * `local`, `unset`, `${NAME:=…}`, `NAME+=`. Before its assignment a use reads the environment,
- * so only the uses after it get the value.
+ * so only the uses after it get the value, up to a `.`/`source` of another file or an `eval`.
  */
 export class ShellVariables {
-  private readonly known = new Map<string, { at: number; value: string }>();
+  private readonly known = new Map<string, { at: number; until: number; value: string }>();
 
   constructor(commands: readonly ShellCommand[], text: string) {
     const count = new Map<string, number>();
     const candidates: { name: string; at: number; image: string }[] = [];
+    // a file read with `.` or `source`, or an `eval`, may set any variable: known values end there
+    const resets: number[] = [];
     for (const sc of commands) {
       const words = sc.words;
+      if (words.length && (words[0].value === '.' || words[0].value === 'source' || words[0].value === 'eval')) resets.push(sc.span.start);
       const lead = words.length && DECLARERS.has(words[0].value) ? 1 : 0;
       const onlyAssigns = words.length > lead && words.slice(lead).every((w) => ASSIGNMENT.test(w.value));
       // assignments alone, or before a command (`LANG=C sort`): each counts as a value given
@@ -41,7 +44,7 @@ export class ShellVariables {
     for (const c of candidates) {
       if (count.get(c.name) !== 1 || other!.has(c.name)) continue;
       const w = shellWord(c.image, 0, this.at(c.at));
-      if (!w.dynamic && !w.unterminated) this.known.set(c.name, { at: c.at, value: w.value });
+      if (!w.dynamic && !w.unterminated) this.known.set(c.name, { at: c.at, until: resets.find((r) => r > c.at) ?? Infinity, value: w.value });
     }
   }
 
@@ -49,7 +52,7 @@ export class ShellVariables {
   at(offset: number): (name: string) => string | undefined {
     return (name) => {
       const v = this.known.get(name);
-      return v && v.at <= offset ? v.value : undefined;
+      return v && v.at <= offset && offset < v.until ? v.value : undefined;
     };
   }
 
