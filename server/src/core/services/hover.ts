@@ -1,7 +1,8 @@
 import { getChain, getMatch, getTable, getTarget, implicitMatchForProtocol } from '../knowledge/index.ts';
 import { dnatChecks } from '../analysis/dnatPaths.ts';
 import type { FirewallDocument } from '../facade.ts';
-import type { Rule } from '../model/types.ts';
+import type { BoundOption, Rule } from '../model/types.ts';
+import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainTable } from './explain.ts';
@@ -68,23 +69,12 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     for (let i = 0; i < values.length; i++) {
       const w = values[i];
       if (!inside(w.span, offset) || w.dynamic) continue;
-      const name = bound?.name;
-      if (name === '--match') {
-        const m = getMatch(w.value);
-        if (m) return { span: w.span, markdown: explainExtension(m) };
-      } else if (name === '--jump') {
-        const t = getTarget(w.value);
-        if (t) return withForward({ span: w.span, markdown: explainExtension(t) }, name, t.name === 'DNAT');
-      } else if (name === '--protocol') {
-        const m = implicitMatchForProtocol(w.value);
-        const text = m ? `Protocol **${w.value}**. Loads the \`${m.name}\` match, so its options work without \`-m ${m.name}\`.\n\n${m.summary}` : `Protocol **${w.value}**.`;
-        return { span: w.span, markdown: text };
-      } else if (bound?.spec) {
-        const arg = bound.spec.args[i];
-        const md = arg ? valueHover(arg, w.value) : undefined;
-        if (md) return withForward({ span: w.span, markdown: md }, name);
-        if (name === '--to-destination') return withForward({ span: w.span, markdown: `New destination \`${w.value}\` of the connections this rule matches.` }, name);
-      }
+      // a script variable set once reads as its value (see ShellVariables): say which
+      const names = rs.dialect === 'script' ? w.text.match(/\$\{?[A-Za-z_]/g) : null;
+      const read = names ? `\`${w.text}\` is \`${w.value}\` here: the script sets ${names.length > 1 ? 'these variables' : 'this variable'} once, above.` : undefined;
+      const h = valueDocs(values, i, bound, withForward);
+      if (h) return read ? { ...h, markdown: `${read}\n\n${h.markdown}` } : h;
+      if (read) return { span: w.span, markdown: read };
     }
   }
   return undefined;
@@ -147,4 +137,27 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
     if (jumps.length > 20) parts.push(`- … and ${jumps.length - 20} more`);
   } else parts.push('', 'Nothing jumps to it.');
   return parts.join('\n');
+}
+
+/** The docs of value `i` of an option: a match or target name, a protocol, a value the option's type knows. */
+function valueDocs(values: readonly Word[], i: number, bound: BoundOption | undefined, withForward: (h: Hover, name: string | undefined, first?: boolean) => Hover): Hover | undefined {
+  const w = values[i];
+  const name = bound?.name;
+  if (name === '--match') {
+    const m = getMatch(w.value);
+    if (m) return { span: w.span, markdown: explainExtension(m) };
+  } else if (name === '--jump') {
+    const t = getTarget(w.value);
+    if (t) return withForward({ span: w.span, markdown: explainExtension(t) }, name, t.name === 'DNAT');
+  } else if (name === '--protocol') {
+    const m = implicitMatchForProtocol(w.value);
+    const text = m ? `Protocol **${w.value}**. Loads the \`${m.name}\` match, so its options work without \`-m ${m.name}\`.\n\n${m.summary}` : `Protocol **${w.value}**.`;
+    return { span: w.span, markdown: text };
+  } else if (bound?.spec) {
+    const arg = bound.spec.args[i];
+    const md = arg ? valueHover(arg, w.value) : undefined;
+    if (md) return withForward({ span: w.span, markdown: md }, name);
+    if (name === '--to-destination') return withForward({ span: w.span, markdown: `New destination \`${w.value}\` of the connections this rule matches.` }, name);
+  }
+  return undefined;
 }
