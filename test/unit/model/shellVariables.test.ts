@@ -32,3 +32,13 @@ test('unquoted, a value with blanks or an empty value is not put in place (the s
   assert.deepEqual(lastWords('E=\niptables -A INPUT -s 10.0.0.1$E -j ACCEPT\n')[1], ['10.0.0.1$E', true]);
   assert.deepEqual(lastWords('C="two words"\niptables -A INPUT -m comment --comment "$C" -j ACCEPT\n')[2], ['two words', false]);
 });
+
+test('in an iptables-restore here-document the shell puts the known variables in place; not with a quoted delimiter', () => {
+  const body = '*filter\n:$LOG - [0:0]\n-A INPUT -i $WAN -j ${LOG}\n-A INPUT -m comment --comment "$NOTE" -j ACCEPT\nCOMMIT\n';
+  const vars = 'WAN=eth0\nLOG=logdrop\nNOTE="two words"\n';
+  const words = (text: string) => scriptRuleSet(text).commands.map((c) => c.args.items.flatMap((i) => i.values.map((w) => `${w.value}${w.dynamic ? '?' : ''}`)));
+  assert.deepEqual(words(`${vars}iptables-restore <<EOF\n${body}EOF\n`), [['INPUT', 'eth0', 'logdrop'], ['INPUT', 'comment', '$NOTE?', 'ACCEPT']]);
+  assert.deepEqual([...scriptRuleSet(`${vars}iptables-restore <<EOF\n${body}EOF\n`).tables.get('ipv4:filter')!.chains.keys()], ['INPUT', 'FORWARD', 'OUTPUT', 'logdrop']);
+  // <<'EOF': the shell leaves the body as written, and iptables-restore reads `$WAN` itself
+  assert.deepEqual(words(`${vars}iptables-restore <<'EOF'\n${body}EOF\n`)[0], ['INPUT', '$WAN', '${LOG}']);
+});

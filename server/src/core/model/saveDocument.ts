@@ -49,7 +49,7 @@ export interface EditedLines {
 export type TextChange = Edit;
 
 /** How a document's lines are read (see SaveDocument). */
-type LineReading = Pick<SaveDocument, 'family' | 'names' | 'shellExpands' | 'stripTabs' | 'inScript'>;
+type LineReading = Pick<SaveDocument, 'family' | 'names' | 'shellExpands' | 'known' | 'stripTabs' | 'inScript'>;
 
 /**
  * Parses the lines in [from, to] of `text`; `detached`: lines re-parsed after an edit, read
@@ -58,7 +58,7 @@ type LineReading = Pick<SaveDocument, 'family' | 'names' | 'shellExpands' | 'str
  * every line edited). `offset`: where `text` starts in the document (an edited region read on its own).
  */
 function parseRange(text: string, from: number, to: number, doc: LineReading, base: SaveEntry[], detached = false, offset = 0): void {
-  const { family, names, shellExpands, stripTabs } = doc;
+  const { family, names, shellExpands, known, stripTabs } = doc;
   // a file of its own: each rule line is command and rule in one object (see SaveRuleLine)
   const bind = { family, saveTable: { name: '' }, names, ruleInCommand: !doc.inScript };
   let i = from;
@@ -74,7 +74,7 @@ function parseRange(text: string, from: number, to: number, doc: LineReading, ba
     const lineText = text.slice(at, end);
     // the entry is the anchor of the line's spans: moving it moves them (see LineSpan)
     const entry: SaveEntry = { start: i + offset, end: end + offset, line: undefined as unknown as SaveLine, issues: NONE, command: undefined, spans: undefined };
-    const result = parseSaveLine(detached ? detachedCopy(lineText) : lineText, at + offset, shellExpands, entry);
+    const result = parseSaveLine(detached ? detachedCopy(lineText) : lineText, at + offset, shellExpands, entry, known);
     const line = (entry.line = result.line);
     entry.issues = result.issues;
     if (line.kind === 'rule') entry.command = bindCommand(line.args, line.span, bind);
@@ -95,6 +95,8 @@ export class SaveDocument {
   readonly family: Family;
   /** For a heredoc body: `$…` is expanded by the shell first. */
   readonly shellExpands: boolean;
+  /** For a heredoc body: the script's variables known there (see ShellVariables). */
+  readonly known: ((name: string) => string | undefined) | undefined;
   /** Offset range inside a larger text (heredoc bodies); whole text otherwise. */
   readonly from: number;
   readonly to: number;
@@ -103,12 +105,13 @@ export class SaveDocument {
   readonly inScript: boolean;
   readonly names = new NamePool();
 
-  constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; stripTabs?: boolean }) {
+  constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; known?: (name: string) => string | undefined; stripTabs?: boolean }) {
     this.text = text;
     this.family = family;
     this.from = range?.from ?? 0;
     this.to = range?.to ?? text.length;
     this.shellExpands = range?.shellExpands ?? false;
+    this.known = range?.known;
     this.stripTabs = range?.stripTabs ?? false;
     this.inScript = range !== undefined;
     parseRange(text, this.from, this.to, this, this.entries);

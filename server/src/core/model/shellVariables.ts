@@ -58,9 +58,10 @@ export class ShellVariables {
 
   /** `w` with the known variables it expands read as their values; `w` itself when it still depends on another. */
   resolve(w: Word): Word {
-    if (!w.dynamic || !this.known.size) return w;
+    if (!w.dynamic || w.unterminated || !this.known.size) return w;
     const r = shellWord(w.text, w.span.start, this.at(w.span.start));
-    return r.dynamic ? w : r;
+    // the word keeps its place as the parser measured it
+    return r.dynamic ? w : { ...r, span: w.span };
   }
 }
 

@@ -6,6 +6,7 @@ import { Bang, ChainDecl, Comment, Commit, Counters, Option, saveLineTokens, Tab
 import { LineArgs, LineOption, LineWord } from './lineWord.ts';
 import { kept, NONE } from './none.ts';
 import { unquoteRestore } from './unquote.ts';
+import { expandKnownVariables } from './shellWord.ts';
 import { detachedCopy } from '../text/detachedCopy.ts';
 
 /**
@@ -27,6 +28,8 @@ class RuleParser extends EmbeddedActionsParser {
   base = 0;
   /** Inside an unquoted-delimiter heredoc the shell expands `$…` before iptables-restore reads it. */
   shellExpands = false;
+  /** A script's variables known where its here-document is read (see ShellVariables). */
+  known: ((name: string) => string | undefined) | undefined = undefined;
   /** Save files: the line the spans are measured from (see LineSpan); scripts use plain spans. */
   anchor: LineAnchor | undefined = undefined;
   issues: SyntaxIssue[] = [];
@@ -45,6 +48,8 @@ class RuleParser extends EmbeddedActionsParser {
     // each rule starts its own lists (see args, optionGroup), and each parse its issues
     // (parseSaveLine, parseArgTokens): nothing is made here for the next line to replace
     this.argItems = this.argStrays = this.groupValues = this.issues = NONE;
+    // the script's variables hold values cut from its text
+    this.known = undefined;
   }
 
   private word(tok: IToken): Word {
@@ -52,8 +57,10 @@ class RuleParser extends EmbeddedActionsParser {
     if (payload) return payload;
     const start = this.base + tok.startOffset;
     const end = start + tok.image.length;
-    const { value, unterminated } = unquoteRestore(tok.image);
-    const dynamic = this.shellExpands && /[$`]/.test(tok.image);
+    // in a here-document the shell puts the variables it knows in place before iptables-restore reads the line
+    const read = this.shellExpands && this.known && tok.image.includes('$') ? expandKnownVariables(tok.image, this.known) : tok.image;
+    const { value, unterminated } = unquoteRestore(read);
+    const dynamic = this.shellExpands && /[$`]/.test(read);
     const quoted = tok.image.includes('"');
     const word = LineWord.in(this.anchor, start, end, tok.image, value, quoted, dynamic);
     if (unterminated) {
@@ -320,6 +327,7 @@ export function parseArgTokens(tokens: IToken[], base: number): ArgList {
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = false;
+  parser.known = undefined;
   parser.anchor = undefined;
   parser.issues = [];
   parser.input = tokens;

@@ -12,10 +12,11 @@ const NONE_ERRORS: readonly ILexingError[] = [];
 /**
  * Parses one line of an iptables-save file. `lineText` excludes the newline; `base` is the
  * offset of the line in the document. `shellExpands` marks a heredoc body whose `$…` the
- * shell expands before iptables-restore reads it. With an `anchor` (the line in a document),
+ * shell expands before iptables-restore reads it, `known` the script variables it puts in place
+ * (see ShellVariables). With an `anchor` (the line in a document),
  * spans are measured from it and move when it moves (see LineSpan). Never throws.
  */
-export function parseSaveLine(lineText: string, base: number, shellExpands = false, anchor?: LineAnchor): SaveLineResult {
+export function parseSaveLine(lineText: string, base: number, shellExpands = false, anchor?: LineAnchor, known?: (name: string) => string | undefined): SaveLineResult {
   const first = lineText.charCodeAt(0);
   // blank lines and indented comments start with white space (or are empty): most lines are
   // settled by their first character without a regular expression
@@ -34,6 +35,7 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = shellExpands;
+  parser.known = known;
   parser.anchor = anchor;
   parser.issues = [];
   parser.input = lexed.tokens;

@@ -132,3 +132,16 @@ function knownValue(s: string, i: number, end: number, known: (name: string) => 
   const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(s.slice(i, end));
   return m ? known(m[1] ?? m[2]) : undefined;
 }
+
+/**
+ * A here-document line with the variables `known` gives put in place, as the shell hands it
+ * to iptables-restore: `$NAME` and `${NAME}` whose value has no blank, quote, backslash or `$`
+ * (iptables-restore would split or read those again). Other expansions are left as written.
+ */
+export function expandKnownVariables(image: string, known: (name: string) => string | undefined): string {
+  return image.replace(/\\.|\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/g, (m, a?: string, b?: string) => {
+    if (m.startsWith('\\')) return m;
+    const v = known((a ?? b)!);
+    return v !== undefined && v !== '' && !/[\s"'\\$`]/.test(v) ? v : m;
+  });
+}
