@@ -47,12 +47,16 @@ export function shadows(rs: RuleSet): Shadow[] {
       // rules after an unconditional verdict that is there whenever they are (see dominates)
       // are unreachable-rule's finding, not shadowed
       const stop = rules.findIndex(decidesAll);
+      const keys = rules.map(keysOf);
       for (let j = 1; j < rules.length; j++) {
         const b = rules[j];
         if (!b.target || !VERDICTS.has(b.target.name)) continue;
         if (stop !== -1 && j > stop && decidedBefore(rs, rules, j)) continue;
+        const kb = keys[j];
         for (let i = 0; i < j; i++) {
           const a = rules[i];
+          const ka = keys[i];
+          if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) continue;
           if (!a.target || !VERDICTS.has(a.target.name) || unconditional(a) || !dominates(rs, a, b)) continue;
           if (covers(a, b)) {
             out.push({ rule: b, by: a, same: a.target.name === b.target.name });
@@ -75,4 +79,49 @@ function decidesAll(r: Rule): boolean {
 function decidedBefore(rs: RuleSet, rules: Rule[], j: number): boolean {
   for (let i = 0; i < j; i++) if (decidesAll(rules[i]) && dominates(rs, rules[i], rules[j])) return true;
   return false;
+}
+
+/**
+ * What a rule tests in the fields most rules of a long chain tell apart: its destination,
+ * source and destination port, each as one exact value, WIDE (some other test: a network, a
+ * list, a range, a negation, an expansion) or undefined (no test). A router script's 1500
+ * FORWARD rules, one per host, are otherwise compared pairwise by covers(): a million pairs,
+ * over a second.
+ */
+interface Keys {
+  dst: string | undefined;
+  src: string | undefined;
+  dport: string | undefined;
+}
+
+const WIDE = '';
+
+function keysOf(r: Rule): Keys {
+  return { dst: addressKey(r.destination), src: addressKey(r.source), dport: portKey(r) };
+}
+
+function addressKey(c: Rule['source']): string | undefined {
+  if (!c) return undefined;
+  if (c.negated || c.word.dynamic || c.value.includes(',')) return WIDE;
+  const v = c.value.endsWith('/32') || c.value.endsWith('/128') ? c.value.slice(0, c.value.lastIndexOf('/')) : c.value;
+  return v.includes('/') ? WIDE : v;
+}
+
+function portKey(r: Rule): string | undefined {
+  let key: string | undefined;
+  for (const o of r.options) {
+    if (o.name !== '--destination-port' && o.name !== '--destination-ports' && o.name !== '--ports') continue;
+    if (key !== undefined) return WIDE;
+    const v = o.values[0];
+    key = o.name === '--destination-port' && !o.negated && v && !v.dynamic && /^\d+$/.test(v.value) ? String(Number(v.value)) : WIDE;
+  }
+  return key;
+}
+
+/**
+ * A rule testing one exact value cannot cover one without that test, nor one testing another
+ * exact value: covers() would say no. A WIDE test on either side is left to covers().
+ */
+function cannotCover(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && a !== WIDE && (b === undefined || (b !== WIDE && b !== a));
 }
