@@ -5,7 +5,7 @@ import { toolName } from '../../knowledge/toolName.ts';
 import type { Family } from '../../knowledge/types.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Chain, Command, RuleSet, Table } from '../../model/types.ts';
-import type { Span } from '../../text/span.ts';
+import { firstStartingFrom, type Span } from '../../text/span.ts';
 
 const BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
 
@@ -170,7 +170,7 @@ function usedBeforeDeclared(ctx: RuleContext, file: RuleSet, facts?: ChainFacts)
     const block = header.start;
     const fixes = moveUp(ctx, block, d.line);
     const related = [{ span: d.span, message: `${c.name} is declared here` }];
-    for (let i = firstFrom(commands, block); i < commands.length && commands[i].span.start < d.line.start; i++) {
+    for (let i = firstStartingFrom(commands, block); i < commands.length && commands[i].span.start < d.line.start; i++) {
       const cmd = commands[i];
       if (cmd.family !== t.family || cmd.table !== t.name) continue;
       const w = cmd.chainWord;
@@ -205,7 +205,7 @@ function lateChains(file: RuleSet): LateChain[] {
     const headers = t.spans.map((h) => h.start);
     if (!headers.length) continue;
     // where each block's first rule starts: a chain line after it is late
-    const firstRule = headers.map((h) => commands[firstFrom(commands, h)]?.span.start ?? Infinity);
+    const firstRule = headers.map((h) => commands[firstStartingFrom(commands, h)]?.span.start ?? Infinity);
     for (const c of t.chains.values()) {
       const d = c.declarations[0];
       if (c.builtin || !d) continue;
@@ -219,17 +219,6 @@ function lateChains(file: RuleSet): LateChain[] {
 
 const lateByFacts = new WeakMap<ChainFacts, LateChain[]>();
 
-/** The index of the first command at or after `offset`: a restore file's commands are in file order. */
-function firstFrom(commands: readonly Command[], offset: number): number {
-  let lo = 0;
-  let hi = commands.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (commands[mid].span.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Quick fix: the chain's line moved to just below its block's `*table` line. */
 function moveUp(ctx: RuleContext, header: number, line: Span): Fix[] | undefined {
