@@ -65,7 +65,8 @@ export const undefinedChain: LintRule = {
       if (!inEmptying.has(cmd)) judge(ctx, cmd, script);
     }
     if (rs.dialect === 'save') usedBeforeDeclared(ctx, rs, facts);
-    for (const r of rs.restores ?? []) usedBeforeDeclared(ctx, r.ruleSet);
+    // with --noflush a chain the script made before already exists when the input names it
+    for (const r of emptying) usedBeforeDeclared(ctx, r.ruleSet);
     for (const r of emptying) {
       const input = r.ruleSet;
       const declaredIn = new Map<string, { names: Set<string>; uncertain: boolean }>();
@@ -218,7 +219,6 @@ function lateChains(file: RuleSet): LateChain[] {
 }
 
 const lateByFacts = new WeakMap<ChainFacts, LateChain[]>();
-
 
 /** Quick fix: the chain's line moved to just below its block's `*table` line. */
 function moveUp(ctx: RuleContext, header: number, line: Span): Fix[] | undefined {
