@@ -20,7 +20,7 @@ const scripts: Record<string, string> = {
   'deletes written another way than the rule': 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -s 10.0.0.1 -j ACCEPT\niptables -A INPUT -s 10.1.2.3/8 -j DROP\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p TCP --dport 80 -j ACCEPT\niptables -A INPUT -m comment --comment kept -j ACCEPT\niptables -D INPUT -p tcp -m tcp --dport ssh -j ACCEPT\niptables -D INPUT -s 10.0.0.1/32 -j ACCEPT\niptables -D INPUT -s 10.0.0.0/255.0.0.0 -j DROP\niptables -D INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\niptables -D INPUT -p 6 --dport http -j ACCEPT\n',
   'restore here-documents with and without --noflush': 'iptables -N old\niptables -A old -j DROP\niptables -A INPUT -j old\niptables -t nat -N natted\niptables-restore <<EOF\n*filter\n:INPUT ACCEPT [0:0]\n:keep - [0:0]\n-A INPUT -j keep\nCOMMIT\nEOF\niptables -N again\niptables -A again -j ACCEPT\niptables -A keep -j again\niptables-restore -n <<EOF\n*filter\n:again - [0:0]\n-A again -j DROP\nCOMMIT\nEOF\n',
   'jumps follow a renamed chain': 'iptables -N old\niptables -A old -j ACCEPT\niptables -A INPUT -j old\niptables -A FORWARD -g old\niptables -E old new\n',
-  'flags of the tool, not of the rule': 'iptables -w -A OUTPUT -o lo -j ACCEPT\niptables --wait 5 -v -A OUTPUT -o lo2 -j ACCEPT\niptables -n -x -A INPUT -s 1.1.1.1,2.2.2.2 -j ACCEPT\n',
+  'flags of the tool, not of the rule': 'iptables -w -A OUTPUT -o lo -j ACCEPT\niptables --wait 5 -v -A OUTPUT -o lo2 -j ACCEPT\niptables -4 -A INPUT -s 1.1.1.1,2.2.2.2 -j ACCEPT\n',
   'ip6tables too': 'iptables -A INPUT -p tcp --dport 443 -j ACCEPT\nip6tables -A INPUT -p ipv6-icmp --icmpv6-type echo-request -j ACCEPT\nip6tables -P INPUT DROP\n',
 };
 
