@@ -74,3 +74,24 @@ test('scripts: policies set under unrelated conditions keep the one that drops',
   const doc = new FirewallDocument('open() {\n  iptables -P INPUT ACCEPT\n}\nclose() {\n  iptables -P INPUT DROP\n}\n', { dialect: 'script' });
   assert.equal(chainOf(doc, 'filter', 'INPUT')?.policy, 'DROP');
 });
+
+test('scripts: a function defined at the top and called once there runs at its call, its body at the top level', () => {
+  const script = (calls: string) =>
+    new FirewallDocument(
+      ['#!/bin/sh', 'rules() {', '  iptables -A INPUT -s 10.0.0.1 -j ACCEPT', '  if [ -n "$WEB" ]; then iptables -A INPUT -p tcp -j ACCEPT; fi', '}', 'iptables -F', 'iptables -P INPUT DROP', calls, ''].join('\n'),
+      { dialect: 'script' },
+    );
+  const once = script('rules');
+  // the flush written between the definition and the call does not undo the body
+  assert.deepEqual(targets(once, 'filter', 'INPUT'), ['10.0.0.1>ACCEPT', 'tcp>ACCEPT']);
+  const [plain, conditional] = chainOf(once, 'filter', 'INPUT')!.rules;
+  assert.equal(plain.guard, 0, 'the body runs unconditionally');
+  assert.notEqual(conditional.guard, 0, 'what is under a condition in it stays so');
+  assert.ok(once.ruleSet.guards![conditional.guard] === 0, 'inside the top level');
+  // called twice, or never at the top level: the body stays where it is written
+  assert.deepEqual(targets(script('rules\nrules'), 'filter', 'INPUT'), []);
+  assert.deepEqual(targets(script('case "$1" in start) rules;; esac'), 'filter', 'INPUT'), []);
+  // commands stay in the order written
+  const starts = once.ruleSet.commands.map((c) => c.span.start);
+  assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+});

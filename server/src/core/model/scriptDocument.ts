@@ -1,7 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
 import type { SyntaxIssue, Word } from '../syntax/nodes.ts';
 import { parseArgTokens } from '../syntax/ruleParser.ts';
-import { parseShell, type ShellCommand } from '../syntax/shellParser.ts';
+import { parseShell, type ShellCommand, type ShellScript } from '../syntax/shellParser.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
@@ -57,8 +57,23 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
     return sc.guard;
   };
 
+  const once = calledOnce(script, text);
+  // the body of a function called once at the top level is at the top level
+  const topOf = (guard: number) => (once.bodies.has(guard) ? 0 : guard);
+  // what the body of such a function does to the tables, done at its call
+  const atCall = new Map<number, (() => void)[]>();
+  const apply = (sc: ShellCommand, change: () => void) => {
+    const body = once.bodyOf.get(sc.guard);
+    if (body === undefined) return change();
+    const later = atCall.get(body);
+    if (later) later.push(change);
+    else atCall.set(body, [change]);
+  };
+
   for (const sc of script.commands) {
     const words = sc.words;
+    const body = once.calls.get(sc);
+    if (body !== undefined) for (const change of atCall.get(body) ?? []) change();
     const kindBefore = previousKind;
     previousKind = undefined;
     if (!words.length) {
@@ -88,15 +103,15 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       }
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
-      const guard = guardOf(sc, kindBefore);
+      const guard = topOf(guardOf(sc, kindBefore));
       previousKind = cmd.kind;
       if (cmd.rule) cmd.rule.guard = guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
-      state.apply(cmd, guard);
+      apply(sc, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
-      const guard = guardOf(sc, kindBefore);
+      const guard = topOf(guardOf(sc, kindBefore));
       for (const h of sc.heredocs) {
         if (!h.body.terminated) {
           issues.push({ code: 'syntax-error', message: `The here-document has no closing '${h.body.delimiter}' line: the shell reads it to the end of the file.`, span: h.op });
@@ -110,7 +125,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         }
         const input: RestoreInput = { flushes: !noFlush(argWords), ruleSet: inner, span: sc.span };
         restores.push(input);
-        state.restore(input, guard);
+        apply(sc, () => state.restore(input, guard));
       }
     } else {
       forwarding.push(...forwardingFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous));
@@ -120,4 +135,58 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores };
+}
+
+/**
+ * Functions defined at the top of the script and called once, at its top level after their
+ * definition: `rules() { …; }; iptables -F; rules`. Their body runs at the call, so its
+ * commands change the tables there (a flush written between definition and call does not undo
+ * them), and under no condition of its own: the body's guard is read as the top level
+ * (`guards` is changed so). `calls`: the call of each, to its body's guard; `bodies`: those
+ * guards; `bodyOf`: each guard inside such a body, to the body's guard. A name written anywhere else (a second call,
+ * a dispatch table, a comment) leaves the function where it is written.
+ */
+function calledOnce(script: ShellScript, text: string): { calls: Map<ShellCommand, number>; bodies: Set<number>; bodyOf: Map<number, number> } {
+  const calls = new Map<ShellCommand, number>();
+  const bodies = new Set<number>();
+  const bodyOf = new Map<number, number>();
+  const guards = script.guards;
+  const parents = guards.slice();
+  const top = new Map(script.functions.filter((f) => parents[f.guard] === 0).map((f) => [f.guard, f.name]));
+  if (!top.size) return { calls, bodies, bodyOf };
+  // the definition and the call: each name written exactly twice (one pass over the text)
+  const written = new Map<string, number>();
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
+  // where each body ends, and the calls at the top level
+  const ends = new Map<number, number>();
+  const called = new Map<string, ShellCommand[]>();
+  for (const sc of script.commands) {
+    for (let x = sc.guard; x !== 0; x = parents[x] ?? 0) {
+      if (top.has(x)) {
+        ends.set(x, Math.max(ends.get(x) ?? -1, sc.span.end));
+        break;
+      }
+    }
+    const head = sc.words[0]?.text;
+    if (sc.guard === 0 && head !== undefined && written.has(head)) called.set(head, [...(called.get(head) ?? []), sc]);
+  }
+  for (const [body, name] of top) {
+    const end = ends.get(body);
+    const call = called.get(name)?.find((sc) => end !== undefined && sc.span.start > end);
+    if (written.get(name) !== 2 || !call) continue;
+    calls.set(call, body);
+    bodies.add(body);
+  }
+  if (!bodies.size) return { calls, bodies, bodyOf };
+  for (let g = 1; g < parents.length; g++) {
+    for (let x = g; x !== 0; x = parents[x] ?? 0) {
+      if (bodies.has(x)) {
+        bodyOf.set(g, x);
+        break;
+      }
+    }
+  }
+  // what is nested in a body is nested in the top level; the body's own commands are at it (see scriptRuleSet)
+  for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = 0;
+  return { calls, bodies, bodyOf };
 }

@@ -39,6 +39,8 @@ export interface ShellScript {
    */
   guards: number[];
   heredocs: HeredocBody[];
+  /** Each function's name with the guard of its body (see ShellScript.guards), in text order. */
+  functions: { name: string; guard: number }[];
 }
 
 /** A shell function's name. */
@@ -81,6 +83,7 @@ class ShellParser extends EmbeddedActionsParser {
     this.after = undefined;
     this.lead = [];
     this.guards = [0];
+    this.functions = [];
     this.cmdWords = [];
     this.cmdRedirects = [];
     this.cmdHeredocs = [];
@@ -105,6 +108,10 @@ class ShellParser extends EmbeddedActionsParser {
    * it gets a guard of its own, like a branch.
    */
   private definition = 0;
+  /** The name of the function whose definition is under way (see definition). */
+  private defining = '';
+  /** Function bodies met so far (see ShellScript.functions). */
+  functions: { name: string; guard: number }[] = [];
   /** The reserved words the last command started with (see command). */
   private lead: string[] = [];
 
@@ -118,9 +125,11 @@ class ShellParser extends EmbeddedActionsParser {
   }
 
   /** A function's body opens: a `{` group whose commands run when the function is called. */
-  private openFunctionBody(): void {
+  private openFunctionBody(name: string): void {
     this.groups.push(true);
-    this.open.push(this.newGuard(this.current()));
+    const guard = this.newGuard(this.current());
+    this.open.push(guard);
+    this.functions.push({ name, guard });
   }
 
   /** The innermost guard gives way to a sibling: the next branch of an if (else, elif) or case arm. */
@@ -146,7 +155,7 @@ class ShellParser extends EmbeddedActionsParser {
       else if (w === 'else' || w === 'elif') this.nextBranch();
       else if (w === 'if' || w === 'while' || w === 'until') opens++;
       else if (w === '{') {
-        if (body && !group) this.openFunctionBody();
+        if (body && !group) this.openFunctionBody(this.defining);
         else {
           this.groups.push(joined);
           group ||= joined;
@@ -165,10 +174,13 @@ class ShellParser extends EmbeddedActionsParser {
     // `name` (then `()`), `function name` (then `()` or not), `function name {`
     const words = cmd.words;
     if (!lead.length && words.length && !words[0].quoted) {
-      if (words.length === 1 && NAME.test(words[0].text)) this.definition = 1;
-      else if (words[0].text === 'function' && words.length >= 2 && NAME.test(words[1].text)) {
+      if (words.length === 1 && NAME.test(words[0].text)) {
+        this.definition = 1;
+        this.defining = words[0].text;
+      } else if (words[0].text === 'function' && words.length >= 2 && NAME.test(words[1].text)) {
+        this.defining = words[1].text;
         if (words.length === 2) this.definition = 4;
-        else if (words.length === 3 && words[2].text === '{' && !words[2].quoted) this.openFunctionBody();
+        else if (words.length === 3 && words[2].text === '{' && !words[2].quoted) this.openFunctionBody(words[1].text);
       }
     }
     return guard;
@@ -182,6 +194,7 @@ class ShellParser extends EmbeddedActionsParser {
       this.guards = [0];
       this.groups = [];
       this.definition = 0;
+      this.functions = [];
     });
     this.MANY(() => {
       this.OR((this.scriptAlts ??= [
@@ -312,6 +325,7 @@ export function parseShell(text: string): ShellScript {
   parser.useHeredocs(lexed.heredocs);
   const commands = parser.script();
   const guards = parser.guards;
+  const functions = parser.functions;
   parser.release();
-  return { commands, heredocs: lexed.heredocs, guards };
+  return { commands, heredocs: lexed.heredocs, guards, functions };
 }
