@@ -1,6 +1,6 @@
-import { protocolNames } from '../knowledge/protocols.ts';
+import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { parseIPv4 } from '../knowledge/values/addresses.ts';
+import { ipv4Number } from '../knowledge/values/addresses.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
 import type { BoundOption, Condition, Rule } from './types.ts';
 
@@ -59,10 +59,8 @@ function valueKey(value: string, arg: ArgSpec | undefined): string {
 }
 
 function protocolKey(value: string): string {
-  const l = value.toLowerCase();
-  if (/^\d+$/.test(l)) return String(Number(l));
-  const n = protocolNames.find((p) => p.name === l)?.number;
-  return n === undefined ? l : String(n);
+  const n = protocolNumber(value);
+  return n === undefined ? value.toLowerCase() : String(n);
 }
 
 /** IPv4 networks with their host bits cleared and the prefix written out; other addresses as written. */
@@ -71,10 +69,9 @@ function addressesKey(value: string): string {
     .split(',')
     .map((part) => {
       const [addr, mask] = part.split('/');
-      const octets = parseIPv4(addr);
+      const n = ipv4Number(addr);
       const bits = mask === undefined ? 32 : /^\d+$/.test(mask) ? Number(mask) : maskBits(mask);
-      if (!octets || bits === undefined || bits > 32) return part.toLowerCase();
-      const n = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+      if (n === undefined || bits === undefined || bits > 32) return part.toLowerCase();
       const net = bits === 0 ? 0 : (n & (~0 << (32 - bits))) >>> 0;
       return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${bits}`;
     })
@@ -83,9 +80,8 @@ function addressesKey(value: string): string {
 
 /** A dotted mask as a prefix length (255.255.255.0: 24); undefined when it is not contiguous. */
 function maskBits(mask: string): number | undefined {
-  const o = parseIPv4(mask);
-  if (!o) return undefined;
-  const n = ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
+  const n = ipv4Number(mask);
+  if (n === undefined) return undefined;
   const bits = Math.clz32(~n >>> 0);
   return (bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0) === n ? bits : undefined;
 }

@@ -3,8 +3,8 @@ import type { ShellCommand } from '../syntax/shellParser.ts';
 import { shellWord } from '../syntax/shellWord.ts';
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/;
-/** Words before the assignments of a command that only assigns (`export WAN=eth0`). */
-const DECLARERS = new Set(['export', 'readonly', 'declare', 'typeset']);
+/** Words before the assignments of a command that only assigns (`export WAN=eth0`); a `declare`, `typeset` or `local` line leaves its names unknown (see boundOtherwise). */
+const DECLARERS = new Set(['export', 'readonly']);
 
 /**
  * The variables a script sets once, at its top level, to a value known from the text:

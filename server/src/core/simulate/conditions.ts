@@ -1,6 +1,6 @@
 import { protocolNames } from '../knowledge/index.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
-import { parseIPv4 } from '../knowledge/values/addresses.ts';
+import { ipv4Number } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
 import { and, fromBool, not, type Tri } from './tristate.ts';
@@ -8,22 +8,17 @@ import { detachedCopy } from '../text/detachedCopy.ts';
 
 /** How one rule's tests apply to a packet. Anything the evaluator cannot decide is "maybe". */
 
-function ipv4Int(s: string): number | undefined {
-  const p = parseIPv4(s);
-  return p ? ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] : undefined;
-}
-
 /** Does `addr` fall in `spec` (address, a.b.c.d/n, a.b.c.d/mask)? */
 export function inNetwork(addr: string, spec: string): Tri {
   const [net, mask] = spec.split('/');
-  const a = ipv4Int(addr);
-  const n = ipv4Int(net);
+  const a = ipv4Number(addr);
+  const n = ipv4Number(net);
   if (a === undefined || n === undefined) return addr === spec ? 'yes' : 'maybe';
   let bits = 32;
   if (mask !== undefined) {
     if (/^\d+$/.test(mask)) bits = Number(mask);
     else {
-      const m = ipv4Int(mask);
+      const m = ipv4Number(mask);
       if (m === undefined) return 'maybe';
       // leading one bits of a dotted mask
       bits = Math.clz32(~m >>> 0);
@@ -55,7 +50,7 @@ function addressInt(value: string): number | undefined {
     return hit.int;
   }
   otherAddress = lastAddress;
-  lastAddress = { text: detachedCopy(value), int: ipv4Int(value) };
+  lastAddress = { text: detachedCopy(value), int: ipv4Number(value) };
   return lastAddress.int;
 }
 
@@ -64,12 +59,12 @@ function parsedNetworks(c: Condition): ({ net: number; mask: number } | undefine
   if (!list) {
     list = c.value.split(',').map((part) => {
       const [net, m] = part.split('/');
-      const n = ipv4Int(net);
+      const n = ipv4Number(net);
       let bits = 32;
       if (m !== undefined) {
         if (/^\d+$/.test(m)) bits = Number(m);
         else {
-          const mm = ipv4Int(m);
+          const mm = ipv4Number(m);
           if (mm === undefined) return undefined;
           bits = Math.clz32(~mm >>> 0);
         }
@@ -211,9 +206,9 @@ function matchCond(m: MatchUse, p: Packet): Tri {
           continue;
         }
         const [lo, hi] = v.value.split('-');
-        const a = ipv4Int(addr);
-        const l = ipv4Int(lo);
-        const h = ipv4Int(hi ?? lo);
+        const a = ipv4Number(addr);
+        const l = ipv4Number(lo);
+        const h = ipv4Number(hi ?? lo);
         const t: Tri = a === undefined || l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
         r = and(r, o.negated ? not(t) : t);
       }

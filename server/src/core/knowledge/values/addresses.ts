@@ -13,6 +13,12 @@ export function parseIPv4(s: string): number[] | undefined {
   return isDottedQuad(s, false) ? s.split('.').map(Number) : undefined;
 }
 
+/** A strict dotted quad as one unsigned 32-bit number (an address or a dotted netmask), or undefined. */
+export function ipv4Number(s: string): number | undefined {
+  const p = parseIPv4(s);
+  return p ? ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] : undefined;
+}
+
 /**
  * `a.b.c.d`, decimal parts 0–255 of one to three digits; with `canonical`, also no leading
  * zeros. A character loop: every address of a 100k-rule dump passes through here.
