@@ -102,6 +102,8 @@ const wrongPlaces: { match: RegExp; table: string; chain: string }[] = [
   { match: / -o /, table: 'filter', chain: 'INPUT' },
   { match: / -i /, table: 'filter', chain: 'OUTPUT' },
 ];
+/** Options of iptables itself written into a rule line: the listing ones are refused with -A, `-v` and `-c` are not. */
+const toolOptions = ['-n', '-x', '--line-numbers', '-v', '-c 5 10', '-nv'];
 const missingMatch: [RegExp, string][] = [
   [/-p tcp /, ''], [/-p udp /, ''], [/-m conntrack /, ''], [/-m multiport /, ''], [/-m mark /, ''], [/-m iprange /, ''], [/-m state /, ''], [/-m limit /, ''],
 ];
@@ -126,6 +128,8 @@ export function generateCases(count: number, seed = 20261124): GeneratedCase[] {
     } else if (r < 0.85) {
       const w = pick(wrongPlaces);
       if (w.match.test(t.rule)) add(t, t.rule, 'wrong-place', w.table, w.chain);
+    } else if (r < 0.9) {
+      add(t, `${pick(toolOptions)} ${t.rule}`, 'tool-option');
     } else {
       const [re, to] = pick(missingMatch);
       if (re.test(t.rule)) add(t, t.rule.replace(re, to), 'missing-match');

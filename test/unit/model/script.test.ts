@@ -138,6 +138,27 @@ test('execution order: -I, -D, -F, -X, -E, -P change the final tables as iptable
   assert.equal(rs.tables.get('ipv4:nat')!.chains.get('POSTROUTING')!.rules.length, 0);
 });
 
+test('commands iptables refuses leave the tables as they were (measured with iptables 1.8.9, nft and legacy)', () => {
+  const text = [
+    'iptables -N full',
+    'iptables -A full -j RETURN',
+    'iptables -N used',
+    'iptables -N idle',
+    'iptables -A INPUT -j used',
+    'iptables -X full', // has a rule
+    'iptables -X used', // jumped to
+    'iptables -X', // all or nothing: idle stays too
+    'iptables -E INPUT FIRST', // a built-in chain keeps its name
+    'iptables -E idle used', // the name is taken
+    'iptables -I INPUT 0 -s 9.9.9.9 -j DROP', // rule numbers start at 1
+  ].join('\n');
+  const filter = scriptRuleSet(text).tables.get('ipv4:filter')!;
+  assert.deepEqual([...filter.chains.keys()], ['INPUT', 'FORWARD', 'OUTPUT', 'full', 'used', 'idle']);
+  assert.deepEqual(filter.chains.get('INPUT')!.rules.map((r) => r.target!.name), ['used']);
+  const emptied = scriptRuleSet(`${text}\niptables -F\niptables -X`).tables.get('ipv4:filter')!;
+  assert.deepEqual([...emptied.chains.keys()], ['INPUT', 'FORWARD', 'OUTPUT']);
+});
+
 test('shell files without iptables are silent', () => {
   const rs = scriptRuleSet('#!/bin/sh\nset -e\necho hello "world"\nls -la | grep x\n');
   assert.equal(rs.hasRules, false);

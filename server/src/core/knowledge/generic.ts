@@ -1,4 +1,18 @@
-import type { GenericOptionSpec } from './types.ts';
+import type { CommandUse, GenericOptionSpec } from './types.ts';
+
+/**
+ * The commands that take a rule specification (-s, -p, -j…). Measured against iptables 1.8.9
+ * (nft and legacy): `-D` with a rule number refuses them, and so do the listing and chain
+ * commands; `-m` and its options pass with any command, `-v` too.
+ */
+const RULE_COMMANDS: readonly CommandUse[] = ['append', 'insert', 'replace', 'delete', 'check'];
+/** How each command use is written, for messages and hover. */
+export const COMMAND_WORDS: Readonly<Record<CommandUse, string>> = {
+  append: '-A', insert: '-I', replace: '-R', delete: '-D', 'delete-number': '-D with a rule number', check: '-C',
+  list: '-L', 'list-rules': '-S', flush: '-F', zero: '-Z', 'new-chain': '-N', 'delete-chain': '-X', 'rename-chain': '-E', policy: '-P',
+};
+/** Listing options: `-L` alone takes them (`-S` refuses `-n`), also when combined with `-Z`. */
+const LIST_ONLY: readonly CommandUse[] = ['list'];
 
 /**
  * Commands and parameters of iptables(8) itself (not of an extension). Short forms are
@@ -96,7 +110,7 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     example: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE',
   },
   {
-    name: '--protocol', short: 'p', aliases: ['-p'], role: 'parameter', negation: 'prefix',
+    name: '--protocol', short: 'p', aliases: ['-p'], role: 'parameter', negation: 'prefix', commands: RULE_COMMANDS,
     args: [{ name: 'protocol', type: 'protocol' }],
     summary: 'Match the layer-4 protocol: tcp, udp, icmp, all, a name from /etc/protocols or a number.',
     doc: 'Names are case-insensitive; 0 and `all` mean every protocol. For tcp, udp, sctp, dccp, icmp, ipv6-icmp (or icmpv6), esp, ah, mh and ipcomp, `-p` also loads the match of the same name, which is what makes `--dport`, `--tcp-flags` or `--icmp-type` available without `-m`. udplite has no match of its own: use `-m multiport` for its ports.',
@@ -104,21 +118,21 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     example: 'iptables -A INPUT -p udp --dport 53 -j ACCEPT',
   },
   {
-    name: '--source', short: 's', aliases: ['-s', '--src'], role: 'parameter', negation: 'prefix',
+    name: '--source', short: 's', aliases: ['-s', '--src'], role: 'parameter', negation: 'prefix', commands: RULE_COMMANDS,
     args: [{ name: 'address[/mask][,...]', type: 'address-list' }],
     summary: 'Match the source address: a host, a network with /prefix or /mask, or a comma-separated list (one rule per entry).',
     mistakes: ['A hostname is resolved once, when the rule is added; later DNS changes are not seen.'],
     example: 'iptables -A INPUT -s 192.168.1.0/24 -j ACCEPT',
   },
   {
-    name: '--destination', short: 'd', aliases: ['-d', '--dst'], role: 'parameter', negation: 'prefix',
+    name: '--destination', short: 'd', aliases: ['-d', '--dst'], role: 'parameter', negation: 'prefix', commands: RULE_COMMANDS,
     args: [{ name: 'address[/mask][,...]', type: 'address-list' }],
     summary: 'Match the destination address: a host, a network with /prefix or /mask, or a comma-separated list.',
     mistakes: ['In FORWARD after a DNAT, the destination is already the translated (internal) address.'],
     example: 'iptables -A FORWARD -d 192.168.1.100 -j ACCEPT',
   },
   {
-    name: '--in-interface', short: 'i', aliases: ['-i'], role: 'parameter', negation: 'prefix',
+    name: '--in-interface', short: 'i', aliases: ['-i'], role: 'parameter', negation: 'prefix', commands: RULE_COMMANDS,
     args: [{ name: 'name[+]', type: 'interface' }],
     chains: ['PREROUTING', 'INPUT', 'FORWARD'],
     summary: 'Match the interface the packet arrived on; a trailing `+` matches every name with that prefix.',
@@ -126,7 +140,7 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     example: 'iptables -A INPUT -i lo -j ACCEPT',
   },
   {
-    name: '--out-interface', short: 'o', aliases: ['-o'], role: 'parameter', negation: 'prefix',
+    name: '--out-interface', short: 'o', aliases: ['-o'], role: 'parameter', negation: 'prefix', commands: RULE_COMMANDS,
     args: [{ name: 'name[+]', type: 'interface' }],
     chains: ['FORWARD', 'OUTPUT', 'POSTROUTING'],
     summary: 'Match the interface the packet will leave by; a trailing `+` matches every name with that prefix.',
@@ -134,7 +148,7 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     example: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE',
   },
   {
-    name: '--fragment', short: 'f', aliases: ['-f'], role: 'parameter', negation: 'prefix', family: 'ipv4',
+    name: '--fragment', short: 'f', aliases: ['-f'], role: 'parameter', negation: 'prefix', commands: RULE_COMMANDS, family: 'ipv4',
     args: [],
     summary: 'Match second and later fragments of a fragmented IPv4 packet (they carry no ports).',
     example: 'iptables -A INPUT -f -j DROP',
@@ -146,29 +160,29 @@ export const genericOptions: readonly GenericOptionSpec[] = [
     example: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
   },
   {
-    name: '--jump', short: 'j', aliases: ['-j'], role: 'parameter', negation: 'none',
+    name: '--jump', short: 'j', aliases: ['-j'], role: 'parameter', negation: 'none', commands: RULE_COMMANDS,
     args: [{ name: 'target', type: 'target-name' }],
     summary: 'What to do with a matching packet: a built-in verdict, a target extension, or a user chain to run.',
     doc: 'When a jump to a user chain returns (RETURN or the end of that chain), evaluation continues with the next rule after the jump.',
     example: 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT',
   },
   {
-    name: '--goto', short: 'g', aliases: ['-g'], role: 'parameter', negation: 'none',
+    name: '--goto', short: 'g', aliases: ['-g'], role: 'parameter', negation: 'none', commands: RULE_COMMANDS,
     args: [{ name: 'chain', type: 'chain' }],
     summary: 'Continue in a user chain without coming back: a RETURN there returns to the chain that jumped to this one.',
     example: 'iptables -A INPUT -i eth0 -g WAN_IN',
   },
   {
-    name: '--set-counters', short: 'c', aliases: ['-c'], role: 'other', negation: 'none',
+    name: '--set-counters', short: 'c', aliases: ['-c'], role: 'other', negation: 'none', commands: ['append', 'insert', 'replace', 'policy'],
     args: [{ name: 'packets', type: 'integer' }, { name: 'bytes', type: 'integer' }],
     summary: 'Start the rule with these packet and byte counters.',
     example: 'iptables -A INPUT -c 0 0 -j ACCEPT',
   },
   // ── tool options ────────────────────────────────────────────────────────────
   { name: '--verbose', short: 'v', aliases: ['-v'], role: 'other', negation: 'none', args: [], summary: 'Print more detail: counters, interfaces, rule options.' },
-  { name: '--numeric', short: 'n', aliases: ['-n'], role: 'other', negation: 'none', args: [], summary: 'Print addresses and ports as numbers (no DNS lookups).' },
-  { name: '--exact', short: 'x', aliases: ['-x'], role: 'other', negation: 'none', args: [], summary: 'Print exact counter values instead of rounded K/M/G figures (only with -L).' },
-  { name: '--line-numbers', role: 'other', negation: 'none', args: [], summary: 'Number the rules when listing, for use with -D, -I and -R.' },
+  { name: '--numeric', short: 'n', aliases: ['-n'], role: 'other', negation: 'none', commands: LIST_ONLY, args: [], summary: 'Print addresses and ports as numbers (no DNS lookups).' },
+  { name: '--exact', short: 'x', aliases: ['-x'], role: 'other', negation: 'none', commands: LIST_ONLY, args: [], summary: 'Print exact counter values instead of rounded K/M/G figures (only with -L).' },
+  { name: '--line-numbers', role: 'other', negation: 'none', commands: LIST_ONLY, args: [], summary: 'Number the rules when listing, for use with -D, -I and -R.' },
   { name: '--modprobe', short: 'M', aliases: ['-M'], role: 'other', negation: 'none', args: [{ name: 'command', type: 'string' }], summary: 'The program iptables runs to load kernel modules (written --modprobe=command).' },
   {
     name: '--wait', short: 'w', aliases: ['-w'], role: 'other', negation: 'none',

@@ -6,6 +6,7 @@ import type { ExtensionSpec, GenericOptionSpec } from './types.ts';
 import { uniformExtension, uniformGeneric } from './uniformShapes.ts';
 
 export { chains, getChain } from './chains.ts';
+export { COMMAND_WORDS } from './generic.ts';
 export { closestNames, didYouMean, editDistance } from './didYouMean.ts';
 export { protocolName, protocolNames, protocolNumber } from './protocols.ts';
 export { getTable, tables } from './tables.ts';

@@ -205,6 +205,14 @@ export interface ChainSpec {
   tables: readonly TableName[];
 }
 
+/**
+ * What an invocation does, as far as the options it takes go. `-D` with a rule number is a
+ * use of its own: it names a rule by place and takes no rule specification.
+ */
+export type CommandUse =
+  | 'append' | 'insert' | 'replace' | 'delete' | 'delete-number' | 'check' | 'list' | 'list-rules'
+  | 'flush' | 'zero' | 'new-chain' | 'delete-chain' | 'rename-chain' | 'policy';
+
 /** A generic (non-extension) option or command of iptables(8). */
 export interface GenericOptionSpec extends OptionSpec {
   /** Commands (-A, -I ...) choose what iptables does; parameters describe the rule;
@@ -212,4 +220,10 @@ export interface GenericOptionSpec extends OptionSpec {
   role: 'command' | 'parameter' | 'other';
   /** Single-letter form without the dash, for getopt clusters (`-nvL`). */
   short?: string;
+  /**
+   * The commands that take this option; absent: every command. With any other, iptables
+   * refuses the whole invocation ("Illegal option with this command"), and iptables-restore
+   * the whole file.
+   */
+  commands?: readonly CommandUse[];
 }

@@ -1,5 +1,5 @@
 import { getMatch, getTarget } from '../knowledge/index.ts';
-import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
+import type { CommandUse, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
 import { LineOption, placeOf, wordAt } from '../syntax/lineWord.ts';
 import { kept, NONE } from '../syntax/none.ts';
@@ -66,6 +66,15 @@ function splitItem(item: OptionItem): Occurrence[] {
   out[out.length - 1].values = item.values;
   out[out.length - 1].ownsValues = true;
   return out;
+}
+
+/** What the command does, for the options it takes: `-D` with a rule number takes no rule. */
+function commandUse(command: Command): CommandUse {
+  return command.kind === 'delete' && command.position !== undefined ? 'delete-number' : (command.kind as CommandUse);
+}
+
+function isListAndZero(first: CommandKind, second: CommandKind): boolean {
+  return (first === 'zero' && (second === 'list' || second === 'list-rules')) || (second === 'zero' && (first === 'list' || first === 'list-rules'));
 }
 
 /** A chain name's word takes the pool's string, for its text too when it is written as is (no quotes). */
@@ -229,6 +238,8 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
       };
   let target: TargetUse | undefined;
   let unknownOwner: MatchUse | TargetUse | undefined;
+  /** Generic options the command may not take, checked once the command is known (it may come last). */
+  let restricted: { occ: Occurrence; spec: GenericOptionSpec }[] | undefined;
 
   const take = (occ: Occurrence, spec: OptionSpec): Word[] => {
     const vals = occ.attached ? [occ.attached, ...occ.values] : occ.values;
@@ -357,8 +368,15 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         continue;
       }
 
+      const generic = spec as GenericOptionSpec;
+      if (generic.commands && (command.kind === 'none' || !generic.commands.includes(commandUse(command)))) (restricted ??= []).push({ occ, spec: generic });
       const kind = COMMANDS[spec.name];
       if (kind) {
+        // `-Z` with `-L` or `-S` lists, then zeroes the counters: one invocation, the listing's options
+        if (isListAndZero(command.kind, kind)) {
+          if (kind !== 'zero') command.kind = kind;
+          continue;
+        }
         if (command.kind !== 'none') {
           issues.push({ code: 'syntax-error', message: `Only one command per invocation: ${occ.written} follows another command.`, span: nameSpanOf(occ) });
           continue;
@@ -458,6 +476,12 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   for (const m of rule.matches) m.options = kept(m.options);
   if (command.kind === 'none' && !dynamic && !ctx.saveTable && (target || matchUses.length || rule.protocol || rule.source || rule.destination || rule.inInterface || rule.outInterface)) {
     issues.push({ code: 'syntax-error', message: 'No command: iptables needs -A, -I, -D… to know what to do with this rule.', span: args.span });
+  }
+  if (restricted && command.kind !== 'none') {
+    const use = commandUse(command);
+    for (const { occ, spec } of restricted) {
+      if (!spec.commands!.includes(use)) problems.push({ kind: 'not-with-command', option: occ.item, span: nameSpanOf(occ), written: occ.written, command: use });
+    }
   }
   // set only when true: a save-file line reads false from its prototype (see SaveRuleLine)
   if (dynamic || rule.protocol?.word.dynamic) rule.dynamic = true;

@@ -108,7 +108,9 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       if (cmd.rule) cmd.rule.guard = guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
-      apply(sc, () => state.apply(cmd, guard));
+      // an option the command does not take: iptables refuses the command before looking at
+      // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
+      if (!cmd.problems.some((p) => p.kind === 'not-with-command')) apply(sc, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));

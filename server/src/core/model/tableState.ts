@@ -90,7 +90,8 @@ export class TableState {
         }
         break;
       case 'insert':
-        if (cmd.rule) {
+        // rule numbers start at 1: iptables refuses `-I CHAIN 0`
+        if (cmd.rule && cmd.position !== 0) {
           const c = this.chainFor(t, cmd);
           c.rules.splice(Math.max(0, Math.min((cmd.position ?? 1) - 1, c.rules.length)), 0, cmd.rule);
         }
@@ -119,13 +120,20 @@ export class TableState {
           if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
         }
         break;
-      case 'delete-chain':
-        if (cmd.chain) {
-          if (chain && !chain.builtin && this.reaches(guard, this.declaredUnder.get(chain) ?? 0)) t.chains.delete(cmd.chain);
-        } else for (const c of [...t.chains.values()]) if (!c.builtin && this.reaches(guard, this.declaredUnder.get(c) ?? 0)) t.chains.delete(c.name);
+      case 'delete-chain': {
+        const named = cmd.chain ? (chain && !chain.builtin ? [chain] : []) : [...t.chains.values()].filter((c) => !c.builtin);
+        const doomed = named.filter((c) => this.reaches(guard, this.declaredUnder.get(c) ?? 0));
+        // all or nothing: a chain with rules, or one a rule jumps to, makes iptables refuse the
+        // whole command (measured with 1.8.9, nft and legacy: `-X` deletes none of the chains then)
+        if (doomed.some((c) => c.rules.length > 0) || jumpedTo(t, doomed)) break;
+        for (const c of doomed) t.chains.delete(c.name);
         break;
+      }
       case 'rename-chain':
-        if (chain && cmd.newName && !cmd.newName.dynamic) {
+        // iptables renames only a user chain, and only to a name not taken. (Given a built-in
+        // chain, iptables-nft 1.8.9 renames the hooked chain all the same: it keeps filtering,
+        // out of sight of iptables-save, which shows an empty INPUT. Legacy refuses.)
+        if (chain && !chain.builtin && cmd.newName && !cmd.newName.dynamic && !t.chains.has(cmd.newName.value)) {
           t.chains.delete(chain.name);
           chain.name = cmd.newName.value;
           t.chains.set(chain.name, chain);
@@ -203,6 +211,16 @@ export class TableState {
     }
     return c;
   }
+}
+
+/** Some rule of the table jumps (or goes) to one of the chains. */
+function jumpedTo(t: Table, chains: readonly Chain[]): boolean {
+  if (!chains.length) return false;
+  const names = new Set(chains.map((c) => c.name));
+  for (const c of t.chains.values()) {
+    for (const r of c.rules) if (r.target && !r.target.spec && names.has(r.target.name)) return true;
+  }
+  return false;
 }
 
 /** Lists up to this long are made at their length as they grow (see appended). */

@@ -1,4 +1,4 @@
-import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
+import type { CommandUse, ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import type { Span } from '../text/span.ts';
 import type { CachedFindings } from '../analysis/commandCache.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
@@ -61,7 +61,9 @@ export type BindProblem =
   | { kind: 'needs-match'; option: OptionItem; candidates: ExtensionSpec[] }
   | { kind: 'needs-target'; option: OptionItem; candidates: ExtensionSpec[] }
   | { kind: 'unknown-match'; name: string; span: Span }
-  | { kind: 'negation-not-allowed'; option: OptionItem };
+  | { kind: 'negation-not-allowed'; option: OptionItem }
+  /** An option of iptables itself that this command does not take (`-F INPUT -p tcp`, `-A INPUT -n`). */
+  | { kind: 'not-with-command'; option: OptionItem; span: Span; written: string; command: CommandUse };
 
 export interface Rule {
   family: Family;

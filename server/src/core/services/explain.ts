@@ -1,4 +1,4 @@
-import { chains, genericOptions, getChain, getMatch, getTable, getTarget, matches, tables, targets } from '../knowledge/index.ts';
+import { chains, COMMAND_WORDS, genericOptions, getChain, getMatch, getTable, getTarget, matches, tables, targets } from '../knowledge/index.ts';
 import { toolName } from '../knowledge/toolName.ts';
 import type { ChainSpec, ExtensionSpec, GenericOptionSpec, OptionSpec, TableSpec } from '../knowledge/types.ts';
 
@@ -22,6 +22,8 @@ export function explainOption(o: OptionSpec, owner?: ExtensionSpec): string {
   if (o.required) facts.push('required by the extension');
   if (o.excludes?.length) facts.push(`not together with ${o.excludes.join(', ')}`);
   if (o.family) facts.push(`${toolName(o.family)} only`);
+  const commands = (o as GenericOptionSpec).commands;
+  if (commands) facts.push(`only with ${commands.map((c) => COMMAND_WORDS[c]).join(', ')}`);
   parts.push('', facts.map((f) => `- ${f}`).join('\n'));
   if (o.example) parts.push('', 'Example:', '```sh', o.example, '```');
   if (o.mistakes?.length) parts.push('', '**Common mistakes**', ...o.mistakes.map((m) => `- ${m}`));

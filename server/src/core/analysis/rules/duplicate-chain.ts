@@ -1,3 +1,4 @@
+import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { reportKept } from '../keptFindings.ts';
 import type { LintRule } from '../types.ts';
@@ -5,10 +6,10 @@ import type { LintRule } from '../types.ts';
 export const duplicateChain: LintRule = {
   code: 'duplicate-chain',
   severity: 'error',
-  summary: 'A chain declared twice in the same table block, or `-N` of a chain that already exists.',
+  summary: 'A chain declared twice in the same table block, or `-N` (or `-E` to a name) of a chain that already exists.',
   docs: {
-    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since).',
-    rationale: 'iptables -N fails with "Chain already exists" (stopping scripts that use `set -e`); a duplicated declaration in a restore file usually means two rule sets were pasted together.',
+    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included).',
+    rationale: 'iptables -N fails with "Chain already exists", -E with "File exists" (stopping scripts that use `set -e`); a duplicated declaration in a restore file usually means two rule sets were pasted together.',
     bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\niptables -N blocklist\n' },
     good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\n' },
   },
@@ -38,12 +39,19 @@ export const duplicateChain: LintRule = {
         if (cmd.uncertain || cmd.tableDynamic) continue;
         const key = (name: string) => `${cmd.family}:${cmd.table}:${name}`;
         if (cmd.kind === 'new-chain' && cmd.chainWord) {
-          if (exists.get(key(cmd.chainWord.value))) report({ span: cmd.chainWord.span, message: `Chain '${cmd.chainWord.value}' already exists at this point: iptables -N fails.` });
+          if (exists.get(key(cmd.chainWord.value)) || isBuiltinChain(cmd.table, cmd.chainWord.value)) report({ span: cmd.chainWord.span, message: `Chain '${cmd.chainWord.value}' already exists at this point: iptables -N fails.` });
           exists.set(key(cmd.chainWord.value), true);
         } else if (cmd.kind === 'delete-chain') {
           if (cmd.chain) exists.set(key(cmd.chain), false);
           else for (const k of exists.keys()) if (k.startsWith(`${cmd.family}:${cmd.table}:`)) exists.set(k, false);
         } else if (cmd.kind === 'rename-chain' && cmd.chain && cmd.newName) {
+          const to = cmd.newName;
+          // a built-in chain is not renamed (undefined-chain reports it)
+          if (isBuiltinChain(cmd.table, cmd.chain)) continue;
+          if (!to.dynamic && (exists.get(key(to.value)) || isBuiltinChain(cmd.table, to.value))) {
+            report({ span: to.span, message: `Chain '${to.value}' already exists at this point: iptables -E fails.` });
+            continue;
+          }
           exists.set(key(cmd.chain), false);
           exists.set(key(cmd.newName.value), true);
         }

@@ -16,6 +16,7 @@ ruleTable(invalidValue, {
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -s $NET -j ACCEPT\niptables -P INPUT "$POLICY"\n', dialect: 'script' },
   ],
   invalid: [
+    { code: 'iptables -I INPUT «0» -j ACCEPT\niptables -D INPUT «0»\niptables -R INPUT «00» -j DROP\niptables -I INPUT 1 -j ACCEPT\n', dialect: 'script', name: 'rule number 0' },
     { code: table('filter', '-A INPUT -p tcp -m multiport --dports «ntp» -j ACCEPT'), name: 'a udp-only service name with -p tcp' },
     { code: table('filter', '-A INPUT -s «10.0.0.0/33» -j ACCEPT') },
     { code: table('filter', '-A INPUT -s «10.0.0.256» -j ACCEPT') },

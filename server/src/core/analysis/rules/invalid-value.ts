@@ -29,6 +29,11 @@ export const invalidValue: LintRule = {
     if (cmd.kind === 'policy' && cmd.policy && !cmd.policy.dynamic && !['ACCEPT', 'DROP'].includes(cmd.policy.value)) {
       ctx.report({ span: cmd.policy.span, message: `A policy is ACCEPT or DROP, not '${cmd.policy.value}'.` });
     }
+    if (cmd.position === 0) {
+      // the command's own word: `-I CHAIN 0`, `-D CHAIN 0`…
+      const zero = cmd.args.items.find((i) => i.values.length > 1 && i.values[0].value === cmd.chain && /^0+$/.test(i.values[1].value))?.values[1];
+      if (zero) ctx.report({ span: zero.span, message: `Rule numbers start at 1: iptables refuses ${zero.text}.` });
+    }
     const proto = cmd.rule?.protocol;
     // port names are looked up for the rule's protocol (`ntp` exists for udp only)
     const protocol = proto && !proto.negated && !proto.word.dynamic ? proto.value : undefined;

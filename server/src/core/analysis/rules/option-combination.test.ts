@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { optionCombination } from './option-combination.ts';
 
 ruleTable(optionCombination, {
@@ -7,6 +9,11 @@ ruleTable(optionCombination, {
     { code: table('filter', '-A INPUT -m conntrack --ctstate NEW -m connlimit --connlimit-above 3 -j REJECT') },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1') },
     { code: 'iptables -A INPUT -m conntrack $STATE -j ACCEPT\n', dialect: 'script', name: 'options hidden in a shell expansion' },
+    // the combinations iptables 1.8.9 accepts (nft and legacy, measured in a namespace)
+    { code: 'iptables -L -n -v -x --line-numbers\niptables -nvL INPUT\niptables -L -Z -n\niptables -Z INPUT -L INPUT -x\niptables -S -Z -v\n', dialect: 'script', name: 'listing options with -L, -Z combined with a listing' },
+    { code: 'iptables -F INPUT -v\niptables -N X -w 5\niptables -X X -4\niptables -F -m tcp --dport 22\niptables -D INPUT 1 -m comment --comment x\n', dialect: 'script', name: 'options every command takes, -m with any' },
+    { code: 'iptables -P INPUT DROP -c 0 0\niptables -I INPUT 2 -c 1 2 -s 10.0.0.1 -j ACCEPT\niptables -R INPUT 1 -g X\niptables -D INPUT -p tcp -j ACCEPT\niptables -C INPUT ! -s 10.0.0.1 -j DROP\n', dialect: 'script', name: 'rule options with rule commands, -c with -P' },
+    { code: 'iptables $CMD INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'command unknown (a shell expansion)' },
   ],
   invalid: [
     { code: table('mangle', '-A PREROUTING -j «MARK»'), name: 'target without its operation' },
@@ -15,5 +22,17 @@ ruleTable(optionCombination, {
     { code: table('mangle', '-A POSTROUTING -j TTL --ttl-set 64 «--ttl-inc» 1'), name: 'exclusive options' },
     { code: table('filter', '-A INPUT -m connlimit --connlimit-above 1 --connlimit-saddr «--connlimit-daddr»') },
     { code: table('filter', '-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 1 «--icmpv6-type» 2'), family: 'ipv6', name: 'once-only option repeated' },
+    { code: table('filter', '-A INPUT «-n» -s 10.0.0.1 «--line-numbers» -j ACCEPT'), name: 'listing options in a restore file' },
+    { code: 'iptables -F INPUT «-p» tcp\niptables -L «-s» 10.0.0.1\niptables -Z INPUT «-j» ACCEPT\niptables -N Y «-i» eth0\niptables «-o» eth0 -X Y\niptables -E X Z ! «-f»\n', dialect: 'script', name: 'rule options with listing and chain commands (the option may come first)' },
+    { code: 'iptables -D INPUT 1 «-s» 10.0.0.1\niptables -S INPUT «-n»\niptables -Z INPUT «-x»\niptables -S -Z «--line-numbers»\n', dialect: 'script', name: '-D by number takes no rule, -S and -Z no listing options' },
+    { code: 'iptables -D INPUT «-c» 1 2 -j ACCEPT\niptables -C INPUT «-c» 0 0 -j ACCEPT\niptables -L «-c» 1 2\n', dialect: 'script', name: '-c only where a rule or policy is set' },
+    { code: 'iptables -A INPUT -s 10.0.0.1 «-x»j ACCEPT\n', dialect: 'script', name: 'a letter of a cluster' },
   ],
+});
+
+test('option-combination: the fix removes an option the command does not take, with its values and the blank before it', () => {
+  const text = 'iptables -F INPUT -p tcp\niptables -nA INPUT -j ACCEPT\n';
+  const found = lintWith(optionCombination, text, { dialect: 'script' });
+  const applied = found.map((d) => (d.fixes ?? []).filter((f) => f.title.startsWith('Remove')).map((f) => f.edits.reduce((t, e) => t.slice(0, e.span.start) + e.text + t.slice(e.span.end), text).split('\n')[0]));
+  assert.deepEqual(applied, [['iptables -F INPUT'], []]);
 });

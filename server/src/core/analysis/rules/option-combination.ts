@@ -1,5 +1,6 @@
 import type { ExtensionSpec } from '../../knowledge/types.ts';
-import type { BoundOption, Rule } from '../../model/types.ts';
+import { COMMAND_WORDS } from '../../knowledge/index.ts';
+import type { BindProblem, BoundOption } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
@@ -22,21 +23,34 @@ function elementsOf(spec: ExtensionSpec): boolean {
 export const optionCombination: LintRule = {
   code: 'option-combination',
   severity: 'error',
-  summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), options that exclude each other, or a once-only option given twice.',
+  summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
   docs: {
-    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), and most may be given only once. This rule applies the same checks.',
-    rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once"); in a restore file nothing is loaded.',
+    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), and most may be given only once. iptables itself takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
+    rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once", "Illegal option with this command"); in a restore file nothing is loaded.',
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
+    for (const p of cmd.problems) if (p.kind === 'not-with-command') reportMisplaced(p, ctx);
     const rule = cmd.rule;
     if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') return;
     for (const m of rule.matches) if (m.spec) checkUse(m as Use, ctx.report);
     if (rule.target?.spec) checkUse(rule.target as Use, ctx.report);
   },
 };
+
+function reportMisplaced(p: Extract<BindProblem, { kind: 'not-with-command' }>, ctx: RuleContext): void {
+  const item = p.option;
+  // the option with its values and the blank before it; a letter of a cluster (`-nA`) has no fix
+  const whole = item.written === p.written;
+  const start = whole && ctx.read(item.span.start - 1, item.span.start) === ' ' ? item.span.start - 1 : item.span.start;
+  ctx.report({
+    span: p.span,
+    message: `${p.written} does not go with ${COMMAND_WORDS[p.command]}: iptables refuses the command.`,
+    fixes: whole ? [{ title: `Remove ${p.written}`, edits: [{ span: { start, end: item.span.end }, text: '' }] }] : undefined,
+  });
+}
 
 /** Some option of the use has this name. */
 function given(options: readonly BoundOption[], name: string): boolean {

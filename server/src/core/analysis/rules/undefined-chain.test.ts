@@ -16,6 +16,7 @@ ruleTable(undefinedChain, {
     { code: '*filter\n-A INPUT -j ACCEPT\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain\'s line after its rules' },
   ],
   invalid: [
+    { code: 'iptables -E «INPUT» FIRST\niptables -t nat -X «PREROUTING»\niptables -N mine\niptables -E mine yours\niptables -X yours\n', dialect: 'script', name: '-E and -X of a built-in chain' },
     { code: table('filter', '-A INPUT -j «logdrop»') },
     { code: table('filter', '-A «logdrop» -j DROP'), name: 'rules added to an undeclared chain' },
     { code: table('filter', '-A INPUT -g «elsewhere»'), name: 'goto' },

@@ -12,10 +12,10 @@ const BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
 export const undefinedChain: LintRule = {
   code: 'undefined-chain',
   severity: 'error',
-  summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table.',
+  summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table, or `-E`/`-X` of a built-in chain.',
   docs: {
-    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`). In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order.',
-    rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing.',
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order.',
+    rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing. `-E` of a built-in chain is worse with iptables-nft 1.8.9: it renames the hooked chain, which keeps filtering while iptables-save shows an empty built-in chain in its place.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
   },
@@ -63,6 +63,17 @@ export const undefinedChain: LintRule = {
     };
     for (const cmd of facts.namingUndeclared) {
       if (!inEmptying.has(cmd)) judge(ctx, cmd, script);
+    }
+    // -E and -X take user chains only
+    for (const cmd of facts.chainCommands) {
+      const w = cmd.chainWord;
+      if (!w || w.dynamic || cmd.uncertain || cmd.kind === 'new-chain' || !isBuiltinChain(cmd.table, w.value)) continue;
+      ctx.report({
+        span: w.span,
+        message: cmd.kind === 'rename-chain'
+          ? `${w.value} is a built-in chain: only user chains can be renamed (iptables-legacy refuses; iptables-nft renames the hooked chain, which keeps filtering while iptables-save shows an empty ${w.value}).`
+          : `${w.value} is a built-in chain: only user chains can be deleted, and iptables refuses the command.`,
+      });
     }
     if (rs.dialect === 'save') usedBeforeDeclared(ctx, rs, facts);
     // with --noflush a chain the script made before already exists when the input names it
