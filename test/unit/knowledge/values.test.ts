@@ -178,3 +178,18 @@ test('the quick paths for plain IPv4 networks and plain decimals agree with the 
     { numRuns: 3000 },
   );
 });
+
+test('ipv4Network reads a host, a prefix and a dotted mask, contiguous or not', async () => {
+  const { ipv4Network } = await import('../../../server/src/core/knowledge/values/addresses.ts');
+  const read = (s: string) => {
+    const n = ipv4Network(s);
+    return n && [n.net >>> 24, (n.net >>> 16) & 255, (n.net >>> 8) & 255, n.net & 255, n.mask >>> 0, n.bits ?? null];
+  };
+  assert.deepEqual(read('10.1.2.3'), [10, 1, 2, 3, 0xffffffff, 32]);
+  assert.deepEqual(read('10.1.2.3/8'), [10, 0, 0, 0, 0xff000000, 8]);
+  assert.deepEqual(read('10.1.2.3/0'), [0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(read('10.1.2.3/255.255.0.0'), [10, 1, 0, 0, 0xffff0000, 16]);
+  // the kernel compares under any mask; only a contiguous one is a prefix length
+  assert.deepEqual(read('10.1.2.3/255.0.255.0'), [10, 0, 2, 0, 0xff00ff00, null]);
+  for (const bad of ['10.1.2.3/33', '10.1.2.3/x', 'example.org', '2001:db8::/32', '10.1.2', '10.1.2.3/8/9']) assert.equal(ipv4Network(bad), undefined, bad);
+});

@@ -234,3 +234,26 @@ test('an edit of a DNAT rule replaces its check where it stands in the kept list
   assert.equal(after[changed[0]].packet.dst, '10.99.99.99');
   assert.equal(after[changed[0]].packet.dport, 8443);
 });
+
+test('a DNAT edited to a loopback address loses its check, and gets it back, the other checks kept', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const before = [...dnatChecks(doc.ruleSet)];
+  const lineOf = base.split('\n').findIndex((l) => /-j DNAT --to-destination 10\.\d+\.\d+\.\d+:\d+/.test(l));
+  const line = base.split('\n')[lineOf];
+  const start = base.split('\n').slice(0, lineOf).reduce((n, l) => n + l.length + 1, 0);
+  const from = /--to-destination (\d+)/.exec(line)!;
+  const at = start + from.index + '--to-destination '.length;
+  // 10.x.y.z becomes 127.x.y.z: routing hands it to INPUT, FORWARD never sees it
+  const text = base.slice(0, at) + '127' + base.slice(at + from[1].length);
+  doc.update(text, [{ start: at, end: at + from[1].length, text: '127' }]);
+  assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
+  const gone = dnatChecks(doc.ruleSet);
+  assert.equal(gone.length, before.length - 1);
+  assert.deepEqual(gone, before.filter((c) => gone.includes(c)), 'the others kept, in order');
+  doc.update(base, [{ start: at, end: at + 3, text: from[1] }]);
+  assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(base, { dialect: 'save' })));
+  const back = dnatChecks(doc.ruleSet);
+  assert.equal(back.length, before.length);
+  assert.equal(back.filter((c, i) => c !== before[i]).length, 1, 'only the edited one evaluated again');
+});

@@ -1,5 +1,6 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
-import { inNetwork, interfaceMatches, protocolNumber } from '../simulate/conditions.ts';
+import { protocolNumber } from '../knowledge/index.ts';
+import { inNetwork, interfaceMatches } from '../simulate/conditions.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand

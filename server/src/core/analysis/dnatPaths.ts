@@ -161,59 +161,56 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   let forward: ((packet: Packet) => Outcome[]) | undefined;
   const forwardOf = (packet: Packet) => (forward ??= forwardEvaluator(newRs))(packet);
   const dnats = chainFacts(newRs).dnats;
-  const carried = replacedInPlace(newRs, old, dnats, oldRule, forwardOf) ?? rebuilt(newRs, old, dnats, oldRule, forwardOf);
+  const carried = carriedChecks(newRs, old, dnats, oldRule, forwardOf);
   if (carried) computed.set(newRs, carried);
 }
 
 /**
- * The common edit, a DNAT's rule or another rule changed and each edited DNAT still translated:
- * the old list with the edited checks replaced where they stand. The list is the old rule
- * set's, stale with it (see patchRuleSet); a new list of the 27k checks of a kube-proxy dump,
- * grown as it was filled, was 790 KB of garbage per keystroke, most of what one allocated.
- * Undefined, with nothing changed, when a check comes or goes.
+ * The checks in the order of the DNAT list, the edited ones evaluated again. The common edit
+ * (a DNAT's rule or another rule changed, each edited DNAT still translated) gives the old
+ * list with the edited checks replaced where they stand: the list is the old rule set's, stale
+ * with it (see patchRuleSet), and a new list of the 27k checks of a kube-proxy dump, grown as
+ * it was filled, was 790 KB of garbage per keystroke, most of what one allocated. A new list is
+ * made from the point where a check comes or goes. Undefined when the lists disagree.
  */
-function replacedInPlace(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
+function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
+  // replacements in place, while no check came or went
   const at: number[] = [];
   const fresh: DnatCheck[] = [];
+  let out: DnatCheck[] | undefined;
+  const startOver = (upTo: number) => {
+    const list = old.slice(0, upTo);
+    for (let j = 0; j < at.length; j++) list[at[j]] = fresh[j];
+    return list;
+  };
   let k = 0;
-  // by index: iterator results for each of a dump's DNATs were most of what an edit allocated here
+  // the old checks are in the order of the DNAT list, less the DNATs whose translation is not
+  // known; by index: iterator results for each of a dump's DNATs were most of what an edit allocated
   for (let i = 0; i < dnats.length; i++) {
     const cmd = dnats[i];
     const was = oldRule.get(cmd);
     if (was) {
       const had = k < old.length && old[k].dnat === was;
       const c = checkOf(rs, cmd, forwardOf);
-      if (had !== (c !== undefined)) return undefined;
-      if (c) {
-        at.push(k++);
+      if (!out && had !== (c !== undefined)) out = startOver(k);
+      if (had) k++;
+      if (!c) continue;
+      if (out) out.push(c);
+      else {
+        at.push(k - 1);
         fresh.push(c);
       }
-    } else if (k < old.length && old[k].dnat === cmd.rule) k++;
-    // a DNAT whose translation is not known has no check; one that has should have had one
-    else if (checkOf(rs, cmd, () => [])) return undefined;
-  }
-  if (k !== old.length) return undefined;
-  for (let j = 0; j < at.length; j++) old[at[j]] = fresh[j];
-  return old;
-}
-
-/** The checks in the order of the DNAT list, the edited ones evaluated again; undefined when the lists disagree. */
-function rebuilt(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
-  let k = 0;
-  const out: DnatCheck[] = [];
-  // the old checks are in the order of the DNAT list, less the DNATs whose translation is not known
-  for (let i = 0; i < dnats.length; i++) {
-    const cmd = dnats[i];
-    const was = oldRule.get(cmd);
-    if (was) {
-      if (k < old.length && old[k].dnat === was) k++;
-      const c = checkOf(rs, cmd, forwardOf);
-      if (c) out.push(c);
-    } else if (k < old.length && old[k].dnat === cmd.rule) out.push(old[k++]);
+    } else if (k < old.length && old[k].dnat === cmd.rule) {
+      if (out) out.push(old[k]);
+      k++;
+    }
     // a check that should be there is not: the lists disagree, and everything is evaluated again
     else if (checkOf(rs, cmd, () => [])) return undefined;
   }
-  return k === old.length ? out : undefined;
+  if (k !== old.length) return undefined;
+  if (out) return out;
+  for (let j = 0; j < at.length; j++) old[at[j]] = fresh[j];
+  return old;
 }
 
 /** Every branch ends in DROP or REJECT. */

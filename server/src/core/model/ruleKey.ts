@@ -1,6 +1,6 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { ipv4Number } from '../knowledge/values/addresses.ts';
+import { ipv4Network } from '../knowledge/values/addresses.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
 import type { BoundOption, Condition, Rule } from './types.ts';
 
@@ -68,20 +68,10 @@ function addressesKey(value: string): string {
   return value
     .split(',')
     .map((part) => {
-      const [addr, mask] = part.split('/');
-      const n = ipv4Number(addr);
-      const bits = mask === undefined ? 32 : /^\d+$/.test(mask) ? Number(mask) : maskBits(mask);
-      if (n === undefined || bits === undefined || bits > 32) return part.toLowerCase();
-      const net = bits === 0 ? 0 : (n & (~0 << (32 - bits))) >>> 0;
-      return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${bits}`;
+      const n = ipv4Network(part);
+      if (!n || n.bits === undefined) return part.toLowerCase();
+      const net = n.net;
+      return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${n.bits}`;
     })
     .join(',');
-}
-
-/** A dotted mask as a prefix length (255.255.255.0: 24); undefined when it is not contiguous. */
-function maskBits(mask: string): number | undefined {
-  const n = ipv4Number(mask);
-  if (n === undefined) return undefined;
-  const bits = Math.clz32(~n >>> 0);
-  return (bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0) === n ? bits : undefined;
 }

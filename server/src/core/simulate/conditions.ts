@@ -1,6 +1,6 @@
-import { protocolNames } from '../knowledge/index.ts';
+import { protocolNumber } from '../knowledge/index.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
-import { ipv4Number } from '../knowledge/values/addresses.ts';
+import { ipv4Network, ipv4Number, type IPv4Network } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
 import { and, fromBool, not, type Tri } from './tristate.ts';
@@ -8,29 +8,16 @@ import { detachedCopy } from '../text/detachedCopy.ts';
 
 /** How one rule's tests apply to a packet. Anything the evaluator cannot decide is "maybe". */
 
-/** Does `addr` fall in `spec` (address, a.b.c.d/n, a.b.c.d/mask)? */
+/** Does `addr` fall in `spec` (address, a.b.c.d/n, a.b.c.d/mask)? Other than IPv4, only the same text is known to. */
 export function inNetwork(addr: string, spec: string): Tri {
-  const [net, mask] = spec.split('/');
   const a = ipv4Number(addr);
-  const n = ipv4Number(net);
+  const n = ipv4Network(spec);
   if (a === undefined || n === undefined) return addr === spec ? 'yes' : 'maybe';
-  let bits = 32;
-  if (mask !== undefined) {
-    if (/^\d+$/.test(mask)) bits = Number(mask);
-    else {
-      const m = ipv4Number(mask);
-      if (m === undefined) return 'maybe';
-      // leading one bits of a dotted mask
-      bits = Math.clz32(~m >>> 0);
-    }
-  }
-  if (bits > 32) return 'maybe';
-  const m = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return fromBool(((a & m) >>> 0) === ((n & m) >>> 0));
+  return fromBool(((a & n.mask) >>> 0) === n.net);
 }
 
 /** Parsed IPv4 networks of a condition, computed once per rule (large dumps trace fast). */
-const networks = new WeakMap<Condition, ({ net: number; mask: number } | undefined)[]>();
+const networks = new WeakMap<Condition, (IPv4Network | undefined)[]>();
 
 /**
  * The packet's address as a number, for the last two addresses asked about: a walk asks about
@@ -54,27 +41,9 @@ function addressInt(value: string): number | undefined {
   return lastAddress.int;
 }
 
-function parsedNetworks(c: Condition): ({ net: number; mask: number } | undefined)[] {
+function parsedNetworks(c: Condition): (IPv4Network | undefined)[] {
   let list = networks.get(c);
-  if (!list) {
-    list = c.value.split(',').map((part) => {
-      const [net, m] = part.split('/');
-      const n = ipv4Number(net);
-      let bits = 32;
-      if (m !== undefined) {
-        if (/^\d+$/.test(m)) bits = Number(m);
-        else {
-          const mm = ipv4Number(m);
-          if (mm === undefined) return undefined;
-          bits = Math.clz32(~mm >>> 0);
-        }
-      }
-      if (n === undefined || bits > 32) return undefined;
-      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-      return { net: (n & mask) >>> 0, mask };
-    });
-    networks.set(c, list);
-  }
+  if (!list) networks.set(c, (list = c.value.split(',').map(ipv4Network)));
   return list;
 }
 
@@ -107,13 +76,6 @@ function ifaceCond(c: Condition | undefined, value: string | undefined): Tri {
   if (c.word.dynamic || value === undefined) return 'maybe';
   const r = fromBool(interfaceMatches(c.value, value));
   return c.negated ? not(r) : r;
-}
-
-export function protocolNumber(p: string): number | undefined {
-  if (/^\d+$/.test(p)) return Number(p);
-  const l = p.toLowerCase();
-  if (l === 'icmpv6') return 58;
-  return protocolNames.find((x) => x.name === l)?.number;
 }
 
 function protoCond(c: Condition | undefined, proto: string | undefined): Tri {

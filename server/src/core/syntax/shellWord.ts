@@ -127,9 +127,14 @@ function expansionEnd(s: string, i: number): number {
   return i + 1; // a lone `$` is literal
 }
 
+/** `$NAME` or `${NAME}`: the name is the first or the second group. */
+const VARIABLE = String.raw`\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})`;
+const LONE_VARIABLE = new RegExp(`^${VARIABLE}$`);
+const ESCAPE_OR_VARIABLE = new RegExp(String.raw`\\.|${VARIABLE}`, 'g');
+
 /** The value of `$NAME` or `${NAME}` at [i, end) when `known` has it; undefined for any other expansion. */
 function knownValue(s: string, i: number, end: number, known: (name: string) => string | undefined): string | undefined {
-  const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(s.slice(i, end));
+  const m = LONE_VARIABLE.exec(s.slice(i, end));
   return m ? known(m[1] ?? m[2]) : undefined;
 }
 
@@ -139,7 +144,7 @@ function knownValue(s: string, i: number, end: number, known: (name: string) => 
  * (iptables-restore would split or read those again). Other expansions are left as written.
  */
 export function expandKnownVariables(image: string, known: (name: string) => string | undefined): string {
-  return image.replace(/\\.|\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/g, (m, a?: string, b?: string) => {
+  return image.replace(ESCAPE_OR_VARIABLE, (m, a?: string, b?: string) => {
     if (m.startsWith('\\')) return m;
     const v = known((a ?? b)!);
     return v !== undefined && v !== '' && !/[\s"'\\$`]/.test(v) ? v : m;

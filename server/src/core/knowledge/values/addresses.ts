@@ -19,6 +19,45 @@ export function ipv4Number(s: string): number | undefined {
   return p ? ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] : undefined;
 }
 
+/** An IPv4 network: its address with the host bits cleared, its mask, and its prefix length when the mask is contiguous. */
+export interface IPv4Network {
+  net: number;
+  mask: number;
+  bits: number | undefined;
+}
+
+/**
+ * `a.b.c.d`, `a.b.c.d/n` or `a.b.c.d/m.m.m.m` (strict dotted quads) as a network; undefined
+ * for anything else (a host name, IPv6, a prefix over 32). A dotted mask need not be
+ * contiguous: the kernel compares under it bit by bit.
+ */
+export function ipv4Network(spec: string): IPv4Network | undefined {
+  const slash = spec.indexOf('/');
+  const n = ipv4Number(slash === -1 ? spec : spec.slice(0, slash));
+  if (n === undefined) return undefined;
+  if (slash === -1) return { net: n, mask: 0xffffffff, bits: 32 };
+  const written = spec.slice(slash + 1);
+  let mask: number;
+  let bits: number | undefined;
+  if (/^\d+$/.test(written)) {
+    bits = Number(written);
+    if (bits > 32) return undefined;
+    mask = prefixMask(bits);
+  } else {
+    const m = ipv4Number(written);
+    if (m === undefined) return undefined;
+    mask = m;
+    // the leading one bits, when nothing follows them
+    const lead = Math.clz32(~m >>> 0);
+    bits = prefixMask(lead) === m ? lead : undefined;
+  }
+  return { net: (n & mask) >>> 0, mask, bits };
+}
+
+function prefixMask(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
 /**
  * `a.b.c.d`, decimal parts 0–255 of one to three digits; with `canonical`, also no leading
  * zeros. A character loop: every address of a 100k-rule dump passes through here.
