@@ -212,18 +212,23 @@ test('the DNAT checks are kept over an edit of a filter chain that FORWARD never
   assert.ok(again.every((c, i) => c !== before[i]), 'evaluated again');
 });
 
+/** Where the first DNAT to a 10.x address:port has its translated address in `base`, and the start of it that `part` matches. */
+function firstDnatAddress(part: RegExp): { at: number; value: string } {
+  const lines = base.split('\n');
+  const lineOf = lines.findIndex((l) => /-j DNAT --to-destination 10\.\d+\.\d+\.\d+:\d+/.test(l));
+  const start = lines.slice(0, lineOf).reduce((n, l) => n + l.length + 1, 0);
+  const valueAt = lines[lineOf].indexOf('--to-destination ') + '--to-destination '.length;
+  return { at: start + valueAt, value: part.exec(lines[lineOf].slice(valueAt))![0] };
+}
+
 test('an edit of a DNAT rule replaces its check where it stands in the kept list and keeps the others', () => {
   const doc = new FirewallDocument(base, { dialect: 'save' });
   doc.diagnostics();
   const list = dnatChecks(doc.ruleSet);
   const before = [...list];
-  const lineOf = base.split('\n').findIndex((l) => /-j DNAT --to-destination 10\.\d+\.\d+\.\d+:\d+/.test(l));
-  const line = base.split('\n')[lineOf];
-  const start = base.split('\n').slice(0, lineOf).reduce((n, l) => n + l.length + 1, 0);
-  const from = /--to-destination (\S+)/.exec(line)!;
-  const at = start + from.index + '--to-destination '.length;
-  const text = base.slice(0, at) + '10.99.99.99:8443' + base.slice(at + from[1].length);
-  doc.update(text, [{ start: at, end: at + from[1].length, text: '10.99.99.99:8443' }]);
+  const { at, value } = firstDnatAddress(/\S+/);
+  const text = base.slice(0, at) + '10.99.99.99:8443' + base.slice(at + value.length);
+  doc.update(text, [{ start: at, end: at + value.length, text: '10.99.99.99:8443' }]);
   assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
   const after = dnatChecks(doc.ruleSet);
   // the same list: a new one of a kube-proxy dump's 27k checks was most of what a keystroke allocated
@@ -239,19 +244,15 @@ test('a DNAT edited to a loopback address loses its check, and gets it back, the
   const doc = new FirewallDocument(base, { dialect: 'save' });
   doc.diagnostics();
   const before = [...dnatChecks(doc.ruleSet)];
-  const lineOf = base.split('\n').findIndex((l) => /-j DNAT --to-destination 10\.\d+\.\d+\.\d+:\d+/.test(l));
-  const line = base.split('\n')[lineOf];
-  const start = base.split('\n').slice(0, lineOf).reduce((n, l) => n + l.length + 1, 0);
-  const from = /--to-destination (\d+)/.exec(line)!;
-  const at = start + from.index + '--to-destination '.length;
+  const { at, value } = firstDnatAddress(/\d+/);
   // 10.x.y.z becomes 127.x.y.z: routing hands it to INPUT, FORWARD never sees it
-  const text = base.slice(0, at) + '127' + base.slice(at + from[1].length);
-  doc.update(text, [{ start: at, end: at + from[1].length, text: '127' }]);
+  const text = base.slice(0, at) + '127' + base.slice(at + value.length);
+  doc.update(text, [{ start: at, end: at + value.length, text: '127' }]);
   assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
   const gone = dnatChecks(doc.ruleSet);
   assert.equal(gone.length, before.length - 1);
   assert.deepEqual(gone, before.filter((c) => gone.includes(c)), 'the others kept, in order');
-  doc.update(base, [{ start: at, end: at + 3, text: from[1] }]);
+  doc.update(base, [{ start: at, end: at + 3, text: value }]);
   assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(base, { dialect: 'save' })));
   const back = dnatChecks(doc.ruleSet);
   assert.equal(back.length, before.length);
