@@ -95,3 +95,31 @@ test('scripts: a function defined at the top and called once there runs at its c
   const starts = once.ruleSet.commands.map((c) => c.span.start);
   assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
 });
+
+test('scripts: the steps are the commands in the order they run, a function body at each of its calls', () => {
+  const text = [
+    '#!/bin/sh',
+    'allow() {',
+    '  iptables -A INPUT -p tcp --dport "$1" -j ACCEPT',
+    '}',
+    'rules() {',
+    '  iptables -A INPUT -i lo -j ACCEPT',
+    '}',
+    'iptables -F',
+    'allow 22',
+    'rules',
+    'allow 80',
+    'iptables -A INPUT -n -j DROP', // refused: -A takes no -n, and a refused command is no step
+    'iptables -N X -j ACCEPT', // refused: -N takes no -j
+    'iptables -P INPUT DROP',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const rs = doc.ruleSet;
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  assert.deepEqual(rs.steps!.map((s) => lineOf(s.span.start)), [8, 3, 6, 3, 14]);
+  // the tables: a body called once at its call; one called several times where it is
+  // written (its arguments are not bound), here before the flush
+  assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['>ACCEPT']);
+  assert.deepEqual(chainOf(doc, 'filter', 'X'), undefined);
+});

@@ -31,6 +31,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   const forwarding: ForwardingFact[] = [];
   const issues: SyntaxIssue[] = [];
   const restores: RestoreInput[] = [];
+  const steps: (Command | RestoreInput)[] = [];
   // `-i $WAN`, `--to-destination $WEB:8080`: variables the script sets once read as their values
   const variables = new ShellVariables(script.commands, text);
   let hasRules = false;
@@ -57,22 +58,36 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
     return sc.guard;
   };
 
-  const once = calledOnce(script, text);
+  const functions = calledFunctions(script, text);
   // the body of a function called once at the top level is at the top level
-  const topOf = (guard: number) => (once.bodies.has(guard) ? 0 : guard);
-  // what the body of such a function does to the tables, done at its call
+  const topOf = (guard: number) => (functions.bodies.has(guard) ? 0 : guard);
+  // what the body of a called function does, done at each call
   const atCall = new Map<number, (() => void)[]>();
-  const apply = (sc: ShellCommand, change: () => void) => {
-    const body = once.bodyOf.get(sc.guard);
-    if (body === undefined) return change();
-    const later = atCall.get(body);
-    if (later) later.push(change);
-    else atCall.set(body, [change]);
+  const atEachCall = (body: number, later: () => void) => {
+    const list = atCall.get(body);
+    if (list) list.push(later);
+    else atCall.set(body, [later]);
+  };
+  /** A step (see RuleSet.steps) and its change of the tables, made now or at the calls of its function. */
+  const apply = (sc: ShellCommand, step: Command | RestoreInput, change: () => void) => {
+    const body = functions.bodyOf.get(sc.guard);
+    if (body === undefined) {
+      steps.push(step);
+      change();
+    } else if (functions.repeated.has(body)) {
+      change();
+      atEachCall(body, () => steps.push(step));
+    } else {
+      atEachCall(body, () => {
+        steps.push(step);
+        change();
+      });
+    }
   };
 
   for (const sc of script.commands) {
     const words = sc.words;
-    const body = once.calls.get(sc);
+    const body = functions.calls.get(sc);
     if (body !== undefined) for (const change of atCall.get(body) ?? []) change();
     const kindBefore = previousKind;
     previousKind = undefined;
@@ -110,7 +125,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       commands.push(cmd);
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
-      if (!cmd.problems.some((p) => p.kind === 'not-with-command')) apply(sc, () => state.apply(cmd, guard));
+      if (!cmd.problems.some((p) => p.kind === 'not-with-command')) apply(sc, cmd, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));
@@ -127,7 +142,7 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
         }
         const input: RestoreInput = { flushes: !noFlush(argWords), ruleSet: inner, span: sc.span };
         restores.push(input);
-        apply(sc, () => state.restore(input, guard));
+        apply(sc, input, () => state.restore(input, guard));
       }
     } else {
       forwarding.push(...forwardingFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous));
@@ -136,27 +151,32 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps };
 }
 
 /**
- * Functions defined at the top of the script and called once, at its top level after their
- * definition: `rules() { …; }; iptables -F; rules`. Their body runs at the call, so its
- * commands change the tables there (a flush written between definition and call does not undo
- * them), and under no condition of its own: the body's guard is read as the top level
- * (`guards` is changed so). `calls`: the call of each, to its body's guard; `bodies`: those
- * guards; `bodyOf`: each guard inside such a body, to the body's guard. A name written anywhere else (a second call,
- * a dispatch table, a comment) leaves the function where it is written.
+ * Functions defined at the top of the script and called at its top level after their
+ * definition, with the name written nowhere else (a dispatch table, a call under a condition
+ * or a comment leaves the function where it is written). Called once (`rules() { …; };
+ * iptables -F; rules`), the body runs at the call: its commands change the tables there (a
+ * flush written between definition and call does not undo them), under no condition of its
+ * own (`guards` is changed so the body's guard reads as the top level). Called several times
+ * (`allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }; allow 22; allow 80`), the
+ * body runs at each call with arguments the model does not bind: the tables keep its rules
+ * where they are written, and the steps (RuleSet.steps) take them at every call.
+ * `calls`: each call, to its body's guard; `bodies`: the guards of bodies called once;
+ * `repeated`: those called several times; `bodyOf`: each guard inside either, to the body's.
  */
-function calledOnce(script: ShellScript, text: string): { calls: Map<ShellCommand, number>; bodies: Set<number>; bodyOf: Map<number, number> } {
+function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellCommand, number>; bodies: Set<number>; repeated: Set<number>; bodyOf: Map<number, number> } {
   const calls = new Map<ShellCommand, number>();
   const bodies = new Set<number>();
+  const repeated = new Set<number>();
   const bodyOf = new Map<number, number>();
   const guards = script.guards;
   const parents = guards.slice();
   const top = new Map(script.functions.filter((f) => parents[f.guard] === 0).map((f) => [f.guard, f.name]));
-  if (!top.size) return { calls, bodies, bodyOf };
-  // the definition and the call: each name written exactly twice (one pass over the text)
+  if (!top.size) return { calls, bodies, repeated, bodyOf };
+  // how often each name is written (one pass over the text): the definition and the calls
   const written = new Map<string, number>();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
   // where each body ends, and the calls at the top level
@@ -174,21 +194,21 @@ function calledOnce(script: ShellScript, text: string): { calls: Map<ShellComman
   }
   for (const [body, name] of top) {
     const end = ends.get(body);
-    const call = called.get(name)?.find((sc) => end !== undefined && sc.span.start > end);
-    if (written.get(name) !== 2 || !call) continue;
-    calls.set(call, body);
-    bodies.add(body);
+    const after = end === undefined ? [] : (called.get(name) ?? []).filter((sc) => sc.span.start > end);
+    if (!after.length || written.get(name) !== 1 + after.length) continue;
+    for (const call of after) calls.set(call, body);
+    (after.length === 1 ? bodies : repeated).add(body);
   }
-  if (!bodies.size) return { calls, bodies, bodyOf };
+  if (!calls.size) return { calls, bodies, repeated, bodyOf };
   for (let g = 1; g < parents.length; g++) {
     for (let x = g; x !== 0; x = parents[x] ?? 0) {
-      if (bodies.has(x)) {
+      if (bodies.has(x) || repeated.has(x)) {
         bodyOf.set(g, x);
         break;
       }
     }
   }
-  // what is nested in a body is nested in the top level; the body's own commands are at it (see scriptRuleSet)
+  // what is nested in a body called once is nested in the top level; the body's own commands are at it (see scriptRuleSet)
   for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = 0;
-  return { calls, bodies, bodyOf };
+  return { calls, bodies, repeated, bodyOf };
 }

@@ -186,6 +186,12 @@ export interface RuleSet {
   guards?: number[];
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
   restores?: RestoreInput[];
+  /**
+   * Scripts: the commands and here-document inputs that change the tables, in the order they
+   * run: the body of a function called once at its call (see scriptRuleSet), a here-document
+   * as one step, a command iptables refuses left out. `commands` stay in the order written.
+   */
+  steps?: (Command | RestoreInput)[];
 }
 
 /** What an `iptables-restore` here-document of a script gives the tool. */

@@ -1,5 +1,5 @@
 import { TableState } from '../../model/tableState.ts';
-import type { Command, RuleSet } from '../../model/types.ts';
+import type { RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
 import { evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
@@ -19,7 +19,7 @@ export const sshLockoutRisk: LintRule = {
   severity: 'warning',
   summary: 'In execution order, a point where INPUT drops new SSH connections before any rule accepts them.',
   docs: {
-    description: 'Replays a script command by command and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
+    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, its arguments unknown), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
     rationale: 'Running such a script over SSH cuts the session that runs it at that line: the rest of the script never runs and the host is out of reach until someone reaches its console.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
@@ -62,28 +62,20 @@ export const sshLockoutRisk: LintRule = {
       closedFrom.delete(family);
       ctx.report({ span, message: `${what}, INPUT ${v === 'REJECT' ? 'rejects' : 'drops'} SSH connections (tcp port ${port}), the established ones too: run over SSH, the script cuts its own session here.` });
     };
-    // an iptables-restore here-document is one step: its tables change at once, not rule by rule
-    const restores = rs.restores ?? [];
-    const fromRestore = new Set<Command>();
-    for (const r of restores) for (const c of r.ruleSet.commands) fromRestore.add(c);
-    let next = 0;
-    const restoresUpTo = (offset: number) => {
-      for (; next < restores.length && restores[next].span.start <= offset; next++) {
-        const r = restores[next];
-        state.restore(r);
-        const families = new Set([...r.ruleSet.tables.values()].filter((t) => t.name === 'filter').map((t) => t.family));
-        for (const family of families) check(family, r.span, 'After this iptables-restore');
+    // in the order the script runs them (a function's body at its call); an iptables-restore
+    // here-document is one step: its tables change at once, not rule by rule
+    for (const step of rs.steps ?? rs.commands) {
+      if ('ruleSet' in step) {
+        state.restore(step);
+        const families = new Set([...step.ruleSet.tables.values()].filter((t) => t.name === 'filter').map((t) => t.family));
+        for (const family of families) check(family, step.span, 'After this iptables-restore');
+        continue;
       }
-    };
-    for (const cmd of rs.commands) {
-      restoresUpTo(cmd.span.start);
-      if (fromRestore.has(cmd)) continue;
-      state.apply(cmd);
-      if (cmd.table !== 'filter') continue;
-      if (!['policy', 'append', 'insert', 'replace', 'delete', 'flush'].includes(cmd.kind)) continue;
-      check(cmd.family, cmd.span, 'From this command on');
+      state.apply(step);
+      if (step.table !== 'filter') continue;
+      if (!['policy', 'append', 'insert', 'replace', 'delete', 'flush'].includes(step.kind)) continue;
+      check(step.family, step.span, 'From this command on');
     }
-    restoresUpTo(Infinity);
     // the session survived, but new logins stay shut out to the end of the script
     for (const { span, verdict } of closedFrom.values()) {
       ctx.report({ span, message: `From here on, INPUT ${verdict === 'REJECT' ? 'rejects' : 'drops'} new SSH connections (tcp port ${port}) and nothing later in the script accepts them: the session running it survives (its connection is established), but once it ends nobody gets back in over SSH.` });
