@@ -117,9 +117,25 @@ test('scripts: the steps are the commands in the order they run, a function body
   const doc = new FirewallDocument(text, { dialect: 'script' });
   const rs = doc.ruleSet;
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-  assert.deepEqual(rs.steps!.map((s) => lineOf(s.span.start)), [8, 3, 6, 3, 14]);
-  // the tables: a body called once at its call; one called several times where it is
-  // written (its arguments are not bound), here before the flush
-  assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['>ACCEPT']);
+  // allow's command bound at each call, spanning the call; rules' body at its call
+  assert.deepEqual(rs.steps!.map((s) => lineOf(s.span.start)), [8, 9, 6, 11, 14]);
+  assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['tcp>ACCEPT', '>ACCEPT', 'tcp>ACCEPT']);
+  const ports = chainOf(doc, 'filter', 'INPUT')!.rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? null);
+  assert.deepEqual(ports, ['22', null, '80']);
+  // the command as written stays one command, with its $1
+  assert.equal(rs.commands.filter((c) => lineOf(c.span.start) === 3).length, 1);
+  assert.deepEqual(rs.instances!.map((c) => lineOf(c.span.start)), [9, 11]);
   assert.deepEqual(chainOf(doc, 'filter', 'X'), undefined);
+});
+
+test('scripts: a function called several times is bound at each call only when its body is plain', () => {
+  const rules = (body: string[], calls: string[]) => {
+    const doc = new FirewallDocument(['#!/bin/sh', 'PORT=8080', 'open() {', ...body, '}', 'iptables -F', ...calls, ''].join('\n'), { dialect: 'script' });
+    return chainOf(doc, 'filter', 'INPUT')!.rules.map((r) => `${r.options.find((o) => o.name === '--destination-port')?.values[0].value}${r.dynamic ? '?' : ''}`);
+  };
+  // `$1`, `${2}`, known variables in the call; an argument the shell expands stays unknown
+  assert.deepEqual(rules(['  iptables -A INPUT -p $2 --dport "${1}" -j ACCEPT'], ['open 22 tcp', 'open $PORT udp', 'open "$(cat port)" tcp']), ['22', '8080', '${1}?']);
+  // shift moves the arguments, a condition may skip the command: the body stays where it is written (before the flush)
+  assert.deepEqual(rules(['  shift', '  iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open x 22', 'open x 80']), []);
+  assert.deepEqual(rules(['  [ -n "$1" ] && iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open 22', 'open 80']), []);
 });

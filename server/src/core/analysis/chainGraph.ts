@@ -82,6 +82,7 @@ export function chainFacts(rs: RuleSet): ChainFacts {
   if (!f) {
     const c = collector(rs);
     for (const cmd of rs.commands) c.visit(cmd);
+    for (const cmd of rs.instances ?? []) c.visit(cmd);
     keepFacts(rs, (f = c.finish()));
   }
   return f;
@@ -98,7 +99,10 @@ export function chainFactsOnTheWay(rs: RuleSet): { visit(cmd: Command): void; fi
   return {
     visit: c.visit,
     finish: () => {
-      if (!factsOf(rs)) keepFacts(rs, c.finish());
+      if (factsOf(rs)) return;
+      // a function's commands as its calls run them (see RuleSet.instances)
+      for (const cmd of rs.instances ?? []) c.visit(cmd);
+      keepFacts(rs, c.finish());
     },
   };
 }
@@ -139,7 +143,10 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     if (t && !builder) builders.set(t, (builder = new GraphBuilder(t)));
     return { key, names: setOf(declared, key), jumped: setOf(jumped, key), builder };
   });
+  const templates = rs.templates;
   const visit = (cmd: Command) => {
+    // a function's command as written, with `$1`: its instances, met later, stand for it
+    if (templates?.has(cmd)) return;
     const { key, names, jumped: jumpedHere, builder: b } = scopeOf(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
     const kind = cmd.kind;

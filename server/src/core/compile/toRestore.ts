@@ -53,7 +53,7 @@ function tableText(t: Table, commandOf: Map<Rule, Command>): string {
 /**
  * A script as the iptables-restore text that builds the same tables from empty ones. Only
  * scripts made of iptables commands (and assignments, sysctl settings, output to the
- * terminal) are compiled: anything else, or a value the shell would expand, is refused with
+ * terminal, functions of those defined at the top and called there: see calledFunctions) are compiled: anything else, or a value the shell would expand, is refused with
  * the command that stops it. The script is never run.
  */
 export function compileScript(text: string): CompileResult {
@@ -63,6 +63,9 @@ export function compileScript(text: string): CompileResult {
   for (const sc of rs.shellCommands) {
     const words = sc.words;
     if (!words.length) continue;
+    // a function whose body runs at its calls: its definition and its calls (the body's
+    // commands, bound with each call's arguments, are checked below)
+    if (rs.runAtCalls.has(words[0].value) && !sc.redirects.length) continue;
     // assignments: their uses are checked at the iptables commands (no expansions there)
     if (words.every((w) => /^[A-Za-z_]\w*=/.test(w.value))) {
       for (const w of words) noteAssignment(vars, w);
@@ -81,9 +84,11 @@ export function compileScript(text: string): CompileResult {
     }
     return { outputs: [], refusal: { span: sc.span, reason: `'${words[0].text}' is not an iptables command: only scripts made of iptables commands are compiled` } };
   }
+  // a function's commands as each call runs them, not as written (with `$1`)
+  const run = [...rs.commands.filter((c) => !rs.templates?.has(c)), ...(rs.instances ?? [])];
   const commandOf = new Map<Rule, Command>();
-  for (const cmd of rs.commands) if (cmd.rule) commandOf.set(cmd.rule, cmd);
-  for (const cmd of rs.commands) {
+  for (const cmd of run) if (cmd.rule) commandOf.set(cmd.rule, cmd);
+  for (const cmd of run) {
     if (cmd.uncertain || cmd.tableDynamic || cmd.rule?.dynamic || cmd.args.strays.some((w) => w.dynamic) || cmd.args.items.some((i) => i.values.some((w) => w.dynamic))) {
       return { outputs: [], refusal: { span: cmd.span, reason: 'a value the shell expands ($VAR, $(…)): compile needs literal values' } };
     }

@@ -2,6 +2,7 @@ import type { Family } from '../knowledge/types.ts';
 import type { SyntaxIssue, Word } from '../syntax/nodes.ts';
 import { parseArgTokens } from '../syntax/ruleParser.ts';
 import { parseShell, type ShellCommand, type ShellScript } from '../syntax/shellParser.ts';
+import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
@@ -22,7 +23,13 @@ function noFlush(words: Word[]): boolean {
  * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
  * that switch forwarding on, in the order the script runs them. Other shell is ignored.
  */
-export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCommand[] } {
+/** What compiling a script needs besides the rule set: its shell commands, and the functions whose bodies run at their calls (called once, or bound at each call). */
+export interface ScriptExtras {
+  shellCommands: ShellCommand[];
+  runAtCalls: Set<string>;
+}
+
+export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
   const state = new TableState(script.guards);
@@ -62,8 +69,8 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   // the body of a function called once at the top level is at the top level
   const topOf = (guard: number) => (functions.bodies.has(guard) ? 0 : guard);
   // what the body of a called function does, done at each call
-  const atCall = new Map<number, (() => void)[]>();
-  const atEachCall = (body: number, later: () => void) => {
+  const atCall = new Map<number, ((call: ShellCommand) => void)[]>();
+  const atEachCall = (body: number, later: (call: ShellCommand) => void) => {
     const list = atCall.get(body);
     if (list) list.push(later);
     else atCall.set(body, [later]);
@@ -85,10 +92,35 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
     }
   };
 
+  /**
+   * A command of a function called several times, as one call runs it: `$1`…`$9` are the
+   * call's arguments where those are known (see RuleSet.instances). Its place is the call's.
+   */
+  const instances: Command[] = [];
+  const templates = new Set<Command>();
+  const instantiate = (call: ShellCommand, prefix: Word[], argWords: Word[], family: Family) => {
+    const given = call.words.slice(1).map((w) => variables.resolve(w));
+    const positional = (name: string) => {
+      const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
+      return w && !w.dynamic ? w.value : undefined;
+    };
+    const words = argWords.map((w) => {
+      if (!w.dynamic || w.unterminated) return w;
+      const known = variables.at(w.span.start);
+      const r = shellWord(w.text, w.span.start, (name) => positional(name) ?? known(name));
+      return r.dynamic ? variables.resolve(w) : { ...r, span: w.span };
+    });
+    const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
+    instances.push(cmd);
+    if (refused(cmd)) return;
+    steps.push(cmd);
+    state.apply(cmd, 0);
+  };
+
   for (const sc of script.commands) {
     const words = sc.words;
     const body = functions.calls.get(sc);
-    if (body !== undefined) for (const change of atCall.get(body) ?? []) change();
+    if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
     const kindBefore = previousKind;
     previousKind = undefined;
     if (!words.length) {
@@ -123,9 +155,15 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
       if (cmd.rule) cmd.rule.guard = guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
+      const body = functions.bodyOf.get(sc.guard);
+      // bound again at each call of its function, with the call's arguments
+      if (body !== undefined && functions.templated.has(body)) {
+        templates.add(cmd);
+        atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family));
+      }
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
-      if (!cmd.problems.some((p) => p.kind === 'not-with-command')) apply(sc, cmd, () => state.apply(cmd, guard));
+      else if (!refused(cmd)) apply(sc, cmd, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));
@@ -151,7 +189,12 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls };
+}
+
+/** iptables refuses a command with an option it does not take before looking at the tables. */
+function refused(cmd: Command): boolean {
+  return cmd.problems.some((p) => p.kind === 'not-with-command');
 }
 
 /**
@@ -162,20 +205,25 @@ export function scriptRuleSet(text: string): RuleSet & { shellCommands: ShellCom
  * flush written between definition and call does not undo them), under no condition of its
  * own (`guards` is changed so the body's guard reads as the top level). Called several times
  * (`allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }; allow 22; allow 80`), the
- * body runs at each call with arguments the model does not bind: the tables keep its rules
- * where they are written, and the steps (RuleSet.steps) take them at every call.
- * `calls`: each call, to its body's guard; `bodies`: the guards of bodies called once;
- * `repeated`: those called several times; `bodyOf`: each guard inside either, to the body's.
+ * body runs at each call. A plain body (commands one after the other: no condition, loop or
+ * here-document inside, no `shift` or `set` moving its arguments) is `templated`: its iptables
+ * commands are bound again at each call with `$1`…`$9` read as the call's arguments (see
+ * RuleSet.instances). Of another, the tables keep the rules where they are written, and the
+ * steps (RuleSet.steps) take them at every call. `calls`: each call, to its body's guard;
+ * `bodies`: the guards of bodies called once; `repeated`: those called several times;
+ * `bodyOf`: each guard inside either, to the body's.
  */
-function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellCommand, number>; bodies: Set<number>; repeated: Set<number>; bodyOf: Map<number, number> } {
+function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellCommand, number>; bodies: Set<number>; repeated: Set<number>; templated: Set<number>; bodyOf: Map<number, number>; runAtCalls: Set<string> } {
   const calls = new Map<ShellCommand, number>();
   const bodies = new Set<number>();
   const repeated = new Set<number>();
+  const templated = new Set<number>();
   const bodyOf = new Map<number, number>();
   const guards = script.guards;
   const parents = guards.slice();
   const top = new Map(script.functions.filter((f) => parents[f.guard] === 0).map((f) => [f.guard, f.name]));
-  if (!top.size) return { calls, bodies, repeated, bodyOf };
+  const runAtCalls = new Set<string>();
+  if (!top.size) return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
   // how often each name is written (one pass over the text): the definition and the calls
   const written = new Map<string, number>();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
@@ -193,13 +241,15 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
     if (sc.guard === 0 && head !== undefined && written.has(head)) called.set(head, [...(called.get(head) ?? []), sc]);
   }
   for (const [body, name] of top) {
+    // a wrapper named like the tool (`iptables() { … "$@"; }`) is read as unknown (RuleSet.wrapsTool)
+    if (/^ip6?tables/.test(name)) continue;
     const end = ends.get(body);
     const after = end === undefined ? [] : (called.get(name) ?? []).filter((sc) => sc.span.start > end);
     if (!after.length || written.get(name) !== 1 + after.length) continue;
     for (const call of after) calls.set(call, body);
     (after.length === 1 ? bodies : repeated).add(body);
   }
-  if (!calls.size) return { calls, bodies, repeated, bodyOf };
+  if (!calls.size) return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
   for (let g = 1; g < parents.length; g++) {
     for (let x = g; x !== 0; x = parents[x] ?? 0) {
       if (bodies.has(x) || repeated.has(x)) {
@@ -208,7 +258,16 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
       }
     }
   }
+  // a body called several times is a template when nothing in it is nested or moves its arguments
+  for (const body of repeated) templated.add(body);
+  for (const sc of script.commands) {
+    const body = bodyOf.get(sc.guard);
+    if (body === undefined || !templated.has(body)) continue;
+    const head = sc.words[0]?.value;
+    if (sc.guard !== body || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
+  }
+  for (const [body, name] of top) if (bodies.has(body) || templated.has(body)) runAtCalls.add(name);
   // what is nested in a body called once is nested in the top level; the body's own commands are at it (see scriptRuleSet)
   for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = 0;
-  return { calls, bodies, repeated, bodyOf };
+  return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
 }

@@ -192,6 +192,15 @@ export interface RuleSet {
    * as one step, a command iptables refuses left out. `commands` stay in the order written.
    */
   steps?: (Command | RestoreInput)[];
+  /**
+   * Scripts: the iptables commands of a function called several times, bound again for each
+   * call with `$1`…`$9` read as its arguments (`allow() { iptables -A INPUT -p tcp --dport
+   * "$1" -j ACCEPT; }; allow 22; allow 80`), spanning the call. Their rules are the ones in
+   * the tables and the steps; the function's own commands, as written, are in `commands`.
+   */
+  instances?: Command[];
+  /** Scripts: the commands, as written, of the functions whose calls have `instances`: those stand for them in the tables. */
+  templates?: ReadonlySet<Command>;
 }
 
 /** What an `iptables-restore` here-document of a script gives the tool. */

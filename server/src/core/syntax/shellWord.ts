@@ -127,12 +127,12 @@ function expansionEnd(s: string, i: number): number {
   return i + 1; // a lone `$` is literal
 }
 
-/** `$NAME` or `${NAME}`: the name is the first or the second group. */
-const VARIABLE = String.raw`\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})`;
+/** `$NAME` or `${NAME}`, or a positional parameter `$1`…`$9`: the name is the first or the second group. */
+const VARIABLE = String.raw`\$(?:([A-Za-z_][A-Za-z0-9_]*|[1-9])|\{([A-Za-z_][A-Za-z0-9_]*|[1-9])\})`;
 const LONE_VARIABLE = new RegExp(`^${VARIABLE}$`);
 const ESCAPE_OR_VARIABLE = new RegExp(String.raw`\\.|${VARIABLE}`, 'g');
 
-/** The value of `$NAME` or `${NAME}` at [i, end) when `known` has it; undefined for any other expansion. */
+/** The value of `$NAME`, `${NAME}` or `$1` at [i, end) when `known` has it; undefined for any other expansion. */
 function knownValue(s: string, i: number, end: number, known: (name: string) => string | undefined): string | undefined {
   const m = LONE_VARIABLE.exec(s.slice(i, end));
   return m ? known(m[1] ?? m[2]) : undefined;
