@@ -25,6 +25,10 @@ export interface RunOptions {
  * Runs every rule over a rule set. A rule that throws is reported as one `internal-error`
  * diagnostic naming it; the others still run.
  */
+function findingKey(d: Diagnostic): string {
+  return `${d.code} ${d.span.start} ${d.span.end} ${d.message}`;
+}
+
 export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, options: RunOptions = {}): Diagnostic[] {
   const settings: AnalysisSettings = { ...defaultSettings, ...options.settings };
   const out: Diagnostic[] = [];
@@ -113,6 +117,24 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   }
   // a rule that failed left commands without findings kept: the next run walks them all
   if (cache && lineLocal.length) cache.finished(ruleSet, failed.size ? undefined : withFindings);
+  // a script's function bound at each call (RuleSet.instances): what a call's arguments make of
+  // its commands, each finding once (the calls share the body's words and its findings)
+  if (ruleSet.instances?.length && (perCommand.length || lineLocal.length)) {
+    const seen = new Set(out.map(findingKey));
+    for (const cmd of ruleSet.instances) {
+      const from = out.length;
+      run(perCommandChecks, cmd);
+      run(lineLocalChecks, cmd);
+      for (const d of out.splice(from)) {
+        const key = findingKey(d);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // found in the body: the call (an instance spans it) says with which arguments
+        if (d.span.start < cmd.span.start || d.span.end > cmd.span.end) d.related = [...(d.related ?? []), { span: cmd.span, message: 'with the arguments of this call' }];
+        out.push(d);
+      }
+    }
+  }
   for (const a of active) {
     if (!a.rule.check || failed.has(a.rule)) continue;
     try {

@@ -108,7 +108,11 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       if (!w.dynamic || w.unterminated) return w;
       const known = variables.at(w.span.start);
       const r = shellWord(w.text, w.span.start, (name) => positional(name) ?? known(name));
-      return r.dynamic ? variables.resolve(w) : { ...r, span: w.span };
+      if (r.dynamic) return variables.resolve(w);
+      // a word that is one argument (`$1`, "${2}") is that argument, where the call writes it:
+      // a finding about its value points there
+      const whole = ONE_PARAMETER.exec(w.text);
+      return { ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span };
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     instances.push(cmd);
@@ -191,6 +195,9 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls };
 }
+
+/** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
+const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
 
 /** iptables refuses a command with an option it does not take before looking at the tables. */
 function refused(cmd: Command): boolean {

@@ -16,6 +16,7 @@ ruleTable(invalidValue, {
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -s $NET -j ACCEPT\niptables -P INPUT "$POLICY"\n', dialect: 'script' },
   ],
   invalid: [
+    { code: 'allow() {\n  iptables -A INPUT -p tcp --dport "$1" -j ACCEPT\n}\nallow 22\nallow «99999»\nallow «2x»\n', dialect: 'script', name: 'an argument of a function call, where the call writes it' },
     { code: 'iptables -I INPUT «0» -j ACCEPT\niptables -D INPUT «0»\niptables -R INPUT «00» -j DROP\niptables -I INPUT 1 -j ACCEPT\n', dialect: 'script', name: 'rule number 0' },
     { code: table('filter', '-A INPUT -p tcp -m multiport --dports «ntp» -j ACCEPT'), name: 'a udp-only service name with -p tcp' },
     { code: table('filter', '-A INPUT -s «10.0.0.0/33» -j ACCEPT') },
