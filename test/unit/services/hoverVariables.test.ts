@@ -18,3 +18,15 @@ test('hover on a value read from the script\'s variables says what it is, above 
   // a word that does not depend on a variable has no such line
   assert.ok(!at('ACCEPT')!.markdown.includes(' here: the script sets'));
 });
+
+test('hover on the call of a function bound at each call shows the commands it runs there', () => {
+  const text = 'WEB=10.0.0.5\nfwd() {\n  iptables -t nat -A PREROUTING -p tcp --dport "$1" -j DNAT --to-destination "$WEB:$2"\n  iptables -A FORWARD -p tcp -d $WEB --dport "$2" -m comment --comment "port $1" -j ACCEPT\n}\nfwd 80 8080\nfwd 443 8443\n';
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const at = text.indexOf('fwd 443');
+  const h = hoverAt(doc, at + 5)!;
+  assert.deepEqual(h.span, { start: at, end: at + 'fwd 443 8443'.length });
+  assert.match(h.markdown, /iptables -t nat -A PREROUTING -p tcp --dport 443 -j DNAT --to-destination 10\.0\.0\.5:8443\n/);
+  assert.match(h.markdown, /iptables -A FORWARD -p tcp -d 10\.0\.0\.5 --dport 8443 -m comment --comment "port 443" -j ACCEPT\n/);
+  // the function's own command, as written, keeps its hover
+  assert.match(hoverAt(doc, text.indexOf('--to-destination'))!.markdown, /--to-destination/);
+});

@@ -17,8 +17,8 @@ const QUERIES = new Set(['check', 'list', 'list-rules', 'zero']);
 /** Other commands a firewall script may hold that change nothing in the rules. */
 const HARMLESS = new Set(['set', 'echo', 'printf', 'true', ':', 'exit', 'return', 'sleep', 'logger', 'modprobe', 'export', 'local', 'readonly', 'sysctl']);
 
-/** A value as iptables-restore reads it: quoted when it holds blanks, quotes or backslashes. */
-function quote(v: string): string {
+/** A value as iptables-restore (or the shell) reads it: quoted when it holds blanks, quotes or backslashes. */
+export function quote(v: string): string {
   return /^[^\s"'\\#]+$/.test(v) ? v : `"${v.replace(/(["\\])/g, '\\$1')}"`;
 }
 

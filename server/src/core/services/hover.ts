@@ -1,7 +1,9 @@
 import { getChain, getMatch, getTable, getTarget, implicitMatchForProtocol } from '../knowledge/index.ts';
 import { dnatChecks } from '../analysis/dnatPaths.ts';
 import type { FirewallDocument } from '../facade.ts';
-import type { BoundOption, Rule } from '../model/types.ts';
+import { quote } from '../compile/toRestore.ts';
+import { toolName } from '../knowledge/toolName.ts';
+import type { BoundOption, Command, Rule } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
@@ -39,7 +41,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     return { span: ref.span, markdown: userChainHover(doc, ref.family, ref.table, ref.name) };
   }
   const cmd = commandAt(rs, offset);
-  if (!cmd) return undefined;
+  if (!cmd) return rs.instances?.length ? callHover(rs.instances, offset) : undefined;
   if (cmd.tableSpan && inside(cmd.tableSpan, offset)) {
     const spec = getTable(cmd.table);
     if (spec) return { span: cmd.tableSpan, markdown: explainTable(spec) };
@@ -117,6 +119,14 @@ function renderForward(f: DnatForward): string {
       break;
   }
   return `**This forward:** a new connection ${text}.`;
+}
+
+/** On the call of a function bound at each call (RuleSet.instances): the commands it runs there. */
+function callHover(instances: readonly Command[], offset: number): Hover | undefined {
+  const here = instances.filter((c) => inside(c.span, offset));
+  if (!here.length) return undefined;
+  const lines = here.map((c) => [toolName(c.family), ...c.args.items.flatMap((i) => [...(i.negated ? ['!'] : []), i.written, ...i.values.map((w) => (w.dynamic ? w.text : quote(w.value)))])].join(' '));
+  return { span: here[0].span, markdown: ['With these arguments the function runs:', '```sh', ...lines, '```'].join('\n') };
 }
 
 function userChainHover(doc: FirewallDocument, family: string, table: string, name: string): string {
