@@ -15,8 +15,16 @@ ruleTable(unreachableRule, {
     { code: 'for i in $IFACES; do\n  iptables -A INPUT -j DROP\ndone\niptables -A INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'in a loop' },
     { code: 'if [ -n "$LOCK" ]; then\n  iptables -A INPUT -j DROP\nelif [ -n "$WEB" ]; then\n  iptables -A INPUT -p tcp --dport 80 -j ACCEPT\nelse\n  iptables -A INPUT -p tcp -j ACCEPT\nfi\n', dialect: 'script', name: 'other branches of the same if' },
     { code: 'case "$MODE" in\n  open) iptables -A INPUT -j ACCEPT ;;\nesac\niptables -A INPUT -p tcp -j DROP\n', dialect: 'script', name: 'in a case arm' },
+    // a jump to a chain that may send packets back
+    { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A INPUT -p icmp -j ACCEPT\n-A logdrop -s 10.0.0.0/8 -j RETURN\n-A logdrop -j DROP'), name: 'a RETURN before the chain\'s DROP' },
+    { code: table('filter', ':a - [0:0]\n:b - [0:0]\n-A INPUT -j a\n-A INPUT -p icmp -j ACCEPT\n-A a -p tcp -g b\n-A a -j DROP\n-A b -j RETURN'), name: 'a goto before the chain\'s DROP' },
+    { code: table('filter', ':logonly - [0:0]\n-A INPUT -j logonly\n-A INPUT -p icmp -j ACCEPT\n-A logonly -j LOG'), name: 'a chain that only logs' },
+    { code: table('filter', ':a - [0:0]\n:b - [0:0]\n-A INPUT -j a\n-A INPUT -p icmp -j ACCEPT\n-A a -j b\n-A b -j a'), name: 'a loop of jumps' },
+    { code: table('filter', ':later - [0:0]\n-A INPUT -p tcp -j later\n-A INPUT -p icmp -j ACCEPT\n-A later -j DROP'), name: 'a jump with a test' },
   ],
   invalid: [
+    { code: table('filter', ':logdrop - [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j logdrop\n«-A INPUT -p icmp -j ACCEPT»\n-A logdrop -m limit --limit 5/min -j LOG\n-A logdrop -p tcp -j REJECT\n-A logdrop -j DROP'), name: 'after a jump to a log-and-drop chain' },
+    { code: table('filter', ':outer - [0:0]\n:inner - [0:0]\n-A INPUT -j outer\n«-A INPUT -j ACCEPT»\n-A outer -j inner\n-A inner -j DROP'), name: 'after a jump to a chain that jumps to one that drops' },
     { code: table('filter', '-A INPUT -j DROP\n«-A INPUT -p tcp --dport 22 -j ACCEPT»\n«-A INPUT -j LOG»') },
     { code: table('filter', ':c - [0:0]\n-A INPUT -j c\n-A c -m comment --comment "done" -j RETURN\n«-A c -j DROP»'), name: 'after RETURN' },
     // the condition of an if runs where the if is; after fi, done and esac the script is back at the top

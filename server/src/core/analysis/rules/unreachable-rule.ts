@@ -1,16 +1,18 @@
 import { chainFacts } from '../chainGraph.ts';
 import { dominates } from '../dominates.ts';
 import type { LintRule } from '../types.ts';
-import type { Rule } from '../../model/types.ts';
+import type { Chain, Rule, Table } from '../../model/types.ts';
 
 const FINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE']);
+/** Targets that give a packet its verdict (RETURN only leaves the chain). */
+const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE']);
 
 export const unreachableRule: LintRule = {
   code: 'unreachable-rule',
   severity: 'warning',
-  summary: 'A rule after an unconditional terminal rule in the same chain.',
+  summary: 'A rule after an unconditional terminal rule in the same chain (a verdict, RETURN, a goto, or a jump to a chain that decides every packet).',
   docs: {
-    description: 'Reports rules that follow, in the same chain, a rule without any test whose target ends the chain (ACCEPT, DROP, REJECT, RETURN, a goto): no packet ever reaches them. In scripts that rule must be there whenever the later one is: one added inside an if, case or loop, or after && or ||, hides only the rules added under the same condition.',
+    description: 'Reports rules that follow, in the same chain, a rule without any test whose target ends the chain (ACCEPT, DROP, REJECT, RETURN, a goto, or a jump to a user chain that gives every packet a verdict, such as a log-and-drop chain): no packet ever reaches them. In scripts that rule must be there whenever the later one is: one added inside an if, case or loop, or after && or ||, hides only the rules added under the same condition.',
     rationale: 'Usually a rule appended after a catch-all DROP (`-A INPUT -j DROP` then `-A INPUT ... -j ACCEPT`): the intended accept never takes effect. Insert it before, or use -I.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n' },
@@ -23,6 +25,7 @@ export const unreachableRule: LintRule = {
       // no list or closure per chain: this runs after every edit, over a kube-proxy dump's
       // 36,000 chains
       const unconditional = facts.graph(t).unconditional;
+      const ends = endsIn(t, unconditional);
       for (const c of unconditional.keys()) {
         const plain = unconditional.get(c)!;
         let first = -1;
@@ -44,15 +47,57 @@ export const unreachableRule: LintRule = {
               break;
             }
           }
-          if (by) ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }] });
+          if (by) {
+            const via = by.target!.spec || by.target!.goto ? '' : `, whose chain decides every packet it sees`;
+            ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions${via}) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }] });
+          }
         }
       }
     }
   },
 };
 
-/** Its target ends the chain for every packet it sees. */
-function ends(r: Rule): boolean {
-  const target = r.target;
-  return !!target && (FINAL.has(target.name) || target.goto || (target.spec?.terminating ?? false));
+/**
+ * Whether a rule's target ends its chain for every packet it sees: a verdict, RETURN, a goto,
+ * or a jump to a user chain that decides every packet it gets (see decides).
+ */
+function endsIn(t: Table, unconditional: Map<Chain, number[]>): (r: Rule) => boolean {
+  const memo = new Map<Chain, boolean>();
+  /**
+   * Every packet that enters the chain gets a verdict there: a rule without tests accepts,
+   * drops or rejects it (or jumps to a chain that does), and no rule before it can send a
+   * packet back (a RETURN, or a goto, from whose chain the packet returns past this one).
+   */
+  const decides = (c: Chain): boolean => {
+    const known = memo.get(c);
+    if (known !== undefined) return known;
+    // a loop of jumps: not known to decide
+    memo.set(c, false);
+    let result = false;
+    const plain = unconditional.get(c) ?? [];
+    let next = 0;
+    for (let i = 0; i < c.rules.length; i++) {
+      const target = c.rules[i].target;
+      if (!target) continue;
+      if (next < plain.length && plain[next] === i) {
+        next++;
+        if (!target.goto && target.name !== 'RETURN' && (VERDICTS.has(target.name) || target.spec?.terminating || (!target.spec && jumpDecides(target.name)))) {
+          result = true;
+          break;
+        }
+      }
+      if (target.goto || target.name === 'RETURN') break;
+    }
+    memo.set(c, result);
+    return result;
+  };
+  const jumpDecides = (name: string) => {
+    const chain = t.chains.get(name);
+    return !!chain && !chain.builtin && decides(chain);
+  };
+  return (r) => {
+    const target = r.target;
+    if (!target) return false;
+    return FINAL.has(target.name) || target.goto || (target.spec?.terminating ?? false) || (!target.spec && jumpDecides(target.name));
+  };
 }
