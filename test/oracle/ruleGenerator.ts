@@ -26,6 +26,7 @@ const templates: Template[] = [
   { table: 'filter', chain: 'INPUT', rule: '-p udp -m multiport --dports 53,67:68 -j ACCEPT' },
   { table: 'filter', chain: 'INPUT', rule: '-p icmp --icmp-type echo-request -m limit --limit 5/second --limit-burst 10 -j ACCEPT' },
   { table: 'filter', chain: 'INPUT', rule: '-p tcp --dport 25 -j REJECT --reject-with tcp-reset' },
+  { table: 'filter', chain: 'INPUT', rule: '-p tcp -m conntrack --ctstate INVALID -j REJECT --reject-with tcp-reset' },
   { table: 'filter', chain: 'INPUT', rule: '-m iprange --src-range 192.168.1.10-192.168.1.50 -j ACCEPT' },
   { table: 'filter', chain: 'INPUT', rule: '-m mark --mark 0x1/0xff -j LOG --log-prefix "marked: " --log-level 4' },
   { table: 'filter', chain: 'INPUT', rule: '-m comment --comment "allow dns" -p udp --sport 53 -j ACCEPT' },

@@ -3,6 +3,7 @@ import { optionRequiresMatch } from './option-requires-match.ts';
 
 ruleTable(optionRequiresMatch, {
   valid: [
+    { code: table('filter', '-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n-A INPUT -p 6 -j REJECT --reject-with tcp-rst\n-A INPUT -p TCP -j REJECT --reject-with tcp-reset'), name: 'a TCP reset for TCP' },
     { code: '*filter\n-A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT\n-A INPUT -m ecn --ecn-ip-ect 1 -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags with -p tcp, IP field without' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT') },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:80') },
@@ -10,6 +11,7 @@ ruleTable(optionRequiresMatch, {
     { code: table('filter', '-A INPUT -p udp -m multiport --dports 53,67 -j ACCEPT') },
   ],
   invalid: [
+    { code: table('filter', '-A INPUT -j REJECT --reject-with «tcp-reset»\n-A INPUT -p udp -j REJECT --reject-with «tcp-reset»\n-A INPUT ! -p tcp -j REJECT --reject-with «tcp-rst»'), name: 'a TCP reset without -p tcp (the kernel refuses it; iptables-restore --test does not)' },
     { code: '*filter\n-A INPUT -m ecn «--ecn-tcp-cwr» -j ACCEPT\n-A INPUT -p udp -m ecn «--ecn-tcp-ece» -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags without -p tcp' },
     { code: table('filter', '-A INPUT «--dport» 22 -j ACCEPT'), name: '--dport without -p' },
     { code: table('filter', '-A INPUT «--ctstate» NEW -j ACCEPT'), name: '--ctstate without -m conntrack' },

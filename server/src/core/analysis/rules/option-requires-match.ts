@@ -1,12 +1,6 @@
-import { protocolNames } from '../../knowledge/index.ts';
+import { protocolNumber } from '../../knowledge/index.ts';
 import { nearestName } from '../nearestName.ts';
 import type { LintRule } from '../types.ts';
-
-/** `-p 6`, `-p TCP` and `-p tcp` are the same protocol: compare by number. */
-function protocolNumber(p: string): number | undefined {
-  if (/^\d+$/.test(p)) return Number(p);
-  return protocolNames.find((x) => x.name === p.toLowerCase())?.number;
-}
 
 const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
 const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136'];
@@ -16,7 +10,7 @@ export const optionRequiresMatch: LintRule = {
   severity: 'error',
   summary: 'An extension\'s option without its match or target: `--dport` without `-p tcp`, `--ctstate` without `-m conntrack`.',
   docs: {
-    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`.',
+    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `--reject-with tcp-reset` or a NAT port without `-p tcp`.',
     rationale: 'iptables reads options left to right and only knows those of extensions already loaded; it answers "unknown option" and the rule is not added.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT --dport 22 -j ACCEPT\n-A INPUT --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
@@ -45,7 +39,8 @@ export const optionRequiresMatch: LintRule = {
       const tp = rule.target?.spec?.protocols;
       if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
       const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
-      if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p && protocolNumber(p) === 6) && cmd.family === 'ipv6') {
+      // the kernel refuses it when the rule is loaded (iptables-restore --test does not see it)
+      if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p && protocolNumber(p) === 6)) {
         ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
       }
       // NAT targets only translate ports for protocols that have them
