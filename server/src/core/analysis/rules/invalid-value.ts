@@ -19,7 +19,7 @@ export const invalidValue: LintRule = {
   severity: 'error',
   summary: 'A value iptables rejects: bad address or prefix, port or range, ctstate, TCP flag, ICMP type, mark, rate, policy…',
   docs: {
-    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, and chain policies. Values that hold a shell expansion are never judged.',
+    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, and chain policies. Values that hold a shell expansion are never judged. A value iptables takes but reads otherwise than it is written is a warning: a reversed range or a weekday 8 that never matches, a log prefix cut at 29 characters, `10.1` read as 10.1.0.0, a rate of `1.5/s` read as 1/s, a netmask that is not contiguous.',
     rationale: 'iptables stops with "invalid port/service", "Bad ctstate", "invalid mask"…: the rule is not added, and a restore file is rejected as a whole.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/33 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISED -j ACCEPT\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 7000 -j ACCEPT\nCOMMIT\n' },
@@ -85,7 +85,7 @@ function checkOne(ctx: RuleContext, family: Family, protocol: string | undefined
     if (!PROTOCOLS.has(v) && !(/^\d+$/.test(v) && Number(v) <= 255)) ctx.report({ span: valueSpan(o, w), message: `Unknown protocol '${value}' (tcp, udp, icmp, ipv6-icmp, esp, sctp, gre, all, or a number 0–255).` });
     return;
   }
-  const problem = checkValue(arg.type, value, { family, arg, protocol });
+  const problem = checkValue(arg.type, value, { family, arg, protocol, warnings: true });
   if (!problem) return;
   // an address of the other family is address-family-mismatch's finding (asked only
   // once a value is refused: nearly every value is fine)
@@ -94,6 +94,8 @@ function checkOne(ctx: RuleContext, family: Family, protocol: string | undefined
   ctx.report({
     span,
     message: `${o.item.written} ${problem.message}`,
+    // iptables takes the value, but it does not do what it says (a reversed range never matches)
+    severity: problem.severity === 'warning' ? 'warning' : undefined,
     // a value read from a script's variable is fixed where the variable is set, not here
     fixes: problem.suggestion && !w?.text.includes('$') ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : undefined,
   });
