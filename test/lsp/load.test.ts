@@ -19,7 +19,7 @@ let client: LspClient;
 interface Published {
   uri: string;
   version?: number;
-  diagnostics: { code: string; range: { start: { line: number; character: number } } }[];
+  diagnostics: { code: string; severity?: number; range: { start: { line: number; character: number } } }[];
 }
 
 const published: Published[] = [];

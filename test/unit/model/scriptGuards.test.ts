@@ -135,6 +135,9 @@ test('scripts: a function called several times is bound at each call only when i
   };
   // `$1`, `${2}`, known variables in the call; an argument the shell expands stays unknown
   assert.deepEqual(rules(['  iptables -A INPUT -p $2 --dport "${1}" -j ACCEPT'], ['open 22 tcp', 'open $PORT udp', 'open "$(cat port)" tcp']), ['22', '8080', '${1}?']);
+  // the body runs at the call: a variable set after the definition, before the call, is known there
+  const late = new FirewallDocument(['open() {', '  iptables -A INPUT -i $IF -p tcp --dport $1 -j ACCEPT', '}', 'IF=eth0', 'open 22', 'open 80', ''].join('\n'), { dialect: 'script' });
+  assert.deepEqual(chainOf(late, 'filter', 'INPUT')!.rules.map((r) => `${r.inInterface?.value}:${r.dynamic}`), ['eth0:false', 'eth0:false']);
   // shift moves the arguments, a condition may skip the command: the body stays where it is written (before the flush)
   assert.deepEqual(rules(['  shift', '  iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open x 22', 'open x 80']), []);
   assert.deepEqual(rules(['  [ -n "$1" ] && iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open 22', 'open 80']), []);

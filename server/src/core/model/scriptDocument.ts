@@ -18,17 +18,17 @@ function noFlush(words: Word[]): boolean {
   return words.some((w) => w.value === '-n' || w.value === '--noflush' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(w.value));
 }
 
-/**
- * A shell script as the rule set it builds: every iptables/ip6tables invocation (through
- * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
- * that switch forwarding on, in the order the script runs them. Other shell is ignored.
- */
 /** What compiling a script needs besides the rule set: its shell commands, and the functions whose bodies run at their calls (called once, or bound at each call). */
 export interface ScriptExtras {
   shellCommands: ShellCommand[];
   runAtCalls: Set<string>;
 }
 
+/**
+ * A shell script as the rule set it builds: every iptables/ip6tables invocation (through
+ * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
+ * that switch forwarding on, in the order the script runs them. Other shell is ignored.
+ */
 export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
@@ -104,11 +104,12 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
       return w && !w.dynamic ? w.value : undefined;
     };
+    // the body runs at the call: the script's variables as they are there
+    const known = variables.at(call.span.start);
     const words = argWords.map((w) => {
       if (!w.dynamic || w.unterminated) return w;
-      const known = variables.at(w.span.start);
       const r = shellWord(w.text, w.span.start, (name) => positional(name) ?? known(name));
-      if (r.dynamic) return variables.resolve(w);
+      if (r.dynamic) return w;
       // a word that is one argument (`$1`, "${2}") is that argument, where the call writes it:
       // a finding about its value points there
       const whole = ONE_PARAMETER.exec(w.text);
