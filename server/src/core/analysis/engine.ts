@@ -21,14 +21,15 @@ export interface RunOptions {
   read?: (from: number, to: number) => string;
 }
 
-/**
- * Runs every rule over a rule set. A rule that throws is reported as one `internal-error`
- * diagnostic naming it; the others still run.
- */
+/** Findings of the same rule at the same place with the same words are one finding. */
 function findingKey(d: Diagnostic): string {
   return `${d.code} ${d.span.start} ${d.span.end} ${d.message}`;
 }
 
+/**
+ * Runs every rule over a rule set. A rule that throws is reported as one `internal-error`
+ * diagnostic naming it; the others still run.
+ */
 export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, options: RunOptions = {}): Diagnostic[] {
   const settings: AnalysisSettings = { ...defaultSettings, ...options.settings };
   const out: Diagnostic[] = [];
