@@ -69,12 +69,15 @@ function endsIn(t: Table, unconditional: Map<Chain, number[]>): (r: Rule) => boo
    * packet back (a RETURN, or a goto, from whose chain the packet returns past this one).
    */
   const decides = (c: Chain): boolean => {
+    // no rule without tests: some packets pass through (most chains of a kube-proxy dump, each
+    // met on every edit; no memo entry for them)
+    const plain = unconditional.get(c);
+    if (!plain) return false;
     const known = memo.get(c);
     if (known !== undefined) return known;
     // a loop of jumps: not known to decide
     memo.set(c, false);
     let result = false;
-    const plain = unconditional.get(c) ?? [];
     let next = 0;
     for (let i = 0; i < c.rules.length; i++) {
       const target = c.rules[i].target;
