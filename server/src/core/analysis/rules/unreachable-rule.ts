@@ -3,9 +3,10 @@ import { dominates } from '../dominates.ts';
 import type { LintRule } from '../types.ts';
 import type { Chain, Rule, Table } from '../../model/types.ts';
 
-const FINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE']);
-/** Targets that give a packet its verdict (RETURN only leaves the chain). */
+/** Targets that give a packet its verdict. */
 const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE']);
+/** Targets that end the chain: the verdicts, and RETURN, which only leaves it. */
+const FINAL = new Set([...VERDICTS, 'RETURN']);
 
 export const unreachableRule: LintRule = {
   code: 'unreachable-rule',
