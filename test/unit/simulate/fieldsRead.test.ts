@@ -27,16 +27,20 @@ rules.push(...new FirewallDocument(kubeProxyDump(300).text, { dialect: 'save' })
 const dumps = join(corpusRoot, 'dumps');
 if (existsSync(dumps)) for (const f of filesUnder(dumps)) if (!/\.(md|json|go|txt)$|LICENSE|PROVENANCE/.test(f)) rules.push(...rulesOf(f));
 
-const ALL: PacketField[] = ['proto', 'src', 'dst', 'in', 'out', 'sport', 'dport', 'state'];
+const ALL: PacketField[] = ['proto', 'src', 'dst', 'in', 'out', 'sport', 'dport', 'state', 'icmpType', 'icmpCode', 'origin', 'offLoopback'];
 const packetArb = fc.record({
-  proto: fc.option(fc.constantFrom('tcp', 'udp', 'icmp', 'sctp', 'gre'), { nil: undefined }),
+  proto: fc.option(fc.constantFrom('tcp', 'udp', 'icmp', 'ipv6-icmp', 'sctp', 'gre'), { nil: undefined }),
   src: fc.option(fc.constantFrom('10.0.0.1', '192.168.1.100', '172.17.0.2', '10.244.1.5', '127.0.0.1', '203.0.113.9'), { nil: undefined }),
   dst: fc.option(fc.constantFrom('10.96.0.10', '192.168.1.100', '10.244.0.3', '127.0.0.1', '203.0.113.1', '8.8.8.8'), { nil: undefined }),
   in: fc.option(fc.constantFrom('eth0', 'eth1', 'lo', 'docker0', 'wg0', 'cni0'), { nil: undefined }),
   out: fc.option(fc.constantFrom('eth0', 'eth1', 'lo', 'docker0', 'wg0'), { nil: undefined }),
   sport: fc.option(fc.constantFrom(22, 53, 80, 443, 8080, 40000), { nil: undefined }),
   dport: fc.option(fc.constantFrom(22, 53, 80, 443, 8080, 30080), { nil: undefined }),
-  state: fc.constantFrom('NEW', 'ESTABLISHED', 'RELATED', 'INVALID'),
+  state: fc.constantFrom('NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'),
+  icmpType: fc.option(fc.constantFrom(0, 3, 8, 11, 128, 133, 135, 136), { nil: undefined }),
+  icmpCode: fc.option(fc.constantFrom(0, 1, 4), { nil: undefined }),
+  origin: fc.constantFrom('remote' as const, 'local' as const),
+  offLoopback: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 test(`fieldsRead names every field ruleMatches reads (${rules.length} real rules)`, () => {
@@ -49,8 +53,8 @@ test(`fieldsRead names every field ruleMatches reads (${rules.length} real rules
       // b keeps a's values for the fields read, and its own for the rest
       const mixed = { ...b } as Record<string, unknown>;
       for (const f of ALL) if (read.has(f)) mixed[f] = a[f];
-      const p1: Packet = { ...a, family: rule.family, origin: 'remote', local: [] };
-      const p2 = { ...(mixed as unknown as Packet), family: rule.family, origin: 'remote' as const, local: [] };
+      const p1: Packet = { ...a, family: rule.family, local: [] };
+      const p2 = { ...(mixed as unknown as Packet), family: rule.family, local: [] };
       assert.equal(ruleMatches(rule, p2), ruleMatches(rule, p1));
     }),
     { numRuns: 20_000 },

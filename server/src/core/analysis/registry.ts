@@ -15,6 +15,7 @@ import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
+import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
 import { unreachableRule } from './rules/unreachable-rule.ts';
 import { shadowedRule } from './rules/shadowed-rule.ts';
 import { redundantRule } from './rules/redundant-rule.ts';
@@ -42,6 +43,7 @@ export const rules: readonly LintRule[] = [
   dnatWithoutForwardAccept,
   missingIpForward,
   missingEstablishedRule,
+  missingNdpAccept,
   unreachableRule,
   shadowedRule,
   redundantRule,

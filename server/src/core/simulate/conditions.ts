@@ -1,4 +1,5 @@
 import { protocolNumber } from '../knowledge/index.ts';
+import { readIcmpType } from '../knowledge/values/icmp.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
 import { ipv4Network, ipv4Number, type IPv4Network } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
@@ -71,11 +72,22 @@ export function interfaceMatches(pattern: string, name: string): boolean {
   return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }
 
-function ifaceCond(c: Condition | undefined, value: string | undefined): Tri {
+/**
+ * `offLoopback`: the packet is known not to cross `lo`, so an unknown interface is still not
+ * `lo`. Nearly every rule set starts INPUT with `-i lo -j ACCEPT`: read as "maybe", it let every
+ * packet from another host through on some branch, and no lockout was ever certain.
+ */
+function ifaceCond(c: Condition | undefined, value: string | undefined, offLoopback: boolean): Tri {
   if (!c) return 'yes';
-  if (c.word.dynamic || value === undefined) return 'maybe';
+  if (c.word.dynamic) return 'maybe';
+  if (value === undefined) return offLoopback && c.value === 'lo' ? (c.negated ? 'yes' : 'no') : 'maybe';
   const r = fromBool(interfaceMatches(c.value, value));
   return c.negated ? not(r) : r;
+}
+
+/** See ifaceCond: a packet from another host, or one the caller knows stays off `lo`. */
+function offLoopback(p: Packet): boolean {
+  return p.origin === 'remote' || p.offLoopback === true;
 }
 
 function protoCond(c: Condition | undefined, proto: string | undefined): Tri {
@@ -126,6 +138,16 @@ function stateOption(o: BoundOption, state: string): Tri {
   return o.negated ? not(r) : r;
 }
 
+function icmpOption(o: BoundOption, p: Packet, family: 'ipv4' | 'ipv6'): Tri {
+  const v = o.values[0];
+  const want = v && !v.dynamic ? readIcmpType(v.value, family) : undefined;
+  if (!want) return 'maybe';
+  let r: Tri = 'yes';
+  if (want.type !== undefined) r = p.icmpType === undefined ? 'maybe' : fromBool(p.icmpType === want.type);
+  if (r !== 'no' && want.codes) r = and(r, p.icmpCode === undefined ? 'maybe' : fromBool(p.icmpCode >= want.codes[0] && p.icmpCode <= want.codes[1]));
+  return o.negated ? not(r) : r;
+}
+
 function matchCond(m: MatchUse, p: Packet): Tri {
   if (!m.spec) return 'maybe';
   let r: Tri = 'yes';
@@ -157,6 +179,10 @@ function matchCond(m: MatchUse, p: Packet): Tri {
     case 'state':
       for (const o of m.options) r = and(r, o.name === '--ctstate' || o.name === '--state' ? stateOption(o, p.state) : 'maybe');
       return r;
+    case 'icmp':
+    case 'icmp6':
+      for (const o of m.options) r = and(r, o.name === '--icmp-type' || o.name === '--icmpv6-type' ? icmpOption(o, p, m.spec.name === 'icmp' ? 'ipv4' : 'ipv6') : 'maybe');
+      return r;
     case 'comment':
       return 'yes';
     case 'iprange':
@@ -187,8 +213,11 @@ export function ruleMatches(rule: Rule, p: Packet): Tri {
   if (r === 'no') return r;
   r = and(r, addressCond(rule.source, p.src));
   r = and(r, addressCond(rule.destination, p.dst));
-  r = and(r, ifaceCond(rule.inInterface, p.in));
-  r = and(r, ifaceCond(rule.outInterface, p.out));
+  if (rule.inInterface || rule.outInterface) {
+    const off = offLoopback(p);
+    r = and(r, ifaceCond(rule.inInterface, p.in, off));
+    r = and(r, ifaceCond(rule.outInterface, p.out, off));
+  }
   if (rule.fragment) r = and(r, rule.fragment.negated ? 'yes' : 'no');
   if (r === 'no') return r;
   for (const m of rule.matches) {
@@ -201,7 +230,7 @@ export function ruleMatches(rule: Rule, p: Packet): Tri {
 }
 
 /** Packet fields a test can depend on. */
-export type PacketField = 'proto' | 'src' | 'dst' | 'in' | 'out' | 'sport' | 'dport' | 'state';
+export type PacketField = 'proto' | 'src' | 'dst' | 'in' | 'out' | 'sport' | 'dport' | 'state' | 'icmpType' | 'icmpCode' | 'origin' | 'offLoopback';
 
 /**
  * The packet fields `ruleMatches` reads for this rule: two packets equal on these get the
@@ -214,6 +243,7 @@ export function fieldsRead(rule: Rule, into: Set<PacketField>): void {
   if (rule.destination) into.add('dst');
   if (rule.inInterface) into.add('in');
   if (rule.outInterface) into.add('out');
+  if (rule.inInterface || rule.outInterface) into.add('origin').add('offLoopback');
   for (const m of rule.matches) {
     if (!m.spec) continue;
     switch (m.spec.name) {
@@ -231,6 +261,10 @@ export function fieldsRead(rule: Rule, into: Set<PacketField>): void {
         break;
       case 'iprange':
         into.add('src').add('dst');
+        break;
+      case 'icmp':
+      case 'icmp6':
+        into.add('icmpType').add('icmpCode');
         break;
       default:
         break;

@@ -122,6 +122,8 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
   const out: ChainResult[] = [];
   let branches: { state: State; index: number }[] = [{ state, index: 0 }];
   const step: Step = { table, chain: chain.name };
+  /** A branch was left unfollowed for MAX_BRANCHES: one UNKNOWN outcome stands for them all. */
+  let cut = false;
   for (const b of branches) b.state.path.push({ ...step });
   while (branches.length) {
     const next: { state: State; index: number }[] = [];
@@ -149,6 +151,13 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
             const skip = clone(s);
             skip.assumptions.push({ rule, matched: false });
             next.push({ state: skip, index: i });
+          } else if (!cut) {
+            // the packets this rule does not match are not followed: their verdict is unknown.
+            // Left out, a blocklist of 64 `-s … -j REJECT` rules made every packet rejected
+            cut = true;
+            const skip = clone(s);
+            skip.assumptions.push({ rule, matched: false });
+            out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: skip });
           }
           s.assumptions.push({ rule, matched: true });
         }

@@ -13,6 +13,9 @@ export interface Packet {
   sport?: number;
   dst?: string;
   dport?: number;
+  /** ICMP (or ICMPv6) type and code, for a packet of that protocol. */
+  icmpType?: number;
+  icmpCode?: number;
   /** Conntrack state: NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED. */
   state: string;
   origin: 'remote' | 'local';
@@ -24,6 +27,11 @@ export interface Packet {
    * SPEC key: a trace sets it, a user never does.
    */
   toHost?: boolean;
+  /**
+   * Known not to cross the loopback interface while its interfaces are unknown (neighbour
+   * discovery on a link). A packet from another host never does, whatever this says.
+   */
+  offLoopback?: boolean;
 }
 
 /** The SPEC keys, in the order a SPEC is written back. */

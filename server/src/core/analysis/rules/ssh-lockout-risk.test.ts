@@ -11,8 +11,13 @@ ruleTable(sshLockoutRisk, {
     { code: 'iptables-restore <<EOF\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore input changes its tables at once' },
     { code: 'rules() {\n  iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n}\niptables -F\nrules\niptables -P INPUT DROP\n', dialect: 'script', name: 'a function called once adds its rules at its call, after the flush' },
     { code: 'allow() {\n  iptables -A INPUT -p tcp --dport "$1" -j ACCEPT\n}\niptables -F\nallow 22\nallow 80\niptables -P INPUT DROP\n', dialect: 'script', name: 'a function called several times may accept SSH at each call' },
+    {
+      code: table('filter', `:INPUT DROP [0:0]\n${Array.from({ length: 80 }, (_, i) => `-A INPUT -s 198.51.100.${i}/32 -j REJECT\n`).join('')}-A INPUT -p tcp --dport 22 -j ACCEPT`),
+      name: 'a blocklist longer than the branches followed: SSH from elsewhere is still accepted',
+    },
   ],
   invalid: [
+    { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'a loopback accept lets no SSH from another host in' },
     { code: 'rules() {\n  iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n}\n«iptables -P INPUT DROP»\nrules\n', dialect: 'script', name: 'a function called once accepts SSH only at its call' },
     { code: '«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'policy before the accept' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n«iptables -I INPUT -j DROP»\n', dialect: 'script', name: 'a DROP inserted above it' },

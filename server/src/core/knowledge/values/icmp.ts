@@ -121,6 +121,37 @@ export function checkIcmpType(value: string, family: 'ipv4' | 'ipv6'): ValueProb
   return byName(value, family === 'ipv4' ? icmpTypes : icmpv6Types, what);
 }
 
+/** What an `--icmp-type` / `--icmpv6-type` value matches: a type, and codes from `codes[0]` to `codes[1]` (every code when absent). */
+export interface IcmpMatch {
+  /** Undefined: every type (IPv4's `any`). */
+  type?: number;
+  codes?: [number, number];
+}
+
+/**
+ * The type and codes a valid value stands for, as iptables reads it: a name (any case, or an
+ * unambiguous beginning of one) or `type[/code[:code]]`; undefined for a value it refuses.
+ */
+export function readIcmpType(value: string, family: 'ipv4' | 'ipv6'): IcmpMatch | undefined {
+  const problem = checkIcmpType(value, family);
+  if (problem && problem.severity !== 'warning') return undefined;
+  if (/^[0-9]/.test(value)) {
+    const [type, code] = value.split('/');
+    if (family === 'ipv4' && Number(type) === 255 && code === undefined) return {};
+    if (code === undefined) return { type: Number(type) };
+    const lo = Number(code.split(':')[0]);
+    const hi = Number(code.split(':')[1] ?? lo);
+    // a reversed range keeps its first code (see checkIcmpType)
+    return { type: Number(type), codes: [lo, hi < lo ? lo : hi] };
+  }
+  const list = family === 'ipv4' ? icmpTypes : icmpv6Types;
+  const lower = value.toLowerCase();
+  const e = list.find((x) => x.name.toLowerCase() === lower) ?? list.find((x) => x.name.toLowerCase().startsWith(lower));
+  if (!e) return undefined;
+  if (family === 'ipv4' && e.name === 'any') return {};
+  return e.code === undefined ? { type: e.type } : { type: e.type, codes: [e.code, e.code] };
+}
+
 export const mhTypes: readonly IcmpName[] = [
   t('binding-refresh-request', 0, undefined, 'Binding refresh request.'),
   t('brr', 0, undefined, 'Same as binding-refresh-request.', 'binding-refresh-request'),

@@ -1,0 +1,104 @@
+import type { Chain, Rule, RuleSet } from '../../model/types.ts';
+import { evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
+import type { Packet } from '../../simulate/packet.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
+
+/** The neighbour discovery messages every IPv6 host sends and answers on each link. */
+const NDP = [
+  { type: 135, name: 'neighbour-solicitation' },
+  { type: 136, name: 'neighbour-advertisement' },
+] as const;
+
+/**
+ * How filter `chain` treats one NDP message: the outcome when every way through the chain
+ * drops or rejects it, else undefined. Conntrack leaves these messages UNTRACKED (measured:
+ * they pass an `--ctstate UNTRACKED` rule and neither ESTABLISHED,RELATED nor INVALID), and
+ * they never cross `lo`.
+ */
+function dropped(rs: RuleSet, chain: 'INPUT' | 'OUTPUT', type: number): Outcome | undefined {
+  const packet: Packet = { family: 'ipv6', proto: 'ipv6-icmp', icmpType: type, icmpCode: 0, state: 'UNTRACKED', origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
+  const outcomes = evaluateChain(rs, 'filter', chain, packet);
+  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? outcomes[0] : undefined;
+}
+
+/**
+ * Whether filter `chain` lets some packet crossing a link through (any protocol, new or
+ * established). A rule set that lets none through in INPUT or OUTPUT blocks IPv6 on purpose
+ * (a Tor gateway, an IPv4-only mode): the lost neighbour discovery is part of that.
+ */
+function passesSome(rs: RuleSet, chain: 'INPUT' | 'OUTPUT'): boolean {
+  return (['NEW', 'ESTABLISHED'] as const).some((state) => {
+    const packet: Packet = { family: 'ipv6', state, origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
+    return evaluateChain(rs, 'filter', chain, packet).some((o) => o.verdict !== 'DROP' && o.verdict !== 'REJECT');
+  });
+}
+
+/** The rule that decided an outcome, or undefined when the policy did. */
+function decidingRule(o: Outcome): Rule | undefined {
+  return [...o.path].reverse().find((s) => s.rule || s.policy)?.rule;
+}
+
+export const missingNdpAccept: LintRule = {
+  code: 'missing-ndp-accept',
+  severity: 'warning',
+  summary: 'ip6tables drops neighbour discovery (ICMPv6 neighbour solicitations or advertisements) in INPUT or OUTPUT.',
+  docs: {
+    description: 'Follows an IPv6 neighbour solicitation (ICMPv6 type 135) and a neighbour advertisement (136) through filter INPUT, as they arrive from the link, and through filter OUTPUT, as the host sends them, and reports the rule or policy where every way through the chain drops or rejects one of them. Conntrack does not track these messages (their state is UNTRACKED), so an ESTABLISHED,RELATED accept does not let them through: they need an accept of their own, such as `-p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT`, or one for all of ICMPv6. A rule set that lets no packet through a link in INPUT or in OUTPUT blocks IPv6 on purpose and is left alone. A host configured by autoconfiguration also needs router advertisements (134), and path MTU discovery needs packet-too-big (2); those are not checked.',
+    rationale: 'Neighbour discovery is IPv6\'s ARP. Without it the host can neither find the link-layer address of its neighbours and gateway nor answer theirs: every IPv6 connection through that link times out, SSH over IPv6 included, while the rules look as if they accepted it.',
+    bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
+    good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT\n-A INPUT -p ipv6-icmp --icmpv6-type neighbour-advertisement -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    const table = rs.tables.get('ipv6:filter');
+    if (!table || !passesSome(rs, 'INPUT') || !passesSome(rs, 'OUTPUT')) return;
+    for (const name of ['INPUT', 'OUTPUT'] as const) {
+      const chain = table.chains.get(name);
+      if (!chain) continue;
+      const lost = NDP.flatMap((m) => {
+        const o = dropped(rs, name, m.type);
+        return o ? [{ ...m, outcome: o }] : [];
+      });
+      if (!lost.length) continue;
+      const first = lost[0].outcome;
+      const rule = decidingRule(first);
+      const span = rule?.span ?? chain.policySpan ?? chain.declarations[0]?.span;
+      if (!span) continue;
+      const what = lost.map((m) => `${m.name.replace('neighbour-', 'neighbour ')}s (${m.type})`).join(' and ');
+      const verb = first.verdict === 'REJECT' ? 'rejects' : 'drops';
+      ctx.report({
+        span,
+        message: `ip6tables ${name} ${verb} ICMPv6 ${what}: the host ${name === 'INPUT' ? 'cannot hear' : 'cannot send'} neighbour discovery and loses IPv6 on its links. Conntrack leaves these messages UNTRACKED, so an ESTABLISHED,RELATED accept does not cover them: accept them first.`,
+        fixes: fixFor(ctx, chain, rule, lost.map((m) => m.name)),
+      });
+    }
+  },
+};
+
+/**
+ * Accepts for the lost messages. In a save file, at the head of the chain; in a script, on the
+ * lines after the command that set the deciding policy or added the deciding rule, inserted
+ * at the head of the chain (`-I`), so they come before whatever drops.
+ */
+function fixFor(ctx: RuleContext, chain: Chain, rule: Rule | undefined, names: readonly string[]): Fix[] {
+  const rs = ctx.ruleSet;
+  const title = `Accept ${names.join(' and ')} in ${chain.name}`;
+  const accept = (m: string) => `-p ipv6-icmp --icmpv6-type ${m} -j ACCEPT`;
+  if (rs.dialect === 'save') {
+    // a chain without rules passes nothing: never reported (see passesSome)
+    const head = chain.rules[0]?.span.start;
+    if (head === undefined) return [];
+    const at = ctx.text.lastIndexOf('\n', head - 1) + 1;
+    return [{ title, edits: [{ span: { start: at, end: at }, text: names.map((m) => `-A ${chain.name} ${accept(m)}\n`).join('') }] }];
+  }
+  const cmd = rs.commands.find((c) => (rule ? c.rule === rule : c.kind === 'policy' && c.chain === chain.name && c.policy?.span === chain.policySpan));
+  if (!cmd) return [];
+  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
+  const tool = /^\S+/.exec(ctx.text.slice(cmd.span.start, cmd.span.end))?.[0];
+  if (!tool) return [];
+  const end = ctx.text.indexOf('\n', cmd.span.end);
+  const at = end === -1 ? ctx.text.length : end + 1;
+  const lines = [...names].reverse().map((m) => `${indent}${tool} -I ${chain.name} ${accept(m)}\n`).join('');
+  return [{ title, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + lines }] }];
+}
