@@ -120,3 +120,15 @@ test('text and json: a certain trace lists the chains in order with the deciding
   assert.match(dropped, /^ {2}filter\/FORWARD: policy DROP$/m);
   assert.match(dropped, /\nverdict: DROP\n$/);
 });
+
+test('json: ICMPv6 types by name and number; neighbour discovery is untracked, so only its own accept lets it in', { skip }, () => {
+  const v6 = join(dir, 'rules.v6');
+  writeFileSync(v6, ['*filter', ':INPUT DROP [0:0]', '-A INPUT -i lo -j ACCEPT', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -p ipv6-icmp --icmpv6-type neighbour-advertisement -j ACCEPT', 'COMMIT', ''].join('\n'));
+  const at = (spec: string) => {
+    const j = JSON.parse(trace(v6, `family=ipv6 proto=ipv6-icmp dst=fd00::1 local=fd00::1 ${spec}`, true)) as JsonTrace;
+    return [j.verdict, j.path.find((s) => s.chain === 'INPUT')?.line ?? j.path.find((s) => s.chain === 'INPUT')?.policy];
+  };
+  assert.deepEqual(at('icmp-type=neighbour-solicitation state=UNTRACKED'), ['DROP', 'DROP']);
+  assert.deepEqual(at('icmp-type=136 state=UNTRACKED'), ['ACCEPT', 5]);
+  assert.deepEqual(at('icmp-type=echo-reply state=ESTABLISHED'), ['ACCEPT', 4]);
+});

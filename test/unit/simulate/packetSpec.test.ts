@@ -19,6 +19,10 @@ test('a SPEC error names the key at fault and where it is', () => {
     ['in=averyveryverylongname', 'in', 'in=averyveryverylongname'],
     ['dst=', 'dst', 'dst='],
     ['proto=tcp  80', undefined, '80'],
+    ['proto=icmp icmp-type=neighbour-solicitation', 'icmp-type', 'icmp-type=neighbour-solicitation'],
+    ['icmp-type=any proto=icmp', 'icmp-type', 'icmp-type=any'],
+    ['icmp-type=3/0:4', 'icmp-type', 'icmp-type=3/0:4'],
+    ['icmp-type=echo-request family=ipv6 icmp-type=256', 'icmp-type', 'icmp-type=256'],
   ];
   for (const [spec, key, part] of cases) {
     const r = parsePacketSpec(spec);
@@ -28,13 +32,18 @@ test('a SPEC error names the key at fault and where it is', () => {
   }
 });
 
+test('an ICMP type is read for the family, wherever the family is written', () => {
+  assert.deepEqual([parsePacketSpec('icmp-type=neighbour-sol family=ipv6').packet?.icmpType, parsePacketSpec('icmp-type=frag').packet?.icmpCode], [135, 4]);
+  assert.equal(parsePacketSpec('icmp-type=neighbour-solicitation').packet, undefined, 'an ICMPv6 name is no ICMP type');
+});
+
 test('addresses are checked against the family, wherever the family is written', () => {
   assert.ok(parsePacketSpec('dst=2001:db8::1 family=ipv6 local=2001:db8::1').packet);
   assert.ok(parsePacketSpec('dst=10.0.0.1 local=10.0.0.1,10.0.0.2').packet);
 });
 
 test('packetToSpec writes a SPEC that parses back to the same packet', () => {
-  for (const spec of ['in=eth0 proto=tcp dst=203.0.113.1 dport=80', 'origin=local out=lan0 src=10.200.2.1 proto=udp sport=5353 dst=10.200.2.2 dport=53 state=ESTABLISHED local=10.200.1.1,10.200.2.1', 'family=ipv6 dst=2001:db8::1 proto=icmpv6', '']) {
+  for (const spec of ['in=eth0 proto=tcp dst=203.0.113.1 dport=80', 'origin=local out=lan0 src=10.200.2.1 proto=udp sport=5353 dst=10.200.2.2 dport=53 state=ESTABLISHED local=10.200.1.1,10.200.2.1', 'family=ipv6 dst=2001:db8::1 proto=icmpv6', 'family=ipv6 proto=ipv6-icmp icmp-type=neighbour-solicitation state=UNTRACKED', 'proto=icmp icmp-type=3/4', '']) {
     const p = parsePacketSpec(spec).packet!;
     assert.deepEqual(parsePacketSpec(packetToSpec(p)).packet, p, spec);
   }

@@ -12,6 +12,7 @@ export const PACKET_KEY_DOCS: Record<PacketKey, string> = {
   sport: 'source port',
   dst: 'destination address',
   dport: 'destination port',
+  'icmp-type': 'ICMP (ICMPv6) type: a name or type[/code]',
   state: 'conntrack state (NEW by default)',
   family: 'ipv4 (default) or ipv6',
   local: "the host's own addresses, comma-separated: a destination among them goes to INPUT",
@@ -47,6 +48,7 @@ export function packetFields(rs: RuleSet): PacketFields {
   const addresses = new Seen();
   const ports = new Seen();
   const protos = new Seen();
+  const icmpTypes = new Seen();
   const isAddress = (v: string) => !!parseIPv4(v) || isIPv6(v);
   const exact = (c: Condition | undefined) => (c && !c.word.dynamic ? c.value : undefined);
   const iface = (c: Condition | undefined) => {
@@ -78,7 +80,8 @@ export function packetFields(rs: RuleSet): PacketFields {
         for (const o of r.options) {
           const v = o.values[0];
           if (!v || v.dynamic) continue;
-          if (o.name === '--destination-port' || o.name === '--source-port' || o.name === '--destination-ports' || o.name === '--source-ports' || o.name === '--ports' || o.name === '--to-ports') port(v.value);
+          if (o.name === '--icmp-type' || o.name === '--icmpv6-type') icmpTypes.add(v.value);
+          else if (o.name === '--destination-port' || o.name === '--source-port' || o.name === '--destination-ports' || o.name === '--source-ports' || o.name === '--ports' || o.name === '--to-ports') port(v.value);
           else if (o.name === '--to-destination' || o.name === '--to-source') {
             const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(v.value);
             address((m?.[1] ?? m?.[2] ?? '').split('-')[0]);
@@ -90,6 +93,7 @@ export function packetFields(rs: RuleSet): PacketFields {
   }
   const hasV6 = [...rs.tables.values()].some((t) => t.family === 'ipv6');
   for (const p of ['tcp', 'udp', 'icmp', ...(hasV6 ? ['icmpv6'] : [])]) protos.add(p);
+  for (const t of ['echo-request', ...(hasV6 ? ['neighbour-solicitation', 'neighbour-advertisement'] : [])]) icmpTypes.add(t);
   const addressList = addresses.list();
   return {
     keys: PACKET_KEYS.map((key) => ({ key, detail: PACKET_KEY_DOCS[key] })),
@@ -101,6 +105,7 @@ export function packetFields(rs: RuleSet): PacketFields {
       sport: ports.list(),
       dst: addressList,
       dport: ports.list(),
+      'icmp-type': icmpTypes.list(),
       state: [...PACKET_STATES],
       family: ['ipv4', 'ipv6'],
       local: addressList,

@@ -1,5 +1,6 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import { isIPv6, parseIPv4 } from '../knowledge/values/addresses.ts';
+import { readIcmpType } from '../knowledge/values/icmp.ts';
 import { checkInterface } from '../knowledge/values/interfaces.ts';
 import type { Family } from '../knowledge/types.ts';
 
@@ -35,7 +36,7 @@ export interface Packet {
 }
 
 /** The SPEC keys, in the order a SPEC is written back. */
-export const PACKET_KEYS = ['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport', 'state', 'family', 'local', 'origin'] as const;
+export const PACKET_KEYS = ['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport', 'icmp-type', 'state', 'family', 'local', 'origin'] as const;
 export type PacketKey = (typeof PACKET_KEYS)[number];
 
 export const PACKET_STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'] as const;
@@ -65,8 +66,9 @@ function addressProblem(value: string, family: Family): string | undefined {
  */
 export function parsePacketSpec(spec: string): PacketSpecResult {
   const p: Packet = { family: 'ipv4', state: 'NEW', origin: 'remote', local: [] };
-  // addresses are checked once the family is known, which may be given after them
+  // addresses and ICMP types are checked once the family is known, which may be given after them
   const addresses: { key: string; value: string; start: number; end: number }[] = [];
+  let icmp: { value: string; start: number; end: number } | undefined;
   for (const m of spec.matchAll(/\S+/g)) {
     const part = m[0];
     const start = m.index;
@@ -119,7 +121,19 @@ export function parsePacketSpec(spec: string): PacketSpecResult {
         p[key as 'src' | 'dst'] = value;
         addresses.push({ key, value, start, end });
         break;
+      case 'icmp-type':
+        icmp = { value, start, end };
+        break;
     }
+  }
+  if (icmp) {
+    const want = readIcmpType(icmp.value, p.family);
+    const fail = (error: string): PacketSpecResult => ({ error, key: 'icmp-type', start: icmp!.start, end: icmp!.end });
+    if (!want) return fail(`'${icmp.value}' is not an ${p.family === 'ipv4' ? 'ICMP' : 'ICMPv6'} type: a name (echo-request${p.family === 'ipv6' ? ', neighbour-solicitation' : ''}…) or type[/code]`);
+    if (want.type === undefined) return fail('a packet has one ICMP type, not any');
+    if (want.codes && want.codes[0] !== want.codes[1]) return fail('a packet has one code, not a range');
+    p.icmpType = want.type;
+    if (want.codes) p.icmpCode = want.codes[0];
   }
   for (const a of addresses) {
     for (const v of a.key === 'local' ? p.local : [a.value]) {
@@ -147,6 +161,7 @@ export function packetToSpec(p: Packet): string {
   put('sport', p.sport);
   put('dst', p.dst);
   put('dport', p.dport);
+  if (p.icmpType !== undefined) put('icmp-type', p.icmpCode === undefined ? p.icmpType : `${p.icmpType}/${p.icmpCode}`);
   put('state', p.state);
   if (p.family !== 'ipv4') put('family', p.family);
   if (p.local.length) put('local', p.local.join(','));
