@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileScript } from '../../server/src/core/compile/toRestore.ts';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
@@ -53,9 +54,10 @@ const scripts: Record<string, string> = {
   ].join('\n'),
   // run without -e: these commands fail, and the tables stay as they were
   'commands iptables refuses change nothing': 'iptables -N full\niptables -A full -j RETURN\niptables -N used\niptables -N idle\niptables -A INPUT -j used\niptables -X full\niptables -X used\niptables -X\niptables -E idle used\niptables -I INPUT 0 -s 9.9.9.9 -j DROP\niptables -F INPUT -p tcp\niptables -A INPUT -n -s 8.8.8.8 -j DROP\niptables -L -Z -n >/dev/null\n',
+  'rule numbers past the end of a known chain change nothing': 'iptables-restore -n <<EOF\n*filter\n:b - [0:0]\n-A b -j DROP\nCOMMIT\nEOF\niptables -I b 3 -s 1.1.1.1 -j ACCEPT\niptables -R b 2 -s 2.2.2.2 -j ACCEPT\niptables -D b 2\niptables -I b 2 -s 3.3.3.3 -j ACCEPT\niptables -A INPUT -j b\n',
 };
 /** Scripts whose commands may fail: run without `sh -e`. */
-const failing = new Set(['commands iptables refuses change nothing']);
+const failing = new Set(['commands iptables refuses change nothing', 'rule numbers past the end of a known chain change nothing']);
 
 const unavailable = NamespaceIptables.available();
 const skip = requirement(!unavailable, unavailable ?? '');
@@ -102,6 +104,43 @@ for (const [name, script] of Object.entries(scripts)) {
     }
   });
 }
+
+test('command-fails reports exactly the commands iptables refuses, run one by one', { skip }, () => {
+  const steps = [
+    'iptables -N a',
+    'iptables -A a -j DROP',
+    'iptables -A INPUT -j a',
+    'iptables -X a',
+    'iptables -F a',
+    'iptables -X a',
+    'iptables -N idle',
+    'iptables -X',
+    'iptables -D INPUT -j a',
+    'iptables -X a',
+    'iptables-restore -n <<EOF\n*filter\n:b - [0:0]\n-A b -j DROP\nCOMMIT\nEOF',
+    'iptables -I b 3 -j ACCEPT',
+    'iptables -R b 2 -j ACCEPT',
+    'iptables -D b 2',
+    'iptables -I b 2 -j ACCEPT',
+    'iptables -R b 2 -j RETURN',
+    'iptables -D b 2',
+    'iptables -D b 2',
+    'iptables -X idle',
+  ];
+  const text = `${steps.join('\n')}\n`;
+  const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
+  const stepAt = (offset: number) => starts.findLastIndex((s) => s <= offset);
+  const reported = new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'command-fails').map((d) => stepAt(d.span.start));
+  const ns = new NamespaceIptables();
+  ns.create();
+  try {
+    const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(reported, failed);
+  } finally {
+    ns.destroy();
+  }
+});
 
 test('compile refuses what it cannot translate, at the command that stops it', () => {
   const cases: [string, string][] = [

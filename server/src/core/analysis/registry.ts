@@ -21,6 +21,7 @@ import { shadowedRule } from './rules/shadowed-rule.ts';
 import { redundantRule } from './rules/redundant-rule.ts';
 import { unusedChain } from './rules/unused-chain.ts';
 import { chainLoop } from './rules/chain-loop.ts';
+import { commandFails } from './rules/command-fails.ts';
 import { sshLockoutRisk } from './rules/ssh-lockout-risk.ts';
 import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import type { LintRule } from './types.ts';
@@ -39,6 +40,7 @@ export const rules: readonly LintRule[] = [
   targetNotAllowedHere,
   undefinedChain,
   duplicateChain,
+  commandFails,
   addressFamilyMismatch,
   dnatWithoutForwardAccept,
   missingIpForward,

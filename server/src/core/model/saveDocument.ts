@@ -229,7 +229,7 @@ export class SaveDocument {
             issues.push({ code: 'syntax-error', message: 'A chain line must be inside a *table block.', span: line.span });
             break;
           }
-          state.declare(table, line.name.value, line.name.span, line.span, line.policy);
+          state.declared(state.declare(table, line.name.value, line.name.span, line.span, line.policy));
           if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A chain line needs a chain name after the colon.', span: line.span });
           if (!line.policy) issues.push({ code: 'syntax-error', message: `:${line.name.value} needs a policy (ACCEPT or DROP for built-in chains, - for user chains).`, span: line.name.span });
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the chain's counters.`, span: w.span });
@@ -264,6 +264,6 @@ export class SaveDocument {
     }
     if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block has no COMMIT: iptables-restore discards the whole table.`, span: open.header });
     state.fitLists();
-    return { dialect: 'save', commands, tables: state.tables, forwarding: [], issues, hasRules: true, family: this.family };
+    return { dialect: 'save', commands, tables: state.tables, forwarding: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
   }
 }

@@ -172,6 +172,9 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));
+      // a file or pipe the model does not read: any table of the family may have changed from
+      // here on (from where it is written: a function's body runs later, if at all)
+      if (!sc.heredocs.length) state.forget(tool.family);
       for (const h of sc.heredocs) {
         if (!h.body.terminated) {
           issues.push({ code: 'syntax-error', message: `The here-document has no closing '${h.body.delimiter}' line: the shell reads it to the end of the file.`, span: h.op });
@@ -194,7 +197,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals };
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

@@ -4,7 +4,7 @@ import type { Word } from '../syntax/nodes.ts';
 import { BUILTIN_CHAINS } from './builtinChains.ts';
 import { within } from './guards.ts';
 import { ruleKey } from './ruleKey.ts';
-import type { Chain, Command, RestoreInput, Rule, Table } from './types.ts';
+import type { Chain, Command, Refusal, RestoreInput, Rule, Table } from './types.ts';
 
 /**
  * The tables as commands leave them: built-in chains exist from the start with policy
@@ -19,6 +19,18 @@ export class TableState {
   /** The guard of the command that declared each user chain, and that set each policy, when not 0. */
   private readonly declaredUnder = new Map<Chain, number>();
   private readonly policyUnder = new Map<Chain, number>();
+  /** Commands iptables certainly refuses for what the tables hold (see Refusal), in the order applied. */
+  readonly refusals: Refusal[] = [];
+  /**
+   * Tables (`family:table`), or whole families, that a command of unknown effect changed (a
+   * chain given by an expansion, a conditional delete, an iptables-restore of a file): no
+   * refusal there is certain from then on.
+   */
+  private readonly unsure = new Set<string>();
+  /** Rules a command under a condition may have removed: they may be gone when a later command runs. */
+  private readonly maybeGone = new Set<Rule>();
+  /** User chains whose every rule is known: declared by restore input, which empties them. */
+  private readonly exact = new Set<Chain>();
 
   constructor(guards?: readonly number[]) {
     this.guards = guards;
@@ -77,9 +89,40 @@ export class TableState {
     return c;
   }
 
+  /** Something the model does not read (an iptables-restore of a file) may have changed every table of the family. */
+  forget(family: Family): void {
+    this.unsure.add(family);
+  }
+
+  /** A user chain a restore input declares: it holds exactly the rules the input gives it. */
+  declared(c: Chain): void {
+    if (!c.builtin) this.exact.add(c);
+  }
+
+  private isUnsure(t: Table): boolean {
+    return this.unsure.size > 0 && (this.unsure.has(t.family) || this.unsure.has(`${t.family}:${t.name}`));
+  }
+
+  /** The rule is in the tables whenever a command under `guard` runs (and iptables took it as written). */
+  private certain(r: Rule, guard: number): boolean {
+    return !r.dynamic && !r.problems.length && !this.maybeGone.has(r) && within(this.guards, r.guard, guard);
+  }
+
+  /** Every rule of `c` is known, so a rule number past its end is certainly refused. */
+  private exactNow(t: Table, c: Chain): boolean {
+    return this.exact.has(c) && !this.isUnsure(t);
+  }
+
+  private refuse(cmd: Command, reason: Refusal['reason'], c: Chain, rule?: Rule): void {
+    this.refusals.push(reason === 'index-too-big' ? { command: cmd, reason, chain: c.name, length: c.rules.length } : { command: cmd, reason, chain: c.name, rule });
+  }
+
   /** Applies one script command, run under `guard` (see guards.ts). */
   apply(cmd: Command, guard = 0): void {
-    if (cmd.uncertain || cmd.tableDynamic) return;
+    if (cmd.uncertain || cmd.tableDynamic) {
+      this.unsure.add(cmd.tableDynamic ? cmd.family : `${cmd.family}:${cmd.table}`);
+      return;
+    }
     const t = this.table(cmd.family, cmd.table);
     const chain = cmd.chain ? t.chains.get(cmd.chain) : undefined;
     switch (cmd.kind) {
@@ -93,20 +136,38 @@ export class TableState {
         // rule numbers start at 1: iptables refuses `-I CHAIN 0`
         if (cmd.rule && cmd.position !== 0) {
           const c = this.chainFor(t, cmd);
-          c.rules.splice(Math.max(0, Math.min((cmd.position ?? 1) - 1, c.rules.length)), 0, cmd.rule);
+          const at = (cmd.position ?? 1) - 1;
+          // `-I CHAIN n` takes n up to the chain's length plus one
+          if (at > c.rules.length && this.exactNow(t, c)) this.refuse(cmd, 'index-too-big', c);
+          else c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
         }
         break;
       case 'replace':
-        if (cmd.rule && chain && cmd.position && cmd.position <= chain.rules.length) chain.rules[cmd.position - 1] = cmd.rule;
+        if (!cmd.rule || !chain || !cmd.position) break;
+        if (cmd.position <= chain.rules.length) {
+          if (guard !== 0) this.maybeGone.add(chain.rules[cmd.position - 1]);
+          chain.rules[cmd.position - 1] = cmd.rule;
+        } else if (this.exactNow(t, chain)) this.refuse(cmd, 'index-too-big', chain);
         break;
       case 'delete':
         if (!chain) break;
         if (cmd.position) {
-          if (this.reaches(guard, chain.rules[cmd.position - 1]?.guard ?? 0)) chain.rules.splice(cmd.position - 1, 1);
+          const r = chain.rules[cmd.position - 1];
+          if (!r) {
+            if (this.exactNow(t, chain)) this.refuse(cmd, 'index-too-big', chain);
+          } else if (this.reaches(guard, r.guard)) chain.rules.splice(cmd.position - 1, 1);
+          // which rule a conditional delete by number removes is not known: nor is the rest
+          else this.unsure.add(`${t.family}:${t.name}`);
         } else if (cmd.rule) {
           const key = ruleKey(cmd.rule);
           const i = chain.rules.findIndex((r) => ruleKey(r) === key && this.reaches(guard, r.guard));
           if (i >= 0) chain.rules.splice(i, 1);
+          else {
+            const j = chain.rules.findIndex((r) => ruleKey(r) === key);
+            // a rule written another way than the key reads it may be the one deleted
+            if (j >= 0) this.maybeGone.add(chain.rules[j]);
+            else this.unsure.add(`${t.family}:${t.name}`);
+          }
         }
         break;
       case 'flush':
@@ -125,11 +186,14 @@ export class TableState {
         const doomed = named.filter((c) => this.reaches(guard, this.declaredUnder.get(c) ?? 0));
         // all or nothing: a chain with rules, or one a rule jumps to, makes iptables refuse the
         // whole command (measured with 1.8.9, nft and legacy: `-X` deletes none of the chains then)
+        // (judged on the chains named, whether or not the model lets this command delete them)
+        if (!this.isUnsure(t) && this.refuseDelete(cmd, t, named, guard)) break;
         if (doomed.some((c) => c.rules.length > 0) || jumpedTo(t, doomed)) break;
         for (const c of doomed) t.chains.delete(c.name);
         break;
       }
       case 'rename-chain':
+        if (guard !== 0 || cmd.newName?.dynamic) this.unsure.add(`${t.family}:${t.name}`);
         // iptables renames only a user chain, and only to a name not taken. (Given a built-in
         // chain, iptables-nft 1.8.9 renames the hooked chain all the same: it keeps filtering,
         // out of sight of iptables-save, which shows an empty INPUT. Legacy refuses.)
@@ -190,7 +254,11 @@ export class TableState {
       for (const c of t.chains.values()) {
         const existing = !input.flushes && !c.builtin && c.declarations.length ? target.chains.get(c.name) : undefined;
         if (existing) this.flush(existing, guard);
-        for (const d of c.declarations) this.declare(target, c.name, d.span, d.line, d.policy);
+        for (const d of c.declarations) {
+          const declared = this.declare(target, c.name, d.span, d.line, d.policy);
+          // under a condition the input may not run: the chain then holds what it held before
+          if (guard === 0) this.declared(declared);
+        }
       }
     }
     for (const c of input.ruleSet.commands) this.apply(c, guard);
@@ -198,7 +266,42 @@ export class TableState {
 
   /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */
   flush(chain: Chain, guard = 0): void {
-    chain.rules = guard === 0 ? [] : chain.rules.filter((r) => !this.reaches(guard, r.guard));
+    if (guard === 0) {
+      chain.rules = [];
+      return;
+    }
+    // the flush may not run: what it reaches goes, what lies outside its condition may be gone
+    chain.rules = chain.rules.filter((r) => {
+      const kept = !this.reaches(guard, r.guard);
+      if (kept) this.maybeGone.add(r);
+      return kept;
+    });
+  }
+
+  /**
+   * Records why a `-X` (of the chains `doomed`, run under `guard`) is refused, when that is
+   * certain: a rule certainly there is in one of the chains, or jumps to one. True then.
+   */
+  private refuseDelete(cmd: Command, t: Table, doomed: readonly Chain[], guard: number): boolean {
+    if (!doomed.length) return false;
+    for (const c of doomed) {
+      const r = c.rules.find((x) => this.certain(x, guard));
+      if (r) {
+        this.refuse(cmd, 'chain-has-rules', c, r);
+        return true;
+      }
+    }
+    const byName = new Map(doomed.map((c) => [c.name, c]));
+    for (const c of t.chains.values()) {
+      for (const r of c.rules) {
+        const target = r.target && !r.target.spec ? byName.get(r.target.name) : undefined;
+        if (target && this.certain(r, guard)) {
+          this.refuse(cmd, 'chain-jumped-to', target, r);
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The chain a rule is added to; an undeclared one is created so later rules see it (undefined-chain reports it). */

@@ -166,6 +166,21 @@ export interface ForwardingFact {
   span: Span;
 }
 
+/**
+ * A command iptables certainly refuses, given the tables when it runs: `-X` of a chain that
+ * still has rules or that a rule jumps to, `-I`/`-R`/`-D` at a rule number past the end of a
+ * chain whose rules are all known.
+ */
+export interface Refusal {
+  command: Command;
+  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big';
+  chain: string;
+  /** The rule that keeps the chain: one of its own, or one that jumps to it. */
+  rule?: Rule;
+  /** index-too-big: the chain's length then. */
+  length?: number;
+}
+
 export interface RuleSet {
   dialect: Dialect;
   /** In execution order. */
@@ -184,6 +199,8 @@ export interface RuleSet {
   wrapsTool?: boolean;
   /** Scripts: the enclosing guard of each guard a rule can have (see Rule.guard and ShellScript.guards). */
   guards?: number[];
+  /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */
+  refusals?: Refusal[];
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
   restores?: RestoreInput[];
   /**

@@ -1,0 +1,33 @@
+import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { commandFails } from './command-fails.ts';
+
+const script = { dialect: 'script' as const };
+
+ruleTable(commandFails, {
+  valid: [
+    { ...script, code: 'iptables -N blocklist\niptables -A blocklist -j DROP\niptables -A INPUT -j blocklist\niptables -D INPUT -j blocklist\niptables -F blocklist\niptables -X blocklist\n', name: 'jump deleted, chain flushed, then deleted' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -A INPUT -j a\niptables -F\niptables -X\n', name: '-F then -X at the top of a script' },
+    { ...script, code: 'iptables -X\niptables -F\n', name: 'chains from before the script are not known' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\nif [ "$1" = stop ]; then\n  iptables -F a\nfi\niptables -X a\n', name: 'a flush under a condition may have emptied it' },
+    { ...script, code: 'iptables -N a\nif [ -n "$BLOCK" ]; then\n  iptables -A a -j DROP\nfi\niptables -X a\n', name: 'a rule added under a condition may not be there' },
+    { ...script, code: 'iptables -N a\niptables -A a -s $ADMIN -j ACCEPT\niptables -X a\n', name: 'a rule with an expansion may have failed' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -F $CHAIN\niptables -X a\n', name: 'a flush of a chain given by an expansion' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables-restore < /etc/iptables/rules.v4\niptables -X a\n', name: 'an iptables-restore of a file' },
+    { ...script, code: 'iptables -N a\niptables -A a -p tcp --dport 22 -j ACCEPT\niptables -D a -p tcp -m tcp --dport ssh -j ACCEPT\niptables -X a\n', name: 'a delete written another way' },
+    { ...script, code: 'iptables -I INPUT 5 -j ACCEPT\niptables -D INPUT 3\n', name: 'built-in chains may hold rules from before' },
+    { ...script, code: 'iptables -N a\niptables -I a 3 -j ACCEPT\n', name: 'a chain -N made may have existed' },
+    { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a 2 -j ACCEPT\n-R a 2 -j DROP\n-D a 1\n-I INPUT 9 -j a') },
+    { code: table('filter', ':a - [0:0]\n-X a') },
+    { ...script, code: 'start() {\n  iptables -N a\n  iptables -A a -j DROP\n}\nstop() {\n  iptables -X a\n}\ncase "$1" in start) start ;; stop) stop ;; esac\n', name: 'functions the script picks at run time, the other way round' },
+    { ...script, code: 'stop() {\n  iptables -X a\n}\nstart() {\n  iptables -N a\n  iptables -A a -j DROP\n}\ncase "$1" in start) start ;; stop) stop ;; esac\n', name: 'functions the script picks at run time' },
+  ],
+  invalid: [
+    { ...script, code: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -F blocklist\niptables -X «blocklist»\n', name: 'still jumped to' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -X «a»\n', name: 'still has rules' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -N b\n«iptables -X»\n', name: '-X without a name deletes none of them' },
+    { ...script, code: 'iptables -t nat -N a\niptables -t nat -A PREROUTING -j a\niptables -t nat -F a\niptables -t nat -F POSTROUTING\niptables -t nat -X «a»\n', name: 'in the nat table' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\nif [ "$1" = stop ]; then\n  iptables -X «a»\nfi\n', name: 'a delete under a condition fails whenever it runs' },
+    { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a «3» -j ACCEPT\n-R a «2» -j DROP\n-D a «2»\n-X «a»') },
+    { ...script, code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\nEOF\niptables -I a «3» -j ACCEPT\n', name: 'a chain a restore input declared' },
+  ],
+});
