@@ -117,7 +117,7 @@ test('command-fails reports exactly the commands iptables refuses, run one by on
     'iptables -X',
     'iptables -D INPUT -j a',
     'iptables -X a',
-    'iptables-restore -n <<EOF\n*filter\n:b - [0:0]\n-A b -j DROP\nCOMMIT\nEOF',
+    'iptables-restore -n <<EOF\n*filter\n:b - [0:0]\n:m - [0:0]\n-A b -j DROP\n-A m -s 192.0.2.1,192.0.2.2 -j DROP\nCOMMIT\nEOF',
     'iptables -I b 3 -j ACCEPT',
     'iptables -R b 2 -j ACCEPT',
     'iptables -D b 2',
@@ -126,6 +126,8 @@ test('command-fails reports exactly the commands iptables refuses, run one by on
     'iptables -D b 2',
     'iptables -D b 2',
     'iptables -X idle',
+    'iptables -D m 2',
+    'iptables -D m 3',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -135,7 +137,7 @@ test('command-fails reports exactly the commands iptables refuses, run one by on
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

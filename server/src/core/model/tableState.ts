@@ -114,7 +114,7 @@ export class TableState {
   }
 
   private refuse(cmd: Command, reason: Refusal['reason'], c: Chain, rule?: Rule): void {
-    this.refusals.push(reason === 'index-too-big' ? { command: cmd, reason, chain: c.name, length: c.rules.length } : { command: cmd, reason, chain: c.name, rule });
+    this.refusals.push(reason === 'index-too-big' ? { command: cmd, reason, chain: c.name, length: kernelLength(c) } : { command: cmd, reason, chain: c.name, rule });
   }
 
   /** Applies one script command, run under `guard` (see guards.ts). */
@@ -138,7 +138,7 @@ export class TableState {
           const c = this.chainFor(t, cmd);
           const at = (cmd.position ?? 1) - 1;
           // `-I CHAIN n` takes n up to the chain's length plus one
-          if (at > c.rules.length && this.exactNow(t, c)) this.refuse(cmd, 'index-too-big', c);
+          if (at > c.rules.length && this.exactNow(t, c) && at > kernelLength(c)) this.refuse(cmd, 'index-too-big', c);
           else c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
         }
         break;
@@ -147,14 +147,14 @@ export class TableState {
         if (cmd.position <= chain.rules.length) {
           if (guard !== 0) this.maybeGone.add(chain.rules[cmd.position - 1]);
           chain.rules[cmd.position - 1] = cmd.rule;
-        } else if (this.exactNow(t, chain)) this.refuse(cmd, 'index-too-big', chain);
+        } else if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
         break;
       case 'delete':
         if (!chain) break;
         if (cmd.position) {
           const r = chain.rules[cmd.position - 1];
           if (!r) {
-            if (this.exactNow(t, chain)) this.refuse(cmd, 'index-too-big', chain);
+            if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
           } else if (this.reaches(guard, r.guard)) chain.rules.splice(cmd.position - 1, 1);
           // which rule a conditional delete by number removes is not known: nor is the rest
           else this.unsure.add(`${t.family}:${t.name}`);
@@ -314,6 +314,23 @@ export class TableState {
     }
     return c;
   }
+}
+
+/**
+ * How many rules the kernel holds for the chain: iptables adds one rule per source and
+ * destination of a rule written with lists (`-s a,b -d c,d` is four).
+ */
+function kernelLength(c: Chain): number {
+  let n = 0;
+  for (const r of c.rules) n += addresses(r.source) * addresses(r.destination);
+  return n;
+}
+
+function addresses(c: Rule['source']): number {
+  if (!c || c.word.dynamic) return 1;
+  let n = 1;
+  for (let i = c.value.indexOf(','); i !== -1; i = c.value.indexOf(',', i + 1)) n++;
+  return n;
 }
 
 /** Some rule of the table jumps (or goes) to one of the chains. */

@@ -18,6 +18,7 @@ ruleTable(commandFails, {
     { ...script, code: 'iptables -N a\niptables -I a 3 -j ACCEPT\n', name: 'a chain -N made may have existed' },
     { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a 2 -j ACCEPT\n-R a 2 -j DROP\n-D a 1\n-I INPUT 9 -j a') },
     { code: table('filter', ':a - [0:0]\n-X a') },
+    { code: table('filter', ':a - [0:0]\n-A a -s 192.0.2.1,192.0.2.2 -d 198.51.100.1,198.51.100.2 -j DROP\n-D a 4\n-R a 3 -j ACCEPT\n-I a 4 -j ACCEPT'), name: 'address lists are one kernel rule per address pair' },
     { ...script, code: 'start() {\n  iptables -N a\n  iptables -A a -j DROP\n}\nstop() {\n  iptables -X a\n}\ncase "$1" in start) start ;; stop) stop ;; esac\n', name: 'functions the script picks at run time, the other way round' },
     { ...script, code: 'stop() {\n  iptables -X a\n}\nstart() {\n  iptables -N a\n  iptables -A a -j DROP\n}\ncase "$1" in start) start ;; stop) stop ;; esac\n', name: 'functions the script picks at run time' },
   ],
