@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { commandFails } from './command-fails.ts';
 
 const script = { dialect: 'script' as const };
@@ -31,4 +33,34 @@ ruleTable(commandFails, {
     { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a «3» -j ACCEPT\n-R a «2» -j DROP\n-D a «2»\n-X «a»') },
     { ...script, code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\nEOF\niptables -I a «3» -j ACCEPT\n', name: 'a chain a restore input declared' },
   ],
+});
+
+/** The text with the first finding's fix applied, and the findings left then. */
+function fixed(text: string, dialect: 'save' | 'script' = 'script'): { text: string; left: number } {
+  const [d] = lintWith(commandFails, text, { dialect });
+  assert.ok(d?.fixes?.length, 'a finding with a fix');
+  const e = d.fixes[0].edits[0];
+  const out = text.slice(0, e.span.start) + e.text + text.slice(e.span.end);
+  return { text: out, left: lintWith(commandFails, out, { dialect }).length };
+}
+
+test('command-fails fix: flush first, with the command\'s tool word, table and indentation', () => {
+  const r = fixed('IPT=/sbin/iptables\n$IPT -t nat -N a\n$IPT -t nat -A a -j RETURN\nif true; then\n  $IPT -t nat -X a\nfi\n');
+  assert.equal(r.left, 0);
+  assert.match(r.text, /\n {2}\$IPT -t nat -F a\n {2}\$IPT -t nat -X a\n/);
+  const all = fixed('iptables -N a\niptables -A a -j DROP\niptables -X\n');
+  assert.equal(all.left, 0);
+  assert.match(all.text, /\niptables -F\niptables -X\n$/);
+});
+
+test('command-fails fix: delete the jump first, written as the -A that added it', () => {
+  const r = fixed('iptables -N a\niptables -A FORWARD -i eth0 -j a\niptables -X a\n');
+  assert.equal(r.left, 0);
+  assert.match(r.text, /\niptables -D FORWARD -i eth0 -j a\niptables -X a\n$/);
+});
+
+test('command-fails fix: in a restore file, a -F line', () => {
+  const r = fixed(table('filter', ':a - [0:0]\n-A a -j DROP\n-X a'), 'save');
+  assert.equal(r.left, 0);
+  assert.match(r.text, /\n-F a\n-X a\n/);
 });

@@ -1,6 +1,6 @@
 import type { Command, Refusal } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
-import type { LintRule } from '../types.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** The word of a rule number (`-I CHAIN 5`), or the whole command. */
 function positionSpan(cmd: Command): Span {
@@ -41,7 +41,38 @@ export const commandFails: LintRule = {
       const cmd = r.command;
       const span = r.reason === 'index-too-big' ? positionSpan(cmd) : (cmd.chainWord?.span ?? cmd.span);
       const related = r.rule ? [{ span: r.rule.span, message: r.reason === 'chain-has-rules' ? `still in ${r.chain}` : `jumps to ${r.chain}` }] : undefined;
-      ctx.report(related ? { span, message: message(r), related } : { span, message: message(r) });
+      const fixes = fixFor(ctx, r);
+      ctx.report({ span, message: message(r), ...(related ? { related } : {}), ...(fixes.length ? { fixes } : {}) });
     }
   },
 };
+
+/**
+ * For a `-X`: flush the chain first (every user chain, for a `-X` without a name), or delete
+ * the rule that jumps to it, on a line of its own before the command. The flush is written
+ * with the command's own tool word (`$IPT` stays `$IPT`); the delete is the jumping `-A`
+ * command as written with `-A` turned into `-D`.
+ */
+function fixFor(ctx: RuleContext, r: Refusal): Fix[] {
+  const cmd = r.command;
+  if (r.reason === 'index-too-big') return [];
+  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
+  const own = ctx.text.slice(cmd.span.start, cmd.span.end);
+  const save = ctx.ruleSet.dialect === 'save' || /^-/.test(own);
+  const insert = (title: string, line: string): Fix[] => [{ title, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}${line}\n` }] }];
+  if (r.reason === 'chain-has-rules') {
+    const tool = save ? '' : /^\S+/.exec(own)?.[0];
+    if (tool === undefined) return [];
+    const table = save || cmd.table === 'filter' ? '' : ` -t ${cmd.table}`;
+    const flush = `${tool ? `${tool}${table} ` : ''}-F${cmd.chain ? ` ${cmd.chain}` : ''}`;
+    return insert(cmd.chain ? `Flush ${cmd.chain} first` : 'Flush every chain first', flush);
+  }
+  const jump = r.rule && [...ctx.ruleSet.commands, ...(ctx.ruleSet.instances ?? [])].find((c) => c.rule === r.rule && c.kind === 'append');
+  if (!jump) return [];
+  const text = ctx.text.slice(jump.span.start, jump.span.end);
+  const m = /(^|\s)(-A|--append)(?=\s)/.exec(text);
+  if (!m || text.includes('\n')) return [];
+  const at = m.index + m[1].length;
+  return insert(`Delete the jump from ${jump.chain} first`, `${text.slice(0, at)}-D${text.slice(at + m[2].length)}`);
+}
