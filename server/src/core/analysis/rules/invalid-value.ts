@@ -1,5 +1,6 @@
 import { protocolNames } from '../../knowledge/index.ts';
 import { checkValue } from '../../knowledge/values/index.ts';
+import { checkTcpFlagPair } from '../../knowledge/values/tcpFlags.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { otherFamilyPart } from './address-family-mismatch.ts';
 import type { LintRule, RuleContext } from '../types.ts';
@@ -54,6 +55,7 @@ export const invalidValue: LintRule = {
         const w = values[i];
         if (!w.dynamic) checkOne(ctx, cmd.family, protocol, o, spec.args[i], w.value, w);
       }
+      if (spec.name === '--tcp-flags' && values.length === 2) checkFlagPair(ctx, o, values[0], values[1]);
     }
 
   },
@@ -98,6 +100,19 @@ function checkOne(ctx: RuleContext, family: Family, protocol: string | undefined
     severity: problem.severity === 'warning' ? 'warning' : undefined,
     // a value read from a script's variable is fixed where the variable is set, not here
     fixes: problem.suggestion && !w?.text.includes('$') ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : undefined,
+  });
+}
+
+/** `--tcp-flags MASK COMP` with a compared flag the mask leaves out: at COMP, the fix widens MASK. */
+function checkFlagPair(ctx: RuleContext, o: BoundOption, mask: Word, comp: Word): void {
+  if (mask.dynamic || comp.dynamic) return;
+  const problem = checkTcpFlagPair(mask.value, comp.value);
+  if (!problem) return;
+  ctx.report({
+    span: comp.span,
+    message: `${o.item.written} ${problem.message}${o.negated ? ' With ! before it, every packet does.' : ''}`,
+    severity: 'warning',
+    fixes: problem.suggestion ? [{ title: `Change the mask to '${problem.suggestion}'`, edits: [{ span: mask.span, text: problem.suggestion }] }] : undefined,
   });
 }
 

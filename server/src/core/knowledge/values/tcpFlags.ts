@@ -1,6 +1,6 @@
 import { checkEnumList, type Named } from './enums.ts';
 import { checkInteger } from './integers.ts';
-import { error, type ValueProblem } from './problem.ts';
+import { error, warning, type ValueProblem } from './problem.ts';
 
 /** TCP flags (--tcp-flags) and TCP options (--tcp-option, TCPOPTSTRIP). */
 
@@ -20,6 +20,29 @@ export function checkTcpFlags(value: string): ValueProblem | undefined {
   const ecn = value.split(',').find((f) => /^(ECE|CWR)$/i.test(f));
   if (ecn) return error(`--tcp-flags does not know ${ecn.toUpperCase()}: match it with -m ecn --ecn-tcp-${ecn.toLowerCase()}.`);
   return checkEnumList(value, tcpFlags, 'TCP flag', { ignoreCase: true, allowEmpty: true });
+}
+
+const SIX = ['SYN', 'ACK', 'FIN', 'RST', 'URG', 'PSH'];
+
+function flagSet(list: string): string[] {
+  const out = new Set<string>();
+  for (const f of list.toUpperCase().split(',')) {
+    if (f === 'ALL') for (const x of SIX) out.add(x);
+    else if (SIX.includes(f)) out.add(f);
+  }
+  return [...out];
+}
+
+/**
+ * `--tcp-flags MASK COMP` matches when the flags MASK examines are set exactly as COMP
+ * lists: a flag in COMP but not in MASK can never be found set, so no packet matches
+ * (iptables takes the rule all the same).
+ */
+export function checkTcpFlagPair(mask: string, comp: string): ValueProblem | undefined {
+  const examined = flagSet(mask);
+  const outside = flagSet(comp).filter((f) => !examined.includes(f));
+  if (!outside.length) return undefined;
+  return warning(`compares ${outside.join(',')}, which the mask ${mask} does not examine: no packet matches. Add ${outside.length === 1 ? 'it' : 'them'} to the mask.`, `${mask},${outside.join(',')}`);
 }
 
 export const tcpOptionNames: Named = [
