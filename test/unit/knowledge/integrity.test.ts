@@ -121,6 +121,29 @@ test('families: extension, option and protocol facts agree', () => {
   assert.equal(getMatch('ah')!.options.find((o) => o.name === '--ahlen')!.family, 'ipv6');
 });
 
+test('counterparts: of the other family, same kind, both ways, each option mapped to an option of it and back', () => {
+  const bad: string[] = [];
+  for (const e of all) {
+    const c = e.counterpart;
+    if (!c) continue;
+    const other = e.kind === 'match' ? getMatch(c.name) : getTarget(c.name);
+    if (!other) {
+      bad.push(`${e.name}: no ${e.kind} ${c.name}`);
+      continue;
+    }
+    if (other.families.some((f) => e.families.includes(f))) bad.push(`${e.name} and ${other.name} share a family`);
+    if (other.counterpart?.name !== e.name) bad.push(`${other.name} does not name ${e.name} back`);
+    for (const [mine, theirs] of Object.entries(c.options)) {
+      if (!e.options.some((o) => o.name === mine)) bad.push(`${e.name}: no option ${mine}`);
+      if (!other.options.some((o) => o.name === theirs)) bad.push(`${other.name}: no option ${theirs}`);
+      if (other.counterpart?.options[theirs] !== mine) bad.push(`${other.name} ${theirs} does not map back to ${mine}`);
+    }
+    for (const o of e.options) if (!(o.name in c.options)) bad.push(`${e.name} ${o.name}: no counterpart option`);
+  }
+  assert.deepEqual(bad, []);
+  assert.deepEqual(all.filter((e) => e.counterpart).map((e) => e.name).sort(), ['HL', 'TTL', 'hl', 'icmp', 'icmp6', 'ttl']);
+});
+
 test('tables and chains: the five of each, consistent both ways, extension limits within them', () => {
   assert.deepEqual(tables.map((t) => t.name).sort(), ['filter', 'mangle', 'nat', 'raw', 'security']);
   assert.deepEqual(chains.map((c) => c.name).sort(), [...BUILTIN].sort());

@@ -159,6 +159,12 @@ export interface ExtensionSpec {
   /** Other names that load the same extension (e.g. `NOTRACK`). */
   aliases?: readonly string[];
   families: readonly Family[];
+  /**
+   * The extension that does the same in the other family (icmp and icmp6, ttl and hl, TTL and
+   * HL), with its option for each of ours: what to write when a rule moves between iptables
+   * and ip6tables.
+   */
+  counterpart?: { name: string; options: Readonly<Record<string, string>> };
   summary: string;
   doc: string;
   example: string;

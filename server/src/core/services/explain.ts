@@ -38,7 +38,7 @@ export function explainExtension(e: ExtensionSpec): string {
   if (e.tables?.length) facts.push(`only in the ${e.tables.join(', ')} table${e.tables.length > 1 ? 's' : ''}`);
   if (e.chains?.length) facts.push(`only in ${e.chains.join(', ')} (and user chains reached from them)`);
   if (e.kind === 'target') facts.push(e.terminating ? 'ends the traversal: later rules do not see the packet' : 'does not end the traversal: the next rule sees the packet');
-  if (e.families.length === 1) facts.push(`${toolName(e.families[0])} only`);
+  if (e.families.length === 1) facts.push(`${toolName(e.families[0])} only${e.counterpart ? `: ${toolName(e.families[0] === 'ipv4' ? 'ipv6' : 'ipv4')} has \`${e.kind === 'match' ? '-m' : '-j'} ${e.counterpart.name}\`` : ''}`);
   if (e.hostDependent) facts.push(`depends on the host: ${e.hostDependent}`);
   if (e.deprecatedBy) facts.push(`superseded by \`${e.deprecatedBy}\``);
   if (facts.length) parts.push('', facts.map((f) => `- ${f}`).join('\n'));

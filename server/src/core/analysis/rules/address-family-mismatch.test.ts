@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { addressFamilyMismatch } from './address-family-mismatch.ts';
 
 ruleTable(addressFamilyMismatch, {
@@ -14,7 +16,23 @@ ruleTable(addressFamilyMismatch, {
     { code: table('filter', '-A INPUT -s «2001:db8::1» -j ACCEPT'), family: 'ipv4' },
     { code: table('filter', '-A INPUT -d «10.0.0.1,2001:db8::1» -j ACCEPT'), family: 'ipv4', name: 'one of a list' },
     { code: 'ip6tables -A INPUT -s «192.0.2.0/24» -j DROP\n', dialect: 'script' },
+    { code: 'ip6tables -A INPUT -m «ttl» --ttl-eq 255 -j ACCEPT\nip6tables -t mangle -A OUTPUT -j «TTL» --ttl-set 64\niptables -A INPUT -m «hl» --hl-lt 2 -j DROP\n', dialect: 'script', name: 'ttl and hl, TTL and HL: each family has its own' },
     { code: 'ip6tables -A INPUT -p «icmp» -j ACCEPT\niptables -A INPUT -p «ipv6-icmp» -j ACCEPT\n', dialect: 'script' },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination «10.0.0.1:80»'), family: 'ipv6' },
   ],
+});
+
+test('address-family-mismatch fix: the counterpart match or target, options renamed', () => {
+  const text = 'ip6tables -A INPUT -m ttl --ttl-eq 255 -j ACCEPT\nip6tables -t mangle -A OUTPUT -j TTL --ttl-inc 1\n';
+  const diags = lintWith(addressFamilyMismatch, text, { dialect: 'script' });
+  assert.equal(diags.length, 2);
+  let out = text;
+  for (const e of diags.flatMap((d) => d.fixes![0].edits).sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+  assert.equal(out, 'ip6tables -A INPUT -m hl --hl-eq 255 -j ACCEPT\nip6tables -t mangle -A OUTPUT -j HL --hl-inc 1\n');
+  assert.deepEqual(lintWith(addressFamilyMismatch, out, { dialect: 'script' }), []);
+  // ICMPv6 type 133 is a router solicitation; ICMP type 133 is none: no fix
+  const [d] = lintWith(addressFamilyMismatch, 'iptables -A INPUT -p icmp -m icmp6 --icmpv6-type 133 -j ACCEPT\n', { dialect: 'script' });
+  assert.deepEqual(d.fixes?.filter((f) => f.title.startsWith('Change')) ?? [], []);
+  const [named] = lintWith(addressFamilyMismatch, 'iptables -A INPUT -p icmp -m icmp6 --icmpv6-type echo-request -j ACCEPT\n', { dialect: 'script' });
+  assert.deepEqual(named.fixes?.[0].edits.map((e) => e.text), ['icmp', '--icmp-type']);
 });

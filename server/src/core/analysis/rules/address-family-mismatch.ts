@@ -1,8 +1,11 @@
+import { carriesOver } from '../../knowledge/counterparts.ts';
+import { getMatch, getTarget } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
-import type { Family } from '../../knowledge/types.ts';
+import type { ExtensionSpec, Family } from '../../knowledge/types.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 import type { BoundOption } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
+import type { Span } from '../../text/span.ts';
 
 /** The family an address literal belongs to, when it plainly is one (hostnames are neither). */
 export function literalFamily(value: string): Family | undefined {
@@ -64,15 +67,35 @@ export const addressFamilyMismatch: LintRule = {
       if (fam === 'ipv4' && ICMP6.has(v)) ctx.report({ span: p.word.span, message: `'${p.value}' is ICMPv6: use -p icmp with iptables, or ip6tables for ICMPv6.` });
     }
     for (const m of rule.matches) {
-      if (m.spec && !m.spec.families.includes(fam) && !m.implicit) ctx.report({ span: m.span, message: `The ${m.name} match only exists in ${toolName(m.spec.families[0])}.` });
+      if (m.spec && !m.spec.families.includes(fam) && !m.implicit) reportOtherFamily(ctx, fam, 'match', m);
     }
     const t = rule.target;
-    if (t?.spec && !t.spec.families.includes(fam)) ctx.report({ span: t.span, message: `The ${t.name} target only exists in ${toolName(t.spec.families[0])}.` });
+    if (t?.spec && !t.spec.families.includes(fam)) reportOtherFamily(ctx, fam, 'target', t);
     for (const o of rule.options) {
       if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} only exists in ${toolName(o.spec.family)}.` });
     }
   },
 };
+
+/**
+ * A match or target of the other family; where that family has a counterpart (ttl and hl), the
+ * message names it and the fix writes it, options included.
+ */
+function reportOtherFamily(ctx: RuleContext, fam: Family, kind: 'match' | 'target', use: { name: string; span: Span; spec?: ExtensionSpec; options: readonly BoundOption[] }): void {
+  const spec = use.spec!;
+  const other = spec.counterpart;
+  const message = `The ${use.name} ${kind} only exists in ${toolName(spec.families[0])}${other ? `: ${toolName(fam)} has ${other.name}${Object.keys(other.options).length ? ` (${Object.values(other.options).join(', ')})` : ''}.` : '.'}`;
+  if (!other) return ctx.report({ span: use.span, message });
+  const theirs = kind === 'match' ? getMatch(other.name) : getTarget(other.name);
+  const edits = [{ span: use.span, text: other.name }];
+  for (const o of use.options) {
+    const to = theirs?.options.find((x) => x.name === other.options[o.name]);
+    // an option with no counterpart, or values that mean something else there: no fix
+    if (!o.spec || !to || o.values.some((w) => w.dynamic) || !carriesOver(o.spec, to, o.values.map((w) => w.value), fam)) return ctx.report({ span: use.span, message });
+    edits.push({ span: o.item.nameSpan, text: to.name });
+  }
+  ctx.report({ span: use.span, message, fixes: [{ title: `Change to ${kind === 'match' ? '-m' : '-j'} ${other.name}`, edits }] });
+}
 
 /** An address value (`w`, or the one `o` keeps as text when undefined) written in the other family's notation. */
 function checkAddress(ctx: RuleContext, fam: Family, o: BoundOption, v: string, w: Word | undefined): void {

@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { optionRequiresMatch } from './option-requires-match.ts';
 
 ruleTable(optionRequiresMatch, {
@@ -14,6 +16,7 @@ ruleTable(optionRequiresMatch, {
     { code: table('filter', '-A INPUT -j REJECT --reject-with «tcp-reset»\n-A INPUT -p udp -j REJECT --reject-with «tcp-reset»\n-A INPUT ! -p tcp -j REJECT --reject-with «tcp-rst»'), name: 'a TCP reset without -p tcp (the kernel refuses it; iptables-restore --test does not)' },
     { code: '*filter\n-A INPUT -m ecn «--ecn-tcp-cwr» -j ACCEPT\n-A INPUT -p udp -m ecn «--ecn-tcp-ece» -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags without -p tcp' },
     { code: table('filter', '-A INPUT «--dport» 22 -j ACCEPT'), name: '--dport without -p' },
+    { code: 'ip6tables -A INPUT -p icmpv6 «--icmp-type» echo-request -j ACCEPT\n', dialect: 'script', name: '--icmp-type in ip6tables' },
     { code: table('filter', '-A INPUT «--ctstate» NEW -j ACCEPT'), name: '--ctstate without -m conntrack' },
     { code: table('filter', '-A INPUT --dport 22 -p tcp -j ACCEPT').replace('--dport', '«--dport»'), name: 'option before its match' },
     { code: table('nat', '-A PREROUTING «--to-destination» 10.0.0.1 -j DNAT'), name: 'target option before -j' },
@@ -22,4 +25,16 @@ ruleTable(optionRequiresMatch, {
     { code: table('nat', '-A PREROUTING -j DNAT «--to-destination» 10.0.0.1:8080'), name: 'DNAT to a port without -p' },
     { code: table('nat', '-A PREROUTING -j REDIRECT «--to-ports» 3128') },
   ],
+});
+
+test('option-requires-match: --icmp-type in ip6tables is renamed --icmpv6-type where the type is a name', () => {
+  const named = 'ip6tables -A INPUT -p icmpv6 --icmp-type echo-request -j ACCEPT\n';
+  const [d] = lintWith(optionRequiresMatch, named, { dialect: 'script' });
+  const e = d.fixes![0].edits[0];
+  const out = named.slice(0, e.span.start) + e.text + named.slice(e.span.end);
+  assert.equal(out, 'ip6tables -A INPUT -p icmpv6 --icmpv6-type echo-request -j ACCEPT\n');
+  assert.deepEqual(lintWith(optionRequiresMatch, out, { dialect: 'script' }), []);
+  // ICMP type 8 is a ping; ICMPv6 type 8 is none: a number is not carried over
+  const [n] = lintWith(optionRequiresMatch, 'ip6tables -A INPUT -p icmpv6 --icmp-type 8 -j ACCEPT\n', { dialect: 'script' });
+  assert.deepEqual(n.fixes?.filter((f) => f.title.startsWith('Change')) ?? [], []);
 });

@@ -1,6 +1,11 @@
-import { protocolNumber } from '../../knowledge/index.ts';
+import { getMatch, protocolNumber } from '../../knowledge/index.ts';
+import { toolName } from '../../knowledge/toolName.ts';
+import type { ExtensionSpec } from '../../knowledge/types.ts';
+import { carriesOver } from '../../knowledge/counterparts.ts';
+import type { Command } from '../../model/types.ts';
+import type { OptionItem } from '../../syntax/nodes.ts';
 import { nearestName } from '../nearestName.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 
 const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
 const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136'];
@@ -56,6 +61,7 @@ export const optionRequiresMatch: LintRule = {
     }
     for (const p of cmd.problems) {
       if (p.kind === 'needs-match') {
+        if (otherFamilyOption(ctx, cmd, p.option, p.candidates)) continue;
         const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));
         const unique = [...new Set(via)];
         const list = unique.length > 3 ? `${unique.slice(0, 3).join(', ')}…` : unique.join(' or ');
@@ -70,3 +76,27 @@ export const optionRequiresMatch: LintRule = {
     }
   },
 };
+
+/**
+ * An option of a match the rule's family does not have, whose counterpart it has (`--icmp-type`
+ * in ip6tables is `--icmpv6-type`): said so, with a fix that renames it where its values mean
+ * the same there (ICMP types only by name: the numbers differ).
+ */
+function otherFamilyOption(ctx: RuleContext, cmd: Command, option: OptionItem, candidates: readonly ExtensionSpec[]): boolean {
+  const spec = candidates.length === 1 ? candidates[0] : undefined;
+  if (!spec?.counterpart || spec.families.includes(cmd.family)) return false;
+  const mine = spec.options.find((o) => o.name === option.written) ?? spec.options.find((o) => o.name.startsWith(option.written));
+  const name = mine && spec.counterpart.options[mine.name];
+  const other = name ? getMatch(spec.counterpart.name) : undefined;
+  const theirs = other?.options.find((o) => o.name === name);
+  if (!mine || !name || !other || !theirs) return false;
+  const via = other.implicitForProtocol ? `-p ${other.implicitForProtocol}` : `-m ${other.name}`;
+  const values = option.values;
+  const fits = !values.some((w) => w.dynamic) && carriesOver(mine, theirs, values.map((w) => w.value), cmd.family);
+  ctx.report({
+    span: option.nameSpan,
+    message: `${option.written} belongs to the ${spec.name} match, which only ${toolName(spec.families[0])} has: ${toolName(cmd.family)} writes ${name} (with ${via}).`,
+    fixes: fits ? [{ title: `Change to ${name}`, edits: [{ span: option.nameSpan, text: name }] }] : undefined,
+  });
+  return true;
+}

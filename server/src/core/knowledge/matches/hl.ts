@@ -4,6 +4,7 @@ export const hl: ExtensionSpec = {
   kind: 'match',
   name: 'hl',
   families: ['ipv6'],
+  counterpart: { name: 'ttl', options: { '--hl-eq': '--ttl-eq', '--hl-gt': '--ttl-gt', '--hl-lt': '--ttl-lt' } },
   needsOneOf: [['--hl-eq', '--hl-lt', '--hl-gt']],
   exclusive: [['--hl-eq', '--hl-lt', '--hl-gt']],
   summary: 'Match the IPv6 Hop Limit field (the IPv6 counterpart of the TTL).',

@@ -4,6 +4,7 @@ export const icmp: ExtensionSpec = {
   kind: 'match',
   name: 'icmp',
   families: ['ipv4'],
+  counterpart: { name: 'icmp6', options: { '--icmp-type': '--icmpv6-type' } },
   implicitForProtocol: 'icmp',
   protocols: ['icmp'],
   needsOneOf: [['--icmp-type']],

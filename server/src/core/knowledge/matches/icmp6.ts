@@ -4,6 +4,7 @@ export const icmp6: ExtensionSpec = {
   kind: 'match',
   name: 'icmp6',
   families: ['ipv6'],
+  counterpart: { name: 'icmp', options: { '--icmpv6-type': '--icmp-type' } },
   implicitForProtocol: 'ipv6-icmp',
   protocols: ['ipv6-icmp', 'icmpv6'],
   needsOneOf: [['--icmpv6-type']],

@@ -4,6 +4,7 @@ export const ttl: ExtensionSpec = {
   kind: 'match',
   name: 'ttl',
   families: ['ipv4'],
+  counterpart: { name: 'hl', options: { '--ttl-eq': '--hl-eq', '--ttl-gt': '--hl-gt', '--ttl-lt': '--hl-lt' } },
   needsOneOf: [['--ttl-eq', '--ttl-lt', '--ttl-gt']],
   exclusive: [['--ttl-eq', '--ttl-lt', '--ttl-gt']],
   summary: 'Match the IPv4 time-to-live field.',

@@ -4,6 +4,7 @@ export const HL: ExtensionSpec = {
   kind: 'target',
   name: 'HL',
   families: ['ipv6'],
+  counterpart: { name: 'TTL', options: { '--hl-set': '--ttl-set', '--hl-dec': '--ttl-dec', '--hl-inc': '--ttl-inc' } },
   terminating: false,
   tables: ['mangle'],
   needsOneOf: [['--hl-set', '--hl-dec', '--hl-inc']],

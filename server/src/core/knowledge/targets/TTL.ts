@@ -4,6 +4,7 @@ export const TTL: ExtensionSpec = {
   kind: 'target',
   name: 'TTL',
   families: ['ipv4'],
+  counterpart: { name: 'HL', options: { '--ttl-set': '--hl-set', '--ttl-dec': '--hl-dec', '--ttl-inc': '--hl-inc' } },
   terminating: false,
   tables: ['mangle'],
   needsOneOf: [['--ttl-set', '--ttl-dec', '--ttl-inc']],
