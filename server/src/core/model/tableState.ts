@@ -29,6 +29,8 @@ export class TableState {
   private readonly unsure = new Set<string>();
   /** Rules a command under a condition may have removed: they may be gone when a later command runs. */
   private readonly maybeGone = new Set<Rule>();
+  /** User chains a `-X` may have deleted while the model keeps them. */
+  private readonly maybeGoneChains = new Set<Chain>();
   /** User chains whose every rule is known: declared by restore input, which empties them. */
   private readonly exact = new Set<Chain>();
 
@@ -108,6 +110,14 @@ export class TableState {
     return !r.dynamic && !r.problems.length && !this.maybeGone.has(r) && within(this.guards, r.guard, guard);
   }
 
+  /**
+   * The user chain certainly exists when a command under `guard` runs: declared (not just
+   * named by a rule) where that command runs or around it, and nothing may have deleted it.
+   */
+  private surelyExists(t: Table, c: Chain, guard: number): boolean {
+    return !c.builtin && c.declarations.length > 0 && !this.maybeGoneChains.has(c) && !this.isUnsure(t) && within(this.guards, this.declaredUnder.get(c) ?? 0, guard);
+  }
+
   /** Every rule of `c` is known, so a rule number past its end is certainly refused. */
   private exactNow(t: Table, c: Chain): boolean {
     return this.exact.has(c) && !this.isUnsure(t);
@@ -177,6 +187,8 @@ export class TableState {
         break;
       case 'new-chain':
         if (cmd.chainWord) {
+          const existing = t.chains.get(cmd.chainWord.value);
+          if (existing && this.surelyExists(t, existing, guard)) this.refuse(cmd, 'chain-exists', existing);
           const c = this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
           if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
         }
@@ -188,12 +200,20 @@ export class TableState {
         // whole command (measured with 1.8.9, nft and legacy: `-X` deletes none of the chains then)
         // (judged on the chains named, whether or not the model lets this command delete them)
         if (!this.isUnsure(t) && this.refuseDelete(cmd, t, named, guard)) break;
-        if (doomed.some((c) => c.rules.length > 0) || jumpedTo(t, doomed)) break;
+        // what the model keeps may be gone: this command may run (another condition), or succeed
+        // (the rules that keep the chains here may not be there)
+        const blocked = doomed.some((c) => c.rules.length > 0) || jumpedTo(t, doomed);
+        for (const c of named) if (blocked || !doomed.includes(c)) this.maybeGoneChains.add(c);
+        if (blocked) break;
         for (const c of doomed) t.chains.delete(c.name);
         break;
       }
       case 'rename-chain':
         if (guard !== 0 || cmd.newName?.dynamic) this.unsure.add(`${t.family}:${t.name}`);
+        else if (chain && !chain.builtin && cmd.newName) {
+          const taken = t.chains.get(cmd.newName.value);
+          if (taken && taken !== chain && this.surelyExists(t, taken, guard)) this.refuse(cmd, 'chain-exists', taken);
+        }
         // iptables renames only a user chain, and only to a name not taken. (Given a built-in
         // chain, iptables-nft 1.8.9 renames the hooked chain all the same: it keeps filtering,
         // out of sight of iptables-save, which shows an empty INPUT. Legacy refuses.)
@@ -237,6 +257,7 @@ export class TableState {
       this.flush(c, guard);
       // a chain keeping rules added outside the guard (see reaches) is kept, as -X would fail on it
       if (!c.builtin && !c.rules.length && this.reaches(guard, this.declaredUnder.get(c) ?? 0)) t.chains.delete(c.name);
+      else if (!c.builtin) this.maybeGoneChains.add(c);
     }
   }
 

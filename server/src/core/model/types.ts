@@ -169,13 +169,13 @@ export interface ForwardingFact {
 /**
  * A command iptables certainly refuses, given the tables when it runs: `-X` of a chain that
  * still has rules or that a rule jumps to, `-I`/`-R`/`-D` at a rule number past the end of a
- * chain whose rules are all known.
+ * chain whose rules are all known, `-N` of a chain (or `-E` to a name) that exists.
  */
 export interface Refusal {
   command: Command;
-  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big';
+  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'chain-exists';
   chain: string;
-  /** The rule that keeps the chain: one of its own, or one that jumps to it. */
+  /** The rule that keeps the chain: one of its own, or one that jumps to it. (chain-exists: the chain that exists.) */
   rule?: Rule;
   /** index-too-big: the chain's length then. */
   length?: number;

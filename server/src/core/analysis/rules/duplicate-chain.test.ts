@@ -7,11 +7,18 @@ ruleTable(duplicateChain, {
     { code: 'iptables -N a\niptables -X a\niptables -N a\n', dialect: 'script', name: 'deleted in between' },
     { code: 'iptables -N a\niptables -t nat -N a\nip6tables -N a\n', dialect: 'script', name: 'other tables and families' },
     { code: 'iptables -N a\niptables -E a b\niptables -N a\niptables -t raw -N INPUT\n', dialect: 'script', name: 'renamed away; INPUT is no built-in chain of raw' },
+    { code: 'if [ "$1" = a ]; then\n  iptables -N x\nelse\n  iptables -N x\nfi\n', dialect: 'script', name: 'one of two branches runs' },
+    { code: 'start() {\n  iptables -N x\n}\nstop() {\n  iptables -F x\n  iptables -X x\n}\ncase "$1" in start) start ;; stop) stop ;; restart) stop; start ;; esac\n', dialect: 'script', name: 'start and stop functions the script picks at run time' },
+    { code: 'iptables -N x\nif [ -n "$CLEAN" ]; then\n  iptables -X x\nfi\niptables -N x\n', dialect: 'script', name: 'a delete under a condition may have run' },
+    { code: 'iptables -N x\niptables -A x -s $ADMIN -j ACCEPT\niptables -X x\niptables -N x\n', dialect: 'script', name: 'a -X that may succeed (the rule holding the chain may have failed)' },
   ],
   invalid: [
     { code: '*filter\n:a - [0:0]\n:«a» - [0:0]\nCOMMIT\n' },
     { code: 'iptables -N a\niptables -A a -j ACCEPT\niptables -N «a»\n', dialect: 'script' },
     { code: 'iptables -N «INPUT»\niptables -t nat -N «POSTROUTING»\n', dialect: 'script', name: '-N of a built-in chain' },
     { code: 'iptables -N a\niptables -N b\niptables -E a «b»\niptables -E a «FORWARD»\n', dialect: 'script', name: '-E to a name taken' },
+    { code: 'rules() {\n  iptables -N x\n  iptables -A x -j DROP\n}\niptables -F\nrules\niptables -N «x»\n', dialect: 'script', name: 'a function called at the top runs there' },
+    { code: 'chain() {\n  iptables -N "$1"\n  iptables -A "$1" -j DROP\n}\nchain a\nchain b\nchain «a»\n', dialect: 'script', name: 'a helper called twice with the same name' },
+    { code: 'iptables -N x\niptables -A x -j DROP\niptables -X x\niptables -N «x»\n', dialect: 'script', name: 'a -X iptables refuses deletes nothing' },
   ],
 });

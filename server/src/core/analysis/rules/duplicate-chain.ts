@@ -1,6 +1,8 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { reportKept } from '../keptFindings.ts';
+import type { Command } from '../../model/types.ts';
+import type { Word } from '../../syntax/nodes.ts';
 import type { LintRule } from '../types.ts';
 
 export const duplicateChain: LintRule = {
@@ -8,7 +10,7 @@ export const duplicateChain: LintRule = {
   severity: 'error',
   summary: 'A chain declared twice in the same table block, or `-N` (or `-E` to a name) of a chain that already exists.',
   docs: {
-    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included).',
+    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included). The commands are followed in the order they run, shell functions called at the top included: a chain counts as existing when it was created where the command runs or around it (not under a condition of its own) and nothing may have deleted it since.',
     rationale: 'iptables -N fails with "Chain already exists", -E with "File exists" (stopping scripts that use `set -e`); a duplicated declaration in a restore file usually means two rule sets were pasted together.',
     bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\niptables -N blocklist\n' },
     good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\n' },
@@ -31,30 +33,20 @@ export const duplicateChain: LintRule = {
           }
         }
       }
-      // scripts (and -N lines in restore files): replay creation and deletion in execution order;
-      // with shell functions the text order is not the run order (start/stop functions both create)
-      if (rs.hasFunctions || rs.wrapsTool) return;
-      const exists = new Map<string, boolean>();
+      // scripts (and -N lines in restore files): the tables followed in execution order say
+      // where a chain certainly exists already (see TableState: not created under a condition
+      // of its own, not possibly deleted since)
+      if (rs.wrapsTool) return;
+      const taken = (cmd: Command, w: Word) => report({ span: w.span, message: `Chain '${w.value}' already exists at this point: iptables ${cmd.kind === 'new-chain' ? '-N' : '-E'} fails.` });
+      for (const r of rs.refusals ?? []) {
+        const w = r.command.kind === 'new-chain' ? r.command.chainWord : r.command.newName;
+        if (r.reason === 'chain-exists' && w) taken(r.command, w);
+      }
+      // a built-in chain's name is taken from the start
       for (const cmd of chainFacts(rs).chainCommands) {
         if (cmd.uncertain || cmd.tableDynamic) continue;
-        const key = (name: string) => `${cmd.family}:${cmd.table}:${name}`;
-        if (cmd.kind === 'new-chain' && cmd.chainWord) {
-          if (exists.get(key(cmd.chainWord.value)) || isBuiltinChain(cmd.table, cmd.chainWord.value)) report({ span: cmd.chainWord.span, message: `Chain '${cmd.chainWord.value}' already exists at this point: iptables -N fails.` });
-          exists.set(key(cmd.chainWord.value), true);
-        } else if (cmd.kind === 'delete-chain') {
-          if (cmd.chain) exists.set(key(cmd.chain), false);
-          else for (const k of exists.keys()) if (k.startsWith(`${cmd.family}:${cmd.table}:`)) exists.set(k, false);
-        } else if (cmd.kind === 'rename-chain' && cmd.chain && cmd.newName) {
-          const to = cmd.newName;
-          // a built-in chain is not renamed (undefined-chain reports it)
-          if (isBuiltinChain(cmd.table, cmd.chain)) continue;
-          if (!to.dynamic && (exists.get(key(to.value)) || isBuiltinChain(cmd.table, to.value))) {
-            report({ span: to.span, message: `Chain '${to.value}' already exists at this point: iptables -E fails.` });
-            continue;
-          }
-          exists.set(key(cmd.chain), false);
-          exists.set(key(cmd.newName.value), true);
-        }
+        const w = cmd.kind === 'new-chain' ? cmd.chainWord : cmd.kind === 'rename-chain' && cmd.chain && !isBuiltinChain(cmd.table, cmd.chain) ? cmd.newName : undefined;
+        if (w && !w.dynamic && isBuiltinChain(cmd.table, w.value)) taken(cmd, w);
       }
     });
   },
