@@ -105,7 +105,7 @@ for (const [name, script] of Object.entries(scripts)) {
   });
 }
 
-test('command-fails and duplicate-chain report exactly the commands iptables refuses, run one by one', { skip }, () => {
+test('command-fails, duplicate-chain and undefined-chain report exactly the commands iptables refuses, run one by one', { skip }, () => {
   const steps = [
     'iptables -N a',
     'iptables -A a -j DROP',
@@ -132,16 +132,19 @@ test('command-fails and duplicate-chain report exactly the commands iptables ref
     'iptables -N fresh',
     'iptables -E fresh m',
     'iptables -N fresh',
+    'iptables -A INPUT -j later',
+    'iptables -N later',
+    'iptables -A idle -j RETURN',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
   const stepAt = (offset: number) => starts.findLastIndex((s) => s <= offset);
-  const reported = new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'command-fails' || d.code === 'duplicate-chain').map((d) => stepAt(d.span.start));
+  const reported = new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'command-fails' || d.code === 'duplicate-chain' || d.code === 'undefined-chain').map((d) => stepAt(d.span.start));
   const ns = new NamespaceIptables();
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

@@ -1,7 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
 import type { Span } from '../text/span.ts';
 import type { Word } from '../syntax/nodes.ts';
-import { BUILTIN_CHAINS } from './builtinChains.ts';
+import { BUILTIN_CHAINS, isBuiltinChain } from './builtinChains.ts';
 import { within } from './guards.ts';
 import { ruleKey } from './ruleKey.ts';
 import type { Chain, Command, Refusal, RestoreInput, Rule, Table } from './types.ts';
@@ -31,6 +31,13 @@ export class TableState {
   private readonly maybeGone = new Set<Rule>();
   /** User chains a `-X` may have deleted while the model keeps them. */
   private readonly maybeGoneChains = new Set<Chain>();
+  /**
+   * Top-level commands that named a user chain (`family:table:name`) before anything created
+   * it: a `-N` of it further down makes one of the two fail (see created-later).
+   */
+  private readonly namedEarly = new Map<string, { cmd: Command; at: Span }[]>();
+  /** User chains a top-level `-X` deleted, with that command, until something creates them again. */
+  private readonly deletedBy = new Map<string, Command>();
   /** User chains whose every rule is known: declared by restore input, which empties them. */
   private readonly exact = new Set<Chain>();
 
@@ -78,6 +85,8 @@ export class TableState {
   }
 
   declare(t: Table, name: string, span: Span, line: Span, policy?: Word): Chain {
+    // a restore input's chain line creates it as well (nothing fails when it existed)
+    if (this.deletedBy.size || this.namedEarly.size) this.created(t, name, undefined);
     let c = t.chains.get(name);
     if (!c) {
       c = { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
@@ -127,6 +136,35 @@ export class TableState {
     this.refusals.push(reason === 'index-too-big' ? { command: cmd, reason, chain: c.name, length: kernelLength(c) } : { command: cmd, reason, chain: c.name, rule });
   }
 
+  /**
+   * A command at the top of a script naming a user chain: a chain nothing created yet is noted
+   * (a `-N` of it further down is then refused, or this command is), one a `-X` above deleted
+   * makes this command refused.
+   */
+  private named(t: Table, cmd: Command, name: string, at: Span, guard: number): void {
+    if (guard !== 0 || t.chains.get(name)?.declarations.length || isBuiltinChain(t.name, name)) return;
+    const key = `${t.family}:${t.name}:${name}`;
+    const by = this.deletedBy.get(key);
+    if (by && !this.isUnsure(t)) this.refusals.push({ command: cmd, reason: 'chain-deleted', chain: name, at, by });
+    // a -X or -E of a chain from an earlier run removes it, so a -N further down works
+    else if (!by && cmd.kind !== 'delete-chain' && cmd.kind !== 'rename-chain') {
+      const list = this.namedEarly.get(key);
+      if (list) list.push({ cmd, at });
+      else this.namedEarly.set(key, [{ cmd, at }]);
+    }
+  }
+
+  /** A chain the script creates: commands that named it before are refused (unless anything uncertain came between). */
+  private created(t: Table, name: string, by: Command | undefined): void {
+    const key = `${t.family}:${t.name}:${name}`;
+    this.deletedBy.delete(key);
+    const early = this.namedEarly.get(key);
+    if (!early) return;
+    this.namedEarly.delete(key);
+    if (!by || this.isUnsure(t)) return;
+    for (const e of early) this.refusals.push({ command: e.cmd, reason: 'created-later', chain: name, at: e.at, by });
+  }
+
   /** Applies one script command, run under `guard` (see guards.ts). */
   apply(cmd: Command, guard = 0): void {
     if (cmd.uncertain || cmd.tableDynamic) {
@@ -134,6 +172,9 @@ export class TableState {
       return;
     }
     const t = this.table(cmd.family, cmd.table);
+    if (cmd.chainWord && !cmd.chainWord.dynamic && NAMES_CHAIN.has(cmd.kind)) this.named(t, cmd, cmd.chainWord.value, cmd.chainWord.span, guard);
+    const jump = cmd.rule?.target;
+    if (jump && !jump.spec && jump.name && !cmd.rule!.dynamic && (cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace')) this.named(t, cmd, jump.name, jump.span, guard);
     const chain = cmd.chain ? t.chains.get(cmd.chain) : undefined;
     switch (cmd.kind) {
       case 'append':
@@ -189,11 +230,16 @@ export class TableState {
         if (cmd.chainWord) {
           const existing = t.chains.get(cmd.chainWord.value);
           if (existing && this.surelyExists(t, existing, guard)) this.refuse(cmd, 'chain-exists', existing);
+          // created here only when no -N made it before (an implicit chain from an -A has none)
+          if (!existing?.declarations.length) this.created(t, cmd.chainWord.value, guard === 0 ? cmd : undefined);
           const c = this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
           if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
         }
         break;
       case 'delete-chain': {
+        // a chain left from an earlier run is gone after this: named before, it is created fine further down
+        if (cmd.chain) this.namedEarly.delete(`${t.family}:${t.name}:${cmd.chain}`);
+        else for (const k of this.namedEarly.keys()) if (k.startsWith(`${t.family}:${t.name}:`)) this.namedEarly.delete(k);
         const named = cmd.chain ? (chain && !chain.builtin ? [chain] : []) : [...t.chains.values()].filter((c) => !c.builtin);
         const doomed = named.filter((c) => this.reaches(guard, this.declaredUnder.get(c) ?? 0));
         // all or nothing: a chain with rules, or one a rule jumps to, makes iptables refuse the
@@ -205,10 +251,14 @@ export class TableState {
         const blocked = doomed.some((c) => c.rules.length > 0) || jumpedTo(t, doomed);
         for (const c of named) if (blocked || !doomed.includes(c)) this.maybeGoneChains.add(c);
         if (blocked) break;
-        for (const c of doomed) t.chains.delete(c.name);
+        for (const c of doomed) {
+          t.chains.delete(c.name);
+          if (guard === 0) this.deletedBy.set(`${t.family}:${t.name}:${c.name}`, cmd);
+        }
         break;
       }
       case 'rename-chain':
+        if (cmd.chain) this.namedEarly.delete(`${t.family}:${t.name}:${cmd.chain}`);
         if (guard !== 0 || cmd.newName?.dynamic) this.unsure.add(`${t.family}:${t.name}`);
         else if (chain && !chain.builtin && cmd.newName) {
           const taken = t.chains.get(cmd.newName.value);
@@ -221,6 +271,7 @@ export class TableState {
           t.chains.delete(chain.name);
           chain.name = cmd.newName.value;
           t.chains.set(chain.name, chain);
+          this.created(t, chain.name, undefined);
           for (const c of t.chains.values()) {
             for (const r of c.rules) {
               if (r.chain === cmd.chain) r.chain = chain.name;
@@ -353,6 +404,9 @@ function addresses(c: Rule['source']): number {
   for (let i = c.value.indexOf(','); i !== -1; i = c.value.indexOf(',', i + 1)) n++;
   return n;
 }
+
+/** Commands whose chain word names the chain they act on. */
+const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'check', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
 
 /** Some rule of the table jumps (or goes) to one of the chains. */
 function jumpedTo(t: Table, chains: readonly Chain[]): boolean {

@@ -169,16 +169,22 @@ export interface ForwardingFact {
 /**
  * A command iptables certainly refuses, given the tables when it runs: `-X` of a chain that
  * still has rules or that a rule jumps to, `-I`/`-R`/`-D` at a rule number past the end of a
- * chain whose rules are all known, `-N` of a chain (or `-E` to a name) that exists.
+ * chain whose rules are all known, `-N` of a chain (or `-E` to a name) that exists, a
+ * command naming a user chain that does not exist yet (the script creates it further down) or
+ * any more (a `-X` above deleted it).
  */
 export interface Refusal {
   command: Command;
-  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'chain-exists';
+  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'chain-exists' | 'created-later' | 'chain-deleted';
   chain: string;
   /** The rule that keeps the chain: one of its own, or one that jumps to it. (chain-exists: the chain that exists.) */
   rule?: Rule;
   /** index-too-big: the chain's length then. */
   length?: number;
+  /** created-later, chain-deleted: where this command names the chain (its chain, or its jump). */
+  at?: Span;
+  /** created-later: the `-N` further down; chain-deleted: the `-X` above. */
+  by?: Command;
 }
 
 export interface RuleSet {

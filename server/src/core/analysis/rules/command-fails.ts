@@ -8,21 +8,24 @@ function positionSpan(cmd: Command): Span {
   return word?.span ?? cmd.span;
 }
 
-function message(r: Refusal): string {
+function message(r: Refusal & { reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' }): string {
   const cmd = r.command;
   switch (r.reason) {
     case 'chain-has-rules':
       return `iptables refuses to delete chain ${r.chain}: it still has rules here (flush it first, -F ${r.chain}). The command fails${cmd.chain ? '' : ', and deletes none of the chains'}.`;
     case 'chain-jumped-to':
       return `iptables refuses to delete chain ${r.chain}: a rule still jumps to it here (delete that rule first). The command fails${cmd.chain ? '' : ', and deletes none of the chains'}.`;
-    case 'chain-exists':
-      return `Chain ${r.chain} already exists here: iptables refuses the command.`;
     case 'index-too-big': {
       const most = cmd.kind === 'insert' ? (r.length ?? 0) + 1 : (r.length ?? 0);
       const verb = cmd.kind === 'insert' ? 'insert at' : cmd.kind === 'replace' ? 'replace' : 'delete';
       return `Chain ${r.chain} has ${r.length === 1 ? '1 rule' : `${r.length} rules`} here, so there is no rule number ${cmd.position} to ${verb}${most ? ` (at most ${most})` : ''}: iptables refuses the command.`;
     }
   }
+}
+
+/** The refusals this rule reports (see the loop in check). */
+function isOwn(r: Refusal): r is Refusal & { reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' } {
+  return r.reason === 'chain-has-rules' || r.reason === 'chain-jumped-to' || r.reason === 'index-too-big';
 }
 
 export const commandFails: LintRule = {
@@ -40,8 +43,8 @@ export const commandFails: LintRule = {
     // a function named like the tool decides what each call does
     if (rs.wrapsTool || !rs.refusals?.length) return;
     for (const r of rs.refusals) {
-      // a chain that exists is duplicate-chain's finding
-      if (r.reason === 'chain-exists') continue;
+      // a chain that exists is duplicate-chain's finding, one that does not undefined-chain's
+      if (!isOwn(r)) continue;
       const cmd = r.command;
       const span = r.reason === 'index-too-big' ? positionSpan(cmd) : (cmd.chainWord?.span ?? cmd.span);
       const related = r.rule ? [{ span: r.rule.span, message: r.reason === 'chain-has-rules' ? `still in ${r.chain}` : `jumps to ${r.chain}` }] : undefined;

@@ -6,7 +6,13 @@ import { undefinedChain } from './undefined-chain.ts';
 ruleTable(undefinedChain, {
   valid: [
     { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP') },
-    { code: 'iptables -A INPUT -j later\niptables -N later\n', dialect: 'script', name: 'declared anywhere in a script' },
+    { code: 'iptables -F later\niptables -X later\niptables -N later\niptables -A INPUT -j later\n', dialect: 'script', name: 'a chain left from an earlier run emptied and deleted, then created' },
+    { code: 'iptables -X\niptables -N a\niptables -A INPUT -j a\niptables -X a\n', dialect: 'script', name: '-X of every chain, then created' },
+    { code: 'if [ -n "$A" ]; then\n  iptables -A INPUT -j later\nfi\niptables -N later\n', dialect: 'script', name: 'a use under a condition' },
+    { code: 'iptables -A INPUT -j later\nif [ -n "$A" ]; then\n  iptables -N later\nfi\n', dialect: 'script', name: 'created under a condition' },
+    { code: 'iptables -N a\nif [ -n "$A" ]; then\n  iptables -X a\nfi\niptables -A a -j DROP\n', dialect: 'script', name: 'deleted under a condition' },
+    { code: 'iptables -N a\niptables -X a\niptables -N a\niptables -A a -j DROP\n', dialect: 'script', name: 'deleted, then created again' },
+    { code: 'iptables -A INPUT -j later\niptables -N $X\niptables -N later\n', dialect: 'script', name: 'a -N of an expansion between' },
     { code: 'iptables -N "$CHAIN"\niptables -A INPUT -j whatever\n', dialect: 'script', name: 'a dynamic -N makes chain existence unknown' },
     { code: table('nat', '-A PREROUTING -j ACCEPT\n-A POSTROUTING -j ACCEPT') },
     { code: table('filter', ':ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input'), name: 'ufw files refer to chains of the other ufw files' },
@@ -16,6 +22,9 @@ ruleTable(undefinedChain, {
     { code: '*filter\n-A INPUT -j ACCEPT\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain\'s line after its rules' },
   ],
   invalid: [
+    { code: 'iptables -A INPUT -j «later»\niptables -A «later» -j DROP\niptables -N later\n', dialect: 'script', name: 'used before the script creates it' },
+    { code: 'setup() {\n  iptables -A FORWARD -j «fw»\n}\nsetup\niptables -N fw\n', dialect: 'script', name: 'in a function called before the -N' },
+    { code: 'iptables -N a\niptables -X a\niptables -A «a» -j DROP\niptables -I INPUT -j «a»\n', dialect: 'script', name: 'used after -X deleted it' },
     { code: 'iptables -E «INPUT» FIRST\niptables -t nat -X «PREROUTING»\niptables -N mine\niptables -E mine yours\niptables -X yours\n', dialect: 'script', name: '-E and -X of a built-in chain' },
     { code: table('filter', '-A INPUT -j «logdrop»') },
     { code: table('filter', '-A «logdrop» -j DROP'), name: 'rules added to an undeclared chain' },
@@ -63,4 +72,13 @@ test('undefined-chain: a chain line further down is moved up below its *table li
   for (const e of edits) fixed = fixed.slice(0, e.span.start) + e.text + fixed.slice(e.span.end);
   assert.equal(fixed, '*filter\n:logdrop - [0:0]\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP\nCOMMIT\n');
   assert.deepEqual(lintWith(undefinedChain, fixed), []);
+});
+
+test('undefined-chain fix: the -N moved above the first command that needs the chain', () => {
+  const text = 'iptables -A INPUT -j later\nif true; then\n  iptables -A later -j DROP\nfi\niptables -N later\n';
+  const [d] = lintWith(undefinedChain, text, { dialect: 'script' });
+  let out = text;
+  for (const e of [...d.fixes![0].edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+  assert.equal(out, 'iptables -N later\niptables -A INPUT -j later\nif true; then\n  iptables -A later -j DROP\nfi\n');
+  assert.deepEqual(lintWith(undefinedChain, out, { dialect: 'script' }), []);
 });

@@ -14,7 +14,7 @@ export const undefinedChain: LintRule = {
   severity: 'error',
   summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table, or `-E`/`-X` of a built-in chain.',
   docs: {
-    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order.',
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted.',
     rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing. `-E` of a built-in chain is worse with iptables-nft 1.8.9: it renames the hooked chain, which keeps filtering while iptables-save shows an empty built-in chain in its place.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
@@ -104,8 +104,46 @@ export const undefinedChain: LintRule = {
       };
       for (const cmd of input.commands) judge(ctx, cmd, restore);
     }
+    orderOfRun(ctx, rs);
   },
 };
+
+/**
+ * In the order a script runs: a command naming a chain that the script creates only further
+ * down (whether the chain exists from an earlier run or not, this command or that `-N` fails),
+ * or one a `-X` above deleted (see Refusal).
+ */
+function orderOfRun(ctx: RuleContext, rs: RuleSet): void {
+  for (const r of rs.refusals ?? []) {
+    if (!r.at || !r.by || (r.reason !== 'created-later' && r.reason !== 'chain-deleted')) continue;
+    if (r.reason === 'chain-deleted') {
+      ctx.report({ span: r.at, message: `Chain '${r.chain}' no longer exists here: the -X above deleted it, and this command fails.`, related: [{ span: r.by.span, message: `${r.chain} deleted here` }] });
+      continue;
+    }
+    ctx.report({
+      span: r.at,
+      message: `Chain '${r.chain}' does not exist yet here: the script creates it further down, so this command fails (or, where it is left from an earlier run, that -N does). Create it before its first use.`,
+      related: [{ span: r.by.span, message: `${r.chain} created here` }],
+      fixes: moveCreationUp(ctx, r.by, r.command),
+    });
+  }
+}
+
+/** The `-N` command's line moved above the line of the command that first needs the chain. */
+function moveCreationUp(ctx: RuleContext, creator: Command, user: Command): Fix[] | undefined {
+  const text = ctx.text;
+  const from = text.lastIndexOf('\n', creator.span.start - 1) + 1;
+  const nl = text.indexOf('\n', creator.span.end);
+  const to = nl === -1 ? text.length : nl + 1;
+  const line = text.slice(from, to);
+  // the -N alone on its line, and the using command on a line of its own above it
+  if (text.slice(from, creator.span.start).trim() || text.slice(creator.span.end, nl === -1 ? text.length : nl).trim()) return undefined;
+  const at = text.lastIndexOf('\n', user.span.start - 1) + 1;
+  if (at >= from) return undefined;
+  const indent = /^[ \t]*/.exec(text.slice(at))![0];
+  const moved = `${indent}${line.trimStart().replace(/\n?$/, '\n')}`;
+  return [{ title: `Move '${text.slice(creator.span.start, creator.span.end)}' up`, edits: [{ span: { start: at, end: at }, text: moved }, { span: { start: from, end: to }, text: '' }] }];
+}
 
 /** Where a command's chain names are looked up, and how a missing one is told. */
 interface Judging {
