@@ -40,6 +40,8 @@ export class TableState {
   private readonly deletedBy = new Map<string, Command>();
   /** User chains whose every rule is known: declared by restore input, which empties them. */
   private readonly exact = new Set<Chain>();
+  /** The commands being applied are a restore input's (see restore). */
+  private restoring = false;
 
   constructor(guards?: readonly number[]) {
     this.guards = guards;
@@ -142,7 +144,8 @@ export class TableState {
    * makes this command refused.
    */
   private named(t: Table, cmd: Command, name: string, at: Span, guard: number): void {
-    if (guard !== 0 || t.chains.get(name)?.declarations.length || isBuiltinChain(t.name, name)) return;
+    // a restore input is judged on its own (undefined-chain: its rules need its chain lines)
+    if (guard !== 0 || this.restoring || t.chains.get(name)?.declarations.length || isBuiltinChain(t.name, name)) return;
     const key = `${t.family}:${t.name}:${name}`;
     const by = this.deletedBy.get(key);
     if (by && !this.isUnsure(t)) this.refusals.push({ command: cmd, reason: 'chain-deleted', chain: name, at, by });
@@ -333,7 +336,9 @@ export class TableState {
         }
       }
     }
+    this.restoring = true;
     for (const c of input.ruleSet.commands) this.apply(c, guard);
+    this.restoring = false;
   }
 
   /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */
@@ -405,8 +410,11 @@ function addresses(c: Rule['source']): number {
   return n;
 }
 
-/** Commands whose chain word names the chain they act on. */
-const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'check', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
+/**
+ * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts
+ * ask them whether a chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
+ */
+const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain']);
 
 /** Some rule of the table jumps (or goes) to one of the chains. */
 function jumpedTo(t: Table, chains: readonly Chain[]): boolean {

@@ -13,6 +13,8 @@ ruleTable(undefinedChain, {
     { code: 'iptables -N a\nif [ -n "$A" ]; then\n  iptables -X a\nfi\niptables -A a -j DROP\n', dialect: 'script', name: 'deleted under a condition' },
     { code: 'iptables -N a\niptables -X a\niptables -N a\niptables -A a -j DROP\n', dialect: 'script', name: 'deleted, then created again' },
     { code: 'iptables -A INPUT -j later\niptables -N $X\niptables -N later\n', dialect: 'script', name: 'a -N of an expansion between' },
+    { code: 'iptables-restore -n <<EOF\n*filter\n-A INPUT -j later\nCOMMIT\nEOF\niptables -N later\n', dialect: 'script', name: 'a restore input is judged on its own (its chain lines), and --noflush keeps chains from before' },
+    { code: 'iptables -L later >/dev/null 2>&1\niptables -C later -j DROP 2>/dev/null\niptables -N later\n', dialect: 'script', name: 'queries that test whether the chain exists' },
     { code: 'iptables -N "$CHAIN"\niptables -A INPUT -j whatever\n', dialect: 'script', name: 'a dynamic -N makes chain existence unknown' },
     { code: table('nat', '-A PREROUTING -j ACCEPT\n-A POSTROUTING -j ACCEPT') },
     { code: table('filter', ':ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input'), name: 'ufw files refer to chains of the other ufw files' },
