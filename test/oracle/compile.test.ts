@@ -151,6 +151,25 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   }
 });
 
+test('restore-resets-policy: iptables-nft gives a chain the input leaves out the policy ACCEPT, iptables-legacy keeps it', { skip }, () => {
+  const script = 'iptables -P INPUT DROP\niptables -P FORWARD DROP\niptables-restore <<EOF\n*filter\n:FORWARD DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n';
+  const reported = new FirewallDocument(script, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'restore-resets-policy');
+  assert.deepEqual(reported.map((d) => d.message.split("'s policy")[0].split(' ').at(-1)), ['INPUT']);
+  for (const [backend, input] of [['nft', 'ACCEPT'], ['legacy', 'DROP']] as const) {
+    const ns = new NamespaceIptables();
+    ns.create();
+    try {
+      const run = script.replaceAll('iptables -', `iptables-${backend} -`).replace('iptables-restore', `iptables-${backend}-restore`);
+      const r = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-e', '-c', `${run}iptables-${backend} -S`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^-P INPUT ${input}$`, 'm'), backend);
+      assert.match(r.stdout, /^-P FORWARD DROP$/m, backend);
+    } finally {
+      ns.destroy();
+    }
+  }
+});
+
 test('compile refuses what it cannot translate, at the command that stops it', () => {
   const cases: [string, string][] = [
     ['iptables -A INPUT -s "$ADMIN" -j ACCEPT\n', 'iptables -A INPUT -s "$ADMIN" -j ACCEPT'],

@@ -19,6 +19,7 @@ import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
 import { unreachableRule } from './rules/unreachable-rule.ts';
 import { shadowedRule } from './rules/shadowed-rule.ts';
 import { redundantRule } from './rules/redundant-rule.ts';
+import { restoreResetsPolicy } from './rules/restore-resets-policy.ts';
 import { unusedChain } from './rules/unused-chain.ts';
 import { chainLoop } from './rules/chain-loop.ts';
 import { commandFails } from './rules/command-fails.ts';
@@ -52,6 +53,7 @@ export const rules: readonly LintRule[] = [
   unusedChain,
   chainLoop,
   sshLockoutRisk,
+  restoreResetsPolicy,
   deprecatedStateMatch,
   analysisSkipped,
 ];

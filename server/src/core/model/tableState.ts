@@ -304,7 +304,8 @@ export class TableState {
    * `iptables-restore` without `--noflush`, for each table its input holds: the table loses
    * its rules and its user chains, as `-F` then `-X` would (measured with iptables 1.8.9, nft
    * and legacy: a chain created before and not declared in the input is gone). The built-in
-   * chains' policies are left alone: the legacy tool keeps them, the nft one resets them.
+   * chains' policies are left alone: the legacy tool keeps them, the nft one resets them
+   * (restore-resets-policy reports a DROP lost that way).
    */
   clear(t: Table, guard = 0): void {
     for (const c of [...t.chains.values()]) {
