@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
+import { applyFix } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -75,8 +76,7 @@ test('reported rules lose the neighbour; the fix brings it back', { skip, timeou
   assert.ok(d, 'the server rules are reported');
   assert.equal(server6.slice(d.span.start, d.span.end), 'DROP');
   assert.equal(connects(server6), false, 'the reported rules let no connection through');
-  const edit = d.fixes![0].edits[0];
-  const fixed = server6.slice(0, edit.span.start) + edit.text + server6.slice(edit.span.end);
+  const fixed = applyFix(server6, d.fixes![0]);
   assert.deepEqual(findings(fixed), []);
   assert.ok(connects(fixed), 'with the fix b reaches a');
 });

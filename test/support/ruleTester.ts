@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runRules, type RunOptions } from '../../server/src/core/analysis/engine.ts';
-import type { Diagnostic, LintRule } from '../../server/src/core/analysis/types.ts';
+import type { Diagnostic, Fix, LintRule } from '../../server/src/core/analysis/types.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import type { Family } from '../../server/src/core/knowledge/types.ts';
 import type { Dialect } from '../../server/src/core/model/types.ts';
@@ -68,4 +68,11 @@ export function ruleTable(rule: LintRule, cases: { valid: RuleCase[]; invalid: R
 /** Wraps rule lines into a filter (or other) table block. */
 export function table(name: string, body: string): string {
   return `*${name}\n${body.replace(/^\n/, '')}${body.endsWith('\n') ? '' : '\n'}COMMIT\n`;
+}
+
+/** The text with a quick fix's edits applied (they never overlap: applied from the end). */
+export function applyFix(text: string, fix: Fix): string {
+  let out = text;
+  for (const e of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+  return out;
 }

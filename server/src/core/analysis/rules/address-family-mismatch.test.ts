@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { addressFamilyMismatch } from './address-family-mismatch.ts';
 
 ruleTable(addressFamilyMismatch, {
@@ -26,8 +26,7 @@ test('address-family-mismatch fix: the counterpart match or target, options rena
   const text = 'ip6tables -A INPUT -m ttl --ttl-eq 255 -j ACCEPT\nip6tables -t mangle -A OUTPUT -j TTL --ttl-inc 1\n';
   const diags = lintWith(addressFamilyMismatch, text, { dialect: 'script' });
   assert.equal(diags.length, 2);
-  let out = text;
-  for (const e of diags.flatMap((d) => d.fixes![0].edits).sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+  const out = applyFix(text, { title: 'both', edits: diags.flatMap((d) => d.fixes![0].edits) });
   assert.equal(out, 'ip6tables -A INPUT -m hl --hl-eq 255 -j ACCEPT\nip6tables -t mangle -A OUTPUT -j HL --hl-inc 1\n');
   assert.deepEqual(lintWith(addressFamilyMismatch, out, { dialect: 'script' }), []);
   // ICMPv6 type 133 is a router solicitation; ICMP type 133 is none: no fix

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { commandFails } from './command-fails.ts';
 
 const script = { dialect: 'script' as const };
@@ -39,8 +39,7 @@ ruleTable(commandFails, {
 function fixed(text: string, dialect: 'save' | 'script' = 'script'): { text: string; left: number } {
   const [d] = lintWith(commandFails, text, { dialect });
   assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const e = d.fixes[0].edits[0];
-  const out = text.slice(0, e.span.start) + e.text + text.slice(e.span.end);
+  const out = applyFix(text, d.fixes[0]);
   return { text: out, left: lintWith(commandFails, out, { dialect }).length };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import type { Dialect } from '../../model/types.ts';
 import { missingNdpAccept } from './missing-ndp-accept.ts';
 
@@ -35,9 +35,7 @@ ruleTable(missingNdpAccept, {
 function fixed(text: string, options: { dialect?: Dialect; family?: 'ipv6' }): { text: string; after: number } {
   const [d] = lintWith(missingNdpAccept, text, options);
   assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const edits = [...d.fixes[0].edits].sort((a, b) => b.span.start - a.span.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+  const out = applyFix(text, d.fixes[0]);
   return { text: out, after: lintWith(missingNdpAccept, out, options).length };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { optionRequiresMatch } from './option-requires-match.ts';
 
 ruleTable(optionRequiresMatch, {
@@ -30,8 +30,7 @@ ruleTable(optionRequiresMatch, {
 test('option-requires-match: --icmp-type in ip6tables is renamed --icmpv6-type where the type is a name', () => {
   const named = 'ip6tables -A INPUT -p icmpv6 --icmp-type echo-request -j ACCEPT\n';
   const [d] = lintWith(optionRequiresMatch, named, { dialect: 'script' });
-  const e = d.fixes![0].edits[0];
-  const out = named.slice(0, e.span.start) + e.text + named.slice(e.span.end);
+  const out = applyFix(named, d.fixes![0]);
   assert.equal(out, 'ip6tables -A INPUT -p icmpv6 --icmpv6-type echo-request -j ACCEPT\n');
   assert.deepEqual(lintWith(optionRequiresMatch, out, { dialect: 'script' }), []);
   // ICMP type 8 is a ping; ICMPv6 type 8 is none: a number is not carried over

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable } from '../../../../../test/support/ruleTester.ts';
 import { restoreResetsPolicy } from './restore-resets-policy.ts';
 
 const script = { dialect: 'script' as const };
@@ -22,8 +22,7 @@ ruleTable(restoreResetsPolicy, {
 test('restore-resets-policy fix: the chain line with the policy below the table line', () => {
   const text = 'iptables -P INPUT DROP\niptables-restore <<EOF\n*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n';
   const [d] = lintWith(restoreResetsPolicy, text, script);
-  const e = d.fixes![0].edits[0];
-  const out = text.slice(0, e.span.start) + e.text + text.slice(e.span.end);
+  const out = applyFix(text, d.fixes![0]);
   assert.equal(out, 'iptables -P INPUT DROP\niptables-restore <<EOF\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n');
   assert.deepEqual(lintWith(restoreResetsPolicy, out, script), []);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { undefinedChain } from './undefined-chain.ts';
 
 ruleTable(undefinedChain, {
@@ -69,9 +69,7 @@ test('undefined-chain: a chain line further down is moved up below its *table li
   const text = '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\n:logdrop - [0:0]\n-A logdrop -j DROP\nCOMMIT\n';
   const [d] = lintWith(undefinedChain, text);
   assert.equal(text.slice(d.span.start, d.span.end), 'logdrop');
-  const edits = [...(d.fixes?.[0]?.edits ?? [])].sort((a, b) => b.span.start - a.span.start);
-  let fixed = text;
-  for (const e of edits) fixed = fixed.slice(0, e.span.start) + e.text + fixed.slice(e.span.end);
+  const fixed = applyFix(text, d.fixes![0]);
   assert.equal(fixed, '*filter\n:logdrop - [0:0]\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP\nCOMMIT\n');
   assert.deepEqual(lintWith(undefinedChain, fixed), []);
 });
@@ -79,8 +77,7 @@ test('undefined-chain: a chain line further down is moved up below its *table li
 test('undefined-chain fix: the -N moved above the first command that needs the chain', () => {
   const text = 'iptables -A INPUT -j later\nif true; then\n  iptables -A later -j DROP\nfi\niptables -N later\n';
   const [d] = lintWith(undefinedChain, text, { dialect: 'script' });
-  let out = text;
-  for (const e of [...d.fixes![0].edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+  const out = applyFix(text, d.fixes![0]);
   assert.equal(out, 'iptables -N later\niptables -A INPUT -j later\nif true; then\n  iptables -A later -j DROP\nfi\n');
   assert.deepEqual(lintWith(undefinedChain, out, { dialect: 'script' }), []);
 });
