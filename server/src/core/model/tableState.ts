@@ -143,11 +143,13 @@ export class TableState {
    * (a `-N` of it further down is then refused, or this command is), one a `-X` above deleted
    * makes this command refused.
    */
-  private named(t: Table, cmd: Command, name: string, at: Span, guard: number): void {
+  private named(t: Table, cmd: Command, name: string, jump: boolean, guard: number): void {
     // a restore input is judged on its own (undefined-chain: its rules need its chain lines)
     if (guard !== 0 || this.restoring || t.chains.get(name)?.declarations.length || isBuiltinChain(t.name, name)) return;
     const key = `${t.family}:${t.name}:${name}`;
     const by = this.deletedBy.get(key);
+    // the word is made only here: a save file's line makes its chain word when asked
+    const at = jump ? cmd.rule!.target!.span : (cmd.chainWord?.span ?? cmd.span);
     if (by && !this.isUnsure(t)) this.refusals.push({ command: cmd, reason: 'chain-deleted', chain: name, at, by });
     // a -X or -E of a chain from an earlier run removes it, so a -N further down works
     else if (!by && cmd.kind !== 'delete-chain' && cmd.kind !== 'rename-chain') {
@@ -175,9 +177,10 @@ export class TableState {
       return;
     }
     const t = this.table(cmd.family, cmd.table);
-    if (cmd.chainWord && !cmd.chainWord.dynamic && NAMES_CHAIN.has(cmd.kind)) this.named(t, cmd, cmd.chainWord.value, cmd.chainWord.span, guard);
+    // (a chain given by an expansion made the command uncertain above)
+    if (cmd.chain !== undefined && NAMES_CHAIN.has(cmd.kind)) this.named(t, cmd, cmd.chain, false, guard);
     const jump = cmd.rule?.target;
-    if (jump && !jump.spec && jump.name && !cmd.rule!.dynamic && (cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace')) this.named(t, cmd, jump.name, jump.span, guard);
+    if (jump && !jump.spec && jump.name && !cmd.rule!.dynamic && (cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace')) this.named(t, cmd, jump.name, true, guard);
     const chain = cmd.chain ? t.chains.get(cmd.chain) : undefined;
     switch (cmd.kind) {
       case 'append':
