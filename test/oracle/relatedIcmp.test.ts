@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { applyFix } from '../support/ruleTester.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * missing-established-rule's RELATED finding against the kernel: two namespaces this test
+ * creates, joined by a veth pair on 10.200.77.0/24. The host `a` loads the rules and sends a
+ * UDP datagram to a closed port of `b`; b's ICMP error comes back in state RELATED. Where the
+ * rule says ICMP errors are dropped, the error must end at a's DROP policy; with the rule's
+ * fix applied, an accept must take it.
+ */
+const missing = NamespaceIptables.available();
+const skip = requirement(missing === undefined, `ICMP errors in namespaces: ${missing}`);
+
+const tag = `${process.pid % 100000}`;
+const A = `rel-a-${tag}`;
+const B = `rel-b-${tag}`;
+const ADDR_A = '10.200.77.1';
+const ADDR_B = '10.200.77.2';
+
+function ip(...args: string[]): void {
+  const r = spawnSync('ip', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
+}
+
+before(() => {
+  if (skip) return;
+  ip('netns', 'add', A);
+  ip('netns', 'add', B);
+  ip('link', 'add', `rela${tag}`, 'netns', A, 'type', 'veth', 'peer', 'name', `relb${tag}`, 'netns', B);
+  for (const [ns, dev, addr] of [[A, `rela${tag}`, ADDR_A], [B, `relb${tag}`, ADDR_B]]) {
+    ip('-n', ns, 'link', 'set', 'lo', 'up');
+    ip('-n', ns, 'link', 'set', dev, 'up');
+    ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
+  }
+});
+
+after(() => {
+  spawnSync('ip', ['netns', 'del', A]);
+  spawnSync('ip', ['netns', 'del', B]);
+});
+
+/**
+ * Loads `rules` into a, sends one datagram to a closed port of b, and says what took b's ICMP
+ * error: the line of the rule whose counter moved (of the rules with a target), or 'policy'.
+ */
+function icmpErrorTakenBy(rules: string): string {
+  const load = spawnSync('ip', ['netns', 'exec', A, 'iptables-restore'], { input: rules, encoding: 'utf8' });
+  assert.equal(load.status, 0, load.stderr);
+  const send = spawnSync('ip', ['netns', 'exec', A, process.execPath, '-e', `const s = require('node:dgram').createSocket('udp4'); s.send('x', 9, '${ADDR_B}', () => setTimeout(() => process.exit(0), 500));`], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(send.status, 0, send.stderr);
+  const saved = spawnSync('ip', ['netns', 'exec', A, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' }).stdout;
+  const policy = /^:INPUT DROP \[(\d+):/m.exec(saved);
+  if (policy && Number(policy[1]) > 0) return 'policy';
+  const hit = saved.split('\n').find((l) => /^\[[1-9]\d*:\d+\] -A INPUT .* -j ACCEPT/.test(l));
+  return hit ? hit.replace(/^\[\d+:\d+\] /, '') : 'nothing';
+}
+
+const client = '*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+
+test('ICMP errors about the host\'s connections are RELATED: reported rules drop them, the fix accepts them', { skip, timeout: 60_000 }, () => {
+  const found = new FirewallDocument(client, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
+  assert.equal(found.length, 1);
+  assert.equal(client.slice(found[0].span.start, found[0].span.end), 'ESTABLISHED');
+  assert.equal(icmpErrorTakenBy(client), 'policy', 'the ICMP error ends at the DROP policy');
+  const fixed = applyFix(client, found[0].fixes![0]);
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule'), []);
+  assert.equal(icmpErrorTakenBy(fixed), '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
+});
