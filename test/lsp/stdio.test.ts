@@ -45,7 +45,7 @@ test('language server over --stdio: pushed diagnostics, symbols, folding', { ski
       textDocument: { uri: script, languageId: 'shellscript', version: 1, text: '#!/bin/sh\nIPT=/sbin/iptables\n$IPT -A INPUT -p tcp --dport\n' },
     });
     const save = 'file:///tmp/rules.v4';
-    const saveText = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:ssh-in - [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\n';
+    const saveText = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:ssh-in - [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\n';
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: save, languageId: 'iptables-save', version: 1, text: saveText } });
 
     const s = await until(script);
