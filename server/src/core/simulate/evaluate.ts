@@ -202,6 +202,33 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
   return out;
 }
 
+/**
+ * Of several outcomes, the one that assumes the fewest uncertain rules matched: the way most
+ * packets go (past a rate limit, not through it), which a finding points at.
+ */
+export function plainestOutcome(outcomes: readonly Outcome[]): Outcome | undefined {
+  let best: Outcome | undefined;
+  let fewest = Infinity;
+  for (const o of outcomes) {
+    let n = 0;
+    for (const a of o.assumptions) if (a.matched) n++;
+    if (n < fewest) {
+      fewest = n;
+      best = o;
+    }
+  }
+  return best;
+}
+
+/** The rule that decided an outcome (the last step that holds a rule or a policy), or undefined when a policy did. */
+export function decidingRule(o: Outcome): Rule | undefined {
+  for (let i = o.path.length - 1; i >= 0; i--) {
+    const s = o.path[i];
+    if (s.rule || s.policy) return s.rule;
+  }
+  return undefined;
+}
+
 /** The verdict of one built-in chain of a table (its policy when the end is reached). */
 export function evaluateChain(rs: RuleSet, table: string, chainName: string, packet: Packet): Outcome[] {
   const chain = rs.tables.get(`${packet.family}:${table}`)?.chains.get(chainName);

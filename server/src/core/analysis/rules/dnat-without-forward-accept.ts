@@ -3,7 +3,7 @@ import { inNetwork, portInRange } from '../../simulate/conditions.ts';
 import { alwaysDropped, dnatChecks, type DnatCheck } from '../dnatPaths.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Chain, RuleSet } from '../../model/types.ts';
-import type { Outcome } from '../../simulate/evaluate.ts';
+import { decidingRule, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 
@@ -66,8 +66,8 @@ function where(p: Packet): string {
 
 /** The rule or policy that decided an outcome, for the related information; `chain`: filter FORWARD of the DNAT's family. */
 function decider(c: DnatCheck, o: Outcome, chain: Chain | undefined): { span: Span; message: string } {
-  const step = [...o.path].reverse().find((s) => s.rule || s.policy);
-  if (step?.rule) return { span: step.rule.span, message: `${o.verdict} here (${step.chain})` };
+  const rule = decidingRule(o);
+  if (rule) return { span: rule.span, message: `${o.verdict} here (${rule.chain})` };
   return { span: chain?.policySpan ?? chain?.declarations[0]?.span ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
 }
 

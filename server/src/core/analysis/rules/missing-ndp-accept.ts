@@ -1,5 +1,5 @@
 import type { Chain, Rule, RuleSet } from '../../model/types.ts';
-import { evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
+import { decidingRule, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
@@ -18,7 +18,7 @@ const NDP = [
 function dropped(rs: RuleSet, chain: 'INPUT' | 'OUTPUT', type: number): Outcome | undefined {
   const packet: Packet = { family: 'ipv6', proto: 'ipv6-icmp', icmpType: type, icmpCode: 0, state: 'UNTRACKED', origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
   const outcomes = evaluateChain(rs, 'filter', chain, packet);
-  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? outcomes[0] : undefined;
+  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? plainestOutcome(outcomes) : undefined;
 }
 
 /**
@@ -31,11 +31,6 @@ function passesSome(rs: RuleSet, chain: 'INPUT' | 'OUTPUT'): boolean {
     const packet: Packet = { family: 'ipv6', state, origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
     return evaluateChain(rs, 'filter', chain, packet).some((o) => o.verdict !== 'DROP' && o.verdict !== 'REJECT');
   });
-}
-
-/** The rule that decided an outcome, or undefined when the policy did. */
-function decidingRule(o: Outcome): Rule | undefined {
-  return [...o.path].reverse().find((s) => s.rule || s.policy)?.rule;
 }
 
 export const missingNdpAccept: LintRule = {

@@ -22,6 +22,8 @@ ruleTable(sshLockoutRisk, {
     { code: '«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'policy before the accept' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n«iptables -I INPUT -j DROP»\n', dialect: 'script', name: 'a DROP inserted above it' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT') },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:fw - [0:0]\n-A INPUT -j fw\n«-A fw -p tcp -m multiport --dports 22,23 -j DROP»'), name: 'a save file: at the rule that drops it' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m recent --update --seconds 60 --hitcount 10 --name ssh -j DROP\n«-A INPUT -p tcp --dport 22 -j REJECT»'), name: 'a save file: at the rule most packets meet, not the rate limit' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n', dialect: 'script', name: 'new logins shut out to the end of the script' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n«iptables-restore <<EOF»\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore that empties INPUT and drops by default' },
   ],

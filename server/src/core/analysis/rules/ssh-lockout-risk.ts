@@ -1,17 +1,21 @@
 import { TableState } from '../../model/tableState.ts';
 import type { RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
-import { evaluateChain } from '../../simulate/evaluate.ts';
+import { decidingRule, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule } from '../types.ts';
 
-/** DROP or REJECT when filter INPUT certainly refuses a packet to the SSH port in this conntrack state. */
-function dropsSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): string | undefined {
+/** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
+function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome | undefined {
   const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
   const outcomes = evaluateChain(rs, 'filter', 'INPUT', packet);
-  const verdicts = new Set(outcomes.map((o) => o.verdict));
-  return outcomes.length && [...verdicts].every((v) => v === 'DROP' || v === 'REJECT') ? [...verdicts][0] : undefined;
+  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? plainestOutcome(outcomes) : undefined;
+}
+
+/** DROP or REJECT when filter INPUT certainly refuses a packet to the SSH port in this conntrack state. */
+function dropsSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): string | undefined {
+  return refusesSsh(rs, port, family, state)?.verdict;
 }
 
 export const sshLockoutRisk: LintRule = {
@@ -31,8 +35,11 @@ export const sshLockoutRisk: LintRule = {
       for (const family of ['ipv4', 'ipv6'] as const) {
         const chain = rs.tables.get(`${family}:filter`)?.chains.get('INPUT');
         if (!chain) continue;
-        const v = dropsSsh(rs, port, family);
-        if (v) ctx.report({ span: chain.policySpan ?? chain.declarations[0]?.span ?? { start: 0, end: 0 }, message: `These rules ${v === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: loading them over SSH locks you out.` });
+        const o = refusesSsh(rs, port, family);
+        if (!o) continue;
+        // at the rule that refuses it, or the policy when nothing accepts it before the end
+        const span = decidingRule(o)?.span ?? chain.policySpan ?? chain.declarations[0]?.span ?? { start: 0, end: 0 };
+        ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: loading them over SSH locks you out.` });
       }
       return;
     }
