@@ -203,6 +203,14 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
 }
 
 /**
+ * When every way through ends in DROP or REJECT, the plainest of them (see plainestOutcome):
+ * the packet is certainly refused. Undefined when some way lets it on or is unknown.
+ */
+export function certainlyRefused(outcomes: readonly Outcome[]): Outcome | undefined {
+  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? plainestOutcome(outcomes) : undefined;
+}
+
+/**
  * Of several outcomes, the one that assumes the fewest uncertain rules matched: the way most
  * packets go (past a rate limit, not through it), which a finding points at.
  */

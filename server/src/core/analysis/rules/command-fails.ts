@@ -8,7 +8,14 @@ function positionSpan(cmd: Command): Span {
   return word?.span ?? cmd.span;
 }
 
-function message(r: Refusal & { reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' }): string {
+/** The refusals this rule reports: a chain that exists is duplicate-chain's finding, one that does not undefined-chain's. */
+type OwnRefusal = Refusal & { reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' };
+
+function isOwn(r: Refusal): r is OwnRefusal {
+  return r.reason === 'chain-has-rules' || r.reason === 'chain-jumped-to' || r.reason === 'index-too-big';
+}
+
+function message(r: OwnRefusal): string {
   const cmd = r.command;
   switch (r.reason) {
     case 'chain-has-rules':
@@ -21,11 +28,6 @@ function message(r: Refusal & { reason: 'chain-has-rules' | 'chain-jumped-to' | 
       return `Chain ${r.chain} has ${r.length === 1 ? '1 rule' : `${r.length} rules`} here, so there is no rule number ${cmd.position} to ${verb}${most ? ` (at most ${most})` : ''}: iptables refuses the command.`;
     }
   }
-}
-
-/** The refusals this rule reports (see the loop in check). */
-function isOwn(r: Refusal): r is Refusal & { reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' } {
-  return r.reason === 'chain-has-rules' || r.reason === 'chain-jumped-to' || r.reason === 'index-too-big';
 }
 
 export const commandFails: LintRule = {
@@ -43,7 +45,6 @@ export const commandFails: LintRule = {
     // a function named like the tool decides what each call does
     if (rs.wrapsTool || !rs.refusals?.length) return;
     for (const r of rs.refusals) {
-      // a chain that exists is duplicate-chain's finding, one that does not undefined-chain's
       if (!isOwn(r)) continue;
       const cmd = r.command;
       const span = r.reason === 'index-too-big' ? positionSpan(cmd) : (cmd.chainWord?.span ?? cmd.span);

@@ -1,7 +1,7 @@
 import { acceptsEstablished } from '../acceptsEstablished.ts';
 import type { Chain, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
-import { evaluateChain } from '../../simulate/evaluate.ts';
+import { certainlyRefused, evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Fix, LintRule } from '../types.ts';
 
@@ -17,8 +17,7 @@ function mtuError(family: Chain['family']): Packet {
 
 /** Every way through the chain drops or rejects that ICMP error. */
 function dropsRelated(rs: RuleSet, chain: Chain): boolean {
-  const outcomes = evaluateChain(rs, 'filter', chain.name, mtuError(chain.family));
-  return outcomes.length > 0 && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT');
+  return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family))) !== undefined;
 }
 
 /** The state value of the first accept of ESTABLISHED without RELATED in the chain or a chain it jumps to. */

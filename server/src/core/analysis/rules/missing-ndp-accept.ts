@@ -1,5 +1,5 @@
 import type { Chain, Rule, RuleSet } from '../../model/types.ts';
-import { decidingRule, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
+import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
@@ -17,8 +17,7 @@ const NDP = [
  */
 function dropped(rs: RuleSet, chain: 'INPUT' | 'OUTPUT', type: number): Outcome | undefined {
   const packet: Packet = { family: 'ipv6', proto: 'ipv6-icmp', icmpType: type, icmpCode: 0, state: 'UNTRACKED', origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
-  const outcomes = evaluateChain(rs, 'filter', chain, packet);
-  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? plainestOutcome(outcomes) : undefined;
+  return certainlyRefused(evaluateChain(rs, 'filter', chain, packet));
 }
 
 /**

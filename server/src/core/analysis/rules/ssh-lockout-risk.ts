@@ -1,7 +1,7 @@
 import { TableState } from '../../model/tableState.ts';
 import type { RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
-import { decidingRule, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
+import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule } from '../types.ts';
@@ -9,8 +9,7 @@ import type { LintRule } from '../types.ts';
 /** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
 function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome | undefined {
   const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
-  const outcomes = evaluateChain(rs, 'filter', 'INPUT', packet);
-  return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? plainestOutcome(outcomes) : undefined;
+  return certainlyRefused(evaluateChain(rs, 'filter', 'INPUT', packet));
 }
 
 /** DROP or REJECT when filter INPUT certainly refuses a packet to the SSH port in this conntrack state. */
