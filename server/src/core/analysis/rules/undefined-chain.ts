@@ -117,12 +117,12 @@ function orderOfRun(ctx: RuleContext, rs: RuleSet): void {
   for (const r of rs.refusals ?? []) {
     if (!r.at || !r.by || (r.reason !== 'created-later' && r.reason !== 'chain-deleted')) continue;
     if (r.reason === 'chain-deleted') {
-      ctx.report({ span: r.at, message: `Chain '${r.chain}' no longer exists here: the -X above deleted it, and this command fails.`, related: [{ span: r.by.span, message: `${r.chain} deleted here` }] });
+      ctx.report({ span: r.at, message: `Chain '${r.chain}' no longer exists here: a -X run before this command deleted it, and this command fails.`, related: [{ span: r.by.span, message: `${r.chain} deleted here` }] });
       continue;
     }
     ctx.report({
       span: r.at,
-      message: `Chain '${r.chain}' does not exist yet here: the script creates it further down, so this command fails (or, where it is left from an earlier run, that -N does). Create it before its first use.`,
+      message: `Chain '${r.chain}' does not exist yet here: the script creates it only later, so this command fails (or, where it is left from an earlier run, that -N does). Create it before its first use.`,
       related: [{ span: r.by.span, message: `${r.chain} created here` }],
       fixes: moveCreationUp(ctx, r.by, r.command),
     });
