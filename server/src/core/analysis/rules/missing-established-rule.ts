@@ -26,8 +26,12 @@ function establishedOnly(rs: RuleSet, chain: Chain, seen = new Set<string>()): W
   for (const r of chain.rules) {
     const t = r.target;
     if (t?.name === 'ACCEPT') {
-      const v = r.matches.flatMap((m) => m.options).find((o) => (o.name === '--ctstate' || o.name === '--state') && !o.negated)?.values[0];
-      if (v && !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value)) return v;
+      for (const m of r.matches) {
+        for (const o of m.options) {
+          const v = (o.name === '--ctstate' || o.name === '--state') && !o.negated ? o.values[0] : undefined;
+          if (v && !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value)) return v;
+        }
+      }
     } else if (t && !t.spec && !seen.has(t.name)) {
       const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
       const found = callee && establishedOnly(rs, callee, seen);
@@ -58,8 +62,10 @@ export const missingEstablishedRule: LintRule = {
           ctx.report({ span: chain.policySpan, message: `${name} drops by default but no rule accepts ESTABLISHED,RELATED packets: replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.` });
           continue;
         }
+        // the evaluation first: where RELATED is accepted (nearly always) it ends at that rule
+        if (!dropsRelated(rs, chain)) continue;
         const only = establishedOnly(rs, chain);
-        if (!only || !dropsRelated(rs, chain)) continue;
+        if (!only) continue;
         ctx.report({
           span: only.span,
           message: `${name} accepts ESTABLISHED but not RELATED packets: ICMP errors about ${name === 'INPUT' ? 'the host\'s' : 'forwarded'} connections (${t.family === 'ipv4' ? 'fragmentation-needed' : 'packet-too-big'}) are dropped, so path MTU discovery fails and large transfers stall. Accept ESTABLISHED,RELATED.`,
