@@ -1,6 +1,5 @@
-import type { OptionSpec } from './types.ts';
+import type { Family, OptionSpec } from './types.ts';
 import { checkValue } from './values/index.ts';
-import type { Family } from './types.ts';
 
 /**
  * Whether the values of option `from` mean the same written for `to`, its counterpart in the
