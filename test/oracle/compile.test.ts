@@ -135,6 +135,13 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -A INPUT -j later',
     'iptables -N later',
     'iptables -A idle -j RETURN',
+    'iptables -F',
+    'iptables -X',
+    'iptables -N z',
+    'iptables -A z -j RETURN',
+    'iptables -I z 3 -j DROP',
+    'iptables -I z 2 -j DROP',
+    'iptables -D z 3',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -144,7 +151,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

@@ -38,8 +38,12 @@ export class TableState {
   private readonly namedEarly = new Map<string, { cmd: Command; at: Span }[]>();
   /** User chains a top-level `-X` deleted, with that command, until something creates them again. */
   private readonly deletedBy = new Map<string, Command>();
-  /** User chains whose every rule is known: declared by restore input, which empties them. */
+  /** User chains whose every rule is known: declared by a restore input, which empties them, or made after the tables were cleared. */
   private readonly exact = new Set<Chain>();
+  /** Tables a top-level `-F` emptied, every chain; after that a top-level `-X` deletes them all (cleared). */
+  private readonly flushedAll = new Set<Table>();
+  /** Tables whose user chains a top-level `-F` then `-X` removed: a chain `-N` makes after that is exact. */
+  private readonly cleared = new Set<Table>();
   /** The commands being applied are a restore input's (see restore). */
   private restoring = false;
 
@@ -230,7 +234,10 @@ export class TableState {
       case 'flush':
         if (cmd.chain) {
           if (chain) this.flush(chain, guard);
-        } else for (const c of t.chains.values()) this.flush(c, guard);
+        } else {
+          for (const c of t.chains.values()) this.flush(c, guard);
+          if (guard === 0) this.flushedAll.add(t);
+        }
         break;
       case 'new-chain':
         if (cmd.chainWord) {
@@ -240,6 +247,8 @@ export class TableState {
           if (!existing?.declarations.length) this.created(t, cmd.chainWord.value, guard === 0 ? cmd : undefined);
           const c = this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
           if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
+          // made after every chain was deleted: it starts empty, and its rules are the script's
+          else if (guard === 0 && !existing && this.cleared.has(t)) this.exact.add(c);
         }
         break;
       case 'delete-chain': {
@@ -261,6 +270,8 @@ export class TableState {
           t.chains.delete(c.name);
           if (guard === 0) this.deletedBy.set(`${t.family}:${t.name}:${c.name}`, cmd);
         }
+        // every chain emptied, then every chain deleted: those from before the script too
+        if (guard === 0 && !cmd.chain && this.flushedAll.has(t)) this.cleared.add(t);
         break;
       }
       case 'rename-chain':

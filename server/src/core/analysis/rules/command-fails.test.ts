@@ -18,6 +18,8 @@ ruleTable(commandFails, {
     { ...script, code: 'iptables -N a\niptables -A a -p tcp --dport 22 -j ACCEPT\niptables -D a -p tcp -m tcp --dport ssh -j ACCEPT\niptables -X a\n', name: 'a delete written another way' },
     { ...script, code: 'iptables -I INPUT 5 -j ACCEPT\niptables -D INPUT 3\n', name: 'built-in chains may hold rules from before' },
     { ...script, code: 'iptables -N a\niptables -I a 3 -j ACCEPT\n', name: 'a chain -N made may have existed' },
+    { ...script, code: 'iptables -X\niptables -N z\niptables -I z 3 -j DROP\n', name: '-X without -F before it: a chain from before may have kept its rules' },
+    { ...script, code: 'iptables -F\niptables -X\nif [ -n "$Z" ]; then\n  iptables -N z\nfi\niptables -I z 3 -j DROP\n', name: 'made under a condition' },
     { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a 2 -j ACCEPT\n-R a 2 -j DROP\n-D a 1\n-I INPUT 9 -j a') },
     { code: table('filter', ':a - [0:0]\n-X a') },
     { code: table('filter', ':a - [0:0]\n-A a -s 192.0.2.1,192.0.2.2 -d 198.51.100.1,198.51.100.2 -j DROP\n-D a 4\n-R a 3 -j ACCEPT\n-I a 4 -j ACCEPT'), name: 'address lists are one kernel rule per address pair' },
@@ -31,6 +33,7 @@ ruleTable(commandFails, {
     { ...script, code: 'iptables -t nat -N a\niptables -t nat -A PREROUTING -j a\niptables -t nat -F a\niptables -t nat -F POSTROUTING\niptables -t nat -X «a»\n', name: 'in the nat table' },
     { ...script, code: 'iptables -N a\niptables -A a -j DROP\nif [ "$1" = stop ]; then\n  iptables -X «a»\nfi\n', name: 'a delete under a condition fails whenever it runs' },
     { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a «3» -j ACCEPT\n-R a «2» -j DROP\n-D a «2»\n-X «a»') },
+    { ...script, code: 'iptables -F\niptables -X\niptables -N z\niptables -A z -j RETURN\niptables -I z «3» -j DROP\niptables -D z «2»\n', name: 'a chain made after -F and -X cleared the table' },
     { ...script, code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\nEOF\niptables -I a «3» -j ACCEPT\n', name: 'a chain a restore input declared' },
   ],
 });
@@ -62,4 +65,10 @@ test('command-fails fix: in a restore file, a -F line', () => {
   const r = fixed(table('filter', ':a - [0:0]\n-A a -j DROP\n-X a'), 'save');
   assert.equal(r.left, 0);
   assert.match(r.text, /\n-F a\n-X a\n/);
+});
+
+test('command-fails fix: an insert past the end becomes an append', () => {
+  const r = fixed('iptables -F\niptables -X\niptables -N z\niptables -I z 2 -j DROP\n');
+  assert.equal(r.left, 0);
+  assert.match(r.text, /\niptables -A z -j DROP\n$/);
 });

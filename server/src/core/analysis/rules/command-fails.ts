@@ -1,11 +1,16 @@
 import type { Command, Refusal } from '../../model/types.ts';
+import type { OptionItem } from '../../syntax/nodes.ts';
 import type { Span } from '../../text/span.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
+/** The command's own option group with a rule number: `-I CHAIN 5`. */
+function numbered(cmd: Command): OptionItem | undefined {
+  return cmd.args.items.find((i) => i.values.length > 1 && i.values[0].value === cmd.chain && /^\d+$/.test(i.values[1].value));
+}
+
 /** The word of a rule number (`-I CHAIN 5`), or the whole command. */
 function positionSpan(cmd: Command): Span {
-  const word = cmd.args.items.find((i) => i.values.length > 1 && i.values[0].value === cmd.chain && /^\d+$/.test(i.values[1].value))?.values[1];
-  return word?.span ?? cmd.span;
+  return numbered(cmd)?.values[1].span ?? cmd.span;
 }
 
 /** The refusals this rule reports: a chain that exists is duplicate-chain's finding, one that does not undefined-chain's. */
@@ -35,7 +40,7 @@ export const commandFails: LintRule = {
   severity: 'error',
   summary: 'A command iptables refuses for what the tables hold when it runs: -X of a chain still in use, a rule number past the end.',
   docs: {
-    description: 'Follows the tables command by command and reports `-X` of a chain that certainly still has rules, or that a rule certainly still jumps to (iptables deletes nothing then, not even the other chains of a `-X` without a name), and `-I`, `-R` or `-D` with a rule number past the end of a chain whose every rule is known (a chain the file or an `iptables-restore` input declares, which empties it). A rule counts as certainly there when it was added where the command runs or around it (not under a condition of its own), was written without shell expansions, and nothing under a condition, with a chain given by an expansion, or through an `iptables-restore` of a file may have removed it since. Chains filled before the script runs are not known, so a script is only judged on what it did itself.',
+    description: 'Follows the tables command by command and reports `-X` of a chain that certainly still has rules, or that a rule certainly still jumps to (iptables deletes nothing then, not even the other chains of a `-X` without a name), and `-I`, `-R` or `-D` with a rule number past the end of a chain whose every rule is known (a chain the file or an `iptables-restore` input declares, which empties it, or one a script makes with `-N` after a top-level `-F` and `-X` removed every chain of the table). A rule counts as certainly there when it was added where the command runs or around it (not under a condition of its own), was written without shell expansions, and nothing under a condition, with a chain given by an expansion, or through an `iptables-restore` of a file may have removed it since. Chains filled before the script runs are not known, so a script is only judged on what it did itself.',
     rationale: 'The command fails with "Directory not empty", "Too many links", "Device or resource busy" or "Index of insertion too big": under `set -e` the script stops there, half applied; without it the chain stays and the rules go on as they were, which is rarely what the script meant. In a restore file the whole file fails to load.',
     bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -F blocklist\niptables -X blocklist\n' },
     good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -D INPUT -j blocklist\niptables -F blocklist\niptables -X blocklist\n' },
@@ -63,7 +68,12 @@ export const commandFails: LintRule = {
  */
 function fixFor(ctx: RuleContext, r: Refusal): Fix[] {
   const cmd = r.command;
-  if (r.reason === 'index-too-big') return [];
+  if (r.reason === 'index-too-big') {
+    // an insert past the end meant the end: `-I CHAIN 9` becomes `-A CHAIN`
+    const item = cmd.kind === 'insert' ? numbered(cmd) : undefined;
+    if (!item) return [];
+    return [{ title: `Append to ${r.chain} instead`, edits: [{ span: { start: item.nameSpan.start, end: item.values[1].span.end }, text: `-A ${item.values[0].text}` }] }];
+  }
   const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
   const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
   const own = ctx.text.slice(cmd.span.start, cmd.span.end);
