@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
+import { ip, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -16,31 +17,17 @@ import { NamespaceIptables } from './realIptables.ts';
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `neighbour discovery in namespaces: ${missing}`);
 
-const tag = `${process.pid % 100000}`;
-const A = `ndp-a-${tag}`;
-const B = `ndp-b-${tag}`;
-const ADDR_A = 'fd00:10:200::1';
-const ADDR_B = 'fd00:10:200::2';
+const pair = new NamespacePair('ndp', 'fd00:10:200::1', 'fd00:10:200::2', 64);
+const A = pair.a;
+const B = pair.b;
+const ADDR_A = pair.addrA;
 const PORT = 5000;
-
-function ip(...args: string[]): void {
-  const r = spawnSync('ip', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
-}
 
 let server: ReturnType<typeof spawn> | undefined;
 
 before(async () => {
   if (skip) return;
-  ip('netns', 'add', A);
-  ip('netns', 'add', B);
-  ip('link', 'add', `ndpa${tag}`, 'netns', A, 'type', 'veth', 'peer', 'name', `ndpb${tag}`, 'netns', B);
-  for (const [ns, dev, addr] of [[A, `ndpa${tag}`, ADDR_A], [B, `ndpb${tag}`, ADDR_B]]) {
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-    ip('-n', ns, 'link', 'set', dev, 'up');
-    // nodad: the address is usable at once, not after duplicate detection's second
-    ip('-n', ns, 'addr', 'add', `${addr}/64`, 'dev', dev, 'nodad');
-  }
+  pair.create();
   server = spawn('ip', ['netns', 'exec', A, process.execPath, '-e', `require('node:net').createServer((s) => s.end('hi')).listen(${PORT}, '${ADDR_A}', () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     server!.stdout!.once('data', () => resolve());
@@ -50,8 +37,7 @@ before(async () => {
 
 after(() => {
   server?.kill();
-  spawnSync('ip', ['netns', 'del', A]);
-  spawnSync('ip', ['netns', 'del', B]);
+  pair.destroy();
 });
 
 /** Loads `rules` into a's ip6tables (neighbour caches emptied) and says whether b reaches a's TCP port. */

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
+import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -16,33 +17,15 @@ import { NamespaceIptables } from './realIptables.ts';
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `ICMP errors in namespaces: ${missing}`);
 
-const tag = `${process.pid % 100000}`;
-const A = `rel-a-${tag}`;
-const B = `rel-b-${tag}`;
-const ADDR_A = '10.200.77.1';
-const ADDR_B = '10.200.77.2';
-
-function ip(...args: string[]): void {
-  const r = spawnSync('ip', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
-}
+const pair = new NamespacePair('rel', '10.200.77.1', '10.200.77.2', 24);
+const A = pair.a;
+const ADDR_B = pair.addrB;
 
 before(() => {
-  if (skip) return;
-  ip('netns', 'add', A);
-  ip('netns', 'add', B);
-  ip('link', 'add', `rela${tag}`, 'netns', A, 'type', 'veth', 'peer', 'name', `relb${tag}`, 'netns', B);
-  for (const [ns, dev, addr] of [[A, `rela${tag}`, ADDR_A], [B, `relb${tag}`, ADDR_B]]) {
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-    ip('-n', ns, 'link', 'set', dev, 'up');
-    ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
-  }
+  if (!skip) pair.create();
 });
 
-after(() => {
-  spawnSync('ip', ['netns', 'del', A]);
-  spawnSync('ip', ['netns', 'del', B]);
-});
+after(() => pair.destroy());
 
 /**
  * Loads `rules` into a, sends one datagram to a closed port of b, and says what took b's ICMP
