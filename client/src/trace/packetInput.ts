@@ -16,7 +16,7 @@ const TITLE = 'Trace a Packet';
 export function askForPacket(client: LanguageClient, uri: vscode.Uri, recent: readonly string[]): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = TITLE;
-  qp.placeholder = 'e.g. in=eth0 proto=tcp dst=203.0.113.1 dport=80 — keys: in out proto src sport dst dport state family local origin';
+  qp.placeholder = 'e.g. in=eth0 proto=tcp dst=203.0.113.1 dport=80 — keys: in out proto src sport dst dport icmp-type state family local origin';
   qp.ignoreFocusOut = true;
   qp.matchOnDescription = false;
   qp.matchOnDetail = false;

@@ -29,3 +29,12 @@ test('every value offered is one the SPEC parser accepts', () => {
     for (const v of f.values[key]) assert.ok(parsePacketSpec(`${key}=${v}`).packet, `${key}=${v}`);
   }
 });
+
+test('ICMP types: those the rules name, a ping, and neighbour discovery where there are IPv6 rules; each one a SPEC takes for its family', () => {
+  const dual = 'iptables -A INPUT -p icmp --icmp-type fragmentation-needed -j ACCEPT\nip6tables -A INPUT -p ipv6-icmp --icmpv6-type packet-too-big -j ACCEPT\n';
+  const f = packetFields(new FirewallDocument(dual, { dialect: 'script' }).ruleSet);
+  assert.deepEqual(f.values['icmp-type'], ['fragmentation-needed', 'packet-too-big', 'echo-request', 'neighbour-solicitation', 'neighbour-advertisement']);
+  for (const v of f.values['icmp-type']) assert.ok(parsePacketSpec(`icmp-type=${v}`).packet || parsePacketSpec(`family=ipv6 icmp-type=${v}`).packet, v);
+  const v4 = packetFields(new FirewallDocument(script, { dialect: 'script' }).ruleSet);
+  assert.deepEqual(v4.values['icmp-type'], ['echo-request']);
+});
