@@ -1,6 +1,6 @@
 import { FirewallDocument } from '../core/facade.ts';
 import type { Family } from '../core/knowledge/types.ts';
-import { tracePacket } from '../core/simulate/evaluate.ts';
+import { decidingStep, tracePacket } from '../core/simulate/evaluate.ts';
 import type { Packet } from '../core/simulate/packet.ts';
 
 export interface SshConnection {
@@ -43,7 +43,7 @@ export function lockoutCheck(afterText: string, family: Family, conn: SshConnect
   const outcomes = tracePacket(doc.ruleSet, packet);
   const denied = outcomes.filter((o) => o.verdict !== 'ACCEPT');
   const deciding = [...new Set(denied.map((o) => {
-    const last = [...o.path].reverse().find((s) => s.rule || s.policy);
+    const last = decidingStep(o);
     if (last?.rule) return afterText.slice(last.rule.span.start, last.rule.span.end).trim();
     return last?.policy ? `${last.table}/${last.chain} policy ${last.policy}` : `${o.verdict}`;
   }))];

@@ -62,7 +62,7 @@ export class TableState {
   }
 
   table(family: Family, name: string, span?: Span): Table {
-    const key = `${family}:${name}`;
+    const key = tableKey(family, name);
     let t = this.tables.get(key);
     if (!t) {
       t = { family, name, spans: [], chains: new Map() };
@@ -117,7 +117,7 @@ export class TableState {
   }
 
   private isUnsure(t: Table): boolean {
-    return this.unsure.size > 0 && (this.unsure.has(t.family) || this.unsure.has(`${t.family}:${t.name}`));
+    return this.unsure.size > 0 && (this.unsure.has(t.family) || this.unsure.has(tableKey(t.family, t.name)));
   }
 
   /** The rule is in the tables whenever a command under `guard` runs (and iptables took it as written). */
@@ -150,7 +150,7 @@ export class TableState {
   private named(t: Table, cmd: Command, name: string, jump: boolean, guard: number): void {
     // a restore input is judged on its own (undefined-chain: its rules need its chain lines)
     if (guard !== 0 || this.restoring || t.chains.get(name)?.declarations.length || isBuiltinChain(t.name, name)) return;
-    const key = `${t.family}:${t.name}:${name}`;
+    const key = chainKey(t, name);
     const by = this.deletedBy.get(key);
     // the word is made only here: a save file's line makes its chain word when asked
     const at = jump ? cmd.rule!.target!.span : (cmd.chainWord?.span ?? cmd.span);
@@ -165,7 +165,7 @@ export class TableState {
 
   /** A chain the script creates: commands that named it before are refused (unless anything uncertain came between). */
   private created(t: Table, name: string, by: Command | undefined): void {
-    const key = `${t.family}:${t.name}:${name}`;
+    const key = chainKey(t, name);
     this.deletedBy.delete(key);
     const early = this.namedEarly.get(key);
     if (!early) return;
@@ -218,7 +218,7 @@ export class TableState {
             if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
           } else if (this.reaches(guard, r.guard)) chain.rules.splice(cmd.position - 1, 1);
           // which rule a conditional delete by number removes is not known: nor is the rest
-          else this.unsure.add(`${t.family}:${t.name}`);
+          else this.unsure.add(tableKey(t.family, t.name));
         } else if (cmd.rule) {
           const key = ruleKey(cmd.rule);
           const i = chain.rules.findIndex((r) => ruleKey(r) === key && this.reaches(guard, r.guard));
@@ -227,7 +227,7 @@ export class TableState {
             const j = chain.rules.findIndex((r) => ruleKey(r) === key);
             // a rule written another way than the key reads it may be the one deleted
             if (j >= 0) this.maybeGone.add(chain.rules[j]);
-            else this.unsure.add(`${t.family}:${t.name}`);
+            else this.unsure.add(tableKey(t.family, t.name));
           }
         }
         break;
@@ -253,8 +253,8 @@ export class TableState {
         break;
       case 'delete-chain': {
         // a chain left from an earlier run is gone after this: named before, it is created fine further down
-        if (cmd.chain) this.namedEarly.delete(`${t.family}:${t.name}:${cmd.chain}`);
-        else for (const k of this.namedEarly.keys()) if (k.startsWith(`${t.family}:${t.name}:`)) this.namedEarly.delete(k);
+        if (cmd.chain) this.namedEarly.delete(chainKey(t, cmd.chain));
+        else for (const k of this.namedEarly.keys()) if (k.startsWith(chainKey(t, ''))) this.namedEarly.delete(k);
         const named = cmd.chain ? (chain && !chain.builtin ? [chain] : []) : [...t.chains.values()].filter((c) => !c.builtin);
         const doomed = named.filter((c) => this.reaches(guard, this.declaredUnder.get(c) ?? 0));
         // all or nothing: a chain with rules, or one a rule jumps to, makes iptables refuse the
@@ -263,20 +263,20 @@ export class TableState {
         if (!this.isUnsure(t) && this.refuseDelete(cmd, t, named, guard)) break;
         // what the model keeps may be gone: this command may run (another condition), or succeed
         // (the rules that keep the chains here may not be there)
-        const blocked = doomed.some((c) => c.rules.length > 0) || jumpedTo(t, doomed);
+        const blocked = doomed.some((c) => c.rules.length > 0) || jumpTo(t, doomed) !== undefined;
         for (const c of named) if (blocked || !doomed.includes(c)) this.maybeGoneChains.add(c);
         if (blocked) break;
         for (const c of doomed) {
           t.chains.delete(c.name);
-          if (guard === 0) this.deletedBy.set(`${t.family}:${t.name}:${c.name}`, cmd);
+          if (guard === 0) this.deletedBy.set(chainKey(t, c.name), cmd);
         }
         // every chain emptied, then every chain deleted: those from before the script too
         if (guard === 0 && !cmd.chain && this.flushedAll.has(t)) this.cleared.add(t);
         break;
       }
       case 'rename-chain':
-        if (cmd.chain) this.namedEarly.delete(`${t.family}:${t.name}:${cmd.chain}`);
-        if (guard !== 0 || cmd.newName?.dynamic) this.unsure.add(`${t.family}:${t.name}`);
+        if (cmd.chain) this.namedEarly.delete(chainKey(t, cmd.chain));
+        if (guard !== 0 || cmd.newName?.dynamic) this.unsure.add(tableKey(t.family, t.name));
         else if (chain && !chain.builtin && cmd.newName) {
           const taken = t.chains.get(cmd.newName.value);
           if (taken && taken !== chain && this.surelyExists(t, taken, guard)) this.refuse(cmd, 'chain-exists', taken);
@@ -383,15 +383,10 @@ export class TableState {
         return true;
       }
     }
-    const byName = new Map(doomed.map((c) => [c.name, c]));
-    for (const c of t.chains.values()) {
-      for (const r of c.rules) {
-        const target = r.target && !r.target.spec ? byName.get(r.target.name) : undefined;
-        if (target && this.certain(r, guard)) {
-          this.refuse(cmd, 'chain-jumped-to', target, r);
-          return true;
-        }
-      }
+    const jump = jumpTo(t, doomed, (r) => this.certain(r, guard));
+    if (jump) {
+      this.refuse(cmd, 'chain-jumped-to', jump.chain, jump.rule);
+      return true;
     }
     return false;
   }
@@ -431,14 +426,26 @@ function addresses(c: Rule['source']): number {
  */
 const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain']);
 
-/** Some rule of the table jumps (or goes) to one of the chains. */
-function jumpedTo(t: Table, chains: readonly Chain[]): boolean {
-  if (!chains.length) return false;
-  const names = new Set(chains.map((c) => c.name));
+/** The first rule of the table (one `which` accepts, when given) that jumps or goes to one of the chains. */
+function jumpTo(t: Table, chains: readonly Chain[], which?: (r: Rule) => boolean): { rule: Rule; chain: Chain } | undefined {
+  if (!chains.length) return undefined;
+  const byName = new Map(chains.map((c) => [c.name, c]));
   for (const c of t.chains.values()) {
-    for (const r of c.rules) if (r.target && !r.target.spec && names.has(r.target.name)) return true;
+    for (const r of c.rules) {
+      const chain = r.target && !r.target.spec ? byName.get(r.target.name) : undefined;
+      if (chain && (!which || which(r))) return { rule: r, chain };
+    }
   }
-  return false;
+  return undefined;
+}
+
+/** The key of a table in TableState.tables, and of a chain of it in the maps of chains by name. */
+function tableKey(family: Family, table: string): string {
+  return `${family}:${table}`;
+}
+
+function chainKey(t: Table, name: string): string {
+  return `${tableKey(t.family, t.name)}:${name}`;
 }
 
 /** Lists up to this long are made at their length as they grow (see appended). */

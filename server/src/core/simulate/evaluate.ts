@@ -228,13 +228,18 @@ export function plainestOutcome(outcomes: readonly Outcome[]): Outcome | undefin
   return best;
 }
 
-/** The rule that decided an outcome (the last step that holds a rule or a policy), or undefined when a policy did. */
-export function decidingRule(o: Outcome): Rule | undefined {
+/** The step that decided an outcome: the last that holds a rule or a policy. */
+export function decidingStep(o: Outcome): Step | undefined {
   for (let i = o.path.length - 1; i >= 0; i--) {
     const s = o.path[i];
-    if (s.rule || s.policy) return s.rule;
+    if (s.rule || s.policy) return s;
   }
   return undefined;
+}
+
+/** The rule that decided an outcome, or undefined when a policy did. */
+export function decidingRule(o: Outcome): Rule | undefined {
+  return decidingStep(o)?.rule;
 }
 
 /** The verdict of one built-in chain of a table (its policy when the end is reached). */
