@@ -1,20 +1,46 @@
-import type { Chain, RuleSet } from '../model/types.ts';
+import type { Chain, Rule, RuleSet } from '../model/types.ts';
+import type { Word } from '../syntax/nodes.ts';
 
-/** Some rule the chain (or a chain it jumps to) uses accepts ESTABLISHED packets. */
-export function acceptsEstablished(rs: RuleSet, chain: Chain, seen = new Set<string>()): boolean {
+/**
+ * The first answer `test` gives for an ACCEPT rule of the chain or of a chain it jumps to, in
+ * the order a packet meets them.
+ */
+function firstAccept<T>(rs: RuleSet, chain: Chain, test: (r: Rule) => T | undefined, seen = new Set<string>()): T | undefined {
   seen.add(chain.name);
   for (const r of chain.rules) {
     const t = r.target;
     if (!t) continue;
-    const states = r.matches.flatMap((m) => m.options).filter((o) => o.name === '--ctstate' || o.name === '--state');
-    const mentions = states.some((o) => !o.negated && (o.values[0]?.dynamic || /ESTABLISHED/i.test(o.values[0]?.value ?? '')));
-    const dynamic = r.dynamic || r.options.some((o) => o.values.some((v) => v.dynamic));
-    if (t.name === 'ACCEPT' && (mentions || dynamic)) return true;
-    if (!t.spec && !seen.has(t.name)) {
+    if (t.name === 'ACCEPT') {
+      const found = test(r);
+      if (found !== undefined) return found;
+    } else if (!t.spec && !seen.has(t.name)) {
       const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
-      if (callee && acceptsEstablished(rs, callee, seen)) return true;
+      const found = callee && firstAccept(rs, callee, test, seen);
+      if (found !== undefined) return found;
     }
   }
-  return false;
+  return undefined;
 }
 
+/** The `--ctstate` / `--state` values a rule tests, except negated ones. */
+function stateWords(r: Rule): Word[] {
+  const out: Word[] = [];
+  for (const m of r.matches) {
+    for (const o of m.options) if ((o.name === '--ctstate' || o.name === '--state') && !o.negated && o.values[0]) out.push(o.values[0]);
+  }
+  return out;
+}
+
+/** Some rule the chain (or a chain it jumps to) uses accepts ESTABLISHED packets. */
+export function acceptsEstablished(rs: RuleSet, chain: Chain): boolean {
+  return firstAccept(rs, chain, (r) => {
+    const mentions = stateWords(r).some((v) => v.dynamic || /ESTABLISHED/i.test(v.value));
+    const dynamic = r.dynamic || r.options.some((o) => o.values.some((w) => w.dynamic));
+    return mentions || dynamic ? true : undefined;
+  }) === true;
+}
+
+/** The state value of the first accept of ESTABLISHED without RELATED in the chain or a chain it jumps to. */
+export function establishedOnly(rs: RuleSet, chain: Chain): Word | undefined {
+  return firstAccept(rs, chain, (r) => stateWords(r).find((v) => !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value)));
+}

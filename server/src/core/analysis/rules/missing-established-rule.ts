@@ -1,4 +1,4 @@
-import { acceptsEstablished } from '../acceptsEstablished.ts';
+import { acceptsEstablished, establishedOnly } from '../acceptsEstablished.ts';
 import type { Chain, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { certainlyRefused, evaluateChain } from '../../simulate/evaluate.ts';
@@ -18,27 +18,6 @@ function mtuError(family: Chain['family']): Packet {
 /** Every way through the chain drops or rejects that ICMP error. */
 function dropsRelated(rs: RuleSet, chain: Chain): boolean {
   return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family))) !== undefined;
-}
-
-/** The state value of the first accept of ESTABLISHED without RELATED in the chain or a chain it jumps to. */
-function establishedOnly(rs: RuleSet, chain: Chain, seen = new Set<string>()): Word | undefined {
-  seen.add(chain.name);
-  for (const r of chain.rules) {
-    const t = r.target;
-    if (t?.name === 'ACCEPT') {
-      for (const m of r.matches) {
-        for (const o of m.options) {
-          const v = (o.name === '--ctstate' || o.name === '--state') && !o.negated ? o.values[0] : undefined;
-          if (v && !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value)) return v;
-        }
-      }
-    } else if (t && !t.spec && !seen.has(t.name)) {
-      const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
-      const found = callee && establishedOnly(rs, callee, seen);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }
 
 export const missingEstablishedRule: LintRule = {
