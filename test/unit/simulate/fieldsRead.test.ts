@@ -27,7 +27,7 @@ rules.push(...new FirewallDocument(kubeProxyDump(300).text, { dialect: 'save' })
 const dumps = join(corpusRoot, 'dumps');
 if (existsSync(dumps)) for (const f of filesUnder(dumps)) if (!/\.(md|json|go|txt)$|LICENSE|PROVENANCE/.test(f)) rules.push(...rulesOf(f));
 
-const ALL: PacketField[] = ['proto', 'src', 'dst', 'in', 'out', 'sport', 'dport', 'state', 'icmpType', 'icmpCode', 'origin', 'offLoopback'];
+const ALL: PacketField[] = ['proto', 'src', 'dst', 'in', 'out', 'sport', 'dport', 'state', 'icmpType', 'icmpCode', 'origin', 'offLoopback', 'toHost', 'local'];
 const packetArb = fc.record({
   proto: fc.option(fc.constantFrom('tcp', 'udp', 'icmp', 'ipv6-icmp', 'sctp', 'gre'), { nil: undefined }),
   src: fc.option(fc.constantFrom('10.0.0.1', '192.168.1.100', '172.17.0.2', '10.244.1.5', '127.0.0.1', '203.0.113.9'), { nil: undefined }),
@@ -41,6 +41,8 @@ const packetArb = fc.record({
   icmpCode: fc.option(fc.constantFrom(0, 1, 4), { nil: undefined }),
   origin: fc.constantFrom('remote' as const, 'local' as const),
   offLoopback: fc.option(fc.boolean(), { nil: undefined }),
+  toHost: fc.option(fc.boolean(), { nil: undefined }),
+  local: fc.constantFrom<string[]>([], ['192.168.1.100'], ['203.0.113.1', '10.96.0.10']),
 });
 
 test(`fieldsRead names every field ruleMatches reads (${rules.length} real rules)`, () => {
@@ -53,8 +55,8 @@ test(`fieldsRead names every field ruleMatches reads (${rules.length} real rules
       // b keeps a's values for the fields read, and its own for the rest
       const mixed = { ...b } as Record<string, unknown>;
       for (const f of ALL) if (read.has(f)) mixed[f] = a[f];
-      const p1: Packet = { ...a, family: rule.family, local: [] };
-      const p2 = { ...(mixed as unknown as Packet), family: rule.family, local: [] };
+      const p1: Packet = { ...a, family: rule.family };
+      const p2 = { ...(mixed as unknown as Packet), family: rule.family };
       assert.equal(ruleMatches(rule, p2), ruleMatches(rule, p1));
     }),
     { numRuns: 20_000 },

@@ -148,6 +148,21 @@ function icmpOption(o: BoundOption, p: Packet, family: 'ipv4' | 'ipv6'): Tri {
   return o.negated ? not(r) : r;
 }
 
+/**
+ * addrtype's `--dst-type` for a packet known to be for this host (redirected to it, or sent to
+ * one of its addresses): a list naming LOCAL (or a beginning of it, as iptables reads type
+ * names) matches. Anything else stays unknown: the evaluator does not know the host's
+ * broadcast, multicast or unreachable addresses.
+ */
+function dstTypeOption(o: BoundOption, p: Packet): Tri {
+  const v = o.values[0];
+  const forHost = p.toHost === true || (p.dst !== undefined && p.local.includes(p.dst));
+  if (!v || v.dynamic || !forHost) return 'maybe';
+  const local = v.value.toUpperCase().split(',').some((t) => t.length > 0 && 'LOCAL'.startsWith(t));
+  if (!local) return 'maybe';
+  return o.negated ? 'no' : 'yes';
+}
+
 function matchCond(m: MatchUse, p: Packet): Tri {
   if (!m.spec) return 'maybe';
   let r: Tri = 'yes';
@@ -185,6 +200,10 @@ function matchCond(m: MatchUse, p: Packet): Tri {
       return r;
     case 'comment':
       return 'yes';
+    case 'addrtype':
+      // --limit-iface-in/out count only the addresses of one interface, which are not known
+      for (const o of m.options) r = and(r, o.name === '--dst-type' && !m.options.some((x) => x.name.startsWith('--limit-iface')) ? dstTypeOption(o, p) : 'maybe');
+      return r;
     case 'iprange':
       for (const o of m.options) {
         const v = o.values[0];
@@ -230,7 +249,7 @@ export function ruleMatches(rule: Rule, p: Packet): Tri {
 }
 
 /** Packet fields a test can depend on. */
-export type PacketField = 'proto' | 'src' | 'dst' | 'in' | 'out' | 'sport' | 'dport' | 'state' | 'icmpType' | 'icmpCode' | 'origin' | 'offLoopback';
+export type PacketField = 'proto' | 'src' | 'dst' | 'in' | 'out' | 'sport' | 'dport' | 'state' | 'icmpType' | 'icmpCode' | 'origin' | 'offLoopback' | 'toHost' | 'local';
 
 /**
  * The packet fields `ruleMatches` reads for this rule: two packets equal on these get the
@@ -261,6 +280,9 @@ export function fieldsRead(rule: Rule, into: Set<PacketField>): void {
         break;
       case 'iprange':
         into.add('src').add('dst');
+        break;
+      case 'addrtype':
+        into.add('dst').add('toHost').add('local');
         break;
       case 'icmp':
       case 'icmp6':

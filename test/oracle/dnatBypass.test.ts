@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { applyFix } from '../support/ruleTester.ts';
+import { ip, NamespacePair } from './namespacePair.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * input-rule-bypassed-by-dnat against the kernel: a client, a router and a server in three
+ * namespaces this test creates (client and router on 10.200.78.0/24, router and server on
+ * 10.200.79.0/24). The router loads Docker-shaped rules: a DNAT of port 8080 to the server and
+ * an INPUT rule that drops port 8080. Where the rule says the INPUT rule never sees those
+ * connections, the client must reach the server and the INPUT rule's counter must stay at 0;
+ * with the fix applied, the connection must fail.
+ */
+const missing = NamespaceIptables.available();
+const skip = requirement(missing === undefined, `DNAT past INPUT in namespaces: ${missing}`);
+
+const pair = new NamespacePair('byp', '10.200.78.1', '10.200.78.2', 24);
+const ROUTER = pair.a;
+const CLIENT = pair.b;
+const SERVER = `byp-s-${process.pid % 100000}`;
+const SERVER_ADDR = '10.200.79.2';
+let server: ChildProcess | undefined;
+
+before(async () => {
+  if (skip) return;
+  pair.create();
+  ip('netns', 'add', SERVER);
+  const devR = `bypr${process.pid % 100000}`;
+  const devS = `byps${process.pid % 100000}`;
+  ip('link', 'add', devR, 'netns', ROUTER, 'type', 'veth', 'peer', 'name', devS, 'netns', SERVER);
+  ip('-n', ROUTER, 'link', 'set', devR, 'up');
+  ip('-n', ROUTER, 'addr', 'add', '10.200.79.1/24', 'dev', devR);
+  ip('-n', SERVER, 'link', 'set', 'lo', 'up');
+  ip('-n', SERVER, 'link', 'set', devS, 'up');
+  ip('-n', SERVER, 'addr', 'add', `${SERVER_ADDR}/24`, 'dev', devS);
+  ip('-n', SERVER, 'route', 'add', 'default', 'via', '10.200.79.1');
+  const fwd = spawnSync('ip', ['netns', 'exec', ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { encoding: 'utf8' });
+  assert.equal(fwd.status, 0, fwd.stderr);
+  server = spawn('ip', ['netns', 'exec', SERVER, process.execPath, '-e', `require('node:net').createServer((c) => c.end('served')).listen(9090, '${SERVER_ADDR}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => server!.stdout!.once('data', () => resolve()));
+});
+
+after(() => {
+  server?.kill();
+  spawnSync('ip', ['netns', 'del', SERVER]);
+  pair.destroy();
+});
+
+/** Loads `rules` into the router and connects from the client to the router's port 8080: what the client read, or why it failed. */
+function connectThrough(rules: string): string {
+  const load = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables-restore'], { input: rules, encoding: 'utf8' });
+  assert.equal(load.status, 0, load.stderr);
+  const script = `const s = require('node:net').connect(8080, '${pair.addrA}'); s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); }); s.on('data', (d) => { console.log(String(d)); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
+  const r = spawnSync('ip', ['netns', 'exec', CLIENT, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+/** Packets counted by the router's INPUT rule for port 8080. */
+function inputRuleCount(): number {
+  const saved = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' }).stdout;
+  const m = /^\[(\d+):\d+\] -A INPUT -p tcp -m tcp --dport 8080 -j DROP$/m.exec(saved);
+  assert.ok(m, saved);
+  return Number(m[1]);
+}
+
+const router = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A DOCKER -i docker0 -j RETURN
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination ${SERVER_ADDR}:9090
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER-USER - [0:0]
+-A INPUT -p tcp --dport 8080 -j DROP
+-A FORWARD -j DOCKER-USER
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -d ${SERVER_ADDR}/32 -p tcp -m tcp --dport 9090 -j ACCEPT
+-A DOCKER-USER -j RETURN
+COMMIT
+`;
+
+const findings = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'input-rule-bypassed-by-dnat');
+
+test('a port DNAT publishes is not closed by INPUT: the reported rule never counts a packet, the fix closes it', { skip, timeout: 60_000 }, () => {
+  const found = findings(router);
+  assert.equal(found.length, 1);
+  assert.equal(router.slice(found[0].span.start, found[0].span.end), '-A INPUT -p tcp --dport 8080 -j DROP');
+  assert.equal(connectThrough(router), 'served', 'the client reaches the server past the INPUT drop');
+  assert.equal(inputRuleCount(), 0, 'the INPUT rule never saw the connection');
+  const fixed = applyFix(router, found[0].fixes![0]);
+  assert.equal(connectThrough(fixed), 'timeout', 'the block in DOCKER-USER drops it');
+});
+
+test('without the DNAT the INPUT rule closes the port and nothing is reported', { skip, timeout: 60_000 }, () => {
+  const plain = router.replace(/^-A DOCKER ! -i docker0 .*\n/m, '');
+  assert.deepEqual(findings(plain), []);
+  assert.equal(connectThrough(plain), 'timeout');
+  assert.ok(inputRuleCount() > 0, 'the INPUT rule dropped the connection');
+});
