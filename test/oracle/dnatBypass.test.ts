@@ -8,12 +8,13 @@ import { ip, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
- * input-rule-bypassed-by-dnat against the kernel: a client, a router and a server in three
+ * dnat-bypasses-block against the kernel: a client, a router and a server in three
  * namespaces this test creates (client and router on 10.200.78.0/24, router and server on
  * 10.200.79.0/24). The router loads Docker-shaped rules: a DNAT of port 8080 to the server and
  * an INPUT rule that drops port 8080. Where the rule says the INPUT rule never sees those
  * connections, the client must reach the server and the INPUT rule's counter must stay at 0;
- * with the fix applied, the connection must fail.
+ * with the fix applied, the connection must fail. The same for a rule in DOCKER-USER that
+ * names the published port: FORWARD sees the server's port.
  */
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `DNAT past INPUT in namespaces: ${missing}`);
@@ -60,10 +61,10 @@ function connectThrough(rules: string): string {
   return r.stdout.trim();
 }
 
-/** Packets counted by the router's INPUT rule for port 8080. */
-function inputRuleCount(): number {
+/** Packets counted by the router's rule that drops port 8080 in `chain`. */
+function dropCount(chain = 'INPUT'): number {
   const saved = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' }).stdout;
-  const m = /^\[(\d+):\d+\] -A INPUT -p tcp -m tcp --dport 8080 -j DROP$/m.exec(saved);
+  const m = new RegExp(`^\\[(\\d+):\\d+\\] -A ${chain} -p tcp -m tcp --dport 8080 -j DROP$`, 'm').exec(saved);
   assert.ok(m, saved);
   return Number(m[1]);
 }
@@ -91,14 +92,14 @@ COMMIT
 COMMIT
 `;
 
-const findings = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'input-rule-bypassed-by-dnat');
+const findings = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'dnat-bypasses-block');
 
 test('a port DNAT publishes is not closed by INPUT: the reported rule never counts a packet, the fix closes it', { skip, timeout: 60_000 }, () => {
   const found = findings(router);
   assert.equal(found.length, 1);
   assert.equal(router.slice(found[0].span.start, found[0].span.end), '-A INPUT -p tcp --dport 8080 -j DROP');
   assert.equal(connectThrough(router), 'served', 'the client reaches the server past the INPUT drop');
-  assert.equal(inputRuleCount(), 0, 'the INPUT rule never saw the connection');
+  assert.equal(dropCount(), 0, 'the INPUT rule never saw the connection');
   const fixed = applyFix(router, found[0].fixes![0]);
   assert.equal(connectThrough(fixed), 'timeout', 'the block in DOCKER-USER drops it');
 });
@@ -107,5 +108,17 @@ test('without the DNAT the INPUT rule closes the port and nothing is reported', 
   const plain = router.replace(/^-A DOCKER ! -i docker0 .*\n/m, '');
   assert.deepEqual(findings(plain), []);
   assert.equal(connectThrough(plain), 'timeout');
-  assert.ok(inputRuleCount() > 0, 'the INPUT rule dropped the connection');
+  assert.ok(dropCount() > 0, 'the INPUT rule dropped the connection');
+});
+
+test('DOCKER-USER sees the port after DNAT: a rule naming the published port never counts a packet, the fix matches the original port', { skip, timeout: 60_000 }, () => {
+  const user = router.replace(/^-A INPUT .*\n/m, '').replace('-A DOCKER-USER -j RETURN', '-A DOCKER-USER -p tcp --dport 8080 -j DROP\n-A DOCKER-USER -j RETURN');
+  const found = findings(user);
+  assert.equal(found.length, 1);
+  assert.equal(user.slice(found[0].span.start, found[0].span.end), '-A DOCKER-USER -p tcp --dport 8080 -j DROP');
+  assert.equal(connectThrough(user), 'served', 'the client reaches the server past the DOCKER-USER drop');
+  assert.equal(dropCount('DOCKER-USER'), 0, 'the DOCKER-USER rule never matched the connection');
+  const fixed = applyFix(user, found[0].fixes![0]);
+  assert.deepEqual(findings(fixed), []);
+  assert.equal(connectThrough(fixed), 'timeout', 'matched by its original port, it is dropped');
 });

@@ -13,7 +13,7 @@ import { unknownOption } from './rules/unknown-option.ts';
 import { unknownTable } from './rules/unknown-table.ts';
 import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
-import { inputRuleBypassedByDnat } from './rules/input-rule-bypassed-by-dnat.ts';
+import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -45,7 +45,7 @@ export const rules: readonly LintRule[] = [
   commandFails,
   addressFamilyMismatch,
   dnatWithoutForwardAccept,
-  inputRuleBypassedByDnat,
+  dnatBypassesBlock,
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,
