@@ -16,6 +16,9 @@ export class NamespacePair {
   readonly b: string;
   readonly addrA: string;
   readonly addrB: string;
+  /** The veth ends: `devA` in `a`, `devB` in `b` (interface names are at most 15 characters). */
+  readonly devA: string;
+  readonly devB: string;
   private readonly prefix: number;
 
   constructor(name: string, addrA: string, addrB: string, prefix: number) {
@@ -25,16 +28,15 @@ export class NamespacePair {
     const tag = `${process.pid % 100000}`;
     this.a = `${name}-a-${tag}`;
     this.b = `${name}-b-${tag}`;
+    this.devA = `${this.a.slice(0, 4)}a${tag}`;
+    this.devB = `${this.b.slice(0, 4)}b${tag}`;
   }
 
   create(): void {
     ip('netns', 'add', this.a);
     ip('netns', 'add', this.b);
-    // interface names are at most 15 characters
-    const devA = `${this.a.slice(0, 4)}a${process.pid % 100000}`;
-    const devB = `${this.b.slice(0, 4)}b${process.pid % 100000}`;
-    ip('link', 'add', devA, 'netns', this.a, 'type', 'veth', 'peer', 'name', devB, 'netns', this.b);
-    for (const [ns, dev, addr] of [[this.a, devA, this.addrA], [this.b, devB, this.addrB]]) {
+    ip('link', 'add', this.devA, 'netns', this.a, 'type', 'veth', 'peer', 'name', this.devB, 'netns', this.b);
+    for (const [ns, dev, addr] of [[this.a, this.devA, this.addrA], [this.b, this.devB, this.addrB]]) {
       ip('-n', ns, 'link', 'set', 'lo', 'up');
       ip('-n', ns, 'link', 'set', dev, 'up');
       ip('-n', ns, 'addr', 'add', `${addr}/${this.prefix}`, 'dev', dev, ...(addr.includes(':') ? ['nodad'] : []));

@@ -3,6 +3,11 @@ import { test } from 'node:test';
 import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { missingEstablishedRule } from './missing-established-rule.ts';
 
+/** Docker's filter table, with `user` as the rules of DOCKER-USER. */
+function docker(user: string): string {
+  return table('filter', `:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n-A FORWARD -i docker0 -o docker0 -j ACCEPT\n${user}\n-A DOCKER-USER -j RETURN`);
+}
+
 ruleTable(missingEstablishedRule, {
   valid: [
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT') },
@@ -11,9 +16,17 @@ ruleTable(missingEstablishedRule, {
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED -j ACCEPT'), name: 'RELATED accepted by a rule of its own' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p ipv6-icmp --icmpv6-type packet-too-big -j ACCEPT'), family: 'ipv6', name: 'IPv6: packet-too-big accepted' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 23 -j DROP') },
+    { code: docker('-A DOCKER-USER -i eth0 -m conntrack --ctstate NEW -j DROP'), name: 'DOCKER-USER drops new connections from outside only' },
+    { code: docker('-A DOCKER-USER -i eth0 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN\n-A DOCKER-USER -i eth0 -j DROP'), name: 'DOCKER-USER hands replies back to FORWARD first' },
+    { code: docker('-A DOCKER-USER -i eth0 ! -s 198.51.100.7 -j DROP'), name: 'DOCKER-USER drops all but one source: replies from it pass' },
+    { code: table('filter', ':FORWARD DROP [0:0]\n-A FORWARD -i eth0 -j DROP\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A FORWARD -i eth1 -o eth2 -j ACCEPT'), name: 'nothing leaves through the interface dropped' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -i eth0 -s 10.0.0.0/8 -j DROP\n-A INPUT -i lo -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'spoofed sources dropped; lo left alone' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i eth0 -j DROP\n-A OUTPUT -o eth0 -j DROP'), name: 'an interface the host never talks on' },
   ],
   invalid: [
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
+    { code: docker('«-A DOCKER-USER -i eth0 -j DROP»'), name: 'DOCKER-USER closes the containers to the outside and drops their replies too' },
+    { code: 'iptables -A INPUT -i lo -j ACCEPT\n«iptables -A INPUT -i eth0 -j REJECT»\niptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n', dialect: 'script', name: 'INPUT: the host\'s own replies rejected before the accept' },
     { code: 'iptables -P FORWARD «DROP»\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
     { code: table('filter', ':INPUT DROP [0:0]\n:base - [0:0]\n-A INPUT -j base\n-A base -m state --state «ESTABLISHED» -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -j ACCEPT'), name: 'ESTABLISHED without RELATED, in a chain it jumps to' },
     { code: 'ip6tables -P FORWARD DROP\nip6tables -A FORWARD -m conntrack --ctstate «\"ESTABLISHED\"» -j ACCEPT\n', dialect: 'script', name: 'IPv6 forwarding without RELATED: no packet-too-big' },
@@ -28,4 +41,17 @@ test('missing-established-rule fix: RELATED added to the accepted states, quotes
     assert.equal(out, `iptables -P INPUT DROP\niptables -A INPUT -m conntrack --ctstate ${after} -j ACCEPT\n`);
     assert.deepEqual(lintWith(missingEstablishedRule, out, { dialect: 'script' }), []);
   }
+});
+
+test('missing-established-rule fix: replies accepted just before the rule that drops them', () => {
+  const save = docker('-A DOCKER-USER -i eth0 -j DROP');
+  const [d] = lintWith(missingEstablishedRule, save);
+  const out = applyFix(save, d.fixes![0]);
+  assert.match(out, /\n-A DOCKER-USER -i eth0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A DOCKER-USER -i eth0 -j DROP\n/);
+  assert.deepEqual(lintWith(missingEstablishedRule, out), []);
+  const script = 'IPT=/sbin/iptables\nif true; then\n  $IPT -A INPUT -i eth0 -j DROP\nfi\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
+  const [s] = lintWith(missingEstablishedRule, script, { dialect: 'script' });
+  const fixed = applyFix(script, s.fixes![0]);
+  assert.equal(fixed, 'IPT=/sbin/iptables\nif true; then\n  $IPT -A INPUT -i eth0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n  $IPT -A INPUT -i eth0 -j DROP\nfi\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n');
+  assert.deepEqual(lintWith(missingEstablishedRule, fixed, { dialect: 'script' }), []);
 });

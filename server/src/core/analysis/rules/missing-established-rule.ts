@@ -1,9 +1,9 @@
 import { acceptsEstablished, establishedOnly } from '../acceptsEstablished.ts';
-import type { Chain, RuleSet } from '../../model/types.ts';
+import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
-import { certainlyRefused, evaluateChain } from '../../simulate/evaluate.ts';
+import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
-import type { Fix, LintRule } from '../types.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /**
  * An ICMP error about a connection of the host or one it forwards, the kind path MTU discovery
@@ -20,13 +20,58 @@ function dropsRelated(rs: RuleSet, chain: Chain): boolean {
   return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family))) !== undefined;
 }
 
+/**
+ * The interfaces a rule of the chain (or of a chain it jumps to) drops or rejects everything
+ * arriving on, as far as its own tests go: `-i eth0 -j DROP`, with other tests or not. `lo`
+ * is left out: the host's replies to itself are its own business.
+ */
+function droppedInterfaces(rs: RuleSet, chain: Chain, seen = new Set<string>(), out = new Set<string>()): Set<string> {
+  seen.add(chain.name);
+  for (const r of chain.rules) {
+    const t = r.target;
+    if (!t) continue;
+    const i = r.inInterface;
+    if ((t.name === 'DROP' || t.name === 'REJECT') && i && !i.negated && !i.word.dynamic && i.value !== 'lo') out.add(i.value.endsWith('+') ? `${i.value.slice(0, -1)}0` : i.value);
+    else if (!t.spec && !seen.has(t.name)) {
+      const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
+      if (callee) droppedInterfaces(rs, callee, seen, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Some new connection leaves through `out`: forwarded (FORWARD lets one out there) or the
+ * host's own (OUTPUT lets one out there). Its replies come back in on that interface.
+ */
+function connectionsLeaveThrough(rs: RuleSet, chain: Chain, out: string): boolean {
+  const forward = chain.name === 'FORWARD';
+  const packet: Packet = { family: chain.family, out, state: 'NEW', origin: forward ? 'remote' : 'local', local: [] };
+  return evaluateChain(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet).some((o) => o.verdict === 'ACCEPT');
+}
+
+/**
+ * The rule that drops every reply arriving on an interface that connections leave through,
+ * before the chain's accept of ESTABLISHED can take it (Docker's DOCKER-USER with
+ * `-i eth0 -j DROP`, which cuts the containers off the internet): that rule and the interface.
+ */
+function repliesDroppedBefore(rs: RuleSet, chain: Chain): { rule: Rule; iface: string } | undefined {
+  for (const iface of droppedInterfaces(rs, chain)) {
+    const reply: Packet = { family: chain.family, in: iface, state: 'ESTABLISHED', origin: 'remote', local: [] };
+    const refused = certainlyRefused(evaluateChain(rs, 'filter', chain.name, reply));
+    const rule = refused && decidingRule(refused);
+    if (rule && connectionsLeaveThrough(rs, chain, iface)) return { rule, iface };
+  }
+  return undefined;
+}
+
 export const missingEstablishedRule: LintRule = {
   code: 'missing-established-rule',
   severity: 'warning',
-  summary: 'A DROP policy on INPUT or FORWARD with no rule accepting ESTABLISHED,RELATED traffic.',
+  summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it.',
-    rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT), that rule is reported, with a fix that accepts those replies just before it.',
+    rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
   },
@@ -36,8 +81,18 @@ export const missingEstablishedRule: LintRule = {
       if (t.name !== 'filter') continue;
       for (const name of ['INPUT', 'FORWARD']) {
         const chain = t.chains.get(name);
-        if (!chain || chain.policy !== 'DROP' || !chain.policySpan) continue;
-        if (!acceptsEstablished(rs, chain)) {
+        if (!chain) continue;
+        const accepts = acceptsEstablished(rs, chain);
+        const early = accepts ? repliesDroppedBefore(rs, chain) : undefined;
+        if (early) {
+          ctx.report({
+            span: early.rule.span,
+            message: `This rule drops the replies arriving on ${early.iface} to connections that ${name === 'INPUT' ? 'the host opens' : 'FORWARD lets out'} through ${early.iface} (state ESTABLISHED): they never reach the ESTABLISHED,RELATED accept further on. Accept them before it.`,
+            fixes: acceptRepliesFirst(ctx, early.rule, early.iface),
+          });
+        }
+        if (chain.policy !== 'DROP' || !chain.policySpan) continue;
+        if (!accepts) {
           ctx.report({ span: chain.policySpan, message: `${name} drops by default but no rule accepts ESTABLISHED,RELATED packets: replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.` });
           continue;
         }
@@ -54,6 +109,29 @@ export const missingEstablishedRule: LintRule = {
     }
   },
 };
+
+/**
+ * An accept of the replies on that interface just before the rule that drops them: its line
+ * in a save file; in a script, a line before the command that appended it (same tool word
+ * and indentation). An insert (`-I`) is left to the user: its place depends on the rules around.
+ */
+function acceptRepliesFirst(ctx: RuleContext, rule: Rule, iface: string): Fix[] {
+  const spec = `-i ${iface} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`;
+  const title = `Accept replies arriving on ${iface} first`;
+  const lineStart = (at: number) => ctx.text.lastIndexOf('\n', at - 1) + 1;
+  if (ctx.ruleSet.dialect === 'save') {
+    const at = lineStart(rule.span.start);
+    return [{ title, edits: [{ span: { start: at, end: at }, text: `-A ${rule.chain} ${spec}\n` }] }];
+  }
+  const cmd = ctx.ruleSet.commands.find((c) => c.rule === rule);
+  if (!cmd || cmd.kind !== 'append') return [];
+  const at = lineStart(cmd.span.start);
+  const indent = /^[ \t]*/.exec(ctx.text.slice(at, cmd.span.start))![0];
+  const tool = /^\S+/.exec(ctx.text.slice(cmd.span.start, cmd.span.end))?.[0];
+  if (!tool) return [];
+  const table = cmd.table === 'filter' ? '' : `-t ${cmd.table} `;
+  return [{ title, edits: [{ span: { start: at, end: at }, text: `${indent}${tool} ${table}-A ${rule.chain} ${spec}\n` }] }];
+}
 
 /** `ESTABLISHED` (or `"ESTABLISHED"`) becomes `ESTABLISHED,RELATED`; a value read from a variable is fixed where it is set. */
 function relatedFix(w: Word): Fix[] | undefined {

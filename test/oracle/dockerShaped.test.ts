@@ -8,13 +8,15 @@ import { ip, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
- * dnat-bypasses-block against the kernel: a client, a router and a server in three
+ * dnat-bypasses-block and missing-established-rule's DOCKER-USER case against the kernel: a client, a router and a server in three
  * namespaces this test creates (client and router on 10.200.78.0/24, router and server on
  * 10.200.79.0/24). The router loads Docker-shaped rules: a DNAT of port 8080 to the server and
  * an INPUT rule that drops port 8080. Where the rule says the INPUT rule never sees those
  * connections, the client must reach the server and the INPUT rule's counter must stay at 0;
  * with the fix applied, the connection must fail. The same for a rule in DOCKER-USER that
- * names the published port: FORWARD sees the server's port.
+ * names the published port: FORWARD sees the server's port. And a DOCKER-USER rule that drops
+ * whatever arrives from the client's side: the server's own connection to the client must
+ * time out where the rule says its replies are dropped, and connect with the fix.
  */
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `DNAT past INPUT in namespaces: ${missing}`);
@@ -24,39 +26,52 @@ const ROUTER = pair.a;
 const CLIENT = pair.b;
 const SERVER = `byp-s-${process.pid % 100000}`;
 const SERVER_ADDR = '10.200.79.2';
+/** The router's veth towards the server; the one towards the client is pair.devA. */
+const DEV_R = `bypr${process.pid % 100000}`;
+const DEV_S = `byps${process.pid % 100000}`;
 let server: ChildProcess | undefined;
+let outside: ChildProcess | undefined;
+
+/** A TCP service in namespace `ns` that answers `word` and closes; resolves once it listens. */
+async function listen(ns: string, addr: string, port: number, word: string): Promise<ChildProcess> {
+  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('node:net').createServer((c) => c.end('${word}')).listen(${port}, '${addr}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => p.stdout!.once('data', () => resolve()));
+  return p;
+}
 
 before(async () => {
   if (skip) return;
   pair.create();
   ip('netns', 'add', SERVER);
-  const devR = `bypr${process.pid % 100000}`;
-  const devS = `byps${process.pid % 100000}`;
-  ip('link', 'add', devR, 'netns', ROUTER, 'type', 'veth', 'peer', 'name', devS, 'netns', SERVER);
-  ip('-n', ROUTER, 'link', 'set', devR, 'up');
-  ip('-n', ROUTER, 'addr', 'add', '10.200.79.1/24', 'dev', devR);
+  ip('link', 'add', DEV_R, 'netns', ROUTER, 'type', 'veth', 'peer', 'name', DEV_S, 'netns', SERVER);
+  ip('-n', ROUTER, 'link', 'set', DEV_R, 'up');
+  ip('-n', ROUTER, 'addr', 'add', '10.200.79.1/24', 'dev', DEV_R);
   ip('-n', SERVER, 'link', 'set', 'lo', 'up');
-  ip('-n', SERVER, 'link', 'set', devS, 'up');
-  ip('-n', SERVER, 'addr', 'add', `${SERVER_ADDR}/24`, 'dev', devS);
+  ip('-n', SERVER, 'link', 'set', DEV_S, 'up');
+  ip('-n', SERVER, 'addr', 'add', `${SERVER_ADDR}/24`, 'dev', DEV_S);
   ip('-n', SERVER, 'route', 'add', 'default', 'via', '10.200.79.1');
   const fwd = spawnSync('ip', ['netns', 'exec', ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { encoding: 'utf8' });
   assert.equal(fwd.status, 0, fwd.stderr);
-  server = spawn('ip', ['netns', 'exec', SERVER, process.execPath, '-e', `require('node:net').createServer((c) => c.end('served')).listen(9090, '${SERVER_ADDR}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => server!.stdout!.once('data', () => resolve()));
+  server = await listen(SERVER, SERVER_ADDR, 9090, 'served');
+  outside = await listen(CLIENT, pair.addrB, 9091, 'outside');
 });
 
 after(() => {
   server?.kill();
+  outside?.kill();
   spawnSync('ip', ['netns', 'del', SERVER]);
   pair.destroy();
 });
 
-/** Loads `rules` into the router and connects from the client to the router's port 8080: what the client read, or why it failed. */
-function connectThrough(rules: string): string {
+/**
+ * Loads `rules` into the router and connects from `from` (the client, by default to the
+ * router's port 8080): what the connecting side read, or why it failed.
+ */
+function connectThrough(rules: string, from = CLIENT, addr = pair.addrA, port = 8080): string {
   const load = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables-restore'], { input: rules, encoding: 'utf8' });
   assert.equal(load.status, 0, load.stderr);
-  const script = `const s = require('node:net').connect(8080, '${pair.addrA}'); s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); }); s.on('data', (d) => { console.log(String(d)); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
-  const r = spawnSync('ip', ['netns', 'exec', CLIENT, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
+  const script = `const s = require('node:net').connect(${port}, '${addr}'); s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); }); s.on('data', (d) => { console.log(String(d)); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
+  const r = spawnSync('ip', ['netns', 'exec', from, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -76,6 +91,7 @@ const router = `*nat
 :POSTROUTING ACCEPT [0:0]
 :DOCKER - [0:0]
 -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -o ${pair.devA} -j MASQUERADE
 -A DOCKER -i docker0 -j RETURN
 -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination ${SERVER_ADDR}:9090
 COMMIT
@@ -88,6 +104,7 @@ COMMIT
 -A FORWARD -j DOCKER-USER
 -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 -A FORWARD -d ${SERVER_ADDR}/32 -p tcp -m tcp --dport 9090 -j ACCEPT
+-A FORWARD -i ${DEV_R} ! -o ${DEV_R} -j ACCEPT
 -A DOCKER-USER -j RETURN
 COMMIT
 `;
@@ -121,4 +138,17 @@ test('DOCKER-USER sees the port after DNAT: a rule naming the published port nev
   const fixed = applyFix(user, found[0].fixes![0]);
   assert.deepEqual(findings(fixed), []);
   assert.equal(connectThrough(fixed), 'timeout', 'matched by its original port, it is dropped');
+});
+
+test('a DOCKER-USER drop of what arrives from outside also drops the replies to the server\'s own connections; the fix accepts them first', { skip, timeout: 60_000 }, () => {
+  const closed = router.replace(/^-A INPUT .*\n/m, '').replace('-A DOCKER-USER -j RETURN', `-A DOCKER-USER -i ${pair.devA} -j DROP\n-A DOCKER-USER -j RETURN`);
+  const early = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
+  const found = early(closed);
+  assert.equal(found.length, 1);
+  assert.equal(closed.slice(found[0].span.start, found[0].span.end), `-A DOCKER-USER -i ${pair.devA} -j DROP`);
+  assert.equal(connectThrough(closed, SERVER, pair.addrB, 9091), 'timeout', 'the replies from outside are dropped');
+  const fixed = applyFix(closed, found[0].fixes![0]);
+  assert.deepEqual(early(fixed), []);
+  assert.equal(connectThrough(fixed, SERVER, pair.addrB, 9091), 'outside', 'with the replies accepted first, the server reaches outside');
+  assert.equal(connectThrough(fixed), 'timeout', 'and the published port stays closed to the outside');
 });
