@@ -14,6 +14,7 @@ import { unknownTable } from './rules/unknown-table.ts';
 import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
 import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
+import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -52,6 +53,7 @@ export const rules: readonly LintRule[] = [
   unreachableRule,
   shadowedRule,
   redundantRule,
+  ineffectiveLimit,
   unusedChain,
   chainLoop,
   sshLockoutRisk,

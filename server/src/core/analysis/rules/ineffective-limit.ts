@@ -1,0 +1,96 @@
+import type { Chain, Command, MatchUse, Rule, RuleSet } from '../../model/types.ts';
+import { evaluateChain, decidingRule, type Outcome } from '../../simulate/evaluate.ts';
+import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
+import type { Span } from '../../text/span.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
+
+/**
+ * The match that makes the rule take packets only under a rate (`-m limit`, `-m hashlimit`
+ * with `--hashlimit-upto`): packets over it do not match and go on to the next rule.
+ * `--hashlimit-above` (the excess itself) and `--hashlimit-rate-match` are other things.
+ */
+function underRate(rule: Rule): MatchUse | undefined {
+  return rule.matches.find((m) => m.name === 'limit' || (m.name === 'hashlimit' && !m.options.some((o) => o.name === '--hashlimit-above' || o.name === '--hashlimit-rate-match')));
+}
+
+/**
+ * The ways through the chain of the packets the rule is written for, when they are over the
+ * rate: those on which the evaluator found the rule and assumed it did not match.
+ */
+function excessOutcomes(rs: RuleSet, chain: Chain, rule: Rule): Outcome[] {
+  const outcomes = evaluateChain(rs, 'filter', chain.name, packetMatchedBy(rule));
+  return outcomes.filter((o) => o.assumptions.some((a) => a.rule === rule && !a.matched));
+}
+
+/** The rule or policy that decided what became of the excess, for the related information. */
+function decider(o: Outcome, chain: Chain): { span: Span; what: string } | undefined {
+  const rule = decidingRule(o);
+  if (rule) return { span: rule.span, what: `accepted here (${rule.chain})` };
+  const span = chain.policySpan ?? chain.declarations[0]?.span;
+  return span && { span, what: `accepted by the ${chain.name} policy` };
+}
+
+export const ineffectiveLimit: LintRule = {
+  code: 'ineffective-limit',
+  severity: 'warning',
+  summary: 'A rate limit (-m limit, -m hashlimit) whose excess is accepted anyway further on: it limits nothing, or drops only what stays under the rate.',
+  docs: {
+    description: 'For each rule of a built-in chain of filter that takes packets under a rate (`-m limit`, or `-m hashlimit` without `--hashlimit-above`), follows the packets it is written for through the chain as if they were over the rate: such packets do not match and go on to the next rule. When the rule accepts and every way on for the excess accepts too (a later rule, or an ACCEPT policy), the limit limits nothing. When the rule drops or rejects and every way on accepts the excess, it drops the packets under the rate and lets the flood through. Quick fix for the first: a rule right after it that drops the same packets without the limit.',
+    rationale: 'A limit only says which packets match; what becomes of the others is up to the rules after it. `-p icmp --icmp-type echo-request -m limit --limit 1/s -j ACCEPT` in a chain whose policy is ACCEPT answers every ping of a flood, and `-p tcp --syn -m limit --limit 10/s -j DROP` drops the first ten SYNs of each second and accepts the rest. Accept under the rate and drop after it, or match the excess with `-m hashlimit --hashlimit-above`.',
+    bad: { dialect: 'save', text: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p icmp --icmp-type echo-request -m limit --limit 1/s --limit-burst 5 -j ACCEPT\nCOMMIT\n' },
+    good: { dialect: 'save', text: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p icmp --icmp-type echo-request -m limit --limit 1/s --limit-burst 5 -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -j DROP\nCOMMIT\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    for (const table of rs.tables.values()) {
+      if (table.name !== 'filter') continue;
+      for (const chain of table.chains.values()) {
+        // a user chain's excess returns to whichever chain jumped there: judged from there, not here
+        if (!chain.builtin) continue;
+        for (const rule of chain.rules) {
+          const verdict = rule.target?.spec ? rule.target.name : undefined;
+          if ((verdict !== 'ACCEPT' && verdict !== 'DROP' && verdict !== 'REJECT') || rule.dynamic) continue;
+          const limit = underRate(rule);
+          if (!limit) continue;
+          const excess = excessOutcomes(rs, chain, rule);
+          if (!excess.length || !excess.every((o) => o.verdict === 'ACCEPT')) continue;
+          const d = decider(excess[0], chain);
+          const message =
+            verdict === 'ACCEPT'
+              ? `The packets over this rule's ${limit.name} are accepted further on anyway: the limit limits nothing. Drop them right after this rule.`
+              : `This rule ${verdict === 'DROP' ? 'drops' : 'rejects'} only the packets under its ${limit.name}; those over it go on and are accepted further on: the flood gets through. Accept under the rate and drop after it, or match the excess with -m hashlimit --hashlimit-above.`;
+          ctx.report({
+            span: limit.span,
+            message,
+            related: d ? [{ span: d.span, message: `the excess is ${d.what}` }] : undefined,
+            fixes: verdict === 'ACCEPT' ? dropAfter(ctx, rule, limit) : undefined,
+          });
+        }
+      }
+    }
+  },
+};
+
+/**
+ * The rule's own text with the limit and its options cut out and its target made DROP, on the
+ * line after it (save), or after the command that appended it (script): the excess the limit
+ * leaves is dropped there.
+ */
+function dropAfter(ctx: RuleContext, rule: Rule, limit: MatchUse): Fix[] {
+  const cmd: Command | undefined = ctx.ruleSet.commands.find((c) => c.rule === rule);
+  if (!cmd || (ctx.ruleSet.dialect === 'script' && cmd.kind !== 'append')) return [];
+  const target = cmd.args.items.find((i) => (i.written === '-j' || i.written === '--jump') && i.values[0]?.value === 'ACCEPT');
+  // the `-m limit` group: its word and the options bound to it
+  const group = cmd.args.items.filter((i) => (i.span.start <= limit.span.start && limit.span.end <= i.span.end) || limit.options.some((o) => o.item === i));
+  if (!target || !group.length) return [];
+  // spans of a save file are read through getters (see LineSpan): copied field by field
+  const cuts = [...group.map((i) => ({ start: i.span.start, end: i.span.end, text: '' })), { start: target.span.start, end: target.span.end, text: '-j DROP' }].sort((a, b) => b.start - a.start);
+  let line = ctx.text.slice(cmd.span.start, cmd.span.end);
+  for (const c of cuts) line = line.slice(0, c.start - cmd.span.start).replace(/[ \t]+$/, c.text ? ' ' : '') + c.text + line.slice(c.end - cmd.span.start);
+  line = line.trimEnd();
+  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
+  const end = ctx.text.indexOf('\n', cmd.span.end);
+  const at = end === -1 ? ctx.text.length : end + 1;
+  return [{ title: `Drop the packets over the ${limit.name} right after this rule`, edits: [{ span: { start: at, end: at }, text: `${end === -1 ? '\n' : ''}${indent}${line}\n` }] }];
+}
