@@ -45,7 +45,7 @@ test('language server over --stdio: pushed diagnostics, symbols, folding', { ski
       textDocument: { uri: script, languageId: 'shellscript', version: 1, text: '#!/bin/sh\nIPT=/sbin/iptables\n$IPT -A INPUT -p tcp --dport\n' },
     });
     const save = 'file:///tmp/rules.v4';
-    const saveText = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:ssh-in - [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\n';
+    const saveText = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:ssh-in - [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\n';
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: save, languageId: 'iptables-save', version: 1, text: saveText } });
 
     const s = await until(script);
@@ -57,17 +57,17 @@ test('language server over --stdio: pushed diagnostics, symbols, folding', { ski
     published.delete(save);
     await conn.sendNotification('textDocument/didChange', {
       textDocument: { uri: save, version: 2 },
-      contentChanges: [{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: 'COMMIT\n' }],
+      contentChanges: [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, text: 'COMMIT\n' }],
     });
     assert.deepEqual((await until(save)).diagnostics, []);
 
     const symbols = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: save } })) as { name: string; range: { start: { line: number }; end: { line: number } }; children: { name: string }[] }[];
     assert.deepEqual(symbols.map((t) => [t.name, t.range.start.line, t.range.end.line, t.children.map((c) => c.name)]), [
       ['nat', 0, 2, ['PREROUTING']],
-      ['filter', 3, 9, ['INPUT', 'ssh-in']],
+      ['filter', 3, 10, ['INPUT', 'ssh-in']],
     ]);
     const folds = (await conn.sendRequest('textDocument/foldingRange', { textDocument: { uri: save } })) as { startLine: number; endLine: number }[];
-    assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[0, 2], [3, 9]]);
+    assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[0, 2], [3, 10]]);
 
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');

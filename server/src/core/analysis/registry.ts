@@ -18,6 +18,7 @@ import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
+import { missingLoopbackAccept } from './rules/missing-loopback-accept.ts';
 import { unreachableRule } from './rules/unreachable-rule.ts';
 import { shadowedRule } from './rules/shadowed-rule.ts';
 import { redundantRule } from './rules/redundant-rule.ts';
@@ -50,6 +51,7 @@ export const rules: readonly LintRule[] = [
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,
+  missingLoopbackAccept,
   unreachableRule,
   shadowedRule,
   redundantRule,

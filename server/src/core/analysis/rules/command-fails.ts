@@ -1,6 +1,7 @@
 import type { Command, Refusal } from '../../model/types.ts';
 import type { OptionItem } from '../../syntax/nodes.ts';
 import type { Span } from '../../text/span.ts';
+import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** The command's own option group with a rule number: `-I CHAIN 5`. */
@@ -74,13 +75,13 @@ function fixFor(ctx: RuleContext, r: Refusal): Fix[] {
     if (!item) return [];
     return [{ title: `Append to ${r.chain} instead`, edits: [{ span: { start: item.nameSpan.start, end: item.values[1].span.end }, text: `-A ${item.values[0].text}` }] }];
   }
-  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
+  const lineStart = lineStartOf(ctx.text, cmd);
+  const indent = commandIndent(ctx.text, cmd);
   const own = ctx.text.slice(cmd.span.start, cmd.span.end);
   const save = ctx.ruleSet.dialect === 'save' || /^-/.test(own);
   const insert = (title: string, line: string): Fix[] => [{ title, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}${line}\n` }] }];
   if (r.reason === 'chain-has-rules') {
-    const tool = save ? '' : /^\S+/.exec(own)?.[0];
+    const tool = save ? '' : commandTool(ctx.text, cmd);
     if (tool === undefined) return [];
     const table = save || cmd.table === 'filter' ? '' : ` -t ${cmd.table}`;
     const flush = `${tool ? `${tool}${table} ` : ''}-F${cmd.chain ? ` ${cmd.chain}` : ''}`;

@@ -5,6 +5,7 @@ import type { Packet } from '../../simulate/packet.ts';
 import { exactDestinationPort, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { dnatForwards } from '../dnatPaths.ts';
+import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** The DNAT that takes every new connection a blocking rule is written for, arriving as `arrival` says. */
@@ -223,13 +224,11 @@ function blockInForward(ctx: RuleContext, filter: Table, rule: Rule, proto: stri
   }
   const cmd = ctx.ruleSet.commands.find((c) => c.rule === rule);
   if (!cmd) return [];
-  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
-  const tool = /^\S+/.exec(ctx.text.slice(cmd.span.start, cmd.span.end))?.[0];
+  const indent = commandIndent(ctx.text, cmd);
+  const tool = commandTool(ctx.text, cmd);
   if (!tool) return [];
-  const end = ctx.text.indexOf('\n', cmd.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  return [{ title, edits: [{ span: { start: at, end: at }, text: `${end === -1 ? '\n' : ''}${indent}${tool} -I ${name} ${spec}\n` }] }];
+  const { at, newline } = lineAfter(ctx.text, cmd);
+  return [{ title, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${indent}${tool} -I ${name} ${spec}\n` }] }];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Chain, Command, MatchUse, Rule, RuleSet } from '../../model/types.
 import { evaluateChain, decidingRule, type Outcome } from '../../simulate/evaluate.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
+import { commandIndent, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /**
@@ -88,9 +89,7 @@ function dropAfter(ctx: RuleContext, rule: Rule, limit: MatchUse): Fix[] {
   let line = ctx.text.slice(cmd.span.start, cmd.span.end);
   for (const c of cuts) line = line.slice(0, c.start - cmd.span.start).replace(/[ \t]+$/, c.text ? ' ' : '') + c.text + line.slice(c.end - cmd.span.start);
   line = line.trimEnd();
-  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
-  const end = ctx.text.indexOf('\n', cmd.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  return [{ title: `Drop the packets over the ${limit.name} right after this rule`, edits: [{ span: { start: at, end: at }, text: `${end === -1 ? '\n' : ''}${indent}${line}\n` }] }];
+  const indent = commandIndent(ctx.text, cmd);
+  const { at, newline } = lineAfter(ctx.text, cmd);
+  return [{ title: `Drop the packets over the ${limit.name} right after this rule`, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${indent}${line}\n` }] }];
 }

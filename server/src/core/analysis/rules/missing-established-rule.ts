@@ -3,6 +3,7 @@ import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
+import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /**
@@ -118,16 +119,15 @@ export const missingEstablishedRule: LintRule = {
 function acceptRepliesFirst(ctx: RuleContext, rule: Rule, iface: string): Fix[] {
   const spec = `-i ${iface} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`;
   const title = `Accept replies arriving on ${iface} first`;
-  const lineStart = (at: number) => ctx.text.lastIndexOf('\n', at - 1) + 1;
   if (ctx.ruleSet.dialect === 'save') {
-    const at = lineStart(rule.span.start);
+    const at = ctx.text.lastIndexOf('\n', rule.span.start - 1) + 1;
     return [{ title, edits: [{ span: { start: at, end: at }, text: `-A ${rule.chain} ${spec}\n` }] }];
   }
   const cmd = ctx.ruleSet.commands.find((c) => c.rule === rule);
   if (!cmd || cmd.kind !== 'append') return [];
-  const at = lineStart(cmd.span.start);
-  const indent = /^[ \t]*/.exec(ctx.text.slice(at, cmd.span.start))![0];
-  const tool = /^\S+/.exec(ctx.text.slice(cmd.span.start, cmd.span.end))?.[0];
+  const at = lineStartOf(ctx.text, cmd);
+  const indent = commandIndent(ctx.text, cmd);
+  const tool = commandTool(ctx.text, cmd);
   if (!tool) return [];
   const table = cmd.table === 'filter' ? '' : `-t ${cmd.table} `;
   return [{ title, edits: [{ span: { start: at, end: at }, text: `${indent}${tool} ${table}-A ${rule.chain} ${spec}\n` }] }];

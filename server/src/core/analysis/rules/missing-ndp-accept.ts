@@ -1,7 +1,9 @@
-import type { Chain, Rule, RuleSet } from '../../model/types.ts';
+import type { RuleSet } from '../../model/types.ts';
+import { acceptAtHead } from '../acceptAtHead.ts';
+import { passesSome } from '../passesSome.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
-import type { Fix, LintRule, RuleContext } from '../types.ts';
+import type { LintRule } from '../types.ts';
 
 /** The neighbour discovery messages every IPv6 host sends and answers on each link. */
 const NDP = [
@@ -20,18 +22,6 @@ function dropped(rs: RuleSet, chain: 'INPUT' | 'OUTPUT', type: number): Outcome 
   return certainlyRefused(evaluateChain(rs, 'filter', chain, packet));
 }
 
-/**
- * Whether filter `chain` lets some packet crossing a link through (any protocol, new or
- * established). A rule set that lets none through in INPUT or OUTPUT blocks IPv6 on purpose
- * (a Tor gateway, an IPv4-only mode): the lost neighbour discovery is part of that.
- */
-function passesSome(rs: RuleSet, chain: 'INPUT' | 'OUTPUT'): boolean {
-  return (['NEW', 'ESTABLISHED'] as const).some((state) => {
-    const packet: Packet = { family: 'ipv6', state, origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
-    return evaluateChain(rs, 'filter', chain, packet).some((o) => o.verdict !== 'DROP' && o.verdict !== 'REJECT');
-  });
-}
-
 export const missingNdpAccept: LintRule = {
   code: 'missing-ndp-accept',
   severity: 'warning',
@@ -45,7 +35,7 @@ export const missingNdpAccept: LintRule = {
   check(ctx) {
     const rs = ctx.ruleSet;
     const table = rs.tables.get('ipv6:filter');
-    if (!table || !passesSome(rs, 'INPUT') || !passesSome(rs, 'OUTPUT')) return;
+    if (!table || !passesSome(rs, 'ipv6', 'INPUT') || !passesSome(rs, 'ipv6', 'OUTPUT')) return;
     for (const name of ['INPUT', 'OUTPUT'] as const) {
       const chain = table.chains.get(name);
       if (!chain) continue;
@@ -63,36 +53,8 @@ export const missingNdpAccept: LintRule = {
       ctx.report({
         span,
         message: `ip6tables ${name} ${verb} ICMPv6 ${what}: the host ${name === 'INPUT' ? 'cannot hear' : 'cannot send'} neighbour discovery and loses IPv6 on its links. Conntrack leaves these messages UNTRACKED, so an ESTABLISHED,RELATED accept does not cover them: accept them first.`,
-        fixes: fixFor(ctx, chain, rule, lost.map((m) => m.name)),
+        fixes: acceptAtHead(ctx, chain, rule, lost.map((m) => `-p ipv6-icmp --icmpv6-type ${m.name} -j ACCEPT`), `Accept ${lost.map((m) => m.name).join(' and ')} in ${name}`),
       });
     }
   },
 };
-
-/**
- * Accepts for the lost messages. In a save file, at the head of the chain; in a script, on the
- * lines after the command that set the deciding policy or added the deciding rule, inserted
- * at the head of the chain (`-I`), so they come before whatever drops.
- */
-function fixFor(ctx: RuleContext, chain: Chain, rule: Rule | undefined, names: readonly string[]): Fix[] {
-  const rs = ctx.ruleSet;
-  const title = `Accept ${names.join(' and ')} in ${chain.name}`;
-  const accept = (m: string) => `-p ipv6-icmp --icmpv6-type ${m} -j ACCEPT`;
-  if (rs.dialect === 'save') {
-    // a chain without rules passes nothing: never reported (see passesSome)
-    const head = chain.rules[0]?.span.start;
-    if (head === undefined) return [];
-    const at = ctx.text.lastIndexOf('\n', head - 1) + 1;
-    return [{ title, edits: [{ span: { start: at, end: at }, text: names.map((m) => `-A ${chain.name} ${accept(m)}\n`).join('') }] }];
-  }
-  const cmd = rs.commands.find((c) => (rule ? c.rule === rule : c.kind === 'policy' && c.chain === chain.name && c.policy?.span === chain.policySpan));
-  if (!cmd) return [];
-  const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
-  const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, cmd.span.start))![0];
-  const tool = /^\S+/.exec(ctx.text.slice(cmd.span.start, cmd.span.end))?.[0];
-  if (!tool) return [];
-  const end = ctx.text.indexOf('\n', cmd.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  const lines = [...names].reverse().map((m) => `${indent}${tool} -I ${chain.name} ${accept(m)}\n`).join('');
-  return [{ title, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + lines }] }];
-}

@@ -1,0 +1,30 @@
+import type { Command } from '../model/types.ts';
+
+/**
+ * Where and how a quick fix writes a new command beside one of a script's: the same
+ * indentation, the same words before iptables' own arguments (`sudo /sbin/iptables`, `$IPT`),
+ * so the new line runs the way the old one does.
+ */
+
+/** The white space the line of the command starts with. */
+export function commandIndent(text: string, cmd: Command): string {
+  const lineStart = text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, cmd.span.start))![0];
+}
+
+/** The words that run iptables (`sudo iptables`, `$IPT`), line continuations joined; undefined when there are none. */
+export function commandTool(text: string, cmd: Command): string | undefined {
+  const tool = text.slice(cmd.span.start, cmd.args.span.start).replace(/\\\r?\n[ \t]*/g, ' ').trim();
+  return tool || undefined;
+}
+
+/** The offset where the line after the command starts, and whether a newline must come first (the command ends the text). */
+export function lineAfter(text: string, cmd: Command): { at: number; newline: boolean } {
+  const end = text.indexOf('\n', cmd.span.end);
+  return end === -1 ? { at: text.length, newline: true } : { at: end + 1, newline: false };
+}
+
+/** The offset where the command's line starts. */
+export function lineStartOf(text: string, cmd: Command): number {
+  return text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+}
