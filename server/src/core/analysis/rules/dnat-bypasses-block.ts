@@ -122,13 +122,12 @@ export const dnatBypassesBlock: LintRule = {
     for (const family of ['ipv4', 'ipv6'] as const) {
       const filter = rs.tables.get(`${family}:filter`);
       if (!filter || !rs.tables.get(`${family}:nat`)?.chains.get('PREROUTING')) continue;
-      // no DNAT that forwards, nothing to look for: the common case, and a kube-proxy dump's
-      // filter table is never walked
+      // no DNAT that forwards (the common case: no port forward at all), nothing to look for
       if (!chainFacts(rs).dnats.some((c) => c.family === family && c.rule && dnatForwards(rs, c.rule))) continue;
       // rules that block the same port share one evaluation
       const memo = new Map<string, Outcome[]>();
       const evaluate = (p: Packet) => {
-        const key = `${p.proto}|${p.dport}|${p.in}|${p.src}|${p.dst}`;
+        const key = `${p.proto}|${p.dport}|${p.sport}|${p.in}|${p.src}|${p.dst}`;
         let o = memo.get(key);
         if (!o) memo.set(key, (o = evaluateChain(rs, 'nat', 'PREROUTING', p)));
         return o;

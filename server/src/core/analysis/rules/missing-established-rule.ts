@@ -129,8 +129,8 @@ function acceptRepliesFirst(ctx: RuleContext, rule: Rule, iface: string): Fix[] 
   const indent = commandIndent(ctx.text, cmd);
   const tool = commandTool(ctx.text, cmd);
   if (!tool) return [];
-  const table = cmd.table === 'filter' ? '' : `-t ${cmd.table} `;
-  return [{ title, edits: [{ span: { start: at, end: at }, text: `${indent}${tool} ${table}-A ${rule.chain} ${spec}\n` }] }];
+  // a rule of filter (the only table checked): no -t to write
+  return [{ title, edits: [{ span: { start: at, end: at }, text: `${indent}${tool} -A ${rule.chain} ${spec}\n` }] }];
 }
 
 /** `ESTABLISHED` (or `"ESTABLISHED"`) becomes `ESTABLISHED,RELATED`; a value read from a variable is fixed where it is set. */
