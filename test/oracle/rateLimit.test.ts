@@ -8,10 +8,11 @@ import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
- * ineffective-limit against the kernel: two namespaces this test creates, joined by a veth
- * pair on 10.200.80.0/24. The host `a` listens on a TCP port and limits new connections to it
- * to one a minute; `b` opens three in a row. Where the rule says the excess is accepted further
- * on, all three must connect; with the rule's fix applied, only the first.
+ * ineffective-limit and recent-list-never-set against the kernel: two namespaces this test
+ * creates, joined by a veth pair on 10.200.80.0/24. The host `a` listens on a TCP port and
+ * limits new connections to it; `b` opens three in a row. Where a rule says the limit never
+ * bites (its excess accepted further on, or its recent list never filled), all three must
+ * connect; with the rule's fix applied, fewer.
  */
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `rate limits in namespaces: ${missing}`);
@@ -31,10 +32,13 @@ after(() => {
   pair.destroy();
 });
 
-/** Loads `rules` into a (fresh counters and buckets) and opens three connections from b: how many were answered. */
+/** Loads `rules` into a (fresh counters, buckets and recent lists) and opens three connections from b: how many were answered. */
 function answered(rules: string): number {
   const load = spawnSync('ip', ['netns', 'exec', pair.a, 'iptables-restore'], { input: rules, encoding: 'utf8' });
   assert.equal(load.status, 0, load.stderr);
+  // a recent list outlives the rules when the new ones name it too: emptied, as a fresh boot has it
+  const empty = spawnSync('ip', ['netns', 'exec', pair.a, 'sh', '-c', 'for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done; true'], { encoding: 'utf8' });
+  assert.equal(empty.status, 0, empty.stderr);
   const script = `const net = require('node:net'); let n = 0;
     const one = () => new Promise((done) => { const s = net.connect(9000, '${pair.addrA}'); s.setTimeout(1500, () => { s.destroy(); done(); }); s.on('data', () => { n++; s.destroy(); done(); }); s.on('error', () => done()); });
     (async () => { for (let i = 0; i < 3; i++) await one(); console.log(n); })();`;
@@ -60,4 +64,23 @@ test('a limit whose excess the policy accepts limits nothing; the fix drops the 
   const fixed = applyFix(rules, found[0].fixes![0]);
   assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'ineffective-limit'), []);
   assert.equal(answered(fixed), 1, 'only the first is under the limit');
+});
+
+const guard = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -p tcp -m tcp --dport 9000 -m conntrack --ctstate NEW -m recent --set --name GUARD
+-A INPUT -p tcp -m tcp --dport 9000 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 2 --name guard -j DROP
+COMMIT
+`;
+
+test('a recent --update of a list no --set fills never drops; with the name fixed, the second connection is dropped', { skip, timeout: 60_000 }, () => {
+  const found = new FirewallDocument(guard, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'recent-list-never-set');
+  assert.equal(found.length, 1);
+  assert.equal(guard.slice(found[0].span.start, found[0].span.end), '--name guard');
+  assert.equal(answered(guard), 3, 'the guard never fires');
+  const fixed = applyFix(guard, found[0].fixes![0]);
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'recent-list-never-set'), []);
+  assert.equal(answered(fixed), 1, 'from the second sighting on, the address is dropped');
 });

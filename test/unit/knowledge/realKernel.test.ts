@@ -108,6 +108,12 @@ test('targets and matches that need -p are refused by the kernel without it', { 
   assert.deepEqual(wrong, []);
 });
 
+test('the largest --hitcount the kernel takes is the one the data says', { skip }, () => {
+  const max = getMatch('recent')!.options.find((o) => o.name === '--hitcount')!.args[0].max!;
+  const results = runInNamespace([max, max + 1].map((n) => ({ tool: 'iptables' as const, args: ['-A', 'INPUT', '-m', 'recent', '--update', '--hitcount', String(n), '--name', `h${n}`] })));
+  assert.deepEqual(results.map((r) => r.ok), [true, false]);
+});
+
 test('the examples in the data load into a real kernel', { skip }, () => {
   const exts = [...matches, ...targets].filter((e) => !e.hostDependent && !e.deprecatedBy);
   const builtin = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);

@@ -15,6 +15,7 @@ import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
 import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
+import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -56,6 +57,7 @@ export const rules: readonly LintRule[] = [
   shadowedRule,
   redundantRule,
   ineffectiveLimit,
+  recentListNeverSet,
   unusedChain,
   chainLoop,
   sshLockoutRisk,

@@ -133,7 +133,9 @@ export const dnatBypassesBlock: LintRule = {
         return o;
       };
       for (const chain of chainsOf(rs, filter, 'INPUT')) {
-        for (const rule of chain.rules) {
+        // by index: no iterator result per rule of a long chain, on every keystroke
+        for (let i = 0; i < chain.rules.length; i++) {
+          const rule = chain.rules[i];
           const blocked = blockedPort(rule);
           if (!blocked) continue;
           const packet: Packet = { ...packetMatchedBy(rule), origin: 'remote', toHost: true };
@@ -149,7 +151,8 @@ export const dnatBypassesBlock: LintRule = {
         }
       }
       for (const chain of chainsOf(rs, filter, 'FORWARD')) {
-        for (const rule of chain.rules) {
+        for (let i = 0; i < chain.rules.length; i++) {
+          const rule = chain.rules[i];
           const blocked = blockedPort(rule);
           if (!blocked) continue;
           // the connection as it arrives, for this host: its destination is not the rule's (that

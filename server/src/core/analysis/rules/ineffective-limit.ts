@@ -48,7 +48,9 @@ export const ineffectiveLimit: LintRule = {
       for (const chain of table.chains.values()) {
         // a user chain's excess returns to whichever chain jumped there: judged from there, not here
         if (!chain.builtin) continue;
-        for (const rule of chain.rules) {
+        // by index: no iterator result per rule of a long chain, on every keystroke
+        for (let i = 0; i < chain.rules.length; i++) {
+          const rule = chain.rules[i];
           const verdict = rule.target?.spec ? rule.target.name : undefined;
           if ((verdict !== 'ACCEPT' && verdict !== 'DROP' && verdict !== 'REJECT') || rule.dynamic) continue;
           const limit = underRate(rule);

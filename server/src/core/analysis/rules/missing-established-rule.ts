@@ -28,7 +28,9 @@ function dropsRelated(rs: RuleSet, chain: Chain): boolean {
  */
 function droppedInterfaces(rs: RuleSet, chain: Chain, seen = new Set<string>(), out = new Set<string>()): Set<string> {
   seen.add(chain.name);
-  for (const r of chain.rules) {
+  const rules = chain.rules;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k];
     const t = r.target;
     if (!t) continue;
     const i = r.inInterface;

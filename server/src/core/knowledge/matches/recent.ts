@@ -9,7 +9,7 @@ export const recent: ExtensionSpec = {
   summary: 'Keep a list of recently seen addresses and match on whether, how recently and how often an address was seen.',
   doc: 'One rule adds addresses with `--set`; others test them with `--rcheck` or `--update`, narrowed by `--seconds` and `--hitcount`. Lists live in /proc/net/xt_recent/NAME; the kernel remembers 100 addresses per list and 20 hits per address by default (module parameters ip_list_tot and ip_pkt_list_tot).',
   example: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP',
-  mistakes: ['A --hitcount above ip_pkt_list_tot (20 by default) makes the kernel refuse the rule.'],
+  mistakes: ['The kernel refuses a --hitcount above the xt_recent module\'s ip_pkt_list_tot when that parameter is set (older kernels set it to 20); where it is 0, as on current kernels, up to 65535 is taken. `iptables-restore --test` does not catch either: the rule fails when loaded.'],
   options: [
     { name: '--name', negation: 'none', args: [{ name: 'name', type: 'string', truncateAt: 199 }], summary: 'The list to use.', default: 'DEFAULT' },
     { name: '--set', negation: 'prefix', args: [], excludes: ['--rcheck', '--update', '--remove', '--rttl'], summary: 'Add the address to the list, or refresh it; always matches.' },
@@ -21,7 +21,7 @@ export const recent: ExtensionSpec = {
     { name: '--remove', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--update'], summary: 'Remove the address from the list; matches when it was there.' },
     { name: '--seconds', negation: 'none', args: [{ name: 'seconds', type: 'integer' }], summary: 'With --rcheck or --update: only count sightings within this many seconds.' },
     { name: '--reap', negation: 'none', args: [], requires: ['--seconds'], summary: 'Purge entries older than --seconds as a side effect.' },
-    { name: '--hitcount', negation: 'none', args: [{ name: 'hits', type: 'integer' }], summary: 'With --rcheck or --update: require at least this many sightings.' },
+    { name: '--hitcount', negation: 'none', args: [{ name: 'hits', type: 'integer', max: 65535 }], summary: 'With --rcheck or --update: require at least this many sightings.' },
     { name: '--rttl', negation: 'none', args: [], excludes: ['--set'], summary: 'With --rcheck or --update: also require the TTL seen when the address was added (against spoofed sources).' },
   ],
 };
