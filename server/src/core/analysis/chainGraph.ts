@@ -33,6 +33,8 @@ export interface ChainFacts {
   dnats: readonly Command[];
   /** Rules whose target is bound to tables or hooks (DNAT, MASQUERADE, REJECT…) or that use a hook-bound match (owner). */
   hookBound: readonly Command[];
+  /** Rules with a `-m recent` match, in order: recent-list-never-set looks at these, not at every rule after each edit. */
+  recent: readonly Command[];
   /** The table of that family and name, if the rule set has it. */
   table(family: string, table: string): Table | undefined;
   /** The graph of one table's final rules. */
@@ -116,6 +118,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   const chainCommands: Command[] = [];
   const dnats: Command[] = [];
   const hookBound: Command[] = [];
+  const recent: Command[] = [];
   const setOf = (m: Map<string, Set<string>>, key: string) => {
     let s = m.get(key);
     if (!s) m.set(key, (s = new Set()));
@@ -166,6 +169,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     }
     if (t?.name === 'DNAT' && cmd.table === 'nat') dnats.push(cmd);
     if (hookBoundCommand(cmd)) hookBound.push(cmd);
+    if (rule && usesRecent(rule)) recent.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
     else if (everyCommandApplies && b) {
       if (kind === 'append') {
@@ -198,6 +202,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       chainCommands,
       dnats,
       hookBound,
+      recent,
       carried: [],
       table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
       graph(table) {
@@ -268,7 +273,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     const tb = b.target;
     if (a.dynamic || b.dynamic || !sameRole(ta, tb)) return false;
     const names = f.declared(p.old.family, p.old.table);
-    if (hookBoundCommand(p.old) !== hookBoundCommand(p.new) || namesUndeclared(p.old, names) || namesUndeclared(p.new, names)) return false;
+    if (hookBoundCommand(p.old) !== hookBoundCommand(p.new) || usesRecent(a) !== usesRecent(b) || namesUndeclared(p.old, names) || namesUndeclared(p.new, names)) return false;
   }
   // first every check, then every change: a carry that fails half-way would leave the facts wrong
   const graphs = graphsOf.get(f);
@@ -280,6 +285,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     steps.push(() => {
       replaceIn(f.dnats, p.old, p.new);
       replaceIn(f.hookBound, p.old, p.new);
+      replaceIn(f.recent, p.old, p.new);
     });
     const table = f.table(p.chain.family, p.chain.table);
     const g = table && graphs?.get(table);
@@ -319,6 +325,12 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   // the old rule set is stale (its tables were changed in place): it must not answer with these
   (oldRs as WithFacts)[FACTS] = undefined;
   return true;
+}
+
+function usesRecent(rule: Rule): boolean {
+  const ms = rule.matches;
+  for (let i = 0; i < ms.length; i++) if (ms[i].name === 'recent') return true;
+  return false;
 }
 
 function hookBoundMatch(rule: Rule): boolean {

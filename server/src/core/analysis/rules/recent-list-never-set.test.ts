@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { FirewallDocument } from '../../facade.ts';
 import { recentListNeverSet } from './recent-list-never-set.ts';
 
 const script = { dialect: 'script' as const };
@@ -38,4 +39,22 @@ test('recent-list-never-set fix: the name of the filled list, written or added',
     assert.equal(out, `iptables -A INPUT ${ssh} -m recent --set --name SSH\niptables -A INPUT ${ssh} ${after}\n`);
     assert.deepEqual(lintWith(recentListNeverSet, out, script), []);
   }
+});
+
+test('recent-list-never-set follows edits of a save file (the rules with a recent match are kept across them)', () => {
+  let text = table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set --name SSH\n-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT ${ssh} -m recent --update --hitcount 4 --name ssh -j DROP`);
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const found = () => doc.diagnostics().filter((d) => d.code === 'recent-list-never-set').length;
+  assert.equal(found(), 1);
+  const edit = (from: string, to: string) => {
+    const at = text.lastIndexOf(from);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    doc.update(text, [{ start: at, end: at + from.length, text: to }]);
+  };
+  edit('--name ssh', '--name SSH');
+  assert.equal(found(), 0);
+  edit('--dport 80 -j ACCEPT', '--dport 80 -m recent --rcheck --name SSh -j ACCEPT');
+  assert.equal(found(), 1, 'a rule that gains a recent match');
+  edit('-m recent --set --name SSH', '-m comment --comment x');
+  assert.equal(found(), 0, 'no list filled any more: nothing to compare with');
 });

@@ -1,5 +1,6 @@
 import type { Family } from '../../knowledge/types.ts';
 import type { BoundOption, Command, MatchUse, Rule } from '../../model/types.ts';
+import { chainFacts } from '../chainGraph.ts';
 import { nearestName } from '../nearestName.ts';
 import type { Fix, LintRule } from '../types.ts';
 
@@ -23,36 +24,33 @@ interface Filled {
   named: boolean;
 }
 
-/** Every `-m recent` of the rules the commands add, but those of `skip` (a function's body as written: its calls stand for it). */
-function listUses(lists: readonly (readonly Command[])[], skip: ReadonlySet<Command> | undefined): { sets: Map<Family, Map<string, Filled>>; reads: ListUse[]; dynamic: boolean } {
+/** Every `-m recent` of the rules the commands add. */
+function listUses(commands: readonly Command[]): { sets: Map<Family, Map<string, Filled>>; reads: ListUse[]; dynamic: boolean } {
   const sets = new Map<Family, Map<string, Filled>>();
   const reads: ListUse[] = [];
   let dynamic = false;
-  for (const commands of lists) {
-    // by index: iterator results for each of a dump's 100k commands were most of what a keystroke allocated
-    for (let i = 0; i < commands.length; i++) {
-      const cmd = commands[i];
-      const rule = cmd.rule;
-      // `-D` and `-C` add nothing, and a function's body as written stands for its calls
-      if (!rule || cmd.kind === 'delete' || cmd.kind === 'check' || skip?.has(cmd)) continue;
-      const ms = rule.matches;
-      for (let j = 0; j < ms.length; j++) {
-        const m = ms[j];
-        if (m.name !== 'recent') continue;
-        const nameOption = m.options.find((o) => o.name === '--name');
-        const word = nameOption?.values[0];
-        if (word?.dynamic) dynamic = true;
-        const name = word?.value ?? 'DEFAULT';
-        // `! --set` still adds the address: only the match is inverted
-        if (m.options.some((o) => o.name === '--set')) {
-          let s = sets.get(cmd.family);
-          if (!s) sets.set(cmd.family, (s = new Map()));
-          if (!s.has(name)) s.set(name, { rule, named: !!nameOption });
-          continue;
-        }
-        const action = m.options.find((o) => READS.has(o.name))?.name;
-        if (action && word?.dynamic !== true) reads.push({ rule, match: m, name, nameOption, action, family: cmd.family });
+  for (let i = 0; i < commands.length; i++) {
+    const cmd = commands[i];
+    const rule = cmd.rule;
+    // `-D` and `-C` add nothing
+    if (!rule || cmd.kind === 'delete' || cmd.kind === 'check') continue;
+    const ms = rule.matches;
+    for (let j = 0; j < ms.length; j++) {
+      const m = ms[j];
+      if (m.name !== 'recent') continue;
+      const nameOption = m.options.find((o) => o.name === '--name');
+      const word = nameOption?.values[0];
+      if (word?.dynamic) dynamic = true;
+      const name = word?.value ?? 'DEFAULT';
+      // `! --set` still adds the address: only the match is inverted
+      if (m.options.some((o) => o.name === '--set')) {
+        let s = sets.get(cmd.family);
+        if (!s) sets.set(cmd.family, (s = new Map()));
+        if (!s.has(name)) s.set(name, { rule, named: !!nameOption });
+        continue;
       }
+      const action = m.options.find((o) => READS.has(o.name))?.name;
+      if (action && word?.dynamic !== true) reads.push({ rule, match: m, name, nameOption, action, family: cmd.family });
     }
   }
   return { sets, reads, dynamic };
@@ -70,8 +68,9 @@ export const recentListNeverSet: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
-    // the commands as written (a function's body only at its calls, the instances)
-    const { sets, reads, dynamic } = listUses(rs.instances?.length ? [rs.commands, rs.instances] : [rs.commands], rs.templates);
+    // the rules with a recent match, gathered in the analysis' walk over the commands (a
+    // function's body at its calls, the instances) and kept across edits that leave them be
+    const { sets, reads, dynamic } = listUses(chainFacts(rs).recent);
     // a list named by an expansion could be any of them
     if (dynamic) return;
     for (const u of reads) {
