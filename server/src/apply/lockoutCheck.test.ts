@@ -34,4 +34,16 @@ test('lockout check: a new ssh connection from this client, accepted or not', ()
   // ipv6 client
   const v6 = '*filter\n:INPUT DROP\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n';
   assert.equal(lockoutCheck(v6, 'ipv6', { clientIp: '2001:db8::5', serverIp: '2001:db8::1', serverPort: 22 }).verdict, 'accept');
+
+  // the server's answers leave through OUTPUT: dropped there, no session comes up
+  const outputDrop = '*filter\n:INPUT ACCEPT\n:OUTPUT DROP\n-A OUTPUT -p udp -m udp --dport 53 -j ACCEPT\nCOMMIT\n';
+  const out = lockoutCheck(outputDrop, 'ipv4', conn);
+  assert.equal(out.verdict, 'drop');
+  assert.deepEqual(out.deciding, ['filter/OUTPUT policy DROP']);
+  assert.match(out.summary, /answers/);
+  const outputAccepts = '*filter\n:INPUT ACCEPT\n:OUTPUT DROP\n-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n';
+  assert.equal(lockoutCheck(outputAccepts, 'ipv4', conn).verdict, 'accept');
+  const toOneNetwork = '*filter\n:INPUT ACCEPT\n:OUTPUT DROP\n-A OUTPUT -d 10.200.77.0/24 -j ACCEPT\nCOMMIT\n';
+  assert.equal(lockoutCheck(toOneNetwork, 'ipv4', conn).verdict, 'accept');
+  assert.equal(lockoutCheck(toOneNetwork, 'ipv4', { ...conn, clientIp: '10.200.78.9' }).verdict, 'drop');
 });

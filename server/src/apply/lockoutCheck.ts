@@ -1,6 +1,6 @@
 import { FirewallDocument } from '../core/facade.ts';
 import type { Family } from '../core/knowledge/types.ts';
-import { decidingStep, tracePacket } from '../core/simulate/evaluate.ts';
+import { decidingStep, tracePacket, type Outcome } from '../core/simulate/evaluate.ts';
 import type { Packet } from '../core/simulate/packet.ts';
 
 export interface SshConnection {
@@ -21,10 +21,21 @@ export interface LockoutVerdict {
   summary: string;
 }
 
+/** The words for what decided each refused outcome: the rule's line, or the chain's policy. */
+function decidersOf(afterText: string, outcomes: readonly Outcome[]): string[] {
+  return [...new Set(outcomes.map((o) => {
+    const last = decidingStep(o);
+    if (last?.rule) return afterText.slice(last.rule.span.start, last.rule.span.end).trim();
+    return last?.policy ? `${last.table}/${last.chain} policy ${last.policy}` : `${o.verdict}`;
+  }))];
+}
+
 /**
- * Would the rules the host holds after the apply let this client open a NEW ssh connection
- * (a TCP SYN from the client's address to the address and port in use, arriving on INPUT)?
- * Uses the packet evaluator on the normalised after-apply text of the connection's family.
+ * Would the rules the host holds after the apply let this client open a NEW ssh connection?
+ * Both halves are followed with the packet evaluator on the normalised after-apply text of the
+ * connection's family: the client's SYN to the address and port in use, arriving on INPUT,
+ * and the server's answer (state ESTABLISHED) leaving through OUTPUT; either dropped, the
+ * session never comes up, and the one running the apply is cut.
  */
 export function lockoutCheck(afterText: string, family: Family, conn: SshConnection): LockoutVerdict {
   const doc = new FirewallDocument(afterText, { dialect: 'save', family });
@@ -40,15 +51,25 @@ export function lockoutCheck(afterText: string, family: Family, conn: SshConnect
     origin: 'remote',
     local: [conn.serverIp],
   };
-  const outcomes = tracePacket(doc.ruleSet, packet);
-  const denied = outcomes.filter((o) => o.verdict !== 'ACCEPT');
-  const deciding = [...new Set(denied.map((o) => {
-    const last = decidingStep(o);
-    if (last?.rule) return afterText.slice(last.rule.span.start, last.rule.span.end).trim();
-    return last?.policy ? `${last.table}/${last.chain} policy ${last.policy}` : `${o.verdict}`;
-  }))];
+  const answer: Packet = {
+    family,
+    proto: 'tcp',
+    src: conn.serverIp,
+    sport: conn.serverPort,
+    dst: conn.clientIp,
+    ...(conn.clientPort !== undefined ? { dport: conn.clientPort } : {}),
+    ...(conn.interface ? { out: conn.interface } : {}),
+    state: 'ESTABLISHED',
+    origin: 'local',
+    local: [conn.serverIp],
+  };
+  const halves = [tracePacket(doc.ruleSet, packet), tracePacket(doc.ruleSet, answer)];
+  const denied = halves.map((outcomes) => outcomes.filter((o) => o.verdict !== 'ACCEPT'));
+  const deciding = decidersOf(afterText, denied.flat());
   const what = `a new ssh connection from ${conn.clientIp} to ${conn.serverIp} port ${conn.serverPort}`;
-  if (!denied.length) return { verdict: 'accept', deciding: [], summary: `${what} is accepted` };
-  if (denied.length === outcomes.length) return { verdict: 'drop', deciding, summary: `the new rules would block ${what} (${deciding.join('; ')})` };
+  if (!deciding.length) return { verdict: 'accept', deciding: [], summary: `${what} is accepted` };
+  const blocked = halves.findIndex((outcomes, i) => denied[i].length === outcomes.length);
+  const how = blocked === 1 ? ' (the server\'s answers are dropped on the way out)' : '';
+  if (blocked !== -1) return { verdict: 'drop', deciding, summary: `the new rules would block ${what}${how} (${deciding.join('; ')})` };
   return { verdict: 'uncertain', deciding, summary: `the new rules may block ${what}, depending on rules that cannot be decided offline (${deciding.join('; ')})` };
 }

@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { sshLockoutRisk } from './ssh-lockout-risk.ts';
 
 ruleTable(sshLockoutRisk, {
@@ -15,6 +17,9 @@ ruleTable(sshLockoutRisk, {
       code: table('filter', `:INPUT DROP [0:0]\n${Array.from({ length: 80 }, (_, i) => `-A INPUT -s 198.51.100.${i}/32 -j REJECT\n`).join('')}-A INPUT -p tcp --dport 22 -j ACCEPT`),
       name: 'a blocklist longer than the branches followed: SSH from elsewhere is still accepted',
     },
+    { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -P INPUT DROP\niptables -P OUTPUT DROP\n', dialect: 'script', name: 'OUTPUT DROP after an accept of ESTABLISHED' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p tcp --sport 22 -j ACCEPT'), name: 'OUTPUT accepts the SSH port as source' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p tcp --dport 1024:65535 -j ACCEPT'), name: 'OUTPUT accepts packets to client ports' },
   ],
   invalid: [
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'a loopback accept lets no SSH from another host in' },
@@ -25,6 +30,21 @@ ruleTable(sshLockoutRisk, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:fw - [0:0]\n-A INPUT -j fw\n«-A fw -p tcp -m multiport --dports 22,23 -j DROP»'), name: 'a save file: at the rule that drops it' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m recent --update --seconds 60 --hitcount 10 --name ssh -j DROP\n«-A INPUT -p tcp --dport 22 -j REJECT»'), name: 'a save file: at the rule most packets meet, not the rate limit' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n', dialect: 'script', name: 'new logins shut out to the end of the script' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT «DROP» [0:0]\n-A OUTPUT -o lo -j ACCEPT\n-A OUTPUT -p udp --dport 53 -j ACCEPT\n-A OUTPUT -p tcp --dport 80 -j ACCEPT'), name: 'a save file: OUTPUT drops the server\'s packets' },
+    { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -m state --state ESTABLISHED -j ACCEPT\niptables -P INPUT DROP\n«iptables -P OUTPUT DROP»\niptables -A OUTPUT -p udp --dport 53 -j ACCEPT\n', dialect: 'script', name: 'OUTPUT DROP with no accept of ESTABLISHED: the session is cut' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n«iptables-restore <<EOF»\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore that empties INPUT and drops by default' },
   ],
+});
+
+test('ssh-lockout-risk fix for OUTPUT: ESTABLISHED,RELATED accepted at its head, in a script before the command that would cut the session', () => {
+  const save = table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p udp --dport 53 -j ACCEPT');
+  const [d] = lintWith(sshLockoutRisk, save);
+  const fixed = applyFix(save, d.fixes![0]);
+  assert.match(fixed, /:OUTPUT DROP \[0:0\]\n-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A OUTPUT -p udp/);
+  assert.deepEqual(lintWith(sshLockoutRisk, fixed), []);
+  const script = 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\nsudo iptables -P OUTPUT DROP\niptables -A OUTPUT -p udp --dport 53 -j ACCEPT\n';
+  const [s] = lintWith(sshLockoutRisk, script, { dialect: 'script' });
+  const out = applyFix(script, s.fixes![0]);
+  assert.equal(out, 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\nsudo iptables -I OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nsudo iptables -P OUTPUT DROP\niptables -A OUTPUT -p udp --dport 53 -j ACCEPT\n');
+  assert.deepEqual(lintWith(sshLockoutRisk, out, { dialect: 'script' }), []);
 });

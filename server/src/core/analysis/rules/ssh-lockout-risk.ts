@@ -1,16 +1,34 @@
 import { TableState } from '../../model/tableState.ts';
-import type { RuleSet } from '../../model/types.ts';
+import type { Command, RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
-import type { LintRule } from '../types.ts';
+import { acceptAtHead } from '../acceptAtHead.ts';
+import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
 function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome | undefined {
   const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
   return certainlyRefused(evaluateChain(rs, 'filter', 'INPUT', packet));
 }
+
+/**
+ * How filter OUTPUT treats the SSH server's packets to a client (from the SSH port to a port of
+ * the client's ephemeral range, the session established), when it certainly refuses them: an
+ * OUTPUT DROP policy without an accept of ESTABLISHED cuts the session as surely as INPUT.
+ */
+function refusesServerPackets(rs: RuleSet, port: number, family: Family): Outcome | undefined {
+  const packet: Packet = { family, proto: 'tcp', sport: port, dport: CLIENT_PORT, state: 'ESTABLISHED', origin: 'local', offLoopback: true, local: [] };
+  return certainlyRefused(evaluateChain(rs, 'filter', 'OUTPUT', packet));
+}
+
+/** A port of the range clients connect from (Linux picks them from 32768–60999). */
+const CLIENT_PORT = 50000;
+
+/** What lets a session's packets out again, the server's replies among them. */
+const ESTABLISHED_ACCEPT = '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT';
 
 /** DROP or REJECT when filter INPUT certainly refuses a packet to the SSH port in this conntrack state. */
 function dropsSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): string | undefined {
@@ -20,9 +38,9 @@ function dropsSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'EST
 export const sshLockoutRisk: LintRule = {
   code: 'ssh-lockout-risk',
   severity: 'warning',
-  summary: 'In execution order, a point where INPUT drops new SSH connections before any rule accepts them.',
+  summary: 'In execution order, a point where INPUT drops new SSH connections, or OUTPUT the SSH server\'s packets, before any rule accepts them.',
   docs: {
-    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
+    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
     rationale: 'Running such a script over SSH cuts the session that runs it at that line: the rest of the script never runs and the host is out of reach until someone reaches its console.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
@@ -32,10 +50,18 @@ export const sshLockoutRisk: LintRule = {
     const port = ctx.settings.sshPort;
     if (rs.dialect === 'save') {
       for (const family of ['ipv4', 'ipv6'] as const) {
-        const chain = rs.tables.get(`${family}:filter`)?.chains.get('INPUT');
+        const filter = rs.tables.get(`${family}:filter`);
+        const chain = filter?.chains.get('INPUT');
         if (!chain) continue;
         const o = refusesSsh(rs, port, family);
-        if (!o) continue;
+        if (!o) {
+          const output = filter!.chains.get('OUTPUT');
+          const out = output && refusesServerPackets(rs, port, family);
+          if (!out) continue;
+          const span = decidingRule(out)?.span ?? output.policySpan ?? output.declarations[0]?.span ?? { start: 0, end: 0 };
+          ctx.report({ span, message: `These rules ${out.verdict === 'REJECT' ? 'reject' : 'drop'} the SSH server's packets (tcp source port ${port}) on OUTPUT: no session gets established, and loading them over SSH locks you out. Accept ESTABLISHED,RELATED in OUTPUT.`, fixes: acceptAtHead(ctx, output, decidingRule(out), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in OUTPUT') });
+          continue;
+        }
         // at the rule that refuses it, or the policy when nothing accepts it before the end
         const span = decidingRule(o)?.span ?? chain.policySpan ?? chain.declarations[0]?.span ?? { start: 0, end: 0 };
         ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: loading them over SSH locks you out.` });
@@ -52,9 +78,17 @@ export const sshLockoutRisk: LintRule = {
      * when nothing later accepts new ones again.
      */
     const closedFrom = new Map<Family, { span: Span; verdict: string }>();
-    const check = (family: Family, span: Span, what: string) => {
+    const check = (family: Family, span: Span, what: string, cmd?: Command) => {
       if (reported.has(family)) return;
       const snapshot: RuleSet = { ...rs, tables: state.tables };
+      const out = refusesServerPackets(snapshot, port, family);
+      if (out) {
+        reported.add(family);
+        closedFrom.delete(family);
+        const fixes = cmd && acceptBefore(ctx, cmd);
+        ctx.report({ span, message: `${what}, OUTPUT ${out.verdict === 'REJECT' ? 'rejects' : 'drops'} the SSH server's packets (tcp source port ${port}), those of the established session too: run over SSH, the script cuts its own session here.`, fixes });
+        return;
+      }
       const v = dropsSsh(snapshot, port, family);
       if (!v) {
         closedFrom.delete(family);
@@ -80,7 +114,7 @@ export const sshLockoutRisk: LintRule = {
       state.apply(step);
       if (step.table !== 'filter') continue;
       if (!['policy', 'append', 'insert', 'replace', 'delete', 'flush'].includes(step.kind)) continue;
-      check(step.family, step.span, 'From this command on');
+      check(step.family, step.span, 'From this command on', step);
     }
     // the session survived, but new logins stay shut out to the end of the script
     for (const { span, verdict } of closedFrom.values()) {
@@ -88,3 +122,15 @@ export const sshLockoutRisk: LintRule = {
     }
   },
 };
+
+/**
+ * Scripts: the session's packets accepted at the head of OUTPUT on a line of its own before the
+ * command that would cut it (after it, the session would already be cut), written the way that
+ * command runs iptables.
+ */
+function acceptBefore(ctx: RuleContext, cmd: Command): Fix[] | undefined {
+  const tool = commandTool(ctx.text, cmd);
+  if (!tool) return undefined;
+  const at = lineStartOf(ctx.text, cmd);
+  return [{ title: 'Accept ESTABLISHED,RELATED in OUTPUT first', edits: [{ span: { start: at, end: at }, text: `${commandIndent(ctx.text, cmd)}${tool} -I OUTPUT ${ESTABLISHED_ACCEPT}\n` }] }];
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { applyFix } from '../support/ruleTester.ts';
+import { NamespacePair } from './namespacePair.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * ssh-lockout-risk's OUTPUT case against the kernel: two namespaces this test creates, joined
+ * by a veth pair on 10.200.82.0/24. The host `a` listens on the SSH port and loads rules whose
+ * OUTPUT drops by default; `b` connects. Where the rule says the server's packets are dropped,
+ * the connection must time out; with the fix applied, it must come up.
+ */
+const missing = NamespaceIptables.available();
+const skip = requirement(missing === undefined, `SSH through OUTPUT in namespaces: ${missing}`);
+
+const pair = new NamespacePair('sso', '10.200.82.1', '10.200.82.2', 24);
+let server: ChildProcess | undefined;
+
+before(async () => {
+  if (skip) return;
+  pair.create();
+  server = spawn('ip', ['netns', 'exec', pair.a, process.execPath, '-e', `require('node:net').createServer((c) => c.end('SSH-2.0-test')).listen(22, '${pair.addrA}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => server!.stdout!.once('data', () => resolve()));
+});
+
+after(() => {
+  server?.kill();
+  pair.destroy();
+});
+
+/** Loads `rules` into a and connects from b to its port 22: what b read, or 'timeout'. */
+function login(rules: string): string {
+  const load = spawnSync('ip', ['netns', 'exec', pair.a, 'iptables-restore'], { input: rules, encoding: 'utf8' });
+  assert.equal(load.status, 0, load.stderr);
+  const script = `const s = require('node:net').connect(22, '${pair.addrA}'); s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); }); s.on('data', (d) => { console.log(String(d)); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
+  const r = spawnSync('ip', ['netns', 'exec', pair.b, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+const rules = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT DROP [0:0]
+-A OUTPUT -o lo -j ACCEPT
+-A OUTPUT -p udp -m udp --dport 53 -j ACCEPT
+COMMIT
+`;
+
+test('OUTPUT that drops the SSH server\'s packets keeps every session from coming up; the fix lets them out', { skip, timeout: 30_000 }, () => {
+  const found = new FirewallDocument(rules, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'ssh-lockout-risk');
+  assert.equal(found.length, 1);
+  assert.equal(rules.slice(found[0].span.start, found[0].span.end), 'DROP');
+  assert.equal(login(rules), 'timeout');
+  const fixed = applyFix(rules, found[0].fixes![0]);
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'ssh-lockout-risk'), []);
+  assert.equal(login(fixed), 'SSH-2.0-test');
+});
