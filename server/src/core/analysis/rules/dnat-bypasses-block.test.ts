@@ -24,6 +24,8 @@ ruleTable(dnatBypassesBlock, {
     { code: forward(simpleNat('-A PREROUTING -p tcp -m addrtype --dst-type BROADCAST --dport 8080 -j DNAT --to-destination 10.0.0.2'), '-A INPUT -p tcp --dport 8080 -j DROP'), name: 'a DNAT of broadcasts' },
     { code: forward(simpleNat('-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2'), ':FWD - [0:0]\n-A INPUT -j FWD\n-A FORWARD -j FWD\n-A FWD -p tcp --dport 8080 -j DROP'), name: 'a chain FORWARD reaches too: it blocks the forwarded connections there' },
     { ...script, code: 'iptables -A INPUT -p tcp --dport 8080 -j DROP\n' },
+    { code: forward(dockerNat, '-A INPUT -p tcp -m multiport --dports 9000:9100,22 -j DROP'), name: 'a list of ports without the one DNAT takes' },
+    { code: forward(dockerNat, '-A INPUT -p tcp -m multiport ! --dports 8000:8100 -j DROP'), name: 'a negated list' },
     { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN'), name: 'DOCKER-USER: the original port, as it should be' },
     { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp --dport 80 -j DROP'), name: 'DOCKER-USER: the container port, which FORWARD sees' },
     { code: forward(simpleNat('-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2'), '-A FORWARD -p tcp --dport 8080 -j DROP'), name: 'FORWARD: a DNAT that keeps the port' },
@@ -37,6 +39,8 @@ ruleTable(dnatBypassesBlock, {
     { code: forward(simpleNat(':KUBE-NODEPORTS - [0:0]\n:KUBE-SVC-A - [0:0]\n:KUBE-SEP-1 - [0:0]\n:KUBE-SEP-2 - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n-A KUBE-NODEPORTS -p tcp --dport 30080 -j KUBE-SVC-A\n-A KUBE-SVC-A -m statistic --mode random --probability 0.5 -j KUBE-SEP-1\n-A KUBE-SVC-A -j KUBE-SEP-2\n-A KUBE-SEP-1 -p tcp -j DNAT --to-destination 10.244.1.5:8080\n-A KUBE-SEP-2 -p tcp -j DNAT --to-destination 10.244.2.7:8080'), '«-A INPUT -s 198.51.100.0/24 -p tcp --dport 30080 -j DROP»'), name: 'a NodePort: every endpoint is another host' },
     { family: 'ipv6', code: table('nat', ':PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 443 -j DNAT --to-destination [fd00::2]:8443') + table('filter', ':INPUT ACCEPT [0:0]\n«-A INPUT -p tcp --dport 443 -j DROP»'), name: 'ip6tables' },
     { ...script, code: 'iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\n«iptables -A INPUT -p tcp --dport 80 -j DROP»\n' },
+    { code: forward(dockerNat, ':ufw-user-input - [0:0]\n-A INPUT -j ufw-user-input\n«-A ufw-user-input -p tcp -m multiport --dports 8000:8100 -j DROP»'), name: 'a range denied by ufw (multiport)' },
+    { ...script, code: 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080\n«iptables -A INPUT -i eth0 -p tcp --dport 1:1024 -j DROP»\n', name: 'a range of --dport' },
     { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n«-A DOCKER-USER -s 198.51.100.0/24 -p tcp -m tcp --dport 8080 -j DROP»\n-A DOCKER-USER -j RETURN'), name: 'DOCKER-USER: the published port, which FORWARD never sees' },
     { code: forward(simpleNat('-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080'), '«-A FORWARD -d 192.168.1.100 -p tcp --dport 80 -j REJECT»\n«-A FORWARD -i eth0 -p tcp --dport 80 -j DROP»'), name: 'FORWARD: the public port of a port forward, to its server or from its interface' },
   ],
@@ -75,4 +79,11 @@ test('dnat-bypasses-block fix: without DOCKER-USER, FORWARD; a script inserts af
   assert.match(save.text, /\n-A FORWARD -p tcp -m conntrack --ctstate DNAT --ctorigdst 203\.0\.113\.1\/32 --ctorigdstport 80 -j DROP\n-A INPUT -d 203/);
   const sh = fixed('IPT=iptables\n$IPT -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\nif true; then\n  $IPT -A INPUT -i eth0 -p tcp --dport 80 -j DROP\nfi\n', 'script');
   assert.match(sh.text, /\n {2}\$IPT -A INPUT -i eth0 -p tcp --dport 80 -j DROP\n {2}\$IPT -I FORWARD -i eth0 -p tcp -m conntrack --ctstate DNAT --ctorigdstport 80 -j DROP\nfi\n/);
+});
+
+test('dnat-bypasses-block: a range names the port DNAT takes, and the fix blocks that port', () => {
+  const text = forward(dockerNat, ':DOCKER-USER - [0:0]\n-A INPUT -p tcp -m multiport --dports 8000:8100 -j DROP\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN');
+  const [d] = lintWith(dnatBypassesBlock, text);
+  assert.match(d.message, /port 8080 /);
+  assert.match(applyFix(text, d.fixes![0]), /\n-A DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n/);
 });

@@ -91,6 +91,22 @@ function blockedPort(rule: Rule): { proto: string; port: number } | undefined {
   return proto && port !== undefined ? { proto, port } : undefined;
 }
 
+/** The destination port tests of the two ways a rule names them (`--dport`, multiport's `--dports`). */
+const PORT_TESTS = new Set(['--destination-port', '--destination-ports']);
+
+/**
+ * The ports a rule that drops or rejects a range or list of ports (`--dport 8000:8100`,
+ * `-m multiport --dports 80,8080`, as ufw writes a denied range) closes among those the DNATs
+ * of its family name: the ports where a DNAT may take connections past it. At most a few.
+ */
+function blockedAmong(rule: Rule, packet: Packet, dnatPorts: () => readonly number[]): { proto: string; ports: number[] } | undefined {
+  const verdict = rule.target?.spec ? rule.target.name : undefined;
+  if ((verdict !== 'DROP' && verdict !== 'REJECT') || rule.dynamic || !packet.proto) return undefined;
+  if (!rule.matches.some((m) => m.options.some((o) => PORT_TESTS.has(o.name) && !o.negated))) return undefined;
+  const ports = dnatPorts().filter((port) => ruleMatches(rule, { ...packet, dport: port }) !== 'no').slice(0, 8);
+  return ports.length ? { proto: packet.proto, ports } : undefined;
+}
+
 function arrivalText(a: Bypass['arrival']): string {
   if (!a) return '';
   if ('on' in a) return ` arriving on ${a.on}`;
@@ -106,7 +122,7 @@ export const dnatBypassesBlock: LintRule = {
   severity: 'warning',
   summary: 'A rule drops or rejects a port that nat PREROUTING translates: in INPUT it never sees those connections, in FORWARD it sees the new port.',
   docs: {
-    description: 'For each rule that drops or rejects one protocol and one destination port, in filter INPUT or FORWARD (or a chain only one of them reaches, such as Docker\'s `DOCKER-USER`), follows a new connection to that port, addressed to this host, through nat PREROUTING. When every way through ends in a DNAT to another address, the connection is routed to FORWARD: a rule of INPUT never sees it, and a rule of FORWARD sees the translated destination, so it misses the connection when the DNAT changes the port (a FORWARD rule is checked when it is written for those connections: in `DOCKER-USER`, or naming the interface they arrive on or the address DNAT sends them to; one for all routed traffic to the port has other work). Where the rule names no interface and PREROUTING tests some (Docker\'s `! -i docker0`), the connections arriving on each are tried, and the message says on which interfaces the DNAT takes them. `-m addrtype --dst-type LOCAL`, which Docker and kube-proxy put in front of their DNATs, matches these packets. Quick fixes: for INPUT, the same block in `DOCKER-USER` when the rules have that chain, else in FORWARD; for FORWARD, the rule matches the original port instead. Both use `-m conntrack --ctstate DNAT --ctorigdstport`.',
+    description: 'For each rule that drops or rejects one protocol and one destination port (in INPUT also a range or list of ports, tried at the ports DNATs name), in filter INPUT or FORWARD (or a chain only one of them reaches, such as Docker\'s `DOCKER-USER`), follows a new connection to that port, addressed to this host, through nat PREROUTING. When every way through ends in a DNAT to another address, the connection is routed to FORWARD: a rule of INPUT never sees it, and a rule of FORWARD sees the translated destination, so it misses the connection when the DNAT changes the port (a FORWARD rule is checked when it is written for those connections: in `DOCKER-USER`, or naming the interface they arrive on or the address DNAT sends them to; one for all routed traffic to the port has other work). Where the rule names no interface and PREROUTING tests some (Docker\'s `! -i docker0`), the connections arriving on each are tried, and the message says on which interfaces the DNAT takes them. `-m addrtype --dst-type LOCAL`, which Docker and kube-proxy put in front of their DNATs, matches these packets. Quick fixes: for INPUT, the same block in `DOCKER-USER` when the rules have that chain, else in FORWARD; for FORWARD, the rule matches the original port instead. Both use `-m conntrack --ctstate DNAT --ctorigdstport`.',
     rationale: 'The best known case is Docker: publishing a port adds a DNAT in nat PREROUTING, and the rule in INPUT (or ufw\'s deny) that was meant to close the port does nothing; the service stays open to everyone. A rule in DOCKER-USER that names the published port misses it too, because after DNAT the packet carries the container\'s port. The same holds for Kubernetes NodePorts and for any hand-written port forward.',
     bad: {
       dialect: 'save',
@@ -124,6 +140,10 @@ export const dnatBypassesBlock: LintRule = {
       if (!filter || !rs.tables.get(`${family}:nat`)?.chains.get('PREROUTING')) continue;
       // no DNAT that forwards (the common case: no port forward at all), nothing to look for
       if (!chainFacts(rs).dnats.some((c) => c.family === family && c.rule && dnatForwards(rs, c.rule))) continue;
+      // the ports DNATs of this family name, where a range or list of closed ports can be
+      // bypassed: read only when such a rule comes (a kube-proxy dump has 27k DNATs)
+      let dnatPorts: number[] | undefined;
+      const portsOfDnats = () => (dnatPorts ??= [...new Set(chainFacts(rs).dnats.flatMap((c) => (c.family === family && c.rule ? [exactDestinationPort(c.rule)] : [])).filter((p): p is number => p !== undefined))]);
       // rules that block the same port share one evaluation
       const memo = new Map<string, Outcome[]>();
       const evaluate = (p: Packet) => {
@@ -136,18 +156,24 @@ export const dnatBypassesBlock: LintRule = {
         // by index: no iterator result per rule of a long chain, on every keystroke
         for (let i = 0; i < chain.rules.length; i++) {
           const rule = chain.rules[i];
-          const blocked = blockedPort(rule);
-          if (!blocked) continue;
           const packet: Packet = { ...packetMatchedBy(rule), origin: 'remote', toHost: true };
-          const bypass = bypassOf(rs, packet, (name) => ruleMatches(rule, { ...packet, in: name }) !== 'no', evaluate);
-          if (!bypass) continue;
-          const to = destinationOf(bypass.dnat);
-          ctx.report({
-            span: rule.span,
-            message: `This rule never sees new ${blocked.proto} connections to port ${blocked.port}${arrivalText(bypass.arrival)}: nat PREROUTING translates them to ${to}, so they are routed to FORWARD, not INPUT. Block them in ${blockChain(filter)} by their original port (-m conntrack --ctstate DNAT --ctorigdstport ${blocked.port}).`,
-            related: [{ span: bypass.dnat.span, message: `DNAT to ${to}` }],
-            fixes: blockInForward(ctx, filter, rule, blocked.proto, blocked.port),
-          });
+          const one = blockedPort(rule);
+          const blocked = one ? { proto: one.proto, ports: [one.port] } : blockedAmong(rule, packet, portsOfDnats);
+          if (!blocked) continue;
+          for (const port of blocked.ports) {
+            const at: Packet = { ...packet, dport: port };
+            const bypass = bypassOf(rs, at, (name) => ruleMatches(rule, { ...at, in: name }) !== 'no', evaluate);
+            if (!bypass) continue;
+            const to = destinationOf(bypass.dnat);
+            ctx.report({
+              span: rule.span,
+              message: `This rule never sees new ${blocked.proto} connections to port ${port}${arrivalText(bypass.arrival)}: nat PREROUTING translates them to ${to}, so they are routed to FORWARD, not INPUT. Block them in ${blockChain(filter)} by their original port (-m conntrack --ctstate DNAT --ctorigdstport ${port}).`,
+              related: [{ span: bypass.dnat.span, message: `DNAT to ${to}` }],
+              fixes: blockInForward(ctx, filter, rule, blocked.proto, port),
+            });
+            // one finding per rule: the first port it fails to close
+            break;
+          }
         }
       }
       for (const chain of chainsOf(rs, filter, 'FORWARD')) {
