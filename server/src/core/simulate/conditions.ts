@@ -72,6 +72,11 @@ export function interfaceMatches(pattern: string, name: string): boolean {
   return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }
 
+/** An interface name the pattern matches: the name itself, or for `veth+` one it stands for. */
+export function interfaceNameFor(pattern: string): string {
+  return pattern.endsWith('+') ? `${pattern.slice(0, -1)}0` : pattern;
+}
+
 /**
  * `offLoopback`: the packet is known not to cross `lo`, so an unknown interface is still not
  * `lo`. Nearly every rule set starts INPUT with `-i lo -j ACCEPT`: read as "maybe", it let every

@@ -1,5 +1,5 @@
 import type { BoundOption, Chain, Rule, RuleSet, Table } from '../../model/types.ts';
-import { inNetwork, interfaceMatches, ruleMatches } from '../../simulate/conditions.ts';
+import { inNetwork, interfaceMatches, interfaceNameFor, ruleMatches } from '../../simulate/conditions.ts';
 import { decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactDestinationPort, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
@@ -43,11 +43,6 @@ function testedInterfaces(outcomes: readonly Outcome[]): string[] {
   return [...out];
 }
 
-/** A name the pattern matches: itself, or for `veth+` a name it stands for. */
-function nameFor(pattern: string): string {
-  return pattern.endsWith('+') ? `${pattern.slice(0, -1)}0` : pattern;
-}
-
 /**
  * Whether nat PREROUTING sends every new connection `packet` stands for (addressed to this
  * host) to another host. Where the packet has no interface and PREROUTING tests some, each
@@ -60,7 +55,7 @@ function bypassOf(rs: RuleSet, packet: Packet, takes: (inInterface: string) => b
   if (packet.in !== undefined || !outcomes.some((o) => decidingRule(o)?.target?.name === 'DNAT')) return undefined;
   const patterns = testedInterfaces(outcomes);
   const tried = new Map<string, { dnat: Rule; outcomes: Outcome[] } | undefined>();
-  for (const name of [unnamedInterface(patterns), ...patterns.map(nameFor)]) {
+  for (const name of [unnamedInterface(patterns), ...patterns.map(interfaceNameFor)]) {
     if (tried.has(name)) continue;
     const these = takes(name) ? evaluate({ ...packet, in: name }) : [];
     const dnat = these.length ? forwardedByDnat(rs, these) : undefined;

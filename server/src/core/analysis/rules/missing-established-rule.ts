@@ -1,6 +1,7 @@
 import { acceptsEstablished, establishedOnly } from '../acceptsEstablished.ts';
 import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
+import { interfaceNameFor } from '../../simulate/conditions.ts';
 import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
@@ -34,7 +35,7 @@ function droppedInterfaces(rs: RuleSet, chain: Chain, seen = new Set<string>(), 
     const t = r.target;
     if (!t) continue;
     const i = r.inInterface;
-    if ((t.name === 'DROP' || t.name === 'REJECT') && i && !i.negated && !i.word.dynamic && i.value !== 'lo') out.add(i.value.endsWith('+') ? `${i.value.slice(0, -1)}0` : i.value);
+    if ((t.name === 'DROP' || t.name === 'REJECT') && i && !i.negated && !i.word.dynamic && i.value !== 'lo') out.add(interfaceNameFor(i.value));
     else if (!t.spec && !seen.has(t.name)) {
       const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
       if (callee) droppedInterfaces(rs, callee, seen, out);
