@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { ip, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
  * dnat-bypasses-block and missing-established-rule's DOCKER-USER case against the kernel: a client, a router and a server in three
@@ -32,13 +33,6 @@ const DEV_S = `byps${process.pid % 100000}`;
 let server: ChildProcess | undefined;
 let outside: ChildProcess | undefined;
 
-/** A TCP service in namespace `ns` that answers `word` and closes; resolves once it listens. */
-async function listen(ns: string, addr: string, port: number, word: string): Promise<ChildProcess> {
-  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('node:net').createServer((c) => c.end('${word}')).listen(${port}, '${addr}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => p.stdout!.once('data', () => resolve()));
-  return p;
-}
-
 before(async () => {
   if (skip) return;
   pair.create();
@@ -52,8 +46,8 @@ before(async () => {
   ip('-n', SERVER, 'route', 'add', 'default', 'via', '10.200.79.1');
   const fwd = spawnSync('ip', ['netns', 'exec', ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { encoding: 'utf8' });
   assert.equal(fwd.status, 0, fwd.stderr);
-  server = await listen(SERVER, SERVER_ADDR, 9090, 'served');
-  outside = await listen(CLIENT, pair.addrB, 9091, 'outside');
+  server = await listenIn(SERVER, SERVER_ADDR, 9090, 'served');
+  outside = await listenIn(CLIENT, pair.addrB, 9091, 'outside');
 });
 
 after(() => {
@@ -68,12 +62,8 @@ after(() => {
  * router's port 8080): what the connecting side read, or why it failed.
  */
 function connectThrough(rules: string, from = CLIENT, addr = pair.addrA, port = 8080): string {
-  const load = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables-restore'], { input: rules, encoding: 'utf8' });
-  assert.equal(load.status, 0, load.stderr);
-  const script = `const s = require('node:net').connect(${port}, '${addr}'); s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); }); s.on('data', (d) => { console.log(String(d)); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
-  const r = spawnSync('ip', ['netns', 'exec', from, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  loadRules(ROUTER, rules);
+  return connectFrom(from, addr, port)[0];
 }
 
 /** Packets counted by the router's rule that drops port 8080 in `chain`. */

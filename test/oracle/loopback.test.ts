@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
  * missing-loopback-accept against the kernel: a namespace this test creates (one of a pair on
@@ -18,26 +19,23 @@ const skip = requirement(missing === undefined, `loopback in namespaces: ${missi
 
 const pair = new NamespacePair('lo', '10.200.81.1', '10.200.81.2', 24);
 
-before(() => {
-  if (!skip) pair.create();
+let server: ChildProcess | undefined;
+
+before(async () => {
+  if (skip) return;
+  pair.create();
+  server = await listenIn(pair.a, '127.0.0.1', 5432, 'answered');
 });
 
-after(() => pair.destroy());
+after(() => {
+  server?.kill();
+  pair.destroy();
+});
 
-/** Loads `rules` into a, then a server and a client in a talk over 127.0.0.1: 'answered' or 'timeout'. */
+/** Loads `rules` into a, then a client in a connects to the server of a on 127.0.0.1: what it read, or 'timeout'. */
 function localConnection(rules: string): string {
-  const load = spawnSync('ip', ['netns', 'exec', pair.a, 'iptables-restore'], { input: rules, encoding: 'utf8' });
-  assert.equal(load.status, 0, load.stderr);
-  const script = `const net = require('node:net');
-    const server = net.createServer((c) => c.end('answered')).listen(5432, '127.0.0.1', () => {
-      const s = net.connect(5432, '127.0.0.1');
-      s.setTimeout(1500, () => { console.log('timeout'); process.exit(0); });
-      s.on('data', (d) => { console.log(String(d)); process.exit(0); });
-      s.on('error', (e) => { console.log(e.code); process.exit(0); });
-    });`;
-  const r = spawnSync('ip', ['netns', 'exec', pair.a, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  loadRules(pair.a, rules);
+  return connectFrom(pair.a, '127.0.0.1', 5432, 1, 1500)[0];
 }
 
 const rules = `*filter

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
  * ineffective-limit and recent-list-never-set against the kernel: two namespaces this test
@@ -23,8 +24,7 @@ let listener: ChildProcess | undefined;
 before(async () => {
   if (skip) return;
   pair.create();
-  listener = spawn('ip', ['netns', 'exec', pair.a, process.execPath, '-e', `require('node:net').createServer((c) => c.end('ok')).listen(9000, '${pair.addrA}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => listener!.stdout!.once('data', () => resolve()));
+  listener = await listenIn(pair.a, pair.addrA, 9000, 'ok');
 });
 
 after(() => {
@@ -34,17 +34,11 @@ after(() => {
 
 /** Loads `rules` into a (fresh counters, buckets and recent lists) and opens three connections from b: how many were answered. */
 function answered(rules: string): number {
-  const load = spawnSync('ip', ['netns', 'exec', pair.a, 'iptables-restore'], { input: rules, encoding: 'utf8' });
-  assert.equal(load.status, 0, load.stderr);
+  loadRules(pair.a, rules);
   // a recent list outlives the rules when the new ones name it too: emptied, as a fresh boot has it
   const empty = spawnSync('ip', ['netns', 'exec', pair.a, 'sh', '-c', 'for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done; true'], { encoding: 'utf8' });
   assert.equal(empty.status, 0, empty.stderr);
-  const script = `const net = require('node:net'); let n = 0;
-    const one = () => new Promise((done) => { const s = net.connect(9000, '${pair.addrA}'); s.setTimeout(1500, () => { s.destroy(); done(); }); s.on('data', () => { n++; s.destroy(); done(); }); s.on('error', () => done()); });
-    (async () => { for (let i = 0; i < 3; i++) await one(); console.log(n); })();`;
-  const r = spawnSync('ip', ['netns', 'exec', pair.b, process.execPath, '-e', script], { encoding: 'utf8', timeout: 15_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return Number(r.stdout.trim());
+  return connectFrom(pair.b, pair.addrA, 9000, 3, 1500).filter((r) => r === 'ok').length;
 }
 
 const rules = `*filter

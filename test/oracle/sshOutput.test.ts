@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
  * ssh-lockout-risk's OUTPUT case against the kernel: two namespaces this test creates, joined
@@ -22,8 +23,7 @@ let server: ChildProcess | undefined;
 before(async () => {
   if (skip) return;
   pair.create();
-  server = spawn('ip', ['netns', 'exec', pair.a, process.execPath, '-e', `require('node:net').createServer((c) => c.end('SSH-2.0-test')).listen(22, '${pair.addrA}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => server!.stdout!.once('data', () => resolve()));
+  server = await listenIn(pair.a, pair.addrA, 22, 'SSH-2.0-test');
 });
 
 after(() => {
@@ -33,12 +33,8 @@ after(() => {
 
 /** Loads `rules` into a and connects from b to its port 22: what b read, or 'timeout'. */
 function login(rules: string): string {
-  const load = spawnSync('ip', ['netns', 'exec', pair.a, 'iptables-restore'], { input: rules, encoding: 'utf8' });
-  assert.equal(load.status, 0, load.stderr);
-  const script = `const s = require('node:net').connect(22, '${pair.addrA}'); s.setTimeout(2000, () => { console.log('timeout'); process.exit(0); }); s.on('data', (d) => { console.log(String(d)); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
-  const r = spawnSync('ip', ['netns', 'exec', pair.b, process.execPath, '-e', script], { encoding: 'utf8', timeout: 10_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  loadRules(pair.a, rules);
+  return connectFrom(pair.b, pair.addrA, 22)[0];
 }
 
 const rules = `*filter

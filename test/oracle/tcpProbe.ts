@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+/**
+ * TCP services and connections inside network namespaces a test created, for the kernel
+ * tests of findings about whether a connection gets through. Node runs on both ends.
+ */
+
+/** A service in namespace `ns` that answers `word` and closes; resolves once it listens. */
+export async function listenIn(ns: string, addr: string, port: number, word: string): Promise<ChildProcess> {
+  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('node:net').createServer((c) => c.end('${word}')).listen(${port}, '${addr}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => p.stdout!.once('data', () => resolve()));
+  return p;
+}
+
+/**
+ * `count` connections in a row from namespace `ns` to `addr:port`, each given `timeoutMs`: what
+ * each read, or 'timeout', or the error's code.
+ */
+export function connectFrom(ns: string, addr: string, port: number, count = 1, timeoutMs = 2000): string[] {
+  const script = `const net = require('node:net'); const out = [];
+    const one = () => new Promise((done) => { const s = net.connect(${port}, '${addr}'); s.setTimeout(${timeoutMs}, () => { out.push('timeout'); s.destroy(); done(); }); s.on('data', (d) => { out.push(String(d)); s.destroy(); done(); }); s.on('error', (e) => { out.push(e.code); done(); }); });
+    (async () => { for (let i = 0; i < ${count}; i++) await one(); console.log(JSON.stringify(out)); })();`;
+  const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8', timeout: count * timeoutMs + 8000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as string[];
+}
+
+/** Loads `rules` with iptables-restore into namespace `ns`. */
+export function loadRules(ns: string, rules: string): void {
+  const load = spawnSync('ip', ['netns', 'exec', ns, 'iptables-restore'], { input: rules, encoding: 'utf8' });
+  assert.equal(load.status, 0, load.stderr);
+}
