@@ -15,7 +15,8 @@ ruleTable(ineffectiveLimit, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -m hashlimit --hashlimit-above 10/min --hashlimit-mode srcip --hashlimit-name ssh -j DROP'), name: 'hashlimit above: the excess itself' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 5/min -j LOG'), name: 'a limited LOG' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:flood - [0:0]\n-A INPUT -p tcp --syn -j flood\n-A flood -m limit --limit 10/s -j RETURN\n-A flood -j DROP'), name: 'the RETURN pattern of a user chain' },
-    { code: table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A INPUT -p icmp -j icmp\n-A icmp ${ping} -m limit --limit 1/s -j ACCEPT`), name: 'in a user chain: judged from where it was jumped to, not here' },
+    { code: table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A INPUT -p icmp -j icmp\n-A INPUT -p icmp -j DROP\n-A icmp ${ping} -m limit --limit 1/s -j ACCEPT`), name: 'in a user chain whose caller drops the excess after the jump' },
+    { code: table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A icmp ${ping} -m limit --limit 1/s -j ACCEPT`), name: 'in a user chain nothing jumps to' },
     { ...script, code: `iptables -P INPUT DROP\niptables -A INPUT ${ping} -m limit --limit 1/s -j ACCEPT\n` },
   ],
   invalid: [
@@ -23,6 +24,7 @@ ruleTable(ineffectiveLimit, {
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m «hashlimit» --hashlimit-upto 3/min --hashlimit-mode srcip --hashlimit-name ssh -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT'), name: 'hashlimit upto, then the same port accepted again' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn -m «limit» --limit 10/s -j DROP'), name: 'a limited DROP lets the flood through' },
     { code: table('filter', ':FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p udp --dport 53 -m «limit» --limit 100/s -j ACCEPT'), name: 'OUTPUT' },
+    { code: table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A INPUT -p icmp -j icmp\n-A icmp ${ping} -m «limit» --limit 1/s -j ACCEPT`), name: 'in a user chain: the excess returns to INPUT, whose policy accepts it' },
     { ...script, code: `iptables -A INPUT ${ping} -m «limit» --limit 1/s -j ACCEPT\n` },
   ],
 });
@@ -41,6 +43,9 @@ test('ineffective-limit: related information points at what accepts the excess',
   const policy = table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ping} -m limit --limit 1/s -j ACCEPT`);
   const [p] = lintWith(ineffectiveLimit, policy);
   assert.equal(policy.slice(p.related![0].span.start, p.related![0].span.end), 'ACCEPT');
+  const chained = table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A INPUT -p icmp -j icmp\n-A icmp ${ping} -m limit --limit 1/s -j ACCEPT`);
+  const [c] = lintWith(ineffectiveLimit, chained);
+  assert.equal(chained.slice(c.related![0].span.start, c.related![0].span.end), 'ACCEPT', 'the policy of INPUT, where the excess returns');
   const [drop] = lintWith(ineffectiveLimit, table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn -m limit --limit 10/s -j DROP'));
   assert.deepEqual(drop.fixes?.filter((f) => !f.title.startsWith('Disable')) ?? [], [], 'no fix for a limited DROP');
 });

@@ -1,5 +1,6 @@
-import type { Chain, Command, MatchUse, Rule, RuleSet } from '../../model/types.ts';
-import { evaluateChain, decidingRule, type Outcome } from '../../simulate/evaluate.ts';
+import type { Command, MatchUse, Rule, RuleSet, Table } from '../../model/types.ts';
+import { chainFacts } from '../chainGraph.ts';
+import { evaluateChain, decidingStep, type Outcome } from '../../simulate/evaluate.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
 import { commandIndent, lineAfter } from '../scriptLine.ts';
@@ -15,20 +16,21 @@ function underRate(rule: Rule): MatchUse | undefined {
 }
 
 /**
- * The ways through the chain of the packets the rule is written for, when they are over the
- * rate: those on which the evaluator found the rule and assumed it did not match.
+ * The ways the packets the rule is written for go when they are over the rate: those on which
+ * the evaluator found the rule and assumed it did not match, followed from the built-in chains
+ * `hooks` (the rule's own, or those that jump to its user chain: the excess returns there).
  */
-function excessOutcomes(rs: RuleSet, chain: Chain, rule: Rule): Outcome[] {
-  const outcomes = evaluateChain(rs, 'filter', chain.name, packetMatchedBy(rule));
-  return outcomes.filter((o) => o.assumptions.some((a) => a.rule === rule && !a.matched));
+function excessOutcomes(rs: RuleSet, hooks: readonly string[], rule: Rule): Outcome[] {
+  return hooks.flatMap((hook) => evaluateChain(rs, 'filter', hook, packetMatchedBy(rule)).filter((o) => o.assumptions.some((a) => a.rule === rule && !a.matched)));
 }
 
 /** The rule or policy that decided what became of the excess, for the related information. */
-function decider(o: Outcome, chain: Chain): { span: Span; what: string } | undefined {
-  const rule = decidingRule(o);
-  if (rule) return { span: rule.span, what: `accepted here (${rule.chain})` };
-  const span = chain.policySpan ?? chain.declarations[0]?.span;
-  return span && { span, what: `accepted by the ${chain.name} policy` };
+function decider(o: Outcome, table: Table): { span: Span; what: string } | undefined {
+  const step = decidingStep(o);
+  if (step?.rule) return { span: step.rule.span, what: `accepted here (${step.rule.chain})` };
+  const chain = step && table.chains.get(step.chain);
+  const span = chain?.policySpan ?? chain?.declarations[0]?.span;
+  return span && { span, what: `accepted by the ${chain!.name} policy` };
 }
 
 export const ineffectiveLimit: LintRule = {
@@ -36,7 +38,7 @@ export const ineffectiveLimit: LintRule = {
   severity: 'warning',
   summary: 'A rate limit (-m limit, -m hashlimit) whose excess is accepted anyway further on: it limits nothing, or drops only what stays under the rate.',
   docs: {
-    description: 'For each rule of a built-in chain of filter that takes packets under a rate (`-m limit`, or `-m hashlimit` without `--hashlimit-above`), follows the packets it is written for through the chain as if they were over the rate: such packets do not match and go on to the next rule. When the rule accepts and every way on for the excess accepts too (a later rule, or an ACCEPT policy), the limit limits nothing. When the rule drops or rejects and every way on accepts the excess, it drops the packets under the rate and lets the flood through. Quick fix for the first: a rule right after it that drops the same packets without the limit.',
+    description: 'For each rule of filter that takes packets under a rate (`-m limit`, or `-m hashlimit` without `--hashlimit-above`), follows the packets it is written for through the chain as if they were over the rate (from the built-in chains that jump to it, for a user chain): such packets do not match and go on to the next rule, or back to the chain that jumped. When the rule accepts and every way on for the excess accepts too (a later rule, or an ACCEPT policy), the limit limits nothing. When the rule drops or rejects and every way on accepts the excess, it drops the packets under the rate and lets the flood through. Quick fix for the first: a rule right after it that drops the same packets without the limit.',
     rationale: 'A limit only says which packets match; what becomes of the others is up to the rules after it. `-p icmp --icmp-type echo-request -m limit --limit 1/s -j ACCEPT` in a chain whose policy is ACCEPT answers every ping of a flood, and `-p tcp --syn -m limit --limit 10/s -j DROP` drops the first ten SYNs of each second and accepts the rest. Accept under the rate and drop after it, or match the excess with `-m hashlimit --hashlimit-above`.',
     bad: { dialect: 'save', text: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p icmp --icmp-type echo-request -m limit --limit 1/s --limit-burst 5 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p icmp --icmp-type echo-request -m limit --limit 1/s --limit-burst 5 -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -j DROP\nCOMMIT\n' },
@@ -45,9 +47,11 @@ export const ineffectiveLimit: LintRule = {
     const rs = ctx.ruleSet;
     for (const table of rs.tables.values()) {
       if (table.name !== 'filter') continue;
+      const graph = chainFacts(rs).graph(table);
       for (const chain of table.chains.values()) {
-        // a user chain's excess returns to whichever chain jumped there: judged from there, not here
-        if (!chain.builtin) continue;
+        // a user chain's excess returns to the chains that jumped there: followed from the hooks reaching it
+        const hooks = chain.builtin ? [chain.name] : graph.hooksReaching(chain.name);
+        if (!hooks.length) continue;
         // by index: no iterator result per rule of a long chain, on every keystroke
         for (let i = 0; i < chain.rules.length; i++) {
           const rule = chain.rules[i];
@@ -55,9 +59,9 @@ export const ineffectiveLimit: LintRule = {
           if ((verdict !== 'ACCEPT' && verdict !== 'DROP' && verdict !== 'REJECT') || rule.dynamic) continue;
           const limit = underRate(rule);
           if (!limit) continue;
-          const excess = excessOutcomes(rs, chain, rule);
+          const excess = excessOutcomes(rs, hooks, rule);
           if (!excess.length || !excess.every((o) => o.verdict === 'ACCEPT')) continue;
-          const d = decider(excess[0], chain);
+          const d = decider(excess[0], table);
           const message =
             verdict === 'ACCEPT'
               ? `The packets over this rule's ${limit.name} are accepted further on anyway: the limit limits nothing. Drop them right after this rule.`
