@@ -53,6 +53,10 @@ test('command-fails fix: flush first, with the command\'s tool word, table and i
   const all = fixed('iptables -N a\niptables -A a -j DROP\niptables -X\n');
   assert.equal(all.left, 0);
   assert.match(all.text, /\niptables -F\niptables -X\n$/);
+  // every word that runs iptables, not the first one alone
+  const sudo = fixed('sudo /sbin/iptables -N a\nsudo /sbin/iptables -A a -j DROP\nsudo /sbin/iptables -X a\n');
+  assert.equal(sudo.left, 0);
+  assert.match(sudo.text, /\nsudo \/sbin\/iptables -F a\nsudo \/sbin\/iptables -X a\n$/);
 });
 
 test('command-fails fix: delete the jump first, written as the -A that added it', () => {
