@@ -6,6 +6,7 @@ import type { Chain, RuleSet } from '../../model/types.ts';
 import { decidingRule, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
+import { policyPlace } from '../../model/policyPlace.ts';
 
 export const dnatWithoutForwardAccept: LintRule = {
   code: 'dnat-without-forward-accept',
@@ -68,7 +69,7 @@ function where(p: Packet): string {
 function decider(c: DnatCheck, o: Outcome, chain: Chain | undefined): { span: Span; message: string } {
   const rule = decidingRule(o);
   if (rule) return { span: rule.span, message: `${o.verdict} here (${rule.chain})` };
-  return { span: chain?.policySpan ?? chain?.declarations[0]?.span ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
+  return { span: policyPlace(chain) ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
 }
 
 /** Scripts: an accept for the translated traffic (`p`, the DNAT's packet), added after the DNAT command. */

@@ -5,6 +5,7 @@ import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
 import { commandIndent, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { policyPlace } from '../../model/policyPlace.ts';
 
 /**
  * The match that makes the rule take packets only under a rate (`-m limit`, `-m hashlimit`
@@ -29,7 +30,7 @@ function decider(o: Outcome, table: Table): { span: Span; what: string } | undef
   const step = decidingStep(o);
   if (step?.rule) return { span: step.rule.span, what: `accepted here (${step.rule.chain})` };
   const chain = step && table.chains.get(step.chain);
-  const span = chain?.policySpan ?? chain?.declarations[0]?.span;
+  const span = policyPlace(chain);
   return span && { span, what: `accepted by the ${chain!.name} policy` };
 }
 

@@ -4,6 +4,7 @@ import type { Packet } from '../../simulate/packet.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
 import { passesSome } from '../passesSome.ts';
 import type { LintRule } from '../types.ts';
+import { policyPlace } from '../../model/policyPlace.ts';
 
 /**
  * Services a host commonly reaches over `lo`: a rule set that lets the outside in on a few
@@ -53,7 +54,7 @@ export const missingLoopbackAccept: LintRule = {
         if (!lost.length) continue;
         const refused = lost[0].outcome;
         const rule = decidingRule(refused);
-        const span = rule?.span ?? chain.policySpan ?? chain.declarations[0]?.span;
+        const span = rule?.span ?? policyPlace(chain);
         if (!span) continue;
         const iface = name === 'INPUT' ? '-i lo' : '-o lo';
         ctx.report({

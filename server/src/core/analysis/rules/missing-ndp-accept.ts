@@ -4,6 +4,7 @@ import { passesSome } from '../passesSome.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { LintRule } from '../types.ts';
+import { policyPlace } from '../../model/policyPlace.ts';
 
 /** The neighbour discovery messages every IPv6 host sends and answers on each link. */
 const NDP = [
@@ -46,7 +47,7 @@ export const missingNdpAccept: LintRule = {
       if (!lost.length) continue;
       const first = lost[0].outcome;
       const rule = decidingRule(first);
-      const span = rule?.span ?? chain.policySpan ?? chain.declarations[0]?.span;
+      const span = rule?.span ?? policyPlace(chain);
       if (!span) continue;
       const what = lost.map((m) => `${m.name.replace('neighbour-', 'neighbour ')}s (${m.type})`).join(' and ');
       const verb = first.verdict === 'REJECT' ? 'rejects' : 'drops';

@@ -7,6 +7,7 @@ import type { Span } from '../../text/span.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { policyPlace } from '../../model/policyPlace.ts';
 
 /** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
 function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome | undefined {
@@ -58,12 +59,12 @@ export const sshLockoutRisk: LintRule = {
           const output = filter!.chains.get('OUTPUT');
           const out = output && refusesServerPackets(rs, port, family);
           if (!out) continue;
-          const span = decidingRule(out)?.span ?? output.policySpan ?? output.declarations[0]?.span ?? { start: 0, end: 0 };
+          const span = decidingRule(out)?.span ?? policyPlace(output) ?? { start: 0, end: 0 };
           ctx.report({ span, message: `These rules ${out.verdict === 'REJECT' ? 'reject' : 'drop'} the SSH server's packets (tcp source port ${port}) on OUTPUT: no session gets established, and loading them over SSH locks you out. Accept ESTABLISHED,RELATED in OUTPUT.`, fixes: acceptAtHead(ctx, output, decidingRule(out), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in OUTPUT') });
           continue;
         }
         // at the rule that refuses it, or the policy when nothing accepts it before the end
-        const span = decidingRule(o)?.span ?? chain.policySpan ?? chain.declarations[0]?.span ?? { start: 0, end: 0 };
+        const span = decidingRule(o)?.span ?? policyPlace(chain) ?? { start: 0, end: 0 };
         ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: loading them over SSH locks you out.` });
       }
       return;
