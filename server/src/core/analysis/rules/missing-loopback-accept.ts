@@ -1,10 +1,8 @@
-import type { RuleSet } from '../../model/types.ts';
-import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
 import { passesSome } from '../passesSome.ts';
 import type { LintRule } from '../types.ts';
-import { policyPlace } from '../../model/policyPlace.ts';
+import { refusedInChain } from '../refusedInChain.ts';
 
 /**
  * Services a host commonly reaches over `lo`: a rule set that lets the outside in on a few
@@ -19,13 +17,11 @@ const LOCAL_SERVICES = [
 ] as const;
 
 /**
- * How filter `chain` treats a new connection from the host to one of its own services (to
- * 127.0.0.1, ::1 or one of its own addresses: all of it crosses `lo`): the outcome when every
- * way through drops or rejects it, else undefined.
+ * A new connection from the host to one of its own services as filter `chain` sees it (to
+ * 127.0.0.1, ::1 or one of its own addresses: all of it crosses `lo`).
  */
-function loopbackRefused(rs: RuleSet, family: 'ipv4' | 'ipv6', chain: 'INPUT' | 'OUTPUT', proto: string, port: number): Outcome | undefined {
-  const packet: Packet = { family, ...(chain === 'INPUT' ? { in: 'lo' } : { out: 'lo' }), proto, dport: port, state: 'NEW', origin: 'local', local: [] };
-  return certainlyRefused(evaluateChain(rs, 'filter', chain, packet));
+function loopbackPacket(family: 'ipv4' | 'ipv6', chain: 'INPUT' | 'OUTPUT', proto: string, port: number): Packet {
+  return { family, ...(chain === 'INPUT' ? { in: 'lo' } : { out: 'lo' }), proto, dport: port, state: 'NEW', origin: 'local', local: [] };
 }
 
 export const missingLoopbackAccept: LintRule = {
@@ -47,15 +43,9 @@ export const missingLoopbackAccept: LintRule = {
       for (const name of ['INPUT', 'OUTPUT'] as const) {
         const chain = table.chains.get(name);
         if (!chain) continue;
-        const lost = LOCAL_SERVICES.flatMap((svc) => {
-          const o = loopbackRefused(rs, family, name, svc.proto, svc.port);
-          return o ? [{ ...svc, outcome: o }] : [];
-        });
-        if (!lost.length) continue;
-        const refused = lost[0].outcome;
-        const rule = decidingRule(refused);
-        const span = rule?.span ?? policyPlace(chain);
-        if (!span) continue;
+        const refused = refusedInChain(rs, chain, LOCAL_SERVICES, (svc) => loopbackPacket(family, name, svc.proto, svc.port));
+        if (!refused) continue;
+        const { lost, rule, span } = refused;
         const iface = name === 'INPUT' ? '-i lo' : '-o lo';
         ctx.report({
           span,

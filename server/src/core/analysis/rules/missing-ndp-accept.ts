@@ -1,10 +1,8 @@
-import type { RuleSet } from '../../model/types.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
 import { passesSome } from '../passesSome.ts';
-import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { LintRule } from '../types.ts';
-import { policyPlace } from '../../model/policyPlace.ts';
+import { refusedInChain } from '../refusedInChain.ts';
 
 /** The neighbour discovery messages every IPv6 host sends and answers on each link. */
 const NDP = [
@@ -13,14 +11,12 @@ const NDP = [
 ] as const;
 
 /**
- * How filter `chain` treats one NDP message: the outcome when every way through the chain
- * drops or rejects it, else undefined. Conntrack leaves these messages UNTRACKED (measured:
- * they pass an `--ctstate UNTRACKED` rule and neither ESTABLISHED,RELATED nor INVALID), and
- * they never cross `lo`.
+ * One NDP message as filter `chain` sees it. Conntrack leaves these messages UNTRACKED
+ * (measured: they pass an `--ctstate UNTRACKED` rule and neither ESTABLISHED,RELATED nor
+ * INVALID), and they never cross `lo`.
  */
-function dropped(rs: RuleSet, chain: 'INPUT' | 'OUTPUT', type: number): Outcome | undefined {
-  const packet: Packet = { family: 'ipv6', proto: 'ipv6-icmp', icmpType: type, icmpCode: 0, state: 'UNTRACKED', origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
-  return certainlyRefused(evaluateChain(rs, 'filter', chain, packet));
+function ndpPacket(chain: 'INPUT' | 'OUTPUT', type: number): Packet {
+  return { family: 'ipv6', proto: 'ipv6-icmp', icmpType: type, icmpCode: 0, state: 'UNTRACKED', origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
 }
 
 export const missingNdpAccept: LintRule = {
@@ -40,17 +36,11 @@ export const missingNdpAccept: LintRule = {
     for (const name of ['INPUT', 'OUTPUT'] as const) {
       const chain = table.chains.get(name);
       if (!chain) continue;
-      const lost = NDP.flatMap((m) => {
-        const o = dropped(rs, name, m.type);
-        return o ? [{ ...m, outcome: o }] : [];
-      });
-      if (!lost.length) continue;
-      const first = lost[0].outcome;
-      const rule = decidingRule(first);
-      const span = rule?.span ?? policyPlace(chain);
-      if (!span) continue;
+      const refused = refusedInChain(rs, chain, NDP, (m) => ndpPacket(name, m.type));
+      if (!refused) continue;
+      const { lost, rule, span } = refused;
       const what = lost.map((m) => `${m.name.replace('neighbour-', 'neighbour ')}s (${m.type})`).join(' and ');
-      const verb = first.verdict === 'REJECT' ? 'rejects' : 'drops';
+      const verb = refused.verdict === 'REJECT' ? 'rejects' : 'drops';
       ctx.report({
         span,
         message: `ip6tables ${name} ${verb} ICMPv6 ${what}: the host ${name === 'INPUT' ? 'cannot hear' : 'cannot send'} neighbour discovery and loses IPv6 on its links. Conntrack leaves these messages UNTRACKED, so an ESTABLISHED,RELATED accept does not cover them: accept them first.`,
