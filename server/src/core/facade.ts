@@ -38,7 +38,7 @@ function internalError(e: unknown): Diagnostic {
 }
 
 function emptyRuleSet(dialect: Dialect, family: Family): RuleSet {
-  return { dialect, commands: [], tables: new Map(), forwarding: [], issues: [], hasRules: false, family };
+  return { dialect, commands: [], tables: new Map(), forwarding: [], routeLocalnet: [], issues: [], hasRules: false, family };
 }
 
 /**

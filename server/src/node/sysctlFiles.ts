@@ -1,15 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
-import { factsOfSysctlConf } from '../core/model/forwardingFacts.ts';
+import { factsOfSysctlConf } from '../core/model/sysctlFacts.ts';
 
 /**
- * Forwarding settings kept next to a rules file: `sysctl.conf` and `sysctl.d/*.conf` in its
+ * Kernel settings kept next to a rules file: `sysctl.conf` and `sysctl.d/*.conf` in its
  * folder or up to four folders above (also under `etc/`), as in a repository that mirrors
- * a router's /etc. The save-file check of missing-ip-forward reads them.
+ * a router's /etc. The save-file checks of missing-ip-forward and dnat-to-loopback read them.
  */
-export function workspaceForwarding(filePath: string): Pick<AnalysisSettings, 'workspaceForwarding' | 'workspaceSearched'> {
+export function workspaceSysctl(filePath: string): Pick<AnalysisSettings, 'workspaceForwarding' | 'workspaceRouteLocalnet' | 'workspaceSearched'> {
   const found: NonNullable<AnalysisSettings['workspaceForwarding']> = [];
+  const localnet: NonNullable<AnalysisSettings['workspaceRouteLocalnet']> = [];
   let dir = dirname(filePath);
   for (let up = 0; up < 5; up++) {
     for (const base of [dir, join(dir, 'etc')]) {
@@ -26,12 +27,15 @@ export function workspaceForwarding(filePath: string): Pick<AnalysisSettings, 'w
         } catch {
           continue;
         }
-        for (const fact of factsOfSysctlConf(text)) found.push({ family: fact.family, value: fact.value, file: f });
+        const facts = factsOfSysctlConf(text);
+        for (const fact of facts.forwarding) found.push({ family: fact.family, value: fact.value, file: f });
+        // a sysctl file names its interface: iface is always there
+        for (const fact of facts.routeLocalnet) localnet.push({ iface: fact.iface!, value: fact.value, file: f });
       }
     }
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return { workspaceSearched: true, workspaceForwarding: found };
+  return { workspaceSearched: true, workspaceForwarding: found, workspaceRouteLocalnet: localnet };
 }

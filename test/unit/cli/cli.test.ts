@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -114,5 +114,18 @@ test('save files: a sysctl.conf next to the rules counts as enabling forwarding'
   const codes = () => JSON.parse(run(['--format', 'json', rules]).stdout).files[0].diagnostics.map((d: { code: string; severity: string }) => `${d.code}:${d.severity}`);
   assert.deepEqual(codes(), ['missing-ip-forward:warning']);
   writeFileSync(join(root, 'sysctl.conf'), '# router\nnet.ipv4.ip_forward = 1\n');
+  assert.deepEqual(codes(), []);
+});
+
+test('save files: route_localnet in the workspace\'s sysctl.d counts for a DNAT to 127.0.0.1', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-localnet-'));
+  const rules = join(root, 'rules.v4');
+  writeFileSync(rules, '*nat\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 127.0.0.1:8080\nCOMMIT\n');
+  const codes = () => JSON.parse(run(['--format', 'json', rules]).stdout).files[0].diagnostics.map((d: { code: string; severity: string }) => `${d.code}:${d.severity}`);
+  assert.deepEqual(codes(), ['dnat-to-loopback:warning']);
+  mkdirSync(join(root, 'etc', 'sysctl.d'), { recursive: true });
+  writeFileSync(join(root, 'etc', 'sysctl.d', '60-localnet.conf'), 'net.ipv4.conf.eth1.route_localnet = 1\n');
+  assert.deepEqual(codes(), ['dnat-to-loopback:warning']);
+  writeFileSync(join(root, 'etc', 'sysctl.d', '60-localnet.conf'), 'net.ipv4.conf.eth0.route_localnet = 1\n');
   assert.deepEqual(codes(), []);
 });

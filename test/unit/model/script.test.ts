@@ -113,6 +113,31 @@ test('forwarding facts: sysctl, /proc writes, tee and sysctl.conf', () => {
   ]);
 });
 
+test('route_localnet facts: per interface, dotted (VLAN dots as slashes) or as a /proc path', () => {
+  const text = [
+    'sysctl -w net.ipv4.conf.eth0.route_localnet=1',
+    'sysctl net.ipv4.conf.eth0/100.route_localnet=1',
+    'echo 0 > /proc/sys/net/ipv4/conf/all/route_localnet',
+    'sysctl -w net/ipv4/conf/eth1/route_localnet=1',
+    'sysctl -w net.ipv4.conf.$WAN.route_localnet=1',
+    'echo "net.ipv4.conf.default.route_localnet = 1" >> /etc/sysctl.d/50-localnet.conf',
+    'sysctl -p',
+    'sysctl -w net.ipv4.conf.eth0.rp_filter=1',
+  ].join('\n');
+  const rs = scriptRuleSet(text);
+  assert.deepEqual(rs.routeLocalnet.map((f) => [f.iface ?? null, f.value ?? null, f.how]), [
+    ['eth0', '1', 'runtime'],
+    ['eth0.100', '1', 'runtime'],
+    ['all', '0', 'runtime'],
+    ['eth1', '1', 'runtime'],
+    [null, null, 'runtime'],
+    ['default', '1', 'persist'],
+    [null, null, 'runtime'],
+  ]);
+  // forwarding facts are not mixed in: only sysctl -p's unknown ones
+  assert.deepEqual(rs.forwarding.map((f) => [f.family, f.value ?? null]), [['ipv4', null], ['ipv6', null]]);
+});
+
 test('execution order: -I, -D, -F, -X, -E, -P change the final tables as iptables would', () => {
   const text = [
     'iptables -A INPUT -s 1.1.1.1 -j ACCEPT',

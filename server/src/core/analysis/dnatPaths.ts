@@ -4,7 +4,8 @@ import { chainFacts } from './chainGraph.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
-import type { Packet } from '../simulate/packet.ts';
+import { natAddressAndPort } from '../knowledge/values/addresses.ts';
+import { isLoopbackAddress, type Packet } from '../simulate/packet.ts';
 import { NONE } from '../syntax/none.ts';
 import { exactDestinationPort, exactInInterface, exactProtocol } from '../simulate/packetFromRule.ts';
 
@@ -90,10 +91,9 @@ function forwardEvaluator(rs: RuleSet): (packet: Packet) => Outcome[] {
 function translatedPacket(rule: Rule): Packet | undefined {
   const to = rule.target?.options.find((o) => o.name === '--to-destination')?.values[0];
   if (!to || to.dynamic) return undefined;
-  const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
-  const dst = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
+  const { address: dst, port } = natAddressAndPort(to.value);
   if (!dst) return undefined;
-  const dport = m?.[3] ? Number(m[3]) : exactDestinationPort(rule);
+  const dport = port && /^\d/.test(port) ? parseInt(port, 10) : exactDestinationPort(rule);
   // no local addresses: the shared empty list
   return { family: rule.family, in: exactInInterface(rule), proto: exactProtocol(rule), dst, dport, state: 'NEW', origin: 'remote', local: NONE };
 }
@@ -107,7 +107,7 @@ function translatedPacket(rule: Rule): Packet | undefined {
  */
 export function dnatForwards(rs: RuleSet, rule: Rule, dst = translatedPacket(rule)?.dst): boolean {
   if (rule.chain === 'OUTPUT') return false;
-  if (dst !== undefined && (dst.startsWith('127.') || dst === '::1')) return false;
+  if (dst !== undefined && isLoopbackAddress(dst)) return false;
   if (rule.chain === 'PREROUTING') return true;
   const facts = chainFacts(rs);
   const table = facts.table(rule.family, rule.table);

@@ -14,6 +14,7 @@ import { unknownTable } from './rules/unknown-table.ts';
 import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
 import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
+import { dnatToLoopback } from './rules/dnat-to-loopback.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
@@ -49,6 +50,7 @@ export const rules: readonly LintRule[] = [
   addressFamilyMismatch,
   dnatWithoutForwardAccept,
   dnatBypassesBlock,
+  dnatToLoopback,
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,

@@ -46,6 +46,8 @@ export interface AnalysisSettings {
   maxBytes?: number;
   /** Save files: forwarding facts from the workspace's sysctl.conf / sysctl.d files, when the front end found some. */
   workspaceForwarding?: { family: 'ipv4' | 'ipv6'; value?: string; file: string }[];
+  /** Save files: route_localnet settings from the same files (`all`, `default` or an interface). */
+  workspaceRouteLocalnet?: { iface: string; value?: string; file: string }[];
   /** False when the front end could not look for sysctl files (a lone save file). */
   workspaceSearched?: boolean;
 }

@@ -264,6 +264,6 @@ export class SaveDocument {
     }
     if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block has no COMMIT: iptables-restore discards the whole table.`, span: open.header });
     state.fitLists();
-    return { dialect: 'save', commands, tables: state.tables, forwarding: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
+    return { dialect: 'save', commands, tables: state.tables, forwarding: [], routeLocalnet: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
   }
 }

@@ -6,12 +6,12 @@ import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
-import { forwardingFacts } from './forwardingFacts.ts';
+import { sysctlFacts } from './sysctlFacts.ts';
 import { SaveDocument } from './saveDocument.ts';
 import { ShellVariables } from './shellVariables.ts';
 import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
-import type { Command, ForwardingFact, RestoreInput, RuleSet } from './types.ts';
+import type { Command, ForwardingFact, RestoreInput, RouteLocalnetFact, RuleSet } from './types.ts';
 
 /** `iptables-restore` options that keep the tables' other rules (`-n`, `--noflush`). */
 function noFlush(words: Word[]): boolean {
@@ -27,7 +27,7 @@ export interface ScriptExtras {
 /**
  * A shell script as the rule set it builds: every iptables/ip6tables invocation (through
  * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
- * that switch forwarding on, in the order the script runs them. Other shell is ignored.
+ * that set forwarding or route_localnet, in the order the script runs them. Other shell is ignored.
  */
 export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const script = parseShell(text);
@@ -36,6 +36,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const names = new NamePool();
   const commands: Command[] = [];
   const forwarding: ForwardingFact[] = [];
+  const routeLocalnet: RouteLocalnetFact[] = [];
   const issues: SyntaxIssue[] = [];
   const restores: RestoreInput[] = [];
   const steps: (Command | RestoreInput)[] = [];
@@ -191,13 +192,15 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
         apply(sc, input, () => state.restore(input, guard));
       }
     } else {
-      forwarding.push(...forwardingFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous));
+      const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous);
+      forwarding.push(...facts.forwarding);
+      routeLocalnet.push(...facts.routeLocalnet);
     }
     previous = sc;
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals };
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

@@ -167,6 +167,19 @@ export interface ForwardingFact {
 }
 
 /**
+ * Something that sets `net.ipv4.conf.<interface>.route_localnet`: with it on, routing takes
+ * packets to 127.0.0.0/8 that arrive on the interface (a DNAT to 127.0.0.1 from PREROUTING).
+ */
+export interface RouteLocalnetFact {
+  /** `all`, `default` or an interface; undefined when not known (`sysctl -p`, an expansion). */
+  iface?: string;
+  /** As written; undefined when the value is a shell expansion or not known. */
+  value?: string;
+  how: 'runtime' | 'persist';
+  span: Span;
+}
+
+/**
  * A command iptables certainly refuses, given the tables when it runs: `-X` of a chain that
  * still has rules or that a rule jumps to, `-I`/`-R`/`-D` at a rule number past the end of a
  * chain whose rules are all known, `-N` of a chain (or `-E` to a name) that exists, a
@@ -194,6 +207,8 @@ export interface RuleSet {
   /** Keyed `family:table`. */
   tables: Map<string, Table>;
   forwarding: ForwardingFact[];
+  /** Scripts: where they set route_localnet (save files: none, see AnalysisSettings). */
+  routeLocalnet: RouteLocalnetFact[];
   issues: SyntaxIssue[];
   /** The script has iptables commands at all (shell files without any are left alone). */
   hasRules: boolean;

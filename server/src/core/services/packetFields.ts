@@ -1,4 +1,4 @@
-import { isIPv6, parseIPv4 } from '../knowledge/values/addresses.ts';
+import { isIPv6, natAddressAndPort, parseIPv4 } from '../knowledge/values/addresses.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
 import type { Condition, RuleSet } from '../model/types.ts';
 import { PACKET_KEYS, PACKET_STATES, type PacketKey } from '../simulate/packet.ts';
@@ -83,9 +83,9 @@ export function packetFields(rs: RuleSet): PacketFields {
           if (o.name === '--icmp-type' || o.name === '--icmpv6-type') icmpTypes.add(v.value);
           else if (o.name === '--destination-port' || o.name === '--source-port' || o.name === '--destination-ports' || o.name === '--source-ports' || o.name === '--ports' || o.name === '--to-ports') port(v.value);
           else if (o.name === '--to-destination' || o.name === '--to-source') {
-            const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(v.value);
-            address((m?.[1] ?? m?.[2] ?? '').split('-')[0]);
-            if (m?.[3]) ports.add(m[3]);
+            const { address: a, port: p } = natAddressAndPort(v.value);
+            if (a) address(a);
+            if (p && /^\d+/.test(p)) ports.add(/^\d+/.exec(p)![0]);
           }
         }
       }

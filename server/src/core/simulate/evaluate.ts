@@ -2,7 +2,8 @@ import { isBuiltinChain } from '../model/builtinChains.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
 import { candidateRules } from './addressIndex.ts';
-import type { Packet } from './packet.ts';
+import { natAddressAndPort } from '../knowledge/values/addresses.ts';
+import { isLoopbackAddress, type Packet } from './packet.ts';
 
 /** One step of the packet's path: a chain entered and what decided there. */
 export interface Step {
@@ -74,16 +75,15 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
       if (!to || to.dynamic) {
         p.dst = undefined;
       } else {
-        const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?/.exec(to.value);
-        const addr = (m?.[1] ?? m?.[2] ?? '').split('-')[0];
-        if (addr) p.dst = addr;
-        if (m?.[3]) p.dport = Number(m[3]);
+        const { address, port } = natAddressAndPort(to.value);
+        if (address) p.dst = address;
+        if (port && /^\d/.test(port)) p.dport = parseInt(port, 10);
       }
     }
     s.rewrites.destination = `${p.dst ?? '?'}${p.dport !== undefined ? `:${p.dport}` : ''}`;
   } else if (t.name === 'SNAT') {
     const to = opt('--to-source');
-    const addr = to && !to.dynamic ? to.value.split(/[-:]/)[0] : undefined;
+    const addr = to && !to.dynamic ? natAddressAndPort(to.value).address : undefined;
     p.src = addr;
     s.rewrites.source = addr ?? '?';
   } else if (t.name === 'MASQUERADE') {
@@ -275,9 +275,13 @@ export const HOOK_TABLES: Readonly<Record<string, readonly string[]>> = {
   POSTROUTING: ['mangle', 'nat'],
 };
 
-/** The routing decision after PREROUTING: the host's own packets go to INPUT, others to FORWARD. */
+/**
+ * The routing decision after PREROUTING: the host's own packets go to INPUT, others to
+ * FORWARD. A loopback destination (a DNAT to 127.0.0.1) is the host's own; that routing drops
+ * it when it came from another host without route_localnet is dnat-to-loopback's finding.
+ */
 function routeOf(p: Packet): string[] {
-  if (p.toHost || (p.dst !== undefined && p.local.includes(p.dst))) return ['INPUT'];
+  if (p.toHost || (p.dst !== undefined && (p.local.includes(p.dst) || isLoopbackAddress(p.dst)))) return ['INPUT'];
   // an unknown destination with known host addresses may be either; with none, assume routed
   if (p.dst === undefined && p.local.length > 0) return ['INPUT', 'FORWARD'];
   return ['FORWARD'];

@@ -35,6 +35,14 @@ export interface Packet {
   offLoopback?: boolean;
 }
 
+/**
+ * A loopback address (127.0.0.0/8, ::1 however it is written): always the host's own, so
+ * routing hands a packet to it to INPUT, never to FORWARD.
+ */
+export function isLoopbackAddress(addr: string): boolean {
+  return addr.startsWith('127.') || /^(?:0{1,4}:){7}0{0,3}1$|^::0{0,3}1$/.test(addr);
+}
+
 /** The SPEC keys, in the order a SPEC is written back. */
 export const PACKET_KEYS = ['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport', 'icmp-type', 'state', 'family', 'local', 'origin'] as const;
 export type PacketKey = (typeof PACKET_KEYS)[number];

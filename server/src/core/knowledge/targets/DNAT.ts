@@ -15,6 +15,7 @@ export const DNAT: ExtensionSpec = {
     'Accepting the public port (80) in FORWARD instead of the translated one (8080).',
     'Forgetting `net.ipv4.ip_forward=1`: the rewritten packet is then never forwarded.',
     'Clients on the same LAN as the server need a matching SNAT/MASQUERADE (hairpin NAT), or the server answers them directly and the connection fails.',
+    'A destination on 127.0.0.0/8 in PREROUTING: routing drops the translated packets unless `route_localnet=1` is set for the interface they arrive on; `::1` never works. `REDIRECT --to-ports` reaches a service listening on all addresses.',
   ],
   options: [
     {

@@ -284,6 +284,29 @@ export function checkAddressRange(value: string, family: Family, opts: { strict?
 }
 
 /**
+ * The first address and the ports of a NAT target's `[ipaddr[-ipaddr]][:port[-port]]`, read
+ * as iptables reads it: an IPv6 address with a port in brackets, a value with one colon an
+ * address and a port, with more an IPv6 address alone (`::1`). Either part may be missing.
+ */
+export function natAddressAndPort(value: string): { address?: string; port?: string } {
+  let address = value;
+  let port: string | undefined;
+  if (value.startsWith('[')) {
+    const close = value.indexOf(']');
+    address = close === -1 ? value.slice(1) : value.slice(1, close);
+    if (close !== -1 && value[close + 1] === ':') port = value.slice(close + 2);
+  } else {
+    const colon = value.indexOf(':');
+    if (colon !== -1 && value.indexOf(':', colon + 1) === -1) {
+      address = value.slice(0, colon);
+      port = value.slice(colon + 1);
+    }
+  }
+  address = address.split('-')[0];
+  return { ...(address ? { address } : {}), ...(port ? { port } : {}) };
+}
+
+/**
  * `[ipaddr[-ipaddr]][:port[-port[/baseport]]]` for DNAT and SNAT. IPv6 addresses followed by
  * a port go in brackets: `[2001:db8::1]:80`, ranges inside them: `[a-b]:80`.
  */

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { natAddressAndPort } from '../../../server/src/core/knowledge/values/addresses.ts';
+import { tracePacket } from '../../../server/src/core/simulate/evaluate.ts';
+import { isLoopbackAddress, parsePacketSpec } from '../../../server/src/core/simulate/packet.ts';
+
+/**
+ * A DNAT to a loopback address hands the connection to the host: after PREROUTING it takes
+ * INPUT, never FORWARD (the trace once showed it forwarded). Whether routing lets it through
+ * from another host is dnat-to-loopback's finding, measured in test/oracle/dnatToLoopback.
+ */
+const rules = (family: 'v4' | 'v6') => `*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination ${family === 'v4' ? '127.0.0.1:8080' : '::1'}
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+-A INPUT -p tcp --dport ${family === 'v4' ? 8080 : 80} -j ACCEPT
+COMMIT
+`;
+
+test('a DNAT to 127.0.0.1 or ::1 goes to INPUT', () => {
+  for (const [family, spec] of [['v4', 'in=eth0 proto=tcp src=198.51.100.7 dst=203.0.113.1 dport=80'], ['v6', 'family=ipv6 in=eth0 proto=tcp src=2001:db8::7 dst=2001:db8::1 dport=80']] as const) {
+    const doc = new FirewallDocument(rules(family), { dialect: 'save', family: family === 'v4' ? 'ipv4' : 'ipv6' });
+    const outcomes = tracePacket(doc.ruleSet, parsePacketSpec(spec).packet!);
+    assert.deepEqual(outcomes.map((o) => [o.hooks, o.verdict, o.packet.dst]), [[['PREROUTING', 'INPUT'], 'ACCEPT', family === 'v4' ? '127.0.0.1' : '::1']], family);
+  }
+});
+
+test('NAT addresses and ports read as iptables reads them', () => {
+  const rows: [string, ReturnType<typeof natAddressAndPort>][] = [
+    ['192.168.1.10', { address: '192.168.1.10' }],
+    ['192.168.1.10:8080', { address: '192.168.1.10', port: '8080' }],
+    ['10.0.0.1-10.0.0.5:1000-2000', { address: '10.0.0.1', port: '1000-2000' }],
+    [':8080', { port: '8080' }],
+    ['::1', { address: '::1' }],
+    ['2001:db8::1', { address: '2001:db8::1' }],
+    ['[2001:db8::1]:80', { address: '2001:db8::1', port: '80' }],
+    ['[2001:db8::1-2001:db8::5]', { address: '2001:db8::1' }],
+  ];
+  for (const [value, expected] of rows) assert.deepEqual(natAddressAndPort(value), expected, value);
+});
+
+test('loopback addresses', () => {
+  for (const a of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::0001']) assert.equal(isLoopbackAddress(a), true, a);
+  for (const a of ['128.0.0.1', '10.127.0.1', '::', '::2', '2001:db8::1', '::ffff:127.0.0.1']) assert.equal(isLoopbackAddress(a), false, a);
+});
