@@ -21,6 +21,7 @@ import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
 import { missingLoopbackAccept } from './rules/missing-loopback-accept.ts';
+import { ipv6LeftOpen } from './rules/ipv6-left-open.ts';
 import { unreachableRule } from './rules/unreachable-rule.ts';
 import { shadowedRule } from './rules/shadowed-rule.ts';
 import { redundantRule } from './rules/redundant-rule.ts';
@@ -55,6 +56,7 @@ export const rules: readonly LintRule[] = [
   missingEstablishedRule,
   missingNdpAccept,
   missingLoopbackAccept,
+  ipv6LeftOpen,
   unreachableRule,
   shadowedRule,
   redundantRule,
