@@ -15,6 +15,7 @@ import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
 import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { dnatToLoopback } from './rules/dnat-to-loopback.ts';
+import { dnatAnyDestination } from './rules/dnat-any-destination.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
@@ -52,6 +53,7 @@ export const rules: readonly LintRule[] = [
   dnatWithoutForwardAccept,
   dnatBypassesBlock,
   dnatToLoopback,
+  dnatAnyDestination,
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,

@@ -156,16 +156,19 @@ function icmpOption(o: BoundOption, p: Packet, family: 'ipv4' | 'ipv6'): Tri {
 /**
  * addrtype's `--dst-type` for a packet known to be for this host (redirected to it, or sent to
  * one of its addresses): a list naming LOCAL (or a beginning of it, as iptables reads type
- * names) matches. Anything else stays unknown: the evaluator does not know the host's
- * broadcast, multicast or unreachable addresses.
+ * names) matches. For a packet known to be for another host (`toHost: false`, a unicast
+ * address elsewhere), a list of LOCAL alone does not. Anything else stays unknown: the
+ * evaluator does not know the host's broadcast, multicast or unreachable addresses.
  */
 function dstTypeOption(o: BoundOption, p: Packet): Tri {
   const v = o.values[0];
   const forHost = p.toHost === true || (p.dst !== undefined && p.local.includes(p.dst));
-  if (!v || v.dynamic || !forHost) return 'maybe';
-  const local = v.value.toUpperCase().split(',').some((t) => t.length > 0 && 'LOCAL'.startsWith(t));
-  if (!local) return 'maybe';
-  return o.negated ? 'no' : 'yes';
+  if (!v || v.dynamic || (!forHost && p.toHost !== false)) return 'maybe';
+  const types = v.value.toUpperCase().split(',');
+  const local = types.some((t) => t.length > 0 && 'LOCAL'.startsWith(t));
+  if (forHost) return !local ? 'maybe' : o.negated ? 'no' : 'yes';
+  if (!local || types.length !== 1) return 'maybe';
+  return o.negated ? 'yes' : 'no';
 }
 
 function matchCond(m: MatchUse, p: Packet): Tri {

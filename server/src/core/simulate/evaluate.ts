@@ -71,6 +71,8 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
       p.toHost = true;
       if (ports && !ports.dynamic) p.dport = Number(ports.value.split('-')[0]);
     } else {
+      // the new destination may be the host's own: what was known of the old one no longer holds
+      p.toHost = undefined;
       const to = opt('--to-destination');
       if (!to || to.dynamic) {
         p.dst = undefined;

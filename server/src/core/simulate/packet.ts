@@ -24,8 +24,9 @@ export interface Packet {
   local: string[];
   /**
    * Set by REDIRECT: the packet is now for the host itself whatever address it carries (the
-   * kernel picks an address of the incoming interface, which the SPEC may not list). Not a
-   * SPEC key: a trace sets it, a user never does.
+   * kernel picks an address of the incoming interface, which the SPEC may not list). False:
+   * known to be for another host (a check's connection to the internet), until a DNAT. Not a
+   * SPEC key: a trace or a check sets it, a user never does.
    */
   toHost?: boolean;
   /**

@@ -6,6 +6,7 @@ import { isLoopbackAddress } from '../../simulate/packet.ts';
 import { exactInInterface } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
 import { chainFacts } from '../chainGraph.ts';
+import { dnatGroups } from '../dnatGroups.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
@@ -23,18 +24,19 @@ export const dnatToLoopback: LintRule = {
     good: { dialect: 'script', text: 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j REDIRECT --to-ports 8080\n' },
   },
   check(ctx) {
-    const rs = ctx.ruleSet;
-    // DNAT rules of nat tables, listed while the chain facts were gathered (27k in a kube-proxy
-    // dump: by index, reading the kept text of the destination without making its word)
-    const dnats = chainFacts(rs).dnats;
-    for (let i = 0; i < dnats.length; i++) {
-      const cmd = dnats[i];
-      const rule = cmd.rule;
-      if (!rule?.target || cmd.kind === 'delete' || cmd.kind === 'check') continue;
-      const to = destinationOption(rule);
-      if (!to) continue;
-      const dest = loopbackDestination(rule.family, to);
-      if (!dest || !fromPrerouting(ctx, rule)) continue;
+    const facts = chainFacts(ctx.ruleSet);
+    // the few DNATs to a loopback address, kept with the chain facts across edits
+    const loopback = dnatGroups(facts, 'dnat-to-loopback', (cmd) => {
+      const to = destinationOption(cmd.rule!);
+      return to && loopbackDestination(cmd.family, to) ? '' : undefined;
+    }).get('');
+    if (!loopback) return;
+    const cmds = [...loopback.values()].sort((a, b) => a.span.start - b.span.start);
+    for (const cmd of cmds) {
+      const rule = cmd.rule!;
+      const to = destinationOption(rule)!;
+      const dest = loopbackDestination(rule.family, to)!;
+      if (!fromPrerouting(ctx, rule)) continue;
       const iface = exactInInterface(rule);
       if (iface === 'lo') continue;
       if (rule.family === 'ipv6') {
