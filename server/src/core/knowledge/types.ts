@@ -138,7 +138,7 @@ export interface OptionSpec {
   family?: Family;
   /** May be given more than once in one rule. */
   repeatable?: boolean;
-  /** Options of the same extension of which at least one must also be given (`--reap` needs `--seconds`). */
+  /** Options of the same extension of which at least one must also be given (`--reap` needs `--seconds`): iptables refuses the rule otherwise (option-combination). */
   requires?: readonly string[];
   /** Tables in which this option is accepted; absent means wherever the extension is. */
   tables?: readonly TableName[];

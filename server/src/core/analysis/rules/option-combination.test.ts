@@ -14,6 +14,8 @@ ruleTable(optionCombination, {
     { code: 'iptables -F INPUT -v\niptables -N X -w 5\niptables -X X -4\niptables -F -m tcp --dport 22\niptables -D INPUT 1 -m comment --comment x\n', dialect: 'script', name: 'options every command takes, -m with any' },
     { code: 'iptables -P INPUT DROP -c 0 0\niptables -I INPUT 2 -c 1 2 -s 10.0.0.1 -j ACCEPT\niptables -R INPUT 1 -g X\niptables -D INPUT -p tcp -j ACCEPT\niptables -C INPUT ! -s 10.0.0.1 -j DROP\n', dialect: 'script', name: 'rule options with rule commands, -c with -P' },
     { code: 'iptables $CMD INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'command unknown (a shell expansion)' },
+    // accepted by iptables-restore 1.8.9 (nf_tables) in a namespace
+    { code: table('filter', '-A INPUT -m statistic --mode nth --every 5 --packet 2\n-A INPUT -m recent --name x --rcheck --seconds 5 --reap\n-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name x --hashlimit-rate-interval 5\n-A INPUT -j NFQUEUE --queue-balance 0:3 --queue-cpu-fanout') + table('mangle', '-A PREROUTING -j CONNMARK --set-mark 1 --nfmask 0xff'), name: 'options with the ones they need, and those iptables takes alone' },
   ],
   invalid: [
     { code: table('mangle', '-A PREROUTING -j «MARK»'), name: 'target without its operation' },
@@ -27,6 +29,8 @@ ruleTable(optionCombination, {
     { code: 'iptables -D INPUT 1 «-s» 10.0.0.1\niptables -S INPUT «-n»\niptables -Z INPUT «-x»\niptables -S -Z «--line-numbers»\n', dialect: 'script', name: '-D by number takes no rule, -S and -Z no listing options' },
     { code: 'iptables -D INPUT «-c» 1 2 -j ACCEPT\niptables -C INPUT «-c» 0 0 -j ACCEPT\niptables -L «-c» 1 2\n', dialect: 'script', name: '-c only where a rule or policy is set' },
     { code: 'iptables -A INPUT -s 10.0.0.1 «-x»j ACCEPT\n', dialect: 'script', name: 'a letter of a cluster' },
+    // refused by iptables-restore 1.8.9 (nf_tables) in a namespace: "option --every also requires --packet", and the like
+    { code: table('filter', '-A INPUT -m statistic --mode nth «--every» 5\n-A INPUT -m statistic --mode nth «--packet» 2\n-A INPUT -m recent --name x --rcheck «--reap»\n-A INPUT -m policy --dir in --pol ipsec --proto esp «--next» --proto ah\n-A INPUT -j NFQUEUE --queue-num 1 «--queue-cpu-fanout»'), name: 'an option without the one it needs' },
   ],
 });
 

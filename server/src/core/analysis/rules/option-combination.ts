@@ -23,9 +23,9 @@ function elementsOf(spec: ExtensionSpec): boolean {
 export const optionCombination: LintRule = {
   code: 'option-combination',
   severity: 'error',
-  summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
+  summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), an option without the one it goes with (`--every` without `--packet`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
   docs: {
-    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), and most may be given only once. iptables itself takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
+    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), and most may be given only once. iptables itself takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
     rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once", "Illegal option with this command"); in a restore file nothing is loaded.',
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
@@ -67,6 +67,14 @@ function checkUse(use: Use, report: RuleContext['report']): void {
       for (let i = 0; i < group.length && !found; i++) found = given(options, group[i]);
       if (!found) report({ span: use.span, message: group.length === 1 ? `${spec.name} needs ${group[0]}.` : `${spec.name} needs one of ${group.join(', ')}.` });
     }
+  }
+  // an option that needs another of the same extension (`--every` needs `--packet`)
+  for (let i = 0; i < options.length; i++) {
+    const needs = options[i].spec?.requires;
+    if (!needs) continue;
+    let found = false;
+    for (let j = 0; j < needs.length && !found; j++) found = given(options, needs[j]);
+    if (!found) report({ span: options[i].item.nameSpan, message: `${options[i].name} needs ${needs.length === 1 ? needs[0] : `one of ${needs.join(', ')}`} in ${spec.name}.` });
   }
   for (const group of spec.exclusive ?? NONE) {
     const present = group.filter((n) => given(options, n));

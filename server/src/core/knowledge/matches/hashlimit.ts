@@ -56,7 +56,7 @@ export const hashlimit: ExtensionSpec = {
     { name: '--hashlimit-htable-gcinterval', negation: 'none', args: [{ name: 'msec', type: 'integer' }], summary: 'Milliseconds between garbage collection runs.' },
     { name: '--hashlimit-rate-match', negation: 'none', args: [], summary: 'Classify flows by their measured rate (true/false against the given rate) instead of limiting them.' },
     {
-      name: '--hashlimit-rate-interval', negation: 'none', requires: ['--hashlimit-rate-match'],
+      name: '--hashlimit-rate-interval', negation: 'none',
       args: [{ name: 'sec', type: 'integer', min: 1 }],
       summary: 'With --hashlimit-rate-match: how often, in seconds, the rate is sampled.',
     },

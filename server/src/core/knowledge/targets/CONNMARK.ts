@@ -31,8 +31,8 @@ export const CONNMARK: ExtensionSpec = {
       summary: 'Copy the connection mark to the packet mark (through the masks).',
       doc: 'The man page limits it to the mangle table; the kernel takes it anywhere, but only in mangle PREROUTING or OUTPUT does the restored mark influence routing.',
     },
-    { name: '--nfmask', negation: 'none', requires: ['--save-mark', '--restore-mark'], args: [{ name: 'mask', type: 'hex-integer' }], summary: 'Bits of the packet mark involved in save/restore.', default: '0xffffffff' },
-    { name: '--ctmask', negation: 'none', requires: ['--save-mark', '--restore-mark'], args: [{ name: 'mask', type: 'hex-integer' }], summary: 'Bits of the connection mark involved in save/restore.', default: '0xffffffff' },
+    { name: '--nfmask', negation: 'none', args: [{ name: 'mask', type: 'hex-integer' }], summary: 'Bits of the packet mark involved in save/restore.', default: '0xffffffff' },
+    { name: '--ctmask', negation: 'none', args: [{ name: 'mask', type: 'hex-integer' }], summary: 'Bits of the connection mark involved in save/restore.', default: '0xffffffff' },
     { name: '--mask', negation: 'none', args: [{ name: 'mask', type: 'hex-integer' }], summary: 'Only copy these bits (sets --nfmask and --ctmask together).' },
   ],
 };
