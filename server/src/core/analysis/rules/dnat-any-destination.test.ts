@@ -46,6 +46,7 @@ test('dnat-any-destination and dnat-to-loopback follow edits of a save file (the
   assert.deepEqual(found(), []);
   const edit = (from: string, to: string) => {
     const at = text.lastIndexOf(from);
+    assert.ok(at >= 0, from);
     text = text.slice(0, at) + to + text.slice(at + from.length);
     doc.update(text, [{ start: at, end: at + from.length, text: to }]);
   };
@@ -59,6 +60,16 @@ test('dnat-any-destination and dnat-to-loopback follow edits of a save file (the
   assert.deepEqual(found().sort(), ['dnat-any-destination:80', 'dnat-any-destination:8443', 'dnat-to-loopback:--to-destination 127.0.0.1:8080']);
   edit('127.0.0.1:8080', '192.168.1.100');
   edit('-p tcp --dport 80', '-m addrtype --dst-type LOCAL -p tcp --dport 80');
+  assert.deepEqual(found(), ['dnat-any-destination:8443']);
+  // a rule before it that the connection cannot match, edited to another address: the
+  // evaluations are kept; edited to match everything: made again, and the DNAT is not reached
+  edit('-A PREROUTING -p tcp --dport 8443 -j DNAT', '-A PREROUTING -d 203.0.113.9 -p tcp --dport 8443 -j ACCEPT\n-A PREROUTING -p tcp --dport 8443 -j DNAT');
+  assert.deepEqual(found(), ['dnat-any-destination:8443']);
+  edit('-d 203.0.113.9 -p tcp --dport 8443 -j ACCEPT', '-d 203.0.113.10 -p tcp --dport 8443 -j ACCEPT');
+  assert.deepEqual(found(), ['dnat-any-destination:8443']);
+  edit('-d 203.0.113.10 -p tcp --dport 8443 -j ACCEPT', '-p tcp --dport 8443 -j ACCEPT');
+  assert.deepEqual(found(), [], 'an ACCEPT before it takes every such connection');
+  edit('-A PREROUTING -p tcp --dport 8443 -j ACCEPT', '-A PREROUTING -d 203.0.113.10 -p tcp --dport 8443 -j ACCEPT');
   assert.deepEqual(found(), ['dnat-any-destination:8443']);
   edit('-j MASQUERADE', '-j SNAT --to-source 203.0.113.1');
   assert.deepEqual(found(), ['dnat-any-destination:8443'], 'SNAT translates sources too');
