@@ -269,6 +269,14 @@ test('a compiled script, applied, gives the same iptables-save as running the sc
   assert.ok(!readdirSync(router.remoteDir).some((d) => readdirSync(join(router.remoteDir, d)).some((f) => f.endsWith('.sh'))));
 });
 
+test('a script that sets route_localnet for a DNAT to 127.0.0.1: the dry run says the host has it off (apply changes no sysctl)', { skip }, async () => {
+  router.load(OLD);
+  const script = '#!/bin/sh\nsysctl -w net.ipv4.conf.eth0.route_localnet=1\niptables -I INPUT ! -i lo -d 127.0.0.0/8 -m conntrack ! --ctstate DNAT -j DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 127.0.0.1:80\n';
+  const r = await cli([file('localnet.sh', script), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^Warning: the script sets net\.ipv4\.conf\.eth0\.route_localnet=1 but the host has 0: apply changes only the rules, not sysctls\.$/m);
+});
+
 test('ssh failures are named: host key unknown, auth refused, connection refused, timeout', { skip }, async () => {
   router.load(OLD);
   const rules = file('ssh.rules', GOOD);

@@ -20,6 +20,9 @@ test('the preflight report is read, and the tools follow the backend', () => {
   assert.equal(p.ipv6Forwarding, '0');
   assert.deepEqual(p.connection, { clientIp: '10.200.77.1', clientPort: 40000, serverIp: '10.200.77.2', serverPort: 22 });
   assert.equal(p.interface, 'eth0');
+  assert.equal(p.routeLocalnet, undefined);
+  const localnet = parsePreflight(['route_localnet=all 0', 'route_localnet=eth0.100 1', 'route_localnet=broken', 'route_localnet=eth1 x'].join('\n'));
+  assert.deepEqual([...localnet.routeLocalnet!], [['all', '0'], ['eth0.100', '1']]);
   assert.deepEqual(preflightTools(p).restore, { ipv4: 'iptables-legacy-restore', ipv6: 'ip6tables-legacy-restore' });
   assert.deepEqual(preflightProblems(p, ['ipv4', 'ipv6']), []);
   // an old host without the -legacy names uses the plain ones

@@ -12,6 +12,8 @@ export interface Preflight {
   have: Set<string>;
   ipForward?: string;
   ipv6Forwarding?: string;
+  /** `net.ipv4.conf.<interface>.route_localnet` per interface (`all` and `default` among them). */
+  routeLocalnet?: Map<string, string>;
   /** From `$SSH_CONNECTION`: this client as the host sees it, and the host's end. */
   connection?: { clientIp: string; clientPort: number; serverIp: string; serverPort: number };
   /** The interface the host routes replies to this client through. */
@@ -39,6 +41,10 @@ export function parsePreflight(stdout: string): Preflight {
     else if (key === 'have') p.have.add(value);
     else if (key === 'ip_forward' && value) p.ipForward = value;
     else if (key === 'ipv6_forwarding' && value) p.ipv6Forwarding = value;
+    else if (key === 'route_localnet') {
+      const m = /^(\S+) (\d+)$/.exec(value);
+      if (m) (p.routeLocalnet ??= new Map()).set(m[1], m[2]);
+    }
     else if (key === 'connection') {
       const [clientIp, clientPort, serverIp, serverPort] = value.split(/\s+/);
       if (clientIp && serverIp && /^\d+$/.test(clientPort ?? '') && /^\d+$/.test(serverPort ?? '')) {

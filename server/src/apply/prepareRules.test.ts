@@ -35,6 +35,10 @@ test('a script is compiled, never run; one that cannot be compiled is refused at
   assert.deepEqual(r.rules.outputs.map((o) => o.family), ['ipv4', 'ipv6']);
   assert.match(r.rules.outputs[0].text, /^:INPUT DROP/m);
   assert.deepEqual(r.rules.forwarding, [{ family: 'ipv4', value: '1' }]);
+  assert.deepEqual(r.rules.routeLocalnet, []);
+  const localnet = prepareRules('#!/bin/sh\nsysctl -w net.ipv4.conf.eth0.route_localnet=1 net.ipv4.conf.$IF.route_localnet=1\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', { fileName: 'fw.sh' });
+  assert.ok(localnet.ok);
+  assert.deepEqual(localnet.rules.routeLocalnet, [{ iface: 'eth0', value: '1' }], 'an interface given by an expansion is not compared');
 
   const loop = '#!/bin/sh\nfor p in 22 80; do\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone\n';
   const refused = prepareRules(loop, { fileName: 'fw.sh' });

@@ -21,6 +21,8 @@ export interface PreparedRules {
   findings: Finding[];
   /** Forwarding sysctls a compiled script sets: apply does not change them, so they are compared with the host. */
   forwarding: { family: Family; value?: string }[];
+  /** route_localnet settings a compiled script makes, per interface, for the same comparison. */
+  routeLocalnet: { iface: string; value: string }[];
 }
 
 export type Preparation = { ok: true; rules: PreparedRules } | { ok: false; reason: string; findings: Finding[]; line?: number };
@@ -40,7 +42,7 @@ export function prepareRules(text: string, options: { fileName?: string; severit
   if (errors.length) return { ok: false, reason: `the file has ${errors.length} error-level finding${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before applying`, findings: errors, line: errors[0].line };
   if (doc.dialect === 'save') {
     if (!doc.ruleSet.tables.size && !/^\*/m.test(text)) return { ok: false, reason: 'the file holds no table', findings: [] };
-    return { ok: true, rules: { outputs: [{ family: doc.family, text }], source: 'save', findings, forwarding: [] } };
+    return { ok: true, rules: { outputs: [{ family: doc.family, text }], source: 'save', findings, forwarding: [], routeLocalnet: [] } };
   }
   const compiled = compileScript(text);
   if (compiled.refusal) {
@@ -49,5 +51,6 @@ export function prepareRules(text: string, options: { fileName?: string; severit
   }
   if (!compiled.outputs.length) return { ok: false, reason: 'the script holds no iptables commands', findings: [] };
   const forwarding = doc.ruleSet.forwarding.map((f) => ({ family: f.family, ...(f.value !== undefined ? { value: f.value } : {}) }));
-  return { ok: true, rules: { outputs: compiled.outputs, source: 'compiled', findings, forwarding } };
+  const routeLocalnet = doc.ruleSet.routeLocalnet.flatMap((f) => (f.iface !== undefined && f.value !== undefined ? [{ iface: f.iface, value: f.value }] : []));
+  return { ok: true, rules: { outputs: compiled.outputs, source: 'compiled', findings, forwarding, routeLocalnet } };
 }

@@ -68,7 +68,7 @@ export function remoteCommand(script: string, sudo: boolean): string {
 }
 
 /**
- * What the host has: user, sudo, backend, tools, forwarding sysctls, and the ssh connection
+ * What the host has: user, sudo, backend, tools, forwarding and route_localnet sysctls, and the ssh connection
  * itself (client address, server address and port, the interface it arrives on). Read-only,
  * runs as the login user.
  */
@@ -79,6 +79,8 @@ export const PREFLIGHT_SCRIPT = [
   `for t in ${[...TOOL_NAMES].join(' ')} unshare setsid nohup; do command -v $t >/dev/null 2>&1 && echo "have=$t"; done`,
   'echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"',
   'echo "ipv6_forwarding=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"',
+  // per interface (all and default too): a DNAT to 127.0.0.1 works only where it is 1
+  'for f in /proc/sys/net/ipv4/conf/*/route_localnet; do [ -r "$f" ] || continue; d=${f%/route_localnet}; echo "route_localnet=${d##*/} $(cat "$f")"; done',
   'echo "connection=$SSH_CONNECTION"',
   'set -- $SSH_CONNECTION; if [ -n "$1" ]; then echo "route=$(ip -o route get "$1" 2>/dev/null | head -n 1)"; fi',
   'exit 0',

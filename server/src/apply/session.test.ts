@@ -191,6 +191,17 @@ test('warnings: legacy tables next to nft ones, forwarding the script expects', 
   assert.ok(plan.warnings.some((w) => /ip_forward=1 but the host has 0/.test(w)));
 });
 
+test('warnings: route_localnet the script sets otherwise than the host has, or for an interface the host lacks', async () => {
+  const text = '#!/bin/sh\nsysctl -w net.ipv4.conf.eth0.route_localnet=1\necho 1 > /proc/sys/net/ipv4/conf/wg0/route_localnet\nsysctl -w net.ipv4.conf.all.route_localnet=0\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 127.0.0.1:8080\n';
+  const { host, session } = setup(text, {}, 'fw.sh');
+  host.preflight = [...host.preflight, 'route_localnet=all 0', 'route_localnet=default 0', 'route_localnet=eth0 0', 'route_localnet=lo 0'];
+  const warnings = (await session.plan()).warnings.filter((w) => /route_localnet/.test(w));
+  assert.deepEqual(warnings.map((w) => /conf\.(\S+)\.route_localnet=(\d) but the host has ([^\s:]+)/.exec(w)!.slice(1)), [['eth0', '1', '0'], ['wg0', '1', 'no']]);
+  // a host that did not report them (an older preflight): nothing to compare
+  const quiet = setup(text, {}, 'fw.sh');
+  assert.deepEqual((await quiet.session.plan()).warnings.filter((w) => /route_localnet/.test(w)), []);
+});
+
 test('two families: both checked, backed up, armed and applied together', async () => {
   const { host, session } = setup('#!/bin/sh\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\nip6tables -A INPUT -p tcp --dport 22 -j ACCEPT\n', {}, 'fw.sh');
   const plan = await session.plan();
