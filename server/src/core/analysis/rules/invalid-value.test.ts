@@ -19,6 +19,8 @@ ruleTable(invalidValue, {
   invalid: [
     // values iptables takes but that do not do what they say (measured with iptables 1.8.9: iptables -S shows what it kept)
     { code: 'iptables -A INPUT -m time --weekdays «8» -j ACCEPT\niptables -A INPUT -j LOG --log-prefix «"this prefix is much longer than twenty-nine characters: "»\niptables -A INPUT -s «10.1» -j ACCEPT\niptables -A INPUT -m limit --limit «1.5/s» -j ACCEPT\niptables -A INPUT -s «10.0.0.0/255.0.255.0» -j ACCEPT\niptables -A INPUT -m iprange --src-range «10.0.0.9-10.0.0.1» -j ACCEPT\n', dialect: 'script', severity: 'warning', name: 'values iptables takes but that never match or are read otherwise' },
+    // iptables -S shows -s 192.168.1.0/24 for the first (iptables 1.8.9, nf_tables)
+    { code: 'iptables -A INPUT -s «192.168.1.5/24» -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -d «10.0.0.1,10.2.3.4/16» -j DROP\niptables -A INPUT -m conntrack --ctorigsrc «172.16.1.1/12» -j ACCEPT\niptables -A INPUT -s 192.168.1.0/24 -j ACCEPT\n', dialect: 'script', severity: 'warning', name: 'an address with bits set after its prefix: the whole network' },
     { code: 'allow() {\n  iptables -A INPUT -p tcp --dport "$1" -j ACCEPT\n}\nallow 22\nallow «99999»\nallow «2x»\n', dialect: 'script', name: 'an argument of a function call, where the call writes it' },
     { code: 'iptables -I INPUT «0» -j ACCEPT\niptables -D INPUT «0»\niptables -R INPUT «00» -j DROP\niptables -I INPUT 1 -j ACCEPT\n', dialect: 'script', name: 'rule number 0' },
     { code: table('filter', '-A INPUT -p tcp -m multiport --dports «ntp» -j ACCEPT'), name: 'a udp-only service name with -p tcp' },

@@ -211,7 +211,23 @@ export function checkAddress(value: string, family: Family, opts: { allowNames?:
     if (m) return m;
   }
   if (p) return p.suggestion !== undefined && mask !== undefined ? { ...p, suggestion: `${p.suggestion}/${mask}` } : p;
+  if (mask !== undefined && family === 'ipv4') return hostBits(value);
   return undefined;
+}
+
+/**
+ * `192.168.1.5/24`: an address with bits set after its prefix. iptables clears them and
+ * matches the whole network, which is what a copy of `ip addr`'s output means, and not what
+ * someone who meant the one host wrote: say which it is.
+ */
+function hostBits(value: string): ValueProblem | undefined {
+  const slash = value.indexOf('/');
+  const host = ipv4Number(value.slice(0, slash));
+  const net = ipv4Network(value);
+  if (host === undefined || !net || net.bits === undefined || net.net === host) return undefined;
+  const network = `${[24, 16, 8, 0].map((k) => (net.net >>> k) & 255).join('.')}/${net.bits}`;
+  const size = 2 ** (32 - net.bits);
+  return warning(`'${value}' has bits set after the prefix: iptables matches the whole network ${network} (${size.toLocaleString('en-US')} addresses). Write ${network} for the network, or ${value.slice(0, slash)} alone for the one host.`, network);
 }
 
 /**
@@ -226,11 +242,27 @@ function plainIPv4Network(s: string): boolean {
   if (bits < 1 || bits > 2) return false;
   const d1 = s.charCodeAt(slash + 1) - 48;
   if (d1 < 0 || d1 > 9) return false;
+  let prefix = d1;
   if (bits === 2) {
     const d2 = s.charCodeAt(slash + 2) - 48;
     if (d1 === 0 || d2 < 0 || d2 > 9 || d1 * 10 + d2 > 32) return false;
+    prefix = d1 * 10 + d2;
   }
-  return isDottedQuad(s.slice(0, slash), true);
+  if (!isDottedQuad(s.slice(0, slash), true)) return false;
+  if (prefix === 32) return true;
+  // bits after the prefix (`10.0.0.1/8`) go through the full check, which reports them; read
+  // without a parts array: a dump has thousands of networks
+  let value = 0;
+  let part = 0;
+  for (let i = 0; i < slash; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      value = value * 256 + part;
+      part = 0;
+    } else part = part * 10 + (c - 48);
+  }
+  value = value * 256 + part;
+  return ((value & ~prefixMask(prefix)) >>> 0) === 0;
 }
 
 /** Comma-separated addresses (-s / -d): iptables adds one rule per entry. */
