@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
-import { ip, NamespacePair } from './namespacePair.ts';
+import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
@@ -31,17 +31,8 @@ const services: ChildProcess[] = [];
 before(async () => {
   if (skip) return;
   pair.create();
-  ip('netns', 'add', OUTSIDE);
-  ip('link', 'add', DEV_R, 'netns', ROUTER, 'type', 'veth', 'peer', 'name', DEV_O, 'netns', OUTSIDE);
-  ip('-n', ROUTER, 'link', 'set', DEV_R, 'up');
-  ip('-n', ROUTER, 'addr', 'add', '10.200.88.1/24', 'dev', DEV_R);
-  ip('-n', OUTSIDE, 'link', 'set', 'lo', 'up');
-  ip('-n', OUTSIDE, 'link', 'set', DEV_O, 'up');
-  ip('-n', OUTSIDE, 'addr', 'add', '10.200.88.2/24', 'dev', DEV_O);
-  ip('-n', OUTSIDE, 'addr', 'add', '10.200.88.3/24', 'dev', DEV_O);
+  linkedNamespace(ROUTER, OUTSIDE, { routerDev: DEV_R, dev: DEV_O, routerAddr: '10.200.88.1', addrs: ['10.200.88.2', '10.200.88.3'], prefix: 24 });
   ip('-n', CLIENT, 'route', 'add', '10.200.88.0/24', 'via', pair.addrA);
-  const fwd = spawnSync('ip', ['netns', 'exec', ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { encoding: 'utf8' });
-  assert.equal(fwd.status, 0, fwd.stderr);
   services.push(await listenIn(OUTSIDE, '10.200.88.2', 80, 'internet'), await listenIn(OUTSIDE, '10.200.88.3', 8080, 'port forward'));
 });
 

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
-import { ip, NamespacePair } from './namespacePair.ts';
+import { linkedNamespace, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
@@ -36,16 +36,7 @@ let outside: ChildProcess | undefined;
 before(async () => {
   if (skip) return;
   pair.create();
-  ip('netns', 'add', SERVER);
-  ip('link', 'add', DEV_R, 'netns', ROUTER, 'type', 'veth', 'peer', 'name', DEV_S, 'netns', SERVER);
-  ip('-n', ROUTER, 'link', 'set', DEV_R, 'up');
-  ip('-n', ROUTER, 'addr', 'add', '10.200.79.1/24', 'dev', DEV_R);
-  ip('-n', SERVER, 'link', 'set', 'lo', 'up');
-  ip('-n', SERVER, 'link', 'set', DEV_S, 'up');
-  ip('-n', SERVER, 'addr', 'add', `${SERVER_ADDR}/24`, 'dev', DEV_S);
-  ip('-n', SERVER, 'route', 'add', 'default', 'via', '10.200.79.1');
-  const fwd = spawnSync('ip', ['netns', 'exec', ROUTER, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { encoding: 'utf8' });
-  assert.equal(fwd.status, 0, fwd.stderr);
+  linkedNamespace(ROUTER, SERVER, { routerDev: DEV_R, dev: DEV_S, routerAddr: '10.200.79.1', addrs: [SERVER_ADDR], prefix: 24 });
   server = await listenIn(SERVER, SERVER_ADDR, 9090, 'served');
   outside = await listenIn(CLIENT, pair.addrB, 9091, 'outside');
 });

@@ -48,3 +48,22 @@ export class NamespacePair {
     spawnSync('ip', ['netns', 'del', this.b]);
   }
 }
+
+/**
+ * A namespace `name` on a second link of `router` (one of a pair's namespaces), as the network
+ * on a router's other side: `routerAddr` on the router's end `routerDev`, `addrs` on the far end
+ * `dev` (its default route through the router), forwarding on in the router. Only the test's
+ * own ranges. The caller removes it (`ip netns del`).
+ */
+export function linkedNamespace(router: string, name: string, link: { routerDev: string; dev: string; routerAddr: string; addrs: string[]; prefix: number }): void {
+  ip('netns', 'add', name);
+  ip('link', 'add', link.routerDev, 'netns', router, 'type', 'veth', 'peer', 'name', link.dev, 'netns', name);
+  ip('-n', router, 'link', 'set', link.routerDev, 'up');
+  ip('-n', router, 'addr', 'add', `${link.routerAddr}/${link.prefix}`, 'dev', link.routerDev);
+  ip('-n', name, 'link', 'set', 'lo', 'up');
+  ip('-n', name, 'link', 'set', link.dev, 'up');
+  for (const a of link.addrs) ip('-n', name, 'addr', 'add', `${a}/${link.prefix}`, 'dev', link.dev);
+  ip('-n', name, 'route', 'add', 'default', 'via', link.routerAddr);
+  const fwd = spawnSync('ip', ['netns', 'exec', router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1'], { encoding: 'utf8' });
+  if (fwd.status !== 0) throw new Error(`forwarding in ${router}: ${fwd.stderr}`);
+}
