@@ -277,15 +277,17 @@ export class ApplySession {
         warnings.push(`the script sets ${fw.family === 'ipv4' ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding'}=${fw.value} but the host has ${host}: apply changes only the rules, not sysctls`);
       }
     }
-    // the last setting of each interface is what the script leaves
+    // the last setting of each interface is what the script leaves (a host that did not report them: nothing to compare)
     const localnet = new Map<string, string>();
     for (const rl of this.opts.rules.routeLocalnet) localnet.set(rl.iface, rl.value);
-    for (const [iface, value] of localnet) {
-      const host = preflight.routeLocalnet?.get(iface);
-      const key = `net.ipv4.conf.${iface}.route_localnet`;
-      if (!preflight.routeLocalnet) continue;
-      if (host === undefined) warnings.push(`the script sets ${key}=${value} but the host has no interface ${iface}: apply changes only the rules, not sysctls`);
-      else if (Number(host) !== Number(value)) warnings.push(`the script sets ${key}=${value} but the host has ${host}: apply changes only the rules, not sysctls`);
+    const hostLocalnet = preflight.routeLocalnet;
+    if (hostLocalnet) {
+      for (const [iface, value] of localnet) {
+        const host = hostLocalnet.get(iface);
+        const key = `net.ipv4.conf.${iface}.route_localnet`;
+        if (host === undefined) warnings.push(`the script sets ${key}=${value} but the host has no interface ${iface}: apply changes only the rules, not sysctls`);
+        else if (Number(host) !== Number(value)) warnings.push(`the script sets ${key}=${value} but the host has ${host}: apply changes only the rules, not sysctls`);
+      }
     }
     const failed = checks.filter((x) => x.status === 'failed');
     const refusal = failed.length ? `the host's iptables refused the new rules: ${failed.map((x) => `${x.family} ${x.name}: ${x.detail}`).join('; ')}` : undefined;

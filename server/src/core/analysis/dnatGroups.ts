@@ -22,11 +22,11 @@ function add(groups: DnatGroups, cmd: Command, keyOf: (cmd: Command) => string |
 }
 
 /**
- * The chain facts' DNAT commands (not deletes or checks) that `keyOf` keeps (it returns undefined for the others),
- * grouped by its key, kept with the facts under `name` and brought up to date with the rules
- * replaced since (see ChainFacts.carried) instead of read again: a kube-proxy dump has 27k
- * DNATs, and looking at each of them after every keystroke cost 2-6 ms a rule. `keyOf` must
- * depend on the command alone.
+ * The chain facts' DNAT commands (not deletes or checks) that `keyOf` keeps (it returns
+ * undefined for the others), grouped by its key, kept with the facts under `name` and brought
+ * up to date with the rules replaced since (see ChainFacts.carried) instead of read again: a
+ * kube-proxy dump has 27k DNATs, and looking at each of them after every keystroke cost 2-6 ms
+ * a rule. `keyOf` must depend on the command alone.
  */
 export function dnatGroups(facts: ChainFacts, name: string, keyOf: (cmd: Command) => string | undefined): DnatGroups {
   let byName = kept.get(facts);

@@ -31,10 +31,10 @@ ruleTable(ipv6LeftOpen, {
 const ownFixes = (d: Diagnostic) => (d.fixes ?? []).filter((f) => !f.title.startsWith('Disable'));
 
 test('ipv6-left-open fix: the same for ip6tables after the closing command, the family-neutral INPUT rules copied', () => {
-  const text = `#!/bin/sh\niptables -F\n${accepts}iptables -A INPUT -s 192.0.2.0/24 -p tcp --dport 5432 -j ACCEPT\niptables -A INPUT -p icmp --icmp-type echo-request -j ACCEPT\niptables -A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT\niptables -A INPUT -p tcp --dport $ADMIN_PORT -j ACCEPT\niptables -P INPUT DROP\necho done\n`;
+  const text = `#!/bin/sh\niptables -F\n${accepts}iptables -A INPUT -s 192.0.2.0/24 -p tcp --dport 5432 -j ACCEPT\niptables -A INPUT -p icmp --icmp-type echo-request -j ACCEPT\niptables -A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT\niptables -A INPUT -p tcp --dport $ADMIN_PORT -j ACCEPT\niptables -A INPUT -p udp -m ttl --ttl-gt 5 -j ACCEPT\niptables -P INPUT DROP\necho done\n`;
   const [d] = lintWith(ipv6LeftOpen, text, script);
   const [fix] = ownFixes(d);
-  assert.match(fix.title, /2 of 5 IPv4 INPUT rules copied/);
+  assert.match(fix.title, /2 of 6 IPv4 INPUT rules copied/);
   const out = applyFix(text, fix);
   assert.ok(out.includes(`iptables -P INPUT DROP
 ip6tables -F INPUT

@@ -70,12 +70,15 @@ const TABLE_OPTIONS = new Set(['-t', '--table']);
 
 /**
  * An IPv4 INPUT rule's tests and target as ip6tables can take them, or undefined when the
- * rule is IPv4's own (an address, ICMP, `--reject-with icmp-…`), holds a shell expansion, jumps
- * to a user chain the IPv6 side does not have; `covered` when the fix's head does its work.
+ * rule is IPv4's own (an address, ICMP, `--reject-with icmp-…`, `-f`, an IPv4-only extension),
+ * holds a shell expansion, jumps to a user chain the IPv6 side does not have; `covered` when
+ * the fix's head does its work.
  */
 function copied(text: string, cmd: Command): string | 'covered' | undefined {
   const rule = cmd.rule;
-  if (!rule?.target?.spec || rule.dynamic || cmd.args.strays.length) return undefined;
+  if (!rule?.target?.spec || rule.dynamic || rule.fragment || cmd.args.strays.length) return undefined;
+  // an extension ip6tables does not have (ttl, where IPv6 has hl)
+  if (!rule.target.spec.families.includes('ipv6') || rule.matches.some((m) => !m.spec || !m.spec.families.includes('ipv6'))) return undefined;
   const parts: string[] = [];
   for (const item of cmd.args.items) {
     if (COMMAND_OPTIONS.has(item.written) || TABLE_OPTIONS.has(item.written)) continue;
