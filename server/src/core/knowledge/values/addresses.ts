@@ -121,6 +121,48 @@ export function isIPv6(s: string): boolean {
   return dbl.length === 2 ? count < 8 : count === 8;
 }
 
+/** The eight 16-bit groups of a valid IPv6 address (see isIPv6); undefined for anything else. */
+export function ipv6Groups(s: string): number[] | undefined {
+  if (!isIPv6(s)) return undefined;
+  const words = (part: string): number[] => {
+    const out: number[] = [];
+    for (const g of part.split(':').filter((x) => x !== '')) {
+      if (g.includes('.')) {
+        const b = parseIPv4(g)!;
+        out.push(b[0] * 256 + b[1], b[2] * 256 + b[3]);
+      } else out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const [head, tail] = s.split('::');
+  const a = words(head);
+  if (tail === undefined) return a;
+  const b = words(tail);
+  return [...a, ...new Array<number>(8 - a.length - b.length).fill(0), ...b];
+}
+
+/** An IPv6 address as RFC 5952 writes it: lower case, the longest run of two or more zero groups as `::`. */
+export function formatIPv6(groups: readonly number[]): string {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best === -1) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*\.?$/;
 
 /** Looks like a host name iptables would try to resolve (not a mistyped number). */
@@ -211,8 +253,24 @@ export function checkAddress(value: string, family: Family, opts: { allowNames?:
     if (m) return m;
   }
   if (p) return p.suggestion !== undefined && mask !== undefined ? { ...p, suggestion: `${p.suggestion}/${mask}` } : p;
-  if (mask !== undefined && family === 'ipv4') return hostBits(value);
+  if (mask !== undefined) return family === 'ipv4' ? hostBits(value) : hostBitsIPv6(value);
   return undefined;
+}
+
+/** hostBits for IPv6 with a prefix length: `2001:db8::5/64` matches all of 2001:db8::/64. */
+function hostBitsIPv6(value: string): ValueProblem | undefined {
+  const slash = value.indexOf('/');
+  const groups = ipv6Groups(value.slice(0, slash));
+  const written = value.slice(slash + 1);
+  if (!groups || !/^\d+$/.test(written) || Number(written) > 128) return undefined;
+  const bits = Number(written);
+  const net = groups.map((g, i) => {
+    const keep = Math.max(0, Math.min(16, bits - i * 16));
+    return keep === 0 ? 0 : g & ((0xffff << (16 - keep)) & 0xffff);
+  });
+  if (net.every((g, i) => g === groups[i])) return undefined;
+  const network = `${formatIPv6(net)}/${bits}`;
+  return warning(`'${value}' has bits set after the prefix: ip6tables matches the whole network ${network}. Write ${network} for the network, or ${value.slice(0, slash)} alone for the one host.`, network);
 }
 
 /**
