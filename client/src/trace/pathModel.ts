@@ -152,17 +152,19 @@ function branchModel(b: Branch, origin: 'remote' | 'local'): DiagramBranch {
   const last = b.hooks.at(-1) as HookId | undefined;
   // the nodes the packet went through, in order
   const visited: NodeId[] = origin === 'local' ? ['LOCAL_OUT', 'ROUTING'] : ['WIRE_IN'];
+  // dropped by the routing decision itself (a loopback destination from another host)
+  const routingDrop = !accepted && !!b.routing && last === 'PREROUTING' && b.hooks.length === 1;
   for (const h of b.hooks as HookId[]) {
     visited.push(h);
-    if (h === 'PREROUTING' && (b.hooks.length > 1 || accepted)) visited.push('ROUTING');
+    if (h === 'PREROUTING' && (b.hooks.length > 1 || accepted || routingDrop)) visited.push('ROUTING');
   }
   if (accepted && last === 'INPUT') visited.push('LOCAL_IN');
   else if (accepted && last === 'POSTROUTING') visited.push('WIRE_OUT');
-  const endsAt = accepted ? (visited.at(-1) as NodeId) : (last ?? visited.at(-1)!);
+  const endsAt = accepted ? (visited.at(-1) as NodeId) : routingDrop ? 'ROUTING' : (last ?? visited.at(-1)!);
   const routedTo = b.hooks.find((h) => h === 'INPUT' || h === 'FORWARD');
   const nodes = layout.map((n): DiagramNode => {
     let state: NodeState;
-    if (!accepted && n.id === last) state = 'decided';
+    if (!accepted && n.id === (routingDrop ? 'ROUTING' : last)) state = 'decided';
     else if (visited.includes(n.id)) state = 'passed';
     // the fork after routing: the way not taken
     else if ((routedTo === 'INPUT' ? FORWARD_SIDE : routedTo === 'FORWARD' ? INPUT_SIDE : []).includes(n.id)) state = 'skipped';
@@ -170,6 +172,7 @@ function branchModel(b: Branch, origin: 'remote' | 'local'): DiagramBranch {
     const steps = n.kind === 'hook' ? b.path.filter((s) => s.hook === n.id).map(diagramStep) : [];
     const node: DiagramNode = { ...n, state, steps };
     if (n.id === 'ROUTING' && routedTo) node.note = routedTo === 'INPUT' ? 'for this host: INPUT' : 'not for this host: FORWARD';
+    if (n.id === 'ROUTING' && b.routing) node.note = b.routing;
     if (n.kind === 'hook' && visited.includes(n.id) && steps.length === 0) node.note = 'no rules here: passes';
     return node;
   });

@@ -42,8 +42,8 @@ export function traceCommand(args: string[], io: CliIO): number {
   const report = traceReport(doc.ruleSet, read.text, parsed.packet, line);
   const branches = report.branches;
   if (json) {
-    const strip = (b: (typeof branches)[number]) => ({ verdict: b.verdict, hooks: b.hooks, path: b.path, rewrites: b.rewrites, conditions: b.conditions.map(({ line: l, assumed }) => ({ line: l, assumed })) });
-    io.stdout(JSON.stringify({ file, verdict: report.verdict, packet: report.packet, path: branches[0].path, rewrites: branches[0].rewrites, branches: branches.length > 1 ? branches.map(strip) : undefined }, null, 2) + '\n');
+    const strip = (b: (typeof branches)[number]) => ({ verdict: b.verdict, hooks: b.hooks, path: b.path, rewrites: b.rewrites, conditions: b.conditions.map(({ line: l, assumed }) => ({ line: l, assumed })), routing: b.routing });
+    io.stdout(JSON.stringify({ file, verdict: report.verdict, packet: report.packet, path: branches[0].path, rewrites: branches[0].rewrites, routing: branches[0].routing, branches: branches.length > 1 ? branches.map(strip) : undefined }, null, 2) + '\n');
     return 0;
   }
   let out = '';
@@ -55,6 +55,7 @@ export function traceCommand(args: string[], io: CliIO): number {
     }
     if (b.rewrites.destination) out += `  destination rewritten to ${b.rewrites.destination}\n`;
     if (b.rewrites.source) out += `  source rewritten to ${b.rewrites.source}\n`;
+    if (b.routing) out += `  ${b.routing}\n`;
     out += `  verdict: ${b.verdict}\n`;
   });
   out += `verdict: ${report.verdict}\n`;

@@ -95,6 +95,18 @@ test('dropped in PREROUTING: no routing decision, nothing after', () => {
   assert.deepEqual(states(m), { WIRE_IN: 'passed', PREROUTING: 'decided', ROUTING: 'unreached', INPUT: 'unreached', LOCAL_IN: 'unreached', FORWARD: 'unreached', POSTROUTING: 'unreached', WIRE_OUT: 'unreached' });
 });
 
+test('a DNAT to ::1 from another host: the routing decision drops it, and says why', () => {
+  const text = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination [::1]:8080\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save', family: 'ipv6' });
+  const lines = doc.lines;
+  const r = traceReport(doc.ruleSet, text, parsePacketSpec('family=ipv6 in=eth0 proto=tcp dst=2001:db8::1 dport=80').packet!, (sp) => ({ range: { start: lines.positionAt(sp.start), end: lines.positionAt(sp.end) }, line: lines.lineOf(sp.start) + 1 }));
+  const m = pathModel({ uri: 'file:///fw.rules', ...r });
+  assert.equal(m.verdict, 'DROP');
+  assert.equal(m.branches[0].endsAt, 'ROUTING');
+  assert.deepEqual(states(m), { WIRE_IN: 'passed', PREROUTING: 'passed', ROUTING: 'decided', INPUT: 'unreached', LOCAL_IN: 'unreached', FORWARD: 'unreached', POSTROUTING: 'unreached', WIRE_OUT: 'unreached' });
+  assert.match(m.branches[0].nodes.find((n) => n.id === 'ROUTING')!.note!, /routing drops it/);
+});
+
 test('the summary the command returns: verdict and the first branch steps with lines', () => {
   const text = readFileSync(`${repoRoot}/examples/port-forward-router.sh`, 'utf8');
   const s = traceSummary(traced(text, 'in=wan0 proto=tcp dport=80 state=NEW', 'script'));

@@ -21,12 +21,17 @@ COMMIT
 COMMIT
 `;
 
-test('a DNAT to 127.0.0.1 or ::1 goes to INPUT', () => {
-  for (const [family, spec] of [['v4', 'in=eth0 proto=tcp src=198.51.100.7 dst=203.0.113.1 dport=80'], ['v6', 'family=ipv6 in=eth0 proto=tcp src=2001:db8::7 dst=2001:db8::1 dport=80']] as const) {
-    const doc = new FirewallDocument(rules(family), { dialect: 'save', family: family === 'v4' ? 'ipv4' : 'ipv6' });
-    const outcomes = tracePacket(doc.ruleSet, parsePacketSpec(spec).packet!);
-    assert.deepEqual(outcomes.map((o) => [o.hooks, o.verdict, o.packet.dst]), [[['PREROUTING', 'INPUT'], 'ACCEPT', family === 'v4' ? '127.0.0.1' : '::1']], family);
-  }
+test('a DNAT to 127.0.0.1 goes to INPUT, where route_localnet allows it; one to ::1 is dropped by routing', () => {
+  const v4 = tracePacket(new FirewallDocument(rules('v4'), { dialect: 'save' }).ruleSet, parsePacketSpec('in=eth0 proto=tcp src=198.51.100.7 dst=203.0.113.1 dport=80').packet!);
+  assert.deepEqual(v4.map((o) => [o.hooks, o.verdict, o.packet.dst]), [[['PREROUTING', 'INPUT'], 'ACCEPT', '127.0.0.1']]);
+  assert.match(v4[0].routing!, /net\.ipv4\.conf\.eth0\.route_localnet=1/);
+  // measured: the client gets ENETUNREACH (test/oracle/dnatToLoopback.test.ts)
+  const v6 = tracePacket(new FirewallDocument(rules('v6'), { dialect: 'save', family: 'ipv6' }).ruleSet, parsePacketSpec('family=ipv6 in=eth0 proto=tcp src=2001:db8::7 dst=2001:db8::1 dport=80').packet!);
+  assert.deepEqual(v6.map((o) => [o.hooks, o.verdict, o.packet.dst]), [[['PREROUTING'], 'DROP', '::1']]);
+  assert.match(v6[0].routing!, /routing drops it/);
+  // the host's own connections to its loopback: no note
+  const own = tracePacket(new FirewallDocument(rules('v4'), { dialect: 'save' }).ruleSet, parsePacketSpec('in=lo proto=tcp src=127.0.0.1 dst=127.0.0.1 dport=8080').packet!);
+  assert.equal(own[0].routing, undefined);
 });
 
 test('NAT addresses and ports read as iptables reads them', () => {

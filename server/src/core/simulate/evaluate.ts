@@ -28,6 +28,8 @@ export interface Outcome {
   assumptions: { rule: Rule; matched: boolean }[];
   /** The hooks the packet entered, in order (tracePacket only): PREROUTING, INPUT… */
   hooks?: string[];
+  /** What the routing decision did that no rule shows (tracePacket only): a loopback destination from another host. */
+  routing?: string;
 }
 
 const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY']);
@@ -82,7 +84,9 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
         if (port && /^\d/.test(port)) p.dport = parseInt(port, 10);
       }
     }
-    s.rewrites.destination = `${p.dst ?? '?'}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+    // an IPv6 address with a port in brackets, as iptables writes it
+    const dst = p.dst ?? '?';
+    s.rewrites.destination = p.dport === undefined ? dst : dst.includes(':') ? `[${dst}]:${p.dport}` : `${dst}:${p.dport}`;
   } else if (t.name === 'SNAT') {
     const to = opt('--to-source');
     const addr = to && !to.dynamic ? natAddressAndPort(to.value).address : undefined;
@@ -290,6 +294,18 @@ function routeOf(p: Packet): string[] {
 }
 
 /**
+ * What routing does with a packet from another host whose destination a DNAT made a loopback
+ * address: IPv6 never delivers it (a drop), IPv4 only where route_localnet is on for the
+ * interface it arrived on (said beside the way on to INPUT: the host's sysctls are not known
+ * here). Measured in test/oracle/dnatToLoopback.test.ts.
+ */
+function loopbackRouting(p: Packet): { drop: boolean; note: string } | undefined {
+  if (p.origin !== 'remote' || p.in === 'lo' || p.dst === undefined || !isLoopbackAddress(p.dst)) return undefined;
+  if (p.family === 'ipv6') return { drop: true, note: `routing drops it: IPv6 does not deliver packets for ${p.dst} that arrive on another interface` };
+  return { drop: false, note: `for ${p.dst}: routing takes it to INPUT only where net.ipv4.conf.${p.in ?? '<interface>'}.route_localnet=1 (or all), and drops it otherwise` };
+}
+
+/**
  * The whole path through the hooks: PREROUTING → routing → INPUT or FORWARD → POSTROUTING,
  * or OUTPUT → POSTROUTING for local packets. nat chains only see NEW connections.
  */
@@ -300,6 +316,12 @@ export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
   for (const hook of hooks) {
     const next: Outcome[] = [];
     for (const st of states) {
+      const loopback = hook === 'ROUTE' ? loopbackRouting(st.packet) : undefined;
+      if (loopback?.drop) {
+        final.push({ ...st, verdict: 'DROP', routing: loopback.note });
+        continue;
+      }
+      if (loopback) st.routing = loopback.note;
       for (const h of hook === 'ROUTE' ? routeOf(st.packet) : [hook]) {
         let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions], hooks: [...(st.hooks ?? []), h] }];
         for (const table of HOOK_TABLES[h]) {
@@ -310,6 +332,7 @@ export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
             for (const o of evaluateChain(rs, table, h, c.packet)) {
               for (const step of o.path) step.hook = h;
               const merged: Outcome = { verdict: o.verdict, path: [...c.path, ...o.path], packet: o.packet, rewrites: { ...c.rewrites, ...o.rewrites }, assumptions: [...c.assumptions, ...o.assumptions], hooks: c.hooks };
+              if (c.routing) merged.routing = c.routing;
               if (o.verdict === 'ACCEPT') after.push(merged);
               else final.push(merged);
             }

@@ -50,6 +50,8 @@ export interface TraceBranch<L extends object> {
   conditions: TraceCondition<L>[];
   /** The packet as the last step saw it (NAT applied), as a SPEC. */
   finalPacket: string;
+  /** What the routing decision did that no rule shows: a loopback destination from another host. */
+  routing?: string;
 }
 
 export interface TraceReport<L extends object> {
@@ -100,6 +102,7 @@ export function describeOutcomes<L extends object>(outcomes: Outcome[], packet: 
     rewrites: { ...o.rewrites },
     conditions: o.assumptions.map((a) => ({ ...locate(a.rule.span), assumed: a.matched ? 'matches' : 'does not match', matched: a.matched, rule: ruleText(a.rule) })),
     finalPacket: packetToSpec(o.packet),
+    ...(o.routing ? { routing: o.routing } : {}),
   }));
   const verdicts = new Set(outcomes.map((o) => o.verdict));
   return { verdict: verdicts.size === 1 ? [...verdicts][0] : 'UNCERTAIN', packet: packetToSpec(packet), branches };
