@@ -90,6 +90,13 @@ export function chainFacts(rs: RuleSet): ChainFacts {
   return f;
 }
 
+/** The built-in chains from which some path of jumps reaches `chain` of that family's table; none when the rule set has no such table. */
+export function hooksReachingChain(rs: RuleSet, family: string, table: string, chain: string): readonly string[] {
+  const facts = chainFacts(rs);
+  const t = facts.table(family, table);
+  return t ? facts.graph(t).hooksReaching(chain) : [];
+}
+
 /**
  * For a walk that meets every command anyway (the analysis engine's): the facts gathered on
  * the way, while each command is at hand, instead of in a walk of their own. Undefined when

@@ -1,15 +1,9 @@
 import type { Command, Rule } from '../model/types.ts';
 import type { ChainFacts } from './chainGraph.ts';
+import { keptWithFacts } from './keptWithFacts.ts';
 
 /** DNAT rules by a rule's key, each with its command. */
 export type DnatGroups = Map<string, Map<Rule, Command>>;
-
-interface Kept {
-  groups: DnatGroups;
-  carried: number;
-}
-
-const kept = new WeakMap<ChainFacts, Map<string, Kept>>();
 
 function add(groups: DnatGroups, cmd: Command, keyOf: (cmd: Command) => string | undefined): void {
   const rule = cmd.rule;
@@ -24,27 +18,28 @@ function add(groups: DnatGroups, cmd: Command, keyOf: (cmd: Command) => string |
 /**
  * The chain facts' DNAT commands (not deletes or checks) that `keyOf` keeps (it returns
  * undefined for the others), grouped by its key, kept with the facts under `name` and brought
- * up to date with the rules replaced since (see ChainFacts.carried) instead of read again: a
+ * up to date with the rules replaced since (see keptWithFacts) instead of read again: a
  * kube-proxy dump has 27k DNATs, and looking at each of them after every keystroke cost 2-6 ms
  * a rule. `keyOf` must depend on the command alone.
  */
 export function dnatGroups(facts: ChainFacts, name: string, keyOf: (cmd: Command) => string | undefined): DnatGroups {
-  let byName = kept.get(facts);
-  if (!byName) kept.set(facts, (byName = new Map()));
-  let k = byName.get(name);
-  if (!k) {
-    k = { groups: new Map(), carried: facts.carried.length };
-    const dnats = facts.dnats;
-    for (let i = 0; i < dnats.length; i++) add(k.groups, dnats[i], keyOf);
-    byName.set(name, k);
-  } else if (k.carried < facts.carried.length) {
-    for (const p of facts.carried.slice(k.carried)) {
-      const old = p.old.rule;
-      if (old) for (const g of k.groups.values()) g.delete(old);
-      add(k.groups, p.new, keyOf);
-    }
-    for (const [key, g] of k.groups) if (!g.size) k.groups.delete(key);
-    k.carried = facts.carried.length;
-  }
-  return k.groups;
+  return keptWithFacts(
+    facts,
+    `dnatGroups:${name}`,
+    () => {
+      const groups: DnatGroups = new Map();
+      const dnats = facts.dnats;
+      for (let i = 0; i < dnats.length; i++) add(groups, dnats[i], keyOf);
+      return groups;
+    },
+    (groups, patches) => {
+      for (const p of patches) {
+        const old = p.old.rule;
+        if (old) for (const g of groups.values()) g.delete(old);
+        add(groups, p.new, keyOf);
+      }
+      for (const [key, g] of groups) if (!g.size) groups.delete(key);
+      return true;
+    },
+  );
 }

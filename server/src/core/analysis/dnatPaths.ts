@@ -1,6 +1,6 @@
 import type { RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table } from '../model/types.ts';
-import { chainFacts } from './chainGraph.ts';
+import { chainFacts, hooksReachingChain } from './chainGraph.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
@@ -108,12 +108,9 @@ function translatedPacket(rule: Rule): Packet | undefined {
 export function dnatForwards(rs: RuleSet, rule: Rule, dst = translatedPacket(rule)?.dst): boolean {
   if (rule.chain === 'OUTPUT') return false;
   if (dst !== undefined && isLoopbackAddress(dst)) return false;
-  if (rule.chain === 'PREROUTING') return true;
-  const facts = chainFacts(rs);
-  const table = facts.table(rule.family, rule.table);
-  if (!table || isBuiltinChain(rule.table, rule.chain)) return true;
-  const hooks = facts.graph(table).hooksReaching(rule.chain);
-  // a chain nothing reaches is judged as if a hook did: it is there to be used
+  if (rule.chain === 'PREROUTING' || isBuiltinChain(rule.table, rule.chain)) return true;
+  const hooks = hooksReachingChain(rs, rule.family, rule.table, rule.chain);
+  // a chain nothing reaches (or a table missing) is judged as if a hook did: it is there to be used
   return hooks.length === 0 || hooks.includes('PREROUTING');
 }
 
@@ -143,8 +140,7 @@ function seenFromForward(rs: RuleSet, p: RulePatch): boolean {
   const c = p.chain;
   if (c.table !== 'filter') return false;
   if (c.builtin) return c.name === 'FORWARD';
-  const table = rs.tables.get(`${c.family}:filter`);
-  return !!table && chainFacts(rs).graph(table).hooksReaching(c.name).includes('FORWARD');
+  return hooksReachingChain(rs, c.family, 'filter', c.name).includes('FORWARD');
 }
 
 /**

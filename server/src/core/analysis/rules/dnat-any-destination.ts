@@ -7,6 +7,7 @@ import { exactDestinationPort, exactProtocol } from '../../simulate/packetFromRu
 import { NONE } from '../../syntax/none.ts';
 import { chainFacts, type ChainFacts } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
+import { keptWithFacts } from '../keptWithFacts.ts';
 import type { Fix, LintRule } from '../types.ts';
 
 /**
@@ -72,23 +73,20 @@ function keyOf(rule: Rule): string {
  * edit replaced such a rule.
  */
 function sourceNatFamilies(facts: ChainFacts): ReadonlySet<Family> {
-  let k = sourceNat.get(facts);
-  if (k && k.carried < facts.carried.length) {
-    if (facts.carried.slice(k.carried).some((p) => SOURCE_NAT.has(p.old.rule?.target?.name ?? '') || SOURCE_NAT.has(p.new.rule?.target?.name ?? ''))) k = undefined;
-    else k.carried = facts.carried.length;
-  }
-  if (!k) {
-    const families = new Set<Family>();
-    // rules with a hook-bound target, listed while the facts were gathered: MASQUERADE and SNAT among them
-    for (const cmd of facts.hookBound) {
-      if (cmd.table === 'nat' && (cmd.kind === 'append' || cmd.kind === 'insert') && SOURCE_NAT.has(cmd.rule?.target?.name ?? '')) families.add(cmd.family);
-    }
-    sourceNat.set(facts, (k = { families, carried: facts.carried.length }));
-  }
-  return k.families;
+  return keptWithFacts(
+    facts,
+    'dnat-any-destination:source-nat',
+    () => {
+      const families = new Set<Family>();
+      // rules with a hook-bound target, listed while the facts were gathered: MASQUERADE and SNAT among them
+      for (const cmd of facts.hookBound) {
+        if (cmd.table === 'nat' && (cmd.kind === 'append' || cmd.kind === 'insert') && SOURCE_NAT.has(cmd.rule?.target?.name ?? '')) families.add(cmd.family);
+      }
+      return families;
+    },
+    (_, patches) => !patches.some((p) => SOURCE_NAT.has(p.old.rule?.target?.name ?? '') || SOURCE_NAT.has(p.new.rule?.target?.name ?? '')),
+  );
 }
-
-const sourceNat = new WeakMap<ChainFacts, { families: Set<Family>; carried: number }>();
 
 /**
  * The evaluations by key (see keyOf), kept with the chain facts. An edit that replaced nat
@@ -98,19 +96,16 @@ const sourceNat = new WeakMap<ChainFacts, { families: Set<Family>; carried: numb
  * address again: 2 ms a keystroke on the 100k dump.
  */
 function keptEvaluations(facts: ChainFacts): Map<string, Set<Rule>> {
-  let k = evaluationsOf.get(facts);
-  if (k && k.carried < facts.carried.length) {
-    const patches = facts.carried.slice(k.carried);
-    const packets = [...k.byKey.keys()].map(packetOfKey);
-    const harmless = patches.every((p) => p.old.table !== 'nat' || packets.every((pk) => pk.family !== p.old.family || (ruleMatches(p.old.rule!, pk) === 'no' && ruleMatches(p.new.rule!, pk) === 'no')));
-    if (harmless) k.carried = facts.carried.length;
-    else k = undefined;
-  }
-  if (!k) evaluationsOf.set(facts, (k = { byKey: new Map(), carried: facts.carried.length }));
-  return k.byKey;
+  return keptWithFacts(
+    facts,
+    'dnat-any-destination:evaluations',
+    () => new Map<string, Set<Rule>>(),
+    (byKey, patches) => {
+      const packets = [...byKey.keys()].map(packetOfKey);
+      return patches.every((p) => p.old.table !== 'nat' || packets.every((pk) => pk.family !== p.old.family || (ruleMatches(p.old.rule!, pk) === 'no' && ruleMatches(p.new.rule!, pk) === 'no')));
+    },
+  );
 }
-
-const evaluationsOf = new WeakMap<ChainFacts, { byKey: Map<string, Set<Rule>>; carried: number }>();
 
 function packetOfKey(key: string): Packet {
   const [family, proto, port] = key.split('|') as [Family, string, string];

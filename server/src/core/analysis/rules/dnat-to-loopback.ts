@@ -5,7 +5,7 @@ import { natAddressAndPort } from '../../knowledge/values/addresses.ts';
 import { isLoopbackAddress } from '../../simulate/packet.ts';
 import { exactInInterface } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
-import { chainFacts } from '../chainGraph.ts';
+import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -73,9 +73,7 @@ function loopbackDestination(family: Family, to: BoundOption): { address: string
 function fromPrerouting(ctx: RuleContext, rule: Rule): boolean {
   if (rule.chain === 'PREROUTING') return true;
   if (isBuiltinChain(rule.table, rule.chain)) return false;
-  const facts = chainFacts(ctx.ruleSet);
-  const table = facts.table(rule.family, rule.table);
-  return !!table && facts.graph(table).hooksReaching(rule.chain).includes('PREROUTING');
+  return hooksReachingChain(ctx.ruleSet, rule.family, rule.table, rule.chain).includes('PREROUTING');
 }
 
 interface Setting {

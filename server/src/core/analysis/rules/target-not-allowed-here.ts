@@ -1,15 +1,9 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { chainFacts, type ChainFacts } from '../chainGraph.ts';
+import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
+import { keptWithFacts } from '../keptWithFacts.ts';
 import type { Span } from '../../text/span.ts';
-import type { Command, RuleSet } from '../../model/types.ts';
+import type { Command } from '../../model/types.ts';
 import type { LintRule, RuleContext } from '../types.ts';
-
-/** The built-in chains from which some path of jumps reaches a user chain. */
-function hooksOf(rs: RuleSet, cmd: Command, chain: string): readonly string[] {
-  const facts = chainFacts(rs);
-  const table = facts.table(cmd.family, cmd.table);
-  return table ? facts.graph(table).hooksReaching(chain) : [];
-}
 
 const outside = (hooks: readonly string[], allowed: readonly string[]) => hooks.filter((h) => !allowed.includes(h));
 
@@ -25,30 +19,30 @@ export const targetNotAllowedHere: LintRule = {
   },
   check(ctx) {
     const facts = chainFacts(ctx.ruleSet);
-    let known = found.get(facts);
-    if (!known) {
-      // only rules with a hook-bound target or match, listed while the chain facts were gathered
-      known = { reports: [], carried: facts.carried.length };
-      for (const cmd of facts.hookBound) checkCommand(cmd, ctx, known.reports);
-      found.set(facts, known);
-    } else if (known.carried < facts.carried.length) {
-      // rules replaced since: the hooks of every chain are what they were, so only the
-      // replaced commands are looked at again
-      const patches = facts.carried.slice(known.carried);
-      const gone = new Set(patches.map((p) => p.old));
-      known.reports = known.reports.filter((r) => !gone.has(r.cmd));
-      for (const p of patches) if (!gone.has(p.new)) checkCommand(p.new, ctx, known.reports);
-      known.carried = facts.carried.length;
-    }
-    for (const r of known.reports) ctx.report({ span: r.span, message: r.message });
+    const reports = keptWithFacts(
+      facts,
+      'target-not-allowed-here',
+      () => {
+        // only rules with a hook-bound target or match, listed while the chain facts were gathered
+        const out: Report[] = [];
+        for (const cmd of facts.hookBound) checkCommand(cmd, ctx, out);
+        return out;
+      },
+      (out, patches) => {
+        // rules replaced since: the hooks of every chain are what they were, so only the
+        // replaced commands are looked at again
+        const gone = new Set(patches.map((p) => p.old));
+        let k = 0;
+        for (const r of out) if (!gone.has(r.cmd)) out[k++] = r;
+        out.length = k;
+        for (const p of patches) if (!gone.has(p.new)) checkCommand(p.new, ctx, out);
+        return true;
+      },
+    );
+    // spans are the rules' own, which move with the text when an edit above them shifts the lines
+    for (const r of reports) ctx.report({ span: r.span, message: r.message });
   },
 };
-
-/**
- * Findings per set of chain facts. Their spans are the rules' own, which move with the text
- * when an edit above them shifts the lines.
- */
-const found = new WeakMap<ChainFacts, { reports: Report[]; carried: number }>();
 
 interface Report {
   cmd: Command;
@@ -74,7 +68,7 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
   for (const m of rule.matches) {
     const chains = m.spec?.chains;
     if (!chains || !rule.chain) continue;
-    const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksOf(ctx.ruleSet, cmd, rule.chain), chains);
+    const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksReachingChain(ctx.ruleSet, cmd.family, cmd.table, rule.chain), chains);
     if (hooks.length) report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
   }
   const spec = rule.target?.spec;
@@ -91,7 +85,7 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
     }
     return;
   }
-  const hooks = outside(hooksOf(ctx.ruleSet, cmd, rule.chain), spec.chains);
+  const hooks = outside(hooksReachingChain(ctx.ruleSet, cmd.family, cmd.table, rule.chain), spec.chains);
   if (hooks.length) {
     report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
   }
