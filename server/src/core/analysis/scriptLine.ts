@@ -18,6 +18,11 @@ export function commandTool(text: string, cmd: Command): string | undefined {
   return tool || undefined;
 }
 
+/** `sudo ` when the words that run iptables start with it (`sudo /sbin/iptables`), so another tool a fix writes runs the same way; else nothing. */
+export function sudoPrefix(tool: string): string {
+  return /^sudo\s/.test(tool) ? 'sudo ' : '';
+}
+
 /** The offset where the line after the command starts, and whether a newline must come first (the command ends the text). */
 export function lineAfter(text: string, cmd: Command): { at: number; newline: boolean } {
   const end = text.indexOf('\n', cmd.span.end);

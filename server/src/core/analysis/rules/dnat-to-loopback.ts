@@ -7,7 +7,7 @@ import { exactInInterface } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
 import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
-import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
+import { commandIndent, commandTool, lineStartOf, sudoPrefix } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** The guard kube-proxy added after CVE-2020-8558: packets to 127.0.0.0/8 from outside that no DNAT sent there. */
@@ -145,7 +145,7 @@ function routeLocalnetFix(ctx: RuleContext, cmd: Command, iface: string | undefi
   const tool = commandTool(ctx.text, cmd);
   if (!tool) return [];
   const indent = commandIndent(ctx.text, cmd);
-  const sudo = /^sudo\s/.test(tool) ? 'sudo ' : '';
+  const sudo = sudoPrefix(tool);
   const name = iface ?? 'all';
   const at = lineStartOf(ctx.text, cmd);
   return [{

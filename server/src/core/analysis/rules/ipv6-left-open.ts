@@ -1,7 +1,7 @@
 import type { Chain, Command, Rule, RuleSet } from '../../model/types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import type { Span } from '../../text/span.ts';
-import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
+import { commandIndent, commandTool, lineAfter, sudoPrefix } from '../scriptLine.ts';
 import { unconditional } from '../unconditional.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
@@ -62,7 +62,7 @@ function closingCommand(rs: RuleSet, input: Chain, closing: { span: Span; rule?:
 /** The words that run ip6tables where `tool` runs iptables (`sudo /sbin/iptables`); `$IPT` gives plain ip6tables. */
 function ip6Tool(tool: string): string {
   if (/iptables(-legacy|-nft)?$/.test(tool)) return tool.replace(/iptables(?=(-legacy|-nft)?$)/, 'ip6tables');
-  return /^sudo\s/.test(tool) ? 'sudo ip6tables' : 'ip6tables';
+  return `${sudoPrefix(tool)}ip6tables`;
 }
 
 const COMMAND_OPTIONS = new Set(['-A', '--append', '-I', '--insert']);
