@@ -55,7 +55,7 @@ export interface ChainGraph {
   jumps: Map<Chain, TargetUse[]>;
   /** Per chain, the positions of its rules that match every packet (no test at all); absent when none. */
   unconditional: Map<Chain, number[]>;
-  /** Per chain, how many rules end in ACCEPT, DROP or REJECT; absent when none. */
+  /** Per chain, how many rules end in a decision (see DECIDING); absent when none. */
   verdicts: Map<Chain, number>;
   /** The built-in chains (hooks) from which some path of jumps reaches this user chain. */
   hooksReaching(chain: string): readonly string[];
@@ -234,11 +234,11 @@ const graphsOf = new WeakMap<ChainFacts, WeakMap<Table, ChainGraph>>();
 
 /**
  * Two targets that play the same part in the facts: the same target, or two targets that are
- * no jump, both verdicts or both not, neither a DNAT (ACCEPT changed to DROP, LOG to MARK).
+ * no jump, both deciding or both not, neither a DNAT (ACCEPT changed to DROP, LOG to MARK).
  */
 function sameRole(a: TargetUse | undefined, b: TargetUse | undefined): boolean {
   if (a?.name === b?.name) return !a?.spec === !b?.spec && a?.goto === b?.goto;
-  return !!a?.spec && !!b?.spec && !a.goto && !b.goto && VERDICTS.has(a.name) === VERDICTS.has(b.name) && a.name !== 'DNAT' && b.name !== 'DNAT';
+  return !!a?.spec && !!b?.spec && !a.goto && !b.goto && DECIDING.has(a.name) === DECIDING.has(b.name) && a.name !== 'DNAT' && b.name !== 'DNAT';
 }
 
 /** A `-P`, or a command naming (as its chain or its jump) a chain not among `names`. */
@@ -367,8 +367,12 @@ function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: strin
   };
 }
 
-/** The targets counted in a graph's `verdicts`. */
-export const VERDICTS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'REJECT']);
+/**
+ * The targets counted in a graph's `verdicts`: those that decide what becomes of the packets
+ * they match and end the chain for them. A verdict, or in nat an address translation: the
+ * first translation a connection meets in a chain is its only one there.
+ */
+export const DECIDING: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 
 /** Collects a table's graph rule by rule, in each chain's final order. */
 class GraphBuilder {
@@ -411,7 +415,7 @@ class GraphBuilder {
     }
     const t = r.target;
     if (!t) return;
-    if (VERDICTS.has(t.name)) this.verdicts.set(c, (this.verdicts.get(c) ?? 0) + 1);
+    if (DECIDING.has(t.name)) this.verdicts.set(c, (this.verdicts.get(c) ?? 0) + 1);
     if (t.spec) return;
     if (!this.table.chains.has(t.name)) return;
     const list = this.jumps.get(c);

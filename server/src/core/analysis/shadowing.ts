@@ -1,5 +1,5 @@
-import type { Rule, RuleSet } from '../model/types.ts';
-import { chainFacts, VERDICTS } from './chainGraph.ts';
+import type { Rule, RuleSet, TargetUse } from '../model/types.ts';
+import { chainFacts, DECIDING } from './chainGraph.ts';
 import { covers } from './containment.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
@@ -7,7 +7,45 @@ import { unconditional } from './unconditional.ts';
 export interface Shadow {
   rule: Rule;
   by: Rule;
+  /** Both decide alike: the same target with the same options (DNAT to the same address). */
   same: boolean;
+  /** The table of their chain. */
+  table: string;
+}
+
+/**
+ * What an earlier rule does to the packets of a later one, for a message: `drops every packet
+ * this rule matches`, `sends every connection this rule matches to 192.168.1.10:8080 (DNAT)`
+ * (nat sees the first packet of each connection only).
+ */
+export function decision(t: TargetUse, table: string): string {
+  const what = table === 'nat' ? 'every connection this rule matches' : 'every packet this rule matches';
+  const to = (name: string) => t.options.find((o) => o.name === name)?.values.map((v) => v.value).join(' ');
+  switch (t.name) {
+    case 'ACCEPT':
+      return table === 'nat' ? `leaves ${what} untranslated in this chain (ACCEPT)` : `accepts ${what}`;
+    case 'DROP':
+      return `drops ${what}`;
+    case 'REJECT':
+      return `rejects ${what}`;
+    case 'DNAT':
+      return `sends ${what} to ${to('--to-destination') ?? 'its address'} (DNAT)`;
+    case 'SNAT':
+      return `gives ${what} the source ${to('--to-source') ?? 'of its choice'} (SNAT)`;
+    case 'MASQUERADE':
+      return `gives ${what} the outgoing interface's address as source (MASQUERADE)`;
+    case 'REDIRECT':
+      return `sends ${what} to the host itself${to('--to-ports') ? `, port ${to('--to-ports')}` : ''} (REDIRECT)`;
+    default:
+      return `translates ${what} (${t.name})`;
+  }
+}
+
+/** The same target with the same options, in any order. */
+function sameDecision(a: TargetUse, b: TargetUse): boolean {
+  if (a.name !== b.name || a.options.length !== b.options.length) return false;
+  const key = (t: TargetUse) => t.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.values.map((v) => v.value).join(' ')}`).sort().join('\n');
+  return a.options.length === 0 || key(a) === key(b);
 }
 
 /** Chains longer than this are compared only between rules with identical tests (kube-proxy dumps). */
@@ -18,8 +56,9 @@ function testKey(r: Rule): string {
 }
 
 /**
- * Rules whose every packet an earlier rule of the same chain already decides. Computed
- * once per rule set and shared by shadowed-rule and redundant-rule.
+ * Rules whose every packet an earlier rule of the same chain already decides: with a verdict,
+ * or in nat with a translation (a second DNAT for the same port never applies). Computed once
+ * per rule set and shared by shadowed-rule and redundant-rule.
  */
 const cache = new WeakMap<RuleSet, Shadow[]>();
 export function shadows(rs: RuleSet): Shadow[] {
@@ -28,17 +67,18 @@ export function shadows(rs: RuleSet): Shadow[] {
   const out: Shadow[] = [];
   const facts = chainFacts(rs);
   for (const t of rs.tables.values()) {
-    // a shadow takes two verdicts in one chain: the chains of a kube-proxy dump mostly have none
+    // a shadow takes two deciding rules in one chain: the chains of a kube-proxy dump mostly have
+    // none, its KUBE-SEP chains one DNAT each
     for (const [c, verdicts] of facts.graph(t).verdicts) {
       if (verdicts < 2) continue;
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();
         for (const r of rules) {
-          if (!r.target || !VERDICTS.has(r.target.name) || r.dynamic) continue;
+          if (!r.target || !DECIDING.has(r.target.name) || r.dynamic) continue;
           const k = testKey(r);
           const prev = first.get(k);
-          if (prev && dominates(rs, prev, r)) out.push({ rule: r, by: prev, same: prev.target!.name === r.target.name });
+          if (prev && dominates(rs, prev, r)) out.push({ rule: r, by: prev, same: sameDecision(prev.target!, r.target), table: t.name });
           // a rule a script may not add decides first only for rules under its own condition
           else if (!prev || r.guard === 0) first.set(k, r);
         }
@@ -50,16 +90,16 @@ export function shadows(rs: RuleSet): Shadow[] {
       const keys = rules.map(keysOf);
       for (let j = 1; j < rules.length; j++) {
         const b = rules[j];
-        if (!b.target || !VERDICTS.has(b.target.name)) continue;
+        if (!b.target || !DECIDING.has(b.target.name)) continue;
         if (stop !== -1 && j > stop && decidedBefore(rs, rules, j)) continue;
         const kb = keys[j];
         for (let i = 0; i < j; i++) {
           const a = rules[i];
           const ka = keys[i];
           if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) continue;
-          if (!a.target || !VERDICTS.has(a.target.name) || unconditional(a) || !dominates(rs, a, b)) continue;
+          if (!a.target || !DECIDING.has(a.target.name) || unconditional(a) || !dominates(rs, a, b)) continue;
           if (covers(a, b)) {
-            out.push({ rule: b, by: a, same: a.target.name === b.target.name });
+            out.push({ rule: b, by: a, same: sameDecision(a.target, b.target), table: t.name });
             break;
           }
         }
@@ -72,7 +112,7 @@ export function shadows(rs: RuleSet): Shadow[] {
 
 /** A rule without tests and with a verdict: it decides every packet that reaches it. */
 function decidesAll(r: Rule): boolean {
-  return unconditional(r) && !!r.target && VERDICTS.has(r.target.name);
+  return unconditional(r) && !!r.target && DECIDING.has(r.target.name);
 }
 
 /** A rule that decides every packet comes before rule `j` and is there whenever it is. */

@@ -9,6 +9,10 @@ ruleTable(shadowedRule, {
     { code: table('filter', '-A INPUT -i eth+ -j DROP\n-A INPUT -i wlan0 -j ACCEPT') },
     { code: table('filter', '-A FORWARD -d 192.168.1.10 -p tcp --dport 22 -j DROP\n-A FORWARD -d 192.168.1.11 -p tcp --dport 22 -j ACCEPT\n-A FORWARD -d 192.168.1.10 -p tcp --dport 23 -j ACCEPT\n-A FORWARD -p tcp --dport 22 -j ACCEPT'), name: 'other hosts, other ports, a wider rule after narrower ones' },
     { code: 'if [ "$BLOCK_LAN" = yes ]; then\n  iptables -A INPUT -s 10.0.0.0/8 -j DROP\nfi\niptables -A INPUT -s 10.1.2.3 -j ACCEPT\n', dialect: 'script', name: 'the earlier rule is added under a shell condition' },
+    { code: table('nat', '-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n-A PREROUTING -i eth0 -p tcp --dport 81 -j DNAT --to-destination 192.168.1.101:8080\n-A PREROUTING -i eth1 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.101:8080'), name: 'port forwards of other ports or interfaces' },
+    { code: table('nat', '-A PREROUTING -p tcp --dport 80 -m statistic --mode random --probability 0.5 -j DNAT --to-destination 192.168.1.100\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.101'), name: 'load balancing: the first DNAT takes half of the connections' },
+    { code: table('nat', '-A KUBE-SEP-A -s 10.244.0.5/32 -j KUBE-MARK-MASQ\n-A KUBE-SEP-A -p tcp -j DNAT --to-destination 10.244.0.5:8080\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'), name: "kube-proxy's endpoint chain: a jump, then the DNAT" },
+    { code: table('nat', '-A POSTROUTING -o eth0 -s 10.0.0.0/8 -j SNAT --to-source 203.0.113.5\n-A POSTROUTING -o eth0 -j MASQUERADE'), name: 'SNAT for some sources, then MASQUERADE for the rest' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -s 10.0.0.0/8 -j DROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»') },
@@ -19,5 +23,9 @@ ruleTable(shadowedRule, {
     { code: table('filter', '-A FORWARD -d 192.168.1.0/24 -p tcp -m multiport --dports 22,80 -j DROP\n«-A FORWARD -d 192.168.1.10 -p tcp --dport 80 -j ACCEPT»'), name: 'a network and a port list over one host and port' },
     { code: 'iptables -A INPUT -s 10.0.0.0/8 -j DROP\nif [ -n "$ADMIN" ]; then\n  «iptables -A INPUT -s 10.1.2.3 -j ACCEPT»\nfi\n', dialect: 'script', name: 'the later rule under a condition is still hidden when added' },
     { code: 'if [ -n "$BLOCK" ]; then\n  iptables -A INPUT -s 10.0.0.0/8 -j DROP\n  «iptables -A INPUT -s 10.1.2.3 -j ACCEPT»\nfi\n', dialect: 'script', name: 'both under the same condition' },
+    { code: table('nat', '-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n«-A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 192.168.1.101:8080»'), name: 'one port forwarded to two servers: the second DNAT never applies' },
+    { code: 'iptables -t nat -A PREROUTING -i eth0 -p udp --dport 5000:5010 -j DNAT --to 192.168.1.100\n«iptables -t nat -A PREROUTING -i eth0 -p udp --dport 5004 -j DNAT --to 192.168.1.102»\n', dialect: 'script', name: 'a port of a forwarded range forwarded elsewhere after it' },
+    { code: table('nat', '-A PREROUTING -p tcp --dport 443 -j ACCEPT\n«-A PREROUTING -i eth0 -p tcp --dport 443 -j REDIRECT --to-ports 8443»'), name: 'ACCEPT in nat leaves the connection untranslated' },
+    { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE\n«-A POSTROUTING -o eth0 -s 10.0.0.0/8 -j SNAT --to-source 203.0.113.5»'), name: 'MASQUERADE for every source, then SNAT for some' },
   ],
 });

@@ -1,12 +1,12 @@
-import { shadows } from '../shadowing.ts';
+import { decision, shadows } from '../shadowing.ts';
 import type { LintRule } from '../types.ts';
 
 export const shadowedRule: LintRule = {
   code: 'shadowed-rule',
   severity: 'warning',
-  summary: 'Every packet the rule matches is already decided differently by an earlier rule.',
+  summary: 'Every packet the rule matches is already decided differently (another verdict, another translation) by an earlier rule.',
   docs: {
-    description: 'Reports a rule when an earlier rule of the same chain matches every packet it matches and gives a different verdict. Containment is proved on protocols, addresses and prefixes, interfaces with `+`, ports and ranges and conntrack states; a rule with any other test is never reported. In scripts, an earlier rule added under a shell condition (an if, case or loop, after && or ||) may not be there: it hides only rules added under the same condition.',
+    description: 'Reports a rule when an earlier rule of the same chain matches every packet it matches and decides otherwise: another verdict (ACCEPT, DROP, REJECT), or in nat another translation (DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP) or none (ACCEPT). A connection gets at most one translation per chain, so a second DNAT for the same port never applies: one port cannot be forwarded to two servers this way. Containment is proved on protocols, addresses and prefixes, interfaces with `+`, ports and ranges and conntrack states; a rule with any other test is never reported. In scripts, an earlier rule added under a shell condition (an if, case or loop, after && or ||) may not be there: it hides only rules added under the same condition.',
     rationale: 'The later rule never takes effect: an exception written after the general rule (`-A INPUT -s 10.0.0.0/8 -j DROP` then an accept for 10.1.2.3) is a classic mistake.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -s 10.1.2.3 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.1.2.3 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j DROP\nCOMMIT\n' },
@@ -14,7 +14,7 @@ export const shadowedRule: LintRule = {
   check(ctx) {
     for (const s of shadows(ctx.ruleSet)) {
       if (s.same) continue;
-      ctx.report({ span: s.rule.span, message: `Never takes effect: an earlier rule already ${s.by.target!.name === 'ACCEPT' ? 'accepts' : s.by.target!.name === 'DROP' ? 'drops' : 'rejects'} every packet this rule matches.`, related: [{ span: s.by.span, message: 'decides these packets first' }] });
+      ctx.report({ span: s.rule.span, message: `Never takes effect: an earlier rule already ${decision(s.by.target!, s.table)}.`, related: [{ span: s.by.span, message: 'decides these packets first' }] });
     }
   },
 };

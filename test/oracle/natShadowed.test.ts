@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { ip, NamespacePair } from './namespacePair.ts';
+import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+
+/**
+ * shadowed-rule in nat against the kernel: a connection gets one translation per chain, the
+ * first rule's. Namespace a runs the rules and services (10.200.89.1, and .3 for SNAT), b is a
+ * client on the same link (10.200.89.2); the range is this test's own.
+ */
+const missing = NamespaceIptables.available();
+const skip = requirement(missing === undefined, `nat shadowing in namespaces: ${missing}`);
+
+const pair = new NamespacePair('ns', '10.200.89.1', '10.200.89.2', 24);
+const services: ChildProcess[] = [];
+
+before(async () => {
+  if (skip) return;
+  pair.create();
+  ip('-n', pair.a, 'addr', 'add', '10.200.89.3/24', 'dev', pair.devA);
+  services.push(
+    await listenIn(pair.a, pair.addrA, 8081, 'first server'),
+    await listenIn(pair.a, pair.addrA, 8082, 'second server'),
+    await listenIn(pair.a, pair.addrA, 4443, 'untranslated'),
+    await listenIn(pair.a, pair.addrA, 8443, 'redirected'),
+  );
+  // in b, a service that answers with the address the connection came from
+  const peer = spawn('ip', ['netns', 'exec', pair.b, process.execPath, '-e', `require('node:net').createServer((c) => c.end(c.remoteAddress)).listen(9000, '${pair.addrB}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => peer.stdout!.once('data', () => resolve()));
+  services.push(peer);
+});
+
+after(() => {
+  for (const s of services) s.kill();
+  pair.destroy();
+});
+
+/** The shadowed-rule and redundant-rule findings of a dump, as [code, line text]. */
+function findings(text: string): [string, string][] {
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  return doc
+    .diagnostics()
+    .filter((d) => d.code === 'shadowed-rule' || d.code === 'redundant-rule')
+    .map((d) => [d.code, text.slice(d.span.start, d.span.end)]);
+}
+
+test('one port forwarded to two servers: every connection goes to the first, the second DNAT is reported', { skip, timeout: 60_000 }, () => {
+  const second = `-A PREROUTING -i ${pair.devA} -p tcp -m tcp --dport 8080 -j DNAT --to-destination ${pair.addrA}:8082`;
+  const rules = `*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i ${pair.devA} -p tcp --dport 8080 -j DNAT --to-destination ${pair.addrA}:8081\n${second}\nCOMMIT\n`;
+  assert.deepEqual(findings(rules), [['shadowed-rule', second]]);
+  loadRules(pair.a, rules);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 8080, 4, 1500), ['first server', 'first server', 'first server', 'first server']);
+});
+
+test('ACCEPT in nat PREROUTING leaves the connection untranslated: the REDIRECT after it is reported', { skip, timeout: 60_000 }, () => {
+  const redirect = `-A PREROUTING -i ${pair.devA} -p tcp --dport 4443 -j REDIRECT --to-ports 8443`;
+  const rules = `*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 4443 -j ACCEPT\n${redirect}\nCOMMIT\n`;
+  assert.deepEqual(findings(rules), [['shadowed-rule', redirect]]);
+  loadRules(pair.a, rules);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 4443, 1, 1500), ['untranslated']);
+  // and without the ACCEPT the REDIRECT does apply
+  loadRules(pair.a, `*nat\n:PREROUTING ACCEPT [0:0]\n${redirect}\nCOMMIT\n`);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 4443, 1, 1500), ['redirected']);
+});
+
+test('MASQUERADE, then SNAT for some of the same connections: the SNAT is reported and never applies', { skip, timeout: 60_000 }, () => {
+  const snat = `-A POSTROUTING -o ${pair.devA} -p tcp --dport 9000 -j SNAT --to-source 10.200.89.3`;
+  const rules = `*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o ${pair.devA} -j MASQUERADE\n${snat}\nCOMMIT\n`;
+  assert.deepEqual(findings(rules), [['shadowed-rule', snat]]);
+  loadRules(pair.a, rules);
+  assert.deepEqual(connectFrom(pair.a, pair.addrB, 9000, 1, 1500), [pair.addrA]);
+  // in the other order the SNAT takes these connections
+  loadRules(pair.a, `*nat\n:POSTROUTING ACCEPT [0:0]\n${snat}\n-A POSTROUTING -o ${pair.devA} -j MASQUERADE\nCOMMIT\n`);
+  assert.deepEqual(connectFrom(pair.a, pair.addrB, 9000, 1, 1500), ['10.200.89.3']);
+});
+
+test('the same MASQUERADE twice is redundant: the second changes nothing', { skip }, () => {
+  const again = `-A POSTROUTING -o ${pair.devA} -j MASQUERADE`;
+  assert.deepEqual(findings(`*nat\n:POSTROUTING ACCEPT [0:0]\n${again}\n${again}\nCOMMIT\n`), [['redundant-rule', again]]);
+});
