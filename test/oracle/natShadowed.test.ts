@@ -9,7 +9,7 @@ import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
  * shadowed-rule in nat against the kernel: a connection gets one translation per chain, the
- * first rule's. Namespace a runs the rules and services (10.200.89.1, and .3 for SNAT), b is a
+ * first rule's, and none from the rules after a RETURN that takes it. Namespace a runs the rules and services (10.200.89.1, and .3 for SNAT), b is a
  * client on the same link (10.200.89.2); the range is this test's own.
  */
 const missing = NamespaceIptables.available();
@@ -76,6 +76,17 @@ test('MASQUERADE, then SNAT for some of the same connections: the SNAT is report
   // in the other order the SNAT takes these connections
   loadRules(pair.a, `*nat\n:POSTROUTING ACCEPT [0:0]\n${snat}\n-A POSTROUTING -o ${pair.devA} -j MASQUERADE\nCOMMIT\n`);
   assert.deepEqual(connectFrom(pair.a, pair.addrB, 9000, 1, 1500), ['10.200.89.3']);
+});
+
+test('RETURN for the network of the client, then a port forward for the client: the DNAT is reported and never applies', { skip, timeout: 60_000 }, () => {
+  const dnat = `-A FORWARDS -s ${pair.addrB}/32 -p tcp --dport 8080 -j DNAT --to-destination ${pair.addrA}:8081`;
+  const rules = `*nat\n:PREROUTING ACCEPT [0:0]\n:FORWARDS - [0:0]\n-A PREROUTING -j FORWARDS\n-A FORWARDS -s 10.200.89.0/24 -j RETURN\n${dnat}\nCOMMIT\n`;
+  assert.deepEqual(findings(rules), [['shadowed-rule', dnat]]);
+  loadRules(pair.a, rules);
+  // nothing listens on 8080 itself
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 8080, 1, 1500), ['ECONNREFUSED']);
+  loadRules(pair.a, rules.replace('-s 10.200.89.0/24', '-s 10.200.90.0/24'));
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 8080, 1, 1500), ['first server']);
 });
 
 test('the same MASQUERADE twice is redundant: the second changes nothing', { skip }, () => {

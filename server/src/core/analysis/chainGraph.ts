@@ -368,11 +368,12 @@ function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: strin
 }
 
 /**
- * The targets counted in a graph's `verdicts`: those that decide what becomes of the packets
- * they match and end the chain for them. A verdict, or in nat an address translation: the
- * first translation a connection meets in a chain is its only one there.
+ * The targets counted in a graph's `verdicts`: those that end the chain for the packets they
+ * match, with a decision of their own. A verdict; in nat an address translation (the first
+ * translation a connection meets in a chain is its only one there); RETURN, which hands the
+ * packet back to the calling chain or to the policy.
  */
-export const DECIDING: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
+export const DECIDING: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'RETURN']);
 
 /** Collects a table's graph rule by rule, in each chain's final order. */
 class GraphBuilder {

@@ -36,6 +36,8 @@ export function decision(t: TargetUse, table: string): string {
       return `gives ${what} the outgoing interface's address as source (MASQUERADE)`;
     case 'REDIRECT':
       return `sends ${what} to the host itself${to('--to-ports') ? `, port ${to('--to-ports')}` : ''} (REDIRECT)`;
+    case 'RETURN':
+      return `sends ${what} back out of this chain (RETURN)`;
     default:
       return `translates ${what} (${t.name})`;
   }
@@ -57,8 +59,8 @@ function testKey(r: Rule): string {
 
 /**
  * Rules whose every packet an earlier rule of the same chain already decides: with a verdict,
- * or in nat with a translation (a second DNAT for the same port never applies). Computed once
- * per rule set and shared by shadowed-rule and redundant-rule.
+ * in nat with a translation (a second DNAT for the same port never applies), or by leaving the
+ * chain with RETURN. Computed once per rule set and shared by shadowed-rule and redundant-rule.
  */
 const cache = new WeakMap<RuleSet, Shadow[]>();
 export function shadows(rs: RuleSet): Shadow[] {

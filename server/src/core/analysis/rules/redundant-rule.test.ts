@@ -12,5 +12,6 @@ ruleTable(redundantRule, {
     { code: table('filter', '-A INPUT -s 192.0.2.0/24 -j DROP\n«-A INPUT -s 192.0.2.0/24 -j DROP»'), name: 'a duplicate' },
     { code: table('nat', '-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n«-A PREROUTING -i eth0 -p tcp -m tcp --dport 80 -j DNAT --to 192.168.1.100:8080»'), name: 'the same port forward twice, the second abbreviated' },
     { code: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', name: 'a script that masquerades twice' },
+    { code: table('filter', '-A LAN -i lo -j RETURN\n«-A LAN -i lo -j RETURN»'), name: 'RETURN twice' },
   ],
 });
