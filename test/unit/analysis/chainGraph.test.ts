@@ -17,7 +17,7 @@ function plain(g: ChainGraph, t: Table) {
   return {
     jumps: names(g.jumps).map((n) => [n, g.jumps.get(t.chains.get(n)!)!.map((j) => [jumpedTo(t, j).name, j.span.start])]),
     unconditional: names(g.unconditional).map((n) => [n, g.unconditional.get(t.chains.get(n)!)]),
-    verdicts: names(g.verdicts).map((n) => [n, g.verdicts.get(t.chains.get(n)!)]),
+    firstDecision: names(g.firstDecision).map((n) => [n, g.firstDecision.get(t.chains.get(n)!)]),
     hooks: [...t.chains.keys()].map((n) => [n, g.hooksReaching(n)]),
   };
 }

@@ -55,8 +55,12 @@ export interface ChainGraph {
   jumps: Map<Chain, TargetUse[]>;
   /** Per chain, the positions of its rules that match every packet (no test at all); absent when none. */
   unconditional: Map<Chain, number[]>;
-  /** Per chain, how many rules end in a decision (see DECIDING); absent when none. */
-  verdicts: Map<Chain, number>;
+  /**
+   * Per chain, the position of its first rule that decides (see DECIDING), when a rule follows
+   * it: one whose packets it may decide first (see shadowing). Absent when no rule decides, or
+   * only the last one does (kube-proxy's 27k endpoint chains, each ending in its DNAT).
+   */
+  firstDecision: Map<Chain, number>;
   /** The built-in chains (hooks) from which some path of jumps reaches this user chain. */
   hooksReaching(chain: string): readonly string[];
 }
@@ -263,7 +267,7 @@ function replaceIn(list: readonly Command[], a: Command, b: Command): void {
 /**
  * After an edit replaced rules in place (see patchRuleSet), the facts of the old rule set
  * carried over to the new one, when the edit cannot change them beyond the rules themselves:
- * targets in the same part (so the same jumps, verdict counts, DNATs and hook-bound targets),
+ * targets in the same part (so the same jumps, first decisions, DNATs and hook-bound targets),
  * no shell expansion, no undeclared chain. The facts of a 100k-rule dump take 200 ms to
  * gather; this takes microseconds. Otherwise the new rule set's facts are gathered again when
  * asked for.
@@ -368,7 +372,7 @@ function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: strin
 }
 
 /**
- * The targets counted in a graph's `verdicts`: those that end the chain for the packets they
+ * The targets of a graph's `firstDecision`: those that end the chain for the packets they
  * match, with a decision of their own. A verdict; in nat an address translation (the first
  * translation a connection meets in a chain is its only one there); RETURN, which hands the
  * packet back to the calling chain or to the policy.
@@ -379,7 +383,7 @@ export const DECIDING: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'REJECT'
 class GraphBuilder {
   readonly jumps = new Map<Chain, TargetUse[]>();
   readonly always = new Map<Chain, number[]>();
-  readonly verdicts = new Map<Chain, number>();
+  readonly firstDecision = new Map<Chain, number>();
   readonly table: Table;
   // Appends come chain by chain in a dump: the chain being filled is kept at hand, and the
   // maps are only asked when the chain changes.
@@ -416,7 +420,7 @@ class GraphBuilder {
     }
     const t = r.target;
     if (!t) return;
-    if (DECIDING.has(t.name)) this.verdicts.set(c, (this.verdicts.get(c) ?? 0) + 1);
+    if (DECIDING.has(t.name) && !this.firstDecision.has(c)) this.firstDecision.set(c, index);
     if (t.spec) return;
     if (!this.table.chains.has(t.name)) return;
     const list = this.jumps.get(c);
@@ -433,7 +437,7 @@ export function jumpedTo(table: Table, target: TargetUse): Chain {
 /** Commands that change a chain's rules other than by appending: the final order is then not the command order. */
 const REORDERS = new Set<string>(['insert', 'replace', 'delete', 'flush', 'delete-chain', 'rename-chain']);
 
-/** One walk over the final rules, while each rule is at hand: jumps, rules without tests, verdicts. Exported for a test. */
+/** One walk over the final rules, while each rule is at hand: jumps, rules without tests, first decisions. Exported for a test. */
 export function buildGraph(table: Table): ChainGraph {
   const b = new GraphBuilder(table);
   for (const c of table.chains.values()) {
@@ -444,12 +448,14 @@ export function buildGraph(table: Table): ChainGraph {
 }
 
 function finishGraph(b: GraphBuilder): ChainGraph {
-  const { table, jumps, always, verdicts } = b;
+  const { table, jumps, always, firstDecision } = b;
+  // the chains are at hand once here, not in the checks that run after every keystroke
+  for (const [c, first] of firstDecision) if (first >= c.rules.length - 1) firstDecision.delete(c);
   let reach: ((chain: string) => readonly string[]) | undefined;
   return {
     jumps,
     unconditional: always,
-    verdicts,
+    firstDecision,
     hooksReaching: (chain) => (reach ??= hooksReaching(table, jumps))(chain),
   };
 }

@@ -44,8 +44,8 @@ export function decision(t: TargetUse, table: string): string {
 }
 
 /** The same target with the same options, in any order. */
-function sameDecision(a: TargetUse, b: TargetUse): boolean {
-  if (a.name !== b.name || a.options.length !== b.options.length) return false;
+function sameDecision(a: TargetUse, b: TargetUse | undefined): boolean {
+  if (!b || a.name !== b.name || a.options.length !== b.options.length) return false;
   const key = (t: TargetUse) => t.options.map((o) => `${o.negated ? '!' : ''}${o.name}=${o.values.map((v) => v.value).join(' ')}`).sort().join('\n');
   return a.options.length === 0 || key(a) === key(b);
 }
@@ -69,20 +69,20 @@ export function shadows(rs: RuleSet): Shadow[] {
   const out: Shadow[] = [];
   const facts = chainFacts(rs);
   for (const t of rs.tables.values()) {
-    // a shadow takes two deciding rules in one chain: the chains of a kube-proxy dump mostly have
-    // none, its KUBE-SEP chains one DNAT each
-    for (const [c, verdicts] of facts.graph(t).verdicts) {
-      if (verdicts < 2) continue;
+    // a shadow takes a deciding rule with a rule after it: the chains of a kube-proxy dump
+    // mostly have none, its KUBE-SEP chains one DNAT each as their last rule (the graph lists
+    // none of them: visiting their 27k chains after each keystroke took 4-8 ms)
+    for (const [c, first] of facts.graph(t).firstDecision) {
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();
         for (const r of rules) {
-          if (!r.target || !DECIDING.has(r.target.name) || r.dynamic) continue;
+          if (r.dynamic) continue;
           const k = testKey(r);
           const prev = first.get(k);
           if (prev && dominates(rs, prev, r)) out.push({ rule: r, by: prev, same: sameDecision(prev.target!, r.target), table: t.name });
           // a rule a script may not add decides first only for rules under its own condition
-          else if (!prev || r.guard === 0) first.set(k, r);
+          else if (decides(r) && (!prev || r.guard === 0)) first.set(k, r);
         }
         continue;
       }
@@ -90,18 +90,19 @@ export function shadows(rs: RuleSet): Shadow[] {
       // are unreachable-rule's finding, not shadowed
       const stop = rules.findIndex(decidesAll);
       const keys = rules.map(keysOf);
-      for (let j = 1; j < rules.length; j++) {
+      // any rule after a deciding one that covers it: a LOG or MARK, a jump, a counter without
+      // target never sees those packets either
+      for (let j = first + 1; j < rules.length; j++) {
         const b = rules[j];
-        if (!b.target || !DECIDING.has(b.target.name)) continue;
         if (stop !== -1 && j > stop && decidedBefore(rs, rules, j)) continue;
         const kb = keys[j];
         for (let i = 0; i < j; i++) {
           const a = rules[i];
           const ka = keys[i];
           if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) continue;
-          if (!a.target || !DECIDING.has(a.target.name) || unconditional(a) || !dominates(rs, a, b)) continue;
+          if (!decides(a) || unconditional(a) || !dominates(rs, a, b)) continue;
           if (covers(a, b)) {
-            out.push({ rule: b, by: a, same: sameDecision(a.target, b.target), table: t.name });
+            out.push({ rule: b, by: a, same: sameDecision(a.target!, b.target), table: t.name });
             break;
           }
         }
@@ -112,9 +113,14 @@ export function shadows(rs: RuleSet): Shadow[] {
   return out;
 }
 
+/** A rule whose target decides the packets it matches (see DECIDING). */
+function decides(r: Rule): boolean {
+  return !!r.target && DECIDING.has(r.target.name);
+}
+
 /** A rule without tests and with a verdict: it decides every packet that reaches it. */
 function decidesAll(r: Rule): boolean {
-  return unconditional(r) && !!r.target && DECIDING.has(r.target.name);
+  return unconditional(r) && decides(r);
 }
 
 /** A rule that decides every packet comes before rule `j` and is there whenever it is. */

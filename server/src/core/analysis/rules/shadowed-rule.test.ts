@@ -13,6 +13,8 @@ ruleTable(shadowedRule, {
     { code: table('nat', '-A PREROUTING -p tcp --dport 80 -m statistic --mode random --probability 0.5 -j DNAT --to-destination 192.168.1.100\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.101'), name: 'load balancing: the first DNAT takes half of the connections' },
     { code: table('nat', '-A KUBE-SEP-A -s 10.244.0.5/32 -j KUBE-MARK-MASQ\n-A KUBE-SEP-A -p tcp -j DNAT --to-destination 10.244.0.5:8080\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'), name: "kube-proxy's endpoint chain: a jump, then the DNAT" },
     { code: table('nat', '-A POSTROUTING -o eth0 -s 10.0.0.0/8 -j SNAT --to-source 203.0.113.5\n-A POSTROUTING -o eth0 -j MASQUERADE'), name: 'SNAT for some sources, then MASQUERADE for the rest' },
+    { code: table('filter', '-A INPUT -s 203.0.113.9 -j LOG --log-prefix "blocked: "\n-A INPUT -s 203.0.113.9 -j DROP\n-A INPUT -s 203.0.113.10 -j LOG'), name: 'LOG before the DROP; a LOG of another source' },
+    { code: table('nat', '-A KUBE-SEP-B -s 10.244.0.6/32 -j KUBE-MARK-MASQ\n-A KUBE-SEP-B -p tcp -j DNAT --to-destination 10.244.0.6:8080\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'), name: 'the one deciding rule is the last' },
     { code: table('nat', '-A DOCKER -i docker0 -j RETURN\n-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80'), name: "Docker's chain: RETURN for the bridge, DNAT for the others" },
     { code: table('nat', '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully'), name: "kube-proxy's RETURN tests a mark" },
   ],
@@ -30,5 +32,8 @@ ruleTable(shadowedRule, {
     { code: table('nat', '-A PREROUTING -p tcp --dport 443 -j ACCEPT\n«-A PREROUTING -i eth0 -p tcp --dport 443 -j REDIRECT --to-ports 8443»'), name: 'ACCEPT in nat leaves the connection untranslated' },
     { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE\n«-A POSTROUTING -o eth0 -s 10.0.0.0/8 -j SNAT --to-source 203.0.113.5»'), name: 'MASQUERADE for every source, then SNAT for some' },
     { code: table('filter', '-A LAN -s 192.168.0.0/16 -j RETURN\n«-A LAN -s 192.168.1.0/24 -p tcp --dport 22 -j DROP»'), name: 'RETURN for a network, then a drop inside it' },
+    { code: table('filter', '-A INPUT -s 203.0.113.9 -j DROP\n«-A INPUT -s 203.0.113.9 -j LOG --log-prefix "blocked: "»'), name: 'a LOG after the DROP it was meant to record' },
+    { code: table('filter', ':ssh - [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -p tcp --dport 22 -j ssh»\n«-A INPUT -p tcp -m tcp --dport 22»'), name: 'a jump and a counter after an accept' },
+    { code: table('mangle', '-A PREROUTING -i eth0 -j ACCEPT\n«-A PREROUTING -i eth0 -p tcp -j MARK --set-mark 1»'), name: 'a MARK after an ACCEPT in mangle' },
   ],
 });

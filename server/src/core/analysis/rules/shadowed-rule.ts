@@ -1,4 +1,6 @@
+import { moveBeforeFix } from '../moveBefore.ts';
 import { decision, shadows } from '../shadowing.ts';
+import type { Rule } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
 export const shadowedRule: LintRule = {
@@ -6,15 +8,24 @@ export const shadowedRule: LintRule = {
   severity: 'warning',
   summary: 'Every packet the rule matches is already decided differently (another verdict, another translation, RETURN) by an earlier rule.',
   docs: {
-    description: 'Reports a rule when an earlier rule of the same chain matches every packet it matches and decides otherwise: another verdict (ACCEPT, DROP, REJECT), in nat another translation (DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP) or none (ACCEPT), or RETURN, after which the packet never meets the rest of the chain. A connection gets at most one translation per chain, so a second DNAT for the same port never applies: one port cannot be forwarded to two servers this way. Containment is proved on protocols, addresses and prefixes, interfaces with `+`, ports and ranges and conntrack states; a rule with any other test is never reported. In scripts, an earlier rule added under a shell condition (an if, case or loop, after && or ||) may not be there: it hides only rules added under the same condition.',
-    rationale: 'The later rule never takes effect: an exception written after the general rule (`-A INPUT -s 10.0.0.0/8 -j DROP` then an accept for 10.1.2.3) is a classic mistake.',
+    description: 'Reports a rule when an earlier rule of the same chain matches every packet it matches and decides otherwise: another verdict (ACCEPT, DROP, REJECT), in nat another translation (DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP) or none (ACCEPT), or RETURN, after which the packet never meets the rest of the chain. The later rule may be any rule: a LOG, a MARK, a jump to a user chain or a counter without target never sees those packets either. A connection gets at most one translation per chain, so a second DNAT for the same port never applies: one port cannot be forwarded to two servers this way. Containment is proved on protocols, addresses and prefixes, interfaces with `+`, ports and ranges and conntrack states; a rule with any other test is never reported. In scripts, an earlier rule added under a shell condition (an if, case or loop, after && or ||) may not be there: it hides only rules added under the same condition. The quick fix moves the rule right before the one that decides its packets (in a script, when both are appends run without a condition and no variable the moved command reads is set between them): only its own packets change fate.',
+    rationale: 'The later rule never takes effect: an exception written after the general rule (`-A INPUT -s 10.0.0.0/8 -j DROP` then an accept for 10.1.2.3) is a classic mistake, and so is a LOG written after the DROP whose packets it was meant to record: it logs nothing.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -s 10.1.2.3 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.1.2.3 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j DROP\nCOMMIT\n' },
   },
   check(ctx) {
     for (const s of shadows(ctx.ruleSet)) {
       if (s.same) continue;
-      ctx.report({ span: s.rule.span, message: `Never takes effect: an earlier rule already ${decision(s.by.target!, s.table)}.`, related: [{ span: s.by.span, message: 'decides these packets first' }] });
+      ctx.report({ span: s.rule.span, message: `${effect(s.rule)}: an earlier rule already ${decision(s.by.target!, s.table)}.`, related: [{ span: s.by.span, message: 'decides these packets first' }], fixes: moveBeforeFix(ctx, s.rule, s.by) });
     }
   },
 };
+
+/** What the later rule never does, for its message. */
+function effect(r: Rule): string {
+  const t = r.target;
+  if (!t) return 'Never counts a packet';
+  if (t.name === 'LOG' || t.name === 'NFLOG' || t.name === 'ULOG') return 'Never logs';
+  if (!t.spec) return `Never jumps to ${t.name}`;
+  return 'Never takes effect';
+}

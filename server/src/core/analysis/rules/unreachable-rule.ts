@@ -1,5 +1,6 @@
 import { chainFacts } from '../chainGraph.ts';
 import { dominates } from '../dominates.ts';
+import { moveBeforeFix } from '../moveBefore.ts';
 import type { LintRule } from '../types.ts';
 import type { Chain, Rule, Table } from '../../model/types.ts';
 
@@ -13,7 +14,7 @@ export const unreachableRule: LintRule = {
   severity: 'warning',
   summary: 'A rule after an unconditional terminal rule in the same chain (a verdict, RETURN, a goto, or a jump to a chain that decides every packet).',
   docs: {
-    description: 'Reports rules that follow, in the same chain, a rule without any test whose target ends the chain (ACCEPT, DROP, REJECT, RETURN, a goto, or a jump to a user chain that gives every packet a verdict, such as a log-and-drop chain): no packet ever reaches them. In scripts that rule must be there whenever the later one is: one added inside an if, case or loop, or after && or ||, hides only the rules added under the same condition.',
+    description: 'Reports rules that follow, in the same chain, a rule without any test whose target ends the chain (ACCEPT, DROP, REJECT, RETURN, a goto, or a jump to a user chain that gives every packet a verdict, such as a log-and-drop chain): no packet ever reaches them. In scripts that rule must be there whenever the later one is: one added inside an if, case or loop, or after && or ||, hides only the rules added under the same condition. The quick fix moves the rule right before the rule that ends the chain, as for `shadowed-rule`.',
     rationale: 'Usually a rule appended after a catch-all DROP (`-A INPUT -j DROP` then `-A INPUT ... -j ACCEPT`): the intended accept never takes effect. Insert it before, or use -I.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n' },
@@ -50,7 +51,7 @@ export const unreachableRule: LintRule = {
           }
           if (by) {
             const via = by.target!.spec || by.target!.goto ? '' : `, whose chain decides every packet it sees`;
-            ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions${via}) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }] });
+            ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions${via}) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }], fixes: moveBeforeFix(ctx, r, by) });
           }
         }
       }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
@@ -8,12 +8,13 @@ import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
- * shadowed-rule in nat against the kernel: a connection gets one translation per chain, the
- * first rule's, and none from the rules after a RETURN that takes it. Namespace a runs the rules and services (10.200.89.1, and .3 for SNAT), b is a
+ * shadowed-rule against the kernel: a connection gets one translation per chain, the first
+ * rule's, and none from the rules after a RETURN that takes it; a rule after a DROP that covers
+ * it counts no packet. Namespace a runs the rules and services (10.200.89.1, and .3 for SNAT), b is a
  * client on the same link (10.200.89.2); the range is this test's own.
  */
 const missing = NamespaceIptables.available();
-const skip = requirement(missing === undefined, `nat shadowing in namespaces: ${missing}`);
+const skip = requirement(missing === undefined, `shadowed rules in namespaces: ${missing}`);
 
 const pair = new NamespacePair('ns', '10.200.89.1', '10.200.89.2', 24);
 const services: ChildProcess[] = [];
@@ -92,4 +93,32 @@ test('RETURN for the network of the client, then a port forward for the client: 
 test('the same MASQUERADE twice is redundant: the second changes nothing', { skip }, () => {
   const again = `-A POSTROUTING -o ${pair.devA} -j MASQUERADE`;
   assert.deepEqual(findings(`*nat\n:POSTROUTING ACCEPT [0:0]\n${again}\n${again}\nCOMMIT\n`), [['redundant-rule', again]]);
+});
+
+/** The packet counters of the filter rules in namespace `ns`, by rule line as iptables-save writes it. */
+function counters(ns: string): Map<string, number> {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = new Map<string, number>();
+  for (const m of r.stdout.matchAll(/^\[(\d+):\d+\] (-A .*)$/gm)) out.set(m[2], Number(m[1]));
+  return out;
+}
+
+test('a LOG after the DROP it was meant to record is reported and counts no packet; before it, it counts them', { skip, timeout: 60_000 }, () => {
+  const drop = `-A INPUT -s ${pair.addrB}/32 -p tcp -m tcp --dport 7000 -j DROP`;
+  const log = `-A INPUT -s ${pair.addrB}/32 -p tcp -m tcp --dport 7000 -j LOG --log-prefix "blocked: "`;
+  const rules = `*filter\n:INPUT ACCEPT [0:0]\n${drop}\n${log}\nCOMMIT\n`;
+  assert.deepEqual(findings(rules), [['shadowed-rule', log]]);
+  loadRules(pair.a, rules);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 7000, 1, 1500), ['timeout']);
+  let seen = counters(pair.a);
+  assert.ok(seen.get(drop)! > 0, `${[...seen]}`);
+  assert.equal(seen.get(log), 0);
+  loadRules(pair.a, `*filter\n:INPUT ACCEPT [0:0]\n${log}\n${drop}\nCOMMIT\n`);
+  assert.deepEqual(findings(`*filter\n:INPUT ACCEPT [0:0]\n${log}\n${drop}\nCOMMIT\n`), []);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 7000, 1, 1500), ['timeout']);
+  seen = counters(pair.a);
+  assert.ok(seen.get(log)! > 0, `${[...seen]}`);
+  // the filter table back to empty for the other tests
+  loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
 });

@@ -1,0 +1,83 @@
+import type { Command, Rule, RuleSet } from '../model/types.ts';
+import type { Fix, RuleContext } from './types.ts';
+
+/**
+ * The quick fix for a rule that an earlier rule of its chain keeps every packet from: move its
+ * line right before that rule. Only the moved rule's packets change fate. Every rule between
+ * the two saw none of them (the earlier rule decided them all first), and the rules before
+ * still see them first.
+ *
+ * In a script both must be appends run without a shell condition, each alone on its lines,
+ * and no variable the moved one reads may be set between the two (it would run before that).
+ */
+export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[] {
+  const rs = ctx.ruleSet;
+  let from: number;
+  let to: number;
+  let at: number;
+  const text = ctx.text;
+  const startOf = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  if (rs.dialect === 'save') {
+    // a save file's rule span is its whole line, unless it is indented
+    from = rule.span.start;
+    to = rule.span.end;
+    at = before.span.start;
+    if (startOf(from) !== from || startOf(at) !== at) return [];
+  } else {
+    if (rule.guard !== 0 || before.guard !== 0) return [];
+    const commands = commandsOf(rs);
+    const moved = commands.get(rule);
+    const stays = commands.get(before);
+    if (moved?.kind !== 'append' || stays?.kind !== 'append') return [];
+    from = moved.span.start;
+    to = moved.span.end;
+    at = stays.span.start;
+    // the line of each holds nothing but the command (and a comment after the moved one)
+    if (text.slice(startOf(from), from).trim() || text.slice(startOf(at), at).trim()) return [];
+    const eol = text.indexOf('\n', to);
+    if (!/^[ \t]*(#.*)?$/.test(text.slice(to, eol === -1 ? text.length : eol))) return [];
+    from = startOf(from);
+    at = startOf(at);
+    if (setsVariableOf(text.slice(from, to), text.slice(at, from))) return [];
+  }
+  const eol = text.indexOf('\n', to);
+  // with the newline after it; the last line of a text without one takes the newline before it
+  const lines = eol === -1 ? text.slice(from) + '\n' : text.slice(from, eol + 1);
+  const cut = eol === -1 ? { start: from - 1, end: text.length } : { start: from, end: eol + 1 };
+  return [
+    {
+      title: 'Move this rule before the rule that decides its packets',
+      edits: [
+        { span: { start: at, end: at }, text: lines },
+        { span: cut, text: '' },
+      ],
+    },
+  ];
+}
+
+/**
+ * Whether shell text `between` may set a variable that `command` reads: an assignment to it
+ * (`NAME=`, `export NAME=`, `local NAME=`…), a `read` or `for` naming it, or a sourced file.
+ */
+function setsVariableOf(command: string, between: string): boolean {
+  const names = new Set([...command.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
+  if (names.size === 0) return false;
+  if (/(^|[;&|({]\s*|\n\s*)(\.|source)\s/.test(between)) return true;
+  for (const name of names) {
+    const assigned = new RegExp(`(^|[\\s;&|({])${name}=|\\b(read|for|getopts)\\b[^\\n;]*\\b${name}\\b`);
+    if (assigned.test(between)) return true;
+  }
+  return false;
+}
+
+const commandsByRule = new WeakMap<RuleSet, Map<Rule, Command>>();
+
+function commandsOf(rs: RuleSet): Map<Rule, Command> {
+  let m = commandsByRule.get(rs);
+  if (!m) {
+    m = new Map();
+    for (const c of rs.commands) if (c.rule) m.set(c.rule, c);
+    commandsByRule.set(rs, m);
+  }
+  return m;
+}
