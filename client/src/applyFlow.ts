@@ -8,7 +8,7 @@ import { ApplyError, ApplySession, type Applied, type Plan } from '../../server/
 import type { AnalysisSettings, SeveritySetting } from '../../server/src/core/analysis/types.ts';
 import { findLintConfig } from '../../server/src/node/lintConfig.ts';
 import { sshConfigHostsFrom } from '../../server/src/node/sshConfigFiles.ts';
-import { workspaceSysctl } from '../../server/src/node/sysctlFiles.ts';
+import { workspaceSettings } from '../../server/src/node/workspaceSettings.ts';
 import { describeTarget, parseTarget, targetProblem, type Target } from '../../server/src/apply/target.ts';
 import { SCHEME, type ApplyCommandResult, type ApplyRun } from './applyCommand.ts';
 
@@ -38,7 +38,7 @@ function lintSettingsFor(doc: vscode.TextDocument, editorRules: Record<string, S
   if (doc.uri.scheme !== 'file') return { severities: editorRules, settings: {}, problems: [] };
   const file = doc.uri.fsPath;
   const config = findLintConfig(file);
-  return { severities: { ...config.severities, ...editorRules }, settings: workspaceSysctl(file), problems: config.problems };
+  return { severities: { ...config.severities, ...editorRules }, settings: workspaceSettings(file), problems: config.problems };
 }
 
 /**

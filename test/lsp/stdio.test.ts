@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { dist, needBuild } from '../support/paths.ts';
 
 /**
  * The built server over stdio, with a minimal client in the test: push diagnostics for a
- * script and a save file, then the outline and folding of the save file.
+ * script and a save file (judged with the rules.v6 beside it), then the outline and folding
+ * of the save file.
  */
 interface PublishParams {
   uri: string;
@@ -44,16 +49,20 @@ test('language server over --stdio: pushed diagnostics, symbols, folding', { ski
     await conn.sendNotification('textDocument/didOpen', {
       textDocument: { uri: script, languageId: 'shellscript', version: 1, text: '#!/bin/sh\nIPT=/sbin/iptables\n$IPT -A INPUT -p tcp --dport\n' },
     });
-    const save = 'file:///tmp/rules.v4';
+    // rules.v4 in a folder of its own, beside a rules.v6 that leaves INPUT open
+    const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-stdio-'));
+    writeFileSync(join(dir, 'rules.v6'), '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
+    const save = pathToFileURL(join(dir, 'rules.v4')).href;
     const saveText = '*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:ssh-in - [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\n';
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: save, languageId: 'iptables-save', version: 1, text: saveText } });
 
     const s = await until(script);
     assert.deepEqual(s.diagnostics.map((d) => [d.code, d.source, d.range.start.line, d.range.start.character, d.range.end.character]), [['syntax-error', 'iptables', 2, 21, 28]]);
     const r = await until(save);
-    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['missing-commit', 3, 0]]);
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['missing-commit', 3, 0], ['ipv6-left-open', 4, 7]]);
 
-    // an incremental edit that adds the COMMIT clears it
+    // rules.v6 closed on disk, then an incremental edit that adds the COMMIT: both findings go
+    writeFileSync(join(dir, 'rules.v6'), '*filter\n:INPUT DROP [0:0]\n-A INPUT -p ipv6-icmp -j ACCEPT\nCOMMIT\n');
     published.delete(save);
     await conn.sendNotification('textDocument/didChange', {
       textDocument: { uri: save, version: 2 },

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { main } from '../../server/src/cli/main.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
@@ -9,8 +13,8 @@ import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn } from './tcpProbe.ts';
 
 /**
- * ipv6-left-open against the kernel: namespace a runs an IPv4-only firewall script, with
- * services listening on all addresses of both families; b connects over IPv4 and over IPv6
+ * ipv6-left-open against the kernel: namespace a runs an IPv4-only firewall script, or a pair
+ * of rules.v4 and rules.v6, with services listening on all addresses of both families; b connects over IPv4 and over IPv6
  * (10.200.84.0/24 and a ULA on the pair's link, this test's own).
  */
 const missing = NamespaceIptables.available();
@@ -56,4 +60,33 @@ test('an IPv4-only script leaves the host open over IPv6; the fix closes it and 
   assert.equal(reach(V6A, 8090), 'timeout');
   assert.equal(reach(V6A, 2222), 'ssh');
   assert.equal(reach(pair.addrA, 2222), 'ssh');
+});
+
+test('rules.v4 closed, rules.v6 as netfilter-persistent saves it untouched: the CLI reports the pair and IPv6 answers; a closed rules.v6 silences it and closes IPv6', { skip, timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-pair-'));
+  const v4 = join(dir, 'rules.v4');
+  writeFileSync(v4, '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 2222 -j ACCEPT\nCOMMIT\n');
+  const open = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
+  const closed = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p ipv6-icmp -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 2222 -j ACCEPT\nCOMMIT\n';
+  const lint = () => {
+    let out = '';
+    main(['--format', 'json', v4], { stdout: (t) => void (out += t), stderr: () => undefined });
+    return JSON.parse(out).files[0].diagnostics.filter((d: { code: string }) => d.code === 'ipv6-left-open').length;
+  };
+  const load = (tool: string, text: string) => {
+    const r = spawnSync('ip', ['netns', 'exec', pair.a, tool], { input: text, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  writeFileSync(join(dir, 'rules.v6'), open);
+  assert.equal(lint(), 1);
+  load('iptables-restore', readFileSync(v4, 'utf8'));
+  load('ip6tables-restore', open);
+  assert.equal(reach(pair.addrA, 8090), 'timeout');
+  assert.equal(reach(V6A, 8090), 'database');
+  writeFileSync(join(dir, 'rules.v6'), closed);
+  assert.equal(lint(), 0);
+  load('ip6tables-restore', closed);
+  assert.equal(reach(V6A, 8090), 'timeout');
+  assert.equal(reach(V6A, 2222), 'ssh');
+  runInA('');
 });

@@ -3,7 +3,7 @@ import { FirewallDocument } from '../core/facade.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { readTextFile } from '../node/readTextFile.ts';
-import { workspaceSysctl } from '../node/sysctlFiles.ts';
+import { workspaceSettings } from '../node/workspaceSettings.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
 import { formatText } from './formatText.ts';
@@ -30,7 +30,7 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     const config = findLintConfig(resolve(file));
     for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
     const doc = new FirewallDocument(read.text, { fileName: file, dialect: opts.dialect });
-    const settings = doc.dialect === 'save' ? workspaceSysctl(resolve(file)) : {};
+    const settings = doc.dialect === 'save' ? workspaceSettings(resolve(file)) : {};
     const raw = doc.diagnostics({ severities: config.severities, settings });
     reports.push({ file, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, doc.lines)), raw, lines: doc.lines });
   }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
-import { workspaceSysctl } from '../node/sysctlFiles.ts';
+import { workspaceSettings } from '../node/workspaceSettings.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
@@ -151,7 +151,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
       return;
     }
     const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
-    const settingsForFile = file && doc.model.dialect === 'save' ? workspaceSysctl(file) : {};
+    const settingsForFile = file && doc.model.dialect === 'save' ? workspaceSettings(file) : {};
     const diagnostics = doc.model.diagnostics({ severities: severitiesFor(file), settings: settingsForFile });
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });

@@ -1,16 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
-import { factsOfSysctlConf } from '../core/model/sysctlFacts.ts';
+import { factsOfSysctlConf, sysctlAssignments } from '../core/model/sysctlFacts.ts';
 
 /**
  * Kernel settings kept next to a rules file: `sysctl.conf` and `sysctl.d/*.conf` in its
  * folder or up to four folders above (also under `etc/`), as in a repository that mirrors
- * a router's /etc. The save-file checks of missing-ip-forward and dnat-to-loopback read them.
+ * a router's /etc. The save-file checks of missing-ip-forward, dnat-to-loopback and
+ * ipv6-left-open (IPv6 turned off) read them.
  */
-export function workspaceSysctl(filePath: string): Pick<AnalysisSettings, 'workspaceForwarding' | 'workspaceRouteLocalnet' | 'workspaceSearched'> {
+export function workspaceSysctl(filePath: string): Pick<AnalysisSettings, 'workspaceForwarding' | 'workspaceRouteLocalnet' | 'workspaceSearched'> & { ipv6DisabledBy?: string } {
   const found: NonNullable<AnalysisSettings['workspaceForwarding']> = [];
   const localnet: NonNullable<AnalysisSettings['workspaceRouteLocalnet']> = [];
+  let ipv6DisabledBy: string | undefined;
   let dir = dirname(filePath);
   for (let up = 0; up < 5; up++) {
     for (const base of [dir, join(dir, 'etc')]) {
@@ -31,11 +33,12 @@ export function workspaceSysctl(filePath: string): Pick<AnalysisSettings, 'works
         for (const fact of facts.forwarding) found.push({ family: fact.family, value: fact.value, file: f });
         // a sysctl file names its interface: iface is always there
         for (const fact of facts.routeLocalnet) localnet.push({ iface: fact.iface!, value: fact.value, file: f });
+        for (const a of sysctlAssignments(text)) if (/^net[./]ipv6[./]conf[./]all[./]disable_ipv6$/.test(a.key) && a.value === '1') ipv6DisabledBy ??= f;
       }
     }
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return { workspaceSearched: true, workspaceForwarding: found, workspaceRouteLocalnet: localnet };
+  return { workspaceSearched: true, workspaceForwarding: found, workspaceRouteLocalnet: localnet, ...(ipv6DisabledBy ? { ipv6DisabledBy } : {}) };
 }

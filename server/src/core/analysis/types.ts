@@ -50,6 +50,15 @@ export interface AnalysisSettings {
   workspaceRouteLocalnet?: { iface: string; value?: string; file: string }[];
   /** False when the front end could not look for sysctl files (a lone save file). */
   workspaceSearched?: boolean;
+  /** Save files: the IPv6 rules kept beside an IPv4 rules file (rules.v6 beside rules.v4), as the front end found them. */
+  workspaceIpv6?: {
+    /** The name of the IPv6 file looked for, when the file's own name says it is the IPv4 half (`rules.v4`, `iptables.rules`). */
+    expected?: string;
+    /** The IPv6 rules file found beside it (its name), and whether its filter INPUT ends closed. */
+    found?: { name: string; inputClosed: boolean };
+    /** A sysctl file of the workspace that turns IPv6 off (`net.ipv6.conf.all.disable_ipv6 = 1`). */
+    disabledBy?: string;
+  };
 }
 
 export interface RuleContext {

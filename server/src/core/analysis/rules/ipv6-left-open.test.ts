@@ -5,6 +5,8 @@ import type { Diagnostic } from '../types.ts';
 import { ipv6LeftOpen } from './ipv6-left-open.ts';
 
 const script = { dialect: 'script' as const };
+/** Settings of a save file whose folder the front end searched, with what it found of the IPv6 half. */
+const beside = (workspaceIpv6: object) => ({ settings: { sshPort: 22, workspaceSearched: true, workspaceIpv6 } });
 const accepts = 'iptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n';
 
 ruleTable(ipv6LeftOpen, {
@@ -17,7 +19,11 @@ ruleTable(ipv6LeftOpen, {
     { code: accepts, ...script, name: 'INPUT left open' },
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -j ACCEPT\n', ...script, name: 'only FORWARD closed' },
     { code: 'iptables -A INPUT -s 203.0.113.0/24 -j DROP\n', ...script, name: 'a blocklist' },
-    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), name: 'a save file' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), name: 'a save file, nothing known of its folder' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({ expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: true } }), name: 'rules.v6 beside it closes INPUT' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({ expected: 'rules.v6', disabledBy: '/etc/sysctl.d/10-no-ipv6.conf' }), name: 'no rules.v6, IPv6 turned off in sysctl.d' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({}), name: 'a dump whose name calls for no IPv6 half' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({ expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: false } }), name: 'IPv4 INPUT open too' },
   ],
   invalid: [
     { code: `${accepts}iptables -P INPUT «DROP»\n`, ...script, severity: 'warning' },
@@ -25,6 +31,9 @@ ruleTable(ipv6LeftOpen, {
     { code: `${accepts}«iptables -A INPUT -j REJECT»\n`, ...script, name: 'a last rule that rejects everything' },
     { code: `${accepts}iptables -P INPUT DROP\niptables -P INPUT ACCEPT\n«iptables -A INPUT -j DROP»\n`, ...script, name: 'the policy opened again, a last DROP rule' },
     { code: `sudo iptables -P INPUT «DROP»\n`, ...script, name: 'through sudo' },
+    { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({ expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: false } }), name: 'rules.v6 as netfilter-persistent saves it untouched: INPUT open' },
+    { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({ expected: 'rules.v6' }), name: 'rules.v4 without rules.v6' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j DROP»'), options: beside({ found: { name: 'ip6tables-save', inputClosed: false } }), name: 'an iptables-save dump with an open ip6tables-save beside it' },
   ],
 });
 

@@ -1,7 +1,7 @@
 import type { Chain, Command, Rule, RuleSet } from '../../model/types.ts';
-import { policyPlace } from '../../model/policyPlace.ts';
 import type { Span } from '../../text/span.ts';
 import { commandIndent, commandTool, lineAfter, sudoPrefix } from '../scriptLine.ts';
+import { inputClosing } from '../inputClosing.ts';
 import { unconditional } from '../unconditional.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
@@ -13,20 +13,22 @@ const HEAD = ['-F INPUT', '-A INPUT -i lo -j ACCEPT', '-A INPUT -m conntrack --c
 export const ipv6LeftOpen: LintRule = {
   code: 'ipv6-left-open',
   severity: 'warning',
-  summary: 'A script closes IPv4 INPUT but writes no ip6tables rules: IPv6 reaches every service of the host.',
+  summary: 'IPv4 INPUT is closed but IPv6 is not: a script without ip6tables rules, a rules.v4 without a closed rules.v6.',
   docs: {
-    description: 'Reports a script whose IPv4 filter INPUT ends closed (a DROP policy, or a last rule that drops or rejects everything) while nothing in it touches IPv6: no `ip6tables` or `ip6tables-restore` command (also through a variable or a wrapper function: the name anywhere in the script counts), and no `disable_ipv6`. The finding sits on the policy or rule that closes INPUT. Save files hold one family each and are left alone. Quick fix: after that command, the same for ip6tables: INPUT flushed, loopback, replies and ICMPv6 accepted, then each IPv4 INPUT rule that has nothing IPv4 about it (no IPv4 address, no ICMP, no `-f`, no IPv4-only match such as ttl, no shell expansion, no jump to a user chain) copied, and the DROP policy.',
+    description: 'Reports a script whose IPv4 filter INPUT ends closed (a DROP policy, or a last rule that drops or rejects everything) while nothing in it touches IPv6: no `ip6tables` or `ip6tables-restore` command (also through a variable or a wrapper function: the name anywhere in the script counts), and no `disable_ipv6`. The finding sits on the policy or rule that closes INPUT. A save file holds one family: an IPv4 one is reported when the IPv6 file kept beside it (`rules.v6` beside `rules.v4`, `ip6tables.rules` beside `iptables.rules`, `ip6tables` beside `/etc/sysconfig/iptables`, `ip6tables-save…` beside `iptables-save…`) leaves filter INPUT open, as `netfilter-persistent save` writes it on a host where nothing set ip6tables up, and when a file named as the IPv4 half has no IPv6 half at all; not when a sysctl file near it sets `net.ipv6.conf.all.disable_ipv6 = 1`. The editor and the CLI look for those files; a save file without a folder is left alone. Quick fix: after that command, the same for ip6tables: INPUT flushed, loopback, replies and ICMPv6 accepted, then each IPv4 INPUT rule that has nothing IPv4 about it (no IPv4 address, no ICMP, no `-f`, no IPv4-only match such as ttl, no shell expansion, no jump to a user chain) copied, and the DROP policy.',
     rationale: 'iptables filters IPv4 only. A host whose script drops everything but SSH over IPv4 still answers every service listening on all addresses over IPv6: on the LAN through link-local addresses, and from the internet wherever it has a global IPv6 address. Nothing in the IPv4 rules hints at it, and a port scan over IPv4 shows a closed host.',
     bad: { dialect: 'script', text: 'iptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
     good: { dialect: 'script', text: 'for ipt in iptables ip6tables; do\n  $ipt -A INPUT -i lo -j ACCEPT\n  $ipt -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n  $ipt -A INPUT -p tcp --dport 22 -j ACCEPT\n  $ipt -P INPUT DROP\ndone\nip6tables -I INPUT -p ipv6-icmp -j ACCEPT\n' },
   },
   check(ctx) {
     const rs = ctx.ruleSet;
-    if (rs.dialect !== 'script') return;
     const input = rs.tables.get('ipv4:filter')?.chains.get('INPUT');
-    if (!input) return;
-    const closing = closingPlace(input);
-    if (!closing) return;
+    const closing = inputClosing(input);
+    if (!input || !closing) return;
+    if (rs.dialect === 'save') {
+      saveFile(ctx, closing.span);
+      return;
+    }
     for (const t of rs.tables.values()) if (t.family === 'ipv6') return;
     // a script that names IPv6 anywhere (a variable holding ip6tables, a wrapper that runs both
     // tools, IPv6 turned off) has thought of it
@@ -40,13 +42,19 @@ export const ipv6LeftOpen: LintRule = {
   },
 };
 
-/** The policy that drops, else a last rule that drops or rejects everything; undefined when INPUT ends open. */
-function closingPlace(input: Chain): { span: Span; rule?: Rule } | undefined {
-  const last = input.rules[input.rules.length - 1];
-  if (last?.target && REFUSE.has(last.target.name) && unconditional(last)) return { span: last.span, rule: last };
-  if (!REFUSE.has(input.policy)) return undefined;
-  const span = policyPlace(input);
-  return span && { span };
+/**
+ * An IPv4 save file: the IPv6 file beside it, as the front end found it. A file whose name
+ * says it is the IPv4 half (rules.v4) and has no IPv6 half, or one whose IPv6 half leaves
+ * INPUT open, as `netfilter-persistent save` writes it when nothing ever set ip6tables up.
+ */
+function saveFile(ctx: RuleContext, span: Span): void {
+  const w = ctx.settings.workspaceIpv6;
+  if (!ctx.settings.workspaceSearched || !w || w.disabledBy) return;
+  if (w.found && !w.found.inputClosed) {
+    ctx.report({ span, message: `IPv4 INPUT is closed here, but ${w.found.name} beside this file leaves IPv6 INPUT open: every service of the host listening on all addresses is reachable over IPv6.` });
+  } else if (!w.found && w.expected) {
+    ctx.report({ span, message: `IPv4 INPUT is closed here, but there is no ${w.expected} beside this file: unless the host has no IPv6, every service listening on all addresses is reachable over it.` });
+  }
 }
 
 /** The command that closes INPUT: the rule's, or the last `-P INPUT` of IPv4's filter table. */

@@ -1,0 +1,46 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { inputClosing } from '../core/analysis/inputClosing.ts';
+import type { AnalysisSettings } from '../core/analysis/types.ts';
+import { detectDialect } from '../core/dialect.ts';
+import { FirewallDocument } from '../core/facade.ts';
+
+/** An IPv6 rules file bigger than this is not read: it is taken as closed (no finding on a guess). */
+const MAX_READ = 1 << 20;
+
+/**
+ * The name of the IPv6 half of an IPv4 rules file, by the conventions of the tools that keep
+ * both (iptables-persistent's rules.v4 and rules.v6, Arch's iptables.rules and
+ * ip6tables.rules, Red Hat's sysconfig iptables and ip6tables, iptables-save output), and
+ * whether the name alone says the file is one half of a pair.
+ */
+export function ipv6Companion(name: string): { name: string; paired: boolean } | undefined {
+  if (/\.v4$/i.test(name)) return { name: name.replace(/4$/, '6'), paired: true };
+  if (name === 'iptables' || name === 'iptables.rules') return { name: name.replace('iptables', 'ip6tables'), paired: true };
+  if (/^iptables[-_.]/.test(name)) return { name: name.replace('iptables', 'ip6tables'), paired: false };
+  return undefined;
+}
+
+/**
+ * What ipv6-left-open needs of an IPv4 save file's IPv6 half, found beside it in its folder:
+ * its name when the file's own name calls for one, and whether the one there closes INPUT.
+ */
+export function ipv6RulesBeside(filePath: string): NonNullable<AnalysisSettings['workspaceIpv6']> {
+  const companion = ipv6Companion(basename(filePath));
+  if (!companion) return {};
+  const out: NonNullable<AnalysisSettings['workspaceIpv6']> = companion.paired ? { expected: companion.name } : {};
+  const path = join(dirname(filePath), companion.name);
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return out;
+    if (st.size > MAX_READ) return { ...out, found: { name: companion.name, inputClosed: true } };
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return out;
+  }
+  // a script beside it (rules written as ip6tables commands) is not judged here
+  if (detectDialect(text, path) !== 'save') return { ...out, found: { name: companion.name, inputClosed: true } };
+  const rs = new FirewallDocument(text, { fileName: path, dialect: 'save', family: 'ipv6' }).ruleSet;
+  return { ...out, found: { name: companion.name, inputClosed: !!inputClosing(rs.tables.get('ipv6:filter')?.chains.get('INPUT')) } };
+}
