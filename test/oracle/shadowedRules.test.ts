@@ -122,3 +122,16 @@ test('a LOG after the DROP it was meant to record is reported and counts no pack
   // the filter table back to empty for the other tests
   loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
 });
+
+test('an accept after a jump to a log-and-drop chain that covers it is reported and counts no packet', { skip, timeout: 60_000 }, () => {
+  const jump = `-A INPUT -s ${pair.addrB}/32 -p tcp -m tcp --dport 7001 -j LOGDROP`;
+  const accept = `-A INPUT -s ${pair.addrB}/32 -p tcp -m tcp --dport 7001 -j ACCEPT`;
+  const rules = `*filter\n:INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A INPUT -i lo -j ACCEPT\n${jump}\n${accept}\n-A LOGDROP -j LOG --log-prefix "dropped: "\n-A LOGDROP -j DROP\nCOMMIT\n`;
+  assert.deepEqual(findings(rules), [['shadowed-rule', accept]]);
+  loadRules(pair.a, rules);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 7001, 1, 1500), ['timeout']);
+  const seen = counters(pair.a);
+  assert.ok(seen.get(jump)! > 0, `${[...seen]}`);
+  assert.equal(seen.get(accept), 0);
+  loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
+});

@@ -56,8 +56,8 @@ export interface ChainGraph {
   /** Per chain, the positions of its rules that match every packet (no test at all); absent when none. */
   unconditional: Map<Chain, number[]>;
   /**
-   * Per chain, the position of its first rule that decides (see DECIDING), when a rule follows
-   * it: one whose packets it may decide first (see shadowing). Absent when no rule decides, or
+   * Per chain, the position of its first rule that decides (see DECIDING) or goes to another
+   * chain with -g, when a rule follows it: one whose packets it may decide first (see shadowing). Absent when no rule decides, or
    * only the last one does (kube-proxy's 27k endpoint chains, each ending in its DNAT).
    */
   firstDecision: Map<Chain, number>;
@@ -420,7 +420,8 @@ class GraphBuilder {
     }
     const t = r.target;
     if (!t) return;
-    if (DECIDING.has(t.name) && !this.firstDecision.has(c)) this.firstDecision.set(c, index);
+    // a goto ends the chain too: the packet never comes back to it
+    if ((DECIDING.has(t.name) || t.goto) && !this.firstDecision.has(c)) this.firstDecision.set(c, index);
     if (t.spec) return;
     if (!this.table.chains.has(t.name)) return;
     const list = this.jumps.get(c);

@@ -1,4 +1,5 @@
 import type { Rule, RuleSet, TargetUse } from '../model/types.ts';
+import { chainEnds } from './chainDecides.ts';
 import { chainFacts, DECIDING } from './chainGraph.ts';
 import { covers } from './containment.ts';
 import { dominates } from './dominates.ts';
@@ -20,6 +21,8 @@ export interface Shadow {
  */
 export function decision(t: TargetUse, table: string): string {
   const what = table === 'nat' ? 'every connection this rule matches' : 'every packet this rule matches';
+  // a user chain: a goto, or a jump to one that decides every packet (see chainEnds)
+  if (!t.spec) return t.goto ? `sends ${what} on to ${t.name} with -g: they never come back to this chain` : `sends ${what} to ${t.name}, which decides every packet it gets`;
   const to = (name: string) => t.options.find((o) => o.name === name)?.values.map((v) => v.value).join(' ');
   switch (t.name) {
     case 'ACCEPT':
@@ -59,8 +62,8 @@ function testKey(r: Rule): string {
 
 /**
  * Rules whose every packet an earlier rule of the same chain already decides: with a verdict,
- * in nat with a translation (a second DNAT for the same port never applies), or by leaving the
- * chain with RETURN. Computed once per rule set and shared by shadowed-rule and redundant-rule.
+ * in nat with a translation (a second DNAT for the same port never applies), by leaving the
+ * chain with RETURN or a goto, or by a jump to a chain that decides every packet it gets. Computed once per rule set and shared by shadowed-rule and redundant-rule.
  */
 const cache = new WeakMap<RuleSet, Shadow[]>();
 export function shadows(rs: RuleSet): Shadow[] {
@@ -72,7 +75,11 @@ export function shadows(rs: RuleSet): Shadow[] {
     // a shadow takes a deciding rule with a rule after it: the chains of a kube-proxy dump
     // mostly have none, its KUBE-SEP chains one DNAT each as their last rule (the graph lists
     // none of them: visiting their 27k chains after each keystroke took 4-8 ms)
-    for (const [c, first] of facts.graph(t).firstDecision) {
+    const graph = facts.graph(t);
+    // a jump to a chain that decides every packet it gets (a log-and-drop chain) decides too
+    let jumpDecides: ((name: string) => boolean) | undefined;
+    const decidesHere = (r: Rule) => decides(r) || (!!r.target && !r.target.spec && (r.target.goto || (jumpDecides ??= chainEnds(t, graph.unconditional).jumpDecides)(r.target.name)));
+    for (const c of graph.firstDecision.keys()) {
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();
@@ -92,7 +99,7 @@ export function shadows(rs: RuleSet): Shadow[] {
       const keys = rules.map(keysOf);
       // any rule after a deciding one that covers it: a LOG or MARK, a jump, a counter without
       // target never sees those packets either
-      for (let j = first + 1; j < rules.length; j++) {
+      for (let j = 1; j < rules.length; j++) {
         const b = rules[j];
         if (stop !== -1 && j > stop && decidedBefore(rs, rules, j)) continue;
         const kb = keys[j];
@@ -100,7 +107,7 @@ export function shadows(rs: RuleSet): Shadow[] {
           const a = rules[i];
           const ka = keys[i];
           if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) continue;
-          if (!decides(a) || unconditional(a) || !dominates(rs, a, b)) continue;
+          if (unconditional(a) || !decidesHere(a) || !dominates(rs, a, b)) continue;
           if (covers(a, b)) {
             out.push({ rule: b, by: a, same: sameDecision(a.target!, b.target), table: t.name });
             break;

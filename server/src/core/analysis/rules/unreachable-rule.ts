@@ -2,12 +2,9 @@ import { chainFacts } from '../chainGraph.ts';
 import { dominates } from '../dominates.ts';
 import { moveBeforeFix } from '../moveBefore.ts';
 import type { LintRule } from '../types.ts';
-import type { Chain, Rule, Table } from '../../model/types.ts';
+import type { Rule } from '../../model/types.ts';
+import { chainEnds } from '../chainDecides.ts';
 
-/** Targets that give a packet its verdict. */
-const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE']);
-/** Targets that end the chain: the verdicts, and RETURN, which only leaves it. */
-const FINAL = new Set([...VERDICTS, 'RETURN']);
 
 export const unreachableRule: LintRule = {
   code: 'unreachable-rule',
@@ -27,7 +24,7 @@ export const unreachableRule: LintRule = {
       // no list or closure per chain: this runs after every edit, over a kube-proxy dump's
       // 36,000 chains
       const unconditional = facts.graph(t).unconditional;
-      const ends = endsIn(t, unconditional);
+      const { ends } = chainEnds(t, unconditional);
       for (const c of unconditional.keys()) {
         const plain = unconditional.get(c)!;
         let first = -1;
@@ -59,50 +56,3 @@ export const unreachableRule: LintRule = {
   },
 };
 
-/**
- * Whether a rule's target ends its chain for every packet it sees: a verdict, RETURN, a goto,
- * or a jump to a user chain that decides every packet it gets (see decides).
- */
-function endsIn(t: Table, unconditional: Map<Chain, number[]>): (r: Rule) => boolean {
-  const memo = new Map<Chain, boolean>();
-  /**
-   * Every packet that enters the chain gets a verdict there: a rule without tests accepts,
-   * drops or rejects it (or jumps to a chain that does), and no rule before it can send a
-   * packet back (a RETURN, or a goto, from whose chain the packet returns past this one).
-   */
-  const decides = (c: Chain): boolean => {
-    // no rule without tests: some packets pass through (most chains of a kube-proxy dump, each
-    // met on every edit; no memo entry for them)
-    const plain = unconditional.get(c);
-    if (!plain) return false;
-    const known = memo.get(c);
-    if (known !== undefined) return known;
-    // a loop of jumps: not known to decide
-    memo.set(c, false);
-    let result = false;
-    let next = 0;
-    for (let i = 0; i < c.rules.length; i++) {
-      const target = c.rules[i].target;
-      if (!target) continue;
-      if (next < plain.length && plain[next] === i) {
-        next++;
-        if (!target.goto && target.name !== 'RETURN' && (VERDICTS.has(target.name) || target.spec?.terminating || (!target.spec && jumpDecides(target.name)))) {
-          result = true;
-          break;
-        }
-      }
-      if (target.goto || target.name === 'RETURN') break;
-    }
-    memo.set(c, result);
-    return result;
-  };
-  const jumpDecides = (name: string) => {
-    const chain = t.chains.get(name);
-    return !!chain && !chain.builtin && decides(chain);
-  };
-  return (r) => {
-    const target = r.target;
-    if (!target) return false;
-    return FINAL.has(target.name) || target.goto || (target.spec?.terminating ?? false) || (!target.spec && jumpDecides(target.name));
-  };
-}
