@@ -57,8 +57,9 @@ export interface ChainGraph {
   unconditional: Map<Chain, number[]>;
   /**
    * Per chain, the position of its first rule that decides (see DECIDING) or goes to another
-   * chain with -g, when a rule follows it: one whose packets it may decide first (see shadowing). Absent when no rule decides, or
-   * only the last one does (kube-proxy's 27k endpoint chains, each ending in its DNAT).
+   * chain with -g, when a rule follows it: one whose packets it may decide first (see
+   * shadowing). Absent when no rule decides, or only the last one does (kube-proxy's 27k
+   * endpoint chains, each ending in its DNAT).
    */
   firstDecision: Map<Chain, number>;
   /** The built-in chains (hooks) from which some path of jumps reaches this user chain. */

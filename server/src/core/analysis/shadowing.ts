@@ -63,7 +63,8 @@ function testKey(r: Rule): string {
 /**
  * Rules whose every packet an earlier rule of the same chain already decides: with a verdict,
  * in nat with a translation (a second DNAT for the same port never applies), by leaving the
- * chain with RETURN or a goto, or by a jump to a chain that decides every packet it gets. Computed once per rule set and shared by shadowed-rule and redundant-rule.
+ * chain with RETURN or a goto, or by a jump to a chain that decides every packet it gets.
+ * Computed once per rule set and shared by shadowed-rule and redundant-rule.
  */
 const cache = new WeakMap<RuleSet, Shadow[]>();
 export function shadows(rs: RuleSet): Shadow[] {
