@@ -36,6 +36,7 @@ ruleTable(shadowedRule, {
     { code: table('filter', '-A LAN -s 192.168.0.0/16 -j RETURN\n«-A LAN -s 192.168.1.0/24 -p tcp --dport 22 -j DROP»'), name: 'RETURN for a network, then a drop inside it' },
     { code: table('filter', '-A INPUT -s 203.0.113.9 -j DROP\n«-A INPUT -s 203.0.113.9 -j LOG --log-prefix "blocked: "»'), name: 'a LOG after the DROP it was meant to record' },
     { code: table('filter', ':LOGDROP - [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j LOGDROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP'), name: 'a jump to a log-and-drop chain decides first' },
+    { code: table('filter', ':f2b-sshd - [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n«-A INPUT -p tcp -m multiport --dports 22 -j f2b-sshd»\n-A f2b-sshd -s 203.0.113.7/32 -j REJECT\n-A f2b-sshd -j RETURN'), name: "fail2ban's jump after the accept of its port: it never bans anyone" },
     { code: table('filter', ':OTHER - [0:0]\n-A INPUT -s 10.0.0.0/8 -g OTHER\n«-A INPUT -s 10.1.2.3 -j ACCEPT»\n-A OTHER -p tcp -j ACCEPT'), name: 'a goto: the packets never come back' },
     { code: table('filter', ':ssh - [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -p tcp --dport 22 -j ssh»\n«-A INPUT -p tcp -m tcp --dport 22»'), name: 'a jump and a counter after an accept' },
     { code: table('mangle', '-A PREROUTING -i eth0 -j ACCEPT\n«-A PREROUTING -i eth0 -p tcp -j MARK --set-mark 1»'), name: 'a MARK after an ACCEPT in mangle' },
