@@ -44,13 +44,15 @@ test('script: the last line without a newline', () => {
   assert.deepEqual(moved(shadowedRule, text, 'script'), { text: 'iptables -A INPUT -s 10.1.2.3 -j ACCEPT\niptables -A INPUT -s 10.0.0.0/8 -j DROP', left: 0 });
 });
 
-test('script: no move out of a shell condition, past an insert, of a line shared with another command, or above the setting of a variable it reads', () => {
+test('script: no move out of a shell condition, past an insert, of a line shared with another command, above the setting of a variable it reads, between commands run by other words, or of a here-document\'s line', () => {
   for (const text of [
     'iptables -A INPUT -s 10.0.0.0/8 -j DROP\nif [ -n "$ADMIN" ]; then\n  iptables -A INPUT -s 10.1.2.3 -j ACCEPT\nfi\n',
     'iptables -A INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -s 10.1.2.3 -j ACCEPT; echo added\n',
     'iptables -I INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -s 10.1.2.3 -j ACCEPT\n',
     'iptables -A INPUT -s 10.0.0.0/8 -j DROP\nADMIN=10.1.2.3\niptables -A INPUT -s "$ADMIN" -j ACCEPT\n',
     'iptables -A INPUT -s 10.0.0.0/8 -j DROP\nexport ADMIN=10.1.2.3\niptables -A INPUT -s "${ADMIN}" -j ACCEPT\n',
+    'iptables -A INPUT -s 10.0.0.0/8 -j DROP\nsudo iptables -A INPUT -s 10.1.2.3 -j ACCEPT\n',
+    'iptables-restore --noflush <<EOF\n*filter\n-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -s 10.1.2.3 -j ACCEPT\nCOMMIT\nEOF\n',
   ]) {
     const found = lintWith(shadowedRule, text, { dialect: 'script' });
     assert.equal(found.length, 1, text);

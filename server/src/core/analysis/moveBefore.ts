@@ -1,4 +1,5 @@
 import type { Command, Rule, RuleSet } from '../model/types.ts';
+import { commandTool } from './scriptLine.ts';
 import type { Fix, RuleContext } from './types.ts';
 
 /**
@@ -7,8 +8,9 @@ import type { Fix, RuleContext } from './types.ts';
  * the two saw none of them (the earlier rule decided them all first), and the rules before
  * still see them first.
  *
- * In a script both must be appends run without a shell condition, each alone on its lines,
- * and no variable the moved one reads may be set between the two (it would run before that).
+ * In a script both must be appends run by the same words without a shell condition, each
+ * alone on its lines, and no variable the moved one reads may be set between the two (it
+ * would run before that).
  */
 export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[] {
   const rs = ctx.ruleSet;
@@ -29,6 +31,10 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
     const moved = commands.get(rule);
     const stays = commands.get(before);
     if (moved?.kind !== 'append' || stays?.kind !== 'append') return [];
+    // run by the same words (`$IPT`, `sudo iptables`); lines fed to an iptables-restore of the
+    // script (a here-document) have none, and one may not move out of its input
+    const tool = commandTool(text, moved);
+    if (!tool || tool !== commandTool(text, stays)) return [];
     from = moved.span.start;
     to = moved.span.end;
     at = stays.span.start;
