@@ -57,8 +57,8 @@ export interface ChainGraph {
   unconditional: Map<Chain, number[]>;
   /**
    * Per chain, the position of its first rule that decides (see DECIDING) or goes to another
-   * chain with -g, when a rule follows it: one whose packets it may decide first (see
-   * shadowing). Absent when no rule decides, or only the last one does (kube-proxy's 27k
+   * chain with -g (in a built-in chain, or jumps to one), when a rule follows it: one whose
+   * packets it may decide first (see shadowing). Absent when no rule decides, or only the last one does (kube-proxy's 27k
    * endpoint chains, each ending in its DNAT).
    */
   firstDecision: Map<Chain, number>;
@@ -421,8 +421,10 @@ class GraphBuilder {
     }
     const t = r.target;
     if (!t) return;
-    // a goto ends the chain too: the packet never comes back to it
-    if ((DECIDING.has(t.name) || t.goto) && !this.firstDecision.has(c)) this.firstDecision.set(c, index);
+    // a goto ends the chain too: the packet never comes back to it. A jump to a user chain may
+    // (a log-and-drop chain): counted in the built-in chains only, a handful per table, where
+    // such jumps are made (kube-proxy's 36k user chains are all jumps)
+    if ((DECIDING.has(t.name) || t.goto || (!t.spec && c.builtin)) && !this.firstDecision.has(c)) this.firstDecision.set(c, index);
     if (t.spec) return;
     if (!this.table.chains.has(t.name)) return;
     const list = this.jumps.get(c);
