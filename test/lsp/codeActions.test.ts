@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { LspClient } from '../support/lspClient.ts';
+import { needBuild } from '../support/paths.ts';
+
+/**
+ * Quick fixes through the built server over stdio: the code actions of a pushed diagnostic,
+ * and the text after applying one whose edits insert a line in one place and delete it in
+ * another (ranges converted by the server, applied here as an editor applies them).
+ */
+const skip = needBuild();
+let client: LspClient;
+
+before(async () => {
+  if (skip) return;
+  client = new LspClient();
+  await client.start();
+});
+
+after(async () => {
+  if (!skip) await client.stop();
+});
+
+interface Position {
+  line: number;
+  character: number;
+}
+interface LspDiagnostic {
+  code: string;
+  range: { start: Position; end: Position };
+}
+interface Action {
+  title: string;
+  isPreferred?: boolean;
+  edit: { changes: Record<string, { range: { start: Position; end: Position }; newText: string }[]> };
+}
+
+async function diagnosticsOf(uri: string): Promise<LspDiagnostic[]> {
+  const deadline = Date.now() + 10_000;
+  while (!client.published.has(uri)) {
+    assert.ok(Date.now() < deadline, `no diagnostics for ${uri}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return client.published.get(uri)!.diagnostics as unknown as LspDiagnostic[];
+}
+
+/** The text with the edits applied, from the end so that earlier positions hold. */
+function applied(text: string, edits: Action['edit']['changes'][string]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: Position) => starts[p.line] + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+test('a shadowed accept in a script: the move fix comes first and puts the command before the rule that hid it', { skip }, async () => {
+  const uri = 'file:///tmp/code-actions/fw.sh';
+  const text = '#!/bin/sh\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -p udp --dport 53 -j ACCEPT\niptables -A INPUT -s 10.1.2.3 -j ACCEPT\n';
+  await client.open(uri, 'shellscript', text);
+  const shadowed = (await diagnosticsOf(uri)).filter((d) => d.code === 'shadowed-rule');
+  assert.deepEqual(shadowed.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]), [[4, 0, 39]]);
+  const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: shadowed[0].range, context: { diagnostics: shadowed } });
+  assert.deepEqual(actions.map((a) => [a.title, !!a.isPreferred]), [
+    ['Move this rule before the rule that decides its packets', true],
+    ['Disable shadowed-rule for this line', false],
+  ]);
+  assert.equal(
+    applied(text, actions[0].edit.changes[uri]),
+    '#!/bin/sh\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -s 10.1.2.3 -j ACCEPT\niptables -A INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -p udp --dport 53 -j ACCEPT\n',
+  );
+});
+
+test('a LOG after its DROP in a save file: the move fix puts it before the DROP', { skip }, async () => {
+  const uri = 'file:///tmp/code-actions/blocklist.rules';
+  const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 203.0.113.9/32 -j DROP\n-A INPUT -s 203.0.113.9/32 -j LOG --log-prefix "blocked: "\nCOMMIT\n';
+  await client.open(uri, 'iptables-save', text);
+  const shadowed = (await diagnosticsOf(uri)).filter((d) => d.code === 'shadowed-rule');
+  assert.equal(shadowed.length, 1);
+  const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: shadowed[0].range, context: { diagnostics: shadowed } });
+  const move = actions.find((a) => a.title.startsWith('Move this rule'));
+  assert.ok(move);
+  assert.equal(applied(text, move.edit.changes[uri]), '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 203.0.113.9/32 -j LOG --log-prefix "blocked: "\n-A INPUT -s 203.0.113.9/32 -j DROP\nCOMMIT\n');
+});
