@@ -5,7 +5,8 @@ import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
 export function initializeResult(): InitializeResult {
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      // saves: the save files beside a saved one are judged with it (rules.v6 beside rules.v4)
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       hoverProvider: true,

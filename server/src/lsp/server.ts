@@ -209,6 +209,14 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
     if (doc) schedule(doc);
   });
+  // a save file is judged with the files beside it (ipv6-left-open reads the rules.v6 beside a
+  // rules.v4): when one of them is saved, the open save files of that folder are judged again
+  connection.onDidSaveTextDocument((p) => {
+    const folder = p.textDocument.uri.slice(0, p.textDocument.uri.lastIndexOf('/') + 1);
+    for (const doc of store.all()) {
+      if (doc.uri !== p.textDocument.uri && doc.uri.startsWith(folder) && !doc.uri.includes('/', folder.length) && doc.model.dialect === 'save') schedule(doc);
+    }
+  });
   connection.onDidCloseTextDocument((p) => {
     const t = pending.get(p.textDocument.uri);
     if (t) clearTimeout(t);
