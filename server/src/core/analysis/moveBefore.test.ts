@@ -39,9 +39,9 @@ test('script: the command moves with its indentation, continuation lines and com
   });
 });
 
-test('script: the last line without a newline', () => {
-  const text = 'iptables -A INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -s 10.1.2.3 -j ACCEPT';
-  assert.deepEqual(moved(shadowedRule, text, 'script'), { text: 'iptables -A INPUT -s 10.1.2.3 -j ACCEPT\niptables -A INPUT -s 10.0.0.0/8 -j DROP', left: 0 });
+test('script: the last line without a newline, its comment moved with it', () => {
+  const text = 'iptables -A INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -s 10.1.2.3 -j ACCEPT  # admin';
+  assert.deepEqual(moved(shadowedRule, text, 'script'), { text: 'iptables -A INPUT -s 10.1.2.3 -j ACCEPT  # admin\niptables -A INPUT -s 10.0.0.0/8 -j DROP', left: 0 });
 });
 
 test('script: no move out of a shell condition, past an insert, of a line shared with another command, above the setting of a variable it reads, between commands run by other words, or of a here-document\'s line', () => {

@@ -17,20 +17,23 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
   let from: number;
   let to: number;
   let at: number;
-  const text = ctx.text;
-  const startOf = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
   if (rs.dialect === 'save') {
-    // a save file's rule span is its whole line, unless it is indented
+    // a save file's rule span is its whole line, unless it is indented. Read through
+    // ctx.read: the check runs after every keystroke, and a big dump just edited is pieces
+    // that reading ctx.text would join
     from = rule.span.start;
     to = rule.span.end;
     at = before.span.start;
-    if (startOf(from) !== from || startOf(at) !== at) return [];
+    const atLineStart = (offset: number) => offset === 0 || ctx.read(offset - 1, offset) === '\n';
+    if (!atLineStart(from) || !atLineStart(at)) return [];
   } else {
     if (rule.guard !== 0 || before.guard !== 0) return [];
     const commands = commandsOf(rs);
     const moved = commands.get(rule);
     const stays = commands.get(before);
     if (moved?.kind !== 'append' || stays?.kind !== 'append') return [];
+    const text = ctx.text;
+    const startOf = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
     // run by the same words (`$IPT`, `sudo iptables`); lines fed to an iptables-restore of the
     // script (a here-document) have none, and one may not move out of its input
     const tool = commandTool(text, moved);
@@ -46,10 +49,10 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
     at = startOf(at);
     if (setsVariableOf(text.slice(from, to), text.slice(at, from))) return [];
   }
-  const eol = text.indexOf('\n', to);
+  const { end, newline } = lineEnd(ctx, to);
   // with the newline after it; the last line of a text without one takes the newline before it
-  const lines = eol === -1 ? text.slice(from) + '\n' : text.slice(from, eol + 1);
-  const cut = eol === -1 ? { start: from - 1, end: text.length } : { start: from, end: eol + 1 };
+  const lines = newline ? ctx.read(from, end + 1) : ctx.read(from, end) + '\n';
+  const cut = newline ? { start: from, end: end + 1 } : { start: from - 1, end };
   return [
     {
       title: 'Move this rule before the rule that decides its packets',
@@ -59,6 +62,16 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
       ],
     },
   ];
+}
+
+/** Where the line holding `offset` ends: at its newline, or at the end of a text without one. Read a piece at a time. */
+function lineEnd(ctx: RuleContext, offset: number): { end: number; newline: boolean } {
+  for (let from = offset; ; from += 4096) {
+    const piece = ctx.read(from, from + 4096);
+    const i = piece.indexOf('\n');
+    if (i !== -1) return { end: from + i, newline: true };
+    if (piece.length < 4096) return { end: from + piece.length, newline: false };
+  }
 }
 
 /**
