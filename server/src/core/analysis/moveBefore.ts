@@ -1,4 +1,5 @@
-import type { Command, Rule, RuleSet } from '../model/types.ts';
+import type { Rule } from '../model/types.ts';
+import { commandOfRule } from './commandOfRule.ts';
 import { commandTool } from './scriptLine.ts';
 import type { Fix, RuleContext } from './types.ts';
 
@@ -28,9 +29,8 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
     if (!atLineStart(from) || !atLineStart(at)) return [];
   } else {
     if (rule.guard !== 0 || before.guard !== 0) return [];
-    const commands = commandsOf(rs);
-    const moved = commands.get(rule);
-    const stays = commands.get(before);
+    const moved = commandOfRule(rs, rule);
+    const stays = commandOfRule(rs, before);
     if (moved?.kind !== 'append' || stays?.kind !== 'append') return [];
     const text = ctx.text;
     const startOf = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
@@ -87,16 +87,4 @@ function setsVariableOf(command: string, between: string): boolean {
     if (assigned.test(between)) return true;
   }
   return false;
-}
-
-const commandsByRule = new WeakMap<RuleSet, Map<Rule, Command>>();
-
-function commandsOf(rs: RuleSet): Map<Rule, Command> {
-  let m = commandsByRule.get(rs);
-  if (!m) {
-    m = new Map();
-    for (const c of rs.commands) if (c.rule) m.set(c.rule, c);
-    commandsByRule.set(rs, m);
-  }
-  return m;
 }

@@ -7,6 +7,7 @@ import { chainFacts } from '../chainGraph.ts';
 import { dnatForwards } from '../dnatPaths.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { commandOfRule } from '../commandOfRule.ts';
 
 /** The DNAT that takes every new connection a blocking rule is written for, arriving as `arrival` says. */
 interface Bypass {
@@ -245,7 +246,7 @@ function blockInForward(ctx: RuleContext, filter: Table, rule: Rule, proto: stri
     const at = ctx.text.lastIndexOf('\n', head - 1) + 1;
     return [{ title, edits: [{ span: { start: at, end: at }, text: `-A ${name} ${spec}\n` }] }];
   }
-  const cmd = ctx.ruleSet.commands.find((c) => c.rule === rule);
+  const cmd = commandOfRule(ctx.ruleSet, rule);
   if (!cmd) return [];
   const indent = commandIndent(ctx.text, cmd);
   const tool = commandTool(ctx.text, cmd);

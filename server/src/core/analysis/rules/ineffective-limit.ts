@@ -6,6 +6,7 @@ import type { Span } from '../../text/span.ts';
 import { commandIndent, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
+import { commandOfRule } from '../commandOfRule.ts';
 
 /**
  * The match that makes the rule take packets only under a rate (`-m limit`, `-m hashlimit`
@@ -85,7 +86,7 @@ export const ineffectiveLimit: LintRule = {
  * leaves is dropped there.
  */
 function dropAfter(ctx: RuleContext, rule: Rule, limit: MatchUse): Fix[] {
-  const cmd: Command | undefined = ctx.ruleSet.commands.find((c) => c.rule === rule);
+  const cmd: Command | undefined = commandOfRule(ctx.ruleSet, rule);
   if (!cmd || (ctx.ruleSet.dialect === 'script' && cmd.kind !== 'append')) return [];
   const target = cmd.args.items.find((i) => (i.written === '-j' || i.written === '--jump') && i.values[0]?.value === 'ACCEPT');
   // the `-m limit` group: its word and the options bound to it

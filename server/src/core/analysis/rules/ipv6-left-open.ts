@@ -4,6 +4,7 @@ import { commandIndent, commandTool, lineAfter, sudoPrefix } from '../scriptLine
 import { inputClosing } from '../inputClosing.ts';
 import { unconditional } from '../unconditional.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { commandOfRule } from '../commandOfRule.ts';
 
 const REFUSE = new Set(['DROP', 'REJECT']);
 
@@ -105,13 +106,11 @@ function closeIpv6(ctx: RuleContext, input: Chain, cmd: Command): Fix[] {
   if (!tool) return [];
   const six = ip6Tool(tool);
   const indent = commandIndent(ctx.text, cmd);
-  const byRule = new Map<Rule, Command>();
-  for (const c of ctx.ruleSet.commands) if (c.rule && c.family === 'ipv4') byRule.set(c.rule, c);
   const lines = [...HEAD];
   let kept = 0;
   let candidates = 0;
   for (const r of input.rules) {
-    const c = byRule.get(r);
+    const c = commandOfRule(ctx.ruleSet, r);
     if (!c || (r.target && REFUSE.has(r.target.name) && unconditional(r))) continue;
     const line = copied(ctx.text, c);
     if (line === 'covered') continue;

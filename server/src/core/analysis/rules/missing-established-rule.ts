@@ -6,6 +6,7 @@ import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/ev
 import type { Packet } from '../../simulate/packet.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { commandOfRule } from '../commandOfRule.ts';
 
 /**
  * An ICMP error about a connection of the host or one it forwards, the kind path MTU discovery
@@ -126,7 +127,7 @@ function acceptRepliesFirst(ctx: RuleContext, rule: Rule, iface: string): Fix[] 
     const at = ctx.text.lastIndexOf('\n', rule.span.start - 1) + 1;
     return [{ title, edits: [{ span: { start: at, end: at }, text: `-A ${rule.chain} ${spec}\n` }] }];
   }
-  const cmd = ctx.ruleSet.commands.find((c) => c.rule === rule);
+  const cmd = commandOfRule(ctx.ruleSet, rule);
   if (!cmd || cmd.kind !== 'append') return [];
   const at = lineStartOf(ctx.text, cmd);
   const indent = commandIndent(ctx.text, cmd);
