@@ -30,17 +30,36 @@ export function ipv6RulesBeside(filePath: string): NonNullable<AnalysisSettings[
   if (!companion) return {};
   const out: NonNullable<AnalysisSettings['workspaceIpv6']> = companion.paired ? { expected: companion.name } : {};
   const path = join(dirname(filePath), companion.name);
-  let text: string;
+  let inputClosed: boolean;
   try {
     const st = statSync(path);
     if (!st.isFile()) return out;
-    if (st.size > MAX_READ) return { ...out, found: { name: companion.name, inputClosed: true } };
-    text = readFileSync(path, 'utf8');
+    inputClosed = closedAsSaved(path, st.mtimeMs, st.size);
   } catch {
     return out;
   }
-  // a script beside it (rules written as ip6tables commands) is not judged here
-  if (detectDialect(text, path) !== 'save') return { ...out, found: { name: companion.name, inputClosed: true } };
-  const rs = new FirewallDocument(text, { fileName: path, dialect: 'save', family: 'ipv6' }).ruleSet;
-  return { ...out, found: { name: companion.name, inputClosed: !!inputClosing(rs.tables.get('ipv6:filter')?.chains.get('INPUT')) } };
+  return { ...out, found: { name: companion.name, inputClosed } };
+}
+
+/**
+ * Whether the IPv6 file closes INPUT, kept per file while its time and size stay: the language
+ * server asks after each keystroke in the rules.v4 beside it. At most 64 files are kept.
+ */
+const judged = new Map<string, { mtimeMs: number; size: number; inputClosed: boolean }>();
+
+function closedAsSaved(path: string, mtimeMs: number, size: number): boolean {
+  const kept = judged.get(path);
+  if (kept && kept.mtimeMs === mtimeMs && kept.size === size) return kept.inputClosed;
+  let inputClosed = true;
+  if (size <= MAX_READ) {
+    const text = readFileSync(path, 'utf8');
+    // a script beside it (rules written as ip6tables commands) is not judged here
+    if (detectDialect(text, path) === 'save') {
+      const rs = new FirewallDocument(text, { fileName: path, dialect: 'save', family: 'ipv6' }).ruleSet;
+      inputClosed = !!inputClosing(rs.tables.get('ipv6:filter')?.chains.get('INPUT'));
+    }
+  }
+  if (judged.size >= 64) judged.clear();
+  judged.set(path, { mtimeMs, size, inputClosed });
+  return inputClosed;
 }
