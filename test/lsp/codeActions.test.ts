@@ -36,12 +36,7 @@ interface Action {
 }
 
 async function diagnosticsOf(uri: string): Promise<LspDiagnostic[]> {
-  const deadline = Date.now() + 10_000;
-  while (!client.published.has(uri)) {
-    assert.ok(Date.now() < deadline, `no diagnostics for ${uri}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return client.published.get(uri)!.diagnostics as unknown as LspDiagnostic[];
+  return (await client.diagnosticsOf(uri)) as unknown as LspDiagnostic[];
 }
 
 /** The text with the edits applied, from the end so that earlier positions hold. */

@@ -34,6 +34,16 @@ export class LspClient {
     await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }
 
+  /** The diagnostics last pushed for `uri`, once there are some (fails after `timeoutMs`). */
+  async diagnosticsOf(uri: string, timeoutMs = 10_000): Promise<{ code: string; range: { start: { line: number; character: number } } }[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.published.has(uri)) {
+      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.published.get(uri)!.diagnostics;
+  }
+
   request<T>(method: string, params: unknown): Promise<T> {
     return this.conn.sendRequest(method, params) as Promise<T>;
   }
