@@ -35,6 +35,10 @@ connection.onInitialized(() => {
   // a require, not an import: the bundle then evaluates the server's modules here, not at start
   const { startServer } = require('../lsp/server.ts') as typeof import('../lsp/server.ts');
   const { v8Heap } = require('../node/v8Heap.ts') as typeof import('../node/v8Heap.ts');
+  // V8 reads the flag at each collection, and nothing big is made before this point: setting it
+  // here spares the reply the load of node:v8 (a few ms of a start)
+  const { limitHeapGrowth } = require('./heapGrowth.ts') as typeof import('./heapGrowth.ts');
+  limitHeapGrowth();
   startServer(connection, params ?? { processId: null, rootUri: null, capabilities: {} }, v8Heap());
 });
 connection.listen();

@@ -1,5 +1,5 @@
 import { CodeActionKind, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver';
-import { semanticTokenTypes } from '../core/services/semanticTokens.ts';
+import { semanticTokenTypes } from '../core/services/semanticTokenLegend.ts';
 
 /** The reply to `initialize`: what the server offers. Kept apart from the server so the reply needs none of the core. */
 export function initializeResult(): InitializeResult {

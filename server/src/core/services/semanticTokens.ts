@@ -4,8 +4,7 @@ import { LineOption } from '../syntax/lineWord.ts';
 import { firstStartingFrom, type Span } from '../text/span.ts';
 import { drain, STEP_ITEMS, type Steps } from './steps.ts';
 
-/** Token kinds, in the order of the LSP legend (standard types, so every theme colours them). */
-export const semanticTokenTypes = ['namespace', 'enumMember', 'function', 'keyword', 'type', 'parameter'] as const;
+export { semanticTokenTypes } from './semanticTokenLegend.ts';
 export type SemanticKind = 'table' | 'builtinChain' | 'userChain' | 'target' | 'match' | 'option';
 const KIND_INDEX: Record<SemanticKind, number> = { table: 0, builtinChain: 1, userChain: 2, target: 3, match: 4, option: 5 };
 
