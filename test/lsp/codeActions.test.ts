@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LspClient } from '../support/lspClient.ts';
+import { test } from 'node:test';
+import { sharedServer } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -9,17 +9,8 @@ import { needBuild } from '../support/paths.ts';
  * another (ranges converted by the server, applied here as an editor applies them).
  */
 const skip = needBuild();
-let client: LspClient;
 
-before(async () => {
-  if (skip) return;
-  client = new LspClient();
-  await client.start();
-});
-
-after(async () => {
-  if (!skip) await client.stop();
-});
+const client = sharedServer(skip);
 
 interface Position {
   line: number;
@@ -36,7 +27,7 @@ interface Action {
 }
 
 async function diagnosticsOf(uri: string): Promise<LspDiagnostic[]> {
-  return (await client.diagnosticsOf(uri)) as unknown as LspDiagnostic[];
+  return (await client().diagnosticsOf(uri)) as unknown as LspDiagnostic[];
 }
 
 /** The text with the edits applied, from the end so that earlier positions hold. */
@@ -52,10 +43,10 @@ function applied(text: string, edits: Action['edit']['changes'][string]): string
 test('a shadowed accept in a script: the move fix comes first and puts the command before the rule that hid it', { skip }, async () => {
   const uri = 'file:///tmp/code-actions/fw.sh';
   const text = '#!/bin/sh\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -s 10.0.0.0/8 -j DROP\niptables -A INPUT -p udp --dport 53 -j ACCEPT\niptables -A INPUT -s 10.1.2.3 -j ACCEPT\n';
-  await client.open(uri, 'shellscript', text);
+  await client().open(uri, 'shellscript', text);
   const shadowed = (await diagnosticsOf(uri)).filter((d) => d.code === 'shadowed-rule');
   assert.deepEqual(shadowed.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]), [[4, 0, 39]]);
-  const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: shadowed[0].range, context: { diagnostics: shadowed } });
+  const actions = await client().request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: shadowed[0].range, context: { diagnostics: shadowed } });
   assert.deepEqual(actions.map((a) => [a.title, !!a.isPreferred]), [
     ['Move this rule before the rule that decides its packets', true],
     ['Disable shadowed-rule for this line', false],
@@ -69,10 +60,10 @@ test('a shadowed accept in a script: the move fix comes first and puts the comma
 test('a LOG after its DROP in a save file: the move fix puts it before the DROP', { skip }, async () => {
   const uri = 'file:///tmp/code-actions/blocklist.rules';
   const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 203.0.113.9/32 -j DROP\n-A INPUT -s 203.0.113.9/32 -j LOG --log-prefix "blocked: "\nCOMMIT\n';
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   const shadowed = (await diagnosticsOf(uri)).filter((d) => d.code === 'shadowed-rule');
   assert.equal(shadowed.length, 1);
-  const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: shadowed[0].range, context: { diagnostics: shadowed } });
+  const actions = await client().request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: shadowed[0].range, context: { diagnostics: shadowed } });
   const move = actions.find((a) => a.title.startsWith('Move this rule'));
   assert.ok(move);
   assert.equal(applied(text, move.edit.changes[uri]), '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 203.0.113.9/32 -j LOG --log-prefix "blocked: "\n-A INPUT -s 203.0.113.9/32 -j DROP\nCOMMIT\n');

@@ -1,38 +1,30 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { cursor, LspClient } from '../support/lspClient.ts';
+import { test } from 'node:test';
+import { cursor, sharedServer } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /** Hover and completion through the LSP, at marked positions (`|` is the cursor). */
 const skip = needBuild();
-let client: LspClient;
 let n = 0;
 
-before(async () => {
-  if (skip) return;
-  client = new LspClient();
-  await client.start();
-});
-after(async () => {
-  if (!skip) await client.stop();
-});
+const client = sharedServer(skip);
 
 async function at(marked: string, languageId = 'iptables-save') {
   const { text, position } = cursor(marked);
   const uri = `file:///tmp/case-${n++}${languageId === 'shellscript' ? '.sh' : '.rules'}`;
-  await client.open(uri, languageId, text);
+  await client().open(uri, languageId, text);
   return { uri, position };
 }
 
 async function hover(marked: string, languageId?: string): Promise<string> {
   const { uri, position } = await at(marked, languageId);
-  const h = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position });
+  const h = await client().request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position });
   return h?.contents.value ?? '';
 }
 
 async function complete(marked: string, languageId?: string): Promise<string[]> {
   const { uri, position } = await at(marked, languageId);
-  const r = await client.request<{ label: string }[] | { isIncomplete: boolean; items: { label: string }[] }>('textDocument/completion', { textDocument: { uri }, position });
+  const r = await client().request<{ label: string }[] | { isIncomplete: boolean; items: { label: string }[] }>('textDocument/completion', { textDocument: { uri }, position });
   return (Array.isArray(r) ? r : r.items).map((i) => i.label);
 }
 
@@ -86,9 +78,9 @@ test('completion of options after -p and -m, of matches, tables, chains and valu
 
 test('the compileToRestore request answers with restore text, or the line that stops it', { skip }, async () => {
   const good = await at('iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT|\n', 'shellscript');
-  const r = await client.request<{ outputs: { text: string }[] }>('iptables/compileToRestore', { uri: good.uri });
+  const r = await client().request<{ outputs: { text: string }[] }>('iptables/compileToRestore', { uri: good.uri });
   assert.match(r.outputs[0].text, /\*filter\n:INPUT DROP \[0:0\][\s\S]*-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT/);
   const bad = await at('curl http://example.invalid|\n', 'shellscript');
-  const e = await client.request<{ error: string; range: { start: { line: number } } }>('iptables/compileToRestore', { uri: bad.uri });
+  const e = await client().request<{ error: string; range: { start: { line: number } } }>('iptables/compileToRestore', { uri: bad.uri });
   assert.match(e.error, /Line 1: cannot compile/);
 });

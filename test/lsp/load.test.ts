@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { kubeProxyDump, routerScript } from '../support/kubeDump.ts';
-import { LspClient } from '../support/lspClient.ts';
+import { LspClient, sharedServer } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -14,7 +14,6 @@ import { needBuild } from '../support/paths.ts';
  * skips, and not grow without bound.
  */
 const skip = needBuild();
-let client: LspClient;
 
 interface Published {
   uri: string;
@@ -26,18 +25,12 @@ const published: Published[] = [];
 /** When the shared server last said it released memory while idle (performance.now()). */
 let lastRelease = 0;
 
-before(async () => {
-  if (skip) return;
-  client = new LspClient();
-  client.conn.onNotification('textDocument/publishDiagnostics', (p: Published) => void published.push(p));
-  client.conn.onNotification('window/logMessage', (p: { message: string }) => {
+const client = sharedServer(skip, async (c) => {
+  c.conn.onNotification('textDocument/publishDiagnostics', (p: Published) => void published.push(p));
+  c.conn.onNotification('window/logMessage', (p: { message: string }) => {
     if (p.message.startsWith('Memory released')) lastRelease = performance.now();
   });
-  await client.start();
-});
-
-after(async () => {
-  if (!skip) await client.stop();
+  await c.start();
 });
 
 function diagnosticsFor(uri: string, version: number, timeoutMs: number): Promise<Published> {
@@ -54,11 +47,11 @@ function diagnosticsFor(uri: string, version: number, timeoutMs: number): Promis
 }
 
 /** A server's RSS in MB: the shared one's unless another is named. */
-const rssMB = (pid = client.pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMB = (pid = client().pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 async function hoverMs(uri: string, line: number, character: number): Promise<number> {
   const t = performance.now();
-  await client.request('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  await client().request('textDocument/hover', { textDocument: { uri }, position: { line, character } });
   return performance.now() - t;
 }
 
@@ -67,7 +60,7 @@ test('a 50 MB dump: one analysis-skipped finding, no model, the server stays sma
   while (text.length < 50_000_000) text += text;
   const uri = 'file:///load/huge.rules';
   const t0 = performance.now();
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   const p = await diagnosticsFor(uri, 1, 20_000);
   const openMs = performance.now() - t0;
   assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line]), [['analysis-skipped', 0]]);
@@ -76,13 +69,13 @@ test('a 50 MB dump: one analysis-skipped finding, no model, the server stays sma
   console.log(`50 MB file: diagnostics after ${openMs.toFixed(0)} ms, server RSS ${rss.toFixed(0)} MB`);
   // the text is held twice (the LSP document and the model's copy) and nothing else
   assert.ok(rss < 600, `RSS ${rss.toFixed(0)} MB`);
-  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });
 
 test('a 200,000-character line is reported, not choked on', { skip }, async () => {
   const uri = 'file:///load/long-line.rules';
   const long = `-A INPUT -s 10.0.0.1 -m comment --comment "${'x'.repeat(200_000)}" -j ACCEPT`;
-  await client.open(uri, 'iptables-save', `*filter\n${long}\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n`);
+  await client().open(uri, 'iptables-save', `*filter\n${long}\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n`);
   const p = await diagnosticsFor(uri, 1, 10_000);
   // the long comment is cut at 255 characters (a warning); the line after it is still read: its port is out of range
   assert.deepEqual(p.diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]), [['invalid-value', 2, 1, 42], ['invalid-value', 1, 2, 24]]);
@@ -92,7 +85,7 @@ test('a 200,000-character line is reported, not choked on', { skip }, async () =
 test('a binary file: analysis-skipped at the first NUL byte, nothing else', { skip }, async () => {
   const uri = 'file:///load/a.out.rules';
   const bytes = Array.from({ length: 4096 }, (_, i) => String.fromCharCode((i * 37) % 256)).join('');
-  await client.open(uri, 'iptables-save', `\u007fELF\u0002\u0001\u0001\u0000${bytes}`);
+  await client().open(uri, 'iptables-save', `\u007fELF\u0002\u0001\u0001\u0000${bytes}`);
   const p = await diagnosticsFor(uri, 1, 10_000);
   assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['analysis-skipped', 0, 7]]);
 });
@@ -102,13 +95,13 @@ test('100 open documents, opened and closed three times: all analysed, memory do
   const rounds: number[] = [];
   for (let round = 0; round < 3; round++) {
     const uris = Array.from({ length: 100 }, (_, i) => `file:///load/many/${round}/fw${i}.sh`);
-    for (const [i, uri] of uris.entries()) await client.open(uri, 'shellscript', base.replace('192.168.', `10.${i}.`));
+    for (const [i, uri] of uris.entries()) await client().open(uri, 'shellscript', base.replace('192.168.', `10.${i}.`));
     for (const uri of uris) {
       const p = await diagnosticsFor(uri, 1, 20_000);
       assert.ok(p.diagnostics.every((d) => d.code !== 'internal-error'));
     }
     assert.ok((await hoverMs(uris[99], 12, 30)) < 200);
-    for (const uri of uris) await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    for (const uri of uris) await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     await hoverMs('file:///load/none', 0, 0);
     // RSS read at once depends on when V8 last collected: under load one run read 299 / 435 /
     // 573 MB, others about 300 / 400 / 400. What stays is what the server holds once quiet.
@@ -125,13 +118,13 @@ test('edits faster than analysis: the newest version is analysed, older ones are
   const target = lines.findIndex((l) => l.includes('--dport 80 -j KUBE-SVC'));
   const at = lines[target].indexOf('--dport 80') + 8;
   const uri = 'file:///load/rapid.rules';
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   await diagnosticsFor(uri, 1, 30_000);
   const before = published.length;
   const t0 = performance.now();
   for (let v = 2; v <= 101; v++) {
     // the last edit leaves a port out of range, which the final analysis must find in place
-    void client.conn.sendNotification('textDocument/didChange', {
+    void client().conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: v },
       contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: at + 2 } }, text: v === 101 ? '99999' : String(10 + (v % 80)) }],
     });
@@ -142,18 +135,18 @@ test('edits faster than analysis: the newest version is analysed, older ones are
   console.log(`100 rapid edits on 10k rules: ${runs} analyses, final diagnostics after ${ms.toFixed(0)} ms`);
   assert.ok(runs < 50, `${runs} analyses for 100 edits`);
   assert.deepEqual(last.diagnostics.filter((d) => d.code !== 'missing-ip-forward').map((d) => [d.code, d.range.start.line, d.range.start.character]), [['invalid-value', target, at]]);
-  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });
 
 test('requests the client cancels are answered RequestCancelled or normally; the server goes on', { skip }, async () => {
   const uri = 'file:///load/cancel.rules';
-  await client.open(uri, 'iptables-save', kubeProxyDump(1000).text);
+  await client().open(uri, 'iptables-save', kubeProxyDump(1000).text);
   await diagnosticsFor(uri, 1, 10_000);
   const outcomes = await Promise.all(
     Array.from({ length: 20 }, async (_, i) => {
       const source = new CancellationTokenSource();
       const method = i % 2 ? 'textDocument/hover' : 'textDocument/completion';
-      const pending = client.conn.sendRequest(method, { textDocument: { uri }, position: { line: 40 + i, character: 4 } }, source.token);
+      const pending = client().conn.sendRequest(method, { textDocument: { uri }, position: { line: 40 + i, character: 4 } }, source.token);
       source.cancel();
       try {
         await pending;
@@ -316,7 +309,7 @@ test('an edit typed while the whole-document answers are worked out is analysed 
   const uri = 'file:///load/typing.rules';
   const text = kubeProxyDump(30_000).text;
   const lines = text.split('\n');
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   await diagnosticsFor(uri, 1, 30_000);
   const doc = { textDocument: { uri } };
   const line = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('-A ') && l.includes(' -j '));
@@ -327,7 +320,7 @@ test('an edit typed while the whole-document answers are worked out is analysed 
     const seen = () => published.some((p) => p.uri === uri && p.version === version);
     // for each answer: had the edit's diagnostics arrived before it?
     const after: Record<string, boolean> = {};
-    const asked = <T>(name: string, method: string) => client.request<T>(method, doc).then((r) => ((after[name] = seen()), r));
+    const asked = <T>(name: string, method: string) => client().request<T>(method, doc).then((r) => ((after[name] = seen()), r));
     const tokens = asked<{ data: number[] }>('tokens', 'textDocument/semanticTokens/full').then(
       () => 'answered',
       (e: { code?: number }) => ((after.tokens = seen()), e.code === -32801 ? 'content modified' : `failed: ${String(e)}`),
@@ -339,25 +332,25 @@ test('an edit typed while the whole-document answers are worked out is analysed 
     // a word typed into a rule, then taken out again: the tokens after it on the line move
     const adding = round % 2 === 0;
     const range = { start: { line, character: at }, end: { line, character: adding ? at : at + typed.length } };
-    void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: adding ? typed : '' }] });
+    void client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: adding ? typed : '' }] });
     await Promise.all([answers, diagnosticsFor(uri, version, 30_000)]);
     assert.ok(after.outline && after.lenses, `round ${round}: the edit was analysed before the outline and the lenses (${JSON.stringify(after)})`);
     // tokens are placed by the editor on the text it asked about: given before the edit, or refused
     assert.equal(await tokens, after.tokens ? 'content modified' : 'answered', `round ${round}: the tokens asked before the edit`);
     // the outline, given after the edit was seen, was worked out (or started over) on the edited text
-    assert.deepEqual(await outline, await client.request('textDocument/documentSymbol', doc), `round ${round}: the outline is that of the edited text`);
+    assert.deepEqual(await outline, await client().request('textDocument/documentSymbol', doc), `round ${round}: the outline is that of the edited text`);
   }
-  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });
 
 test("a hover sent right behind the editor's whole-document requests is answered before them", { skip }, async () => {
   const uri = 'file:///load/busy.rules';
-  await client.open(uri, 'iptables-save', kubeProxyDump(30_000).text);
+  await client().open(uri, 'iptables-save', kubeProxyDump(30_000).text);
   await diagnosticsFor(uri, 1, 30_000);
   const doc = { textDocument: { uri } };
   for (let round = 0; round < 3; round++) {
     const order: string[] = [];
-    const sent = (name: string, method: string, params: unknown) => client.request(method, params).then(() => void order.push(name));
+    const sent = (name: string, method: string, params: unknown) => client().request(method, params).then(() => void order.push(name));
     await Promise.all([
       sent('tokens', 'textDocument/semanticTokens/full', doc),
       sent('outline', 'textDocument/documentSymbol', doc),
@@ -369,5 +362,5 @@ test("a hover sent right behind the editor's whole-document requests is answered
     // the whole-document answers keep the order they were asked in
     assert.deepEqual(order.slice(1), ['tokens', 'outline', 'lenses', 'folding']);
   }
-  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });

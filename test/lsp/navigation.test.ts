@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { LspClient } from '../support/lspClient.ts';
+import { test } from 'node:test';
+import { sharedServer } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -9,7 +9,6 @@ import { needBuild } from '../support/paths.ts';
  * tokens decoded with the legend the server announced, and the code lenses.
  */
 const skip = needBuild();
-let client: LspClient;
 let legend: string[] = [];
 
 const saveUri = 'file:///tmp/nav/rules.v4';
@@ -53,33 +52,28 @@ const word = (text: string, r: Range) => {
   return text.split('\n')[r.start.line].slice(r.start.character, r.end.character);
 };
 
-before(async () => {
-  if (skip) return;
-  client = new LspClient();
-  const init = await client.request<{ capabilities: { semanticTokensProvider: { legend: { tokenTypes: string[] } } } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+const client = sharedServer(skip, async (c) => {
+  const init = await c.request<{ capabilities: { semanticTokensProvider: { legend: { tokenTypes: string[] } } } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   legend = init.capabilities.semanticTokensProvider.legend.tokenTypes;
-  await client.conn.sendNotification('initialized', {});
-  await client.open(saveUri, 'iptables-save', saveText);
-  await client.open(scriptUri, 'shellscript', scriptText);
-});
-after(async () => {
-  if (!skip) await client.stop();
+  await c.conn.sendNotification('initialized', {});
+  await c.open(saveUri, 'iptables-save', saveText);
+  await c.open(scriptUri, 'shellscript', scriptText);
 });
 
 test('workspace symbols list the chains of both open documents, and the query filters them', { skip }, async () => {
   type Sym = { name: string; containerName: string; location: { uri: string; range: Range } };
-  const all = await client.request<Sym[]>('workspace/symbol', { query: '' });
+  const all = await client().request<Sym[]>('workspace/symbol', { query: '' });
   const key = (s: Sym) => `${s.location.uri === saveUri ? 'save' : 'script'}:${s.containerName}/${s.name}@${s.location.range.start.line}`;
   const keys = all.map(key).sort();
   for (const want of ['save:nat/PREROUTING@1', 'save:filter/INPUT@5', 'save:filter/web-in@7', 'save:filter/unused@8', 'script:filter/web-out@1']) assert.ok(keys.includes(want), `${want} in ${keys.join(', ')}`);
-  const web = await client.request<Sym[]>('workspace/symbol', { query: 'WEB' });
+  const web = await client().request<Sym[]>('workspace/symbol', { query: 'WEB' });
   assert.deepEqual(web.map(key).sort(), ['save:filter/web-in@7', 'script:filter/web-out@1']);
   // the location is the chain's name on its declaration
   for (const s of web) assert.equal(word(s.location.uri === saveUri ? saveText : scriptText, s.location.range), s.name);
 });
 
 test('document highlights: every occurrence of the chain, declarations and -A written, jumps read', { skip }, async () => {
-  const hl = await client.request<{ range: Range; kind: number }[]>('textDocument/documentHighlight', { textDocument: { uri: saveUri }, position: pos(saveText, 'web-in', 1) });
+  const hl = await client().request<{ range: Range; kind: number }[]>('textDocument/documentHighlight', { textDocument: { uri: saveUri }, position: pos(saveText, 'web-in', 1) });
   // DocumentHighlightKind: 2 Read, 3 Write
   assert.deepEqual(hl.map((h) => [h.range.start.line, word(saveText, h.range), h.kind]), [
     [7, 'web-in', 3],
@@ -88,12 +82,12 @@ test('document highlights: every occurrence of the chain, declarations and -A wr
     [11, 'web-in', 3],
     [12, 'web-in', 3],
   ]);
-  assert.deepEqual(await client.request('textDocument/documentHighlight', { textDocument: { uri: saveUri }, position: pos(saveText, '--dport') }), []);
+  assert.deepEqual(await client().request('textDocument/documentHighlight', { textDocument: { uri: saveUri }, position: pos(saveText, '--dport') }), []);
 });
 
 test('definition from -g, -I and -P in the script, and from -g in the save file, lands on the declaration', { skip }, async () => {
   type Loc = { uri: string; range: Range };
-  const def = (uri: string, position: { line: number; character: number }) => client.request<Loc[]>('textDocument/definition', { textDocument: { uri }, position });
+  const def = (uri: string, position: { line: number; character: number }) => client().request<Loc[]>('textDocument/definition', { textDocument: { uri }, position });
   for (const nth of [1, 2, 3]) {
     const locs = await def(scriptUri, pos(scriptText, 'web-out', nth));
     assert.deepEqual(locs.map((l) => [l.uri, l.range.start.line, word(scriptText, l.range)]), [[scriptUri, 1, 'web-out']], `occurrence ${nth}`);
@@ -103,7 +97,7 @@ test('definition from -g, -I and -P in the script, and from -g in the save file,
 });
 
 test('semantic tokens of the script decode to the legend types at the right places', { skip }, async () => {
-  const { data } = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: scriptUri } });
+  const { data } = await client().request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: scriptUri } });
   assert.equal(data.length % 5, 0);
   const tokens: [number, string, string][] = [];
   let line = 0;
@@ -127,10 +121,10 @@ test('semantic tokens of the script decode to the legend types at the right plac
 test('code lenses: placed without a command, resolved to rule and reference counts per chain, references on request, Trace from here on the DNAT rule', { skip }, async () => {
   type Lens = { range: Range; data?: unknown; command?: { title: string; command: string; arguments?: unknown[] } };
   const lensesOf = async (uri: string) => {
-    const placed = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const placed = await client().request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
     // the editor asks what a lens says only when it is on screen: nothing is said up front
     assert.ok(placed.every((l) => l.command === undefined && l.data !== undefined));
-    return Promise.all(placed.map((l) => client.request<Lens>('codeLens/resolve', l)));
+    return Promise.all(placed.map((l) => client().request<Lens>('codeLens/resolve', l)));
   };
   const lenses = await lensesOf(saveUri);
   const chainLens = (line: number) => lenses.find((l) => l.range.start.line === line && l.command?.command !== 'iptables.tracePacket')!;
@@ -141,7 +135,7 @@ test('code lenses: placed without a command, resolved to rule and reference coun
   assert.equal(web.command!.command, 'iptables.showChainReferences');
   const [uri, position] = web.command!.arguments as [string, { line: number; character: number }];
   assert.deepEqual([uri, position], [saveUri, { line: 7, character: 1 }]);
-  const refs = await client.request<{ uri: string; range: Range }[]>('iptables/chainReferences', { uri, position });
+  const refs = await client().request<{ uri: string; range: Range }[]>('iptables/chainReferences', { uri, position });
   assert.deepEqual(refs.map((r) => [r.uri, r.range.start.line, word(saveText, r.range)]), [[saveUri, 9, 'web-in'], [saveUri, 10, 'web-in']]);
   // unused: no rules, no references, no action
   assert.deepEqual([numbers(chainLens(8)), chainLens(8).command!.command], [[0], '']);
@@ -156,12 +150,12 @@ test('code lenses: placed without a command, resolved to rule and reference coun
   assert.deepEqual(scriptTrace.map((l) => [l.range.start.line, l.command!.arguments]), [[5, [scriptUri, 'proto=udp dport=53 state=NEW']]]);
   // a lens placed before the document changed says nothing: the editor places new ones
   const stale = { ...lenses.find((l) => l.range.start.line === 7)!, command: undefined, range: { start: { line: 7, character: 3 }, end: { line: 7, character: 9 } } };
-  assert.equal((await client.request<Lens>('codeLens/resolve', stale)).command!.title, '');
+  assert.equal((await client().request<Lens>('codeLens/resolve', stale)).command!.title, '');
 });
 
 test('hover on the -j and the --to-destination value of a DNAT rule carries the forward summary below the docs', { skip }, async () => {
   type Hover = { contents: { value: string }; range: Range };
-  const hover = (needle: string) => client.request<Hover>('textDocument/hover', { textDocument: { uri: saveUri }, position: pos(saveText, needle) });
+  const hover = (needle: string) => client().request<Hover>('textDocument/hover', { textDocument: { uri: saveUri }, position: pos(saveText, needle) });
   const onJump = await hover('-j DNAT');
   assert.equal(word(saveText, onJump.range), '-j');
   const onValue = await hover('10.0.0.5:8080');
@@ -176,7 +170,7 @@ test('hover on the -j and the --to-destination value of a DNAT rule carries the 
 
 test('outline of a save file: each rule line is inside its own chain and no other; a chain without rules is its declaration', { skip }, async () => {
   type Sym = { name: string; range: Range; selectionRange: Range; children?: Sym[] };
-  const tables = await client.request<Sym[]>('textDocument/documentSymbol', { textDocument: { uri: saveUri } });
+  const tables = await client().request<Sym[]>('textDocument/documentSymbol', { textDocument: { uri: saveUri } });
   const chains = tables.flatMap((t) => t.children ?? []);
   const inside = (r: Range, line: number) => r.start.line <= line && line <= r.end.line;
   saveText.split('\n').forEach((text, line) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { kubeProxyDump } from '../support/kubeDump.ts';
-import { LspClient } from '../support/lspClient.ts';
+import { sharedServer } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -10,20 +10,14 @@ import { needBuild } from '../support/paths.ts';
  * must give exactly what a fresh whole request gives.
  */
 const skip = needBuild();
-let client: LspClient;
 
 type Full = { resultId?: string; data: number[] };
 type Delta = { resultId?: string; edits: { start: number; deleteCount: number; data?: number[] }[] };
 
-before(async () => {
-  if (skip) return;
-  client = new LspClient();
-  const init = await client.request<{ capabilities: { semanticTokensProvider: { full: { delta?: boolean } } } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+const client = sharedServer(skip, async (c) => {
+  const init = await c.request<{ capabilities: { semanticTokensProvider: { full: { delta?: boolean } } } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
   assert.equal(init.capabilities.semanticTokensProvider.full.delta, true);
-  await client.conn.sendNotification('initialized', {});
-});
-after(async () => {
-  if (!skip) await client.stop();
+  await c.conn.sendNotification('initialized', {});
 });
 
 function applyEdits(data: number[], edits: Delta['edits']): number[] {
@@ -33,20 +27,20 @@ function applyEdits(data: number[], edits: Delta['edits']): number[] {
   return out;
 }
 
-const full = (uri: string) => client.request<Full>('textDocument/semanticTokens/full', { textDocument: { uri } });
-const delta = (uri: string, previousResultId: string) => client.request<Delta | Full>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId });
+const full = (uri: string) => client().request<Full>('textDocument/semanticTokens/full', { textDocument: { uri } });
+const delta = (uri: string, previousResultId: string) => client().request<Delta | Full>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId });
 
 test('deltas after edits in place, added and removed lines and a new table rebuild the whole result exactly', { skip }, async () => {
   const text = kubeProxyDump(1000).text;
   const lines = text.split('\n');
   const uri = 'file:///tokens/kube.rules';
   let version = 1;
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   let held = await full(uri);
   assert.ok(held.resultId && held.data.length > 5 * 5000, `${held.data.length / 5} tokens`);
   const mid = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('-j KUBE-SEP'));
   const change = (startLine: number, startChar: number, endLine: number, endChar: number, newText: string) =>
-    client.conn.sendNotification('textDocument/didChange', {
+    client().conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: ++version },
       contentChanges: [{ range: { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } }, text: newText }],
     });
@@ -78,14 +72,14 @@ test('deltas after edits in place, added and removed lines and a new table rebui
 test('a delta against a result the server no longer holds is a whole result', { skip }, async () => {
   const uri = 'file:///tokens/small.rules';
   const text = '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   const d = await delta(uri, 'no-such-result');
   assert.ok('data' in d && d.resultId);
   assert.deepEqual(d.data, (await full(uri)).data);
   // reopened: what was held for the first open is gone
   const held = await full(uri);
-  await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  await client.open(uri, 'iptables-save', text);
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await client().open(uri, 'iptables-save', text);
   const after = await delta(uri, held.resultId!);
   assert.ok('data' in after, 'a whole result after the document was reopened');
 });
@@ -94,7 +88,7 @@ test('tokens asked for just before an edit are refused as ContentModified; the n
   const uri = 'file:///tokens/typing.rules';
   const text = kubeProxyDump(1000).text;
   const lines = text.split('\n');
-  await client.open(uri, 'iptables-save', text);
+  await client().open(uri, 'iptables-save', text);
   const held = await full(uri);
   const line = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('-j KUBE-SEP'));
   const at = lines[line].indexOf('-j KUBE-SEP');
@@ -104,7 +98,7 @@ test('tokens asked for just before an edit are refused as ContentModified; the n
     () => 'answered',
     (e: { code?: number }) => (e.code === -32801 ? 'content modified' : `failed: ${String(e)}`),
   );
-  await client.conn.sendNotification('textDocument/didChange', {
+  await client().conn.sendNotification('textDocument/didChange', {
     textDocument: { uri, version: 2 },
     contentChanges: [{ range: { start: { line, character: at }, end: { line, character: at } }, text: '-m comment --comment typed ' }],
   });

@@ -1,34 +1,28 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { after, before, test } from 'node:test';
-import { LspClient } from '../support/lspClient.ts';
+import { test } from 'node:test';
+import { sharedServer } from '../support/lspClient.ts';
 import { needBuild, repoRoot } from '../support/paths.ts';
 import type { CheckPacketResult, PacketFieldsResult, TraceResult } from '../../server/src/lsp/traceProtocol.ts';
 
 /** Packet tracing through the built language server over stdio: the request, the fields, the check, the lens. */
 const skip = needBuild();
-let client: LspClient;
 
 const example = `${repoRoot}/examples/port-forward-router.sh`;
 const exampleUri = pathToFileURL(example).href;
 const exampleText = readFileSync(example, 'utf8');
 const lineOf = (needle: string) => exampleText.split('\n').findIndex((l) => l.includes(needle));
 
-before(async () => {
-  if (skip) return;
-  client = new LspClient();
-  await client.start();
-  await client.open(exampleUri, 'shellscript', exampleText);
-});
-after(async () => {
-  if (!skip) await client.stop();
+const client = sharedServer(skip, async (c) => {
+  await c.start();
+  await c.open(exampleUri, 'shellscript', exampleText);
 });
 
 type Traced = Extract<TraceResult, { branches: unknown }>;
 
 test('iptables/trace answers the path with a range per deciding rule, rewrites and verdict', { skip }, async () => {
-  const r = (await client.request<TraceResult>('iptables/trace', { uri: exampleUri, packet: 'in=wan0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1' })) as Traced;
+  const r = (await client().request<TraceResult>('iptables/trace', { uri: exampleUri, packet: 'in=wan0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1' })) as Traced;
   assert.equal(r.verdict, 'DROP');
   assert.equal(r.uri, exampleUri);
   const b = r.branches[0];
@@ -44,25 +38,25 @@ test('iptables/trace answers the path with a range per deciding rule, rewrites a
 
 test('iptables/trace refuses a bad packet with the key and its place in the SPEC', { skip }, async () => {
   const spec = 'in=wan0 dport=eighty';
-  const r = (await client.request<TraceResult>('iptables/trace', { uri: exampleUri, packet: spec })) as Extract<TraceResult, { packetError: unknown }>;
+  const r = (await client().request<TraceResult>('iptables/trace', { uri: exampleUri, packet: spec })) as Extract<TraceResult, { packetError: unknown }>;
   assert.equal(r.packetError.key, 'dport');
   assert.equal(spec.slice(r.packetError.start, r.packetError.end), 'dport=eighty');
-  const check = await client.request<CheckPacketResult>('iptables/checkPacket', { packet: 'proto=tcp colour=blue' });
+  const check = await client().request<CheckPacketResult>('iptables/checkPacket', { packet: 'proto=tcp colour=blue' });
   assert.deepEqual(check.ok ? undefined : [check.packetError.key, check.packetError.start, check.packetError.end], ['colour', 10, 21]);
-  const good = await client.request<CheckPacketResult>('iptables/checkPacket', { packet: 'dport=80   proto=TCP' });
+  const good = await client().request<CheckPacketResult>('iptables/checkPacket', { packet: 'dport=80   proto=TCP' });
   assert.deepEqual(good, { ok: true, packet: 'proto=tcp dport=80 state=NEW' });
 });
 
 test('iptables/trace reads a file the client has not opened', { skip }, async () => {
   const rules = pathToFileURL(`${repoRoot}/examples/rules.v4`).href;
-  const r = await client.request<TraceResult>('iptables/trace', { uri: rules, packet: 'in=lo proto=tcp dport=22' });
+  const r = await client().request<TraceResult>('iptables/trace', { uri: rules, packet: 'in=lo proto=tcp dport=22' });
   assert.ok('branches' in r && r.branches.length > 0);
-  const missing = await client.request<TraceResult>('iptables/trace', { uri: 'file:///nonexistent/rules.v4', packet: 'proto=tcp' });
+  const missing = await client().request<TraceResult>('iptables/trace', { uri: 'file:///nonexistent/rules.v4', packet: 'proto=tcp' });
   assert.ok('documentError' in missing);
 });
 
 test('iptables/packetFields offers the interfaces, addresses and ports of the document', { skip }, async () => {
-  const f = await client.request<PacketFieldsResult>('iptables/packetFields', { uri: exampleUri });
+  const f = await client().request<PacketFieldsResult>('iptables/packetFields', { uri: exampleUri });
   assert.ok(f.keys.some((k) => k.key === 'dport'));
   assert.deepEqual(f.values.in.sort(), ['lan0', 'lo', 'wan0']);
   assert.ok(f.values.dst.includes('192.168.50.10'));
@@ -71,14 +65,14 @@ test('iptables/packetFields offers the interfaces, addresses and ports of the do
 
 test('the "Trace from here" lens sits on the DNAT command and runs iptables.tracePacket with its packet', { skip }, async () => {
   type Lens = { range: { start: { line: number }; end: { line: number } }; command?: { command: string; arguments?: unknown[] } };
-  const placed = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: exampleUri } });
+  const placed = await client().request<Lens[]>('textDocument/codeLens', { textDocument: { uri: exampleUri } });
   // what a lens does is given when the editor resolves it (when it is on screen)
-  const lenses = await Promise.all(placed.map((l) => client.request<Lens>('codeLens/resolve', l)));
+  const lenses = await Promise.all(placed.map((l) => client().request<Lens>('codeLens/resolve', l)));
   const trace = lenses.filter((l) => l.command?.command === 'iptables.tracePacket');
   assert.deepEqual(trace.map((l) => [l.range.start.line, l.range.end.line]), [[lineOf('-j DNAT'), lineOf('-j DNAT')]]);
   const [uri, spec] = trace[0].command!.arguments as [string, string];
   assert.equal(uri, exampleUri);
   assert.equal(spec, 'in=wan0 proto=tcp dport=80 state=NEW');
-  const r = (await client.request<TraceResult>('iptables/trace', { uri, packet: spec })) as Traced;
+  const r = (await client().request<TraceResult>('iptables/trace', { uri, packet: spec })) as Traced;
   assert.equal(r.branches[0].path[0].range?.start.line, lineOf('-j DNAT'));
 });

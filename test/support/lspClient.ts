@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { dist } from './paths.ts';
 
@@ -57,6 +58,27 @@ export class LspClient {
       this.child.kill();
     }
   }
+}
+
+/**
+ * One server for the tests of a file: started before them (`ready` initializes it, and may open
+ * documents; by default a plain initialize), stopped after them; nothing when they are skipped.
+ * Returns the way to reach it from the tests.
+ */
+export function sharedServer(skip: string | false, ready: (client: LspClient) => Promise<void> = (c) => c.start()): () => LspClient {
+  let client: LspClient | undefined;
+  before(async () => {
+    if (skip) return;
+    client = new LspClient();
+    await ready(client);
+  });
+  after(async () => {
+    await client?.stop();
+  });
+  return () => {
+    if (!client) throw new Error('the shared server is not started (the tests that use it are skipped)');
+    return client;
+  };
 }
 
 /** Finds the «|» marker: the text without it and the 0-based position where it was. */
