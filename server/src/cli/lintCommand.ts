@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { FirewallDocument } from '../core/facade.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { findLintConfig } from '../node/lintConfig.ts';
-import { readTextFile } from '../node/readTextFile.ts';
+import { readStdinText, readTextFile } from '../node/readTextFile.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
@@ -13,30 +13,51 @@ import type { CliIO } from './io.ts';
 export interface LintOptions {
   format: 'text' | 'json' | 'sarif';
   dialect: Dialect | 'auto';
+  /** Paths; `-` is standard input. */
   files: string[];
+  /**
+   * The path standard input stands for (an editor's unsaved buffer): reported under that
+   * name, whose dialect and family it hints, and whose folder gives the lint config and the
+   * files judged with it. Without it, standard input is reported as `-`, with the working
+   * directory's lint config, and judged without files beside it.
+   */
+  stdinName?: string;
+  /** Exit 1 when there are more warnings than this, as for an error. */
+  maxWarnings?: number;
 }
 
-/** Lints files; exit 0 clean of errors, 1 with error-level findings, 2 when a file cannot be read. */
+/** Lints files; exit 0 clean of errors, 1 with error-level findings (or too many warnings), 2 when a file cannot be read. */
 export function lintCommand(opts: LintOptions, io: CliIO): number {
   const reports: FileReport[] = [];
   let ioError = false;
   for (const file of opts.files) {
-    const read = readTextFile(file);
+    const stdin = file === '-';
+    const read = stdin ? readStdinText(io.stdin) : readTextFile(file);
     if (!read.ok) {
       io.stderr(`iptables-lint: ${read.reason}\n`);
       ioError = true;
       continue;
     }
-    const config = findLintConfig(resolve(file));
+    // the name the text is reported under, and the place it is judged from: nameless standard
+    // input takes the lint config of the working directory and is judged without files beside it
+    const name = stdin ? (opts.stdinName ?? '-') : file;
+    const place = stdin ? opts.stdinName && resolve(opts.stdinName) : resolve(file);
+    const config = findLintConfig(place || resolve('-'));
     for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
-    const doc = new FirewallDocument(read.text, { fileName: file, dialect: opts.dialect });
-    const settings = doc.dialect === 'save' ? workspaceSettings(resolve(file)) : {};
+    const doc = new FirewallDocument(read.text, { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect });
+    const settings = doc.dialect === 'save' && place ? workspaceSettings(place) : {};
     const raw = doc.diagnostics({ severities: config.severities, settings });
-    reports.push({ file, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, doc.lines)), raw, lines: doc.lines });
+    reports.push({ file: name, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, doc.lines)), raw, lines: doc.lines });
   }
   if (opts.format === 'json') io.stdout(formatJson(reports));
   else if (opts.format === 'sarif') io.stdout(formatSarif(reports, '0.1.0'));
   else io.stdout(formatText(reports));
   if (ioError) return 2;
-  return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+  if (reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'))) return 1;
+  const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) {
+    io.stderr(`iptables-lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${opts.maxWarnings} allows\n`);
+    return 1;
+  }
+  return 0;
 }

@@ -4,14 +4,15 @@ import type { CliIO } from './io.ts';
 import { traceCommand } from './traceCommand.ts';
 import { lintCommand } from './lintCommand.ts';
 
-const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] FILE...
+const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] [--max-warnings N] FILE...
+       iptables-lint [options] [--stdin-filename PATH] -      (the rules on standard input)
        iptables-lint explain TERM
        iptables-lint trace FILE --packet SPEC [--format json]
        iptables-lint compile SCRIPT
        iptables-lint apply FILE --host [USER@]HOST[:PORT] [--identity KEY] [--rollback-seconds N] [--dry-run] [--yes]
 
 Checks iptables scripts and iptables-save / iptables-restore files.
-Exit status: 0 no error-level finding, 1 error-level findings, 2 usage or I/O error.
+Exit status: 0 no error-level finding, 1 error-level findings (or more warnings than --max-warnings),\n2 usage or I/O error.
 `;
 
 /** Runs the CLI; returns the exit status (a promise for `apply`, which talks to a host). Never throws for bad input. */
@@ -31,6 +32,8 @@ export function main(argv: string[], io: CliIO): number | Promise<number> {
   let format: 'text' | 'json' | 'sarif' = 'text';
   let dialect: 'auto' | 'save' | 'script' = 'auto';
   const files: string[] = [];
+  let stdinName: string | undefined;
+  let maxWarnings: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -46,6 +49,13 @@ export function main(argv: string[], io: CliIO): number | Promise<number> {
       const v = value();
       if (v !== 'auto' && v !== 'save' && v !== 'script') return usage(io, `--dialect must be auto, save or script, not ${v ?? 'nothing'}`);
       dialect = v;
+    } else if (flag === '--stdin-filename') {
+      stdinName = value();
+      if (!stdinName) return usage(io, '--stdin-filename needs the path standard input stands for');
+    } else if (flag === '--max-warnings') {
+      const v = value();
+      if (!v || !/^\d+$/.test(v)) return usage(io, `--max-warnings must be a whole number of warnings, not ${v ?? 'nothing'}`);
+      maxWarnings = Number(v);
     } else if (flag === '--') {
       files.push(...argv.slice(i + 1));
       break;
@@ -54,7 +64,10 @@ export function main(argv: string[], io: CliIO): number | Promise<number> {
     } else files.push(a);
   }
   if (!files.length) return usage(io, 'no file given');
-  return lintCommand({ format, dialect, files }, io);
+  const stdinCount = files.filter((f) => f === '-').length;
+  if (stdinCount > 1) return usage(io, 'standard input (-) can be read once');
+  if (stdinName !== undefined && !stdinCount) return usage(io, '--stdin-filename names standard input: give - among the files');
+  return lintCommand({ format, dialect, files, stdinName, maxWarnings }, io);
 }
 
 function usage(io: CliIO, problem: string): number {

@@ -19,6 +19,21 @@ export function readTextFile(path: string): ReadResult {
   return decodeText(buf, path);
 }
 
+/**
+ * Standard input as a rules text (the CLI's file `-`: an editor's unsaved buffer, a pipe), with
+ * the same refusals as a file's.
+ */
+export function readStdinText(read: (() => Uint8Array) | undefined): ReadResult {
+  if (!read) return { ok: false, reason: 'cannot read standard input here' };
+  let buf: Uint8Array;
+  try {
+    buf = read();
+  } catch (e) {
+    return { ok: false, reason: `cannot read standard input: ${(e as Error).message}` };
+  }
+  return decodeText(buf, 'standard input');
+}
+
 export function decodeText(buf: Uint8Array, path: string): ReadResult {
   const head = buf.subarray(0, HEAD_CHARS);
   if (head.includes(0)) return { ok: false, reason: `${path} looks like a binary file (it contains NUL bytes), not iptables rules` };

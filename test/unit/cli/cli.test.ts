@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { main } from '../../../server/src/cli/main.ts';
+import { repoRoot } from '../../support/paths.ts';
 
-function run(args: string[]) {
+/** Runs the CLI in this process; `input` is its standard input (none: there is none to read). */
+function run(args: string[], input?: string | Uint8Array) {
   let stdout = '';
   let stderr = '';
-  const code = main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  const stdin = input === undefined ? undefined : () => (typeof input === 'string' ? Buffer.from(input) : input);
+  const code = main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdin });
   return { code, stdout, stderr };
 }
 
@@ -151,4 +155,63 @@ test('save files: route_localnet in the workspace\'s sysctl.d counts for a DNAT 
   assert.deepEqual(codes(), ['dnat-to-loopback:warning']);
   writeFileSync(join(root, 'etc', 'sysctl.d', '60-localnet.conf'), 'net.ipv4.conf.eth0.route_localnet = 1\n');
   assert.deepEqual(codes(), []);
+});
+
+const codesAndLines = (stdout: string) => JSON.parse(stdout).files.map((f: { file: string; dialect: string; diagnostics: { code: string; line: number }[] }) => [f.file, f.dialect, f.diagnostics.map((d) => `${d.code}@${d.line}`)]);
+
+test('standard input (-): an editor\'s unsaved buffer, judged as the file --stdin-filename names', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-stdin-'));
+  writeFileSync(join(root, '.iptables-lint.json'), JSON.stringify({ rules: { 'missing-loopback-accept': 'off' } }));
+  writeFileSync(join(root, 'sysctl.conf'), 'net.ipv4.ip_forward = 1\n');
+  const buffer = '*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n';
+  const named = run(['--format', 'json', '--stdin-filename', join(root, 'rules.v4'), '-'], buffer);
+  assert.equal(named.code, 1, named.stderr);
+  // the config and sysctl.conf of its folder count (no missing-loopback-accept, no missing-ip-forward);
+  // the rules.v6 it names is not there
+  assert.deepEqual(codesAndLines(named.stdout), [[join(root, 'rules.v4'), 'save', ['ipv6-left-open@5', 'unknown-option@7']]]);
+  // without a name: reported as -, the working directory's config, judged alone
+  const alone = run(['--format', 'json', '-'], buffer);
+  assert.deepEqual(codesAndLines(alone.stdout), [['-', 'save', ['missing-ip-forward@2', 'missing-loopback-accept@5', 'unknown-option@7']]]);
+  // the name hints the dialect, as a file's does
+  const script = 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n';
+  assert.deepEqual(codesAndLines(run(['--format', 'json', '--stdin-filename', join(root, 'fw.sh'), '-'], script).stdout), [[join(root, 'fw.sh'), 'script', []]]);
+  // text output names the file, for an editor to match its lines
+  assert.match(run(['--stdin-filename', join(root, 'rules.v4'), '-'], buffer).stdout, new RegExp(`^${join(root, 'rules.v4').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:`, 'm'));
+  // with files around it, in the order given
+  assert.deepEqual(codesAndLines(run(['--format', 'json', clean, '-'], script).stdout).map((f: string[]) => f[0]), [clean, '-']);
+});
+
+test('standard input: binary or unreadable input exits 2; - twice and a name without - are usage errors', () => {
+  const bin = run(['-'], Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+  assert.equal(bin.code, 2);
+  assert.match(bin.stderr, /^iptables-lint: standard input looks like a binary file/);
+  const none = run(['-']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^iptables-lint: cannot read standard input/);
+  assert.equal(run(['-', '-'], '').code, 2);
+  assert.equal(run(['--stdin-filename', 'x.rules', clean], '').code, 2);
+  assert.equal(run(['--stdin-filename'], '').code, 2);
+});
+
+test('--max-warnings N: more warnings than N exit 1, as errors do', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-warn-'));
+  const f = join(root, 'fw.rules');
+  // two warnings: INPUT closed without replies or loopback accepted
+  writeFileSync(f, '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+  const warnings = JSON.parse(run(['--format', 'json', f]).stdout).files[0].diagnostics.filter((d: { severity: string }) => d.severity === 'warning').length;
+  assert.ok(warnings >= 2, String(warnings));
+  assert.equal(run([f]).code, 0);
+  assert.equal(run(['--max-warnings', String(warnings), f]).code, 0);
+  const over = run(['--max-warnings', String(warnings - 1), f]);
+  assert.equal(over.code, 1);
+  assert.match(over.stderr, new RegExp(`^iptables-lint: ${warnings} warnings, more than --max-warnings ${warnings - 1}`));
+  assert.equal(run([`--max-warnings=0`, clean]).code, 0);
+  for (const bad of ['-1', 'x', '1.5']) assert.equal(run(['--max-warnings', bad, f]).code, 2, bad);
+  assert.equal(run(['--max-warnings']).code, 2);
+});
+
+test('the CLI process reads standard input from a pipe', () => {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'server', 'src', 'bin', 'lint.ts'), '--format', 'json', '--stdin-filename', 'piped.rules', '-'], { input: '*filter\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n', encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(codesAndLines(r.stdout), [['piped.rules', 'save', ['unknown-option@2']]]);
 });
