@@ -1,7 +1,7 @@
 import { CommandCache } from './analysis/commandCache.ts';
 import { runRules, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic } from './analysis/types.ts';
-import { detectDialect, detectFamily } from './dialect.ts';
+import { detectDialect, detectFamily, loadedByRestore } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
 import { SaveDocument, type EditedLines, type TextChange } from './model/saveDocument.ts';
 import { patchRuleSet } from './model/patchRuleSet.ts';
@@ -82,10 +82,17 @@ export class FirewallDocument {
     this.fileName = options.fileName;
     this.familyFixed = options.family !== undefined || this.dialect !== 'save';
     try {
-      if (this.dialect === 'save' && !this.skipped) this.save = new SaveDocument(text, this.family);
+      if (this.dialect === 'save' && !this.skipped) this.save = this.newSave(text);
     } catch (e) {
       this.failure = e;
     }
+  }
+
+  /** A save file's model; a text of rule lines alone is an `iptables -S` listing unless its name says iptables-restore loads it. */
+  private newSave(text: string): SaveDocument {
+    const doc = new SaveDocument(text, this.family);
+    doc.listingAllowed = !loadedByRestore(this.fileName);
+    return doc;
   }
 
   /** The text after edits; `changes` (offsets in the text they apply to, in order) lets a save file re-parse only the touched lines. */
@@ -126,13 +133,13 @@ export class FirewallDocument {
     }
     try {
       if (this.dialect === 'save') {
-        if (!this.save) this.save = new SaveDocument(newText, this.family);
+        if (!this.save) this.save = this.newSave(newText);
         else if (change) {
           const edited = this.save.applyEdited(newText, change, old);
           // unless a directive was typed (or completed) on the edited lines
           if (noDirectives && !edited.text.includes(DIRECTIVE_WORD)) this.directives = false;
           if (previous) this.cachedRuleSet = this.patched(previous, edited, previousChains);
-        } else this.save = new SaveDocument(newText, this.family);
+        } else this.save = this.newSave(newText);
       }
     } catch (e) {
       this.failure = e;
@@ -227,7 +234,7 @@ export class FirewallDocument {
     try {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
-      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= new SaveDocument(this.text, this.family)).toRuleSet() : scriptRuleSet(this.text);
+      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text);
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);

@@ -151,7 +151,7 @@ test('what is kept of a result is a count and a hash per line, not the tokens; d
   let since: ChangedLines = { ...NO_LINES_CHANGED };
   store.onLinesChanged((_, lines) => addChangedLines(since, lines));
   const first = drain(encodedTokenSteps(doc.model));
-  assert.deepEqual(Object.keys(first.kept).sort(), ['counts', 'family', 'frame', 'hashes', 'lineCount', 'skipped']);
+  assert.deepEqual(Object.keys(first.kept).sort(), ['counts', 'family', 'frame', 'hashes', 'lineCount', 'listing', 'skipped']);
   assert.equal(first.kept.counts.length, first.kept.lineCount);
   // the `-j` after the comment starts 70,000 characters after it
   assert.ok(Array.from(first.data).some((n) => n > 0xffff));
@@ -206,4 +206,25 @@ test('what is kept of a result does not keep the text it was worked out from', (
   // kept when the first line was kept as a slice of it, under 0.1 after)
   assert.ok(kept.counts.length > 20_000 && first.counts.length === kept.counts.length);
   assert.ok(grown < text.length / 3, `${(grown / 1048576).toFixed(2)} MB kept for a text of ${(text.length / 1048576).toFixed(2)} MB`);
+});
+
+test('an iptables -S listing: edits that move lines to another table, or out of any, are worked out whole', () => {
+  // a -P line typed starts a nat run: the PREROUTING below it is nat's built-in chain, not a user chain of filter
+  const listing = '-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.2\n';
+  const cases: [string, { line: number; character: number }, string][] = [
+    ['a -P line typed', { line: 2, character: 0 }, '-P PREROUTING ACCEPT\n'],
+    ['a chain line typed: every rule is outside a table now', { line: 0, character: 0 }, ':INPUT DROP [0:0]\n'],
+  ];
+  for (const [what, at, insert] of cases) {
+    const store = new DocumentStore();
+    const uri = 'file:///listing.txt';
+    const doc = store.open(uri, 'iptables-save', 1, listing);
+    const since: ChangedLines = { ...NO_LINES_CHANGED };
+    store.onLinesChanged((_, lines) => addChangedLines(since, lines));
+    const first = drain(encodedTokenSteps(doc.model));
+    store.change(uri, 2, [{ range: { start: at, end: at }, text: insert }]);
+    assert.equal(tokenDeltaAfterEdit(first.kept, doc.model, since), undefined, what);
+    const whole = drain(encodedTokenSteps(doc.model));
+    assert.deepEqual(applied(Array.from(first.data), tokenEditsByLines(first.kept, whole.kept, whole.data)), Array.from(freshTokens(uri, doc.model.text).data), what);
+  }
 });

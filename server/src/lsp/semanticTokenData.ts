@@ -33,6 +33,8 @@ export interface KeptTokens {
   lineCount: number;
   family: Family;
   skipped: boolean;
+  /** Worked out for an iptables -S listing, whose lines have no frame (see tokenDeltaAfterEdit). */
+  listing: boolean;
   frame: FrameLine[];
 }
 
@@ -53,7 +55,7 @@ export function* encodedTokenSteps(model: FirewallDocument): Steps<{ data: Token
 }
 
 function keep(model: FirewallDocument, counts: Uint32Array, hashes: Uint32Array, frame = model.dialect === 'save' ? frameOf(model.text, model.lines) : []): KeptTokens {
-  return { counts, hashes, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, frame };
+  return { counts, hashes, lineCount: model.lines.lineCount, family: model.family, skipped: model.skipped !== undefined, listing: model.dialect === 'save' && !model.skipped && !!model.ruleSet.listing, frame };
 }
 
 /** The hash of a line without tokens (FNV-1a's offset basis). */
@@ -144,6 +146,9 @@ function sameFrame(kept: FrameLine[], now: FrameLine[], head: number, oldEnd: nu
  */
 export function tokenDeltaAfterEdit(kept: KeptTokens, model: FirewallDocument, changed: Readonly<ChangedLines>): { edits: SemanticTokensEdit[]; kept: KeptTokens } | undefined {
   if (model.dialect !== 'save' || model.family !== kept.family || (model.skipped !== undefined) !== kept.skipped) return undefined;
+  // an iptables -S listing has no frame: a -P line typed anywhere can move lines to another
+  // table, a chain line makes every line one outside a table
+  if (kept.listing || model.ruleSet.listing) return undefined;
   const lines = model.lines;
   const text = model.text;
   const newCount = lines.lineCount;

@@ -46,3 +46,17 @@ test('the outline lists the first chains up to the limit; the tables keep their 
     }
   }
 });
+
+test('every symbol holds its name\'s place, an iptables -S listing\'s tables included (editors drop an outline that does not)', () => {
+  const listing = ['-P INPUT DROP', '-P FORWARD DROP', '-P OUTPUT ACCEPT', '-N LOGDROP', '-A INPUT -j LOGDROP', '-A LOGDROP -j DROP', '-P PREROUTING ACCEPT', '-P INPUT ACCEPT', '-P OUTPUT ACCEPT', '-P POSTROUTING ACCEPT', '-A POSTROUTING -o eth0 -j MASQUERADE', ''].join('\n');
+  const within = (outer: DocumentSymbol['range'], inner: DocumentSymbol['range']) =>
+    (outer.start.line < inner.start.line || (outer.start.line === inner.start.line && outer.start.character <= inner.start.character)) &&
+    (outer.end.line > inner.end.line || (outer.end.line === inner.end.line && outer.end.character >= inner.end.character));
+  for (const [name, text] of [['save', save], ['script', script], ['listing', listing]] as const) {
+    const { symbols } = drain(documentSymbolSteps(new FirewallDocument(text, { dialect: name === 'script' ? 'script' : 'save' })));
+    for (const s of [...symbols, ...symbols.flatMap((t) => t.children ?? [])]) assert.ok(within(s.range, s.selectionRange), `${name} ${s.name}: ${JSON.stringify(s.range)} holds ${JSON.stringify(s.selectionRange)}`);
+  }
+  const { symbols } = drain(documentSymbolSteps(new FirewallDocument(listing)));
+  // each table from the first line of its run to its last rule
+  assert.deepEqual(symbols.map((t) => [t.name, t.range.start.line, t.range.end.line]), [['filter', 0, 5], ['nat', 6, 10]]);
+});

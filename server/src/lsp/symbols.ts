@@ -77,8 +77,11 @@ export function* documentSymbolSteps(doc: FirewallDocument, maxChains = Infinity
     }
     unlisted += left;
     const header = block?.header ?? t.spans[0];
-    const whole = block?.span ?? (tableStart !== Infinity ? { start: tableStart, end: tableEnd } : header);
+    let whole = block?.span ?? (tableStart !== Infinity ? { start: tableStart, end: tableEnd } : header);
     if (!whole || (tableStart === Infinity && !header)) continue;
+    // the name's place must lie inside the symbol (editors drop the outline otherwise): an
+    // iptables -S listing's table stands at its first line, above a chain's rules
+    if (header && (header.start < whole.start || header.end > whole.end)) whole = { start: Math.min(header.start, whole.start), end: Math.max(header.end, whole.end) };
     const chains = `${t.chains.size} chain${t.chains.size === 1 ? '' : 's'}`;
     out.push({
       name: t.family === 'ipv6' && doc.dialect === 'script' ? `${t.name} (ip6tables)` : t.name,

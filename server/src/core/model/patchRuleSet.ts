@@ -65,7 +65,8 @@ export function patchRuleSet(rs: RuleSet, edited: EditedLines): { ruleSet: RuleS
   // they hold nothing of the tables, only their own syntax issues
   const removed = edited.removed.filter((e) => !textOnly(e));
   const added = edited.added.filter((e) => !textOnly(e));
-  if (rs.dialect !== 'save' || removed.length !== added.length || !onlyAppends(rs)) return undefined;
+  // an iptables -S listing takes its tables from all its lines (a DNAT typed may make a run nat): rebuilt
+  if (rs.dialect !== 'save' || rs.listing || removed.length !== added.length || !onlyAppends(rs)) return undefined;
   // the first line also decides the byte order mark and line ending findings of the whole file
   if (edited.removed.some((e) => e.start === 0) || edited.added.some((e) => e.start === 0)) return undefined;
   const patches: RulePatch[] = [];

@@ -4,6 +4,7 @@ import { NONE } from '../syntax/none.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
+import { isRuleListing, listingTables } from './ruleListing.ts';
 import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
 import { detachedCopy } from '../text/detachedCopy.ts';
@@ -104,6 +105,15 @@ export class SaveDocument {
   /** A heredoc body of a script, whose later commands may rename the chains its rules are in. */
   readonly inScript: boolean;
   readonly names = new NamePool();
+  /**
+   * Whether a text of rule lines alone (no table, chain or COMMIT line) is read as an
+   * `iptables -S` listing of the tables it names (see ruleListing.ts) rather than as rules
+   * outside any table. The front end decides: not for a here-document's input, which
+   * iptables-restore reads, nor for a file whose name says iptables-restore loads it.
+   */
+  listingAllowed = false;
+  /** Whether the last toRuleSet read the text as a listing. */
+  private listed = false;
 
   constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; known?: (name: string) => string | undefined; stripTabs?: boolean }) {
     this.text = text;
@@ -192,6 +202,8 @@ export class SaveDocument {
     for (let i = this.entryAt(offset); i >= 0; i--) {
       const line = e[i].line;
       if (line.kind === 'table') return line.name.value;
+      // a listing's lines carry the table their run lists (see toRuleSet)
+      if (this.listed && line.kind === 'rule' && e[i].command) return e[i].command!.table;
     }
     return undefined;
   }
@@ -212,10 +224,21 @@ export class SaveDocument {
     let open: { name: string; span: Span; header: Span } | undefined;
     let table = state.table(this.family, 'filter');
     state.tables.clear();
-    for (const e of this.entries) {
+    // an iptables -S listing: the table of each line, from the run of lines it is in
+    const listing = this.listingAllowed && isRuleListing(this.entries) ? listingTables(this.entries) : undefined;
+    this.listed = listing !== undefined;
+    let listedTable: string | undefined;
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
       const line = e.line;
+      if (listing && line.kind === 'rule' && listing.tables[i] !== listedTable) {
+        // nothing names the table: the first line of its run stands for it
+        listedTable = listing.tables[i];
+        table = state.table(this.family, listedTable, { start: e.start, end: e.start });
+      }
       // outside a table iptables-restore stops at the line itself; its finer problems would only repeat that
-      if (!(line.kind === 'rule' && !open)) issues.push(...e.issues);
+      if (!(line.kind === 'rule' && !open && !listing)) issues.push(...e.issues);
       switch (line.kind) {
         case 'table':
           if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block is not closed by COMMIT before the next table.`, span: open.header });
@@ -242,7 +265,7 @@ export class SaveDocument {
         case 'rule': {
           const cmd = e.command;
           if (!cmd) break;
-          if (!open) {
+          if (!open && !listing) {
             issues.push({ code: 'syntax-error', message: 'A rule must be inside a *table block (start one with a line such as *filter).', span: line.span });
             break;
           }
@@ -264,6 +287,8 @@ export class SaveDocument {
     }
     if (open) issues.push({ code: 'missing-commit', message: `The *${open.name} block has no COMMIT: iptables-restore discards the whole table.`, span: open.header });
     state.fitLists();
-    return { dialect: 'save', commands, tables: state.tables, forwarding: [], routeLocalnet: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
+    const rs: RuleSet = { dialect: 'save', commands, tables: state.tables, forwarding: [], routeLocalnet: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
+    if (listing) rs.listing = listing.whole ? 'tables' : 'chains';
+    return rs;
   }
 }

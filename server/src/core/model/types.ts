@@ -214,6 +214,12 @@ export interface RuleSet {
   hasRules: boolean;
   /** Save dialect: the family the file is for, when known (rules.v6, `ip6tables-save`). */
   family: Family;
+  /**
+   * Save dialect: the text is an `iptables -S` listing (rule lines alone, see ruleListing.ts):
+   * of whole tables, or of some chains only (`iptables -S CHAIN`), whose jumps may go to
+   * chains it does not list.
+   */
+  listing?: 'tables' | 'chains';
   /** Scripts: shell functions exist, so the textual order is not surely the execution order. */
   hasFunctions?: boolean;
   /** Scripts: a shell function named like the tool (`iptables() { … }`) wraps it: what a call does is unknown. */

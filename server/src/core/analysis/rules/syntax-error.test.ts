@@ -3,6 +3,7 @@ import { syntaxError } from './syntax-error.ts';
 
 ruleTable(syntaxError, {
   valid: [
+    { code: '-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n', name: 'rule lines alone: an iptables -S listing' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT') },
     { code: table('filter', '-A INPUT -s ! 10.0.0.1 -j DROP'), name: 'old-style negation' },
     { code: table('filter', '-A INPUT -m comment --comment "two words" -j ACCEPT') },
@@ -14,7 +15,8 @@ ruleTable(syntaxError, {
     { code: table('filter', '-A INPUT -p tcp «--dport» -j ACCEPT'), name: 'option missing its value' },
     { code: table('filter', '-A INPUT -j ACCEPT «# allow»'), name: 'end-of-line comment' },
     { code: table('filter', '-A INPUT -j LOG --log-prefix «"unterminated»'), name: 'unterminated quote' },
-    { code: '«-A INPUT -j ACCEPT»\n', name: 'rule before *table' },
+    { code: '«-A INPUT -j ACCEPT»\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', name: 'rule before *table' },
+    { code: '«-A INPUT -j ACCEPT»\n«COMMIT»\n', name: 'rule lines and COMMIT without a *table line' },
     { code: 'iptables -A INPUT -p tcp «--dport»\n', dialect: 'script', name: 'script: option missing its value' },
   ],
 });

@@ -6,6 +6,8 @@ import { undefinedChain } from './undefined-chain.ts';
 ruleTable(undefinedChain, {
   valid: [
     { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP') },
+    { code: '-N DOCKER-FORWARD\n-A DOCKER-FORWARD -j DOCKER-CT\n', name: 'a listing of one chain (iptables -S CHAIN) jumps to chains it leaves out' },
+    { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N logdrop\n-A INPUT -j logdrop\n', name: 'a listing of the filter table declares its chains with -N' },
     { code: 'iptables -F later\niptables -X later\niptables -N later\niptables -A INPUT -j later\n', dialect: 'script', name: 'a chain left from an earlier run emptied and deleted, then created' },
     { code: 'iptables -X\niptables -N a\niptables -A INPUT -j a\niptables -X a\n', dialect: 'script', name: '-X of every chain, then created' },
     { code: 'if [ -n "$A" ]; then\n  iptables -A INPUT -j later\nfi\niptables -N later\n', dialect: 'script', name: 'a use under a condition' },
@@ -24,6 +26,7 @@ ruleTable(undefinedChain, {
     { code: '*filter\n-A INPUT -j ACCEPT\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain\'s line after its rules' },
   ],
   invalid: [
+    { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -j «logdrop»\n', name: 'a listing of the whole filter table (iptables -S)' },
     { code: 'iptables -A INPUT -j «later»\niptables -A «later» -j DROP\niptables -N later\n', dialect: 'script', name: 'used before the script creates it' },
     { code: 'setup() {\n  iptables -A FORWARD -j «fw»\n}\nsetup\niptables -N fw\n', dialect: 'script', name: 'in a function called before the -N' },
     { code: 'iptables -N a\niptables -X a\niptables -A «a» -j DROP\niptables -I INPUT -j «a»\n', dialect: 'script', name: 'used after -X deleted it' },

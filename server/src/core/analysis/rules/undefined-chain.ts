@@ -14,7 +14,7 @@ export const undefinedChain: LintRule = {
   severity: 'error',
   summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table, or `-E`/`-X` of a built-in chain.',
   docs: {
-    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted.',
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
     rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing. `-E` of a built-in chain is worse with iptables-nft 1.8.9: it renames the hooked chain, which keeps filtering while iptables-save shows an empty built-in chain in its place.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
@@ -40,10 +40,12 @@ export const undefinedChain: LintRule = {
     };
     // quick fix: declare the chain (a `:NAME - [0:0]` line in the table block, or `-N` before the command)
     const declareFix = (name: string, cmd: Command) => {
-      if (rs.dialect === 'save') return declareInBlock(ctx, rs, name, cmd);
+      if (rs.dialect === 'save' && !rs.listing) return declareInBlock(ctx, rs, name, cmd);
       const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
       const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
-      return [{ title: `Create chain ${name} first`, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ` -t ${cmd.table}`} -N ${name}\n` }] }];
+      // a listing creates its chains as iptables -S prints them: -N NAME, no tool, no table
+      const tool = rs.listing ? '' : `${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ` -t ${cmd.table}`} `;
+      return [{ title: `Create chain ${name} first`, edits: [{ span: { start: lineStart, end: lineStart }, text: `${indent}${tool}-N ${name}\n` }] }];
     };
     // looked at only when some command names an undeclared ufw chain (a dump has 36k chains)
     let declaresUfw: boolean | undefined;
@@ -56,13 +58,16 @@ export const undefinedChain: LintRule = {
       names: (cmd) => facts.declared(cmd.family, cmd.table),
       uncertain: (cmd) => facts.uncertain(cmd.family, cmd.table),
       missing: (name, cmd) => `${otherFamily(name, cmd.family, cmd.table)}${elsewhere(cmd.family, cmd.table)}`,
-      declare: (name, cmd) => (rs.dialect === 'save' ? `':${name} - [0:0]'` : `'${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${name}'`),
+      declare: (name, cmd) => (rs.listing ? `'-N ${name}'` : rs.dialect === 'save' ? `':${name} - [0:0]'` : `'${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${name}'`),
       severity: (cmd) => severity(cmd.family, cmd.table),
       fixes: declareFix,
       exempt: fromUfw,
     };
-    for (const cmd of facts.namingUndeclared) {
-      if (!inEmptying.has(cmd)) judge(ctx, cmd, script);
+    // `iptables -S CHAIN` lists that chain alone: the chains it jumps to are left out, not missing
+    if (rs.listing !== 'chains') {
+      for (const cmd of facts.namingUndeclared) {
+        if (!inEmptying.has(cmd)) judge(ctx, cmd, script);
+      }
     }
     // -E and -X take user chains only
     for (const cmd of facts.chainCommands) {

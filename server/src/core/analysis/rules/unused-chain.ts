@@ -7,12 +7,14 @@ export const unusedChain: LintRule = {
   severity: 'info',
   summary: 'A user chain nothing jumps to.',
   docs: {
-    description: 'Reports a user-defined chain that no `-j` or `-g` in its table refers to.',
+    description: 'Reports a user-defined chain that no `-j` or `-g` in its table refers to. Not in a listing of some chains only (`iptables -S CHAIN`), which leaves out the chains that jump to it.',
     rationale: 'Its rules never see a packet: often a forgotten `-A INPUT -j CHAIN`, or leftovers of an old setup.',
     bad: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
   },
   check(ctx) {
+    // `iptables -S CHAIN` lists that chain alone: what jumps to it is in the chains left out
+    if (ctx.ruleSet.listing === 'chains') return;
     const facts = chainFacts(ctx.ruleSet);
     // a jump through a shell expansion could reach any chain
     if (facts.dynamicJump) return;
