@@ -12,15 +12,23 @@ import { kubeProxyDump } from '../../support/kubeDump.ts';
  */
 
 // a kube-proxy dump plus what the carried facts must keep right: a forward path that drops,
-// a loop (c jumps to itself), rules without tests, a DNAT in a mangle chain (target-not-allowed-here)
+// a loop (c jumps to itself), rules without tests, a DNAT in a mangle chain (target-not-allowed-here),
+// a user chain whose accept a jump to a log-and-drop chain shadows (shadowed-rule)
 const extra = [
   '*filter',
   ':FORWARD DROP [0:0]',
   ':a - [0:0]',
   ':b - [0:0]',
   ':c - [0:0]',
+  ':LOGDROP - [0:0]',
+  ':wan - [0:0]',
   '-A FORWARD -p tcp -d 10.244.0.7 --dport 8080 -j ACCEPT',
   '-A FORWARD -j a',
+  '-A FORWARD -i eth0 -j wan',
+  '-A wan -s 10.0.0.0/8 -j LOGDROP',
+  '-A wan -s 10.1.2.3 -j ACCEPT',
+  '-A LOGDROP -j LOG',
+  '-A LOGDROP -j DROP',
   '-A a -p udp -j b',
   '-A b -s 10.0.0.0/8 -j RETURN',
   '-A b -j DROP',
@@ -257,4 +265,44 @@ test('a DNAT edited to a loopback address loses its check, and gets it back, the
   const back = dnatChecks(doc.ruleSet);
   assert.equal(back.length, before.length);
   assert.equal(back.filter((c, i) => c !== before[i]).length, 1, 'only the edited one evaluated again');
+});
+
+test('edits in place of a log-and-drop chain, or of the jumps to it, give the shadowing a fresh parse gives', () => {
+  const edits: [string, string][] = [
+    ['-A LOGDROP -j DROP', '-A LOGDROP -j RETURN'],
+    ['-A LOGDROP -j LOG', '-A LOGDROP -p tcp -j LOG'],
+    ['-A wan -s 10.0.0.0/8 -j LOGDROP', '-A wan -s 10.0.0.0/8 -j LOG'],
+    ['-A wan -s 10.0.0.0/8 -j LOGDROP', '-A wan -s 10.0.0.0/8 -p udp -j LOGDROP'],
+    ['-A wan -s 10.1.2.3 -j ACCEPT', '-A wan -s 10.1.2.4 -j ACCEPT'],
+    ['-A b -j DROP', '-A b -p icmp -j DROP'],
+  ];
+  for (const [from, to] of edits) {
+    const doc = new FirewallDocument(base, { dialect: 'save' });
+    const shadowedBefore = doc.diagnostics().filter((d) => d.code === 'shadowed-rule').length;
+    const start = base.indexOf(`${from}\n`);
+    const text = base.slice(0, start) + to + base.slice(start + from.length);
+    const tables = doc.ruleSet.tables;
+    doc.update(text, [{ start, end: start + from.length, text: to }]);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })), `${from} → ${to}`);
+    assert.equal(doc.ruleSet.tables, tables, `${from} → ${to}: the patched path`);
+    assert.ok(shadowedBefore > 0);
+  }
+  // the other way: no chain decides every packet until an edit makes LOGDROP drop, or a jump
+  // goes to it; what was kept with the facts must not hide the shadow then
+  const returning = base.replace('-A LOGDROP -j DROP\n', '-A LOGDROP -j RETURN\n').replace('-A wan -s 10.0.0.0/8 -j LOGDROP\n', '-A wan -s 10.0.0.0/8 -j LOG\n');
+  for (const [from, to] of [['-A LOGDROP -j RETURN', '-A LOGDROP -j DROP'], ['-A wan -s 10.0.0.0/8 -j LOG', '-A wan -s 10.0.0.0/8 -j LOGDROP']] as const) {
+    let text = returning;
+    const doc = new FirewallDocument(text, { dialect: 'save' });
+    doc.diagnostics();
+    // both edits, the named one second, each with its diagnostics
+    for (const [a, b] of [from === '-A LOGDROP -j RETURN' ? ['-A wan -s 10.0.0.0/8 -j LOG', '-A wan -s 10.0.0.0/8 -j LOGDROP'] : ['-A LOGDROP -j RETURN', '-A LOGDROP -j DROP'], [from, to]]) {
+      const start = text.indexOf(`${a}\n`);
+      text = text.slice(0, start) + b + text.slice(start + a.length);
+      const tables = doc.ruleSet.tables;
+      doc.update(text, [{ start, end: start + a.length, text: b }]);
+      assert.equal(doc.ruleSet.tables, tables, `${a} → ${b}: the patched path`);
+      assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })), `${a} → ${b}`);
+    }
+    assert.ok(doc.diagnostics().some((d) => d.code === 'shadowed-rule' && text.slice(d.span.start, d.span.end) === '-A wan -s 10.1.2.3 -j ACCEPT'));
+  }
 });

@@ -1,6 +1,7 @@
-import type { Rule, RuleSet, TargetUse } from '../model/types.ts';
+import type { Chain, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { chainEnds } from './chainDecides.ts';
-import { chainFacts, DECIDING } from './chainGraph.ts';
+import { chainFacts, DECIDING, type ChainFacts, type ChainGraph } from './chainGraph.ts';
+import { keptWithFacts } from './keptWithFacts.ts';
 import { covers } from './containment.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
@@ -80,7 +81,7 @@ export function shadows(rs: RuleSet): Shadow[] {
     // a jump to a chain that decides every packet it gets (a log-and-drop chain) decides too
     let jumpDecides: ((name: string) => boolean) | undefined;
     const decidesHere = (r: Rule) => decides(r) || (!!r.target && !r.target.spec && (r.target.goto || (jumpDecides ??= chainEnds(t, graph.unconditional).jumpDecides)(r.target.name)));
-    for (const c of graph.firstDecision.keys()) {
+    for (const c of chainsToSearch(facts, t, graph)) {
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();
@@ -118,6 +119,50 @@ export function shadows(rs: RuleSet): Shadow[] {
     }
   }
   cache.set(rs, out);
+  return out;
+}
+
+/**
+ * The chains where an early rule may decide the packets of a later one: those the graph lists
+ * (a verdict, translation, RETURN or goto before the last rule; in a built-in chain a jump
+ * too), and the user chains that jump, before their last rule, to a chain that decides every
+ * packet it gets (`-A wan-in -s 10.0.0.0/8 -j LOGDROP`). The second kind is kept with the
+ * chain facts across edits of rules in place: deciding chains are found among those with a
+ * rule without tests (a kube-proxy dump has thousands, none deciding), and an edit changes them
+ * only when it touches such a rule or a jump.
+ */
+function chainsToSearch(facts: ChainFacts, t: Table, graph: ChainGraph): Iterable<Chain> {
+  const jumping = keptWithFacts(
+    facts,
+    `shadow-jumping:${t.family}:${t.name}`,
+    () => jumpingToDeciders(t, graph),
+    (_, patches) => patches.every((p) => !touchesDeciders(p.old.rule) && !touchesDeciders(p.new.rule)),
+  );
+  if (!jumping.length) return graph.firstDecision.keys();
+  return [...graph.firstDecision.keys(), ...jumping.filter((c) => !graph.firstDecision.has(c))];
+}
+
+function touchesDeciders(r: Rule | undefined): boolean {
+  return !r || unconditional(r) || (!!r.target && !r.target.spec);
+}
+
+function jumpingToDeciders(t: Table, graph: ChainGraph): Chain[] {
+  let jumpDecides: ((name: string) => boolean) | undefined;
+  const deciders = new Set<string>();
+  for (const c of graph.unconditional.keys()) if (!c.builtin && (jumpDecides ??= chainEnds(t, graph.unconditional).jumpDecides)(c.name)) deciders.add(c.name);
+  if (!deciders.size) return [];
+  const out: Chain[] = [];
+  for (const [c, jumps] of graph.jumps) {
+    if (c.builtin || !jumps.some((j) => deciders.has(j.name))) continue;
+    const rules = c.rules;
+    for (let i = 0; i < rules.length - 1; i++) {
+      const target = rules[i].target;
+      if (target && !target.spec && deciders.has(target.name)) {
+        out.push(c);
+        break;
+      }
+    }
+  }
   return out;
 }
 

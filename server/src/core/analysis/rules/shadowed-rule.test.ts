@@ -17,10 +17,12 @@ ruleTable(shadowedRule, {
     { code: table('nat', '-A KUBE-SEP-B -s 10.244.0.6/32 -j KUBE-MARK-MASQ\n-A KUBE-SEP-B -p tcp -j DNAT --to-destination 10.244.0.6:8080\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'), name: 'the one deciding rule is the last' },
     { code: table('filter', ':LOGONLY - [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j LOGONLY\n-A INPUT -s 10.1.2.3 -j ACCEPT\n-A LOGONLY -j LOG'), name: 'a jump to a chain that only logs' },
     { code: table('filter', ':CHK - [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j CHK\n-A INPUT -s 10.1.2.3 -j ACCEPT\n-A CHK -s 10.1.0.0/16 -j RETURN\n-A CHK -j DROP'), name: 'a jump to a chain that returns some packets' },
+    { code: table('filter', ':LOGONLY - [0:0]\n:wan-in - [0:0]\n-A INPUT -j wan-in\n-A wan-in -s 10.0.0.0/8 -j LOGONLY\n-A wan-in -s 10.1.2.3 -j ACCEPT\n-A LOGONLY -j LOG'), name: 'a user chain that jumps to a chain that only logs' },
     { code: table('nat', '-A DOCKER -i docker0 -j RETURN\n-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80'), name: "Docker's chain: RETURN for the bridge, DNAT for the others" },
     { code: table('nat', '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully'), name: "kube-proxy's RETURN tests a mark" },
   ],
   invalid: [
+    { code: table('filter', ':LOGDROP - [0:0]\n:wan-in - [0:0]\n-A INPUT -i eth0 -j wan-in\n-A wan-in -s 10.0.0.0/8 -j LOGDROP\n«-A wan-in -s 10.1.2.3 -p tcp --dport 22 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP'), name: 'in a user chain, a jump to a log-and-drop chain decides first' },
     { code: table('filter', '-A INPUT -s 10.0.0.0/8 -j DROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»') },
     { code: table('filter', '-A INPUT -p tcp --dport 1:1024 -j REJECT\n«-A INPUT -p tcp -s 192.0.2.1 --dport 22 -j ACCEPT»') },
     { code: table('filter', '-A INPUT -i eth+ -j DROP\n«-A INPUT -i eth1 -p tcp -j ACCEPT»'), name: 'interface wildcard' },
