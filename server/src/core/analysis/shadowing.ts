@@ -1,5 +1,5 @@
 import type { Chain, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
-import { chainEnds } from './chainDecides.ts';
+import { chainEnds, decidesByItself } from './chainDecides.ts';
 import { chainFacts, DECIDING, type ChainFacts, type ChainGraph } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
 import { covers } from './containment.ts';
@@ -127,43 +127,48 @@ export function shadows(rs: RuleSet): Shadow[] {
  * (a verdict, translation, RETURN or goto before the last rule; in a built-in chain a jump
  * too), and the user chains that jump, before their last rule, to a chain that decides every
  * packet it gets (`-A wan-in -s 10.0.0.0/8 -j LOGDROP`). The second kind is kept with the
- * chain facts across edits of rules in place: deciding chains are found among those with a
- * rule without tests (a kube-proxy dump has thousands, none deciding), and an edit changes them
- * only when it touches such a rule or a jump.
+ * chain facts across edits of rules in place, and found again only after an edit that can
+ * change it: of a rule without tests, a RETURN or goto (which decide whether a chain decides
+ * every packet), or a jump to a chain that does.
  */
 function chainsToSearch(facts: ChainFacts, t: Table, graph: ChainGraph): Iterable<Chain> {
-  const jumping = keptWithFacts(
+  const { jumping } = keptWithFacts(
     facts,
     `shadow-jumping:${t.family}:${t.name}`,
     () => jumpingToDeciders(t, graph),
-    (_, patches) => patches.every((p) => !touchesDeciders(p.old.rule) && !touchesDeciders(p.new.rule)),
+    (kept, patches) => patches.every((p) => !changesDeciders(p.old.rule, kept.deciders) && !changesDeciders(p.new.rule, kept.deciders)),
   );
   if (!jumping.length) return graph.firstDecision.keys();
   return [...graph.firstDecision.keys(), ...jumping.filter((c) => !graph.firstDecision.has(c))];
 }
 
-function touchesDeciders(r: Rule | undefined): boolean {
-  return !r || unconditional(r) || (!!r.target && !r.target.spec);
+function changesDeciders(r: Rule | undefined, deciders: ReadonlySet<string>): boolean {
+  const target = r?.target;
+  return !r || unconditional(r) || (!!target && (target.goto || target.name === 'RETURN' || deciders.has(target.name)));
 }
 
-function jumpingToDeciders(t: Table, graph: ChainGraph): Chain[] {
-  let jumpDecides: ((name: string) => boolean) | undefined;
+function jumpingToDeciders(t: Table, graph: ChainGraph): { deciders: ReadonlySet<string>; jumping: Chain[] } {
   const deciders = new Set<string>();
-  for (const c of graph.unconditional.keys()) if (!c.builtin && (jumpDecides ??= chainEnds(t, graph.unconditional).jumpDecides)(c.name)) deciders.add(c.name);
-  if (!deciders.size) return [];
-  const out: Chain[] = [];
+  const jumping: Chain[] = [];
+  const unconditionalRules = graph.unconditional;
+  let some = false;
+  for (const c of unconditionalRules.keys()) if (!c.builtin && decidesByItself(c, unconditionalRules)) some = true;
+  if (!some) return { deciders, jumping };
+  const { jumpDecides } = chainEnds(t, unconditionalRules);
+  for (const c of unconditionalRules.keys()) if (!c.builtin && jumpDecides(c.name)) deciders.add(c.name);
+  if (!deciders.size) return { deciders, jumping };
   for (const [c, jumps] of graph.jumps) {
     if (c.builtin || !jumps.some((j) => deciders.has(j.name))) continue;
     const rules = c.rules;
     for (let i = 0; i < rules.length - 1; i++) {
       const target = rules[i].target;
       if (target && !target.spec && deciders.has(target.name)) {
-        out.push(c);
+        jumping.push(c);
         break;
       }
     }
   }
-  return out;
+  return { deciders, jumping };
 }
 
 /** A rule whose target decides the packets it matches (see DECIDING). */
