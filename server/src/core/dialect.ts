@@ -2,9 +2,10 @@ import type { Family } from './knowledge/types.ts';
 import { HEAD_CHARS } from './limits.ts';
 import type { Dialect } from './model/types.ts';
 
-const SAVE_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$|\.(iptables|ip6tables|ipt|iptables-save)$/;
 /** Files a boot service hands to iptables-restore as they are: netfilter-persistent's, ufw's, the iptables service's. */
 const RESTORED_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$/;
+/** Those, and the extensions people give iptables-save output. */
+const SAVE_NAMES = new RegExp(`${RESTORED_NAMES.source}|\\.(iptables|ip6tables|ipt|iptables-save)$`);
 const SCRIPT_NAMES = /\.(sh|bash|zsh|ksh)$|(^|\/)(rc\.firewall|firewall)$/;
 
 /** A line that calls the iptables command: a save file never has one. */
