@@ -123,28 +123,21 @@ test('a LOG after the DROP it was meant to record is reported and counts no pack
   loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
 });
 
-test('an accept after a jump to a log-and-drop chain that covers it is reported and counts no packet', { skip, timeout: 60_000 }, () => {
-  const jump = `-A INPUT -s ${pair.addrB}/32 -p tcp -m tcp --dport 7001 -j LOGDROP`;
-  const accept = `-A INPUT -s ${pair.addrB}/32 -p tcp -m tcp --dport 7001 -j ACCEPT`;
-  const rules = `*filter\n:INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A INPUT -i lo -j ACCEPT\n${jump}\n${accept}\n-A LOGDROP -j LOG --log-prefix "dropped: "\n-A LOGDROP -j DROP\nCOMMIT\n`;
-  assert.deepEqual(findings(rules), [['shadowed-rule', accept]]);
-  loadRules(pair.a, rules);
-  assert.deepEqual(connectFrom(pair.b, pair.addrA, 7001, 1, 1500), ['timeout']);
-  const seen = counters(pair.a);
-  assert.ok(seen.get(jump)! > 0, `${[...seen]}`);
-  assert.equal(seen.get(accept), 0);
-  loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
-});
-
-test('the same inside a user chain (a chain for the WAN side that jumps to LOGDROP first) is reported and counts no packet', { skip, timeout: 60_000 }, () => {
-  const jump = `-A wan-in -s ${pair.addrB}/32 -p tcp -m tcp --dport 7002 -j LOGDROP`;
-  const accept = `-A wan-in -s ${pair.addrB}/32 -p tcp -m tcp --dport 7002 -j ACCEPT`;
-  const rules = `*filter\n:INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n:wan-in - [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -j wan-in\n${jump}\n${accept}\n-A LOGDROP -j LOG --log-prefix "dropped: "\n-A LOGDROP -j DROP\nCOMMIT\n`;
-  assert.deepEqual(findings(rules), [['shadowed-rule', accept]]);
-  loadRules(pair.a, rules);
-  assert.deepEqual(connectFrom(pair.b, pair.addrA, 7002, 1, 1500), ['timeout']);
-  const seen = counters(pair.a);
-  assert.ok(seen.get(jump)! > 0, `${[...seen]}`);
-  assert.equal(seen.get(accept), 0);
-  loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
-});
+// in INPUT itself, and inside a user chain INPUT jumps to (a chain for the WAN side)
+for (const { chain, port, declare, enter } of [
+  { chain: 'INPUT', port: 7001, declare: '', enter: '' },
+  { chain: 'wan-in', port: 7002, declare: ':wan-in - [0:0]\n', enter: '-A INPUT -j wan-in\n' },
+]) {
+  test(`an accept after a jump to a log-and-drop chain that covers it, in ${chain}, is reported and counts no packet`, { skip, timeout: 60_000 }, () => {
+    const jump = `-A ${chain} -s ${pair.addrB}/32 -p tcp -m tcp --dport ${port} -j LOGDROP`;
+    const accept = `-A ${chain} -s ${pair.addrB}/32 -p tcp -m tcp --dport ${port} -j ACCEPT`;
+    const rules = `*filter\n:INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n${declare}-A INPUT -i lo -j ACCEPT\n${enter}${jump}\n${accept}\n-A LOGDROP -j LOG --log-prefix "dropped: "\n-A LOGDROP -j DROP\nCOMMIT\n`;
+    assert.deepEqual(findings(rules), [['shadowed-rule', accept]]);
+    loadRules(pair.a, rules);
+    assert.deepEqual(connectFrom(pair.b, pair.addrA, port, 1, 1500), ['timeout']);
+    const seen = counters(pair.a);
+    assert.ok(seen.get(jump)! > 0, `${[...seen]}`);
+    assert.equal(seen.get(accept), 0);
+    loadRules(pair.a, '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
+  });
+}
