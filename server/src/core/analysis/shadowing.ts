@@ -78,10 +78,10 @@ export function shadows(rs: RuleSet): Shadow[] {
     // mostly have none, its KUBE-SEP chains one DNAT each as their last rule (the graph lists
     // none of them: visiting their 27k chains after each keystroke took 4-8 ms)
     const graph = facts.graph(t);
+    const { chains, deciders } = chainsToSearch(facts, t, graph);
     // a jump to a chain that decides every packet it gets (a log-and-drop chain) decides too
-    let jumpDecides: ((name: string) => boolean) | undefined;
-    const decidesHere = (r: Rule) => decides(r) || (!!r.target && !r.target.spec && (r.target.goto || (jumpDecides ??= chainEnds(t, graph.unconditional).jumpDecides)(r.target.name)));
-    for (const c of chainsToSearch(facts, t, graph)) {
+    const decidesHere = (r: Rule) => decides(r) || (!!r.target && !r.target.spec && (r.target.goto || deciders.has(r.target.name)));
+    for (const c of chains) {
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
         const first = new Map<string, Rule>();
@@ -126,20 +126,20 @@ export function shadows(rs: RuleSet): Shadow[] {
  * The chains where an early rule may decide the packets of a later one: those the graph lists
  * (a verdict, translation, RETURN or goto before the last rule; in a built-in chain a jump
  * too), and the user chains that jump, before their last rule, to a chain that decides every
- * packet it gets (`-A wan-in -s 10.0.0.0/8 -j LOGDROP`). The second kind is kept with the
- * chain facts across edits of rules in place, and found again only after an edit that can
- * change it: of a rule without tests, a RETURN or goto (which decide whether a chain decides
- * every packet), or a jump to a chain that does.
+ * packet it gets (`-A wan-in -s 10.0.0.0/8 -j LOGDROP`); and the names of those deciding
+ * chains. Both are kept with the chain facts across edits of rules in place, and found again
+ * only after an edit that can change them: of a rule without tests, a RETURN or goto (which
+ * decide whether a chain decides every packet), or a jump to a deciding chain.
  */
-function chainsToSearch(facts: ChainFacts, t: Table, graph: ChainGraph): Iterable<Chain> {
-  const { jumping } = keptWithFacts(
+function chainsToSearch(facts: ChainFacts, t: Table, graph: ChainGraph): { chains: Iterable<Chain>; deciders: ReadonlySet<string> } {
+  const { deciders, jumping } = keptWithFacts(
     facts,
     `shadow-jumping:${t.family}:${t.name}`,
     () => jumpingToDeciders(t, graph),
     (kept, patches) => patches.every((p) => !changesDeciders(p.old.rule, kept.deciders) && !changesDeciders(p.new.rule, kept.deciders)),
   );
-  if (!jumping.length) return graph.firstDecision.keys();
-  return [...graph.firstDecision.keys(), ...jumping.filter((c) => !graph.firstDecision.has(c))];
+  if (!jumping.length) return { chains: graph.firstDecision.keys(), deciders };
+  return { chains: [...graph.firstDecision.keys(), ...jumping.filter((c) => !graph.firstDecision.has(c))], deciders };
 }
 
 function changesDeciders(r: Rule | undefined, deciders: ReadonlySet<string>): boolean {
@@ -147,6 +147,7 @@ function changesDeciders(r: Rule | undefined, deciders: ReadonlySet<string>): bo
   return !r || unconditional(r) || (!!target && (target.goto || target.name === 'RETURN' || deciders.has(target.name)));
 }
 
+/** The user chains that decide every packet they get (none unless one decides by a verdict of its own), and the chains that jump to them before their last rule. */
 function jumpingToDeciders(t: Table, graph: ChainGraph): { deciders: ReadonlySet<string>; jumping: Chain[] } {
   const deciders = new Set<string>();
   const jumping: Chain[] = [];
