@@ -142,6 +142,12 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -I z 3 -j DROP',
     'iptables -I z 2 -j DROP',
     'iptables -D z 3',
+    'iptables -A z -m limit --limit 5/min -j LOG',
+    // the same rule with its defaults written out
+    'iptables -D z -m limit --limit 5/min --limit-burst 5 -j LOG --log-level 4',
+    'iptables -D z -p tcp --dport 22 -j ACCEPT',
+    'iptables -D z -j DROP',
+    'iptables -D z -j DROP',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -151,7 +157,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

@@ -227,7 +227,12 @@ export class TableState {
             const j = chain.rules.findIndex((r) => ruleKey(r) === key);
             // a rule written another way than the key reads it may be the one deleted
             if (j >= 0) this.maybeGone.add(chain.rules[j]);
-            else this.unsure.add(tableKey(t.family, t.name));
+            else {
+              const candidates = mayBe(chain, cmd.rule);
+              if (!candidates) this.unsure.add(tableKey(t.family, t.name));
+              else if (candidates.length) for (const r of candidates) this.maybeGone.add(r);
+              else if (this.exactNow(t, chain)) this.refuse(cmd, 'rule-not-found', chain);
+            }
           }
         }
         break;
@@ -424,6 +429,26 @@ function addresses(c: Rule['source']): number {
  * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts
  * ask them whether a chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
  */
+/** The target a rule jumps or goes to, as iptables names it; '' without one. */
+function targetKey(r: Rule): string {
+  const t = r.target;
+  return t ? `${t.goto ? '-g' : '-j'} ${t.name}` : '';
+}
+
+/**
+ * The rules of `chain` that may be the one `-D CHAIN spec` names when none reads the same
+ * (see ruleKey); undefined when any rule may be (the spec has a shell expansion or a problem of
+ * its own). The values of a rule are written in many ways iptables stores alike, and options
+ * left at their defaults (`--limit-burst 5`, `--log-level 4`) are the same rule as options left
+ * out (1.8.9, measured), so the rules are compared by what cannot be written two ways: where
+ * they jump. None in a chain whose every rule is known: iptables refuses the command.
+ */
+function mayBe(chain: Chain, deleted: Rule): Rule[] | undefined {
+  if (deleted.dynamic || deleted.problems.length) return undefined;
+  const target = targetKey(deleted);
+  return chain.rules.filter((r) => r.dynamic || r.problems.length || targetKey(r) === target);
+}
+
 const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain']);
 
 /** The first rule of the table (one `which` accepts, when given) that jumps or goes to one of the chains. */

@@ -182,13 +182,14 @@ export interface RouteLocalnetFact {
 /**
  * A command iptables certainly refuses, given the tables when it runs: `-X` of a chain that
  * still has rules or that a rule jumps to, `-I`/`-R`/`-D` at a rule number past the end of a
- * chain whose rules are all known, `-N` of a chain (or `-E` to a name) that exists, a
+ * chain whose rules are all known, `-D CHAIN spec` of a rule such a chain certainly does not
+ * hold, `-N` of a chain (or `-E` to a name) that exists, a
  * command naming a user chain that does not exist yet (the script creates it further down) or
  * any more (a `-X` above deleted it).
  */
 export interface Refusal {
   command: Command;
-  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'chain-exists' | 'created-later' | 'chain-deleted';
+  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'rule-not-found' | 'chain-exists' | 'created-later' | 'chain-deleted';
   chain: string;
   /** The rule that keeps the chain: one of its own, or one that jumps to it. (chain-exists: the chain that exists.) */
   rule?: Rule;

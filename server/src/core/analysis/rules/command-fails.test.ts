@@ -24,6 +24,12 @@ ruleTable(commandFails, {
     { code: table('filter', ':a - [0:0]\n-X a') },
     { code: table('filter', ':a - [0:0]\n-A a -s 192.0.2.1,192.0.2.2 -d 198.51.100.1,198.51.100.2 -j DROP\n-D a 4\n-R a 3 -j ACCEPT\n-I a 4 -j ACCEPT'), name: 'address lists are one kernel rule per address pair' },
     { ...script, code: 'start() {\n  iptables -N a\n  iptables -A a -j DROP\n}\nstop() {\n  iptables -X a\n}\ncase "$1" in start) start ;; stop) stop ;; esac\n', name: 'functions the script picks at run time, the other way round' },
+    { code: table('filter', ':a - [0:0]\n-A a -m limit --limit 5/min -j LOG\n-D a -m limit --limit 5/min --limit-burst 5 -j LOG --log-level 4\n-A a -p tcp --dport 22 -j ACCEPT\n-D a -p 6 -m tcp --dport ssh -j ACCEPT'), name: '-D of a rule written with other words or its defaults' },
+    { code: table('filter', ':a - [0:0]\n-A a -s 192.0.2.1 -j DROP\n-D a -s 192.0.2.9 -j DROP'), name: '-D of a rule with the same target: not judged' },
+    { code: table('filter', '-D INPUT -j ACCEPT'), name: 'built-in chains keep rules from before a --noflush restore' },
+    { ...script, code: 'iptables -N a\niptables -D a -j ACCEPT\n', name: '-D in a chain that may have existed before' },
+    { ...script, code: 'iptables -F\niptables -X\niptables -N z\niptables -A z -j $VERDICT\niptables -D z -j ACCEPT\n', name: '-D where a rule of the chain has an expansion' },
+    { ...script, code: 'iptables -F\niptables -X\niptables -N z\niptables -D z -j $VERDICT\n', name: '-D of a rule with an expansion' },
     { ...script, code: 'stop() {\n  iptables -X a\n}\nstart() {\n  iptables -N a\n  iptables -A a -j DROP\n}\ncase "$1" in start) start ;; stop) stop ;; esac\n', name: 'functions the script picks at run time' },
   ],
   invalid: [
@@ -35,6 +41,9 @@ ruleTable(commandFails, {
     { code: table('filter', ':a - [0:0]\n-A a -j DROP\n-I a «3» -j ACCEPT\n-R a «2» -j DROP\n-D a «2»\n-X «a»') },
     { ...script, code: 'iptables -F\niptables -X\niptables -N z\niptables -A z -j RETURN\niptables -I z «3» -j DROP\niptables -D z «2»\n', name: 'a chain made after -F and -X cleared the table' },
     { ...script, code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\nEOF\niptables -I a «3» -j ACCEPT\n', name: 'a chain a restore input declared' },
+    { code: table('filter', ':a - [0:0]\n-A a -j DROP\n«-D a -j ACCEPT»\n-D a -j DROP\n«-D a -j DROP»\n«-D a -g b»'), name: '-D of a rule the chain does not hold' },
+    { ...script, code: 'iptables -F\niptables -X\niptables -N z\n«iptables -D z -p tcp --dport 22 -j ACCEPT»\n', name: '-D in an empty chain a script made' },
+    { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -D INPUT -p tcp --dport 22 -j ACCEPT\niptables -X «a»\n', name: 'a -D no known rule matches leaves the rules with other targets known' },
   ],
 });
 
