@@ -50,6 +50,8 @@ export const sshLockoutRisk: LintRule = {
     const rs = ctx.ruleSet;
     const port = ctx.settings.sshPort;
     if (rs.dialect === 'save') {
+      // an iptables -S listing shows rules a host has loaded already: nobody gets in over SSH there
+      const outcome = rs.listing ? 'nobody reaches the host over SSH while they are loaded' : 'loading them over SSH locks you out';
       for (const family of ['ipv4', 'ipv6'] as const) {
         const filter = rs.tables.get(`${family}:filter`);
         const chain = filter?.chains.get('INPUT');
@@ -60,12 +62,12 @@ export const sshLockoutRisk: LintRule = {
           const out = output && refusesServerPackets(rs, port, family);
           if (!out) continue;
           const span = decidingRule(out)?.span ?? policyPlace(output) ?? { start: 0, end: 0 };
-          ctx.report({ span, message: `These rules ${out.verdict === 'REJECT' ? 'reject' : 'drop'} the SSH server's packets (tcp source port ${port}) on OUTPUT: no session gets established, and loading them over SSH locks you out. Accept ESTABLISHED,RELATED in OUTPUT.`, fixes: acceptAtHead(ctx, output, decidingRule(out), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in OUTPUT') });
+          ctx.report({ span, message: `These rules ${out.verdict === 'REJECT' ? 'reject' : 'drop'} the SSH server's packets (tcp source port ${port}) on OUTPUT: no session gets established${rs.listing ? ' while they are loaded' : ', and loading them over SSH locks you out'}. Accept ESTABLISHED,RELATED in OUTPUT.`, fixes: acceptAtHead(ctx, output, decidingRule(out), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in OUTPUT') });
           continue;
         }
         // at the rule that refuses it, or the policy when nothing accepts it before the end
         const span = decidingRule(o)?.span ?? policyPlace(chain) ?? { start: 0, end: 0 };
-        ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: loading them over SSH locks you out.` });
+        ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: ${outcome}.` });
       }
       return;
     }
