@@ -94,3 +94,17 @@ for (const { name, text: textOf, family, expect } of cases) {
     assert.notEqual(dump, text);
   });
 }
+
+test('iptables -L output of the loaded tables, piped into iptables-lint -, is one syntax-error on its first line, where iptables-restore fails', { skip }, async () => {
+  const loaded = await ns.load(FLAWED, 'ipv4');
+  assert.ok(loaded.ok, loaded.message);
+  for (const list of ['iptables -L', 'iptables -n -v -L --line-numbers', 'iptables -t nat -L -n', 'iptables -L LOGDROP -n']) {
+    const r = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', `${list} | "$0" "$1" --format json -`, process.execPath, dist('iptables-lint.cjs')], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    const found = (JSON.parse(r.stdout) as { files: { diagnostics: { code: string; line: number; column: number; endLine: number }[] }[] }).files[0].diagnostics;
+    assert.deepEqual(found.map((d) => [d.code, d.line, d.column, d.endLine]), [['syntax-error', 1, 1, 1]], list);
+    const restore = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', `${list} | iptables-restore --test`], { encoding: 'utf8' });
+    assert.notEqual(restore.status, 0, list);
+    assert.match(restore.stderr, /line:? 1\b/, list);
+  }
+});

@@ -1,6 +1,7 @@
 import type { Family } from './knowledge/types.ts';
 import { HEAD_CHARS } from './limits.ts';
 import type { Dialect } from './model/types.ts';
+import { LIST_OUTPUT_HEADER } from './model/listOutput.ts';
 
 /** Files a boot service hands to iptables-restore as they are: netfilter-persistent's, ufw's, the iptables service's. */
 const RESTORED_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$/;
@@ -37,7 +38,8 @@ export function detectDialect(text: string, fileName?: string): Dialect {
   if (fileName && SCRIPT_NAMES.test(fileName)) return 'script';
   if (text.startsWith('#!')) return 'script';
   const line = firstContentLine(text);
-  return line === undefined || /^(\*[a-z]+|:\S+\s|COMMIT$|-[AINXPFE]\s)/.test(line) ? 'save' : 'script';
+  // iptables -L output is read as a save file that iptables-restore would refuse (see listOutput.ts)
+  return line === undefined || /^(\*[a-z]+|:\S+\s|COMMIT$|-[AINXPFE]\s)/.test(line) || LIST_OUTPUT_HEADER.test(line) ? 'save' : 'script';
 }
 
 /** IPv4 or IPv6 for a save file: by name (rules.v6, before6.rules, .ip6tables), header or content. */

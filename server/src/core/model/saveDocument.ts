@@ -5,6 +5,7 @@ import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
 import { bindCommand } from './bind.ts';
 import { isRuleListing, listingTables } from './ruleListing.ts';
+import { listOutputIssue } from './listOutput.ts';
 import { NamePool } from './namePool.ts';
 import { collectSpans, shiftAll } from './shiftSpans.ts';
 import { detachedCopy } from '../text/detachedCopy.ts';
@@ -220,6 +221,13 @@ export class SaveDocument {
     const firstNl = text.indexOf('\n', this.from);
     if (firstNl > this.from && text.charCodeAt(firstNl - 1) === 13 && firstNl <= this.to) {
       issues.push({ code: 'syntax-error', message: 'Windows (CRLF) line endings: iptables-restore reads the \\r as part of each line and fails on line 1. Convert the file to LF.', span: { start: this.from, end: firstNl - 1 } });
+    }
+    // iptables -L output: one finding says so, instead of an error on each of its lines
+    const listOutput = this.inScript ? undefined : listOutputIssue(text, this.from, this.to);
+    if (listOutput) {
+      issues.push(listOutput);
+      this.listed = false;
+      return { dialect: 'save', commands, tables: state.tables, forwarding: [], routeLocalnet: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
     }
     let open: { name: string; span: Span; header: Span } | undefined;
     let table = state.table(this.family, 'filter');
