@@ -22,6 +22,7 @@ export type ValueTypeName =
   | 'address-or-range' // an address or a range (SNAT/DNAT --to-*)
   | 'netmask' // dotted mask or prefix length
   | 'prefix-length' // 0..32 (ipv4) or 0..128 (ipv6)
+  | 'npt-prefix' // an IPv6 prefix with its length, 1..64, no bits after it (DNPT/SNPT)
   | 'interface' // eth0, eth+, wg0; '+' wildcard suffix
   | 'protocol' // tcp, udp, icmp, all, 6, ...
   | 'port' // 0-65535 or a service name
@@ -140,6 +141,10 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** Options of the same extension of which at least one must also be given (`--reap` needs `--seconds`): iptables refuses the rule otherwise (option-combination). */
   requires?: readonly string[];
+  /** An option of the same extension this one must follow: iptables reads the options in order, and this one refuses to come first (owner's `--suppl-groups` after `--gid-owner`). */
+  after?: string;
+  /** An integer option of the same extension this one's value must stay below (statistic's `--packet` counts from 0 to `--every` - 1). */
+  below?: string;
   /** Tables in which this option is accepted; absent means wherever the extension is. */
   tables?: readonly TableName[];
   /** Built-in chains (hooks) in which this option is accepted; absent means wherever the extension is. */

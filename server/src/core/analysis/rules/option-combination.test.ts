@@ -19,6 +19,9 @@ ruleTable(optionCombination, {
   ],
   invalid: [
     { code: table('mangle', '-A PREROUTING -j «MARK»'), name: 'target without its operation' },
+    { code: table('mangle', '-A OUTPUT -m owner «--suppl-groups» --gid-owner 0-10\n-A OUTPUT -m owner --gid-owner 0-10 --suppl-groups'), name: 'an option before the one it must follow' },
+    { code: table('filter', '-A INPUT -m statistic --mode nth --every 5 --packet «5»\n-A INPUT -m statistic --mode nth --packet «9» ! --every 3\n-A INPUT -m statistic --mode nth --every 5 --packet 4'), name: 'a counter start past the count' },
+    { code: table('filter', '-A INPUT -m policy --dir in --pol ipsec «--strict»\n-A INPUT -m policy --dir in --pol ipsec --strict --proto esp'), name: 'a strict policy with an empty element' },
     { code: table('filter', '-A INPUT -m «conntrack» -j ACCEPT'), name: 'match without options' },
     { code: table('nat', '-A PREROUTING -j «DNAT»') },
     { code: table('mangle', '-A POSTROUTING -j TTL --ttl-set 64 «--ttl-inc» 1'), name: 'exclusive options' },

@@ -25,7 +25,7 @@ export const optionCombination: LintRule = {
   severity: 'error',
   summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), an option without the one it goes with (`--every` without `--packet`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
   docs: {
-    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), and most may be given only once. iptables itself takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
+    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`) or stay below another\'s value (statistic\'s `--packet` below `--every`), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
     rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once", "Illegal option with this command"); in a restore file nothing is loaded.',
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
@@ -76,6 +76,11 @@ function checkUse(use: Use, report: RuleContext['report']): void {
     for (let j = 0; j < needs.length && !found; j++) found = given(options, needs[j]);
     if (!found) report({ span: options[i].item.nameSpan, message: `${options[i].name} needs ${needs.length === 1 ? needs[0] : `one of ${needs.join(', ')}`} in ${spec.name}.` });
   }
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i].spec;
+    if (o?.after) checkOrder(options, i, o.after, spec, report);
+    if (o?.below) checkBelow(options, i, o.below, spec, report);
+  }
   for (const group of spec.exclusive ?? NONE) {
     const present = group.filter((n) => given(options, n));
     if (present.length > 1) {
@@ -96,4 +101,23 @@ function checkUse(use: Use, report: RuleContext['report']): void {
       break;
     }
   }
+}
+
+/** An option given before the one it must follow (see OptionSpec.after): iptables refuses it where it stands. */
+function checkOrder(options: readonly BoundOption[], i: number, after: string, spec: ExtensionSpec, report: RuleContext['report']): void {
+  let later = false;
+  for (let j = i + 1; j < options.length && !later; j++) later = options[j].name === after;
+  for (let j = 0; j < i; j++) if (options[j].name === after) return;
+  if (later) report({ span: options[i].item.nameSpan, message: `${options[i].name} must come after ${after} in ${spec.name}: iptables reads them in order and refuses it first.` });
+}
+
+/** An integer at or above the option's bound (see OptionSpec.below), both written as plain numbers. */
+function checkBelow(options: readonly BoundOption[], i: number, below: string, spec: ExtensionSpec, report: RuleContext['report']): void {
+  const bound = options.find((o) => o.name === below);
+  const value = options[i].values[0];
+  const limit = bound?.values[0];
+  if (!value || !limit || value.dynamic || limit.dynamic || !/^\d+$/.test(value.value) || !/^\d+$/.test(limit.value)) return;
+  const n = Number(value.value);
+  const most = Number(limit.value) - 1;
+  if (n > most) report({ span: value.span, message: `${options[i].name} ${value.value} is past ${below} ${limit.value} in ${spec.name}: it counts from 0 to ${most}.` });
 }

@@ -22,7 +22,7 @@ export const owner: ExtensionSpec = {
       args: [{ name: 'group|gid[-gid]', type: 'owner-id' }],
       summary: 'Match the sending group, by name, number or range.',
     },
-    { name: '--suppl-groups', negation: 'none', args: [], requires: ['--gid-owner'], summary: 'Also look for the --gid-owner group among the process\'s supplementary groups.' },
+    { name: '--suppl-groups', negation: 'none', args: [], requires: ['--gid-owner'], after: '--gid-owner', summary: 'Also look for the --gid-owner group among the process\'s supplementary groups.' },
     { name: '--socket-exists', negation: 'prefix', args: [], summary: 'Match when the packet belongs to a local socket.' },
   ],
 };

@@ -20,7 +20,7 @@ export const policy: ExtensionSpec = {
       args: [{ name: 'none|ipsec', type: 'enum', values: ['none', 'ipsec'] }],
       summary: 'Match packets that are (ipsec) or are not (none) subject to IPsec processing.',
     },
-    { name: '--strict', negation: 'none', args: [], summary: 'Describe the policy exactly, element by element, instead of matching any element.' },
+    { name: '--strict', negation: 'none', args: [], requires: ['--reqid', '--spi', '--proto', '--mode', '--tunnel-src', '--tunnel-dst'], summary: 'Describe the policy exactly, element by element, instead of matching any element.' },
     { name: '--reqid', negation: 'prefix', args: [{ name: 'id', type: 'integer' }], summary: 'Match the reqid of the policy rule (setkey unique:id).' },
     { name: '--spi', negation: 'prefix', args: [{ name: 'spi', type: 'integer' }], summary: 'Match the SPI of the security association.' },
     {

@@ -27,7 +27,7 @@ export const statistic: ExtensionSpec = {
       summary: 'nth mode: match one packet out of every n.',
     },
     {
-      name: '--packet', negation: 'none', requires: ['--every'],
+      name: '--packet', negation: 'none', requires: ['--every'], below: '--every',
       args: [{ name: 'p', type: 'integer' }],
       summary: 'nth mode: the starting value of the counter, 0 to n-1.',
     },

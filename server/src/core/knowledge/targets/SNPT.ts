@@ -12,7 +12,7 @@ export const SNPT: ExtensionSpec = {
   doc: 'Replaces the source prefix without conntrack; DNPT undoes it for the replies. Lives in the mangle table, not nat; exempt translated flows from tracking (CT --notrack).',
   example: 'ip6tables -t mangle -A POSTROUTING -o wan0 -s fd00::/64 -j SNPT --src-pfx fd00::/64 --dst-pfx 2001:db8:1::/64',
   options: [
-    { name: '--src-pfx', negation: 'none', required: true, args: [{ name: 'prefix/length', type: 'address' }], summary: 'The prefix the source has now (inside).' },
-    { name: '--dst-pfx', negation: 'none', required: true, args: [{ name: 'prefix/length', type: 'address' }], summary: 'The prefix to put in its place (outside).' },
+    { name: '--src-pfx', negation: 'none', required: true, args: [{ name: 'prefix/length', type: 'npt-prefix' }], summary: 'The prefix the source has now (inside).' },
+    { name: '--dst-pfx', negation: 'none', required: true, args: [{ name: 'prefix/length', type: 'npt-prefix' }], summary: 'The prefix to put in its place (outside).' },
   ],
 };

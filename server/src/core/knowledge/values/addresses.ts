@@ -257,6 +257,23 @@ export function checkAddress(value: string, family: Family, opts: { allowNames?:
   return undefined;
 }
 
+/**
+ * DNPT/SNPT `--src-pfx`, `--dst-pfx`: an IPv6 prefix and its length. The kernel takes lengths
+ * 1 to 64 only, and no bits set after the prefix (ip6tables 1.8.9 on Linux 6.18, measured:
+ * `dead::/48` loads; `dead::beef/64`, `dead::/65`, `dead::/0` and `dead::beef` without a
+ * length are refused with "Invalid argument").
+ */
+export function checkNptPrefix(value: string): ValueProblem | undefined {
+  const slash = value.indexOf('/');
+  const host = slash === -1 ? value : value.slice(0, slash);
+  if (!isIPv6(host)) return checkAddress(value, 'ipv6');
+  if (slash === -1) return error(`'${value}' needs its prefix length: NPT translates a prefix of 1 to 64 bits (${host}/64).`, `${host}/64`);
+  const written = value.slice(slash + 1);
+  if (!/^\d+$/.test(written) || Number(written) < 1 || Number(written) > 64) return error(`'${value}': NPT translates a prefix of 1 to 64 bits; the kernel refuses /${written}.`);
+  const p = hostBitsIPv6(value);
+  return p && error(`'${value}' has bits set after the prefix: the kernel refuses it for NPT. Write ${p.suggestion}.`, p.suggestion);
+}
+
 /** hostBits for IPv6 with a prefix length: `2001:db8::5/64` matches all of 2001:db8::/64. */
 function hostBitsIPv6(value: string): ValueProblem | undefined {
   const slash = value.indexOf('/');

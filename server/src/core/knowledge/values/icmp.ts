@@ -185,5 +185,15 @@ export function checkMhType(value: string): ValueProblem | undefined {
     const near = didYouMean(p, mhTypes.map((e) => e.name));
     return error(`'${p}' is not a Mobility Header type.${near ? ` Did you mean '${near}'?` : ''}`, near === undefined ? undefined : value.replace(p, near));
   }
+  // ip6tables refuses a reversed range ("Invalid MH type range (min > max)", 1.8.9)
+  if (parts.length === 2 && parts[0] !== '' && parts[1] !== '' && mhTypeNumber(parts[0])! > mhTypeNumber(parts[1])!) {
+    const swapped = `${parts[1]}:${parts[0]}`;
+    return error(`The Mobility Header type range ${value} is reversed: write ${swapped}.`, swapped);
+  }
   return undefined;
+}
+
+/** A Mobility Header type's number, from its number or name (one checkMhType accepted). */
+function mhTypeNumber(p: string): number | undefined {
+  return /^\d/.test(p) ? Number(p) : mhTypes.find((e) => e.name === p.toLowerCase())?.type;
 }

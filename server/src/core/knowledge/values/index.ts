@@ -1,7 +1,7 @@
 import { didYouMean } from '../didYouMean.ts';
 import { protocolNames, protocolNumber } from '../protocols.ts';
 import type { ArgSpec, Family, ValueTypeName } from '../types.ts';
-import { checkAddress, checkAddressList, checkAddressRange, checkIPv6AddressList, checkMac, checkMask, checkNatDestination } from './addresses.ts';
+import { checkAddress, checkAddressList, checkAddressRange, checkIPv6AddressList, checkMac, checkMask, checkNatDestination, checkNptPrefix } from './addresses.ts';
 import { ctDirections, ctEvents, ctStates, ctStatuses, checkCtStates, checkStates, checkZone, expEvents, states } from './conntrack.ts';
 import { checkDscp, checkDscpClass, checkTos, dscpClasses, tosNames } from './dscp.ts';
 import { addrTypes, checkEnum, checkEnumList, checkSctpChunks, logLevels, pktTypes, rejectWith4, rejectWith6, sctpChunkTypes, setFlags, type Named } from './enums.ts';
@@ -124,6 +124,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'nat-destination': return checkNatDestination(value, ctx.family);
     case 'ipv6-address-list': return checkIPv6AddressList(value, arg?.maxItems);
     case 'netmask': return checkMask(value, ctx.family);
+    case 'npt-prefix': return checkNptPrefix(value);
     case 'prefix-length': return asError(checkPrefixLength(value, arg?.max ?? prefixMax));
     case 'interface': return checkInterface(value);
     case 'protocol': return checkProtocol(value);
@@ -218,7 +219,7 @@ export function valueCompletions(type: ValueTypeName, ctx: ValueContext): { labe
 
 /** Every value type that `checkValue` knows (for data-integrity tests). */
 export const checkedTypes: readonly ValueTypeName[] = [
-  'address', 'address-list', 'host', 'address-range', 'address-or-range', 'netmask', 'prefix-length', 'interface', 'protocol', 'port', 'port-range',
+  'address', 'address-list', 'host', 'address-range', 'address-or-range', 'netmask', 'npt-prefix', 'prefix-length', 'interface', 'protocol', 'port', 'port-range',
   'port-range-loose', 'queue-range', 'probability', 'zone', 'rate-or-bytes', 'port-list', 'nat-destination', 'port-or-range-dash', 'ctstate-list',
   'state-list', 'ctstatus-list', 'ctdir', 'tcp-flag-list', 'tcp-option-number', 'tcp-option-list', 'icmp-type', 'icmpv6-type', 'mark', 'rate',
   'integer', 'integer-range', 'hex-integer', 'string', 'hex-string', 'chain', 'target-name', 'table', 'log-level', 'reject-with', 'time', 'date',
