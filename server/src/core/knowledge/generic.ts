@@ -174,8 +174,8 @@ export const genericOptions: readonly GenericOptionSpec[] = [
   },
   {
     name: '--set-counters', short: 'c', aliases: ['-c'], role: 'other', negation: 'none', commands: ['append', 'insert', 'replace', 'policy'],
-    args: [{ name: 'packets', type: 'integer' }, { name: 'bytes', type: 'integer' }],
-    summary: 'Start the rule with these packet and byte counters.',
+    args: [{ name: 'packets', type: 'integer' }, { name: 'bytes', type: 'integer' }], joinedBy: ',',
+    summary: 'Start the rule with these packet and byte counters (`-c 2 3`, or `-c 2,3`).',
     example: 'iptables -A INPUT -c 0 0 -j ACCEPT',
   },
   // ── tool options ────────────────────────────────────────────────────────────

@@ -237,4 +237,6 @@ export interface GenericOptionSpec extends OptionSpec {
    * the whole file.
    */
   commands?: readonly CommandUse[];
+  /** Its two values may also be written as one word joined by this character (`-c 2,3` for `-c 2 3`). */
+  joinedBy?: string;
 }

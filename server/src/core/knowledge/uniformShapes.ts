@@ -26,9 +26,9 @@ export function uniformOption(o: OptionSpec): OptionSpec {
   };
 }
 
-/** Generic options carry three more fields, after the ones every option has. */
+/** Generic options carry four more fields, after the ones every option has. */
 export function uniformGeneric(o: GenericOptionSpec): GenericOptionSpec {
-  return { ...uniformOption(o), role: o.role, short: o.short, commands: o.commands };
+  return { ...uniformOption(o), role: o.role, short: o.short, commands: o.commands, joinedBy: o.joinedBy };
 }
 
 export function uniformExtension(e: ExtensionSpec): ExtensionSpec {

@@ -68,6 +68,16 @@ function splitItem(item: OptionItem): Occurrence[] {
   return out;
 }
 
+/** `2,3` of `-c 2,3` as the two words `-c 2 3` has: the parts of the word, each with its own span. */
+function splitJoined(w: Word, by: string): Word[] | undefined {
+  const at = w.value.indexOf(by);
+  // written as it reads (no quotes or escapes), so the value's offsets are the text's
+  if (at === -1 || w.dynamic || w.text !== w.value) return undefined;
+  const { start, end } = w.span;
+  const part = (value: string, from: number, to: number): Word => ({ text: value, value, span: { start: from, end: to }, quoted: false, dynamic: false });
+  return [part(w.value.slice(0, at), start, start + at), part(w.value.slice(at + 1), start + at + 1, end)];
+}
+
 /** What the command does, for the options it takes: `-D` with a rule number takes no rule. */
 function commandUse(command: Command): CommandUse {
   return command.kind === 'delete' && command.position !== undefined ? 'delete-number' : (command.kind as CommandUse);
@@ -242,7 +252,9 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
   let restricted: { occ: Occurrence; spec: GenericOptionSpec }[] | undefined;
 
   const take = (occ: Occurrence, spec: OptionSpec): Word[] => {
-    const vals = occ.attached ? [occ.attached, ...occ.values] : occ.values;
+    let vals = occ.attached ? [occ.attached, ...occ.values] : occ.values;
+    const joinedBy = (spec as GenericOptionSpec).joinedBy;
+    if (joinedBy && vals.length === 1) vals = splitJoined(vals[0], joinedBy) ?? vals;
     const want = spec.args.length;
     // counted without closures or lists: this runs for each of a dump's 650k options
     let required = 0;

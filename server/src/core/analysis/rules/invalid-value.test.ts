@@ -15,6 +15,8 @@ ruleTable(invalidValue, {
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1-10.0.0.9:8000-8010\n-A POSTROUTING -j MASQUERADE --to-ports 1024-2048') },
     { code: table('filter', '-A INPUT -m time --timestart 08:00 --timestop 18:00 --weekdays Mon,Tue -j ACCEPT') },
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -s $NET -j ACCEPT\niptables -P INPUT "$POLICY"\n', dialect: 'script' },
+    // iptables 1.8.9 takes the counters as one word too: iptables-save -c shows [2:3]
+    { code: table('filter', '-A FORWARD -c 2,3 -j ACCEPT\n-A FORWARD -c2,3 -j ACCEPT\n-I FORWARD -c 4 5 -j ACCEPT'), name: 'counters as two words or one' },
   ],
   invalid: [
     // values iptables takes but that do not do what they say (measured with iptables 1.8.9: iptables -S shows what it kept)
@@ -26,6 +28,7 @@ ruleTable(invalidValue, {
     { code: 'iptables -I INPUT «0» -j ACCEPT\niptables -D INPUT «0»\niptables -R INPUT «00» -j DROP\niptables -I INPUT 1 -j ACCEPT\n', dialect: 'script', name: 'rule number 0' },
     { code: table('filter', '-A INPUT -p tcp -m multiport --dports «ntp» -j ACCEPT'), name: 'a udp-only service name with -p tcp' },
     { code: table('filter', '-A INPUT -s «10.0.0.0/33» -j ACCEPT') },
+    { code: table('filter', '-A FORWARD -c «x»,3 -j ACCEPT\n-A FORWARD -c 2,«3b» -j ACCEPT'), name: 'counters joined by a comma, each a number' },
     { code: table('filter', '-A INPUT -s «10.0.0.256» -j ACCEPT') },
     { code: table('filter', '-A INPUT -p tcp --dport «70000» -j ACCEPT') },
     { code: table('filter', '-A INPUT -p tcp --dport «http-typo» -j ACCEPT'), name: 'unknown service name' },

@@ -5,6 +5,7 @@ ruleTable(syntaxError, {
   valid: [
     { code: '-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n', name: 'rule lines alone: an iptables -S listing' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT') },
+    { code: table('filter', '-A FORWARD -c 2,3 -j ACCEPT\n-A FORWARD -c2,3 -j ACCEPT'), name: '-c with its counters joined by a comma' },
     { code: table('filter', '-A INPUT -s ! 10.0.0.1 -j DROP'), name: 'old-style negation' },
     { code: table('filter', '-A INPUT -m comment --comment "two words" -j ACCEPT') },
     { code: '# comment\n\n*filter\n:INPUT DROP [0:0]\n:user - [0:0]\n[3:120] -A INPUT -j user\nCOMMIT\n' },
