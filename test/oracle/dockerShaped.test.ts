@@ -121,15 +121,17 @@ test('DOCKER-USER sees the port after DNAT: a rule naming the published port nev
   assert.equal(connectThrough(fixed), 'timeout', 'matched by its original port, it is dropped');
 });
 
-test('a DOCKER-USER drop of what arrives from outside also drops the replies to the server\'s own connections; the fix accepts them first', { skip, timeout: 60_000 }, () => {
-  const closed = router.replace(/^-A INPUT .*\n/m, '').replace('-A DOCKER-USER -j RETURN', `-A DOCKER-USER -i ${pair.devA} -j DROP\n-A DOCKER-USER -j RETURN`);
-  const early = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
-  const found = early(closed);
-  assert.equal(found.length, 1);
-  assert.equal(closed.slice(found[0].span.start, found[0].span.end), `-A DOCKER-USER -i ${pair.devA} -j DROP`);
-  assert.equal(connectThrough(closed, SERVER, pair.addrB, 9091), 'timeout', 'the replies from outside are dropped');
-  const fixed = applyFix(closed, found[0].fixes![0]);
-  assert.deepEqual(early(fixed), []);
-  assert.equal(connectThrough(fixed, SERVER, pair.addrB, 9091), 'outside', 'with the replies accepted first, the server reaches outside');
-  assert.equal(connectThrough(fixed), 'timeout', 'and the published port stays closed to the outside');
-});
+for (const tests of [`-i ${pair.devA}`, `-i ${pair.devA} -o ${DEV_R}`]) {
+  test(`a DOCKER-USER drop (${tests}) of what arrives from outside also drops the replies to the server's own connections; the fix accepts them first`, { skip, timeout: 60_000 }, () => {
+    const closed = router.replace(/^-A INPUT .*\n/m, '').replace('-A DOCKER-USER -j RETURN', `-A DOCKER-USER ${tests} -j DROP\n-A DOCKER-USER -j RETURN`);
+    const early = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
+    const found = early(closed);
+    assert.equal(found.length, 1);
+    assert.equal(closed.slice(found[0].span.start, found[0].span.end), `-A DOCKER-USER ${tests} -j DROP`);
+    assert.equal(connectThrough(closed, SERVER, pair.addrB, 9091), 'timeout', 'the replies from outside are dropped');
+    const fixed = applyFix(closed, found[0].fixes![0]);
+    assert.deepEqual(early(fixed), []);
+    assert.equal(connectThrough(fixed, SERVER, pair.addrB, 9091), 'outside', 'with the replies accepted first, the server reaches outside');
+    assert.equal(connectThrough(fixed), 'timeout', 'and the published port stays closed to the outside');
+  });
+}

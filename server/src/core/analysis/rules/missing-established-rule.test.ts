@@ -19,6 +19,7 @@ ruleTable(missingEstablishedRule, {
     { code: docker('-A DOCKER-USER -i eth0 -m conntrack --ctstate NEW -j DROP'), name: 'DOCKER-USER drops new connections from outside only' },
     { code: docker('-A DOCKER-USER -i eth0 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN\n-A DOCKER-USER -i eth0 -j DROP'), name: 'DOCKER-USER hands replies back to FORWARD first' },
     { code: docker('-A DOCKER-USER -i eth0 ! -s 198.51.100.7 -j DROP'), name: 'DOCKER-USER drops all but one source: replies from it pass' },
+    { code: docker('-A DOCKER-USER -i eth0 -o br-lab -j DROP'), name: 'a bridge nothing leaves from: no replies to drop' },
     { code: table('filter', ':FORWARD DROP [0:0]\n-A FORWARD -i eth0 -j DROP\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A FORWARD -i eth1 -o eth2 -j ACCEPT'), name: 'nothing leaves through the interface dropped' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -i eth0 -s 10.0.0.0/8 -j DROP\n-A INPUT -i lo -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'spoofed sources dropped; lo left alone' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i eth0 -j DROP\n-A OUTPUT -o eth0 -j DROP'), name: 'an interface the host never talks on' },
@@ -26,6 +27,7 @@ ruleTable(missingEstablishedRule, {
   invalid: [
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
     { code: docker('«-A DOCKER-USER -i eth0 -j DROP»'), name: 'DOCKER-USER closes the containers to the outside and drops their replies too' },
+    { code: docker('«-A DOCKER-USER -i eth0 -o docker0 -j DROP»'), name: 'the same for what goes on to the containers\' bridge' },
     { code: 'iptables -A INPUT -i lo -j ACCEPT\n«iptables -A INPUT -i eth0 -j REJECT»\niptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n', dialect: 'script', name: 'INPUT: the host\'s own replies rejected before the accept' },
     { code: 'iptables -P FORWARD «DROP»\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
     { code: table('filter', ':INPUT DROP [0:0]\n:base - [0:0]\n-A INPUT -j base\n-A base -m state --state «ESTABLISHED» -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -j ACCEPT'), name: 'ESTABLISHED without RELATED, in a chain it jumps to' },
@@ -49,6 +51,11 @@ test('missing-established-rule fix: replies accepted just before the rule that d
   const out = applyFix(save, d.fixes![0]);
   assert.match(out, /\n-A DOCKER-USER -i eth0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A DOCKER-USER -i eth0 -j DROP\n/);
   assert.deepEqual(lintWith(missingEstablishedRule, out), []);
+  const pair = docker('-A DOCKER-USER -i eth0 -o docker0 -j DROP');
+  const [p] = lintWith(missingEstablishedRule, pair);
+  const pairFixed = applyFix(pair, p.fixes![0]);
+  assert.match(pairFixed, /\n-A DOCKER-USER -i eth0 -o docker0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A DOCKER-USER -i eth0 -o docker0 -j DROP\n/);
+  assert.deepEqual(lintWith(missingEstablishedRule, pairFixed), []);
   const script = 'IPT=/sbin/iptables\nif true; then\n  $IPT -A INPUT -i eth0 -j DROP\nfi\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
   const [s] = lintWith(missingEstablishedRule, script, { dialect: 'script' });
   const fixed = applyFix(script, s.fixes![0]);

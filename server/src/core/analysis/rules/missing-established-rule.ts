@@ -23,12 +23,19 @@ function dropsRelated(rs: RuleSet, chain: Chain): boolean {
   return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family))) !== undefined;
 }
 
+/** Replies arriving on `in`, and for FORWARD leaving through `out` when the rule names it. */
+interface ReplyWay {
+  in: string;
+  out?: string;
+}
+
 /**
- * The interfaces a rule of the chain (or of a chain it jumps to) drops or rejects everything
- * arriving on, as far as its own tests go: `-i eth0 -j DROP`, with other tests or not. `lo`
- * is left out: the host's replies to itself are its own business.
+ * The ways in a rule of the chain (or of a chain it jumps to) drops or rejects everything
+ * arriving on, as far as its own tests go: `-i eth0 -j DROP`, with other tests or not, and
+ * `-i eth0 -o docker0 -j DROP` for what goes on to docker0. `lo` is left out: the host's
+ * replies to itself are its own business.
  */
-function droppedInterfaces(rs: RuleSet, chain: Chain, seen = new Set<string>(), out = new Set<string>()): Set<string> {
+function droppedWays(rs: RuleSet, chain: Chain, seen = new Set<string>(), out = new Map<string, ReplyWay>()): Map<string, ReplyWay> {
   seen.add(chain.name);
   const rules = chain.rules;
   for (let k = 0; k < rules.length; k++) {
@@ -36,36 +43,44 @@ function droppedInterfaces(rs: RuleSet, chain: Chain, seen = new Set<string>(), 
     const t = r.target;
     if (!t) continue;
     const i = r.inInterface;
-    if ((t.name === 'DROP' || t.name === 'REJECT') && i && !i.negated && !i.word.dynamic && i.value !== 'lo') out.add(interfaceNameFor(i.value));
-    else if (!t.spec && !seen.has(t.name)) {
+    if ((t.name === 'DROP' || t.name === 'REJECT') && i && !i.negated && !i.word.dynamic && i.value !== 'lo') {
+      const o = r.outInterface;
+      const way: ReplyWay = { in: interfaceNameFor(i.value) };
+      if (o && !o.negated && !o.word.dynamic) way.out = interfaceNameFor(o.value);
+      out.set(`${way.in} ${way.out ?? ''}`, way);
+    } else if (!t.spec && !seen.has(t.name)) {
       const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
-      if (callee) droppedInterfaces(rs, callee, seen, out);
+      if (callee) droppedWays(rs, callee, seen, out);
     }
   }
   return out;
 }
 
 /**
- * Some new connection leaves through `out`: forwarded (FORWARD lets one out there) or the
- * host's own (OUTPUT lets one out there). Its replies come back in on that interface.
+ * Some new connection leaves through `way.in` (from `way.out`, when named): forwarded (FORWARD
+ * lets one out there) or the host's own (OUTPUT lets one out there). Its replies come back in
+ * on that interface.
  */
-function connectionsLeaveThrough(rs: RuleSet, chain: Chain, out: string): boolean {
+function connectionsLeaveThrough(rs: RuleSet, chain: Chain, way: ReplyWay): boolean {
   const forward = chain.name === 'FORWARD';
-  const packet: Packet = { family: chain.family, out, state: 'NEW', origin: forward ? 'remote' : 'local', local: [] };
+  const packet: Packet = { family: chain.family, out: way.in, state: 'NEW', origin: forward ? 'remote' : 'local', local: [] };
+  if (forward && way.out) packet.in = way.out;
   return evaluateChain(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet).some((o) => o.verdict === 'ACCEPT');
 }
 
 /**
  * The rule that drops every reply arriving on an interface that connections leave through,
  * before the chain's accept of ESTABLISHED can take it (Docker's DOCKER-USER with
- * `-i eth0 -j DROP`, which cuts the containers off the internet): that rule and the interface.
+ * `-i eth0 -j DROP`, or `-i eth0 -o docker0 -j DROP`, which cuts the containers off the
+ * internet): that rule and the way the replies take.
  */
-function repliesDroppedBefore(rs: RuleSet, chain: Chain): { rule: Rule; iface: string } | undefined {
-  for (const iface of droppedInterfaces(rs, chain)) {
-    const reply: Packet = { family: chain.family, in: iface, state: 'ESTABLISHED', origin: 'remote', local: [] };
+function repliesDroppedBefore(rs: RuleSet, chain: Chain): { rule: Rule; way: ReplyWay } | undefined {
+  for (const way of droppedWays(rs, chain).values()) {
+    const reply: Packet = { family: chain.family, in: way.in, state: 'ESTABLISHED', origin: 'remote', local: [] };
+    if (way.out) reply.out = way.out;
     const refused = certainlyRefused(evaluateChain(rs, 'filter', chain.name, reply));
     const rule = refused && decidingRule(refused);
-    if (rule && connectionsLeaveThrough(rs, chain, iface)) return { rule, iface };
+    if (rule && connectionsLeaveThrough(rs, chain, way)) return { rule, way };
   }
   return undefined;
 }
@@ -75,7 +90,7 @@ export const missingEstablishedRule: LintRule = {
   severity: 'warning',
   summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT), that rule is reported, with a fix that accepts those replies just before it.',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
     rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -92,8 +107,8 @@ export const missingEstablishedRule: LintRule = {
         if (early) {
           ctx.report({
             span: early.rule.span,
-            message: `This rule drops the replies arriving on ${early.iface} to connections that ${name === 'INPUT' ? 'the host opens' : 'FORWARD lets out'} through ${early.iface} (state ESTABLISHED): they never reach the ESTABLISHED,RELATED accept further on. Accept them before it.`,
-            fixes: acceptRepliesFirst(ctx, early.rule, early.iface),
+            message: `This rule drops the replies arriving on ${early.way.in} to connections that ${name === 'INPUT' ? 'the host opens' : `FORWARD lets out${early.way.out ? ` from ${early.way.out}` : ''}`} through ${early.way.in} (state ESTABLISHED): they never reach the ESTABLISHED,RELATED accept further on. Accept them before it.`,
+            fixes: acceptRepliesFirst(ctx, early.rule, early.way),
           });
         }
         if (chain.policy !== 'DROP' || !chain.policySpan) continue;
@@ -120,9 +135,9 @@ export const missingEstablishedRule: LintRule = {
  * in a save file; in a script, a line before the command that appended it (same tool word
  * and indentation). An insert (`-I`) is left to the user: its place depends on the rules around.
  */
-function acceptRepliesFirst(ctx: RuleContext, rule: Rule, iface: string): Fix[] {
-  const spec = `-i ${iface} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`;
-  const title = `Accept replies arriving on ${iface} first`;
+function acceptRepliesFirst(ctx: RuleContext, rule: Rule, way: ReplyWay): Fix[] {
+  const spec = `-i ${way.in}${way.out ? ` -o ${way.out}` : ''} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`;
+  const title = `Accept replies arriving on ${way.in} first`;
   if (ctx.ruleSet.dialect === 'save') {
     const at = ctx.text.lastIndexOf('\n', rule.span.start - 1) + 1;
     return [{ title, edits: [{ span: { start: at, end: at }, text: `-A ${rule.chain} ${spec}\n` }] }];
