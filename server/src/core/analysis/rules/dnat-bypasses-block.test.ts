@@ -30,6 +30,8 @@ ruleTable(dnatBypassesBlock, {
     { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp --dport 80 -j DROP'), name: 'DOCKER-USER: the container port, which FORWARD sees' },
     { code: forward(simpleNat('-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2'), '-A FORWARD -p tcp --dport 8080 -j DROP'), name: 'FORWARD: a DNAT that keeps the port' },
     { code: forward(simpleNat('-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080'), '-A FORWARD -i eth1 -p tcp --dport 80 -j DROP'), name: 'FORWARD: from the other side, which DNAT leaves alone' },
+    { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp -m multiport --dports 80,8080 -j DROP'), name: 'DOCKER-USER: a list with the container port too, which FORWARD sees' },
+    { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp --dport 9000:9100 -j DROP'), name: 'DOCKER-USER: a range without the published port' },
     { code: forward(simpleNat('-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080'), '-A FORWARD -p tcp --dport 80 -j DROP'), name: 'FORWARD: all routed traffic to port 80 (the LAN browsing), not aimed at the forward' },
   ],
   invalid: [
@@ -41,6 +43,7 @@ ruleTable(dnatBypassesBlock, {
     { ...script, code: 'iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\n«iptables -A INPUT -p tcp --dport 80 -j DROP»\n' },
     { code: forward(dockerNat, ':ufw-user-input - [0:0]\n-A INPUT -j ufw-user-input\n«-A ufw-user-input -p tcp -m multiport --dports 8000:8100 -j DROP»'), name: 'a range denied by ufw (multiport)' },
     { ...script, code: 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:8080\n«iptables -A INPUT -i eth0 -p tcp --dport 1:1024 -j DROP»\n', name: 'a range of --dport' },
+    { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n«-A DOCKER-USER -p tcp -m multiport --dports 443,8080 -j DROP»\n«-A DOCKER-USER -p tcp --dport 8000:8100 -j REJECT»\n-A DOCKER-USER -j RETURN'), name: 'DOCKER-USER: a list or range with the published port, which FORWARD never sees' },
     { code: forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n«-A DOCKER-USER -s 198.51.100.0/24 -p tcp -m tcp --dport 8080 -j DROP»\n-A DOCKER-USER -j RETURN'), name: 'DOCKER-USER: the published port, which FORWARD never sees' },
     { code: forward(simpleNat('-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080'), '«-A FORWARD -d 192.168.1.100 -p tcp --dport 80 -j REJECT»\n«-A FORWARD -i eth0 -p tcp --dport 80 -j DROP»'), name: 'FORWARD: the public port of a port forward, to its server or from its interface' },
   ],
@@ -86,4 +89,16 @@ test('dnat-bypasses-block: a range names the port DNAT takes, and the fix blocks
   const [d] = lintWith(dnatBypassesBlock, text);
   assert.match(d.message, /port 8080 /);
   assert.match(applyFix(text, d.fixes![0]), /\n-A DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport 8080 -j DROP\n-A DOCKER-USER -j RETURN\n/);
+});
+
+test('dnat-bypasses-block fix: a FORWARD range becomes the same range of original ports; a list has no fix', () => {
+  const range = forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp --dport 8000:8100 -j DROP\n-A DOCKER-USER -j RETURN');
+  const [d] = lintWith(dnatBypassesBlock, range);
+  assert.match(d.message, /port 8080 /);
+  const out = applyFix(range, d.fixes![0]);
+  assert.match(out, /\n-A DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport 8000:8100 -j DROP\n/);
+  assert.deepEqual(lintWith(dnatBypassesBlock, out), []);
+  const [l] = lintWith(dnatBypassesBlock, forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp -m multiport --dports 443,8080 -j DROP'));
+  // (the fix that disables the check for the line stays)
+  assert.ok(!(l.fixes ?? []).some((f) => f.edits.some((e) => e.text.includes('--ctorigdstport'))));
 });

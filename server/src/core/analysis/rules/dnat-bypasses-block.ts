@@ -118,7 +118,7 @@ export const dnatBypassesBlock: LintRule = {
   severity: 'warning',
   summary: 'A rule drops or rejects a port that nat PREROUTING translates: in INPUT it never sees those connections, in FORWARD it sees the new port.',
   docs: {
-    description: 'For each rule that drops or rejects one protocol and one destination port (in INPUT also a range or list of ports, tried at the ports DNATs name), in filter INPUT or FORWARD (or a chain only one of them reaches, such as Docker\'s `DOCKER-USER`), follows a new connection to that port, addressed to this host, through nat PREROUTING. When every way through ends in a DNAT to another address, the connection is routed to FORWARD: a rule of INPUT never sees it, and a rule of FORWARD sees the translated destination, so it misses the connection when the DNAT changes the port (a FORWARD rule is checked when it is written for those connections: in `DOCKER-USER`, or naming the interface they arrive on or the address DNAT sends them to; one for all routed traffic to the port has other work). Where the rule names no interface and PREROUTING tests some (Docker\'s `! -i docker0`), the connections arriving on each are tried, and the message says on which interfaces the DNAT takes them. `-m addrtype --dst-type LOCAL`, which Docker and kube-proxy put in front of their DNATs, matches these packets. Quick fixes: for INPUT, the same block in `DOCKER-USER` when the rules have that chain, else in FORWARD; for FORWARD, the rule matches the original port instead. Both use `-m conntrack --ctstate DNAT --ctorigdstport`.',
+    description: 'For each rule that drops or rejects one protocol and one destination port (or a range or list of ports, tried at the ports DNATs name), in filter INPUT or FORWARD (or a chain only one of them reaches, such as Docker\'s `DOCKER-USER`), follows a new connection to that port, addressed to this host, through nat PREROUTING. When every way through ends in a DNAT to another address, the connection is routed to FORWARD: a rule of INPUT never sees it, and a rule of FORWARD sees the translated destination, so it misses the connection when the DNAT changes the port (a FORWARD rule is checked when it is written for those connections: in `DOCKER-USER`, or naming the interface they arrive on or the address DNAT sends them to; one for all routed traffic to the port has other work). Where the rule names no interface and PREROUTING tests some (Docker\'s `! -i docker0`), the connections arriving on each are tried, and the message says on which interfaces the DNAT takes them. `-m addrtype --dst-type LOCAL`, which Docker and kube-proxy put in front of their DNATs, matches these packets. Quick fixes: for INPUT, the same block in `DOCKER-USER` when the rules have that chain, else in FORWARD; for FORWARD, the rule matches the original port (or range of ports) instead; a multiport list is left to the user. Both use `-m conntrack --ctstate DNAT --ctorigdstport`.',
     rationale: 'The best known case is Docker: publishing a port adds a DNAT in nat PREROUTING, and the rule in INPUT (or ufw\'s deny) that was meant to close the port does nothing; the service stays open to everyone. A rule in DOCKER-USER that names the published port misses it too, because after DNAT the packet carries the container\'s port. The same holds for Kubernetes NodePorts and for any hand-written port forward.',
     bad: {
       dialect: 'save',
@@ -175,22 +175,29 @@ export const dnatBypassesBlock: LintRule = {
       for (const chain of chainsOf(rs, filter, 'FORWARD')) {
         for (let i = 0; i < chain.rules.length; i++) {
           const rule = chain.rules[i];
-          const blocked = blockedPort(rule);
-          if (!blocked) continue;
           // the connection as it arrives, for this host: its destination is not the rule's (that
           // is the address after DNAT), nor its way out
           const packet: Packet = { ...packetMatchedBy(rule), dst: undefined, out: undefined, origin: 'remote', toHost: true };
-          const bypass = bypassOf(rs, packet, (name) => ruleMatches(rule, { ...packet, in: name }) !== 'no', evaluate);
-          // FORWARD sees them with the port DNAT gave them: a DNAT that keeps the port leaves the rule its job
-          if (!bypass || bypass.outcomes.some((o) => o.packet.dport === undefined || o.packet.dport === blocked.port)) continue;
-          if (!aimedAtForwards(chain, rule, packet, bypass)) continue;
-          const to = destinationOf(bypass.dnat);
-          ctx.report({
-            span: rule.span,
-            message: `This rule never matches new ${blocked.proto} connections to port ${blocked.port}${arrivalText(bypass.arrival)}: nat PREROUTING translates them to ${to} before FORWARD sees them. Match the original port with -m conntrack --ctstate DNAT --ctorigdstport ${blocked.port}.`,
-            related: [{ span: bypass.dnat.span, message: `DNAT to ${to}` }],
-            fixes: matchOriginalPort(rule, blocked.port),
-          });
+          const one = blockedPort(rule);
+          const blocked = one ? { proto: one.proto, ports: [one.port] } : blockedAmong(rule, packet, portsOfDnats);
+          if (!blocked) continue;
+          for (const port of blocked.ports) {
+            const at: Packet = { ...packet, dport: port };
+            const bypass = bypassOf(rs, at, (name) => ruleMatches(rule, { ...at, in: name }) !== 'no', evaluate);
+            // FORWARD sees them with the port DNAT gave them: a DNAT to a port the rule also
+            // blocks (the same one, most often) leaves the rule its job
+            if (!bypass || bypass.outcomes.some((o) => o.packet.dport === undefined || ruleMatches(rule, { ...at, dport: o.packet.dport }) !== 'no')) continue;
+            if (!aimedAtForwards(chain, rule, at, bypass)) continue;
+            const to = destinationOf(bypass.dnat);
+            ctx.report({
+              span: rule.span,
+              message: `This rule never matches new ${blocked.proto} connections to port ${port}${arrivalText(bypass.arrival)}: nat PREROUTING translates them to ${to} before FORWARD sees them. Match the original port with -m conntrack --ctstate DNAT --ctorigdstport ${originalPorts(rule, port) ?? `${port} (one rule per port of a list)`}.`,
+              related: [{ span: bypass.dnat.span, message: `DNAT to ${to}` }],
+              fixes: matchOriginalPort(rule, port),
+            });
+            // one finding per rule: the first port it fails to close
+            break;
+          }
         }
       }
     }
@@ -261,8 +268,22 @@ function blockInForward(ctx: RuleContext, filter: Table, rule: Rule, proto: stri
  * the user.
  */
 function matchOriginalPort(rule: Rule, port: number): Fix[] {
+  const dport = portTest(rule);
+  const ports = originalPorts(rule, port);
+  if (!dport || ports === undefined) return [];
+  return [{ title: `Match the original port${ports.includes(':') ? 's' : ''} ${ports} (before DNAT)`, edits: [{ span: dport.item.span, text: `-m conntrack --ctstate DNAT --ctorigdstport ${ports}` }] }];
+}
+
+/** The rule's own `--dport` (of the protocol's match, not multiport's), unless negated or a shell expansion. */
+function portTest(rule: Rule): BoundOption | undefined {
   let dport: BoundOption | undefined;
   for (const m of rule.matches) for (const o of m.options) if (o.name === '--destination-port' && m.name !== 'multiport') dport = o;
-  if (!dport || dport.negated) return [];
-  return [{ title: `Match the original port ${port} (before DNAT)`, edits: [{ span: dport.item.span, text: `-m conntrack --ctstate DNAT --ctorigdstport ${port}` }] }];
+  return dport && !dport.negated && dport.values[0] && !dport.values[0].dynamic ? dport : undefined;
+}
+
+/** What --ctorigdstport takes for the rule's ports: the port, or its `--dport` range (conntrack reads port[:port] too); undefined for a multiport list. */
+function originalPorts(rule: Rule, port: number): string | undefined {
+  const value = portTest(rule)?.values[0].value;
+  if (value === undefined) return undefined;
+  return value.includes(':') ? value : String(port);
 }
