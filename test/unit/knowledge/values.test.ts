@@ -20,7 +20,7 @@ interface Table {
 }
 
 const tables: Table[] = [
-  { type: 'address', rows: [['10.0.0.1', 'ok'], ['10.0.0.0/8', 'ok'], ['10.0.0.0/255.255.255.0', 'ok'], ['0/0', 'ok'], ['gateway.example.org', 'ok'], ['10.0.0.0/33', 'error', '32'], ['10.0.0.256', 'error'], ['10.0.0.1/', 'error'], ['2001:db8::1', 'error'], ['10.0.0.1-10.0.0.9', 'error'], ['10', 'warning', '10.0.0.0'], ['010.0.0.1', 'warning', '8.0.0.1'], ['10.0.0.0/255.0.255.0', 'warning'], ['192.168.1.5/24', 'warning', '192.168.1.0/24'], ['10.0.0.1/255.0.0.0', 'warning', '10.0.0.0/8'], ['10.0.0.1/32', 'ok'], ['10/8', 'ok']] },
+  { type: 'address', rows: [['10.0.0.1', 'ok'], ['10.0.0.0/8', 'ok'], ['10.0.0.0/255.255.255.0', 'ok'], ['0/0', 'ok'], ['gateway.example.org', 'ok'], ['10.0.0.0/33', 'error', '32'], ['10.0.0.256', 'error'], ['10.0.0.1/', 'error'], ['2001:db8::1', 'error'], ['10.0.0.1-10.0.0.9', 'error'], ['10', 'warning', '10.0.0.0'], ['010.0.0.1', 'warning', '8.0.0.1'], ['10.0.0.0/255.0.255.0', 'warning'], ['192.168.1.5/24', 'warning', '192.168.1.0/24'], ['10.0.0.1/255.0.0.0', 'warning', '10.0.0.0/8'], ['10.0.0.1/32', 'ok'], ['10/8', 'ok'], ['192.168/16', 'ok'], ['10.1/8', 'warning', '10.0.0.0/8'], ['172.16.5/16', 'warning', '172.16.0.0/16']] },
   { type: 'address', family: 'ipv6', rows: [['2001:db8::1', 'ok'], ['2001:db8::/32', 'ok'], ['::', 'ok'], ['::ffff:192.0.2.1', 'ok'], ['2001:db8::/ffff:ffff::', 'ok'], ['2001:db8::/129', 'error', '128'], ['10.0.0.1', 'error'], ['2001:db8:::1', 'error'], ['2001:db8::1::1', 'error'], ['fe80::1%eth0', 'error', 'fe80::1'], ['[2001:db8::1]', 'error', '2001:db8::1'], ['gateway.example.org', 'ok'], ['2001:db8::5/64', 'warning', '2001:db8::/64'], ['2001:db8:0:0:1::/64', 'warning', '2001:db8::/64'], ['2001:db8:1:2::/48', 'warning', '2001:db8:1::/48'], ['fe80::1/10', 'warning', 'fe80::/10'], ['2001:db8::/64', 'ok'], ['::ffff:192.0.2.1/120', 'warning', '::ffff:c000:200/120'], ['2001:db8::1/128', 'ok']] },
   { type: 'address-list', rows: [['10.0.0.1,10.0.0.0/24', 'ok'], ['10.0.0.1,10.0.0.2/24', 'warning', '10.0.0.1,10.0.0.0/24'], ['172.16.5.4/12', 'warning', '172.16.0.0/12'], ['10.0.0.1,,10.0.0.2', 'error'], ['10.0.0.1,', 'error'], ['10.0.0.1,10.1', 'warning', '10.0.0.1,10.1.0.0']] },
   { type: 'host', rows: [['192.0.2.1', 'ok'], ['backup.example', 'ok'], ['192.0.2.1/24', 'error', '192.0.2.1']] },
@@ -180,7 +180,7 @@ test('the quick paths for plain IPv4 networks and plain decimals agree with the 
   );
 });
 
-test('ipv4Network reads a host, a prefix and a dotted mask, contiguous or not', async () => {
+test('ipv4Network reads a host, a prefix and a dotted mask, contiguous or not, and iptables\' short forms', async () => {
   const { ipv4Network } = await import('../../../server/src/core/knowledge/values/addresses.ts');
   const read = (s: string) => {
     const n = ipv4Network(s);
@@ -192,5 +192,9 @@ test('ipv4Network reads a host, a prefix and a dotted mask, contiguous or not', 
   assert.deepEqual(read('10.1.2.3/255.255.0.0'), [10, 1, 0, 0, 0xffff0000, 16]);
   // the kernel compares under any mask; only a contiguous one is a prefix length
   assert.deepEqual(read('10.1.2.3/255.0.255.0'), [10, 0, 2, 0, 0xff00ff00, null]);
-  for (const bad of ['10.1.2.3/33', '10.1.2.3/x', 'example.org', '2001:db8::/32', '10.1.2', '10.1.2.3/8/9']) assert.equal(ipv4Network(bad), undefined, bad);
+  // iptables' short forms, missing parts zero (iptables -S shows 10.1.2.0/32 and 10.0.0.0/8, 1.8.9)
+  assert.deepEqual(read('10.1.2'), [10, 1, 2, 0, 0xffffffff, 32]);
+  assert.deepEqual(read('10.1/8'), [10, 0, 0, 0, 0xff000000, 8]);
+  assert.deepEqual(read('010.1'), [8, 1, 0, 0, 0xffffffff, 32]);
+  for (const bad of ['10.1.2.3/33', '10.1.2.3/x', 'example.org', '2001:db8::/32', '10.1.2.3.4', '10.1.2.3/8/9', '256.1']) assert.equal(ipv4Network(bad), undefined, bad);
 });

@@ -1,5 +1,6 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
+import { ipv4Network } from '../knowledge/values/addresses.ts';
 import { inNetwork, interfaceMatches } from '../simulate/conditions.ts';
 
 /**
@@ -39,6 +40,10 @@ function coversAddress(a: Condition | undefined, b: Condition | undefined): bool
 }
 
 function netContains(outer: string, inner: string): boolean {
+  // IPv4 as iptables reads it: host bits cleared, short forms (`10/8`) filled with zeros
+  const o = ipv4Network(outer);
+  const i = o && ipv4Network(inner);
+  if (o && i) return o.bits !== undefined && i.bits !== undefined && i.bits >= o.bits && ((i.net & o.mask) >>> 0) === o.net;
   const [net, bitsA] = outer.split('/');
   const [addr, bitsB] = inner.split('/');
   const a = bitsA === undefined ? 32 : Number(bitsA);

@@ -24,6 +24,7 @@ ruleTable(shadowedRule, {
   invalid: [
     { code: table('filter', ':LOGDROP - [0:0]\n:wan-in - [0:0]\n-A INPUT -i eth0 -j wan-in\n-A wan-in -s 10.0.0.0/8 -j LOGDROP\n«-A wan-in -s 10.1.2.3 -p tcp --dport 22 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP'), name: 'in a user chain, a jump to a log-and-drop chain decides first' },
     { code: table('filter', '-A INPUT -s 10.0.0.0/8 -j DROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»') },
+    { code: table('filter', '-A INPUT -s 10/8 -j DROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»\n«-A INPUT -s 10.1/16 -j ACCEPT»'), name: 'a network written short' },
     { code: table('filter', '-A INPUT -p tcp --dport 1:1024 -j REJECT\n«-A INPUT -p tcp -s 192.0.2.1 --dport 22 -j ACCEPT»') },
     { code: table('filter', '-A INPUT -i eth+ -j DROP\n«-A INPUT -i eth1 -p tcp -j ACCEPT»'), name: 'interface wildcard' },
     { code: table('filter', '-A INPUT -m conntrack --ctstate NEW,INVALID -j DROP\n«-A INPUT -m state --state INVALID -j ACCEPT»'), name: 'conntrack states' },

@@ -33,7 +33,9 @@ export interface IPv4Network {
  */
 export function ipv4Network(spec: string): IPv4Network | undefined {
   const slash = spec.indexOf('/');
-  const n = ipv4Number(slash === -1 ? spec : spec.slice(0, slash));
+  const host = slash === -1 ? spec : spec.slice(0, slash);
+  // iptables' short and odd forms too (`10/8` is 10.0.0.0/8, `010.1` is 8.1.0.0)
+  const n = ipv4Number(host) ?? looseNumber(host);
   if (n === undefined) return undefined;
   if (slash === -1) return { net: n, mask: 0xffffffff, bits: 32 };
   const written = spec.slice(slash + 1);
@@ -52,6 +54,12 @@ export function ipv4Network(spec: string): IPv4Network | undefined {
     bits = prefixMask(lead) === m ? lead : undefined;
   }
   return { net: (n & mask) >>> 0, mask, bits };
+}
+
+/** An address in iptables' own reading (see parseIPv4Loose) as one unsigned 32-bit number. */
+function looseNumber(s: string): number | undefined {
+  const b = parseIPv4Loose(s);
+  return b ? ((b[0] << 24) >>> 0) + (b[1] << 16) + (b[2] << 8) + b[3] : undefined;
 }
 
 function prefixMask(bits: number): number {
@@ -297,12 +305,17 @@ function hostBitsIPv6(value: string): ValueProblem | undefined {
  */
 function hostBits(value: string): ValueProblem | undefined {
   const slash = value.indexOf('/');
-  const host = ipv4Number(value.slice(0, slash));
+  const written = value.slice(0, slash);
+  const strict = ipv4Number(written);
+  // a short form (`10.1/8`) is read with its missing parts as zeros first
+  const host = strict ?? looseNumber(written);
   const net = ipv4Network(value);
   if (host === undefined || !net || net.bits === undefined || net.net === host) return undefined;
-  const network = `${[24, 16, 8, 0].map((k) => (net.net >>> k) & 255).join('.')}/${net.bits}`;
+  const dotted = (n: number) => [24, 16, 8, 0].map((k) => (n >>> k) & 255).join('.');
+  const network = `${dotted(net.net)}/${net.bits}`;
   const size = 2 ** (32 - net.bits);
-  return warning(`'${value}' has bits set after the prefix: iptables matches the whole network ${network} (${size.toLocaleString('en-US')} addresses). Write ${network} for the network, or ${value.slice(0, slash)} alone for the one host.`, network);
+  const read = strict === undefined ? ` (iptables reads ${written} as ${dotted(host)})` : '';
+  return warning(`'${value}' has bits set after the prefix${read}: iptables matches the whole network ${network} (${size.toLocaleString('en-US')} addresses). Write ${network} for the network, or ${dotted(host)} alone for the one host.`, network);
 }
 
 /**
