@@ -91,7 +91,7 @@ export function shadows(rs: RuleSet): Shadow[] {
           const prev = first.get(k);
           if (prev && dominates(rs, prev, r)) out.push({ rule: r, by: prev, same: sameDecision(prev.target!, r.target), table: t.name });
           // a rule a script may not add decides first only for rules under its own condition
-          else if (decides(r) && (!prev || r.guard === 0)) first.set(k, r);
+          else if (decidesHere(r) && (!prev || r.guard === 0)) first.set(k, r);
         }
         continue;
       }

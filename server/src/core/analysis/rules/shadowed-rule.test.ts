@@ -1,6 +1,9 @@
 import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { shadowedRule } from './shadowed-rule.ts';
 
+/** Rules enough that a chain is compared only between rules with the same tests (kube-proxy's size). */
+const LONG_CHAIN = Array.from({ length: 1600 }, (_, i) => `-A INPUT -s 10.0.${i >> 8}.${i & 255} -p tcp --dport 80 -j ACCEPT`).join('\n');
+
 ruleTable(shadowedRule, {
   valid: [
     { code: table('filter', '-A INPUT -s 10.1.2.3 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j DROP') },
@@ -44,5 +47,6 @@ ruleTable(shadowedRule, {
     { code: table('filter', ':OTHER - [0:0]\n-A INPUT -s 10.0.0.0/8 -g OTHER\n«-A INPUT -s 10.1.2.3 -j ACCEPT»\n-A OTHER -p tcp -j ACCEPT'), name: 'a goto: the packets never come back' },
     { code: table('filter', ':ssh - [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -p tcp --dport 22 -j ssh»\n«-A INPUT -p tcp -m tcp --dport 22»'), name: 'a jump and a counter after an accept' },
     { code: table('mangle', '-A PREROUTING -i eth0 -j ACCEPT\n«-A PREROUTING -i eth0 -p tcp -j MARK --set-mark 1»'), name: 'a MARK after an ACCEPT in mangle' },
+    { code: table('filter', `:LOGDROP - [0:0]\n-A INPUT -s 192.0.2.9 -j LOGDROP\n${LONG_CHAIN}\n«-A INPUT -s 192.0.2.9 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP`), name: 'a chain of 1,600 rules: the jump to the log-and-drop chain before the same tests' },
   ],
 });
