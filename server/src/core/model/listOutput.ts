@@ -35,8 +35,3 @@ export function listOutputIssue(text: string, from = 0, to = text.length): Synta
     span: line,
   };
 }
-
-/** Whether the text is `iptables -L` output (see listOutputIssue). */
-export function isListOutput(text: string): boolean {
-  return listOutputIssue(text) !== undefined;
-}

@@ -425,10 +425,6 @@ function addresses(c: Rule['source']): number {
   return n;
 }
 
-/**
- * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts
- * ask them whether a chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
- */
 /** The target a rule jumps or goes to, as iptables names it; '' without one. */
 function targetKey(r: Rule): string {
   const t = r.target;
@@ -449,6 +445,10 @@ function mayBe(chain: Chain, deleted: Rule): Rule[] | undefined {
   return chain.rules.filter((r) => r.dynamic || r.problems.length || targetKey(r) === target);
 }
 
+/**
+ * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts
+ * ask them whether a chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
+ */
 const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain']);
 
 /** The first rule of the table (one `which` accepts, when given) that jumps or goes to one of the chains. */
