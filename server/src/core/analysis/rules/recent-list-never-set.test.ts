@@ -13,6 +13,7 @@ ruleTable(recentListNeverSet, {
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set\n-A INPUT ${ssh} -m recent --rcheck --seconds 60 --hitcount 4 -j DROP`), name: 'both without --name: DEFAULT' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set --name DEFAULT\n-A INPUT ${ssh} -m recent --update --hitcount 4 -j DROP`), name: 'DEFAULT written out on one side' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m recent --update --seconds 60 --name blocklist -j DROP'), name: 'a list fed from outside (/proc/net/xt_recent): nothing resembles it' },
+    { code: 'iptables -A INPUT -p tcp --dport 22 -m recent --set --name ssh\niptables -A INPUT -m recent --rcheck --name SSH -j DROP\nfor ip in $BANNED; do echo "+$ip" > /proc/net/xt_recent/SSH; done\n', dialect: 'script', name: 'a list the script fills through its /proc file, near another' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set --name ratessh\n-A INPUT -m recent --update --seconds 60 --name DEFAULT -j DROP`), name: 'an explicit DEFAULT beside an unrelated list' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent ! --set --name SSH\n-A INPUT ${ssh} -m recent --update --name SSH -j DROP`), name: '! --set still fills the list' },
     { ...script, code: `L=$1\niptables -A INPUT ${ssh} -m recent --set --name "$L"\niptables -A INPUT ${ssh} -m recent --update --name ssh -j DROP\n`, name: 'a list named by an expansion' },
@@ -21,6 +22,7 @@ ruleTable(recentListNeverSet, {
   ],
   invalid: [
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set --name SSH\n-A INPUT ${ssh} -m recent --update --seconds 60 --hitcount 4 «--name ssh» -j DROP`), name: 'letter case' },
+    { code: 'iptables -A INPUT -p tcp --dport 22 -m recent --set --name ssh\niptables -A INPUT -m recent --rcheck «--name SSH» -j DROP\necho / > /proc/net/xt_recent/ssh\n', dialect: 'script', name: 'the /proc file of another list' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set --name sshguard\n-A INPUT ${ssh} -m recent --rcheck --seconds 60 --hitcount 4 «--name shguard» -j DROP`), name: 'a typo' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set --name SSH\n-A INPUT ${ssh} -m «recent» --update --seconds 60 --hitcount 4 -j DROP`), name: 'the reading rule without --name' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ssh} -m recent --set\n-A INPUT ${ssh} -m recent --update --seconds 60 --hitcount 4 «--name SSH» -j DROP`), name: 'the --set rule without --name' },

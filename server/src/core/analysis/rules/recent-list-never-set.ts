@@ -61,7 +61,7 @@ export const recentListNeverSet: LintRule = {
   severity: 'warning',
   summary: 'A -m recent --rcheck, --update or --remove of a list no rule adds addresses to (a misspelt --name): it never matches.',
   docs: {
-    description: 'Collects the lists that `-m recent --set` rules fill (by `--name`, DEFAULT without one, per address family) and reports each `--rcheck`, `--update` or `--remove` of a list none of them fills, when a filled list is clearly the one meant: a near name (letter case counts for the kernel), or the only filled list when one of the two rules has no `--name`. Such a list stays empty, so the rule never matches (and a negated test always does). The fix renames. A list no rule fills and no filled list resembles is left alone: it may be fed from outside (`/proc/net/xt_recent/NAME`). Rules whose list name is a shell expansion make the check stand down.',
+    description: 'Collects the lists that `-m recent --set` rules fill (by `--name`, DEFAULT without one, per address family) and reports each `--rcheck`, `--update` or `--remove` of a list none of them fills, when a filled list is clearly the one meant: a near name (letter case counts for the kernel), or the only filled list when one of the two rules has no `--name`. Such a list stays empty, so the rule never matches (and a negated test always does). The fix renames. A list no rule fills and no filled list resembles is left alone: it may be fed from outside (`/proc/net/xt_recent/NAME`); so is one whose /proc file the script names. Rules whose list name is a shell expansion make the check stand down.',
     rationale: 'The usual SSH brute-force guard is two rules, one that records each new connection (`--set --name ssh`) and one that drops an address seen too often (`--update --name ssh --hitcount 4`). When the names differ (`SSH` and `ssh`, or one rule without `--name`, which is DEFAULT), the guard silently never fires, and nothing in iptables says so.',
     bad: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --set --name SSH\niptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --set --name SSH\niptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name SSH -j DROP\n' },
@@ -73,9 +73,12 @@ export const recentListNeverSet: LintRule = {
     const { sets, reads, dynamic } = listUses(chainFacts(rs).recent);
     // a list named by an expansion could be any of them
     if (dynamic) return;
+    // lists a script feeds or reads through /proc/net/xt_recent/NAME: read only when a finding is near
+    let fromProc: Set<string> | undefined;
     for (const u of reads) {
       const filled = sets.get(u.family);
       if (!filled || filled.has(u.name)) continue;
+      if (rs.dialect === 'script' && (fromProc ??= procLists(ctx.text)).has(u.name)) continue;
       const where = u.nameOption ? u.nameOption.item.span : u.match.span;
       const near = nearestName(u.name, filled.keys());
       const only = filled.size === 1 ? [...filled][0] : undefined;
@@ -94,3 +97,10 @@ export const recentListNeverSet: LintRule = {
     }
   },
 };
+
+/** The recent lists a script names by their /proc file (`echo +203.0.113.7 > /proc/net/xt_recent/ssh`): filled from outside the rules. */
+function procLists(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\/proc\/net\/xt_recent\/([^\s"'`;|&<>)]+)/g)) out.add(m[1]);
+  return out;
+}
