@@ -148,6 +148,13 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -D z -p tcp --dport 22 -j ACCEPT',
     'iptables -D z -j DROP',
     'iptables -D z -j DROP',
+    'iptables -A z -p udp --dport 53 -j ACCEPT',
+    // another protocol: certainly not that rule
+    'iptables -D z -p tcp --dport 53 -j ACCEPT',
+    'iptables -D z -p 17 -m udp --dport domain -j ACCEPT',
+    'iptables -A z -s 10.0.0.0/8 -i eth0 -j ACCEPT',
+    'iptables -D z -s 10.0.0.0/8 -i eth1 -j ACCEPT',
+    'iptables -D z -s 10/8 -i eth0 -j ACCEPT',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -157,7 +164,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();
