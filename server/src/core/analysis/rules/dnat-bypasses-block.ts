@@ -103,6 +103,12 @@ function blockedAmong(rule: Rule, packet: Packet, dnatPorts: () => readonly numb
   return ports.length ? { proto: packet.proto, ports } : undefined;
 }
 
+/** The ports a rule that drops or rejects closes: its one port, or those of its range or list that DNATs name (see blockedAmong). */
+function portsBlocked(rule: Rule, packet: Packet, dnatPorts: () => readonly number[]): { proto: string; ports: number[] } | undefined {
+  const one = blockedPort(rule);
+  return one ? { proto: one.proto, ports: [one.port] } : blockedAmong(rule, packet, dnatPorts);
+}
+
 function arrivalText(a: Bypass['arrival']): string {
   if (!a) return '';
   if ('on' in a) return ` arriving on ${a.on}`;
@@ -153,8 +159,7 @@ export const dnatBypassesBlock: LintRule = {
         for (let i = 0; i < chain.rules.length; i++) {
           const rule = chain.rules[i];
           const packet: Packet = { ...packetMatchedBy(rule), origin: 'remote', toHost: true };
-          const one = blockedPort(rule);
-          const blocked = one ? { proto: one.proto, ports: [one.port] } : blockedAmong(rule, packet, portsOfDnats);
+          const blocked = portsBlocked(rule, packet, portsOfDnats);
           if (!blocked) continue;
           for (const port of blocked.ports) {
             const at: Packet = { ...packet, dport: port };
@@ -178,8 +183,7 @@ export const dnatBypassesBlock: LintRule = {
           // the connection as it arrives, for this host: its destination is not the rule's (that
           // is the address after DNAT), nor its way out
           const packet: Packet = { ...packetMatchedBy(rule), dst: undefined, out: undefined, origin: 'remote', toHost: true };
-          const one = blockedPort(rule);
-          const blocked = one ? { proto: one.proto, ports: [one.port] } : blockedAmong(rule, packet, portsOfDnats);
+          const blocked = portsBlocked(rule, packet, portsOfDnats);
           if (!blocked) continue;
           for (const port of blocked.ports) {
             const at: Packet = { ...packet, dport: port };
