@@ -61,6 +61,18 @@ function freshTokens(uri: string, text: string) {
 }
 
 /**
+ * A document opened in a store, the lines its edits change gathered in `since` (as the server
+ * gathers them between two token results), and its first tokens.
+ */
+function openTracked(uri: string, text: string) {
+  const store = new DocumentStore();
+  const doc = store.open(uri, 'iptables-save', 1, text);
+  const since: ChangedLines = { ...NO_LINES_CHANGED };
+  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
+  return { store, doc, since, first: drain(encodedTokenSteps(doc.model)) };
+}
+
+/**
  * Edits `text` with random edits through the store, one to `between` before each result, and
  * checks each delta, applied to the tokens an editor holds, against the tokens of a fresh
  * document with the same text, and what is kept against what a fresh document keeps. Returns
@@ -68,13 +80,9 @@ function freshTokens(uri: string, text: string) {
  */
 function editAndCompare(name: string, text: string, edits: number, seed: number, between = 3): { kept: number; whole: number } {
   const next = numbers(seed);
-  const store = new DocumentStore();
   const uri = `file:///${name}`;
   let version = 1;
-  const doc = store.open(uri, 'iptables-save', version, text);
-  const since: ChangedLines = { ...NO_LINES_CHANGED };
-  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
-  const first = drain(encodedTokenSteps(doc.model));
+  const { store, doc, since, first } = openTracked(uri, text);
   let kept: KeptTokens = first.kept;
   let held = Array.from(first.data);
   const counts = { kept: 0, whole: 0 };
@@ -122,11 +130,8 @@ test('tokens worked out from those kept after random edits of a small file with 
 
 test('a header or COMMIT among the edited lines, and an untouched document, are worked out as they must be', () => {
   const text = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j DNAT --to-destination 10.200.0.2\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n';
-  const store = new DocumentStore();
-  const doc = store.open('file:///h.rules', 'iptables-save', 1, text);
-  const since: ChangedLines = { ...NO_LINES_CHANGED };
-  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
-  const { kept, data } = drain(encodedTokenSteps(doc.model));
+  const { store, doc, since, first } = openTracked('file:///h.rules', text);
+  const { kept, data } = first;
   // nothing changed: an empty delta, and the same lines kept
   const same = tokenDeltaAfterEdit(kept, doc.model, since);
   assert.deepEqual(same?.edits, []);
@@ -145,12 +150,8 @@ test('a header or COMMIT among the edited lines, and an untouched document, are 
 test('what is kept of a result is a count and a hash per line, not the tokens; deltas stay right around a line whose numbers need 32 bits', () => {
   const long = `-A INPUT -m comment --comment "${'x'.repeat(70_000)}" -j ACCEPT`;
   const text = `*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n${long}\nCOMMIT\n`;
-  const store = new DocumentStore();
   const uri = 'file:///long.rules';
-  const doc = store.open(uri, 'iptables-save', 1, text);
-  let since: ChangedLines = { ...NO_LINES_CHANGED };
-  store.onLinesChanged((_, lines) => addChangedLines(since, lines));
-  const first = drain(encodedTokenSteps(doc.model));
+  const { store, doc, since, first } = openTracked(uri, text);
   assert.deepEqual(Object.keys(first.kept).sort(), ['counts', 'family', 'frame', 'hashes', 'lineCount', 'listing', 'skipped']);
   assert.equal(first.kept.counts.length, first.kept.lineCount);
   // the `-j` after the comment starts 70,000 characters after it
@@ -158,7 +159,7 @@ test('what is kept of a result is a count and a hash per line, not the tokens; d
   let kept = first.kept;
   let held = Array.from(first.data);
   const step = (version: number, line: number, from: number, to: number, insert: string) => {
-    since = { ...NO_LINES_CHANGED };
+    Object.assign(since, NO_LINES_CHANGED);
     store.change(uri, version, [{ range: { start: { line, character: from }, end: { line, character: to } }, text: insert }]);
     const after = tokenDeltaAfterEdit(kept, doc.model, since);
     assert.ok(after, `edit ${version} is worked out from the kept lines`);
@@ -216,12 +217,8 @@ test('an iptables -S listing: edits that move lines to another table, or out of 
     ['a chain line typed: every rule is outside a table now', { line: 0, character: 0 }, ':INPUT DROP [0:0]\n'],
   ];
   for (const [what, at, insert] of cases) {
-    const store = new DocumentStore();
     const uri = 'file:///listing.txt';
-    const doc = store.open(uri, 'iptables-save', 1, listing);
-    const since: ChangedLines = { ...NO_LINES_CHANGED };
-    store.onLinesChanged((_, lines) => addChangedLines(since, lines));
-    const first = drain(encodedTokenSteps(doc.model));
+    const { store, doc, since, first } = openTracked(uri, listing);
     store.change(uri, 2, [{ range: { start: at, end: at }, text: insert }]);
     assert.equal(tokenDeltaAfterEdit(first.kept, doc.model, since), undefined, what);
     const whole = drain(encodedTokenSteps(doc.model));
