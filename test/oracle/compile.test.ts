@@ -155,6 +155,24 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -A z -s 10.0.0.0/8 -i eth0 -j ACCEPT',
     'iptables -D z -s 10.0.0.0/8 -i eth1 -j ACCEPT',
     'iptables -D z -s 10/8 -i eth0 -j ACCEPT',
+    // INPUT is empty since the -F above: its rules from here on are the script's
+    'iptables -D INPUT -j ACCEPT',
+    'iptables -A INPUT -p tcp --dport 22 -m comment --comment ssh -j ACCEPT',
+    // without the comment match, another port, another comment, negated
+    'iptables -D INPUT -p tcp --dport 22 -j ACCEPT',
+    'iptables -D INPUT -p tcp --dport 23 -m comment --comment ssh -j ACCEPT',
+    'iptables -D INPUT -p tcp --dport 22 -m comment --comment other -j ACCEPT',
+    'iptables -D INPUT -p tcp ! --dport 22 -m comment --comment ssh -j ACCEPT',
+    'iptables -I INPUT 3 -j DROP',
+    'iptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT',
+    'iptables -D INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    'iptables -D INPUT -m state --state related,established -j ACCEPT',
+    'iptables -A INPUT -p tcp -m multiport --dports 22,80 -j ACCEPT',
+    'iptables -D INPUT -p tcp -m multiport --dports 80,22 -j ACCEPT',
+    'iptables -D INPUT -p tcp -m multiport --dports ssh,http -j ACCEPT',
+    'iptables -D INPUT -p tcp -m tcp --dport ssh -m comment --comment ssh -j ACCEPT',
+    'iptables -t nat -F PREROUTING',
+    'iptables -t nat -D PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -164,7 +182,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

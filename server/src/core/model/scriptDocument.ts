@@ -5,6 +5,7 @@ import { parseShell, type ShellCommand, type ShellScript } from '../syntax/shell
 import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
+import { failureHandled } from './failureHandled.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
 import { sysctlFacts } from './sysctlFacts.ts';
 import { SaveDocument } from './saveDocument.ts';
@@ -123,7 +124,8 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
     state.apply(cmd, 0);
   };
 
-  for (const sc of script.commands) {
+  for (let k = 0; k < script.commands.length; k++) {
+    const sc = script.commands[k];
     const words = sc.words;
     const body = functions.calls.get(sc);
     if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
@@ -156,6 +158,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       }
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
+      if (failureHandled(sc, script.commands[k + 1])) cmd.failureHandled = true;
       const guard = topOf(guardOf(sc, kindBefore));
       previousKind = cmd.kind;
       if (cmd.rule) cmd.rule.guard = guard;

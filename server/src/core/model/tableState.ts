@@ -4,9 +4,8 @@ import type { Word } from '../syntax/nodes.ts';
 import { BUILTIN_CHAINS, isBuiltinChain } from './builtinChains.ts';
 import { within } from './guards.ts';
 import { ruleKey } from './ruleKey.ts';
-import { protocolNumber } from '../knowledge/protocols.ts';
-import { ipv4Network } from '../knowledge/values/addresses.ts';
-import type { Chain, Command, Condition, Refusal, RestoreInput, Rule, Table } from './types.ts';
+import { deleteCandidates } from './deleteCandidates.ts';
+import type { Chain, Command, Refusal, RestoreInput, Rule, Table } from './types.ts';
 
 /**
  * The tables as commands leave them: built-in chains exist from the start with policy
@@ -40,7 +39,7 @@ export class TableState {
   private readonly namedEarly = new Map<string, { cmd: Command; at: Span }[]>();
   /** User chains a top-level `-X` deleted, with that command, until something creates them again. */
   private readonly deletedBy = new Map<string, Command>();
-  /** User chains whose every rule is known: declared by a restore input, which empties them, or made after the tables were cleared. */
+  /** Chains whose every rule is known: user chains a restore input declares (it empties them) or made after the tables were cleared, and chains a flush emptied. */
   private readonly exact = new Set<Chain>();
   /** Tables a top-level `-F` emptied, every chain; after that a top-level `-X` deletes them all (cleared). */
   private readonly flushedAll = new Set<Table>();
@@ -230,7 +229,7 @@ export class TableState {
             // a rule written another way than the key reads it may be the one deleted
             if (j >= 0) this.maybeGone.add(chain.rules[j]);
             else {
-              const candidates = mayBe(chain, cmd.rule);
+              const candidates = deleteCandidates(chain, cmd.rule);
               if (!candidates) this.unsure.add(tableKey(t.family, t.name));
               else if (candidates.length) for (const r of candidates) this.maybeGone.add(r);
               else if (this.exactNow(t, chain)) this.refuse(cmd, 'rule-not-found', chain);
@@ -367,6 +366,9 @@ export class TableState {
   flush(chain: Chain, guard = 0): void {
     if (guard === 0) {
       chain.rules = [];
+      // emptied for certain: from here on its rules are the ones the script adds (a built-in
+      // chain too: `-D INPUT spec` of a rule no command added since is refused)
+      this.exact.add(chain);
       return;
     }
     // the flush may not run: what it reaches goes, what lies outside its condition may be gone
@@ -425,69 +427,6 @@ function addresses(c: Rule['source']): number {
   let n = 1;
   for (let i = c.value.indexOf(','); i !== -1; i = c.value.indexOf(',', i + 1)) n++;
   return n;
-}
-
-/** The target a rule jumps or goes to, as iptables names it; '' without one. */
-function targetKey(r: Rule): string {
-  const t = r.target;
-  return t ? `${t.goto ? '-g' : '-j'} ${t.name}` : '';
-}
-
-/** The protocol number a rule tests (0 for none, `-p all` too); undefined for a name not known here. */
-function protocolOf(c: Condition | undefined): string | undefined {
-  if (!c) return '0';
-  const n = c.word.dynamic ? undefined : protocolNumber(c.value);
-  return n === undefined ? undefined : `${c.negated ? '!' : ''}${n}`;
-}
-
-/** The IPv4 network a rule tests (`any` for none, `0/0` too); undefined for a name, a list, IPv6 or an expansion. */
-function networkOf(c: Condition | undefined): string | undefined {
-  if (!c) return 'any';
-  const n = c.word.dynamic || c.value.includes(',') ? undefined : ipv4Network(c.value);
-  if (!n) return undefined;
-  if (n.mask === 0) return c.negated ? undefined : 'any';
-  return `${c.negated ? '!' : ''}${n.net}/${n.mask}`;
-}
-
-/** The interface a rule tests (`any` for none); undefined for `+` alone or an expansion. */
-function interfaceOf(c: Condition | undefined): string | undefined {
-  if (!c) return 'any';
-  return c.word.dynamic || c.value === '+' ? undefined : `${c.negated ? '!' : ''}${c.value}`;
-}
-
-/** Both read, and read differently: certainly not the same rule. */
-function differ(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a !== b;
-}
-
-/**
- * The rules of `chain` that may be the one `-D CHAIN spec` names when none reads the same
- * (see ruleKey); undefined when any rule may be (the spec has a shell expansion or a problem of
- * its own). The values of a rule are written in many ways iptables stores alike, and options
- * left at their defaults (`--limit-burst 5`, `--log-level 4`) are the same rule as options left
- * out (1.8.9, measured), so the rules are told apart only by what is stored one way: where they
- * jump, the protocol number, IPv4 networks, interfaces. None in a chain whose every rule is
- * known: iptables refuses the command.
- */
-function mayBe(chain: Chain, deleted: Rule): Rule[] | undefined {
-  if (deleted.dynamic || deleted.problems.length) return undefined;
-  const target = targetKey(deleted);
-  const proto = protocolOf(deleted.protocol);
-  const src = networkOf(deleted.source);
-  const dst = networkOf(deleted.destination);
-  const inIface = interfaceOf(deleted.inInterface);
-  const outIface = interfaceOf(deleted.outInterface);
-  return chain.rules.filter(
-    (r) =>
-      r.dynamic ||
-      r.problems.length ||
-      (targetKey(r) === target &&
-        !differ(protocolOf(r.protocol), proto) &&
-        !differ(networkOf(r.source), src) &&
-        !differ(networkOf(r.destination), dst) &&
-        !differ(interfaceOf(r.inInterface), inIface) &&
-        !differ(interfaceOf(r.outInterface), outIface)),
-  );
 }
 
 /**

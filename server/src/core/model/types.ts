@@ -124,6 +124,8 @@ export interface Command {
   problems: BindProblem[];
   /** The analysis engine's memo of this command's line-local findings (analysis/commandCache.ts). */
   lineFindings?: CachedFindings;
+  /** Scripts: the script goes on knowing the command may fail (`2>/dev/null`, `|| true`; see failureHandled). */
+  failureHandled?: true;
 }
 
 export interface ChainDeclaration {

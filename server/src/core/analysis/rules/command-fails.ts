@@ -29,7 +29,7 @@ function message(r: OwnRefusal): string {
     case 'chain-jumped-to':
       return `iptables refuses to delete chain ${r.chain}: a rule still jumps to it here (delete that rule first). The command fails${cmd.chain ? '' : ', and deletes none of the chains'}.`;
     case 'rule-not-found':
-      return `No rule of chain ${r.chain} here can be the one this -D names (none has its target, protocol, addresses and interfaces): iptables refuses it with "Bad rule (does a matching rule exist in that chain?)".`;
+      return `No rule of chain ${r.chain} here can be the one this -D names (none has its target, protocol, addresses, interfaces, matches and the values of their options): iptables refuses it with "Bad rule (does a matching rule exist in that chain?)".`;
     case 'index-too-big': {
       const most = cmd.kind === 'insert' ? (r.length ?? 0) + 1 : (r.length ?? 0);
       const verb = cmd.kind === 'insert' ? 'insert at' : cmd.kind === 'replace' ? 'replace' : 'delete';
@@ -43,7 +43,7 @@ export const commandFails: LintRule = {
   severity: 'error',
   summary: 'A command iptables refuses for what the tables hold when it runs: -X of a chain still in use, a rule number past the end, -D of a rule that is not there.',
   docs: {
-    description: 'Follows the tables command by command and reports `-X` of a chain that certainly still has rules, or that a rule certainly still jumps to (iptables deletes nothing then, not even the other chains of a `-X` without a name), `-I`, `-R` or `-D` with a rule number past the end of a chain whose every rule is known (a chain the file or an `iptables-restore` input declares, which empties it, or one a script makes with `-N` after a top-level `-F` and `-X` removed every chain of the table), and `-D CHAIN rule-spec` when no rule of such a chain can be the one named: none has the same target, protocol, IPv4 networks and interfaces (iptables finds a rule written with other words or with options left at their defaults, so only what is stored one way is compared). A rule counts as certainly there when it was added where the command runs or around it (not under a condition of its own), was written without shell expansions, and nothing under a condition, with a chain given by an expansion, or through an `iptables-restore` of a file may have removed it since. Chains filled before the script runs are not known, so a script is only judged on what it did itself.',
+    description: 'Follows the tables command by command and reports `-X` of a chain that certainly still has rules, or that a rule certainly still jumps to (iptables deletes nothing then, not even the other chains of a `-X` without a name), `-I`, `-R` or `-D` with a rule number past the end of a chain whose every rule is known (a chain the file or an `iptables-restore` input declares, which empties it, one a script makes with `-N` after a top-level `-F` and `-X` removed every chain of the table, or one a flush outside any condition emptied, built-in chains too), and `-D CHAIN rule-spec` when no rule of such a chain can be the one named: none has the same target, protocol, IPv4 networks, interfaces and matches, and the same values of the options both give among those written one way only (ports, connection states, comments). iptables finds a rule written with other words or with options left at their defaults, so only what is stored one way is compared. A `-D` whose failure the script expects (`2>/dev/null`, `|| true`) is left alone: when it fails it changes nothing. A rule counts as certainly there when it was added where the command runs or around it (not under a condition of its own), was written without shell expansions, and nothing under a condition, with a chain given by an expansion, or through an `iptables-restore` of a file may have removed it since. Chains filled before the script runs are not known, so a script is only judged on what it did itself.',
     rationale: 'The command fails with "Directory not empty", "Too many links", "Device or resource busy", "Index of insertion too big" or "Bad rule (does a matching rule exist in that chain?)": under `set -e` the script stops there, half applied; without it the chain stays and the rules go on as they were, which is rarely what the script meant. In a restore file the whole file fails to load.',
     bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -F blocklist\niptables -X blocklist\n' },
     good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -D INPUT -j blocklist\niptables -F blocklist\niptables -X blocklist\n' },
@@ -55,6 +55,9 @@ export const commandFails: LintRule = {
     for (const r of rs.refusals) {
       if (!isOwn(r)) continue;
       const cmd = r.command;
+      // deleting a rule that may not be there, knowing it (a script that can run twice): the
+      // delete changes nothing when it fails
+      if (r.reason === 'rule-not-found' && cmd.failureHandled) continue;
       const span = r.reason === 'index-too-big' ? positionSpan(cmd) : r.reason === 'rule-not-found' ? cmd.span : (cmd.chainWord?.span ?? cmd.span);
       const related = r.rule ? [{ span: r.rule.span, message: r.reason === 'chain-has-rules' ? `still in ${r.chain}` : `jumps to ${r.chain}` }] : undefined;
       const fixes = fixFor(ctx, r);

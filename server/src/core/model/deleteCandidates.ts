@@ -1,0 +1,190 @@
+import { protocolNumber } from '../knowledge/protocols.ts';
+import type { ArgSpec } from '../knowledge/types.ts';
+import { ipv4Network } from '../knowledge/values/addresses.ts';
+import { ctStates } from '../knowledge/values/conntrack.ts';
+import { resolvePort } from '../knowledge/values/ports.ts';
+import type { BoundOption, Chain, Condition, MatchUse, Rule } from './types.ts';
+
+/**
+ * The rules of `chain` that may be the one `-D CHAIN spec` names when none reads the same
+ * (see ruleKey); undefined when any rule may be (the spec has a shell expansion or a problem of
+ * its own). None in a chain whose every rule is known: iptables refuses the command.
+ *
+ * The values of a rule are written in many ways iptables stores alike, and options left at
+ * their defaults (`--limit-burst 5`, `--log-level 4`) are the same rule as options left out
+ * (1.8.9, measured), so rules are told apart only by what is stored one way: where they jump,
+ * the protocol number, IPv4 networks, interfaces, the matches they load, and the values of
+ * the options both give whose every spelling is known here (ports, connection states,
+ * comments and names). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
+ * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with another
+ * port, range, port list order or comment, or with an option negated the other way is refused;
+ * `--dport ssh` deletes `--dport 22:22`, `--state related,established` deletes
+ * `--state ESTABLISHED,RELATED`, multiport `ssh,http` deletes `22,80`.
+ */
+export function deleteCandidates(chain: Chain, deleted: Rule): Rule[] | undefined {
+  if (deleted.dynamic || deleted.problems.length) return undefined;
+  const target = targetKey(deleted);
+  const proto = protocolOf(deleted.protocol);
+  const src = networkOf(deleted.source);
+  const dst = networkOf(deleted.destination);
+  const inIface = interfaceOf(deleted.inInterface);
+  const outIface = interfaceOf(deleted.outInterface);
+  const matches = matchesOf(deleted);
+  return chain.rules.filter(
+    (r) =>
+      r.dynamic ||
+      r.problems.length ||
+      (targetKey(r) === target &&
+        !differ(protocolOf(r.protocol), proto) &&
+        !differ(networkOf(r.source), src) &&
+        !differ(networkOf(r.destination), dst) &&
+        !differ(interfaceOf(r.inInterface), inIface) &&
+        !differ(interfaceOf(r.outInterface), outIface) &&
+        !differ(matchesOf(r), matches) &&
+        !optionsDiffer(r, deleted)),
+  );
+}
+
+/** The target a rule jumps or goes to, as iptables names it; '' without one. */
+function targetKey(r: Rule): string {
+  const t = r.target;
+  return t ? `${t.goto ? '-g' : '-j'} ${t.name}` : '';
+}
+
+/** The protocol number a rule tests (0 for none, `-p all` too); undefined for a name not known here. */
+function protocolOf(c: Condition | undefined): string | undefined {
+  if (!c) return '0';
+  const n = c.word.dynamic ? undefined : protocolNumber(c.value);
+  return n === undefined ? undefined : `${c.negated ? '!' : ''}${n}`;
+}
+
+/** The IPv4 network a rule tests (`any` for none, `0/0` too); undefined for a name, a list, IPv6 or an expansion. */
+function networkOf(c: Condition | undefined): string | undefined {
+  if (!c) return 'any';
+  const n = c.word.dynamic || c.value.includes(',') ? undefined : ipv4Network(c.value);
+  if (!n) return undefined;
+  if (n.mask === 0) return c.negated ? undefined : 'any';
+  return `${c.negated ? '!' : ''}${n.net}/${n.mask}`;
+}
+
+/** The interface a rule tests (`any` for none); undefined for `+` alone or an expansion. */
+function interfaceOf(c: Condition | undefined): string | undefined {
+  if (!c) return 'any';
+  return c.word.dynamic || c.value === '+' ? undefined : `${c.negated ? '!' : ''}${c.value}`;
+}
+
+/**
+ * The matches a rule loads, by name, sorted (iptables keeps them in the order they were
+ * loaded, which an implicit protocol match makes hard to tell; the order is left out);
+ * undefined when one is not known here. `-p tcp --dport 22` and `-p tcp -m tcp --dport 22`
+ * load one tcp match alike.
+ */
+function matchesOf(r: Rule): string | undefined {
+  if (!r.matches.length) return '';
+  const names: string[] = [];
+  for (const m of r.matches) {
+    if (!m.spec) return undefined;
+    names.push(m.spec.name);
+  }
+  return names.sort().join(' ');
+}
+
+/** Both read, and read differently: certainly not the same rule. */
+function differ(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a !== b;
+}
+
+/**
+ * An option both rules give, in a match each loads once, with values read differently or
+ * negated the other way (`--dport 22` and `--dport 23`, `! --dport 22`). Only value types
+ * whose every spelling is known here are compared.
+ */
+function optionsDiffer(a: Rule, b: Rule): boolean {
+  for (const ma of a.matches) {
+    const mb = onlyMatch(b, ma);
+    if (!mb || !onlyMatch(a, ma)) continue;
+    for (const oa of ma.options) {
+      const arg = oa.spec?.args[0];
+      if (!arg || oa.spec!.args.length !== 1 || !COMPARED.has(arg.type)) continue;
+      const ob = onlyOption(mb, oa);
+      if (!ob || !onlyOption(ma, oa)) continue;
+      const va = storedValue(oa, arg);
+      const vb = storedValue(ob, arg);
+      if (va === undefined || vb === undefined) continue;
+      if (oa.negated !== ob.negated || va !== vb) return true;
+    }
+  }
+  return false;
+}
+
+/** The match of `r` loaded as `like` is, when it loads it once. */
+function onlyMatch(r: Rule, like: MatchUse): MatchUse | undefined {
+  let found: MatchUse | undefined;
+  for (const m of r.matches) {
+    if (m.spec !== like.spec) continue;
+    if (found) return undefined;
+    found = m;
+  }
+  return found;
+}
+
+function onlyOption(m: MatchUse, like: BoundOption): BoundOption | undefined {
+  let found: BoundOption | undefined;
+  for (const o of m.options) {
+    if (o.spec !== like.spec) continue;
+    if (found) return undefined;
+    found = o;
+  }
+  return found;
+}
+
+const COMPARED = new Set<ArgSpec['type']>(['port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string']);
+
+const STATES = new Set(ctStates.map(([s]) => s));
+
+/** The value as iptables stores it, for the types compared; undefined when not read here. */
+function storedValue(o: BoundOption, arg: ArgSpec): string | undefined {
+  const v = o.keptValue ?? (o.values.length === 1 && !o.values[0].dynamic ? o.values[0].value : undefined);
+  if (v === undefined) return undefined;
+  switch (arg.type) {
+    case 'port-range':
+    case 'port-range-loose':
+      // one port is the range of that port alone (`22` is `22:22`); a reversed range is kept as written
+      return portRange(v, arg, true);
+    case 'port-list': {
+      // multiport keeps a range apart from a single port, and the list in its order
+      const parts = v.split(',').map((p) => portRange(p, arg, false));
+      return parts.includes(undefined) ? undefined : parts.join(',');
+    }
+    case 'state-list':
+    case 'ctstate-list': {
+      // a set of flags: any order, any case, repeats once
+      const set = new Set(v.toUpperCase().split(','));
+      for (const s of set) if (!STATES.has(s)) return undefined;
+      return [...set].sort().join(',');
+    }
+    case 'string':
+      // texts kept as written up to a length (a comment, a recent list's or a helper's name);
+      // other strings may be read first (a string match's hex, a log prefix's escapes)
+      return arg.truncateAt !== undefined ? v.slice(0, arg.truncateAt) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function portRange(v: string, arg: ArgSpec, single: boolean): string | undefined {
+  const parts = v.split(':');
+  if (parts.length > 2) return undefined;
+  const ends: number[] = [];
+  for (const [i, p] of parts.entries()) {
+    if (p === '') {
+      ends.push(i === 0 ? 0 : 65535);
+      continue;
+    }
+    const n = resolvePort(p, arg.serviceProtocol);
+    if (typeof n !== 'number') return undefined;
+    ends.push(n);
+  }
+  if (ends.length === 1) return single ? `${ends[0]}:${ends[0]}` : `${ends[0]}`;
+  return `${ends[0]}:${ends[1]}`;
+}
