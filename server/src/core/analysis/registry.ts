@@ -1,5 +1,6 @@
 import { analysisSkipped } from './rules/analysis-skipped.ts';
 import { addressFamilyMismatch } from './rules/address-family-mismatch.ts';
+import { hostnameResolvedOnce } from './rules/hostname-resolved-once.ts';
 import { duplicateChain } from './rules/duplicate-chain.ts';
 import { invalidValue } from './rules/invalid-value.ts';
 import { missingCommit } from './rules/missing-commit.ts';
@@ -50,6 +51,7 @@ export const rules: readonly LintRule[] = [
   duplicateChain,
   commandFails,
   addressFamilyMismatch,
+  hostnameResolvedOnce,
   dnatWithoutForwardAccept,
   dnatBypassesBlock,
   dnatToLoopback,
