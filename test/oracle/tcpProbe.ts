@@ -15,11 +15,11 @@ export async function listenIn(ns: string, addr: string, port: number, word: str
 
 /**
  * `count` connections in a row from namespace `ns` to `addr:port`, each given `timeoutMs`: what
- * each read, or 'timeout', or the error's code.
+ * each read, or 'timeout', or the error's code. `localPort`: the port they are sent from.
  */
-export function connectFrom(ns: string, addr: string, port: number, count = 1, timeoutMs = 2000): string[] {
+export function connectFrom(ns: string, addr: string, port: number, count = 1, timeoutMs = 2000, localPort?: number): string[] {
   const script = `const net = require('node:net'); const out = [];
-    const one = () => new Promise((done) => { const s = net.connect(${port}, '${addr}'); s.setTimeout(${timeoutMs}, () => { out.push('timeout'); s.destroy(); done(); }); s.on('data', (d) => { out.push(String(d)); s.destroy(); done(); }); s.on('error', (e) => { out.push(e.code); done(); }); });
+    const one = () => new Promise((done) => { const s = net.connect({ port: ${port}, host: '${addr}'${localPort ? `, localPort: ${localPort}` : ''} }); s.setTimeout(${timeoutMs}, () => { out.push('timeout'); s.destroy(); done(); }); s.on('data', (d) => { out.push(String(d)); s.destroy(); done(); }); s.on('error', (e) => { out.push(e.code); done(); }); });
     (async () => { for (let i = 0; i < ${count}; i++) await one(); console.log(JSON.stringify(out)); })();`;
   const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8', timeout: count * timeoutMs + 8000 });
   assert.equal(r.status, 0, r.stderr);

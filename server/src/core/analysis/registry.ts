@@ -32,6 +32,7 @@ import { unusedChain } from './rules/unused-chain.ts';
 import { chainLoop } from './rules/chain-loop.ts';
 import { commandFails } from './rules/command-fails.ts';
 import { sshLockoutRisk } from './rules/ssh-lockout-risk.ts';
+import { sourcePortAccept } from './rules/source-port-accept.ts';
 import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import type { LintRule } from './types.ts';
 
@@ -69,6 +70,7 @@ export const rules: readonly LintRule[] = [
   unusedChain,
   chainLoop,
   sshLockoutRisk,
+  sourcePortAccept,
   restoreResetsPolicy,
   deprecatedStateMatch,
   analysisSkipped,
