@@ -9,6 +9,7 @@ import { optionRequiresMatch } from './rules/option-requires-match.ts';
 import { syntaxError } from './rules/syntax-error.ts';
 import { targetNotAllowedHere } from './rules/target-not-allowed-here.ts';
 import { undefinedChain } from './rules/undefined-chain.ts';
+import { managedChainEdited } from './rules/managed-chain-edited.ts';
 import { unknownMatch } from './rules/unknown-match.ts';
 import { unknownOption } from './rules/unknown-option.ts';
 import { unknownTable } from './rules/unknown-table.ts';
@@ -49,6 +50,7 @@ export const rules: readonly LintRule[] = [
   optionCombination,
   targetNotAllowedHere,
   undefinedChain,
+  managedChainEdited,
   duplicateChain,
   commandFails,
   addressFamilyMismatch,

@@ -6,6 +6,8 @@ import { undefinedChain } from './undefined-chain.ts';
 ruleTable(undefinedChain, {
   valid: [
     { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP') },
+    { code: 'iptables -A DOCKER -j RETURN\niptables -t nat -I KUBE-SERVICES -j RETURN\n', dialect: 'script', name: 'changes to chains another program writes: managed-chain-edited reports them' },
+    { code: 'if iptables -L ufw-user-input -n >/dev/null 2>&1; then echo running; fi\niptables -L DOCKER-USER 2>/dev/null || exit 0\n', dialect: 'script', name: 'asking whether the program that makes the chain runs' },
     { code: '-N DOCKER-FORWARD\n-A DOCKER-FORWARD -j DOCKER-CT\n', name: 'a listing of one chain (iptables -S CHAIN) jumps to chains it leaves out' },
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N logdrop\n-A INPUT -j logdrop\n', name: 'a listing of the filter table declares its chains with -N' },
     { code: 'iptables -F later\niptables -X later\niptables -N later\niptables -A INPUT -j later\n', dialect: 'script', name: 'a chain left from an earlier run emptied and deleted, then created' },
@@ -36,7 +38,8 @@ ruleTable(undefinedChain, {
     { code: table('filter', '-A INPUT -g «elsewhere»'), name: 'goto' },
     { code: 'iptables -t nat -A «FORWARD» -j ACCEPT\n', dialect: 'script', name: 'a built-in chain the table lacks' },
     { code: 'iptables -X\niptables -A INPUT -j «logdrop»\n', dialect: 'script', severity: 'error', name: 'a script that deletes all chains first' },
-    { code: 'iptables -A DOCKER-USER -j «blocklist»\n'.replace('-A DOCKER-USER', '-A «DOCKER-USER»'), dialect: 'script', severity: 'warning', name: 'a script adding to chains that may exist on the host' },
+    { code: 'iptables -A «host-in» -j «blocklist»\n', dialect: 'script', severity: 'warning', name: 'a script adding to chains that may exist on the host' },
+    { code: 'iptables -A «DOCKER-USER» -j DROP\niptables -I FORWARD -j «DOCKER-USER»\niptables -L «KUBE-SERVICES» -t nat\n', dialect: 'script', severity: 'info', name: 'chains another program makes: the script counts on it having run' },
     { code: 'iptables -N a\niptables -P «a» DROP\n', dialect: 'script', name: 'policy on a user chain' },
     { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
     { code: 'iptables -A INPUT -j «INT2DMZ»\n', dialect: 'script', severity: 'warning', name: 'capitalised chain names in scripts' },

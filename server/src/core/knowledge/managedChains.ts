@@ -1,0 +1,37 @@
+/**
+ * Chains that programs on the host make and write themselves: Docker, kube-proxy, ufw,
+ * fail2ban. A script that adds rules to them by hand loses those rules the next time the
+ * program writes the chain; a script that names one depends on the program having run.
+ */
+export interface ManagedChain {
+  /** The program that makes the chain. */
+  owner: string;
+  /** Made for the administrator's own rules: the program creates it and leaves its rules alone (DOCKER-USER). */
+  forUsers: boolean;
+  /** When the program writes the chain again (after "rewrites it "); empty for a chain made for users. */
+  rewritten: string;
+  /** What to do with rules of one's own instead (after "Instead, "). */
+  instead: string;
+}
+
+const DOCKER_REWRITES = 'when the daemon starts and whenever a container or network comes or goes';
+
+const DOCKER_USER: ManagedChain = { owner: 'Docker', forUsers: true, rewritten: '', instead: '' };
+const DOCKER_FILTER: ManagedChain = { owner: 'Docker', forUsers: false, rewritten: DOCKER_REWRITES, instead: 'insert them into DOCKER-USER, which Docker makes for such rules, runs before its own chains from FORWARD and never changes' };
+const DOCKER_NAT: ManagedChain = { owner: 'Docker', forUsers: false, rewritten: DOCKER_REWRITES, instead: 'put them in a chain of your own that PREROUTING or POSTROUTING jumps to' };
+const KUBE: ManagedChain = { owner: 'kube-proxy (or the kubelet)', forUsers: false, rewritten: 'whenever it syncs the cluster\'s Services and endpoints', instead: 'put them in a chain of your own that the built-in chain jumps to, or use a NetworkPolicy' };
+const UFW: ManagedChain = { owner: 'ufw', forUsers: false, rewritten: 'on every `ufw reload`, `ufw enable` and boot, from its rules files', instead: 'use ufw\'s own commands (`ufw allow`, `ufw deny`, `ufw route`), or /etc/ufw/before.rules for what they cannot say' };
+const FAIL2BAN: ManagedChain = { owner: 'fail2ban', forUsers: false, rewritten: 'when its jail starts or stops (the chain is made and deleted with it)', instead: 'put them in a chain of your own, or use the jail\'s ignoreip setting' };
+
+/** Docker's chains of the filter table (current and older releases); DOCKER is in nat as well. */
+const DOCKER_CHAINS = new Set(['DOCKER', 'DOCKER-FORWARD', 'DOCKER-BRIDGE', 'DOCKER-INTERNAL', 'DOCKER-CT', 'DOCKER-INGRESS', 'DOCKER-ISOLATION', 'DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2']);
+
+/** The program that makes chain `name` of `table`, if it is one of those above. */
+export function managedChain(name: string, table: string): ManagedChain | undefined {
+  if (name === 'DOCKER-USER') return table === 'filter' ? DOCKER_USER : undefined;
+  if (DOCKER_CHAINS.has(name)) return table === 'filter' ? DOCKER_FILTER : table === 'nat' && (name === 'DOCKER' || name === 'DOCKER-INGRESS') ? DOCKER_NAT : undefined;
+  if (name.startsWith('KUBE-')) return KUBE;
+  if (name.startsWith('ufw-') || name.startsWith('ufw6-')) return UFW;
+  if (name.startsWith('f2b-')) return FAIL2BAN;
+  return undefined;
+}
