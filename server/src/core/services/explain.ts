@@ -1,3 +1,4 @@
+import { managedChain, type ManagedChain } from '../knowledge/managedChains.ts';
 import { chains, COMMAND_WORDS, genericOptions, getChain, getMatch, getTable, getTarget, matches, tables, targets } from '../knowledge/index.ts';
 import { toolName } from '../knowledge/toolName.ts';
 import type { ChainSpec, ExtensionSpec, GenericOptionSpec, OptionSpec, TableSpec } from '../knowledge/types.ts';
@@ -56,6 +57,14 @@ export function explainChain(c: ChainSpec): string {
   return [`**${c.name}** — built-in chain`, '', c.summary, '', c.doc, '', `In the tables: ${c.tables.join(', ')}`].join('\n');
 }
 
+/** A chain Docker, kube-proxy, ufw or fail2ban makes (see managedChains). */
+export function explainManagedChain(name: string, m: ManagedChain): string {
+  const what = m.forUsers
+    ? `${m.owner} makes it for rules of your own and leaves them alone.`
+    : `${m.owner} makes it and rewrites it ${m.rewritten}: rules added to it by hand are lost then. For rules of your own, ${m.instead}.`;
+  return [`**${name}** — chain made by ${m.owner}`, '', what, '', 'A script that names it counts on that program having run: on a host without it, or before it starts, the command fails.'].join('\n');
+}
+
 /** Every match of a term: a table, a chain, a target, a match, or an option of any of them. */
 export function explainTerm(term: string): string | undefined {
   const out: string[] = [];
@@ -63,6 +72,8 @@ export function explainTerm(term: string): string | undefined {
   if (t) out.push(explainTable(t));
   const c = getChain(term);
   if (c) out.push(explainChain(c));
+  const managed = managedChain(term, 'filter') ?? managedChain(term, 'nat');
+  if (managed) out.push(explainManagedChain(term, managed));
   const target = getTarget(term);
   if (target) out.push(explainExtension(target));
   const match = getMatch(term);

@@ -1,3 +1,4 @@
+import { managedChain } from '../knowledge/managedChains.ts';
 import { getChain, getMatch, getTable, getTarget, implicitMatchForProtocol } from '../knowledge/index.ts';
 import { dnatChecks } from '../analysis/dnatPaths.ts';
 import type { FirewallDocument } from '../facade.ts';
@@ -136,8 +137,13 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   const jumps = doc.chains.jumpsTo(family as 'ipv4', table, name);
   const decl = chain?.declarations[0];
   const parts = [`**${name}** — user chain in the ${table} table`];
+  // a chain Docker, kube-proxy, ufw or fail2ban makes: a script counts on it, a dump holds it as written
+  const managed = managedChain(name, table);
+  if (managed) {
+    parts.push('', managed.forUsers ? `Made by ${managed.owner} for rules of your own: it leaves them alone.` : `Made by ${managed.owner}, which rewrites it ${managed.rewritten}. For rules of your own, ${managed.instead}.`);
+  }
   if (decl) parts.push('', `Declared on line ${lines.lineOf(decl.span.start) + 1}.`);
-  else parts.push('', 'Never declared: iptables refuses rules and jumps to it.');
+  else if (!managed) parts.push('', 'Never declared: iptables refuses rules and jumps to it.');
   if (chain) parts.push(`${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}; a packet that reaches its end returns to the calling chain.`);
   if (jumps.length) {
     parts.push('', 'Reached from:');
