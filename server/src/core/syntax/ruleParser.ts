@@ -1,4 +1,4 @@
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 import type { Span } from '../text/span.ts';
 import type { ArgList, Counters as CountersNode, OptionItem, SaveLine, SyntaxIssue, Word } from './nodes.ts';
@@ -44,7 +44,8 @@ class RuleParser extends EmbeddedActionsParser {
    * words cut from a document's text, which they would keep in memory after it was closed.
    */
   release(): void {
-    this.input = NO_TOKENS;
+    // a line built from its plan never set the input (see ruleLine): nothing to let go of there
+    if (this.input !== NO_TOKENS) this.input = NO_TOKENS;
     // each rule starts its own lists (see args, optionGroup), and each parse its issues
     // (parseSaveLine, parseArgTokens): nothing is made here for the next line to replace
     this.argItems = this.argStrays = this.groupValues = this.issues = NONE;
@@ -132,21 +133,24 @@ class RuleParser extends EmbeddedActionsParser {
         ALT: () => {
           const c = this.OPTION(() => this.CONSUME(Counters));
           const args = this.SUBRULE(this.args);
-          return this.ACTION(() => {
-            let counters: CountersNode | undefined;
-            let span = args.span;
-            if (c) {
-              const [packets, bytes] = c.image.slice(1, -1).split(':');
-              counters = { packets, bytes, span: this.spanOf(c) };
-              span = this.span(counters.span.start, Math.max(args.span.end, counters.span.end));
-            }
-            // without counters a save line's arguments are the line (see LineArgs)
-            return args instanceof LineArgs && !counters ? args : ({ kind: 'rule', span, counters, args } as SaveLine);
-          });
+          return this.ACTION(() => this.ruleLineOf(c, args));
         },
       },
     ]));
   });
+
+  /** A rule line: its `[packets:bytes]` if any, and its arguments. */
+  private ruleLineOf(c: IToken | undefined, args: ArgList): SaveLine {
+    let counters: CountersNode | undefined;
+    let span = args.span;
+    if (c) {
+      const [packets, bytes] = c.image.slice(1, -1).split(':');
+      counters = { packets, bytes, span: this.spanOf(c) };
+      span = this.span(counters.span.start, Math.max(args.span.end, counters.span.end));
+    }
+    // without counters a save line's arguments are the line (see LineArgs)
+    return args instanceof LineArgs && !counters ? args : ({ kind: 'rule', span, counters, args } as SaveLine);
+  }
 
   private lineSpan(first: IToken, rest: Word[]): Span {
     const s = this.spanOf(first);
@@ -186,41 +190,50 @@ class RuleParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const tok = this.CONSUME(ValueLike);
-            this.ACTION(() => this.argStrays.push(this.word(tok)));
+            this.ACTION(() => this.stray(tok));
           },
         },
         {
           // a `!` that negates nothing: followed by a value or by the end
           ALT: () => {
             const tok = this.CONSUME(Bang);
-            this.ACTION(() => this.argStrays.push(this.word(tok)));
+            this.ACTION(() => this.stray(tok));
           },
         },
       ]));
     });
-    return this.ACTION(() => {
-      let start = Infinity;
-      let end = -Infinity;
-      for (const it of items) {
-        start = Math.min(start, it.span.start);
-        end = Math.max(end, it.span.end);
-      }
-      for (const w of strays) {
-        start = Math.min(start, w.span.start);
-        end = Math.max(end, w.span.end);
-        // `"$@"`, `$EXTRA_OPTS`: a shell expansion may stand for whole options
-        if (w.dynamic) continue;
-        this.issues.push({
-          code: 'syntax-error',
-          message: w.value === '!' ? "'!' must be followed by the option it negates." : `Unexpected '${w.text}': a value must follow the option it belongs to.`,
-          span: w.span,
-        });
-      }
-      if (start === Infinity) start = end = this.base;
-      // exact-size copies, or the shared empty list (see kept)
-      return LineArgs.in(this.anchor, start, end, kept(items), kept(strays));
-    });
+    return this.ACTION(() => this.argListOf(items, strays));
   });
+
+  /** A word no option group takes: a value, or a `!` that negates nothing. */
+  private stray(tok: IToken): void {
+    this.argStrays.push(this.word(tok));
+    this.recording?.push(STRAY, this.input.indexOf(tok));
+  }
+
+  /** The argument list of option groups and stray words, with the strays' syntax problems. */
+  private argListOf(items: OptionItem[], strays: Word[]): ArgList {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const it of items) {
+      start = Math.min(start, it.span.start);
+      end = Math.max(end, it.span.end);
+    }
+    for (const w of strays) {
+      start = Math.min(start, w.span.start);
+      end = Math.max(end, w.span.end);
+      // `"$@"`, `$EXTRA_OPTS`: a shell expansion may stand for whole options
+      if (w.dynamic) continue;
+      this.issues.push({
+        code: 'syntax-error',
+        message: w.value === '!' ? "'!' must be followed by the option it negates." : `Unexpected '${w.text}': a value must follow the option it belongs to.`,
+        span: w.span,
+      });
+    }
+    if (start === Infinity) start = end = this.base;
+    // exact-size copies, or the shared empty list (see kept)
+    return LineArgs.in(this.anchor, start, end, kept(items), kept(strays));
+  }
 
   private groupValues: Word[] = [];
   private groupBangBefore?: IToken;
@@ -244,53 +257,173 @@ class RuleParser extends EmbeddedActionsParser {
       DEF: () => {
         const b = this.OPTION2(() => this.CONSUME2(Bang));
         const tok = this.CONSUME(ValueLike);
-        this.ACTION(() => {
-          if (b) {
-            if (this.groupOldBang || this.groupBangBefore) {
-              this.issues.push({ code: 'syntax-error', message: 'The option is negated twice.', span: this.spanOf(b) });
-            }
-            this.groupOldBang ??= b;
-          }
-          this.groupValues.push(this.word(tok));
-        });
+        this.ACTION(() => this.groupValue(b, tok));
       },
     }));
-    const oldStyleBang = this.groupOldBang as IToken | undefined;
-    return this.ACTION(() => {
-      const payload = opt.payload as Word | undefined;
-      let name = payload ? payload.value : opt.image;
-      // the common case needs only the name's offsets; a Word is built for `--opt=value` alone
-      const nameStart = payload ? payload.span.start : this.base + opt.startOffset;
-      const writtenEnd = payload ? payload.span.end : nameStart + opt.image.length;
-      let nameEnd = writtenEnd;
-      const eq = name.startsWith('--') ? name.indexOf('=') : -1;
-      if (eq > 0) {
-        // getopt's `--opt=value`: the value is attached to the name
-        const nameWord = this.word(opt);
-        const attached: Word = {
-          text: nameWord.text.slice(eq + 1),
-          value: name.slice(eq + 1),
-          span: this.span(nameStart + eq + 1, writtenEnd),
-          quoted: nameWord.quoted,
-          dynamic: nameWord.dynamic,
-          attached: true,
-        };
-        values.unshift(attached);
-        name = name.slice(0, eq);
-        nameEnd = nameStart + eq;
-      }
-      if (!payload) name = optionName(name);
-      // `bang` always present: one shape for every item
-      const bangTok = bangBefore ?? oldStyleBang;
-      const bang = bangTok ? this.spanOf(bangTok) : undefined;
-      const first = bangBefore ? bang!.start : nameStart;
-      const last = values.length ? values[values.length - 1].span.end : writtenEnd;
-      const item: OptionItem =
-        (this.anchor && LineOption.of(this.anchor, first, last, name, nameStart, values, bang)) ??
-        { written: name, nameSpan: { start: nameStart, end: nameEnd }, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
-      return item;
-    });
+    return this.ACTION(() => this.groupItem(bangBefore, opt));
   });
+
+  /** One value of the option group being read, after its `!` if any (old-style negation). */
+  private groupValue(b: IToken | undefined, tok: IToken): void {
+    if (b) {
+      if (this.groupOldBang || this.groupBangBefore) {
+        this.issues.push({ code: 'syntax-error', message: 'The option is negated twice.', span: this.spanOf(b) });
+      }
+      this.groupOldBang ??= b;
+    }
+    this.groupValues.push(this.word(tok));
+    if (this.recording) this.groupPlan.push(b ? this.input.indexOf(b) : -1, this.input.indexOf(tok));
+  }
+
+  /** The option group read: its name, its values (groupValues), its `!`. */
+  private groupItem(bangBefore: IToken | undefined, opt: IToken): OptionItem {
+    const values = this.groupValues;
+    const oldStyleBang = this.groupOldBang;
+    if (this.recording) {
+      this.recording.push(GROUP, bangBefore ? this.input.indexOf(bangBefore) : -1, this.input.indexOf(opt), this.groupPlan.length / 2, ...this.groupPlan);
+      this.groupPlan = [];
+    }
+    const payload = opt.payload as Word | undefined;
+    let name = payload ? payload.value : opt.image;
+    // the common case needs only the name's offsets; a Word is built for `--opt=value` alone
+    const nameStart = payload ? payload.span.start : this.base + opt.startOffset;
+    const writtenEnd = payload ? payload.span.end : nameStart + opt.image.length;
+    let nameEnd = writtenEnd;
+    const eq = name.startsWith('--') ? name.indexOf('=') : -1;
+    if (eq > 0) {
+      // getopt's `--opt=value`: the value is attached to the name
+      const nameWord = this.word(opt);
+      const attached: Word = {
+        text: nameWord.text.slice(eq + 1),
+        value: name.slice(eq + 1),
+        span: this.span(nameStart + eq + 1, writtenEnd),
+        quoted: nameWord.quoted,
+        dynamic: nameWord.dynamic,
+        attached: true,
+      };
+      values.unshift(attached);
+      name = name.slice(0, eq);
+      nameEnd = nameStart + eq;
+    }
+    if (!payload) name = optionName(name);
+    // `bang` always present: one shape for every item
+    const bangTok = bangBefore ?? oldStyleBang;
+    const bang = bangTok ? this.spanOf(bangTok) : undefined;
+    const first = bangBefore ? bang!.start : nameStart;
+    const last = values.length ? values[values.length - 1].span.end : writtenEnd;
+    const item: OptionItem =
+      (this.anchor && LineOption.of(this.anchor, first, last, name, nameStart, values, bang)) ??
+      { written: name, nameSpan: { start: nameStart, end: nameEnd }, negated: !!bang, values: kept(values), span: { start: first, end: last }, bang };
+    return item;
+  }
+
+  /** The shapes of rule lines seen (see ruleLine), and how many there are. */
+  private shapes: Shape = newShape();
+  private shapeCount = 0;
+  /** While Chevrotain parses the first line of a shape: what it decided, as a plan (see GROUP and STRAY). */
+  private recording: number[] | undefined = undefined;
+  private groupPlan: number[] = [];
+  /** Whether the last ruleLine built the line from a plan (Chevrotain did not run: no errors to read). */
+  replayed = false;
+  /** Plans are used and made (tests turn them off to compare with Chevrotain's own parse). */
+  usePlans = true;
+
+  /**
+   * A rule line of a save file. Which tokens form which option group, and which are strays,
+   * depends on the kinds of the tokens alone (the grammar's choices and its gate look at
+   * nothing else), and the lines of a dump come in few shapes: Chevrotain parses the first line
+   * of each shape, and its choices are kept as a plan that builds the later lines of that shape
+   * with the same actions, without Chevrotain's machinery (which was a third of the parse of a
+   * 100k-rule dump). A shape Chevrotain reported an error for is always parsed by it.
+   */
+  ruleLine(tokens: IToken[]): SaveLine {
+    let node: Shape | undefined = this.shapes;
+    if (tokens.length > MAX_SHAPE_TOKENS || !this.usePlans) node = undefined;
+    for (let i = 0; node && i < tokens.length; i++) {
+      const kind = kindOf(tokens[i].tokenType);
+      if (kind < 0) {
+        node = undefined;
+        break;
+      }
+      let next: Shape | undefined = node.next[kind];
+      if (!next) {
+        if (this.shapeCount >= MAX_SHAPES) {
+          node = undefined;
+          break;
+        }
+        this.shapeCount++;
+        next = node.next[kind] = newShape();
+      }
+      node = next;
+    }
+    const plan = node?.plan;
+    if (plan) {
+      this.replayed = true;
+      return this.replay(tokens, plan);
+    }
+    this.replayed = false;
+    this.input = tokens;
+    this.recording = node && plan === undefined ? [] : undefined;
+    this.groupPlan = [];
+    try {
+      const line = this.saveLine();
+      if (node && this.recording) node.plan = this.errors.length ? null : [tokens[0]?.tokenType === Counters ? 1 : 0, ...this.recording];
+      return line;
+    } finally {
+      this.recording = undefined;
+    }
+  }
+
+  /** Builds a rule line from the plan of its shape: the actions Chevrotain would run, in its order. */
+  private replay(tokens: IToken[], plan: number[]): SaveLine {
+    const items: OptionItem[] = (this.argItems = []);
+    const strays: Word[] = (this.argStrays = []);
+    let i = 1;
+    while (i < plan.length) {
+      if (plan[i] === STRAY) {
+        this.stray(tokens[plan[i + 1]]);
+        i += 2;
+        continue;
+      }
+      const bangBefore = plan[i + 1] >= 0 ? tokens[plan[i + 1]] : undefined;
+      const opt = tokens[plan[i + 2]];
+      const n = plan[i + 3];
+      this.groupValues = [];
+      this.groupBangBefore = bangBefore;
+      this.groupOldBang = undefined;
+      i += 4;
+      for (let k = 0; k < n; k++, i += 2) this.groupValue(plan[i] >= 0 ? tokens[plan[i]] : undefined, tokens[plan[i + 1]]);
+      items.push(this.groupItem(bangBefore, opt));
+    }
+    return this.ruleLineOf(plan[0] ? tokens[0] : undefined, this.argListOf(items, strays));
+  }
+}
+
+/**
+ * What Chevrotain decided for a shape of rule line, as numbers: first 1 when the line starts
+ * with `[packets:bytes]`, then in order `GROUP, bang-before, option, value count, (bang, value)…`
+ * for each option group and `STRAY, token` for each stray word (token indexes; -1 for no `!`).
+ */
+const GROUP = 0;
+const STRAY = 1;
+
+/** A node of the tree of shapes: the kinds of a rule line's tokens, in order. */
+interface Shape {
+  next: (Shape | undefined)[];
+  /** undefined: not parsed yet; null: Chevrotain reported an error, so it always parses it. */
+  plan: number[] | null | undefined;
+}
+
+function newShape(): Shape {
+  return { next: [undefined, undefined, undefined, undefined], plan: undefined };
+}
+
+/** The shapes kept are bounded, so odd input cannot grow them without end; longer lines are parsed each time. */
+const MAX_SHAPES = 20000;
+const MAX_SHAPE_TOKENS = 64;
+
+function kindOf(t: TokenType): number {
+  return t === Value ? 0 : t === Option ? 1 : t === Bang ? 2 : t === Counters ? 3 : -1;
 }
 
 /**

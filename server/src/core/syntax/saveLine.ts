@@ -2,7 +2,7 @@ import { ruleParser } from './ruleParser.ts';
 import { saveLineLexer } from './ruleTokens.ts';
 import { tokenizeRuleLine } from './ruleLineLexer.ts';
 import type { ILexingError } from 'chevrotain';
-import type { SaveLineResult } from './nodes.ts';
+import type { SaveLine, SaveLineResult } from './nodes.ts';
 import { NONE } from './none.ts';
 import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
 
@@ -31,17 +31,23 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
   }
   // a line that can start a header, chain, COMMIT or comment is read with every token by
   // Chevrotain's lexer; a rule line, nearly all of a dump, by the one-loop reader
-  const lexed = first === 35 || first === 42 || first === 58 || first === 67 ? saveLineLexer().tokenize(lineText, 'line') : { tokens: tokenizeRuleLine(lineText), errors: NONE_ERRORS };
+  const ruleLine = !(first === 35 || first === 42 || first === 58 || first === 67);
+  const lexed = ruleLine ? { tokens: tokenizeRuleLine(lineText), errors: NONE_ERRORS } : saveLineLexer().tokenize(lineText, 'line');
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = shellExpands;
   parser.known = known;
   parser.anchor = anchor;
   parser.issues = [];
-  parser.input = lexed.tokens;
-  const line = parser.saveLine();
+  let line: SaveLine;
+  if (ruleLine) line = parser.ruleLine(lexed.tokens);
+  else {
+    parser.input = lexed.tokens;
+    line = parser.saveLine();
+  }
   const issues = parser.issues;
-  for (const e of parser.errors) {
+  // a line built from the plan of its shape has no parser errors (see RuleParser.ruleLine)
+  if (!(ruleLine && parser.replayed)) for (const e of parser.errors) {
     const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
     issues.push({ code: 'syntax-error', message: e.message, span: spanIn(anchor, start, start + (e.token.image?.length || 1)) });
   }

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { parseSaveLine } from '../../../server/src/core/syntax/saveLine.ts';
+import { ruleParser } from '../../../server/src/core/syntax/ruleParser.ts';
+import type { OptionItem, SaveLineResult, Word } from '../../../server/src/core/syntax/nodes.ts';
+import type { Span } from '../../../server/src/core/text/span.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
+import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
+
+/**
+ * Rule lines built from the plan of their shape (RuleParser.ruleLine) against Chevrotain's own
+ * parse of the same line: every word, option group, span and syntax problem alike.
+ */
+const at = (s: Span | undefined) => (s ? [s.start, s.end] : undefined);
+const word = (w: Word) => [w.text, w.value, at(w.span), w.quoted, w.dynamic, w.attached ?? false, w.unterminated ?? false];
+const item = (i: OptionItem) => ({ written: i.written, name: at(i.nameSpan), negated: i.negated, bang: at(i.bang), span: at(i.span), values: i.values.map(word) });
+
+function described(r: SaveLineResult): unknown {
+  const l = r.line;
+  const issues = r.issues.map((i) => [i.code, i.message, at(i.span)]);
+  if (l.kind !== 'rule') return { kind: l.kind, span: at(l.span), issues };
+  return { span: at(l.span), counters: l.counters && [l.counters.packets, l.counters.bytes, at(l.counters.span)], items: l.args.items.map(item), strays: l.args.strays.map(word), args: at(l.args.span), issues };
+}
+
+function parsed(line: string, plans: boolean, expands = false): unknown {
+  const parser = ruleParser();
+  parser.usePlans = plans;
+  try {
+    // measured from an anchor, as in a document (see LineSpan), 40 characters into the text
+    return described(parseSaveLine(line, 40, expands, { start: 40 }, expands ? (n) => (n === 'WAN' ? 'eth0' : undefined) : undefined));
+  } finally {
+    parser.usePlans = true;
+  }
+}
+
+function same(line: string, expands = false): void {
+  const chevrotain = parsed(line, false, expands);
+  // the first line of a shape makes its plan, the next one is built from it
+  assert.deepEqual(parsed(line, true, expands), chevrotain, JSON.stringify(line));
+  assert.deepEqual(parsed(line, true, expands), chevrotain, JSON.stringify(line));
+}
+
+const pieces = ['-A', 'INPUT', '-p', 'tcp', '--dport', '22', '!', '-s', '10.0.0.0/8', '-m', 'comment', '--comment', '"a b"', '"x\\"y"', '-j', 'ACCEPT', '[1:2]', '--to=1.2.3.4', '--syn', '-i', 'eth+', '--state', 'NEW,ESTABLISHED', '$WAN', '"$X"', "'q'", '-', '--', '"open', 'x"y'];
+const line = fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((a) => a.join(' '));
+
+test('rule lines built from the plan of their shape equal Chevrotain\'s parse (random lines)', () => {
+  fc.assert(fc.property(line, fc.boolean(), (l, expands) => same(l, expands)), { numRuns: 5000 });
+});
+
+test('rule lines built from the plan of their shape equal Chevrotain\'s parse (a kube-proxy dump and the corpus)', () => {
+  const lines = kubeProxyDump(3000).text.split('\n');
+  if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
+    for (const p of filesUnder(corpusRoot)) if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
+  }
+  let compared = 0;
+  for (const l of lines) {
+    const c = l.charCodeAt(0);
+    if (c === 35 || c === 42 || c === 58 || c === 67 || !l.trim()) continue;
+    same(l);
+    compared++;
+  }
+  assert.ok(compared > 3000, `${compared} lines compared`);
+});
