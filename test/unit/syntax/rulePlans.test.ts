@@ -3,15 +3,17 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseSaveLine } from '../../../server/src/core/syntax/saveLine.ts';
-import { ruleParser } from '../../../server/src/core/syntax/ruleParser.ts';
+import { parseArgTokens, ruleParser } from '../../../server/src/core/syntax/ruleParser.ts';
+import { wordTokens } from '../../../server/src/core/syntax/wordTokens.ts';
 import type { OptionItem, SaveLineResult, Word } from '../../../server/src/core/syntax/nodes.ts';
 import type { Span } from '../../../server/src/core/text/span.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
 
 /**
- * Rule lines built from the plan of their shape (RuleParser.ruleLine) against Chevrotain's own
- * parse of the same line: every word, option group, span and syntax problem alike.
+ * Rule lines and script arguments built from the plan of their shape (RuleParser.ruleLine,
+ * argsOf) against Chevrotain's own parse of the same words: every word, option group, span and
+ * syntax problem alike.
  */
 const at = (s: Span | undefined) => (s ? [s.start, s.end] : undefined);
 const word = (w: Word) => [w.text, w.value, at(w.span), w.quoted, w.dynamic, w.attached ?? false, w.unterminated ?? false];
@@ -62,4 +64,36 @@ test('rule lines built from the plan of their shape equal Chevrotain\'s parse (a
     compared++;
   }
   assert.ok(compared > 3000, `${compared} lines compared`);
+});
+
+/** A script command's words as the shell parser gives them (a word holding `$` is dynamic). */
+function words(list: string[]): Word[] {
+  let at = 9;
+  return list.map((v) => {
+    const w: Word = { text: v, value: v.replace(/^"(.*)"$/, '$1'), span: { start: at, end: at + v.length }, quoted: v.startsWith('"'), dynamic: v.includes('$') };
+    at += v.length + 1;
+    return w;
+  });
+}
+
+function args(list: string[], plans: boolean): unknown {
+  const parser = ruleParser();
+  parser.usePlans = plans;
+  try {
+    const r = parseArgTokens(wordTokens(words(list)), 0);
+    return { items: r.items.map(item), strays: r.strays.map(word), span: at(r.span), issues: r.issues.map((i) => [i.code, i.message, at(i.span)]) };
+  } finally {
+    parser.usePlans = true;
+  }
+}
+
+test('a script command\'s arguments built from the plan of their shape equal Chevrotain\'s parse (random words)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 16 }), (list) => {
+      const chevrotain = args(list, false);
+      assert.deepEqual(args(list, true), chevrotain, JSON.stringify(list));
+      assert.deepEqual(args(list, true), chevrotain, JSON.stringify(list));
+    }),
+    { numRuns: 5000 },
+  );
 });

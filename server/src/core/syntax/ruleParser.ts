@@ -337,7 +337,19 @@ class RuleParser extends EmbeddedActionsParser {
    * 100k-rule dump). A shape Chevrotain reported an error for is always parsed by it.
    */
   ruleLine(tokens: IToken[]): SaveLine {
-    let node: Shape | undefined = this.shapes;
+    return this.planned(tokens, true) as SaveLine;
+  }
+
+  /** The arguments of a script's iptables command, from the plan of their shape like a rule line's (see ruleLine). */
+  argsOf(tokens: IToken[]): ArgList {
+    return this.planned(tokens, false) as ArgList;
+  }
+
+  /** Shapes of a script's argument lists: their plans have no `[packets:bytes]` to read. */
+  private argShapes: Shape = newShape();
+
+  private planned(tokens: IToken[], line: boolean): SaveLine | ArgList {
+    let node: Shape | undefined = line ? this.shapes : this.argShapes;
     if (tokens.length > MAX_SHAPE_TOKENS || !this.usePlans) node = undefined;
     for (let i = 0; node && i < tokens.length; i++) {
       const kind = kindOf(tokens[i].tokenType);
@@ -359,23 +371,24 @@ class RuleParser extends EmbeddedActionsParser {
     const plan = node?.plan;
     if (plan) {
       this.replayed = true;
-      return this.replay(tokens, plan);
+      const args = this.replay(tokens, plan);
+      return line ? this.ruleLineOf(plan[0] ? tokens[0] : undefined, args) : args;
     }
     this.replayed = false;
     this.input = tokens;
     this.recording = node && plan === undefined ? [] : undefined;
     this.groupPlan = [];
     try {
-      const line = this.saveLine();
-      if (node && this.recording) node.plan = this.errors.length ? null : [tokens[0]?.tokenType === Counters ? 1 : 0, ...this.recording];
-      return line;
+      const parsed = line ? this.saveLine() : this.args();
+      if (node && this.recording) node.plan = this.errors.length ? null : [line && tokens[0]?.tokenType === Counters ? 1 : 0, ...this.recording];
+      return parsed;
     } finally {
       this.recording = undefined;
     }
   }
 
-  /** Builds a rule line from the plan of its shape: the actions Chevrotain would run, in its order. */
-  private replay(tokens: IToken[], plan: number[]): SaveLine {
+  /** Builds the arguments from the plan of their shape: the actions Chevrotain would run, in its order. */
+  private replay(tokens: IToken[], plan: number[]): ArgList {
     const items: OptionItem[] = (this.argItems = []);
     const strays: Word[] = (this.argStrays = []);
     let i = 1;
@@ -395,7 +408,7 @@ class RuleParser extends EmbeddedActionsParser {
       for (let k = 0; k < n; k++, i += 2) this.groupValue(plan[i] >= 0 ? tokens[plan[i]] : undefined, tokens[plan[i + 1]]);
       items.push(this.groupItem(bangBefore, opt));
     }
-    return this.ruleLineOf(plan[0] ? tokens[0] : undefined, this.argListOf(items, strays));
+    return this.argListOf(items, strays);
   }
 }
 
@@ -463,10 +476,10 @@ export function parseArgTokens(tokens: IToken[], base: number): ArgList {
   parser.known = undefined;
   parser.anchor = undefined;
   parser.issues = [];
-  parser.input = tokens;
-  const result = parser.args();
+  const result = parser.argsOf(tokens);
   result.issues = parser.issues;
-  for (const e of parser.errors) {
+  // arguments built from the plan of their shape have no parser errors (see RuleParser.ruleLine)
+  if (!parser.replayed) for (const e of parser.errors) {
     result.issues.push({ code: 'syntax-error', message: e.message, span: { start: base + (e.token.startOffset || 0), end: base + (e.token.endOffset || 0) + 1 } });
   }
   parser.release();
