@@ -44,7 +44,7 @@ class RuleParser extends EmbeddedActionsParser {
    * words cut from a document's text, which they would keep in memory after it was closed.
    */
   release(): void {
-    // a line built from its plan never set the input (see ruleLine): nothing to let go of there
+    // a line built from its plan never set the input (see saveLineOf): nothing to let go of there
     if (this.input !== NO_TOKENS) this.input = NO_TOKENS;
     // each rule starts its own lists (see args, optionGroup), and each parse its issues
     // (parseSaveLine, parseArgTokens): nothing is made here for the next line to replace
@@ -96,37 +96,27 @@ class RuleParser extends EmbeddedActionsParser {
         ALT: () => {
           const tok = this.CONSUME(TableHeader);
           const extra = this.SUBRULE(this.restWords);
-          return this.ACTION(() => {
-            const w = this.word(tok);
-            const name = this.nameAfterMarker(w);
-            return { kind: 'table', span: this.lineSpan(tok, extra), name, extra } as SaveLine;
-          });
+          return this.ACTION(() => this.markedLine(TABLE_LINE, tok, extra));
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(ChainDecl);
           const rest = this.SUBRULE2(this.restWords);
-          return this.ACTION(() => {
-            const w = this.word(tok);
-            const name = this.nameAfterMarker(w);
-            const [policy, counters, ...extra] = rest;
-            // 36,000 chain lines in a kube-proxy dump: the shared empty list when nothing is left over
-            return { kind: 'chain', span: this.lineSpan(tok, rest), name, policy, counters, extra: kept(extra) } as SaveLine;
-          });
+          return this.ACTION(() => this.markedLine(CHAIN_LINE, tok, rest));
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(Commit);
           const extra = this.SUBRULE3(this.restWords);
-          return this.ACTION(() => ({ kind: 'commit', span: this.lineSpan(tok, extra), extra }) as SaveLine);
+          return this.ACTION(() => this.markedLine(COMMIT_LINE, tok, extra));
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(Comment);
-          return this.ACTION(() => ({ kind: 'comment', span: this.spanOf(tok), text: tok.image }) as SaveLine);
+          return this.ACTION(() => this.markedLine(COMMENT_LINE, tok, NONE));
         },
       },
       {
@@ -138,6 +128,19 @@ class RuleParser extends EmbeddedActionsParser {
       },
     ]));
   });
+
+  /** A line that starts with its kind's token (`*table`, `:chain`, COMMIT, `#`), and the words after it. */
+  private markedLine(kind: number, tok: IToken, rest: Word[]): SaveLine {
+    if (this.recording) this.recording.push(kind);
+    if (kind === COMMENT_LINE) return { kind: 'comment', span: this.spanOf(tok), text: tok.image };
+    if (kind === COMMIT_LINE) return { kind: 'commit', span: this.lineSpan(tok, rest), extra: rest };
+    const w = this.word(tok);
+    const name = this.nameAfterMarker(w);
+    if (kind === TABLE_LINE) return { kind: 'table', span: this.lineSpan(tok, rest), name, extra: rest };
+    const [policy, counters, ...extra] = rest;
+    // 36,000 chain lines in a kube-proxy dump: the shared empty list when nothing is left over
+    return { kind: 'chain', span: this.lineSpan(tok, rest), name, policy, counters, extra: kept(extra) };
+  }
 
   /** A rule line: its `[packets:bytes]` if any, and its arguments. */
   private ruleLineOf(c: IToken | undefined, args: ArgList): SaveLine {
@@ -317,30 +320,30 @@ class RuleParser extends EmbeddedActionsParser {
     return item;
   }
 
-  /** The shapes of rule lines seen (see ruleLine), and how many there are. */
+  /** The shapes of rule lines seen (see saveLineOf), and how many there are. */
   private shapes: Shape = newShape();
   private shapeCount = 0;
   /** While Chevrotain parses the first line of a shape: what it decided, as a plan (see GROUP and STRAY). */
   private recording: number[] | undefined = undefined;
   private groupPlan: number[] = [];
-  /** Whether the last ruleLine built the line from a plan (Chevrotain did not run: no errors to read). */
+  /** Whether the last line or arguments were built from a plan (Chevrotain did not run: no errors to read). */
   replayed = false;
   /** Plans are used and made (tests turn them off to compare with Chevrotain's own parse). */
   usePlans = true;
 
   /**
-   * A rule line of a save file. Which tokens form which option group, and which are strays,
-   * depends on the kinds of the tokens alone (the grammar's choices and its gate look at
+   * A line of a save file. What a line is and which of its tokens form which option group
+   * depends on the kinds of its tokens alone (the grammar's choices and its gate look at
    * nothing else), and the lines of a dump come in few shapes: Chevrotain parses the first line
    * of each shape, and its choices are kept as a plan that builds the later lines of that shape
    * with the same actions, without Chevrotain's machinery (which was a third of the parse of a
    * 100k-rule dump). A shape Chevrotain reported an error for is always parsed by it.
    */
-  ruleLine(tokens: IToken[]): SaveLine {
+  saveLineOf(tokens: IToken[]): SaveLine {
     return this.planned(tokens, true) as SaveLine;
   }
 
-  /** The arguments of a script's iptables command, from the plan of their shape like a rule line's (see ruleLine). */
+  /** The arguments of a script's iptables command, from the plan of their shape like a rule line's (see saveLineOf). */
   argsOf(tokens: IToken[]): ArgList {
     return this.planned(tokens, false) as ArgList;
   }
@@ -371,8 +374,15 @@ class RuleParser extends EmbeddedActionsParser {
     const plan = node?.plan;
     if (plan) {
       this.replayed = true;
+      const head = plan[0];
+      if (head >= TABLE_LINE) {
+        // the words after the marker, as restWords makes them, then the line
+        const rest: Word[] = [];
+        for (let i = 1; i < tokens.length; i++) rest.push(this.word(tokens[i]));
+        return this.markedLine(head, tokens[0], head === COMMENT_LINE ? NONE : rest);
+      }
       const args = this.replay(tokens, plan);
-      return line ? this.ruleLineOf(plan[0] ? tokens[0] : undefined, args) : args;
+      return line ? this.ruleLineOf(head === COUNTED_RULE_LINE ? tokens[0] : undefined, args) : args;
     }
     this.replayed = false;
     this.input = tokens;
@@ -380,7 +390,12 @@ class RuleParser extends EmbeddedActionsParser {
     this.groupPlan = [];
     try {
       const parsed = line ? this.saveLine() : this.args();
-      if (node && this.recording) node.plan = this.errors.length ? null : [line && tokens[0]?.tokenType === Counters ? 1 : 0, ...this.recording];
+      if (node && this.recording) {
+        // a marked line recorded its kind (see markedLine); a rule line gets its head here
+        const marked = this.recording[0] >= TABLE_LINE;
+        const head = marked ? [] : [line && tokens[0]?.tokenType === Counters ? COUNTED_RULE_LINE : RULE_LINE];
+        node.plan = this.errors.length || (marked && this.recording.length !== 1) ? null : [...head, ...this.recording];
+      }
       return parsed;
     } finally {
       this.recording = undefined;
@@ -420,7 +435,15 @@ class RuleParser extends EmbeddedActionsParser {
 const GROUP = 0;
 const STRAY = 1;
 
-/** A node of the tree of shapes: the kinds of a rule line's tokens, in order. */
+/** The first number of a plan: what kind of line it builds. */
+const RULE_LINE = 0;
+const COUNTED_RULE_LINE = 1;
+const TABLE_LINE = 2;
+const CHAIN_LINE = 3;
+const COMMIT_LINE = 4;
+const COMMENT_LINE = 5;
+
+/** A node of the tree of shapes: the kinds of a line's tokens, in order. */
 interface Shape {
   next: (Shape | undefined)[];
   /** undefined: not parsed yet; null: Chevrotain reported an error, so it always parses it. */
@@ -428,7 +451,7 @@ interface Shape {
 }
 
 function newShape(): Shape {
-  return { next: [undefined, undefined, undefined, undefined], plan: undefined };
+  return { next: [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined], plan: undefined };
 }
 
 /** The shapes kept are bounded, so odd input cannot grow them without end; longer lines are parsed each time. */
@@ -436,7 +459,7 @@ const MAX_SHAPES = 20000;
 const MAX_SHAPE_TOKENS = 64;
 
 function kindOf(t: TokenType): number {
-  return t === Value ? 0 : t === Option ? 1 : t === Bang ? 2 : t === Counters ? 3 : -1;
+  return t === Value ? 0 : t === Option ? 1 : t === Bang ? 2 : t === Counters ? 3 : t === ChainDecl ? 4 : t === TableHeader ? 5 : t === Commit ? 6 : t === Comment ? 7 : -1;
 }
 
 /**
@@ -478,7 +501,7 @@ export function parseArgTokens(tokens: IToken[], base: number): ArgList {
   parser.issues = [];
   const result = parser.argsOf(tokens);
   result.issues = parser.issues;
-  // arguments built from the plan of their shape have no parser errors (see RuleParser.ruleLine)
+  // arguments built from the plan of their shape have no parser errors (see RuleParser.saveLineOf)
   if (!parser.replayed) for (const e of parser.errors) {
     result.issues.push({ code: 'syntax-error', message: e.message, span: { start: base + (e.token.startOffset || 0), end: base + (e.token.endOffset || 0) + 1 } });
   }

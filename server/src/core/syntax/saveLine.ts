@@ -39,15 +39,10 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
   parser.known = known;
   parser.anchor = anchor;
   parser.issues = [];
-  let line: SaveLine;
-  if (ruleLine) line = parser.ruleLine(lexed.tokens);
-  else {
-    parser.input = lexed.tokens;
-    line = parser.saveLine();
-  }
+  const line: SaveLine = parser.saveLineOf(lexed.tokens);
   const issues = parser.issues;
-  // a line built from the plan of its shape has no parser errors (see RuleParser.ruleLine)
-  if (!(ruleLine && parser.replayed)) for (const e of parser.errors) {
+  // a line built from the plan of its shape has no parser errors (see RuleParser.saveLineOf)
+  if (!parser.replayed) for (const e of parser.errors) {
     const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
     issues.push({ code: 'syntax-error', message: e.message, span: spanIn(anchor, start, start + (e.token.image?.length || 1)) });
   }
