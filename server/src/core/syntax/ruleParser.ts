@@ -320,7 +320,7 @@ class RuleParser extends EmbeddedActionsParser {
     return item;
   }
 
-  /** The shapes of rule lines seen (see saveLineOf), and how many there are. */
+  /** The shapes of save-file lines seen (see saveLineOf), and how many there are (with argShapes'). */
   private shapes: Shape = newShape();
   private shapeCount = 0;
   /** While Chevrotain parses the first line of a shape: what it decided, as a plan (see GROUP and STRAY). */
@@ -428,9 +428,11 @@ class RuleParser extends EmbeddedActionsParser {
 }
 
 /**
- * What Chevrotain decided for a shape of rule line, as numbers: first 1 when the line starts
- * with `[packets:bytes]`, then in order `GROUP, bang-before, option, value count, (bang, value)…`
- * for each option group and `STRAY, token` for each stray word (token indexes; -1 for no `!`).
+ * What Chevrotain decided for a shape of line, as numbers: first the kind of line (below; a
+ * table, chain, COMMIT or comment line needs nothing more: every token after its marker is a
+ * word), then for the arguments, in order, `GROUP, bang-before, option, value count,
+ * (bang, value)…` for each option group and `STRAY, token` for each stray word (token
+ * indexes; -1 for no `!`). A script's arguments have the head RULE_LINE.
  */
 const GROUP = 0;
 const STRAY = 1;
