@@ -44,3 +44,15 @@ test('an accept by source port lets a client in from that port to any port; acce
   loadRules(pair.a, fixed);
   assert.deepEqual(connectFrom(pair.b, pair.addrA, 5432, 1, 1500, 80), ['timeout'], 'with the fix, from port 80 neither');
 });
+
+const EITHER = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m multiport --ports 80,443 -j ACCEPT\nCOMMIT\n';
+
+test('multiport --ports takes a listed port on either side: from port 80 to any port; --dports does not', { skip }, () => {
+  const findings = new FirewallDocument(EITHER, { dialect: 'save' }).diagnostics().filter((d) => d.code === 'source-port-accept');
+  assert.deepEqual(findings.map((d) => EITHER.slice(d.span.start, d.span.end)), ['--ports 80,443']);
+  loadRules(pair.a, EITHER);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 5432, 1, 1500, 80), ['database'], 'from port 80 the database answers');
+  const fixed = applyFix(EITHER, findings[0].fixes![0]);
+  loadRules(pair.a, fixed);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 5432, 1, 1500, 80), ['timeout'], 'with --dports, from port 80 it does not');
+});
