@@ -3,6 +3,7 @@ import { duplicateChain } from './duplicate-chain.ts';
 
 ruleTable(duplicateChain, {
   valid: [
+    { code: 'iptables -N x\niptables -A INPUT -j x\niptables -N x 2>/dev/null\niptables -N x || true\n', dialect: 'script', name: 'a -N whose failure the script expects' },
     { code: '*filter\n:a - [0:0]\nCOMMIT\n*filter\n:a - [0:0]\nCOMMIT\n', name: 'one declaration per block' },
     { code: 'iptables -N a\niptables -X a\niptables -N a\n', dialect: 'script', name: 'deleted in between' },
     { code: 'iptables -N a\niptables -t nat -N a\nip6tables -N a\n', dialect: 'script', name: 'other tables and families' },
@@ -15,6 +16,7 @@ ruleTable(duplicateChain, {
   invalid: [
     { code: '*filter\n:a - [0:0]\n:«a» - [0:0]\nCOMMIT\n' },
     { code: 'iptables -N a\niptables -A a -j ACCEPT\niptables -N «a»\n', dialect: 'script' },
+    { code: 'iptables -N a\niptables -N «a» || exit 1\n', dialect: 'script', name: 'a -N whose failure stops the script' },
     { code: 'iptables -N «INPUT»\niptables -t nat -N «POSTROUTING»\n', dialect: 'script', name: '-N of a built-in chain' },
     { code: 'iptables -N a\niptables -N b\niptables -E a «b»\niptables -E a «FORWARD»\n', dialect: 'script', name: '-E to a name taken' },
     { code: 'rules() {\n  iptables -N x\n  iptables -A x -j DROP\n}\niptables -F\nrules\niptables -N «x»\n', dialect: 'script', name: 'a function called at the top runs there' },

@@ -10,7 +10,7 @@ export const duplicateChain: LintRule = {
   severity: 'error',
   summary: 'A chain declared twice in the same table block, or `-N` (or `-E` to a name) of a chain that already exists.',
   docs: {
-    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included). The commands are followed in the order they run, shell functions called at the top included: a chain counts as existing when it was created where the command runs or around it (not under a condition of its own) and nothing may have deleted it since.',
+    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included). The commands are followed in the order they run, shell functions called at the top included: a chain counts as existing when it was created where the command runs or around it (not under a condition of its own) and nothing may have deleted it since. A `-N` whose failure the script expects (`2>/dev/null`, `|| true`: making sure a chain exists) is left alone.',
     rationale: 'iptables -N fails with "Chain already exists", -E with "File exists" (stopping scripts that use `set -e`); a duplicated declaration in a restore file usually means two rule sets were pasted together.',
     bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\niptables -N blocklist\n' },
     good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\n' },
@@ -40,6 +40,9 @@ export const duplicateChain: LintRule = {
       const taken = (cmd: Command, w: Word) => report({ span: w.span, message: `Chain '${w.value}' already exists at this point: iptables ${cmd.kind === 'new-chain' ? '-N' : '-E'} fails.` });
       for (const r of rs.refusals ?? []) {
         const w = r.command.kind === 'new-chain' ? r.command.chainWord : r.command.newName;
+        // `iptables -N x 2>/dev/null`: making sure the chain exists, knowing it may; a -N that
+        // fails changes nothing
+        if (r.command.kind === 'new-chain' && r.command.failureHandled) continue;
         if (r.reason === 'chain-exists' && w) taken(r.command, w);
       }
       // a built-in chain's name is taken from the start
