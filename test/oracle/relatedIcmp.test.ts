@@ -54,3 +54,16 @@ test('ICMP errors about the host\'s connections are RELATED: reported rules drop
   assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule'), []);
   assert.equal(icmpErrorTakenBy(fixed), '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
 });
+
+const icmpDropped = '*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -p icmp -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+
+test('a rule dropping ICMP before the RELATED accept takes the ICMP errors; the fix accepts them before it', { skip, timeout: 60_000 }, () => {
+  const found = new FirewallDocument(icmpDropped, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
+  assert.deepEqual(found.map((d) => icmpDropped.slice(d.span.start, d.span.end)), ['-A INPUT -p icmp -j DROP']);
+  assert.equal(icmpErrorTakenBy(icmpDropped), 'nothing', 'no accept and not the policy');
+  const counted = spawnSync('ip', ['netns', 'exec', A, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' }).stdout;
+  assert.match(counted, /^\[[1-9]\d*:\d+\] -A INPUT -p icmp -j DROP$/m, 'the ICMP drop took it');
+  const fixed = applyFix(icmpDropped, found[0].fixes![0]);
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'missing-established-rule'), []);
+  assert.equal(icmpErrorTakenBy(fixed), '-A INPUT -p icmp -m conntrack --ctstate RELATED -j ACCEPT');
+});

@@ -23,9 +23,13 @@ ruleTable(missingEstablishedRule, {
     { code: table('filter', ':FORWARD DROP [0:0]\n-A FORWARD -i eth0 -j DROP\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A FORWARD -i eth1 -o eth2 -j ACCEPT'), name: 'nothing leaves through the interface dropped' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -i eth0 -s 10.0.0.0/8 -j DROP\n-A INPUT -i lo -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'spoofed sources dropped; lo left alone' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i eth0 -j DROP\n-A OUTPUT -o eth0 -j DROP'), name: 'an interface the host never talks on' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p icmp --icmp-type echo-request -j DROP\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'ICMP echo requests and invalid packets dropped first: not the errors' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p icmp -j DROP'), name: 'ICMP dropped after RELATED is accepted' },
   ],
   invalid: [
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
+    { code: table('filter', ':INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n«-A INPUT -p icmp -j DROP»\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«-A FORWARD -p icmp -j REJECT»\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'ICMP dropped before RELATED is accepted' },
+    { code: 'ip6tables -P INPUT DROP\n«ip6tables -A INPUT -p ipv6-icmp -j DROP»\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n', dialect: 'script', name: 'ICMPv6 in a script' },
     { code: docker('«-A DOCKER-USER -i eth0 -j DROP»'), name: 'DOCKER-USER closes the containers to the outside and drops their replies too' },
     { code: docker('«-A DOCKER-USER -i eth0 -o docker0 -j DROP»'), name: 'the same for what goes on to the containers\' bridge' },
     { code: 'iptables -A INPUT -i lo -j ACCEPT\n«iptables -A INPUT -i eth0 -j REJECT»\niptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n', dialect: 'script', name: 'INPUT: the host\'s own replies rejected before the accept' },
@@ -61,4 +65,15 @@ test('missing-established-rule fix: replies accepted just before the rule that d
   const fixed = applyFix(script, s.fixes![0]);
   assert.equal(fixed, 'IPT=/sbin/iptables\nif true; then\n  $IPT -A INPUT -i eth0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n  $IPT -A INPUT -i eth0 -j DROP\nfi\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n');
   assert.deepEqual(lintWith(missingEstablishedRule, fixed, { dialect: 'script' }), []);
+});
+
+test('missing-established-rule fix: ICMP errors accepted before the rule that drops ICMP', () => {
+  const text = table('filter', ':INPUT DROP [0:0]\n-A INPUT -p icmp -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT');
+  const [d] = lintWith(missingEstablishedRule, text);
+  const out = applyFix(text, d.fixes![0]);
+  assert.match(out, /\n-A INPUT -p icmp -m conntrack --ctstate RELATED -j ACCEPT\n-A INPUT -p icmp -j DROP\n/);
+  assert.equal(lintWith(missingEstablishedRule, out).length, 0);
+  const script = 'ip6tables -P INPUT DROP\n  ip6tables -A INPUT -p ipv6-icmp -j DROP\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
+  const [s] = lintWith(missingEstablishedRule, script, { dialect: 'script' });
+  assert.match(applyFix(script, s.fixes![0]), /\n {2}ip6tables -A INPUT -p ipv6-icmp -m conntrack --ctstate RELATED -j ACCEPT\n {2}ip6tables -A INPUT -p ipv6-icmp -j DROP\n/);
 });

@@ -2,11 +2,12 @@ import { acceptsEstablished, establishedOnly } from '../acceptsEstablished.ts';
 import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor } from '../../simulate/conditions.ts';
-import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
+import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { commandOfRule } from '../commandOfRule.ts';
+import { protocolNumber } from '../../knowledge/protocols.ts';
 
 /**
  * An ICMP error about a connection of the host or one it forwards, the kind path MTU discovery
@@ -18,9 +19,9 @@ function mtuError(family: Chain['family']): Packet {
     : { family, proto: 'ipv6-icmp', icmpType: 2, icmpCode: 0, state: 'RELATED', origin: 'remote', local: [] };
 }
 
-/** Every way through the chain drops or rejects that ICMP error. */
-function dropsRelated(rs: RuleSet, chain: Chain): boolean {
-  return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family))) !== undefined;
+/** How that ICMP error ends when every way through the chain drops or rejects it. */
+function relatedRefused(rs: RuleSet, chain: Chain): Outcome | undefined {
+  return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family)));
 }
 
 /** Replies arriving on `in`, and for FORWARD leaving through `out` when the rule names it. */
@@ -90,7 +91,7 @@ export const missingEstablishedRule: LintRule = {
   severity: 'warning',
   summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it; where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
     rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -117,9 +118,22 @@ export const missingEstablishedRule: LintRule = {
           continue;
         }
         // the evaluation first: where RELATED is accepted (nearly always) it ends at that rule
-        if (!dropsRelated(rs, chain)) continue;
+        const refused = relatedRefused(rs, chain);
+        if (!refused) continue;
         const only = establishedOnly(rs, chain);
-        if (!only) continue;
+        if (!only) {
+          // RELATED is accepted, but a rule about ICMP met before drops the errors (`-p icmp -j
+          // DROP`); a rule that drops everything there is unreachable-rule's finding
+          const rule = decidingRule(refused);
+          if (!rule || !aboutIcmp(rule)) continue;
+          const error = t.family === 'ipv4' ? 'fragmentation-needed' : 'packet-too-big';
+          ctx.report({
+            span: rule.span,
+            message: `This rule drops ICMP errors about ${name === 'INPUT' ? 'the host\'s' : 'forwarded'} connections (${error}, state RELATED) before the accept of RELATED further on: path MTU discovery fails and large transfers stall. Accept them before it.`,
+            fixes: acceptIcmpErrorsFirst(ctx, rule),
+          });
+          continue;
+        }
         ctx.report({
           span: only.span,
           message: `${name} accepts ESTABLISHED but not RELATED packets: ICMP errors about ${name === 'INPUT' ? 'the host\'s' : 'forwarded'} connections (${t.family === 'ipv4' ? 'fragmentation-needed' : 'packet-too-big'}) are dropped, so path MTU discovery fails and large transfers stall. Accept ESTABLISHED,RELATED.`,
@@ -136,8 +150,11 @@ export const missingEstablishedRule: LintRule = {
  * and indentation). An insert (`-I`) is left to the user: its place depends on the rules around.
  */
 function acceptRepliesFirst(ctx: RuleContext, rule: Rule, way: ReplyWay): Fix[] {
-  const spec = `-i ${way.in}${way.out ? ` -o ${way.out}` : ''} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`;
-  const title = `Accept replies arriving on ${way.in} first`;
+  return insertBefore(ctx, rule, `-i ${way.in}${way.out ? ` -o ${way.out}` : ''} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`, `Accept replies arriving on ${way.in} first`);
+}
+
+/** A rule of `spec` added to `rule`'s chain just before it: a line of its own in a save file, a command of the same tool in a script. */
+function insertBefore(ctx: RuleContext, rule: Rule, spec: string, title: string): Fix[] {
   if (ctx.ruleSet.dialect === 'save') {
     const at = ctx.text.lastIndexOf('\n', rule.span.start - 1) + 1;
     return [{ title, edits: [{ span: { start: at, end: at }, text: `-A ${rule.chain} ${spec}\n` }] }];
@@ -150,6 +167,19 @@ function acceptRepliesFirst(ctx: RuleContext, rule: Rule, way: ReplyWay): Fix[] 
   if (!tool) return [];
   // a rule of filter (the only table checked): no -t to write
   return [{ title, edits: [{ span: { start: at, end: at }, text: `${indent}${tool} -A ${rule.chain} ${spec}\n` }] }];
+}
+
+/** The rule tests for ICMP (ICMPv6), not negated. */
+function aboutIcmp(rule: Rule): boolean {
+  const p = rule.protocol;
+  if (!p || p.negated || p.word.dynamic) return false;
+  const n = protocolNumber(p.value);
+  return n === 1 || n === 58;
+}
+
+/** An accept of ICMP errors about known connections (state RELATED) just before the rule that drops them. */
+function acceptIcmpErrorsFirst(ctx: RuleContext, rule: Rule): Fix[] {
+  return insertBefore(ctx, rule, `-p ${rule.family === 'ipv4' ? 'icmp' : 'ipv6-icmp'} -m conntrack --ctstate RELATED -j ACCEPT`, 'Accept ICMP errors about known connections first');
 }
 
 /** `ESTABLISHED` (or `"ESTABLISHED"`) becomes `ESTABLISHED,RELATED`; a value read from a variable is fixed where it is set. */
