@@ -3,7 +3,7 @@ import type { ArgSpec } from '../knowledge/types.ts';
 import { ipv4Network } from '../knowledge/values/addresses.ts';
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
-import type { BoundOption, Chain, Condition, MatchUse, Rule } from './types.ts';
+import type { BoundOption, Chain, Condition, Rule } from './types.ts';
 
 /**
  * The rules of `chain` that may be the one `-D CHAIN spec` names when none reads the same
@@ -101,13 +101,13 @@ function differ(a: string | undefined, b: string | undefined): boolean {
  */
 function optionsDiffer(a: Rule, b: Rule): boolean {
   for (const ma of a.matches) {
-    const mb = onlyMatch(b, ma);
-    if (!mb || !onlyMatch(a, ma)) continue;
+    const mb = onlyLike(b.matches, ma);
+    if (!mb || !onlyLike(a.matches, ma)) continue;
     for (const oa of ma.options) {
       const arg = oa.spec?.args[0];
       if (!arg || oa.spec!.args.length !== 1 || !COMPARED.has(arg.type)) continue;
-      const ob = onlyOption(mb, oa);
-      if (!ob || !onlyOption(ma, oa)) continue;
+      const ob = onlyLike(mb.options, oa);
+      if (!ob || !onlyLike(ma.options, oa)) continue;
       const va = storedValue(oa, arg);
       const vb = storedValue(ob, arg);
       if (va === undefined || vb === undefined) continue;
@@ -117,23 +117,13 @@ function optionsDiffer(a: Rule, b: Rule): boolean {
   return false;
 }
 
-/** The match of `r` loaded as `like` is, when it loads it once. */
-function onlyMatch(r: Rule, like: MatchUse): MatchUse | undefined {
-  let found: MatchUse | undefined;
-  for (const m of r.matches) {
-    if (m.spec !== like.spec) continue;
+/** The one entry of `list` (matches of a rule, options of a match) with `like`'s spec, when there is exactly one. */
+function onlyLike<T extends { spec?: unknown }>(list: readonly T[], like: T): T | undefined {
+  let found: T | undefined;
+  for (const x of list) {
+    if (x.spec !== like.spec) continue;
     if (found) return undefined;
-    found = m;
-  }
-  return found;
-}
-
-function onlyOption(m: MatchUse, like: BoundOption): BoundOption | undefined {
-  let found: BoundOption | undefined;
-  for (const o of m.options) {
-    if (o.spec !== like.spec) continue;
-    if (found) return undefined;
-    found = o;
+    found = x;
   }
   return found;
 }
