@@ -34,6 +34,7 @@ import { chainLoop } from './rules/chain-loop.ts';
 import { commandFails } from './rules/command-fails.ts';
 import { sshLockoutRisk } from './rules/ssh-lockout-risk.ts';
 import { sourcePortAccept } from './rules/source-port-accept.ts';
+import { exposedService } from './rules/exposed-service.ts';
 import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import type { LintRule } from './types.ts';
 
@@ -73,6 +74,7 @@ export const rules: readonly LintRule[] = [
   chainLoop,
   sshLockoutRisk,
   sourcePortAccept,
+  exposedService,
   restoreResetsPolicy,
   deprecatedStateMatch,
   analysisSkipped,
