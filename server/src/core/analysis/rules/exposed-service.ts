@@ -1,10 +1,10 @@
 import { exposedServices, type ExposedService } from '../../knowledge/exposedServices.ts';
 import type { Family } from '../../knowledge/types.ts';
-import { ipv4Network } from '../../knowledge/values/addresses.ts';
-import type { BoundOption, Condition, Rule, Table } from '../../model/types.ts';
+import type { BoundOption, Rule, Table } from '../../model/types.ts';
 import { portInRange } from '../../simulate/conditions.ts';
 import { decidingRule, evaluateChain, plainestOutcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
+import { anySource } from '../anySource.ts';
 import { inputClosing } from '../inputClosing.ts';
 import type { LintRule } from '../types.ts';
 
@@ -39,11 +39,6 @@ function namedByAnAccept(table: Table, family: Family): Set<ExposedService> {
     }
   }
   return out;
-}
-
-function anySource(family: Family, c: Condition): boolean {
-  if (c.negated) return false;
-  return family === 'ipv6' ? c.value === '::/0' || c.value === '::0/0' : ipv4Network(c.value)?.mask === 0;
 }
 
 export const exposedService: LintRule = {

@@ -1,6 +1,6 @@
 import type { Family } from '../../knowledge/types.ts';
-import { ipv4Network } from '../../knowledge/values/addresses.ts';
 import type { BoundOption, Chain, Rule } from '../../model/types.ts';
+import { anySource } from '../anySource.ts';
 import { hooksReachingChain } from '../chainGraph.ts';
 import { inputClosing } from '../inputClosing.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -24,7 +24,7 @@ const FLAGS = new Set(['--syn', '--tcp-flags', '--tcp-option', '--chunk-types', 
  */
 function sourcePortOnly(rule: Rule): BoundOption | undefined {
   if (rule.dynamic || rule.problems.length || rule.fragment) return undefined;
-  if (rule.source && !anySource(rule.family, rule.source.value, rule.source.negated)) return undefined;
+  if (rule.source && !anySource(rule.family, rule.source)) return undefined;
   if (rule.inInterface && (rule.inInterface.negated || rule.inInterface.value === 'lo')) return undefined;
   let port: BoundOption | undefined;
   for (const m of rule.matches) {
@@ -44,12 +44,6 @@ function sourcePortOnly(rule: Rule): BoundOption | undefined {
     }
   }
   return port;
-}
-
-function anySource(family: Family, value: string, negated: boolean): boolean {
-  if (negated) return false;
-  if (family === 'ipv6') return value === '::/0' || value === '::0/0';
-  return ipv4Network(value)?.mask === 0;
 }
 
 /** Whether the filter chain `chain` of `family` is reached from a built-in INPUT or FORWARD that ends closed. */
