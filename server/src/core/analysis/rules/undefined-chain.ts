@@ -16,7 +16,7 @@ export const undefinedChain: LintRule = {
   severity: 'error',
   summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table, or `-E`/`-X` of a built-in chain.',
   docs: {
-    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted. In a script, a chain another program makes (Docker\'s DOCKER-USER and DOCKER, kube-proxy\'s KUBE-*, ufw\'s ufw-*, fail2ban\'s f2b-*) is reported as information, naming the program that must have run first; a change to one of those the program writes itself is managed-chain-edited\'s finding. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted. In a script, a chain another program makes (Docker\'s DOCKER-USER and DOCKER, kube-proxy\'s KUBE-*, ufw\'s ufw-*, fail2ban\'s f2b-*) is reported as information, naming the program that must have run first; a change to one of those the program writes itself is managed-chain-edited\'s finding. A clean-up whose failure the script expects (`iptables -F OLD 2>/dev/null`, `-X OLD || true`, a `-D` of a rule jumping to it), which empties, deletes or lists a chain an earlier run may have left, is not reported; rules added where a failure is hidden are. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
     rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing. `-E` of a built-in chain is worse with iptables-nft 1.8.9: it renames the hooked chain, which keeps filtering while iptables-save shows an empty built-in chain in its place.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
@@ -174,6 +174,13 @@ interface Judging {
 
 const USES = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
 
+/**
+ * Commands that only read, empty or remove what a chain holds: one whose failure the script
+ * expects (`iptables -F OLD 2>/dev/null`, `-D ... || true`) clears what an earlier run may
+ * have left, and a missing chain is what its author allowed for.
+ */
+const CLEANUPS = new Set(['delete', 'check', 'flush', 'zero', 'list', 'list-rules', 'delete-chain']);
+
 /** The chain a command acts on, its policy and its jump, against the chains that exist for it. */
 function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
   if (cmd.uncertain || cmd.tableDynamic || !BUILTIN_CHAINS[cmd.table] || how.uncertain(cmd)) return;
@@ -181,14 +188,14 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
   const w = cmd.chainWord;
   const undeclared = w && !w.dynamic && USES.has(cmd.kind) && !names.has(w.value) && !how.exempt(w.value);
   const made = undeclared ? how.madeBy?.(w.value, cmd) : undefined;
+  const cleanup = !!cmd.failureHandled && CLEANUPS.has(cmd.kind);
   if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
     ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });
   } else if (w && made) {
     // a change to a chain the program writes itself is managed-chain-edited's finding; a
-    // listing whose failure the script expects asks whether the program runs
-    const asks = cmd.failureHandled && (cmd.kind === 'list' || cmd.kind === 'list-rules' || cmd.kind === 'check');
-    if (!asks && (made.forUsers || !CHAIN_EDITS.has(cmd.kind))) ctx.report({ span: w.span, message: madeByMessage(w.value, made), severity: 'info' });
-  } else if (w && undeclared) {
+    // listing or clean-up whose failure the script expects allows for the program not running
+    if (!cleanup && (made.forUsers || !CHAIN_EDITS.has(cmd.kind))) ctx.report({ span: w.span, message: madeByMessage(w.value, made), severity: 'info' });
+  } else if (w && undeclared && (!cleanup || (BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value)))) {
     const wrongTable = BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
     ctx.report({
       span: w.span,
@@ -202,7 +209,7 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
     });
   }
   const t = cmd.rule?.target;
-  if (!t || t.spec || !t.name || names.has(t.name) || how.exempt(t.name)) return;
+  if (!t || t.spec || !t.name || names.has(t.name) || how.exempt(t.name) || cleanup) return;
   const jumpMade = how.madeBy?.(t.name, cmd);
   if (jumpMade) {
     ctx.report({ span: t.span, message: madeByMessage(t.name, jumpMade), severity: 'info' });
