@@ -1,12 +1,14 @@
 import type { ShellCommand } from '../syntax/shellParser.ts';
 
 /**
- * Whether the script goes on knowing the command may fail: its error output goes to
+ * Whether the script goes on knowing the command may fail: it is the test of an `if`,
+ * `while` or `until`, or negated (`if ! iptables -C …`, `while iptables -D …`), its error output goes to
  * /dev/null (`2>/dev/null`, `&>/dev/null`, `>/dev/null 2>&1`), or a `||` follows it with
  * anything but `exit` or `return` (`|| true`, `|| :`, `|| echo …`). The idiom of a script
  * that deletes a rule before adding it, so that a second run does not add it twice.
  */
 export function failureHandled(cmd: ShellCommand, next: ShellCommand | undefined): boolean {
+  if (cmd.tested) return true;
   if (next?.after === '||') {
     const first = next.words[0]?.value;
     if (first !== 'exit' && first !== 'return') return true;

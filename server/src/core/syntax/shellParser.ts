@@ -29,6 +29,11 @@ export interface ShellCommand {
    * or a `{ …; }` group that follows one of those.
    */
   guard: number;
+  /**
+   * It starts the condition of an `if`, `elif`, `while` or `until`, or is negated with `!`:
+   * the script goes on when it fails (takes the other branch, ends the loop), even under `set -e`.
+   */
+  tested?: true;
 }
 
 export interface ShellScript {
@@ -42,6 +47,9 @@ export interface ShellScript {
   /** Each function's name with the guard of its body (see ShellScript.guards), in text order. */
   functions: { name: string; guard: number }[];
 }
+
+/** Leading words after which a command's failure is a test's answer (see ShellCommand.tested). */
+const TESTS = new Set(['if', 'elif', 'while', 'until', '!']);
 
 /** A shell function's name. */
 const NAME = /^[A-Za-z_][\w-]*$/;
@@ -228,6 +236,7 @@ class ShellParser extends EmbeddedActionsParser {
             this.ACTION(() => {
               cmd.after = this.after;
               cmd.guard = this.guardOf(cmd, this.lead);
+              if (this.lead.some((w) => TESTS.has(w))) cmd.tested = true;
               this.commands.push(cmd);
               this.after = undefined;
             });
