@@ -18,6 +18,7 @@ import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts
 import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { dnatToLoopback } from './rules/dnat-to-loopback.ts';
 import { dnatAnyDestination } from './rules/dnat-any-destination.ts';
+import { dnatWithoutHairpin } from './rules/dnat-without-hairpin.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
@@ -60,6 +61,7 @@ export const rules: readonly LintRule[] = [
   dnatBypassesBlock,
   dnatToLoopback,
   dnatAnyDestination,
+  dnatWithoutHairpin,
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,
