@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { tokenizeRuleLine } from '../../../server/src/core/syntax/ruleLineLexer.ts';
+import { tokenizeRuleLine, tokenizeSaveLine } from '../../../server/src/core/syntax/ruleLineLexer.ts';
 import { saveLineLexer } from '../../../server/src/core/syntax/ruleTokens.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
@@ -13,6 +13,15 @@ function viaChevrotain(line: string): string[] {
   const r = saveLineLexer().tokenize(line, 'rule');
   assert.equal(r.errors.length, 0, `Chevrotain's rule mode reported an error on ${JSON.stringify(line)}`);
   return r.tokens.map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`);
+}
+/** The same in the `line` mode, which a line that can start a header, chain, COMMIT or comment is read in. */
+function viaChevrotainLineMode(line: string): string[] {
+  const r = saveLineLexer().tokenize(line, 'line');
+  assert.equal(r.errors.length, 0, `Chevrotain's line mode reported an error on ${JSON.stringify(line)}`);
+  return r.tokens.map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`);
+}
+function viaSaveLineLoop(line: string): string[] {
+  return tokenizeSaveLine(line).map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`);
 }
 function viaLoop(line: string): string[] {
   return tokenizeRuleLine(line).map((t) => `${t.tokenType.name}@${t.startOffset}:${t.image}`);
@@ -37,6 +46,30 @@ test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode
     const c = l.charCodeAt(0);
     if (c === 35 || c === 42 || c === 58 || c === 67) continue; // read by the line mode
     assert.deepEqual(viaLoop(l), viaChevrotain(l), JSON.stringify(l));
+    compared++;
+  }
+  assert.ok(compared > 3000, `${compared} lines compared`);
+});
+
+// lines that start as a header, chain line, COMMIT or comment would, or nearly
+const starts = ['#', '*', ':', 'C', 'COMMIT', 'COMMIT ', 'COMMITx', 'COMMIT\t', 'COMMIT\u00a0', ':INPUT', '*nat', ':"a b"', '*"', '# x'];
+const saveLine = fc.tuple(fc.constantFrom(...starts), line).map(([a, b]) => a + b);
+
+test('the one-loop save-line reader gives the tokens of the Chevrotain line-mode lexer (random lines)', () => {
+  fc.assert(fc.property(saveLine, (l) => assert.deepEqual(viaSaveLineLoop(l), viaChevrotainLineMode(l))), { numRuns: 20_000 });
+  fc.assert(fc.property(line, (l) => assert.deepEqual(viaSaveLineLoop(l), viaChevrotainLineMode(l))), { numRuns: 5_000 });
+});
+
+test('the one-loop save-line reader gives the tokens of the Chevrotain line-mode lexer (a kube-proxy dump and the corpus)', () => {
+  const lines = kubeProxyDump(3000).text.split('\n');
+  if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
+    for (const p of filesUnder(corpusRoot)) if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
+  }
+  let compared = 0;
+  for (const l of lines) {
+    const c = l.charCodeAt(0);
+    if (!(c === 35 || c === 42 || c === 58 || c === 67)) continue;
+    assert.deepEqual(viaSaveLineLoop(l), viaChevrotainLineMode(l), JSON.stringify(l));
     compared++;
   }
   assert.ok(compared > 3000, `${compared} lines compared`);

@@ -18,7 +18,7 @@ function match(text: string, offset: number, end: number): CustomPatternMatcherR
 }
 
 /** From `offset` to the next blank: the first word of the line after a marker char. */
-function wordEnd(text: string, offset: number): number {
+export function wordEnd(text: string, offset: number): number {
   let i = offset;
   while (i < text.length && !isSpace(text.charCodeAt(i))) i++;
   return i;
@@ -116,8 +116,9 @@ export const saveLineTokens: TokenType[] = [ValueLike, WhiteSpace, Comment, Tabl
 
 /**
  * Two modes: a line whose first character can start a header, chain, COMMIT or comment is
- * read with every token; a rule line with the five it can hold. Documents read rule lines
- * with tokenizeRuleLine (ruleLineLexer.ts), which a property test holds to the `rule` mode.
+ * read with every token; a rule line with the five it can hold. Documents read their lines
+ * with one loop each (tokenizeSaveLine and tokenizeRuleLine, ruleLineLexer.ts); this lexer is
+ * what they are held to, mode by mode, by property tests.
  */
 let lexer: Lexer | undefined;
 

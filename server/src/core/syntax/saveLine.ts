@@ -1,13 +1,8 @@
 import { ruleParser } from './ruleParser.ts';
-import { saveLineLexer } from './ruleTokens.ts';
-import { tokenizeRuleLine } from './ruleLineLexer.ts';
-import type { ILexingError } from 'chevrotain';
+import { tokenizeRuleLine, tokenizeSaveLine } from './ruleLineLexer.ts';
 import type { SaveLine, SaveLineResult } from './nodes.ts';
 import { NONE } from './none.ts';
 import { spanIn, type LineAnchor } from '../text/lineSpan.ts';
-
-/** A rule line has no lexing errors: a Value takes any character that is not blank. */
-const NONE_ERRORS: readonly ILexingError[] = [];
 
 /**
  * Parses one line of an iptables-save file. `lineText` excludes the newline; `base` is the
@@ -29,25 +24,23 @@ export function parseSaveLine(lineText: string, base: number, shellExpands = fal
     const issue = { code: 'syntax-error' as const, message: 'iptables-restore only reads a comment whose # is the first character of the line.', span };
     return { line: { kind: 'comment', span, text: lineText.trim() }, issues: [issue] };
   }
-  // a line that can start a header, chain, COMMIT or comment is read with every token by
-  // Chevrotain's lexer; a rule line, nearly all of a dump, by the one-loop reader
+  // read with one loop (see ruleLineLexer.ts): a rule line, nearly all of a dump, has no
+  // header, chain, COMMIT or comment token to look for. No character is out of place: a
+  // value takes any that is not blank.
   const ruleLine = !(first === 35 || first === 42 || first === 58 || first === 67);
-  const lexed = ruleLine ? { tokens: tokenizeRuleLine(lineText), errors: NONE_ERRORS } : saveLineLexer().tokenize(lineText, 'line');
+  const tokens = ruleLine ? tokenizeRuleLine(lineText) : tokenizeSaveLine(lineText);
   const parser = ruleParser();
   parser.base = base;
   parser.shellExpands = shellExpands;
   parser.known = known;
   parser.anchor = anchor;
   parser.issues = [];
-  const line: SaveLine = parser.saveLineOf(lexed.tokens);
+  const line: SaveLine = parser.saveLineOf(tokens);
   const issues = parser.issues;
   // a line built from the plan of its shape has no parser errors (see RuleParser.saveLineOf)
   if (!parser.replayed) for (const e of parser.errors) {
     const start = base + (Number.isFinite(e.token.startOffset) ? e.token.startOffset : lineText.length);
     issues.push({ code: 'syntax-error', message: e.message, span: spanIn(anchor, start, start + (e.token.image?.length || 1)) });
-  }
-  for (const e of lexed.errors) {
-    issues.push({ code: 'syntax-error', message: `Unexpected character '${lineText.slice(e.offset, e.offset + e.length)}'.`, span: spanIn(anchor, base + e.offset, base + e.offset + e.length) });
   }
   parser.release();
   if (line === undefined || (line as unknown) === null) {
