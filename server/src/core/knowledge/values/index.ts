@@ -115,7 +115,12 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
   const arg = ctx.arg;
   const v6 = ctx.family === 'ipv6';
   const prefixMax = v6 ? 128 : 32;
+  // a string switch compares case by case: the types of most values of a dump come first
   switch (type) {
+    case 'any': return undefined;
+    case 'chain': return value === '' ? error('A chain name cannot be empty.') : value.length > 28 ? error(`'${value}' is ${value.length} characters long; chain names have at most 28.`) : undefined;
+    case 'target-name': return value === '' ? error('A target cannot be empty.') : undefined;
+    case 'string': return checkString(value, arg);
     case 'address': return checkAddress(value, ctx.family);
     case 'address-list': return checkAddressList(value, ctx.family);
     case 'host': return checkAddress(value, ctx.family, { allowMask: false });
@@ -198,12 +203,8 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
       const set = enumSet(arg);
       return set ? checkEnumList(value, set, 'value here', { ignoreCase: arg?.ignoreCase, maxItems: arg?.maxItems }) : undefined;
     }
-    case 'string': return checkString(value, arg);
     case 'hex-string': return checkHexString(value, arg?.max);
-    case 'chain': return value === '' ? error('A chain name cannot be empty.') : value.length > 28 ? error(`'${value}' is ${value.length} characters long; chain names have at most 28.`) : undefined;
-    case 'target-name': return value === '' ? error('A target cannot be empty.') : undefined;
     case 'table': return checkEnum(value, ['filter', 'nat', 'mangle', 'raw', 'security'], 'table');
-    case 'any': return undefined;
     default: {
       const unknown: never = type;
       return error(`No checker for ${String(unknown)}.`);
