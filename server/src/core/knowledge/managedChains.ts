@@ -1,6 +1,6 @@
 /**
  * Chains that programs on the host make and write themselves: Docker, kube-proxy, ufw,
- * fail2ban. A script that adds rules to them by hand loses those rules the next time the
+ * fail2ban, firewalld. A script that adds rules to them by hand loses those rules the next time the
  * program writes the chain; a script that names one depends on the program having run.
  */
 export interface ManagedChain {
@@ -23,6 +23,15 @@ const KUBE: ManagedChain = { owner: 'kube-proxy (or the kubelet)', forUsers: fal
 const UFW: ManagedChain = { owner: 'ufw', forUsers: false, rewritten: 'on every `ufw reload`, `ufw enable` and boot, from its rules files', instead: 'use ufw\'s own commands (`ufw allow`, `ufw deny`, `ufw route`), or /etc/ufw/before.rules for what they cannot say' };
 const FAIL2BAN: ManagedChain = { owner: 'fail2ban', forUsers: false, rewritten: 'when its jail starts or stops (the chain is made and deleted with it)', instead: 'put them in a chain of your own, or use the jail\'s ignoreip setting' };
 
+const FIREWALLD: ManagedChain = { owner: 'firewalld', forUsers: false, rewritten: 'on every `firewall-cmd --reload` and restart of firewalld, from its zones and direct rules', instead: 'use firewall-cmd (`--add-port`, `--add-rich-rule`, or `--direct --add-rule` for a rule in iptables\' own words), with `--permanent` to keep it' };
+
+/**
+ * Chains firewalld's iptables back end makes: the direct interface's, the zone dispatchers,
+ * and each zone's allow, deny, log, pre and post chains (IN_public_allow, FWDO_home_deny...).
+ * A zone's own chain without a suffix (IN_public) is left out: user scripts name chains so.
+ */
+const FIREWALLD_CHAIN = /^(?:(?:INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING)_direct|(?:INPUT|PREROUTING|POSTROUTING|FORWARD_IN|FORWARD_OUT)_ZONES(?:_SOURCE)?|(?:IN|FWDI|FWDO|PRE|POST)_[\w-]+_(?:allow|deny|log|pre|post))$/;
+
 /** Docker's chains of the filter table (current and older releases); DOCKER is in nat as well. */
 const DOCKER_CHAINS = new Set(['DOCKER', 'DOCKER-FORWARD', 'DOCKER-BRIDGE', 'DOCKER-INTERNAL', 'DOCKER-CT', 'DOCKER-INGRESS', 'DOCKER-ISOLATION', 'DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2']);
 
@@ -33,5 +42,6 @@ export function managedChain(name: string, table: string): ManagedChain | undefi
   if (name.startsWith('KUBE-')) return KUBE;
   if (name.startsWith('ufw-') || name.startsWith('ufw6-')) return UFW;
   if (name.startsWith('f2b-')) return FAIL2BAN;
+  if (FIREWALLD_CHAIN.test(name)) return FIREWALLD;
   return undefined;
 }

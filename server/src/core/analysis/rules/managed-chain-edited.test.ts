@@ -13,10 +13,12 @@ ruleTable(managedChainEdited, {
     { code: table('filter', ':DOCKER - [0:0]\n:KUBE-FORWARD - [0:0]\n-A DOCKER -d 172.17.0.2/32 -p tcp --dport 80 -j ACCEPT\n-A KUBE-FORWARD -j ACCEPT'), name: 'an iptables-save file holds them as the programs wrote them' },
     { ...script, code: 'iptables-restore -n <<EOF\n*filter\n-A DOCKER -j RETURN\nCOMMIT\nEOF\n', name: 'a restore input' },
     { ...script, code: 'iptables -t mangle -A DOCKER -j RETURN\n', name: 'not a chain Docker makes in that table' },
+    { ...script, code: 'iptables -N IN_lan\niptables -A IN_lan -j ACCEPT\niptables -N PRE_allow\niptables -A PRE_allow -j RETURN\n', name: 'chains named like firewalld\'s without their suffix, made by the script' },
   ],
   invalid: [
     { ...script, code: 'iptables -A «DOCKER» -s 198.51.100.0/24 -p tcp --dport 5432 -j ACCEPT\niptables -I «DOCKER-ISOLATION-STAGE-1» -j RETURN\niptables -t nat -A «DOCKER» -p tcp --dport 80 -j DNAT --to-destination 172.17.0.2\n', name: 'Docker\'s chains, filter and nat' },
     { ...script, code: 'iptables -t nat -I «KUBE-SERVICES» -j RETURN\niptables -D «KUBE-FORWARD» -j ACCEPT\niptables -F «ufw-user-input»\niptables -A «f2b-sshd» -s 203.0.113.5 -j REJECT\nip6tables -X «ufw6-user-input»\n', name: 'kube-proxy, ufw and fail2ban' },
+    { ...script, code: 'iptables -I «INPUT_direct» -p tcp --dport 8080 -j ACCEPT\niptables -A «IN_public_allow» -p tcp --dport 443 -j ACCEPT\niptables -t nat -A «PRE_FedoraWorkstation_deny» -j RETURN\niptables -A «FORWARD_IN_ZONES» -i eth1 -j FWDI_home\n', name: 'firewalld\'s direct, zone and dispatch chains' },
   ],
 });
 
