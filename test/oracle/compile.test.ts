@@ -173,6 +173,13 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -D INPUT -p tcp -m tcp --dport ssh -m comment --comment ssh -j ACCEPT',
     'iptables -t nat -F PREROUTING',
     'iptables -t nat -D PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5',
+    // matches are stored in the order they were loaded, an implicit protocol match at its first option
+    'iptables -A INPUT -p tcp -m comment --comment web --dport 80 -j ACCEPT',
+    'iptables -D INPUT -p tcp --dport 80 -m comment --comment web -j ACCEPT',
+    'iptables -D INPUT -p tcp -m comment --comment web -m tcp --dport 80 -j ACCEPT',
+    'iptables -A INPUT -m conntrack --ctstate NEW -m limit --limit 5/min -j LOG',
+    'iptables -D INPUT -m limit --limit 5/min -m conntrack --ctstate NEW -j LOG',
+    'iptables -D INPUT -m conntrack --ctstate NEW -m limit --limit 5/min -j LOG',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -182,7 +189,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

@@ -13,10 +13,10 @@ import type { BoundOption, Chain, Condition, Rule } from './types.ts';
  * The values of a rule are written in many ways iptables stores alike, and options left at
  * their defaults (`--limit-burst 5`, `--log-level 4`) are the same rule as options left out
  * (1.8.9, measured), so rules are told apart only by what is stored one way: where they jump,
- * the protocol number, IPv4 networks, interfaces, the matches they load, and the values of
+ * the protocol number, IPv4 networks, interfaces, the matches they load in their order, and the values of
  * the options both give whose every spelling is known here (ports, connection states,
  * comments and names). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
- * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with another
+ * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with its matches in another order, with another
  * port, range, port list order or comment, or with an option negated the other way is refused;
  * `--dport ssh` deletes `--dport 22:22`, `--state related,established` deletes
  * `--state ESTABLISHED,RELATED`, multiport `ssh,http` deletes `22,80`.
@@ -74,19 +74,19 @@ function interfaceOf(c: Condition | undefined): string | undefined {
 }
 
 /**
- * The matches a rule loads, by name, sorted (iptables keeps them in the order they were
- * loaded, which an implicit protocol match makes hard to tell; the order is left out);
- * undefined when one is not known here. `-p tcp --dport 22` and `-p tcp -m tcp --dport 22`
- * load one tcp match alike.
+ * The matches a rule loads, by name, in the order iptables loads them (the rule's, where the
+ * binding puts an implicit protocol match at its first option); undefined when one is not
+ * known here. `-p tcp -m comment --comment x --dport 22` stores comment then tcp, as `-p tcp
+ * -m comment --comment x -m tcp --dport 22` does, and a `-D` naming them the other way round is
+ * refused (iptables 1.8.9, nft, measured).
  */
 function matchesOf(r: Rule): string | undefined {
-  if (!r.matches.length) return '';
-  const names: string[] = [];
+  let names = '';
   for (const m of r.matches) {
     if (!m.spec) return undefined;
-    names.push(m.spec.name);
+    names += names ? ` ${m.spec.name}` : m.spec.name;
   }
-  return names.sort().join(' ');
+  return names;
 }
 
 /** Both read, and read differently: certainly not the same rule. */
