@@ -180,6 +180,13 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -A INPUT -m conntrack --ctstate NEW -m limit --limit 5/min -j LOG',
     'iptables -D INPUT -m limit --limit 5/min -m conntrack --ctstate NEW -j LOG',
     'iptables -D INPUT -m conntrack --ctstate NEW -m limit --limit 5/min -j LOG',
+    // marks: decimal, 0x hex or 0 octal, the mask every bit when left out
+    'iptables -A INPUT -m mark --mark 0x10/0xf0 -j ACCEPT',
+    'iptables -D INPUT -m mark --mark 0x10/0xff -j ACCEPT',
+    'iptables -D INPUT -m mark --mark 16/240 -j ACCEPT',
+    'iptables -A INPUT -m mark --mark 8 -j ACCEPT',
+    'iptables -D INPUT -m mark --mark 9 -j ACCEPT',
+    'iptables -D INPUT -m mark --mark 010/0xffffffff -j ACCEPT',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -189,7 +196,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66, 69, 72], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

@@ -2,6 +2,7 @@ import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
 import { ipv4Network } from '../knowledge/values/addresses.ts';
 import { ctStates } from '../knowledge/values/conntrack.ts';
+import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
 import type { BoundOption, Chain, Condition, Rule } from './types.ts';
 
@@ -15,11 +16,12 @@ import type { BoundOption, Chain, Condition, Rule } from './types.ts';
  * (1.8.9, measured), so rules are told apart only by what is stored one way: where they jump,
  * the protocol number, IPv4 networks, interfaces, the matches they load in their order, and the values of
  * the options both give whose every spelling is known here (ports, connection states,
- * comments and names). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
+ * comments and names, marks). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
  * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with its matches in another order, with another
  * port, range, port list order or comment, or with an option negated the other way is refused;
  * `--dport ssh` deletes `--dport 22:22`, `--state related,established` deletes
- * `--state ESTABLISHED,RELATED`, multiport `ssh,http` deletes `22,80`.
+ * `--state ESTABLISHED,RELATED`, multiport `ssh,http` deletes `22,80`, `--mark 16/240` deletes
+ * `--mark 0x10/0xf0` and `--mark 010` deletes `--mark 8`; another mask is refused.
  */
 export function deleteCandidates(chain: Chain, deleted: Rule): Rule[] | undefined {
   if (deleted.dynamic || deleted.problems.length) return undefined;
@@ -128,7 +130,7 @@ function onlyLike<T extends { spec?: unknown }>(list: readonly T[], like: T): T 
   return found;
 }
 
-const COMPARED = new Set<ArgSpec['type']>(['port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string']);
+const COMPARED = new Set<ArgSpec['type']>(['port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string', 'mark']);
 
 const STATES = new Set(ctStates.map(([s]) => s));
 
@@ -152,6 +154,13 @@ function storedValue(o: BoundOption, arg: ArgSpec): string | undefined {
       const set = new Set(v.toUpperCase().split(','));
       for (const s of set) if (!STATES.has(s)) return undefined;
       return [...set].sort().join(',');
+    }
+    case 'mark': {
+      // value and mask as numbers (decimal, 0x hex or 0 octal, as iptables reads them); no mask is every bit
+      const [value, mask, more] = v.split('/');
+      const n = parseBigNumber(value);
+      const m = mask === undefined ? 0xffffffffn : parseBigNumber(mask);
+      return more !== undefined || n === undefined || m === undefined ? undefined : `${n}/${m}`;
     }
     case 'string':
       // texts kept as written up to a length (a comment, a recent list's or a helper's name);
