@@ -19,6 +19,7 @@ ruleTable(dnatWithoutHairpin, {
     { code: 'iptables -t nat -A PREROUTING ! -s 192.168.1.0/24 -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', ...script, name: 'a source test' },
     { code: 'iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', ...script, name: 'no destination tested: dnat-any-destination\'s finding' },
     { code: 'iptables -t nat -A PREROUTING -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 198.51.100.7:8080\n', ...script, name: 'a server on a public address' },
+    { code: 'iptables -t nat -A PREROUTING -d 192.168.1.100 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', ...script, name: 'another port of the address it tests' },
     { code: 'iptables -t nat -A OUTPUT -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', ...script, name: 'the host\'s own connections' },
     { code: 'iptables -t nat -A PREROUTING -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination $SERVER\n', ...script, name: 'a server named by a variable' },
     { code: table('nat', ':PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A PREROUTING -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 13001 -j DNAT --to-destination 10.42.165.214:8080'), name: 'a Docker host (br_netfilter on)' },

@@ -37,11 +37,14 @@ export const dnatWithoutHairpin: LintRule = {
     // Docker turns br_netfilter's hand-over on for its bridges: on its hosts answers across a bridge are translated back
     if (!candidates || dockerHost(rs)) return;
     const cmds = [...candidates.values()].sort((a, b) => a.span.start - b.span.start);
+    let sourceNat: Rule[] | undefined;
     for (const cmd of cmds) {
       const rule = cmd.rule!;
       const server = serverOf(rule);
-      if (!server || !dnatForwards(rs, rule, server.address)) continue;
-      if (sourceNatRules(rs).some((r) => covers(r, server, lanInterfaces(rs, server.address)))) continue;
+      // a DNAT to the address it tests (another port of the same host) leaves the packet going where it went
+      if (!server || rule.destination?.value.replace(/\/32$/, '') === server.address || !dnatForwards(rs, rule, server.address)) continue;
+      const lan = lanInterfaces(rs, server.address);
+      if ((sourceNat ??= sourceNatRules(rs)).some((r) => covers(r, server, lan))) continue;
       const port = server.port !== undefined ? `:${server.port}` : '';
       ctx.report({
         span: rule.span,
