@@ -187,6 +187,13 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -A INPUT -m mark --mark 8 -j ACCEPT',
     'iptables -D INPUT -m mark --mark 9 -j ACCEPT',
     'iptables -D INPUT -m mark --mark 010/0xffffffff -j ACCEPT',
+    // the limit match keeps the time between packets (a number alone is per second); iprange two addresses
+    'iptables -A INPUT -m limit --limit 7 -j ACCEPT',
+    'iptables -D INPUT -m limit --limit 7/hour -j ACCEPT',
+    'iptables -D INPUT -m limit --limit 420/min -j ACCEPT',
+    'iptables -A INPUT -m iprange --src-range 10.0.0.1-10.0.0.5 -j ACCEPT',
+    'iptables -D INPUT -m iprange --src-range 10.0.0.1-10.0.0.6 -j ACCEPT',
+    'iptables -D INPUT -m iprange --src-range 10.0.0.1-10.0.0.5 -j ACCEPT',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -196,7 +203,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66, 69, 72], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66, 69, 72, 75, 78], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

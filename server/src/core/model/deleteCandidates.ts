@@ -1,9 +1,10 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { ipv4Network } from '../knowledge/values/addresses.ts';
+import { ipv4Network, ipv4Number } from '../knowledge/values/addresses.ts';
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
+import { storedRate } from '../knowledge/values/rates.ts';
 import type { BoundOption, Chain, Condition, Rule } from './types.ts';
 
 /**
@@ -16,12 +17,14 @@ import type { BoundOption, Chain, Condition, Rule } from './types.ts';
  * (1.8.9, measured), so rules are told apart only by what is stored one way: where they jump,
  * the protocol number, IPv4 networks, interfaces, the matches they load in their order, and the values of
  * the options both give whose every spelling is known here (ports, connection states,
- * comments and names, marks). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
+ * comments and names, marks, limit rates, iprange's ranges). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
  * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with its matches in another order, with another
  * port, range, port list order or comment, or with an option negated the other way is refused;
  * `--dport ssh` deletes `--dport 22:22`, `--state related,established` deletes
  * `--state ESTABLISHED,RELATED`, multiport `ssh,http` deletes `22,80`, `--mark 16/240` deletes
- * `--mark 0x10/0xf0` and `--mark 010` deletes `--mark 8`; another mask is refused.
+ * `--mark 0x10/0xf0` and `--mark 010` deletes `--mark 8`; another mask is refused; `--limit
+ * 60/min` deletes `--limit 1/s`, `--limit 7` deletes `7/second` (not `7/hour`); iprange's
+ * `10.0.0.7` deletes `10.0.0.7-10.0.0.7`, another end is refused.
  */
 export function deleteCandidates(chain: Chain, deleted: Rule): Rule[] | undefined {
   if (deleted.dynamic || deleted.problems.length) return undefined;
@@ -130,7 +133,7 @@ function onlyLike<T extends { spec?: unknown }>(list: readonly T[], like: T): T 
   return found;
 }
 
-const COMPARED = new Set<ArgSpec['type']>(['port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string', 'mark']);
+const COMPARED = new Set<ArgSpec['type']>(['port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string', 'mark', 'rate', 'address-range']);
 
 const STATES = new Set(ctStates.map(([s]) => s));
 
@@ -161,6 +164,18 @@ function storedValue(o: BoundOption, arg: ArgSpec): string | undefined {
       const n = parseBigNumber(value);
       const m = mask === undefined ? 0xffffffffn : parseBigNumber(mask);
       return more !== undefined || n === undefined || m === undefined ? undefined : `${n}/${m}`;
+    }
+    case 'rate': {
+      // the limit match keeps the time between packets: 60/minute is 1/second
+      const r = storedRate(v);
+      return r === undefined ? undefined : String(r);
+    }
+    case 'address-range': {
+      // iprange's two IPv4 addresses (one alone is the range of it alone); others not read here
+      const ends = v.split('-');
+      const nums = ends.map((a) => (/^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(a) ? ipv4Number(a) : undefined));
+      if (ends.length > 2 || nums.includes(undefined)) return undefined;
+      return `${nums[0]}-${nums[nums.length - 1]}`;
     }
     case 'string':
       // texts kept as written up to a length (a comment, a recent list's or a helper's name);

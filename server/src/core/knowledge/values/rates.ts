@@ -14,11 +14,15 @@ export function rateUnit(suffix: string): readonly [string, number] | undefined 
   return UNITS.find(([u]) => u.startsWith(suffix.toLowerCase()));
 }
 
-/** limit --limit: `N[/second|/minute|/hour|/day]`, at most 10000 per second. */
+/**
+ * limit --limit: `N[/second|/minute|/hour|/day]`, at most 10000 per second. A number alone is
+ * per second (iptables 1.8.9 saves `--limit 7` as `7/sec`); 3/hour is the rate of a limit
+ * match without --limit.
+ */
 export function checkRate(value: string): ValueProblem | undefined {
   const m = /^([^/]*)(?:\/(.*))?$/.exec(value)!;
   const [, count, suffix] = m;
-  const unit = suffix === undefined ? (['hour', 3600] as const) : rateUnit(suffix);
+  const unit = suffix === undefined ? (['second', 1] as const) : rateUnit(suffix);
   const usage = 'write N/second, N/minute, N/hour or N/day (s, m, h, d are enough)';
   if (suffix !== undefined && !unit) {
     if (suffix === '') return error(`Nothing after '/' in '${value}': ${usage}.`);
@@ -30,6 +34,17 @@ export function checkRate(value: string): ValueProblem | undefined {
   if (Number(int[0]) > 10000 * unit![1]) return error(`${value} is too fast for the limit match: at most ${10000 * unit![1]}/${unit![0]} (10000 per second). Use hashlimit for higher rates.`);
   if (int[0] !== count) return warning(`iptables reads only the whole number at the start of '${count}': this rate is ${int[0]}/${unit![0]}.`, `${int[0]}${suffix === undefined ? '' : `/${suffix}`}`);
   return undefined;
+}
+
+/**
+ * The limit match's average as the kernel keeps it: the time between packets in units of
+ * 1/10000 second, whole (so `60/minute` is `1/second`); undefined for a rate not read here.
+ */
+export function storedRate(value: string): number | undefined {
+  const m = /^(\d+)(?:\/(.+))?$/.exec(value);
+  const unit = m && (m[2] === undefined ? UNITS[0] : rateUnit(m[2]));
+  if (!m || !unit || Number(m[1]) === 0) return undefined;
+  return Math.floor((10000 * unit[1]) / Number(m[1]));
 }
 
 /** No prototype: looked up by the unit as written (`5constructor/s` is not a unit). */
