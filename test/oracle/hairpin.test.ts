@@ -19,6 +19,9 @@ import { connectFrom, listenIn } from './tcpProbe.ts';
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `dnat-without-hairpin in namespaces: ${missing}`);
 
+const brNetfilter = existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables');
+const skipBrNetfilter = skip || requirement(brNetfilter, 'br_netfilter is not in this kernel: the hairpin test without source NAT over a bridge whose packets pass iptables');
+
 const tag = `${process.pid % 100000}`;
 const router = `hp-r-${tag}`;
 const client = `hp-c-${tag}`;
@@ -60,12 +63,11 @@ after(() => {
   for (const ns of [router, client, server]) spawnSync('ip', ['netns', 'del', ns]);
 });
 
-/** br_netfilter's hand-over of bridged packets to iptables in the router, where the module is loaded; false when it is not (nothing to turn on). */
-function bridgedThroughIptables(on: boolean): boolean {
-  if (!existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) return false;
+/** br_netfilter's hand-over of bridged packets to iptables in the router (nothing to turn off where the kernel lacks it). */
+function bridgedThroughIptables(on: boolean): void {
+  if (!brNetfilter) return;
   const r = sh(router, 'sysctl', '-qw', `net.bridge.bridge-nf-call-iptables=${on ? 1 : 0}`);
   assert.equal(r.status, 0, r.stderr);
-  return true;
 }
 
 const forward = `iptables -t nat -A PREROUTING -d ${PUBLIC} -p tcp --dport 80 -j DNAT --to-destination 10.200.94.3:8080\n`;
@@ -92,12 +94,16 @@ test('a reported port forward fails from the server\'s own network; after the qu
   assert.deepEqual(connectFrom(client, PUBLIC, 80, 1, 1500), ['web']);
 });
 
-test('a source NAT out of another interface is not enough (reported); br_netfilter makes the forward work without one', { skip, timeout: 60_000 }, () => {
+test('a source NAT out of another interface is not enough, and is reported', { skip, timeout: 60_000 }, () => {
   const wan = `${forward}iptables -t nat -A POSTROUTING -o eth9 -j MASQUERADE\n`;
   assert.equal(findings(wan).length, 1);
   load(wan);
   assert.deepEqual(connectFrom(client, PUBLIC, 80, 1, 1500), ['timeout']);
-  if (!bridgedThroughIptables(true)) return;
+});
+
+test('where br_netfilter hands the bridge\'s packets to iptables, the forward works without source NAT (why the finding is information)', { skip: skipBrNetfilter, timeout: 60_000 }, () => {
+  load(forward);
+  bridgedThroughIptables(true);
   try {
     assert.deepEqual(connectFrom(client, PUBLIC, 80, 1, 1500), ['web']);
   } finally {
