@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { tokenizeRuleLine, tokenizeSaveLine } from '../../../server/src/core/syntax/ruleLineLexer.ts';
 import { saveLineLexer } from '../../../server/src/core/syntax/ruleTokens.ts';
-import { kubeProxyDump } from '../../support/kubeDump.ts';
-import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
+import { dumpAndCorpusLines } from '../../support/corpusLines.ts';
 
 /** Both lexers' view of a line: token name, image and offset, and whether Chevrotain's reported an error. */
 function viaChevrotain(line: string): string[] {
@@ -36,19 +33,25 @@ test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode
   fc.assert(fc.property(line, (l) => assert.deepEqual(viaLoop(l), viaChevrotain(l))), { numRuns: 20_000 });
 });
 
-test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode lexer (a kube-proxy dump and the corpus)', () => {
-  const lines = kubeProxyDump(3000).text.split('\n');
-  if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
-    for (const p of filesUnder(corpusRoot)) if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
-  }
+/** A marker of a table header, chain line, COMMIT or comment at the start (`#`, `*`, `:`, `C`): read by the line mode. */
+function startsLineMode(l: string): boolean {
+  const c = l.charCodeAt(0);
+  return c === 35 || c === 42 || c === 58 || c === 67;
+}
+
+/** Every line of the dump and the corpus that `select` keeps, read by both readers. */
+function compareOnDumpAndCorpus(select: (l: string) => boolean, loop: (l: string) => string[], chevrotain: (l: string) => string[]): void {
   let compared = 0;
-  for (const l of lines) {
-    const c = l.charCodeAt(0);
-    if (c === 35 || c === 42 || c === 58 || c === 67) continue; // read by the line mode
-    assert.deepEqual(viaLoop(l), viaChevrotain(l), JSON.stringify(l));
+  for (const l of dumpAndCorpusLines()) {
+    if (!select(l)) continue;
+    assert.deepEqual(loop(l), chevrotain(l), JSON.stringify(l));
     compared++;
   }
   assert.ok(compared > 3000, `${compared} lines compared`);
+}
+
+test('the one-loop rule-line reader gives the tokens of the Chevrotain rule-mode lexer (a kube-proxy dump and the corpus)', () => {
+  compareOnDumpAndCorpus((l) => !startsLineMode(l), viaLoop, viaChevrotain);
 });
 
 // lines that start as a header, chain line, COMMIT or comment would, or nearly
@@ -61,16 +64,5 @@ test('the one-loop save-line reader gives the tokens of the Chevrotain line-mode
 });
 
 test('the one-loop save-line reader gives the tokens of the Chevrotain line-mode lexer (a kube-proxy dump and the corpus)', () => {
-  const lines = kubeProxyDump(3000).text.split('\n');
-  if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
-    for (const p of filesUnder(corpusRoot)) if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
-  }
-  let compared = 0;
-  for (const l of lines) {
-    const c = l.charCodeAt(0);
-    if (!(c === 35 || c === 42 || c === 58 || c === 67)) continue;
-    assert.deepEqual(viaSaveLineLoop(l), viaChevrotainLineMode(l), JSON.stringify(l));
-    compared++;
-  }
-  assert.ok(compared > 3000, `${compared} lines compared`);
+  compareOnDumpAndCorpus(startsLineMode, viaSaveLineLoop, viaChevrotainLineMode);
 });

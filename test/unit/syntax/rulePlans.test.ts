@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseSaveLine } from '../../../server/src/core/syntax/saveLine.ts';
@@ -7,8 +6,7 @@ import { parseArgTokens, ruleParser } from '../../../server/src/core/syntax/rule
 import { wordTokens } from '../../../server/src/core/syntax/wordTokens.ts';
 import type { OptionItem, SaveLineResult, Word } from '../../../server/src/core/syntax/nodes.ts';
 import type { Span } from '../../../server/src/core/text/span.ts';
-import { kubeProxyDump } from '../../support/kubeDump.ts';
-import { corpusRoot, filesUnder, requirement } from '../../support/paths.ts';
+import { dumpAndCorpusLines } from '../../support/corpusLines.ts';
 
 /**
  * Save-file lines and script arguments built from the plan of their shape (RuleParser.saveLineOf,
@@ -54,12 +52,8 @@ test('save-file lines built from the plan of their shape equal Chevrotain\'s par
 });
 
 test('save-file lines built from the plan of their shape equal Chevrotain\'s parse (a kube-proxy dump and the corpus)', () => {
-  const lines = kubeProxyDump(3000).text.split('\n');
-  if (!requirement(existsSync(corpusRoot), `the corpus at ${corpusRoot} is missing: only the generated dump is compared`)) {
-    for (const p of filesUnder(corpusRoot)) if (statSync(p).size < 2_000_000) lines.push(...readFileSync(p, 'latin1').split('\n'));
-  }
   let compared = 0;
-  for (const l of lines) {
+  for (const l of dumpAndCorpusLines()) {
     if (!l.trim()) continue;
     same(l);
     compared++;
