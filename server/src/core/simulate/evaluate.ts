@@ -305,6 +305,30 @@ function loopbackRouting(p: Packet): { drop: boolean; note: string } | undefined
   return { drop: false, note: `for ${p.dst}: routing takes it to INPUT only where net.ipv4.conf.${p.in ?? '<interface>'}.route_localnet=1 (or all), and drops it otherwise` };
 }
 
+const FORWARDING_KEY: Record<string, string> = { ipv4: 'net.ipv4.ip_forward', ipv6: 'net.ipv6.conf.all.forwarding' };
+
+/**
+ * What routing does with a packet it would forward, by what a script sets of forwarding (as
+ * missing-ip-forward reads it): a setting to 0 and none to 1 (or to a value only known when it
+ * runs) drops it; no setting at all leaves it to the host (the kernel starts with 0), said
+ * beside the way on. A save file does not say: the host's sysctls are not known here.
+ */
+function forwardRouting(rs: RuleSet, p: Packet): { drop: boolean; note: string } | undefined {
+  if (rs.dialect !== 'script' || p.origin !== 'remote') return undefined;
+  const key = FORWARDING_KEY[p.family];
+  let off = false;
+  let set = false;
+  for (const f of rs.forwarding) {
+    if (f.family !== p.family) continue;
+    if (f.value === undefined || f.value === '1') return undefined;
+    set = true;
+    if (f.value === '0') off = true;
+  }
+  if (off) return { drop: true, note: `routing drops it: this script sets ${key}=0, so the host forwards nothing` };
+  if (!set) return { drop: false, note: `not for this host: routing forwards it only where ${key}=1, which this script does not set (the kernel starts with 0)` };
+  return undefined;
+}
+
 /**
  * The whole path through the hooks: PREROUTING → routing → INPUT or FORWARD → POSTROUTING,
  * or OUTPUT → POSTROUTING for local packets. nat chains only see NEW connections.
@@ -323,7 +347,12 @@ export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
       }
       if (loopback) st.routing = loopback.note;
       for (const h of hook === 'ROUTE' ? routeOf(st.packet) : [hook]) {
-        let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions], hooks: [...(st.hooks ?? []), h] }];
+        const forward = h === 'FORWARD' ? forwardRouting(rs, st.packet) : undefined;
+        if (forward?.drop) {
+          final.push({ ...st, verdict: 'DROP', routing: forward.note });
+          continue;
+        }
+        let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions], hooks: [...(st.hooks ?? []), h], ...(forward ? { routing: forward.note } : {}) }];
         for (const table of HOOK_TABLES[h]) {
           if (table === 'nat' && st.packet.state !== 'NEW') continue;
           if (!rs.tables.has(`${packet.family}:${table}`)) continue;

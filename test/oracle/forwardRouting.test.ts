@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { tracePacket } from '../../server/src/core/simulate/evaluate.ts';
+import { parsePacketSpec } from '../../server/src/core/simulate/packet.ts';
+import { requirement } from '../support/paths.ts';
+import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
+import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn } from './tcpProbe.ts';
+
+/**
+ * The trace's routing decision against the kernel: a client and a router on 10.200.96.0/24, a
+ * server behind the router on 10.200.97.0/24 (this test's own ranges). The script's forwarding
+ * setting is run in the router: set to 0, the client's connection to the server times out and
+ * the router's FORWARD chain never sees it (its accept counts nothing), as the trace says
+ * (dropped by routing before FORWARD); set to 1, the server answers and the trace goes on.
+ */
+const missing = NamespaceIptables.available();
+const skip = requirement(missing === undefined, `forwarding in namespaces: ${missing}`);
+
+const pair = new NamespacePair('fwd', '10.200.96.1', '10.200.96.2', 24);
+const ROUTER = pair.a;
+const CLIENT = pair.b;
+const SERVER = `fwd-s-${process.pid % 100000}`;
+let service: ChildProcess | undefined;
+
+before(async () => {
+  if (skip) return;
+  pair.create();
+  linkedNamespace(ROUTER, SERVER, { routerDev: `fwdr${process.pid % 100000}`, dev: `fwds${process.pid % 100000}`, routerAddr: '10.200.97.1', addrs: ['10.200.97.2'], prefix: 24 });
+  ip('-n', CLIENT, 'route', 'add', '10.200.97.0/24', 'via', pair.addrA);
+  service = await listenIn(SERVER, '10.200.97.2', 8080, 'server');
+});
+
+after(() => {
+  if (skip) return;
+  service?.kill();
+  spawnSync('ip', ['netns', 'del', SERVER]);
+  pair.destroy();
+});
+
+const script = (value: string) => `sysctl -w net.ipv4.ip_forward=${value}\niptables -F FORWARD\niptables -A FORWARD -j ACCEPT\n`;
+const packet = parsePacketSpec(`in=${pair.devA} proto=tcp src=10.200.96.2 dst=10.200.97.2 dport=8080 local=10.200.96.1`).packet!;
+
+/** Runs the script in the router; the packets its FORWARD accept has counted since. */
+function run(text: string): () => number {
+  const r = spawnSync('ip', ['netns', 'exec', ROUTER, 'sh', '-e', '-c', text], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return () => {
+    const list = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables', '-L', 'FORWARD', '-v', '-n', '-x'], { encoding: 'utf8' });
+    return Number(/^\s*(\d+)\s+\d+\s+ACCEPT/m.exec(list.stdout)?.[1]);
+  };
+}
+
+test('forwarding set to 0: the trace drops the packet at routing, and the kernel never shows it to FORWARD', { skip, timeout: 60_000 }, () => {
+  const [o, ...more] = tracePacket(new FirewallDocument(script('0'), { dialect: 'script' }).ruleSet, packet);
+  assert.equal(more.length, 0);
+  assert.deepEqual([o.verdict, o.hooks], ['DROP', ['PREROUTING']]);
+  const counted = run(script('0'));
+  assert.deepEqual(connectFrom(CLIENT, '10.200.97.2', 8080, 1, 1500), ['timeout']);
+  assert.equal(counted(), 0);
+});
+
+test('forwarding set to 1: the trace goes through FORWARD, and so does the connection', { skip, timeout: 60_000 }, () => {
+  const [o] = tracePacket(new FirewallDocument(script('1'), { dialect: 'script' }).ruleSet, packet);
+  assert.deepEqual([o.verdict, o.hooks, o.routing], ['ACCEPT', ['PREROUTING', 'FORWARD', 'POSTROUTING'], undefined]);
+  const counted = run(script('1'));
+  assert.deepEqual(connectFrom(CLIENT, '10.200.97.2', 8080, 1, 1500), ['server']);
+  assert.ok(counted() > 0);
+});
