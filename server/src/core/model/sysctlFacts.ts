@@ -15,6 +15,24 @@ export interface SysctlFacts {
 
 type Setting = { kind: 'forwarding'; family: Family } | { kind: 'route_localnet'; iface?: string };
 
+/** The sysctl that turns forwarding on, per family, as messages name it. */
+export const FORWARDING_KEY: Readonly<Record<Family, string>> = { ipv4: 'net.ipv4.ip_forward', ipv6: 'net.ipv6.conf.all.forwarding' };
+
+/**
+ * What settings of forwarding (a script's, or a workspace's sysctl files) leave for `family`:
+ * on when one sets 1, or a value known only when it runs (`sysctl -p`, `$VAR`); off when one
+ * sets 0 and none of those (`off`: the first); unset when there are none.
+ */
+export function forwardingOf<F extends { family: Family; value?: string }>(facts: readonly F[], family: Family): { state: 'on' | 'unset' } | { state: 'off'; off: F } {
+  let off: F | undefined;
+  for (const f of facts) {
+    if (f.family !== family) continue;
+    if (f.value === undefined || f.value === '1') return { state: 'on' };
+    if (f.value === '0') off ??= f;
+  }
+  return off ? { state: 'off', off } : { state: 'unset' };
+}
+
 /** sysctl keys (dots or slashes) that switch forwarding on, per family (no prototype: looked up by keys as written). */
 const FORWARDING: Readonly<Record<string, Family>> = Object.assign(Object.create(null) as Record<string, Family>, {
   'net.ipv4.ip_forward': 'ipv4',

@@ -1,4 +1,5 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
+import { FORWARDING_KEY, forwardingOf } from '../model/sysctlFacts.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
 import { candidateRules } from './addressIndex.ts';
@@ -305,27 +306,18 @@ function loopbackRouting(p: Packet): { drop: boolean; note: string } | undefined
   return { drop: false, note: `for ${p.dst}: routing takes it to INPUT only where net.ipv4.conf.${p.in ?? '<interface>'}.route_localnet=1 (or all), and drops it otherwise` };
 }
 
-const FORWARDING_KEY: Record<string, string> = { ipv4: 'net.ipv4.ip_forward', ipv6: 'net.ipv6.conf.all.forwarding' };
-
 /**
- * What routing does with a packet it would forward, by what a script sets of forwarding (as
- * missing-ip-forward reads it): a setting to 0 and none to 1 (or to a value only known when it
- * runs) drops it; no setting at all leaves it to the host (the kernel starts with 0), said
- * beside the way on. A save file does not say: the host's sysctls are not known here.
+ * What routing does with a packet it would forward, by what a script sets of forwarding (read
+ * as missing-ip-forward reads it): off drops it; never set leaves it to the host (the kernel
+ * starts with 0), said beside the way on. A save file does not say: the host's sysctls are
+ * not known here.
  */
 function forwardRouting(rs: RuleSet, p: Packet): { drop: boolean; note: string } | undefined {
   if (rs.dialect !== 'script' || p.origin !== 'remote') return undefined;
   const key = FORWARDING_KEY[p.family];
-  let off = false;
-  let set = false;
-  for (const f of rs.forwarding) {
-    if (f.family !== p.family) continue;
-    if (f.value === undefined || f.value === '1') return undefined;
-    set = true;
-    if (f.value === '0') off = true;
-  }
-  if (off) return { drop: true, note: `routing drops it: this script sets ${key}=0, so the host forwards nothing` };
-  if (!set) return { drop: false, note: `not for this host: routing forwards it only where ${key}=1, which this script does not set (the kernel starts with 0)` };
+  const { state } = forwardingOf(rs.forwarding, p.family);
+  if (state === 'off') return { drop: true, note: `routing drops it: this script sets ${key}=0, so the host forwards nothing` };
+  if (state === 'unset') return { drop: false, note: `not for this host: routing forwards it only where ${key}=1, which this script does not set (the kernel starts with 0)` };
   return undefined;
 }
 

@@ -1,9 +1,7 @@
-import type { Family } from '../../knowledge/types.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule } from '../types.ts';
 import { dnatForwards } from '../dnatPaths.ts';
-
-const KEY: Record<Family, string> = { ipv4: 'net.ipv4.ip_forward', ipv6: 'net.ipv6.conf.all.forwarding' };
+import { FORWARDING_KEY, forwardingOf } from '../../model/sysctlFacts.ts';
 
 export const missingIpForward: LintRule = {
   code: 'missing-ip-forward',
@@ -34,23 +32,23 @@ export const missingIpForward: LintRule = {
         }
       }
       if (!first) continue;
-      const facts = rs.dialect === 'script' ? rs.forwarding.filter((f) => f.family === family) : (ctx.settings.workspaceForwarding ?? []).filter((f) => f.family === family);
+      const forwarding = rs.dialect === 'script' ? forwardingOf(rs.forwarding, family) : forwardingOf(ctx.settings.workspaceForwarding ?? [], family);
       // a fact whose value we cannot read (sysctl -p, $VAR) might well turn it on
-      if (facts.some((f) => f.value === undefined || f.value === '1')) continue;
-      const off = facts.find((f) => f.value === '0');
+      if (forwarding.state === 'on') continue;
+      const off = forwarding.state === 'off' ? forwarding.off : undefined;
       if (rs.dialect === 'save' && !ctx.settings.workspaceSearched) {
-        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
+        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
         continue;
       }
       const fixes =
         rs.dialect === 'script'
-          ? [{ title: `Enable forwarding (sysctl -w ${KEY[family]}=1)`, edits: [{ span: { start: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0, end: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0 }, text: `sysctl -w ${KEY[family]}=1\n` }] }]
+          ? [{ title: `Enable forwarding (sysctl -w ${FORWARDING_KEY[family]}=1)`, edits: [{ span: { start: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0, end: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0 }, text: `sysctl -w ${FORWARDING_KEY[family]}=1\n` }] }]
           : undefined;
       ctx.report({
         span: first,
         message: off
-          ? `This rule set forwards traffic but ${KEY[family]} is set to 0: the kernel will not route between interfaces.`
-          : `This rule set forwards traffic but nothing sets ${KEY[family]}=1: without it the kernel does not route between interfaces.`,
+          ? `This rule set forwards traffic but ${FORWARDING_KEY[family]} is set to 0: the kernel will not route between interfaces.`
+          : `This rule set forwards traffic but nothing sets ${FORWARDING_KEY[family]}=1: without it the kernel does not route between interfaces.`,
         related: off && 'span' in off ? [{ span: off.span, message: 'forwarding turned off here' }] : undefined,
         fixes,
       });
