@@ -3,6 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import type { Diagnostic, Fix } from '../../server/src/core/analysis/types.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { tracePacket } from '../../server/src/core/simulate/evaluate.ts';
+import { parsePacketSpec } from '../../server/src/core/simulate/packet.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { ip, NamespacePair } from './namespacePair.ts';
@@ -76,6 +78,24 @@ test('a DNAT to 127.0.0.1 times out without route_localnet; the fix sets it with
   const fixed = fix(script, /route_localnet/);
   assert.deepEqual(findings(fixed), []);
   runInA(fixed);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 8080, 1, 1500), ['loopback only']);
+});
+
+test('the trace reads the script\'s route_localnet: turned off, routing drops the connection (it times out); turned on, it reaches INPUT (the service answers)', { skip, timeout: 60_000 }, () => {
+  const dnat = `iptables -t nat -A PREROUTING -i ${pair.devA} -p tcp --dport 8080 -j DNAT --to-destination 127.0.0.1:8081\n`;
+  const packet = parsePacketSpec(`in=${pair.devA} proto=tcp src=${pair.addrB} dst=${pair.addrA} dport=8080 local=${pair.addrA}`).packet!;
+  const trace = (script: string) => tracePacket(new FirewallDocument(script, { dialect: 'script' }).ruleSet, packet);
+  const off = `sysctl -w net.ipv4.conf.${pair.devA}.route_localnet=0\n${dnat}`;
+  const [dropped, ...more] = trace(off);
+  assert.equal(more.length, 0);
+  assert.deepEqual([dropped.verdict, dropped.hooks], ['DROP', ['PREROUTING']]);
+  assert.match(dropped.routing!, /route_localnet/);
+  runInA(off);
+  assert.deepEqual(connectFrom(pair.b, pair.addrA, 8080, 1, 1500), ['timeout']);
+  const on = `sysctl -w net.ipv4.conf.${pair.devA}.route_localnet=1\n${dnat}`;
+  const [passed] = trace(on);
+  assert.deepEqual([passed.verdict, passed.hooks, passed.routing], ['ACCEPT', ['PREROUTING', 'INPUT'], undefined]);
+  runInA(on);
   assert.deepEqual(connectFrom(pair.b, pair.addrA, 8080, 1, 1500), ['loopback only']);
 });
 

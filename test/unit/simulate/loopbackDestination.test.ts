@@ -52,3 +52,21 @@ test('loopback addresses', () => {
   for (const a of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::0001']) assert.equal(isLoopbackAddress(a), true, a);
   for (const a of ['128.0.0.1', '10.127.0.1', '::', '::2', '2001:db8::1', '::ffff:127.0.0.1']) assert.equal(isLoopbackAddress(a), false, a);
 });
+
+test('a script\'s route_localnet: turned off for the interface, routing drops the DNAT to 127.0.0.1; maybe on, it reaches INPUT without a note', () => {
+  const dnat = 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 127.0.0.1:8080\n';
+  const packet = parsePacketSpec('in=eth0 proto=tcp src=198.51.100.7 dst=203.0.113.1 dport=80').packet!;
+  const trace = (script: string) => tracePacket(new FirewallDocument(script, { dialect: 'script' }).ruleSet, packet);
+  const [off] = trace(`sysctl -w net.ipv4.conf.all.route_localnet=0\n${dnat}`);
+  assert.deepEqual([off.verdict, off.hooks], ['DROP', ['PREROUTING']]);
+  assert.match(off.routing!, /this script turns it off/);
+  for (const on of ['sysctl -w net.ipv4.conf.eth0.route_localnet=1\n', 'sysctl -p\n']) {
+    const [o] = trace(`${on}${dnat}`);
+    assert.deepEqual([o.verdict, o.hooks, o.routing], ['ACCEPT', ['PREROUTING', 'INPUT'], undefined], on);
+  }
+  // another interface turned on leaves eth0 off; nothing set: the note, not a drop
+  assert.equal(trace(`sysctl -w net.ipv4.conf.eth1.route_localnet=1\nsysctl -w net.ipv4.conf.eth0.route_localnet=0\n${dnat}`)[0].verdict, 'DROP');
+  const [unset] = trace(dnat);
+  assert.deepEqual([unset.verdict, unset.hooks], ['ACCEPT', ['PREROUTING', 'INPUT']]);
+  assert.match(unset.routing!, /route_localnet=1/);
+});

@@ -1,6 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
 import type { ShellCommand } from '../syntax/shellParser.ts';
 import type { Word } from '../syntax/nodes.ts';
+import type { Span } from '../text/span.ts';
 import type { ForwardingFact, RouteLocalnetFact } from './types.ts';
 
 /**
@@ -31,6 +32,31 @@ export function forwardingOf<F extends { family: Family; value?: string }>(facts
     if (f.value === '0') off ??= f;
   }
   return off ? { state: 'off', off } : { state: 'unset' };
+}
+
+/** A setting of route_localnet: a script's, or a line of a workspace's sysctl files. */
+export interface RouteLocalnetSetting {
+  iface?: string;
+  value?: string;
+  span?: Span;
+}
+
+/**
+ * Undefined when route_localnet may be on for packets arriving on `iface`: the last setting of
+ * `all`, `default` or that interface (any but `lo` when none is named) is not 0, or not known.
+ * Otherwise what turned it off, or an empty setting when nothing set it.
+ */
+export function routeLocalnetOff(settings: readonly RouteLocalnetSetting[], iface: string | undefined): RouteLocalnetSetting | undefined {
+  const last = new Map<string | undefined, RouteLocalnetSetting>();
+  for (const s of settings) last.set(s.iface, s);
+  let off: RouteLocalnetSetting = {};
+  for (const [name, s] of last) {
+    const applies = name === undefined || name === 'all' || name === 'default' || (iface ? name === iface : name !== 'lo');
+    if (!applies) continue;
+    if (s.value === undefined || Number(s.value) !== 0) return undefined;
+    off = s;
+  }
+  return off;
 }
 
 /** sysctl keys (dots or slashes) that switch forwarding on, per family (no prototype: looked up by keys as written). */

@@ -1,5 +1,5 @@
 import { isBuiltinChain } from '../model/builtinChains.ts';
-import { FORWARDING_KEY, forwardingOf } from '../model/sysctlFacts.ts';
+import { FORWARDING_KEY, forwardingOf, routeLocalnetOff } from '../model/sysctlFacts.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
 import { candidateRules } from './addressIndex.ts';
@@ -297,13 +297,21 @@ function routeOf(p: Packet): string[] {
 /**
  * What routing does with a packet from another host whose destination a DNAT made a loopback
  * address: IPv6 never delivers it (a drop), IPv4 only where route_localnet is on for the
- * interface it arrived on (said beside the way on to INPUT: the host's sysctls are not known
- * here). Measured in test/oracle/dnatToLoopback.test.ts.
+ * interface it arrived on. A script that turns it off there (read as dnat-to-loopback reads
+ * it) has it dropped, one that may turn it on lets it through; otherwise it is said beside
+ * the way on to INPUT (a save file's host sysctls are not known here). Measured in
+ * test/oracle/dnatToLoopback.test.ts.
  */
-function loopbackRouting(p: Packet): { drop: boolean; note: string } | undefined {
+function loopbackRouting(rs: RuleSet, p: Packet): { drop: boolean; note: string } | undefined {
   if (p.origin !== 'remote' || p.in === 'lo' || p.dst === undefined || !isLoopbackAddress(p.dst)) return undefined;
   if (p.family === 'ipv6') return { drop: true, note: `routing drops it: IPv6 does not deliver packets for ${p.dst} that arrive on another interface` };
-  return { drop: false, note: `for ${p.dst}: routing takes it to INPUT only where net.ipv4.conf.${p.in ?? '<interface>'}.route_localnet=1 (or all), and drops it otherwise` };
+  const key = `net.ipv4.conf.${p.in ?? '<interface>'}.route_localnet`;
+  if (rs.dialect === 'script') {
+    const off = routeLocalnetOff(rs.routeLocalnet, p.in);
+    if (!off) return undefined;
+    if (off.span) return { drop: true, note: `routing drops it: for ${p.dst} it needs ${key}=1 (or all), and this script turns it off` };
+  }
+  return { drop: false, note: `for ${p.dst}: routing takes it to INPUT only where ${key}=1 (or all), and drops it otherwise` };
 }
 
 /**
@@ -332,7 +340,7 @@ export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
   for (const hook of hooks) {
     const next: Outcome[] = [];
     for (const st of states) {
-      const loopback = hook === 'ROUTE' ? loopbackRouting(st.packet) : undefined;
+      const loopback = hook === 'ROUTE' ? loopbackRouting(rs, st.packet) : undefined;
       if (loopback?.drop) {
         final.push({ ...st, verdict: 'DROP', routing: loopback.note });
         continue;

@@ -4,7 +4,7 @@ import type { BoundOption, Command, Rule } from '../../model/types.ts';
 import { natAddressAndPort } from '../../knowledge/values/addresses.ts';
 import { isLoopbackAddress } from '../../simulate/packet.ts';
 import { exactInInterface } from '../../simulate/packetFromRule.ts';
-import type { Span } from '../../text/span.ts';
+import { routeLocalnetOff, type RouteLocalnetSetting } from '../../model/sysctlFacts.ts';
 import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
 import { commandIndent, commandTool, lineStartOf, sudoPrefix } from '../scriptLine.ts';
@@ -76,16 +76,11 @@ function fromPrerouting(ctx: RuleContext, rule: Rule): boolean {
   return hooksReachingChain(ctx.ruleSet, rule.family, rule.table, rule.chain).includes('PREROUTING');
 }
 
-interface Setting {
-  iface?: string;
-  value?: string;
-  span?: Span;
-}
 
 function reportIpv4(ctx: RuleContext, cmd: Command, rule: Rule, to: BoundOption, dest: { address: string; port?: string }, iface: string | undefined): void {
   const rs = ctx.ruleSet;
-  const settings: Setting[] = rs.dialect === 'script' ? rs.routeLocalnet : (ctx.settings.workspaceRouteLocalnet ?? []);
-  const off = lastOff(settings, iface);
+  const settings: RouteLocalnetSetting[] = rs.dialect === 'script' ? rs.routeLocalnet : (ctx.settings.workspaceRouteLocalnet ?? []);
+  const off = routeLocalnetOff(settings, iface);
   if (off === undefined) return;
   const where = iface ?? 'the interfaces they arrive on';
   const key = `net.ipv4.conf.${iface ?? 'all'}.route_localnet`;
@@ -106,24 +101,6 @@ function reportIpv4(ctx: RuleContext, cmd: Command, rule: Rule, to: BoundOption,
     related: off.span ? [{ span: off.span, message: 'route_localnet turned off here' }] : undefined,
     fixes: [...redirectFix(rule, to, dest.port), ...routeLocalnetFix(ctx, cmd, iface)],
   });
-}
-
-/**
- * Undefined when route_localnet may be on for the DNAT's interface: the last setting of `all`,
- * `default` or that interface (any but `lo` when the rule names none) is not 0, or not known.
- * Otherwise what turned it off, if anything did.
- */
-function lastOff(settings: readonly Setting[], iface: string | undefined): Setting | undefined {
-  const last = new Map<string | undefined, Setting>();
-  for (const s of settings) last.set(s.iface, s);
-  let off: Setting = {};
-  for (const [name, s] of last) {
-    const applies = name === undefined || name === 'all' || name === 'default' || (iface ? name === iface : name !== 'lo');
-    if (!applies) continue;
-    if (s.value === undefined || Number(s.value) !== 0) return undefined;
-    off = s;
-  }
-  return off;
 }
 
 /** `-j REDIRECT --to-ports PORT` for a DNAT whose only option is its destination. */
