@@ -1,6 +1,6 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { ipv4Network, ipv4Number } from '../knowledge/values/addresses.ts';
+import { ipv4Network, ipv4Number, isPlainIPv4 } from '../knowledge/values/addresses.ts';
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
@@ -173,7 +173,7 @@ function storedValue(o: BoundOption, arg: ArgSpec): string | undefined {
     case 'address-range': {
       // iprange's two IPv4 addresses (one alone is the range of it alone); others not read here
       const ends = v.split('-');
-      const nums = ends.map((a) => (/^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(a) ? ipv4Number(a) : undefined));
+      const nums = ends.map((a) => (isPlainIPv4(a) ? ipv4Number(a) : undefined));
       if (ends.length > 2 || nums.includes(undefined)) return undefined;
       return `${nums[0]}-${nums[nums.length - 1]}`;
     }

@@ -48,7 +48,8 @@ function parsedNetworks(c: Condition): (IPv4Network | undefined)[] {
   return list;
 }
 
-function addressCond(c: Condition | undefined, value: string | undefined): Tri {
+/** Whether an address test (`-s`, `-d`: a list, maybe negated) takes `value`; no test takes every address. */
+export function addressCond(c: Condition | undefined, value: string | undefined): Tri {
   if (!c) return 'yes';
   if (c.word.dynamic || value === undefined) return 'maybe';
   const a = addressInt(value);

@@ -1,6 +1,6 @@
 import { natAddressAndPort } from '../../knowledge/values/addresses.ts';
 import type { Chain, Command, Rule, RuleSet } from '../../model/types.ts';
-import { inNetwork } from '../../simulate/conditions.ts';
+import { addressCond, inNetwork } from '../../simulate/conditions.ts';
 import { exactDestinationPort, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { dnatForwards } from '../dnatPaths.ts';
@@ -118,11 +118,11 @@ function mayContain(list: string, address: string): boolean {
 function covers(r: Rule, server: Server, lan: ReadonlySet<string>): boolean {
   if (r.dynamic) return true;
   const d = r.destination;
-  const namesServer = !!d && !d.negated && mayContain(d.value, server.address);
-  if (d && (d.negated ? inNetwork(server.address, d.value) === 'yes' : !namesServer)) return false;
+  if (addressCond(d, server.address) === 'no') return false;
   // the client shares the server's network: a source test that leaves the server's address out leaves the client out
-  const s = r.source;
-  if (s && (s.negated ? inNetwork(server.address, s.value) === 'yes' : !mayContain(s.value, server.address))) return false;
+  if (addressCond(r.source, server.address) === 'no') return false;
+  // a destination test that can take the server names it
+  const namesServer = !!d && !d.negated;
   const o = r.outInterface;
   if (o && !o.negated && !namesServer && !lan.has(o.value) && !o.value.endsWith('+')) return false;
   const proto = exactProtocol(r);

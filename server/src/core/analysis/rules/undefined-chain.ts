@@ -189,14 +189,15 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
   const undeclared = w && !w.dynamic && USES.has(cmd.kind) && !names.has(w.value) && !how.exempt(w.value);
   const made = undeclared ? how.madeBy?.(w.value, cmd) : undefined;
   const cleanup = !!cmd.failureHandled && CLEANUPS.has(cmd.kind);
+  // read only for a chain not declared: this runs for every command
+  const wrongTable = !!w && !!undeclared && BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
   if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
     ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });
   } else if (w && made) {
     // a change to a chain the program writes itself is managed-chain-edited's finding; a
     // listing or clean-up whose failure the script expects allows for the program not running
     if (!cleanup && (made.forUsers || !CHAIN_EDITS.has(cmd.kind))) ctx.report({ span: w.span, message: madeByMessage(w.value, made), severity: 'info' });
-  } else if (w && undeclared && (!cleanup || (BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value)))) {
-    const wrongTable = BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
+  } else if (w && undeclared && (!cleanup || wrongTable)) {
     ctx.report({
       span: w.span,
       message: wrongTable

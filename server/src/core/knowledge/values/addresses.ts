@@ -13,6 +13,11 @@ export function parseIPv4(s: string): number[] | undefined {
   return isDottedQuad(s, false) ? s.split('.').map(Number) : undefined;
 }
 
+/** `a.b.c.d` written the plain way: decimal parts 0–255 without leading zeros (which iptables may read as octal). */
+export function isPlainIPv4(s: string): boolean {
+  return isDottedQuad(s, true);
+}
+
 /** A strict dotted quad as one unsigned 32-bit number (an address or a dotted netmask), or undefined. */
 export function ipv4Number(s: string): number | undefined {
   const p = parseIPv4(s);
