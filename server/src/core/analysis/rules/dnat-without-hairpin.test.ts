@@ -13,6 +13,7 @@ ruleTable(dnatWithoutHairpin, {
     { code: `${dnat}\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -d 192.168.1.100 -p tcp --dport 8080 -j MASQUERADE\n`, ...script, name: 'the hairpin MASQUERADE' },
     { code: `${dnat}\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -j MASQUERADE\n`, ...script, name: 'the LAN masqueraded whatever interface it leaves by' },
     { code: `${dnat}\niptables -A FORWARD -o eth1 -d 192.168.1.100 -p tcp --dport 8080 -j ACCEPT\niptables -t nat -A POSTROUTING -o eth1 -j SNAT --to-source 192.168.1.1\n`, ...script, name: 'an SNAT out of the interface FORWARD sends the server\'s traffic to' },
+    { code: `${dnat}\niptables -A FORWARD -o eth1 ! -d 10.0.0.0/8 -j ACCEPT\niptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE\n`, ...script, name: 'FORWARD sends all but another network out of that interface' },
     { code: `${dnat}\niptables -t nat -N hairpin\niptables -t nat -A POSTROUTING -j hairpin\niptables -t nat -A hairpin -d 192.168.1.100 -m conntrack --ctstate DNAT -j MASQUERADE\n`, ...script, name: 'in a chain POSTROUTING jumps to' },
     { code: `${dnat}\niptables -t nat -A POSTROUTING -o $LAN -j MASQUERADE\n`, ...script, name: 'a source NAT with a shell expansion' },
     { code: 'iptables -t nat -A PREROUTING -i eth0 -d 203.0.113.10 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', ...script, name: 'only connections arriving on one interface' },
@@ -29,6 +30,7 @@ ruleTable(dnatWithoutHairpin, {
     { code: `«${dnat}»\n`, ...script, severity: 'info', name: 'a port forward to the public address, no source NAT' },
     { code: `«${dnat}»\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\niptables -t nat -A POSTROUTING -s 10.8.0.0/24 -j MASQUERADE\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -d 192.168.1.100 -p udp -j MASQUERADE\niptables -t nat -A POSTROUTING -d 192.168.1.100 -p tcp --dport 80 -j MASQUERADE\n`, ...script, name: 'source NAT out of another interface, for another network, another protocol or port' },
     { code: `«${local}»\n`, ...script, name: 'addrtype LOCAL' },
+    { code: `«${dnat}»\niptables -A FORWARD -o eth1 ! -d 192.168.1.0/24 -j ACCEPT\niptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE\n`, ...script, name: 'source NAT out of an interface FORWARD sends all but the server\'s network to' },
     { code: table('nat', ':PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n«-A PREROUTING -d 203.0.113.10/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080»\n-A POSTROUTING -o eth0 -j MASQUERADE'), name: 'save file' },
   ],
 });

@@ -105,13 +105,9 @@ function lanInterfaces(rs: RuleSet, server: string): Set<string> {
   const out = new Set<string>();
   for (const r of rs.tables.get('ipv4:filter')?.chains.get('FORWARD')?.rules ?? []) {
     const o = r.outInterface;
-    if (o && !o.negated && (!r.destination || mayContain(r.destination.value, server))) out.add(o.value);
+    if (o && !o.negated && addressCond(r.destination, server) !== 'no') out.add(o.value);
   }
   return out;
-}
-
-function mayContain(list: string, address: string): boolean {
-  return list.split(',').some((n) => inNetwork(address, n) !== 'no');
 }
 
 /** Whether a source NAT rule can translate a connection from the server's network to the server. */
