@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { sharedServer } from '../support/lspClient.ts';
@@ -75,4 +77,17 @@ test('the "Trace from here" lens sits on the DNAT command and runs iptables.trac
   assert.equal(spec, 'in=wan0 proto=tcp dport=80 state=NEW');
   const r = (await client().request<TraceResult>('iptables/trace', { uri, packet: spec })) as Traced;
   assert.equal(r.branches[0].path[0].range?.start.line, lineOf('-j DNAT'));
+});
+
+test("iptables/trace of a save file reads the workspace's sysctl files around it, as its diagnostics do", { skip }, async () => {
+  // five folders deep in a folder of its own: the search (the file's folder and four above) stays in it
+  const folder = join(mkdtempSync(join(tmpdir(), 'iptables-trace-lsp-')), 'a', 'b', 'c', 'router');
+  mkdirSync(join(folder, 'sysctl.d'), { recursive: true });
+  writeFileSync(join(folder, 'sysctl.d', '10-router.conf'), 'net.ipv4.ip_forward=0\n');
+  const file = join(folder, 'rules.v4');
+  writeFileSync(file, '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\nCOMMIT\n');
+  const r = (await client().request<TraceResult>('iptables/trace', { uri: pathToFileURL(file).href, packet: 'in=eth0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1' })) as Traced;
+  assert.equal(r.verdict, 'DROP');
+  assert.deepEqual(r.branches[0].hooks, ['PREROUTING']);
+  assert.match(r.branches[0].routing!, /10-router\.conf sets net\.ipv4\.ip_forward=0/);
 });

@@ -2,6 +2,8 @@ import { FirewallDocument } from '../core/facade.ts';
 import { parsePacketSpec } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
+import { hostSysctl } from '../node/sysctlFiles.ts';
+import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 
 const USAGE = 'usage: iptables-lint trace FILE --packet "in=eth0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1" [--format json]\n';
@@ -39,7 +41,8 @@ export function traceCommand(args: string[], io: CliIO): number {
   }
   const doc = new FirewallDocument(read.text, { fileName: file });
   const line = (span: { start: number }) => ({ line: doc.lines.lineOf(span.start) + 1 });
-  const report = traceReport(doc.ruleSet, read.text, parsed.packet, line);
+  // a save file's host: the sysctl files kept around it, as lint reads them
+  const report = traceReport(doc.ruleSet, read.text, parsed.packet, line, doc.dialect === 'save' ? hostSysctl(resolve(file)) : undefined);
   const branches = report.branches;
   if (json) {
     const strip = (b: (typeof branches)[number]) => ({ verdict: b.verdict, hooks: b.hooks, path: b.path, rewrites: b.rewrites, conditions: b.conditions.map(({ line: l, assumed }) => ({ line: l, assumed })), routing: b.routing });

@@ -5,6 +5,7 @@ import { packetFields } from '../core/services/packetFields.ts';
 import { packetToSpec, parsePacketSpec } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
+import { hostSysctl } from '../node/sysctlFiles.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 import {
@@ -43,7 +44,9 @@ export function registerTrace(connection: Connection, store: DocumentStore): voi
     if (typeof doc === 'string') return { documentError: doc };
     const lines = doc.lines;
     const locate = (span: { start: number; end: number }): RuleLocation => ({ range: toRange(lines, span), line: lines.lineOf(span.start) + 1 });
-    return { uri: p.uri, ...traceReport(doc.ruleSet, doc.text, parsed.packet, locate) };
+    // a save file's host: the sysctl files kept around it, as its diagnostics read them
+    const host = doc.dialect === 'save' && p.uri.startsWith('file:') ? hostSysctl(fileURLToPath(p.uri)) : undefined;
+    return { uri: p.uri, ...traceReport(doc.ruleSet, doc.text, parsed.packet, locate, host) };
   });
 
   connection.onRequest<PacketFieldsResult, void>(PACKET_FIELDS_REQUEST, (p: PacketFieldsParams): PacketFieldsResult => {

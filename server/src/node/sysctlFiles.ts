@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
+import type { HostSysctl } from '../core/simulate/evaluate.ts';
 import { factsOfSysctlConf, sysctlAssignments } from '../core/model/sysctlFacts.ts';
 
 /**
@@ -41,4 +42,10 @@ export function workspaceSysctl(filePath: string): Pick<AnalysisSettings, 'works
     dir = parent;
   }
   return { workspaceSearched: true, workspaceForwarding: found, workspaceRouteLocalnet: localnet, ...(ipv6DisabledBy ? { ipv6DisabledBy } : {}) };
+}
+
+/** The same settings as the packet trace reads them for a save file (see HostSysctl). */
+export function hostSysctl(filePath: string): HostSysctl {
+  const { workspaceForwarding, workspaceRouteLocalnet } = workspaceSysctl(filePath);
+  return { forwarding: workspaceForwarding ?? [], routeLocalnet: workspaceRouteLocalnet ?? [] };
 }

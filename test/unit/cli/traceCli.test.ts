@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -131,4 +131,32 @@ test('json: ICMPv6 types by name and number; neighbour discovery is untracked, s
   assert.deepEqual(at('icmp-type=neighbour-solicitation state=UNTRACKED'), ['DROP', 'DROP']);
   assert.deepEqual(at('icmp-type=136 state=UNTRACKED'), ['ACCEPT', 5]);
   assert.deepEqual(at('icmp-type=echo-reply state=ESTABLISHED'), ['ACCEPT', 4]);
+});
+
+test("a save file's host: the trace reads the sysctl files kept around it, as lint does", { skip }, () => {
+  // five folders deep: the search (the file's folder and four above) stays inside this test's folder
+  const repo = join(dir, 'repo', 'a', 'b', 'c', 'router');
+  mkdirSync(join(repo, 'etc', 'sysctl.d'), { recursive: true });
+  const rules = join(repo, 'etc', 'rules.v4');
+  writeFileSync(rules, readFileSync(router, 'utf8'));
+  const conf = join(repo, 'etc', 'sysctl.d', '10-router.conf');
+  const spec = 'in=eth0 out=eth1 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1';
+  const run = (setting: string) => {
+    writeFileSync(conf, setting);
+    return [JSON.parse(trace(rules, spec, true)) as JsonTrace & { routing?: string }, trace(rules, spec, false)] as const;
+  };
+  const [off, offText] = run('net.ipv4.ip_forward = 0\n');
+  assert.equal(off.verdict, 'DROP');
+  assert.deepEqual(off.path.map((s) => s.chain), ['PREROUTING']);
+  assert.match(off.routing!, /10-router\.conf sets net\.ipv4\.ip_forward=0/);
+  assert.match(offText, /^ {2}routing drops it: 10-router\.conf sets net\.ipv4\.ip_forward=0.*\n {2}verdict: DROP\n/m);
+  const [on] = run('net.ipv4.ip_forward = 1\n');
+  assert.deepEqual([on.verdict, on.routing], ['ACCEPT', undefined]);
+  const [unset] = run('# nothing about forwarding\n');
+  assert.equal(unset.verdict, 'ACCEPT');
+  assert.match(unset.routing!, /no sysctl file of the workspace sets/);
+  // lint reads the same files: forwarding off is its warning
+  const lint = spawnSync(process.execPath, [dist('iptables-lint.cjs'), '--format', 'json', rules], { encoding: 'utf8' });
+  const codes = (JSON.parse(lint.stdout) as { files: { diagnostics: { code: string }[] }[] }).files[0].diagnostics.map((d) => d.code);
+  assert.ok(codes.includes('missing-ip-forward'), lint.stdout);
 });

@@ -46,10 +46,10 @@ export interface RouteLocalnetSetting {
  * `all`, `default` or that interface (any but `lo` when none is named) is not 0, or not known.
  * Otherwise what turned it off, or an empty setting when nothing set it.
  */
-export function routeLocalnetOff(settings: readonly RouteLocalnetSetting[], iface: string | undefined): RouteLocalnetSetting | undefined {
-  const last = new Map<string | undefined, RouteLocalnetSetting>();
+export function routeLocalnetOff<S extends RouteLocalnetSetting>(settings: readonly S[], iface: string | undefined): Partial<S> | undefined {
+  const last = new Map<string | undefined, S>();
   for (const s of settings) last.set(s.iface, s);
-  let off: RouteLocalnetSetting = {};
+  let off: Partial<S> = {};
   for (const [name, s] of last) {
     const applies = name === undefined || name === 'all' || name === 'default' || (iface ? name === iface : name !== 'lo');
     if (!applies) continue;

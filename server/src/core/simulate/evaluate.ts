@@ -5,6 +5,8 @@ import { ruleMatches } from './conditions.ts';
 import { candidateRules } from './addressIndex.ts';
 import { natAddressAndPort } from '../knowledge/values/addresses.ts';
 import { isLoopbackAddress, type Packet } from './packet.ts';
+import type { Family } from '../knowledge/types.ts';
+import type { Span } from '../text/span.ts';
 
 /** One step of the packet's path: a chain entered and what decided there. */
 export interface Step {
@@ -295,37 +297,58 @@ function routeOf(p: Packet): string[] {
 }
 
 /**
+ * The kernel settings of the host a save file is loaded on, where the workspace keeps them
+ * (its sysctl.conf and sysctl.d files, as the save-file checks read them): given by the front
+ * end, which reads files. Without them a save file's host is not known.
+ */
+export interface HostSysctl {
+  forwarding: readonly { family: Family; value?: string; file: string }[];
+  routeLocalnet: readonly { iface: string; value?: string; file: string }[];
+}
+
+/** Who set something, as a note names it: a sysctl file by its name (the front end gives paths). */
+function setter(setting: { file?: string }): string {
+  return setting.file ? setting.file.slice(setting.file.lastIndexOf('/') + 1) : 'this script';
+}
+
+/**
  * What routing does with a packet from another host whose destination a DNAT made a loopback
  * address: IPv6 never delivers it (a drop), IPv4 only where route_localnet is on for the
- * interface it arrived on. A script that turns it off there (read as dnat-to-loopback reads
- * it) has it dropped, one that may turn it on lets it through; otherwise it is said beside
- * the way on to INPUT (a save file's host sysctls are not known here). Measured in
- * test/oracle/dnatToLoopback.test.ts.
+ * interface it arrived on. Settings that turn it off there (a script's, read as
+ * dnat-to-loopback reads them, or for a save file the workspace's sysctl files) have it
+ * dropped, ones that may turn it on let it through; otherwise it is said beside the way on to
+ * INPUT. Measured in test/oracle/dnatToLoopback.test.ts.
  */
-function loopbackRouting(rs: RuleSet, p: Packet): { drop: boolean; note: string } | undefined {
+function loopbackRouting(rs: RuleSet, p: Packet, host: HostSysctl | undefined): { drop: boolean; note: string } | undefined {
   if (p.origin !== 'remote' || p.in === 'lo' || p.dst === undefined || !isLoopbackAddress(p.dst)) return undefined;
   if (p.family === 'ipv6') return { drop: true, note: `routing drops it: IPv6 does not deliver packets for ${p.dst} that arrive on another interface` };
   const key = `net.ipv4.conf.${p.in ?? '<interface>'}.route_localnet`;
-  if (rs.dialect === 'script') {
-    const off = routeLocalnetOff(rs.routeLocalnet, p.in);
+  const settings = rs.dialect === 'script' ? rs.routeLocalnet : host?.routeLocalnet;
+  if (settings) {
+    const off = routeLocalnetOff<{ iface?: string; value?: string; span?: Span; file?: string }>(settings, p.in);
     if (!off) return undefined;
-    if (off.span) return { drop: true, note: `routing drops it: for ${p.dst} it needs ${key}=1 (or all), and this script turns it off` };
+    if (off.span || off.file) return { drop: true, note: `routing drops it: for ${p.dst} it needs ${key}=1 (or all), and ${setter(off)} turns it off` };
   }
   return { drop: false, note: `for ${p.dst}: routing takes it to INPUT only where ${key}=1 (or all), and drops it otherwise` };
 }
 
 /**
- * What routing does with a packet it would forward, by what a script sets of forwarding (read
- * as missing-ip-forward reads it): off drops it; never set leaves it to the host (the kernel
- * starts with 0), said beside the way on. A save file does not say: the host's sysctls are
- * not known here.
+ * What routing does with a packet it would forward, by what the settings of forwarding say
+ * (a script's, or for a save file the workspace's sysctl files; read as missing-ip-forward
+ * reads them): off drops it; never set leaves it to the host (the kernel starts with 0), said
+ * beside the way on. A save file whose workspace was not searched does not say.
  */
-function forwardRouting(rs: RuleSet, p: Packet): { drop: boolean; note: string } | undefined {
-  if (rs.dialect !== 'script' || p.origin !== 'remote') return undefined;
+function forwardRouting(rs: RuleSet, p: Packet, host: HostSysctl | undefined): { drop: boolean; note: string } | undefined {
+  if (p.origin !== 'remote') return undefined;
+  const facts: readonly { family: Family; value?: string; file?: string }[] | undefined = rs.dialect === 'script' ? rs.forwarding : host?.forwarding;
+  if (!facts) return undefined;
   const key = FORWARDING_KEY[p.family];
-  const { state } = forwardingOf(rs.forwarding, p.family);
-  if (state === 'off') return { drop: true, note: `routing drops it: this script sets ${key}=0, so the host forwards nothing` };
-  if (state === 'unset') return { drop: false, note: `not for this host: routing forwards it only where ${key}=1, which this script does not set (the kernel starts with 0)` };
+  const forwarding = forwardingOf(facts, p.family);
+  if (forwarding.state === 'off') return { drop: true, note: `routing drops it: ${setter(forwarding.off)} sets ${key}=0, so the host forwards nothing` };
+  if (forwarding.state === 'unset') {
+    const where = rs.dialect === 'script' ? 'this script does not set' : 'no sysctl file of the workspace sets';
+    return { drop: false, note: `not for this host: routing forwards it only where ${key}=1, which ${where} (the kernel starts with 0)` };
+  }
   return undefined;
 }
 
@@ -333,21 +356,21 @@ function forwardRouting(rs: RuleSet, p: Packet): { drop: boolean; note: string }
  * The whole path through the hooks: PREROUTING → routing → INPUT or FORWARD → POSTROUTING,
  * or OUTPUT → POSTROUTING for local packets. nat chains only see NEW connections.
  */
-export function tracePacket(rs: RuleSet, packet: Packet): Outcome[] {
+export function tracePacket(rs: RuleSet, packet: Packet, host?: HostSysctl): Outcome[] {
   const hooks = packet.origin === 'local' ? ['OUTPUT', 'POSTROUTING'] : ['PREROUTING', 'ROUTE', 'POSTROUTING'];
   let states: Outcome[] = [{ verdict: 'ACCEPT', path: [], packet: { ...packet }, rewrites: {}, assumptions: [], hooks: [] }];
   const final: Outcome[] = [];
   for (const hook of hooks) {
     const next: Outcome[] = [];
     for (const st of states) {
-      const loopback = hook === 'ROUTE' ? loopbackRouting(rs, st.packet) : undefined;
+      const loopback = hook === 'ROUTE' ? loopbackRouting(rs, st.packet, host) : undefined;
       if (loopback?.drop) {
         final.push({ ...st, verdict: 'DROP', routing: loopback.note });
         continue;
       }
       if (loopback) st.routing = loopback.note;
       for (const h of hook === 'ROUTE' ? routeOf(st.packet) : [hook]) {
-        const forward = h === 'FORWARD' ? forwardRouting(rs, st.packet) : undefined;
+        const forward = h === 'FORWARD' ? forwardRouting(rs, st.packet, host) : undefined;
         if (forward?.drop) {
           final.push({ ...st, verdict: 'DROP', routing: forward.note });
           continue;

@@ -1,6 +1,6 @@
 import type { Rule, RuleSet } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
-import { tracePacket, type Outcome, type Step } from './evaluate.ts';
+import { tracePacket, type HostSysctl, type Outcome, type Step } from './evaluate.ts';
 import { packetToSpec, type Packet } from './packet.ts';
 
 /**
@@ -108,7 +108,7 @@ export function describeOutcomes<L extends object>(outcomes: Outcome[], packet: 
   return { verdict: verdicts.size === 1 ? [...verdicts][0] : 'UNCERTAIN', packet: packetToSpec(packet), branches };
 }
 
-/** Traces `packet` through `rs` and reports it. */
-export function traceReport<L extends object>(rs: RuleSet, text: string, packet: Packet, locate: (span: Span) => L): TraceReport<L> {
-  return describeOutcomes(tracePacket(rs, packet), packet, text, locate);
+/** Traces `packet` through `rs` and reports it; `host`: a save file's host settings, where the front end found them. */
+export function traceReport<L extends object>(rs: RuleSet, text: string, packet: Packet, locate: (span: Span) => L, host?: HostSysctl): TraceReport<L> {
+  return describeOutcomes(tracePacket(rs, packet, host), packet, text, locate);
 }
