@@ -4,8 +4,10 @@ import { ipv4Network, ipv4Number, isPlainIPv4 } from '../knowledge/values/addres
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
-import { storedRate } from '../knowledge/values/rates.ts';
-import type { BoundOption, Chain, Condition, Rule } from './types.ts';
+import { rateUnit, storedRate } from '../knowledge/values/rates.ts';
+import { rejectTypeName } from '../knowledge/values/enums.ts';
+import type { Family } from '../knowledge/types.ts';
+import type { BoundOption, Chain, Condition, MatchUse, Rule, TargetUse } from './types.ts';
 
 /**
  * The rules of `chain` that may be the one `-D CHAIN spec` names when none reads the same
@@ -16,15 +18,22 @@ import type { BoundOption, Chain, Condition, Rule } from './types.ts';
  * their defaults (`--limit-burst 5`, `--log-level 4`) are the same rule as options left out
  * (1.8.9, measured), so rules are told apart only by what is stored one way: where they jump,
  * the protocol number, IPv4 networks, interfaces, the matches they load in their order, and the values of
- * the options both give whose every spelling is known here (ports, connection states,
- * comments and names, marks, limit rates, iprange's ranges). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
+ * the options both give, of a match or of the target, whose every spelling is known here (ports, connection states,
+ * comments and names, marks, limit and hashlimit rates, iprange's ranges, log prefixes and levels,
+ * reject types, NAT addresses and ports). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
  * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with its matches in another order, with another
  * port, range, port list order or comment, or with an option negated the other way is refused;
  * `--dport ssh` deletes `--dport 22:22`, `--state related,established` deletes
  * `--state ESTABLISHED,RELATED`, multiport `ssh,http` deletes `22,80`, `--mark 16/240` deletes
  * `--mark 0x10/0xf0` and `--mark 010` deletes `--mark 8`; another mask is refused; `--limit
  * 60/min` deletes `--limit 1/s`, `--limit 7` deletes `7/second` (not `7/hour`); iprange's
- * `10.0.0.7` deletes `10.0.0.7-10.0.0.7`, another end is refused.
+ * `10.0.0.7` deletes `10.0.0.7-10.0.0.7`, another end is refused. Targets: `--log-level warning`
+ * deletes `4`, another level or a prefix differing in its first 29 characters is refused;
+ * `--reject-with tcp-rst` deletes `tcp-reset` (names in any case); DNAT's `10.0.0.5:8080`
+ * deletes `10.0.0.5-10.0.0.5:8080-8080` but not `10.0.0.5`, REDIRECT's `8082` deletes
+ * `8082-8082`; MARK's `--set-mark 0x10/0x0f` deletes `16/0x1f` (the mask takes the value's
+ * bits), `--set-xmark` keeps its mask as given. hashlimit's `5/min` deletes `5/minute`; its
+ * `60/min` does not delete `1/sec` (the table's expiry follows the unit written).
  */
 export function deleteCandidates(chain: Chain, deleted: Rule): Rule[] | undefined {
   if (deleted.dynamic || deleted.problems.length) return undefined;
@@ -100,24 +109,34 @@ function differ(a: string | undefined, b: string | undefined): boolean {
 }
 
 /**
- * An option both rules give, in a match each loads once, with values read differently or
- * negated the other way (`--dport 22` and `--dport 23`, `! --dport 22`). Only value types
- * whose every spelling is known here are compared.
+ * An option both rules give, in a match each loads once or in the target both jump to, with
+ * values read differently or negated the other way (`--dport 22` and `--dport 23`, `!
+ * --dport 22`, `--to-destination 10.0.0.5:8080` and `10.0.0.6:8080`). Only value types whose
+ * every spelling is known here are compared.
  */
 function optionsDiffer(a: Rule, b: Rule): boolean {
   for (const ma of a.matches) {
     const mb = onlyLike(b.matches, ma);
-    if (!mb || !onlyLike(a.matches, ma)) continue;
-    for (const oa of ma.options) {
-      const arg = oa.spec?.args[0];
-      if (!arg || oa.spec!.args.length !== 1 || !COMPARED.has(arg.type)) continue;
-      const ob = onlyLike(mb.options, oa);
-      if (!ob || !onlyLike(ma.options, oa)) continue;
-      const va = storedValue(oa, arg);
-      const vb = storedValue(ob, arg);
-      if (va === undefined || vb === undefined) continue;
-      if (oa.negated !== ob.negated || va !== vb) return true;
-    }
+    if (mb && onlyLike(a.matches, ma) && usesDiffer(ma, mb, a.family)) return true;
+  }
+  // the same target (see targetKey): its options as the kernel keeps them
+  return !!(a.target?.spec && b.target?.spec === a.target.spec && usesDiffer(a.target, b.target, a.family));
+}
+
+/** Two uses of one match or target: an option both give, read differently. */
+function usesDiffer(ua: MatchUse | TargetUse, ub: MatchUse | TargetUse, family: Family): boolean {
+  // hashlimit's table entries expire after the unit a rate is written in, unless an expiry is
+  // given: without one on either side, 60/minute (a minute's expiry) is not 1/second (measured)
+  const how = { family, rateUnit: !hasExpiry(ua) && !hasExpiry(ub) };
+  for (const oa of ua.options) {
+    const arg = oa.spec?.args[0];
+    if (!arg || oa.spec!.args.length !== 1 || !COMPARED.has(arg.type)) continue;
+    const ob = onlyLike(ub.options, oa);
+    if (!ob || !onlyLike(ua.options, oa)) continue;
+    const va = storedValue(oa, arg, ua, how);
+    const vb = storedValue(ob, arg, ub, how);
+    if (va === undefined || vb === undefined) continue;
+    if (oa.negated !== ob.negated || va !== vb) return true;
   }
   return false;
 }
@@ -133,12 +152,22 @@ function onlyLike<T extends { spec?: unknown }>(list: readonly T[], like: T): T 
   return found;
 }
 
-const COMPARED = new Set<ArgSpec['type']>(['port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string', 'mark', 'rate', 'address-range']);
+const COMPARED = new Set<ArgSpec['type']>([
+  'port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string', 'mark', 'rate', 'rate-or-bytes', 'address-range',
+  'nat-destination', 'port-or-range-dash', 'log-level', 'reject-with',
+]);
 
 const STATES = new Set(ctStates.map(([s]) => s));
 
-/** The value as iptables stores it, for the types compared; undefined when not read here. */
-function storedValue(o: BoundOption, arg: ArgSpec): string | undefined {
+function hasExpiry(use: MatchUse | TargetUse): boolean {
+  return use.options.some((o) => o.spec?.name === '--hashlimit-htable-expire');
+}
+
+/**
+ * The value as iptables stores it, for the types compared; undefined when not read here.
+ * `use`: the match or target it is an option of; `how.rateUnit`: a hashlimit rate's unit counts.
+ */
+function storedValue(o: BoundOption, arg: ArgSpec, use: MatchUse | TargetUse, how: { family: Family; rateUnit: boolean }): string | undefined {
   const v = o.keptValue ?? (o.values.length === 1 && !o.values[0].dynamic ? o.values[0].value : undefined);
   if (v === undefined) return undefined;
   switch (arg.type) {
@@ -162,14 +191,32 @@ function storedValue(o: BoundOption, arg: ArgSpec): string | undefined {
       // value and mask as numbers (decimal, 0x hex or 0 octal, as iptables reads them); no mask is every bit
       const [value, mask, more] = v.split('/');
       const n = parseBigNumber(value);
-      const m = mask === undefined ? 0xffffffffn : parseBigNumber(mask);
-      return more !== undefined || n === undefined || m === undefined ? undefined : `${n}/${m}`;
+      let m = mask === undefined ? 0xffffffffn : parseBigNumber(mask);
+      if (more !== undefined || n === undefined || m === undefined) return undefined;
+      // MARK's and CONNMARK's --set-mark clear the value's bits too: 0x10/0x0f is kept as 0x10/0x1f
+      if (o.spec?.name === '--set-mark' && use.spec?.kind === 'target') m |= n;
+      return `${n}/${m}`;
     }
-    case 'rate': {
-      // the limit match keeps the time between packets: 60/minute is 1/second
+    case 'rate':
+    case 'rate-or-bytes': {
+      // limit and hashlimit keep the time between packets: 60/minute is 1/second (limit's scale;
+      // rates it tells apart hashlimit's finer one does too). Bytes are not read here
       const r = storedRate(v);
-      return r === undefined ? undefined : String(r);
+      if (r === undefined) return undefined;
+      return arg.type === 'rate-or-bytes' && how.rateUnit ? `${r} ${rateUnitOf(v)}` : String(r);
     }
+    case 'nat-destination':
+      return natRange(v);
+    case 'port-or-range-dash': {
+      // `8080` is the range of it alone
+      const ends = v.split('-');
+      if (ends.length > 2 || ends.some((p) => !/^\d+$/.test(p))) return undefined;
+      return `${Number(ends[0])}-${Number(ends[ends.length - 1])}`;
+    }
+    case 'log-level':
+      return logLevelNumber(v);
+    case 'reject-with':
+      return rejectTypeName(v, how.family);
     case 'address-range': {
       // iprange's two IPv4 addresses (one alone is the range of it alone); others not read here
       const ends = v.split('-');
@@ -202,3 +249,45 @@ function portRange(v: string, arg: ArgSpec, single: boolean): string | undefined
   if (ends.length === 1) return single ? `${ends[0]}:${ends[0]}` : `${ends[0]}`;
   return `${ends[0]}:${ends[1]}`;
 }
+
+/** The unit of a rate as written (a number alone is per second). */
+function rateUnitOf(v: string): string | undefined {
+  const slash = v.indexOf('/');
+  return slash === -1 ? 'second' : rateUnit(v.slice(slash + 1))?.[0];
+}
+
+/**
+ * DNAT's and SNAT's `[addr[-addr]][:port[-port]]` as the kernel keeps it: an address alone is
+ * the range of it alone, so is a port; no port is none (`10.0.0.5` is not `10.0.0.5:8080`).
+ * IPv4 addresses and port numbers only; anything else (IPv6, `/baseport`) is not read here.
+ */
+function natRange(v: string): string | undefined {
+  const colon = v.indexOf(':');
+  const addr = colon === -1 ? v : v.slice(0, colon);
+  const port = colon === -1 ? undefined : v.slice(colon + 1);
+  let out = '';
+  if (addr) {
+    const ends = addr.split('-');
+    const nums = ends.map((a) => (isPlainIPv4(a) ? ipv4Number(a) : undefined));
+    if (ends.length > 2 || nums.includes(undefined)) return undefined;
+    out = `${nums[0]}-${nums[nums.length - 1]}`;
+  }
+  if (port !== undefined) {
+    const ends = port.split('-');
+    if (ends.length > 2 || ends.some((p) => !/^\d+$/.test(p))) return undefined;
+    out += `:${Number(ends[0])}-${Number(ends[ends.length - 1])}`;
+  }
+  return out || undefined;
+}
+
+/** LOG's level as a number: a syslog name or 0–7 (decimal, 0x hex or 0 octal). */
+function logLevelNumber(v: string): string | undefined {
+  const named = LOG_LEVELS[v];
+  if (named !== undefined) return String(named);
+  const n = parseBigNumber(v);
+  return n !== undefined && n >= 0n && n <= 7n ? String(n) : undefined;
+}
+
+const LOG_LEVELS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
+  emerg: 0, panic: 0, alert: 1, crit: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7,
+});

@@ -1,5 +1,6 @@
 import { didYouMean } from '../didYouMean.ts';
 import { error, type ValueProblem } from './problem.ts';
+import type { Family } from '../types.ts';
 
 /** A closed set of values, each with a short description (completion, hover, checks). */
 export type Named = readonly (readonly [name: string, doc: string])[];
@@ -114,6 +115,26 @@ export const rejectWith6: Named = [
   ['reject-route', 'Short for icmp6-reject-route.'],
   ['tcp-reset', 'A TCP RST (the rule must match -p tcp).'],
 ];
+
+/** The full names of REJECT's short ones, per family (the kernel keeps one number for both). */
+const REJECT_SHORT: Readonly<Record<Family, Readonly<Record<string, string>>>> = {
+  ipv4: {
+    'net-unreach': 'icmp-net-unreachable', 'host-unreach': 'icmp-host-unreachable', 'proto-unreach': 'icmp-proto-unreachable',
+    'port-unreach': 'icmp-port-unreachable', 'icmp-port-unreach': 'icmp-port-unreachable', 'net-prohib': 'icmp-net-prohibited',
+    'host-prohib': 'icmp-host-prohibited', 'admin-prohib': 'icmp-admin-prohibited', 'tcp-rst': 'tcp-reset',
+  },
+  ipv6: {
+    'port-unreach': 'icmp6-port-unreachable', 'no-route': 'icmp6-no-route', 'adm-prohibited': 'icmp6-adm-prohibited',
+    'addr-unreach': 'icmp6-addr-unreachable', 'policy-fail': 'icmp6-policy-fail', 'reject-route': 'icmp6-reject-route',
+  },
+};
+
+/** A REJECT type by its full name (any case, as iptables reads it); undefined when not one of the family's. */
+export function rejectTypeName(value: string, family: Family): string | undefined {
+  const name = value.toLowerCase();
+  const full = Object.hasOwn(REJECT_SHORT[family], name) ? REJECT_SHORT[family][name] : name;
+  return (family === 'ipv6' ? rejectWith6 : rejectWith4).some(([n]) => n === full) ? full : undefined;
+}
 
 export const pktTypes: Named = [
   ['unicast', 'Addressed to this host\'s link-layer address.'],
