@@ -19,6 +19,7 @@ import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { dnatToLoopback } from './rules/dnat-to-loopback.ts';
 import { dnatAnyDestination } from './rules/dnat-any-destination.ts';
 import { dnatWithoutHairpin } from './rules/dnat-without-hairpin.ts';
+import { missingMasquerade } from './rules/missing-masquerade.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
@@ -62,6 +63,7 @@ export const rules: readonly LintRule[] = [
   dnatToLoopback,
   dnatAnyDestination,
   dnatWithoutHairpin,
+  missingMasquerade,
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,

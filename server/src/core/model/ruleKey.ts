@@ -1,6 +1,6 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { ipv4Network } from '../knowledge/values/addresses.ts';
+import { formatIPv4, ipv4Network } from '../knowledge/values/addresses.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
 import type { BoundOption, Condition, Rule } from './types.ts';
 
@@ -70,8 +70,7 @@ function addressesKey(value: string): string {
     .map((part) => {
       const n = ipv4Network(part);
       if (!n || n.bits === undefined) return part.toLowerCase();
-      const net = n.net;
-      return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${n.bits}`;
+      return `${formatIPv4(n.net)}/${n.bits}`;
     })
     .join(',');
 }

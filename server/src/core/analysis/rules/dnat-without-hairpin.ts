@@ -1,17 +1,13 @@
-import { natAddressAndPort } from '../../knowledge/values/addresses.ts';
+import { ipv4Network, isPrivateIPv4Network, natAddressAndPort } from '../../knowledge/values/addresses.ts';
 import type { Chain, Command, Rule, RuleSet } from '../../model/types.ts';
-import { addressCond, inNetwork } from '../../simulate/conditions.ts';
+import { addressCond } from '../../simulate/conditions.ts';
 import { exactDestinationPort, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { dnatForwards } from '../dnatPaths.ts';
 import { dnatGroups } from '../dnatGroups.ts';
+import { sourceNatRules } from '../sourceNatRules.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
-
-/** Private IPv4 networks: a server there sits in a LAN with its clients. */
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
-const SOURCE_NAT = new Set(['MASQUERADE', 'SNAT']);
 
 /** A DNAT's server and the port and protocol its connections arrive with after the translation. */
 interface Server {
@@ -73,31 +69,11 @@ function serverOf(rule: Rule): Server | undefined {
   const to = rule.target?.options.find((o) => o.name === '--to-destination')?.values[0];
   if (!to || to.dynamic) return undefined;
   const { address, port } = natAddressAndPort(to.value);
-  if (!address || !PRIVATE.some((n) => inNetwork(address, n) === 'yes')) return undefined;
+  // a private server sits in a LAN with its clients
+  const n = address && ipv4Network(address);
+  if (!n || !isPrivateIPv4Network(n)) return undefined;
   const translated = port && /^\d+$/.test(port) ? Number(port) : port ? undefined : exactDestinationPort(rule);
   return { address, port: translated, proto: exactProtocol(rule) };
-}
-
-/** The SNAT and MASQUERADE rules of nat POSTROUTING and of the user chains it reaches. */
-function sourceNatRules(rs: RuleSet): Rule[] {
-  const table = rs.tables.get('ipv4:nat');
-  const start = table?.chains.get('POSTROUTING');
-  if (!table || !start) return [];
-  const out: Rule[] = [];
-  const seen = new Set<Chain>([start]);
-  const stack = [start];
-  while (stack.length) {
-    for (const r of stack.pop()!.rules) {
-      const t = r.target;
-      if (t && SOURCE_NAT.has(t.name)) out.push(r);
-      const next = t && !t.spec ? table.chains.get(t.name) : undefined;
-      if (next && !seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
-    }
-  }
-  return out;
 }
 
 /** Interfaces filter FORWARD sends traffic to `server` out of (`-o` of its rules that can match it): the server's side. */

@@ -61,6 +61,30 @@ export function ipv4Network(spec: string): IPv4Network | undefined {
   return { net: (n & mask) >>> 0, mask, bits };
 }
 
+/** The private IPv4 networks (RFC 1918): hosts there need source NAT to reach the internet. */
+export const PRIVATE_IPV4: readonly IPv4Network[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((n) => ipv4Network(n)!);
+
+/** Whether `inner` lies wholly inside `outer` (both with contiguous masks). */
+export function ipv4NetworkWithin(inner: IPv4Network, outer: IPv4Network): boolean {
+  return inner.bits !== undefined && outer.bits !== undefined && inner.bits >= outer.bits && ((inner.net & outer.mask) >>> 0) === outer.net;
+}
+
+/** Whether two networks share an address (both with contiguous masks): the shorter mask decides. */
+export function ipv4NetworksOverlap(a: IPv4Network, b: IPv4Network): boolean {
+  const mask = (a.mask & b.mask) >>> 0;
+  return ((a.net & mask) >>> 0) === ((b.net & mask) >>> 0);
+}
+
+/** A network inside one of the private ranges. */
+export function isPrivateIPv4Network(n: IPv4Network): boolean {
+  return PRIVATE_IPV4.some((p) => ipv4NetworkWithin(n, p));
+}
+
+/** An IPv4 number as a dotted quad. */
+export function formatIPv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
 /** An address in iptables' own reading (see parseIPv4Loose) as one unsigned 32-bit number. */
 function looseNumber(s: string): number | undefined {
   const b = parseIPv4Loose(s);
