@@ -203,7 +203,14 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   }
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals };
+  const sourcesFiles = script.commands.some(sourcesFile);
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals };
+}
+
+/** `. FILE` or `source FILE`: the shell runs another file's commands in this one, and keeps its functions. */
+function sourcesFile(cmd: ShellCommand): boolean {
+  const head = cmd.words[0];
+  return !!head && !head.quoted && (head.value === '.' || head.value === 'source') && cmd.words.length > 1;
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

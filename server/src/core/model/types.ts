@@ -227,6 +227,8 @@ export interface RuleSet {
   hasFunctions?: boolean;
   /** Scripts: a shell function named like the tool (`iptables() { … }`) wraps it: what a call does is unknown. */
   wrapsTool?: boolean;
+  /** Scripts: `. FILE` or `source FILE` runs another file here, whose chains and functions are not read. */
+  sourcesFiles?: boolean;
   /** Scripts: the enclosing guard of each guard a rule can have (see Rule.guard and ShellScript.guards). */
   guards?: number[];
   /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */

@@ -46,6 +46,8 @@ ruleTable(undefinedChain, {
     { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
     { code: 'iptables -A INPUT -j «INT2DMZ»\n', dialect: 'script', severity: 'warning', name: 'capitalised chain names in scripts' },
     { code: 'ip6tables -X\niptables -N base\nip6tables -A «base» -j ACCEPT\n', dialect: 'script', severity: 'error', name: 'a chain created with iptables and used with ip6tables' },
+    { code: '. /usr/share/fw/environment\nip6tables -X\niptables -N base\nip6tables -A «base» -j ACCEPT\n', dialect: 'script', severity: 'warning', name: 'a script that sources a file: a function there may wrap the tool' },
+    { code: 'source ./chains.sh\niptables -F\niptables -X\niptables -A INPUT -j «blocklist»\n', dialect: 'script', severity: 'warning', name: 'a script that sources a file: the chain may be made there' },
     { code: 'iptables -N logdrop\niptables-restore <<EOF\n*filter\n-A INPUT -j «logdrop»\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore without --noflush deletes the chains the script made before' },
     { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -g «nowhere»\n-A «other» -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore input naming chains it does not declare' },
     { code: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j «logdrop»\n-A «logdrop» -j LOG\n:logdrop - [0:0]\n-A logdrop -j DROP\nCOMMIT\n', severity: 'error', name: 'rules naming a chain whose line comes further down' },
