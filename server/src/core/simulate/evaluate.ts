@@ -308,7 +308,8 @@ export interface HostSysctl {
 
 /** Who set something, as a note names it: a sysctl file by its name (the front end gives paths). */
 function setter(setting: { file?: string }): string {
-  return setting.file ? setting.file.slice(setting.file.lastIndexOf('/') + 1) : 'this script';
+  const f = setting.file;
+  return f ? f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1) : 'this script';
 }
 
 /**

@@ -246,7 +246,7 @@ class RuleParser extends EmbeddedActionsParser {
   private optionGroup = this.RULE('optionGroup', (): OptionItem => {
     const bangBefore = this.OPTION(() => this.CONSUME(Bang));
     const opt = this.CONSUME(Option);
-    const values: Word[] = (this.groupValues = []);
+    this.groupValues = [];
     this.groupBangBefore = bangBefore;
     this.groupOldBang = undefined;
     this.MANY((this.groupMany ??= {

@@ -1,5 +1,5 @@
 import { ipv4Network, isPrivateIPv4Network, natAddressAndPort } from '../../knowledge/values/addresses.ts';
-import type { Chain, Command, Rule, RuleSet } from '../../model/types.ts';
+import type { Command, Rule, RuleSet } from '../../model/types.ts';
 import { addressCond } from '../../simulate/conditions.ts';
 import { exactDestinationPort, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { chainFacts } from '../chainGraph.ts';
