@@ -71,6 +71,28 @@ test('the LAN let out without source NAT: reported, and the connection times out
   assert.deepEqual(connectFrom(CLIENT, '10.200.102.2', 8080, 1, 1500), ['server']);
 });
 
+test('an accept by interfaces (LAN known from INPUT, outside from the accept of replies only): reported, fixed with the classic MASQUERADE', { skip, timeout: 60_000 }, () => {
+  const byInterfaces = `iptables -F INPUT
+iptables -F FORWARD
+iptables -t nat -F POSTROUTING
+iptables -A INPUT -i ${pair.devA} -s 10.200.101.0/24 -j ACCEPT
+iptables -P FORWARD DROP
+iptables -A FORWARD -i ${WAN} -o ${pair.devA} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A FORWARD -i ${pair.devA} -o ${WAN} -j ACCEPT
+`;
+  const [d, ...more] = findings(byInterfaces);
+  assert.equal(more.length, 0);
+  assert.equal(byInterfaces.slice(d.span.start, d.span.end), `iptables -A FORWARD -i ${pair.devA} -o ${WAN} -j ACCEPT`);
+  run(byInterfaces);
+  assert.deepEqual(connectFrom(CLIENT, '10.200.102.2', 8080, 1, 1500), ['timeout']);
+  const fixed = applyFix(byInterfaces, d.fixes![0]);
+  assert.ok(fixed.endsWith(`iptables -t nat -A POSTROUTING -o ${WAN} -j MASQUERADE\n`), fixed);
+  assert.deepEqual(findings(fixed), []);
+  run(fixed);
+  assert.deepEqual(connectFrom(CLIENT, '10.200.102.2', 8080, 1, 1500), ['server']);
+  run('iptables -F INPUT\niptables -t nat -F POSTROUTING\n');
+});
+
 test('a network beyond that routes the LAN back to the router: the connection works without NAT (the finding is information)', { skip, timeout: 60_000 }, () => {
   ip('-n', SERVER, 'route', 'add', '10.200.101.0/24', 'via', '10.200.102.1');
   try {

@@ -17,6 +17,11 @@ ruleTable(missingMasquerade, {
     { code: 'iptables -A FORWARD -s 192.168.1.0/24 -o eth0 -j ACCEPT\niptables -t nat -A POSTROUTING -j MASQUERADE\n', ...script, name: 'a MASQUERADE of everything' },
     { code: 'iptables -A FORWARD -s 192.168.1.0/24 -d 10.0.0.0/8 -j ACCEPT\n', ...script, name: 'to another private network (routed inside)' },
     { code: 'iptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', ...script, name: 'no source address: which network is behind eth1 is not known' },
+    { code: 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\niptables -A FORWARD -i eth0 -o eth1 -d 192.168.1.100 -p tcp --dport 8080 -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', ...script, name: 'by interfaces, with the MASQUERADE' },
+    { code: 'iptables -A FORWARD -i eth0 -o eth1 -d 192.168.1.100 -p tcp --dport 8080 -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', ...script, name: 'by interfaces, nothing showing the internet behind eth0' },
+    { code: 'iptables -A INPUT -i vlan10 -s 192.168.10.0/24 -j ACCEPT\niptables -A FORWARD -i vlan10 -o vlan13 -m conntrack --ctstate NEW -j ACCEPT\niptables -A FORWARD -i vlan13 -o vlan10 -m conntrack --ctstate NEW -p tcp --dport 445 -j ACCEPT\n', ...script, name: 'by interfaces, between two VLANs' },
+    { code: 'iptables -A FORWARD -i eth1 -s 192.168.1.0/24 -j ACCEPT\niptables -A FORWARD -o eth2 -d 192.168.10.0/24 -j ACCEPT\niptables -A FORWARD -i eth1 -o eth2 -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.0.0/16 -o eth0 -j MASQUERADE\n', ...script, name: 'by interfaces, from a LAN to a DMZ' },
+    { code: 'iptables -A FORWARD -i eth1 -s 192.168.1.0/24 -j DROP\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', ...script, name: 'by interfaces, a drop of a private network is no LAN (anti-spoofing)' },
     { code: 'iptables -A FORWARD -s 203.0.113.0/24 -o eth0 -j ACCEPT\n', ...script, name: 'a public network' },
     { code: 'iptables -A FORWARD -s 192.168.1.0/24 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n', ...script, name: 'replies only' },
     { code: 'iptables -A FORWARD ! -s 192.168.1.0/24 -j ACCEPT\niptables -A FORWARD -s 192.168.1.0/24 -j DROP\n', ...script, name: 'a negated source, a DROP' },
@@ -41,6 +46,8 @@ ruleTable(missingMasquerade, {
     { code: table('nat', ':POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth2 -j MASQUERADE') + table('filter', ':FORWARD DROP [0:0]\n:lan_out - [0:0]\n-A FORWARD -i eth1 -j lan_out\n«-A lan_out -s 192.168.7.0/24 -o eth0 -j ACCEPT»'), name: 'in a chain FORWARD jumps to, in a save file' },
     { code: '«iptables -A FORWARD -s 192.168.1.0/24 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT»\n', ...script, name: 'new connections among others' },
     { code: 'iptables -A INPUT -p udp --dport 51820 -j ACCEPT\n«iptables -A FORWARD -i wg0 -s 10.9.0.0/24 -j ACCEPT»\n', ...script, name: 'VPN clients let out anywhere' },
+    { code: 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\niptables -A FORWARD -i eth0 -o eth1 -d 192.168.1.100 -p tcp --dport 8080 -j ACCEPT\n«iptables -A FORWARD -i eth1 -o eth0 -j ACCEPT»\n', ...script, name: 'by interfaces: the LAN behind eth1 and the internet behind eth0 known from the port forward' },
+    { code: 'iptables -A INPUT -i br-lan -s 192.168.8.0/24 -j ACCEPT\niptables -A FORWARD -i wan -o br-lan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -A FORWARD -i br-lan -o wan -m conntrack --ctstate NEW -j ACCEPT»\n', ...script, name: 'by interfaces: the LAN known from INPUT, the outside from the accept of replies only' },
   ],
 });
 
@@ -57,6 +64,12 @@ test('missing-masquerade fix in a script: a MASQUERADE after the accept, with it
   assert.match(r.text, /\n {2}\$IPT -A FORWARD -s 192\.168\.1\.0\/24 -o eth0 -j ACCEPT\n {2}\$IPT -t nat -A POSTROUTING -s 192\.168\.1\.0\/24 -o eth0 -j MASQUERADE\nfi\n$/);
   // the network as the kernel keeps it: host bits cleared
   assert.match(fixed('iptables -A FORWARD -s 10.1.2.3/16 -j ACCEPT').text, /\niptables -t nat -A POSTROUTING -s 10\.1\.0\.0\/16 -j MASQUERADE\n$/);
+});
+
+test('missing-masquerade fix for an accept by interfaces: the MASQUERADE out of the outside interface', () => {
+  const r = fixed('iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100\niptables -A FORWARD -i eth0 -o eth1 -d 192.168.1.100 -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n');
+  assert.equal(r.left, 0);
+  assert.match(r.text, /\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n$/);
 });
 
 test('missing-masquerade fix in a save file: at the end of nat POSTROUTING', () => {

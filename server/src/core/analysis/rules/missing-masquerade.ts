@@ -14,6 +14,8 @@ interface WayOut {
   net: IPv4Network;
   /** The one interface the connections leave through, when the rule names it. */
   out?: string;
+  /** An accept without a source: the interface the connections come from, which the rules put the network behind. */
+  from?: string;
 }
 
 export const missingMasquerade: LintRule = {
@@ -21,7 +23,7 @@ export const missingMasquerade: LintRule = {
   severity: 'info',
   summary: 'FORWARD lets new connections out from a private network to the internet, and no SNAT or MASQUERADE translates their source: the answers cannot find their way back.',
   docs: {
-    description: 'Reports an IPv4 rule of filter FORWARD (or of a chain FORWARD jumps to) that accepts new connections from a private network (`-s` inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) to any address, or to addresses outside those networks (no `-d`, a public `-d`, or `! -d` of a private one), when no SNAT or MASQUERADE rule of nat POSTROUTING (or of the chains it reaches) can apply to them: one whose source test takes part of that network, whose destination test is not only private networks, and whose outgoing interface (`-o`) is the one the accept names, or either names none. Rules with other tests (a mark, a set) and shell expansions count as ones that apply. The first such accept out of each interface is reported. Left alone: IPv6, accepts without a source address (`-i eth1 -o eth0`: which addresses are behind eth1 is not known), and accepts of replies only (ESTABLISHED). Also left alone: an accept out of an interface the rules show private hosts behind (a rule other than a drop for traffic to a private address out of it, or an accept of a private network arriving on it: a DMZ, a second LAN, which this host routes to itself), and a save file without a nat table (a dump of the filter table alone). Quick fix: `-t nat -A POSTROUTING -s NET -o OUT -j MASQUERADE` after the accept in a script, at the end of nat POSTROUTING in a save file.',
+    description: 'Reports an IPv4 rule of filter FORWARD (or of a chain FORWARD jumps to) that accepts new connections from a private network (`-s` inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16) to any address, or to addresses outside those networks (no `-d`, a public `-d`, or `! -d` of a private one), when no SNAT or MASQUERADE rule of nat POSTROUTING (or of the chains it reaches) can apply to them: one whose source test takes part of that network, whose destination test is not only private networks, and whose outgoing interface (`-o`) is the one the accept names, or either names none. Rules with other tests (a mark, a set) and shell expansions count as ones that apply. The first such accept out of each interface is reported. An accept without a source address that names the interfaces (`-i eth1 -o eth0`) counts when the rules put a private network behind its `-i` (see below) and the internet behind its `-o`: a DNAT\'s connections arrive on it, or FORWARD accepts only replies from it. Left alone: IPv6, other accepts without a source address (which addresses they let out is not known), and accepts of replies only (ESTABLISHED). Also left alone: an accept out of an interface the rules show private hosts behind (a rule other than a drop for traffic to a private address out of it, or an accept of a private network arriving on it: a LAN, a DMZ, which this host routes to itself), and a save file without a nat table (a dump of the filter table alone). Quick fix: `-t nat -A POSTROUTING -s NET -o OUT -j MASQUERADE` (for an accept by interfaces, `-o OUT -j MASQUERADE`) after the accept in a script, at the end of nat POSTROUTING in a save file.',
     rationale: 'The router forwards the connection with the private source address it came with. A host on the internet answers that address, which no router there knows: the answers are lost and the connection times out, while the rules on the router all look right (the FORWARD accept counts packets). Where the network beyond does route the private network back to this router (a company network, a second router that has a route for it), the connection works without NAT: hence information, not a warning.',
     bad: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -s 192.168.1.0/24 -o eth0 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -s 192.168.1.0/24 -o eth0 -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
@@ -30,28 +32,33 @@ export const missingMasquerade: LintRule = {
     const rs = ctx.ruleSet;
     // a dump of the filter table alone says nothing of the nat table loaded beside it
     if (rs.dialect === 'save' && !rs.tables.has('ipv4:nat')) return;
-    const ways = waysOut(rs);
+    const behind = privateBehind(rs);
+    const ways = waysOut(rs, behind, outsideInterfaces(rs));
     if (!ways.length) return;
     const sourceNat = sourceNatRules(rs);
-    const internal = internalInterfaces(rs);
     const reported = new Set<string>();
     for (const way of ways) {
       const net = `${formatIPv4(way.net.net)}/${way.net.bits}`;
       const key = way.out ?? '';
-      if (reported.has(key) || (way.out && internal.has(way.out)) || sourceNat.some((s) => mayTranslate(s, way))) continue;
+      if (reported.has(key) || (way.out && behind.has(way.out)) || sourceNat.some((s) => mayTranslate(s, way))) continue;
       reported.add(key);
       const through = way.out ? ` through ${way.out}` : '';
+      const from = way.from ? `${way.from} (where the rules put ${way.net.bits === 32 ? formatIPv4(way.net.net) : net})` : net;
       ctx.report({
         span: way.rule.span,
-        message: `Connections this rule lets out from ${net}${through} keep their private source addresses: no SNAT or MASQUERADE in nat POSTROUTING translates them, so hosts on the internet cannot answer them. Masquerade them, unless the network beyond${through ? ` ${way.out}` : ''} routes ${net} back to this host.`,
+        message: `Connections this rule lets out from ${from}${through} keep their private source addresses: no SNAT or MASQUERADE in nat POSTROUTING translates them, so hosts on the internet cannot answer them. Masquerade them, unless the network beyond${through ? ` ${way.out}` : ''} routes ${net} back to this host.`,
         fixes: masqueradeFix(ctx, way, net),
       });
     }
   },
 };
 
-/** The accepts of FORWARD and of the chains it reaches, in the order their chains are met, that let new connections out from a private network. */
-function waysOut(rs: RuleSet): WayOut[] {
+/**
+ * The accepts of FORWARD and of the chains it reaches, in the order their chains are met, that
+ * let new connections out from a private network: one named by `-s`, or behind the interface
+ * named by `-i` when the accept names none and its `-o` (see privateBehind).
+ */
+function waysOut(rs: RuleSet, behind: ReadonlyMap<string, IPv4Network>, outside: ReadonlySet<string>): WayOut[] {
   const table = rs.tables.get('ipv4:filter');
   const forward = table?.chains.get('FORWARD');
   if (!table || !forward) return [];
@@ -67,40 +74,67 @@ function waysOut(rs: RuleSet): WayOut[] {
         queue.push(next);
       }
       if (t?.name !== 'ACCEPT' || r.dynamic) continue;
-      const net = privateNetwork(r.source);
-      if (!net || !internetBound(r.destination)) continue;
       const exactOut = exactInterface(r.outInterface);
+      const exactIn = exactInInterface(r);
+      // by interfaces: from a LAN (see privateBehind) to the internet side (see outsideInterfaces)
+      const from = !r.source && exactOut && exactIn && outside.has(exactOut) ? exactIn : undefined;
+      const net = from ? behind.get(from) : privateNetwork(r.source);
+      if (!net || !internetBound(r.destination)) continue;
       // a new connection from the network: a rule for replies only does not let one out
-      const first = { family: 'ipv4' as const, proto: exactProtocol(r), src: formatIPv4(net.net + (net.bits! < 31 ? 1 : 0)), in: exactInInterface(r), out: exactOut, state: 'NEW', origin: 'remote' as const, local: [] };
+      const first = { family: 'ipv4' as const, proto: exactProtocol(r), src: formatIPv4(net.net + (net.bits! < 31 ? 1 : 0)), in: exactIn, out: exactOut, state: 'NEW', origin: 'remote' as const, local: [] };
       if (ruleMatches(r, first) === 'no') continue;
-      out.push({ rule: r, net, out: exactOut });
+      out.push({ rule: r, net, out: exactOut, ...(from ? { from } : {}) });
     }
   }
   return out;
 }
 
 /**
- * Interfaces the rules show private hosts behind (a DMZ, a second LAN): a rule other than a
- * drop for traffic out of one to a private network (`-o eth1 -d 192.168.10.3 -j ACCEPT`, a
- * hairpin SNAT), or an accept of traffic from one coming from a private network (`-i eth1 -s
- * 192.168.10.0/24`). This host
- * routes to those itself, and they answer through it without NAT. Drops are left out: a
- * drop of private sources arriving on the internet side is anti-spoofing, not a LAN.
+ * Interfaces the rules show private hosts behind (a LAN, a DMZ), with the first such network:
+ * a rule other than a drop for traffic out of one to a private address (`-o eth1 -d
+ * 192.168.10.3 -j ACCEPT`, a hairpin SNAT), or an accept of traffic from one coming from a
+ * private network (`-i eth1 -s 192.168.10.0/24`). This host routes to those itself, and they
+ * answer through it without NAT. Drops are left out: a drop of private sources arriving on the
+ * internet side is anti-spoofing, not a LAN. `lo` is the host itself.
  */
-function internalInterfaces(rs: RuleSet): Set<string> {
-  const out = new Set<string>();
+function privateBehind(rs: RuleSet): Map<string, IPv4Network> {
+  const out = new Map<string, IPv4Network>();
+  const add = (iface: string | undefined, net: IPv4Network | undefined) => {
+    if (iface && net && iface !== 'lo' && !out.has(iface)) out.set(iface, net);
+  };
   for (const table of rs.tables.values()) {
     if (table.family !== 'ipv4') continue;
     for (const chain of table.chains.values()) {
       for (const r of chain.rules) {
         const t = r.target?.name;
         if (!t || t === 'DROP' || t === 'REJECT') continue;
-        const o = exactInterface(r.outInterface);
-        if (o && privateNetwork(r.destination)) out.add(o);
-        const i = exactInterface(r.inInterface);
-        if (i && t === 'ACCEPT' && privateNetwork(r.source)) out.add(i);
+        add(exactInterface(r.outInterface), privateNetwork(r.destination));
+        if (t === 'ACCEPT') add(exactInterface(r.inInterface), privateNetwork(r.source));
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Interfaces the rules show the internet behind: the one a port forward's connections arrive
+ * on (`-i eth0 ... -j DNAT`), or one FORWARD accepts only replies from (`-i eth0 -o eth1
+ * --ctstate ESTABLISHED,RELATED`), as a router does on its outside. Two LANs (VLANs) a router
+ * forwards between without NAT accept new connections both ways, or neither.
+ */
+function outsideInterfaces(rs: RuleSet): Set<string> {
+  const out = new Set<string>();
+  for (const chain of rs.tables.get('ipv4:nat')?.chains.values() ?? []) {
+    for (const r of chain.rules) {
+      const i = r.target?.name === 'DNAT' ? exactInterface(r.inInterface) : undefined;
+      if (i) out.add(i);
+    }
+  }
+  for (const r of rs.tables.get('ipv4:filter')?.chains.get('FORWARD')?.rules ?? []) {
+    const i = exactInterface(r.inInterface);
+    if (!i || r.target?.name !== 'ACCEPT' || r.dynamic) continue;
+    const packet = (state: string) => ({ family: 'ipv4' as const, in: i, out: exactInterface(r.outInterface), state, origin: 'remote' as const, local: [] });
+    if (ruleMatches(r, packet('NEW')) === 'no' && ruleMatches(r, packet('ESTABLISHED')) !== 'no') out.add(i);
   }
   return out;
 }
@@ -161,8 +195,9 @@ function mayTranslate(s: Rule, way: WayOut): boolean {
  * end of nat POSTROUTING.
  */
 function masqueradeFix(ctx: RuleContext, way: WayOut, net: string): Fix[] {
-  const spec = `-s ${net}${way.out ? ` -o ${way.out}` : ''} -j MASQUERADE`;
-  const title = `Masquerade connections from ${net}${way.out ? ` out of ${way.out}` : ''}`;
+  // an accept by interfaces gets the router's classic line: whatever leaves through the outside interface
+  const spec = `${way.from ? '' : `-s ${net} `}${way.out ? `-o ${way.out} ` : ''}-j MASQUERADE`;
+  const title = way.from ? `Masquerade connections out of ${way.out}` : `Masquerade connections from ${net}${way.out ? ` out of ${way.out}` : ''}`;
   const rs = ctx.ruleSet;
   if (rs.dialect === 'script') {
     const cmd = commandOfRule(rs, way.rule);
