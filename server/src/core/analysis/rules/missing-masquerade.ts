@@ -7,6 +7,12 @@ import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
+/** Where the rules put LANs (with a network of each) and the internet (see privateBehind, outsideInterfaces). */
+interface Evidence {
+  behind: ReadonlyMap<string, IPv4Network>;
+  outside: ReadonlySet<string>;
+}
+
 /** A FORWARD accept of new connections from a private network to addresses beyond it. */
 interface WayOut {
   rule: Rule;
@@ -32,9 +38,13 @@ export const missingMasquerade: LintRule = {
     const rs = ctx.ruleSet;
     // a dump of the filter table alone says nothing of the nat table loaded beside it
     if (rs.dialect === 'save' && !rs.tables.has('ipv4:nat')) return;
-    const behind = privateBehind(rs);
-    const ways = waysOut(rs, behind, outsideInterfaces(rs));
+    // the evidence of where the LANs and the internet are reads every rule: gathered only when
+    // an accept needs it (the check runs after each keystroke; a kube-proxy dump has none)
+    let evidence: Evidence | undefined;
+    const known = () => (evidence ??= { behind: privateBehind(rs), outside: outsideInterfaces(rs) });
+    const ways = waysOut(rs, known);
     if (!ways.length) return;
+    const { behind } = known();
     const sourceNat = sourceNatRules(rs);
     const reported = new Set<string>();
     for (const way of ways) {
@@ -58,7 +68,7 @@ export const missingMasquerade: LintRule = {
  * let new connections out from a private network: one named by `-s`, or behind the interface
  * named by `-i` when the accept names none and its `-o` (see privateBehind).
  */
-function waysOut(rs: RuleSet, behind: ReadonlyMap<string, IPv4Network>, outside: ReadonlySet<string>): WayOut[] {
+function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
   const table = rs.tables.get('ipv4:filter');
   const forward = table?.chains.get('FORWARD');
   if (!table || !forward) return [];
@@ -76,9 +86,14 @@ function waysOut(rs: RuleSet, behind: ReadonlyMap<string, IPv4Network>, outside:
       if (t?.name !== 'ACCEPT' || r.dynamic) continue;
       const exactOut = exactInterface(r.outInterface);
       const exactIn = exactInInterface(r);
-      // by interfaces: from a LAN (see privateBehind) to the internet side (see outsideInterfaces)
-      const from = !r.source && exactOut && exactIn && outside.has(exactOut) ? exactIn : undefined;
-      const net = from ? behind.get(from) : privateNetwork(r.source);
+      let net: IPv4Network | undefined;
+      let from: string | undefined;
+      if (r.source) net = privateNetwork(r.source);
+      else if (exactOut && exactIn && exactIn !== exactOut) {
+        // by interfaces: from a LAN (see privateBehind) to the internet side (see outsideInterfaces)
+        const { behind, outside } = known();
+        if (outside.has(exactOut)) net = behind.get((from = exactIn));
+      }
       if (!net || !internetBound(r.destination)) continue;
       // a new connection from the network: a rule for replies only does not let one out
       const first = { family: 'ipv4' as const, proto: exactProtocol(r), src: formatIPv4(net.net + (net.bits! < 31 ? 1 : 0)), in: exactIn, out: exactOut, state: 'NEW', origin: 'remote' as const, local: [] };
@@ -146,7 +161,8 @@ function exactInterface(c: Condition | undefined): string | undefined {
 
 /** A source test naming one private network (not negated, not a list), host bits cleared. */
 function privateNetwork(c: Condition | undefined): IPv4Network | undefined {
-  if (!c || c.negated || c.word.dynamic || c.value.includes(',')) return undefined;
+  // every private network starts with a 1 (10., 172., 192.): others are not parsed
+  if (!c || c.negated || c.value.charCodeAt(0) !== 49 || c.word.dynamic || c.value.includes(',')) return undefined;
   const n = ipv4Network(c.value);
   return n && n.bits !== undefined && n.bits > 0 && isPrivateIPv4Network(n) ? n : undefined;
 }
