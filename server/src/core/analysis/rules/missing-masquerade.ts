@@ -83,7 +83,7 @@ function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
         seen.add(next);
         queue.push(next);
       }
-      if (t?.name !== 'ACCEPT' || r.dynamic) continue;
+      if (t?.name !== 'ACCEPT' || r.dynamic || !internetBound(r.destination)) continue;
       const exactOut = exactInterface(r.outInterface);
       const exactIn = exactInInterface(r);
       let net: IPv4Network | undefined;
@@ -94,7 +94,7 @@ function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
         const { behind, outside } = known();
         if (outside.has(exactOut)) net = behind.get((from = exactIn));
       }
-      if (!net || !internetBound(r.destination)) continue;
+      if (!net) continue;
       // a new connection from the network: a rule for replies only does not let one out
       const first = { family: 'ipv4' as const, proto: exactProtocol(r), src: formatIPv4(net.net + (net.bits! < 31 ? 1 : 0)), in: exactIn, out: exactOut, state: 'NEW', origin: 'remote' as const, local: [] };
       if (ruleMatches(r, first) === 'no') continue;
@@ -114,8 +114,8 @@ function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
  */
 function privateBehind(rs: RuleSet): Map<string, IPv4Network> {
   const out = new Map<string, IPv4Network>();
-  const add = (iface: string | undefined, net: IPv4Network | undefined) => {
-    if (iface && net && iface !== 'lo' && !out.has(iface)) out.set(iface, net);
+  const add = (iface: string, net: IPv4Network | undefined) => {
+    if (net && iface !== 'lo') out.set(iface, net);
   };
   for (const table of rs.tables.values()) {
     if (table.family !== 'ipv4') continue;
@@ -123,8 +123,11 @@ function privateBehind(rs: RuleSet): Map<string, IPv4Network> {
       for (const r of chain.rules) {
         const t = r.target?.name;
         if (!t || t === 'DROP' || t === 'REJECT') continue;
-        add(exactInterface(r.outInterface), privateNetwork(r.destination));
-        if (t === 'ACCEPT') add(exactInterface(r.inInterface), privateNetwork(r.source));
+        // an interface already known is not looked at again (a router script names two or three)
+        const o = exactInterface(r.outInterface);
+        if (o && !out.has(o)) add(o, privateNetwork(r.destination));
+        const i = t === 'ACCEPT' ? exactInterface(r.inInterface) : undefined;
+        if (i && !out.has(i)) add(i, privateNetwork(r.source));
       }
     }
   }
@@ -147,7 +150,8 @@ function outsideInterfaces(rs: RuleSet): Set<string> {
   }
   for (const r of rs.tables.get('ipv4:filter')?.chains.get('FORWARD')?.rules ?? []) {
     const i = exactInterface(r.inInterface);
-    if (!i || r.target?.name !== 'ACCEPT' || r.dynamic) continue;
+    // replies only: a state test (a rule without one takes new connections too)
+    if (!i || out.has(i) || r.target?.name !== 'ACCEPT' || r.dynamic || !r.matches.some((m) => m.name === 'conntrack' || m.name === 'state')) continue;
     const packet = (state: string) => ({ family: 'ipv4' as const, in: i, out: exactInterface(r.outInterface), state, origin: 'remote' as const, local: [] });
     if (ruleMatches(r, packet('NEW')) === 'no' && ruleMatches(r, packet('ESTABLISHED')) !== 'no') out.add(i);
   }
