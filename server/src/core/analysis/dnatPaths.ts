@@ -1,5 +1,5 @@
 import type { RulePatch } from '../model/patchRuleSet.ts';
-import type { Chain, Command, Rule, RuleSet, Table } from '../model/types.ts';
+import type { Command, Rule, RuleSet, Table } from '../model/types.ts';
 import { chainFacts, hooksReachingChain } from './chainGraph.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
@@ -8,6 +8,7 @@ import { natAddressAndPort } from '../knowledge/values/addresses.ts';
 import { isLoopbackAddress, type Packet } from '../simulate/packet.ts';
 import { NONE } from '../syntax/none.ts';
 import { exactDestinationPort, exactInInterface, exactProtocol } from '../simulate/packetFromRule.ts';
+import { chainsReached } from './chainsReached.ts';
 
 /**
  * A DNAT rule with what becomes of the connections it translates. The translated packet is
@@ -52,18 +53,7 @@ function fieldsReachable(table: Table | undefined, chain: string): PacketField[]
   const fields = new Set<PacketField>(['state']);
   const start = table?.chains.get(chain);
   if (!table || !start) return [...fields];
-  const seen = new Set<Chain>([start]);
-  const stack = [start];
-  while (stack.length) {
-    for (const r of stack.pop()!.rules) {
-      fieldsRead(r, fields);
-      const next = r.target && !r.target.spec ? table.chains.get(r.target.name) : undefined;
-      if (next && !seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
-    }
-  }
+  for (const c of chainsReached(table, start)) for (const r of c.rules) fieldsRead(r, fields);
   return [...fields];
 }
 

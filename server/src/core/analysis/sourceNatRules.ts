@@ -1,4 +1,5 @@
-import type { Chain, Rule, RuleSet } from '../model/types.ts';
+import type { Rule, RuleSet } from '../model/types.ts';
+import { chainsReached } from './chainsReached.ts';
 
 const SOURCE_NAT = new Set(['MASQUERADE', 'SNAT']);
 
@@ -12,18 +13,8 @@ export function sourceNatRules(rs: RuleSet): Rule[] {
   const start = table?.chains.get('POSTROUTING');
   if (!table || !start) return [];
   const out: Rule[] = [];
-  const seen = new Set<Chain>([start]);
-  const stack = [start];
-  while (stack.length) {
-    for (const r of stack.pop()!.rules) {
-      const t = r.target;
-      if (t && SOURCE_NAT.has(t.name)) out.push(r);
-      const next = t && !t.spec ? table.chains.get(t.name) : undefined;
-      if (next && !seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
-    }
+  for (const chain of chainsReached(table, start)) {
+    for (const r of chain.rules) if (r.target && SOURCE_NAT.has(r.target.name)) out.push(r);
   }
   return out;
 }

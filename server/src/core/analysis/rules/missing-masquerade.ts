@@ -1,10 +1,11 @@
 import { formatIPv4, ipv4Network, ipv4NetworksOverlap, ipv4NetworkWithin, isPrivateIPv4Network, type IPv4Network } from '../../knowledge/values/addresses.ts';
-import type { Chain, Condition, Rule, RuleSet } from '../../model/types.ts';
+import type { Condition, Rule, RuleSet } from '../../model/types.ts';
 import { interfaceMatches, ruleMatches } from '../../simulate/conditions.ts';
 import { exactInInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
+import { chainsReached } from '../chainsReached.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** Where the rules put LANs (with a network of each) and the internet (see privateBehind, outsideInterfaces). */
@@ -73,17 +74,9 @@ function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
   const forward = table?.chains.get('FORWARD');
   if (!table || !forward) return [];
   const out: WayOut[] = [];
-  const seen = new Set<Chain>([forward]);
-  const queue = [forward];
-  for (let i = 0; i < queue.length; i++) {
-    for (const r of queue[i].rules) {
-      const t = r.target;
-      const next = t && !t.spec ? table.chains.get(t.name) : undefined;
-      if (next && !seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-      if (t?.name !== 'ACCEPT' || r.dynamic || !internetBound(r.destination)) continue;
+  for (const chain of chainsReached(table, forward)) {
+    for (const r of chain.rules) {
+      if (r.target?.name !== 'ACCEPT' || r.dynamic || !internetBound(r.destination)) continue;
       const exactOut = exactInterface(r.outInterface);
       const exactIn = exactInInterface(r);
       let net: IPv4Network | undefined;
