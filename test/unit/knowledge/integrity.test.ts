@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { chains, genericOptions, getChain, getMatch, getTable, getTarget, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../../../server/src/core/knowledge/index.ts';
 import type { BuiltinChainName, ExtensionSpec, OptionSpec } from '../../../server/src/core/knowledge/types.ts';
 import { checkedTypes, checkValue } from '../../../server/src/core/knowledge/values/index.ts';
+import { logLevelNumber, logLevels, rejectTypeName, rejectWith4, rejectWith6 } from '../../../server/src/core/knowledge/values/enums.ts';
 
 /** The data set is consistent with itself: names, references, types, families, tables. */
 
@@ -239,4 +240,14 @@ test('the generic options of iptables(8): commands, parameters and their long fo
   assert.deepEqual(g('-P')!.args[1].values, ['ACCEPT', 'DROP']);
   assert.equal(g('--new'), undefined, '--new is only a getopt prefix of --new-chain');
   for (const o of genericOptions) assert.ok(o.short === undefined || o.aliases?.includes(`-${o.short}`), o.name);
+});
+
+test('the numbers log levels and short reject types stand for agree with the names listed', () => {
+  for (const [name, doc] of logLevels) assert.equal(logLevelNumber(name), Number(/^(\d):/.exec(doc)![1]), name);
+  for (const [family, list] of [['ipv4', rejectWith4], ['ipv6', rejectWith6]] as const) {
+    for (const [name, doc] of list) {
+      const full = /^Short for ([a-z0-9-]+)\./.exec(doc)?.[1] ?? name;
+      assert.equal(rejectTypeName(name.toUpperCase(), family), full, `${family} ${name}`);
+    }
+  }
 });

@@ -5,7 +5,7 @@ import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
 import { rateUnit, storedRate } from '../knowledge/values/rates.ts';
-import { rejectTypeName } from '../knowledge/values/enums.ts';
+import { logLevelNumber, rejectTypeName } from '../knowledge/values/enums.ts';
 import type { Family } from '../knowledge/types.ts';
 import type { BoundOption, Chain, Condition, MatchUse, Rule, TargetUse } from './types.ts';
 
@@ -213,8 +213,10 @@ function storedValue(o: BoundOption, arg: ArgSpec, use: MatchUse | TargetUse, ho
       if (ends.length > 2 || ends.some((p) => !/^\d+$/.test(p))) return undefined;
       return `${Number(ends[0])}-${Number(ends[ends.length - 1])}`;
     }
-    case 'log-level':
-      return logLevelNumber(v);
+    case 'log-level': {
+      const n = logLevelNumber(v);
+      return n === undefined ? undefined : String(n);
+    }
     case 'reject-with':
       return rejectTypeName(v, how.family);
     case 'address-range': {
@@ -279,15 +281,3 @@ function natRange(v: string): string | undefined {
   }
   return out || undefined;
 }
-
-/** LOG's level as a number: a syslog name or 0–7 (decimal, 0x hex or 0 octal). */
-function logLevelNumber(v: string): string | undefined {
-  const named = LOG_LEVELS[v];
-  if (named !== undefined) return String(named);
-  const n = parseBigNumber(v);
-  return n !== undefined && n >= 0n && n <= 7n ? String(n) : undefined;
-}
-
-const LOG_LEVELS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
-  emerg: 0, panic: 0, alert: 1, crit: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7,
-});

@@ -1,6 +1,7 @@
 import { didYouMean } from '../didYouMean.ts';
 import { error, type ValueProblem } from './problem.ts';
 import type { Family } from '../types.ts';
+import { parseBigNumber } from './integers.ts';
 
 /** A closed set of values, each with a short description (completion, hover, checks). */
 export type Named = readonly (readonly [name: string, doc: string])[];
@@ -79,6 +80,19 @@ export const logLevels: Named = [
   ['info', '6: informational.'],
   ['debug', '7: debugging detail.'],
 ];
+
+/** The syslog priority each level name stands for (what the kernel keeps). */
+const LOG_LEVEL_NUMBERS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
+  emerg: 0, panic: 0, alert: 1, crit: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7,
+});
+
+/** LOG's level as the kernel keeps it: a name above, or 0–7 (decimal, 0x hex or 0 octal, as iptables reads it). */
+export function logLevelNumber(value: string): number | undefined {
+  const named = LOG_LEVEL_NUMBERS[value];
+  if (named !== undefined) return named;
+  const n = parseBigNumber(value);
+  return n !== undefined && n >= 0n && n <= 7n ? Number(n) : undefined;
+}
 
 export const rejectWith4: Named = [
   ['icmp-port-unreachable', 'The default: ICMP port unreachable, what a closed UDP port answers.'],
