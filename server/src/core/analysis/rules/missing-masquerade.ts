@@ -1,7 +1,7 @@
 import { formatIPv4, ipv4Network, ipv4NetworksOverlap, ipv4NetworkWithin, isPrivateIPv4Network, type IPv4Network } from '../../knowledge/values/addresses.ts';
 import type { Condition, Rule, RuleSet } from '../../model/types.ts';
 import { interfaceMatches, ruleMatches } from '../../simulate/conditions.ts';
-import { exactInInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
+import { exactProtocol } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
@@ -78,7 +78,7 @@ function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
     for (const r of chain.rules) {
       if (r.target?.name !== 'ACCEPT' || r.dynamic || !internetBound(r.destination)) continue;
       const exactOut = exactInterface(r.outInterface);
-      const exactIn = exactInInterface(r);
+      const exactIn = exactInterface(r.inInterface);
       let net: IPv4Network | undefined;
       let from: string | undefined;
       if (r.source) net = privateNetwork(r.source);
