@@ -2,11 +2,11 @@ import { explainableTerms, explainTerm } from '../core/services/explain.ts';
 import { nearestName } from '../core/analysis/nearestName.ts';
 import type { CliIO } from './io.ts';
 
-/** `iptables-lint explain TERM`: the hover text for a table, chain, target, match or option. Exit 1 when unknown. */
+/** `iptables-lint explain TERM`: the hover text for a table, chain, target, match, option or diagnostic code. Exit 1 when unknown. */
 export function explainCommand(args: string[], io: CliIO): number {
   const term = args[0];
   if (!term || args.length > 1) {
-    io.stderr('usage: iptables-lint explain TERM   (a table, chain, target, match or option: DNAT, PREROUTING, conntrack, --ctstate)\n');
+    io.stderr('usage: iptables-lint explain TERM   (a table, chain, target, match, option or diagnostic code: DNAT, PREROUTING, conntrack, --ctstate, ssh-lockout-risk)\n');
     return 2;
   }
   const text = explainTerm(term);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { main } from '../../../server/src/cli/main.ts';
+import { rules } from '../../../server/src/core/analysis/registry.ts';
 import { repoRoot } from '../../support/paths.ts';
 
 /** Runs the CLI in this process; `input` is its standard input (none: there is none to read). */
@@ -109,6 +110,17 @@ test('explain TERM prints the hover docs; unknown terms exit 1 with suggestions'
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /nothing known as 'conntrak'/);
   assert.equal(run(['explain']).code, 2);
+});
+
+test('explain CODE prints a diagnostic\'s docs (summary, description, rationale, both examples); a misspelt code gets the code suggested', () => {
+  for (const rule of rules) {
+    const r = run(['explain', rule.code]);
+    assert.equal(r.code, 0, rule.code);
+    for (const part of [rule.summary, rule.docs.description, rule.docs.rationale, rule.docs.bad.text.trimEnd(), rule.docs.good.text.trimEnd()]) assert.ok(r.stdout.includes(part), `${rule.code}: ${part.slice(0, 40)}`);
+  }
+  const bad = run(['explain', 'missing-masquarade']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /missing-masquerade/);
 });
 
 test('save files: a sysctl.conf next to the rules counts as enabling forwarding', () => {

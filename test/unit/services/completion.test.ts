@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { completionsAt, MAX_CHAIN_ITEMS } from '../../../server/src/core/services/completion.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
+import { rules } from '../../../server/src/core/analysis/registry.ts';
 
 function at(text: string, marker: string) {
   const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'save' });
@@ -49,4 +50,19 @@ test('the table is the nearest table line above, also in a file too big to be an
     const labels = completionsAt(doc, offset)?.items.map((i) => i.label) ?? [];
     assert.ok(labels.includes('DNAT') && !labels.includes('REJECT'), `maxBytes ${maxBytes}: ${labels.join(' ')}`);
   }
+});
+
+test('in an iptables-lint comment: the directives, then the diagnostic codes not given yet', () => {
+  const labels = (text: string, dialect: 'save' | 'script' = 'save') => {
+    const r = completionsAt(new FirewallDocument(text, { dialect }), text.length)!;
+    return { labels: r.items.map((i) => i.label), replace: r.replace };
+  };
+  assert.deepEqual(labels('*filter\n# iptables-lint dis').labels, ['disable-next-line', 'disable']);
+  const codes = labels('*filter\n# iptables-lint disable-next-line unused-chain, missing-m');
+  assert.deepEqual(codes.labels, rules.map((r) => r.code).filter((c) => c !== 'unused-chain'));
+  const at = '*filter\n# iptables-lint disable-next-line unused-chain, '.length;
+  assert.deepEqual(codes.replace, { start: at, end: at + 'missing-m'.length });
+  assert.ok(labels('  # iptables-lint disable ', 'script').labels.includes('ssh-lockout-risk'));
+  // an ordinary comment: nothing
+  assert.equal(completionsAt(new FirewallDocument('*filter\n# keep ', { dialect: 'save' }), '*filter\n# keep '.length), undefined);
 });

@@ -20,3 +20,15 @@ test('explain knows the chains other programs make', () => {
   assert.match(explainTerm('KUBE-SERVICES')!, /made by kube-proxy/);
   assert.equal(explainTerm('MY-CHAIN'), undefined);
 });
+
+test('hover on a code in an iptables-lint comment shows that diagnostic\'s docs; other words of the comment none', () => {
+  const text = '*filter\n# iptables-lint disable-next-line unused-chain, missing-masquerade\n:idle - [0:0]\nCOMMIT\n# iptables-lint disable\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const at = (needle: string, shift = 1) => hoverAt(doc, text.indexOf(needle) + shift);
+  const h = at('missing-masquerade', 4)!;
+  assert.deepEqual(h.span, { start: text.indexOf('missing-masquerade'), end: text.indexOf('missing-masquerade') + 'missing-masquerade'.length });
+  assert.equal(h.markdown, explainTerm('missing-masquerade'));
+  assert.equal(at('unused-chain')!.span.start, text.indexOf('unused-chain'));
+  assert.equal(at('disable-next-line'), undefined);
+  assert.equal(at('disable\n'), undefined);
+});

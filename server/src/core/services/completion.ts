@@ -2,6 +2,7 @@ import { chains as chainSpecs, genericOptions, implicitMatchForProtocol, matches
 import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
 import type { FirewallDocument } from '../facade.ts';
+import { rules } from '../analysis/registry.ts';
 import { bindCommand } from '../model/bind.ts';
 import { BUILTIN_CHAINS, isBuiltinChain } from '../model/builtinChains.ts';
 import type { Chain, Command, Table } from '../model/types.ts';
@@ -48,10 +49,36 @@ interface Context {
 
 /** Completions at a position: options valid after the current -p/-m/-j, targets allowed here, chains, tables, values. */
 export function completionsAt(doc: FirewallDocument, offset: number): CompletionResult | undefined {
+  const directive = directiveCompletions(doc, offset);
+  if (directive) return directive;
   const ctx = doc.dialect === 'save' ? saveContext(doc, offset) : scriptContext(doc, offset);
   if (!ctx) return undefined;
   const state = { incomplete: false };
   return { items: complete(doc, ctx, state), replace: ctx.replace, incomplete: state.incomplete };
+}
+
+/**
+ * In an `# iptables-lint` comment: `disable-next-line` or `disable` after the tool's name, the
+ * diagnostic codes after those (each code once, with its summary).
+ */
+function directiveCompletions(doc: FirewallDocument, offset: number): CompletionResult | undefined {
+  const lineStart = doc.lines.lineStarts[doc.lines.lineOf(offset)];
+  // read through the edits, as saveContext does
+  const head = doc.read(lineStart, offset);
+  const m = /^\s*#\s*iptables-lint\s+(?:(disable-next-line|disable)\s+((?:[\w-]+\s*,\s*)*))?([\w-]*)$/.exec(head);
+  if (!m) return undefined;
+  const partial = m[3];
+  const replace = { start: offset - partial.length, end: offset };
+  if (!m[1]) {
+    const items: CompletionItem[] = [
+      { label: 'disable-next-line', kind: 'keyword', detail: 'silence the codes that follow (all, with none) on the next line' },
+      { label: 'disable', kind: 'keyword', detail: 'silence the codes that follow (all, with none) from here to the end of the file' },
+    ];
+    return { items, replace, incomplete: false };
+  }
+  const given = new Set(m[2].split(/\s*,\s*/));
+  const items = rules.filter((r) => !given.has(r.code)).map((r): CompletionItem => ({ label: r.code, kind: 'value', detail: `${r.severity}: ${r.summary}` }));
+  return { items, replace, incomplete: false };
 }
 
 /** Per table, its user chains sorted by lower-case name: a prefix is then a binary search away. */

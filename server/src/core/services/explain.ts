@@ -2,10 +2,13 @@ import { managedChain, type ManagedChain } from '../knowledge/managedChains.ts';
 import { chains, COMMAND_WORDS, genericOptions, getChain, getMatch, getTable, getTarget, matches, tables, targets } from '../knowledge/index.ts';
 import { toolName } from '../knowledge/toolName.ts';
 import type { ChainSpec, ExtensionSpec, GenericOptionSpec, OptionSpec, TableSpec } from '../knowledge/types.ts';
+import { rules } from '../analysis/registry.ts';
+import type { LintRule, RuleDocs } from '../analysis/types.ts';
 
 /**
- * Markdown documentation for what a user points at, from the knowledge base: the same text
- * for hover in the editor and for `iptables-lint explain TERM`.
+ * Markdown documentation for what a user points at, from the knowledge base (and for a
+ * diagnostic code, from its rule): the same text for hover in the editor and for
+ * `iptables-lint explain TERM`.
  */
 
 function argList(o: OptionSpec): string {
@@ -65,9 +68,30 @@ export function explainManagedChain(name: string, m: ManagedChain): string {
   return [`**${name}** — chain made by ${m.owner}`, '', what, '', 'A script that names it counts on that program having run: on a host without it, or before it starts, the command fails.'].join('\n');
 }
 
-/** Every match of a term: a table, a chain, a target, a match, or an option of any of them. */
+/**
+ * A diagnostic code's documentation, from its rule: what it flags, why, and an example of each
+ * side (the rule's own examples, which its table test checks). For `explain CODE` and hover on a
+ * code in an `# iptables-lint disable…` comment.
+ */
+export function explainRule(rule: LintRule): string {
+  const d = rule.docs;
+  const example = (e: RuleDocs['bad']) => ['```' + (e.dialect === 'script' ? 'sh' : 'text'), e.text.replace(/\n$/, ''), '```'];
+  return [
+    `**${rule.code}** — diagnostic (${rule.severity})`, '', rule.summary, '', d.description, '', `**Why it matters.** ${d.rationale}`,
+    '', 'Flagged:', ...example(d.bad), '', 'Not flagged:', ...example(d.good),
+  ].join('\n');
+}
+
+/** The rule of a diagnostic code. */
+export function ruleOfCode(code: string): LintRule | undefined {
+  return rules.find((r) => r.code === code);
+}
+
+/** Every match of a term: a diagnostic code, a table, a chain, a target, a match, or an option of any of them. */
 export function explainTerm(term: string): string | undefined {
   const out: string[] = [];
+  const rule = ruleOfCode(term);
+  if (rule) out.push(explainRule(rule));
   const t = getTable(term);
   if (t) out.push(explainTable(t));
   const c = getChain(term);
@@ -95,6 +119,7 @@ export function explainGeneric(g: GenericOptionSpec): string {
 /** Names `explain` knows, for did-you-mean on an unknown term. */
 export function explainableTerms(): string[] {
   const names = new Set<string>();
+  for (const r of rules) names.add(r.code);
   for (const t of tables) names.add(t.name);
   for (const c of chains) names.add(c.name);
   for (const e of [...matches, ...targets]) {

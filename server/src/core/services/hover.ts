@@ -8,7 +8,8 @@ import type { BoundOption, Command, Rule } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
-import { explainChain, explainExtension, explainOption, explainTable } from './explain.ts';
+import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
+import { DIRECTIVE_WORD } from '../analysis/suppressions.ts';
 import { valueHover } from './valueHover.ts';
 
 export interface Hover {
@@ -26,8 +27,33 @@ export type DnatForward =
 
 const inside = (s: Span, o: number) => o >= s.start && o <= s.end;
 
+/**
+ * A diagnostic code in an `# iptables-lint disable…` comment under the cursor: its rule's
+ * documentation, so what a line silences can be read where it is silenced.
+ */
+function directiveCodeAt(doc: FirewallDocument, offset: number): Hover | undefined {
+  const lines = doc.lines;
+  const line = lines.lineOf(offset);
+  const start = lines.lineStarts[line];
+  const end = line + 1 < lines.lineStarts.length ? lines.lineStarts[line + 1] : lines.length;
+  // read through the edits (see FirewallDocument.read): a hover right after a keystroke copies nothing
+  const text = doc.read(start, end);
+  if (!text.includes(DIRECTIVE_WORD)) return undefined;
+  const m = /#\s*iptables-lint\s+(?:disable-next-line|disable)\s+/.exec(text);
+  if (!m) return undefined;
+  for (const w of text.slice(m.index + m[0].length).matchAll(/[\w-]+/g)) {
+    const from = start + m.index + m[0].length + w.index;
+    const to = from + w[0].length;
+    const rule = offset >= from && offset <= to ? ruleOfCode(w[0]) : undefined;
+    if (rule) return { span: { start: from, end: to }, markdown: explainRule(rule) };
+  }
+  return undefined;
+}
+
 /** Documentation for the word under the cursor: table, chain, option, match, target, value. */
 export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefined {
+  const code = directiveCodeAt(doc, offset);
+  if (code) return code;
   const rs = doc.ruleSet;
   for (const t of rs.tables.values()) {
     for (const s of t.spans) {
