@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cursor, sharedServer } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
+import { rules } from '../../server/src/core/analysis/registry.ts';
 
 /** Hover and completion through the LSP, at marked positions (`|` is the cursor). */
 const skip = needBuild();
@@ -83,4 +84,13 @@ test('the compileToRestore request answers with restore text, or the line that s
   const bad = await at('curl http://example.invalid|\n', 'shellscript');
   const e = await client().request<{ error: string; range: { start: { line: number } } }>('iptables/compileToRestore', { uri: bad.uri });
   assert.match(e.error, /Line 1: cannot compile/);
+});
+
+test('in an iptables-lint comment: hover on a code shows its docs, and the codes complete', { skip }, async () => {
+  const rule = rules.find((r) => r.code === 'unused-chain')!;
+  const md = await hover('*filter\n# iptables-lint disable-next-line unused-ch|ain\n:idle - [0:0]\nCOMMIT\n');
+  assert.ok(md.includes(rule.summary), md);
+  const codes = await complete('*filter\n# iptables-lint disable-next-line missing-m|\n:idle - [0:0]\nCOMMIT\n');
+  assert.deepEqual(codes.sort(), rules.map((r) => r.code).sort());
+  assert.ok((await complete('#!/bin/sh\n# iptables-lint dis|\niptables -N idle\n', 'shellscript')).includes('disable-next-line'));
 });
