@@ -221,6 +221,11 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
     'iptables -D t -m hashlimit --hashlimit-upto 1/sec --hashlimit-name h -j ACCEPT',
     'iptables -D t -m hashlimit --hashlimit-upto 61/min --hashlimit-name h -j ACCEPT',
     'iptables -D t -m hashlimit --hashlimit-upto 60/minute --hashlimit-name h -j ACCEPT',
+    // conntrack's addresses: another network, or the same negated
+    'iptables -A t -m conntrack --ctorigsrc 10.0.0.0/24 -j ACCEPT',
+    'iptables -D t -m conntrack --ctorigsrc 10.0.0.0/25 -j ACCEPT',
+    'iptables -D t -m conntrack ! --ctorigsrc 10.0.0.0/24 -j ACCEPT',
+    'iptables -D t -m conntrack --ctorigsrc 10.0.0.0/24 -j ACCEPT',
   ];
   const text = `${steps.join('\n')}\n`;
   const starts = steps.map((_, i) => steps.slice(0, i).join('\n').length + (i ? 1 : 0));
@@ -230,7 +235,7 @@ test('command-fails, duplicate-chain and undefined-chain report exactly the comm
   ns.create();
   try {
     const failed = steps.flatMap((step, i) => (spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', step], { encoding: 'utf8' }).status === 0 ? [] : [i]));
-    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66, 69, 72, 75, 78, 82, 83, 86, 90, 91, 94, 98, 101, 102], 'iptables 1.8.9 refuses these');
+    assert.deepEqual(failed, [3, 5, 7, 11, 12, 13, 17, 20, 21, 23, 24, 25, 27, 32, 34, 37, 39, 41, 44, 46, 48, 49, 50, 51, 52, 54, 57, 61, 63, 66, 69, 72, 75, 78, 82, 83, 86, 90, 91, 94, 98, 101, 102, 105, 106], 'iptables 1.8.9 refuses these');
     assert.deepEqual(reported, failed);
   } finally {
     ns.destroy();

@@ -20,7 +20,7 @@ import type { BoundOption, Chain, Condition, MatchUse, Rule, TargetUse } from '.
  * the protocol number, IPv4 networks, interfaces, the matches they load in their order, and the values of
  * the options both give, of a match or of the target, whose every spelling is known here (ports, connection states,
  * comments and names, marks, limit and hashlimit rates, iprange's ranges, log prefixes and levels,
- * reject types, NAT addresses and ports). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
+ * reject types, NAT addresses and ports, conntrack's addresses). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
  * one it has (`-m comment`, `-m tcp` alone), with `-m state` for `-m conntrack`, with its matches in another order, with another
  * port, range, port list order or comment, or with an option negated the other way is refused;
  * `--dport ssh` deletes `--dport 22:22`, `--state related,established` deletes
@@ -33,7 +33,8 @@ import type { BoundOption, Chain, Condition, MatchUse, Rule, TargetUse } from '.
  * deletes `10.0.0.5-10.0.0.5:8080-8080` but not `10.0.0.5`, REDIRECT's `8082` deletes
  * `8082-8082`; MARK's `--set-mark 0x10/0x0f` deletes `16/0x1f` (the mask takes the value's
  * bits), `--set-xmark` keeps its mask as given. hashlimit's `5/min` deletes `5/minute`; its
- * `60/min` does not delete `1/sec` (the table's expiry follows the unit written).
+ * `60/min` does not delete `1/sec` (the table's expiry follows the unit written). conntrack's
+ * `--ctorigsrc 10.0.0.0/24` is not deleted by `10.0.0.0/25` nor by its negation.
  */
 export function deleteCandidates(chain: Chain, deleted: Rule): Rule[] | undefined {
   if (deleted.dynamic || deleted.problems.length) return undefined;
@@ -154,7 +155,7 @@ function onlyLike<T extends { spec?: unknown }>(list: readonly T[], like: T): T 
 
 const COMPARED = new Set<ArgSpec['type']>([
   'port-range', 'port-range-loose', 'port-list', 'state-list', 'ctstate-list', 'string', 'mark', 'rate', 'rate-or-bytes', 'address-range',
-  'nat-destination', 'port-or-range-dash', 'log-level', 'reject-with',
+  'nat-destination', 'port-or-range-dash', 'log-level', 'reject-with', 'address',
 ]);
 
 const STATES = new Set(ctStates.map(([s]) => s));
@@ -204,6 +205,13 @@ function storedValue(o: BoundOption, arg: ArgSpec, use: MatchUse | TargetUse, ho
       const r = storedRate(v);
       if (r === undefined) return undefined;
       return arg.type === 'rate-or-bytes' && how.rateUnit ? `${r} ${rateUnitOf(v)}` : String(r);
+    }
+    case 'address': {
+      // conntrack's --ctorigsrc and the like: an IPv4 network, host bits cleared. Two networks
+      // apart are certainly refused; the same network written another way may be too (iptables-nft
+      // 1.8.9 refuses `10.1.1.1/32` for `10.1.1.1`, measured), which is left alone
+      const n = v.includes(',') ? undefined : ipv4Network(v);
+      return n && `${n.net}/${n.mask}`;
     }
     case 'nat-destination':
       return natRange(v);

@@ -45,6 +45,7 @@ ruleTable(commandFails, {
     { code: table('mangle', ':a - [0:0]\n-A a -j MARK --set-mark 0x10/0x0f\n-D a -j MARK --set-mark 16/0x1f\n-A a -j CONNMARK --set-mark 1\n-D a -j CONNMARK --set-mark 0x1/0xffffffff'), name: "--set-mark's mask takes the value's bits" },
     { code: table('filter', ':a - [0:0]\n-A a -m hashlimit --hashlimit-upto 5/min --hashlimit-name h -j ACCEPT\n-D a -m hashlimit --hashlimit-upto 5/minute --hashlimit-name h -j ACCEPT\n-A a -m hashlimit --hashlimit-upto 60/min --hashlimit-name h --hashlimit-htable-expire 60000 -j ACCEPT\n-D a -m hashlimit --hashlimit-upto 1/sec --hashlimit-name h --hashlimit-htable-expire 60000 -j ACCEPT\n-A a -m hashlimit --hashlimit-upto 3/min --hashlimit-name e -j ACCEPT\n-D a -m hashlimit --hashlimit-upto 3/min --hashlimit-name e --hashlimit-htable-expire 60000 -j ACCEPT\n-A a -m hashlimit --hashlimit-upto 100kb/s --hashlimit-name b -j ACCEPT\n-D a -m hashlimit --hashlimit-upto 102400b/s --hashlimit-name b -j ACCEPT'), name: 'hashlimit rates alike: the unit spelt out, the expiry given, bytes not read here' },
     { ...script, code: 'ip6tables -F\nip6tables -A INPUT -p tcp -j REJECT --reject-with port-unreach\nip6tables -D INPUT -p tcp -j REJECT --reject-with icmp6-port-unreachable\n', name: "ip6tables' short reject type is its own family's" },
+    { code: table('filter', ':a - [0:0]\n-A a -m conntrack --ctorigdst 10.1.1.1 -j ACCEPT\n-D a -m conntrack --ctorigdst 10.1.1.1/32 -j ACCEPT\n-A a -m conntrack --ctorigsrc gateway.example.org -j ACCEPT\n-D a -m conntrack --ctorigsrc 192.0.2.1 -j ACCEPT'), name: 'a conntrack address written another way, or a host name, is left alone' },
   ],
   invalid: [
     { ...script, code: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -F blocklist\niptables -X «blocklist»\n', name: 'still jumped to' },
@@ -71,6 +72,7 @@ ruleTable(commandFails, {
     { code: table('mangle', ':a - [0:0]\n-A a -j MARK --set-mark 0x10/0x0f\n«-D a -j MARK --set-mark 0x11/0x0f»\n:b - [0:0]\n-A b -j MARK --set-xmark 0x10/0x0f\n«-D b -j MARK --set-xmark 0x10/0x1f»'), name: 'another mark set' },
     { code: table('filter', ':a - [0:0]\n-A a -m hashlimit --hashlimit-upto 60/min --hashlimit-name h -j ACCEPT\n«-D a -m hashlimit --hashlimit-upto 1/sec --hashlimit-name h -j ACCEPT»\n«-D a -m hashlimit --hashlimit-upto 61/min --hashlimit-name h -j ACCEPT»'), name: 'another hashlimit rate, or the same in another unit' },
     { ...script, code: 'ip6tables -F\nip6tables -A INPUT -p tcp -j REJECT --reject-with port-unreach\n«ip6tables -D INPUT -p tcp -j REJECT --reject-with icmp6-adm-prohibited»\n', name: 'another ip6tables reject type' },
+    { code: table('filter', ':a - [0:0]\n-A a -m conntrack --ctorigsrc 10.0.0.0/24 -j ACCEPT\n«-D a -m conntrack --ctorigsrc 10.0.0.0/25 -j ACCEPT»\n«-D a -m conntrack ! --ctorigsrc 10.0.0.0/24 -j ACCEPT»\n«-D a -m conntrack --ctorigsrc 10.0.1.0/24 -j ACCEPT»'), name: 'another conntrack address, or the same negated' },
   ],
 });
 
