@@ -4,7 +4,17 @@ import type { Diagnostic } from './types.ts';
 /** Every directive holds this word: a text without it has none. */
 export const DIRECTIVE_WORD = 'iptables-lint';
 
-const DIRECTIVE = /#\s*iptables-lint\s+(disable-next-line|disable)(?:\s+([\w-]+(?:\s*,\s*[\w-]+)*))?/g;
+/** `# iptables-lint disable-next-line|disable [CODE[, CODE]…]`: the kind, then the codes. */
+const DIRECTIVE_SOURCE = String.raw`#\s*iptables-lint\s+(disable-next-line|disable)(?:\s+([\w-]+(?:\s*,\s*[\w-]+)*))?`;
+const DIRECTIVE = new RegExp(DIRECTIVE_SOURCE, 'g');
+
+/** The codes a directive on this line names, with their offsets in it (hover reads them). */
+export function directiveCodes(line: string): { code: string; start: number; end: number }[] {
+  const m = new RegExp(DIRECTIVE_SOURCE).exec(line);
+  if (!m?.[2]) return [];
+  const at = m.index + m[0].length - m[2].length;
+  return [...m[2].matchAll(/[\w-]+/g)].map((w) => ({ code: w[0], start: at + w.index, end: at + w.index + w[0].length }));
+}
 
 /**
  * `# iptables-lint disable-next-line CODE[,CODE]` silences those codes on the next line;

@@ -9,7 +9,7 @@ import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
-import { DIRECTIVE_WORD } from '../analysis/suppressions.ts';
+import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
 import { valueHover } from './valueHover.ts';
 
 export interface Hover {
@@ -39,13 +39,9 @@ function directiveCodeAt(doc: FirewallDocument, offset: number): Hover | undefin
   // read through the edits (see FirewallDocument.read): a hover right after a keystroke copies nothing
   const text = doc.read(start, end);
   if (!text.includes(DIRECTIVE_WORD)) return undefined;
-  const m = /#\s*iptables-lint\s+(?:disable-next-line|disable)\s+/.exec(text);
-  if (!m) return undefined;
-  for (const w of text.slice(m.index + m[0].length).matchAll(/[\w-]+/g)) {
-    const from = start + m.index + m[0].length + w.index;
-    const to = from + w[0].length;
-    const rule = offset >= from && offset <= to ? ruleOfCode(w[0]) : undefined;
-    if (rule) return { span: { start: from, end: to }, markdown: explainRule(rule) };
+  for (const c of directiveCodes(text)) {
+    const rule = offset >= start + c.start && offset <= start + c.end ? ruleOfCode(c.code) : undefined;
+    if (rule) return { span: { start: start + c.start, end: start + c.end }, markdown: explainRule(rule) };
   }
   return undefined;
 }
