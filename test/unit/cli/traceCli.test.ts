@@ -148,13 +148,13 @@ test("a save file's host: the trace reads the sysctl files kept around it, as li
   const [off, offText] = run('net.ipv4.ip_forward = 0\n');
   assert.equal(off.verdict, 'DROP');
   assert.deepEqual(off.path.map((s) => s.chain), ['PREROUTING']);
-  assert.match(off.routing!, /10-router\.conf sets net\.ipv4\.ip_forward=0/);
-  assert.match(offText, /^ {2}routing drops it: 10-router\.conf sets net\.ipv4\.ip_forward=0.*\n {2}verdict: DROP\n/m);
+  assert.match(off.routing!, /10-router\.conf.*net\.ipv4\.ip_forward=0/);
+  assert.match(offText, /^ {2}.*10-router\.conf.*net\.ipv4\.ip_forward=0.*\n {2}verdict: DROP\n/m);
   const [on] = run('net.ipv4.ip_forward = 1\n');
   assert.deepEqual([on.verdict, on.routing], ['ACCEPT', undefined]);
   const [unset] = run('# nothing about forwarding\n');
   assert.equal(unset.verdict, 'ACCEPT');
-  assert.match(unset.routing!, /no sysctl file of the workspace sets/);
+  assert.match(unset.routing!, /net\.ipv4\.ip_forward=1/);
   // lint reads the same files: forwarding off is its warning
   const lint = spawnSync(process.execPath, [dist('iptables-lint.cjs'), '--format', 'json', rules], { encoding: 'utf8' });
   const codes = (JSON.parse(lint.stdout) as { files: { diagnostics: { code: string }[] }[] }).files[0].diagnostics.map((d) => d.code);

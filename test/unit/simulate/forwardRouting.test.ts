@@ -54,10 +54,10 @@ test('a save file with its workspace sysctl files: off drops at routing, unset i
   const [dropped, ...more] = tracePacket(rs, packet, { forwarding: [off], routeLocalnet: [] });
   assert.equal(more.length, 0);
   assert.deepEqual([dropped.verdict, dropped.hooks, dropped.packet.dst], ['DROP', ['PREROUTING'], '192.168.1.100']);
-  assert.match(dropped.routing!, /10-router\.conf sets net\.ipv4\.ip_forward=0/);
+  assert.match(dropped.routing!, /10-router\.conf.*net\.ipv4\.ip_forward=0/);
   const unset = tracePacket(rs, packet, { forwarding: [{ ...off, family: 'ipv6' }], routeLocalnet: [] });
   assert.deepEqual([unset[0].verdict, unset[0].hooks], ['ACCEPT', ['PREROUTING', 'FORWARD', 'POSTROUTING']]);
-  assert.match(unset[0].routing!, /net\.ipv4\.ip_forward=1, which no sysctl file/);
+  assert.match(unset[0].routing!, /net\.ipv4\.ip_forward=1/);
   for (const on of [[{ ...off, value: '1' }], [off, { ...off, value: undefined }]]) {
     const [o] = tracePacket(rs, packet, { forwarding: on, routeLocalnet: [] });
     assert.deepEqual([o.verdict, o.routing], ['ACCEPT', undefined]);
