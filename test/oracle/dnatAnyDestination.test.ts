@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
-import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
+import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules } from './tcpProbe.ts';
 
 /**
  * dnat-any-destination against the kernel: a LAN client, a NAT router and an outside network
@@ -20,27 +19,19 @@ import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `dnat-any-destination in namespaces: ${missing}`);
 
-const pair = new NamespacePair('any', '10.200.87.1', '10.200.87.2', 24);
-const ROUTER = pair.a;
-const CLIENT = pair.b;
-const OUTSIDE = `any-o-${process.pid % 100000}`;
-const DEV_R = `anyr${process.pid % 100000}`;
-const DEV_O = `anyo${process.pid % 100000}`;
-const services: ChildProcess[] = [];
+const net = new RoutedNetworks('any', '10.200.87', '10.200.88', ['10.200.88.2', '10.200.88.3']);
+const ROUTER = net.router;
+const CLIENT = net.client;
+const DEV_R = net.farDev;
 
 before(async () => {
   if (skip) return;
-  pair.create();
-  linkedNamespace(ROUTER, OUTSIDE, { routerDev: DEV_R, dev: DEV_O, routerAddr: '10.200.88.1', addrs: ['10.200.88.2', '10.200.88.3'], prefix: 24 });
-  ip('-n', CLIENT, 'route', 'add', '10.200.88.0/24', 'via', pair.addrA);
-  services.push(await listenIn(OUTSIDE, '10.200.88.2', 80, 'internet'), await listenIn(OUTSIDE, '10.200.88.3', 8080, 'port forward'));
+  net.create();
+  await net.serve('10.200.88.2', 80, 'internet');
+  await net.serve('10.200.88.3', 8080, 'port forward');
 });
 
-after(() => {
-  for (const s of services) s.kill();
-  spawnSync('ip', ['netns', 'del', OUTSIDE]);
-  pair.destroy();
-});
+after(() => net.destroy());
 
 const rules = `*nat
 :PREROUTING ACCEPT [0:0]
@@ -62,5 +53,5 @@ test('a DNAT without a destination test takes the LAN\'s connections to any web 
   assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'dnat-any-destination'), []);
   loadRules(ROUTER, fixed);
   assert.deepEqual(connectFrom(CLIENT, '10.200.88.2', 80), ['internet']);
-  assert.deepEqual(connectFrom(CLIENT, pair.addrA, 80), ['port forward']);
+  assert.deepEqual(connectFrom(CLIENT, net.pair.addrA, 80), ['port forward']);
 });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { tracePacket } from '../../server/src/core/simulate/evaluate.ts';
 import { parsePacketSpec } from '../../server/src/core/simulate/packet.ts';
 import { requirement } from '../support/paths.ts';
-import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
+import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn } from './tcpProbe.ts';
+import { connectFrom } from './tcpProbe.ts';
 
 /**
  * The trace's routing decision against the kernel: a client and a router on 10.200.96.0/24, a
@@ -19,29 +19,22 @@ import { connectFrom, listenIn } from './tcpProbe.ts';
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `forwarding in namespaces: ${missing}`);
 
-const pair = new NamespacePair('fwd', '10.200.96.1', '10.200.96.2', 24);
-const ROUTER = pair.a;
-const CLIENT = pair.b;
-const SERVER = `fwd-s-${process.pid % 100000}`;
-let service: ChildProcess | undefined;
+const net = new RoutedNetworks('fwd', '10.200.96', '10.200.97', ['10.200.97.2']);
+const ROUTER = net.router;
+const CLIENT = net.client;
 
 before(async () => {
   if (skip) return;
-  pair.create();
-  linkedNamespace(ROUTER, SERVER, { routerDev: `fwdr${process.pid % 100000}`, dev: `fwds${process.pid % 100000}`, routerAddr: '10.200.97.1', addrs: ['10.200.97.2'], prefix: 24 });
-  ip('-n', CLIENT, 'route', 'add', '10.200.97.0/24', 'via', pair.addrA);
-  service = await listenIn(SERVER, '10.200.97.2', 8080, 'server');
+  net.create();
+  await net.serve('10.200.97.2', 8080, 'server');
 });
 
 after(() => {
-  if (skip) return;
-  service?.kill();
-  spawnSync('ip', ['netns', 'del', SERVER]);
-  pair.destroy();
+  if (!skip) net.destroy();
 });
 
 const script = (value: string) => `sysctl -w net.ipv4.ip_forward=${value}\niptables -F FORWARD\niptables -A FORWARD -j ACCEPT\n`;
-const packet = parsePacketSpec(`in=${pair.devA} proto=tcp src=10.200.96.2 dst=10.200.97.2 dport=8080 local=10.200.96.1`).packet!;
+const packet = parsePacketSpec(`in=${net.pair.devA} proto=tcp src=10.200.96.2 dst=10.200.97.2 dport=8080 local=10.200.96.1`).packet!;
 
 /** Runs the script in the router; the packets its FORWARD accept has counted since. */
 function run(text: string): () => number {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
-import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
+import { ip } from './namespacePair.ts';
+import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn } from './tcpProbe.ts';
+import { connectFrom } from './tcpProbe.ts';
 
 /**
  * missing-masquerade against the kernel: a LAN client and a router on 10.200.101.0/24, a
@@ -20,28 +21,23 @@ import { connectFrom, listenIn } from './tcpProbe.ts';
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `source NAT in namespaces: ${missing}`);
 
-const pair = new NamespacePair('msq', '10.200.101.1', '10.200.101.2', 24);
-const ROUTER = pair.a;
-const CLIENT = pair.b;
-const SERVER = `msq-s-${process.pid % 100000}`;
-const WAN = `msqr${process.pid % 100000}`;
-let service: ChildProcess | undefined;
+const net = new RoutedNetworks('msq', '10.200.101', '10.200.102', ['10.200.102.2']);
+const ROUTER = net.router;
+const CLIENT = net.client;
+const SERVER = net.far;
+const WAN = net.farDev;
+const LAN = net.pair.devA;
 
 before(async () => {
   if (skip) return;
-  pair.create();
-  linkedNamespace(ROUTER, SERVER, { routerDev: WAN, dev: `msqs${process.pid % 100000}`, routerAddr: '10.200.102.1', addrs: ['10.200.102.2'], prefix: 24 });
+  net.create();
   // the server reaches its own network only: no way back to the LAN
   ip('-n', SERVER, 'route', 'del', 'default');
-  ip('-n', CLIENT, 'route', 'add', '10.200.102.0/24', 'via', pair.addrA);
-  service = await listenIn(SERVER, '10.200.102.2', 8080, 'server');
+  await net.serve('10.200.102.2', 8080, 'server');
 });
 
 after(() => {
-  if (skip) return;
-  service?.kill();
-  spawnSync('ip', ['netns', 'del', SERVER]);
-  pair.destroy();
+  if (!skip) net.destroy();
 });
 
 const script = `iptables -F FORWARD
@@ -75,14 +71,14 @@ test('an accept by interfaces (LAN known from INPUT, outside from the accept of 
   const byInterfaces = `iptables -F INPUT
 iptables -F FORWARD
 iptables -t nat -F POSTROUTING
-iptables -A INPUT -i ${pair.devA} -s 10.200.101.0/24 -j ACCEPT
+iptables -A INPUT -i ${LAN} -s 10.200.101.0/24 -j ACCEPT
 iptables -P FORWARD DROP
-iptables -A FORWARD -i ${WAN} -o ${pair.devA} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-iptables -A FORWARD -i ${pair.devA} -o ${WAN} -j ACCEPT
+iptables -A FORWARD -i ${WAN} -o ${LAN} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A FORWARD -i ${LAN} -o ${WAN} -j ACCEPT
 `;
   const [d, ...more] = findings(byInterfaces);
   assert.equal(more.length, 0);
-  assert.equal(byInterfaces.slice(d.span.start, d.span.end), `iptables -A FORWARD -i ${pair.devA} -o ${WAN} -j ACCEPT`);
+  assert.equal(byInterfaces.slice(d.span.start, d.span.end), `iptables -A FORWARD -i ${LAN} -o ${WAN} -j ACCEPT`);
   run(byInterfaces);
   assert.deepEqual(connectFrom(CLIENT, '10.200.102.2', 8080, 1, 1500), ['timeout']);
   const fixed = applyFix(byInterfaces, d.fixes![0]);

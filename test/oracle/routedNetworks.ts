@@ -1,0 +1,52 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
+import { listenIn } from './tcpProbe.ts';
+
+/**
+ * A router between two /24s of a test: a client and the router on `lan` (a NamespacePair:
+ * router .1, client .2), and a namespace on `far` (the router .1, `farHosts` there, its default
+ * route through the router) that the client reaches through the router. Only the test's own
+ * ranges (10.200.0.0/16): `lan` and `far` are their first three parts.
+ */
+export class RoutedNetworks {
+  readonly pair: NamespacePair;
+  readonly router: string;
+  readonly client: string;
+  /** The namespace on the far side. */
+  readonly far: string;
+  /** The router's end of the far link. */
+  readonly farDev: string;
+  private readonly farEnd: string;
+  private readonly farNet: string;
+  private readonly farHosts: string[];
+  private readonly services: ChildProcess[] = [];
+
+  constructor(name: string, lan: string, farNet: string, farHosts: string[]) {
+    this.farNet = farNet;
+    this.farHosts = farHosts;
+    const tag = process.pid % 100000;
+    this.pair = new NamespacePair(name, `${lan}.1`, `${lan}.2`, 24);
+    this.router = this.pair.a;
+    this.client = this.pair.b;
+    this.far = `${name}-f-${tag}`;
+    this.farDev = `${name}r${tag}`;
+    this.farEnd = `${name}f${tag}`;
+  }
+
+  create(): void {
+    this.pair.create();
+    linkedNamespace(this.router, this.far, { routerDev: this.farDev, dev: this.farEnd, routerAddr: `${this.farNet}.1`, addrs: this.farHosts, prefix: 24 });
+    ip('-n', this.client, 'route', 'add', `${this.farNet}.0/24`, 'via', this.pair.addrA);
+  }
+
+  /** A service on the far side answering `word` (see listenIn), stopped by destroy. */
+  async serve(addr: string, port: number, word: string): Promise<void> {
+    this.services.push(await listenIn(this.far, addr, port, word));
+  }
+
+  destroy(): void {
+    for (const s of this.services) s.kill();
+    spawnSync('ip', ['netns', 'del', this.far]);
+    this.pair.destroy();
+  }
+}
