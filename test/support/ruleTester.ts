@@ -40,6 +40,17 @@ export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'>
   return runRules(doc.ruleSet, text, doc.lines, { ...c.options, rules: [rule] }).filter((d) => d.code === rule.code);
 }
 
+/**
+ * The text with the first finding's first quick fix applied, how many findings are left then
+ * (a fix that works leaves none), and that finding: what each rule's fix test checks.
+ */
+export function fixFirst(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): { text: string; left: number; finding: Diagnostic } {
+  const [finding] = lintWith(rule, text, c);
+  assert.ok(finding?.fixes?.length, 'a finding with a fix');
+  const fixedText = applyFix(text, finding.fixes[0]);
+  return { text: fixedText, left: lintWith(rule, fixedText, c).length, finding };
+}
+
 function label(c: RuleCase): string {
   return c.name ?? c.code.replace(/«|»/g, '').trim().split('\n').filter((l) => !/^(\*|:|COMMIT|#)/.test(l)).join(' | ').slice(0, 90);
 }

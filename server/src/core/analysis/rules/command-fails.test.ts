@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { commandFails } from './command-fails.ts';
 
 const script = { dialect: 'script' as const };
@@ -76,13 +76,7 @@ ruleTable(commandFails, {
   ],
 });
 
-/** The text with the first finding's fix applied, and the findings left then. */
-function fixed(text: string, dialect: 'save' | 'script' = 'script'): { text: string; left: number } {
-  const [d] = lintWith(commandFails, text, { dialect });
-  assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const out = applyFix(text, d.fixes[0]);
-  return { text: out, left: lintWith(commandFails, out, { dialect }).length };
-}
+const fixed = (text: string, dialect: 'save' | 'script' = 'script') => fixFirst(commandFails, text, { dialect });
 
 test('command-fails fix: flush first, with the command\'s tool word, table and indentation', () => {
   const r = fixed('IPT=/sbin/iptables\n$IPT -t nat -N a\n$IPT -t nat -A a -j RETURN\nif true; then\n  $IPT -t nat -X a\nfi\n');

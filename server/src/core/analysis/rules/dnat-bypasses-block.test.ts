@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import type { Dialect } from '../../model/types.ts';
 import { dnatBypassesBlock } from './dnat-bypasses-block.ts';
 
@@ -49,12 +49,7 @@ ruleTable(dnatBypassesBlock, {
   ],
 });
 
-function fixed(text: string, dialect: Dialect = 'save'): { text: string; after: number; message: string } {
-  const [d] = lintWith(dnatBypassesBlock, text, { dialect });
-  assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const out = applyFix(text, d.fixes[0]);
-  return { text: out, after: lintWith(dnatBypassesBlock, out, { dialect }).length, message: d.message };
-}
+const fixed = (text: string, dialect: Dialect = 'save') => fixFirst(dnatBypassesBlock, text, { dialect });
 
 test('dnat-bypasses-block: the related information points at the DNAT, the message at the interfaces', () => {
   const text = forward(dockerNat, '-A INPUT -p tcp --dport 8080 -j DROP');
@@ -68,13 +63,13 @@ test('dnat-bypasses-block fix: Docker\'s DOCKER-USER gets the block before its R
   const r = fixed(forward(dockerNat, ':DOCKER-USER - [0:0]\n-A INPUT -s 198.51.100.7 -p tcp --dport 8080 -j REJECT --reject-with tcp-reset\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN'));
   assert.match(r.text, /\n-A DOCKER-USER -s 198\.51\.100\.7 -p tcp -m conntrack --ctstate DNAT --ctorigdstport 8080 -j REJECT --reject-with tcp-reset\n-A DOCKER-USER -j RETURN\n/);
   // the INPUT rule stays (it still closes the port on the bridge): the finding stays with it
-  assert.equal(r.after, 1);
+  assert.equal(r.left, 1);
 });
 
 test('dnat-bypasses-block fix: a FORWARD rule matches the original port instead', () => {
   const r = fixed(forward(dockerNat, ':DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -s 198.51.100.0/24 -p tcp -m tcp --dport 8080 -j DROP\n-A DOCKER-USER -j RETURN'));
   assert.match(r.text, /\n-A DOCKER-USER -s 198\.51\.100\.0\/24 -p tcp -m tcp -m conntrack --ctstate DNAT --ctorigdstport 8080 -j DROP\n/);
-  assert.equal(r.after, 0);
+  assert.equal(r.left, 0);
 });
 
 test('dnat-bypasses-block fix: without DOCKER-USER, FORWARD; a script inserts after the command', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import type { Dialect } from '../../model/types.ts';
 import { ineffectiveLimit } from './ineffective-limit.ts';
 
@@ -29,12 +29,7 @@ ruleTable(ineffectiveLimit, {
   ],
 });
 
-function fixed(text: string, dialect: Dialect = 'save'): { text: string; after: number } {
-  const [d] = lintWith(ineffectiveLimit, text, { dialect });
-  assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const out = applyFix(text, d.fixes[0]);
-  return { text: out, after: lintWith(ineffectiveLimit, out, { dialect }).length };
-}
+const fixed = (text: string, dialect: Dialect = 'save') => fixFirst(ineffectiveLimit, text, { dialect });
 
 test('ineffective-limit: related information points at what accepts the excess', () => {
   const text = table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ping} -m limit --limit 1/s -j ACCEPT\n-A INPUT -p icmp -j ACCEPT`);
@@ -53,8 +48,8 @@ test('ineffective-limit: related information points at what accepts the excess',
 test('ineffective-limit fix: the same packets dropped right after, without the limit', () => {
   const save = fixed(table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ping} -m limit --limit 1/s --limit-burst 5 -m comment --comment "ping  flood" -j ACCEPT`));
   assert.match(save.text, /\n-A INPUT -p icmp --icmp-type echo-request -m limit --limit 1\/s --limit-burst 5 -m comment --comment "ping {2}flood" -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -m comment --comment "ping {2}flood" -j DROP\n/);
-  assert.equal(save.after, 0);
+  assert.equal(save.left, 0);
   const sh = fixed('if true; then\n  sudo iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m hashlimit --hashlimit-upto 3/min --hashlimit-name ssh -j ACCEPT\nfi\n', 'script');
   assert.equal(sh.text, 'if true; then\n  sudo iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m hashlimit --hashlimit-upto 3/min --hashlimit-name ssh -j ACCEPT\n  sudo iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j DROP\nfi\n');
-  assert.equal(sh.after, 0);
+  assert.equal(sh.left, 0);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import type { Dialect } from '../../model/types.ts';
 import { missingLoopbackAccept } from './missing-loopback-accept.ts';
 
@@ -28,21 +28,16 @@ ruleTable(missingLoopbackAccept, {
   ],
 });
 
-function fixed(text: string, dialect: Dialect = 'save'): { text: string; after: number } {
-  const [d] = lintWith(missingLoopbackAccept, text, { dialect });
-  assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const out = applyFix(text, d.fixes[0]);
-  return { text: out, after: lintWith(missingLoopbackAccept, out, { dialect }).length };
-}
+const fixed = (text: string, dialect: Dialect = 'save') => fixFirst(missingLoopbackAccept, text, { dialect });
 
 test('missing-loopback-accept fix: -i lo accepted at the head of the chain, or after the command that drops', () => {
   const save = fixed(table('filter', `:INPUT DROP [0:0]\n${sshOnly}`));
   assert.match(save.text, /:INPUT DROP \[0:0\]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack/);
-  assert.equal(save.after, 0);
+  assert.equal(save.left, 0);
   const empty = fixed(table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'));
   assert.match(empty.text, /:OUTPUT DROP \[0:0\]\n-A OUTPUT -o lo -j ACCEPT\n:FORWARD DROP/, 'an empty chain: after its declaration');
-  assert.equal(empty.after, 0);
+  assert.equal(empty.left, 0);
   const sh = fixed('  sudo iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', 'script');
   assert.equal(sh.text, '  sudo iptables -P INPUT DROP\n  sudo iptables -I INPUT -i lo -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n');
-  assert.equal(sh.after, 0);
+  assert.equal(sh.left, 0);
 });

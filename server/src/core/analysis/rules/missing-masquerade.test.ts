@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { missingMasquerade } from './missing-masquerade.ts';
 
 const script = { dialect: 'script' as const };
@@ -51,12 +51,7 @@ ruleTable(missingMasquerade, {
   ],
 });
 
-function fixed(text: string, dialect: 'save' | 'script' = 'script'): { text: string; left: number } {
-  const [d] = lintWith(missingMasquerade, text, { dialect });
-  assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const after = applyFix(text, d.fixes[0]);
-  return { text: after, left: lintWith(missingMasquerade, after, { dialect }).length };
-}
+const fixed = (text: string, dialect: 'save' | 'script' = 'script') => fixFirst(missingMasquerade, text, { dialect });
 
 test('missing-masquerade fix in a script: a MASQUERADE after the accept, with its tool word and indentation', () => {
   const r = fixed('IPT=/sbin/iptables\nif true; then\n  $IPT -A FORWARD -s 192.168.1.0/24 -o eth0 -j ACCEPT\nfi\n');

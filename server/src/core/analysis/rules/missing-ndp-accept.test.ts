@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import type { Dialect } from '../../model/types.ts';
 import { missingNdpAccept } from './missing-ndp-accept.ts';
 
@@ -32,21 +32,16 @@ ruleTable(missingNdpAccept, {
 });
 
 /** The text with the rule's first fix applied, and what the rule says of it then. */
-function fixed(text: string, options: { dialect?: Dialect; family?: 'ipv6' }): { text: string; after: number } {
-  const [d] = lintWith(missingNdpAccept, text, options);
-  assert.ok(d?.fixes?.length, 'a finding with a fix');
-  const out = applyFix(text, d.fixes[0]);
-  return { text: out, after: lintWith(missingNdpAccept, out, options).length };
-}
+const fixed = (text: string, options: { dialect?: Dialect; family?: 'ipv6' }) => fixFirst(missingNdpAccept, text, options);
 
 test('missing-ndp-accept fix: a save file gets the accepts at the head of the chain', () => {
   const r = fixed(table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), v6);
-  assert.equal(r.after, 0);
+  assert.equal(r.left, 0);
   assert.match(r.text, /:INPUT DROP \[0:0\]\n-A INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT\n-A INPUT -p ipv6-icmp --icmpv6-type neighbour-advertisement -j ACCEPT\n-A INPUT -m conntrack/);
 });
 
 test('missing-ndp-accept fix: a script inserts them after the command that drops, with its tool word and indentation', () => {
   const r = fixed('IP6T=/sbin/ip6tables\nsetup() {\n  $IP6T -A INPUT -p tcp --dport 22 -j ACCEPT\n  $IP6T -A INPUT -j DROP\n}\nsetup\n', script);
-  assert.equal(r.after, 0);
+  assert.equal(r.left, 0);
   assert.match(r.text, /\n {2}\$IP6T -A INPUT -j DROP\n {2}\$IP6T -I INPUT -p ipv6-icmp --icmpv6-type neighbour-advertisement -j ACCEPT\n {2}\$IP6T -I INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT\n\}/);
 });
