@@ -34,8 +34,8 @@ function exactPort(rule: Rule, names: readonly string[]): number | undefined {
 const SOURCE_PORT = ['--source-port', '--source-ports'];
 const DESTINATION_PORT = ['--destination-port', '--destination-ports'];
 
-/** The one interface a condition names, if exactly one (no wildcard, no negation). */
-function exactInterface(c: Condition | undefined): string | undefined {
+/** The one interface a condition names, if exactly one (no wildcard, no negation, no shell expansion). */
+export function exactInterface(c: Condition | undefined): string | undefined {
   const v = exact(c);
   return v && !v.endsWith('+') ? v : undefined;
 }

@@ -1,7 +1,7 @@
 import { formatIPv4, ipv4Network, ipv4NetworksOverlap, ipv4NetworkWithin, isPrivateIPv4Network, type IPv4Network } from '../../knowledge/values/addresses.ts';
 import type { Condition, Rule, RuleSet } from '../../model/types.ts';
 import { interfaceMatches, ruleMatches } from '../../simulate/conditions.ts';
-import { exactProtocol } from '../../simulate/packetFromRule.ts';
+import { exactInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
@@ -149,11 +149,6 @@ function outsideInterfaces(rs: RuleSet): Set<string> {
     if (ruleMatches(r, packet('NEW')) === 'no' && ruleMatches(r, packet('ESTABLISHED')) !== 'no') out.add(i);
   }
   return out;
-}
-
-/** The one interface a test names (not negated, no wildcard, no expansion). */
-function exactInterface(c: Condition | undefined): string | undefined {
-  return c && !c.negated && !c.word.dynamic && !c.value.endsWith('+') ? c.value : undefined;
 }
 
 /** A source test naming one private network (not negated, not a list), host bits cleared. */
