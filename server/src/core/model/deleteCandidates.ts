@@ -4,7 +4,7 @@ import { ipv4Network, ipv4Number, isPlainIPv4 } from '../knowledge/values/addres
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { resolvePort } from '../knowledge/values/ports.ts';
-import { rateUnit, storedRate } from '../knowledge/values/rates.ts';
+import { storedRate, writtenRateUnit } from '../knowledge/values/rates.ts';
 import { logLevelNumber, rejectTypeName } from '../knowledge/values/enums.ts';
 import type { Family } from '../knowledge/types.ts';
 import type { BoundOption, Chain, Condition, MatchUse, Rule, TargetUse } from './types.ts';
@@ -204,7 +204,7 @@ function storedValue(o: BoundOption, arg: ArgSpec, use: MatchUse | TargetUse, ho
       // rates it tells apart hashlimit's finer one does too). Bytes are not read here
       const r = storedRate(v);
       if (r === undefined) return undefined;
-      return arg.type === 'rate-or-bytes' && how.rateUnit ? `${r} ${rateUnitOf(v)}` : String(r);
+      return arg.type === 'rate-or-bytes' && how.rateUnit ? `${r} ${writtenRateUnit(v)}` : String(r);
     }
     case 'address': {
       // conntrack's --ctorigsrc and the like: an IPv4 network, host bits cleared. Two networks
@@ -258,12 +258,6 @@ function portRange(v: string, arg: ArgSpec, single: boolean): string | undefined
   }
   if (ends.length === 1) return single ? `${ends[0]}:${ends[0]}` : `${ends[0]}`;
   return `${ends[0]}:${ends[1]}`;
-}
-
-/** The unit of a rate as written (a number alone is per second). */
-function rateUnitOf(v: string): string | undefined {
-  const slash = v.indexOf('/');
-  return slash === -1 ? 'second' : rateUnit(v.slice(slash + 1))?.[0];
 }
 
 /**

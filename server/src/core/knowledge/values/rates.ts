@@ -47,6 +47,12 @@ export function storedRate(value: string): number | undefined {
   return Math.floor((10000 * unit[1]) / Number(m[1]));
 }
 
+/** The unit a rate is written in (a number alone is per second): hashlimit keeps it with the rate (its table's expiry). */
+export function writtenRateUnit(value: string): string | undefined {
+  const slash = value.indexOf('/');
+  return slash === -1 ? UNITS[0][0] : rateUnit(value.slice(slash + 1))?.[0];
+}
+
 /** No prototype: looked up by the unit as written (`5constructor/s` is not a unit). */
 const BYTE_UNITS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, { b: 1, kb: 1024, mb: 1024 * 1024 });
 
