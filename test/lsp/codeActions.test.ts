@@ -68,3 +68,34 @@ test('a LOG after its DROP in a save file: the move fix puts it before the DROP'
   assert.ok(move);
   assert.equal(applied(text, move.edit.changes[uri]), '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 203.0.113.9/32 -j LOG --log-prefix "blocked: "\n-A INPUT -s 203.0.113.9/32 -j DROP\nCOMMIT\n');
 });
+
+interface KindedAction extends Action {
+  kind: string;
+}
+
+test('source.fixAll: every safe fix of the file in one action, as iptables-lint --fix makes them; asked only by kind', { skip }, async () => {
+  const uri = 'file:///tmp/code-actions/fix-all/rules.v4';
+  const text = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\n-A INPUT -p tcp --dprt 80 -j ACCEPT\n-A INPUT -p udp -m state -j ACCEPT\nCOMMIT\n';
+  await client().open(uri, 'iptables-save', text);
+  const diagnostics = await diagnosticsOf(uri);
+  const whole = { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } };
+  for (const only of [['source.fixAll'], ['source'], ['source.fixAll.iptables-lint']]) {
+    const actions = await client().request<KindedAction[]>('textDocument/codeAction', { textDocument: { uri }, range: whole, context: { diagnostics: [], only } });
+    assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.iptables-lint'], only.join());
+    // the state match without --state is left (conntrack would load and match everything), as the typo is
+    assert.equal(applied(text, actions[0].edit.changes[uri]), text.replace('-m state --state ESTABLISHED', '-m conntrack --ctstate ESTABLISHED').replace('-m state --state NEW', '-m conntrack --ctstate NEW'));
+    assert.equal(actions[0].edit.changes[uri].length, 4);
+  }
+  // quick fixes only, or another kind: no fix-all
+  const quick = await client().request<KindedAction[]>('textDocument/codeAction', { textDocument: { uri }, range: whole, context: { diagnostics, only: ['quickfix'] } });
+  assert.ok(quick.length > 0);
+  assert.ok(quick.every((a) => a.kind === 'quickfix'));
+  assert.deepEqual(await client().request('textDocument/codeAction', { textDocument: { uri }, range: whole, context: { diagnostics: [], only: ['source.organizeImports'] } }), []);
+  // the lightbulb (no kind asked) gets the quick fixes of its findings, not the fix-all
+  const lightbulb = await client().request<KindedAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics: [diagnostics[0]] } });
+  assert.ok(lightbulb.every((a) => a.kind === 'quickfix'));
+  // nothing safe to fix: no action
+  const cleanUri = 'file:///tmp/code-actions/fix-all/clean.rules';
+  await client().open(cleanUri, 'iptables-save', '*filter\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT\nCOMMIT\n');
+  assert.deepEqual(await client().request('textDocument/codeAction', { textDocument: { uri: cleanUri }, range: whole, context: { diagnostics: [], only: ['source.fixAll'] } }), []);
+});

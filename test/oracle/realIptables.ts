@@ -39,6 +39,17 @@ export class NamespaceIptables {
   }
 }
 
+/** What iptables-save prints of the namespace's tables: rules as iptables reads them back, without counters or comments. */
+export function savedTables(ns: NamespaceIptables, family: 'ipv4' | 'ipv6'): string {
+  const r = spawnSync('ip', ['netns', 'exec', ns.name, family === 'ipv6' ? 'ip6tables-save' : 'iptables-save'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`iptables-save failed: ${r.stderr}`);
+  return r.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/\[\d+:\d+\]$/, '[0:0]'))
+    .join('\n');
+}
+
 /** Runs tasks with a bounded number in flight. */
 export async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { runRules, type RunOptions } from '../../server/src/core/analysis/engine.ts';
 import type { Diagnostic, Fix, LintRule } from '../../server/src/core/analysis/types.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { applyFixes } from '../../server/src/core/services/fixAll.ts';
 import type { Family } from '../../server/src/core/knowledge/types.ts';
 import type { Dialect } from '../../server/src/core/model/types.ts';
 
@@ -81,9 +82,7 @@ export function table(name: string, body: string): string {
   return `*${name}\n${body.replace(/^\n/, '')}${body.endsWith('\n') ? '' : '\n'}COMMIT\n`;
 }
 
-/** The text with a quick fix's edits applied (they never overlap: applied from the end). */
+/** The text with a quick fix's edits applied, as the editor and `--fix` apply them. */
 export function applyFix(text: string, fix: Fix): string {
-  let out = text;
-  for (const e of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
-  return out;
+  return applyFixes(text, [fix]).text;
 }

@@ -1,6 +1,10 @@
 import type { FileReport } from './report.ts';
 
-/** The JSON contract of DESIGN.md: `{ version: 1, files: [{ file, dialect, diagnostics }] }`. */
+/**
+ * The JSON contract of DESIGN.md: `{ version: 1, files: [{ file, dialect, diagnostics }] }`;
+ * with `--fix`, each file also says how many findings were `fixed`.
+ */
 export function formatJson(reports: FileReport[]): string {
-  return JSON.stringify({ version: 1, files: reports.map((r) => ({ file: r.file, dialect: r.dialect, diagnostics: r.diagnostics })) }, null, 2) + '\n';
+  const files = reports.map((r) => (r.fixed === undefined ? { file: r.file, dialect: r.dialect, diagnostics: r.diagnostics } : { file: r.file, dialect: r.dialect, fixed: r.fixed, diagnostics: r.diagnostics }));
+  return JSON.stringify({ version: 1, files }, null, 2) + '\n';
 }

@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { FirewallDocument } from '../core/facade.ts';
 import type { Dialect } from '../core/model/types.ts';
+import { fixAll } from '../core/services/fixAll.ts';
+import { LineIndex } from '../core/text/lineIndex.ts';
 import { findLintConfig } from '../node/lintConfig.ts';
+import { rewriteTextFile } from '../node/rewriteTextFile.ts';
 import { readStdinText, readTextFile } from '../node/readTextFile.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
 import { formatJson } from './formatJson.ts';
@@ -24,12 +27,18 @@ export interface LintOptions {
   stdinName?: string;
   /** Exit 1 when there are more warnings than this, as for an error. */
   maxWarnings?: number;
+  /**
+   * Rewrite each file with its safe fixes (see fixAll) and report what is left; standard input's
+   * fixed text goes to standard output, and the report to standard error.
+   */
+  fix?: boolean;
 }
 
 /** Lints files; exit 0 clean of errors, 1 with error-level findings (or too many warnings), 2 when a file cannot be read. */
 export function lintCommand(opts: LintOptions, io: CliIO): number {
   const reports: FileReport[] = [];
   let ioError = false;
+  let fixedText: string | undefined;
   for (const file of opts.files) {
     const stdin = file === '-';
     const read = stdin ? readStdinText(io.stdin) : readTextFile(file);
@@ -44,14 +53,39 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     const place = stdin ? opts.stdinName && resolve(opts.stdinName) : resolve(file);
     const config = findLintConfig(place || resolve('-'));
     for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
-    const doc = new FirewallDocument(read.text, { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect });
+    const docOptions = { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect };
+    const doc = new FirewallDocument(read.text, docOptions);
     const settings = doc.dialect === 'save' && place ? workspaceSettings(place) : {};
-    const raw = doc.diagnostics({ severities: config.severities, settings });
-    reports.push({ file: name, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, doc.lines)), raw, lines: doc.lines });
+    const runOptions = { severities: config.severities, settings };
+    let raw = doc.diagnostics(runOptions);
+    let lines = doc.lines;
+    let fixed: number | undefined;
+    if (opts.fix) {
+      // the fixed text is judged as this one was (the same dialect, name and settings)
+      const r = fixAll(read.text, doc.documentOptions, runOptions, raw);
+      fixed = 0;
+      if (stdin) fixedText = r.text;
+      if (r.fixed) {
+        const written = stdin ? { ok: true as const } : rewriteTextFile(file, read.text, r.text);
+        if (written.ok) {
+          fixed = r.fixed;
+          raw = r.diagnostics;
+          lines = new LineIndex(r.text);
+          if (!stdin) io.stderr(`iptables-lint: ${name}: fixed ${r.fixed} finding${r.fixed === 1 ? '' : 's'}\n`);
+        } else {
+          io.stderr(`iptables-lint: ${written.reason}\n`);
+          ioError = true;
+        }
+      }
+    }
+    reports.push({ file: name, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, lines)), raw, lines, fixed });
   }
-  if (opts.format === 'json') io.stdout(formatJson(reports));
-  else if (opts.format === 'sarif') io.stdout(formatSarif(reports, '0.1.0'));
-  else io.stdout(formatText(reports));
+  // with standard input fixed, standard output is the fixed text (an editor's fixer reads it)
+  const out = fixedText !== undefined ? io.stderr : io.stdout;
+  if (fixedText !== undefined) io.stdout(fixedText);
+  if (opts.format === 'json') out(formatJson(reports));
+  else if (opts.format === 'sarif') out(formatSarif(reports, '0.1.0'));
+  else out(formatText(reports));
   if (ioError) return 2;
   if (reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'))) return 1;
   const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);

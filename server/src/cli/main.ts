@@ -4,7 +4,7 @@ import type { CliIO } from './io.ts';
 import { traceCommand } from './traceCommand.ts';
 import { lintCommand } from './lintCommand.ts';
 
-const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] [--max-warnings N] FILE...
+const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] [--max-warnings N] [--fix] FILE...
        iptables-lint [options] [--stdin-filename PATH] -      (the rules on standard input)
        iptables-lint explain TERM
        iptables-lint trace FILE --packet SPEC [--format json]
@@ -12,6 +12,9 @@ const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|s
        iptables-lint apply FILE --host [USER@]HOST[:PORT] [--identity KEY] [--rollback-seconds N] [--dry-run] [--yes]
 
 Checks iptables scripts and iptables-save / iptables-restore files.
+--fix rewrites each file with the fixes that keep what its rules do (-m state to -m conntrack)
+and reports what is left; with -, the fixed text goes to standard output and the report to
+standard error.
 Exit status: 0 no error-level finding, 1 error-level findings (or more warnings than --max-warnings),\n2 usage or I/O error.
 `;
 
@@ -34,6 +37,7 @@ export function main(argv: string[], io: CliIO): number | Promise<number> {
   const files: string[] = [];
   let stdinName: string | undefined;
   let maxWarnings: number | undefined;
+  let fix = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -56,6 +60,8 @@ export function main(argv: string[], io: CliIO): number | Promise<number> {
       const v = value();
       if (!v || !/^\d+$/.test(v)) return usage(io, `--max-warnings must be a whole number of warnings, not ${v ?? 'nothing'}`);
       maxWarnings = Number(v);
+    } else if (a === '--fix') {
+      fix = true;
     } else if (flag === '--') {
       files.push(...argv.slice(i + 1));
       break;
@@ -67,7 +73,7 @@ export function main(argv: string[], io: CliIO): number | Promise<number> {
   const stdinCount = files.filter((f) => f === '-').length;
   if (stdinCount > 1) return usage(io, 'standard input (-) can be read once');
   if (stdinName !== undefined && !stdinCount) return usage(io, '--stdin-filename names standard input: give - among the files');
-  return lintCommand({ format, dialect, files, stdinName, maxWarnings }, io);
+  return lintCommand({ format, dialect, files, stdinName, maxWarnings, fix }, io);
 }
 
 function usage(io: CliIO, problem: string): number {

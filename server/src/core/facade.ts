@@ -88,6 +88,11 @@ export class FirewallDocument {
     }
   }
 
+  /** What a document of the same name, dialect and family is made with (fixAll judges its fixed text so). */
+  get documentOptions(): DocumentOptions {
+    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes };
+  }
+
   /** A save file's model; a text of rule lines alone is an `iptables -S` listing unless its name says iptables-restore loads it. */
   private newSave(text: string): SaveDocument {
     const doc = new SaveDocument(text, this.family);

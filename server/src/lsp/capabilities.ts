@@ -1,6 +1,9 @@
 import { CodeActionKind, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver';
 import { semanticTokenTypes } from '../core/services/semanticTokenLegend.ts';
 
+/** The kind of the action that applies every safe fix of a file (`editor.codeActionsOnSave: { "source.fixAll": "explicit" }`). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.iptables-lint`;
+
 /** The reply to `initialize`: what the server offers. Kept apart from the server so the reply needs none of the core. */
 export function initializeResult(): InitializeResult {
   return {
@@ -11,7 +14,7 @@ export function initializeResult(): InitializeResult {
       foldingRangeProvider: true,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [' ', '-', ','] },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       definitionProvider: true,
       referencesProvider: true,
       documentHighlightProvider: true,

@@ -1,10 +1,13 @@
 import { CodeActionKind, CompletionItemKind, MarkupKind, type CodeAction, type CompletionItem, type Connection, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import type { Fix } from '../core/analysis/types.ts';
+import type { RunOptions } from '../core/analysis/engine.ts';
+import type { Fix, FixEdit } from '../core/analysis/types.ts';
 import { completionsAt, type CompletionKind } from '../core/services/completion.ts';
+import { fixAll } from '../core/services/fixAll.ts';
 import { hoverAt } from '../core/services/hover.ts';
+import { FIX_ALL_KIND } from './capabilities.ts';
 import { cancelledReply } from './cancellation.ts';
 import { toRange } from './convert.ts';
-import type { DocumentStore } from './documentStore.ts';
+import type { DocumentStore, OpenDocument } from './documentStore.ts';
 
 const KIND: Record<CompletionKind, CompletionItemKind> = {
   table: CompletionItemKind.Module,
@@ -17,8 +20,46 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword,
 };
 
-/** Hover, completion and quick fixes: each asks the core and converts offsets. */
-export function registerLanguageFeatures(connection: Connection, store: DocumentStore): void {
+/**
+ * Every safe fix of the document (see fixAll), as `iptables-lint --fix` makes them; undefined
+ * when there is none. The edits are the fixes' own when one pass made them all, else one
+ * replacement of the text between the first and the last change.
+ */
+function fixAllAction(doc: OpenDocument, connection: Connection, lintOptions: (doc: OpenDocument) => RunOptions | undefined): CodeAction | undefined {
+  const options = lintOptions(doc);
+  if (!options) return undefined;
+  try {
+    const model = doc.model;
+    const text = model.text;
+    const r = fixAll(text, model.documentOptions, options, model.diagnostics(options));
+    if (!r.fixed) return undefined;
+    const lines = model.lines;
+    const edits = r.edits ?? [changedMiddle(text, r.text)];
+    return {
+      title: `Fix ${r.fixed} problem${r.fixed === 1 ? '' : 's'} that keep${r.fixed === 1 ? 's' : ''} what the rules do (iptables-lint --fix)`,
+      kind: FIX_ALL_KIND,
+      edit: { changes: { [doc.uri]: edits.map((e) => ({ range: toRange(lines, e.span), newText: e.text })) } },
+    };
+  } catch (e) {
+    connection.console.error(`fix-all failed: ${e instanceof Error ? e.stack : String(e)}`);
+    return undefined;
+  }
+}
+
+/** One edit turning `a` into `b`: what lies between their common start and common end. */
+function changedMiddle(a: string, b: string): FixEdit {
+  let start = 0;
+  while (start < a.length && start < b.length && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
+  return { span: { start, end: a.length - end }, text: b.slice(start, b.length - end) };
+}
+
+/**
+ * Hover, completion, quick fixes and the fix-all: each asks the core and converts offsets.
+ * `lintOptions` is what a document's findings are judged with (undefined: it gets none).
+ */
+export function registerLanguageFeatures(connection: Connection, store: DocumentStore, lintOptions: (doc: OpenDocument) => RunOptions | undefined): void {
   connection.onHover((p, token) => {
     const doc = store.get(p.textDocument.uri);
     if (!doc) return null;
@@ -63,6 +104,13 @@ export function registerLanguageFeatures(connection: Connection, store: Document
     const doc = store.get(p.textDocument.uri);
     if (!doc) return [];
     const out: CodeAction[] = [];
+    const only = p.context.only;
+    // asked for by kind (on save, the Source Action menu): the fixes of the whole file
+    if (only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`))) {
+      const action = fixAllAction(doc, connection, lintOptions);
+      if (action) out.push(action);
+    }
+    if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) return out;
     for (const d of p.context.diagnostics as (LspDiagnostic & { data?: { fixes?: Fix[] } })[]) {
       for (const fix of (d.data?.fixes ?? []) as Fix[]) {
         out.push({

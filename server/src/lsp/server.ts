@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
+import type { RunOptions } from '../core/analysis/engine.ts';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
@@ -142,6 +143,13 @@ export function startServer(connection: Connection, params: InitializeParams, he
     });
   }
 
+  /** What a document's findings are judged with: the severities, and a save file's files around it. */
+  function lintOptions(doc: OpenDocument): RunOptions {
+    const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
+    const settingsForFile = file && doc.model.dialect === 'save' ? workspaceSettings(file) : {};
+    return { severities: severitiesFor(file), settings: settingsForFile };
+  }
+
   function publish(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
@@ -150,9 +158,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
     }
-    const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
-    const settingsForFile = file && doc.model.dialect === 'save' ? workspaceSettings(file) : {};
-    const diagnostics = doc.model.diagnostics({ severities: severitiesFor(file), settings: settingsForFile });
+    const diagnostics = doc.model.diagnostics(lintOptions(doc));
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     if (doc.model.text.length > LARGE_DOCUMENT) {
@@ -265,7 +271,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
   });
 
   registerNavigation(connection, store);
-  registerLanguageFeatures(connection, store);
+  // a script gets no findings while shell scripts are turned off: nothing to fix either
+  registerLanguageFeatures(connection, store, (doc) => (doc.model.dialect === 'script' && !settings.shellScripts.enable ? undefined : lintOptions(doc)));
   registerTrace(connection, store);
   registerSemanticTokens(connection, store, background);
   registerCodeLens(connection, store, background, () => settings.codeLens.maxLenses);

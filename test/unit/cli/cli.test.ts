@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -226,4 +226,59 @@ test('the CLI process reads standard input from a pipe', () => {
   const r = spawnSync(process.execPath, [join(repoRoot, 'server', 'src', 'bin', 'lint.ts'), '--format', 'json', '--stdin-filename', 'piped.rules', '-'], { input: '*filter\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n', encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
   assert.deepEqual(codesAndLines(r.stdout), [['piped.rules', 'save', ['unknown-option@2']]]);
+});
+
+const OLD_STATES = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\n-A INPUT -p tcp --dprt 80 -j ACCEPT\nCOMMIT\n';
+const NEW_STATES = OLD_STATES.replace('-m state --state ESTABLISHED', '-m conntrack --ctstate ESTABLISHED').replace('-m state --state NEW', '-m conntrack --ctstate NEW');
+
+test('--fix rewrites a file with its safe fixes, keeps its mode, and reports what is left', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-fix-'));
+  const f = join(root, 'rules.v4');
+  writeFileSync(f, OLD_STATES, { mode: 0o600 });
+  // without --fix: nothing is written, and the JSON says which findings --fix would fix
+  const before = run(['--format', 'json', f]);
+  assert.equal(readFileSync(f, 'utf8'), OLD_STATES);
+  const listed = JSON.parse(before.stdout).files[0];
+  assert.equal(listed.fixed, undefined);
+  assert.deepEqual(listed.diagnostics.filter((d: { fixable?: boolean }) => d.fixable).map((d: { code: string; line: number }) => `${d.code}@${d.line}`), ['deprecated-state-match@4', 'deprecated-state-match@5']);
+  const fixed = run(['--format', 'json', '--fix', f]);
+  assert.equal(readFileSync(f, 'utf8'), NEW_STATES);
+  assert.equal(statSync(f).mode & 0o777, 0o600);
+  assert.match(fixed.stderr, /: fixed 2 findings\n$/);
+  const report = JSON.parse(fixed.stdout).files[0];
+  assert.equal(report.fixed, 2);
+  // the typo is left (its did-you-mean changes the rule), reported where it is in the new text
+  assert.deepEqual(report.diagnostics.map((d: { code: string; line: number }) => `${d.code}@${d.line}`), ['ipv6-left-open@2', 'unknown-option@6']);
+  assert.equal(fixed.code, 1);
+  // nothing left to fix: the file is not written again
+  const mtime = statSync(f).mtimeMs;
+  const again = run(['--fix', f]);
+  assert.equal(again.stderr, '');
+  assert.equal(statSync(f).mtimeMs, mtime);
+  assert.doesNotMatch(again.stdout, /deprecated-state-match/);
+});
+
+test('--fix keeps a byte-order mark, and leaves a file that is not all UTF-8 as it is (exit 2)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-fix-bytes-'));
+  const bom = join(root, 'bom.rules');
+  writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(OLD_STATES)]));
+  run(['--fix', bom]);
+  assert.deepEqual(readFileSync(bom), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(NEW_STATES)]));
+  const latin1 = join(root, 'latin1.rules');
+  const bytes = Buffer.concat([Buffer.from('# Pare-feu du r'), Buffer.from([0xe9]), Buffer.from('seau\n'), Buffer.from(OLD_STATES)]);
+  writeFileSync(latin1, bytes);
+  const r = run(['--fix', latin1]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /was not rewritten/);
+  assert.deepEqual(readFileSync(latin1), bytes);
+});
+
+test('--fix with standard input: the fixed text on standard output, the report on standard error', () => {
+  const r = run(['--fix', '--format', 'json', '--stdin-filename', 'rules.v4', '-'], OLD_STATES);
+  assert.equal(r.stdout, NEW_STATES);
+  assert.deepEqual(codesAndLines(r.stderr), [['rules.v4', 'save', ['ipv6-left-open@2', 'unknown-option@6']]]);
+  assert.equal(r.code, 1);
+  // nothing to fix: the text as it came
+  const clean = run(['--fix', '-'], NEW_STATES);
+  assert.equal(clean.stdout, NEW_STATES);
 });

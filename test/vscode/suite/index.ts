@@ -8,13 +8,14 @@ import * as vscode from 'vscode';
 import { checks as commands } from './commands.ts';
 import { checks as completion } from './completion.ts';
 import { checks as diagnostics } from './diagnostics.ts';
+import { checks as fixAll } from './fixAll.ts';
 import { checks as hover } from './hover.ts';
 import { checks as navigation } from './navigation.ts';
 import { checks as startup, codeCacheFiles } from './startup.ts';
 import { checks as trace } from './trace.ts';
 import { eventually, expect, extensionId, log, type Check } from './support.ts';
 
-const all: Check[] = [...diagnostics, ...hover, ...completion, ...navigation, ...commands, ...trace, ...startup];
+const all: Check[] = [...diagnostics, ...hover, ...completion, ...navigation, ...commands, ...fixAll, ...trace, ...startup];
 
 const checkTimeoutMs = 60_000;
 

@@ -131,6 +131,6 @@ function move(span: Span, by: number): Span {
 function moved(d: Diagnostic, by: number): Diagnostic {
   const out: Diagnostic = { code: d.code, severity: d.severity, message: d.message, span: move(d.span, by) };
   if (d.related) out.related = d.related.map((r) => ({ span: move(r.span, by), message: r.message }));
-  if (d.fixes) out.fixes = d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ span: move(e.span, by), text: e.text })) }));
+  if (d.fixes) out.fixes = d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ span: move(e.span, by), text: e.text })) }));
   return out;
 }

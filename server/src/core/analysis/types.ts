@@ -18,6 +18,12 @@ export interface FixEdit {
 export interface Fix {
   title: string;
   edits: FixEdit[];
+  /**
+   * Applying it keeps what the rules do: every packet meets the same verdicts and rewrites, and
+   * a command that loads loads the same. Only such fixes are applied without a person choosing
+   * (`iptables-lint --fix`, the editor's fix-all); the others change what the firewall does.
+   */
+  safe?: boolean;
 }
 
 export interface Diagnostic {
