@@ -1,8 +1,8 @@
 // `npm run bench`: generates kube-proxy-shaped dumps and router scripts, measures the product
 // against the real iptables-restore and a Node read-and-split floor in one run, and prints
 // each figure beside its budget. Numbers, not pass/fail: nothing here is a test.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
