@@ -94,3 +94,12 @@ test('in an iptables-lint comment: hover on a code shows its docs, and the codes
   assert.deepEqual(codes.sort(), rules.map((r) => r.code).sort());
   assert.ok((await complete('#!/bin/sh\n# iptables-lint dis|\niptables -N idle\n', 'shellscript')).includes('disable-next-line'));
 });
+
+test('completion marks superseded targets deprecated (CompletionItemTag 1), after the others', { skip }, async () => {
+  const { uri, position } = await at('*raw\n-A PREROUTING -p udp --dport 53 -j |\nCOMMIT\n');
+  const r = await client().request<{ items: { label: string; tags?: number[] }[] }>('textDocument/completion', { textDocument: { uri }, position });
+  const tagged = r.items.filter((i) => i.tags?.includes(1)).map((i) => i.label);
+  assert.deepEqual(tagged.sort(), ['CLUSTERIP', 'NOTRACK', 'ULOG']);
+  const labels = r.items.map((i) => i.label);
+  assert.ok(labels.indexOf('CT') < labels.indexOf('NOTRACK'));
+});

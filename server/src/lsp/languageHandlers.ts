@@ -1,4 +1,4 @@
-import { CodeActionKind, CompletionItemKind, MarkupKind, type CodeAction, type CompletionItem, type Connection, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import { CodeActionKind, CompletionItemKind, CompletionItemTag, MarkupKind, type CodeAction, type CompletionItem, type Connection, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { RunOptions } from '../core/analysis/engine.ts';
 import type { Fix, FixEdit } from '../core/analysis/types.ts';
 import { completionsAt, type CompletionKind } from '../core/services/completion.ts';
@@ -90,12 +90,13 @@ export function registerLanguageFeatures(connection: Connection, store: Document
     }
     if (!r) return [];
     const range = toRange(doc.model.lines, r.replace);
-    const items = r.items.map((i, n) => ({
+    const items = r.items.map((i, n): CompletionItem => ({
       label: i.label,
       kind: KIND[i.kind],
       detail: i.detail,
       sortText: String(n).padStart(4, '0'),
       textEdit: { range, newText: i.insertText ?? i.label },
+      tags: i.deprecated ? [CompletionItemTag.Deprecated as CompletionItemTag] : undefined,
     }));
     return { isIncomplete: r.incomplete, items };
   });

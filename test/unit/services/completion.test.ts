@@ -66,3 +66,17 @@ test('in an iptables-lint comment: the directives, then the diagnostic codes not
   // an ordinary comment: nothing
   assert.equal(completionsAt(new FirewallDocument('*filter\n# keep ', { dialect: 'save' }), '*filter\n# keep '.length), undefined);
 });
+
+test('superseded matches and targets are offered last, marked deprecated (state, NOTRACK, ULOG, CLUSTERIP)', () => {
+  const deprecatedLast = (items: { label: string; deprecated?: true }[], expected: string[]) => {
+    const marked = items.filter((i) => i.deprecated).map((i) => i.label);
+    assert.deepEqual(marked.sort(), [...expected].sort());
+    const firstMarked = items.findIndex((i) => i.deprecated);
+    assert.ok(items.slice(0, firstMarked).every((i) => !i.deprecated));
+    // together, after the others (a target list goes on with the user chains)
+    assert.ok(items.slice(firstMarked, firstMarked + marked.length).every((i) => i.deprecated));
+  };
+  deprecatedLast(at('*filter\n-A INPUT -m |\nCOMMIT\n', '|').items, ['state']);
+  deprecatedLast(at('*filter\n-A INPUT -j |\nCOMMIT\n', '|').items, ['CLUSTERIP', 'ULOG']);
+  deprecatedLast(at('*raw\n-A PREROUTING -j |\nCOMMIT\n', '|').items, ['CLUSTERIP', 'NOTRACK', 'ULOG']);
+});

@@ -38,6 +38,7 @@ import { sshLockoutRisk } from './rules/ssh-lockout-risk.ts';
 import { sourcePortAccept } from './rules/source-port-accept.ts';
 import { exposedService } from './rules/exposed-service.ts';
 import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
+import { obsoleteExtension } from './rules/obsolete-extension.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -81,6 +82,7 @@ export const rules: readonly LintRule[] = [
   exposedService,
   restoreResetsPolicy,
   deprecatedStateMatch,
+  obsoleteExtension,
   analysisSkipped,
 ];
 

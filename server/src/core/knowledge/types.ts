@@ -192,6 +192,8 @@ export interface ExtensionSpec {
   hostDependent?: string;
   /** Superseded by another extension (`state` → `conntrack`). */
   deprecatedBy?: string;
+  /** The Linux version whose kernel no longer has it: rules using it fail to load there and after. */
+  removedFromKernel?: string;
   /** Groups of options of which at least one must be given (`-m conntrack` needs some option). */
   needsOneOf?: readonly (readonly string[])[];
   /** Groups of options of which at most one may be given (`--hl-set`/`--hl-inc`/`--hl-dec`). */

@@ -36,7 +36,7 @@ export function uniformExtension(e: ExtensionSpec): ExtensionSpec {
     kind: e.kind, name: e.name, aliases: e.aliases, families: e.families, summary: e.summary, doc: e.doc, example: e.example,
     mistakes: e.mistakes, options: e.options.map(uniformOption), protocols: e.protocols, protocolFamilies: e.protocolFamilies,
     implicitForProtocol: e.implicitForProtocol, tables: e.tables, chains: e.chains, terminating: e.terminating,
-    hostDependent: e.hostDependent, deprecatedBy: e.deprecatedBy, needsOneOf: e.needsOneOf, exclusive: e.exclusive,
+    hostDependent: e.hostDependent, deprecatedBy: e.deprecatedBy, removedFromKernel: e.removedFromKernel, needsOneOf: e.needsOneOf, exclusive: e.exclusive,
     legacyTables: e.legacyTables, counterpart: e.counterpart,
   };
 }

@@ -20,6 +20,14 @@ export interface CompletionItem {
   detail?: string;
   /** The text to insert when it differs from the label. */
   insertText?: string;
+  /** Superseded (`state`, `NOTRACK`) or gone from current kernels (`ULOG`): offered last, struck through where the editor can. */
+  deprecated?: true;
+}
+
+/** Matches or targets as completion items, the superseded ones last. */
+function extensionItems(list: readonly ExtensionSpec[], kind: 'match' | 'target'): CompletionItem[] {
+  const item = (e: ExtensionSpec): CompletionItem => (e.deprecatedBy ? { label: e.name, kind, detail: e.summary, deprecated: true } : { label: e.name, kind, detail: e.summary });
+  return [...list.filter((e) => !e.deprecatedBy).map(item), ...list.filter((e) => e.deprecatedBy).map(item)];
 }
 
 export interface CompletionResult {
@@ -215,9 +223,9 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
     case '-P': case '--policy':
       return builtinChains();
     case '-m': case '--match':
-      return matches.filter((m) => m.families.includes(ctx.family)).map((m) => ({ label: m.name, kind: 'match', detail: m.summary }));
+      return extensionItems(matches.filter((m) => m.families.includes(ctx.family)), 'match');
     case '-j': case '--jump':
-      return [...allowedTargets(ctx.table, cmd.chain, ctx.family).map((t) => ({ label: t.name, kind: 'target' as const, detail: t.summary })), ...userChains()];
+      return [...extensionItems(allowedTargets(ctx.table, cmd.chain, ctx.family), 'target'), ...userChains()];
     case '-g': case '--goto':
       return userChains();
     case '-p': case '--protocol':

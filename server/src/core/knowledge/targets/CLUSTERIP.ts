@@ -5,6 +5,7 @@ export const CLUSTERIP: ExtensionSpec = {
   name: 'CLUSTERIP',
   families: ['ipv4'],
   terminating: false,
+  removedFromKernel: '6.3',
   deprecatedBy: 'cluster',
   hostDependent: 'removed from the kernel in Linux 6.3 (and missing on many older builds): iptables reports a missing kernel module',
   summary: 'Share one IP and MAC address between cluster nodes, each answering part of the connections (obsolete: use -m cluster).',

@@ -5,6 +5,7 @@ export const ULOG: ExtensionSpec = {
   name: 'ULOG',
   families: ['ipv4'],
   terminating: false,
+  removedFromKernel: '3.17',
   deprecatedBy: 'NFLOG',
   hostDependent: 'removed from the kernel in Linux 3.17: iptables reports a missing kernel module',
   summary: 'Old IPv4-only userspace logging over netlink; replaced by NFLOG.',
