@@ -1,4 +1,5 @@
-import type { Rule } from '../model/types.ts';
+import type { Command, Rule } from '../model/types.ts';
+import type { Span } from '../text/span.ts';
 import { commandOfRule } from './commandOfRule.ts';
 import { commandTool } from './scriptLine.ts';
 import type { Fix, RuleContext } from './types.ts';
@@ -15,44 +16,28 @@ import type { Fix, RuleContext } from './types.ts';
  */
 export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[] {
   const rs = ctx.ruleSet;
-  let from: number;
-  let to: number;
+  const moved = ownLines(ctx, rule);
+  if (!moved) return [];
+  const { from, to } = moved;
   let at: number;
   if (rs.dialect === 'save') {
-    // a save file's rule span is its whole line, unless it is indented. Read through
-    // ctx.read: the check runs after every keystroke, and a big dump just edited is pieces
-    // that reading ctx.text would join
-    from = rule.span.start;
-    to = rule.span.end;
     at = before.span.start;
-    const atLineStart = (offset: number) => offset === 0 || ctx.read(offset - 1, offset) === '\n';
-    if (!atLineStart(from) || !atLineStart(at)) return [];
+    if (!(at === 0 || ctx.read(at - 1, at) === '\n')) return [];
   } else {
-    if (rule.guard !== 0 || before.guard !== 0) return [];
-    const moved = commandOfRule(rs, rule);
+    if (before.guard !== 0) return [];
     const stays = commandOfRule(rs, before);
-    if (moved?.kind !== 'append' || stays?.kind !== 'append') return [];
+    if (moved.command?.kind !== 'append' || stays?.kind !== 'append') return [];
     const text = ctx.text;
-    const startOf = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
     // run by the same words (`$IPT`, `sudo iptables`); lines fed to an iptables-restore of the
     // script (a here-document) have none, and one may not move out of its input
-    const tool = commandTool(text, moved);
-    if (!tool || tool !== commandTool(text, stays)) return [];
-    from = moved.span.start;
-    to = moved.span.end;
+    if (commandTool(text, moved.command) !== commandTool(text, stays)) return [];
     at = stays.span.start;
-    // the line of each holds nothing but the command (and a comment after the moved one)
-    if (text.slice(startOf(from), from).trim() || text.slice(startOf(at), at).trim()) return [];
-    const eol = text.indexOf('\n', to);
-    if (!/^[ \t]*(#.*)?$/.test(text.slice(to, eol === -1 ? text.length : eol))) return [];
-    from = startOf(from);
-    at = startOf(at);
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (text.slice(lineStart, at).trim()) return [];
+    at = lineStart;
     if (setsVariableOf(text.slice(from, to), text.slice(at, from))) return [];
   }
-  const { end, newline } = lineEnd(ctx, to);
-  // with the newline after it; the last line of a text without one takes the newline before it
-  const lines = newline ? ctx.read(from, end + 1) : ctx.read(from, end) + '\n';
-  const cut = newline ? { start: from, end: end + 1 } : { start: from - 1, end };
+  const { lines, cut } = cutLines(ctx, from, to);
   return [
     {
       title: 'Move this rule before the rule that decides its packets',
@@ -62,6 +47,42 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
       ],
     },
   ];
+}
+
+/**
+ * Where a rule stands on lines of its own: `from` its line's start to the end of its command
+ * (a comment may follow on the last line). A save file's rule line, unless indented; in a
+ * script, a command run by iptables (not a here-document's line), under no shell condition,
+ * with nothing else on its lines. Undefined otherwise: moving or removing the lines would
+ * take something else along.
+ */
+export function ownLines(ctx: RuleContext, rule: Rule): { from: number; to: number; command?: Command } | undefined {
+  const rs = ctx.ruleSet;
+  if (rs.dialect === 'save') {
+    // a save file's rule span is its whole line, unless it is indented. Read through
+    // ctx.read: the check runs after every keystroke, and a big dump just edited is pieces
+    // that reading ctx.text would join
+    const from = rule.span.start;
+    return from === 0 || ctx.read(from - 1, from) === '\n' ? { from, to: rule.span.end } : undefined;
+  }
+  if (rule.guard !== 0) return undefined;
+  const command = commandOfRule(rs, rule);
+  if (!command || !commandTool(ctx.text, command)) return undefined;
+  const text = ctx.text;
+  const from = command.span.start;
+  const to = command.span.end;
+  const lineStart = text.lastIndexOf('\n', from - 1) + 1;
+  if (text.slice(lineStart, from).trim()) return undefined;
+  const eol = text.indexOf('\n', to);
+  if (!/^[ \t]*(#.*)?$/.test(text.slice(to, eol === -1 ? text.length : eol))) return undefined;
+  return { from: lineStart, to, command };
+}
+
+/** Lines from `from` to the end of the line holding `to`: their text with a newline, and the span that cuts them out. */
+export function cutLines(ctx: RuleContext, from: number, to: number): { lines: string; cut: Span } {
+  const { end, newline } = lineEnd(ctx, to);
+  // with the newline after it; the last line of a text without one takes the newline before it
+  return newline ? { lines: ctx.read(from, end + 1), cut: { start: from, end: end + 1 } } : { lines: ctx.read(from, end) + '\n', cut: { start: Math.max(0, from - 1), end } };
 }
 
 /** Where the line holding `offset` ends: at its newline, or at the end of a text without one. Read a piece at a time. */

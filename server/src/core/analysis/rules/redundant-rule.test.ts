@@ -1,4 +1,7 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import type { Fix } from '../types.ts';
 import { redundantRule } from './redundant-rule.ts';
 
 ruleTable(redundantRule, {
@@ -16,4 +19,28 @@ ruleTable(redundantRule, {
     { code: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', name: 'a script that masquerades twice' },
     { code: table('filter', '-A LAN -i lo -j RETURN\n«-A LAN -i lo -j RETURN»'), name: 'RETURN twice' },
   ],
+});
+
+const own = (fixes: Fix[] | undefined) => (fixes ?? []).filter((f) => !f.title.startsWith('Disable'));
+
+test('the fix removes the redundant rule\'s line, in a save file and in a script (with its comment)', () => {
+  const save = fixFirst(redundantRule, table('filter', '-A INPUT -p tcp --dport 20:25 -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP'));
+  assert.equal(save.text, table('filter', '-A INPUT -p tcp --dport 20:25 -j ACCEPT\n-A INPUT -j DROP'));
+  assert.equal(save.left, 0);
+  assert.notEqual(save.finding.fixes?.[0].safe, true);
+  const script = fixFirst(redundantRule, '#!/bin/sh\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n  iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE  # again\necho done\n', { dialect: 'script' });
+  assert.equal(script.text, '#!/bin/sh\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\necho done\n');
+  // the last line of a text without a newline
+  assert.equal(fixFirst(redundantRule, 'iptables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -s 192.0.2.0/24 -j DROP', { dialect: 'script' }).text, 'iptables -A INPUT -s 192.0.2.0/24 -j DROP');
+});
+
+test('no removal where it would take something else along, or where rules are counted by number', () => {
+  const fixesOf = (text: string, dialect: 'save' | 'script' = 'script') => lintWith(redundantRule, text, { dialect }).map((d) => own(d.fixes).length);
+  // the same line holds another command; under a condition; a numbered command of the chain
+  assert.deepEqual(fixesOf('iptables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -s 192.0.2.0/24 -j DROP && echo ok\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -A INPUT -s 192.0.2.0/24 -j DROP\nif true; then\n  iptables -A INPUT -s 192.0.2.0/24 -j DROP\nfi\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -D INPUT 3\n'), [0]);
+  assert.deepEqual(fixesOf(table('filter', '-A INPUT -s 192.0.2.0/24 -j DROP\n-A INPUT -s 192.0.2.0/24 -j DROP\n-I INPUT 2 -p icmp -j ACCEPT'), 'save'), [0]);
+  // another chain's numbers do not matter
+  assert.deepEqual(fixesOf('iptables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -I OUTPUT 1 -j ACCEPT\n'), [1]);
 });
