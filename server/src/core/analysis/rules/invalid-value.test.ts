@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { invalidValue } from './invalid-value.ts';
 
 ruleTable(invalidValue, {
@@ -52,4 +52,21 @@ test('invalid-value: a value read from a script variable is reported where it is
   const found = lintWith(invalidValue, text, { dialect: 'script' });
   const changes = (d: (typeof found)[number]) => (d.fixes ?? []).filter((f) => f.title.startsWith('Change to')).length;
   assert.deepEqual(found.map((d) => [text.slice(d.span.start, d.span.end), changes(d)]), [['$ST', 0], ['ESTABLISHED,RELATD', 1]]);
+});
+
+test('invalid-value: a list of ports after --dport is reported, and fixed with -m multiport', () => {
+  const fix = (rule: string, dialect: 'save' | 'script' = 'save') => {
+    const text = dialect === 'save' ? table('filter', rule) : rule;
+    const [d] = lintWith(invalidValue, text, { dialect });
+    assert.ok(d, rule);
+    assert.equal(text.slice(d.span.start, d.span.end), /--[ds]port ([^ ]+)/.exec(rule)![1]);
+    const own = d.fixes?.filter((f) => !f.title.startsWith('Disable')) ?? [];
+    return own.length ? applyFix(text, own[0]) : undefined;
+  };
+  assert.equal(fix('-A INPUT -p tcp --dport 22,80,443 -j ACCEPT'), table('filter', '-A INPUT -p tcp -m multiport --dports 22,80,443 -j ACCEPT'));
+  assert.equal(fix('-A INPUT -p udp ! --sport 53,123 -j DROP'), table('filter', '-A INPUT -p udp -m multiport ! --sports 53,123 -j DROP'));
+  assert.equal(fix('iptables -A INPUT -p tcp -m tcp --dport ssh,http:https -j ACCEPT\n', 'script'), 'iptables -A INPUT -p tcp -m tcp -m multiport --dports ssh,http:https -j ACCEPT\n');
+  // more than 15 ports do not fit one multiport match; nor a protocol multiport does not know
+  assert.equal(fix(`-A INPUT -p tcp --dport ${Array.from({ length: 16 }, (_, i) => 1000 + i).join(',')} -j ACCEPT`), undefined);
+  for (const [d] of [lintWith(invalidValue, table('filter', '-A INPUT -p tcp --dport 22,80 -j ACCEPT'))]) assert.notEqual(d.fixes?.[0].safe, true);
 });

@@ -3,7 +3,7 @@ import { checkValue } from '../../knowledge/values/index.ts';
 import { checkTcpFlagPair } from '../../knowledge/values/tcpFlags.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { otherFamilyPart } from './address-family-mismatch.ts';
-import type { LintRule, RuleContext } from '../types.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { BoundOption } from '../../model/types.ts';
 import type { ArgSpec, Family } from '../../knowledge/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
@@ -20,7 +20,7 @@ export const invalidValue: LintRule = {
   severity: 'error',
   summary: 'A value iptables rejects: bad address or prefix, port or range, ctstate, TCP flag, ICMP type, mark, rate, policy…',
   docs: {
-    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, and chain policies. Values that hold a shell expansion are never judged. A value iptables takes but reads otherwise than it is written is a warning: a reversed range or a weekday 8 that never matches, a log prefix cut at 29 characters, `10.1` read as 10.1.0.0, a rate of `1.5/s` read as 1/s, a netmask that is not contiguous, an address with bits set after its prefix (`192.168.1.5/24` matches all of 192.168.1.0/24, not the one host; the same for IPv6).',
+    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, and chain policies. A list of ports after `--dport` or `--sport` (`22,80,443`) is refused by iptables: the quick fix matches it with `-m multiport --dports`. Values that hold a shell expansion are never judged. A value iptables takes but reads otherwise than it is written is a warning: a reversed range or a weekday 8 that never matches, a log prefix cut at 29 characters, `10.1` read as 10.1.0.0, a rate of `1.5/s` read as 1/s, a netmask that is not contiguous, an address with bits set after its prefix (`192.168.1.5/24` matches all of 192.168.1.0/24, not the one host; the same for IPv6).',
     rationale: 'iptables stops with "invalid port/service", "Bad ctstate", "invalid mask"…: the rule is not added, and a restore file is rejected as a whole.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/33 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISED -j ACCEPT\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 7000 -j ACCEPT\nCOMMIT\n' },
@@ -99,8 +99,28 @@ function checkOne(ctx: RuleContext, family: Family, protocol: string | undefined
     // iptables takes the value, but it does not do what it says (a reversed range never matches)
     severity: problem.severity === 'warning' ? 'warning' : undefined,
     // a value read from a script's variable is fixed where the variable is set, not here
-    fixes: problem.suggestion && !w?.text.includes('$') ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : undefined,
+    fixes: problem.suggestion && !w?.text.includes('$') ? [{ title: `Change to '${problem.suggestion}'`, edits: [{ span, text: problem.suggestion }] }] : multiportFix(o, value, family, protocol),
   });
+}
+
+/** The port matches whose `--dport`/`--sport` take one port or range, where multiport takes a list. */
+const MULTIPORT_PROTOCOLS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
+/** Their options (by canonical name) and multiport's for a list of the same ports. */
+const PORT_LISTS: Record<string, string> = { '--destination-port': '--dports', '--source-port': '--sports' };
+
+/**
+ * `--dport 22,80,443` as `-m multiport --dports 22,80,443` (a `!` goes after `-m multiport`),
+ * when the list is one multiport takes: the rule's protocol is one multiport knows, and the
+ * list holds at most 15 ports.
+ */
+function multiportFix(o: BoundOption, value: string, family: Family, protocol: string | undefined): Fix[] | undefined {
+  const owner = o.owner;
+  const list = PORT_LISTS[o.name];
+  if (owner === 'generic' || !MULTIPORT_PROTOCOLS.has(owner.name) || !list || !value.includes(',')) return undefined;
+  if (o.values[0]?.dynamic || checkValue('port-list', value, { family, protocol, warnings: false })) return undefined;
+  const name = o.item.nameSpan;
+  const from = o.negated && o.item.bang ? o.item.bang.start : name.start;
+  return [{ title: `Match the list with -m multiport ${list}`, edits: [{ span: { start: from, end: name.end }, text: `-m multiport ${o.negated ? '! ' : ''}${list}` }] }];
 }
 
 /** `--tcp-flags MASK COMP` with a compared flag the mask leaves out: at COMP, the fix widens MASK. */

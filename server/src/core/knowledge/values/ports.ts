@@ -55,6 +55,8 @@ export function checkPort(value: string, protocol?: ServiceProtocol): ValueProbl
  * and then it never matches.
  */
 export function checkPortRange(value: string, opts: { ordered?: boolean; protocol?: ServiceProtocol } = {}): ValueProblem | undefined {
+  // `--dport 22,80,443`: the commonest way to get it wrong
+  if (value.includes(',')) return error(`'${value}' is a list: one port or a range goes here; several need -m multiport (--dports, --sports).`);
   const parts = value.split(':');
   if (parts.length > 2) return error(`'${value}' has more than one ':'; a range is first:last.`);
   if (parts.length === 1) {
