@@ -1,5 +1,6 @@
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
+import { unconditional } from './unconditional.ts';
 
 /**
  * The first answer `test` gives for an ACCEPT rule of the chain or of a chain it jumps to, in
@@ -31,8 +32,10 @@ function stateWords(r: Rule): Word[] {
   return out;
 }
 
-/** Some rule the chain (or a chain it jumps to) uses accepts ESTABLISHED packets. */
+/** Some rule the chain (or a chain it jumps to) uses accepts ESTABLISHED packets, or the chain itself accepts every packet. */
 export function acceptsEstablished(rs: RuleSet, chain: Chain): boolean {
+  // in a chain jumped to, an accept of everything takes what the jump lets through only
+  if (chain.rules.some((r) => r.target?.name === 'ACCEPT' && unconditional(r))) return true;
   return firstAccept(rs, chain, (r) => {
     const mentions = stateWords(r).some((v) => v.dynamic || /ESTABLISHED/i.test(v.value));
     const dynamic = r.dynamic || r.options.some((o) => o.values.some((w) => w.dynamic));

@@ -39,6 +39,7 @@ import { sourcePortAccept } from './rules/source-port-accept.ts';
 import { exposedService } from './rules/exposed-service.ts';
 import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import { obsoleteExtension } from './rules/obsolete-extension.ts';
+import { acceptsEveryConnection } from './rules/accepts-every-connection.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -70,6 +71,7 @@ export const rules: readonly LintRule[] = [
   missingNdpAccept,
   missingLoopbackAccept,
   ipv6LeftOpen,
+  acceptsEveryConnection,
   unreachableRule,
   shadowedRule,
   redundantRule,

@@ -11,6 +11,7 @@ function docker(user: string): string {
 ruleTable(missingEstablishedRule, {
   valid: [
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT') },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j ACCEPT'), name: 'everything accepted (accepts-every-connection says so)' },
     { code: table('filter', ':INPUT DROP [0:0]\n:base - [0:0]\n-A INPUT -j base\n-A base -m state --state ESTABLISHED,RELATED -j ACCEPT'), name: 'in a chain it jumps to' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p icmp -j ACCEPT'), name: 'ESTABLISHED alone, but every ICMP accepted' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED -j ACCEPT'), name: 'RELATED accepted by a rule of its own' },

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { acceptsEveryConnection } from './accepts-every-connection.ts';
+
+const closed = (rules: string) => table('filter', `:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n${rules}`);
+
+ruleTable(acceptsEveryConnection, {
+  valid: [
+    // replies only; one interface; one source; one port
+    { code: closed('-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT') },
+    { code: closed('-A INPUT -i lo -j ACCEPT\n-A INPUT -i lan0 -j ACCEPT\n-A FORWARD -i lan0 -o wan0 -j ACCEPT') },
+    { code: closed('-A INPUT -s 192.168.1.0/24 -m conntrack --ctstate NEW -j ACCEPT') },
+    { code: closed('-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT') },
+    // NEW excluded, or negated states
+    { code: closed('-A INPUT -m conntrack --ctstate INVALID -j ACCEPT\n-A INPUT -m conntrack ! --ctstate NEW -j ACCEPT') },
+    // the chain is open anyway (policy ACCEPT, nothing drops after): the admin's choice
+    { code: table('filter', '-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT\n-A INPUT -j ACCEPT') },
+    // OUTPUT is the host's own traffic
+    { code: table('filter', ':OUTPUT DROP [0:0]\n-A OUTPUT -j ACCEPT') },
+    // a condition of the shell: maybe not run
+    { code: 'iptables -P INPUT DROP\nif [ "$OPEN" ]; then\n  iptables -A INPUT -j ACCEPT\nfi\n', dialect: 'script' },
+    // two state tests: NEW in one only
+    { code: closed('-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -m state --state ESTABLISHED -j ACCEPT') },
+  ],
+  invalid: [
+    { code: closed('-A INPUT -i lo -j ACCEPT\n«-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT»\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
+    { code: closed('-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j ACCEPT»'), name: 'a debugging leftover at the end' },
+    { code: closed('«-A FORWARD -m state --state NEW,RELATED,ESTABLISHED -m comment --comment "all" -j ACCEPT»') },
+    { code: table('filter', '«-A INPUT -m conntrack --ctstate NEW -j ACCEPT»\n-A INPUT -j REJECT'), name: 'closed by a REJECT of everything at the end, not by the policy' },
+    { code: 'iptables -P INPUT DROP\niptables -A INPUT -i lo -j ACCEPT\n«iptables -A INPUT -m state --state NEW,ESTABLISHED -j ACCEPT»\n', dialect: 'script' },
+  ],
+});
+
+test('the fix narrows NEW,ESTABLISHED to the replies it meant, and removes an accept of everything', () => {
+  const narrowed = fixFirst(acceptsEveryConnection, closed('-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT'));
+  assert.equal(narrowed.text, closed('-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'));
+  assert.equal(narrowed.left, 0);
+  const quoted = fixFirst(acceptsEveryConnection, 'iptables -P INPUT DROP\niptables -A INPUT -m state --state "NEW,ESTABLISHED" -j ACCEPT\n', { dialect: 'script' });
+  assert.equal(quoted.text, 'iptables -P INPUT DROP\niptables -A INPUT -m state --state "ESTABLISHED,RELATED" -j ACCEPT\n');
+  const removed = fixFirst(acceptsEveryConnection, closed('-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j ACCEPT'));
+  assert.equal(removed.text, closed('-A INPUT -p tcp --dport 22 -j ACCEPT'));
+  // NEW alone has no reply list to become: no fix but the suppression
+  const [d] = lintWith(acceptsEveryConnection, closed('-A INPUT -m conntrack --ctstate NEW -j ACCEPT'));
+  assert.deepEqual(d.fixes?.filter((f) => !f.title.startsWith('Disable')) ?? [], []);
+  assert.ok(d.related?.length === 1);
+});
+
+test('an accept after a drop of every new connection takes none: not reported', () => {
+  assert.deepEqual(lintWith(acceptsEveryConnection, closed('-A FORWARD -m conntrack --ctstate NEW,INVALID -j DROP\n-A FORWARD -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT')), []);
+  assert.equal(lintWith(acceptsEveryConnection, closed('-A FORWARD -m conntrack --ctstate INVALID -j DROP\n-A FORWARD -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT')).length, 1);
+});
