@@ -12,8 +12,8 @@ const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|s
        iptables-lint apply FILE --host [USER@]HOST[:PORT] [--identity KEY] [--rollback-seconds N] [--dry-run] [--yes]
 
 Checks iptables scripts and iptables-save / iptables-restore files.
---fix rewrites each file with the fixes that keep what its rules do (-m state to -m conntrack)
-and reports what is left; with -, the fixed text goes to standard output and the report to
+--fix rewrites each file with the fixes that keep what its rules do (old spellings such as
+-m state) and reports what is left; with -, the fixed text goes to standard output and the report to
 standard error.
 Exit status: 0 no error-level finding, 1 error-level findings (or more warnings than --max-warnings),\n2 usage or I/O error.
 `;

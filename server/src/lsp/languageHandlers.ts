@@ -36,7 +36,7 @@ function fixAllAction(doc: OpenDocument, connection: Connection, lintOptions: (d
     const lines = model.lines;
     const edits = r.edits ?? [changedMiddle(text, r.text)];
     return {
-      title: `Fix ${r.fixed} problem${r.fixed === 1 ? '' : 's'} that keep${r.fixed === 1 ? 's' : ''} what the rules do (iptables-lint --fix)`,
+      title: `Apply the ${r.fixed === 1 ? 'fix' : `${r.fixed} fixes`} that keep${r.fixed === 1 ? 's' : ''} what the rules do (iptables-lint --fix)`,
       kind: FIX_ALL_KIND,
       edit: { changes: { [doc.uri]: edits.map((e) => ({ range: toRange(lines, e.span), newText: e.text })) } },
     };

@@ -49,7 +49,7 @@ export function applyFixes(text: string, fixes: readonly Fix[]): { text: string;
     edits.push(...f.fix.edits);
     lastEnd = f.end;
   }
-  // one fix's edits never overlap each other; applied from the end, the earlier offsets hold
+  // in text order (one fix's edits never overlap each other), with the text between them kept
   edits.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const parts: string[] = [];
   let at = 0;
