@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { corpusRoot, filesUnder, requirement } from '../support/paths.ts';
+import { corpusRoot, corpusSaveFiles, requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -21,18 +21,14 @@ test('error-level findings on corpus files only where the real iptables-restore 
     const disagreements: string[] = [];
     let files = 0;
     let refused = 0;
-    for (const dir of ['dumps', 'restore-files']) {
-      for (const f of filesUnder(join(corpusRoot, dir))) {
-        const text = readFileSync(f, 'utf8');
-        if (!/^\*(filter|nat|mangle|raw|security)\s*$/m.test(text) || /^\s*(\$|iptables )/m.test(text)) continue;
-        const doc = new FirewallDocument(text, { fileName: f, dialect: 'save' });
-        const errors = doc.diagnostics().filter((d) => d.severity === 'error');
-        const real = await ns.load(text, doc.family);
-        files++;
-        if (!real.ok) refused++;
-        if (errors.length && real.ok) {
-          disagreements.push(`${relative(corpusRoot, f)}: we report ${errors.map((e) => `${e.code} (line ${doc.lines.lineOf(e.span.start) + 1})`).join(', ')} but iptables-restore accepts it`);
-        }
+    for (const { file: f, text } of corpusSaveFiles()) {
+      const doc = new FirewallDocument(text, { fileName: f, dialect: 'save' });
+      const errors = doc.diagnostics().filter((d) => d.severity === 'error');
+      const real = await ns.load(text, doc.family);
+      files++;
+      if (!real.ok) refused++;
+      if (errors.length && real.ok) {
+        disagreements.push(`${relative(corpusRoot, f)}: we report ${errors.map((e) => `${e.code} (line ${doc.lines.lineOf(e.span.start) + 1})`).join(', ')} but iptables-restore accepts it`);
       }
     }
     console.log(`corpus: ${files} save files loaded for real, ${refused} refused by iptables-restore`);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,21 @@ export function filesUnder(dir: string): string[] {
       const p = join(dir, e);
       return statSync(p).isDirectory() ? filesUnder(p) : [p];
     });
+}
+
+/**
+ * The corpus's save files that iptables-restore can be given as they are: the dumps and
+ * restore files with a `*table` line and no shell in them (some are scripts that write one).
+ */
+export function corpusSaveFiles(): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  for (const dir of ['dumps', 'restore-files']) {
+    for (const file of filesUnder(join(corpusRoot, dir))) {
+      const text = readFileSync(file, 'utf8');
+      if (/^\*(filter|nat|mangle|raw|security)\s*$/m.test(text) && !/^\s*(\$|iptables )/m.test(text)) out.push({ file, text });
+    }
+  }
+  return out;
 }
 
 /**
