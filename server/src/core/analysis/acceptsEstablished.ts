@@ -6,13 +6,14 @@ import { unconditional } from './unconditional.ts';
  * The first answer `test` gives for an ACCEPT rule of the chain or of a chain it jumps to, in
  * the order a packet meets them.
  */
-function firstAccept<T>(rs: RuleSet, chain: Chain, test: (r: Rule) => T | undefined, seen = new Set<string>()): T | undefined {
+function firstAccept<T>(rs: RuleSet, chain: Chain, test: (r: Rule, jumpedTo: boolean) => T | undefined, seen = new Set<string>()): T | undefined {
+  const jumpedTo = seen.size > 0;
   seen.add(chain.name);
   for (const r of chain.rules) {
     const t = r.target;
     if (!t) continue;
     if (t.name === 'ACCEPT') {
-      const found = test(r);
+      const found = test(r, jumpedTo);
       if (found !== undefined) return found;
     } else if (!t.spec && !seen.has(t.name)) {
       const callee = rs.tables.get(`${chain.family}:${chain.table}`)?.chains.get(t.name);
@@ -34,9 +35,9 @@ function stateWords(r: Rule): Word[] {
 
 /** Some rule the chain (or a chain it jumps to) uses accepts ESTABLISHED packets, or the chain itself accepts every packet. */
 export function acceptsEstablished(rs: RuleSet, chain: Chain): boolean {
-  // in a chain jumped to, an accept of everything takes what the jump lets through only
-  if (chain.rules.some((r) => r.target?.name === 'ACCEPT' && unconditional(r))) return true;
-  return firstAccept(rs, chain, (r) => {
+  return firstAccept(rs, chain, (r, jumpedTo) => {
+    // in a chain jumped to, an accept of everything takes what the jump lets through only
+    if (!jumpedTo && unconditional(r)) return true;
     const mentions = stateWords(r).some((v) => v.dynamic || /ESTABLISHED/i.test(v.value));
     const dynamic = r.dynamic || r.options.some((o) => o.values.some((w) => w.dynamic));
     return mentions || dynamic ? true : undefined;
