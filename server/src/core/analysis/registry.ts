@@ -40,6 +40,7 @@ import { exposedService } from './rules/exposed-service.ts';
 import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import { obsoleteExtension } from './rules/obsolete-extension.ts';
 import { acceptsEveryConnection } from './rules/accepts-every-connection.ts';
+import { tableNotFlushed } from './rules/table-not-flushed.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -58,6 +59,7 @@ export const rules: readonly LintRule[] = [
   managedChainEdited,
   duplicateChain,
   commandFails,
+  tableNotFlushed,
   addressFamilyMismatch,
   hostnameResolvedOnce,
   dnatWithoutForwardAccept,
