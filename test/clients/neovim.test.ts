@@ -95,3 +95,37 @@ vim.cmd('qa!')
   assert.match(got.hover, /DNAT/);
   assert.deepEqual(got.symbols, ['nat', 'filter']);
 });
+
+test('neovim 0.7 applies the fix-all: vim.lsp.buf.code_action({ only = { "source.fixAll" } }), the action picked from its menu', { skip, timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-nvim-fix-'));
+  const rules = join(dir, 'rules.v4');
+  const written = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\nCOMMIT\n';
+  writeFileSync(rules, written);
+  const init = join(dir, 'init.lua');
+  writeFileSync(
+    init,
+    `
+vim.cmd('edit ' .. ${JSON.stringify(rules)})
+local client_id = vim.lsp.start_client({ name = 'iptables', cmd = { 'iptables-language-server', '--stdio' }, root_dir = ${JSON.stringify(dir)} })
+vim.lsp.buf_attach_client(0, client_id)
+vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 100)
+-- the menu neovim shows the actions in: the user picks the first (and only) one
+local offered = {}
+vim.ui.select = function(items, opts, on_choice)
+  for _, item in ipairs(items) do table.insert(offered, opts.format_item and opts.format_item(item) or tostring(item)) end
+  on_choice(items[1], 1)
+end
+vim.lsp.buf.code_action({ only = { 'source.fixAll' } })
+vim.wait(10000, function() return not table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\\n'):find('-m state') end, 100)
+print('offered: ' .. table.concat(offered, ' | '))
+vim.cmd('write')
+vim.cmd('qa!')
+`,
+  );
+  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
+  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
+  assert.equal(r.status, 0, r.stderr);
+  // one action offered: the fix-all (no quick fix of a single finding)
+  assert.match(r.stderr, /offered: [^|]*\(iptables-lint --fix\)(?! \|)/);
+  assert.equal(readFileSync(rules, 'utf8'), written.replace('-m state --state ESTABLISHED', '-m conntrack --ctstate ESTABLISHED').replace('-m state --state NEW', '-m conntrack --ctstate NEW'));
+});
