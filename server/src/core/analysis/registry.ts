@@ -41,6 +41,7 @@ import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import { obsoleteExtension } from './rules/obsolete-extension.ts';
 import { acceptsEveryConnection } from './rules/accepts-every-connection.ts';
 import { tableNotFlushed } from './rules/table-not-flushed.ts';
+import { lanReachableFromWan } from './rules/lan-reachable-from-wan.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -68,6 +69,7 @@ export const rules: readonly LintRule[] = [
   dnatAnyDestination,
   dnatWithoutHairpin,
   missingMasquerade,
+  lanReachableFromWan,
   missingIpForward,
   missingEstablishedRule,
   missingNdpAccept,

@@ -4,6 +4,7 @@ import { interfaceMatches, ruleMatches } from '../../simulate/conditions.ts';
 import { exactInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
+import { privateBehind, privateNetwork } from '../privateNetworks.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
 import { chainsReached } from '../chainsReached.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -98,36 +99,6 @@ function waysOut(rs: RuleSet, known: () => Evidence): WayOut[] {
 }
 
 /**
- * Interfaces the rules show private hosts behind (a LAN, a DMZ), with the first such network:
- * a rule other than a drop for traffic out of one to a private address (`-o eth1 -d
- * 192.168.10.3 -j ACCEPT`, a hairpin SNAT), or an accept of traffic from one coming from a
- * private network (`-i eth1 -s 192.168.10.0/24`). This host routes to those itself, and they
- * answer through it without NAT. Drops are left out: a drop of private sources arriving on the
- * internet side is anti-spoofing, not a LAN. `lo` is the host itself.
- */
-function privateBehind(rs: RuleSet): Map<string, IPv4Network> {
-  const out = new Map<string, IPv4Network>();
-  const add = (iface: string, net: IPv4Network | undefined) => {
-    if (net && iface !== 'lo') out.set(iface, net);
-  };
-  for (const table of rs.tables.values()) {
-    if (table.family !== 'ipv4') continue;
-    for (const chain of table.chains.values()) {
-      for (const r of chain.rules) {
-        const t = r.target?.name;
-        if (!t || t === 'DROP' || t === 'REJECT') continue;
-        // an interface already known is not looked at again (a router script names two or three)
-        const o = exactInterface(r.outInterface);
-        if (o && !out.has(o)) add(o, privateNetwork(r.destination));
-        const i = t === 'ACCEPT' ? exactInterface(r.inInterface) : undefined;
-        if (i && !out.has(i)) add(i, privateNetwork(r.source));
-      }
-    }
-  }
-  return out;
-}
-
-/**
  * Interfaces the rules show the internet behind: the one a port forward's connections arrive
  * on (`-i eth0 ... -j DNAT`), or one FORWARD accepts only replies from (`-i eth0 -o eth1
  * --ctstate ESTABLISHED,RELATED`), as a router does on its outside. Two LANs (VLANs) a router
@@ -149,14 +120,6 @@ function outsideInterfaces(rs: RuleSet): Set<string> {
     if (ruleMatches(r, packet('NEW')) === 'no' && ruleMatches(r, packet('ESTABLISHED')) !== 'no') out.add(i);
   }
   return out;
-}
-
-/** A source test naming one private network (not negated, not a list), host bits cleared. */
-function privateNetwork(c: Condition | undefined): IPv4Network | undefined {
-  // every private network starts with a 1 (10., 172., 192.): others are not parsed
-  if (!c || c.negated || c.value.charCodeAt(0) !== 49 || c.word.dynamic || c.value.includes(',')) return undefined;
-  const n = ipv4Network(c.value);
-  return n && n.bits !== undefined && n.bits > 0 && isPrivateIPv4Network(n) ? n : undefined;
 }
 
 /** A destination test that takes addresses outside the private networks: none, a public network, or the negation of a private one. */

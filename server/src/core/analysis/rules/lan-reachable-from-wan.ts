@@ -1,0 +1,101 @@
+import { formatIPv4, ipv4NetworksOverlap, type IPv4Network } from '../../knowledge/values/addresses.ts';
+import type { Rule } from '../../model/types.ts';
+import { tracePacket } from '../../simulate/evaluate.ts';
+import type { Packet } from '../../simulate/packet.ts';
+import { exactInterface } from '../../simulate/packetFromRule.ts';
+import { commandOfRule } from '../commandOfRule.ts';
+import { privateBehind, privateNetwork } from '../privateNetworks.ts';
+import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
+import { sourceNatRules } from '../sourceNatRules.ts';
+import type { Span } from '../../text/span.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
+
+/** The connection a host on the outside opens to one behind the router: file sharing, from a documentation address. */
+const PROBE = { proto: 'tcp', src: '203.0.113.5', sport: 40000, dport: 445 } as const;
+
+/** A host of the network to send the probe to: the tenth address, the first of a small network, the one of a /32. */
+function hostIn(n: IPv4Network): string {
+  const bits = n.bits ?? 32;
+  return formatIPv4((n.net + (bits === 32 ? 0 : bits <= 28 ? 10 : 1)) >>> 0);
+}
+
+/** How the message names the network: `192.168.1.0/24`, or the one host of a /32. */
+function named(n: IPv4Network): string {
+  return n.bits === 32 || n.bits === undefined ? formatIPv4(n.net) : `${formatIPv4(n.net)}/${n.bits}`;
+}
+
+/** The drop that closes FORWARD to new connections from the outside, port forwards (DNAT) and replies apart. */
+function closingRule(wan: string): string {
+  return `-i ${wan} -m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`;
+}
+
+/**
+ * Scripts: the drop inserted at the top of FORWARD by a command after the script's last
+ * iptables command (run by the same words). Save files: as the first rule of FORWARD.
+ */
+function closeFix(ctx: RuleContext, snat: Rule, wan: string): Fix[] {
+  const rs = ctx.ruleSet;
+  const title = `Drop new connections arriving on ${wan} in FORWARD (port forwards and replies pass)`;
+  if (rs.dialect === 'save') {
+    const first = rs.tables.get('ipv4:filter')?.chains.get('FORWARD')?.rules[0];
+    if (!first || !(first.span.start === 0 || ctx.read(first.span.start - 1, first.span.start) === '\n')) return [];
+    return [{ title, edits: [{ span: { start: first.span.start, end: first.span.start }, text: `-A FORWARD ${closingRule(wan)}\n` }] }];
+  }
+  const cmd = commandOfRule(rs, snat);
+  const tool = cmd && commandTool(ctx.text, cmd);
+  const last = [...rs.commands].reverse().find((c) => commandTool(ctx.text, c));
+  if (!cmd || !tool || !last) return [];
+  const { at, newline } = lineAfter(ctx.text, last);
+  return [{ title, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${commandIndent(ctx.text, last)}${tool} -I FORWARD ${closingRule(wan)}\n` }] }];
+}
+
+export const lanReachableFromWan: LintRule = {
+  code: 'lan-reachable-from-wan',
+  severity: 'warning',
+  summary: 'A NAT router (MASQUERADE or SNAT out of one interface) whose FORWARD lets new connections from that side through to the private network behind it.',
+  docs: {
+    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD.',
+    rationale: 'A router script with an accept for the LAN going out and one for replies coming back looks closed, but FORWARD\'s policy is still ACCEPT, or an accept meant for replies takes everything for the LAN: NAT is not a firewall.',
+    bad: { dialect: 'script', text: 'iptables -P FORWARD ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
+    good: { dialect: 'script', text: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    const seen = new Set<string>();
+    let behind: Map<string, IPv4Network> | undefined;
+    for (const snat of sourceNatRules(rs)) {
+      const wan = exactInterface(snat.outInterface);
+      if (!wan || wan === 'lo' || snat.dynamic || seen.has(wan)) continue;
+      seen.add(wan);
+      behind ??= privateBehind(rs);
+      // the LAN: the translated network, or one the rules put behind another interface
+      const translated = privateNetwork(snat.source);
+      let lan: { net?: IPv4Network; iface?: string } = { net: translated };
+      for (const [iface, net] of behind) {
+        if (iface !== wan && (!translated || ipv4NetworksOverlap(net, translated))) {
+          lan = { net: translated ?? net, iface };
+          break;
+        }
+      }
+      const dst = lan.net ? hostIn(lan.net) : '192.168.1.10';
+      const packet: Packet = { family: 'ipv4', in: wan, out: lan.iface, ...PROBE, dst, state: 'NEW', origin: 'remote', local: [], toHost: false };
+      const outcomes = tracePacket(rs, packet);
+      if (!outcomes.length || outcomes.some((o) => o.verdict !== 'ACCEPT' || !o.hooks?.includes('FORWARD'))) continue;
+      // where filter FORWARD let it through: the last rule its walk took (an accept, or a jump
+      // to a chain that accepts), or the policy
+      const forward = rs.tables.get('ipv4:filter')?.chains.get('FORWARD');
+      const steps = outcomes[0].path.filter((st) => st.table === 'filter' && st.hook === 'FORWARD');
+      const accept = steps.find((st) => st.chain === 'FORWARD' && st.rule?.target?.name === 'ACCEPT')?.rule;
+      // a policy the rules never set is the host's (ufw's, a distribution's): not judged
+      const span: Span | undefined = accept?.span ?? forward?.policySpan;
+      if (!span) continue;
+      const by = accept ? 'an accept in FORWARD takes it' : 'FORWARD\'s policy is ACCEPT';
+      ctx.report({
+        span,
+        message: `A new connection arriving on ${wan} for ${dst}${lan.net ? (lan.net.bits === 32 ? ' (behind this router)' : ` (of ${named(lan.net)}, behind this router)`) : ' (a host behind this router)'} is forwarded: ${by}. NAT out of ${wan} hides the private addresses but does not stop hosts on ${wan}'s side from routing to them.`,
+        related: [{ span: snat.span, message: `source NAT out of ${wan}: the other side is outside` }],
+        fixes: closeFix(ctx, snat, wan),
+      });
+    }
+  },
+};

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { applyFix } from '../support/ruleTester.ts';
+import { RoutedNetworks } from './routedNetworks.ts';
+import { NamespaceIptables } from './realIptables.ts';
+import { connectFrom, listenIn } from './tcpProbe.ts';
+
+/**
+ * lan-reachable-from-wan against the kernel: a LAN host and a router on 10.200.103.0/24, a host
+ * on the router's outside on 10.200.104.0/24 whose default route is the router (a neighbour on
+ * the provider's segment). The router masquerades the LAN out and accepts its replies, but
+ * its script sets FORWARD's policy to ACCEPT: the outside host opens a connection to the LAN
+ * host's service.
+ * With the quick fix it cannot, and the LAN still gets out.
+ */
+const missing = NamespaceIptables.available();
+const skip = requirement(missing === undefined, `lan-reachable-from-wan in namespaces: ${missing}`);
+
+const net = new RoutedNetworks('lrw', '10.200.103', '10.200.104', ['10.200.104.2']);
+const WAN = net.farDev;
+const LAN = net.pair.devA;
+let lanService: ChildProcess | undefined;
+
+before(async () => {
+  if (skip) return;
+  net.create();
+  await net.serve('10.200.104.2', 8080, 'outside');
+  lanService = await listenIn(net.client, '0.0.0.0', 8445, 'lan-files');
+});
+
+after(() => {
+  if (skip) return;
+  lanService?.kill();
+  net.destroy();
+});
+
+const script = `iptables -F FORWARD
+iptables -t nat -F POSTROUTING
+iptables -P FORWARD ACCEPT
+iptables -A FORWARD -i ${LAN} -o ${WAN} -j ACCEPT
+iptables -A FORWARD -i ${WAN} -o ${LAN} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -t nat -A POSTROUTING -s 10.200.103.0/24 -o ${WAN} -j MASQUERADE
+`;
+
+function run(text: string): void {
+  const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', '-e', '-c', text], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'lan-reachable-from-wan');
+
+test('a NAT router with FORWARD open: the outside reaches the LAN host; with the fix it does not, and the LAN still gets out', { skip, timeout: 60_000 }, () => {
+  const [d, ...more] = findings(script);
+  assert.ok(d, 'reported');
+  assert.equal(more.length, 0);
+  run(script);
+  assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['lan-files'], 'the outside host reaches the LAN');
+  assert.deepEqual(connectFrom(net.client, '10.200.104.2', 8080, 1, 1500), ['outside'], 'the LAN gets out');
+  const fixed = applyFix(script, d.fixes![0]);
+  assert.deepEqual(findings(fixed), []);
+  run(fixed);
+  assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['timeout'], 'with the fix the outside does not');
+  assert.deepEqual(connectFrom(net.client, '10.200.104.2', 8080, 1, 1500), ['outside'], 'and the LAN still gets out');
+});
