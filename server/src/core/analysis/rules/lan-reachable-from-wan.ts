@@ -30,8 +30,8 @@ function closingRule(wan: string): string {
 }
 
 /**
- * Scripts: the drop inserted at the top of FORWARD by a command after the script's last
- * iptables command (run by the same words). Save files: as the first rule of FORWARD.
+ * Scripts: the drop inserted at the top of FORWARD by a command right after the source NAT's
+ * (run by the same words). Save files: as the first rule of FORWARD.
  */
 function closeFix(ctx: RuleContext, snat: Rule, wan: string): Fix[] {
   const rs = ctx.ruleSet;
@@ -41,12 +41,12 @@ function closeFix(ctx: RuleContext, snat: Rule, wan: string): Fix[] {
     if (!first || !(first.span.start === 0 || ctx.read(first.span.start - 1, first.span.start) === '\n')) return [];
     return [{ title, edits: [{ span: { start: first.span.start, end: first.span.start }, text: `-A FORWARD ${closingRule(wan)}\n` }] }];
   }
+  // beside the source NAT, under the same shell conditions: it runs when the NAT is set up
   const cmd = commandOfRule(rs, snat);
   const tool = cmd && commandTool(ctx.text, cmd);
-  const last = [...rs.commands].reverse().find((c) => commandTool(ctx.text, c));
-  if (!cmd || !tool || !last) return [];
-  const { at, newline } = lineAfter(ctx.text, last);
-  return [{ title, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${commandIndent(ctx.text, last)}${tool} -I FORWARD ${closingRule(wan)}\n` }] }];
+  if (!cmd || !tool) return [];
+  const { at, newline } = lineAfter(ctx.text, cmd);
+  return [{ title, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${commandIndent(ctx.text, cmd)}${tool} -I FORWARD ${closingRule(wan)}\n` }] }];
 }
 
 export const lanReachableFromWan: LintRule = {
@@ -54,7 +54,7 @@ export const lanReachableFromWan: LintRule = {
   severity: 'warning',
   summary: 'A NAT router (MASQUERADE or SNAT out of one interface) whose FORWARD lets new connections from that side through to the private network behind it.',
   docs: {
-    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD.',
+    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD (in a script, by a command right after the source NAT\'s).',
     rationale: 'A router script with an accept for the LAN going out and one for replies coming back looks closed, but FORWARD\'s policy is still ACCEPT, or an accept meant for replies takes everything for the LAN: NAT is not a firewall.',
     bad: { dialect: 'script', text: 'iptables -P FORWARD ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
