@@ -47,3 +47,10 @@ test('the fix drops new connections from the outside at the top of FORWARD, port
   assert.equal(fixed.text, save.replace('-A FORWARD -i eth1', '-A FORWARD -i eth0 -m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP\n-A FORWARD -i eth1'));
   assert.equal(fixed.left, 0);
 });
+
+test('an accept in a chain FORWARD jumps to is where it is let through, whatever the policy', () => {
+  const text = `iptables -P FORWARD DROP\niptables -N lan_fw\niptables -A FORWARD -j lan_fw\niptables -A lan_fw -j ACCEPT\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n`;
+  const [d] = lintWith(lanReachableFromWan, text, script);
+  assert.equal(text.slice(d.span.start, d.span.end), 'iptables -A FORWARD -j lan_fw');
+  assert.match(d.message, /lan_fw/);
+});

@@ -81,15 +81,14 @@ export const lanReachableFromWan: LintRule = {
       const packet: Packet = { family: 'ipv4', in: wan, out: lan.iface, ...PROBE, dst, state: 'NEW', origin: 'remote', local: [], toHost: false };
       const outcomes = tracePacket(rs, packet);
       if (!outcomes.length || outcomes.some((o) => o.verdict !== 'ACCEPT' || !o.hooks?.includes('FORWARD'))) continue;
-      // where filter FORWARD let it through: the last rule its walk took (an accept, or a jump
-      // to a chain that accepts), or the policy
+      // where filter FORWARD let it through: its rule that took the packet (an accept, or a
+      // jump to a chain that accepts), else its policy
       const forward = rs.tables.get('ipv4:filter')?.chains.get('FORWARD');
-      const steps = outcomes[0].path.filter((st) => st.table === 'filter' && st.hook === 'FORWARD');
-      const accept = steps.find((st) => st.chain === 'FORWARD' && st.rule?.target?.name === 'ACCEPT')?.rule;
+      const taken = outcomes[0].path.find((st) => st.table === 'filter' && st.chain === 'FORWARD' && st.rule)?.rule;
       // a policy the rules never set is the host's (ufw's, a distribution's): not judged
-      const span: Span | undefined = accept?.span ?? forward?.policySpan;
+      const span: Span | undefined = taken?.span ?? (forward?.policy === 'ACCEPT' ? forward.policySpan : undefined);
       if (!span) continue;
-      const by = accept ? 'an accept in FORWARD takes it' : 'FORWARD\'s policy is ACCEPT';
+      const by = !taken ? 'FORWARD\'s policy is ACCEPT' : taken.target?.name === 'ACCEPT' ? 'an accept in FORWARD takes it' : `FORWARD sends it to ${taken.target?.name ?? 'a chain'}, which accepts it`;
       ctx.report({
         span,
         message: `A new connection arriving on ${wan} for ${dst}${lan.net ? (lan.net.bits === 32 ? ' (behind this router)' : ` (of ${named(lan.net)}, behind this router)`) : ' (a host behind this router)'} is forwarded: ${by}. NAT out of ${wan} hides the private addresses but does not stop hosts on ${wan}'s side from routing to them.`,
