@@ -59,7 +59,8 @@ export const tableNotFlushed: LintRule = {
       if (!list) adds.set(key(cmd), (list = []));
       list.push(cmd);
     }
-    const at = ctx.text.slice(0, flush.span.start).split('\n').length;
+    // the flush's line, counted only when there is something to report (this runs on every edit)
+    const at = adds.size ? ctx.text.slice(0, flush.span.start).split('\n').length : 0;
     for (const list of adds.values()) {
       const first = list[0];
       // a -N whose failure the script expects (`2>/dev/null`, `|| true`) is not a surprise
