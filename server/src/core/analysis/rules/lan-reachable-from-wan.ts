@@ -19,9 +19,10 @@ function hostIn(n: IPv4Network): string {
   return formatIPv4((n.net + (bits === 32 ? 0 : bits <= 28 ? 10 : 1)) >>> 0);
 }
 
-/** How the message names the network: `192.168.1.0/24`, or the one host of a /32. */
-function named(n: IPv4Network): string {
-  return n.bits === 32 || n.bits === undefined ? formatIPv4(n.net) : `${formatIPv4(n.net)}/${n.bits}`;
+/** Where the message puts the probed host: in the network behind the router (a /32 is the host itself), or just behind it. */
+function whereBehind(n: IPv4Network | undefined): string {
+  if (!n) return ' (a host behind this router)';
+  return n.bits === undefined || n.bits === 32 ? ' (behind this router)' : ` (of ${formatIPv4(n.net)}/${n.bits}, behind this router)`;
 }
 
 /** The drop that closes FORWARD to new connections from the outside, port forwards (DNAT) and replies apart. */
@@ -91,7 +92,7 @@ export const lanReachableFromWan: LintRule = {
       const by = !taken ? 'FORWARD\'s policy is ACCEPT' : taken.target?.name === 'ACCEPT' ? 'an accept in FORWARD takes it' : `FORWARD sends it to ${taken.target?.name ?? 'a chain'}, which accepts it`;
       ctx.report({
         span,
-        message: `A new connection arriving on ${wan} for ${dst}${lan.net ? (lan.net.bits === 32 ? ' (behind this router)' : ` (of ${named(lan.net)}, behind this router)`) : ' (a host behind this router)'} is forwarded: ${by}. NAT out of ${wan} hides the private addresses but does not stop hosts on ${wan}'s side from routing to them.`,
+        message: `A new connection arriving on ${wan} for ${dst}${whereBehind(lan.net)} is forwarded: ${by}. NAT out of ${wan} hides the private addresses but does not stop hosts on ${wan}'s side from routing to them.`,
         related: [{ span: snat.span, message: `source NAT out of ${wan}: the other side is outside` }],
         fixes: closeFix(ctx, snat, wan),
       });
