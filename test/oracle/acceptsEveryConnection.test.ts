@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
  * accepts-every-connection against the kernel: namespace a is a host whose INPUT drops but for
@@ -18,19 +17,7 @@ const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `accepts-every-connection in namespaces: ${missing}`);
 
 const pair = new NamespacePair('ae', '10.200.98.1', '10.200.98.2', 24);
-let service: ChildProcess | undefined;
-
-before(async () => {
-  if (skip) return;
-  pair.create();
-  service = await listenIn(pair.a, '0.0.0.0', 6379, 'redis');
-});
-
-after(() => {
-  if (skip) return;
-  service?.kill();
-  pair.destroy();
-});
+pairWithService(skip, pair, '0.0.0.0', 6379, 'redis');
 
 const HEAD = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n';
 

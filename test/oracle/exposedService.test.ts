@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
  * exposed-service against the kernel: namespace a is a host whose INPUT drops, with a service
@@ -17,19 +16,7 @@ const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `exposed-service in namespaces: ${missing}`);
 
 const pair = new NamespacePair('ex', '10.200.93.1', '10.200.93.2', 24);
-let service: ChildProcess | undefined;
-
-before(async () => {
-  if (skip) return;
-  pair.create();
-  service = await listenIn(pair.a, '0.0.0.0', 6379, 'redis');
-});
-
-after(() => {
-  if (skip) return;
-  service?.kill();
-  pair.destroy();
-});
+pairWithService(skip, pair, '0.0.0.0', 6379, 'redis');
 
 const rules = (accept: string) => `*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n${accept}\nCOMMIT\n`;
 const found = (text: string) => new FirewallDocument(text, { dialect: 'save' }).diagnostics().filter((d) => d.code === 'exposed-service').map((d) => text.slice(d.span.start, d.span.end));

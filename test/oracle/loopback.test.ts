@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
  * missing-loopback-accept against the kernel: a namespace this test creates (one of a pair on
@@ -19,18 +18,7 @@ const skip = requirement(missing === undefined, `loopback in namespaces: ${missi
 
 const pair = new NamespacePair('lo', '10.200.81.1', '10.200.81.2', 24);
 
-let server: ChildProcess | undefined;
-
-before(async () => {
-  if (skip) return;
-  pair.create();
-  server = await listenIn(pair.a, '127.0.0.1', 5432, 'answered');
-});
-
-after(() => {
-  server?.kill();
-  pair.destroy();
-});
+pairWithService(skip, pair, '127.0.0.1', 5432, 'answered');
 
 /** Loads `rules` into a, then a client in a connects to the server of a on 127.0.0.1: what it read, or 'timeout'. */
 function localConnection(rules: string): string {

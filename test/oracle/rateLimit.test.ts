@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
  * ineffective-limit and recent-list-never-set against the kernel: two namespaces this test
@@ -19,18 +19,7 @@ const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `rate limits in namespaces: ${missing}`);
 
 const pair = new NamespacePair('lim', '10.200.80.1', '10.200.80.2', 24);
-let listener: ChildProcess | undefined;
-
-before(async () => {
-  if (skip) return;
-  pair.create();
-  listener = await listenIn(pair.a, pair.addrA, 9000, 'ok');
-});
-
-after(() => {
-  listener?.kill();
-  pair.destroy();
-});
+pairWithService(skip, pair, pair.addrA, 9000, 'ok');
 
 /** Loads `rules` into a (fresh counters, buckets and recent lists) and opens three connections from b: how many were answered. */
 function answered(rules: string): number {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
  * source-port-accept against the kernel: namespace a is a host whose INPUT drops, with a
@@ -17,19 +16,7 @@ const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `source-port-accept in namespaces: ${missing}`);
 
 const pair = new NamespacePair('sp', '10.200.92.1', '10.200.92.2', 24);
-let service: ChildProcess | undefined;
-
-before(async () => {
-  if (skip) return;
-  pair.create();
-  service = await listenIn(pair.a, '0.0.0.0', 5432, 'database');
-});
-
-after(() => {
-  if (skip) return;
-  service?.kill();
-  pair.destroy();
-});
+pairWithService(skip, pair, '0.0.0.0', 5432, 'database');
 
 const RULES = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --sport 80 -j ACCEPT\nCOMMIT\n';
 

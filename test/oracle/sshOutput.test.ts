@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
-import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
  * ssh-lockout-risk's OUTPUT case against the kernel: two namespaces this test creates, joined
@@ -18,18 +17,7 @@ const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `SSH through OUTPUT in namespaces: ${missing}`);
 
 const pair = new NamespacePair('sso', '10.200.82.1', '10.200.82.2', 24);
-let server: ChildProcess | undefined;
-
-before(async () => {
-  if (skip) return;
-  pair.create();
-  server = await listenIn(pair.a, pair.addrA, 22, 'SSH-2.0-test');
-});
-
-after(() => {
-  server?.kill();
-  pair.destroy();
-});
+pairWithService(skip, pair, pair.addrA, 22, 'SSH-2.0-test');
 
 /** Loads `rules` into a and connects from b to its port 22: what b read, or 'timeout'. */
 function login(rules: string): string {

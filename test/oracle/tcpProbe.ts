@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
+import type { NamespacePair } from './namespacePair.ts';
 
 /**
  * TCP services and connections inside network namespaces a test created, for the kernel
@@ -11,6 +13,24 @@ export async function listenIn(ns: string, addr: string, port: number, word: str
   const p = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('node:net').createServer((c) => c.end('${word}')).listen(${port}, '${addr}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => p.stdout!.once('data', () => resolve()));
   return p;
+}
+
+/**
+ * For a test file's kernel tests: `pair` made before them with one service in its namespace a
+ * (see listenIn), both gone after them; nothing when the tests are skipped.
+ */
+export function pairWithService(skip: string | false, pair: NamespacePair, addr: string, port: number, word: string): void {
+  let service: ChildProcess | undefined;
+  before(async () => {
+    if (skip) return;
+    pair.create();
+    service = await listenIn(pair.a, addr, port, word);
+  });
+  after(() => {
+    if (skip) return;
+    service?.kill();
+    pair.destroy();
+  });
 }
 
 /**
