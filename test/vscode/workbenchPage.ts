@@ -27,19 +27,19 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Runs a workbench command through the command palette, by its title. A palette opened while
- * another quick input is still closing can come up without the text typed into it (seen once in
- * CI, under two browsers at once), so the palette is closed and opened again while time is left;
- * when it never offers the command, the error says what the palette held.
+ * Opens a quick input with `key`, types `text` and waits for a row holding `rowText`. A quick
+ * input opened while another is still closing can come up without the text typed into it (seen
+ * once in CI, under two browsers at once), so it is closed and opened again while time is left;
+ * when it never offers the row, the error says what the quick input held.
  */
-export async function command(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+async function pickFromQuickInput(page: Page, key: string, text: string, rowText: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first();
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
+    await page.keyboard.press(key);
     await input.waitFor();
-    await input.fill(`>${title}`);
+    await input.fill(text);
     try {
       await row.waitFor({ timeout: Math.max(1, Math.min(10_000, deadline - Date.now())) });
       break;
@@ -47,12 +47,17 @@ export async function command(page: Page, title: string, timeoutMs = 30_000): Pr
       if (Date.now() >= deadline) {
         const value = await input.inputValue().catch(() => '(no input)');
         const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
-        throw new Error(`the command palette did not offer "${title}" in ${timeoutMs} ms (${attempt} tries); it held ${JSON.stringify(value)} with rows: ${rows.join(' | ') || '(none)'}`, { cause: e });
+        throw new Error(`the quick input did not offer "${rowText}" in ${timeoutMs} ms (${attempt} tries); it held ${JSON.stringify(value)} with rows: ${rows.join(' | ') || '(none)'}`, { cause: e });
       }
       await page.keyboard.press('Escape');
     }
   }
   await page.keyboard.press('Enter');
+}
+
+/** Runs a workbench command through the command palette, by its title. */
+export async function command(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  await pickFromQuickInput(page, 'F1', `>${title}`, title, timeoutMs);
 }
 
 export async function goToLine(page: Page, line: number): Promise<void> {
@@ -65,11 +70,6 @@ export async function goToLine(page: Page, line: number): Promise<void> {
 }
 
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await pickFromQuickInput(page, 'Control+P', name, name, 30_000);
   await page.locator('.tab.active', { hasText: name }).waitFor();
 }
