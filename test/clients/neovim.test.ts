@@ -129,3 +129,52 @@ vim.cmd('qa!')
   assert.match(r.stderr, /offered: [^|]*\(iptables-lint --fix\)(?! \|)/);
   assert.equal(readFileSync(rules, 'utf8'), written.replace('-m state --state ESTABLISHED', '-m conntrack --ctstate ESTABLISHED').replace('-m state --state NEW', '-m conntrack --ctstate NEW'));
 });
+
+test('neovim 0.7 lists the callers and callees of a chain: vim.lsp.buf.incoming_calls() and outgoing_calls() fill the quickfix list', { skip, timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-nvim-calls-'));
+  const rulesFile = join(repoRoot, 'examples', 'rules.v4');
+  const lines = readFileSync(rulesFile, 'utf8').split('\n');
+  const jump = lines.findIndex((l) => l.includes('-j office-in'));
+  const out = join(dir, 'out.json');
+  const init = join(dir, 'init.lua');
+  writeFileSync(
+    init,
+    `
+vim.cmd('edit ' .. ${JSON.stringify(rulesFile)})
+vim.bo.filetype = 'iptables'
+local client_id = vim.lsp.start_client({ name = 'iptables', cmd = { 'iptables-language-server', '--stdio' }, root_dir = ${JSON.stringify(dir)} })
+vim.lsp.buf_attach_client(0, client_id)
+vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 100)
+local result = {}
+local function calls(fn, key)
+  vim.fn.setqflist({}, 'r')
+  fn()
+  vim.wait(10000, function() return #vim.fn.getqflist() > 0 end, 100)
+  result[key] = {}
+  for _, e in ipairs(vim.fn.getqflist()) do table.insert(result[key], { text = e.text, lnum = e.lnum, col = e.col }) end
+  vim.cmd('cclose')
+end
+-- the cursor on office-in in INPUT's jump: who calls it
+vim.api.nvim_win_set_cursor(0, { ${jump + 1}, ${lines[jump].indexOf('office-in') + 1} })
+calls(vim.lsp.buf.incoming_calls, 'incoming')
+-- the cursor on INPUT in that rule: what it calls
+vim.api.nvim_win_set_cursor(0, { ${jump + 1}, ${lines[jump].indexOf('INPUT') + 1} })
+calls(vim.lsp.buf.outgoing_calls, 'outgoing')
+for key, list in pairs(result) do for _, e in ipairs(list) do print(string.format('%s %s %d:%d', key, e.text, e.lnum, e.col)) end end
+local f = io.open(${JSON.stringify(out)}, 'w')
+f:write(vim.fn.json_encode(result))
+f:close()
+vim.cmd('qa!')
+`,
+  );
+  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
+  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
+  process.stdout.write(`--- what neovim got ---\n${r.stderr.replace(/\r/g, '')}\n`);
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(readFileSync(out, 'utf8')) as Record<'incoming' | 'outgoing', { text: string; lnum: number; col: number }[]>;
+  // incoming: INPUT, at the jump word of its rule (1-based line and column)
+  const col = lines[jump].indexOf('-j office-in') + 4;
+  assert.deepEqual(got.incoming, [{ text: 'INPUT', lnum: jump + 1, col }]);
+  // outgoing from INPUT: office-in, at the same word (INPUT's only jump to a chain)
+  assert.deepEqual(got.outgoing, [{ text: 'office-in', lnum: jump + 1, col }]);
+});

@@ -185,3 +185,26 @@ test('outline of a save file: each rule line is inside its own chain and no othe
   const unused = chains.find((c) => c.name === 'unused')!;
   assert.deepEqual([unused.range.start.line, unused.range.end.line], [8, 8]);
 });
+
+test('call hierarchy: prepared on a chain, its callers and callees through jumps and gotos, the item sent back as the client keeps it', { skip }, async () => {
+  type Item = { name: string; kind: number; detail: string; uri: string; range: Range; selectionRange: Range; data?: unknown };
+  const [webIn] = await client().request<Item[]>('textDocument/prepareCallHierarchy', { textDocument: { uri: saveUri }, position: pos(saveText, '-j web-in', 0, 4) });
+  assert.deepEqual([webIn.name, webIn.detail, webIn.uri, webIn.selectionRange.start.line, word(saveText, webIn.selectionRange)], ['web-in', 'filter', saveUri, 7, 'web-in']);
+  // the client sends the item back through JSON: nothing but its data finds the chain
+  const sent = JSON.parse(JSON.stringify(webIn)) as Item;
+  const incoming = await client().request<{ from: Item; fromRanges: Range[] }[]>('callHierarchy/incomingCalls', { item: sent });
+  assert.deepEqual(incoming.map((c) => [c.from.name, c.from.selectionRange.start.line, c.fromRanges.map((r) => [r.start.line, word(saveText, r)])]), [
+    ['INPUT', 5, [[9, 'web-in']]],
+    ['FORWARD', 6, [[10, 'web-in']]],
+  ]);
+  const [input] = await client().request<Item[]>('textDocument/prepareCallHierarchy', { textDocument: { uri: saveUri }, position: pos(saveText, ':INPUT') });
+  const outgoing = await client().request<{ to: Item; fromRanges: Range[] }[]>('callHierarchy/outgoingCalls', { item: input });
+  assert.deepEqual(outgoing.map((c) => [c.to.name, c.to.range.start.line, c.fromRanges.map((r) => [r.start.line, word(saveText, r)])]), [['web-in', 7, [[9, 'web-in']]]]);
+  // a built-in chain and a user chain are told apart (SymbolKind Event, Function)
+  assert.deepEqual([input.kind, webIn.kind], [24, 12]);
+  assert.equal(await client().request('textDocument/prepareCallHierarchy', { textDocument: { uri: saveUri }, position: pos(saveText, '--dport') }), null);
+  // the script: the ip4 chain declared by -N, called by OUTPUT's goto
+  const [webOut] = await client().request<Item[]>('textDocument/prepareCallHierarchy', { textDocument: { uri: scriptUri }, position: pos(scriptText, 'web-out', 1) });
+  const scriptCallers = await client().request<{ from: Item; fromRanges: Range[] }[]>('callHierarchy/incomingCalls', { item: webOut });
+  assert.deepEqual(scriptCallers.map((c) => [c.from.name, c.fromRanges.map((r) => [r.start.line, word(scriptText, r)])]), [['OUTPUT', [[2, 'web-out']]]]);
+});

@@ -17,6 +17,8 @@ export function initializeResult(): InitializeResult {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       definitionProvider: true,
       referencesProvider: true,
+      // chains as a call graph: jumps and gotos are the calls
+      callHierarchyProvider: true,
       documentHighlightProvider: true,
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,

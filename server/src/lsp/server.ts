@@ -13,6 +13,7 @@ import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryReleas
 import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
+import { registerCallHierarchy } from './callHierarchyHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
 import { registerSemanticTokens } from './semanticTokensHandlers.ts';
 import { registerCodeLens } from './codeLensHandlers.ts';
@@ -271,6 +272,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   });
 
   registerNavigation(connection, store);
+  registerCallHierarchy(connection, store);
   // a script gets no findings while shell scripts are turned off: nothing to fix either
   registerLanguageFeatures(connection, store, (doc) => (doc.model.dialect === 'script' && !settings.shellScripts.enable ? undefined : lintOptions(doc)));
   registerTrace(connection, store);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { calleesOf, callersOf, chainNodeAt } from '../../../server/src/core/services/callHierarchy.ts';
 import { chainLenses, traceLenses } from '../../../server/src/core/services/codeLens.ts';
 import { completionsAt } from '../../../server/src/core/services/completion.ts';
 import { explainTerm } from '../../../server/src/core/services/explain.ts';
@@ -38,7 +39,7 @@ function inside(text: string, span: { start: number; end: number } | undefined, 
   assert.ok(span.start >= 0 && span.start <= span.end && span.end <= text.length, `${what}: span ${span.start}-${span.end} outside ${text.length}`);
 }
 
-test('hover, completion, navigation, rename, tokens, lenses, packet fields and formatting never throw on mutated documents', () => {
+test('hover, completion, navigation, rename, call hierarchy, tokens, lenses, packet fields and formatting never throw on mutated documents', () => {
   fc.assert(
     fc.property(mutated, ({ text, offsets }) => {
       for (const dialect of ['save', 'script'] as const) {
@@ -54,6 +55,13 @@ test('hover, completion, navigation, rename, tokens, lenses, packet fields and f
           const prep = prepareRenameAt(chains, off);
           if (prep && 'span' in prep) inside(text, prep.span, 'prepareRename');
           renameAt(chains, off, 'renamed');
+          const node = chainNodeAt(chains, off);
+          if (node) {
+            inside(text, node.span, 'call hierarchy item');
+            inside(text, node.line, 'call hierarchy item line');
+            assert.ok(node.line.start <= node.span.start && node.span.end <= node.line.end, 'the item\'s name lies in its line');
+            for (const k of [...callersOf(chains, node), ...calleesOf(chains, node)]) for (const s of k.spans) inside(text, s, 'call');
+          }
         }
         for (const t of semanticTokens(rs)) inside(text, t.span, 'semantic token');
         for (const l of chainLenses(rs, chains)) inside(text, l.span, 'chain lens');

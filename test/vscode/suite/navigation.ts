@@ -74,6 +74,26 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'the call hierarchy of a user chain: INPUT calls it through its jump, and INPUT is called by nothing',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const declared = lineOf(doc, ':office-in');
+      const jumpLine = lineOf(doc, '-j office-in');
+      const [item] = await eventually('a call hierarchy item for office-in', async () => {
+        const r = await vscode.commands.executeCommand<vscode.CallHierarchyItem[]>('vscode.prepareCallHierarchy', doc.uri, positionOf(doc, '-j office-in', 'office-in', 2));
+        return r?.length ? r : undefined;
+      });
+      expect(item.name === 'office-in' && item.selectionRange.start.line === declared, `the item is office-in at line ${declared + 1}, got ${item.name} at line ${item.selectionRange.start.line + 1}`);
+      const incoming = await vscode.commands.executeCommand<vscode.CallHierarchyIncomingCall[]>('vscode.provideIncomingCalls', item);
+      const callers = incoming.map((c) => `${c.from.name}@${c.fromRanges.map((r) => r.start.line).join(',')}`);
+      expect(callers.join(' ') === `INPUT@${jumpLine}`, `INPUT calls it from line ${jumpLine + 1}, got ${callers.join(' ')}`);
+      const outgoing = await vscode.commands.executeCommand<vscode.CallHierarchyOutgoingCall[]>('vscode.provideOutgoingCalls', incoming[0].from);
+      expect(outgoing.some((c) => c.to.name === 'office-in'), `INPUT's outgoing calls include office-in: ${outgoing.map((c) => c.to.name).join(' ')}`);
+      const aboveInput = await vscode.commands.executeCommand<vscode.CallHierarchyIncomingCall[]>('vscode.provideIncomingCalls', incoming[0].from);
+      expect(aboveInput.length === 0, `nothing calls INPUT, got ${aboveInput.map((c) => c.from.name).join(' ')}`);
+    },
+  },
+  {
     name: 'go to definition on a jump to a user chain lands on its declaration',
     async run() {
       const doc = await openExample('rules.v4');

@@ -173,6 +173,25 @@ export class ChainIndex {
     return out;
   }
 
+  /**
+   * The jumps and gotos of rules that end up in the table (`-A`, `-I`, `-R`, a save file's
+   * rule lines) to the chain, in order: a `-D` or `-C` names a jump it does not make.
+   */
+  ruleJumpsTo(family: Family, table: string, name: string): ChainRef[] {
+    const out: ChainRef[] = [];
+    for (const cmd of commandsIn(this.byTable.get(`${family}:${table}`)?.jumps, name)) if (ADDS_RULE.has(cmd.kind)) out.push(jumpRef(cmd));
+    return out;
+  }
+
+  /** The jumps and gotos of the chain's own rules (as ruleJumpsTo counts them), in order. */
+  ruleJumpsFrom(family: Family, table: string, name: string): ChainRef[] {
+    const out: ChainRef[] = [];
+    for (const cmd of commandsIn(this.byTable.get(`${family}:${table}`)?.named, name)) {
+      if (ADDS_RULE.has(cmd.kind) && cmd.chain === name && jumpIn(cmd) !== undefined) out.push(jumpRef(cmd));
+    }
+    return out;
+  }
+
   /** Whether the name is written anywhere in the table. */
   has(family: Family, table: string, name: string): boolean {
     const key = `${family}:${table}`;
@@ -218,6 +237,9 @@ interface Lists {
 }
 
 const NO_COMMANDS: readonly Command[] = [];
+
+/** The commands whose rule stays in its chain. */
+const ADDS_RULE: ReadonlySet<Command['kind']> = new Set(['append', 'insert', 'replace']);
 
 function commandsIn(lists: Map<string, Commands> | undefined, name: string): readonly Command[] {
   const e = lists?.get(name);
