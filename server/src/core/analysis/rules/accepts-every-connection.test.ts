@@ -78,3 +78,18 @@ test('an accept of everything in a chain INPUT sends everything to names the jum
   // the fix removes the accept where it is
   assert.equal(fixFirst(acceptsEveryConnection, text).text, text.replace('-A inner -j ACCEPT\n', ''));
 });
+
+test('chains jumped to from many places are walked once: 28 levels of two jumps each are not 2^27 walks', () => {
+  const levels = 28;
+  let text = '';
+  for (let i = 0; i < levels; i++) text += `:c${i} - [0:0]\n`;
+  text += '-A INPUT -j c0\n';
+  for (let i = 0; i + 1 < levels; i++) text += `-A c${i} -j c${i + 1}\n-A c${i} -j c${i + 1}\n`;
+  text += `-A c${levels - 1} -j ACCEPT\n`;
+  const t0 = performance.now();
+  const found = lintWith(acceptsEveryConnection, closed(text));
+  // a milliseconds' walk with the memo; without it, seconds past this bound
+  assert.ok(performance.now() - t0 < 5000);
+  assert.equal(found.length, 1);
+  assert.equal(found[0].related?.length, levels + 1);
+});

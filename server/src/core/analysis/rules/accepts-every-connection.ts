@@ -54,6 +54,8 @@ interface Path {
   topIndex: number;
   /** The jumps taken to get here, outermost first. */
   jumps: Rule[];
+  /** How the walks through chains already walked from `top` ended: a chain jumped to from many places is walked once. */
+  walked: Map<Chain, WalkEnd>;
 }
 
 /** How a walk through a chain ended: no new connection goes further (a drop of all, or a RETURN of all in INPUT or FORWARD, where the policy decides), or the chain is over (its end, a RETURN of all). */
@@ -83,9 +85,13 @@ function walk(ctx: RuleContext, t: Table, chain: Chain, path: Path, reported: Se
     }
     const into = target && !r.target!.spec && !r.target!.goto ? t.chains.get(target) : undefined;
     if (!into || into.builtin || into === path.top || path.jumps.some((j) => j.target!.name === target)) continue;
-    path.jumps.push(r);
-    const end = walk(ctx, t, into, path, reported);
-    path.jumps.pop();
+    let end = path.walked.get(into);
+    if (end === undefined) {
+      path.jumps.push(r);
+      end = walk(ctx, t, into, path, reported);
+      path.jumps.pop();
+      path.walked.set(into, end);
+    }
     if (end === 'stopped') return end;
   }
   return 'returned';
@@ -126,7 +132,7 @@ export const acceptsEveryConnection: LintRule = {
       const reported = new Set<Rule>();
       for (const name of GUARDED) {
         const chain = t.chains.get(name);
-        if (chain) walk(ctx, t, chain, { top: chain, topIndex: 0, jumps: [] }, reported);
+        if (chain) walk(ctx, t, chain, { top: chain, topIndex: 0, jumps: [], walked: new Map() }, reported);
       }
     }
   },
