@@ -99,6 +99,30 @@ test('sarif output: SARIF 2.1.0 with rules and regions', () => {
   ]);
 });
 
+test('sarif output carries each finding\'s quick fixes as replacements, without the suppression comment; the safe ones applied give what --fix writes', () => {
+  const text = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\nCOMMIT\n';
+  const f = join(dir, 'fixes.rules');
+  writeFileSync(f, text);
+  type Region = { startLine: number; startColumn: number; endLine: number; endColumn: number };
+  type SarifFix = { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: Region; insertedContent: { text: string } }[] }[] };
+  const results = JSON.parse(run(['--format', 'sarif', f]).stdout).runs[0].results as { ruleId: string; fixes?: SarifFix[] }[];
+  const states = results.filter((x) => x.ruleId === 'deprecated-state-match');
+  assert.equal(states.length, 2);
+  for (const x of results) for (const fix of x.fixes ?? []) assert.ok(!fix.description.text.startsWith('Disable '), `${x.ruleId}: ${fix.description.text}`);
+  // the replacements, applied to the text by line and column, end to start
+  const lines = text.split('\n');
+  const offset = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  const edits = states.flatMap((x) => x.fixes![0].artifactChanges.flatMap((c) => {
+    assert.equal(c.artifactLocation.uri, f.split('/').map(encodeURIComponent).join('/'));
+    return c.replacements.map((r) => ({ start: offset(r.deletedRegion.startLine, r.deletedRegion.startColumn), end: offset(r.deletedRegion.endLine, r.deletedRegion.endColumn), text: r.insertedContent.text }));
+  }));
+  let fixed = text;
+  for (const e of edits.sort((a, b) => b.start - a.start)) fixed = fixed.slice(0, e.start) + e.text + fixed.slice(e.end);
+  assert.equal(run(['--fix', f]).code, 0);
+  assert.equal(fixed, readFileSync(f, 'utf8'));
+  assert.match(fixed, /-m conntrack --ctstate ESTABLISHED,RELATED/);
+});
+
 test('explain TERM prints the hover docs; unknown terms exit 1 with suggestions', () => {
   const pre = run(['explain', 'PREROUTING']);
   assert.equal(pre.code, 0);

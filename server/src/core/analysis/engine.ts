@@ -154,7 +154,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     const indent = /^[ \t]*/.exec(head)![0];
     // an indented comment is a syntax error in iptables-restore files, so the directive starts the line
     const prefix = head.charCodeAt(0) === 35 || /^\s*[*:\-\[]/.test(head.slice(0, 2)) ? '' : indent;
-    d.fixes = [...(d.fixes ?? []), { title: `Disable ${d.code} for this line`, edits: [{ span: { start, end: start }, text: `${prefix}# iptables-lint disable-next-line ${d.code}\n` }] }];
+    d.fixes = [...(d.fixes ?? []), { title: `Disable ${d.code} for this line`, edits: [{ span: { start, end: start }, text: `${prefix}# iptables-lint disable-next-line ${d.code}\n` }], suppression: true }];
   }
   return kept;
 }

@@ -24,6 +24,8 @@ export interface Fix {
    * (`iptables-lint --fix`, the editor's fix-all); the others change what the firewall does.
    */
   safe?: boolean;
+  /** The `# iptables-lint disable-next-line` comment every finding offers: silences it, fixes nothing. */
+  suppression?: true;
 }
 
 export interface Diagnostic {
