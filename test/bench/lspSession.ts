@@ -88,9 +88,13 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   let k = 0;
   const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0);
   const hover = await timeRequests('textDocument/hover', () => ({ textDocument: { uri }, position: { line: ruleLines[(k += 7919) % ruleLines.length], character: 4 } }));
+  let asked = 0;
   const completion = await timeRequests('textDocument/completion', () => {
     const line = ruleLines[(k += 7919) % ruleLines.length];
-    return { textDocument: { uri }, position: { line, character: lines[line].indexOf(' -j ') + 4 } };
+    const text = lines[line];
+    // every other request asks for an address (those written nearby) where the rule has one, the others for a target after -j
+    const address = asked++ % 2 ? Math.max(text.indexOf(' -d '), text.indexOf(' -s ')) : -1;
+    return { textDocument: { uri }, position: { line, character: address >= 0 ? address + 4 : text.indexOf(' -j ') + 4 } };
   });
   const rss = rssOf(client.pid);
   const refresh = await editorRefresh(client, uri, lines, target, at, () => ++version, waitFor);

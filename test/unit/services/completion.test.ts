@@ -80,3 +80,73 @@ test('superseded matches and targets are offered last, marked deprecated (state,
   deprecatedLast(at('*filter\n-A INPUT -j |\nCOMMIT\n', '|').items, ['CLUSTERIP', 'ULOG']);
   deprecatedLast(at('*raw\n-A PREROUTING -j |\nCOMMIT\n', '|').items, ['CLUSTERIP', 'NOTRACK', 'ULOG']);
 });
+
+/** Completion at `|` in a script (the marker removed). */
+function inScript(text: string) {
+  const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'script' });
+  const r = completionsAt(doc, text.indexOf('|'));
+  assert.ok(r);
+  return r.items;
+}
+
+test('after an option whose value is open, the values the file writes for that kind of option, most used first; never options', () => {
+  const script = [
+    'LAN=192.168.1.0/24',
+    'iptables -A INPUT -i lan0 -s $LAN -j ACCEPT',
+    'iptables -A FORWARD -i lan0 -o wan0 -s $LAN -j ACCEPT',
+    'iptables -A FORWARD -i wan0 -o lan0 -d 192.168.1.10 -p tcp --dport 8080 -j ACCEPT',
+    'iptables -t nat -A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.10:8080',
+    'iptables -A INPUT -p tcp -m multiport --dports 22,8080 -j ACCEPT',
+    '',
+  ].join('\n');
+  const labels = (items: { label: string }[]) => items.map((i) => i.label);
+  // interfaces: lan0 and wan0 three times each (the names sort the tie), then the loopback
+  assert.deepEqual(labels(inScript(`${script}iptables -A INPUT -i |`)), ['lan0', 'wan0', 'lo']);
+  assert.deepEqual(labels(inScript(`${script}iptables -A OUTPUT -o |`)), ['lan0', 'wan0', 'lo']);
+  // addresses: -s and -d alike, a shell variable as written
+  assert.deepEqual(labels(inScript(`${script}iptables -A INPUT -s |`)), ['$LAN', '192.168.1.10']);
+  // ports: those of the file (8080 twice: --dport and the multiport list), then well-known tcp services; udp's ntp is not one
+  const ports = labels(inScript(`${script}iptables -A INPUT -p tcp --dport |`));
+  assert.deepEqual(ports.slice(0, 3), ['8080', '22', '80']);
+  assert.ok(ports.includes('443') && !ports.includes('123'), ports.join(' '));
+  assert.ok(labels(inScript(`${script}iptables -A INPUT -p udp --dport |`)).includes('123'));
+  // an item of a comma list: after the comma
+  assert.ok(labels(inScript(`${script}iptables -A INPUT -p tcp -m multiport --dports 22,|`)).includes('22,8080'));
+  assert.deepEqual(labels(inScript(`${script}iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination |`)), ['192.168.1.10:8080']);
+  // a value with nothing to offer: nothing, where options were offered before
+  assert.deepEqual(inScript(`${script}iptables -A INPUT -m limit --limit |`), []);
+  assert.deepEqual(inScript(`${script}iptables -A INPUT -m comment --comment |`), []);
+  // an option without a value is followed by options
+  assert.ok(labels(inScript(`${script}iptables -A INPUT -p tcp --syn |`)).includes('--destination-port'));
+});
+
+test('the values offered come from the rules near the cursor, not the one being written, and stay fast on a 100k-rule dump', () => {
+  const save = '*filter\n-A INPUT -i eth0 -j ACCEPT\n-A INPUT -i |\nCOMMIT\n';
+  assert.deepEqual(at(save, '|').items.map((i) => i.label), ['eth0', 'lo']);
+  const dump = kubeProxyDump(100_000).text;
+  const commit = dump.indexOf('COMMIT\n', dump.indexOf('*nat'));
+  const marked = `${dump.slice(0, commit)}-A KUBE-SERVICES -d |\n${dump.slice(commit)}`;
+  const doc = new FirewallDocument(marked.replace('|', ''), { dialect: 'save' });
+  void doc.ruleSet;
+  const t0 = performance.now();
+  const r = completionsAt(doc, marked.indexOf('|'));
+  const ms = performance.now() - t0;
+  assert.ok(r && r.items.length > 0 && r.items.length <= 50, `${r?.items.length} items`);
+  assert.ok(r.items.every((i) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(i.label)), r.items.map((i) => i.label).join(' '));
+  // a window of rules is read, not the 100k: well under the editor's 20 ms budget here
+  assert.ok(ms < 200, `${ms.toFixed(1)} ms`);
+});
+
+test('options offered fit the command: no second command, nothing its kind refuses, no rule parameter twice, none the built-in chain refuses', () => {
+  const labels = (text: string) => inScript(text).map((i) => i.label);
+  const rule = labels('iptables -A INPUT -p tcp |');
+  for (const gone of ['--append', '--list', '--policy', '--protocol', '--out-interface', '--line-numbers', '--numeric', '--help']) assert.ok(!rule.includes(gone), `${gone} in ${rule.join(' ')}`);
+  for (const kept of ['--destination-port', '--source', '--in-interface', '--match', '--jump', '--wait']) assert.ok(rule.includes(kept), `${kept} missing from ${rule.join(' ')}`);
+  assert.ok(!labels('iptables -A OUTPUT |').includes('--in-interface'));
+  assert.ok(labels('iptables -A OUTPUT |').includes('--out-interface'));
+  // a listing takes the listing options, not rule parameters
+  const list = labels('iptables -L INPUT |');
+  assert.ok(list.includes('--line-numbers') && list.includes('--numeric') && !list.includes('--source'), list.join(' '));
+  // nothing chosen yet: the commands are offered
+  assert.ok(labels('iptables |').includes('--append'));
+});

@@ -1,5 +1,6 @@
 import { chains as chainSpecs, genericOptions, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
-import type { ExtensionSpec, Family, OptionSpec } from '../knowledge/types.ts';
+import type { ArgSpec, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
+import { services } from '../knowledge/values/services.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
 import type { FirewallDocument } from '../facade.ts';
 import { rules } from '../analysis/registry.ts';
@@ -11,6 +12,7 @@ import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Word } from '../syntax/nodes.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import type { Span } from '../text/span.ts';
+import { valueGroup, valuesInUse } from './valuesInUse.ts';
 
 export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword';
 
@@ -231,23 +233,58 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
     case '-p': case '--protocol':
       return protocolNames.map((p) => ({ label: p.name, kind: 'value', detail: p.number === undefined ? undefined : `protocol ${p.number}` }));
   }
-  // the value of an option with a closed set of values
+  // the value of an option: its closed set of values, or else those the file writes nearby
   if (prev && prev.startsWith('-') && !ctx.partial.startsWith('-')) {
-    const spec = optionsInScope(cmd, ctx.family).find((o) => o.name === prev || o.aliases?.includes(prev));
+    const spec = optionsInScope(cmd, ctx.family, true).find((o) => o.name === prev || o.aliases?.includes(prev));
     const arg = spec?.args[0];
     if (arg) {
+      // comma lists: complete the item after the last comma
+      const done = ctx.partial.includes(',') ? ctx.partial.slice(0, ctx.partial.lastIndexOf(',') + 1) : '';
       const values = valueCompletions(arg.type, { family: ctx.family, arg });
-      if (values.length) {
-        // comma lists: complete the item after the last comma
-        const done = ctx.partial.includes(',') ? ctx.partial.slice(0, ctx.partial.lastIndexOf(',') + 1) : '';
-        return values.map((v) => ({ label: done + v.label, kind: 'value', detail: v.detail }));
-      }
+      if (values.length) return values.map((v) => ({ label: done + v.label, kind: 'value', detail: v.detail }));
+      // a value is due: options here would be refused as the value (`-i --append`)
+      if (!arg.optional) return openValueItems(doc, ctx, arg, cmd).map((v) => ({ ...v, label: done + v.label }));
     }
   }
   if (ctx.partial.startsWith('-') || prev === undefined || !prev.startsWith('-') || ctx.partial === '') {
     return optionsInScope(cmd, ctx.family).map((o) => ({ label: o.name, kind: 'option' as const, detail: o.summary }));
   }
   return [];
+}
+
+/** Services whose ports are offered after a port option, after the ports the file uses. */
+const COMMON_SERVICES = ['ssh', 'domain', 'http', 'https', 'smtp', 'submission', 'submissions', 'imaps', 'pop3s', 'ntp', 'bootps', 'domain-s', 'openvpn', 'syslog', 'sip', 'mysql', 'postgresql', 'redis', 'http-alt'];
+
+/** The most values of the file offered after an option. */
+const MAX_VALUES_IN_USE = 50;
+
+/**
+ * An open value (an address, a port, an interface): those the rules around the cursor write
+ * for options of the same kind, the most used first (with shell variables such as `$LAN` as
+ * written), then for an interface the loopback, for a port the well-known services of the
+ * rule's protocol.
+ */
+function openValueItems(doc: FirewallDocument, ctx: Context, arg: ArgSpec, cmd: Command): CompletionItem[] {
+  const group = valueGroup(arg.type);
+  if (!group) return [];
+  const items: CompletionItem[] = valuesInUse(doc.ruleSet, group, ctx.replace.start, MAX_VALUES_IN_USE).map((v) => ({
+    label: v.text,
+    kind: 'value',
+    detail: `written ${v.count === 1 ? 'once' : `${v.count} times`} nearby`,
+  }));
+  const offered = new Set(items.map((i) => i.label));
+  if (group === 'interface' && !offered.has('lo')) items.push({ label: 'lo', kind: 'value', detail: 'the loopback interface: the host talking to itself' });
+  if (group === 'port') {
+    const protocol = arg.serviceProtocol ?? cmd.rule?.protocol?.value;
+    for (const name of COMMON_SERVICES) {
+      const svc = services.get(name);
+      const port = svc && String(svc.port);
+      if (!svc || !port || offered.has(port) || (protocol && !svc.protocols.includes(protocol))) continue;
+      offered.add(port);
+      items.push({ label: port, kind: 'value', detail: `${name} (${svc.protocols.join(', ')})` });
+    }
+  }
+  return items;
 }
 
 /** Targets valid in a table and (built-in) chain. */
@@ -260,9 +297,27 @@ export function allowedTargets(table: string, chain: string | undefined, family:
   });
 }
 
+/** Options that print something rather than add to a command: noise once the command is chosen. */
+const TOOL_ONLY = new Set(['--help', '--version']);
+
+/**
+ * Whether a generic option may still be written in a command of that kind: once a command is
+ * chosen (`-A INPUT`), a second command, an option other commands take (`--line-numbers`), a
+ * rule parameter given already (`-p` twice) or one its built-in chain refuses (`-i` in OUTPUT)
+ * would be refused.
+ */
+function genericAllowed(o: GenericOptionSpec, cmd: Command): boolean {
+  if (cmd.kind === 'none') return true;
+  if (o.role === 'command' || TOOL_ONLY.has(o.name)) return false;
+  if (o.commands && !o.commands.some((c) => c === cmd.kind || (c === 'delete-number' && cmd.kind === 'delete'))) return false;
+  if (o.role === 'parameter' && cmd.rule?.options.some((b) => b.spec === o)) return false;
+  if (o.chains && cmd.chain && isBuiltinChain(cmd.table, cmd.chain) && !o.chains.includes(cmd.chain as never)) return false;
+  return true;
+}
+
 /** Generic options, then those of the matches and target loaded so far (and the protocol's implicit match). */
-function optionsInScope(cmd: Command, family: Family): OptionSpec[] {
-  const out: OptionSpec[] = genericOptions.filter((o) => o.name.startsWith('--') && (!o.family || o.family === family));
+function optionsInScope(cmd: Command, family: Family, forValue = false): OptionSpec[] {
+  const out: OptionSpec[] = genericOptions.filter((o) => o.name.startsWith('--') && (!o.family || o.family === family) && (forValue || genericAllowed(o, cmd)));
   const rule = cmd.rule;
   const seen = new Set<ExtensionSpec>();
   for (const m of rule?.matches ?? []) if (m.spec) seen.add(m.spec);
