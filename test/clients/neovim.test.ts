@@ -33,13 +33,26 @@ function binDir(dir: string): string {
   return bin;
 }
 
+/**
+ * Runs headless nvim with `lua` as its init.lua, the server's bin directory first on PATH and
+ * a home of its own; what nvim printed (`print` goes to stderr) is shown with the test's output.
+ */
+function runNvim(dir: string, lua: string) {
+  const init = join(dir, 'init.lua');
+  writeFileSync(init, lua);
+  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
+  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
+  process.stdout.write(`--- what neovim got ---\n${r.stderr.replace(/\r/g, '')}\n`);
+  assert.equal(r.status, 0, r.stderr);
+  return r;
+}
+
 test('neovim starts `iptables-language-server --stdio` from PATH and gets diagnostics, hover and symbols', { skip, timeout: 60_000 }, () => {
   assert.equal(join(repoRoot, pkg.bin['iptables-language-server']), dist('iptables-language-server.cjs'), 'package.json bin points at the built server');
   const dir = mkdtempSync(join(tmpdir(), 'iptables-nvim-'));
   const out = join(dir, 'out.json');
-  const init = join(dir, 'init.lua');
-  writeFileSync(
-    init,
+  const r = runNvim(
+    dir,
     `
 vim.cmd('edit ' .. ${JSON.stringify(join(repoRoot, 'examples', 'broken.iptables'))})
 vim.bo.filetype = 'iptables'
@@ -73,11 +86,6 @@ f:close()
 vim.cmd('qa!')
 `,
   );
-  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
-  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
-  // headless nvim prints (`print`) to stderr: what neovim got, shown with the test's output
-  process.stdout.write(`--- what neovim got ---\n${r.stderr.replace(/\r/g, '')}\n`);
-  assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(readFileSync(out, 'utf8')) as { diagnostics: { code: string; lnum: number; col: number; message: string }[]; hover: string; symbols: string[]; server: string };
   assert.equal(got.server, 'iptables iptables-language-server --stdio');
   const seen = got.diagnostics.map((d) => `${d.code}@${d.lnum}`);
@@ -101,9 +109,8 @@ test('neovim 0.7 applies the fix-all: vim.lsp.buf.code_action({ only = { "source
   const rules = join(dir, 'rules.v4');
   const written = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\nCOMMIT\n';
   writeFileSync(rules, written);
-  const init = join(dir, 'init.lua');
-  writeFileSync(
-    init,
+  const r = runNvim(
+    dir,
     `
 vim.cmd('edit ' .. ${JSON.stringify(rules)})
 local client_id = vim.lsp.start_client({ name = 'iptables', cmd = { 'iptables-language-server', '--stdio' }, root_dir = ${JSON.stringify(dir)} })
@@ -122,9 +129,6 @@ vim.cmd('write')
 vim.cmd('qa!')
 `,
   );
-  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
-  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
-  assert.equal(r.status, 0, r.stderr);
   // one action offered: the fix-all (no quick fix of a single finding)
   assert.match(r.stderr, /offered: [^|]*\(iptables-lint --fix\)(?! \|)/);
   assert.equal(readFileSync(rules, 'utf8'), written.replace('-m state --state ESTABLISHED', '-m conntrack --ctstate ESTABLISHED').replace('-m state --state NEW', '-m conntrack --ctstate NEW'));
@@ -136,9 +140,8 @@ test('neovim 0.7 lists the callers and callees of a chain: vim.lsp.buf.incoming_
   const lines = readFileSync(rulesFile, 'utf8').split('\n');
   const jump = lines.findIndex((l) => l.includes('-j office-in'));
   const out = join(dir, 'out.json');
-  const init = join(dir, 'init.lua');
-  writeFileSync(
-    init,
+  runNvim(
+    dir,
     `
 vim.cmd('edit ' .. ${JSON.stringify(rulesFile)})
 vim.bo.filetype = 'iptables'
@@ -167,10 +170,6 @@ f:close()
 vim.cmd('qa!')
 `,
   );
-  const env = { ...process.env, PATH: `${binDir(dir)}${delimiter}${process.env.PATH ?? ''}`, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir };
-  const r = spawnSync('nvim', ['--headless', '--clean', '-u', init], { encoding: 'utf8', timeout: 50_000, env });
-  process.stdout.write(`--- what neovim got ---\n${r.stderr.replace(/\r/g, '')}\n`);
-  assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(readFileSync(out, 'utf8')) as Record<'incoming' | 'outgoing', { text: string; lnum: number; col: number }[]>;
   // incoming: INPUT, at the jump word of its rule (1-based line and column)
   const col = lines[jump].indexOf('-j office-in') + 4;
