@@ -149,4 +149,8 @@ test('options offered fit the command: no second command, nothing its kind refus
   assert.ok(list.includes('--line-numbers') && list.includes('--numeric') && !list.includes('--source'), list.join(' '));
   // nothing chosen yet: the commands are offered
   assert.ok(labels('iptables |').includes('--append'));
+  // -t in a script; not on a save file's rule line, where iptables-restore refuses it
+  assert.ok(rule.includes('--table'));
+  const saveLine = at('*filter\n-A INPUT -p tcp |\nCOMMIT\n', '|').items.map((i) => i.label);
+  assert.ok(saveLine.includes('--destination-port') && !saveLine.includes('--table'), saveLine.join(' '));
 });

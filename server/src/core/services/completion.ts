@@ -247,7 +247,9 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
     }
   }
   if (ctx.partial.startsWith('-') || prev === undefined || !prev.startsWith('-') || ctx.partial === '') {
-    return optionsInScope(cmd, ctx.family).map((o) => ({ label: o.name, kind: 'option' as const, detail: o.summary }));
+    // a rule line of a save file takes its table from the *table header: iptables-restore refuses -t there
+    const offered = optionsInScope(cmd, ctx.family).filter((o) => doc.dialect !== 'save' || o.name !== '--table');
+    return offered.map((o) => ({ label: o.name, kind: 'option' as const, detail: o.summary }));
   }
   return [];
 }
