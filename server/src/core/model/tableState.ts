@@ -5,7 +5,7 @@ import { BUILTIN_CHAINS, isBuiltinChain } from './builtinChains.ts';
 import { within } from './guards.ts';
 import { ruleKey } from './ruleKey.ts';
 import { deleteCandidates } from './deleteCandidates.ts';
-import type { Chain, Command, Refusal, RestoreInput, Rule, Table } from './types.ts';
+import type { Chain, Command, Refusal, RestoreInput, Rule, RulePosition, Table } from './types.ts';
 
 /**
  * The tables as commands leave them: built-in chains exist from the start with policy
@@ -22,6 +22,8 @@ export class TableState {
   private readonly policyUnder = new Map<Chain, number>();
   /** Commands iptables certainly refuses for what the tables hold (see Refusal), in the order applied. */
   readonly refusals: Refusal[] = [];
+  /** What the rule numbers of `-I`, `-R` and `-D` point at, where certain (see RulePosition). */
+  readonly positions = new Map<Command, RulePosition>();
   /**
    * Tables (`family:table`), or whole families, that a command of unknown effect changed (a
    * chain given by an expansion, a conditional delete, an iptables-restore of a file): no
@@ -139,6 +141,16 @@ export class TableState {
     return this.exact.has(c) && !this.isUnsure(t);
   }
 
+  /**
+   * Notes what rule `number` of `c` is as a command under `guard` runs: only at the top level,
+   * where every rule of the chain is known and certainly there, each one kernel rule (`-s a,b`
+   * makes two, and numbers count those).
+   */
+  private position(cmd: Command, t: Table, c: Chain, number: number, guard: number): void {
+    if (guard !== 0 || !this.exactNow(t, c) || kernelLength(c) !== c.rules.length || !c.rules.every((r) => this.certain(r, 0))) return;
+    this.positions.set(cmd, { chain: c.name, number, rule: c.rules[number - 1], length: c.rules.length });
+  }
+
   private refuse(cmd: Command, reason: Refusal['reason'], c: Chain, rule?: Rule): void {
     this.refusals.push(reason === 'index-too-big' ? { command: cmd, reason, chain: c.name, length: kernelLength(c) } : { command: cmd, reason, chain: c.name, rule });
   }
@@ -199,6 +211,7 @@ export class TableState {
         if (cmd.rule && cmd.position !== 0) {
           const c = this.chainFor(t, cmd);
           const at = (cmd.position ?? 1) - 1;
+          if (cmd.position !== undefined) this.position(cmd, t, c, cmd.position, guard);
           // `-I CHAIN n` takes n up to the chain's length plus one
           if (at > c.rules.length && this.exactNow(t, c) && at > kernelLength(c)) this.refuse(cmd, 'index-too-big', c);
           else c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
@@ -206,6 +219,7 @@ export class TableState {
         break;
       case 'replace':
         if (!cmd.rule || !chain || !cmd.position) break;
+        this.position(cmd, t, chain, cmd.position, guard);
         if (cmd.position <= chain.rules.length) {
           if (guard !== 0) this.maybeGone.add(chain.rules[cmd.position - 1]);
           chain.rules[cmd.position - 1] = cmd.rule;
@@ -214,6 +228,7 @@ export class TableState {
       case 'delete':
         if (!chain) break;
         if (cmd.position) {
+          this.position(cmd, t, chain, cmd.position, guard);
           const r = chain.rules[cmd.position - 1];
           if (!r) {
             if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);

@@ -128,6 +128,20 @@ export interface Command {
   failureHandled?: true;
 }
 
+/**
+ * What the rule number of `-I CHAIN n`, `-R CHAIN n` or `-D CHAIN n` points at when the
+ * command runs: known only where the script has built the whole chain by then (it started
+ * empty, every rule added certainly and as one kernel rule each).
+ */
+export interface RulePosition {
+  chain: string;
+  number: number;
+  /** The rule at that number: the one deleted or replaced, or the one an insert goes before (none: past the end). */
+  rule?: Rule;
+  /** How many rules the chain holds then. */
+  length: number;
+}
+
 export interface ChainDeclaration {
   /** `:name` word or `-N name` word. */
   span: Span;
@@ -233,6 +247,8 @@ export interface RuleSet {
   guards?: number[];
   /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */
   refusals?: Refusal[];
+  /** Scripts: the rule each `-I`, `-R` or `-D` rule number points at when it runs, where that is certain (see RulePosition). */
+  positions?: ReadonlyMap<Command, RulePosition>;
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
   restores?: RestoreInput[];
   /**

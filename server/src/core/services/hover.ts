@@ -11,6 +11,7 @@ import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
 import { valueHover } from './valueHover.ts';
+import { positionHover } from './positionHover.ts';
 
 export interface Hover {
   span: Span;
@@ -69,6 +70,8 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     const spec = getTable(cmd.table);
     if (spec) return { span: cmd.tableSpan, markdown: explainTable(spec) };
   }
+  const position = positionHover(doc, cmd, offset);
+  if (position) return position;
   const rule = cmd.rule;
   // on a DNAT rule, its `-j`, `DNAT` and `--to-destination` (name or value) also tell where its connections go
   const dnat = rule?.target?.name === 'DNAT' ? rule : undefined;
