@@ -153,4 +153,7 @@ test('options offered fit the command: no second command, nothing its kind refus
   assert.ok(rule.includes('--table'));
   const saveLine = at('*filter\n-A INPUT -p tcp |\nCOMMIT\n', '|').items.map((i) => i.label);
   assert.ok(saveLine.includes('--destination-port') && !saveLine.includes('--table'), saveLine.join(' '));
+  // the table of a save file's rule line is its block's: no -o in nat PREROUTING
+  const natLine = at('*nat\n-A PREROUTING -p tcp |\nCOMMIT\n', '|').items.map((i) => i.label);
+  assert.ok(natLine.includes('--in-interface') && !natLine.includes('--out-interface'), natLine.join(' '));
 });

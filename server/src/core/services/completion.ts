@@ -235,7 +235,7 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
   }
   // the value of an option: its closed set of values, or else those the file writes nearby
   if (prev && prev.startsWith('-') && !ctx.partial.startsWith('-')) {
-    const spec = optionsInScope(cmd, ctx.family, true).find((o) => o.name === prev || o.aliases?.includes(prev));
+    const spec = optionsInScope(cmd, ctx, true).find((o) => o.name === prev || o.aliases?.includes(prev));
     const arg = spec?.args[0];
     if (arg) {
       // comma lists: complete the item after the last comma
@@ -248,7 +248,7 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
   }
   if (ctx.partial.startsWith('-') || prev === undefined || !prev.startsWith('-') || ctx.partial === '') {
     // a rule line of a save file takes its table from the *table header: iptables-restore refuses -t there
-    const offered = optionsInScope(cmd, ctx.family).filter((o) => doc.dialect !== 'save' || o.name !== '--table');
+    const offered = optionsInScope(cmd, ctx).filter((o) => doc.dialect !== 'save' || o.name !== '--table');
     return offered.map((o) => ({ label: o.name, kind: 'option' as const, detail: o.summary }));
   }
   return [];
@@ -308,18 +308,19 @@ const TOOL_ONLY = new Set(['--help', '--version']);
  * rule parameter given already (`-p` twice) or one its built-in chain refuses (`-i` in OUTPUT)
  * would be refused.
  */
-function genericAllowed(o: GenericOptionSpec, cmd: Command): boolean {
+function genericAllowed(o: GenericOptionSpec, cmd: Command, table: string): boolean {
   if (cmd.kind === 'none') return true;
   if (o.role === 'command' || TOOL_ONLY.has(o.name)) return false;
   if (o.commands && !o.commands.some((c) => c === cmd.kind || (c === 'delete-number' && cmd.kind === 'delete'))) return false;
   if (o.role === 'parameter' && cmd.rule?.options.some((b) => b.spec === o)) return false;
-  if (o.chains && cmd.chain && isBuiltinChain(cmd.table, cmd.chain) && !o.chains.includes(cmd.chain as never)) return false;
+  if (o.chains && cmd.chain && isBuiltinChain(table, cmd.chain) && !o.chains.includes(cmd.chain as never)) return false;
   return true;
 }
 
 /** Generic options, then those of the matches and target loaded so far (and the protocol's implicit match). */
-function optionsInScope(cmd: Command, family: Family, forValue = false): OptionSpec[] {
-  const out: OptionSpec[] = genericOptions.filter((o) => o.name.startsWith('--') && (!o.family || o.family === family) && (forValue || genericAllowed(o, cmd)));
+function optionsInScope(cmd: Command, ctx: Pick<Context, 'family' | 'table'>, forValue = false): OptionSpec[] {
+  const family = ctx.family;
+  const out: OptionSpec[] = genericOptions.filter((o) => o.name.startsWith('--') && (!o.family || o.family === family) && (forValue || genericAllowed(o, cmd, ctx.table)));
   const rule = cmd.rule;
   const seen = new Set<ExtensionSpec>();
   for (const m of rule?.matches ?? []) if (m.spec) seen.add(m.spec);
