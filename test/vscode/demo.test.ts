@@ -29,11 +29,13 @@ test('the demo serves the sample workspace with the extension installed, on loop
   let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   try {
     const url = await new Promise<string>((resolve, reject) => {
+      // code-server says it serves without a password in its own log, which may come a moment
+      // after the demo prints the URL: both are waited for
       const timer = setInterval(() => {
         const m = /^\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)$/m.exec(out);
-        if (m) done(m[1]);
+        if (m && /Authentication is disabled/.test(out)) done(m[1]);
       }, 100);
-      const deadline = setTimeout(() => done(undefined, new Error(`no URL printed within 120 s:\n${out}`)), 120_000);
+      const deadline = setTimeout(() => done(undefined, new Error(`no URL, or no "Authentication is disabled", printed within 120 s:\n${out}`)), 120_000);
       demo.once('exit', (code) => done(undefined, new Error(`the demo exited (${code}):\n${out}`)));
       function done(u?: string, e?: Error) {
         clearInterval(timer);
