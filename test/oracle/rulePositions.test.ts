@@ -69,3 +69,12 @@ test('every rule number of the script names the rule the kernel has at that numb
   });
   assert.equal(checked, 8);
 });
+
+test('rule number 0, which the hover says iptables refuses, is refused for -I, -R and -D', { skip }, () => {
+  for (const line of ['iptables -I INPUT 0 -j ACCEPT', 'iptables -R INPUT 0 -j ACCEPT', 'iptables -D INPUT 0']) {
+    const h = hoverAt(new FirewallDocument(`iptables -F\n${line}\n`, { dialect: 'script' }), `iptables -F\n${line}`.indexOf('INPUT 0') + 6);
+    assert.ok(h && !h.markdown.includes('```'), line);
+    const ran = spawnSync('ip', ['netns', 'exec', ns.name, 'sh', '-c', `iptables -F INPUT\niptables -A INPUT -j ACCEPT\n${line}`], { encoding: 'utf8' });
+    assert.notEqual(ran.status, 0, `${line}: ${ran.stderr}`);
+  }
+});

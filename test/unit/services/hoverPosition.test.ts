@@ -56,3 +56,12 @@ test('where the chain is not built from empty, or a rule above may be missing or
     assert.deepEqual([h.word, h.quoted, h.line], [n, undefined, 0], text);
   }
 });
+
+test('rule number 0 is refused whatever the chain holds', () => {
+  for (const text of ['iptables -F\niptables -I INPUT 0 -j ACCEPT\n', 'iptables -D INPUT 0\n']) {
+    const [written] = text.match(/-[ID] INPUT 0/)!;
+    const h = onNumber(text, written);
+    assert.deepEqual([h.word, h.quoted, h.line], ['0', undefined, 0]);
+    assert.match(h.markdown, /\b1\b/);
+  }
+});

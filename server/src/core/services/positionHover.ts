@@ -21,6 +21,7 @@ export function positionHover(doc: FirewallDocument, cmd: Command, offset: numbe
   const n = cmd.position;
   const chain = chainWord.value;
   const head = `**${verb} ${chain} ${n}**: `;
+  if (n === 0) return { span: word.span, markdown: `${head}rule numbers start at 1: iptables refuses 0.` };
   const p = doc.ruleSet.positions?.get(cmd);
   if (!p) {
     return {
