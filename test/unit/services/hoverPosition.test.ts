@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { hoverAt } from '../../../server/src/core/services/hover.ts';
+import { POSITIONED_RULES } from '../../../server/src/core/model/tableState.ts';
 
 /** The hover on the rule number of the `nth` command written `written`: its span's text, and the rule it quotes (first line of the code block). */
 function onNumber(text: string, written: string, nth = 0) {
@@ -64,4 +65,12 @@ test('rule number 0 is refused whatever the chain holds', () => {
     assert.deepEqual([h.word, h.quoted, h.line], ['0', undefined, 0]);
     assert.match(h.markdown, /\b1\b/);
   }
+});
+
+test('a chain longer than the rules followed is left unknown (each number would read the whole chain)', () => {
+  const rules = (n: number) => Array.from({ length: n }, (_, i) => `iptables -A INPUT -s 10.0.${i >> 8}.${i & 255} -j DROP`).join('\n');
+  const within = `iptables -F\n${rules(POSITIONED_RULES)}\niptables -D INPUT 1\n`;
+  assert.equal(onNumber(within, '-D INPUT 1').quoted, 'iptables -A INPUT -s 10.0.0.0 -j DROP');
+  const past = `iptables -F\n${rules(POSITIONED_RULES + 1)}\niptables -D INPUT 1\n`;
+  assert.equal(onNumber(past, '-D INPUT 1').quoted, undefined);
 });

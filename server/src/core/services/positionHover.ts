@@ -1,5 +1,6 @@
 import type { FirewallDocument } from '../facade.ts';
 import type { Command } from '../model/types.ts';
+import { POSITIONED_RULES } from '../model/tableState.ts';
 import type { Span } from '../text/span.ts';
 
 const VERB: Partial<Record<Command['kind'], string>> = { insert: '-I', replace: '-R', delete: '-D' };
@@ -26,7 +27,7 @@ export function positionHover(doc: FirewallDocument, cmd: Command, offset: numbe
   if (!p) {
     return {
       span: word.span,
-      markdown: `${head}rule numbers count the rules ${chain} holds when the command runs, as the kernel holds them (\`iptables -L ${chain} --line-numbers\`). Which rule ${n} is here is not certain: the script does not build ${chain} from empty before this command (no flush of it above), or a rule above is added under a condition, with a shell expansion, or as more than one kernel rule (\`-s a,b\`).`,
+      markdown: `${head}rule numbers count the rules ${chain} holds when the command runs, as the kernel holds them (\`iptables -L ${chain} --line-numbers\`). Which rule ${n} is here is not certain: the script does not build ${chain} from empty before this command (no flush of it above), or a rule above is added under a condition, with a shell expansion, or as more than one kernel rule (\`-s a,b\`), or ${chain} holds more than ${POSITIONED_RULES} rules then (not followed).`,
     };
   }
   const rules = `${p.length} rule${p.length === 1 ? '' : 's'}`;
