@@ -5,13 +5,36 @@ import type { Fix, LintRule, RuleContext } from '../types.ts';
 const CONTENT = /^\s*[:-]/;
 const FILLER = /^\s*(#.*)?$/;
 
-/**
- * `COMMIT` on its own line after the block's last chain or rule line: the block runs from its
- * header over chain, rule, blank and comment lines, up to the next `*table`, the end of the
- * file, or any other line (the end of an `iptables-restore <<EOF` here-document).
- */
+/** `COMMIT` on its own line after the block's last chain or rule line, in the file's line ending. */
 function commitFix(ctx: RuleContext, header: Span): Fix[] {
   const text = ctx.text;
+  const lastEnd = ctx.ruleSet.dialect === 'save' ? lastLineOfBlock(text, header) : lastLineInHereDoc(text, header);
+  const nl = text.indexOf('\n', lastEnd);
+  // the line ending of the file's lines (CRLF files stay CRLF)
+  const eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+  const edit = nl === -1 ? { span: { start: text.length, end: text.length }, text: `${eol}COMMIT${eol}` } : { span: { start: nl + 1, end: nl + 1 }, text: `COMMIT${eol}` };
+  return [{ title: 'Close the block with COMMIT', edits: [edit] }];
+}
+
+/**
+ * A save file: the block ends at the next `*table` line or the end of the file, and its last
+ * line is the last one before that which is not blank or a comment. Found from the end, as
+ * this runs on every analysis while the COMMIT is missing (a 15 MB dump's block is read
+ * line by line otherwise).
+ */
+function lastLineOfBlock(text: string, header: Span): number {
+  const next = text.indexOf('\n*', header.end);
+  let end = next === -1 ? text.length : next;
+  while (end > header.end) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    if (!FILLER.test(text.slice(start, end).replace(/\r$/, ''))) return end;
+    end = start - 1;
+  }
+  return header.end;
+}
+
+/** An `iptables-restore <<EOF` here-document: the block ends at a line that is not part of a table (the delimiter). */
+function lastLineInHereDoc(text: string, header: Span): number {
   let lastEnd = header.end;
   let at = header.end;
   while (at < text.length) {
@@ -24,11 +47,7 @@ function commitFix(ctx: RuleContext, header: Span): Fix[] {
     else if (!FILLER.test(line)) break;
     at = start;
   }
-  const nl = text.indexOf('\n', lastEnd);
-  // the line ending of the file's lines (CRLF files stay CRLF)
-  const eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
-  const edit = nl === -1 ? { span: { start: text.length, end: text.length }, text: `${eol}COMMIT${eol}` } : { span: { start: nl + 1, end: nl + 1 }, text: `COMMIT${eol}` };
-  return [{ title: 'Close the block with COMMIT', edits: [edit] }];
+  return lastEnd;
 }
 
 export const missingCommit: LintRule = {
