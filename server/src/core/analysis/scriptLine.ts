@@ -23,8 +23,8 @@ export function sudoPrefix(tool: string): string {
   return /^sudo\s/.test(tool) ? 'sudo ' : '';
 }
 
-/** The offset where the line after the command starts, and whether a newline must come first (the command ends the text). */
-export function lineAfter(text: string, cmd: Command): { at: number; newline: boolean } {
+/** The offset where the line after the command (or any span) starts, and whether a newline must come first (it ends the text). */
+export function lineAfter(text: string, cmd: Pick<Command, 'span'>): { at: number; newline: boolean } {
   const end = text.indexOf('\n', cmd.span.end);
   return end === -1 ? { at: text.length, newline: true } : { at: end + 1, newline: false };
 }

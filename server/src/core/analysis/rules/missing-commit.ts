@@ -1,4 +1,5 @@
 import type { Span } from '../../text/span.ts';
+import { lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** Lines of a table block: chain and rule lines, blank and comment lines between them. */
@@ -8,12 +9,11 @@ const FILLER = /^\s*(#.*)?$/;
 /** `COMMIT` on its own line after the block's last chain or rule line, in the file's line ending. */
 function commitFix(ctx: RuleContext, header: Span): Fix[] {
   const text = ctx.text;
-  const lastEnd = ctx.ruleSet.dialect === 'save' ? lastLineOfBlock(text, header) : lastLineInHereDoc(text, header);
-  const nl = text.indexOf('\n', lastEnd);
+  const last = ctx.ruleSet.dialect === 'save' ? lastLineOfBlock(text, header) : lastLineInHereDoc(text, header);
+  const { at, newline } = lineAfter(text, { span: last });
   // the line ending of the file's lines (CRLF files stay CRLF)
-  const eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
-  const edit = nl === -1 ? { span: { start: text.length, end: text.length }, text: `${eol}COMMIT${eol}` } : { span: { start: nl + 1, end: nl + 1 }, text: `COMMIT${eol}` };
-  return [{ title: 'Close the block with COMMIT', edits: [edit] }];
+  const eol = text[last.end] === '\r' ? '\r\n' : '\n';
+  return [{ title: 'Close the block with COMMIT', edits: [{ span: { start: at, end: at }, text: `${newline ? eol : ''}COMMIT${eol}` }] }];
 }
 
 /**
@@ -22,20 +22,21 @@ function commitFix(ctx: RuleContext, header: Span): Fix[] {
  * this runs on every analysis while the COMMIT is missing (a 15 MB dump's block is read
  * line by line otherwise).
  */
-function lastLineOfBlock(text: string, header: Span): number {
+function lastLineOfBlock(text: string, header: Span): Span {
   const next = text.indexOf('\n*', header.end);
   let end = next === -1 ? text.length : next;
   while (end > header.end) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    if (!FILLER.test(text.slice(start, end).replace(/\r$/, ''))) return end;
+    const line = text.slice(start, end).replace(/\r$/, '');
+    if (!FILLER.test(line)) return { start, end: start + line.length };
     end = start - 1;
   }
-  return header.end;
+  return header;
 }
 
 /** An `iptables-restore <<EOF` here-document: the block ends at a line that is not part of a table (the delimiter). */
-function lastLineInHereDoc(text: string, header: Span): number {
-  let lastEnd = header.end;
+function lastLineInHereDoc(text: string, header: Span): Span {
+  let last = header;
   let at = header.end;
   while (at < text.length) {
     const nl = text.indexOf('\n', at);
@@ -43,11 +44,11 @@ function lastLineInHereDoc(text: string, header: Span): number {
     if (start >= text.length) break;
     const next = text.indexOf('\n', start);
     const line = text.slice(start, next === -1 ? text.length : next).replace(/\r$/, '');
-    if (CONTENT.test(line)) lastEnd = start + line.length;
+    if (CONTENT.test(line)) last = { start, end: start + line.length };
     else if (!FILLER.test(line)) break;
     at = start;
   }
-  return lastEnd;
+  return last;
 }
 
 export const missingCommit: LintRule = {
