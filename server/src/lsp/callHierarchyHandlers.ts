@@ -2,6 +2,7 @@ import { SymbolKind, type CallHierarchyItem, type Connection } from 'vscode-lang
 import type { Family } from '../core/knowledge/types.ts';
 import { calleesOf, callersOf, chainNode, chainNodeAt, type ChainNode } from '../core/services/callHierarchy.ts';
 import { toRange } from './convert.ts';
+import { tableLabel } from './symbols.ts';
 import type { DocumentStore, OpenDocument } from './documentStore.ts';
 
 /** What an item carries back to the server: the chain, found again in the document as it is then. */
@@ -16,7 +17,7 @@ export function registerCallHierarchy(connection: Connection, store: DocumentSto
   const item = (doc: OpenDocument, c: ChainNode): CallHierarchyItem => ({
     name: c.name,
     kind: c.builtin ? SymbolKind.Event : SymbolKind.Function,
-    detail: c.family === 'ipv6' && doc.model.dialect === 'script' ? `${c.table} (ip6tables)` : c.table,
+    detail: tableLabel(c.family, c.table, doc.model.dialect),
     uri: doc.uri,
     range: toRange(doc.model.lines, c.line),
     selectionRange: toRange(doc.model.lines, c.span),

@@ -1,5 +1,7 @@
 import { SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { FirewallDocument } from '../core/facade.ts';
+import type { Family } from '../core/knowledge/types.ts';
+import type { Dialect } from '../core/model/types.ts';
 import type { Span } from '../core/text/span.ts';
 import { toRange } from './convert.ts';
 import { STEP_ITEMS, type Steps } from '../core/services/steps.ts';
@@ -8,6 +10,11 @@ import { STEP_ITEMS, type Steps } from '../core/services/steps.ts';
 export interface Outline {
   symbols: DocumentSymbol[];
   unlisted: number;
+}
+
+/** A table as the editor names it: a script's ip6tables tables apart from its iptables ones (the outline, the call hierarchy). */
+export function tableLabel(family: Family, table: string, dialect: Dialect): string {
+  return family === 'ipv6' && dialect === 'script' ? `${table} (ip6tables)` : table;
 }
 
 /**
@@ -84,7 +91,7 @@ export function* documentSymbolSteps(doc: FirewallDocument, maxChains = Infinity
     if (header && (header.start < whole.start || header.end > whole.end)) whole = { start: Math.min(header.start, whole.start), end: Math.max(header.end, whole.end) };
     const chains = `${t.chains.size} chain${t.chains.size === 1 ? '' : 's'}`;
     out.push({
-      name: t.family === 'ipv6' && doc.dialect === 'script' ? `${t.name} (ip6tables)` : t.name,
+      name: tableLabel(t.family, t.name, doc.dialect),
       detail: left ? `${chains}, ${left} not listed (iptables.outline.maxChains)` : chains,
       kind: SymbolKind.Namespace,
       range: toRange(lines, whole),

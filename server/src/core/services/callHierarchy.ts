@@ -40,7 +40,7 @@ export function chainNode(index: ChainIndex, family: Family, table: string, name
 
 /** The chains whose rules jump or go to the chain, each once, in the order of their first jump. */
 export function callersOf(index: ChainIndex, chain: ChainNode): ChainCalls[] {
-  return grouped(index, chain, index.ruleJumpsTo(chain.family, chain.table, chain.name), (r) => r.from);
+  return grouped(index, chain, index.jumpsTo(chain.family, chain.table, chain.name, true), (r) => r.from);
 }
 
 /** The chains the chain's rules jump or go to, each once, in the order of their first jump. */

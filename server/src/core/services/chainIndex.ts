@@ -166,24 +166,18 @@ export class ChainIndex {
     return out;
   }
 
-  /** The jumps and gotos to the chain, in order. */
-  jumpsTo(family: Family, table: string, name: string): ChainRef[] {
-    const out: ChainRef[] = [];
-    for (const cmd of commandsIn(this.byTable.get(`${family}:${table}`)?.jumps, name)) out.push(jumpRef(cmd));
-    return out;
-  }
-
   /**
-   * The jumps and gotos of rules that end up in the table (`-A`, `-I`, `-R`, a save file's
-   * rule lines) to the chain, in order: a `-D` or `-C` names a jump it does not make.
+   * The jumps and gotos to the chain, in order; with `rulesOnly`, those of rules that end up in
+   * the table (`-A`, `-I`, `-R`, a save file's rule lines): a `-D` or `-C` names a jump it does
+   * not make.
    */
-  ruleJumpsTo(family: Family, table: string, name: string): ChainRef[] {
+  jumpsTo(family: Family, table: string, name: string, rulesOnly = false): ChainRef[] {
     const out: ChainRef[] = [];
-    for (const cmd of commandsIn(this.byTable.get(`${family}:${table}`)?.jumps, name)) if (ADDS_RULE.has(cmd.kind)) out.push(jumpRef(cmd));
+    for (const cmd of commandsIn(this.byTable.get(`${family}:${table}`)?.jumps, name)) if (!rulesOnly || ADDS_RULE.has(cmd.kind)) out.push(jumpRef(cmd));
     return out;
   }
 
-  /** The jumps and gotos of the chain's own rules (as ruleJumpsTo counts them), in order. */
+  /** The jumps and gotos of the chain's own rules (as `jumpsTo` with `rulesOnly` counts them), in order. */
   ruleJumpsFrom(family: Family, table: string, name: string): ChainRef[] {
     const out: ChainRef[] = [];
     for (const cmd of commandsIn(this.byTable.get(`${family}:${table}`)?.named, name)) {
