@@ -5,8 +5,8 @@ import { completionsAt, MAX_CHAIN_ITEMS } from '../../../server/src/core/service
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 import { rules } from '../../../server/src/core/analysis/registry.ts';
 
-function at(text: string, marker: string) {
-  const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'save' });
+function at(text: string, marker: string, dialect: 'save' | 'script' = 'save') {
+  const doc = new FirewallDocument(text.replace('|', ''), { dialect });
   const r = completionsAt(doc, text.indexOf(marker));
   assert.ok(r);
   return r;
@@ -83,10 +83,7 @@ test('superseded matches and targets are offered last, marked deprecated (state,
 
 /** Completion at `|` in a script (the marker removed). */
 function inScript(text: string) {
-  const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'script' });
-  const r = completionsAt(doc, text.indexOf('|'));
-  assert.ok(r);
-  return r.items;
+  return at(text, '|', 'script').items;
 }
 
 test('after an option whose value is open, the values the file writes for that kind of option, most used first; never options', () => {
