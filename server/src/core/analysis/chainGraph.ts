@@ -29,6 +29,12 @@ export interface ChainFacts {
   namingUndeclared: readonly Command[];
   /** `-N`, `-X` and `-E` commands in order. */
   chainCommands: readonly Command[];
+  /**
+   * Every command that works on a chain appends to it or is one of chainCommands, and none
+   * names its chain or table through a shell expansion (an iptables-save dump): a chain's
+   * rules are then the commands that wrote them. In-place edits keep it, as they keep kinds.
+   */
+  appendsOnly: boolean;
   /** Rules with a DNAT target in a nat table, in order (deletes and checks included). */
   dnats: readonly Command[];
   /** Rules whose target is bound to tables or hooks (DNAT, MASQUERADE, REJECT…) or that use a hook-bound match (owner). */
@@ -128,6 +134,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   let dynamicJump = false;
   const namingUndeclared: Command[] = [];
   const chainCommands: Command[] = [];
+  let appendsOnly = true;
   const dnats: Command[] = [];
   const hookBound: Command[] = [];
   const recent: Command[] = [];
@@ -165,12 +172,13 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     const { key, names, jumped: jumpedHere, builder: b } = scopeOf(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
     const kind = cmd.kind;
+    if (cmd.uncertain || cmd.tableDynamic) appendsOnly = false;
     if (kind === 'new-chain' || kind === 'rename-chain' || kind === 'delete-chain') {
       chainCommands.push(cmd);
       if (cmd.uncertain && kind !== 'delete-chain') uncertain.add(key);
       if (kind === 'new-chain' && cmd.chainWord && !cmd.chainWord.dynamic) names.add(cmd.chainWord.value);
       if (kind === 'rename-chain' && cmd.newName && !cmd.newName.dynamic) names.add(cmd.newName.value);
-    }
+    } else if (kind !== 'append' && cmd.chain !== undefined) appendsOnly = false;
     const rule = cmd.rule;
     const t = rule?.target;
     // names only ever join the declared set: one missing now may be declared later, never the reverse
@@ -212,6 +220,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       dynamicJump,
       namingUndeclared,
       chainCommands,
+      appendsOnly,
       dnats,
       hookBound,
       recent,

@@ -1,8 +1,15 @@
 import type { ChainFacts } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
-import type { RuleContext } from './types.ts';
+import type { Fix, RuleContext } from './types.ts';
 
 type Report = Parameters<RuleContext['report']>[0];
+
+/**
+ * A kept finding's quick fixes, worked out from the rule set and text at hand each time the
+ * finding is reported: a fix's offsets are numbers, which do not move with the text as the
+ * model's spans do.
+ */
+export type KeptFixes = (ctx: RuleContext) => Fix[];
 
 /**
  * Findings of a whole-set rule that depend only on what an in-place rule edit never changes
@@ -11,16 +18,19 @@ type Report = Parameters<RuleContext['report']>[0];
  * changes them. Their spans are the model's own, which move with the text. A 36k-chain dump
  * is then not walked again on every keystroke.
  */
-export function reportKept(ctx: RuleContext, facts: ChainFacts, code: string, find: (report: (d: Report) => void) => void): void {
+export function reportKept(ctx: RuleContext, facts: ChainFacts, code: string, find: (report: (d: Report, fixes?: KeptFixes) => void) => void): void {
   const found = keptWithFacts(
     facts,
     `findings:${code}`,
     () => {
-      const list: Report[] = [];
-      find((d) => list.push(d));
+      const list: { d: Report; fixes?: KeptFixes }[] = [];
+      find((d, fixes) => list.push({ d, fixes }));
       return list;
     },
     () => true,
   );
-  for (const d of found) ctx.report(d);
+  for (const { d, fixes } of found) {
+    const made = fixes?.(ctx);
+    ctx.report(made?.length ? { ...d, fixes: made } : d);
+  }
 }

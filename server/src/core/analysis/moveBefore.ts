@@ -67,7 +67,16 @@ export function ownLines(ctx: RuleContext, rule: Rule): { from: number; to: numb
   }
   if (rule.guard !== 0) return undefined;
   const command = commandOfRule(rs, rule);
-  if (!command || !commandTool(ctx.text, command)) return undefined;
+  return command && ownCommandLines(ctx, command);
+}
+
+/**
+ * A script's command alone on its lines (a comment may follow on the last), run by iptables
+ * (not a here-document's line): from its line's start to its end. The caller says whether it
+ * may sit under a shell condition.
+ */
+export function ownCommandLines(ctx: RuleContext, command: Command): { from: number; to: number; command: Command } | undefined {
+  if (!commandTool(ctx.text, command)) return undefined;
   const text = ctx.text;
   const from = command.span.start;
   const to = command.span.end;

@@ -1,4 +1,5 @@
-import type { Command } from '../model/types.ts';
+import type { ScriptExtras } from '../model/scriptDocument.ts';
+import type { Command, RuleSet } from '../model/types.ts';
 
 /**
  * Where and how a quick fix writes a new command beside one of a script's: the same
@@ -32,4 +33,27 @@ export function lineAfter(text: string, cmd: Pick<Command, 'span'>): { at: numbe
 /** The offset where the command's line starts. */
 export function lineStartOf(text: string, cmd: Command): number {
   return text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+}
+
+/**
+ * Whether a script's command runs at the top of the script as written: under no condition,
+ * loop or function body. Removing such a line cannot leave an empty `then … fi` or `{ }`,
+ * which the shell refuses.
+ */
+export function atTopLevel(rs: RuleSet, cmd: Command): boolean {
+  const shell = (rs as Partial<ScriptExtras>).shellCommands;
+  if (!shell) return false;
+  // the shell commands are in the order written: the last one starting at or before it holds it
+  let lo = 0;
+  let hi = shell.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (shell[mid].span.start <= cmd.span.start) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const sc = shell[found];
+  return sc !== undefined && cmd.span.start < sc.span.end && sc.guard === 0;
 }

@@ -1,4 +1,9 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../facade.ts';
+import { applyFixes } from '../../services/fixAll.ts';
+import { chainFacts } from '../chainGraph.ts';
+import { fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { unusedChain } from './unused-chain.ts';
 
 ruleTable(unusedChain, {
@@ -15,4 +20,44 @@ ruleTable(unusedChain, {
     { code: 'iptables -N «logdrop»\niptables -A logdrop -j DROP\n', dialect: 'script' },
     { code: 'iptables -N «old»\niptables -A old -j DROP\niptables-restore -n <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore with --noflush keeps the chain' },
   ],
+});
+
+test('the quick fix removes the chain with every command that works on it', () => {
+  const save = fixFirst(unusedChain, table('filter', ':INPUT DROP [0:0]\n:a - [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A a -j LOG\n-A a -j DROP'));
+  assert.equal(save.text, table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'));
+  assert.equal(save.left, 0);
+  assert.equal(save.finding.fixes?.[0].edits.length, 2);
+  assert.notEqual(save.finding.fixes?.[0].safe, true);
+  // its rules flushed and written again, and the last line of a text without a newline
+  const script = fixFirst(unusedChain, '#!/bin/sh\niptables -N logdrop\niptables -A logdrop -j LOG\niptables -A INPUT -j ACCEPT\niptables -F logdrop\n  iptables -A logdrop -j DROP  # then drop', { dialect: 'script' });
+  assert.equal(script.text, '#!/bin/sh\niptables -A INPUT -j ACCEPT\n');
+  assert.equal(script.left, 0);
+  // another table's chain of the same name stays
+  assert.equal(fixFirst(unusedChain, 'iptables -N a\niptables -t nat -N a\niptables -t nat -A PREROUTING -j a\n', { dialect: 'script' }).text, 'iptables -t nat -N a\niptables -t nat -A PREROUTING -j a\n');
+});
+
+test('no removal where a line would take something else along or a command is left naming the chain', () => {
+  const fixesOf = (text: string, dialect: 'save' | 'script' = 'script') => lintWith(unusedChain, text, { dialect }).map((d) => (d.fixes ?? []).filter((f) => !f.suppression).length);
+  assert.deepEqual(fixesOf('iptables -N a\nif true; then\n  iptables -A a -j DROP\nfi\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -N a\niptables -A a -j DROP && echo ok\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -N a\nadd() {\n  iptables -A a -j DROP\n}\nadd\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -N a\niptables -A $CHAIN -j DROP\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -N a\niptables -E a b\n'), [0]);
+  assert.deepEqual(fixesOf('iptables -N a\niptables-restore -n <<EOF\n*filter\n-A a -j DROP\nCOMMIT\nEOF\n'), [0]);
+  assert.deepEqual(fixesOf(table('filter', ':a - [0:0]\n  -A a -j DROP'), 'save'), [0]);
+});
+
+test('the fixes of kept findings follow an edit above them', () => {
+  let text = table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n:a - [0:0]\n:a - [0:0]\n:u - [0:0]\n-A u -j DROP\n-A INPUT -j a');
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  const fixed = () => doc.diagnostics().filter((d) => d.code === 'unused-chain' || d.code === 'duplicate-chain').map((d) => applyFixes(text, [d.fixes![0]]).text);
+  const before = fixed();
+  const at = text.indexOf('22');
+  const next = text.slice(0, at) + '22222' + text.slice(at + 2);
+  doc.update(next, [{ start: at, end: at + 2, text: '22222' }]);
+  text = next;
+  // the findings were kept, not found again
+  assert.ok(chainFacts(doc.ruleSet).carried.length > 0);
+  assert.deepEqual(fixed(), before.map((t) => t.replace('22', '22222')));
+  assert.deepEqual(fixed().sort(), [table('filter', '-A INPUT -p tcp --dport 22222 -j ACCEPT\n:a - [0:0]\n:a - [0:0]\n-A INPUT -j a'), table('filter', '-A INPUT -p tcp --dport 22222 -j ACCEPT\n:a - [0:0]\n:u - [0:0]\n-A u -j DROP\n-A INPUT -j a')].sort());
 });

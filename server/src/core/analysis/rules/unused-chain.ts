@@ -1,5 +1,7 @@
 import { chainFacts } from '../chainGraph.ts';
 import { reportKept } from '../keptFindings.ts';
+import { chainKey, commandsOfChains, removeChainFix } from '../removeChain.ts';
+import type { Chain } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
 export const unusedChain: LintRule = {
@@ -7,7 +9,7 @@ export const unusedChain: LintRule = {
   severity: 'info',
   summary: 'A user chain nothing jumps to.',
   docs: {
-    description: 'Reports a user-defined chain that no `-j` or `-g` in its table refers to. Not in a listing of some chains only (`iptables -S CHAIN`), which leaves out the chains that jump to it.',
+    description: 'Reports a user-defined chain that no `-j` or `-g` in its table refers to. Not in a listing of some chains only (`iptables -S CHAIN`), which leaves out the chains that jump to it. A quick fix removes the chain: its declaration or `-N`, its rules and the other commands that work on it (`-F`, `-Z`, `-X`), where each stands on lines of its own (in a script, at the top level, not under a condition or in a function). `--fix` leaves it to a person: another program may add the jump later.',
     rationale: 'Its rules never see a packet: often a forgotten `-A INPUT -j CHAIN`, or leftovers of an old setup.',
     bad: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -19,12 +21,21 @@ export const unusedChain: LintRule = {
     // a jump through a shell expansion could reach any chain
     if (facts.dynamicJump) return;
     reportKept(ctx, facts, 'unused-chain', (report) => {
+      const unused: Chain[] = [];
       for (const t of ctx.ruleSet.tables.values()) {
         const used = facts.jumpedTo(t.family, t.name);
         for (const c of t.chains.values()) {
           if (c.builtin || used.has(c.name) || !c.declarations.length || /^ufw6?-/.test(c.name)) continue;
-          report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${c.name}: its ${c.rules.length} rule${c.rules.length === 1 ? ' never sees' : 's never see'} a packet.` });
+          unused.push(c);
         }
+      }
+      // the fixes are worked out again at each report (see KeptFixes), from one pass over the commands for all the chains
+      const commandsOf = commandsOfChains(new Set(unused.map((c) => chainKey(c.family, c.table, c.name))));
+      for (const c of unused) {
+        const { family, table, name } = c;
+        report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${name}: its ${c.rules.length} rule${c.rules.length === 1 ? ' never sees' : 's never see'} a packet.` }, (now) =>
+          removeChainFix(now, family, table, name, commandsOf(now.ruleSet)),
+        );
       }
     });
   },
