@@ -20,23 +20,11 @@ before(() => {
 });
 after(() => ns.destroy());
 
-function inNamespace(args: string[], input?: string): { ok: boolean; out: string; err: string } {
-  const r = spawnSync('ip', ['netns', 'exec', ns.name, ...args], { input, encoding: 'utf8' });
-  return { ok: r.status === 0, out: r.stdout, err: r.stderr };
-}
-
-/** Empties both backends' tables, then loads the text with one of them: its verdict and the filter table it leaves, without counters. */
-function restore(backend: 'legacy' | 'nft', text: string): { ok: boolean; err: string; filter: string } {
-  for (const b of ['legacy', 'nft']) inNamespace(['sh', '-c', `iptables-${b} -F && iptables-${b} -X && iptables-${b} -P INPUT ACCEPT`]);
-  const r = inNamespace([`iptables-${backend}-restore`], text);
-  return { ...r, filter: inNamespace([`iptables-${backend}`, '-S']).out };
-}
-
 /** Runs the script with `sh -e` from empty tables (nft, the default backend): whether it ran to its end, and `iptables -S` after. */
 function runScript(text: string): { ok: boolean; err: string; rules: string } {
-  inNamespace(['sh', '-c', 'iptables -F && iptables -X']);
-  const r = inNamespace(['sh', '-e', '-c', text]);
-  return { ...r, rules: inNamespace(['iptables', '-S']).out };
+  ns.run(['sh', '-c', 'iptables -F && iptables -X']);
+  const r = ns.run(['sh', '-e', '-c', text]);
+  return { ...r, rules: ns.run(['iptables', '-S']).out };
 }
 
 function fixed(code: string, text: string, dialect: 'save' | 'script'): string {
@@ -49,10 +37,10 @@ function fixed(code: string, text: string, dialect: 'save' | 'script'): string {
 
 test('a user chain declared twice: legacy iptables-restore refuses the file, nft empties the chain there; fixed, both load its rules', { skip }, () => {
   const text = '*filter\n:INPUT ACCEPT [0:0]\n:ssh-in - [0:0]\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\n:ssh-in - [0:0]\n-A ssh-in -p tcp --dport 2222 -j ACCEPT\nCOMMIT\n';
-  const legacy = restore('legacy', text);
+  const legacy = ns.restoreWith('legacy', text);
   assert.equal(legacy.ok, false);
   assert.match(legacy.err, /line: 6/);
-  const nft = restore('nft', text);
+  const nft = ns.restoreWith('nft', text);
   assert.ok(nft.ok, nft.err);
   // the rule above the second declaration is gone, as the finding says
   assert.doesNotMatch(nft.filter, /--dport 22 /);
@@ -60,23 +48,23 @@ test('a user chain declared twice: legacy iptables-restore refuses the file, nft
   const [finding] = new FirewallDocument(text, { dialect: 'save' }).diagnostics().filter((d) => d.code === 'duplicate-chain');
   assert.match(finding.message, /\b1 rule\b/);
   const out = fixed('duplicate-chain', text, 'save');
-  const legacyFixed = restore('legacy', out);
+  const legacyFixed = ns.restoreWith('legacy', out);
   assert.ok(legacyFixed.ok, legacyFixed.err);
   assert.match(legacyFixed.filter, /--dport 22 .*\n.*--dport 2222 /);
-  assert.equal(restore('nft', out).filter, legacyFixed.filter);
+  assert.equal(ns.restoreWith('nft', out).filter, legacyFixed.filter);
 });
 
 test('a built-in chain declared twice loads with both backends, with the later policy (not a duplicate-chain)', { skip }, () => {
   const text = '*filter\n:INPUT ACCEPT [0:0]\n:INPUT DROP [0:0]\nCOMMIT\n';
   for (const backend of ['legacy', 'nft'] as const) {
-    const r = restore(backend, text);
+    const r = ns.restoreWith(backend, text);
     assert.ok(r.ok, r.err);
     assert.match(r.filter, /^-P INPUT DROP$/m);
   }
   const doc = new FirewallDocument(text, { dialect: 'save' });
   assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'duplicate-chain'), []);
   assert.equal(doc.ruleSet.tables.get('ipv4:filter')?.chains.get('INPUT')?.policy, 'DROP');
-  for (const b of ['legacy', 'nft']) inNamespace([`iptables-${b}`, '-P', 'INPUT', 'ACCEPT']);
+  for (const b of ['legacy', 'nft']) ns.run([`iptables-${b}`, '-P', 'INPUT', 'ACCEPT']);
 });
 
 test('a second iptables -N stops a set -e script; fixed, the script runs to its end', { skip }, () => {

@@ -25,6 +25,22 @@ export class NamespaceIptables {
     spawnSync('ip', ['netns', 'del', this.name]);
   }
 
+  /** Runs a command in the namespace, waiting for it. */
+  run(args: string[], input?: string): { ok: boolean; out: string; err: string } {
+    const r = spawnSync('ip', ['netns', 'exec', this.name, ...args], { input, encoding: 'utf8' });
+    return { ok: r.status === 0, out: r.stdout, err: r.stderr };
+  }
+
+  /**
+   * Empties the filter table of both backends (rules, user chains, INPUT's policy), then loads
+   * the text with one of them: its verdict, and `iptables -S` of that backend after.
+   */
+  restoreWith(backend: 'legacy' | 'nft', text: string): { ok: boolean; err: string; filter: string } {
+    for (const b of ['legacy', 'nft']) this.run(['sh', '-c', `iptables-${b} -F && iptables-${b} -X && iptables-${b} -P INPUT ACCEPT`]);
+    const r = this.run([`iptables-${backend}-restore`], text);
+    return { ok: r.ok, err: r.err, filter: this.run([`iptables-${backend}`, '-S']).out };
+  }
+
   /** Loads the text; resolves to iptables' verdict and its message. */
   load(text: string, family: 'ipv4' | 'ipv6'): Promise<{ ok: boolean; message: string }> {
     return new Promise((resolve) => {

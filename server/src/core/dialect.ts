@@ -61,3 +61,11 @@ export function detectFamily(text: string, fileName?: string): Family {
 export function loadedByRestore(fileName: string | undefined): boolean {
   return !!fileName && RESTORED_NAMES.test(fileName);
 }
+
+/**
+ * ufw's rules files (before.rules, after.rules, user.rules and their IPv6 twins), which ufw
+ * loads with `iptables-restore -n` (ufw-init-functions): their blocks add to the tables.
+ */
+export function loadedWithNoflush(fileName: string | undefined): boolean {
+  return !!fileName && /(^|\/)(before|after|user)6?\.rules$/.test(fileName);
+}

@@ -1,7 +1,7 @@
 import { CommandCache } from './analysis/commandCache.ts';
 import { runRules, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic } from './analysis/types.ts';
-import { detectDialect, detectFamily, loadedByRestore } from './dialect.ts';
+import { detectDialect, detectFamily, loadedByRestore, loadedWithNoflush } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
 import { SaveDocument, type EditedLines, type TextChange } from './model/saveDocument.ts';
 import { patchRuleSet } from './model/patchRuleSet.ts';
@@ -97,6 +97,7 @@ export class FirewallDocument {
   private newSave(text: string): SaveDocument {
     const doc = new SaveDocument(text, this.family);
     doc.listingAllowed = !loadedByRestore(this.fileName);
+    doc.blocksAddUp = loadedWithNoflush(this.fileName);
     return doc;
   }
 

@@ -46,7 +46,12 @@ const extra = [
   'COMMIT',
   '',
 ].join('\n');
-const base = kubeProxyDump(120).text + extra;
+const dump = kubeProxyDump(120).text;
+// the extra filter lines go into the dump's own *filter block: a second block would empty the
+// table again (see repeated-table-block)
+const filterEnd = dump.indexOf('COMMIT\n', dump.indexOf('*filter'));
+const extraFilter = extra.slice('*filter\n'.length, extra.indexOf('COMMIT\n'));
+const base = dump.slice(0, filterEnd) + extraFilter + dump.slice(filterEnd) + extra.slice(extra.indexOf('COMMIT\n') + 'COMMIT\n'.length);
 const lines = base.split('\n');
 const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0);
 

@@ -31,8 +31,9 @@ export interface ChainFacts {
   chainCommands: readonly Command[];
   /**
    * Every command that works on a chain appends to it or is one of chainCommands, and none
-   * names its chain or table through a shell expansion (an iptables-save dump): a chain's
-   * rules are then the commands that wrote them. In-place edits keep it, as they keep kinds.
+   * names its chain or table through a shell expansion, and no block or chain line empties
+   * rules written above it (an iptables-save dump): a chain's rules are then the commands that
+   * wrote them. In-place edits keep it, as they keep kinds.
    */
   appendsOnly: boolean;
   /** Rules with a DNAT target in a nat table, in order (deletes and checks included). */
@@ -134,7 +135,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   let dynamicJump = false;
   const namingUndeclared: Command[] = [];
   const chainCommands: Command[] = [];
-  let appendsOnly = true;
+  let appendsOnly = !rs.rulesDropped;
   const dnats: Command[] = [];
   const hookBound: Command[] = [];
   const recent: Command[] = [];
@@ -154,7 +155,8 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   // restore here-document resets tables without a command of its own.
   const builders = new Map<Table, GraphBuilder>();
   const reordered = new Set<Table>();
-  let everyCommandApplies = rs.dialect === 'save';
+  // a block or chain line emptied rules written above it: a chain's rules are not every append in command order
+  let everyCommandApplies = rs.dialect === 'save' && !rs.rulesDropped;
   // consecutive commands mostly share family and table: what belongs to the pair is looked up
   // only when it changes
   const scopeOf = lastKeyMemo((family, table) => {

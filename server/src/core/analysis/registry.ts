@@ -30,6 +30,7 @@ import { ipv6LeftOpen } from './rules/ipv6-left-open.ts';
 import { unreachableRule } from './rules/unreachable-rule.ts';
 import { shadowedRule } from './rules/shadowed-rule.ts';
 import { redundantRule } from './rules/redundant-rule.ts';
+import { repeatedTableBlock } from './rules/repeated-table-block.ts';
 import { restoreResetsPolicy } from './rules/restore-resets-policy.ts';
 import { unusedChain } from './rules/unused-chain.ts';
 import { chainLoop } from './rules/chain-loop.ts';
@@ -48,6 +49,7 @@ import type { LintRule } from './types.ts';
 export const rules: readonly LintRule[] = [
   syntaxError,
   missingCommit,
+  repeatedTableBlock,
   unknownTable,
   unknownOption,
   unknownMatch,

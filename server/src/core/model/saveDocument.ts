@@ -11,7 +11,7 @@ import { collectSpans, shiftAll } from './shiftSpans.ts';
 import { detachedCopy } from '../text/detachedCopy.ts';
 import { EditedText, type Edit } from '../text/textAfterEdit.ts';
 import { TableState } from './tableState.ts';
-import type { Command, RuleSet } from './types.ts';
+import type { Command, ReplacedBlock, RuleSet } from './types.ts';
 
 /** One line of the file with what was parsed from it. */
 export interface SaveEntry {
@@ -113,6 +113,12 @@ export class SaveDocument {
    * iptables-restore reads, nor for a file whose name says iptables-restore loads it.
    */
   listingAllowed = false;
+  /**
+   * Whether its blocks add up: it is loaded with `iptables-restore --noflush` (ufw's rules
+   * files, a here-document fed to `iptables-restore -n`). Otherwise each `*table` block empties
+   * its table, and a second block for a table replaces the first (see ReplacedBlock).
+   */
+  blocksAddUp = false;
   /** Whether the last toRuleSet read the text as a listing. */
   private listed = false;
 
@@ -236,6 +242,10 @@ export class SaveDocument {
     const listing = this.listingAllowed && isRuleListing(this.entries) ? listingTables(this.entries) : undefined;
     this.listed = listing !== undefined;
     let listedTable: string | undefined;
+    // the header of each table's last block, for a later block that empties it again
+    const opened = new Map<string, Span>();
+    const replacedBlocks: ReplacedBlock[] = [];
+    let rulesDropped = false;
     const entries = this.entries;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
@@ -253,6 +263,15 @@ export class SaveDocument {
           open = { name: line.name.value, span: line.name.span, header: line.span };
           if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A table line needs the table name right after the asterisk (*filter, *nat…).', span: line.span });
           table = state.table(this.family, line.name.value, line.name.span);
+          if (line.name.value) {
+            const earlier = opened.get(line.name.value);
+            if (earlier && !this.blocksAddUp) {
+              const lost = state.emptyTable(table);
+              replacedBlocks.push({ family: this.family, table: line.name.value, header: line.name.span, earlier, ...lost });
+              if (lost.rules) rulesDropped = true;
+            }
+            opened.set(line.name.value, line.name.span);
+          }
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the table name.`, span: w.span });
           break;
         case 'chain':
@@ -260,7 +279,17 @@ export class SaveDocument {
             issues.push({ code: 'syntax-error', message: 'A chain line must be inside a *table block.', span: line.span });
             break;
           }
-          state.declared(state.declare(table, line.name.value, line.name.span, line.span, line.policy));
+          {
+            const rulesBefore = table.chains.get(line.name.value)?.rules.length ?? 0;
+            const c = state.declare(table, line.name.value, line.name.span, line.span, line.policy);
+            state.declared(c);
+            // a user chain's line empties it (see ChainDeclaration.emptied)
+            if (!c.builtin && rulesBefore) {
+              c.declarations[c.declarations.length - 1].emptied = rulesBefore;
+              c.rules = [];
+              rulesDropped = true;
+            }
+          }
           if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A chain line needs a chain name after the colon.', span: line.span });
           if (!line.policy) issues.push({ code: 'syntax-error', message: `:${line.name.value} needs a policy (ACCEPT or DROP for built-in chains, - for user chains).`, span: line.name.span });
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the chain's counters.`, span: w.span });
@@ -297,6 +326,8 @@ export class SaveDocument {
     state.fitLists();
     const rs: RuleSet = { dialect: 'save', commands, tables: state.tables, forwarding: [], routeLocalnet: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
     if (listing) rs.listing = listing.whole ? 'tables' : 'chains';
+    if (replacedBlocks.length) rs.replacedBlocks = replacedBlocks;
+    if (rulesDropped) rs.rulesDropped = true;
     return rs;
   }
 }

@@ -184,6 +184,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
           issues.push({ code: 'syntax-error', message: `The here-document has no closing '${h.body.delimiter}' line: the shell reads it to the end of the file.`, span: h.op });
         }
         const doc = new SaveDocument(text, tool.family, { from: h.body.start, to: h.body.end, shellExpands: !h.body.quotedDelimiter, known: variables.at(sc.span.start), stripTabs: h.body.stripTabs });
+        doc.blocksAddUp = noFlush(argWords);
         const inner = doc.toRuleSet();
         issues.push(...inner.issues);
         for (const c of inner.commands) {

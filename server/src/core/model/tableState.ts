@@ -79,6 +79,22 @@ export class TableState {
   }
 
   /**
+   * A restore input's second block for a table: iptables-restore empties the table again. Its
+   * chains keep their declarations (for the lines that name them) and lose their rules; what
+   * was lost is counted for the finding.
+   */
+  emptyTable(t: Table): { rules: number; chains: number } {
+    let rules = 0;
+    let chains = 0;
+    for (const c of t.chains.values()) {
+      rules += c.rules.length;
+      if (!c.builtin && c.declarations.length) chains++;
+      if (c.rules.length) c.rules = [];
+    }
+    return { rules, chains };
+  }
+
+  /**
    * The chains' lists cut to their lengths once they are complete: a list grown by push keeps
    * room for 17 entries, and most of a kube-proxy dump's 36,000 chains have one declaration and
    * one or two rules. Short lists are made at their length as they grow (see appended), so only

@@ -148,6 +148,12 @@ export interface ChainDeclaration {
   line: Span;
   /** `ACCEPT`/`DROP` for built-in chains in save files; `-` for user chains. */
   policy?: Word;
+  /**
+   * Save files: the rules written to the user chain above that this line emptied.
+   * iptables-restore 1.8.9 empties a user chain at each of its chain lines: iptables-nft
+   * within one block, both backends with `--noflush` (legacy refuses a second one otherwise).
+   */
+  emptied?: number;
 }
 
 export interface Chain {
@@ -247,6 +253,13 @@ export interface RuleSet {
   guards?: number[];
   /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */
   refusals?: Refusal[];
+  /** Save dialect: the `*table` blocks that empty a table an earlier block of the text filled (see ReplacedBlock). */
+  replacedBlocks?: ReplacedBlock[];
+  /**
+   * Save dialect: a block or a chain line emptied rules written above it (see ReplacedBlock
+   * and ChainDeclaration.emptied), so a chain's rules are not all of its appends.
+   */
+  rulesDropped?: true;
   /** Scripts: the rule each `-I`, `-R` or `-D` rule number points at when it runs, where that is certain (see RulePosition). */
   positions?: ReadonlyMap<Command, RulePosition>;
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
@@ -266,6 +279,23 @@ export interface RuleSet {
   instances?: Command[];
   /** Scripts: the commands, as written, of the functions whose calls have `instances`: those stand for them in the tables. */
   templates?: ReadonlySet<Command>;
+}
+
+/**
+ * A second `*table` block for a table in a text iptables-restore loads without `--noflush`:
+ * it empties the table again (iptables 1.8.9, legacy and nft alike), so what the earlier
+ * blocks wrote to it is lost.
+ */
+export interface ReplacedBlock {
+  family: Family;
+  table: string;
+  /** The table name of this block's header. */
+  header: Span;
+  /** The table name of the header of the block before it. */
+  earlier: Span;
+  /** The rules the table held, and its user chains, when the block began. */
+  rules: number;
+  chains: number;
 }
 
 /** What an `iptables-restore` here-document of a script gives the tool. */

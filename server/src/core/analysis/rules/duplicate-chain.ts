@@ -29,16 +29,15 @@ export const duplicateChain: LintRule = {
             // `:INPUT DROP` after `:INPUT ACCEPT` sets the policy again, which iptables-restore
             // takes (legacy and nft alike): the later one holds
             if (c.builtin || c.declarations.length < 2) continue;
-            const seen = new Map<number, number>();
+            const seen = new Set<number>();
             for (const d of c.declarations) {
               const block = blockOf(d.span.start);
-              const first = seen.get(block);
-              if (first !== undefined) {
+              if (seen.has(block)) {
                 // iptables-nft-restore takes the line and empties the chain there (1.8.9)
-                const lost = c.rules.filter((r) => r.span.start > first && r.span.start < d.span.start).length;
+                const lost = d.emptied ?? 0;
                 const message = `Chain '${c.name}' is already declared in this *${t.name} block: the legacy iptables-restore refuses the file${lost ? `, and iptables-nft-restore empties the chain here, losing the ${lost} rule${lost === 1 ? '' : 's'} above` : ''}.`;
                 report({ span: d.span, message }, (now) => removeLineFix(now, d.line, 'Remove this second declaration'));
-              } else seen.set(block, d.span.start);
+              } else seen.add(block);
             }
           }
         }

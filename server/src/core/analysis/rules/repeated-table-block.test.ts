@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ruleTable } from '../../../../../test/support/ruleTester.ts';
+import { FirewallDocument } from '../../facade.ts';
+import { repeatedTableBlock } from './repeated-table-block.ts';
+
+ruleTable(repeatedTableBlock, {
+  valid: [
+    { code: '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n', name: 'one block per table' },
+    { code: 'iptables-restore -n <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -j DROP\nCOMMIT\nEOF\n', dialect: 'script', name: 'a here-document loaded with --noflush: its blocks add up' },
+    { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\niptables-restore <<EOF\n*filter\n-A INPUT -j DROP\nCOMMIT\nEOF\n', dialect: 'script', name: 'two inputs, one block each (restore-resets-policy and the tables say the rest)' },
+  ],
+  invalid: [
+    { code: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*«filter»\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
+    { code: '*filter\nCOMMIT\n*nat\nCOMMIT\n*«filter»\nCOMMIT\n*«nat»\nCOMMIT\n*«filter»\nCOMMIT\n', name: 'each block after the first of its table' },
+    { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*«filter»\n-A INPUT -j DROP\nCOMMIT\nEOF\n', dialect: 'script', name: 'a here-document without --noflush' },
+  ],
+});
+
+test('the tables hold the last block of a table only, unless the file is loaded with --noflush', () => {
+  const text = '*filter\n:INPUT DROP [0:0]\n:ssh-in - [0:0]\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n';
+  const inputOf = (fileName: string) => new FirewallDocument(text, { fileName }).ruleSet.tables.get('ipv4:filter')!.chains;
+  const loaded = inputOf('/etc/iptables/rules.v4');
+  assert.deepEqual(loaded.get('INPUT')!.rules.map((r) => r.span.start), [text.indexOf('-A INPUT -p tcp --dport 443')]);
+  assert.deepEqual(loaded.get('ssh-in')!.rules, []);
+  // what the analyses make of it: SSH is no longer accepted
+  const codes = new FirewallDocument(text, { fileName: '/etc/iptables/rules.v4' }).diagnostics().map((d) => d.code);
+  assert.ok(codes.includes('repeated-table-block') && codes.includes('ssh-lockout-risk'), codes.join());
+  // ufw loads its rules files with iptables-restore -n
+  const ufw = inputOf('/etc/ufw/before.rules');
+  assert.equal(ufw.get('INPUT')!.rules.length, 2);
+  assert.deepEqual(new FirewallDocument(text, { fileName: '/etc/ufw/before.rules' }).diagnostics().filter((d) => d.code === 'repeated-table-block'), []);
+});
+
+test('an in-place edit of a rule keeps the finding and the tables right', () => {
+  let text = '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { dialect: 'save' });
+  for (const [from, to] of [['22', '2222'], ['443', '8443']]) {
+    const at = text.indexOf(from);
+    const next = text.slice(0, at) + to + text.slice(at + from.length);
+    doc.update(next, [{ start: at, end: at + from.length, text: to }]);
+    text = next;
+    const fresh = new FirewallDocument(text, { dialect: 'save' });
+    assert.deepEqual(doc.diagnostics().map((d) => [d.code, d.span.start]), fresh.diagnostics().map((d) => [d.code, d.span.start]));
+    assert.deepEqual(doc.ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules.map((r) => r.span.start), [text.indexOf('-A INPUT -p tcp --dport 8443') === -1 ? text.indexOf('-A INPUT -p tcp --dport 443') : text.indexOf('-A INPUT -p tcp --dport 8443')]);
+  }
+});

@@ -1,0 +1,27 @@
+import type { ReplacedBlock } from '../../model/types.ts';
+import type { LintRule } from '../types.ts';
+
+export const repeatedTableBlock: LintRule = {
+  code: 'repeated-table-block',
+  severity: 'warning',
+  summary: 'A second `*table` block for the same table in a file iptables-restore loads without `--noflush`: it empties the table again, and the rules of the earlier block are lost.',
+  docs: {
+    description: 'Reports a `*filter` (or `*nat`, …) line for a table an earlier block of the same input already filled, where the input is loaded without `--noflush`: a save file (ufw\'s rules files excepted, which ufw loads with `iptables-restore -n`), or a script\'s `iptables-restore` here-document without `-n`. iptables-restore empties a table at the start of each of its blocks, its user chains included (iptables 1.8.9, legacy and nft alike), so only the last block\'s rules and chains are loaded. The analyses read the file the same way: the earlier block\'s rules are not in the tables they check. Blocks of different tables are independent, and with `--noflush` blocks add up.',
+    rationale: 'Two rule sets concatenated into one file (`cat base.rules docker.rules > rules.v4`) load without an error, and the first set is silently gone: the host runs with half its firewall.',
+    bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
+    good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
+  },
+  check(ctx) {
+    const rs = ctx.ruleSet;
+    const report = (b: ReplacedBlock) => {
+      const what = [b.rules ? `${b.rules} rule${b.rules === 1 ? '' : 's'}` : '', b.chains ? `${b.chains} user chain${b.chains === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+      ctx.report({
+        span: b.header,
+        message: `A second *${b.table} block: iptables-restore empties the ${b.table} table again here${what ? `, and the ${what} of the block before are lost` : ''}. Merge the blocks, or load the file with --noflush.`,
+        related: [{ span: b.earlier, message: `the earlier *${b.table} block` }],
+      });
+    };
+    for (const b of rs.replacedBlocks ?? []) report(b);
+    for (const input of rs.restores ?? []) for (const b of input.ruleSet.replacedBlocks ?? []) report(b);
+  },
+};

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * A table's second block in one restore input, against the real iptables-restore 1.8.9 (both
+ * backends, and with --noflush) in a network namespace of this test's own: the model's filter
+ * chains hold the rules the kernel holds after the load, in its order, and the finding is
+ * given where the kernel lost rules.
+ */
+const missing = NamespaceIptables.available() ?? (spawnSync('sh', ['-c', 'command -v iptables-legacy-restore']).status === 0 ? undefined : 'iptables-legacy-restore is not installed');
+const skip = requirement(missing === undefined, `repeated table blocks in a namespace: ${missing}`);
+const ns = new NamespaceIptables();
+
+before(() => {
+  if (!skip) ns.create();
+});
+after(() => ns.destroy());
+
+const rule = (chain: string, id: string) => `-A ${chain} -m comment --comment ${id} -j ACCEPT`;
+const files: [string, string][] = [
+  ['two filter blocks, a user chain in the first', ['*filter', ':INPUT ACCEPT [0:0]', ':ssh-in - [0:0]', rule('INPUT', 'r1'), rule('ssh-in', 'r2'), 'COMMIT', '*filter', rule('INPUT', 'r3'), rule('OUTPUT', 'r4'), 'COMMIT', ''].join('\n')],
+  ['filter, nat, filter again, the chain declared again', ['*filter', ':a - [0:0]', rule('a', 'r1'), rule('FORWARD', 'r2'), 'COMMIT', '*nat', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -o eth0 -j MASQUERADE', 'COMMIT', '*filter', ':a - [0:0]', rule('a', 'r3'), rule('INPUT', 'r4'), 'COMMIT', ''].join('\n')],
+];
+
+/** `chain:comment` of each filter rule, in order, as iptables -S lists them. */
+const kernelRules = (listing: string) => [...listing.matchAll(/^-A (\S+) .*--comment (\S+)/gm)].map((m) => `${m[1]}:${m[2]}`);
+
+/** The same of the model's filter table, chains in the order iptables -S lists them (built-in first, then user chains by name). */
+function modelRules(text: string, fileName: string): string[] {
+  const chains = new FirewallDocument(text, { fileName }).ruleSet.tables.get('ipv4:filter')!.chains;
+  const order = [...chains.values()].sort((a, b) => Number(b.builtin) - Number(a.builtin) || (a.builtin ? 0 : a.name.localeCompare(b.name)));
+  return order.flatMap((c) => c.rules.map((r) => `${c.name}:${/--comment (\S+)/.exec(text.slice(r.span.start, r.span.end))?.[1]}`));
+}
+
+for (const [name, text] of files) {
+  test(`${name}: the tables after iptables-restore, legacy and nft, are the model's`, { skip }, () => {
+    const expected = modelRules(text, 'rules.v4');
+    for (const backend of ['legacy', 'nft'] as const) {
+      const r = ns.restoreWith(backend, text);
+      assert.ok(r.ok, r.err);
+      assert.deepEqual(kernelRules(r.filter), expected, backend);
+    }
+    const found = new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'repeated-table-block');
+    assert.deepEqual(found.map((d) => d.span.start), [text.lastIndexOf('*filter') + 1]);
+  });
+
+  test(`${name}: with --noflush the blocks add up, as in ufw's files`, { skip }, () => {
+    ns.restoreWith('nft', '*filter\nCOMMIT\n');
+    const r = ns.run(['iptables-restore', '--noflush'], text);
+    assert.ok(r.ok, r.err);
+    assert.deepEqual(kernelRules(ns.run(['iptables', '-S']).out), modelRules(text, 'before.rules'));
+    assert.deepEqual(new FirewallDocument(text, { fileName: 'before.rules' }).diagnostics().filter((d) => d.code === 'repeated-table-block'), []);
+  });
+}
