@@ -23,6 +23,8 @@ export function initializeResult(): InitializeResult {
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,
       codeLensProvider: { resolveProvider: true },
+      // each rule's number in its chain, after -A CHAIN
+      inlayHintProvider: true,
       documentFormattingProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: { delta: true } },
     },

@@ -13,6 +13,7 @@ import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryReleas
 import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
 import { registerNavigation } from './navigationHandlers.ts';
+import { registerInlayHints } from './inlayHintHandlers.ts';
 import { registerCallHierarchy } from './callHierarchyHandlers.ts';
 import { registerTrace } from './traceHandlers.ts';
 import { registerSemanticTokens } from './semanticTokensHandlers.ts';
@@ -35,6 +36,8 @@ export interface ServerSettings {
   outline: { maxChains: number };
   /** See registerCodeLens. */
   codeLens: { maxLenses: number };
+  /** See registerInlayHints. */
+  inlayHints: { ruleNumbers: boolean };
 }
 
 /**
@@ -56,7 +59,7 @@ const LARGE_DOCUMENT_DELAY_MS = 300;
 /** Quiet time after an edit of a big document before its text is copied into one piece (see QuietTimers). */
 const SETTLE_AFTER_MS = 1000;
 
-const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true }, outline: { maxChains: OUTLINE_MAX_CHAINS }, codeLens: { maxLenses: MAX_CODE_LENSES } };
+const defaults: ServerSettings = { lint: { rules: {} }, shellScripts: { enable: true }, outline: { maxChains: OUTLINE_MAX_CHAINS }, codeLens: { maxLenses: MAX_CODE_LENSES }, inlayHints: { ruleNumbers: true } };
 
 /** A limit as set (`iptables.outline.maxChains`, `iptables.codeLens.maxLenses`): a whole number of at least 0, else the default. */
 function limitSetting(value: unknown, fallback: number): number {
@@ -103,6 +106,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
           shellScripts: { enable: (cfg as ServerSettings).shellScripts?.enable ?? true },
           outline: { maxChains: limitSetting((cfg as Partial<ServerSettings>).outline?.maxChains, OUTLINE_MAX_CHAINS) },
           codeLens: { maxLenses: limitSetting((cfg as Partial<ServerSettings>).codeLens?.maxLenses, MAX_CODE_LENSES) },
+          inlayHints: { ruleNumbers: (cfg as Partial<ServerSettings>).inlayHints?.ruleNumbers !== false },
         };
       }
     } catch {
@@ -113,8 +117,15 @@ export function startServer(connection: Connection, params: InitializeParams, he
   // started on the client's `initialized`: the settings are asked for now
   void refreshSettings().then(() => store.all().forEach(publish));
 
+  // the editor asks for inlay hints again when told: a setting may have turned them on or off
+  const refreshHints = () => {
+    if (params.capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
+  };
   connection.onDidChangeConfiguration(() => {
-    void refreshSettings().then(() => store.all().forEach(publish));
+    void refreshSettings().then(() => {
+      store.all().forEach(publish);
+      refreshHints();
+    });
   });
 
   const reportedConfigProblems = new Set<string>();
@@ -278,4 +289,5 @@ export function startServer(connection: Connection, params: InitializeParams, he
   registerTrace(connection, store);
   registerSemanticTokens(connection, store, background);
   registerCodeLens(connection, store, background, () => settings.codeLens.maxLenses);
+  registerInlayHints(connection, store, (doc) => settings.inlayHints.ruleNumbers && (doc.model.dialect === 'save' || settings.shellScripts.enable));
 }

@@ -10,6 +10,7 @@ import { formatSave } from '../../../server/src/core/services/formatSave.ts';
 import { hoverAt } from '../../../server/src/core/services/hover.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../../../server/src/core/services/navigation.ts';
 import { packetFields } from '../../../server/src/core/services/packetFields.ts';
+import { ruleNumbersIn } from '../../../server/src/core/services/ruleNumbers.ts';
 import { semanticTokens } from '../../../server/src/core/services/semanticTokens.ts';
 
 /**
@@ -39,7 +40,7 @@ function inside(text: string, span: { start: number; end: number } | undefined, 
   assert.ok(span.start >= 0 && span.start <= span.end && span.end <= text.length, `${what}: span ${span.start}-${span.end} outside ${text.length}`);
 }
 
-test('hover, completion, navigation, rename, call hierarchy, tokens, lenses, packet fields and formatting never throw on mutated documents', () => {
+test('hover, completion, navigation, rename, call hierarchy, tokens, lenses, packet fields, rule numbers and formatting never throw on mutated documents', () => {
   fc.assert(
     fc.property(mutated, ({ text, offsets }) => {
       for (const dialect of ['save', 'script'] as const) {
@@ -67,6 +68,10 @@ test('hover, completion, navigation, rename, call hierarchy, tokens, lenses, pac
         for (const l of chainLenses(rs, chains)) inside(text, l.span, 'chain lens');
         for (const l of traceLenses(rs)) inside(text, l.span, 'trace lens');
         packetFields(rs);
+        for (const n of ruleNumbersIn(doc, 0, text.length)) {
+          inside(text, { start: n.offset, end: n.offset }, 'rule number');
+          assert.ok(n.first >= 1 && n.last >= n.first, 'rule numbers count from 1');
+        }
         if (dialect === 'save') formatSave(text);
       }
     }),

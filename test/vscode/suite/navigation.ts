@@ -94,6 +94,31 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'inlay hints number the rules of each chain after -A CHAIN, as the kernel will, and go when iptables.inlayHints.ruleNumbers is off',
+    async run() {
+      const doc = await openExample('rules.v4');
+      const lines = doc.getText().split('\n');
+      const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+      const hints = () => vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, whole);
+      const label = (h: vscode.InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+      const shown = await eventually('the rule numbers', async () => {
+        const h = await hints();
+        return h?.length ? h : undefined;
+      });
+      // INPUT's rules counted the slow way: each -A INPUT line is the next number (no -s a,b in the example)
+      const input = lines.map((l, i) => (l.startsWith('-A INPUT ') ? i : -1)).filter((i) => i >= 0);
+      const inInput = shown.filter((h) => lines[h.position.line].slice(0, h.position.character).endsWith('-A INPUT'));
+      expect(inInput.map(label).join(' ') === input.map((_, k) => `#${k + 1}`).join(' '), `INPUT numbered #1 to #${input.length}, got ${inInput.map(label).join(' ')}`);
+      expect(inInput.every((h, k) => h.position.line === input[k]), 'each on its own rule line');
+      await withSetting(doc, 'inlayHints.ruleNumbers', false, async (nudge) => {
+        await eventually('no rule numbers', async () => {
+          await nudge();
+          return (await hints())?.length === 0 ? true : undefined;
+        });
+      });
+    },
+  },
+  {
     name: 'go to definition on a jump to a user chain lands on its declaration',
     async run() {
       const doc = await openExample('rules.v4');

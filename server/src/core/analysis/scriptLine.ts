@@ -1,4 +1,5 @@
 import type { ScriptExtras } from '../model/scriptDocument.ts';
+import { commandIndexAt } from '../services/commandAt.ts';
 import type { Command, RuleSet } from '../model/types.ts';
 
 /**
@@ -44,16 +45,7 @@ export function atTopLevel(rs: RuleSet, cmd: Command): boolean {
   const shell = (rs as Partial<ScriptExtras>).shellCommands;
   if (!shell) return false;
   // the shell commands are in the order written: the last one starting at or before it holds it
-  let lo = 0;
-  let hi = shell.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (shell[mid].span.start <= cmd.span.start) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const found = commandIndexAt({ commands: shell }, cmd.span.start);
   const sc = shell[found];
   return sc !== undefined && cmd.span.start < sc.span.end && sc.guard === 0;
 }

@@ -17,7 +17,7 @@ export interface RulePatch {
  */
 const appendsOnly = new WeakMap<RuleSet, boolean>();
 
-function onlyAppends(rs: RuleSet): boolean {
+export function onlyAppends(rs: RuleSet): boolean {
   let known = appendsOnly.get(rs);
   if (known === undefined) {
     known = true;

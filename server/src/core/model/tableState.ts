@@ -6,6 +6,7 @@ import { within } from './guards.ts';
 import { ruleKey } from './ruleKey.ts';
 import { deleteCandidates } from './deleteCandidates.ts';
 import type { Chain, Command, Refusal, RestoreInput, Rule, RulePosition, Table } from './types.ts';
+import { kernelLength } from './kernelRules.ts';
 
 /**
  * The tables as commands leave them: built-in chains exist from the start with policy
@@ -76,6 +77,20 @@ export class TableState {
     }
     if (span) t.spans.push(span);
     return t;
+  }
+
+  /**
+   * The chains whose every rule is known once every command has run, each rule certainly
+   * there (see position): their rule numbers then are the kernel's, for numbers shown beside
+   * the rules.
+   */
+  numberedChains(): Set<Chain> {
+    const out = new Set<Chain>();
+    for (const t of this.tables.values()) {
+      if (this.isUnsure(t)) continue;
+      for (const c of t.chains.values()) if (this.exact.has(c) && c.rules.every((r) => this.certain(r, 0))) out.add(c);
+    }
+    return out;
   }
 
   /**
@@ -450,19 +465,6 @@ export class TableState {
  */
 /** The longest chain whose rule numbers are followed (see TableState.position). */
 export const POSITIONED_RULES = 256;
-
-function kernelLength(c: Chain): number {
-  let n = 0;
-  for (const r of c.rules) n += addresses(r.source) * addresses(r.destination);
-  return n;
-}
-
-function addresses(c: Rule['source']): number {
-  if (!c || c.word.dynamic) return 1;
-  let n = 1;
-  for (let i = c.value.indexOf(','); i !== -1; i = c.value.indexOf(',', i + 1)) n++;
-  return n;
-}
 
 /**
  * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts

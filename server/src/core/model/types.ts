@@ -262,6 +262,8 @@ export interface RuleSet {
   rulesDropped?: true;
   /** Scripts: the rule each `-I`, `-R` or `-D` rule number points at when it runs, where that is certain (see RulePosition). */
   positions?: ReadonlyMap<Command, RulePosition>;
+  /** Scripts: the chains whose rules, and so their numbers, are all known once the script has run (see TableState.numberedChains). */
+  numberedChains?: ReadonlySet<Chain>;
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
   restores?: RestoreInput[];
   /**

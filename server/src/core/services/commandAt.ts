@@ -1,7 +1,8 @@
 import type { Command, RuleSet } from '../model/types.ts';
+import type { Span } from '../text/span.ts';
 
-/** The index of the last command starting at or before `offset` (-1: none); commands are in text order. */
-export function commandIndexAt(rs: Pick<RuleSet, 'commands'>, offset: number): number {
+/** The index of the last command starting at or before `offset` (-1: none); commands (or a script's shell commands) are in text order. */
+export function commandIndexAt(rs: { commands: readonly { span: Span }[] }, offset: number): number {
   const cmds = rs.commands;
   let lo = 0;
   let hi = cmds.length - 1;
