@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
@@ -11,7 +10,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * backends, in a network namespace of this test's own: what the finding says iptables does,
  * it does, and the fixed text runs and leaves the same tables but for the removed chain.
  */
-const missing = NamespaceIptables.available() ?? (spawnSync('sh', ['-c', 'command -v iptables-legacy-restore']).status === 0 ? undefined : 'iptables-legacy-restore is not installed');
+const missing = NamespaceIptables.availableBothBackends();
 const skip = requirement(missing === undefined, `chain removal fixes in a namespace: ${missing}`);
 const ns = new NamespaceIptables();
 

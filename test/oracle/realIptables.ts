@@ -16,6 +16,11 @@ export class NamespaceIptables {
     return undefined;
   }
 
+  /** As available(), with the legacy backend's iptables-restore beside nft's: tests that hold the two against each other. */
+  static availableBothBackends(): string | undefined {
+    return NamespaceIptables.available() ?? (spawnSync('sh', ['-c', 'command -v iptables-legacy-restore']).status === 0 ? undefined : 'iptables-legacy-restore is not installed (apt-get install iptables)');
+  }
+
   create(): void {
     const r = spawnSync('ip', ['netns', 'add', this.name]);
     if (r.status !== 0) throw new Error(`ip netns add failed: ${r.stderr}`);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
@@ -11,7 +10,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * chains hold the rules the kernel holds after the load, in its order, and the finding is
  * given where the kernel lost rules.
  */
-const missing = NamespaceIptables.available() ?? (spawnSync('sh', ['-c', 'command -v iptables-legacy-restore']).status === 0 ? undefined : 'iptables-legacy-restore is not installed');
+const missing = NamespaceIptables.availableBothBackends();
 const skip = requirement(missing === undefined, `repeated table blocks in a namespace: ${missing}`);
 const ns = new NamespaceIptables();
 

@@ -405,7 +405,9 @@ export class TableState {
       }
     }
     this.restoring = true;
-    for (const c of input.ruleSet.commands) this.apply(c, guard);
+    // rules a later block or chain line of the input emptied again never reach the tables
+    const loaded = input.ruleSet.rulesDropped ? new Set([...tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules))) : undefined;
+    for (const c of input.ruleSet.commands) if (!loaded || c.kind !== 'append' || !c.rule || loaded.has(c.rule)) this.apply(c, guard);
     this.restoring = false;
   }
 

@@ -32,6 +32,14 @@ test('the tables hold the last block of a table only, unless the file is loaded 
   assert.deepEqual(new FirewallDocument(text, { fileName: '/etc/ufw/before.rules' }).diagnostics().filter((d) => d.code === 'repeated-table-block'), []);
 });
 
+test('a script\'s here-document: the tables hold its last block of a table', () => {
+  const text = 'iptables-restore <<EOF\n*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\nEOF\n';
+  const rules = new FirewallDocument(text, { dialect: 'script' }).ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules;
+  assert.deepEqual(rules.map((r) => r.span.start), [text.indexOf('-A INPUT -p tcp --dport 443')]);
+  const noflush = new FirewallDocument(text.replace('iptables-restore', 'iptables-restore -n'), { dialect: 'script' }).ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules;
+  assert.equal(noflush.length, 2);
+});
+
 test('an in-place edit of a rule keeps the finding and the tables right', () => {
   let text = '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n';
   const doc = new FirewallDocument(text, { dialect: 'save' });
