@@ -55,3 +55,16 @@ for (const [name, text] of files) {
     assert.deepEqual(new FirewallDocument(text, { fileName: 'before.rules' }).diagnostics().filter((d) => d.code === 'repeated-table-block'), []);
   });
 }
+
+test('a user chain declared again under --noflush: both backends take it and empty the chain, a warning in ufw\'s files', { skip }, () => {
+  const text = ['*filter', ':ufw-before-input - [0:0]', rule('ufw-before-input', 'r1'), ':ufw-before-input - [0:0]', rule('ufw-before-input', 'r2'), 'COMMIT', ''].join('\n');
+  for (const backend of ['legacy', 'nft'] as const) {
+    ns.restoreWith(backend, '*filter\nCOMMIT\n');
+    const r = ns.run([`iptables-${backend}-restore`, '--noflush'], text);
+    assert.ok(r.ok, `${backend}: ${r.err}`);
+    assert.deepEqual(kernelRules(ns.run([`iptables-${backend}`, '-S']).out), ['ufw-before-input:r2'], backend);
+  }
+  assert.deepEqual(modelRules(text, 'before.rules'), ['ufw-before-input:r2']);
+  const found = new FirewallDocument(text, { fileName: 'before.rules' }).diagnostics().filter((d) => d.code === 'duplicate-chain');
+  assert.deepEqual(found.map((d) => d.severity), ['warning']);
+});

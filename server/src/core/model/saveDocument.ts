@@ -328,6 +328,7 @@ export class SaveDocument {
     if (listing) rs.listing = listing.whole ? 'tables' : 'chains';
     if (replacedBlocks.length) rs.replacedBlocks = replacedBlocks;
     if (rulesDropped) rs.rulesDropped = true;
+    if (this.blocksAddUp) rs.noflush = true;
     return rs;
   }
 }

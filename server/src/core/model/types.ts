@@ -253,6 +253,8 @@ export interface RuleSet {
   guards?: number[];
   /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */
   refusals?: Refusal[];
+  /** Save dialect: loaded with `iptables-restore --noflush` (see SaveDocument.blocksAddUp). */
+  noflush?: true;
   /** Save dialect: the `*table` blocks that empty a table an earlier block of the text filled (see ReplacedBlock). */
   replacedBlocks?: ReplacedBlock[];
   /**

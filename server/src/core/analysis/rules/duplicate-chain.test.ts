@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixFirst, lintWith, ruleTable } from '../../../../../test/support/ruleTester.ts';
+import { FirewallDocument } from '../../facade.ts';
 import { duplicateChain } from './duplicate-chain.ts';
 
 ruleTable(duplicateChain, {
@@ -48,4 +49,11 @@ test('no removal of a -N under a condition, sharing its line, or run by a functi
   assert.deepEqual(fixesOf('chain() {\n  iptables -N "$1"\n}\nchain a\nchain a\n'), [0]);
   // -E to a name taken: renaming is what the script wanted, no line to remove
   assert.deepEqual(fixesOf('iptables -N a\niptables -N b\niptables -E a b\n'), [0]);
+});
+
+test('in a file loaded with --noflush (ufw\'s) a second declaration is a warning where it empties rules, else nothing', () => {
+  const found = (text: string) => new FirewallDocument(text, { fileName: '/etc/ufw/before.rules' }).diagnostics().filter((d) => d.code === 'duplicate-chain').map((d) => [d.severity, d.span.start]);
+  const emptying = '*filter\n:ufw-before-input - [0:0]\n-A ufw-before-input -i lo -j ACCEPT\n:ufw-before-input - [0:0]\nCOMMIT\n';
+  assert.deepEqual(found(emptying), [['warning', emptying.lastIndexOf(':ufw-before-input') + 1]]);
+  assert.deepEqual(found('*filter\n:ufw-before-input - [0:0]\n:ufw-before-input - [0:0]\n-A ufw-before-input -i lo -j ACCEPT\nCOMMIT\n'), []);
 });

@@ -13,7 +13,7 @@ export const duplicateChain: LintRule = {
   severity: 'error',
   summary: 'A chain declared twice in the same table block, or `-N` (or `-E` to a name) of a chain that already exists.',
   docs: {
-    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included). The commands are followed in the order they run, shell functions called at the top included: a chain counts as existing when it was created where the command runs or around it (not under a condition of its own) and nothing may have deleted it since. A `-N` whose failure the script expects (`2>/dev/null`, `|| true`: making sure a chain exists) is left alone, and so is a built-in chain declared twice in a save file (`:INPUT ACCEPT` then `:INPUT DROP`: iptables-restore sets the policy again). The quick fix removes the second declaration, or a `-N` that stands on its own line at the top of the script.',
+    description: 'Reports a second `:NAME` line for the same chain within one `*table` block, and in scripts an `iptables -N NAME` while a chain of that name exists (created earlier and not deleted with `-X` since), or an `iptables -E OLD NAME` renaming a chain to a name taken by another (a built-in one included). The commands are followed in the order they run, shell functions called at the top included: a chain counts as existing when it was created where the command runs or around it (not under a condition of its own) and nothing may have deleted it since. A `-N` whose failure the script expects (`2>/dev/null`, `|| true`: making sure a chain exists) is left alone, and so is a built-in chain declared twice in a save file (`:INPUT ACCEPT` then `:INPUT DROP`: iptables-restore sets the policy again). In a file loaded with `--noflush` (ufw\'s rules files) a second declaration is a warning, and only where rules were written to the chain above it: both backends take it there and empty the chain. The quick fix removes the second declaration, or a `-N` that stands on its own line at the top of the script.',
     rationale: 'iptables -N fails with "Chain already exists", -E with "File exists" (stopping scripts that use `set -e`); the legacy iptables-restore refuses a whole file that declares a user chain twice in a block ("error creating chain", iptables 1.8.9); iptables-nft-restore takes it, but empties the chain at the second declaration, so the rules written to it above are lost. Either way it usually means two rule sets were pasted together.',
     bad: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\niptables -N blocklist\n' },
     good: { dialect: 'script', text: 'iptables -N blocklist\niptables -A blocklist -s 192.0.2.1 -j DROP\n' },
@@ -33,10 +33,13 @@ export const duplicateChain: LintRule = {
             for (const d of c.declarations) {
               const block = blockOf(d.span.start);
               if (seen.has(block)) {
-                // iptables-nft-restore takes the line and empties the chain there (1.8.9)
+                // iptables-nft-restore takes the line and empties the chain there (1.8.9); with
+                // --noflush both backends do, and the legacy one no longer refuses it
                 const lost = d.emptied ?? 0;
-                const message = `Chain '${c.name}' is already declared in this *${t.name} block: the legacy iptables-restore refuses the file${lost ? `, and iptables-nft-restore empties the chain here, losing the ${lost} rule${lost === 1 ? '' : 's'} above` : ''}.`;
-                report({ span: d.span, message }, (now) => removeLineFix(now, d.line, 'Remove this second declaration'));
+                const losing = lost ? `empties the chain here, losing the ${lost} rule${lost === 1 ? '' : 's'} above` : '';
+                const fix = (now: RuleContext) => removeLineFix(now, d.line, 'Remove this second declaration');
+                if (!rs.noflush) report({ span: d.span, message: `Chain '${c.name}' is already declared in this *${t.name} block: the legacy iptables-restore refuses the file${lost ? `, and iptables-nft-restore ${losing}` : ''}.` }, fix);
+                else if (lost) report({ span: d.span, severity: 'warning', message: `Chain '${c.name}' is declared again in this *${t.name} block: iptables-restore --noflush ${losing}.` }, fix);
               } else seen.add(block);
             }
           }
