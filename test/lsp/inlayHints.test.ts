@@ -43,7 +43,7 @@ test('rule numbers after -A CHAIN in the range asked for, and none once the sett
     assert.match(all[1].tooltip!.value, /--line-numbers/);
     // lines 3 to 4 (0-based): the rules that start there
     assert.deepEqual(shown(saveText, await hints(saveUri, 3, 5)), ['-A INPUT #2–3', '-A OUTPUT #1']);
-    assert.deepEqual(shown(scriptText, await hints(scriptUri, 0, 5)), ['iptables -A INPUT #2', 'iptables -I INPUT #1']);
+    assert.deepEqual(shown(scriptText, await hints(scriptUri, 0, 5)), ['iptables -A INPUT #2', 'iptables -I INPUT 1 #1']);
 
     settings = { inlayHints: { ruleNumbers: false } };
     await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });

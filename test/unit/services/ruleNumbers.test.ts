@@ -9,7 +9,7 @@ function numbers(text: string, options: { dialect?: 'save' | 'script'; fileName?
   const doc = new FirewallDocument(text, options);
   return ruleNumbersIn(doc, from, to).map((n) => {
     // shown right after the chain's name of -A CHAIN
-    assert.match(text.slice(0, n.offset), new RegExp(`-[AI] ${n.chain}$`));
+    assert.match(text.slice(0, n.offset), new RegExp(`(-A ${n.chain}|-[IR] ${n.chain} \\d+)$`));
     return `${text.slice(0, n.offset).split('\n').length}:${n.chain}#${n.first}${n.last === n.first ? '' : `-${n.last}`}`;
   });
 }

@@ -7,7 +7,7 @@ import { commandIndexAt } from './commandAt.ts';
 
 /** The number a rule has in its chain once the file is loaded or the script has run, as `iptables -L CHAIN --line-numbers` shows it. */
 export interface RuleNumber {
-  /** Where it is shown: right after the chain's name in the rule's `-A CHAIN`. */
+  /** Where it is shown: right after the chain's name in the rule's `-A CHAIN`, or after the number of `-I CHAIN n` and `-R CHAIN n`. */
   offset: number;
   chain: string;
   /** The kernel's rule numbers for it: one rule, or several where `-s a,b` makes one per address. */
@@ -62,7 +62,11 @@ export function ruleNumbersIn(doc: FirewallDocument, from: number, to: number): 
     const chain = rs.tables.get(`${cmd.family}:${cmd.table}`)?.chains.get(cmd.chain);
     if (!chain || !numberedChain(chain)) continue;
     const n = numbersOf(chain.rules).get(rule);
-    if (n) out.push({ offset: cmd.chainWord.span.end, chain: chain.name, first: n.first, last: n.first + n.count - 1, when });
+    if (!n) continue;
+    // after `-I CHAIN 2` as a whole: the number written there is where the rule went in, this one where it ends up
+    const chainWord = cmd.chainWord;
+    const at = cmd.position === undefined ? chainWord.span.end : (cmd.args.items.find((it) => it.values[0]?.span.start === chainWord.span.start)?.values[1]?.span.end ?? chainWord.span.end);
+    out.push({ offset: at, chain: chain.name, first: n.first, last: n.first + n.count - 1, when });
   }
   return out;
 }
