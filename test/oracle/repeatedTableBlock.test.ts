@@ -68,3 +68,16 @@ test('a user chain declared again under --noflush: both backends take it and emp
   const found = new FirewallDocument(text, { fileName: 'before.rules' }).diagnostics().filter((d) => d.code === 'duplicate-chain');
   assert.deepEqual(found.map((d) => d.severity), ['warning']);
 });
+
+test('a script\'s iptables-restore without -n empties the table its commands filled above: the model\'s tables are the kernel\'s', { skip }, () => {
+  const script = ['iptables -A INPUT -i lo -m comment --comment r1 -j ACCEPT', 'iptables-restore <<EOF', '*filter', rule('INPUT', 'r2'), 'COMMIT', 'EOF', 'iptables -A INPUT -m comment --comment r3 -j ACCEPT', ''].join('\n');
+  ns.restoreWith('nft', '*filter\nCOMMIT\n');
+  const r = ns.run(['sh', '-e', '-c', script]);
+  assert.ok(r.ok, r.err);
+  const doc = new FirewallDocument(script, { dialect: 'script' });
+  const input = doc.ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules.map((x) => `INPUT:${/--comment (\S+)/.exec(script.slice(x.span.start, x.span.end))?.[1]}`);
+  assert.deepEqual(kernelRules(ns.run(['iptables', '-S']).out), ['INPUT:r2', 'INPUT:r3']);
+  assert.deepEqual(input, ['INPUT:r2', 'INPUT:r3']);
+  const found = doc.diagnostics().filter((d) => d.code === 'repeated-table-block');
+  assert.deepEqual(found.map((d) => d.span.start), [script.indexOf('*filter') + 1]);
+});

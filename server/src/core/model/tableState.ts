@@ -5,7 +5,7 @@ import { BUILTIN_CHAINS, isBuiltinChain } from './builtinChains.ts';
 import { within } from './guards.ts';
 import { ruleKey } from './ruleKey.ts';
 import { deleteCandidates } from './deleteCandidates.ts';
-import type { Chain, Command, Refusal, RestoreInput, Rule, RulePosition, Table } from './types.ts';
+import type { Chain, Command, Refusal, ReplacedByRestore, RestoreInput, Rule, RulePosition, Table } from './types.ts';
 import { kernelLength } from './kernelRules.ts';
 
 /**
@@ -23,6 +23,8 @@ export class TableState {
   private readonly policyUnder = new Map<Chain, number>();
   /** Commands iptables certainly refuses for what the tables hold (see Refusal), in the order applied. */
   readonly refusals: Refusal[] = [];
+  /** Restore inputs without `--noflush` that emptied a table holding rules certainly added before them (see RuleSet.restoresReplacing). */
+  readonly restoresReplacing: ReplacedByRestore[] = [];
   /** What the rule numbers of `-I`, `-R` and `-D` point at, where certain (see RulePosition). */
   readonly positions = new Map<Command, RulePosition>();
   /**
@@ -391,7 +393,18 @@ export class TableState {
    */
   restore(input: RestoreInput, guard = 0): void {
     const tables = input.ruleSet.tables;
-    if (input.flushes) for (const t of tables.values()) this.clear(this.table(t.family, t.name), guard);
+    if (input.flushes) {
+      for (const t of tables.values()) {
+        const target = this.table(t.family, t.name);
+        // the rules certainly there when a restore at the top of the script runs are lost
+        if (guard === 0 && !this.isUnsure(target) && t.spans.length) {
+          let rules = 0;
+          for (const c of target.chains.values()) for (const r of c.rules) if (this.certain(r, 0)) rules++;
+          if (rules) this.restoresReplacing.push({ header: t.spans[0], family: t.family, table: t.name, rules });
+        }
+        this.clear(target, guard);
+      }
+    }
     for (const t of tables.values()) {
       const target = this.table(t.family, t.name, t.spans[0]);
       for (const c of t.chains.values()) {

@@ -264,6 +264,8 @@ export interface RuleSet {
   rulesDropped?: true;
   /** Scripts: the rule each `-I`, `-R` or `-D` rule number points at when it runs, where that is certain (see RulePosition). */
   positions?: ReadonlyMap<Command, RulePosition>;
+  /** Scripts: the `iptables-restore` inputs without `--noflush` that empty a table the script had filled above (see ReplacedByRestore). */
+  restoresReplacing?: ReplacedByRestore[];
   /** Scripts: the chains whose rules, and so their numbers, are all known once the script has run (see TableState.numberedChains). */
   numberedChains?: ReadonlySet<Chain>;
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
@@ -300,6 +302,19 @@ export interface ReplacedBlock {
   /** The rules the table held, and its user chains, when the block began. */
   rules: number;
   chains: number;
+}
+
+/**
+ * A script's `iptables-restore` here-document without `--noflush`, at the top of the script,
+ * naming a table that holds rules the script certainly added before it: the restore empties
+ * the table, and those rules are lost.
+ */
+export interface ReplacedByRestore {
+  /** The table name of the input's `*table` header. */
+  header: Span;
+  family: Family;
+  table: string;
+  rules: number;
 }
 
 /** What an `iptables-restore` here-document of a script gives the tool. */

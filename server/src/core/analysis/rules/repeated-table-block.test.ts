@@ -8,12 +8,18 @@ ruleTable(repeatedTableBlock, {
   valid: [
     { code: '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n', name: 'one block per table' },
     { code: 'iptables-restore -n <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -j DROP\nCOMMIT\nEOF\n', dialect: 'script', name: 'a here-document loaded with --noflush: its blocks add up' },
-    { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\niptables-restore <<EOF\n*filter\n-A INPUT -j DROP\nCOMMIT\nEOF\n', dialect: 'script', name: 'two inputs, one block each (restore-resets-policy and the tables say the rest)' },
+    { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\niptables -A INPUT -j DROP\n', dialect: 'script', name: 'rules added after the restore' },
+    { code: 'allow() {\n  iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n}\niptables -A INPUT -i lo -j ACCEPT\nallow\nallow\n', dialect: 'script', name: 'a function restoring at each of two calls: not followed' },
+    { code: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\niptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'another table filled above' },
+    { code: 'if [ -n "$LO" ]; then\n  iptables -A INPUT -i lo -j ACCEPT\nfi\niptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'rules above under a condition' },
+    { code: 'iptables -A INPUT -i lo -j ACCEPT\niptables-restore -n <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore with --noflush' },
   ],
   invalid: [
     { code: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*«filter»\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
     { code: '*filter\nCOMMIT\n*nat\nCOMMIT\n*«filter»\nCOMMIT\n*«nat»\nCOMMIT\n*«filter»\nCOMMIT\n', name: 'each block after the first of its table' },
     { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*«filter»\n-A INPUT -j DROP\nCOMMIT\nEOF\n', dialect: 'script', name: 'a here-document without --noflush' },
+    { code: 'iptables -A INPUT -i lo -j ACCEPT\niptables-restore <<EOF\n*«filter»\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a script\'s restore of a table it filled above' },
+    { code: 'base() {\n  iptables-restore <<EOF\n*«filter»\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n}\niptables -A INPUT -i lo -j ACCEPT\nbase\n', dialect: 'script', name: 'a function called once restores at its call' },
   ],
 });
 

@@ -4,9 +4,9 @@ import type { LintRule } from '../types.ts';
 export const repeatedTableBlock: LintRule = {
   code: 'repeated-table-block',
   severity: 'warning',
-  summary: 'A second `*table` block for the same table in a file iptables-restore loads without `--noflush`: it empties the table again, and the rules of the earlier block are lost.',
+  summary: 'A second `*table` block for the same table in a file iptables-restore loads without `--noflush`, or a script\'s restore of a table it filled above: it empties the table again, and the rules before are lost.',
   docs: {
-    description: 'Reports a `*filter` (or `*nat`, …) line for a table an earlier block of the same input already filled, where the input is loaded without `--noflush`: a save file (ufw\'s rules files excepted, which ufw loads with `iptables-restore -n`), or a script\'s `iptables-restore` here-document without `-n`. iptables-restore empties a table at the start of each of its blocks, its user chains included (iptables 1.8.9, legacy and nft alike), so only the last block\'s rules and chains are loaded. The analyses read the file the same way: the earlier block\'s rules are not in the tables they check. Blocks of different tables are independent, and with `--noflush` blocks add up.',
+    description: 'Reports a `*filter` (or `*nat`, …) line for a table an earlier block of the same input already filled, where the input is loaded without `--noflush`: a save file (ufw\'s rules files excepted, which ufw loads with `iptables-restore -n`), or a script\'s `iptables-restore` here-document without `-n`. iptables-restore empties a table at the start of each of its blocks, its user chains included (iptables 1.8.9, legacy and nft alike), so only the last block\'s rules and chains are loaded. The analyses read the file the same way: the earlier block\'s rules are not in the tables they check. Blocks of different tables are independent, and with `--noflush` blocks add up. In a script, an `iptables-restore` here-document without `-n` at the top level is such a block too: it is reported where it names a table holding rules the script certainly added above it (not under a condition), which it empties.',
     rationale: 'Two rule sets concatenated into one file (`cat base.rules docker.rules > rules.v4`) load without an error, and the first set is silently gone: the host runs with half its firewall.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
@@ -23,5 +23,15 @@ export const repeatedTableBlock: LintRule = {
     };
     for (const b of rs.replacedBlocks ?? []) report(b);
     for (const input of rs.restores ?? []) for (const b of input.ruleSet.replacedBlocks ?? []) report(b);
+    // a script's restore empties a table its commands filled above (a function called twice restores twice: once)
+    const seen = new Set<number>();
+    for (const r of rs.restoresReplacing ?? []) {
+      if (seen.has(r.header.start)) continue;
+      seen.add(r.header.start);
+      ctx.report({
+        span: r.header,
+        message: `This iptables-restore empties the ${r.table} table (no --noflush): the ${r.rules} rule${r.rules === 1 ? '' : 's'} the script added to it above ${r.rules === 1 ? 'is' : 'are'} lost. Put them in the input, add them after it, or restore with --noflush.`,
+      });
+    }
   },
 };
