@@ -23,7 +23,7 @@ export function initializeResult(): InitializeResult {
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,
       codeLensProvider: { resolveProvider: true },
-      // each rule's number in its chain, after -A CHAIN
+      // each rule's number in its chain, after -A CHAIN or -I CHAIN n
       inlayHintProvider: true,
       documentFormattingProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [] }, full: { delta: true } },

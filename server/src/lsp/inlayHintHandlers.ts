@@ -10,7 +10,7 @@ function tooltip(n: RuleNumber): string {
   return `${which} of ${n.chain} ${when}${split}: the number \`iptables -L ${n.chain} --line-numbers\` shows, and \`-D ${n.chain} ${n.first}\`, \`-R\` and \`-I\` count.`;
 }
 
-/** Each rule's number in its chain, after `-A CHAIN`, where the file or script says it for certain (see ruleNumbersIn). */
+/** Each rule's number in its chain, after `-A CHAIN` (or `-I CHAIN n`), where the file or script says it for certain (see ruleNumbersIn). */
 export function registerInlayHints(connection: Connection, store: DocumentStore, shown: (doc: OpenDocument) => boolean): void {
   connection.languages.inlayHint.on((p): InlayHint[] => {
     const doc = store.get(p.textDocument.uri);

@@ -18,7 +18,7 @@ export function kernelLength(c: Chain): number {
   return n;
 }
 
-/** An address, a prefix or a range of addresses as iptables reads them without a lookup. */
+/** An address or a network (address/prefix, address/mask), which iptables reads without a lookup. */
 const LITERAL = /^[0-9a-fA-F:.]+(\/[0-9a-fA-F:.]+)?$/;
 
 function addresses(c: Rule['source']): number | undefined {
