@@ -2,7 +2,7 @@ import type { Command, Rule } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
 import { commandOfRule } from './commandOfRule.ts';
 import { commandTool } from './scriptLine.ts';
-import type { Fix, RuleContext } from './types.ts';
+import type { Fix, FixEdit, RuleContext } from './types.ts';
 
 /**
  * The quick fix for a rule that an earlier rule of its chain keeps every packet from: move its
@@ -22,7 +22,7 @@ export function moveBeforeFix(ctx: RuleContext, rule: Rule, before: Rule): Fix[]
   let at: number;
   if (rs.dialect === 'save') {
     at = before.span.start;
-    if (!(at === 0 || ctx.read(at - 1, at) === '\n')) return [];
+    if (!startsLine(ctx, at)) return [];
   } else {
     if (before.guard !== 0) return [];
     const stays = commandOfRule(rs, before);
@@ -63,7 +63,7 @@ export function ownLines(ctx: RuleContext, rule: Rule): { from: number; to: numb
     // ctx.read: the check runs after every keystroke, and a big dump just edited is pieces
     // that reading ctx.text would join
     const from = rule.span.start;
-    return from === 0 || ctx.read(from - 1, from) === '\n' ? { from, to: rule.span.end } : undefined;
+    return startsLine(ctx, from) ? { from, to: rule.span.end } : undefined;
   }
   if (rule.guard !== 0) return undefined;
   const command = commandOfRule(rs, rule);
@@ -85,6 +85,29 @@ export function ownCommandLines(ctx: RuleContext, command: Command): { from: num
   const eol = text.indexOf('\n', to);
   if (!/^[ \t]*(#.*)?$/.test(text.slice(to, eol === -1 ? text.length : eol))) return undefined;
   return { from: lineStart, to, command };
+}
+
+/** Whether `offset` is where a line starts. Read through ctx.read (see ownLines). */
+export function startsLine(ctx: RuleContext, offset: number): boolean {
+  return offset === 0 || ctx.read(offset - 1, offset) === '\n';
+}
+
+/**
+ * The edits that remove whole lines: each range from a line's start to the end of the line
+ * holding its end, in any order; undefined when one does not start a line (it would take
+ * the text before it along).
+ */
+export function removeLines(ctx: RuleContext, ranges: readonly { from: number; to: number }[]): FixEdit[] | undefined {
+  if (ranges.some((r) => !startsLine(ctx, r.from))) return undefined;
+  const edits: FixEdit[] = [];
+  for (const r of [...ranges].sort((a, b) => a.from - b.from)) {
+    const cut = cutLines(ctx, r.from, r.to).cut;
+    const last = edits[edits.length - 1];
+    // the last line of a text without a newline takes the newline before it, which may end the line cut before
+    if (last && cut.start <= last.span.end) last.span = { start: last.span.start, end: Math.max(last.span.end, cut.end) };
+    else edits.push({ span: cut, text: '' });
+  }
+  return edits;
 }
 
 /** Lines from `from` to the end of the line holding `to`: their text with a newline, and the span that cuts them out. */

@@ -1,12 +1,12 @@
 import type { Family } from '../knowledge/types.ts';
 import type { Command, Rule, RuleSet } from '../model/types.ts';
 import { chainFacts } from './chainGraph.ts';
-import { cutLines, ownCommandLines } from './moveBefore.ts';
+import { ownCommandLines, removeLines } from './moveBefore.ts';
 import { atTopLevel } from './scriptLine.ts';
-import type { Fix, FixEdit, RuleContext } from './types.ts';
+import type { Fix, RuleContext } from './types.ts';
 
 /** `family:table:chain`: a chain of one table of one family. */
-export function chainKey(family: Family, table: string, name: string): string {
+function chainKey(family: Family, table: string, name: string): string {
   return `${family}:${table}:${name}`;
 }
 
@@ -17,6 +17,13 @@ export interface ChainCommands {
   unsure: ReadonlySet<Family>;
 }
 
+/** A chain by its family, table and name: what a kept finding holds of it across edits. */
+export interface ChainName {
+  family: Family;
+  table: string;
+  name: string;
+}
+
 /**
  * What works on each of the given chains (`-N`, `-A`, `-F`, `-X`…, jumps to it not counted),
  * made when a fix first asks and kept per rule set. In a dump of appends (see
@@ -24,7 +31,10 @@ export interface ChainCommands {
  * without a walk of the other commands, which took 17 ms of each keystroke on a 100k-rule
  * dump; otherwise one pass over the commands for all of the chains.
  */
-export function commandsOfChains(keys: ReadonlySet<string>): (rs: RuleSet) => ChainCommands {
+export function commandsOfChains(chains: readonly ChainName[]): (rs: RuleSet) => ChainCommands {
+  // the names only: a chain object of the first rule set would keep its old rules alive across edits
+  const names = chains.map(({ family, table, name }) => ({ family, table, name }));
+  const keys = new Set(names.map((c) => chainKey(c.family, c.table, c.name)));
   const byRuleSet = new WeakMap<RuleSet, ChainCommands>();
   return (rs) => {
     let found = byRuleSet.get(rs);
@@ -40,15 +50,7 @@ export function commandsOfChains(keys: ReadonlySet<string>): (rs: RuleSet) => Ch
     };
     const facts = chainFacts(rs);
     if (rs.dialect === 'save' && facts.appendsOnly) {
-      for (const key of keys) {
-        // a chain's name may hold a colon; the family and table do not
-        const i = key.indexOf(':');
-        const j = key.indexOf(':', i + 1);
-        const family = key.slice(0, i) as Family;
-        const table = key.slice(i + 1, j);
-        const name = key.slice(j + 1);
-        for (const r of rs.tables.get(`${family}:${table}`)?.chains.get(name)?.rules ?? []) add(family, table, name, r);
-      }
+      for (const { family, table, name } of names) for (const r of rs.tables.get(`${family}:${table}`)?.chains.get(name)?.rules ?? []) add(family, table, name, r);
       for (const c of facts.chainCommands) if (c.chain !== undefined) add(c.family, c.table, c.chain, c);
     } else {
       for (const cmd of rs.commands) {
@@ -81,12 +83,9 @@ export function removeChainFix(ctx: RuleContext, family: Family, table: string, 
     if (c.family === family && c.table === table && c.kind === 'rename-chain' && (c.chain === name || c.newName?.value === name)) return [];
   }
   const lines: { from: number; to: number }[] = [];
-  const startsLine = (from: number) => from === 0 || ctx.read(from - 1, from) === '\n';
   for (const line of commands) {
-    if (rs.dialect === 'save') {
-      if (!startsLine(line.span.start)) return [];
-      lines.push({ from: line.span.start, to: line.span.end });
-    } else {
+    if (rs.dialect === 'save') lines.push({ from: line.span.start, to: line.span.end });
+    else {
       // a script's lines are its commands (see commandsOfChains)
       const cmd = line as Command;
       const own = atTopLevel(rs, cmd) ? ownCommandLines(ctx, cmd) : undefined;
@@ -98,19 +97,11 @@ export function removeChainFix(ctx: RuleContext, family: Family, table: string, 
   // declaration elsewhere (an iptables-restore here-document) would stay behind
   for (const d of chain.declarations) {
     if (lines.some((l) => l.from <= d.line.start && d.line.start < l.to)) continue;
-    if (rs.dialect !== 'save' || !startsLine(d.line.start)) return [];
+    if (rs.dialect !== 'save') return [];
     lines.push({ from: d.line.start, to: d.line.end });
   }
-  if (!lines.length) return [];
-  lines.sort((a, b) => a.from - b.from);
-  const edits: FixEdit[] = [];
-  for (const l of lines) {
-    const cut = cutLines(ctx, l.from, l.to).cut;
-    const last = edits[edits.length - 1];
-    // the last line of a text without a newline takes the newline before it, which may end the line cut before
-    if (last && cut.start <= last.span.end) last.span = { start: last.span.start, end: Math.max(last.span.end, cut.end) };
-    else edits.push({ span: cut, text: '' });
-  }
+  const edits = lines.length ? removeLines(ctx, lines) : undefined;
+  if (!edits) return [];
   // the rules written to it, flushed or not: what the removed lines held
   const n = rs.dialect === 'save' ? chain.rules.length : (commands as Command[]).filter((c) => c.rule && (c.kind === 'append' || c.kind === 'insert')).length;
   return [{ title: n ? `Remove chain ${name} and its ${n} rule${n === 1 ? '' : 's'}` : `Remove chain ${name}`, edits }];

@@ -274,26 +274,24 @@ export class SaveDocument {
           }
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the table name.`, span: w.span });
           break;
-        case 'chain':
+        case 'chain': {
           if (!open) {
             issues.push({ code: 'syntax-error', message: 'A chain line must be inside a *table block.', span: line.span });
             break;
           }
-          {
-            const rulesBefore = table.chains.get(line.name.value)?.rules.length ?? 0;
-            const c = state.declare(table, line.name.value, line.name.span, line.span, line.policy);
-            state.declared(c);
-            // a user chain's line empties it (see ChainDeclaration.emptied)
-            if (!c.builtin && rulesBefore) {
-              c.declarations[c.declarations.length - 1].emptied = rulesBefore;
-              c.rules = [];
-              rulesDropped = true;
-            }
+          const c = state.declare(table, line.name.value, line.name.span, line.span, line.policy);
+          state.declared(c);
+          // a user chain's line empties it (see ChainDeclaration.emptied)
+          if (!c.builtin && c.rules.length) {
+            c.declarations[c.declarations.length - 1].emptied = c.rules.length;
+            c.rules = [];
+            rulesDropped = true;
           }
           if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A chain line needs a chain name after the colon.', span: line.span });
           if (!line.policy) issues.push({ code: 'syntax-error', message: `:${line.name.value} needs a policy (ACCEPT or DROP for built-in chains, - for user chains).`, span: line.name.span });
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the chain's counters.`, span: w.span });
           break;
+        }
         case 'commit':
           if (!open) issues.push({ code: 'syntax-error', message: 'COMMIT without a *table block to close.', span: line.span });
           open = undefined;

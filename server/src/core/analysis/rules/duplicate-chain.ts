@@ -1,11 +1,10 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { reportKept } from '../keptFindings.ts';
-import { cutLines, ownCommandLines } from '../moveBefore.ts';
+import { ownCommandLines, removeLines } from '../moveBefore.ts';
 import { atTopLevel } from '../scriptLine.ts';
 import type { Command } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
-import type { Span } from '../../text/span.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 export const duplicateChain: LintRule = {
@@ -37,7 +36,7 @@ export const duplicateChain: LintRule = {
                 // --noflush both backends do, and the legacy one no longer refuses it
                 const lost = d.emptied ?? 0;
                 const losing = lost ? `empties the chain here, losing the ${lost} rule${lost === 1 ? '' : 's'} above` : '';
-                const fix = (now: RuleContext) => removeLineFix(now, d.line, 'Remove this second declaration');
+                const fix = (now: RuleContext) => removeLineFix(now, { from: d.line.start, to: d.line.end }, 'Remove this second declaration');
                 if (!rs.noflush) report({ span: d.span, message: `Chain '${c.name}' is already declared in this *${t.name} block: the legacy iptables-restore refuses the file${lost ? `, and iptables-nft-restore ${losing}` : ''}.` }, fix);
                 else if (lost) report({ span: d.span, severity: 'warning', message: `Chain '${c.name}' is declared again in this *${t.name} block: iptables-restore --noflush ${losing}.` }, fix);
               } else seen.add(block);
@@ -71,11 +70,8 @@ export const duplicateChain: LintRule = {
   },
 };
 
-/** Cut the lines from `from` to `to` (a declaration line, a command alone on its lines); nothing where they share a line with something else. */
-function removeLineFix(ctx: RuleContext, lines: { from: number; to: number } | Span | undefined, title: string): Fix[] {
-  if (!lines) return [];
-  const from = 'from' in lines ? lines.from : lines.start;
-  const to = 'to' in lines ? lines.to : lines.end;
-  if (from !== 0 && ctx.read(from - 1, from) !== '\n') return [];
-  return [{ title, edits: [{ span: cutLines(ctx, from, to).cut, text: '' }] }];
+/** The fix that removes the lines (a declaration line, a command alone on its lines); none where they share a line with something else. */
+function removeLineFix(ctx: RuleContext, lines: { from: number; to: number } | undefined, title: string): Fix[] {
+  const edits = lines && removeLines(ctx, [lines]);
+  return edits ? [{ title, edits }] : [];
 }

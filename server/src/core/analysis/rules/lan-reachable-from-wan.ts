@@ -6,6 +6,7 @@ import { exactInterface } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { privateBehind, privateNetwork } from '../privateNetworks.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
+import { startsLine } from '../moveBefore.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
 import type { Span } from '../../text/span.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -39,7 +40,7 @@ function closeFix(ctx: RuleContext, snat: Rule, wan: string): Fix[] {
   const title = `Drop new connections arriving on ${wan} in FORWARD (port forwards and replies pass)`;
   if (rs.dialect === 'save') {
     const first = rs.tables.get('ipv4:filter')?.chains.get('FORWARD')?.rules[0];
-    if (!first || !(first.span.start === 0 || ctx.read(first.span.start - 1, first.span.start) === '\n')) return [];
+    if (!first || !startsLine(ctx, first.span.start)) return [];
     return [{ title, edits: [{ span: { start: first.span.start, end: first.span.start }, text: `-A FORWARD ${closingRule(wan)}\n` }] }];
   }
   // beside the source NAT, under the same shell conditions: it runs when the NAT is set up

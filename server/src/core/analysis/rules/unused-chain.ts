@@ -1,6 +1,6 @@
 import { chainFacts } from '../chainGraph.ts';
 import { reportKept } from '../keptFindings.ts';
-import { chainKey, commandsOfChains, removeChainFix } from '../removeChain.ts';
+import { commandsOfChains, removeChainFix } from '../removeChain.ts';
 import type { Chain } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
@@ -30,7 +30,7 @@ export const unusedChain: LintRule = {
         }
       }
       // the fixes are worked out again at each report (see KeptFixes), from one pass over the commands for all the chains
-      const commandsOf = commandsOfChains(new Set(unused.map((c) => chainKey(c.family, c.table, c.name))));
+      const commandsOf = commandsOfChains(unused);
       for (const c of unused) {
         const { family, table, name } = c;
         report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${name}: its ${c.rules.length} rule${c.rules.length === 1 ? ' never sees' : 's never see'} a packet.` }, (now) =>
