@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ruleTable } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, lintWith, ruleTable } from '../../../../../test/support/ruleTester.ts';
 import { FirewallDocument } from '../../facade.ts';
 import { repeatedTableBlock } from './repeated-table-block.ts';
 
@@ -58,4 +58,33 @@ test('an in-place edit of a rule keeps the finding and the tables right', () => 
     assert.deepEqual(doc.diagnostics().map((d) => [d.code, d.span.start]), fresh.diagnostics().map((d) => [d.code, d.span.start]));
     assert.deepEqual(doc.ruleSet.tables.get('ipv4:filter')!.chains.get('INPUT')!.rules.map((r) => r.span.start), [text.indexOf('-A INPUT -p tcp --dport 8443') === -1 ? text.indexOf('-A INPUT -p tcp --dport 443') : text.indexOf('-A INPUT -p tcp --dport 8443')]);
   }
+});
+
+test('the quick fix merges the later block into the earlier one: the rules of both load', () => {
+  const text = [
+    '*filter', ':INPUT DROP [0:0]', ':a - [0:0]', '-A INPUT -j a', '-A a -p tcp --dport 22 -j ACCEPT', 'COMMIT',
+    '*nat', '-A POSTROUTING -o eth0 -j MASQUERADE', 'COMMIT',
+    '# the second set', '*filter', ':INPUT DROP [0:0]', ':a - [0:0]', ':b - [0:0]', '-A a -p tcp --dport 443 -j ACCEPT', '-A INPUT -j b', 'COMMIT', '',
+  ].join('\n');
+  const { text: fixed, left, finding } = fixFirst(repeatedTableBlock, text);
+  assert.equal(finding.fixes![0].safe, undefined);
+  assert.equal(left, 0);
+  assert.equal(fixed, [
+    '*filter', ':INPUT DROP [0:0]', ':a - [0:0]', '-A INPUT -j a', '-A a -p tcp --dport 22 -j ACCEPT', ':INPUT DROP [0:0]', ':b - [0:0]', '-A a -p tcp --dport 443 -j ACCEPT', '-A INPUT -j b', 'COMMIT',
+    '*nat', '-A POSTROUTING -o eth0 -j MASQUERADE', 'COMMIT',
+    '# the second set', '',
+  ].join('\n'));
+  // the tables hold the rules of both blocks, and nothing new is reported
+  const chains = [...new FirewallDocument(fixed, { fileName: 'rules.v4' }).ruleSet.tables.get('ipv4:filter')!.chains.values()].map((c) => `${c.name}:${c.rules.map((r) => fixed.slice(r.span.start, r.span.end)).join('|')}`);
+  assert.deepEqual(chains.sort(), ['FORWARD:', 'INPUT:-A INPUT -j a|-A INPUT -j b', 'OUTPUT:', 'a:-A a -p tcp --dport 22 -j ACCEPT|-A a -p tcp --dport 443 -j ACCEPT', 'b:']);
+  const codes = (t: string) => new FirewallDocument(t, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.severity === 'error').map((d) => d.code);
+  assert.deepEqual(codes(fixed), []);
+});
+
+test('no merge where a block is left open, and in a here-document the fix keeps to its lines', () => {
+  assert.deepEqual(lintWith(repeatedTableBlock, '*filter\n-A INPUT -j ACCEPT\n*filter\n-A INPUT -j DROP\nCOMMIT\n').map((d) => d.fixes?.filter((f) => !f.suppression)), [[]]);
+  const script = 'iptables-restore <<-EOF\n\t*filter\n\t:a - [0:0]\n\t-A INPUT -j a\n\tCOMMIT\n\t*filter\n\t:a - [0:0]\n\t-A a -j DROP\n\tCOMMIT\n\tEOF\n';
+  const { text: fixed, left } = fixFirst(repeatedTableBlock, script, { dialect: 'script' });
+  assert.equal(fixed, 'iptables-restore <<-EOF\n\t*filter\n\t:a - [0:0]\n\t-A INPUT -j a\n\t-A a -j DROP\n\tCOMMIT\n\tEOF\n');
+  assert.equal(left, 0);
 });

@@ -1,12 +1,13 @@
+import { isBuiltinChain } from '../../model/builtinChains.ts';
 import type { ReplacedBlock } from '../../model/types.ts';
-import type { LintRule } from '../types.ts';
+import type { Fix, LintRule } from '../types.ts';
 
 export const repeatedTableBlock: LintRule = {
   code: 'repeated-table-block',
   severity: 'warning',
   summary: 'A second `*table` block for the same table in a file iptables-restore loads without `--noflush`, or a script\'s restore of a table it filled above: it empties the table again, and the rules before are lost.',
   docs: {
-    description: 'Reports a `*filter` (or `*nat`, …) line for a table an earlier block of the same input already filled, where the input is loaded without `--noflush`: a save file (ufw\'s rules files excepted, which ufw loads with `iptables-restore -n`), or a script\'s `iptables-restore` here-document without `-n`. iptables-restore empties a table at the start of each of its blocks, its user chains included (iptables 1.8.9, legacy and nft alike), so only the last block\'s rules and chains are loaded. The analyses read the file the same way: the earlier block\'s rules are not in the tables they check. Blocks of different tables are independent, and with `--noflush` blocks add up. In a script, an `iptables-restore` here-document without `-n` at the top level is such a block too: it is reported where it names a table holding rules the script certainly added above it (not under a condition), which it empties.',
+    description: 'Reports a `*filter` (or `*nat`, …) line for a table an earlier block of the same input already filled, where the input is loaded without `--noflush`: a save file (ufw\'s rules files excepted, which ufw loads with `iptables-restore -n`), or a script\'s `iptables-restore` here-document without `-n`. iptables-restore empties a table at the start of each of its blocks, its user chains included (iptables 1.8.9, legacy and nft alike), so only the last block\'s rules and chains are loaded. The analyses read the file the same way: the earlier block\'s rules are not in the tables they check. Blocks of different tables are independent, and with `--noflush` blocks add up. In a script, an `iptables-restore` here-document without `-n` at the top level is such a block too: it is reported where it names a table holding rules the script certainly added above it (not under a condition), which it empties. The quick fix moves a block\'s lines into the block above it, before its COMMIT, leaving out the lines of user chains that block already declares: the rules of both blocks load (a chain declared in both keeps the rules of both, where `--noflush` would empty it at its second line).',
     rationale: 'Two rule sets concatenated into one file (`cat base.rules docker.rules > rules.v4`) load without an error, and the first set is silently gone: the host runs with half its firewall.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n' },
@@ -19,6 +20,7 @@ export const repeatedTableBlock: LintRule = {
         span: b.header,
         message: `A second *${b.table} block: iptables-restore empties the ${b.table} table again here${what ? `, and the ${what} of the block before are lost` : ''}. Merge the blocks, or load the file with --noflush.`,
         related: [{ span: b.earlier, message: `the earlier *${b.table} block` }],
+        fixes: mergeFix(ctx.text, b),
       });
     };
     for (const b of rs.replacedBlocks ?? []) report(b);
@@ -35,3 +37,61 @@ export const repeatedTableBlock: LintRule = {
     }
   },
 };
+
+/** A line of the text: where it starts, where the next begins, and what it holds without its line break. */
+interface TextLine {
+  start: number;
+  next: number;
+  text: string;
+}
+
+function lineAt(text: string, start: number): TextLine {
+  const nl = text.indexOf('\n', start);
+  const end = nl === -1 ? text.length : nl;
+  return { start, next: nl === -1 ? text.length : nl + 1, text: text.slice(start, end).replace(/\r$/, '') };
+}
+
+/**
+ * The lines of the block whose `*table` line holds `header`, up to its COMMIT line (given last);
+ * none where another `*table` line or the end of the text comes first (a block left open).
+ */
+function blockLines(text: string, header: number): TextLine[] | undefined {
+  const out: TextLine[] = [];
+  let line = lineAt(text, text.lastIndexOf('\n', header - 1) + 1);
+  for (;;) {
+    out.push(line);
+    if (line.text.trim() === 'COMMIT') return out;
+    if (line.next >= text.length) return undefined;
+    line = lineAt(text, line.next);
+    if (line.text.trimStart().startsWith('*')) return undefined;
+  }
+}
+
+/**
+ * Moves the later block's lines into the earlier one, before its COMMIT, and removes the later
+ * block: the rules of both load. A user chain's line the earlier block has is left out (a
+ * second line in one block makes the legacy iptables-restore refuse the file, and iptables-nft
+ * empties the chain there, as both do under `--noflush`), so such a chain keeps the rules of
+ * both blocks; a built-in chain's second line sets its policy again, which both take, the later
+ * one holding. Not meaning-preserving: the earlier block's rules, lost so far, load.
+ */
+function mergeFix(text: string, b: ReplacedBlock): Fix[] | undefined {
+  const earlier = blockLines(text, b.earlier.start);
+  const later = blockLines(text, b.header.start);
+  if (!earlier || !later) return undefined;
+  const chainName = (line: TextLine) => /^\s*:(\S+)/.exec(line.text)?.[1];
+  const declared = new Set(earlier.map(chainName).filter((n) => n !== undefined && !isBuiltinChain(b.table, n)));
+  const body = later.slice(1, -1).filter((line) => !declared.has(chainName(line) ?? ''));
+  const moved = body.map((line) => text.slice(line.start, line.next)).join('');
+  const commit = earlier[earlier.length - 1].start;
+  const last = later[later.length - 1];
+  return [
+    {
+      title: `Merge this block into the *${b.table} block above (the rules of both load)`,
+      edits: [
+        { span: { start: commit, end: commit }, text: moved },
+        { span: { start: later[0].start, end: last.next }, text: '' },
+      ],
+    },
+  ];
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { FirewallDocument } from '../../facade.ts';
+import { applyFix, fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { undefinedChain } from './undefined-chain.ts';
 
 ruleTable(undefinedChain, {
@@ -27,6 +28,8 @@ ruleTable(undefinedChain, {
     { code: 'iptables-restore <<EOF\n*filter\n:$CHAIN - [0:0]\n-A INPUT -j mine\nCOMMIT\nEOF\n', dialect: 'script', name: 'a restore input declaring a chain through a shell expansion' },
     { code: '*nat\n-A PREROUTING -j ACCEPT\nCOMMIT\n*filter\n:x - [0:0]\n-A INPUT -j x\nCOMMIT\n', name: 'chain lines after the rules of another table block' },
     { code: '*filter\n-A INPUT -j ACCEPT\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain\'s line after its rules' },
+    { code: '*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\n*filter\n:a - [0:0]\n-A INPUT -j a\n-A a -j ACCEPT\nCOMMIT\n', name: 'a second block of the table declaring the chain again' },
+    { code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\nCOMMIT\n*filter\n-A INPUT -j a\nCOMMIT\nEOF\n', dialect: 'script', name: 'with --noflush the blocks of a table add up' },
   ],
   invalid: [
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -j «logdrop»\n', name: 'a listing of the whole filter table (iptables -S)' },
@@ -52,6 +55,9 @@ ruleTable(undefinedChain, {
     { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -g «nowhere»\n-A «other» -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'a restore input naming chains it does not declare' },
     { code: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j «logdrop»\n-A «logdrop» -j LOG\n:logdrop - [0:0]\n-A logdrop -j DROP\nCOMMIT\n', severity: 'error', name: 'rules naming a chain whose line comes further down' },
     { code: 'iptables-restore <<EOF\n*filter\n-A INPUT -g «late»\n:late - [0:0]\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'the same in a restore here-document' },
+    { code: '*filter\n:a - [0:0]\n-A INPUT -j a\nCOMMIT\n*nat\nCOMMIT\n*filter\n-A INPUT -j «a»\n-I «a» -j DROP\n-A FORWARD -g «a»\nCOMMIT\n', severity: 'error', name: 'a second block of the table naming a chain only the first declares: the table is emptied again, its user chains deleted' },
+    { code: '*filter\n:a - [0:0]\nCOMMIT\n*filter\n-A INPUT -j «a»\n:a - [0:0]\n-A a -j DROP\nCOMMIT\n', severity: 'error', name: 'a second block declaring the chain further down' },
+    { code: 'iptables-restore <<EOF\n*filter\n:a - [0:0]\nCOMMIT\n*filter\n-A INPUT -j «a»\nCOMMIT\nEOF\n', dialect: 'script', severity: 'error', name: 'the same in a restore here-document' },
   ],
 });
 
@@ -90,4 +96,20 @@ test('undefined-chain fix: the -N moved above the first command that needs the c
   const out = applyFix(text, d.fixes![0]);
   assert.equal(out, 'iptables -N later\niptables -A INPUT -j later\nif true; then\n  iptables -A later -j DROP\nfi\n');
   assert.deepEqual(lintWith(undefinedChain, out, { dialect: 'script' }), []);
+});
+
+test('undefined-chain: a second block of the table naming a chain of the first: the fix declares it in that block', () => {
+  const text = '*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\n*filter\n-A INPUT -j a\nCOMMIT\n';
+  const { text: fixed, left, finding } = fixFirst(undefinedChain, text);
+  assert.equal(finding.span.start, text.lastIndexOf('a\n'));
+  assert.deepEqual(finding.related?.map((r) => r.span.start), [text.lastIndexOf('filter'), text.indexOf(':a') + 1]);
+  assert.equal(fixed, '*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\n*filter\n:a - [0:0]\n-A INPUT -j a\nCOMMIT\n');
+  assert.equal(left, 0);
+});
+
+test('undefined-chain: ufw\'s files are loaded with --noflush, where a later block keeps the chains of an earlier one', () => {
+  const text = '*filter\n:ufw-before-input - [0:0]\nCOMMIT\n*filter\n-A INPUT -j ufw-before-input\nCOMMIT\n';
+  const doc = new FirewallDocument(text, { fileName: 'before.rules' });
+  assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'undefined-chain'), []);
+  assert.equal(new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'undefined-chain').length, 1);
 });

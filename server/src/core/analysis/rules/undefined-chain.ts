@@ -16,7 +16,7 @@ export const undefinedChain: LintRule = {
   severity: 'error',
   summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table, or `-E`/`-X` of a built-in chain.',
   docs: {
-    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. A script that sources another file (`. FILE`, `source FILE`) may have chains made there, or the tool wrapped by a function defined there (a dual-stack `iptables()` that runs ip6tables too): what it misses is a warning, not an error. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted. In a script, a chain another program makes (Docker\'s DOCKER-USER and DOCKER, kube-proxy\'s KUBE-*, ufw\'s ufw-*, fail2ban\'s f2b-*, firewalld\'s INPUT_direct, IN_public_allow and the like) is reported as information, naming the program that must have run first; a change to one of those the program writes itself is managed-chain-edited\'s finding. A clean-up whose failure the script expects (`iptables -F OLD 2>/dev/null`, `-X OLD || true`, a `-D` of a rule jumping to it), which empties, deletes or lists a chain an earlier run may have left, is not reported; rules added where a failure is hidden are. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. A script that sources another file (`. FILE`, `source FILE`) may have chains made there, or the tool wrapped by a function defined there (a dual-stack `iptables()` that runs ip6tables too): what it misses is a warning, not an error. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A table\'s second block in one input (without `--noflush`) empties the table again and deletes its user chains, so a rule there naming a chain only an earlier block declares fails as well. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted. In a script, a chain another program makes (Docker\'s DOCKER-USER and DOCKER, kube-proxy\'s KUBE-*, ufw\'s ufw-*, fail2ban\'s f2b-*, firewalld\'s INPUT_direct, IN_public_allow and the like) is reported as information, naming the program that must have run first; a change to one of those the program writes itself is managed-chain-edited\'s finding. A clean-up whose failure the script expects (`iptables -F OLD 2>/dev/null`, `-X OLD || true`, a `-D` of a rule jumping to it), which empties, deletes or lists a chain an earlier run may have left, is not reported; rules added where a failure is hidden are. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
     rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing. `-E` of a built-in chain is worse with iptables-nft 1.8.9: it renames the hooked chain, which keeps filtering while iptables-save shows an empty built-in chain in its place.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
@@ -90,8 +90,10 @@ export const undefinedChain: LintRule = {
       });
     }
     if (rs.dialect === 'save') usedBeforeDeclared(ctx, rs, facts);
+    if (rs.dialect === 'save') declaredInEmptiedBlock(ctx, rs);
     // with --noflush a chain the script made before already exists when the input names it
     for (const r of emptying) usedBeforeDeclared(ctx, r.ruleSet);
+    for (const r of rs.restores ?? []) declaredInEmptiedBlock(ctx, r.ruleSet);
     for (const r of emptying) {
       const input = r.ruleSet;
       const declaredIn = new Map<string, { names: Set<string>; uncertain: boolean }>();
@@ -270,6 +272,56 @@ function usedBeforeDeclared(ctx: RuleContext, file: RuleSet, facts?: ChainFacts)
       const target = cmd.rule?.target;
       if (target && !target.spec && target.name === c.name) {
         ctx.report({ span: target.span, message: `${target.goto ? '-g' : '-j'} ${c.name}: the chain is declared further down, and iptables-restore reads the file in order and fails here. Move its ':${c.name}' line up with the chain lines.`, related, fixes });
+      }
+    }
+  }
+}
+
+/**
+ * A table's second block in one restore input empties the table, its user chains deleted
+ * (see TableState.emptyTable): a rule there naming a chain that only an earlier block declares
+ * is refused (measured with iptables 1.8.9: nf_tables says the chain does not exist, legacy
+ * cannot load the target), as is one naming a chain this block declares further down.
+ */
+function declaredInEmptiedBlock(ctx: RuleContext, file: RuleSet): void {
+  if (!file.replacedBlocks?.length) return;
+  const commands = file.commands;
+  const done = new Set<string>();
+  for (const b of file.replacedBlocks) {
+    const key = `${b.family}:${b.table}`;
+    const t = file.tables.get(key);
+    if (done.has(key) || !t) continue;
+    done.add(key);
+    const headers = t.spans.map((h) => h.start).sort((x, y) => x - y);
+    for (let k = 1; k < headers.length; k++) {
+      const from = headers[k];
+      const to = headers[k + 1] ?? Infinity;
+      const header = t.spans.find((h) => h.start === from)!;
+      const check = (cmd: Command, name: string, span: Span, how: string) => {
+        const c = t.chains.get(name);
+        if (!c || c.builtin || !c.declarations.length) return;
+        const here = c.declarations.filter((d) => d.line.start >= from && d.line.start < to);
+        if (here.some((d) => d.line.start < cmd.span.start)) return;
+        const later = here[0];
+        if (later) {
+          ctx.report({ span, message: `${how}${name}: the chain is declared further down this block, and iptables-restore reads the file in order and fails here. Move its ':${name}' line up with the chain lines.`, related: [{ span: later.span, message: `${name} is declared here` }], fixes: moveUp(ctx, from, later.line) });
+          return;
+        }
+        const earlier = c.declarations.filter((d) => d.line.start < from).at(-1);
+        ctx.report({
+          span,
+          message: `${how}${name}: this *${t.name} block empties the table again, deleting the ${name} an earlier block declares, and iptables-restore fails here. Declare ':${name} - [0:0]' in this block, or merge the blocks.`,
+          related: [{ span: header, message: `the *${t.name} block that empties the table` }, ...(earlier ? [{ span: earlier.span, message: `${name} is declared here, in an earlier block` }] : [])],
+          fixes: declareInBlock(ctx, file, name, cmd),
+        });
+      };
+      for (let i = firstStartingFrom(commands, from); i < commands.length && commands[i].span.start < to; i++) {
+        const cmd = commands[i];
+        if (cmd.family !== t.family || cmd.table !== t.name || cmd.uncertain) continue;
+        const w = cmd.chainWord;
+        if (w && !w.dynamic && USES.has(cmd.kind)) check(cmd, w.value, w.span, 'Chain ');
+        const target = cmd.rule?.target;
+        if (target && !target.spec) check(cmd, target.name, target.span, target.goto ? '-g ' : '-j ');
       }
     }
   }
