@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
@@ -10,14 +9,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * backends, in a network namespace of this test's own: what the finding says iptables does,
  * it does, and the fixed text runs and leaves the same tables but for the removed chain.
  */
-const missing = NamespaceIptables.availableBothBackends();
-const skip = requirement(missing === undefined, `chain removal fixes in a namespace: ${missing}`);
-const ns = new NamespaceIptables();
-
-before(() => {
-  if (!skip) ns.create();
-});
-after(() => ns.destroy());
+const { ns, skip } = NamespaceIptables.forTests('chain removal fixes in a namespace', { bothBackends: true });
 
 /** Runs the script with `sh -e` from empty tables (nft, the default backend): whether it ran to its end, and `iptables -S` after. */
 function runScript(text: string): { ok: boolean; err: string; rules: string } {

@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -12,15 +11,12 @@ import { NamespaceIptables } from './realIptables.ts';
  * resolve from this test's hosts file, and any other lookup asks 127.0.0.1 inside the
  * namespace, where nothing answers: no query leaves it.
  */
-const missing = NamespaceIptables.available();
-const skip = requirement(missing === undefined, `host names in rules, in a namespace: ${missing}`);
-
-const ns = new NamespaceIptables();
+const { ns, skip } = NamespaceIptables.forTests('host names in rules, in a namespace');
 const etc = `/etc/netns/${ns.name}`;
 
+// forTests' hooks run first: the namespace is there before its /etc/netns files, and gone before they are removed
 before(() => {
   if (skip) return;
-  ns.create();
   mkdirSync(etc, { recursive: true });
   writeFileSync(`${etc}/hosts`, '127.0.0.1 localhost\n10.200.91.7 admin.test\n10.200.91.8 admin.test\n');
   writeFileSync(`${etc}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
@@ -29,7 +25,6 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  ns.destroy();
   rmSync(etc, { recursive: true, force: true });
 });
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { dist, needBuild, repoRoot, requirement } from '../support/paths.ts';
+import { test } from 'node:test';
+import { dist, needBuild, repoRoot } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -14,16 +14,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * that was loaded, each judged alone; and so must `iptables -S` of the filter and nat tables
  * (rule lines alone, no table lines).
  */
-const missing = NamespaceIptables.available();
-const skip = requirement(missing === undefined, `live tables in a namespace: ${missing}`) || needBuild();
-const ns = new NamespaceIptables();
-
-before(() => {
-  if (!skip) ns.create();
-});
-after(() => {
-  if (!skip) ns.destroy();
-});
+const { ns, skip } = NamespaceIptables.forTests('live tables in a namespace', { also: needBuild });
 
 function codes(json: string): string[] {
   return (JSON.parse(json) as { files: { diagnostics: { code: string }[] }[] }).files[0].diagnostics.map((d) => d.code).sort();

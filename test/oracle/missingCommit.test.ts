@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
@@ -9,14 +8,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * missing-commit's quick fix against the real iptables-restore, in a network namespace of this
  * test's own: each file is refused as written and loads once the fix has added its COMMITs.
  */
-const missing = NamespaceIptables.available();
-const skip = requirement(missing === undefined, `missing-commit in a namespace: ${missing}`);
-const ns = new NamespaceIptables();
-
-before(() => {
-  if (!skip) ns.create();
-});
-after(() => ns.destroy());
+const { ns, skip } = NamespaceIptables.forTests('missing-commit in a namespace');
 
 for (const [name, text] of [
   ['the last table', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n'],

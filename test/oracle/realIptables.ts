@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { after, before } from 'node:test';
+import { requirement } from '../support/paths.ts';
 
 /**
  * The real iptables-restore as the judge, inside a network namespace this process creates
@@ -19,6 +21,26 @@ export class NamespaceIptables {
   /** As available(), with the legacy backend's iptables-restore beside nft's: tests that hold the two against each other. */
   static availableBothBackends(): string | undefined {
     return NamespaceIptables.available() ?? (spawnSync('sh', ['-c', 'command -v iptables-legacy-restore']).status === 0 ? undefined : 'iptables-legacy-restore is not installed (apt-get install iptables)');
+  }
+
+  /**
+   * For test files whose tests all load into one namespace: each needs the same prerequisites,
+   * the same skip (a failure under CI=true, see requirement) and a namespace that lives only
+   * while its tests run. `what` names the tests in the skip reason; `also` is a further
+   * prerequisite (needBuild, say), asked only once the namespace can be made, so a machine
+   * lacking both is told once. Tests that need a fresh namespace each make their own.
+   */
+  static forTests(what: string, opts: { bothBackends?: boolean; also?: () => string | false } = {}): { ns: NamespaceIptables; skip: string | false } {
+    const missing = opts.bothBackends ? NamespaceIptables.availableBothBackends() : NamespaceIptables.available();
+    const skip = requirement(missing === undefined, `${what}: ${missing}`) || (opts.also?.() ?? false);
+    const ns = new NamespaceIptables();
+    before(() => {
+      if (!skip) ns.create();
+    });
+    after(() => {
+      if (!skip) ns.destroy();
+    });
+    return { ns, skip };
   }
 
   create(): void {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
-import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
@@ -11,14 +10,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * chains hold the rules the kernel holds after the load, in its order, and the finding is
  * given where the kernel lost rules.
  */
-const missing = NamespaceIptables.availableBothBackends();
-const skip = requirement(missing === undefined, `repeated table blocks in a namespace: ${missing}`);
-const ns = new NamespaceIptables();
-
-before(() => {
-  if (!skip) ns.create();
-});
-after(() => ns.destroy());
+const { ns, skip } = NamespaceIptables.forTests('repeated table blocks in a namespace', { bothBackends: true });
 
 const rule = (chain: string, id: string) => `-A ${chain} -m comment --comment ${id} -j ACCEPT`;
 const files: [string, string][] = [

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { ruleNumbersIn } from '../../server/src/core/services/ruleNumbers.ts';
-import { requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -11,14 +10,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * with sh, then `iptables -L CHAIN --line-numbers` read for each chain. Every number shown is
  * the kernel's number of that rule (its comment), two addresses making two rules.
  */
-const missing = NamespaceIptables.available();
-const skip = requirement(missing === undefined, `rule numbers in a namespace: ${missing}`);
-const ns = new NamespaceIptables();
-
-before(() => {
-  if (!skip) ns.create();
-});
-after(() => ns.destroy());
+const { ns, skip } = NamespaceIptables.forTests('rule numbers in a namespace');
 
 const c = (id: string) => `-m comment --comment ${id}`;
 

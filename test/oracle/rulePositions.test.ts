@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { hoverAt } from '../../server/src/core/services/hover.ts';
-import { requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -12,14 +11,7 @@ import { NamespaceIptables } from './realIptables.ts';
  * INPUT` lists the chain, and its rule of that number must be the one the hover quotes (each
  * rule carries a comment naming it). A number past the end must be refused there.
  */
-const missing = NamespaceIptables.available();
-const skip = requirement(missing === undefined, `rule numbers in a namespace: ${missing}`);
-const ns = new NamespaceIptables();
-
-before(() => {
-  if (!skip) ns.create();
-});
-after(() => ns.destroy());
+const { ns, skip } = NamespaceIptables.forTests('rule numbers in a namespace');
 
 const lines = [
   'iptables -F INPUT',
