@@ -104,3 +104,18 @@ test('a second block naming a user chain only the first declared: both backends 
   for (const backend of ['legacy', 'nft'] as const) assert.ok(ns.restoreWith(backend, fixed).ok, backend);
   assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'undefined-chain'), []);
 });
+
+test('a DROP policy the later block does not set again: iptables-nft resets it to ACCEPT, legacy keeps it, and the finding points at it', { skip }, () => {
+  const text = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', rule('INPUT', 'r1'), 'COMMIT', '*filter', ':FORWARD DROP [0:0]', rule('INPUT', 'r2'), 'COMMIT', ''].join('\n');
+  const policy = (listing: string, chain: string) => new RegExp(`^-P ${chain} (\\S+)`, 'm').exec(listing)?.[1];
+  const legacy = ns.restoreWith('legacy', text);
+  const nft = ns.restoreWith('nft', text);
+  assert.ok(legacy.ok && nft.ok, legacy.err + nft.err);
+  assert.deepEqual([policy(legacy.filter, 'INPUT'), policy(legacy.filter, 'FORWARD')], ['DROP', 'DROP']);
+  assert.deepEqual([policy(nft.filter, 'INPUT'), policy(nft.filter, 'FORWARD')], ['ACCEPT', 'DROP']);
+  const [d] = new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((x) => x.code === 'repeated-table-block');
+  assert.deepEqual(d.related?.slice(1).map((r) => text.slice(r.span.start, r.span.end)), ['INPUT']);
+  // merged by the fix, both backends keep INPUT's DROP
+  const fixed = applyFix(text, d.fixes!.find((f) => !f.suppression)!);
+  for (const backend of ['legacy', 'nft'] as const) assert.equal(policy(ns.restoreWith(backend, fixed).filter, 'INPUT'), 'DROP', backend);
+});

@@ -88,3 +88,16 @@ test('no merge where a block is left open, and in a here-document the fix keeps 
   assert.equal(fixed, 'iptables-restore <<-EOF\n\t*filter\n\t:a - [0:0]\n\t-A INPUT -j a\n\t-A a -j DROP\n\tCOMMIT\n\tEOF\n');
   assert.equal(left, 0);
 });
+
+test('a DROP policy of the block before that the later block does not set again: related places, for iptables-nft resets it', () => {
+  const text = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+  const [d] = lintWith(repeatedTableBlock, text);
+  assert.equal(d.span.start, text.lastIndexOf('*filter') + 1);
+  assert.deepEqual(d.related?.map((r) => [r.span.start, r.span.end]), [
+    [1, 7],
+    [text.indexOf('INPUT'), text.indexOf('INPUT') + 'INPUT'.length],
+  ]);
+  // every built-in chain declared again, or ACCEPT before: nothing to reset
+  const [again] = lintWith(repeatedTableBlock, text.replace('*filter\n:FORWARD', '*filter\n:INPUT DROP [0:0]\n:FORWARD'));
+  assert.equal(again.related?.length, 1);
+});
