@@ -83,6 +83,9 @@ test('the quick fix merges the later block into the earlier one: the rules of bo
 
 test('no merge where a block is left open, and in a here-document the fix keeps to its lines', () => {
   assert.deepEqual(lintWith(repeatedTableBlock, '*filter\n-A INPUT -j ACCEPT\n*filter\n-A INPUT -j DROP\nCOMMIT\n').map((d) => d.fixes?.filter((f) => !f.suppression)), [[]]);
+  // a here-document's block left open: the COMMIT of what follows it is not the block's
+  const open = 'iptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -j DROP\nEOF\necho done\ncat <<X\nCOMMIT\nX\n';
+  assert.deepEqual(lintWith(repeatedTableBlock, open, { dialect: 'script' }).map((d) => d.fixes?.filter((f) => !f.suppression)), [[]]);
   const script = 'iptables-restore <<-EOF\n\t*filter\n\t:a - [0:0]\n\t-A INPUT -j a\n\tCOMMIT\n\t*filter\n\t:a - [0:0]\n\t-A a -j DROP\n\tCOMMIT\n\tEOF\n';
   const { text: fixed, left } = fixFirst(repeatedTableBlock, script, { dialect: 'script' });
   assert.equal(fixed, 'iptables-restore <<-EOF\n\t*filter\n\t:a - [0:0]\n\t-A INPUT -j a\n\t-A a -j DROP\n\tCOMMIT\n\tEOF\n');
