@@ -1,6 +1,6 @@
 import { matches } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
-import type { RulePatch } from '../model/patchRuleSet.ts';
+import { plainAppend, plainChainCommand, type RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { unconditional } from './unconditional.ts';
 
@@ -30,10 +30,12 @@ export interface ChainFacts {
   /** `-N`, `-X` and `-E` commands in order. */
   chainCommands: readonly Command[];
   /**
-   * Every command that works on a chain appends to it or is one of chainCommands, and none
-   * names its chain or table through a shell expansion, and no block or chain line empties
-   * rules written above it (an iptables-save dump): a chain's rules are then the commands that
-   * wrote them. In-place edits keep it, as they keep kinds.
+   * Every command is a plain append or a `-N`, `-E`, `-X` of one chain (plainAppend,
+   * plainChainCommand: no shell expansion decides its table or chain), and no block or chain
+   * line empties rules written above it: a chain's rules are then the commands that wrote them.
+   * onlyAppends (patchRuleSet), which the rule numbers ask, takes appends alone and does not
+   * mind emptied blocks, whose rules it counts from the last. In-place edits keep both, as
+   * they keep kinds.
    */
   appendsOnly: boolean;
   /** Rules with a DNAT target in a nat table, in order (deletes and checks included). */
@@ -174,13 +176,14 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     const { key, names, jumped: jumpedHere, builder: b } = scopeOf(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
     const kind = cmd.kind;
-    if (cmd.uncertain || cmd.tableDynamic) appendsOnly = false;
+    // a -F or -Z of every chain has no chain, and a -F empties rules written above it
+    if (appendsOnly && !plainAppend(cmd) && !plainChainCommand(cmd)) appendsOnly = false;
     if (kind === 'new-chain' || kind === 'rename-chain' || kind === 'delete-chain') {
       chainCommands.push(cmd);
       if (cmd.uncertain && kind !== 'delete-chain') uncertain.add(key);
       if (kind === 'new-chain' && cmd.chainWord && !cmd.chainWord.dynamic) names.add(cmd.chainWord.value);
       if (kind === 'rename-chain' && cmd.newName && !cmd.newName.dynamic) names.add(cmd.newName.value);
-    } else if (kind !== 'append' && cmd.chain !== undefined) appendsOnly = false;
+    }
     const rule = cmd.rule;
     const t = rule?.target;
     // names only ever join the declared set: one missing now may be declared later, never the reverse

@@ -33,8 +33,17 @@ export function onlyAppends(rs: RuleSet): boolean {
 }
 
 /** `-A` whose table and chain are known (no shell expansion decides them). */
-function plainAppend(c: Command): boolean {
+export function plainAppend(c: Command): boolean {
   return c.kind === 'append' && !c.uncertain && !c.tableDynamic;
+}
+
+/**
+ * `-N`, `-E` or `-X` of one chain whose table and name are known: beside plain appends, what
+ * leaves a chain's rules the commands that wrote them (ChainFacts.appendsOnly). A `-X` of
+ * every chain is not one: it deletes chains no line names.
+ */
+export function plainChainCommand(c: Command): boolean {
+  return (c.kind === 'new-chain' || c.kind === 'rename-chain' || c.kind === 'delete-chain') && c.chain !== undefined && !c.uncertain && !c.tableDynamic;
 }
 
 function textOnly(e: SaveEntry): boolean {

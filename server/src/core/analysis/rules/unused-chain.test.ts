@@ -32,6 +32,10 @@ test('the quick fix removes the chain with every command that works on it', () =
   const script = fixFirst(unusedChain, '#!/bin/sh\niptables -N logdrop\niptables -A logdrop -j LOG\niptables -A INPUT -j ACCEPT\niptables -F logdrop\n  iptables -A logdrop -j DROP  # then drop', { dialect: 'script' });
   assert.equal(script.text, '#!/bin/sh\niptables -A INPUT -j ACCEPT\n');
   assert.equal(script.left, 0);
+  // a restore file's -F of every chain empties rules written above it: those lines go too
+  const flushed = fixFirst(unusedChain, table('filter', ':a - [0:0]\n-A a -j LOG\n-F\n-A INPUT -j ACCEPT'));
+  assert.equal(flushed.text, table('filter', '-F\n-A INPUT -j ACCEPT'));
+  assert.deepEqual(new FirewallDocument(flushed.text, { dialect: 'save' }).diagnostics().filter((d) => d.severity === 'error'), []);
   // another table's chain of the same name stays
   assert.equal(fixFirst(unusedChain, 'iptables -N a\niptables -t nat -N a\niptables -t nat -A PREROUTING -j a\n', { dialect: 'script' }).text, 'iptables -t nat -N a\niptables -t nat -A PREROUTING -j a\n');
 });
