@@ -11,6 +11,10 @@ test('dialect detection: name, then content; a save name gives way to a text tha
     ['nat.iptables', '-A FORWARD -j DOCKER-USER\n', 'save'],
     // libvirt's test data: commands with one option a line, named *.iptables
     ['nat-many-ips-linux.iptables', 'iptables \\\n-w \\\n--table filter \\\n--insert LIBVIRT_INP \\\n--jump ACCEPT\n', 'script'],
+    // another command first (the quick fix for missing-ip-forward puts a sysctl line there)
+    ['nat-many-ips-linux.iptables', 'sysctl -w net.ipv4.ip_forward=1\niptables \\\n-w \\\n--table nat \\\n--insert LIBVIRT_PRT \\\n--jump MASQUERADE\n', 'script'],
+    ['rules.v4', 'modprobe nf_conntrack\n*filter\nCOMMIT\n', 'save'],
+    ['rules.v4', '*filter\n-A INPUT -j ACCEPT\n# iptables -A INPUT -j DROP\nCOMMIT\n', 'save'],
     ['before.rules', '\n# set up\nsudo iptables -A INPUT -j ACCEPT\n', 'script'],
     ['rules.v6', '/usr/sbin/ip6tables-legacy -P INPUT DROP\n', 'script'],
     ['rules.v4', 'iptables-nft -F\n', 'script'],

@@ -12,24 +12,40 @@ const SCRIPT_NAMES = /\.(sh|bash|zsh|ksh)$|(^|\/)(rc\.firewall|firewall)$/;
 /** A line that calls the iptables command: a save file never has one. */
 const TOOL_CALL = /^(sudo\s+)?(\/\S*\/)?(ip6?tables)(-legacy|-nft)?(\s|\\|$)/;
 
+/** A line iptables-restore reads (a table, a chain, COMMIT, a command): a save file starts with one. */
+const SAVE_LINE = /^(\*[a-z]+|:\S+\s|COMMIT$|-[AINXPFE]\s)/;
+
 /**
  * The text is a shell script whatever its name says: it starts with `#!`, or its first line that
- * is not blank or a comment calls iptables (a `.iptables` file of commands, one option a line).
+ * is not blank or a comment calls iptables (a `.iptables` file of commands, one option a line),
+ * or is another command (`sysctl -w …`, `modprobe …`) where a later line calls iptables.
  */
 export function scriptByContent(text: string): boolean {
   if (text.startsWith('#!')) return true;
-  const line = firstContentLine(text);
-  return line !== undefined && TOOL_CALL.test(line);
+  const lines = contentLines(text);
+  const first = lines[0];
+  if (first === undefined) return false;
+  if (TOOL_CALL.test(first)) return true;
+  return !SAVE_LINE.test(first) && !LIST_OUTPUT_HEADER.test(first) && lines.some((l) => TOOL_CALL.test(l));
 }
 
 /** The first of the first 200 lines that is not blank or a comment, trimmed. */
 function firstContentLine(text: string): string | undefined {
+  return contentLines(text, 1)[0];
+}
+
+/** Of the first 200 lines, those not blank or a comment, trimmed (`most` of them at the most). */
+function contentLines(text: string, most = 200): string[] {
   const head = text.slice(0, HEAD_CHARS).replace(/^\uFEFF/, '');
+  const out: string[] = [];
   for (const raw of head.split('\n', 200)) {
     const line = raw.trim();
-    if (line && !line.startsWith('#')) return line;
+    if (line && !line.startsWith('#')) {
+      out.push(line);
+      if (out.length === most) break;
+    }
   }
-  return undefined;
+  return out;
 }
 
 /** Which dialect a text is in: by file name first, then by content; a name that says save gives way to a script's content. */
@@ -39,7 +55,7 @@ export function detectDialect(text: string, fileName?: string): Dialect {
   if (text.startsWith('#!')) return 'script';
   const line = firstContentLine(text);
   // iptables -L output is read as a save file that iptables-restore would refuse (see listOutput.ts)
-  return line === undefined || /^(\*[a-z]+|:\S+\s|COMMIT$|-[AINXPFE]\s)/.test(line) || LIST_OUTPUT_HEADER.test(line) ? 'save' : 'script';
+  return line === undefined || SAVE_LINE.test(line) || LIST_OUTPUT_HEADER.test(line) ? 'save' : 'script';
 }
 
 /** IPv4 or IPv6 for a save file: by name (rules.v6, before6.rules, .ip6tables), header or content. */

@@ -113,3 +113,15 @@ test('undefined-chain: ufw\'s files are loaded with --noflush, where a later blo
   assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'undefined-chain'), []);
   assert.equal(new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'undefined-chain').length, 1);
 });
+
+test('undefined-chain: the fix of every finding of a chain creates it before the first command naming it', () => {
+  const text = 'iptables -w -I LIBVIRT_INP -i virbr0 -j ACCEPT\niptables -w -I LIBVIRT_OUT -o virbr0 -j ACCEPT\niptables -w -I LIBVIRT_INP -i virbr1 -j ACCEPT\n';
+  const found = lintWith(undefinedChain, text, { dialect: 'script' });
+  const inp = found.filter((d) => text.slice(d.span.start, d.span.end) === 'LIBVIRT_INP');
+  assert.equal(inp.length, 2);
+  for (const d of inp) {
+    const fixed = applyFix(text, d.fixes![0]);
+    assert.equal(fixed, `iptables -N LIBVIRT_INP\n${text}`);
+    assert.deepEqual(lintWith(undefinedChain, fixed, { dialect: 'script' }).map((x) => fixed.slice(x.span.start, x.span.end)), ['LIBVIRT_OUT']);
+  }
+});

@@ -45,9 +45,30 @@ export const undefinedChain: LintRule = {
       const other: Family = family === 'ipv4' ? 'ipv6' : 'ipv4';
       return rs.dialect === 'script' && facts.declared(other, table).has(name) ? ` for ${toolName(family)} (only ${toolName(other)} creates it)` : '';
     };
-    // quick fix: declare the chain (a `:NAME - [0:0]` line in the table block, or `-N` before the command)
-    const declareFix = (name: string, cmd: Command) => {
-      if (rs.dialect === 'save' && !rs.listing) return declareInBlock(ctx, rs, name, cmd);
+    // a script's first command naming each chain (its table's), outside here-documents: made
+    // when a fix first asks
+    let firstNaming: Map<string, Command> | undefined;
+    const firstUse = (name: string, cmd: Command) => {
+      if (!firstNaming) {
+        firstNaming = new Map();
+        const inInput = new Set((rs.restores ?? []).flatMap((r) => r.ruleSet.commands));
+        for (const c of rs.commands) {
+          if (inInput.has(c) || rs.templates?.has(c)) continue;
+          const target = c.rule?.target;
+          for (const n of [c.chainWord && !c.chainWord.dynamic ? c.chainWord.value : undefined, target && !target.spec ? target.name : undefined]) {
+            const key = `${c.family}:${c.table}:${n}`;
+            if (n && !firstNaming.has(key)) firstNaming.set(key, c);
+          }
+        }
+      }
+      return firstNaming.get(`${cmd.family}:${cmd.table}:${name}`) ?? cmd;
+    };
+    // quick fix: declare the chain (a `:NAME - [0:0]` line in the table block, or `-N` before
+    // the first command naming it: one before this command alone would leave those above it
+    // naming a chain the script creates later)
+    const declareFix = (name: string, named: Command) => {
+      if (rs.dialect === 'save' && !rs.listing) return declareInBlock(ctx, rs, name, named);
+      const cmd = rs.listing ? named : firstUse(name, named);
       const lineStart = ctx.text.lastIndexOf('\n', cmd.span.start - 1) + 1;
       const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))![0];
       // a listing creates its chains as iptables -S prints them: -N NAME, no tool, no table
