@@ -72,3 +72,13 @@ test('unreachable-rule: the rule after a catch-all DROP moves before it', () => 
     left: 0,
   });
 });
+
+test('unreachable-rule: no move where an earlier rule already decides every packet of the rule (it would stay without effect)', () => {
+  const text = '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\n-A INPUT -i eth0 -p tcp --dport 22 -j DROP\n-A INPUT -i eth0 -p tcp --dport 80 -j DROP\nCOMMIT\n';
+  const found = lintWith(unreachableRule, text);
+  assert.deepEqual(found.map((d) => d.span.start), [text.indexOf('-A INPUT -i eth0 -p tcp --dport 22'), text.indexOf('-A INPUT -i eth0 -p tcp --dport 80')]);
+  assert.deepEqual(found.map((d) => d.fixes?.filter((f) => /^Move this rule before/.test(f.title)).length), [0, 1]);
+  // moved, the second does what it says; and shadowed-rule has nothing to say of it
+  const after = applyFix(text, found[1].fixes!.find((f) => /^Move this rule before/.test(f.title))!);
+  assert.deepEqual(lintWith(shadowedRule, after), []);
+});

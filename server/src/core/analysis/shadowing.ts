@@ -79,8 +79,7 @@ export function shadows(rs: RuleSet): Shadow[] {
     // none of them: visiting their 27k chains after each keystroke took 4-8 ms)
     const graph = facts.graph(t);
     const { chains, deciders } = chainsToSearch(facts, t, graph);
-    // a jump to a chain that decides every packet it gets (a log-and-drop chain) decides too
-    const decidesHere = (r: Rule) => decides(r) || (!!r.target && !r.target.spec && (r.target.goto || deciders.has(r.target.name)));
+    const decidesHere = decidesIn(deciders);
     for (const c of chains) {
       const rules = c.rules;
       if (rules.length > PAIRWISE_LIMIT) {
@@ -120,6 +119,28 @@ export function shadows(rs: RuleSet): Shadow[] {
   }
   cache.set(rs, out);
   return out;
+}
+
+/** A rule that decides its packets in a table whose deciding user chains are `deciders`. */
+function decidesIn(deciders: ReadonlySet<string>): (r: Rule) => boolean {
+  // a jump to a chain that decides every packet it gets (a log-and-drop chain) decides too
+  return (r) => decides(r) || (!!r.target && !r.target.spec && (r.target.goto || deciders.has(r.target.name)));
+}
+
+/**
+ * A rule of the chain above index `end` that decides every packet of the rule at `j`, as
+ * shadows() judges it: moved up to `end`, that rule would still never take effect. (shadows()
+ * leaves out the rules after an unconditional verdict, unreachable-rule's findings.)
+ */
+export function decidedAbove(rs: RuleSet, t: Table, chain: Chain, j: number, end: number): Rule | undefined {
+  const facts = chainFacts(rs);
+  const decidesHere = decidesIn(chainsToSearch(facts, t, facts.graph(t)).deciders);
+  const b = chain.rules[j];
+  for (let i = 0; i < end; i++) {
+    const a = chain.rules[i];
+    if (!unconditional(a) && decidesHere(a) && dominates(rs, a, b) && covers(a, b)) return a;
+  }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { chainFacts } from '../chainGraph.ts';
 import { dominates } from '../dominates.ts';
 import { moveBeforeFix } from '../moveBefore.ts';
+import { decidedAbove } from '../shadowing.ts';
 import type { LintRule } from '../types.ts';
 import type { Rule } from '../../model/types.ts';
 import { chainEnds } from '../chainDecides.ts';
@@ -39,16 +40,20 @@ export const unreachableRule: LintRule = {
           const r = c.rules[k];
           // the rule that ends the chain must be there whenever this one is (see dominates)
           let by: Rule | undefined;
+          let at = -1;
           for (const i of plain) {
             if (i >= k) break;
             if (ends(c.rules[i]) && dominates(rs, c.rules[i], r)) {
               by = c.rules[i];
+              at = i;
               break;
             }
           }
           if (by) {
             const via = by.target!.spec || by.target!.goto ? '' : `, whose chain decides every packet it sees`;
-            ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions${via}) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }], fixes: moveBeforeFix(ctx, r, by) });
+            // moved up, a rule an earlier one decides all the packets of would still do nothing
+            const fixes = decidedAbove(rs, t, c, k, at) ? [] : moveBeforeFix(ctx, r, by);
+            ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions${via}) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }], fixes });
           }
         }
       }
