@@ -1,7 +1,7 @@
 import { chainFacts } from '../chainGraph.ts';
 import { dominates } from '../dominates.ts';
 import { moveBeforeFix } from '../moveBefore.ts';
-import { decidedAbove } from '../shadowing.ts';
+import { decidedAboveIn } from '../shadowing.ts';
 import type { LintRule } from '../types.ts';
 import type { Rule } from '../../model/types.ts';
 import { chainEnds } from '../chainDecides.ts';
@@ -36,6 +36,7 @@ export const unreachableRule: LintRule = {
           }
         }
         if (first === -1) continue;
+        let decidedAbove: ReturnType<typeof decidedAboveIn> | undefined;
         for (let k = first + 1; k < c.rules.length; k++) {
           const r = c.rules[k];
           // the rule that ends the chain must be there whenever this one is (see dominates)
@@ -52,7 +53,8 @@ export const unreachableRule: LintRule = {
           if (by) {
             const via = by.target!.spec || by.target!.goto ? '' : `, whose chain decides every packet it sees`;
             // moved up, a rule an earlier one decides all the packets of would still do nothing
-            const fixes = decidedAbove(rs, t, c, k, at) ? [] : moveBeforeFix(ctx, r, by);
+            decidedAbove ??= decidedAboveIn(rs, t, c);
+            const fixes = decidedAbove(k, at) ? [] : moveBeforeFix(ctx, r, by);
             ctx.report({ span: r.span, message: `Never reached: the rule before it in ${c.name} (-j ${by.target!.name}, no conditions${via}) decides every packet first.`, related: [{ span: by.span, message: 'decides every packet' }], fixes });
           }
         }
