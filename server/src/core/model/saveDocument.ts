@@ -235,7 +235,7 @@ export class SaveDocument {
       this.listed = false;
       return { dialect: 'save', commands, tables: state.tables, forwarding: [], routeLocalnet: [], issues, hasRules: true, family: this.family, refusals: state.refusals };
     }
-    let open: { name: string; span: Span; header: Span } | undefined;
+    let open: { name: string; span: Span; header: Span; replaced?: ReplacedBlock } | undefined;
     let table = state.table(this.family, 'filter');
     state.tables.clear();
     // an iptables -S listing: the table of each line, from the run of lines it is in
@@ -244,6 +244,8 @@ export class SaveDocument {
     let listedTable: string | undefined;
     // the header of each table's last block, for a later block that empties it again
     const opened = new Map<string, Span>();
+    // the COMMIT line of each table's last block, where it was closed
+    const committed = new Map<string, Span>();
     const replacedBlocks: ReplacedBlock[] = [];
     let rulesDropped = false;
     const entries = this.entries;
@@ -267,10 +269,15 @@ export class SaveDocument {
             const earlier = opened.get(line.name.value);
             if (earlier && !this.blocksAddUp) {
               const lost = state.emptyTable(table);
-              replacedBlocks.push({ family: this.family, table: line.name.value, header: line.name.span, earlier, ...lost });
+              const replaced: ReplacedBlock = { family: this.family, table: line.name.value, header: line.name.span, earlier, ...lost };
+              const earlierCommit = committed.get(line.name.value);
+              if (earlierCommit) replaced.earlierCommit = earlierCommit;
+              replacedBlocks.push(replaced);
+              open.replaced = replaced;
               if (lost.rules) rulesDropped = true;
             }
             opened.set(line.name.value, line.name.span);
+            committed.delete(line.name.value);
           }
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after the table name.`, span: w.span });
           break;
@@ -294,6 +301,10 @@ export class SaveDocument {
         }
         case 'commit':
           if (!open) issues.push({ code: 'syntax-error', message: 'COMMIT without a *table block to close.', span: line.span });
+          else {
+            committed.set(open.name, line.span);
+            if (open.replaced) open.replaced.commit = line.span;
+          }
           open = undefined;
           for (const w of line.extra) issues.push({ code: 'syntax-error', message: `Unexpected '${w.text}' after COMMIT.`, span: w.span });
           break;

@@ -302,6 +302,9 @@ export interface ReplacedBlock {
   /** The rules the table held, and its user chains, when the block began. */
   rules: number;
   chains: number;
+  /** The COMMIT line of the block before, and this block's (none where a block is left open). */
+  earlierCommit?: Span;
+  commit?: Span;
 }
 
 /**

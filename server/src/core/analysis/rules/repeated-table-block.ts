@@ -1,7 +1,6 @@
-import { isBuiltinChain } from '../../model/builtinChains.ts';
-import type { ReplacedBlock } from '../../model/types.ts';
+import type { ChainDeclaration, ReplacedBlock, RuleSet, Table } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
-import type { Fix, LintRule } from '../types.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 export const repeatedTableBlock: LintRule = {
   code: 'repeated-table-block',
@@ -16,9 +15,12 @@ export const repeatedTableBlock: LintRule = {
   check(ctx) {
     const rs = ctx.ruleSet;
     // `end`: where the input ends (a here-document's closing line)
-    const report = (b: ReplacedBlock, end: number) => {
+    const report = (b: ReplacedBlock, file: RuleSet, end: number) => {
       const what = [b.rules ? `${b.rules} rule${b.rules === 1 ? '' : 's'}` : '', b.chains ? `${b.chains} user chain${b.chains === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
-      const reset = policiesReset(ctx.text, b, end);
+      const t = file.tables.get(`${b.family}:${b.table}`);
+      const earlier = t && blockPlace(ctx, b.earlier, b.earlierCommit, end);
+      const later = t && blockPlace(ctx, b.header, b.commit, end);
+      const reset = t && earlier && later ? policiesReset(t, earlier, later) : [];
       // built-in chains have ACCEPT or DROP: what is reset was DROP
       const them = reset.length > 1;
       const policies = reset.length
@@ -28,11 +30,11 @@ export const repeatedTableBlock: LintRule = {
         span: b.header,
         message: `A second *${b.table} block: iptables-restore empties the ${b.table} table again here${what ? `, and the ${what} of the block before ${b.rules + b.chains === 1 ? 'is' : 'are'} lost` : ''}${policies}. Merge the blocks, or load the file with --noflush.`,
         related: [{ span: b.earlier, message: `the earlier *${b.table} block` }, ...reset.map((r) => ({ span: r.span, message: `${r.chain}'s DROP policy, which iptables-nft resets at the later block` }))],
-        fixes: mergeFix(ctx.text, b, end),
+        fixes: t && earlier && later ? mergeFix(ctx, file, t, earlier, later) : undefined,
       });
     };
-    for (const b of rs.replacedBlocks ?? []) report(b, ctx.text.length);
-    for (const input of rs.restores ?? []) for (const b of input.ruleSet.replacedBlocks ?? []) report(b, input.body.end);
+    for (const b of rs.replacedBlocks ?? []) report(b, rs, ctx.text.length);
+    for (const input of rs.restores ?? []) for (const b of input.ruleSet.replacedBlocks ?? []) report(b, input.ruleSet, input.body.end);
     // a script's restore empties a table its commands filled above (a function called twice restores twice: once)
     const seen = new Set<number>();
     for (const r of rs.restoresReplacing ?? []) {
@@ -46,54 +48,60 @@ export const repeatedTableBlock: LintRule = {
   },
 };
 
-/** A line of the text: where it starts, where the next begins, and what it holds without its line break. */
-interface TextLine {
+/** Where a table block's lines are: its `*table` line, the line after it, its COMMIT line and the line after that. */
+interface BlockPlace {
   start: number;
+  body: number;
+  commit: number;
   next: number;
-  text: string;
-}
-
-function lineAt(text: string, start: number): TextLine {
-  const nl = text.indexOf('\n', start);
-  const end = nl === -1 ? text.length : nl;
-  return { start, next: nl === -1 ? text.length : nl + 1, text: text.slice(start, end).replace(/\r$/, '') };
 }
 
 /**
- * The lines of the block whose `*table` line holds `header`, up to its COMMIT line (given last);
- * none where another `*table` line or the end of the input comes first (a block left open).
+ * The lines of the block whose `*table` line holds `header`, closed by the COMMIT line
+ * holding `commit`; none where it is left open. Read in small pieces through the context:
+ * right after an edit, reading the whole text would copy it, and this runs after every
+ * keystroke.
  */
-function blockLines(text: string, header: number, end: number): TextLine[] | undefined {
-  const out: TextLine[] = [];
-  let line = lineAt(text, text.lastIndexOf('\n', header - 1) + 1);
-  for (;;) {
-    out.push(line);
-    if (line.text.trim() === 'COMMIT') return out;
-    if (line.next >= end) return undefined;
-    line = lineAt(text, line.next);
-    if (line.text.trimStart().startsWith('*')) return undefined;
-  }
+function blockPlace(ctx: RuleContext, header: Span, commit: Span | undefined, end: number): BlockPlace | undefined {
+  if (!commit) return undefined;
+  return { start: lineStart(ctx, header.start), body: nextLine(ctx, header.end, end), commit: lineStart(ctx, commit.start), next: nextLine(ctx, commit.end, end) };
 }
+
+/** Where the line holding `at` starts. */
+function lineStart(ctx: RuleContext, at: number): number {
+  for (let to = at; to > 0; to -= 256) {
+    const from = Math.max(0, to - 256);
+    const nl = ctx.read(from, to).lastIndexOf('\n');
+    if (nl !== -1) return from + nl + 1;
+  }
+  return 0;
+}
+
+/** Where the line after the one holding `at` starts, or `end` (the input's end). */
+function nextLine(ctx: RuleContext, at: number, end: number): number {
+  for (let from = at; from < end; from += 256) {
+    const nl = ctx.read(from, Math.min(end, from + 256)).indexOf('\n');
+    if (nl !== -1) return from + nl + 1;
+  }
+  return end;
+}
+
+const inBlock = (d: ChainDeclaration, b: BlockPlace) => d.line.start >= b.start && d.line.start < b.next;
 
 /**
  * The built-in chains the block before gave a policy other than ACCEPT and this block has no
  * line for: iptables-nft gives them ACCEPT again at this block, iptables-legacy keeps the
  * policy (measured with 1.8.9 in a namespace). The model keeps it, as legacy does.
  */
-function policiesReset(text: string, b: ReplacedBlock, end: number): { chain: string; span: Span }[] {
-  const earlier = blockLines(text, b.earlier.start, end);
-  const later = blockLines(text, b.header.start, end);
-  if (!earlier || !later) return [];
-  const chainLines = (lines: TextLine[]) =>
-    lines.flatMap((l) => {
-      const m = /^(\s*:)(\S+)\s+(\S+)/.exec(l.text);
-      return m && isBuiltinChain(b.table, m[2]) ? [{ chain: m[2], policy: m[3], span: { start: l.start + m[1].length, end: l.start + m[1].length + m[2].length } }] : [];
-    });
-  const declaredLater = new Set(chainLines(later).map((c) => c.chain));
-  // the last line of a chain in the block before holds
-  const last = new Map<string, { chain: string; policy: string; span: Span }>();
-  for (const c of chainLines(earlier)) if (!declaredLater.has(c.chain)) last.set(c.chain, c);
-  return [...last.values()].filter((c) => c.policy !== 'ACCEPT').map(({ chain, span }) => ({ chain, span }));
+function policiesReset(t: Table, earlier: BlockPlace, later: BlockPlace): { chain: string; span: Span }[] {
+  const out: { chain: string; span: Span }[] = [];
+  for (const c of t.chains.values()) {
+    if (!c.builtin || c.declarations.some((d) => inBlock(d, later))) continue;
+    // the last line of a chain in the block before holds
+    const last = c.declarations.filter((d) => inBlock(d, earlier)).at(-1);
+    if (last?.policy && last.policy.value !== 'ACCEPT') out.push({ chain: c.name, span: last.span });
+  }
+  return out;
 }
 
 /**
@@ -103,23 +111,39 @@ function policiesReset(text: string, b: ReplacedBlock, end: number): { chain: st
  * empties the chain there, as both do under `--noflush`), so such a chain keeps the rules of
  * both blocks; a built-in chain's second line sets its policy again, which both take, the later
  * one holding. Not meaning-preserving: the earlier block's rules, lost so far, load.
+ *
+ * Blocks one after the other (two dumps put in one file) are merged where they are, by
+ * removing the earlier COMMIT line and the later `*table` line: the later block's lines are
+ * not copied, as a kube-proxy dump's block is 15 MB and the fix is made at each keystroke.
  */
-function mergeFix(text: string, b: ReplacedBlock, end: number): Fix[] | undefined {
-  const earlier = blockLines(text, b.earlier.start, end);
-  const later = blockLines(text, b.header.start, end);
-  if (!earlier || !later) return undefined;
-  const chainName = (line: TextLine) => /^\s*:(\S+)/.exec(line.text)?.[1];
-  const declared = new Set(earlier.map(chainName).filter((n) => n !== undefined && !isBuiltinChain(b.table, n)));
-  const body = later.slice(1, -1).filter((line) => !declared.has(chainName(line) ?? ''));
-  const moved = body.map((line) => text.slice(line.start, line.next)).join('');
-  const commit = earlier[earlier.length - 1].start;
-  const last = later[later.length - 1];
+function mergeFix(ctx: RuleContext, file: RuleSet, t: Table, earlier: BlockPlace, later: BlockPlace): Fix[] {
+  // the later block's lines to leave out, from their line's start to the next line's
+  const left: Span[] = [];
+  for (const c of t.chains.values()) {
+    if (c.builtin || !c.declarations.some((d) => inBlock(d, earlier))) continue;
+    for (const d of c.declarations) {
+      if (d.line.start >= later.body && d.line.start < later.commit) left.push({ start: lineStart(ctx, d.line.start), end: nextLine(ctx, d.line.end, later.commit) });
+    }
+  }
+  left.sort((a, b) => a.start - b.start);
+  const title = `Merge this block into the *${t.name} block above (the rules of both load)`;
+  const between = [...file.tables.values()].some((other) => other.spans.some((h) => h.start > earlier.next && h.start < later.start));
+  if (!between) {
+    return [{ title, edits: [{ span: { start: earlier.commit, end: earlier.next }, text: '' }, { span: { start: later.start, end: later.body }, text: '' }, ...left.map((span) => ({ span, text: '' }))] }];
+  }
+  let moved = '';
+  let at = later.body;
+  for (const l of left) {
+    moved += ctx.read(at, l.start);
+    at = l.end;
+  }
+  moved += ctx.read(at, later.commit);
   return [
     {
-      title: `Merge this block into the *${b.table} block above (the rules of both load)`,
+      title,
       edits: [
-        { span: { start: commit, end: commit }, text: moved },
-        { span: { start: later[0].start, end: last.next }, text: '' },
+        { span: { start: earlier.commit, end: earlier.commit }, text: moved },
+        { span: { start: later.start, end: later.next }, text: '' },
       ],
     },
   ];

@@ -6,7 +6,7 @@ import { managedChain, type ManagedChain } from '../../knowledge/managedChains.t
 import { toolName } from '../../knowledge/toolName.ts';
 import type { Family } from '../../knowledge/types.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
-import type { Chain, Command, RuleSet, Table } from '../../model/types.ts';
+import type { Chain, ChainDeclaration, Command, RuleSet, Table } from '../../model/types.ts';
 import { firstStartingFrom, type Span } from '../../text/span.ts';
 
 const BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
@@ -318,17 +318,29 @@ function declaredInEmptiedBlock(ctx: RuleContext, file: RuleSet): void {
       const from = headers[k];
       const to = headers[k + 1] ?? Infinity;
       const header = t.spans.find((h) => h.start === from)!;
-      const check = (cmd: Command, name: string, span: Span, how: string) => {
-        const c = t.chains.get(name);
-        if (!c || c.builtin || !c.declarations.length) return;
-        const here = c.declarations.filter((d) => d.line.start >= from && d.line.start < to);
-        if (here.some((d) => d.line.start < cmd.span.start)) return;
-        const later = here[0];
-        if (later) {
-          ctx.report({ span, message: `${how}${name}: the chain is declared further down this block, and iptables-restore reads the file in order and fails here. Move its ':${name}' line up with the chain lines.`, related: [{ span: later.span, message: `${name} is declared here` }], fixes: moveUp(ctx, from, later.line) });
+      const firstCommand = firstStartingFrom(commands, from);
+      const firstRule = commands[firstCommand]?.span.start ?? Infinity;
+      // the chains a command of this block may name too early: declared only in an earlier
+      // block, or in this one below its first command. Usually none (each block declares its
+      // chains at its top), and then the commands are not walked: this runs after each keystroke
+      const suspect = new Map<string, { first: ChainDeclaration | undefined; earlier: ChainDeclaration | undefined }>();
+      for (const c of t.chains.values()) {
+        if (c.builtin || !c.declarations.length) continue;
+        const first = c.declarations.find((d) => d.line.start >= from && d.line.start < to);
+        if (first ? first.line.start > firstRule : c.declarations[0].line.start < from) suspect.set(c.name, { first, earlier: c.declarations.filter((d) => d.line.start < from).at(-1) });
+      }
+      if (!suspect.size) continue;
+      // the span is made when reported: a save file's line makes its chain word when asked
+      const check = (cmd: Command, name: string, spanOf: () => Span, how: string) => {
+        const found = suspect.get(name);
+        if (!found) return;
+        const { first, earlier } = found;
+        if (first && first.line.start < cmd.span.start) return;
+        const span = spanOf();
+        if (first) {
+          ctx.report({ span, message: `${how}${name}: the chain is declared further down this block, and iptables-restore reads the file in order and fails here. Move its ':${name}' line up with the chain lines.`, related: [{ span: first.span, message: `${name} is declared here` }], fixes: moveUp(ctx, from, first.line) });
           return;
         }
-        const earlier = c.declarations.filter((d) => d.line.start < from).at(-1);
         ctx.report({
           span,
           message: `${how}${name}: this *${t.name} block empties the table again, deleting the ${name} an earlier block declares, and iptables-restore fails here. Declare ':${name} - [0:0]' in this block, or merge the blocks.`,
@@ -336,13 +348,13 @@ function declaredInEmptiedBlock(ctx: RuleContext, file: RuleSet): void {
           fixes: declareInBlock(ctx, file, name, cmd),
         });
       };
-      for (let i = firstStartingFrom(commands, from); i < commands.length && commands[i].span.start < to; i++) {
+      for (let i = firstCommand; i < commands.length && commands[i].span.start < to; i++) {
         const cmd = commands[i];
         if (cmd.family !== t.family || cmd.table !== t.name || cmd.uncertain) continue;
-        const w = cmd.chainWord;
-        if (w && !w.dynamic && USES.has(cmd.kind)) check(cmd, w.value, w.span, 'Chain ');
+        // the command's chain is the interned name (its word would be made on each read)
+        if (cmd.chain !== undefined && USES.has(cmd.kind)) check(cmd, cmd.chain, () => cmd.chainWord!.span, 'Chain ');
         const target = cmd.rule?.target;
-        if (target && !target.spec) check(cmd, target.name, target.span, target.goto ? '-g ' : '-j ');
+        if (target && !target.spec) check(cmd, target.name, () => target.span, target.goto ? '-g ' : '-j ');
       }
     }
   }
