@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { applyFixes, fixAll, safeFix } from '../../server/src/core/services/fixAll.ts';
 import { corpusRoot, filesUnder, requirement } from '../support/paths.ts';
+import { sampledFixes } from '../support/sampledFixes.ts';
 
 /**
  * `--fix` on every file of the corpus (scripts and save files): the fixed text has exactly the
@@ -60,18 +61,11 @@ test('every quick fix offered on the corpus, applied alone, adds no error-level 
     const text = readFileSync(f, 'utf8');
     const doc = new FirewallDocument(text, { fileName: f });
     const before = errorCounts(doc);
-    // up to five fixes of each kind (code and title) a file: deprecated-state-match alone offers 2,500
-    const tried = new Map<string, number>();
-    for (const d of doc.diagnostics()) {
-      for (const fix of d.fixes ?? []) {
-        const kind = `${d.code} ${fix.title.split(' ').slice(0, 2).join(' ')}`;
-        if (fix.suppression || (tried.get(kind) ?? 0) >= 5) continue;
-        tried.set(kind, (tried.get(kind) ?? 0) + 1);
-        offered.set(d.code, (offered.get(d.code) ?? 0) + 1);
-        const out = applyFixes(text, [fix]).text;
-        const grew = [...errorCounts(new FirewallDocument(out, { fileName: f }))].filter(([code, n]) => n > (before.get(code) ?? 0));
-        if (grew.length) problems.push(`${rel}: ${d.code} "${fix.title}" adds ${JSON.stringify(grew)}`);
-      }
+    for (const { finding: d, fix } of sampledFixes(doc.diagnostics())) {
+      offered.set(d.code, (offered.get(d.code) ?? 0) + 1);
+      const out = applyFixes(text, [fix]).text;
+      const grew = [...errorCounts(new FirewallDocument(out, { fileName: f }))].filter(([code, n]) => n > (before.get(code) ?? 0));
+      if (grew.length) problems.push(`${rel}: ${d.code} "${fix.title}" adds ${JSON.stringify(grew)}`);
     }
   }
   console.log(`quick fixes tried on the corpus: ${JSON.stringify(Object.fromEntries([...offered].sort()))}`);
