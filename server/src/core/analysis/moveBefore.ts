@@ -92,6 +92,16 @@ export function startsLine(ctx: RuleContext, offset: number): boolean {
   return offset === 0 || ctx.read(offset - 1, offset) === '\n';
 }
 
+/** Where the line holding `offset` starts. Read a piece at a time, back from there. */
+export function lineStart(ctx: RuleContext, offset: number): number {
+  for (let to = offset; to > 0; to -= 4096) {
+    const from = Math.max(0, to - 4096);
+    const i = ctx.read(from, to).lastIndexOf('\n');
+    if (i !== -1) return from + i + 1;
+  }
+  return 0;
+}
+
 /**
  * The edits that remove whole lines: each range from a line's start to the end of the line
  * holding its end, in any order; undefined when one does not start a line (it would take
@@ -118,7 +128,7 @@ export function cutLines(ctx: RuleContext, from: number, to: number): { lines: s
 }
 
 /** Where the line holding `offset` ends: at its newline, or at the end of a text without one. Read a piece at a time. */
-function lineEnd(ctx: RuleContext, offset: number): { end: number; newline: boolean } {
+export function lineEnd(ctx: RuleContext, offset: number): { end: number; newline: boolean } {
   for (let from = offset; ; from += 4096) {
     const piece = ctx.read(from, from + 4096);
     const i = piece.indexOf('\n');

@@ -191,7 +191,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
           if (c.rule) c.rule.guard = guard;
           commands.push(c);
         }
-        const input: RestoreInput = { flushes: !noFlush(argWords), ruleSet: inner, span: sc.span, body: { start: h.body.start, end: h.body.end } };
+        const input: RestoreInput = { flushes: !noFlush(argWords), ruleSet: inner, span: sc.span };
         restores.push(input);
         apply(sc, input, () => state.restore(input, guard));
       }

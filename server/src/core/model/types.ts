@@ -331,6 +331,4 @@ export interface RestoreInput {
   ruleSet: RuleSet;
   /** The `iptables-restore` command that reads it. */
   span: Span;
-  /** The here-document's lines, its closing line left out. */
-  body: Span;
 }

@@ -1,5 +1,6 @@
 import type { ChainDeclaration, ReplacedBlock, RuleSet, Table } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
+import { lineEnd, lineStart } from '../moveBefore.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 export const repeatedTableBlock: LintRule = {
@@ -14,12 +15,11 @@ export const repeatedTableBlock: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
-    // `end`: where the input ends (a here-document's closing line)
-    const report = (b: ReplacedBlock, file: RuleSet, end: number) => {
+    const report = (b: ReplacedBlock, file: RuleSet) => {
       const what = [b.rules ? `${b.rules} rule${b.rules === 1 ? '' : 's'}` : '', b.chains ? `${b.chains} user chain${b.chains === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
       const t = file.tables.get(`${b.family}:${b.table}`);
-      const earlier = t && blockPlace(ctx, b.earlier, b.earlierCommit, end);
-      const later = t && blockPlace(ctx, b.header, b.commit, end);
+      const earlier = t && blockPlace(ctx, b.earlier, b.earlierCommit);
+      const later = t && blockPlace(ctx, b.header, b.commit);
       const reset = t && earlier && later ? policiesReset(t, earlier, later) : [];
       // built-in chains have ACCEPT or DROP: what is reset was DROP
       const them = reset.length > 1;
@@ -33,8 +33,8 @@ export const repeatedTableBlock: LintRule = {
         fixes: t && earlier && later ? mergeFix(ctx, file, t, earlier, later) : undefined,
       });
     };
-    for (const b of rs.replacedBlocks ?? []) report(b, rs, ctx.text.length);
-    for (const input of rs.restores ?? []) for (const b of input.ruleSet.replacedBlocks ?? []) report(b, input.ruleSet, input.body.end);
+    for (const b of rs.replacedBlocks ?? []) report(b, rs);
+    for (const input of rs.restores ?? []) for (const b of input.ruleSet.replacedBlocks ?? []) report(b, input.ruleSet);
     // a script's restore empties a table its commands filled above (a function called twice restores twice: once)
     const seen = new Set<number>();
     for (const r of rs.restoresReplacing ?? []) {
@@ -62,28 +62,15 @@ interface BlockPlace {
  * right after an edit, reading the whole text would copy it, and this runs after every
  * keystroke.
  */
-function blockPlace(ctx: RuleContext, header: Span, commit: Span | undefined, end: number): BlockPlace | undefined {
+function blockPlace(ctx: RuleContext, header: Span, commit: Span | undefined): BlockPlace | undefined {
   if (!commit) return undefined;
-  return { start: lineStart(ctx, header.start), body: nextLine(ctx, header.end, end), commit: lineStart(ctx, commit.start), next: nextLine(ctx, commit.end, end) };
+  return { start: lineStart(ctx, header.start), body: nextLine(ctx, header.end), commit: lineStart(ctx, commit.start), next: nextLine(ctx, commit.end) };
 }
 
-/** Where the line holding `at` starts. */
-function lineStart(ctx: RuleContext, at: number): number {
-  for (let to = at; to > 0; to -= 256) {
-    const from = Math.max(0, to - 256);
-    const nl = ctx.read(from, to).lastIndexOf('\n');
-    if (nl !== -1) return from + nl + 1;
-  }
-  return 0;
-}
-
-/** Where the line after the one holding `at` starts, or `end` (the input's end). */
-function nextLine(ctx: RuleContext, at: number, end: number): number {
-  for (let from = at; from < end; from += 256) {
-    const nl = ctx.read(from, Math.min(end, from + 256)).indexOf('\n');
-    if (nl !== -1) return from + nl + 1;
-  }
-  return end;
+/** Where the line after the one holding `offset` starts (the text's end after its last line). */
+function nextLine(ctx: RuleContext, offset: number): number {
+  const { end, newline } = lineEnd(ctx, offset);
+  return newline ? end + 1 : end;
 }
 
 const inBlock = (d: ChainDeclaration, b: BlockPlace) => d.line.start >= b.start && d.line.start < b.next;
@@ -122,7 +109,7 @@ function mergeFix(ctx: RuleContext, file: RuleSet, t: Table, earlier: BlockPlace
   for (const c of t.chains.values()) {
     if (c.builtin || !c.declarations.some((d) => inBlock(d, earlier))) continue;
     for (const d of c.declarations) {
-      if (d.line.start >= later.body && d.line.start < later.commit) left.push({ start: lineStart(ctx, d.line.start), end: nextLine(ctx, d.line.end, later.commit) });
+      if (d.line.start >= later.body && d.line.start < later.commit) left.push({ start: lineStart(ctx, d.line.start), end: nextLine(ctx, d.line.end) });
     }
   }
   left.sort((a, b) => a.start - b.start);
