@@ -287,15 +287,24 @@ function usedBeforeDeclared(ctx: RuleContext, file: RuleSet, facts?: ChainFacts)
       const cmd = commands[i];
       if (cmd.family !== t.family || cmd.table !== t.name) continue;
       const w = cmd.chainWord;
-      if (w && !w.dynamic && w.value === c.name) {
-        ctx.report({ span: w.span, message: `Chain '${c.name}' is declared further down: iptables-restore reads the file in order and fails here. Move its ':${c.name}' line up with the chain lines.`, related, fixes });
-      }
+      if (w && !w.dynamic && w.value === c.name) declaredFurtherDown(ctx, c.name, w.span, undefined, related, fixes);
       const target = cmd.rule?.target;
-      if (target && !target.spec && target.name === c.name) {
-        ctx.report({ span: target.span, message: `${target.goto ? '-g' : '-j'} ${c.name}: the chain is declared further down, and iptables-restore reads the file in order and fails here. Move its ':${c.name}' line up with the chain lines.`, related, fixes });
-      }
+      if (target && !target.spec && target.name === c.name) declaredFurtherDown(ctx, c.name, target.span, target.goto ? '-g' : '-j', related, fixes);
     }
   }
+}
+
+/** A command naming chain `name` (as its chain, or by `jump`) above the chain's line in its block. */
+function declaredFurtherDown(ctx: RuleContext, name: string, span: Span, jump: '-j' | '-g' | undefined, related: { span: Span; message: string }[], fixes: Fix[] | undefined): void {
+  const move = `Move its ':${name}' line up with the chain lines.`;
+  ctx.report({
+    span,
+    message: jump
+      ? `${jump} ${name}: the chain is declared further down, and iptables-restore reads the file in order and fails here. ${move}`
+      : `Chain '${name}' is declared further down: iptables-restore reads the file in order and fails here. ${move}`,
+    related,
+    fixes,
+  });
 }
 
 /**
@@ -331,19 +340,19 @@ function declaredInEmptiedBlock(ctx: RuleContext, file: RuleSet): void {
       }
       if (!suspect.size) continue;
       // the span is made when reported: a save file's line makes its chain word when asked
-      const check = (cmd: Command, name: string, spanOf: () => Span, how: string) => {
+      const check = (cmd: Command, name: string, spanOf: () => Span, jump: '-j' | '-g' | undefined) => {
         const found = suspect.get(name);
         if (!found) return;
         const { first, earlier } = found;
         if (first && first.line.start < cmd.span.start) return;
         const span = spanOf();
         if (first) {
-          ctx.report({ span, message: `${how}${name}: the chain is declared further down this block, and iptables-restore reads the file in order and fails here. Move its ':${name}' line up with the chain lines.`, related: [{ span: first.span, message: `${name} is declared here` }], fixes: moveUp(ctx, from, first.line) });
+          declaredFurtherDown(ctx, name, span, jump, [{ span: first.span, message: `${name} is declared here` }], moveUp(ctx, from, first.line));
           return;
         }
         ctx.report({
           span,
-          message: `${how}${name}: this *${t.name} block empties the table again, deleting the ${name} an earlier block declares, and iptables-restore fails here. Declare ':${name} - [0:0]' in this block, or merge the blocks.`,
+          message: `${jump ? `${jump} ` : 'Chain '}${name}: this *${t.name} block empties the table again, deleting the ${name} an earlier block declares, and iptables-restore fails here. Declare ':${name} - [0:0]' in this block, or merge the blocks.`,
           related: [{ span: header, message: `the *${t.name} block that empties the table` }, ...(earlier ? [{ span: earlier.span, message: `${name} is declared here, in an earlier block` }] : [])],
           fixes: declareInBlock(ctx, file, name, cmd),
         });
@@ -352,9 +361,9 @@ function declaredInEmptiedBlock(ctx: RuleContext, file: RuleSet): void {
         const cmd = commands[i];
         if (cmd.family !== t.family || cmd.table !== t.name || cmd.uncertain) continue;
         // the command's chain is the interned name (its word would be made on each read)
-        if (cmd.chain !== undefined && USES.has(cmd.kind)) check(cmd, cmd.chain, () => cmd.chainWord!.span, 'Chain ');
+        if (cmd.chain !== undefined && USES.has(cmd.kind)) check(cmd, cmd.chain, () => cmd.chainWord!.span, undefined);
         const target = cmd.rule?.target;
-        if (target && !target.spec) check(cmd, target.name, () => target.span, target.goto ? '-g ' : '-j ');
+        if (target && !target.spec) check(cmd, target.name, () => target.span, target.goto ? '-g' : '-j');
       }
     }
   }
