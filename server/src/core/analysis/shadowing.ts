@@ -107,8 +107,7 @@ export function shadows(rs: RuleSet): Shadow[] {
         for (let i = 0; i < j; i++) {
           const a = rules[i];
           const ka = keys[i];
-          if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) continue;
-          if (unconditional(a) || !decidesHere(a) || !dominates(rs, a, b)) continue;
+          if (!mayDecide(rs, decidesHere, a, ka, b, kb)) continue;
           if (covers(a, b)) {
             out.push({ rule: b, by: a, same: sameDecision(a.target!, b.target), table: t.name });
             break;
@@ -149,8 +148,7 @@ export function decidedAboveIn(rs: RuleSet, t: Table, chain: Chain): (j: number,
     for (let i = 0; i < end && pairs < PAIRS_ABOVE; i++) {
       const a = rules[i];
       const ka = keyOf(i);
-      if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) continue;
-      if (unconditional(a) || !decidesHere(a) || !dominates(rs, a, b)) continue;
+      if (!mayDecide(rs, decidesHere, a, ka, b, kb)) continue;
       pairs++;
       if (covers(a, b)) return a;
     }
@@ -159,6 +157,16 @@ export function decidedAboveIn(rs: RuleSet, t: Table, chain: Chain): (j: number,
 }
 
 const PAIRS_ABOVE = 50_000;
+
+/**
+ * Whether rule `a`, above `b` in their chain, may decide every packet of `b`: their keys do
+ * not rule it out, `a` has tests and decides its packets, and is there whenever `b` is. What
+ * is left to ask is covers(a, b), the costly part.
+ */
+function mayDecide(rs: RuleSet, decidesHere: (r: Rule) => boolean, a: Rule, ka: Keys, b: Rule, kb: Keys): boolean {
+  if (cannotCover(ka.dst, kb.dst) || cannotCover(ka.src, kb.src) || cannotCover(ka.dport, kb.dport)) return false;
+  return !unconditional(a) && decidesHere(a) && dominates(rs, a, b);
+}
 
 /**
  * The chains where an early rule may decide the packets of a later one: those the graph lists
