@@ -322,11 +322,11 @@ function declaredInEmptiedBlock(ctx: RuleContext, file: RuleSet): void {
     const t = file.tables.get(key);
     if (done.has(key) || !t) continue;
     done.add(key);
-    const headers = t.spans.map((h) => h.start).sort((x, y) => x - y);
+    const headers = [...t.spans].sort((x, y) => x.start - y.start);
     for (let k = 1; k < headers.length; k++) {
-      const from = headers[k];
-      const to = headers[k + 1] ?? Infinity;
-      const header = t.spans.find((h) => h.start === from)!;
+      const header = headers[k];
+      const from = header.start;
+      const to = headers[k + 1]?.start ?? Infinity;
       const firstCommand = firstStartingFrom(commands, from);
       const firstRule = commands[firstCommand]?.span.start ?? Infinity;
       // the chains a command of this block may name too early: declared only in an earlier
