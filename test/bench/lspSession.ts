@@ -1,6 +1,7 @@
 // One language server session for `npm run bench`, in a client process of its own (see
 // run.ts): `edits FILE` opens the file, times 50 one-line edits (a digit typed, then
-// deleted) to their diagnostics, back to back and then 150 ms apart, hovers
+// deleted) to their diagnostics, back to back and then 150 ms apart, a new rule typed a
+// character at a time 150 ms apart, hovers
 // and completions, and reads the server's RSS (right after the open and 5 s later, after the
 // edits and requests, and 5 s after them); `startup` times server starts to the initialize
 // reply. Prints one line of JSON.
@@ -14,6 +15,8 @@ const [mode, file] = process.argv.slice(2);
 const repeat = quick ? 15 : 50;
 /** Between one keystroke's diagnostics and the next keystroke, when typing at a person's pace. */
 const TYPING_PAUSE_MS = 150;
+/** The rule the bench types on a new line of the dump. */
+const NEW_RULE = '-A KUBE-SERVICES -i eth0 -p tcp -d 10.96.0.99 --dport 8443 -j ACCEPT';
 
 function rssOf(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -76,6 +79,27 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   const editMs = await typeEdits(0);
   // at a person's pace: the server uses the pauses (see FirewallDocument.settleText)
   const typedMs = await typeEdits(TYPING_PAUSE_MS);
+  // a new rule typed at that pace on a new line below the edited one, a character at a time
+  // (the chain's name and the target pass through names the file does not have), then the
+  // line deleted again
+  const newRuleMs: number[] = [];
+  const newRule = `\n${NEW_RULE}`;
+  const lineEnd = lines[target].length;
+  for (let i = 0; i < newRule.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
+    version++;
+    const done = waitFor(version);
+    const position = i === 0 ? { line: target, character: lineEnd } : { line: target + 1, character: i - 1 };
+    void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: position, end: position }, text: newRule[i] }] });
+    newRuleMs.push(await done);
+  }
+  version++;
+  const removed = waitFor(version);
+  void client.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version },
+    contentChanges: [{ range: { start: { line: target, character: lineEnd }, end: { line: target + 1, character: NEW_RULE.length } }, text: '' }],
+  });
+  await removed;
   const timeRequests = async (method: string, params: () => unknown) => {
     const xs: number[] = [];
     for (let i = 0; i < repeat; i++) {
@@ -103,7 +127,7 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rssQuiet = rssOf(client.pid);
   await client.stop();
-  return { init, openMs, edits: editMs, typed: typedMs, hover, completion, rss, rssOpen, rssSettled, rssQuiet, refresh, typedDuringRefresh };
+  return { init, openMs, edits: editMs, typed: typedMs, newRule: newRuleMs, hover, completion, rss, rssOpen, rssSettled, rssQuiet, refresh, typedDuringRefresh };
 }
 
 /**

@@ -57,7 +57,7 @@ const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i)
 
 // replacements within a rule line: most keep the line a rule of the same chain (the patched
 // path), some change its target, its chain or what it is
-const swaps: ([RegExp, string] | 'join-next')[] = [
+const swaps: ([RegExp, string] | 'join-next' | 'delete-line')[] = [
   [/--dport \d+/, '--dport 8081'],
   [/8080/, '9090'],
   [/10\.244\.0\.\d+/, '10.244.0.7'],
@@ -83,6 +83,23 @@ const swaps: ([RegExp, string] | 'join-next')[] = [
   [/^/, '# note\n'],
   [/^/, '  # indented\n'],
   'join-next',
+  // rule lines that come or go: a line duplicated, deleted, a rule begun on a new line, a rule
+  // moved to a chain no line declares (`-A K` as a chain name is typed), a target typed halfway
+  [/^.*$/, '$&\n$&'],
+  'delete-line',
+  [/$/, '\n-'],
+  [/$/, '\n-A'],
+  [/$/, '\n-A K'],
+  [/$/, '\n-A KUBE-SERVICES -j A'],
+  [/$/, '\n-A FORWARD -i eth0 -j ACCEP'],
+  [/$/, '\n-A FORWARD -j ACCEPT'],
+  [/-A \S+/, '-A K'],
+  [/-A \S+/, '-A'],
+  [/-j [A-Z0-9-]+/, '-j ACCEP'],
+  [/-j [A-Z0-9-]+/, '-j'],
+  [/-A (\S+)/, '-A $1 -i eth0'],
+  [/-A (\S+)/, '-A $1 -m recent --rcheck --name x'],
+  [/^-A \S+/, '-p tcp'],
 ];
 
 /** The chain index as plain data: every reference in order, and each chain's list. */
@@ -110,11 +127,12 @@ test('rule lines edited in place give what a fresh parse gives, and most edits t
       for (const [li, si] of steps) {
         const current = text.split('\n');
         const line = ruleLines[li];
-        // 'join-next' removes the line break after the line (a blank line after it disappears)
+        // 'join-next' removes the line break after the line (a blank line after it disappears),
+        // 'delete-line' the line with it
         const swap = swaps[si];
-        const joins = swap === 'join-next' && line + 1 < current.length;
+        const joins = (swap === 'join-next' || swap === 'delete-line') && line + 1 < current.length;
         const before = joins ? `${current[line]}\n` : current[line];
-        const after = swap === 'join-next' ? current[line] : before.replace(swap[0], swap[1]);
+        const after = swap === 'join-next' ? current[line] : swap === 'delete-line' ? (joins ? '' : current[line]) : before.replace(swap[0], swap[1]);
         const start = current.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
         text = text.slice(0, start) + after + text.slice(start + before.length);
         const tables = doc.ruleSet.tables;
@@ -310,4 +328,57 @@ test('edits in place of a log-and-drop chain, or of the jumps to it, give the sh
     }
     assert.ok(doc.diagnostics().some((d) => d.code === 'shadowed-rule' && text.slice(d.span.start, d.span.end) === '-A wan -s 10.1.2.3 -j ACCEPT'));
   }
+});
+
+test('a rule typed a character at a time on a new line of a dump: every keystroke patches the tables and carries the facts, and gives what a fresh parse gives', async () => {
+  const { chainFacts } = await import('../../../server/src/core/analysis/chainGraph.ts');
+  // into a kube-proxy chain; the chain name passes through names no line declares (K, KU…)
+  // and the target through names that are no target (A, AC…)
+  for (const typed of ['-A KUBE-SERVICES -i eth0 -p tcp --dport 8080 -j ACCEPT', '-A FORWARD -m recent --name x --rcheck -j DROP', '-p tcp -j LOG']) {
+    const doc = new FirewallDocument(base, { dialect: 'save' });
+    doc.diagnostics();
+    const after = base.indexOf('\n', base.indexOf('-A KUBE-SERVICES')) + 1;
+    let text = base;
+    let at = after - 1;
+    for (const ch of `\n${typed}`) {
+      text = text.slice(0, at) + ch + text.slice(at);
+      const tables = doc.ruleSet.tables;
+      const facts = chainFacts(doc.ruleSet);
+      doc.update(text, [{ start: at, end: at, text: ch }]);
+      at++;
+      const shown = JSON.stringify(text.slice(after, at));
+      assert.equal(doc.ruleSet.tables, tables, `${shown}: the patched path`);
+      assert.equal(chainFacts(doc.ruleSet), facts, `${shown}: the facts carried`);
+      assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })), shown);
+    }
+  }
+});
+
+test('a rule line deleted, duplicated or moved to another chain patches the tables: the rule leaves or joins its chain where its line stands', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const rulesOf = (name: string) => doc.ruleSet.tables.get('ipv4:filter')!.chains.get(name)!.rules;
+  const lineOf = (prefix: string) => doc.text.indexOf(`\n${prefix}`) + 1;
+  const edit = (start: number, end: number, text: string) => {
+    const tables = doc.ruleSet.tables;
+    const next = doc.text.slice(0, start) + text + doc.text.slice(end);
+    doc.update(next, [{ start, end, text }]);
+    assert.equal(doc.ruleSet.tables, tables, 'the patched path');
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(next, { dialect: 'save' })));
+  };
+  const lengths = () => [rulesOf('b').length, rulesOf('wan').length];
+  assert.deepEqual(lengths(), [4, 2]);
+  // duplicate `-A b -j DROP` below itself
+  const drop = lineOf('-A b -j DROP');
+  edit(drop, drop, '-A b -j DROP\n');
+  assert.deepEqual(lengths(), [5, 2]);
+  assert.deepEqual(rulesOf('b').map((r) => r.target?.name), ['RETURN', 'DROP', 'DROP', 'ACCEPT', 'c']);
+  // delete the first of them
+  edit(drop, drop + '-A b -j DROP\n'.length, '');
+  assert.deepEqual(lengths(), [4, 2]);
+  // move `-A b -p tcp -j ACCEPT` to wan: it goes after wan's rules, which stand above it
+  const accept = lineOf('-A b -p tcp -j ACCEPT');
+  edit(accept + 3, accept + 4, 'wan');
+  assert.deepEqual(lengths(), [3, 3]);
+  assert.equal(rulesOf('wan')[2].span.start, accept);
 });

@@ -1,8 +1,9 @@
 import { matches } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
-import { plainAppend, plainChainCommand, type RulePatch } from '../model/patchRuleSet.ts';
+import { inPlace, plainAppend, plainChainCommand, type RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { unconditional } from './unconditional.ts';
+import { firstStartingFrom } from '../text/span.ts';
 
 /**
  * What the chain rules (undefined-chain, unknown-target, unused-chain, chain-loop,
@@ -176,8 +177,9 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     const { key, names, jumped: jumpedHere, builder: b } = scopeOf(cmd.family, cmd.table);
     if (cmd.tableDynamic) uncertain.add(`${cmd.family}:*`);
     const kind = cmd.kind;
-    // a -F or -Z of every chain has no chain, and a -F empties rules written above it
-    if (appendsOnly && !plainAppend(cmd) && !plainChainCommand(cmd)) appendsOnly = false;
+    // a -F or -Z of every chain has no chain, and a -F empties rules written above it; a line
+    // with no command changes no chain
+    if (appendsOnly && !plainAppend(cmd) && !plainChainCommand(cmd) && kind !== 'none') appendsOnly = false;
     if (kind === 'new-chain' || kind === 'rename-chain' || kind === 'delete-chain') {
       chainCommands.push(cmd);
       if (cmd.uncertain && kind !== 'delete-chain') uncertain.add(key);
@@ -241,6 +243,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       },
     };
     graphsOf.set(result, graphs);
+    jumpedOf.set(result, jumped);
     return result;
   }
 }
@@ -251,13 +254,29 @@ export const MAX_CARRIED = 500;
 /** The graphs a rule set's facts have built so far, for carrying them over an edit. */
 const graphsOf = new WeakMap<ChainFacts, WeakMap<Table, ChainGraph>>();
 
+/** The names each table's commands jump to, behind a set of facts' jumpedTo, for carrying them over an edit. */
+const jumpedOf = new WeakMap<ChainFacts, Map<string, Set<string>>>();
+
+/** A target of a rule of `table` whose chain is built-in or not: whether the graph counts it as the chain's decision (see GraphBuilder.add). */
+function decision(t: TargetUse | undefined, builtin: boolean): boolean {
+  return !!t && (DECIDING.has(t.name) || t.goto || (!t.spec && builtin));
+}
+
+/** A jump or goto to a chain the table has: an edge of the graph. */
+function jumpsWithin(t: TargetUse | undefined, table: Table | undefined): boolean {
+  return !!t && !t.spec && !!table?.chains.has(t.name);
+}
+
 /**
- * Two targets that play the same part in the facts: the same target, or two targets that are
- * no jump, both deciding or both not, neither a DNAT (ACCEPT changed to DROP, LOG to MARK).
+ * Two targets that play the same part in the graph's edges and the DNAT list: the same target,
+ * or two targets that are no jump to a chain of the table (a target extension, no target, or a
+ * chain name the table does not have, as `-j ACCEPT` is typed), neither a DNAT nor a goto
+ * (ACCEPT changed to DROP, LOG to MARK). Whether each is its chain's decision is another
+ * matter: where that changes, the chain's positions are found again.
  */
-function sameRole(a: TargetUse | undefined, b: TargetUse | undefined): boolean {
+function sameRole(a: TargetUse | undefined, b: TargetUse | undefined, table: Table | undefined): boolean {
   if (a?.name === b?.name) return !a?.spec === !b?.spec && a?.goto === b?.goto;
-  return !!a?.spec && !!b?.spec && !a.goto && !b.goto && DECIDING.has(a.name) === DECIDING.has(b.name) && a.name !== 'DNAT' && b.name !== 'DNAT';
+  return !jumpsWithin(a, table) && !jumpsWithin(b, table) && !a?.goto && !b?.goto && a?.name !== 'DNAT' && b?.name !== 'DNAT';
 }
 
 /** A `-P`, or a command naming (as its chain or its jump) a chain not among `names`. */
@@ -274,48 +293,117 @@ function hookBoundCommand(cmd: Command): boolean {
   return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains)) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));
 }
 
-function replaceIn(list: readonly Command[], a: Command, b: Command): void {
-  const i = list.indexOf(a);
-  if (i !== -1) (list as Command[])[i] = b;
+/** A command the facts list among others (in command order, which is text order in a restore file), taken out of the list or put in its place. */
+function removeFrom(list: readonly Command[], cmd: Command): void {
+  const i = list.indexOf(cmd);
+  if (i !== -1) (list as Command[]).splice(i, 1);
+}
+
+function insertInto(list: readonly Command[], cmd: Command): void {
+  (list as Command[]).splice(firstStartingFrom(list, cmd.span.start), 0, cmd);
 }
 
 /**
- * After an edit replaced rules in place (see patchRuleSet), the facts of the old rule set
- * carried over to the new one, when the edit cannot change them beyond the rules themselves:
- * targets in the same part (so the same jumps, first decisions, DNATs and hook-bound targets),
- * no shell expansion, no undeclared chain. The facts of a 100k-rule dump take 200 ms to
- * gather; this takes microseconds. Otherwise the new rule set's facts are gathered again when
- * asked for.
+ * Whether the facts of a command that came or went (see RulePatch) are all in the ordered
+ * lists and name sets carryChainFacts updates: no jump to a chain of the table (the graph's
+ * edges), no DNAT (the DNAT checks' list), no shell expansion in a jump.
+ */
+function carriable(cmd: Command, table: Table | undefined): boolean {
+  if (cmd.uncertain || cmd.tableDynamic) return false;
+  const rule = cmd.rule;
+  const t = rule?.target;
+  if (rule?.dynamic || jumpsWithin(t, table) || (t?.name === 'DNAT' && cmd.table === 'nat') || (t && !t.spec && !t.name.length)) return false;
+  // a line with no command keeps its `-j` among its words: one the shell expands could jump anywhere
+  return !!rule || !cmd.args.items.some((i) => (i.written === '-j' || i.written === '-g') && i.values[0]?.dynamic);
+}
+
+/**
+ * Where a chain's rules came or went: the positions of its rules without tests and of its
+ * first decision, found again from its rules as GraphBuilder finds them.
+ */
+function placeAgain(g: ChainGraph, c: Chain): void {
+  const rules = c.rules;
+  const plain: number[] = [];
+  let first: number | undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    if (unconditional(r)) plain.push(i);
+    if (first === undefined && decision(r.target, c.builtin)) first = i;
+  }
+  if (plain.length) g.unconditional.set(c, plain);
+  else g.unconditional.delete(c);
+  if (first !== undefined && first < rules.length - 1) g.firstDecision.set(c, first);
+  else g.firstDecision.delete(c);
+}
+
+/**
+ * After an edit of rules (see patchRuleSet), the facts of the old rule set carried over to the
+ * new one, when the edit cannot change them beyond the rules themselves: a rule replaced by
+ * one whose target plays the same part (so the same jumps and DNATs), or rules that came or
+ * went without a jump to a chain of the table or a DNAT; no shell expansion. The lists of
+ * hook-bound, `-m recent` and DNAT rules take the new commands in at their places; a chain
+ * whose rules came or went, or whose decision moved, has its positions found again. Undeclared names (`-j A`
+ * as `-j ACCEPT` is typed) join the list of commands naming them. The facts of a 100k-rule
+ * dump take 200 ms to gather; this takes microseconds. Otherwise the new rule set's facts are
+ * gathered again when asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
   const f = factsOf(oldRs);
   // the log of replaced rules keeps the old commands alive: after this many edits the facts
   // are gathered afresh, so a long editing session does not grow without bound
   if (!f || f.dynamicJump || f.carried.length + patches.length > MAX_CARRIED) return false;
+  const jumped = jumpedOf.get(f);
+  if (!jumped) return false;
   for (const p of patches) {
+    const cmd = (p.old ?? p.new)!;
+    const table = f.table(cmd.family, cmd.table);
+    if (!inPlace(p)) {
+      if (!carriable(cmd, table)) return false;
+      // a chain no line declares comes and goes with its rules (see patchRuleSet): a jump to
+      // its name would be an edge of the graph then, and not before
+      const c = p.chain;
+      if (c && !c.builtin && !c.declarations.length && jumped.get(`${c.family}:${c.table}`)?.has(c.name)) return false;
+      continue;
+    }
     const a = p.old.rule!;
     const b = p.new.rule!;
-    const ta = a.target;
-    const tb = b.target;
-    if (a.dynamic || b.dynamic || !sameRole(ta, tb)) return false;
-    const names = f.declared(p.old.family, p.old.table);
-    if (hookBoundCommand(p.old) !== hookBoundCommand(p.new) || usesRecent(a) !== usesRecent(b) || namesUndeclared(p.old, names) || namesUndeclared(p.new, names)) return false;
+    if (a.dynamic || b.dynamic || !sameRole(a.target, b.target, table)) return false;
   }
   // first every check, then every change: a carry that fails half-way would leave the facts wrong
   const graphs = graphsOf.get(f);
   const steps: (() => void)[] = [];
-  let toggles = 0;
+  // chains whose rules came or went, or whose rules without tests or first decision may have
+  // moved: their positions are found again after the other steps
+  const resized = new Set<Chain>();
   for (const p of patches) {
-    const a = p.old.rule!;
-    const b = p.new.rule!;
+    const { old, new: cmd } = p;
     steps.push(() => {
-      replaceIn(f.dnats, p.old, p.new);
-      replaceIn(f.hookBound, p.old, p.new);
-      replaceIn(f.recent, p.old, p.new);
+      for (const list of [f.hookBound, f.recent, f.namingUndeclared, f.dnats]) if (old) removeFrom(list, old);
+      if (!cmd) return;
+      if (hookBoundCommand(cmd)) insertInto(f.hookBound, cmd);
+      if (cmd.rule && usesRecent(cmd.rule)) insertInto(f.recent, cmd);
+      if (cmd.rule?.target?.name === 'DNAT' && cmd.table === 'nat') insertInto(f.dnats, cmd);
+      if (namesUndeclared(cmd, f.declared(cmd.family, cmd.table))) insertInto(f.namingUndeclared, cmd);
+      // a name never leaves the set: one the table does not have counts for no chain, and the
+      // chains stay what they were while the facts are carried
+      const t = cmd.rule?.target;
+      if (t && !t.spec && t.name) {
+        const key = `${cmd.family}:${cmd.table}`;
+        let names = jumped.get(key);
+        if (!names) jumped.set(key, (names = new Set()));
+        names.add(t.name);
+      }
     });
+    if (!p.chain) continue;
     const table = f.table(p.chain.family, p.chain.table);
     const g = table && graphs?.get(table);
     if (!g || !table) continue;
+    const a = p.old?.rule;
+    const b = p.new?.rule;
+    if (!inPlace(p) || !a || !b) {
+      resized.add(p.chain);
+      continue;
+    }
     const to = b.target && !b.target.spec ? table.chains.get(b.target.name) : undefined;
     if (to) {
       const list = g.jumps.get(p.chain);
@@ -326,26 +414,14 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
         list![k] = b.target!;
       });
     }
-    const wasPlain = unconditional(a);
-    if (wasPlain !== unconditional(b)) {
-      // positions found before any change: one toggle per edit keeps them valid
-      if (++toggles > 1) return false;
-      const positions = g.unconditional.get(p.chain) ?? [];
-      const at = positions.indexOf(p.index);
-      if (wasPlain && at === -1) return false;
-      steps.push(() => {
-        if (wasPlain) positions.splice(at, 1);
-        else {
-          let k = 0;
-          while (k < positions.length && positions[k] < p.index) k++;
-          positions.splice(k, 0, p.index);
-        }
-        if (positions.length) g.unconditional.set(p.chain, positions);
-        else g.unconditional.delete(p.chain);
-      });
-    }
+    if (decision(a.target, p.chain.builtin) !== decision(b.target, p.chain.builtin) || unconditional(a) !== unconditional(b)) resized.add(p.chain);
   }
   for (const step of steps) step();
+  for (const c of resized) {
+    const table = f.table(c.family, c.table);
+    const g = table && graphs?.get(table);
+    if (g) placeAgain(g, c);
+  }
   (f.carried as RulePatch[]).push(...patches);
   keepFacts(newRs, f);
   // the old rule set is stale (its tables were changed in place): it must not answer with these

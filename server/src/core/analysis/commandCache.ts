@@ -51,8 +51,8 @@ export class CommandCache {
     }
     last.ruleSet = to;
     for (const p of patches) {
-      last.removed.add(p.old);
-      last.added.push(p.new);
+      if (p.old) last.removed.add(p.old);
+      if (p.new) last.added.push(p.new);
     }
   }
 

@@ -34,9 +34,9 @@ export function dnatGroups(facts: ChainFacts, name: string, keyOf: (cmd: Command
     },
     (groups, patches) => {
       for (const p of patches) {
-        const old = p.old.rule;
+        const old = p.old?.rule;
         if (old) for (const g of groups.values()) g.delete(old);
-        add(groups, p.new, keyOf);
+        if (p.new) add(groups, p.new, keyOf);
       }
       for (const [key, g] of groups) if (!g.size) groups.delete(key);
       return true;

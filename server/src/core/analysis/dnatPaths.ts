@@ -128,7 +128,8 @@ function compute(rs: RuleSet): DnatCheck[] {
 /** A replaced rule that a packet going through filter FORWARD can meet: in FORWARD, or in a chain it jumps to. */
 function seenFromForward(rs: RuleSet, p: RulePatch): boolean {
   const c = p.chain;
-  if (c.table !== 'filter') return false;
+  // a line with no command is in no chain
+  if (!c || c.table !== 'filter') return false;
   if (c.builtin) return c.name === 'FORWARD';
   return hooksReachingChain(rs, c.family, 'filter', c.name).includes('FORWARD');
 }
@@ -143,7 +144,7 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   const old = computed.get(oldRs);
   if (!old || patches.some((p) => seenFromForward(newRs, p))) return;
   const oldRule = new Map<Command, Rule>();
-  for (const p of patches) oldRule.set(p.new, p.old.rule!);
+  for (const p of patches) if (p.old && p.new) oldRule.set(p.new, p.old.rule!);
   let forward: ((packet: Packet) => Outcome[]) | undefined;
   const forwardOf = (packet: Packet) => (forward ??= forwardEvaluator(newRs))(packet);
   const dnats = chainFacts(newRs).dnats;

@@ -1,5 +1,6 @@
 import type { ChainFacts } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
+import { inPlace } from '../model/patchRuleSet.ts';
 import type { Fix, RuleContext } from './types.ts';
 
 type Report = Parameters<RuleContext['report']>[0];
@@ -13,7 +14,7 @@ export type KeptFixes = (ctx: RuleContext) => Fix[];
 
 /**
  * Findings of a whole-set rule that depend only on what an in-place rule edit never changes
- * (tables, chain declarations and policies, jumps: see carryChainFacts), kept with the chain
+ * (tables, chain declarations and policies, jumps, the length of each chain: see carryChainFacts), kept with the chain
  * facts and reported again while those facts are carried from edit to edit: no replaced rule
  * changes them. Their spans are the model's own, which move with the text. A 36k-chain dump
  * is then not walked again on every keystroke.
@@ -27,7 +28,8 @@ export function reportKept(ctx: RuleContext, facts: ChainFacts, code: string, fi
       find((d, fixes) => list.push({ d, fixes }));
       return list;
     },
-    () => true,
+    // a rule that came or went changes its chain's length, which a finding may tell (unused-chain)
+    (_, patches) => patches.every((p) => inPlace(p) || !p.chain),
   );
   for (const { d, fixes } of found) {
     const made = fixes?.(ctx);

@@ -182,7 +182,7 @@ function chainsToSearch(facts: ChainFacts, t: Table, graph: ChainGraph): { chain
     facts,
     `shadow-jumping:${t.family}:${t.name}`,
     () => jumpingToDeciders(t, graph),
-    (kept, patches) => patches.every((p) => !changesDeciders(p.old.rule, kept.deciders) && !changesDeciders(p.new.rule, kept.deciders)),
+    (kept, patches) => patches.every((p) => !changesDeciders(p.old?.rule, kept.deciders) && !changesDeciders(p.new?.rule, kept.deciders)),
   );
   if (!jumping.length) return { chains: graph.firstDecision.keys(), deciders };
   return { chains: [...graph.firstDecision.keys(), ...jumping.filter((c) => !graph.firstDecision.has(c))], deciders };

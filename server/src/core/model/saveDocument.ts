@@ -45,7 +45,22 @@ export interface EditedLines {
   added: SaveEntry[];
   /** The text of the added lines. */
   text: string;
+  /** The table of the `*table` block the added lines are in; undefined outside a block (after a COMMIT, before any table line). */
+  blockTable(): string | undefined;
 }
+
+/** The finding on a rule line inside a block that holds no command (`-p tcp`, or `-` as a rule is typed): made by toRuleSet, and by an edit that adds such a line in place (see patchRuleSet). */
+export function noCommandIssue(line: SaveLine & { kind: 'rule' }, cmd: Command): SyntaxIssue | undefined {
+  if (cmd.kind !== 'none' || !line.args.items.length) return undefined;
+  return { code: 'syntax-error', message: NO_COMMAND, span: line.span };
+}
+
+/** Whether `issue` is the noCommandIssue of `line`. */
+export function isNoCommandIssue(issue: SyntaxIssue, line: SaveLine): boolean {
+  return issue.span === line.span && issue.message === NO_COMMAND;
+}
+
+const NO_COMMAND = 'This rule line has no command: start it with -A CHAIN (or -I, -D, -N…).';
 
 /** One edit: [start, end) of the OLD text replaced. */
 export type TextChange = Edit;
@@ -170,7 +185,18 @@ export class SaveDocument {
     }
     const removed = entries.splice(first, last - first + 1, ...fresh);
     this.text = newText;
-    return { removed, added: fresh, text: region };
+    return { removed, added: fresh, text: region, blockTable: () => this.openTableBefore(first) };
+  }
+
+  /** The table of the block open at the line `index` (the nearest table line above it, unless a COMMIT closed it). */
+  private openTableBefore(index: number): string | undefined {
+    const e = this.entries;
+    for (let i = index - 1; i >= 0; i--) {
+      const line = e[i].line;
+      if (line.kind === 'table') return line.name.value || undefined;
+      if (line.kind === 'commit') return undefined;
+    }
+    return undefined;
   }
 
   /** Lines whose spans were gathered ahead of an edit, counted from the end (see gatherSpans). */
@@ -320,9 +346,8 @@ export class SaveDocument {
           cmd.table = table.name;
           if (cmd.rule) cmd.rule.table = table.name;
           issues.push(...cmd.issues);
-          if (cmd.kind === 'none' && line.args.items.length) {
-            issues.push({ code: 'syntax-error', message: 'This rule line has no command: start it with -A CHAIN (or -I, -D, -N…).', span: line.span });
-          }
+          const none = noCommandIssue(line, cmd);
+          if (none) issues.push(none);
           commands.push(cmd);
           state.apply(cmd);
           break;

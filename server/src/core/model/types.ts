@@ -176,6 +176,12 @@ export interface Table {
   /** `*nat` headers (save) or the first `-t nat` (script). */
   spans: Span[];
   chains: Map<string, Chain>;
+  /**
+   * How many times an edit has added or removed a chain of this table in place (see
+   * patchRuleSet: a chain no line declares comes with its first rule and goes with its last):
+   * what was derived from the chain names is derived again when it changes.
+   */
+  chainEdits?: number;
 }
 
 /** Something that turns forwarding on or off. */

@@ -101,19 +101,21 @@ export class ChainIndex {
   }
 
   /**
-   * The index after rule lines were replaced in place (see patchRuleSet), changed in place
-   * like the rule set it indexes: the replaced commands leave the lists of their names, the
-   * new ones come in at their places. Rebuilding it after each keystroke took 200 ms on a
-   * 100k-rule dump, and every cursor move asks for it (document highlights).
+   * The index after an edit of rule lines (see patchRuleSet), changed in place like the rule
+   * set it indexes: the commands replaced or removed leave the lists of their names, the new
+   * ones come in at their places. Rebuilding it after each keystroke took 200 ms on a 100k-rule
+   * dump, and every cursor move asks for it (document highlights).
    */
-  replaceCommands(replaced: readonly { old: Command; new: Command }[]): void {
+  replaceCommands(replaced: readonly { old?: Command; new?: Command }[]): void {
     for (const { old } of replaced) {
+      if (!old) continue;
       const { named, jumps } = this.lists(old);
       for (const name of namedIn(old)) remove(named, name, old);
       const to = jumpIn(old);
       if (to !== undefined) remove(jumps, to, old);
     }
     for (const { new: cmd } of replaced) {
+      if (!cmd) continue;
       const { named, jumps } = this.lists(cmd);
       for (const name of namedIn(cmd)) insertInOrder(listIn(named, name), cmd);
       const to = jumpIn(cmd);

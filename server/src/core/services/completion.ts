@@ -91,16 +91,21 @@ function directiveCompletions(doc: FirewallDocument, offset: number): Completion
   return { items, replace, incomplete: false };
 }
 
-/** Per table, its user chains sorted by lower-case name: a prefix is then a binary search away. */
-const sortedChains = new WeakMap<Table, { lower: string; chain: Chain }[]>();
+/**
+ * Per table, its user chains sorted by lower-case name: a prefix is then a binary search away.
+ * Made again after an edit made or emptied a chain no line declares (see Table.chainEdits).
+ */
+const sortedChains = new WeakMap<Table, { edits: number; list: { lower: string; chain: Chain }[] }>();
 
 function chainsByName(t: Table): { lower: string; chain: Chain }[] {
-  let list = sortedChains.get(t);
+  const edits = t.chainEdits ?? 0;
+  const kept = sortedChains.get(t);
+  let list = kept?.edits === edits ? kept.list : undefined;
   if (!list) {
     list = [];
     for (const c of t.chains.values()) if (!c.builtin && c.name) list.push({ lower: c.name.toLowerCase(), chain: c });
     list.sort((a, b) => (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));
-    sortedChains.set(t, list);
+    sortedChains.set(t, { edits, list });
   }
   return list;
 }

@@ -84,7 +84,7 @@ function sourceNatFamilies(facts: ChainFacts): ReadonlySet<Family> {
       }
       return families;
     },
-    (_, patches) => !patches.some((p) => SOURCE_NAT.has(p.old.rule?.target?.name ?? '') || SOURCE_NAT.has(p.new.rule?.target?.name ?? '')),
+    (_, patches) => !patches.some((p) => SOURCE_NAT.has(p.old?.rule?.target?.name ?? '') || SOURCE_NAT.has(p.new?.rule?.target?.name ?? '')),
   );
 }
 
@@ -102,7 +102,9 @@ function keptEvaluations(facts: ChainFacts): Map<string, Set<Rule>> {
     () => new Map<string, Set<Rule>>(),
     (byKey, patches) => {
       const packets = [...byKey.keys()].map(packetOfKey);
-      return patches.every((p) => p.old.table !== 'nat' || packets.every((pk) => pk.family !== p.old.family || (ruleMatches(p.old.rule!, pk) === 'no' && ruleMatches(p.new.rule!, pk) === 'no')));
+      // each rule replaced, removed or added: one no packet of these matches changes none of them
+      const unmatched = (cmd: Command | undefined) => !cmd?.rule || cmd.table !== 'nat' || packets.every((pk) => pk.family !== cmd.family || ruleMatches(cmd.rule!, pk) === 'no');
+      return patches.every((p) => unmatched(p.old) && unmatched(p.new));
     },
   );
 }

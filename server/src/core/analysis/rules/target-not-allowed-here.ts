@@ -35,7 +35,7 @@ export const targetNotAllowedHere: LintRule = {
         let k = 0;
         for (const r of out) if (!gone.has(r.cmd)) out[k++] = r;
         out.length = k;
-        for (const p of patches) if (!gone.has(p.new)) checkCommand(p.new, ctx, out);
+        for (const p of patches) if (p.new && !gone.has(p.new)) checkCommand(p.new, ctx, out);
         return true;
       },
     );

@@ -1,6 +1,9 @@
 import { BUILTIN_CHAINS, isBuiltinChain } from '../../model/builtinChains.ts';
 import { chainFacts, type ChainFacts } from '../chainGraph.ts';
 import { looksLikeTarget } from '../jumpTargets.ts';
+import { keptWithFacts } from '../keptWithFacts.ts';
+import { lineEnd } from '../moveBefore.ts';
+import { inPlace } from '../../model/patchRuleSet.ts';
 import { CHAIN_EDITS } from '../chainEdits.ts';
 import { managedChain, type ManagedChain } from '../../knowledge/managedChains.ts';
 import { toolName } from '../../knowledge/toolName.ts';
@@ -259,8 +262,9 @@ function madeByMessage(name: string, made: ManagedChain): string {
 function declareInBlock(ctx: RuleContext, file: RuleSet, name: string, cmd: Command): Fix[] | undefined {
   const header = file.tables.get(`${cmd.family}:${cmd.table}`)?.spans.filter((h) => h.start < cmd.span.start).at(-1);
   if (!header) return undefined;
-  const eol = ctx.text.indexOf('\n', header.end);
-  const at = eol === -1 ? ctx.text.length : eol + 1;
+  // read in pieces: the text of a document just edited is copied whole when read whole (see EditedText)
+  const eol = lineEnd(ctx, header.end);
+  const at = eol.newline ? eol.end + 1 : eol.end;
   return [{ title: `Declare chain ${name}`, edits: [{ span: { start: at, end: at }, text: `:${name} - [0:0]\n` }] }];
 }
 
@@ -271,11 +275,8 @@ function declareInBlock(ctx: RuleContext, file: RuleSet, name: string, cmd: Comm
  * the rules; a file edited by hand may not. `file`: a restore file, or a script's here-document.
  */
 function usedBeforeDeclared(ctx: RuleContext, file: RuleSet, facts?: ChainFacts): void {
-  let late = facts && lateByFacts.get(facts);
-  if (!late) {
-    late = lateChains(file);
-    if (facts) lateByFacts.set(facts, late);
-  }
+  // where each block's first rule is moves when a rule line comes or goes
+  const late = facts ? keptWithFacts(facts, 'undefined-chain:late', () => lateChains(file), (_, patches) => patches.every(inPlace)) : lateChains(file);
   const commands = file.commands;
   for (const { table: t, chain: c, header } of late) {
     const d = c.declarations[0];
@@ -401,13 +402,14 @@ function lateChains(file: RuleSet): LateChain[] {
   return out;
 }
 
-const lateByFacts = new WeakMap<ChainFacts, LateChain[]>();
-
 /** Quick fix: the chain's line moved to just below its block's `*table` line. */
 function moveUp(ctx: RuleContext, header: number, line: Span): Fix[] | undefined {
-  const afterHeader = ctx.text.indexOf('\n', header) + 1;
-  const eol = ctx.text.indexOf('\n', line.end);
-  if (afterHeader === 0 || eol === -1) return undefined;
-  const text = ctx.text.slice(line.start, line.end);
+  // read in pieces (see declareInBlock)
+  const headerEnd = lineEnd(ctx, header);
+  const lineEnds = lineEnd(ctx, line.end);
+  if (!headerEnd.newline || !lineEnds.newline) return undefined;
+  const afterHeader = headerEnd.end + 1;
+  const eol = lineEnds.end;
+  const text = ctx.read(line.start, line.end);
   return [{ title: `Move the ${text.split(' ')[0]} line up`, edits: [{ span: { start: afterHeader, end: afterHeader }, text: `${text}\n` }, { span: { start: line.start, end: eol + 1 }, text: '' }] }];
 }
