@@ -1,10 +1,9 @@
 // One language server session for `npm run bench`, in a client process of its own (see
 // run.ts): `edits FILE` opens the file, times 50 one-line edits (a digit typed, then
-// deleted) to their diagnostics, back to back and then 150 ms apart, a new rule typed a
-// character at a time 150 ms apart, hovers
-// and completions, and reads the server's RSS (right after the open and 5 s later, after the
-// edits and requests, and 5 s after them); `startup` times server starts to the initialize
-// reply. Prints one line of JSON.
+// deleted) to their diagnostics, back to back and then 150 ms apart, hovers and completions,
+// then a new rule typed a character at a time 150 ms apart, and reads the server's RSS (right
+// after the open and 5 s later, after the edits and requests, after the new rule, and 5 s after
+// them); `startup` times server starts to the initialize reply. Prints one line of JSON.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../support/lspClient.ts';
@@ -79,27 +78,6 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   const editMs = await typeEdits(0);
   // at a person's pace: the server uses the pauses (see FirewallDocument.settleText)
   const typedMs = await typeEdits(TYPING_PAUSE_MS);
-  // a new rule typed at that pace on a new line below the edited one, a character at a time
-  // (the chain's name and the target pass through names the file does not have), then the
-  // line deleted again
-  const newRuleMs: number[] = [];
-  const newRule = `\n${NEW_RULE}`;
-  const lineEnd = lines[target].length;
-  for (let i = 0; i < newRule.length; i++) {
-    await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
-    version++;
-    const done = waitFor(version);
-    const position = i === 0 ? { line: target, character: lineEnd } : { line: target + 1, character: i - 1 };
-    void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: position, end: position }, text: newRule[i] }] });
-    newRuleMs.push(await done);
-  }
-  version++;
-  const removed = waitFor(version);
-  void client.conn.sendNotification('textDocument/didChange', {
-    textDocument: { uri, version },
-    contentChanges: [{ range: { start: { line: target, character: lineEnd }, end: { line: target + 1, character: NEW_RULE.length } }, text: '' }],
-  });
-  await removed;
   const timeRequests = async (method: string, params: () => unknown) => {
     const xs: number[] = [];
     for (let i = 0; i < repeat; i++) {
@@ -121,13 +99,35 @@ async function edits(path: string): Promise<Record<string, unknown>> {
     return { textDocument: { uri }, position: { line, character: address >= 0 ? address + 4 : text.indexOf(' -j ') + 4 } };
   });
   const rss = rssOf(client.pid);
+  // a new rule typed at that pace on a new line below the edited one, a character at a time
+  // (the chain's name and the target pass through names the file does not have), then the
+  // line deleted again
+  const newRuleMs: number[] = [];
+  const newRule = `\n${NEW_RULE}`;
+  const lineEnd = lines[target].length;
+  for (let i = 0; i < newRule.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
+    version++;
+    const done = waitFor(version);
+    const position = i === 0 ? { line: target, character: lineEnd } : { line: target + 1, character: i - 1 };
+    void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: position, end: position }, text: newRule[i] }] });
+    newRuleMs.push(await done);
+  }
+  version++;
+  const removed = waitFor(version);
+  void client.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version },
+    contentChanges: [{ range: { start: { line: target, character: lineEnd }, end: { line: target + 1, character: NEW_RULE.length } }, text: '' }],
+  });
+  await removed;
+  const rssNewRule = rssOf(client.pid);
   const refresh = await editorRefresh(client, uri, lines, target, at, () => ++version, waitFor);
   const typedDuringRefresh = await editsDuringRefresh(client, uri, target, at, () => ++version, waitFor);
   // then a pause, as when someone stops typing: the server gives memory back once quiet
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rssQuiet = rssOf(client.pid);
   await client.stop();
-  return { init, openMs, edits: editMs, typed: typedMs, newRule: newRuleMs, hover, completion, rss, rssOpen, rssSettled, rssQuiet, refresh, typedDuringRefresh };
+  return { init, openMs, edits: editMs, typed: typedMs, newRule: newRuleMs, hover, completion, rss, rssNewRule, rssOpen, rssSettled, rssQuiet, refresh, typedDuringRefresh };
 }
 
 /**

@@ -207,7 +207,7 @@ function session(args: string[]): Record<string, unknown> {
 
 function lsp(name: string, editBudget?: number): void {
   const r = sessions.edits.get(name) as {
-    init: number; openMs: number; edits: number[]; typed: number[]; newRule: number[]; hover: number[]; completion: number[]; rss: number; rssOpen: number; rssSettled: number; rssQuiet: number;
+    init: number; openMs: number; edits: number[]; typed: number[]; newRule: number[]; hover: number[]; completion: number[]; rss: number; rssNewRule: number; rssOpen: number; rssSettled: number; rssQuiet: number;
     refresh: { all: number; hover: number; bytes: number; each: Record<string, number> }[];
     typedDuringRefresh: number[];
   };
@@ -218,7 +218,7 @@ function lsp(name: string, editBudget?: number): void {
   const part = (k: string) => `${k} p95 ${ms(percentile(refresh.map((x) => x.each[k]), 95))}`;
   console.log(`  editor's refresh after a typing pause (semantic-token delta, outline, lens places, folding): all answered p50 ${ms(percentile(all, 50))} p95 ${ms(percentile(all, 95))} (${['tokens', 'symbols', 'lenses', 'folding'].map(part).join(', ')}), ${(refresh[0].bytes / 1e6).toFixed(1)} MB of replies; a hover sent with them answered p95 ${ms(percentile(behind, 95))}`);
   console.log(`  one-line edit to diagnostics, keystrokes 150 ms after the previous diagnostics (typing): p50 ${ms(percentile(typed, 50))} p95 ${ms(percentile(typed, 95))}`);
-  console.log(`  a new rule typed on a new line, ${newRule.length} keystrokes 150 ms apart, each to its diagnostics: p50 ${ms(percentile(newRule, 50))} p95 ${ms(percentile(newRule, 95))} max ${ms(Math.max(...newRule))}`);
+  console.log(`  a new rule typed on a new line, ${newRule.length} keystrokes 150 ms apart, each to its diagnostics: p50 ${ms(percentile(newRule, 50))} p95 ${ms(percentile(newRule, 95))} max ${ms(Math.max(...newRule))}, server RSS ${r.rssNewRule.toFixed(0)} MB right after it`);
   console.log(`  a keystroke 20-380 ms after the editor's refresh was asked for, to its diagnostics: p50 ${ms(percentile(typedDuringRefresh, 50))} p95 ${ms(percentile(typedDuringRefresh, 95))} max ${ms(Math.max(...typedDuringRefresh))}`);
   if (editBudget) {
     budgets.push({ what: `one-line edit to diagnostics, ${name}, back to back (p95)`, value: ms(percentile(edits, 95)), budget: `< ${editBudget} ms`, ok: percentile(edits, 95) < editBudget });

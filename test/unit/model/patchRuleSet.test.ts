@@ -382,3 +382,22 @@ test('a rule line deleted, duplicated or moved to another chain patches the tabl
   assert.deepEqual(lengths(), [3, 3]);
   assert.equal(rulesOf('wan')[2].span.start, accept);
 });
+
+test('chains that come and go with a rule typed (no line declares them) are offered by completion as a fresh parse offers them', async () => {
+  const { completionsAt } = await import('../../../server/src/core/services/completion.ts');
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  doc.diagnostics();
+  const after = base.indexOf('\n', base.indexOf('-A b -j DROP')) + 1;
+  let text = base;
+  let at = after - 1;
+  const chainsOffered = (d: FirewallDocument, offset: number) => (completionsAt(d, offset)?.items ?? []).filter((i) => i.kind === 'chain').map((i) => `${i.label} ${i.detail}`).sort();
+  for (const ch of '\n-A Kx -j ACCEPT\n-A FORWARD -j ') {
+    text = text.slice(0, at) + ch + text.slice(at);
+    doc.update(text, [{ start: at, end: at, text: ch }]);
+    at++;
+    const fresh = new FirewallDocument(text, { dialect: 'save' });
+    assert.deepEqual(chainsOffered(doc, at), chainsOffered(fresh, at), JSON.stringify(text.slice(after, at)));
+  }
+  // the last line's jump is offered Kx, which only its rule makes
+  assert.ok(chainsOffered(doc, at).some((c) => c.startsWith('Kx ')));
+});
