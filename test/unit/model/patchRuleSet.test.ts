@@ -100,6 +100,10 @@ const swaps: ([RegExp, string] | 'join-next' | 'delete-line')[] = [
   [/-A (\S+)/, '-A $1 -i eth0'],
   [/-A (\S+)/, '-A $1 -m recent --rcheck --name x'],
   [/^-A \S+/, '-p tcp'],
+  // DNATs that come or go
+  [/-j [A-Z0-9-]+.*$/, '-j DNAT --to-destination 10.0.0.9:80'],
+  [/-j DNAT.*$/, '-j DNA'],
+  [/$/, '\n-A KUBE-SERVICES -d 10.96.9.9/32 -p tcp --dport 80 -j DNAT --to-destination 10.244.0.3:8080'],
 ];
 
 /** The chain index as plain data: every reference in order, and each chain's list. */
@@ -334,7 +338,7 @@ test('a rule typed a character at a time on a new line of a dump: every keystrok
   const { chainFacts } = await import('../../../server/src/core/analysis/chainGraph.ts');
   // into a kube-proxy chain; the chain name passes through names no line declares (K, KU…)
   // and the target through names that are no target (A, AC…)
-  for (const typed of ['-A KUBE-SERVICES -i eth0 -p tcp --dport 8080 -j ACCEPT', '-A FORWARD -m recent --name x --rcheck -j DROP', '-p tcp -j LOG']) {
+  for (const typed of ['-A KUBE-SERVICES -i eth0 -p tcp --dport 8080 -j ACCEPT', '-A KUBE-SERVICES -d 10.96.0.99/32 -p tcp --dport 8443 -j DNAT --to-destination 10.244.0.9:8443', '-A FORWARD -m recent --name x --rcheck -j DROP', '-p tcp -j LOG']) {
     const doc = new FirewallDocument(base, { dialect: 'save' });
     doc.diagnostics();
     const after = base.indexOf('\n', base.indexOf('-A KUBE-SERVICES')) + 1;

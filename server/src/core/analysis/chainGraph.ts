@@ -194,7 +194,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       if (!t.name.length) dynamicJump = true;
       else jumpedHere.add(t.name);
     }
-    if (t?.name === 'DNAT' && cmd.table === 'nat') dnats.push(cmd);
+    if (dnatCommand(cmd)) dnats.push(cmd);
     if (hookBoundCommand(cmd)) hookBound.push(cmd);
     if (rule && usesRecent(rule)) recent.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
@@ -262,21 +262,27 @@ function decision(t: TargetUse | undefined, builtin: boolean): boolean {
   return !!t && (DECIDING.has(t.name) || t.goto || (!t.spec && builtin));
 }
 
+/** A rule with a DNAT target in a nat table: what ChainFacts.dnats lists. */
+export function dnatCommand(cmd: Command): boolean {
+  return cmd.rule?.target?.name === 'DNAT' && cmd.table === 'nat';
+}
+
 /** A jump or goto to a chain the table has: an edge of the graph. */
 function jumpsWithin(t: TargetUse | undefined, table: Table | undefined): boolean {
   return !!t && !t.spec && !!table?.chains.has(t.name);
 }
 
 /**
- * Two targets that play the same part in the graph's edges and the DNAT list: the same target,
- * or two targets that are no jump to a chain of the table (a target extension, no target, or a
- * chain name the table does not have, as `-j ACCEPT` is typed), neither a DNAT nor a goto
- * (ACCEPT changed to DROP, LOG to MARK). Whether each is its chain's decision is another
- * matter: where that changes, the chain's positions are found again.
+ * Two targets that play the same part in the graph's edges: the same target, or two targets
+ * that are no jump to a chain of the table (a target extension, no target, or a chain name the
+ * table does not have, as `-j ACCEPT` is typed), neither a goto (ACCEPT changed to DROP, LOG to
+ * MARK, `-j DNA` to `-j DNAT`). Whether each is its chain's decision is another matter: where
+ * that changes, the chain's positions are found again; a DNAT that comes or goes changes the
+ * DNAT list, which takes it in at its place.
  */
 function sameRole(a: TargetUse | undefined, b: TargetUse | undefined, table: Table | undefined): boolean {
   if (a?.name === b?.name) return !a?.spec === !b?.spec && a?.goto === b?.goto;
-  return !jumpsWithin(a, table) && !jumpsWithin(b, table) && !a?.goto && !b?.goto && a?.name !== 'DNAT' && b?.name !== 'DNAT';
+  return !jumpsWithin(a, table) && !jumpsWithin(b, table) && !a?.goto && !b?.goto;
 }
 
 /** A `-P`, or a command naming (as its chain or its jump) a chain not among `names`. */
@@ -306,13 +312,13 @@ function insertInto(list: readonly Command[], cmd: Command): void {
 /**
  * Whether the facts of a command that came or went (see RulePatch) are all in the ordered
  * lists and name sets carryChainFacts updates: no jump to a chain of the table (the graph's
- * edges), no DNAT (the DNAT checks' list), no shell expansion in a jump.
+ * edges), no shell expansion in a jump.
  */
 function carriable(cmd: Command, table: Table | undefined): boolean {
   if (cmd.uncertain || cmd.tableDynamic) return false;
   const rule = cmd.rule;
   const t = rule?.target;
-  if (rule?.dynamic || jumpsWithin(t, table) || (t?.name === 'DNAT' && cmd.table === 'nat') || (t && !t.spec && !t.name.length)) return false;
+  if (rule?.dynamic || jumpsWithin(t, table) || (t && !t.spec && !t.name.length)) return false;
   // a line with no command keeps its `-j` among its words: one the shell expands could jump anywhere
   return !!rule || !cmd.args.items.some((i) => (i.written === '-j' || i.written === '-g') && i.values[0]?.dynamic);
 }
@@ -339,8 +345,8 @@ function placeAgain(g: ChainGraph, c: Chain): void {
 /**
  * After an edit of rules (see patchRuleSet), the facts of the old rule set carried over to the
  * new one, when the edit cannot change them beyond the rules themselves: a rule replaced by
- * one whose target plays the same part (so the same jumps and DNATs), or rules that came or
- * went without a jump to a chain of the table or a DNAT; no shell expansion. The lists of
+ * one whose target plays the same part (so the same jumps), or rules that came or went without
+ * a jump to a chain of the table; no shell expansion. The lists of
  * hook-bound, `-m recent` and DNAT rules take the new commands in at their places; a chain
  * whose rules came or went, or whose decision moved, has its positions found again. Undeclared names (`-j A`
  * as `-j ACCEPT` is typed) join the list of commands naming them. The facts of a 100k-rule
@@ -382,7 +388,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
       if (!cmd) return;
       if (hookBoundCommand(cmd)) insertInto(f.hookBound, cmd);
       if (cmd.rule && usesRecent(cmd.rule)) insertInto(f.recent, cmd);
-      if (cmd.rule?.target?.name === 'DNAT' && cmd.table === 'nat') insertInto(f.dnats, cmd);
+      if (dnatCommand(cmd)) insertInto(f.dnats, cmd);
       if (namesUndeclared(cmd, f.declared(cmd.family, cmd.table))) insertInto(f.namingUndeclared, cmd);
       // a name never leaves the set: one the table does not have counts for no chain, and the
       // chains stay what they were while the facts are carried

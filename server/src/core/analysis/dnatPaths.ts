@@ -1,6 +1,6 @@
-import type { RulePatch } from '../model/patchRuleSet.ts';
+import { inPlace, type RulePatch } from '../model/patchRuleSet.ts';
 import type { Command, Rule, RuleSet, Table } from '../model/types.ts';
-import { chainFacts, hooksReachingChain } from './chainGraph.ts';
+import { chainFacts, dnatCommand, hooksReachingChain } from './chainGraph.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
@@ -143,12 +143,18 @@ function seenFromForward(rs: RuleSet, p: RulePatch): boolean {
 export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): void {
   const old = computed.get(oldRs);
   if (!old || patches.some((p) => seenFromForward(newRs, p))) return;
-  const oldRule = new Map<Command, Rule>();
-  for (const p of patches) if (p.old && p.new) oldRule.set(p.new, p.old.rule!);
+  // per command an edit put in: the rule it replaced (undefined: a line added); the DNATs an
+  // edit took away (removed, or replaced by a rule that is no DNAT)
+  const edited = new Map<Command, Rule | undefined>();
+  const gone = new Set<Rule>();
+  for (const p of patches) {
+    if (p.new) edited.set(p.new, inPlace(p) ? p.old.rule : undefined);
+    if (p.old?.rule && !(inPlace(p) && dnatCommand(p.new))) gone.add(p.old.rule);
+  }
   let forward: ((packet: Packet) => Outcome[]) | undefined;
   const forwardOf = (packet: Packet) => (forward ??= forwardEvaluator(newRs))(packet);
   const dnats = chainFacts(newRs).dnats;
-  const carried = carriedChecks(newRs, old, dnats, oldRule, forwardOf);
+  const carried = carriedChecks(newRs, old, dnats, edited, gone, forwardOf);
   if (carried) computed.set(newRs, carried);
 }
 
@@ -158,9 +164,10 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
  * list with the edited checks replaced where they stand: the list is the old rule set's, stale
  * with it (see patchRuleSet), and a new list of the 27k checks of a kube-proxy dump, grown as
  * it was filled, was 790 KB of garbage per keystroke, most of what one allocated. A new list is
- * made from the point where a check comes or goes. Undefined when the lists disagree.
+ * made from the point where a check comes or goes (a DNAT typed or deleted, a translation no
+ * longer known). Undefined when the lists disagree.
  */
-function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], oldRule: Map<Command, Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
+function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[], edited: Map<Command, Rule | undefined>, gone: ReadonlySet<Rule>, forwardOf: (packet: Packet) => Outcome[]): DnatCheck[] | undefined {
   // replacements in place, while no check came or went
   const at: number[] = [];
   const fresh: DnatCheck[] = [];
@@ -173,11 +180,19 @@ function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[],
   let k = 0;
   // the old checks are in the order of the DNAT list, less the DNATs whose translation is not
   // known; by index: iterator results for each of a dump's DNATs were most of what an edit allocated
+  // the old checks of DNATs an edit took away are left out
+  const skipGone = () => {
+    while (k < old.length && gone.has(old[k].dnat)) {
+      if (!out) out = startOver(k);
+      k++;
+    }
+  };
   for (let i = 0; i < dnats.length; i++) {
+    skipGone();
     const cmd = dnats[i];
-    const was = oldRule.get(cmd);
-    if (was) {
-      const had = k < old.length && old[k].dnat === was;
+    if (edited.has(cmd)) {
+      const was = edited.get(cmd);
+      const had = was !== undefined && k < old.length && old[k].dnat === was;
       const c = checkOf(rs, cmd, forwardOf);
       if (!out && had !== (c !== undefined)) out = startOver(k);
       if (had) k++;
@@ -194,6 +209,7 @@ function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[],
     // a check that should be there is not: the lists disagree, and everything is evaluated again
     else if (checkOf(rs, cmd, () => [])) return undefined;
   }
+  skipGone();
   if (k !== old.length) return undefined;
   if (out) return out;
   for (let j = 0; j < at.length; j++) old[at[j]] = fresh[j];
