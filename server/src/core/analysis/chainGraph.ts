@@ -346,11 +346,11 @@ function placeAgain(g: ChainGraph, c: Chain): void {
  * After an edit of rules (see patchRuleSet), the facts of the old rule set carried over to the
  * new one, when the edit cannot change them beyond the rules themselves: a rule replaced by
  * one whose target plays the same part (so the same jumps), or rules that came or went without
- * a jump to a chain of the table; no shell expansion. The lists of
- * hook-bound, `-m recent` and DNAT rules take the new commands in at their places; a chain
- * whose rules came or went, or whose decision moved, has its positions found again. Undeclared names (`-j A`
- * as `-j ACCEPT` is typed) join the list of commands naming them. The facts of a 100k-rule
- * dump take 200 ms to gather; this takes microseconds. Otherwise the new rule set's facts are
+ * a jump to a chain of the table; no shell expansion. The lists of hook-bound, `-m recent`,
+ * DNAT and undeclared-naming commands (`-j A` as `-j ACCEPT` is typed) take the new commands
+ * in at their places; a chain whose rules came or went, or whose first decision or rules
+ * without tests may have moved, has those positions found again. The facts of a 100k-rule dump
+ * take 200 ms to gather; this takes microseconds. Otherwise the new rule set's facts are
  * gathered again when asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {

@@ -178,8 +178,6 @@ function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[],
     return list;
   };
   let k = 0;
-  // the old checks are in the order of the DNAT list, less the DNATs whose translation is not
-  // known; by index: iterator results for each of a dump's DNATs were most of what an edit allocated
   // the old checks of DNATs an edit took away are left out
   const skipGone = () => {
     while (k < old.length && gone.has(old[k].dnat)) {
@@ -187,6 +185,8 @@ function carriedChecks(rs: RuleSet, old: DnatCheck[], dnats: readonly Command[],
       k++;
     }
   };
+  // the old checks are in the order of the DNAT list, less the DNATs whose translation is not
+  // known; by index: iterator results for each of a dump's DNATs were most of what an edit allocated
   for (let i = 0; i < dnats.length; i++) {
     skipGone();
     const cmd = dnats[i];

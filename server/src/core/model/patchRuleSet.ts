@@ -1,5 +1,6 @@
 import { isNoCommandIssue, noCommandIssue, type EditedLines, type SaveEntry } from './saveDocument.ts';
 import { firstStartingFrom } from '../text/span.ts';
+import { undeclaredChain } from './tableState.ts';
 import type { Chain, Command, Rule, RuleSet, Table } from './types.ts';
 
 /**
@@ -226,12 +227,13 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
     const chain = tableOf(cmd, cmd.table)?.chains.get(cmd.chain ?? '');
     if (!chain || chain.rules.indexOf(cmd.rule!, firstStartingFrom(chain.rules, regionStart)) === -1) return undefined;
   }
-  // the block's table was made by its `*table` line
+  // chains the added rules make, and the rules leaving theirs (see madeAfter)
   const making = new Set<string>();
   const leavingRules = new Set(removed.flatMap((e) => (e.command!.rule && e.command!.kind !== 'none' ? [e.command!.rule] : [])));
   for (const e of added) {
     const cmd = e.command!;
     if (cmd.kind === 'none') continue;
+    // the block's table, made by its `*table` line
     const t = tableOf(cmd, table!);
     if (!t) return undefined;
     const name = cmd.chain ?? '';
@@ -287,10 +289,7 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
     const t = tableOf(cmd, table!)!;
     const name = cmd.chain ?? '';
     let chain = t.chains.get(name);
-    if (!chain) {
-      chain = { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
-      chainsOf(t).set(name, chain);
-    }
+    if (!chain) chainsOf(t).set(name, (chain = undeclaredChain(t, name)));
     const rules = rulesOf(chain);
     const index = firstStartingFrom(rules, cmd.span.start);
     rules.splice(index, 0, cmd.rule!);

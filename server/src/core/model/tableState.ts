@@ -466,10 +466,7 @@ export class TableState {
   private chainFor(t: Table, cmd: Command): Chain {
     const name = cmd.chain ?? '';
     let c = t.chains.get(name);
-    if (!c) {
-      c = { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
-      t.chains.set(name, c);
-    }
+    if (!c) t.chains.set(name, (c = undeclaredChain(t, name)));
     return c;
   }
 }
@@ -519,6 +516,11 @@ const SHORT = 8;
  * moved while the tables were built: 11 MB of garbage after opening the 100k-rule dump. Copying
  * a list of eight or fewer costs less than that; a longer one is pushed to.
  */
+/** A chain a rule appends or inserts to that nothing declared (as in a file whose chain lines are missing): made with that first rule. */
+export function undeclaredChain(t: Table, name: string): Chain {
+  return { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
+}
+
 export function appended<T>(list: T[], item: T): T[] {
   if (list.length >= SHORT) {
     list.push(item);
