@@ -6,9 +6,9 @@ import { dnatChecks } from '../../../server/src/core/analysis/dnatPaths.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
 
 /**
- * Edits of rule lines in place are applied to the previous rule set (and what the analysis
- * knew of it) instead of rebuilding the tables. Whatever the edit, the result must be what a
- * fresh parse says.
+ * Edits of rule lines (in place, or lines that come and go) are applied to the previous rule
+ * set (and what the analysis knew of it) instead of rebuilding the tables. Whatever the edit,
+ * the result must be what a fresh parse says.
  */
 
 // a kube-proxy dump plus what the carried facts must keep right: a forward path that drops,
@@ -56,7 +56,7 @@ const lines = base.split('\n');
 const ruleLines = lines.map((l, i) => (l.startsWith('-A ') ? i : -1)).filter((i) => i >= 0);
 
 // replacements within a rule line: most keep the line a rule of the same chain (the patched
-// path), some change its target, its chain or what it is
+// path), some change its target, its chain or what it is; and lines added or removed
 const swaps: ([RegExp, string] | 'join-next' | 'delete-line')[] = [
   [/--dport \d+/, '--dport 8081'],
   [/8080/, '9090'],
@@ -119,7 +119,7 @@ function snapshot(doc: FirewallDocument) {
   return doc.diagnostics().map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message, JSON.stringify(d.related ?? []), JSON.stringify(d.fixes ?? [])].join(' '));
 }
 
-test('rule lines edited in place give what a fresh parse gives, and most edits take the patched path', () => {
+test('rule lines edited, added or removed give what a fresh parse gives, and most edits take the patched path', () => {
   let patchedEdits = 0;
   let patchedIndexes = 0;
   let edits = 0;
