@@ -58,19 +58,21 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   // port of a service rule (80 → 801), then deleted again. Each edit moves every line after it.
   const target = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('--dport 80 -j KUBE-SVC'));
   const at = lines[target].indexOf('--dport 80') + 10;
+  type Position = { line: number; character: number };
+  /** One keystroke `pauseMs` after the previous one's diagnostics, timed to its own. */
+  const keystroke = async (pauseMs: number, start: Position, end: Position, text: string): Promise<number> => {
+    if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    version++;
+    const done = waitFor(version);
+    void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start, end }, text }] });
+    return done;
+  };
   /** `repeat` keystrokes, each `pauseMs` after the previous one's diagnostics, each timed to its own. */
   const typeEdits = async (pauseMs: number): Promise<number[]> => {
     const out: number[] = [];
     for (let i = 0; i < repeat; i++) {
-      if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      version++;
-      const done = waitFor(version);
       const typed = i % 2 === 0;
-      void client.conn.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version },
-        contentChanges: [{ range: { start: { line: target, character: at }, end: { line: target, character: typed ? at : at + 1 } }, text: typed ? '1' : '' }],
-      });
-      out.push(await done);
+      out.push(await keystroke(pauseMs, { line: target, character: at }, { line: target, character: typed ? at : at + 1 }, typed ? '1' : ''));
     }
     return out;
   };
@@ -106,20 +108,10 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   const newRule = `\n${NEW_RULE}`;
   const lineEnd = lines[target].length;
   for (let i = 0; i < newRule.length; i++) {
-    await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
-    version++;
-    const done = waitFor(version);
     const position = i === 0 ? { line: target, character: lineEnd } : { line: target + 1, character: i - 1 };
-    void client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: position, end: position }, text: newRule[i] }] });
-    newRuleMs.push(await done);
+    newRuleMs.push(await keystroke(TYPING_PAUSE_MS, position, position, newRule[i]));
   }
-  version++;
-  const removed = waitFor(version);
-  void client.conn.sendNotification('textDocument/didChange', {
-    textDocument: { uri, version },
-    contentChanges: [{ range: { start: { line: target, character: lineEnd }, end: { line: target + 1, character: NEW_RULE.length } }, text: '' }],
-  });
-  await removed;
+  await keystroke(0, { line: target, character: lineEnd }, { line: target + 1, character: NEW_RULE.length }, '');
   const rssNewRule = rssOf(client.pid);
   const refresh = await editorRefresh(client, uri, lines, target, at, () => ++version, waitFor);
   const typedDuringRefresh = await editsDuringRefresh(client, uri, target, at, () => ++version, waitFor);

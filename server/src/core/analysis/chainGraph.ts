@@ -1,5 +1,6 @@
 import { matches } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
+import { undeclared } from '../model/tableState.ts';
 import { inPlace, plainAppend, plainChainCommand, type RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { unconditional } from './unconditional.ts';
@@ -149,7 +150,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   };
   for (const t of rs.tables.values()) {
     const names = setOf(declared, `${t.family}:${t.name}`);
-    for (const c of t.chains.values()) if (c.builtin || c.declarations.length) names.add(c.name);
+    for (const c of t.chains.values()) if (!undeclared(c)) names.add(c.name);
   }
   // A restore file of appends only (every iptables-save dump) adds each rule at the end of
   // its chain in command order: the graphs are collected in this walk, while each rule is at
@@ -368,7 +369,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
       // a chain no line declares comes and goes with its rules (see patchRuleSet): a jump to
       // its name would be an edge of the graph then, and not before
       const c = p.chain;
-      if (c && !c.builtin && !c.declarations.length && jumped.get(`${c.family}:${c.table}`)?.has(c.name)) return false;
+      if (c && undeclared(c) && jumped.get(`${c.family}:${c.table}`)?.has(c.name)) return false;
       continue;
     }
     const a = p.old.rule!;

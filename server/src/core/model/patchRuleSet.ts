@@ -1,6 +1,6 @@
 import { isNoCommandIssue, noCommandIssue, type EditedLines, type SaveEntry } from './saveDocument.ts';
 import { firstStartingFrom } from '../text/span.ts';
-import { undeclaredChain } from './tableState.ts';
+import { undeclared, undeclaredChain } from './tableState.ts';
 import type { Chain, Command, Rule, RuleSet, Table } from './types.ts';
 
 /**
@@ -174,7 +174,7 @@ function replacedInPlace(rs: RuleSet, removed: SaveEntry[], added: SaveEntry[]):
  */
 function knownChain(rs: RuleSet, family: string, table: string, name: string | undefined): Chain | undefined {
   const chain = name === undefined ? undefined : rs.tables.get(`${family}:${table}`)?.chains.get(name);
-  return chain && (chain.builtin || chain.declarations.length) ? chain : undefined;
+  return chain && !undeclared(chain) ? chain : undefined;
 }
 
 /** A line that adds nothing to a table: no command at all (`-p tcp`, or `-` as a rule is typed). */
@@ -191,11 +191,6 @@ function madeAfter(t: Table, offset: number, leaving: ReadonlySet<Rule>): boolea
     if (made > offset && made !== Infinity) return true;
   }
   return false;
-}
-
-/** A chain no line declares, which exists because a rule appends to it (as TableState makes it). */
-function implicit(c: Chain): boolean {
-  return !c.builtin && !c.declarations.length;
 }
 
 /**
@@ -229,7 +224,7 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
   }
   // chains the added rules make, and the rules leaving theirs (see madeAfter)
   const making = new Set<string>();
-  const leavingRules = new Set(removed.flatMap((e) => (e.command!.rule && e.command!.kind !== 'none' ? [e.command!.rule] : [])));
+  const leavingRules = new Set(removed.flatMap((e) => ruleCommand(e)?.rule ?? []));
   for (const e of added) {
     const cmd = e.command!;
     if (cmd.kind === 'none') continue;
@@ -242,7 +237,7 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
     if ((!rs.noflush && t.spans.some((h) => h.start > at)) || t.chains.get(name)?.declarations.some((d) => d.line.start > at)) return undefined;
     // a table's chains are in the order the lines made them: a chain made here goes last
     if (!t.chains.has(name) && !making.has(`${t.family}:${t.name}:${name}`)) {
-      if (madeAfter(t, cmd.span.start, leavingRules)) return undefined;
+      if (madeAfter(t, at, leavingRules)) return undefined;
       making.add(`${t.family}:${t.name}:${name}`);
     }
   }
@@ -296,6 +291,6 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
     touched.set(chain, t);
     patches.push({ new: cmd, chain, index });
   }
-  for (const [chain, t] of touched) if (implicit(chain) && !chain.rules.length) chainsOf(t).delete(chain.name);
+  for (const [chain, t] of touched) if (undeclared(chain) && !chain.rules.length) chainsOf(t).delete(chain.name);
   return patches;
 }

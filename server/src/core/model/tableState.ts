@@ -516,6 +516,11 @@ const SHORT = 8;
  * moved while the tables were built: 11 MB of garbage after opening the 100k-rule dump. Copying
  * a list of eight or fewer costs less than that; a longer one is pushed to.
  */
+/** A chain neither built in nor declared (by a chain line or `-N`): one a rule appending to it made (see undeclaredChain). */
+export function undeclared(c: Chain): boolean {
+  return !c.builtin && !c.declarations.length;
+}
+
 /** A chain a rule appends or inserts to that nothing declared (as in a file whose chain lines are missing): made with that first rule. */
 export function undeclaredChain(t: Table, name: string): Chain {
   return { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };

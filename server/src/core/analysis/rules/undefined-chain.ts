@@ -4,6 +4,7 @@ import { looksLikeTarget } from '../jumpTargets.ts';
 import { keptWithFacts } from '../keptWithFacts.ts';
 import { lineEnd } from '../moveBefore.ts';
 import { inPlace } from '../../model/patchRuleSet.ts';
+import { undeclared } from '../../model/tableState.ts';
 import { CHAIN_EDITS } from '../chainEdits.ts';
 import { managedChain, type ManagedChain } from '../../knowledge/managedChains.ts';
 import { toolName } from '../../knowledge/toolName.ts';
@@ -126,7 +127,7 @@ export const undefinedChain: LintRule = {
         let found = declaredIn.get(key);
         if (!found) {
           const names = new Set<string>();
-          for (const c of input.tables.get(key)?.chains.values() ?? []) if (c.builtin || c.declarations.length) names.add(c.name);
+          for (const c of input.tables.get(key)?.chains.values() ?? []) if (!undeclared(c)) names.add(c.name);
           // a chain declared through a shell expansion could have any name
           declaredIn.set(key, (found = { names, uncertain: [...names].some((n) => n.includes('$')) }));
         }
