@@ -14,8 +14,15 @@ const [mode, file] = process.argv.slice(2);
 const repeat = quick ? 15 : 50;
 /** Between one keystroke's diagnostics and the next keystroke, when typing at a person's pace. */
 const TYPING_PAUSE_MS = 150;
-/** The rule the bench types on a new line of the dump. */
-const NEW_RULE = '-A KUBE-SERVICES -i eth0 -p tcp -d 10.96.0.99 --dport 8443 -j ACCEPT';
+/**
+ * The rule the bench types on a new line of the dump: a service's rule as kube-proxy writes
+ * them, its jump to the chain of a service the dump has (the last keystroke makes the target a
+ * chain's name, an edge of the graph the chain checks read).
+ */
+function newRuleFor(text: string): string {
+  const service = /^-A KUBE-SERVICES .* -j (KUBE-SVC-\S+)$/m.exec(text)?.[1] ?? 'ACCEPT';
+  return `-A KUBE-SERVICES -i eth0 -p tcp -d 10.96.0.99 --dport 8443 -j ${service}`;
+}
 
 function rssOf(pid: number | undefined): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -105,6 +112,7 @@ async function edits(path: string): Promise<Record<string, unknown>> {
   // (the chain's name and the target pass through names the file does not have), then the
   // line deleted again
   const newRuleMs: number[] = [];
+  const NEW_RULE = newRuleFor(text);
   const newRule = `\n${NEW_RULE}`;
   const lineEnd = lines[target].length;
   for (let i = 0; i < newRule.length; i++) {

@@ -405,3 +405,99 @@ test('chains that come and go with a rule typed (no line declares them) are offe
   // the last line's jump is offered Kx, which only its rule makes
   assert.ok(chainsOffered(doc, at).some((c) => c.startsWith('Kx ')));
 });
+
+test('jumps to chains of the table that come and go are taken into the carried graph where they leave the hooks reaching each chain as they were and close no loop', async () => {
+  const { chainFacts } = await import('../../../server/src/core/analysis/chainGraph.ts');
+  // u1 is reached from no hook, and the only chain jumping to u2
+  const text0 = base.replace(':wan - [0:0]\n', ':wan - [0:0]\n:u1 - [0:0]\n:u2 - [0:0]\n').replace('-A c -p tcp --dport 80 -j c\n', '-A c -p tcp --dport 80 -j c\n-A u1 -j u2\n-A u2 -j DROP\n');
+  const doc = new FirewallDocument(text0, { dialect: 'save' });
+  doc.diagnostics();
+  const codes = (code: string) => doc.diagnostics().filter((d) => d.code === code).map((d) => doc.text.slice(d.span.start, d.span.end));
+  // one edit, compared with a fresh parse; `carried`: whether the facts were carried over it
+  const edit = (start: number, end: number, insert: string, carried: boolean, what: string) => {
+    const tables = doc.ruleSet.tables;
+    const facts = chainFacts(doc.ruleSet);
+    const next = doc.text.slice(0, start) + insert + doc.text.slice(end);
+    doc.update(next, [{ start, end, text: insert }]);
+    assert.equal(doc.ruleSet.tables, tables, `${what}: the patched path`);
+    assert.equal(chainFacts(doc.ruleSet) === facts, carried, `${what}: the facts ${carried ? 'carried' : 'gathered again'}`);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(next, { dialect: 'save' })), what);
+    assert.deepEqual(chainsOf(doc), chainsOf(new FirewallDocument(next, { dialect: 'save' })), `${what}: the chain index`);
+  };
+  const lineOf = (line: string) => {
+    const at = doc.text.indexOf(`\n${line}\n`) + 1;
+    assert.ok(at > 0, line);
+    return at;
+  };
+  const [serviceLine, svc] = /^-A KUBE-SERVICES .* -j (KUBE-SVC-\S+)$/m.exec(text0)!;
+  const otherSvc = /^-A KUBE-SERVICES .* -j (KUBE-SVC-\S+)$/gm;
+  const svcs = [...text0.matchAll(otherSvc)].map((m) => m[1]);
+  const svc2 = svcs.find((s) => s !== svc)!;
+
+  // a kube-proxy rule typed into KUBE-SERVICES: its last keystroke makes the target a chain's
+  // name, a jump from a chain that reaches it already
+  let at = lineOf(serviceLine) + serviceLine.length;
+  for (const ch of `\n-A KUBE-SERVICES -d 10.96.0.99/32 -p tcp -m tcp --dport 80 -j ${svc}`) {
+    edit(at, at, ch, true, `typed ${ch}`);
+    at++;
+  }
+  // deleted again, then the line duplicated and deleted: the chain is still reached as it was
+  const typed = `-A KUBE-SERVICES -d 10.96.0.99/32 -p tcp -m tcp --dport 80 -j ${svc}\n`;
+  edit(lineOf(typed.trim()), lineOf(typed.trim()) + typed.length, '', true, 'typed rule deleted');
+  edit(lineOf(serviceLine), lineOf(serviceLine), `${serviceLine}\n`, true, 'service line duplicated');
+  edit(lineOf(serviceLine), lineOf(serviceLine) + serviceLine.length + 1, '', true, 'duplicate deleted');
+  // in place: the jump goes to another service chain, reached from the same hooks; the first
+  // one is then reached from none, and nothing jumps to it
+  const target = lineOf(serviceLine) + serviceLine.length - svc.length;
+  edit(target, target + svc.length, svc2, false, 'jump to another service');
+  assert.deepEqual(codes('unused-chain'), ['u1', svc]);
+  edit(target, target + svc2.length, svc, false, 'jump back');
+  // with the line twice, one of them can go elsewhere: each chain keeps its hooks
+  edit(lineOf(serviceLine), lineOf(serviceLine), `${serviceLine}\n`, true, 'service line duplicated again');
+  edit(target, target + svc.length, svc2, true, 'one of the two to another service');
+  edit(target, target + svc2.length, svc, true, 'and back');
+
+  // a chain no hook reaches loses its jump to u2, and gets it back: nothing reaches either way,
+  // and whether u2 is used is what unused-chain says
+  assert.deepEqual(codes('unused-chain'), ['u1']);
+  const jump = lineOf('-A u1 -j u2');
+  edit(jump + '-A u1 -j '.length, jump + '-A u1 -j u2'.length, 'LOG', true, 'u1 logs');
+  assert.deepEqual(codes('unused-chain'), ['u1', 'u2']);
+  edit(jump + '-A u1 -j '.length, jump + '-A u1 -j LOG'.length, 'u2', true, 'u1 jumps to u2 again');
+  assert.deepEqual(codes('unused-chain'), ['u1']);
+  edit(jump, jump + '-A u1 -j u2\n'.length, '', true, 'the jump line deleted');
+  assert.deepEqual(codes('unused-chain'), ['u1', 'u2']);
+
+  // a jump that closes a loop is not carried; the loop is found, and goes with the jump
+  const loopLine = `-A ${svc} -j KUBE-SERVICES`;
+  at = lineOf(serviceLine);
+  edit(at, at, `${loopLine}\n`, false, 'a loop');
+  assert.deepEqual(codes('chain-loop'), ['c', 'KUBE-SERVICES']);
+  edit(lineOf(loopLine), lineOf(loopLine) + loopLine.length + 1, '', true, 'the loop deleted');
+  assert.deepEqual(codes('chain-loop'), ['c']);
+});
+
+test('a chain no line declares keeps the place among the table\'s chains a fresh parse gives it when its first rule comes or goes', () => {
+  // X is made by its first rule, above b's line; Z by its only one, below it
+  const text0 = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j LOG\n-A X -j LOG\n:b - [0:0]\n-A X -j ACCEPT\n-A Z -j ACCEPT\n-A INPUT -j b\n-A INPUT -j X\n-A INPUT -j Z\nCOMMIT\n';
+  const order = (doc: FirewallDocument) => [...doc.ruleSet.tables.get('ipv4:filter')!.chains.keys()];
+  const logEnd = text0.indexOf('-A INPUT -j LOG') + '-A INPUT -j LOG'.length;
+  const xFirst = text0.indexOf('-A X -j LOG');
+  const cases: [string, number, number, string][] = [
+    // a rule of Z typed above b's line: Z is made before b
+    ['a rule above the first', logEnd, logEnd, '\n-A Z -j DROP'],
+    // X's first rule deleted: X is made after b
+    ['the first rule deleted', logEnd, xFirst + '-A X -j LOG'.length, ''],
+    // X's first rule moved to another chain: likewise
+    ['the first rule moved to another chain', xFirst + 3, xFirst + 4, 'Y'],
+  ];
+  for (const [what, start, end, insert] of cases) {
+    const doc = new FirewallDocument(text0, { dialect: 'save' });
+    doc.diagnostics();
+    const next = text0.slice(0, start) + insert + text0.slice(end);
+    doc.update(next, [{ start, end, text: insert }]);
+    const fresh = new FirewallDocument(next, { dialect: 'save' });
+    assert.deepEqual(order(doc), order(fresh), what);
+    assert.deepEqual(snapshot(doc), snapshot(fresh), what);
+  }
+});

@@ -312,14 +312,13 @@ function insertInto(list: readonly Command[], cmd: Command): void {
 
 /**
  * Whether the facts of a command that came or went (see RulePatch) are all in the ordered
- * lists and name sets carryChainFacts updates: no jump to a chain of the table (the graph's
- * edges), no shell expansion in a jump.
+ * lists, name sets and graph edges carryChainFacts updates: no shell expansion in a jump.
  */
-function carriable(cmd: Command, table: Table | undefined): boolean {
+function carriable(cmd: Command): boolean {
   if (cmd.uncertain || cmd.tableDynamic) return false;
   const rule = cmd.rule;
   const t = rule?.target;
-  if (rule?.dynamic || jumpsWithin(t, table) || (t && !t.spec && !t.name.length)) return false;
+  if (rule?.dynamic || (t && !t.spec && !t.name.length)) return false;
   // a line with no command keeps its `-j` among its words: one the shell expands could jump anywhere
   return !!rule || !cmd.args.items.some((i) => (i.written === '-j' || i.written === '-g') && i.values[0]?.dynamic);
 }
@@ -346,13 +345,16 @@ function placeAgain(g: ChainGraph, c: Chain): void {
 /**
  * After an edit of rules (see patchRuleSet), the facts of the old rule set carried over to the
  * new one, when the edit cannot change them beyond the rules themselves: a rule replaced by
- * one whose target plays the same part (so the same jumps), or rules that came or went without
- * a jump to a chain of the table; no shell expansion. The lists of hook-bound, `-m recent`,
- * DNAT and undeclared-naming commands (`-j A` as `-j ACCEPT` is typed) take the new commands
- * in at their places; a chain whose rules came or went, or whose first decision or rules
- * without tests may have moved, has those positions found again. The facts of a 100k-rule dump
- * take 200 ms to gather; this takes microseconds. Otherwise the new rule set's facts are
- * gathered again when asked for.
+ * one whose target plays the same part (so the same jumps), or rules that came or went; no
+ * shell expansion. The lists of hook-bound, `-m recent`, DNAT and undeclared-naming commands
+ * (`-j A` as `-j ACCEPT` is typed) take the new commands in at their places; a chain whose
+ * rules came or went, or whose first decision or rules without tests may have moved, has those
+ * positions found again. A jump to a chain of the table that came or went (a kube-proxy rule
+ * typed, deleted or duplicated; `-j KUBE-SVC-` becoming a chain's name) is an edge of the
+ * graph: it is taken in where it closes no loop and leaves the hooks that reach each chain as
+ * they were (see edgesKeepHooks), which is all the checks derive from the edges. The facts
+ * of a 100k-rule dump take 200 ms to gather; this takes microseconds. Otherwise the new rule
+ * set's facts are gathered again when asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
   const f = factsOf(oldRs);
@@ -361,23 +363,57 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   if (!f || f.dynamicJump || f.carried.length + patches.length > MAX_CARRIED) return false;
   const jumped = jumpedOf.get(f);
   if (!jumped) return false;
+  const graphs = graphsOf.get(f);
+  // per table, the jumps to its chains that an edit took away or put in
+  const edges = new Map<Table, EdgeChanges>();
+  const edgeChange = (table: Table | undefined): EdgeChanges | undefined => {
+    // the graph's edges are the final rules' jumps, the names jumped to every command's: the two
+    // agree, for a name taken away, where every command is an append in place (no -X, -E,
+    // rules emptied or dropped)
+    const g = table && graphs?.get(table);
+    if (!g || !f.appendsOnly || f.chainCommands.length || newRs.rulesDropped) return undefined;
+    let e = edges.get(table);
+    if (!e) edges.set(table, (e = { graph: g, removed: new Map(), added: [] }));
+    return e;
+  };
+  const jumpsChanged = new Set<RulePatch>();
   for (const p of patches) {
     const cmd = (p.old ?? p.new)!;
     const table = f.table(cmd.family, cmd.table);
     if (!inPlace(p)) {
-      if (!carriable(cmd, table)) return false;
+      if (!carriable(cmd)) return false;
       // a chain no line declares comes and goes with its rules (see patchRuleSet): a jump to
       // its name would be an edge of the graph then, and not before
       const c = p.chain;
       if (c && undeclared(c) && jumped.get(`${c.family}:${c.table}`)?.has(c.name)) return false;
+      const t = cmd.rule?.target;
+      if (!jumpsWithin(t, table)) continue;
+      const e = edgeChange(table);
+      if (!e || !c || !edgeTo(t!, table!)) return false;
+      if (p.old) e.removed.set(t!, c);
+      else e.added.push({ from: c, target: t! });
+      jumpsChanged.add(p);
       continue;
     }
     const a = p.old.rule!;
     const b = p.new.rule!;
-    if (a.dynamic || b.dynamic || !sameRole(a.target, b.target, table)) return false;
+    if (a.dynamic || b.dynamic) return false;
+    if (sameRole(a.target, b.target, table)) continue;
+    // a jump went, came, or goes to another chain (or became a goto)
+    const e = edgeChange(table);
+    if (!e) return false;
+    if (jumpsWithin(a.target, table)) {
+      if (!edgeTo(a.target!, table!)) return false;
+      e.removed.set(a.target!, p.chain);
+    }
+    if (jumpsWithin(b.target, table)) {
+      if (!edgeTo(b.target!, table!)) return false;
+      e.added.push({ from: p.chain, target: b.target! });
+    }
+    jumpsChanged.add(p);
   }
+  for (const [table, e] of edges) if (!edgesKeepHooks(table, e)) return false;
   // first every check, then every change: a carry that fails half-way would leave the facts wrong
-  const graphs = graphsOf.get(f);
   const steps: (() => void)[] = [];
   // chains whose rules came or went, or whose rules without tests or first decision may have
   // moved: their positions are found again after the other steps
@@ -391,8 +427,8 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
       if (cmd.rule && usesRecent(cmd.rule)) insertInto(f.recent, cmd);
       if (dnatCommand(cmd)) insertInto(f.dnats, cmd);
       if (namesUndeclared(cmd, f.declared(cmd.family, cmd.table))) insertInto(f.namingUndeclared, cmd);
-      // a name never leaves the set: one the table does not have counts for no chain, and the
-      // chains stay what they were while the facts are carried
+      // a name the table has no chain of counts for no chain, and stays: such chains come and
+      // go only while nothing names them (above). A chain's name leaves with its last jump (below)
       const t = cmd.rule?.target;
       if (t && !t.spec && t.name) {
         const key = `${cmd.family}:${cmd.table}`;
@@ -407,7 +443,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     if (!g || !table) continue;
     const a = p.old?.rule;
     const b = p.new?.rule;
-    if (!inPlace(p) || !a || !b) {
+    if (!inPlace(p) || !a || !b || jumpsChanged.has(p)) {
       resized.add(p.chain);
       continue;
     }
@@ -423,17 +459,168 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     }
     if (decision(a.target, p.chain.builtin) !== decision(b.target, p.chain.builtin) || unconditional(a) !== unconditional(b)) resized.add(p.chain);
   }
+  for (const [table, e] of edges) steps.push(() => applyEdges(table, e, jumped.get(`${table.family}:${table.name}`)));
   for (const step of steps) step();
   for (const c of resized) {
     const table = f.table(c.family, c.table);
     const g = table && graphs?.get(table);
     if (g) placeAgain(g, c);
   }
+  for (const p of jumpsChanged) jumpEdits.add(p);
   (f.carried as RulePatch[]).push(...patches);
   keepFacts(newRs, f);
   // the old rule set is stale (its tables were changed in place): it must not answer with these
   (oldRs as WithFacts)[FACTS] = undefined;
   return true;
+}
+
+/** The jumps to chains of one table that an edit took away (with the chain they left) or put in. */
+interface EdgeChanges {
+  graph: ChainGraph;
+  removed: Map<TargetUse, Chain>;
+  added: { from: Chain; target: TargetUse }[];
+}
+
+/** Patches carried over whose rules took away or put in a jump to a chain of the table (see changesJumps). */
+const jumpEdits = new WeakSet<RulePatch>();
+
+/**
+ * Whether a carried patch took away or put in a jump to a chain of its table: the hooks that
+ * reach each chain are what they were (the carry refuses it otherwise), the names jumped to
+ * and the jumps themselves may not be.
+ */
+export function changesJumps(p: RulePatch): boolean {
+  return jumpEdits.has(p);
+}
+
+/** A jump the carry can take in or out: to a chain that is declared or built in, not one that comes and goes with its rules. */
+function edgeTo(t: TargetUse, table: Table): boolean {
+  const c = table.chains.get(t.name);
+  return !!c && !undeclared(c);
+}
+
+/**
+ * Whether the table's graph, with the jumps of `e` taken away and put in, has no loop through a
+ * jump put in, and gives each chain the hooks it had. Loops found earlier are then all there
+ * is to find (see jumpsEdited), and what was derived from the hooks (target-not-allowed-here,
+ * the DNAT paths) still holds.
+ */
+function edgesKeepHooks(table: Table, e: EdgeChanges): boolean {
+  const { jumps } = e.graph;
+  // the lists as they will be, for the chains an edge leaves or joins (order does not matter here)
+  const changed = new Map<Chain, TargetUse[]>();
+  const listOf = (c: Chain) => {
+    let l = changed.get(c);
+    if (!l) changed.set(c, (l = [...(jumps.get(c) ?? [])].filter((t) => !e.removed.has(t))));
+    return l;
+  };
+  for (const c of e.removed.values()) listOf(c);
+  for (const { from, target } of e.added) listOf(from).push(target);
+  const targetsOf = (c: Chain) => changed.get(c) ?? jumps.get(c);
+  // a line replaced by one with the same jump (a line deleted together with the start of the
+  // next, a line pasted over its twin) takes the jump away and puts it back: no change to the edges
+  const added = [...e.added];
+  const removed: TargetUse[] = [];
+  for (const [t, from] of e.removed) {
+    const k = added.findIndex((a) => a.from === from && a.target.name === t.name);
+    if (k === -1) removed.push(t);
+    else added.splice(k, 1);
+  }
+  for (const { from, target } of added) if (reachedFrom(table, [targetsOf], jumpedTo(table, target)).has(from)) return false;
+  const reach = reachOf.get(e.graph);
+  // not asked yet: it is worked out from the edges as they will be
+  if (!reach) return true;
+  // a built-in chain made by an edit (`-A INPUT` in a table without it) has no bit yet
+  if (e.added.some(({ from }) => from.builtin && !reach.builtins.includes(from))) return false;
+  // a jump put in from chains that reach its target already, and none taken away: nothing moves
+  const bitsOf = (c: Chain) => (reach.masks.get(c) ?? 0) | (c.builtin ? 1 << reach.builtins.indexOf(c) : 0);
+  if (!added.every(({ from, target }) => (bitsOf(from) & ~(reach.masks.get(jumpedTo(table, target)) ?? 0)) === 0)) return false;
+  if (!removed.length) return true;
+  if (removed.length === 1) {
+    // One jump to `to` taken away. The hooks reaching it are still all there when the chains
+    // that still jump to it bring them, from chains that `to` does not lead to (as it was, or
+    // with the jumps put in): the hooks reaching those do not come through `to` and the jump
+    // taken away. Everything below `to` then keeps its hooks too. A service's chain of a
+    // kube-proxy dump is asked of its other callers and its few endpoints instead of the hooks
+    // of 36k chains worked out again (50 ms).
+    const to = jumpedTo(table, removed[0]);
+    const needed = reach.masks.get(to) ?? 0;
+    if (!needed) return true;
+    const below = reachedFrom(table, [targetsOf, (c) => jumps.get(c)], to);
+    let brought = 0;
+    const scan = (from: Chain, list: readonly TargetUse[] | undefined) => {
+      if (!list || below.has(from)) return;
+      for (let i = 0; i < list.length; i++) if (list[i].name === to.name && !e.removed.has(list[i])) brought |= bitsOf(from);
+    };
+    for (const [from, list] of jumps) {
+      scan(from, changed.get(from) ?? list);
+      if ((needed & ~brought) === 0) return true;
+    }
+    for (const [from, list] of changed) if (!jumps.has(from)) scan(from, list);
+    if ((needed & ~brought) === 0) return true;
+  }
+  const masks = hookMasks(table, reach.builtins, targetsOf);
+  if (masks.size !== reach.masks.size) return false;
+  for (const [c, m] of masks) if (reach.masks.get(c) !== m) return false;
+  return true;
+}
+
+/** The chains some path of jumps leads to from `start`, `start` among them; the jumps of a chain are those of every list `targetsOf` gives. */
+function reachedFrom(table: Table, targetsOf: readonly ((c: Chain) => readonly TargetUse[] | undefined)[], start: Chain): Set<Chain> {
+  const seen = new Set<Chain>([start]);
+  const work = [start];
+  while (work.length) {
+    const c = work.pop()!;
+    for (const of of targetsOf) {
+      for (const t of of(c) ?? []) {
+        const to = jumpedTo(table, t);
+        if (to && !seen.has(to)) {
+          seen.add(to);
+          work.push(to);
+        }
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * The edges of `e` taken out of the graph and put in at their places (a chain's jumps are in
+ * rule order: a file of appends has its rules in line order), and a chain's name out of the
+ * names jumped to when its last jump went.
+ */
+function applyEdges(table: Table, e: EdgeChanges, names: Set<string> | undefined): void {
+  const { jumps } = e.graph;
+  for (const [t, from] of e.removed) {
+    const list = jumps.get(from);
+    const k = list ? list.indexOf(t) : -1;
+    if (k === -1) continue;
+    list!.splice(k, 1);
+    if (!list!.length) jumps.delete(from);
+  }
+  for (const { from, target } of e.added) {
+    const list = jumps.get(from);
+    if (list) list.splice(firstStartingFrom(list, target.span.start), 0, target);
+    // a map built afresh lists chains in the table's order; no check reads it in order
+    else jumps.set(from, [target]);
+  }
+  for (const t of e.removed.keys()) {
+    if (!names?.has(t.name) || e.added.some((a) => a.target.name === t.name)) continue;
+    let still = false;
+    for (const list of jumps.values()) {
+      for (let i = 0; i < list.length && !still; i++) still = list[i].name === t.name;
+      if (still) break;
+    }
+    if (!still) names.delete(t.name);
+  }
+  edgeEditsOf.set(e.graph, (edgeEditsOf.get(e.graph) ?? 0) + 1);
+}
+
+const edgeEditsOf = new WeakMap<ChainGraph, number>();
+
+/** How many carried edits took jumps out of the graph or put them in: what was derived from its jumps by place is stale after one (see chain-loop). */
+export function jumpsEdited(graph: ChainGraph): number {
+  return edgeEditsOf.get(graph) ?? 0;
 }
 
 function usesRecent(rule: Rule): boolean {
@@ -552,28 +739,53 @@ function finishGraph(b: GraphBuilder): ChainGraph {
   const { table, jumps, always, firstDecision } = b;
   // the chains are at hand once here, not in the checks that run after every keystroke
   for (const [c, first] of firstDecision) if (first >= c.rules.length - 1) firstDecision.delete(c);
-  let reach: ((chain: string) => readonly string[]) | undefined;
-  return {
+  // asked once per rule by some checks: a variable here, the weak map for the carry (edgesKeepHooks)
+  let reach: Reach | undefined;
+  const graph: ChainGraph = {
     jumps,
     unconditional: always,
     firstDecision,
-    hooksReaching: (chain) => (reach ??= hooksReaching(table, jumps))(chain),
+    hooksReaching: (chain) => {
+      if (!reach) {
+        const builtins = [...table.chains.values()].filter((c) => isBuiltinChain(table.name, c.name));
+        reachOf.set(graph, (reach = { builtins, masks: hookMasks(table, builtins, (c) => jumps.get(c)), names: new Map() }));
+      }
+      const c = table.chains.get(chain);
+      const m = c ? reach.masks.get(c) : undefined;
+      if (!m) return NO_HOOKS;
+      let list = reach.names.get(m);
+      if (!list) reach.names.set(m, (list = reach.builtins.filter((_, i) => m & (1 << i)).map((h) => h.name)));
+      return list;
+    },
   };
+  return graph;
 }
 
 const NO_HOOKS: readonly string[] = [];
 
+/** The hooks reaching each chain of a graph, worked out when first asked (see hookMasks). */
+interface Reach {
+  /** The table's built-in chains: bit i of a mask is the i-th. */
+  builtins: Chain[];
+  /** Per chain some built-in chain reaches through jumps, the bits of those built-in chains. */
+  masks: Map<Chain, number>;
+  /** The names of a mask's built-in chains, made once per mask. */
+  names: Map<number, readonly string[]>;
+}
+
+const reachOf = new WeakMap<ChainGraph, Reach>();
+
 /**
  * One bit per built-in chain, spread along the jumps until nothing changes: a table has at
  * most five hooks, and kube-proxy's 36k chains are each visited once or twice instead of
- * being walked again from every hook.
+ * being walked again from every hook. A built-in chain is only "reached" through a jump from
+ * another one.
  */
-function hooksReaching(table: Table, jumps: Map<Chain, TargetUse[]>): (chain: string) => readonly string[] {
-  const builtins = [...table.chains.values()].filter((c) => isBuiltinChain(table.name, c.name));
+function hookMasks(table: Table, builtins: readonly Chain[], targetsOf: (c: Chain) => readonly TargetUse[] | undefined): Map<Chain, number> {
   const mask = new Map<Chain, number>();
   const work: Chain[] = [];
   builtins.forEach((c, i) => {
-    for (const t of jumps.get(c) ?? []) {
+    for (const t of targetsOf(c) ?? []) {
       const to = jumpedTo(table, t);
       if (to === c) continue;
       const m = mask.get(to) ?? 0;
@@ -585,7 +797,7 @@ function hooksReaching(table: Table, jumps: Map<Chain, TargetUse[]>): (chain: st
   while (work.length) {
     const cur = work.pop()!;
     const m = mask.get(cur)!;
-    for (const t of jumps.get(cur) ?? []) {
+    for (const t of targetsOf(cur) ?? []) {
       const to = jumpedTo(table, t);
       const old = mask.get(to) ?? 0;
       if ((old | m) === old) continue;
@@ -593,14 +805,5 @@ function hooksReaching(table: Table, jumps: Map<Chain, TargetUse[]>): (chain: st
       work.push(to);
     }
   }
-  // a built-in chain is only "reached" through a jump from another one
-  const names = new Map<number, readonly string[]>();
-  return (name) => {
-    const chain = table.chains.get(name);
-    const m = chain ? mask.get(chain) : undefined;
-    if (!m) return NO_HOOKS;
-    let list = names.get(m);
-    if (!list) names.set(m, (list = builtins.filter((_, i) => m & (1 << i)).map((c) => c.name)));
-    return list;
-  };
+  return mask;
 }

@@ -1,4 +1,4 @@
-import type { ChainFacts } from './chainGraph.ts';
+import { changesJumps, type ChainFacts } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
 import { inPlace } from '../model/patchRuleSet.ts';
 import type { Fix, RuleContext } from './types.ts';
@@ -28,8 +28,9 @@ export function reportKept(ctx: RuleContext, facts: ChainFacts, code: string, fi
       find((d, fixes) => list.push({ d, fixes }));
       return list;
     },
-    // a rule that came or went changes its chain's length, which a finding may tell (unused-chain)
-    (_, patches) => patches.every((p) => inPlace(p) || !p.chain),
+    // a rule that came or went changes its chain's length, which a finding may tell
+    // (unused-chain); a jump that came or went, the chains nothing jumps to
+    (_, patches) => patches.every((p) => (inPlace(p) || !p.chain) && !changesJumps(p)),
   );
   for (const { d, fixes } of found) {
     const made = fixes?.(ctx);

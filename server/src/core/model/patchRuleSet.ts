@@ -216,15 +216,20 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
   const pos = firstStartingFrom(commands, regionStart);
   for (let j = 0; j < removed.length; j++) if (commands[pos + j] !== removed[j].command) return undefined;
   const tableOf = (cmd: Command, name: string) => rs.tables.get(`${cmd.family}:${name}`);
+  // chains the added rules make, and the rules leaving theirs (see madeAfter)
+  const making = new Set<string>();
+  const leavingRules = new Set(removed.flatMap((e) => ruleCommand(e)?.rule ?? []));
+  // one rule line replaced by a rule of the same chain: where the chain is made stays this line
+  const oneForOne = removed.length === 1 && added.length === 1 && ruleCommand(removed[0])?.chain === ruleCommand(added[0])?.chain;
   for (const e of removed) {
     const cmd = e.command!;
     if (cmd.kind === 'none') continue;
     const chain = tableOf(cmd, cmd.table)?.chains.get(cmd.chain ?? '');
     if (!chain || chain.rules.indexOf(cmd.rule!, firstStartingFrom(chain.rules, regionStart)) === -1) return undefined;
+    // a chain no line declares is made where its first rule stands: that rule gone while
+    // others stay makes it later, maybe after other chains (see madeAfter)
+    if (undeclared(chain) && !oneForOne && chain.rules[0] === cmd.rule && chain.rules.some((r) => !leavingRules.has(r))) return undefined;
   }
-  // chains the added rules make, and the rules leaving theirs (see madeAfter)
-  const making = new Set<string>();
-  const leavingRules = new Set(removed.flatMap((e) => ruleCommand(e)?.rule ?? []));
   for (const e of added) {
     const cmd = e.command!;
     if (cmd.kind === 'none') continue;
@@ -235,8 +240,12 @@ function movesOf(rs: RuleSet, edited: EditedLines, removed: SaveEntry[], added: 
     // a later block of the table (loaded without --noflush) or a later line of the chain empties the rules above it
     const at = cmd.span.start;
     if ((!rs.noflush && t.spans.some((h) => h.start > at)) || t.chains.get(name)?.declarations.some((d) => d.line.start > at)) return undefined;
-    // a table's chains are in the order the lines made them: a chain made here goes last
-    if (!t.chains.has(name) && !making.has(`${t.family}:${t.name}:${name}`)) {
+    // a table's chains are in the order the lines made them: a chain made here goes last, and
+    // a rule above the first of a chain no line declares (or in place of all its rules) would
+    // make that chain elsewhere
+    const chain = t.chains.get(name);
+    if (chain && undeclared(chain) && !oneForOne && (chain.rules.find((r) => !leavingRules.has(r))?.span.start ?? Infinity) > at) return undefined;
+    if (!chain && !making.has(`${t.family}:${t.name}:${name}`)) {
       if (madeAfter(t, at, leavingRules)) return undefined;
       making.add(`${t.family}:${t.name}:${name}`);
     }

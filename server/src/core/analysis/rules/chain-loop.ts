@@ -1,4 +1,4 @@
-import { chainFacts, jumpedTo, type ChainGraph } from '../chainGraph.ts';
+import { chainFacts, jumpedTo, jumpsEdited, type ChainGraph } from '../chainGraph.ts';
 import type { Chain, Table } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
@@ -34,15 +34,21 @@ interface Loop {
 }
 
 /**
- * The loops of a graph, searched once per graph: an edit that leaves every jump where it was
- * keeps the graph (see carryChainFacts), and a 36k-chain dump is not searched again.
+ * The loops of a graph, searched once per graph: an edit keeps the graph (see
+ * carryChainFacts), and a 36k-chain dump is not searched again. An edit that put jumps in or
+ * took them out (jumpsEdited) leaves a graph without loops without them, since the carry takes
+ * no jump that closes one; where there were loops, their jumps' places may have moved.
  */
-const found = new WeakMap<ChainGraph, Loop[]>();
+const found = new WeakMap<ChainGraph, { loops: Loop[]; edits: number }>();
 
 function loopsOf(t: Table, graph: ChainGraph): Loop[] {
-  let loops = found.get(graph);
-  if (loops) return loops;
-  loops = [];
+  const hit = found.get(graph);
+  const edits = jumpsEdited(graph);
+  if (hit && (hit.edits === edits || !hit.loops.length)) {
+    hit.edits = edits;
+    return hit.loops;
+  }
+  const loops: Loop[] = [];
   const { jumps } = graph;
   // depth-first search with three colours: a jump to a chain still on the stack closes a cycle
   const state = new Map<Chain, 'active' | 'done'>();
@@ -58,13 +64,13 @@ function loopsOf(t: Table, graph: ChainGraph): Loop[] {
         // the path from the chain jumped to down to this one, then the jump closing it
         const callers = stack.slice(0, -1);
         const at = callers.indexOf(to);
-        loops!.push({ from: chain, index, cycle: [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name) });
+        loops.push({ from: chain, index, cycle: [...(at === -1 ? [] : callers.slice(at)), chain, to].map((c) => c.name) });
       } else visit(to);
     }
     stack.pop();
     state.set(chain, 'done');
   };
   for (const c of t.chains.values()) if (!c.builtin) visit(c);
-  found.set(graph, loops);
+  found.set(graph, { loops, edits });
   return loops;
 }
