@@ -406,13 +406,21 @@ test('chains that come and go with a rule typed (no line declares them) are offe
   assert.ok(chainsOffered(doc, at).some((c) => c.startsWith('Kx ')));
 });
 
-test('jumps to chains of the table that come and go are taken into the carried graph where they leave the hooks reaching each chain as they were and close no loop', async () => {
+test('jumps to chains of the table that come and go are taken into the carried graph where they close no loop, with the hooks of the chains below them and what depends on those', async () => {
   const { chainFacts } = await import('../../../server/src/core/analysis/chainGraph.ts');
   // u1 is reached from no hook, and the only chain jumping to u2
-  const text0 = base.replace(':wan - [0:0]\n', ':wan - [0:0]\n:u1 - [0:0]\n:u2 - [0:0]\n').replace('-A c -p tcp --dport 80 -j c\n', '-A c -p tcp --dport 80 -j c\n-A u1 -j u2\n-A u2 -j DROP\n');
+  // and dn, a nat chain with a DNAT that no hook reaches yet
+  const postrouting = /^-A POSTROUTING .*$/m.exec(base)![0];
+  const text0 = base
+    .replace(':wan - [0:0]\n', ':wan - [0:0]\n:u1 - [0:0]\n:u2 - [0:0]\n')
+    .replace('-A c -p tcp --dport 80 -j c\n', '-A c -p tcp --dport 80 -j c\n-A u1 -j u2\n-A u2 -j DROP\n')
+    .replace(':KUBE-MARK-MASQ - [0:0]\n', ':KUBE-MARK-MASQ - [0:0]\n:dn - [0:0]\n')
+    .replace(`${postrouting}\n`, `${postrouting}\n-A dn -p tcp --dport 81 -j DNAT --to-destination 10.244.9.9:81\n`);
   const doc = new FirewallDocument(text0, { dialect: 'save' });
   doc.diagnostics();
   const codes = (code: string) => doc.diagnostics().filter((d) => d.code === code).map((d) => doc.text.slice(d.span.start, d.span.end));
+  // dn is unused until the end
+  const unused = () => codes('unused-chain').filter((c) => c !== 'dn');
   // one edit, compared with a fresh parse; `carried`: whether the facts were carried over it
   const edit = (start: number, end: number, insert: string, carried: boolean, what: string) => {
     const tables = doc.ruleSet.tables;
@@ -447,11 +455,11 @@ test('jumps to chains of the table that come and go are taken into the carried g
   edit(lineOf(serviceLine), lineOf(serviceLine), `${serviceLine}\n`, true, 'service line duplicated');
   edit(lineOf(serviceLine), lineOf(serviceLine) + serviceLine.length + 1, '', true, 'duplicate deleted');
   // in place: the jump goes to another service chain, reached from the same hooks; the first
-  // one is then reached from none, and nothing jumps to it
+  // one and its endpoints are then reached from none, and nothing jumps to it
   const target = lineOf(serviceLine) + serviceLine.length - svc.length;
-  edit(target, target + svc.length, svc2, false, 'jump to another service');
-  assert.deepEqual(codes('unused-chain'), ['u1', svc]);
-  edit(target, target + svc2.length, svc, false, 'jump back');
+  edit(target, target + svc.length, svc2, true, 'jump to another service');
+  assert.deepEqual(unused(), ['u1', svc]);
+  edit(target, target + svc2.length, svc, true, 'jump back');
   // with the line twice, one of them can go elsewhere: each chain keeps its hooks
   edit(lineOf(serviceLine), lineOf(serviceLine), `${serviceLine}\n`, true, 'service line duplicated again');
   edit(target, target + svc.length, svc2, true, 'one of the two to another service');
@@ -459,14 +467,14 @@ test('jumps to chains of the table that come and go are taken into the carried g
 
   // a chain no hook reaches loses its jump to u2, and gets it back: nothing reaches either way,
   // and whether u2 is used is what unused-chain says
-  assert.deepEqual(codes('unused-chain'), ['u1']);
+  assert.deepEqual(unused(), ['u1']);
   const jump = lineOf('-A u1 -j u2');
   edit(jump + '-A u1 -j '.length, jump + '-A u1 -j u2'.length, 'LOG', true, 'u1 logs');
-  assert.deepEqual(codes('unused-chain'), ['u1', 'u2']);
+  assert.deepEqual(unused(), ['u1', 'u2']);
   edit(jump + '-A u1 -j '.length, jump + '-A u1 -j LOG'.length, 'u2', true, 'u1 jumps to u2 again');
-  assert.deepEqual(codes('unused-chain'), ['u1']);
+  assert.deepEqual(unused(), ['u1']);
   edit(jump, jump + '-A u1 -j u2\n'.length, '', true, 'the jump line deleted');
-  assert.deepEqual(codes('unused-chain'), ['u1', 'u2']);
+  assert.deepEqual(unused(), ['u1', 'u2']);
 
   // a jump that closes a loop is not carried; the loop is found, and goes with the jump
   const loopLine = `-A ${svc} -j KUBE-SERVICES`;
@@ -475,6 +483,20 @@ test('jumps to chains of the table that come and go are taken into the carried g
   assert.deepEqual(codes('chain-loop'), ['c', 'KUBE-SERVICES']);
   edit(lineOf(loopLine), lineOf(loopLine) + loopLine.length + 1, '', true, 'the loop deleted');
   assert.deepEqual(codes('chain-loop'), ['c']);
+
+  // a jump from nat POSTROUTING to dn, typed and deleted: its DNAT is then reached from a hook
+  // it does not work in, and its connections no longer pass FORWARD
+  const dnats = () => dnatChecks(doc.ruleSet).length;
+  const [notHere, forwardChecked] = [codes('target-not-allowed-here').length, dnats()];
+  at = lineOf(postrouting) + postrouting.length;
+  for (const ch of '\n-A POSTROUTING -j dn') {
+    edit(at, at, ch, true, `typed ${ch}`);
+    at++;
+  }
+  assert.equal(codes('target-not-allowed-here').length, notHere + 1);
+  assert.equal(dnats(), forwardChecked - 1);
+  edit(lineOf('-A POSTROUTING -j dn'), lineOf('-A POSTROUTING -j dn') + '-A POSTROUTING -j dn\n'.length, '', true, 'the jump to dn deleted');
+  assert.deepEqual([codes('target-not-allowed-here').length, dnats()], [notHere, forwardChecked]);
 });
 
 test('a chain no line declares keeps the place among the table\'s chains a fresh parse gives it when its first rule comes or goes', () => {
@@ -499,5 +521,17 @@ test('a chain no line declares keeps the place among the table\'s chains a fresh
     const fresh = new FirewallDocument(next, { dialect: 'save' });
     assert.deepEqual(order(doc), order(fresh), what);
     assert.deepEqual(snapshot(doc), snapshot(fresh), what);
+  }
+});
+
+test('a jump edited to one with no name (`-j "` as a quote is typed) could go anywhere: the facts are gathered again', () => {
+  const text0 = '*filter\n:INPUT DROP [0:0]\n:svc - [0:0]\n:other - [0:0]\n-A INPUT -p tcp --dport 22 -j svc\n-A INPUT -p tcp --dport 23 -j FOO\n-A svc -j ACCEPT\n-A other -j ACCEPT\nCOMMIT\n';
+  for (const name of ['svc', 'FOO']) {
+    const doc = new FirewallDocument(text0, { dialect: 'save' });
+    doc.diagnostics();
+    const start = text0.indexOf(`-j ${name}\n`) + 3;
+    const next = text0.slice(0, start) + '"' + text0.slice(start + name.length);
+    doc.update(next, [{ start, end: start + name.length, text: '"' }]);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(next, { dialect: 'save' })), name);
   }
 });

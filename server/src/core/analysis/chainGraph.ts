@@ -351,10 +351,11 @@ function placeAgain(g: ChainGraph, c: Chain): void {
  * rules came or went, or whose first decision or rules without tests may have moved, has those
  * positions found again. A jump to a chain of the table that came or went (a kube-proxy rule
  * typed, deleted or duplicated; `-j KUBE-SVC-` becoming a chain's name) is an edge of the
- * graph: it is taken in where it closes no loop and leaves the hooks that reach each chain as
- * they were (see edgesKeepHooks), which is all the checks derive from the edges. The facts
- * of a 100k-rule dump take 200 ms to gather; this takes microseconds. Otherwise the new rule
- * set's facts are gathered again when asked for.
+ * graph: it is taken in where it closes no loop, and the hooks reaching the chains below it
+ * are worked out again (see hooksAfter); what was derived from the hooks of those chains is
+ * derived again (see hooksChanged), and from the jumps themselves (see changesJumps). The
+ * facts of a 100k-rule dump take 200 ms to gather; this takes microseconds. Otherwise the new
+ * rule set's facts are gathered again when asked for.
  */
 export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonly RulePatch[]): boolean {
   const f = factsOf(oldRs);
@@ -397,7 +398,8 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     }
     const a = p.old.rule!;
     const b = p.new.rule!;
-    if (a.dynamic || b.dynamic) return false;
+    // a jump with no name (`-j ""`) could go anywhere, as one the shell expands (see dynamicJump)
+    if (a.dynamic || b.dynamic || (b.target && !b.target.spec && !b.target.name.length)) return false;
     if (sameRole(a.target, b.target, table)) continue;
     // a jump went, came, or goes to another chain (or became a goto)
     const e = edgeChange(table);
@@ -412,7 +414,13 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     }
     jumpsChanged.add(p);
   }
-  for (const [table, e] of edges) if (!edgesKeepHooks(table, e)) return false;
+  // per table, the chains whose hooks the jumps change, with their new masks
+  const rehooked = new Map<EdgeChanges, Map<Chain, number>>();
+  for (const [table, e] of edges) {
+    const masks = hooksAfter(table, e);
+    if (!masks) return false;
+    if (masks.size) rehooked.set(e, masks);
+  }
   // first every check, then every change: a carry that fails half-way would leave the facts wrong
   const steps: (() => void)[] = [];
   // chains whose rules came or went, or whose rules without tests or first decision may have
@@ -460,7 +468,20 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     if (decision(a.target, p.chain.builtin) !== decision(b.target, p.chain.builtin) || unconditional(a) !== unconditional(b)) resized.add(p.chain);
   }
   for (const [table, e] of edges) steps.push(() => applyEdges(table, e, jumped.get(`${table.family}:${table.name}`)));
+  // the hooks of the chains below the jumps (see hooksAfter), and the patches that tell whose changed (see hooksChanged)
+  const moved = new Set<Chain>();
+  for (const [e, masks] of rehooked) {
+    const reach = reachOf.get(e.graph)!;
+    steps.push(() => {
+      for (const [c, m] of masks) {
+        if (m) reach.masks.set(c, m);
+        else reach.masks.delete(c);
+        moved.add(c);
+      }
+    });
+  }
   for (const step of steps) step();
+  if (moved.size) for (const p of jumpsChanged) rehookedBy.set(p, moved);
   for (const c of resized) {
     const table = f.table(c.family, c.table);
     const g = table && graphs?.get(table);
@@ -485,12 +506,37 @@ interface EdgeChanges {
 const jumpEdits = new WeakSet<RulePatch>();
 
 /**
- * Whether a carried patch took away or put in a jump to a chain of its table: the hooks that
- * reach each chain are what they were (the carry refuses it otherwise), the names jumped to
- * and the jumps themselves may not be.
+ * Whether a carried patch took away or put in a jump to a chain of its table: the names jumped
+ * to, the jumps themselves and the hooks reaching the chains below (see hooksChanged) may have
+ * changed.
  */
 export function changesJumps(p: RulePatch): boolean {
   return jumpEdits.has(p);
+}
+
+/** Per carried patch that took away or put in jumps, the chains whose hooks changed with them (see hooksAfter). */
+const rehookedBy = new WeakMap<RulePatch, ReadonlySet<Chain>>();
+
+/**
+ * The commands whose chain some of the carried patches gave other hooks (a service's chain
+ * and its endpoints reached from none once the service's rule is deleted): a value derived
+ * from the hooks of a command's chain is derived again for these. Undefined when none did.
+ */
+export function hooksChanged(patches: readonly RulePatch[], facts: ChainFacts): ((cmd: Command) => boolean) | undefined {
+  let chains: Set<Chain> | undefined;
+  for (const p of patches) {
+    const moved = rehookedBy.get(p);
+    if (moved) for (const c of moved) (chains ??= new Set()).add(c);
+  }
+  if (!chains) return undefined;
+  const moved: ReadonlySet<Chain> = chains;
+  // asked of a dump's 27k DNATs: the name first, the chain only where it is one of those
+  const names = new Set([...chains].map((c) => c.name));
+  return (cmd) => {
+    if (cmd.chain === undefined || !names.has(cmd.chain)) return false;
+    const c = facts.table(cmd.family, cmd.table)?.chains.get(cmd.chain);
+    return !!c && moved.has(c);
+  };
 }
 
 /** A jump the carry can take in or out: to a chain that is declared or built in, not one that comes and goes with its rules. */
@@ -500,12 +546,14 @@ function edgeTo(t: TargetUse, table: Table): boolean {
 }
 
 /**
- * Whether the table's graph, with the jumps of `e` taken away and put in, has no loop through a
- * jump put in, and gives each chain the hooks it had. Loops found earlier are then all there
- * is to find (see jumpsEdited), and what was derived from the hooks (target-not-allowed-here,
- * the DNAT paths) still holds.
+ * The hooks reaching the chains of the table's graph once the jumps of `e` are taken away and
+ * put in: per chain whose hooks change, its new mask (0: none); undefined where a jump put in
+ * closes a loop (loops found earlier are then all there is to find, see jumpsEdited). Only the
+ * chains below the jumps (those they lead to, and on) can change: their hooks are worked out
+ * again from the chains above them, whose own hooks stay. A service's chain of a kube-proxy
+ * dump and its endpoints, not the 36k chains of the table (50 ms).
  */
-function edgesKeepHooks(table: Table, e: EdgeChanges): boolean {
+function hooksAfter(table: Table, e: EdgeChanges): Map<Chain, number> | undefined {
   const { jumps } = e.graph;
   // the lists as they will be, for the chains an edge leaves or joins (order does not matter here)
   const changed = new Map<Chain, TargetUse[]>();
@@ -526,49 +574,56 @@ function edgesKeepHooks(table: Table, e: EdgeChanges): boolean {
     if (k === -1) removed.push(t);
     else added.splice(k, 1);
   }
-  for (const { from, target } of added) if (reachedFrom(table, [targetsOf], jumpedTo(table, target)).has(from)) return false;
+  for (const { from, target } of added) if (reachedFrom(table, [targetsOf], [jumpedTo(table, target)]).has(from)) return undefined;
+  const none = new Map<Chain, number>();
   const reach = reachOf.get(e.graph);
   // not asked yet: it is worked out from the edges as they will be
-  if (!reach) return true;
+  if (!reach) return none;
   // a built-in chain made by an edit (`-A INPUT` in a table without it) has no bit yet
-  if (e.added.some(({ from }) => from.builtin && !reach.builtins.includes(from))) return false;
-  // a jump put in from chains that reach its target already, and none taken away: nothing moves
+  if (e.added.some(({ from }) => from.builtin && !reach.builtins.includes(from))) return undefined;
   const bitsOf = (c: Chain) => (reach.masks.get(c) ?? 0) | (c.builtin ? 1 << reach.builtins.indexOf(c) : 0);
-  if (!added.every(({ from, target }) => (bitsOf(from) & ~(reach.masks.get(jumpedTo(table, target)) ?? 0)) === 0)) return false;
-  if (!removed.length) return true;
-  if (removed.length === 1) {
-    // One jump to `to` taken away. The hooks reaching it are still all there when the chains
-    // that still jump to it bring them, from chains that `to` does not lead to (as it was, or
-    // with the jumps put in): the hooks reaching those do not come through `to` and the jump
-    // taken away. Everything below `to` then keeps its hooks too. A service's chain of a
-    // kube-proxy dump is asked of its other callers and its few endpoints instead of the hooks
-    // of 36k chains worked out again (50 ms).
-    const to = jumpedTo(table, removed[0]);
-    const needed = reach.masks.get(to) ?? 0;
-    if (!needed) return true;
-    const below = reachedFrom(table, [targetsOf, (c) => jumps.get(c)], to);
-    let brought = 0;
-    const scan = (from: Chain, list: readonly TargetUse[] | undefined) => {
-      if (!list || below.has(from)) return;
-      for (let i = 0; i < list.length; i++) if (list[i].name === to.name && !e.removed.has(list[i])) brought |= bitsOf(from);
-    };
-    for (const [from, list] of jumps) {
-      scan(from, changed.get(from) ?? list);
-      if ((needed & ~brought) === 0) return true;
+  // jumps put in from chains that reach their targets already, and none taken away: nothing moves
+  if (!removed.length && added.every(({ from, target }) => (bitsOf(from) & ~(reach.masks.get(jumpedTo(table, target)) ?? 0)) === 0)) return none;
+  // the chains below the jumps, as the graph was and as it will be
+  const below = reachedFrom(table, [targetsOf, (c) => jumps.get(c)], [...removed, ...added.map((a) => a.target)].map((t) => jumpedTo(table, t)));
+  const masks = new Map<Chain, number>();
+  for (const c of below) masks.set(c, 0);
+  // what the chains above bring them (a built-in chain its own hook too); every jump of the
+  // table is looked at, by name first (a name's hash is kept with the string)
+  const names = new Set([...below].map((c) => c.name));
+  const fromAbove = (from: Chain, list: readonly TargetUse[] | undefined) => {
+    if (!list || below.has(from)) return;
+    for (let i = 0; i < list.length; i++) {
+      if (!names.has(list[i].name)) continue;
+      const to = jumpedTo(table, list[i]);
+      masks.set(to, masks.get(to)! | bitsOf(from));
     }
-    for (const [from, list] of changed) if (!jumps.has(from)) scan(from, list);
-    if ((needed & ~brought) === 0) return true;
+  };
+  for (const [from, list] of jumps) fromAbove(from, changed.get(from) ?? list);
+  for (const [from, list] of changed) if (!jumps.has(from)) fromAbove(from, list);
+  // then spread among them until nothing changes
+  const work = [...below];
+  while (work.length) {
+    const c = work.pop()!;
+    const own = c.builtin ? 1 << reach.builtins.indexOf(c) : 0;
+    for (const t of targetsOf(c) ?? []) {
+      const to = jumpedTo(table, t);
+      const bits = masks.get(c)! | (to === c ? 0 : own);
+      const m = masks.get(to)!;
+      if ((m | bits) === m) continue;
+      masks.set(to, m | bits);
+      work.push(to);
+    }
   }
-  const masks = hookMasks(table, reach.builtins, targetsOf);
-  if (masks.size !== reach.masks.size) return false;
-  for (const [c, m] of masks) if (reach.masks.get(c) !== m) return false;
-  return true;
+  const out = new Map<Chain, number>();
+  for (const [c, m] of masks) if ((reach.masks.get(c) ?? 0) !== m) out.set(c, m);
+  return out;
 }
 
-/** The chains some path of jumps leads to from `start`, `start` among them; the jumps of a chain are those of every list `targetsOf` gives. */
-function reachedFrom(table: Table, targetsOf: readonly ((c: Chain) => readonly TargetUse[] | undefined)[], start: Chain): Set<Chain> {
-  const seen = new Set<Chain>([start]);
-  const work = [start];
+/** The chains some path of jumps leads to from `starts`, those among them; the jumps of a chain are those of every list `targetsOf` gives. */
+function reachedFrom(table: Table, targetsOf: readonly ((c: Chain) => readonly TargetUse[] | undefined)[], starts: readonly Chain[]): Set<Chain> {
+  const seen = new Set<Chain>(starts);
+  const work = [...seen];
   while (work.length) {
     const c = work.pop()!;
     for (const of of targetsOf) {
@@ -739,7 +794,7 @@ function finishGraph(b: GraphBuilder): ChainGraph {
   const { table, jumps, always, firstDecision } = b;
   // the chains are at hand once here, not in the checks that run after every keystroke
   for (const [c, first] of firstDecision) if (first >= c.rules.length - 1) firstDecision.delete(c);
-  // asked once per rule by some checks: a variable here, the weak map for the carry (edgesKeepHooks)
+  // asked once per rule by some checks: a variable here, the weak map for the carry (hooksAfter)
   let reach: Reach | undefined;
   const graph: ChainGraph = {
     jumps,

@@ -1,6 +1,6 @@
 import { inPlace, type RulePatch } from '../model/patchRuleSet.ts';
 import type { Command, Rule, RuleSet, Table } from '../model/types.ts';
-import { chainFacts, dnatCommand, hooksReachingChain } from './chainGraph.ts';
+import { chainFacts, dnatCommand, hooksChanged, hooksReachingChain } from './chainGraph.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import { fieldsRead, type PacketField } from '../simulate/conditions.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
@@ -151,9 +151,13 @@ export function carryDnatChecks(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     if (p.new) edited.set(p.new, inPlace(p) ? p.old.rule : undefined);
     if (p.old?.rule && !(inPlace(p) && dnatCommand(p.new))) gone.add(p.old.rule);
   }
+  const facts = chainFacts(newRs);
+  const dnats = facts.dnats;
+  // a DNAT whose chain a jump that came or went gave other hooks may pass FORWARD or not now
+  const rehooked = hooksChanged(patches, facts);
+  if (rehooked) for (const cmd of dnats) if (rehooked(cmd) && !edited.has(cmd)) edited.set(cmd, cmd.rule);
   let forward: ((packet: Packet) => Outcome[]) | undefined;
   const forwardOf = (packet: Packet) => (forward ??= forwardEvaluator(newRs))(packet);
-  const dnats = chainFacts(newRs).dnats;
   const carried = carriedChecks(newRs, old, dnats, edited, gone, forwardOf);
   if (carried) computed.set(newRs, carried);
 }

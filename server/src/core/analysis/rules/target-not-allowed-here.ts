@@ -1,5 +1,5 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
+import { chainFacts, hooksChanged, hooksReachingChain } from '../chainGraph.ts';
 import { keptWithFacts } from '../keptWithFacts.ts';
 import type { Span } from '../../text/span.ts';
 import type { Command } from '../../model/types.ts';
@@ -29,13 +29,17 @@ export const targetNotAllowedHere: LintRule = {
         return out;
       },
       (out, patches) => {
-        // rules replaced since: the hooks of every chain are what they were, so only the
-        // replaced commands are looked at again
+        // rules replaced since, and the rules of chains whose hooks a jump that came or went
+        // changed: only those are looked at again
         const gone = new Set(patches.map((p) => p.old));
+        const rehooked = hooksChanged(patches, facts);
         let k = 0;
-        for (const r of out) if (!gone.has(r.cmd)) out[k++] = r;
+        for (const r of out) if (!gone.has(r.cmd) && !rehooked?.(r.cmd)) out[k++] = r;
         out.length = k;
-        for (const p of patches) if (p.new && !gone.has(p.new)) checkCommand(p.new, ctx, out);
+        const again = new Set<Command>();
+        for (const p of patches) if (p.new && !gone.has(p.new)) again.add(p.new);
+        if (rehooked) for (const cmd of facts.hookBound) if (rehooked(cmd)) again.add(cmd);
+        for (const cmd of again) checkCommand(cmd, ctx, out);
         return true;
       },
     );
