@@ -32,6 +32,8 @@ export function chainEnds(t: Table, unconditional: Map<Chain, number[]>): { ends
     for (let i = 0; i < c.rules.length; i++) {
       const target = c.rules[i].target;
       if (!target) continue;
+      // rules without tests and without target (counters) are among the positions too
+      while (next < plain.length && plain[next] < i) next++;
       if (next < plain.length && plain[next] === i) {
         next++;
         if (!target.goto && target.name !== 'RETURN' && (VERDICTS.has(target.name) || target.spec?.terminating || (!target.spec && jumpDecides(target.name)))) {
@@ -72,6 +74,8 @@ export function decidesByItself(c: Chain, unconditional: Map<Chain, number[]>): 
     const target = c.rules[i].target;
     if (!target) continue;
     if (target.goto || target.name === 'RETURN') return false;
+    // rules without tests and without target (counters) are among the positions too
+    while (next < plain.length && plain[next] < i) next++;
     if (plain[next] === i) {
       next++;
       if (VERDICTS.has(target.name) || target.spec?.terminating) return true;

@@ -5,6 +5,7 @@ import { keptWithFacts } from './keptWithFacts.ts';
 import { covers } from './containment.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
+import { inPlace, type RulePatch } from '../model/patchRuleSet.ts';
 
 export interface Shadow {
   rule: Rule;
@@ -182,15 +183,27 @@ function chainsToSearch(facts: ChainFacts, t: Table, graph: ChainGraph): { chain
     facts,
     `shadow-jumping:${t.family}:${t.name}`,
     () => jumpingToDeciders(t, graph),
-    (kept, patches) => patches.every((p) => !changesDeciders(p.old?.rule, kept.deciders) && !changesDeciders(p.new?.rule, kept.deciders)),
+    (kept, patches) => patches.every((p) => keepsDeciders(p, kept.deciders)),
   );
   if (!jumping.length) return { chains: graph.firstDecision.keys(), deciders };
   return { chains: [...graph.firstDecision.keys(), ...jumping.filter((c) => !graph.firstDecision.has(c))], deciders };
 }
 
+/**
+ * Whether an edit leaves the deciding chains and the chains jumping to them as they were. A
+ * rule that came or went moves the rules after it, which may make a jump to a deciding chain
+ * the last rule of its chain or no longer the last: only where some chain decides every
+ * packet (none in a kube-proxy dump, where a rule typed or deleted keeps them).
+ */
+function keepsDeciders(p: RulePatch, deciders: ReadonlySet<string>): boolean {
+  if (!inPlace(p) && deciders.size && p.chain) return false;
+  return !changesDeciders(p.old?.rule, deciders) && !changesDeciders(p.new?.rule, deciders);
+}
+
+/** A rule that may decide whether its chain decides every packet (one with a target: see decidesByItself), or that jumps to one that does. */
 function changesDeciders(r: Rule | undefined, deciders: ReadonlySet<string>): boolean {
   const target = r?.target;
-  return !r || unconditional(r) || (!!target && (target.goto || target.name === 'RETURN' || deciders.has(target.name)));
+  return !!target && (unconditional(r!) || target.goto || target.name === 'RETURN' || deciders.has(target.name));
 }
 
 /** The user chains that decide every packet they get (none unless one decides by a verdict of its own), and the chains that jump to them before their last rule. */

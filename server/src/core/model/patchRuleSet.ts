@@ -186,6 +186,10 @@ function noCommand(e: SaveEntry): boolean {
 function madeAfter(t: Table, offset: number, leaving: ReadonlySet<Rule>): boolean {
   for (const c of t.chains.values()) {
     if (c.builtin) continue;
+    // a chain whose line stands above was made there, whatever its rules (every chain of a
+    // dump: its rules are not looked at, 7 ms a keystroke on the 100k dump's 36k chains)
+    const declared = c.declarations[0]?.line.start;
+    if (declared !== undefined && declared <= offset) continue;
     const first = c.rules.find((r) => !leaving.has(r));
     const made = Math.min(c.declarations[0]?.line.start ?? Infinity, first?.span.start ?? Infinity);
     if (made > offset && made !== Infinity) return true;

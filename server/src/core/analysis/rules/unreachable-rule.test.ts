@@ -27,6 +27,8 @@ ruleTable(unreachableRule, {
     { code: table('filter', ':outer - [0:0]\n:inner - [0:0]\n-A INPUT -j outer\n«-A INPUT -j ACCEPT»\n-A outer -j inner\n-A inner -j DROP'), name: 'after a jump to a chain that jumps to one that drops' },
     { code: table('filter', '-A INPUT -j DROP\n«-A INPUT -p tcp --dport 22 -j ACCEPT»\n«-A INPUT -j LOG»') },
     { code: table('filter', ':c - [0:0]\n-A INPUT -j c\n-A c -m comment --comment "done" -j RETURN\n«-A c -j DROP»'), name: 'after RETURN' },
+    // a rule with neither tests nor target (a counter) before the chain's DROP
+    { code: table('filter', ':counted - [0:0]\n-A INPUT -j counted\n«-A INPUT -p icmp -j ACCEPT»\n-A counted\n-A counted -j DROP'), name: 'after a jump to a chain that counts, then drops' },
     // the condition of an if runs where the if is; after fi, done and esac the script is back at the top
     { code: 'if iptables -A INPUT -j DROP; then echo ok; fi\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'the command that is the if condition' },
     { code: 'if [ -n "$X" ]; then\n  for i in 1 2; do echo $i; done\n  case "$i" in a) echo a ;; esac\nfi\niptables -A INPUT -j DROP\n«iptables -A INPUT -p tcp -j ACCEPT»\n', dialect: 'script', name: 'after nested constructs close' },
