@@ -467,7 +467,7 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
     }
     if (decision(a.target, p.chain.builtin) !== decision(b.target, p.chain.builtin) || unconditional(a) !== unconditional(b)) resized.add(p.chain);
   }
-  for (const [table, e] of edges) steps.push(() => applyEdges(table, e, jumped.get(`${table.family}:${table.name}`)));
+  for (const [table, e] of edges) steps.push(() => applyEdges(e, jumped.get(`${table.family}:${table.name}`)));
   // the hooks of the chains below the jumps (see hooksAfter), and the patches that tell whose changed (see hooksChanged)
   const moved = new Set<Chain>();
   for (const [e, masks] of rehooked) {
@@ -586,6 +586,8 @@ function hooksAfter(table: Table, e: EdgeChanges): Map<Chain, number> | undefine
   if (!removed.length && added.every(({ from, target }) => (bitsOf(from) & ~(reach.masks.get(jumpedTo(table, target)) ?? 0)) === 0)) return none;
   // the chains below the jumps, as the graph was and as it will be
   const below = reachedFrom(table, [targetsOf, (c) => jumps.get(c)], [...removed, ...added.map((a) => a.target)].map((t) => jumpedTo(table, t)));
+  // a jump to a built-in chain (which iptables refuses) made by an edit: no bit for it either
+  for (const c of below) if (c.builtin && !reach.builtins.includes(c)) return undefined;
   const masks = new Map<Chain, number>();
   for (const c of below) masks.set(c, 0);
   // what the chains above bring them (a built-in chain its own hook too); every jump of the
@@ -644,7 +646,7 @@ function reachedFrom(table: Table, targetsOf: readonly ((c: Chain) => readonly T
  * rule order: a file of appends has its rules in line order), and a chain's name out of the
  * names jumped to when its last jump went.
  */
-function applyEdges(table: Table, e: EdgeChanges, names: Set<string> | undefined): void {
+function applyEdges(e: EdgeChanges, names: Set<string> | undefined): void {
   const { jumps } = e.graph;
   for (const [t, from] of e.removed) {
     const list = jumps.get(from);

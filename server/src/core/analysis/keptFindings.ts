@@ -13,10 +13,11 @@ type Report = Parameters<RuleContext['report']>[0];
 export type KeptFixes = (ctx: RuleContext) => Fix[];
 
 /**
- * Findings of a whole-set rule that depend only on what an in-place rule edit never changes
- * (tables, chain declarations and policies, jumps, the length of each chain: see carryChainFacts), kept with the chain
- * facts and reported again while those facts are carried from edit to edit: no replaced rule
- * changes them. Their spans are the model's own, which move with the text. A 36k-chain dump
+ * Findings of a whole-set rule that depend only on what an edit of a rule in place that keeps
+ * its jumps never changes (tables, chain declarations and policies, jumps, the length of each
+ * chain: see carryChainFacts), kept with the chain facts and reported again while those facts
+ * are carried from edit to edit; found again after an edit that made rules come or go, or
+ * changed a jump. Their spans are the model's own, which move with the text. A 36k-chain dump
  * is then not walked again on every keystroke.
  */
 export function reportKept(ctx: RuleContext, facts: ChainFacts, code: string, find: (report: (d: Report, fixes?: KeptFixes) => void) => void): void {
