@@ -1,4 +1,5 @@
 import type { Chain, Rule, Table } from '../model/types.ts';
+import { unconditional as withoutTests } from './unconditional.ts';
 
 /** Targets that give a packet its verdict. */
 const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE']);
@@ -82,4 +83,15 @@ export function decidesByItself(c: Chain, unconditional: Map<Chain, number[]>): 
     }
   }
   return false;
+}
+
+/**
+ * A rule whose coming, going or change may change which chains decide every packet, and so
+ * which rules end their chain (chainEnds, decidesByItself): one with a target, and without
+ * tests, or a RETURN or goto. Both skip rules without target: a rule typed on a new line has
+ * neither tests nor target until its first option.
+ */
+export function changesWhatDecides(r: Rule | undefined): boolean {
+  const target = r?.target;
+  return !!target && (withoutTests(r!) || target.goto || target.name === 'RETURN');
 }

@@ -1,5 +1,5 @@
 import type { Chain, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
-import { chainEnds, decidesByItself } from './chainDecides.ts';
+import { chainEnds, changesWhatDecides, decidesByItself } from './chainDecides.ts';
 import { chainFacts, DECIDING, type ChainFacts, type ChainGraph } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
 import { covers } from './containment.ts';
@@ -200,10 +200,9 @@ function keepsDeciders(p: RulePatch, deciders: ReadonlySet<string>): boolean {
   return !changesDeciders(p.old?.rule, deciders) && !changesDeciders(p.new?.rule, deciders);
 }
 
-/** A rule that may decide whether its chain decides every packet (one with a target: see decidesByItself), or that jumps to one that does. */
+/** A rule that may decide whether its chain decides every packet (see changesWhatDecides), or that jumps to one that does. */
 function changesDeciders(r: Rule | undefined, deciders: ReadonlySet<string>): boolean {
-  const target = r?.target;
-  return !!target && (unconditional(r!) || target.goto || target.name === 'RETURN' || deciders.has(target.name));
+  return changesWhatDecides(r) || (!!r?.target && deciders.has(r.target.name));
 }
 
 /** The user chains that decide every packet they get (none unless one decides by a verdict of its own), and the chains that jump to them before their last rule. */

@@ -5,8 +5,7 @@ import { decidedAboveIn } from '../shadowing.ts';
 import type { LintRule } from '../types.ts';
 import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import { keptWithFacts } from '../keptWithFacts.ts';
-import { unconditional } from '../unconditional.ts';
-import { chainEnds } from '../chainDecides.ts';
+import { chainEnds, changesWhatDecides } from '../chainDecides.ts';
 
 
 export const unreachableRule: LintRule = {
@@ -39,7 +38,7 @@ export const unreachableRule: LintRule = {
         (byChain, patches) => {
           // a rule without tests, a RETURN or a goto that came, went or changed may end other
           // chains' rules (a chain jumped to may decide every packet now): all are looked at again
-          if (patches.some((p) => changesEnds(p.old?.rule) || changesEnds(p.new?.rule))) return false;
+          if (patches.some((p) => changesWhatDecides(p.old?.rule) || changesWhatDecides(p.new?.rule))) return false;
           // otherwise only the chains whose rules changed
           for (const p of patches) {
             const c = p.chain;
@@ -96,14 +95,4 @@ function findIn(rs: RuleSet, c: Chain, plain: readonly number[], ends: (r: Rule)
     }
   }
   if (list.length) out.set(c, list);
-}
-
-/**
- * A rule whose coming, going or change may change which rules end their chain for every packet
- * (see chainEnds): one with a target, and without tests, or a RETURN or goto. A rule typed on a
- * new line has neither tests nor target until its first option.
- */
-function changesEnds(r: Rule | undefined): boolean {
-  const target = r?.target;
-  return !!target && (unconditional(r!) || target.goto || target.name === 'RETURN');
 }
