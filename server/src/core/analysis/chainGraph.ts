@@ -5,6 +5,7 @@ import { inPlace, plainAppend, plainChainCommand, type RulePatch } from '../mode
 import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { unconditional } from './unconditional.ts';
 import { firstStartingFrom } from '../text/span.ts';
+import { chainsReached } from './chainsReached.ts';
 
 /**
  * What the chain rules (undefined-chain, unknown-target, unused-chain, chain-loop,
@@ -574,18 +575,23 @@ function hooksAfter(table: Table, e: EdgeChanges): Map<Chain, number> | undefine
     if (k === -1) removed.push(t);
     else added.splice(k, 1);
   }
-  for (const { from, target } of added) if (reachedFrom(table, [targetsOf], [jumpedTo(table, target)]).has(from)) return undefined;
+  // the table's rules are as the edit left them already: the chains a jump leads to are read from them
+  for (const { from, target } of added) if (chainsReached(table, jumpedTo(table, target)).includes(from)) return undefined;
   const none = new Map<Chain, number>();
   const reach = reachOf.get(e.graph);
   // not asked yet: it is worked out from the edges as they will be
   if (!reach) return none;
   // a built-in chain made by an edit (`-A INPUT` in a table without it) has no bit yet
   if (e.added.some(({ from }) => from.builtin && !reach.builtins.includes(from))) return undefined;
-  const bitsOf = (c: Chain) => (reach.masks.get(c) ?? 0) | (c.builtin ? 1 << reach.builtins.indexOf(c) : 0);
+  // a built-in chain brings its own hook too
+  const ownBit = (c: Chain) => (c.builtin ? 1 << reach.builtins.indexOf(c) : 0);
+  const bitsOf = (c: Chain) => (reach.masks.get(c) ?? 0) | ownBit(c);
   // jumps put in from chains that reach their targets already, and none taken away: nothing moves
   if (!removed.length && added.every(({ from, target }) => (bitsOf(from) & ~(reach.masks.get(jumpedTo(table, target)) ?? 0)) === 0)) return none;
-  // the chains below the jumps, as the graph was and as it will be
-  const below = reachedFrom(table, [targetsOf, (c) => jumps.get(c)], [...removed, ...added.map((a) => a.target)].map((t) => jumpedTo(table, t)));
+  // the chains below the jumps as the graph will be (a chain below one only through a jump
+  // taken away is below that jump's target, one of these)
+  const below = new Set<Chain>();
+  for (const t of [...removed, ...added.map((a) => a.target)]) for (const c of chainsReached(table, jumpedTo(table, t))) below.add(c);
   // a jump to a built-in chain (which iptables refuses) made by an edit: no bit for it either
   for (const c of below) if (c.builtin && !reach.builtins.includes(c)) return undefined;
   const masks = new Map<Chain, number>();
@@ -607,7 +613,7 @@ function hooksAfter(table: Table, e: EdgeChanges): Map<Chain, number> | undefine
   const work = [...below];
   while (work.length) {
     const c = work.pop()!;
-    const own = c.builtin ? 1 << reach.builtins.indexOf(c) : 0;
+    const own = ownBit(c);
     for (const t of targetsOf(c) ?? []) {
       const to = jumpedTo(table, t);
       const bits = masks.get(c)! | (to === c ? 0 : own);
@@ -620,25 +626,6 @@ function hooksAfter(table: Table, e: EdgeChanges): Map<Chain, number> | undefine
   const out = new Map<Chain, number>();
   for (const [c, m] of masks) if ((reach.masks.get(c) ?? 0) !== m) out.set(c, m);
   return out;
-}
-
-/** The chains some path of jumps leads to from `starts`, those among them; the jumps of a chain are those of every list `targetsOf` gives. */
-function reachedFrom(table: Table, targetsOf: readonly ((c: Chain) => readonly TargetUse[] | undefined)[], starts: readonly Chain[]): Set<Chain> {
-  const seen = new Set<Chain>(starts);
-  const work = [...seen];
-  while (work.length) {
-    const c = work.pop()!;
-    for (const of of targetsOf) {
-      for (const t of of(c) ?? []) {
-        const to = jumpedTo(table, t);
-        if (to && !seen.has(to)) {
-          seen.add(to);
-          work.push(to);
-        }
-      }
-    }
-  }
-  return seen;
 }
 
 /**
