@@ -93,6 +93,19 @@ function skipDollar(text: string, i: number): number {
   return text.length;
 }
 
+/**
+ * Every character a word may start with, so that the lexer picks the tokens to try by the
+ * first character (each other token's is known): without it, each word of a script was tried
+ * against every other token first. Above 255 Chevrotain groups characters in buckets of 255:
+ * one character of each bucket stands for it.
+ */
+function wordStarts(): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < 256; c++) if (!endsWord(c)) out.push(c);
+  for (let c = 256; c < 0x10000; c++) if (c === 256 || Math.floor(c / 255) !== Math.floor((c - 1) / 255)) out.push(c);
+  return out;
+}
+
 export const Blank = createToken({ name: 'Blank', pattern: /[ \t\r]+/, group: Lexer.SKIPPED });
 export const Continuation = createToken({ name: 'Continuation', pattern: /\\\r?\n/, group: Lexer.SKIPPED, line_breaks: true });
 
@@ -222,6 +235,7 @@ export const ShellWord = createToken({
       return i > offset ? matched(text, offset, Math.min(i, text.length)) : null;
     },
   },
+  start_chars_hint: wordStarts(),
   line_breaks: true,
 });
 
@@ -239,7 +253,7 @@ export interface ShellLexResult {
 
 export function lexShell(text: string): ShellLexResult {
   state = { pending: [], bodies: [] };
-  const result = (shellLexer ??= new Lexer(shellTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true })).tokenize(text);
+  const result = (shellLexer ??= new Lexer(shellTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations: true })).tokenize(text);
   // A heredoc opened on the last line without a newline after it: the body is empty and unterminated.
   for (const h of state.pending) state.bodies.push({ delimiter: h.delimiter, quotedDelimiter: h.quoted, stripTabs: h.strip, start: text.length, end: text.length, terminated: false });
   const heredocs = state.bodies;
