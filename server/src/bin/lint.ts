@@ -1,4 +1,4 @@
-import { processIO } from '../cli/io.ts';
+import { processIO, toleratePipeClosed } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
 
 function internalError(e: unknown): void {
@@ -7,6 +7,9 @@ function internalError(e: unknown): void {
   if (process.env.IPTABLES_LINT_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
   process.exitCode = 2;
 }
+
+toleratePipeClosed(process.stdout);
+toleratePipeClosed(process.stderr);
 
 try {
   const code = main(process.argv.slice(2), processIO);

@@ -8,9 +8,28 @@ export interface CliIO {
   stdin?(): Uint8Array;
 }
 
+/**
+ * Streams whose reader has gone (`iptables-lint … | head`): what is left to write there is
+ * dropped, and the run goes on to its exit code (an apply is not cut off halfway because
+ * its output is no longer read).
+ */
+const gone = new Set<NodeJS.WriteStream>();
+
+/** Drops output to a stream whose reader closed the pipe, where Node would end the run with an unhandled EPIPE error and a stack trace. */
+export function toleratePipeClosed(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    gone.add(stream);
+  });
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!gone.has(stream)) stream.write(text);
+}
+
 export const processIO: CliIO = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
+  stdout: (t) => write(process.stdout, t),
+  stderr: (t) => write(process.stderr, t),
   stdin: () => {
     try {
       return readFileSync(0);
