@@ -3,13 +3,20 @@ import { after, before } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { dist } from './paths.ts';
 
+/** A diagnostic as the server publishes it (the fields the tests read). */
+export interface PublishedDiagnostic {
+  code: string;
+  severity?: number;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
 /** The built language server over stdio, with just enough client to test it. */
 export class LspClient {
   readonly conn: MessageConnection;
   private readonly child: ChildProcess;
   /** Settles when the server process has exited. */
   readonly exited: Promise<void>;
-  readonly published = new Map<string, { diagnostics: { code: string; range: { start: { line: number; character: number } } }[] }>();
+  readonly published = new Map<string, { diagnostics: PublishedDiagnostic[] }>();
 
   /** `env` is added to this process's environment for the server's; `execArgv` are Node's options for it. */
   constructor(env?: Record<string, string>, execArgv: string[] = []) {
@@ -36,7 +43,7 @@ export class LspClient {
   }
 
   /** The diagnostics last pushed for `uri`, once there are some (fails after `timeoutMs`). */
-  async diagnosticsOf(uri: string, timeoutMs = 10_000): Promise<{ code: string; range: { start: { line: number; character: number } } }[]> {
+  async diagnosticsOf(uri: string, timeoutMs = 10_000): Promise<PublishedDiagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     while (!this.published.has(uri)) {
       if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri}`);

@@ -41,7 +41,7 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
   let fixedText: string | undefined;
   for (const file of opts.files) {
     const stdin = file === '-';
-    const read = stdin ? readStdinText(io.stdin) : readTextFile(file);
+    const read = stdin ? readStdinText(io.stdin, { keepByteOrderMark: true }) : readTextFile(file, { keepByteOrderMark: true });
     if (!read.ok) {
       io.stderr(`iptables-lint: ${read.reason}\n`);
       ioError = true;

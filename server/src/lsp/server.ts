@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
+import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { RunOptions } from '../core/analysis/engine.ts';
 import type { SeveritySetting } from '../core/analysis/types.ts';
@@ -155,10 +156,21 @@ export function startServer(connection: Connection, params: InitializeParams, he
     });
   }
 
+  /**
+   * Whether each open save file is saved with a byte order mark (see savedWithByteOrderMark):
+   * read from disk when the document is first judged and when it is saved, not on every keystroke.
+   */
+  const byteOrderMarks = new Map<string, boolean>();
+  function byteOrderMarkOf(uri: string, file: string): boolean {
+    let bom = byteOrderMarks.get(uri);
+    if (bom === undefined) byteOrderMarks.set(uri, (bom = savedWithByteOrderMark(file)));
+    return bom;
+  }
+
   /** What a document's findings are judged with: the severities, and a save file's files around it. */
   function lintOptions(doc: OpenDocument): RunOptions {
     const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
-    const settingsForFile = file && doc.model.dialect === 'save' ? workspaceSettings(file) : {};
+    const settingsForFile = file && doc.model.dialect === 'save' ? { ...workspaceSettings(file), savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {};
     return { severities: severitiesFor(file), settings: settingsForFile };
   }
 
@@ -230,6 +242,13 @@ export function startServer(connection: Connection, params: InitializeParams, he
   // a save file is judged with the files beside it (ipv6-left-open reads the rules.v6 beside a
   // rules.v4): when one of them is saved, the open save files of that folder are judged again
   connection.onDidSaveTextDocument((p) => {
+    // saved with another encoding (Save with Encoding): the byte order mark came or went
+    const saved = store.get(p.textDocument.uri);
+    const hadMark = byteOrderMarks.get(p.textDocument.uri);
+    if (saved && hadMark !== undefined && p.textDocument.uri.startsWith('file://')) {
+      byteOrderMarks.delete(p.textDocument.uri);
+      if (byteOrderMarkOf(p.textDocument.uri, fileURLToPath(p.textDocument.uri)) !== hadMark) schedule(saved);
+    }
     const folder = p.textDocument.uri.slice(0, p.textDocument.uri.lastIndexOf('/') + 1);
     for (const doc of store.all()) {
       if (doc.uri !== p.textDocument.uri && doc.uri.startsWith(folder) && !doc.uri.includes('/', folder.length) && doc.model.dialect === 'save') schedule(doc);
@@ -242,6 +261,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     settling.cancel(p.textDocument.uri);
     store.close(p.textDocument.uri);
     outlineCut.delete(p.textDocument.uri);
+    byteOrderMarks.delete(p.textDocument.uri);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });
 

@@ -1,6 +1,9 @@
 import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { syntaxError } from './syntax-error.ts';
 
+/** What a language server says of a file whose bytes on disk start with a byte order mark. */
+const bomOnDisk = { settings: { savedWithByteOrderMark: true } };
+
 ruleTable(syntaxError, {
   valid: [
     { code: '-P INPUT DROP\n-A INPUT -i lo -j ACCEPT\n', name: 'rule lines alone: an iptables -S listing' },
@@ -11,6 +14,7 @@ ruleTable(syntaxError, {
     { code: '# comment\n\n*filter\n:INPUT DROP [0:0]\n:user - [0:0]\n[3:120] -A INPUT -j user\nCOMMIT\n' },
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -j ACCEPT\n', dialect: 'script', name: 'shell expansion as a value' },
     { code: 'iptables -A INPUT $EXTRA_MATCHES -j ACCEPT\n', dialect: 'script', name: 'shell expansion standing for options' },
+    { code: 'iptables -A INPUT -j ACCEPT\n', dialect: 'script', options: bomOnDisk, name: 'a script saved with a byte order mark' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -p tcp «--dport» -j ACCEPT'), name: 'option missing its value' },
@@ -19,5 +23,8 @@ ruleTable(syntaxError, {
     { code: '«-A INPUT -j ACCEPT»\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', name: 'rule before *table' },
     { code: '«-A INPUT -j ACCEPT»\n«COMMIT»\n', name: 'rule lines and COMMIT without a *table line' },
     { code: 'iptables -A INPUT -p tcp «--dport»\n', dialect: 'script', name: 'script: option missing its value' },
+    { code: '«\uFEFF»*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', name: 'a byte order mark' },
+    { code: '«»*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', options: bomOnDisk, name: 'a byte order mark on disk that the editor left out of the text' },
+    { code: '«\uFEFF»*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', options: bomOnDisk, name: 'a byte order mark in the text and on disk: one finding' },
   ],
 });
