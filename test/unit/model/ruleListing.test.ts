@@ -67,8 +67,8 @@ test('not a listing: a file iptables-restore loads at boot, a here-document, a f
   assert.deepEqual(new FirewallDocument(script, { dialect: 'script' }).diagnostics().map((d) => d.code).filter((c) => c === 'syntax-error'), ['syntax-error', 'syntax-error']);
   // a save file with a COMMIT but no table line is a broken save file, not a listing
   assert.ok(codes(new FirewallDocument(`${rules}COMMIT\n`)).includes('syntax-error@0'));
-  // as a listing: INPUT drops what it does not accept, loopback included
-  assert.deepEqual(codes(new FirewallDocument(rules, { fileName: 'iptables-S.txt' })), ['missing-loopback-accept@37']);
+  // as a listing: INPUT drops what it does not accept, loopback and replies included
+  assert.deepEqual(codes(new FirewallDocument(rules, { fileName: 'iptables-S.txt' })), ['missing-established-rule@37', 'missing-loopback-accept@37']);
 });
 
 test('undefined-chain in a listing: the fix creates the chain the way iptables -S writes it', () => {

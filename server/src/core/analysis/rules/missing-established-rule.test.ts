@@ -26,6 +26,10 @@ ruleTable(missingEstablishedRule, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i eth0 -j DROP\n-A OUTPUT -o eth0 -j DROP'), name: 'an interface the host never talks on' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p icmp --icmp-type echo-request -j DROP\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'ICMP echo requests and invalid packets dropped first: not the errors' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p icmp -j DROP'), name: 'ICMP dropped after RELATED is accepted' },
+    { code: table('filter', ':INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT'), name: 'a server that forwards nothing: FORWARD DROP, no FORWARD rule' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT --reject-with icmp-host-prohibited\n-A FORWARD -j REJECT --reject-with icmp-host-prohibited'), name: 'the RHEL layout: replies accepted first, FORWARD rejects everything' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp -j DROP'), name: 'the last rule drops TCP only' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -m conntrack --ctstate INVALID -j DROP\n', dialect: 'script', name: 'FORWARD drops more and accepts nothing' },
   ],
   invalid: [
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
@@ -37,6 +41,9 @@ ruleTable(missingEstablishedRule, {
     { code: 'iptables -P FORWARD «DROP»\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
     { code: table('filter', ':INPUT DROP [0:0]\n:base - [0:0]\n-A INPUT -j base\n-A base -m state --state «ESTABLISHED» -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -j ACCEPT'), name: 'ESTABLISHED without RELATED, in a chain it jumps to' },
     { code: 'ip6tables -P FORWARD DROP\nip6tables -A FORWARD -m conntrack --ctstate «\"ESTABLISHED\"» -j ACCEPT\n', dialect: 'script', name: 'IPv6 forwarding without RELATED: no packet-too-big' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j DROP»'), name: 'INPUT closed by a last drop-everything rule' },
+    { code: 'iptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n«iptables -A FORWARD -j REJECT»\n', dialect: 'script', name: 'FORWARD closed by a last reject-everything rule' },
+    { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP'), name: 'a DROP policy and a last drop rule: the policy, as before' },
   ],
 });
 

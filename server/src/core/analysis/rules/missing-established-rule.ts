@@ -8,6 +8,7 @@ import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { protocolNumber } from '../../knowledge/protocols.ts';
+import { inputClosing } from '../inputClosing.ts';
 
 /**
  * An ICMP error about a connection of the host or one it forwards, the kind path MTU discovery
@@ -69,6 +70,12 @@ function connectionsLeaveThrough(rs: RuleSet, chain: Chain, way: ReplyWay): bool
   return evaluateChain(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet).some((o) => o.verdict === 'ACCEPT');
 }
 
+/** Some new connection from another host is let through FORWARD (by some rule, under some conditions). */
+function forwardsConnections(rs: RuleSet, chain: Chain): boolean {
+  const packet: Packet = { family: chain.family, state: 'NEW', origin: 'remote', local: [] };
+  return evaluateChain(rs, 'filter', chain.name, packet).some((o) => o.verdict === 'ACCEPT');
+}
+
 /**
  * The rule that drops every reply arriving on an interface that connections leave through,
  * before the chain's accept of ESTABLISHED can take it (Docker's DOCKER-USER with
@@ -91,7 +98,7 @@ export const missingEstablishedRule: LintRule = {
   severity: 'warning',
   summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it; where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`). FORWARD is reported only when it lets some new connection through: a host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it; where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
     rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -112,9 +119,19 @@ export const missingEstablishedRule: LintRule = {
             fixes: acceptRepliesFirst(ctx, early.rule, early.way),
           });
         }
-        if (chain.policy !== 'DROP' || !chain.policySpan) continue;
+        // closed by its DROP policy, or else by a last rule that drops or rejects every packet
+        const closing = chain.policy === 'DROP' && chain.policySpan ? { span: chain.policySpan, rule: undefined } : inputClosing(chain);
+        if (!closing) continue;
         if (!accepts) {
-          ctx.report({ span: chain.policySpan, message: `${name} drops by default but no rule accepts ESTABLISHED,RELATED packets: replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.` });
+          // a FORWARD that lets no new connection through has no replies to drop (a server's `:FORWARD DROP`)
+          if (name === 'FORWARD' && !forwardsConnections(rs, chain)) continue;
+          const replies = `replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.`;
+          ctx.report({
+            span: closing.span,
+            message: closing.rule
+              ? `${name} ends with this rule, which ${closing.rule.target?.name === 'REJECT' ? 'rejects' : 'drops'} every packet that reaches it, and no rule accepts ESTABLISHED,RELATED packets: ${replies}`
+              : `${name} drops by default but no rule accepts ESTABLISHED,RELATED packets: ${replies}`,
+          });
           continue;
         }
         // the evaluation first: where RELATED is accepted (nearly always) it ends at that rule
