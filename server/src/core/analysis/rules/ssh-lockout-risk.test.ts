@@ -48,3 +48,16 @@ test('ssh-lockout-risk fix for OUTPUT: ESTABLISHED,RELATED accepted at its head,
   assert.equal(out, 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\nsudo iptables -I OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nsudo iptables -P OUTPUT DROP\niptables -A OUTPUT -p udp --dport 53 -j ACCEPT\n');
   assert.deepEqual(lintWith(sshLockoutRisk, out, { dialect: 'script' }), []);
 });
+
+test('ssh-lockout-risk in a script: the later command that lets the session through again comes with the finding, where there is one', () => {
+  const related = (script: string) => lintWith(sshLockoutRisk, script, { dialect: 'script' }).map((d) => [script.slice(d.span.start, d.span.end), d.related?.map((r) => script.slice(r.span.start, r.span.end))]);
+  const input = 'iptables -F\niptables -P INPUT DROP\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n';
+  // new connections to 22 pass at the accept of port 22, and the session's packets with it
+  assert.deepEqual(related(input), [['iptables -P INPUT DROP', ['iptables -A INPUT -p tcp --dport 22 -j ACCEPT']]]);
+  const output = 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P OUTPUT DROP\niptables -A OUTPUT -p udp --dport 53 -j ACCEPT\niptables -A OUTPUT -m state --state ESTABLISHED -j ACCEPT\n';
+  assert.deepEqual(related(output), [['iptables -P OUTPUT DROP', ['iptables -A OUTPUT -m state --state ESTABLISHED -j ACCEPT']]]);
+  // a restore that opens again is one step
+  const restore = 'iptables -P INPUT DROP\niptables-restore <<EOF\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n';
+  assert.deepEqual(related(restore), [['iptables -P INPUT DROP', ['iptables-restore <<EOF']]]);
+  assert.deepEqual(related('iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n'), [['iptables -P INPUT DROP', undefined]]);
+});

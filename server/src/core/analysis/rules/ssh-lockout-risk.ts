@@ -41,8 +41,8 @@ export const sshLockoutRisk: LintRule = {
   severity: 'warning',
   summary: 'In execution order, a point where INPUT drops new SSH connections, or OUTPUT the SSH server\'s packets, before any rule accepts them.',
   docs: {
-    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
-    rationale: 'Running such a script over SSH cuts the session that runs it at that line: the rest of the script never runs and the host is out of reach until someone reaches its console.',
+    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
+    rationale: 'Where the script never lets SSH through again, the host is out of reach over SSH once the rules are in, until someone reaches its console. Where a later command does, the session running the script survives a run that goes through (TCP sends again what was dropped in between), but not one that stops between the two commands: a command that fails under `set -e`, Ctrl-C, a lost connection, or the commands typed one at a time, when the first one cuts the session that would type the second.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
   },
@@ -81,15 +81,33 @@ export const sshLockoutRisk: LintRule = {
      * when nothing later accepts new ones again.
      */
     const closedFrom = new Map<Family, { span: Span; verdict: string }>();
+    /**
+     * Per family, the command after which the session running the script is cut, until a later
+     * command lets its packets through again. A script that runs through keeps its session:
+     * TCP sends again what was dropped in between (checked with a real sshd in a namespace,
+     * three seconds between the two). What is at stake is a run that stops in between.
+     */
+    const cut = new Map<Family, { span: Span; what: string; refused: string; fixes?: Fix[] }>();
     const check = (family: Family, span: Span, what: string, cmd?: Command) => {
-      if (reported.has(family)) return;
       const snapshot: RuleSet = { ...rs, tables: state.tables };
+      const pending = cut.get(family);
+      if (pending) {
+        if (refusesServerPackets(snapshot, port, family) || dropsSsh(snapshot, port, family, 'ESTABLISHED')) return;
+        cut.delete(family);
+        ctx.report({
+          span: pending.span,
+          message: `${pending.what}, ${pending.refused}, those of the established session too, until a later command lets them through: a run that goes on to it keeps its session (TCP sends again what was dropped), but one that stops in between (a command that fails under set -e, an interrupted run, the commands typed one at a time) leaves the host cut off from SSH.`,
+          related: [{ span, message: 'SSH sessions get through again from here' }],
+          fixes: pending.fixes,
+        });
+        return;
+      }
+      if (reported.has(family)) return;
       const out = refusesServerPackets(snapshot, port, family);
       if (out) {
         reported.add(family);
         closedFrom.delete(family);
-        const fixes = cmd && acceptBefore(ctx, cmd);
-        ctx.report({ span, message: `${what}, OUTPUT ${out.verdict === 'REJECT' ? 'rejects' : 'drops'} the SSH server's packets (tcp source port ${port}), those of the established session too: run over SSH, the script cuts its own session here.`, fixes });
+        cut.set(family, { span, what, refused: `OUTPUT ${out.verdict === 'REJECT' ? 'rejects' : 'drops'} the SSH server's packets (tcp source port ${port})`, fixes: cmd && acceptBefore(ctx, cmd) });
         return;
       }
       const v = dropsSsh(snapshot, port, family);
@@ -103,7 +121,7 @@ export const sshLockoutRisk: LintRule = {
       }
       reported.add(family);
       closedFrom.delete(family);
-      ctx.report({ span, message: `${what}, INPUT ${v === 'REJECT' ? 'rejects' : 'drops'} SSH connections (tcp port ${port}), the established ones too: run over SSH, the script cuts its own session here.` });
+      cut.set(family, { span, what, refused: `INPUT ${v === 'REJECT' ? 'rejects' : 'drops'} SSH connections (tcp port ${port})` });
     };
     // in the order the script runs them (a function's body at its call); an iptables-restore
     // here-document is one step: its tables change at once, not rule by rule
@@ -118,6 +136,10 @@ export const sshLockoutRisk: LintRule = {
       if (step.table !== 'filter') continue;
       if (!['policy', 'append', 'insert', 'replace', 'delete', 'flush'].includes(step.kind)) continue;
       check(step.family, step.span, 'From this command on', step);
+    }
+    // nothing later lets the session through again: cut for good
+    for (const { span, what, refused, fixes } of cut.values()) {
+      ctx.report({ span, message: `${what}, ${refused}, those of the established session too, to the end of the script: run over SSH, it runs on with its session cut, and no new session gets in once it ends.`, fixes });
     }
     // the session survived, but new logins stay shut out to the end of the script
     for (const { span, verdict } of closedFrom.values()) {
