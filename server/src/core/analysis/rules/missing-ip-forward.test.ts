@@ -10,6 +10,8 @@ ruleTable(missingIpForward, {
     { code: 'iptables -t nat -A OUTPUT -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', dialect: 'script', name: 'a DNAT of the host\'s own connections' },
     { code: 'iptables -t nat -A PREROUTING -p tcp --dport 8443 -j DNAT --to-destination 127.0.0.1:443\n', dialect: 'script', name: 'a DNAT to a loopback address' },
     { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE'), options: { settings: { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4', value: '1', file: 'sysctl.conf' }] } } },
+    { code: table('filter', ':FORWARD DROP [0:0]\n:DOCKER - [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -o docker0 -j DOCKER\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n-A DOCKER-USER -j RETURN') + table('nat', ':DOCKER - [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'), options: { settings: { workspaceSearched: true } }, name: 'a Docker host\'s dump: dockerd turns forwarding on' },
+    { code: 'iptables -I DOCKER-USER -i eth0 -s 192.0.2.0/24 -j ACCEPT\niptables -A FORWARD -i eth1 -o docker0 -j ACCEPT\n', dialect: 'script', name: 'a script adding to DOCKER-USER' },
   ],
   invalid: [
     { code: '«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', severity: 'warning' },
@@ -18,5 +20,7 @@ ruleTable(missingIpForward, {
     { code: '«ip6tables -A FORWARD -i eth1 -j ACCEPT»\nsysctl -w net.ipv4.ip_forward=1\n', dialect: 'script', name: 'IPv6 needs its own switch' },
     { code: table('nat', '«-A POSTROUTING -o eth0 -j MASQUERADE»'), severity: 'info', name: 'save file, workspace not searched' },
     { code: table('nat', '«-A POSTROUTING -o eth0 -j MASQUERADE»'), severity: 'warning', options: { settings: { workspaceSearched: true } }, name: 'save file, no sysctl in the workspace' },
+    { code: 'sysctl -w net.ipv4.ip_forward=0\niptables -I DOCKER-USER -i eth0 -j DROP\n«iptables -A FORWARD -i eth1 -j ACCEPT»\n', dialect: 'script', name: 'a Docker host whose script turns forwarding off' },
+    { code: 'ip6tables -I DOCKER-USER -j RETURN\n«ip6tables -A FORWARD -i eth1 -j ACCEPT»\n', dialect: 'script', name: 'IPv6 on a Docker host: not turned on by the daemon here' },
   ],
 });

@@ -2,13 +2,28 @@ import type { Span } from '../../text/span.ts';
 import type { LintRule } from '../types.ts';
 import { dnatForwards } from '../dnatPaths.ts';
 import { FORWARDING_KEY, forwardingOf } from '../../model/sysctlFacts.ts';
+import { managedChain } from '../../knowledge/managedChains.ts';
+import type { Family } from '../../knowledge/types.ts';
+import type { RuleSet } from '../../model/types.ts';
+
+/** A program that turns forwarding on itself (Docker), when a chain of the family is one of its. */
+function forwardingProgram(rs: RuleSet, family: Family): string | undefined {
+  for (const t of rs.tables.values()) {
+    if (t.family !== family) continue;
+    for (const name of t.chains.keys()) {
+      const m = managedChain(name, t.name);
+      if (m?.setsIpv4Forwarding) return m.owner;
+    }
+  }
+  return undefined;
+}
 
 export const missingIpForward: LintRule = {
   code: 'missing-ip-forward',
   severity: 'warning',
   summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
   docs: {
-    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder.',
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or written into Docker\'s chains (DOCKER-USER): the Docker daemon turns IPv4 forwarding on itself when it starts.',
     rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
     bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
@@ -36,6 +51,8 @@ export const missingIpForward: LintRule = {
       // a fact whose value we cannot read (sysctl -p, $VAR) might well turn it on
       if (forwarding.state === 'on') continue;
       const off = forwarding.state === 'off' ? forwarding.off : undefined;
+      // on a Docker host the daemon turned forwarding on itself, unless the rules' own sysctl turns it off
+      if (family === 'ipv4' && !off && forwardingProgram(rs, family)) continue;
       if (rs.dialect === 'save' && !ctx.settings.workspaceSearched) {
         ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
         continue;
