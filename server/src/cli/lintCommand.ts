@@ -7,6 +7,7 @@ import { findLintConfig } from '../node/lintConfig.ts';
 import { rewriteTextFile } from '../node/rewriteTextFile.ts';
 import { readStdinText, readTextFile } from '../node/readTextFile.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
+import { isFolder, rulesFilesUnder } from '../node/rulesFilesUnder.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
 import { formatText } from './formatText.ts';
@@ -16,7 +17,7 @@ import type { CliIO } from './io.ts';
 export interface LintOptions {
   format: 'text' | 'json' | 'sarif';
   dialect: Dialect | 'auto';
-  /** Paths; `-` is standard input. */
+  /** Paths; `-` is standard input; a folder stands for the iptables files under it. */
   files: string[];
   /**
    * The path standard input stands for (an editor's unsaved buffer): reported under that
@@ -34,12 +35,26 @@ export interface LintOptions {
   fix?: boolean;
 }
 
-/** Lints files; exit 0 clean of errors, 1 with error-level findings (or too many warnings), 2 when a file cannot be read. */
+/** Lints files; exit 0 clean of errors, 1 with error-level findings (or too many warnings), 2 when a file cannot be read or a folder holds none. */
 export function lintCommand(opts: LintOptions, io: CliIO): number {
   const reports: FileReport[] = [];
   let ioError = false;
   let fixedText: string | undefined;
+  // a folder stands for the iptables files under it (see rulesFilesUnder)
+  const targets: { file: string; inFolder: boolean }[] = [];
   for (const file of opts.files) {
+    if (file === '-' || !isFolder(file)) {
+      targets.push({ file, inFolder: false });
+      continue;
+    }
+    const found = rulesFilesUnder(file);
+    if (!found.length) {
+      io.stderr(`iptables-lint: no iptables files under ${file}\n`);
+      ioError = true;
+    }
+    for (const f of found) targets.push({ file: f, inFolder: true });
+  }
+  for (const { file, inFolder } of targets) {
     const stdin = file === '-';
     const read = stdin ? readStdinText(io.stdin, { keepByteOrderMark: true }) : readTextFile(file, { keepByteOrderMark: true });
     if (!read.ok) {
@@ -55,6 +70,8 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
     const docOptions = { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect };
     const doc = new FirewallDocument(read.text, docOptions);
+    // a script of the folder that names iptables only in words the shell does not run (a comment, an echo)
+    if (inFolder && doc.dialect === 'script' && !doc.ruleSet.hasRules) continue;
     const settings = doc.dialect === 'save' && place ? workspaceSettings(place) : {};
     const runOptions = { severities: config.severities, settings };
     let raw = doc.diagnostics(runOptions);

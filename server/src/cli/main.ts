@@ -4,14 +4,16 @@ import type { CliIO } from './io.ts';
 import { traceCommand } from './traceCommand.ts';
 import { lintCommand } from './lintCommand.ts';
 
-const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] [--max-warnings N] [--fix] FILE...
+const USAGE = `usage: iptables-lint [--format text|json|sarif] [--dialect auto|save|script] [--max-warnings N] [--fix] FILE|DIR...
        iptables-lint [options] [--stdin-filename PATH] -      (the rules on standard input)
        iptables-lint explain TERM
        iptables-lint trace FILE --packet SPEC [--format json]
        iptables-lint compile SCRIPT
        iptables-lint apply FILE --host [USER@]HOST[:PORT] [--identity KEY] [--rollback-seconds N] [--dry-run] [--yes]
 
-Checks iptables scripts and iptables-save / iptables-restore files.
+Checks iptables scripts and iptables-save / iptables-restore files. A folder stands for the
+iptables files under it: save files by name (rules.v4, *.rules, *.iptables…), shell scripts that
+run iptables, and files that start as iptables-save output.
 --fix rewrites each file with the fixes that keep what its rules do (old spellings such as
 -m state) and reports what is left; with -, the fixed text goes to standard output and the report to
 standard error.

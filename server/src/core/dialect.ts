@@ -48,6 +48,30 @@ function contentLines(text: string, most = 200): string[] {
   return out;
 }
 
+/** Kinds of file that are not iptables scripts whatever lines they hold: configuration, documentation, source code. */
+const OTHER_FILES = /\.(conf|cfg|ini|md|markdown|rst|txt|html?|xml|json|ya?ml|toml|in|at|c|h|py|go|rb|pl|js|ts)$/i;
+
+/** A script that names iptables: its commands, a variable set to it (`IPT=/sbin/iptables`) or named for it (`$IPTABLES`). */
+const NAMES_TOOL = /\bip6?tables/i;
+
+/**
+ * Whether a file found in a folder is one of ours: a save file by name, a shell script (by
+ * name or `#!`) that names iptables, a text of iptables commands (see scriptByContent), or a
+ * text whose first line that is not blank or a comment is one iptables-restore reads (an
+ * `iptables-save` dump under any name). A script whose iptables are only in words the shell
+ * does not run is left out by the caller, once read. Other files of the
+ * folder (documentation, configuration of other programs) are not iptables files, even when
+ * they quote a rule.
+ */
+export function holdsIptablesRules(text: string, fileName: string): boolean {
+  if (SAVE_NAMES.test(fileName)) return true;
+  if (text.startsWith('#!') || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
+  // another program's configuration or a document may quote iptables commands a line each
+  if (!OTHER_FILES.test(fileName) && scriptByContent(text)) return true;
+  const line = firstContentLine(text);
+  return line !== undefined && SAVE_LINE.test(line);
+}
+
 /** Which dialect a text is in: by file name first, then by content; a name that says save gives way to a script's content. */
 export function detectDialect(text: string, fileName?: string): Dialect {
   if (fileName && SAVE_NAMES.test(fileName)) return scriptByContent(text) ? 'script' : 'save';
