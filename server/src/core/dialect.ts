@@ -58,10 +58,9 @@ const NAMES_TOOL = /\bip6?tables/i;
  * Whether a file found in a folder is one of ours: a save file by name, a shell script (by
  * name or `#!`) that names iptables, a text of iptables commands (see scriptByContent), or a
  * text whose first line that is not blank or a comment is one iptables-restore reads (an
- * `iptables-save` dump under any name). A script whose iptables are only in words the shell
- * does not run is left out by the caller, once read. Other files of the
- * folder (documentation, configuration of other programs) are not iptables files, even when
- * they quote a rule.
+ * `iptables-save` dump under any name). Other files of the folder (documentation, other
+ * programs' configuration) are not, even when they quote a rule. A script whose iptables are
+ * only in words the shell does not run is left out by the caller, once read.
  */
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;
