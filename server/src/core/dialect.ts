@@ -64,7 +64,8 @@ const NAMES_TOOL = /\bip6?tables/i;
  */
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;
-  if (text.startsWith('#!') || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
+  // a script saved with a byte order mark is one too (syntax-error reports the mark)
+  if (text.replace(/^\uFEFF/, '').startsWith('#!') || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
   // another program's configuration or a document may quote iptables commands a line each
   if (!OTHER_FILES.test(fileName) && scriptByContent(text)) return true;
   const line = firstContentLine(text);

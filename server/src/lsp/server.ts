@@ -157,7 +157,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   }
 
   /**
-   * Whether each open save file is saved with a byte order mark (see savedWithByteOrderMark):
+   * Whether each open file is saved with a byte order mark (see savedWithByteOrderMark):
    * read from disk when the document is first judged and when it is saved, not on every keystroke.
    */
   const byteOrderMarks = new Map<string, boolean>();
@@ -170,7 +170,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   /** What a document's findings are judged with: the severities, and a save file's files around it. */
   function lintOptions(doc: OpenDocument): RunOptions {
     const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
-    const settingsForFile = file && doc.model.dialect === 'save' ? { ...workspaceSettings(file), savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {};
+    const settingsForFile = !file ? {} : doc.model.dialect === 'save' ? { ...workspaceSettings(file), savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : { savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) };
     return { severities: severitiesFor(file), settings: settingsForFile };
   }
 

@@ -59,8 +59,8 @@ export interface AnalysisSettings {
   /** False when the front end could not look for sysctl files (a lone save file). */
   workspaceSearched?: boolean;
   /**
-   * Save files: the file on disk starts with a UTF-8 byte order mark that the text analysed
-   * leaves out (an editor's: they hide the mark and keep it when they save).
+   * The file on disk starts with a UTF-8 byte order mark that the text analysed leaves out (an
+   * editor's: they hide the mark and keep it when they save).
    */
   savedWithByteOrderMark?: boolean;
   /** Save files: the IPv6 rules kept beside an IPv4 rules file (rules.v6 beside rules.v4), as the front end found them. */

@@ -8,6 +8,7 @@ import { bindCommand } from './bind.ts';
 import { failureHandled } from './failureHandled.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
 import { sysctlFacts } from './sysctlFacts.ts';
+import { scriptEncodingIssues } from './scriptEncoding.ts';
 import { SaveDocument } from './saveDocument.ts';
 import { ShellVariables } from './shellVariables.ts';
 import { NamePool } from './namePool.ts';
@@ -202,6 +203,8 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
     }
     previous = sc;
   }
+  // the file itself, before any command: a byte order mark, CRLF line endings
+  issues.push(...scriptEncodingIssues(text));
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   const sourcesFiles = script.commands.some(sourcesFile);

@@ -14,7 +14,6 @@ ruleTable(syntaxError, {
     { code: '# comment\n\n*filter\n:INPUT DROP [0:0]\n:user - [0:0]\n[3:120] -A INPUT -j user\nCOMMIT\n' },
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -j ACCEPT\n', dialect: 'script', name: 'shell expansion as a value' },
     { code: 'iptables -A INPUT $EXTRA_MATCHES -j ACCEPT\n', dialect: 'script', name: 'shell expansion standing for options' },
-    { code: 'iptables -A INPUT -j ACCEPT\n', dialect: 'script', options: bomOnDisk, name: 'a script saved with a byte order mark' },
   ],
   invalid: [
     { code: table('filter', '-A INPUT -p tcp «--dport» -j ACCEPT'), name: 'option missing its value' },
@@ -26,5 +25,9 @@ ruleTable(syntaxError, {
     { code: '«\uFEFF»*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', name: 'a byte order mark' },
     { code: '«»*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', options: bomOnDisk, name: 'a byte order mark on disk that the editor left out of the text' },
     { code: '«\uFEFF»*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', options: bomOnDisk, name: 'a byte order mark in the text and on disk: one finding' },
+    { code: '«\uFEFF»#!/bin/sh\niptables -A INPUT -j ACCEPT\n', dialect: 'script', name: 'a script with a byte order mark before #!' },
+    { code: '«»#!/bin/sh\niptables -A INPUT -j ACCEPT\n', dialect: 'script', options: bomOnDisk, name: 'a script saved with a byte order mark the editor left out' },
+    { code: '«#!/bin/sh»\r\niptables -A INPUT -j ACCEPT\r\n', dialect: 'script', name: 'a script with CRLF line endings: at the first' },
+    { code: '#!/bin/sh\n«iptables -A INPUT -j ACCEPT»\r\niptables -A INPUT -j DROP\r\n', dialect: 'script', name: 'CRLF from the second line on' },
   ],
 });
