@@ -5,10 +5,10 @@ import { DEFAULT_MAX_BYTES } from '../core/limits.ts';
 import { readTextFile } from './readTextFile.ts';
 
 /**
- * The iptables files under a folder, for `iptables-lint DIR`: every file below it (hidden
- * folders, node_modules and links to folders left out, each folder's entries in name order) that holds rules
- * (see holdsIptablesRules). Binary, unreadable and oversized files are passed over: in a
- * folder they are someone else's.
+ * The iptables files under a folder, for `iptables-lint DIR`: every file below it that holds
+ * rules (see holdsIptablesRules), each folder's entries in name order; hidden folders,
+ * node_modules and links to folders are left out. Binary, unreadable and oversized files are
+ * passed over: in a folder they are someone else's.
  */
 export function rulesFilesUnder(dir: string): string[] {
   const out: string[] = [];
