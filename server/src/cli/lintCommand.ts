@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { FirewallDocument } from '../core/facade.ts';
+import { holdsIptablesRules } from '../core/dialect.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { fixAll } from '../core/services/fixAll.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
@@ -7,7 +8,7 @@ import { findLintConfig } from '../node/lintConfig.ts';
 import { rewriteTextFile } from '../node/rewriteTextFile.ts';
 import { readStdinText, readTextFile } from '../node/readTextFile.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
-import { isFolder, rulesFilesUnder } from '../node/rulesFilesUnder.ts';
+import { filesUnder, isFolder } from '../node/filesUnder.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
 import { formatText } from './formatText.ts';
@@ -40,23 +41,22 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
   const reports: FileReport[] = [];
   let ioError = false;
   let fixedText: string | undefined;
-  // a folder stands for the iptables files under it (see rulesFilesUnder)
-  const targets: { file: string; inFolder: boolean }[] = [];
+  // a folder stands for the iptables files under it: the others are passed over once read
+  const targets: { file: string; folder?: string }[] = [];
+  const folders: string[] = [];
   for (const file of opts.files) {
-    if (file === '-' || !isFolder(file)) {
-      targets.push({ file, inFolder: false });
-      continue;
+    if (file === '-' || !isFolder(file)) targets.push({ file });
+    else {
+      folders.push(file);
+      for (const f of filesUnder(file)) targets.push({ file: f, folder: file });
     }
-    const found = rulesFilesUnder(file);
-    if (!found.length) {
-      io.stderr(`iptables-lint: no iptables files under ${file}\n`);
-      ioError = true;
-    }
-    for (const f of found) targets.push({ file: f, inFolder: true });
   }
-  for (const { file, inFolder } of targets) {
+  const foldersLinted = new Set<string>();
+  for (const { file, folder } of targets) {
     const stdin = file === '-';
     const read = stdin ? readStdinText(io.stdin, { keepByteOrderMark: true }) : readTextFile(file, { keepByteOrderMark: true });
+    // a binary or unreadable file of a folder is someone else's
+    if (folder !== undefined && (!read.ok || !holdsIptablesRules(read.text, file))) continue;
     if (!read.ok) {
       io.stderr(`iptables-lint: ${read.reason}\n`);
       ioError = true;
@@ -66,12 +66,15 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     // input takes the lint config of the working directory and is judged without files beside it
     const name = stdin ? (opts.stdinName ?? '-') : file;
     const place = stdin ? opts.stdinName && resolve(opts.stdinName) : resolve(file);
-    const config = findLintConfig(place || resolve('-'));
-    for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
     const docOptions = { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect };
     const doc = new FirewallDocument(read.text, docOptions);
     // a script of the folder that names iptables only in words the shell does not run (a comment, an echo)
-    if (inFolder && doc.dialect === 'script' && !doc.ruleSet.hasRules) continue;
+    if (folder !== undefined) {
+      if (doc.dialect === 'script' && !doc.ruleSet.hasRules) continue;
+      foldersLinted.add(folder);
+    }
+    const config = findLintConfig(place || resolve('-'));
+    for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
     const settings = doc.dialect === 'save' && place ? workspaceSettings(place) : {};
     const runOptions = { severities: config.severities, settings };
     let raw = doc.diagnostics(runOptions);
@@ -96,6 +99,11 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
       }
     }
     reports.push({ file: name, dialect: doc.dialect, diagnostics: raw.map((d) => toReported(d, lines)), raw, lines, fixed });
+  }
+  for (const folder of folders) {
+    if (foldersLinted.has(folder)) continue;
+    io.stderr(`iptables-lint: no iptables files under ${folder}\n`);
+    ioError = true;
   }
   // with standard input fixed, standard output is the fixed text (an editor's fixer reads it)
   const out = fixedText !== undefined ? io.stderr : io.stdout;

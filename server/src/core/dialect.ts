@@ -60,12 +60,12 @@ const NAMES_TOOL = /\bip6?tables/i;
  * text whose first line that is not blank or a comment is one iptables-restore reads (an
  * `iptables-save` dump under any name). Other files of the folder (documentation, other
  * programs' configuration) are not, even when they quote a rule. A script whose iptables are
- * only in words the shell does not run is left out by the caller, once read.
+ * only in words the shell does not run is left out by the caller, once parsed.
  */
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;
   // a script saved with a byte order mark is one too (syntax-error reports the mark)
-  if (text.replace(/^\uFEFF/, '').startsWith('#!') || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
+  if (text.startsWith('#!', text.charCodeAt(0) === 0xfeff ? 1 : 0) || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
   // another program's configuration or a document may quote iptables commands a line each
   if (!OTHER_FILES.test(fileName) && scriptByContent(text)) return true;
   const line = firstContentLine(text);

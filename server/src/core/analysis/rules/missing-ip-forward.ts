@@ -6,16 +6,13 @@ import { managedChain } from '../../knowledge/managedChains.ts';
 import type { Family } from '../../knowledge/types.ts';
 import type { RuleSet } from '../../model/types.ts';
 
-/** A program that turns forwarding on itself (Docker), when a chain of the family is one of its. */
-function forwardingProgram(rs: RuleSet, family: Family): string | undefined {
+/** Some chain of the family is one of a program that turns forwarding on itself (Docker). */
+function forwardingSetByProgram(rs: RuleSet, family: Family): boolean {
   for (const t of rs.tables.values()) {
     if (t.family !== family) continue;
-    for (const name of t.chains.keys()) {
-      const m = managedChain(name, t.name);
-      if (m?.setsIpv4Forwarding) return m.owner;
-    }
+    for (const name of t.chains.keys()) if (managedChain(name, t.name)?.setsIpv4Forwarding) return true;
   }
-  return undefined;
+  return false;
 }
 
 export const missingIpForward: LintRule = {
@@ -52,7 +49,7 @@ export const missingIpForward: LintRule = {
       if (forwarding.state === 'on') continue;
       const off = forwarding.state === 'off' ? forwarding.off : undefined;
       // on a Docker host the daemon turned forwarding on itself, unless the rules' own sysctl turns it off
-      if (family === 'ipv4' && !off && forwardingProgram(rs, family)) continue;
+      if (family === 'ipv4' && !off && forwardingSetByProgram(rs, family)) continue;
       if (rs.dialect === 'save' && !ctx.settings.workspaceSearched) {
         ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
         continue;

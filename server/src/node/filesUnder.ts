@@ -1,16 +1,14 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { holdsIptablesRules } from '../core/dialect.ts';
 import { DEFAULT_MAX_BYTES } from '../core/limits.ts';
-import { readTextFile } from './readTextFile.ts';
 
 /**
- * The iptables files under a folder, for `iptables-lint DIR`: every file below it that holds
- * rules (see holdsIptablesRules), each folder's entries in name order; hidden folders,
- * node_modules and links to folders are left out. Binary, unreadable and oversized files are
- * passed over: in a folder they are someone else's.
+ * The files under a folder that may hold iptables rules, for `iptables-lint DIR`: every file
+ * below it up to the size the analysis takes, each folder's entries in name order; hidden
+ * folders, node_modules and links to folders are left out. Which of them are iptables files
+ * is decided once each is read (see holdsIptablesRules), so that each is read once.
  */
-export function rulesFilesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     let entries: string[];
@@ -34,10 +32,7 @@ export function rulesFilesUnder(dir: string): string[] {
         continue;
       }
       if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size <= DEFAULT_MAX_BYTES) {
-        const read = readTextFile(p);
-        if (read.ok && holdsIptablesRules(read.text, p)) out.push(p);
-      }
+      else if (st.isFile() && st.size <= DEFAULT_MAX_BYTES) out.push(p);
     }
   };
   walk(dir);
