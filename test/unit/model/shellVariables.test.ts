@@ -42,3 +42,17 @@ test('in an iptables-restore here-document the shell puts the known variables in
   // <<'EOF': the shell leaves the body as written, and iptables-restore reads `$WAN` itself
   assert.deepEqual(words(`${vars}iptables-restore <<'EOF'\n${body}EOF\n`)[0], ['INPUT', '$WAN', '${LOG}']);
 });
+
+test('--opt=value with a variable in it: the name and the attached value keep the places they are written at', () => {
+  const text = 'DST=192.168.1.10\niptables -t nat -A PREROUTING -p tcp -j DNAT "--to-destination=$DST:8080"\niptables -A INPUT "--src=$DST"\n';
+  const cmds = scriptRuleSet(text).commands;
+  const item = (k: number, name: string) => cmds[k].args.items.find((i) => i.written === name)!;
+  const to = item(0, '--to-destination');
+  assert.deepEqual([to.values[0].value, text.slice(to.values[0].span.start, to.values[0].span.end)], ['192.168.1.10:8080', '$DST:8080"']);
+  assert.equal(text.slice(to.nameSpan.start, to.nameSpan.end), '"--to-destination');
+  const src = item(1, '--src');
+  assert.deepEqual([src.values[0].value, text.slice(src.values[0].span.start, src.values[0].span.end)], ['192.168.1.10', '$DST"']);
+  // a value longer than its text kept its spans inside the text (they ran past its end)
+  const long = 'IPT=/usr/local/sbin/iptables\n$IPT -A INPUT -s "--x=a\n$IPT -P FORWARD DROP\n';
+  for (const c of scriptRuleSet(long).commands) for (const i of c.args.items) for (const s of [i.span, i.nameSpan, ...i.values.map((v) => v.span)]) assert.ok(s.start <= s.end && s.end <= long.length, `${s.start}-${s.end} in ${long.length}`);
+});

@@ -296,17 +296,21 @@ class RuleParser extends EmbeddedActionsParser {
     if (eq > 0) {
       // getopt's `--opt=value`: the value is attached to the name
       const nameWord = this.word(opt);
+      // where the `=` is written: the value may be longer than the text (a variable expanded
+      // in it) or start after a quote; where it is not found, the attached value spans the word
+      const written = nameWord.text.indexOf('=');
+      const at = written >= 0 ? nameStart + written : writtenEnd;
       const attached: Word = {
-        text: nameWord.text.slice(eq + 1),
+        text: written >= 0 ? nameWord.text.slice(written + 1) : '',
         value: name.slice(eq + 1),
-        span: this.span(nameStart + eq + 1, writtenEnd),
+        span: this.span(Math.min(at + 1, writtenEnd), writtenEnd),
         quoted: nameWord.quoted,
         dynamic: nameWord.dynamic,
         attached: true,
       };
       values.unshift(attached);
       name = name.slice(0, eq);
-      nameEnd = nameStart + eq;
+      nameEnd = at;
     }
     if (!payload) name = optionName(name);
     // `bang` always present: one shape for every item
