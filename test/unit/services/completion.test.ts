@@ -154,3 +154,13 @@ test('options offered fit the command: no second command, nothing its kind refus
   const natLine = at('*nat\n-A PREROUTING -p tcp |\nCOMMIT\n', '|').items.map((i) => i.label);
   assert.ok(natLine.includes('--in-interface') && !natLine.includes('--out-interface'), natLine.join(' '));
 });
+
+test('after --match-set and -j SET --add-set: the sets the script creates for the family, then those the rules name', () => {
+  const script = 'ipset create blocklist hash:net\nipset create v6 hash:net family inet6\nipset create trusted list:set\niptables -A INPUT -m set --match-set f2b-sshd src -j DROP\niptables -A INPUT -m set --match-set |\n';
+  assert.deepEqual(at(script, '|', 'script').items.map((i) => i.label), ['blocklist', 'trusted', 'f2b-sshd']);
+  assert.deepEqual(at(script.replace('iptables -A INPUT -m set --match-set |', 'ip6tables -A INPUT -m set --match-set |'), '|', 'script').items.map((i) => i.label), ['v6', 'trusted', 'f2b-sshd']);
+  assert.deepEqual(at(script.replace('-m set --match-set |', '-p tcp -j SET --add-set bl|'), '|', 'script').items.map((i) => i.label), ['blocklist', 'trusted', 'f2b-sshd']);
+  // a save file: the sets its rules name
+  const save = '*filter\n-A INPUT -m set --match-set allow src -j ACCEPT\n-A INPUT -m set --match-set deny src -j DROP\n-A INPUT -m set --match-set deny dst -j DROP\n-A INPUT -m set ! --match-set |\nCOMMIT\n';
+  assert.deepEqual(at(save, '|').items.map((i) => i.label), ['deny', 'allow']);
+});

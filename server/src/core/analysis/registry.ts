@@ -9,6 +9,7 @@ import { optionRequiresMatch } from './rules/option-requires-match.ts';
 import { syntaxError } from './rules/syntax-error.ts';
 import { targetNotAllowedHere } from './rules/target-not-allowed-here.ts';
 import { undefinedChain } from './rules/undefined-chain.ts';
+import { undefinedSet } from './rules/undefined-set.ts';
 import { managedChainEdited } from './rules/managed-chain-edited.ts';
 import { unknownMatch } from './rules/unknown-match.ts';
 import { unknownOption } from './rules/unknown-option.ts';
@@ -59,6 +60,7 @@ export const rules: readonly LintRule[] = [
   optionCombination,
   targetNotAllowedHere,
   undefinedChain,
+  undefinedSet,
   managedChainEdited,
   duplicateChain,
   commandFails,

@@ -2,7 +2,7 @@ import type { Family } from '../knowledge/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 
 /** What a shell command runs, once wrappers (`sudo`, `env`, `$SUDO`…) are looked through. */
-export type ToolKind = 'iptables' | 'restore' | 'sysctl' | 'write' | 'tee' | 'other';
+export type ToolKind = 'iptables' | 'restore' | 'ipset' | 'sysctl' | 'write' | 'tee' | 'other';
 
 export interface ResolvedTool {
   kind: ToolKind;
@@ -19,10 +19,11 @@ const MULTI = /^xtables(?:-legacy|-nft)?-multi$/;
 const VAR4 = /^(?:IPT|IPTABLES|IPT4|IPTABLES4|IPV4TABLES)(?:_?CMD|_?BIN|_?PATH)?$/i;
 const VAR6 = /^(?:IPT6|IP6T|IP6TABLES|IPTABLES6|IPV6TABLES)(?:_?CMD|_?BIN|_?PATH)?$/i;
 const SUDO_VAR = /^(?:SUDO|DOAS|AS_ROOT)$/i;
+const IPSET_VAR = /^IPSET(?:_?CMD|_?BIN|_?PATH)?$/i;
 const VARREF = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
 
-/** Variables assigned an iptables binary (`IPT=/sbin/iptables`, `IPT6=$(command -v ip6tables)`). */
-export type ToolVariables = Map<string, { family: Family; prefix: string[]; restore: boolean }>;
+/** Variables assigned an iptables or ipset binary (`IPT=/sbin/iptables`, `IPT6=$(command -v ip6tables)`, `IPSET=/usr/sbin/ipset`). */
+export type ToolVariables = Map<string, { family: Family; prefix: string[]; restore: boolean; ipset?: true }>;
 
 function basename(p: string): string {
   const i = p.lastIndexOf('/');
@@ -35,6 +36,7 @@ export function toolOfBinary(value: string): { kind: ToolKind; family: Family } 
   if (m) return { kind: 'iptables', family: m[1] === 'ip6' ? 'ipv6' : 'ipv4' };
   m = RESTORE.exec(b);
   if (m) return { kind: 'restore', family: m[1] === 'ip6' ? 'ipv6' : 'ipv4' };
+  if (b === 'ipset') return { kind: 'ipset', family: 'ipv4' };
   if (b === 'sysctl') return { kind: 'sysctl', family: 'ipv4' };
   if (b === 'echo' || b === 'printf') return { kind: 'write', family: 'ipv4' };
   if (b === 'tee') return { kind: 'tee', family: 'ipv4' };
@@ -52,7 +54,8 @@ export function noteAssignment(vars: ToolVariables, word: Word): void {
   const tool = parts[0] ? toolOfBinary(parts[0]) : undefined;
   if (tool && (tool.kind === 'iptables' || tool.kind === 'restore')) {
     vars.set(name, { family: tool.family, prefix: sub ? [] : parts.slice(1), restore: tool.kind === 'restore' });
-  } else vars.delete(name);
+  } else if (tool?.kind === 'ipset') vars.set(name, { family: tool.family, prefix: sub ? [] : parts.slice(1), restore: false, ipset: true });
+  else vars.delete(name);
 }
 
 function skipWrapper(words: Word[], i: number): number {
@@ -104,9 +107,10 @@ export function resolveTool(words: Word[], vars: ToolVariables): ResolvedTool | 
     const v = VARREF.exec(w.value);
     if (!v) return undefined;
     const known = vars.get(v[1]);
-    if (known) return { kind: known.restore ? 'restore' : 'iptables', family: known.family, argStart: i + 1, prefix: known.prefix };
+    if (known) return { kind: known.ipset ? 'ipset' : known.restore ? 'restore' : 'iptables', family: known.family, argStart: i + 1, prefix: known.prefix };
     if (VAR6.test(v[1])) return { kind: 'iptables', family: 'ipv6', argStart: i + 1, prefix: [] };
     if (VAR4.test(v[1])) return { kind: 'iptables', family: 'ipv4', argStart: i + 1, prefix: [] };
+    if (IPSET_VAR.test(v[1])) return { kind: 'ipset', family: 'ipv4', argStart: i + 1, prefix: [] };
     return undefined;
   }
   if (MULTI.test(basename(w.value)) && words[i + 1]) {

@@ -6,6 +6,7 @@ import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
 import { failureHandled } from './failureHandled.ts';
+import { ipsetSteps, type IpsetStep } from './ipsetSteps.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
 import { sysctlFacts } from './sysctlFacts.ts';
 import { scriptEncodingIssues } from './scriptEncoding.ts';
@@ -93,6 +94,14 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
         change();
       });
     }
+  };
+
+  /** What ipset commands do to sets, in the order they run (a function's body at its calls, like apply). */
+  const ipsets: IpsetStep[] = [];
+  const recordSet = (sc: ShellCommand, step: Omit<IpsetStep, 'order'>) => {
+    const body = functions.bodyOf.get(sc.guard);
+    if (body === undefined) ipsets.push({ ...step, order: steps.length });
+    else atEachCall(body, () => ipsets.push({ ...step, order: steps.length }));
   };
 
   /**
@@ -196,6 +205,15 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
         restores.push(input);
         apply(sc, input, () => state.restore(input, guard));
       }
+    } else if (tool.kind === 'ipset') {
+      const guard = topOf(guardOf(sc, kindBefore));
+      // `ipset restore <<EOF`: the sets its input creates
+      const h = sc.heredocs[0]?.body;
+      const input = h ? { text: text.slice(h.start, h.end), start: h.start, expands: !h.quotedDelimiter } : undefined;
+      const handled = failureHandled(sc, script.commands[k + 1]);
+      for (const step of ipsetSteps(argWords.map((w) => variables.resolve(w)), sc.span, input)) {
+        recordSet(sc, { ...step, guard, ...(handled && step.kind === 'fill' ? { failureHandled: true } : {}) });
+      }
     } else {
       const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous);
       forwarding.push(...facts.forwarding);
@@ -208,7 +226,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   const sourcesFiles = script.commands.some(sourcesFile);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** `. FILE` or `source FILE`: the shell runs another file's commands in this one, and keeps its functions. */

@@ -2,6 +2,7 @@ import type { CommandUse, ExtensionSpec, Family, OptionSpec } from '../knowledge
 import type { Span } from '../text/span.ts';
 import type { CachedFindings } from '../analysis/commandCache.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
+import type { IpsetStep } from './ipsetSteps.ts';
 
 /**
  * The one model both dialects produce. A save file and a script that load the same rules
@@ -291,6 +292,8 @@ export interface RuleSet {
   instances?: Command[];
   /** Scripts: the commands, as written, of the functions whose calls have `instances`: those stand for them in the tables. */
   templates?: ReadonlySet<Command>;
+  /** Scripts: what their `ipset` commands do to sets, in the order they run among the steps (see IpsetStep). */
+  ipsets?: IpsetStep[];
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Word } from '../syntax/nodes.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import type { Span } from '../text/span.ts';
 import { valueGroup, valuesInUse } from './valuesInUse.ts';
+import { SET_NAME_OPTIONS, setNamesOffered } from './setNames.ts';
 
 export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword';
 
@@ -242,6 +243,10 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
   if (prev && prev.startsWith('-') && !ctx.partial.startsWith('-')) {
     const spec = optionsInScope(cmd, ctx, true).find((o) => o.name === prev || o.aliases?.includes(prev));
     const arg = spec?.args[0];
+    // an ipset: those the script creates, those the rules name
+    if (arg && spec && SET_NAME_OPTIONS.has(spec.name) && !ctx.partial.includes(',')) {
+      return setNamesOffered(doc.ruleSet, ctx.replace.start, ctx.family).map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
+    }
     if (arg) {
       // comma lists: complete the item after the last comma
       const done = ctx.partial.includes(',') ? ctx.partial.slice(0, ctx.partial.lastIndexOf(',') + 1) : '';

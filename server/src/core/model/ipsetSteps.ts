@@ -1,0 +1,103 @@
+import type { Family } from '../knowledge/types.ts';
+import type { Word } from '../syntax/nodes.ts';
+import type { Span } from '../text/span.ts';
+
+/**
+ * What one `ipset` command of a script does to the sets that iptables rules name (`-m set
+ * --match-set NAME`, `-j SET --add-set NAME`): iptables refuses a rule naming a set that does
+ * not exist ("Set NAME doesn't exist"), or one of the other address family.
+ */
+export interface IpsetStep {
+  /**
+   * `create`: the set exists from here on; `destroy`: it is gone (every set when `name` is
+   * undefined); `rename`: `name` is called `to` from here on; `fill`: entries added or
+   * deleted (the set must exist); `unknown`: sets made or deleted by input the model does
+   * not read (`ipset restore` from a file, a name the shell expands).
+   */
+  kind: 'create' | 'destroy' | 'rename' | 'fill' | 'unknown';
+  name?: string;
+  to?: string;
+  /** create: the family of the addresses it holds (`family inet6`); undefined where the type holds no addresses (list:set, bitmap:port, hash:mac). */
+  family?: Family;
+  /** Where the set's name is written; the command where there is none. */
+  span: Span;
+  /** The shell condition it runs under (see ShellCommand.guard). */
+  guard: number;
+  /** fill: the script expects it may fail (`2>/dev/null`, `|| true`, a test). */
+  failureHandled?: boolean;
+  /** When it runs: after this many of the script's steps (RuleSet.steps), before the next. */
+  order: number;
+}
+
+/** The ipset commands by every spelling ipset 7 takes: the word, its letter, its old option. */
+const COMMANDS: Record<string, 'create' | 'fill' | 'destroy' | 'rename' | 'restore' | 'other'> = {};
+for (const [kind, names] of [
+  ['create', ['create', 'n', '-N', '--create']],
+  ['fill', ['add', 'a', '-A', '--add', 'del', 'd', '-D', '--del']],
+  ['destroy', ['destroy', 'x', '-X', '--destroy']],
+  ['rename', ['rename', 'e', '-E', '--rename']],
+  ['restore', ['restore', 'r', '-R', '--restore']],
+] as const) for (const n of names) COMMANDS[n] = kind;
+
+/** Global options that take a value (`-o save`, `-file rules.ipset`). */
+const WITH_VALUE = new Set(['-o', '-output', '--output', '-f', '-file', '--file']);
+
+/** Types whose entries hold no address: their sets work with iptables and ip6tables alike. */
+const ANY_FAMILY = /^(list:set|bitmap:port|hash:mac)$/;
+
+type Made = Omit<IpsetStep, 'guard' | 'order'>;
+
+/**
+ * The steps of one ipset command, from its words after `ipset` (the shell's variables
+ * resolved where they are known). `input`: a here-document it reads, for `ipset restore`.
+ */
+export function ipsetSteps(words: readonly Word[], span: Span, input?: { text: string; start: number; expands: boolean }): Made[] {
+  let file = false;
+  const args: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const v = words[i].value;
+    if (WITH_VALUE.has(v)) {
+      if (v.endsWith('f') || v.endsWith('file')) file = true;
+      i++;
+    } else if (args.length || !/^-/.test(v) || COMMANDS[v]) args.push(words[i]);
+  }
+  const command = args[0] && !args[0].dynamic ? COMMANDS[args[0].value] : undefined;
+  if (!command) return args[0]?.dynamic ? [{ kind: 'unknown', span }] : [];
+  if (command === 'restore') return file || !input ? [{ kind: 'unknown', span }] : restoreSteps(input);
+  return command === 'other' ? [] : stepOf(command, args.slice(1).filter((w) => !/^-(exist|!|q|quiet)$/.test(w.value) && w.value !== '--exist'), span);
+}
+
+/** One command's step, from its arguments after the command word. */
+function stepOf(command: 'create' | 'fill' | 'destroy' | 'rename', args: readonly Word[], span: Span): Made[] {
+  const name = args[0];
+  if (command === 'destroy' && !name) return [{ kind: 'destroy', span }];
+  if (!name) return [];
+  // a name the shell expands: which set is made or deleted is not known (an add to it checks nothing)
+  if (name.dynamic || (command === 'rename' && args[1]?.dynamic)) return command === 'fill' ? [] : [{ kind: 'unknown', span: name.span }];
+  if (command === 'rename') return args[1] ? [{ kind: 'rename', name: name.value, to: args[1].value, span: name.span }] : [];
+  if (command !== 'create') return [{ kind: command, name: name.value, span: name.span }];
+  const type = args[1]?.value ?? '';
+  const at = args.findIndex((w) => w.value === 'family' || w.value === '--family');
+  const written = at > 0 ? args[at + 1]?.value : undefined;
+  const family: Family | undefined = ANY_FAMILY.test(type) ? undefined : written === 'inet6' ? 'ipv6' : 'ipv4';
+  return [{ kind: 'create', name: name.value, span: name.span, ...(family ? { family } : {}) }];
+}
+
+/** The sets an `ipset restore` here-document creates, destroys and renames, line by line (its adds fill sets made above them). */
+function restoreSteps(input: { text: string; start: number; expands: boolean }): Made[] {
+  const out: Made[] = [];
+  let at = 0;
+  for (const line of input.text.split('\n')) {
+    const start = input.start + at;
+    at += line.length + 1;
+    const parts: Word[] = [];
+    for (const m of line.matchAll(/\S+/g)) {
+      const text = m[0];
+      parts.push({ text, value: text, span: { start: start + m.index, end: start + m.index + text.length }, quoted: false, dynamic: input.expands && /[$`]/.test(text) });
+    }
+    if (!parts.length || parts[0].value.startsWith('#')) continue;
+    const command = COMMANDS[parts[0].value];
+    if (command === 'create' || command === 'destroy' || command === 'rename') out.push(...stepOf(command, parts.slice(1).filter((w) => !/^-(exist|!)$/.test(w.value)), { start, end: start + line.length }));
+  }
+  return out;
+}

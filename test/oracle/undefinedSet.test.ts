@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { lintText } from '../../server/src/core/facade.ts';
+import { requirement } from '../support/paths.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * Scripts that name ipsets, run one command at a time in a namespace of this test's own (ipsets
+ * belong to a network namespace, as the tables do), from empty tables and no sets: the
+ * commands that fail are the ones undefined-set reports, on the same lines, and a script it
+ * finds nothing in runs whole.
+ */
+const { ns, skip } = NamespaceIptables.forTests('ipset scripts in a namespace', {
+  also: () => requirement(spawnSync('sh', ['-c', 'command -v ipset']).status === 0, 'ipset is not installed (apt-get install ipset)'),
+});
+
+const CASES: { name: string; script: string }[] = [
+  { name: 'the rule before the create', script: 'iptables -A INPUT -m set --match-set blocklist src -j DROP\nipset create blocklist hash:net\n' },
+  { name: 'ipset add before the create', script: 'ipset add blocklist 198.51.100.0/24\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
+  { name: 'a typo', script: 'ipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklst src -j DROP\n' },
+  { name: 'an inet6 set named by iptables', script: 'ipset create v6 hash:net family inet6\niptables -A INPUT -m set --match-set v6 src -j DROP\nip6tables -A INPUT -m set --match-set v6 src -j DROP\n' },
+  { name: 'an IPv4 set named by ip6tables', script: 'ipset create v4 hash:ip,port\nip6tables -A INPUT -m set --match-set v4 src,dst -j DROP\niptables -A INPUT -m set --match-set v4 src,dst -j DROP\n' },
+  { name: 'destroyed above', script: 'ipset create blocklist hash:net\nipset destroy blocklist\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
+  { name: 'renamed above', script: 'ipset create new hash:net\nipset rename new blocklist\nipset add new 198.51.100.7\nipset add blocklist 198.51.100.7\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
+  { name: '-j SET before the create', script: 'iptables -A INPUT -p tcp --dport 23 -j SET --add-set scanners src\nipset create scanners hash:ip timeout 3600\niptables -A INPUT -p tcp --dport 23 -j SET --add-set scanners src\n' },
+  { name: 'in order, and sets for both families', script: 'ipset create blocklist hash:net\nipset add blocklist 198.51.100.0/24\niptables -A INPUT -m set --match-set blocklist src -j DROP\nipset create trusted list:set\nip6tables -A INPUT -m set --match-set trusted src -j ACCEPT\nipset create v6 hash:net family inet6\nip6tables -A INPUT -m set --match-set v6 src -j DROP\n' },
+];
+
+test('the commands of a script that fail for a missing set, or one of the other family, are those undefined-set reports', { skip }, () => {
+  for (const c of CASES) {
+    const lines = c.script.trimEnd().split('\n');
+    const reported = new Set(lintText(c.script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'undefined-set').map((d) => c.script.slice(0, d.span.start).split('\n').length));
+    ns.run(['sh', '-c', 'iptables -F; ip6tables -F; ipset destroy']);
+    const failed = new Set<number>();
+    lines.forEach((line, i) => {
+      const r = ns.run(['sh', '-c', line]);
+      if (!r.ok) {
+        failed.add(i + 1);
+        assert.match(r.err, /doesn't exist|does not exist|not applicable/, `${c.name}: line ${i + 1} failed for another reason: ${r.err}`);
+      }
+    });
+    assert.deepEqual([...reported].sort(), [...failed].sort(), `${c.name}: lines reported / lines that failed`);
+  }
+  // the last case ran whole: its rules are in the tables
+  assert.match(ns.run(['ip6tables', '-S', 'INPUT']).out, /--match-set v6 src -j DROP/);
+});
