@@ -19,6 +19,8 @@ export interface IpsetStep {
   to?: string;
   /** create: the family of the addresses it holds (`family inet6`); undefined where the type holds no addresses (list:set, bitmap:port, hash:mac). */
   family?: Family;
+  /** create: the set's type as written (`hash:net`). */
+  type?: string;
   /** Where the set's name is written; the command where there is none. */
   span: Span;
   /** The shell condition it runs under (see ShellCommand.guard). */
@@ -80,7 +82,7 @@ function stepOf(command: 'create' | 'fill' | 'destroy' | 'rename', args: readonl
   const at = args.findIndex((w) => w.value === 'family' || w.value === '--family');
   const written = at > 0 ? args[at + 1]?.value : undefined;
   const family: Family | undefined = ANY_FAMILY.test(type) ? undefined : written === 'inet6' ? 'ipv6' : 'ipv4';
-  return [{ kind: 'create', name: name.value, span: name.span, ...(family ? { family } : {}) }];
+  return [{ kind: 'create', name: name.value, span: name.span, ...(type ? { type } : {}), ...(family ? { family } : {}) }];
 }
 
 /** The sets an `ipset restore` here-document creates, destroys and renames, line by line (its adds fill sets made above them). */

@@ -39,3 +39,21 @@ export function setNamesOffered(rs: RuleSet, offset: number, family: Family): Se
   for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) out.push({ name, detail: `named by ${n === 1 ? 'one rule' : `${n} rules`} nearby` });
   return out;
 }
+
+/** Hover on a set's name: what the script's ipset commands make of it, or that the host must have it. */
+export function setHover(rs: RuleSet, text: string, name: string): string {
+  const made = (rs.ipsets ?? []).find((s) => s.kind === 'create' && s.name === name);
+  if (made) {
+    const line = lineOf(text, made.span.start);
+    const holds = made.family ? `, ${made.family === 'ipv6' ? 'IPv6' : 'IPv4'} addresses` : '';
+    return `ipset **${name}**${made.type ? ` (\`${made.type}\`${holds})` : ''}: created by the script's ipset command on line ${line}. iptables refuses a rule naming a set that does not exist yet, or one of the other address family.`;
+  }
+  if (rs.dialect === 'script') return `ipset **${name}**: no ipset command of this script creates it. The rule is refused unless the set exists on the host when it is added (\`ipset create ${name} …\`, or restored at boot).`;
+  return `ipset **${name}**: the set must exist on the host before these rules are loaded (\`ipset create\` or \`ipset restore\` first); iptables-restore fails on a rule naming a missing set.`;
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
