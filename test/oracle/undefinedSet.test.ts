@@ -15,6 +15,12 @@ const { ns, skip } = NamespaceIptables.forTests('ipset scripts in a namespace', 
   also: () => requirement(spawnSync('sh', ['-c', 'command -v ipset']).status === 0, 'ipset is not installed (apt-get install ipset)'),
 });
 
+/** Empty tables and no sets (ipset destroys none while a rule of either family uses one). */
+function reset(): void {
+  const r = ns.run(['sh', '-c', 'iptables -F && ip6tables -F && ipset destroy']);
+  assert.ok(r.ok, r.err);
+}
+
 const CASES: { name: string; script: string }[] = [
   { name: 'the rule before the create', script: 'iptables -A INPUT -m set --match-set blocklist src -j DROP\nipset create blocklist hash:net\n' },
   { name: 'ipset add before the create', script: 'ipset add blocklist 198.51.100.0/24\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
@@ -31,7 +37,7 @@ test('the commands of a script that fail for a missing set, or one of the other 
   for (const c of CASES) {
     const lines = c.script.trimEnd().split('\n');
     const reported = new Set(lintText(c.script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'undefined-set').map((d) => c.script.slice(0, d.span.start).split('\n').length));
-    ns.run(['sh', '-c', 'iptables -F; ip6tables -F; ipset destroy']);
+    reset();
     const failed = new Set<number>();
     lines.forEach((line, i) => {
       const r = ns.run(['sh', '-c', line]);
@@ -44,4 +50,28 @@ test('the commands of a script that fail for a missing set, or one of the other 
   }
   // the last case ran whole: its rules are in the tables
   assert.match(ns.run(['ip6tables', '-S', 'INPUT']).out, /--match-set v6 src -j DROP/);
+});
+
+const RERUN: string[] = [
+  'ipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\nipset add blocklist 198.51.100.0/24\niptables -F INPUT\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'ipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'ipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables-restore <<EOF\n*filter\n-A INPUT -m set --match-set blocklist src -j DROP\nCOMMIT\nEOF\n',
+  'rules() {\n  iptables -A INPUT -m set --match-set blocklist src -j DROP\n}\nipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -F\nrules\n',
+  'iptables -F INPUT\nipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'ipset -exist create blocklist hash:net\nipset flush blocklist\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'iptables -D INPUT -m set --match-set blocklist src -j DROP 2>/dev/null\nipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'ipset list blocklist >/dev/null 2>&1 || ipset create blocklist hash:net\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+];
+
+test('run twice, a script\'s ipset create fails where set-exists-on-rerun reports it, and only there', { skip }, () => {
+  for (const script of RERUN) {
+    const reported = lintText(script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'set-exists-on-rerun').map((d) => script.slice(0, d.span.start).split('\n').length);
+    reset();
+    const first = ns.run(['sh', '-s'], script);
+    assert.doesNotMatch(first.err, /already exists/, `the first run of:\n${script}`);
+    const second = ns.run(['sh', '-s'], script);
+    // the create that fails is the first ipset create of the script
+    const failed = /already exists/.test(second.err) ? [script.split('\n').findIndex((l) => /^ipset (-exist )?create/.test(l)) + 1] : [];
+    assert.deepEqual(reported, failed, `lines reported / the create that failed on the second run of:\n${script}${second.err}`);
+  }
 });

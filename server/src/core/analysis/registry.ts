@@ -10,6 +10,7 @@ import { syntaxError } from './rules/syntax-error.ts';
 import { targetNotAllowedHere } from './rules/target-not-allowed-here.ts';
 import { undefinedChain } from './rules/undefined-chain.ts';
 import { undefinedSet } from './rules/undefined-set.ts';
+import { setExistsOnRerun } from './rules/set-exists-on-rerun.ts';
 import { managedChainEdited } from './rules/managed-chain-edited.ts';
 import { unknownMatch } from './rules/unknown-match.ts';
 import { unknownOption } from './rules/unknown-option.ts';
@@ -61,6 +62,7 @@ export const rules: readonly LintRule[] = [
   targetNotAllowedHere,
   undefinedChain,
   undefinedSet,
+  setExistsOnRerun,
   managedChainEdited,
   duplicateChain,
   commandFails,

@@ -25,7 +25,9 @@ export interface IpsetStep {
   span: Span;
   /** The shell condition it runs under (see ShellCommand.guard). */
   guard: number;
-  /** fill: the script expects it may fail (`2>/dev/null`, `|| true`, a test). */
+  /** create: with `-exist` (`-!`): no failure where the set exists already. */
+  exist?: true;
+  /** fill and create: the script expects it may fail (`2>/dev/null`, `|| true`, a test). */
   failureHandled?: boolean;
   /** When it runs: after this many of the script's steps (RuleSet.steps), before the next. */
   order: number;
@@ -43,6 +45,9 @@ for (const [kind, names] of [
 
 /** Global options that take a value (`-o save`, `-file rules.ipset`). */
 const WITH_VALUE = new Set(['-o', '-output', '--output', '-f', '-file', '--file']);
+
+/** ipset's option to leave what exists already alone, anywhere on its command line. */
+const EXIST = /^(-exist|--exist|-!)$/;
 
 /** Types whose entries hold no address: their sets work with iptables and ip6tables alike. */
 const ANY_FAMILY = /^(list:set|bitmap:port|hash:mac)$/;
@@ -65,9 +70,11 @@ export function ipsetSteps(words: readonly Word[], span: Span, input?: { text: s
   }
   const command = args[0] && !args[0].dynamic ? COMMANDS[args[0].value] : undefined;
   if (!command) return args[0]?.dynamic ? [{ kind: 'unknown', span }] : [];
-  if (command === 'restore') return file || !input ? [{ kind: 'unknown', span }] : restoreSteps(input);
-  return command === 'other' ? [] : stepOf(command, args.slice(1).filter((w) => !/^-(exist|!|q|quiet)$/.test(w.value) && w.value !== '--exist'), span);
+  const exist = words.some((w) => EXIST.test(w.value));
+  const steps = command === 'restore' ? (file || !input ? [{ kind: 'unknown' as const, span }] : restoreSteps(input)) : command === 'other' ? [] : stepOf(command, args.slice(1).filter((w) => !EXIST.test(w.value) && !/^-(q|quiet)$/.test(w.value)), span);
+  return exist ? steps.map((s) => (s.kind === 'create' ? { ...s, exist: true } : s)) : steps;
 }
+
 
 /** One command's step, from its arguments after the command word. */
 function stepOf(command: 'create' | 'fill' | 'destroy' | 'rename', args: readonly Word[], span: Span): Made[] {
@@ -99,7 +106,9 @@ function restoreSteps(input: { text: string; start: number; expands: boolean }):
     }
     if (!parts.length || parts[0].value.startsWith('#')) continue;
     const command = COMMANDS[parts[0].value];
-    if (command === 'create' || command === 'destroy' || command === 'rename') out.push(...stepOf(command, parts.slice(1).filter((w) => !/^-(exist|!)$/.test(w.value)), { start, end: start + line.length }));
+    if (command !== 'create' && command !== 'destroy' && command !== 'rename') continue;
+    const made = stepOf(command, parts.slice(1).filter((w) => !EXIST.test(w.value)), { start, end: start + line.length });
+    out.push(...(parts.some((w) => EXIST.test(w.value)) ? made.map((s) => (s.kind === 'create' ? { ...s, exist: true as const } : s)) : made));
   }
   return out;
 }

@@ -212,7 +212,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       const input = h ? { text: text.slice(h.start, h.end), start: h.start, expands: !h.quotedDelimiter } : undefined;
       const handled = failureHandled(sc, script.commands[k + 1]);
       for (const step of ipsetSteps(argWords.map((w) => variables.resolve(w)), sc.span, input)) {
-        recordSet(sc, { ...step, guard, ...(handled && step.kind === 'fill' ? { failureHandled: true } : {}) });
+        recordSet(sc, { ...step, guard, ...(handled && (step.kind === 'fill' || step.kind === 'create') ? { failureHandled: true } : {}) });
       }
     } else {
       const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous);

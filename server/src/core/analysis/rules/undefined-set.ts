@@ -1,55 +1,11 @@
 import type { Family } from '../../knowledge/types.ts';
 import { toolName } from '../../knowledge/toolName.ts';
-import type { IpsetStep } from '../../model/ipsetSteps.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { nearestName } from '../nearestName.ts';
+import { stateAt } from '../setState.ts';
+import { setsNamedBy } from '../setsNamed.ts';
 import type { LintRule } from '../types.ts';
-
-/** The options that name a set: `-m set --match-set NAME`, `-j SET --add-set/--del-set/--map-set NAME`. */
-const TARGET_SET_OPTIONS = new Set(['--add-set', '--del-set', '--map-set']);
-
-/** The set names a command's rule gives, as written (an expansion left out). */
-function setNames(cmd: Command): Word[] {
-  const rule = cmd.rule;
-  if (!rule) return [];
-  const out: Word[] = [];
-  for (const m of rule.matches) {
-    if (m.name !== 'set') continue;
-    for (const o of m.options) if (o.name === '--match-set' && o.values[0]) out.push(o.values[0]);
-  }
-  const t = rule.target;
-  if (t?.name === 'SET') for (const o of t.options) if (TARGET_SET_OPTIONS.has(o.name) && o.values[0]) out.push(o.values[0]);
-  return out.filter((w) => !w.dynamic);
-}
-
-/** Where a set stands at one point of the script: made by it, gone, the host's as far as the script knows, or not known. */
-type SetState = { kind: 'created'; by: IpsetStep } | { kind: 'destroyed'; by: IpsetStep } | { kind: 'host' } | { kind: 'unknown' };
-
-/** Whether a step under guard `outer` has surely run when a command under guard `inner` runs: `outer` is `inner` or encloses it. */
-function encloses(guards: readonly number[] | undefined, outer: number, inner: number): boolean {
-  for (let g = inner; ; g = guards?.[g] ?? 0) {
-    if (g === outer) return true;
-    if (g === 0) return false;
-  }
-}
-
-/** The set `name` after the first `upto` ipset steps (those that ran before), for a command under `guard`. */
-function stateAt(rs: RuleSet, steps: readonly IpsetStep[], upto: number, name: string, guard: number): SetState {
-  let state: SetState = { kind: 'host' };
-  for (let i = 0; i < upto; i++) {
-    const s = steps[i];
-    if (s.kind === 'unknown') state = { kind: 'unknown' };
-    else if (s.kind === 'create' && s.name === name) state = { kind: 'created', by: s };
-    // renamed from a set whose family is not followed
-    else if (s.kind === 'rename' && s.to === name) state = { kind: 'unknown' };
-    else if ((s.kind === 'destroy' && (s.name === undefined || s.name === name)) || (s.kind === 'rename' && s.name === name)) {
-      // a destroy in a branch the command is not in may not have run
-      state = encloses(rs.guards, s.guard, guard) ? { kind: 'destroyed', by: s } : { kind: 'unknown' };
-    }
-  }
-  return state;
-}
 
 const FAMILY_WORD: Record<Family, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
@@ -126,7 +82,7 @@ export const undefinedSet: LintRule = {
     eachRule(rs, (cmd, order) => {
       while (upto < sets.length && sets[upto].order <= order) upto++;
       const guard = cmd.rule?.guard ?? 0;
-      for (const w of setNames(cmd)) check(w, upto, guard, cmd.family, 'the rule');
+      for (const w of cmd.rule ? setsNamedBy(cmd.rule) : []) check(w, upto, guard, cmd.family, 'the rule');
     });
     sets.forEach((s, i) => {
       if (s.kind === 'fill' && !s.failureHandled && s.name !== undefined) {
