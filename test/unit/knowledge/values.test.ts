@@ -68,7 +68,7 @@ const tables: Table[] = [
   { type: 'integer', arg: { max: 18446744073709551615 }, rows: [['18446744073709551615', 'ok'], ['18446744073709551616', 'error']] },
   { type: 'integer-range', rows: [['5', 'ok'], ['5:10', 'ok'], ['10:5', 'ok'], [':5', 'ok'], ['5-10', 'error'], ['4294967296', 'error']] },
   { type: 'integer-range', arg: { max: 65535, ordered: true }, rows: [['1:500', 'ok'], ['500:1', 'error'], ['65536', 'error']] },
-  { type: 'length-range', rows: [['0:65535', 'ok'], ['100:50', 'ok'], ['65536', 'error'], ['50-60', 'error']] },
+  { type: 'length-range', rows: [['0:65535', 'ok'], ['100:50', 'warning', '50:100'], ['50:', 'ok'], ['65536', 'error'], ['50-60', 'error']] },
   { type: 'ttl', rows: [['0', 'ok'], ['255', 'ok'], ['256', 'error']] },
   { type: 'ttl', arg: { min: 1 }, rows: [['1', 'ok'], ['0', 'error']] },
   { type: 'log-level', rows: [['warning', 'ok'], ['4', 'ok'], ['0x4', 'ok'], ['panic', 'ok'], ['debug', 'ok'], ['8', 'error'], ['warn', 'error', 'warning'], ['err', 'error', 'error'], ['WARNING', 'error', 'warning'], ['foo', 'error']] },

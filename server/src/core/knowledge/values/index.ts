@@ -10,7 +10,7 @@ import { checkInteger, checkIntegerRange, checkPrefixLength, checkProbability, c
 import { checkInterface } from './interfaces.ts';
 import { checkBits, checkMark, checkNameOrMark } from './marks.ts';
 import { checkDashRange, checkPort, checkPortList, checkPortRange, type ServiceProtocol } from './ports.ts';
-import { asError, error, type ValueProblem } from './problem.ts';
+import { asError, error, warning, type ValueProblem } from './problem.ts';
 import { checkBandwidth, checkBurst, checkDuration, checkHashlimitRate, checkRate } from './rates.ts';
 import { checkBpfBytecode, checkConnlabel, checkIpv6OptionList, checkLedDelay, checkOwnerId, checkTcClass, checkU32 } from './special.ts';
 import { checkHexString, checkString } from './strings.ts';
@@ -160,8 +160,8 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group');
     case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
     case 'integer': return asError(checkInteger(value, arg?.min ?? 0, bound(arg?.max, U32)));
-    case 'integer-range':
-    case 'length-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, type === 'length-range' ? 65535 : U32), arg?.ordered));
+    case 'integer-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, U32), arg?.ordered));
+    case 'length-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, 65535), arg?.ordered)) ?? reversedLength(value);
     case 'ttl': return asError(checkInteger(value, arg?.min ?? 0, 255));
     case 'log-level': {
       if (/^(0x0*[0-7]|0*[0-7])$/.test(value) || logLevels.some(([n]) => n === value)) return undefined;
@@ -230,3 +230,10 @@ export const checkedTypes: readonly ValueTypeName[] = [
 ];
 
 export { ctEvents, expEvents };
+
+/** The length match keeps a reversed range as written (iptables 1.8.9) and tests min <= length <= max: it never matches. */
+function reversedLength(value: string): ValueProblem | undefined {
+  const [a, b] = value.split(':');
+  if (b === undefined || a === '' || b === '' || Number(a) <= Number(b)) return undefined;
+  return warning(`The length range ${value} is reversed: iptables keeps it as written and it never matches. Write ${b}:${a}.`, `${b}:${a}`);
+}
