@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { lintText } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
+import { applyFix } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -63,7 +64,8 @@ const RERUN: string[] = [
   'ipset list blocklist >/dev/null 2>&1 || ipset create blocklist hash:net\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
 ];
 
-test('run twice, a script\'s ipset create fails where set-exists-on-rerun reports it, and only there', { skip }, () => {
+test('run twice, a script\'s ipset create fails where set-exists-on-rerun reports it, and only there; its fix runs again cleanly', { skip }, () => {
+  let fixedRuns = 0;
   for (const script of RERUN) {
     const reported = lintText(script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'set-exists-on-rerun').map((d) => script.slice(0, d.span.start).split('\n').length);
     reset();
@@ -73,5 +75,14 @@ test('run twice, a script\'s ipset create fails where set-exists-on-rerun report
     // the create that fails is the first ipset create of the script
     const failed = /already exists/.test(second.err) ? [script.split('\n').findIndex((l) => /^ipset (-exist )?create/.test(l)) + 1] : [];
     assert.deepEqual(reported, failed, `lines reported / the create that failed on the second run of:\n${script}${second.err}`);
+    // the quick fix (where the create is an ipset command line): the fixed script runs twice without an ipset error
+    const fix = lintText(script, { dialect: 'script' }).diagnostics.find((d) => d.code === 'set-exists-on-rerun')?.fixes?.find((f) => !f.suppression);
+    if (!fix) continue;
+    const fixed = applyFix(script, fix);
+    reset();
+    ns.run(['sh', '-s'], fixed);
+    assert.doesNotMatch(ns.run(['sh', '-s'], fixed).err, /ipset v/, `the second run of the fixed script:\n${fixed}`);
+    fixedRuns++;
   }
+  assert.ok(fixedRuns >= 3, `${fixedRuns} fixed scripts run`);
 });

@@ -1,4 +1,6 @@
-import { ruleTable } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyFix, lintWith, ruleTable } from '../../../../../test/support/ruleTester.ts';
 import { setExistsOnRerun } from './set-exists-on-rerun.ts';
 
 const script = { dialect: 'script' as const };
@@ -24,4 +26,22 @@ ruleTable(setExistsOnRerun, {
     { ...script, code: `ipset destroy blocklist 2>/dev/null\nipset create «blocklist» hash:net\niptables-restore <<EOF\n*filter\n-A INPUT -m set --match-set blocklist src -j DROP\nCOMMIT\nEOF\n`, name: 'rules loaded by iptables-restore after the destroy' },
     { ...script, code: `rules() {\n  ${drop}\n}\nipset destroy blocklist 2>/dev/null\nipset create «blocklist» hash:net\niptables -F\nrules\n`, name: 'the rule in a function called at the end' },
   ],
+});
+
+test('set-exists-on-rerun fix: -exist before the name, and the set emptied on the next line, as the line runs ipset', () => {
+  for (const [before, after] of [
+    ['ipset create blocklist hash:net\n', 'ipset create -exist blocklist hash:net\nipset flush blocklist\n'],
+    ['  sudo ipset -q create blocklist hash:net family inet \\\n    hashsize 4096\n', '  sudo ipset -q create -exist blocklist hash:net family inet \\\n    hashsize 4096\n  sudo ipset -q flush blocklist\n'],
+    ['IPSET=/usr/sbin/ipset\n$IPSET -N blocklist hash:net\n', 'IPSET=/usr/sbin/ipset\n$IPSET -N -exist blocklist hash:net\n$IPSET flush blocklist\n'],
+  ]) {
+    const text = `${before}${drop}\n`;
+    const [d] = lintWith(setExistsOnRerun, text, script);
+    assert.ok(d, before);
+    const out = applyFix(text, d.fixes![0]);
+    assert.equal(out, `${after}${drop}\n`);
+    assert.deepEqual(lintWith(setExistsOnRerun, out, script), []);
+  }
+  // inside an ipset restore input: no fix
+  const restore = `ipset restore <<EOF\ncreate blocklist hash:net\nEOF\n${drop}\n`;
+  assert.deepEqual(lintWith(setExistsOnRerun, restore, script).map((d) => (d.fixes ?? []).filter((f) => !f.suppression)), [[]]);
 });

@@ -2,7 +2,7 @@ import type { IpsetStep } from '../../model/ipsetSteps.ts';
 import type { Command, RestoreInput, Rule, RuleSet } from '../../model/types.ts';
 import { stateAt } from '../setState.ts';
 import { setsNamedBy } from '../setsNamed.ts';
-import type { LintRule } from '../types.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** A rule naming a set, in the chain that holds it. */
 interface Use {
@@ -56,12 +56,37 @@ function usesAt(rs: RuleSet, name: string, upto: number): Use[] {
   return live;
 }
 
+/**
+ * The quick fix: `-exist` before the set's name, and `ipset flush NAME` on the line after,
+ * with the create line's own way of running ipset (`sudo ipset`, `$IPSET`) and indent: the
+ * create then succeeds on every run and the adds after it fill the set afresh. Offered on an
+ * ipset command line, not inside an `ipset restore` input.
+ */
+function existAndFlush(ctx: RuleContext, create: IpsetStep, name: string): Fix[] {
+  const text = ctx.text;
+  const lineStart = text.lastIndexOf('\n', create.span.start - 1) + 1;
+  const before = text.slice(lineStart, create.span.start);
+  const m = /^([ \t]*)(.*?(?:\bipset|\$\{?IPSET\w*\}?)\s+(?:-\S+\s+)*)(?:create|-N|n|--create)\s+$/.exec(before);
+  if (!m) return [];
+  let end = text.indexOf('\n', create.span.end);
+  // a command continued on the next lines (`\` at the end) ends where they do
+  while (end > 0 && text.charCodeAt(end - 1) === 92) end = text.indexOf('\n', end + 1);
+  const at = end === -1 ? text.length : end;
+  return [{
+    title: `Create ${name} with -exist and empty it (ipset flush ${name})`,
+    edits: [
+      { span: { start: create.span.start, end: create.span.start }, text: '-exist ' },
+      { span: { start: at, end: at }, text: `\n${m[1]}${m[2]}flush ${name}` },
+    ],
+  }];
+}
+
 export const setExistsOnRerun: LintRule = {
   code: 'set-exists-on-rerun',
   severity: 'warning',
   summary: 'A script\'s `ipset create` (without -exist) that fails when the script runs again: the set is left from the last run, and a destroy above it is refused while the last run\'s rules still use the set.',
   docs: {
-    description: 'Reports an unconditional `ipset create NAME` without `-exist` in a script whose run leaves the set in place, when a second run reaches it with the set still there: nothing above it destroys the set, or the `ipset destroy` above it runs while rules still name the set (the rules the last run added, in chains not flushed before the destroy, or rules added above it), which ipset refuses. A create under a condition (`ipset list NAME || ipset create NAME …`) or whose failure the script expects is left alone, and a script that restores sets from a file or names them with expansions makes the check stand down. The related information points to the destroy that fails and to a rule that holds the set.',
+    description: 'Reports an unconditional `ipset create NAME` without `-exist` in a script whose run leaves the set in place, when a second run reaches it with the set still there: nothing above it destroys the set, or the `ipset destroy` above it runs while rules still name the set (the rules the last run added, in chains not flushed before the destroy, or rules added above it), which ipset refuses. A create under a condition (`ipset list NAME || ipset create NAME …`) or whose failure the script expects is left alone, and a script that restores sets from a file or names them with expansions makes the check stand down. The related information points to the destroy that fails and to a rule that holds the set. The quick fix creates the set with `-exist` and empties it on the next line (`ipset flush NAME`), so the adds after it fill it afresh on every run.',
     rationale: 'Firewall scripts are run again after each edit. Measured with ipset 7.17 and iptables 1.8.9 in a network namespace: on the second run `ipset destroy blocklist` fails ("Set cannot be destroyed: it is in use by a kernel component") while the INPUT rule of the first run still names it, then `ipset create blocklist` fails ("set with the same name already exists") and every `ipset add` after it ("it\'s already added"): the blocklist is never refreshed, and under `set -e` the script stops before its rules. Flushing the rules before the destroy, or `ipset create -exist` then `ipset flush`, runs again cleanly.',
     bad: { dialect: 'script', text: 'ipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -F INPUT\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
     good: { dialect: 'script', text: 'iptables -F INPUT\nipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
@@ -89,6 +114,7 @@ export const setExistsOnRerun: LintRule = {
         ctx.report({
           span: c.span,
           message: `Run again, this create fails: set ${name} is left from the last run and nothing above destroys it (ipset: set with the same name already exists). Use ipset create -exist ${name} … then ipset flush ${name} to refill it, or destroy it first, after the rules that use it are flushed.`,
+          fixes: existAndFlush(ctx, c, name),
         });
         return;
       }
@@ -101,6 +127,7 @@ export const setExistsOnRerun: LintRule = {
           { span: destroy.span, message: `refused on a second run: set ${name} is in use` },
           { span: holding[0].rule.span, message: `still uses ${name} when the destroy runs` },
         ],
+        fixes: existAndFlush(ctx, c, name),
       });
     });
   },
