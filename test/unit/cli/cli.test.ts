@@ -350,3 +350,15 @@ test('a folder stands for the iptables files under it, in name order; other file
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no iptables files under /);
 });
+
+test('save files: the sets rules.v4 names are checked against the ipsets file beside it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-ipsets-'));
+  const rules = join(root, 'rules.v4');
+  writeFileSync(rules, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set blocklist src -j DROP\n-A INPUT -m set --match-set v6 src -j DROP\nCOMMIT\n');
+  const found = () => JSON.parse(run(['--format', 'json', rules]).stdout).files[0].diagnostics.filter((d: { code: string }) => d.code === 'undefined-set').map((d: { line: number; severity: string }) => `${d.line}:${d.severity}`);
+  assert.deepEqual(found(), [], 'no ipsets file: the sets are the host\'s');
+  writeFileSync(join(root, 'ipsets'), 'create blocklst hash:net family inet hashsize 1024 maxelem 65536\ncreate v6 hash:net family inet6 hashsize 1024 maxelem 65536\n');
+  assert.deepEqual(found(), ['3:warning', '4:error']);
+  writeFileSync(join(root, 'ipsets'), 'create blocklist hash:net family inet hashsize 1024 maxelem 65536\ncreate v6 hash:net family inet hashsize 1024 maxelem 65536\n');
+  assert.deepEqual(found(), []);
+});

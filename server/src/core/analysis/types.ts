@@ -63,6 +63,12 @@ export interface AnalysisSettings {
    * editor's: they hide the mark and keep it when they save).
    */
   savedWithByteOrderMark?: boolean;
+  /**
+   * Save files: the sets of the ipset file kept beside the rules file and loaded before it at
+   * boot (`ipsets` of Debian's ipset-persistent in /etc/iptables, `ipset` of RHEL's
+   * ipset-service in /etc/sysconfig), as the front end found it.
+   */
+  workspaceSets?: { file: string; sets: { name: string; family?: 'ipv4' | 'ipv6'; type?: string; span: { start: number; end: number } }[] };
   /** Save files: the IPv6 rules kept beside an IPv4 rules file (rules.v6 beside rules.v4), as the front end found them. */
   workspaceIpv6?: {
     /** The name of the IPv6 file looked for, when the file's own name says it is the IPv4 half (`rules.v4`, `iptables.rules`). */

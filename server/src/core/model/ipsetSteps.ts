@@ -112,3 +112,12 @@ function restoreSteps(input: { text: string; start: number; expands: boolean }):
   }
   return out;
 }
+
+/** The sets an `ipset save` file creates (what `ipset restore` makes of it), each with where its name stands in the file. */
+export function setsOfIpsetSave(text: string): { name: string; family?: Family; type?: string; span: Span }[] {
+  const out: { name: string; family?: Family; type?: string; span: Span }[] = [];
+  for (const s of restoreSteps({ text, start: 0, expands: false })) {
+    if (s.kind === 'create' && s.name !== undefined) out.push({ name: s.name, span: s.span, ...(s.family ? { family: s.family } : {}), ...(s.type ? { type: s.type } : {}) });
+  }
+  return out;
+}

@@ -4,6 +4,17 @@ import { applyFix, lintWith, ruleTable, table } from '../../../../../test/suppor
 import { undefinedSet } from './undefined-set.ts';
 
 const script = { dialect: 'script' as const };
+/** What the front end reads from /etc/iptables/ipsets beside rules.v4 (see workspaceIpsets). */
+const ipsets = {
+  workspaceSets: {
+    file: '/etc/iptables/ipsets',
+    sets: [
+      { name: 'blocklist', family: 'ipv4' as const, type: 'hash:net', span: { start: 7, end: 16 } },
+      { name: 'v6', family: 'ipv6' as const, type: 'hash:net', span: { start: 40, end: 42 } },
+      { name: 'trusted', type: 'list:set', span: { start: 80, end: 87 } },
+    ],
+  },
+};
 const drop = (name: string, tool = 'iptables') => `${tool} -A INPUT -m set --match-set ${name} src -j DROP`;
 
 ruleTable(undefinedSet, {
@@ -25,6 +36,8 @@ ruleTable(undefinedSet, {
     { ...script, code: `iptables -D INPUT -m set --match-set blocklist src -j DROP 2>/dev/null\nipset create blocklist hash:net\n${drop('blocklist')}\n`, name: 'a clean-up whose failure is expected' },
     { ...script, code: `ipset create blocklist hash:net\n. ./sets.sh\n${drop('blocklst')}\n`, name: 'a sourced file may create it' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set blocklist src -j DROP'), name: 'a save file: the sets are the host\'s' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set blocklist src -j DROP\n-A INPUT -m set --match-set trusted src -j ACCEPT'), options: { settings: ipsets }, name: 'a save file whose sets the ipsets file beside it creates' },
+    { family: 'ipv6', code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set v6 src -j DROP\n-A INPUT -m set --match-set trusted src -j ACCEPT'), options: { settings: ipsets }, name: 'rules.v6 with an inet6 set and a list:set' },
   ],
   invalid: [
     { ...script, code: `iptables -A INPUT -m set --match-set «blocklist» src -j DROP\nipset create blocklist hash:net\n`, name: 'created only further down' },
@@ -40,6 +53,8 @@ ruleTable(undefinedSet, {
     { ...script, code: `iptables-restore <<EOF\n*filter\n-A INPUT -m set --match-set «blocklist» src -j DROP\nCOMMIT\nEOF\nipset create blocklist hash:net\n`, name: 'a rule of an iptables-restore here-document' },
     { ...script, code: `mk() {\n  ipset create blocklist hash:net\n}\niptables -A INPUT -m set --match-set «blocklist» src -j DROP\nmk\n`, name: 'created by a function called after the rule' },
     { ...script, code: `IPSET=/usr/sbin/ipset\niptables -I INPUT -m set ! --match-set «allow» src -j DROP\n$IPSET -exist create allow hash:net\n`, name: 'created further down through a variable' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set «f2b-sshd» src -j DROP\n-A INPUT -m set --match-set «blocklst» src -j DROP\n-A INPUT -j SET --add-set «scanners» src'), options: { settings: ipsets }, name: 'a save file: sets the ipsets file beside it does not create' },
+    { severity: 'error', code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set «v6» src -j DROP'), options: { settings: ipsets }, name: 'rules.v4 naming the inet6 set of the ipsets file' },
   ],
 });
 
@@ -56,4 +71,10 @@ test('undefined-set: the create, destroy or rename it points to', () => {
   const [d] = lintWith(undefinedSet, text, script);
   const at = text.indexOf('blocklist hash');
   assert.deepEqual(d.related?.map((r) => r.span), [{ start: at, end: at + 'blocklist'.length }]);
+});
+
+test('undefined-set in a save file: the fix names the set of the ipsets file', () => {
+  const text = table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set blocklst src -j DROP');
+  const [d] = lintWith(undefinedSet, text, { options: { settings: ipsets } });
+  assert.equal(applyFix(text, d.fixes![0]), text.replace('blocklst', 'blocklist'));
 });

@@ -5,22 +5,23 @@ import type { Word } from '../../syntax/nodes.ts';
 import { nearestName } from '../nearestName.ts';
 import { stateAt } from '../setState.ts';
 import { setsNamedBy } from '../setsNamed.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 
 const FAMILY_WORD: Record<Family, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
 export const undefinedSet: LintRule = {
   code: 'undefined-set',
   severity: 'warning',
-  summary: 'A script\'s rule or `ipset add` naming an ipset the script creates only further down, destroyed above it, of the other address family, or misspelt.',
+  summary: 'A script\'s rule or `ipset add` naming an ipset the script creates only further down, destroyed above it, of the other address family, or misspelt; in a save file, a set the ipset file restored before it at boot does not create.',
   docs: {
-    description: 'Follows a script\'s `ipset` commands (`create`, `destroy`, `rename`, `ipset restore` here-documents; through sudo or a variable such as `$IPSET`) in the order the script runs them, a function\'s body at its calls, and checks each set an iptables rule names (`-m set --match-set NAME`, `-j SET --add-set/--del-set/--map-set NAME`) and each `ipset add` or `del`: a set the script creates only further down, a set a `destroy` (or `rename`) above took away without a `create` since, and a set created for the other address family (`family inet6` used by iptables, a set of IPv4 addresses used by ip6tables; list:set, bitmap:port and hash:mac hold no addresses and work with both). A set the script never creates is reported only where the script creates one with a near name (a typo): other sets may be made by the host (ipset-persistent, fail2ban, an `ipset restore` at boot). A script that restores sets from a file, or names them with variables the model cannot read, makes the check stand down from there on; a destroy under a condition the command is not under may not have run.',
+    description: 'Follows a script\'s `ipset` commands (`create`, `destroy`, `rename`, `ipset restore` here-documents; through sudo or a variable such as `$IPSET`) in the order the script runs them, a function\'s body at its calls, and checks each set an iptables rule names (`-m set --match-set NAME`, `-j SET --add-set/--del-set/--map-set NAME`) and each `ipset add` or `del`: a set the script creates only further down, a set a `destroy` (or `rename`) above took away without a `create` since, and a set created for the other address family (`family inet6` used by iptables, a set of IPv4 addresses used by ip6tables; list:set, bitmap:port and hash:mac hold no addresses and work with both). A set the script never creates is reported only where the script creates one with a near name (a typo): other sets may be made by the host (ipset-persistent, fail2ban, an `ipset restore` at boot). In a save file the sets are the host\'s, and are checked only against the ipset file its boot loader restores first, when one lies beside it (`ipsets` of Debian\'s ipset-persistent beside rules.v4 in /etc/iptables, `ipset` of RHEL\'s ipset-service beside /etc/sysconfig/iptables): a set it does not create, or creates for the other family, makes iptables-restore refuse the whole file. A script that restores sets from a file, or names them with variables the model cannot read, makes the check stand down from there on; a destroy under a condition the command is not under may not have run.',
     rationale: 'iptables refuses a rule naming a set that does not exist ("Set NAME doesn\'t exist") and one of the other family ("The protocol family of set NAME is IPv4, which is not applicable"); `ipset add` to a missing set fails as well. Measured with iptables 1.8.9 and ipset 7.17 in a network namespace: a script that adds its blocklist rule before `ipset create` runs without that rule on the first boot, and under `set -e` stops there, before the rules after it.',
     bad: { dialect: 'script', text: 'iptables -A INPUT -m set --match-set blocklist src -j DROP\nipset create blocklist hash:net\n' },
     good: { dialect: 'script', text: 'ipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
   },
   check(ctx) {
     const rs = ctx.ruleSet;
+    if (rs.dialect === 'save') return checkAgainstIpsetFile(ctx);
     const sets = rs.ipsets;
     if (rs.dialect !== 'script' || !sets?.length || !rs.steps) return;
     const created = new Set<string>();
@@ -103,3 +104,30 @@ function eachRule(rs: RuleSet, each: (cmd: Command, order: number) => void): voi
   }
 }
 
+/**
+ * A save file with the ipset file its boot loader restores first beside it (see
+ * AnalysisSettings.workspaceSets): each rule's set must be one that file creates, for the
+ * rule's family, or iptables-restore refuses the whole file at boot.
+ */
+function checkAgainstIpsetFile(ctx: RuleContext): void {
+  const ws = ctx.settings.workspaceSets;
+  if (!ws) return;
+  const sets = new Map(ws.sets.map((s) => [s.name, s]));
+  const file = ws.file.slice(ws.file.lastIndexOf('/') + 1);
+  for (const cmd of ctx.ruleSet.commands) {
+    if (!cmd.rule || !(cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace')) continue;
+    for (const w of setsNamedBy(cmd.rule)) {
+      const set = sets.get(w.value);
+      if (set?.family && set.family !== cmd.family) {
+        ctx.report({ span: w.span, severity: 'error', message: `Set ${w.value} holds ${FAMILY_WORD[set.family]} addresses (${file} beside this file creates it${set.family === 'ipv6' ? ' with family inet6' : ' without family inet6'}): ${toolName(cmd.family)}-restore refuses the whole file. Use a set created for ${FAMILY_WORD[cmd.family]}.` });
+      } else if (!set) {
+        const near = nearestName(w.value, sets.keys());
+        ctx.report({
+          span: w.span,
+          message: `${file} beside this file, restored before it at boot, does not create set ${w.value}: where nothing else has made it by then, ${toolName(cmd.family)}-restore refuses the whole file and the host boots without these rules.${near ? ` Did you mean ${near}? Set names are case-sensitive.` : ` Add it to ${file} (ipset save), or load the rules after what creates it.`}`,
+          ...(near ? { fixes: [{ title: `Use set ${near}`, edits: [{ span: w.span, text: near }] }] } : {}),
+        });
+      }
+    }
+  }
+}
