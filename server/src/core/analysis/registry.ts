@@ -11,6 +11,7 @@ import { targetNotAllowedHere } from './rules/target-not-allowed-here.ts';
 import { undefinedChain } from './rules/undefined-chain.ts';
 import { undefinedSet } from './rules/undefined-set.ts';
 import { setExistsOnRerun } from './rules/set-exists-on-rerun.ts';
+import { setOptionIgnored } from './rules/set-option-ignored.ts';
 import { managedChainEdited } from './rules/managed-chain-edited.ts';
 import { unknownMatch } from './rules/unknown-match.ts';
 import { unknownOption } from './rules/unknown-option.ts';
@@ -63,6 +64,7 @@ export const rules: readonly LintRule[] = [
   undefinedChain,
   undefinedSet,
   setExistsOnRerun,
+  setOptionIgnored,
   managedChainEdited,
   duplicateChain,
   commandFails,

@@ -1,5 +1,5 @@
 import type { IpsetStep } from '../model/ipsetSteps.ts';
-import type { RuleSet } from '../model/types.ts';
+import type { Command, RuleSet } from '../model/types.ts';
 
 /** Where a set stands at one point of the script: made by it, gone, the host's as far as the script knows, or not known. */
 export type SetState = { kind: 'created'; by: IpsetStep } | { kind: 'destroyed'; by: IpsetStep } | { kind: 'host' } | { kind: 'unknown' };
@@ -27,4 +27,22 @@ export function stateAt(rs: RuleSet, steps: readonly IpsetStep[], upto: number, 
     }
   }
   return state;
+}
+
+/**
+ * Each command of a script that adds, inserts, replaces, deletes or checks a rule (a failing
+ * clean-up left out), in the order the script runs them (a here-document's rules at its
+ * step), with how many of the ipset steps ran before it.
+ */
+export function eachRuleAfterSets(rs: RuleSet, sets: readonly IpsetStep[], each: (cmd: Command, upto: number) => void): void {
+  const steps = rs.steps ?? [];
+  let upto = 0;
+  for (let i = 0; i < steps.length; i++) {
+    // the ipset steps are in the order they run, and so are their places among the steps
+    while (upto < sets.length && sets[upto].order <= i) upto++;
+    const s = steps[i];
+    if ('ruleSet' in s) {
+      for (const c of s.ruleSet.commands) each(c, upto);
+    } else if (!((s.kind === 'delete' || s.kind === 'check') && s.failureHandled)) each(s, upto);
+  }
 }

@@ -68,7 +68,7 @@ export interface AnalysisSettings {
    * boot (`ipsets` of Debian's ipset-persistent in /etc/iptables, `ipset` of RHEL's
    * ipset-service in /etc/sysconfig), as the front end found it.
    */
-  workspaceSets?: { file: string; sets: { name: string; family?: 'ipv4' | 'ipv6'; type?: string; span: { start: number; end: number } }[] };
+  workspaceSets?: { file: string; sets: { name: string; family?: 'ipv4' | 'ipv6'; type?: string; extensions?: ('timeout' | 'counters' | 'skbinfo' | 'comment')[]; span: { start: number; end: number } }[] };
   /** Save files: the IPv6 rules kept beside an IPv4 rules file (rules.v6 beside rules.v4), as the front end found them. */
   workspaceIpv6?: {
     /** The name of the IPv6 file looked for, when the file's own name says it is the IPv4 half (`rules.v4`, `iptables.rules`). */

@@ -21,6 +21,11 @@ export interface IpsetStep {
   family?: Family;
   /** create: the set's type as written (`hash:net`). */
   type?: string;
+  /**
+   * create: the extensions it is made with (`timeout`, `counters`, `skbinfo`, `comment`): without
+   * them the kernel takes a rule's per-entry timeout or counter test and ignores it.
+   */
+  extensions?: SetExtension[];
   /** Where the set's name is written; the command where there is none. */
   span: Span;
   /** The shell condition it runs under (see ShellCommand.guard). */
@@ -53,6 +58,9 @@ const EXIST = /^(-exist|--exist|-!)$/;
 const ANY_FAMILY = /^(list:set|bitmap:port|hash:mac)$/;
 
 type Made = Omit<IpsetStep, 'guard' | 'order'>;
+
+export type SetExtension = 'timeout' | 'counters' | 'skbinfo' | 'comment';
+const EXTENSIONS = new Set<string>(['timeout', 'counters', 'skbinfo', 'comment']);
 
 /**
  * The steps of one ipset command, from its words after `ipset` (the shell's variables
@@ -89,7 +97,8 @@ function stepOf(command: 'create' | 'fill' | 'destroy' | 'rename', args: readonl
   const at = args.findIndex((w) => w.value === 'family' || w.value === '--family');
   const written = at > 0 ? args[at + 1]?.value : undefined;
   const family: Family | undefined = ANY_FAMILY.test(type) ? undefined : written === 'inet6' ? 'ipv6' : 'ipv4';
-  return [{ kind: 'create', name: name.value, span: name.span, ...(type ? { type } : {}), ...(family ? { family } : {}) }];
+  const extensions = [...new Set(args.slice(2).map((w) => w.value.replace(/^--/, '')).filter((v) => EXTENSIONS.has(v)))] as SetExtension[];
+  return [{ kind: 'create', name: name.value, span: name.span, ...(type ? { type } : {}), ...(family ? { family } : {}), extensions }];
 }
 
 /** The sets an `ipset restore` here-document creates, destroys and renames, line by line (its adds fill sets made above them). */
@@ -114,10 +123,10 @@ function restoreSteps(input: { text: string; start: number; expands: boolean }):
 }
 
 /** The sets an `ipset save` file creates (what `ipset restore` makes of it), each with where its name stands in the file. */
-export function setsOfIpsetSave(text: string): { name: string; family?: Family; type?: string; span: Span }[] {
-  const out: { name: string; family?: Family; type?: string; span: Span }[] = [];
+export function setsOfIpsetSave(text: string): { name: string; family?: Family; type?: string; extensions: SetExtension[]; span: Span }[] {
+  const out: { name: string; family?: Family; type?: string; extensions: SetExtension[]; span: Span }[] = [];
   for (const s of restoreSteps({ text, start: 0, expands: false })) {
-    if (s.kind === 'create' && s.name !== undefined) out.push({ name: s.name, span: s.span, ...(s.family ? { family: s.family } : {}), ...(s.type ? { type: s.type } : {}) });
+    if (s.kind === 'create' && s.name !== undefined) out.push({ name: s.name, span: s.span, ...(s.family ? { family: s.family } : {}), ...(s.type ? { type: s.type } : {}), extensions: s.extensions ?? [] });
   }
   return out;
 }

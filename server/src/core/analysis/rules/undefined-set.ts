@@ -1,9 +1,8 @@
 import type { Family } from '../../knowledge/types.ts';
 import { toolName } from '../../knowledge/toolName.ts';
-import type { Command, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { nearestName } from '../nearestName.ts';
-import { stateAt } from '../setState.ts';
+import { eachRuleAfterSets, stateAt } from '../setState.ts';
 import { setsNamedBy } from '../setsNamed.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
@@ -78,10 +77,7 @@ export const undefinedSet: LintRule = {
         });
       }
     };
-    // the ipset steps are in the order they run, and so are their places among the steps
-    let upto = 0;
-    eachRule(rs, (cmd, order) => {
-      while (upto < sets.length && sets[upto].order <= order) upto++;
+    eachRuleAfterSets(rs, sets, (cmd, upto) => {
       const guard = cmd.rule?.guard ?? 0;
       for (const w of cmd.rule ? setsNamedBy(cmd.rule) : []) check(w, upto, guard, cmd.family, 'the rule');
     });
@@ -92,17 +88,6 @@ export const undefinedSet: LintRule = {
     });
   },
 };
-
-/** Each command that adds, inserts, replaces, deletes or checks a rule, with its place among the steps (a here-document's rules at its step). */
-function eachRule(rs: RuleSet, each: (cmd: Command, order: number) => void): void {
-  const steps = rs.steps ?? [];
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i];
-    if ('ruleSet' in s) {
-      for (const c of s.ruleSet.commands) each(c, i);
-    } else if (!((s.kind === 'delete' || s.kind === 'check') && s.failureHandled)) each(s, i);
-  }
-}
 
 /**
  * A save file with the ipset file its boot loader restores first beside it (see

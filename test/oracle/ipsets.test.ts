@@ -112,3 +112,27 @@ test('rules.v4 with the ipsets file beside it, loaded as netfilter-persistent lo
   }
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('--timeout of -j SET and counter tests of -m set are ignored on sets made without timeout or counters, where set-option-ignored reports them', { skip }, () => {
+  // six datagrams to a port nothing listens on: each one passes OUTPUT
+  const send = 'ip link set lo up; for i in 1 2 3 4 5 6; do head -c 10 /dev/zero | socat -u - UDP-SENDTO:127.0.0.1:9999; done';
+  for (const made of ['hash:ip', 'hash:ip timeout 0']) {
+    const script = `ipset create scanners ${made}\niptables -A OUTPUT -p udp -j SET --add-set scanners dst --timeout 600\n`;
+    const reported = lintText(script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'set-option-ignored').length;
+    reset();
+    assert.ok(ns.run(['sh', '-c', `${script}${send}`]).ok);
+    const listed = ns.run(['ipset', 'list', 'scanners']).out;
+    assert.match(listed, /^127\.0\.0\.1/m, 'the address was added');
+    // the entry keeps its timeout only where the set has timeout support
+    assert.equal(/^127\.0\.0\.1 timeout \d+/m.test(listed), reported === 0, `${made}: ${listed}`);
+  }
+  for (const made of ['hash:ip', 'hash:ip counters']) {
+    const script = `ipset create talkers ${made}\nipset add talkers 127.0.0.1\niptables -A OUTPUT -p udp -m set --match-set talkers dst --packets-gt 3\n`;
+    const reported = lintText(script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'set-option-ignored').length;
+    reset();
+    assert.ok(ns.run(['sh', '-c', `${script}${send}`]).ok);
+    const counted = Number(/^\s*(\d+)/m.exec(ns.run(['iptables', '-L', 'OUTPUT', '-v', '-n', '-x']).out.split('\n').slice(2).join('\n'))?.[1]);
+    // without counters the test is skipped: every one of the six packets matches
+    assert.equal(counted === 6, reported > 0, `${made}: ${counted} packets matched --packets-gt 3`);
+  }
+});
