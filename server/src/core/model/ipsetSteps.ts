@@ -39,7 +39,7 @@ export interface IpsetStep {
 }
 
 /** The ipset commands by every spelling ipset 7 takes: the word, its letter, its old option. */
-const COMMANDS: Record<string, 'create' | 'fill' | 'destroy' | 'rename' | 'restore' | 'other'> = {};
+const COMMANDS: Record<string, 'create' | 'fill' | 'destroy' | 'rename' | 'restore'> = {};
 for (const [kind, names] of [
   ['create', ['create', 'n', '-N', '--create']],
   ['fill', ['add', 'a', '-A', '--add', 'del', 'd', '-D', '--del']],
@@ -79,10 +79,10 @@ export function ipsetSteps(words: readonly Word[], span: Span, input?: { text: s
   const command = args[0] && !args[0].dynamic ? COMMANDS[args[0].value] : undefined;
   if (!command) return args[0]?.dynamic ? [{ kind: 'unknown', span }] : [];
   const exist = words.some((w) => EXIST.test(w.value));
-  const steps = command === 'restore' ? (file || !input ? [{ kind: 'unknown' as const, span }] : restoreSteps(input)) : command === 'other' ? [] : stepOf(command, args.slice(1).filter((w) => !EXIST.test(w.value) && !/^-(q|quiet)$/.test(w.value)), span);
+  // a restore reads a file or a pipe the model does not see, or a here-document it reads line by line
+  const steps = command === 'restore' ? (file || !input ? [{ kind: 'unknown' as const, span }] : restoreSteps(input)) : stepOf(command, args.slice(1).filter((w) => !EXIST.test(w.value) && !/^-(q|quiet)$/.test(w.value)), span);
   return exist ? steps.map((s) => (s.kind === 'create' ? { ...s, exist: true } : s)) : steps;
 }
-
 
 /** One command's step, from its arguments after the command word. */
 function stepOf(command: 'create' | 'fill' | 'destroy' | 'rename', args: readonly Word[], span: Span): Made[] {
