@@ -208,3 +208,25 @@ test('call hierarchy: prepared on a chain, its callers and callees through jumps
   const scriptCallers = await client().request<{ from: Item; fromRanges: Range[] }[]>('callHierarchy/incomingCalls', { item: webOut });
   assert.deepEqual(scriptCallers.map((c) => [c.from.name, c.fromRanges.map((r) => [r.start.line, word(scriptText, r)])]), [['OUTPUT', [[2, 'web-out']]]]);
 });
+
+test('an ipset\'s name: definition lands on the script\'s ipset create, references and highlights list every place that names it', { skip }, async () => {
+  const uri = 'file:///tmp/nav/sets.sh';
+  const text = [
+    'ipset create blocklist hash:net',
+    'ipset add blocklist 198.51.100.0/24',
+    'iptables -A INPUT -m set --match-set blocklist src -j DROP',
+    'iptables -A FORWARD -m set --match-set blocklist src -j DROP',
+    'iptables -A INPUT -m set --match-set other src -j DROP',
+    '',
+  ].join('\n');
+  await client().open(uri, 'shellscript', text);
+  type Loc = { uri: string; range: Range };
+  const def = await client().request<Loc[]>('textDocument/definition', { textDocument: { uri }, position: pos(text, 'blocklist', 3) });
+  assert.deepEqual(def.map((l) => [l.range.start.line, word(text, l.range)]), [[0, 'blocklist']]);
+  const refs = await client().request<Loc[]>('textDocument/references', { textDocument: { uri }, position: pos(text, 'blocklist', 2), context: { includeDeclaration: false } });
+  assert.deepEqual(refs.map((l) => l.range.start.line), [1, 2, 3]);
+  const hl = await client().request<{ range: Range; kind: number }[]>('textDocument/documentHighlight', { textDocument: { uri }, position: pos(text, 'blocklist', 0) });
+  assert.deepEqual(hl.map((h) => [h.range.start.line, word(text, h.range), h.kind]), [[0, 'blocklist', 3], [1, 'blocklist', 3], [2, 'blocklist', 2], [3, 'blocklist', 2]]);
+  // a set the script does not create: no definition, its one reference
+  assert.deepEqual(await client().request('textDocument/definition', { textDocument: { uri }, position: pos(text, 'other') }), []);
+});

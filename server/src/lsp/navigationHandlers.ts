@@ -2,10 +2,11 @@ import { ResponseError, type Connection, type DocumentHighlight, type Location, 
 import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
 import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
+import { setReferencesAt } from '../core/services/setNames.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 
-/** Chains as symbols to jump to: definition, references, rename, highlights, formatting. */
+/** Chains (and ipsets) as symbols to jump to: definition, references, rename, highlights, formatting. */
 export function registerNavigation(connection: Connection, store: DocumentStore): void {
   const docAt = (uri: string, position: { line: number; character: number }) => {
     const doc = store.get(uri);
@@ -15,19 +16,28 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
   connection.onDefinition((p): Location[] => {
     const at = docAt(p.textDocument.uri, p.position);
     if (!at) return [];
-    return definitionAt(at.doc.model.chains, at.offset).map((r) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, r.span) }));
+    const chains = definitionAt(at.doc.model.chains, at.offset);
+    // an ipset's name: the script's ipset create that makes it
+    const spans = chains.length ? chains.map((r) => r.span) : (setReferencesAt(at.doc.model.ruleSet, at.offset)?.refs.filter((r) => r.kind === 'create').map((r) => r.span) ?? []);
+    return spans.map((span) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, span) }));
   });
 
   connection.onReferences((p): Location[] => {
     const at = docAt(p.textDocument.uri, p.position);
     if (!at) return [];
-    return referencesAt(at.doc.model.chains, at.offset, p.context.includeDeclaration).map((r) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, r.span) }));
+    const chains = referencesAt(at.doc.model.chains, at.offset, p.context.includeDeclaration);
+    const spans = chains.length ? chains.map((r) => r.span) : (setReferencesAt(at.doc.model.ruleSet, at.offset)?.refs.filter((r) => p.context.includeDeclaration || r.kind !== 'create').map((r) => r.span) ?? []);
+    return spans.map((span) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, span) }));
   });
 
   connection.onDocumentHighlight((p): DocumentHighlight[] => {
     const at = docAt(p.textDocument.uri, p.position);
     if (!at) return [];
-    return referencesAt(at.doc.model.chains, at.offset, true).map((r) => ({
+    const chains = referencesAt(at.doc.model.chains, at.offset, true);
+    if (!chains.length) {
+      return (setReferencesAt(at.doc.model.ruleSet, at.offset)?.refs ?? []).map((r) => ({ range: toRange(at.doc.model.lines, r.span), kind: r.kind === 'rule' ? DocumentHighlightKind.Read : DocumentHighlightKind.Write }));
+    }
+    return chains.map((r) => ({
       range: toRange(at.doc.model.lines, r.span),
       kind: r.kind === 'declaration' || r.kind === 'command' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
     }));

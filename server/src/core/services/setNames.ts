@@ -1,6 +1,8 @@
 import type { Family } from '../knowledge/types.ts';
 import type { RuleSet } from '../model/types.ts';
-import { commandIndexAt } from './commandAt.ts';
+import { setsNamedBy } from '../analysis/setsNamed.ts';
+import type { Span } from '../text/span.ts';
+import { commandAt, commandIndexAt } from './commandAt.ts';
 import { NEARBY_COMMANDS } from './valuesInUse.ts';
 
 /** The options whose first value names an ipset. */
@@ -56,4 +58,37 @@ function lineOf(text: string, offset: number): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** A place that names an ipset: a script's ipset command that creates it, one that uses, renames or destroys it, or a rule. */
+export interface SetRef {
+  span: Span;
+  kind: 'create' | 'ipset' | 'rule';
+}
+
+/** The set named at `offset` (in a rule, or in a script's ipset command) and every place that names it, in text order. */
+export function setReferencesAt(rs: RuleSet, offset: number): { name: string; refs: SetRef[] } | undefined {
+  const within = (s: Span) => s.start <= offset && offset <= s.end;
+  const cmd = commandAt(rs, offset);
+  const name = (cmd?.rule ? setsNamedBy(cmd.rule).find((w) => within(w.span))?.value : undefined) ?? (rs.ipsets ?? []).find((s) => s.name !== undefined && within(s.span))?.name;
+  if (name === undefined) return undefined;
+  const refs: SetRef[] = [];
+  const seen = new Set<string>();
+  const add = (span: Span, kind: SetRef['kind']) => {
+    const key = `${span.start}:${span.end}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    refs.push({ span, kind });
+  };
+  // a function's ipset commands are recorded at each call: one place each
+  for (const s of rs.ipsets ?? []) {
+    if (s.name === name) add(s.span, s.kind === 'create' ? 'create' : 'ipset');
+    else if (s.kind === 'rename' && s.to === name) add(s.span, 'ipset');
+  }
+  for (const c of rs.commands) {
+    if (!c.rule) continue;
+    for (const w of setsNamedBy(c.rule)) if (w.value === name) add(w.span, 'rule');
+  }
+  refs.sort((a, b) => a.span.start - b.span.start);
+  return { name, refs };
 }
