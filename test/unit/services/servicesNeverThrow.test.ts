@@ -12,6 +12,7 @@ import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../../../
 import { packetFields } from '../../../server/src/core/services/packetFields.ts';
 import { ruleNumbersIn } from '../../../server/src/core/services/ruleNumbers.ts';
 import { semanticTokens } from '../../../server/src/core/services/semanticTokens.ts';
+import { setReferencesAt } from '../../../server/src/core/services/setNames.ts';
 
 /**
  * Every editor service on mutated documents, at random offsets: none throws, and every span
@@ -20,9 +21,10 @@ import { semanticTokens } from '../../../server/src/core/services/semanticTokens
  */
 const seeds = [
   '*nat\n:PREROUTING ACCEPT [0:0]\n:web - [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5:8080\n-A PREROUTING -j web\n-A web -p udp --dport 53 -j REDIRECT --to-ports 5353\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:office - [0:0]\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A FORWARD -i eth1 -g office\n-A office -p tcp -m multiport --dports 22,443 -j ACCEPT\n-A office -j RETURN\nCOMMIT\n',
+  'ipset create blocklist hash:net family inet6\nipset restore <<EOF\ncreate allow hash:ip timeout 0\nEOF\nip6tables -A INPUT -m set --match-set blocklist src -j DROP\niptables -A INPUT -j SET --add-set allow src --timeout 60\nipset destroy blocklist\n',
   'IPT=/sbin/iptables\n$IPT -t nat -A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.10:8080\n$IPT -N logdrop\n$IPT -A logdrop -j LOG --log-prefix "drop: "\n$IPT -A logdrop -j DROP\n$IPT -A INPUT -s "$NET" -j logdrop\n$IPT -P FORWARD DROP\nsysctl -w net.ipv4.ip_forward=1\n',
 ];
-const alphabet = ['-j ', '-g ', '-N ', '-A ', '-I ', '-P ', '-t ', 'nat', 'filter', 'DNAT', 'ACCEPT', 'web', 'office', 'valueOf', 'constructor', '__proto__', '--to-destination ', '"', '!', '\n', ':', '*', '$', ' ', '-m ', 'tcp', '--dport ', '/32', ','];
+const alphabet = ['-j ', '-g ', '-N ', '-A ', '-I ', '-P ', '-t ', 'nat', 'filter', 'DNAT', 'ACCEPT', 'web', 'office', 'valueOf', 'constructor', '__proto__', '--to-destination ', '"', '!', '\n', ':', '*', '$', ' ', '-m ', 'tcp', '--dport ', '/32', ',', 'ipset ', 'create ', '--match-set ', 'blocklist', ' -exist'];
 const fragment = fc.oneof(fc.constantFrom(...alphabet), fc.string({ maxLength: 6 }));
 const mutated = fc
   .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat(5), fragment), { maxLength: 5 }), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }))
@@ -56,6 +58,7 @@ test('hover, completion, navigation, rename, call hierarchy, tokens, lenses, pac
           const prep = prepareRenameAt(chains, off);
           if (prep && 'span' in prep) inside(text, prep.span, 'prepareRename');
           renameAt(chains, off, 'renamed');
+          for (const r of setReferencesAt(rs, off)?.refs ?? []) inside(text, r.span, 'set reference');
           const node = chainNodeAt(chains, off);
           if (node) {
             inside(text, node.span, 'call hierarchy item');

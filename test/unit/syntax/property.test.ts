@@ -13,6 +13,7 @@ const seeds = [
   '*nat\n-A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\nCOMMIT\n',
   'IPT=/sbin/iptables\n$IPT -A INPUT -s "$NET" -j ACCEPT\niptables-restore <<-EOF\n\t*filter\n\tCOMMIT\n\tEOF\nsysctl -w net.ipv4.ip_forward=1\n',
   'for p in 22 80; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\necho 1 > /proc/sys/net/ipv4/ip_forward\n',
+  'ipset destroy bl 2>/dev/null\nipset create bl hash:net family inet6\nipset restore -exist <<EOF\ncreate t hash:ip timeout 0\nEOF\nip6tables -A INPUT -m set --match-set bl src --packets-gt 3 -j DROP\niptables -A INPUT -j SET --add-set t src --timeout 60\nipset rename bl b2\n',
 ];
 const alphabet = ['*', ':', '-', '--', '!', '"', "'", '\\', '\n', '\r', ' ', '\t', '#', '$', '(', ')', '`', '[', ']', '<<', 'EOF', '-A', '-j', '-m', 'tcp', '--dport', 'COMMIT', '*filter', '=', ';', '|', '&', '{', '}', 'INPUT', '\u0000', '\uFEFF'];
 
