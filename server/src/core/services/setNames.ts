@@ -47,7 +47,7 @@ export function setHover(rs: RuleSet, text: string, name: string): string {
   const made = (rs.ipsets ?? []).find((s) => s.kind === 'create' && s.name === name);
   if (made) {
     const line = lineOf(text, made.span.start);
-    const holds = made.family ? `, ${made.family === 'ipv6' ? 'IPv6' : 'IPv4'} addresses` : '';
+    const holds = `${made.family ? `, ${made.family === 'ipv6' ? 'IPv6' : 'IPv4'} addresses` : ''}${made.extensions?.length ? `, with ${made.extensions.join(', ')}` : ''}`;
     return `ipset **${name}**${made.type ? ` (\`${made.type}\`${holds})` : ''}: created by the script's ipset command on line ${line}. iptables refuses a rule naming a set that does not exist yet, or one of the other address family.`;
   }
   if (rs.dialect === 'script') return `ipset **${name}**: no ipset command of this script creates it. The rule is refused unless the set exists on the host when it is added (\`ipset create ${name} …\`, or restored at boot).`;
