@@ -12,6 +12,7 @@ import { undefinedChain } from './rules/undefined-chain.ts';
 import { undefinedSet } from './rules/undefined-set.ts';
 import { setExistsOnRerun } from './rules/set-exists-on-rerun.ts';
 import { setOptionIgnored } from './rules/set-option-ignored.ts';
+import { failureStopsScript } from './rules/failure-stops-script.ts';
 import { managedChainEdited } from './rules/managed-chain-edited.ts';
 import { unknownMatch } from './rules/unknown-match.ts';
 import { unknownOption } from './rules/unknown-option.ts';
@@ -68,6 +69,7 @@ export const rules: readonly LintRule[] = [
   managedChainEdited,
   duplicateChain,
   commandFails,
+  failureStopsScript,
   tableNotFlushed,
   addressFamilyMismatch,
   hostnameResolvedOnce,

@@ -33,3 +33,35 @@ export function failureHandled(cmd: ShellCommand, next: ShellCommand | undefined
   }
   return err === '/dev/null';
 }
+
+/**
+ * Whether a failure of the command ends a script under `set -e`: it is not the test of an
+ * `if`, `while` or `until` nor negated, and no `||`, `&&` or `|` follows it (the shell ignores
+ * the failure of those). Redirections do not count: `2>/dev/null` hides the message only.
+ */
+export function errexitStops(cmd: ShellCommand, next: ShellCommand | undefined): boolean {
+  if (cmd.tested) return false;
+  return !(next && (next.after === '||' || next.after === '&&' || next.after === '|'));
+}
+
+/**
+ * The `set` options a command turns errexit on or off with: `set -e`, `set -eu`, `set -euo
+ * pipefail`, `set -o errexit` on; `set +e`, `set +o errexit` off; undefined for any other.
+ */
+export function errexitSetting(cmd: ShellCommand): boolean | undefined {
+  const w = cmd.words.map((x) => x.value);
+  if (w[0] !== 'set') return undefined;
+  let on: boolean | undefined;
+  for (let i = 1; i < w.length; i++) {
+    const a = w[i];
+    if ((a === '-o' || a === '+o') && w[i + 1] === 'errexit') on = a === '-o';
+    else if (/^[-+][a-zA-Z]*e[a-zA-Z]*$/.test(a) && a !== '-o' && a !== '+o') on = a.startsWith('-');
+  }
+  return on;
+}
+
+/** `#!/bin/sh -e`, `#!/usr/bin/env -S bash -e`: the script starts with errexit on. */
+export function shebangErrexit(text: string): boolean {
+  const first = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n')) : '';
+  return /\s-[a-zA-Z]*e[a-zA-Z]*(\s|$)/.test(first);
+}

@@ -32,8 +32,12 @@ export interface IpsetStep {
   guard: number;
   /** create: with `-exist` (`-!`): no failure where the set exists already. */
   exist?: true;
-  /** fill and create: the script expects it may fail (`2>/dev/null`, `|| true`, a test). */
+  /** fill, create and destroy: the script expects it may fail (`2>/dev/null`, `|| true`, a test). */
   failureHandled?: boolean;
+  /** `set -e` is in force and the shell does not catch its failure: where it fails, the script stops (see Command.stopsOnFailure). */
+  stopsOnFailure?: true;
+  /** The whole ipset command it is part of. */
+  command: Span;
   /** When it runs: after this many of the script's steps (RuleSet.steps), before the next. */
   order: number;
 }
@@ -57,7 +61,7 @@ const EXIST = /^(-exist|--exist|-!)$/;
 /** Types whose entries hold no address: their sets work with iptables and ip6tables alike. */
 const ANY_FAMILY = /^(list:set|bitmap:port|hash:mac)$/;
 
-type Made = Omit<IpsetStep, 'guard' | 'order'>;
+type Made = Omit<IpsetStep, 'guard' | 'order' | 'command'>;
 
 export type SetExtension = 'timeout' | 'counters' | 'skbinfo' | 'comment';
 const EXTENSIONS = new Set<string>(['timeout', 'counters', 'skbinfo', 'comment']);

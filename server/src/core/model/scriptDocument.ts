@@ -5,7 +5,7 @@ import { parseShell, type ShellCommand, type ShellScript } from '../syntax/shell
 import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
-import { failureHandled } from './failureHandled.ts';
+import { errexitSetting, errexitStops, failureHandled, shebangErrexit } from './failureHandled.ts';
 import { ipsetSteps, type IpsetStep } from './ipsetSteps.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
 import { sysctlFacts } from './sysctlFacts.ts';
@@ -134,9 +134,12 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
     state.apply(cmd, 0);
   };
 
+  // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed)
+  let errexit = shebangErrexit(text);
   for (let k = 0; k < script.commands.length; k++) {
     const sc = script.commands[k];
     const words = sc.words;
+    if (sc.guard === 0) errexit = errexitSetting(sc) ?? errexit;
     const body = functions.calls.get(sc);
     if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
     const kindBefore = previousKind;
@@ -169,9 +172,11 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
       if (failureHandled(sc, script.commands[k + 1])) cmd.failureHandled = true;
+      if (errexit && errexitStops(sc, script.commands[k + 1])) cmd.stopsOnFailure = true;
       const guard = topOf(guardOf(sc, kindBefore));
       previousKind = cmd.kind;
       if (cmd.rule) cmd.rule.guard = guard;
+      else if (guard !== 0) cmd.guard = guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
       const body = functions.bodyOf.get(sc.guard);
@@ -211,8 +216,9 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       const h = sc.heredocs[0]?.body;
       const input = h ? { text: text.slice(h.start, h.end), start: h.start, expands: !h.quotedDelimiter } : undefined;
       const handled = failureHandled(sc, script.commands[k + 1]);
+      const stops = errexit && errexitStops(sc, script.commands[k + 1]);
       for (const step of ipsetSteps(argWords.map((w) => variables.resolve(w)), sc.span, input)) {
-        recordSet(sc, { ...step, guard, ...(handled && (step.kind === 'fill' || step.kind === 'create') ? { failureHandled: true } : {}) });
+        recordSet(sc, { ...step, guard, command: sc.span, ...(handled && (step.kind === 'fill' || step.kind === 'create' || step.kind === 'destroy') ? { failureHandled: true } : {}), ...(stops ? { stopsOnFailure: true as const } : {}) });
       }
     } else {
       const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous);

@@ -127,6 +127,14 @@ export interface Command {
   lineFindings?: CachedFindings;
   /** Scripts: the script goes on knowing the command may fail (`2>/dev/null`, `|| true`; see failureHandled). */
   failureHandled?: true;
+  /**
+   * Scripts: `set -e` is in force and nothing in the shell catches this command's failure (no
+   * test, `||` or `&&` after it; a redirection of its errors hides the message, not the exit
+   * status): where it fails, the script stops (see errexitStops).
+   */
+  stopsOnFailure?: true;
+  /** Scripts: the shell condition the command runs under, where it has one (see Rule.guard, which a rule's command also has). */
+  guard?: number;
 }
 
 /**
