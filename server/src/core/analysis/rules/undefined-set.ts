@@ -22,7 +22,7 @@ export const undefinedSet: LintRule = {
     const rs = ctx.ruleSet;
     if (rs.dialect === 'save') return checkAgainstIpsetFile(ctx);
     const sets = rs.ipsets;
-    if (rs.dialect !== 'script' || !sets?.length || !rs.steps) return;
+    if (!sets?.length || !rs.steps) return;
     const created = new Set<string>();
     for (const s of sets) {
       if (s.kind === 'create' && s.name !== undefined) created.add(s.name);
@@ -31,7 +31,7 @@ export const undefinedSet: LintRule = {
     // a set of a restore read from a file, or named by an expansion, could be any
     const anyUnknown = sets.some((s) => s.kind === 'unknown');
     /** A set named by a command that runs after the first `upto` ipset steps, under `guard`. */
-    const check = (word: Word, upto: number, guard: number, family: Family | undefined, what: string) => {
+    const check = (word: Word, upto: number, guard: number, family: Family | undefined, what: string, stops: boolean) => {
       const name = word.value;
       const state = stateAt(rs, sets, upto, name, guard);
       if (state.kind === 'unknown') return;
@@ -51,7 +51,7 @@ export const undefinedSet: LintRule = {
         const renamed = state.by.kind === 'rename';
         ctx.report({
           span: word.span,
-          message: `Set ${name} is ${renamed ? 'renamed' : 'destroyed'} above and not created again before this: ${what} fails (the set does not exist).`,
+          message: `Set ${name} is ${renamed ? 'renamed' : 'destroyed'} above and not created again before this: ${what} fails (the set does not exist)${stops ? ' and the script stops here (set -e)' : ''}.`,
           related: [{ span: state.by.span, message: `${name} is ${renamed ? 'renamed' : 'destroyed'} here` }],
         });
         return;
@@ -61,7 +61,7 @@ export const undefinedSet: LintRule = {
       if (later) {
         ctx.report({
           span: word.span,
-          message: `Set ${name} is created only further down: where it does not exist yet (the script's first run, after a reboot) ${what} fails, and under set -e the script stops here. Create the set first.`,
+          message: `Set ${name} is created only further down: where it does not exist yet (the script's first run, after a reboot) ${what} fails${stops ? ', and the script stops here (set -e)' : ''}. Create the set first.`,
           related: [{ span: later.span, message: `${name} is created here` }],
         });
         return;
@@ -79,11 +79,11 @@ export const undefinedSet: LintRule = {
     };
     eachRuleAfterSets(rs, sets, (cmd, upto) => {
       const guard = cmd.rule?.guard ?? 0;
-      for (const w of cmd.rule ? setsNamedBy(cmd.rule) : []) check(w, upto, guard, cmd.family, 'the rule');
+      for (const w of cmd.rule ? setsNamedBy(cmd.rule) : []) check(w, upto, guard, cmd.family, 'the rule', !!cmd.stopsOnFailure);
     });
     sets.forEach((s, i) => {
       if (s.kind === 'fill' && !s.failureHandled && s.name !== undefined) {
-        check({ text: s.name, value: s.name, span: s.span, quoted: false, dynamic: false }, i, s.guard, undefined, 'this ipset command');
+        check({ text: s.name, value: s.name, span: s.span, quoted: false, dynamic: false }, i, s.guard, undefined, 'this ipset command', !!s.stopsOnFailure);
       }
     });
   },
