@@ -66,6 +66,8 @@ const RERUN: string[] = [
   'ipset -exist create blocklist hash:net\nipset flush blocklist\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
   'iptables -D INPUT -m set --match-set blocklist src -j DROP 2>/dev/null\nipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
   'ipset list blocklist >/dev/null 2>&1 || ipset create blocklist hash:net\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'ipset -exist create blocklist hash:net\nipset add blocklist 198.51.100.0/24\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  'ipset -exist create blocklist hash:net\nipset flush blocklist\nipset add blocklist 198.51.100.0/24\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
 ];
 
 test('run twice, a script\'s ipset create fails where set-exists-on-rerun reports it, and only there; its fix runs again cleanly', { skip }, () => {
@@ -73,11 +75,12 @@ test('run twice, a script\'s ipset create fails where set-exists-on-rerun report
   for (const script of RERUN) {
     const reported = lintText(script, { dialect: 'script' }).diagnostics.filter((d) => d.code === 'set-exists-on-rerun').map((d) => script.slice(0, d.span.start).split('\n').length);
     reset();
-    const first = ns.run(['sh', '-s'], script);
-    assert.doesNotMatch(first.err, /already exists/, `the first run of:\n${script}`);
+    const firstRun = ns.run(['sh', '-s'], script);
+    assert.doesNotMatch(firstRun.err, /already (exists|added)/, `the first run of:\n${script}`);
     const second = ns.run(['sh', '-s'], script);
-    // the create that fails is the first ipset create of the script
-    const failed = /already exists/.test(second.err) ? [script.split('\n').findIndex((l) => /^ipset (-exist )?create/.test(l)) + 1] : [];
+    // the first command that fails: the first ipset create of the script, or else its first add
+    const first = (re: RegExp) => script.split('\n').findIndex((l) => re.test(l)) + 1;
+    const failed = /already exists/.test(second.err) ? [first(/^ipset (-exist )?create/)] : /already added/.test(second.err) ? [first(/^ipset add/)] : [];
     assert.deepEqual(reported, failed, `lines reported / the create that failed on the second run of:\n${script}${second.err}`);
     // the quick fix (where the create is an ipset command line): the fixed script runs twice without an ipset error
     const fix = lintText(script, { dialect: 'script' }).diagnostics.find((d) => d.code === 'set-exists-on-rerun')?.fixes?.find((f) => !f.suppression);
@@ -88,7 +91,7 @@ test('run twice, a script\'s ipset create fails where set-exists-on-rerun report
     assert.doesNotMatch(ns.run(['sh', '-s'], fixed).err, /ipset v/, `the second run of the fixed script:\n${fixed}`);
     fixedRuns++;
   }
-  assert.ok(fixedRuns >= 3, `${fixedRuns} fixed scripts run`);
+  assert.ok(fixedRuns >= 4, `${fixedRuns} fixed scripts run`);
 });
 
 test('rules.v4 with the ipsets file beside it, loaded as netfilter-persistent loads them at boot: the file is refused where undefined-set reports a set', { skip }, () => {

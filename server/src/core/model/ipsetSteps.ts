@@ -11,10 +11,13 @@ export interface IpsetStep {
   /**
    * `create`: the set exists from here on; `destroy`: it is gone (every set when `name` is
    * undefined); `rename`: `name` is called `to` from here on; `fill`: entries added or
-   * deleted (the set must exist); `unknown`: sets made or deleted by input the model does
-   * not read (`ipset restore` from a file, a name the shell expands).
+   * deleted (the set must exist); `flush`: the set emptied (every set when `name` is
+   * undefined; a `swap` empties both of the old entries); `unknown`: sets made or deleted by
+   * input the model does not read (`ipset restore` from a file, a name the shell expands).
    */
-  kind: 'create' | 'destroy' | 'rename' | 'fill' | 'unknown';
+  kind: 'create' | 'destroy' | 'rename' | 'fill' | 'flush' | 'unknown';
+  /** fill: an `add` (not a `del`), and the entry it adds as written. */
+  adds?: string;
   name?: string;
   to?: string;
   /** create: the family of the addresses it holds (`family inet6`); undefined where the type holds no addresses (list:set, bitmap:port, hash:mac). */
@@ -30,7 +33,7 @@ export interface IpsetStep {
   span: Span;
   /** The shell condition it runs under (see ShellCommand.guard). */
   guard: number;
-  /** create: with `-exist` (`-!`): no failure where the set exists already. */
+  /** create and add: with `-exist` (`-!`): no failure where the set (or the entry) exists already. */
   exist?: true;
   /** fill, create and destroy: the script expects it may fail (`2>/dev/null`, `|| true`, a test). */
   failureHandled?: boolean;
@@ -43,10 +46,13 @@ export interface IpsetStep {
 }
 
 /** The ipset commands by every spelling ipset 7 takes: the word, its letter, its old option. */
-const COMMANDS: Record<string, 'create' | 'fill' | 'destroy' | 'rename' | 'restore'> = {};
+const COMMANDS: Record<string, 'create' | 'add' | 'fill' | 'destroy' | 'rename' | 'flush' | 'swap' | 'restore'> = {};
 for (const [kind, names] of [
   ['create', ['create', 'n', '-N', '--create']],
-  ['fill', ['add', 'a', '-A', '--add', 'del', 'd', '-D', '--del']],
+  ['add', ['add', 'a', '-A', '--add']],
+  ['fill', ['del', 'd', '-D', '--del']],
+  ['flush', ['flush', 'f', '-F', '--flush']],
+  ['swap', ['swap', 'w', '-W', '--swap']],
   ['destroy', ['destroy', 'x', '-X', '--destroy']],
   ['rename', ['rename', 'e', '-E', '--rename']],
   ['restore', ['restore', 'r', '-R', '--restore']],
@@ -85,17 +91,20 @@ export function ipsetSteps(words: readonly Word[], span: Span, input?: { text: s
   const exist = words.some((w) => EXIST.test(w.value));
   // a restore reads a file or a pipe the model does not see, or a here-document it reads line by line
   const steps = command === 'restore' ? (file || !input ? [{ kind: 'unknown' as const, span }] : restoreSteps(input)) : stepOf(command, args.slice(1).filter((w) => !EXIST.test(w.value) && !/^-(q|quiet)$/.test(w.value)), span);
-  return exist ? steps.map((s) => (s.kind === 'create' ? { ...s, exist: true } : s)) : steps;
+  return exist ? steps.map((s) => (s.kind === 'create' || s.adds !== undefined ? { ...s, exist: true } : s)) : steps;
 }
 
 /** One command's step, from its arguments after the command word. */
-function stepOf(command: 'create' | 'fill' | 'destroy' | 'rename', args: readonly Word[], span: Span): Made[] {
+function stepOf(command: 'create' | 'add' | 'fill' | 'destroy' | 'rename' | 'flush' | 'swap', args: readonly Word[], span: Span): Made[] {
   const name = args[0];
-  if (command === 'destroy' && !name) return [{ kind: 'destroy', span }];
+  if ((command === 'destroy' || command === 'flush') && !name) return [{ kind: command, span }];
   if (!name) return [];
-  // a name the shell expands: which set is made or deleted is not known (an add to it checks nothing)
-  if (name.dynamic || (command === 'rename' && args[1]?.dynamic)) return command === 'fill' ? [] : [{ kind: 'unknown', span: name.span }];
+  // a name the shell expands: which set is made or deleted is not known (an add to it or a flush of it checks nothing)
+  if (name.dynamic || ((command === 'rename' || command === 'swap') && args[1]?.dynamic)) return command === 'fill' || command === 'add' || command === 'flush' ? [] : [{ kind: 'unknown', span: name.span }];
   if (command === 'rename') return args[1] ? [{ kind: 'rename', name: name.value, to: args[1].value, span: name.span }] : [];
+  // both sets exist and keep their names; each holds the other's entries
+  if (command === 'swap') return args[1] ? [{ kind: 'fill', name: name.value, span: name.span }, { kind: 'fill', name: args[1].value, span: args[1].span }, { kind: 'flush', name: name.value, span: name.span }, { kind: 'flush', name: args[1].value, span: args[1].span }] : [];
+  if (command === 'add') return [{ kind: 'fill', name: name.value, span: name.span, ...(args[1] && !args[1].dynamic ? { adds: args[1].value } : {}) }];
   if (command !== 'create') return [{ kind: command, name: name.value, span: name.span }];
   const type = args[1]?.value ?? '';
   const at = args.findIndex((w) => w.value === 'family' || w.value === '--family');
@@ -119,6 +128,7 @@ function restoreSteps(input: { text: string; start: number; expands: boolean }):
     }
     if (!parts.length || parts[0].value.startsWith('#')) continue;
     const command = COMMANDS[parts[0].value];
+    // its adds, flushes and swaps: iptables rules see none of them before the restore ends
     if (command !== 'create' && command !== 'destroy' && command !== 'rename') continue;
     const made = stepOf(command, parts.slice(1).filter((w) => !EXIST.test(w.value)), { start, end: start + line.length });
     out.push(...(parts.some((w) => EXIST.test(w.value)) ? made.map((s) => (s.kind === 'create' ? { ...s, exist: true as const } : s)) : made));

@@ -84,9 +84,9 @@ function existAndFlush(ctx: RuleContext, create: IpsetStep, name: string): Fix[]
 export const setExistsOnRerun: LintRule = {
   code: 'set-exists-on-rerun',
   severity: 'warning',
-  summary: 'A script\'s `ipset create` (without -exist) that fails when the script runs again: the set is left from the last run, and a destroy above it is refused while the last run\'s rules still use the set.',
+  summary: 'A script\'s `ipset create` or `ipset add` (without -exist) that fails when the script runs again: the set, or the entry, is left from the last run (a destroy above is refused while the last run\'s rules still use the set).',
   docs: {
-    description: 'Reports an unconditional `ipset create NAME` without `-exist` in a script whose run leaves the set in place, when a second run reaches it with the set still there: nothing above it destroys the set, or the `ipset destroy` above it runs while rules still name the set (the rules the last run added, in chains not flushed before the destroy, or rules added above it), which ipset refuses. A create under a condition (`ipset list NAME || ipset create NAME …`) or whose failure the script expects is left alone, and a script that restores sets from a file or names them with expansions makes the check stand down. The related information points to the destroy that fails and to a rule that holds the set. The quick fix creates the set with `-exist` and empties it on the next line (`ipset flush NAME`), so the adds after it fill it afresh on every run.',
+    description: 'Reports an unconditional `ipset create NAME` without `-exist` in a script whose run leaves the set in place, when a second run reaches it with the set still there: nothing above it destroys the set, or the `ipset destroy` above it runs while rules still name the set (the rules the last run added, in chains not flushed before the destroy, or rules added above it), which ipset refuses. A create under a condition (`ipset list NAME || ipset create NAME …`) or whose failure the script expects is left alone, and a script that restores sets from a file or names them with expansions makes the check stand down. The related information points to the destroy that fails and to a rule that holds the set. The quick fix creates the set with `-exist` and empties it on the next line (`ipset flush NAME`), so the adds after it fill it afresh on every run. Likewise an unconditional `ipset add NAME ENTRY` without `-exist` where the set keeps the last run\'s entries (created with `-exist`, or left in place) and nothing above empties it (`ipset flush`, a destroy that succeeds, a `swap`): the entry is there already and ipset refuses it; the fix adds `-exist`.',
     rationale: 'Firewall scripts are run again after each edit. Measured with ipset 7.17 and iptables 1.8.9 in a network namespace: on the second run `ipset destroy blocklist` fails ("Set cannot be destroyed: it is in use by a kernel component") while the INPUT rule of the first run still names it, then `ipset create blocklist` fails ("set with the same name already exists") and every `ipset add` after it ("it\'s already added"): the blocklist is never refreshed, and under `set -e` the script stops before its rules. Flushing the rules before the destroy, or `ipset create -exist` then `ipset flush`, runs again cleanly.',
     bad: { dialect: 'script', text: 'ipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -F INPUT\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
     good: { dialect: 'script', text: 'iptables -F INPUT\nipset destroy blocklist 2>/dev/null\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
@@ -98,6 +98,7 @@ export const setExistsOnRerun: LintRule = {
     // sets made from a file, or named by expansions: which exist is not known
     if (sets.some((s) => s.kind === 'unknown')) return;
     sets.forEach((c, i) => {
+      if (c.adds !== undefined) return addAgain(ctx, sets, c, i);
       const name = c.name;
       if (c.kind !== 'create' || c.exist || c.failureHandled || c.guard !== 0 || name === undefined) return;
       // a second create in the same run fails on the first run already: not this rule's
@@ -132,3 +133,30 @@ export const setExistsOnRerun: LintRule = {
     });
   },
 };
+
+/**
+ * An `ipset add S ENTRY` without `-exist` that fails on a second run: S is left with the last
+ * run's entries (created with `-exist`, or never destroyed) and nothing above empties it, so
+ * ENTRY is in it already ("Element cannot be added to the set: it's already added").
+ */
+function addAgain(ctx: RuleContext, sets: readonly IpsetStep[], add: IpsetStep, i: number): void {
+  const rs = ctx.ruleSet;
+  const name = add.name;
+  if (add.exist || add.failureHandled || add.guard !== 0 || name === undefined) return;
+  if (stateAt(rs, sets, sets.length, name, 0).kind !== 'created') return;
+  for (let j = 0; j < i; j++) {
+    const s = sets[j];
+    const mine = s.name === undefined || s.name === name;
+    // emptied: a flush, or a destroy that succeeds on the second run (a create follows);
+    // a create without -exist fails on the second run itself, and is reported there
+    if (mine && s.kind === 'flush') return;
+    if (s.kind === 'create' && s.name === name && !s.exist) return;
+    if (mine && s.kind === 'destroy' && !usesAt(rs, name, s.order).length) return;
+    if (s.kind === 'rename' && s.to === name) return;
+  }
+  ctx.report({
+    span: add.command,
+    message: `Run again, this add fails: ${add.adds} is in set ${name} already, left from the last run (nothing above empties the set), and ipset refuses an entry it holds (it's already added). Use ipset add -exist, or ipset flush ${name} before the adds.`,
+    fixes: [{ title: `Add with -exist`, edits: [{ span: { start: add.span.start, end: add.span.start }, text: '-exist ' }] }],
+  });
+}
