@@ -34,3 +34,10 @@ test('sysctl keys, byte units and log levels named like Object.prototype members
     assert.doesNotMatch(problem.message, /function|\[native code\]/, problem.message);
   }
 });
+
+test('ipset commands named like Object.prototype members are no ipset command: no step, in a script or in an ipset restore input', () => {
+  for (const name of protoNames) {
+    const rs = new FirewallDocument(`ipset ${name} blocklist\nipset restore <<EOF\n${name} other\nEOF\niptables -A INPUT -j ACCEPT\n`, { dialect: 'script' }).ruleSet;
+    assert.deepEqual(rs.ipsets, [], `ipset ${name}`);
+  }
+});

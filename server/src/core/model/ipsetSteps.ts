@@ -46,7 +46,8 @@ export interface IpsetStep {
 }
 
 /** The ipset commands by every spelling ipset 7 takes: the word, its letter, its old option. */
-const COMMANDS: Record<string, 'create' | 'add' | 'fill' | 'destroy' | 'rename' | 'flush' | 'swap' | 'restore'> = {};
+// a Map: a word such as `constructor` must not find Object.prototype's
+const COMMANDS = new Map<string, 'create' | 'add' | 'fill' | 'destroy' | 'rename' | 'flush' | 'swap' | 'restore'>();
 for (const [kind, names] of [
   ['create', ['create', 'n', '-N', '--create']],
   ['add', ['add', 'a', '-A', '--add']],
@@ -56,7 +57,7 @@ for (const [kind, names] of [
   ['destroy', ['destroy', 'x', '-X', '--destroy']],
   ['rename', ['rename', 'e', '-E', '--rename']],
   ['restore', ['restore', 'r', '-R', '--restore']],
-] as const) for (const n of names) COMMANDS[n] = kind;
+] as const) for (const n of names) COMMANDS.set(n, kind);
 
 /** Global options that take a value (`-o save`, `-file rules.ipset`). */
 const WITH_VALUE = new Set(['-o', '-output', '--output', '-f', '-file', '--file']);
@@ -84,9 +85,9 @@ export function ipsetSteps(words: readonly Word[], span: Span, input?: { text: s
     if (WITH_VALUE.has(v)) {
       if (v.endsWith('f') || v.endsWith('file')) file = true;
       i++;
-    } else if (args.length || !/^-/.test(v) || COMMANDS[v]) args.push(words[i]);
+    } else if (args.length || !/^-/.test(v) || COMMANDS.has(v)) args.push(words[i]);
   }
-  const command = args[0] && !args[0].dynamic ? COMMANDS[args[0].value] : undefined;
+  const command = args[0] && !args[0].dynamic ? COMMANDS.get(args[0].value) : undefined;
   if (!command) return args[0]?.dynamic ? [{ kind: 'unknown', span }] : [];
   const exist = words.some((w) => EXIST.test(w.value));
   // a restore reads a file or a pipe the model does not see, or a here-document it reads line by line
@@ -121,15 +122,15 @@ function restoreSteps(input: { text: string; start: number; expands: boolean }):
   for (const line of input.text.split('\n')) {
     const start = input.start + at;
     at += line.length + 1;
+    // its adds, flushes and swaps: iptables rules see none of them before the restore ends.
+    // The command is read first: a saved country list is hundreds of thousands of adds
+    const command = COMMANDS.get(/^\s*(\S*)/.exec(line)![1]);
+    if (command !== 'create' && command !== 'destroy' && command !== 'rename') continue;
     const parts: Word[] = [];
     for (const m of line.matchAll(/\S+/g)) {
       const text = m[0];
       parts.push({ text, value: text, span: { start: start + m.index, end: start + m.index + text.length }, quoted: false, dynamic: input.expands && /[$`]/.test(text) });
     }
-    if (!parts.length || parts[0].value.startsWith('#')) continue;
-    const command = COMMANDS[parts[0].value];
-    // its adds, flushes and swaps: iptables rules see none of them before the restore ends
-    if (command !== 'create' && command !== 'destroy' && command !== 'rename') continue;
     const made = stepOf(command, parts.slice(1).filter((w) => !EXIST.test(w.value)), { start, end: start + line.length });
     out.push(...(parts.some((w) => EXIST.test(w.value)) ? made.map((s) => (s.kind === 'create' ? { ...s, exist: true as const } : s)) : made));
   }
