@@ -13,7 +13,8 @@ import type { Word } from '../syntax/nodes.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import type { Span } from '../text/span.ts';
 import { valueGroup, valuesInUse } from './valuesInUse.ts';
-import { SET_NAME_OPTIONS, setNamesOffered } from './setNames.ts';
+import { setNamesOffered } from './setNames.ts';
+import { SET_NAME_OPTIONS } from '../analysis/setsNamed.ts';
 
 export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword';
 

@@ -1,12 +1,10 @@
 import type { Family } from '../knowledge/types.ts';
 import type { RuleSet } from '../model/types.ts';
 import { setsNamedBy } from '../analysis/setsNamed.ts';
+import type { LineIndex } from '../text/lineIndex.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt, commandIndexAt } from './commandAt.ts';
 import { NEARBY_COMMANDS } from './valuesInUse.ts';
-
-/** The options whose first value names an ipset. */
-export const SET_NAME_OPTIONS = new Set(['--match-set', '--set', '--add-set', '--del-set', '--map-set']);
 
 export interface SetNameOffered {
   name: string;
@@ -33,31 +31,22 @@ export function setNamesOffered(rs: RuleSet, offset: number, family: Family): Se
   for (let i = Math.max(0, at - NEARBY_COMMANDS); i < Math.min(cmds.length, at + 1 + NEARBY_COMMANDS); i++) {
     const cmd = cmds[i];
     if (!cmd.rule || (cmd.span.start <= offset && offset <= cmd.span.end)) continue;
-    for (const o of cmd.rule.options) {
-      const w = SET_NAME_OPTIONS.has(o.name) ? o.values[0] : undefined;
-      if (w && !w.dynamic && !seen.has(w.value)) counts.set(w.value, (counts.get(w.value) ?? 0) + 1);
-    }
+    for (const w of setsNamedBy(cmd.rule)) if (!seen.has(w.value)) counts.set(w.value, (counts.get(w.value) ?? 0) + 1);
   }
   for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) out.push({ name, detail: `named by ${n === 1 ? 'one rule' : `${n} rules`} nearby` });
   return out;
 }
 
 /** Hover on a set's name: what the script's ipset commands make of it, or that the host must have it. */
-export function setHover(rs: RuleSet, text: string, name: string): string {
+export function setHover(rs: RuleSet, lines: LineIndex, name: string): string {
   const made = (rs.ipsets ?? []).find((s) => s.kind === 'create' && s.name === name);
   if (made) {
-    const line = lineOf(text, made.span.start);
+    const line = lines.lineOf(made.span.start) + 1;
     const holds = `${made.family ? `, ${made.family === 'ipv6' ? 'IPv6' : 'IPv4'} addresses` : ''}${made.extensions?.length ? `, with ${made.extensions.join(', ')}` : ''}`;
     return `ipset **${name}**${made.type ? ` (\`${made.type}\`${holds})` : ''}: created by the script's ipset command on line ${line}. iptables refuses a rule naming a set that does not exist yet, or one of the other address family.`;
   }
   if (rs.dialect === 'script') return `ipset **${name}**: no ipset command of this script creates it. The rule is refused unless the set exists on the host when it is added (\`ipset create ${name} …\`, or restored at boot).`;
   return `ipset **${name}**: the set must exist on the host before these rules are loaded (\`ipset create\` or \`ipset restore\` first); iptables-restore fails on a rule naming a missing set.`;
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /** A place that names an ipset: a script's ipset command that creates it, one that uses, renames or destroys it, or a rule. */
