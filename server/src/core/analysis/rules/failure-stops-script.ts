@@ -1,5 +1,6 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { managedChain } from '../../knowledge/managedChains.ts';
+import type { IpsetStep } from '../../model/ipsetSteps.ts';
 import { ruleKey } from '../../model/ruleKey.ts';
 import type { Command, RestoreInput, Rule, RuleSet } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
@@ -106,8 +107,9 @@ export const failureStopsScript: LintRule = {
     const rs = ctx.ruleSet;
     if (rs.dialect !== 'script') return;
     const stopping = rs.commands.filter((c) => c.stopsOnFailure && c.failureHandled);
-    const sets = (rs.ipsets ?? []).filter((s) => s.kind === 'destroy' && s.name !== undefined && s.stopsOnFailure && s.failureHandled);
-    if (!stopping.length && !sets.length) return;
+    const all = rs.ipsets ?? [];
+    const stoppingDestroy = (s: IpsetStep) => s.kind === 'destroy' && s.name !== undefined && s.stopsOnFailure && s.failureHandled;
+    if (!stopping.length && !all.some(stoppingDestroy)) return;
     // the script's steps in the order they run, on tables started empty
     const tables = new FreshTables();
     const why = new Map<Command, string>();
@@ -132,15 +134,15 @@ export const failureStopsScript: LintRule = {
         fixes: orTrue(cmd.span),
       });
     }
-    const all = rs.ipsets ?? [];
-    for (const s of sets) {
-      const state = stateAt(rs, all, all.indexOf(s), s.name!, s.guard);
-      if (state.kind !== 'host' && state.kind !== 'destroyed') continue;
+    all.forEach((s, i) => {
+      if (!stoppingDestroy(s)) return;
+      const state = stateAt(rs, all, i, s.name!, s.guard);
+      if (state.kind !== 'host' && state.kind !== 'destroyed') return;
       ctx.report({
         span: s.command,
         message: `Under set -e the script stops here on a freshly booted host: set ${s.name} does not exist there${state.kind === 'destroyed' ? ' (destroyed above)' : ' yet'}, so this destroy fails, and 2>/dev/null hides its message, not the failure. Nothing after it runs. Add || true.`,
         fixes: orTrue(s.command),
       });
-    }
+    });
   },
 };
