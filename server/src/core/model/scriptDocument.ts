@@ -176,7 +176,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       const guard = topOf(guardOf(sc, kindBefore));
       previousKind = cmd.kind;
       if (cmd.rule) cmd.rule.guard = guard;
-      else if (guard !== 0) cmd.guard = guard;
+      if (guard !== 0) cmd.guard = guard;
       issues.push(...cmd.issues);
       commands.push(cmd);
       const body = functions.bodyOf.get(sc.guard);

@@ -133,7 +133,7 @@ export interface Command {
    * status): where it fails, the script stops (see errexitStops).
    */
   stopsOnFailure?: true;
-  /** Scripts: the shell condition the command runs under, where it has one (see Rule.guard, which a rule's command also has). */
+  /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */
   guard?: number;
 }
 

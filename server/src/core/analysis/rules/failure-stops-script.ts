@@ -123,7 +123,7 @@ export const failureStopsScript: LintRule = {
         const reason = whyItFails(rs, step, tables);
         if (reason && !why.has(step)) why.set(step, reason);
       }
-      tables.apply(step, (step.rule?.guard ?? step.guard ?? 0) === 0);
+      tables.apply(step, (step.guard ?? 0) === 0);
     }
     for (const cmd of stopping) {
       const reason = why.get(cmd);
