@@ -28,6 +28,7 @@ function reset(): void {
 
 const CASES: { name: string; script: string }[] = [
   { name: 'the rule before the create', script: 'iptables -A INPUT -m set --match-set blocklist src -j DROP\nipset create blocklist hash:net\n' },
+  { name: 'only ipset commands, the add before the create', script: 'ipset add blocklist 198.51.100.0/24\nipset create blocklist hash:net\nipset add blocklist 198.51.100.0/24\n' },
   { name: 'ipset add before the create', script: 'ipset add blocklist 198.51.100.0/24\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n' },
   { name: 'a typo', script: 'ipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklst src -j DROP\n' },
   { name: 'an inet6 set named by iptables', script: 'ipset create v6 hash:net family inet6\niptables -A INPUT -m set --match-set v6 src -j DROP\nip6tables -A INPUT -m set --match-set v6 src -j DROP\n' },
@@ -68,6 +69,10 @@ const RERUN: string[] = [
   'ipset list blocklist >/dev/null 2>&1 || ipset create blocklist hash:net\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
   'ipset -exist create blocklist hash:net\nipset add blocklist 198.51.100.0/24\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
   'ipset -exist create blocklist hash:net\nipset flush blocklist\nipset add blocklist 198.51.100.0/24\niptables -F\niptables -A INPUT -m set --match-set blocklist src -j DROP\n',
+  // scripts that only keep the set up to date (a cron job; the rules naming it are elsewhere)
+  'ipset create blocklist hash:net\nipset add blocklist 198.51.100.0/24\n',
+  'ipset -exist create blocklist hash:net\nipset add blocklist 198.51.100.0/24\n',
+  'ipset -exist create blocklist hash:net\nipset flush blocklist\nipset add blocklist 198.51.100.0/24\n',
 ];
 
 test('run twice, a script\'s ipset create fails where set-exists-on-rerun reports it, and only there; its fix runs again cleanly', { skip }, () => {

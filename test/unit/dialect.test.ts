@@ -37,10 +37,14 @@ test('holdsIptablesRules: which files of a folder are iptables files', () => {
     ['fw', '#!/bin/sh\n$IPTABLES -A INPUT -j ACCEPT\n', true],
     ['setup.sh', 'IPT=/usr/sbin/ip6tables\n$IPT -A INPUT -j ACCEPT\n', true],
     ['allow.args', 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT\n', true],
+    // a script that keeps an ipset up to date (the rules that use the set are elsewhere)
+    ['cron/update-blocklist', '#!/bin/sh\nipset -exist add blocklist 198.51.100.7\n', true],
+    ['sets.sh', 'IPSET=/usr/sbin/ipset\n$IPSET flush blocklist\n', true],
     ['deploy.sh', '#!/bin/sh\nrsync -a site/ web:/srv/\n', false],
     ['README.md', 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT\n', false],
     ['jail.conf', 'iptables = iptables -w\n', false],
     ['notes', 'Open port 80 with iptables.\n', false],
+    ['sync.sh', '#!/bin/sh\nrsync -a ipsets/ backup:/srv/\n', false],
     ['Makefile', 'all:\n\tgcc -o x x.c\n', false],
   ];
   for (const [name, text, holds] of cases) assert.equal(holdsIptablesRules(text, name), holds, name);

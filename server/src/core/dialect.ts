@@ -51,16 +51,19 @@ function contentLines(text: string, most = 200): string[] {
 /** Kinds of file that are not iptables scripts whatever lines they hold: configuration, documentation, source code. */
 const OTHER_FILES = /\.(conf|cfg|ini|md|markdown|rst|txt|html?|xml|json|ya?ml|toml|in|at|c|h|py|go|rb|pl|js|ts)$/i;
 
-/** A script that names iptables: its commands, a variable set to it (`IPT=/sbin/iptables`) or named for it (`$IPTABLES`). */
-const NAMES_TOOL = /\bip6?tables/i;
+/**
+ * A script that names iptables or ipset: their commands, a variable set to one
+ * (`IPT=/sbin/iptables`) or named for it (`$IPTABLES`, `$IPSET`).
+ */
+const NAMES_TOOL = /\bip6?tables|\bipset\b/i;
 
 /**
  * Whether a file found in a folder is one of ours: a save file by name, a shell script (by
- * name or `#!`) that names iptables, a text of iptables commands (see scriptByContent), or a
+ * name or `#!`) that names iptables or ipset, a text of iptables commands (see scriptByContent), or a
  * text whose first line that is not blank or a comment is one iptables-restore reads (an
  * `iptables-save` dump under any name). Other files of the folder (documentation, other
- * programs' configuration) are not, even when they quote a rule. A script whose iptables are
- * only in words the shell does not run is left out by the caller, once parsed.
+ * programs' configuration) are not, even when they quote a rule. A script whose iptables and
+ * ipset are only in words the shell does not run is left out by the caller, once parsed.
  */
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;

@@ -188,4 +188,13 @@ test('shell files without iptables are silent', () => {
   const rs = scriptRuleSet('#!/bin/sh\nset -e\necho hello "world"\nls -la | grep x\n');
   assert.equal(rs.hasRules, false);
   assert.deepEqual(rs.commands, []);
+  // ipset commands that change no set (a backup, a listing, a test) do not make it one of ours
+  assert.equal(scriptRuleSet('#!/bin/sh\nipset save > /var/backups/ipsets\nipset list -n\nipset test blocklist 192.0.2.1\n').hasRules, false);
+});
+
+test('a script that only changes ipsets is judged: its ipset commands are what fail on a host', () => {
+  const rs = scriptRuleSet('#!/bin/sh\nipset create blocklist hash:net\nipset add blocklist 198.51.100.0/24\n');
+  assert.equal(rs.hasRules, true);
+  assert.deepEqual(rs.commands, []);
+  assert.deepEqual(rs.ipsets?.map((s) => s.kind), ['create', 'fill']);
 });

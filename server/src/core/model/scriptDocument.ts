@@ -232,7 +232,7 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   const sourcesFiles = script.commands.some(sourcesFile);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** `. FILE` or `source FILE`: the shell runs another file's commands in this one, and keeps its functions. */

@@ -248,7 +248,11 @@ export interface RuleSet {
   /** Scripts: where they set route_localnet (save files: none, see AnalysisSettings). */
   routeLocalnet: RouteLocalnetFact[];
   issues: SyntaxIssue[];
-  /** The script has iptables commands at all (shell files without any are left alone). */
+  /**
+   * The script runs iptables (or iptables-restore) or changes ipsets at all: shell files that do
+   * neither are not judged. (A script that only keeps a blocklist set up to date is: its
+   * `ipset create` is what fails on the next run.)
+   */
   hasRules: boolean;
   /** Save dialect: the family the file is for, when known (rules.v6, `ip6tables-save`). */
   family: Family;
