@@ -15,6 +15,8 @@ ruleTable(invalidValue, {
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1-10.0.0.9:8000-8010\n-A POSTROUTING -j MASQUERADE --to-ports 1024-2048') },
     { code: table('filter', '-A INPUT -m time --timestart 08:00 --timestop 18:00 --weekdays Mon,Tue -j ACCEPT') },
     { code: 'iptables -A INPUT -p tcp --dport "$PORT" -s $NET -j ACCEPT\niptables -P INPUT "$POLICY"\n', dialect: 'script' },
+    { code: 'iptables -N abcdefghijklmnopqrstuvwxyz12\niptables -N x!\niptables -N accept\niptables -N log\nip6tables -N TTL\niptables -N DNPT\niptables -N "$CHAIN"\niptables -E x! also-fine\n', dialect: 'script', name: 'chain names iptables takes: 28 characters, ! inside, lower case, another family\'s target' },
+    { code: table('filter', ':abcdefghijklmnopqrstuvwxyz12 - [0:0]\n:x! - [0:0]\n:LOG - [0:0]\n:DNAT - [0:0]'), name: 'chain lines iptables-restore takes: a target\'s name other than a verdict\'s' },
     // iptables 1.8.9 takes the counters as one word too: iptables-save -c shows [2:3]
     { code: table('filter', '-A FORWARD -c 2,3 -j ACCEPT\n-A FORWARD -c2,3 -j ACCEPT\n-I FORWARD -c 4 5 -j ACCEPT'), name: 'counters as two words or one' },
   ],
@@ -28,6 +30,11 @@ ruleTable(invalidValue, {
     { code: 'iptables -I INPUT «0» -j ACCEPT\niptables -D INPUT «0»\niptables -R INPUT «00» -j DROP\niptables -I INPUT 1 -j ACCEPT\n', dialect: 'script', name: 'rule number 0' },
     { code: table('filter', '-A INPUT -p tcp -m multiport --dports «ntp» -j ACCEPT'), name: 'a udp-only service name with -p tcp' },
     { code: table('filter', '-A INPUT -s «10.0.0.0/33» -j ACCEPT') },
+    // measured with iptables 1.8.9 (nf_tables and legacy): "chain name … too long (must be under 29 chars)", "not allowed to start with", "Invalid chain name", "may not clash with target name"
+    { code: 'iptables -N «abcdefghijklmnopqrstuvwxyz123»\niptables -N «\'!x\'»\niptables -N «"a b"»\niptables -N «LOG»\niptables -N «ACCEPT»\nip6tables -N «DNPT»\niptables -N «TTL»\niptables -A INPUT -j «abcdefghijklmnopqrstuvwxyz123»\n', dialect: 'script', name: 'chain names iptables refuses: too long, a leading !, blanks, a target\'s name' },
+    { code: table('filter', ':«abcdefghijklmnopqrstuvwxyz123» - [0:0]\n:«!x» - [0:0]\n:«ACCEPT» - [0:0]\n:«RETURN» - [0:0]\n-N «QUEUE»\n-A INPUT -g «abcdefghijklmnopqrstuvwxyz1234»'), name: 'chain lines iptables-restore refuses: too long, a leading !, a verdict\'s name' },
+    // iptables 1.8.9 renames (nf_tables), then refuses -j to the long name, and iptables-restore the saved tables
+    { code: 'iptables -N x\niptables -E x «abcdefghijklmnopqrstuvwxyz1234»\niptables -N y\niptables -E y «LOG»\niptables -N z\niptables -E z «ACCEPT»\n', dialect: 'script', severity: 'warning', name: 'a rename to a name nothing else takes' },
     { code: table('filter', '-A FORWARD -c «x»,3 -j ACCEPT\n-A FORWARD -c 2,«3b» -j ACCEPT'), name: 'counters joined by a comma, each a number' },
     { code: table('filter', '-A INPUT -s «10.0.0.256» -j ACCEPT') },
     { code: table('filter', '-A INPUT -p tcp --dport «70000» -j ACCEPT') },

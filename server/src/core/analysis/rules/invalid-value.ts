@@ -9,6 +9,7 @@ import type { ArgSpec, Family } from '../../knowledge/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import type { Span } from '../../text/span.ts';
 import { chainFacts } from '../chainGraph.ts';
+import { chainNameProblem } from '../../knowledge/chainNames.ts';
 import { reportKept } from '../keptFindings.ts';
 
 const ADDRESS_TYPES = new Set(['address', 'address-list', 'address-range', 'address-or-range', 'nat-destination']);
@@ -20,7 +21,7 @@ export const invalidValue: LintRule = {
   severity: 'error',
   summary: 'A value iptables rejects: bad address or prefix, port or range, ctstate, TCP flag, ICMP type, mark, rate, policy…',
   docs: {
-    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, and chain policies. A list of ports after `--dport` or `--sport` (`22,80,443`) is refused by iptables: the quick fix matches it with `-m multiport --dports`. Values that hold a shell expansion are never judged. A value iptables takes but reads otherwise than it is written is a warning: a reversed range or a weekday 8 that never matches, a log prefix cut at 29 characters, `10.1` read as 10.1.0.0, a rate of `1.5/s` read as 1/s, a netmask that is not contiguous, an address with bits set after its prefix (`192.168.1.5/24` matches all of 192.168.1.0/24, not the one host; the same for IPv6).',
+    description: 'Checks each option\'s value against its type: addresses and prefix lengths, ports, port ranges and service names, multiport lists (15 ports at most), connection states, TCP flags, ICMP types, marks and masks (32 bits), rates, log levels, reject types, times and dates, interface names (15 characters, `+` only at the end), protocols, chain policies, and chain names where `-N`, a chain line or `-E` gives them (28 characters at most, not starting with `!` or `-`, no blanks, not a target\'s name: `-N LOG` is refused, and iptables-restore refuses a chain line `:ACCEPT`; a rename to such a name succeeds, and is a warning: no rule can jump to the chain, or the saved tables cannot be restored). A list of ports after `--dport` or `--sport` (`22,80,443`) is refused by iptables: the quick fix matches it with `-m multiport --dports`. Values that hold a shell expansion are never judged. A value iptables takes but reads otherwise than it is written is a warning: a reversed range or a weekday 8 that never matches, a log prefix cut at 29 characters, `10.1` read as 10.1.0.0, a rate of `1.5/s` read as 1/s, a netmask that is not contiguous, an address with bits set after its prefix (`192.168.1.5/24` matches all of 192.168.1.0/24, not the one host; the same for IPv6).',
     rationale: 'iptables stops with "invalid port/service", "Bad ctstate", "invalid mask"…: the rule is not added, and a restore file is rejected as a whole.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/33 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISED -j ACCEPT\n-A INPUT -p tcp --dport 70000 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 7000 -j ACCEPT\nCOMMIT\n' },
@@ -34,6 +35,12 @@ export const invalidValue: LintRule = {
       // the command's own word: `-I CHAIN 0`, `-D CHAIN 0`…
       const zero = cmd.args.items.find((i) => i.values.length > 1 && i.values[0].value === cmd.chain && /^0+$/.test(i.values[1].value))?.values[1];
       if (zero) ctx.report({ span: zero.span, message: `Rule numbers start at 1: iptables refuses ${zero.text}.` });
+    }
+    // a chain's name where -N makes it or -E renames it (`:NAME` lines: see check)
+    const naming = cmd.kind === 'new-chain' ? cmd.chainWord : cmd.kind === 'rename-chain' ? cmd.newName : undefined;
+    if (naming && !naming.dynamic) {
+      const problem = chainNameProblem(naming.value, cmd.family, cmd.kind === 'new-chain' ? 'new-chain' : 'rename');
+      if (problem) ctx.report({ span: naming.span, message: problem.message, severity: problem.severity === 'warning' ? 'warning' : undefined });
     }
     const proto = cmd.rule?.protocol;
     // port names are looked up for the rule's protocol (`ntp` exists for udp only)
@@ -66,6 +73,11 @@ export const invalidValue: LintRule = {
       for (const t of rs.tables.values()) {
         for (const c of t.chains.values()) {
           for (const d of c.declarations) {
+            // a `:NAME` line of iptables-restore input (a save file's, a here-document's); -N is a command
+            if (ctx.read(d.span.start - 1, d.span.start) === ':') {
+              const problem = chainNameProblem(c.name, t.family, 'chain-line');
+              if (problem) report({ span: d.span, message: problem.message });
+            }
             const p = d.policy;
             if (!p) continue;
             const builtin = isBuiltinChain(t.name, c.name);

@@ -1,3 +1,4 @@
+import { CHAIN_NAME_MAX } from '../chainNames.ts';
 import { didYouMean } from '../didYouMean.ts';
 import { protocolNames, protocolNumber } from '../protocols.ts';
 import type { ArgSpec, Family, ValueTypeName } from '../types.ts';
@@ -118,8 +119,9 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
   // a string switch compares case by case: the types of most values of a dump come first
   switch (type) {
     case 'any': return undefined;
-    case 'chain': return value === '' ? error('A chain name cannot be empty.') : value.length > 28 ? error(`'${value}' is ${value.length} characters long; chain names have at most 28.`) : undefined;
-    case 'target-name': return value === '' ? error('A target cannot be empty.') : undefined;
+    case 'chain': return value === '' ? error('A chain name cannot be empty.') : value.length > CHAIN_NAME_MAX ? error(`'${value}' is ${value.length} characters long; chain names have at most ${CHAIN_NAME_MAX}.`) : undefined;
+    // a target's name is as long as a chain's at most ("Invalid target name … (28 chars max)")
+    case 'target-name': return value === '' ? error('A target cannot be empty.') : value.length > CHAIN_NAME_MAX ? error(`'${value}' is ${value.length} characters long; target and chain names have at most ${CHAIN_NAME_MAX}.`) : undefined;
     case 'string': return checkString(value, arg);
     case 'address': return checkAddress(value, ctx.family);
     case 'address-list': return checkAddressList(value, ctx.family);
