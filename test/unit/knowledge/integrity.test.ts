@@ -88,6 +88,7 @@ test('option references point at options of the same extension', () => {
     for (const o of e.options) {
       check(`${o.name} excludes`, o.excludes);
       check(`${o.name} requires`, o.requires);
+      for (const [field, name] of [['after', o.after], ['below', o.below], ['chainsUnless', o.chainsUnless]] as const) check(`${o.name} ${field}`, name === undefined ? undefined : [name]);
       if (o.excludes?.includes(o.name) || o.requires?.includes(o.name)) bad.push(`${e.name} ${o.name}: refers to itself`);
     }
     for (const g of e.exclusive ?? []) if (g.length < 2) bad.push(`${e.name}: an exclusive group of one`);

@@ -1,4 +1,4 @@
-import { matches } from '../knowledge/index.ts';
+import { matches, targets } from '../knowledge/index.ts';
 import { isBuiltinChain } from '../model/builtinChains.ts';
 import { undeclared } from '../model/tableState.ts';
 import { inPlace, plainAppend, plainChainCommand, type RulePatch } from '../model/patchRuleSet.ts';
@@ -298,7 +298,7 @@ function namesUndeclared(cmd: Command, names: ReadonlySet<string>): boolean {
 function hookBoundCommand(cmd: Command): boolean {
   const rule = cmd.rule;
   const t = rule?.target;
-  return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains)) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));
+  return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains || HOOK_BOUND_OPTIONS.has(t.spec))) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));
 }
 
 /** A command the facts list among others (in command order, which is text order in a restore file), taken out of the list or put in its place. */
@@ -682,8 +682,8 @@ function hookBoundMatch(rule: Rule): boolean {
   return false;
 }
 
-/** Matches with an option only some hooks accept (addrtype's `--limit-iface-in`, devgroup…). */
-const HOOK_BOUND_OPTIONS = new Set(matches.filter((m) => m.options.some((o) => o.chains)));
+/** Matches and targets with an option only some hooks accept (addrtype's `--limit-iface-in`, devgroup, TCPMSS's `--clamp-mss-to-pmtu`…). */
+const HOOK_BOUND_OPTIONS = new Set([...matches, ...targets].filter((m) => m.options.some((o) => o.chains)));
 
 /** Rules ask once per command, and consecutive commands mostly share family and table. */
 function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: string, table: string) => T {

@@ -149,6 +149,8 @@ export interface OptionSpec {
   tables?: readonly TableName[];
   /** Built-in chains (hooks) in which this option is accepted; absent means wherever the extension is. */
   chains?: readonly BuiltinChainName[];
+  /** An option of the same extension that, given without `!`, lets this one into every chain (physdev's `--physdev-is-bridged` lets `--physdev-out` into OUTPUT). */
+  chainsUnless?: string;
   /** The option needs `-p` to be one of these (`--ecn-tcp-cwr` needs tcp, the rest of ecn does not). */
   protocols?: readonly string[];
   /** What iptables assumes when the option is left out. */

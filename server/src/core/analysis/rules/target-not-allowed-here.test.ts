@@ -6,10 +6,15 @@ ruleTable(targetNotAllowedHere, {
     { code: table('nat', '-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\n-A OUTPUT -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5') },
     { code: table('nat', ':web - [0:0]\n-A PREROUTING -j web\n-A web -p tcp -j DNAT --to-destination 10.0.0.5'), name: 'user chain reached from PREROUTING' },
     { code: table('filter', '-A INPUT -i eth0 -j ACCEPT\n-A FORWARD -i eth0 -o eth1 -j ACCEPT\n-A OUTPUT -o eth0 -j ACCEPT'), name: 'interfaces where the packet has them' },
+    // measured (iptables 1.8.9): the kernel takes these in OUTPUT beside --physdev-is-bridged
+    { code: table('filter', '-A OUTPUT -m physdev --physdev-is-bridged --physdev-out eth0 -j ACCEPT\n-A OUTPUT -m physdev --physdev-is-out --physdev-is-bridged -j ACCEPT'), name: 'physdev\'s out options in OUTPUT for bridged packets' },
+    { code: table('mangle', '-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A POSTROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu'), name: 'MSS clamping where the route is known' },
     { code: table('filter', ':in - [0:0]\n-A INPUT -j in\n-A in -o eth0 -j ACCEPT'), name: 'an interface test in a user chain is not refused' },
   ],
   invalid: [
     { code: table('filter', '-A FORWARD -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in filter' },
+    { code: table('filter', '-A OUTPUT -m physdev ! --physdev-is-bridged «--physdev-out» eth0 -j ACCEPT\n-A OUTPUT -m physdev «--physdev-is-out» -j ACCEPT'), name: 'physdev\'s out options in OUTPUT for packets not bridged' },
+    { code: table('mangle', '-A INPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS «--clamp-mss-to-pmtu»\n-A PREROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS «--clamp-mss-to-pmtu»'), name: 'MSS clamping before the route is known (the kernel refuses it)' },
     { code: table('nat', '-A POSTROUTING -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in POSTROUTING' },
     { code: table('nat', ':web - [0:0]\n-A PREROUTING -j web\n-A POSTROUTING -j web\n-A web -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'user chain also reached from POSTROUTING' },
     { code: table('filter', '-A INPUT -m «owner» --uid-owner 0 -j ACCEPT'), name: 'owner only for locally sent packets' },
