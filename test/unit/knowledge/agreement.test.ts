@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { lintText } from '../../../server/src/core/facade.ts';
 import { test } from 'node:test';
 import { getMatch, getTarget } from '../../../server/src/core/knowledge/index.ts';
 import type { ArgSpec, Family } from '../../../server/src/core/knowledge/types.ts';
@@ -285,12 +286,13 @@ const GENERIC: Record<string, ArgSpec> = {
   '-p': { name: 'protocol', type: 'protocol' },
 };
 
-test(`our value checks agree with iptables-restore --test (${cases.length} cases)`, { skip }, () => {
-  const results = runRestoreCases(cases.map(([fam, table, rule, , , value]) => ({
-    family: fam === '6' ? 'ipv6' : 'ipv4',
+test(`our value checks agree with iptables-restore --test, and the product's errors with real loads (${cases.length} cases)`, { skip }, () => {
+  const restoreCases = cases.map(([fam, table, rule, , , value]) => ({
+    family: fam === '6' ? 'ipv6' as const : 'ipv4' as const,
     table,
     rule: rule.replace('{}', value === '' || value.includes(' ') ? `"${value}"` : value).replace(/ (\d+,(\d+_){3}\d+)/, (m) => ` "${m.slice(1).replace(/_/g, ' ')}"`),
-  })));
+  }));
+  const results = runRestoreCases(restoreCases);
   const disagreements: string[] = [];
   cases.forEach(([fam, , rule, ext, option, raw], i) => {
     const value = raw.includes('_') && ext === 'bpf' ? raw.replace(/_/g, ' ') : raw;
@@ -305,6 +307,16 @@ test(`our value checks agree with iptables-restore --test (${cases.length} cases
     }
   });
   assert.deepEqual(disagreements, []);
+  // the whole product on the same files, loaded for real: an error-level finding exactly where
+  // the load fails (iptables-restore's own checks and the kernel's)
+  const loads = runRestoreCases(restoreCases, 'load');
+  const product: string[] = [];
+  restoreCases.forEach((c, i) => {
+    const text = `*${c.table}\n${c.rule}\nCOMMIT\n`;
+    const errors = lintText(text, { dialect: 'save', family: c.family }).diagnostics.filter((d) => d.severity === 'error');
+    if ((errors.length > 0) !== !loads[i].ok) product.push(`${c.family} ${c.rule}: iptables-restore ${loads[i].ok ? 'loads it' : `refuses it (${loads[i].message})`}, the product ${errors.length ? `reports ${errors.map((d) => `${d.code} (${d.message})`).join(', ')}` : 'reports no error'}`);
+  });
+  assert.deepEqual(product, []);
   // the last block are warnings: make sure we do say something about them
   const warned = cases.slice(cases.findIndex((c) => c[5] === 'eth0/1')).filter(([fam, , , ext, option, value]) => {
     const arg = argOf(ext, option) ?? GENERIC[option];

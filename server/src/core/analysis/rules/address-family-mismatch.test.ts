@@ -8,6 +8,8 @@ ruleTable(addressFamilyMismatch, {
     { code: table('filter', '-A INPUT -s 10.0.0.0/8 -d 192.0.2.1 -j ACCEPT') },
     { code: table('filter', '-A INPUT -s 2001:db8::/32 -j ACCEPT'), family: 'ipv6' },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:8080') },
+    // iptables 1.8.9 takes a port alone: the packet keeps its address, and gets the new port
+    { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination :8080\n-A POSTROUTING -p udp -j SNAT --to-source :1024-2048'), name: 'a NAT target\'s port without an address' },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination [2001:db8::1]:8080'), family: 'ipv6' },
     { code: 'iptables -A INPUT -s "$V6" -j DROP\nip6tables -A INPUT -p ipv6-icmp -j ACCEPT\n', dialect: 'script' },
     { code: table('filter', '-A INPUT -s example.org -j ACCEPT'), name: 'host names are not judged' },

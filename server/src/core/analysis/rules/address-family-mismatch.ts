@@ -15,9 +15,10 @@ export function literalFamily(value: string): Family | undefined {
   return undefined;
 }
 
-/** The address in `a.b.c.d/n`, `a.b.c.d:port`, `a-b` ranges and `[v6]:port`. */
+/** The address in `a.b.c.d/n`, `a.b.c.d:port`, `a-b` ranges and `[v6]:port`; none in a NAT target's `:port` (the packet's own address, a new port). */
 function addressPart(s: string): string {
   if (s.startsWith('[')) return s.slice(1, s.indexOf(']') === -1 ? undefined : s.indexOf(']'));
+  if (/^:\d+(-\d+)?$/.test(s)) return '';
   const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})/.exec(s);
   if (v4) return v4[1];
   return s.split('-')[0].split('/')[0];

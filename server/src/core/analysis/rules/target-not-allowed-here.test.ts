@@ -13,6 +13,7 @@ ruleTable(targetNotAllowedHere, {
   ],
   invalid: [
     { code: table('filter', '-A FORWARD -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in filter' },
+    { code: table('nat', '-A PREROUTING -m «rpfilter» --invert -j DROP'), name: 'a match of the raw and mangle tables in nat' },
     { code: table('filter', '-A OUTPUT -m physdev ! --physdev-is-bridged «--physdev-out» eth0 -j ACCEPT\n-A OUTPUT -m physdev «--physdev-is-out» -j ACCEPT'), name: 'physdev\'s out options in OUTPUT for packets not bridged' },
     { code: table('mangle', '-A INPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS «--clamp-mss-to-pmtu»\n-A PREROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS «--clamp-mss-to-pmtu»'), name: 'MSS clamping before the route is known (the kernel refuses it)' },
     { code: table('nat', '-A POSTROUTING -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in POSTROUTING' },

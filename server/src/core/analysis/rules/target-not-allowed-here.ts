@@ -74,6 +74,12 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
   }
   // matches that only exist at some hooks (`-m owner` for locally sent packets)
   for (const m of rule.matches) {
+    // a match only some tables have (rpfilter: raw and mangle)
+    const tables = m.spec?.tables;
+    if (tables && !tables.includes(cmd.table as never)) {
+      report({ span: m.span, message: `The ${m.name} match only works in the ${tables.join(' or ')} table${tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
+      continue;
+    }
     const chains = m.spec?.chains;
     if (!chains || !rule.chain) continue;
     const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksReachingChain(ctx.ruleSet, cmd.family, cmd.table, rule.chain), chains);
