@@ -13,9 +13,11 @@ export interface ManagedChain {
   /** What to do with rules of one's own instead (after "Instead, "). */
   instead: string;
   /**
-   * The program turns IPv4 forwarding on itself when it starts (dockerd's `--ip-forward`,
-   * on unless turned off, writes 1 to /proc/sys/net/ipv4/ip_forward): rules it wrote, or rules
-   * written into its chains, are on a host that forwards.
+   * IPv4 forwarding is on wherever the program runs: dockerd turns it on itself when it starts
+   * (`--ip-forward`, on unless turned off, writes 1 to /proc/sys/net/ipv4/ip_forward), and a
+   * Kubernetes node is set up with it (kubeadm's preflight checks refuse a node whose
+   * ip_forward is not 1; the network plugins turn it on). Rules it wrote, or rules written into
+   * its chains, are on a host that forwards.
    */
   setsIpv4Forwarding?: true;
 }
@@ -25,7 +27,7 @@ const DOCKER_REWRITES = 'when the daemon starts and whenever a container or netw
 const DOCKER_USER: ManagedChain = { owner: 'Docker', forUsers: true, rewritten: '', instead: '', setsIpv4Forwarding: true };
 const DOCKER_FILTER: ManagedChain = { owner: 'Docker', forUsers: false, rewritten: DOCKER_REWRITES, instead: 'insert them into DOCKER-USER, which Docker makes for such rules, runs before its own chains from FORWARD and never changes', setsIpv4Forwarding: true };
 const DOCKER_NAT: ManagedChain = { owner: 'Docker', forUsers: false, rewritten: DOCKER_REWRITES, instead: 'put them in a chain of your own that PREROUTING or POSTROUTING jumps to', setsIpv4Forwarding: true };
-const KUBE: ManagedChain = { owner: 'kube-proxy (or the kubelet)', forUsers: false, rewritten: 'whenever it syncs the cluster\'s Services and endpoints', instead: 'put them in a chain of your own that the built-in chain jumps to, or use a NetworkPolicy' };
+const KUBE: ManagedChain = { owner: 'kube-proxy (or the kubelet)', forUsers: false, rewritten: 'whenever it syncs the cluster\'s Services and endpoints', instead: 'put them in a chain of your own that the built-in chain jumps to, or use a NetworkPolicy', setsIpv4Forwarding: true };
 const UFW: ManagedChain = { owner: 'ufw', forUsers: false, rewritten: 'on every `ufw reload`, `ufw enable` and boot, from its rules files', instead: 'use ufw\'s own commands (`ufw allow`, `ufw deny`, `ufw route`), or /etc/ufw/before.rules for what they cannot say' };
 const FAIL2BAN: ManagedChain = { owner: 'fail2ban', forUsers: false, rewritten: 'when its jail starts or stops (the chain is made and deleted with it)', instead: 'put them in a chain of your own, or use the jail\'s ignoreip setting' };
 

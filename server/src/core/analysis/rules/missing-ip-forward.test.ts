@@ -12,6 +12,7 @@ ruleTable(missingIpForward, {
     { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE'), options: { settings: { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4', value: '1', file: 'sysctl.conf' }] } } },
     { code: table('filter', ':FORWARD DROP [0:0]\n:DOCKER - [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -o docker0 -j DOCKER\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n-A DOCKER-USER -j RETURN') + table('nat', ':DOCKER - [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'), options: { settings: { workspaceSearched: true } }, name: 'a Docker host\'s dump: dockerd turns forwarding on' },
     { code: 'iptables -I DOCKER-USER -i eth0 -s 192.0.2.0/24 -j ACCEPT\niptables -A FORWARD -i eth1 -o docker0 -j ACCEPT\n', dialect: 'script', name: 'a script adding to DOCKER-USER' },
+    { code: table('nat', ':KUBE-SERVICES - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-SVC-X - [0:0]\n-A PREROUTING -j KUBE-SERVICES\n-A POSTROUTING -j KUBE-POSTROUTING\n-A KUBE-POSTROUTING -j MASQUERADE\n-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp --dport 443 -j KUBE-SVC-X\n-A KUBE-SVC-X -p tcp -j DNAT --to-destination 192.0.2.10:6443'), options: { settings: { workspaceSearched: true } }, name: 'a Kubernetes node\'s dump: the node is set up with forwarding on' },
   ],
   invalid: [
     { code: '«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', severity: 'warning' },

@@ -6,7 +6,7 @@ import { managedChain } from '../../knowledge/managedChains.ts';
 import type { Family } from '../../knowledge/types.ts';
 import type { RuleSet } from '../../model/types.ts';
 
-/** Some chain of the family is one of a program that turns forwarding on itself (Docker). */
+/** Some chain of the family is one of a program on whose hosts forwarding is on (Docker, kube-proxy). */
 function forwardingSetByProgram(rs: RuleSet, family: Family): boolean {
   for (const t of rs.tables.values()) {
     if (t.family !== family) continue;
@@ -20,7 +20,7 @@ export const missingIpForward: LintRule = {
   severity: 'warning',
   summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
   docs: {
-    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or written into Docker\'s chains (DOCKER-USER): the Docker daemon turns IPv4 forwarding on itself when it starts.',
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
     rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
     bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
@@ -48,7 +48,7 @@ export const missingIpForward: LintRule = {
       // a fact whose value we cannot read (sysctl -p, $VAR) might well turn it on
       if (forwarding.state === 'on') continue;
       const off = forwarding.state === 'off' ? forwarding.off : undefined;
-      // on a Docker host the daemon turned forwarding on itself, unless the rules' own sysctl turns it off
+      // on a Docker host or a Kubernetes node forwarding is on, unless the rules' own sysctl turns it off
       if (family === 'ipv4' && !off && forwardingSetByProgram(rs, family)) continue;
       if (rs.dialect === 'save' && !ctx.settings.workspaceSearched) {
         ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
