@@ -31,7 +31,8 @@ function analysedDump(text: string): { doc: FirewallDocument; at: number } {
 test('an edit of a big file and its analysis leave the new text in pieces until settleText', () => {
   let text = kubeProxyDump(20_000).text;
   const { doc, at } = analysedDump(text);
-  for (const [i, change] of [{ start: at, end: at, text: '1' }, { start: at, end: at + 1, text: '' }].entries()) {
+  // a port typed wrong (`80x`), then mended: each edit is analysed, the first gets a finding
+  for (const [i, change] of [{ start: at, end: at, text: 'x' }, { start: at, end: at + 1, text: '' }].entries()) {
     text = text.slice(0, change.start) + change.text + text.slice(change.end);
     // nothing else in large objects is garbage: a collection during the edit cannot hide a copy
     gc();
@@ -40,7 +41,7 @@ test('an edit of a big file and its analysis leave the new text in pieces until 
     const diagnostics = doc.diagnostics();
     const grown = largeObjects() - before;
     assert.ok(grown < text.length / 2, `edit ${i}: large objects grew ${(grown / 1e6).toFixed(1)} MB for a ${(text.length / 1e6).toFixed(1)} MB text`);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['missing-ip-forward'], 'the edit is analysed');
+    assert.deepEqual(diagnostics.map((d) => d.code), i === 0 ? ['invalid-value'] : [], 'the edit is analysed');
     doc.settleText();
     assert.ok(largeObjects() - before >= text.length, 'settleText makes the copy');
   }
@@ -98,11 +99,11 @@ test('keystrokes without a pause are read through the ones before them: no copy 
   gc();
   const before = largeObjects();
   for (let i = 0; i < 12; i++) {
-    const change = i % 2 === 0 ? { start: at, end: at, text: '1' } : { start: at, end: at + 1, text: '' };
+    const change = i % 2 === 0 ? { start: at, end: at, text: 'x' } : { start: at, end: at + 1, text: '' };
     // built as an editor's server builds it: from the document's own reading of its text
     text = doc.read(0, change.start) + change.text + doc.read(change.end, doc.text.length);
     doc.update(text, [change]);
-    assert.deepEqual(doc.diagnostics().map((d) => d.code), ['missing-ip-forward'], `keystroke ${i} is analysed`);
+    assert.deepEqual(doc.diagnostics().map((d) => d.code), i % 2 === 0 ? ['invalid-value'] : [], `keystroke ${i} is analysed`);
   }
   const grown = largeObjects() - before;
   assert.ok(grown < text.length / 2, `large objects grew ${(grown / 1e6).toFixed(1)} MB over 12 keystrokes on a ${(text.length / 1e6).toFixed(1)} MB text`);

@@ -197,13 +197,17 @@ export class TableState {
   private named(t: Table, cmd: Command, name: string, jump: boolean, guard: number): void {
     // a restore input is judged on its own (undefined-chain: its rules need its chain lines)
     if (guard !== 0 || this.restoring || t.chains.get(name)?.declarations.length || isBuiltinChain(t.name, name)) return;
+    // a listing whose failure the script expects is its test for the chain (`iptables -L X || iptables -N X`),
+    // a delete the clean-up of an earlier run (`iptables -D INPUT -j X 2>/dev/null`)
+    if ((cmd.kind === 'list' || cmd.kind === 'list-rules' || cmd.kind === 'delete') && cmd.failureHandled) return;
     const key = chainKey(t, name);
     const by = this.deletedBy.get(key);
     // the word is made only here: a save file's line makes its chain word when asked
     const at = jump ? cmd.rule!.target!.span : (cmd.chainWord?.span ?? cmd.span);
     if (by && !this.isUnsure(t)) this.refusals.push({ command: cmd, reason: 'chain-deleted', chain: name, at, by });
     // a -X or -E of a chain from an earlier run removes it, so a -N further down works
-    else if (!by && cmd.kind !== 'delete-chain' && cmd.kind !== 'rename-chain') {
+    // (once the script deleted every chain, nothing is left from a run: a -X or -E fails too)
+    else if (!by && ((cmd.kind !== 'delete-chain' && cmd.kind !== 'rename-chain') || this.cleared.has(t))) {
       const list = this.namedEarly.get(key);
       if (list) list.push({ cmd, at });
       else this.namedEarly.set(key, [{ cmd, at }]);
@@ -231,7 +235,8 @@ export class TableState {
     // (a chain given by an expansion made the command uncertain above)
     if (cmd.chain !== undefined && NAMES_CHAIN.has(cmd.kind)) this.named(t, cmd, cmd.chain, false, guard);
     const jump = cmd.rule?.target;
-    if (jump && !jump.spec && jump.name && !cmd.rule!.dynamic && (cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace')) this.named(t, cmd, jump.name, true, guard);
+    // (a -D by rule looks its jump's chain up first: "Chain 'X' does not exist")
+    if (jump && !jump.spec && jump.name && !cmd.rule!.dynamic && (cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace' || cmd.kind === 'delete')) this.named(t, cmd, jump.name, true, guard);
     const chain = cmd.chain ? t.chains.get(cmd.chain) : undefined;
     switch (cmd.kind) {
       case 'append':
@@ -297,20 +302,27 @@ export class TableState {
       case 'new-chain':
         if (cmd.chainWord) {
           const existing = t.chains.get(cmd.chainWord.value);
+          // once every chain was deleted, rules added to a chain no -N had made were refused: it starts empty here
+          const refusedRulesOnly = guard === 0 && !!existing && !existing.builtin && !existing.declarations.length && this.cleared.has(t) && !this.isUnsure(t);
+          if (refusedRulesOnly) existing.rules = [];
           if (existing && this.surelyExists(t, existing, guard)) this.refuse(cmd, 'chain-exists', existing);
           // created here only when no -N made it before (an implicit chain from an -A has none)
           if (!existing?.declarations.length) this.created(t, cmd.chainWord.value, guard === 0 ? cmd : undefined);
           const c = this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
           if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
           // made after every chain was deleted: it starts empty, and its rules are the script's
-          else if (guard === 0 && !existing && this.cleared.has(t)) this.exact.add(c);
+          else if (guard === 0 && (!existing || refusedRulesOnly) && this.cleared.has(t)) this.exact.add(c);
         }
         break;
       case 'delete-chain': {
-        // a chain left from an earlier run is gone after this: named before, it is created fine further down
-        if (cmd.chain) this.namedEarly.delete(chainKey(t, cmd.chain));
-        else for (const k of this.namedEarly.keys()) if (k.startsWith(chainKey(t, ''))) this.namedEarly.delete(k);
-        const named = cmd.chain ? (chain && !chain.builtin ? [chain] : []) : [...t.chains.values()].filter((c) => !c.builtin);
+        // a chain left from an earlier run is gone after this: named before, it is created fine
+        // further down. Not once the script deleted every chain: nothing is left from a run then
+        if (!this.cleared.has(t)) {
+          if (cmd.chain) this.namedEarly.delete(chainKey(t, cmd.chain));
+          else for (const k of this.namedEarly.keys()) if (k.startsWith(chainKey(t, ''))) this.namedEarly.delete(k);
+        }
+        const there = (c: Chain) => this.userChainThere(t, c);
+        const named = cmd.chain ? (chain && there(chain) ? [chain] : []) : [...t.chains.values()].filter(there);
         const doomed = named.filter((c) => this.reaches(guard, this.declaredUnder.get(c) ?? 0));
         // all or nothing: a chain with rules, or one a rule jumps to, makes iptables refuse the
         // whole command (measured with 1.8.9, nft and legacy: `-X` deletes none of the chains then)
@@ -339,11 +351,13 @@ export class TableState {
         // iptables renames only a user chain, and only to a name not taken. (Given a built-in
         // chain, iptables-nft 1.8.9 renames the hooked chain all the same: it keeps filtering,
         // out of sight of iptables-save, which shows an empty INPUT. Legacy refuses.)
-        if (chain && !chain.builtin && cmd.newName && !cmd.newName.dynamic && !t.chains.has(cmd.newName.value)) {
+        if (chain && this.userChainThere(t, chain) && cmd.newName && !cmd.newName.dynamic && !t.chains.has(cmd.newName.value)) {
           t.chains.delete(chain.name);
           chain.name = cmd.newName.value;
           t.chains.set(chain.name, chain);
           this.created(t, chain.name, undefined);
+          // the old name is gone: a command naming it further down fails, as after a -X
+          if (!this.isUnsure(t)) this.deletedBy.set(chainKey(t, cmd.chain!), cmd);
           for (const c of t.chains.values()) {
             for (const r of c.rules) {
               if (r.chain === cmd.chain) r.chain = chain.name;
@@ -462,6 +476,14 @@ export class TableState {
     return false;
   }
 
+  /**
+   * A user chain that may be there: once every chain was deleted, one no -N made since (an
+   * -A's, kept for its rules) is not, and a -X or -E of it fails.
+   */
+  private userChainThere(t: Table, c: Chain): boolean {
+    return !c.builtin && (!this.cleared.has(t) || c.declarations.length > 0);
+  }
+
   /** The chain a rule is added to; an undeclared one is created so later rules see it (undefined-chain reports it). */
   private chainFor(t: Table, cmd: Command): Chain {
     const name = cmd.chain ?? '';
@@ -482,7 +504,7 @@ export const POSITIONED_RULES = 256;
  * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts
  * ask them whether a chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
  */
-const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain']);
+const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain', 'list', 'list-rules']);
 
 /** The first rule of the table (one `which` accepts, when given) that jumps or goes to one of the chains. */
 function jumpTo(t: Table, chains: readonly Chain[], which?: (r: Rule) => boolean): { rule: Rule; chain: Chain } | undefined {

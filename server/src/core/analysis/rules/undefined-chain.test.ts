@@ -30,12 +30,16 @@ ruleTable(undefinedChain, {
     { code: '*filter\n-A INPUT -j ACCEPT\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain\'s line after its rules' },
     { code: '*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\n*filter\n:a - [0:0]\n-A INPUT -j a\n-A a -j ACCEPT\nCOMMIT\n', name: 'a second block of the table declaring the chain again' },
     { code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\nCOMMIT\n*filter\n-A INPUT -j a\nCOMMIT\nEOF\n', dialect: 'script', name: 'with --noflush the blocks of a table add up' },
+    { code: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\n', dialect: 'script', name: 'a listing that tests for the chain' },
   ],
   invalid: [
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -j «logdrop»\n', name: 'a listing of the whole filter table (iptables -S)' },
     { code: 'iptables -A INPUT -j «later»\niptables -A «later» -j DROP\niptables -N later\n', dialect: 'script', name: 'used before the script creates it' },
     { code: 'setup() {\n  iptables -A FORWARD -j «fw»\n}\nsetup\niptables -N fw\n', dialect: 'script', name: 'in a function called before the -N' },
     { code: 'iptables -N a\niptables -X a\niptables -A «a» -j DROP\niptables -I INPUT -j «a»\n', dialect: 'script', name: 'used after -X deleted it' },
+    // measured (iptables 1.8.9): after -F and -X nothing is left from an earlier run, so the -A and the -X fail, and the -N works
+    { code: 'iptables -F\niptables -X\niptables -A «LOGDROP» -j DROP\niptables -X «LOGDROP»\niptables -N LOGDROP\n', dialect: 'script', name: 'after every chain was deleted: named, deleted, then created' },
+    { code: 'iptables -F\niptables -X\niptables -N SSH\niptables -E SSH SSH_IN\niptables -L «SSH»\niptables -A «SSH» -j ACCEPT\n', dialect: 'script', name: 'named after -E renamed it' },
     { code: 'iptables -E «INPUT» FIRST\niptables -t nat -X «PREROUTING»\niptables -N mine\niptables -E mine yours\niptables -X yours\n', dialect: 'script', name: '-E and -X of a built-in chain' },
     { code: table('filter', '-A INPUT -j «logdrop»') },
     { code: table('filter', '-A «logdrop» -j DROP'), name: 'rules added to an undeclared chain' },

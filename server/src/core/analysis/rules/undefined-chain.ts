@@ -158,7 +158,12 @@ function orderOfRun(ctx: RuleContext, rs: RuleSet): void {
   for (const r of rs.refusals ?? []) {
     if (!r.at || !r.by || (r.reason !== 'created-later' && r.reason !== 'chain-deleted')) continue;
     if (r.reason === 'chain-deleted') {
-      ctx.report({ span: r.at, message: `Chain '${r.chain}' no longer exists here: a -X run before this command deleted it, and this command fails.`, related: [{ span: r.by.span, message: `${r.chain} deleted here` }] });
+      const renamed = r.by.kind === 'rename-chain' ? r.by.newName?.value : undefined;
+      ctx.report({
+        span: r.at,
+        message: renamed !== undefined ? `Chain '${r.chain}' no longer exists here: an -E above renamed it to ${renamed}, and this command fails.` : `Chain '${r.chain}' no longer exists here: a -X run before this command deleted it, and this command fails.`,
+        related: [{ span: r.by.span, message: renamed !== undefined ? `${r.chain} renamed here` : `${r.chain} deleted here` }],
+      });
       continue;
     }
     ctx.report({

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintText } from '../../server/src/core/facade.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * Scripts that make, fill, rename and delete chains, run one command at a time in a namespace
+ * of this test's own from empty tables: the commands that fail are exactly those with an
+ * error-level finding. `-C` lines are left out (failing is how a check answers) and so are
+ * lines whose failure the script expects (`2>/dev/null`, `||`).
+ */
+const { ns, skip } = NamespaceIptables.forTests('scripts run command by command in a namespace');
+
+/** A router's script that uses every chain command, some of them wrongly. */
+const ROUTER = `iptables -F
+iptables -X
+iptables -t nat -F
+iptables -t nat -X
+iptables -P INPUT DROP
+iptables -P FORWARD DROP
+iptables -N LOGDROP
+iptables -A LOGDROP -m limit --limit 5/min -j LOG --log-prefix "drop: "
+iptables -A LOGDROP -j DROP
+iptables -N SSH
+iptables -A SSH -s 192.0.2.0/24 -j ACCEPT
+iptables -A SSH -j LOGDROP
+iptables -A INPUT -i lo -j ACCEPT
+iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A INPUT -p tcp --dport 22 -j SSH
+iptables -I INPUT 2 -p icmp -j ACCEPT
+iptables -R INPUT 3 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -D INPUT -p icmp -j ACCEPT
+iptables -t nat -N PORTFWD
+iptables -t nat -A PREROUTING -i eth0 -j PORTFWD
+iptables -t nat -A PORTFWD -p tcp --dport 80 -j DNAT --to-destination 10.200.0.2
+iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A FORWARD -d 10.200.0.2 -p tcp --dport 80 -j ACCEPT
+iptables -E SSH SSH_IN
+iptables -A SSH_IN -j RETURN
+iptables -D INPUT 5
+iptables -I INPUT 9 -j ACCEPT
+iptables -Z INPUT
+iptables -F SSH_IN
+iptables -X SSH_IN
+iptables -X LOGDROP
+iptables -P SSH_IN ACCEPT
+iptables -t nat -X PORTFWD
+iptables -N LOGDROP
+iptables -C INPUT -i lo -j ACCEPT
+iptables -I FORWARD 3 -j ACCEPT
+iptables -R FORWARD 4 -j DROP
+iptables -D FORWARD 3
+iptables -L SSH
+iptables -S LOGDROP
+iptables -A INPUT -j LOGDROP
+iptables -X LOGDROP
+iptables -D INPUT -j LOGDROP
+iptables -X LOGDROP`;
+
+const lines = ROUTER.split('\n');
+const without = (re: RegExp) => lines.filter((l) => !re.test(l)).join('\n');
+
+const SCRIPTS: { name: string; script: string }[] = [
+  { name: 'the router script', script: ROUTER },
+  // its first -N gone: the rules added to LOGDROP, the jump to it and its first -X fail; the
+  // later -N makes it empty, so the last -X (once nothing jumps to it) works
+  { name: 'LOGDROP made only further down', script: without(/^iptables -N LOGDROP$/).replace('iptables -X LOGDROP\niptables -P', 'iptables -P').concat('\niptables -N LOGDROP\niptables -A INPUT -j LOGDROP\niptables -D INPUT -j LOGDROP\niptables -X LOGDROP') },
+  { name: 'a chain named after -E renamed it', script: 'iptables -F\niptables -X\niptables -N SSH\niptables -A SSH -j ACCEPT\niptables -E SSH SSH_IN\niptables -L SSH\niptables -A SSH -j DROP\niptables -A INPUT -j SSH_IN\niptables -S SSH_IN' },
+  { name: 'a listing that tests for the chain', script: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP' },
+];
+
+test('each command of a script fails exactly where an error is reported', { skip }, () => {
+  for (const { name, script } of SCRIPTS) {
+    const text = `${script}\n`;
+    const own = text.trimEnd().split('\n');
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    const reported = new Set(lintText(text, { dialect: 'script' }).diagnostics.filter((d) => d.severity === 'error').map((d) => lineOf(d.span.start)));
+    ns.run(['sh', '-c', 'iptables -F; iptables -X; iptables -t nat -F; iptables -t nat -X; iptables -P INPUT ACCEPT; iptables -P FORWARD ACCEPT']);
+    // one shell, the commands in order, each line's exit status written after it
+    const r = ns.run(['sh', '-c', own.map((l, i) => `${l} >/dev/null 2>&1; echo "@@${i + 1} $?"`).join('\n')]);
+    const failed = new Set<number>();
+    for (const m of r.out.matchAll(/^@@(\d+) (\d+)$/gm)) if (m[2] !== '0') failed.add(Number(m[1]));
+    assert.equal([...r.out.matchAll(/^@@/gm)].length, own.length, `${name}: every line ran`);
+    const judged = (n: number) => !/ -C |2>|\|\|/.test(own[n - 1]);
+    const wrong = own.flatMap((l, i) => (judged(i + 1) && reported.has(i + 1) !== failed.has(i + 1) ? [`line ${i + 1} ${l}: ${failed.has(i + 1) ? 'fails' : 'works'}, ${reported.has(i + 1) ? 'reported' : 'not reported'}`] : []));
+    assert.deepEqual(wrong, [], name);
+    assert.ok(failed.size > 0 || name.includes('tests for'), `${name}: some command fails`);
+  }
+});
