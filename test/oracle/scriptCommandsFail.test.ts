@@ -57,6 +57,58 @@ iptables -X LOGDROP
 iptables -D INPUT -j LOGDROP
 iptables -X LOGDROP`;
 
+/** Chains of the mangle and nat tables and of ip6tables beside the filter table's, renamed, emptied and deleted. */
+const TABLES = `iptables -F
+iptables -X
+iptables -t nat -F
+iptables -t nat -X
+iptables -t mangle -F
+iptables -t mangle -X
+ip6tables -F
+ip6tables -X
+iptables -N WEB
+iptables -A WEB -p tcp --dport 80 -j ACCEPT
+iptables -A WEB -p tcp --dport 443 -j ACCEPT
+iptables -I INPUT -j WEB
+iptables -I INPUT 1 -i lo -j ACCEPT
+iptables -Z INPUT 2
+iptables -R INPUT 1 -i lo -j ACCEPT
+iptables -t mangle -N MARKS
+iptables -t mangle -A PREROUTING -j MARKS
+iptables -t mangle -A MARKS -p tcp --dport 22 -j MARK --set-mark 1
+iptables -t mangle -A MARKS -j RETURN
+ip6tables -N WEB6
+ip6tables -A INPUT -j WEB6
+iptables -A INPUT -j WEB6
+ip6tables -A WEB6 -p tcp --dport 80 -j ACCEPT
+iptables -E WEB WEB4
+iptables -A INPUT -j WEB4
+iptables -D INPUT 2
+iptables -D INPUT -j WEB4
+iptables -D INPUT -j WEB4
+iptables -D INPUT 2
+iptables -X
+iptables -F WEB4
+iptables -X WEB4
+iptables -t mangle -X
+iptables -t mangle -F MARKS
+iptables -t mangle -D PREROUTING -j MARKS
+iptables -t mangle -X MARKS
+ip6tables -X WEB6
+ip6tables -F WEB6
+ip6tables -D INPUT 1
+ip6tables -X WEB6
+iptables -t raw -A PREROUTING -j CT --notrack
+iptables -t nat -N DNATS
+iptables -t nat -I PREROUTING 2 -j DNATS
+iptables -t nat -I PREROUTING 1 -j DNATS
+iptables -t nat -A DNATS -p tcp --dport 8080 -j DNAT --to-destination 10.200.0.5:80
+iptables -t nat -E DNATS PORTS
+iptables -t nat -A PORTS -j RETURN
+iptables -t nat -F
+iptables -t nat -X PORTS
+iptables -t nat -X DNATS`;
+
 const lines = ROUTER.split('\n');
 const without = (re: RegExp) => lines.filter((l) => !re.test(l)).join('\n');
 
@@ -66,6 +118,9 @@ const SCRIPTS: { name: string; script: string }[] = [
   // later -N makes it empty, so the last -X (once nothing jumps to it) works
   { name: 'LOGDROP made only further down', script: without(/^iptables -N LOGDROP$/).replace('iptables -X LOGDROP\niptables -P', 'iptables -P').concat('\niptables -N LOGDROP\niptables -A INPUT -j LOGDROP\niptables -D INPUT -j LOGDROP\niptables -X LOGDROP') },
   { name: 'a chain named after -E renamed it', script: 'iptables -F\niptables -X\niptables -N SSH\niptables -A SSH -j ACCEPT\niptables -E SSH SSH_IN\niptables -L SSH\niptables -A SSH -j DROP\niptables -A INPUT -j SSH_IN\niptables -S SSH_IN' },
+  { name: 'chains of several tables and both families', script: TABLES },
+  // the jump to a chain that is not there is refused: the rule numbers after it count without it
+  { name: 'rule numbers after a refused rule', script: 'iptables -F\niptables -X\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -j NOPE\niptables -D INPUT 2\niptables -I INPUT 3 -j ACCEPT\niptables -I INPUT 2 -j ACCEPT' },
   { name: 'a listing that tests for the chain', script: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP' },
 ];
 
@@ -75,7 +130,7 @@ test('each command of a script fails exactly where an error is reported', { skip
     const own = text.trimEnd().split('\n');
     const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
     const reported = new Set(lintText(text, { dialect: 'script' }).diagnostics.filter((d) => d.severity === 'error').map((d) => lineOf(d.span.start)));
-    ns.run(['sh', '-c', 'iptables -F; iptables -X; iptables -t nat -F; iptables -t nat -X; iptables -P INPUT ACCEPT; iptables -P FORWARD ACCEPT']);
+    ns.run(['sh', '-c', 'for t in filter nat mangle raw; do iptables -t $t -F; iptables -t $t -X; done; ip6tables -F; ip6tables -X; iptables -P INPUT ACCEPT; iptables -P FORWARD ACCEPT']);
     // one shell, the commands in order, each line's exit status written after it
     const r = ns.run(['sh', '-c', own.map((l, i) => `${l} >/dev/null 2>&1; echo "@@${i + 1} $?"`).join('\n')]);
     const failed = new Set<number>();

@@ -242,13 +242,14 @@ export class TableState {
       case 'append':
         if (cmd.rule) {
           const c = this.chainFor(t, cmd);
-          c.rules = appended(c.rules, cmd.rule);
+          if (!this.missingChainRefuses(t, cmd)) c.rules = appended(c.rules, cmd.rule);
         }
         break;
       case 'insert':
         // rule numbers start at 1: iptables refuses `-I CHAIN 0`
         if (cmd.rule && cmd.position !== 0) {
           const c = this.chainFor(t, cmd);
+          if (this.missingChainRefuses(t, cmd)) break;
           const at = (cmd.position ?? 1) - 1;
           if (cmd.position !== undefined) this.position(cmd, t, c, cmd.position, guard);
           // `-I CHAIN n` takes n up to the chain's length plus one
@@ -302,16 +303,15 @@ export class TableState {
       case 'new-chain':
         if (cmd.chainWord) {
           const existing = t.chains.get(cmd.chainWord.value);
-          // once every chain was deleted, rules added to a chain no -N had made were refused: it starts empty here
-          const refusedRulesOnly = guard === 0 && !!existing && !existing.builtin && !existing.declarations.length && this.cleared.has(t) && !this.isUnsure(t);
-          if (refusedRulesOnly) existing.rules = [];
+          // once every chain was deleted, one an -A named before (its rules refused) is made here, empty
+          const madeHere = guard === 0 && !!existing && !existing.builtin && !existing.declarations.length && this.cleared.has(t) && !this.isUnsure(t);
           if (existing && this.surelyExists(t, existing, guard)) this.refuse(cmd, 'chain-exists', existing);
           // created here only when no -N made it before (an implicit chain from an -A has none)
           if (!existing?.declarations.length) this.created(t, cmd.chainWord.value, guard === 0 ? cmd : undefined);
           const c = this.declare(t, cmd.chainWord.value, cmd.chainWord.span, cmd.span);
           if (guard !== 0 && !this.declaredUnder.has(c)) this.declaredUnder.set(c, guard);
           // made after every chain was deleted: it starts empty, and its rules are the script's
-          else if (guard === 0 && (!existing || refusedRulesOnly) && this.cleared.has(t)) this.exact.add(c);
+          else if (guard === 0 && (!existing || madeHere) && this.cleared.has(t)) this.exact.add(c);
         }
         break;
       case 'delete-chain': {
@@ -482,6 +482,22 @@ export class TableState {
    */
   private userChainThere(t: Table, c: Chain): boolean {
     return !c.builtin && (!this.cleared.has(t) || c.declarations.length > 0);
+  }
+
+  /**
+   * Once every chain was deleted, a rule added to a user chain no -N made since, or jumping to
+   * one, is refused (undefined-chain reports the command): the kernel never holds it, and the
+   * rule numbers after it count without it.
+   */
+  private missingChainRefuses(t: Table, cmd: Command): boolean {
+    if (!this.cleared.has(t) || this.isUnsure(t) || this.restoring) return false;
+    const missing = (name: string) => {
+      const c = t.chains.get(name);
+      return !isBuiltinChain(t.name, name) && !c?.declarations.length;
+    };
+    if (cmd.chain !== undefined && missing(cmd.chain)) return true;
+    const jump = cmd.rule?.target;
+    return !!jump && !jump.spec && jump.name !== '' && !cmd.rule!.dynamic && missing(jump.name);
   }
 
   /** The chain a rule is added to; an undeclared one is created so later rules see it (undefined-chain reports it). */

@@ -50,6 +50,8 @@ ruleTable(commandFails, {
     { ...script, code: 'iptables -F\niptables -X\niptables -A LOGDROP -j DROP\niptables -N LOGDROP\niptables -A INPUT -j LOGDROP\niptables -D INPUT -j LOGDROP\niptables -X LOGDROP\n', name: 'a chain made after rules were refused for it' },
   ],
   invalid: [
+    // the jump to NOPE is refused (undefined-chain's finding), so INPUT holds one rule
+    { ...script, code: 'iptables -F\niptables -X\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -j NOPE\niptables -D INPUT «2»\n', name: 'a rule number counted without a refused rule' },
     { ...script, code: 'iptables -N blocklist\niptables -A blocklist -s 203.0.113.0/24 -j DROP\niptables -A INPUT -j blocklist\niptables -F blocklist\niptables -X «blocklist»\n', name: 'still jumped to' },
     { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -X «a»\n', name: 'still has rules' },
     { ...script, code: 'iptables -N a\niptables -A a -j DROP\niptables -N b\n«iptables -X»\n', name: '-X without a name deletes none of them' },
