@@ -17,6 +17,8 @@ export interface RuleCase {
   code: string;
   dialect?: Dialect;
   family?: Family;
+  /** The file's name, where it says how the file is loaded (rules.v4: by iptables-restore at boot, without --noflush). */
+  fileName?: string;
   name?: string;
   options?: RunOptions;
   /** For invalid cases: expected severity of every reported diagnostic. */
@@ -37,7 +39,7 @@ export function stripMarkers(marked: string): { text: string; ranges: { start: n
 }
 
 export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): Diagnostic[] {
-  const doc = new FirewallDocument(text, { dialect: c.dialect ?? 'save', family: c.family });
+  const doc = new FirewallDocument(text, { dialect: c.dialect ?? 'save', family: c.family, fileName: c.fileName });
   return runRules(doc.ruleSet, text, doc.lines, { ...c.options, rules: [rule] }).filter((d) => d.code === rule.code);
 }
 

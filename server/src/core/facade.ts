@@ -98,6 +98,7 @@ export class FirewallDocument {
     const doc = new SaveDocument(text, this.family);
     doc.listingAllowed = !loadedByRestore(this.fileName);
     doc.blocksAddUp = loadedWithNoflush(this.fileName);
+    doc.replacesTables = loadedByRestore(this.fileName) && !doc.blocksAddUp;
     return doc;
   }
 

@@ -134,6 +134,13 @@ export class SaveDocument {
    * its table, and a second block for a table replaces the first (see ReplacedBlock).
    */
   blocksAddUp = false;
+  /**
+   * Whether its name says a boot service loads it with iptables-restore without `--noflush`
+   * (netfilter-persistent's rules.v4): each table block then starts from an empty table, so
+   * the rules of its built-in chains are all known. Elsewhere a file may be a delta loaded
+   * with `--noflush`, built-in chains keeping the host's rules.
+   */
+  replacesTables = false;
   /** Whether the last toRuleSet read the text as a listing. */
   private listed = false;
 
@@ -291,6 +298,9 @@ export class SaveDocument {
           open = { name: line.name.value, span: line.name.span, header: line.span };
           if (!line.name.value) issues.push({ code: 'syntax-error', message: 'A table line needs the table name right after the asterisk (*filter, *nat…).', span: line.span });
           table = state.table(this.family, line.name.value, line.name.span);
+          // (a restore input of a script is judged in the script's own order, by its tables)
+          if (this.replacesTables && !this.blocksAddUp && !listing) state.restoredEmpty(table);
+          if (!listing) state.beginRestoreBlock();
           if (line.name.value) {
             const earlier = opened.get(line.name.value);
             if (earlier && !this.blocksAddUp) {

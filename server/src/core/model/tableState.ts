@@ -52,6 +52,11 @@ export class TableState {
   private readonly cleared = new Set<Table>();
   /** The commands being applied are a restore input's (see restore). */
   private restoring = false;
+  /**
+   * Rules the iptables-restore input being applied added (a save file's table block, a
+   * here-document): a `-R` of one of them crashes iptables-nft-restore 1.8.9. Undefined outside such input.
+   */
+  private addedByInput?: Set<Rule>;
 
   constructor(guards?: readonly number[]) {
     this.guards = guards;
@@ -152,6 +157,21 @@ export class TableState {
     if (!c.builtin) this.exact.add(c);
   }
 
+  /**
+   * A table block of a restore file a boot service loads without `--noflush` empties the table:
+   * its built-in chains hold only the rules the block adds, so a `-D`, `-I n` or `-R n` past
+   * them is refused (iptables-restore --test misses it; the real load fails, and the host boots
+   * without the file's rules).
+   */
+  restoredEmpty(t: Table): void {
+    for (const c of t.chains.values()) if (c.builtin) this.exact.add(c);
+  }
+
+  /** A table block of a restore file begins: the rules added from here on are the input's own (see addedByInput). */
+  beginRestoreBlock(): void {
+    this.addedByInput = new Set();
+  }
+
   private isUnsure(t: Table): boolean {
     return this.unsure.size > 0 && (this.unsure.has(t.family) || this.unsure.has(tableKey(t.family, t.name)));
   }
@@ -242,7 +262,10 @@ export class TableState {
       case 'append':
         if (cmd.rule) {
           const c = this.chainFor(t, cmd);
-          if (!this.missingChainRefuses(t, cmd)) c.rules = appended(c.rules, cmd.rule);
+          if (!this.missingChainRefuses(t, cmd)) {
+            c.rules = appended(c.rules, cmd.rule);
+            this.addedByInput?.add(cmd.rule);
+          }
         }
         break;
       case 'insert':
@@ -254,15 +277,22 @@ export class TableState {
           if (cmd.position !== undefined) this.position(cmd, t, c, cmd.position, guard);
           // `-I CHAIN n` takes n up to the chain's length plus one
           if (at > c.rules.length && this.exactNow(t, c) && at > kernelLength(c)) this.refuse(cmd, 'index-too-big', c);
-          else c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
+          else {
+            c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
+            this.addedByInput?.add(cmd.rule);
+          }
         }
         break;
       case 'replace':
         if (!cmd.rule || !chain || !cmd.position) break;
         this.position(cmd, t, chain, cmd.position, guard);
         if (cmd.position <= chain.rules.length) {
-          if (guard !== 0) this.maybeGone.add(chain.rules[cmd.position - 1]);
+          const replaced = chain.rules[cmd.position - 1];
+          // measured: iptables-nft-restore 1.8.9 crashes replacing a rule of its own transaction (legacy does not)
+          if (this.addedByInput?.has(replaced) && this.exactNow(t, chain) && kernelLength(chain) === chain.rules.length) this.refuse(cmd, 'replace-crashes', chain, replaced);
+          if (guard !== 0) this.maybeGone.add(replaced);
           chain.rules[cmd.position - 1] = cmd.rule;
+          this.addedByInput?.add(cmd.rule);
         } else if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
         break;
       case 'delete':
@@ -432,10 +462,12 @@ export class TableState {
       }
     }
     this.restoring = true;
+    this.addedByInput = new Set();
     // rules a later block or chain line of the input emptied again never reach the tables
     const loaded = input.ruleSet.rulesDropped ? new Set([...tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules))) : undefined;
     for (const c of input.ruleSet.commands) if (!loaded || c.kind !== 'append' || !c.rule || loaded.has(c.rule)) this.apply(c, guard);
     this.restoring = false;
+    this.addedByInput = undefined;
   }
 
   /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */

@@ -226,9 +226,13 @@ export interface RouteLocalnetFact {
  */
 export interface Refusal {
   command: Command;
-  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'rule-not-found' | 'chain-exists' | 'created-later' | 'chain-deleted';
+  /**
+   * replace-crashes: a `-R` in iptables-restore input of a rule the same input added, on
+   * which iptables-nft-restore 1.8.9 crashes (segmentation fault: nothing is loaded).
+   */
+  reason: 'chain-has-rules' | 'chain-jumped-to' | 'index-too-big' | 'rule-not-found' | 'chain-exists' | 'created-later' | 'chain-deleted' | 'replace-crashes';
   chain: string;
-  /** The rule that keeps the chain: one of its own, or one that jumps to it. (chain-exists: the chain that exists.) */
+  /** The rule that keeps the chain: one of its own, or one that jumps to it. (chain-exists: the chain that exists; replace-crashes: the rule replaced.) */
   rule?: Rule;
   /** index-too-big: the chain's length then. */
   length?: number;
