@@ -39,7 +39,8 @@ export function chainNameProblem(name: string, family: Family, naming: ChainNami
   if (name === '') return error('A chain name cannot be empty.');
   if (name.length > CHAIN_NAME_MAX) return error(`'${name}' is ${name.length} characters long; chain names have at most ${CHAIN_NAME_MAX}.`);
   const first = name[0];
-  // iptables-legacy-restore takes such a chain line; iptables-nft, the usual backend, does not
+  // -N is refused by both backends; a chain line so named by iptables-nft-restore (the usual
+  // backend) only, iptables-legacy-restore takes it
   if (first === '!' || first === '-') return error(`A chain name cannot start with '${first}'.`);
   if (naming === 'chain-line') return VERDICTS.has(name) ? error(`A chain cannot be named ${name}: iptables-restore refuses a chain with a verdict's name (-j ${name} is the verdict).`) : undefined;
   if (/\s/.test(name)) return error('A chain name cannot hold blanks.');

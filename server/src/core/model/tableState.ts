@@ -549,8 +549,9 @@ export class TableState {
 export const POSITIONED_RULES = 256;
 
 /**
- * Commands whose chain word names the chain they change. (-C, -L and -S are left out: scripts
- * ask them whether a chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
+ * Commands whose chain word names a chain that must exist. (-C is left out: failing is how it
+ * answers. -L and -S count unless the script expects them to fail: scripts ask them whether a
+ * chain exists, `iptables -L logdrop >/dev/null || iptables -N logdrop`.)
  */
 const NAMES_CHAIN = new Set(['append', 'insert', 'replace', 'delete', 'flush', 'zero', 'delete-chain', 'rename-chain', 'list', 'list-rules']);
 
