@@ -121,6 +121,7 @@ const SCRIPTS: { name: string; script: string }[] = [
   { name: 'chains of several tables and both families', script: TABLES },
   // the jump to a chain that is not there is refused: the rule numbers after it count without it
   { name: 'rule numbers after a refused rule', script: 'iptables -F\niptables -X\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -j NOPE\niptables -D INPUT 2\niptables -I INPUT 3 -j ACCEPT\niptables -I INPUT 2 -j ACCEPT' },
+  { name: 'a rename of a chain that is not there', script: 'iptables -F\niptables -X\niptables -E SSH SSH_IN\niptables -A SSH_IN -j RETURN\niptables -F SSH_IN\niptables -X SSH_IN\niptables -A INPUT -j SSH_IN' },
   { name: 'a listing that tests for the chain', script: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP' },
 ];
 

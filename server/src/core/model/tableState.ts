@@ -381,6 +381,10 @@ export class TableState {
         // iptables renames only a user chain, and only to a name not taken. (Given a built-in
         // chain, iptables-nft 1.8.9 renames the hooked chain all the same: it keeps filtering,
         // out of sight of iptables-save, which shows an empty INPUT. Legacy refuses.)
+        // once every chain was deleted, a rename of one no -N made fails: the new name names nothing
+        if (guard === 0 && cmd.newName && !cmd.newName.dynamic && this.cleared.has(t) && !this.isUnsure(t) && !(chain && this.userChainThere(t, chain)) && !t.chains.get(cmd.newName.value)?.declarations.length) {
+          this.deletedBy.set(chainKey(t, cmd.newName.value), cmd);
+        }
         if (chain && this.userChainThere(t, chain) && cmd.newName && !cmd.newName.dynamic && !t.chains.has(cmd.newName.value)) {
           t.chains.delete(chain.name);
           chain.name = cmd.newName.value;

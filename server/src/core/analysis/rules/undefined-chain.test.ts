@@ -40,6 +40,8 @@ ruleTable(undefinedChain, {
     // measured (iptables 1.8.9): after -F and -X nothing is left from an earlier run, so the -A and the -X fail, and the -N works
     { code: 'iptables -F\niptables -X\niptables -A «LOGDROP» -j DROP\niptables -X «LOGDROP»\niptables -N LOGDROP\n', dialect: 'script', name: 'after every chain was deleted: named, deleted, then created' },
     { code: 'iptables -F\niptables -X\niptables -N SSH\niptables -E SSH SSH_IN\niptables -L «SSH»\niptables -A «SSH» -j ACCEPT\n', dialect: 'script', name: 'named after -E renamed it' },
+    { code: 'iptables -F\niptables -X\niptables -E «SSH» SSH_IN\niptables -A «SSH_IN» -j RETURN\niptables -X «SSH_IN»\niptables -A INPUT -j «SSH_IN»\n', dialect: 'script', name: 'named after a rename that failed' },
+    { code: 'iptables -F\niptables -X\niptables -E «SSH» SSH_IN\niptables -A «SSH_IN» -j RETURN\niptables -N SSH_IN\niptables -A SSH_IN -j RETURN\n', dialect: 'script', name: 'named after a rename that failed, until its -N' },
     { code: 'iptables -E «INPUT» FIRST\niptables -t nat -X «PREROUTING»\niptables -N mine\niptables -E mine yours\niptables -X yours\n', dialect: 'script', name: '-E and -X of a built-in chain' },
     { code: table('filter', '-A INPUT -j «logdrop»') },
     { code: table('filter', '-A «logdrop» -j DROP'), name: 'rules added to an undeclared chain' },

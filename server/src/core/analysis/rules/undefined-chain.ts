@@ -158,6 +158,11 @@ function orderOfRun(ctx: RuleContext, rs: RuleSet): void {
   for (const r of rs.refusals ?? []) {
     if (!r.at || !r.by || (r.reason !== 'created-later' && r.reason !== 'chain-deleted')) continue;
     if (r.reason === 'chain-deleted') {
+      // the rename that was to give this name failed (its chain was not there)
+      if (r.by.kind === 'rename-chain' && r.by.chain !== r.chain) {
+        ctx.report({ span: r.at, message: `Chain '${r.chain}' does not exist here: the -E above that was to name it failed (chain ${r.by.chain ?? '?'} was not there), and this command fails.`, related: [{ span: r.by.span, message: `the rename to ${r.chain}` }] });
+        continue;
+      }
       const renamed = r.by.kind === 'rename-chain' ? r.by.newName?.value : undefined;
       ctx.report({
         span: r.at,
