@@ -300,7 +300,7 @@ export class SaveDocument {
           table = state.table(this.family, line.name.value, line.name.span);
           // (a restore input of a script is judged in the script's own order, by its tables)
           if (this.replacesTables && !this.blocksAddUp && !listing) state.restoredEmpty(table);
-          if (!listing) state.beginRestoreBlock();
+          if (!listing) state.beginRestoreBlock(line.span.start);
           if (line.name.value) {
             const earlier = opened.get(line.name.value);
             if (earlier && !this.blocksAddUp) {

@@ -53,10 +53,11 @@ export class TableState {
   /** The commands being applied are a restore input's (see restore). */
   private restoring = false;
   /**
-   * Rules the iptables-restore input being applied added (a save file's table block, a
-   * here-document): a `-R` of one of them crashes iptables-nft-restore 1.8.9. Undefined outside such input.
+   * The iptables-restore input being applied, one transaction: a save file's table block from
+   * this offset on (its lines are applied in text order), or a here-document. A `-R` of a rule
+   * it added crashes iptables-nft-restore 1.8.9 (see addedByInput). Undefined outside such input.
    */
-  private addedByInput?: Set<Rule>;
+  private input?: { from: number } | RestoreInput;
 
   constructor(guards?: readonly number[]) {
     this.guards = guards;
@@ -167,9 +168,16 @@ export class TableState {
     for (const c of t.chains.values()) if (c.builtin) this.exact.add(c);
   }
 
-  /** A table block of a restore file begins: the rules added from here on are the input's own (see addedByInput). */
-  beginRestoreBlock(): void {
-    this.addedByInput = new Set();
+  /** A table block of a restore file begins at `from`: the rules of its lines are the input's own (see addedByInput). */
+  beginRestoreBlock(from: number): void {
+    this.input = { from };
+  }
+
+  /** The rule was added by the restore input being applied (asked only at a `-R`: a here-document's commands are searched then). */
+  private addedByInput(r: Rule): boolean {
+    const input = this.input;
+    if (!input) return false;
+    return 'ruleSet' in input ? input.ruleSet.commands.some((c) => c.rule === r) : r.span.start >= input.from;
   }
 
   private isUnsure(t: Table): boolean {
@@ -262,10 +270,7 @@ export class TableState {
       case 'append':
         if (cmd.rule) {
           const c = this.chainFor(t, cmd);
-          if (!this.missingChainRefuses(t, cmd)) {
-            c.rules = appended(c.rules, cmd.rule);
-            this.addedByInput?.add(cmd.rule);
-          }
+          if (!this.missingChainRefuses(t, cmd)) c.rules = appended(c.rules, cmd.rule);
         }
         break;
       case 'insert':
@@ -277,10 +282,7 @@ export class TableState {
           if (cmd.position !== undefined) this.position(cmd, t, c, cmd.position, guard);
           // `-I CHAIN n` takes n up to the chain's length plus one
           if (at > c.rules.length && this.exactNow(t, c) && at > kernelLength(c)) this.refuse(cmd, 'index-too-big', c);
-          else {
-            c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
-            this.addedByInput?.add(cmd.rule);
-          }
+          else c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
         }
         break;
       case 'replace':
@@ -289,10 +291,9 @@ export class TableState {
         if (cmd.position <= chain.rules.length) {
           const replaced = chain.rules[cmd.position - 1];
           // measured: iptables-nft-restore 1.8.9 crashes replacing a rule of its own transaction (legacy does not)
-          if (this.addedByInput?.has(replaced) && this.exactNow(t, chain) && kernelLength(chain) === chain.rules.length) this.refuse(cmd, 'replace-crashes', chain, replaced);
+          if (this.exactNow(t, chain) && kernelLength(chain) === chain.rules.length && this.addedByInput(replaced)) this.refuse(cmd, 'replace-crashes', chain, replaced);
           if (guard !== 0) this.maybeGone.add(replaced);
           chain.rules[cmd.position - 1] = cmd.rule;
-          this.addedByInput?.add(cmd.rule);
         } else if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
         break;
       case 'delete':
@@ -466,12 +467,12 @@ export class TableState {
       }
     }
     this.restoring = true;
-    this.addedByInput = new Set();
+    this.input = input;
     // rules a later block or chain line of the input emptied again never reach the tables
     const loaded = input.ruleSet.rulesDropped ? new Set([...tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules))) : undefined;
     for (const c of input.ruleSet.commands) if (!loaded || c.kind !== 'append' || !c.rule || loaded.has(c.rule)) this.apply(c, guard);
     this.restoring = false;
-    this.addedByInput = undefined;
+    this.input = undefined;
   }
 
   /** Removes the rules a flush under `guard` reaches (all of them at the top of a script). */

@@ -1,7 +1,7 @@
 import type { Command, Refusal } from '../../model/types.ts';
 import type { OptionItem } from '../../syntax/nodes.ts';
 import type { Span } from '../../text/span.ts';
-import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
+import { commandIndent, commandTool, lineAfter, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** The command's own option group with a rule number: `-I CHAIN 5`. */
@@ -117,9 +117,8 @@ function replacedInPlace(ctx: RuleContext, r: Refusal): Fix[] {
   const m = /^(?:-R|--replace)\s+(\S+)\s+\d+(?=\s|$)/.exec(own);
   const a = /^(?:-A|--append)\s+(\S+)(?=\s|$)/.exec(replaced);
   if (!m || !a || m[1] !== a[1] || own.includes('\n') || replaced.includes('\n')) return [];
-  const nl = text.indexOf('\n', cmd.span.end);
-  const lineEnd = nl === -1 ? text.length : nl + 1;
-  const lineStart = text.lastIndexOf('\n', cmd.span.start - 1) + 1;
+  const lineEnd = lineAfter(text, cmd).at;
+  const lineStart = lineStartOf(text, cmd);
   // only whitespace around the -R on its line
   if (text.slice(lineStart, cmd.span.start).trim() || text.slice(cmd.span.end, lineEnd).trim()) return [];
   return [{
