@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { scriptRuleSet } from '../../../server/src/core/model/scriptDocument.ts';
 
 const chainOf = (doc: FirewallDocument, table: string, name: string) => doc.ruleSet.tables.get(`ipv4:${table}`)?.chains.get(name);
 const targets = (doc: FirewallDocument, table: string, name: string) => chainOf(doc, table, name)?.rules.map((r) => `${r.source?.value ?? ''}${r.protocol?.value ?? ''}${r.destination?.value ?? ''}>${r.target?.name}`);
@@ -141,4 +142,22 @@ test('scripts: a function called several times is bound at each call only when i
   // shift moves the arguments, a condition may skip the command: the body stays where it is written (before the flush)
   assert.deepEqual(rules(['  shift', '  iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open x 22', 'open x 80']), []);
   assert.deepEqual(rules(['  [ -n "$1" ] && iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open 22', 'open 80']), []);
+});
+
+test('scripts: a chain named before its -N is told apart after the script deleted every chain (nothing is left from an earlier run)', () => {
+  const refusal = (text: string) => scriptRuleSet(text).refusals?.find((r) => r.reason === 'created-later');
+  const cleared = refusal('iptables -F\niptables -X\niptables -A INPUT -j LATE\niptables -N LATE\n');
+  assert.equal(cleared?.chain, 'LATE');
+  assert.equal(cleared?.afterClear, true);
+  const kept = refusal('iptables -A INPUT -j LATE\niptables -N LATE\n');
+  assert.equal(kept?.chain, 'LATE');
+  assert.equal(kept?.afterClear, undefined, 'the chain may be left from an earlier run: then the -N fails');
+});
+
+test('scripts: a command run only after one that needed the chain succeeded finds it', () => {
+  const rs = scriptRuleSet('iptables -S X >/dev/null 2>&1 && iptables -F X\nif iptables -t nat -L Y -n; then iptables -t nat -A PREROUTING -j Y; fi\niptables -S Z || iptables -F Z\n');
+  assert.deepEqual(rs.commands.find((c) => c.kind === 'flush' && c.chain === 'X')?.chainsFound, ['X']);
+  assert.deepEqual(rs.commands.find((c) => c.kind === 'append' && c.table === 'nat')?.chainsFound, ['Y']);
+  assert.equal(rs.commands.find((c) => c.kind === 'flush' && c.chain === 'Z')?.chainsFound, undefined);
+  assert.equal(rs.commands.find((c) => c.kind === 'list-rules' && c.chain === 'X')?.failureHandled, true, 'a listing && follows is a test');
 });

@@ -68,3 +68,39 @@ test('shell guards: a function body is a guard of its own, in each way of writin
   assert.equal(guard('E'), 0);
   assert.equal(guard('F'), 0, 'a call of a function is not a definition');
 });
+
+/** Which guards run only after a command succeeded, and which command (see ShellScript.afterSuccess). */
+test('shell guards: the command after &&, an if branch and a while body know the command whose success they need', () => {
+  const script = [
+    'iptables -S A >/dev/null 2>&1 && iptables -F A',
+    'iptables -S B >/dev/null 2>&1 || iptables -N B',
+    'iptables -L C -n >/dev/null && { iptables -F C; iptables -X C; }',
+    'if iptables -L D -n >/dev/null 2>&1; then',
+    '  iptables -F D',
+    'else',
+    '  iptables -N D',
+    'fi',
+    'if ! iptables -L E -n >/dev/null 2>&1; then iptables -N E; fi',
+    'while iptables -C INPUT -j F 2>/dev/null; do iptables -D INPUT -j F; done',
+    'until iptables -L G -n >/dev/null 2>&1; do iptables -N G; done',
+    'for c in H; do iptables -F H; done',
+  ].join('\n');
+  const parsed = parseShell(script);
+  const index = (words: string) => parsed.commands.findIndex((c) => c.words.map((w) => w.text).join(' ') === words);
+  const needs = (words: string) => {
+    const i = index(words);
+    assert.notEqual(i, -1, words);
+    const at = parsed.afterSuccess.get(parsed.commands[i].guard);
+    return at === undefined ? undefined : parsed.commands[at].words.map((w) => w.text).join(' ');
+  };
+  assert.equal(needs('iptables -F A'), 'iptables -S A');
+  assert.equal(needs('iptables -N B'), undefined, 'after ||: the command before failed');
+  assert.equal(needs('iptables -F C'), 'iptables -L C -n');
+  assert.equal(needs('iptables -X C'), 'iptables -L C -n', 'a group after && as a whole');
+  assert.equal(needs('iptables -F D'), 'iptables -L D -n');
+  assert.equal(needs('iptables -N D'), undefined, 'the else branch runs when the test failed');
+  assert.equal(needs('iptables -N E'), undefined, 'a negated test');
+  assert.equal(needs('iptables -D INPUT -j F'), 'iptables -C INPUT -j F');
+  assert.equal(needs('iptables -N G'), undefined, 'until runs its body while the test fails');
+  assert.equal(needs('iptables -F H'), undefined, 'a for loop tests nothing');
+});

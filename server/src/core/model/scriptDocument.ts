@@ -5,6 +5,7 @@ import { parseShell, type ShellCommand, type ShellScript } from '../syntax/shell
 import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
+import { chainsFoundUnder } from './chainsFound.ts';
 import { errexitSetting, errexitStops, failureHandled, shebangErrexit } from './failureHandled.ts';
 import { ipsetSteps, type IpsetStep } from './ipsetSteps.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
@@ -50,6 +51,8 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
   // the kind of the iptables command just before, to read `&&` and `||` after it (see guardOf)
   let previousKind: Command['kind'] | undefined;
   const chained = new Map<number, number>();
+  // the iptables command each shell command made, for those that run after one succeeded (see chainsFoundUnder)
+  const made = new Map<ShellCommand, Command>();
   /**
    * The guard a command runs under. After `&&` the shell runs it when the command before
    * succeeded: after an iptables command that is chaining (`iptables -F && iptables -X`), it
@@ -171,12 +174,16 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
       }
       const args = parseArgTokens(wordTokens(all), 0);
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
-      if (failureHandled(sc, script.commands[k + 1])) cmd.failureHandled = true;
+      // a listing or -C that && follows is the script's test for the chain or rule (`iptables -S X >/dev/null && iptables -F X`)
+      if (failureHandled(sc, script.commands[k + 1]) || (script.commands[k + 1]?.after === '&&' && (cmd.kind === 'list' || cmd.kind === 'list-rules' || cmd.kind === 'check'))) cmd.failureHandled = true;
       if (errexit && errexitStops(sc, script.commands[k + 1])) cmd.stopsOnFailure = true;
       const guard = topOf(guardOf(sc, kindBefore));
       previousKind = cmd.kind;
       if (cmd.rule) cmd.rule.guard = guard;
       if (guard !== 0) cmd.guard = guard;
+      const found = chainsFoundUnder(script, sc, cmd, made);
+      if (found) cmd.chainsFound = found;
+      made.set(sc, cmd);
       issues.push(...cmd.issues);
       commands.push(cmd);
       const body = functions.bodyOf.get(sc.guard);

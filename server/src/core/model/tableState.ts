@@ -41,7 +41,7 @@ export class TableState {
    * Top-level commands that named a user chain (`family:table:name`) before anything created
    * it: a `-N` of it further down makes one of the two fail (see created-later).
    */
-  private readonly namedEarly = new Map<string, { cmd: Command; at: Span }[]>();
+  private readonly namedEarly = new Map<string, { cmd: Command; at: Span; afterClear: boolean }[]>();
   /** User chains a top-level `-X` deleted, with that command, until something creates them again. */
   private readonly deletedBy = new Map<string, Command>();
   /** Chains whose every rule is known: user chains a restore input declares (it empties them) or made after the tables were cleared, and chains a flush emptied. */
@@ -228,6 +228,8 @@ export class TableState {
     // a listing whose failure the script expects is its test for the chain (`iptables -L X || iptables -N X`),
     // a delete the clean-up of an earlier run (`iptables -D INPUT -j X 2>/dev/null`)
     if ((cmd.kind === 'list' || cmd.kind === 'list-rules' || cmd.kind === 'delete') && cmd.failureHandled) return;
+    // it runs only where the chain is there (`iptables -S X >/dev/null && iptables -F X`)
+    if (cmd.chainsFound?.includes(name)) return;
     const key = chainKey(t, name);
     const by = this.deletedBy.get(key);
     // the word is made only here: a save file's line makes its chain word when asked
@@ -236,9 +238,10 @@ export class TableState {
     // a -X or -E of a chain from an earlier run removes it, so a -N further down works
     // (once the script deleted every chain, nothing is left from a run: a -X or -E fails too)
     else if (!by && ((cmd.kind !== 'delete-chain' && cmd.kind !== 'rename-chain') || this.cleared.has(t))) {
+      const early = { cmd, at, afterClear: this.cleared.has(t) };
       const list = this.namedEarly.get(key);
-      if (list) list.push({ cmd, at });
-      else this.namedEarly.set(key, [{ cmd, at }]);
+      if (list) list.push(early);
+      else this.namedEarly.set(key, [early]);
     }
   }
 
@@ -250,7 +253,7 @@ export class TableState {
     if (!early) return;
     this.namedEarly.delete(key);
     if (!by || this.isUnsure(t)) return;
-    for (const e of early) this.refusals.push({ command: e.cmd, reason: 'created-later', chain: name, at: e.at, by });
+    for (const e of early) this.refusals.push({ command: e.cmd, reason: 'created-later', chain: name, at: e.at, by, ...(e.afterClear ? { afterClear: true as const } : {}) });
   }
 
   /** Applies one script command, run under `guard` (see guards.ts). */

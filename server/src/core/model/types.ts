@@ -135,6 +135,12 @@ export interface Command {
   stopsOnFailure?: true;
   /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */
   guard?: number;
+  /**
+   * Scripts: user chains of its table the command finds, because it runs only after an
+   * iptables command that needed them succeeded (`iptables -S X >/dev/null && iptables -F X`;
+   * see chainsFoundUnder).
+   */
+  chainsFound?: readonly string[];
 }
 
 /**
@@ -240,6 +246,8 @@ export interface Refusal {
   at?: Span;
   /** created-later: the `-N` further down; chain-deleted: the `-X` above. */
   by?: Command;
+  /** created-later: named after the script deleted every chain of the table, so nothing is left from an earlier run. */
+  afterClear?: true;
 }
 
 export interface RuleSet {

@@ -46,6 +46,12 @@ export interface ShellScript {
   heredocs: HeredocBody[];
   /** Each function's name with the guard of its body (see ShellScript.guards), in text order. */
   functions: { name: string; guard: number }[];
+  /**
+   * Guards whose commands run only after a command succeeded, with that command's index in
+   * `commands`: the command after `&&` (and a `{ …; }` group there), the first branch of an
+   * `if` or the body of a `while` whose test is not negated.
+   */
+  afterSuccess: Map<number, number>;
 }
 
 /** Leading words after which a command's failure is a test's answer (see ShellCommand.tested). */
@@ -92,6 +98,7 @@ class ShellParser extends EmbeddedActionsParser {
     this.lead = [];
     this.guards = [0];
     this.functions = [];
+    this.afterSuccess = new Map();
     this.cmdWords = [];
     this.cmdRedirects = [];
     this.cmdHeredocs = [];
@@ -122,6 +129,8 @@ class ShellParser extends EmbeddedActionsParser {
   functions: { name: string; guard: number }[] = [];
   /** The reserved words the last command started with (see command). */
   private lead: string[] = [];
+  /** See ShellScript.afterSuccess. */
+  afterSuccess = new Map<number, number>();
 
   private current(): number {
     return this.open.length ? this.open[this.open.length - 1] : 0;
@@ -175,10 +184,16 @@ class ShellParser extends EmbeddedActionsParser {
     if (joined) {
       guard = this.newGuard(guard);
       if (group) this.open.push(guard);
+      if (cmd.after === '&&' && this.commands.length) this.afterSuccess.set(guard, this.commands.length - 1);
     }
     const head = cmd.words[0];
+    // `if CMD; then` and `while CMD; do`: the branch opened last runs when this command succeeds
+    // (not after `!`, nor for `until`, whose body runs while it fails)
+    const tests = lead.findLastIndex((w) => w === 'if' || w === 'while' || w === 'until');
+    const onSuccess = tests !== -1 && lead[tests] !== 'until' && !lead.slice(tests).includes('!');
     if (head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select')) opens++;
     for (let i = 0; i < opens; i++) this.open.push(this.newGuard(this.current()));
+    if (onSuccess && !(head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select'))) this.afterSuccess.set(this.current(), this.commands.length);
     // `name` (then `()`), `function name` (then `()` or not), `function name {`
     const words = cmd.words;
     if (!lead.length && words.length && !words[0].quoted) {
@@ -203,6 +218,7 @@ class ShellParser extends EmbeddedActionsParser {
       this.groups = [];
       this.definition = 0;
       this.functions = [];
+      this.afterSuccess = new Map();
     });
     this.MANY(() => {
       this.OR((this.scriptAlts ??= [
@@ -335,6 +351,7 @@ export function parseShell(text: string): ShellScript {
   const commands = parser.script();
   const guards = parser.guards;
   const functions = parser.functions;
+  const afterSuccess = parser.afterSuccess;
   parser.release();
-  return { commands, heredocs: lexed.heredocs, guards, functions };
+  return { commands, heredocs: lexed.heredocs, guards, functions, afterSuccess };
 }

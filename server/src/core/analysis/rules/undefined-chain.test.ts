@@ -31,6 +31,11 @@ ruleTable(undefinedChain, {
     { code: '*filter\n:a - [0:0]\n-A a -j DROP\nCOMMIT\n*filter\n:a - [0:0]\n-A INPUT -j a\n-A a -j ACCEPT\nCOMMIT\n', name: 'a second block of the table declaring the chain again' },
     { code: 'iptables-restore -n <<EOF\n*filter\n:a - [0:0]\nCOMMIT\n*filter\n-A INPUT -j a\nCOMMIT\nEOF\n', dialect: 'script', name: 'with --noflush the blocks of a table add up' },
     { code: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\n', dialect: 'script', name: 'a listing that tests for the chain' },
+    {
+      code: 'iptables -S BLOCK >/dev/null 2>&1 && iptables -F BLOCK\niptables -n -L B3 >/dev/null 2>&1 && { iptables -F B3; iptables -X B3; }\nif iptables -L B4 -n >/dev/null 2>&1; then\n  iptables -F B4\n  iptables -A INPUT -j B4\nfi\nwhile iptables -C INPUT -j OLD 2>/dev/null; do iptables -D INPUT -j OLD; done\n',
+      dialect: 'script',
+      name: 'commands that run only after a command that needed the chain succeeded',
+    },
   ],
   invalid: [
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -j «logdrop»\n', name: 'a listing of the whole filter table (iptables -S)' },
@@ -51,6 +56,12 @@ ruleTable(undefinedChain, {
     { code: 'iptables -A «host-in» -j «blocklist»\n', dialect: 'script', severity: 'warning', name: 'a script adding to chains that may exist on the host' },
     { code: 'iptables -A «DOCKER-USER» -j DROP\niptables -I FORWARD -j «DOCKER-USER»\niptables -L «KUBE-SERVICES» -t nat\n', dialect: 'script', severity: 'info', name: 'chains another program makes: the script counts on it having run' },
     { code: 'iptables -F «OLD»\niptables -A «KEPT» -j DROP 2>/dev/null\niptables -I INPUT -j «KEPT» || true\niptables -t nat -F «FORWARD» 2>/dev/null\niptables -X «GONE» || exit 1\n', dialect: 'script', name: 'a clean-up whose failure stops the script, rules added where a failure is hidden, a built-in chain the table lacks' },
+    {
+      code: 'if ! iptables -S B4 >/dev/null 2>&1; then\n  iptables -F «B4»\nfi\niptables -S B5 >/dev/null 2>&1 || iptables -F «B5»\nuntil iptables -L B6 >/dev/null 2>&1; do iptables -F «B6»; done\niptables -t nat -S B7 >/dev/null && iptables -F «B7»\nip6tables -S B8 >/dev/null && iptables -F «B8»\n',
+      dialect: 'script',
+      severity: 'warning',
+      name: 'commands that run when the test for the chain failed, or after a test in another table or family',
+    },
     { code: 'iptables -N a\niptables -P «a» DROP\n', dialect: 'script', name: 'policy on a user chain' },
     { code: 'iptables -N a\niptables -A INPUT -j a\niptables -t nat -A PREROUTING -j «a»\n', dialect: 'script', name: 'chains belong to one table' },
     { code: 'iptables -A INPUT -j «INT2DMZ»\n', dialect: 'script', severity: 'warning', name: 'capitalised chain names in scripts' },
