@@ -38,6 +38,8 @@ const minimal: Record<string, [family: 'ipv4' | 'ipv6', rule: string]> = {
   SNPT: ['ipv6', '-j SNPT --src-pfx fd00::/64 --dst-pfx 2001:db8::/64'],
   owner: ['ipv4', '-m owner --uid-owner 0'],
   rpfilter: ['ipv4', '-m rpfilter'],
+  socket: ['ipv4', '-m socket'],
+  realm: ['ipv4', '-m realm --realm 1'],
   eui64: ['ipv6', '-m eui64'],
   mac: ['ipv4', '-m mac --mac-source 00:11:22:33:44:55'],
 };

@@ -683,7 +683,7 @@ function hookBoundMatch(rule: Rule): boolean {
 }
 
 /** Matches and targets with an option only some hooks accept (addrtype's `--limit-iface-in`, devgroup, TCPMSS's `--clamp-mss-to-pmtu`…). */
-const HOOK_BOUND_OPTIONS = new Set([...matches, ...targets].filter((m) => m.options.some((o) => o.chains)));
+const HOOK_BOUND_OPTIONS = new Set([...matches, ...targets].filter((m) => m.options.some((o) => o.chains || o.chainsByValue)));
 
 /** Rules ask once per command, and consecutive commands mostly share family and table. */
 function lastKeyMemo<T>(f: (family: string, table: string) => T): (family: string, table: string) => T {

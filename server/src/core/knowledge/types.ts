@@ -20,7 +20,8 @@ export type ValueTypeName =
   | 'host' // one address or host name, no mask (TEE --gateway, TPROXY --on-ip)
   | 'address-range' // a.b.c.d-e.f.g.h (iprange)
   | 'address-or-range' // an address or a range (SNAT/DNAT --to-*)
-  | 'netmask' // dotted mask or prefix length
+  | 'host-mask' // a mask written as an address: 255.255.255.0, ffff:ffff:: (recent --mask: a number is an address)
+  | 'plen-or-mask' // a prefix length or a mask written as an address (connlimit --connlimit-mask)
   | 'prefix-length' // 0..32 (ipv4) or 0..128 (ipv6)
   | 'npt-prefix' // an IPv6 prefix with its length, 1..64, no bits after it (DNPT/SNPT)
   | 'interface' // eth0, eth+, wg0; '+' wildcard suffix
@@ -145,12 +146,16 @@ export interface OptionSpec {
   after?: string;
   /** An integer option of the same extension this one's value must stay below (statistic's `--packet` counts from 0 to `--every` - 1). */
   below?: string;
+  /** A time constant averaging samples taken every so often, given by this option of the same extension (RATEEST's `--rateest-ewmalog` over `--rateest-interval`; see ewmaFits). */
+  averagesOver?: string;
   /** Tables in which this option is accepted; absent means wherever the extension is. */
   tables?: readonly TableName[];
   /** Built-in chains (hooks) in which this option is accepted; absent means wherever the extension is. */
   chains?: readonly BuiltinChainName[];
   /** An option of the same extension that, given without `!`, lets this one into every chain (physdev's `--physdev-is-bridged` lets `--physdev-out` into OUTPUT). */
   chainsUnless?: string;
+  /** Built-in chains this option works in, by its value (the policy match's `--dir in` is for packets on their way in, `--dir out` on their way out). */
+  chainsByValue?: Readonly<Record<string, readonly BuiltinChainName[]>>;
   /** The option needs `-p` to be one of these (`--ecn-tcp-cwr` needs tcp, the rest of ecn does not). */
   protocols?: readonly string[];
   /** What iptables assumes when the option is left out. */

@@ -25,6 +25,11 @@ const COMMANDS: Record<string, CommandKind> = {
   '--delete-chain': 'delete-chain', '--rename-chain': 'rename-chain', '--policy': 'policy',
 };
 
+/** iptables' own rule parameters, each of which a command takes once: a bit each (`-j` and `-g` share theirs). */
+const ONCE: Record<string, number> = {
+  '--protocol': 1, '--source': 2, '--destination': 4, '--in-interface': 8, '--out-interface': 16, '--fragment': 32, '--jump': 64, '--goto': 64, '--set-counters': 128,
+};
+
 /** One option occurrence after splitting getopt clusters (`-nvL`) and attached values (`-ptcp`). */
 interface Occurrence {
   item: OptionItem;
@@ -248,6 +253,8 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
       };
   let target: TargetUse | undefined;
   let unknownOwner: MatchUse | TargetUse | undefined;
+  // the rule parameters given so far, one bit each (see ONCE)
+  let givenOnce = 0;
   /** Generic options the command may not take, checked once the command is known (it may come last). */
   let restricted: { occ: Occurrence; spec: GenericOptionSpec }[] | undefined;
 
@@ -410,6 +417,12 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           else issues.push({ code: 'syntax-error', message: `'${second.text}' is not a rule number.`, span: second.span });
         }
         continue;
+      }
+      // iptables takes each of its rule parameters once ("multiple -i flags not allowed"; -j and -g are one)
+      const once = ONCE[spec.name];
+      if (once !== undefined) {
+        if (givenOnce & once) problems.push({ kind: 'repeated-parameter', option: occ.item, span: nameSpanOf(occ), written: occ.written });
+        givenOnce |= once;
       }
       switch (spec.name) {
         case '--table':

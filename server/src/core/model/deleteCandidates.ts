@@ -252,7 +252,8 @@ function portRange(v: string, arg: ArgSpec, single: boolean): string | undefined
       ends.push(i === 0 ? 0 : 65535);
       continue;
     }
-    const n = resolvePort(p, arg.serviceProtocol);
+    // read as iptables reads it (see resolverPort): a number it wraps is left unknown
+    const n = resolvePort(p, arg.serviceProtocol, arg.type === 'port' || arg.type === 'port-range-loose');
     if (typeof n !== 'number') return undefined;
     ends.push(n);
   }

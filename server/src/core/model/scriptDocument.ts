@@ -251,9 +251,9 @@ function sourcesFile(cmd: ShellCommand): boolean {
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
 
-/** iptables refuses a command with an option it does not take before looking at the tables. */
+/** iptables refuses a command with an option it does not take, or a parameter given twice, before looking at the tables. */
 function refused(cmd: Command): boolean {
-  return cmd.problems.some((p) => p.kind === 'not-with-command');
+  return cmd.problems.some((p) => p.kind === 'not-with-command' || p.kind === 'repeated-parameter');
 }
 
 /**

@@ -64,7 +64,9 @@ export type BindProblem =
   | { kind: 'unknown-match'; name: string; span: Span }
   | { kind: 'negation-not-allowed'; option: OptionItem }
   /** An option of iptables itself that this command does not take (`-F INPUT -p tcp`, `-A INPUT -n`). */
-  | { kind: 'not-with-command'; option: OptionItem; span: Span; written: string; command: CommandUse };
+  | { kind: 'not-with-command'; option: OptionItem; span: Span; written: string; command: CommandUse }
+  /** A parameter of iptables itself given a second time (`-i eth0 -i eth1`, `-j ACCEPT -g X`): iptables refuses the command. */
+  | { kind: 'repeated-parameter'; option: OptionItem; span: Span; written: string };
 
 export interface Rule {
   family: Family;

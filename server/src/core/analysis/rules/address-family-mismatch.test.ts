@@ -19,7 +19,8 @@ ruleTable(addressFamilyMismatch, {
     { code: table('filter', '-A INPUT -d «10.0.0.1,2001:db8::1» -j ACCEPT'), family: 'ipv4', name: 'one of a list' },
     { code: 'ip6tables -A INPUT -s «192.0.2.0/24» -j DROP\n', dialect: 'script' },
     { code: 'ip6tables -A INPUT -m «ttl» --ttl-eq 255 -j ACCEPT\nip6tables -t mangle -A OUTPUT -j «TTL» --ttl-set 64\niptables -A INPUT -m «hl» --hl-lt 2 -j DROP\n', dialect: 'script', name: 'ttl and hl, TTL and HL: each family has its own' },
-    { code: 'ip6tables -A INPUT -p «icmp» -j ACCEPT\niptables -A INPUT -p «ipv6-icmp» -j ACCEPT\n', dialect: 'script' },
+    // measured (1.8.9): both load, and never match
+    { code: 'ip6tables -A INPUT -p «icmp» -j ACCEPT\niptables -A INPUT -p «ipv6-icmp» -j ACCEPT\nip6tables -A INPUT -p «1» -j ACCEPT\n', dialect: 'script', severity: 'warning', name: 'the other family\'s ICMP as the protocol' },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination «10.0.0.1:80»'), family: 'ipv6' },
   ],
 });
@@ -36,4 +37,12 @@ test('address-family-mismatch fix: the counterpart match or target, options rena
   assert.deepEqual(d.fixes?.filter((f) => f.title.startsWith('Change')) ?? [], []);
   const [named] = lintWith(addressFamilyMismatch, 'iptables -A INPUT -p icmp -m icmp6 --icmpv6-type echo-request -j ACCEPT\n', { dialect: 'script' });
   assert.deepEqual(named.fixes?.[0].edits.map((e) => e.text), ['icmp', '--icmp-type']);
+});
+
+test('address-family-mismatch: the other family\'s ICMP as -p is changed to this family\'s', () => {
+  const [v6] = lintWith(addressFamilyMismatch, 'ip6tables -A INPUT -p icmp -j ACCEPT\n', { dialect: 'script' });
+  assert.deepEqual(v6.fixes?.[0].edits.map((e) => e.text), ['ipv6-icmp']);
+  const [v4] = lintWith(addressFamilyMismatch, 'iptables -A INPUT -p icmpv6 -j ACCEPT\n', { dialect: 'script' });
+  assert.deepEqual(v4.fixes?.[0].edits.map((e) => e.text), ['icmp']);
+  assert.equal(lintWith(addressFamilyMismatch, 'iptables -A INPUT -p icmp6 -j ACCEPT\n', { dialect: 'script' }).length, 0, 'a name iptables does not know: invalid-value reports it');
 });

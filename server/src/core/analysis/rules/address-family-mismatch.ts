@@ -1,6 +1,7 @@
 import { carriesOver } from '../../knowledge/counterparts.ts';
 import { getMatch, getTarget } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
+import { isNullMask } from '../../knowledge/values/addresses.ts';
 import type { ExtensionSpec, Family } from '../../knowledge/types.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 import type { BoundOption } from '../../model/types.ts';
@@ -44,8 +45,8 @@ export const addressFamilyMismatch: LintRule = {
   severity: 'error',
   summary: 'An IPv6 address in `iptables`, an IPv4 address in `ip6tables`, `icmp` in ip6tables, or an extension of the other family.',
   docs: {
-    description: 'Reports addresses of the other family in address options, `-p icmp` with ip6tables and `-p icmpv6` with iptables, and match or target extensions (or options) that exist only for the other family, such as `-m icmp6` in iptables or `-j REJECT --reject-with icmp6-adm-prohibited` in iptables.',
-    rationale: 'iptables and ip6tables are separate tools with separate tables: the command fails ("host/network not found", "unknown protocol") and the rule never exists for the family you meant.',
+    description: 'Reports addresses of the other family in address options, `-p icmp` with ip6tables and `-p icmpv6` with iptables (a warning: the tool takes the protocol number, and the rule never matches; the quick fix writes this family\'s ICMP), and match or target extensions (or options) that exist only for the other family, such as `-m icmp6` in iptables or `-j REJECT --reject-with icmp6-adm-prohibited` in iptables.',
+    rationale: 'iptables and ip6tables are separate tools with separate tables: the command fails ("host/network not found", "unknown option") and the rule never exists for the family you meant. The other family\'s ICMP as `-p` is a warning: the tool takes it as a protocol number, and the rule loads but never matches.',
     bad: { dialect: 'script', text: 'ip6tables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -p icmpv6 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -s 192.0.2.0/24 -j DROP\nip6tables -A INPUT -p icmpv6 -j ACCEPT\n' },
   },
@@ -64,8 +65,17 @@ export const addressFamilyMismatch: LintRule = {
     const p = rule.protocol;
     if (p && !p.word.dynamic) {
       const v = p.value.toLowerCase();
-      if (fam === 'ipv6' && ICMP4.has(v)) ctx.report({ span: p.word.span, message: `ip6tables needs -p ipv6-icmp (or icmpv6) for ICMPv6; '${p.value}' is IPv4's ICMP.` });
-      if (fam === 'ipv4' && ICMP6.has(v)) ctx.report({ span: p.word.span, message: `'${p.value}' is ICMPv6: use -p icmp with iptables, or ip6tables for ICMPv6.` });
+      // measured (1.8.9): the tools take the other family's ICMP as a protocol number, and the
+      // rule loads but never meets such a packet (`icmp6` is no name iptables knows: invalid-value's)
+      // not beside a match of the other family (`-p icmpv6 -m icmp6`): that one's finding comes first
+      const otherMatch = rule.matches.some((m) => m.spec && !m.spec.families.includes(fam) && !m.implicit);
+      const fix = (to: string) => (otherMatch ? undefined : [{ title: `Change to -p ${to}`, edits: [{ span: p.word.span, text: to }] }]);
+      if (fam === 'ipv6' && ICMP4.has(v)) {
+        ctx.report({ span: p.word.span, severity: 'warning', message: `'${p.value}' is IPv4's ICMP: ip6tables takes it, but the rule never matches. ICMPv6 is -p ipv6-icmp (or icmpv6).`, fixes: fix('ipv6-icmp') });
+      }
+      if (fam === 'ipv4' && ICMP6.has(v) && v !== 'icmp6') {
+        ctx.report({ span: p.word.span, severity: 'warning', message: `'${p.value}' is ICMPv6: iptables takes it, but the rule never matches. Use -p icmp with iptables, or ip6tables for ICMPv6.`, fixes: fix('icmp') });
+      }
     }
     for (const m of rule.matches) {
       if (m.spec && !m.spec.families.includes(fam) && !m.implicit) reportOtherFamily(ctx, fam, 'match', m);
@@ -100,6 +110,9 @@ function reportOtherFamily(ctx: RuleContext, fam: Family, kind: 'match' | 'targe
 
 /** An address value (`w`, or the one `o` keeps as text when undefined) written in the other family's notation. */
 function checkAddress(ctx: RuleContext, fam: Family, o: BoundOption, v: string, w: Word | undefined): void {
+  // `0.0.0.0/0` in ip6tables: with a null mask the address is not read (any address)
+  const slash = v.lastIndexOf('/');
+  if (slash !== -1 && isNullMask(v.slice(slash + 1), fam)) return;
   // an IPv6 literal has a colon, an IPv4 one a dot: most values are settled by that alone
   const colon = v.indexOf(':');
   if (fam === 'ipv4' ? colon === -1 : !v.includes('.')) return;

@@ -31,6 +31,10 @@ export const invalidValue: LintRule = {
     if (cmd.kind === 'policy' && cmd.policy && !cmd.policy.dynamic && !['ACCEPT', 'DROP'].includes(cmd.policy.value)) {
       ctx.report({ span: cmd.policy.span, message: `A policy is ACCEPT or DROP, not '${cmd.policy.value}'.` });
     }
+    // measured (1.8.9, nft and legacy): "The "nat" table is not intended for filtering"
+    if (cmd.kind === 'policy' && cmd.table === 'nat' && cmd.policy?.value === 'DROP' && !cmd.tableDynamic) {
+      ctx.report({ span: cmd.policy.span, message: 'The nat table takes no DROP policy: iptables refuses it (the nat table is not meant for filtering). Drop in the filter table.' });
+    }
     if (cmd.position === 0) {
       // the command's own word: `-I CHAIN 0`, `-D CHAIN 0`…
       const zero = cmd.args.items.find((i) => i.values.length > 1 && i.values[0].value === cmd.chain && /^0+$/.test(i.values[1].value))?.values[1];
@@ -82,6 +86,10 @@ export const invalidValue: LintRule = {
             if (!p) continue;
             const builtin = isBuiltinChain(t.name, c.name);
             if (builtin && !['ACCEPT', 'DROP'].includes(p.value)) report({ span: p.span, message: `The policy of ${c.name} is ACCEPT or DROP, not '${p.value}'.` });
+            // iptables-restore loads it (measured, 1.8.9, both backends) where `iptables -t nat -P` refuses it
+            if (builtin && t.name === 'nat' && p.value === 'DROP') {
+              report({ span: p.span, severity: 'warning', message: `A DROP policy in the nat table drops every new connection that no rule of ${c.name} accepts or translates: iptables-restore loads it, but iptables -t nat -P refuses it (the nat table is not meant for filtering). Drop in the filter table.` });
+            }
             if (!builtin && p.value !== '-' && rs.dialect === 'save' && p.value !== 'ACCEPT' && p.value !== 'DROP') report({ span: p.span, message: `A user chain has no policy: write '-' instead of '${p.value}'.` });
           }
         }

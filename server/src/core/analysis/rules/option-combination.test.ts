@@ -6,6 +6,11 @@ import { optionCombination } from './option-combination.ts';
 ruleTable(optionCombination, {
   valid: [
     { code: table('mangle', '-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64') },
+    { code: 'iptables -t filter -t filter -A INPUT -m tcp -p tcp --dport 22 -m tcp --sport 1024: -j ACCEPT\n', dialect: 'script', name: 'a table given twice, a match loaded twice' },
+    {
+      code: table('mangle', '-A POSTROUTING -j RATEEST --rateest-name a --rateest-interval 250ms --rateest-ewmalog 361ms\n-A POSTROUTING -j RATEEST --rateest-name b --rateest-interval 1 --rateest-ewmalog 2\n-A POSTROUTING -j RATEEST --rateest-name c --rateest-interval 250.0ms --rateest-ewmalog 500.0ms\n-A POSTROUTING -j RATEEST --rateest-name d --rateest-interval 9s --rateest-ewmalog 1s'),
+      name: 'averages RATEEST takes (an interval past 8 s is invalid-value\'s)',
+    },
     { code: table('filter', '-A INPUT -m conntrack --ctstate NEW -m connlimit --connlimit-above 3 -j REJECT') },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1') },
     { code: 'iptables -A INPUT -m conntrack $STATE -j ACCEPT\n', dialect: 'script', name: 'options hidden in a shell expansion' },
@@ -19,6 +24,17 @@ ruleTable(optionCombination, {
   ],
   invalid: [
     { code: table('mangle', '-A PREROUTING -j «MARK»'), name: 'target without its operation' },
+    // measured (1.8.9, nft and legacy, iptables and iptables-restore): "multiple -i flags not allowed"
+    {
+      code: 'iptables -A INPUT -i eth0 «-i» eth1 -j ACCEPT\niptables -A INPUT -s 10.0.0.1 «--source» 10.0.0.2 -j ACCEPT\niptables -A INPUT -p tcp «-p» udp -j ACCEPT\niptables -A INPUT -j ACCEPT «-j» DROP\niptables -N X\niptables -A INPUT -j ACCEPT «-g» X\niptables -A INPUT -o lo ! «-o» eth0 -f «-f» -j DROP\n',
+      dialect: 'script',
+      name: 'a parameter of iptables given twice',
+    },
+    { code: table('filter', '-A INPUT -d 10.0.0.1 «-d» 10.0.0.2 -j ACCEPT'), name: 'a parameter given twice in a restore file' },
+    {
+      code: table('mangle', '-A POSTROUTING -j RATEEST --rateest-name a --rateest-interval 250ms --rateest-ewmalog «360ms»\n-A POSTROUTING -j RATEEST --rateest-name b --rateest-interval 1s --rateest-ewmalog «1s»\n-A POSTROUTING -j RATEEST --rateest-name c --rateest-interval 1us --rateest-ewmalog «2000s»'),
+      name: 'an average RATEEST cannot take over its interval',
+    },
     { code: table('mangle', '-A OUTPUT -m owner «--suppl-groups» --gid-owner 0-10\n-A OUTPUT -m owner --gid-owner 0-10 --suppl-groups'), name: 'an option before the one it must follow' },
     { code: table('filter', '-A INPUT -m statistic --mode nth --every 5 --packet «5»\n-A INPUT -m statistic --mode nth --packet «9» ! --every 3\n-A INPUT -m statistic --mode nth --every 5 --packet 4'), name: 'a counter start past the count' },
     { code: table('filter', '-A INPUT -m policy --dir in --pol ipsec «--strict»\n-A INPUT -m policy --dir in --pol ipsec --strict --proto esp'), name: 'a strict policy with an empty element' },

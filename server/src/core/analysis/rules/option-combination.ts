@@ -1,4 +1,5 @@
 import type { ExtensionSpec } from '../../knowledge/types.ts';
+import { durationMicros, ewmaFits } from '../../knowledge/values/rates.ts';
 import { COMMAND_WORDS } from '../../knowledge/index.ts';
 import type { BindProblem, BoundOption } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
@@ -25,14 +26,19 @@ export const optionCombination: LintRule = {
   severity: 'error',
   summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), an option without the one it goes with (`--every` without `--packet`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
   docs: {
-    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`) or stay below another\'s value (statistic\'s `--packet` below `--every`), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
+    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`) or stay below another\'s value (statistic\'s `--packet` below `--every`), RATEEST\'s time constant must be one it can average over its sampling interval (`--rateest-ewmalog` more than about 1.44 times `--rateest-interval`), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes each of its rule parameters (`-p`, `-s`, `-d`, `-i`, `-o`, `-f`, `-c`, and one target: `-j` or `-g`) once per rule, and takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
     rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once", "Illegal option with this command"); in a restore file nothing is loaded.',
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
-    for (const p of cmd.problems) if (p.kind === 'not-with-command') reportMisplaced(p, ctx);
+    for (const p of cmd.problems) {
+      if (p.kind === 'not-with-command') reportMisplaced(p, ctx);
+      else if (p.kind === 'repeated-parameter') {
+        ctx.report({ span: p.span, message: p.written === '-g' || p.written === '--goto' || p.written === '-j' || p.written === '--jump' ? `A rule has one target: ${p.written} follows another -j or -g, and iptables refuses the command.` : `${p.written} can be given only once per rule: iptables refuses the command.` });
+      }
+    }
     const rule = cmd.rule;
     if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') return;
     for (const m of rule.matches) if (m.spec) checkUse(m as Use, ctx.report);
@@ -80,6 +86,7 @@ function checkUse(use: Use, report: RuleContext['report']): void {
     const o = options[i].spec;
     if (o?.after) checkOrder(options, i, o.after, spec, report);
     if (o?.below) checkBelow(options, i, o.below, spec, report);
+    if (o?.averagesOver) checkAverage(options, i, o.averagesOver, spec, report);
   }
   for (const group of spec.exclusive ?? NONE) {
     const present = group.filter((n) => given(options, n));
@@ -109,6 +116,17 @@ function checkOrder(options: readonly BoundOption[], i: number, after: string, s
   for (let j = i + 1; j < options.length && !later; j++) later = options[j].name === after;
   for (let j = 0; j < i; j++) if (options[j].name === after) return;
   if (later) report({ span: options[i].item.nameSpan, message: `${options[i].name} must come after ${after} in ${spec.name}: iptables reads them in order and refuses it first.` });
+}
+
+/** A time constant the extension cannot average over with the sampling interval given (see OptionSpec.averagesOver). */
+function checkAverage(options: readonly BoundOption[], i: number, over: string, spec: ExtensionSpec, report: RuleContext['report']): void {
+  const value = options[i].values[0];
+  const interval = options.find((o) => o.name === over)?.values[0];
+  if (!value || !interval || value.dynamic || interval.dynamic) return;
+  const ewma = durationMicros(value.value);
+  const every = durationMicros(interval.value);
+  if (ewma === undefined || every === undefined || every > 8e6 || ewmaFits(every, ewma)) return;
+  report({ span: value.span, message: `${spec.name} cannot average over ${value.value} sampling every ${interval.value}: iptables refuses it ("ewmalog value is out of range"). Make ${options[i].name} more than about 1.44 times ${over} and less than 2^30 times it.` });
 }
 
 /** An integer at or above the option's bound (see OptionSpec.below), both written as plain numbers. */

@@ -13,7 +13,11 @@ ruleTable(targetNotAllowedHere, {
   ],
   invalid: [
     { code: table('filter', '-A FORWARD -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in filter' },
-    { code: table('nat', '-A PREROUTING -m «rpfilter» --invert -j DROP'), name: 'a match of the raw and mangle tables in nat' },
+    { code: table('nat', '-A PREROUTING -m «rpfilter» --invert -j ACCEPT'), name: 'a match of the raw and mangle tables in nat' },
+    // measured (1.8.9): the kernel refuses the policy match for the other direction's hooks
+    { code: 'iptables -t nat -A OUTPUT -m policy «--dir» in --pol none -j ACCEPT\niptables -A INPUT -m policy «--dir» out --pol none -j ACCEPT\niptables -A FORWARD -m policy --dir out --pol none -j ACCEPT\niptables -A INPUT -m policy --dir in --pol ipsec -j ACCEPT\n', dialect: 'script', name: 'the policy match\'s direction where packets go the other way' },
+    // measured (1.8.9, nft and legacy, both families): "the use of DROP is therefore inhibited"
+    { code: 'iptables -t nat -A PREROUTING -p tcp --dport 23 -j «DROP»\nip6tables -t nat -N N1\nip6tables -t nat -A N1 -j «DROP»\n', dialect: 'script', name: 'DROP in the nat table' },
     { code: table('filter', '-A OUTPUT -m physdev ! --physdev-is-bridged «--physdev-out» eth0 -j ACCEPT\n-A OUTPUT -m physdev «--physdev-is-out» -j ACCEPT'), name: 'physdev\'s out options in OUTPUT for packets not bridged' },
     { code: table('mangle', '-A INPUT -p tcp --tcp-flags SYN,RST SYN -j TCPMSS «--clamp-mss-to-pmtu»\n-A PREROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS «--clamp-mss-to-pmtu»'), name: 'MSS clamping before the route is known (the kernel refuses it)' },
     { code: table('nat', '-A POSTROUTING -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in POSTROUTING' },

@@ -64,12 +64,13 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
   // test only never matches, and nf_tables lets --limit-iface-in through
   if (rule.chain && isBuiltinChain(cmd.table, rule.chain)) {
     for (const o of rule.options) {
-      const chains = o.spec?.chains;
+      const byValue = o.spec?.chainsByValue;
+      const chains = o.spec?.chains ?? (byValue && byValue[o.values[0]?.value]);
       if (!chains || chains.includes(rule.chain as never)) continue;
       // measured: the kernel takes --physdev-out in OUTPUT beside --physdev-is-bridged, not beside its negation
       const unless = o.spec?.chainsUnless;
       if (unless && rule.options.some((p) => p.owner === o.owner && p.name === unless && !p.negated)) continue;
-      report({ span: o.item.nameSpan, message: `${o.item.written} only works in ${chains.join(', ')}, not in ${rule.chain}.` });
+      report({ span: o.item.nameSpan, message: `${o.item.written}${byValue ? ` ${o.values[0].value}` : ''} only works in ${chains.join(', ')}, not in ${rule.chain}.` });
     }
   }
   // matches that only exist at some hooks (`-m owner` for locally sent packets)

@@ -23,7 +23,7 @@ export const connlimit: ExtensionSpec = {
     },
     {
       name: '--connlimit-mask', negation: 'none',
-      args: [{ name: 'prefix_length', type: 'prefix-length' }],
+      args: [{ name: 'prefix_length', type: 'plen-or-mask' }],
       summary: 'Count per network of this prefix length instead of per address (0–32, or 0–128 for IPv6).',
       default: '32 (IPv4) / 128 (IPv6): per address',
       example: '--connlimit-mask 24',

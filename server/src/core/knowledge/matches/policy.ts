@@ -12,6 +12,8 @@ export const policy: ExtensionSpec = {
   options: [
     {
       name: '--dir', negation: 'none', required: true,
+      // measured (1.8.9): the kernel refuses `--dir in` in OUTPUT and POSTROUTING, `--dir out` in PREROUTING and INPUT
+      chainsByValue: { in: ['PREROUTING', 'INPUT', 'FORWARD'], out: ['FORWARD', 'OUTPUT', 'POSTROUTING'] },
       args: [{ name: 'in|out', type: 'enum', values: ['in', 'out'], valueDocs: { in: 'The policy used to decapsulate (PREROUTING, INPUT, FORWARD).', out: 'The policy that will encapsulate (FORWARD, OUTPUT, POSTROUTING).' } }],
       summary: 'Which policy to look at: the one used on the way in, or the one for the way out.',
     },

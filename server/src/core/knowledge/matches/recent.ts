@@ -15,7 +15,7 @@ export const recent: ExtensionSpec = {
     { name: '--set', negation: 'prefix', args: [], excludes: ['--rcheck', '--update', '--remove', '--rttl'], summary: 'Add the address to the list, or refresh it; always matches.' },
     { name: '--rsource', negation: 'none', args: [], summary: 'Remember and test the source address (the default).' },
     { name: '--rdest', negation: 'none', args: [], summary: 'Remember and test the destination address.' },
-    { name: '--mask', negation: 'none', args: [{ name: 'netmask', type: 'netmask' }], summary: 'Mask applied to addresses before they are stored and compared (group a network as one entry).' },
+    { name: '--mask', negation: 'none', args: [{ name: 'netmask', type: 'host-mask' }], summary: 'Mask applied to addresses before they are stored and compared (group a network as one entry).' },
     { name: '--rcheck', negation: 'prefix', args: [], excludes: ['--set', '--update', '--remove'], summary: 'Match when the address is in the list.' },
     { name: '--update', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--remove'], summary: 'Like --rcheck, and record this packet as a new sighting when it matches.' },
     { name: '--remove', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--update'], summary: 'Remove the address from the list; matches when it was there.' },

@@ -11,7 +11,11 @@ export const RATEEST: ExtensionSpec = {
   example: 'iptables -t mangle -A POSTROUTING -o eth0 -j RATEEST --rateest-name eth0 --rateest-interval 250ms --rateest-ewmalog 0.5s',
   options: [
     { name: '--rateest-name', negation: 'none', required: true, args: [{ name: 'name', type: 'string', truncateAt: 15 }], summary: 'The estimator to count into (rules with the same name share it).' },
-    { name: '--rateest-interval', negation: 'none', required: true, args: [{ name: 'amount{s|ms|us}', type: 'duration' }], summary: 'How often the rate is measured.' },
-    { name: '--rateest-ewmalog', negation: 'none', required: true, args: [{ name: 'value', type: 'duration' }], summary: 'The averaging time constant.' },
+    // measured (1.8.9): past 8 s "interval value is too large"
+    { name: '--rateest-interval', negation: 'none', required: true, args: [{ name: 'amount{s|ms|us}', type: 'duration', max: 8e6 }], summary: 'How often the rate is measured (at most 8 s; a number alone is microseconds).' },
+    {
+      name: '--rateest-ewmalog', negation: 'none', required: true, averagesOver: '--rateest-interval', args: [{ name: 'value', type: 'duration' }],
+      summary: 'The averaging time constant: more than about 1.44 intervals (250ms with 0.5s works, 1s with 1s does not).',
+    },
   ],
 };

@@ -17,9 +17,12 @@ export const DROP: ExtensionSpec = {
   kind: 'target',
   name: 'DROP',
   families: ['ipv4', 'ipv6'],
+  // measured (1.8.9, nft and legacy, both families): "The "nat" table is not intended for
+  // filtering, the use of DROP is therefore inhibited", for -A, -I and -P alike
+  tables: ['filter', 'mangle', 'raw', 'security'],
   terminating: true,
   summary: 'Discard the packet silently; the sender hears nothing and waits for a timeout.',
-  doc: 'Silent drops slow down scanners, but also make mistakes slow to diagnose; REJECT answers at once. Drop (never reject) packets that conntrack marks INVALID.',
+  doc: 'Silent drops slow down scanners, but also make mistakes slow to diagnose; REJECT answers at once. Drop (never reject) packets that conntrack marks INVALID. Not in the nat table: iptables refuses it there (the nat table is not meant for filtering).',
   example: 'iptables -A INPUT -s 198.51.100.0/24 -j DROP',
   options: [],
 };

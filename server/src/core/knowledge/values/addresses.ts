@@ -250,7 +250,7 @@ function checkHostPart(host: string, family: Family, allowNames: boolean, loose:
 }
 
 /** A mask after '/': a prefix length or, for IPv4, a dotted netmask; IPv6 also takes an address-style mask. */
-export function checkMask(mask: string, family: Family): ValueProblem | undefined {
+function checkMask(mask: string, family: Family): ValueProblem | undefined {
   const max = family === 'ipv4' ? 32 : 128;
   if (mask === '') return error(`The mask after '/' is missing: write a prefix length 0–${max}.`);
   if (family === 'ipv4' && mask.includes('.')) {
@@ -270,6 +270,64 @@ export function checkMask(mask: string, family: Family): ValueProblem | undefine
 }
 
 /**
+ * An IPv4 address as inet_aton reads it, as a 32-bit number: one to four parts, each decimal,
+ * octal (leading 0) or hex (0x); the last part fills the bits the others leave (`24` is
+ * 0.0.0.24, `10.1` is 10.0.0.1). Undefined when it is not one.
+ */
+function inetAton(s: string): number | undefined {
+  const parts = s.split('.');
+  if (parts.length > 4 || parts.some((p) => !/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(p))) return undefined;
+  const n = parts.map((p) => Number(/^0[0-7]+$/.test(p) ? parseInt(p, 8) : p));
+  const last = n[n.length - 1];
+  if (n.slice(0, -1).some((x) => x > 255) || last >= 2 ** (8 * (5 - n.length))) return undefined;
+  return n.slice(0, -1).reduce((acc, x, i) => acc + x * 2 ** (24 - 8 * i), 0) + last;
+}
+
+const contiguous = (n: number) => /^1*0*$/.test(n.toString(2).padStart(32, '0'));
+
+/**
+ * A mask written as an address (recent's `--mask`). Measured with iptables 1.8.9: a number
+ * is read as an address, so `--mask 24` is the mask 0.0.0.24 (iptables -S shows it), not /24;
+ * ip6tables refuses a number.
+ */
+export function checkHostMask(value: string, family: Family): ValueProblem | undefined {
+  if (family === 'ipv6') return isIPv6(value) ? undefined : error(`'${value}' is not an IPv6 mask: write it as an address, such as ffff:ffff:ffff:ffff:: for /64.`);
+  const n = inetAton(value);
+  if (n === undefined) return error(`'${value}' is not a mask: write it as an address, such as 255.255.255.0.`);
+  // `0` is 0.0.0.0 either way
+  if (!value.includes('.') && n !== 0) {
+    const bits = Number(value);
+    const meant = Number.isInteger(bits) && bits <= 32 && /^\d+$/.test(value) ? formatIPv4(prefixMask(bits)) : undefined;
+    return warning(`'${value}' is read as the address ${formatIPv4(n)}, not as a prefix length: this option takes a mask written as an address${meant ? ` (${meant} for /${bits})` : ''}.`, meant);
+  }
+  return contiguous(n) ? undefined : warning(`The mask ${value} is not contiguous; iptables takes it, but it selects scattered addresses.`);
+}
+
+/**
+ * A prefix length or a mask written as an address (connlimit's `--connlimit-mask`). Measured
+ * with iptables 1.8.9: iptables reads a number up to 32 as a prefix length and a larger one as
+ * an address (33 is the mask 0.0.0.33); ip6tables refuses past 128.
+ */
+export function checkPrefixOrMask(value: string, family: Family): ValueProblem | undefined {
+  const max = family === 'ipv4' ? 32 : 128;
+  if (/^(\d+|0[xX][0-9a-fA-F]+)$/.test(value)) {
+    const n = Number(/^0\d/.test(value) ? parseInt(value, 8) : value);
+    if (n <= max) return undefined;
+    if (family === 'ipv6') return error(`/${value} is too long a prefix: at most ${max}.`, String(max));
+  }
+  if (family === 'ipv6') return isIPv6(value) ? undefined : error(`'${value}' is neither a prefix length (0–128) nor an IPv6 mask.`);
+  const n = inetAton(value);
+  if (n === undefined) return error(`'${value}' is neither a prefix length (0–32) nor a netmask.`);
+  if (!value.includes('.')) return warning(`${value} is past 32, so iptables reads it as the address ${formatIPv4(n)} and uses that as the mask: connections are counted by scattered bits of the address. Write a prefix length 0–32.`);
+  return contiguous(n) ? undefined : warning(`The mask ${value} is not contiguous; iptables takes it, but it counts connections by scattered bits of the address.`);
+}
+
+/** A mask of no bits (`/0`; `/0.0.0.0` for IPv4, `/::` for IPv6): iptables then takes any address, without reading it. */
+export function isNullMask(mask: string, family: Family): boolean {
+  return /^0+$/.test(mask) || mask === (family === 'ipv4' ? '0.0.0.0' : '::');
+}
+
+/**
  * One address with an optional `/prefix` or `/netmask`, or a host name (-s, -d, conntrack,
  * policy, ipvs, NETMAP...).
  */
@@ -283,6 +341,8 @@ export function checkAddress(value: string, family: Family, opts: { allowNames?:
     return error(`'${value}' is a range; use -m iprange --src-range/--dst-range for ranges, or a prefix.`);
   }
   if (mask !== undefined && !allowMask) return error(`'${value}': a single address is expected here, without a mask.`, host);
+  // measured (1.8.9, both tools): with a null mask the address is not even read ("any/0"), whatever it is
+  if (mask !== undefined && isNullMask(mask, family)) return undefined;
   const p = checkHostPart(host, family, allowNames, true, mask !== undefined);
   if (p && p.severity !== 'warning') return p;
   if (mask !== undefined) {

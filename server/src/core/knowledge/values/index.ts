@@ -2,7 +2,7 @@ import { CHAIN_NAME_MAX } from '../chainNames.ts';
 import { didYouMean } from '../didYouMean.ts';
 import { protocolNames, protocolNumber } from '../protocols.ts';
 import type { ArgSpec, Family, ValueTypeName } from '../types.ts';
-import { checkAddress, checkAddressList, checkAddressRange, checkIPv6AddressList, checkMac, checkMask, checkNatDestination, checkNptPrefix } from './addresses.ts';
+import { checkAddress, checkAddressList, checkAddressRange, checkHostMask, checkIPv6AddressList, checkMac, checkNatDestination, checkNptPrefix, checkPrefixOrMask } from './addresses.ts';
 import { ctDirections, ctEvents, ctStates, ctStatuses, checkCtStates, checkStates, checkZone, expEvents, states } from './conntrack.ts';
 import { checkDscp, checkDscpClass, checkTos, dscpClasses, tosNames } from './dscp.ts';
 import { addrTypes, checkEnum, checkEnumList, checkSctpChunks, logLevels, pktTypes, rejectWith4, rejectWith6, sctpChunkTypes, setFlags, type Named } from './enums.ts';
@@ -130,14 +130,16 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'address-or-range':
     case 'nat-destination': return checkNatDestination(value, ctx.family);
     case 'ipv6-address-list': return checkIPv6AddressList(value, arg?.maxItems);
-    case 'netmask': return checkMask(value, ctx.family);
+    case 'host-mask': return checkHostMask(value, ctx.family);
+    case 'plen-or-mask': return checkPrefixOrMask(value, ctx.family);
     case 'npt-prefix': return checkNptPrefix(value);
     case 'prefix-length': return asError(checkPrefixLength(value, arg?.max ?? prefixMax));
     case 'interface': return checkInterface(value);
     case 'protocol': return checkProtocol(value);
-    case 'port': return checkPort(value, serviceProtocol(ctx));
+    // the options of these two types read numbers through the resolver (see resolverPort)
+    case 'port': return checkPort(value, serviceProtocol(ctx), true);
     case 'port-range': return checkPortRange(value, { ordered: true, protocol: serviceProtocol(ctx) });
-    case 'port-range-loose': return checkPortRange(value, { ordered: false, protocol: serviceProtocol(ctx) });
+    case 'port-range-loose': return checkPortRange(value, { ordered: false, protocol: serviceProtocol(ctx), resolver: true });
     case 'port-list': return checkPortList(value, serviceProtocol(ctx, true));
     case 'port-or-range-dash': return checkDashRange(value);
     case 'queue-range': return asError(checkQueueRange(value));
@@ -147,7 +149,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'rate-or-bytes': return checkHashlimitRate(value);
     case 'burst': return checkBurst(value);
     case 'bandwidth': return checkBandwidth(value);
-    case 'duration': return checkDuration(value);
+    case 'duration': return checkDuration(value, arg?.max);
     case 'ctstate-list': return checkCtStates(value);
     case 'state-list': return checkStates(value);
     case 'ctstatus-list': return checkEnumList(value, ctStatuses, 'conntrack status', { ignoreCase: true });
@@ -222,7 +224,7 @@ export function valueCompletions(type: ValueTypeName, ctx: ValueContext): { labe
 
 /** Every value type that `checkValue` knows (for data-integrity tests). */
 export const checkedTypes: readonly ValueTypeName[] = [
-  'address', 'address-list', 'host', 'address-range', 'address-or-range', 'netmask', 'npt-prefix', 'prefix-length', 'interface', 'protocol', 'port', 'port-range',
+  'address', 'address-list', 'host', 'address-range', 'address-or-range', 'host-mask', 'plen-or-mask', 'npt-prefix', 'prefix-length', 'interface', 'protocol', 'port', 'port-range',
   'port-range-loose', 'queue-range', 'probability', 'zone', 'rate-or-bytes', 'port-list', 'nat-destination', 'port-or-range-dash', 'ctstate-list',
   'state-list', 'ctstatus-list', 'ctdir', 'tcp-flag-list', 'tcp-option-number', 'tcp-option-list', 'icmp-type', 'icmpv6-type', 'mark', 'rate',
   'integer', 'integer-range', 'hex-integer', 'string', 'hex-string', 'chain', 'target-name', 'table', 'log-level', 'reject-with', 'time', 'date',

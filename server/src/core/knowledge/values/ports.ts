@@ -25,9 +25,34 @@ function serviceFor(name: string, protocol: ServiceProtocol | undefined): number
   return s.protocols.includes(protocol) ? s.port : undefined;
 }
 
-/** The port of one value for a protocol (undefined protocol: any), or a problem. */
-export function resolvePort(value: string, protocol?: ServiceProtocol): number | ValueProblem {
+/**
+ * How the udp, dccp and conntrack matches and TPROXY read a port number (measured with iptables
+ * 1.8.9, nf_tables and legacy): the resolver's service lookup reads it, in decimal only (`010`
+ * is 10; `0x10` "does not resolve to anything"), and keeps the low 16 bits of a larger number
+ * (`--dport 70000` loads as port 4464, 65536 as port 0), unless its low 32 bits read as a
+ * negative int (2147483648), which does not resolve. tcp, sctp, multiport and the NAT targets
+ * check the range instead and refuse 65536.
+ */
+function resolverPort(value: string): number | ValueProblem {
+  if (!/^\+?\d+$/.test(value)) {
+    const n = parseNumber(value);
+    return error(`'${value}' is not a port here: this option reads decimal port numbers only${n !== undefined && n <= U16 ? ` (write ${n})` : ''}.`, n !== undefined && n <= U16 ? String(n) : undefined);
+  }
+  const n = BigInt(value.replace('+', ''));
+  const low = n & 0xffffffffn;
+  if (low >= 0x80000000n) return error(`Port ${value} is out of range: ports are 0–65535.`);
+  const port = Number(low & 0xffffn);
+  if (n > BigInt(U16)) return warning(`Port ${value} is out of range (ports are 0–65535): iptables keeps its low 16 bits, and the rule is about port ${port}.`);
+  return port;
+}
+
+/**
+ * The port of one value for a protocol (undefined protocol: any), or a problem. `resolver`:
+ * the option reads numbers as the resolver does (see resolverPort).
+ */
+export function resolvePort(value: string, protocol?: ServiceProtocol, resolver = false): number | ValueProblem {
   if (/^[+]?\d|^0x/i.test(value)) {
+    if (resolver) return resolverPort(value);
     const e = checkInteger(value, 0, U16);
     if (e) return error(/out of range/.test(e) ? `Port ${value} is out of range: ports are 0–65535.` : e);
     return parseNumber(value)!;
@@ -44,8 +69,8 @@ export function resolvePort(value: string, protocol?: ServiceProtocol): number |
   return error(`'${value}' is neither a port number (0–65535) nor a service name in /etc/services.${near ? ` Did you mean '${near}'?` : ''}`, near);
 }
 
-export function checkPort(value: string, protocol?: ServiceProtocol): ValueProblem | undefined {
-  const r = resolvePort(value, protocol);
+export function checkPort(value: string, protocol?: ServiceProtocol, resolver = false): ValueProblem | undefined {
+  const r = resolvePort(value, protocol, resolver);
   return typeof r === 'number' ? undefined : r;
 }
 
@@ -54,14 +79,14 @@ export function checkPort(value: string, protocol?: ServiceProtocol): ValueProbl
  * `ordered` (tcp, sctp) iptables refuses a reversed range; the others keep it as written,
  * and then it never matches.
  */
-export function checkPortRange(value: string, opts: { ordered?: boolean; protocol?: ServiceProtocol } = {}): ValueProblem | undefined {
+export function checkPortRange(value: string, opts: { ordered?: boolean; protocol?: ServiceProtocol; resolver?: boolean } = {}): ValueProblem | undefined {
   // `--dport 22,80,443`: the commonest way to get it wrong
   if (value.includes(',')) return error(`'${value}' is a list: one port or a range goes here; several need -m multiport (--dports, --sports).`);
   const parts = value.split(':');
   if (parts.length > 2) return error(`'${value}' has more than one ':'; a range is first:last.`);
   if (parts.length === 1) {
     if (/^\d+-\d+$/.test(value)) return error(`'${value}' uses '-': a port range is written first:last here.`, value.replace('-', ':'));
-    return checkPort(value, opts.protocol);
+    return checkPort(value, opts.protocol, opts.resolver);
   }
   const ends: number[] = [];
   for (const [i, p] of parts.entries()) {
@@ -69,8 +94,9 @@ export function checkPortRange(value: string, opts: { ordered?: boolean; protoco
       ends.push(i === 0 ? 0 : U16);
       continue;
     }
-    const r = resolvePort(p, opts.protocol);
-    if (typeof r !== 'number') return r;
+    const r = resolvePort(p, opts.protocol, opts.resolver);
+    // a suggestion replaces the whole value: this end replaced, the other kept
+    if (typeof r !== 'number') return r.suggestion === undefined ? r : { ...r, suggestion: parts.map((q, k) => (k === i ? r.suggestion : q)).join(':') };
     ends.push(r);
   }
   if (ends[0] > ends[1]) {

@@ -88,7 +88,38 @@ export function checkBandwidth(value: string): ValueProblem | undefined {
   return BANDWIDTH.test(value) ? undefined : error(`'${value}' is not a rate: a number with an optional unit such as bit, kbit, mbit, gbit, Bps, KBps, MBps or Kibit.`);
 }
 
-/** RATEEST --rateest-interval / --rateest-ewmalog: an amount with s, ms or us (seconds without a unit). */
-export function checkDuration(value: string): ValueProblem | undefined {
-  return /^\d+(\.\d+)?(s|ms|us|sec|msec|usec|secs)?$/.test(value) ? undefined : error(`'${value}' is not a time: a number with s, ms or us, such as 250ms.`);
+/** RATEEST --rateest-interval / --rateest-ewmalog: an amount with s, ms or us (microseconds without a unit; see durationMicros); `maxMicros`: the longest allowed. */
+export function checkDuration(value: string, maxMicros?: number): ValueProblem | undefined {
+  const us = durationMicros(value);
+  if (us === undefined) return error(`'${value}' is not a time: a number with s, ms or us, such as 250ms.`);
+  if (maxMicros !== undefined && us > maxMicros) return error(`${value} is too long: at most ${maxMicros / 1e6} s.`);
+  return undefined;
+}
+
+const TIME_UNITS: Record<string, number> = { s: 1e6, sec: 1e6, secs: 1e6, ms: 1e3, msec: 1e3, msecs: 1e3, us: 1, usec: 1, usecs: 1 };
+
+/**
+ * A time as RATEEST reads it, in microseconds: a decimal number, then a unit (s, ms or us,
+ * case ignored; none means microseconds). Undefined when it is not one.
+ */
+export function durationMicros(value: string): number | undefined {
+  const m = /^\+?(\d+\.?\d*|\.\d+)([a-z]*)$/i.exec(value);
+  if (!m) return undefined;
+  const unit = m[2] === '' ? 1 : TIME_UNITS[m[2].toLowerCase()];
+  // iptables keeps the time as a 32-bit count of microseconds
+  return unit === undefined ? undefined : Math.trunc(Number(m[1]) * unit) >>> 0;
+}
+
+/**
+ * Whether RATEEST can average over `ewmaMicros` sampling every `intervalMicros` (measured with
+ * iptables 1.8.9, which works it out so): it looks for the smallest weight 1 - 2^-k (k from 1
+ * to 30) whose time constant, interval / -ln(weight), is past the one asked for, and keeps
+ * k - 1, which must be 1 to 30. So the constant must exceed about 1.44 intervals (k = 2 at
+ * least) and stay below 2^30 intervals.
+ */
+export function ewmaFits(intervalMicros: number, ewmaMicros: number): boolean {
+  for (let k = 1; k <= 30; k++) {
+    if (intervalMicros / -Math.log(1 - 1 / 2 ** k) > ewmaMicros) return k > 1;
+  }
+  return false;
 }
