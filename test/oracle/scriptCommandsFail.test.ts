@@ -179,6 +179,8 @@ const SCRIPTS: { name: string; script: string }[] = [
       'ip6tables -t nat -A PREROUTING -p icmpv6 -j DNAT --to-destination [2001:db8::1]:80',
       'iptables -A INPUT ! -p tcp -m tcp --syn -j DROP',
       'iptables -A INPUT ! -p udp -m tcp --syn -j DROP',
+      'iptables -t nat -A PREROUTING ! -p tcp -j DNAT --to-destination 10.200.0.2:80-90',
+      'iptables -t nat -A PREROUTING ! -p gre -j DNAT --to-destination 10.200.0.2:80-90',
     ].join('\n'),
   },
   { name: 'a listing that tests for the chain', script: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP' },

@@ -14,7 +14,7 @@ ruleTable(optionRequiresMatch, {
   ],
   invalid: [
     // measured (1.8.9): udplite has no ports for the NAT targets, IPv4's icmp has (its echo identifier); ip6tables' icmpv6 has not
-    { code: 'iptables -t nat -A PREROUTING -p udplite -j DNAT «--to-destination» 10.200.0.2:80\nip6tables -t nat -A PREROUTING -p icmpv6 -j DNAT «--to-destination» [2001:db8::1]:80\niptables -t nat -A PREROUTING -p icmp -j DNAT --to-destination 10.200.0.2:80\niptables -t nat -A POSTROUTING -p 1 -j MASQUERADE --to-ports 1024-2000\n', dialect: 'script', name: 'NAT ports for protocols without them' },
+    { code: 'iptables -t nat -A PREROUTING -p udplite -j DNAT «--to-destination» 10.200.0.2:80\nip6tables -t nat -A PREROUTING -p icmpv6 -j DNAT «--to-destination» [2001:db8::1]:80\niptables -t nat -A PREROUTING -p icmp -j DNAT --to-destination 10.200.0.2:80\niptables -t nat -A POSTROUTING -p 1 -j MASQUERADE --to-ports 1024-2000\niptables -t nat -A PREROUTING ! -p tcp -j DNAT --to-destination 10.200.0.2:80-90\n', dialect: 'script', name: 'NAT ports for protocols without them' },
     { code: 'iptables -A INPUT ! -p tcp -m «tcp» --syn -j DROP\n', dialect: 'script', severity: 'warning', name: 'the match of the protocol the rule excludes (iptables-nft takes it)' },
     { code: 'iptables -A INPUT ! -p udp -m «tcp» --syn -j DROP\n', dialect: 'script', severity: 'error', name: 'the match of a protocol the rule does not name' },
     { code: table('filter', '-A INPUT -j REJECT --reject-with «tcp-reset»\n-A INPUT -p udp -j REJECT --reject-with «tcp-reset»\n-A INPUT ! -p tcp -j REJECT --reject-with «tcp-rst»'), name: 'a TCP reset without -p tcp (the kernel refuses it; iptables-restore --test does not)' },

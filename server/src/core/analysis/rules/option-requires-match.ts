@@ -60,7 +60,9 @@ export const optionRequiresMatch: LintRule = {
       }
       // NAT targets only translate ports for protocols that have them
       const t = rule.target;
-      if (t?.spec && NAT_PORTS.has(t.spec.name) && !(n !== undefined && natPortProtocols(cmd.family).includes(n))) {
+      // iptables reads the protocol's number, not its `!` (measured: `! -p tcp -j DNAT --to-destination …:80` is taken)
+      const written = proto && !proto.word.dynamic ? protocolNumber(proto.value) : undefined;
+      if (t?.spec && NAT_PORTS.has(t.spec.name) && !(written !== undefined && natPortProtocols(cmd.family).includes(written))) {
         for (const o of t.options) {
           const v = o.values[0];
           if (!v || v.dynamic) continue;
