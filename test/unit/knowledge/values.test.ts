@@ -39,7 +39,7 @@ const tables: Table[] = [
   { type: 'protocol', rows: [['tcp', 'ok'], ['TCP', 'ok'], ['ipv6-icmp', 'ok'], ['icmpv6', 'ok'], ['all', 'ok'], ['0', 'ok'], ['255', 'ok'], ['gre', 'ok'], ['mh', 'ok'], ['256', 'error'], ['icmp6', 'error', 'icmpv6'], ['tpc', 'error', 'tcp'], ['ospfigp', 'error'], ['ipsec-esp', 'error']] },
   // ipvs and TPROXY read a number as udp does (see the loose ranges below)
   { type: 'port', rows: [['0', 'ok'], ['65535', 'ok'], ['ssh', 'ok'], ['0x16', 'error', '22'], ['65536', 'warning'], ['-1', 'error'], ['08', 'ok'], ['shh', 'error', 'ssh'], ['HTTP', 'error', 'http']] },
-  { type: 'port-range', arg: { serviceProtocol: 'tcp' }, rows: [['22', 'ok'], ['1024:65535', 'ok'], [':1023', 'ok'], ['1024:', 'ok'], [':', 'ok'], ['http:https', 'ok'], ['2000:1000', 'error', '1000:2000'], ['1-2', 'error', '1:2'], ['1:2:3', 'error'], ['ntp', 'error', '123'], ['70000', 'error'], ['shh:http', 'error', 'ssh:http']] },
+  { type: 'port-range', arg: { serviceProtocol: 'tcp' }, rows: [['22', 'ok'], ['1024:65535', 'ok'], [':1023', 'ok'], ['1024:', 'ok'], [':', 'ok'], ['http:https', 'ok'], ['2000:1000', 'error', '1000:2000'], ['1-2', 'error', '1:2'], ['1:2:3', 'error'], ['ntp', 'error', '123'], ['70000', 'error'], ['shh:http', 'error', 'ssh:http'], ['010', 'warning'], ['010:020', 'warning']] },
   { type: 'port-range', arg: { serviceProtocol: 'sctp' }, rows: [['amqp', 'ok'], ['ssh', 'error', '22']] },
   // measured (1.8.9): recent reads its mask as an address (`24` is 0.0.0.24); connlimit a number up to 32 as a prefix, past it as an address
   { type: 'host-mask', rows: [['255.255.255.0', 'ok'], ['0', 'ok'], ['24', 'warning', '255.255.255.0'], ['1000', 'warning'], ['255.0.255.0', 'warning'], ['x', 'error'], ['1.2.3.4.5', 'error']] },
@@ -49,6 +49,7 @@ const tables: Table[] = [
   { type: 'port-range-loose', rows: [['53', 'ok'], ['ntp', 'ok'], ['ssh', 'ok'], ['2000:1000', 'warning', '1000:2000'], ['nosuch', 'error'], ['70000', 'warning'], ['4294967296', 'warning'], ['2147483648', 'error'], ['0x10', 'error', '16'], ['010', 'ok'], ['+10', 'ok'], ['10:0x20', 'error', '10:32']] },
   { type: 'port-list', protocol: 'tcp', rows: [['80,443', 'ok'], ['1:2,3:4,5:6,7:8,9:10,11:12,13:14,15', 'ok'], ['1,2,3,4,5,6,7,8,9,10,11,12,13,14,15', 'ok'], ['1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16', 'error'], ['1:2,3:4,5:6,7:8,9:10,11:12,13:14,15:16', 'error'], ['5:1', 'error', '1:5'], ['1024:', 'error'], ['1,,2', 'error'], ['1-5', 'error', '1:5'], ['ntp', 'error', '123']] },
   { type: 'port-list', protocol: 'udp', rows: [['ntp,53', 'ok'], ['ssh', 'error', '22']] },
+  { type: 'port-list', protocol: 'tcp', rows: [['010,022', 'warning'], ['0,80', 'ok']] },
   { type: 'port-or-range-dash', rows: [['8080', 'ok'], ['1024-65535', 'ok'], ['ftp-data', 'ok'], ['http', 'ok'], ['1024:65535', 'error', '1024-65535'], ['10-5', 'error'], ['80-https', 'error']] },
   { type: 'ctstate-list', rows: [['ESTABLISHED,RELATED', 'ok'], ['new', 'ok'], ['SNAT,DNAT,UNTRACKED', 'ok'], ['ESTABLISED', 'error', 'ESTABLISHED'], ['ESTABLISHED,RELATD', 'error', 'ESTABLISHED,RELATED'], ['NEW,', 'error', 'NEW']] },
   { type: 'state-list', rows: [['INVALID,NEW', 'ok'], ['UNTRACKED', 'ok'], ['SNAT', 'error']] },

@@ -187,13 +187,13 @@ class ShellParser extends EmbeddedActionsParser {
       if (cmd.after === '&&' && this.commands.length) this.afterSuccess.set(guard, this.commands.length - 1);
     }
     const head = cmd.words[0];
+    const loop = !!head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select');
+    if (loop) opens++;
+    for (let i = 0; i < opens; i++) this.open.push(this.newGuard(this.current()));
     // `if CMD; then` and `while CMD; do`: the branch opened last runs when this command succeeds
     // (not after `!`, nor for `until`, whose body runs while it fails)
     const tests = lead.findLastIndex((w) => w === 'if' || w === 'while' || w === 'until');
-    const onSuccess = tests !== -1 && lead[tests] !== 'until' && !lead.slice(tests).includes('!');
-    if (head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select')) opens++;
-    for (let i = 0; i < opens; i++) this.open.push(this.newGuard(this.current()));
-    if (onSuccess && !(head && !head.quoted && (head.text === 'for' || head.text === 'case' || head.text === 'select'))) this.afterSuccess.set(this.current(), this.commands.length);
+    if (!loop && tests !== -1 && lead[tests] !== 'until' && !lead.slice(tests).includes('!')) this.afterSuccess.set(this.current(), this.commands.length);
     // `name` (then `()`), `function name` (then `()` or not), `function name {`
     const words = cmd.words;
     if (!lead.length && words.length && !words[0].quoted) {
