@@ -3,7 +3,7 @@ import type { ArgSpec } from '../knowledge/types.ts';
 import { ipv4Network, ipv4Number, isPlainIPv4 } from '../knowledge/values/addresses.ts';
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
-import { resolvePort } from '../knowledge/values/ports.ts';
+import { readsPortsByResolver, resolvePort } from '../knowledge/values/ports.ts';
 import { storedRate, writtenRateUnit } from '../knowledge/values/rates.ts';
 import { logLevelNumber, rejectTypeName } from '../knowledge/values/enums.ts';
 import type { Family } from '../knowledge/types.ts';
@@ -253,7 +253,7 @@ function portRange(v: string, arg: ArgSpec, single: boolean): string | undefined
       continue;
     }
     // read as iptables reads it (see resolverPort): a number it wraps is left unknown
-    const n = resolvePort(p, arg.serviceProtocol, arg.type === 'port' || arg.type === 'port-range-loose');
+    const n = resolvePort(p, arg.serviceProtocol, readsPortsByResolver(arg.type));
     if (typeof n !== 'number') return undefined;
     ends.push(n);
   }

@@ -30,18 +30,20 @@ export const optionRequiresMatch: LintRule = {
     const rule = cmd.rule;
     const proto = rule?.protocol;
     if (rule && !(proto?.word.dynamic)) {
-      const p = proto && !proto.negated ? proto.value.toLowerCase() : undefined;
-      // the rule's protocol is one of these, by name or by number (`-p 6` is tcp)
-      const n = p === undefined ? undefined : protocolNumber(p);
-      const given = (need: readonly string[]) => p !== undefined && need.some((x) => x === p || (n !== undefined && protocolNumber(x) === n));
+      // the protocol as written and its number, `!` or not: iptables reads it so for NAT ports
+      const written = proto?.value.toLowerCase();
+      const number = written === undefined ? undefined : protocolNumber(written);
+      // the written protocol is one of these, by name or by number (`-p 6` is tcp)
+      const names = (need: readonly string[]) => written !== undefined && need.some((x) => x === written || (number !== undefined && protocolNumber(x) === number));
+      const p = proto && !proto.negated ? written : undefined;
+      const given = (need: readonly string[]) => p !== undefined && names(need);
       // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
       for (const m of rule.matches) {
         const need = m.spec?.protocols;
         if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
         if (given(need)) continue;
         // `! -p tcp -m tcp`: measured with 1.8.9, iptables-nft takes it and iptables-legacy refuses it ("Invalid argument")
-        const negatedNeed = proto?.negated && need.some((x) => x === proto.value.toLowerCase() || (protocolNumber(proto.value) !== undefined && protocolNumber(x) === protocolNumber(proto.value)));
-        if (negatedNeed) {
+        if (proto?.negated && names(need)) {
           ctx.report({ span: m.span, severity: 'warning', message: `With ! -p ${proto!.value} the ${m.name} match never matches: iptables-nft takes the rule, iptables-legacy refuses it.` });
         } else ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
       }
@@ -55,14 +57,13 @@ export const optionRequiresMatch: LintRule = {
       if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
       const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
       // the kernel refuses it when the rule is loaded (iptables-restore --test does not see it)
-      if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p && protocolNumber(p) === 6)) {
+      if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p !== undefined && number === 6)) {
         ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
       }
       // NAT targets only translate ports for protocols that have them
       const t = rule.target;
       // iptables reads the protocol's number, not its `!` (measured: `! -p tcp -j DNAT --to-destination …:80` is taken)
-      const written = proto && !proto.word.dynamic ? protocolNumber(proto.value) : undefined;
-      if (t?.spec && NAT_PORTS.has(t.spec.name) && !(written !== undefined && natPortProtocols(cmd.family).includes(written))) {
+      if (t?.spec && NAT_PORTS.has(t.spec.name) && !(number !== undefined && natPortProtocols(cmd.family).includes(number))) {
         for (const o of t.options) {
           const v = o.values[0];
           if (!v || v.dynamic) continue;

@@ -95,6 +95,11 @@ function prefixMask(bits: number): number {
   return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
 }
 
+/** An IPv4 mask whose ones all come before its zeros (255.255.255.0, not 255.0.255.0). */
+function contiguous(mask: number): boolean {
+  return /^1*0*$/.test(mask.toString(2).padStart(32, '0'));
+}
+
 /**
  * `a.b.c.d`, decimal parts 0–255 of one to three digits; with `canonical`, also no leading
  * zeros. A character loop: every address of a 100k-rule dump passes through here.
@@ -257,8 +262,7 @@ function checkMask(mask: string, family: Family): ValueProblem | undefined {
     const parts = mask.split('.');
     const bytes = parts.length === 4 ? parseIPv4Loose(mask) : undefined;
     if (!bytes) return error(`'${mask}' is not a valid netmask: write four numbers 0–255 (255.255.255.0) or a prefix length 0–32.`);
-    const bits = bytes.map((b) => b.toString(2).padStart(8, '0')).join('');
-    if (/01/.test(bits)) return warning(`The netmask ${mask} is not contiguous; iptables takes it, but it selects scattered addresses. Did you mean a prefix length?`);
+    if (!contiguous(looseNumber(mask)!)) return warning(`The netmask ${mask} is not contiguous; iptables takes it, but it selects scattered addresses. Did you mean a prefix length?`);
     return undefined;
   }
   if (family === 'ipv6' && mask.includes(':')) return isIPv6(mask) ? undefined : error(`'${mask}' is not a valid IPv6 mask.`);
@@ -282,8 +286,6 @@ function inetAton(s: string): number | undefined {
   if (n.slice(0, -1).some((x) => x > 255) || last >= 2 ** (8 * (5 - n.length))) return undefined;
   return n.slice(0, -1).reduce((acc, x, i) => acc + x * 2 ** (24 - 8 * i), 0) + last;
 }
-
-const contiguous = (n: number) => /^1*0*$/.test(n.toString(2).padStart(32, '0'));
 
 /**
  * A mask written as an address (recent's `--mask`). Measured with iptables 1.8.9: a number

@@ -136,7 +136,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'prefix-length': return asError(checkPrefixLength(value, arg?.max ?? prefixMax));
     case 'interface': return checkInterface(value);
     case 'protocol': return checkProtocol(value);
-    // the options of these two types read numbers through the resolver (see resolverPort)
+    // the options of these two types read numbers through the resolver (see readsPortsByResolver)
     case 'port': return checkPort(value, serviceProtocol(ctx), true);
     case 'port-range': return checkPortRange(value, { ordered: true, protocol: serviceProtocol(ctx) });
     case 'port-range-loose': return checkPortRange(value, { ordered: false, protocol: serviceProtocol(ctx), resolver: true });

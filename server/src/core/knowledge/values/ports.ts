@@ -2,6 +2,7 @@ import { didYouMean } from '../didYouMean.ts';
 import { checkInteger, parseNumber, U16 } from './integers.ts';
 import { error, warning, type ValueProblem } from './problem.ts';
 import { serviceNames, services } from './services.ts';
+import type { ValueTypeName } from '../types.ts';
 
 /**
  * Ports: a number 0–65535 (decimal, 0x hex or 0-octal, as strtoul reads it) or a service
@@ -44,6 +45,11 @@ function resolverPort(value: string): number | ValueProblem {
   const port = Number(low & 0xffffn);
   if (n > BigInt(U16)) return warning(`Port ${value} is out of range (ports are 0–65535): iptables keeps its low 16 bits, and the rule is about port ${port}.`);
   return port;
+}
+
+/** The value types whose options read a port number through the resolver (see resolverPort). */
+export function readsPortsByResolver(type: ValueTypeName): boolean {
+  return type === 'port' || type === 'port-range-loose';
 }
 
 /**
