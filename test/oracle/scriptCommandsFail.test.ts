@@ -186,6 +186,26 @@ const SCRIPTS: { name: string; script: string }[] = [
       'iptables -t nat -A PREROUTING ! -p gre -j DNAT --to-destination 10.200.0.2:80-90',
     ].join('\n'),
   },
+  // the kernel keeps hashlimit tables (per family) and rate estimators (for both) by name
+  {
+    name: 'rules that share what the kernel keeps by name',
+    script: [
+      'iptables -t mangle -A PREROUTING -j RATEEST --rateest-name e1 --rateest-interval 250ms --rateest-ewmalog 500ms',
+      'iptables -t mangle -A POSTROUTING -j RATEEST --rateest-name e1 --rateest-interval 200ms --rateest-ewmalog 600ms',
+      'iptables -t mangle -A POSTROUTING -j RATEEST --rateest-name e1 --rateest-interval 1s --rateest-ewmalog 2s',
+      'ip6tables -t mangle -A POSTROUTING -j RATEEST --rateest-name e1 --rateest-interval 250ms --rateest-ewmalog 1s',
+      'iptables -t raw -A PREROUTING -j RATEEST --rateest-name estimator-long-A --rateest-interval 250ms --rateest-ewmalog 500ms',
+      'iptables -t mangle -A PREROUTING -j RATEEST --rateest-name estimator-long-B --rateest-interval 500ms --rateest-ewmalog 2s',
+      'iptables -A INPUT -m rateest --rateest e1 --rateest-gt --rateest-bps 1mbit -j DROP',
+      'ip6tables -A INPUT -m rateest --rateest estimator-long-C --rateest-gt --rateest-bps 1mbit -j DROP',
+      'iptables -A INPUT -m hashlimit --hashlimit-name h1 --hashlimit-upto 5/s -j ACCEPT',
+      'iptables -A INPUT -m hashlimit --hashlimit-name h1 --hashlimit-upto 50/s --hashlimit-mode dstip -j ACCEPT',
+      'iptables -t mangle -A INPUT -m hashlimit --hashlimit-name h1 --hashlimit-above 5/s --hashlimit-rate-match -j ACCEPT',
+      'ip6tables -A INPUT -m hashlimit --hashlimit-name h1 --hashlimit-above 5/s --hashlimit-rate-match -j ACCEPT',
+      'iptables -A INPUT -m hashlimit --hashlimit-name h2 --hashlimit-above 5/s --hashlimit-rate-match -j ACCEPT',
+      'iptables -A INPUT -m hashlimit --hashlimit-name h2 --hashlimit-above 5/s -j DROP',
+    ].join('\n'),
+  },
   { name: 'a listing that tests for the chain', script: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP' },
 ];
 
@@ -195,7 +215,7 @@ test('each command of a script fails exactly where an error is reported', { skip
     const own = text.trimEnd().split('\n');
     const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
     const reported = new Set(lintText(text, { dialect: 'script' }).diagnostics.filter((d) => d.severity === 'error').map((d) => lineOf(d.span.start)));
-    ns.run(['sh', '-c', 'for t in filter nat mangle raw; do iptables -t $t -F; iptables -t $t -X; done; ip6tables -F; ip6tables -X; iptables -P INPUT ACCEPT; iptables -P FORWARD ACCEPT']);
+    ns.run(['sh', '-c', 'for t in filter nat mangle raw; do iptables -t $t -F; iptables -t $t -X; ip6tables -t $t -F; ip6tables -t $t -X; done; iptables -P INPUT ACCEPT; iptables -P FORWARD ACCEPT']);
     // one shell, the commands in order, each line's exit status written after it
     const r = ns.run(['sh', '-c', own.map((l, i) => `${l} >/dev/null 2>&1; echo "@@${i + 1} $?"`).join('\n')]);
     const failed = new Set<number>();

@@ -45,8 +45,12 @@ export interface ChainFacts {
   dnats: readonly Command[];
   /** Rules whose target is bound to tables or hooks (DNAT, MASQUERADE, REJECT…) or that use a hook-bound match (owner). */
   hookBound: readonly Command[];
-  /** Rules with a `-m recent` match, in order: recent-list-never-set looks at these, not at every rule after each edit. */
-  recent: readonly Command[];
+  /**
+   * Rules with a match or target whose kernel state other rules share by name (a `-m recent`
+   * list, a hashlimit table, a RATEEST estimator and the rateest matches that read it), in
+   * order: the checks of those names look at these, not at every rule after each edit.
+   */
+  sharedByName: readonly Command[];
   /** The table of that family and name, if the rule set has it. */
   table(family: string, table: string): Table | undefined;
   /** The graph of one table's final rules. */
@@ -143,7 +147,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   let appendsOnly = !rs.rulesDropped;
   const dnats: Command[] = [];
   const hookBound: Command[] = [];
-  const recent: Command[] = [];
+  const sharedByName: Command[] = [];
   const setOf = (m: Map<string, Set<string>>, key: string) => {
     let s = m.get(key);
     if (!s) m.set(key, (s = new Set()));
@@ -198,7 +202,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     }
     if (dnatCommand(cmd)) dnats.push(cmd);
     if (hookBoundCommand(cmd)) hookBound.push(cmd);
-    if (rule && usesRecent(rule)) recent.push(cmd);
+    if (rule && sharesByName(rule)) sharedByName.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
     else if (everyCommandApplies && b) {
       if (kind === 'append') {
@@ -232,7 +236,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       appendsOnly,
       dnats,
       hookBound,
-      recent,
+      sharedByName,
       carried: [],
       table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
       graph(table) {
@@ -347,7 +351,7 @@ function placeAgain(g: ChainGraph, c: Chain): void {
  * After an edit of rules (see patchRuleSet), the facts of the old rule set carried over to the
  * new one, when the edit cannot change them beyond the rules themselves: a rule replaced by
  * one whose target plays the same part (so the same jumps), or rules that came or went; no
- * shell expansion. The lists of hook-bound, `-m recent`, DNAT and undeclared-naming commands
+ * shell expansion. The lists of hook-bound, shared-by-name (`-m recent`…), DNAT and undeclared-naming commands
  * (`-j A` as `-j ACCEPT` is typed) take the new commands in at their places; a chain whose
  * rules came or went, or whose first decision or rules without tests may have moved, has those
  * positions found again. A jump to a chain of the table that came or went (a kube-proxy rule
@@ -430,10 +434,10 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   for (const p of patches) {
     const { old, new: cmd } = p;
     steps.push(() => {
-      for (const list of [f.hookBound, f.recent, f.namingUndeclared, f.dnats]) if (old) removeFrom(list, old);
+      for (const list of [f.hookBound, f.sharedByName, f.namingUndeclared, f.dnats]) if (old) removeFrom(list, old);
       if (!cmd) return;
       if (hookBoundCommand(cmd)) insertInto(f.hookBound, cmd);
-      if (cmd.rule && usesRecent(cmd.rule)) insertInto(f.recent, cmd);
+      if (cmd.rule && sharesByName(cmd.rule)) insertInto(f.sharedByName, cmd);
       if (dnatCommand(cmd)) insertInto(f.dnats, cmd);
       if (namesUndeclared(cmd, f.declared(cmd.family, cmd.table))) insertInto(f.namingUndeclared, cmd);
       // a name the table has no chain of counts for no chain, and stays: such chains come and
@@ -667,10 +671,13 @@ export function jumpsEdited(graph: ChainGraph): number {
   return edgeEditsOf.get(graph) ?? 0;
 }
 
-function usesRecent(rule: Rule): boolean {
+/** Extensions whose state in the kernel is found by the name a rule gives it. */
+const SHARED_BY_NAME = new Set(['recent', 'hashlimit', 'rateest']);
+
+function sharesByName(rule: Rule): boolean {
   const ms = rule.matches;
-  for (let i = 0; i < ms.length; i++) if (ms[i].name === 'recent') return true;
-  return false;
+  for (let i = 0; i < ms.length; i++) if (SHARED_BY_NAME.has(ms[i].name)) return true;
+  return rule.target?.name === 'RATEEST';
 }
 
 function hookBoundMatch(rule: Rule): boolean {

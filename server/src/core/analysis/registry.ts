@@ -26,6 +26,9 @@ import { dnatWithoutHairpin } from './rules/dnat-without-hairpin.ts';
 import { missingMasquerade } from './rules/missing-masquerade.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
+import { hashlimitSettingsIgnored } from './rules/hashlimit-settings-ignored.ts';
+import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
+import { rateEstimatorRedefined } from './rules/rate-estimator-redefined.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -91,6 +94,9 @@ export const rules: readonly LintRule[] = [
   redundantRule,
   ineffectiveLimit,
   recentListNeverSet,
+  hashlimitSettingsIgnored,
+  undefinedRateEstimator,
+  rateEstimatorRedefined,
   unusedChain,
   chainLoop,
   sshLockoutRisk,

@@ -70,7 +70,7 @@ export const recentListNeverSet: LintRule = {
     const rs = ctx.ruleSet;
     // the rules with a recent match, gathered in the analysis' walk over the commands (a
     // function's body at its calls, the instances) and kept across edits that leave them be
-    const { sets, reads, dynamic } = listUses(chainFacts(rs).recent);
+    const { sets, reads, dynamic } = listUses(chainFacts(rs).sharedByName);
     // a list named by an expansion could be any of them
     if (dynamic) return;
     // lists a script feeds or reads through /proc/net/xt_recent/NAME: read only when a finding is near

@@ -118,8 +118,44 @@ export function durationMicros(value: string): number | undefined {
  * least) and stay below 2^30 intervals.
  */
 export function ewmaFits(intervalMicros: number, ewmaMicros: number): boolean {
+  return ewmaLog(intervalMicros, ewmaMicros) !== undefined;
+}
+
+/** The weight's exponent RATEEST keeps (k - 1 above), 1 to 29; undefined when none fits. */
+function ewmaLog(intervalMicros: number, ewmaMicros: number): number | undefined {
   for (let k = 1; k <= 30; k++) {
-    if (intervalMicros / -Math.log(1 - 1 / 2 ** k) > ewmaMicros) return k > 1;
+    if (intervalMicros / -Math.log(1 - 1 / 2 ** k) > ewmaMicros) return k > 1 ? k - 1 : undefined;
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * What a RATEEST estimator is made with, as iptables hands it to the kernel: the interval
+ * rounded up to 250 ms times a power of two (an index, 0 for 250 ms) and the weight's exponent
+ * worked out from the interval as written. The kernel compares these two when a rule names an
+ * estimator that exists (measured with iptables 1.8.9: 200ms and 250ms make the same
+ * estimator, 250ms/500ms and 250ms/1s do not). Undefined for values iptables refuses.
+ */
+export function rateestParams(interval: string, ewma: string): { interval: number; ewmaLog: number } | undefined {
+  const us = durationMicros(interval);
+  const ewmaUs = durationMicros(ewma);
+  if (us === undefined || ewmaUs === undefined) return undefined;
+  let i = 0;
+  while (i <= 5 && us > (1 << i) * 250000) i++;
+  const log = ewmaLog(us, ewmaUs);
+  return i > 5 || log === undefined ? undefined : { interval: i, ewmaLog: log };
+}
+
+/**
+ * A hashlimit rate as the kernel's table keeps it, for comparing two rules' rates: a packet
+ * rate as the time between packets in millionths of a second (so `300/minute` is `5/second`),
+ * a byte rate as bytes per second. Undefined for a rate not read here.
+ */
+export function hashlimitRate(value: string): { bytes: boolean; amount: number } | undefined {
+  const m = /^(\d+)([a-zA-Z]*)(?:\/(.*))?$/.exec(value);
+  const unit = m && (m[3] === undefined ? UNITS[0] : rateUnit(m[3]));
+  if (!m || !unit || Number(m[1]) === 0) return undefined;
+  if (m[2] === '') return { bytes: false, amount: Math.floor((1e6 * unit[1]) / Number(m[1])) };
+  const size = BYTE_UNITS[m[2].toLowerCase()];
+  return size === undefined ? undefined : { bytes: true, amount: (Number(m[1]) * size) / unit[1] };
 }

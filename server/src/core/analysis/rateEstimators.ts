@@ -1,0 +1,67 @@
+import { rateestParams } from '../knowledge/values/rates.ts';
+import type { BoundOption, Command, Rule } from '../model/types.ts';
+import type { Word } from '../syntax/nodes.ts';
+
+/**
+ * The kernel keeps rate estimators by the first 15 characters of their name (measured with
+ * iptables 1.8.9: two names that differ only after those are one estimator), for both address
+ * families and every table alike.
+ */
+export const ESTIMATOR_NAME_LENGTH = 15;
+
+export const estimatorName = (value: string) => value.slice(0, ESTIMATOR_NAME_LENGTH);
+
+/** A RATEEST target: the estimator it makes (or counts into, when one of its name exists). */
+export interface EstimatorMade {
+  rule: Rule;
+  /** Where it stands among the commands with names the kernel shares (see ChainFacts.sharedByName). */
+  at: number;
+  name: string;
+  nameOption: BoundOption;
+  interval?: BoundOption;
+  ewma?: BoundOption;
+  /** Undefined when the interval or ewmalog is an expansion or a value iptables refuses. */
+  params?: { interval: number; ewmaLog: number };
+}
+
+/** A rateest match's estimator name: `--rateest`, `--rateest1` or `--rateest2`. */
+export interface EstimatorRead {
+  rule: Rule;
+  at: number;
+  name: string;
+  word: Word;
+}
+
+const plain = (o: BoundOption | undefined) => (o && !o.values.some((w) => w.dynamic) ? o.values[0] : undefined);
+
+/** The RATEEST targets and rateest matches of the rules the commands add, in order. */
+export function estimatorUses(commands: readonly Command[]): { made: EstimatorMade[]; read: EstimatorRead[] } {
+  const made: EstimatorMade[] = [];
+  const read: EstimatorRead[] = [];
+  for (let at = 0; at < commands.length; at++) {
+    const cmd = commands[at];
+    const rule = cmd.rule;
+    if (!rule || cmd.kind === 'delete' || cmd.kind === 'check') continue;
+    const t = rule.target;
+    if (t?.name === 'RATEEST') {
+      const nameOption = t.options.find((o) => o.name === '--rateest-name');
+      const word = plain(nameOption);
+      if (nameOption && word) {
+        const interval = t.options.find((o) => o.name === '--rateest-interval');
+        const ewma = t.options.find((o) => o.name === '--rateest-ewmalog');
+        const i = plain(interval)?.value;
+        const e = plain(ewma)?.value;
+        made.push({ rule, at, name: estimatorName(word.value), nameOption, interval, ewma, params: i === undefined || e === undefined ? undefined : rateestParams(i, e) });
+      }
+    }
+    for (const m of rule.matches) {
+      if (m.name !== 'rateest') continue;
+      for (const o of m.options) {
+        if (o.name !== '--rateest' && o.name !== '--rateest1' && o.name !== '--rateest2') continue;
+        const word = plain(o);
+        if (word) read.push({ rule, at, name: estimatorName(word.value), word });
+      }
+    }
+  }
+  return { made, read };
+}
