@@ -258,6 +258,26 @@ test('--dry-run prints the diff and the checks, and changes nothing', { skip }, 
   assert.equal(router.save(), before);
 });
 
+test('what the loaded rules hold by name: a RATEEST with other timing is refused before anything changes, another hashlimit rate is a warning', { skip }, async () => {
+  const rules = (interval: string, ewma: string, rate: string) => `*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -j RATEEST --rateest-name wan --rateest-interval ${interval} --rateest-ewmalog ${ewma}\nCOMMIT\n${OLD.replace('COMMIT', `-A INPUT -p tcp --dport 23 -m hashlimit --hashlimit-above ${rate} --hashlimit-mode srcip --hashlimit-name telnet -j DROP\nCOMMIT`)}`;
+  router.load(rules('250ms', '500ms', '5/s'));
+  const before = router.save();
+  const retimed = rules('1s', '2s', '5/s');
+  // what the apply would meet: --test takes the file, the real load refuses it while the old rules are there
+  assert.equal(spawnSync('ip', ['netns', 'exec', router.ns, router.tool('restore'), '--test'], { input: retimed }).status, 0);
+  assert.notEqual(spawnSync('ip', ['netns', 'exec', router.ns, router.tool('restore')], { input: retimed }).status, 0);
+  assert.equal(router.save(), before);
+  const refused = await cli([file('retimed.rules', retimed), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /ipv4 hashlimit tables and rate estimators loaded: failed \(the loaded rules make the rate estimator wan with --rateest-interval 250\.0ms --rateest-ewmalog 500\.0ms/);
+  assert.match(refused.stderr, /refused: the host's iptables refused the new rules/);
+  const faster = await cli([file('faster.rules', rules('250ms', '500ms', '50/s')), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+  assert.equal(faster.code, 0, faster.stderr + faster.stdout);
+  assert.match(faster.stdout, /^Warning: the loaded rules hold the hashlimit table telnet with --hashlimit-above 5\/sec: .*their --hashlimit-above 50\/s takes no effect/m);
+  assert.equal(router.save(), before);
+  router.load(OLD);
+});
+
 test('a compiled script, applied, gives the same iptables-save as running the script', { skip }, async () => {
   router.load('');
   const script = '#!/bin/sh\nIPT=iptables\n$IPT -P INPUT DROP\n$IPT -P FORWARD DROP\n$IPT -A INPUT -i lo -j ACCEPT\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A INPUT -p tcp --dport 22 -j ACCEPT\n$IPT -N web\n$IPT -A web -p tcp -m multiport --dports 80,443 -j ACCEPT\n$IPT -A INPUT -j web\n$IPT -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.200.77.1:80\n$IPT -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A FORWARD -d 10.200.77.1 -p tcp --dport 80 -j ACCEPT\n$IPT -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n';

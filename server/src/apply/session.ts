@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Family } from '../core/knowledge/types.ts';
 import { writeLocalBackup } from './localBackup.ts';
+import { namesOnHost } from './namesOnHost.ts';
 import { lockoutCheck, type LockoutVerdict, type SshConnection } from './lockoutCheck.ts';
 import { parsePreflight, preflightProblems, preflightTools, usesSudo, type Preflight } from './preflight.ts';
 import type { PreparedRules } from './prepareRules.ts';
@@ -87,7 +88,7 @@ export class ApplyError extends Error {
 
 export interface Check {
   family: Family;
-  name: 'iptables-restore --test' | 'load into a throwaway namespace';
+  name: 'iptables-restore --test' | 'load into a throwaway namespace' | 'hashlimit tables and rate estimators loaded';
   status: 'passed' | 'failed' | 'skipped';
   detail: string;
 }
@@ -253,6 +254,10 @@ export class ApplySession {
         incoming = approximateSave(out.text, f);
         approximate = true;
       }
+      // what the loaded rules hold by name outlives the reload: neither check above sees it
+      const named = namesOnHost(saved.stdout, out.text, f);
+      if (named.refused.length) checks.push({ family: f, name: 'hashlimit tables and rate estimators loaded', status: 'failed', detail: named.refused.join('; ') });
+      warnings.push(...named.warnings);
       const afterTables = afterRestore(loaded, incoming);
       const before = canonicalSave(loaded);
       const after = canonicalSave(afterTables);

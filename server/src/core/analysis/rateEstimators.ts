@@ -65,3 +65,13 @@ export function estimatorUses(commands: readonly Command[]): { made: EstimatorMa
   }
   return { made, read };
 }
+
+/** Whether the kernel takes `b` as the estimator `a` made: the same interval and weight (unknown values count as the same). */
+export function sameTiming(a: EstimatorMade, b: EstimatorMade): boolean {
+  return !a.params || !b.params || (a.params.interval === b.params.interval && a.params.ewmaLog === b.params.ewmaLog);
+}
+
+/** `--rateest-interval X --rateest-ewmalog Y` as the rule writes them. */
+export function timingWritten(u: EstimatorMade): string {
+  return `--rateest-interval ${u.interval?.values[0]?.value ?? '?'} --rateest-ewmalog ${u.ewma?.values[0]?.value ?? '?'}`;
+}
