@@ -26,6 +26,19 @@ function findingKey(d: Diagnostic): string {
   return `${d.code} ${d.span.start} ${d.span.end} ${d.message}`;
 }
 
+/** Removes the findings from `from` on that repeat one before them (the same code, place and message). */
+function dropRepeated(out: Diagnostic[], from: number): void {
+  const seen = new Set(out.slice(0, from).map(findingKey));
+  let kept = from;
+  for (let i = from; i < out.length; i++) {
+    const key = findingKey(out[i]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out[kept++] = out[i];
+  }
+  out.length = kept;
+}
+
 /**
  * Runs every rule over a rule set. A rule that throws is reported as one `internal-error`
  * diagnostic naming it; the others still run.
@@ -136,6 +149,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
       }
     }
   }
+  const wholeSetFrom = out.length;
   for (const a of active) {
     if (!a.rule.check || failed.has(a.rule)) continue;
     try {
@@ -144,6 +158,9 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
       fail(a.rule, e);
     }
   }
+  // the calls of a function bound at each call share its body's words: a whole-set rule that
+  // finds the same thing at each call reports it once
+  if (ruleSet.instances?.length) dropRepeated(out, wholeSetFrom);
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const kept = options.directives === false ? out : applySuppressions(text, lines, out);
   for (const d of kept) {

@@ -2,6 +2,7 @@ import type { Family } from '../../knowledge/types.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { differingSettings, tableUses, type TableUse } from '../hashlimitTables.ts';
 import { presentWhenAdded } from '../presentWhenAdded.ts';
+import { spanInRule } from '../spanInRule.ts';
 import type { Fix, LintRule } from '../types.ts';
 
 /** A name no hashlimit rule of the family uses: the fix's table of its own. */
@@ -45,9 +46,10 @@ export const hashlimitSettingsIgnored: LintRule = {
       const other = freeName(u.name, taken.get(u.family)!);
       const fixes: Fix[] = [{ title: `Give this rule a table of its own (${other})`, edits: [{ span: u.nameOption.values[0].span, text: other }] }];
       const related = [{ span: made.rule.span, message: `creates the hashlimit table ${u.name}` }];
+      const span = spanInRule(u.rule, u.nameOption.item.span, u.nameOption.values[0].span);
       if (made.rateMatch !== u.rateMatch) {
         ctx.report({
-          span: u.nameOption.item.span,
+          span,
           severity: 'error',
           message: `iptables refuses this rule (Invalid argument): the hashlimit table ${u.name} is created by a rule ${made.rateMatch ? 'with' : 'without'} --hashlimit-rate-match, and this one is ${u.rateMatch ? 'with' : 'without'} it. A table either measures rates or limits them: give this rule a table of its own.`,
           related,
@@ -58,7 +60,7 @@ export const hashlimitSettingsIgnored: LintRule = {
       const { mine, theirs } = differingSettings(made, u);
       if (!mine.length) continue;
       ctx.report({
-        span: u.nameOption.item.span,
+        span,
         message: `The hashlimit table ${u.name} is created by an earlier rule with other settings, and rules naming it share it as it was made: this rule's ${mine.join(', ')} ${mine.length > 1 ? 'are' : 'is'} ignored, and it runs with ${theirs.join(', ')}. Give it a table of its own, or the same settings.`,
         related,
         fixes,

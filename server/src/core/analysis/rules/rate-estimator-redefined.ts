@@ -1,5 +1,6 @@
 import { chainFacts } from '../chainGraph.ts';
 import { presentWhenAdded } from '../presentWhenAdded.ts';
+import { spanInRule } from '../spanInRule.ts';
 import { estimatorUses, type EstimatorMade } from '../rateEstimators.ts';
 import type { Fix, LintRule } from '../types.ts';
 
@@ -29,7 +30,7 @@ export const rateEstimatorRedefined: LintRule = {
       const [mi, me, ui, ue] = [m.interval!.values[0], m.ewma!.values[0], u.interval!.values[0], u.ewma!.values[0]];
       const fixes: Fix[] = [{ title: `Use the estimator's ${mi.value} and ${me.value}`, edits: [{ span: ui.span, text: mi.value }, { span: ue.span, text: me.value }] }];
       ctx.report({
-        span: u.nameOption.item.span,
+        span: spanInRule(u.rule, u.nameOption.item.span, u.nameOption.values[0].span),
         message: `The rate estimator ${u.name} is made by an earlier RATEEST with --rateest-interval ${mi.value} --rateest-ewmalog ${me.value}: iptables refuses this one (Invalid argument), whose ${ui.value} and ${ue.value} differ. Rules naming an estimator count into it as it was made: use the same interval and ewmalog, or another name.`,
         related: [{ span: m.rule.span, message: `makes the estimator ${u.name}` }],
         fixes,

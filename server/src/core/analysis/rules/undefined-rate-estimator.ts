@@ -1,6 +1,7 @@
 import { chainFacts } from '../chainGraph.ts';
 import { nearestName } from '../nearestName.ts';
 import { estimatorUses } from '../rateEstimators.ts';
+import { spanInRule } from '../spanInRule.ts';
 import type { LintRule } from '../types.ts';
 
 export const undefinedRateEstimator: LintRule = {
@@ -26,7 +27,7 @@ export const undefinedRateEstimator: LintRule = {
       if (later) {
         const save = rs.dialect === 'save';
         ctx.report({
-          span: r.word.span,
+          span: spanInRule(r.rule, r.word.span),
           severity: save ? 'error' : 'warning',
           message: save
             ? `The rate estimator ${r.name} is made only by a RATEEST further down: where no estimator of that name exists yet (a fresh boot), iptables refuses this rule (No such file or directory) and iptables-restore the whole file. Put the RATEEST rule's table block first.`
@@ -38,7 +39,7 @@ export const undefinedRateEstimator: LintRule = {
       const near = nearestName(r.name, names);
       if (near) {
         ctx.report({
-          span: r.word.span,
+          span: spanInRule(r.rule, r.word.span),
           message: `No RATEEST rule makes the rate estimator ${r.name}, and iptables refuses a rule reading one that does not exist (No such file or directory). Did you mean ${near}? Names are case-sensitive.`,
           fixes: [{ title: `Read the estimator ${near}`, edits: [{ span: r.word.span, text: near }] }],
         });
