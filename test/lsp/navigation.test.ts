@@ -230,3 +230,32 @@ test('an ipset\'s name: definition lands on the script\'s ipset create, referenc
   // a set the script does not create: no definition, its one reference
   assert.deepEqual(await client().request('textDocument/definition', { textDocument: { uri }, position: pos(text, 'other') }), []);
 });
+
+test('a hashlimit table\'s or rate estimator\'s name: definition lands on the rule that makes it, references and highlights on every rule sharing it', { skip }, async () => {
+  const uri = 'file:///tmp/nav/kept.rules';
+  const text = [
+    '*mangle',
+    ':PREROUTING ACCEPT [0:0]',
+    '-A PREROUTING -i eth0 -j RATEEST --rateest-name wan --rateest-interval 250ms --rateest-ewmalog 500ms',
+    'COMMIT',
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    '-A INPUT -p icmp -m hashlimit --hashlimit-above 10/sec --hashlimit-name flood -j DROP',
+    '-A INPUT -p udp -m hashlimit --hashlimit-above 10/sec --hashlimit-name flood -j DROP',
+    '-A INPUT -m rateest --rateest wan --rateest-gt --rateest-bps 10mbit -j DROP',
+    'COMMIT',
+    '',
+  ].join('\n');
+  await client().open(uri, 'iptables-save', text);
+  type Loc = { uri: string; range: Range };
+  const def = await client().request<Loc[]>('textDocument/definition', { textDocument: { uri }, position: pos(text, 'flood', 1) });
+  assert.deepEqual(def.map((l) => [l.range.start.line, word(text, l.range)]), [[6, 'flood']]);
+  const refs = await client().request<Loc[]>('textDocument/references', { textDocument: { uri }, position: pos(text, 'flood', 0), context: { includeDeclaration: true } });
+  assert.deepEqual(refs.map((l) => l.range.start.line), [6, 7]);
+  const estimator = await client().request<Loc[]>('textDocument/definition', { textDocument: { uri }, position: pos(text, 'wan', 1) });
+  assert.deepEqual(estimator.map((l) => [l.range.start.line, word(text, l.range)]), [[2, 'wan']]);
+  const hl = await client().request<{ range: Range; kind: number }[]>('textDocument/documentHighlight', { textDocument: { uri }, position: pos(text, 'wan', 0) });
+  assert.deepEqual(hl.map((h) => [h.range.start.line, word(text, h.range), h.kind]), [[2, 'wan', 3], [8, 'wan', 2]]);
+  const hover = await client().request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: pos(text, 'flood', 1) });
+  assert.match(hover.contents.value, /^hashlimit table \*\*flood\*\* \(IPv4\): 2 rules name it \(lines 7, 8\)/);
+});

@@ -2,11 +2,12 @@ import { ResponseError, type Connection, type DocumentHighlight, type Location, 
 import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
 import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
+import { keptNameAt } from '../core/services/keptNames.ts';
 import { setReferencesAt } from '../core/services/setNames.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 
-/** Chains (and ipsets) as symbols to jump to: definition, references, rename, highlights, formatting. */
+/** Chains (and ipsets, hashlimit tables, rate estimators, recent lists) as symbols to jump to: definition, references, rename, highlights, formatting. */
 export function registerNavigation(connection: Connection, store: DocumentStore): void {
   const docAt = (uri: string, position: { line: number; character: number }) => {
     const doc = store.get(uri);
@@ -17,8 +18,12 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
     const at = docAt(p.textDocument.uri, p.position);
     if (!at) return [];
     const chains = definitionAt(at.doc.model.chains, at.offset);
-    // an ipset's name: the script's ipset create that makes it
-    const spans = chains.length ? chains.map((r) => r.span) : (setReferencesAt(at.doc.model.ruleSet, at.offset)?.refs.filter((r) => r.kind === 'create').map((r) => r.span) ?? []);
+    // an ipset's name: the script's ipset create that makes it; a hashlimit table, estimator
+    // or recent list: the rules that make or fill it
+    const rs = at.doc.model.ruleSet;
+    const spans = chains.length
+      ? chains.map((r) => r.span)
+      : (setReferencesAt(rs, at.offset)?.refs.filter((r) => r.kind === 'create').map((r) => r.span) ?? keptNameAt(rs, at.offset)?.refs.filter((r) => r.makes).map((r) => r.span) ?? []);
     return spans.map((span) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, span) }));
   });
 
@@ -26,7 +31,12 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
     const at = docAt(p.textDocument.uri, p.position);
     if (!at) return [];
     const chains = referencesAt(at.doc.model.chains, at.offset, p.context.includeDeclaration);
-    const spans = chains.length ? chains.map((r) => r.span) : (setReferencesAt(at.doc.model.ruleSet, at.offset)?.refs.filter((r) => p.context.includeDeclaration || r.kind !== 'create').map((r) => r.span) ?? []);
+    const rs = at.doc.model.ruleSet;
+    const spans = chains.length
+      ? chains.map((r) => r.span)
+      : (setReferencesAt(rs, at.offset)?.refs.filter((r) => p.context.includeDeclaration || r.kind !== 'create').map((r) => r.span) ??
+        keptNameAt(rs, at.offset)?.refs.filter((r) => p.context.includeDeclaration || !r.makes).map((r) => r.span) ??
+        []);
     return spans.map((span) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, span) }));
   });
 
@@ -35,7 +45,10 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
     if (!at) return [];
     const chains = referencesAt(at.doc.model.chains, at.offset, true);
     if (!chains.length) {
-      return (setReferencesAt(at.doc.model.ruleSet, at.offset)?.refs ?? []).map((r) => ({ range: toRange(at.doc.model.lines, r.span), kind: r.kind === 'rule' ? DocumentHighlightKind.Read : DocumentHighlightKind.Write }));
+      const rs = at.doc.model.ruleSet;
+      const sets = setReferencesAt(rs, at.offset)?.refs.map((r) => ({ span: r.span, writes: r.kind !== 'rule' }));
+      const refs = sets ?? keptNameAt(rs, at.offset)?.refs.map((r) => ({ span: r.span, writes: r.makes })) ?? [];
+      return refs.map((r) => ({ range: toRange(at.doc.model.lines, r.span), kind: r.writes ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
     }
     return chains.map((r) => ({
       range: toRange(at.doc.model.lines, r.span),

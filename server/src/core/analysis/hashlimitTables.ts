@@ -7,7 +7,7 @@ import type { BoundOption, Command, MatchUse, Rule } from '../model/types.ts';
  * kernel keeps them (a default written out equals the default), `shown` is how the message
  * names it.
  */
-interface Setting {
+export interface Setting {
   key: string;
   shown: string;
 }
@@ -33,7 +33,7 @@ const valueOf = (o: BoundOption | undefined) => (o ? o.keptValue ?? o.values[0]?
  * expiry of the rate's unit (1000 ms for a rate per second, 60000 per minute) or 15000 ms for
  * a byte rate.
  */
-function settingsOf(m: MatchUse, family: Family): Setting[] | undefined {
+export function settingsOf(m: MatchUse, family: Family): Setting[] | undefined {
   for (const o of m.options) if (o.values.some((w) => w.dynamic)) return undefined;
   const rateOption = option(m, '--hashlimit-upto') ?? option(m, '--hashlimit-above');
   const written = valueOf(rateOption);

@@ -12,6 +12,7 @@ import { explainChain, explainExtension, explainOption, explainRule, explainTabl
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
 import { valueHover } from './valueHover.ts';
 import { setHover } from './setNames.ts';
+import { KEPT_NAME_OPTIONS, keptNameAt, keptNameHover } from './keptNames.ts';
 import { SET_NAME_OPTIONS } from '../analysis/setsNamed.ts';
 import { positionHover } from './positionHover.ts';
 
@@ -102,7 +103,10 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
       // a script variable set once reads as its value (see ShellVariables): say which
       const names = rs.dialect === 'script' ? w.text.match(/\$\{?[A-Za-z_]/g) : null;
       const read = names ? `\`${w.text}\` is \`${w.value}\` here: the script sets ${names.length > 1 ? 'these variables' : 'this variable'} once, above.` : undefined;
-      const h = i === 0 && bound && SET_NAME_OPTIONS.has(bound.name) ? { span: w.span, markdown: setHover(rs, doc.lines, w.value) } : valueDocs(values, i, bound, withForward);
+      const kept = i === 0 && bound && KEPT_NAME_OPTIONS.has(bound.name) ? keptNameAt(rs, offset) : undefined;
+      const h = kept
+        ? { span: w.span, markdown: keptNameHover(rs, doc.lines, kept) }
+        : i === 0 && bound && SET_NAME_OPTIONS.has(bound.name) ? { span: w.span, markdown: setHover(rs, doc.lines, w.value) } : valueDocs(values, i, bound, withForward);
       if (h) return read ? { ...h, markdown: `${read}\n\n${h.markdown}` } : h;
       if (read) return { span: w.span, markdown: read };
     }
