@@ -164,3 +164,26 @@ test('after --match-set and -j SET --add-set: the sets the script creates for th
   const save = '*filter\n-A INPUT -m set --match-set allow src -j ACCEPT\n-A INPUT -m set --match-set deny src -j DROP\n-A INPUT -m set --match-set deny dst -j DROP\n-A INPUT -m set ! --match-set |\nCOMMIT\n';
   assert.deepEqual(at(save, '|').items.map((i) => i.label), ['deny', 'allow']);
 });
+
+test('after --hashlimit-name, --rateest and recent\'s --name: the names the rules use, with the rule that makes each', () => {
+  const save = [
+    '*mangle',
+    '-A PREROUTING -i eth0 -j RATEEST --rateest-name wan --rateest-interval 250ms --rateest-ewmalog 500ms',
+    '-A PREROUTING -i eth1 -j RATEEST --rateest-name lan --rateest-interval 250ms --rateest-ewmalog 500ms',
+    'COMMIT',
+    '*filter',
+    '-A INPUT -m rateest --rateest wan --rateest-gt --rateest-bps 1mbit -j DROP',
+    '-A INPUT -m rateest --rateest1 guest --rateest-gt --rateest2 wan --rateest-bps -j DROP',
+    '-A INPUT -p icmp -m hashlimit --hashlimit-above 10/sec --hashlimit-name flood -j DROP',
+    '-A INPUT -p tcp --dport 22 -m recent --set --name SSH',
+    '-A INPUT -p tcp --dport 22 -m recent --update --name SSH2 -j DROP',
+    '-A INPUT -m rateest --rateest |',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const items = (text: string) => at(text, '|').items.map((i) => [i.label, i.detail]);
+  // a rateest match reads an estimator a RATEEST makes: not one only another match names
+  assert.deepEqual(items(save), [['wan', 'made by the RATEEST on line 2'], ['lan', 'made by the RATEEST on line 3']]);
+  assert.deepEqual(items(save.replace('-m rateest --rateest |', '-p udp -m hashlimit --hashlimit-above 5/s --hashlimit-name |')), [['flood', 'made on line 8: a rule naming it shares its settings']]);
+  assert.deepEqual(items(save.replace('-m rateest --rateest |', '-m recent --rcheck --name |')), [['SSH', 'filled by --set on line 9'], ['SSH2', 'read on line 10']]);
+});

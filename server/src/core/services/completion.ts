@@ -1,4 +1,4 @@
-import { chains as chainSpecs, genericOptions, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
+import { chains as chainSpecs, genericOptions, getMatch, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
 import type { ArgSpec, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
 import { services } from '../knowledge/values/services.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
@@ -14,6 +14,7 @@ import { wordTokens } from '../syntax/wordTokens.ts';
 import type { Span } from '../text/span.ts';
 import { valueGroup, valuesInUse } from './valuesInUse.ts';
 import { setNamesOffered } from './setNames.ts';
+import { keptKindOf, keptNamesOffered } from './keptNames.ts';
 import { SET_NAME_OPTIONS } from '../analysis/setsNamed.ts';
 
 export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword';
@@ -247,6 +248,12 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
     // an ipset: those the script creates, those the rules name
     if (arg && spec && SET_NAME_OPTIONS.has(spec.name) && !ctx.partial.includes(',')) {
       return setNamesOffered(doc.ruleSet, ctx.replace.start, ctx.family).map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
+    }
+    // a hashlimit table, rate estimator or recent list: the names the rules use
+    const kept = spec && keptKindOf(spec.name, getMatch('recent')?.options.includes(spec) ? 'recent' : undefined);
+    if (kept) {
+      const names = keptNamesOffered(doc.ruleSet, doc.lines, kept, ctx.family, spec!.name !== '--rateest-name' && kept === 'rate estimator');
+      if (names.length) return names.map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
     }
     if (arg) {
       // comma lists: complete the item after the last comma

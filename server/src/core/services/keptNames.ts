@@ -136,3 +136,31 @@ export function keptNameHover(rs: RuleSet, lines: LineIndex, kept: KeptName): st
   const read = others.length ? `; read on line${others.length > 1 ? 's' : ''} ${linesOf(others)}` : '';
   return `${title}: ${filled}${read}. Rules with the same --name share the list of addresses.`;
 }
+
+/** What an option's value names: undefined for an option whose value is not a kept name. */
+export function keptKindOf(option: string, owner: string | undefined): KeptKind | undefined {
+  if (option === '--hashlimit-name') return 'hashlimit table';
+  if (option === '--rateest-name' || RATEEST_READS.has(option)) return 'rate estimator';
+  return option === '--name' && owner === 'recent' ? 'recent list' : undefined;
+}
+
+/**
+ * The names of `kind` the rules use, to offer after its option: for a rateest match the
+ * estimators a RATEEST makes, otherwise every name in use (of the family, but estimators),
+ * the state's maker first in the detail.
+ */
+export function keptNamesOffered(rs: RuleSet, lines: LineIndex, kind: KeptKind, family: Family, reading: boolean): { name: string; detail: string }[] {
+  const first = new Map<string, { line: number; makes: boolean }>();
+  for (const c of chainFacts(rs).sharedByName) {
+    if (!c.rule || c.kind === 'delete' || c.kind === 'check') continue;
+    if (kind !== 'rate estimator' && c.family !== family) continue;
+    for (const n of namings(c.rule)) {
+      if (n.kind !== kind || (reading && kind === 'rate estimator' && !n.makes)) continue;
+      const seen = first.get(n.name);
+      if (!seen || (n.makes && !seen.makes)) first.set(n.name, { line: lines.lineOf(n.word.span.start) + 1, makes: n.makes || kind === 'hashlimit table' });
+    }
+  }
+  const what = (f: { line: number; makes: boolean }) =>
+    kind === 'hashlimit table' ? `made on line ${f.line}: a rule naming it shares its settings` : kind === 'rate estimator' ? `made by the RATEEST on line ${f.line}` : f.makes ? `filled by --set on line ${f.line}` : `read on line ${f.line}`;
+  return [...first].map(([name, f]) => ({ name, detail: what(f) }));
+}
