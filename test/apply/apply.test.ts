@@ -278,6 +278,26 @@ test('what the loaded rules hold by name: a RATEEST with other timing is refused
   router.load(OLD);
 });
 
+test('rules naming the host\'s ipsets: the throwaway namespace has the sets too, so only a set the host lacks refuses', { skip: skip || requirement(spawnSync('sh', ['-c', 'command -v ipset']).status === 0, 'ipset is not installed (apt-get install ipset)') }, async () => {
+  router.load(OLD);
+  router.exec(['ipset', 'create', 'blocklist', 'hash:net']);
+  try {
+    const uses = (set: string) => GOOD.replace('-A INPUT -i lo -j ACCEPT', `-A INPUT -i lo -j ACCEPT\n-A INPUT -m set --match-set ${set} src -j DROP`);
+    const r = await cli([file('sets.rules', uses('blocklist')), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /load into a throwaway namespace: passed/);
+    assert.match(r.stdout, /^\+-A INPUT -m set --match-set blocklist src -j DROP$/m);
+    // the namespace's copy of the set went with it
+    assert.deepEqual(router.exec(['ipset', 'list', '-n']).trim().split('\n'), ['blocklist']);
+    const missing = await cli([file('nosuchset.rules', uses('allowlist')), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+    assert.equal(missing.code, 1);
+    assert.match(missing.stdout, /load into a throwaway namespace: failed \(.*Set allowlist doesn't exist/);
+  } finally {
+    router.load(OLD);
+    router.exec(['ipset', 'destroy', 'blocklist']);
+  }
+});
+
 test('a compiled script, applied, gives the same iptables-save as running the script', { skip }, async () => {
   router.load('');
   const script = '#!/bin/sh\nIPT=iptables\n$IPT -P INPUT DROP\n$IPT -P FORWARD DROP\n$IPT -A INPUT -i lo -j ACCEPT\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A INPUT -p tcp --dport 22 -j ACCEPT\n$IPT -N web\n$IPT -A web -p tcp -m multiport --dports 80,443 -j ACCEPT\n$IPT -A INPUT -j web\n$IPT -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.200.77.1:80\n$IPT -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A FORWARD -d 10.200.77.1 -p tcp --dport 80 -j ACCEPT\n$IPT -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n';

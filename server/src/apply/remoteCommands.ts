@@ -100,10 +100,15 @@ export const NO_NAMESPACE_EXIT = 99;
 
 /**
  * A real load of the rules on stdin into a throwaway network namespace, printing what
- * iptables-save makes of them there (which also normalises them for the diff).
+ * iptables-save makes of them there (which also normalises them for the diff). ipsets belong
+ * to a network namespace: the host's sets are made there first, empty (`ipset save`'s create
+ * lines), or every rule naming one would be refused ("Set blocklist doesn't exist") though the
+ * host has it. A set the host lacks still refuses, as the apply would.
  */
 export function namespaceLoadScript(tools: Tools, family: Family): string {
-  return `if unshare --net true 2>/dev/null; then exec unshare --net sh -c "${tool(tools.restore[family])} && ${tool(tools.save[family])}"; else echo "unshare --net is not allowed on this host" >&2; exit ${NO_NAMESPACE_EXIT}; fi`;
+  const sets = 's=$(mktemp) || exit 1; if command -v ipset >/dev/null 2>&1; then ipset save 2>/dev/null | grep "^create " > "$s"; fi';
+  const load = `if [ -s \\"\\$1\\" ]; then ipset restore -exist < \\"\\$1\\" 2>/dev/null; fi; ${tool(tools.restore[family])} && ${tool(tools.save[family])}`;
+  return `if unshare --net true 2>/dev/null; then ${sets}; unshare --net sh -c "${load}" sh "$s"; r=$?; rm -f "$s"; exit $r; else echo "unshare --net is not allowed on this host" >&2; exit ${NO_NAMESPACE_EXIT}; fi`;
 }
 
 /**
