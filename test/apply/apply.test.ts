@@ -298,6 +298,23 @@ test('rules naming the host\'s ipsets: the throwaway namespace has the sets too,
   }
 });
 
+test('an ssh allowlist kept in an ipset: the lockout check reads the host\'s members', { skip: skip || requirement(spawnSync('sh', ['-c', 'command -v ipset']).status === 0, 'ipset is not installed (apt-get install ipset)') }, async () => {
+  router.load(OLD);
+  const allowlist = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m set --match-set admins src -j ACCEPT\nCOMMIT\n';
+  router.exec(['ipset', 'create', 'admins', 'hash:ip']);
+  try {
+    for (const [member, expected] of [[router.hostIp, /^Lockout check: ok, a new ssh connection from .* is accepted\.$/m], ['10.200.254.254', /^Lockout check: WARNING: the new rules would block a new ssh connection from /m]] as const) {
+      router.exec(['ipset', 'flush', 'admins']);
+      router.exec(['ipset', 'add', 'admins', member]);
+      const r = await cli([file('allowlist.rules', allowlist), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+      assert.match(r.stdout, expected, r.stdout + r.stderr);
+    }
+  } finally {
+    router.load(OLD);
+    router.exec(['ipset', 'destroy', 'admins']);
+  }
+});
+
 test('a compiled script, applied, gives the same iptables-save as running the script', { skip }, async () => {
   router.load('');
   const script = '#!/bin/sh\nIPT=iptables\n$IPT -P INPUT DROP\n$IPT -P FORWARD DROP\n$IPT -A INPUT -i lo -j ACCEPT\n$IPT -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A INPUT -p tcp --dport 22 -j ACCEPT\n$IPT -N web\n$IPT -A web -p tcp -m multiport --dports 80,443 -j ACCEPT\n$IPT -A INPUT -j web\n$IPT -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.200.77.1:80\n$IPT -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n$IPT -A FORWARD -d 10.200.77.1 -p tcp --dport 80 -j ACCEPT\n$IPT -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n';

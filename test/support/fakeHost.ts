@@ -6,7 +6,7 @@ import type { Clock } from '../../server/src/apply/session.ts';
  * it recognises each fixed remote script, keeps loaded rules, backups and the armed marker
  * in memory, and lets a test replace the answer to any step.
  */
-export type Step = 'preflight' | 'save' | 'test' | 'namespace' | 'prepare' | 'arm' | 'apply' | 'confirm' | 'revert' | 'status';
+export type Step = 'preflight' | 'save' | 'test' | 'namespace' | 'ipsets' | 'prepare' | 'arm' | 'apply' | 'confirm' | 'revert' | 'status';
 
 export interface Call {
   step: Step;
@@ -19,6 +19,7 @@ export interface Call {
 export function stepOf(remote: string): Step {
   if (remote.includes('echo "uid=')) return 'preflight';
   if (remote.includes('unshare --net')) return 'namespace';
+  if (remote.includes('ipset save')) return 'ipsets';
   if (/ --test'$/.test(remote)) return 'test';
   if (remote.includes('umask 077')) return 'prepare';
   if (remote.includes('setsid nohup')) return 'arm';
@@ -46,6 +47,8 @@ export class FakeHost implements CommandRunner {
   calls: Call[] = [];
   loaded: Record<string, string> = { ipv4: '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n', ipv6: '' };
   staged: Record<string, string> = {};
+  /** What `ipset save` prints on the host. */
+  ipsets = '';
   backups: Record<string, string> = {};
   armed = false;
   rolledBack?: string;
@@ -97,6 +100,8 @@ export class FakeHost implements CommandRunner {
       case 'namespace':
         // what iptables-save prints after loading: here the input itself
         return ok(call.input);
+      case 'ipsets':
+        return ok(this.ipsets);
       case 'prepare': {
         const touched = /for t in ([a-z ]+);/.exec(remote)?.[1].split(' ') ?? [];
         let b = this.loaded[family] ?? '';

@@ -1,6 +1,7 @@
 import { FirewallDocument } from '../core/facade.ts';
 import type { Family } from '../core/knowledge/types.ts';
 import { decidingStep, tracePacket, type Outcome } from '../core/simulate/evaluate.ts';
+import type { IpsetMembers } from '../core/simulate/ipsetMembers.ts';
 import type { Packet } from '../core/simulate/packet.ts';
 
 export interface SshConnection {
@@ -35,9 +36,10 @@ function decidersOf(afterText: string, outcomes: readonly Outcome[]): string[] {
  * Both halves are followed with the packet evaluator on the normalised after-apply text of the
  * connection's family: the client's SYN to the address and port in use, arriving on INPUT,
  * and the server's answer (state ESTABLISHED) leaving through OUTPUT; either dropped, the
- * session never comes up, and the one running the apply is cut.
+ * session never comes up, and the one running the apply is cut. With the host's ipsets
+ * (`sets`), a rule that allows ssh from the addresses of a set is decided by its members.
  */
-export function lockoutCheck(afterText: string, family: Family, conn: SshConnection): LockoutVerdict {
+export function lockoutCheck(afterText: string, family: Family, conn: SshConnection, sets?: ReadonlyMap<string, IpsetMembers>): LockoutVerdict {
   const doc = new FirewallDocument(afterText, { dialect: 'save', family });
   const packet: Packet = {
     family,
@@ -50,6 +52,7 @@ export function lockoutCheck(afterText: string, family: Family, conn: SshConnect
     state: 'NEW',
     origin: 'remote',
     local: [conn.serverIp],
+    ...(sets ? { sets } : {}),
   };
   const answer: Packet = {
     family,
@@ -62,6 +65,7 @@ export function lockoutCheck(afterText: string, family: Family, conn: SshConnect
     state: 'ESTABLISHED',
     origin: 'local',
     local: [conn.serverIp],
+    ...(sets ? { sets } : {}),
   };
   const halves = [tracePacket(doc.ruleSet, packet), tracePacket(doc.ruleSet, answer)];
   const denied = halves.map((outcomes) => outcomes.filter((o) => o.verdict !== 'ACCEPT'));

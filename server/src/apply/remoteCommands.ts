@@ -91,6 +91,9 @@ export function saveScript(tools: Tools, family: Family): string {
   return tool(tools.save[family]);
 }
 
+/** The host's ipsets and their members, as `ipset save` prints them (nothing where ipset is not installed). */
+export const IPSET_SAVE_SCRIPT = 'if command -v ipset >/dev/null 2>&1; then ipset save; fi';
+
 /** iptables-restore's own check of the rules on stdin; loads nothing. */
 export function testScript(tools: Tools, family: Family): string {
   return `${tool(tools.restore[family])} --test`;

@@ -561,3 +561,18 @@ test('the ssh program: the setting, or ssh on PATH when none is set', async () =
   assert.ok(host.calls.every((c) => c.file === 'ssh'));
   assert.throws(() => new ApplySession({ target: { host: 'gw' }, ssh: {}, rules: prepared.rules, rollbackSeconds: 86401 }, host), (e: ApplyError) => e.kind === 'refused' && /86400/.test(e.message));
 });
+
+test('rules that test an ipset: the plan reads the host\'s sets, and the lockout check decides the allowlist by its members', async () => {
+  const allowlist = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -m set --match-set admins src -j ACCEPT\nCOMMIT\n';
+  for (const [members, verdict] of [['add admins 10.200.77.1\n', 'accept'], ['add admins 10.200.77.9\n', 'drop']] as const) {
+    const { host, session } = setup(allowlist);
+    host.ipsets = `create admins hash:ip family inet hashsize 1024 maxelem 65536\n${members}`;
+    const plan = await session.plan();
+    assert.equal(plan.lockout?.verdict, verdict);
+    assert.deepEqual(host.steps(), ['preflight', 'save', 'test', 'namespace', 'ipsets']);
+  }
+  // rules that test no set: the sets are not read
+  const { host, session } = setup(GOOD);
+  await session.plan();
+  assert.ok(!host.steps().includes('ipsets'));
+});

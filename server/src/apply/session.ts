@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Family } from '../core/knowledge/types.ts';
 import { writeLocalBackup } from './localBackup.ts';
 import { namesOnHost } from './namesOnHost.ts';
+import { parseIpsetSave, type IpsetMembers } from '../core/simulate/ipsetMembers.ts';
 import { lockoutCheck, type LockoutVerdict, type SshConnection } from './lockoutCheck.ts';
 import { parsePreflight, preflightProblems, preflightTools, usesSudo, type Preflight } from './preflight.ts';
 import type { PreparedRules } from './prepareRules.ts';
@@ -12,6 +13,7 @@ import {
   checkRemoteDir,
   confirmScript,
   namespaceLoadScript,
+  IPSET_SAVE_SCRIPT,
   NO_NAMESPACE_EXIT,
   PREFLIGHT_SCRIPT,
   prepareScript,
@@ -272,7 +274,14 @@ export class ApplySession {
       const fp = families.find((x) => x.family === f);
       if (fp) {
         const conn: SshConnection = { clientIp: c.clientIp.replace(/^::ffff:/i, ''), clientPort: c.clientPort, serverIp: c.serverIp.replace(/^::ffff:/i, ''), serverPort: c.serverPort, ...(preflight.interface ? { interface: preflight.interface } : {}) };
-        lockout = lockoutCheck(fp.after, f, conn);
+        // rules that test ipsets (an ssh allowlist) are decided by the host's members
+        let sets: Map<string, IpsetMembers> | undefined;
+        if (fp.after.includes('--match-set')) {
+          this.events.step?.(`Reading the ipsets on ${this.host}`);
+          const r = await this.ssh(IPSET_SAVE_SCRIPT, 'read the ipsets', { signal });
+          if (r.exitCode === 0) sets = parseIpsetSave(r.stdout);
+        }
+        lockout = lockoutCheck(fp.after, f, conn, sets);
       }
     } else warnings.push(`${this.host} did not report the ssh connection ($SSH_CONNECTION): the lockout check could not run`);
 

@@ -6,6 +6,7 @@ import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
 import { and, fromBool, not, type Tri } from './tristate.ts';
 import { detachedCopy } from '../text/detachedCopy.ts';
+import { setMatchCond } from './ipsetMembers.ts';
 
 /** How one rule's tests apply to a packet. Anything the evaluator cannot decide is "maybe". */
 
@@ -229,6 +230,8 @@ function matchCond(m: MatchUse, p: Packet): Tri {
         r = and(r, o.negated ? not(t) : t);
       }
       return r;
+    case 'set':
+      return setMatchCond(m, p);
     default:
       return 'maybe';
   }
@@ -288,6 +291,7 @@ export function fieldsRead(rule: Rule, into: Set<PacketField>): void {
         into.add('state');
         break;
       case 'iprange':
+      case 'set':
         into.add('src').add('dst');
         break;
       case 'addrtype':

@@ -1,3 +1,4 @@
+import type { IpsetMembers } from './ipsetMembers.ts';
 import { protocolNumber } from '../knowledge/protocols.ts';
 import { isIPv6, parseIPv4 } from '../knowledge/values/addresses.ts';
 import { readIcmpType } from '../knowledge/values/icmp.ts';
@@ -34,6 +35,12 @@ export interface Packet {
    * discovery on a link). A packet from another host never does, whatever this says.
    */
   offLoopback?: boolean;
+  /**
+   * The ipsets of the host the packet meets (`ipset save` of a host an apply reads): a set
+   * match is decided from their members. Without them, or for a set not among them, it is not.
+   * Not a SPEC key.
+   */
+  sets?: ReadonlyMap<string, IpsetMembers>;
 }
 
 /**
