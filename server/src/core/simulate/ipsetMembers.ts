@@ -1,5 +1,6 @@
 import type { Family } from '../knowledge/types.ts';
 import { ipv4Number } from '../knowledge/values/addresses.ts';
+import { setsOfIpsetSave } from '../model/ipsetSteps.ts';
 import type { BoundOption, MatchUse } from '../model/types.ts';
 import { inNetwork } from './conditions.ts';
 import type { Packet } from './packet.ts';
@@ -16,20 +17,16 @@ export interface IpsetMembers {
 }
 
 /**
- * The sets of an `ipset save` listing (`create NAME TYPE [family inet6] …`, `add NAME ENTRY
- * [timeout N] [nomatch] …`). Lines of another shape are skipped.
+ * The sets of an `ipset save` listing with their members: the sets as `ipset restore` makes
+ * them (setsOfIpsetSave), then each `add NAME ENTRY [timeout N] [nomatch] …` line's entry.
  */
 export function parseIpsetSave(text: string): Map<string, IpsetMembers> {
   const sets = new Map<string, IpsetMembers>();
+  for (const s of setsOfIpsetSave(text)) sets.set(s.name, { type: s.type ?? '', ...(s.family ? { family: s.family } : {}), members: [], nomatch: [] });
   for (const line of text.split('\n')) {
     const w = line.trim().split(/\s+/);
-    if (w[0] === 'create' && w.length >= 3) {
-      const f = w.indexOf('family');
-      sets.set(w[1], { type: w[2], ...(f > 0 ? { family: w[f + 1] === 'inet6' ? 'ipv6' : 'ipv4' } : {}), members: [], nomatch: [] });
-    } else if (w[0] === 'add' && w.length >= 3) {
-      const s = sets.get(w[1]);
-      if (s) (w.includes('nomatch') ? s.nomatch : s.members).push(w[2]);
-    }
+    const s = w[0] === 'add' && w.length >= 3 ? sets.get(w[1]) : undefined;
+    if (s) (w.includes('nomatch') ? s.nomatch : s.members).push(w[2]);
   }
   return sets;
 }
