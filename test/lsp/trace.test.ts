@@ -91,3 +91,14 @@ test("iptables/trace of a save file reads the workspace's sysctl files around it
   assert.deepEqual(r.branches[0].hooks, ['PREROUTING']);
   assert.match(r.branches[0].routing!, /10-router\.conf.*net\.ipv4\.ip_forward=0/);
 });
+
+test('iptables/trace of a save file decides its set matches by the ipsets file restored before it at boot', { skip }, async () => {
+  const folder = join(mkdtempSync(join(tmpdir(), 'iptables-trace-lsp-')), 'a', 'b', 'c', 'iptables');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'rules.v4');
+  writeFileSync(file, '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m set --match-set admins src -j ACCEPT\nCOMMIT\n');
+  writeFileSync(join(folder, 'ipsets'), 'create admins hash:ip family inet hashsize 1024 maxelem 65536\nadd admins 198.51.100.7\n');
+  const verdict = async (src: string) => ((await client().request<TraceResult>('iptables/trace', { uri: pathToFileURL(file).href, packet: `proto=tcp src=${src} dst=10.0.0.1 dport=22 local=10.0.0.1` })) as Traced).verdict;
+  assert.equal(await verdict('198.51.100.7'), 'ACCEPT');
+  assert.equal(await verdict('198.51.100.8'), 'DROP');
+});

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
 import { setsOfIpsetSave } from '../core/model/ipsetSteps.ts';
+import { parseIpsetSave, type IpsetMembers } from '../core/simulate/ipsetMembers.ts';
 
 /**
  * The file of ipsets a boot loader restores before the rules file beside it: `ipsets` (Debian's
@@ -10,6 +11,27 @@ import { setsOfIpsetSave } from '../core/model/ipsetSteps.ts';
  * None when the folder has neither as a file of ipset save output.
  */
 export function workspaceIpsets(filePath: string): Pick<AnalysisSettings, 'workspaceSets'> {
+  const found = ipsetFileBeside(filePath);
+  return found ? { workspaceSets: { file: found.file, sets: found.sets } } : {};
+}
+
+/**
+ * The members of the sets that file restores, for the packet trace of the rules file beside it
+ * (a set match is then decided by them); undefined where there is no such file.
+ */
+export function ipsetMembersBeside(filePath: string): ReadonlyMap<string, IpsetMembers> | undefined {
+  const found = ipsetFileBeside(filePath);
+  if (!found) return undefined;
+  const known = members.get(found.file);
+  if (known && known.mtimeMs === found.mtimeMs && known.size === found.size) return known.sets;
+  const sets = parseIpsetSave(readFileSync(found.file, 'utf8'));
+  members.set(found.file, { mtimeMs: found.mtimeMs, size: found.size, sets });
+  return sets;
+}
+
+const members = new Map<string, { mtimeMs: number; size: number; sets: ReadonlyMap<string, IpsetMembers> }>();
+
+function ipsetFileBeside(filePath: string): { file: string; mtimeMs: number; size: number; sets: NonNullable<ReturnType<typeof setsOf>> } | undefined {
   const dir = dirname(filePath);
   for (const name of ['ipsets', 'ipset']) {
     const file = join(dir, name);
@@ -17,12 +39,12 @@ export function workspaceIpsets(filePath: string): Pick<AnalysisSettings, 'works
       const st = statSync(file);
       if (!st.isFile()) continue;
       const sets = setsOf(file, st.mtimeMs, st.size);
-      if (sets) return { workspaceSets: { file, sets } };
+      if (sets) return { file, mtimeMs: st.mtimeMs, size: st.size, sets };
     } catch {
       // not there, or unreadable
     }
   }
-  return {};
+  return undefined;
 }
 
 /**
