@@ -29,10 +29,11 @@ export class KernelLab {
   readonly id = `${process.pid % 10000}${Math.floor(Math.random() * 90 + 10)}`;
   readonly ns = { client: `klc${this.id}`, router: `klr${this.id}`, server: `kls${this.id}` };
   private listeners: ReturnType<typeof spawn>[] = [];
+  private hadSets = false;
 
   static available(): string | undefined {
     if (process.getuid?.() !== 0) return 'not root: the kernel lab creates network namespaces';
-    for (const t of ['ip', 'iptables-restore', 'iptables-save', 'socat']) if (sh(['sh', '-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (apt-get install iproute2 iptables socat)`;
+    for (const t of ['ip', 'iptables-restore', 'iptables-save', 'socat', 'ipset']) if (sh(['sh', '-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (apt-get install iproute2 iptables socat ipset)`;
     return undefined;
   }
 
@@ -106,10 +107,13 @@ export class KernelLab {
    * Replaces the router's rules, flushes conntrack so every scenario starts fresh, and zeroes
    * every counter (the router's and the server's) so that what moves is this probe's doing.
    */
-  load(rules: string): void {
-    // every table empty first, then the scenario's
+  load(rules: string, ipsets?: string): void {
+    // every table empty first (and no set left), then the scenario's sets and rules
     const tables = ['raw', 'mangle', 'nat', 'filter'];
     this.run(this.ns.router, ['iptables-restore'], tables.map((t) => `*${t}\nCOMMIT\n`).join(''));
+    if (ipsets !== undefined || this.hadSets) sh(['ip', 'netns', 'exec', this.ns.router, 'ipset', 'destroy']);
+    this.hadSets = ipsets !== undefined;
+    if (ipsets !== undefined) this.run(this.ns.router, ['ipset', 'restore'], ipsets);
     this.run(this.ns.router, ['iptables-restore'], rules);
     sh(['ip', 'netns', 'exec', this.ns.router, 'conntrack', '-F']);
     for (const t of tables) this.run(this.ns.router, ['iptables', '-t', t, '-Z']);

@@ -22,6 +22,8 @@ export interface Scenario {
   reply?: string;
   /** The server has no route back, so only source NAT makes the connection work. */
   noRouteBack?: boolean;
+  /** The router's ipsets, as `ipset save` prints them: restored before the rules, and the trace reads their members. */
+  ipsets?: string;
 }
 
 const fwd = 'in=wan0 out=lan0 src=10.200.1.2 local=10.200.1.1,10.200.2.1';
@@ -77,4 +79,9 @@ export const scenarios: Scenario[] = [
   { name: 'OUTPUT from the router rejected', rules: filter({}, '-A OUTPUT -p tcp --dport 80 -j REJECT --reject-with tcp-reset\n'), packet: 'origin=local out=lan0 src=10.200.2.1 proto=tcp dst=10.200.2.2 dport=80 local=10.200.1.1,10.200.2.1', send: { from: 'router', proto: 'tcp', dst: '10.200.2.2', dport: 80 } },
   { name: 'UDP port forward', rules: nat('-A PREROUTING -i wan0 -p udp --dport 53 -j DNAT --to-destination 10.200.2.2:5353\n') + filter({ forward: 'DROP' }, `${est}-A FORWARD -p udp -d 10.200.2.2 --dport 5353 -j ACCEPT\n`), ...forwarded(53, 'udp'), reply: fromServer(5353, 'udp') },
   { name: 'UDP dropped in FORWARD', rules: filter({}, '-A FORWARD -p udp --dport 53 -j DROP\n'), ...toServer(53, 'udp') },
+  // set matches decided by the members of the router's sets
+  { name: 'ipset allowlist: the client\'s network is in the set', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp --dport 80 -m set --match-set allow src -j ACCEPT\n`), ipsets: 'create allow hash:net family inet\nadd allow 10.200.1.0/24\n', ...toServer(80), reply: fromServer(80) },
+  { name: 'ipset allowlist: the client is not in the set', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp --dport 80 -m set --match-set allow src -j ACCEPT\n`), ipsets: 'create allow hash:net family inet\nadd allow 10.200.9.0/24\n', ...toServer(80) },
+  { name: 'ipset blocklist negated: a client not in it is let through', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -m set ! --match-set block src -p tcp --dport 80 -j ACCEPT\n-A FORWARD -j DROP\n`), ipsets: 'create block hash:ip family inet\nadd block 10.200.1.99\n', ...toServer(80) },
+  { name: 'ipset of servers by destination, a range', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -m set --match-set servers dst -j ACCEPT\n`), ipsets: 'create servers bitmap:ip range 10.200.2.0/24\nadd servers 10.200.2.1-10.200.2.9\n', ...toServer(80) },
 ];

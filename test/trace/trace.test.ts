@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { definiteVerdict, tracePacket, type Outcome } from '../../server/src/core/simulate/evaluate.ts';
 import { parsePacketSpec, type Packet } from '../../server/src/core/simulate/packet.ts';
+import { parseIpsetSave } from '../../server/src/core/simulate/ipsetMembers.ts';
 import type { Rule } from '../../server/src/core/model/types.ts';
 import { requirement } from '../support/paths.ts';
 import { KernelLab, LAB, type Delivery } from './kernelLab.ts';
@@ -99,7 +100,10 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
     scenarios.forEach((s, i) => {
       const cport = 42000 + i;
       lab.serverRoute(!s.noRouteBack);
-      lab.load(s.rules);
+      lab.load(s.rules, s.ipsets);
+      // the trace reads the router's sets as an apply or a save file's ipsets file gives them
+      const sets = s.ipsets === undefined ? undefined : parseIpsetSave(s.ipsets);
+      const withSets = (p: Packet): Packet => (sets ? { ...p, sets } : p);
       const got = lab.send(s.send.from, s.send.proto, s.send.dst, s.send.dport, cport);
       const counters = lab.counters();
       // the server counts the first packets that reach it, answered or not (the router's own
@@ -109,7 +113,7 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
 
       const doc = new FirewallDocument(s.rules, { dialect: 'save' });
       const rs = doc.ruleSet;
-      const probe = parse(withKey(s.packet, 'sport', cport));
+      const probe = withSets(parse(withKey(s.packet, 'sport', cport)));
       const outcomes = tracePacket(rs, probe);
       const ours = definiteVerdict(outcomes) ?? 'UNCERTAIN';
       const o = outcomes[0];
@@ -134,7 +138,7 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
       let kernelReply = '';
       if (s.reply) {
         const reply = parse(withKey(s.reply, 'dport', cport));
-        const ro = tracePacket(rs, reply);
+        const ro = tracePacket(rs, withSets(reply));
         const theirs = definiteVerdict(ro) ?? 'UNCERTAIN';
         // The answer exists once the first packet got through; the client hears it or not. A
         // rejected answer's error goes back to the server, so the client cannot tell a DROP
@@ -144,7 +148,7 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
         if (!agrees) why.push(`reply verdict ${theirs} vs kernel ${kernelReply}`);
         legs.push({ name: 'reply', packet: reply, must: reached, outcomes: ro });
       }
-      for (const l of otherLegs(s, probe, o, got, reached, cport)) legs.push({ ...l, outcomes: tracePacket(rs, l.packet) });
+      for (const l of otherLegs(s, probe, o, got, reached, cport)) legs.push({ ...l, outcomes: tracePacket(rs, withSets(l.packet)) });
 
       // one way: what the trace says decided counted in the kernel
       const expected = new Map<string, { rules: Set<number>; policy: boolean }>();
