@@ -3,7 +3,7 @@ import { parsePacketSpec } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
-import { ipsetMembersBeside } from '../node/ipsetFiles.ts';
+import { traceSets } from '../node/ipsetFiles.ts';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 
@@ -43,8 +43,8 @@ export function traceCommand(args: string[], io: CliIO): number {
   const doc = new FirewallDocument(read.text, { fileName: file });
   const line = (span: { start: number }) => ({ line: doc.lines.lineOf(span.start) + 1 });
   // a save file's host: the sysctl files kept around it, as lint reads them
-  // and the ipsets restored before it at boot, whose members decide its set matches
-  const sets = doc.dialect === 'save' ? ipsetMembersBeside(resolve(file)) : undefined;
+  // and the ipsets restored before it at boot (a script: those it fills), whose members decide its set matches
+  const sets = traceSets(doc, resolve(file));
   const report = traceReport(doc.ruleSet, read.text, sets ? { ...parsed.packet, sets } : parsed.packet, line, doc.dialect === 'save' ? hostSysctl(resolve(file)) : undefined);
   const branches = report.branches;
   if (json) {

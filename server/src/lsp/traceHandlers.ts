@@ -6,7 +6,7 @@ import { packetToSpec, parsePacketSpec } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
-import { ipsetMembersBeside } from '../node/ipsetFiles.ts';
+import { traceSets } from '../node/ipsetFiles.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 import {
@@ -46,10 +46,10 @@ export function registerTrace(connection: Connection, store: DocumentStore): voi
     const lines = doc.lines;
     const locate = (span: { start: number; end: number }): RuleLocation => ({ range: toRange(lines, span), line: lines.lineOf(span.start) + 1 });
     // a save file's host: the sysctl files kept around it, as its diagnostics read them
-    const onDisk = doc.dialect === 'save' && p.uri.startsWith('file:') ? fileURLToPath(p.uri) : undefined;
-    const host = onDisk ? hostSysctl(onDisk) : undefined;
-    // and the ipsets restored before it at boot, whose members decide its set matches
-    const sets = onDisk ? ipsetMembersBeside(onDisk) : undefined;
+    const onDisk = p.uri.startsWith('file:') ? fileURLToPath(p.uri) : undefined;
+    const host = doc.dialect === 'save' && onDisk ? hostSysctl(onDisk) : undefined;
+    // and the ipsets restored before it at boot (a script: those it fills), whose members decide its set matches
+    const sets = traceSets(doc, onDisk);
     return { uri: p.uri, ...traceReport(doc.ruleSet, doc.text, sets ? { ...parsed.packet, sets } : parsed.packet, locate, host) };
   });
 

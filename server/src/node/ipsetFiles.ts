@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
 import { setsOfIpsetSave } from '../core/model/ipsetSteps.ts';
-import { parseIpsetSave, type IpsetMembers } from '../core/simulate/ipsetMembers.ts';
+import { parseIpsetSave, scriptSetMembers, type IpsetMembers } from '../core/simulate/ipsetMembers.ts';
+import type { FirewallDocument } from '../core/facade.ts';
 
 /**
  * The file of ipsets a boot loader restores before the rules file beside it: `ipsets` (Debian's
@@ -30,6 +31,15 @@ export function ipsetMembersBeside(filePath: string): ReadonlyMap<string, IpsetM
 }
 
 const members = new Map<string, { mtimeMs: number; size: number; sets: ReadonlyMap<string, IpsetMembers> }>();
+
+/**
+ * The sets a packet trace of a document decides its set matches by: a save file's, the ipsets
+ * file beside it on disk (`path`); a script's, those it makes and fills itself.
+ */
+export function traceSets(doc: FirewallDocument, path: string | undefined): ReadonlyMap<string, IpsetMembers> | undefined {
+  if (doc.dialect === 'script') return scriptSetMembers(doc.ruleSet);
+  return path === undefined ? undefined : ipsetMembersBeside(path);
+}
 
 function ipsetFileBeside(filePath: string): { file: string; mtimeMs: number; size: number; sets: NonNullable<ReturnType<typeof setsOf>> } | undefined {
   const dir = dirname(filePath);

@@ -173,3 +173,11 @@ test('a save file\'s set matches are decided by the members of the ipsets file r
   assert.equal(verdict('198.51.100.7'), 'ACCEPT');
   assert.equal(verdict('198.51.100.77'), 'DROP');
 });
+
+test('a script\'s set matches are decided by the sets it makes and fills itself', { skip }, () => {
+  const script = join(dir, 'sets.sh');
+  writeFileSync(script, '#!/bin/sh\nipset create admins hash:ip\nipset add admins 198.51.100.7\niptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -m set --match-set admins src -j ACCEPT\n');
+  const verdict = (src: string) => (JSON.parse(trace(script, `proto=tcp src=${src} dst=10.0.0.1 dport=22 local=10.0.0.1`, true)) as JsonTrace).verdict;
+  assert.equal(verdict('198.51.100.7'), 'ACCEPT');
+  assert.equal(verdict('198.51.100.8'), 'DROP');
+});

@@ -18,6 +18,10 @@ export interface IpsetStep {
   kind: 'create' | 'destroy' | 'rename' | 'fill' | 'flush' | 'unknown';
   /** fill: an `add` (not a `del`), and the entry it adds as written. */
   adds?: string;
+  /** fill: the entry is added as an exception (`nomatch`: inside a network of the set, not in it). */
+  nomatch?: true;
+  /** create: made by an `ipset restore` here-document, whose adds are not followed one by one. */
+  restored?: true;
   name?: string;
   to?: string;
   /** create: the family of the addresses it holds (`family inet6`); undefined where the type holds no addresses (list:set, bitmap:port, hash:mac). */
@@ -105,7 +109,7 @@ function stepOf(command: 'create' | 'add' | 'fill' | 'destroy' | 'rename' | 'flu
   if (command === 'rename') return args[1] ? [{ kind: 'rename', name: name.value, to: args[1].value, span: name.span }] : [];
   // both sets exist and keep their names; each holds the other's entries
   if (command === 'swap') return args[1] ? [{ kind: 'fill', name: name.value, span: name.span }, { kind: 'fill', name: args[1].value, span: args[1].span }, { kind: 'flush', name: name.value, span: name.span }, { kind: 'flush', name: args[1].value, span: args[1].span }] : [];
-  if (command === 'add') return [{ kind: 'fill', name: name.value, span: name.span, ...(args[1] && !args[1].dynamic ? { adds: args[1].value } : {}) }];
+  if (command === 'add') return [{ kind: 'fill', name: name.value, span: name.span, ...(args[1] && !args[1].dynamic ? { adds: args[1].value } : {}), ...(args.slice(2).some((w) => w.value === 'nomatch') ? { nomatch: true as const } : {}) }];
   if (command !== 'create') return [{ kind: command, name: name.value, span: name.span }];
   const type = args[1]?.value ?? '';
   const at = args.findIndex((w) => w.value === 'family' || w.value === '--family');
@@ -131,7 +135,7 @@ function restoreSteps(input: { text: string; start: number; expands: boolean }):
       const text = m[0];
       parts.push({ text, value: text, span: { start: start + m.index, end: start + m.index + text.length }, quoted: false, dynamic: input.expands && /[$`]/.test(text) });
     }
-    const made = stepOf(command, parts.slice(1).filter((w) => !EXIST.test(w.value)), { start, end: start + line.length });
+    const made = stepOf(command, parts.slice(1).filter((w) => !EXIST.test(w.value)), { start, end: start + line.length }).map((s) => (s.kind === 'create' ? { ...s, restored: true as const } : s));
     out.push(...(parts.some((w) => EXIST.test(w.value)) ? made.map((s) => (s.kind === 'create' ? { ...s, exist: true as const } : s)) : made));
   }
   return out;

@@ -1,7 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
 import { ipv4Number } from '../knowledge/values/addresses.ts';
 import { setsOfIpsetSave } from '../model/ipsetSteps.ts';
-import type { BoundOption, MatchUse } from '../model/types.ts';
+import type { BoundOption, MatchUse, RuleSet } from '../model/types.ts';
 import { inNetwork } from './conditions.ts';
 import type { Packet } from './packet.ts';
 import { and, not, type Tri } from './tristate.ts';
@@ -80,4 +80,30 @@ function matchSetOption(o: BoundOption, p: Packet): Tri {
   if (addr === undefined || (s.family ?? 'ipv4') !== p.family) return 'maybe';
   const t = member(s, addr);
   return o.negated ? not(t) : t;
+}
+
+/**
+ * The sets a script makes and fills, as they stand once it has run, for its packet trace:
+ * those it creates once and only adds plain entries to, all outside any shell condition. A
+ * set it deletes entries from, empties, renames or destroys, fills with an expansion or under
+ * a condition, or restores from a here-document (whose adds are not followed) is left out
+ * (its members are not known), and so is every set where the script restores sets from a
+ * file or names one with an expansion.
+ */
+export function scriptSetMembers(rs: RuleSet): Map<string, IpsetMembers> | undefined {
+  const steps = rs.ipsets;
+  if (!steps?.length || steps.some((s) => s.kind === 'unknown')) return undefined;
+  const sets = new Map<string, IpsetMembers>();
+  const unknown = new Set<string>();
+  for (const s of steps) {
+    const name = s.name;
+    if (name === undefined) return undefined;
+    if (s.kind === 'create' && !sets.has(name) && s.guard === 0 && !s.restored) sets.set(name, { type: s.type ?? '', ...(s.family ? { family: s.family } : {}), members: [], nomatch: [] });
+    else if (s.kind === 'fill' && s.adds !== undefined && s.guard === 0 && !/[$`]/.test(s.adds) && sets.has(name)) {
+      const set = sets.get(name)!;
+      (s.nomatch ? set.nomatch : set.members).push(s.adds);
+    } else unknown.add(name);
+  }
+  for (const name of unknown) sets.delete(name);
+  return sets.size ? sets : undefined;
 }
