@@ -11,6 +11,9 @@ export const ESTIMATOR_NAME_LENGTH = 15;
 
 export const estimatorName = (value: string) => value.slice(0, ESTIMATOR_NAME_LENGTH);
 
+/** The rateest match's options that name the estimators it reads. */
+export const ESTIMATOR_READ_OPTIONS: ReadonlySet<string> = new Set(['--rateest', '--rateest1', '--rateest2']);
+
 /** A RATEEST target: the estimator it makes (or counts into, when one of its name exists). */
 export interface EstimatorMade {
   rule: Rule;
@@ -57,7 +60,7 @@ export function estimatorUses(commands: readonly Command[]): { made: EstimatorMa
     for (const m of rule.matches) {
       if (m.name !== 'rateest') continue;
       for (const o of m.options) {
-        if (o.name !== '--rateest' && o.name !== '--rateest1' && o.name !== '--rateest2') continue;
+        if (!ESTIMATOR_READ_OPTIONS.has(o.name)) continue;
         const word = plain(o);
         if (word) read.push({ rule, at, name: estimatorName(word.value), word });
       }

@@ -1,6 +1,6 @@
 import { chainFacts } from '../analysis/chainGraph.ts';
 import { settingsOf } from '../analysis/hashlimitTables.ts';
-import { estimatorName } from '../analysis/rateEstimators.ts';
+import { ESTIMATOR_READ_OPTIONS, estimatorName } from '../analysis/rateEstimators.ts';
 import type { Family } from '../knowledge/types.ts';
 import type { BoundOption, Command, MatchUse, Rule, RuleSet } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
@@ -30,10 +30,8 @@ export interface KeptName {
   refs: KeptRef[];
 }
 
-const RATEEST_READS = new Set(['--rateest', '--rateest1', '--rateest2']);
-
 /** The options whose value is a kept name (recent's `--name` among them: see keptNameAt for the owner). */
-export const KEPT_NAME_OPTIONS: ReadonlySet<string> = new Set(['--hashlimit-name', '--name', '--rateest-name', ...RATEEST_READS]);
+export const KEPT_NAME_OPTIONS: ReadonlySet<string> = new Set(['--hashlimit-name', '--name', '--rateest-name', ...ESTIMATOR_READ_OPTIONS]);
 
 interface Naming {
   kind: KeptKind;
@@ -58,7 +56,7 @@ function namings(rule: Rule): Naming[] {
       if (w) out.push({ kind: 'recent list', name: w.value, word: w, makes: sets });
     } else if (m.name === 'rateest') {
       for (const o of m.options) {
-        const w = RATEEST_READS.has(o.name) ? plain(o) : undefined;
+        const w = ESTIMATOR_READ_OPTIONS.has(o.name) ? plain(o) : undefined;
         if (w) out.push({ kind: 'rate estimator', name: estimatorName(w.value), word: w, makes: false });
       }
     }
@@ -140,7 +138,7 @@ export function keptNameHover(rs: RuleSet, lines: LineIndex, kept: KeptName): st
 /** What an option's value names: undefined for an option whose value is not a kept name. */
 export function keptKindOf(option: string, owner: string | undefined): KeptKind | undefined {
   if (option === '--hashlimit-name') return 'hashlimit table';
-  if (option === '--rateest-name' || RATEEST_READS.has(option)) return 'rate estimator';
+  if (option === '--rateest-name' || ESTIMATOR_READ_OPTIONS.has(option)) return 'rate estimator';
   return option === '--name' && owner === 'recent' ? 'recent list' : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { chainFacts } from '../chainGraph.ts';
 import { presentWhenAdded } from '../presentWhenAdded.ts';
 import { spanInRule } from '../spanInRule.ts';
-import { estimatorUses, type EstimatorMade } from '../rateEstimators.ts';
+import { estimatorUses, sameTiming, type EstimatorMade } from '../rateEstimators.ts';
 import type { Fix, LintRule } from '../types.ts';
 
 export const rateEstimatorRedefined: LintRule = {
@@ -25,8 +25,7 @@ export const rateEstimatorRedefined: LintRule = {
         first.set(u.name, u);
         continue;
       }
-      if (!m.params || !u.params || m.rule === u.rule || !presentWhenAdded(rs, m.rule, u.rule)) continue;
-      if (m.params.interval === u.params.interval && m.params.ewmaLog === u.params.ewmaLog) continue;
+      if (sameTiming(m, u) || m.rule === u.rule || !presentWhenAdded(rs, m.rule, u.rule)) continue;
       const [mi, me, ui, ue] = [m.interval!.values[0], m.ewma!.values[0], u.interval!.values[0], u.ewma!.values[0]];
       const fixes: Fix[] = [{ title: `Use the estimator's ${mi.value} and ${me.value}`, edits: [{ span: ui.span, text: mi.value }, { span: ue.span, text: me.value }] }];
       ctx.report({
