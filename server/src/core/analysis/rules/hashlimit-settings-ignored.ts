@@ -51,7 +51,7 @@ export const hashlimitSettingsIgnored: LintRule = {
         ctx.report({
           span,
           severity: 'error',
-          message: `iptables refuses this rule (Invalid argument): the hashlimit table ${u.name} is created by a rule ${made.rateMatch ? 'with' : 'without'} --hashlimit-rate-match, and this one is ${u.rateMatch ? 'with' : 'without'} it. A table either measures rates or limits them: give this rule a table of its own.`,
+          message: `iptables refuses this rule (Invalid argument): the hashlimit table ${u.name} is created by a rule ${made.rateMatch ? 'with' : 'without'} --hashlimit-rate-match, and this one ${u.rateMatch ? 'has' : 'does not have'} it. A table either measures rates or limits them: give this rule a table of its own.`,
           related,
           fixes,
         });
