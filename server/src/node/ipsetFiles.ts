@@ -25,7 +25,8 @@ export function ipsetMembersBeside(filePath: string): ReadonlyMap<string, IpsetM
   if (!found) return undefined;
   const known = members.get(found.file);
   if (known && known.mtimeMs === found.mtimeMs && known.size === found.size) return known.sets;
-  const sets = parseIpsetSave(readFileSync(found.file, 'utf8'));
+  // the sets it creates are read already (see setsOf): only its adds are read here
+  const sets = parseIpsetSave(readFileSync(found.file, 'utf8'), found.sets);
   members.set(found.file, { mtimeMs: found.mtimeMs, size: found.size, sets });
   return sets;
 }

@@ -18,6 +18,8 @@ export type KeptKind = 'hashlimit table' | 'rate estimator' | 'recent list';
 export interface KeptRef {
   span: Span;
   rule: Rule;
+  /** The match whose option names it (none for a RATEEST target). */
+  match?: MatchUse;
   /** Makes the state or fills it: the first rule of a hashlimit table, a RATEEST, a `--set`. */
   makes: boolean;
 }
@@ -38,6 +40,7 @@ interface Naming {
   name: string;
   word: Word;
   makes: boolean;
+  match?: MatchUse;
 }
 
 /** The names a rule gives the kernel's state: its hashlimit table, recent list, estimators made or read. */
@@ -48,16 +51,16 @@ function namings(rule: Rule): Naming[] {
   for (const m of rule.matches) {
     if (m.name === 'hashlimit') {
       const w = named(m, '--hashlimit-name');
-      if (w) out.push({ kind: 'hashlimit table', name: w.value, word: w, makes: false });
+      if (w) out.push({ kind: 'hashlimit table', name: w.value, word: w, makes: false, match: m });
     } else if (m.name === 'recent') {
       const sets = m.options.some((o) => o.name === '--set');
       const w = named(m, '--name');
       // without --name the list is DEFAULT: nothing written to point at
-      if (w) out.push({ kind: 'recent list', name: w.value, word: w, makes: sets });
+      if (w) out.push({ kind: 'recent list', name: w.value, word: w, makes: sets, match: m });
     } else if (m.name === 'rateest') {
       for (const o of m.options) {
         const w = ESTIMATOR_READ_OPTIONS.has(o.name) ? plain(o) : undefined;
-        if (w) out.push({ kind: 'rate estimator', name: estimatorName(w.value), word: w, makes: false });
+        if (w) out.push({ kind: 'rate estimator', name: estimatorName(w.value), word: w, makes: false, match: m });
       }
     }
   }
@@ -101,7 +104,7 @@ export function keptNameAt(rs: RuleSet, offset: number): KeptName | undefined {
       const key = `${n.word.span.start}:${n.word.span.end}:${n.makes}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      refs.push({ span: n.word.span, rule: c.rule, makes: n.makes });
+      refs.push({ span: n.word.span, rule: c.rule, makes: n.makes, ...(n.match ? { match: n.match } : {}) });
     }
   }
   // the first rule naming a hashlimit table is the one that makes it
@@ -114,14 +117,13 @@ const FAMILY_WORD: Record<Family, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 /** Hover on a kept name: which rules share it, which one makes it, and with what. */
 export function keptNameHover(rs: RuleSet, lines: LineIndex, kept: KeptName): string {
   const lineOf = (r: KeptRef) => lines.lineOf(r.span.start) + 1;
-  const linesOf = (rs: KeptRef[]) => [...new Set(rs.map(lineOf))].join(', ');
+  const linesOf = (refs: KeptRef[]) => [...new Set(refs.map(lineOf))].join(', ');
   const title = `${kept.kind} **${kept.name}**${kept.family ? ` (${FAMILY_WORD[kept.family]})` : ''}`;
   const makers = kept.refs.filter((r) => r.makes);
   const others = kept.refs.filter((r) => !r.makes);
   if (kept.kind === 'hashlimit table') {
     const first = kept.refs[0];
-    const match = first?.rule.matches.find((m) => m.name === 'hashlimit' && m.options.some((o) => o.name === '--hashlimit-name' && o.values[0]?.span.start === first.span.start));
-    const written = (match && settingsOf(match, first.rule.family))?.map((s) => s.shown).filter((s) => !s.startsWith('no ')) ?? [];
+    const written = (first?.match && settingsOf(first.match, first.rule.family))?.map((s) => s.shown).filter((s) => !s.startsWith('no ')) ?? [];
     const shared = kept.refs.length > 1 ? `${kept.refs.length} rules name it (lines ${linesOf(kept.refs)}). ` : '';
     return `${title}: ${shared}The kernel keeps one table per name and family, made by the first rule that names it (line ${first ? lineOf(first) : '?'})${written.length ? `, with ${written.join(', ')}` : ''}; every rule naming it counts into it and limits with those settings.`;
   }

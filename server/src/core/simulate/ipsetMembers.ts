@@ -18,11 +18,12 @@ export interface IpsetMembers {
 
 /**
  * The sets of an `ipset save` listing with their members: the sets as `ipset restore` makes
- * them (setsOfIpsetSave), then each `add NAME ENTRY [timeout N] [nomatch] …` line's entry.
+ * them (setsOfIpsetSave; `made`, where the caller has them already), then each
+ * `add NAME ENTRY [timeout N] [nomatch] …` line's entry.
  */
-export function parseIpsetSave(text: string): Map<string, IpsetMembers> {
+export function parseIpsetSave(text: string, made: ReturnType<typeof setsOfIpsetSave> = setsOfIpsetSave(text)): Map<string, IpsetMembers> {
   const sets = new Map<string, IpsetMembers>();
-  for (const s of setsOfIpsetSave(text)) sets.set(s.name, { type: s.type ?? '', ...(s.family ? { family: s.family } : {}), members: [], nomatch: [] });
+  for (const s of made) sets.set(s.name, { type: s.type ?? '', ...(s.family ? { family: s.family } : {}), members: [], nomatch: [] });
   for (const line of text.split('\n')) {
     const w = line.trim().split(/\s+/);
     const s = w[0] === 'add' && w.length >= 3 ? sets.get(w[1]) : undefined;
