@@ -278,6 +278,27 @@ test('what the loaded rules hold by name: a RATEEST with other timing is refused
   router.load(OLD);
 });
 
+test('an idle timer the loaded rules hold: the other kind of timer on its label is refused, naming what the host holds', { skip }, async () => {
+  // the kernel keeps idle timers for the whole machine: a label no other run uses
+  const label = `apply${process.pid}`;
+  const rules = (timer: string) => `*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -j IDLETIMER ${timer} --label ${label}\nCOMMIT\n${OLD}`;
+  router.load(rules('--timeout 60'));
+  try {
+    const before = router.save();
+    const alarm = await cli([file('alarm.rules', rules('--timeout 60 --alarm')), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+    assert.equal(alarm.code, 1);
+    assert.match(alarm.stdout, new RegExp(`ipv4 idle timers loaded: failed \\(the loaded rules hold the idle timer ${label} as a plain timer`));
+    assert.match(alarm.stderr, /refused: the host's iptables refused the new rules/);
+    assert.equal(router.save(), before);
+    // another timeout on the same kind of timer loads
+    const slower = await cli([file('slower.rules', rules('--timeout 300')), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+    assert.equal(slower.code, 0, slower.stderr + slower.stdout);
+    assert.doesNotMatch(slower.stdout, /idle timers loaded/);
+  } finally {
+    router.load(`*mangle\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n${OLD}`);
+  }
+});
+
 test('rules naming the host\'s ipsets: the throwaway namespace has the sets too, so only a set the host lacks refuses', { skip: skip || requirement(spawnSync('sh', ['-c', 'command -v ipset']).status === 0, 'ipset is not installed (apt-get install ipset)') }, async () => {
   router.load(OLD);
   router.exec(['ipset', 'create', 'blocklist', 'hash:net']);

@@ -11,6 +11,9 @@ import { NamespaceIptables } from './realIptables.ts';
  */
 const { ns, skip } = NamespaceIptables.forTests('scripts run command by command in a namespace');
 
+/** An IDLETIMER label no other run shares (the kernel keeps them for the whole machine). */
+const TIMER = `t${process.pid}`;
+
 /** A router's script that uses every chain command, some of them wrongly. */
 const ROUTER = `iptables -F
 iptables -X
@@ -204,6 +207,16 @@ const SCRIPTS: { name: string; script: string }[] = [
       'ip6tables -A INPUT -m hashlimit --hashlimit-name h1 --hashlimit-above 5/s --hashlimit-rate-match -j ACCEPT',
       'iptables -A INPUT -m hashlimit --hashlimit-name h2 --hashlimit-above 5/s --hashlimit-rate-match -j ACCEPT',
       'iptables -A INPUT -m hashlimit --hashlimit-name h2 --hashlimit-above 5/s -j DROP',
+      // idle timers are kept for the whole machine, not per namespace: labels of this process's own
+      `iptables -t mangle -A PREROUTING -j IDLETIMER --timeout 60 --label ${TIMER}a`,
+      `iptables -t mangle -A POSTROUTING -j IDLETIMER --timeout 5 --label ${TIMER}a`,
+      `iptables -t raw -A PREROUTING -j IDLETIMER --timeout 60 --label ${TIMER}a --alarm`,
+      `ip6tables -t mangle -A PREROUTING -j IDLETIMER --timeout 60 --label ${TIMER}a --alarm`,
+      `iptables -t mangle -A PREROUTING -j IDLETIMER --timeout 60 --label ${TIMER}b --alarm`,
+      `iptables -t mangle -A POSTROUTING -j IDLETIMER --timeout 60 --label ${TIMER}b`,
+      `iptables -t mangle -A PREROUTING -j IDLETIMER --timeout 60 --label ${TIMER.padEnd(27, 'x')}-A`,
+      `ip6tables -t mangle -A POSTROUTING -j IDLETIMER --timeout 60 --label ${TIMER.padEnd(27, 'x')}-B --alarm`,
+      `iptables -t mangle -A POSTROUTING -j IDLETIMER --timeout 60 --label ${TIMER.padEnd(26, 'x')}-C --alarm`,
     ].join('\n'),
   },
   { name: 'a listing that tests for the chain', script: 'iptables -F\niptables -X\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP\niptables -A LOGDROP -j DROP\niptables -L LOGDROP >/dev/null 2>&1 || iptables -N LOGDROP' },

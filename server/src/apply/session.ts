@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Family } from '../core/knowledge/types.ts';
 import { writeLocalBackup } from './localBackup.ts';
-import { namesOnHost } from './namesOnHost.ts';
+import { namesOnHost, type NamesCheck } from './namesOnHost.ts';
 import { parseIpsetSave, type IpsetMembers } from '../core/simulate/ipsetMembers.ts';
 import { lockoutCheck, type LockoutVerdict, type SshConnection } from './lockoutCheck.ts';
 import { parsePreflight, preflightProblems, preflightTools, usesSudo, type Preflight } from './preflight.ts';
@@ -90,7 +90,7 @@ export class ApplyError extends Error {
 
 export interface Check {
   family: Family;
-  name: 'iptables-restore --test' | 'load into a throwaway namespace' | 'hashlimit tables and rate estimators loaded';
+  name: 'iptables-restore --test' | 'load into a throwaway namespace' | NamesCheck;
   status: 'passed' | 'failed' | 'skipped';
   detail: string;
 }
@@ -258,7 +258,9 @@ export class ApplySession {
       }
       // what the loaded rules hold by name outlives the reload: neither check above sees it
       const named = namesOnHost(saved.stdout, out.text, f);
-      if (named.refused.length) checks.push({ family: f, name: 'hashlimit tables and rate estimators loaded', status: 'failed', detail: named.refused.join('; ') });
+      for (const name of new Set(named.refused.map((r) => r.check))) {
+        checks.push({ family: f, name, status: 'failed', detail: named.refused.filter((r) => r.check === name).map((r) => r.detail).join('; ') });
+      }
       warnings.push(...named.warnings);
       const afterTables = afterRestore(loaded, incoming);
       const before = canonicalSave(loaded);

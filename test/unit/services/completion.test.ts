@@ -187,3 +187,16 @@ test('after --hashlimit-name, --rateest and recent\'s --name: the names the rule
   assert.deepEqual(items(save.replace('-m rateest --rateest |', '-p udp -m hashlimit --hashlimit-above 5/s --hashlimit-name |')), [['flood', 'made on line 8: a rule naming it shares its settings']]);
   assert.deepEqual(items(save.replace('-m rateest --rateest |', '-m recent --rcheck --name |')), [['SSH', 'filled by --set on line 9'], ['SSH2', 'read on line 10']]);
 });
+
+test('after IDLETIMER\'s --label: the timers the rules make, of both families; not after connlabel\'s --label', () => {
+  const script = [
+    'iptables -t mangle -A PREROUTING -i wlan0 -j IDLETIMER --timeout 60 --label wlan0 --alarm',
+    'ip6tables -t mangle -A PREROUTING -i rmnet0 -j IDLETIMER --timeout 30 --label rmnet0',
+    'iptables -A INPUT -m connlabel --label web -j ACCEPT',
+    'iptables -t mangle -A POSTROUTING -o wlan0 -j IDLETIMER --timeout 60 --label |',
+    '',
+  ].join('\n');
+  const items = (text: string) => at(text, '|', 'script').items.map((i) => [i.label, i.detail]);
+  assert.deepEqual(items(script), [['wlan0', 'made on line 1: a rule naming it restarts that timer'], ['rmnet0', 'made on line 2: a rule naming it restarts that timer']]);
+  assert.ok(!items(script.replace('-j IDLETIMER --timeout 60 --label |', '-m connlabel --label |')).some(([l]) => l === 'wlan0'));
+});

@@ -58,3 +58,22 @@ test('a script\'s function bound at each call: each call that names the state is
   // per family: the ip6tables rule's table is another one
   assert.deepEqual(kept.refs.map((r) => [text.slice(r.span.start, r.span.end), text.slice(0, r.span.start).split('\n').length, r.makes]), [['web', 4, true], ['web', 5, false]]);
 });
+
+test('an idle timer: one per label for the whole machine, made by its first rule, shared by IPv6 rules and other tables', () => {
+  const text = [
+    'iptables -t mangle -A PREROUTING -i wlan0 -j IDLETIMER --timeout 60 --label wlan0 --alarm',
+    'ip6tables -t raw -A PREROUTING -i wlan0 -j IDLETIMER --timeout 30 --label wlan0 --alarm',
+    'iptables -t mangle -A POSTROUTING -o rmnet0 -j IDLETIMER --timeout 30 --label rmnet0',
+    'iptables -A INPUT -m connlabel --label wlan0 -j ACCEPT',
+    '',
+  ].join('\n');
+  const d = new FirewallDocument(text, { dialect: 'script' });
+  const second = text.indexOf('wlan0 --alarm', text.indexOf('ip6tables')) + 1;
+  const kept = keptNameAt(d.ruleSet, second)!;
+  assert.deepEqual([kept.kind, kept.name, kept.family], ['idle timer', 'wlan0', undefined]);
+  assert.deepEqual(kept.refs.map((r) => [text.slice(0, r.span.start).split('\n').length, text.slice(r.span.start, r.span.end), r.makes]), [[1, 'wlan0', true], [2, 'wlan0', false]]);
+  assert.match(hoverAt(d, second)!.markdown, /^idle timer \*\*wlan0\*\*: 2 rules restart it \(lines 1, 2\)\. .*made by the first rule that names it \(line 1\) as an alarm timer/);
+  assert.match(hoverAt(d, text.indexOf('--label rmnet0') + 9)!.markdown, /as a plain timer/);
+  // connlabel's --label names a connection label, nothing the kernel keeps by that name
+  assert.equal(keptNameAt(d.ruleSet, text.lastIndexOf('wlan0') + 1), undefined);
+});

@@ -47,7 +47,8 @@ export interface ChainFacts {
   hookBound: readonly Command[];
   /**
    * Rules with a match or target whose kernel state other rules share by name (a `-m recent`
-   * list, a hashlimit table, a RATEEST estimator and the rateest matches that read it), in
+   * list, a hashlimit table, a RATEEST estimator and the rateest matches that read it, an
+   * IDLETIMER's timer), in
    * order: the checks of those names look at these, not at every rule after each edit.
    */
   sharedByName: readonly Command[];
@@ -673,11 +674,13 @@ export function jumpsEdited(graph: ChainGraph): number {
 
 /** Extensions whose state in the kernel is found by the name a rule gives it. */
 const SHARED_BY_NAME = new Set(['recent', 'hashlimit', 'rateest']);
+const TARGETS_SHARED_BY_NAME = new Set(['RATEEST', 'IDLETIMER']);
 
 function sharesByName(rule: Rule): boolean {
   const ms = rule.matches;
   for (let i = 0; i < ms.length; i++) if (SHARED_BY_NAME.has(ms[i].name)) return true;
-  return rule.target?.name === 'RATEEST';
+  const t = rule.target;
+  return t !== undefined && TARGETS_SHARED_BY_NAME.has(t.name);
 }
 
 function hookBoundMatch(rule: Rule): boolean {

@@ -1,6 +1,7 @@
 import { rateestParams } from '../knowledge/values/rates.ts';
 import type { BoundOption, Command, Rule } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
+import { plainValue } from './plainValue.ts';
 
 /**
  * The kernel keeps rate estimators by the first 15 characters of their name (measured with
@@ -35,8 +36,6 @@ export interface EstimatorRead {
   word: Word;
 }
 
-const plain = (o: BoundOption | undefined) => (o && !o.values.some((w) => w.dynamic) ? o.values[0] : undefined);
-
 /** The RATEEST targets and rateest matches of the rules the commands add, in order. */
 export function estimatorUses(commands: readonly Command[]): { made: EstimatorMade[]; read: EstimatorRead[] } {
   const made: EstimatorMade[] = [];
@@ -48,12 +47,12 @@ export function estimatorUses(commands: readonly Command[]): { made: EstimatorMa
     const t = rule.target;
     if (t?.name === 'RATEEST') {
       const nameOption = t.options.find((o) => o.name === '--rateest-name');
-      const word = plain(nameOption);
+      const word = plainValue(nameOption);
       if (nameOption && word) {
         const interval = t.options.find((o) => o.name === '--rateest-interval');
         const ewma = t.options.find((o) => o.name === '--rateest-ewmalog');
-        const i = plain(interval)?.value;
-        const e = plain(ewma)?.value;
+        const i = plainValue(interval)?.value;
+        const e = plainValue(ewma)?.value;
         made.push({ rule, at, name: estimatorName(word.value), nameOption, interval, ewma, params: i === undefined || e === undefined ? undefined : rateestParams(i, e) });
       }
     }
@@ -61,7 +60,7 @@ export function estimatorUses(commands: readonly Command[]): { made: EstimatorMa
       if (m.name !== 'rateest') continue;
       for (const o of m.options) {
         if (!ESTIMATOR_READ_OPTIONS.has(o.name)) continue;
-        const word = plain(o);
+        const word = plainValue(o);
         if (word) read.push({ rule, at, name: estimatorName(word.value), word });
       }
     }

@@ -29,6 +29,7 @@ import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { hashlimitSettingsIgnored } from './rules/hashlimit-settings-ignored.ts';
 import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
 import { rateEstimatorRedefined } from './rules/rate-estimator-redefined.ts';
+import { idletimerAlarmMismatch } from './rules/idletimer-alarm-mismatch.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -97,6 +98,7 @@ export const rules: readonly LintRule[] = [
   hashlimitSettingsIgnored,
   undefinedRateEstimator,
   rateEstimatorRedefined,
+  idletimerAlarmMismatch,
   unusedChain,
   chainLoop,
   sshLockoutRisk,

@@ -1,4 +1,4 @@
-import { chains as chainSpecs, genericOptions, getMatch, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
+import { chains as chainSpecs, genericOptions, getMatch, getTarget, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
 import type { ArgSpec, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
 import { services } from '../knowledge/values/services.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
@@ -250,7 +250,8 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
       return setNamesOffered(doc.ruleSet, ctx.replace.start, ctx.family).map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
     }
     // a hashlimit table, rate estimator or recent list: the names the rules use
-    const kept = spec && keptKindOf(spec.name, getMatch('recent')?.options.includes(spec) ? 'recent' : undefined);
+    const owner = !spec ? undefined : getMatch('recent')?.options.includes(spec) ? 'recent' : getTarget('IDLETIMER')?.options.includes(spec) ? 'IDLETIMER' : undefined;
+    const kept = spec && keptKindOf(spec.name, owner);
     if (kept) {
       const names = keptNamesOffered(doc.ruleSet, doc.lines, kept, ctx.family, spec!.name !== '--rateest-name' && kept === 'rate estimator');
       if (names.length) return names.map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
