@@ -7,7 +7,7 @@ import { execaRunner } from '../../server/src/apply/execaRunner.ts';
 import { prepareRules } from '../../server/src/apply/prepareRules.ts';
 import { ApplyError, ApplySession } from '../../server/src/apply/session.ts';
 import { dist, needBuild, requirement } from '../support/paths.ts';
-import { comparable, RouterHost } from './routerHost.ts';
+import { comparable, ROUTER_DNS, RouterHost } from './routerHost.ts';
 
 /**
  * `iptables-lint apply` against a real remote: a router namespace running sshd (key-only
@@ -297,6 +297,24 @@ test('an idle timer the loaded rules hold: the other kind of timer on its label 
   } finally {
     router.load(`*mangle\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n${OLD}`);
   }
+});
+
+test('a host name only the host\'s DNS knows: the throwaway namespace loads the rule with the address the host resolves', { skip }, async () => {
+  router.load(OLD);
+  const [name, address] = Object.entries(ROUTER_DNS)[0];
+  // the host resolves the name; a namespace without network does not (what the load there met)
+  assert.match(router.ssh(`getent ahosts ${name}`).stdout, new RegExp(`^${address.replaceAll('.', '\\.')}\\s`));
+  assert.notEqual(router.ssh(`unshare --net getent ahosts ${name}`).status, 0);
+  const named = (host: string) => GOOD.replace('-A INPUT -p tcp --dport 443 -j ACCEPT', `-A INPUT -p tcp --dport 443 -j ACCEPT\n-A INPUT -s ${host} -p tcp --dport 873 -j ACCEPT`);
+  const r = await cli([file('named.rules', named(name)), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /load into a throwaway namespace: passed/);
+  assert.match(r.stdout, new RegExp(`^\\+-A INPUT -s ${address.replaceAll('.', '\\.')}/32 -p tcp -m tcp --dport 873 -j ACCEPT$`, 'm'));
+  // a name the host cannot resolve either still refuses, as the real load would
+  const unknown = await cli([file('unknown.rules', named('nothere.router.test')), '--host', router.target, '--dry-run', ...sshFlags()]).done;
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stdout, /load into a throwaway namespace: failed \(.*nothere\.router\.test' not found/);
+  assert.equal(router.save(), comparable(OLD));
 });
 
 test('rules naming the host\'s ipsets: the throwaway namespace has the sets too, so only a set the host lacks refuses', { skip: skip || requirement(spawnSync('sh', ['-c', 'command -v ipset']).status === 0, 'ipset is not installed (apt-get install ipset)') }, async () => {

@@ -1,14 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A remote router on this machine: a network namespace joined to the host by a veth pair on
  * a /30 of 10.200.77.0/24, an sshd inside it (key-only root login, its own host key, client
  * key, pid file and known_hosts in a temp folder) and the real iptables inside it. The sshd
  * shares the host's file system, so commands it runs see the host's files but the
- * namespace's netfilter. `down()` kills every process in the namespace, deletes it, and
+ * namespace's netfilter, and a DNS server of its own on the namespace's 127.0.0.1 (its
+ * /etc/netns resolv.conf, which `ip netns exec` puts in place for sshd and its sessions): it
+ * knows the names of ROUTER_DNS and nothing else, so the router never asks the machine's. `down()` kills every process in the namespace, deletes it, and
  * removes the temp folder; `leftovers()` says what, if anything, is still there.
  *
  * The `legacy` router is the same host with the legacy backend: its ssh sessions find the
@@ -25,6 +28,11 @@ function alive(pid: number): boolean {
 
 export type RouterBackend = 'nft' | 'legacy';
 
+/** The names the router's DNS server answers, with their addresses (never used for traffic). */
+export const ROUTER_DNS: Record<string, string> = { 'backup.router.test': '10.200.78.9' };
+
+const DNS_SERVER = fileURLToPath(new URL('../support/dnsServer.ts', import.meta.url));
+
 /** The plain names a legacy host answers to with its legacy tools. */
 const LEGACY_NAMES = ['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'];
 
@@ -39,6 +47,7 @@ export class RouterHost {
   routerIp = '';
   readonly port = 22;
   private sshdPid = 0;
+  private dnsPid = 0;
 
   constructor(backend: RouterBackend = 'nft') {
     this.backend = backend;
@@ -125,6 +134,7 @@ export class RouterHost {
     // entry creates it at boot; containers often lack it). It stays: other sshds, maybe
     // another test's, chroot into it on every connection.
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    this.startDns();
     const env: string[] = [];
     if (this.backend === 'legacy') {
       const multi = this.run(['sh', '-c', 'command -v xtables-legacy-multi']).trim();
@@ -181,6 +191,27 @@ export class RouterHost {
     }
   }
 
+  /** The namespace's resolver: its resolv.conf names the DNS server started here, in the namespace. */
+  private startDns(): void {
+    mkdirSync(this.netnsEtc, { recursive: true });
+    writeFileSync(join(this.netnsEtc, 'resolv.conf'), 'nameserver 127.0.0.1\n');
+    const out = join(this.dir, 'dns.out');
+    const fd = openSync(out, 'w');
+    const names = Object.entries(ROUTER_DNS).map(([n, a]) => `${n}=${a}`);
+    const child = spawn('ip', ['netns', 'exec', this.ns, process.execPath, DNS_SERVER, ...names], { stdio: ['pipe', fd, 'ignore'] });
+    closeSync(fd);
+    // it stops when down() kills the namespace's processes, or when this process ends and its stdin closes
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    this.dnsPid = child.pid ?? 0;
+    for (let i = 0; i < 100 && !readFileSync(out, 'utf8').includes('ready'); i++) sh(['sleep', '0.05']);
+    if (!readFileSync(out, 'utf8').includes('ready')) throw new Error('the router\'s DNS server did not start');
+  }
+
+  private get netnsEtc(): string {
+    return `/etc/netns/${this.ns}`;
+  }
+
   /** One command over ssh, as a user would type it (used by the tests to look, never by the engine). */
   ssh(command: string, input?: string) {
     return sh(['ssh', ...this.sshOptions, '-o', 'ConnectTimeout=5', '-p', String(this.port), '-l', 'root', '--', this.routerIp, command], input);
@@ -205,6 +236,7 @@ export class RouterHost {
 
   down(): void {
     if (this.sshdPid) kill(this.sshdPid);
+    if (this.dnsPid) kill(this.dnsPid);
     if (sh(['ip', 'netns', 'list']).stdout.split('\n').some((l) => l.split(' ')[0] === this.ns)) {
       // ssh sessions and scheduled rollbacks still running in the namespace were started
       // for this router: by pid, then the namespace (deleting it first would leave it alive)
@@ -217,6 +249,7 @@ export class RouterHost {
     }
     if (sh(['ip', 'link', 'show', this.veth]).status === 0) sh(['ip', 'link', 'del', this.veth]);
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.netnsEtc, { recursive: true, force: true });
   }
 
   /** What `down()` failed to remove: empty when nothing is left behind. */
@@ -226,6 +259,7 @@ export class RouterHost {
     if (sh(['ip', 'link', 'show', this.veth]).status === 0) left.push(`veth ${this.veth}`);
     if (this.hostIp && sh(['ip', '-o', '-4', 'addr', 'show']).stdout.includes(` ${this.hostIp}/`)) left.push(`address ${this.hostIp}`);
     if (existsSync(this.dir)) left.push(`folder ${this.dir}`);
+    if (existsSync(this.netnsEtc)) left.push(`folder ${this.netnsEtc}`);
     if (this.sshdPid && alive(this.sshdPid)) left.push(`sshd ${this.sshdPid}`);
     // any process still holding a config or key from our folder
     const ps = sh(['ps', '-eo', 'pid=,stat=,args=']).stdout.split('\n').filter((l) => l.includes(this.dir) && !/^\s*\d+\s+Z/.test(l));

@@ -51,3 +51,14 @@ test('a script is compiled, never run; one that cannot be compiled is refused at
 
   assert.equal(prepareRules('#!/bin/sh\necho hello\n', { fileName: 'fw.sh' }).ok, false);
 });
+
+test('the host names each family\'s rules hold, for the throwaway namespace to look up (addresses and local names left out)', () => {
+  const save = prepareRules('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s backup.example.org,10.0.0.0/8 -p tcp --dport 22 -j ACCEPT\n-A INPUT -d localhost -j ACCEPT\n-A INPUT -m conntrack --ctorigdst gw.example.org -j ACCEPT\n-A INPUT -s 192.0.2.1 -j ACCEPT\nCOMMIT\n', { fileName: 'rules.v4' });
+  assert.ok(save.ok);
+  assert.deepEqual(save.rules.outputs[0].hostNames, ['backup.example.org', 'gw.example.org']);
+  const script = prepareRules('iptables -A INPUT -s a.example.org -j ACCEPT\nip6tables -A INPUT -s b.example.org -j ACCEPT\nip6tables -A INPUT -s 2001:db8::1 -j ACCEPT\n');
+  assert.ok(script.ok);
+  assert.deepEqual(script.rules.outputs.map((o) => [o.family, o.hostNames]), [['ipv4', ['a.example.org']], ['ipv6', ['b.example.org']]]);
+  const none = prepareRules('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 192.0.2.1 -j ACCEPT\nCOMMIT\n', { fileName: 'rules.v4' });
+  assert.ok(none.ok && none.rules.outputs[0].hostNames === undefined);
+});

@@ -2,6 +2,8 @@ import type { AnalysisSettings, SeveritySetting } from '../core/analysis/types.t
 import { compileScript } from '../core/compile/toRestore.ts';
 import { FirewallDocument } from '../core/facade.ts';
 import type { Family } from '../core/knowledge/types.ts';
+import { ruleHostNames } from '../core/analysis/hostNames.ts';
+import type { RuleSet } from '../core/model/types.ts';
 
 /** A finding as the front ends show it: 1-based line and column. */
 export interface Finding {
@@ -13,8 +15,11 @@ export interface Finding {
 }
 
 export interface PreparedRules {
-  /** iptables-restore text per family, exactly what is sent to the host. */
-  outputs: { family: Family; text: string }[];
+  /**
+   * iptables-restore text per family, exactly what is sent to the host, and the host names its
+   * addresses hold (iptables resolves them as it loads the rules; see namespaceLoadScript).
+   */
+  outputs: { family: Family; text: string; hostNames?: string[] }[];
   /** `save`: the file as it is; `compiled`: a script turned into restore text. */
   source: 'save' | 'compiled';
   /** Findings below error level, for the summary. */
@@ -42,7 +47,7 @@ export function prepareRules(text: string, options: { fileName?: string; severit
   if (errors.length) return { ok: false, reason: `the file has ${errors.length} error-level finding${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before applying`, findings: errors, line: errors[0].line };
   if (doc.dialect === 'save') {
     if (!doc.ruleSet.tables.size && !/^\*/m.test(text)) return { ok: false, reason: 'the file holds no table', findings: [] };
-    return { ok: true, rules: { outputs: [{ family: doc.family, text }], source: 'save', findings, forwarding: [], routeLocalnet: [] } };
+    return { ok: true, rules: { outputs: withHostNames([{ family: doc.family, text }], doc.ruleSet), source: 'save', findings, forwarding: [], routeLocalnet: [] } };
   }
   const compiled = compileScript(text);
   if (compiled.refusal) {
@@ -52,5 +57,24 @@ export function prepareRules(text: string, options: { fileName?: string; severit
   if (!compiled.outputs.length) return { ok: false, reason: 'the script holds no iptables commands', findings: [] };
   const forwarding = doc.ruleSet.forwarding.map((f) => ({ family: f.family, ...(f.value !== undefined ? { value: f.value } : {}) }));
   const routeLocalnet = doc.ruleSet.routeLocalnet.flatMap((f) => (f.iface !== undefined && f.value !== undefined ? [{ iface: f.iface, value: f.value }] : []));
-  return { ok: true, rules: { outputs: compiled.outputs, source: 'compiled', findings, forwarding, routeLocalnet } };
+  return { ok: true, rules: { outputs: withHostNames(compiled.outputs, doc.ruleSet), source: 'compiled', findings, forwarding, routeLocalnet } };
+}
+
+function collect(names: string[], _span: unknown, into: Set<string>): void {
+  for (const n of names) into.add(n);
+}
+
+/** Each output with the host names of its family's rules (a compiled script's rules are the script's). */
+function withHostNames(outputs: { family: Family; text: string }[], rs: RuleSet): PreparedRules['outputs'] {
+  const byFamily = new Map<Family, Set<string>>();
+  for (const cmd of rs.commands) {
+    if (!cmd.rule || cmd.kind === 'delete' || cmd.kind === 'check') continue;
+    let names = byFamily.get(cmd.family);
+    if (!names) byFamily.set(cmd.family, (names = new Set()));
+    ruleHostNames(cmd.rule, collect, names);
+  }
+  return outputs.map((o) => {
+    const names = byFamily.get(o.family);
+    return names?.size ? { ...o, hostNames: [...names] } : o;
+  });
 }

@@ -28,7 +28,7 @@ const tools = toolsFor('nft', new Set(['iptables-nft-restore', 'iptables-nft-sav
 
 test('remote commands are fixed templates: no single quotes inside, values checked', () => {
   const d = '/var/backups/iptables-lint/20260101T000000Z-0a1b2c3d';
-  const scripts = [PREFLIGHT_SCRIPT, IPSET_SAVE_SCRIPT, saveScript(tools, 'ipv4'), testScript(tools, 'ipv6'), namespaceLoadScript(tools, 'ipv4'), prepareScript(tools, 'ipv4', d, ['filter', 'nat']), armScript(tools, ['ipv4', 'ipv6'], d, 30), applyScript(tools, ['ipv4'], d), confirmScript(d), revertScript(tools, ['ipv4'], d), statusScript(d)];
+  const scripts = [PREFLIGHT_SCRIPT, IPSET_SAVE_SCRIPT, saveScript(tools, 'ipv4'), testScript(tools, 'ipv6'), namespaceLoadScript(tools, 'ipv4'), namespaceLoadScript(tools, 'ipv4', true), namespaceLoadScript(tools, 'ipv6', true), prepareScript(tools, 'ipv4', d, ['filter', 'nat']), armScript(tools, ['ipv4', 'ipv6'], d, 30), applyScript(tools, ['ipv4'], d), confirmScript(d), revertScript(tools, ['ipv4'], d), statusScript(d)];
   for (const s of scripts) {
     assert.ok(!s.includes("'"), s);
     assert.match(remoteCommand(s, false), /^sh -c '[^']*'$/);

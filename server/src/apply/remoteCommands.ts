@@ -107,11 +107,27 @@ export const NO_NAMESPACE_EXIT = 99;
  * to a network namespace: the host's sets are made there first, empty (`ipset save`'s create
  * lines), or every rule naming one would be refused ("Set blocklist doesn't exist") though the
  * host has it. A set the host lacks still refuses, as the apply would.
+ *
+ * With `hostNames`, stdin starts with one line of the host names the rules hold, then the
+ * rules. iptables resolves a name as it loads the rule, and the namespace has no network: a
+ * name only DNS knows was "host/network not found" there though the host resolves it. The
+ * names are looked up on the host (`getent ahosts`, addresses of the family) into a copy of
+ * its hosts file, which the namespace sees as /etc/hosts (a mount namespace of its own). The
+ * names are data read by the script, never part of it; a name the host cannot resolve still
+ * refuses, as the real load would.
  */
-export function namespaceLoadScript(tools: Tools, family: Family): string {
+export function namespaceLoadScript(tools: Tools, family: Family, hostNames = false): string {
   const sets = 's=$(mktemp) || exit 1; if command -v ipset >/dev/null 2>&1; then ipset save 2>/dev/null | grep "^create " > "$s"; fi';
   const load = `if [ -s \\"\\$1\\" ]; then ipset restore -exist < \\"\\$1\\" 2>/dev/null; fi; ${tool(tools.restore[family])} && ${tool(tools.save[family])}`;
-  return `if unshare --net true 2>/dev/null; then ${sets}; unshare --net sh -c "${load}" sh "$s"; r=$?; rm -f "$s"; exit $r; else echo "unshare --net is not allowed on this host" >&2; exit ${NO_NAMESPACE_EXIT}; fi`;
+  const refuse = `echo "unshare --net is not allowed on this host" >&2; exit ${NO_NAMESPACE_EXIT}`;
+  if (!hostNames) return `if unshare --net true 2>/dev/null; then ${sets}; unshare --net sh -c "${load}" sh "$s"; r=$?; rm -f "$s"; exit $r; else ${refuse}; fi`;
+  const ours = family === 'ipv6' ? '~' : '!~';
+  const hosts = `h=$(mktemp) || exit 1; cat /etc/hosts > "$h"; set -f; for n in $names; do getent ahosts "$n" </dev/null | awk -v n="$n" "\\$2 == \\"STREAM\\" && \\$1 ${ours} /:/ { print \\$1 \\" \\" n }" >> "$h"; done; set +f`;
+  return (
+    `IFS= read -r names; ` +
+    `if unshare --net --mount true 2>/dev/null; then ${sets}; ${hosts}; unshare --net --mount sh -c "mount --bind \\"\\$2\\" /etc/hosts 2>/dev/null; ${load}" sh "$s" "$h"; r=$?; rm -f "$s" "$h"; exit $r; ` +
+    `elif unshare --net true 2>/dev/null; then ${sets}; unshare --net sh -c "${load}" sh "$s"; r=$?; rm -f "$s"; exit $r; else ${refuse}; fi`
+  );
 }
 
 /**

@@ -146,6 +146,11 @@ export interface RollbackReport {
 
 const WARNING_LEGACY = /^# Warning: iptables-legacy tables present/m;
 
+/** A host name the throwaway namespace's script may look up: letters, digits, dots, dashes and underscores, read by the script as one word. */
+function plainHostName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && name.length <= 253;
+}
+
 function familyOf(address: string): Family {
   return address.includes(':') && !/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? 'ipv6' : 'ipv4';
 }
@@ -241,7 +246,10 @@ export class ApplySession {
       checks.push({ family: f, name: 'iptables-restore --test', status: test.exitCode === 0 ? 'passed' : 'failed', detail: test.exitCode === 0 ? `${tools.restore[f]} --test accepts the rules` : firstLines(test.stderr) || `exit status ${test.exitCode}` });
 
       this.events.step?.(`Loading the ${f} rules into a throwaway namespace on ${this.host}`);
-      const ns = await this.ssh(namespaceLoadScript(tools, f), 'load into a throwaway namespace', { input: out.text, signal });
+      // the host names the rules hold go first, on a line of their own (see namespaceLoadScript)
+      const names = out.hostNames?.filter(plainHostName) ?? [];
+      const nsInput = names.length ? `${names.join(' ')}\n${out.text}` : out.text;
+      const ns = await this.ssh(namespaceLoadScript(tools, f, names.length > 0), 'load into a throwaway namespace', { input: nsInput, signal });
       const touched = tablesNamed(out.text);
       let incoming: SaveTable[];
       let approximate = false;
