@@ -78,7 +78,7 @@ function forwardEvaluator(rs: RuleSet): (packet: Packet) => Outcome[] {
  * The first packet of a connection the DNAT rule is written for, as it arrives (only the
  * fields DNAT keeps) and as DNAT leaves it; undefined when the translation is not known.
  */
-function translatedPacket(rule: Rule): Packet | undefined {
+export function translatedPacket(rule: Rule): Packet | undefined {
   const to = rule.target?.options.find((o) => o.name === '--to-destination')?.values[0];
   if (!to || to.dynamic) return undefined;
   const { address: dst, port } = natAddressAndPort(to.value);

@@ -30,6 +30,7 @@ import { hashlimitSettingsIgnored } from './rules/hashlimit-settings-ignored.ts'
 import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
 import { rateEstimatorRedefined } from './rules/rate-estimator-redefined.ts';
 import { idletimerAlarmMismatch } from './rules/idletimer-alarm-mismatch.ts';
+import { masqueradeHidesClients } from './rules/masquerade-hides-clients.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -82,6 +83,7 @@ export const rules: readonly LintRule[] = [
   dnatToLoopback,
   dnatAnyDestination,
   dnatWithoutHairpin,
+  masqueradeHidesClients,
   missingMasquerade,
   lanReachableFromWan,
   missingIpForward,

@@ -1,20 +1,13 @@
-import { ipv4Network, isPrivateIPv4Network, natAddressAndPort } from '../../knowledge/values/addresses.ts';
 import type { Command, Rule, RuleSet } from '../../model/types.ts';
 import { addressCond } from '../../simulate/conditions.ts';
 import { exactDestinationPort, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { dnatForwards } from '../dnatPaths.ts';
 import { dnatGroups } from '../dnatGroups.ts';
+import { lanInterfaces, serverOf, type Server } from '../dnatServer.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
-
-/** A DNAT's server and the port and protocol its connections arrive with after the translation. */
-interface Server {
-  address: string;
-  port?: number;
-  proto?: string;
-}
 
 export const dnatWithoutHairpin: LintRule = {
   code: 'dnat-without-hairpin',
@@ -62,28 +55,6 @@ function reachableFromItsLan(rule: Rule): boolean {
   const d = rule.destination;
   if (d) return !d.negated && !d.value.includes(',');
   return rule.matches.some((m) => m.name === 'addrtype' && m.options.some((o) => o.name === '--dst-type' && !o.negated && /(^|,)LOCAL(,|$)/.test(o.values[0]?.value ?? '')));
-}
-
-/** The private address the DNAT sends connections to, with their port and protocol after it. */
-function serverOf(rule: Rule): Server | undefined {
-  const to = rule.target?.options.find((o) => o.name === '--to-destination')?.values[0];
-  if (!to || to.dynamic) return undefined;
-  const { address, port } = natAddressAndPort(to.value);
-  // a private server sits in a LAN with its clients
-  const n = address && ipv4Network(address);
-  if (!n || !isPrivateIPv4Network(n)) return undefined;
-  const translated = port && /^\d+$/.test(port) ? Number(port) : port ? undefined : exactDestinationPort(rule);
-  return { address, port: translated, proto: exactProtocol(rule) };
-}
-
-/** Interfaces filter FORWARD sends traffic to `server` out of (`-o` of its rules that can match it): the server's side. */
-function lanInterfaces(rs: RuleSet, server: string): Set<string> {
-  const out = new Set<string>();
-  for (const r of rs.tables.get('ipv4:filter')?.chains.get('FORWARD')?.rules ?? []) {
-    const o = r.outInterface;
-    if (o && !o.negated && addressCond(r.destination, server) !== 'no') out.add(o.value);
-  }
-  return out;
 }
 
 /** Whether a source NAT rule can translate a connection from the server's network to the server. */
