@@ -1,6 +1,6 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
-import { listenIn } from './tcpProbe.ts';
+import { listenForPeersIn, listenIn } from './tcpProbe.ts';
 
 /**
  * A router between two /24s of a test: a client and the router on `lan` (a NamespacePair:
@@ -42,6 +42,11 @@ export class RoutedNetworks {
   /** A service on the far side answering `word` (see listenIn), stopped by destroy. */
   async serve(addr: string, port: number, word: string): Promise<void> {
     this.services.push(await listenIn(this.far, addr, port, word));
+  }
+
+  /** A service on the far side answering the address each connection comes from (see listenForPeersIn), stopped by destroy. */
+  async servePeers(addr: string, port: number): Promise<void> {
+    this.services.push(await listenForPeersIn(this.far, addr, port));
   }
 
   destroy(): void {

@@ -15,6 +15,13 @@ export async function listenIn(ns: string, addr: string, port: number, word: str
   return p;
 }
 
+/** A service in namespace `ns` that answers the address each connection comes from (what the server's logs see); resolves once it listens. */
+export async function listenForPeersIn(ns: string, addr: string, port: number): Promise<ChildProcess> {
+  const p = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', `require('node:net').createServer((c) => c.end(c.remoteAddress.replace(/^::ffff:/, ''))).listen(${port}, '${addr}', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => p.stdout!.once('data', () => resolve()));
+  return p;
+}
+
 /**
  * For a test file's kernel tests: `pair` made before them with one service in its namespace a
  * (see listenIn), both gone after them; nothing when the tests are skipped.
