@@ -65,7 +65,9 @@ function otherLegs(s: Scenario, probe: Packet, first: Outcome, got: Delivery, re
   }
   if (reached && !s.reply) {
     const [addr, port] = got.delivered ? got.deliveredTo!.split(':') : [first.packet.dst!, String(first.packet.dport)];
-    const proto = `proto=${s.send.proto} src=${addr} sport=${port} dport=${cport} state=ESTABLISHED ${LOCAL}`;
+    // a connection raw left untracked has no entry to answer in: conntrack takes the answer as a new one
+    const state = first.packet.state === 'UNTRACKED' ? 'NEW' : 'ESTABLISHED';
+    const proto = `proto=${s.send.proto} src=${addr} sport=${port} dport=${cport} state=${state} ${LOCAL}`;
     const spec = routerAddresses.includes(addr)
       ? `origin=local out=${probe.in ?? 'wan0'} dst=${sender} ${proto}`
       : s.send.from === 'router'

@@ -63,6 +63,12 @@ function lowerBound(xs: number[], v: number): number {
   return lo;
 }
 
+/** A raw table's NOTRACK, or CT --notrack: the packets it matches are not tracked (state UNTRACKED). */
+export function untracks(rule: Rule): boolean {
+  const t = rule.target;
+  return rule.table === 'raw' && !!t && (t.name === 'NOTRACK' || (t.name === 'CT' && t.options.some((o) => o.name === '--notrack')));
+}
+
 /** Applies a NAT target's rewrite to the packet (first address of a range, first port). */
 function applyNat(rule: Rule, s: State, table: string, chain: string): void {
   const t = rule.target!;
@@ -201,6 +207,9 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
             }
           }
           done = true;
+        } else if (untracks(rule)) {
+          // conntrack runs after raw: the packet is UNTRACKED from here on, and skips nat
+          s.packet.state = 'UNTRACKED';
         }
         // other targets (LOG, MARK…) do not decide: the next rule sees the packet
       }
@@ -378,10 +387,14 @@ export function tracePacket(rs: RuleSet, packet: Packet, host?: HostSysctl): Out
         }
         let cur: Outcome[] = [{ ...st, path: [...st.path], rewrites: { ...st.rewrites }, assumptions: [...st.assumptions], hooks: [...(st.hooks ?? []), h], ...(forward ? { routing: forward.note } : {}) }];
         for (const table of HOOK_TABLES[h]) {
-          if (table === 'nat' && st.packet.state !== 'NEW') continue;
           if (!rs.tables.has(`${packet.family}:${table}`)) continue;
           const after: Outcome[] = [];
           for (const c of cur) {
+            // nat chains see only the first packet of a tracked connection (raw's NOTRACK may have untracked it)
+            if (table === 'nat' && c.packet.state !== 'NEW') {
+              after.push(c);
+              continue;
+            }
             for (const o of evaluateChain(rs, table, h, c.packet)) {
               for (const step of o.path) step.hook = h;
               const merged: Outcome = { verdict: o.verdict, path: [...c.path, ...o.path], packet: o.packet, rewrites: { ...c.rewrites, ...o.rewrites }, assumptions: [...c.assumptions, ...o.assumptions], hooks: c.hooks };
