@@ -31,6 +31,7 @@ import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
 import { rateEstimatorRedefined } from './rules/rate-estimator-redefined.ts';
 import { idletimerAlarmMismatch } from './rules/idletimer-alarm-mismatch.ts';
 import { masqueradeHidesClients } from './rules/masquerade-hides-clients.ts';
+import { untrackedTrafficDropped } from './rules/untracked-traffic-dropped.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -88,6 +89,7 @@ export const rules: readonly LintRule[] = [
   lanReachableFromWan,
   missingIpForward,
   missingEstablishedRule,
+  untrackedTrafficDropped,
   missingNdpAccept,
   missingLoopbackAccept,
   ipv6LeftOpen,
