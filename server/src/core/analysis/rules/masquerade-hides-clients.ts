@@ -58,34 +58,49 @@ export const masqueradeHidesClients: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
-    // the port forwards that name their incoming interface (a kube-proxy dump's 27k DNATs name none), kept across edits
-    const candidates = dnatGroups(chainFacts(rs), 'masquerade-hides-clients', (cmd) => (cmd.rule!.family === 'ipv4' && cmd.rule!.inInterface && !cmd.rule!.inInterface.negated ? '' : undefined)).get('');
-    if (!candidates || !sourceNatRules(rs).length) return;
+    // the port forwards that name their incoming interface, by it (a kube-proxy dump's 27k DNATs name none), kept across edits
+    const byInterface = dnatGroups(chainFacts(rs), 'masquerade-hides-clients', (cmd) => {
+      const i = cmd.rule!.inInterface;
+      return cmd.rule!.family === 'ipv4' && i && !i.negated && !i.word.dynamic ? i.value : undefined;
+    });
+    if (!byInterface.size) return;
+    const sourceNat = sourceNatRules(rs);
     const reported = new Set<Rule>();
-    const cmds = [...candidates.values()].sort((a, b) => a.span.start - b.span.start);
-    for (const cmd of cmds) {
-      const dnat = cmd.rule!;
-      const server = serverOf(dnat);
-      const client = clientOf(dnat);
-      const arriving = translatedPacket(dnat);
-      if (!server || !client || !arriving || dnat.dynamic || !dnatForwards(rs, dnat, server.address)) continue;
-      const wan = exactInterface(dnat.inInterface);
-      // the server's side: not the interface its connections come in on
-      const lan = [...lanInterfaces(rs, server.address)].filter((i) => i !== wan);
-      const packet: Packet = { ...arriving, src: client, out: lan.length === 1 ? lan[0] : undefined };
-      // every way through translates it, by one rule
-      const translating = evaluateChain(rs, 'nat', 'POSTROUTING', packet).map(sourceNatOf);
-      const nat = translating[0];
-      if (!nat || reported.has(nat) || translating.some((r) => r !== nat)) continue;
-      reported.add(nat);
-      const port = server.port !== undefined ? `:${server.port}` : '';
-      const how = nat.target?.name === 'SNAT' ? 'SNAT' : 'MASQUERADE';
-      ctx.report({
-        span: nat.span,
-        message: `This ${how} also translates the connections the port forward to ${server.address}${port} sends into the LAN${packet.out ? ` (out of ${packet.out})` : ''}: they reach the server from this router's address, so its logs, limits and bans see the router, not the client. ${wan && !nat.outInterface ? `Add -o ${wan} so that only connections leaving through ${wan} are translated` : 'Give it an -o for the way to the internet'}, unless the server's replies would not come back through this router without it.`,
-        related: [{ span: dnat.span, message: `sends connections from ${wan ?? 'outside'} to ${server.address}${port}` }],
-        fixes: outInterfaceFix(ctx, nat, wan),
-      });
+    for (const [wanPattern, group] of byInterface) {
+      // a rule whose -o is the interface these connections come in on never translates them on
+      // their way into the LAN: where every one is so (`-o $WAN`, the usual), nothing to follow
+      if (!sourceNat.some((r) => !reported.has(r) && (!r.outInterface || r.outInterface.negated || r.outInterface.value !== wanPattern))) continue;
+      const cmds = [...group.values()].sort((a, b) => a.span.start - b.span.start);
+      for (const cmd of cmds) {
+        if (reported.size === sourceNat.length) return;
+        report(ctx, cmd.rule!, reported);
+      }
     }
   },
 };
+
+/** Follows one port forward's connection through nat POSTROUTING and reports the source NAT rule that certainly translates it, once per rule. */
+function report(ctx: RuleContext, dnat: Rule, reported: Set<Rule>): void {
+  const rs = ctx.ruleSet;
+  const server = serverOf(dnat);
+  const client = clientOf(dnat);
+  const arriving = translatedPacket(dnat);
+  if (!server || !client || !arriving || dnat.dynamic || !dnatForwards(rs, dnat, server.address)) return;
+  const wan = exactInterface(dnat.inInterface);
+  // the server's side: not the interface its connections come in on
+  const lan = [...lanInterfaces(rs, server.address)].filter((i) => i !== wan);
+  const packet: Packet = { ...arriving, src: client, out: lan.length === 1 ? lan[0] : undefined };
+  // every way through translates it, by one rule
+  const translating = evaluateChain(rs, 'nat', 'POSTROUTING', packet).map(sourceNatOf);
+  const nat = translating[0];
+  if (!nat || reported.has(nat) || translating.some((r) => r !== nat)) return;
+  reported.add(nat);
+  const port = server.port !== undefined ? `:${server.port}` : '';
+  const how = nat.target?.name === 'SNAT' ? 'SNAT' : 'MASQUERADE';
+  ctx.report({
+    span: nat.span,
+    message: `This ${how} also translates the connections the port forward to ${server.address}${port} sends into the LAN${packet.out ? ` (out of ${packet.out})` : ''}: they reach the server from this router's address, so its logs, limits and bans see the router, not the client. ${wan && !nat.outInterface ? `Add -o ${wan} so that only connections leaving through ${wan} are translated` : 'Give it an -o for the way to the internet'}, unless the server's replies would not come back through this router without it.`,
+    related: [{ span: dnat.span, message: `sends connections from ${wan ?? 'outside'} to ${server.address}${port}` }],
+    fixes: outInterfaceFix(ctx, nat, wan),
+  });
+}
