@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
  * shares the host's file system, so commands it runs see the host's files but the
  * namespace's netfilter, and a DNS server of its own on the namespace's 127.0.0.1 (its
  * /etc/netns resolv.conf, which `ip netns exec` puts in place for sshd and its sessions): it
- * knows the names of ROUTER_DNS and nothing else, so the router never asks the machine's. `down()` kills every process in the namespace, deletes it, and
- * removes the temp folder; `leftovers()` says what, if anything, is still there.
+ * knows the names of ROUTER_DNS and nothing else, so the router never asks the machine's.
+ * `down()` kills every process in the namespace, deletes it, and removes the temp folder and
+ * the /etc/netns folder; `leftovers()` says what, if anything, is still there.
  *
  * The `legacy` router is the same host with the legacy backend: its ssh sessions find the
  * iptables-legacy tools first on PATH under the plain names (`iptables -V` reports legacy,

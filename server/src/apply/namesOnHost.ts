@@ -16,13 +16,15 @@ export interface NamesOnHost {
 export type NamesCheck = 'hashlimit tables and rate estimators loaded' | 'idle timers loaded';
 
 /**
- * The host's hashlimit tables, rate estimators and idle timers against the new rules'. Both outlive a reload:
- * iptables-restore checks each new rule while the rules it replaces are still loaded, so a
- * table or estimator of a name both hold is the one the host made (measured with iptables
- * 1.8.9, nf_tables and legacy, in a network namespace). A new RATEEST with other timing is
- * refused then; a new hashlimit rule runs with the host table's rate, burst and mode until no
- * rule holds its name; rate-match beside a plain limit is refused. `iptables-restore --test`
- * and a load into a fresh namespace see none of this.
+ * The host's hashlimit tables, rate estimators and idle timers against the new rules'. Each
+ * outlives a reload: iptables-restore checks each new rule while the rules it replaces are
+ * still loaded, so a table, estimator or timer of a name both hold is the one the host made
+ * (measured with iptables 1.8.9, nf_tables and legacy, in a network namespace). A new RATEEST
+ * with other timing is refused then; a new hashlimit rule runs with the host table's rate,
+ * burst and mode until no rule holds its name; rate-match beside a plain limit is refused; an
+ * IDLETIMER asking for the other kind of timer is refused. `iptables-restore --test` and a
+ * load into a fresh namespace see none of this but the last (idle timers are one list for
+ * the whole machine, so the namespace's load is refused too, saying only "Invalid argument").
  */
 export function namesOnHost(loadedText: string, newText: string, family: Family): NamesOnHost {
   const out: NamesOnHost = { refused: [], warnings: [] };

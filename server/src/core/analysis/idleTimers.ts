@@ -14,8 +14,6 @@ export const timerLabel = (value: string) => value.slice(0, TIMER_LABEL_LENGTH);
 /** An IDLETIMER target: the timer it makes, or restarts when one of its label exists. */
 export interface TimerUse {
   rule: Rule;
-  /** Where it stands among the commands with names the kernel shares (see ChainFacts.sharedByName). */
-  at: number;
   label: string;
   labelOption: BoundOption;
   word: Word;
@@ -26,14 +24,13 @@ export interface TimerUse {
 /** The IDLETIMER targets of the rules the commands add, in order (labels the shell expands left out). */
 export function timerUses(commands: readonly Command[]): TimerUse[] {
   const out: TimerUse[] = [];
-  for (let at = 0; at < commands.length; at++) {
-    const cmd = commands[at];
+  for (const cmd of commands) {
     const t = cmd.rule?.target;
     if (t?.name !== 'IDLETIMER' || cmd.kind === 'delete' || cmd.kind === 'check') continue;
     const labelOption = t.options.find((o) => o.name === '--label');
     const word = plainValue(labelOption);
     if (!labelOption || !word) continue;
-    out.push({ rule: cmd.rule!, at, label: timerLabel(word.value), labelOption, word, alarm: t.options.find((o) => o.name === '--alarm') });
+    out.push({ rule: cmd.rule!, label: timerLabel(word.value), labelOption, word, alarm: t.options.find((o) => o.name === '--alarm') });
   }
   return out;
 }

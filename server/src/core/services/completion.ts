@@ -249,7 +249,7 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
     if (arg && spec && SET_NAME_OPTIONS.has(spec.name) && !ctx.partial.includes(',')) {
       return setNamesOffered(doc.ruleSet, ctx.replace.start, ctx.family).map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
     }
-    // a hashlimit table, rate estimator or recent list: the names the rules use
+    // a hashlimit table, rate estimator, recent list or idle timer: the names the rules use
     const owner = !spec ? undefined : getMatch('recent')?.options.includes(spec) ? 'recent' : getTarget('IDLETIMER')?.options.includes(spec) ? 'IDLETIMER' : undefined;
     const kept = spec && keptKindOf(spec.name, owner);
     if (kept) {

@@ -24,7 +24,7 @@ const FAMILY_BLIND: ReadonlySet<KeptKind> = new Set(['rate estimator', 'idle tim
 export interface KeptRef {
   span: Span;
   rule: Rule;
-  /** The match whose option names it (none for a RATEEST target). */
+  /** The match whose option names it (none for a target: RATEEST, IDLETIMER). */
   match?: MatchUse;
   /** Makes the state or fills it: the first rule of a hashlimit table or idle timer, a RATEEST, a `--set`. */
   makes: boolean;
