@@ -32,6 +32,7 @@ import { rateEstimatorRedefined } from './rules/rate-estimator-redefined.ts';
 import { idletimerAlarmMismatch } from './rules/idletimer-alarm-mismatch.ts';
 import { masqueradeHidesClients } from './rules/masquerade-hides-clients.ts';
 import { untrackedTrafficDropped } from './rules/untracked-traffic-dropped.ts';
+import { untrackedSkipsNat } from './rules/untracked-skips-nat.ts';
 import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
@@ -90,6 +91,7 @@ export const rules: readonly LintRule[] = [
   missingIpForward,
   missingEstablishedRule,
   untrackedTrafficDropped,
+  untrackedSkipsNat,
   missingNdpAccept,
   missingLoopbackAccept,
   ipv6LeftOpen,
