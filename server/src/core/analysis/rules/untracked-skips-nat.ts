@@ -1,13 +1,58 @@
 import type { Family } from '../../knowledge/types.ts';
-import type { Rule } from '../../model/types.ts';
+import type { Rule, RuleSet } from '../../model/types.ts';
 import { ruleMatches } from '../../simulate/conditions.ts';
 import { evaluateChain, untracks } from '../../simulate/evaluate.ts';
-import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
-import { chainsReached } from '../chainsReached.ts';
-import type { LintRule } from '../types.ts';
+import type { Packet } from '../../simulate/packet.ts';
+import { exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
+import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
+import { dnatGroups } from '../dnatGroups.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
-const TRANSLATES = new Set(['DNAT', 'REDIRECT', 'NETMAP']);
+const HOOKS = ['PREROUTING', 'OUTPUT'] as const;
+type Hook = (typeof HOOKS)[number];
+
+/** The first packet of the connections a translation is written for, as raw of `hook` sees it. */
+function packetFor(rule: Rule, hook: Hook): Packet {
+  return { ...packetMatchedBy(rule), origin: hook === 'OUTPUT' ? 'local' : 'remote' };
+}
+
+/** What raw's rules can tell apart of such a packet: translations written for the same kind are followed once. */
+function kindOf(p: Packet): string {
+  return `${p.in}|${p.proto}|${p.src}|${p.sport}|${p.dst}|${p.dport}`;
+}
+
+/** The protocols the NOTRACK rules name (`tcp,udp`), or `*` where one names none (or negates it). */
+function untrackedProtocols(untracking: readonly Rule[]): string {
+  const names = new Set<string>();
+  for (const r of untracking) {
+    const p = exactProtocol(r);
+    if (!p) return '*';
+    names.add(p);
+  }
+  return [...names].sort().join(',');
+}
+
+/** A translation in nat `hook` or a chain it reaches. */
+function seenFrom(rs: RuleSet, rule: Rule, hook: Hook): boolean {
+  return rule.chain === hook || hooksReachingChain(rs, rule.family, 'nat', rule.chain).includes(hook);
+}
+
+/** The NOTRACK rule that certainly leaves the packet untracked in raw `hook`, if one does. */
+function untrackedBy(rs: RuleSet, p: Packet, hook: Hook, untracking: readonly Rule[]): Rule | undefined {
+  const outcomes = evaluateChain(rs, 'raw', hook, p);
+  if (!outcomes.length || outcomes.some((o) => o.packet.state !== 'UNTRACKED')) return undefined;
+  return untracking.find((r) => ruleMatches(r, p) !== 'no');
+}
+
+function report(ctx: RuleContext, notrack: Rule, translation: Rule): void {
+  const what = translation.target!.name;
+  ctx.report({
+    span: notrack.span,
+    message: `This rule leaves untracked the connections the ${what} in nat ${translation.chain} is written for, and untracked packets skip the nat table: they stay addressed to where they were sent, and the ${what} never applies. Leave them tracked, or untrack only what no translation is for.`,
+    related: [{ span: translation.span, message: 'never sees the packets the NOTRACK takes' }],
+  });
+}
 
 export const untrackedSkipsNat: LintRule = {
   code: 'untracked-skips-nat',
@@ -23,30 +68,40 @@ export const untrackedSkipsNat: LintRule = {
     const rs = ctx.ruleSet;
     for (const family of FAMILIES) {
       const raw = rs.tables.get(`${family}:raw`);
-      const nat = rs.tables.get(`${family}:nat`);
-      if (!raw || !nat) continue;
-      for (const hook of ['PREROUTING', 'OUTPUT'] as const) {
+      if (!raw || !rs.tables.has(`${family}:nat`)) continue;
+      for (const hook of HOOKS) {
         const untracking = raw.chains.get(hook)?.rules.filter((r) => untracks(r) && !r.dynamic) ?? [];
-        const start = nat.chains.get(hook);
-        if (!untracking.length || !start) continue;
+        if (!untracking.length) continue;
         const reported = new Set<Rule>();
-        for (const chain of chainsReached(nat, start)) {
-          for (const translation of chain.rules) {
-            if (!translation.target || !TRANSLATES.has(translation.target.name) || translation.dynamic) continue;
-            // the connections the translation is written for, as raw sees them first
-            const p = { ...packetMatchedBy(translation), origin: hook === 'OUTPUT' ? ('local' as const) : ('remote' as const) };
-            const outcomes = evaluateChain(rs, 'raw', hook, p);
-            if (!outcomes.length || outcomes.some((o) => o.packet.state !== 'UNTRACKED')) continue;
-            const notrack = untracking.find((r) => ruleMatches(r, p) !== 'no');
-            if (!notrack || reported.has(notrack)) continue;
-            reported.add(notrack);
-            const what = translation.target.name;
-            ctx.report({
-              span: notrack.span,
-              message: `This rule leaves untracked the connections the ${what} in nat ${chain.name} is written for, and untracked packets skip the nat table: they stay addressed to where they were sent, and the ${what} never applies. Leave them tracked, or untrack only what no translation is for.`,
-              related: [{ span: translation.span, message: 'never sees the packets the NOTRACK takes' }],
-            });
-          }
+        // a kube-proxy dump's 27k DNATs are written for a few kinds of packet (`-p tcp` and
+        // nothing else): grouped by kind (the same for both hooks), kept across edits, each
+        // kind followed through raw once
+        // only DNATs of a protocol some NOTRACK rule names (all, where one names none) can be untracked
+        const protocols = untrackedProtocols(untracking);
+        const kinds = dnatGroups(chainFacts(rs), `untracked-skips-nat:${family}:${protocols}`, (cmd) => {
+          const rule = cmd.rule!;
+          if (rule.family !== family || rule.dynamic) return undefined;
+          if (protocols !== '*' && !protocols.split(',').includes(exactProtocol(rule) ?? '')) return undefined;
+          return kindOf(packetMatchedBy(rule));
+        });
+        for (const group of kinds.values()) {
+          const first = group.keys().next().value!;
+          const notrack = untrackedBy(rs, packetFor(first, hook), hook, untracking);
+          if (!notrack || reported.has(notrack)) continue;
+          const translation = [...group.keys()].sort((a, b) => a.span.start - b.span.start).find((r) => seenFrom(rs, r, hook));
+          if (!translation) continue;
+          reported.add(notrack);
+          report(ctx, notrack, translation);
+        }
+        // REDIRECT and NETMAP are few: each is followed
+        for (const cmd of chainFacts(rs).hookBound) {
+          const t = cmd.rule?.target;
+          if (!t || (t.name !== 'REDIRECT' && t.name !== 'NETMAP') || cmd.table !== 'nat' || cmd.family !== family || cmd.rule!.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') continue;
+          if (!seenFrom(rs, cmd.rule!, hook)) continue;
+          const notrack = untrackedBy(rs, packetFor(cmd.rule!, hook), hook, untracking);
+          if (!notrack || reported.has(notrack)) continue;
+          reported.add(notrack);
+          report(ctx, notrack, cmd.rule!);
         }
       }
     }
