@@ -1,11 +1,12 @@
 import type { Family } from '../../knowledge/types.ts';
 import type { Rule, RuleSet } from '../../model/types.ts';
 import { ruleMatches } from '../../simulate/conditions.ts';
-import { evaluateChain, untracks } from '../../simulate/evaluate.ts';
+import { evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
+import { untrackingRules } from '../untrackingRules.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
@@ -70,7 +71,7 @@ export const untrackedSkipsNat: LintRule = {
       const raw = rs.tables.get(`${family}:raw`);
       if (!raw || !rs.tables.has(`${family}:nat`)) continue;
       for (const hook of HOOKS) {
-        const untracking = raw.chains.get(hook)?.rules.filter((r) => untracks(r) && !r.dynamic) ?? [];
+        const untracking = untrackingRules(raw, hook);
         if (!untracking.length) continue;
         const reported = new Set<Rule>();
         // a kube-proxy dump's 27k DNATs are written for a few kinds of packet (`-p tcp` and

@@ -23,6 +23,7 @@ ruleTable(untrackedTrafficDropped, {
     { ...script, code: `${CLOSED}iptables -A INPUT -m conntrack --ctstate INVALID -j DROP\n«iptables -t raw -A OUTPUT -p udp --dport 123 -j NOTRACK»\niptables -t raw -A PREROUTING -p udp --sport 123 -j NOTRACK\n`, name: 'answers untracked too, and nothing accepts UNTRACKED' },
     { code: save(['«-A PREROUTING -p tcp --dport 80 -j NOTRACK»'], ['-A INPUT -p tcp --dport 80 -m state --state NEW -j ACCEPT']), name: 'a save file, the state match' },
     { ...script, code: `ip6tables -P INPUT DROP\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«ip6tables -t raw -A OUTPUT -p udp --dport 53 -j CT --notrack»\n`, name: 'IPv6' },
+    { ...script, code: `${CLOSED}iptables -A INPUT -p udp --dport 53 -m conntrack --ctstate NEW -j ACCEPT\niptables -t raw -N EXEMPT\niptables -t raw -A PREROUTING -i eth0 -j EXEMPT\n«iptables -t raw -A EXEMPT -p udp --dport 53 -j CT --notrack»\n`, name: 'in a chain raw PREROUTING jumps to' },
   ],
 });
 

@@ -1,9 +1,10 @@
 import type { Family } from '../../knowledge/types.ts';
 import type { Rule, RuleSet } from '../../model/types.ts';
-import { certainlyRefused, decidingRule, definiteVerdict, evaluateChain, plainestOutcome, untracks, type Outcome } from '../../simulate/evaluate.ts';
+import { certainlyRefused, decidingRule, definiteVerdict, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { untrackingRules } from '../untrackingRules.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
@@ -80,7 +81,7 @@ export const untrackedTrafficDropped: LintRule = {
   severity: 'warning',
   summary: 'A raw-table NOTRACK (or CT --notrack) whose packets, or their answers, filter drops: state tests of NEW and ESTABLISHED do not take untracked traffic.',
   docs: {
-    description: 'Follows the packets each NOTRACK or `CT --notrack` rule of raw PREROUTING and raw OUTPUT matches (its protocol, addresses, ports and interfaces). For PREROUTING: where filter INPUT or FORWARD would accept them as new connections but drops them in state UNTRACKED (an accept that tests `--ctstate NEW`, then a DROP policy), the NOTRACK rule is reported, with a fix that adds UNTRACKED to that accept\'s states. For OUTPUT (the host\'s own packets): their answers come back with no connection to belong to, in state NEW (UDP and others) or INVALID (a TCP SYN-ACK), or UNTRACKED where raw PREROUTING untracks them too; where filter INPUT accepts answers in state ESTABLISHED and drops these, the NOTRACK rule is reported. Shell expansions and tests the analysis cannot decide leave a rule unreported.',
+    description: 'Follows the packets each NOTRACK or `CT --notrack` rule of raw PREROUTING and raw OUTPUT (or of a chain they jump to) matches (its own protocol, addresses, ports and interfaces). For PREROUTING: where filter INPUT or FORWARD would accept them as new connections but drops them in state UNTRACKED (an accept that tests `--ctstate NEW`, then a DROP policy), the NOTRACK rule is reported, with a fix that adds UNTRACKED to that accept\'s states. For OUTPUT (the host\'s own packets): their answers come back with no connection to belong to, in state NEW (UDP and others) or INVALID (a TCP SYN-ACK), or UNTRACKED where raw PREROUTING untracks them too; where filter INPUT accepts answers in state ESTABLISHED and drops these, the NOTRACK rule is reported. Shell expansions and tests the analysis cannot decide leave a rule unreported.',
     rationale: 'NOTRACK is a common tuning for busy DNS and NTP servers, and it takes the packets out of connection tracking entirely: they are neither NEW nor ESTABLISHED but UNTRACKED, and nat does not see them. A rule set written around `--ctstate ESTABLISHED,RELATED` and `--ctstate NEW` accepts then drops them, and the service stops answering while every rule looks right. Measured with iptables 1.8.9 in network namespaces: a UDP service accepted with `--ctstate NEW` gets nothing once its port is untracked; a host that untracks its own queries loses every answer (UDP answers arrive as NEW, a TCP SYN-ACK as INVALID).',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p udp --dport 53 -m conntrack --ctstate NEW -j ACCEPT\niptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack\n' },
     good: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p udp --dport 53 -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT\niptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack\n' },
@@ -91,9 +92,9 @@ export const untrackedTrafficDropped: LintRule = {
       const raw = rs.tables.get(`${family}:raw`);
       if (!raw || !rs.tables.has(`${family}:filter`)) continue;
       for (const hook of ['PREROUTING', 'OUTPUT'] as const) {
-        for (const rule of raw.chains.get(hook)?.rules ?? []) {
-          if (!untracks(rule) || rule.dynamic) continue;
-          const p = packetMatchedBy(rule);
+        for (const rule of untrackingRules(raw, hook)) {
+          // a rule of a user chain is judged by its own tests: what jumps there may narrow them
+          const p = { ...packetMatchedBy(rule), origin: hook === 'OUTPUT' ? ('local' as const) : ('remote' as const) };
           if (hook === 'PREROUTING') incoming(ctx, rule, p);
           else answers(ctx, rule, p);
         }
