@@ -1,5 +1,7 @@
 import type { Rule, Table } from '../model/types.ts';
 import { untracks } from '../simulate/evaluate.ts';
+import type { Packet } from '../simulate/packet.ts';
+import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 import { chainsReached } from './chainsReached.ts';
 
 /**
@@ -13,4 +15,13 @@ export function untrackingRules(raw: Table, hook: 'PREROUTING' | 'OUTPUT'): Rule
   const out: Rule[] = [];
   for (const chain of chainsReached(raw, start)) for (const r of chain.rules) if (untracks(r) && !r.dynamic) out.push(r);
   return out;
+}
+
+/**
+ * The first packet of the connections a rule is written for, as raw's `hook` sees it: the
+ * host's own for OUTPUT, another host's for PREROUTING (a rule of a user chain is judged by its
+ * own tests, whatever jumps there may add).
+ */
+export function packetAtHook(rule: Rule, hook: 'PREROUTING' | 'OUTPUT'): Packet {
+  return { ...packetMatchedBy(rule), origin: hook === 'OUTPUT' ? 'local' : 'remote' };
 }

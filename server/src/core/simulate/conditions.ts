@@ -108,6 +108,15 @@ function protoCond(c: Condition | undefined, proto: string | undefined): Tri {
 }
 
 /** `port`, `a:b`, `:b`, `a:`, service names. */
+/** An IPv4 address within `a.b.c.d-e.f.g.h` (or the one address written alone), as iprange and ipset ranges read it. */
+export function inAddressRange(addr: string, range: string): Tri {
+  const [lo, hi] = range.split('-');
+  const a = ipv4Number(addr);
+  const l = ipv4Number(lo);
+  const h = ipv4Number(hi ?? lo);
+  return a === undefined || l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
+}
+
 export function portInRange(port: number, spec: string): Tri {
   const parts = spec.split(':');
   if (parts.length === 1) {
@@ -222,11 +231,7 @@ function matchCond(m: MatchUse, p: Packet): Tri {
           r = and(r, 'maybe');
           continue;
         }
-        const [lo, hi] = v.value.split('-');
-        const a = ipv4Number(addr);
-        const l = ipv4Number(lo);
-        const h = ipv4Number(hi ?? lo);
-        const t: Tri = a === undefined || l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
+        const t = inAddressRange(addr, v.value);
         r = and(r, o.negated ? not(t) : t);
       }
       return r;

@@ -1,8 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
-import { ipv4Number } from '../knowledge/values/addresses.ts';
 import { setsOfIpsetSave } from '../model/ipsetSteps.ts';
 import type { BoundOption, MatchUse, RuleSet } from '../model/types.ts';
-import { inNetwork } from './conditions.ts';
+import { inAddressRange, inNetwork } from './conditions.ts';
 import type { Packet } from './packet.ts';
 import { and, not, type Tri } from './tristate.ts';
 
@@ -37,13 +36,7 @@ const ADDRESS_SETS = new Set(['hash:ip', 'hash:net', 'bitmap:ip']);
 
 /** Does `addr` fall in an entry: an address, a network, or a range `a-b` (IPv4)? */
 function inEntry(addr: string, entry: string): Tri {
-  const dash = entry.indexOf('-');
-  if (dash === -1) return inNetwork(addr, entry);
-  const a = ipv4Number(addr);
-  const lo = ipv4Number(entry.slice(0, dash));
-  const hi = ipv4Number(entry.slice(dash + 1));
-  if (a === undefined || lo === undefined || hi === undefined) return 'maybe';
-  return a >= lo && a <= hi ? 'yes' : 'no';
+  return entry.includes('-') ? inAddressRange(addr, entry) : inNetwork(addr, entry);
 }
 
 /** Whether the packet's address is a member: in some entry and in no nomatch exception. */

@@ -6,17 +6,12 @@ import type { Packet } from '../../simulate/packet.ts';
 import { exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
-import { untrackingRules } from '../untrackingRules.ts';
+import { packetAtHook, untrackingRules } from '../untrackingRules.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 const HOOKS = ['PREROUTING', 'OUTPUT'] as const;
 type Hook = (typeof HOOKS)[number];
-
-/** The first packet of the connections a translation is written for, as raw of `hook` sees it. */
-function packetFor(rule: Rule, hook: Hook): Packet {
-  return { ...packetMatchedBy(rule), origin: hook === 'OUTPUT' ? 'local' : 'remote' };
-}
 
 /** What raw's rules can tell apart of such a packet: translations written for the same kind are followed once. */
 function kindOf(p: Packet): string {
@@ -87,7 +82,7 @@ export const untrackedSkipsNat: LintRule = {
         });
         for (const group of kinds.values()) {
           const first = group.keys().next().value!;
-          const notrack = untrackedBy(rs, packetFor(first, hook), hook, untracking);
+          const notrack = untrackedBy(rs, packetAtHook(first, hook), hook, untracking);
           if (!notrack || reported.has(notrack)) continue;
           const translation = [...group.keys()].sort((a, b) => a.span.start - b.span.start).find((r) => seenFrom(rs, r, hook));
           if (!translation) continue;
@@ -99,7 +94,7 @@ export const untrackedSkipsNat: LintRule = {
           const t = cmd.rule?.target;
           if (!t || (t.name !== 'REDIRECT' && t.name !== 'NETMAP') || cmd.table !== 'nat' || cmd.family !== family || cmd.rule!.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') continue;
           if (!seenFrom(rs, cmd.rule!, hook)) continue;
-          const notrack = untrackedBy(rs, packetFor(cmd.rule!, hook), hook, untracking);
+          const notrack = untrackedBy(rs, packetAtHook(cmd.rule!, hook), hook, untracking);
           if (!notrack || reported.has(notrack)) continue;
           reported.add(notrack);
           report(ctx, notrack, cmd.rule!);

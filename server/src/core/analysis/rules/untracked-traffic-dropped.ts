@@ -2,9 +2,8 @@ import type { Family } from '../../knowledge/types.ts';
 import type { Rule, RuleSet } from '../../model/types.ts';
 import { certainlyRefused, decidingRule, definiteVerdict, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
-import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
-import { untrackingRules } from '../untrackingRules.ts';
+import { packetAtHook, untrackingRules } from '../untrackingRules.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
@@ -93,8 +92,7 @@ export const untrackedTrafficDropped: LintRule = {
       if (!raw || !rs.tables.has(`${family}:filter`)) continue;
       for (const hook of ['PREROUTING', 'OUTPUT'] as const) {
         for (const rule of untrackingRules(raw, hook)) {
-          // a rule of a user chain is judged by its own tests: what jumps there may narrow them
-          const p = { ...packetMatchedBy(rule), origin: hook === 'OUTPUT' ? ('local' as const) : ('remote' as const) };
+          const p = packetAtHook(rule, hook);
           if (hook === 'PREROUTING') incoming(ctx, rule, p);
           else answers(ctx, rule, p);
         }
