@@ -4,6 +4,7 @@ import { tracePacket } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
+import { hostIn } from '../networkHost.ts';
 import { privateBehind, privateNetwork } from '../privateNetworks.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import { startsLine } from '../moveBefore.ts';
@@ -13,12 +14,6 @@ import type { Fix, LintRule, RuleContext } from '../types.ts';
 
 /** The connection a host on the outside opens to one behind the router: file sharing, from a documentation address. */
 const PROBE = { proto: 'tcp', src: '203.0.113.5', sport: 40000, dport: 445 } as const;
-
-/** A host of the network to send the probe to: the tenth address, the first of a small network, the one of a /32. */
-function hostIn(n: IPv4Network): string {
-  const bits = n.bits ?? 32;
-  return formatIPv4((n.net + (bits === 32 ? 0 : bits <= 28 ? 10 : 1)) >>> 0);
-}
 
 /** Where the message puts the probed host: in the network behind the router (a /32 is the host itself), or just behind it. */
 function whereBehind(n: IPv4Network | undefined): string {
