@@ -29,7 +29,7 @@ export interface DiagramStep {
   /** 1-based line of the deciding rule. */
   line?: number;
   range?: LspRange;
-  /** The NAT change, e.g. `destination → 192.168.1.100:8080`. */
+  /** The NAT change, e.g. `destination → 192.168.1.100:8080`, or the packet made UNTRACKED. */
   rewrite?: string;
 }
 
@@ -140,7 +140,7 @@ function diagramStep(s: Step): DiagramStep {
     out.line = s.line;
     out.range = s.range;
   }
-  const rewrite = rewriteText(s.rewrite);
+  const rewrite = s.kind === 'untrack' ? 'state → UNTRACKED (no nat from here on)' : rewriteText(s.rewrite);
   if (rewrite) out.rewrite = rewrite;
   return out;
 }

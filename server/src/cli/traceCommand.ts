@@ -56,7 +56,7 @@ export function traceCommand(args: string[], io: CliIO): number {
   branches.forEach((b, i) => {
     if (branches.length > 1) out += `branch ${i + 1} of ${branches.length}${b.conditions.length ? ` (if ${b.conditions.map((c) => `line ${c.line} ${c.assumed}`).join(', ')})` : ''}:\n`;
     for (const s of b.path) {
-      const what = s.rule ? `${file}:${s.line}: ${s.rule}` : s.policy ? `policy ${s.policy}` : 'no rule decides';
+      const what = s.rule ? `${file}:${s.line}: ${s.rule}${s.kind === 'untrack' ? ' (untracked from here on: no nat)' : ''}` : s.policy ? `policy ${s.policy}` : 'no rule decides';
       out += `  ${s.table}/${s.chain}: ${what}\n`;
     }
     if (b.rewrites.destination) out += `  destination rewritten to ${b.rewrites.destination}\n`;

@@ -48,7 +48,7 @@ interface JsonTrace {
   file: string;
   verdict: string;
   packet: string;
-  path: { table: string; chain: string; line?: number; policy?: string }[];
+  path: { table: string; chain: string; kind: string; line?: number; policy?: string }[];
   rewrites: { destination?: string; source?: string };
   branches?: { verdict: string; path: { chain: string; line?: number }[]; conditions: { line: number; assumed: string }[] }[];
 }
@@ -131,6 +131,17 @@ test('json: ICMPv6 types by name and number; neighbour discovery is untracked, s
   assert.deepEqual(at('icmp-type=neighbour-solicitation state=UNTRACKED'), ['DROP', 'DROP']);
   assert.deepEqual(at('icmp-type=136 state=UNTRACKED'), ['ACCEPT', 5]);
   assert.deepEqual(at('icmp-type=echo-reply state=ESTABLISHED'), ['ACCEPT', 4]);
+});
+
+test("text and json: raw's NOTRACK is listed with its line and said to untrack the packet; the DNAT after it is not", { skip }, () => {
+  const untracked = join(dir, 'untracked.rules');
+  writeFileSync(untracked, `*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 80 -j NOTRACK\nCOMMIT\n${readFileSync(router, 'utf8')}`);
+  const spec = 'in=eth0 out=eth1 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1';
+  const out = trace(untracked, spec, false);
+  assert.ok(out.includes(`  raw/PREROUTING: ${untracked}:3: -A PREROUTING -i eth0 -p tcp --dport 80 -j NOTRACK (untracked from here on: no nat)\n  raw/PREROUTING: policy ACCEPT\n`), out);
+  assert.doesNotMatch(out, /destination rewritten/);
+  const j = JSON.parse(trace(untracked, spec, true)) as JsonTrace;
+  assert.deepEqual(j.path.slice(0, 2).map((s) => [s.chain, s.kind, s.line]), [['PREROUTING', 'untrack', 3], ['PREROUTING', 'policy', undefined]]);
 });
 
 test("a save file's host: the trace reads the sysctl files kept around it, as lint does", { skip }, () => {

@@ -158,3 +158,14 @@ test('recent packets: most recent first, no duplicates, bounded', () => {
   assert.deepEqual(rememberPacket(list, 'e=5', 3), ['e=5', 'c=3 d=4', 'a=1']);
   assert.deepEqual(rememberPacket(list, '   ', 3), list);
 });
+
+test("raw's NOTRACK: a step in PREROUTING with its line, saying the packet is untracked from there on", () => {
+  const text = `*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j CT --notrack\nCOMMIT\n${rules}`;
+  const m = pathModel(traced(text, 'in=eth0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1'));
+  const [untrack, policy] = node(m, 0, 'PREROUTING').steps;
+  assert.deepEqual([untrack.label, untrack.line, untrack.kind, untrack.target, untrack.rewrite], ['raw/PREROUTING', 3, 'untrack', 'CT', 'state → UNTRACKED (no nat from here on)']);
+  assert.deepEqual([policy.kind, policy.detail], ['policy', 'policy ACCEPT']);
+  assert.deepEqual(m.branches[0].rewrites, []);
+  assert.ok(m.highlights.some((h) => h.line === 3));
+  assert.match(traceHtml(m, { nonce: 'n', cspSource: 'c' }), /class="step kind-untrack"/);
+});

@@ -103,3 +103,24 @@ test('a packet that never meets the uncertain rules has one branch and no condit
   assert.deepEqual(r.branches[0].conditions, []);
   assert.deepEqual(r.branches[0].hooks, ['PREROUTING', 'INPUT']);
 });
+
+test("raw's NOTRACK is a step of its own, named with its line; the packet goes on UNTRACKED and nat leaves it alone", () => {
+  const text = `*raw
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -p tcp --dport 80 -j NOTRACK
+COMMIT
+${rules}`;
+  const d = new FirewallDocument(text, { dialect: 'save' });
+  const r = traceReport(d.ruleSet, text, parsePacketSpec('in=eth0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1').packet!, (s) => ({ line: d.lines.lineOf(s.start) + 1 }));
+  assert.equal(r.branches.length, 1);
+  const b = r.branches[0];
+  assert.deepEqual(b.path.map((s) => [s.hook, s.table, s.chain, s.kind, s.line ?? s.policy, s.target]), [
+    ['PREROUTING', 'raw', 'PREROUTING', 'untrack', 3, 'NOTRACK'],
+    ['PREROUTING', 'raw', 'PREROUTING', 'policy', 'ACCEPT', undefined],
+    // the DNAT is skipped: the packet stays for the host, where INPUT's policy drops it
+    ['INPUT', 'filter', 'INPUT', 'policy', 'DROP', undefined],
+  ]);
+  assert.deepEqual(b.rewrites, {});
+  assert.match(b.finalPacket, /state=UNTRACKED/);
+  assert.equal(r.verdict, 'DROP');
+});

@@ -14,8 +14,10 @@ export interface Step {
   chain: string;
   /** The netfilter hook (built-in chain name) the step belongs to; set by tracePacket. */
   hook?: string;
-  /** The rule that decided in this chain (jump, verdict or NAT), if any. */
+  /** The rule that decided in this chain (jump, verdict or NAT), if any, or the NOTRACK of an `untracked` step. */
   rule?: Rule;
+  /** The rule untracked the packet (raw's NOTRACK, `CT --notrack`) and the chain went on: a step of its own, so a trace names it. */
+  untracked?: true;
   /** The chain's policy decided. */
   policy?: string;
   /** Rules assumed to match (or not) on this branch because they could not be evaluated. */
@@ -210,6 +212,10 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
         } else if (untracks(rule)) {
           // conntrack runs after raw: the packet is UNTRACKED from here on, and skips nat
           s.packet.state = 'UNTRACKED';
+          here.rule = rule;
+          here.untracked = true;
+          // the chain goes on: what decides next is a step of its own, as after a jump
+          s.path.push({ table, chain: chain.name });
         }
         // other targets (LOG, MARK…) do not decide: the next rule sees the packet
       }
@@ -246,11 +252,11 @@ export function plainestOutcome(outcomes: readonly Outcome[]): Outcome | undefin
   return best;
 }
 
-/** The step that decided an outcome: the last that holds a rule or a policy. */
+/** The step that decided an outcome: the last that holds a rule (not one that only untracked the packet) or a policy. */
 export function decidingStep(o: Outcome): Step | undefined {
   for (let i = o.path.length - 1; i >= 0; i--) {
     const s = o.path[i];
-    if (s.rule || s.policy) return s;
+    if ((s.rule && !s.untracked) || s.policy) return s;
   }
   return undefined;
 }

@@ -10,7 +10,8 @@ import { packetToSpec, type Packet } from './packet.ts';
  * step or condition.
  */
 
-export type StepKind = 'verdict' | 'nat' | 'jump' | 'goto' | 'return' | 'policy' | 'none';
+/** `untrack`: raw's NOTRACK (or `CT --notrack`) left the packet UNTRACKED, and the chain went on. */
+export type StepKind = 'verdict' | 'nat' | 'jump' | 'goto' | 'return' | 'policy' | 'untrack' | 'none';
 
 export interface TraceRewrite {
   destination?: string;
@@ -23,7 +24,7 @@ export type TraceStep<L extends object> = {
   table: string;
   chain: string;
   kind: StepKind;
-  /** The deciding rule as written. */
+  /** The deciding rule as written (or the one that untracked the packet). */
   rule?: string;
   /** Its target (ACCEPT, DNAT, a chain name…). */
   target?: string;
@@ -68,6 +69,7 @@ const NAT_SOURCE = new Set(['SNAT', 'MASQUERADE']);
 function kindOf(s: Step): StepKind {
   const t = s.rule?.target;
   if (s.policy) return 'policy';
+  if (s.untracked) return 'untrack';
   if (!s.rule || !t) return 'none';
   if (NAT_DESTINATION.has(t.name) || NAT_SOURCE.has(t.name) || t.name === 'NETMAP') return 'nat';
   if (t.name === 'RETURN') return 'return';
