@@ -102,7 +102,10 @@ function skipDollar(text: string, i: number): number {
 function wordStarts(): number[] {
   const out: number[] = [];
   for (let c = 0; c < 256; c++) if (!endsWord(c)) out.push(c);
-  for (let c = 256; c < 0x10000; c++) if (c === 256 || Math.floor(c / 255) !== Math.floor((c - 1) / 255)) out.push(c);
+  // 256, then each multiple of 255 (where a bucket begins): a loop over all 65,280 characters
+  // took 13 ms of every start, run once and so never compiled
+  out.push(256);
+  for (let c = 510; c < 0x10000; c += 255) out.push(c);
   return out;
 }
 
