@@ -37,10 +37,14 @@ function condition<T>(c: Condition, found: (names: string[], span: Span, arg: T)
 export function ruleHostNames<T>(rule: Rule, found: (names: string[], span: Span, arg: T) => void, arg: T): void {
   if (rule.source) condition(rule.source, found, arg);
   if (rule.destination) condition(rule.destination, found, arg);
-  for (const m of rule.matches) {
+  const matches = rule.matches;
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i];
     // most matches have no address option: their options are not read (a dump has 300k of them)
     if (!m.spec || !ADDRESS_MATCHES.has(m.spec)) continue;
-    for (const o of m.options) {
+    const options = m.options;
+    for (let k = 0; k < options.length; k++) {
+      const o = options[k];
       const type = o.spec?.args[0]?.type;
       if (type !== 'address' && type !== 'address-list') continue;
       const value = o.keptValue ?? (o.values.length === 1 && !o.values[0].dynamic ? o.values[0].value : undefined);

@@ -55,7 +55,9 @@ export const addressFamilyMismatch: LintRule = {
     const rule = cmd.rule;
     if (!rule) return;
     const fam = cmd.family;
-    for (const o of rule.options) {
+    const options = rule.options;
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
       if (!ADDRESS_OPTIONS.has(o.name)) continue;
       // a value kept as text is read as text: its word is made for a finding only
       const kept = o.keptValue;
@@ -77,12 +79,15 @@ export const addressFamilyMismatch: LintRule = {
         ctx.report({ span: p.word.span, severity: 'warning', message: `'${p.value}' is ICMPv6: iptables takes it, but the rule never matches. Use -p icmp with iptables, or ip6tables for ICMPv6.`, fixes: fix('icmp') });
       }
     }
-    for (const m of rule.matches) {
+    const matches = rule.matches;
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i];
       if (m.spec && !m.spec.families.includes(fam) && !m.implicit) reportOtherFamily(ctx, fam, 'match', m);
     }
     const t = rule.target;
     if (t?.spec && !t.spec.families.includes(fam)) reportOtherFamily(ctx, fam, 'target', t);
-    for (const o of rule.options) {
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
       if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} only exists in ${toolName(o.spec.family)}.` });
     }
   },

@@ -24,7 +24,11 @@ export const deprecatedStateMatch: LintRule = {
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
-    for (const m of cmd.rule?.matches ?? []) {
+    // by index: the list may be the shared empty one (see NONE)
+    const matches = cmd.rule?.matches;
+    if (!matches) return;
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i];
       if (m.name !== 'state' || m.implicit) continue;
       const edits = [{ span: m.span, text: 'conntrack' }, ...m.options.filter((o) => o.name === '--state').map((o) => ({ span: o.item.nameSpan, text: '--ctstate' }))];
       ctx.report({ span: m.span, message: 'The state match is the old spelling: use -m conntrack --ctstate.', fixes: [{ title: 'Use -m conntrack --ctstate', edits, safe: rewriteKeepsMeaning(m) || undefined }] });

@@ -51,7 +51,8 @@ export const invalidValue: LintRule = {
     const protocol = proto && !proto.negated && !proto.word.dynamic ? proto.value : undefined;
     const options = cmd.rule?.options;
     if (!options) return;
-    for (const o of options) {
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
       const spec = o.spec;
       if (!spec) continue;
       // a value kept as text is checked as text: its word is made for a finding only

@@ -33,7 +33,9 @@ export const optionCombination: LintRule = {
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
-    for (const p of cmd.problems) {
+    const problems = cmd.problems;
+    for (let i = 0; i < problems.length; i++) {
+      const p = problems[i];
       if (p.kind === 'not-with-command') reportMisplaced(p, ctx);
       else if (p.kind === 'repeated-parameter') {
         ctx.report({ span: p.span, message: p.written === '-g' || p.written === '--goto' || p.written === '-j' || p.written === '--jump' ? `A rule has one target: ${p.written} follows another -j or -g, and iptables refuses the command.` : `${p.written} can be given only once per rule: iptables refuses the command.` });
@@ -41,7 +43,8 @@ export const optionCombination: LintRule = {
     }
     const rule = cmd.rule;
     if (!rule || rule.dynamic || cmd.kind === 'delete' || cmd.kind === 'check') return;
-    for (const m of rule.matches) if (m.spec) checkUse(m as Use, ctx.report);
+    const matches = rule.matches;
+    for (let i = 0; i < matches.length; i++) if (matches[i].spec) checkUse(matches[i] as Use, ctx.report);
     if (rule.target?.spec) checkUse(rule.target as Use, ctx.report);
   },
 };
@@ -88,7 +91,9 @@ function checkUse(use: Use, report: RuleContext['report']): void {
     if (o?.below) checkBelow(options, i, o.below, spec, report);
     if (o?.averagesOver) checkAverage(options, i, o.averagesOver, spec, report);
   }
-  for (const group of spec.exclusive ?? NONE) {
+  const exclusive = spec.exclusive ?? NONE;
+  for (let g = 0; g < exclusive.length; g++) {
+    const group = exclusive[g];
     const present = group.filter((n) => given(options, n));
     if (present.length > 1) {
       const second = options.find((o) => o.name === present[1])!;

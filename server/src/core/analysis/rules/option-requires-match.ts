@@ -38,7 +38,9 @@ export const optionRequiresMatch: LintRule = {
       const p = proto && !proto.negated ? written : undefined;
       const given = (need: readonly string[]) => p !== undefined && names(need);
       // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
-      for (const m of rule.matches) {
+      const matches = rule.matches;
+      for (let i = 0; i < matches.length; i++) {
+        const m = matches[i];
         const need = m.spec?.protocols;
         if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
         if (given(need)) continue;
@@ -48,7 +50,9 @@ export const optionRequiresMatch: LintRule = {
         } else ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
       }
       // options of their own protocol inside a wider match (`-m ecn --ecn-tcp-cwr` needs -p tcp)
-      for (const o of rule.options) {
+      const options = rule.options;
+      for (let i = 0; i < options.length; i++) {
+        const o = options[i];
         const need = o.spec?.protocols;
         if (!need) continue;
         if (!given(need)) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
@@ -64,7 +68,9 @@ export const optionRequiresMatch: LintRule = {
       const t = rule.target;
       // iptables reads the protocol's number, not its `!` (measured: `! -p tcp -j DNAT --to-destination …:80` is taken)
       if (t?.spec && NAT_PORTS.has(t.spec.name) && !(number !== undefined && natPortProtocols(cmd.family).includes(number))) {
-        for (const o of t.options) {
+        const targetOptions = t.options;
+        for (let i = 0; i < targetOptions.length; i++) {
+          const o = targetOptions[i];
           const v = o.values[0];
           if (!v || v.dynamic) continue;
           const hasPort = o.name === '--to-ports' || (t.spec.name !== 'MASQUERADE' && /\]:|^[^:]*:[^:]*$|^\d{1,3}(\.\d{1,3}){3}(-[\d.]+)?:/.test(v.value) && !/^[0-9a-fA-F:]*::/.test(v.value));
@@ -72,7 +78,9 @@ export const optionRequiresMatch: LintRule = {
         }
       }
     }
-    for (const p of cmd.problems) {
+    const problems = cmd.problems;
+    for (let i = 0; i < problems.length; i++) {
+      const p = problems[i];
       if (p.kind === 'needs-match') {
         if (otherFamilyOption(ctx, cmd, p.option, p.candidates)) continue;
         const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));

@@ -16,7 +16,9 @@ export const unknownMatch: LintRule = {
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
-    for (const p of cmd.problems) {
+    const problems = cmd.problems;
+    for (let i = 0; i < problems.length; i++) {
+      const p = problems[i];
       if (p.kind !== 'unknown-match') continue;
       const near = nearestName(p.name, NAMES);
       ctx.report({

@@ -27,7 +27,9 @@ export const unknownOption: LintRule = {
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
-    for (const p of cmd.problems) {
+    const problems = cmd.problems;
+    for (let i = 0; i < problems.length; i++) {
+      const p = problems[i];
       if (p.kind !== 'unknown-option') continue;
       const name = p.option.written;
       const span = p.option.nameSpan;
