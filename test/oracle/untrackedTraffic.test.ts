@@ -5,6 +5,7 @@ import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
+import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn } from './tcpProbe.ts';
 
@@ -13,7 +14,10 @@ import { connectFrom, listenIn } from './tcpProbe.ts';
  * 10.200.105.0/24 (this test's own). A UDP service on A accepted only as NEW gets nothing once
  * raw untracks its port, and gets its queries after the quick fix; A's own UDP queries to B,
  * untracked, lose every answer (they arrive NEW), and a TCP connection loses its SYN-ACK
- * (INVALID); tracked, both work.
+ * (INVALID); tracked, both work. A router (10.200.109.0/24 outside, 10.200.110.0/24 inside,
+ * routed without NAT) that lets its inside out and answers back only as ESTABLISHED loses the
+ * answers to forwarded packets it untracks; with the quick fix (only packets for the router
+ * untracked) they come back.
  */
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `untracked traffic in namespaces: ${missing}`);
@@ -38,18 +42,25 @@ function query(ns: string, addr: string, port: number): string {
   return r.stdout.trim();
 }
 
+const net = new RoutedNetworks('utf', '10.200.109', '10.200.110', ['10.200.110.2']);
+const OUTSIDE_HOST = '10.200.109.2';
+
 before(async () => {
   if (skip) return;
   pair.create();
   await udpEcho(A, 5353);
   await udpEcho(B, 123);
   services.push(await listenIn(B, '0.0.0.0', 8443, 'tls'));
+  net.create();
+  await udpEcho(net.client, 123);
+  services.push(await listenIn(net.client, '0.0.0.0', 8443, 'tls'));
 });
 
 after(() => {
   if (skip) return;
   for (const s of services) s.kill();
   pair.destroy();
+  net.destroy();
 });
 
 const CLOSED = 'iptables -P INPUT DROP\niptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
@@ -99,4 +110,37 @@ test('the host\'s own queries untracked: reported, and the answers are dropped (
   run(CLOSED);
   assert.equal(query(A, pair.addrB, 123), 'pong');
   assert.deepEqual(connectFrom(A, pair.addrB, 8443, 1, 1500), ['tls']);
+});
+
+test('a router untracking forwarded packets: reported, and their answers are dropped in FORWARD (UDP as NEW, a SYN-ACK as INVALID); with the quick fix they come back', { skip, timeout: 60_000 }, () => {
+  const router = `iptables -P FORWARD DROP
+iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables -A FORWARD -i ${net.farDev} -o ${net.pair.devA} -j ACCEPT
+`;
+  const inRouter = (text: string) => {
+    const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', '-e', '-c', `iptables -t raw -F\niptables -F FORWARD\n${text}`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  const udp = `${router}iptables -t raw -A PREROUTING -p udp --dport 123 -j NOTRACK\n`;
+  const [d, ...more] = findings(udp);
+  assert.equal(more.length, 0);
+  assert.equal(udp.slice(d.span.start, d.span.end), 'iptables -t raw -A PREROUTING -p udp --dport 123 -j NOTRACK');
+  inRouter(udp);
+  assert.equal(query(net.far, OUTSIDE_HOST, 123), 'timeout');
+  const fixed = applyFix(udp, d.fixes![0]);
+  assert.match(fixed, /^iptables -t raw -A PREROUTING -m addrtype --dst-type LOCAL -p udp --dport 123 -j NOTRACK$/m);
+  assert.deepEqual(findings(fixed), []);
+  inRouter(fixed);
+  assert.equal(query(net.far, OUTSIDE_HOST, 123), 'pong');
+
+  const tcp = `${router}iptables -t raw -A PREROUTING -p tcp --dport 8443 -j NOTRACK\n`;
+  assert.equal(findings(tcp).length, 1);
+  assert.match(findings(tcp)[0].message, /INVALID/);
+  // a rule that only counts the SYN-ACKs in state INVALID, first in FORWARD
+  inRouter(`${tcp}iptables -I FORWARD 1 -p tcp --sport 8443 -m conntrack --ctstate INVALID\n`);
+  assert.deepEqual(connectFrom(net.far, OUTSIDE_HOST, 8443, 1, 1500), ['timeout']);
+  const counted = spawnSync('ip', ['netns', 'exec', net.router, 'iptables', '-S', 'FORWARD', '-v'], { encoding: 'utf8' }).stdout;
+  assert.match(counted, /--ctstate INVALID -c [1-9]/);
+  inRouter(applyFix(tcp, findings(tcp)[0].fixes![0]));
+  assert.deepEqual(connectFrom(net.far, OUTSIDE_HOST, 8443, 1, 1500), ['tls']);
 });

@@ -1,8 +1,10 @@
-import type { Rule, Table } from '../model/types.ts';
+import type { Rule, RuleSet, Table } from '../model/types.ts';
 import { untracks } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
 import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 import { chainsReached } from './chainsReached.ts';
+import { commandOfRule } from './commandOfRule.ts';
+import type { Fix } from './types.ts';
 
 /**
  * The NOTRACK and `CT --notrack` rules of raw `hook` and of the user chains it reaches (a
@@ -24,4 +26,14 @@ export function untrackingRules(raw: Table, hook: 'PREROUTING' | 'OUTPUT'): Rule
  */
 export function packetAtHook(rule: Rule, hook: 'PREROUTING' | 'OUTPUT'): Packet {
   return { ...packetMatchedBy(rule), origin: hook === 'OUTPUT' ? 'local' : 'remote' };
+}
+
+/**
+ * `-m addrtype --dst-type LOCAL` after a NOTRACK rule's chain: it goes on untracking what is
+ * for this host (its resolver, its NTP server), and leaves forwarded packets tracked.
+ */
+export function forHostOnlyFix(rs: RuleSet, notrack: Rule): Fix[] {
+  const word = commandOfRule(rs, notrack)?.chainWord;
+  if (!word || word.span.start < notrack.span.start || word.span.end > notrack.span.end) return [];
+  return [{ title: 'Untrack only packets for this host (-m addrtype --dst-type LOCAL)', edits: [{ span: { start: word.span.end, end: word.span.end }, text: ' -m addrtype --dst-type LOCAL' }] }];
 }

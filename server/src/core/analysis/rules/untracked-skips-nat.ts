@@ -5,12 +5,11 @@ import { decidingRule, evaluateChain, plainestOutcome } from '../../simulate/eva
 import { isLoopbackAddress, type Packet } from '../../simulate/packet.ts';
 import { exactInterface, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
-import { commandOfRule } from '../commandOfRule.ts';
 import { dnatGroups } from '../dnatGroups.ts';
 import { hostOfCondition } from '../networkHost.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
-import { packetAtHook, untrackingRules } from '../untrackingRules.ts';
-import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { forHostOnlyFix, packetAtHook, untrackingRules } from '../untrackingRules.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 const HOOKS = ['PREROUTING', 'OUTPUT'] as const;
@@ -92,20 +91,13 @@ function translatedBy(rs: RuleSet, p: Packet): Rule | undefined {
   return decidingRule(plainestOutcome(outcomes)!);
 }
 
-/** `-m addrtype --dst-type LOCAL` after the NOTRACK rule's chain: it goes on untracking what is for this host, and leaves forwarded packets tracked. */
-function forHostOnlyFix(ctx: RuleContext, notrack: Rule): Fix[] {
-  const word = commandOfRule(ctx.ruleSet, notrack)?.chainWord;
-  if (!word || word.span.start < notrack.span.start || word.span.end > notrack.span.end) return [];
-  return [{ title: 'Untrack only packets for this host (-m addrtype --dst-type LOCAL)', edits: [{ span: { start: word.span.end, end: word.span.end }, text: ' -m addrtype --dst-type LOCAL' }] }];
-}
-
 function reportForwarded(ctx: RuleContext, notrack: Rule, translation: Rule): void {
   const what = translation.target!.name;
   ctx.report({
     span: notrack.span,
     message: `This rule leaves untracked forwarded packets that the ${what} in nat ${translation.chain} is written for, and untracked packets skip the nat table: they leave with the source address they came with, and the answers to a private one do not find their way back. Untrack only packets for this host, or leave them tracked.`,
     related: [{ span: translation.span, message: 'never sees the packets the NOTRACK takes' }],
-    fixes: forHostOnlyFix(ctx, notrack),
+    fixes: forHostOnlyFix(ctx.ruleSet, notrack),
   });
 }
 

@@ -2,8 +2,11 @@ import type { Family } from '../../knowledge/types.ts';
 import type { Rule, RuleSet } from '../../model/types.ts';
 import { certainlyRefused, decidingRule, definiteVerdict, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
+import { exactInterface } from '../../simulate/packetFromRule.ts';
+import { chainsReached } from '../chainsReached.ts';
+import { hostOfCondition } from '../networkHost.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
-import { packetAtHook, untrackingRules } from '../untrackingRules.ts';
+import { forHostOnlyFix, packetAtHook, untrackingRules } from '../untrackingRules.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
@@ -29,8 +32,8 @@ function addUntrackedFix(accept: Rule | undefined): Fix[] {
   return [];
 }
 
-/** Incoming packets raw PREROUTING leaves untracked: a filter chain that takes them as NEW connections and drops them untracked. */
-function incoming(ctx: RuleContext, rule: Rule, p: Packet): void {
+/** Incoming packets raw PREROUTING leaves untracked: a filter chain that takes them as NEW connections and drops them untracked. Whether it reported. */
+function incoming(ctx: RuleContext, rule: Rule, p: Packet): boolean {
   const rs = ctx.ruleSet;
   for (const chain of ['INPUT', 'FORWARD']) {
     const asNew = evaluateChain(rs, 'filter', chain, { ...p, state: 'NEW' });
@@ -45,23 +48,119 @@ function incoming(ctx: RuleContext, rule: Rule, p: Packet): void {
       related: [...(accept ? [{ span: accept.span, message: 'accepts them as NEW connections' }] : []), ...(drop.rule ? [{ span: drop.rule.span, message: 'drops them untracked' }] : [])],
       fixes: addUntrackedFix(accept),
     });
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The answer to the first packet of a connection that has none to belong to: a UDP answer
+ * starts a new one (NEW), a TCP SYN-ACK is INVALID (measured; later segments are picked up as
+ * NEW). It is sent to the port the connection came from, one of the ephemeral range where
+ * the packet names none.
+ */
+function answerTo(p: Packet): Packet {
+  return { family: p.family, in: p.out, out: p.in, proto: p.proto, src: p.dst, sport: p.dport, dst: p.src, dport: p.sport ?? EPHEMERAL_PORT, state: p.proto === 'tcp' ? 'INVALID' : 'NEW', origin: 'remote', local: [], toHost: p.toHost === false ? false : undefined };
+}
+
+/** The state raw PREROUTING leaves an answer in (UNTRACKED where it untracks it too): the same on every way through, or undefined. */
+function stateAfterRaw(rs: RuleSet, answer: Packet): string | undefined {
+  const raw = evaluateChain(rs, 'raw', 'PREROUTING', answer);
+  const state = raw[0]?.packet.state;
+  if (!state || raw.some((o) => o.packet.state !== state || o.verdict !== 'ACCEPT')) return undefined;
+  return state;
+}
+
+/** At most this many ways through filter FORWARD are tried for one NOTRACK rule. */
+const MAX_WAYS = 32;
+
+/** A way a forwarded packet may take through filter FORWARD: the packet, and the rule whose interfaces and networks it was given, if any. */
+interface Way {
+  packet: Packet;
+  from?: Rule;
+}
+
+/**
+ * The forwarded packets a NOTRACK rule of raw PREROUTING takes, as filter FORWARD may see
+ * them: its own fields, and where it leaves them open, the interfaces and the network of each
+ * rule of FORWARD (and the chains it reaches) in turn. The rules are all that says which side
+ * of the router is which; its routes are not known, so a way given a rule's fields holds only
+ * where that rule is on the packet's way through FORWARD (see forwardedAnswers).
+ */
+function forwardedWays(rs: RuleSet, p: Packet): Way[] {
+  const base: Packet = { ...p, toHost: false };
+  const out: Way[] = [{ packet: base }];
+  const table = rs.tables.get(`${p.family}:filter`);
+  const start = table?.chains.get('FORWARD');
+  if (!table || !start) return out;
+  const seen = new Set<string>();
+  for (const chain of chainsReached(table, start)) {
+    for (const r of chain.rules) {
+      if (out.length >= MAX_WAYS) return out;
+      const way: Packet = { ...base, in: base.in ?? exactInterface(r.inInterface), out: base.out ?? exactInterface(r.outInterface), src: base.src ?? hostOfCondition(r.source), dst: base.dst ?? hostOfCondition(r.destination) };
+      const key = `${way.in}|${way.out}|${way.src}|${way.dst}`;
+      if ((way.in !== undefined && way.in === way.out) || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ packet: way, from: r });
+    }
+  }
+  return out;
+}
+
+/**
+ * Forwarded packets raw PREROUTING leaves untracked that filter FORWARD lets through: their
+ * answers come back with no connection to belong to, where FORWARD lets answers through only
+ * as ESTABLISHED. Packets a source NAT would translate are untracked-skips-nat's.
+ */
+function forwardedAnswers(ctx: RuleContext, rule: Rule, p: Packet): void {
+  const rs = ctx.ruleSet;
+  // the first packets of connections, sent to a service's port: a NOTRACK by address alone (or
+  // by source port) also takes the replies of connections tracked the other way, whose next
+  // packets are ESTABLISHED
+  if (p.dport === undefined || p.sport !== undefined) return;
+  for (const { packet: q, from } of forwardedWays(rs, p)) {
+    // untracked on every way through raw (an `addrtype --dst-type LOCAL` test leaves forwarded ones tracked)
+    const raw = evaluateChain(rs, 'raw', 'PREROUTING', q);
+    if (!raw.length || raw.some((o) => o.packet.state !== 'UNTRACKED')) continue;
+    const passed = evaluateChain(rs, 'filter', 'FORWARD', { ...q, state: 'UNTRACKED' });
+    if (definiteVerdict(passed) !== 'ACCEPT') continue;
+    // the interfaces given by a rule hold where the packet passes that rule
+    if (from && !passed.every((o) => o.path.some((st) => st.rule === from))) continue;
+    if (evaluateChain(rs, 'nat', 'POSTROUTING', q).some((o) => o.rewrites.source !== undefined)) continue;
+    const answer = answerTo(q);
+    const state = stateAfterRaw(rs, answer);
+    if (!state) continue;
+    const asReplies = evaluateChain(rs, 'filter', 'FORWARD', { ...answer, state: 'ESTABLISHED' });
+    if (definiteVerdict(asReplies) !== 'ACCEPT') continue;
+    const refused = certainlyRefused(evaluateChain(rs, 'filter', 'FORWARD', { ...answer, state }));
+    if (!refused) continue;
+    const through = decidingRule(plainestOutcome(passed)!);
+    const accept = decidingRule(plainestOutcome(asReplies)!);
+    const drop = decider(refused);
+    ctx.report({
+      span: rule.span,
+      message: `Forwarded packets this rule leaves untracked pass filter FORWARD, but their answers have no connection to belong to: they arrive in state ${state}${state === 'INVALID' ? ' (a SYN-ACK nothing asked for)' : ''}, not ESTABLISHED, and ${drop.said} in filter FORWARD, which lets answers through only as ESTABLISHED. Untrack only packets for this host, or leave forwarded ones tracked.`,
+      related: [
+        ...(through ? [{ span: through.span, message: 'lets the untracked packets through' }] : []),
+        ...(accept ? [{ span: accept.span, message: 'accepts answers as ESTABLISHED' }] : []),
+        ...(drop.rule ? [{ span: drop.rule.span, message: `drops them as ${state}` }] : []),
+      ],
+      fixes: forHostOnlyFix(rs, rule),
+    });
     return;
   }
 }
 
 /**
  * The host's own packets raw OUTPUT leaves untracked: their answers have no connection to
- * belong to. A UDP answer starts a new one (NEW), a TCP SYN-ACK is INVALID (measured; later
- * segments are picked up as NEW), unless raw PREROUTING untracks the answers too.
+ * belong to (see answerTo), unless raw PREROUTING untracks the answers too.
  */
 function answers(ctx: RuleContext, rule: Rule, p: Packet): void {
   const rs = ctx.ruleSet;
-  // the host's own connections leave from a port of its ephemeral range unless the rule names one
-  const answer: Packet = { family: p.family, in: p.out, proto: p.proto, src: p.dst, sport: p.dport, dst: p.src, dport: p.sport ?? EPHEMERAL_PORT, state: p.proto === 'tcp' ? 'INVALID' : 'NEW', origin: 'remote', local: [] };
-  // what raw PREROUTING makes of them: the same state on every way through, or nothing is said
-  const raw = evaluateChain(rs, 'raw', 'PREROUTING', answer);
-  const state = raw[0]?.packet.state;
-  if (!state || raw.some((o) => o.packet.state !== state || o.verdict !== 'ACCEPT')) return;
+  // for the host: INPUT's rules read no outgoing interface
+  const answer = { ...answerTo(p), out: undefined };
+  const state = stateAfterRaw(rs, answer);
+  if (!state) return;
   const asReplies = evaluateChain(rs, 'filter', 'INPUT', { ...answer, state: 'ESTABLISHED' });
   if (definiteVerdict(asReplies) !== 'ACCEPT') return;
   const refused = certainlyRefused(evaluateChain(rs, 'filter', 'INPUT', { ...answer, state }));
@@ -80,8 +179,8 @@ export const untrackedTrafficDropped: LintRule = {
   severity: 'warning',
   summary: 'A raw-table NOTRACK (or CT --notrack) whose packets, or their answers, filter drops: state tests of NEW and ESTABLISHED do not take untracked traffic.',
   docs: {
-    description: 'Follows the packets each NOTRACK or `CT --notrack` rule of raw PREROUTING and raw OUTPUT (or of a chain they jump to) matches (its own protocol, addresses, ports and interfaces). For PREROUTING: where filter INPUT or FORWARD would accept them as new connections but drops them in state UNTRACKED (an accept that tests `--ctstate NEW`, then a DROP policy), the NOTRACK rule is reported, with a fix that adds UNTRACKED to that accept\'s states. For OUTPUT (the host\'s own packets): their answers come back with no connection to belong to, in state NEW (UDP and others) or INVALID (a TCP SYN-ACK), or UNTRACKED where raw PREROUTING untracks them too; where filter INPUT accepts answers in state ESTABLISHED and drops these, the NOTRACK rule is reported. Shell expansions and tests the analysis cannot decide leave a rule unreported.',
-    rationale: 'NOTRACK is a common tuning for busy DNS and NTP servers, and it takes the packets out of connection tracking entirely: they are neither NEW nor ESTABLISHED but UNTRACKED, and nat does not see them. A rule set written around `--ctstate ESTABLISHED,RELATED` and `--ctstate NEW` accepts then drops them, and the service stops answering while every rule looks right. Measured with iptables 1.8.9 in network namespaces: a UDP service accepted with `--ctstate NEW` gets nothing once its port is untracked; a host that untracks its own queries loses every answer (UDP answers arrive as NEW, a TCP SYN-ACK as INVALID).',
+    description: 'Follows the packets each NOTRACK or `CT --notrack` rule of raw PREROUTING and raw OUTPUT (or of a chain they jump to) matches (its own protocol, addresses, ports and interfaces). For PREROUTING: where filter INPUT or FORWARD would accept them as new connections but drops them in state UNTRACKED (an accept that tests `--ctstate NEW`, then a DROP policy), the NOTRACK rule is reported, with a fix that adds UNTRACKED to that accept\'s states. For OUTPUT (the host\'s own packets): their answers come back with no connection to belong to, in state NEW (UDP and others) or INVALID (a TCP SYN-ACK), or UNTRACKED where raw PREROUTING untracks them too; where filter INPUT accepts answers in state ESTABLISHED and drops these, the NOTRACK rule is reported. For forwarded packets raw PREROUTING untracks that are the first of connections (the NOTRACK names a destination port and no source port; by address alone it also takes replies of connections tracked the other way) and certainly untracked on their way as the rules of filter FORWARD name it (their interfaces and networks: the analysis does not know the routes, and a way a rule names holds only where that rule is on the packet\'s way through), that FORWARD lets through untracked and no source NAT translates (those are untracked-skips-nat\'s): their answers come back the same way, and where FORWARD accepts answers in state ESTABLISHED and drops these, the NOTRACK rule is reported, with a fix that adds `-m addrtype --dst-type LOCAL` (packets for this host stay untracked, forwarded ones are tracked). Shell expansions and tests the analysis cannot decide leave a rule unreported.',
+    rationale: 'NOTRACK is a common tuning for busy DNS and NTP servers, and it takes the packets out of connection tracking entirely: they are neither NEW nor ESTABLISHED but UNTRACKED, and nat does not see them. A rule set written around `--ctstate ESTABLISHED,RELATED` and `--ctstate NEW` accepts then drops them, and the service stops answering while every rule looks right. Measured with iptables 1.8.9 in network namespaces: a UDP service accepted with `--ctstate NEW` gets nothing once its port is untracked; a host that untracks its own queries loses every answer (UDP answers arrive as NEW, a TCP SYN-ACK as INVALID); a router routing without NAT (IPv6 most often) that untracks DNS for its own resolver also untracks its LAN\'s queries to resolvers outside, and FORWARD drops their answers the same way.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p udp --dport 53 -m conntrack --ctstate NEW -j ACCEPT\niptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack\n' },
     good: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p udp --dport 53 -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT\niptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack\n' },
   },
@@ -93,8 +192,8 @@ export const untrackedTrafficDropped: LintRule = {
       for (const hook of ['PREROUTING', 'OUTPUT'] as const) {
         for (const rule of untrackingRules(raw, hook)) {
           const p = packetAtHook(rule, hook);
-          if (hook === 'PREROUTING') incoming(ctx, rule, p);
-          else answers(ctx, rule, p);
+          if (hook === 'OUTPUT') answers(ctx, rule, p);
+          else if (!incoming(ctx, rule, p)) forwardedAnswers(ctx, rule, p);
         }
       }
     }
