@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { needBuild, repoRoot } from '../support/paths.ts';
@@ -99,6 +100,27 @@ test('the CLI bundle lints on the machine Node outside the project, and apply na
     assert.equal(apply.status, 2);
     assert.match(apply.stderr, /Node 22/);
   }
+});
+
+/**
+ * Node writes the compiled code it keeps when the process exits on its own; an editor that
+ * stops the server by killing it (or a client that kills it right after `exit`) left none, and
+ * every start compiled the bundle again. The server writes it once the initialize reply is on
+ * its way.
+ */
+test('a server killed after its initialize reply leaves its compiled code for the next start', { skip: needBuild() }, async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'iptables-compile-cache-'));
+  const child = spawn(process.execPath, [`${repoRoot}/dist/iptables-language-server.cjs`, '--stdio'], { env: { ...process.env, NODE_COMPILE_CACHE: cache }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+  child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const kept = () => readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
+  const until = Date.now() + 5000;
+  while (kept() < 200_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  const bytes = kept();
+  child.kill();
+  await new Promise((r) => child.once('exit', r));
+  assert.ok(bytes >= 200_000, `${bytes} bytes of compiled code kept`);
 });
 
 /**

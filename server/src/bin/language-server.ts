@@ -1,6 +1,7 @@
 import { Console } from 'node:console';
 import { createConnection, ProposedFeatures, type InitializeParams, type MessageReader } from 'vscode-languageserver/node';
 import { initializeResult } from '../lsp/capabilities.ts';
+import { flushCompileCache } from './compileCache.ts';
 import { PiecewiseStreamWriter } from '../lsp/piecewiseStreamWriter.ts';
 
 // --stdio, --node-ipc and --socket=N are read from the command line by createConnection
@@ -24,6 +25,9 @@ const connection = stdio
 let params: InitializeParams | undefined;
 connection.onInitialize((p) => {
   params = p;
+  // the bundle is compiled by now: its code is kept for the next start however this one
+  // ends, written once the reply is on its way
+  setImmediate(flushCompileCache);
   return initializeResult();
 });
 // The rest of the server (the core, its knowledge and rules) is loaded once the client has the
