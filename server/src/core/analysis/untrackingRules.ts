@@ -1,9 +1,10 @@
 import type { Rule, RuleSet, Table } from '../model/types.ts';
 import { untracks } from '../simulate/evaluate.ts';
-import type { Packet } from '../simulate/packet.ts';
+import { isLoopbackAddress, type Packet } from '../simulate/packet.ts';
 import { packetMatchedBy } from '../simulate/packetFromRule.ts';
 import { chainsReached } from './chainsReached.ts';
 import { commandOfRule } from './commandOfRule.ts';
+import { hostOfCondition } from './networkHost.ts';
 import type { Fix } from './types.ts';
 
 /**
@@ -36,4 +37,15 @@ export function forHostOnlyFix(rs: RuleSet, notrack: Rule): Fix[] {
   const word = commandOfRule(rs, notrack)?.chainWord;
   if (!word || word.span.start < notrack.span.start || word.span.end > notrack.span.end) return [];
   return [{ title: 'Untrack only packets for this host (-m addrtype --dst-type LOCAL)', edits: [{ span: { start: word.span.end, end: word.span.end }, text: ' -m addrtype --dst-type LOCAL' }] }];
+}
+
+/**
+ * Whether the packets a NOTRACK rule of raw PREROUTING is written for (`p`, see packetAtHook)
+ * may be forwarded ones: not where it is for loopback (`-i lo`, 127.0.0.0/8: never forwarded),
+ * nor where it names one destination address, most often one of this host's own (its resolver,
+ * its NTP server), which the rules do not say.
+ */
+export function mayBeForwarded(notrack: Rule, p: Packet): boolean {
+  if (p.in === 'lo' || p.dst !== undefined || (p.src !== undefined && isLoopbackAddress(p.src))) return false;
+  return !hostOfCondition(notrack.source)?.startsWith('127.') && !hostOfCondition(notrack.destination)?.startsWith('127.');
 }

@@ -2,13 +2,13 @@ import type { Family } from '../../knowledge/types.ts';
 import type { Rule, RuleSet } from '../../model/types.ts';
 import { ruleMatches } from '../../simulate/conditions.ts';
 import { decidingRule, evaluateChain, plainestOutcome } from '../../simulate/evaluate.ts';
-import { isLoopbackAddress, type Packet } from '../../simulate/packet.ts';
+import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainFacts, hooksReachingChain } from '../chainGraph.ts';
 import { dnatGroups } from '../dnatGroups.ts';
 import { hostOfCondition } from '../networkHost.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
-import { forHostOnlyFix, packetAtHook, untrackingRules } from '../untrackingRules.ts';
+import { forHostOnlyFix, mayBeForwarded, packetAtHook, untrackingRules } from '../untrackingRules.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
@@ -59,15 +59,13 @@ function report(ctx: RuleContext, notrack: Rule, translation: Rule): void {
  * NAT's first, the narrower as a rule), leaving by the interface the source NAT names or,
  * where it names none, by each that nat POSTROUTING's rules name (the `-o` of a jump to its
  * chain), anything else unknown. None where the packet would leave by the interface it came
- * in on (not what a source NAT for a LAN is about), where the NOTRACK is for loopback (`-i
- * lo`, 127.0.0.0/8: never forwarded), or where it names one destination address: most often
- * one of this host's own, which the rules do not say.
+ * in on (not what a source NAT for a LAN is about), or where the NOTRACK's packets are not
+ * forwarded ones (see mayBeForwarded).
  */
 function forwardedFor(notrack: Rule, snat: Rule, outs: readonly string[]): Packet[] {
   const a = packetMatchedBy(notrack);
   const b = packetMatchedBy(snat);
-  if (a.in === 'lo' || a.dst !== undefined) return [];
-  if ((a.src && isLoopbackAddress(a.src)) || hostOfCondition(notrack.source)?.startsWith('127.') || hostOfCondition(notrack.destination)?.startsWith('127.')) return [];
+  if (!mayBeForwarded(notrack, a)) return [];
   const srcs = new Set([a.src ?? b.src ?? hostOfCondition(snat.source), hostOfCondition(notrack.source)]);
   const dsts = new Set([b.dst ?? hostOfCondition(snat.destination), hostOfCondition(notrack.destination)]);
   const out: Packet[] = [];
