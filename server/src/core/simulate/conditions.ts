@@ -107,7 +107,6 @@ function protoCond(c: Condition | undefined, proto: string | undefined): Tri {
   return c.negated ? not(r) : r;
 }
 
-/** `port`, `a:b`, `:b`, `a:`, service names. */
 /** An IPv4 address within `a.b.c.d-e.f.g.h` (or the one address written alone), as iprange and ipset ranges read it. */
 export function inAddressRange(addr: string, range: string): Tri {
   const [lo, hi] = range.split('-');
@@ -117,6 +116,7 @@ export function inAddressRange(addr: string, range: string): Tri {
   return a === undefined || l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
 }
 
+/** `port`, `a:b`, `:b`, `a:`, service names. */
 export function portInRange(port: number, spec: string): Tri {
   const parts = spec.split(':');
   if (parts.length === 1) {

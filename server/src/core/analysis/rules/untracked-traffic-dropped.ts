@@ -63,12 +63,37 @@ function answerTo(p: Packet): Packet {
   return { family: p.family, in: p.out, out: p.in, proto: p.proto, src: p.dst, sport: p.dport, dst: p.src, dport: p.sport ?? EPHEMERAL_PORT, state: p.proto === 'tcp' ? 'INVALID' : 'NEW', origin: 'remote', local: [], toHost: p.toHost === false ? false : undefined };
 }
 
-/** The state raw PREROUTING leaves an answer in (UNTRACKED where it untracks it too): the same on every way through, or undefined. */
-function stateAfterRaw(rs: RuleSet, answer: Packet): string | undefined {
+/** Answers filter drops: the state they arrive in, the accept that takes answers as ESTABLISHED, and what drops these. */
+interface DroppedAnswers {
+  state: string;
+  accept?: Rule;
+  drop: { rule?: Rule; said: string };
+}
+
+/**
+ * Where filter `chain` accepts answers as ESTABLISHED and certainly drops these ones in the
+ * state raw PREROUTING leaves them in (UNTRACKED where it untracks them too; the same on every
+ * way through raw, or nothing is said).
+ */
+function droppedAnswers(rs: RuleSet, chain: 'INPUT' | 'FORWARD', answer: Packet): DroppedAnswers | undefined {
   const raw = evaluateChain(rs, 'raw', 'PREROUTING', answer);
   const state = raw[0]?.packet.state;
   if (!state || raw.some((o) => o.packet.state !== state || o.verdict !== 'ACCEPT')) return undefined;
-  return state;
+  const asReplies = evaluateChain(rs, 'filter', chain, { ...answer, state: 'ESTABLISHED' });
+  if (definiteVerdict(asReplies) !== 'ACCEPT') return undefined;
+  const refused = certainlyRefused(evaluateChain(rs, 'filter', chain, { ...answer, state }));
+  if (!refused) return undefined;
+  return { state, accept: decidingRule(plainestOutcome(asReplies)!), drop: decider(refused) };
+}
+
+/** The state such answers arrive in, as a finding says it. */
+function arriving(d: DroppedAnswers): string {
+  return `${d.state}${d.state === 'INVALID' ? ' (a SYN-ACK nothing asked for)' : ''}`;
+}
+
+/** The accept of answers and the drop, as a finding's related places. */
+function answerPlaces(d: DroppedAnswers): { span: Rule['span']; message: string }[] {
+  return [...(d.accept ? [{ span: d.accept.span, message: 'accepts answers as ESTABLISHED' }] : []), ...(d.drop.rule ? [{ span: d.drop.rule.span, message: `drops them as ${d.state}` }] : [])];
 }
 
 /** At most this many ways through filter FORWARD are tried for one NOTRACK rule. */
@@ -127,24 +152,13 @@ function forwardedAnswers(ctx: RuleContext, rule: Rule, p: Packet): void {
     // the interfaces given by a rule hold where the packet passes that rule
     if (from && !passed.every((o) => o.path.some((st) => st.rule === from))) continue;
     if (evaluateChain(rs, 'nat', 'POSTROUTING', q).some((o) => o.rewrites.source !== undefined)) continue;
-    const answer = answerTo(q);
-    const state = stateAfterRaw(rs, answer);
-    if (!state) continue;
-    const asReplies = evaluateChain(rs, 'filter', 'FORWARD', { ...answer, state: 'ESTABLISHED' });
-    if (definiteVerdict(asReplies) !== 'ACCEPT') continue;
-    const refused = certainlyRefused(evaluateChain(rs, 'filter', 'FORWARD', { ...answer, state }));
-    if (!refused) continue;
+    const dropped = droppedAnswers(rs, 'FORWARD', answerTo(q));
+    if (!dropped) continue;
     const through = decidingRule(plainestOutcome(passed)!);
-    const accept = decidingRule(plainestOutcome(asReplies)!);
-    const drop = decider(refused);
     ctx.report({
       span: rule.span,
-      message: `Forwarded packets this rule leaves untracked pass filter FORWARD, but their answers have no connection to belong to: they arrive in state ${state}${state === 'INVALID' ? ' (a SYN-ACK nothing asked for)' : ''}, not ESTABLISHED, and ${drop.said} in filter FORWARD, which lets answers through only as ESTABLISHED. Untrack only packets for this host, or leave forwarded ones tracked.`,
-      related: [
-        ...(through ? [{ span: through.span, message: 'lets the untracked packets through' }] : []),
-        ...(accept ? [{ span: accept.span, message: 'accepts answers as ESTABLISHED' }] : []),
-        ...(drop.rule ? [{ span: drop.rule.span, message: `drops them as ${state}` }] : []),
-      ],
+      message: `Forwarded packets this rule leaves untracked pass filter FORWARD, but their answers have no connection to belong to: they arrive in state ${arriving(dropped)}, not ESTABLISHED, and ${dropped.drop.said} in filter FORWARD, which lets answers through only as ESTABLISHED. Untrack only packets for this host, or leave forwarded ones tracked.`,
+      related: [...(through ? [{ span: through.span, message: 'lets the untracked packets through' }] : []), ...answerPlaces(dropped)],
       fixes: forHostOnlyFix(rs, rule),
     });
     return;
@@ -156,21 +170,13 @@ function forwardedAnswers(ctx: RuleContext, rule: Rule, p: Packet): void {
  * belong to (see answerTo), unless raw PREROUTING untracks the answers too.
  */
 function answers(ctx: RuleContext, rule: Rule, p: Packet): void {
-  const rs = ctx.ruleSet;
   // for the host: INPUT's rules read no outgoing interface
-  const answer = { ...answerTo(p), out: undefined };
-  const state = stateAfterRaw(rs, answer);
-  if (!state) return;
-  const asReplies = evaluateChain(rs, 'filter', 'INPUT', { ...answer, state: 'ESTABLISHED' });
-  if (definiteVerdict(asReplies) !== 'ACCEPT') return;
-  const refused = certainlyRefused(evaluateChain(rs, 'filter', 'INPUT', { ...answer, state }));
-  if (!refused) return;
-  const accept = decidingRule(plainestOutcome(asReplies)!);
-  const drop = decider(refused);
+  const dropped = droppedAnswers(ctx.ruleSet, 'INPUT', { ...answerTo(p), out: undefined });
+  if (!dropped) return;
   ctx.report({
     span: rule.span,
-    message: `The answers to the packets this rule leaves untracked have no connection to belong to: they arrive in state ${state}${state === 'INVALID' ? ' (a SYN-ACK nothing asked for)' : ''}, not ESTABLISHED, and ${drop.said} in filter INPUT, which lets answers in only as ESTABLISHED. Untrack and accept the answers explicitly, or leave these packets tracked.`,
-    related: [...(accept ? [{ span: accept.span, message: 'accepts answers as ESTABLISHED' }] : []), ...(drop.rule ? [{ span: drop.rule.span, message: `drops them as ${state}` }] : [])],
+    message: `The answers to the packets this rule leaves untracked have no connection to belong to: they arrive in state ${arriving(dropped)}, not ESTABLISHED, and ${dropped.drop.said} in filter INPUT, which lets answers in only as ESTABLISHED. Untrack and accept the answers explicitly, or leave these packets tracked.`,
+    related: answerPlaces(dropped),
   });
 }
 
