@@ -59,3 +59,23 @@ test('a -R of a rule the file added: the fix writes the rule in place, and the f
     assert.equal(loaded.filter.replace(/^# .*\n/gm, ''), legacy.filter.replace(/^# .*\n/gm, ''), `${f.name}: the same tables`);
   }
 });
+
+test('rules.v6: a -D of the same network address with another mask is taken, another address is refused, where command-fails says', { skip }, () => {
+  const v6 = (d: string) => `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 2001:db8:1::/48 -p tcp -j ACCEPT\n${d}\nCOMMIT\n`;
+  const cases: [string, boolean][] = [
+    ['-D INPUT -s 2001:db8:1::/48 -p tcp -j ACCEPT', true],
+    ['-D INPUT -s 2001:DB8:1:0::/56 -p tcp -j ACCEPT', true],
+    ['-D INPUT -s 2001:db8:1::/128 -p tcp -j ACCEPT', true],
+    ['-D INPUT -s 2001:db8:1:5::/64 -p tcp -j ACCEPT', false],
+    ['-D INPUT -s 2001:db8:1::/40 -p tcp -j ACCEPT', false],
+    ['-D INPUT -s 2001:db8:2::/48 -p tcp -j ACCEPT', false],
+  ];
+  for (const [d, loads] of cases) {
+    const text = v6(d);
+    const reported = lintText(text, { dialect: 'save', fileName: 'rules.v6' }).diagnostics.filter((x) => x.severity === 'error').length > 0;
+    ns.run(['sh', '-c', 'ip6tables-nft -F && ip6tables-nft -X']);
+    const real = ns.run(['ip6tables-nft-restore'], text);
+    assert.equal(real.ok, loads, `${d}: ip6tables-nft-restore ${real.ok ? 'loads it' : `refuses it: ${real.err.trim()}`}`);
+    assert.equal(reported, !loads, `${d}: command-fails ${reported ? 'reports' : 'does not report'} it`);
+  }
+});

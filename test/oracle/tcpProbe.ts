@@ -42,11 +42,12 @@ export function pairWithService(skip: string | false, pair: NamespacePair, addr:
 
 /**
  * `count` connections in a row from namespace `ns` to `addr:port`, each given `timeoutMs`: what
- * each read, or 'timeout', or the error's code. `localPort`: the port they are sent from.
+ * each read, or 'timeout', or the error's code. `localPort`: the port they are sent from;
+ * `localAddress`: the address (one of the namespace's own).
  */
-export function connectFrom(ns: string, addr: string, port: number, count = 1, timeoutMs = 2000, localPort?: number): string[] {
+export function connectFrom(ns: string, addr: string, port: number, count = 1, timeoutMs = 2000, localPort?: number, localAddress?: string): string[] {
   const script = `const net = require('node:net'); const out = [];
-    const one = () => new Promise((done) => { const s = net.connect({ port: ${port}, host: '${addr}'${localPort ? `, localPort: ${localPort}` : ''} }); s.setTimeout(${timeoutMs}, () => { out.push('timeout'); s.destroy(); done(); }); s.on('data', (d) => { out.push(String(d)); s.destroy(); done(); }); s.on('error', (e) => { out.push(e.code); done(); }); });
+    const one = () => new Promise((done) => { const s = net.connect({ port: ${port}, host: '${addr}'${localPort ? `, localPort: ${localPort}` : ''}${localAddress ? `, localAddress: '${localAddress}'` : ''} }); s.setTimeout(${timeoutMs}, () => { out.push('timeout'); s.destroy(); done(); }); s.on('data', (d) => { out.push(String(d)); s.destroy(); done(); }); s.on('error', (e) => { out.push(e.code); done(); }); });
     (async () => { for (let i = 0; i < ${count}; i++) await one(); console.log(JSON.stringify(out)); })();`;
   const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8', timeout: count * timeoutMs + 8000 });
   assert.equal(r.status, 0, r.stderr);

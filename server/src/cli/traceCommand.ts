@@ -1,5 +1,5 @@
 import { FirewallDocument } from '../core/facade.ts';
-import { parsePacketSpec } from '../core/simulate/packet.ts';
+import { parsePacketSpec, traceFamily } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
@@ -30,17 +30,18 @@ export function traceCommand(args: string[], io: CliIO): number {
     io.stderr(USAGE);
     return 2;
   }
-  const parsed = parsePacketSpec(spec);
-  if (!parsed.packet) {
-    io.stderr(`iptables-lint: bad --packet: ${parsed.error}\n`);
-    return 2;
-  }
   const read = readTextFile(file);
   if (!read.ok) {
     io.stderr(`iptables-lint: ${read.reason}\n`);
     return 2;
   }
   const doc = new FirewallDocument(read.text, { fileName: file });
+  // a packet without family or address is one of the file's family (rules.v6: IPv6)
+  const parsed = parsePacketSpec(spec, traceFamily(doc));
+  if (!parsed.packet) {
+    io.stderr(`iptables-lint: bad --packet: ${parsed.error}\n`);
+    return 2;
+  }
   const line = (span: { start: number }) => ({ line: doc.lines.lineOf(span.start) + 1 });
   // a save file's host: the sysctl files kept around it, as lint reads them
   // and the ipsets restored before it at boot (a script: those it fills), whose members decide its set matches

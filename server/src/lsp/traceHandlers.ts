@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver';
 import { FirewallDocument } from '../core/facade.ts';
 import { packetFields } from '../core/services/packetFields.ts';
-import { packetToSpec, parsePacketSpec } from '../core/simulate/packet.ts';
+import { packetToSpec, parsePacketSpec, traceFamily } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
@@ -39,9 +39,9 @@ export function registerTrace(connection: Connection, store: DocumentStore): voi
   }
 
   connection.onRequest<TraceResult, void>(TRACE_REQUEST, (p: TraceParams): TraceResult => {
-    const parsed = parsePacketSpec(p.packet ?? '');
-    if (!parsed.packet) return { packetError: { error: parsed.error, key: parsed.key, start: parsed.start, end: parsed.end } };
     const doc = documentFor(p.uri);
+    const parsed = parsePacketSpec(p.packet ?? '', typeof doc === 'string' ? 'ipv4' : traceFamily(doc));
+    if (!parsed.packet) return { packetError: { error: parsed.error, key: parsed.key, start: parsed.start, end: parsed.end } };
     if (typeof doc === 'string') return { documentError: doc };
     const lines = doc.lines;
     const locate = (span: { start: number; end: number }): RuleLocation => ({ range: toRange(lines, span), line: lines.lineOf(span.start) + 1 });

@@ -20,11 +20,11 @@ interface Table {
 }
 
 const tables: Table[] = [
-  { type: 'address', rows: [['10.0.0.1', 'ok'], ['10.0.0.0/8', 'ok'], ['10.0.0.0/255.255.255.0', 'ok'], ['0/0', 'ok'], ['gateway.example.org', 'ok'], ['10.0.0.0/33', 'error', '32'], ['10.0.0.256', 'error'], ['10.0.0.1/', 'error'], ['2001:db8::1', 'error'], ['10.0.0.1-10.0.0.9', 'error'], ['10', 'warning', '10.0.0.0'], ['010.0.0.1', 'warning', '8.0.0.1'], ['10.0.0.0/255.0.255.0', 'warning'], ['192.168.1.5/24', 'warning', '192.168.1.0/24'], ['10.0.0.1/255.0.0.0', 'warning', '10.0.0.0/8'], ['10.0.0.1/32', 'ok'], ['10/8', 'ok'], ['192.168/16', 'ok'], ['10.1/8', 'warning', '10.0.0.0/8'], ['172.16.5/16', 'warning', '172.16.0.0/16']] },
+  { type: 'address', rows: [['10.0.0.1', 'ok'], ['10.0.0.0/8', 'ok'], ['10.0.0.0/255.255.255.0', 'ok'], ['0/0', 'ok'], ['gateway.example.org', 'ok'], ['10.0.0.0/33', 'error', '10.0.0.0/32'], ['10.0.0.0/010', 'warning', '10.0.0.0/8'], ['10.0.0.256', 'error'], ['10.0.0.1/', 'error'], ['2001:db8::1', 'error'], ['10.0.0.1-10.0.0.9', 'error'], ['10', 'warning', '10.0.0.0'], ['010.0.0.1', 'warning', '8.0.0.1'], ['10.0.0.0/255.0.255.0', 'warning'], ['192.168.1.5/24', 'warning', '192.168.1.0/24'], ['10.0.0.1/255.0.0.0', 'warning', '10.0.0.0/8'], ['10.0.0.1/32', 'ok'], ['10/8', 'ok'], ['192.168/16', 'ok'], ['10.1/8', 'warning', '10.0.0.0/8'], ['172.16.5/16', 'warning', '172.16.0.0/16']] },
   // measured (1.8.9): with a null mask the address is not read
   { type: 'address', family: 'ipv6', rows: [['0/0', 'ok'], ['0.0.0.0/0', 'ok'], ['no.such.host.invalid/::', 'ok'], ['0/1', 'error'], ['10.0.0.1/0.0.0.0', 'error']] },
   { type: 'address', rows: [['::/0', 'ok'], ['0/00', 'ok'], ['10.0.0.1/::', 'error']] },
-  { type: 'address', family: 'ipv6', rows: [['2001:db8::1', 'ok'], ['2001:db8::/32', 'ok'], ['::', 'ok'], ['::ffff:192.0.2.1', 'ok'], ['2001:db8::/ffff:ffff::', 'ok'], ['2001:db8::/129', 'error', '128'], ['10.0.0.1', 'error'], ['2001:db8:::1', 'error'], ['2001:db8::1::1', 'error'], ['fe80::1%eth0', 'error', 'fe80::1'], ['[2001:db8::1]', 'error', '2001:db8::1'], ['gateway.example.org', 'ok'], ['2001:db8::5/64', 'warning', '2001:db8::/64'], ['2001:db8:0:0:1::/64', 'warning', '2001:db8::/64'], ['2001:db8:1:2::/48', 'warning', '2001:db8:1::/48'], ['fe80::1/10', 'warning', 'fe80::/10'], ['2001:db8::/64', 'ok'], ['::ffff:192.0.2.1/120', 'warning', '::ffff:c000:200/120'], ['2001:db8::1/128', 'ok']] },
+  { type: 'address', family: 'ipv6', rows: [['2001:db8::1', 'ok'], ['2001:db8::/32', 'ok'], ['::', 'ok'], ['::ffff:192.0.2.1', 'ok'], ['2001:db8::/ffff:ffff::', 'ok'], ['2001:db8::/129', 'error', '2001:db8::/128'], ['2001:db8:1::/ffff:ffff::', 'warning', '2001:db8::/32'], ['10.0.0.1', 'error'], ['2001:db8:::1', 'error'], ['2001:db8::1::1', 'error'], ['fe80::1%eth0', 'error', 'fe80::1'], ['[2001:db8::1]', 'error', '2001:db8::1'], ['gateway.example.org', 'ok'], ['2001:db8::5/64', 'warning', '2001:db8::/64'], ['2001:db8:0:0:1::/64', 'warning', '2001:db8::/64'], ['2001:db8:1:2::/48', 'warning', '2001:db8:1::/48'], ['fe80::1/10', 'warning', 'fe80::/10'], ['2001:db8::/64', 'ok'], ['::ffff:192.0.2.1/120', 'warning', '::ffff:c000:200/120'], ['2001:db8::1/128', 'ok']] },
   { type: 'address-list', rows: [['10.0.0.1,10.0.0.0/24', 'ok'], ['10.0.0.1,10.0.0.2/24', 'warning', '10.0.0.1,10.0.0.0/24'], ['172.16.5.4/12', 'warning', '172.16.0.0/12'], ['10.0.0.1,,10.0.0.2', 'error'], ['10.0.0.1,', 'error'], ['10.0.0.1,10.1', 'warning', '10.0.0.1,10.1.0.0']] },
   { type: 'host', rows: [['192.0.2.1', 'ok'], ['backup.example', 'ok'], ['192.0.2.1/24', 'error', '192.0.2.1']] },
   { type: 'address-range', rows: [['10.0.0.1-10.0.0.9', 'ok'], ['10.0.0.1', 'ok'], ['10.0.0.9-10.0.0.1', 'warning', '10.0.0.1-10.0.0.9'], ['10.0.0.0/24', 'error'], ['localhost', 'error'], ['10.0.0.1-2001:db8::1', 'error']] },
@@ -206,5 +206,46 @@ test('ipv4Network reads a host, a prefix and a dotted mask, contiguous or not, a
   assert.deepEqual(read('10.1.2'), [10, 1, 2, 0, 0xffffffff, 32]);
   assert.deepEqual(read('10.1/8'), [10, 0, 0, 0, 0xff000000, 8]);
   assert.deepEqual(read('010.1'), [8, 1, 0, 0, 0xffffffff, 32]);
-  for (const bad of ['10.1.2.3/33', '10.1.2.3/x', 'example.org', '2001:db8::/32', '10.1.2.3.4', '10.1.2.3/8/9', '256.1']) assert.equal(ipv4Network(bad), undefined, bad);
+  for (const bad of ['10.1.2.3/33', '10.1.2.3/x', 'example.org', '2001:db8::/32', '10.1.2.3.4', '10.1.2.3/8/9', '256.1', '10.1.2.3/08']) assert.equal(ipv4Network(bad), undefined, bad);
+});
+
+test('prefix lengths are read as strtoul reads them: hex and octal too', async () => {
+  const { ipv4Network, ipv6Network, checkAddress } = await import('../../../server/src/core/knowledge/values/addresses.ts');
+  // iptables -S shows 10.0.0.0/8 and 10.1.0.0/16; ip6tables -S shows 2000::/8 and 2001:db8::/32 (1.8.9)
+  assert.equal(ipv4Network('10.1.2.3/010')?.bits, 8);
+  assert.equal(ipv4Network('10.1.2.3/0x10')?.bits, 16);
+  assert.equal(ipv6Network('2001:db8::5/010')?.bits, 8);
+  assert.equal(ipv6Network('2001:db8::5/0x20')?.bits, 32);
+  // the octal reading is reported; hex is what it says
+  assert.equal(checkAddress('10.0.0.0/010', 'ipv4')?.severity, 'warning');
+  assert.equal(checkAddress('2000::/010', 'ipv6')?.severity, 'warning');
+  assert.equal(checkAddress('10.0.0.0/0x8', 'ipv4'), undefined);
+  // not an octal number: iptables refuses it (1.8.9)
+  const bad = checkAddress('10.0.0.0/08', 'ipv4');
+  assert.ok(bad && bad.severity === undefined, JSON.stringify(bad));
+});
+
+test('ipv6Network reads an address, a prefix and a mask written as an address, contiguous or not', async () => {
+  const { ipv6Network, ipv6InNetwork, ipv6NetworkWithin, ipv6Groups, formatIPv6 } = await import('../../../server/src/core/knowledge/values/addresses.ts');
+  const read = (s: string) => {
+    const n = ipv6Network(s);
+    return n && [formatIPv6(n.groups), formatIPv6(n.mask), n.bits ?? null];
+  };
+  assert.deepEqual(read('2001:DB8::5'), ['2001:db8::5', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 128]);
+  assert.deepEqual(read('2001:db8:1:2::5/48'), ['2001:db8:1::', 'ffff:ffff:ffff::', 48]);
+  assert.deepEqual(read('2001:db8:1:2::5/50'), ['2001:db8:1::', 'ffff:ffff:ffff:c000::', 50]);
+  assert.deepEqual(read('::/0'), ['::', '::', 0]);
+  // ip6tables -S shows 2001:db8:1::/56 and 2001:0:1::/ffff:0:ffff:: (1.8.9)
+  assert.deepEqual(read('2001:DB8:1:2::5/ffff:ffff:ffff:ff00::'), ['2001:db8:1::', 'ffff:ffff:ffff:ff00::', 56]);
+  assert.deepEqual(read('2001:db8:1:2::5/ffff:0:ffff::'), ['2001:0:1::', 'ffff:0:ffff::', null]);
+  assert.deepEqual(read('::ffff:10.1.2.3/120'), ['::ffff:a01:200', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00', 120]);
+  for (const bad of ['2001:db8::/129', '2001:db8::/x', '10.0.0.0/8', 'example.org', '2001:db8:::1', '2001:db8::/ffff:::1']) assert.equal(ipv6Network(bad), undefined, bad);
+  const net = ipv6Network('2001:db8:1::/48')!;
+  assert.equal(ipv6InNetwork(ipv6Groups('2001:db8:1:ffff::1')!, net), true);
+  assert.equal(ipv6InNetwork(ipv6Groups('2001:db8:2::1')!, net), false);
+  assert.equal(ipv6NetworkWithin(ipv6Network('2001:db8:1:8000::/49')!, net), true);
+  assert.equal(ipv6NetworkWithin(ipv6Network('2001:db8::/47')!, net), false);
+  assert.equal(ipv6NetworkWithin(net, net), true);
+  // a scattered mask is compared bit by bit by the kernel, but is not known to hold a network
+  assert.equal(ipv6NetworkWithin(ipv6Network('2001:0:1::/ffff:0:ffff::')!, ipv6Network('2001::/16')!), false);
 });

@@ -38,3 +38,16 @@ test('-D finds the rule however its specification is written, as iptables does',
 test('-D does not find a rule that differs in what iptables compares (comment, prefix, negation, target, match order)', () => {
   for (const [added, deleted] of notFound) assert.ok(!deletes(added, deleted), `-A INPUT ${added} | -D INPUT ${deleted}`);
 });
+
+test('ip6tables -D finds an IPv6 network however it is written (ip6tables-nft 1.8.9, measured the same way)', () => {
+  const deletes6 = (added: string, deleted: string) => {
+    const rs = scriptRuleSet(`ip6tables -A INPUT ${added}\nip6tables -D INPUT ${deleted}\n`);
+    return rs.tables.get('ipv6:filter')!.chains.get('INPUT')!.rules.length === 0;
+  };
+  for (const [added, deleted] of [
+    ['-s 2001:db8::1/128 -j DROP', '-s 2001:DB8:0::1 -j DROP'],
+    ['-s 2001:db8:1::5/48 -j DROP', '-s 2001:db8:1::/ffff:ffff:ffff:: -j DROP'],
+    ['-d fd00::/8 -j ACCEPT', '-d FD00:0:0::/8 -j ACCEPT'],
+  ]) assert.ok(deletes6(added, deleted), `-A INPUT ${added} | -D INPUT ${deleted}`);
+  assert.ok(!deletes6('-s 2001:db8:1::/48 -j DROP', '-s 2001:db8:2::/48 -j DROP'));
+});

@@ -12,7 +12,8 @@ test('a SPEC error names the key at fault and where it is', () => {
     ['state=OPEN', 'state', 'state=OPEN'],
     ['proto=tcpp', 'proto', 'proto=tcpp'],
     ['dst=10.0.0.300 proto=tcp', 'dst', 'dst=10.0.0.300'],
-    ['src=2001:db8::1', 'src', 'src=2001:db8::1'],
+    ['family=ipv4 src=2001:db8::1', 'src', 'src=2001:db8::1'],
+    ['src=2001:db8::1 dst=10.0.0.1', 'dst', 'dst=10.0.0.1'],
     ['family=ipv6 dst=10.0.0.1', 'dst', 'dst=10.0.0.1'],
     ['local=10.0.0.1,nope', 'local', 'local=10.0.0.1,nope'],
     ['in=eth+', 'in', 'in=eth+'],
@@ -40,6 +41,18 @@ test('an ICMP type is read for the family, wherever the family is written', () =
 test('addresses are checked against the family, wherever the family is written', () => {
   assert.ok(parsePacketSpec('dst=2001:db8::1 family=ipv6 local=2001:db8::1').packet);
   assert.ok(parsePacketSpec('dst=10.0.0.1 local=10.0.0.1,10.0.0.2').packet);
+});
+
+test('without family=, the first address given says the family, else the document\'s', () => {
+  const family = (spec: string, given?: 'ipv6') => parsePacketSpec(spec, given).packet?.family;
+  assert.equal(family('src=2001:db8::1 dport=22 proto=tcp'), 'ipv6');
+  assert.equal(family('local=2001:db8::1,2001:db8::2 in=eth0'), 'ipv6');
+  assert.equal(family('proto=ipv6-icmp icmp-type=neighbour-solicitation dst=fe80::1'), 'ipv6');
+  assert.equal(family('dst=10.0.0.1'), 'ipv4');
+  assert.equal(family('dst=10.0.0.1', 'ipv6'), 'ipv4');
+  assert.equal(family('proto=tcp dport=22', 'ipv6'), 'ipv6');
+  assert.equal(family('family=ipv4 proto=tcp dport=22', 'ipv6'), 'ipv4');
+  assert.equal(family('proto=tcp dport=22'), 'ipv4');
 });
 
 test('packetToSpec writes a SPEC that parses back to the same packet', () => {

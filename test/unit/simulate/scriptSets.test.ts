@@ -36,3 +36,12 @@ test('members the script does not make plain are not known: the set match stays 
     assert.equal(verdict(sets + RULES, '198.51.100.1'), 'UNCERTAIN', name);
   }
 });
+
+test('an IPv6 set of networks decides ip6tables\' set matches', () => {
+  const script = 'ipset create admins6 hash:net family inet6\nipset add admins6 2001:db8:1::/48\nip6tables -P INPUT DROP\nip6tables -A INPUT -p tcp --dport 22 -m set --match-set admins6 src -j ACCEPT\n';
+  const rs = new FirewallDocument(script, { dialect: 'script' }).ruleSet;
+  const sets = scriptSetMembers(rs)!;
+  const of = (src: string) => definiteVerdict(tracePacket(rs, { ...parsePacketSpec(`proto=tcp src=${src} dst=2001:db8::1 dport=22 local=2001:db8::1`).packet!, sets })) ?? 'UNCERTAIN';
+  assert.equal(of('2001:db8:1:ff::7'), 'ACCEPT');
+  assert.equal(of('2001:db8:2::7'), 'DROP');
+});

@@ -1,7 +1,7 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
-import { ipv4Network } from '../knowledge/values/addresses.ts';
-import { inNetwork, interfaceMatches } from '../simulate/conditions.ts';
+import { ipv4Network, ipv4NetworkWithin, ipv6Network, ipv6NetworkWithin } from '../knowledge/values/addresses.ts';
+import { interfaceMatches } from '../simulate/conditions.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand
@@ -43,13 +43,12 @@ function netContains(outer: string, inner: string): boolean {
   // IPv4 as iptables reads it: host bits cleared, short forms (`10/8`) filled with zeros
   const o = ipv4Network(outer);
   const i = o && ipv4Network(inner);
-  if (o && i) return o.bits !== undefined && i.bits !== undefined && i.bits >= o.bits && ((i.net & o.mask) >>> 0) === o.net;
-  const [net, bitsA] = outer.split('/');
-  const [addr, bitsB] = inner.split('/');
-  const a = bitsA === undefined ? 32 : Number(bitsA);
-  const b = bitsB === undefined ? 32 : Number(bitsB);
-  if (!/^\d+$/.test(String(a)) || !/^\d+$/.test(String(b)) || Number.isNaN(a) || Number.isNaN(b)) return false;
-  return b >= a && inNetwork(addr, `${net}/${a}`) === 'yes';
+  if (o && i) return ipv4NetworkWithin(i, o);
+  const o6 = ipv6Network(outer);
+  const i6 = o6 && ipv6Network(inner);
+  // a host name is not known to cover anything, itself included: each rule looks it up, and
+  // a name with several addresses may answer in another order or with others
+  return !!o6 && !!i6 && ipv6NetworkWithin(i6, o6);
 }
 
 function coversIface(a: Condition | undefined, b: Condition | undefined): boolean {

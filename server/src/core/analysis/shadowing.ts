@@ -5,6 +5,7 @@ import { keptWithFacts } from './keptWithFacts.ts';
 import { covers } from './containment.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
+import { formatIPv6, ipv6Network } from '../knowledge/values/addresses.ts';
 import { inPlace, type RulePatch } from '../model/patchRuleSet.ts';
 
 export interface Shadow {
@@ -268,8 +269,12 @@ function keysOf(r: Rule): Keys {
 function addressKey(c: Rule['source']): string | undefined {
   if (!c) return undefined;
   if (c.negated || c.word.dynamic || c.value.includes(',')) return WIDE;
-  const v = c.value.endsWith('/32') || c.value.endsWith('/128') ? c.value.slice(0, c.value.lastIndexOf('/')) : c.value;
-  return v.includes('/') ? WIDE : v;
+  const v = c.value;
+  if (!v.includes(':')) return v.endsWith('/32') ? v.slice(0, -3) : v.includes('/') ? WIDE : v;
+  // IPv6: one address is written in many ways (`2001:DB8:0::5`, `2001:db8::5/128`); a /32 is a network
+  const n = ipv6Network(v);
+  if (!n) return v.includes('/') ? WIDE : v;
+  return n.bits === 128 ? formatIPv6(n.groups) : WIDE;
 }
 
 function portKey(r: Rule): string | undefined {

@@ -41,11 +41,15 @@ export function forHostOnlyFix(rs: RuleSet, notrack: Rule): Fix[] {
 
 /**
  * Whether the packets a NOTRACK rule of raw PREROUTING is written for (`p`, see packetAtHook)
- * may be forwarded ones: not where it is for loopback (`-i lo`, 127.0.0.0/8: never forwarded),
+ * may be forwarded ones: not where it is for loopback (`-i lo`, 127.0.0.0/8, ::1: never forwarded),
  * nor where it names one destination address, most often one of this host's own (its resolver,
  * its NTP server), which the rules do not say.
  */
 export function mayBeForwarded(notrack: Rule, p: Packet): boolean {
   if (p.in === 'lo' || p.dst !== undefined || (p.src !== undefined && isLoopbackAddress(p.src))) return false;
-  return !hostOfCondition(notrack.source)?.startsWith('127.') && !hostOfCondition(notrack.destination)?.startsWith('127.');
+  const loopback = (c: Rule['source']) => {
+    const host = hostOfCondition(c);
+    return host !== undefined && isLoopbackAddress(host);
+  };
+  return !loopback(notrack.source) && !loopback(notrack.destination);
 }

@@ -1,6 +1,6 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { ipv4Network, ipv4Number, isPlainIPv4 } from '../knowledge/values/addresses.ts';
+import { ipv4Network, ipv4Number, ipv6Network, isPlainIPv4 } from '../knowledge/values/addresses.ts';
 import { ctStates } from '../knowledge/values/conntrack.ts';
 import { parseBigNumber } from '../knowledge/values/integers.ts';
 import { readsPortsByResolver, resolvePort } from '../knowledge/values/ports.ts';
@@ -17,7 +17,7 @@ import type { BoundOption, Chain, Condition, MatchUse, Rule, TargetUse } from '.
  * The values of a rule are written in many ways iptables stores alike, and options left at
  * their defaults (`--limit-burst 5`, `--log-level 4`) are the same rule as options left out
  * (1.8.9, measured), so rules are told apart only by what is stored one way: where they jump,
- * the protocol number, IPv4 networks, interfaces, the matches they load in their order, and the values of
+ * the protocol number, IPv4 and IPv6 networks, interfaces, the matches they load in their order, and the values of
  * the options both give, of a match or of the target, whose every spelling is known here (ports, connection states,
  * comments and names, marks, limit and hashlimit rates, iprange's ranges, log prefixes and levels,
  * reject types, NAT addresses and ports, conntrack's addresses). Measured with iptables 1.8.9 (nft): a `-D` with a match the rule lacks, without
@@ -73,13 +73,21 @@ function protocolOf(c: Condition | undefined): string | undefined {
   return n === undefined ? undefined : `${c.negated ? '!' : ''}${n}`;
 }
 
-/** The IPv4 network a rule tests (`any` for none, `0/0` too); undefined for a name, a list, IPv6 or an expansion. */
+/**
+ * The network a rule tests (`any` for none, `0/0` too); undefined for a name, a list or an
+ * expansion. An IPv6 network by its address alone: ip6tables-nft 1.8.9 finds a rule by the
+ * address with its host bits cleared and not by the mask (measured: `-D -s 2001:db8:1::/56`
+ * deletes `-s 2001:db8:1::/48`, and `/48` deletes `/64`; `-D -s 2001:db8:1:5::/64` and
+ * `2001:db8:1::/40` do not), where iptables compares the mask too.
+ */
 function networkOf(c: Condition | undefined): string | undefined {
   if (!c) return 'any';
-  const n = c.word.dynamic || c.value.includes(',') ? undefined : ipv4Network(c.value);
-  if (!n) return undefined;
-  if (n.mask === 0) return c.negated ? undefined : 'any';
-  return `${c.negated ? '!' : ''}${n.net}/${n.mask}`;
+  if (c.word.dynamic || c.value.includes(',')) return undefined;
+  const n = ipv4Network(c.value);
+  if (n) return n.mask === 0 ? (c.negated ? undefined : 'any') : `${c.negated ? '!' : ''}${n.net}/${n.mask}`;
+  const n6 = ipv6Network(c.value);
+  if (!n6) return undefined;
+  return n6.bits === 0 ? (c.negated ? undefined : 'any') : `${c.negated ? '!' : ''}${n6.groups.join(':')}`;
 }
 
 /** The interface a rule tests (`any` for none); undefined for `+` alone or an expansion. */

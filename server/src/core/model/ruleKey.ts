@@ -1,6 +1,6 @@
 import { protocolNumber } from '../knowledge/protocols.ts';
 import type { ArgSpec } from '../knowledge/types.ts';
-import { formatIPv4, ipv4Network } from '../knowledge/values/addresses.ts';
+import { formatIPv4, formatIPv6, ipv4Network, ipv6Network } from '../knowledge/values/addresses.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
 import type { BoundOption, Condition, Rule } from './types.ts';
 
@@ -63,14 +63,15 @@ function protocolKey(value: string): string {
   return n === undefined ? value.toLowerCase() : String(n);
 }
 
-/** IPv4 networks with their host bits cleared and the prefix written out; other addresses as written. */
+/** Networks (IPv4, IPv6) with their host bits cleared and the prefix written out; other addresses as written. */
 function addressesKey(value: string): string {
   return value
     .split(',')
     .map((part) => {
       const n = ipv4Network(part);
-      if (!n || n.bits === undefined) return part.toLowerCase();
-      return `${formatIPv4(n.net)}/${n.bits}`;
+      if (n) return n.bits === undefined ? part.toLowerCase() : `${formatIPv4(n.net)}/${n.bits}`;
+      const n6 = ipv6Network(part);
+      return !n6 || n6.bits === undefined ? part.toLowerCase() : `${formatIPv6(n6.groups)}/${n6.bits}`;
     })
     .join(',');
 }

@@ -1,7 +1,7 @@
 import { protocolNumber } from '../knowledge/index.ts';
 import { readIcmpType } from '../knowledge/values/icmp.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
-import { ipv4Network, ipv4Number, type IPv4Network } from '../knowledge/values/addresses.ts';
+import { compareIPv6, ipv4Network, ipv4Number, ipv6Groups, ipv6InNetwork, ipv6Network, type IPv4Network, type IPv6Network } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
 import { and, fromBool, not, type Tri } from './tristate.ts';
@@ -10,57 +10,81 @@ import { setMatchCond } from './ipsetMembers.ts';
 
 /** How one rule's tests apply to a packet. Anything the evaluator cannot decide is "maybe". */
 
-/** Does `addr` fall in `spec` (address, a.b.c.d/n, a.b.c.d/mask)? Other than IPv4, only the same text is known to. */
+/** Does `addr` fall in `spec` (an address, a network with a prefix length or a mask; IPv4 or IPv6)? Anything else (a host name), only the same text is known to. */
 export function inNetwork(addr: string, spec: string): Tri {
   const a = ipv4Number(addr);
-  const n = ipv4Network(spec);
-  if (a === undefined || n === undefined) return addr === spec ? 'yes' : 'maybe';
-  return fromBool(((a & n.mask) >>> 0) === n.net);
+  if (a !== undefined) {
+    const n = ipv4Network(spec);
+    if (n) return fromBool(((a & n.mask) >>> 0) === n.net);
+  } else {
+    const g = ipv6Groups(addr);
+    const n = g && ipv6Network(spec);
+    if (n) return fromBool(ipv6InNetwork(g, n));
+  }
+  return addr === spec ? 'yes' : 'maybe';
 }
 
-/** Parsed IPv4 networks of a condition, computed once per rule (large dumps trace fast). */
-const networks = new WeakMap<Condition, (IPv4Network | undefined)[]>();
+/** A network of an address test, either family; undefined for what is compared as text. */
+type Network = IPv4Network | IPv6Network;
+
+/** Parsed networks of a condition, computed once per rule (large dumps trace fast). */
+const networks = new WeakMap<Condition, (Network | undefined)[]>();
+
+/** A packet's address read once: an IPv4 number, or IPv6 groups, or neither (compared as text). */
+interface ReadAddress {
+  text: string;
+  int: number | undefined;
+  groups: number[] | undefined;
+}
 
 /**
- * The packet's address as a number, for the last two addresses asked about: a walk asks about
+ * The packet's address read, for the last two addresses asked about: a walk asks about
  * the packet's source and destination at every rule. Two entries, holding copies: a key cut
  * from a document (a DNAT rule's address, for its trace lens) kept that document's text in
  * memory after it was closed (see detachedCopy).
  */
-let lastAddress: { text: string; int: number | undefined } | undefined;
-let otherAddress: { text: string; int: number | undefined } | undefined;
+let lastAddress: ReadAddress | undefined;
+let otherAddress: ReadAddress | undefined;
 
-function addressInt(value: string): number | undefined {
-  if (lastAddress?.text === value) return lastAddress.int;
+function readAddress(value: string): ReadAddress {
+  if (lastAddress?.text === value) return lastAddress;
   if (otherAddress?.text === value) {
     const hit = otherAddress;
     otherAddress = lastAddress;
     lastAddress = hit;
-    return hit.int;
+    return hit;
   }
   otherAddress = lastAddress;
-  lastAddress = { text: detachedCopy(value), int: ipv4Number(value) };
-  return lastAddress.int;
+  const int = ipv4Number(value);
+  lastAddress = { text: detachedCopy(value), int, groups: int === undefined ? ipv6Groups(value) : undefined };
+  return lastAddress;
 }
 
-function parsedNetworks(c: Condition): (IPv4Network | undefined)[] {
+function parsedNetworks(c: Condition): (Network | undefined)[] {
   let list = networks.get(c);
-  if (!list) networks.set(c, (list = c.value.split(',').map(ipv4Network)));
+  if (!list) networks.set(c, (list = c.value.split(',').map((part) => ipv4Network(part) ?? ipv6Network(part))));
   return list;
+}
+
+/** An address read in a network of the same family: yes or no; across families or unread, undefined. */
+function inParsed(a: ReadAddress, n: Network | undefined): boolean | undefined {
+  if (!n) return undefined;
+  if ('net' in n) return a.int === undefined ? undefined : ((a.int & n.mask) >>> 0) === n.net;
+  return a.groups === undefined ? undefined : ipv6InNetwork(a.groups, n);
 }
 
 /** Whether an address test (`-s`, `-d`: a list, maybe negated) takes `value`; no test takes every address. */
 export function addressCond(c: Condition | undefined, value: string | undefined): Tri {
   if (!c) return 'yes';
   if (c.word.dynamic || value === undefined) return 'maybe';
-  const a = addressInt(value);
+  const a = readAddress(value);
   let r: Tri = 'no';
   const list = parsedNetworks(c);
-  // a network or the packet's address that is not plain IPv4 is compared as text
-  const parts = a === undefined || list.some((x) => x === undefined) ? c.value.split(',') : undefined;
+  let parts: string[] | undefined;
   for (let i = 0; i < list.length; i++) {
-    const n = list[i];
-    const t: Tri = n && a !== undefined ? (((a & n.mask) >>> 0) === n.net ? 'yes' : 'no') : inNetwork(value, parts![i]);
+    const known = inParsed(a, list[i]);
+    // a host name, or an address of the other family, is compared as text
+    const t: Tri = known === undefined ? inNetwork(value, (parts ??= c.value.split(','))[i]) : known ? 'yes' : 'no';
     if (t === 'yes') {
       r = 'yes';
       break;
@@ -107,13 +131,19 @@ function protoCond(c: Condition | undefined, proto: string | undefined): Tri {
   return c.negated ? not(r) : r;
 }
 
-/** An IPv4 address within `a.b.c.d-e.f.g.h` (or the one address written alone), as iprange and ipset ranges read it. */
+/** An address within `a.b.c.d-e.f.g.h` or `x::a-x::b` (or the one address written alone), as iprange and ipset ranges read it. */
 export function inAddressRange(addr: string, range: string): Tri {
   const [lo, hi] = range.split('-');
   const a = ipv4Number(addr);
+  if (a === undefined) {
+    const g = ipv6Groups(addr);
+    const l = ipv6Groups(lo);
+    const h = ipv6Groups(hi ?? lo);
+    return g && l && h ? fromBool(compareIPv6(g, l) >= 0 && compareIPv6(g, h) <= 0) : 'maybe';
+  }
   const l = ipv4Number(lo);
   const h = ipv4Number(hi ?? lo);
-  return a === undefined || l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
+  return l === undefined || h === undefined ? 'maybe' : fromBool(a >= l && a <= h);
 }
 
 /** `port`, `a:b`, `:b`, `a:`, service names. */

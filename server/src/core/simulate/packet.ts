@@ -78,10 +78,13 @@ function addressProblem(value: string, family: Family): string | undefined {
 /**
  * Parses the packet SPEC of `iptables-lint trace` and of the editor's trace command:
  * `key=value` pairs separated by blanks. The same parser validates what a user types in
- * the editor, so both front ends refuse the same things.
+ * the editor, so both front ends refuse the same things. Without `family=`, the family is
+ * that of the first address given (`src=2001:db8::1` is an IPv6 packet), else
+ * `defaultFamily` (a save file's: rules.v6 holds ip6tables' tables).
  */
-export function parsePacketSpec(spec: string): PacketSpecResult {
-  const p: Packet = { family: 'ipv4', state: 'NEW', origin: 'remote', local: [] };
+export function parsePacketSpec(spec: string, defaultFamily: Family = 'ipv4'): PacketSpecResult {
+  const p: Packet = { family: defaultFamily, state: 'NEW', origin: 'remote', local: [] };
+  let familyGiven = false;
   // addresses and ICMP types are checked once the family is known, which may be given after them
   const addresses: { key: string; value: string; start: number; end: number }[] = [];
   let icmp: { value: string; start: number; end: number } | undefined;
@@ -110,6 +113,7 @@ export function parsePacketSpec(spec: string): PacketSpecResult {
       case 'family':
         if (value !== 'ipv4' && value !== 'ipv6') return fail('family must be ipv4 or ipv6');
         p.family = value;
+        familyGiven = true;
         break;
       case 'origin':
         if (value !== 'remote' && value !== 'local') return fail('origin must be remote or local');
@@ -142,6 +146,10 @@ export function parsePacketSpec(spec: string): PacketSpecResult {
         break;
     }
   }
+  if (!familyGiven && addresses.length) {
+    const first = addresses[0].key === 'local' ? p.local[0] : addresses[0].value;
+    if (first !== undefined) p.family = isIPv6(first) ? 'ipv6' : parseIPv4(first) ? 'ipv4' : p.family;
+  }
   if (icmp) {
     const want = readIcmpType(icmp.value, p.family);
     const fail = (error: string): PacketSpecResult => ({ error, key: 'icmp-type', start: icmp!.start, end: icmp!.end });
@@ -158,6 +166,11 @@ export function parsePacketSpec(spec: string): PacketSpecResult {
     }
   }
   return { packet: p };
+}
+
+/** The family a trace of the document's packets takes when the SPEC does not say: a save file's (a script holds both). */
+export function traceFamily(doc: { dialect: string; family: Family }): Family {
+  return doc.dialect === 'save' ? doc.family : 'ipv4';
 }
 
 /**

@@ -13,7 +13,8 @@ function exactAddress(c: Condition | undefined): string | undefined {
   const v = exact(c);
   if (!v || v.includes(',')) return undefined;
   const [addr, mask] = v.split('/');
-  if (mask === undefined || mask === '32' || mask === '128') return addr;
+  // a host's prefix: /32 of IPv4, /128 of IPv6 (an IPv6 /32 is a network)
+  if (mask === undefined || mask === (addr.includes(':') ? '128' : '32')) return addr;
   return undefined;
 }
 

@@ -80,3 +80,18 @@ test('invalid-value: a list of ports after --dport is reported, and fixed with -
   assert.equal(fix(`-A INPUT -p tcp --dport ${Array.from({ length: 16 }, (_, i) => 1000 + i).join(',')} -j ACCEPT`), undefined);
   for (const [d] of [lintWith(invalidValue, table('filter', '-A INPUT -p tcp --dport 22,80 -j ACCEPT'))]) assert.notEqual(d.fixes?.[0].safe, true);
 });
+
+test('invalid-value: a prefix out of range or read as octal is fixed in place, the address kept', () => {
+  const fixed = (rule: string, family?: 'ipv6') => {
+    const text = table('filter', rule);
+    const [d] = lintWith(invalidValue, text, { family });
+    assert.ok(d, rule);
+    const own = d.fixes?.filter((f) => !f.title.startsWith('Disable')) ?? [];
+    return [d.severity ?? 'error', own.length ? applyFix(text, own[0]) : undefined];
+  };
+  assert.deepEqual(fixed('-A INPUT -s 10.0.0.0/33 -j ACCEPT'), ['error', table('filter', '-A INPUT -s 10.0.0.0/32 -j ACCEPT')]);
+  assert.deepEqual(fixed('-A INPUT -s 2001:db8::/129 -j ACCEPT', 'ipv6'), ['error', table('filter', '-A INPUT -s 2001:db8::/128 -j ACCEPT')]);
+  assert.deepEqual(fixed('-A INPUT -s 10.0.0.0/8,192.168.0.0/33 -j ACCEPT'), ['error', table('filter', '-A INPUT -s 10.0.0.0/8,192.168.0.0/32 -j ACCEPT')]);
+  // iptables reads /010 as /8 (iptables -S shows 10.0.0.0/8, 1.8.9): the fix writes what it does
+  assert.deepEqual(fixed('-A INPUT -s 10.0.0.0/010 -j ACCEPT'), ['warning', table('filter', '-A INPUT -s 10.0.0.0/8 -j ACCEPT')]);
+});

@@ -22,9 +22,12 @@ ruleTable(shadowedRule, {
     { code: table('filter', ':CHK - [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j CHK\n-A INPUT -s 10.1.2.3 -j ACCEPT\n-A CHK -s 10.1.0.0/16 -j RETURN\n-A CHK -j DROP'), name: 'a jump to a chain that returns some packets' },
     { code: table('filter', ':LOGONLY - [0:0]\n:wan-in - [0:0]\n-A INPUT -j wan-in\n-A wan-in -s 10.0.0.0/8 -j LOGONLY\n-A wan-in -s 10.1.2.3 -j ACCEPT\n-A LOGONLY -j LOG'), name: 'a user chain that jumps to a chain that only logs' },
     { code: table('nat', '-A DOCKER -i docker0 -j RETURN\n-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80'), name: "Docker's chain: RETURN for the bridge, DNAT for the others" },
+    { code: table('filter', '-A INPUT -s 2001:db8:1::/48 -j DROP\n-A INPUT -s 2001:db8:2::5 -j ACCEPT\n-A INPUT -s 2001:db8:0:8000::/49 -p tcp -j ACCEPT\n-A INPUT -s 2001:db8::/32 -j ACCEPT'), family: 'ipv6', name: 'IPv6: an address outside the dropped network, a wider network after it' },
     { code: table('nat', '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully'), name: "kube-proxy's RETURN tests a mark" },
   ],
   invalid: [
+    { code: table('filter', '-A INPUT -s 2001:db8::/32 -j DROP\n«-A INPUT -s 2001:db8:1::/48 -p tcp --dport 22 -j ACCEPT»\n«-A INPUT -s 2001:DB8:2:0::5 -j ACCEPT»\n«-A INPUT -s 2001:db8:3::/ffff:ffff:ffff:ff00:: -j ACCEPT»'), family: 'ipv6', name: 'IPv6: a network and addresses inside a dropped prefix, written in other ways' },
+    { code: table('filter', '-A INPUT -s 2001:db8::5 -p tcp --dport 22 -j DROP\n«-A INPUT -s 2001:db8:0:0:0:0:0:5/128 -p tcp --dport 22 -j ACCEPT»'), family: 'ipv6', name: 'IPv6: one host written out in full' },
     { code: table('filter', ':LOGDROP - [0:0]\n:wan-in - [0:0]\n-A INPUT -i eth0 -j wan-in\n-A wan-in -s 10.0.0.0/8 -j LOGDROP\n«-A wan-in -s 10.1.2.3 -p tcp --dport 22 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP'), name: 'in a user chain, a jump to a log-and-drop chain decides first' },
     { code: table('filter', '-A INPUT -s 10.0.0.0/8 -j DROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»') },
     { code: table('filter', '-A INPUT -s 10/8 -j DROP\n«-A INPUT -s 10.1.2.3 -j ACCEPT»\n«-A INPUT -s 10.1/16 -j ACCEPT»'), name: 'a network written short' },

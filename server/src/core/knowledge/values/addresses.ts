@@ -1,4 +1,5 @@
 import type { Family } from '../types.ts';
+import { toolName } from '../toolName.ts';
 import { checkDashRange } from './ports.ts';
 import { error, warning, type ValueProblem } from './problem.ts';
 
@@ -46,8 +47,9 @@ export function ipv4Network(spec: string): IPv4Network | undefined {
   const written = spec.slice(slash + 1);
   let mask: number;
   let bits: number | undefined;
-  if (/^\d+$/.test(written)) {
-    bits = Number(written);
+  const length = prefixLength(written);
+  if (length !== undefined) {
+    bits = length;
     if (bits > 32) return undefined;
     mask = prefixMask(bits);
   } else {
@@ -59,6 +61,16 @@ export function ipv4Network(spec: string): IPv4Network | undefined {
     bits = prefixMask(lead) === m ? lead : undefined;
   }
   return { net: (n & mask) >>> 0, mask, bits };
+}
+
+/**
+ * A prefix length as both tools read it, like strtoul with base 0: `0x20` is 32 and `010` is 8
+ * (iptables -S and ip6tables -S show /32 and /8, 1.8.9); undefined for anything else.
+ */
+function prefixLength(written: string): number | undefined {
+  if (/^0[xX][0-9a-fA-F]+$/.test(written)) return parseInt(written, 16);
+  if (/^0[0-7]*$/.test(written)) return parseInt(written, 8);
+  return /^[1-9]\d*$/.test(written) ? Number(written) : undefined;
 }
 
 /** The private IPv4 networks (RFC 1918): hosts there need source NAT to reach the internet. */
@@ -205,6 +217,79 @@ export function formatIPv6(groups: readonly number[]): string {
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
+/**
+ * An IPv6 network: its address as eight 16-bit groups with the host bits cleared, its mask as
+ * eight groups, and its prefix length when the mask is contiguous.
+ */
+export interface IPv6Network {
+  groups: readonly number[];
+  mask: readonly number[];
+  bits: number | undefined;
+}
+
+/**
+ * `addr`, `addr/n` (n 0–128, decimal) or `addr/mask` (a mask written as an address, which
+ * ip6tables takes and the kernel applies bit by bit) as a network; undefined for anything else
+ * (a host name, IPv4, a prefix over 128).
+ */
+export function ipv6Network(spec: string): IPv6Network | undefined {
+  const slash = spec.indexOf('/');
+  const groups = ipv6Groups(slash === -1 ? spec : spec.slice(0, slash));
+  if (!groups) return undefined;
+  let mask: number[];
+  let bits: number | undefined;
+  if (slash === -1) {
+    bits = 128;
+    mask = ipv6PrefixMask(128);
+  } else {
+    const written = spec.slice(slash + 1);
+    const length = prefixLength(written);
+    if (length !== undefined) {
+      bits = length;
+      if (bits > 128) return undefined;
+      mask = ipv6PrefixMask(bits);
+    } else {
+      const m = ipv6Groups(written);
+      if (!m) return undefined;
+      mask = m;
+      const lead = leadingOnes(m);
+      bits = ipv6PrefixMask(lead).every((g, i) => g === m[i]) ? lead : undefined;
+    }
+  }
+  return { groups: groups.map((g, i) => g & mask[i]), mask, bits };
+}
+
+/** Whether the address (eight groups) lies in the network. */
+export function ipv6InNetwork(address: readonly number[], n: IPv6Network): boolean {
+  for (let i = 0; i < 8; i++) if ((address[i] & n.mask[i]) !== n.groups[i]) return false;
+  return true;
+}
+
+/** Whether `inner` lies wholly inside `outer` (both with contiguous masks). */
+export function ipv6NetworkWithin(inner: IPv6Network, outer: IPv6Network): boolean {
+  return inner.bits !== undefined && outer.bits !== undefined && inner.bits >= outer.bits && ipv6InNetwork(inner.groups, outer);
+}
+
+/** The mask of a prefix length 0–128 as eight groups. */
+function ipv6PrefixMask(bits: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const left = Math.max(0, Math.min(16, bits - 16 * i));
+    out.push(left === 0 ? 0 : (0xffff << (16 - left)) & 0xffff);
+  }
+  return out;
+}
+
+/** The one bits a mask starts with. */
+function leadingOnes(mask: readonly number[]): number {
+  let n = 0;
+  for (const g of mask) {
+    if (g === 0xffff) n += 16;
+    else return n + Math.clz32(~(g << 16));
+  }
+  return n;
+}
+
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*\.?$/;
 
 /** Looks like a host name iptables would try to resolve (not a mistyped number). */
@@ -254,7 +339,7 @@ function checkHostPart(host: string, family: Family, allowNames: boolean, loose:
   return error(`'${host}' is not ${family === 'ipv4' ? 'an IPv4' : 'an IPv6'} address${allowNames ? ' or a host name' : ''}.`);
 }
 
-/** A mask after '/': a prefix length or, for IPv4, a dotted netmask; IPv6 also takes an address-style mask. */
+/** A mask after '/': a prefix length or, for IPv4, a dotted netmask; IPv6 also takes an address-style mask. A suggestion is a mask. */
 function checkMask(mask: string, family: Family): ValueProblem | undefined {
   const max = family === 'ipv4' ? 32 : 128;
   if (mask === '') return error(`The mask after '/' is missing: write a prefix length 0–${max}.`);
@@ -266,9 +351,11 @@ function checkMask(mask: string, family: Family): ValueProblem | undefined {
     return undefined;
   }
   if (family === 'ipv6' && mask.includes(':')) return isIPv6(mask) ? undefined : error(`'${mask}' is not a valid IPv6 mask.`);
-  if (/^(0|[1-9]\d*|0[xX][0-9a-fA-F]+)$/.test(mask)) {
-    const n = /^0x/i.test(mask) ? parseInt(mask, 16) : Number(mask);
-    return n > max ? error(`Prefix length /${mask} is out of range: ${familyName(family)} prefixes are 0–${max}.`, String(max)) : undefined;
+  const n = prefixLength(mask);
+  if (n !== undefined) {
+    if (n > max) return error(`Prefix length /${mask} is out of range: ${familyName(family)} prefixes are 0–${max}.`, String(max));
+    if (/^0[0-7]+$/.test(mask)) return warning(`/${mask} starts with 0, so ${toolName(family)} reads it as an octal number: the prefix is /${n}, not /${Number(mask)}. Write /${n} if that is what you mean.`, String(n));
+    return undefined;
   }
   return error(`'${mask}' is not a valid mask: write a prefix length 0–${max}${family === 'ipv4' ? ' or a dotted netmask' : ''}.`);
 }
@@ -349,7 +436,8 @@ export function checkAddress(value: string, family: Family, opts: { allowNames?:
   if (p && p.severity !== 'warning') return p;
   if (mask !== undefined) {
     const m = checkMask(mask, family);
-    if (m) return m;
+    // the mask's suggestion is the mask alone; the fix replaces the whole value
+    if (m) return m.suggestion === undefined ? m : { ...m, suggestion: `${host}/${m.suggestion}` };
   }
   if (p) return p.suggestion !== undefined && mask !== undefined ? { ...p, suggestion: `${p.suggestion}/${mask}` } : p;
   if (mask !== undefined) return family === 'ipv4' ? hostBits(value) : hostBitsIPv6(value);
@@ -377,15 +465,9 @@ export function checkNptPrefix(value: string): ValueProblem | undefined {
 function hostBitsIPv6(value: string): ValueProblem | undefined {
   const slash = value.indexOf('/');
   const groups = ipv6Groups(value.slice(0, slash));
-  const written = value.slice(slash + 1);
-  if (!groups || !/^\d+$/.test(written) || Number(written) > 128) return undefined;
-  const bits = Number(written);
-  const net = groups.map((g, i) => {
-    const keep = Math.max(0, Math.min(16, bits - i * 16));
-    return keep === 0 ? 0 : g & ((0xffff << (16 - keep)) & 0xffff);
-  });
-  if (net.every((g, i) => g === groups[i])) return undefined;
-  const network = `${formatIPv6(net)}/${bits}`;
+  const n = ipv6Network(value);
+  if (!groups || !n || n.bits === undefined || n.groups.every((g, i) => g === groups[i])) return undefined;
+  const network = `${formatIPv6(n.groups)}/${n.bits}`;
   return warning(`'${value}' has bits set after the prefix: ip6tables matches the whole network ${network}. Write ${network} for the network, or ${value.slice(0, slash)} alone for the one host.`, network);
 }
 
@@ -464,17 +546,14 @@ function compare(a: string, b: string, family: Family): number {
     for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i] - y[i];
     return 0;
   }
-  const expand = (s: string) => {
-    const [h, t] = s.split('::');
-    const g = (x: string | undefined) => (x ? x.split(':').flatMap((p) => (p.includes('.') ? (() => { const q = parseIPv4(p)!; return [((q[0] << 8) | q[1]).toString(16), ((q[2] << 8) | q[3]).toString(16)]; })() : [p])) : []);
-    const head = g(h);
-    const tail = g(t);
-    const mid = t === undefined ? [] : new Array(8 - head.length - tail.length).fill('0');
-    return [...head, ...mid, ...tail].map((p) => parseInt(p, 16));
-  };
-  const x = expand(a);
-  const y = expand(b);
-  for (let i = 0; i < 8; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  const x = ipv6Groups(a);
+  const y = ipv6Groups(b);
+  return x && y ? compareIPv6(x, y) : 0;
+}
+
+/** The order of two IPv6 addresses (eight groups each): negative, zero or positive. */
+export function compareIPv6(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < 8; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
 }
 
