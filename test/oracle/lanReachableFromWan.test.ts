@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
+import { ip } from './namespacePair.ts';
 import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn } from './tcpProbe.ts';
@@ -14,7 +15,9 @@ import { connectFrom, listenIn } from './tcpProbe.ts';
  * the provider's segment). The router masquerades the LAN out and accepts its replies, but
  * its script sets FORWARD's policy to ACCEPT: the outside host opens a connection to the LAN
  * host's service.
- * With the quick fix it cannot, and the LAN still gets out.
+ * With the quick fix it cannot, and the LAN still gets out. The same three also have IPv6
+ * addresses, ULAs of this test's own (fd00:200:103::/64 inside, fd00:200:104::/64 outside),
+ * for the router that forwards IPv6 without NAT.
  */
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `lan-reachable-from-wan in namespaces: ${missing}`);
@@ -22,18 +25,27 @@ const skip = requirement(missing === undefined, `lan-reachable-from-wan in names
 const net = new RoutedNetworks('lrw', '10.200.103', '10.200.104', ['10.200.104.2']);
 const WAN = net.farDev;
 const LAN = net.pair.devA;
-let lanService: ChildProcess | undefined;
+const services: ChildProcess[] = [];
+const V6 = { lanRouter: 'fd00:200:103::1', lanHost: 'fd00:200:103::2', wanRouter: 'fd00:200:104::1', outside: 'fd00:200:104::2' } as const;
 
 before(async () => {
   if (skip) return;
   net.create();
   await net.serve('10.200.104.2', 8080, 'outside');
-  lanService = await listenIn(net.client, '0.0.0.0', 8445, 'lan-files');
+  services.push(await listenIn(net.client, '0.0.0.0', 8445, 'lan-files'));
+  // IPv6 on both links, each side's default route through the router
+  ip('-n', net.router, 'addr', 'add', `${V6.lanRouter}/64`, 'dev', LAN, 'nodad');
+  ip('-n', net.client, 'addr', 'add', `${V6.lanHost}/64`, 'dev', net.pair.devB, 'nodad');
+  ip('-n', net.client, 'route', 'add', 'default', 'via', V6.lanRouter);
+  ip('-n', net.router, 'addr', 'add', `${V6.wanRouter}/64`, 'dev', WAN, 'nodad');
+  ip('-n', net.far, 'addr', 'add', `${V6.outside}/64`, 'dev', net.farEnd, 'nodad');
+  ip('-n', net.far, 'route', 'add', 'default', 'via', V6.wanRouter);
+  services.push(await listenIn(net.client, V6.lanHost, 8446, 'lan-files-v6'), await listenIn(net.far, V6.outside, 8081, 'outside-v6'));
 });
 
 after(() => {
   if (skip) return;
-  lanService?.kill();
+  for (const s of services) s.kill();
   net.destroy();
 });
 
@@ -64,4 +76,29 @@ test('a NAT router with FORWARD open: the outside reaches the LAN host; with the
   run(fixed);
   assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['timeout'], 'with the fix the outside does not');
   assert.deepEqual(connectFrom(net.client, '10.200.104.2', 8080, 1, 1500), ['outside'], 'and the LAN still gets out');
+});
+
+test('the same router forwarding IPv6 without closing ip6tables FORWARD: the outside reaches the LAN host over IPv6; with the fix it does not, and the LAN still gets out', { skip, timeout: 60_000 }, () => {
+  const dualStack = `sysctl -qw net.ipv6.conf.all.forwarding=1
+${script.replace('iptables -P FORWARD ACCEPT', 'iptables -P FORWARD DROP')}ip6tables -F FORWARD
+ip6tables -A FORWARD -i ${LAN} -o ${WAN} -j ACCEPT
+ip6tables -A FORWARD -i ${WAN} -o ${LAN} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+`;
+  const [d, ...more] = findings(dualStack);
+  assert.ok(d, 'reported');
+  assert.equal(more.length, 0, 'IPv4 is closed');
+  assert.equal(dualStack.slice(d.span.start, d.span.end), 'net.ipv6.conf.all.forwarding=1', 'ip6tables\' FORWARD policy is never set: the finding is on the forwarding');
+  run(dualStack);
+  assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['timeout'], 'IPv4 from the outside is dropped');
+  assert.deepEqual(connectFrom(net.far, V6.lanHost, 8446, 1, 1500), ['lan-files-v6'], 'IPv6 from the outside reaches the LAN host');
+  const fixed = applyFix(dualStack, d.fixes![0]);
+  assert.deepEqual(findings(fixed), []);
+  run(fixed);
+  assert.deepEqual(connectFrom(net.far, V6.lanHost, 8446, 1, 1500), ['timeout'], 'with the fix it does not');
+  assert.deepEqual(connectFrom(net.client, V6.outside, 8081, 1, 1500), ['outside-v6'], 'and the LAN still gets out over IPv6');
+  // the policy set to DROP instead: nothing to report
+  const closed = dualStack.replace('ip6tables -F FORWARD\n', 'ip6tables -F FORWARD\nip6tables -P FORWARD DROP\n');
+  assert.deepEqual(findings(closed), []);
+  run(closed);
+  assert.deepEqual(connectFrom(net.far, V6.lanHost, 8446, 1, 1500), ['timeout']);
 });

@@ -16,7 +16,8 @@ export class RoutedNetworks {
   readonly far: string;
   /** The router's end of the far link. */
   readonly farDev: string;
-  private readonly farEnd: string;
+  /** The far namespace's end of the far link. */
+  readonly farEnd: string;
   private readonly farNet: string;
   private readonly farHosts: string[];
   private readonly services: ChildProcess[] = [];

@@ -25,6 +25,12 @@ export function sudoPrefix(tool: string): string {
   return /^sudo\s/.test(tool) ? 'sudo ' : '';
 }
 
+/** The words that run ip6tables where `tool` runs iptables (`sudo /sbin/iptables`); `$IPT` gives plain ip6tables. */
+export function ip6Tool(tool: string): string {
+  if (/iptables(-legacy|-nft)?$/.test(tool)) return tool.replace(/iptables(?=(-legacy|-nft)?$)/, 'ip6tables');
+  return `${sudoPrefix(tool)}ip6tables`;
+}
+
 /** The offset where the line after the command (or any span) starts, and whether a newline must come first (it ends the text). */
 export function lineAfter(text: string, cmd: Pick<Command, 'span'>): { at: number; newline: boolean } {
   const end = text.indexOf('\n', cmd.span.end);

@@ -1,6 +1,6 @@
 import type { Chain, Command, Rule, RuleSet } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
-import { commandIndent, commandTool, lineAfter, sudoPrefix } from '../scriptLine.ts';
+import { commandIndent, commandTool, ip6Tool, lineAfter } from '../scriptLine.ts';
 import { inputClosing } from '../inputClosing.ts';
 import { unconditional } from '../unconditional.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -66,12 +66,6 @@ function closingCommand(rs: RuleSet, input: Chain, closing: { span: Span; rule?:
     if (closing.rule ? c.rule === closing.rule : c.kind === 'policy' && c.policy && c.policy.span.start === closing.span.start) found = c;
   }
   return found;
-}
-
-/** The words that run ip6tables where `tool` runs iptables (`sudo /sbin/iptables`); `$IPT` gives plain ip6tables. */
-function ip6Tool(tool: string): string {
-  if (/iptables(-legacy|-nft)?$/.test(tool)) return tool.replace(/iptables(?=(-legacy|-nft)?$)/, 'ip6tables');
-  return `${sudoPrefix(tool)}ip6tables`;
 }
 
 const COMMAND_OPTIONS = new Set(['-A', '--append', '-I', '--insert']);

@@ -5,6 +5,10 @@ import { lanReachableFromWan } from './lan-reachable-from-wan.ts';
 
 const script = { dialect: 'script' as const };
 const OUT_AND_BACK = 'iptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
+/** A dual-stack router: IPv4 closed and masqueraded out of eth0; IPv6's LAN out and replies back, forwarding on. */
+const V4_ROUTER = `iptables -P FORWARD DROP\n${OUT_AND_BACK}iptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n`;
+const V6_OUT_AND_BACK = OUT_AND_BACK.replace(/iptables/g, 'ip6tables');
+const ON6 = 'sysctl -w net.ipv6.conf.all.forwarding=1\n';
 
 ruleTable(lanReachableFromWan, {
   valid: [
@@ -21,8 +25,17 @@ ruleTable(lanReachableFromWan, {
     // the router does not forward at all
     { ...script, code: `echo 0 > /proc/sys/net/ipv4/ip_forward\n${OUT_AND_BACK}iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n` },
     { code: table('filter', ':FORWARD DROP [0:0]\n-A FORWARD -i eth1 -o eth0 -j ACCEPT') + table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE') },
+    { ...script, code: `${ON6}${V4_ROUTER}ip6tables -P FORWARD DROP\n${V6_OUT_AND_BACK}`, name: 'IPv6: ip6tables closes FORWARD too' },
+    { ...script, code: `${V4_ROUTER}${V6_OUT_AND_BACK}`, name: 'IPv6: the script never turns IPv6 forwarding on (the kernel starts with it off)' },
+    { ...script, code: `sysctl -p\n${V4_ROUTER}${V6_OUT_AND_BACK}`, name: 'IPv6: forwarding maybe on, from a file the script loads' },
+    { ...script, code: `${ON6}${V4_ROUTER}ip6tables -P FORWARD DROP\n${V6_OUT_AND_BACK}ip6tables -A FORWARD -i eth0 -o eth1 -d 2001:db8:1::80 -p tcp --dport 443 -j ACCEPT\n`, name: 'IPv6: one server\'s port let through' },
+    { ...script, code: `${ON6}iptables -P FORWARD DROP\n${OUT_AND_BACK}${V6_OUT_AND_BACK}`, name: 'IPv6: no IPv4 source NAT says which side is outside' },
   ],
   invalid: [
+    { ...script, code: `sysctl -w «net.ipv6.conf.all.forwarding=1»\n${V4_ROUTER}${V6_OUT_AND_BACK}`, name: 'IPv6: forwarding on, ip6tables\' FORWARD policy never set' },
+    { ...script, code: `«echo 1 > /proc/sys/net/ipv6/conf/all/forwarding»\n${V4_ROUTER}`, name: 'IPv6: forwarding on, no ip6tables rule at all' },
+    { ...script, code: `${ON6}${V4_ROUTER}ip6tables -P FORWARD «ACCEPT»\n${V6_OUT_AND_BACK}`, name: 'IPv6: ip6tables\' FORWARD policy set to ACCEPT' },
+    { ...script, code: `${ON6}${V4_ROUTER}ip6tables -P FORWARD DROP\n«ip6tables -A FORWARD -i eth0 -j ACCEPT»\n${V6_OUT_AND_BACK}`, name: 'IPv6: an accept of everything from the outside' },
     { ...script, code: `iptables -P FORWARD «ACCEPT»\n${OUT_AND_BACK}iptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n`, name: 'FORWARD policy set to ACCEPT' },
     { code: table('filter', '-A FORWARD -d 192.168.0.0/16 -i eth0 -j DROP\n-A FORWARD -s 192.168.0.0/16 -i eth0 -j ACCEPT\n«-A FORWARD -d 192.168.0.0/16 -i eth1 -j ACCEPT»') + table('nat', '-A POSTROUTING -o eth1 -j MASQUERADE'), name: 'an accept meant for replies takes every connection to the LAN' },
     { ...script, code: `iptables -P FORWARD «ACCEPT»\n${OUT_AND_BACK}iptables -t nat -A POSTROUTING -o eth0 -j SNAT --to-source 203.0.113.1\n`, name: 'SNAT' },
@@ -53,4 +66,26 @@ test('an accept in a chain FORWARD jumps to is where it is let through, whatever
   const [d] = lintWith(lanReachableFromWan, text, script);
   assert.equal(text.slice(d.span.start, d.span.end), 'iptables -A FORWARD -j lan_fw');
   assert.match(d.message, /lan_fw/);
+});
+
+test('IPv6: the fix drops new connections from the outside at the top of ip6tables\' FORWARD, after its last command there, else after the source NAT', () => {
+  const drop = '-I FORWARD -i eth0 -m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP';
+  const withRules = `#!/bin/sh\n${ON6}${V4_ROUTER}ip6tables -F FORWARD\n${V6_OUT_AND_BACK}echo done\n`;
+  const r = fixFirst(lanReachableFromWan, withRules, script);
+  assert.equal(r.text, withRules.replace('RELATED -j ACCEPT\necho done', `RELATED -j ACCEPT\nip6tables ${drop}\necho done`));
+  assert.equal(r.left, 0);
+  const without = `sudo sysctl -w net.ipv6.conf.all.forwarding=1\nsudo iptables -P FORWARD DROP\nsudo iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\necho done\n`;
+  const s = fixFirst(lanReachableFromWan, without, script);
+  assert.equal(s.text, without.replace('MASQUERADE\n', `MASQUERADE\nsudo ip6tables ${drop}\n`));
+  assert.equal(s.left, 0);
+});
+
+test('IPv6: the message names the outside interface and the LAN\'s network its accept names', () => {
+  const [d] = lintWith(lanReachableFromWan, `${ON6}${V4_ROUTER}ip6tables -A FORWARD -i eth1 -o eth0 -s 2001:db8:7::/64 -j ACCEPT\n`, script);
+  assert.match(d.message, /IPv6 connection arriving on eth0 for 2001:db8:7::a \(behind this router\)/);
+  assert.match(d.message, /without NAT/);
+  assert.equal(d.related?.length, 1);
+  // masqueraded IPv6 (a VPN's unique local addresses): hidden, but not closed
+  const [n] = lintWith(lanReachableFromWan, `${ON6}${V4_ROUTER}ip6tables -A FORWARD -i eth1 -o eth0 -s fd00:7::/64 -j ACCEPT\nip6tables -t nat -A POSTROUTING -s fd00:7::/64 -o eth0 -j MASQUERADE\n`, script);
+  assert.match(n.message, /arriving on eth0 for fd00:7::a .*NAT out of eth0 hides/);
 });

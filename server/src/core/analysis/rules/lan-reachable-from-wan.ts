@@ -1,12 +1,13 @@
 import { formatIPv4, ipv4NetworksOverlap, type IPv4Network } from '../../knowledge/values/addresses.ts';
-import type { Rule } from '../../model/types.ts';
+import type { Command, Condition, Rule } from '../../model/types.ts';
+import { forwardingOf } from '../../model/sysctlFacts.ts';
 import { tracePacket } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface } from '../../simulate/packetFromRule.ts';
 import { commandOfRule } from '../commandOfRule.ts';
-import { hostIn } from '../networkHost.ts';
+import { hostIn, hostOfCondition } from '../networkHost.ts';
 import { privateBehind, privateNetwork } from '../privateNetworks.ts';
-import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
+import { atTopLevel, commandIndent, commandTool, ip6Tool, lineAfter } from '../scriptLine.ts';
 import { startsLine } from '../moveBefore.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
 import type { Span } from '../../text/span.ts';
@@ -49,9 +50,9 @@ function closeFix(ctx: RuleContext, snat: Rule, wan: string): Fix[] {
 export const lanReachableFromWan: LintRule = {
   code: 'lan-reachable-from-wan',
   severity: 'warning',
-  summary: 'A NAT router (MASQUERADE or SNAT out of one interface) whose FORWARD lets new connections from that side through to the private network behind it.',
+  summary: 'A NAT router (MASQUERADE or SNAT out of one interface) whose FORWARD lets new connections from that side through to the private network behind it, over IPv4 or, where the script forwards IPv6, over IPv6.',
   docs: {
-    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD (in a script, by a command right after the source NAT\'s).',
+    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD (in a script, by a command right after the source NAT\'s). IPv6 of the same router, in a script: where it turns IPv6 forwarding on (`sysctl -w net.ipv6.conf.all.forwarding=1`, a write to /proc), a new IPv6 connection arriving on that interface for a host behind the router (of the network an ip6tables accept of the LAN going out names, else a documentation address) is followed through ip6tables\' FORWARD the same way. Nothing hides those hosts: each has a global address the outside can route to (where ip6tables masquerades them too, as VPN installers do for their unique local addresses, they are hidden as IPv4\'s are, and neighbours still reach them). The script turns forwarding on itself, so a FORWARD policy it never sets is the kernel\'s ACCEPT: the finding is then on the setting. Its fix inserts the same drop with ip6tables, after the script\'s last command of ip6tables\' FORWARD (a flush after it would take it away), else after the source NAT\'s. A router whose source NAT does not say which side is outside, or an IPv6-only one, is not judged.',
     rationale: 'A router script with an accept for the LAN going out and one for replies coming back looks closed, but FORWARD\'s policy is still ACCEPT, or an accept meant for replies takes everything for the LAN: NAT is not a firewall.',
     bad: { dialect: 'script', text: 'iptables -P FORWARD ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
@@ -60,6 +61,7 @@ export const lanReachableFromWan: LintRule = {
     const rs = ctx.ruleSet;
     const seen = new Set<string>();
     let behind: Map<string, IPv4Network> | undefined;
+    let router: { snat: Rule; wan: string; lanIface?: string } | undefined;
     for (const snat of sourceNatRules(rs)) {
       const wan = exactInterface(snat.outInterface);
       if (!wan || wan === 'lo' || snat.dynamic || seen.has(wan)) continue;
@@ -74,6 +76,7 @@ export const lanReachableFromWan: LintRule = {
           break;
         }
       }
+      router ??= { snat, wan, lanIface: lan.iface };
       const dst = lan.net ? hostIn(lan.net) : '192.168.1.10';
       const packet: Packet = { family: 'ipv4', in: wan, out: lan.iface, ...PROBE, dst, state: 'NEW', origin: 'remote', local: [], toHost: false };
       const outcomes = tracePacket(rs, packet);
@@ -93,5 +96,75 @@ export const lanReachableFromWan: LintRule = {
         fixes: closeFix(ctx, snat, wan),
       });
     }
+    // the same router's IPv6, forwarded without NAT: a script sets both families up
+    if (router && rs.dialect === 'script') ipv6Forwarded(ctx, router.snat, router.wan, router.lanIface);
   },
 };
+
+/** The IPv6 probe: from a documentation address outside; to one behind the router when no IPv6 network of the rules says where. */
+const PROBE6 = { proto: 'tcp', src: '2001:db8:ffff::5', sport: 40000, dport: 445 } as const;
+const LAN6 = '2001:db8:1::10';
+
+/**
+ * A script that masquerades IPv4 out of `wan` and turns IPv6 forwarding on: a new IPv6
+ * connection arriving on `wan` for a host behind the router, followed through ip6tables'
+ * FORWARD. Nothing hides those hosts: each has an address of its own the outside can route to.
+ * A FORWARD policy the script never sets is the kernel's ACCEPT here (the script itself turns
+ * forwarding on): the finding is then on the setting that turns it on.
+ */
+function ipv6Forwarded(ctx: RuleContext, snat: Rule, wan: string, lanIface: string | undefined): void {
+  const rs = ctx.ruleSet;
+  const on = rs.forwarding.find((f) => f.family === 'ipv6' && f.value === '1');
+  if (!on || forwardingOf(rs.forwarding, 'ipv6').state !== 'on') return;
+  const forward = rs.tables.get('ipv6:filter')?.chains.get('FORWARD');
+  // the LAN going out over IPv6: an accept of FORWARD from another interface out of the WAN, with its network
+  let lan: { iface?: string; source?: Condition } = { iface: lanIface };
+  for (const r of forward?.rules ?? []) {
+    const from = exactInterface(r.inInterface);
+    if (r.target?.name === 'ACCEPT' && from && from !== wan && exactInterface(r.outInterface) === wan) {
+      lan = { iface: from, source: r.source };
+      break;
+    }
+  }
+  const dst = hostOfCondition(lan.source) ?? LAN6;
+  const packet: Packet = { family: 'ipv6', in: wan, out: lan.iface, ...PROBE6, dst, state: 'NEW', origin: 'remote', local: [], toHost: false };
+  const outcomes = tracePacket(rs, packet);
+  if (!outcomes.length || outcomes.some((o) => o.verdict !== 'ACCEPT' || !o.hooks?.includes('FORWARD'))) return;
+  const taken = outcomes[0].path.find((st) => st.table === 'filter' && st.chain === 'FORWARD' && st.rule)?.rule;
+  const policy = forward?.policy === 'ACCEPT' ? forward.policySpan : undefined;
+  const by = taken
+    ? taken.target?.name === 'ACCEPT' ? 'an accept in ip6tables\' FORWARD takes it' : `ip6tables' FORWARD sends it to ${taken.target?.name ?? 'a chain'}, which accepts it`
+    : policy ? 'ip6tables\' FORWARD policy is ACCEPT' : 'the script never sets ip6tables\' FORWARD policy, which is ACCEPT';
+  const span = taken?.span ?? policy ?? on.span;
+  // ip6tables masquerading too (a VPN's ULAs): hidden like IPv4's, still routable by neighbours
+  const nat6 = sourceNatRules(rs, 'ipv6').some((r) => exactInterface(r.outInterface) === wan);
+  const why = nat6
+    ? `NAT out of ${wan} hides their addresses but does not stop hosts on ${wan}'s side from routing to them.`
+    : `IPv6 is routed without NAT: every host behind the router with a global address can be reached from ${wan}'s side.`;
+  ctx.report({
+    span,
+    message: `A new IPv6 connection arriving on ${wan} for ${dst === LAN6 ? 'a host behind this router' : `${dst} (behind this router)`} is forwarded: ${by}. ${why}`,
+    related: [
+      { span: snat.span, message: `IPv4 source NAT out of ${wan}: the other side is outside` },
+      ...(span === on.span ? [] : [{ span: on.span, message: 'IPv6 forwarding turned on' }]),
+    ],
+    fixes: closeFix6(ctx, snat, wan),
+  });
+}
+
+/**
+ * The same drop for ip6tables, inserted at the top of its FORWARD by a command after the
+ * script's last one of ip6tables' filter FORWARD (a flush after it would take the drop away),
+ * or after the IPv4 source NAT's when there is none, run the way that command runs.
+ */
+function closeFix6(ctx: RuleContext, snat: Rule, wan: string): Fix[] {
+  const rs = ctx.ruleSet;
+  let anchor: Command | undefined;
+  for (const c of rs.commands) if (c.family === 'ipv6' && c.table === 'filter' && (c.chain === 'FORWARD' || c.chain === undefined) && atTopLevel(rs, c)) anchor = c;
+  anchor ??= commandOfRule(rs, snat);
+  const tool = anchor && commandTool(ctx.text, anchor);
+  if (!anchor || !tool) return [];
+  const six = anchor.family === 'ipv6' ? tool : ip6Tool(tool);
+  const { at, newline } = lineAfter(ctx.text, anchor);
+  return [{ title: `Drop new IPv6 connections arriving on ${wan} in FORWARD (replies pass)`, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${commandIndent(ctx.text, anchor)}${six} -I FORWARD ${closingRule(wan)}\n` }] }];
+}
