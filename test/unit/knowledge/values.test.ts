@@ -249,3 +249,10 @@ test('ipv6Network reads an address, a prefix and a mask written as an address, c
   // a scattered mask is compared bit by bit by the kernel, but is not known to hold a network
   assert.equal(ipv6NetworkWithin(ipv6Network('2001:0:1::/ffff:0:ffff::')!, ipv6Network('2001::/16')!), false);
 });
+
+test('an address with a port is written as iptables writes it: IPv6 in brackets', async () => {
+  const { addressWithPort } = await import('../../../server/src/core/knowledge/values/addresses.ts');
+  assert.equal(addressWithPort('192.168.1.10', 8080), '192.168.1.10:8080');
+  assert.equal(addressWithPort('2001:db8:1::10', 8080), '[2001:db8:1::10]:8080');
+  assert.equal(addressWithPort('2001:db8:1::10', undefined), '2001:db8:1::10');
+});

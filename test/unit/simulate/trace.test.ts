@@ -172,3 +172,13 @@ test(`a 100k-rule blocklist (one source network per rule) traces to its verdict 
     assert.ok(share < FIRST_TRACE_SHARE, `trace ${percent(share)} of the parse`);
   }
 });
+
+test('a branch no packet can take is not followed: rules assumed (not) to match decide the rules they cover', () => {
+  const d = new FirewallDocument('*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -s 10.1.0.0/16 -p tcp --dport 22 -j ACCEPT\n-A INPUT -s 192.0.2.7 -j LOG\n-A INPUT -s 192.0.2.0/24 -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n', { dialect: 'save' });
+  const o = tracePacket(d.ruleSet, parsePacketSpec('in=eth0 proto=tcp dst=203.0.113.1 dport=22 local=203.0.113.1').packet!);
+  const ways = o.map((x) => `${x.verdict} ${x.assumptions.map((a) => `${d.lines.lineOf(a.rule.span.start) + 1}${a.matched ? '+' : '-'}`).join(' ')}`);
+  // the source is unknown: in 10/8 (dropped), else never in 10.1/16 (line 4 is no branch);
+  // logged as 192.0.2.7, certainly in 192.0.2.0/24 (line 6 is no branch there). Before: six
+  // ways, two of them no packet can take
+  assert.deepEqual(ways, ['DROP 3+', 'ACCEPT 3- 5+', 'ACCEPT 3- 5- 6+', 'ACCEPT 3- 5- 6-']);
+});

@@ -2,7 +2,7 @@ import type { Chain, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { chainEnds, changesWhatDecides, decidesByItself } from './chainDecides.ts';
 import { chainFacts, DECIDING, type ChainFacts, type ChainGraph } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
-import { covers } from './containment.ts';
+import { covers } from '../simulate/containment.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
 import { formatIPv6, ipv6Network } from '../knowledge/values/addresses.ts';

@@ -2,8 +2,9 @@ import { isBuiltinChain } from '../model/builtinChains.ts';
 import { FORWARDING_KEY, forwardingOf, routeLocalnetOff } from '../model/sysctlFacts.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
+import { covers } from './containment.ts';
 import { candidateRules } from './addressIndex.ts';
-import { natAddressAndPort } from '../knowledge/values/addresses.ts';
+import { addressWithPort, natAddressAndPort } from '../knowledge/values/addresses.ts';
 import { isLoopbackAddress, type Packet } from './packet.ts';
 import type { Family } from '../knowledge/types.ts';
 import type { Span } from '../text/span.ts';
@@ -54,6 +55,25 @@ function clone(s: State): State {
   return { packet: { ...s.packet }, path: s.path.map((x) => ({ ...x })), assumptions: [...s.assumptions], rewrites: { ...s.rewrites } };
 }
 
+/**
+ * What the branch's assumptions about earlier rules prove of `rule`, for the same packet: it
+ * cannot match where every packet it matches would have matched a rule assumed not to
+ * (`-s 10.1.0.0/16` after `-s 10.0.0.0/8` was assumed not to match), and it matches where it
+ * takes every packet of a rule assumed to match. Without this, a packet of unknown source
+ * took a branch no packet can take, and a trace that has one answer gave several. The
+ * assumptions are those of one table's walk (evaluateChain starts each with none): between
+ * tables, branches of the same packet are merged (mergeSamePackets) and theirs would mix, and
+ * a NAT, which changes the packet, ends the walk. A NOTRACK changes the state, which is known:
+ * a test of it is decided without assumptions.
+ */
+function provenByAssumptions(s: State, rule: Rule): 'yes' | 'no' | undefined {
+  for (let k = 0; k < s.assumptions.length; k++) {
+    const a = s.assumptions[k];
+    if (a.matched ? covers(rule, a.rule) : covers(a.rule, rule)) return a.matched ? 'yes' : 'no';
+  }
+  return undefined;
+}
+
 function lowerBound(xs: number[], v: number): number {
   let lo = 0;
   let hi = xs.length;
@@ -95,9 +115,7 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
         if (port && /^\d/.test(port)) p.dport = parseInt(port, 10);
       }
     }
-    // an IPv6 address with a port in brackets, as iptables writes it
-    const dst = p.dst ?? '?';
-    s.rewrites.destination = p.dport === undefined ? dst : dst.includes(':') ? `[${dst}]:${p.dport}` : `${dst}:${p.dport}`;
+    s.rewrites.destination = addressWithPort(p.dst ?? '?', p.dport);
   } else if (t.name === 'SNAT') {
     const to = opt('--to-source');
     const addr = to && !to.dynamic ? natAddressAndPort(to.value).address : undefined;
@@ -161,7 +179,8 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
           done = true;
           break;
         }
-        const m = ruleMatches(rule, s.packet);
+        let m = ruleMatches(rule, s.packet);
+        if (m === 'maybe') m = provenByAssumptions(s, rule) ?? m;
         if (m === 'no') continue;
         if (m === 'maybe') {
           if (branches.length + next.length + out.length < MAX_BRANCHES) {

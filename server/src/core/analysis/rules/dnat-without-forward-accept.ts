@@ -1,4 +1,5 @@
 import { acceptsEstablished } from '../acceptsEstablished.ts';
+import { addressWithPort } from '../../knowledge/values/addresses.ts';
 import { inNetwork, portInRange } from '../../simulate/conditions.ts';
 import { alwaysDropped, dnatChecks, type DnatCheck } from '../dnatPaths.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -62,7 +63,7 @@ export const dnatWithoutForwardAccept: LintRule = {
 
 /** The translated destination, `address:port`. */
 function where(p: Packet): string {
-  return `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+  return addressWithPort(p.dst ?? '?', p.dport);
 }
 
 /** The rule or policy that decided an outcome, for the related information; `chain`: filter FORWARD of the DNAT's family. */

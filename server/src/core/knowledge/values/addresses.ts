@@ -573,6 +573,12 @@ export function checkAddressRange(value: string, family: Family, opts: { strict?
   return warn;
 }
 
+/** An address with a port as iptables writes them: an IPv6 address in brackets (`[2001:db8::10]:8080`). */
+export function addressWithPort(address: string, port: number | undefined): string {
+  if (port === undefined) return address;
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 /**
  * The first address and the ports of a NAT target's `[ipaddr[-ipaddr]][:port[-port]]`, read
  * as iptables reads it: an IPv6 address with a port in brackets, a value with one colon an

@@ -1,7 +1,7 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
 import { ipv4Network, ipv4NetworkWithin, ipv6Network, ipv6NetworkWithin } from '../knowledge/values/addresses.ts';
-import { interfaceMatches } from '../simulate/conditions.ts';
+import { interfaceMatches } from './conditions.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand
