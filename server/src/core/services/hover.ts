@@ -4,6 +4,8 @@ import { dnatChecks } from '../analysis/dnatPaths.ts';
 import type { FirewallDocument } from '../facade.ts';
 import { quote } from '../compile/toRestore.ts';
 import { toolName } from '../knowledge/toolName.ts';
+import type { Family } from '../knowledge/types.ts';
+import { addressWithPort } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Command, Rule } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
@@ -11,6 +13,7 @@ import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
 import { valueHover } from './valueHover.ts';
+import { addressHover } from './addressHover.ts';
 import { setHover } from './setNames.ts';
 import { KEPT_NAME_OPTIONS, keptNameAt, keptNameHover } from './keptNames.ts';
 import { SET_NAME_OPTIONS } from '../analysis/setsNamed.ts';
@@ -106,7 +109,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
       const kept = i === 0 && bound && KEPT_NAME_OPTIONS.has(bound.name) ? keptNameAt(rs, offset) : undefined;
       const h = kept
         ? { span: w.span, markdown: keptNameHover(rs, doc.lines, kept) }
-        : i === 0 && bound && SET_NAME_OPTIONS.has(bound.name) ? { span: w.span, markdown: setHover(rs, doc.lines, w.value) } : valueDocs(values, i, bound, withForward);
+        : i === 0 && bound && SET_NAME_OPTIONS.has(bound.name) ? { span: w.span, markdown: setHover(rs, doc.lines, w.value) } : valueDocs(values, i, bound, cmd.family, withForward);
       if (h) return read ? { ...h, markdown: `${read}\n\n${h.markdown}` } : h;
       if (read) return { span: w.span, markdown: read };
     }
@@ -119,7 +122,7 @@ export function dnatForward(doc: FirewallDocument, rule: Rule): DnatForward | un
   const check = dnatChecks(doc.ruleSet).find((c) => c.dnat === rule);
   if (!check || !check.forward.length) return undefined;
   const p = check.packet;
-  const to = `${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}`;
+  const to = addressWithPort(p.dst ?? '?', p.dport);
   const verdicts = [...new Set(check.forward.map((o) => o.verdict))];
   if (verdicts.length > 1) return { outcome: 'uncertain', to, branches: check.forward.length, verdicts };
   const [verdict] = verdicts;
@@ -187,7 +190,7 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
 }
 
 /** The docs of value `i` of an option: a match or target name, a protocol, a value the option's type knows. */
-function valueDocs(values: readonly Word[], i: number, bound: BoundOption | undefined, withForward: (h: Hover, name: string | undefined, first?: boolean) => Hover): Hover | undefined {
+function valueDocs(values: readonly Word[], i: number, bound: BoundOption | undefined, family: Family, withForward: (h: Hover, name: string | undefined, first?: boolean) => Hover): Hover | undefined {
   const w = values[i];
   const name = bound?.name;
   if (name === '--match') {
@@ -202,7 +205,7 @@ function valueDocs(values: readonly Word[], i: number, bound: BoundOption | unde
     return { span: w.span, markdown: text };
   } else if (bound?.spec) {
     const arg = bound.spec.args[i];
-    const md = arg ? valueHover(arg, w.value) : undefined;
+    const md = !arg ? undefined : arg.type === 'address' || arg.type === 'address-list' ? addressHover(w.value, family) : valueHover(arg, w.value, family);
     if (md) return withForward({ span: w.span, markdown: md }, name);
     if (name === '--to-destination') return withForward({ span: w.span, markdown: `New destination \`${w.value}\` of the connections this rule matches.` }, name);
   }
