@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { inputClosing } from '../core/analysis/inputClosing.ts';
+import { natRouters } from '../core/analysis/natRouters.ts';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
 import { detectDialect } from '../core/dialect.ts';
 import { FirewallDocument } from '../core/facade.ts';
@@ -63,3 +64,38 @@ function closedAsSaved(path: string, mtimeMs: number, size: number): boolean {
   judged.set(path, { mtimeMs, size, inputClosed });
   return inputClosed;
 }
+
+/** The name of the IPv4 half of an IPv6 rules file (rules.v6 → rules.v4), by the same conventions. */
+export function ipv4Companion(name: string): string | undefined {
+  if (/\.v6$/i.test(name)) return name.replace(/6$/, '4');
+  if (name === 'ip6tables' || name === 'ip6tables.rules' || /^ip6tables[-_.]/.test(name)) return name.replace('ip6tables', 'iptables');
+  return undefined;
+}
+
+/**
+ * What lan-reachable-from-wan needs of an IPv6 save file's IPv4 half, found beside it: the
+ * interface its source NAT sends out of (the router's outside) and the one its rules put the
+ * private network behind. Nothing when there is no such file or it masquerades nothing.
+ */
+export function ipv4NatBeside(filePath: string): Partial<Pick<AnalysisSettings, 'workspaceIpv4Nat'>> {
+  const name = ipv4Companion(basename(filePath));
+  if (!name) return {};
+  const path = join(dirname(filePath), name);
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_READ) return {};
+    const kept = natJudged.get(path);
+    if (kept && kept.mtimeMs === st.mtimeMs && kept.size === st.size) return kept.found ? { workspaceIpv4Nat: kept.found } : {};
+    const text = readFileSync(path, 'utf8');
+    const router = detectDialect(text, path) === 'save' ? natRouters(new FirewallDocument(text, { fileName: path, dialect: 'save', family: 'ipv4' }).ruleSet)[0] : undefined;
+    const found = router && { file: name, wan: router.wan, ...(router.lanIface ? { lanIface: router.lanIface } : {}) };
+    if (natJudged.size >= 64) natJudged.clear();
+    natJudged.set(path, { mtimeMs: st.mtimeMs, size: st.size, found });
+    return found ? { workspaceIpv4Nat: found } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The IPv4 halves read, per file while its time and size stay (the server asks after each keystroke). */
+const natJudged = new Map<string, { mtimeMs: number; size: number; found: AnalysisSettings['workspaceIpv4Nat'] }>();

@@ -69,6 +69,12 @@ export interface AnalysisSettings {
    * ipset-service in /etc/sysconfig), as the front end found it.
    */
   workspaceSets?: { file: string; sets: { name: string; family?: 'ipv4' | 'ipv6'; type?: string; extensions?: ('timeout' | 'counters' | 'skbinfo' | 'comment')[]; span: { start: number; end: number } }[] };
+  /**
+   * Save files: the IPv4 half kept beside an IPv6 rules file (rules.v4 beside rules.v6), as the
+   * front end found it, where its source NAT says which side of the router is outside: the
+   * file's name, the interface the NAT sends out of, the one its rules put a LAN behind.
+   */
+  workspaceIpv4Nat?: { file: string; wan: string; lanIface?: string };
   /** Save files: the IPv6 rules kept beside an IPv4 rules file (rules.v6 beside rules.v4), as the front end found them. */
   workspaceIpv6?: {
     /** The name of the IPv6 file looked for, when the file's own name says it is the IPv4 half (`rules.v4`, `iptables.rules`). */

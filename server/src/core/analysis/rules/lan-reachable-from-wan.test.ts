@@ -9,6 +9,12 @@ const OUT_AND_BACK = 'iptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A
 const V4_ROUTER = `iptables -P FORWARD DROP\n${OUT_AND_BACK}iptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n`;
 const V6_OUT_AND_BACK = OUT_AND_BACK.replace(/iptables/g, 'ip6tables');
 const ON6 = 'sysctl -w net.ipv6.conf.all.forwarding=1\n';
+/** A rules.v6 with rules.v4 beside it masquerading out of eth0 (LAN behind eth1), IPv6 forwarding set in the workspace's sysctl files (or not). */
+const pairedV6 = (forwarding: string | null = '1', nat = true) => ({
+  family: 'ipv6' as const,
+  options: { settings: { sshPort: 22, workspaceSearched: true, workspaceForwarding: forwarding === null ? [] : [{ family: 'ipv6' as const, value: forwarding, file: '/etc/sysctl.conf' }], ...(nat ? { workspaceIpv4Nat: { file: 'rules.v4', wan: 'eth0', lanIface: 'eth1' } } : {}) } },
+});
+const V6_FORWARD = (policy: string, rules = '-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -j ACCEPT') => table('filter', `:FORWARD ${policy} [0:0]\n${rules}`);
 
 ruleTable(lanReachableFromWan, {
   valid: [
@@ -30,8 +36,14 @@ ruleTable(lanReachableFromWan, {
     { ...script, code: `sysctl -p\n${V4_ROUTER}${V6_OUT_AND_BACK}`, name: 'IPv6: forwarding maybe on, from a file the script loads' },
     { ...script, code: `${ON6}${V4_ROUTER}ip6tables -P FORWARD DROP\n${V6_OUT_AND_BACK}ip6tables -A FORWARD -i eth0 -o eth1 -d 2001:db8:1::80 -p tcp --dport 443 -j ACCEPT\n`, name: 'IPv6: one server\'s port let through' },
     { ...script, code: `${ON6}iptables -P FORWARD DROP\n${OUT_AND_BACK}${V6_OUT_AND_BACK}`, name: 'IPv6: no IPv4 source NAT says which side is outside' },
+    { code: V6_FORWARD('DROP'), ...pairedV6(), name: 'rules.v6: FORWARD closed' },
+    { code: V6_FORWARD('ACCEPT'), ...pairedV6(null), name: 'rules.v6: no sysctl file turns IPv6 forwarding on' },
+    { code: V6_FORWARD('ACCEPT'), ...pairedV6('0'), name: 'rules.v6: a sysctl file turns it off' },
+    { code: V6_FORWARD('ACCEPT'), ...pairedV6('1', false), name: 'rules.v6: no IPv4 half beside it says which side is outside' },
   ],
   invalid: [
+    { code: table('filter', ':FORWARD «ACCEPT» [0:0]\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -j ACCEPT'), ...pairedV6(), name: 'rules.v6: FORWARD policy ACCEPT, rules.v4 beside it masquerades, forwarding on' },
+    { code: table('filter', ':FORWARD DROP [0:0]\n«-A FORWARD -i eth0 -j ACCEPT»\n-A FORWARD -i eth1 -o eth0 -j ACCEPT'), ...pairedV6(), name: 'rules.v6: an accept of everything from the outside' },
     { ...script, code: `sysctl -w «net.ipv6.conf.all.forwarding=1»\n${V4_ROUTER}${V6_OUT_AND_BACK}`, name: 'IPv6: forwarding on, ip6tables\' FORWARD policy never set' },
     { ...script, code: `«echo 1 > /proc/sys/net/ipv6/conf/all/forwarding»\n${V4_ROUTER}`, name: 'IPv6: forwarding on, no ip6tables rule at all' },
     { ...script, code: `${ON6}${V4_ROUTER}ip6tables -P FORWARD «ACCEPT»\n${V6_OUT_AND_BACK}`, name: 'IPv6: ip6tables\' FORWARD policy set to ACCEPT' },
@@ -88,4 +100,11 @@ test('IPv6: the message names the outside interface and the LAN\'s network its a
   // masqueraded IPv6 (a VPN's unique local addresses): hidden, but not closed
   const [n] = lintWith(lanReachableFromWan, `${ON6}${V4_ROUTER}ip6tables -A FORWARD -i eth1 -o eth0 -s fd00:7::/64 -j ACCEPT\nip6tables -t nat -A POSTROUTING -s fd00:7::/64 -o eth0 -j MASQUERADE\n`, script);
   assert.match(n.message, /arriving on eth0 for fd00:7::a .*NAT out of eth0 hides/);
+});
+
+test('rules.v6: the fix drops new connections from the outside as the first rule of FORWARD', () => {
+  const text = V6_FORWARD('ACCEPT');
+  const r = fixFirst(lanReachableFromWan, text, pairedV6());
+  assert.equal(r.text, text.replace(':FORWARD ACCEPT [0:0]\n', ':FORWARD ACCEPT [0:0]\n-A FORWARD -i eth0 -m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP\n'));
+  assert.equal(r.left, 0);
 });
