@@ -14,7 +14,7 @@ export const PACKET_KEY_DOCS: Record<PacketKey, string> = {
   dport: 'destination port',
   'icmp-type': 'ICMP (ICMPv6) type: a name or type[/code]',
   state: 'conntrack state (NEW by default)',
-  family: 'ipv4 (default) or ipv6',
+  family: "ipv4 or ipv6; without it, the first address's family, else the file's",
   local: "the host's own addresses, comma-separated: a destination among them goes to INPUT",
   origin: 'remote (default) or local: a packet the host sends itself, through OUTPUT',
 };
