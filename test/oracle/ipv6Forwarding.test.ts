@@ -5,7 +5,6 @@ import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { definiteVerdict, tracePacket } from '../../server/src/core/simulate/evaluate.ts';
 import { parsePacketSpec } from '../../server/src/core/simulate/packet.ts';
 import { requirement } from '../support/paths.ts';
-import { ip } from './namespacePair.ts';
 import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn } from './tcpProbe.ts';
@@ -23,19 +22,13 @@ const skip = requirement(missing === undefined, `IPv6 forwarding in namespaces: 
 
 const net = new RoutedNetworks('v6f', '10.200.111', '10.200.112', ['10.200.112.2']);
 const WAN = net.farDev;
-const LAN = net.pair.devA;
-const V6 = { lanRouter: 'fd00:200:111::1', lanHost: 'fd00:200:111::2', wanRouter: 'fd00:200:112::1', outside: 'fd00:200:112::2' } as const;
+const V6 = net.v6;
 const services: ChildProcess[] = [];
 
 before(async () => {
   if (skip) return;
   net.create();
-  ip('-n', net.router, 'addr', 'add', `${V6.lanRouter}/64`, 'dev', LAN, 'nodad');
-  ip('-n', net.client, 'addr', 'add', `${V6.lanHost}/64`, 'dev', net.pair.devB, 'nodad');
-  ip('-n', net.client, 'route', 'add', 'default', 'via', V6.lanRouter);
-  ip('-n', net.router, 'addr', 'add', `${V6.wanRouter}/64`, 'dev', WAN, 'nodad');
-  ip('-n', net.far, 'addr', 'add', `${V6.outside}/64`, 'dev', net.farEnd, 'nodad');
-  ip('-n', net.far, 'route', 'add', 'default', 'via', V6.wanRouter);
+  net.addIpv6();
   const on = spawnSync('ip', ['netns', 'exec', net.router, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'], { encoding: 'utf8' });
   assert.equal(on.status, 0, on.stderr);
   services.push(await listenIn(net.client, V6.lanHost, 8446, 'inside'));

@@ -4,7 +4,6 @@ import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
-import { ip } from './namespacePair.ts';
 import { RoutedNetworks } from './routedNetworks.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn } from './tcpProbe.ts';
@@ -26,20 +25,14 @@ const net = new RoutedNetworks('lrw', '10.200.103', '10.200.104', ['10.200.104.2
 const WAN = net.farDev;
 const LAN = net.pair.devA;
 const services: ChildProcess[] = [];
-const V6 = { lanRouter: 'fd00:200:103::1', lanHost: 'fd00:200:103::2', wanRouter: 'fd00:200:104::1', outside: 'fd00:200:104::2' } as const;
+const V6 = net.v6;
 
 before(async () => {
   if (skip) return;
   net.create();
   await net.serve('10.200.104.2', 8080, 'outside');
   services.push(await listenIn(net.client, '0.0.0.0', 8445, 'lan-files'));
-  // IPv6 on both links, each side's default route through the router
-  ip('-n', net.router, 'addr', 'add', `${V6.lanRouter}/64`, 'dev', LAN, 'nodad');
-  ip('-n', net.client, 'addr', 'add', `${V6.lanHost}/64`, 'dev', net.pair.devB, 'nodad');
-  ip('-n', net.client, 'route', 'add', 'default', 'via', V6.lanRouter);
-  ip('-n', net.router, 'addr', 'add', `${V6.wanRouter}/64`, 'dev', WAN, 'nodad');
-  ip('-n', net.far, 'addr', 'add', `${V6.outside}/64`, 'dev', net.farEnd, 'nodad');
-  ip('-n', net.far, 'route', 'add', 'default', 'via', V6.wanRouter);
+  net.addIpv6();
   services.push(await listenIn(net.client, V6.lanHost, 8446, 'lan-files-v6'), await listenIn(net.far, V6.outside, 8081, 'outside-v6'));
 });
 

@@ -16,13 +16,20 @@ export class RoutedNetworks {
   readonly far: string;
   /** The router's end of the far link. */
   readonly farDev: string;
-  /** The far namespace's end of the far link. */
-  readonly farEnd: string;
+  private readonly farEnd: string;
   private readonly farNet: string;
   private readonly farHosts: string[];
   private readonly services: ChildProcess[] = [];
 
+  /**
+   * The ULAs the IPv6 links get (see addIpv6): beside the IPv4 ranges, `fd00:200:<lan>::/64`
+   * inside and `fd00:200:<far>::/64` outside, the router ::1 on both, the hosts ::2.
+   */
+  readonly v6: { lanRouter: string; lanHost: string; wanRouter: string; outside: string };
+
   constructor(name: string, lan: string, farNet: string, farHosts: string[]) {
+    const third = (n: string) => n.split('.')[2];
+    this.v6 = { lanRouter: `fd00:200:${third(lan)}::1`, lanHost: `fd00:200:${third(lan)}::2`, wanRouter: `fd00:200:${third(farNet)}::1`, outside: `fd00:200:${third(farNet)}::2` };
     this.farNet = farNet;
     this.farHosts = farHosts;
     const tag = process.pid % 100000;
@@ -38,6 +45,17 @@ export class RoutedNetworks {
     this.pair.create();
     linkedNamespace(this.router, this.far, { routerDev: this.farDev, dev: this.farEnd, routerAddr: `${this.farNet}.1`, addrs: this.farHosts, prefix: 24 });
     ip('-n', this.client, 'route', 'add', `${this.farNet}.0/24`, 'via', this.pair.addrA);
+  }
+
+  /** IPv6 on both links too (the addresses of `v6`), each side's default route through the router. */
+  addIpv6(): void {
+    const { lanRouter, lanHost, wanRouter, outside } = this.v6;
+    ip('-n', this.router, 'addr', 'add', `${lanRouter}/64`, 'dev', this.pair.devA, 'nodad');
+    ip('-n', this.client, 'addr', 'add', `${lanHost}/64`, 'dev', this.pair.devB, 'nodad');
+    ip('-n', this.client, 'route', 'add', 'default', 'via', lanRouter);
+    ip('-n', this.router, 'addr', 'add', `${wanRouter}/64`, 'dev', this.farDev, 'nodad');
+    ip('-n', this.far, 'addr', 'add', `${outside}/64`, 'dev', this.farEnd, 'nodad');
+    ip('-n', this.far, 'route', 'add', 'default', 'via', wanRouter);
   }
 
   /** A service on the far side answering `word` (see listenIn), stopped by destroy. */

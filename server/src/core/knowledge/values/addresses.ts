@@ -228,7 +228,7 @@ export interface IPv6Network {
 }
 
 /**
- * `addr`, `addr/n` (n 0–128, decimal) or `addr/mask` (a mask written as an address, which
+ * `addr`, `addr/n` (n 0–128, read as prefixLength reads it) or `addr/mask` (a mask written as an address, which
  * ip6tables takes and the kernel applies bit by bit) as a network; undefined for anything else
  * (a host name, IPv4, a prefix over 128).
  */
