@@ -182,3 +182,12 @@ test('a branch no packet can take is not followed: rules assumed (not) to match 
   // ways, two of them no packet can take
   assert.deepEqual(ways, ['DROP 3+', 'ACCEPT 3- 5+', 'ACCEPT 3- 5- 6+', 'ACCEPT 3- 5- 6-']);
 });
+
+test('an assumption puts an unknown address inside or outside a network: tests of networks apart from it, or inside it, are decided', () => {
+  const d = new FirewallDocument('*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j LOG\n-A INPUT -s 192.0.2.0/24 -j ACCEPT\n-A INPUT ! -s 10.0.0.0/8 -j DROP\n-A INPUT -s 10.1.0.0/16 -j ACCEPT\n-A INPUT ! -s 10.1.0.0/16 -j REJECT\nCOMMIT\n', { dialect: 'save' });
+  const o = tracePacket(d.ruleSet, parsePacketSpec('in=eth0 proto=tcp dst=203.0.113.1 dport=22 local=203.0.113.1').packet!);
+  const ways = o.map((x) => `${x.verdict} ${x.assumptions.map((a) => `${d.lines.lineOf(a.rule.span.start) + 1}${a.matched ? '+' : '-'}`).join(' ')}`).sort();
+  // logged (in 10/8): not in 192.0.2.0/24, `! -s 10/8` false; not logged: `! -s 10/8` true;
+  // not in 10.1/16: `! -s 10.1/16` true. Ten ways before (nine with covers() alone), six of them no packet can take
+  assert.deepEqual(ways, ['ACCEPT 3+ 6+', 'ACCEPT 3- 4+', 'DROP 3- 4-', 'REJECT 3+ 6-']);
+});

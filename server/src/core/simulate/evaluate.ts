@@ -3,6 +3,7 @@ import { FORWARDING_KEY, forwardingOf, routeLocalnetOff } from '../model/sysctlF
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
 import { ruleMatches } from './conditions.ts';
 import { covers } from './containment.ts';
+import { addressVerdict } from './addressFacts.ts';
 import { candidateRules } from './addressIndex.ts';
 import { addressWithPort, natAddressAndPort } from '../knowledge/values/addresses.ts';
 import { isLoopbackAddress, type Packet } from './packet.ts';
@@ -58,9 +59,10 @@ function clone(s: State): State {
 /**
  * What the branch's assumptions about earlier rules prove of `rule`, for the same packet: it
  * cannot match where every packet it matches would have matched a rule assumed not to
- * (`-s 10.1.0.0/16` after `-s 10.0.0.0/8` was assumed not to match), and it matches where it
- * takes every packet of a rule assumed to match. Without this, a packet of unknown source
- * took a branch no packet can take, and a trace that has one answer gave several. The
+ * (`-s 10.1.0.0/16` after `-s 10.0.0.0/8` was assumed not to match), nor where an assumption
+ * puts the address it tests elsewhere (see addressVerdict); it matches where it takes every
+ * packet of a rule assumed to match, or tests only an address an assumption puts inside. Without this, a packet of unknown source took a branch
+ * no packet can take, and a trace that has one answer gave several. The
  * assumptions are those of one table's walk (evaluateChain starts each with none): between
  * tables, branches of the same packet are merged (mergeSamePackets) and theirs would mix, and
  * a NAT, which changes the packet, ends the walk. A NOTRACK changes the state, which is known:
@@ -70,6 +72,8 @@ function provenByAssumptions(s: State, rule: Rule): 'yes' | 'no' | undefined {
   for (let k = 0; k < s.assumptions.length; k++) {
     const a = s.assumptions[k];
     if (a.matched ? covers(rule, a.rule) : covers(a.rule, rule)) return a.matched ? 'yes' : 'no';
+    const byAddress = addressVerdict(a.rule, a.matched, rule);
+    if (byAddress) return byAddress;
   }
   return undefined;
 }

@@ -1,0 +1,96 @@
+import { ipv4Network, ipv4NetworksOverlap, ipv4NetworkWithin, ipv6InNetwork, ipv6Network, ipv6NetworkWithin, type IPv4Network, type IPv6Network } from '../knowledge/values/addresses.ts';
+import type { Condition, Rule } from '../model/types.ts';
+
+/**
+ * What a rule assumed to match (or not) says of the packet's unknown source or destination,
+ * and whether a later rule's address test is then false: past `-s 10.0.0.0/8 -j LOG` assumed
+ * to match, `-s 192.0.2.0/24` cannot; past `! -s 10.0.0.0/8 -j DROP` assumed not to match
+ * (the source is in 10/8), neither can it. covers() proves the rest (a rule inside one assumed
+ * not to match). Only networks read exactly (contiguous masks, one family) count.
+ */
+type Network = IPv4Network | IPv6Network;
+
+/** The packet's address is in one of `nets` (`inside`), or in none of them. */
+interface AddressFact {
+  nets: Network[];
+  inside: boolean;
+}
+
+/** The networks of a test, or undefined when one is not read exactly (a name, a scattered mask, an expansion). */
+function networks(c: Condition): Network[] | undefined {
+  if (c.word.dynamic) return undefined;
+  const out: Network[] = [];
+  for (const part of c.value.split(',')) {
+    const n = ipv4Network(part) ?? ipv6Network(part);
+    if (!n || n.bits === undefined) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+function v6(n: Network): n is IPv6Network {
+  return 'groups' in n;
+}
+
+/** Whether `inner` lies inside `outer`; undefined across families. */
+function within(inner: Network, outer: Network): boolean | undefined {
+  if (v6(inner) !== v6(outer)) return undefined;
+  return v6(inner) ? ipv6NetworkWithin(inner, outer as IPv6Network) : ipv4NetworkWithin(inner, outer as IPv4Network);
+}
+
+/** Whether two networks share an address; undefined across families. */
+function overlap(a: Network, b: Network): boolean | undefined {
+  if (v6(a) !== v6(b)) return undefined;
+  if (!v6(a)) return ipv4NetworksOverlap(a, b as IPv4Network);
+  const shorter = a.bits! <= (b as IPv6Network).bits! ? a : (b as IPv6Network);
+  const longer = shorter === a ? (b as IPv6Network) : a;
+  return ipv6InNetwork(longer.groups, shorter);
+}
+
+/**
+ * The fact an assumption gives about one field's test `c` of its rule: matched, the address
+ * is in its networks (or, negated, in none); not matched, the same reversed, but only where
+ * that test is all the rule asks (else another test may be what failed).
+ */
+function factOf(c: Condition | undefined, matched: boolean, alone: boolean): AddressFact | undefined {
+  if (!c || (!matched && !alone)) return undefined;
+  const nets = networks(c);
+  return nets && { nets, inside: matched !== c.negated };
+}
+
+/** What the test `c` is for an address the fact describes: certainly true, certainly false, or not known. */
+function testUnder(f: AddressFact, c: Condition): boolean | undefined {
+  const nets = networks(c);
+  if (!nets) return undefined;
+  // in the fact's networks: networks holding all of them take it, networks all apart from them do not
+  // in none of them: networks all inside them do not take it
+  const takes = f.inside ? f.nets.every((a) => nets.some((b) => within(a, b) === true)) : false;
+  const misses = f.inside ? nets.every((b) => f.nets.every((a) => overlap(a, b) === false)) : nets.every((b) => f.nets.some((a) => within(b, a) === true));
+  if (!takes && !misses) return undefined;
+  return takes !== c.negated;
+}
+
+/**
+ * What an assumption about rule `a` proves of rule `b` by the addresses: 'no' where it makes
+ * one of `b`'s address tests false, 'yes' where `b` tests that address alone and the test is
+ * certainly true; undefined otherwise.
+ */
+export function addressVerdict(a: Rule, matched: boolean, b: Rule): 'yes' | 'no' | undefined {
+  if (a.dynamic || a.problems.length || b.dynamic || b.problems.length) return undefined;
+  for (const field of ['source', 'destination'] as const) {
+    const test = b[field];
+    if (!test) continue;
+    // a rule that asks nothing else: its not matching says the address is not (or is) in its networks
+    const fact = factOf(a[field], matched, onlyTests(a, field));
+    const holds = fact && testUnder(fact, test);
+    if (holds === false) return 'no';
+    if (holds === true && onlyTests(b, field)) return 'yes';
+  }
+  return undefined;
+}
+
+/** Whether `field` is the rule's one test (comments aside). */
+function onlyTests(r: Rule, field: 'source' | 'destination'): boolean {
+  const other = field === 'source' ? r.destination : r.source;
+  return !r.protocol && !other && !r.inInterface && !r.outInterface && !r.fragment && r.matches.every((m) => m.name === 'comment');
+}
