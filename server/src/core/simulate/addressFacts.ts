@@ -3,10 +3,11 @@ import type { Condition, Rule } from '../model/types.ts';
 
 /**
  * What a rule assumed to match (or not) says of the packet's unknown source or destination,
- * and whether a later rule's address test is then false: past `-s 10.0.0.0/8 -j LOG` assumed
- * to match, `-s 192.0.2.0/24` cannot; past `! -s 10.0.0.0/8 -j DROP` assumed not to match
- * (the source is in 10/8), neither can it. covers() proves the rest (a rule inside one assumed
- * not to match). Only networks read exactly (contiguous masks, one family) count.
+ * and what a later rule's test of that address then is: past `-s 10.0.0.0/8 -j LOG` assumed
+ * to match, `-s 192.0.2.0/24` is false and `! -s 10.0.0.0/8` too; past `-s 10.1.0.0/16 -j
+ * ACCEPT` assumed not to match, `! -s 10.1.0.0/16` is true. covers() proves the rest (a rule
+ * inside one assumed not to match). Only networks read exactly (contiguous masks, one family)
+ * count.
  */
 type Network = IPv4Network | IPv6Network;
 
@@ -81,16 +82,16 @@ export function addressVerdict(a: Rule, matched: boolean, b: Rule): 'yes' | 'no'
     const test = b[field];
     if (!test) continue;
     // a rule that asks nothing else: its not matching says the address is not (or is) in its networks
-    const fact = factOf(a[field], matched, onlyTests(a, field));
+    const fact = factOf(a[field], matched, onlyTest(a, field));
     const holds = fact && testUnder(fact, test);
     if (holds === false) return 'no';
-    if (holds === true && onlyTests(b, field)) return 'yes';
+    if (holds === true && onlyTest(b, field)) return 'yes';
   }
   return undefined;
 }
 
-/** Whether `field` is the rule's one test (comments aside). */
-function onlyTests(r: Rule, field: 'source' | 'destination'): boolean {
+/** Whether the address `field` is the rule's one test (comments aside). */
+function onlyTest(r: Rule, field: 'source' | 'destination'): boolean {
   const other = field === 'source' ? r.destination : r.source;
   return !r.protocol && !other && !r.inInterface && !r.outInterface && !r.fragment && r.matches.every((m) => m.name === 'comment');
 }
