@@ -52,6 +52,19 @@ test('incremental edits give the same model and diagnostics as a fresh parse', (
   );
 });
 
+test('an edit that leaves `-o` without its value in INPUT: the same findings as a fresh parse (a counterexample the property found)', () => {
+  const doc = new FirewallDocument(base, { dialect: 'save' });
+  let text = base;
+  // `-m conntrack` becomes `-o -p udptstate`: -o binds no interface, and target-not-allowed-here,
+  // which a fresh parse leaves to syntax-error, reported it after the edit
+  for (const [start, end, ins] of [[189, 200, ' -p udp'], [185, 188, '']] as const) {
+    text = text.slice(0, start) + ins + text.slice(end);
+    doc.update(text, [{ start, end, text: ins }]);
+    assert.deepEqual(snapshot(doc), snapshot(new FirewallDocument(text, { dialect: 'save' })));
+  }
+  assert.ok(text.includes('-A INPUT -o -p udptstate'), text);
+});
+
 test('spans gathered ahead of edits move like those gathered on the first edit', () => {
   const doc = new FirewallDocument(base, { dialect: 'save' });
   doc.diagnostics();

@@ -300,7 +300,7 @@ function namesUndeclared(cmd: Command, names: ReadonlySet<string>): boolean {
 }
 
 /** A rule whose target is bound to tables or hooks, or that uses a hook-bound match or option (`-i`, `-o`, addrtype's `--limit-iface-in`). */
-function hookBoundCommand(cmd: Command): boolean {
+export function hookBoundCommand(cmd: Command): boolean {
   const rule = cmd.rule;
   const t = rule?.target;
   return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains || HOOK_BOUND_OPTIONS.has(t.spec))) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));

@@ -1,5 +1,5 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { chainFacts, hooksChanged, hooksReachingChain } from '../chainGraph.ts';
+import { chainFacts, hookBoundCommand, hooksChanged, hooksReachingChain } from '../chainGraph.ts';
 import { keptWithFacts } from '../keptWithFacts.ts';
 import type { Span } from '../../text/span.ts';
 import type { Command } from '../../model/types.ts';
@@ -37,7 +37,8 @@ export const targetNotAllowedHere: LintRule = {
         for (const r of out) if (!gone.has(r.cmd) && !rehooked?.(r.cmd)) out[k++] = r;
         out.length = k;
         const again = new Set<Command>();
-        for (const p of patches) if (p.new && !gone.has(p.new)) again.add(p.new);
+        // the rules a fresh look would check: an `-o` left without its value binds no interface
+        for (const p of patches) if (p.new && !gone.has(p.new) && hookBoundCommand(p.new)) again.add(p.new);
         if (rehooked) for (const cmd of facts.hookBound) if (rehooked(cmd)) again.add(cmd);
         for (const cmd of again) checkCommand(cmd, ctx, out);
         return true;
