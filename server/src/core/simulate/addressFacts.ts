@@ -1,5 +1,6 @@
-import { ipv4Network, ipv4NetworksOverlap, ipv4NetworkWithin, ipv6InNetwork, ipv6Network, ipv6NetworkWithin, type IPv4Network, type IPv6Network } from '../knowledge/values/addresses.ts';
+import { ipv4NetworksOverlap, ipv4NetworkWithin, ipv6InNetwork, ipv6NetworkWithin, type IPv4Network, type IPv6Network } from '../knowledge/values/addresses.ts';
 import type { Condition, Rule } from '../model/types.ts';
+import { parsedNetworks, type Network } from './conditions.ts';
 
 /**
  * What a rule assumed to match (or not) says of the packet's unknown source or destination,
@@ -9,24 +10,18 @@ import type { Condition, Rule } from '../model/types.ts';
  * inside one assumed not to match). Only networks read exactly (contiguous masks, one family)
  * count.
  */
-type Network = IPv4Network | IPv6Network;
 
 /** The packet's address is in one of `nets` (`inside`), or in none of them. */
 interface AddressFact {
-  nets: Network[];
+  nets: readonly Network[];
   inside: boolean;
 }
 
-/** The networks of a test, or undefined when one is not read exactly (a name, a scattered mask, an expansion). */
-function networks(c: Condition): Network[] | undefined {
+/** The networks of a test (as the evaluator parsed them), or undefined when one is not read exactly (a name, a scattered mask, an expansion). */
+function networks(c: Condition): readonly Network[] | undefined {
   if (c.word.dynamic) return undefined;
-  const out: Network[] = [];
-  for (const part of c.value.split(',')) {
-    const n = ipv4Network(part) ?? ipv6Network(part);
-    if (!n || n.bits === undefined) return undefined;
-    out.push(n);
-  }
-  return out;
+  const list = parsedNetworks(c);
+  return list.every((n) => n !== undefined && n.bits !== undefined) ? (list as readonly Network[]) : undefined;
 }
 
 function v6(n: Network): n is IPv6Network {

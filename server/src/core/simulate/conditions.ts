@@ -25,7 +25,7 @@ export function inNetwork(addr: string, spec: string): Tri {
 }
 
 /** A network of an address test, either family; undefined for what is compared as text. */
-type Network = IPv4Network | IPv6Network;
+export type Network = IPv4Network | IPv6Network;
 
 /** Parsed networks of a condition, computed once per rule (large dumps trace fast). */
 const networks = new WeakMap<Condition, (Network | undefined)[]>();
@@ -60,7 +60,8 @@ function readAddress(value: string): ReadAddress {
   return lastAddress;
 }
 
-function parsedNetworks(c: Condition): (Network | undefined)[] {
+/** The networks of an address test's list, each parsed once per condition; undefined for a part read as text (a host name). */
+export function parsedNetworks(c: Condition): readonly (Network | undefined)[] {
   let list = networks.get(c);
   if (!list) networks.set(c, (list = c.value.split(',').map((part) => ipv4Network(part) ?? ipv6Network(part))));
   return list;
