@@ -9,7 +9,8 @@ import { needBuild } from '../support/paths.ts';
 
 /**
  * A save file judged with the files beside it, through the built server over stdio: rules.v4
- * is judged again when the rules.v6 beside it is saved.
+ * is judged again when the rules.v6 beside it is saved, and with the other half's text as the
+ * editor holds it while that one is open (typed, not saved).
  */
 const skip = needBuild();
 
@@ -29,9 +30,58 @@ test('saving rules.v6 with INPUT closed clears the ipv6-left-open finding of the
   await client().open(v4, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
   assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
   await client().open(v6, 'iptables-save', open);
-  // the editor's edit, then its save: the file on disk is what rules.v4 is judged with
+  // the editor's edit, then its save
   client().published.delete(v4);
+  await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri: v6, version: 2 }, contentChanges: [{ text: closed }] });
   writeFileSync(join(dir, 'rules.v6'), closed);
   await client().conn.sendNotification('textDocument/didSave', { textDocument: { uri: v6 } });
   assert.deepEqual(await codesOf(v4), []);
+});
+
+/** The editor's whole new text of an open document (full-text sync), as a client sends it unsaved. */
+async function edit(uri: string, version: number, text: string): Promise<void> {
+  await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+}
+
+test('rules.v6 is judged with the rules.v4 the editor holds, saved or not: its masquerade typed, then closed unsaved', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-siblings-'));
+  writeFileSync(join(dir, 'sysctl.conf'), 'net.ipv6.conf.all.forwarding=1\n');
+  const onDisk = '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
+  writeFileSync(join(dir, 'rules.v4'), onDisk);
+  const v6Text = '*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -j ACCEPT\nCOMMIT\n';
+  writeFileSync(join(dir, 'rules.v6'), v6Text);
+  const v4 = pathToFileURL(join(dir, 'rules.v4')).href;
+  const v6 = pathToFileURL(join(dir, 'rules.v6')).href;
+  await client().open(v6, 'iptables-save', v6Text);
+  assert.deepEqual(await codesOf(v6), []);
+  await client().open(v4, 'iptables-save', onDisk);
+  await codesOf(v4);
+  // typed into rules.v4, not saved: the file on disk still masquerades nothing
+  client().published.delete(v6);
+  await edit(v4, 2, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\nCOMMIT\n');
+  const found = await client().diagnosticsOf(v6);
+  assert.deepEqual(found.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['lan-reachable-from-wan', 1, 9]]);
+  // closed without saving: rules.v6 is judged with the file on disk again
+  client().published.delete(v6);
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: v4 } });
+  assert.deepEqual(await codesOf(v6), []);
+});
+
+test('rules.v4 is judged with the rules.v6 the editor holds: INPUT closed in the editor, then the edit undone', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-siblings-'));
+  const open = '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n';
+  const closed = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p ipv6-icmp -j ACCEPT\nCOMMIT\n';
+  writeFileSync(join(dir, 'rules.v6'), open);
+  const v4 = pathToFileURL(join(dir, 'rules.v4')).href;
+  const v6 = pathToFileURL(join(dir, 'rules.v6')).href;
+  await client().open(v4, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+  assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
+  await client().open(v6, 'iptables-save', open);
+  await codesOf(v6);
+  client().published.delete(v4);
+  await edit(v6, 2, closed);
+  assert.deepEqual(await codesOf(v4), []);
+  client().published.delete(v4);
+  await edit(v6, 3, open);
+  assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
 });

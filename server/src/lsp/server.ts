@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
+import { companionKey, companionPaths, ipv4NatBeside, ipv6RulesBeside, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { RunOptions } from '../core/analysis/engine.ts';
@@ -167,11 +168,48 @@ export function startServer(connection: Connection, params: InitializeParams, he
     return bom;
   }
 
+  /** The file an open document is, when it is one (a `file:` URI). */
+  function fileOf(doc: OpenDocument): string | undefined {
+    return doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
+  }
+
+  /** The open documents by file, for judging a rules file with its other half as the editor holds it (see OpenModel). */
+  const openModel: OpenModel = (path) => {
+    for (const d of store.all()) if (fileOf(d) === path) return d.model;
+    return undefined;
+  };
+
+  /**
+   * What each open save file's findings last read of its other half (see companionKey): when
+   * that half is edited, opened or closed, the file is judged again only where this changed,
+   * not at every keystroke in the other.
+   */
+  const companionRead = new Map<string, string>();
+
   /** What a document's findings are judged with: the severities, and a save file's files around it. */
   function lintOptions(doc: OpenDocument): RunOptions {
-    const file = doc.uri.startsWith('file://') ? fileURLToPath(doc.uri) : undefined;
-    const settingsForFile = !file ? {} : doc.model.dialect === 'save' ? { ...workspaceSettings(file), savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : { savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) };
-    return { severities: severitiesFor(file), settings: settingsForFile };
+    const file = fileOf(doc);
+    if (!file || doc.model.dialect !== 'save') {
+      companionRead.delete(doc.uri);
+      return { severities: severitiesFor(file), settings: file ? { savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {} };
+    }
+    const around = workspaceSettings(file, openModel);
+    companionRead.set(doc.uri, companionKey(around));
+    return { severities: severitiesFor(file), settings: { ...around, savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } };
+  }
+
+  /**
+   * The open save files beside `changed` that read it as their other half (rules.v6 beside a
+   * rules.v4, and the other way): judged again where what they read of it is no longer what
+   * their findings were judged with (its text was edited, opened or closed unsaved).
+   */
+  function judgeCompanionsOf(changed: string): void {
+    for (const doc of store.all()) {
+      const file = fileOf(doc);
+      if (!file || file === changed || doc.model.dialect !== 'save' || !companionPaths(file).includes(changed)) continue;
+      const now = companionKey({ ...ipv4NatBeside(file, openModel), workspaceIpv6: ipv6RulesBeside(file, openModel) });
+      if (now !== companionRead.get(doc.uri)) schedule(doc);
+    }
   }
 
   function publish(doc: OpenDocument): void {
@@ -185,6 +223,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const diagnostics = doc.model.diagnostics(lintOptions(doc));
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
+    const file = fileOf(doc);
+    if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (doc.model.text.length > LARGE_DOCUMENT) {
       prepare(doc);
       // once typing has stopped for a while (see SETTLE_AFTER_MS)
@@ -259,9 +299,14 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (t) clearTimeout(t);
     pending.delete(p.textDocument.uri);
     settling.cancel(p.textDocument.uri);
+    const closed = store.get(p.textDocument.uri);
+    const file = closed && fileOf(closed);
     store.close(p.textDocument.uri);
     outlineCut.delete(p.textDocument.uri);
     byteOrderMarks.delete(p.textDocument.uri);
+    companionRead.delete(p.textDocument.uri);
+    // closed unsaved: the files beside it read it from disk again
+    if (file && companionPaths(file).length) judgeCompanionsOf(file);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });
 

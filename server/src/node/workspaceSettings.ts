@@ -1,14 +1,16 @@
 import type { AnalysisSettings } from '../core/analysis/types.ts';
-import { ipv4NatBeside, ipv6RulesBeside } from './ipv6RulesBeside.ts';
+import { ipv4NatBeside, ipv6RulesBeside, type OpenModel } from './ipv6RulesBeside.ts';
 import { workspaceSysctl } from './sysctlFiles.ts';
 import { workspaceIpsets } from './ipsetFiles.ts';
 
 /**
  * What the save-file checks need from the files around a rules file (sysctl settings, the
  * IPv6 rules beside IPv4 ones and the IPv4 NAT beside IPv6 ones, the ipsets restored before
- * them): the language server, the CLI and the apply flow all read it here.
+ * them): the language server, the CLI and the apply flow all read it here. The language
+ * server passes the documents it has open (`open`): a rules file's other half is then read as
+ * the editor holds it.
  */
-export function workspaceSettings(filePath: string): Partial<AnalysisSettings> {
+export function workspaceSettings(filePath: string, open?: OpenModel): Partial<AnalysisSettings> {
   const { ipv6DisabledBy, ...sysctl } = workspaceSysctl(filePath);
-  return { ...sysctl, ...workspaceIpsets(filePath), ...ipv4NatBeside(filePath), workspaceIpv6: { ...ipv6RulesBeside(filePath), ...(ipv6DisabledBy ? { disabledBy: ipv6DisabledBy } : {}) } };
+  return { ...sysctl, ...workspaceIpsets(filePath), ...ipv4NatBeside(filePath, open), workspaceIpv6: { ...ipv6RulesBeside(filePath, open), ...(ipv6DisabledBy ? { disabledBy: ipv6DisabledBy } : {}) } };
 }

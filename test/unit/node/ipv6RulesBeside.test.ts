@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ipv4Companion, ipv4NatBeside, ipv6Companion, ipv6RulesBeside } from '../../../server/src/node/ipv6RulesBeside.ts';
+import { companionPaths, ipv4Companion, ipv4NatBeside, ipv6Companion, ipv6RulesBeside } from '../../../server/src/node/ipv6RulesBeside.ts';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { main } from '../../../server/src/cli/main.ts';
 
 test('the IPv6 half of an IPv4 rules file, by the names the tools that keep both give them', () => {
@@ -59,4 +60,35 @@ test('iptables-lint on a rules.v6 whose rules.v4 masquerades and whose sysctl.co
   assert.deepEqual(lint(), [], 'IPv6 forwarding off: the kernel starts with it off');
   writeFileSync(join(root, 'etc', 'sysctl.conf'), 'net.ipv4.ip_forward=1\nnet.ipv6.conf.all.forwarding=1\n');
   assert.deepEqual(lint(), [3], 'on the FORWARD policy');
+});
+
+test('a half open in the editor is read as the editor holds it, on disk or not; too big or a script, alike either way', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-beside-'));
+  const v4 = join(dir, 'rules.v4');
+  const v6 = join(dir, 'rules.v6');
+  const held = new Map<string, FirewallDocument>();
+  const open = (path: string) => held.get(path);
+  writeFileSync(v6, '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n');
+  writeFileSync(v4, '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+  assert.deepEqual(ipv6RulesBeside(v4, open), { expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: true } }, 'nothing open: the disk');
+  held.set(v6, new FirewallDocument('*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n', { fileName: v6 }));
+  assert.deepEqual(ipv6RulesBeside(v4, open), { expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: false } });
+  held.set(v6, new FirewallDocument('#!/bin/sh\nip6tables -P INPUT ACCEPT\n', { fileName: v6 }));
+  assert.deepEqual(ipv6RulesBeside(v4, open), { expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: true } }, 'a script is not judged');
+  held.set(v6, new FirewallDocument(`*filter\n:INPUT ACCEPT [0:0]\n${'# padding\n'.repeat(110_000)}COMMIT\n`, { fileName: v6 }));
+  assert.deepEqual(ipv6RulesBeside(v4, open), { expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: true } }, 'over 1 MB: not read');
+  // read in its family whatever its name says (a save file named otherwise is read as IPv4 by the editor)
+  held.set(v6, new FirewallDocument('*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n', { fileName: v6, family: 'ipv4' }));
+  assert.deepEqual(ipv6RulesBeside(v4, open), { expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: true } });
+
+  assert.deepEqual(ipv4NatBeside(v6, open), {}, 'the disk: no source NAT');
+  held.set(v4, new FirewallDocument('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\nCOMMIT\n', { fileName: v4 }));
+  assert.deepEqual(ipv4NatBeside(v6, open), { workspaceIpv4Nat: { file: 'rules.v4', wan: 'eth0' } });
+  // a rules.v4 the editor has that is not on disk yet
+  const other = join(dir, 'sub', 'rules.v6');
+  held.set(join(dir, 'sub', 'rules.v4'), new FirewallDocument('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o ppp0 -j MASQUERADE\nCOMMIT\n', { fileName: join(dir, 'sub', 'rules.v4') }));
+  assert.deepEqual(ipv4NatBeside(other, open), { workspaceIpv4Nat: { file: 'rules.v4', wan: 'ppp0' } });
+  assert.deepEqual(companionPaths(v4), [v6]);
+  assert.deepEqual(companionPaths(v6), [v4]);
+  assert.deepEqual(companionPaths(join(dir, 'router.rules')), []);
 });
