@@ -110,8 +110,14 @@ test('after an option whose value is open, the values the file writes for that k
   // an item of a comma list: after the comma
   assert.ok(labels(inScript(`${script}iptables -A INPUT -p tcp -m multiport --dports 22,|`)).includes('22,8080'));
   assert.deepEqual(labels(inScript(`${script}iptables -t nat -A PREROUTING -p tcp -j DNAT --to-destination |`)), ['192.168.1.10:8080']);
+  // an item already in the list is not offered again
+  assert.ok(!labels(inScript(`${script}iptables -A INPUT -p tcp -m multiport --dports 22,|`)).includes('22,22'));
   // a value with nothing to offer: nothing, where options were offered before
   assert.deepEqual(inScript(`${script}iptables -A INPUT -m limit --limit |`), []);
+  const states = labels(at('*filter\n-A INPUT -m conntrack --ctstate NEW,|\nCOMMIT\n', '|').items);
+  assert.ok(states.includes('NEW,ESTABLISHED') && !states.includes('NEW,NEW'), states.join(' '));
+  // a rate's number: its units
+  assert.deepEqual(labels(inScript(`${script}iptables -A INPUT -m limit --limit 5|`)), ['5/second', '5/minute', '5/hour', '5/day']);
   assert.deepEqual(inScript(`${script}iptables -A INPUT -m comment --comment |`), []);
   // an option without a value is followed by options
   assert.ok(labels(inScript(`${script}iptables -A INPUT -p tcp --syn |`)).includes('--destination-port'));

@@ -1,6 +1,7 @@
 import { chains as chainSpecs, genericOptions, getMatch, getTarget, implicitMatchForProtocol, matches, protocolNames, tables, targets } from '../knowledge/index.ts';
 import type { ArgSpec, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
 import { services } from '../knowledge/values/services.ts';
+import { RATE_UNITS } from '../knowledge/values/rates.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
 import type { FirewallDocument } from '../facade.ts';
 import { rules } from '../analysis/registry.ts';
@@ -257,12 +258,17 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
       if (names.length) return names.map((s) => ({ label: s.name, kind: 'value', detail: s.detail }));
     }
     if (arg) {
-      // comma lists: complete the item after the last comma
+      // comma lists: complete the item after the last comma, with the items not listed yet
       const done = ctx.partial.includes(',') ? ctx.partial.slice(0, ctx.partial.lastIndexOf(',') + 1) : '';
+      const fold = (v: string) => (arg.ignoreCase ? v.toLowerCase() : v);
+      const listed = new Set(done.split(',').map(fold));
+      const fresh = (label: string) => !listed.has(fold(label));
       const values = valueCompletions(arg.type, { family: ctx.family, arg });
-      if (values.length) return values.map((v) => ({ label: done + v.label, kind: 'value', detail: v.detail }));
+      if (values.length) return values.filter((v) => fresh(v.label)).map((v) => ({ label: done + v.label, kind: 'value', detail: v.detail }));
+      // a rate's number typed: the units it may take (`5` → `5/minute`)
+      if (arg.type === 'rate' && /^[0-9]+$/.test(ctx.partial)) return rateItems(ctx.partial);
       // a value is due: options here would be refused as the value (`-i --append`)
-      if (!arg.optional) return openValueItems(doc, ctx, arg, cmd).map((v) => ({ ...v, label: done + v.label }));
+      if (!arg.optional) return openValueItems(doc, ctx, arg, cmd).filter((v) => fresh(v.label)).map((v) => ({ ...v, label: done + v.label }));
     }
   }
   if (ctx.partial.startsWith('-') || prev === undefined || !prev.startsWith('-') || ctx.partial === '') {
@@ -271,6 +277,11 @@ function complete(doc: FirewallDocument, ctx: Context, state: { incomplete: bool
     return offered.map((o) => ({ label: o.name, kind: 'option' as const, detail: o.summary }));
   }
   return [];
+}
+
+/** A rate of `count` in each unit the limit match reads (`N/second`… `N/day`), with what it averages to. */
+function rateItems(count: string): CompletionItem[] {
+  return RATE_UNITS.map(([unit]) => ({ label: `${count}/${unit}`, kind: 'value', detail: `on average ${count} matching packet${count === '1' ? '' : 's'} a ${unit}` }));
 }
 
 /** Services whose ports are offered after a port option, after the ports the file uses. */

@@ -6,7 +6,9 @@ import { error, warning, type ValueProblem } from './problem.ts';
  * bursts, rateest's bandwidths, RATEEST's intervals.
  */
 
-const UNITS: readonly (readonly [string, number])[] = [['second', 1], ['minute', 60], ['hour', 3600], ['day', 86400]];
+/** The units of a rate, with their length in seconds. */
+export const RATE_UNITS: readonly (readonly [string, number])[] = [['second', 1], ['minute', 60], ['hour', 3600], ['day', 86400]];
+const UNITS = RATE_UNITS;
 
 /** The unit a suffix names: any non-empty beginning of second, minute, hour or day, any case. */
 export function rateUnit(suffix: string): readonly [string, number] | undefined {
