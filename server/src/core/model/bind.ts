@@ -277,7 +277,11 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     if (hasDynamic) dynamic = true;
     if (vals.length < required && !hasDynamic && occ.ownsValues) {
       const missing = spec.args.slice(vals.length).filter((a) => !a.optional).map((a) => a.name);
-      issues.push({ code: 'syntax-error', message: `${occ.written} needs ${missing.length === 1 ? 'a value' : `${missing.length} values`}: ${missing.join(' ')}.`, span: nameSpanOf(occ) });
+      // some given (`--tcp-flags SYN`): say which are there and which one is missing
+      const message = vals.length
+        ? `${occ.written} takes ${required} values (${specArgs.filter((a) => !a.optional).map((a) => a.name).join(' ')}); after '${vals[vals.length - 1].text}' ${missing.length === 1 ? `its ${missing[0]} is` : `${missing.join(' and ')} are`} missing.`
+        : `${occ.written} needs ${missing.length === 1 ? 'a value' : `${missing.length} values`}: ${missing.join(' ')}.`;
+      issues.push({ code: 'syntax-error', message, span: nameSpanOf(occ) });
     }
     if (vals.length > want) {
       const extra = vals.slice(want);
