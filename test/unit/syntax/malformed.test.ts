@@ -25,6 +25,11 @@ const cases: Case[] = [
   { name: 'option missing its value at the end', text: t('-A INPUT -p tcp «--dport»'), codes: [S] },
   { name: 'option missing its value before the next option', text: t('-A INPUT -p tcp «--dport» -j ACCEPT'), codes: [S] },
   { name: 'jump without target', text: t('-A INPUT «-j»'), codes: [S] },
+  // getopt reads `-dport 80` as `-d port 80`: one finding on the word, none for the 80 left over
+  { name: 'long option with one dash', text: t('-A INPUT -p tcp «-dport» 80 -j ACCEPT'), codes: [S] },
+  { name: 'long option with one dash (script)', text: 'iptables -A INPUT -m conntrack «-ctstate» NEW -j ACCEPT\n', codes: [S], dialect: 'script' },
+  { name: 'a short option with its value glued is no mistake', text: t('-A INPUT -s10.0.0.1 -j ACCEPT'), codes: [] },
+  { name: 'a value left over', text: t('-A INPUT -p tcp --dport 80 «81» -j ACCEPT'), codes: [S] },
   { name: 'append without chain', text: t('«-A» -j ACCEPT'), codes: [S] },
   { name: 'stray word after the chain', text: t('-A INPUT «foo» -j ACCEPT'), codes: [S] },
   { name: 'stray words after the target', text: t('-A INPUT -j ACCEPT «now please»'), codes: [S] },

@@ -5,7 +5,7 @@ import { LineOption, placeOf, wordAt } from '../syntax/lineWord.ts';
 import { kept, NONE } from '../syntax/none.ts';
 import type { Span } from '../text/span.ts';
 import { BoundMatch, BoundTarget } from './extensionUses.ts';
-import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, resolvePrefix } from './optionPool.ts';
+import { extensionsWithOption, findOption, genericLong, genericShort, implicitMatchFor, longWithOneDash, resolvePrefix } from './optionPool.ts';
 import type { NamePool } from './namePool.ts';
 import type { BindProblem, BoundOption, Command, CommandKind, Condition, MatchUse, Rule, TargetUse } from './types.ts';
 
@@ -265,6 +265,11 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
 
   const take = (occ: Occurrence, spec: OptionSpec): Word[] => {
     let vals = occ.attached ? [occ.attached, ...occ.values] : occ.values;
+    // `-dport 80` is `-d port 80` to getopt: said once, as what was meant, not as its consequences
+    const meant = occ.attached && longWithOneDash(occ.item.written);
+    if (meant) {
+      issues.push({ code: 'syntax-error', message: `${occ.item.written} is read as ${occ.written} ${occ.attached!.text}: one dash takes a single letter, and the rest of the word is its value. Write ${meant}.`, span: occ.item.nameSpan });
+    }
     const joinedBy = (spec as GenericOptionSpec).joinedBy;
     if (joinedBy && vals.length === 1) vals = splitJoined(vals[0], joinedBy) ?? vals;
     const want = spec.args.length;
@@ -285,7 +290,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     }
     if (vals.length > want) {
       const extra = vals.slice(want);
-      if (!hasDynamic) {
+      if (!hasDynamic && !meant) {
         issues.push({
           code: 'syntax-error',
           message: extra[0].value.startsWith('#')

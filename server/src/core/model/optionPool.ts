@@ -73,6 +73,16 @@ export function extensionsWithOption(name: string): ExtensionSpec[] {
   return extensionsByOption.get(name) ?? [];
 }
 
+/**
+ * A long option written with one dash (`-dport`): getopt reads it as a short option with the
+ * rest of the word as its value (`-d port`). The long spelling meant, where one exists.
+ */
+export function longWithOneDash(written: string): string | undefined {
+  if (written.length < 3 || written.charCodeAt(0) !== 45 || written.charCodeAt(1) === 45) return undefined;
+  const long = '-' + written;
+  return genericByName.has(long) || extensionsByOption.has(long) ? long : undefined;
+}
+
 /** The match `-p NAME` loads without `-m`. */
 export function implicitMatchFor(protocol: string): ExtensionSpec | undefined {
   return implicitMatchForProtocol(protocol);
