@@ -71,7 +71,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     return { span: ref.span, markdown: userChainHover(doc, ref.family, ref.table, ref.name) };
   }
   const cmd = commandAt(rs, offset);
-  if (!cmd) return rs.instances?.length ? callHover(rs.instances, offset) : undefined;
+  if (!cmd) return commitHover(doc, offset) ?? (rs.instances?.length ? callHover(rs.instances, offset) : undefined);
   if (cmd.tableSpan && inside(cmd.tableSpan, offset)) {
     const spec = getTable(cmd.table);
     if (spec) return { span: cmd.tableSpan, markdown: explainTable(spec) };
@@ -115,6 +115,27 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     }
   }
   return undefined;
+}
+
+/**
+ * A save file's COMMIT: where iptables-restore loads the table's block. Measured with iptables
+ * 1.8.9 (nf_tables and legacy): a file whose *filter block is committed and whose *nat block
+ * then fails exits 2 with the filter rules loaded.
+ */
+function commitHover(doc: FirewallDocument, offset: number): Hover | undefined {
+  if (doc.dialect !== 'save') return undefined;
+  const lines = doc.lines;
+  const line = lines.lineOf(offset);
+  const start = lines.lineStarts[line];
+  const end = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] - 1 : lines.length;
+  const text = doc.read(start, end);
+  const at = text.indexOf('COMMIT');
+  if (at === -1 || text.trimEnd() !== 'COMMIT' || offset > start + at + 6) return undefined;
+  const table = doc.tableAt(start);
+  return {
+    span: { start: start + at, end: start + at + 6 },
+    markdown: `**COMMIT** — ends the ${table ? `*${table} ` : ''}block: iptables-restore loads the block here, in one step (all of its rules, or none of them when one is refused). Each block is loaded at its own COMMIT: a block further down that fails leaves the blocks above it loaded, and iptables-restore exits with an error. A block without COMMIT is not loaded at all.`,
+  };
 }
 
 /** What happens to the connections this DNAT rule forwards, from the packet evaluator (see dnatPaths). */
