@@ -268,7 +268,8 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
     // `-dport 80` is `-d port 80` to getopt: said once, as what was meant, not as its consequences
     const meant = occ.attached && longWithOneDash(occ.item.written);
     if (meant) {
-      issues.push({ code: 'syntax-error', message: `${occ.item.written} is read as ${occ.written} ${occ.attached!.text}: one dash takes a single letter, and the rest of the word is its value. Write ${meant}.`, span: occ.item.nameSpan });
+      const span = occ.item.nameSpan;
+      issues.push({ code: 'syntax-error', message: `${occ.item.written} is read as ${occ.written} ${occ.attached!.text}: one dash takes a single letter, and the rest of the word is its value. Write ${meant}.`, span, replace: { span, text: meant } });
     }
     const joinedBy = (spec as GenericOptionSpec).joinedBy;
     if (joinedBy && vals.length === 1) vals = splitJoined(vals[0], joinedBy) ?? vals;

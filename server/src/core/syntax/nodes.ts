@@ -36,6 +36,8 @@ export interface SyntaxIssue {
   message: string;
   span: Span;
   severity?: 'error' | 'warning' | 'info';
+  /** The text that was meant, where the mistake says it (`-dport` for `--dport`): offered as a quick fix. */
+  replace?: { span: Span; text: string };
 }
 
 /** The arguments of one iptables invocation, parsed by the shared rule grammar. */

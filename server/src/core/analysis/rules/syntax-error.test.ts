@@ -1,4 +1,6 @@
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixFirst, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { syntaxError } from './syntax-error.ts';
 
 /** What a language server says of a file whose bytes on disk start with a byte order mark. */
@@ -30,4 +32,13 @@ ruleTable(syntaxError, {
     { code: '«#!/bin/sh»\r\niptables -A INPUT -j ACCEPT\r\n', dialect: 'script', name: 'a script with CRLF line endings: at the first' },
     { code: '#!/bin/sh\n«iptables -A INPUT -j ACCEPT»\r\niptables -A INPUT -j DROP\r\n', dialect: 'script', name: 'CRLF from the second line on' },
   ],
+});
+
+test('a long option written with one dash: the fix writes it with two, and the line has no syntax error then', () => {
+  for (const [text, dialect] of [[table('filter', '-A INPUT -p tcp -dport 22 -j ACCEPT'), 'save'], ['iptables -A INPUT -m conntrack -ctstate NEW -j ACCEPT\n', 'script']] as const) {
+    const r = fixFirst(syntaxError, text, { dialect });
+    assert.equal(r.finding.fixes![0].safe, undefined, 'changes what loads: never applied unasked');
+    assert.ok(r.text.includes(dialect === 'save' ? ' --dport 22' : ' --ctstate NEW'), r.text);
+    assert.equal(r.left, 0);
+  }
 });
