@@ -22,10 +22,18 @@ function tooBig(doc: FirewallDocument): boolean {
   return text.length > MAX_READ || (text.length > MAX_READ / 4 && Buffer.byteLength(text, 'utf8') > MAX_READ);
 }
 
+/** An open half read again in the other family, kept while its text stays (asked at each keystroke in the file beside it). */
+const reread = new WeakMap<FirewallDocument, FirewallDocument>();
+
 /** A save file's model in the family of its half: the editor's own where it reads the file so, else its text read again. */
 function inFamily(doc: FirewallDocument, path: string, family: 'ipv4' | 'ipv6'): FirewallDocument | undefined {
   if (doc.dialect !== 'save') return undefined;
-  return doc.family === family ? doc : new FirewallDocument(doc.text, { fileName: path, dialect: 'save', family });
+  if (doc.family === family) return doc;
+  const kept = reread.get(doc);
+  if (kept && kept.text === doc.text && kept.family === family) return kept;
+  const again = new FirewallDocument(doc.text, { fileName: path, dialect: 'save', family });
+  reread.set(doc, again);
+  return again;
 }
 
 /** Whether the IPv6 half closes INPUT: a file too big, or a script, is taken as closing it (see closedAsSaved). */
