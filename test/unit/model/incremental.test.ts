@@ -35,7 +35,7 @@ function snapshot(doc: FirewallDocument) {
 }
 
 test('incremental edits give the same model and diagnostics as a fresh parse', () => {
-  const edit = fc.tuple(fc.nat(), fc.nat(12), fc.constantFrom('', '\n', 'x', ' -j DROP', '\n-A INPUT -j ACCEPT\n', 'COMMIT\n', '*raw\n', '"', '!', '--dport 1', ' -p udp', '9', ' -m state --state NEW', ' --dport 99999', ' -s ::1', '*nat\n', ' --ctstate BOGUS'));
+  const edit = fc.tuple(fc.nat(), fc.nat(12), fc.constantFrom('', '\n', 'x', ' -j DROP', '\n-A INPUT -j ACCEPT\n', 'COMMIT\n', '*raw\n', '"', '!', '--dport 1', ' -p udp', '9', ' -m state --state NEW', ' --dport 99999', ' -s ::1', '*nat\n', ' --ctstate BOGUS', ' -j LOG', '\n-A INPUT -j LOG\n', ' -m limit --limit 1/s'));
   fc.assert(
     fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
       const doc = new FirewallDocument(base, { dialect: 'save' });

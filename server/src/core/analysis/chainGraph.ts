@@ -45,6 +45,8 @@ export interface ChainFacts {
   dnats: readonly Command[];
   /** Rules whose target is bound to tables or hooks (DNAT, MASQUERADE, REJECT…) or that use a hook-bound match (owner). */
   hookBound: readonly Command[];
+  /** Rules with a LOG target, in order (what log-without-limit looks at instead of every rule after each edit). */
+  logs: readonly Command[];
   /**
    * Rules with a match or target whose kernel state other rules share by name (a `-m recent`
    * list, a hashlimit table, a RATEEST estimator and the rateest matches that read it, an
@@ -148,6 +150,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   let appendsOnly = !rs.rulesDropped;
   const dnats: Command[] = [];
   const hookBound: Command[] = [];
+  const logs: Command[] = [];
   const sharedByName: Command[] = [];
   const setOf = (m: Map<string, Set<string>>, key: string) => {
     let s = m.get(key);
@@ -203,6 +206,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     }
     if (dnatCommand(cmd)) dnats.push(cmd);
     if (hookBoundCommand(cmd)) hookBound.push(cmd);
+    if (logCommand(cmd)) logs.push(cmd);
     if (rule && sharesByName(rule)) sharedByName.push(cmd);
     if (cmd.uncertain || cmd.tableDynamic) everyCommandApplies = false;
     else if (everyCommandApplies && b) {
@@ -237,6 +241,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
       appendsOnly,
       dnats,
       hookBound,
+      logs,
       sharedByName,
       carried: [],
       table: lastKeyMemo((family, table) => rs.tables.get(`${family}:${table}`)),
@@ -267,6 +272,11 @@ const jumpedOf = new WeakMap<ChainFacts, Map<string, Set<string>>>();
 /** A target of a rule of `table` whose chain is built-in or not: whether the graph counts it as the chain's decision (see GraphBuilder.add). */
 function decision(t: TargetUse | undefined, builtin: boolean): boolean {
   return !!t && (DECIDING.has(t.name) || t.goto || (!t.spec && builtin));
+}
+
+/** A rule with a LOG target: what ChainFacts.logs lists. */
+export function logCommand(cmd: Command): boolean {
+  return cmd.rule?.target?.name === 'LOG';
 }
 
 /** A rule with a DNAT target in a nat table: what ChainFacts.dnats lists. */
@@ -435,9 +445,10 @@ export function carryChainFacts(oldRs: RuleSet, newRs: RuleSet, patches: readonl
   for (const p of patches) {
     const { old, new: cmd } = p;
     steps.push(() => {
-      for (const list of [f.hookBound, f.sharedByName, f.namingUndeclared, f.dnats]) if (old) removeFrom(list, old);
+      for (const list of [f.hookBound, f.sharedByName, f.namingUndeclared, f.dnats, f.logs]) if (old) removeFrom(list, old);
       if (!cmd) return;
       if (hookBoundCommand(cmd)) insertInto(f.hookBound, cmd);
+      if (logCommand(cmd)) insertInto(f.logs, cmd);
       if (cmd.rule && sharesByName(cmd.rule)) insertInto(f.sharedByName, cmd);
       if (dnatCommand(cmd)) insertInto(f.dnats, cmd);
       if (namesUndeclared(cmd, f.declared(cmd.family, cmd.table))) insertInto(f.namingUndeclared, cmd);

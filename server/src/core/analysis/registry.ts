@@ -25,6 +25,7 @@ import { dnatAnyDestination } from './rules/dnat-any-destination.ts';
 import { dnatWithoutHairpin } from './rules/dnat-without-hairpin.ts';
 import { missingMasquerade } from './rules/missing-masquerade.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
+import { logWithoutLimit } from './rules/log-without-limit.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { hashlimitSettingsIgnored } from './rules/hashlimit-settings-ignored.ts';
 import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
@@ -100,6 +101,7 @@ export const rules: readonly LintRule[] = [
   shadowedRule,
   redundantRule,
   ineffectiveLimit,
+  logWithoutLimit,
   recentListNeverSet,
   hashlimitSettingsIgnored,
   undefinedRateEstimator,
