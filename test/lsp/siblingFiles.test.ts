@@ -20,28 +20,40 @@ async function codesOf(uri: string): Promise<string[]> {
   return (await client().diagnosticsOf(uri)).map((d) => d.code);
 }
 
-test('saving rules.v6 with INPUT closed clears the ipv6-left-open finding of the rules.v4 beside it', { skip }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-siblings-'));
-  const open = '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n';
-  const closed = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p ipv6-icmp -j ACCEPT\nCOMMIT\n';
-  writeFileSync(join(dir, 'rules.v6'), open);
-  const v4 = pathToFileURL(join(dir, 'rules.v4')).href;
-  const v6 = pathToFileURL(join(dir, 'rules.v6')).href;
-  await client().open(v4, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-  assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
-  await client().open(v6, 'iptables-save', open);
-  // the editor's edit, then its save
-  client().published.delete(v4);
-  await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri: v6, version: 2 }, contentChanges: [{ text: closed }] });
-  writeFileSync(join(dir, 'rules.v6'), closed);
-  await client().conn.sendNotification('textDocument/didSave', { textDocument: { uri: v6 } });
-  assert.deepEqual(await codesOf(v4), []);
-});
-
 /** The editor's whole new text of an open document (full-text sync), as a client sends it unsaved. */
 async function edit(uri: string, version: number, text: string): Promise<void> {
   await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
 }
+
+/** A rules.v6 leaving INPUT open and one closing it. */
+const V6_OPEN = '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n';
+const V6_CLOSED = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p ipv6-icmp -j ACCEPT\nCOMMIT\n';
+
+/**
+ * A folder with a rules.v6 leaving INPUT open on disk, and both halves open in the editor as
+ * on disk, rules.v4 closing IPv4 INPUT: reported ipv6-left-open.
+ */
+async function openPair(): Promise<{ dir: string; v4: string; v6: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-siblings-'));
+  writeFileSync(join(dir, 'rules.v6'), V6_OPEN);
+  const v4 = pathToFileURL(join(dir, 'rules.v4')).href;
+  const v6 = pathToFileURL(join(dir, 'rules.v6')).href;
+  await client().open(v4, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+  assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
+  await client().open(v6, 'iptables-save', V6_OPEN);
+  await codesOf(v6);
+  return { dir, v4, v6 };
+}
+
+test('saving rules.v6 with INPUT closed clears the ipv6-left-open finding of the rules.v4 beside it', { skip }, async () => {
+  const { dir, v4, v6 } = await openPair();
+  // the editor's edit, then its save
+  client().published.delete(v4);
+  await edit(v6, 2, V6_CLOSED);
+  writeFileSync(join(dir, 'rules.v6'), V6_CLOSED);
+  await client().conn.sendNotification('textDocument/didSave', { textDocument: { uri: v6 } });
+  assert.deepEqual(await codesOf(v4), []);
+});
 
 test('rules.v6 is judged with the rules.v4 the editor holds, saved or not: its masquerade typed, then closed unsaved', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-siblings-'));
@@ -68,20 +80,11 @@ test('rules.v6 is judged with the rules.v4 the editor holds, saved or not: its m
 });
 
 test('rules.v4 is judged with the rules.v6 the editor holds: INPUT closed in the editor, then the edit undone', { skip }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-siblings-'));
-  const open = '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n';
-  const closed = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p ipv6-icmp -j ACCEPT\nCOMMIT\n';
-  writeFileSync(join(dir, 'rules.v6'), open);
-  const v4 = pathToFileURL(join(dir, 'rules.v4')).href;
-  const v6 = pathToFileURL(join(dir, 'rules.v6')).href;
-  await client().open(v4, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-  assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
-  await client().open(v6, 'iptables-save', open);
-  await codesOf(v6);
+  const { v4, v6 } = await openPair();
   client().published.delete(v4);
-  await edit(v6, 2, closed);
+  await edit(v6, 2, V6_CLOSED);
   assert.deepEqual(await codesOf(v4), []);
   client().published.delete(v4);
-  await edit(v6, 3, open);
+  await edit(v6, 3, V6_OPEN);
   assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
 });

@@ -57,7 +57,7 @@ const cases: { name: string; text: () => string; family: 'ipv4' | 'ipv6'; expect
     name: 'a file with mistakes iptables accepts',
     text: () => FLAWED,
     family: 'ipv4',
-    expect: ['deprecated-state-match', 'dnat-without-forward-accept', 'dnat-without-forward-accept', 'missing-established-rule', 'missing-established-rule', 'missing-ip-forward', 'missing-loopback-accept', 'redundant-rule', 'shadowed-rule', 'unreachable-rule', 'unused-chain'],
+    expect: ['deprecated-state-match', 'dnat-without-forward-accept', 'dnat-without-forward-accept', 'log-without-limit', 'missing-established-rule', 'missing-established-rule', 'missing-ip-forward', 'missing-loopback-accept', 'redundant-rule', 'shadowed-rule', 'unreachable-rule', 'unused-chain'],
   },
 ];
 
