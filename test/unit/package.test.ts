@@ -108,18 +108,40 @@ test('the CLI bundle lints on the machine Node outside the project, and apply na
  * every start compiled the bundle again. The server writes it once the initialize reply is on
  * its way.
  */
+/**
+ * The bytes of the files under `dir`. Node writes its compiled code to a temporary file and
+ * renames it: one listed may be gone by the time it is measured (a run of the test failed on
+ * that with ENOENT), and counts nothing.
+ */
+function keptBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    try {
+      n += statSync(join(e.parentPath, e.name)).size;
+    } catch {
+      // renamed away since the listing
+    }
+  }
+  return n;
+}
+
 test('a server killed after its initialize reply leaves its compiled code for the next start', { skip: needBuild() }, async () => {
   const cache = mkdtempSync(join(tmpdir(), 'iptables-compile-cache-'));
   const child = spawn(process.execPath, [`${repoRoot}/dist/iptables-language-server.cjs`, '--stdio'], { env: { ...process.env, NODE_COMPILE_CACHE: cache }, stdio: ['pipe', 'pipe', 'inherit'] });
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
-  child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const kept = () => readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
-  const until = Date.now() + 5000;
-  while (kept() < 200_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  const bytes = kept();
-  child.kill();
-  await new Promise((r) => child.once('exit', r));
+  const exited = new Promise((r) => child.once('exit', r));
+  let bytes = 0;
+  try {
+    child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const until = Date.now() + 5000;
+    while ((bytes = keptBytes(cache)) < 200_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    // also when the test fails: a server left running keeps the test's process from ending
+    child.kill();
+    await exited;
+  }
   assert.ok(bytes >= 200_000, `${bytes} bytes of compiled code kept`);
 });
 
