@@ -14,6 +14,7 @@ const text = [
   '-A INPUT -m limit --limit 20 -j ACCEPT',
   '-A INPUT -p icmp --icmp-type 8 -j ACCEPT',
   '-A INPUT -p icmp --icmp-type 3/4 -j ACCEPT',
+  '-A INPUT -i eth+ -o wan0 -j ACCEPT',
   'COMMIT',
   '',
 ].join('\n');
@@ -52,4 +53,9 @@ test('COMMIT: where the block is loaded, named after its table; nothing past the
   assert.deepEqual([h.span.start, h.span.end], [at, at + 6]);
   assert.match(h.markdown, /\*filter/);
   assert.equal(hoverAt(new FirewallDocument('iptables -A INPUT -j ACCEPT\n# COMMIT\n', { dialect: 'script' }), 32), undefined, 'not in a script');
+});
+
+test('an interface: exact, or every one whose name starts so with +', () => {
+  assert.match(hover('eth+')!.markdown, /starts with `eth`/);
+  assert.match(hover('wan0')!.markdown, /exactly that name/);
 });

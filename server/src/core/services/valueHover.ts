@@ -18,6 +18,8 @@ export function valueHover(arg: ArgSpec, value: string, family: Family = 'ipv4')
       return portsHover(value, arg.serviceProtocol);
     case 'rate':
       return rateHover(value);
+    case 'interface':
+      return interfaceHover(value);
     case 'icmp-type': case 'icmpv6-type':
       if (/^[0-9]/.test(value)) return icmpNumberHover(value, arg.type === 'icmp-type' ? 'ipv4' : 'ipv6');
       break;
@@ -94,4 +96,12 @@ function icmpNumberHover(value: string, family: 'ipv4' | 'ipv6'): string | undef
   const named = code ?? type;
   if (!named) return `**${value}** — ICMP${family === 'ipv6' ? 'v6' : ''} type ${read.type}${read.codes ? `, codes ${read.codes[0]} to ${read.codes[1]}` : ''}`;
   return `**${value}** — ${named.name}: ${named.doc}`;
+}
+
+/** An interface name: exact, or with `+` every interface whose name starts so. */
+function interfaceHover(value: string): string | undefined {
+  if (value === '+') return '**+** — every interface';
+  if (value.endsWith('+')) return `**${value}** — every interface whose name starts with \`${value.slice(0, -1)}\` (${value.slice(0, -1)}0, ${value.slice(0, -1)}1…; \`+\` only works at the end)`;
+  if (value === 'lo') return '**lo** — the loopback interface: the host talking to itself';
+  return `**${value}** — the interface of exactly that name (\`${value}+\` would take every one whose name starts so)`;
 }
