@@ -95,3 +95,11 @@ test('invalid-value: a prefix out of range or read as octal is fixed in place, t
   // iptables reads /010 as /8 (iptables -S shows 10.0.0.0/8, 1.8.9): the fix writes what it does
   assert.deepEqual(fixed('-A INPUT -s 10.0.0.0/010 -j ACCEPT'), ['warning', table('filter', '-A INPUT -s 10.0.0.0/8 -j ACCEPT')]);
 });
+
+test('--limit-burst 0: a warning on the value, with a fix to 1', () => {
+  const text = table('filter', '-A INPUT -m limit --limit 5/min --limit-burst 0 -j ACCEPT');
+  const found = lintWith(invalidValue, text);
+  assert.deepEqual(found.map((d) => [d.severity, text.slice(d.span.start, d.span.end)]), [['warning', '0']]);
+  assert.ok(applyFix(text, found[0].fixes![0]).includes('--limit-burst 1 '));
+  assert.deepEqual(lintWith(invalidValue, table('filter', '-A INPUT -m limit --limit 5/min --limit-burst 1 -j ACCEPT')), []);
+});
