@@ -103,3 +103,9 @@ test('--limit-burst 0: a warning on the value, with a fix to 1', () => {
   assert.ok(applyFix(text, found[0].fixes![0]).includes('--limit-burst 1 '));
   assert.deepEqual(lintWith(invalidValue, table('filter', '-A INPUT -m limit --limit 5/min --limit-burst 1 -j ACCEPT')), []);
 });
+
+test('recent --seconds 0: refused by iptables (1 and up, measured with 1.8.9, both backends)', () => {
+  const text = table('filter', '-A INPUT -m recent --rcheck --seconds 0 --name ssh -j DROP');
+  assert.deepEqual(lintWith(invalidValue, text).map((d) => [d.severity, text.slice(d.span.start, d.span.end)]), [['error', '0']]);
+  assert.deepEqual(lintWith(invalidValue, table('filter', '-A INPUT -m recent --rcheck --seconds 1 --name ssh -j DROP')), []);
+});

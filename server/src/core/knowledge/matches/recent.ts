@@ -19,7 +19,7 @@ export const recent: ExtensionSpec = {
     { name: '--rcheck', negation: 'prefix', args: [], excludes: ['--set', '--update', '--remove'], summary: 'Match when the address is in the list.' },
     { name: '--update', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--remove'], summary: 'Like --rcheck, and record this packet as a new sighting when it matches.' },
     { name: '--remove', negation: 'prefix', args: [], excludes: ['--set', '--rcheck', '--update'], summary: 'Remove the address from the list; matches when it was there.' },
-    { name: '--seconds', negation: 'none', args: [{ name: 'seconds', type: 'integer' }], summary: 'With --rcheck or --update: only count sightings within this many seconds.' },
+    { name: '--seconds', negation: 'none', args: [{ name: 'seconds', type: 'integer', min: 1 }], summary: 'With --rcheck or --update: only count sightings within this many seconds.' },
     { name: '--reap', negation: 'none', args: [], requires: ['--seconds'], summary: 'Purge entries older than --seconds as a side effect.' },
     { name: '--hitcount', negation: 'none', args: [{ name: 'hits', type: 'integer', max: 65535 }], summary: 'With --rcheck or --update: require at least this many sightings.' },
     { name: '--rttl', negation: 'none', args: [], excludes: ['--set'], summary: 'With --rcheck or --update: also require the TTL seen when the address was added (against spoofed sources).' },
