@@ -22,7 +22,7 @@ export const cluster: ExtensionSpec = {
     },
     {
       name: '--cluster-local-nodemask', negation: 'prefix', excludes: ['--cluster-local-node'],
-      args: [{ name: 'mask', type: 'integer' }],
+      args: [{ name: 'mask', type: 'integer', min: 1, max: 32 }],
       summary: 'This node\'s share as a bit mask (bit 0 = node 1), instead of --cluster-local-node.',
     },
     {
