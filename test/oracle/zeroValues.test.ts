@@ -8,7 +8,8 @@ import { NamespaceIptables } from './realIptables.ts';
  * legacy backend's kernel refuses the rule, nf_tables loads it and lists it without its burst
  * (what iptables-save then writes, and a restore of that gives the default burst); invalid-value
  * warns there and nowhere else. Options refused at 0 (found by trying 0 for every integer option
- * the knowledge base gave no minimum): errors.
+ * the knowledge base gave no minimum), and above bounds lower than the knowledge base had (found
+ * by trying its largest value): errors.
  */
 const { ns, skip } = NamespaceIptables.forTests('values of 0 in both backends', { bothBackends: true });
 
@@ -47,6 +48,28 @@ test('values of 0 iptables refuses are errors, and 1 loads: recent --seconds, cl
       assert.deepEqual(found.map((d) => [d.severity, text.slice(d.span.start, d.span.end)]), loads ? [] : [['error', '0']], `${c.value} ${v}`);
       const r = ns.run(['iptables', '-t', c.table, ...c.rule(v).split(' ')]);
       assert.equal(r.ok, loads, `${c.value} ${v}: ${r.err}`);
+    }
+  }
+});
+
+/** Upper bounds found by trying each integer option's largest value in the knowledge base: the largest iptables takes loads, one more is an error. */
+const UPPER: { tool: string; table: string; rule: (v: string) => string; largest: string; over: string }[] = [
+  { tool: 'iptables', table: 'mangle', rule: (v) => `-A POSTROUTING -p tcp -j TCPMSS --set-mss ${v}`, largest: '65515', over: '65516' },
+  { tool: 'ip6tables', table: 'mangle', rule: (v) => `-A POSTROUTING -p tcp -j TCPMSS --set-mss ${v}`, largest: '65495', over: '65496' },
+  { tool: 'iptables', table: 'filter', rule: (v) => `-A INPUT -m hashlimit --hashlimit-upto 5/s --hashlimit-name hl --hashlimit-rate-match --hashlimit-rate-interval ${v}`, largest: '2147483647', over: '2147483648' },
+  { tool: 'iptables', table: 'filter', rule: (v) => `-A INPUT -j SET --add-set s src --timeout ${v}`, largest: '4294967294', over: '4294967295' },
+];
+
+test('upper bounds: TCPMSS --set-mss (65515 for IPv4, 65495 for IPv6), hashlimit --hashlimit-rate-interval, SET --timeout', { skip }, () => {
+  ns.run(['ipset', 'create', 's', 'hash:ip', 'timeout', '60']);
+  for (const c of UPPER) {
+    for (const [v, loads] of [[c.largest, true], [c.over, false]] as const) {
+      const text = `*${c.table}\n${c.rule(v)}\nCOMMIT\n`;
+      const family = c.tool === 'ip6tables' ? 'ipv6' : 'ipv4';
+      const found = new FirewallDocument(text, { fileName: family === 'ipv6' ? 'rules.v6' : 'rules.v4', family }).diagnostics().filter((d) => d.code === 'invalid-value');
+      assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), loads ? [] : [v], `${c.tool} ${c.rule(v)}`);
+      const r = ns.run([c.tool, '-t', c.table, ...c.rule(v).split(' ')]);
+      assert.equal(r.ok, loads, `${c.tool} ${c.rule(v)}: ${r.err}`);
     }
   }
 });

@@ -97,6 +97,8 @@ export interface ArgSpec {
   /** Numeric bounds iptables enforces (integers and ranges). */
   min?: number;
   max?: number;
+  /** The bound ip6tables enforces where it is lower (TCPMSS's MSS: 40 bytes of IPv6 header instead of 20). */
+  maxIpv6?: number;
   /** A range must not be reversed (`1000:0` is refused rather than swapped). */
   ordered?: boolean;
   /** getopt `optional_argument`: the value may be absent. */

@@ -57,7 +57,7 @@ export const hashlimit: ExtensionSpec = {
     { name: '--hashlimit-rate-match', negation: 'none', args: [], summary: 'Classify flows by their measured rate (true/false against the given rate) instead of limiting them.' },
     {
       name: '--hashlimit-rate-interval', negation: 'none',
-      args: [{ name: 'sec', type: 'integer', min: 1 }],
+      args: [{ name: 'sec', type: 'integer', min: 1, max: 2147483647 }],
       summary: 'With --hashlimit-rate-match: how often, in seconds, the rate is sampled.',
     },
   ],

@@ -26,7 +26,7 @@ export const SET: ExtensionSpec = {
       args: [{ name: 'setname', type: 'string', min: 1, max: 31 }, { name: 'flag[,flag…]', type: 'set-flags', maxItems: 6 }],
       summary: 'Look the packet up in a set created with --skbinfo and apply what the entry holds (mangle table only).',
     },
-    { name: '--timeout', negation: 'none', requires: ['--add-set'], args: [{ name: 'value', type: 'integer' }], summary: 'Timeout in seconds for the added entry, instead of the set\'s default.' },
+    { name: '--timeout', negation: 'none', requires: ['--add-set'], args: [{ name: 'value', type: 'integer', max: 4294967294 }], summary: 'Timeout in seconds for the added entry, instead of the set\'s default.' },
     { name: '--exist', negation: 'none', requires: ['--add-set'], args: [], summary: 'When the entry exists already, reset its timeout.' },
     { name: '--map-mark', negation: 'none', requires: ['--map-set'], args: [], summary: 'Set the packet mark from the entry.' },
     { name: '--map-prio', negation: 'none', requires: ['--map-set'], chains: ['FORWARD', 'OUTPUT', 'POSTROUTING'], args: [], summary: 'Set the tc priority from the entry (FORWARD, OUTPUT, POSTROUTING).' },

@@ -17,7 +17,7 @@ export const TCPMSS: ExtensionSpec = {
   options: [
     {
       name: '--set-mss', negation: 'none', excludes: ['--clamp-mss-to-pmtu'],
-      args: [{ name: 'value', type: 'integer', max: 65535 }],
+      args: [{ name: 'value', type: 'integer', max: 65515, maxIpv6: 65495 }],
       summary: 'Lower the MSS to this value (it is never raised). At most 65515 for IPv4, 65495 for IPv6.',
     },
     {

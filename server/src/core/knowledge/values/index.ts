@@ -163,7 +163,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'mark': return checkMark(value);
     case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group');
     case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
-    case 'integer': return asError(checkInteger(value, arg?.min ?? 0, bound(arg?.max, U32)));
+    case 'integer': return asError(checkInteger(value, arg?.min ?? 0, bound(v6 && arg?.maxIpv6 !== undefined ? arg.maxIpv6 : arg?.max, U32)));
     case 'integer-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, U32), arg?.ordered));
     case 'length-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, 65535), arg?.ordered)) ?? reversedLength(value);
     case 'ttl': return asError(checkInteger(value, arg?.min ?? 0, 255));
