@@ -3,7 +3,7 @@ import { policyPlace } from '../../model/policyPlace.ts';
 import { covers } from '../../simulate/containment.ts';
 import type { Span } from '../../text/span.ts';
 import { chainFacts } from '../chainGraph.ts';
-import type { Fix, LintRule, RuleContext } from '../types.ts';
+import type { Fix, LintRule } from '../types.ts';
 
 /**
  * Matches that let through only part of the packets: under a rate (`-m limit`, `-m hashlimit`
@@ -62,14 +62,14 @@ export const logWithoutLimit: LintRule = {
         span: rule.target!.span,
         message: `Every packet this rule logs is ${dropped.policy ? `then ${dropped.what}` : `${dropped.what} right after it`}, and nothing limits the log: a scan or a flood writes one kernel log line per packet. Log a sample: -m limit --limit 5/min before -j LOG.`,
         related: [{ span: dropped.span, message: `the logged packets are ${dropped.policy ? dropped.what : `${dropped.what} here`}` }],
-        fixes: limitFix(ctx, cmd),
+        fixes: limitFix(cmd),
       });
     }
   },
 };
 
 /** `-m limit --limit 5/min` put before the rule's `-j LOG`: a person chooses it (the log then keeps a sample). */
-function limitFix(ctx: RuleContext, cmd: Command): Fix[] {
+function limitFix(cmd: Command): Fix[] {
   const jump = cmd.args.items.find((i) => (i.written === '-j' || i.written === '--jump') && i.values[0]?.value === 'LOG');
   if (!jump) return [];
   const at = jump.span.start;
