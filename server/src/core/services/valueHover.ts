@@ -3,7 +3,7 @@ import { valueCompletions } from '../knowledge/values/index.ts';
 import { logLevels } from '../knowledge/values/enums.ts';
 import { icmpTypes, icmpv6Types, readIcmpType } from '../knowledge/values/icmp.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
-import { RATE_UNITS, rateUnit } from '../knowledge/values/rates.ts';
+import { readRate } from '../knowledge/values/rates.ts';
 import { services } from '../knowledge/values/services.ts';
 
 /**
@@ -77,10 +77,9 @@ function portsHover(value: string, protocol: string | undefined): string | undef
 
 /** A rate as packets per unit and the time between them, with the burst the limit match allows. */
 function rateHover(value: string): string | undefined {
-  const m = /^(\d+)(?:\/(.+))?$/.exec(value);
-  const unit = m && (m[2] === undefined ? RATE_UNITS[0] : rateUnit(m[2]));
-  const count = m && Number(m[1]);
-  if (!m || !unit || !count) return undefined;
+  const rate = readRate(value);
+  if (!rate) return undefined;
+  const { count, unit } = rate;
   const seconds = unit[1] / count;
   const every = seconds >= 1 ? `${+seconds.toFixed(2)} s` : `${+(seconds * 1000).toFixed(2)} ms`;
   return `**${value}** — on average ${count} packet${count === 1 ? '' : 's'} a ${unit[0]}, one every ${every}; more at once only up to the burst (\`--limit-burst\`, 5 unless given), which refills at the same pace.`;

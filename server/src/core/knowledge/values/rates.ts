@@ -8,12 +8,11 @@ import { error, warning, type ValueProblem } from './problem.ts';
 
 /** The units of a rate, with their length in seconds. */
 export const RATE_UNITS: readonly (readonly [string, number])[] = [['second', 1], ['minute', 60], ['hour', 3600], ['day', 86400]];
-const UNITS = RATE_UNITS;
 
 /** The unit a suffix names: any non-empty beginning of second, minute, hour or day, any case. */
 export function rateUnit(suffix: string): readonly [string, number] | undefined {
   if (suffix === '') return undefined;
-  return UNITS.find(([u]) => u.startsWith(suffix.toLowerCase()));
+  return RATE_UNITS.find(([u]) => u.startsWith(suffix.toLowerCase()));
 }
 
 /**
@@ -28,7 +27,7 @@ export function checkRate(value: string): ValueProblem | undefined {
   const usage = 'write N/second, N/minute, N/hour or N/day (s, m, h, d are enough)';
   if (suffix !== undefined && !unit) {
     if (suffix === '') return error(`Nothing after '/' in '${value}': ${usage}.`);
-    const meant = UNITS.find(([u]) => suffix.toLowerCase().startsWith(u)) ?? UNITS.find(([u]) => didYouMean(suffix.toLowerCase(), [u]) !== undefined);
+    const meant = RATE_UNITS.find(([u]) => suffix.toLowerCase().startsWith(u)) ?? RATE_UNITS.find(([u]) => didYouMean(suffix.toLowerCase(), [u]) !== undefined);
     return error(`'${suffix}' is not a time unit: ${usage}.`, meant ? `${count}/${meant[0]}` : undefined);
   }
   const int = /^\d+/.exec(count);
@@ -43,16 +42,22 @@ export function checkRate(value: string): ValueProblem | undefined {
  * 1/10000 second, whole (so `60/minute` is `1/second`); undefined for a rate not read here.
  */
 export function storedRate(value: string): number | undefined {
+  const r = readRate(value);
+  return r && Math.floor((10000 * r.unit[1]) / r.count);
+}
+
+/** A limit rate as written, `N[/unit]` (a number alone is per second): its count (1 and up) and unit; undefined for one not read here. */
+export function readRate(value: string): { count: number; unit: readonly [string, number] } | undefined {
   const m = /^(\d+)(?:\/(.+))?$/.exec(value);
-  const unit = m && (m[2] === undefined ? UNITS[0] : rateUnit(m[2]));
+  const unit = m && (m[2] === undefined ? RATE_UNITS[0] : rateUnit(m[2]));
   if (!m || !unit || Number(m[1]) === 0) return undefined;
-  return Math.floor((10000 * unit[1]) / Number(m[1]));
+  return { count: Number(m[1]), unit };
 }
 
 /** The unit a rate is written in (a number alone is per second): hashlimit keeps it with the rate (its table's expiry). */
 export function writtenRateUnit(value: string): string | undefined {
   const slash = value.indexOf('/');
-  return slash === -1 ? UNITS[0][0] : rateUnit(value.slice(slash + 1))?.[0];
+  return slash === -1 ? RATE_UNITS[0][0] : rateUnit(value.slice(slash + 1))?.[0];
 }
 
 /** No prototype: looked up by the unit as written (`5constructor/s` is not a unit). */
@@ -155,7 +160,7 @@ export function rateestParams(interval: string, ewma: string): { interval: numbe
  */
 export function hashlimitRate(value: string): { bytes: boolean; amount: number } | undefined {
   const m = /^(\d+)([a-zA-Z]*)(?:\/(.*))?$/.exec(value);
-  const unit = m && (m[3] === undefined ? UNITS[0] : rateUnit(m[3]));
+  const unit = m && (m[3] === undefined ? RATE_UNITS[0] : rateUnit(m[3]));
   if (!m || !unit || Number(m[1]) === 0) return undefined;
   if (m[2] === '') return { bytes: false, amount: Math.floor((1e6 * unit[1]) / Number(m[1])) };
   const size = BYTE_UNITS[m[2].toLowerCase()];
