@@ -1,6 +1,6 @@
-import { ipv4NetworksOverlap, ipv4NetworkWithin, ipv6InNetwork, ipv6NetworkWithin, type IPv4Network, type IPv6Network } from '../knowledge/values/addresses.ts';
+import { networksOverlap, networkWithin, type Network } from '../knowledge/values/addresses.ts';
 import type { Condition, Rule } from '../model/types.ts';
-import { parsedNetworks, type Network } from './conditions.ts';
+import { parsedNetworks } from './conditions.ts';
 
 /**
  * What a rule assumed to match (or not) says of the packet's unknown source or destination,
@@ -24,25 +24,6 @@ function networks(c: Condition): readonly Network[] | undefined {
   return list.every((n) => n !== undefined && n.bits !== undefined) ? (list as readonly Network[]) : undefined;
 }
 
-function v6(n: Network): n is IPv6Network {
-  return 'groups' in n;
-}
-
-/** Whether `inner` lies inside `outer`; undefined across families. */
-function within(inner: Network, outer: Network): boolean | undefined {
-  if (v6(inner) !== v6(outer)) return undefined;
-  return v6(inner) ? ipv6NetworkWithin(inner, outer as IPv6Network) : ipv4NetworkWithin(inner, outer as IPv4Network);
-}
-
-/** Whether two networks share an address; undefined across families. */
-function overlap(a: Network, b: Network): boolean | undefined {
-  if (v6(a) !== v6(b)) return undefined;
-  if (!v6(a)) return ipv4NetworksOverlap(a, b as IPv4Network);
-  const shorter = a.bits! <= (b as IPv6Network).bits! ? a : (b as IPv6Network);
-  const longer = shorter === a ? (b as IPv6Network) : a;
-  return ipv6InNetwork(longer.groups, shorter);
-}
-
 /**
  * The fact an assumption gives about one field's test `c` of its rule: matched, the address
  * is in its networks (or, negated, in none); not matched, the same reversed, but only where
@@ -60,8 +41,8 @@ function testUnder(f: AddressFact, c: Condition): boolean | undefined {
   if (!nets) return undefined;
   // in the fact's networks: networks holding all of them take it, networks all apart from them do not
   // in none of them: networks all inside them do not take it
-  const takes = f.inside ? f.nets.every((a) => nets.some((b) => within(a, b) === true)) : false;
-  const misses = f.inside ? nets.every((b) => f.nets.every((a) => overlap(a, b) === false)) : nets.every((b) => f.nets.some((a) => within(b, a) === true));
+  const takes = f.inside ? f.nets.every((a) => nets.some((b) => networkWithin(a, b) === true)) : false;
+  const misses = f.inside ? nets.every((b) => f.nets.every((a) => networksOverlap(a, b) === false)) : nets.every((b) => f.nets.some((a) => networkWithin(b, a) === true));
   if (!takes && !misses) return undefined;
   return takes !== c.negated;
 }

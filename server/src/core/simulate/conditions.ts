@@ -1,7 +1,7 @@
 import { protocolNumber } from '../knowledge/index.ts';
 import { readIcmpType } from '../knowledge/values/icmp.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
-import { compareIPv6, ipv4Network, ipv4Number, ipv6Groups, ipv6InNetwork, ipv6Network, type IPv4Network, type IPv6Network } from '../knowledge/values/addresses.ts';
+import { compareIPv6, ipv4Network, ipv4Number, ipv6Groups, ipv6InNetwork, ipv6Network, network, type Network } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
 import { and, fromBool, not, type Tri } from './tristate.ts';
@@ -24,8 +24,6 @@ export function inNetwork(addr: string, spec: string): Tri {
   return addr === spec ? 'yes' : 'maybe';
 }
 
-/** A network of an address test, either family; undefined for what is compared as text. */
-export type Network = IPv4Network | IPv6Network;
 
 /** Parsed networks of a condition, computed once per rule (large dumps trace fast). */
 const networks = new WeakMap<Condition, (Network | undefined)[]>();
@@ -63,7 +61,7 @@ function readAddress(value: string): ReadAddress {
 /** The networks of an address test's list, each parsed once per condition; undefined for a part read as text (a host name). */
 export function parsedNetworks(c: Condition): readonly (Network | undefined)[] {
   let list = networks.get(c);
-  if (!list) networks.set(c, (list = c.value.split(',').map((part) => ipv4Network(part) ?? ipv6Network(part))));
+  if (!list) networks.set(c, (list = c.value.split(',').map(network)));
   return list;
 }
 

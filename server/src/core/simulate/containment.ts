@@ -1,6 +1,6 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
-import { ipv4Network, ipv4NetworkWithin, ipv6Network, ipv6NetworkWithin } from '../knowledge/values/addresses.ts';
+import { network, networkWithin } from '../knowledge/values/addresses.ts';
 import { interfaceMatches } from './conditions.ts';
 
 /**
@@ -40,15 +40,12 @@ function coversAddress(a: Condition | undefined, b: Condition | undefined): bool
 }
 
 function netContains(outer: string, inner: string): boolean {
-  // IPv4 as iptables reads it: host bits cleared, short forms (`10/8`) filled with zeros
-  const o = ipv4Network(outer);
-  const i = o && ipv4Network(inner);
-  if (o && i) return ipv4NetworkWithin(i, o);
-  const o6 = ipv6Network(outer);
-  const i6 = o6 && ipv6Network(inner);
-  // a host name is not known to cover anything, itself included: each rule looks it up, and
-  // a name with several addresses may answer in another order or with others
-  return !!o6 && !!i6 && ipv6NetworkWithin(i6, o6);
+  // as iptables reads them (host bits cleared, `10/8` filled with zeros); a host name is not
+  // known to cover anything, itself included: each rule looks it up, and a name with several
+  // addresses may answer in another order or with others
+  const o = network(outer);
+  const i = o && network(inner);
+  return !!i && networkWithin(i, o!) === true;
 }
 
 function coversIface(a: Condition | undefined, b: Condition | undefined): boolean {

@@ -270,6 +270,33 @@ export function ipv6NetworkWithin(inner: IPv6Network, outer: IPv6Network): boole
   return inner.bits !== undefined && outer.bits !== undefined && inner.bits >= outer.bits && ipv6InNetwork(inner.groups, outer);
 }
 
+/** A network of either family: an address test's part as iptables reads it. */
+export type Network = IPv4Network | IPv6Network;
+
+/** A network as iptables reads `spec`: IPv4 first (`10/8`), else IPv6; undefined for what is neither (a host name). */
+export function network(spec: string): Network | undefined {
+  return ipv4Network(spec) ?? ipv6Network(spec);
+}
+
+function v6Network(n: Network): n is IPv6Network {
+  return 'groups' in n;
+}
+
+/** Whether `inner` lies wholly inside `outer`; undefined across families. */
+export function networkWithin(inner: Network, outer: Network): boolean | undefined {
+  if (v6Network(inner) !== v6Network(outer)) return undefined;
+  return v6Network(inner) ? ipv6NetworkWithin(inner, outer as IPv6Network) : ipv4NetworkWithin(inner, outer as IPv4Network);
+}
+
+/** Whether two networks (contiguous masks) share an address; undefined across families. */
+export function networksOverlap(a: Network, b: Network): boolean | undefined {
+  if (v6Network(a) !== v6Network(b)) return undefined;
+  if (!v6Network(a)) return ipv4NetworksOverlap(a, b as IPv4Network);
+  const shorter = a.bits! <= (b as IPv6Network).bits! ? a : (b as IPv6Network);
+  const longer = shorter === a ? (b as IPv6Network) : a;
+  return ipv6InNetwork(longer.groups, shorter);
+}
+
 /** The mask of a prefix length 0–128 as eight groups. */
 function ipv6PrefixMask(bits: number): number[] {
   const out: number[] = [];
