@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
-import { companionKey, companionPaths, ipv4NatBeside, ipv6RulesBeside, type OpenModel } from '../node/ipv6RulesBeside.ts';
+import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
 import type { RunOptions } from '../core/analysis/engine.ts';
@@ -207,7 +207,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     for (const doc of store.all()) {
       const file = fileOf(doc);
       if (!file || file === changed || doc.model.dialect !== 'save' || !companionPaths(file).includes(changed)) continue;
-      const now = companionKey({ ...ipv4NatBeside(file, openModel), workspaceIpv6: ipv6RulesBeside(file, openModel) });
+      const now = companionKey(companionFacts(file, openModel));
       if (now !== companionRead.get(doc.uri)) schedule(doc);
     }
   }

@@ -155,6 +155,11 @@ export function companionPaths(filePath: string): string[] {
   return out;
 }
 
+/** What the save-file checks read of a rules file's other half (see workspaceSettings, which adds the sysctl files' say on IPv6). */
+export function companionFacts(filePath: string, open?: OpenModel): Pick<AnalysisSettings, 'workspaceIpv4Nat' | 'workspaceIpv6'> {
+  return { ...ipv4NatBeside(filePath, open), workspaceIpv6: ipv6RulesBeside(filePath, open) };
+}
+
 /** What a file's findings read of its other half, as one string to compare (see companionPaths). */
 export function companionKey(settings: Partial<Pick<AnalysisSettings, 'workspaceIpv4Nat' | 'workspaceIpv6'>>): string {
   const w = settings.workspaceIpv6;

@@ -1,5 +1,5 @@
 import type { AnalysisSettings } from '../core/analysis/types.ts';
-import { ipv4NatBeside, ipv6RulesBeside, type OpenModel } from './ipv6RulesBeside.ts';
+import { companionFacts, type OpenModel } from './ipv6RulesBeside.ts';
 import { workspaceSysctl } from './sysctlFiles.ts';
 import { workspaceIpsets } from './ipsetFiles.ts';
 
@@ -12,5 +12,6 @@ import { workspaceIpsets } from './ipsetFiles.ts';
  */
 export function workspaceSettings(filePath: string, open?: OpenModel): Partial<AnalysisSettings> {
   const { ipv6DisabledBy, ...sysctl } = workspaceSysctl(filePath);
-  return { ...sysctl, ...workspaceIpsets(filePath), ...ipv4NatBeside(filePath, open), workspaceIpv6: { ...ipv6RulesBeside(filePath, open), ...(ipv6DisabledBy ? { disabledBy: ipv6DisabledBy } : {}) } };
+  const { workspaceIpv4Nat, workspaceIpv6 } = companionFacts(filePath, open);
+  return { ...sysctl, ...workspaceIpsets(filePath), ...(workspaceIpv4Nat ? { workspaceIpv4Nat } : {}), workspaceIpv6: { ...workspaceIpv6, ...(ipv6DisabledBy ? { disabledBy: ipv6DisabledBy } : {}) } };
 }
