@@ -128,12 +128,11 @@ function commitHover(doc: FirewallDocument, offset: number): Hover | undefined {
   const line = lines.lineOf(offset);
   const start = lines.lineStarts[line];
   const end = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] - 1 : lines.length;
-  const text = doc.read(start, end);
-  const at = text.indexOf('COMMIT');
-  if (at === -1 || text.trimEnd() !== 'COMMIT' || offset > start + at + 6) return undefined;
+  // iptables-restore reads COMMIT only at the start of its line
+  if (doc.read(start, end).trimEnd() !== 'COMMIT' || offset > start + 6) return undefined;
   const table = doc.tableAt(start);
   return {
-    span: { start: start + at, end: start + at + 6 },
+    span: { start, end: start + 6 },
     markdown: `**COMMIT** — ends the ${table ? `*${table} ` : ''}block: iptables-restore loads the block here, in one step (all of its rules, or none of them when one is refused). Each block is loaded at its own COMMIT: a block further down that fails leaves the blocks above it loaded, and iptables-restore exits with an error. A block without COMMIT is not loaded at all.`,
   };
 }
