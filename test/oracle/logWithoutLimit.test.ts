@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
+import { savedCounters } from '../support/savedCounters.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
@@ -27,9 +28,8 @@ pairWithService(skip, pair, pair.addrA, 9001, 'ok');
 function counts(): { policy: number; rules: { text: string; packets: number }[] } {
   const saved = spawnSync('ip', ['netns', 'exec', pair.a, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' });
   assert.equal(saved.status, 0, saved.stderr);
-  const policy = Number(/^:INPUT \w+ \[(\d+):/m.exec(saved.stdout)![1]);
-  const rules = [...saved.stdout.matchAll(/^\[(\d+):\d+\] (-A .*)$/gm)].map((m) => ({ packets: Number(m[1]), text: m[2] }));
-  return { policy, rules };
+  const { policies, rules } = savedCounters(saved.stdout);
+  return { policy: policies.get('filter/INPUT')!, rules };
 }
 
 /** The LOG rule's count (not the jump to LOGDROP). */

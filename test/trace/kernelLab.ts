@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { savedCounters } from '../support/savedCounters.ts';
 
 /**
  * Three network namespaces joined by veth pairs on 10.200.x.x: client (10.200.1.2) —
@@ -142,19 +143,13 @@ export class KernelLab {
   /** Packet counters of the router's chains: `table/chain` → its rules' counters in order, and its policy's. */
   counters(): Map<string, ChainCounters> {
     const out = new Map<string, ChainCounters>();
-    let table = '';
-    const chain = (name: string) => {
-      const key = `${table}/${name}`;
+    const chain = (key: string) => {
       if (!out.has(key)) out.set(key, { rules: [] });
       return out.get(key)!;
     };
-    for (const line of this.run(this.ns.router, ['iptables-save', '-c']).split('\n')) {
-      if (line.startsWith('*')) table = line.slice(1).trim();
-      const p = /^:(\S+) (\S+) \[(\d+):\d+\]/.exec(line);
-      if (p) chain(p[1]).policy = p[2] === '-' ? undefined : Number(p[3]);
-      const m = /^\[(\d+):\d+\] -A (\S+)/.exec(line);
-      if (m) chain(m[2]).rules.push(Number(m[1]));
-    }
+    const saved = savedCounters(this.run(this.ns.router, ['iptables-save', '-c']));
+    for (const [key, packets] of saved.policies) chain(key).policy = packets;
+    for (const r of saved.rules) chain(r.chain).rules.push(r.packets);
     return out;
   }
 }
