@@ -7,6 +7,7 @@ import { applyFix } from '../support/ruleTester.ts';
 import { linkedNamespace, NamespacePair } from './namespacePair.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
+import { savedCounters } from '../support/savedCounters.ts';
 
 /**
  * dnat-bypasses-block and missing-established-rule's DOCKER-USER case against the kernel: a client, a router and a server in three
@@ -60,9 +61,9 @@ function connectThrough(rules: string, from = CLIENT, addr = pair.addrA, port = 
 /** Packets counted by the router's rule that drops port 8080 (or `ports`) in `chain`. */
 function dropCount(chain = 'INPUT', ports = '8080'): number {
   const saved = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' }).stdout;
-  const m = new RegExp(`^\\[(\\d+):\\d+\\] -A ${chain} -p tcp -m tcp --dport ${ports} -j DROP$`, 'm').exec(saved);
-  assert.ok(m, saved);
-  return Number(m[1]);
+  const rule = savedCounters(saved).rules.find((r) => r.text === `-A ${chain} -p tcp -m tcp --dport ${ports} -j DROP`);
+  assert.ok(rule, saved);
+  return rule.packets;
 }
 
 const router = `*nat
