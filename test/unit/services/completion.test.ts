@@ -211,3 +211,13 @@ test('after IDLETIMER\'s --label: the timers the rules make, of both families; n
   assert.deepEqual(items(script), [['wlan0', 'made on line 1: a rule naming it restarts that timer'], ['rmnet0', 'made on line 2: a rule naming it restarts that timer']]);
   assert.ok(!items(script.replace('-j IDLETIMER --timeout 60 --label |', '-m connlabel --label |')).some(([l]) => l === 'wlan0'));
 });
+
+test('CT --helper offers the kernel\'s helpers of the file\'s family, with their protocol and port', () => {
+  const text = '*raw\n-A PREROUTING -p tcp -j CT --helper |\nCOMMIT\n';
+  const v4 = at(text, '|').items;
+  assert.deepEqual(v4.map((i) => i.label).sort(), ['Q.931', 'RAS', 'amanda', 'ftp', 'irc', 'netbios-ns', 'pptp', 'sane', 'sip', 'snmp', 'snmp_trap', 'tftp']);
+  assert.match(v4.find((i) => i.label === 'ftp')!.detail ?? '', /^tcp 21/);
+  const doc = new FirewallDocument(text.replace('|', ''), { dialect: 'save', family: 'ipv6' });
+  const v6 = completionsAt(doc, text.indexOf('|'))!.items.map((i) => i.label);
+  assert.ok(v6.includes('ftp') && !v6.includes('irc') && !v6.includes('pptp'), v6.join(' '));
+});

@@ -86,6 +86,7 @@ export type ValueTypeName =
   | 'addrtype-list' // UNICAST,LOCAL,... (addrtype)
   | 'u32-tests' // the u32 test language
   | 'bpf-bytecode' // "N,c t f k,c t f k,..." (bpf)
+  | 'ct-helper' // a conntrack helper's name: ftp, sip, Q.931… (CT --helper)
   | 'any'; // accepted as is
 
 export interface ArgSpec {
@@ -146,8 +147,22 @@ export interface OptionSpec {
   requires?: readonly string[];
   /** An option of the same extension this one must follow: iptables reads the options in order, and this one refuses to come first (owner's `--suppl-groups` after `--gid-owner`). */
   after?: string;
+  /**
+   * Options of the same extension each value of this one needs (statistic's `--mode random` needs
+   * `--probability`, `--mode nth` needs `--every` and `--packet`): iptables refuses the rule when
+   * none of them is given (one given without its partner is that one's `requires`).
+   */
+  needsByValue?: Readonly<Record<string, readonly string[]>>;
+  /** With `after`: the value that option must have, given without `!` (rt's `--rt-0-res` follows `--rt-type 0`). */
+  afterValue?: string;
   /** An integer option of the same extension this one's value must stay below (statistic's `--packet` counts from 0 to `--every` - 1). */
   below?: string;
+  /** An integer option of the same extension this one's value must not exceed (cluster's `--cluster-local-node` counts from 1 to `--cluster-total-nodes`). */
+  atMost?: string;
+  /** A bit mask of nodes, bit 0 the first, whose bits must lie among the count this integer option of the same extension gives (cluster's `--cluster-local-nodemask`). */
+  maskOf?: string;
+  /** A flag iptables takes only where the span of these two time-of-day options of the same extension runs past midnight (time's `--contiguous`: the stop before the start, or equal); an option left out stands at its `default`. */
+  acrossMidnight?: readonly [start: string, stop: string];
   /** A time constant averaging samples taken every so often, given by this option of the same extension (RATEEST's `--rateest-ewmalog` over `--rateest-interval`; see ewmaFits). */
   averagesOver?: string;
   /** Tables in which this option is accepted; absent means wherever the extension is. */

@@ -21,7 +21,7 @@ export function uniformOption(o: OptionSpec): OptionSpec {
   return {
     name: o.name, aliases: o.aliases, args: o.args.map(uniformArg), negation: o.negation, summary: o.summary, doc: o.doc,
     example: o.example, mistakes: o.mistakes, required: o.required, excludes: o.excludes, family: o.family,
-    repeatable: o.repeatable, requires: o.requires, after: o.after, below: o.below, averagesOver: o.averagesOver, tables: o.tables, chains: o.chains, chainsUnless: o.chainsUnless, chainsByValue: o.chainsByValue, protocols: o.protocols,
+    repeatable: o.repeatable, requires: o.requires, needsByValue: o.needsByValue, after: o.after, afterValue: o.afterValue, below: o.below, atMost: o.atMost, maskOf: o.maskOf, acrossMidnight: o.acrossMidnight, averagesOver: o.averagesOver, tables: o.tables, chains: o.chains, chainsUnless: o.chainsUnless, chainsByValue: o.chainsByValue, protocols: o.protocols,
     default: o.default, deprecated: o.deprecated,
   };
 }

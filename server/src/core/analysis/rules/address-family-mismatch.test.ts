@@ -22,6 +22,13 @@ ruleTable(addressFamilyMismatch, {
     // measured (1.8.9): both load, and never match
     { code: 'ip6tables -A INPUT -p «icmp» -j ACCEPT\niptables -A INPUT -p «ipv6-icmp» -j ACCEPT\nip6tables -A INPUT -p «1» -j ACCEPT\n', dialect: 'script', severity: 'warning', name: 'the other family\'s ICMP as the protocol' },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination «10.0.0.1:80»'), family: 'ipv6' },
+    // measured (1.8.9, both backends): "getaddrinfo: Address family for hostname not supported"
+    {
+      code: 'iptables -A INPUT -m policy --dir in --pol ipsec --mode tunnel --tunnel-src «fd00::1» --tunnel-dst 10.0.0.2 -j ACCEPT\n' +
+        'ip6tables -t mangle -A PREROUTING -p tcp -j TPROXY --on-port 1 --on-ip «10.0.0.1»\nip6tables -A INPUT -m srh --srh-psid «10.0.0.1» -j ACCEPT\n',
+      dialect: 'script', name: 'every option whose value is an address: policy\'s tunnel ends, TPROXY, srh',
+    },
+    { code: 'ip6tables -t raw -A PREROUTING -p tcp -j CT --helper «irc»\nip6tables -t raw -A PREROUTING -p udp -j CT --helper «snmp»\nip6tables -t raw -A PREROUTING -p tcp -j CT --helper ftp\n', dialect: 'script', name: 'a conntrack helper the kernel has for IPv4 only' },
   ],
 });
 

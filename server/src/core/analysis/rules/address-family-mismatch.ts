@@ -1,8 +1,9 @@
+import { conntrackHelper } from '../../knowledge/conntrackHelpers.ts';
 import { carriesOver } from '../../knowledge/counterparts.ts';
 import { getMatch, getTarget } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import { isNullMask } from '../../knowledge/values/addresses.ts';
-import type { ExtensionSpec, Family } from '../../knowledge/types.ts';
+import type { ExtensionSpec, Family, ValueTypeName } from '../../knowledge/types.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 import type { BoundOption } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
@@ -38,14 +39,19 @@ export function otherFamilyPart(value: string, family: Family): string | undefin
 
 const ICMP4 = new Set(['icmp', '1']);
 const ICMP6 = new Set(['icmpv6', 'ipv6-icmp', 'icmp6', '58']);
-const ADDRESS_OPTIONS = new Set(['--source', '--destination', '--to-destination', '--to-source', '--ctorigsrc', '--ctorigdst', '--ctreplsrc', '--ctrepldst', '--src-range', '--dst-range', '--gateway', '--to']);
+/**
+ * Values iptables reads as addresses of the rule's family (getaddrinfo for its family alone): by
+ * the option's value type, so a new address option (policy's tunnel ends, TPROXY's --on-ip, srh's
+ * segments) is checked without a list to keep.
+ */
+const ADDRESS_TYPES: ReadonlySet<ValueTypeName> = new Set<ValueTypeName>(['address', 'address-list', 'host', 'address-range', 'address-or-range', 'nat-destination']);
 
 export const addressFamilyMismatch: LintRule = {
   code: 'address-family-mismatch',
   severity: 'error',
   summary: 'An IPv6 address in `iptables`, an IPv4 address in `ip6tables`, `icmp` in ip6tables, or an extension of the other family.',
   docs: {
-    description: 'Reports addresses of the other family in address options, `-p icmp` with ip6tables and `-p icmpv6` with iptables (a warning: the tool takes the protocol number, and the rule never matches; the quick fix writes this family\'s ICMP), and match or target extensions (or options) that exist only for the other family, such as `-m icmp6` in iptables or `-j REJECT --reject-with icmp6-adm-prohibited` in iptables.',
+    description: 'Reports addresses of the other family in address options, `-p icmp` with ip6tables and `-p icmpv6` with iptables (a warning: the tool takes the protocol number, and the rule never matches; the quick fix writes this family\'s ICMP), match or target extensions (or options) that exist only for the other family, a conntrack helper the kernel has for IPv4 only (`ip6tables -j CT --helper irc`), such as `-m icmp6` in iptables or `-j REJECT --reject-with icmp6-adm-prohibited` in iptables.',
     rationale: 'iptables and ip6tables are separate tools with separate tables: the command fails ("host/network not found", "unknown option") and the rule never exists for the family you meant. The other family\'s ICMP as `-p` is a warning: the tool takes it as a protocol number, and the rule loads but never matches.',
     bad: { dialect: 'script', text: 'ip6tables -A INPUT -s 192.0.2.0/24 -j DROP\niptables -A INPUT -p icmpv6 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -s 192.0.2.0/24 -j DROP\nip6tables -A INPUT -p icmpv6 -j ACCEPT\n' },
@@ -58,7 +64,8 @@ export const addressFamilyMismatch: LintRule = {
     const options = rule.options;
     for (let i = 0; i < options.length; i++) {
       const o = options[i];
-      if (!ADDRESS_OPTIONS.has(o.name)) continue;
+      const type = o.spec?.args[0]?.type;
+      if (type === undefined || !ADDRESS_TYPES.has(type)) continue;
       // a value kept as text is read as text: its word is made for a finding only
       const kept = o.keptValue;
       if (kept !== undefined) checkAddress(ctx, fam, o, kept, undefined);
@@ -90,6 +97,11 @@ export const addressFamilyMismatch: LintRule = {
       const o = options[i];
       if (o.spec?.family && o.spec.family !== fam) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} only exists in ${toolName(o.spec.family)}.` });
     }
+    // measured (1.8.9): the kernel has irc, pptp, netbios-ns and the snmp helpers for IPv4 only, and
+    // refuses `ip6tables -j CT --helper irc` when the rule is loaded
+    const helper = t?.spec?.name === 'CT' ? t.options.find((o) => o.name === '--helper')?.values[0] : undefined;
+    const known = helper && !helper.dynamic ? conntrackHelper(helper.value) : undefined;
+    if (known && !known.families.includes(fam)) ctx.report({ span: helper!.span, message: `The kernel has the ${known.name} helper for ${known.families.map((f) => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ')} only: ${toolName(fam)} fails to load the rule.` });
   },
 };
 

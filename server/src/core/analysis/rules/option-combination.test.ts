@@ -21,6 +21,17 @@ ruleTable(optionCombination, {
     { code: 'iptables $CMD INPUT -p tcp -j ACCEPT\n', dialect: 'script', name: 'command unknown (a shell expansion)' },
     // accepted by iptables-restore 1.8.9 (nf_tables) in a namespace
     { code: table('filter', '-A INPUT -m statistic --mode nth --every 5 --packet 2\n-A INPUT -m recent --name x --rcheck --seconds 5 --reap\n-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name x --hashlimit-rate-interval 5\n-A INPUT -j NFQUEUE --queue-balance 0:3 --queue-cpu-fanout') + table('mangle', '-A PREROUTING -j CONNMARK --set-mark 1 --nfmask 0xff'), name: 'options with the ones they need, and those iptables takes alone' },
+    // measured (1.8.9, nft and legacy): loaded, and listed back by iptables-save as written here
+    {
+      code: table('mangle', '-A PREROUTING -m cluster --cluster-local-nodemask 0x00000003 --cluster-total-nodes 2 --cluster-hash-seed 0x00000001 -j MARK --set-mark 1\n-A PREROUTING -m cluster --cluster-total-nodes 2 --cluster-local-node 2 --cluster-hash-seed 1 -j MARK --set-mark 1') +
+        table('filter', '-A INPUT -m time --timestart 22:00 --timestop 06:00 --contiguous\n-A INPUT -m time --timestart 06:00 --timestop 06:00 --contiguous\n-A INPUT -m recent --rcheck --rttl --seconds 5 --hitcount 3\n-A INPUT -m recent --set --name x'),
+      name: 'a cluster node within the total, a span past midnight, recent tests with --rcheck',
+    },
+    { code: table('filter', '-A INPUT -m rt --rt-type 0 --rt-0-res\n-A INPUT -m rt --rt-type 0 --rt-0-addrs ::1 --rt-0-not-strict'), family: 'ipv6', name: 'type 0 options after --rt-type 0' },
+    {
+      code: table('filter', '-A INPUT -m statistic --mode random ! --probability 0.5\n-A OUTPUT -m cgroup ! --path /\n-A OUTPUT -m cgroup --cgroup 1') + table('mangle', '-A PREROUTING -j HMARK --hmark-mod 10 --hmark-rnd 1 --hmark-src-prefix 24'),
+      name: 'a statistic mode, HMARK and cgroup with what they need',
+    },
   ],
   invalid: [
     { code: table('mangle', '-A PREROUTING -j «MARK»'), name: 'target without its operation' },
@@ -50,6 +61,29 @@ ruleTable(optionCombination, {
     { code: 'iptables -A INPUT -s 10.0.0.1 «-x»j ACCEPT\n', dialect: 'script', name: 'a letter of a cluster' },
     // refused by iptables-restore 1.8.9 (nf_tables) in a namespace: "option --every also requires --packet", and the like
     { code: table('filter', '-A INPUT -m statistic --mode nth «--every» 5\n-A INPUT -m statistic --mode nth «--packet» 2\n-A INPUT -m recent --name x --rcheck «--reap»\n-A INPUT -m policy --dir in --pol ipsec --proto esp «--next» --proto ah\n-A INPUT -j NFQUEUE --queue-num 1 «--queue-cpu-fanout»'), name: 'an option without the one it needs' },
+    // measured (1.8.9, nft and legacy): iptables refuses each ("must be <=", "too big for")
+    {
+      code: table('mangle', '-A PREROUTING -m cluster --cluster-total-nodes 2 --cluster-local-node «3» --cluster-hash-seed 1 -j MARK --set-mark 1\n-A PREROUTING -m cluster --cluster-total-nodes 2 --cluster-local-nodemask «4» --cluster-hash-seed 1 -j MARK --set-mark 1\n-A PREROUTING -m cluster --cluster-local-nodemask «0x00000008» --cluster-total-nodes 3 --cluster-hash-seed 1 -j MARK --set-mark 1'),
+      name: 'a cluster node past the total',
+    },
+    // iptables refuses --rttl with --remove; the kernel refuses --seconds and --hitcount with --set or
+    // --remove (Invalid argument), and `iptables-restore --test` passes them
+    {
+      code: table('filter', '-A INPUT -m recent --set «--seconds» 3\n-A INPUT -m recent --set «--hitcount» 3\n-A INPUT -m recent --remove «--seconds» 3\n-A INPUT -m recent --remove «--hitcount» 3\n-A INPUT -m recent --remove «--rttl»'),
+      name: 'recent tests of age and count with --set or --remove',
+    },
+    { code: table('filter', '-A INPUT -m rt «--rt-0-res» --rt-type 0\n-A INPUT -m rt --rt-type 1 «--rt-0-res»\n-A INPUT -m rt ! --rt-type 0 «--rt-0-addrs» ::1\n-A INPUT -m rt --rt-type 0 «--rt-0-not-strict» --rt-0-addrs ::1'), family: 'ipv6', name: 'type 0 options before --rt-type 0, or after another type' },
+    {
+      code: table('filter', '-A INPUT -m time --timestart 06:00 --timestop 22:00 «--contiguous»\n-A INPUT -m time --timestart 22:00 «--contiguous»\n-A INPUT -m time --timestop 06:00 «--contiguous»\n-A INPUT -m time «--contiguous»'),
+      name: '--contiguous for a span that does not cross midnight (a time left out is 00:00:00 or 23:59:59)',
+    },
+    // measured (1.8.9, both backends): "--probability must be specified when using random mode", "you have to
+    // specify --hmark-tuple at least", and the kernel's Invalid argument for a cgroup match of nothing
+    {
+      code: table('filter', '-A INPUT -m statistic --mode «random»\n-A INPUT -m statistic --mode «nth» --probability 0.5\n-A INPUT -m statistic --mode «random» --every 2 --packet 0\n-A OUTPUT -m «cgroup»') +
+        table('mangle', '-A PREROUTING -j «HMARK» --hmark-mod 10 --hmark-rnd 1 --hmark-offset 5'),
+      name: 'what a statistic mode, HMARK and cgroup need',
+    },
   ],
 });
 

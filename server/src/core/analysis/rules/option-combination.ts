@@ -1,5 +1,6 @@
 import type { ExtensionSpec } from '../../knowledge/types.ts';
 import { durationMicros, ewmaFits } from '../../knowledge/values/rates.ts';
+import { secondsOfDay } from '../../knowledge/values/time.ts';
 import { COMMAND_WORDS } from '../../knowledge/index.ts';
 import type { BindProblem, BoundOption } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
@@ -26,7 +27,7 @@ export const optionCombination: LintRule = {
   severity: 'error',
   summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), an option without the one it goes with (`--every` without `--packet`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
   docs: {
-    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`) or stay below another\'s value (statistic\'s `--packet` below `--every`), RATEEST\'s time constant must be one it can average over its sampling interval (`--rateest-ewmalog` more than about 1.44 times `--rateest-interval`), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes each of its rule parameters (`-p`, `-s`, `-d`, `-i`, `-o`, `-f`, `-c`, and one target: `-j` or `-g`) once per rule, and takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
+    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`, recent\'s `--seconds` and `--hitcount` with `--set` or `--remove`, which the kernel refuses and `iptables-restore --test` does not), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`, rt\'s type 0 options after `--rt-type 0`) or stay within another\'s value (statistic\'s `--packet` below `--every`, cluster\'s node or node mask within `--cluster-total-nodes`), time\'s `--contiguous` needs a span that crosses midnight (`--timestop` before `--timestart`), RATEEST\'s time constant must be one it can average over its sampling interval (`--rateest-ewmalog` more than about 1.44 times `--rateest-interval`), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes each of its rule parameters (`-p`, `-s`, `-d`, `-i`, `-o`, `-f`, `-c`, and one target: `-j` or `-g`) once per rule, and takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
     rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once", "Illegal option with this command"); in a restore file nothing is loaded.',
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
@@ -87,8 +88,12 @@ function checkUse(use: Use, report: RuleContext['report']): void {
   }
   for (let i = 0; i < options.length; i++) {
     const o = options[i].spec;
-    if (o?.after) checkOrder(options, i, o.after, spec, report);
+    if (o?.needsByValue) checkNeedsByValue(options, i, o.needsByValue, spec, report);
+    if (o?.after) checkOrder(options, i, o.after, o.afterValue, spec, report);
     if (o?.below) checkBelow(options, i, o.below, spec, report);
+    if (o?.atMost) checkAtMost(options, i, o.atMost, spec, report);
+    if (o?.maskOf) checkMask(options, i, o.maskOf, spec, report);
+    if (o?.acrossMidnight) checkAcrossMidnight(options, i, o.acrossMidnight, spec, report);
     if (o?.averagesOver) checkAverage(options, i, o.averagesOver, spec, report);
   }
   const exclusive = spec.exclusive ?? NONE;
@@ -115,12 +120,71 @@ function checkUse(use: Use, report: RuleContext['report']): void {
   }
 }
 
-/** An option given before the one it must follow (see OptionSpec.after): iptables refuses it where it stands. */
-function checkOrder(options: readonly BoundOption[], i: number, after: string, spec: ExtensionSpec, report: RuleContext['report']): void {
+/**
+ * An option given before the one it must follow (see OptionSpec.after), or after it with another
+ * value than the one it needs (`afterValue`): iptables reads them in order and refuses it where it stands.
+ */
+function checkOrder(options: readonly BoundOption[], i: number, after: string, value: string | undefined, spec: ExtensionSpec, report: RuleContext['report']): void {
+  const needed = value === undefined ? after : `${after} ${value}`;
+  for (let j = 0; j < i; j++) {
+    const o = options[j];
+    if (o.name !== after) continue;
+    const w = o.values[0];
+    if (value === undefined || w?.dynamic || (!o.negated && w && Number(w.value) === Number(value))) return;
+    report({ span: options[i].item.nameSpan, message: `${options[i].name} needs ${needed} before it in ${spec.name}${o.negated ? ', not negated' : ''}: iptables refuses it after ${o.negated ? '! ' : ''}${after} ${w?.value ?? ''}.` });
+    return;
+  }
   let later = false;
   for (let j = i + 1; j < options.length && !later; j++) later = options[j].name === after;
-  for (let j = 0; j < i; j++) if (options[j].name === after) return;
-  if (later) report({ span: options[i].item.nameSpan, message: `${options[i].name} must come after ${after} in ${spec.name}: iptables reads them in order and refuses it first.` });
+  if (later) report({ span: options[i].item.nameSpan, message: `${options[i].name} must come after ${needed} in ${spec.name}: iptables reads them in order and refuses it first.` });
+}
+
+/** A value that needs options of which none is given (see OptionSpec.needsByValue). */
+function checkNeedsByValue(options: readonly BoundOption[], i: number, byValue: Readonly<Record<string, readonly string[]>>, spec: ExtensionSpec, report: RuleContext['report']): void {
+  const w = options[i].values[0];
+  if (!w || w.dynamic || !Object.hasOwn(byValue, w.value)) return;
+  const needs = byValue[w.value];
+  for (let j = 0; j < needs.length; j++) if (given(options, needs[j])) return;
+  report({ span: w.span, message: `${options[i].name} ${w.value} needs ${needs.join(' and ')} in ${spec.name}: iptables refuses it without.` });
+}
+
+/** Both values as plain numbers, decimal or hexadecimal (iptables-save writes cluster's mask as 0x00000003). */
+function plainNumbers(a: BoundOption | undefined, b: BoundOption | undefined): [number, number] | undefined {
+  const x = a?.values[0];
+  const y = b?.values[0];
+  if (!x || !y || x.dynamic || y.dynamic || !/^(\d+|0x[\da-f]+)$/i.test(x.value) || !/^(\d+|0x[\da-f]+)$/i.test(y.value)) return undefined;
+  return [Number(x.value), Number(y.value)];
+}
+
+/** An integer above the option's bound (see OptionSpec.atMost). */
+function checkAtMost(options: readonly BoundOption[], i: number, bound: string, spec: ExtensionSpec, report: RuleContext['report']): void {
+  const limit = options.find((o) => o.name === bound);
+  const both = plainNumbers(options[i], limit);
+  if (!both || both[0] <= both[1]) return;
+  report({ span: options[i].values[0].span, message: `${options[i].name} ${options[i].values[0].value} is past ${bound} ${limit!.values[0].value} in ${spec.name}: iptables refuses it (it counts from 1 to ${both[1]}).` });
+}
+
+/** A mask with a bit past the count another option gives (see OptionSpec.maskOf). */
+function checkMask(options: readonly BoundOption[], i: number, count: string, spec: ExtensionSpec, report: RuleContext['report']): void {
+  const total = options.find((o) => o.name === count);
+  const both = plainNumbers(options[i], total);
+  if (!both || both[1] > 31 || both[0] < 2 ** both[1]) return;
+  report({ span: options[i].values[0].span, message: `${options[i].name} ${options[i].values[0].value} has a bit past ${count} ${total!.values[0].value} in ${spec.name}: iptables refuses it (bit 0 is the first of them, so the mask stays below ${2 ** both[1]}).` });
+}
+
+/** A flag for a span past midnight where the span does not cross it (see OptionSpec.acrossMidnight). */
+function checkAcrossMidnight(options: readonly BoundOption[], i: number, [from, to]: readonly [string, string], spec: ExtensionSpec, report: RuleContext['report']): void {
+  const at = (name: string): string | undefined => {
+    const o = options.find((x) => x.name === name);
+    if (o) return o.values[0]?.dynamic ? undefined : o.values[0]?.value;
+    return spec.options.find((x) => x.name === name)?.default;
+  };
+  const start = at(from);
+  const stop = at(to);
+  const a = start === undefined ? undefined : secondsOfDay(start);
+  const b = stop === undefined ? undefined : secondsOfDay(stop);
+  if (a === undefined || b === undefined || b <= a) return;
+  report({ span: options[i].item.nameSpan, message: `${options[i].name} is for a span past midnight, and ${from} ${start} to ${to} ${stop} is not one: iptables refuses it. Leave it out, or make the stop earlier than the start.` });
 }
 
 /** A time constant the extension cannot average over with the sampling interval given (see OptionSpec.averagesOver). */

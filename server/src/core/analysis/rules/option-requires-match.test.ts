@@ -11,6 +11,8 @@ ruleTable(optionRequiresMatch, {
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1:80') },
     { code: table('nat', '-A PREROUTING -j DNAT --to-destination 10.0.0.1') },
     { code: table('filter', '-A INPUT -p udp -m multiport --dports 53,67 -j ACCEPT') },
+    // measured (1.8.9, both backends): the kernel finds the helper by name and -p, numbers and letter case of -p aside
+    { code: table('raw', '-A PREROUTING -p 6 --dport 21 -j CT --helper ftp\n-A PREROUTING -p UDP -j CT --helper tftp\n-A PREROUTING -p udp -j CT --helper sip\n-A PREROUTING -p tcp -j CT --helper sip\n-A PREROUTING -p udp -j CT --helper rpc\n-A PREROUTING -p tcp -j CT --helper $H'), name: 'a helper with its protocol, a userspace helper, a name not known' },
   ],
   invalid: [
     // measured (1.8.9): udplite has no ports for the NAT targets, IPv4's icmp has (its echo identifier); ip6tables' icmpv6 has not
@@ -28,6 +30,7 @@ ruleTable(optionRequiresMatch, {
     { code: table('filter', '-A INPUT -m «multiport» --dports 22,80 -j ACCEPT'), name: 'multiport without a protocol' },
     { code: table('nat', '-A PREROUTING -j DNAT «--to-destination» 10.0.0.1:8080'), name: 'DNAT to a port without -p' },
     { code: table('nat', '-A PREROUTING -j REDIRECT «--to-ports» 3128') },
+    { code: table('raw', '-A PREROUTING -p udp -j CT --helper «ftp»\n-A PREROUTING -j CT --helper «tftp»\n-A PREROUTING ! -p udp -j CT --helper «amanda»\n-A PREROUTING -p sctp -j CT --helper «sip»'), name: 'a helper without its protocol (the kernel refuses it; iptables-restore --test does not)' },
   ],
 });
 

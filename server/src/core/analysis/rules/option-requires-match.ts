@@ -1,3 +1,4 @@
+import { conntrackHelper } from '../../knowledge/conntrackHelpers.ts';
 import { getMatch, protocolNumber } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import type { ExtensionSpec } from '../../knowledge/types.ts';
@@ -20,7 +21,7 @@ export const optionRequiresMatch: LintRule = {
   severity: 'error',
   summary: 'An extension\'s option without its match or target: `--dport` without `-p tcp`, `--ctstate` without `-m conntrack`.',
   docs: {
-    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `--reject-with tcp-reset` or a NAT port without `-p tcp` (tcp, udp, sctp and dccp have ports to translate, and for iptables icmp, whose echo identifier is translated; udplite has none). A match of the protocol the rule excludes (`! -p tcp -m tcp`) is a warning: it never matches, and iptables-nft takes the rule where iptables-legacy refuses it.',
+    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `-j CT --helper ftp` needs `-p tcp` (the kernel refuses it when loaded), `--reject-with tcp-reset` or a NAT port without `-p tcp` (tcp, udp, sctp and dccp have ports to translate, and for iptables icmp, whose echo identifier is translated; udplite has none). A match of the protocol the rule excludes (`! -p tcp -m tcp`) is a warning: it never matches, and iptables-nft takes the rule where iptables-legacy refuses it.',
     rationale: 'iptables reads options left to right and only knows those of extensions already loaded; it answers "unknown option" and the rule is not added.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT --dport 22 -j ACCEPT\n-A INPUT --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
@@ -63,6 +64,14 @@ export const optionRequiresMatch: LintRule = {
       // the kernel refuses it when the rule is loaded (iptables-restore --test does not see it)
       if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p !== undefined && number === 6)) {
         ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
+      }
+      // the kernel finds a CT helper by its name and the rule's protocol: it refuses the rule when it is
+      // loaded (measured: `-p udp -j CT --helper ftp`, no -p or `! -p udp`; iptables-restore --test passes it)
+      const helper = rule.target?.spec?.name === 'CT' ? rule.target.options.find((o) => o.name === '--helper')?.values[0] : undefined;
+      const known = helper && !helper.dynamic ? conntrackHelper(helper.value) : undefined;
+      if (known && !(p !== undefined && known.protocols.some((x) => protocolNumber(x) === number))) {
+        const want = known.protocols.map((x) => `-p ${x}`).join(' or ');
+        ctx.report({ span: helper!.span, message: `The ${known.name} helper follows ${known.protocols.join(' and ')} connections: the kernel refuses the rule without ${want}${p !== undefined ? ` (it has ${proto!.value})` : ''} when it is loaded, which iptables-restore --test does not catch.` });
       }
       // NAT targets only translate ports for protocols that have them
       const t = rule.target;

@@ -16,12 +16,12 @@ export const cluster: ExtensionSpec = {
       summary: 'How many nodes share the traffic (1–32).',
     },
     {
-      name: '--cluster-local-node', negation: 'prefix', excludes: ['--cluster-local-nodemask'],
+      name: '--cluster-local-node', negation: 'prefix', excludes: ['--cluster-local-nodemask'], atMost: '--cluster-total-nodes',
       args: [{ name: 'num', type: 'integer', min: 1, max: 32 }],
       summary: 'The number of this node, from 1 to the total.',
     },
     {
-      name: '--cluster-local-nodemask', negation: 'prefix', excludes: ['--cluster-local-node'],
+      name: '--cluster-local-nodemask', negation: 'prefix', excludes: ['--cluster-local-node'], maskOf: '--cluster-total-nodes',
       args: [{ name: 'mask', type: 'integer', min: 1, max: 32 }],
       summary: 'This node\'s share as a bit mask (bit 0 = node 1), instead of --cluster-local-node.',
     },

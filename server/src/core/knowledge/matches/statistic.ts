@@ -11,7 +11,9 @@ export const statistic: ExtensionSpec = {
   example: 'iptables -t nat -A KUBE-SVC-X -m statistic --mode random --probability 0.5 -j KUBE-SEP-A',
   options: [
     {
-      name: '--mode', negation: 'none', required: true,
+      // measured (1.8.9, both backends): "--probability must be specified when using random mode",
+      // "--every and --packet must be specified when using nth mode"
+      name: '--mode', negation: 'none', required: true, needsByValue: { random: ['--probability'], nth: ['--every', '--packet'] },
       args: [{ name: 'random|nth', type: 'enum', values: ['random', 'nth'], valueDocs: { random: 'Match each packet with a probability (needs --probability).', nth: 'Match one packet out of n (needs --every and --packet).' } }],
       summary: 'Random sampling or every n-th packet.',
     },

@@ -11,11 +11,11 @@ export const time: ExtensionSpec = {
   options: [
     { name: '--datestart', negation: 'none', args: [{ name: 'YYYY[-MM[-DD[Thh[:mm[:ss]]]]]', type: 'date' }], summary: 'Match from this moment on (ISO 8601 with T).', default: '1970-01-01' },
     { name: '--datestop', negation: 'none', args: [{ name: 'YYYY[-MM[-DD[Thh[:mm[:ss]]]]]', type: 'date' }], summary: 'Match until this moment, included.', default: '2038-01-19' },
-    { name: '--timestart', negation: 'none', args: [{ name: 'hh:mm[:ss]', type: 'time' }], summary: 'Match from this time of day.', example: '--timestart 12:30' },
-    { name: '--timestop', negation: 'none', args: [{ name: 'hh:mm[:ss]', type: 'time' }], summary: 'Match until this time of day, included.' },
+    { name: '--timestart', negation: 'none', args: [{ name: 'hh:mm[:ss]', type: 'time' }], summary: 'Match from this time of day.', example: '--timestart 12:30', default: '00:00:00' },
+    { name: '--timestop', negation: 'none', args: [{ name: 'hh:mm[:ss]', type: 'time' }], summary: 'Match until this time of day, included.', default: '23:59:59' },
     { name: '--monthdays', negation: 'prefix', args: [{ name: 'day[,day…]', type: 'monthdays' }], summary: 'Match on these days of the month (1–31).' },
     { name: '--weekdays', negation: 'prefix', args: [{ name: 'day[,day…]', type: 'weekdays' }], summary: 'Match on these weekdays: Mon…Sun (Mo…Su) or 1…7.', example: '--weekdays Sat,Sun' },
-    { name: '--contiguous', negation: 'none', args: [], requires: ['--timestart'], summary: 'When --timestop is earlier than --timestart, treat the span as one period across midnight.' },
+    { name: '--contiguous', negation: 'none', args: [], acrossMidnight: ['--timestart', '--timestop'], summary: 'When --timestop is earlier than --timestart, treat the span as one period across midnight.' },
     { name: '--kerneltz', negation: 'none', args: [], summary: 'Use the kernel\'s time zone instead of UTC (discouraged: it is rarely kept up to date).' },
   ],
 };

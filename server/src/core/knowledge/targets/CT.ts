@@ -16,9 +16,9 @@ export const CT: ExtensionSpec = {
     { name: '--notrack', negation: 'none', args: [], summary: 'Do not track this packet (it becomes UNTRACKED).' },
     {
       name: '--helper', negation: 'none',
-      args: [{ name: 'name', type: 'string', truncateAt: 15 }],
+      args: [{ name: 'name', type: 'ct-helper', truncateAt: 15 }],
       summary: 'Attach this conntrack helper (ftp, sip, tftp, irc…) to the new connection.',
-      doc: 'The helper module (nf_conntrack_ftp…) must be available on the host.',
+      doc: 'The helper module (nf_conntrack_ftp…) must be available on the host. The kernel looks the helper up by its name (letter case counts), the rule\'s family and its `-p`: `--helper ftp` needs `-p tcp`, `--helper tftp` needs `-p udp`, and irc, pptp, netbios-ns and the snmp helpers exist for IPv4 only. H.323 has two helpers, RAS (udp) and Q.931 (tcp). A rule that names a helper the kernel lacks for it fails when loaded, which `iptables-restore --test` does not catch.',
     },
     {
       name: '--ctevents', negation: 'none',

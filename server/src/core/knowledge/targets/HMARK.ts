@@ -5,7 +5,9 @@ export const HMARK: ExtensionSpec = {
   name: 'HMARK',
   families: ['ipv4', 'ipv6'],
   terminating: false,
-  needsOneOf: [['--hmark-mod'], ['--hmark-rnd']],
+  // measured (1.8.9, both backends): "you have to specify --hmark-tuple at least" unless one of
+  // the prefixes or masks says what to hash (--hmark-offset does not)
+  needsOneOf: [['--hmark-mod'], ['--hmark-rnd'], ['--hmark-tuple', '--hmark-src-prefix', '--hmark-dst-prefix', '--hmark-sport-mask', '--hmark-dport-mask', '--hmark-spi-mask', '--hmark-proto-mask']],
   exclusive: [['--hmark-spi-mask', '--hmark-sport-mask'], ['--hmark-spi-mask', '--hmark-dport-mask']],
   summary: 'Set the packet mark from a hash of chosen header fields, spreading flows over a range of marks; then continue.',
   doc: 'The mark becomes `hash % mod + offset`, so flows can be spread over several routing tables or queues while packets of one flow stay together. ICMP errors are hashed like the packet they refer to. Choose fields with --hmark-tuple, or with the prefix and mask options for finer control.',

@@ -8,9 +8,18 @@ export const weekdays: Named = [
   ['Fri', '5: Friday.'], ['Sat', '6: Saturday.'], ['Sun', '7: Sunday.'],
 ];
 
+const TIME_OF_DAY = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$/;
+
+/** A valid `hh:mm[:ss]` as seconds after midnight; undefined for anything else. */
+export function secondsOfDay(value: string): number | undefined {
+  const m = TIME_OF_DAY.exec(value);
+  if (!m || checkTime(value)) return undefined;
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+}
+
 /** `hh:mm[:ss]`, 00:00:00–23:59:59; one-digit parts are fine. */
 export function checkTime(value: string): ValueProblem | undefined {
-  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$/.exec(value);
+  const m = TIME_OF_DAY.exec(value);
   if (!m) return error(`'${value}' is not a time of day: write hh:mm or hh:mm:ss, such as 08:30.`, /^\d{3,4}$/.test(value) ? `${value.slice(0, -2).padStart(2, '0')}:${value.slice(-2)}` : /^\d{1,2}$/.test(value) ? `${value.padStart(2, '0')}:00` : undefined);
   if (Number(m[1]) > 23) return error(`${value}: hours run 0–23 (a day ends at 23:59:59).`, Number(m[1]) === 24 && Number(m[2]) === 0 ? '23:59:59' : undefined);
   if (Number(m[2]) > 59 || (m[3] !== undefined && Number(m[3]) > 59)) return error(`${value}: minutes and seconds run 0–59.`);
