@@ -23,6 +23,8 @@ ruleTable(targetNotAllowedHere, {
     { code: table('nat', '-A POSTROUTING -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'DNAT in POSTROUTING' },
     { code: table('nat', ':web - [0:0]\n-A PREROUTING -j web\n-A POSTROUTING -j web\n-A web -p tcp -j «DNAT» --to-destination 10.0.0.5'), name: 'user chain also reached from POSTROUTING' },
     { code: table('filter', '-A INPUT -m «owner» --uid-owner 0 -j ACCEPT'), name: 'owner only for locally sent packets' },
+    // measured (1.8.9, both backends): Invalid argument in OUTPUT and POSTROUTING
+    { code: table('filter', '-A OUTPUT -p tcp -m «osf» --genre Linux -j ACCEPT\n-A INPUT -p tcp -m osf --genre Linux -j ACCEPT'), name: 'osf reads SYNs coming in' },
     { code: table('mangle', '-A INPUT -j «REJECT»'), name: 'REJECT outside filter' },
     { code: table('filter', '-A INPUT ! «-o» eth0 -j ACCEPT\n-A OUTPUT «-i» eth0 -j ACCEPT'), name: '-o in INPUT, -i in OUTPUT' },
     { code: table('nat', '-A PREROUTING «-o» eth0 -j ACCEPT\n-A POSTROUTING «--in-interface» eth0 -j MASQUERADE'), name: '-o in PREROUTING, -i in POSTROUTING' },

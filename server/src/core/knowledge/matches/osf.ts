@@ -6,6 +6,8 @@ export const osf: ExtensionSpec = {
   families: ['ipv4'],
   protocols: ['tcp'],
   needsOneOf: [['--genre']],
+  // measured (1.8.9, both backends): the kernel refuses it in OUTPUT and POSTROUTING (Invalid argument): it reads a SYN coming in
+  chains: ['PREROUTING', 'INPUT', 'FORWARD'],
   hostDependent: 'needs the xt_osf module; it only matches once fingerprints are loaded with nfnl_osf',
   summary: 'Guess the sender\'s operating system from its TCP SYN (passive OS fingerprinting).',
   doc: 'Window size, MSS, TCP options and their order, TTL and DF are compared with fingerprints loaded by `nfnl_osf -f /usr/share/xtables/pf.os`. Needs `-p tcp`.',
