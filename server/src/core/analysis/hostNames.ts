@@ -1,6 +1,7 @@
 import { matches } from '../knowledge/index.ts';
 import type { ExtensionSpec } from '../knowledge/types.ts';
 import { isHostname } from '../knowledge/values/addresses.ts';
+import { longWithOneDash } from '../model/optionPool.ts';
 import type { Condition, Rule } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
 
@@ -23,10 +24,16 @@ export function hostNames(value: string): string[] {
   return out;
 }
 
-/** `-s` or `-d`: the value first, as a save line's condition makes its word only when asked (see LineOption). */
-function condition<T>(c: Condition, found: (names: string[], span: Span, arg: T) => void, arg: T): void {
+/**
+ * `-s` or `-d`: the value first, as a save line's condition makes its word only when asked (see
+ * LineOption). Not a long option written with one dash (`-dport 80` is `-d port`): the syntax
+ * error says what was meant, and `port` is no host anyone named.
+ */
+function condition<T>(c: Condition, letter: string, found: (names: string[], span: Span, arg: T) => void, arg: T): void {
   const names = hostNames(c.value);
-  if (names.length && !c.word.dynamic) found(names, c.word.span, arg);
+  if (!names.length || c.word.dynamic) return;
+  if (c.word.span.start === c.span.start + 2 && longWithOneDash(letter + c.word.text)) return;
+  found(names, c.word.span, arg);
 }
 
 /**
@@ -35,8 +42,8 @@ function condition<T>(c: Condition, found: (names: string[], span: Span, arg: T)
  * expands are left out). `arg` is handed on, so a caller over 100k rules makes no closure per rule.
  */
 export function ruleHostNames<T>(rule: Rule, found: (names: string[], span: Span, arg: T) => void, arg: T): void {
-  if (rule.source) condition(rule.source, found, arg);
-  if (rule.destination) condition(rule.destination, found, arg);
+  if (rule.source) condition(rule.source, '-s', found, arg);
+  if (rule.destination) condition(rule.destination, '-d', found, arg);
   const matches = rule.matches;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i];
