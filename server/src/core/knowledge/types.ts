@@ -87,6 +87,7 @@ export type ValueTypeName =
   | 'u32-tests' // the u32 test language
   | 'bpf-bytecode' // "N,c t f k,c t f k,..." (bpf)
   | 'ct-helper' // a conntrack helper's name: ftp, sip, Q.931… (CT --helper)
+  | 'helper-name' // a connection's helper as the helper match reads it: ftp, or ftp-2121 for a helper on another port
   | 'any'; // accepted as is
 
 export interface ArgSpec {

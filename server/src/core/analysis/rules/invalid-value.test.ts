@@ -19,7 +19,7 @@ ruleTable(invalidValue, {
     { code: table('filter', ':abcdefghijklmnopqrstuvwxyz12 - [0:0]\n:x! - [0:0]\n:LOG - [0:0]\n:DNAT - [0:0]'), name: 'chain lines iptables-restore takes: a target\'s name other than a verdict\'s' },
     // iptables 1.8.9 takes the counters as one word too: iptables-save -c shows [2:3]
     { code: table('filter', '-A FORWARD -c 2,3 -j ACCEPT\n-A FORWARD -c2,3 -j ACCEPT\n-I FORWARD -c 4 5 -j ACCEPT'), name: 'counters as two words or one' },
-    { code: table('raw', '-A PREROUTING -p tcp -j CT --helper Q.931\n-A PREROUTING -p udp -j CT --helper snmp_trap\n-A PREROUTING -p udp -j CT --helper dhcpv6'), name: 'helpers of the kernel and of conntrackd' },
+    { code: table('raw', '-A PREROUTING -p tcp -j CT --helper Q.931\n-A PREROUTING -p udp -j CT --helper snmp_trap\n-A PREROUTING -p udp -j CT --helper dhcpv6') + table('filter', '-A FORWARD -m helper --helper ftp-2121 -j ACCEPT\n-A FORWARD -m helper --helper sip -j ACCEPT'), name: 'helpers of the kernel and of conntrackd, one on another port' },
   ],
   invalid: [
     { code: 'iptables -t nat -P PREROUTING «DROP»\n', dialect: 'script', name: 'a DROP policy in the nat table' },
@@ -56,7 +56,7 @@ ruleTable(invalidValue, {
     { code: 'iptables -P INPUT «REJECT»\n', dialect: 'script' },
     { code: table('filter', '-A INPUT -j LOG --log-level «loud»') },
     // measured (1.8.9, both backends): the kernel refuses a helper name it lacks when the rule is loaded
-    { code: table('raw', '-A PREROUTING -p tcp -j CT --helper «FTP»\n-A PREROUTING -p tcp -j CT --helper «h323»\n-A PREROUTING -p tcp -j CT --helper «ftpp»'), severity: 'warning', name: 'a conntrack helper the kernel has not' },
+    { code: table('raw', '-A PREROUTING -p tcp -j CT --helper «FTP»\n-A PREROUTING -p tcp -j CT --helper «h323»\n-A PREROUTING -p tcp -j CT --helper «ftpp»\n-A PREROUTING -p tcp -j CT --helper «ftp-2121»') + table('filter', '-A FORWARD -m helper --helper «FTP» -j ACCEPT\n-A FORWARD -m helper --helper «h323-1720» -j ACCEPT'), severity: 'warning', name: 'a conntrack helper the kernel has not (the match never matches; CT fails to load, with a port too)' },
   ],
 });
 

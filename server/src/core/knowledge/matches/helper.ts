@@ -11,7 +11,7 @@ export const helper: ExtensionSpec = {
   options: [
     {
       name: '--helper', negation: 'prefix', required: true,
-      args: [{ name: 'name[-port]', type: 'string', truncateAt: 29 }],
+      args: [{ name: 'name[-port]', type: 'helper-name', truncateAt: 29 }],
       summary: 'The helper\'s name, optionally followed by -port.',
       example: '--helper sip',
     },

@@ -12,14 +12,20 @@ export function helperNames(family: Family): Named {
 const KNOWN = [...conntrackHelpers.map((h) => h.name), ...userspaceHelperNames];
 
 /**
- * A helper name neither the kernel nor conntrackd has. iptables takes any name; the kernel refuses
- * the rule when it is loaded unless a helper of that name is registered, so this is a warning.
+ * A helper name neither the kernel nor conntrackd has. `-j CT --helper`: iptables takes any name
+ * and the kernel refuses the rule when it is loaded unless a helper of that name is registered.
+ * The helper match (`onConnection`) takes any name too, and a helper following another port than
+ * its own is named with it (`ftp-2121`); a name no helper has never matches. Warnings both.
  */
-export function checkHelperName(value: string): ValueProblem | undefined {
-  if (conntrackHelper(value) || userspaceHelperNames.includes(value)) return undefined;
+export function checkHelperName(value: string, onConnection = false): ValueProblem | undefined {
+  const port = onConnection ? /-\d{1,5}$/.exec(value)?.[0] ?? '' : '';
+  const name = value.slice(0, value.length - port.length);
+  if (conntrackHelper(name) || userspaceHelperNames.includes(name)) return undefined;
   const list = 'ftp, tftp, sip, irc, pptp, RAS, Q.931, amanda, sane, netbios-ns, snmp, snmp_trap';
-  if (/^h\.?323$/i.test(value)) return warning(`'${value}' is no helper's name: H.323 has two, RAS (udp, port 1719) and Q.931 (tcp, port 1720), each with a rule of its own.`, 'Q.931');
-  const sameLetters = KNOWN.find((n) => n.toLowerCase() === value.toLowerCase());
-  const near = sameLetters ?? didYouMean(value, KNOWN);
-  return warning(`'${value}' is not a conntrack helper the kernel has (${list}): the rule fails when loaded unless a userspace helper of that name is registered (nfct add helper).${near ? ` Did you mean '${near}'?` : ''}`, near);
+  const outcome = onConnection ? 'the rule never matches' : 'the rule fails when loaded';
+  if (/^h\.?323$/i.test(name)) return warning(`'${value}' is no helper's name: H.323 has two, RAS (udp, port 1719) and Q.931 (tcp, port 1720), each with a rule of its own.`, `Q.931${port}`);
+  const sameLetters = KNOWN.find((n) => n.toLowerCase() === name.toLowerCase());
+  const near = sameLetters ?? didYouMean(name, KNOWN);
+  const suggestion = near === undefined ? undefined : near + port;
+  return warning(`'${value}' is not a conntrack helper the kernel has (${list}): ${outcome} unless a userspace helper of that name is registered (nfct add helper).${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, suggestion);
 }

@@ -73,7 +73,8 @@ export function namedValues(type: ValueTypeName, ctx: ValueContext): Named | und
     case 'protocol': return protocolNames.filter((p) => p.doc !== undefined).map((p) => [p.name, `${p.number}: ${p.doc}`] as const);
     case 'zone': return [['mark', 'Take the zone from the packet mark.']];
     case 'led-delay': return [['inf', 'Leave the LED on once triggered.']];
-    case 'ct-helper': return helperNames(ctx.family);
+    case 'ct-helper':
+    case 'helper-name': return helperNames(ctx.family);
     case 'enum':
     case 'enum-list': return enumSet(ctx.arg);
     default: return undefined;
@@ -202,6 +203,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'u32-tests': return checkU32(value);
     case 'bpf-bytecode': return checkBpfBytecode(value);
     case 'ct-helper': return checkString(value, arg) ?? checkHelperName(value);
+    case 'helper-name': return checkString(value, arg) ?? checkHelperName(value, true);
     case 'enum': {
       const set = enumSet(arg);
       return set ? checkEnum(value, set, 'value here', { ignoreCase: arg?.ignoreCase }) : undefined;
@@ -233,7 +235,7 @@ export const checkedTypes: readonly ValueTypeName[] = [
   'integer', 'integer-range', 'hex-integer', 'string', 'hex-string', 'chain', 'target-name', 'table', 'log-level', 'reject-with', 'time', 'date',
   'weekdays', 'monthdays', 'dscp', 'dscp-class', 'tos', 'ttl', 'length-range', 'mac-address', 'set-flags', 'enum', 'enum-list', 'owner-id',
   'group-or-mark', 'connlabel', 'tc-class', 'bandwidth', 'duration', 'burst', 'led-delay', 'mh-type', 'sctp-chunk-list', 'ipv6-option-list',
-  'ipv6-address-list', 'pkttype', 'addrtype-list', 'u32-tests', 'bpf-bytecode', 'ct-helper', 'any',
+  'ipv6-address-list', 'pkttype', 'addrtype-list', 'u32-tests', 'bpf-bytecode', 'ct-helper', 'helper-name', 'any',
 ];
 
 export { ctEvents, expEvents };
