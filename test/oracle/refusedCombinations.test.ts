@@ -32,6 +32,7 @@ const CASES: Case[] = [
   { table: 'filter', rule: '-A INPUT -m recent --rcheck --rttl --seconds 3 --hitcount 3 -j ACCEPT', code: 'option-combination' },
   // cluster: nodes within the total
   { table: 'mangle', rule: '-A PREROUTING -m cluster --cluster-total-nodes 2 --cluster-local-node «3» --cluster-hash-seed 1 -j MARK --set-mark 1', code: 'option-combination' },
+  { table: 'mangle', rule: '-A PREROUTING -m cluster --cluster-total-nodes 2 --cluster-local-node «+5» --cluster-hash-seed 1 -j MARK --set-mark 1', code: 'option-combination' },
   { table: 'mangle', rule: '-A PREROUTING -m cluster --cluster-total-nodes 2 --cluster-local-nodemask «4» --cluster-hash-seed 1 -j MARK --set-mark 1', code: 'option-combination' },
   { table: 'mangle', rule: '-A PREROUTING -m cluster --cluster-local-nodemask 0x00000003 --cluster-total-nodes 2 --cluster-hash-seed 1 -j MARK --set-mark 1', code: 'option-combination' },
   // rt: type 0 options after --rt-type 0

@@ -62,9 +62,10 @@ const UPPER: { tool: string; table: string; rule: (v: string) => string; largest
   { tool: 'ip6tables', table: 'mangle', rule: (v) => `-A POSTROUTING -p tcp -j TCPMSS --set-mss ${v}`, largest: '65495', over: '65496' },
   { tool: 'iptables', table: 'filter', rule: (v) => `-A INPUT -m hashlimit --hashlimit-upto 5/s --hashlimit-name hl --hashlimit-rate-match --hashlimit-rate-interval ${v}`, largest: '2147483647', over: '2147483648' },
   { tool: 'iptables', table: 'filter', rule: (v) => `-A INPUT -j SET --add-set s src --timeout ${v}`, largest: '4294967294', over: '4294967295' },
+  { tool: 'iptables', table: 'mangle', rule: (v) => `-A OUTPUT -j IDLETIMER --timeout ${v} --label t${v}`, largest: '2147482', over: '2147483' },
 ];
 
-test('upper bounds: TCPMSS --set-mss (65515 for IPv4, 65495 for IPv6), hashlimit --hashlimit-rate-interval, SET --timeout', { skip: withIpset }, () => {
+test('upper bounds: TCPMSS --set-mss (65515 for IPv4, 65495 for IPv6), hashlimit --hashlimit-rate-interval, SET --timeout, IDLETIMER --timeout', { skip: withIpset }, () => {
   assert.ok(ns.run(['ipset', 'create', 's', 'hash:ip', 'timeout', '60']).ok);
   for (const c of UPPER) {
     for (const [v, loads] of [[c.largest, true], [c.over, false]] as const) {

@@ -152,8 +152,10 @@ function checkNeedsByValue(options: readonly BoundOption[], i: number, byValue: 
 function plainNumbers(a: BoundOption | undefined, b: BoundOption | undefined): [number, number] | undefined {
   const x = a?.values[0];
   const y = b?.values[0];
-  if (!x || !y || x.dynamic || y.dynamic || !/^(\d+|0x[\da-f]+)$/i.test(x.value) || !/^(\d+|0x[\da-f]+)$/i.test(y.value)) return undefined;
-  return [Number(x.value), Number(y.value)];
+  // iptables reads them with strtoul: `+5` is 5
+  const plain = /^\+?(\d+|0x[\da-f]+)$/i;
+  if (!x || !y || x.dynamic || y.dynamic || !plain.test(x.value) || !plain.test(y.value)) return undefined;
+  return [Number(x.value.replace('+', '')), Number(y.value.replace('+', ''))];
 }
 
 /** An integer above the option's bound (see OptionSpec.atMost). */
