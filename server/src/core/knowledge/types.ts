@@ -101,6 +101,12 @@ export interface ArgSpec {
   max?: number;
   /** The bound ip6tables enforces where it is lower (TCPMSS's MSS: 40 bytes of IPv6 header instead of 20). */
   maxIpv6?: number;
+  /**
+   * What iptables does with an integer past `max` (up to 2^32-1), which it takes: `wraps` keeps the
+   * low bits of the field (SYNPROXY's `--mss 65536` is loaded as 0), `never-matches` keeps the
+   * value for a field that cannot hold it (rt's `--rt-type 256`). A warning then, not an error.
+   */
+  overMax?: 'wraps' | 'never-matches';
   /** A range must not be reversed (`1000:0` is refused rather than swapped). */
   ordered?: boolean;
   /** getopt `optional_argument`: the value may be absent. */

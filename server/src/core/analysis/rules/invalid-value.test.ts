@@ -55,6 +55,10 @@ ruleTable(invalidValue, {
     { code: table('filter', ':INPUT «REJECT» [0:0]'), name: 'policy of a built-in chain' },
     { code: 'iptables -P INPUT «REJECT»\n', dialect: 'script' },
     { code: table('filter', '-A INPUT -j LOG --log-level «loud»') },
+    // measured (1.8.9, both backends): loaded as --mss 0 --wscale 0, and --rt-type 256 as written
+    { code: table('filter', '-A INPUT -p tcp -j SYNPROXY --mss «65536» --wscale «256»\n-A INPUT -p tcp -j SYNPROXY --mss 65535 --wscale 255'), severity: 'warning', name: 'a value past the field iptables takes and cuts to its low bits' },
+    { code: table('filter', '-A INPUT -m rt --rt-type «256» -j DROP\n-A INPUT -m rt --rt-type 255 -j DROP'), family: 'ipv6', severity: 'warning', name: 'a value past the header field: never matches' },
+    { code: table('filter', '-A INPUT -p tcp -j SYNPROXY --mss «4294967296»'), name: 'past 2^32-1: refused' },
     // measured (1.8.9, both backends): the kernel refuses a helper name it lacks when the rule is loaded
     { code: table('raw', '-A PREROUTING -p tcp -j CT --helper «FTP»\n-A PREROUTING -p tcp -j CT --helper «h323»\n-A PREROUTING -p tcp -j CT --helper «ftpp»\n-A PREROUTING -p tcp -j CT --helper «ftp-2121»') + table('filter', '-A FORWARD -m helper --helper «FTP» -j ACCEPT\n-A FORWARD -m helper --helper «h323-1720» -j ACCEPT'), severity: 'warning', name: 'a conntrack helper the kernel has not (the match never matches; CT fails to load, with a port too)' },
   ],

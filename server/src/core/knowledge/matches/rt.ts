@@ -8,7 +8,7 @@ export const rt: ExtensionSpec = {
   doc: 'Type 0 routing headers are deprecated (RFC 5095) and a classic thing to drop.',
   example: 'ip6tables -A INPUT -m rt --rt-type 0 -j DROP',
   options: [
-    { name: '--rt-type', negation: 'prefix', args: [{ name: 'type', type: 'integer', max: 255 }], summary: 'Match the routing type.' },
+    { name: '--rt-type', negation: 'prefix', args: [{ name: 'type', type: 'integer', max: 255, overMax: 'never-matches' }], summary: 'Match the routing type.' },
     { name: '--rt-segsleft', negation: 'prefix', args: [{ name: 'num[:num]', type: 'integer-range' }], summary: 'Match the segments-left field, or a range of it.' },
     { name: '--rt-len', negation: 'prefix', args: [{ name: 'length', type: 'integer' }], summary: 'Match the header length.' },
     { name: '--rt-0-res', negation: 'none', args: [], requires: ['--rt-type'], after: '--rt-type', afterValue: '0', summary: 'Type 0: also match the reserved field.' },

@@ -12,8 +12,8 @@ export const SYNPROXY: ExtensionSpec = {
   example: 'iptables -A INPUT -p tcp --dport 80 -m conntrack --ctstate INVALID,UNTRACKED -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460',
   mistakes: ['The man page spells the option --timestamps, but iptables 1.8.9 only accepts --timestamp.'],
   options: [
-    { name: '--mss', negation: 'none', args: [{ name: 'maximum segment size', type: 'integer', max: 65535 }], summary: 'The MSS to announce to clients; must match the server.' },
-    { name: '--wscale', negation: 'none', args: [{ name: 'window scale', type: 'integer', max: 255 }], summary: 'The window scale to announce; must match the server.' },
+    { name: '--mss', negation: 'none', args: [{ name: 'maximum segment size', type: 'integer', max: 65535, overMax: 'wraps' }], summary: 'The MSS to announce to clients; must match the server.' },
+    { name: '--wscale', negation: 'none', args: [{ name: 'window scale', type: 'integer', max: 255, overMax: 'wraps' }], summary: 'The window scale to announce; must match the server.' },
     { name: '--sack-perm', negation: 'none', args: [], summary: 'Pass the client\'s selective acknowledgement option on to the server.' },
     { name: '--timestamp', negation: 'none', args: [], summary: 'Pass the client\'s timestamp option on (needed for SACK and window scaling with cookies).' },
     { name: '--ecn', negation: 'none', args: [], summary: 'Pass explicit congestion notification on.' },

@@ -7,7 +7,7 @@ import { ctDirections, ctEvents, ctStates, ctStatuses, checkCtStates, checkState
 import { checkDscp, checkDscpClass, checkTos, dscpClasses, tosNames } from './dscp.ts';
 import { addrTypes, checkEnum, checkEnumList, checkSctpChunks, logLevels, pktTypes, rejectWith4, rejectWith6, sctpChunkTypes, setFlags, type Named } from './enums.ts';
 import { checkIcmpType, checkMhType, icmpTypes, icmpv6Types, mhTypes, type IcmpName } from './icmp.ts';
-import { checkInteger, checkIntegerRange, checkPrefixLength, checkProbability, checkQueueRange, U32, U64 } from './integers.ts';
+import { checkInteger, checkIntegerRange, checkPrefixLength, checkProbability, checkQueueRange, parseBigNumber, U32, U64 } from './integers.ts';
 import { checkInterface } from './interfaces.ts';
 import { checkBits, checkMark, checkNameOrMark } from './marks.ts';
 import { checkDashRange, checkPort, checkPortList, checkPortRange, type ServiceProtocol } from './ports.ts';
@@ -166,7 +166,10 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'mark': return checkMark(value);
     case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group');
     case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
-    case 'integer': return asError(checkInteger(value, arg?.min ?? 0, bound(v6 && arg?.maxIpv6 !== undefined ? arg.maxIpv6 : arg?.max, U32)));
+    case 'integer': {
+      const max = bound(v6 && arg?.maxIpv6 !== undefined ? arg.maxIpv6 : arg?.max, U32);
+      return (arg?.overMax && pastMax(value, max, arg.overMax)) || asError(checkInteger(value, arg?.min ?? 0, max));
+    }
     case 'integer-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, U32), arg?.ordered));
     case 'length-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, 65535), arg?.ordered)) ?? reversedLength(value);
     case 'ttl': return asError(checkInteger(value, arg?.min ?? 0, 255));
@@ -239,6 +242,15 @@ export const checkedTypes: readonly ValueTypeName[] = [
 ];
 
 export { ctEvents, expEvents };
+
+/** An integer past the field's largest value that iptables takes anyway (see ArgSpec.overMax). */
+function pastMax(value: string, max: number | bigint, over: 'wraps' | 'never-matches'): ValueProblem | undefined {
+  const n = parseBigNumber(value);
+  if (n === undefined || n <= BigInt(max) || n > BigInt(U32)) return undefined;
+  if (over === 'never-matches') return warning(`${value} is past ${max}, the largest the header field holds: iptables takes it, and the rule never matches.`);
+  const kept = n % (BigInt(max) + 1n);
+  return warning(`${value} is past ${max}: iptables takes it and keeps only the low ${(BigInt(max) + 1n).toString(2).length - 1} bits, so the rule is loaded with ${kept}.`);
+}
 
 /** The length match keeps a reversed range as written (iptables 1.8.9) and tests min <= length <= max: it never matches. */
 function reversedLength(value: string): ValueProblem | undefined {
