@@ -56,6 +56,9 @@ const CASES: Case[] = [
   { tool: 'ip6tables', table: 'raw', rule: '-A PREROUTING -p tcp --dport 21 -j CT --helper ftp', code: 'address-family-mismatch' },
   { table: 'raw', rule: '-A PREROUTING -p tcp --dport 21 -j CT --helper «FTP»', code: 'invalid-value', severity: 'warning', testMisses: true },
   { table: 'raw', rule: '-A PREROUTING -p tcp --dport 1720 -j CT --helper «h323»', code: 'invalid-value', severity: 'warning', testMisses: true },
+  // negations iptables takes: `! --hashlimit-above` is --hashlimit-upto, and the other way round
+  { table: 'filter', rule: '-A INPUT -m hashlimit ! --hashlimit-above 5/s --hashlimit-name b -j ACCEPT', code: 'syntax-error' },
+  { table: 'filter', rule: '-A INPUT -m hashlimit ! --hashlimit-upto 5/s --hashlimit-name c -j DROP', code: 'syntax-error' },
   // addresses of the other family in options found by their value type
   { table: 'filter', rule: '-A INPUT -m policy --dir in --pol ipsec --mode tunnel --tunnel-src «fd00::1» --tunnel-dst 10.0.0.2 -j ACCEPT', code: 'address-family-mismatch' },
   { tool: 'ip6tables', table: 'mangle', rule: '-A PREROUTING -p tcp -j TPROXY --on-port 1 --on-ip «10.0.0.1»', code: 'address-family-mismatch' },

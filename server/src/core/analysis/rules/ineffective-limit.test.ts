@@ -13,6 +13,8 @@ ruleTable(ineffectiveLimit, {
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ping} -m limit --limit 1/s -j ACCEPT\n-A INPUT ${ping} -j DROP`), name: 'a drop right after' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --syn -m limit --limit 10/s -j ACCEPT\n-A INPUT -p tcp --dport 80 -j ACCEPT'), name: 'the excess is accepted on one port only: some of it is dropped' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -m hashlimit --hashlimit-above 10/min --hashlimit-mode srcip --hashlimit-name ssh -j DROP'), name: 'hashlimit above: the excess itself' },
+    // measured (1.8.9, both backends): listed as --hashlimit-above
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -m hashlimit ! --hashlimit-upto 10/min --hashlimit-mode srcip --hashlimit-name ssh -j DROP'), name: 'hashlimit ! upto: the excess too' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 5/min -j LOG'), name: 'a limited LOG' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:flood - [0:0]\n-A INPUT -p tcp --syn -j flood\n-A flood -m limit --limit 10/s -j RETURN\n-A flood -j DROP'), name: 'the RETURN pattern of a user chain' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A INPUT -p icmp -j icmp\n-A INPUT -p icmp -j DROP\n-A icmp ${ping} -m limit --limit 1/s -j ACCEPT`), name: 'in a user chain whose caller drops the excess after the jump' },
@@ -22,6 +24,7 @@ ruleTable(ineffectiveLimit, {
   invalid: [
     { code: table('filter', `:INPUT ACCEPT [0:0]\n-A INPUT ${ping} -m «limit» --limit 1/s --limit-burst 5 -j ACCEPT`), name: 'an ACCEPT policy takes the excess' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m «hashlimit» --hashlimit-upto 3/min --hashlimit-mode srcip --hashlimit-name ssh -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT'), name: 'hashlimit upto, then the same port accepted again' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m «hashlimit» ! --hashlimit-above 3/min --hashlimit-mode srcip --hashlimit-name ssh -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT'), name: 'hashlimit ! above (listed as upto), then the same port accepted again' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn -m «limit» --limit 10/s -j DROP'), name: 'a limited DROP lets the flood through' },
     { code: table('filter', ':FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p udp --dport 53 -m «limit» --limit 100/s -j ACCEPT'), name: 'OUTPUT' },
     { code: table('filter', `:INPUT ACCEPT [0:0]\n:icmp - [0:0]\n-A INPUT -p icmp -j icmp\n-A icmp ${ping} -m «limit» --limit 1/s -j ACCEPT`), name: 'in a user chain: the excess returns to INPUT, whose policy accepts it' },

@@ -7,14 +7,15 @@ import { commandIndent, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import { commandOfRule } from '../commandOfRule.ts';
+import { matchesExcess } from '../hashlimitExcess.ts';
 
 /**
  * The match that makes the rule take packets only under a rate (`-m limit`, `-m hashlimit`
  * with `--hashlimit-upto`): packets over it do not match and go on to the next rule.
- * `--hashlimit-above` (the excess itself) and `--hashlimit-rate-match` are other things.
+ * `--hashlimit-above` or `! --hashlimit-upto` (the excess itself) and `--hashlimit-rate-match` are other things.
  */
 function underRate(rule: Rule): MatchUse | undefined {
-  return rule.matches.find((m) => m.name === 'limit' || (m.name === 'hashlimit' && !m.options.some((o) => o.name === '--hashlimit-above' || o.name === '--hashlimit-rate-match')));
+  return rule.matches.find((m) => m.name === 'limit' || (m.name === 'hashlimit' && !matchesExcess(m) && !m.options.some((o) => o.name === '--hashlimit-rate-match')));
 }
 
 /**

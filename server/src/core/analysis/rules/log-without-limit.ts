@@ -4,13 +4,14 @@ import { covers } from '../../simulate/containment.ts';
 import type { Span } from '../../text/span.ts';
 import { chainFacts } from '../chainGraph.ts';
 import type { Fix, LintRule } from '../types.ts';
+import { matchesExcess } from '../hashlimitExcess.ts';
 
 /**
  * Matches that let through only part of the packets: under a rate (`-m limit`, `-m hashlimit`
- * without `--hashlimit-above`, which matches the excess instead) or a sample (`-m statistic`).
+ * without `--hashlimit-above` or `! --hashlimit-upto`, which match the excess instead) or a sample (`-m statistic`).
  */
 function thinned(rule: Rule): boolean {
-  return rule.matches.some((m) => m.name === 'limit' || m.name === 'statistic' || (m.name === 'hashlimit' && !m.options.some((o) => o.name === '--hashlimit-above')));
+  return rule.matches.some((m) => m.name === 'limit' || m.name === 'statistic' || (m.name === 'hashlimit' && !matchesExcess(m)));
 }
 
 /** Targets that neither decide nor send the packet elsewhere: a rule of one of these, or without target, lets every packet go on to the next. */

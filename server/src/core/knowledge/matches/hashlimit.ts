@@ -12,13 +12,14 @@ export const hashlimit: ExtensionSpec = {
   mistakes: ['Without --hashlimit-mode all packets share one bucket, which is just a costly -m limit.'],
   options: [
     {
-      name: '--hashlimit-upto', negation: 'none', excludes: ['--hashlimit-above'],
+      // measured (1.8.9, both backends): `! --hashlimit-upto` is taken as --hashlimit-above and the other way round
+      name: '--hashlimit-upto', negation: 'prefix', excludes: ['--hashlimit-above'],
       args: [{ name: 'amount[/second|/minute|/hour|/day]', type: 'rate-or-bytes' }],
       summary: 'Match while the group\'s rate is at most this: packets per unit, or bytes with b/kb/mb.',
       example: '--hashlimit-upto 50/second',
     },
     {
-      name: '--hashlimit-above', negation: 'none', excludes: ['--hashlimit-upto'],
+      name: '--hashlimit-above', negation: 'prefix', excludes: ['--hashlimit-upto'],
       args: [{ name: 'amount[/second|/minute|/hour|/day]', type: 'rate-or-bytes' }],
       summary: 'Match when the group\'s rate is above this.',
       example: '--hashlimit-above 512kb/s',
