@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { savedCounters } from '../support/savedCounters.ts';
 
 /**
- * Three network namespaces joined by veth pairs on 10.200.x.x: client (10.200.1.2) —
- * router (wan0 10.200.1.1, lan0 10.200.2.1, forwarding on) — server (10.200.2.2). Rules
+ * Three network namespaces joined by veth pairs on 10.200.x.x and fd00:200:x::/64: client
+ * (10.200.1.2, fd00:200:1::2) — router (wan0 10.200.1.1 and fd00:200:1::1, lan0 10.200.2.1 and
+ * fd00:200:2::1, forwarding on for both) — server (10.200.2.2, fd00:200:2::2). Rules
  * are loaded into the router with the real iptables-restore; real TCP and UDP traffic
  * shows what the kernel does. Nothing leaves these namespaces.
  */
@@ -23,6 +24,23 @@ export interface ChainCounters {
 
 /** The router's addresses, by interface, and the client's and the server's. */
 export const LAB = { client: '10.200.1.2', server: '10.200.2.2', wan0: '10.200.1.1', lan0: '10.200.2.1' } as const;
+/** The same hosts' IPv6 addresses, on the same links. */
+export const LAB6 = { client: 'fd00:200:1::2', server: 'fd00:200:2::2', wan0: 'fd00:200:1::1', lan0: 'fd00:200:2::1' } as const;
+export type Family = 'ipv4' | 'ipv6';
+export const labOf = (family: Family): typeof LAB | typeof LAB6 => (family === 'ipv6' ? LAB6 : LAB);
+
+/** `address:port`, an IPv6 address in brackets and in its shortest form (socat writes all its digits). */
+export function addressAndPort(text: string): string {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text);
+  return m ? `${new URL(`http://[${m[1]}]/`).hostname}:${m[2]}` : text;
+}
+
+/** `address:port` into its parts (an IPv6 address in brackets). */
+export function splitAddressPort(text: string): [string, string] {
+  const colon = text.lastIndexOf(':');
+  const address = text.slice(0, colon);
+  return [address.startsWith('[') ? address.slice(1, -1) : address, text.slice(colon + 1)];
+}
 
 const sh = (args: string[], input?: string) => spawnSync(args[0], args.slice(1), { encoding: 'utf8', input, timeout: 20_000 });
 
@@ -69,30 +87,55 @@ export class KernelLab {
     addr(server, 'eth0', '10.200.2.2/24');
     this.run(client, ['ip', 'route', 'add', 'default', 'via', '10.200.1.1']);
     this.run(router, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+    // IPv6 on the same links, without duplicate address detection (an address is usable at once)
+    // and with each neighbour's link address given: neighbour discovery, which a scenario's rules
+    // may drop (missing-ndp-accept's finding), never stands between a probe and its answer
+    const addr6 = (ns: string, dev: string, a: string) => this.run(ns, ['ip', '-6', 'addr', 'add', `${a}/64`, 'dev', dev, 'nodad']);
+    addr6(client, 'eth0', LAB6.client);
+    addr6(router, 'wan0', LAB6.wan0);
+    addr6(router, 'lan0', LAB6.lan0);
+    addr6(server, 'eth0', LAB6.server);
+    const mac = (ns: string, dev: string) => (JSON.parse(this.run(ns, ['ip', '-j', 'link', 'show', 'dev', dev])) as { address: string }[])[0].address;
+    const neighbour = (ns: string, dev: string, a: string, lladdr: string) => this.run(ns, ['ip', '-6', 'neigh', 'replace', a, 'lladdr', lladdr, 'dev', dev, 'nud', 'permanent']);
+    neighbour(client, 'eth0', LAB6.wan0, mac(router, 'wan0'));
+    neighbour(router, 'wan0', LAB6.client, mac(client, 'eth0'));
+    neighbour(router, 'lan0', LAB6.server, mac(server, 'eth0'));
+    neighbour(server, 'eth0', LAB6.lan0, mac(router, 'lan0'));
+    this.run(client, ['ip', '-6', 'route', 'add', 'default', 'via', LAB6.wan0]);
+    this.run(router, ['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
     // One probe, one set of packets: no SYN-ACK retransmitted (a late one would cross the
     // router while the next scenario's rules are loaded and move their counters), and the
     // client gives up (connect-timeout below) before its first SYN retransmission at 1 s.
     for (const n of [router, server]) this.run(n, ['sysctl', '-qw', 'net.ipv4.tcp_synack_retries=0']);
     // the server counts what reaches it (first packets: TCP SYN, UDP), whether or not its answer gets back
-    this.run(server, ['iptables-restore'], '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i eth0 -p tcp --syn\n-A INPUT -i eth0 -p udp\nCOMMIT\n');
+    for (const tool of ['iptables-restore', 'ip6tables-restore']) this.run(server, [tool], '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i eth0 -p tcp --syn\n-A INPUT -i eth0 -p udp\nCOMMIT\n');
     this.serverRoute(true);
     // listeners answer with what they saw: peer address and their own address:port
     const reply = 'echo "$SOCAT_PEERADDR:$SOCAT_PEERPORT $SOCAT_SOCKADDR:$SOCAT_SOCKPORT"';
-    for (const port of [22, 80, 8080, 8443]) this.listen(server, ['TCP-LISTEN:' + port + ',fork,reuseaddr', `SYSTEM:${reply}`]);
-    for (const port of [22, 3128, 80]) this.listen(router, ['TCP-LISTEN:' + port + ',fork,reuseaddr', `SYSTEM:${reply}`]);
+    for (const listen of ['TCP-LISTEN', 'TCP6-LISTEN']) {
+      const v6only = listen === 'TCP6-LISTEN' ? ',ipv6only=1' : '';
+      for (const port of [22, 80, 8080, 8443]) this.listen(server, [`${listen}:${port},fork,reuseaddr${v6only}`, `SYSTEM:${reply}`]);
+      for (const port of [22, 3128, 80]) this.listen(router, [`${listen}:${port},fork,reuseaddr${v6only}`, `SYSTEM:${reply}`]);
+    }
     // UDP: one process answers every datagram at once from the port it came to (socat's
     // UDP-RECVFROM,fork can leave a datagram queued behind a child that has not exited yet,
     // and its answer then comes after the client gave up)
-    const udp = `const s = require('node:dgram').createSocket('udp4');
-      s.on('message', (_, r) => s.send(r.address + ':' + r.port + ' ' + s.address().address + ':' + s.address().port + '\\n', r.port, r.address));
-      s.bind(Number(process.argv[1]), '10.200.2.2');`;
-    for (const port of [53, 5353]) this.listeners.push(spawn('ip', ['netns', 'exec', server, process.execPath, '-e', udp, String(port)], { stdio: 'ignore' }));
+    const udp = `const [port, address] = process.argv.slice(1);
+      const s = require('node:dgram').createSocket(address.includes(':') ? 'udp6' : 'udp4');
+      const at = (a, p) => (a.includes(':') ? '[' + a + ']:' : a + ':') + p;
+      s.on('message', (_, r) => s.send(at(r.address, r.port) + ' ' + at(s.address().address, s.address().port) + '\\n', r.port, r.address));
+      s.bind(Number(port), address);`;
+    for (const address of [LAB.server, LAB6.server]) {
+      for (const port of [53, 5353]) this.listeners.push(spawn('ip', ['netns', 'exec', server, process.execPath, '-e', udp, String(port), address], { stdio: 'ignore' }));
+    }
     spawnSync('sleep', ['0.3']);
   }
 
   serverRoute(on: boolean): void {
     sh(['ip', 'netns', 'exec', this.ns.server, 'ip', 'route', 'del', 'default']);
-    if (on) this.run(this.ns.server, ['ip', 'route', 'add', 'default', 'via', '10.200.2.1']);
+    sh(['ip', 'netns', 'exec', this.ns.server, 'ip', '-6', 'route', 'del', 'default']);
+    if (on) this.run(this.ns.server, ['ip', 'route', 'add', 'default', 'via', LAB.lan0]);
+    if (on) this.run(this.ns.server, ['ip', '-6', 'route', 'add', 'default', 'via', LAB6.lan0]);
   }
 
   private listen(ns: string, args: string[]): void {
@@ -108,23 +151,27 @@ export class KernelLab {
    * Replaces the router's rules, flushes conntrack so every scenario starts fresh, and zeroes
    * every counter (the router's and the server's) so that what moves is this probe's doing.
    */
-  load(rules: string, ipsets?: string): void {
-    // every table empty first (and no set left), then the scenario's sets and rules
+  load(rules: string, ipsets?: string, family: Family = 'ipv4'): void {
+    // every table of both families empty first (and no set left), then the scenario's sets and rules
     const tables = ['raw', 'mangle', 'nat', 'filter'];
-    this.run(this.ns.router, ['iptables-restore'], tables.map((t) => `*${t}\nCOMMIT\n`).join(''));
+    for (const tool of ['iptables-restore', 'ip6tables-restore']) this.run(this.ns.router, [tool], tables.map((t) => `*${t}\nCOMMIT\n`).join(''));
     if (ipsets !== undefined || this.hadSets) sh(['ip', 'netns', 'exec', this.ns.router, 'ipset', 'destroy']);
     this.hadSets = ipsets !== undefined;
     if (ipsets !== undefined) this.run(this.ns.router, ['ipset', 'restore'], ipsets);
-    this.run(this.ns.router, ['iptables-restore'], rules);
-    sh(['ip', 'netns', 'exec', this.ns.router, 'conntrack', '-F']);
-    for (const t of tables) this.run(this.ns.router, ['iptables', '-t', t, '-Z']);
-    this.run(this.ns.server, ['iptables', '-Z']);
+    this.run(this.ns.router, [family === 'ipv6' ? 'ip6tables-restore' : 'iptables-restore'], rules);
+    for (const f of ['ipv4', 'ipv6']) sh(['ip', 'netns', 'exec', this.ns.router, 'conntrack', '-F', '-f', f]);
+    for (const tool of ['iptables', 'ip6tables']) {
+      for (const t of tables) this.run(this.ns.router, [tool, '-t', t, '-Z']);
+      this.run(this.ns.server, [tool, '-Z']);
+    }
   }
 
-  /** How many first packets (TCP SYN, UDP) reached the server since the last `load`. */
+  /** How many first packets (TCP SYN, UDP) reached the server since the last `load`, over either family. */
   serverReceived(): number {
     let n = 0;
-    for (const m of this.run(this.ns.server, ['iptables-save', '-c']).matchAll(/^\[(\d+):\d+\] -A INPUT/gm)) n += Number(m[1]);
+    for (const tool of ['iptables-save', 'ip6tables-save']) {
+      for (const m of this.run(this.ns.server, [tool, '-c']).matchAll(/^\[(\d+):\d+\] -A INPUT/gm)) n += Number(m[1]);
+    }
     return n;
   }
 
@@ -133,21 +180,31 @@ export class KernelLab {
    * given source port (so a trace can name the client's port, and each scenario has its own).
    */
   send(from: 'client' | 'router', proto: 'tcp' | 'udp', dst: string, dport: number, sport: number): Delivery {
-    const target = proto === 'tcp' ? `TCP:${dst}:${dport},connect-timeout=0.9,sourceport=${sport},reuseaddr` : `UDP:${dst}:${dport},sourceport=${sport}`;
+    const v6 = dst.includes(':');
+    const at = v6 ? `[${dst}]:${dport}` : `${dst}:${dport}`;
+    const unreachable = v6 ? this.icmp6Unreachable(from) : 0;
+    const target = proto === 'tcp' ? `TCP${v6 ? '6' : ''}:${at},connect-timeout=0.9,sourceport=${sport},reuseaddr` : `UDP${v6 ? '6' : ''}:${at},sourceport=${sport}`;
     const r = sh(['ip', 'netns', 'exec', this.ns[from], 'socat', '-T', '1.5', proto === 'tcp' ? '-' : 'STDIO', target], proto === 'udp' ? 'ping\n' : '');
     const out = (r.stdout ?? '').trim().split(/\s+/);
-    if (out.length === 2 && out[0]) return { delivered: true, refused: false, seenSource: out[0], deliveredTo: out[1] };
-    return { delivered: false, refused: /refused/i.test(r.stderr ?? '') };
+    if (out.length === 2 && out[0]) return { delivered: true, refused: false, seenSource: addressAndPort(out[0]), deliveredTo: addressAndPort(out[1]) };
+    // Over IPv6 the kernel here leaves a connect to wait out its timeout after the ICMPv6 port
+    // unreachable a REJECT sends (the sender counts it received): the error counts as the refusal
+    return { delivered: false, refused: /refused/i.test(r.stderr ?? '') || (v6 && this.icmp6Unreachable(from) > unreachable) };
+  }
+
+  /** ICMPv6 destination-unreachable errors a namespace has received (its /proc/net/snmp6). */
+  private icmp6Unreachable(ns: 'client' | 'router'): number {
+    return Number(/^Icmp6InDestUnreachs\s+(\d+)/m.exec(this.run(this.ns[ns], ['cat', '/proc/net/snmp6']))?.[1] ?? 0);
   }
 
   /** Packet counters of the router's chains: `table/chain` → its rules' counters in order, and its policy's. */
-  counters(): Map<string, ChainCounters> {
+  counters(family: Family = 'ipv4'): Map<string, ChainCounters> {
     const out = new Map<string, ChainCounters>();
     const chain = (key: string) => {
       if (!out.has(key)) out.set(key, { rules: [] });
       return out.get(key)!;
     };
-    const saved = savedCounters(this.run(this.ns.router, ['iptables-save', '-c']));
+    const saved = savedCounters(this.run(this.ns.router, [family === 'ipv6' ? 'ip6tables-save' : 'iptables-save', '-c']));
     for (const [key, packets] of saved.policies) chain(key).policy = packets;
     for (const r of saved.rules) chain(r.chain).rules.push(r.packets);
     return out;

@@ -24,6 +24,8 @@ export interface Scenario {
   noRouteBack?: boolean;
   /** The router's ipsets, as `ipset save` prints them: restored before the rules, and the trace reads their members. */
   ipsets?: string;
+  /** Rules for ip6tables-restore and traffic over the lab's IPv6 addresses (IPv4 when absent). */
+  family?: 'ipv6';
 }
 
 const fwd = 'in=wan0 out=lan0 src=10.200.1.2 local=10.200.1.1,10.200.2.1';
@@ -40,6 +42,14 @@ const newTo80 = '-A FORWARD -i wan0 -o lan0 -p tcp --dport 80 -m conntrack --cts
 const lensPacket = (rules: string) => traceLenses(new FirewallDocument(rules, { dialect: 'save' }).ruleSet)[0].spec;
 const redirect80 = nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j REDIRECT --to-ports 3128\n') + filter({ input: 'DROP', forward: 'DROP' }, '-A INPUT -p tcp --dport 3128 -j ACCEPT\n');
 const dnat80 = nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination 10.200.2.2:8080\n');
+
+// the same over IPv6: client fd00:200:1::2, router wan0 fd00:200:1::1 and lan0 fd00:200:2::1, server fd00:200:2::2
+const fwd6 = 'in=wan0 out=lan0 src=fd00:200:1::2 local=fd00:200:1::1,fd00:200:2::1';
+const toServer6 = (dport: number, proto: 'tcp' | 'udp' = 'tcp') => ({ family: 'ipv6' as const, packet: `${fwd6} proto=${proto} dst=fd00:200:2::2 dport=${dport}`, send: { from: 'client' as const, proto, dst: 'fd00:200:2::2', dport } });
+const toRouter6 = (dport: number) => ({ family: 'ipv6' as const, packet: `${fwd6.replace('out=lan0 ', '')} proto=tcp dst=fd00:200:1::1 dport=${dport}`, send: { from: 'client' as const, proto: 'tcp' as const, dst: 'fd00:200:1::1', dport } });
+const forwarded6 = (dport: number, proto: 'tcp' | 'udp' = 'tcp') => ({ family: 'ipv6' as const, packet: `${fwd6} proto=${proto} dst=fd00:200:1::1 dport=${dport}`, send: { from: 'client' as const, proto, dst: 'fd00:200:1::1', dport } });
+const fromServer6 = (sport: number, proto: 'tcp' | 'udp' = 'tcp') => `in=lan0 out=wan0 src=fd00:200:2::2 local=fd00:200:1::1,fd00:200:2::1 proto=${proto} sport=${sport} dst=fd00:200:1::2 state=ESTABLISHED`;
+const dnat6 = nat('-A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT --to-destination [fd00:200:2::2]:8080\n');
 
 export const scenarios: Scenario[] = [
   { name: 'no rules: routed', rules: filter({}, ''), ...toServer(80) },
@@ -89,4 +99,22 @@ export const scenarios: Scenario[] = [
   { name: 'NOTRACK: the port forward\'s DNAT never sees the packet, the router answers it', rules: '*raw\n-A PREROUTING -i wan0 -p tcp --dport 80 -j NOTRACK\nCOMMIT\n' + dnat80 + filter({}, ''), ...forwarded(80) },
   { name: 'NOTRACK: the forwarded packet skips the MASQUERADE and reaches the server from the client\'s own address', rules: '*raw\n-A PREROUTING -i wan0 -p tcp --dport 80 -j NOTRACK\nCOMMIT\n' + nat('-A POSTROUTING -o lan0 -j MASQUERADE\n') + filter({}, ''), ...toServer(80) },
   { name: 'ipset of servers by destination, a range', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -m set --match-set servers dst -j ACCEPT\n`), ipsets: 'create servers bitmap:ip range 10.200.2.0/24\nadd servers 10.200.2.1-10.200.2.9\n', ...toServer(80) },
+  // IPv6, loaded with ip6tables-restore
+  { name: 'IPv6: no rules: routed', rules: filter({}, ''), ...toServer6(80) },
+  { name: 'IPv6: FORWARD policy DROP', rules: filter({ forward: 'DROP' }, ''), ...toServer6(80) },
+  { name: 'IPv6: ESTABLISHED reply accepted by the conntrack rule', rules: filter({ forward: 'DROP' }, est + newTo80), ...toServer6(80), reply: fromServer6(80) },
+  { name: 'IPv6: no ESTABLISHED rule: the reply meets the DROP policy', rules: filter({ forward: 'DROP' }, newTo80), ...toServer6(80), reply: fromServer6(80) },
+  { name: 'IPv6: REJECT with the default ICMPv6 error', rules: filter({}, '-A FORWARD -p tcp --dport 80 -j REJECT\n'), ...toServer6(80) },
+  { name: 'IPv6: REJECT with tcp-reset', rules: filter({}, '-A FORWARD -p tcp --dport 80 -j REJECT --reject-with tcp-reset\n'), ...toServer6(80) },
+  { name: 'IPv6: INPUT policy DROP', rules: filter({ input: 'DROP' }, ''), ...toRouter6(22) },
+  { name: 'IPv6: INPUT accepts ssh', rules: filter({ input: 'DROP' }, '-A INPUT -p tcp --dport 22 -j ACCEPT\n'), ...toRouter6(22) },
+  { name: 'IPv6: negated source that drops the client', rules: filter({}, '-A FORWARD ! -s fd00:200:2::/64 -p tcp --dport 80 -j DROP\n'), ...toServer6(80) },
+  { name: 'IPv6: negated source, the lab\'s networks let through', rules: filter({}, '-A FORWARD ! -s fd00:200::/32 -j DROP\n'), ...toServer6(80) },
+  { name: 'IPv6: port forward to the server', rules: dnat6 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d fd00:200:2::2 --dport 8080 -j ACCEPT\n`), ...forwarded6(80), reply: fromServer6(8080) },
+  { name: 'IPv6: port forward, FORWARD accepts the public port (the mistake)', rules: dnat6 + filter({ forward: 'DROP' }, `${est}-A FORWARD -i wan0 -o lan0 -p tcp -d fd00:200:2::2 --dport 80 -j ACCEPT\n`), ...forwarded6(80) },
+  { name: 'IPv6: MASQUERADE makes the return route work', rules: nat('-A POSTROUTING -o lan0 -j MASQUERADE\n') + filter({}, ''), ...toServer6(80), noRouteBack: true },
+  { name: 'IPv6: UDP dropped in FORWARD', rules: filter({}, '-A FORWARD -p udp --dport 53 -j DROP\n'), ...toServer6(53, 'udp') },
+  { name: 'IPv6: UDP accepted, reply by the conntrack rule', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -p udp --dport 53 -j ACCEPT\n`), ...toServer6(53, 'udp'), reply: fromServer6(53, 'udp') },
+  { name: 'IPv6: ipset allowlist of the client\'s network', rules: filter({ forward: 'DROP' }, `${est}-A FORWARD -p tcp --dport 80 -m set --match-set allow6 src -j ACCEPT\n`), ipsets: 'create allow6 hash:net family inet6\nadd allow6 fd00:200:1::/64\n', ...toServer6(80) },
+  { name: 'IPv6: NOTRACK, FORWARD accepts only NEW connections', rules: '*raw\n-A PREROUTING -i wan0 -p tcp --dport 80 -j NOTRACK\nCOMMIT\n' + filter({ forward: 'DROP' }, '-A FORWARD -p tcp --dport 80 -m conntrack --ctstate NEW -j ACCEPT\n'), ...toServer6(80) },
 ];

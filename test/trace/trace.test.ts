@@ -6,7 +6,8 @@ import { parsePacketSpec, type Packet } from '../../server/src/core/simulate/pac
 import { parseIpsetSave } from '../../server/src/core/simulate/ipsetMembers.ts';
 import type { Rule } from '../../server/src/core/model/types.ts';
 import { requirement } from '../support/paths.ts';
-import { KernelLab, LAB, type Delivery } from './kernelLab.ts';
+import { addressWithPort } from '../../server/src/core/knowledge/values/addresses.ts';
+import { KernelLab, labOf, splitAddressPort, type Delivery, type Family } from './kernelLab.ts';
 import { scenarios, type Scenario } from './scenarios.ts';
 
 /**
@@ -20,8 +21,8 @@ import { scenarios, type Scenario } from './scenarios.ts';
 const unavailable = KernelLab.available();
 const skip = requirement(!unavailable, unavailable ?? '');
 
-const LOCAL = `local=${LAB.wan0},${LAB.lan0}`;
-const routerAddresses: string[] = [LAB.wan0, LAB.lan0];
+/** The router's addresses as a SPEC's `local=`, in the scenario's family. */
+const localOf = (family: Family) => `local=${labOf(family).wan0},${labOf(family).lan0}`;
 
 /** A SPEC with `key=value` added unless the SPEC already names the key. */
 const withKey = (spec: string, key: string, value: number | string) => (new RegExp(`(^|\\s)${key}=`).test(spec) ? spec : `${spec} ${key}=${value}`);
@@ -57,18 +58,21 @@ function decides(rule: Rule): boolean {
  */
 function otherLegs(s: Scenario, probe: Packet, first: Outcome, got: Delivery, reached: boolean, cport: number): Omit<Leg, 'outcomes'>[] {
   const legs: Omit<Leg, 'outcomes'>[] = [];
+  const family = s.family ?? 'ipv4';
+  const lab = labOf(family);
+  const LOCAL = localOf(family);
   // the sender's real address, also when the traced packet leaves it unknown
-  const sender = s.send.from === 'client' ? LAB.client : (probe.src ?? LAB.lan0);
+  const sender = s.send.from === 'client' ? lab.client : (probe.src ?? lab.lan0);
   if (reached && s.send.proto === 'tcp') {
     // nat chains see only a connection's first packet; the rest keep its rewrite without them
     legs.push({ name: 'client, later packets', packet: { ...first.packet, src: probe.src, sport: probe.sport, state: 'ESTABLISHED' }, must: false });
   }
   if (reached && !s.reply) {
-    const [addr, port] = got.delivered ? got.deliveredTo!.split(':') : [first.packet.dst!, String(first.packet.dport)];
+    const [addr, port] = got.delivered ? splitAddressPort(got.deliveredTo!) : [first.packet.dst!, String(first.packet.dport)];
     // a connection raw left untracked has no entry to answer in: conntrack takes the answer as a new one
     const state = first.packet.state === 'UNTRACKED' ? 'NEW' : 'ESTABLISHED';
     const proto = `proto=${s.send.proto} src=${addr} sport=${port} dport=${cport} state=${state} ${LOCAL}`;
-    const spec = routerAddresses.includes(addr)
+    const spec = addr === lab.wan0 || addr === lab.lan0
       ? `origin=local out=${probe.in ?? 'wan0'} dst=${sender} ${proto}`
       : s.send.from === 'router'
         ? `in=lan0 dst=${sender} ${proto}`
@@ -81,7 +85,7 @@ function otherLegs(s: Scenario, probe: Packet, first: Outcome, got: Delivery, re
     const reset = rejecting?.target?.options.some((o) => o.values.some((v) => v.value === 'tcp-reset'));
     const back = reset
       ? `proto=tcp src=${first.packet.dst} sport=${first.packet.dport} dst=${sender} dport=${cport}`
-      : `proto=icmp src=${probe.origin === 'local' ? probe.dst : LAB.wan0} dst=${sender}`;
+      : `proto=${family === 'ipv6' ? 'ipv6-icmp' : 'icmp'} src=${probe.origin === 'local' ? probe.dst : lab.wan0} dst=${sender}`;
     legs.push({ name: 'rejection', packet: parse(`origin=local state=RELATED ${back} ${LOCAL}`), must: false });
     // The router's answer to its own packet goes out and comes back in on lo: PREROUTING
     // and INPUT. The trace does not follow a local packet back in (it stops after
@@ -94,6 +98,7 @@ function otherLegs(s: Scenario, probe: Packet, first: Outcome, got: Delivery, re
 test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, timeout: 10 * 60_000 }, () => {
   assert.ok(scenarios.length >= 25);
   assert.ok(scenarios.filter((s) => s.reply && /state=ESTABLISHED/.test(s.reply)).length >= 2, 'ESTABLISHED replies are traced');
+  assert.ok(scenarios.filter((s) => s.family === 'ipv6').length >= 15, 'IPv6 scenarios, loaded with ip6tables-restore');
   const lab = new KernelLab();
   lab.up();
   const rows: string[] = [];
@@ -101,19 +106,20 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
   try {
     scenarios.forEach((s, i) => {
       const cport = 42000 + i;
+      const family = s.family ?? 'ipv4';
       lab.serverRoute(!s.noRouteBack);
-      lab.load(s.rules, s.ipsets);
+      lab.load(s.rules, s.ipsets, family);
       // the trace reads the router's sets as an apply or a save file's ipsets file gives them
       const sets = s.ipsets === undefined ? undefined : parseIpsetSave(s.ipsets);
       const withSets = (p: Packet): Packet => (sets ? { ...p, sets } : p);
       const got = lab.send(s.send.from, s.send.proto, s.send.dst, s.send.dport, cport);
-      const counters = lab.counters();
+      const counters = lab.counters(family);
       // the server counts the first packets that reach it, answered or not (the router's own
       // listeners count nothing: for them only an answer shows the packet got there)
       const reached = got.delivered || lab.serverReceived() > 0;
       const kernel = reached ? 'ACCEPT' : got.refused ? 'REJECT' : 'DROP';
 
-      const doc = new FirewallDocument(s.rules, { dialect: 'save' });
+      const doc = new FirewallDocument(s.rules, { dialect: 'save', family });
       const rs = doc.ruleSet;
       const probe = withSets(parse(withKey(s.packet, 'sport', cport)));
       const outcomes = tracePacket(rs, probe);
@@ -124,13 +130,13 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
 
       // where it arrived, always: the trace's rewrite, or the packet's own address and port
       if (got.delivered) {
-        const to = o.rewrites.destination ?? `${probe.dst}:${probe.dport}`;
+        const to = o.rewrites.destination ?? addressWithPort(probe.dst ?? '?', probe.dport);
         // `?:3128`: REDIRECT to an address of the incoming interface that the packet did not
         // list (local=); the port must still be right
         const sameTo = to.startsWith('?:') ? got.deliveredTo!.endsWith(to.slice(1)) : to === got.deliveredTo;
         if (!sameTo) why.push(`destination ${to} vs server saw ${got.deliveredTo}`);
         const masq = /^address of (\S+)$/.exec(o.rewrites.source ?? '')?.[1];
-        const from = `${masq ? LAB[masq as keyof typeof LAB] : (o.rewrites.source ?? probe.src ?? '?')}:${cport}`;
+        const from = addressWithPort(masq ? labOf(family)[masq as 'wan0' | 'lan0'] : (o.rewrites.source ?? probe.src ?? '?'), cport);
         // `?`: the traced packet left its source unknown (a lens's packet does); the port must still be right
         const sameFrom = from.startsWith('?:') ? got.seenSource!.endsWith(from.slice(1)) : from === got.seenSource;
         if (!sameFrom) why.push(`source ${from} vs server saw ${got.seenSource}`);
@@ -162,7 +168,7 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
         for (const out of leg.outcomes) {
           for (const step of out.path) {
             const key = `${step.table}/${step.chain}`;
-            const chain = rs.tables.get(`ipv4:${step.table}`)!.chains.get(step.chain)!;
+            const chain = rs.tables.get(`${family}:${step.table}`)!.chains.get(step.chain)!;
             const k = counters.get(key);
             if (step.rule) {
               const index = chain.rules.indexOf(step.rule);
@@ -185,7 +191,7 @@ test(`trace agrees with the kernel on ${scenarios.length} scenarios`, { skip, ti
       // tables are not in the rule set: the trace rightly skips them)
       for (const [key, k] of counters) {
         const [table, chainName] = key.split('/');
-        const chain = rs.tables.get(`ipv4:${table}`)?.chains.get(chainName);
+        const chain = rs.tables.get(`${family}:${table}`)?.chains.get(chainName);
         if (!chain) continue;
         const e = expected.get(key);
         k.rules.forEach((n, index) => {
