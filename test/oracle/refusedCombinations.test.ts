@@ -56,6 +56,10 @@ const CASES: Case[] = [
   { tool: 'ip6tables', table: 'raw', rule: '-A PREROUTING -p tcp --dport 21 -j CT --helper ftp', code: 'address-family-mismatch' },
   { table: 'raw', rule: '-A PREROUTING -p tcp --dport 21 -j CT --helper «FTP»', code: 'invalid-value', severity: 'warning', testMisses: true },
   { table: 'raw', rule: '-A PREROUTING -p tcp --dport 1720 -j CT --helper «h323»', code: 'invalid-value', severity: 'warning', testMisses: true },
+  // the match a protocol loads in the other family's tool only
+  { table: 'filter', rule: '-A INPUT -p ipv6-icmp «--icmpv6-type» neighbour-solicitation -j ACCEPT', code: 'option-requires-match' },
+  { tool: 'ip6tables', table: 'filter', rule: '-A INPUT -p icmp «--icmp-type» echo-request -j ACCEPT', code: 'option-requires-match' },
+  { table: 'filter', rule: '-A INPUT -p mh «--mh-type» binding-update -j ACCEPT', code: 'option-requires-match' },
   // negations iptables takes: `! --hashlimit-above` is --hashlimit-upto, and the other way round
   { table: 'filter', rule: '-A INPUT -m hashlimit ! --hashlimit-above 5/s --hashlimit-name b -j ACCEPT', code: 'syntax-error' },
   { table: 'filter', rule: '-A INPUT -m hashlimit ! --hashlimit-upto 5/s --hashlimit-name c -j DROP', code: 'syntax-error' },

@@ -2,7 +2,7 @@ import * as matchModules from './matches/index.ts';
 import { protocolName, protocolNumber } from './protocols.ts';
 import * as targetModules from './targets/index.ts';
 import { genericOptions as writtenGenericOptions } from './generic.ts';
-import type { ExtensionSpec, GenericOptionSpec } from './types.ts';
+import type { ExtensionSpec, Family, GenericOptionSpec } from './types.ts';
 import { uniformExtension, uniformGeneric } from './uniformShapes.ts';
 
 export { chains, getChain } from './chains.ts';
@@ -54,14 +54,17 @@ export function getTarget(name: string): ExtensionSpec | undefined {
  * The match `-p NAME` loads without `-m`: iptables loads the match named like the protocol
  * (numbers are first turned into their /etc/protocols name; ipv6-icmp and icmpv6 load icmp6).
  * Names are case-insensitive. So `-p 6` loads tcp, but `-p ipv6-mh` and `-p 135`
- * (mobility-header) load nothing: only `-p mh` loads mh.
+ * (mobility-header) load nothing: only `-p mh` loads mh. Given a family, a match the other
+ * family's tool has is none (measured: `iptables -p ipv6-icmp --icmpv6-type …` is an unknown
+ * option, as is `ip6tables -p icmp --icmp-type …`).
  */
-export function implicitMatchForProtocol(protocol: string): ExtensionSpec | undefined {
+export function implicitMatchForProtocol(protocol: string, family?: Family): ExtensionSpec | undefined {
   let name = protocol.toLowerCase();
   if (/^(0x[0-9a-f]+|\d+)$/.test(name)) {
     const n = protocolNumber(name);
     name = n === undefined ? name : (protocolName(n) ?? name);
   }
   if (name === 'icmpv6' || name === 'ipv6-icmp') name = 'ipv6-icmp';
-  return matches.find((m) => m.implicitForProtocol === name);
+  const m = matches.find((x) => x.implicitForProtocol === name);
+  return m && family !== undefined && !m.families.includes(family) ? undefined : m;
 }

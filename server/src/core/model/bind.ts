@@ -362,7 +362,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           continue;
         }
         if (!spec && rule.protocol && !rule.protocol.word.dynamic) {
-          const implicit = implicitMatchFor(rule.protocol.value);
+          const implicit = implicitMatchFor(rule.protocol.value, ctx.family);
           if (implicit && !matchUses.some((m) => m.spec === implicit)) {
             const o = findOption(implicit, occ.written);
             if (o) {
@@ -373,7 +373,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
         }
         if (!spec && !unknownOwner && occ.written.length > 2) {
           const withImplicit = [...loaded];
-          const implicit = rule.protocol && !rule.protocol.word.dynamic ? implicitMatchFor(rule.protocol.value) : undefined;
+          const implicit = rule.protocol && !rule.protocol.word.dynamic ? implicitMatchFor(rule.protocol.value, ctx.family) : undefined;
           if (implicit && !matchUses.some((m) => m.spec === implicit)) withImplicit.push({ ext: implicit, owner: undefined as unknown as MatchUse });
           const r = resolvePrefix(occ.written, withImplicit);
           if (r.hit) {
@@ -468,7 +468,7 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
           }
           break;
         case '--protocol': {
-          const implicit = values[0] && !values[0].dynamic ? implicitMatchFor(values[0].value) : undefined;
+          const implicit = values[0] && !values[0].dynamic ? implicitMatchFor(values[0].value, ctx.family) : undefined;
           if (implicit) shareName(values[0], implicit.name);
           rule.protocol = cond(occ, bound, values);
           if (ctx.saveTable && values[0] && (occ.attached || values[0].attached)) {

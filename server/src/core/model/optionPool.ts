@@ -1,5 +1,5 @@
 import { genericOptions, implicitMatchForProtocol, matches, targets } from '../knowledge/index.ts';
-import type { ExtensionSpec, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
+import type { ExtensionSpec, Family, GenericOptionSpec, OptionSpec } from '../knowledge/types.ts';
 
 /**
  * Option lookup the way iptables' getopt_long sees it: the generic options plus those of
@@ -84,6 +84,6 @@ export function longWithOneDash(written: string): string | undefined {
 }
 
 /** The match `-p NAME` loads without `-m`. */
-export function implicitMatchFor(protocol: string): ExtensionSpec | undefined {
-  return implicitMatchForProtocol(protocol);
+export function implicitMatchFor(protocol: string, family: Family): ExtensionSpec | undefined {
+  return implicitMatchForProtocol(protocol, family);
 }

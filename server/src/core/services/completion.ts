@@ -355,7 +355,7 @@ function optionsInScope(cmd: Command, ctx: Pick<Context, 'family' | 'table'>, fo
   const seen = new Set<ExtensionSpec>();
   for (const m of rule?.matches ?? []) if (m.spec) seen.add(m.spec);
   const proto = rule?.protocol?.value;
-  const implicit = proto ? implicitMatchForProtocol(proto) : undefined;
+  const implicit = proto ? implicitMatchForProtocol(proto, family) : undefined;
   if (implicit) seen.add(implicit);
   if (rule?.target?.spec) seen.add(rule.target.spec);
   const extOptions: OptionSpec[] = [];

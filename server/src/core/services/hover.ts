@@ -220,7 +220,7 @@ function valueDocs(values: readonly Word[], i: number, bound: BoundOption | unde
     const t = getTarget(w.value);
     if (t) return withForward({ span: w.span, markdown: explainExtension(t) }, name, t.name === 'DNAT');
   } else if (name === '--protocol') {
-    const m = implicitMatchForProtocol(w.value);
+    const m = implicitMatchForProtocol(w.value, family);
     const text = m ? `Protocol **${w.value}**. Loads the \`${m.name}\` match, so its options work without \`-m ${m.name}\`.\n\n${m.summary}` : `Protocol **${w.value}**.`;
     return { span: w.span, markdown: text };
   } else if (bound?.spec) {

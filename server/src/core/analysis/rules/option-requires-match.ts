@@ -92,6 +92,12 @@ export const optionRequiresMatch: LintRule = {
       const p = problems[i];
       if (p.kind === 'needs-match') {
         if (otherFamilyOption(ctx, cmd, p.option, p.candidates)) continue;
+        // `iptables -p mh --mh-type …`: the match exists, in the other family's tool only
+        if (p.candidates.every((m) => !m.families.includes(cmd.family))) {
+          const names = [...new Set(p.candidates.map((m) => m.name))];
+          ctx.report({ span: p.option.nameSpan, message: `${p.option.written} belongs to the ${names.join(' / ')} match, which only ${toolName(p.candidates[0].families[0])} has.` });
+          continue;
+        }
         const via = p.candidates.map((m) => (m.implicitForProtocol ? `-p ${m.implicitForProtocol}` : `-m ${m.name}`));
         const unique = [...new Set(via)];
         const list = unique.length > 3 ? `${unique.slice(0, 3).join(', ')}…` : unique.join(' or ');

@@ -7,7 +7,7 @@ import type { LintRule } from '../types.ts';
 function optionsInScope(cmd: Command): string[] {
   const names: string[] = [];
   // the protocol's own options first: `-p tcp --dprt` means --dport
-  const proto = cmd.rule?.protocol && !cmd.rule.protocol.word.dynamic ? implicitMatchForProtocol(cmd.rule.protocol.value) : undefined;
+  const proto = cmd.rule?.protocol && !cmd.rule.protocol.word.dynamic ? implicitMatchForProtocol(cmd.rule.protocol.value, cmd.family) : undefined;
   for (const o of proto?.options ?? []) names.push(o.name, ...(o.aliases ?? []));
   for (const o of genericOptions) names.push(...[o.name, ...(o.aliases ?? [])].filter((n) => n.startsWith('--')));
   for (const m of cmd.rule?.matches ?? []) for (const o of m.spec?.options ?? []) names.push(o.name, ...(o.aliases ?? []));
