@@ -231,6 +231,8 @@ export interface ExtensionSpec {
   exclusive?: readonly (readonly string[])[];
   /** Stricter table limits that only iptables-legacy (and the man page) apply; iptables-nft accepts more. */
   legacyTables?: readonly TableName[];
+  /** iptables reads a `!` before any of its options and drops it (an old-style option parser): the rule is loaded as if it were not there. */
+  ignoresNegation?: boolean;
 }
 
 export interface TableSpec {

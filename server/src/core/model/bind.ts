@@ -409,7 +409,14 @@ export function bindCommand(args: ArgList, span: Span, ctx: BindContext): Comman
       }
 
       if (item.negated && spec.negation === 'none') {
-        issues.push({ code: 'syntax-error', message: `${occ.written} cannot be negated with '!'.`, span: item.bang ?? item.nameSpan });
+        const ext = owner === 'generic' ? undefined : owner.spec;
+        if (ext?.ignoresNegation && item.bang) {
+          // the bang and the blanks after it: the fix leaves the option as iptables loads it
+          const bang = item.bang;
+          issues.push({ code: 'syntax-error', severity: 'warning', message: `iptables drops this '!': the ${ext.name} ${ext.kind} reads no negation, and loads ${occ.written} as if it were not there.`, span: bang, replace: { span: { start: bang.start, end: item.nameSpan.start }, text: '' } });
+        } else {
+          issues.push({ code: 'syntax-error', message: `${occ.written} cannot be negated with '!'.`, span: item.bang ?? item.nameSpan });
+        }
       }
       const values = take(occ, spec);
       const bound = boundOption(occ, spec.name, spec, owner, values);

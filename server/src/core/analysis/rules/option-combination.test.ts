@@ -84,6 +84,7 @@ ruleTable(optionCombination, {
         table('mangle', '-A PREROUTING -j «HMARK» --hmark-mod 10 --hmark-rnd 1 --hmark-offset 5'),
       name: 'what a statistic mode, HMARK and cgroup need',
     },
+    { code: table('mangle', '-A PREROUTING -j SET «--map-set» m src\n-A PREROUTING -j SET --map-set m src --map-mark'), name: 'SET --map-set without what to take from the entry' },
   ],
 });
 

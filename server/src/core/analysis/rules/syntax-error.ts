@@ -16,8 +16,8 @@ export const syntaxError: LintRule = {
     for (const issue of ctx.ruleSet.issues) {
       if (issue.code !== 'syntax-error') continue;
       // the text meant changes what the line does (it loads now): offered, never applied unasked
-      const fixes = issue.replace && [{ title: `Write ${issue.replace.text}`, edits: [issue.replace] }];
-      ctx.report({ span: issue.span, message: issue.message, ...(fixes ? { fixes } : {}) });
+      const fixes = issue.replace && [{ title: issue.replace.text === '' ? `Remove '${ctx.read(issue.span.start, issue.span.end)}'` : `Write ${issue.replace.text}`, edits: [issue.replace] }];
+      ctx.report({ span: issue.span, message: issue.message, ...(fixes ? { fixes } : {}), ...(issue.severity ? { severity: issue.severity } : {}) });
     }
     // a mark in the text itself is one of the issues above
     if (ctx.settings.savedWithByteOrderMark && ctx.read(0, 1) !== '\uFEFF') {

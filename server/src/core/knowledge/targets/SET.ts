@@ -6,6 +6,8 @@ export const SET: ExtensionSpec = {
   families: ['ipv4', 'ipv6'],
   terminating: false,
   needsOneOf: [['--add-set', '--del-set', '--map-set']],
+  // measured (1.8.9, both backends): `-j SET ! --add-set s src ! --exist` is loaded as `--add-set s src --exist`
+  ignoresNegation: true,
   hostDependent: 'the ipset must exist on the host (ipset create NAME …) before the rule is added',
   summary: 'Add the packet\'s addresses or ports to an ipset, remove them, or take packet properties from a set entry; then continue.',
   doc: 'The flags choose, per dimension of the set, the source or the destination of the packet. Combined with `-m set` this builds dynamic lists (port knocking, temporary bans with a timeout).',
@@ -22,7 +24,8 @@ export const SET: ExtensionSpec = {
       summary: 'Remove the packet\'s entry from the set.',
     },
     {
-      name: '--map-set', negation: 'none', tables: ['mangle'],
+      // measured (1.8.9): "You must specify flags `--map-mark' or '--map-prio` or `--map-queue'"
+      name: '--map-set', negation: 'none', tables: ['mangle'], requires: ['--map-mark', '--map-prio', '--map-queue'],
       args: [{ name: 'setname', type: 'string', min: 1, max: 31 }, { name: 'flag[,flag…]', type: 'set-flags', maxItems: 6 }],
       summary: 'Look the packet up in a set created with --skbinfo and apply what the entry holds (mangle table only).',
     },
