@@ -1,9 +1,9 @@
-import { conntrackHelper } from '../../knowledge/conntrackHelpers.ts';
 import { carriesOver } from '../../knowledge/counterparts.ts';
 import { getMatch, getTarget } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import { isNullMask } from '../../knowledge/values/addresses.ts';
 import type { ExtensionSpec, Family, ValueTypeName } from '../../knowledge/types.ts';
+import { ctHelperOf } from '../ctHelper.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 import type { BoundOption } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
@@ -99,9 +99,9 @@ export const addressFamilyMismatch: LintRule = {
     }
     // measured (1.8.9): the kernel has irc, pptp, netbios-ns and the snmp helpers for IPv4 only, and
     // refuses `ip6tables -j CT --helper irc` when the rule is loaded
-    const helper = t?.spec?.name === 'CT' ? t.options.find((o) => o.name === '--helper')?.values[0] : undefined;
-    const known = helper && !helper.dynamic ? conntrackHelper(helper.value) : undefined;
-    if (known && !known.families.includes(fam)) ctx.report({ span: helper!.span, message: `The kernel has the ${known.name} helper for ${known.families.map((f) => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ')} only: ${toolName(fam)} fails to load the rule.` });
+    const ct = ctHelperOf(rule);
+    const known = ct?.helper;
+    if (known && !known.families.includes(fam)) ctx.report({ span: ct.word.span, message: `The kernel has the ${known.name} helper for ${known.families.map((f) => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ')} only: ${toolName(fam)} fails to load the rule.` });
   },
 };
 

@@ -1,10 +1,10 @@
-import { conntrackHelper } from '../../knowledge/conntrackHelpers.ts';
 import { getMatch, protocolNumber } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import type { ExtensionSpec } from '../../knowledge/types.ts';
 import { carriesOver } from '../../knowledge/counterparts.ts';
 import type { Command } from '../../model/types.ts';
 import type { OptionItem } from '../../syntax/nodes.ts';
+import { ctHelperOf } from '../ctHelper.ts';
 import { nearestName } from '../nearestName.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
@@ -67,11 +67,11 @@ export const optionRequiresMatch: LintRule = {
       }
       // the kernel finds a CT helper by its name and the rule's protocol: it refuses the rule when it is
       // loaded (measured: `-p udp -j CT --helper ftp`, no -p or `! -p udp`; iptables-restore --test passes it)
-      const helper = rule.target?.spec?.name === 'CT' ? rule.target.options.find((o) => o.name === '--helper')?.values[0] : undefined;
-      const known = helper && !helper.dynamic ? conntrackHelper(helper.value) : undefined;
+      const ct = ctHelperOf(rule);
+      const known = ct?.helper;
       if (known && !(p !== undefined && known.protocols.some((x) => protocolNumber(x) === number))) {
         const want = known.protocols.map((x) => `-p ${x}`).join(' or ');
-        ctx.report({ span: helper!.span, message: `The ${known.name} helper follows ${known.protocols.join(' and ')} connections: the kernel refuses the rule without ${want}${p !== undefined ? ` (it has ${proto!.value})` : ''} when it is loaded, which iptables-restore --test does not catch.` });
+        ctx.report({ span: ct.word.span, message: `The ${known.name} helper follows ${known.protocols.join(' and ')} connections: the kernel refuses the rule without ${want}${p !== undefined ? ` (it has ${proto!.value})` : ''} when it is loaded, which iptables-restore --test does not catch.` });
       }
       // NAT targets only translate ports for protocols that have them
       const t = rule.target;
