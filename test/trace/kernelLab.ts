@@ -101,6 +101,11 @@ export class KernelLab {
     neighbour(router, 'wan0', LAB6.client, mac(client, 'eth0'));
     neighbour(router, 'lan0', LAB6.server, mac(server, 'eth0'));
     neighbour(server, 'eth0', LAB6.lan0, mac(router, 'lan0'));
+    // a host that has heard no router advertisement solicits one, again and again with growing
+    // pauses (4, 8, 16, 32, 64 s…): one landing in a scenario would count in the router's INPUT
+    for (const n of [client, server]) {
+      for (const conf of ['all', 'default', 'eth0']) this.run(n, ['sysctl', '-qw', `net.ipv6.conf.${conf}.router_solicitations=0`]);
+    }
     this.run(client, ['ip', '-6', 'route', 'add', 'default', 'via', LAB6.wan0]);
     this.run(router, ['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
     // One probe, one set of packets: no SYN-ACK retransmitted (a late one would cross the
@@ -152,6 +157,7 @@ export class KernelLab {
    * every counter (the router's and the server's) so that what moves is this probe's doing.
    */
   load(rules: string, ipsets?: string, family: Family = 'ipv4'): void {
+    this.settle();
     // every table of both families empty first (and no set left), then the scenario's sets and rules
     const tables = ['raw', 'mangle', 'nat', 'filter'];
     for (const tool of ['iptables-restore', 'ip6tables-restore']) this.run(this.ns.router, [tool], tables.map((t) => `*${t}\nCOMMIT\n`).join(''));
@@ -163,6 +169,20 @@ export class KernelLab {
     for (const tool of ['iptables', 'ip6tables']) {
       for (const t of tables) this.run(this.ns.router, [tool, '-t', t, '-Z']);
       this.run(this.ns.server, [tool, '-Z']);
+    }
+  }
+
+  /**
+   * Waits (up to 2 s) until the last scenario's TCP connections through the router have closed
+   * (TIME_WAIT or gone). Flushed while a FIN is still on its way, conntrack forgets a masqueraded
+   * connection, and that FIN, addressed to the router, meets the next scenario's INPUT.
+   */
+  private settle(): void {
+    const open = /\b(SYN_SENT|SYN_RECV|ESTABLISHED|FIN_WAIT|CLOSE_WAIT|LAST_ACK)\b/;
+    for (let i = 0; i < 20; i++) {
+      const listed = ['ipv4', 'ipv6'].map((f) => sh(['ip', 'netns', 'exec', this.ns.router, 'conntrack', '-L', '-p', 'tcp', '-f', f]).stdout ?? '').join('');
+      if (!open.test(listed)) return;
+      spawnSync('sleep', ['0.1']);
     }
   }
 
