@@ -1,4 +1,4 @@
-import { matches, targets } from '../../server/src/core/knowledge/index.ts';
+import { getMatch, getTarget, matches, targets } from '../../server/src/core/knowledge/index.ts';
 import type { ArgSpec, ExtensionSpec, OptionSpec } from '../../server/src/core/knowledge/types.ts';
 
 /**
@@ -128,11 +128,11 @@ export function hostReason(v: Variation, exampleLoads: boolean): string | undefi
   // another extension of the example that needs something of the host (a target's example with `-m set`)
   const args = ` ${v.args} `;
   for (const m of args.matchAll(/ -m (\S+)/g)) {
-    const spec = matches.find((x) => x.name === m[1]);
+    const spec = getMatch(m[1]);
     if (spec && spec !== ext && spec.hostDependent) return spec.hostDependent;
   }
   const j = / -j (\S+)/.exec(args);
-  const t = j && targets.find((x) => x.name === j[1]);
+  const t = j && getTarget(j[1]);
   if (t && t !== ext && t.hostDependent) return t.hostDependent;
   for (const [name, option, why] of OBJECT_OPTIONS) if (ext.name === name && args.includes(` ${option} `)) return why;
   // the sweep's sets are made for IPv4: which family a set holds is the host's to say, read by undefined-set where the script or the ipsets file makes it

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import type { Family } from '../../server/src/core/knowledge/types.ts';
 import { savedCounters } from '../support/savedCounters.ts';
 
 /**
@@ -26,7 +27,6 @@ export interface ChainCounters {
 export const LAB = { client: '10.200.1.2', server: '10.200.2.2', wan0: '10.200.1.1', lan0: '10.200.2.1' } as const;
 /** The same hosts' IPv6 addresses, on the same links. */
 export const LAB6 = { client: 'fd00:200:1::2', server: 'fd00:200:2::2', wan0: 'fd00:200:1::1', lan0: 'fd00:200:2::1' } as const;
-export type Family = 'ipv4' | 'ipv6';
 export const labOf = (family: Family): typeof LAB | typeof LAB6 => (family === 'ipv6' ? LAB6 : LAB);
 
 /** `address:port`, an IPv6 address in brackets and in its shortest form (socat writes all its digits). */

@@ -7,7 +7,8 @@ import { parseIpsetSave } from '../../server/src/core/simulate/ipsetMembers.ts';
 import type { Rule } from '../../server/src/core/model/types.ts';
 import { requirement } from '../support/paths.ts';
 import { addressWithPort } from '../../server/src/core/knowledge/values/addresses.ts';
-import { KernelLab, labOf, splitAddressPort, type Delivery, type Family } from './kernelLab.ts';
+import type { Family } from '../../server/src/core/knowledge/types.ts';
+import { KernelLab, labOf, splitAddressPort, type Delivery } from './kernelLab.ts';
 import { scenarios, type Scenario } from './scenarios.ts';
 
 /**
