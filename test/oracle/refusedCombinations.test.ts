@@ -66,6 +66,14 @@ const CASES: Case[] = [
   // addresses of the other family in options found by their value type
   { table: 'filter', rule: '-A INPUT -m policy --dir in --pol ipsec --mode tunnel --tunnel-src «fd00::1» --tunnel-dst 10.0.0.2 -j ACCEPT', code: 'address-family-mismatch' },
   { tool: 'ip6tables', table: 'mangle', rule: '-A PREROUTING -p tcp -j TPROXY --on-port 1 --on-ip «10.0.0.1»', code: 'address-family-mismatch' },
+  // names the kernel makes a file of: /proc/net/xt_recent, /proc/net/ipt_hashlimit, IDLETIMER's timers in sysfs
+  { table: 'filter', rule: '-A INPUT -m recent --name «""» --set -j ACCEPT', code: 'invalid-value', testMisses: true },
+  { table: 'filter', rule: '-A INPUT -m recent --name «a/b» --set -j ACCEPT', code: 'invalid-value', testMisses: true },
+  { table: 'filter', rule: '-A INPUT -m hashlimit --hashlimit-upto 5/s --hashlimit-name «..» -j ACCEPT', code: 'invalid-value', testMisses: true },
+  { table: 'filter', rule: '-A INPUT -m hashlimit --hashlimit-upto 5/s --hashlimit-name "a b" -j ACCEPT', code: 'invalid-value' },
+  { table: 'filter', rule: '-A OUTPUT -j IDLETIMER --timeout 10 --label «.»', code: 'invalid-value', testMisses: true },
+  { table: 'filter', rule: '-A OUTPUT -j IDLETIMER --timeout 10 --label «""»', code: 'invalid-value', testMisses: true },
+  { table: 'filter', rule: '-A OUTPUT -j IDLETIMER --timeout 10 --label a.b', code: 'invalid-value' },
 ];
 
 function loads(tool: string, backend: 'legacy' | 'nft', text: string, testOnly = false): { ok: boolean; err: string } {

@@ -79,23 +79,28 @@ test('upper bounds: TCPMSS --set-mss (65515 for IPv4, 65495 for IPv6), hashlimit
   }
 });
 
-/** Integers past their field that iptables takes anyway (found by trying one past each bound of the knowledge base): how they are loaded. */
-const PAST_FIELD: { tool: string; rule: string; listed: RegExp }[] = [
+/** Values past their field that iptables takes anyway (found by trying one past each bound of the knowledge base): how they are loaded. */
+const PAST_FIELD: { tool: string; table?: string; rule: string; listed: RegExp }[] = [
   { tool: 'iptables', rule: '-A INPUT -p tcp -j SYNPROXY --mss 65536 --wscale 256', listed: /--wscale 0 --mss 0/ },
   { tool: 'ip6tables', rule: '-A INPUT -m rt --rt-type 256 -j DROP', listed: /--rt-type 256/ },
+  // an IPv4 prefix past 32 is read as 32 (ip6tables refuses /129)
+  { tool: 'iptables', table: 'nat', rule: '-A PREROUTING -d 192.0.2.0/24 -j NETMAP --to 10.0.0.1/33', listed: /--to 10\.0\.0\.1\/32$/m },
+  { tool: 'iptables', table: 'nat', rule: '-A PREROUTING -d 192.0.2.0/24 -j NETMAP --to 10.0.0.1/4294967295', listed: /--to 10\.0\.0\.1\/32$/m },
 ];
 
-test('values past their field that iptables takes: warnings, and iptables -S shows what was loaded (SYNPROXY cut to its low bits, rt kept)', { skip }, () => {
+test('values past their field that iptables takes: warnings, and iptables -S shows what was loaded (SYNPROXY cut to its low bits, rt kept, NETMAP /32)', { skip }, () => {
   for (const c of PAST_FIELD) {
-    const text = `*filter\n${c.rule}\nCOMMIT\n`;
+    const table = c.table ?? 'filter';
+    const chain = c.rule.split(' ')[1];
+    const text = `*${table}\n${c.rule}\nCOMMIT\n`;
     const family = c.tool === 'ip6tables' ? 'ipv6' : 'ipv4';
     const found = new FirewallDocument(text, { fileName: family === 'ipv6' ? 'rules.v6' : 'rules.v4', family }).diagnostics().filter((d) => d.code === 'invalid-value');
     assert.ok(found.length > 0 && found.every((d) => d.severity === 'warning'), `${c.rule}: ${found.map((d) => d.severity).join()}`);
     for (const backend of ['legacy', 'nft'] as const) {
-      assert.ok(ns.run([`${c.tool}-${backend}`, '-F', 'INPUT']).ok);
-      const r = ns.run([`${c.tool}-${backend}`, ...c.rule.split(' ')]);
+      assert.ok(ns.run([`${c.tool}-${backend}`, '-t', table, '-F', chain]).ok);
+      const r = ns.run([`${c.tool}-${backend}`, '-t', table, ...c.rule.split(' ')]);
       assert.ok(r.ok, `${c.tool}-${backend} ${c.rule}: ${r.err}`);
-      assert.match(ns.run([`${c.tool}-${backend}`, '-S', 'INPUT']).out, c.listed, `${c.tool}-${backend}`);
+      assert.match(ns.run([`${c.tool}-${backend}`, '-t', table, '-S', chain]).out, c.listed, `${c.tool}-${backend}`);
     }
   }
 });

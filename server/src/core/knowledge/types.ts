@@ -105,8 +105,10 @@ export interface ArgSpec {
    * What iptables does with an integer past `max` (up to 2^32-1), which it takes: `wraps` keeps the
    * low bits of the field (SYNPROXY's `--mss 65536` is loaded as 0), `never-matches` keeps the
    * value for a field that cannot hold it (rt's `--rt-type 256`). A warning then, not an error.
+   * `clamps`, for an IPv4 address: a prefix length past 32 (up to 2^32-1) is read as /32 (NETMAP's
+   * `--to 10.0.0.1/33` is loaded as 10.0.0.1/32; ip6tables refuses /129).
    */
-  overMax?: 'wraps' | 'never-matches';
+  overMax?: 'wraps' | 'never-matches' | 'clamps';
   /** A range must not be reversed (`1000:0` is refused rather than swapped). */
   ordered?: boolean;
   /** getopt `optional_argument`: the value may be absent. */
@@ -119,6 +121,12 @@ export interface ArgSpec {
   serviceProtocol?: 'tcp' | 'udp' | 'sctp' | 'dccp';
   /** Text longer than this is cut silently by iptables (a warning, not an error). */
   truncateAt?: number;
+  /**
+   * The kernel makes a file of this name in this folder (recent's lists, hashlimit's tables,
+   * IDLETIMER's timers), and refuses a rule whose name cannot be one: empty, `.`, `..`, or with a
+   * `/` (Invalid argument when the rule is loaded; `iptables-restore --test` passes it).
+   */
+  fileIn?: string;
   /** Lists: the most items iptables takes. */
   maxItems?: number;
 }

@@ -56,6 +56,11 @@ ruleTable(invalidValue, {
     { code: 'iptables -P INPUT «REJECT»\n', dialect: 'script' },
     { code: table('filter', '-A INPUT -j LOG --log-level «loud»') },
     // measured (1.8.9, both backends): loaded as --mss 0 --wscale 0, and --rt-type 256 as written
+    // measured (1.8.9, both backends): NETMAP's IPv4 prefix past 32 is loaded as /32; ip6tables refuses /129
+    { code: table('nat', '-A PREROUTING -d 192.0.2.0/24 -j NETMAP --to «10.0.0.1/33»\n-A PREROUTING -d 192.0.2.0/24 -j NETMAP --to 10.0.0.0/32'), severity: 'warning', name: 'an IPv4 prefix past 32 that NETMAP reads as 32' },
+    { code: 'ip6tables -t nat -A PREROUTING -d fd01::/64 -j NETMAP --to «fd00::/129»\n', dialect: 'script', name: 'an IPv6 prefix past 128 in NETMAP' },
+    // measured (kernel 6.18): the kernel makes a file of the name, and refuses one that cannot be a file's
+    { code: 'iptables -A INPUT -m recent --name «\'\'» --set\niptables -A INPUT -m recent --name «a/b» --set\niptables -A INPUT -m hashlimit --hashlimit-upto 5/s --hashlimit-name «..»\niptables -A OUTPUT -j IDLETIMER --timeout 10 --label «.»\niptables -A OUTPUT -j IDLETIMER --timeout 10 --label "a b.c"\n', dialect: 'script', name: 'names the kernel makes a file of: empty, . and .., a /' },
     { code: table('filter', '-A INPUT -p tcp -j SYNPROXY --mss «65536» --wscale «256»\n-A INPUT -p tcp -j SYNPROXY --mss 65535 --wscale 255'), severity: 'warning', name: 'a value past the field iptables takes and cuts to its low bits' },
     { code: table('filter', '-A INPUT -m rt --rt-type «256» -j DROP\n-A INPUT -m rt --rt-type 255 -j DROP'), family: 'ipv6', severity: 'warning', name: 'a value past the header field: never matches' },
     { code: table('filter', '-A INPUT -p tcp -j SYNPROXY --mss «4294967296»'), name: 'past 2^32-1: refused' },

@@ -48,7 +48,7 @@ export const hashlimit: ExtensionSpec = {
     },
     {
       name: '--hashlimit-name', negation: 'none', required: true,
-      args: [{ name: 'name', type: 'string', min: 1 }],
+      args: [{ name: 'name', type: 'string', min: 1, fileIn: '/proc/net/ipt_hashlimit' }],
       summary: 'Name of the hash table (also its file in /proc/net/ipt_hashlimit); rules with the same name share it.',
     },
     { name: '--hashlimit-htable-size', negation: 'none', args: [{ name: 'buckets', type: 'integer' }], summary: 'Number of buckets of the hash table.' },

@@ -18,7 +18,7 @@ export const recent: ExtensionSpec = {
   example: 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP',
   mistakes: ['The kernel refuses a --hitcount above the xt_recent module\'s ip_pkt_list_tot when that parameter is set (older kernels set it to 20); where it is 0, as on current kernels, up to 65535 is taken. `iptables-restore --test` does not catch either: the rule fails when loaded.'],
   options: [
-    { name: '--name', negation: 'none', args: [{ name: 'name', type: 'string', truncateAt: 199 }], summary: 'The list to use.', default: 'DEFAULT' },
+    { name: '--name', negation: 'none', args: [{ name: 'name', type: 'string', truncateAt: 199, fileIn: '/proc/net/xt_recent' }], summary: 'The list to use.', default: 'DEFAULT' },
     { name: '--set', negation: 'prefix', args: [], excludes: ['--rcheck', '--update', '--remove', '--rttl'], summary: 'Add the address to the list, or refresh it; always matches.' },
     { name: '--rsource', negation: 'none', args: [], summary: 'Remember and test the source address (the default).' },
     { name: '--rdest', negation: 'none', args: [], summary: 'Remember and test the destination address.' },

@@ -12,7 +12,7 @@ export const IDLETIMER: ExtensionSpec = {
   options: [
     // measured (1.8.9, both backends): the kernel refuses 0 and from 2147483 on (Invalid argument)
     { name: '--timeout', negation: 'none', required: true, args: [{ name: 'seconds', type: 'integer', min: 1, max: 2147482 }], summary: 'Seconds without traffic before the notification (1 to 2147482, about 24 days).' },
-    { name: '--label', negation: 'none', required: true, args: [{ name: 'string', type: 'string', truncateAt: 27 }], summary: 'The timer\'s name (up to 27 characters).' },
+    { name: '--label', negation: 'none', required: true, args: [{ name: 'string', type: 'string', truncateAt: 27, fileIn: '/sys/class/xt_idletimer/timers' }], summary: 'The timer\'s name (up to 27 characters).' },
     { name: '--alarm', negation: 'none', args: [], summary: 'Use an alarm timer, which also fires while the system is suspended.' },
   ],
 };

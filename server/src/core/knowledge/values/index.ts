@@ -126,7 +126,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     // a target's name is as long as a chain's at most ("Invalid target name … (28 chars max)")
     case 'target-name': return value === '' ? error('A target cannot be empty.') : value.length > CHAIN_NAME_MAX ? error(`'${value}' is ${value.length} characters long; target and chain names have at most ${CHAIN_NAME_MAX}.`) : undefined;
     case 'string': return checkString(value, arg);
-    case 'address': return checkAddress(value, ctx.family);
+    case 'address': return (arg?.overMax === 'clamps' && clampedPrefix(value, ctx.family)) || checkAddress(value, ctx.family);
     case 'address-list': return checkAddressList(value, ctx.family);
     case 'host': return checkAddress(value, ctx.family, { allowMask: false });
     case 'address-range': return checkAddressRange(value, ctx.family);
@@ -168,7 +168,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
     case 'integer': {
       const max = bound(v6 && arg?.maxIpv6 !== undefined ? arg.maxIpv6 : arg?.max, U32);
-      return (arg?.overMax && pastMax(value, max, arg.overMax)) || asError(checkInteger(value, arg?.min ?? 0, max));
+      return (arg?.overMax && arg.overMax !== 'clamps' && pastMax(value, max, arg.overMax)) || asError(checkInteger(value, arg?.min ?? 0, max));
     }
     case 'integer-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, U32), arg?.ordered));
     case 'length-range': return asError(checkIntegerRange(value, arg?.min ?? 0, bound(arg?.max, 65535), arg?.ordered)) ?? reversedLength(value);
@@ -242,6 +242,15 @@ export const checkedTypes: readonly ValueTypeName[] = [
 ];
 
 export { ctEvents, expEvents };
+
+/** An IPv4 prefix length past 32 that iptables reads as 32 (see ArgSpec.overMax); undefined for any other value. */
+function clampedPrefix(value: string, family: Family): ValueProblem | undefined {
+  const m = /^([^/]+)\/([1-9]\d*)$/.exec(value);
+  if (family !== 'ipv4' || !m || Number(m[2]) <= 32 || Number(m[2]) > U32) return undefined;
+  const host = `${m[1]}/32`;
+  if (checkAddress(host, family)) return undefined;
+  return warning(`/${m[2]} is past 32: iptables takes it as /32, so the rule is loaded with the one address ${m[1]}.`, host);
+}
 
 /** An integer past the field's largest value that iptables takes anyway (see ArgSpec.overMax). */
 function pastMax(value: string, max: number | bigint, over: 'wraps' | 'never-matches'): ValueProblem | undefined {

@@ -5,6 +5,10 @@ import { error, warning, type ValueProblem } from './problem.ts';
 
 export function checkString(value: string, arg?: ArgSpec): ValueProblem | undefined {
   if (arg?.min !== undefined && value.length < arg.min) return error(arg.min === 1 ? 'The text cannot be empty.' : `The text needs at least ${arg.min} characters.`);
+  if (arg?.fileIn !== undefined) {
+    const why = value === '' ? 'an empty name' : value === '.' || value === '..' ? `'${value}'` : value.includes('/') ? 'a name with a /' : undefined;
+    if (why) return error(`The kernel makes a file of this name in ${arg.fileIn} and refuses the rule with ${why} (Invalid argument).`);
+  }
   if (arg?.max !== undefined && value.length > arg.max) return error(`The text is ${value.length} characters long; at most ${arg.max} are accepted.`, value.slice(0, arg.max));
   if (arg?.truncateAt !== undefined && value.length > arg.truncateAt) return warning(`The text is ${value.length} characters long; iptables keeps only the first ${arg.truncateAt} ('${value.slice(0, arg.truncateAt)}').`, value.slice(0, arg.truncateAt));
   if (/[\n\r]/.test(value)) return error('The text cannot contain a line break.');
