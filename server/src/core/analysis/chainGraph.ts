@@ -313,7 +313,7 @@ function namesUndeclared(cmd: Command, names: ReadonlySet<string>): boolean {
 export function hookBoundCommand(cmd: Command): boolean {
   const rule = cmd.rule;
   const t = rule?.target;
-  return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains || HOOK_BOUND_OPTIONS.has(t.spec))) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));
+  return !!rule && (!!(t?.spec && (t.spec.tables || t.spec.chains || t.spec.legacyTables || HOOK_BOUND_OPTIONS.has(t.spec))) || !!rule.inInterface || !!rule.outInterface || hookBoundMatch(rule));
 }
 
 /** A command the facts list among others (in command order, which is text order in a restore file), taken out of the list or put in its place. */

@@ -29,5 +29,7 @@ ruleTable(targetNotAllowedHere, {
     { code: table('filter', '-A INPUT ! «-o» eth0 -j ACCEPT\n-A OUTPUT «-i» eth0 -j ACCEPT'), name: '-o in INPUT, -i in OUTPUT' },
     { code: table('nat', '-A PREROUTING «-o» eth0 -j ACCEPT\n-A POSTROUTING «--in-interface» eth0 -j MASQUERADE'), name: '-o in PREROUTING, -i in POSTROUTING' },
     { code: table('filter', '-A OUTPUT -m addrtype --dst-type LOCAL «--limit-iface-in» -j ACCEPT'), name: 'an extension option bound to hooks' },
+    // measured (1.8.9, kernel 6.18): iptables-legacy's kernel refuses TRACE outside raw (Invalid argument), iptables-nft takes it
+    { code: table('filter', '-A INPUT -p tcp --dport 80 -j «TRACE»') + table('mangle', '-A PREROUTING -j «TRACE»') + table('raw', '-A PREROUTING -p tcp --dport 80 -j TRACE\n-A OUTPUT -j TRACE'), severity: 'warning', name: 'TRACE outside the raw table' },
   ],
 });

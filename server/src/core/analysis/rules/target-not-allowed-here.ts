@@ -12,7 +12,7 @@ export const targetNotAllowedHere: LintRule = {
   severity: 'error',
   summary: 'A target (or a hook-bound match such as owner, or option such as `-o`) used outside the tables and chains it works in (DNAT outside nat PREROUTING/OUTPUT, MASQUERADE outside nat POSTROUTING, REJECT in nat, `-o` in INPUT…), following jumps into user chains.',
   docs: {
-    description: 'Reports a target in a table it does not belong to, or in a built-in chain it cannot be used from; likewise, in a built-in chain, an option with no meaning at that hook (`-i` in OUTPUT and POSTROUTING, `-o` in PREROUTING and INPUT, addrtype\'s `--limit-iface-in` outside PREROUTING, INPUT and FORWARD). For a user chain, every built-in chain that reaches it through jumps or gotos is checked: a REJECT in a user chain called from nat PREROUTING is reported, naming the path.',
+    description: 'Reports a target in a table it does not belong to, or in a built-in chain it cannot be used from; likewise, in a built-in chain, an option with no meaning at that hook (`-i` in OUTPUT and POSTROUTING, `-o` in PREROUTING and INPUT, addrtype\'s `--limit-iface-in` outside PREROUTING, INPUT and FORWARD). For a user chain, every built-in chain that reaches it through jumps or gotos is checked: a REJECT in a user chain called from nat PREROUTING is reported, naming the path. TRACE outside the raw table is a warning: the kernel of iptables-legacy refuses it there, iptables-nft takes it in any table.',
     rationale: 'The kernel refuses such rules ("RULE_APPEND failed (Invalid argument)"), so the restore fails or the script stops halfway.',
     bad: { dialect: 'save', text: '*filter\n-A FORWARD -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
     good: { dialect: 'save', text: '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
@@ -45,7 +45,7 @@ export const targetNotAllowedHere: LintRule = {
       },
     );
     // spans are the rules' own, which move with the text when an edit above them shifts the lines
-    for (const r of reports) ctx.report({ span: r.span, message: r.message });
+    for (const r of reports) ctx.report({ span: r.span, message: r.message, severity: r.severity });
   },
 };
 
@@ -53,6 +53,7 @@ interface Report {
   cmd: Command;
   span: Span;
   message: string;
+  severity?: 'warning';
 }
 
 /** One rule's target and matches against the hooks its chain is reached from. */
@@ -88,8 +89,14 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
     if (hooks.length) report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
   }
   const spec = rule.target?.spec;
-  if (!spec || (!spec.tables && !spec.chains)) return;
+  if (!spec) return;
   const span = rule.target!.span;
+  // measured (1.8.9, kernel 6.18): legacy's kernel refuses TRACE outside raw, nf_tables takes it anywhere
+  const legacy = spec.legacyTables;
+  if (legacy && !legacy.includes(cmd.table as never)) {
+    out.push({ cmd, span, severity: 'warning', message: `With iptables-legacy ${spec.name} only works in the ${legacy.join(' or ')} table: its kernel refuses the rule in ${cmd.table} (Invalid argument). iptables-nft takes it in any table.` });
+  }
+  if (!spec.tables && !spec.chains) return;
   if (spec.tables && !spec.tables.includes(cmd.table as never)) {
     report({ span, message: `${spec.name} only works in the ${spec.tables.join(' or ')} table${spec.tables.length > 1 ? 's' : ''}, not in ${cmd.table}.` });
     return;
