@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { NamespaceIptables } from './realIptables.ts';
@@ -22,6 +23,13 @@ interface Case {
   /** The kernel refuses it when the rule is loaded and `iptables-restore --test` passes it (nf_tables backend). */
   testMisses?: boolean;
   severity?: 'error' | 'warning';
+}
+
+/** The tick rate this host's kernel was built with (CONFIG_HZ), where its configuration says. */
+function kernelHz(): number | undefined {
+  const config = spawnSync('sh', ['-c', 'cat /boot/config-$(uname -r) 2>/dev/null || zcat /proc/config.gz 2>/dev/null'], { encoding: 'utf8' }).stdout;
+  const m = /^CONFIG_HZ=(\d+)$/m.exec(config ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 const CASES: Case[] = [
@@ -66,6 +74,11 @@ const CASES: Case[] = [
   // addresses of the other family in options found by their value type
   { table: 'filter', rule: '-A INPUT -m policy --dir in --pol ipsec --mode tunnel --tunnel-src «fd00::1» --tunnel-dst 10.0.0.2 -j ACCEPT', code: 'address-family-mismatch' },
   { tool: 'ip6tables', table: 'mangle', rule: '-A PREROUTING -p tcp -j TPROXY --on-port 1 --on-ip «10.0.0.1»', code: 'address-family-mismatch' },
+  // token buckets whose credits overflow the kernel's counter (every tick rate: see values/credits.ts)
+  { table: 'filter', rule: '-A INPUT -m hashlimit --hashlimit-upto 1/day --hashlimit-burst «2» --hashlimit-name a -j ACCEPT', code: 'option-combination', testMisses: true },
+  { table: 'filter', rule: '-A INPUT -m hashlimit --hashlimit-upto 1/day --hashlimit-burst 1 --hashlimit-name b -j ACCEPT', code: 'option-combination' },
+  // refused by kernels built with HZ=250 or 1000 only (a warning): this host's is one of them
+  ...(kernelHz() === 250 || kernelHz() === 1000 ? [{ table: 'filter', rule: '-A INPUT -m hashlimit --hashlimit-upto 2/day --hashlimit-burst «10» --hashlimit-name c -j ACCEPT', code: 'option-combination', severity: 'warning' as const, testMisses: true }] : []),
   // names the kernel makes a file of: /proc/net/xt_recent, /proc/net/ipt_hashlimit, IDLETIMER's timers in sysfs
   { table: 'filter', rule: '-A INPUT -m recent --name «""» --set -j ACCEPT', code: 'invalid-value', testMisses: true },
   { table: 'filter', rule: '-A INPUT -m recent --name «a/b» --set -j ACCEPT', code: 'invalid-value', testMisses: true },

@@ -37,6 +37,22 @@ test('a burst of 0: legacy refuses it, nf_tables loads it and lists the rule wit
   }
 });
 
+test('a limit whose burst overflows the credits of iptables-legacy\'s kernel: legacy refuses it, nf_tables loads it (a limit of its own); a warning', { skip }, () => {
+  const limited = (options: string) => `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p icmp -m limit ${options} -j ACCEPT\nCOMMIT\n`;
+  const warnedAt = (text: string) => new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'option-combination').map((d) => [d.severity, text.slice(d.span.start, d.span.end)]);
+  // refused whatever the kernel's tick rate (see values/credits.ts): 1/day with the default burst, the default 3/hour with 358
+  for (const [options, marked] of [['--limit 1/day', '1/day'], ['--limit-burst 358', '358'], ['--limit 1/hour --limit-burst 120', '120']]) {
+    assert.deepEqual(warnedAt(limited(options)), [['warning', marked]], options);
+    assert.equal(ns.restoreWith('legacy', limited(options)).ok, false, `legacy ${options}`);
+    const nft = ns.restoreWith('nft', limited(options));
+    assert.ok(nft.ok, `nft ${options}: ${nft.err}`);
+  }
+  for (const options of ['--limit 1/hour', '--limit-burst 357', '--limit 1/day --limit-burst 1']) {
+    assert.deepEqual(warnedAt(limited(options)), [], options);
+    for (const backend of ['legacy', 'nft'] as const) assert.ok(ns.restoreWith(backend, limited(options)).ok, `${backend} ${options}`);
+  }
+});
+
 /** Options whose value iptables (or, for IDLETIMER, the kernel) refuses at 0 and takes at 1, each in a rule that needs nothing else. */
 const ZERO_REFUSED: { table: string; rule: (v: string) => string; value: string }[] = [
   { table: 'filter', rule: (v) => `-A INPUT -m recent --rcheck --seconds ${v} --name ssh -j DROP`, value: '--seconds' },

@@ -241,6 +241,13 @@ export interface ExtensionSpec {
   legacyTables?: readonly TableName[];
   /** iptables reads a `!` before any of its options and drops it (an old-style option parser): the rule is loaded as if it were not there. */
   ignoresNegation?: boolean;
+  /**
+   * A token bucket whose credits the kernel checks for overflow when the rule is added (see
+   * values/credits.ts): the options giving its packet rate and its burst, their defaults, and
+   * whose arithmetic. `legacyOnly`: iptables-nft loads the rule without the check. `notWith`:
+   * an option under which the kernel checks the rate otherwise.
+   */
+  credits?: { rates: readonly string[]; burst: string; defaultRate?: string; defaultBurst: number; bucket: 'limit' | 'hashlimit'; legacyOnly?: boolean; notWith?: string };
 }
 
 export interface TableSpec {

@@ -37,6 +37,6 @@ export function uniformExtension(e: ExtensionSpec): ExtensionSpec {
     mistakes: e.mistakes, options: e.options.map(uniformOption), protocols: e.protocols, protocolFamilies: e.protocolFamilies,
     implicitForProtocol: e.implicitForProtocol, tables: e.tables, chains: e.chains, terminating: e.terminating,
     hostDependent: e.hostDependent, deprecatedBy: e.deprecatedBy, removedFromKernel: e.removedFromKernel, needsOneOf: e.needsOneOf, exclusive: e.exclusive,
-    legacyTables: e.legacyTables, counterpart: e.counterpart, ignoresNegation: e.ignoresNegation,
+    legacyTables: e.legacyTables, counterpart: e.counterpart, ignoresNegation: e.ignoresNegation, credits: e.credits,
   };
 }

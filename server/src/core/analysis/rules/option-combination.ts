@@ -1,5 +1,6 @@
 import type { ExtensionSpec } from '../../knowledge/types.ts';
-import { durationMicros, ewmaFits } from '../../knowledge/values/rates.ts';
+import { durationMicros, ewmaFits, hashlimitRate, storedRate } from '../../knowledge/values/rates.ts';
+import { hashlimitRefusedAt, limitRefusedAt, TICK_RATES } from '../../knowledge/values/credits.ts';
 import { secondsOfDay } from '../../knowledge/values/time.ts';
 import { COMMAND_WORDS } from '../../knowledge/index.ts';
 import type { BindProblem, BoundOption } from '../../model/types.ts';
@@ -27,7 +28,7 @@ export const optionCombination: LintRule = {
   severity: 'error',
   summary: 'An extension without an option it needs (`-j DNAT` without `--to-destination`), an option without the one it goes with (`--every` without `--packet`), options that exclude each other, a once-only option given twice, or an option the command does not take (`-F INPUT -p tcp`, `-A INPUT -n`).',
   docs: {
-    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`, recent\'s `--seconds` and `--hitcount` with `--set` or `--remove`, which the kernel refuses and `iptables-restore --test` does not), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`, rt\'s type 0 options after `--rt-type 0`) or stay within another\'s value (statistic\'s `--packet` below `--every`, cluster\'s node or node mask within `--cluster-total-nodes`), time\'s `--contiguous` needs a span that crosses midnight (`--timestop` before `--timestart`), RATEEST\'s time constant must be one it can average over its sampling interval (`--rateest-ewmalog` more than about 1.44 times `--rateest-interval`), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes each of its rule parameters (`-p`, `-s`, `-d`, `-i`, `-o`, `-f`, `-c`, and one target: `-j` or `-g`) once per rule, and takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
+    description: 'Each match and target checks its own options when the rule is added: some need an option (`-m conntrack` alone, `-j MARK` without an operation, `-j DNAT` without `--to-destination`), some options need another (`--reap` needs `--seconds`, statistic\'s `--every` needs `--packet`, `--next` of the policy match needs `--strict`), some options exclude each other (`--hl-set` with `--hl-inc`, `--connlimit-saddr` with `--connlimit-daddr`, recent\'s `--seconds` and `--hitcount` with `--set` or `--remove`, which the kernel refuses and `iptables-restore --test` does not), a few must come after another (owner\'s `--suppl-groups` after `--gid-owner`, rt\'s type 0 options after `--rt-type 0`) or stay within another\'s value (statistic\'s `--packet` below `--every`, cluster\'s node or node mask within `--cluster-total-nodes`), time\'s `--contiguous` needs a span that crosses midnight (`--timestop` before `--timestart`), RATEEST\'s time constant must be one it can average over its sampling interval (`--rateest-ewmalog` more than about 1.44 times `--rateest-interval`), a limit or hashlimit must not have a burst whose credits overflow the kernel\'s counter (`--hashlimit-upto 1/day --hashlimit-burst 2` everywhere; `-m limit --limit 1/day` with its default burst on iptables-legacy, a warning; a warning too where it depends on the tick rate the kernel was built with), `--strict` of the policy match needs a test of the element it describes, and most options may be given only once. iptables itself takes each of its rule parameters (`-p`, `-s`, `-d`, `-i`, `-o`, `-f`, `-c`, and one target: `-j` or `-g`) once per rule, and takes its rule options (`-s`, `-p`, `-j`…) only with the commands that add, replace, delete or check a rule (not with `-D` and a rule number), its listing options (`-n`, `-x`, `--line-numbers`) only with `-L` (also combined with `-Z`), and `-c` only with `-A`, `-I`, `-R` and `-P`. This rule applies the same checks; a quick fix removes an option the command does not take.',
     rationale: 'iptables refuses such a rule ("option must be specified", "cannot be used together", "can only be used once", "Illegal option with this command"); in a restore file nothing is loaded.',
     bad: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK\n-A POSTROUTING -j TTL --ttl-set 64 --ttl-inc 1\nCOMMIT\n' },
     good: { dialect: 'save', text: '*mangle\n-A PREROUTING -j MARK --set-mark 1\n-A POSTROUTING -j TTL --ttl-set 64\nCOMMIT\n' },
@@ -96,6 +97,7 @@ function checkUse(use: Use, report: RuleContext['report']): void {
     if (o?.acrossMidnight) checkAcrossMidnight(options, i, o.acrossMidnight, spec, report);
     if (o?.averagesOver) checkAverage(options, i, o.averagesOver, spec, report);
   }
+  if (spec.credits) checkCredits(use, spec.credits, report);
   const exclusive = spec.exclusive ?? NONE;
   for (let g = 0; g < exclusive.length; g++) {
     const group = exclusive[g];
@@ -187,6 +189,51 @@ function checkAcrossMidnight(options: readonly BoundOption[], i: number, [from, 
   const b = stop === undefined ? undefined : secondsOfDay(stop);
   if (a === undefined || b === undefined || b <= a) return;
   report({ span: options[i].item.nameSpan, message: `${options[i].name} is for a span past midnight, and ${from} ${start} to ${to} ${stop} is not one: iptables refuses it. Leave it out, or make the stop earlier than the start.` });
+}
+
+/**
+ * A rate and burst whose credits overflow the kernel's counter (see values/credits.ts):
+ * refused when the rule is added, an error where every kernel refuses it, a warning where
+ * only kernels of some tick rates do, or only iptables-legacy's kernel does (limit: nf_tables
+ * has a limit of its own). Reported at the burst, or at the rate where the burst is the default.
+ */
+function checkCredits(use: Use, credits: NonNullable<ExtensionSpec['credits']>, report: RuleContext['report']): void {
+  const { options, spec } = use;
+  if (credits.notWith && given(options, credits.notWith)) return;
+  const rateOption = options.find((o) => credits.rates.includes(o.name));
+  const burstOption = options.find((o) => o.name === credits.burst);
+  const rateWord = rateOption?.values[0];
+  const burstWord = burstOption?.values[0];
+  if ((rateOption && !rateWord) || (burstOption && !burstWord) || rateWord?.dynamic || burstWord?.dynamic) return;
+  const rate = rateWord?.value ?? credits.defaultRate;
+  if (rate === undefined || (burstWord && !/^\d+$/.test(burstWord.value))) return;
+  const burst = burstWord ? Number(burstWord.value) : credits.defaultBurst;
+  const hashlimit = credits.bucket === 'hashlimit';
+  const avg = hashlimit ? hashlimitRate(rate) : storedRate(rate);
+  // a byte rate is checked otherwise by the kernel; an unreadable one is invalid-value's
+  const between = typeof avg === 'object' ? (avg.bytes ? undefined : avg.amount) : avg;
+  if (between === undefined || burst < 1) return;
+  const refusedAt = hashlimit ? hashlimitRefusedAt(between, burst) : limitRefusedAt(between, burst);
+  if (!refusedAt.length) return;
+  const every = refusedAt.length === TICK_RATES.length;
+  const accepted = acceptedBurstBelow(between, burst, hashlimit);
+  const kernel = credits.legacyOnly ? 'iptables-legacy\'s kernel' : 'the kernel';
+  const when = every ? '' : ` if built with HZ=${refusedAt.join(' or ')}`;
+  const others = every ? '' : ` A kernel built with HZ=${TICK_RATES.filter((hz) => !refusedAt.includes(hz)).join(' or ')} (CONFIG_HZ) takes it.`;
+  const nft = credits.legacyOnly ? ' iptables-nft loads it, with a limit of nf_tables\' own.' : '';
+  const fix = accepted === undefined ? 'Lower the burst or use a faster rate.' : `A burst of ${accepted} loads on every kernel, or use a faster rate.`;
+  const written = burstWord ? `a burst of ${burst}` : `the default burst of ${burst}`;
+  report({
+    span: burstWord?.span ?? rateWord?.span ?? use.span,
+    severity: every && !credits.legacyOnly ? undefined : 'warning',
+    message: `${spec.name} ${rateWord ? rate : `${rate} (the default rate)`} with ${written}: ${kernel} refuses the rule (Numerical result out of range)${when}: the burst's credits overflow its ${hashlimit ? 64 : 32}-bit counter.${others}${nft} ${fix}`,
+  });
+}
+
+/** The largest burst below `burst`, and at most 10,000 below it, that no kernel refuses with this average, if any. */
+function acceptedBurstBelow(avg: number, burst: number, hashlimit: boolean): number | undefined {
+  for (let b = burst - 1; b >= 1 && b >= burst - 10000; b--) if (!(hashlimit ? hashlimitRefusedAt(avg, b) : limitRefusedAt(avg, b)).length) return b;
+  return undefined;
 }
 
 /** A time constant the extension cannot average over with the sampling interval given (see OptionSpec.averagesOver). */
