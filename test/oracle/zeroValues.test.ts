@@ -120,3 +120,27 @@ test('values past their field that iptables takes: warnings, and iptables -S sho
     }
   }
 });
+
+/** hashlimit rates iptables reads otherwise than they look (see readHashlimitRate), with what `iptables -S` lists for them. */
+const HASHLIMIT_RATES: { rate: string; listed: RegExp; warned: boolean }[] = [
+  { rate: '100KB/s', listed: /--hashlimit-upto 100\/sec /, warned: true },
+  { rate: '1mb/m', listed: /--hashlimit-upto 1\/min /, warned: true },
+  { rate: '5kb', listed: /--hashlimit-upto 5\/sec /, warned: true },
+  { rate: '5Kb/s', listed: /--hashlimit-upto 0b\/s /, warned: true },
+  { rate: '512kb/s', listed: /--hashlimit-upto 512kb\/s /, warned: false },
+  { rate: '1mb/sec', listed: /--hashlimit-upto 1mb\/s /, warned: false },
+];
+
+test('hashlimit byte rates only with b/s in lower case: the rest are packets (or bytes without a multiplier), warned, as iptables -S lists them', { skip }, () => {
+  for (const c of HASHLIMIT_RATES) {
+    const rule = `-A INPUT -m hashlimit --hashlimit-upto ${c.rate} --hashlimit-name h -j ACCEPT`;
+    const found = new FirewallDocument(`*filter\n${rule}\nCOMMIT\n`, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'invalid-value');
+    assert.deepEqual(found.map((d) => d.severity), c.warned ? ['warning'] : [], c.rate);
+    for (const backend of ['legacy', 'nft'] as const) {
+      assert.ok(ns.run([`iptables-${backend}`, '-F', 'INPUT']).ok);
+      const r = ns.run([`iptables-${backend}`, ...rule.split(' ')]);
+      assert.ok(r.ok, `${backend} ${c.rate}: ${r.err}`);
+      assert.match(ns.run([`iptables-${backend}`, '-S', 'INPUT']).out, c.listed, `${backend} ${c.rate}`);
+    }
+  }
+});

@@ -67,7 +67,8 @@ const tables: Table[] = [
   { type: 'hex-integer', arg: { max: 255 }, rows: [['0x1f', 'ok'], ['256', 'error']] },
   { type: 'group-or-mark', rows: [['5', 'ok'], ['0x5/0xf', 'ok'], ['default', 'ok'], ['default/0xf', 'error'], ['4294967296', 'error']] },
   { type: 'rate', rows: [['5/sec', 'ok'], ['5/s', 'ok'], ['5/se', 'ok'], ['5/m', 'ok'], ['5/min', 'ok'], ['5/minute', 'ok'], ['5/h', 'ok'], ['5/hour', 'ok'], ['5/d', 'ok'], ['5/day', 'ok'], ['1/DAY', 'ok'], ['5', 'ok'], ['10000', 'ok'], ['10001', 'error'], ['10000/s', 'ok'], ['600000/minute', 'ok'], ['5/seconds', 'error', '5/second'], ['5/days', 'error', '5/day'], ['5/x', 'error'], ['5/', 'error'], ['0/s', 'error'], ['0', 'error'], ['10001/s', 'error'], ['0x10/s', 'error'], ['1.5/s', 'warning', '1/s']] },
-  { type: 'rate-or-bytes', rows: [['100/second', 'ok'], ['512kb/s', 'ok'], ['1mb', 'ok'], ['5b/s', 'ok'], ['0/s', 'error'], ['5kb/x', 'error'], ['1000001/s', 'error'], ['5gb/s', 'warning']] },
+  // measured (1.8.9, iptables -S): bytes only with b/s in lower case; 1mb, 100KB/s and 1mb/m are packets, 5Kb/s is 5 bytes
+  { type: 'rate-or-bytes', rows: [['100/second', 'ok'], ['512kb/s', 'ok'], ['1mb/sec', 'ok'], ['5b/s', 'ok'], ['0/s', 'error'], ['5kb/x', 'error'], ['1000001/s', 'error'], ['5gb/s', 'warning'], ['1mb', 'warning', '1mb/s'], ['100KB/s', 'warning', '100kb/s'], ['1mb/m', 'warning'], ['5Kb/s', 'warning', '5kb/s'], ['1.5/s', 'warning']] },
   { type: 'burst', rows: [['5', 'ok'], ['1mb', 'ok'], ['0', 'error'], ['1000001', 'error'], ['x', 'error']] },
   { type: 'bandwidth', rows: [['10mbit', 'ok'], ['2.5mbit', 'ok'], ['10', 'ok'], ['1KBps', 'ok'], ['10foo', 'error']] },
   { type: 'duration', rows: [['250ms', 'ok'], ['0.5s', 'ok'], ['5us', 'ok'], ['250', 'ok'], ['5min', 'error']] },

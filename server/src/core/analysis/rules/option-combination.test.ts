@@ -13,7 +13,7 @@ ruleTable(optionCombination, {
     },
     { code: table('filter', '-A INPUT -m conntrack --ctstate NEW -m connlimit --connlimit-above 3 -j REJECT') },
     // measured (1.8.9, Linux 6.18 with HZ=250): every kernel takes these token buckets
-    { code: table('filter', '-A INPUT -m limit --limit 1/hour -j LOG\n-A INPUT -m limit --limit 1/day --limit-burst 1 -j LOG\n-A INPUT -m limit --limit-burst 357 -j LOG\n-A INPUT -m limit --limit 5/s --limit-burst 10000 -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto 10/day --hashlimit-name a -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto 1/day --hashlimit-burst 1 --hashlimit-name b -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto 1kb/day --hashlimit-name c -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto $RATE --hashlimit-name d -j ACCEPT'), name: 'rates and bursts whose credits fit the kernel\'s counters' },
+    { code: table('filter', '-A INPUT -m limit --limit 1/hour -j LOG\n-A INPUT -m limit --limit 1/day --limit-burst 1 -j LOG\n-A INPUT -m limit --limit-burst 357 -j LOG\n-A INPUT -m limit --limit 5/s --limit-burst 10000 -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto 10/day --hashlimit-name a -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto 1/day --hashlimit-burst 1 --hashlimit-name b -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto 1kb/s --hashlimit-burst 1mb --hashlimit-name c -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-upto $RATE --hashlimit-name d -j ACCEPT'), name: 'rates and bursts whose credits fit the kernel\'s counters' },
     { code: table('nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1') },
     { code: 'iptables -A INPUT -m conntrack $STATE -j ACCEPT\n', dialect: 'script', name: 'options hidden in a shell expansion' },
     // the combinations iptables 1.8.9 accepts (nft and legacy, measured in a namespace)
@@ -54,7 +54,7 @@ ruleTable(optionCombination, {
     { code: table('filter', '-A INPUT -m «conntrack» -j ACCEPT'), name: 'match without options' },
     // measured (1.8.9, both backends, Linux 6.18 with HZ=250): Numerical result out of range
     { code: table('filter', '-A INPUT -m hashlimit --hashlimit-upto 1/day --hashlimit-burst «2» --hashlimit-name a -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-above 1/day --hashlimit-burst «10» --hashlimit-name b -j DROP'), severity: 'error', name: 'a hashlimit whose burst overflows the kernel\'s credits' },
-    { code: table('filter', '-A INPUT -m hashlimit --hashlimit-upto «1/day» --hashlimit-name a -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-above 2/day --hashlimit-burst «4» --hashlimit-name b -j DROP'), severity: 'warning', name: 'a hashlimit refused by kernels of some tick rates (1/day with the default burst: HZ=250 and 1000)' },
+    { code: table('filter', '-A INPUT -m hashlimit --hashlimit-upto «1/day» --hashlimit-name a -j ACCEPT\n-A INPUT -m hashlimit --hashlimit-above 2/day --hashlimit-burst «4» --hashlimit-name b -j DROP\n-A INPUT -m hashlimit --hashlimit-upto «1kb/day» --hashlimit-name c -j ACCEPT'), severity: 'warning', name: 'a hashlimit refused by kernels of some tick rates (1/day with the default burst: HZ=250 and 1000; 1kb/day is 1 packet a day)' },
     // iptables-legacy only (measured): nf_tables has a limit of its own
     { code: table('filter', '-A INPUT -m limit --limit «1/day» -j LOG\n-A INPUT -m limit --limit-burst «358» -j LOG\n-A INPUT -m limit --limit 1/hour --limit-burst «120» -j LOG'), severity: 'warning', name: 'a limit whose burst overflows the credits of iptables-legacy\'s kernel' },
     { code: table('nat', '-A PREROUTING -j «DNAT»') },

@@ -64,18 +64,44 @@ export function writtenRateUnit(value: string): string | undefined {
 const BYTE_UNITS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, { b: 1, kb: 1024, mb: 1024 * 1024 });
 
 /**
+ * A hashlimit rate as iptables 1.8.9 reads it (measured, both backends: `iptables -S` lists
+ * what it kept): bytes where the text holds `b/s` (`512kb/s`, `1mb/sec`; a lower-case `k` or
+ * `m` just before the `b` multiplies by 1024 or 1048576, any other letter by 1, so `5Kb/s` is
+ * 5 bytes a second), packets otherwise, whatever letters stand before the `/`: `100KB/s`, `5kb`
+ * and `1mb/m` are 100 packets a second, 5 a second and 1 a minute. Undefined for text iptables
+ * does not read as a rate.
+ */
+function readHashlimitRate(value: string): { count: number; letters: string; suffix: string | undefined; bytes: boolean; factor: number } | undefined {
+  const m = /^(\d+)([^/]*)(?:\/(.*))?$/.exec(value);
+  if (!m) return undefined;
+  const [, count, letters, suffix] = m;
+  const bytes = value.includes('b/s');
+  const at = value.indexOf('b/s');
+  const before = at > 0 ? value[at - 1] : '';
+  return { count: Number(count), letters, suffix, bytes, factor: !bytes ? 1 : before === 'k' ? 1024 : before === 'm' ? 1024 * 1024 : 1 };
+}
+
+/**
  * hashlimit --hashlimit-upto/-above: packets `N[/unit]` (at most 1000000 per second) or bytes
- * `N(b|kb|mb)[/unit]`. iptables reads other letters leniently, so they only warn.
+ * `N(b|kb|mb)/s`. Letters iptables reads otherwise than they look (see readHashlimitRate) warn.
  */
 export function checkHashlimitRate(value: string): ValueProblem | undefined {
-  const m = /^(\d+)([a-zA-Z]*)(?:\/(.*))?$/.exec(value);
-  if (!m) return error(`'${value}' is not a hashlimit rate: write N/second (packets) or Nkb/s (bytes).`);
-  const [, n, bytes, suffix] = m;
+  const r = readHashlimitRate(value);
+  if (!r) return error(`'${value}' is not a hashlimit rate: write N/second (packets) or Nkb/s (bytes).`);
+  const { count, letters, suffix, bytes } = r;
   const unit = suffix === undefined ? (['second', 1] as const) : rateUnit(suffix);
   if (!unit) return error(`'${suffix}' is not a time unit: second, minute, hour or day (s, m, h, d).`);
-  if (Number(n) === 0) return error('A rate of 0 is not accepted.');
-  if (bytes === '' && Number(n) > 1000000 * unit[1]) return error(`${value} is too fast: hashlimit counts at most 1000000 packets per second.`);
-  if (bytes !== '' && BYTE_UNITS[bytes.toLowerCase()] === undefined) return warning(`'${bytes}' is not one of the byte units b, kb, mb; write for example ${n}kb/${suffix ?? 's'}.`);
+  if (count === 0) return error('A rate of 0 is not accepted.');
+  if (bytes) {
+    if (BYTE_UNITS[letters] === undefined) return warning(`iptables multiplies only by a lower-case k or m before the b: it reads ${value} as ${count} byte${count === 1 ? '' : 's'} a second. Write ${count}${letters.toLowerCase() === 'kb' || letters.toLowerCase() === 'mb' ? letters.toLowerCase() : 'b'}/s.`, BYTE_UNITS[letters.toLowerCase()] !== undefined ? `${count}${letters.toLowerCase()}/s` : undefined);
+    return undefined;
+  }
+  if (count > 1000000 * unit[1]) return error(`${value} is too fast: hashlimit counts at most 1000000 packets per second.`);
+  if (letters !== '') {
+    const lower = letters.toLowerCase();
+    const meant = BYTE_UNITS[lower] !== undefined && unit[1] === 1 ? `${count}${lower}/s` : undefined;
+    return warning(`iptables reads ${value} as ${count} packet${count === 1 ? '' : 's'} a ${unit[0]}: it ignores '${letters}'. A byte rate is written per second with b/s in lower case (512kb/s, 1mb/s).`, meant);
+  }
   return undefined;
 }
 
@@ -159,10 +185,9 @@ export function rateestParams(interval: string, ewma: string): { interval: numbe
  * a byte rate as bytes per second. Undefined for a rate not read here.
  */
 export function hashlimitRate(value: string): { bytes: boolean; amount: number } | undefined {
-  const m = /^(\d+)([a-zA-Z]*)(?:\/(.*))?$/.exec(value);
-  const unit = m && (m[3] === undefined ? RATE_UNITS[0] : rateUnit(m[3]));
-  if (!m || !unit || Number(m[1]) === 0) return undefined;
-  if (m[2] === '') return { bytes: false, amount: Math.floor((1e6 * unit[1]) / Number(m[1])) };
-  const size = BYTE_UNITS[m[2].toLowerCase()];
-  return size === undefined ? undefined : { bytes: true, amount: (Number(m[1]) * size) / unit[1] };
+  const r = readHashlimitRate(value);
+  if (!r || r.count === 0) return undefined;
+  if (r.bytes) return { bytes: true, amount: r.count * r.factor };
+  const unit = r.suffix === undefined ? RATE_UNITS[0] : rateUnit(r.suffix);
+  return unit && { bytes: false, amount: Math.floor((1e6 * unit[1]) / r.count) };
 }
