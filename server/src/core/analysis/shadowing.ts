@@ -378,7 +378,6 @@ export class CoverCandidates {
 /** The fields of Keys the candidates are grouped by. */
 const FIELDS = ['dst', 'src', 'dport'] as const;
 
-
 /**
  * A rule testing one exact value cannot cover one without that test, nor one testing another
  * exact value: covers() would say no. A WIDE test on either side is left to covers().

@@ -75,8 +75,8 @@ function readHashlimitRate(value: string): { count: number; letters: string; suf
   const m = /^(\d+)([^/]*)(?:\/(.*))?$/.exec(value);
   if (!m) return undefined;
   const [, count, letters, suffix] = m;
-  const bytes = value.includes('b/s');
   const at = value.indexOf('b/s');
+  const bytes = at !== -1;
   const before = at > 0 ? value[at - 1] : '';
   return { count: Number(count), letters, suffix, bytes, factor: !bytes ? 1 : before === 'k' ? 1024 : before === 'm' ? 1024 * 1024 : 1 };
 }
@@ -93,8 +93,9 @@ export function checkHashlimitRate(value: string): ValueProblem | undefined {
   if (!unit) return error(`'${suffix}' is not a time unit: second, minute, hour or day (s, m, h, d).`);
   if (count === 0) return error('A rate of 0 is not accepted.');
   if (bytes) {
-    if (BYTE_UNITS[letters] === undefined) return warning(`iptables multiplies only by a lower-case k or m before the b: it reads ${value} as ${count} byte${count === 1 ? '' : 's'} a second. Write ${count}${letters.toLowerCase() === 'kb' || letters.toLowerCase() === 'mb' ? letters.toLowerCase() : 'b'}/s.`, BYTE_UNITS[letters.toLowerCase()] !== undefined ? `${count}${letters.toLowerCase()}/s` : undefined);
-    return undefined;
+    if (BYTE_UNITS[letters] !== undefined) return undefined;
+    const meant = BYTE_UNITS[letters.toLowerCase()] !== undefined ? `${count}${letters.toLowerCase()}/s` : undefined;
+    return warning(`iptables multiplies only by a lower-case k or m before the b: it reads ${value} as ${count} byte${count === 1 ? '' : 's'} a second. ${meant ? `Write ${meant}.` : 'The byte units are b/s, kb/s and mb/s.'}`, meant);
   }
   if (count > 1000000 * unit[1]) return error(`${value} is too fast: hashlimit counts at most 1000000 packets per second.`);
   if (letters !== '') {
