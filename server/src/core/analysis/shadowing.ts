@@ -135,23 +135,23 @@ function decidesIn(deciders: ReadonlySet<string>): (r: Rule) => boolean {
  * shadows() judges it (moved up to `end`, that rule would still never take effect), or
  * undefined, also where it was not looked for. shadows() leaves out the rules after an
  * unconditional verdict, unreachable-rule's findings; a chain may have a thousand of them
- * after a thousand others, so the rules' keys are made once a chain and rule out most pairs,
- * and past PAIRS_ABOVE pairs handed to covers() a chain is not searched further (1,500 rules
- * matching interfaces only after a catch-all and 1,500 before it cost 250 ms a keystroke).
+ * after a thousand others, so the rules above are walked through the chain's CoverCandidates, as
+ * in shadows(), and past PAIRS_ABOVE pairs handed to covers() a chain is not searched further
+ * (1,500 rules matching interfaces only after a catch-all and 1,500 before it cost 250 ms a keystroke).
  */
 export function decidedAboveIn(rs: RuleSet, t: Table, chain: Chain): (j: number, end: number) => Rule | undefined {
   const facts = chainFacts(rs);
   const decidesHere = decidesIn(chainsToSearch(facts, t, facts.graph(t)).deciders);
   const rules = chain.rules;
-  const keys: (Keys | undefined)[] = [];
-  const keyOf = (i: number) => (keys[i] ??= keysOf(rules[i]));
+  const keys = rules.map(keysOf);
+  const candidates = new CoverCandidates(keys);
   let pairs = 0;
   return (j, end) => {
     const b = rules[j];
-    const kb = keyOf(j);
-    for (let i = 0; i < end && pairs < PAIRS_ABOVE; i++) {
+    const kb = keys[j];
+    for (let i = candidates.first(kb, end); i !== -1 && pairs < PAIRS_ABOVE; i = candidates.next()) {
       const a = rules[i];
-      const ka = keyOf(i);
+      const ka = keys[i];
       if (!mayDecide(rs, decidesHere, a, ka, b, kb)) continue;
       pairs++;
       if (covers(a, b)) return a;

@@ -58,7 +58,7 @@ interface Report {
 
 /** One rule's target and matches against the hooks its chain is reached from. */
 function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
-  const report = (d: { span: Span; message: string }) => out.push({ cmd, span: d.span, message: d.message });
+  const report = (d: { span: Span; message: string; severity?: 'warning' }) => out.push({ cmd, span: d.span, message: d.message, severity: d.severity });
   const rule = cmd.rule;
   if (!rule || cmd.uncertain || cmd.tableDynamic) return;
   // options only some hooks accept: `-i` in OUTPUT, `-o` in INPUT, addrtype's --limit-iface-in.
@@ -94,7 +94,7 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
   // measured (1.8.9, kernel 6.18): legacy's kernel refuses TRACE outside raw, nf_tables takes it anywhere
   const legacy = spec.legacyTables;
   if (legacy && !legacy.includes(cmd.table as never)) {
-    out.push({ cmd, span, severity: 'warning', message: `With iptables-legacy ${spec.name} only works in the ${legacy.join(' or ')} table: its kernel refuses the rule in ${cmd.table} (Invalid argument). iptables-nft takes it in any table.` });
+    report({ span, severity: 'warning', message: `With iptables-legacy ${spec.name} only works in the ${legacy.join(' or ')} table: its kernel refuses the rule in ${cmd.table} (Invalid argument). iptables-nft takes it in any table.` });
   }
   if (!spec.tables && !spec.chains) return;
   if (spec.tables && !spec.tables.includes(cmd.table as never)) {

@@ -78,7 +78,7 @@ function readHashlimitRate(value: string): { count: number; letters: string; suf
   const at = value.indexOf('b/s');
   const bytes = at !== -1;
   const before = at > 0 ? value[at - 1] : '';
-  return { count: Number(count), letters, suffix, bytes, factor: !bytes ? 1 : before === 'k' ? 1024 : before === 'm' ? 1024 * 1024 : 1 };
+  return { count: Number(count), letters, suffix, bytes, factor: bytes ? (BYTE_UNITS[`${before}b`] ?? 1) : 1 };
 }
 
 /**
