@@ -243,11 +243,11 @@ export interface ExtensionSpec {
   ignoresNegation?: boolean;
   /**
    * A token bucket whose credits the kernel checks for overflow when the rule is added (see
-   * values/credits.ts): the options giving its packet rate and its burst, their defaults, and
-   * whose arithmetic. `legacyOnly`: iptables-nft loads the rule without the check. `notWith`:
-   * an option under which the kernel checks the rate otherwise.
+   * values/credits.ts): the options giving its packet rate and its burst (their defaults are
+   * the options' own), and whose arithmetic. `legacyOnly`: iptables-nft loads the rule without
+   * the check. `notWith`: an option under which the kernel checks the rate otherwise.
    */
-  credits?: { rates: readonly string[]; burst: string; defaultRate?: string; defaultBurst: number; bucket: 'limit' | 'hashlimit'; legacyOnly?: boolean; notWith?: string };
+  credits?: { rates: readonly string[]; burst: string; bucket: 'limit' | 'hashlimit'; legacyOnly?: boolean; notWith?: string };
 }
 
 export interface TableSpec {

@@ -205,9 +205,12 @@ function checkCredits(use: Use, credits: NonNullable<ExtensionSpec['credits']>, 
   const rateWord = rateOption?.values[0];
   const burstWord = burstOption?.values[0];
   if ((rateOption && !rateWord) || (burstOption && !burstWord) || rateWord?.dynamic || burstWord?.dynamic) return;
-  const rate = rateWord?.value ?? credits.defaultRate;
-  if (rate === undefined || (burstWord && !/^\d+$/.test(burstWord.value))) return;
-  const burst = burstWord ? Number(burstWord.value) : credits.defaultBurst;
+  // an option left out is at its default (limit's 3/hour, a burst of 5)
+  const defaultOf = (name: string) => spec.options.find((o) => o.name === name)?.default;
+  const rate = rateWord?.value ?? credits.rates.map(defaultOf).find((d) => d !== undefined);
+  const burstText = burstWord?.value ?? defaultOf(credits.burst);
+  if (rate === undefined || burstText === undefined || !/^\d+$/.test(burstText)) return;
+  const burst = Number(burstText);
   const hashlimit = credits.bucket === 'hashlimit';
   const avg = hashlimit ? hashlimitRate(rate) : storedRate(rate);
   // a byte rate is checked otherwise by the kernel; an unreadable one is invalid-value's

@@ -7,7 +7,7 @@ export const hashlimit: ExtensionSpec = {
   needsOneOf: [['--hashlimit-upto', '--hashlimit-above'], ['--hashlimit-name']],
   exclusive: [['--hashlimit-upto', '--hashlimit-above']],
   // measured (1.8.9, both backends, Linux 6.18 with HZ=250): 1/day with the default burst is refused
-  credits: { rates: ['--hashlimit-upto', '--hashlimit-above'], burst: '--hashlimit-burst', defaultBurst: 5, bucket: 'hashlimit', notWith: '--hashlimit-rate-match' },
+  credits: { rates: ['--hashlimit-upto', '--hashlimit-above'], burst: '--hashlimit-burst', bucket: 'hashlimit', notWith: '--hashlimit-rate-match' },
   summary: 'Rate-limit per group (per source address, per destination port…), with one token bucket for each group.',
   doc: 'Like `-m limit`, but a rule keeps a bucket per host, network or port as chosen with `--hashlimit-mode`, so one noisy client cannot use up everybody\'s allowance. Rates count packets (`100/second`) or bytes (`512kb/s`). The buckets are listed in /proc/net/ipt_hashlimit/NAME.',
   example: 'iptables -A INPUT -p tcp --dport 22 --syn -m hashlimit --hashlimit-above 10/minute --hashlimit-mode srcip --hashlimit-name ssh -j DROP',

@@ -5,7 +5,7 @@ export const limit: ExtensionSpec = {
   name: 'limit',
   families: ['ipv4', 'ipv6'],
   // measured (1.8.9, Linux 6.18 with HZ=250): legacy refuses --limit 1/day with the default burst, nf_tables loads it
-  credits: { rates: ['--limit'], burst: '--limit-burst', defaultRate: '3/hour', defaultBurst: 5, bucket: 'limit', legacyOnly: true },
+  credits: { rates: ['--limit'], burst: '--limit-burst', bucket: 'limit', legacyOnly: true },
   summary: 'Match at most a given average rate of packets (a token bucket): limit logging, pings, new connections.',
   doc: 'The rule matches up to `--limit-burst` packets at once, then at the average rate; packets over the limit simply do not match and go on to the next rule. One bucket is shared by all packets of the rule; for one bucket per client use -m hashlimit. The match cannot be negated: to act on the excess, match under the limit and handle the rest in the next rule.',
   example: 'iptables -A INPUT -p icmp --icmp-type echo-request -m limit --limit 5/second --limit-burst 10 -j ACCEPT',
