@@ -53,9 +53,9 @@ export class NamespaceIptables {
   }
 
   /** Runs a command in the namespace, waiting for it. */
-  run(args: string[], input?: string): { ok: boolean; out: string; err: string } {
+  run(args: string[], input?: string): { ok: boolean; out: string; err: string; signal: NodeJS.Signals | null } {
     const r = spawnSync('ip', ['netns', 'exec', this.name, ...args], { input, encoding: 'utf8' });
-    return { ok: r.status === 0, out: r.stdout, err: r.stderr };
+    return { ok: r.status === 0, out: r.stdout, err: r.stderr, signal: r.signal };
   }
 
   /**

@@ -144,3 +144,36 @@ test('hashlimit byte rates only with b/s in lower case: the rest are packets (or
     }
   }
 });
+
+/**
+ * hashlimit byte rates past what iptables and the kernel keep (see byteRateKept), with how each
+ * backend takes the rule: `iptables -S`'s listing, the kernel's refusal, iptables' death.
+ */
+const FAST_BYTE_RATES: { rate: string; fate: 'loads' | 'refused' | 'crashes'; listed?: RegExp; severity?: 'error' | 'warning' }[] = [
+  { rate: '34359738351b/s', fate: 'loads', listed: /--hashlimit-upto 34359738336b\/s / },
+  { rate: '32767mb/s', fate: 'loads', listed: /--hashlimit-upto 34359738336b\/s / },
+  { rate: '34359738352b/s', fate: 'refused', severity: 'error' },
+  { rate: '100000mb/s', fate: 'refused', severity: 'error' },
+  { rate: '68719476720b/s', fate: 'crashes', severity: 'error' },
+  { rate: '65536mb/s', fate: 'loads', listed: /--hashlimit-upto 0b\/s /, severity: 'warning' },
+  { rate: '99999999999999b/s', fate: 'loads', listed: /--hashlimit-upto 13743895328b\/s /, severity: 'warning' },
+];
+
+test('hashlimit byte rates too fast to keep: the kernel refuses them, iptables dies of some, others wrap around to a slower rate; each reported', { skip }, () => {
+  for (const c of FAST_BYTE_RATES) {
+    const rule = `-A INPUT -m hashlimit --hashlimit-upto ${c.rate} --hashlimit-name h -j ACCEPT`;
+    const text = `*filter\n${rule}\nCOMMIT\n`;
+    const found = new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'invalid-value');
+    assert.deepEqual(found.map((d) => [text.slice(d.span.start, d.span.end), d.severity]), c.severity ? [[c.rate, c.severity]] : [], c.rate);
+    for (const backend of ['legacy', 'nft'] as const) {
+      assert.ok(ns.run([`iptables-${backend}`, '-F', 'INPUT']).ok);
+      const r = ns.run([`iptables-${backend}`, ...rule.split(' ')]);
+      assert.equal(r.ok, c.fate === 'loads', `${backend} ${c.rate}: ${r.err}`);
+      if (c.fate === 'refused') assert.match(r.err, /Invalid argument/, `${backend} ${c.rate}`);
+      if (c.fate === 'crashes') assert.equal(r.signal, 'SIGFPE', `${backend} ${c.rate}`);
+      if (c.listed) assert.match(ns.run([`iptables-${backend}`, '-S', 'INPUT']).out, c.listed, `${backend} ${c.rate}`);
+    }
+    // the check at load time is the kernel's: --test passes the refused ones (and dies with iptables on the others)
+    if (c.fate === 'refused') assert.ok(ns.run(['iptables-nft-restore', '--test'], text).ok, c.rate);
+  }
+});

@@ -17,7 +17,7 @@ export const hashlimit: ExtensionSpec = {
       // measured (1.8.9, both backends): `! --hashlimit-upto` is taken as --hashlimit-above and the other way round
       name: '--hashlimit-upto', negation: 'prefix', excludes: ['--hashlimit-above'],
       args: [{ name: 'amount[/second|/minute|/hour|/day]', type: 'rate-or-bytes' }],
-      summary: 'Match while the group\'s rate is at most this: packets per unit, or bytes per second written b/s, kb/s or mb/s in lower case (iptables reads `100KB/s` or `1mb/m` as packets).',
+      summary: 'Match while the group\'s rate is at most this: packets per unit, or bytes per second written b/s, kb/s or mb/s in lower case (iptables reads `100KB/s` or `1mb/m` as packets), at most 32767mb/s.',
       example: '--hashlimit-upto 50/second',
     },
     {

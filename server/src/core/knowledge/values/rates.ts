@@ -71,14 +71,41 @@ const BYTE_UNITS: Readonly<Record<string, number>> = Object.assign(Object.create
  * and `1mb/m` are 100 packets a second, 5 a second and 1 a minute. Undefined for text iptables
  * does not read as a rate.
  */
-function readHashlimitRate(value: string): { count: number; letters: string; suffix: string | undefined; bytes: boolean; factor: number } | undefined {
+function readHashlimitRate(value: string): { count: number; digits: string; letters: string; suffix: string | undefined; bytes: boolean; factor: number } | undefined {
   const m = /^(\d+)([^/]*)(?:\/(.*))?$/.exec(value);
   if (!m) return undefined;
-  const [, count, letters, suffix] = m;
+  const [, digits, letters, suffix] = m;
   const at = value.indexOf('b/s');
   const bytes = at !== -1;
   const before = at > 0 ? value[at - 1] : '';
-  return { count: Number(count), letters, suffix, bytes, factor: bytes ? (BYTE_UNITS[`${before}b`] ?? 1) : 1 };
+  return { count: Number(digits), digits, letters, suffix, bytes, factor: bytes ? (BYTE_UNITS[`${before}b`] ?? 1) : 1 };
+}
+
+const U32 = 2n ** 32n;
+/** The fastest byte rate the kernel takes, 32767.99 MiB a second (see byteRateKept). */
+export const FASTEST_BYTE_RATE = 34359738351n;
+
+/**
+ * What becomes of a hashlimit byte rate (its digits, times the multiplier of its unit). iptables
+ * 1.8.9 reads the number as a signed 64-bit one (a larger one is taken as 2^63 − 1), multiplies
+ * it in 64 bits, and keeps the rate as UINT32_MAX / (r + 1), r the rate in 16-byte units cut to
+ * 32 bits: at r = 2^32 − 1 that divides by zero and iptables (and iptables-restore, --test
+ * included) dies of a floating point exception; the kernel refuses the rule (Invalid argument)
+ * where the kept value is 1 or less, r at least 2^31 − 1, for every tick rate (its credits come
+ * to 0); a rate of 2^32 units and more wraps around to a slower one. `kept`: the rate the
+ * kernel then keeps, in bytes a second (what `iptables -S` lists, in units of its choosing). Measured with both backends on Linux 6.18.
+ */
+export function byteRateKept(digits: string, factor: number): { fate: 'crashes' | 'refused' | 'wraps' | 'kept'; kept: bigint } {
+  let n = BigInt(digits);
+  if (n > 2n ** 63n - 1n) n = 2n ** 63n - 1n;
+  const total = (n * BigInt(factor)) % 2n ** 64n;
+  const units = total / 16n;
+  const r = units % U32;
+  if (r === U32 - 1n) return { fate: 'crashes', kept: 0n };
+  const avg = (U32 - 1n) / (r + 1n);
+  const kept = ((U32 - 1n) / avg - 1n) * 16n;
+  if (r >= U32 / 2n - 1n) return { fate: 'refused', kept };
+  return { fate: units >= U32 ? 'wraps' : 'kept', kept };
 }
 
 /**
@@ -93,6 +120,11 @@ export function checkHashlimitRate(value: string): ValueProblem | undefined {
   if (!unit) return error(`'${suffix}' is not a time unit: second, minute, hour or day (s, m, h, d).`);
   if (count === 0) return error('A rate of 0 is not accepted.');
   if (bytes) {
+    const { fate, kept } = byteRateKept(r.digits, r.factor);
+    const fastest = `at most ${FASTEST_BYTE_RATE}b/s (just under 32768mb/s)`;
+    if (fate === 'crashes') return error(`iptables crashes on ${value} (a division by zero: it keeps the rate in 16-byte steps in 32 bits, and this one comes to 2^32 − 1 of them): nothing of the command, or of the file given to iptables-restore, is loaded. A byte rate is ${fastest}.`);
+    if (fate === 'refused') return error(`The kernel refuses a byte rate this fast when the rule is added (Invalid argument; iptables-restore --test passes it): ${fastest}.`);
+    if (fate === 'wraps') return warning(`iptables keeps the rate in 16-byte steps in 32 bits: ${value} wraps around and is loaded as ${kept} bytes a second (iptables -S lists it so). A byte rate is ${fastest}.`);
     if (BYTE_UNITS[letters] !== undefined) return undefined;
     const meant = BYTE_UNITS[letters.toLowerCase()] !== undefined ? `${count}${letters.toLowerCase()}/s` : undefined;
     return warning(`iptables multiplies only by a lower-case k or m before the b: it reads ${value} as ${count} byte${count === 1 ? '' : 's'} a second. ${meant ? `Write ${meant}.` : 'The byte units are b/s, kb/s and mb/s.'}`, meant);
