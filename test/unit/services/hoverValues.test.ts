@@ -59,3 +59,56 @@ test('an interface: exact, or every one whose name starts so with +', () => {
   assert.match(hover('eth+')!.markdown, /starts with `eth`/);
   assert.match(hover('wan0')!.markdown, /exactly that name/);
 });
+
+/** Values whose meaning depends on the option: marks, hashlimit rates, times, probabilities, lengths. */
+const more = [
+  '*mangle',
+  '-A PREROUTING -m mark --mark 0x10/0xf0 -j ACCEPT',
+  '-A PREROUTING -m connmark --mark 16 -j ACCEPT',
+  '-A PREROUTING -m mark --mark 0x10/0xf -j ACCEPT',
+  '-A PREROUTING -j MARK --set-mark 0x3/0xf',
+  '-A PREROUTING -j CONNMARK --set-xmark 0x3/0xf',
+  '-A PREROUTING -j MARK --set-mark 7',
+  '-A PREROUTING -m hashlimit --hashlimit-upto 512kb/s --hashlimit-name a -j ACCEPT',
+  '-A PREROUTING -m hashlimit --hashlimit-upto 300/minute --hashlimit-name b -j ACCEPT',
+  '-A PREROUTING -m hashlimit --hashlimit-above 100KB/s --hashlimit-name c -j ACCEPT',
+  '-A PREROUTING -m hashlimit --hashlimit-upto 2/hour --hashlimit-name d -j ACCEPT',
+  '-A PREROUTING -m time --timestart 8:30 -j ACCEPT',
+  '-A PREROUTING -m statistic --mode random --probability 0.25 -j ACCEPT',
+  '-A PREROUTING -m length --length 0:64 -j ACCEPT',
+  '-A PREROUTING -m length --length 1400: -j ACCEPT',
+  'COMMIT',
+  '',
+].join('\n');
+const moreDoc = new FirewallDocument(more, { dialect: 'save' });
+/** The hover over `needle`, the first after `after` (its whole span checked). */
+const hoverMore = (needle: string, after = '') => {
+  const at = more.indexOf(needle, more.indexOf(after));
+  assert.ok(at >= 0, needle);
+  const h = hoverAt(moreDoc, at)!;
+  assert.deepEqual([h.span.start, h.span.end], [at, at + needle.length], needle);
+  return h.markdown;
+};
+
+test('a mark: what a match compares (the packet\'s or the connection\'s mark) or what a target changes, in hex and decimal', () => {
+  assert.match(hoverMore('0x10/0xf0'), /packet's mark ANDed with 0xf0 \(240\) is 0x10 \(16\)/);
+  assert.match(hoverMore('16', 'connmark'), /connection's mark is 0x10 \(16\)/);
+  assert.match(hoverMore('0x10/0xf', '--mark 0x10/0xf '), /Never/);
+  assert.match(hoverMore('0x3/0xf', 'MARK --set-mark 0x3'), /clears the bits of 0xf \(15\) in the packet's mark and sets those of 0x3 \(3\)/);
+  assert.match(hoverMore('0x3/0xf', 'CONNMARK'), /connection's mark, then XORs 0x3 \(3\) into it/);
+  assert.match(hoverMore('7', '--set-mark 7'), /sets the packet's mark to 0x7 \(7\)/);
+});
+
+test('a hashlimit rate as iptables reads it, for each group: bytes a second, or packets with the time between them', () => {
+  assert.match(hoverMore('512kb/s'), /524,288 bytes \(512 KiB\) a second for each group/);
+  assert.match(hoverMore('300/minute'), /5 packets a second .* one every 200 ms/);
+  assert.match(hoverMore('100KB/s'), /100 packets a second/, 'not bytes: iptables reads it as packets');
+  assert.match(hoverMore('2/hour'), /one packet every 1800 s/);
+});
+
+test('a time of day in UTC unless --kerneltz; a probability as one packet in so many; a length range in bytes', () => {
+  assert.match(hoverMore('8:30'), /08:30:00 UTC/);
+  assert.match(hoverMore('0.25'), /about one packet in 4 \(25%\)/);
+  assert.match(hoverMore('0:64'), /packets of 0 to 64 bytes/);
+  assert.match(hoverMore('1400:'), /packets of 1400 to 65535 bytes/);
+});

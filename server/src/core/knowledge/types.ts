@@ -129,6 +129,12 @@ export interface ArgSpec {
   fileIn?: string;
   /** Lists: the most items iptables takes. */
   maxItems?: number;
+  /**
+   * A `value/mask` a match compares with the field ANDed with the mask (mark's and connmark's
+   * `--mark`): bits of the value outside the mask can never be there, so the test never holds
+   * (iptables 1.8.9 takes `--mark 0x10/0xf` and lists it as written, both backends).
+   */
+  comparedUnderMask?: boolean;
 }
 
 export interface OptionSpec {

@@ -13,7 +13,7 @@ import type { ArgSpec, ExtensionSpec, GenericOptionSpec, OptionSpec } from './ty
 export function uniformArg(a: ArgSpec): ArgSpec {
   return {
     name: a.name, type: a.type, values: a.values, min: a.min, max: a.max, maxIpv6: a.maxIpv6, overMax: a.overMax, ordered: a.ordered, optional: a.optional,
-    ignoreCase: a.ignoreCase, valueDocs: a.valueDocs, serviceProtocol: a.serviceProtocol, truncateAt: a.truncateAt, fileIn: a.fileIn, maxItems: a.maxItems,
+    ignoreCase: a.ignoreCase, valueDocs: a.valueDocs, serviceProtocol: a.serviceProtocol, truncateAt: a.truncateAt, fileIn: a.fileIn, maxItems: a.maxItems, comparedUnderMask: a.comparedUnderMask,
   };
 }
 

@@ -12,7 +12,7 @@ import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
-import { valueHover } from './valueHover.ts';
+import { valueHover, type ValuePlace } from './valueHover.ts';
 import { addressHover } from './addressHover.ts';
 import { setHover } from './setNames.ts';
 import { KEPT_NAME_OPTIONS, keptNameAt, keptNameHover } from './keptNames.ts';
@@ -209,6 +209,12 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   return parts.join('\n');
 }
 
+/** The option's name and the match or target it belongs to, for what its value means there. */
+function placeOf(bound: BoundOption): ValuePlace {
+  if (bound.owner === 'generic') return { option: bound.name };
+  return { option: bound.name, extension: bound.owner.name, target: 'goto' in bound.owner };
+}
+
 /** The docs of value `i` of an option: a match or target name, a protocol, a value the option's type knows. */
 function valueDocs(values: readonly Word[], i: number, bound: BoundOption | undefined, family: Family, withForward: (h: Hover, name: string | undefined, first?: boolean) => Hover): Hover | undefined {
   const w = values[i];
@@ -225,7 +231,7 @@ function valueDocs(values: readonly Word[], i: number, bound: BoundOption | unde
     return { span: w.span, markdown: text };
   } else if (bound?.spec) {
     const arg = bound.spec.args[i];
-    const md = !arg ? undefined : arg.type === 'address' || arg.type === 'address-list' ? addressHover(w.value, family) : valueHover(arg, w.value, family);
+    const md = !arg ? undefined : arg.type === 'address' || arg.type === 'address-list' ? addressHover(w.value, family) : valueHover(arg, w.value, family, placeOf(bound));
     if (md) return withForward({ span: w.span, markdown: md }, name);
     if (name === '--to-destination') return withForward({ span: w.span, markdown: `New destination \`${w.value}\` of the connections this rule matches.` }, name);
   }

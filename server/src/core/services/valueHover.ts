@@ -3,21 +3,43 @@ import { valueCompletions } from '../knowledge/values/index.ts';
 import { logLevels } from '../knowledge/values/enums.ts';
 import { icmpTypes, icmpv6Types, readIcmpType } from '../knowledge/values/icmp.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
-import { readRate } from '../knowledge/values/rates.ts';
+import { parseBigNumber } from '../knowledge/values/integers.ts';
+import { hashlimitRate, readRate } from '../knowledge/values/rates.ts';
+import { secondsOfDay } from '../knowledge/values/time.ts';
 import { services } from '../knowledge/values/services.ts';
+
+/** Where a value is written: its option's canonical name and the match or target that has it. */
+export interface ValuePlace {
+  option?: string;
+  extension?: string;
+  /** The option belongs to a target (MARK's --set-mark), not a match (mark's --mark). */
+  target?: boolean;
+}
 
 /**
  * What a value means: each item of an enumerated value (`ESTABLISHED,RELATED`, `SYN,ACK`,
  * `echo-request`), and the numbers iptables also takes for them (`--icmp-type 8`,
  * `--log-level 4`); the ports of a port, range or list with the services listed for them; a
- * rate as the time between packets.
+ * rate as the time between packets (hashlimit's per group, or in bytes); a mark with its mask
+ * as the test or the change it makes; a time of day in the zone the match reads it in; a
+ * probability as one packet in so many; a length range.
  */
-export function valueHover(arg: ArgSpec, value: string, family: Family = 'ipv4'): string | undefined {
+export function valueHover(arg: ArgSpec, value: string, family: Family = 'ipv4', place: ValuePlace = {}): string | undefined {
   switch (arg.type) {
     case 'port': case 'port-range': case 'port-range-loose': case 'port-list':
       return portsHover(value, arg.serviceProtocol);
     case 'rate':
       return rateHover(value);
+    case 'rate-or-bytes':
+      return hashlimitRateHover(value);
+    case 'mark':
+      return markHover(value, place);
+    case 'time':
+      return timeHover(value);
+    case 'probability':
+      return probabilityHover(value);
+    case 'length-range':
+      return lengthHover(value);
     case 'interface':
       return interfaceHover(value);
     case 'icmp-type': case 'icmpv6-type':
@@ -83,6 +105,91 @@ function rateHover(value: string): string | undefined {
   const seconds = unit[1] / count;
   const every = seconds >= 1 ? `${+seconds.toFixed(2)} s` : `${+(seconds * 1000).toFixed(2)} ms`;
   return `**${value}** — on average ${count} packet${count === 1 ? '' : 's'} a ${unit[0]}, one every ${every}; more at once only up to the burst (\`--limit-burst\`, 5 unless given), which refills at the same pace.`;
+}
+
+/** Seconds between packets in words: `12 s`, `50 ms`. */
+function interval(seconds: number): string {
+  return seconds >= 1 ? `${+seconds.toFixed(2)} s` : `${+(seconds * 1000).toFixed(2)} ms`;
+}
+
+/**
+ * A hashlimit rate as iptables reads it (see hashlimitRate: `100KB/s` is packets): packets with
+ * the time between them, or bytes a second; either for each group --hashlimit-mode makes.
+ */
+function hashlimitRateHover(value: string): string | undefined {
+  const rate = hashlimitRate(value);
+  if (!rate) return undefined;
+  const each = 'for each group of packets --hashlimit-mode sorts them into (one group for all without it)';
+  if (rate.bytes) {
+    const n = rate.amount;
+    const scaled = n >= 1048576 ? ` (${+(n / 1048576).toFixed(2)} MiB)` : n >= 1024 ? ` (${+(n / 1024).toFixed(2)} KiB)` : '';
+    return `**${value}** — ${n.toLocaleString('en-US')} bytes${scaled} a second ${each}; more at once only up to the burst (\`--hashlimit-burst\`, in bytes).`;
+  }
+  const perSecond = 1e6 / rate.amount;
+  const per = perSecond >= 1 ? `${+perSecond.toFixed(2)} packet${perSecond === 1 ? '' : 's'} a second` : `one packet every ${interval(rate.amount / 1e6)}`;
+  return `**${value}** — on average ${per} ${each}${perSecond >= 1 ? `, one every ${interval(rate.amount / 1e6)}` : ''}; more at once only up to the burst (\`--hashlimit-burst\`, 5 unless given).`;
+}
+
+/** A number as hex and decimal: `0x10 (16)`. */
+function bothBases(n: bigint): string {
+  return `0x${n.toString(16)} (${n})`;
+}
+
+/**
+ * A mark: what a match compares (the packet's, or the connection's for connmark), or what a
+ * target does to it. MARK and CONNMARK turn `--set-mark v/m` into clearing the bits of m and v
+ * and XORing v in: the bits of m are cleared, those of v set. `--set-xmark` and TPROXY's
+ * `--tproxy-mark` clear the bits of m and XOR v in (no mask: all 32 bits).
+ */
+function markHover(value: string, place: ValuePlace): string | undefined {
+  const parts = value.split('/');
+  if (parts.length > 2) return undefined;
+  const v = parseBigNumber(parts[0]);
+  const m = parts.length === 2 ? parseBigNumber(parts[1]) : undefined;
+  if (v === undefined || (parts.length === 2 && m === undefined)) return undefined;
+  const whose = place.extension?.toLowerCase() === 'connmark' ? "the connection's mark" : "the packet's mark";
+  const head = `**${value}** — `;
+  if (!place.target) {
+    if (m === undefined) return `${head}${whose} is ${bothBases(v)}.`;
+    const never = (v & ~m) !== 0n ? ' Never: the value has bits outside the mask.' : '';
+    return `${head}${whose} ANDed with ${bothBases(m)} is ${bothBases(v)}.${never}`;
+  }
+  if (place.option === '--set-mark') {
+    if (m === undefined) return `${head}sets ${whose} to ${bothBases(v)}.`;
+    return `${head}clears the bits of ${bothBases(m)} in ${whose} and sets those of ${bothBases(v)}; its other bits are kept.`;
+  }
+  if (place.option === '--set-xmark' || place.option === '--tproxy-mark') {
+    if (m === undefined) return `${head}sets ${whose} to ${bothBases(v)} (no mask: all 32 bits are cleared first).`;
+    return `${head}clears the bits of ${bothBases(m)} in ${whose}, then XORs ${bothBases(v)} into it; its other bits are kept.`;
+  }
+  return `${head}value ${bothBases(v)}${m === undefined ? '' : `, mask ${bothBases(m)}`}.`;
+}
+
+/** A time of day: the time match reads it in UTC unless the rule has --kerneltz. */
+function timeHover(value: string): string | undefined {
+  const s = secondsOfDay(value);
+  if (s === undefined) return undefined;
+  const hms = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return `**${value}** — ${hms} UTC: the time match reads the clock in UTC unless the rule has \`--kerneltz\` (the kernel's time zone, often unset or not moved for daylight saving).`;
+}
+
+/** statistic --probability: the chance each packet has, drawn on its own. */
+function probabilityHover(value: string): string | undefined {
+  const p = Number(value);
+  if (!Number.isFinite(p) || p < 0 || p > 1) return undefined;
+  if (p === 0) return `**${value}** — no packet is matched.`;
+  const one = p === 1 ? 'every packet' : `about one packet in ${+(1 / p).toFixed(2)}`;
+  return `**${value}** — ${one} (${+(p * 100).toFixed(4)}%), each drawn on its own: a run of many or none can happen; \`--mode nth\` counts exactly.`;
+}
+
+/** The length match's `min[:max]`: the whole IP packet, its header included. */
+function lengthHover(value: string): string | undefined {
+  const m = /^(\d+)(?::(\d*))?$/.exec(value);
+  if (!m) return undefined;
+  const low = Number(m[1]);
+  const high = m[2] === undefined ? low : m[2] === '' ? 65535 : Number(m[2]);
+  const what = 'counting the whole IP packet, its header included';
+  return low === high ? `**${value}** — packets of exactly ${low} bytes, ${what}.` : `**${value}** — packets of ${low} to ${high} bytes, ${what}.`;
 }
 
 /** A numeric ICMP type (`8`, `3/4`, `3/0:3`) with the names iptables gives it. */

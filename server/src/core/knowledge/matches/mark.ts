@@ -11,7 +11,7 @@ export const mark: ExtensionSpec = {
   options: [
     {
       name: '--mark', negation: 'prefix', required: true,
-      args: [{ name: 'value[/mask]', type: 'mark' }],
+      args: [{ name: 'value[/mask]', type: 'mark', comparedUnderMask: true }],
       summary: 'Match when the mark, ANDed with the mask, equals the value.',
       example: '--mark 0x100/0xf00',
     },

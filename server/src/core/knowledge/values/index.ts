@@ -9,7 +9,7 @@ import { addrTypes, checkEnum, checkEnumList, checkSctpChunks, logLevels, pktTyp
 import { checkIcmpType, checkMhType, icmpTypes, icmpv6Types, mhTypes, type IcmpName } from './icmp.ts';
 import { checkInteger, checkIntegerRange, checkPrefixLength, checkProbability, checkQueueRange, parseBigNumber, U32, U64 } from './integers.ts';
 import { checkInterface } from './interfaces.ts';
-import { checkBits, checkMark, checkNameOrMark } from './marks.ts';
+import { checkBits, checkMark, checkNameOrMark, maskedOutBits } from './marks.ts';
 import { checkDashRange, checkPort, checkPortList, checkPortRange, type ServiceProtocol } from './ports.ts';
 import { asError, error, warning, type ValueProblem } from './problem.ts';
 import { checkBandwidth, checkBurst, checkDuration, checkHashlimitRate, checkRate } from './rates.ts';
@@ -163,7 +163,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'icmp-type': return checkIcmpType(value, 'ipv4');
     case 'icmpv6-type': return checkIcmpType(value, 'ipv6');
     case 'mh-type': return checkMhType(value);
-    case 'mark': return checkMark(value);
+    case 'mark': return checkMark(value) ?? (arg?.comparedUnderMask ? maskedOutBits(value) : undefined);
     case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group');
     case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
     case 'integer': {

@@ -1,5 +1,5 @@
 import { checkInteger, parseBigNumber } from './integers.ts';
-import { error, type ValueProblem } from './problem.ts';
+import { error, warning, type ValueProblem } from './problem.ts';
 
 /**
  * Marks and other `value[/mask]` numbers: decimal, 0x hex or 0-octal, each part within the
@@ -21,6 +21,18 @@ export function checkMaskedValue(value: string, bits = 32, what = 'mark'): Value
 
 export function checkMark(value: string): ValueProblem | undefined {
   return checkMaskedValue(value, 32, 'mark');
+}
+
+/**
+ * A valid `value/mask` whose value has bits outside the mask, for a match that compares the
+ * field ANDed with the mask: that can never equal the value. No fix: which of the two is
+ * wrong is not known.
+ */
+export function maskedOutBits(value: string): ValueProblem | undefined {
+  const [v, m] = value.split('/').map(parseBigNumber);
+  if (v === undefined || m === undefined || (v & ~m) === 0n) return undefined;
+  const hex = (n: bigint) => `0x${n.toString(16)}`;
+  return warning(`${value} never matches: the mark ANDed with ${hex(m)} keeps only those bits, and ${hex(v)} has others (${hex(v & ~m)}). With !, it always matches.`);
 }
 
 /** A single number within `bits` (no mask): --and-mark, --or-tos, --ctmask... */
