@@ -131,8 +131,10 @@ export interface ArgSpec {
   maxItems?: number;
   /**
    * A `value/mask` a match compares with the field ANDed with the mask (mark's and connmark's
-   * `--mark`): bits of the value outside the mask can never be there, so the test never holds
-   * (iptables 1.8.9 takes `--mark 0x10/0xf` and lists it as written, both backends).
+   * `--mark`, tos's `--tos`, realm's `--realm`): bits of the value outside the mask can never be
+   * there, so the test never holds (iptables 1.8.9 takes `--mark 0x10/0xf` and lists it as
+   * written, both backends). Not devgroup's groups: the kernel compares only the bits the mask
+   * names there.
    */
   comparedUnderMask?: boolean;
 }

@@ -11,7 +11,7 @@ export const tos: ExtensionSpec = {
   options: [
     {
       name: '--tos', negation: 'prefix', required: true,
-      args: [{ name: 'value[/mask]|symbol', type: 'tos' }],
+      args: [{ name: 'value[/mask]|symbol', type: 'tos', comparedUnderMask: true }],
       summary: 'Match when the byte, ANDed with the mask, equals the value; or a name: Minimize-Delay, Maximize-Throughput, Maximize-Reliability, Minimize-Cost, Normal-Service.',
       example: '--tos 0x10/0x3f',
     },

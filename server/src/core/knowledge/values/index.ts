@@ -163,8 +163,8 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'icmp-type': return checkIcmpType(value, 'ipv4');
     case 'icmpv6-type': return checkIcmpType(value, 'ipv6');
     case 'mh-type': return checkMhType(value);
-    case 'mark': return checkMark(value) ?? (arg?.comparedUnderMask ? maskedOutBits(value) : undefined);
-    case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group');
+    case 'mark': return checkMark(value) ?? (arg?.comparedUnderMask ? maskedOutBits(value, 'mark') : undefined);
+    case 'group-or-mark': return checkNameOrMark(value, arg?.name.includes('realm') ? 'realm' : 'group') ?? (arg?.comparedUnderMask ? maskedOutBits(value, 'realm') : undefined);
     case 'hex-integer': return checkBits(value, arg?.max !== undefined ? Math.ceil(Math.log2(arg.max + 1)) : 32);
     case 'integer': {
       const max = bound(v6 && arg?.maxIpv6 !== undefined ? arg.maxIpv6 : arg?.max, U32);
@@ -192,7 +192,7 @@ function check(type: ValueTypeName, value: string, ctx: ValueContext): ValueProb
     case 'monthdays': return checkMonthdays(value);
     case 'dscp': return checkDscp(value);
     case 'dscp-class': return checkDscpClass(value);
-    case 'tos': return checkTos(value);
+    case 'tos': return checkTos(value) ?? (arg?.comparedUnderMask ? maskedOutBits(value, 'TOS byte') : undefined);
     case 'mac-address': return checkMac(value);
     case 'set-flags': return checkEnumList(value, setFlags, 'set flag (src or dst)', { maxItems: arg?.maxItems ?? 6 });
     case 'pkttype': return checkEnum(value, pktTypes, 'packet type', { ignoreCase: true });

@@ -28,11 +28,12 @@ export function checkMark(value: string): ValueProblem | undefined {
  * field ANDed with the mask: that can never equal the value. No fix: which of the two is
  * wrong is not known.
  */
-export function maskedOutBits(value: string): ValueProblem | undefined {
+export function maskedOutBits(value: string, what: string): ValueProblem | undefined {
+  if (!value.includes('/')) return undefined;
   const [v, m] = value.split('/').map(parseBigNumber);
   if (v === undefined || m === undefined || (v & ~m) === 0n) return undefined;
   const hex = (n: bigint) => `0x${n.toString(16)}`;
-  return warning(`${value} never matches: the mark ANDed with ${hex(m)} keeps only those bits, and ${hex(v)} has others (${hex(v & ~m)}). With !, it always matches.`);
+  return warning(`${value} never matches: the ${what} ANDed with ${hex(m)} keeps only those bits, and ${hex(v)} has others (${hex(v & ~m)}). With !, it always matches.`);
 }
 
 /** A single number within `bits` (no mask): --and-mark, --or-tos, --ctmask... */
