@@ -4,6 +4,7 @@ import { registerApplyCommand } from './applyCommand.ts';
 import { registerChainReferencesCommand } from './chainReferences.ts';
 import { registerCompileCommand } from './compileCommand.ts';
 import { registerTraceCommand } from './trace/traceCommand.ts';
+import { registerWireGuardLanguage } from './wireguardLanguage.ts';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { serverExecArgv, serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 
@@ -29,6 +30,7 @@ export function activate(context: ExtensionContext): void {
     documentSelector: [
       { language: 'iptables-save' },
       { language: 'shellscript' },
+      { language: 'wireguard' },
     ],
     synchronize: { configurationSection: 'iptables' },
   };
@@ -37,6 +39,7 @@ export function activate(context: ExtensionContext): void {
   registerCompileCommand(context, client);
   registerTraceCommand(context, client);
   registerChainReferencesCommand(context, client);
+  registerWireGuardLanguage(context);
   // Activation ends here, without waiting for the server process to start and answer
   // (about 0.3 s in code-server): requests the commands send wait for it inside the client.
   const started = client;

@@ -19,6 +19,8 @@ export interface RuleCase {
   family?: Family;
   /** The file's name, where it says how the file is loaded (rules.v4: by iptables-restore at boot, without --noflush). */
   fileName?: string;
+  /** A wg-quick configuration: its hooks are the script (see model/wgQuick.ts). */
+  hooks?: 'wg-quick';
   name?: string;
   options?: RunOptions;
   /** For invalid cases: expected severity of every reported diagnostic. */
@@ -39,8 +41,9 @@ export function stripMarkers(marked: string): { text: string; ranges: { start: n
 }
 
 export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): Diagnostic[] {
-  const doc = new FirewallDocument(text, { dialect: c.dialect ?? 'save', family: c.family, fileName: c.fileName });
-  return runRules(doc.ruleSet, text, doc.lines, { ...c.options, rules: [rule] }).filter((d) => d.code === rule.code);
+  const doc = new FirewallDocument(text, { dialect: c.hooks ? 'script' : c.dialect ?? 'save', family: c.family, fileName: c.fileName, hooks: c.hooks });
+  // a wg-quick configuration is read through the view of its hooks (doc.text), with what down runs beside it
+  return runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, teardown: doc.teardown, rules: [rule] }).filter((d) => d.code === rule.code);
 }
 
 /**

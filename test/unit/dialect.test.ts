@@ -43,6 +43,10 @@ test('holdsIptablesRules: which files of a folder are iptables files', () => {
     ['deploy.sh', '#!/bin/sh\nrsync -a site/ web:/srv/\n', false],
     ['README.md', 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT\n', false],
     ['jail.conf', 'iptables = iptables -w\n', false],
+    // a wg-quick configuration whose hooks run iptables; one whose hooks do not, or that has none
+    ['wireguard/wg0.conf', '[Interface]\nAddress = 10.8.0.1/24\nPostUp = iptables -A FORWARD -i %i -j ACCEPT\n', true],
+    ['wireguard/wg1.conf', '[Interface]\nPostUp = ip rule add fwmark 1 table 1\n', false],
+    ['wireguard/wg2.conf', '[Interface]\nAddress = 10.8.0.1/24\n[Peer]\nAllowedIPs = 0.0.0.0/0\n', false],
     ['notes', 'Open port 80 with iptables.\n', false],
     ['sync.sh', '#!/bin/sh\nrsync -a ipsets/ backup:/srv/\n', false],
     ['Makefile', 'all:\n\tgcc -o x x.c\n', false],

@@ -1,4 +1,5 @@
 import { compileScript } from '../core/compile/toRestore.ts';
+import { hookView, isWgQuickConfig, withInterfaceName } from '../core/model/wgQuick.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import type { CliIO } from './io.ts';
@@ -15,7 +16,10 @@ export function compileCommand(args: string[], io: CliIO): number {
     io.stderr(`iptables-lint: ${read.reason}\n`);
     return 2;
   }
-  const r = compileScript(read.text);
+  // a wg-quick configuration: what `wg-quick up` runs (see model/wgQuick.ts), at the file's own lines
+  const hooked = isWgQuickConfig(read.text, file);
+  const text = hooked ? hookView(read.text, 'up') : read.text;
+  const r = compileScript(text);
   if (r.refusal) {
     const p = new LineIndex(read.text).positionAt(r.refusal.span.start);
     io.stderr(`${file}:${p.line + 1}:${p.character + 1}: cannot compile: ${r.refusal.reason}\n`);
@@ -25,6 +29,6 @@ export function compileCommand(args: string[], io: CliIO): number {
     io.stderr(`iptables-lint: ${file} holds no iptables commands\n`);
     return 1;
   }
-  io.stdout(r.outputs.map((o) => o.text).join('\n'));
+  io.stdout(r.outputs.map((o) => (hooked ? withInterfaceName(o.text, file) : o.text)).join('\n'));
   return 0;
 }

@@ -7,7 +7,7 @@ import { LineIndex } from '../core/text/lineIndex.ts';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { rewriteTextFile } from '../node/rewriteTextFile.ts';
 import { readStdinText, readTextFile } from '../node/readTextFile.ts';
-import { workspaceSettings } from '../node/workspaceSettings.ts';
+import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
 import { filesUnder, isFolder } from '../node/filesUnder.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
@@ -75,7 +75,7 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     }
     const config = findLintConfig(place || resolve('-'));
     for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
-    const settings = doc.dialect === 'save' && place ? workspaceSettings(place) : {};
+    const settings = !place ? {} : doc.dialect === 'save' ? workspaceSettings(place) : doc.hooks ? hookSettings(place) : {};
     const runOptions = { severities: config.severities, settings };
     let raw = doc.diagnostics(runOptions);
     let lines = doc.lines;

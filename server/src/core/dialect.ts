@@ -2,6 +2,7 @@ import type { Family } from './knowledge/types.ts';
 import { HEAD_CHARS } from './limits.ts';
 import type { Dialect } from './model/types.ts';
 import { LIST_OUTPUT_HEADER } from './model/listOutput.ts';
+import { hookView, isWgQuickConfig } from './model/wgQuick.ts';
 
 /** Files a boot service hands to iptables-restore as they are: netfilter-persistent's, ufw's, the iptables service's. */
 const RESTORED_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$/;
@@ -59,7 +60,7 @@ const NAMES_TOOL = /\bip6?tables|\bipset\b/i;
 
 /**
  * Whether a file found in a folder is one of ours: a save file by name, a shell script (by
- * name or `#!`) that names iptables or ipset, a text of iptables commands (see scriptByContent), or a
+ * name or `#!`) that names iptables or ipset, a wg-quick configuration whose hooks name them, a text of iptables commands (see scriptByContent), or a
  * text whose first line that is not blank or a comment is one iptables-restore reads (an
  * `iptables-save` dump under any name). Other files of the folder (documentation, other
  * programs' configuration) are not, even when they quote a rule. A script whose iptables and
@@ -67,6 +68,8 @@ const NAMES_TOOL = /\bip6?tables|\bipset\b/i;
  */
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;
+  // a wg-quick configuration whose hooks run iptables (a VPN server's forward and NAT rules)
+  if (isWgQuickConfig(text, fileName)) return NAMES_TOOL.test(hookView(text, 'up') + hookView(text, 'down'));
   // a script saved with a byte order mark is one too (syntax-error reports the mark)
   if (text.startsWith('#!', text.charCodeAt(0) === 0xfeff ? 1 : 0) || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
   // another program's configuration or a document may quote iptables commands a line each

@@ -13,9 +13,12 @@ import { ChainIndex } from './services/chainIndex.ts';
 import { drain, type Steps } from './services/steps.ts';
 import { LineIndex } from './text/lineIndex.ts';
 import { analysisSkipped } from './analysis/rules/analysis-skipped.ts';
+import { rules as allRules } from './analysis/registry.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
+import { hookView, isWgQuickConfig } from './model/wgQuick.ts';
+import { wgQuickFixes } from './services/wgQuickFixes.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
 export type { TextChange } from './model/saveDocument.ts';
@@ -26,6 +29,11 @@ export interface DocumentOptions {
   family?: Family;
   /** Larger documents get no model, only `analysis-skipped` (default 20 MB). */
   maxBytes?: number;
+  /**
+   * The text is a wg-quick configuration whose hooks are the script (see wgQuick.ts); found
+   * from the name (`.conf`) and content when the dialect is left to be detected.
+   */
+  hooks?: 'wg-quick';
 }
 
 function internalError(e: unknown): Diagnostic {
@@ -52,7 +60,13 @@ const MAX_PENDING_EDITS = 64;
  * front end. Nothing here throws; a failure becomes an `internal-error` diagnostic.
  */
 export class FirewallDocument {
+  /** The text the model reads: the document itself, or the script view of a wg-quick configuration's hooks (same offsets). */
   text: string;
+  /** A wg-quick configuration: `text` is the view of what `wg-quick up` runs, `source` the file. */
+  readonly hooks?: 'wg-quick';
+  /** The document as written, where `text` is a view of it (see hooks). */
+  private hookSource?: string;
+  private cachedTeardown?: RuleSet;
   readonly dialect: Dialect;
   family: Family;
   /** Given by the caller (or by the file's name): not re-guessed from the content on edits. */
@@ -74,10 +88,16 @@ export class FirewallDocument {
   skipped?: SkipReason;
 
   constructor(text: string, options: DocumentOptions = {}) {
-    this.text = text;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.skipped = skipReason(text, this.maxBytes);
-    this.dialect = !options.dialect || options.dialect === 'auto' ? detectDialect(text, options.fileName) : options.dialect;
+    const detect = !options.dialect || options.dialect === 'auto';
+    this.hooks = options.hooks ?? (detect && !this.skipped && options.fileName && isWgQuickConfig(text, options.fileName) ? 'wg-quick' : undefined);
+    if (this.hooks) {
+      this.hookSource = text;
+      text = this.skipped ? text : hookView(text, 'up');
+    }
+    this.text = text;
+    this.dialect = this.hooks ? 'script' : detect ? detectDialect(text, options.fileName) : (options.dialect as Dialect);
     this.family = options.family ?? (this.dialect === 'save' ? detectFamily(text, options.fileName) : 'ipv4');
     this.fileName = options.fileName;
     this.familyFixed = options.family !== undefined || this.dialect !== 'save';
@@ -90,7 +110,25 @@ export class FirewallDocument {
 
   /** What a document of the same name, dialect and family is made with (fixAll judges its fixed text so). */
   get documentOptions(): DocumentOptions {
-    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes };
+    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes, hooks: this.hooks };
+  }
+
+  /** The document as written: `text`, or the wg-quick configuration `text` is a view of. Edits apply to this. */
+  get source(): string {
+    return this.hookSource ?? this.text;
+  }
+
+  /**
+   * A wg-quick configuration: what `wg-quick down` runs (PreDown, PostDown) as a rule set of
+   * its own, for what it removes of what `up` added. Undefined for other documents.
+   */
+  get teardown(): RuleSet | undefined {
+    if (!this.hooks || this.hookSource === undefined || this.skipped) return undefined;
+    try {
+      return (this.cachedTeardown ??= scriptRuleSet(hookView(this.hookSource, 'down')));
+    } catch {
+      return undefined;
+    }
   }
 
   /** A save file's model; a text of rule lines alone is an `iptables -S` listing unless its name says iptables-restore loads it. */
@@ -104,6 +142,13 @@ export class FirewallDocument {
 
   /** The text after edits; `changes` (offsets in the text they apply to, in order) lets a save file re-parse only the touched lines. */
   update(newText: string, changes?: TextChange[]): void {
+    if (this.hooks) {
+      // a configuration of a few lines: its views are made again
+      this.hookSource = newText;
+      this.cachedTeardown = undefined;
+      newText = hookView(newText, 'up');
+      changes = undefined;
+    }
     const previous = this.cachedRuleSet;
     const previousLines = this.cachedLines;
     const previousChains = this.cachedChains;
@@ -284,17 +329,58 @@ export class FirewallDocument {
       if (this.failure) return [internalError(this.failure)];
       // shell files without any iptables command are not ours to judge
       if (rs.dialect === 'script' && !rs.hasRules) return [];
-      return runRules(rs, this.text, this.lines, {
+      const found = runRules(rs, this.text, this.lines, {
         commandCache: this.commandCache,
         ...options,
         settings: { ...options.settings, maxBytes: this.maxBytes },
         directives: this.hasDirectives(),
         read: (from, to) => this.read(from, to),
+        teardown: this.teardown,
       });
+      return this.hookSource === undefined ? found : this.withTeardownFindings(found, options);
     } catch (e) {
       return [internalError(e)];
     }
   }
+
+  /**
+   * A wg-quick configuration's findings: those of what `up` runs, then those of what `down`
+   * runs that are about its commands themselves (an unknown option, a `-D` of a rule that is
+   * not there, a jump to a chain that does not exist), judged with the up hooks run before them
+   * (see DOWN_CODES); every fix made to fit the configuration (see wgQuickFixes).
+   */
+  private withTeardownFindings(found: Diagnostic[], options: RunOptions): Diagnostic[] {
+    const source = this.hookSource!;
+    if (this.teardown?.hasRules) {
+      // up, then down, as one script: offsets past `shift` are the down view's
+      const shift = this.text.length + 1;
+      const cycle = `${this.text}\n${hookView(source, 'down')}`;
+      const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
+      const down = runRules(scriptRuleSet(cycle), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
+      for (const d of down) {
+        const moved = shiftedBack(d, shift);
+        if (moved) found.push(moved);
+      }
+      found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    }
+    return wgQuickFixes(found, source);
+  }
+}
+
+/** What a wg-quick configuration's down hooks are checked for: their commands themselves, and whether they succeed after up's. */
+const DOWN_CODES = new Set(['syntax-error', 'unknown-table', 'unknown-option', 'unknown-match', 'unknown-target', 'invalid-value', 'option-requires-match', 'option-combination', 'target-not-allowed-here', 'address-family-mismatch', 'undefined-chain', 'command-fails', 'deprecated-state-match', 'obsolete-extension', 'hostname-resolved-once']);
+
+/** A finding of the up-then-down script in the down view's offsets; undefined for one about the up part. */
+function shiftedBack(d: Diagnostic, shift: number): Diagnostic | undefined {
+  if (d.span.start < shift) return undefined;
+  const back = (span: { start: number; end: number }) => ({ start: span.start - shift, end: span.end - shift });
+  const fixes = d.fixes?.filter((f) => f.edits.every((e) => e.span.start >= shift)).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: back(e.span) })) }));
+  return {
+    ...d,
+    span: back(d.span),
+    related: d.related?.filter((r) => r.span.start >= shift).map((r) => ({ ...r, span: back(r.span) })),
+    fixes: fixes?.length ? fixes : undefined,
+  };
 }
 
 /** Lints one text in one call. */

@@ -20,6 +20,7 @@ export interface OpenDocument {
  * there is a script all the same (see scriptByContent).
  */
 function dialectOf(languageId: string, text: string): Dialect | 'auto' {
+  if (languageId === 'wireguard') return 'script';
   if (languageId === 'shellscript' || languageId === 'sh' || languageId === 'bash' || languageId === 'zsh') return 'script';
   if (languageId === 'iptables-save' || languageId === 'iptables') return scriptByContent(text) ? 'script' : 'save';
   return 'auto';
@@ -49,7 +50,9 @@ export class DocumentStore {
   }
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
-    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text) }) };
+    // a WireGuard configuration's hooks are the script (see model/wgQuick.ts); editors without the id find it by name and content
+    const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : undefined;
+    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks }) };
     this.docs.set(uri, doc);
     if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));
     else this.withReturns.delete(uri);
@@ -71,7 +74,7 @@ export class DocumentStore {
     if (!doc) return undefined;
     this.touch();
     if (!this.withReturns.has(uri) && changes.some((c) => c.text.includes('\r'))) {
-      this.withReturns.set(uri, TextDocument.create(uri, doc.languageId, doc.version, doc.model.text));
+      this.withReturns.set(uri, TextDocument.create(uri, doc.languageId, doc.version, doc.model.source));
     }
     const withReturns = this.withReturns.get(uri);
     const { text, offsets } = withReturns ? applyWithTextDocument(withReturns, changes, version) : applyChanges(doc.model, changes);
@@ -123,9 +126,11 @@ export class DocumentStore {
  */
 function applyChanges(model: FirewallDocument, changes: TextDocumentContentChangeEvent[]): { text: string; offsets: TextChange[] } {
   const offsets: TextChange[] = [];
-  let text = model.text;
+  // edits apply to the document as written: a wg-quick configuration's `text` is a view of it
+  const hooked = model.hooks !== undefined;
+  let text = hooked ? model.source : model.text;
   let lines = model.lines;
-  let read = (from: number, to: number) => model.read(from, to);
+  let read = hooked ? (from: number, to: number) => text.slice(from, to) : (from: number, to: number) => model.read(from, to);
   for (const [i, c] of changes.entries()) {
     if ('range' in c) {
       const a = offsetIn(lines, c.range.start);

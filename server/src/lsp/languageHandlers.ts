@@ -30,7 +30,7 @@ function fixAllAction(doc: OpenDocument, connection: Connection, lintOptions: (d
   if (!options) return undefined;
   try {
     const model = doc.model;
-    const text = model.text;
+    const text = model.source;
     const r = fixAll(text, model.documentOptions, options, model.diagnostics(options));
     if (!r.fixed) return undefined;
     const lines = model.lines;

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
-import { workspaceSettings } from '../node/workspaceSettings.ts';
+import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
+import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
 import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
@@ -191,7 +192,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const file = fileOf(doc);
     if (!file || doc.model.dialect !== 'save') {
       companionRead.delete(doc.uri);
-      return { severities: severitiesFor(file), settings: file ? { savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {} };
+      const around = file && doc.model.hooks ? hookSettings(file) : {};
+      return { severities: severitiesFor(file), settings: file ? { ...around, savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {} };
     }
     const around = workspaceSettings(file, openModel);
     companionRead.set(doc.uri, companionKey(around));
@@ -344,6 +346,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const r = compileScript(doc.model.text);
     if (r.refusal) return { error: `Line ${doc.model.lines.lineOf(r.refusal.span.start) + 1}: cannot compile: ${r.refusal.reason}`, range: toRange(doc.model.lines, r.refusal.span) };
     if (!r.outputs.length) return { error: 'This script holds no iptables commands.' };
+    // a wg-quick configuration's rules as wg-quick loads them: its interface's name for %i
+    if (doc.model.hooks) return { outputs: r.outputs.map((o) => ({ ...o, text: withInterfaceName(o.text, decodeURIComponent(doc.uri)) })) };
     return { outputs: r.outputs };
   });
 

@@ -15,3 +15,9 @@ export function workspaceSettings(filePath: string, open?: OpenModel): Partial<A
   const { workspaceIpv4Nat, workspaceIpv6 } = companionFacts(filePath, open);
   return { ...sysctl, ...workspaceIpsets(filePath), ...(workspaceIpv4Nat ? { workspaceIpv4Nat } : {}), workspaceIpv6: { ...workspaceIpv6, ...(ipv6DisabledBy ? { disabledBy: ipv6DisabledBy } : {}) } };
 }
+
+/** What a wg-quick configuration's checks read around it: the sysctl files (missing-ip-forward), as for a rules file. */
+export function hookSettings(filePath: string): Partial<AnalysisSettings> {
+  const { ipv6DisabledBy: _, ...sysctl } = workspaceSysctl(filePath);
+  return sysctl;
+}

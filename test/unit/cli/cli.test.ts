@@ -365,3 +365,25 @@ test('save files: the sets rules.v4 names are checked against the ipsets file be
   writeFileSync(join(root, 'ipsets'), 'create blocklist hash:net family inet hashsize 1024 maxelem 65536\ncreate v6 hash:net family inet hashsize 1024 maxelem 65536\n');
   assert.deepEqual(found(), []);
 });
+
+test('a wg-quick configuration: its hooks linted where they stand, the sysctl.conf above it read, --fix writes hook lines', () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lint-wg-'));
+  mkdirSync(join(root, 'etc', 'wireguard'), { recursive: true });
+  const conf = join(root, 'etc', 'wireguard', 'wg0.conf');
+  const text = [
+    '[Interface]',
+    'Address = 10.8.0.1/24',
+    'PostUp = iptables -A FORWARD -i %i -m state --state NEW -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE',
+    'PostDown = iptables -D FORWARD -i %i -m state --state NEW -j ACCEPT',
+    '',
+  ].join('\n');
+  writeFileSync(conf, text);
+  const report = () => JSON.parse(run(['--format', 'json', conf]).stdout).files[0].diagnostics.map((d: { code: string; severity: string; line: number; column: number }) => `${d.code}:${d.severity}@${d.line}:${d.column}`);
+  assert.deepEqual(report(), ['missing-ip-forward:info@3:10', 'deprecated-state-match:info@3:39', 'rule-left-after-down:warning@3:68', 'deprecated-state-match:info@4:41']);
+  writeFileSync(join(root, 'etc', 'sysctl.conf'), 'net.ipv4.ip_forward = 1\n');
+  assert.deepEqual(report(), ['deprecated-state-match:info@3:39', 'rule-left-after-down:warning@3:68', 'deprecated-state-match:info@4:41']);
+  // a folder holds it; the fixes keep it a configuration (both state matches changed alike: the PostDown still deletes the rule)
+  assert.match(run([root]).stdout, /wg0\.conf:3:68: warning rule-left-after-down/);
+  run(['--fix', conf]);
+  assert.equal(readFileSync(conf, 'utf8'), text.replaceAll('-m state --state', '-m conntrack --ctstate'));
+});

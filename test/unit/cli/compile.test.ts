@@ -148,3 +148,12 @@ test('usage and file errors exit 2', { skip }, () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test('a wg-quick configuration: the rules its up hooks add, with the interface named for %i', { skip }, () => {
+  const conf = script('wg7.conf', '[Interface]\nAddress = 10.8.0.1/24\nPostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -i %i -j ACCEPT\n');
+  const r = compile(conf);
+  assert.equal(r.code, 0, r.stderr);
+  const tables = restoreTables(r.stdout);
+  assert.deepEqual(tables.get('filter')?.rules, ['-A FORWARD -i wg7 -j ACCEPT']);
+  assert.deepEqual(tables.get('nat')?.rules, ['-A POSTROUTING -o eth0 -j MASQUERADE']);
+});

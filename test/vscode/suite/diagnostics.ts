@@ -1,6 +1,6 @@
 // Diagnostics as VS Code holds them: pushed by our language server through the language client.
 import * as vscode from 'vscode';
-import { codeOf, describe, diagnosticsWith, eventually, expect, lineOf, openExample, type Check } from './support.ts';
+import { codeOf, describe, diagnosticsWith, eventually, expect, lineOf, openExample, workspaceFile, type Check } from './support.ts';
 
 export const checks: Check[] = [
   {
@@ -42,6 +42,34 @@ export const checks: Check[] = [
       expect(await vscode.workspace.applyEdit(undo), 'typo reverted');
       await eventually('rules.v4 clean again', () => (vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined));
       await doc.save();
+    },
+  },
+  {
+    name: 'wg0.conf is a WireGuard configuration (by its name, not ini): the MASQUERADE its PostDown does not delete is reported on its PostUp line',
+    async run() {
+      const doc = await openExample('wg0.conf');
+      expect(doc.languageId === 'wireguard', `language id ${doc.languageId}`);
+      const line = lineOf(doc, 'PostUp = iptables -t nat');
+      const found = await eventually('rule-left-after-down in wg0.conf', () => {
+        const d = diagnosticsWith(doc.uri, 'rule-left-after-down');
+        return d.length ? d : undefined;
+      });
+      expect(found.length === 1 && found[0].range.start.line === line && found[0].range.start.character === 'PostUp = '.length, `on the MASQUERADE command (line ${line + 1}), got ${describe(found)}`);
+      expect(vscode.languages.getDiagnostics(doc.uri).every((d) => codeOf(d) === 'rule-left-after-down'), `nothing else: ${describe(vscode.languages.getDiagnostics(doc.uri))}`);
+    },
+  },
+  {
+    name: 'a WireGuard configuration under another name opens as ini and is given the wireguard language: its PostDown typo is reported',
+    async run() {
+      const uri = workspaceFile('office-vpn.conf');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('[Interface]\nAddress = 10.9.0.1/24\nPostUp = iptables -A FORWARD -i %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j ACCPT\n'));
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+      const doc = await eventually('office-vpn.conf in the wireguard language', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.languageId === 'wireguard'));
+      const found = await eventually('unknown-target in its PostDown line', () => {
+        const d = diagnosticsWith(doc.uri, 'unknown-target');
+        return d.length ? d : undefined;
+      });
+      expect(found[0].range.start.line === 3 && found[0].range.start.character === 'PostDown = iptables -D FORWARD -i %i -j '.length, `on ACCPT, got ${describe(found)}`);
     },
   },
   {

@@ -19,6 +19,8 @@ export interface RunOptions {
   directives?: boolean;
   /** Reads `[from, to)` of the text; a document just edited reads it without copying it into one piece (see EditedText). */
   read?: (from: number, to: number) => string;
+  /** A wg-quick configuration: what `wg-quick down` runs (see RuleContext.teardown). */
+  teardown?: RuleSet;
 }
 
 /** Findings of the same rule at the same place with the same words are one finding. */
@@ -65,7 +67,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     const severity = override ?? rule.severity;
     active.push({
       rule,
-      ctx: { ruleSet, text, read, settings, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
+      ctx: { ruleSet, text, read, settings, teardown: options.teardown, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
     });
   }
   // one walk over the commands: each command is looked at by every per-command rule while

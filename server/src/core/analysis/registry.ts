@@ -55,6 +55,7 @@ import { obsoleteExtension } from './rules/obsolete-extension.ts';
 import { acceptsEveryConnection } from './rules/accepts-every-connection.ts';
 import { tableNotFlushed } from './rules/table-not-flushed.ts';
 import { lanReachableFromWan } from './rules/lan-reachable-from-wan.ts';
+import { ruleLeftAfterDown } from './rules/rule-left-after-down.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -79,6 +80,7 @@ export const rules: readonly LintRule[] = [
   commandFails,
   failureStopsScript,
   tableNotFlushed,
+  ruleLeftAfterDown,
   addressFamilyMismatch,
   hostnameResolvedOnce,
   dnatWithoutForwardAccept,

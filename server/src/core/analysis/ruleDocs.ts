@@ -5,7 +5,7 @@ import type { LintRule } from './types.ts';
  * table in the README. A test regenerates both and fails when the committed copies differ.
  */
 export function rulePage(rule: LintRule): string {
-  const lang = (d: 'save' | 'script') => (d === 'save' ? 'text' : 'sh');
+  const lang = (d: 'save' | 'script' | 'wg-quick') => (d === 'save' ? 'text' : d === 'wg-quick' ? 'ini' : 'sh');
   return [
     `# \`${rule.code}\``,
     '',

@@ -43,8 +43,8 @@ export interface RuleDocs {
   /** Why it matters. */
   rationale: string;
   /** A bad and a good example, in the dialect named. */
-  bad: { dialect: 'save' | 'script'; text: string };
-  good: { dialect: 'save' | 'script'; text: string };
+  bad: { dialect: 'save' | 'script' | 'wg-quick'; text: string };
+  good: { dialect: 'save' | 'script' | 'wg-quick'; text: string };
 }
 
 export interface AnalysisSettings {
@@ -96,6 +96,11 @@ export interface RuleContext {
    */
   read(from: number, to: number): string;
   readonly settings: AnalysisSettings;
+  /**
+   * A wg-quick configuration (see model/wgQuick.ts): `ruleSet` is what `wg-quick up` runs
+   * (PreUp, PostUp), this what `wg-quick down` runs (PreDown, PostDown), read the same way.
+   */
+  readonly teardown?: RuleSet;
   report(d: Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity }): void;
 }
 

@@ -207,6 +207,7 @@ function icmpNumberHover(value: string, family: 'ipv4' | 'ipv6'): string | undef
 /** An interface name: exact, or with `+` every interface whose name starts so. */
 function interfaceHover(value: string): string | undefined {
   if (value === '+') return '**+** — every interface';
+  if (value === '%i') return "**%i** — the WireGuard interface: wg-quick puts its name here (the configuration's name, wg0 for wg0.conf) before it runs the line";
   if (value.endsWith('+')) return `**${value}** — every interface whose name starts with \`${value.slice(0, -1)}\` (${value.slice(0, -1)}0, ${value.slice(0, -1)}1…; \`+\` only works at the end)`;
   if (value === 'lo') return '**lo** — the loopback interface: the host talking to itself';
   return `**${value}** — the interface of exactly that name (\`${value}+\` would take every one whose name starts so)`;

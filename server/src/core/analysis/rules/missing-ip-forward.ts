@@ -20,7 +20,7 @@ export const missingIpForward: LintRule = {
   severity: 'warning',
   summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
   docs: {
-    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts; for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts (in a wg-quick configuration, one in a PreUp or PostUp line, or a sysctl file found as for save files; where none does the finding is an info-level reminder, the host\'s sysctl.conf usually being where it is set); for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
     rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
     bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
@@ -50,14 +50,16 @@ export const missingIpForward: LintRule = {
       const off = forwarding.state === 'off' ? forwarding.off : undefined;
       // on a Docker host or a Kubernetes node forwarding is on, unless the rules' own sysctl turns it off
       if (family === 'ipv4' && !off && forwardingSetByProgram(rs, family)) continue;
-      if (rs.dialect === 'save' && !ctx.settings.workspaceSearched) {
-        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).` });
-        continue;
-      }
       const fixes =
         rs.dialect === 'script'
           ? [{ title: `Enable forwarding (sysctl -w ${FORWARDING_KEY[family]}=1)`, edits: [{ span: { start: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0, end: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0 }, text: `sysctl -w ${FORWARDING_KEY[family]}=1\n` }] }]
           : undefined;
+      // a wg-quick configuration: the host's sysctl.conf usually turns it on (found beside it, or a reminder)
+      if (ctx.teardown && !off && forwardingOf(ctx.settings.workspaceForwarding ?? [], family).state === 'on') continue;
+      if ((rs.dialect === 'save' && !ctx.settings.workspaceSearched) || (ctx.teardown && !off)) {
+        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).`, fixes: ctx.teardown ? fixes : undefined });
+        continue;
+      }
       ctx.report({
         span: first,
         message: off

@@ -1,0 +1,90 @@
+import type { ScriptExtras } from '../../model/scriptDocument.ts';
+import { ruleKey } from '../../model/ruleKey.ts';
+import type { Command, RuleSet } from '../../model/types.ts';
+import type { Fix, LintRule, RuleContext } from '../types.ts';
+
+/**
+ * Commands a down hook may run that cannot touch the tables: anything else (a script of the
+ * admin's, `iptables-restore`, `ufw`, `nft`, `systemctl restart …`) may remove what up added,
+ * and the check stays silent.
+ */
+const HARMLESS = new Set(['ip', 'sysctl', 'echo', 'printf', 'wg', 'logger', 'true', 'resolvconf', 'sleep', 'modprobe', 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft', 'ip6tables-legacy', 'ip6tables-nft']);
+
+/** Whether every command `wg-quick down` runs is an iptables call the model read, or one of the harmless ones. */
+function downIsKnown(down: RuleSet): boolean {
+  const shell = (down as Partial<ScriptExtras>).shellCommands;
+  if (!shell) return false;
+  for (const sc of shell) {
+    let i = 0;
+    while (i < sc.words.length && (sc.words[i].value === 'sudo' || /^[A-Za-z_]\w*=/.test(sc.words[i].value))) i++;
+    const w = sc.words[i];
+    if (!w) continue;
+    if (w.dynamic || !HARMLESS.has(w.value.slice(w.value.lastIndexOf('/') + 1))) return false;
+  }
+  return true;
+}
+
+/** Whether a command of the down hooks removes what `cmd` of the up hooks made. */
+function undoes(d: Command, cmd: Command, key: string | undefined): boolean {
+  if (d.family !== cmd.family || d.table !== cmd.table) return false;
+  if (d.uncertain) return true;
+  if (cmd.kind === 'new-chain') return (d.kind === 'delete-chain' && (!d.chain || d.chain === cmd.chain)) || (d.kind === 'rename-chain' && d.chain === cmd.chain);
+  if (d.kind === 'flush') return !d.chain || d.chain === cmd.chain;
+  if (d.chain !== cmd.chain) return false;
+  if (d.kind === 'delete-chain' || d.kind === 'rename-chain') return true;
+  if (d.kind !== 'delete') return false;
+  // by number, or by a spec the model cannot read: it may be this rule
+  if (!d.rule || d.rule.dynamic || d.rule.problems.length) return true;
+  return key !== undefined && ruleKey(d.rule) === key;
+}
+
+/** The up command with `-A`/`-I CHAIN [n]` turned into `-D CHAIN`: what removes its rule again. */
+function deleteCommand(ctx: RuleContext, cmd: Command): string | undefined {
+  const text = ctx.read(cmd.span.start, cmd.span.end);
+  const m = /^(.*?\s)(-A|--append|-I|--insert)(\s+)(\S+)(\s+\d+)?(?=\s)/.exec(text);
+  if (!m || m[4] !== cmd.chainWord?.text) return undefined;
+  return `${m[1]}-D${m[3]}${m[4]}${text.slice(m[0].length)}`;
+}
+
+/** A PostDown line after the configuration's last PostDown command (else after this command's line) that deletes the rule. */
+function deleteFix(ctx: RuleContext, cmd: Command, down: RuleSet): Fix[] {
+  const del = deleteCommand(ctx, cmd);
+  if (!del) return [];
+  const last = down.commands.length ? down.commands[down.commands.length - 1] : cmd;
+  const text = ctx.text;
+  const end = text.indexOf('\n', last.span.end);
+  const at = end === -1 ? text.length : end;
+  return [{ title: `Delete the rule again in PostDown (${del})`, edits: [{ span: { start: at, end: at }, text: `\nPostDown = ${del}` }] }];
+}
+
+export const ruleLeftAfterDown: LintRule = {
+  code: 'rule-left-after-down',
+  severity: 'warning',
+  summary: 'A wg-quick configuration whose PostUp adds a rule (or makes a chain) that its PreDown and PostDown never remove: each down and up adds it once more.',
+  docs: {
+    description: 'In a WireGuard configuration that wg-quick reads (`/etc/wireguard/wg0.conf`), `wg-quick up` runs the PreUp and PostUp lines and `wg-quick down` the PreDown and PostDown lines. Each rule an up line adds (`-A`, `-I`) is looked for among what the down lines remove: a `-D` of the same rule in the same table and chain (the same rule however it is written, as iptables compares them: `-p tcp --dport ssh` deletes `-p tcp -m tcp --dport 22`), a `-F` of its chain or table, a `-X` of its chain; a chain an up line makes (`-N`) must be deleted (`-X`) or renamed. Where one is left, the finding is on the up command: the rule stays when the interface goes down, and the next `wg-quick up` adds it a second time (rules pile up with every restart; a `-N` fails with "Chain already exists", and wg-quick then takes the interface down again). Nothing is reported where a down line runs anything that may change the tables unseen (a script, `iptables-restore`, `ufw`, `nft`), or deletes by rule number or through a shell expansion in that chain. The quick fix adds a PostDown line deleting the rule: the up command with `-A CHAIN` or `-I CHAIN [n]` turned into `-D CHAIN`. Lines of PostDown and PreDown are otherwise checked like any command (an unknown option, a bad value); `%i` stands for the interface\'s name throughout.',
+    rationale: 'VPN set-up guides give PostUp and PostDown lines in pairs, and a PostDown that deletes another rule than the PostUp added (a `-i` for an `-o`, one line of two forgotten) fails silently: wg-quick only prints it. Each restart of the tunnel, or reboot of a host that starts it, adds the rule again, and a MASQUERADE or ACCEPT left behind keeps working after the VPN is gone.',
+    bad: { dialect: 'wg-quick', text: '[Interface]\nAddress = 10.8.0.1/24\nListenPort = 51820\nPostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -i %i -j ACCEPT\n' },
+    good: { dialect: 'wg-quick', text: '[Interface]\nAddress = 10.8.0.1/24\nListenPort = 51820\nPostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE\n' },
+  },
+  check(ctx) {
+    const down = ctx.teardown;
+    if (!down || !downIsKnown(down) || down.restores?.length) return;
+    for (const cmd of ctx.ruleSet.commands) {
+      const adds = (cmd.kind === 'append' || cmd.kind === 'insert') && cmd.rule && !cmd.rule.dynamic && !cmd.rule.problems.length;
+      if ((!adds && cmd.kind !== 'new-chain') || !cmd.chain || cmd.uncertain || cmd.issues.length) continue;
+      const key = adds ? ruleKey(cmd.rule!) : undefined;
+      if (down.commands.some((d) => undoes(d, cmd, key))) continue;
+      // `iptables -C … || iptables -A …`: a second up finds the rule and adds none
+      if (adds && ctx.ruleSet.commands.some((c) => c.kind === 'check' && c.span.end <= cmd.span.start && c.family === cmd.family && c.table === cmd.table && c.chain === cmd.chain && c.rule && ruleKey(c.rule) === key)) continue;
+      const what = adds ? 'this rule' : `chain ${cmd.chain}`;
+      ctx.report({
+        span: cmd.span,
+        message: adds
+          ? `wg-quick down leaves ${what} in ${cmd.table} ${cmd.chain}: no PreDown or PostDown command deletes it (a -D of the same rule, a flush of the chain), so each down and up adds it once more.`
+          : `wg-quick down leaves ${what}: no PreDown or PostDown command deletes it (-X), so the next wg-quick up fails here (Chain already exists) and takes the interface down again.`,
+        fixes: adds ? deleteFix(ctx, cmd, down) : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,115 @@
+import type { Diagnostic, Fix, FixEdit } from '../analysis/types.ts';
+import { wgQuickHooks, type Hook, type HookKey } from '../model/wgQuick.ts';
+
+/**
+ * The quick fixes of a wg-quick configuration's findings, made to fit the file. The checks
+ * work on the script view of its hooks (see wgQuick.ts), where a hook's line is its command
+ * alone: a fix that adds a command line writes it as a hook line of the key beside it
+ * (`PostUp = iptables -I FORWARD …`), one that removes command lines removes those hook lines
+ * whole, and an edit inside a command stays as it is. A fix that cannot be written so (it
+ * would join a hook to the line after it, or continue a command on a second line, which a
+ * configuration cannot hold) is left out.
+ */
+export function wgQuickFixes(found: Diagnostic[], source: string): Diagnostic[] {
+  const all = wgQuickHooks(source);
+  return found.map((d) => {
+    if (!d.fixes?.length) return d;
+    // a command added for a finding runs with the commands of the finding's phase
+    const down = isDown(all.find((h) => h.lineStart <= d.span.start && d.span.start <= h.valueEnd)?.key);
+    const phase = all.filter((h) => isDown(h.key) === down);
+    const fixes: Fix[] = [];
+    for (const f of d.fixes) {
+      const fitted = fitFix(f, source, all, phase);
+      if (fitted) fixes.push(fitted);
+    }
+    return { ...d, fixes: fixes.length ? fixes : undefined };
+  });
+}
+
+function isDown(key: HookKey | undefined): boolean {
+  return key === 'PreDown' || key === 'PostDown';
+}
+
+function fitFix(fix: Fix, source: string, hooks: readonly Hook[], phase: readonly Hook[]): Fix | undefined {
+  const edits: FixEdit[] = [];
+  for (const e of fix.edits) {
+    const fitted = fitEdit(e, source, hooks, phase);
+    if (!fitted) return undefined;
+    edits.push(fitted);
+  }
+  return { ...fix, edits };
+}
+
+function lineStartAt(source: string, offset: number): number {
+  return source.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** The hook whose value holds [start, end) (its ends included). */
+function valueHolding(hooks: readonly Hook[], start: number, end: number): Hook | undefined {
+  return hooks.find((h) => h.valueStart <= start && end <= h.valueEnd);
+}
+
+/** A line the view keeps or leaves blank, that removing whole does no harm: a hook, a comment, a blank line. */
+function removableLine(source: string, lineStart: number, hooks: readonly Hook[]): boolean {
+  if (hooks.some((h) => h.lineStart === lineStart)) return true;
+  const end = source.indexOf('\n', lineStart);
+  return /^[ \t]*(#.*)?\r?$/.test(source.slice(lineStart, end === -1 ? source.length : end));
+}
+
+function fitEdit(e: FixEdit, source: string, hooks: readonly Hook[], phase: readonly Hook[]): FixEdit | undefined {
+  let { start, end } = e.span;
+  // a change inside one command
+  if (!e.text.includes('\n') && valueHolding(hooks, start, end)) return e;
+  if (start !== end) {
+    // whole lines: from a line's start (or its hook's value) to a later line's start
+    const own = hooks.find((h) => h.valueStart === start);
+    if (own) start = own.lineStart;
+    if (start !== lineStartAt(source, start)) return undefined;
+    if (end !== source.length && source[end - 1] !== '\n') return undefined;
+    for (let at = start; at < end; at = source.indexOf('\n', at) + 1 || source.length) {
+      if (!removableLine(source, at, hooks)) return undefined;
+    }
+  }
+  if (!e.text.includes('\n')) return e.text === '' ? { span: { start, end }, text: '' } : undefined;
+  const key = keyNear(phase, start);
+  const lineEnd = (at: number): number => {
+    const nl = source.indexOf('\n', at);
+    return nl === -1 ? source.length : nl > 0 && source[nl - 1] === '\r' ? nl - 1 : nl;
+  };
+  // new lines at a line's start: `L1\nL2\n`; above the phase's first hook where that is
+  // further down (a hook line outside the [Interface] section is not run)
+  if (start === end && start === lineStartAt(source, start) && e.text.endsWith('\n') && start < source.length) {
+    const lines = hookLines(e.text.slice(0, -1).split('\n'), key);
+    const at = phase.length && start < phase[0].lineStart ? phase[0].lineStart : start;
+    return lines && { span: { start: at, end: at }, text: `${lines.join('\n')}\n` };
+  }
+  // new lines after a line: `\nL1\nL2`, at its end (or its hook's value's: after any comment on it)
+  if (start === end && e.text.startsWith('\n')) {
+    const own = hooks.find((h) => h.valueEnd === start);
+    const at = own ? lineEnd(start) : start;
+    if (at !== source.length && source[at] !== '\n' && source[at] !== '\r') return undefined;
+    const lines = hookLines(e.text.slice(1).split('\n'), key);
+    return lines && { span: { start: at, end: at }, text: `\n${lines.join('\n')}` };
+  }
+  return undefined;
+}
+
+/** Lines a fix adds, as the configuration writes them: commands as hook lines of `key`; undefined for a command continued on the next line. */
+function hookLines(lines: readonly string[], key: string): string[] | undefined {
+  const out: string[] = [];
+  for (const line of lines) {
+    // the view's indent of a command is where its key stands: none in the file
+    if (/^[ \t]*(#.*)?$/.test(line)) out.push(line.trimStart());
+    else if (/^(PreUp|PostUp|PreDown|PostDown) = /.test(line)) out.push(line);
+    else if (/\\\r?$/.test(line)) return undefined;
+    else out.push(`${key} = ${line.trimStart()}`);
+  }
+  return out;
+}
+
+/** The key of the phase's hook line nearest above `offset` (else its first one's): a command added there runs with its neighbours. */
+function keyNear(hooks: readonly Hook[], offset: number): string {
+  let key = hooks[0]?.key ?? 'PostUp';
+  for (const h of hooks) if (h.lineStart < offset) key = h.key;
+  return key;
+}

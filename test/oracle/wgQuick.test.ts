@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { applyFixes } from '../../server/src/core/services/fixAll.ts';
+import { requirement } from '../support/paths.ts';
+import { NamespaceIptables } from './realIptables.ts';
+
+/**
+ * rule-left-after-down against the real wg-quick (wireguard-tools), in a network namespace
+ * this test creates, with wireguard-go as the interface (the kernel here has no WireGuard
+ * module): a configuration is brought up and down twice, and the rules the finding names are
+ * the ones iptables-save then lists, twice each; with the finding's fixes applied, nothing is
+ * left. A chain made in PreUp and never deleted makes the second `wg-quick up` fail, as the
+ * finding says. The tunnel's address is 10.200.114.1/24; no packet leaves the namespace.
+ */
+const tools = (): string | false =>
+  requirement(['wg-quick', 'wg', 'wireguard-go'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0), 'wg-quick, wg or wireguard-go is not installed (apt-get install wireguard-tools wireguard-go)');
+const { ns, skip } = NamespaceIptables.forTests('wg-quick hooks', { also: tools });
+
+/** wg-quick with the userspace WireGuard: the kernel module is not there. */
+function wgQuick(action: 'up' | 'down', conf: string): { ok: boolean; err: string } {
+  const r = ns.run(['env', 'WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go', 'WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1', 'wg-quick', action, conf]);
+  return { ok: r.ok, err: r.err };
+}
+
+/** The rule lines iptables-save lists in the namespace (nft backend, the default `iptables`). */
+function rulesLeft(): string[] {
+  return ns.run(['iptables-save']).out.split('\n').filter((l) => l.startsWith('-A ') || (l.startsWith(':') && !/^:(INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /.test(l)));
+}
+
+function writeConf(dir: string, name: string, hooks: string): string {
+  const key = spawnSync('wg', ['genkey'], { encoding: 'utf8' }).stdout.trim();
+  const file = join(dir, `${name}.conf`);
+  writeFileSync(file, `[Interface]\nAddress = 10.200.114.1/24\nListenPort = 51820\nPrivateKey = ${key}\n${hooks}\n`, { mode: 0o600 });
+  return file;
+}
+
+const HOOKS = [
+  'PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+  'PostUp = iptables -t nat -I POSTROUTING 1 -s 10.200.114.0/24 -o eth0 -j MASQUERADE',
+  'PostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -D FORWARD -i %i -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT || true',
+  'PostDown = iptables -t nat -D POSTROUTING -s 10.200.114.0/24 -o eth1 -j MASQUERADE || true',
+].join('\n');
+
+test('the rules wg-quick down leaves are those the findings name; with the fixes, none', { skip, timeout: 120_000 }, () => {
+  assert.ok(ns.run(['ip', 'link', 'set', 'lo', 'up']).ok);
+  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
+  const conf = writeConf(dir, 'wgt0', HOOKS);
+  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
+  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'rule-left-after-down');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), [
+    'iptables -A FORWARD -o %i -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    'iptables -t nat -I POSTROUTING 1 -s 10.200.114.0/24 -o eth0 -j MASQUERADE',
+  ]);
+  for (let i = 0; i < 2; i++) {
+    for (const action of ['up', 'down'] as const) {
+      const r = wgQuick(action, conf);
+      assert.ok(r.ok, `wg-quick ${action}: ${r.err}`);
+    }
+  }
+  assert.deepEqual(rulesLeft().sort(), [
+    '-A FORWARD -o wgt0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    '-A FORWARD -o wgt0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    '-A POSTROUTING -s 10.200.114.0/24 -o eth0 -j MASQUERADE',
+    '-A POSTROUTING -s 10.200.114.0/24 -o eth0 -j MASQUERADE',
+  ]);
+
+  // each finding's fix, one after the other on the text the last one left
+  let fixed = text;
+  for (;;) {
+    const next = new FirewallDocument(fixed, { fileName: conf }).diagnostics().find((d) => d.code === 'rule-left-after-down');
+    if (!next) break;
+    fixed = applyFixes(fixed, [next.fixes![0]]).text;
+  }
+  writeFileSync(conf, fixed, { mode: 0o600 });
+  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -t nat -F']).ok);
+  for (let i = 0; i < 2; i++) {
+    for (const action of ['up', 'down'] as const) {
+      const r = wgQuick(action, conf);
+      assert.ok(r.ok, `wg-quick ${action} with the fixes: ${r.err}`);
+    }
+  }
+  assert.deepEqual(rulesLeft(), [], `left after the fixes:\n${fixed}`);
+});
+
+test('a chain PreUp makes and down never deletes: the second wg-quick up fails at its -N', { skip, timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
+  const conf = writeConf(dir, 'wgt1', 'PreUp = iptables -N WGT1\nPostUp = iptables -A FORWARD -i %i -j WGT1\nPostDown = iptables -D FORWARD -i %i -j WGT1');
+  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
+  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'rule-left-after-down');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -N WGT1']);
+  assert.ok(wgQuick('up', conf).ok);
+  assert.ok(wgQuick('down', conf).ok);
+  const again = wgQuick('up', conf);
+  assert.equal(again.ok, false, 'the second up fails');
+  assert.match(again.err, /Chain already exists/);
+  assert.doesNotMatch(ns.run(['ip', 'link', 'show']).out, /wgt1/, 'and takes the interface down again');
+});
