@@ -43,7 +43,7 @@ export function stripMarkers(marked: string): { text: string; ranges: { start: n
 export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): Diagnostic[] {
   const doc = new FirewallDocument(text, { dialect: c.hooks ? 'script' : c.dialect ?? 'save', family: c.family, fileName: c.fileName, hooks: c.hooks });
   // a wg-quick configuration is read through the view of its hooks (doc.text), with what down runs beside it
-  return runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, teardown: doc.teardown, rules: [rule] }).filter((d) => d.code === rule.code);
+  return runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, wgQuick: doc.wgQuick, rules: [rule] }).filter((d) => d.code === rule.code);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { CommandCache } from './analysis/commandCache.ts';
 import { runRules, type RunOptions } from './analysis/engine.ts';
-import type { Diagnostic } from './analysis/types.ts';
+import type { Diagnostic, WgQuickFacts } from './analysis/types.ts';
 import { detectDialect, detectFamily, loadedByRestore, loadedWithNoflush } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
 import { SaveDocument, type EditedLines, type TextChange } from './model/saveDocument.ts';
@@ -17,7 +17,7 @@ import { rules as allRules } from './analysis/registry.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
-import { hookView, isWgQuickConfig } from './model/wgQuick.ts';
+import { hookView, isWgQuickConfig, wgQuickAddresses } from './model/wgQuick.ts';
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
@@ -66,7 +66,7 @@ export class FirewallDocument {
   readonly hooks?: 'wg-quick';
   /** The document as written, where `text` is a view of it (see hooks). */
   private hookSource?: string;
-  private cachedTeardown?: RuleSet;
+  private cachedWgQuick?: WgQuickFacts;
   readonly dialect: Dialect;
   family: Family;
   /** Given by the caller (or by the file's name): not re-guessed from the content on edits. */
@@ -120,12 +120,13 @@ export class FirewallDocument {
 
   /**
    * A wg-quick configuration: what `wg-quick down` runs (PreDown, PostDown) as a rule set of
-   * its own, for what it removes of what `up` added. Undefined for other documents.
+   * its own, for what it removes of what `up` added, and the interface's addresses. Undefined
+   * for other documents.
    */
-  get teardown(): RuleSet | undefined {
+  get wgQuick(): WgQuickFacts | undefined {
     if (!this.hooks || this.hookSource === undefined || this.skipped) return undefined;
     try {
-      return (this.cachedTeardown ??= scriptRuleSet(hookView(this.hookSource, 'down')));
+      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(hookView(this.hookSource, 'down')), addresses: wgQuickAddresses(this.hookSource) });
     } catch {
       return undefined;
     }
@@ -145,7 +146,7 @@ export class FirewallDocument {
     if (this.hooks) {
       // a configuration of a few lines: its views are made again
       this.hookSource = newText;
-      this.cachedTeardown = undefined;
+      this.cachedWgQuick = undefined;
       newText = hookView(newText, 'up');
       changes = undefined;
     }
@@ -335,7 +336,7 @@ export class FirewallDocument {
         settings: { ...options.settings, maxBytes: this.maxBytes },
         directives: this.hasDirectives(),
         read: (from, to) => this.read(from, to),
-        teardown: this.teardown,
+        wgQuick: this.wgQuick,
       });
       return this.hookSource === undefined ? found : this.withTeardownFindings(found, options);
     } catch (e) {
@@ -351,7 +352,7 @@ export class FirewallDocument {
    */
   private withTeardownFindings(found: Diagnostic[], options: RunOptions): Diagnostic[] {
     const source = this.hookSource!;
-    if (this.teardown?.hasRules) {
+    if (this.wgQuick?.teardown.hasRules) {
       // up, then down, as one script: offsets past `shift` are the down view's
       const shift = this.text.length + 1;
       const cycle = `${this.text}\n${hookView(source, 'down')}`;

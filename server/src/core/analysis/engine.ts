@@ -4,7 +4,7 @@ import { chainFactsOnTheWay } from './chainGraph.ts';
 import { NO_FINDINGS, type CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions } from './suppressions.ts';
-import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting } from './types.ts';
+import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting, WgQuickFacts } from './types.ts';
 
 export const defaultSettings: AnalysisSettings = { sshPort: 22 };
 
@@ -19,8 +19,8 @@ export interface RunOptions {
   directives?: boolean;
   /** Reads `[from, to)` of the text; a document just edited reads it without copying it into one piece (see EditedText). */
   read?: (from: number, to: number) => string;
-  /** A wg-quick configuration: what `wg-quick down` runs (see RuleContext.teardown). */
-  teardown?: RuleSet;
+  /** A wg-quick configuration: what its down hooks run, and its addresses (see RuleContext.wgQuick). */
+  wgQuick?: WgQuickFacts;
 }
 
 /** Findings of the same rule at the same place with the same words are one finding. */
@@ -67,7 +67,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     const severity = override ?? rule.severity;
     active.push({
       rule,
-      ctx: { ruleSet, text, read, settings, teardown: options.teardown, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
+      ctx: { ruleSet, text, read, settings, wgQuick: options.wgQuick, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
     });
   }
   // one walk over the commands: each command is looked at by every per-command rule while

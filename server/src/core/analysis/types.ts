@@ -96,12 +96,17 @@ export interface RuleContext {
    */
   read(from: number, to: number): string;
   readonly settings: AnalysisSettings;
-  /**
-   * A wg-quick configuration (see model/wgQuick.ts): `ruleSet` is what `wg-quick up` runs
-   * (PreUp, PostUp), this what `wg-quick down` runs (PreDown, PostDown), read the same way.
-   */
-  readonly teardown?: RuleSet;
+  /** A wg-quick configuration (see model/wgQuick.ts): `ruleSet` is what `wg-quick up` runs (PreUp, PostUp). */
+  readonly wgQuick?: WgQuickFacts;
   report(d: Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity }): void;
+}
+
+/** What the checks know of a wg-quick configuration besides what `wg-quick up` runs. */
+export interface WgQuickFacts {
+  /** What `wg-quick down` runs (PreDown, PostDown), read as a script of its own. */
+  teardown: RuleSet;
+  /** The interface's addresses (`Address = 10.8.0.1/24, fd42::1/64`), as written. */
+  addresses: readonly string[];
 }
 
 export interface LintRule {

@@ -83,6 +83,20 @@ export function wgQuickHooks(text: string): Hook[] {
   return out;
 }
 
+/** The `Address` values of the `[Interface]` section(s), each address of a comma list, as written. */
+export function wgQuickAddresses(text: string): string[] {
+  const out: string[] = [];
+  let inInterface = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.split('#')[0];
+    const eq = line.indexOf('=');
+    const key = (eq === -1 ? line : line.slice(0, eq)).trim();
+    if (key.startsWith('[')) inInterface = key === '[Interface]';
+    else if (inInterface && key === 'Address' && eq !== -1) for (const a of line.slice(eq + 1).split(',')) if (a.trim()) out.push(a.trim());
+  }
+  return out;
+}
+
 /**
  * Whether a text is a wg-quick configuration with hooks: an `[Interface]` section line and a
  * hook line in it. A file name, where given, must end in `.conf` (wg-quick takes no other).

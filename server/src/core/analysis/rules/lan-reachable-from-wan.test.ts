@@ -42,6 +42,8 @@ ruleTable(lanReachableFromWan, {
     { code: V6_FORWARD('ACCEPT'), ...pairedV6('1', false), name: 'rules.v6: no IPv4 half beside it says which side is outside' },
   ],
   invalid: [
+    // a wg-quick configuration: the probe goes to the tunnel's network (Address), which the accept names
+    { code: '[Interface]\nAddress = 10.8.0.1/24\nPostUp = «iptables -A FORWARD -d 10.8.0.0/24 -j ACCEPT»; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -d 10.8.0.0/24 -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE\n', hooks: 'wg-quick', name: 'a WireGuard server whose FORWARD accepts anything for its tunnel\'s network' },
     { code: table('filter', ':FORWARD «ACCEPT» [0:0]\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -j ACCEPT'), ...pairedV6(), name: 'rules.v6: FORWARD policy ACCEPT, rules.v4 beside it masquerades, forwarding on' },
     { code: table('filter', ':FORWARD DROP [0:0]\n«-A FORWARD -i eth0 -j ACCEPT»\n-A FORWARD -i eth1 -o eth0 -j ACCEPT'), ...pairedV6(), name: 'rules.v6: an accept of everything from the outside' },
     { ...script, code: `sysctl -w «net.ipv6.conf.all.forwarding=1»\n${V4_ROUTER}${V6_OUT_AND_BACK}`, name: 'IPv6: forwarding on, ip6tables\' FORWARD policy never set' },

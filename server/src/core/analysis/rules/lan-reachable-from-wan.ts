@@ -1,4 +1,4 @@
-import { formatIPv4, type IPv4Network } from '../../knowledge/values/addresses.ts';
+import { formatIPv4, ipv4Network, type IPv4Network } from '../../knowledge/values/addresses.ts';
 import type { Command, Condition, Rule } from '../../model/types.ts';
 import { forwardingOf } from '../../model/sysctlFacts.ts';
 import { tracePacket } from '../../simulate/evaluate.ts';
@@ -20,6 +20,15 @@ const PROBE = { proto: 'tcp', src: '203.0.113.5', sport: 40000, dport: 445 } as 
 function whereBehind(n: IPv4Network | undefined): string {
   if (!n) return ' (a host behind this router)';
   return n.bits === undefined || n.bits === 32 ? ' (behind this router)' : ` (of ${formatIPv4(n.net)}/${n.bits}, behind this router)`;
+}
+
+/** The first IPv4 network of a WireGuard interface's addresses (`10.8.0.1/24` is 10.8.0.0/24). */
+function tunnelNetwork(addresses: readonly string[]): IPv4Network | undefined {
+  for (const a of addresses) {
+    const n = a.includes('/') ? ipv4Network(a) : undefined;
+    if (n && n.bits !== undefined && n.bits < 32) return { ...n, net: (n.net & n.mask) >>> 0 };
+  }
+  return undefined;
 }
 
 /** The drop that closes FORWARD to new connections from the outside, port forwards (DNAT) and replies apart. */
@@ -52,7 +61,7 @@ export const lanReachableFromWan: LintRule = {
   severity: 'warning',
   summary: 'A NAT router (MASQUERADE or SNAT out of one interface) whose FORWARD lets new connections from that side through to the private network behind it, over IPv4 or, where the script forwards IPv6, over IPv6.',
   docs: {
-    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD (in a script, by a command right after the source NAT\'s). IPv6 of the same router, in a script: where it turns IPv6 forwarding on (`sysctl -w net.ipv6.conf.all.forwarding=1`, a write to /proc), a new IPv6 connection arriving on that interface for a host behind the router (of the network an ip6tables accept of the LAN going out names, else a documentation address) is followed through ip6tables\' FORWARD the same way. Nothing hides those hosts: each has a global address the outside can route to (where ip6tables masquerades them too, as VPN installers do for their unique local addresses, they are hidden as IPv4\'s are, and neighbours still reach them). The script turns forwarding on itself, so a FORWARD policy it never sets is the kernel\'s ACCEPT: the finding is then on the setting. Its fix inserts the same drop with ip6tables, after the script\'s last command of ip6tables\' FORWARD (a flush after it would take it away), else after the source NAT\'s. A save file of IPv6 rules (`rules.v6`, `ip6tables.rules`) is judged the same way where the IPv4 half kept beside it (`rules.v4`…) has the source NAT and the workspace\'s sysctl files turn IPv6 forwarding on (the editor and the CLI look for both; the editor reads an IPv4 half it has open as it holds it, saved or not); its fix inserts the drop as FORWARD\'s first rule. A router whose source NAT does not say which side is outside, or an IPv6-only one, is not judged.',
+    description: 'For each interface IPv4 traffic is masqueraded or source-translated out of (`-t nat -A POSTROUTING -o eth0 -j MASQUERADE`), a new connection arriving on it for a host of the private network behind the router (the translated `-s` network, or one the rules put behind another interface; in a wg-quick configuration the tunnel\'s network, from its `Address`; 192.168.1.10 when none is named) is followed through the rules, as `iptables-lint trace` does: when every way through ends accepted, by an accept of FORWARD or by a FORWARD policy of ACCEPT the rules set (`-P FORWARD ACCEPT`, `:FORWARD ACCEPT`), the router forwards it. A policy the rules never set is the host\'s (ufw\'s, the distribution\'s) and is not judged. Source NAT hides the LAN\'s addresses from the internet, but a host on the outside network (the provider\'s segment, a hostile neighbour) that routes the LAN\'s addresses to the router reaches every host behind it. Port forwards (DNAT) are not this: the probe is a plain connection to tcp/445. The quick fix drops new connections arriving on that interface in FORWARD, unless they were port-forwarded (`-m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP`), inserted at the top of FORWARD (in a script, by a command right after the source NAT\'s). IPv6 of the same router, in a script: where it turns IPv6 forwarding on (`sysctl -w net.ipv6.conf.all.forwarding=1`, a write to /proc), a new IPv6 connection arriving on that interface for a host behind the router (of the network an ip6tables accept of the LAN going out names, else a documentation address) is followed through ip6tables\' FORWARD the same way. Nothing hides those hosts: each has a global address the outside can route to (where ip6tables masquerades them too, as VPN installers do for their unique local addresses, they are hidden as IPv4\'s are, and neighbours still reach them). The script turns forwarding on itself, so a FORWARD policy it never sets is the kernel\'s ACCEPT: the finding is then on the setting. Its fix inserts the same drop with ip6tables, after the script\'s last command of ip6tables\' FORWARD (a flush after it would take it away), else after the source NAT\'s. A save file of IPv6 rules (`rules.v6`, `ip6tables.rules`) is judged the same way where the IPv4 half kept beside it (`rules.v4`…) has the source NAT and the workspace\'s sysctl files turn IPv6 forwarding on (the editor and the CLI look for both; the editor reads an IPv4 half it has open as it holds it, saved or not); its fix inserts the drop as FORWARD\'s first rule. A router whose source NAT does not say which side is outside, or an IPv6-only one, is not judged.',
     rationale: 'A router script with an accept for the LAN going out and one for replies coming back looks closed, but FORWARD\'s policy is still ACCEPT, or an accept meant for replies takes everything for the LAN: NAT is not a firewall.',
     bad: { dialect: 'script', text: 'iptables -P FORWARD ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\n' },
@@ -60,7 +69,10 @@ export const lanReachableFromWan: LintRule = {
   check(ctx) {
     const rs = ctx.ruleSet;
     const routers = natRouters(rs);
-    for (const { snat, wan, lanIface, lanNet } of routers) {
+    for (const router of routers) {
+      const { snat, wan, lanIface } = router;
+      // a wg-quick configuration: the tunnel's own network is behind the router
+      const lanNet = router.lanNet ?? (ctx.wgQuick ? tunnelNetwork(ctx.wgQuick.addresses) : undefined);
       const dst = lanNet ? hostIn(lanNet) : '192.168.1.10';
       const packet: Packet = { family: 'ipv4', in: wan, out: lanIface, ...PROBE, dst, state: 'NEW', origin: 'remote', local: [], toHost: false };
       const outcomes = tracePacket(rs, packet);

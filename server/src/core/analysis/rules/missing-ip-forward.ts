@@ -55,9 +55,9 @@ export const missingIpForward: LintRule = {
           ? [{ title: `Enable forwarding (sysctl -w ${FORWARDING_KEY[family]}=1)`, edits: [{ span: { start: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0, end: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0 }, text: `sysctl -w ${FORWARDING_KEY[family]}=1\n` }] }]
           : undefined;
       // a wg-quick configuration: the host's sysctl.conf usually turns it on (found beside it, or a reminder)
-      if (ctx.teardown && !off && forwardingOf(ctx.settings.workspaceForwarding ?? [], family).state === 'on') continue;
-      if ((rs.dialect === 'save' && !ctx.settings.workspaceSearched) || (ctx.teardown && !off)) {
-        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).`, fixes: ctx.teardown ? fixes : undefined });
+      if (ctx.wgQuick && !off && forwardingOf(ctx.settings.workspaceForwarding ?? [], family).state === 'on') continue;
+      if ((rs.dialect === 'save' && !ctx.settings.workspaceSearched) || (ctx.wgQuick && !off)) {
+        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).`, fixes: ctx.wgQuick ? fixes : undefined });
         continue;
       }
       ctx.report({

@@ -68,7 +68,7 @@ export const ruleLeftAfterDown: LintRule = {
     good: { dialect: 'wg-quick', text: '[Interface]\nAddress = 10.8.0.1/24\nListenPort = 51820\nPostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE\n' },
   },
   check(ctx) {
-    const down = ctx.teardown;
+    const down = ctx.wgQuick?.teardown;
     if (!down || !downIsKnown(down) || down.restores?.length) return;
     for (const cmd of ctx.ruleSet.commands) {
       const adds = (cmd.kind === 'append' || cmd.kind === 'insert') && cmd.rule && !cmd.rule.dynamic && !cmd.rule.problems.length;
