@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sharedServer } from '../support/lspClient.ts';
+import { sharedServer, type CodeActionReply, type LspPosition, type PublishedDiagnostic } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -12,22 +12,11 @@ const skip = needBuild();
 
 const client = sharedServer(skip);
 
-interface Position {
-  line: number;
-  character: number;
-}
-interface LspDiagnostic {
-  code: string;
-  range: { start: Position; end: Position };
-}
-interface Action {
-  title: string;
-  isPreferred?: boolean;
-  edit: { changes: Record<string, { range: { start: Position; end: Position }; newText: string }[]> };
-}
+type Position = LspPosition;
+type Action = CodeActionReply;
 
-async function diagnosticsOf(uri: string): Promise<LspDiagnostic[]> {
-  return (await client().diagnosticsOf(uri)) as unknown as LspDiagnostic[];
+async function diagnosticsOf(uri: string): Promise<PublishedDiagnostic[]> {
+  return client().diagnosticsOf(uri);
 }
 
 /** The text with the edits applied, from the end so that earlier positions hold. */

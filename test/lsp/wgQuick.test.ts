@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sharedServer } from '../support/lspClient.ts';
+import { sharedServer, type CodeActionReply } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -12,18 +12,6 @@ import { needBuild } from '../support/paths.ts';
 const skip = needBuild();
 const client = sharedServer(skip);
 
-interface Position {
-  line: number;
-  character: number;
-}
-interface LspDiagnostic {
-  code: string;
-  range: { start: Position; end: Position };
-}
-interface Action {
-  title: string;
-  edit?: { changes: Record<string, { range: { start: Position; end: Position }; newText: string }[]> };
-}
 
 const uri = 'file:///tmp/wg-lsp/wg0.conf';
 const text = [
@@ -38,7 +26,7 @@ const text = [
 async function pushed(version: number): Promise<string[]> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const p = (client() as unknown as { published: Map<string, { version?: number; diagnostics: LspDiagnostic[] }> }).published.get(uri);
+    const p = client().published.get(uri);
     if (p && (p.version === undefined || p.version >= version)) return p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.character}`).sort();
     if (Date.now() > deadline) throw new Error(`no diagnostics for version ${version}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -53,10 +41,10 @@ test('a wg-quick configuration: hook findings where they stand, edits followed, 
   assert.match(hover.contents.value, /wg-quick puts its name here/);
   assert.deepEqual(await client().request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 3 } }), []);
 
-  const left = ((await client().diagnosticsOf(uri)) as unknown as LspDiagnostic[]).filter((d) => d.code === 'rule-left-after-down');
-  const actions = await client().request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: left[0].range, context: { diagnostics: left } });
+  const left = (await client().diagnosticsOf(uri)).filter((d) => d.code === 'rule-left-after-down');
+  const actions = await client().request<CodeActionReply[]>('textDocument/codeAction', { textDocument: { uri }, range: left[0].range, context: { diagnostics: left } });
   const fix = actions.find((a) => a.title.startsWith('Delete the rule again in PostDown'))!;
-  assert.deepEqual(fix.edit!.changes[uri], [{ range: { start: { line: 3, character: 46 }, end: { line: 3, character: 46 } }, newText: '\nPostDown = iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE' }]);
+  assert.deepEqual(fix.edit.changes[uri], [{ range: { start: { line: 3, character: 46 }, end: { line: 3, character: 46 } }, newText: '\nPostDown = iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE' }]);
 
   // the PostDown line typed in, as the fix writes it: the finding goes
   await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 3, character: 46 }, end: { line: 3, character: 46 } }, text: '\nPostDown = iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE' }] });

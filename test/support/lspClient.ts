@@ -3,11 +3,23 @@ import { after, before } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { dist } from './paths.ts';
 
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+
 /** A diagnostic as the server publishes it (the fields the tests read). */
 export interface PublishedDiagnostic {
   code: string;
   severity?: number;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  range: { start: LspPosition; end: LspPosition };
+}
+
+/** A code action as the server answers it (the fields the tests read). */
+export interface CodeActionReply {
+  title: string;
+  isPreferred?: boolean;
+  edit: { changes: Record<string, { range: { start: LspPosition; end: LspPosition }; newText: string }[]> };
 }
 
 /** The built language server over stdio, with just enough client to test it. */
@@ -16,7 +28,7 @@ export class LspClient {
   private readonly child: ChildProcess;
   /** Settles when the server process has exited. */
   readonly exited: Promise<void>;
-  readonly published = new Map<string, { diagnostics: PublishedDiagnostic[] }>();
+  readonly published = new Map<string, { version?: number; diagnostics: PublishedDiagnostic[] }>();
 
   /** `env` is added to this process's environment for the server's; `execArgv` are Node's options for it. */
   constructor(env?: Record<string, string>, execArgv: string[] = []) {

@@ -52,9 +52,18 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
 }
 
-/** Every hook line of the `[Interface]` section(s), in the file's order. */
-export function wgQuickHooks(text: string): Hook[] {
-  const out: Hook[] = [];
+/** A `key = value` line of the `[Interface]` section(s), as wg-quick reads it: cut at its first `#`, key and value trimmed. */
+interface InterfaceLine {
+  key: string;
+  lineStart: number;
+  keyStart: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/** Every `key = value` line of the `[Interface]` section(s), in the file's order. */
+function interfaceLines(text: string): InterfaceLine[] {
+  const out: InterfaceLine[] = [];
   let inInterface = false;
   let lineStart = 0;
   while (lineStart <= text.length) {
@@ -70,12 +79,12 @@ export function wgQuickHooks(text: string): Hook[] {
     while (ke > ks && isSpace(text.charCodeAt(ke - 1))) ke--;
     const key = text.slice(ks, ke);
     if (key.startsWith('[')) inInterface = key === '[Interface]';
-    else if (inInterface && HOOK_KEYS.has(key) && eq !== -1 && eq < cut) {
+    else if (inInterface && eq !== -1 && eq < cut) {
       let vs = eq + 1;
       while (vs < cut && isSpace(text.charCodeAt(vs))) vs++;
       let ve = cut;
       while (ve > vs && isSpace(text.charCodeAt(ve - 1))) ve--;
-      out.push({ key: key as HookKey, lineStart, keyStart: ks, valueStart: vs, valueEnd: ve });
+      out.push({ key, lineStart, keyStart: ks, valueStart: vs, valueEnd: ve });
     }
     if (lineEnd === text.length) break;
     lineStart = lineEnd + 1;
@@ -83,16 +92,17 @@ export function wgQuickHooks(text: string): Hook[] {
   return out;
 }
 
+/** Every hook line of the `[Interface]` section(s), in the file's order. */
+export function wgQuickHooks(text: string): Hook[] {
+  return interfaceLines(text).filter((l): l is Hook => HOOK_KEYS.has(l.key));
+}
+
 /** The `Address` values of the `[Interface]` section(s), each address of a comma list, as written. */
 export function wgQuickAddresses(text: string): string[] {
   const out: string[] = [];
-  let inInterface = false;
-  for (const raw of text.split('\n')) {
-    const line = raw.split('#')[0];
-    const eq = line.indexOf('=');
-    const key = (eq === -1 ? line : line.slice(0, eq)).trim();
-    if (key.startsWith('[')) inInterface = key === '[Interface]';
-    else if (inInterface && key === 'Address' && eq !== -1) for (const a of line.slice(eq + 1).split(',')) if (a.trim()) out.push(a.trim());
+  for (const l of interfaceLines(text)) {
+    if (l.key !== 'Address') continue;
+    for (const a of text.slice(l.valueStart, l.valueEnd).split(',')) if (a.trim()) out.push(a.trim());
   }
   return out;
 }
