@@ -73,3 +73,32 @@ test('the language server applies .iptables-lint.json under the iptables.lint.ru
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test('iptables.shellScripts.enable off silences shell scripts, not WireGuard configurations', { skip: needBuild() }, async () => {
+  const published = new Map<string, Published>();
+  const child = spawn(process.execPath, [dist('iptables-language-server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.onNotification('textDocument/publishDiagnostics', (p: Published) => void published.set(p.uri, p));
+  conn.onRequest('workspace/configuration', () => [{ lint: { rules: {} }, shellScripts: { enable: false } }]);
+  conn.listen();
+  const script = 'file:///tmp/off/fw.sh';
+  const conf = 'file:///tmp/off/wg0.conf';
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    conn.sendNotification('initialized', {});
+    // a pause for the settings to arrive before the files are opened
+    await new Promise((r) => setTimeout(r, 300));
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: script, languageId: 'shellscript', version: 1, text: 'iptables -A INPUT --bogus -j ACCEPT\n' } });
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: conf, languageId: 'wireguard', version: 1, text: '[Interface]\nPostUp = iptables -A INPUT --bogus -j ACCEPT\n' } });
+    const deadline = Date.now() + 15_000;
+    while (!(published.get(conf)?.diagnostics.length && published.has(script))) {
+      assert.ok(Date.now() < deadline, `published: ${JSON.stringify([...published.values()])}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(published.get(script)!.diagnostics, []);
+    assert.deepEqual(published.get(conf)!.diagnostics.map((d) => d.code), ['unknown-option']);
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+});

@@ -214,11 +214,16 @@ export function startServer(connection: Connection, params: InitializeParams, he
     }
   }
 
+  /** A shell script while `iptables.shellScripts.enable` is off (a WireGuard configuration is not one). */
+  function scriptTurnedOff(doc: OpenDocument): boolean {
+    return doc.model.dialect === 'script' && !doc.model.hooks && !settings.shellScripts.enable;
+  }
+
   function publish(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
     pending.delete(doc.uri);
-    if (doc.model.dialect === 'script' && !settings.shellScripts.enable) {
+    if (scriptTurnedOff(doc)) {
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
     }
@@ -354,9 +359,9 @@ export function startServer(connection: Connection, params: InitializeParams, he
   registerNavigation(connection, store);
   registerCallHierarchy(connection, store);
   // a script gets no findings while shell scripts are turned off: nothing to fix either
-  registerLanguageFeatures(connection, store, (doc) => (doc.model.dialect === 'script' && !settings.shellScripts.enable ? undefined : lintOptions(doc)));
+  registerLanguageFeatures(connection, store, (doc) => (scriptTurnedOff(doc) ? undefined : lintOptions(doc)));
   registerTrace(connection, store);
   registerSemanticTokens(connection, store, background);
   registerCodeLens(connection, store, background, () => settings.codeLens.maxLenses);
-  registerInlayHints(connection, store, (doc) => settings.inlayHints.ruleNumbers && (doc.model.dialect === 'save' || settings.shellScripts.enable));
+  registerInlayHints(connection, store, (doc) => settings.inlayHints.ruleNumbers && !scriptTurnedOff(doc));
 }
