@@ -69,6 +69,8 @@ const more = [
   '-A PREROUTING -j MARK --set-mark 0x3/0xf',
   '-A PREROUTING -j CONNMARK --set-xmark 0x3/0xf',
   '-A PREROUTING -j MARK --set-mark 7',
+  '-A PREROUTING -m tos --tos 0x10/0x3f -j ACCEPT',
+  '-A PREROUTING -j TOS --set-tos 0x08/0x0c',
   '-A PREROUTING -m hashlimit --hashlimit-upto 512kb/s --hashlimit-name a -j ACCEPT',
   '-A PREROUTING -m hashlimit --hashlimit-upto 300/minute --hashlimit-name b -j ACCEPT',
   '-A PREROUTING -m hashlimit --hashlimit-above 100KB/s --hashlimit-name c -j ACCEPT',
@@ -97,6 +99,8 @@ test('a mark: what a match compares (the packet\'s or the connection\'s mark) or
   assert.match(hoverMore('0x3/0xf', 'MARK --set-mark 0x3'), /clears the bits of 0xf \(15\) in the packet's mark and sets those of 0x3 \(3\)/);
   assert.match(hoverMore('0x3/0xf', 'CONNMARK'), /connection's mark, then XORs 0x3 \(3\) into it/);
   assert.match(hoverMore('7', '--set-mark 7'), /sets the packet's mark to 0x7 \(7\)/);
+  assert.match(hoverMore('0x10/0x3f'), /packet's TOS byte ANDed with 0x3f \(63\) is 0x10 \(16\)/);
+  assert.match(hoverMore('0x08/0x0c'), /clears the bits of 0xc \(12\) in the packet's TOS byte, then XORs 0x8 \(8\) into it/);
 });
 
 test('a hashlimit rate as iptables reads it, for each group: bytes a second, or packets with the time between them', () => {

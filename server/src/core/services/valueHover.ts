@@ -33,7 +33,10 @@ export function valueHover(arg: ArgSpec, value: string, family: Family = 'ipv4',
     case 'rate-or-bytes':
       return hashlimitRateHover(value);
     case 'mark':
-      return markHover(value, place);
+      return maskedHover(value, place, place.extension?.toLowerCase() === 'connmark' ? "the connection's mark" : "the packet's mark", 32);
+    case 'tos':
+      if (/^[0-9+]/.test(value)) return maskedHover(value, place, "the packet's TOS byte", 8);
+      break;
     case 'time':
       return timeHover(value);
     case 'probability':
@@ -136,18 +139,17 @@ function bothBases(n: bigint): string {
 }
 
 /**
- * A mark: what a match compares (the packet's, or the connection's for connmark), or what a
- * target does to it. MARK and CONNMARK turn `--set-mark v/m` into clearing the bits of m and v
- * and XORing v in: the bits of m are cleared, those of v set. `--set-xmark` and TPROXY's
- * `--tproxy-mark` clear the bits of m and XOR v in (no mask: all 32 bits).
+ * A `value/mask` of a mark or the TOS byte (`whose`, `bits` wide): what a match compares, or
+ * what a target does to it. MARK and CONNMARK turn `--set-mark v/m` into clearing the bits of
+ * m and v and XORing v in: the bits of m are cleared, those of v set. `--set-xmark`, TPROXY's
+ * `--tproxy-mark` and TOS's `--set-tos` clear the bits of m and XOR v in (no mask: all bits).
  */
-function markHover(value: string, place: ValuePlace): string | undefined {
+function maskedHover(value: string, place: ValuePlace, whose: string, bits: number): string | undefined {
   const parts = value.split('/');
   if (parts.length > 2) return undefined;
   const v = parseBigNumber(parts[0]);
   const m = parts.length === 2 ? parseBigNumber(parts[1]) : undefined;
   if (v === undefined || (parts.length === 2 && m === undefined)) return undefined;
-  const whose = place.extension?.toLowerCase() === 'connmark' ? "the connection's mark" : "the packet's mark";
   const head = `**${value}** — `;
   if (!place.target) {
     if (m === undefined) return `${head}${whose} is ${bothBases(v)}.`;
@@ -158,8 +160,8 @@ function markHover(value: string, place: ValuePlace): string | undefined {
     if (m === undefined) return `${head}sets ${whose} to ${bothBases(v)}.`;
     return `${head}clears the bits of ${bothBases(m)} in ${whose} and sets those of ${bothBases(v)}; its other bits are kept.`;
   }
-  if (place.option === '--set-xmark' || place.option === '--tproxy-mark') {
-    if (m === undefined) return `${head}sets ${whose} to ${bothBases(v)} (no mask: all 32 bits are cleared first).`;
+  if (place.option === '--set-xmark' || place.option === '--tproxy-mark' || place.option === '--set-tos') {
+    if (m === undefined) return `${head}sets ${whose} to ${bothBases(v)} (no mask: all ${bits} bits are cleared first).`;
     return `${head}clears the bits of ${bothBases(m)} in ${whose}, then XORs ${bothBases(v)} into it; its other bits are kept.`;
   }
   return `${head}value ${bothBases(v)}${m === undefined ? '' : `, mask ${bothBases(m)}`}.`;
