@@ -15,7 +15,8 @@ import { NamespaceIptables } from './realIptables.ts';
  * module): a configuration is brought up and down twice, and the rules the finding names are
  * the ones iptables-save then lists, twice each; with the finding's fixes applied, nothing is
  * left. A chain made in PreUp and never deleted makes the second `wg-quick up` fail, as the
- * finding says. The tunnel's address is 10.200.114.1/24; no packet leaves the namespace.
+ * finding says; so does a command that fails (wg-quick runs its hooks with `set -e`:
+ * failure-stops-script). The tunnel's address is 10.200.114.1/24; no packet leaves the namespace.
  */
 const tools = (): string | false =>
   requirement(['wg-quick', 'wg', 'wireguard-go'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0), 'wg-quick, wg or wireguard-go is not installed (apt-get install wireguard-tools wireguard-go)');
@@ -99,4 +100,25 @@ test('a chain PreUp makes and down never deletes: the second wg-quick up fails a
   assert.equal(again.ok, false, 'the second up fails');
   assert.match(again.err, /Chain already exists/);
   assert.doesNotMatch(ns.run(['ip', 'link', 'show']).out, /wgt1/, 'and takes the interface down again');
+});
+
+test('wg-quick runs its hooks with set -e: a clean-up -D before the add fails on a fresh host and stops wg-quick up; its fix (|| true) lets it through', { skip, timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
+  const conf = writeConf(dir, 'wgt2', 'PostUp = iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null; iptables -A FORWARD -i %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j ACCEPT');
+  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
+  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'failure-stops-script');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null']);
+  // a fresh host: what the tests before left is gone
+  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -X && iptables -t nat -F']).ok);
+  const up = wgQuick('up', conf);
+  assert.equal(up.ok, false, 'wg-quick up stops at the -D');
+  assert.doesNotMatch(ns.run(['ip', 'link', 'show']).out, /wgt2/, 'and takes the interface down again');
+  assert.deepEqual(rulesLeft(), []);
+  const fixed = applyFixes(text, [found[0].fixes![0]]).text;
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: conf }).diagnostics().filter((d) => d.code === 'failure-stops-script'), []);
+  writeFileSync(conf, fixed, { mode: 0o600 });
+  const again = wgQuick('up', conf);
+  assert.ok(again.ok, again.err);
+  assert.deepEqual(rulesLeft(), ['-A FORWARD -i wgt2 -j ACCEPT']);
+  assert.ok(wgQuick('down', conf).ok);
 });

@@ -126,7 +126,7 @@ export class FirewallDocument {
   get wgQuick(): WgQuickFacts | undefined {
     if (!this.hooks || this.hookSource === undefined || this.skipped) return undefined;
     try {
-      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(hookView(this.hookSource, 'down')), addresses: wgQuickAddresses(this.hookSource) });
+      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(hookView(this.hookSource, 'down'), { errexit: true }), addresses: wgQuickAddresses(this.hookSource) });
     } catch {
       return undefined;
     }
@@ -287,7 +287,8 @@ export class FirewallDocument {
     try {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
-      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text);
+      // wg-quick runs its hooks with `set -e`: a failing command stops it
+      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, { errexit: this.hooks !== undefined });
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
@@ -357,7 +358,7 @@ export class FirewallDocument {
       const shift = this.text.length + 1;
       const cycle = `${this.text}\n${hookView(source, 'down')}`;
       const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
-      const down = runRules(scriptRuleSet(cycle), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
+      const down = runRules(scriptRuleSet(cycle, { errexit: true }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
       for (const d of down) {
         const moved = shiftedBack(d, shift);
         if (moved) found.push(moved);
@@ -369,7 +370,7 @@ export class FirewallDocument {
 }
 
 /** What a wg-quick configuration's down hooks are checked for: their commands themselves, and whether they succeed after up's. */
-const DOWN_CODES = new Set(['syntax-error', 'unknown-table', 'unknown-option', 'unknown-match', 'unknown-target', 'invalid-value', 'option-requires-match', 'option-combination', 'target-not-allowed-here', 'address-family-mismatch', 'undefined-chain', 'command-fails', 'deprecated-state-match', 'obsolete-extension', 'hostname-resolved-once']);
+const DOWN_CODES = new Set(['syntax-error', 'unknown-table', 'unknown-option', 'unknown-match', 'unknown-target', 'invalid-value', 'option-requires-match', 'option-combination', 'target-not-allowed-here', 'address-family-mismatch', 'undefined-chain', 'command-fails', 'failure-stops-script', 'deprecated-state-match', 'obsolete-extension', 'hostname-resolved-once']);
 
 /** A finding of the up-then-down script in the down view's offsets; undefined for one about the up part. */
 function shiftedBack(d: Diagnostic, shift: number): Diagnostic | undefined {

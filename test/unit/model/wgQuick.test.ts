@@ -107,3 +107,12 @@ test('completion only in hook values; %i hovers as the interface wg-quick names'
   assert.deepEqual([key.span.start, key.span.end], [conf.indexOf('PreDown'), conf.indexOf('PreDown') + 7]);
   assert.match(key.markdown, /before it removes the interface/);
 });
+
+test('the hooks run with set -e, as wg-quick runs them: a failing clean-up stops it; the same commands in a plain script do not', () => {
+  const hooks = 'PostUp = iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null; iptables -A FORWARD -i %i -j ACCEPT\n';
+  const text = `[Interface]\n${hooks}`;
+  const found = new FirewallDocument(text, { fileName: 'wg0.conf' }).diagnostics().filter((d) => d.code === 'failure-stops-script');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null']);
+  const script = 'iptables -D FORWARD -i wg0 -j ACCEPT 2>/dev/null; iptables -A FORWARD -i wg0 -j ACCEPT\n';
+  assert.deepEqual(new FirewallDocument(script, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'failure-stops-script'), []);
+});

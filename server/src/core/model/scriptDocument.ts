@@ -33,7 +33,7 @@ export interface ScriptExtras {
  * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
  * that set forwarding or route_localnet, in the order the script runs them. Other shell is ignored.
  */
-export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
+export function scriptRuleSet(text: string, options: { errexit?: boolean } = {}): RuleSet & ScriptExtras {
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
   const state = new TableState(script.guards);
@@ -137,8 +137,9 @@ export function scriptRuleSet(text: string): RuleSet & ScriptExtras {
     state.apply(cmd, 0);
   };
 
-  // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed)
-  let errexit = shebangErrexit(text);
+  // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed);
+  // `errexit`: the caller runs the text so (wg-quick its hooks)
+  let errexit = options.errexit || shebangErrexit(text);
   for (let k = 0; k < script.commands.length; k++) {
     const sc = script.commands[k];
     const words = sc.words;
