@@ -49,7 +49,7 @@ test('a wg-quick configuration: hook findings where they stand, edits followed, 
   // the PostDown line typed in, as the fix writes it: the finding goes
   await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 3, character: 46 }, end: { line: 3, character: 46 } }, text: '\nPostDown = iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE' }] });
   assert.deepEqual(await pushed(2), ['missing-ip-forward@2:9-44']);
-  // a typo in the new line: reported in PostDown, and the rule is left again
+  // a typo in the new line: reported in PostDown, the rule is left again, and that -D deletes nothing up added
   await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: 4, character: 53 }, end: { line: 4, character: 54 } }, text: 'E' }] });
-  assert.deepEqual(await pushed(3), ['missing-ip-forward@2:9-44', 'rule-left-after-down@2:46-98', 'unknown-target@4:53-63']);
+  assert.deepEqual(await pushed(3), ['missing-ip-forward@2:9-44', 'rule-left-after-down@2:46-98', 'rule-left-after-down@4:11-63', 'unknown-target@4:53-63']);
 });

@@ -16,7 +16,8 @@ import { NamespaceIptables } from './realIptables.ts';
  * the ones iptables-save then lists, twice each; with the finding's fixes applied, nothing is
  * left. A chain made in PreUp and never deleted makes the second `wg-quick up` fail, as the
  * finding says; so does a command that fails (wg-quick runs its hooks with `set -e`:
- * failure-stops-script). The tunnel's address is 10.200.114.1/24; no packet leaves the namespace.
+ * failure-stops-script), and a PostDown `-D` of a rule no up line adds ends wg-quick down
+ * before the PostDown lines after it. The tunnel's address is 10.200.114.1/24; no packet leaves the namespace.
  */
 const tools = (): string | false =>
   requirement(['wg-quick', 'wg', 'wireguard-go'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0), 'wg-quick, wg or wireguard-go is not installed (apt-get install wireguard-tools wireguard-go)');
@@ -121,4 +122,18 @@ test('wg-quick runs its hooks with set -e: a clean-up -D before the add fails on
   assert.ok(again.ok, again.err);
   assert.deepEqual(rulesLeft(), ['-A FORWARD -i wgt2 -j ACCEPT']);
   assert.ok(wgQuick('down', conf).ok);
+});
+
+test('a PostDown -D of a rule no up line adds fails and ends wg-quick down: the PostDown lines after it do not run', { skip, timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
+  const conf = writeConf(dir, 'wgt3', 'PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j DROP\nPostDown = iptables -D FORWARD -o %i -j ACCEPT');
+  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
+  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'rule-left-after-down');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -A FORWARD -i %i -j ACCEPT', 'iptables -D FORWARD -i %i -j DROP']);
+  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -X && iptables -t nat -F']).ok);
+  assert.ok(wgQuick('up', conf).ok);
+  const down = wgQuick('down', conf);
+  assert.equal(down.ok, false, 'wg-quick down fails at the -D');
+  assert.match(down.err, /Bad rule/);
+  assert.deepEqual(rulesLeft(), ['-A FORWARD -i wgt3 -j ACCEPT', '-A FORWARD -o wgt3 -j ACCEPT'], 'the second PostDown line never ran');
 });

@@ -45,16 +45,18 @@ export const checks: Check[] = [
     },
   },
   {
-    name: 'wg0.conf is a WireGuard configuration (by its name, not ini): the MASQUERADE its PostDown does not delete is reported on its PostUp line',
+    name: 'wg0.conf is a WireGuard configuration (by its name, not ini): the MASQUERADE its PostDown does not delete is reported on its PostUp line, and the PostDown that deletes another',
     async run() {
       const doc = await openExample('wg0.conf');
       expect(doc.languageId === 'wireguard', `language id ${doc.languageId}`);
-      const line = lineOf(doc, 'PostUp = iptables -t nat');
+      const up = lineOf(doc, 'PostUp = iptables -t nat');
+      const down = lineOf(doc, 'PostDown = iptables -t nat');
       const found = await eventually('rule-left-after-down in wg0.conf', () => {
         const d = diagnosticsWith(doc.uri, 'rule-left-after-down');
-        return d.length ? d : undefined;
+        return d.length === 2 ? d : undefined;
       });
-      expect(found.length === 1 && found[0].range.start.line === line && found[0].range.start.character === 'PostUp = '.length, `on the MASQUERADE command (line ${line + 1}), got ${describe(found)}`);
+      const places = found.map((d) => `${d.range.start.line}:${d.range.start.character}`).sort();
+      expect(places.join() === [`${up}:${'PostUp = '.length}`, `${down}:${'PostDown = '.length}`].sort().join(), `on the MASQUERADE commands (lines ${up + 1} and ${down + 1}), got ${describe(found)}`);
       expect(vscode.languages.getDiagnostics(doc.uri).every((d) => codeOf(d) === 'rule-left-after-down'), `nothing else: ${describe(vscode.languages.getDiagnostics(doc.uri))}`);
     },
   },

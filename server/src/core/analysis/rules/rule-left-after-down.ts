@@ -60,10 +60,10 @@ function deleteFix(ctx: RuleContext, cmd: Command, down: RuleSet): Fix[] {
 export const ruleLeftAfterDown: LintRule = {
   code: 'rule-left-after-down',
   severity: 'warning',
-  summary: 'A wg-quick configuration whose PostUp adds a rule (or makes a chain) that its PreDown and PostDown never remove: each down and up adds it once more.',
+  summary: 'A wg-quick configuration whose PostUp adds a rule (or makes a chain) that its PreDown and PostDown never remove, or whose PostDown deletes a rule no up line adds (it fails and ends wg-quick down): each down and up adds the rule once more.',
   docs: {
-    description: 'In a WireGuard configuration that wg-quick reads (`/etc/wireguard/wg0.conf`), `wg-quick up` runs the PreUp and PostUp lines and `wg-quick down` the PreDown and PostDown lines. Each rule an up line adds (`-A`, `-I`) is looked for among what the down lines remove: a `-D` of the same rule in the same table and chain (the same rule however it is written, as iptables compares them: `-p tcp --dport ssh` deletes `-p tcp -m tcp --dport 22`), a `-F` of its chain or table, a `-X` of its chain; a chain an up line makes (`-N`) must be deleted (`-X`) or renamed. Where one is left, the finding is on the up command: the rule stays when the interface goes down, and the next `wg-quick up` adds it a second time (rules pile up with every restart; a `-N` fails with "Chain already exists", and wg-quick then takes the interface down again). Nothing is reported where a down line runs anything that may change the tables unseen (a script, `iptables-restore`, `ufw`, `nft`), or deletes by rule number or through a shell expansion in that chain. The quick fix adds a PostDown line deleting the rule: the up command with `-A CHAIN` or `-I CHAIN [n]` turned into `-D CHAIN`. Lines of PostDown and PreDown are otherwise checked like any command (an unknown option, a bad value); `%i` stands for the interface\'s name throughout.',
-    rationale: 'VPN set-up guides give PostUp and PostDown lines in pairs, and a PostDown that deletes another rule than the PostUp added (a `-i` for an `-o`, one line of two forgotten) fails silently: wg-quick only prints it. Each restart of the tunnel, or reboot of a host that starts it, adds the rule again, and a MASQUERADE or ACCEPT left behind keeps working after the VPN is gone.',
+    description: 'In a WireGuard configuration that wg-quick reads (`/etc/wireguard/wg0.conf`), `wg-quick up` runs the PreUp and PostUp lines and `wg-quick down` the PreDown and PostDown lines. Each rule an up line adds (`-A`, `-I`) is looked for among what the down lines remove: a `-D` of the same rule in the same table and chain (the same rule however it is written, as iptables compares them: `-p tcp --dport ssh` deletes `-p tcp -m tcp --dport 22`), a `-F` of its chain or table, a `-X` of its chain; a chain an up line makes (`-N`) must be deleted (`-X`) or renamed. Where one is left, the finding is on the up command: the rule stays when the interface goes down, and the next `wg-quick up` adds it a second time (rules pile up with every restart; a `-N` fails with "Chain already exists", and wg-quick then takes the interface down again). Nothing is reported where a down line runs anything that may change the tables unseen (a script, `iptables-restore`, `ufw`, `nft`), or deletes by rule number or through a shell expansion in that chain. The quick fix adds a PostDown line deleting the rule: the up command with `-A CHAIN` or `-I CHAIN [n]` turned into `-D CHAIN`. The other way round, a down line\'s `-D` of a rule no up line adds is reported on that line: unless another program added the rule, iptables fails (Bad rule), and wg-quick, which runs its hooks under `set -e`, stops there, so the down lines after it never run (not where the `-D` ends in `|| true`). Lines of PostDown and PreDown are otherwise checked like any command (an unknown option, a bad value); `%i` stands for the interface\'s name throughout.',
+    rationale: 'VPN set-up guides give PostUp and PostDown lines in pairs, and a PostDown that deletes another rule than the PostUp added (a `-i` for an `-o`, one line of two forgotten) goes unnoticed: it runs when the tunnel is stopped, at shutdown or by a service, where no one reads its error, and a failing line ends wg-quick down before the PostDown lines after it. Each restart of the tunnel adds the rule again, and a MASQUERADE or ACCEPT left behind keeps working after the VPN is gone.',
     bad: { dialect: 'wg-quick', text: '[Interface]\nAddress = 10.8.0.1/24\nListenPort = 51820\nPostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -i %i -j ACCEPT\n' },
     good: { dialect: 'wg-quick', text: '[Interface]\nAddress = 10.8.0.1/24\nListenPort = 51820\nPostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE\n' },
   },
@@ -84,6 +84,20 @@ export const ruleLeftAfterDown: LintRule = {
           ? `wg-quick down leaves ${what} in ${cmd.table} ${cmd.chain}: no PreDown or PostDown command deletes it (a -D of the same rule, a flush of the chain), so each down and up adds it once more.`
           : `wg-quick down leaves ${what}: no PreDown or PostDown command deletes it (-X), so the next wg-quick up fails here (Chain already exists) and takes the interface down again.`,
         fixes: adds ? deleteFix(ctx, cmd, down) : [],
+      });
+    }
+    // a -D of a rule no up line adds fails (unless another program added it), and under set -e
+    // it ends wg-quick down: the down lines after it do not run
+    const added = new Set<string>();
+    for (const c of ctx.ruleSet.commands) if ((c.kind === 'append' || c.kind === 'insert') && c.rule && c.chain) added.add(`${c.family} ${c.table} ${c.chain} ${ruleKey(c.rule)}`);
+    for (const d of down.commands) {
+      if (d.kind !== 'delete' || !d.rule || !d.chain || d.rule.dynamic || d.rule.problems.length || d.uncertain || d.issues.length || !d.stopsOnFailure) continue;
+      if (ctx.ruleSet.commands.some((c) => c.family === d.family && c.table === d.table && c.chain === d.chain && (c.uncertain || c.rule?.dynamic || c.rule?.problems.length))) continue;
+      if (added.has(`${d.family} ${d.table} ${d.chain} ${ruleKey(d.rule)}`)) continue;
+      const later = down.commands.some((c) => c.span.start > d.span.end);
+      ctx.report({
+        span: d.span,
+        message: `No PreUp or PostUp line adds the rule this deletes from ${d.table} ${d.chain}: unless another program added it, the command fails, and wg-quick down stops here (it runs its hooks under set -e)${later ? ': the down commands after it do not run, and what they delete is left' : ''}.`,
       });
     }
   },
