@@ -144,10 +144,11 @@ export class FirewallDocument {
   /** The text after edits; `changes` (offsets in the text they apply to, in order) lets a save file re-parse only the touched lines. */
   update(newText: string, changes?: TextChange[]): void {
     if (this.hooks) {
-      // a configuration of a few lines: its views are made again
+      // a configuration of a few lines: its views are made again; one that is binary or too big is
+      // judged as it is (its view could leave out what makes it so)
       this.hookSource = newText;
       this.cachedWgQuick = undefined;
-      newText = hookView(newText, 'up');
+      if (!skipReason(newText, this.maxBytes)) newText = hookView(newText, 'up');
       changes = undefined;
     }
     const previous = this.cachedRuleSet;

@@ -77,6 +77,16 @@ test('an edit goes to the file; the views follow it', () => {
   assert.ok(doc.diagnostics().some((d) => d.code === 'option-requires-match' && edited.slice(d.span.start, d.span.end) === '--dport'));
 });
 
+test('a NUL byte typed into a configuration makes it binary, as in a fresh document, wherever it is', () => {
+  const doc = new FirewallDocument(conf, { fileName: 'wg0.conf' });
+  const at = conf.indexOf('Address');
+  const edited = `${conf.slice(0, at)}\u0000${conf.slice(at)}`;
+  doc.update(edited);
+  const fresh = new FirewallDocument(edited, { fileName: 'wg0.conf' });
+  assert.deepEqual(doc.diagnostics().map((d) => d.code), ['analysis-skipped']);
+  assert.deepEqual(fresh.diagnostics().map((d) => d.code), ['analysis-skipped']);
+});
+
 test('fixes are written as the configuration holds them: a new command as a hook line inside [Interface]', () => {
   const text = '[Interface]\nAddress = 10.8.0.1/24\nPostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown = iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE\n';
   const doc = new FirewallDocument(text, { fileName: 'wg0.conf' });
