@@ -17,7 +17,7 @@ import { rules as allRules } from './analysis/registry.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
-import { hookView, isWgQuickConfig, wgQuickAddresses } from './model/wgQuick.ts';
+import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses } from './model/wgQuick.ts';
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
@@ -126,7 +126,7 @@ export class FirewallDocument {
   get wgQuick(): WgQuickFacts | undefined {
     if (!this.hooks || this.hookSource === undefined || this.skipped) return undefined;
     try {
-      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(hookView(this.hookSource, 'down'), { errexit: true }), addresses: wgQuickAddresses(this.hookSource) });
+      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(hookView(this.hookSource, 'down'), { errexit: true, subshells: hookLineStarts(this.hookSource, 'down') }), addresses: wgQuickAddresses(this.hookSource) });
     } catch {
       return undefined;
     }
@@ -289,7 +289,7 @@ export class FirewallDocument {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       // wg-quick runs its hooks with `set -e`: a failing command stops it
-      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, { errexit: this.hooks !== undefined });
+      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? {} : { errexit: true, subshells: hookLineStarts(this.hookSource, 'up') });
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
@@ -359,7 +359,8 @@ export class FirewallDocument {
       const shift = this.text.length + 1;
       const cycle = `${this.text}\n${hookView(source, 'down')}`;
       const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
-      const down = runRules(scriptRuleSet(cycle, { errexit: true }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
+      const subshells = [...hookLineStarts(source, 'up'), ...hookLineStarts(source, 'down').map((at) => at + shift)];
+      const down = runRules(scriptRuleSet(cycle, { errexit: true, subshells }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
       for (const d of down) {
         const moved = shiftedBack(d, shift);
         if (moved) found.push(moved);

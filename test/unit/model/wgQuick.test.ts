@@ -126,3 +126,12 @@ test('the hooks run with set -e, as wg-quick runs them: a failing clean-up stops
   const script = 'iptables -D FORWARD -i wg0 -j ACCEPT 2>/dev/null; iptables -A FORWARD -i wg0 -j ACCEPT\n';
   assert.deepEqual(new FirewallDocument(script, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'failure-stops-script'), []);
 });
+
+test('each hook line runs in a shell of its own: a variable set on one line is unset on the next', () => {
+  const text = '[Interface]\nPostUp = WAN=eth0 PORT=99999; iptables -t nat -A POSTROUTING -o $WAN -j MASQUERADE\nPostUp = iptables -A FORWARD -i %i -o $WAN -p tcp --dport $PORT -j ACCEPT\n';
+  const doc = new FirewallDocument(text, { fileName: 'wg0.conf' });
+  const rules = doc.ruleSet.commands.map((c) => c.rule!);
+  assert.equal(rules[0].outInterface?.value, 'eth0', 'known on its own line');
+  assert.equal(rules[1].outInterface?.value, '$WAN', 'unknown on the next: it is unset there');
+  assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'invalid-value'), [], 'nor is the port set on the line before');
+});

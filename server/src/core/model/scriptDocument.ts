@@ -33,7 +33,11 @@ export interface ScriptExtras {
  * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
  * that set forwarding or route_localnet, in the order the script runs them. Other shell is ignored.
  */
-export function scriptRuleSet(text: string, options: { errexit?: boolean } = {}): RuleSet & ScriptExtras {
+/**
+ * `errexit`: the caller runs the text under `set -e`; `subshells`: offsets where it starts afresh
+ * in another shell, variables unset (wg-quick's hook lines, see wgQuick.ts).
+ */
+export function scriptRuleSet(text: string, options: { errexit?: boolean; subshells?: readonly number[] } = {}): RuleSet & ScriptExtras {
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
   const state = new TableState(script.guards);
@@ -45,7 +49,7 @@ export function scriptRuleSet(text: string, options: { errexit?: boolean } = {})
   const restores: RestoreInput[] = [];
   const steps: (Command | RestoreInput)[] = [];
   // `-i $WAN`, `--to-destination $WEB:8080`: variables the script sets once read as their values
-  const variables = new ShellVariables(script.commands, text);
+  const variables = new ShellVariables(script.commands, text, options.subshells);
   let hasRules = false;
   let previous: ShellCommand | undefined;
   // the kind of the iptables command just before, to read `&&` and `||` after it (see guardOf)

@@ -20,7 +20,8 @@ const DECLARERS = new Set(['export', 'readonly']);
 export class ShellVariables {
   private readonly known = new Map<string, { at: number; until: number; value: string }>();
 
-  constructor(commands: readonly ShellCommand[], text: string) {
+  /** `subshells`: offsets where the text starts afresh in another shell (wg-quick runs each hook line so): known values end there. */
+  constructor(commands: readonly ShellCommand[], text: string, subshells: readonly number[] = []) {
     const count = new Map<string, number>();
     const candidates: { name: string; at: number; image: string }[] = [];
     // a file read with `.` or `source`, or an `eval`, may set any variable: known values end there
@@ -39,6 +40,10 @@ export class ShellVariables {
         if (onlyAssigns && sc.guard === 0 && plainAssign) candidates.push({ name: m[1], at: words[i].span.end, image: words[i].text.slice(words[i].text.indexOf('=') + 1) });
         else count.set(m[1], Infinity);
       }
+    }
+    if (subshells.length) {
+      resets.push(...subshells);
+      resets.sort((a, b) => a - b);
     }
     const other = candidates.length ? boundOtherwise(text) : undefined;
     for (const c of candidates) {

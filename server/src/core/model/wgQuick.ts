@@ -159,6 +159,11 @@ export function hookView(text: string, phase: HookPhase): string {
   return parts.join('');
 }
 
+/** Where each hook line of a phase starts: wg-quick runs each in a shell of its own. */
+export function hookLineStarts(text: string, phase: HookPhase): number[] {
+  return wgQuickHooks(text).filter((h) => PHASE_KEYS[phase].has(h.key)).map((h) => h.lineStart);
+}
+
 /** The hook whose value holds `offset` (its end included), if one does. */
 export function hookAt(hooks: readonly Hook[], offset: number): Hook | undefined {
   return hooks.find((h) => h.valueStart <= offset && offset <= h.valueEnd);
