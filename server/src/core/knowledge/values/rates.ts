@@ -93,7 +93,8 @@ export const FASTEST_BYTE_RATE = 34359738351n;
  * included) dies of a floating point exception; the kernel refuses the rule (Invalid argument)
  * where the kept value is 1 or less, r at least 2^31 − 1, for every tick rate (its credits come
  * to 0); a rate of 2^32 units and more wraps around to a slower one. `kept`: the rate the
- * kernel then keeps, in bytes a second (what `iptables -S` lists, in units of its choosing). Measured with both backends on Linux 6.18.
+ * kernel then keeps, in bytes a second (what `iptables -S` lists, in units of its choosing).
+ * Measured with both backends on Linux 6.18.
  */
 export function byteRateKept(digits: string, factor: number): { fate: 'crashes' | 'refused' | 'wraps' | 'kept'; kept: bigint } {
   let n = BigInt(digits);
