@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
+import { isWgQuickConfig } from '../../server/src/core/model/wgQuick.ts';
 
-const INTERFACE_LINE = /^[ \t]*\[Interface\][ \t]*\r?$/m;
-const HOOK_LINE = /^[ \t]*(PreUp|PostUp|PreDown|PostDown)[ \t]*=/m;
 /** The languages VS Code gives a `.conf` file by its extension (its ini support claims them). */
 const CONF_LANGUAGES = new Set(['properties', 'ini', 'plaintext']);
 
@@ -15,7 +14,7 @@ export function registerWireGuardLanguage(context: vscode.ExtensionContext): voi
   const relabel = (doc: vscode.TextDocument): void => {
     if (!CONF_LANGUAGES.has(doc.languageId) || !doc.fileName.endsWith('.conf')) return;
     const head = doc.getText(new vscode.Range(0, 0, 200, 0));
-    if (INTERFACE_LINE.test(head) && HOOK_LINE.test(head)) void vscode.languages.setTextDocumentLanguage(doc, 'wireguard');
+    if (isWgQuickConfig(head, doc.fileName)) void vscode.languages.setTextDocumentLanguage(doc, 'wireguard');
   };
   for (const doc of vscode.workspace.textDocuments) relabel(doc);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(relabel));

@@ -2,7 +2,7 @@ import type { Family } from './knowledge/types.ts';
 import { HEAD_CHARS } from './limits.ts';
 import type { Dialect } from './model/types.ts';
 import { LIST_OUTPUT_HEADER } from './model/listOutput.ts';
-import { hookView, isWgQuickConfig } from './model/wgQuick.ts';
+import { isWgQuickConfig, wgQuickHooks } from './model/wgQuick.ts';
 
 /** Files a boot service hands to iptables-restore as they are: netfilter-persistent's, ufw's, the iptables service's. */
 const RESTORED_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$/;
@@ -69,7 +69,7 @@ const NAMES_TOOL = /\bip6?tables|\bipset\b/i;
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;
   // a wg-quick configuration whose hooks run iptables (a VPN server's forward and NAT rules)
-  if (isWgQuickConfig(text, fileName)) return NAMES_TOOL.test(hookView(text, 'up') + hookView(text, 'down'));
+  if (isWgQuickConfig(text, fileName)) return wgQuickHooks(text).some((h) => NAMES_TOOL.test(text.slice(h.valueStart, h.valueEnd)));
   // a script saved with a byte order mark is one too (syntax-error reports the mark)
   if (text.startsWith('#!', text.charCodeAt(0) === 0xfeff ? 1 : 0) || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
   // another program's configuration or a document may quote iptables commands a line each

@@ -17,7 +17,7 @@ import { rules as allRules } from './analysis/registry.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
-import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses } from './model/wgQuick.ts';
+import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses, wgQuickHooks, type Hook } from './model/wgQuick.ts';
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
@@ -66,6 +66,10 @@ export class FirewallDocument {
   readonly hooks?: 'wg-quick';
   /** The document as written, where `text` is a view of it (see hooks). */
   private hookSource?: string;
+  /** Its hook lines, read once per text. */
+  private hookList: readonly Hook[] = [];
+  /** What `wg-quick down` runs, as a view: for the teardown rule set and the up-then-down findings. */
+  private cachedDownView?: string;
   private cachedWgQuick?: WgQuickFacts;
   readonly dialect: Dialect;
   family: Family;
@@ -94,7 +98,8 @@ export class FirewallDocument {
     this.hooks = options.hooks ?? (detect && !this.skipped && options.fileName && isWgQuickConfig(text, options.fileName) ? 'wg-quick' : undefined);
     if (this.hooks) {
       this.hookSource = text;
-      text = this.skipped ? text : hookView(text, 'up');
+      this.hookList = wgQuickHooks(text);
+      text = this.skipped ? text : hookView(text, 'up', this.hookList);
     }
     this.text = text;
     this.dialect = this.hooks ? 'script' : detect ? detectDialect(text, options.fileName) : (options.dialect as Dialect);
@@ -118,15 +123,24 @@ export class FirewallDocument {
     return this.hookSource ?? this.text;
   }
 
+  /** A wg-quick configuration's hook lines (none for other documents). */
+  get hookLines(): readonly Hook[] {
+    return this.hookList;
+  }
+
+  private get downView(): string {
+    return (this.cachedDownView ??= hookView(this.hookSource!, 'down', this.hookList));
+  }
+
   /**
    * A wg-quick configuration: what `wg-quick down` runs (PreDown, PostDown) as a rule set of
    * its own, for what it removes of what `up` added, and the interface's addresses. Undefined
    * for other documents.
    */
   get wgQuick(): WgQuickFacts | undefined {
-    if (!this.hooks || this.hookSource === undefined || this.skipped) return undefined;
+    if (this.hookSource === undefined || this.skipped) return undefined;
     try {
-      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(hookView(this.hookSource, 'down'), { errexit: true, subshells: hookLineStarts(this.hookSource, 'down') }), addresses: wgQuickAddresses(this.hookSource) });
+      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(this.downView, { errexit: true, subshells: hookLineStarts(this.hookList, 'down') }), addresses: wgQuickAddresses(this.hookSource) });
     } catch {
       return undefined;
     }
@@ -147,8 +161,10 @@ export class FirewallDocument {
       // a configuration of a few lines: its views are made again; one that is binary or too big is
       // judged as it is (its view could leave out what makes it so)
       this.hookSource = newText;
+      this.hookList = wgQuickHooks(newText);
+      this.cachedDownView = undefined;
       this.cachedWgQuick = undefined;
-      if (!skipReason(newText, this.maxBytes)) newText = hookView(newText, 'up');
+      if (!skipReason(newText, this.maxBytes)) newText = hookView(newText, 'up', this.hookList);
       changes = undefined;
     }
     const previous = this.cachedRuleSet;
@@ -289,7 +305,7 @@ export class FirewallDocument {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       // wg-quick runs its hooks with `set -e`: a failing command stops it
-      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? {} : { errexit: true, subshells: hookLineStarts(this.hookSource, 'up') });
+      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? {} : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
@@ -353,13 +369,12 @@ export class FirewallDocument {
    * (see DOWN_CODES); every fix made to fit the configuration (see wgQuickFixes).
    */
   private withTeardownFindings(found: Diagnostic[], options: RunOptions): Diagnostic[] {
-    const source = this.hookSource!;
     if (this.wgQuick?.teardown.hasRules) {
       // up, then down, as one script: offsets past `shift` are the down view's
       const shift = this.text.length + 1;
-      const cycle = `${this.text}\n${hookView(source, 'down')}`;
+      const cycle = `${this.text}\n${this.downView}`;
       const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
-      const subshells = [...hookLineStarts(source, 'up'), ...hookLineStarts(source, 'down').map((at) => at + shift)];
+      const subshells = [...hookLineStarts(this.hookList, 'up'), ...hookLineStarts(this.hookList, 'down').map((at) => at + shift)];
       const down = runRules(scriptRuleSet(cycle, { errexit: true, subshells }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
       for (const d of down) {
         const moved = shiftedBack(d, shift);
@@ -367,7 +382,7 @@ export class FirewallDocument {
       }
       found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
-    return wgQuickFixes(found, source);
+    return wgQuickFixes(found, this.hookSource!, this.hookList);
   }
 }
 

@@ -92,8 +92,8 @@ function skipWrapper(words: Word[], i: number): number {
   return -1;
 }
 
-/** Finds the tool a simple command runs, or undefined for anything else. */
-export function resolveTool(words: Word[], vars: ToolVariables): ResolvedTool | undefined {
+/** The index of the word a simple command runs, past its assignments and wrappers (`sudo`, `env`, `$SUDO`…); the words' length when there is none. */
+export function commandWordAt(words: Word[]): number {
   let i = 0;
   while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i].value) && !words[i].quoted) i++;
   for (let guard = 0; guard < 8 && i < words.length; guard++) {
@@ -101,6 +101,12 @@ export function resolveTool(words: Word[], vars: ToolVariables): ResolvedTool | 
     if (next < 0) break;
     i = next;
   }
+  return i;
+}
+
+/** Finds the tool a simple command runs, or undefined for anything else. */
+export function resolveTool(words: Word[], vars: ToolVariables): ResolvedTool | undefined {
+  const i = commandWordAt(words);
   const w = words[i];
   if (!w) return undefined;
   if (w.dynamic) {

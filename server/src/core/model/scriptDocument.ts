@@ -32,8 +32,6 @@ export interface ScriptExtras {
  * A shell script as the rule set it builds: every iptables/ip6tables invocation (through
  * sudo, absolute paths or variables), `iptables-restore` here-documents, and the commands
  * that set forwarding or route_localnet, in the order the script runs them. Other shell is ignored.
- */
-/**
  * `errexit`: the caller runs the text under `set -e`; `subshells`: offsets where it starts afresh
  * in another shell, variables unset (wg-quick's hook lines, see wgQuick.ts).
  */

@@ -18,10 +18,10 @@ export type HookKey = 'PreUp' | 'PostUp' | 'PreDown' | 'PostDown';
 /** Which hooks a view holds: what `wg-quick up` runs, or what `wg-quick down` runs. */
 export type HookPhase = 'up' | 'down';
 
-const PHASE_KEYS: Readonly<Record<HookPhase, ReadonlySet<string>>> = {
-  up: new Set(['PreUp', 'PostUp']),
-  down: new Set(['PreDown', 'PostDown']),
-};
+/** The phase that runs a hook: Pre/PostUp `wg-quick up`, Pre/PostDown `wg-quick down`. */
+export function phaseOf(key: HookKey): HookPhase {
+  return key === 'PreDown' || key === 'PostDown' ? 'down' : 'up';
+}
 
 /** One hook line: its key and where its value is (trimmed, cut at the first `#`). */
 export interface Hook {
@@ -35,6 +35,9 @@ export interface Hook {
 }
 
 const HOOK_KEYS = new Set<string>(['PreUp', 'PostUp', 'PreDown', 'PostDown']);
+
+/** A line as a quick fix writes a hook: its key, ` = `, the command. */
+export const WRITTEN_HOOK_LINE = /^(PreUp|PostUp|PreDown|PostDown) = /;
 
 /** What each hook is, for hover: when wg-quick runs it. */
 export const HOOK_DOCS: Readonly<Record<HookKey, string>> = {
@@ -127,11 +130,11 @@ function blank(parts: string[], text: string, from: number, to: number): void {
 /**
  * The view of a configuration as the script one phase runs: the values of its hooks (see
  * HookPhase) where they stand, lines that are comments as they are (so `iptables-lint`
- * directives work), everything else blank. Same length, same line ends.
+ * directives work), everything else blank. Same length, same line ends. `all`: the text's
+ * hooks, where the caller has them.
  */
-export function hookView(text: string, phase: HookPhase): string {
-  const keys = PHASE_KEYS[phase];
-  const hooks = wgQuickHooks(text).filter((h) => keys.has(h.key));
+export function hookView(text: string, phase: HookPhase, all: readonly Hook[] = wgQuickHooks(text)): string {
+  const hooks = all.filter((h) => phaseOf(h.key) === phase);
   const parts: string[] = [];
   let at = 0;
   let next = 0;
@@ -159,9 +162,9 @@ export function hookView(text: string, phase: HookPhase): string {
   return parts.join('');
 }
 
-/** Where each hook line of a phase starts: wg-quick runs each in a shell of its own. */
-export function hookLineStarts(text: string, phase: HookPhase): number[] {
-  return wgQuickHooks(text).filter((h) => PHASE_KEYS[phase].has(h.key)).map((h) => h.lineStart);
+/** Where each hook line of a phase starts (of a text's hooks): wg-quick runs each in a shell of its own. */
+export function hookLineStarts(hooks: readonly Hook[], phase: HookPhase): number[] {
+  return hooks.filter((h) => phaseOf(h.key) === phase).map((h) => h.lineStart);
 }
 
 /** The hook whose value holds `offset` (its end included), if one does. */

@@ -3,7 +3,7 @@ import type { ArgSpec, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } fr
 import { services } from '../knowledge/values/services.ts';
 import { RATE_UNITS } from '../knowledge/values/rates.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
-import { hookAt, wgQuickHooks } from '../model/wgQuick.ts';
+import { hookAt } from '../model/wgQuick.ts';
 import type { FirewallDocument } from '../facade.ts';
 import { rules } from '../analysis/registry.ts';
 import { bindCommand } from '../model/bind.ts';
@@ -67,7 +67,7 @@ export function completionsAt(doc: FirewallDocument, offset: number): Completion
   const directive = directiveCompletions(doc, offset);
   if (directive) return directive;
   // a wg-quick configuration's other lines (Address, keys, peers) are not commands
-  if (doc.hooks && !hookAt(wgQuickHooks(doc.source), offset)) return undefined;
+  if (doc.hooks && !hookAt(doc.hookLines, offset)) return undefined;
   const ctx = doc.dialect === 'save' ? saveContext(doc, offset) : scriptContext(doc, offset);
   if (!ctx) return undefined;
   const state = { incomplete: false };

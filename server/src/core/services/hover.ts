@@ -13,7 +13,7 @@ import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
 import { valueHover, type ValuePlace } from './valueHover.ts';
-import { HOOK_DOCS, HOOK_LINE_DOC, wgQuickHooks } from '../model/wgQuick.ts';
+import { HOOK_DOCS, HOOK_LINE_DOC } from '../model/wgQuick.ts';
 import { addressHover } from './addressHover.ts';
 import { setHover } from './setNames.ts';
 import { KEPT_NAME_OPTIONS, keptNameAt, keptNameHover } from './keptNames.ts';
@@ -54,14 +54,16 @@ function directiveCodeAt(doc: FirewallDocument, offset: number): Hover | undefin
   return undefined;
 }
 
+/** A wg-quick configuration's hook key (`PostUp`): when wg-quick runs the line. */
+function hookKeyAt(doc: FirewallDocument, offset: number): Hover | undefined {
+  const hook = doc.hookLines.find((h) => h.keyStart <= offset && offset < h.keyStart + h.key.length);
+  return hook && { span: { start: hook.keyStart, end: hook.keyStart + hook.key.length }, markdown: `**${hook.key}** — ${HOOK_DOCS[hook.key]}\n\n${HOOK_LINE_DOC}` };
+}
+
 /** Documentation for the word under the cursor: table, chain, option, match, target, value. */
 export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefined {
-  const code = directiveCodeAt(doc, offset);
+  const code = directiveCodeAt(doc, offset) ?? hookKeyAt(doc, offset);
   if (code) return code;
-  if (doc.hooks) {
-    const hook = wgQuickHooks(doc.source).find((h) => h.keyStart <= offset && offset < h.keyStart + h.key.length);
-    if (hook) return { span: { start: hook.keyStart, end: hook.keyStart + hook.key.length }, markdown: `**${hook.key}** — ${HOOK_DOCS[hook.key]}\n\n${HOOK_LINE_DOC}` };
-  }
   const rs = doc.ruleSet;
   for (const t of rs.tables.values()) {
     for (const s of t.spans) {

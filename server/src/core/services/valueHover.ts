@@ -105,9 +105,7 @@ function rateHover(value: string): string | undefined {
   const rate = readRate(value);
   if (!rate) return undefined;
   const { count, unit } = rate;
-  const seconds = unit[1] / count;
-  const every = seconds >= 1 ? `${+seconds.toFixed(2)} s` : `${+(seconds * 1000).toFixed(2)} ms`;
-  return `**${value}** — on average ${count} packet${count === 1 ? '' : 's'} a ${unit[0]}, one every ${every}; more at once only up to the burst (\`--limit-burst\`, 5 unless given), which refills at the same pace.`;
+  return `**${value}** — on average ${count} packet${count === 1 ? '' : 's'} a ${unit[0]}, one every ${interval(unit[1] / count)}; more at once only up to the burst (\`--limit-burst\`, 5 unless given), which refills at the same pace.`;
 }
 
 /** Seconds between packets in words: `12 s`, `50 ms`. */

@@ -1,5 +1,5 @@
 import type { Diagnostic, Fix, FixEdit } from '../analysis/types.ts';
-import { wgQuickHooks, type Hook, type HookKey } from '../model/wgQuick.ts';
+import { phaseOf, WRITTEN_HOOK_LINE, type Hook } from '../model/wgQuick.ts';
 
 /**
  * The quick fixes of a wg-quick configuration's findings, made to fit the file. The checks
@@ -10,13 +10,12 @@ import { wgQuickHooks, type Hook, type HookKey } from '../model/wgQuick.ts';
  * would join a hook to the line after it, or continue a command on a second line, which a
  * configuration cannot hold) is left out.
  */
-export function wgQuickFixes(found: Diagnostic[], source: string): Diagnostic[] {
-  const all = wgQuickHooks(source);
+export function wgQuickFixes(found: Diagnostic[], source: string, all: readonly Hook[]): Diagnostic[] {
   return found.map((d) => {
     if (!d.fixes?.length) return d;
-    // a command added for a finding runs with the commands of the finding's phase
-    const down = isDown(all.find((h) => h.lineStart <= d.span.start && d.span.start <= h.valueEnd)?.key);
-    const phase = all.filter((h) => isDown(h.key) === down);
+    // a command added for a finding runs with the commands of the finding's phase (up where it is on no hook line)
+    const at = all.find((h) => h.lineStart <= d.span.start && d.span.start <= h.valueEnd);
+    const phase = all.filter((h) => phaseOf(h.key) === (at ? phaseOf(at.key) : 'up'));
     const fixes: Fix[] = [];
     for (const f of d.fixes) {
       const fitted = fitFix(f, source, all, phase);
@@ -24,10 +23,6 @@ export function wgQuickFixes(found: Diagnostic[], source: string): Diagnostic[] 
     }
     return { ...d, fixes: fixes.length ? fixes : undefined };
   });
-}
-
-function isDown(key: HookKey | undefined): boolean {
-  return key === 'PreDown' || key === 'PostDown';
 }
 
 function fitFix(fix: Fix, source: string, hooks: readonly Hook[], phase: readonly Hook[]): Fix | undefined {
@@ -100,7 +95,7 @@ function hookLines(lines: readonly string[], key: string): string[] | undefined 
   for (const line of lines) {
     // the view's indent of a command is where its key stands: none in the file
     if (/^[ \t]*(#.*)?$/.test(line)) out.push(line.trimStart());
-    else if (/^(PreUp|PostUp|PreDown|PostDown) = /.test(line)) out.push(line);
+    else if (WRITTEN_HOOK_LINE.test(line)) out.push(line);
     else if (/\\\r?$/.test(line)) return undefined;
     else out.push(`${key} = ${line.trimStart()}`);
   }

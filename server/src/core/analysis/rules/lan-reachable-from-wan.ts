@@ -26,7 +26,7 @@ function whereBehind(n: IPv4Network | undefined): string {
 function tunnelNetwork(addresses: readonly string[]): IPv4Network | undefined {
   for (const a of addresses) {
     const n = a.includes('/') ? ipv4Network(a) : undefined;
-    if (n && n.bits !== undefined && n.bits < 32) return { ...n, net: (n.net & n.mask) >>> 0 };
+    if (n && n.bits !== undefined && n.bits < 32) return n;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { ScriptExtras } from '../../model/scriptDocument.ts';
+import { commandWordAt } from '../../model/commandName.ts';
 import { ruleKey } from '../../model/ruleKey.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -15,9 +16,7 @@ function downIsKnown(down: RuleSet): boolean {
   const shell = (down as Partial<ScriptExtras>).shellCommands;
   if (!shell) return false;
   for (const sc of shell) {
-    let i = 0;
-    while (i < sc.words.length && (sc.words[i].value === 'sudo' || /^[A-Za-z_]\w*=/.test(sc.words[i].value))) i++;
-    const w = sc.words[i];
+    const w = sc.words[commandWordAt(sc.words)];
     if (!w) continue;
     if (w.dynamic || !HARMLESS.has(w.value.slice(w.value.lastIndexOf('/') + 1))) return false;
   }
