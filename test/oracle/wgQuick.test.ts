@@ -34,11 +34,33 @@ function rulesLeft(): string[] {
   return ns.run(['iptables-save']).out.split('\n').filter((l) => l.startsWith('-A ') || (l.startsWith(':') && !/^:(INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /.test(l)));
 }
 
-function writeConf(dir: string, name: string, hooks: string): string {
+/** A configuration of interface `name` with these hooks and a fresh key, in a folder of its own: its path and text. */
+function writeConf(name: string, hooks: string): { conf: string; text: string } {
   const key = spawnSync('wg', ['genkey'], { encoding: 'utf8' }).stdout.trim();
-  const file = join(dir, `${name}.conf`);
-  writeFileSync(file, `[Interface]\nAddress = 10.200.114.1/24\nListenPort = 51820\nPrivateKey = ${key}\n${hooks}\n`, { mode: 0o600 });
-  return file;
+  const conf = join(mkdtempSync(join(tmpdir(), 'wg-quick-')), `${name}.conf`);
+  const text = `[Interface]\nAddress = 10.200.114.1/24\nListenPort = 51820\nPrivateKey = ${key}\n${hooks}\n`;
+  writeFileSync(conf, text, { mode: 0o600 });
+  return { conf, text };
+}
+
+/** What the findings of `code` in a configuration's text stand on. */
+function findings(text: string, conf: string, code: string): string[] {
+  return new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === code).map((d) => text.slice(d.span.start, d.span.end));
+}
+
+/** The namespace's tables emptied, user chains deleted: a host started afresh. */
+function freshTables(): void {
+  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -X && iptables -t nat -F']).ok);
+}
+
+/** wg-quick up and down, twice, each succeeding. */
+function upAndDownTwice(conf: string, what: string): void {
+  for (let i = 0; i < 2; i++) {
+    for (const action of ['up', 'down'] as const) {
+      const r = wgQuick(action, conf);
+      assert.ok(r.ok, `wg-quick ${action}${what}: ${r.err}`);
+    }
+  }
 }
 
 const HOOKS = [
@@ -50,20 +72,12 @@ const HOOKS = [
 
 test('the rules wg-quick down leaves are those the findings name; with the fixes, none', { skip, timeout: 120_000 }, () => {
   assert.ok(ns.run(['ip', 'link', 'set', 'lo', 'up']).ok);
-  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
-  const conf = writeConf(dir, 'wgt0', HOOKS);
-  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
-  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'rule-left-after-down');
-  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), [
+  const { conf, text } = writeConf('wgt0', HOOKS);
+  assert.deepEqual(findings(text, conf, 'rule-left-after-down'), [
     'iptables -A FORWARD -o %i -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
     'iptables -t nat -I POSTROUTING 1 -s 10.200.114.0/24 -o eth0 -j MASQUERADE',
   ]);
-  for (let i = 0; i < 2; i++) {
-    for (const action of ['up', 'down'] as const) {
-      const r = wgQuick(action, conf);
-      assert.ok(r.ok, `wg-quick ${action}: ${r.err}`);
-    }
-  }
+  upAndDownTwice(conf, '');
   assert.deepEqual(rulesLeft().sort(), [
     '-A FORWARD -o wgt0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
     '-A FORWARD -o wgt0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
@@ -79,22 +93,14 @@ test('the rules wg-quick down leaves are those the findings name; with the fixes
     fixed = applyFixes(fixed, [next.fixes![0]]).text;
   }
   writeFileSync(conf, fixed, { mode: 0o600 });
-  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -t nat -F']).ok);
-  for (let i = 0; i < 2; i++) {
-    for (const action of ['up', 'down'] as const) {
-      const r = wgQuick(action, conf);
-      assert.ok(r.ok, `wg-quick ${action} with the fixes: ${r.err}`);
-    }
-  }
+  freshTables();
+  upAndDownTwice(conf, ' with the fixes');
   assert.deepEqual(rulesLeft(), [], `left after the fixes:\n${fixed}`);
 });
 
 test('a chain PreUp makes and down never deletes: the second wg-quick up fails at its -N', { skip, timeout: 120_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
-  const conf = writeConf(dir, 'wgt1', 'PreUp = iptables -N WGT1\nPostUp = iptables -A FORWARD -i %i -j WGT1\nPostDown = iptables -D FORWARD -i %i -j WGT1');
-  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
-  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'rule-left-after-down');
-  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -N WGT1']);
+  const { conf, text } = writeConf('wgt1', 'PreUp = iptables -N WGT1\nPostUp = iptables -A FORWARD -i %i -j WGT1\nPostDown = iptables -D FORWARD -i %i -j WGT1');
+  assert.deepEqual(findings(text, conf, 'rule-left-after-down'), ['iptables -N WGT1']);
   assert.ok(wgQuick('up', conf).ok);
   assert.ok(wgQuick('down', conf).ok);
   const again = wgQuick('up', conf);
@@ -104,19 +110,17 @@ test('a chain PreUp makes and down never deletes: the second wg-quick up fails a
 });
 
 test('wg-quick runs its hooks with set -e: a clean-up -D before the add fails on a fresh host and stops wg-quick up; its fix (|| true) lets it through', { skip, timeout: 120_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
-  const conf = writeConf(dir, 'wgt2', 'PostUp = iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null; iptables -A FORWARD -i %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j ACCEPT');
-  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
+  const { conf, text } = writeConf('wgt2', 'PostUp = iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null; iptables -A FORWARD -i %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j ACCEPT');
   const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'failure-stops-script');
   assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -D FORWARD -i %i -j ACCEPT 2>/dev/null']);
   // a fresh host: what the tests before left is gone
-  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -X && iptables -t nat -F']).ok);
+  freshTables();
   const up = wgQuick('up', conf);
   assert.equal(up.ok, false, 'wg-quick up stops at the -D');
   assert.doesNotMatch(ns.run(['ip', 'link', 'show']).out, /wgt2/, 'and takes the interface down again');
   assert.deepEqual(rulesLeft(), []);
   const fixed = applyFixes(text, [found[0].fixes![0]]).text;
-  assert.deepEqual(new FirewallDocument(fixed, { fileName: conf }).diagnostics().filter((d) => d.code === 'failure-stops-script'), []);
+  assert.deepEqual(findings(fixed, conf, 'failure-stops-script'), []);
   writeFileSync(conf, fixed, { mode: 0o600 });
   const again = wgQuick('up', conf);
   assert.ok(again.ok, again.err);
@@ -125,12 +129,9 @@ test('wg-quick runs its hooks with set -e: a clean-up -D before the add fails on
 });
 
 test('a PostDown -D of a rule no up line adds fails and ends wg-quick down: the PostDown lines after it do not run', { skip, timeout: 120_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wg-quick-'));
-  const conf = writeConf(dir, 'wgt3', 'PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j DROP\nPostDown = iptables -D FORWARD -o %i -j ACCEPT');
-  const text = spawnSync('cat', [conf], { encoding: 'utf8' }).stdout;
-  const found = new FirewallDocument(text, { fileName: conf }).diagnostics().filter((d) => d.code === 'rule-left-after-down');
-  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['iptables -A FORWARD -i %i -j ACCEPT', 'iptables -D FORWARD -i %i -j DROP']);
-  assert.ok(ns.run(['sh', '-c', 'iptables -F && iptables -X && iptables -t nat -F']).ok);
+  const { conf, text } = writeConf('wgt3', 'PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j DROP\nPostDown = iptables -D FORWARD -o %i -j ACCEPT');
+  assert.deepEqual(findings(text, conf, 'rule-left-after-down'), ['iptables -A FORWARD -i %i -j ACCEPT', 'iptables -D FORWARD -i %i -j DROP']);
+  freshTables();
   assert.ok(wgQuick('up', conf).ok);
   const down = wgQuick('down', conf);
   assert.equal(down.ok, false, 'wg-quick down fails at the -D');
