@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -87,4 +87,27 @@ test('rules.v4 is judged with the rules.v6 the editor holds: INPUT closed in the
   client().published.delete(v4);
   await edit(v6, 3, V6_OPEN);
   assert.deepEqual(await codesOf(v4), ['ipv6-left-open']);
+});
+
+test('ufw\'s before.rules is judged with the user.rules the editor holds: a route rule for the forward typed, then closed unsaved', { skip }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lsp-ufw-'));
+  mkdirSync(join(root, 'etc', 'ufw'), { recursive: true });
+  mkdirSync(join(root, 'etc', 'default'));
+  writeFileSync(join(root, 'etc', 'default', 'ufw'), 'DEFAULT_FORWARD_POLICY="DROP"\n');
+  const userText = '*filter\n:ufw-user-forward - [0:0]\nCOMMIT\n';
+  writeFileSync(join(root, 'etc', 'ufw', 'user.rules'), userText);
+  const before = pathToFileURL(join(root, 'etc', 'ufw', 'before.rules')).href;
+  const user = pathToFileURL(join(root, 'etc', 'ufw', 'user.rules')).href;
+  await client().open(before, 'iptables-save', '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n*filter\n:ufw-before-forward - [0:0]\n-A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n');
+  const found = await client().diagnosticsOf(before);
+  assert.deepEqual(found.filter((d) => d.code === 'dnat-without-forward-accept').map((d) => [d.range.start.line, d.range.end.line]), [[2, 2]]);
+  await client().open(user, 'iptables-save', userText);
+  await codesOf(user);
+  // the rule `ufw route allow proto tcp to 10.0.0.2 port 80` writes, typed and not saved
+  client().published.delete(before);
+  await edit(user, 2, '*filter\n:ufw-user-forward - [0:0]\n-A ufw-user-forward -p tcp -d 10.0.0.2 --dport 80 -j ACCEPT\nCOMMIT\n');
+  assert.ok(!(await codesOf(before)).includes('dnat-without-forward-accept'));
+  client().published.delete(before);
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: user } });
+  assert.ok((await codesOf(before)).includes('dnat-without-forward-accept'));
 });

@@ -4,6 +4,7 @@ import { runRules, type RunOptions } from '../../server/src/core/analysis/engine
 import type { Diagnostic, Fix, LintRule } from '../../server/src/core/analysis/types.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { applyFixes } from '../../server/src/core/services/fixAll.ts';
+import { withUfwLoad } from '../../server/src/core/services/ufwFindings.ts';
 import type { Family } from '../../server/src/core/knowledge/types.ts';
 import type { Dialect } from '../../server/src/core/model/types.ts';
 
@@ -43,7 +44,10 @@ export function stripMarkers(marked: string): { text: string; ranges: { start: n
 export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): Diagnostic[] {
   const doc = new FirewallDocument(text, { dialect: c.hooks ? 'script' : c.dialect ?? 'save', family: c.family, fileName: c.fileName, hooks: c.hooks });
   // a wg-quick configuration is read through the view of its hooks (doc.text), with what down runs beside it
-  return runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, wgQuick: doc.wgQuick, rules: [rule] }).filter((d) => d.code === rule.code);
+  const found = runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, wgQuick: doc.wgQuick, rules: [rule] });
+  // a ufw rules file with its surroundings: the checks that follow FORWARD read ufw's whole load, as the document does
+  const ufw = c.options?.settings?.workspaceUfw;
+  return (ufw ? withUfwLoad(found, doc.text, doc.family, ufw, { ...c.options, rules: [rule] }) : found).filter((d) => d.code === rule.code);
 }
 
 /**

@@ -19,6 +19,7 @@ import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
 import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses, wgQuickHooks, type Hook } from './model/wgQuick.ts';
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
+import { withUfwLoad } from './services/ufwFindings.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
 export type { TextChange } from './model/saveDocument.ts';
@@ -356,7 +357,9 @@ export class FirewallDocument {
         read: (from, to) => this.read(from, to),
         wgQuick: this.wgQuick,
       });
-      return this.hookSource === undefined ? found : this.withTeardownFindings(found, options);
+      if (this.hookSource !== undefined) return this.withTeardownFindings(found, options);
+      const ufw = options.settings?.workspaceUfw;
+      return ufw && rs.dialect === 'save' ? withUfwLoad(found, this.text, this.family, ufw, options) : found;
     } catch (e) {
       return [internalError(e)];
     }

@@ -5,6 +5,7 @@ import { natRouters } from '../core/analysis/natRouters.ts';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
 import { detectDialect } from '../core/dialect.ts';
 import { FirewallDocument } from '../core/facade.ts';
+import { ufwCompanionPaths, workspaceUfw } from './ufwFiles.ts';
 
 /** An IPv6 rules file bigger than this is not read: it is taken as closed (no finding on a guess). */
 const MAX_READ = 1 << 20;
@@ -143,7 +144,8 @@ const natJudged = new Map<string, { mtimeMs: number; size: number; found: Analys
 
 /**
  * The files beside `filePath` whose content its findings depend on (its other half, either
- * way): the language server judges an open file again when one of them changes.
+ * way; the files ufw loads with one of its own): the language server judges an open file
+ * again when one of them changes.
  */
 export function companionPaths(filePath: string): string[] {
   const name = basename(filePath);
@@ -152,16 +154,20 @@ export function companionPaths(filePath: string): string[] {
   if (v6) out.push(join(dirname(filePath), v6.name));
   const v4 = ipv4Companion(name);
   if (v4) out.push(join(dirname(filePath), v4));
+  out.push(...ufwCompanionPaths(filePath));
   return out;
 }
 
-/** What the save-file checks read of a rules file's other half (see workspaceSettings, which adds the sysctl files' say on IPv6). */
-export function companionFacts(filePath: string, open?: OpenModel): Pick<AnalysisSettings, 'workspaceIpv4Nat' | 'workspaceIpv6'> {
-  return { ...ipv4NatBeside(filePath, open), workspaceIpv6: ipv6RulesBeside(filePath, open) };
+/**
+ * What the save-file checks read of a rules file's other half, or of the files ufw loads with
+ * one of its own (see workspaceSettings, which adds the sysctl files' say on IPv6).
+ */
+export function companionFacts(filePath: string, open?: OpenModel): Pick<AnalysisSettings, 'workspaceIpv4Nat' | 'workspaceIpv6' | 'workspaceUfw'> {
+  return { ...ipv4NatBeside(filePath, open), workspaceIpv6: ipv6RulesBeside(filePath, open), ...workspaceUfw(filePath, open) };
 }
 
-/** What a file's findings read of its other half, as one string to compare (see companionPaths). */
-export function companionKey(settings: Partial<Pick<AnalysisSettings, 'workspaceIpv4Nat' | 'workspaceIpv6'>>): string {
+/** What a file's findings read of the files beside it, as one string to compare (see companionPaths). */
+export function companionKey(settings: Partial<Pick<AnalysisSettings, 'workspaceIpv4Nat' | 'workspaceIpv6' | 'workspaceUfw'>>): string {
   const w = settings.workspaceIpv6;
-  return JSON.stringify([settings.workspaceIpv4Nat ?? null, w?.expected ?? null, w?.found ?? null]);
+  return JSON.stringify([settings.workspaceIpv4Nat ?? null, w?.expected ?? null, w?.found ?? null, settings.workspaceUfw ?? null]);
 }

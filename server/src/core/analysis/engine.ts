@@ -4,6 +4,7 @@ import { chainFactsOnTheWay } from './chainGraph.ts';
 import { NO_FINDINGS, type CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions } from './suppressions.ts';
+import type { UfwLoad } from '../model/ufwLoad.ts';
 import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting, WgQuickFacts } from './types.ts';
 
 export const defaultSettings: AnalysisSettings = { sshPort: 22 };
@@ -21,6 +22,8 @@ export interface RunOptions {
   read?: (from: number, to: number) => string;
   /** A wg-quick configuration: what its down hooks run, and its addresses (see RuleContext.wgQuick). */
   wgQuick?: WgQuickFacts;
+  /** A ufw rules file read with the others ufw loads (see RuleContext.ufw). */
+  ufw?: UfwLoad;
 }
 
 /** Findings of the same rule at the same place with the same words are one finding. */
@@ -67,7 +70,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
     const severity = override ?? rule.severity;
     active.push({
       rule,
-      ctx: { ruleSet, text, read, settings, wgQuick: options.wgQuick, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
+      ctx: { ruleSet, text, read, settings, wgQuick: options.wgQuick, ufw: options.ufw, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
     });
   }
   // one walk over the commands: each command is looked at by every per-command rule while

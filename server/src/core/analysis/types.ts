@@ -1,5 +1,6 @@
 import type { Command, RuleSet } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
+import type { UfwLoad, UfwSurroundings } from '../model/ufwLoad.ts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -84,6 +85,12 @@ export interface AnalysisSettings {
     /** A sysctl file of the workspace that turns IPv6 off (`net.ipv6.conf.all.disable_ipv6 = 1`). */
     disabledBy?: string;
   };
+  /**
+   * Save files: a ufw rules file's surroundings (/etc/default/ufw and the other rules files
+   * of its family), as the front end found them: the checks that follow a packet through
+   * FORWARD read the tables as ufw loads them all (see model/ufwLoad.ts).
+   */
+  workspaceUfw?: UfwSurroundings;
 }
 
 export interface RuleContext {
@@ -98,6 +105,11 @@ export interface RuleContext {
   readonly settings: AnalysisSettings;
   /** A wg-quick configuration (see model/wgQuick.ts): `ruleSet` is what `wg-quick up` runs (PreUp, PostUp). */
   readonly wgQuick?: WgQuickFacts;
+  /**
+   * A ufw rules file read with the others ufw loads (see services/ufwFindings.ts): `ruleSet`
+   * and `text` are then the whole load, the file's own text at `[ufw.from, ufw.to)` of it.
+   */
+  readonly ufw?: UfwLoad;
   report(d: Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity }): void;
 }
 

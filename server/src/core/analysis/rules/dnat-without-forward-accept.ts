@@ -8,13 +8,14 @@ import { decidingRule, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
+import type { UfwLoad } from '../../model/ufwLoad.ts';
 
 export const dnatWithoutForwardAccept: LintRule = {
   code: 'dnat-without-forward-accept',
   severity: 'warning',
   summary: 'DNAT\'d traffic that the filter FORWARD chain drops, or whose replies it drops (no ESTABLISHED,RELATED accept).',
   docs: {
-    description: 'For each DNAT rule whose connections pass FORWARD (not those in nat OUTPUT, which the host itself sends, nor those to a loopback address, which go to INPUT), follows the translated packet of a new connection (the new address and port, the DNAT rule\'s interface and protocol) through filter FORWARD, and the server\'s first reply (state ESTABLISHED). Warns when every path drops or rejects it; related information points at the policy or rule that does.',
+    description: 'For each DNAT rule whose connections pass FORWARD (not those in nat OUTPUT, which the host itself sends, nor those to a loopback address, which go to INPUT), follows the translated packet of a new connection (the new address and port, the DNAT rule\'s interface and protocol) through filter FORWARD, and the server\'s first reply (state ESTABLISHED). Warns when every path drops or rejects it; related information points at the policy or rule that does. In ufw\'s before.rules, where FORWARD is not written, the packet is followed through the tables as ufw loads them: its own chains, after.rules and user.rules beside it, and the forward policy of /etc/default/ufw (DROP as ufw ships it); the fix there accepts the translated traffic in ufw-before-forward.',
     rationale: 'A port forward needs both halves: DNAT in nat PREROUTING and an accept in filter FORWARD for the translated destination. The classic mistake accepts the public port (80) instead of the translated one (8080), or forgets the rule that lets replies back; the forward silently never works.',
     bad: {
       dialect: 'script',
@@ -45,9 +46,9 @@ export const dnatWithoutForwardAccept: LintRule = {
         const d = decider(c, c.forward[0], forward);
         ctx.report({
           span: c.dnat.span,
-          message: `Connections forwarded to ${where(p)} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where(p)}${p.proto ? `/${p.proto}` : ''}, and FORWARD must accept that (not the original port).`,
+          message: `Connections forwarded to ${where(p)} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where(p)}${p.proto ? `/${p.proto}` : ''}, and ${ctx.ufw ? ufwAdvice(ctx.ufw, p) : 'FORWARD must accept that (not the original port).'}`,
           related: [{ span: d.span, message: d.message }],
-          fixes: fixFor(ctx, c, p),
+          fixes: ctx.ufw ? ufwFixFor(ctx, ctx.ufw, p) : fixFor(ctx, c, p),
         });
       } else if (repliesDropped(rs, c, forward)) {
         const d = decider(c, c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0], forward);
@@ -80,6 +81,29 @@ function fixFor(ctx: RuleContext, c: DnatCheck, p: Packet): Fix[] {
   const end = ctx.text.indexOf('\n', c.dnat.span.end);
   const at = end === -1 ? ctx.text.length : end + 1;
   return [{ title: `Accept the forwarded traffic to ${where(p)} in FORWARD`, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + line + '\n' }] }];
+}
+
+/** What lets a port forward through ufw: its forward policy, or a route rule for the translated destination. */
+function ufwAdvice(load: UfwLoad, p: Packet): string {
+  const route = p.proto && p.dport !== undefined ? ` (\`ufw route allow${p.in ? ` in on ${p.in}` : ''} proto ${p.proto} to ${p.dst} port ${p.dport}\`)` : '';
+  return `ufw's forward rules must accept that: a route rule for it${route}, an accept in ufw-before-forward, or DEFAULT_FORWARD_POLICY="ACCEPT" in ${load.defaultsFile}.`;
+}
+
+/**
+ * ufw's before.rules: an accept for the translated traffic in ufw-before-forward, after the
+ * file's last rule of that chain (ufw's own accept of replies is among them). None where the
+ * file has no such rule, where it would be written into another file's block.
+ */
+function ufwFixFor(ctx: RuleContext, load: UfwLoad, p: Packet): Fix[] {
+  if (!p.proto || p.dport === undefined) return [];
+  const chain = load.family === 'ipv6' ? 'ufw6-before-forward' : 'ufw-before-forward';
+  const own = ctx.ruleSet.tables.get(`${load.family}:filter`)?.chains.get(chain)?.rules.filter((r) => r.span.start >= load.from && r.span.end <= load.to);
+  const last = own?.at(-1);
+  if (!last) return [];
+  const end = ctx.text.indexOf('\n', last.span.end);
+  const at = end === -1 ? ctx.text.length : end + 1;
+  const line = `-A ${chain}${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
+  return [{ title: `Accept the forwarded traffic to ${where(p)} in ${chain}`, edits: [{ span: { start: at, end: at }, text: line + '\n' }] }];
 }
 
 /** Replies: a DROP policy, no ESTABLISHED accept, and no accept for traffic from the server itself. */

@@ -1,0 +1,127 @@
+import type { Family } from '../knowledge/types.ts';
+import { SaveDocument } from './saveDocument.ts';
+import type { RuleSet } from './types.ts';
+
+/**
+ * ufw's rules files as `ufw enable` (ufw-init's ufw_start) loads them, read from its source
+ * (ufw 0.36): for each family, with `iptables-restore -n` each time, its own chains and the
+ * jumps to them from INPUT, OUTPUT and FORWARD; the reject and tracking rules its default
+ * policies call for; before.rules, after.rules, user.rules; the jumps into the user chains;
+ * the built-in chains' policies last. A rules file alone has no FORWARD chain, so what a DNAT in
+ * before.rules meets there is only known from the whole.
+ */
+
+export type UfwRole = 'before' | 'after' | 'user';
+
+/** What the front end found around a ufw rules file (see node/ufwFiles.ts). */
+export interface UfwSurroundings {
+  /** The file being checked: which of the three it is. */
+  role: UfwRole;
+  /** /etc/default/ufw: where it was found, and the forward policy it sets (ufw's own default DROP when it sets none). */
+  defaults: { file: string; forwardPolicy: UfwPolicy };
+  /** The other rules files of the same family, as found (a missing one is loaded as empty, as ufw does after reporting it). */
+  files: { role: UfwRole; file: string; text: string }[];
+}
+
+export type UfwPolicy = 'ACCEPT' | 'DROP' | 'REJECT';
+
+/** ufw's name for a rules file (`before.rules`, `user6.rules`): its role and family. */
+export function ufwRulesFile(fileName: string): { role: UfwRole; family: Family } | undefined {
+  const m = /(?:^|\/)(before|after|user)(6?)\.rules$/.exec(fileName);
+  return m ? { role: m[1] as UfwRole, family: m[2] ? 'ipv6' : 'ipv4' } : undefined;
+}
+
+/**
+ * The settings of /etc/default/ufw that decide what it loads: the forward policy and whether
+ * IPv6 is loaded at all. The file is sourced by sh; its lines are `KEY="value"`.
+ */
+export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; ipv6: boolean } {
+  const values = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s#;]*))/gm)) values.set(m[1], m[2] ?? m[3] ?? m[4]);
+  const policy = values.get('DEFAULT_FORWARD_POLICY')?.toUpperCase();
+  return {
+    forwardPolicy: policy === 'ACCEPT' || policy === 'REJECT' ? policy : 'DROP',
+    ipv6: !/^(no|NO)$/.test(values.get('IPV6') ?? 'yes'),
+  };
+}
+
+const DIRECTIONS = ['input', 'output', 'forward'] as const;
+
+/** ufw's primary chains, in the order ufw jumps to them from each built-in chain. */
+const STAGES = ['before-logging', 'before', 'after', 'after-logging', 'reject', 'track'] as const;
+
+/** The tables as ufw loads them, with the checked file's text at `[from, to)` of `text`. */
+export interface UfwLoad {
+  family: Family;
+  /** Where the forward policy was read (/etc/default/ufw). */
+  defaultsFile: string;
+  text: string;
+  from: number;
+  to: number;
+  ruleSet: RuleSet;
+  /** The part of `text` an offset is in: the checked file, another rules file (its name and line), or ufw's own rules. */
+  placeOf(offset: number): { file?: string; line?: number; own: boolean };
+}
+
+/**
+ * The text ufw feeds iptables-restore for one family, the checked file's own text in its
+ * place, read as one input loaded with `--noflush`. Only the forward policy is taken from the
+ * defaults: INPUT and OUTPUT are what a DNAT's forwarded packet never meets.
+ */
+export function ufwLoad(ownText: string, family: Family, s: UfwSurroundings): UfwLoad {
+  const t = family === 'ipv6' ? '6' : '';
+  const chain = (stage: string, dir: string) => `ufw${t}-${stage}-${dir}`;
+  const policy = s.defaults.forwardPolicy;
+  const parts: { text: string; file?: string; own?: boolean }[] = [];
+  const ufw = (lines: string[]) => parts.push({ text: `*filter\n${lines.join('\n')}\nCOMMIT\n` });
+  ufw([
+    ...STAGES.flatMap((stage) => DIRECTIONS.map((dir) => `:${chain(stage, dir)} - [0:0]`)),
+    ...DIRECTIONS.flatMap((dir) => STAGES.map((stage) => `-A ${dir.toUpperCase()} -j ${chain(stage, dir)}`)),
+  ]);
+  if (policy === 'REJECT') ufw([`-A ${chain('reject', 'forward')} -j REJECT`]);
+  if (policy === 'ACCEPT') ufw(['tcp', 'udp'].map((p) => `-A ${chain('track', 'forward')} -p ${p} -m conntrack --ctstate NEW -j ACCEPT`));
+  ufw([`:ufw${t}-logging-deny - [0:0]`, `:ufw${t}-logging-allow - [0:0]`, ...DIRECTIONS.map((dir) => `:ufw${t}-skip-to-policy-${dir} - [0:0]`), `-A ufw${t}-skip-to-policy-forward -j ${policy}`]);
+  const textOf = (role: UfwRole) => s.files.find((f) => f.role === role);
+  for (const role of ['before', 'after', 'user'] as const) {
+    if (role === 'user') ufw(['input', 'output', 'forward', 'logging-input', 'logging-output', 'logging-forward', 'limit', 'limit-accept'].map((c) => `:ufw${t}-user-${c} - [0:0]`));
+    if (role === s.role) parts.push({ text: ownText, own: true });
+    else {
+      const f = textOf(role);
+      if (f) parts.push({ text: f.text, file: f.file });
+    }
+    if (role === 'user') ufw(DIRECTIONS.map((dir) => `-A ${chain('before', dir)} -j ufw${t}-user-${dir}`));
+  }
+  // ufw sets the policies last; REJECT is a DROP policy behind the reject chain's rule
+  ufw([`:FORWARD ${policy === 'REJECT' ? 'DROP' : policy} [0:0]`]);
+  let text = '';
+  const starts: number[] = [];
+  let from = 0;
+  for (const p of parts) {
+    starts.push(text.length);
+    if (p.own) from = text.length;
+    text += p.text;
+    // a file without its last newline would run into the next part's first line
+    if (!p.text.endsWith('\n')) text += '\n';
+  }
+  const doc = new SaveDocument(text, family);
+  doc.blocksAddUp = true;
+  const ruleSet = doc.toRuleSet();
+  return {
+    family,
+    defaultsFile: s.defaults.file,
+    text,
+    from,
+    to: from + ownText.length,
+    ruleSet,
+    placeOf(offset) {
+      let i = starts.length - 1;
+      while (i > 0 && starts[i] > offset) i--;
+      const p = parts[i];
+      if (p.own) return { own: true };
+      if (!p.file) return { own: false };
+      let line = 1;
+      for (let at = text.indexOf('\n', starts[i]); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+      return { file: p.file, line, own: false };
+    },
+  };
+}

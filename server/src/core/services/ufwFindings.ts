@@ -1,0 +1,51 @@
+import { runRules, type RunOptions } from '../analysis/engine.ts';
+import { rules as allRules } from '../analysis/registry.ts';
+import type { Diagnostic, RelatedInfo } from '../analysis/types.ts';
+import type { Family } from '../knowledge/types.ts';
+import { ufwLoad, type UfwLoad, type UfwSurroundings } from '../model/ufwLoad.ts';
+import { LineIndex } from '../text/lineIndex.ts';
+import type { Span } from '../text/span.ts';
+
+/**
+ * The checks that follow a packet through filter FORWARD: in a ufw rules file they read the
+ * tables ufw loads from all its files (FORWARD, its policy and ufw's chains are in none of them).
+ */
+const UFW_CODES = new Set(['dnat-without-forward-accept']);
+
+/**
+ * A ufw rules file's findings: those of the file alone, with the codes of UFW_CODES judged
+ * instead on the tables as ufw loads them (see ufwLoad), each about the file's own lines.
+ * What decided a finding in another file, or in ufw's own rules, is named in its related
+ * information, placed on the finding.
+ */
+export function withUfwLoad(found: Diagnostic[], text: string, family: Family, s: UfwSurroundings, options: RunOptions): Diagnostic[] {
+  const rules = (options.rules ?? allRules).filter((r) => UFW_CODES.has(r.code));
+  if (!rules.length) return found;
+  const load = ufwLoad(text, family, s);
+  const whole = runRules(load.ruleSet, load.text, new LineIndex(load.text), { severities: options.severities, settings: options.settings, rules, ufw: load });
+  const out = found.filter((d) => !UFW_CODES.has(d.code));
+  for (const d of whole) {
+    const own = ownFinding(d, load, s);
+    if (own) out.push(own);
+  }
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return out;
+}
+
+/** A finding of the whole load moved into the file's own offsets; undefined for one about another file's lines. */
+function ownFinding(d: Diagnostic, load: UfwLoad, s: UfwSurroundings): Diagnostic | undefined {
+  // a check that failed is reported whatever its place
+  if (d.code === 'internal-error') return d;
+  const inside = (span: Span) => span.start >= load.from && span.end <= load.to;
+  if (!inside(d.span)) return undefined;
+  const back = (span: Span): Span => ({ start: span.start - load.from, end: span.end - load.from });
+  const span = back(d.span);
+  const related = d.related?.map((r): RelatedInfo => {
+    if (inside(r.span)) return { ...r, span: back(r.span) };
+    const place = load.placeOf(r.span.start);
+    const where = place.file ? `${place.file}, line ${place.line}` : `ufw's DEFAULT_FORWARD_POLICY="${s.defaults.forwardPolicy}" in ${s.defaults.file}`;
+    return { span, message: `${r.message} (${where})` };
+  });
+  const fixes = d.fixes?.filter((f) => f.edits.every((e) => inside(e.span))).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: back(e.span) })) }));
+  return { ...d, span, ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) };
+}

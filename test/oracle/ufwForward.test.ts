@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
+import type { UfwPolicy } from '../../server/src/core/model/ufwLoad.ts';
+import { workspaceSettings } from '../../server/src/node/workspaceSettings.ts';
+import { applyFix } from '../support/ruleTester.ts';
+import { requirement } from '../support/paths.ts';
+import { NamespaceIptables } from './realIptables.ts';
+import { RoutedNetworks } from './routedNetworks.ts';
+import { connectFrom, loadRules } from './tcpProbe.ts';
+
+/**
+ * A port forward in ufw's before.rules, started by the real ufw (ufw-init, and the ufw command
+ * for route rules) in a router namespace with a data directory of the test's own: a client on
+ * 10.200.115.0/24 connects to the router's 10.200.115.1:8080, DNAT'd to a server on
+ * 10.200.116.2:80 (this test's own ranges). The connection gets through exactly where the
+ * product finds no dnat-without-forward-accept in before.rules, judged with the files ufw
+ * loads around it.
+ */
+const missing = NamespaceIptables.available();
+const hasUfw = existsSync('/lib/ufw/ufw-init') && existsSync('/etc/ufw/before.rules') && spawnSync('ufw', ['version']).status === 0;
+const skip = requirement(missing === undefined && hasUfw, missing ? `ufw in a namespace: ${missing}` : 'ufw in a namespace: ufw is not installed (apt-get install ufw)');
+
+const net = new RoutedNetworks('ufw', '10.200.115', '10.200.116', ['10.200.116.2']);
+const dirs: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  net.create();
+  await net.serve('10.200.116.2', 80, 'server');
+});
+
+after(() => {
+  if (skip) return;
+  net.destroy();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** The port forward, above before.rules as ufw installs it. */
+function beforeRules(): string {
+  return `*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i ${net.pair.devA} -p tcp --dport 8080 -j DNAT --to-destination 10.200.116.2:80\nCOMMIT\n\n${readFileSync('/etc/ufw/before.rules', 'utf8')}`;
+}
+
+/**
+ * ufw's data directory for one case (its etc/ufw as installed, etc/default/ufw with the
+ * forward policy, IPv4 only, forwarding on through ufw's sysctl file), the router's tables
+ * emptied, and `ufw-init start` run in the router. Returns before.rules' path.
+ */
+function startUfw(policy: UfwPolicy, beforeText = beforeRules()): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-ufw-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'etc', 'ufw', 'applications.d'), { recursive: true });
+  mkdirSync(join(dir, 'etc', 'default'));
+  mkdirSync(join(dir, 'lib', 'ufw'), { recursive: true });
+  for (const f of ['after.rules', 'user.rules', 'before6.rules', 'after6.rules', 'user6.rules']) writeFileSync(join(dir, 'etc', 'ufw', f), readFileSync(join('/etc/ufw', f)));
+  const file = join(dir, 'etc', 'ufw', 'before.rules');
+  writeFileSync(file, beforeText);
+  writeFileSync(join(dir, 'etc', 'ufw', 'ufw.conf'), 'ENABLED=yes\nLOGLEVEL=off\n');
+  writeFileSync(join(dir, 'etc', 'ufw', 'sysctl.conf'), 'net/ipv4/ip_forward=1\n');
+  writeFileSync(join(dir, 'etc', 'default', 'ufw'), `IPV6=no\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="${policy}"\nDEFAULT_APPLICATION_POLICY="SKIP"\nMANAGE_BUILTINS=no\nIPT_SYSCTL=${join(dir, 'etc', 'ufw', 'sysctl.conf')}\n`);
+  // without --noflush each table named starts empty, its user chains gone: ufw then starts afresh
+  loadRules(net.router, '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+  const r = spawnSync('ip', ['netns', 'exec', net.router, '/lib/ufw/ufw-init', '--datadir', dir, 'start'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  return { dir, file };
+}
+
+/** The ufw command on the case's data directory, in the router (it writes user.rules and loads the rule there). */
+function ufw(dir: string, ...args: string[]): void {
+  const r = spawnSync('ip', ['netns', 'exec', net.router, 'ufw', `--datadir=${dir}`, ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+}
+
+/** The product's dnat-without-forward-accept findings in before.rules, as the CLI and the editor judge it: with the files around it. */
+function findings(file: string) {
+  return new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'dnat-without-forward-accept');
+}
+
+const dnatLine = (file: string, d: { span: { start: number } }) => readFileSync(file, 'utf8').slice(0, d.span.start).split('\n').length;
+
+test('ufw: DEFAULT_FORWARD_POLICY="DROP" and no route rule: the forward never connects, and the DNAT line is reported', { skip, timeout: 60_000 }, () => {
+  const { file } = startUfw('DROP');
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['timeout']);
+  assert.deepEqual(findings(file).map((d) => dnatLine(file, d)), [3]);
+});
+
+test('ufw: DEFAULT_FORWARD_POLICY="REJECT": refused, and reported', { skip, timeout: 60_000 }, () => {
+  const { file } = startUfw('REJECT');
+  assert.notDeepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  assert.deepEqual(findings(file).map((d) => dnatLine(file, d)), [3]);
+});
+
+test('ufw: DEFAULT_FORWARD_POLICY="ACCEPT": the forward connects, and nothing is reported', { skip, timeout: 60_000 }, () => {
+  const { file } = startUfw('ACCEPT');
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  assert.deepEqual(findings(file), []);
+});
+
+test('ufw: a route rule for the translated destination (ufw route allow … port 80) lets it through, and is read from user.rules', { skip, timeout: 60_000 }, () => {
+  const { dir, file } = startUfw('DROP');
+  ufw(dir, 'route', 'allow', 'proto', 'tcp', 'to', '10.200.116.2', 'port', '80');
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  assert.deepEqual(findings(file), []);
+});
+
+test('ufw: a route rule for the public port (8080) does not, and the DNAT is still reported', { skip, timeout: 60_000 }, () => {
+  const { dir, file } = startUfw('DROP');
+  ufw(dir, 'route', 'allow', 'proto', 'tcp', 'to', 'any', 'port', '8080');
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['timeout']);
+  assert.deepEqual(findings(file).map((d) => dnatLine(file, d)), [3]);
+});
+
+test('ufw: before.rules with the finding\'s fix applied loads, and the forward connects under DEFAULT_FORWARD_POLICY="DROP"', { skip, timeout: 60_000 }, () => {
+  const { file: unfixed } = startUfw('DROP');
+  const [finding] = findings(unfixed);
+  const fixed = applyFix(readFileSync(unfixed, 'utf8'), finding.fixes![0]);
+  const { file } = startUfw('DROP', fixed);
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  assert.deepEqual(findings(file), []);
+});
