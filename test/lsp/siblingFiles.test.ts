@@ -101,6 +101,9 @@ test('ufw\'s before.rules is judged with the user.rules the editor holds: a rout
   await client().open(before, 'iptables-save', '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n*filter\n:ufw-before-forward - [0:0]\n-A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n');
   const found = await client().diagnosticsOf(before);
   assert.deepEqual(found.filter((d) => d.code === 'dnat-without-forward-accept').map((d) => [d.range.start.line, d.range.end.line]), [[2, 2]]);
+  // the hover on its --to-destination follows the forward as the finding did
+  const hover = await client().request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: before }, position: { line: 2, character: 60 } });
+  assert.match(hover.contents.value, /dropped by FORWARD policy DROP \(ufw's DEFAULT_FORWARD_POLICY="DROP" in .*default\/ufw\)/);
   await client().open(user, 'iptables-save', userText);
   await codesOf(user);
   // the rule `ufw route allow proto tcp to 10.0.0.2 port 80` writes, typed and not saved

@@ -5,6 +5,7 @@ import type { Diagnostic, Fix, LintRule } from '../../server/src/core/analysis/t
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { applyFixes } from '../../server/src/core/services/fixAll.ts';
 import { withUfwLoad } from '../../server/src/core/services/ufwFindings.ts';
+import { ufwLoad } from '../../server/src/core/model/ufwLoad.ts';
 import type { Family } from '../../server/src/core/knowledge/types.ts';
 import type { Dialect } from '../../server/src/core/model/types.ts';
 
@@ -47,7 +48,7 @@ export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'>
   const found = runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, wgQuick: doc.wgQuick, rules: [rule] });
   // a ufw rules file with its surroundings: the checks that follow FORWARD read ufw's whole load, as the document does
   const ufw = c.options?.settings?.workspaceUfw;
-  return (ufw ? withUfwLoad(found, doc.text, doc.family, ufw, { ...c.options, rules: [rule] }) : found).filter((d) => d.code === rule.code);
+  return (ufw ? withUfwLoad(found, ufwLoad(doc.text, doc.family, ufw), ufw, { ...c.options, rules: [rule] }) : found).filter((d) => d.code === rule.code);
 }
 
 /**

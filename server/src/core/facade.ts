@@ -20,6 +20,7 @@ import { EditedText } from './text/textAfterEdit.ts';
 import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses, wgQuickHooks, type Hook } from './model/wgQuick.ts';
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
 import { withUfwLoad } from './services/ufwFindings.ts';
+import { ufwLoad, type UfwLoad } from './model/ufwLoad.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
 export type { TextChange } from './model/saveDocument.ts';
@@ -72,6 +73,8 @@ export class FirewallDocument {
   /** What `wg-quick down` runs, as a view: for the teardown rule set and the up-then-down findings. */
   private cachedDownView?: string;
   private cachedWgQuick?: WgQuickFacts;
+  /** The tables as ufw loads them, as the last findings of a ufw rules file read them (see ufwLoad). */
+  private lastUfwLoad?: UfwLoad;
   readonly dialect: Dialect;
   family: Family;
   /** Given by the caller (or by the file's name): not re-guessed from the content on edits. */
@@ -145,6 +148,16 @@ export class FirewallDocument {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A ufw rules file judged with the files around it: the tables as ufw loads them, as its
+   * findings last read them, while the file's text is still the one in them (hover follows a
+   * DNAT through them as the finding does). Undefined otherwise.
+   */
+  get ufwLoad(): UfwLoad | undefined {
+    const load = this.lastUfwLoad;
+    return load && load.to - load.from === this.text.length && load.text.slice(load.from, load.to) === this.text ? load : undefined;
   }
 
   /** A save file's model; a text of rule lines alone is an `iptables -S` listing unless its name says iptables-restore loads it. */
@@ -359,7 +372,9 @@ export class FirewallDocument {
       });
       if (this.hookSource !== undefined) return this.withTeardownFindings(found, options);
       const ufw = options.settings?.workspaceUfw;
-      return ufw && rs.dialect === 'save' ? withUfwLoad(found, this.text, this.family, ufw, options) : found;
+      if (!ufw || rs.dialect !== 'save') return found;
+      this.lastUfwLoad = ufwLoad(this.text, this.family, ufw);
+      return withUfwLoad(found, this.lastUfwLoad, ufw, options);
     } catch (e) {
       return [internalError(e)];
     }

@@ -105,3 +105,38 @@ test('a DNAT check keeps no packet: the translated packet is made again when ask
   assert.notEqual(check.packet, check.packet);
   assert.deepEqual(check.packet, check.packet);
 });
+
+/** The port forward in ufw's before.rules, as judged with the files around it (see ufwLoad). */
+function inUfw(policy: 'ACCEPT' | 'DROP' | 'REJECT', userRules = ''): { doc: FirewallDocument; text: string } {
+  const text = `${nat}*filter\n:ufw-before-forward - [0:0]\n-A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n`;
+  const doc = new FirewallDocument(text, { fileName: '/etc/ufw/before.rules' });
+  const files = [{ role: 'user' as const, file: '/etc/ufw/user.rules', text: `*filter\n:ufw-user-forward - [0:0]\n${userRules}COMMIT\n` }];
+  doc.diagnostics({ settings: { workspaceUfw: { role: 'before', defaults: { file: '/etc/default/ufw', forwardPolicy: policy }, files } } });
+  return { doc, text };
+}
+
+test('in ufw\'s before.rules, the forward as ufw loads it: its policy from /etc/default/ufw, its own chains, a rule of user.rules by file and line', () => {
+  const set = (p: string) => `ufw's DEFAULT_FORWARD_POLICY="${p}" in /etc/default/ufw`;
+  let { doc, text } = inUfw('DROP');
+  assert.deepEqual(hoverAt(doc, places(text).option)!.forward, { outcome: 'policy', to: '10.0.0.5:8080', verdict: 'DROP', set: set('DROP') });
+  ({ doc, text } = inUfw('REJECT'));
+  assert.deepEqual(hoverAt(doc, places(text).option)!.forward, { outcome: 'rejected', to: '10.0.0.5:8080', chain: 'ufw-reject-forward', set: set('REJECT') });
+  ({ doc, text } = inUfw('ACCEPT'));
+  assert.deepEqual(hoverAt(doc, places(text).option)!.forward, { outcome: 'reaches', to: '10.0.0.5:8080', chain: 'ufw-track-forward', set: set('ACCEPT') });
+  ({ doc, text } = inUfw('DROP', '-A ufw-user-forward -p tcp -d 10.0.0.5 --dport 8080 -j ACCEPT\n'));
+  const h = hoverAt(doc, places(text).option)!;
+  assert.deepEqual(h.forward, { outcome: 'reaches', to: '10.0.0.5:8080', chain: 'ufw-user-forward', line: 3, file: '/etc/ufw/user.rules' });
+  assert.match(h.markdown, /reaches 10\.0\.0\.5:8080 via ufw-user-forward rule at line 3 of \/etc\/ufw\/user\.rules/);
+  // an edit since the findings: the tables they read are not this text's any more
+  doc.update(text.replace('--dport 80 ', '--dport 81 '));
+  assert.deepEqual(hoverAt(doc, places(doc.text).option)!.forward, { outcome: 'host-policy', to: '10.0.0.5:8080' });
+});
+
+test('a file added with --noflush that does not set FORWARD\'s policy: the host\'s policy decides, not an ACCEPT assumed', () => {
+  const doc = new FirewallDocument(nat, { fileName: '/etc/ufw/before.rules' });
+  assert.deepEqual(hoverAt(doc, places(nat).option)!.forward, { outcome: 'host-policy', to: '10.0.0.5:8080' });
+  assert.match(hoverAt(doc, places(nat).option)!.markdown, /host's FORWARD policy/);
+  // loaded without --noflush, a table block starts from ACCEPT policies
+  assert.deepEqual(docOf(nat).ruleSet.noflush, undefined);
+  assert.deepEqual(hoverAt(docOf(nat), places(nat).option)!.forward, { outcome: 'policy', to: '10.0.0.5:8080', verdict: 'ACCEPT' });
+});

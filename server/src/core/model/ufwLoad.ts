@@ -53,8 +53,9 @@ const STAGES = ['before-logging', 'before', 'after', 'after-logging', 'reject', 
 /** The tables as ufw loads them, with the checked file's text at `[from, to)` of `text`. */
 export interface UfwLoad {
   family: Family;
-  /** Where the forward policy was read (/etc/default/ufw). */
+  /** Where the forward policy was read (/etc/default/ufw), and what it is. */
   defaultsFile: string;
+  forwardPolicy: UfwPolicy;
   text: string;
   from: number;
   to: number;
@@ -109,6 +110,7 @@ export function ufwLoad(ownText: string, family: Family, s: UfwSurroundings): Uf
   return {
     family,
     defaultsFile: s.defaults.file,
+    forwardPolicy: s.defaults.forwardPolicy,
     text,
     from,
     to: from + ownText.length,

@@ -29,8 +29,15 @@ export interface Hover {
 
 /** Where the first packet of a connection a DNAT rule translates ends in filter FORWARD. */
 export type DnatForward =
-  | { outcome: 'reaches' | 'dropped' | 'rejected'; to: string; chain: string; line: number }
-  | { outcome: 'policy'; to: string; verdict: string }
+  /**
+   * Decided by a rule: at `line` of this file, or of `file` (another of ufw's rules files), or
+   * with neither in a chain ufw makes itself, as its defaults file (`set`) asks.
+   */
+  | { outcome: 'reaches' | 'dropped' | 'rejected'; to: string; chain: string; line?: number; file?: string; set?: string }
+  /** By FORWARD's policy; `set`: where a ufw rules file's comes from. */
+  | { outcome: 'policy'; to: string; verdict: string; set?: string }
+  /** By FORWARD's policy, which a file loaded with `--noflush` does not set: the host's. */
+  | { outcome: 'host-policy'; to: string }
   | { outcome: 'uncertain'; to: string; branches: number; verdicts: string[] };
 
 const inside = (s: Span, o: number) => o >= s.start && o <= s.end;
@@ -144,37 +151,54 @@ function commitHover(doc: FirewallDocument, offset: number): Hover | undefined {
   };
 }
 
-/** What happens to the connections this DNAT rule forwards, from the packet evaluator (see dnatPaths). */
+/**
+ * What happens to the connections this DNAT rule forwards, from the packet evaluator (see
+ * dnatPaths): in a ufw rules file judged with the files around it, through the tables as ufw
+ * loads them, as its finding does (see FirewallDocument.ufwLoad).
+ */
 export function dnatForward(doc: FirewallDocument, rule: Rule): DnatForward | undefined {
-  const check = dnatChecks(doc.ruleSet).find((c) => c.dnat === rule);
+  const load = doc.ufwLoad;
+  const rs = load?.ruleSet ?? doc.ruleSet;
+  const check = load ? dnatChecks(rs).find((c) => c.dnat.span.start === rule.span.start + load.from) : dnatChecks(rs).find((c) => c.dnat === rule);
   if (!check || !check.forward.length) return undefined;
   const p = check.packet;
   const to = addressWithPort(p.dst ?? '?', p.dport);
   const verdicts = [...new Set(check.forward.map((o) => o.verdict))];
   if (verdicts.length > 1) return { outcome: 'uncertain', to, branches: check.forward.length, verdicts };
   const [verdict] = verdicts;
+  const set = load && `ufw's DEFAULT_FORWARD_POLICY="${load.forwardPolicy}" in ${load.defaultsFile}`;
   // with one verdict on every branch, the first branch's deciding step speaks for all. A rule
   // decided only if it is the last step and its target is the verdict; otherwise the packet
   // ran off the end, possibly through a RETURN in a chain reached by -g, and the policy did
   const step = check.forward[0].path.at(-1);
-  if (!step?.rule || step.policy || step.rule.target?.name !== verdict) return { outcome: 'policy', to, verdict };
-  const line = doc.lines.lineOf(step.rule.span.start) + 1;
+  if (!step?.rule || step.policy || step.rule.target?.name !== verdict) {
+    // a file iptables-restore adds with --noflush and that never sets FORWARD's policy: the host's decides
+    if (!load && rs.noflush && !rs.tables.get(`${check.dnat.family}:filter`)?.chains.get('FORWARD')?.policySpan) return { outcome: 'host-policy', to };
+    return { outcome: 'policy', to, verdict, ...(set ? { set } : {}) };
+  }
   const outcome = verdict === 'ACCEPT' ? 'reaches' : verdict === 'REJECT' ? 'rejected' : 'dropped';
-  return { outcome, to, chain: step.chain, line };
+  const at = step.rule.span.start;
+  if (!load) return { outcome, to, chain: step.chain, line: doc.lines.lineOf(at) + 1 };
+  const place = load.placeOf(at);
+  if (place.own) return { outcome, to, chain: step.chain, line: doc.lines.lineOf(at - load.from) + 1 };
+  return place.file ? { outcome, to, chain: step.chain, line: place.line, file: place.file } : { outcome, to, chain: step.chain, set: set! };
 }
 
 function renderForward(f: DnatForward): string {
   let text: string;
   switch (f.outcome) {
     case 'reaches':
-      text = `reaches ${f.to} via ${f.chain} rule at line ${f.line}`;
-      break;
     case 'dropped':
-    case 'rejected':
-      text = `${f.outcome} by ${f.chain} rule at line ${f.line}`;
+    case 'rejected': {
+      const where = f.line === undefined ? `${f.chain} (${f.set})` : `${f.chain} rule at line ${f.line}${f.file ? ` of ${f.file}` : ''}`;
+      text = f.outcome === 'reaches' ? `reaches ${f.to} via ${where}` : `${f.outcome} by ${where}`;
       break;
+    }
     case 'policy':
-      text = f.verdict === 'ACCEPT' ? `reaches ${f.to} (FORWARD policy ACCEPT)` : `dropped by FORWARD policy ${f.verdict}`;
+      text = f.verdict === 'ACCEPT' ? `reaches ${f.to} (FORWARD policy ACCEPT${f.set ? `, ${f.set}` : ''})` : `dropped by FORWARD policy ${f.verdict}${f.set ? ` (${f.set})` : ''}`;
+      break;
+    case 'host-policy':
+      text = `to ${f.to} is decided by the host's FORWARD policy: this file, added to the tables with --noflush, does not set it`;
       break;
     case 'uncertain':
       text = `may reach ${f.to}: it depends on rules the trace cannot decide (${f.branches} branches)`;

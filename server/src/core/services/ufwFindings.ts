@@ -1,8 +1,7 @@
 import { runRules, type RunOptions } from '../analysis/engine.ts';
 import { rules as allRules } from '../analysis/registry.ts';
 import type { Diagnostic, RelatedInfo } from '../analysis/types.ts';
-import type { Family } from '../knowledge/types.ts';
-import { ufwLoad, type UfwLoad, type UfwSurroundings } from '../model/ufwLoad.ts';
+import type { UfwLoad, UfwSurroundings } from '../model/ufwLoad.ts';
 import { LineIndex } from '../text/lineIndex.ts';
 import type { Span } from '../text/span.ts';
 
@@ -14,14 +13,14 @@ const UFW_CODES = new Set(['dnat-without-forward-accept']);
 
 /**
  * A ufw rules file's findings: those of the file alone, with the codes of UFW_CODES judged
- * instead on the tables as ufw loads them (see ufwLoad), each about the file's own lines.
+ * instead on the tables as ufw loads them (`load`, made of the file's text and `s`: see
+ * ufwLoad), each about the file's own lines.
  * What decided a finding in another file, or in ufw's own rules, is named in its related
  * information, placed on the finding.
  */
-export function withUfwLoad(found: Diagnostic[], text: string, family: Family, s: UfwSurroundings, options: RunOptions): Diagnostic[] {
+export function withUfwLoad(found: Diagnostic[], load: UfwLoad, s: UfwSurroundings, options: RunOptions): Diagnostic[] {
   const rules = (options.rules ?? allRules).filter((r) => UFW_CODES.has(r.code));
   if (!rules.length) return found;
-  const load = ufwLoad(text, family, s);
   const whole = runRules(load.ruleSet, load.text, new LineIndex(load.text), { severities: options.severities, settings: options.settings, rules, ufw: load });
   const out = found.filter((d) => !UFW_CODES.has(d.code));
   for (const d of whole) {
