@@ -58,5 +58,5 @@ export function workspaceUfw(filePath: string, open?: OpenModel): Pick<AnalysisS
     if (text === 'unread') return {};
     if (text !== 'missing') files.push({ role: ufwRulesFile(basename(path))!.role, file: path, text });
   }
-  return { workspaceUfw: { role: r.role, defaults: { file: defaultsFile, forwardPolicy: defaults.forwardPolicy }, files } };
+  return { workspaceUfw: { role: r.role, defaults: { file: defaultsFile, forwardPolicy: defaults.forwardPolicy, ...(defaults.sysctl ? { sysctl: defaults.sysctl } : {}) }, files } };
 }

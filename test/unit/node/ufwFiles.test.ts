@@ -59,3 +59,16 @@ test('the CLI reads ufw\'s files around a rules file', { skip: needBuild() }, ()
   const findings = (JSON.parse(r.stdout) as { files: { diagnostics: { code: string; line: number }[] }[] }).files[0].diagnostics;
   assert.deepEqual(findings.filter((d) => d.code === 'dnat-without-forward-accept').map((d) => d.line), [3]);
 });
+
+test('forwarding in a ufw setup: the finding names the sysctl file ufw applies (IPT_SYSCTL), and that file beside the rules turns it off', () => {
+  const { root, before } = etc('DEFAULT_FORWARD_POLICY="ACCEPT"\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n');
+  const forwarding = () => new FirewallDocument(readFileSync(before, 'utf8'), { fileName: before }).diagnostics({ settings: workspaceSettings(before) }).filter((d) => d.code === 'missing-ip-forward');
+  const [finding] = forwarding();
+  assert.equal(finding.severity, 'warning');
+  assert.ok(finding.message.includes('/etc/ufw/sysctl.conf'));
+  // as ufw ships it, commented out
+  writeFileSync(join(root, 'etc/ufw/sysctl.conf'), '#net/ipv4/ip_forward=1\n');
+  assert.equal(forwarding().length, 1);
+  writeFileSync(join(root, 'etc/ufw/sysctl.conf'), 'net/ipv4/ip_forward=1\n');
+  assert.deepEqual(forwarding(), []);
+});

@@ -17,6 +17,7 @@ test('/etc/default/ufw: the forward policy as sh reads it, DROP when unset or un
   assert.deepEqual(ufwDefaults("DEFAULT_FORWARD_POLICY='REJECT' # comment\nIPV6=no\n"), { forwardPolicy: 'REJECT', ipv6: false });
   assert.deepEqual(ufwDefaults('#DEFAULT_FORWARD_POLICY="ACCEPT"\n'), { forwardPolicy: 'DROP', ipv6: true });
   assert.deepEqual(ufwDefaults('DEFAULT_FORWARD_POLICY=DROP\nDEFAULT_FORWARD_POLICY=ACCEPT\n'), { forwardPolicy: 'ACCEPT', ipv6: true });
+  assert.equal(ufwDefaults('IPT_SYSCTL=/etc/ufw/sysctl.conf\n').sysctl, '/etc/ufw/sysctl.conf');
 });
 
 test('the load: FORWARD jumps to ufw\'s six chains in order under the defaults\' policy; the user chain is hooked after before.rules\' own rules', () => {

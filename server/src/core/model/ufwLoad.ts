@@ -17,8 +17,11 @@ export type UfwRole = 'before' | 'after' | 'user';
 export interface UfwSurroundings {
   /** The file being checked: which of the three it is. */
   role: UfwRole;
-  /** /etc/default/ufw: where it was found, and the forward policy it sets (ufw's own default DROP when it sets none). */
-  defaults: { file: string; forwardPolicy: UfwPolicy };
+  /**
+   * /etc/default/ufw: where it was found, the forward policy it sets (ufw's own default DROP
+   * when it sets none), and the sysctl file ufw applies when it starts (IPT_SYSCTL), if any.
+   */
+  defaults: { file: string; forwardPolicy: UfwPolicy; sysctl?: string };
   /** The other rules files of the same family, as found (a missing one is loaded as empty, as ufw does after reporting it). */
   files: { role: UfwRole; file: string; text: string }[];
 }
@@ -32,16 +35,19 @@ export function ufwRulesFile(fileName: string): { role: UfwRole; family: Family 
 }
 
 /**
- * The settings of /etc/default/ufw that decide what it loads: the forward policy and whether
- * IPv6 is loaded at all. The file is sourced by sh; its lines are `KEY="value"`.
+ * The settings of /etc/default/ufw that decide what it loads: the forward policy, whether
+ * IPv6 is loaded at all, the sysctl file it applies. The file is sourced by sh; its lines are
+ * `KEY="value"`.
  */
-export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; ipv6: boolean } {
+export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; ipv6: boolean; sysctl?: string } {
   const values = new Map<string, string>();
   for (const m of text.matchAll(/^[ \t]*([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s#;]*))/gm)) values.set(m[1], m[2] ?? m[3] ?? m[4]);
   const policy = values.get('DEFAULT_FORWARD_POLICY')?.toUpperCase();
+  const sysctl = values.get('IPT_SYSCTL');
   return {
     forwardPolicy: policy === 'ACCEPT' || policy === 'REJECT' ? policy : 'DROP',
     ipv6: !/^(no|NO)$/.test(values.get('IPV6') ?? 'yes'),
+    ...(sysctl ? { sysctl } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Span } from '../../text/span.ts';
-import type { LintRule } from '../types.ts';
+import type { LintRule, RuleContext } from '../types.ts';
 import { dnatForwards } from '../dnatPaths.ts';
 import { FORWARDING_KEY, forwardingOf } from '../../model/sysctlFacts.ts';
 import { managedChain } from '../../knowledge/managedChains.ts';
@@ -20,7 +20,7 @@ export const missingIpForward: LintRule = {
   severity: 'warning',
   summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
   docs: {
-    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts (in a wg-quick configuration, one in a PreUp or PostUp line, or a sysctl file found as for save files; where none does the finding is an info-level reminder, the host\'s sysctl.conf usually being where it is set); for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts, and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count. In scripts, a `sysctl` or `/proc/sys` write anywhere counts (in a wg-quick configuration, one in a PreUp or PostUp line, or a sysctl file found as for save files; where none does the finding is an info-level reminder, the host\'s sysctl.conf usually being where it is set); for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts (ufw\'s sysctl.conf beside its rules files too, which the message of a ufw rules file names), and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
     rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
     bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
@@ -64,10 +64,16 @@ export const missingIpForward: LintRule = {
         span: first,
         message: off
           ? `This rule set forwards traffic but ${FORWARDING_KEY[family]} is set to 0: the kernel will not route between interfaces.`
-          : `This rule set forwards traffic but nothing sets ${FORWARDING_KEY[family]}=1: without it the kernel does not route between interfaces.`,
+          : `This rule set forwards traffic but nothing sets ${FORWARDING_KEY[family]}=1: without it the kernel does not route between interfaces.${ufwSysctl(ctx, family)}`,
         related: off && 'span' in off ? [{ span: off.span, message: 'forwarding turned off here' }] : undefined,
         fixes,
       });
     }
   },
 };
+
+/** In a ufw rules file: the sysctl file ufw applies when it starts (IPT_SYSCTL of /etc/default/ufw), where the setting belongs. */
+function ufwSysctl(ctx: RuleContext, family: Family): string {
+  const file = ctx.settings.workspaceUfw?.defaults.sysctl;
+  return file ? ` ufw applies ${file} when it starts: set ${family === 'ipv4' ? 'net/ipv4/ip_forward' : 'net/ipv6/conf/default/forwarding and net/ipv6/conf/all/forwarding'}=1 there.` : '';
+}
