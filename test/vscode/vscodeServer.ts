@@ -63,7 +63,7 @@ export function isolatedEnv(work: string, extra: NodeJS.ProcessEnv = {}): NodeJS
 export function makeSampleWorkspace(dest: string, examples: string): string {
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
-  for (const f of readdirSync(examples)) cpSync(join(examples, f), join(dest, f));
+  for (const f of readdirSync(examples)) cpSync(join(examples, f), join(dest, f), { recursive: true });
   return dest;
 }
 

@@ -75,6 +75,24 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'ufw\'s before.rules (etc/ufw, beside etc/default/ufw) is judged as ufw loads it: its port forward, dropped by DEFAULT_FORWARD_POLICY="DROP", is reported on the DNAT line, and the hover says why',
+    async run() {
+      const doc = await openExample('etc/ufw/before.rules');
+      expect(doc.languageId === 'iptables-save', `language id ${doc.languageId}`);
+      const dnatLine = lineOf(doc, '-j DNAT');
+      const found = await eventually('dnat-without-forward-accept in before.rules', () => {
+        const d = diagnosticsWith(doc.uri, 'dnat-without-forward-accept');
+        return d.length ? d : undefined;
+      });
+      expect(found.length === 1 && found[0].range.start.line === dnatLine, `on the DNAT rule (line ${dnatLine + 1}), got ${describe(found)}`);
+      expect(vscode.languages.getDiagnostics(doc.uri).every((d) => codeOf(d) === 'dnat-without-forward-accept'), `nothing else: ${describe(vscode.languages.getDiagnostics(doc.uri))}`);
+      const at = new vscode.Position(dnatLine, doc.lineAt(dnatLine).text.indexOf('--to-destination') + 2);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      expect(/dropped by FORWARD policy DROP \(ufw's DEFAULT_FORWARD_POLICY="DROP" in .*etc\/default\/ufw\)/.test(text), `the hover names ufw's policy: ${text.slice(0, 300)}`);
+    },
+  },
+  {
     name: 'broken.iptables shows its errors with exact positions',
     async run() {
       const doc = await openExample('broken.iptables');
