@@ -138,3 +138,24 @@ test('a PostDown -D of a rule no up line adds fails and ends wg-quick down: the 
   assert.match(down.err, /Bad rule/);
   assert.deepEqual(rulesLeft(), ['-A FORWARD -i wgt3 -j ACCEPT', '-A FORWARD -o wgt3 -j ACCEPT'], 'the second PostDown line never ran');
 });
+
+test('a fix that accepts a port forward in PostUp also deletes it in PostDown: up and down twice leave no rule', { skip, timeout: 120_000 }, () => {
+  freshTables();
+  const { conf, text } = writeConf(
+    'wgt4',
+    [
+      'PostUp = iptables -P FORWARD DROP; iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+      'PostUp = iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.200.114.2:8080',
+      'PostDown = iptables -t nat -D PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.200.114.2:8080',
+      'PostDown = iptables -D FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT; iptables -P FORWARD ACCEPT',
+    ].join('\n'),
+  );
+  const settings = { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4' as const, value: '1', file: '/etc/sysctl.conf' }] };
+  const dnat = new FirewallDocument(text, { fileName: conf }).diagnostics({ settings }).find((d) => d.code === 'dnat-without-forward-accept');
+  assert.ok(dnat?.fixes?.length, 'the port forward is reported, with a fix');
+  const fixed = applyFixes(text, [dnat.fixes[0]]).text;
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: conf }).diagnostics({ settings }).map((d) => d.code), []);
+  writeFileSync(conf, fixed, { mode: 0o600 });
+  upAndDownTwice(conf, ' with the fix');
+  assert.deepEqual(rulesLeft(), [], `left after the fix:\n${fixed}`);
+});

@@ -99,6 +99,34 @@ test('fixes are written as the configuration holds them: a new command as a hook
   assert.match(applyFixes(text, [suppress]).text, /\n# iptables-lint disable-next-line missing-ip-forward\nPostUp = /);
 });
 
+test('a fix that adds a rule in an up line deletes it again in PostDown, after the last down line: nothing is left after down', () => {
+  const text = [
+    '[Interface]',
+    'Address = 10.8.0.1/24',
+    'PostUp = iptables -P FORWARD DROP; iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    'PostUp = iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.8.0.2:8080',
+    'PostDown = iptables -t nat -D PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.8.0.2:8080',
+    'PostDown = iptables -D FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    '',
+    '[Peer]',
+    'AllowedIPs = 10.8.0.2/32',
+    '',
+  ].join('\n');
+  const settings = { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4' as const, value: '1', file: '/etc/sysctl.conf' }] };
+  const codes = (t: string) => new FirewallDocument(t, { fileName: 'wg0.conf' }).diagnostics({ settings }).map((d) => d.code);
+  const dnat = new FirewallDocument(text, { fileName: 'wg0.conf' }).diagnostics({ settings }).find((d) => d.code === 'dnat-without-forward-accept')!;
+  const fixed = applyFixes(text, [dnat.fixes!.find((f) => !f.suppression)!]).text.split('\n');
+  const accept = 'iptables -A FORWARD -i eth0 -p tcp -d 10.8.0.2 --dport 8080 -m conntrack --ctstate NEW -j ACCEPT';
+  assert.equal(fixed[4], `PostUp = ${accept}`);
+  assert.equal(fixed[7], `PostDown = ${accept.replace('-A FORWARD', '-D FORWARD')}`);
+  assert.deepEqual(codes(fixed.join('\n')), []);
+  // the same configuration without any down line: the PostDown goes after the last hook line
+  const noDown = text.split('\n').filter((l) => !l.startsWith('PostDown')).join('\n');
+  const first = new FirewallDocument(noDown, { fileName: 'wg0.conf' }).diagnostics({ settings }).find((d) => d.code === 'dnat-without-forward-accept')!;
+  const lines = applyFixes(noDown, [first.fixes!.find((f) => !f.suppression)!]).text.split('\n');
+  assert.deepEqual(lines.slice(3, 6), ['PostUp = iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 10.8.0.2:8080', `PostUp = ${accept}`, `PostDown = ${accept.replace('-A FORWARD', '-D FORWARD')}`]);
+});
+
 test('a typo in PostDown: reported there, with its fix', () => {
   const text = '[Interface]\nPostUp = iptables -A FORWARD -i %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j ACCPT\n';
   const doc = new FirewallDocument(text, { fileName: 'wg0.conf' });

@@ -39,6 +39,16 @@ const HOOK_KEYS = new Set<string>(['PreUp', 'PostUp', 'PreDown', 'PostDown']);
 /** A line as a quick fix writes a hook: its key, ` = `, the command. */
 export const WRITTEN_HOOK_LINE = /^(PreUp|PostUp|PreDown|PostDown) = /;
 
+/**
+ * A command that adds a rule (`iptables … -A CHAIN …`, `-I CHAIN [n]`) with that turned into
+ * `-D CHAIN`: what removes its rule again; with the chain it names. Undefined for any other
+ * command.
+ */
+export function deletingCommand(command: string): { text: string; chain: string } | undefined {
+  const m = /^(.*?\s)(-A|--append|-I|--insert)(\s+)(\S+)(\s+\d+)?(?=\s)/.exec(command);
+  return m ? { text: `${m[1]}-D${m[3]}${m[4]}${command.slice(m[0].length)}`, chain: m[4] } : undefined;
+}
+
 /** What each hook is, for hover: when wg-quick runs it. */
 export const HOOK_DOCS: Readonly<Record<HookKey, string>> = {
   PreUp: '`wg-quick up` runs this before it creates the interface.',

@@ -1,5 +1,5 @@
 import type { Diagnostic, Fix, FixEdit } from '../analysis/types.ts';
-import { phaseOf, WRITTEN_HOOK_LINE, type Hook } from '../model/wgQuick.ts';
+import { deletingCommand, phaseOf, WRITTEN_HOOK_LINE, type Hook } from '../model/wgQuick.ts';
 
 /**
  * The quick fixes of a wg-quick configuration's findings, made to fit the file. The checks
@@ -8,7 +8,8 @@ import { phaseOf, WRITTEN_HOOK_LINE, type Hook } from '../model/wgQuick.ts';
  * (`PostUp = iptables -I FORWARD …`), one that removes command lines removes those hook lines
  * whole, and an edit inside a command stays as it is. A fix that cannot be written so (it
  * would join a hook to the line after it, or continue a command on a second line, which a
- * configuration cannot hold) is left out.
+ * configuration cannot hold) is left out. A rule a fix adds in an up line is deleted again in
+ * a PostDown line the fix adds too.
  */
 export function wgQuickFixes(found: Diagnostic[], source: string, all: readonly Hook[]): Diagnostic[] {
   return found.map((d) => {
@@ -32,7 +33,36 @@ function fitFix(fix: Fix, source: string, hooks: readonly Hook[], phase: readonl
     if (!fitted) return undefined;
     edits.push(fitted);
   }
-  return { ...fix, edits };
+  return withTeardown({ ...fix, edits }, source, hooks);
+}
+
+/** An iptables command adding a rule, as a fix writes it on an up hook line. */
+const ADDED_RULE = /^(PreUp|PostUp) = ((?:sudo\s+)?ip6?tables(?:-legacy|-nft)?\s.*)$/;
+
+/**
+ * A fix that adds up lines adding rules also deletes them in PostDown, after the last down
+ * line (else after the last hook line): a rule only `wg-quick up` adds is added again at each
+ * restart (what rule-left-after-down reports).
+ */
+function withTeardown(fix: Fix, source: string, hooks: readonly Hook[]): Fix {
+  const deletes: string[] = [];
+  for (const e of fix.edits) {
+    for (const line of e.text.split('\n')) {
+      const del = ADDED_RULE.exec(line.replace(/\r$/, '')) && deletingCommand(line.slice(line.indexOf('= ') + 2).replace(/\r$/, ''));
+      if (del) deletes.push(`PostDown = ${del.text}`);
+    }
+  }
+  const down = hooks.filter((h) => phaseOf(h.key) === 'down');
+  const last = down.at(-1) ?? hooks.at(-1);
+  if (!deletes.length || !last) return fix;
+  const nl = source.indexOf('\n', last.valueEnd);
+  const at = nl === -1 ? source.length : nl > 0 && source[nl - 1] === '\r' ? nl - 1 : nl;
+  // up lines added at the same place (after that line, or at the start of the next) go first
+  const next = source.indexOf('\n', at) + 1;
+  const same = fix.edits.findIndex((e) => e.span.start === e.span.end && (e.span.start === at || (next > 0 && e.span.start === next)));
+  if (same === -1) return { ...fix, edits: [...fix.edits, { span: { start: at, end: at }, text: deletes.map((d) => `\n${d}`).join('') }] };
+  const joined = fix.edits[same].span.start === at ? deletes.map((d) => `\n${d}`).join('') : deletes.map((d) => `${d}\n`).join('');
+  return { ...fix, edits: fix.edits.map((e, i) => (i === same ? { ...e, text: e.text + joined } : e)) };
 }
 
 function lineStartAt(source: string, offset: number): number {

@@ -1,6 +1,7 @@
 import type { ScriptExtras } from '../../model/scriptDocument.ts';
 import { commandWordAt } from '../../model/commandName.ts';
 import { ruleKey } from '../../model/ruleKey.ts';
+import { deletingCommand } from '../../model/wgQuick.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 
@@ -39,10 +40,8 @@ function undoes(d: Command, cmd: Command, key: string | undefined): boolean {
 
 /** The up command with `-A`/`-I CHAIN [n]` turned into `-D CHAIN`: what removes its rule again. */
 function deleteCommand(ctx: RuleContext, cmd: Command): string | undefined {
-  const text = ctx.read(cmd.span.start, cmd.span.end);
-  const m = /^(.*?\s)(-A|--append|-I|--insert)(\s+)(\S+)(\s+\d+)?(?=\s)/.exec(text);
-  if (!m || m[4] !== cmd.chainWord?.text) return undefined;
-  return `${m[1]}-D${m[3]}${m[4]}${text.slice(m[0].length)}`;
+  const del = deletingCommand(ctx.read(cmd.span.start, cmd.span.end));
+  return del && del.chain === cmd.chainWord?.text ? del.text : undefined;
 }
 
 /** A PostDown line after the configuration's last PostDown command (else after this command's line) that deletes the rule. */
