@@ -102,3 +102,24 @@ test('iptables/trace of a save file decides its set matches by the ipsets file r
   assert.equal(await verdict('198.51.100.7'), 'ACCEPT');
   assert.equal(await verdict('198.51.100.8'), 'DROP');
 });
+
+test('iptables/trace in ufw\'s before.rules follows the packet through the tables as ufw loads them: a user.rules rule by its file and line, ufw\'s own rules without a place', { skip }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'iptables-lsp-ufw-trace-'));
+  mkdirSync(join(root, 'etc', 'ufw'), { recursive: true });
+  mkdirSync(join(root, 'etc', 'default'));
+  writeFileSync(join(root, 'etc', 'default', 'ufw'), 'DEFAULT_FORWARD_POLICY="DROP"\n');
+  const user = join(root, 'etc', 'ufw', 'user.rules');
+  writeFileSync(user, '*filter\n:ufw-user-forward - [0:0]\n-A ufw-user-forward -p tcp -d 10.0.0.2 --dport 80 -j ACCEPT\nCOMMIT\n');
+  const text = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n';
+  const path = join(root, 'etc', 'ufw', 'before.rules');
+  writeFileSync(path, text);
+  // not open in the editor: read around it on disk
+  const r = (await client().request<TraceResult>('iptables/trace', { uri: pathToFileURL(path).href, packet: 'in=eth0 proto=tcp dst=203.0.113.1 dport=8080 local=203.0.113.1' })) as Traced;
+  assert.equal(r.verdict, 'ACCEPT');
+  const steps = r.branches[0].path;
+  assert.deepEqual([steps[0].chain, steps[0].line, steps[0].file], ['PREROUTING', 3, undefined]);
+  const jump = steps.find((s) => s.chain === 'FORWARD' && s.rule)!;
+  assert.deepEqual([jump.line, jump.range, jump.file], [undefined, undefined, undefined]);
+  const accepted = steps.find((s) => s.chain === 'ufw-user-forward')!;
+  assert.deepEqual([accepted.kind, accepted.file, accepted.line, accepted.range], ['verdict', user, 3, undefined]);
+});

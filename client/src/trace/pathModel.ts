@@ -29,6 +29,8 @@ export interface DiagramStep {
   /** 1-based line of the deciding rule. */
   line?: number;
   range?: LspRange;
+  /** A rule of another file the trace read (ufw's user.rules beside the before.rules traced): its name and line. */
+  where?: string;
   /** The NAT change, e.g. `destination → 192.168.1.100:8080`, or the packet made UNTRACKED. */
   rewrite?: string;
 }
@@ -53,8 +55,10 @@ export interface DiagramEdge {
 }
 
 export interface DiagramCondition {
-  line: number;
-  range: LspRange;
+  /** A rule of the document: its line and range; of another file: `where` (see DiagramStep); of ufw's own: neither. */
+  line?: number;
+  range?: LspRange;
+  where?: string;
   matched: boolean;
   rule: string;
 }
@@ -132,6 +136,11 @@ function rewriteText(r: { destination?: string; source?: string } | undefined): 
   return undefined;
 }
 
+/** A rule in another file: its name (the last part of its path) and line. */
+function elsewhere(l: RuleLocation): string | undefined {
+  return l.file ? `${l.file.slice(l.file.lastIndexOf('/') + 1)}, line ${l.line}` : undefined;
+}
+
 function diagramStep(s: Step): DiagramStep {
   const detail = s.rule ?? (s.policy ? `policy ${s.policy}` : s.kind === 'none' ? 'no rule decides: back to the caller' : '');
   const out: DiagramStep = { label: `${s.table}/${s.chain}`, detail, kind: s.kind };
@@ -140,6 +149,8 @@ function diagramStep(s: Step): DiagramStep {
     out.line = s.line;
     out.range = s.range;
   }
+  const where = elsewhere(s);
+  if (where) out.where = where;
   const rewrite = s.kind === 'untrack' ? 'state → UNTRACKED (no nat from here on)' : rewriteText(s.rewrite);
   if (rewrite) out.rewrite = rewrite;
   return out;
@@ -182,7 +193,10 @@ function branchModel(b: Branch, origin: 'remote' | 'local'): DiagramBranch {
   return {
     verdict: b.verdict,
     endsAt,
-    conditions: b.conditions.map((c) => ({ line: c.line, range: c.range, matched: c.matched, rule: c.rule })),
+    conditions: b.conditions.map((c) => {
+      const where = elsewhere(c);
+      return { ...(c.range ? { line: c.line, range: c.range } : {}), ...(where ? { where } : {}), matched: c.matched, rule: c.rule };
+    }),
     nodes,
     edges,
     rewrites,
@@ -219,11 +233,11 @@ export function pathModel(t: Traced): PathModel {
 }
 
 /** What the command returns (for scripts and tests): the verdict and the first branch's steps. */
-export function traceSummary(t: Traced): { verdict: string; branches: number; steps: { hook?: string; table: string; chain: string; line?: number; target?: string; policy?: string }[] } {
+export function traceSummary(t: Traced): { verdict: string; branches: number; steps: { hook?: string; table: string; chain: string; line?: number; file?: string; target?: string; policy?: string }[] } {
   const first = t.branches[0];
   return {
     verdict: t.verdict,
     branches: t.branches.length,
-    steps: (first?.path ?? []).map((s) => ({ hook: s.hook, table: s.table, chain: s.chain, line: s.line, target: s.target, policy: s.policy })),
+    steps: (first?.path ?? []).map((s) => ({ hook: s.hook, table: s.table, chain: s.chain, line: s.line, ...(s.file ? { file: s.file } : {}), target: s.target, policy: s.policy })),
   };
 }

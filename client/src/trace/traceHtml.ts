@@ -17,7 +17,8 @@ const gridCol = (col: number) => `gc${2 * col + 1}`;
 const gridRow = (row: number) => `gr${row + 1}`;
 
 function stepHtml(s: DiagramStep): string {
-  const body = `<span class="label">${escape(s.label)}</span>${s.line !== undefined ? ` <span class="line">line ${s.line}</span>` : ''}<span class="detail">${escape(s.detail)}</span>${s.rewrite ? `<span class="rewrite">${escape(s.rewrite)}</span>` : ''}`;
+  const place = s.line !== undefined ? `line ${s.line}` : s.where;
+  const body = `<span class="label">${escape(s.label)}</span>${place ? ` <span class="line">${escape(place)}</span>` : ''}<span class="detail">${escape(s.detail)}</span>${s.rewrite ? `<span class="rewrite">${escape(s.rewrite)}</span>` : ''}`;
   const cls = `step kind-${s.kind}`;
   return s.range ? `<button type="button" class="${cls}" ${rangeAttrs(s.range)} title="Show line ${s.line} in the editor">${body}</button>` : `<div class="${cls}">${body}</div>`;
 }
@@ -38,7 +39,7 @@ function branchHtml(b: DiagramBranch, i: number, count: number): string {
     return `<div class="arrow ${e.taken ? 'taken' : 'idle'} gc${2 * from.col + 2} ${gridRow(to.row)}" aria-hidden="true">${glyph}</div>`;
   });
   const conditions = b.conditions.length
-    ? `<ul class="conditions">${b.conditions.map((c) => `<li>if <button type="button" class="cond" ${rangeAttrs(c.range)}>line ${c.line}</button> ${c.matched ? 'matches' : 'does not match'} <code>${escape(c.rule)}</code></li>`).join('')}</ul>`
+    ? `<ul class="conditions">${b.conditions.map((c) => `<li>if ${c.range ? `<button type="button" class="cond" ${rangeAttrs(c.range)}>line ${c.line}</button>` : `<span class="cond">${escape(c.where ?? 'a rule ufw writes')}</span>`} ${c.matched ? 'matches' : 'does not match'} <code>${escape(c.rule)}</code></li>`).join('')}</ul>`
     : '';
   const heading = count > 1 ? `<h2>Branch ${i + 1} of ${count}: <span class="verdict v-${escape(b.verdict)}">${escape(b.verdict)}</span></h2>` : '';
   const rewrites = b.rewrites.length ? `<p class="rewrites">NAT: ${b.rewrites.map(escape).join(', ')}</p>` : '';

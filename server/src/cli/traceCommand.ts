@@ -4,6 +4,8 @@ import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
 import { traceSets } from '../node/ipsetFiles.ts';
+import { ufwLoadOf } from '../node/ufwFiles.ts';
+import { traceSource } from '../core/services/traceSource.ts';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 
@@ -42,22 +44,30 @@ export function traceCommand(args: string[], io: CliIO): number {
     io.stderr(`iptables-lint: bad --packet: ${parsed.error}\n`);
     return 2;
   }
-  const line = (span: { start: number }) => ({ line: doc.lines.lineOf(span.start) + 1 });
+  // a ufw rules file: the tables as ufw loads them with the files around it, as lint reads them
+  const src = traceSource(doc, doc.dialect === 'save' ? ufwLoadOf(doc, resolve(file)) : undefined);
+  const line = (span: { start: number; end: number }): { line?: number; file?: string } => {
+    const at = src.place(span);
+    return 'own' in at ? { line: doc.lines.lineOf(at.own.start) + 1 } : at;
+  };
   // a save file's host: the sysctl files kept around it, as lint reads them
   // and the ipsets restored before it at boot (a script: those it fills), whose members decide its set matches
   const sets = traceSets(doc, resolve(file));
-  const report = traceReport(doc.ruleSet, read.text, sets ? { ...parsed.packet, sets } : parsed.packet, line, doc.dialect === 'save' ? hostSysctl(resolve(file)) : undefined);
+  const report = traceReport(src.ruleSet, src.text, sets ? { ...parsed.packet, sets } : parsed.packet, line, doc.dialect === 'save' ? hostSysctl(resolve(file)) : undefined);
   const branches = report.branches;
   if (json) {
-    const strip = (b: (typeof branches)[number]) => ({ verdict: b.verdict, hooks: b.hooks, path: b.path, rewrites: b.rewrites, conditions: b.conditions.map(({ line: l, assumed }) => ({ line: l, assumed })), routing: b.routing });
+    const strip = (b: (typeof branches)[number]) => ({ verdict: b.verdict, hooks: b.hooks, path: b.path, rewrites: b.rewrites, conditions: b.conditions.map(({ line: l, file: f, assumed }) => ({ line: l, ...(f ? { file: f } : {}), assumed })), routing: b.routing });
     io.stdout(JSON.stringify({ file, verdict: report.verdict, packet: report.packet, path: branches[0].path, rewrites: branches[0].rewrites, routing: branches[0].routing, branches: branches.length > 1 ? branches.map(strip) : undefined }, null, 2) + '\n');
     return 0;
   }
   let out = '';
   branches.forEach((b, i) => {
-    if (branches.length > 1) out += `branch ${i + 1} of ${branches.length}${b.conditions.length ? ` (if ${b.conditions.map((c) => `line ${c.line} ${c.assumed}`).join(', ')})` : ''}:\n`;
+    // a rule of the file by its line, of another file by that file's name and line, of ufw's own by its text alone
+    const place = (l: { line?: number; file?: string }) => (l.line === undefined ? "ufw's own" : l.file ? `${l.file}:${l.line}` : `line ${l.line}`);
+    if (branches.length > 1) out += `branch ${i + 1} of ${branches.length}${b.conditions.length ? ` (if ${b.conditions.map((c) => `${place(c)} ${c.assumed}`).join(', ')})` : ''}:\n`;
     for (const s of b.path) {
-      const what = s.rule ? `${file}:${s.line}: ${s.rule}${s.kind === 'untrack' ? ' (untracked from here on: no nat)' : ''}` : s.policy ? `policy ${s.policy}` : 'no rule decides';
+      const where = s.line === undefined ? "(ufw's own rule)" : `${s.file ?? file}:${s.line}:`;
+      const what = s.rule ? `${where} ${s.rule}${s.kind === 'untrack' ? ' (untracked from here on: no nat)' : ''}` : s.policy ? `policy ${s.policy}` : 'no rule decides';
       out += `  ${s.table}/${s.chain}: ${what}\n`;
     }
     if (b.rewrites.destination) out += `  destination rewritten to ${b.rewrites.destination}\n`;

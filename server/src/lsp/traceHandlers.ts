@@ -7,6 +7,8 @@ import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
 import { traceSets } from '../node/ipsetFiles.ts';
+import { ufwLoadOf } from '../node/ufwFiles.ts';
+import { traceSource } from '../core/services/traceSource.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 import {
@@ -44,13 +46,18 @@ export function registerTrace(connection: Connection, store: DocumentStore): voi
     if (!parsed.packet) return { packetError: { error: parsed.error, key: parsed.key, start: parsed.start, end: parsed.end } };
     if (typeof doc === 'string') return { documentError: doc };
     const lines = doc.lines;
-    const locate = (span: { start: number; end: number }): RuleLocation => ({ range: toRange(lines, span), line: lines.lineOf(span.start) + 1 });
     // a save file's host: the sysctl files kept around it, as its diagnostics read them
     const onDisk = p.uri.startsWith('file:') ? fileURLToPath(p.uri) : undefined;
     const host = doc.dialect === 'save' && onDisk ? hostSysctl(onDisk) : undefined;
     // and the ipsets restored before it at boot (a script: those it fills), whose members decide its set matches
     const sets = traceSets(doc, onDisk);
-    return { uri: p.uri, ...traceReport(doc.ruleSet, doc.text, sets ? { ...parsed.packet, sets } : parsed.packet, locate, host) };
+    // a ufw rules file: the tables as ufw loads them, as its findings last read them (a file not open: read around it now)
+    const src = traceSource(doc, doc.ufwLoad ?? (doc.dialect === 'save' && onDisk ? ufwLoadOf(doc, onDisk) : undefined));
+    const locate = (span: { start: number; end: number }): RuleLocation => {
+      const at = src.place(span);
+      return 'own' in at ? { range: toRange(lines, at.own), line: lines.lineOf(at.own.start) + 1 } : at;
+    };
+    return { uri: p.uri, ...traceReport(src.ruleSet, src.text, sets ? { ...parsed.packet, sets } : parsed.packet, locate, host) };
   });
 
   connection.onRequest<PacketFieldsResult, void>(PACKET_FIELDS_REQUEST, (p: PacketFieldsParams): PacketFieldsResult => {

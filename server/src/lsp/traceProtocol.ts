@@ -12,11 +12,17 @@ export interface LspRange {
   end: { line: number; character: number };
 }
 
-/** Where a rule is: spread into each step and condition of the report. */
+/**
+ * Where a rule is: spread into each step and condition of the report. A rule of the document
+ * has its range and line; one the trace met in another file (ufw's user.rules beside the
+ * before.rules traced) has that file and its line; one ufw writes itself, neither.
+ */
 export interface RuleLocation {
-  range: LspRange;
+  range?: LspRange;
   /** 1-based line, as people read it. */
-  line: number;
+  line?: number;
+  /** Another file's path, where the rule is there. */
+  file?: string;
 }
 
 export const TRACE_REQUEST = 'iptables/trace';

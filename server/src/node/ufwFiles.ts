@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AnalysisSettings } from '../core/analysis/types.ts';
-import { ufwDefaults, ufwRulesFile, type UfwRole, type UfwSurroundings } from '../core/model/ufwLoad.ts';
+import type { FirewallDocument } from '../core/facade.ts';
+import { ufwDefaults, ufwLoad, ufwRulesFile, type UfwLoad, type UfwRole, type UfwSurroundings } from '../core/model/ufwLoad.ts';
 import type { OpenModel } from './ipv6RulesBeside.ts';
 
 /** A rules file bigger than this is not read: ufw's are a few KB; the load is then not judged. */
@@ -59,4 +60,10 @@ export function workspaceUfw(filePath: string, open?: OpenModel): Pick<AnalysisS
     if (text !== 'missing') files.push({ role: ufwRulesFile(basename(path))!.role, file: path, text });
   }
   return { workspaceUfw: { role: r.role, defaults: { file: defaultsFile, forwardPolicy: defaults.forwardPolicy, ...(defaults.sysctl ? { sysctl: defaults.sysctl } : {}) }, files } };
+}
+
+/** A ufw rules file's tables as ufw loads them with the files around it on disk; undefined where those are not found (see workspaceUfw). */
+export function ufwLoadOf(doc: FirewallDocument, filePath: string): UfwLoad | undefined {
+  const s = workspaceUfw(filePath).workspaceUfw;
+  return s && ufwLoad(doc.text, doc.family, s);
 }

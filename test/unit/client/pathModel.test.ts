@@ -9,6 +9,8 @@ import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { packetFields } from '../../../server/src/core/services/packetFields.ts';
 import { parsePacketSpec } from '../../../server/src/core/simulate/packet.ts';
 import { traceReport } from '../../../server/src/core/simulate/traceReport.ts';
+import { traceSource } from '../../../server/src/core/services/traceSource.ts';
+import { ufwLoad } from '../../../server/src/core/model/ufwLoad.ts';
 import { repoRoot } from '../../support/paths.ts';
 
 /** The trace view's data, from real traces computed by the core as the server answers them. */
@@ -82,7 +84,7 @@ test('uncertain traces: one diagram per branch, each with the conditions it assu
   const withDnat = m.branches.findIndex((b) => b.conditions.some((c) => c.line === 5 && c.matched));
   const withoutDnat = m.branches.findIndex((b) => b.conditions.some((c) => c.line === 5 && !c.matched));
   assert.ok(withDnat >= 0 && withoutDnat >= 0);
-  assert.equal(m.branches[withDnat].conditions.find((c) => c.line === 5)!.range.start.line, 4);
+  assert.equal(m.branches[withDnat].conditions.find((c) => c.line === 5)!.range?.start.line, 4);
   const h = m.highlights.find((x) => x.line === 5)!;
   assert.ok(h.branches.includes(withDnat + 1) && !h.branches.includes(withoutDnat + 1));
   const s = traceSummary(traced(rules, 'proto=tcp dport=80 local=203.0.113.1'));
@@ -168,4 +170,27 @@ test("raw's NOTRACK: a step in PREROUTING with its line, saying the packet is un
   assert.deepEqual(m.branches[0].rewrites, []);
   assert.ok(m.highlights.some((h) => h.line === 3));
   assert.match(traceHtml(m, { nonce: 'n', cspSource: 'c' }), /class="step kind-untrack"/);
+});
+
+test('a trace through ufw\'s load: a rule of another file is named by file and line, without a button; one ufw writes itself, by its chain alone', () => {
+  const before = '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n';
+  const doc = new FirewallDocument(before, { fileName: '/etc/ufw/before.rules' });
+  const user = '*filter\n:ufw-user-forward - [0:0]\n-A ufw-user-forward -s 198.51.100.0/24 -j DROP\n-A ufw-user-forward -p tcp -d 10.0.0.2 --dport 80 -j ACCEPT\nCOMMIT\n';
+  const src = traceSource(doc, ufwLoad(before, 'ipv4', { role: 'before', defaults: { file: '/etc/default/ufw', forwardPolicy: 'DROP' }, files: [{ role: 'user', file: '/etc/ufw/user.rules', text: user }] }));
+  const lines = doc.lines;
+  const r = traceReport(src.ruleSet, src.text, parsePacketSpec('in=eth0 proto=tcp dst=203.0.113.1 dport=8080 local=203.0.113.1').packet!, (s) => {
+    const at = src.place(s);
+    return 'own' in at ? { range: { start: lines.positionAt(at.own.start), end: lines.positionAt(at.own.end) }, line: lines.lineOf(at.own.start) + 1 } : at;
+  });
+  const m = pathModel({ uri: 'file:///etc/ufw/before.rules', ...r });
+  assert.equal(m.certain, false, 'the source address decides: two branches');
+  const forward = (b: number) => node(m, b, 'FORWARD').steps;
+  const dropped = m.branches.findIndex((b) => b.verdict === 'DROP');
+  assert.deepEqual(m.branches[dropped].conditions.map((c) => [c.where, c.range, c.matched]), [['user.rules, line 3', undefined, true]]);
+  assert.ok(forward(dropped).some((s) => s.where === 'user.rules, line 3' && s.range === undefined && s.detail.includes('-j DROP')));
+  assert.ok(forward(dropped).some((s) => s.label === 'filter/FORWARD' && s.where === undefined && s.line === undefined));
+  // only the file's own rule is highlighted in the editor
+  assert.deepEqual(m.highlights.map((h) => h.line), [3]);
+  const html = traceHtml(m, { nonce: 'n', cspSource: 'c' });
+  assert.ok(html.includes('<span class="cond">user.rules, line 3</span>') && html.includes('<span class="line">user.rules, line 3</span>'));
 });

@@ -72,3 +72,17 @@ test('forwarding in a ufw setup: the finding names the sysctl file ufw applies (
   writeFileSync(join(root, 'etc/ufw/sysctl.conf'), 'net/ipv4/ip_forward=1\n');
   assert.deepEqual(forwarding(), []);
 });
+
+test('the CLI\'s trace of before.rules goes through ufw\'s chains to the policy of /etc/default/ufw, or to the route rule of user.rules', { skip: needBuild() }, () => {
+  const { root, before } = etc('DEFAULT_FORWARD_POLICY="DROP"\n');
+  const trace = () => JSON.parse(spawnSync(process.execPath, [dist('iptables-lint.cjs'), 'trace', before, '--packet', 'in=eth0 proto=tcp dst=203.0.113.1 dport=8080 local=203.0.113.1', '--format', 'json'], { encoding: 'utf8' }).stdout) as { verdict: string; path: { chain: string; line?: number; file?: string; policy?: string }[] };
+  const dropped = trace();
+  assert.equal(dropped.verdict, 'DROP');
+  assert.deepEqual(dropped.path.at(-1), { hook: 'FORWARD', table: 'filter', chain: 'FORWARD', kind: 'policy', policy: 'DROP' });
+  assert.ok(dropped.path.some((s) => s.chain === 'FORWARD' && s.line === undefined), 'ufw\'s own jumps, without a line');
+  const user = join(root, 'etc/ufw/user.rules');
+  writeFileSync(user, '*filter\n:ufw-user-forward - [0:0]\n-A ufw-user-forward -p tcp -d 10.0.0.2 --dport 80 -j ACCEPT\nCOMMIT\n');
+  const accepted = trace();
+  assert.equal(accepted.verdict, 'ACCEPT');
+  assert.ok(accepted.path.some((s) => s.chain === 'ufw-user-forward' && s.file === user && s.line === 3));
+});
