@@ -122,3 +122,29 @@ test('ufw: before.rules with the finding\'s fix applied loads, and the forward c
   assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
   assert.deepEqual(findings(file), []);
 });
+
+/** A MASQUERADE of the client's network out of the far side, above before.rules as ufw installs it (the client reaches the server through the router). */
+function masqueradeRules(): string {
+  return `*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.200.115.0/24 -o ${net.farDev} -j MASQUERADE\nCOMMIT\n\n${readFileSync('/etc/ufw/before.rules', 'utf8')}`;
+}
+
+function masqueradeFindings(file: string) {
+  return new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'masquerade-without-forward-accept');
+}
+
+test('ufw: a MASQUERADE in before.rules under DEFAULT_FORWARD_POLICY="DROP": the client reaches nothing through the router, and the rule is reported; its fix lets it through', { skip, timeout: 60_000 }, () => {
+  const { file } = startUfw('DROP', masqueradeRules());
+  assert.deepEqual(connectFrom(net.client, '10.200.116.2', 80, 1, 1500), ['timeout']);
+  const [finding, ...more] = masqueradeFindings(file);
+  assert.equal(more.length, 0);
+  assert.equal(dnatLine(file, finding), 3);
+  const { file: fixed } = startUfw('DROP', applyFix(readFileSync(file, 'utf8'), finding.fixes![0]));
+  assert.deepEqual(connectFrom(net.client, '10.200.116.2', 80, 1, 1500), ['server']);
+  assert.deepEqual(masqueradeFindings(fixed), []);
+});
+
+test('ufw: the same MASQUERADE under DEFAULT_FORWARD_POLICY="ACCEPT": the client gets through, nothing is reported', { skip, timeout: 60_000 }, () => {
+  const { file } = startUfw('ACCEPT', masqueradeRules());
+  assert.deepEqual(connectFrom(net.client, '10.200.116.2', 80, 1, 1500), ['server']);
+  assert.deepEqual(masqueradeFindings(file), []);
+});

@@ -19,6 +19,7 @@ import { unknownOption } from './rules/unknown-option.ts';
 import { unknownTable } from './rules/unknown-table.ts';
 import { unknownTarget } from './rules/unknown-target.ts';
 import { dnatWithoutForwardAccept } from './rules/dnat-without-forward-accept.ts';
+import { masqueradeWithoutForwardAccept } from './rules/masquerade-without-forward-accept.ts';
 import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { dnatToLoopback } from './rules/dnat-to-loopback.ts';
 import { dnatAnyDestination } from './rules/dnat-any-destination.ts';
@@ -88,6 +89,7 @@ export const rules: readonly LintRule[] = [
   dnatToLoopback,
   dnatAnyDestination,
   dnatWithoutHairpin,
+  masqueradeWithoutForwardAccept,
   masqueradeHidesClients,
   missingMasquerade,
   lanReachableFromWan,

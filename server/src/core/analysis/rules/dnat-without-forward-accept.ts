@@ -9,6 +9,7 @@ import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import type { UfwLoad } from '../../model/ufwLoad.ts';
+import { ufwForwardAccept } from '../ufwForwardAccept.ts';
 
 export const dnatWithoutForwardAccept: LintRule = {
   code: 'dnat-without-forward-accept',
@@ -89,21 +90,10 @@ function ufwAdvice(load: UfwLoad, p: Packet): string {
   return `ufw's forward rules must accept that: a route rule for it${route}, an accept in ufw-before-forward, or DEFAULT_FORWARD_POLICY="ACCEPT" in ${load.defaultsFile}.`;
 }
 
-/**
- * ufw's before.rules: an accept for the translated traffic in ufw-before-forward, after the
- * file's last rule of that chain (ufw's own accept of replies is among them). None where the
- * file has no such rule, where it would be written into another file's block.
- */
+/** ufw's before.rules: an accept for the translated traffic in ufw-before-forward (see ufwForwardAccept). */
 function ufwFixFor(ctx: RuleContext, load: UfwLoad, p: Packet): Fix[] {
   if (!p.proto || p.dport === undefined) return [];
-  const chain = load.family === 'ipv6' ? 'ufw6-before-forward' : 'ufw-before-forward';
-  const own = ctx.ruleSet.tables.get(`${load.family}:filter`)?.chains.get(chain)?.rules.filter((r) => r.span.start >= load.from && r.span.end <= load.to);
-  const last = own?.at(-1);
-  if (!last) return [];
-  const end = ctx.text.indexOf('\n', last.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  const line = `-A ${chain}${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
-  return [{ title: `Accept the forwarded traffic to ${where(p)} in ${chain}`, edits: [{ span: { start: at, end: at }, text: line + '\n' }] }];
+  return ufwForwardAccept(ctx, load, `${p.in ? `-i ${p.in} ` : ''}-p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW`, `Accept the forwarded traffic to ${where(p)}`);
 }
 
 /** Replies: a DROP policy, no ESTABLISHED accept, and no accept for traffic from the server itself. */
