@@ -87,7 +87,11 @@ function coversOption(a: BoundOption, b: Rule): boolean {
     if (!va || va.dynamic || a.negated) return false;
     const sa = new Set(va.value.toUpperCase().split(','));
     const bo = b.matches.flatMap((m) => m.options).filter((o) => o.name === '--ctstate' || o.name === '--state');
-    return bo.some((o) => !o.negated && !o.values[0]?.dynamic && o.values[0].value.toUpperCase().split(',').every((s) => sa.has(s)));
+    // a state written without its value (`--ctstate -j DROP`, a syntax error) covers nothing
+    return bo.some((o) => {
+      const vb = o.values[0];
+      return !o.negated && !!vb && !vb.dynamic && vb.value.toUpperCase().split(',').every((s) => sa.has(s));
+    });
   }
   return false;
 }

@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../facade.ts';
 import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { shadowedRule } from './shadowed-rule.ts';
 
@@ -52,4 +55,11 @@ ruleTable(shadowedRule, {
     { code: table('mangle', '-A PREROUTING -i eth0 -j ACCEPT\n«-A PREROUTING -i eth0 -p tcp -j MARK --set-mark 1»'), name: 'a MARK after an ACCEPT in mangle' },
     { code: table('filter', `:LOGDROP - [0:0]\n-A INPUT -s 192.0.2.9 -j LOGDROP\n${LONG_CHAIN}\n«-A INPUT -s 192.0.2.9 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP`), name: 'a chain of 1,600 rules: the jump to the log-and-drop chain before the same tests' },
   ],
+});
+
+test('shadowed-rule and redundant-rule: a state match written without its value under one with a value (a syntax error) is judged, not a failure of the checks', () => {
+  const text = '*filter\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -m conntrack --ctstate -A FORWARD -j DROP\nCOMMIT\n';
+  const codes = new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().map((d) => d.code);
+  assert.ok(codes.includes('syntax-error') || codes.includes('invalid-value'), codes.join());
+  assert.ok(!codes.includes('internal-error'), codes.join());
 });
