@@ -48,7 +48,7 @@ export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'>
   const found = runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, wgQuick: doc.wgQuick, rules: [rule] });
   // a ufw rules file with its surroundings: the checks that follow FORWARD read ufw's whole load, as the document does
   const ufw = c.options?.settings?.workspaceUfw;
-  return (ufw ? withUfwLoad(found, ufwLoad(doc.text, doc.family, ufw), ufw, { ...c.options, rules: [rule] }) : found).filter((d) => d.code === rule.code);
+  return (ufw ? withUfwLoad(found, ufwLoad(doc.text, doc.family, ufw), { ...c.options, rules: [rule] }) : found).filter((d) => d.code === rule.code);
 }
 
 /**

@@ -371,10 +371,9 @@ export class FirewallDocument {
         wgQuick: this.wgQuick,
       });
       if (this.hookSource !== undefined) return this.withTeardownFindings(found, options);
-      const ufw = options.settings?.workspaceUfw;
-      if (!ufw || rs.dialect !== 'save') return found;
-      this.lastUfwLoad = ufwLoad(this.text, this.family, ufw);
-      return withUfwLoad(found, this.lastUfwLoad, ufw, options);
+      const ufw = rs.dialect === 'save' ? options.settings?.workspaceUfw : undefined;
+      this.lastUfwLoad = ufw && ufwLoad(this.text, this.family, ufw);
+      return this.lastUfwLoad ? withUfwLoad(found, this.lastUfwLoad, options) : found;
     } catch (e) {
       return [internalError(e)];
     }

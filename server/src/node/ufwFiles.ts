@@ -16,13 +16,18 @@ function defaultsPath(filePath: string): string {
   return join(dirname(dirname(filePath)), 'default', 'ufw');
 }
 
-/** The files ufw loads with a rules file of its (before.rules: after.rules and user.rules of the same family), and its defaults file. */
-export function ufwCompanionPaths(filePath: string): string[] {
+/** The rules files ufw loads with one of its own (before.rules: after.rules and user.rules), of the same family. */
+function otherRulesFiles(filePath: string): string[] {
   const r = ufwRulesFile(basename(filePath));
   if (!r) return [];
   const t = r.family === 'ipv6' ? '6' : '';
   const roles: UfwRole[] = ['before', 'after', 'user'];
-  return [...roles.filter((role) => role !== r.role).map((role) => join(dirname(filePath), `${role}${t}.rules`)), defaultsPath(filePath)];
+  return roles.filter((role) => role !== r.role).map((role) => join(dirname(filePath), `${role}${t}.rules`));
+}
+
+/** The files a ufw rules file's findings read (see workspaceUfw): the other rules files and the defaults file. */
+export function ufwCompanionPaths(filePath: string): string[] {
+  return ufwRulesFile(basename(filePath)) ? [...otherRulesFiles(filePath), defaultsPath(filePath)] : [];
 }
 
 /** A file's text as the editor holds it, else as on disk; `missing`, or `unread` when too big or unreadable. */
@@ -47,13 +52,13 @@ function textOf(path: string, open?: OpenModel): string | 'missing' | 'unread' {
 export function workspaceUfw(filePath: string, open?: OpenModel): Pick<AnalysisSettings, 'workspaceUfw'> {
   const r = ufwRulesFile(basename(filePath));
   if (!r) return {};
-  const [defaultsFile] = ufwCompanionPaths(filePath).slice(-1);
+  const defaultsFile = defaultsPath(filePath);
   const defaultsText = textOf(defaultsFile, open);
   if (defaultsText === 'missing' || defaultsText === 'unread') return {};
   const defaults = ufwDefaults(defaultsText);
   if (r.family === 'ipv6' && !defaults.ipv6) return {};
   const files: UfwSurroundings['files'] = [];
-  for (const path of ufwCompanionPaths(filePath).slice(0, -1)) {
+  for (const path of otherRulesFiles(filePath)) {
     const text = textOf(path, open);
     // ufw loads the others without a missing one; one not read leaves the load unknown
     if (text === 'unread') return {};

@@ -1,7 +1,7 @@
 import { runRules, type RunOptions } from '../analysis/engine.ts';
 import { rules as allRules } from '../analysis/registry.ts';
 import type { Diagnostic, RelatedInfo } from '../analysis/types.ts';
-import type { UfwLoad, UfwSurroundings } from '../model/ufwLoad.ts';
+import type { UfwLoad } from '../model/ufwLoad.ts';
 import { LineIndex } from '../text/lineIndex.ts';
 import type { Span } from '../text/span.ts';
 
@@ -13,18 +13,17 @@ const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-fo
 
 /**
  * A ufw rules file's findings: those of the file alone, with the codes of UFW_CODES judged
- * instead on the tables as ufw loads them (`load`, made of the file's text and `s`: see
- * ufwLoad), each about the file's own lines.
- * What decided a finding in another file, or in ufw's own rules, is named in its related
- * information, placed on the finding.
+ * instead on the tables as ufw loads them (`load`: see ufwLoad), each about the file's own
+ * lines. What decided a finding in another file, or in ufw's own rules, is named in its
+ * related information, placed on the finding.
  */
-export function withUfwLoad(found: Diagnostic[], load: UfwLoad, s: UfwSurroundings, options: RunOptions): Diagnostic[] {
+export function withUfwLoad(found: Diagnostic[], load: UfwLoad, options: RunOptions): Diagnostic[] {
   const rules = (options.rules ?? allRules).filter((r) => UFW_CODES.has(r.code));
   if (!rules.length) return found;
   const whole = runRules(load.ruleSet, load.text, new LineIndex(load.text), { severities: options.severities, settings: options.settings, rules, ufw: load });
   const out = found.filter((d) => !UFW_CODES.has(d.code));
   for (const d of whole) {
-    const own = ownFinding(d, load, s);
+    const own = ownFinding(d, load);
     if (own) out.push(own);
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -32,7 +31,7 @@ export function withUfwLoad(found: Diagnostic[], load: UfwLoad, s: UfwSurroundin
 }
 
 /** A finding of the whole load moved into the file's own offsets; undefined for one about another file's lines. */
-function ownFinding(d: Diagnostic, load: UfwLoad, s: UfwSurroundings): Diagnostic | undefined {
+function ownFinding(d: Diagnostic, load: UfwLoad): Diagnostic | undefined {
   // a check that failed is reported whatever its place
   if (d.code === 'internal-error') return d;
   const inside = (span: Span) => span.start >= load.from && span.end <= load.to;
@@ -42,7 +41,7 @@ function ownFinding(d: Diagnostic, load: UfwLoad, s: UfwSurroundings): Diagnosti
   const related = d.related?.map((r): RelatedInfo => {
     if (inside(r.span)) return { ...r, span: back(r.span) };
     const place = load.placeOf(r.span.start);
-    const where = place.file ? `${place.file}, line ${place.line}` : `ufw's DEFAULT_FORWARD_POLICY="${s.defaults.forwardPolicy}" in ${s.defaults.file}`;
+    const where = place.file ? `${place.file}, line ${place.line}` : `ufw's DEFAULT_FORWARD_POLICY="${load.forwardPolicy}" in ${load.defaultsFile}`;
     return { span, message: `${r.message} (${where})` };
   });
   const fixes = d.fixes?.filter((f) => f.edits.every((e) => inside(e.span))).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: back(e.span) })) }));

@@ -48,7 +48,8 @@ function withTeardown(fix: Fix, source: string, hooks: readonly Hook[]): Fix {
   const deletes: string[] = [];
   for (const e of fix.edits) {
     for (const line of e.text.split('\n')) {
-      const del = ADDED_RULE.exec(line.replace(/\r$/, '')) && deletingCommand(line.slice(line.indexOf('= ') + 2).replace(/\r$/, ''));
+      const added = ADDED_RULE.exec(line.replace(/\r$/, ''));
+      const del = added && deletingCommand(added[2]);
       if (del) deletes.push(`PostDown = ${del.text}`);
     }
   }
