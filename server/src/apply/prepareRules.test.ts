@@ -62,3 +62,13 @@ test('the host names each family\'s rules hold, for the throwaway namespace to l
   const none = prepareRules('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 192.0.2.1 -j ACCEPT\nCOMMIT\n', { fileName: 'rules.v4' });
   assert.ok(none.ok && none.rules.outputs[0].hostNames === undefined);
 });
+
+test('ufw\'s rules files are refused: ufw loads them with its others and its own chains, which restoring one alone would replace', () => {
+  const text = '*filter\n:ufw-before-forward - [0:0]\n-A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n';
+  for (const name of ['/etc/ufw/before.rules', 'after6.rules', '/srv/etc/ufw/user.rules']) {
+    const r = prepareRules(text, { fileName: name });
+    assert.ok(!r.ok, name);
+    assert.match(r.reason, /ufw reload/);
+  }
+  assert.ok(prepareRules(text, { fileName: '/etc/iptables/rules.v4' }).ok);
+});

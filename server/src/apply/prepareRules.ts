@@ -4,6 +4,7 @@ import { FirewallDocument } from '../core/facade.ts';
 import type { Family } from '../core/knowledge/types.ts';
 import { ruleHostNames } from '../core/analysis/hostNames.ts';
 import type { RuleSet } from '../core/model/types.ts';
+import { ufwRulesFile } from '../core/model/ufwLoad.ts';
 
 /** A finding as the front ends show it: 1-based line and column. */
 export interface Finding {
@@ -35,9 +36,14 @@ export type Preparation = { ok: true; rules: PreparedRules } | { ok: false; reas
 /**
  * What would be applied, or why nothing can be: any error-level finding refuses; a save file
  * goes as it is; a script is compiled to restore text when it holds only what the compiler
- * understands, otherwise it is refused at the line that stops it. A script never runs.
+ * understands, otherwise it is refused at the line that stops it. A script never runs. ufw's
+ * rules files are refused: ufw loads them, with its own.
  */
 export function prepareRules(text: string, options: { fileName?: string; severities?: Record<string, SeveritySetting>; settings?: Partial<AnalysisSettings> } = {}): Preparation {
+  // ufw builds its tables from this file, its other rules files and chains of its own, each
+  // added with --noflush: restored alone, the file would replace all of them
+  const ufw = options.fileName ? ufwRulesFile(options.fileName) : undefined;
+  if (ufw) return { ok: false, reason: `ufw loads ${ufw.role}${ufw.family === 'ipv6' ? '6' : ''}.rules together with its other rules files and chains of its own (ufw-init adds each with iptables-restore --noflush), and restoring it alone would replace the tables ufw built: copy it to /etc/ufw on the host and run \`ufw reload\` there`, findings: [] };
   const doc = new FirewallDocument(text, { fileName: options.fileName });
   const findings: Finding[] = doc.diagnostics({ severities: options.severities, settings: options.settings }).map((d) => {
     const p = doc.lines.positionAt(d.span.start);

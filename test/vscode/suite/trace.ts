@@ -5,7 +5,7 @@ import { eventually, expect, extensionId, lineOf, openExample, type Check } from
 interface Summary {
   verdict: string;
   branches: number;
-  steps: { hook?: string; table: string; chain: string; line?: number; target?: string; policy?: string }[];
+  steps: { hook?: string; table: string; chain: string; line?: number; file?: string; target?: string; policy?: string }[];
 }
 
 const describeSteps = (s: Summary) => s.steps.map((x) => `${x.table}/${x.chain}@${x.line ?? x.policy}`).join(' → ');
@@ -34,6 +34,26 @@ export const checks: Check[] = [
       const steps = describeSteps(summary);
       expect(steps === `nat/PREROUTING@${dnatLine} → filter/FORWARD@DROP`, `DNAT on line ${dnatLine}, then the FORWARD policy; got ${steps}`);
       expect(summary.steps[0].target === 'DNAT' && summary.steps[0].hook === 'PREROUTING', 'the first step is the DNAT in PREROUTING');
+      const view = await eventually('the trace view tab', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Packet Trace')),
+      );
+      expect(view.label === 'Packet Trace: DROP', `the view's title gives the verdict, got '${view.label}'`);
+    },
+  },
+  {
+    name: 'Trace a Packet in ufw\'s before.rules: through ufw\'s chains (no line of the file) to the forward policy of etc/default/ufw',
+    async run() {
+      const doc = await openExample('etc/ufw/before.rules');
+      const dnatLine = lineOf(doc, '-j DNAT') + 1;
+      const summary = await eventually('a trace summary', async () =>
+        vscode.commands.executeCommand<Summary>('iptables.tracePacket', doc.uri.toString(), 'in=eth0 proto=tcp dst=203.0.113.1 dport=8080 local=203.0.113.1'),
+      );
+      expect(summary.verdict === 'DROP', `verdict DROP, got ${summary.verdict}: ${describeSteps(summary)}`);
+      expect(summary.steps[0].line === dnatLine && summary.steps[0].target === 'DNAT', `the DNAT on line ${dnatLine} first: ${describeSteps(summary)}`);
+      const jumps = summary.steps.filter((x) => x.chain === 'FORWARD' && x.target?.startsWith('ufw-'));
+      expect(jumps.length === 6 && jumps.every((x) => x.line === undefined), `ufw's six jumps from FORWARD, without a line of the file: ${describeSteps(summary)}`);
+      const last = summary.steps.at(-1)!;
+      expect(last.chain === 'FORWARD' && last.policy === 'DROP', `ends at FORWARD's policy DROP: ${describeSteps(summary)}`);
       const view = await eventually('the trace view tab', () =>
         vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Packet Trace')),
       );
