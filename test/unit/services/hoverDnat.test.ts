@@ -140,3 +140,16 @@ test('a file added with --noflush that does not set FORWARD\'s policy: the host\
   assert.deepEqual(docOf(nat).ruleSet.noflush, undefined);
   assert.deepEqual(hoverAt(docOf(nat), places(nat).option)!.forward, { outcome: 'policy', to: '10.0.0.5:8080', verdict: 'ACCEPT' });
 });
+
+test('a chain of a ufw rules file that ufw itself jumps to: hover lists those jumps, from ufw\'s own rules and from its other files', () => {
+  const after = '*filter\n:ufw-after-input - [0:0]\n-A ufw-after-input -p udp --dport 137 -j ufw-skip-to-policy-input\nCOMMIT\n';
+  const user = '*filter\n:ufw-user-input - [0:0]\n-A ufw-user-input -p tcp --dport 25 -j ufw-after-input\nCOMMIT\n';
+  const doc = new FirewallDocument(after, { fileName: '/etc/ufw/after.rules' });
+  const at = after.indexOf(':ufw-after-input') + 3;
+  // not judged with the files around it: nothing in the file jumps to it
+  assert.match(hoverAt(doc, at)!.markdown, /Nothing jumps to it/);
+  doc.diagnostics({ settings: { workspaceUfw: { role: 'after', defaults: { file: '/etc/default/ufw', forwardPolicy: 'DROP' }, files: [{ role: 'user', file: '/etc/ufw/user.rules', text: user }] } } });
+  const lines = hoverAt(doc, at)!.markdown.split('\n');
+  assert.ok(lines.includes("- ufw's own rule in INPUT (-j)"), lines.join('\n'));
+  assert.ok(lines.includes('- line 3 of /etc/ufw/user.rules in ufw-user-input (-j)'), lines.join('\n'));
+});

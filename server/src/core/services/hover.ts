@@ -230,14 +230,37 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   if (decl) parts.push('', `Declared on line ${lines.lineOf(decl.span.start) + 1}.`);
   else if (!managed) parts.push('', 'Never declared: iptables refuses rules and jumps to it.');
   if (chain) parts.push(`${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}; a packet that reaches its end returns to the calling chain.`);
-  if (jumps.length) {
+  const elsewhere = ufwJumpsTo(doc, family, table, name);
+  if (jumps.length || elsewhere.length) {
     parts.push('', 'Reached from:');
     for (const j of jumps.slice(0, 20)) {
       parts.push(`- line ${lines.lineOf(j.span.start) + 1}${j.from ? ` in ${j.from}` : ''} (${j.kind === 'goto' ? '-g' : '-j'})`);
     }
     if (jumps.length > 20) parts.push(`- … and ${jumps.length - 20} more`);
+    for (const e of elsewhere.slice(0, 20)) parts.push(`- ${e}`);
   } else parts.push('', 'Nothing jumps to it.');
   return parts.join('\n');
+}
+
+/**
+ * In a ufw rules file judged with the files around it: the jumps to a chain that ufw's load
+ * makes outside the file (ufw's own from INPUT, OUTPUT and FORWARD, those of its other rules
+ * files), as hover lines.
+ */
+function ufwJumpsTo(doc: FirewallDocument, family: string, table: string, name: string): string[] {
+  const load = doc.ufwLoad;
+  const chains = load?.ruleSet.tables.get(`${family}:${table}`)?.chains;
+  if (!load || !chains) return [];
+  const out: string[] = [];
+  for (const c of chains.values()) {
+    for (const r of c.rules) {
+      if (r.target?.name !== name || r.target.spec) continue;
+      const place = load.placeOf(r.span.start);
+      if (place.own) continue;
+      out.push(`${place.file ? `line ${place.line} of ${place.file}` : "ufw's own rule"} in ${c.name} (${r.target.goto ? '-g' : '-j'})`);
+    }
+  }
+  return out;
 }
 
 /** The option's name and the match or target it belongs to, for what its value means there. */
