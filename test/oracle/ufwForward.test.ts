@@ -11,7 +11,7 @@ import { applyFix } from '../support/ruleTester.ts';
 import { requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
 import { RoutedNetworks } from './routedNetworks.ts';
-import { connectFrom, loadRules } from './tcpProbe.ts';
+import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
  * A port forward in ufw's before.rules, started by the real ufw (ufw-init, and the ufw command
@@ -143,8 +143,24 @@ test('ufw: a MASQUERADE in before.rules under DEFAULT_FORWARD_POLICY="DROP": the
   assert.deepEqual(masqueradeFindings(fixed), []);
 });
 
-test('ufw: the same MASQUERADE under DEFAULT_FORWARD_POLICY="ACCEPT": the client gets through, nothing is reported', { skip, timeout: 60_000 }, () => {
+test('ufw: the same MASQUERADE under DEFAULT_FORWARD_POLICY="ACCEPT": the client gets through, and the MASQUERADE is not reported', { skip, timeout: 60_000 }, () => {
   const { file } = startUfw('ACCEPT', masqueradeRules());
   assert.deepEqual(connectFrom(net.client, '10.200.116.2', 80, 1, 1500), ['server']);
   assert.deepEqual(masqueradeFindings(file), []);
+});
+
+test('ufw: the MASQUERADE under DEFAULT_FORWARD_POLICY="ACCEPT" leaves the network behind it open to the outside: a host there connects in, and lan-reachable-from-wan says so; its fix closes it, the way out stays open', { skip, timeout: 60_000 }, async () => {
+  const lan = await listenIn(net.client, '10.200.115.2', 445, 'lan');
+  try {
+    const { file } = startUfw('ACCEPT', masqueradeRules());
+    assert.deepEqual(connectFrom(net.far, '10.200.115.2', 445, 1, 1500), ['lan']);
+    const found = new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'lan-reachable-from-wan');
+    assert.deepEqual(found.map((d) => dnatLine(file, d)), [3]);
+    const { file: fixed } = startUfw('ACCEPT', applyFix(readFileSync(file, 'utf8'), found[0].fixes![0]));
+    assert.deepEqual(connectFrom(net.far, '10.200.115.2', 445, 1, 1500), ['timeout']);
+    assert.deepEqual(connectFrom(net.client, '10.200.116.2', 80, 1, 1500), ['server']);
+    assert.deepEqual(new FirewallDocument(readFileSync(fixed, 'utf8'), { fileName: fixed }).diagnostics({ settings: workspaceSettings(fixed) }).filter((d) => d.code === 'lan-reachable-from-wan'), []);
+  } finally {
+    lan.kill();
+  }
 });

@@ -8,8 +8,9 @@ import type { Span } from '../text/span.ts';
 /**
  * The checks that follow a packet through filter FORWARD: in a ufw rules file they read the
  * tables ufw loads from all its files (FORWARD, its policy and ufw's chains are in none of them).
+ * Those that read INPUT (SSH lockout) stay with the file: ufw's INPUT policy is not in the load.
  */
-const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-forward-accept']);
+const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-forward-accept', 'lan-reachable-from-wan']);
 
 /**
  * A ufw rules file's findings: those of the file alone, with the codes of UFW_CODES judged

@@ -9,7 +9,7 @@ import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import type { UfwLoad } from '../../model/ufwLoad.ts';
-import { ufwForwardAccept } from '../ufwForwardAccept.ts';
+import { ufwBeforeForward } from '../ufwBeforeForward.ts';
 
 export const dnatWithoutForwardAccept: LintRule = {
   code: 'dnat-without-forward-accept',
@@ -90,10 +90,10 @@ function ufwAdvice(load: UfwLoad, p: Packet): string {
   return `ufw's forward rules must accept that: a route rule for it${route}, an accept in ufw-before-forward, or DEFAULT_FORWARD_POLICY="ACCEPT" in ${load.defaultsFile}.`;
 }
 
-/** ufw's before.rules: an accept for the translated traffic in ufw-before-forward (see ufwForwardAccept). */
+/** ufw's before.rules: an accept for the translated traffic in ufw-before-forward (see ufwBeforeForward). */
 function ufwFixFor(ctx: RuleContext, load: UfwLoad, p: Packet): Fix[] {
   if (!p.proto || p.dport === undefined) return [];
-  return ufwForwardAccept(ctx, load, `${p.in ? `-i ${p.in} ` : ''}-p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW`, `Accept the forwarded traffic to ${where(p)}`);
+  return ufwBeforeForward(ctx, load, `${p.in ? `-i ${p.in} ` : ''}-p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`, `Accept the forwarded traffic to ${where(p)}`);
 }
 
 /** Replies: a DROP policy, no ESTABLISHED accept, and no accept for traffic from the server itself. */

@@ -110,3 +110,26 @@ test('rules.v6: the fix drops new connections from the outside as the first rule
   assert.equal(r.text, text.replace(':FORWARD ACCEPT [0:0]\n', ':FORWARD ACCEPT [0:0]\n-A FORWARD -i eth0 -m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP\n'));
   assert.equal(r.left, 0);
 });
+
+/** A LAN's MASQUERADE in ufw's before.rules, judged with /etc/default/ufw's forward policy. */
+function inUfw(policy: 'ACCEPT' | 'DROP', marked: boolean) {
+  const masq = '-A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE';
+  return {
+    code: table('nat', marked ? `«${masq}»` : masq) + table('filter', ':ufw-before-forward - [0:0]\n-A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'),
+    fileName: '/etc/ufw/before.rules',
+    options: { settings: { workspaceUfw: { role: 'before' as const, defaults: { file: '/etc/default/ufw', forwardPolicy: policy }, files: [] } } },
+    name: `ufw's before.rules, DEFAULT_FORWARD_POLICY ${policy}`,
+  };
+}
+
+ruleTable(lanReachableFromWan, {
+  valid: [inUfw('DROP', false), { ...inUfw('ACCEPT', false), options: undefined, name: 'ufw\'s before.rules alone: its forward policy unknown' }],
+  invalid: [inUfw('ACCEPT', true)],
+});
+
+test('lan-reachable-from-wan in ufw\'s before.rules: the fix drops new connections from outside in ufw-before-forward', () => {
+  const c = inUfw('ACCEPT', false);
+  const { text, left } = fixFirst(lanReachableFromWan, c.code, c);
+  assert.equal(left, 0);
+  assert.match(text, /RELATED,ESTABLISHED -j ACCEPT\n-A ufw-before-forward -i eth0 -m conntrack ! --ctstate ESTABLISHED,RELATED,DNAT -j DROP\nCOMMIT\n$/);
+});

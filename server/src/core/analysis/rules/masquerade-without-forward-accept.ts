@@ -7,7 +7,7 @@ import { policyPlace } from '../../model/policyPlace.ts';
 import { decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
-import { ufwForwardAccept } from '../ufwForwardAccept.ts';
+import { ufwBeforeForward } from '../ufwBeforeForward.ts';
 
 const SOURCE_NAT = new Set(['MASQUERADE', 'SNAT']);
 
@@ -71,13 +71,13 @@ function decider(o: Outcome, policy: { start: number; end: number } | undefined,
 
 /**
  * An accept of the network's new connections out of the interface: in a script after the NAT
- * command, in ufw's before.rules in ufw-before-forward (see ufwForwardAccept). Save files
+ * command, in ufw's before.rules in ufw-before-forward (see ufwBeforeForward). Save files
  * otherwise: none (where FORWARD's rules go is the writer's).
  */
 function fixFor(ctx: RuleContext, rule: Rule, out: string | undefined): Fix[] {
   const match = `-s ${rule.source!.value}${out ? ` -o ${out}` : ''}`;
   const title = `Accept new connections from ${rule.source!.value}${out ? ` out of ${out}` : ''}`;
-  if (ctx.ufw) return ufwForwardAccept(ctx, ctx.ufw, match, title);
+  if (ctx.ufw) return ufwBeforeForward(ctx, ctx.ufw, `${match} -j ACCEPT`, title);
   if (ctx.ruleSet.dialect !== 'script') return [];
   const end = ctx.text.indexOf('\n', rule.span.end);
   const at = end === -1 ? ctx.text.length : end + 1;

@@ -1,0 +1,19 @@
+import type { UfwLoad } from '../model/ufwLoad.ts';
+import type { Fix, RuleContext } from './types.ts';
+
+/**
+ * A fix in ufw's before.rules that decides forwarded traffic: `-A ufw-before-forward RULE`
+ * (`MATCH -j ACCEPT`; ufw6-before-forward for IPv6) after the file's last rule of that chain
+ * (ufw's own accept of replies is among them), before ufw's jump to the rules of `ufw route`.
+ * None where the file has no such rule: the line would land in another file's block. `ctx`
+ * reads the whole load (see RuleContext.ufw).
+ */
+export function ufwBeforeForward(ctx: RuleContext, load: UfwLoad, rule: string, title: string): Fix[] {
+  const chain = load.family === 'ipv6' ? 'ufw6-before-forward' : 'ufw-before-forward';
+  const own = ctx.ruleSet.tables.get(`${load.family}:filter`)?.chains.get(chain)?.rules.filter((r) => r.span.start >= load.from && r.span.end <= load.to);
+  const last = own?.at(-1);
+  if (!last) return [];
+  const end = ctx.text.indexOf('\n', last.span.end);
+  const at = end === -1 ? ctx.text.length : end + 1;
+  return [{ title: `${title} in ${chain}`, edits: [{ span: { start: at, end: at }, text: `-A ${chain} ${rule}\n` }] }];
+}
