@@ -72,3 +72,10 @@ test('ufw\'s rules files are refused: ufw loads them with its others and its own
   }
   assert.ok(prepareRules(text, { fileName: '/etc/iptables/rules.v4' }).ok);
 });
+
+test('a WireGuard configuration is refused: wg-quick runs its hooks, adding to the host\'s tables as the interface comes up', () => {
+  const text = '[Interface]\nAddress = 10.8.0.1/24\nPostUp = iptables -A FORWARD -i %i -j ACCEPT\nPostDown = iptables -D FORWARD -i %i -j ACCEPT\n';
+  const r = prepareRules(text, { fileName: '/etc/wireguard/wg0.conf' });
+  assert.ok(!r.ok);
+  assert.match(r.reason, /wg-quick down wg0; wg-quick up wg0/);
+});

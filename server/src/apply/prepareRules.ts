@@ -5,6 +5,7 @@ import type { Family } from '../core/knowledge/types.ts';
 import { ruleHostNames } from '../core/analysis/hostNames.ts';
 import type { RuleSet } from '../core/model/types.ts';
 import { ufwRulesFile } from '../core/model/ufwLoad.ts';
+import { isWgQuickConfig } from '../core/model/wgQuick.ts';
 
 /** A finding as the front ends show it: 1-based line and column. */
 export interface Finding {
@@ -37,13 +38,19 @@ export type Preparation = { ok: true; rules: PreparedRules } | { ok: false; reas
  * What would be applied, or why nothing can be: any error-level finding refuses; a save file
  * goes as it is; a script is compiled to restore text when it holds only what the compiler
  * understands, otherwise it is refused at the line that stops it. A script never runs. ufw's
- * rules files are refused: ufw loads them, with its own.
+ * rules files are refused (ufw loads them, with its own), and so are WireGuard configurations
+ * (wg-quick runs their hooks).
  */
 export function prepareRules(text: string, options: { fileName?: string; severities?: Record<string, SeveritySetting>; settings?: Partial<AnalysisSettings> } = {}): Preparation {
   // ufw builds its tables from this file, its other rules files and chains of its own, each
   // added with --noflush: restored alone, the file would replace all of them
   const ufw = options.fileName ? ufwRulesFile(options.fileName) : undefined;
   if (ufw) return { ok: false, reason: `ufw loads ${ufw.role}${ufw.family === 'ipv6' ? '6' : ''}.rules together with its other rules files and chains of its own (ufw-init adds each with iptables-restore --noflush), and restoring it alone would replace the tables ufw built: copy it to /etc/ufw on the host and run \`ufw reload\` there`, findings: [] };
+  // a WireGuard configuration's hooks add to the host's tables when the interface comes up, and take away when it goes down
+  if (isWgQuickConfig(text, options.fileName)) {
+    const name = (options.fileName ?? 'wg0.conf').replace(/^.*\//, '').replace(/\.conf$/, '');
+    return { ok: false, reason: `wg-quick runs this configuration's PreUp and PostUp lines itself when the interface comes up, adding to the host's tables, and its PreDown and PostDown lines when it goes down: copy it to /etc/wireguard on the host and run \`wg-quick down ${name}; wg-quick up ${name}\` there (or restart wg-quick@${name})`, findings: [] };
+  }
   const doc = new FirewallDocument(text, { fileName: options.fileName });
   const findings: Finding[] = doc.diagnostics({ severities: options.severities, settings: options.settings }).map((d) => {
     const p = doc.lines.positionAt(d.span.start);
