@@ -164,3 +164,22 @@ test('ufw: the MASQUERADE under DEFAULT_FORWARD_POLICY="ACCEPT" leaves the netwo
     lan.kill();
   }
 });
+
+test('ufw: a DROP of port 22 in before.rules comes before `ufw allow 22/tcp`: SSH connections to the router time out, and the line is reported; without it they connect and nothing is', { skip, timeout: 60_000 }, async () => {
+  const ssh = await listenIn(net.router, net.pair.addrA, 22, 'ssh');
+  try {
+    const shipped = readFileSync('/etc/ufw/before.rules', 'utf8');
+    const lockouts = (file: string) => new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'ssh-lockout-risk');
+    const open = startUfw('DROP', shipped);
+    ufw(open.dir, 'allow', '22/tcp');
+    assert.deepEqual(connectFrom(net.client, net.pair.addrA, 22, 1, 1500), ['ssh']);
+    assert.deepEqual(lockouts(open.file), []);
+    const closed = startUfw('DROP', shipped.replace('-A ufw-before-input -i lo -j ACCEPT\n', '-A ufw-before-input -i lo -j ACCEPT\n-A ufw-before-input -p tcp --dport 22 -j DROP\n'));
+    ufw(closed.dir, 'allow', '22/tcp');
+    assert.deepEqual(connectFrom(net.client, net.pair.addrA, 22, 1, 1500), ['timeout']);
+    const text = readFileSync(closed.file, 'utf8');
+    assert.deepEqual(lockouts(closed.file).map((d) => text.slice(d.span.start, d.span.end)), ['-A ufw-before-input -p tcp --dport 22 -j DROP']);
+  } finally {
+    ssh.kill();
+  }
+});

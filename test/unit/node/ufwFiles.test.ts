@@ -25,7 +25,7 @@ test('ufw\'s surroundings of a rules file: /etc/default/ufw beside /etc/ufw, the
   assert.deepEqual(ufwCompanionPaths(before), [join(root, 'etc/ufw/after.rules'), join(root, 'etc/ufw/user.rules'), join(root, 'etc/default/ufw')]);
   assert.deepEqual(ufwCompanionPaths(join(root, 'etc/ufw/user6.rules')).slice(0, 2), [join(root, 'etc/ufw/before6.rules'), join(root, 'etc/ufw/after6.rules')]);
   // ufw loads the others without a missing one
-  assert.deepEqual(workspaceUfw(before), { workspaceUfw: { role: 'before', defaults: { file: join(root, 'etc/default/ufw'), forwardPolicy: 'DROP' }, files: [] } });
+  assert.deepEqual(workspaceUfw(before), { workspaceUfw: { role: 'before', defaults: { file: join(root, 'etc/default/ufw'), forwardPolicy: 'DROP', inputPolicy: 'DROP' }, files: [] } });
   writeFileSync(join(root, 'etc/ufw/user.rules'), '*filter\n:ufw-user-forward - [0:0]\nCOMMIT\n');
   writeFileSync(join(root, 'etc/ufw/user6.rules'), '*filter\nCOMMIT\n');
   assert.deepEqual(workspaceUfw(before).workspaceUfw?.files.map((f) => [f.role, f.file]), [['user', join(root, 'etc/ufw/user.rules')]]);

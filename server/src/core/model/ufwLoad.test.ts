@@ -12,11 +12,11 @@ test('ufw rules files by name: role and family', () => {
   assert.equal(ufwRulesFile('mybefore.rules'), undefined);
 });
 
-test('/etc/default/ufw: the forward policy as sh reads it, DROP when unset or unknown; IPv6 off only by IPV6=no', () => {
-  assert.deepEqual(ufwDefaults('IPV6=yes\nDEFAULT_FORWARD_POLICY="ACCEPT"\n'), { forwardPolicy: 'ACCEPT', ipv6: true });
-  assert.deepEqual(ufwDefaults("DEFAULT_FORWARD_POLICY='REJECT' # comment\nIPV6=no\n"), { forwardPolicy: 'REJECT', ipv6: false });
-  assert.deepEqual(ufwDefaults('#DEFAULT_FORWARD_POLICY="ACCEPT"\n'), { forwardPolicy: 'DROP', ipv6: true });
-  assert.deepEqual(ufwDefaults('DEFAULT_FORWARD_POLICY=DROP\nDEFAULT_FORWARD_POLICY=ACCEPT\n'), { forwardPolicy: 'ACCEPT', ipv6: true });
+test('/etc/default/ufw: the policies as sh reads them, DROP when unset or unknown; IPv6 off only by IPV6=no', () => {
+  assert.deepEqual(ufwDefaults('IPV6=yes\nDEFAULT_FORWARD_POLICY="ACCEPT"\nDEFAULT_INPUT_POLICY="REJECT"\n'), { forwardPolicy: 'ACCEPT', inputPolicy: 'REJECT', ipv6: true });
+  assert.deepEqual(ufwDefaults("DEFAULT_FORWARD_POLICY='REJECT' # comment\nIPV6=no\n"), { forwardPolicy: 'REJECT', inputPolicy: 'DROP', ipv6: false });
+  assert.deepEqual(ufwDefaults('#DEFAULT_FORWARD_POLICY="ACCEPT"\n'), { forwardPolicy: 'DROP', inputPolicy: 'DROP', ipv6: true });
+  assert.deepEqual(ufwDefaults('DEFAULT_FORWARD_POLICY=DROP\nDEFAULT_FORWARD_POLICY=ACCEPT\n'), { forwardPolicy: 'ACCEPT', inputPolicy: 'DROP', ipv6: true });
   assert.equal(ufwDefaults('IPT_SYSCTL=/etc/ufw/sysctl.conf\n').sysctl, '/etc/ufw/sysctl.conf');
 });
 

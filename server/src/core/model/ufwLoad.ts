@@ -18,10 +18,11 @@ export interface UfwSurroundings {
   /** The file being checked: which of the three it is. */
   role: UfwRole;
   /**
-   * /etc/default/ufw: where it was found, the forward policy it sets (ufw's own default DROP
-   * when it sets none), and the sysctl file ufw applies when it starts (IPT_SYSCTL), if any.
+   * /etc/default/ufw: where it was found, the forward and input policies it sets (ufw's own
+   * default DROP when it sets none), and the sysctl file ufw applies when it starts
+   * (IPT_SYSCTL), if any.
    */
-  defaults: { file: string; forwardPolicy: UfwPolicy; sysctl?: string };
+  defaults: { file: string; forwardPolicy: UfwPolicy; inputPolicy?: UfwPolicy; sysctl?: string };
   /** The other rules files of the same family, as found (a missing one is loaded as empty, as ufw does after reporting it). */
   files: { role: UfwRole; file: string; text: string }[];
 }
@@ -35,17 +36,21 @@ export function ufwRulesFile(fileName: string): { role: UfwRole; family: Family 
 }
 
 /**
- * The settings of /etc/default/ufw that decide what it loads: the forward policy, whether
- * IPv6 is loaded at all, the sysctl file it applies. The file is sourced by sh; its lines are
+ * The settings of /etc/default/ufw that decide what it loads: the forward and input policies,
+ * whether IPv6 is loaded at all, the sysctl file it applies. The file is sourced by sh; its lines are
  * `KEY="value"`.
  */
-export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; ipv6: boolean; sysctl?: string } {
+export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; inputPolicy: UfwPolicy; ipv6: boolean; sysctl?: string } {
   const values = new Map<string, string>();
   for (const m of text.matchAll(/^[ \t]*([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s#;]*))/gm)) values.set(m[1], m[2] ?? m[3] ?? m[4]);
-  const policy = values.get('DEFAULT_FORWARD_POLICY')?.toUpperCase();
+  const policy = (key: string): UfwPolicy => {
+    const v = values.get(key)?.toUpperCase();
+    return v === 'ACCEPT' || v === 'REJECT' ? v : 'DROP';
+  };
   const sysctl = values.get('IPT_SYSCTL');
   return {
-    forwardPolicy: policy === 'ACCEPT' || policy === 'REJECT' ? policy : 'DROP',
+    forwardPolicy: policy('DEFAULT_FORWARD_POLICY'),
+    inputPolicy: policy('DEFAULT_INPUT_POLICY'),
     ipv6: !/^(no|NO)$/.test(values.get('IPV6') ?? 'yes'),
     ...(sysctl ? { sysctl } : {}),
   };
@@ -72,22 +77,26 @@ export interface UfwLoad {
 
 /**
  * The text ufw feeds iptables-restore for one family, the checked file's own text in its
- * place, read as one input loaded with `--noflush`. Only the forward policy is taken from the
- * defaults: INPUT and OUTPUT are what a DNAT's forwarded packet never meets.
+ * place, read as one input loaded with `--noflush`. The forward and input policies are taken
+ * from the defaults (DROP where unknown, as ufw ships them); OUTPUT's is left ACCEPT, which ufw
+ * ships too, and only replies of SSH sessions are read there.
  */
 export function ufwLoad(ownText: string, family: Family, s: UfwSurroundings): UfwLoad {
   const t = family === 'ipv6' ? '6' : '';
   const chain = (stage: string, dir: string) => `ufw${t}-${stage}-${dir}`;
   const policy = s.defaults.forwardPolicy;
+  const input = s.defaults.inputPolicy ?? 'DROP';
   const parts: { text: string; file?: string; own?: boolean }[] = [];
   const ufw = (lines: string[]) => parts.push({ text: `*filter\n${lines.join('\n')}\nCOMMIT\n` });
   ufw([
     ...STAGES.flatMap((stage) => DIRECTIONS.map((dir) => `:${chain(stage, dir)} - [0:0]`)),
     ...DIRECTIONS.flatMap((dir) => STAGES.map((stage) => `-A ${dir.toUpperCase()} -j ${chain(stage, dir)}`)),
   ]);
-  if (policy === 'REJECT') ufw([`-A ${chain('reject', 'forward')} -j REJECT`]);
-  if (policy === 'ACCEPT') ufw(['tcp', 'udp'].map((p) => `-A ${chain('track', 'forward')} -p ${p} -m conntrack --ctstate NEW -j ACCEPT`));
-  ufw([`:ufw${t}-logging-deny - [0:0]`, `:ufw${t}-logging-allow - [0:0]`, ...DIRECTIONS.map((dir) => `:ufw${t}-skip-to-policy-${dir} - [0:0]`), `-A ufw${t}-skip-to-policy-forward -j ${policy}`]);
+  for (const [dir, p] of [['input', input], ['forward', policy]] as const) {
+    if (p === 'REJECT') ufw([`-A ${chain('reject', dir)} -j REJECT`]);
+    if (p === 'ACCEPT') ufw(['tcp', 'udp'].map((proto) => `-A ${chain('track', dir)} -p ${proto} -m conntrack --ctstate NEW -j ACCEPT`));
+  }
+  ufw([`:ufw${t}-logging-deny - [0:0]`, `:ufw${t}-logging-allow - [0:0]`, ...DIRECTIONS.map((dir) => `:ufw${t}-skip-to-policy-${dir} - [0:0]`), `-A ufw${t}-skip-to-policy-input -j ${input}`, `-A ufw${t}-skip-to-policy-forward -j ${policy}`]);
   const textOf = (role: UfwRole) => s.files.find((f) => f.role === role);
   for (const role of ['before', 'after', 'user'] as const) {
     if (role === 'user') ufw(['input', 'output', 'forward', 'logging-input', 'logging-output', 'logging-forward', 'limit', 'limit-accept'].map((c) => `:ufw${t}-user-${c} - [0:0]`));
@@ -99,7 +108,8 @@ export function ufwLoad(ownText: string, family: Family, s: UfwSurroundings): Uf
     if (role === 'user') ufw(DIRECTIONS.map((dir) => `-A ${chain('before', dir)} -j ufw${t}-user-${dir}`));
   }
   // ufw sets the policies last; REJECT is a DROP policy behind the reject chain's rule
-  ufw([`:FORWARD ${policy === 'REJECT' ? 'DROP' : policy} [0:0]`]);
+  const builtin = (p: UfwPolicy) => (p === 'REJECT' ? 'DROP' : p);
+  ufw([`:INPUT ${builtin(input)} [0:0]`, `:FORWARD ${builtin(policy)} [0:0]`]);
   let text = '';
   const starts: number[] = [];
   let from = 0;

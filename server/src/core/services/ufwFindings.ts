@@ -6,11 +6,12 @@ import { LineIndex } from '../text/lineIndex.ts';
 import type { Span } from '../text/span.ts';
 
 /**
- * The checks that follow a packet through filter FORWARD: in a ufw rules file they read the
- * tables ufw loads from all its files (FORWARD, its policy and ufw's chains are in none of them).
- * Those that read INPUT (SSH lockout) stay with the file: ufw's INPUT policy is not in the load.
+ * The checks that follow a packet through filter FORWARD or INPUT: in a ufw rules file they
+ * read the tables ufw loads from all its files (the built-in chains, their policies and ufw's
+ * chains are in none of them). A finding about what ufw itself decides (its policies) is about
+ * no line of the file and is left out.
  */
-const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-forward-accept', 'lan-reachable-from-wan']);
+const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-forward-accept', 'lan-reachable-from-wan', 'ssh-lockout-risk']);
 
 /**
  * A ufw rules file's findings: those of the file alone, with the codes of UFW_CODES judged

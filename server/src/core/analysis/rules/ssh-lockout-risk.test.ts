@@ -61,3 +61,24 @@ test('ssh-lockout-risk in a script: the later command that lets the session thro
   assert.deepEqual(related(restore), [['iptables -P INPUT DROP', ['iptables-restore <<EOF']]]);
   assert.deepEqual(related('iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n'), [['iptables -P INPUT DROP', undefined]]);
 });
+
+/** ufw's before.rules (its INPUT part as shipped, `extra` after its loopback accept), with /etc/default/ufw's input policy and user.rules allowing SSH or not. */
+function inUfw(extra: string, allowSsh: boolean, inputPolicy: 'DROP' | 'ACCEPT' = 'DROP') {
+  const user = `*filter\n:ufw-user-input - [0:0]\n${allowSsh ? '-A ufw-user-input -p tcp --dport 22 -j ACCEPT\n' : ''}COMMIT\n`;
+  return {
+    code: `*filter\n:ufw-before-input - [0:0]\n-A ufw-before-input -i lo -j ACCEPT\n${extra}-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n`,
+    fileName: '/etc/ufw/before.rules',
+    options: { settings: { workspaceUfw: { role: 'before' as const, defaults: { file: '/etc/default/ufw', forwardPolicy: 'DROP' as const, inputPolicy }, files: [{ role: 'user' as const, file: '/etc/ufw/user.rules', text: user }] } } },
+    name: `ufw's before.rules${extra ? ` with ${extra.trim().replace(/[«»]/g, '')}` : ''}, DEFAULT_INPUT_POLICY ${inputPolicy}, user.rules ${allowSsh ? 'allowing' : 'not allowing'} SSH`,
+  };
+}
+
+ruleTable(sshLockoutRisk, {
+  valid: [
+    inUfw('', true),
+    // ufw's own setting, which ufw enable warns about: no line of the file is to blame
+    inUfw('', false),
+    inUfw('-A ufw-before-input -p tcp --dport 2222 -j DROP\n', true),
+  ],
+  invalid: [inUfw('«-A ufw-before-input -p tcp --dport 22 -j DROP»\n', true), inUfw('«-A ufw-before-input -j DROP»\n', true, 'ACCEPT')],
+});

@@ -9,10 +9,30 @@ import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 
+/** Every way a packet to the SSH port in this conntrack state goes through filter INPUT. */
+function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome[] {
+  const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
+  return evaluateChain(rs, 'filter', 'INPUT', packet);
+}
+
 /** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
 function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome | undefined {
-  const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
-  return certainlyRefused(evaluateChain(rs, 'filter', 'INPUT', packet));
+  return certainlyRefused(sshOutcomes(rs, port, family, state));
+}
+
+/**
+ * ufw's rules file read with the files around it (see RuleContext.ufw): whether rules of the
+ * file itself refuse SSH on every way through. Where ufw's policy refuses it on one (no `ufw
+ * allow ssh` in user.rules), that is ufw's own setting, which `ufw enable` warns about, and no
+ * line of the file is to blame.
+ */
+function refusedByFile(ctx: RuleContext, port: number, family: Family): boolean {
+  const load = ctx.ufw;
+  if (!load) return true;
+  return sshOutcomes(ctx.ruleSet, port, family).every((o) => {
+    const rule = decidingRule(o);
+    return !!rule && rule.span.start >= load.from && rule.span.end <= load.to;
+  });
 }
 
 /**
@@ -41,7 +61,7 @@ export const sshLockoutRisk: LintRule = {
   severity: 'warning',
   summary: 'In execution order, a point where INPUT drops new SSH connections, or OUTPUT the SSH server\'s packets, before any rule accepts them.',
   docs: {
-    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked.',
+    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked; ufw\'s before.rules as ufw loads it with the files around it (its input policy from /etc/default/ufw, user.rules beside it), reported where a rule of the file refuses SSH on every way through.',
     rationale: 'Where the script never lets SSH through again, the host is out of reach over SSH once the rules are in, until someone reaches its console. Where a later command does, the session running the script survives a run that goes through (TCP sends again what was dropped in between), but not one that stops between the two commands: a command that fails under `set -e`, Ctrl-C, a lost connection, or the commands typed one at a time, when the first one cuts the session that would type the second.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
@@ -65,6 +85,7 @@ export const sshLockoutRisk: LintRule = {
           ctx.report({ span, message: `These rules ${out.verdict === 'REJECT' ? 'reject' : 'drop'} the SSH server's packets (tcp source port ${port}) on OUTPUT: no session gets established${rs.listing ? ' while they are loaded' : ', and loading them over SSH locks you out'}. Accept ESTABLISHED,RELATED in OUTPUT.`, fixes: acceptAtHead(ctx, output, decidingRule(out), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in OUTPUT') });
           continue;
         }
+        if (!refusedByFile(ctx, port, family)) continue;
         // at the rule that refuses it, or the policy when nothing accepts it before the end
         const span = decidingRule(o)?.span ?? policyPlace(chain) ?? { start: 0, end: 0 };
         ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: ${outcome}.` });
