@@ -7,8 +7,8 @@ import type { RuleSet } from './types.ts';
  * (ufw 0.36): for each family, with `iptables-restore -n` each time, its own chains and the
  * jumps to them from INPUT, OUTPUT and FORWARD; the reject and tracking rules its default
  * policies call for; before.rules, after.rules, user.rules; the jumps into the user chains;
- * the built-in chains' policies last. A rules file alone has no FORWARD chain, so what a DNAT in
- * before.rules meets there is only known from the whole.
+ * the built-in chains' policies last. A rules file alone has neither those policies nor ufw's
+ * jumps, so what a packet meets in FORWARD or INPUT is only known from the whole.
  */
 
 export type UfwRole = 'before' | 'after' | 'user';
@@ -37,8 +37,8 @@ export function ufwRulesFile(fileName: string): { role: UfwRole; family: Family 
 
 /**
  * The settings of /etc/default/ufw that decide what it loads: the forward and input policies,
- * whether IPv6 is loaded at all, the sysctl file it applies. The file is sourced by sh; its lines are
- * `KEY="value"`.
+ * whether IPv6 is loaded at all, the sysctl file it applies. The file is sourced by sh; its
+ * lines are `KEY="value"`.
  */
 export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; inputPolicy: UfwPolicy; ipv6: boolean; sysctl?: string } {
   const values = new Map<string, string>();
