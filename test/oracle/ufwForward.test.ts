@@ -14,12 +14,15 @@ import { RoutedNetworks } from './routedNetworks.ts';
 import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
 
 /**
- * A port forward in ufw's before.rules, started by the real ufw (ufw-init, and the ufw command
- * for route rules) in a router namespace with a data directory of the test's own: a client on
- * 10.200.115.0/24 connects to the router's 10.200.115.1:8080, DNAT'd to a server on
- * 10.200.116.2:80 (this test's own ranges). The connection gets through exactly where the
- * product finds no dnat-without-forward-accept in before.rules, judged with the files ufw
- * loads around it.
+ * ufw's before.rules, started by the real ufw (ufw-init, and the ufw command for route and
+ * allow rules) in a router namespace with a data directory of the test's own, between a client
+ * on 10.200.115.0/24 and a server on 10.200.116.2 (this test's own ranges), the product judging
+ * the file with the files ufw loads around it. A port forward (the router's 10.200.115.1:8080
+ * DNAT'd to 10.200.116.2:80) gets through exactly where dnat-without-forward-accept finds
+ * nothing; a MASQUERADE of the client's network, where masquerade-without-forward-accept finds
+ * nothing, and under ufw's ACCEPT policy the client's network is open to the server's side as
+ * lan-reachable-from-wan says; a DROP of port 22 in before.rules stops SSH to the router ahead
+ * of `ufw allow 22/tcp`, as ssh-lockout-risk says.
  */
 const missing = NamespaceIptables.available();
 const hasUfw = existsSync('/lib/ufw/ufw-init') && existsSync('/etc/ufw/before.rules') && spawnSync('ufw', ['version']).status === 0;
