@@ -22,7 +22,8 @@ import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
  * nothing; a MASQUERADE of the client's network, where masquerade-without-forward-accept finds
  * nothing, and under ufw's ACCEPT policy the client's network is open to the server's side as
  * lan-reachable-from-wan says; a DROP of port 22 in before.rules stops SSH to the router ahead
- * of `ufw allow 22/tcp`, as ssh-lockout-risk says.
+ * of `ufw allow 22/tcp`, as ssh-lockout-risk says. Over IPv6 too (before6.rules, ufw6 chains),
+ * between fd00:200:115::/64 and fd00:200:116::/64.
  */
 const missing = NamespaceIptables.available();
 const hasUfw = existsSync('/lib/ufw/ufw-init') && existsSync('/etc/ufw/before.rules') && spawnSync('ufw', ['version']).status === 0;
@@ -34,7 +35,9 @@ const dirs: string[] = [];
 before(async () => {
   if (skip) return;
   net.create();
+  net.addIpv6();
   await net.serve('10.200.116.2', 80, 'server');
+  await net.serve(net.v6.outside, 80, 'server6');
 });
 
 after(() => {
@@ -53,7 +56,7 @@ function beforeRules(): string {
  * forward policy, IPv4 only, forwarding on through ufw's sysctl file), the router's tables
  * emptied, and `ufw-init start` run in the router. Returns before.rules' path.
  */
-function startUfw(policy: UfwPolicy, beforeText = beforeRules()): { dir: string; file: string } {
+function startUfw(policy: UfwPolicy, beforeText = beforeRules(), before6Text?: string): { dir: string; file: string; file6: string } {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-ufw-'));
   dirs.push(dir);
   mkdirSync(join(dir, 'etc', 'ufw', 'applications.d'), { recursive: true });
@@ -62,14 +65,20 @@ function startUfw(policy: UfwPolicy, beforeText = beforeRules()): { dir: string;
   for (const f of ['after.rules', 'user.rules', 'before6.rules', 'after6.rules', 'user6.rules']) writeFileSync(join(dir, 'etc', 'ufw', f), readFileSync(join('/etc/ufw', f)));
   const file = join(dir, 'etc', 'ufw', 'before.rules');
   writeFileSync(file, beforeText);
+  // IPv6 is loaded where the case gives before6.rules
+  const file6 = join(dir, 'etc', 'ufw', 'before6.rules');
+  if (before6Text) writeFileSync(file6, before6Text);
   writeFileSync(join(dir, 'etc', 'ufw', 'ufw.conf'), 'ENABLED=yes\nLOGLEVEL=off\n');
-  writeFileSync(join(dir, 'etc', 'ufw', 'sysctl.conf'), 'net/ipv4/ip_forward=1\n');
-  writeFileSync(join(dir, 'etc', 'default', 'ufw'), `IPV6=no\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="${policy}"\nDEFAULT_APPLICATION_POLICY="SKIP"\nMANAGE_BUILTINS=no\nIPT_SYSCTL=${join(dir, 'etc', 'ufw', 'sysctl.conf')}\n`);
+  writeFileSync(join(dir, 'etc', 'ufw', 'sysctl.conf'), `net/ipv4/ip_forward=1\n${before6Text ? 'net/ipv6/conf/all/forwarding=1\n' : ''}`);
+  writeFileSync(join(dir, 'etc', 'default', 'ufw'), `IPV6=${before6Text ? 'yes' : 'no'}\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="${policy}"\nDEFAULT_APPLICATION_POLICY="SKIP"\nMANAGE_BUILTINS=no\nIPT_SYSCTL=${join(dir, 'etc', 'ufw', 'sysctl.conf')}\n`);
   // without --noflush each table named starts empty, its user chains gone: ufw then starts afresh
-  loadRules(net.router, '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+  const empty = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
+  loadRules(net.router, empty);
+  const six = spawnSync('ip', ['netns', 'exec', net.router, 'ip6tables-restore'], { input: empty, encoding: 'utf8' });
+  assert.equal(six.status, 0, six.stderr);
   const r = spawnSync('ip', ['netns', 'exec', net.router, '/lib/ufw/ufw-init', '--datadir', dir, 'start'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  return { dir, file };
+  return { dir, file, file6 };
 }
 
 /** The ufw command on the case's data directory, in the router (it writes user.rules and loads the rule there). */
@@ -185,4 +194,15 @@ test('ufw: a DROP of port 22 in before.rules comes before `ufw allow 22/tcp`: SS
   } finally {
     ssh.kill();
   }
+});
+
+test('ufw over IPv6: a MASQUERADE of the client\'s unique local network in before6.rules (ufw6 chains, ip6tables) is stopped by the DROP policy and reported there; under ACCEPT it gets through', { skip, timeout: 60_000 }, () => {
+  const before6 = `*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s ${net.v6.lanHost.replace(/::2$/, '::')}/64 -o ${net.farDev} -j MASQUERADE\nCOMMIT\n\n${readFileSync('/etc/ufw/before6.rules', 'utf8')}`;
+  const found = (file: string) => new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'masquerade-without-forward-accept');
+  const dropped = startUfw('DROP', beforeRules(), before6);
+  assert.deepEqual(connectFrom(net.client, net.v6.outside, 80, 1, 1500), ['timeout']);
+  assert.deepEqual(found(dropped.file6).map((d) => dnatLine(dropped.file6, d)), [3]);
+  const accepted = startUfw('ACCEPT', beforeRules(), before6);
+  assert.deepEqual(connectFrom(net.client, net.v6.outside, 80, 1, 1500), ['server6']);
+  assert.deepEqual(found(accepted.file6), []);
 });
