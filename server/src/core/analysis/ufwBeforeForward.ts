@@ -1,4 +1,5 @@
 import type { UfwLoad } from '../model/ufwLoad.ts';
+import { lineAfter } from './scriptLine.ts';
 import type { Fix, RuleContext } from './types.ts';
 
 /**
@@ -10,10 +11,9 @@ import type { Fix, RuleContext } from './types.ts';
  */
 export function ufwBeforeForward(ctx: RuleContext, load: UfwLoad, rule: string, title: string): Fix[] {
   const chain = load.family === 'ipv6' ? 'ufw6-before-forward' : 'ufw-before-forward';
-  const own = ctx.ruleSet.tables.get(`${load.family}:filter`)?.chains.get(chain)?.rules.filter((r) => r.span.start >= load.from && r.span.end <= load.to);
+  const own = ctx.ruleSet.tables.get(`${load.family}:filter`)?.chains.get(chain)?.rules.filter((r) => load.holds(r.span));
   const last = own?.at(-1);
   if (!last) return [];
-  const end = ctx.text.indexOf('\n', last.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  return [{ title: `${title} in ${chain}`, edits: [{ span: { start: at, end: at }, text: `-A ${chain} ${rule}\n` }] }];
+  const { at, newline } = lineAfter(ctx.text, last);
+  return [{ title: `${title} in ${chain}`, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}-A ${chain} ${rule}\n` }] }];
 }

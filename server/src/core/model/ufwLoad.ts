@@ -1,6 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
 import { SaveDocument } from './saveDocument.ts';
 import type { RuleSet } from './types.ts';
+import type { Span } from '../text/span.ts';
 
 /**
  * ufw's rules files as `ufw enable` (ufw-init's ufw_start) loads them, read from its source
@@ -73,6 +74,10 @@ export interface UfwLoad {
   ruleSet: RuleSet;
   /** The part of `text` an offset is in: the checked file, another rules file (its name and line), or ufw's own rules. */
   placeOf(offset: number): { file?: string; line?: number; own: boolean };
+  /** Whether a span of `text` lies in the checked file's own text. */
+  holds(span: Span): boolean;
+  /** A span of the checked file's own text, in the file's offsets. */
+  toOwn(span: Span): Span;
 }
 
 /**
@@ -131,6 +136,8 @@ export function ufwLoad(ownText: string, family: Family, s: UfwSurroundings): Uf
     from,
     to: from + ownText.length,
     ruleSet,
+    holds: (span) => span.start >= from && span.end <= from + ownText.length,
+    toOwn: (span) => ({ start: span.start - from, end: span.end - from }),
     placeOf(offset) {
       let i = starts.length - 1;
       while (i > 0 && starts[i] > offset) i--;

@@ -23,7 +23,7 @@ export function traceSource(doc: FirewallDocument, load: UfwLoad | undefined = d
     text: load.text,
     place(span) {
       const p = load.placeOf(span.start);
-      if (p.own) return { own: { start: span.start - load.from, end: span.end - load.from } };
+      if (p.own) return { own: load.toOwn(span) };
       return p.file ? { file: p.file, line: p.line } : {};
     },
   };

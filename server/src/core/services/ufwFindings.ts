@@ -3,7 +3,6 @@ import { rules as allRules } from '../analysis/registry.ts';
 import type { Diagnostic, RelatedInfo } from '../analysis/types.ts';
 import type { UfwLoad } from '../model/ufwLoad.ts';
 import { LineIndex } from '../text/lineIndex.ts';
-import type { Span } from '../text/span.ts';
 
 /**
  * The checks that follow a packet through filter FORWARD or INPUT: in a ufw rules file they
@@ -36,16 +35,14 @@ export function withUfwLoad(found: Diagnostic[], load: UfwLoad, options: RunOpti
 function ownFinding(d: Diagnostic, load: UfwLoad): Diagnostic | undefined {
   // a check that failed is reported whatever its place
   if (d.code === 'internal-error') return d;
-  const inside = (span: Span) => span.start >= load.from && span.end <= load.to;
-  if (!inside(d.span)) return undefined;
-  const back = (span: Span): Span => ({ start: span.start - load.from, end: span.end - load.from });
-  const span = back(d.span);
+  if (!load.holds(d.span)) return undefined;
+  const span = load.toOwn(d.span);
   const related = d.related?.map((r): RelatedInfo => {
-    if (inside(r.span)) return { ...r, span: back(r.span) };
+    if (load.holds(r.span)) return { ...r, span: load.toOwn(r.span) };
     const place = load.placeOf(r.span.start);
     const where = place.file ? `${place.file}, line ${place.line}` : `ufw's DEFAULT_FORWARD_POLICY="${load.forwardPolicy}" in ${load.defaultsFile}`;
     return { span, message: `${r.message} (${where})` };
   });
-  const fixes = d.fixes?.filter((f) => f.edits.every((e) => inside(e.span))).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: back(e.span) })) }));
+  const fixes = d.fixes?.filter((f) => f.edits.every((e) => load.holds(e.span))).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: load.toOwn(e.span) })) }));
   return { ...d, span, ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) };
 }

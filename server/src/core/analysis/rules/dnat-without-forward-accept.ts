@@ -1,13 +1,12 @@
+import { forwardDecider } from '../forwardDecider.ts';
+import { lineAfter } from '../scriptLine.ts';
 import { acceptsEstablished } from '../acceptsEstablished.ts';
 import { addressWithPort } from '../../knowledge/values/addresses.ts';
 import { inNetwork, portInRange } from '../../simulate/conditions.ts';
 import { alwaysDropped, dnatChecks, type DnatCheck } from '../dnatPaths.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Chain, RuleSet } from '../../model/types.ts';
-import { decidingRule, type Outcome } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
-import type { Span } from '../../text/span.ts';
-import { policyPlace } from '../../model/policyPlace.ts';
 import type { UfwLoad } from '../../model/ufwLoad.ts';
 import { ufwBeforeForward } from '../ufwBeforeForward.ts';
 
@@ -44,7 +43,7 @@ export const dnatWithoutForwardAccept: LintRule = {
       const forward = forwardOf(c.dnat.family);
       if (alwaysDropped(c.forward)) {
         const p = c.packet;
-        const d = decider(c, c.forward[0], forward);
+        const d = forwardDecider(c.forward[0], forward, c.dnat.span);
         ctx.report({
           span: c.dnat.span,
           message: `Connections forwarded to ${where(p)} are ${c.forward[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD: after DNAT the packet has destination ${where(p)}${p.proto ? `/${p.proto}` : ''}, and ${ctx.ufw ? ufwAdvice(ctx.ufw, p) : 'FORWARD must accept that (not the original port).'}`,
@@ -52,7 +51,7 @@ export const dnatWithoutForwardAccept: LintRule = {
           fixes: ctx.ufw ? ufwFixFor(ctx, ctx.ufw, p) : fixFor(ctx, c, p),
         });
       } else if (repliesDropped(rs, c, forward)) {
-        const d = decider(c, c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0], forward);
+        const d = forwardDecider(c.replies.find((o) => o.verdict !== 'ACCEPT') ?? c.replies[0], forward, c.dnat.span);
         ctx.report({
           span: c.dnat.span,
           message: `Replies from ${where(c.packet)} are dropped in filter FORWARD: add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT before the rules that drop.`,
@@ -68,20 +67,12 @@ function where(p: Packet): string {
   return addressWithPort(p.dst ?? '?', p.dport);
 }
 
-/** The rule or policy that decided an outcome, for the related information; `chain`: filter FORWARD of the DNAT's family. */
-function decider(c: DnatCheck, o: Outcome, chain: Chain | undefined): { span: Span; message: string } {
-  const rule = decidingRule(o);
-  if (rule) return { span: rule.span, message: `${o.verdict} here (${rule.chain})` };
-  return { span: policyPlace(chain) ?? c.dnat.span, message: `FORWARD policy ${o.verdict}` };
-}
-
 /** Scripts: an accept for the translated traffic (`p`, the DNAT's packet), added after the DNAT command. */
 function fixFor(ctx: RuleContext, c: DnatCheck, p: Packet): Fix[] {
   if (ctx.ruleSet.dialect !== 'script' || !p.proto || p.dport === undefined) return [];
   const line = `iptables -A FORWARD${p.in ? ` -i ${p.in}` : ''} -p ${p.proto} -d ${p.dst} --dport ${p.dport} -m conntrack --ctstate NEW -j ACCEPT`;
-  const end = ctx.text.indexOf('\n', c.dnat.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  return [{ title: `Accept the forwarded traffic to ${where(p)} in FORWARD`, edits: [{ span: { start: at, end: at }, text: (end === -1 ? '\n' : '') + line + '\n' }] }];
+  const { at, newline } = lineAfter(ctx.text, c.dnat);
+  return [{ title: `Accept the forwarded traffic to ${where(p)} in FORWARD`, edits: [{ span: { start: at, end: at }, text: (newline ? '\n' : '') + line + '\n' }] }];
 }
 
 /** What lets a port forward through ufw: its forward policy, or a route rule for the translated destination. */

@@ -88,7 +88,7 @@ export const lanReachableFromWan: LintRule = {
       const by = !taken ? 'FORWARD\'s policy is ACCEPT' : taken.target?.name === 'ACCEPT' ? 'an accept in FORWARD takes it' : `FORWARD sends it to ${taken.target?.name ?? 'a chain'}, which accepts it`;
       const message = (how: string) => `A new connection arriving on ${wan} for ${dst}${whereBehind(lanNet)} is forwarded: ${how}. NAT out of ${wan} hides the private addresses but does not stop hosts on ${wan}'s side from routing to them.`;
       const load = ctx.ufw;
-      if (load && (span.start < load.from || span.end > load.to)) {
+      if (load && !load.holds(span)) {
         // ufw's rules file: what lets it through is ufw's (its forward policy) or another file's, so the finding is on the source NAT
         const accepted = outcomes[0].path.findLast((st) => st.rule?.target?.name === 'ACCEPT')?.rule;
         const place = accepted && load.placeOf(accepted.span.start);

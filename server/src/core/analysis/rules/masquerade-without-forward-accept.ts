@@ -1,10 +1,11 @@
+import { forwardDecider } from '../forwardDecider.ts';
+import { lineAfter } from '../scriptLine.ts';
 import { chainsReached } from '../chainsReached.ts';
 import { alwaysDropped } from '../dnatPaths.ts';
 import { hostOfCondition } from '../networkHost.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Rule } from '../../model/types.ts';
-import { policyPlace } from '../../model/policyPlace.ts';
-import { decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
+import { evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { ufwBeforeForward } from '../ufwBeforeForward.ts';
@@ -49,7 +50,7 @@ export const masqueradeWithoutForwardAccept: LintRule = {
           packet.proto = proto ?? 'tcp';
           const outcomes = evaluateChain(rs, 'filter', 'FORWARD', packet);
           if (!alwaysDropped(outcomes)) continue;
-          const d = decider(outcomes[0], policyPlace(forward), rule);
+          const d = forwardDecider(outcomes[0], forward, rule.span);
           ctx.report({
             span: rule.span,
             message: `New ${proto ? '' : 'TCP '}connections from ${rule.source!.value}${out ? ` out of ${out}` : ''} are ${outcomes[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter FORWARD, so this ${rule.target.name} never translates one: ${ctx.ufw ? `ufw's forward rules must accept them (\`ufw route allow${out ? ` out on ${out}` : ''} from ${rule.source!.value}\`), or DEFAULT_FORWARD_POLICY="ACCEPT" in ${ctx.ufw.defaultsFile}.` : 'FORWARD must accept them too.'}`,
@@ -62,13 +63,6 @@ export const masqueradeWithoutForwardAccept: LintRule = {
   },
 };
 
-/** The rule or policy that dropped the first way through, for the related information. */
-function decider(o: Outcome, policy: { start: number; end: number } | undefined, nat: Rule): { span: { start: number; end: number }; message: string } {
-  const rule = decidingRule(o);
-  if (rule) return { span: rule.span, message: `${o.verdict} here (${rule.chain})` };
-  return { span: policy ?? nat.span, message: `FORWARD policy ${o.verdict}` };
-}
-
 /**
  * An accept of the network's new connections out of the interface: in a script after the NAT
  * command, in ufw's before.rules in ufw-before-forward (see ufwBeforeForward). Save files
@@ -79,7 +73,6 @@ function fixFor(ctx: RuleContext, rule: Rule, out: string | undefined): Fix[] {
   const title = `Accept new connections from ${rule.source!.value}${out ? ` out of ${out}` : ''}`;
   if (ctx.ufw) return ufwBeforeForward(ctx, ctx.ufw, `${match} -j ACCEPT`, title);
   if (ctx.ruleSet.dialect !== 'script') return [];
-  const end = ctx.text.indexOf('\n', rule.span.end);
-  const at = end === -1 ? ctx.text.length : end + 1;
-  return [{ title: `${title} in FORWARD`, edits: [{ span: { start: at, end: at }, text: `${end === -1 ? '\n' : ''}${rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} -A FORWARD ${match} -j ACCEPT\n` }] }];
+  const { at, newline } = lineAfter(ctx.text, rule);
+  return [{ title: `${title} in FORWARD`, edits: [{ span: { start: at, end: at }, text: `${newline ? '\n' : ''}${rule.family === 'ipv6' ? 'ip6tables' : 'iptables'} -A FORWARD ${match} -j ACCEPT\n` }] }];
 }

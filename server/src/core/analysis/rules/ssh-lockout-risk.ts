@@ -26,12 +26,12 @@ function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'E
  * allow ssh` in user.rules), that is ufw's own setting, which `ufw enable` warns about, and no
  * line of the file is to blame.
  */
-function refusedByFile(ctx: RuleContext, port: number, family: Family): boolean {
+function refusedByFile(ctx: RuleContext, outcomes: readonly Outcome[]): boolean {
   const load = ctx.ufw;
   if (!load) return true;
-  return sshOutcomes(ctx.ruleSet, port, family).every((o) => {
+  return outcomes.every((o) => {
     const rule = decidingRule(o);
-    return !!rule && rule.span.start >= load.from && rule.span.end <= load.to;
+    return !!rule && load.holds(rule.span);
   });
 }
 
@@ -76,7 +76,9 @@ export const sshLockoutRisk: LintRule = {
         const filter = rs.tables.get(`${family}:filter`);
         const chain = filter?.chains.get('INPUT');
         if (!chain) continue;
-        const o = refusesSsh(rs, port, family);
+        // every way through, read once: whether all refuse, and (ufw) whether the file's rules do
+        const all = sshOutcomes(rs, port, family);
+        const o = certainlyRefused(all);
         if (!o) {
           const output = filter!.chains.get('OUTPUT');
           const out = output && refusesServerPackets(rs, port, family);
@@ -85,7 +87,7 @@ export const sshLockoutRisk: LintRule = {
           ctx.report({ span, message: `These rules ${out.verdict === 'REJECT' ? 'reject' : 'drop'} the SSH server's packets (tcp source port ${port}) on OUTPUT: no session gets established${rs.listing ? ' while they are loaded' : ', and loading them over SSH locks you out'}. Accept ESTABLISHED,RELATED in OUTPUT.`, fixes: acceptAtHead(ctx, output, decidingRule(out), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in OUTPUT') });
           continue;
         }
-        if (!refusedByFile(ctx, port, family)) continue;
+        if (!refusedByFile(ctx, all)) continue;
         // at the rule that refuses it, or the policy when nothing accepts it before the end
         const span = decidingRule(o)?.span ?? policyPlace(chain) ?? { start: 0, end: 0 };
         ctx.report({ span, message: `These rules ${o.verdict === 'REJECT' ? 'reject' : 'drop'} new SSH connections (tcp port ${port}) on INPUT: ${outcome}.` });
