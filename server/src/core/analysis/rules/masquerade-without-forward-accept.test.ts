@@ -59,5 +59,11 @@ test('masquerade-without-forward-accept in ufw\'s before.rules: the fix accepts 
 
 ruleTable(masqueradeWithoutForwardAccept, {
   valid: [{ code: nat() + table('filter', `:FORWARD DROP [0:0]\n${est}\n-A FORWARD -p tcp -s 10.8.0.0/16 --dport 443 -j ACCEPT`), name: 'TCP to one port accepted: not every connection dropped' }],
-  invalid: [{ code: nat(true) + table('filter', `:FORWARD DROP [0:0]\n${est}\n-A FORWARD -p icmp --icmp-type echo-request -j ACCEPT`), name: 'pings let through, TCP dropped (ufw\'s before.rules does so)' }],
+  invalid: [
+    { code: nat(true) + table('filter', `:FORWARD DROP [0:0]\n${est}\n-A FORWARD -p icmp --icmp-type echo-request -j ACCEPT`), name: 'pings let through, TCP dropped (ufw\'s before.rules does so)' },
+    {
+      code: table('nat', `«${masq} -p tcp»\n«${masq} -p udp»\n«${masq}»\n«-A POSTROUTING -s 10.8.0.0/16 -o eth0 -j MASQUERADE»\n${masq} -p tcp\n${masq} -p udp\n${masq}\n-A POSTROUTING -s 10.8.0.0/16 -o eth0 -j MASQUERADE`) + table('filter', ':FORWARD DROP [0:0]'),
+      name: 'rules repeated (libvirt\'s after restarts): each packet reported on its first rule, a wider network of its own',
+    },
+  ],
 });

@@ -17,7 +17,7 @@ export const masqueradeWithoutForwardAccept: LintRule = {
   severity: 'warning',
   summary: 'Source NAT (MASQUERADE, SNAT) for a network whose new connections filter FORWARD drops: they never reach it.',
   docs: {
-    description: 'For each MASQUERADE or SNAT rule in nat POSTROUTING (and the user chains it reaches) that names the network it translates (`-s 10.8.0.0/24`), follows the first packet of a new connection from a host of that network, out of the rule\'s interface to anywhere, through filter FORWARD, with what the rule does not say (the interface it came in on, its destination, its ports) left open and TCP where it names no protocol: where every way through FORWARD drops or rejects it, the NAT rule is reported, with the rule or policy that drops it. A file without FORWARD (a delta loaded with --noflush) is not judged; ufw\'s before.rules is judged as ufw loads it, with its forward policy from /etc/default/ufw. The fix accepts the network\'s connections out of that interface in FORWARD (in ufw\'s before.rules, in ufw-before-forward).',
+    description: 'For each MASQUERADE or SNAT rule in nat POSTROUTING (and the user chains it reaches) that names the network it translates (`-s 10.8.0.0/24`), follows the first packet of a new connection from a host of that network, out of the rule\'s interface to anywhere, through filter FORWARD, with what the rule does not say (the interface it came in on, its destination, its ports) left open and TCP where it names no protocol: where every way through FORWARD drops or rejects it, the NAT rule is reported, with the rule or policy that drops it. A file without FORWARD (a delta loaded with --noflush) is not judged; ufw\'s before.rules is judged as ufw loads it, with its forward policy from /etc/default/ufw. Rules that translate the same packets (the same network, interface and protocol) are reported once, on the first. The fix accepts the network\'s connections out of that interface in FORWARD (in ufw\'s before.rules, in ufw-before-forward).',
     rationale: 'Sharing a connection (a VPN server, a LAN behind a router) takes both a source NAT and an accept in FORWARD. Set-up guides for OpenVPN and WireGuard on ufw add the MASQUERADE to before.rules and say, a step later, to set DEFAULT_FORWARD_POLICY="ACCEPT" or to add a route rule; when that step is missed, the clients connect to the VPN and reach nothing beyond it, and the NAT rule\'s counters stay at zero.',
     bad: {
       dialect: 'script',
@@ -36,6 +36,9 @@ export const masqueradeWithoutForwardAccept: LintRule = {
       // FORWARD as the file leaves it: one it does not hold is the host's, not judged
       const forward = rs.tables.get(`${table.family}:filter`)?.chains.get('FORWARD');
       if (!postrouting || !forward) continue;
+      // one finding per packet: a dump that repeats its NAT rules (libvirt's, after restarts)
+      // would otherwise repeat the finding on every copy, each with the same verdict and fix
+      const judged = new Set<string>();
       for (const chain of chainsReached(table, postrouting)) {
         for (const rule of chain.rules) {
           if (!rule.target || !SOURCE_NAT.has(rule.target.name) || rule.dynamic) continue;
@@ -48,6 +51,9 @@ export const masqueradeWithoutForwardAccept: LintRule = {
           // through (ufw's before.rules does, for pings) still stops everything else
           const proto = exactProtocol(rule);
           packet.proto = proto ?? 'tcp';
+          const key = `${rule.source!.value} ${out ?? ''} ${proto ?? ''}`;
+          if (judged.has(key)) continue;
+          judged.add(key);
           const outcomes = evaluateChain(rs, 'filter', 'FORWARD', packet);
           if (!alwaysDropped(outcomes)) continue;
           const d = forwardDecider(outcomes[0], forward, rule.span);
