@@ -85,3 +85,27 @@ test('missing-established-rule fix: ICMP errors accepted before the rule that dr
   const [s] = lintWith(missingEstablishedRule, script, { dialect: 'script' });
   assert.match(applyFix(script, s.fixes![0]), /\n {2}ip6tables -A INPUT -p ipv6-icmp -m conntrack --ctstate RELATED -j ACCEPT\n {2}ip6tables -A INPUT -p ipv6-icmp -j DROP\n/);
 });
+
+// FORWARD without an accept of ESTABLISHED: reported where the replies of some connection it
+// accepts are dropped, not where its rules accept both ways (old router scripts do so)
+const lanOut = '-A FORWARD -i eth1 -o ppp0 -s 192.168.1.0/24 -j ACCEPT';
+ruleTable(missingEstablishedRule, {
+  valid: [
+    { code: table('filter', `:FORWARD DROP [0:0]\n${lanOut}\n-A FORWARD -i ppp0 -o eth1 -d 192.168.1.0/24 -j ACCEPT`), name: 'both ways accepted, no state test' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -j ACCEPT\niptables -A FORWARD -o eth1 -j ACCEPT\n', dialect: 'script', name: 'everything from and to the LAN' },
+    { code: table('filter', ':FORWARD DROP [0:0]\n-A FORWARD -i eth0 -o eth1 -p tcp -d 10.0.0.2 --dport 22 -j ACCEPT\n-A FORWARD -i eth1 -o eth0 -p tcp -s 10.0.0.2 --sport 22 -j ACCEPT'), name: 'a forwarded port and its answers by source port' },
+  ],
+  invalid: [
+    { code: table('filter', `:FORWARD «DROP» [0:0]\n${lanOut}`), name: 'the LAN out, nothing back' },
+    { code: table('filter', `:FORWARD «DROP» [0:0]\n${lanOut}\n-A FORWARD -i ppp0 -o eth1 -p tcp -d 192.168.1.0/24 --dport 22 -j ACCEPT`), name: 'back only to port 22: the replies come to the connections\' own ports' },
+    { code: table('filter', `:FORWARD «DROP» [0:0]\n-A FORWARD -s 192.168.1.0/24 -j ACCEPT\n-A FORWARD -d 192.168.1.0/24 -p udp -j ACCEPT`), name: 'the network out, only UDP back: TCP replies dropped' },
+  ],
+});
+
+test('missing-established-rule in FORWARD names the rule whose connections lose their replies', () => {
+  const text = table('filter', `:FORWARD DROP [0:0]\n-A FORWARD -i ppp0 -o eth1 -p tcp -d 192.168.1.10 --dport 80 -j ACCEPT\n${lanOut}`);
+  const [d, ...more] = lintWith(missingEstablishedRule, text, { dialect: 'save' });
+  assert.equal(more.length, 0);
+  // the forwarded port's replies go out by the LAN's own accept; the LAN's connections get nothing back
+  assert.deepEqual(d.related!.map((r) => text.slice(r.span.start, r.span.end)), [lanOut]);
+});

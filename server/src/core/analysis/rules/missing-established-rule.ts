@@ -3,6 +3,9 @@ import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor } from '../../simulate/conditions.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
+import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
+import { chainsReached } from '../chainsReached.ts';
+import { hostOfCondition } from '../networkHost.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
@@ -77,6 +80,54 @@ function forwardsConnections(rs: RuleSet, chain: Chain): boolean {
 }
 
 /**
+ * An interface other than the one a rule names: a reply leaves through the interface its
+ * connection came in on, and comes in on another. No real interface has this name; only `-i +`
+ * (any interface) and negated tests match it.
+ */
+const ELSEWHERE = '(elsewhere)';
+/** Hosts on the far side of a forwarded connection whose rule names no address (documentation ranges). */
+const FAR: Record<Chain['family'], [string, string]> = { ipv4: ['198.51.100.1', '203.0.113.1'], ipv6: ['2001:db8::1', '2001:db8::2'] };
+/** A port in Linux's range for the ports of outgoing connections (32768–60999). */
+const EPHEMERAL_PORT = 40000;
+/** Accepting rules whose replies are followed; past them FORWARD is judged as before, without the replies of each. */
+const MAX_ACCEPTS = 200;
+
+/**
+ * A rule of FORWARD (or of a chain it reaches) that accepts new connections whose replies
+ * FORWARD then drops on every way through: the replies of the connection the rule is written
+ * for (its interfaces, addresses, protocol and port, the hosts it does not name taken from
+ * documentation ranges) come in on the interface it went out on and go out on the one it came
+ * in on. Undefined where every connection's replies get through (rules for both directions,
+ * `-i eth1 -o eth0` and `-i eth0 -o eth1`, with no state test); `true` past MAX_ACCEPTS rules.
+ */
+function forwardedRepliesDropped(rs: RuleSet, chain: Chain): Rule | true | undefined {
+  const table = rs.tables.get(`${chain.family}:filter`);
+  if (!table) return undefined;
+  let accepts = 0;
+  for (const c of chainsReached(table, chain)) {
+    for (const rule of c.rules) {
+      if (rule.target?.name !== 'ACCEPT' || rule.dynamic) continue;
+      if (++accepts > MAX_ACCEPTS) return true;
+      const first = packetMatchedBy(rule);
+      first.src ??= hostOfCondition(rule.source) ?? FAR[rule.family][0];
+      first.dst ??= hostOfCondition(rule.destination) ?? FAR[rule.family][1];
+      // a rule no new connection reaches has no replies
+      if (!evaluateChain(rs, 'filter', chain.name, first).some((o) => o.verdict === 'ACCEPT' && decidingRule(o) === rule)) continue;
+      const reply: Packet = { family: rule.family, proto: first.proto ?? 'tcp', src: first.dst, dst: first.src, state: 'ESTABLISHED', origin: 'remote', local: [] };
+      const into = first.out ?? (first.in ? ELSEWHERE : undefined);
+      const outOf = first.in ?? (first.out ? ELSEWHERE : undefined);
+      if (into) reply.in = into;
+      if (outOf) reply.out = outOf;
+      if (first.dport !== undefined) reply.sport = first.dport;
+      // the connection's own port, on the side that opened it: one of Linux's ephemeral ports
+      if (reply.proto === 'tcp' || reply.proto === 'udp') reply.dport = first.sport ?? EPHEMERAL_PORT;
+      if (certainlyRefused(evaluateChain(rs, 'filter', chain.name, reply))) return rule;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The rule that drops every reply arriving on an interface that connections leave through,
  * before the chain's accept of ESTABLISHED can take it (Docker's DOCKER-USER with
  * `-i eth0 -j DROP`, or `-i eth0 -o docker0 -j DROP`, which cuts the containers off the
@@ -98,7 +149,7 @@ export const missingEstablishedRule: LintRule = {
   severity: 'warning',
   summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`). FORWARD is reported only when it lets some new connection through: a host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose. Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it; where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`). FORWARD is reported only when the replies of some connection it lets through are dropped: for each rule that accepts new connections, the reply to the connection it is written for (its interfaces swapped, its addresses and ports, hosts it does not name taken from documentation ranges, the opener\'s port an ephemeral one) is followed through FORWARD, and the rule whose replies every way drops is named in the related information. A host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose, and rules that accept both ways without a state test (`-i eth1 -o ppp0 -s LAN` and `-i ppp0 -o eth1 -d LAN`, as older router scripts write them) let the replies through; those scripts are open from outside instead (see lan-reachable-from-wan). Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it; where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
     rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -123,10 +174,13 @@ export const missingEstablishedRule: LintRule = {
         const closing = chain.policy === 'DROP' && chain.policySpan ? { span: chain.policySpan, rule: undefined } : inputClosing(chain);
         if (!closing) continue;
         if (!accepts) {
-          // a FORWARD that lets no new connection through has no replies to drop (a server's `:FORWARD DROP`)
-          if (name === 'FORWARD' && !forwardsConnections(rs, chain)) continue;
+          // a FORWARD that lets no new connection through has no replies to drop (a server's
+          // `:FORWARD DROP`), nor one whose rules accept both ways of each
+          const dropped = name === 'FORWARD' ? forwardsConnections(rs, chain) && forwardedRepliesDropped(rs, chain) : undefined;
+          if (name === 'FORWARD' && !dropped) continue;
           const replies = `replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.`;
           ctx.report({
+            ...(dropped && dropped !== true ? { related: [{ span: dropped.span, message: 'This rule accepts connections whose replies FORWARD then drops.' }] } : {}),
             span: closing.span,
             message: closing.rule
               ? `${name} ends with this rule, which ${closing.rule.target?.name === 'REJECT' ? 'rejects' : 'drops'} every packet that reaches it, and no rule accepts ESTABLISHED,RELATED packets: ${replies}`
