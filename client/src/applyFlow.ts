@@ -9,6 +9,7 @@ import type { AnalysisSettings, SeveritySetting } from '../../server/src/core/an
 import { findLintConfig } from '../../server/src/node/lintConfig.ts';
 import { sshConfigHostsFrom } from '../../server/src/node/sshConfigFiles.ts';
 import { workspaceSettings } from '../../server/src/node/workspaceSettings.ts';
+import { sourcedTextsFor } from '../../server/src/node/sourcedFiles.ts';
 import { describeTarget, parseTarget, targetProblem, type Target } from '../../server/src/apply/target.ts';
 import { SCHEME, type ApplyCommandResult, type ApplyRun } from './applyCommand.ts';
 
@@ -62,7 +63,9 @@ export function applyRunner(context: vscode.ExtensionContext, output: vscode.Out
     const config = vscode.workspace.getConfiguration('iptables', doc.uri);
     const lint = lintSettingsFor(doc, config.get<Record<string, SeveritySetting>>('lint.rules') ?? {});
     for (const p of lint.problems) output.appendLine(`Lint configuration: ${p}`);
-    const prepared = prepareRules(doc.getText(), { fileName: doc.fileName, severities: lint.severities, settings: lint.settings });
+    // a script's configuration read with `.`, found around it as the language server finds it
+    const sourced = doc.uri.scheme === 'file' ? sourcedTextsFor(doc.getText(), doc.fileName) : undefined;
+    const prepared = prepareRules(doc.getText(), { fileName: doc.fileName, severities: lint.severities, settings: lint.settings, sourced });
     if (!prepared.ok) {
       output.appendLine(`Refused: ${prepared.reason}`);
       for (const f of prepared.findings) output.appendLine(`  ${doc.fileName}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);

@@ -3,11 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
+import { readSourced } from '../../server/src/node/sourcedFiles.ts';
 import { corpusRoot, filesUnder, repoRoot, requirement } from '../support/paths.ts';
 
 /**
  * The warnings and infos found on the real files of the corpus, recorded in
- * test/corpus/warnings.golden.txt (file:line code). Each was read and judged when recorded;
+ * test/corpus/warnings.golden.txt (file:line code), scripts with what they read with `.` found
+ * around them as the CLI finds it. Each was read and judged when recorded;
  * a change shows up here as a diff to judge again (UPDATE_GOLDEN=1 rewrites the file).
  */
 const golden = join(repoRoot, 'test', 'corpus', 'warnings.golden.txt');
@@ -20,6 +22,8 @@ test('corpus warnings match the judged golden file', { skip }, () => {
     const rel = relative(corpusRoot, f);
     if (NOT_RULES.test(f) || rel.startsWith('iptables-tests/')) continue;
     const doc = new FirewallDocument(readFileSync(f, 'utf8'), { fileName: f });
+    // a script's configuration read with `.`, found around it as the CLI finds it
+    readSourced(doc, f);
     for (const d of doc.diagnostics()) {
       if (d.severity === 'error') continue;
       lines.push(`${rel}:${doc.lines.lineOf(d.span.start) + 1} ${d.severity} ${d.code}`);

@@ -6,6 +6,7 @@ import { ruleHostNames } from '../core/analysis/hostNames.ts';
 import type { RuleSet } from '../core/model/types.ts';
 import { ufwRulesFile } from '../core/model/ufwLoad.ts';
 import { isWgQuickConfig } from '../core/model/wgQuick.ts';
+import type { SourcedTexts } from '../core/model/shellVariables.ts';
 
 /** A finding as the front ends show it: 1-based line and column. */
 export interface Finding {
@@ -41,7 +42,7 @@ export type Preparation = { ok: true; rules: PreparedRules } | { ok: false; reas
  * rules files are refused (ufw loads them, with its own), and so are WireGuard configurations
  * (wg-quick runs their hooks).
  */
-export function prepareRules(text: string, options: { fileName?: string; severities?: Record<string, SeveritySetting>; settings?: Partial<AnalysisSettings> } = {}): Preparation {
+export function prepareRules(text: string, options: { fileName?: string; severities?: Record<string, SeveritySetting>; settings?: Partial<AnalysisSettings>; sourced?: SourcedTexts } = {}): Preparation {
   // ufw builds its tables from this file, its other rules files and chains of its own, each
   // added with --noflush: restored alone, the file would replace all of them
   const ufw = options.fileName ? ufwRulesFile(options.fileName) : undefined;
@@ -51,7 +52,7 @@ export function prepareRules(text: string, options: { fileName?: string; severit
     const name = (options.fileName ?? 'wg0.conf').replace(/^.*\//, '').replace(/\.conf$/, '');
     return { ok: false, reason: `wg-quick runs this configuration's PreUp and PostUp lines itself when the interface comes up, adding to the host's tables, and its PreDown and PostDown lines when it goes down: copy it to /etc/wireguard on the host and run \`wg-quick down ${name}; wg-quick up ${name}\` there (or restart wg-quick@${name})`, findings: [] };
   }
-  const doc = new FirewallDocument(text, { fileName: options.fileName });
+  const doc = new FirewallDocument(text, { fileName: options.fileName, sourced: options.sourced });
   const findings: Finding[] = doc.diagnostics({ severities: options.severities, settings: options.settings }).map((d) => {
     const p = doc.lines.positionAt(d.span.start);
     return { line: p.line + 1, column: p.character + 1, code: d.code, severity: d.severity, message: d.message };
@@ -62,7 +63,7 @@ export function prepareRules(text: string, options: { fileName?: string; severit
     if (!doc.ruleSet.tables.size && !/^\*/m.test(text)) return { ok: false, reason: 'the file holds no table', findings: [] };
     return { ok: true, rules: { outputs: withHostNames([{ family: doc.family, text }], doc.ruleSet), source: 'save', findings, forwarding: [], routeLocalnet: [] } };
   }
-  const compiled = compileScript(text);
+  const compiled = compileScript(text, { sourced: options.sourced });
   if (compiled.refusal) {
     const line = doc.lines.lineOf(compiled.refusal.span.start) + 1;
     return { ok: false, reason: `line ${line}: the script cannot be turned into iptables-restore rules: ${compiled.refusal.reason} (scripts are never run on the host)`, findings: [], line };

@@ -10,6 +10,7 @@ import { parseTarget } from '../apply/target.ts';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { workspaceSettings } from '../node/workspaceSettings.ts';
+import { sourcedTextsFor } from '../node/sourcedFiles.ts';
 import type { CliIO } from './io.ts';
 
 const USAGE = `usage: iptables-lint apply FILE --host [USER@]HOST[:PORT] [--identity KEY] [--rollback-seconds N]
@@ -161,7 +162,8 @@ async function applySteps(argv: string[], io: CliIO, deps: ApplyDeps): Promise<n
     return 2;
   }
   const config = findLintConfig(resolve(file));
-  const prepared = prepareRules(read.text, { fileName: file, severities: config.severities, settings: workspaceSettings(resolve(file)) });
+  // a script's configuration read with `.`, found around it as lint finds it
+  const prepared = prepareRules(read.text, { fileName: file, severities: config.severities, settings: workspaceSettings(resolve(file)), sourced: sourcedTextsFor(read.text, resolve(file)) });
   if (!prepared.ok) {
     for (const f of prepared.findings) io.stderr(`${file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}\n`);
     io.stderr(`iptables-lint apply: refused: ${prepared.reason}. Nothing was sent to the host.\n`);

@@ -2,6 +2,8 @@ import { compileScript } from '../core/compile/toRestore.ts';
 import { hookView, isWgQuickConfig, withInterfaceName } from '../core/model/wgQuick.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
 import { readTextFile } from '../node/readTextFile.ts';
+import { sourcedTextsFor } from '../node/sourcedFiles.ts';
+import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 
 /** `iptables-lint compile SCRIPT`: the iptables-restore text of a script, or why it cannot be made. */
@@ -19,7 +21,8 @@ export function compileCommand(args: string[], io: CliIO): number {
   // a wg-quick configuration: what `wg-quick up` runs (see model/wgQuick.ts), at the file's own lines
   const hooked = isWgQuickConfig(read.text, file);
   const text = hooked ? hookView(read.text, 'up') : read.text;
-  const r = compileScript(text);
+  // a configuration read with `.`, found around the script as lint finds it
+  const r = compileScript(text, hooked ? {} : { sourced: sourcedTextsFor(text, resolve(file)) });
   if (r.refusal) {
     const p = new LineIndex(read.text).positionAt(r.refusal.span.start);
     io.stderr(`${file}:${p.line + 1}:${p.character + 1}: cannot compile: ${r.refusal.reason}\n`);

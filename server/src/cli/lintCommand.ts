@@ -8,6 +8,7 @@ import { findLintConfig } from '../node/lintConfig.ts';
 import { rewriteTextFile } from '../node/rewriteTextFile.ts';
 import { readStdinText, readTextFile } from '../node/readTextFile.ts';
 import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
+import { readSourced } from '../node/sourcedFiles.ts';
 import { filesUnder, isFolder } from '../node/filesUnder.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
@@ -68,6 +69,8 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     const place = stdin ? opts.stdinName && resolve(opts.stdinName) : resolve(file);
     const docOptions = { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect };
     const doc = new FirewallDocument(read.text, docOptions);
+    // a script's configuration read with `.` (`. /etc/firewall.conf`), found around it
+    if (place) readSourced(doc, place);
     // a script of the folder that names iptables only in words the shell does not run (a comment, an echo)
     if (folder !== undefined) {
       if (doc.dialect === 'script' && !doc.ruleSet.hasRules) continue;

@@ -2,6 +2,7 @@ import { FirewallDocument } from '../core/facade.ts';
 import { parsePacketSpec, traceFamily } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
+import { readSourced } from '../node/sourcedFiles.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
 import { traceSets } from '../node/ipsetFiles.ts';
 import { ufwLoadOf } from '../node/ufwFiles.ts';
@@ -38,6 +39,8 @@ export function traceCommand(args: string[], io: CliIO): number {
     return 2;
   }
   const doc = new FirewallDocument(read.text, { fileName: file });
+  // a script's configuration read with `.`, as lint reads it
+  readSourced(doc, resolve(file));
   // a packet without family or address is one of the file's family (rules.v6: IPv6)
   const parsed = parsePacketSpec(spec, traceFamily(doc));
   if (!parsed.packet) {

@@ -21,6 +21,7 @@ import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses, wgQuickHoo
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
 import { withUfwLoad } from './services/ufwFindings.ts';
 import { ufwLoad, type UfwLoad } from './model/ufwLoad.ts';
+import type { SourcedTexts } from './model/shellVariables.ts';
 
 export type { Diagnostic } from './analysis/types.ts';
 export type { TextChange } from './model/saveDocument.ts';
@@ -36,6 +37,11 @@ export interface DocumentOptions {
    * from the name (`.conf`) and content when the dialect is left to be detected.
    */
   hooks?: 'wg-quick';
+  /**
+   * Scripts: the files their `.` and `source` commands read, by the path as the script names it
+   * (see RuleSet.sources): where given, the variables they set are read as the shell would.
+   */
+  sourced?: SourcedTexts;
 }
 
 function internalError(e: unknown): Diagnostic {
@@ -80,6 +86,8 @@ export class FirewallDocument {
   /** Given by the caller (or by the file's name): not re-guessed from the content on edits. */
   private readonly familyFixed: boolean;
   private readonly fileName?: string;
+  /** The files the script reads with `.` (see DocumentOptions.sourced). */
+  private sourcedTexts?: SourcedTexts;
   private save?: SaveDocument;
   private cachedRuleSet?: RuleSet;
   private cachedLines?: LineIndex;
@@ -109,6 +117,7 @@ export class FirewallDocument {
     this.dialect = this.hooks ? 'script' : detect ? detectDialect(text, options.fileName) : (options.dialect as Dialect);
     this.family = options.family ?? (this.dialect === 'save' ? detectFamily(text, options.fileName) : 'ipv4');
     this.fileName = options.fileName;
+    this.sourcedTexts = options.sourced;
     this.familyFixed = options.family !== undefined || this.dialect !== 'save';
     try {
       if (this.dialect === 'save' && !this.skipped) this.save = this.newSave(text);
@@ -119,7 +128,7 @@ export class FirewallDocument {
 
   /** What a document of the same name, dialect and family is made with (fixAll judges its fixed text so). */
   get documentOptions(): DocumentOptions {
-    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes, hooks: this.hooks };
+    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes, hooks: this.hooks, ...(this.sourcedTexts ? { sourced: this.sourcedTexts } : {}) };
   }
 
   /** The document as written: `text`, or the wg-quick configuration `text` is a view of. Edits apply to this. */
@@ -319,12 +328,30 @@ export class FirewallDocument {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       // wg-quick runs its hooks with `set -e`: a failing command stops it
-      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? {} : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
+      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? { sourced: this.sourcedTexts } : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
     }
     return this.cachedRuleSet;
+  }
+
+  /** The files given for the script's `.` and `source` commands (see DocumentOptions.sourced). */
+  get sourced(): SourcedTexts | undefined {
+    return this.sourcedTexts;
+  }
+
+  /**
+   * Gives the files the script's `.` and `source` commands read (a front end reads those
+   * RuleSet.sources names): the model is made again when they differ from the ones it was made
+   * with. Save files and wg-quick configurations read none.
+   */
+  setSourced(sourced: SourcedTexts | undefined): void {
+    if (this.dialect !== 'script' || this.hooks || sameSourced(this.sourcedTexts, sourced)) return;
+    this.sourcedTexts = sourced;
+    this.cachedRuleSet = undefined;
+    this.cachedChains = undefined;
+    this.failure = undefined;
   }
 
   /** Every chain name occurrence, for navigation, rename and lenses. */
@@ -401,6 +428,16 @@ export class FirewallDocument {
     }
     return wgQuickFixes(found, this.hookSource!, this.hookList);
   }
+}
+
+function sameSourced(a: SourcedTexts | undefined, b: SourcedTexts | undefined): boolean {
+  if (!a?.size || !b?.size) return !a?.size && !b?.size;
+  if (a.size !== b.size) return false;
+  for (const [path, t] of a) {
+    const o = b.get(path);
+    if (!o || o.file !== t.file || o.text !== t.text) return false;
+  }
+  return true;
 }
 
 /** What a wg-quick configuration's down hooks are checked for: their commands themselves, and whether they succeed after up's. */

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
+import { readSourced } from '../node/sourcedFiles.ts';
 import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
@@ -192,6 +193,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const file = fileOf(doc);
     if (!file || doc.model.dialect !== 'save') {
       companionRead.delete(doc.uri);
+      // a script's configuration read with `.`, as the editor holds it or from disk
+      if (file && doc.model.dialect === 'script') sourcedRead.set(doc.uri, readSourced(doc.model, file, openModel));
       const around = file && doc.model.hooks ? hookSettings(file) : {};
       return { severities: severitiesFor(file), settings: file ? { ...around, savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {} };
     }
@@ -214,6 +217,16 @@ export function startServer(connection: Connection, params: InitializeParams, he
     }
   }
 
+  /** The files each open script looked at for what it reads with `.` (see readSourced), found or not. */
+  const sourcedRead = new Map<string, string[]>();
+
+  /** The open scripts that read `changed` with `.`, or looked for it there: judged again with its text as it now is. */
+  function judgeScriptsReading(changed: string): void {
+    for (const doc of store.all()) {
+      if (sourcedRead.get(doc.uri)?.includes(changed) && fileOf(doc) !== changed) schedule(doc);
+    }
+  }
+
   /** A shell script while `iptables.shellScripts.enable` is off (a WireGuard configuration is not one). */
   function scriptTurnedOff(doc: OpenDocument): boolean {
     return doc.model.dialect === 'script' && !doc.model.hooks && !settings.shellScripts.enable;
@@ -232,6 +245,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     const file = fileOf(doc);
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
+    if (file) judgeScriptsReading(file);
     if (doc.model.text.length > LARGE_DOCUMENT) {
       prepare(doc);
       // once typing has stopped for a while (see SETTLE_AFTER_MS)
@@ -312,8 +326,10 @@ export function startServer(connection: Connection, params: InitializeParams, he
     outlineCut.delete(p.textDocument.uri);
     byteOrderMarks.delete(p.textDocument.uri);
     companionRead.delete(p.textDocument.uri);
+    sourcedRead.delete(p.textDocument.uri);
     // closed unsaved: the files beside it read it from disk again
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
+    if (file) judgeScriptsReading(file);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });
 
@@ -348,7 +364,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const doc = store.get(p.uri);
     if (!doc) return { error: 'The document is not open.' };
     if (doc.model.dialect === 'save') return { outputs: [{ family: doc.model.family, text: doc.model.text }] };
-    const r = compileScript(doc.model.text);
+    const r = compileScript(doc.model.text, { sourced: doc.model.sourced });
     if (r.refusal) return { error: `Line ${doc.model.lines.lineOf(r.refusal.span.start) + 1}: cannot compile: ${r.refusal.reason}`, range: toRange(doc.model.lines, r.refusal.span) };
     if (!r.outputs.length) return { error: 'This script holds no iptables commands.' };
     // a wg-quick configuration's rules as wg-quick loads them: its interface's name for %i

@@ -5,6 +5,7 @@ import { packetFields } from '../core/services/packetFields.ts';
 import { packetToSpec, parsePacketSpec, traceFamily } from '../core/simulate/packet.ts';
 import { traceReport } from '../core/simulate/traceReport.ts';
 import { readTextFile } from '../node/readTextFile.ts';
+import { readSourced } from '../node/sourcedFiles.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
 import { traceSets } from '../node/ipsetFiles.ts';
 import { ufwLoadOf } from '../node/ufwFiles.ts';
@@ -37,7 +38,11 @@ export function registerTrace(connection: Connection, store: DocumentStore): voi
     if (!uri.startsWith('file:')) return 'The document is not open.';
     const path = fileURLToPath(uri);
     const read = readTextFile(path);
-    return read.ok ? new FirewallDocument(read.text, { fileName: path }) : read.reason;
+    if (!read.ok) return read.reason;
+    const doc = new FirewallDocument(read.text, { fileName: path });
+    // a script's configuration read with `.`, as lint reads it
+    readSourced(doc, path);
+    return doc;
   }
 
   connection.onRequest<TraceResult, void>(TRACE_REQUEST, (p: TraceParams): TraceResult => {

@@ -387,3 +387,20 @@ test('a wg-quick configuration: its hooks linted where they stand, the sysctl.co
   run(['--fix', conf]);
   assert.equal(readFileSync(conf, 'utf8'), text.replaceAll('-m state --state', '-m conntrack --ctstate'));
 });
+
+test('a script is judged with the configuration it reads with `.`, found beside it, and so is its text after --fix', () => {
+  const sub = mkdtempSync(join(dir, 'router-'));
+  const file = join(sub, 'firewall.sh');
+  const text = '#!/bin/sh\n. /etc/firewall.conf\nsysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m state --state ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n';
+  writeFileSync(file, text);
+  const found = () => JSON.parse(run(['--format', 'json', file]).stdout).files[0].diagnostics.map((d: Record<string, unknown>) => [d.code, d.line, d.column]);
+  // without it the network is unknown: nothing to say about the NAT rule
+  assert.deepEqual(found(), [['deprecated-state-match', 5, 24]]);
+  writeFileSync(join(sub, 'firewall.conf'), 'WAN=eth0\nLAN_NET=192.168.1.0/24\n');
+  assert.deepEqual(found(), [['deprecated-state-match', 5, 24], ['masquerade-without-forward-accept', 6, 1]]);
+  // the state match fixed (a safe fix); what is left is judged with the configuration too
+  const fixed = run(['--fix', file]);
+  assert.match(fixed.stderr, /fixed 1 finding/);
+  assert.match(fixed.stdout, /firewall\.sh:6:1: warning masquerade-without-forward-accept: /);
+  assert.match(readFileSync(file, 'utf8'), /-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n/);
+});

@@ -126,6 +126,20 @@ test('a loop, another program or an expansion stops it: exit 1 at FILE:LINE:COL 
   }
 });
 
+test('a configuration read with `.`, beside the script: its values are in the rules; without it the expansion stops the compile', { skip }, () => {
+  const sub = mkdtempSync(join(dir, 'router-'));
+  const file = join(sub, 'firewall.sh');
+  writeFileSync(file, '#!/bin/sh\n. /etc/firewall.conf\n$FW -P FORWARD DROP\n$FW -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n');
+  const without = compile(file);
+  assert.equal(without.code, 1);
+  assert.match(without.stderr, /^.*firewall\.sh:2:1: cannot compile: /);
+  writeFileSync(join(sub, 'firewall.conf'), '# read by firewall.sh\nFW=/usr/sbin/iptables\nWAN=eth0\nLAN_NET=192.168.1.0/24\n');
+  const r = compile(file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(restoreTables(r.stdout).get('nat')!.rules, ['-A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE']);
+  assert.ok(restoreTables(r.stdout).get('filter')!.chains.includes(':FORWARD DROP [0:0]'));
+});
+
 test('no iptables command at all: exit 1, said on stderr', { skip }, () => {
   const file = script('empty.sh', '#!/bin/sh\necho starting\n');
   const r = compile(file);

@@ -56,3 +56,66 @@ test('--opt=value with a variable in it: the name and the attached value keep th
   const long = 'IPT=/usr/local/sbin/iptables\n$IPT -A INPUT -s "--x=a\n$IPT -P FORWARD DROP\n';
   for (const c of scriptRuleSet(long).commands) for (const i of c.args.items) for (const s of [i.span, i.nameSpan, ...i.values.map((v) => v.span)]) assert.ok(s.start <= s.end && s.end <= long.length, `${s.start}-${s.end} in ${long.length}`);
 });
+
+/** A script's rule set with the files it reads with `.` given, by the path as the script names them. */
+function withFiles(text: string, files: Record<string, string>) {
+  return scriptRuleSet(text, { sourced: new Map(Object.entries(files).map(([path, t]) => [path, { file: `/repo${path}`, text: t }])) });
+}
+const valuesOf = (rs: ReturnType<typeof scriptRuleSet>) => rs.commands.at(-1)!.args.items.flatMap((i) => i.values.map((w) => `${w.value}${w.dynamic ? '?' : ''}`));
+
+test('a file read with `.` whose text is given sets the variables it sets once at its top level, from there on', () => {
+  const conf = '# the router\nWAN=eth0\nexport LAN_NET="192.168.1.0/24"\nWEB=${LAN_NET%.0/24}.10\n';
+  const script = 'iptables -A INPUT -i $WAN -j DROP\n. /etc/firewall.conf\niptables -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n';
+  const rs = withFiles(script, { '/etc/firewall.conf': conf });
+  assert.deepEqual(valuesOf(rs), ['nat', 'POSTROUTING', '192.168.1.0/24', 'eth0', 'MASQUERADE']);
+  // before the `.`, the environment's
+  assert.deepEqual(rs.commands[0].args.items[1].values.map((w) => w.dynamic), [true]);
+  assert.equal(rs.sourcesFiles, false, 'a file that only sets variables adds nothing to the tables');
+  const [use] = rs.sources!;
+  assert.deepEqual([script.slice(use.span.start, use.span.end), use.path, use.file, use.plain], ['. /etc/firewall.conf', '/etc/firewall.conf', '/repo/etc/firewall.conf', true]);
+  assert.deepEqual(use.values!.map((v) => [v.name, v.value, v.line]), [['WAN', 'eth0', 2], ['LAN_NET', '192.168.1.0/24', 3]], 'WEB: an expansion the shell does not read as written here');
+  // not given: every value ends at the `.`, and the file may hold anything
+  const alone = scriptRuleSet(`WAN=eth0\n${script}`);
+  assert.deepEqual(valuesOf(alone), ['nat', 'POSTROUTING', '$LAN_NET?', '$WAN?', 'MASQUERADE']);
+  assert.equal(alone.sourcesFiles, true);
+  assert.deepEqual(alone.sources!.map((u) => [u.path, u.file, u.plain]), [['/etc/firewall.conf', undefined, false]]);
+});
+
+test('the script\'s own values go on past a file that does not set them; what the file may set otherwise is unknown', () => {
+  const script = 'WAN=eth0\nLAN=eth1\nNET=10.0.0.0/8\n. ./fw.conf\niptables -A FORWARD -i $WAN -o $LAN -s $NET -d $DMZ -j ACCEPT\n';
+  assert.deepEqual(valuesOf(withFiles(script, { './fw.conf': 'LAN=eth2\nif [ -n "$X" ]; then NET=10.1.0.0/16; fi\nDMZ=172.16.0.0/12\n' })), ['FORWARD', 'eth0', 'eth2', '$NET?', '172.16.0.0/12', 'ACCEPT']);
+  // set twice in the file, or read from the environment there
+  assert.deepEqual(valuesOf(withFiles(script, { './fw.conf': 'DMZ=1.2.3.0/24\nDMZ=1.2.4.0/24\n' })).slice(4, 5), ['$DMZ?']);
+  // the script's own assignment after the `.` takes over from there
+  const later = withFiles('. /etc/fw.conf\niptables -A INPUT -i $WAN -j ACCEPT\nWAN=ppp0\niptables -A INPUT -i $WAN -j ACCEPT\n', { '/etc/fw.conf': 'WAN=eth0\n' });
+  assert.deepEqual(later.commands.map((c) => c.rule!.inInterface!.value), ['eth0', 'ppp0']);
+  const detected = withFiles('. /etc/fw.conf\nWAN=$(ip route show default | cut -d" " -f5)\niptables -A INPUT -i $WAN -j ACCEPT\n', { '/etc/fw.conf': 'WAN=eth0\n' });
+  assert.equal(detected.commands[0].rule!.inInterface!.value, '$WAN', 'the script sets it again to what the host says');
+  // a file that reads another, or runs eval: anything may be set
+  assert.deepEqual(valuesOf(withFiles(script, { './fw.conf': 'DMZ=1.2.3.0/24\n. /etc/more.conf\n' })).slice(1, 2), ['$WAN?']);
+});
+
+test('a `.` whose path the script names by a variable, or after a test that the file is there, is read; one in a function or under another condition is not', () => {
+  const conf = { '/etc/fw/router.conf': 'WAN=eth0\n' };
+  const wan = (script: string) => withFiles(`${script}\niptables -A INPUT -i $WAN -j DROP\n`, conf).commands.at(-1)!.rule!.inInterface!.value;
+  assert.equal(wan('DIR=/etc/fw\n. "$DIR/router.conf"'), 'eth0');
+  assert.equal(wan('CONF=/etc/fw/router.conf\n[ -f "$CONF" ] && . "$CONF"'), 'eth0');
+  assert.equal(wan('if [ -r /etc/fw/router.conf ]; then\n  source /etc/fw/router.conf\nfi'), 'eth0');
+  assert.equal(wan('[ -n "$X" ] && . /etc/fw/router.conf'), '$WAN');
+  assert.equal(wan('load() { . /etc/fw/router.conf; }\nload'), '$WAN');
+  assert.equal(wan('. /etc/fw/router.conf extra'), '$WAN', 'arguments for the file: not a configuration');
+});
+
+test('a file read with `.` that runs commands or defines functions still gives its values, but the rule set may hold what it adds', () => {
+  const rs = withFiles('. /etc/fw.conf\niptables -A INPUT -i $WAN -j DROP\n', { '/etc/fw.conf': 'WAN=eth0\niptables -N extra\n' });
+  assert.equal(rs.commands.at(-1)!.rule!.inInterface!.value, 'eth0');
+  assert.equal(rs.sourcesFiles, true);
+  assert.equal(withFiles('. /etc/fw.conf\niptables -A INPUT -i $WAN -j DROP\n', { '/etc/fw.conf': 'WAN=eth0\nf() { :; }\n' }).sourcesFiles, true);
+  // tests alone leave it a configuration
+  assert.equal(withFiles('. /etc/fw.conf\niptables -A INPUT -i $WAN -j DROP\n', { '/etc/fw.conf': 'WAN=eth0\n[ -z "$LAN" ] && LAN=eth1\n' }).sourcesFiles, false);
+});
+
+test('the configuration names the iptables binary: its commands are iptables commands of that family', () => {
+  const rs = withFiles('. /etc/fw.conf\n$FW -A INPUT -s fd00::/8 -j ACCEPT\n', { '/etc/fw.conf': 'FW=/usr/sbin/ip6tables\n' });
+  assert.deepEqual(rs.commands.map((c) => [c.family, c.chain]), [['ipv6', 'INPUT']]);
+});

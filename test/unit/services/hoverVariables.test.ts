@@ -30,3 +30,12 @@ test('hover on the call of a function bound at each call shows the commands it r
   // the function's own command, as written, keeps its hover
   assert.match(hoverAt(doc, text.indexOf('--to-destination'))!.markdown, /--to-destination/);
 });
+
+test('hover on a value a configuration read with `.` gives says which file and line set it', () => {
+  const text = 'WEB=10.0.0.5\n. /etc/fw.conf\niptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination $WEB:8080\niptables -A INPUT -i "$WAN" -s $WEB -j ACCEPT\n';
+  const doc = new FirewallDocument(text, { dialect: 'script', sourced: new Map([['/etc/fw.conf', { file: '/srv/router/fw.conf', text: '# interfaces\nWAN=ppp0\n' }]]) });
+  const wan = hoverAt(doc, text.indexOf('$WAN') + 1)!;
+  assert.ok(wan.markdown.startsWith('`$WAN` is `ppp0` here: `$WAN` is set in /srv/router/fw.conf, line 2.'), wan.markdown);
+  // the script's own value goes on past the file, which does not set it
+  assert.ok(hoverAt(doc, text.indexOf('$WEB:8080') + 1)!.markdown.startsWith('`$WEB:8080` is `10.0.0.5:8080` here: the script sets this variable once, above.'));
+});

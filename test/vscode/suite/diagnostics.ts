@@ -93,6 +93,22 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'a script is judged with the configuration it reads with `.` (vpn-gateway.sh, /etc/vpn-gateway.conf found under etc/): its MASQUERADE of the configured network is reported, and the hover says where the network was set',
+    async run() {
+      const doc = await openExample('vpn-gateway.sh');
+      const masqLine = lineOf(doc, '-j MASQUERADE');
+      const found = await eventually('masquerade-without-forward-accept in vpn-gateway.sh', () => {
+        const d = diagnosticsWith(doc.uri, 'masquerade-without-forward-accept');
+        return d.length ? d : undefined;
+      });
+      expect(found.length === 1 && found[0].range.start.line === masqLine, `on the MASQUERADE (line ${masqLine + 1}), got ${describe(found)}`);
+      const at = new vscode.Position(masqLine, doc.lineAt(masqLine).text.indexOf('$VPN_NET') + 2);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      expect(/`\$VPN_NET` is `10\.8\.0\.0\/24` here: `\$VPN_NET` is set in .*etc\/vpn-gateway\.conf, line 4\./.test(text), `the hover names the file: ${text.slice(0, 300)}`);
+    },
+  },
+  {
     name: 'broken.iptables shows its errors with exact positions',
     async run() {
       const doc = await openExample('broken.iptables');

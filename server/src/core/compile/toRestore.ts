@@ -1,5 +1,6 @@
 import type { Family, GenericOptionSpec } from '../knowledge/types.ts';
 import { scriptRuleSet } from '../model/scriptDocument.ts';
+import type { SourcedTexts } from '../model/shellVariables.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from '../model/commandName.ts';
 import type { Command, Rule, Table } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
@@ -52,13 +53,16 @@ function tableText(t: Table, commandOf: Map<Rule, Command>): string {
 
 /**
  * A script as the iptables-restore text that builds the same tables from empty ones. Only
- * scripts made of iptables commands (and assignments, sysctl settings, output to the
+ * scripts made of iptables commands (and assignments, files read with `.` that only set
+ * variables where the caller gives them (see SourcedTexts), sysctl settings, output to the
  * terminal, functions of those defined at the top and called there: see calledFunctions) are compiled: anything else, or a value the shell would expand, is refused with
  * the command that stops it. The script is never run.
  */
-export function compileScript(text: string): CompileResult {
-  const rs = scriptRuleSet(text);
+export function compileScript(text: string, options: { sourced?: SourcedTexts } = {}): CompileResult {
+  const rs = scriptRuleSet(text, options);
   const vars: ToolVariables = new Map();
+  // a configuration read with `.` that only sets variables: its values are in the rules
+  const configs = new Map((rs.sources ?? []).filter((u) => u.plain).map((u) => [u.span.start, u]));
   const quiet = (target?: string) => target !== undefined && /^(\/proc\/sys\/net\/|\/dev\/null$|\/etc\/sysctl\.conf$|\/etc\/sysctl\.d\/)/.test(target);
   for (const sc of rs.shellCommands) {
     const words = sc.words;
@@ -69,6 +73,11 @@ export function compileScript(text: string): CompileResult {
     // assignments: their uses are checked at the iptables commands (no expansions there)
     if (words.every((w) => /^[A-Za-z_]\w*=/.test(w.value))) {
       for (const w of words) noteAssignment(vars, w);
+      continue;
+    }
+    const config = configs.get(sc.span.start);
+    if (config) {
+      for (const w of config.assignments ?? []) noteAssignment(vars, w);
       continue;
     }
     const tool = resolveTool(words, vars);

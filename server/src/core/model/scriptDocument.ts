@@ -12,7 +12,7 @@ import { noteAssignment, resolveTool, type ToolVariables } from './commandName.t
 import { sysctlFacts } from './sysctlFacts.ts';
 import { scriptEncodingIssues } from './scriptEncoding.ts';
 import { SaveDocument } from './saveDocument.ts';
-import { ShellVariables } from './shellVariables.ts';
+import { ShellVariables, type SourcedTexts } from './shellVariables.ts';
 import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
 import type { Command, ForwardingFact, RestoreInput, RouteLocalnetFact, RuleSet } from './types.ts';
@@ -35,7 +35,7 @@ export interface ScriptExtras {
  * `errexit`: the caller runs the text under `set -e`; `subshells`: offsets where it starts afresh
  * in another shell, variables unset (wg-quick's hook lines, see wgQuick.ts).
  */
-export function scriptRuleSet(text: string, options: { errexit?: boolean; subshells?: readonly number[] } = {}): RuleSet & ScriptExtras {
+export function scriptRuleSet(text: string, options: { errexit?: boolean; subshells?: readonly number[]; sourced?: SourcedTexts } = {}): RuleSet & ScriptExtras {
   const script = parseShell(text);
   const vars: ToolVariables = new Map();
   const state = new TableState(script.guards);
@@ -47,7 +47,7 @@ export function scriptRuleSet(text: string, options: { errexit?: boolean; subshe
   const restores: RestoreInput[] = [];
   const steps: (Command | RestoreInput)[] = [];
   // `-i $WAN`, `--to-destination $WEB:8080`: variables the script sets once read as their values
-  const variables = new ShellVariables(script.commands, text, options.subshells);
+  const variables = new ShellVariables(script, text, options.subshells, options.sourced);
   let hasRules = false;
   let previous: ShellCommand | undefined;
   // the kind of the iptables command just before, to read `&&` and `||` after it (see guardOf)
@@ -161,6 +161,8 @@ export function scriptRuleSet(text: string, options: { errexit?: boolean; subshe
       previous = sc;
       continue;
     }
+    // a configuration read with `.` that names the tools (`IPTABLES=/usr/sbin/iptables`)
+    for (const w of variables.useOf(sc)?.assignments ?? []) noteAssignment(vars, w);
     const tool = resolveTool(words, vars);
     if (!tool) {
       previous = sc;
@@ -241,14 +243,9 @@ export function scriptRuleSet(text: string, options: { errexit?: boolean; subshe
   issues.push(...scriptEncodingIssues(text));
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
-  const sourcesFiles = script.commands.some(sourcesFile);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
-}
-
-/** `. FILE` or `source FILE`: the shell runs another file's commands in this one, and keeps its functions. */
-function sourcesFile(cmd: ShellCommand): boolean {
-  const head = cmd.words[0];
-  return !!head && !head.quoted && (head.value === '.' || head.value === 'source') && cmd.words.length > 1;
+  // a file read that the caller gave, and that only sets variables, adds nothing to the tables
+  const sourcesFiles = variables.sources.some((u) => !u.plain);
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

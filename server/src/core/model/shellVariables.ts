@@ -1,10 +1,58 @@
 import type { Word } from '../syntax/nodes.ts';
-import type { ShellCommand } from '../syntax/shellParser.ts';
+import { parseShell, type ShellCommand, type ShellScript } from '../syntax/shellParser.ts';
+import { LineIndex } from '../text/lineIndex.ts';
+import type { Span } from '../text/span.ts';
 import { shellWord } from '../syntax/shellWord.ts';
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/;
 /** Words before the assignments of a command that only assigns (`export WAN=eth0`); a `declare`, `typeset` or `local` line leaves its names unknown (see boundOtherwise). */
 const DECLARERS = new Set(['export', 'readonly']);
+
+/** A file a script reads with `.` or `source`, as the caller found it: where, and its text. */
+export interface SourcedText {
+  /** The file read, as the caller names it (a path on disk, or in the workspace). */
+  file: string;
+  text: string;
+}
+
+/** The files a script reads, by the path as the script names them (see SourceUse.path). */
+export type SourcedTexts = ReadonlyMap<string, SourcedText>;
+
+/** A `.` or `source` command of a script. */
+export interface SourceUse {
+  span: Span;
+  /** The path it reads, where the text says which (`/etc/firewall.conf`, `$CONF_DIR/fw.conf` with CONF_DIR set once above). */
+  path?: string;
+  /** The file given for that path (see SourcedTexts). */
+  file?: string;
+  /**
+   * The file given only sets variables (and tests): it runs no command, defines no function
+   * and reads no other file, so nothing of the rule set can come from it.
+   */
+  plain: boolean;
+  /** The values the file gives, as the script reads them after this command. */
+  values?: SourcedValue[];
+  /** The file's assignments (`IPT=/sbin/iptables` among them), their spans in the file's text. */
+  assignments?: readonly Word[];
+}
+
+/** A variable's value, known in the script from `at` to `until` (offsets). */
+interface Known {
+  at: number;
+  until: number;
+  value: string;
+}
+
+/** A value a file read with `.` gives a variable, set on `line` (1-based) of that file. */
+export interface SourcedValue extends Known {
+  name: string;
+  line: number;
+}
+
+/** Commands a file that only sets variables may hold besides its assignments. */
+const PLAIN_COMMANDS = new Set(['[', '[[', 'test', ':', 'true']);
+/** File tests after which `. FILE` runs when the file is there: `[ -f FILE ] && . FILE`. */
+const FILE_TESTS = new Set(['-f', '-r', '-e', '-s']);
 
 /**
  * The variables a script sets once, at its top level, to a value known from the text:
@@ -15,20 +63,33 @@ const DECLARERS = new Set(['export', 'readonly']);
  * A name is left unknown when the script could give it another value: a second assignment
  * anywhere, one under a condition, in a loop or a function, `for NAME in`, `read NAME`,
  * `local`, `unset`, `${NAME:=…}`, `NAME+=`. Before its assignment a use reads the environment,
- * so only the uses after it get the value, up to a `.`/`source` of another file or an `eval`.
+ * so only the uses after it get the value, up to an `eval` or a `.`/`source` of another file.
+ * A file read so whose text the caller gives (see SourcedTexts: the configuration beside a
+ * router script, `. /etc/firewall.conf`) is read as the shell would: the names it sets once at
+ * its top level take its values there, the others it may set become unknown, and the script's
+ * other values go on.
  */
 export class ShellVariables {
-  private readonly known = new Map<string, { at: number; until: number; value: string }>();
+  private readonly known = new Map<string, Known[]>();
+  /** The script's `.` and `source` commands, in order. */
+  readonly sources: SourceUse[] = [];
+  /** The use of each `.` and `source` command. */
+  private readonly uses = new Map<ShellCommand, SourceUse>();
 
   /** `subshells`: offsets where the text starts afresh in another shell (wg-quick runs each hook line so): known values end there. */
-  constructor(commands: readonly ShellCommand[], text: string, subshells: readonly number[] = []) {
+  constructor(script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, text: string, subshells: readonly number[] = [], sourced?: SourcedTexts) {
+    const commands = script.commands;
     const count = new Map<string, number>();
-    const candidates: { name: string; at: number; image: string }[] = [];
-    // a file read with `.` or `source`, or an `eval`, may set any variable: known values end there
-    const resets: number[] = [];
+    type Event = { at: number; assign?: { name: string; image: string }; reset?: true; source?: ShellCommand };
+    const events: Event[] = [];
     for (const sc of commands) {
       const words = sc.words;
-      if (words.length && (words[0].value === '.' || words[0].value === 'source' || words[0].value === 'eval')) resets.push(sc.span.start);
+      if (words.length && (words[0].value === '.' || words[0].value === 'source')) {
+        events.push({ at: sc.span.start, source: sc });
+        continue;
+      }
+      // an `eval` may set any variable: known values end there
+      if (words.length && words[0].value === 'eval') events.push({ at: sc.span.start, reset: true });
       const lead = words.length && DECLARERS.has(words[0].value) ? 1 : 0;
       const onlyAssigns = words.length > lead && words.slice(lead).every((w) => ASSIGNMENT.test(w.value));
       // assignments alone, or before a command (`LANG=C sort`): each counts as a value given
@@ -37,28 +98,127 @@ export class ShellVariables {
         if (!m) break;
         count.set(m[1], (count.get(m[1]) ?? 0) + 1);
         const plainAssign = words[i].value.charAt(m[1].length) === '=';
-        if (onlyAssigns && sc.guard === 0 && plainAssign) candidates.push({ name: m[1], at: words[i].span.end, image: words[i].text.slice(words[i].text.indexOf('=') + 1) });
+        if (onlyAssigns && sc.guard === 0 && plainAssign) events.push({ at: words[i].span.end, assign: { name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1) } });
         else count.set(m[1], Infinity);
       }
     }
-    if (subshells.length) {
-      resets.push(...subshells);
-      resets.sort((a, b) => a - b);
+    for (const at of subshells) events.push({ at, reset: true });
+    // subshell starts come after the commands: in text order, a reset before what starts there
+    events.sort((a, b) => a.at - b.at || (a.reset ? -1 : 0) - (b.reset ? -1 : 0));
+    const other = events.length ? boundOtherwise(text) : undefined;
+    const order = new Map(commands.map((c, i) => [c, i]));
+    for (const e of events) {
+      if (e.reset) this.endAll(e.at);
+      else if (e.assign) {
+        const { name, image } = e.assign;
+        if (count.get(name) !== 1 || other!.has(name)) continue;
+        // a value a file read before gave it ends here, whatever this one is
+        this.end(name, e.at);
+        const w = shellWord(image, 0, this.at(e.at));
+        if (!w.dynamic && !w.unterminated) this.open(name, { at: e.at, until: Infinity, value: w.value });
+      } else this.read(e.source!, script, order, sourced, (name) => (count.get(name) ?? 0) <= 1 && !other!.has(name));
     }
-    const other = candidates.length ? boundOtherwise(text) : undefined;
+  }
+
+  /**
+   * A `.` or `source` command: its file's values where the caller gave its text and the shell
+   * surely reads it there (at the top level, or after a test that the file is there); every
+   * known value ends otherwise.
+   */
+  private read(sc: ShellCommand, script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, index: Map<ShellCommand, number>, sourced: SourcedTexts | undefined, settable: (name: string) => boolean): void {
+    // `.` alone, or a quoted one: not the shell's builtin as written; known values end as for any
+    if (sc.words.length < 2 || sc.words[0].quoted) {
+      this.endAll(sc.span.start);
+      return;
+    }
+    const arg = sc.words[1];
+    const w = arg && sc.words.length === 2 ? shellWord(arg.text, 0, this.at(sc.span.start)) : undefined;
+    const path = w && !w.dynamic && !w.unterminated && w.value ? w.value : undefined;
+    const given = path !== undefined ? sourced?.get(path) : undefined;
+    const use: SourceUse = { span: sc.span, ...(path !== undefined ? { path } : {}), ...(given ? { file: given.file } : {}), plain: false };
+    this.sources.push(use);
+    this.uses.set(sc, use);
+    if (!given || !runsWhenThere(sc, path!, script, index, (word) => shellWord(word.text, 0, this.at(word.span.start)).value)) {
+      this.endAll(sc.span.start);
+      return;
+    }
+    const inner = parseShell(given.text);
+    const innerCount = new Map<string, number>();
+    const assignments: Word[] = [];
+    const candidates: { name: string; image: string; at: number }[] = [];
+    let plain = inner.functions.length === 0;
+    for (const c of inner.commands) {
+      const words = c.words;
+      if (!words.length) continue;
+      const lead = DECLARERS.has(words[0].value) ? 1 : 0;
+      const onlyAssigns = words.length > lead && words.slice(lead).every((x) => ASSIGNMENT.test(x.value));
+      if (!onlyAssigns && !PLAIN_COMMANDS.has(words[0].value)) plain = false;
+      for (let i = lead; i < words.length; i++) {
+        const m = ASSIGNMENT.exec(words[i].value);
+        if (!m) break;
+        if (onlyAssigns) assignments.push(words[i]);
+        innerCount.set(m[1], (innerCount.get(m[1]) ?? 0) + 1);
+        if (onlyAssigns && c.guard === 0 && words[i].value.charAt(m[1].length) === '=') candidates.push({ name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1), at: words[i].span.start });
+        else innerCount.set(m[1], Infinity);
+      }
+    }
+    // a file that reads another, or runs anything, is read no further than its assignments; one
+    // that reads another may set anything
+    if (inner.commands.some((c) => c.words.length && (c.words[0].value === '.' || c.words[0].value === 'source' || c.words[0].value === 'eval'))) {
+      this.endAll(sc.span.start);
+      return;
+    }
+    use.plain = plain;
+    use.assignments = assignments;
+    const innerOther = boundOtherwise(given.text);
+    for (const name of [...innerCount.keys(), ...innerOther]) this.end(name, sc.span.start);
+    // the file's own values, read in its order; a name it does not set reads the script's value here
+    const outer = this.at(sc.span.start);
+    const mine = new Map<string, string>();
+    const lines = new LineIndex(given.text);
     for (const c of candidates) {
-      if (count.get(c.name) !== 1 || other!.has(c.name)) continue;
-      const w = shellWord(c.image, 0, this.at(c.at));
-      if (!w.dynamic && !w.unterminated) this.known.set(c.name, { at: c.at, until: resets.find((r) => r > c.at) ?? Infinity, value: w.value });
+      const v = shellWord(c.image, 0, (name) => (mine.has(name) ? mine.get(name) : innerCount.has(name) || innerOther.has(name) ? undefined : outer(name)));
+      if (innerCount.get(c.name) !== 1 || innerOther.has(c.name) || v.dynamic || v.unterminated) continue;
+      mine.set(c.name, v.value);
+      if (!settable(c.name)) continue;
+      const value: SourcedValue = { name: c.name, at: sc.span.end, until: Infinity, value: v.value, line: lines.lineOf(c.at) + 1 };
+      this.open(c.name, value);
+      (use.values ??= []).push(value);
     }
+  }
+
+  /** A value of `name` from `k.at` on: one known before ends there (the script's own after a file's). */
+  private open(name: string, k: Known): void {
+    this.end(name, k.at);
+    const list = this.known.get(name);
+    if (list) list.push(k);
+    else this.known.set(name, [k]);
+  }
+
+  /** A value of `name` still known at `at` ends there. */
+  private end(name: string, at: number): void {
+    for (const k of this.known.get(name) ?? []) if (k.until > at) k.until = at;
+  }
+
+  private endAll(at: number): void {
+    for (const list of this.known.values()) for (const k of list) if (k.until > at) k.until = at;
   }
 
   /** The values known at `offset` of the script. */
   at(offset: number): (name: string) => string | undefined {
-    return (name) => {
-      const v = this.known.get(name);
-      return v && v.at <= offset && offset < v.until ? v.value : undefined;
-    };
+    return (name) => this.entry(name, offset)?.value;
+  }
+
+  private entry(name: string, offset: number): Known | undefined {
+    const list = this.known.get(name);
+    if (!list) return undefined;
+    for (const k of list) if (k.at <= offset && offset < k.until) return k;
+    return undefined;
+  }
+
+  /** The use of a `.` or `source` command of the script (see sources). */
+  useOf(sc: ShellCommand): SourceUse | undefined {
+    return this.uses.get(sc);
   }
 
   /** `w` with the known variables it expands read as their values; `w` itself when it still depends on another. */
@@ -68,6 +228,20 @@ export class ShellVariables {
     // the word keeps its place as the parser measured it
     return r.dynamic ? w : { ...r, span: w.span };
   }
+}
+
+/**
+ * Whether the shell surely reads the file of `sc` when it is there: at the top level, or as
+ * the command after a test that it is (`[ -f FILE ] && . FILE`, `if [ -r "$CONF" ]; then . "$CONF"; fi`).
+ */
+function runsWhenThere(sc: ShellCommand, path: string, script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, index: Map<ShellCommand, number>, valueOf: (w: Word) => string): boolean {
+  if (sc.guard === 0) return true;
+  if (script.guards[sc.guard] !== 0) return false;
+  const test = script.commands[script.afterSuccess.get(sc.guard) ?? -1];
+  if (!test || (index.get(test) ?? Infinity) > (index.get(sc) ?? -1)) return false;
+  const w = test.words;
+  const args = w[0]?.value === 'test' ? w.slice(1) : w[0]?.value === '[' && w.at(-1)?.value === ']' ? w.slice(1, -1) : w[0]?.value === '[[' && w.at(-1)?.value === ']]' ? w.slice(1, -1) : undefined;
+  return !!args && args.length === 2 && FILE_TESTS.has(args[0].value) && valueOf(args[1]) === path;
 }
 
 /**

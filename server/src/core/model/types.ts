@@ -3,6 +3,7 @@ import type { Span } from '../text/span.ts';
 import type { CachedFindings } from '../analysis/commandCache.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
 import type { IpsetStep } from './ipsetSteps.ts';
+import type { SourceUse } from './shellVariables.ts';
 
 /**
  * The one model both dialects produce. A save file and a script that load the same rules
@@ -280,8 +281,14 @@ export interface RuleSet {
   hasFunctions?: boolean;
   /** Scripts: a shell function named like the tool (`iptables() { … }`) wraps it: what a call does is unknown. */
   wrapsTool?: boolean;
-  /** Scripts: `. FILE` or `source FILE` runs another file here, whose chains and functions are not read. */
+  /**
+   * Scripts: `. FILE` or `source FILE` runs another file here, whose chains and functions are
+   * not read (a file given by the caller that only sets variables does not count; see
+   * ShellVariables).
+   */
   sourcesFiles?: boolean;
+  /** Scripts: their `.` and `source` commands, in order: what a front end reads for them (see SourcedTexts). */
+  sources?: readonly SourceUse[];
   /** Scripts: the enclosing guard of each guard a rule can have (see Rule.guard and ShellScript.guards). */
   guards?: number[];
   /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */

@@ -6,7 +6,7 @@ import { quote } from '../compile/toRestore.ts';
 import { toolName } from '../knowledge/toolName.ts';
 import type { Family } from '../knowledge/types.ts';
 import { addressWithPort } from '../knowledge/values/addresses.ts';
-import type { BoundOption, Command, Rule } from '../model/types.ts';
+import type { BoundOption, Command, Rule, RuleSet } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
@@ -118,8 +118,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
       const w = values[i];
       if (!inside(w.span, offset) || w.dynamic) continue;
       // a script variable set once reads as its value (see ShellVariables): say which
-      const names = rs.dialect === 'script' ? w.text.match(/\$\{?[A-Za-z_]/g) : null;
-      const read = names ? `\`${w.text}\` is \`${w.value}\` here: the script sets ${names.length > 1 ? 'these variables' : 'this variable'} once, above.` : undefined;
+      const read = rs.dialect === 'script' ? variablesRead(rs, w) : undefined;
       const kept = i === 0 && bound && KEPT_NAME_OPTIONS.has(bound.name) ? keptNameAt(rs, offset) : undefined;
       const h = kept
         ? { span: w.span, markdown: keptNameHover(rs, doc.lines, kept) }
@@ -129,6 +128,26 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     }
   }
   return undefined;
+}
+
+/**
+ * What a script's word with known variables reads as, and where they were set: once above in
+ * the script, or in a file the script reads with `.` (see ShellVariables).
+ */
+function variablesRead(rs: RuleSet, w: Word): string | undefined {
+  const names = [...w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+  if (!names.length) return undefined;
+  const at = w.span.start;
+  const from = new Map<string, string>();
+  for (const u of rs.sources ?? []) {
+    for (const v of u.values ?? []) if (v.at <= at && at < v.until && names.includes(v.name)) from.set(v.name, `${u.file}, line ${v.line}`);
+  }
+  const here = names.filter((n) => !from.has(n));
+  const said = [
+    ...(here.length ? [`the script sets ${here.length > 1 ? 'these variables' : 'this variable'} once, above`] : []),
+    ...[...from].map(([name, place]) => `\`$${name}\` is set in ${place}`),
+  ];
+  return `\`${w.text}\` is \`${w.value}\` here: ${said.join('; ')}.`;
 }
 
 /**

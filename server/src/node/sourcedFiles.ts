@@ -1,0 +1,88 @@
+import { statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { FirewallDocument } from '../core/facade.ts';
+import type { SourcedText, SourcedTexts } from '../core/model/shellVariables.ts';
+import type { OpenModel } from './ipv6RulesBeside.ts';
+import { readTextFile } from './readTextFile.ts';
+
+/** A file read with `.` bigger than this is not read: configurations are a few KB. */
+const MAX_READ = 256 * 1024;
+/** Folders above the script searched for an absolute path (a repository that mirrors a host's `/etc`). */
+const MAX_ANCESTORS = 8;
+/** Rounds of reading: a file's path may be named by a variable a file read before it sets. */
+const MAX_ROUNDS = 4;
+
+/**
+ * Where a script at `scriptPath` finds the file it reads with `. path`, in order. A relative
+ * path: beside the script (router scripts are run from their folder, or `cd` there first). An
+ * absolute one: under a folder above the script that mirrors the host's tree
+ * (`repo/etc/firewall.conf` for `/etc/firewall.conf`, as ufw's files are found), then by its
+ * name beside the script (the configuration kept next to it), then the path itself (the CLI
+ * run on the host, or a script edited where it runs).
+ */
+export function sourcedCandidates(scriptPath: string, path: string): string[] {
+  const dir = dirname(scriptPath);
+  if (!isAbsolute(path)) return [join(dir, path)];
+  const out: string[] = [];
+  let d = dir;
+  for (let i = 0; i < MAX_ANCESTORS && dirname(d) !== d; i++, d = dirname(d)) out.push(join(d, path));
+  out.push(join(dir, basename(path)), path);
+  return [...new Set(out)];
+}
+
+/** A file's text as the editor holds it, else as on disk; undefined when missing, not a file, too big or binary. */
+function textOf(path: string, open?: OpenModel): string | undefined {
+  const doc = open?.(path);
+  if (doc) return doc.source.length > MAX_READ ? undefined : doc.source;
+  try {
+    const s = statSync(path);
+    if (!s.isFile() || s.size > MAX_READ) return undefined;
+  } catch {
+    return undefined;
+  }
+  const read = readTextFile(path);
+  return read.ok ? read.text : undefined;
+}
+
+/**
+ * Gives a script's model the files its `.` and `source` commands read (see
+ * DocumentOptions.sourced), found around `scriptPath` (see sourcedCandidates), as the editor
+ * holds them where it has them open. Returns every file looked at, found or not: the language
+ * server judges the script again when one of them changes.
+ */
+export function readSourced(doc: FirewallDocument, scriptPath: string, open?: OpenModel): string[] {
+  if (doc.dialect !== 'script' || doc.hooks) return [];
+  const looked = new Set<string>();
+  const texts = new Map<string, SourcedText>();
+  const tried = new Set<string>();
+  // the model as last made names the paths (made with the files read last time: after an edit
+  // of the script they are found again as they were, and it is not made twice)
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let added = false;
+    for (const use of doc.ruleSet.sources ?? []) {
+      if (use.path === undefined || tried.has(use.path)) continue;
+      tried.add(use.path);
+      for (const file of sourcedCandidates(scriptPath, use.path)) {
+        // the script itself: a guard against reading it into itself
+        if (file === scriptPath) continue;
+        looked.add(file);
+        const text = textOf(file, open);
+        if (text === undefined) continue;
+        texts.set(use.path, { file, text });
+        added = true;
+        break;
+      }
+    }
+    if (!added) break;
+    doc.setSourced(new Map(texts));
+  }
+  doc.setSourced(texts.size ? texts : undefined);
+  return [...looked];
+}
+
+/** The files a script at `path` reads with `.`, found around it (see readSourced): for compiling it without a model at hand. None for other files. */
+export function sourcedTextsFor(text: string, path: string): SourcedTexts | undefined {
+  const doc = new FirewallDocument(text, { fileName: path });
+  readSourced(doc, path);
+  return doc.sourced;
+}

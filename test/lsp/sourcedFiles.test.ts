@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { sharedServer } from '../support/lspClient.ts';
+import { needBuild } from '../support/paths.ts';
+
+/**
+ * A router script that reads its interfaces and networks with `. /etc/firewall.conf`, judged
+ * through the built server over stdio with the configuration kept beside it: the findings that
+ * need those values, the hover that says where one was set, the restore text the compile
+ * command makes, and a new judgement when the configuration open in the editor is typed into.
+ */
+const skip = needBuild();
+const client = sharedServer(skip);
+
+const SCRIPT = '#!/bin/sh\n. /etc/firewall.conf\nsysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n';
+const CONF = '# interfaces of the router\nWAN=eth0\nLAN_NET=192.168.1.0/24\n';
+
+/** The next diagnostics published for `uri` after `act`. */
+async function codesAfter(uri: string, act: () => Promise<void>): Promise<string[]> {
+  client().published.delete(uri);
+  await act();
+  return (await client().diagnosticsOf(uri)).map((d) => d.code);
+}
+
+test('a script is judged with the configuration beside it: finding, hover, compile; typing into the open configuration judges it again', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-sourced-'));
+  writeFileSync(join(dir, 'firewall.sh'), SCRIPT);
+  writeFileSync(join(dir, 'firewall.conf'), CONF);
+  const uri = pathToFileURL(join(dir, 'firewall.sh')).href;
+  assert.deepEqual(await codesAfter(uri, () => client().open(uri, 'shellscript', SCRIPT)), ['masquerade-without-forward-accept']);
+  const [finding] = (await client().diagnosticsOf(uri));
+  assert.deepEqual(finding.range, { start: { line: 5, character: 0 }, end: { line: 5, character: 64 } });
+
+  const line = 5;
+  const hover = (await client().conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: SCRIPT.split('\n')[line].indexOf('$WAN') + 1 } })) as { contents: { value: string } };
+  assert.ok(hover.contents.value.startsWith(`\`$WAN\` is \`eth0\` here: \`$WAN\` is set in ${join(dir, 'firewall.conf')}, line 2.`), hover.contents.value);
+
+  const compiled = (await client().conn.sendRequest('iptables/compileToRestore', { uri })) as { outputs?: { text: string }[]; error?: string };
+  assert.equal(compiled.error, undefined);
+  assert.match(compiled.outputs![0].text, /^-A POSTROUTING -s 192\.168\.1\.0\/24 -o eth0 -j MASQUERADE$/m);
+
+  // the configuration opened and typed into, unsaved: the network it names now goes through FORWARD's accept
+  const conf = pathToFileURL(join(dir, 'firewall.conf')).href;
+  await client().open(conf, 'shellscript', CONF);
+  assert.deepEqual(await codesAfter(uri, () => client().conn.sendNotification('textDocument/didChange', { textDocument: { uri: conf, version: 2 }, contentChanges: [{ text: 'WAN=eth0\nLAN_NET=$(ip -4 addr show eth1)\n' }] })), []);
+  // closed unsaved: read from disk again
+  assert.deepEqual(await codesAfter(uri, () => client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: conf } })), ['masquerade-without-forward-accept']);
+});
