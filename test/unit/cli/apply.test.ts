@@ -204,6 +204,20 @@ test('a compiled script: said so, its warnings listed with their place, and appl
   assert.doesNotMatch(staged, /#!\/bin\/sh|^iptables /m);
 });
 
+test('a script that reads its configuration with `.`: compiled with the values found beside it, and applied', async () => {
+  const sub = mkdtempSync(join(dir, 'gateway-'));
+  const script = join(sub, 'gateway.sh');
+  writeFileSync(script, '#!/bin/sh\n. /etc/gateway.conf\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n');
+  // without it: the expansion stops the compile, nothing is sent
+  const refused = await run([script, '--host', 'root@gw', '--yes']);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.host.calls.length, 0);
+  writeFileSync(join(sub, 'gateway.conf'), 'WAN=eth0\nLAN_NET=10.200.77.0/24\n');
+  const r = await run([script, '--host', 'root@gw', '--yes']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.host.calls.find((c) => c.step === 'prepare')!.input, /^-A POSTROUTING -s 10\.200\.77\.0\/24 -o eth0 -j MASQUERADE$/m);
+});
+
 test('the host: refused when it cannot take the rules (exit 1), a broken preflight is an error (exit 2)', async () => {
   const noRoot = await run([GOOD, '--host', 'admin@gw', '--yes'], [], (h) => {
     h.preflight = h.preflight.map((l) => (l === 'sudo=root' ? 'sudo=no' : l.startsWith('uid=') ? 'uid=1000' : l));
