@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { FirewallDocument } from '../core/facade.ts';
 import type { SourcedText, SourcedTexts } from '../core/model/shellVariables.ts';
 import type { OpenModel } from './ipv6RulesBeside.ts';
@@ -19,15 +19,46 @@ const MAX_ROUNDS = 4;
  * (`repo/etc/firewall.conf` for `/etc/firewall.conf`, as ufw's files are found), then by its
  * name beside the script (the configuration kept next to it), then the path itself (the CLI
  * run on the host, or a script edited where it runs).
+ *
+ * In a repository (a folder above the script holds `.git`) only files inside it are read: a
+ * script of a pull request linted in CI must not make the linter read the runner's own files
+ * (`. /run/secrets/token`) and print their values in its findings.
  */
 export function sourcedCandidates(scriptPath: string, path: string): string[] {
   const dir = dirname(scriptPath);
-  if (!isAbsolute(path)) return [join(dir, path)];
   const out: string[] = [];
-  let d = dir;
-  for (let i = 0; i < MAX_ANCESTORS && dirname(d) !== d; i++, d = dirname(d)) out.push(join(d, path));
-  out.push(join(dir, basename(path)), path);
-  return [...new Set(out)];
+  if (!isAbsolute(path)) out.push(join(dir, path));
+  else {
+    let d = dir;
+    for (let i = 0; i < MAX_ANCESTORS && dirname(d) !== d; i++, d = dirname(d)) out.push(join(d, path));
+    out.push(join(dir, basename(path)), path);
+  }
+  const root = repositoryOf(dir);
+  return [...new Set(out)].filter((f) => !root || inside(root, f));
+}
+
+/** The nearest folder at or above `dir` that holds `.git` (a repository, or a host's /etc under etckeeper). */
+function repositoryOf(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return realPath(d);
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Whether `file`, its links followed where it exists, lies under `root`. */
+function inside(root: string, file: string): boolean {
+  const r = relative(root, realPath(file));
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+}
+
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    // a file not there: its folder's real place, where that is there
+    const d = dirname(p);
+    return d === p ? p : join(realPath(d), basename(p));
+  }
 }
 
 /** A file's text as the editor holds it, else as on disk; undefined when missing, not a file, too big or binary. */

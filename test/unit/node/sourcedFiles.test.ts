@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { readSourced, sourcedCandidates, sourcedTextsFor } from '../../../server/src/node/sourcedFiles.ts';
@@ -69,4 +69,23 @@ test('a path named by a variable a first configuration sets is found in a second
   assert.equal(sourcedTextsFor(self, script), undefined);
   // a save file reads nothing
   assert.equal(sourcedTextsFor('*filter\nCOMMIT\n', join(dir, 'rules.v4')), undefined);
+});
+
+test('in a repository only its own files are read: not a path outside it, through `..` or a link (a pull request\'s script linted in CI)', () => {
+  const outside = mkdtempSync(join(tmpdir(), 'iptables-lint-secret-'));
+  writeFileSync(join(outside, 'token.conf'), 'WAN=secret-value\nLAN_NET=10.66.0.0/16\n');
+  const repo = mkdtempSync(join(tmpdir(), 'iptables-lint-repo-'));
+  mkdirSync(join(repo, '.git'));
+  mkdirSync(join(repo, 'fw'));
+  const script = join(repo, 'fw', 'gateway.sh');
+  symlinkSync(join(outside, 'token.conf'), join(repo, 'fw', 'linked.conf'));
+  for (const source of [`. ${join(outside, 'token.conf')}`, `. ../../${basename(outside)}/token.conf`, '. ./linked.conf']) {
+    const text = SCRIPT(source);
+    assert.equal(sourcedTextsFor(text, script), undefined, source);
+  }
+  // the repository's own, and its mirror of /etc, are read
+  mkdirSync(join(repo, 'etc'));
+  writeFileSync(join(repo, 'etc', 'gateway.conf'), CONF);
+  assert.deepEqual([...sourcedTextsFor(SCRIPT('. /etc/gateway.conf'), script)!.values()].map((t) => t.file), [join(repo, 'etc', 'gateway.conf')]);
+  assert.ok(sourcedCandidates(script, '/etc/gateway.conf').every((f) => f.startsWith(repo)));
 });
