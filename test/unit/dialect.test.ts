@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { detectDialect, holdsIptablesRules } from '../../server/src/core/dialect.ts';
+import { detectDialect, holdsIptablesRules, otherProgramsIni } from '../../server/src/core/dialect.ts';
+import { FirewallDocument } from '../../server/src/core/facade.ts';
 
 /** How a file is read without a --dialect: the name first, content that calls iptables over a save name. */
 test('dialect detection: name, then content; a save name gives way to a text that calls iptables', () => {
@@ -52,4 +53,17 @@ test('holdsIptablesRules: which files of a folder are iptables files', () => {
     ['Makefile', 'all:\n\tgcc -o x x.c\n', false],
   ];
   for (const [name, text, holds] of cases) assert.equal(holdsIptablesRules(text, name), holds, name);
+});
+
+test('another program\'s INI configuration that quotes iptables commands (fail2ban\'s actions) is not judged; a wg-quick configuration is', () => {
+  const action = '# Fail2Ban action\n[INCLUDES]\nbefore = iptables.conf\n\n[Definition]\nactionban = <iptables> -I f2b-<name> 1 -s <ip> -j <blocktype>\n\n[Init]\niptables = iptables <lockingopt>\n';
+  assert.equal(otherProgramsIni(action, '/etc/fail2ban/action.d/custom.conf'), true);
+  assert.equal(otherProgramsIni('; comment\n[Definition]\nactionstart = iptables -N f2b\n'), true);
+  const doc = new FirewallDocument(action, { fileName: '/etc/fail2ban/action.d/custom.conf' });
+  assert.equal(doc.ruleSet.hasRules, false);
+  assert.deepEqual(doc.diagnostics(), []);
+  // shell tests and save files are not sections
+  for (const text of ['[ -f /etc/fw.conf ] && . /etc/fw.conf\niptables -F\n', '[[ -n "$X" ]] && iptables -F\n', '*filter\nCOMMIT\n']) assert.equal(otherProgramsIni(text), false, text);
+  assert.equal(otherProgramsIni('[Interface]\nPostUp = iptables -A FORWARD -i %i -j ACCEPT\n', 'wg0.conf'), false);
+  assert.notDeepEqual(new FirewallDocument('[Interface]\nPostUp = iptables -A FORWARD -i %i -j ACCPT\n', { fileName: 'wg0.conf' }).diagnostics(), []);
 });

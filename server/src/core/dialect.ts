@@ -78,6 +78,22 @@ export function holdsIptablesRules(text: string, fileName: string): boolean {
   return line !== undefined && SAVE_LINE.test(line);
 }
 
+/** An INI section header (`[Definition]`, `[Init?family=inet6]`): a shell `[` test has a blank after it. */
+const INI_SECTION = /^\[[^\]\s][^\]]*\]$/;
+
+/**
+ * Another program's INI configuration that quotes iptables commands in its values (fail2ban's
+ * action.d files: `actionban = <iptables> -I f2b-<name> 1 -s <ip> -j <blocktype>`): its first
+ * line that is not blank or a comment is a section header, and it is not a wg-quick
+ * configuration. Read as a script it is nonsense (`iptables = iptables <lockingopt>` is a command
+ * with a redirection); it is not judged.
+ */
+export function otherProgramsIni(text: string, fileName?: string): boolean {
+  // INI comments start with `;` too
+  const line = contentLines(text.slice(0, HEAD_CHARS).replace(/^[ \t]*;.*$/gm, ''), 1)[0];
+  return line !== undefined && INI_SECTION.test(line) && !isWgQuickConfig(text, fileName);
+}
+
 /** Which dialect a text is in: by file name first, then by content; a name that says save gives way to a script's content. */
 export function detectDialect(text: string, fileName?: string): Dialect {
   if (fileName && SAVE_NAMES.test(fileName)) return scriptByContent(text) ? 'script' : 'save';

@@ -1,7 +1,7 @@
 import { CommandCache } from './analysis/commandCache.ts';
 import { runRules, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic, WgQuickFacts } from './analysis/types.ts';
-import { detectDialect, detectFamily, loadedByRestore, loadedWithNoflush } from './dialect.ts';
+import { detectDialect, detectFamily, loadedByRestore, loadedWithNoflush, otherProgramsIni } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
 import { SaveDocument, type EditedLines, type TextChange } from './model/saveDocument.ts';
 import { patchRuleSet } from './model/patchRuleSet.ts';
@@ -327,6 +327,8 @@ export class FirewallDocument {
     try {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
+      // fail2ban's actions and the like: no rules of ours (wg-quick configurations have hooks)
+      if (this.dialect === 'script' && !this.hooks && otherProgramsIni(this.text, this.fileName)) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       // wg-quick runs its hooks with `set -e`: a failing command stops it
       this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? { sourced: this.sourcedTexts } : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
     } catch (e) {
