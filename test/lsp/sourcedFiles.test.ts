@@ -10,7 +10,8 @@ import { needBuild } from '../support/paths.ts';
 /**
  * A router script that reads its interfaces and networks with `. /etc/firewall.conf`, judged
  * through the built server over stdio with the configuration kept beside it: the findings that
- * need those values, the hover that says where one was set, the restore text the compile
+ * need those values, the hover that says where one was set, the definition of a variable
+ * (its line in the configuration), the restore text the compile
  * command makes, and a new judgement when the configuration open in the editor is typed into.
  */
 const skip = needBuild();
@@ -26,7 +27,7 @@ async function codesAfter(uri: string, act: () => Promise<void>): Promise<string
   return (await client().diagnosticsOf(uri)).map((d) => d.code);
 }
 
-test('a script is judged with the configuration beside it: finding, hover, compile; typing into the open configuration judges it again', { skip }, async () => {
+test('a script is judged with the configuration beside it: finding, hover, definition, compile; typing into the open configuration judges it again', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-sourced-'));
   writeFileSync(join(dir, 'firewall.sh'), SCRIPT);
   writeFileSync(join(dir, 'firewall.conf'), CONF);
@@ -38,6 +39,10 @@ test('a script is judged with the configuration beside it: finding, hover, compi
   const line = 5;
   const hover = (await client().conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: SCRIPT.split('\n')[line].indexOf('$WAN') + 1 } })) as { contents: { value: string } };
   assert.ok(hover.contents.value.startsWith(`\`$WAN\` is \`eth0\` here: \`$WAN\` is set in ${join(dir, 'firewall.conf')}, line 2.`), hover.contents.value);
+
+  // go to definition on `$WAN`: its line in the configuration
+  const definition = (await client().conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line, character: SCRIPT.split('\n')[line].indexOf('$WAN') + 2 } })) as { uri: string; range: unknown }[];
+  assert.deepEqual(definition, [{ uri: pathToFileURL(join(dir, 'firewall.conf')).href, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } } }]);
 
   const compiled = (await client().conn.sendRequest('iptables/compileToRestore', { uri })) as { outputs?: { text: string }[]; error?: string };
   assert.equal(compiled.error, undefined);

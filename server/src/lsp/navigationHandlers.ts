@@ -4,10 +4,13 @@ import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
 import { keptNameAt } from '../core/services/keptNames.ts';
 import { setReferencesAt } from '../core/services/setNames.ts';
+import { variableDefinitionAt } from '../core/services/variables.ts';
+import { LineIndex } from '../core/text/lineIndex.ts';
+import { pathToFileURL } from 'node:url';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 
-/** Chains (and ipsets, hashlimit tables, rate estimators, recent lists) as symbols to jump to: definition, references, rename, highlights, formatting. */
+/** Chains (and ipsets, hashlimit tables, rate estimators, recent lists, a script's variables) as symbols to jump to: definition, references, rename, highlights, formatting. */
 export function registerNavigation(connection: Connection, store: DocumentStore): void {
   const docAt = (uri: string, position: { line: number; character: number }) => {
     const doc = store.get(uri);
@@ -24,6 +27,14 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
     const spans = chains.length
       ? chains.map((r) => r.span)
       : (setReferencesAt(rs, at.offset)?.refs.filter((r) => r.kind === 'create').map((r) => r.span) ?? keptNameAt(rs, at.offset)?.refs.filter((r) => r.makes).map((r) => r.span) ?? []);
+    if (!spans.length) {
+      // a script's `$WAN`: the assignment that gave it its value here, in the script or in the
+      // configuration it reads with `.`
+      const v = variableDefinitionAt(rs, at.doc.model.text, at.offset);
+      if (v && !v.from) return [{ uri: at.doc.uri, range: toRange(at.doc.model.lines, v.span) }];
+      const file = v?.from && [...(at.doc.model.sourced?.values() ?? [])].find((t) => t.file === v.from!.file);
+      if (v && file) return [{ uri: pathToFileURL(file.file).href, range: toRange(new LineIndex(file.text), v.span) }];
+    }
     return spans.map((span) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, span) }));
   });
 

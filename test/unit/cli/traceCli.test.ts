@@ -192,3 +192,15 @@ test('a script\'s set matches are decided by the sets it makes and fills itself'
   assert.equal(verdict('198.51.100.7'), 'ACCEPT');
   assert.equal(verdict('198.51.100.8'), 'DROP');
 });
+
+test('a script\'s trace reads the configuration it reads with `.`, as lint does: the forward to the configured server, certain', { skip }, () => {
+  const sub = mkdtempSync(join(dir, 'router-'));
+  const script = join(sub, 'router.sh');
+  writeFileSync(script, '#!/bin/sh\n. ./router.conf\niptables -P FORWARD DROP\niptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination $WEB:8080\niptables -A FORWARD -i $WAN -p tcp -d $WEB --dport 8080 -j ACCEPT\n');
+  writeFileSync(join(sub, 'router.conf'), 'WAN=eth0\nWEB=192.168.1.100\n');
+  const j = JSON.parse(trace(script, 'in=eth0 proto=tcp dst=203.0.113.1 dport=80 local=203.0.113.1', true)) as JsonTrace;
+  assert.equal(j.branches, undefined, 'no branch on an unknown variable');
+  assert.equal(j.verdict, 'ACCEPT');
+  assert.equal(j.rewrites.destination, '192.168.1.100:8080');
+  assert.deepEqual(j.path.filter((s) => s.line !== undefined).map((s) => [s.chain, s.line]), [['PREROUTING', 4], ['FORWARD', 5]]);
+});

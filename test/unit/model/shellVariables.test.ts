@@ -73,7 +73,7 @@ test('a file read with `.` whose text is given sets the variables it sets once a
   assert.equal(rs.sourcesFiles, false, 'a file that only sets variables adds nothing to the tables');
   const [use] = rs.sources!;
   assert.deepEqual([script.slice(use.span.start, use.span.end), use.path, use.file, use.plain], ['. /etc/firewall.conf', '/etc/firewall.conf', '/repo/etc/firewall.conf', true]);
-  assert.deepEqual(use.values!.map((v) => [v.name, v.value, v.line]), [['WAN', 'eth0', 2], ['LAN_NET', '192.168.1.0/24', 3]], 'WEB: an expansion the shell does not read as written here');
+  assert.deepEqual(use.values!.map((v) => [v.name, v.value, v.from?.line, conf.slice(v.span.start, v.span.end)]), [['WAN', 'eth0', 2, 'WAN=eth0'], ['LAN_NET', '192.168.1.0/24', 3, 'LAN_NET="192.168.1.0/24"']], 'WEB: an expansion the shell does not read as written here');
   // not given: every value ends at the `.`, and the file may hold anything
   const alone = scriptRuleSet(`WAN=eth0\n${script}`);
   assert.deepEqual(valuesOf(alone), ['nat', 'POSTROUTING', '$LAN_NET?', '$WAN?', 'MASQUERADE']);

@@ -93,7 +93,7 @@ export const checks: Check[] = [
     },
   },
   {
-    name: 'a script is judged with the configuration it reads with `.` (vpn-gateway.sh, /etc/vpn-gateway.conf found under etc/): its MASQUERADE of the configured network is reported, and the hover says where the network was set',
+    name: 'a script is judged with the configuration it reads with `.` (vpn-gateway.sh, /etc/vpn-gateway.conf found under etc/): its MASQUERADE of the configured network is reported, the hover says where the network was set, and go to definition opens that line',
     async run() {
       const doc = await openExample('vpn-gateway.sh');
       const masqLine = lineOf(doc, '-j MASQUERADE');
@@ -106,6 +106,10 @@ export const checks: Check[] = [
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       expect(/`\$VPN_NET` is `10\.8\.0\.0\/24` here: `\$VPN_NET` is set in .*etc\/vpn-gateway\.conf, line 4\./.test(text), `the hover names the file: ${text.slice(0, 300)}`);
+      // go to definition: the configuration's line
+      const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, at);
+      const where = defs.map((d) => ('targetUri' in d ? { uri: d.targetUri, range: d.targetRange } : d));
+      expect(where.length === 1 && where[0].uri.path.endsWith('/etc/vpn-gateway.conf') && where[0].range.start.line === 3, `the definition is line 4 of etc/vpn-gateway.conf: ${where.map((w) => `${w.uri.path}:${w.range.start.line + 1}`).join(', ')}`);
     },
   },
   {

@@ -245,7 +245,7 @@ export function scriptRuleSet(text: string, options: { errexit?: boolean; subshe
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   // a file read that the caller gave, and that only sets variables, adds nothing to the tables
   const sourcesFiles = variables.sources.some((u) => !u.plain);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

@@ -31,22 +31,23 @@ export interface SourceUse {
    */
   plain: boolean;
   /** The values the file gives, as the script reads them after this command. */
-  values?: SourcedValue[];
+  values?: KnownValue[];
   /** The file's assignments (`IPT=/sbin/iptables` among them), their spans in the file's text. */
   assignments?: readonly Word[];
 }
 
-/** A variable's value, known in the script from `at` to `until` (offsets). */
-interface Known {
+/**
+ * A variable's value, known in the script from `at` to `until` (offsets), given by the
+ * assignment at `span`: of the script, or of a file it reads with `.` (`from`, on that line of
+ * it, 1-based; the span then in that file's text).
+ */
+export interface KnownValue {
+  name: string;
+  value: string;
   at: number;
   until: number;
-  value: string;
-}
-
-/** A value a file read with `.` gives a variable, set on `line` (1-based) of that file. */
-export interface SourcedValue extends Known {
-  name: string;
-  line: number;
+  span: Span;
+  from?: { file: string; line: number };
 }
 
 /** Commands a file that only sets variables may hold besides its assignments. */
@@ -70,7 +71,9 @@ const FILE_TESTS = new Set(['-f', '-r', '-e', '-s']);
  * other values go on.
  */
 export class ShellVariables {
-  private readonly known = new Map<string, Known[]>();
+  private readonly known = new Map<string, KnownValue[]>();
+  /** Every value known somewhere in the script, in the order they were set. */
+  readonly values: KnownValue[] = [];
   /** The script's `.` and `source` commands, in order. */
   readonly sources: SourceUse[] = [];
   /** The use of each `.` and `source` command. */
@@ -80,7 +83,7 @@ export class ShellVariables {
   constructor(script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, text: string, subshells: readonly number[] = [], sourced?: SourcedTexts) {
     const commands = script.commands;
     const count = new Map<string, number>();
-    type Event = { at: number; assign?: { name: string; image: string }; reset?: true; source?: ShellCommand };
+    type Event = { at: number; assign?: { name: string; image: string; span: Span }; reset?: true; source?: ShellCommand };
     const events: Event[] = [];
     for (const sc of commands) {
       const words = sc.words;
@@ -98,7 +101,7 @@ export class ShellVariables {
         if (!m) break;
         count.set(m[1], (count.get(m[1]) ?? 0) + 1);
         const plainAssign = words[i].value.charAt(m[1].length) === '=';
-        if (onlyAssigns && sc.guard === 0 && plainAssign) events.push({ at: words[i].span.end, assign: { name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1) } });
+        if (onlyAssigns && sc.guard === 0 && plainAssign) events.push({ at: words[i].span.end, assign: { name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1), span: words[i].span } });
         else count.set(m[1], Infinity);
       }
     }
@@ -110,12 +113,12 @@ export class ShellVariables {
     for (const e of events) {
       if (e.reset) this.endAll(e.at);
       else if (e.assign) {
-        const { name, image } = e.assign;
+        const { name, image, span } = e.assign;
         if (count.get(name) !== 1 || other!.has(name)) continue;
         // a value a file read before gave it ends here, whatever this one is
         this.end(name, e.at);
         const w = shellWord(image, 0, this.at(e.at));
-        if (!w.dynamic && !w.unterminated) this.open(name, { at: e.at, until: Infinity, value: w.value });
+        if (!w.dynamic && !w.unterminated) this.open({ name, at: e.at, until: Infinity, value: w.value, span });
       } else this.read(e.source!, script, order, sourced, (name) => (count.get(name) ?? 0) <= 1 && !other!.has(name));
     }
   }
@@ -145,7 +148,7 @@ export class ShellVariables {
     const inner = parseShell(given.text);
     const innerCount = new Map<string, number>();
     const assignments: Word[] = [];
-    const candidates: { name: string; image: string; at: number }[] = [];
+    const candidates: { name: string; image: string; span: Span }[] = [];
     let plain = inner.functions.length === 0;
     for (const c of inner.commands) {
       const words = c.words;
@@ -158,7 +161,7 @@ export class ShellVariables {
         if (!m) break;
         if (onlyAssigns) assignments.push(words[i]);
         innerCount.set(m[1], (innerCount.get(m[1]) ?? 0) + 1);
-        if (onlyAssigns && c.guard === 0 && words[i].value.charAt(m[1].length) === '=') candidates.push({ name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1), at: words[i].span.start });
+        if (onlyAssigns && c.guard === 0 && words[i].value.charAt(m[1].length) === '=') candidates.push({ name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1), span: words[i].span });
         else innerCount.set(m[1], Infinity);
       }
     }
@@ -181,18 +184,19 @@ export class ShellVariables {
       if (innerCount.get(c.name) !== 1 || innerOther.has(c.name) || v.dynamic || v.unterminated) continue;
       mine.set(c.name, v.value);
       if (!settable(c.name)) continue;
-      const value: SourcedValue = { name: c.name, at: sc.span.end, until: Infinity, value: v.value, line: lines.lineOf(c.at) + 1 };
-      this.open(c.name, value);
+      const value: KnownValue = { name: c.name, at: sc.span.end, until: Infinity, value: v.value, span: c.span, from: { file: given.file, line: lines.lineOf(c.span.start) + 1 } };
+      this.open(value);
       (use.values ??= []).push(value);
     }
   }
 
-  /** A value of `name` from `k.at` on: one known before ends there (the script's own after a file's). */
-  private open(name: string, k: Known): void {
-    this.end(name, k.at);
-    const list = this.known.get(name);
+  /** A value from `k.at` on: one of the same name known before ends there (the script's own after a file's). */
+  private open(k: KnownValue): void {
+    this.end(k.name, k.at);
+    const list = this.known.get(k.name);
     if (list) list.push(k);
-    else this.known.set(name, [k]);
+    else this.known.set(k.name, [k]);
+    this.values.push(k);
   }
 
   /** A value of `name` still known at `at` ends there. */
@@ -209,7 +213,7 @@ export class ShellVariables {
     return (name) => this.entry(name, offset)?.value;
   }
 
-  private entry(name: string, offset: number): Known | undefined {
+  private entry(name: string, offset: number): KnownValue | undefined {
     const list = this.known.get(name);
     if (!list) return undefined;
     for (const k of list) if (k.at <= offset && offset < k.until) return k;

@@ -3,7 +3,7 @@ import type { Span } from '../text/span.ts';
 import type { CachedFindings } from '../analysis/commandCache.ts';
 import type { ArgList, OptionItem, SyntaxIssue, Word } from '../syntax/nodes.ts';
 import type { IpsetStep } from './ipsetSteps.ts';
-import type { SourceUse } from './shellVariables.ts';
+import type { KnownValue, SourceUse } from './shellVariables.ts';
 
 /**
  * The one model both dialects produce. A save file and a script that load the same rules
@@ -289,6 +289,8 @@ export interface RuleSet {
   sourcesFiles?: boolean;
   /** Scripts: their `.` and `source` commands, in order: what a front end reads for them (see SourcedTexts). */
   sources?: readonly SourceUse[];
+  /** Scripts: the values their variables are known to hold, and where (see ShellVariables). */
+  variables?: readonly KnownValue[];
   /** Scripts: the enclosing guard of each guard a rule can have (see Rule.guard and ShellScript.guards). */
   guards?: number[];
   /** Commands iptables certainly refuses for what the tables hold when they run (see Refusal). */

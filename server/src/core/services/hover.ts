@@ -8,6 +8,7 @@ import type { Family } from '../knowledge/types.ts';
 import { addressWithPort } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Command, Rule, RuleSet } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
+import { knownValueAt } from './variables.ts';
 import type { Span } from '../text/span.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
@@ -139,8 +140,9 @@ function variablesRead(rs: RuleSet, w: Word): string | undefined {
   if (!names.length) return undefined;
   const at = w.span.start;
   const from = new Map<string, string>();
-  for (const u of rs.sources ?? []) {
-    for (const v of u.values ?? []) if (v.at <= at && at < v.until && names.includes(v.name)) from.set(v.name, `${u.file}, line ${v.line}`);
+  for (const name of names) {
+    const v = knownValueAt(rs, name, at);
+    if (v?.from) from.set(name, `${v.from.file}, line ${v.from.line}`);
   }
   const here = names.filter((n) => !from.has(n));
   const said = [

@@ -1,0 +1,34 @@
+import type { KnownValue } from '../model/shellVariables.ts';
+import type { RuleSet } from '../model/types.ts';
+import type { Span } from '../text/span.ts';
+
+/** The value `name` is known to hold at `offset` of a script, with where it was set (see ShellVariables). */
+export function knownValueAt(rs: RuleSet, name: string, offset: number): KnownValue | undefined {
+  for (const v of rs.variables ?? []) if (v.name === name && v.at <= offset && offset < v.until) return v;
+  return undefined;
+}
+
+/** A `$NAME` or `${NAME}` of a script's text that `offset` is in (on the `$`, the name or its braces): the name and its span. */
+export function variableUseAt(text: string, offset: number): { name: string; span: Span } | undefined {
+  // back to the `$` over the name's characters and an opening brace, a few dozen at most
+  let i = Math.min(offset, text.length - 1);
+  for (let steps = 0; i >= 0 && steps < 128 && text[i] !== '$'; i--, steps++) {
+    if (!/[A-Za-z0-9_{}]/.test(text[i])) return undefined;
+  }
+  if (i < 0 || text[i] !== '$') return undefined;
+  const m = /^\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(\})?/.exec(text.slice(i, i + 160));
+  if (!m || (m[1] && !m[3])) return undefined;
+  const span = { start: i, end: i + m[0].length };
+  return offset >= span.start && offset < span.end ? { name: m[2], span } : undefined;
+}
+
+/**
+ * Where the value a script's `$NAME` at `offset` holds was set: the assignment of the script,
+ * or of a file it reads with `.` (`from`, its span then in that file's text). Undefined where
+ * the value is not known (set twice, under a condition, from the environment).
+ */
+export function variableDefinitionAt(rs: RuleSet, text: string, offset: number): KnownValue | undefined {
+  if (rs.dialect !== 'script') return undefined;
+  const use = variableUseAt(text, offset);
+  return use && knownValueAt(rs, use.name, use.span.start);
+}
