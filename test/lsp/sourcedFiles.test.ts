@@ -55,3 +55,23 @@ test('a script is judged with the configuration beside it: finding, hover, defin
   // closed unsaved: read from disk again
   assert.deepEqual(await codesAfter(uri, () => client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: conf } })), ['masquerade-without-forward-accept']);
 });
+
+test('two open scripts that read each other with `.` are each judged again when the other changes, and then no more', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-sourced-'));
+  const a = pathToFileURL(join(dir, 'a.sh')).href;
+  const b = pathToFileURL(join(dir, 'b.sh')).href;
+  const A = '. ./b.sh\niptables -A INPUT -i $B_IF -j ACCEPT\nA_IF=eth0\n';
+  const B = '. ./a.sh\niptables -A INPUT -i $A_IF -j ACCEPT\nB_IF=eth1\n';
+  writeFileSync(join(dir, 'a.sh'), A);
+  writeFileSync(join(dir, 'b.sh'), B);
+  await client().open(a, 'shellscript', A);
+  await client().open(b, 'shellscript', B);
+  await client().diagnosticsOf(a);
+  await client().diagnosticsOf(b);
+  await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri: a, version: 2 }, contentChanges: [{ text: `${A}# edited\n` }] });
+  await new Promise((r) => setTimeout(r, 800));
+  const counts = [client().publishCount.get(a), client().publishCount.get(b)];
+  await new Promise((r) => setTimeout(r, 800));
+  assert.deepEqual([client().publishCount.get(a), client().publishCount.get(b)], counts, 'nothing judged again once they are quiet');
+  assert.ok(counts[0]! <= 4 && counts[1]! <= 4, `a few judgements each: ${counts}`);
+});

@@ -29,6 +29,8 @@ export class LspClient {
   /** Settles when the server process has exited. */
   readonly exited: Promise<void>;
   readonly published = new Map<string, { version?: number; diagnostics: PublishedDiagnostic[] }>();
+  /** How many times diagnostics were pushed for each uri. */
+  readonly publishCount = new Map<string, number>();
 
   /** `env` is added to this process's environment for the server's; `execArgv` are Node's options for it. */
   constructor(env?: Record<string, string>, execArgv: string[] = []) {
@@ -37,6 +39,7 @@ export class LspClient {
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: never[] }) => {
       this.published.set(p.uri, p);
+      this.publishCount.set(p.uri, (this.publishCount.get(p.uri) ?? 0) + 1);
     });
     this.conn.listen();
   }

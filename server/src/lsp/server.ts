@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
-import { readSourced } from '../node/sourcedFiles.ts';
+import { readSourced, sourcedFileText } from '../node/sourcedFiles.ts';
 import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
@@ -194,7 +194,11 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (!file || doc.model.dialect !== 'save') {
       companionRead.delete(doc.uri);
       // a script's configuration read with `.`, as the editor holds it or from disk
-      if (file && doc.model.dialect === 'script') sourcedRead.set(doc.uri, readSourced(doc.model, file, openModel));
+      if (file && doc.model.dialect === 'script') {
+        const looked = readSourced(doc.model, file, openModel);
+        const found = [...(doc.model.sourced?.values() ?? [])];
+        sourcedRead.set(doc.uri, new Map(looked.map((f) => [f, found.find((t) => t.file === f)?.text])));
+      }
       const around = file && doc.model.hooks ? hookSettings(file) : {};
       return { severities: severitiesFor(file), settings: file ? { ...around, savedWithByteOrderMark: byteOrderMarkOf(doc.uri, file) } : {} };
     }
@@ -217,13 +221,18 @@ export function startServer(connection: Connection, params: InitializeParams, he
     }
   }
 
-  /** The files each open script looked at for what it reads with `.` (see readSourced), found or not. */
-  const sourcedRead = new Map<string, string[]>();
+  /** The files each open script looked at for what it reads with `.` (see readSourced), with the text it found there (none: missing). */
+  const sourcedRead = new Map<string, Map<string, string | undefined>>();
 
-  /** The open scripts that read `changed` with `.`, or looked for it there: judged again with its text as it now is. */
+  /**
+   * The open scripts that read `changed` with `.`, or looked for it there: judged again where its
+   * text is no longer the one they read (two scripts that read each other do not judge each
+   * other again without end).
+   */
   function judgeScriptsReading(changed: string): void {
     for (const doc of store.all()) {
-      if (sourcedRead.get(doc.uri)?.includes(changed) && fileOf(doc) !== changed) schedule(doc);
+      const read = sourcedRead.get(doc.uri);
+      if (read?.has(changed) && fileOf(doc) !== changed && sourcedFileText(changed, openModel) !== read.get(changed)) schedule(doc);
     }
   }
 

@@ -62,7 +62,7 @@ function realPath(p: string): string {
 }
 
 /** A file's text as the editor holds it, else as on disk; undefined when missing, not a file, too big or binary. */
-function textOf(path: string, open?: OpenModel): string | undefined {
+export function sourcedFileText(path: string, open?: OpenModel): string | undefined {
   const doc = open?.(path);
   if (doc) return doc.source.length > MAX_READ ? undefined : doc.source;
   try {
@@ -97,7 +97,7 @@ export function readSourced(doc: FirewallDocument, scriptPath: string, open?: Op
         // the script itself: a guard against reading it into itself
         if (file === scriptPath) continue;
         looked.add(file);
-        const text = textOf(file, open);
+        const text = sourcedFileText(file, open);
         if (text === undefined) continue;
         texts.set(use.path, { file, text });
         added = true;

@@ -165,8 +165,7 @@ export class ShellVariables {
         else innerCount.set(m[1], Infinity);
       }
     }
-    // a file that reads another, or runs anything, is read no further than its assignments; one
-    // that reads another may set anything
+    // a file that reads another, or runs eval, may set anything: every known value ends here
     if (inner.commands.some((c) => c.words.length && (c.words[0].value === '.' || c.words[0].value === 'source' || c.words[0].value === 'eval'))) {
       this.endAll(sc.span.start);
       return;
