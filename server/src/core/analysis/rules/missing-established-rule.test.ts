@@ -99,6 +99,7 @@ ruleTable(missingEstablishedRule, {
     { code: table('filter', `:FORWARD «DROP» [0:0]\n${lanOut}`), name: 'the LAN out, nothing back' },
     { code: table('filter', `:FORWARD «DROP» [0:0]\n${lanOut}\n-A FORWARD -i ppp0 -o eth1 -p tcp -d 192.168.1.0/24 --dport 22 -j ACCEPT`), name: 'back only to port 22: the replies come to the connections\' own ports' },
     { code: table('filter', `:FORWARD «DROP» [0:0]\n-A FORWARD -s 192.168.1.0/24 -j ACCEPT\n-A FORWARD -d 192.168.1.0/24 -p udp -j ACCEPT`), name: 'the network out, only UDP back: TCP replies dropped' },
+    { code: table('filter', `:FORWARD «DROP» [0:0]\n:lan_out - [0:0]\n-A FORWARD -i eth1 -o ppp0 -j lan_out\n-A lan_out -j ACCEPT`), name: 'the accept in a chain the interfaces lead to' },
   ],
 });
 

@@ -3,7 +3,7 @@ import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor } from '../../simulate/conditions.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
-import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
+import { exactInInterface, exactInterface, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainsReached } from '../chainsReached.ts';
 import { hostOfCondition } from '../networkHost.ts';
 import type { Packet } from '../../simulate/packet.ts';
@@ -112,7 +112,15 @@ function forwardedRepliesDropped(rs: RuleSet, chain: Chain): Rule | true | undef
       first.src ??= hostOfCondition(rule.source) ?? FAR[rule.family][0];
       first.dst ??= hostOfCondition(rule.destination) ?? FAR[rule.family][1];
       // a rule no new connection reaches has no replies
-      if (!evaluateChain(rs, 'filter', chain.name, first).some((o) => o.verdict === 'ACCEPT' && decidingRule(o) === rule)) continue;
+      const way = evaluateChain(rs, 'filter', chain.name, first).find((o) => o.verdict === 'ACCEPT' && decidingRule(o) === rule);
+      if (!way) continue;
+      // what the rules on the way there test (`-A FORWARD -i eth1 -j lan_out`, then `-A lan_out -j ACCEPT`)
+      for (const a of way.assumptions) {
+        if (!a.matched) continue;
+        first.in ??= exactInInterface(a.rule);
+        first.out ??= exactInterface(a.rule.outInterface);
+        first.proto ??= exactProtocol(a.rule);
+      }
       const reply: Packet = { family: rule.family, proto: first.proto ?? 'tcp', src: first.dst, dst: first.src, state: 'ESTABLISHED', origin: 'remote', local: [] };
       const into = first.out ?? (first.in ? ELSEWHERE : undefined);
       const outOf = first.in ?? (first.out ? ELSEWHERE : undefined);
