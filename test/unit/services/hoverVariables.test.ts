@@ -39,3 +39,23 @@ test('hover on a value a configuration read with `.` gives says which file and l
   // the script's own value goes on past the file, which does not set it
   assert.ok(hoverAt(doc, text.indexOf('$WEB:8080') + 1)!.markdown.startsWith('`$WEB:8080` is `10.0.0.5:8080` here: the script sets this variable once, above.'));
 });
+
+test('hover on a `.` or `source` command: the file read and what it sets, or why what it sets stays unknown', () => {
+  const conf = { file: '/srv/router/fw.conf', text: '# interfaces\nWAN=ppp0\nLAN_NET=192.168.1.0/24\n' };
+  const hover = (text: string, sourced: Record<string, typeof conf> = {}) => {
+    const doc = new FirewallDocument(text, { dialect: 'script', sourced: new Map(Object.entries(sourced)) });
+    // on the command word of the first `.` or `source`
+    const h = hoverAt(doc, text.indexOf(text.includes('source') ? 'source' : '. ') + 1);
+    return h && { text: text.slice(h.span.start, h.span.end), markdown: h.markdown };
+  };
+  const script = (source: string) => `${source}\niptables -A INPUT -i $WAN -j DROP\n`;
+  const read = hover(script('. /etc/fw.conf'), { '/etc/fw.conf': conf })!;
+  assert.equal(read.text, '. /etc/fw.conf');
+  assert.ok(read.markdown.startsWith('Reads `/srv/router/fw.conf` (for `/etc/fw.conf`); from here on:'), read.markdown);
+  assert.match(read.markdown, /^- `WAN` = `ppp0` \(line 2\)$/m);
+  assert.match(read.markdown, /^- `LAN_NET` = `192\.168\.1\.0\/24` \(line 3\)$/m);
+  assert.match(hover(script('. /etc/fw.conf'))!.markdown, /^`\/etc\/fw\.conf` is not found /);
+  assert.match(hover(script('source "$1"'))!.markdown, /^The shell makes this path as it runs/);
+  assert.match(hover(script('f() { . /etc/fw.conf; }\nf'), { '/etc/fw.conf': conf })!.markdown, /the shell may not run this command here/);
+  assert.match(hover(script('. /etc/fw.conf'), { '/etc/fw.conf': { ...conf, text: `${conf.text}iptables -N extra\n` } })!.markdown, /It also runs commands or defines functions/);
+});

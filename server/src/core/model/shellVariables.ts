@@ -34,6 +34,8 @@ export interface SourceUse {
   values?: KnownValue[];
   /** The file's assignments (`IPT=/sbin/iptables` among them), their spans in the file's text. */
   assignments?: readonly Word[];
+  /** The file was given but not read: the command may not run there (in a function, under a condition), or the file reads others or runs eval. */
+  unread?: 'condition' | 'reads-others';
 }
 
 /**
@@ -141,7 +143,12 @@ export class ShellVariables {
     const use: SourceUse = { span: sc.span, ...(path !== undefined ? { path } : {}), ...(given ? { file: given.file } : {}), plain: false };
     this.sources.push(use);
     this.uses.set(sc, use);
-    if (!given || !runsWhenThere(sc, path!, script, index, (word) => shellWord(word.text, 0, this.at(word.span.start)).value)) {
+    if (!given) {
+      this.endAll(sc.span.start);
+      return;
+    }
+    if (!runsWhenThere(sc, path!, script, index, (word) => shellWord(word.text, 0, this.at(word.span.start)).value)) {
+      use.unread = 'condition';
       this.endAll(sc.span.start);
       return;
     }
@@ -167,6 +174,7 @@ export class ShellVariables {
     }
     // a file that reads another, or runs eval, may set anything: every known value ends here
     if (inner.commands.some((c) => c.words.length && (c.words[0].value === '.' || c.words[0].value === 'source' || c.words[0].value === 'eval'))) {
+      use.unread = 'reads-others';
       this.endAll(sc.span.start);
       return;
     }

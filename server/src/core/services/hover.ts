@@ -86,7 +86,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     return { span: ref.span, markdown: userChainHover(doc, ref.family, ref.table, ref.name) };
   }
   const cmd = commandAt(rs, offset);
-  if (!cmd) return commitHover(doc, offset) ?? (rs.instances?.length ? callHover(rs.instances, offset) : undefined);
+  if (!cmd) return commitHover(doc, offset) ?? sourceHover(rs, offset) ?? (rs.instances?.length ? callHover(rs.instances, offset) : undefined);
   if (cmd.tableSpan && inside(cmd.tableSpan, offset)) {
     const spec = getTable(cmd.table);
     if (spec) return { span: cmd.tableSpan, markdown: explainTable(spec) };
@@ -129,6 +129,28 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     }
   }
   return undefined;
+}
+
+/**
+ * A script's `.` or `source` command: which file it reads and what that file sets, or why its
+ * variables stay unknown (the file not found, a path the shell makes, read under a condition).
+ */
+function sourceHover(rs: RuleSet, offset: number): Hover | undefined {
+  const use = rs.sources?.find((u) => inside(u.span, offset));
+  if (!use) return undefined;
+  let markdown: string;
+  if (use.path === undefined) markdown = 'The shell makes this path as it runs (`$1`, `$(…)`, a variable not known here): the file is not read, and what it sets is unknown from here on.';
+  else if (!use.file) markdown = `\`${use.path}\` is not found beside this script, under a folder above it that mirrors the host's tree, or at that path: what it sets is unknown from here on.`;
+  else if (use.unread) markdown = `Reads \`${use.file}\`${use.file === use.path ? '' : ` (for \`${use.path}\`)`}, but ${use.unread === 'condition' ? 'the shell may not run this command here (in a function, or under a condition other than a test that the file is there)' : 'that file reads other files or runs eval'}: what it sets is unknown from here on.`;
+  else {
+    const values = (use.values ?? []).map((v) => `- \`${v.name}\` = \`${v.value}\` (line ${v.from?.line})`);
+    markdown = [
+      `Reads \`${use.file}\`${use.file === use.path ? '' : ` (for \`${use.path}\`)`}${values.length ? '; from here on:' : ', which gives no value known here.'}`,
+      ...(values.length ? ['', ...values] : []),
+      ...(use.plain ? [] : ['', 'It also runs commands or defines functions: what they add to the tables is not read.']),
+    ].join('\n');
+  }
+  return { span: use.span, markdown };
 }
 
 /**
