@@ -113,6 +113,19 @@ test('forwarding facts: sysctl, /proc writes, tee and sysctl.conf', () => {
   ]);
 });
 
+test('forwarding facts through variables: a path set once above or in the configuration read with `.`; a 0 or 1 written where the shell decides may be forwarding', () => {
+  const facts = (text: string, sourced?: Record<string, string>) =>
+    scriptRuleSet(text, sourced ? { sourced: new Map(Object.entries(sourced).map(([p, t]) => [p, { file: p, text: t }])) } : {}).forwarding.map((f) => [f.family, f.value ?? null]);
+  assert.deepEqual(facts('IPF=/proc/sys/net/ipv4/ip_forward\necho 1 > $IPF\n'), [['ipv4', '1']]);
+  assert.deepEqual(facts('. /etc/fw.conf\necho 0 > "$IP_FORWARD"\n', { '/etc/fw.conf': 'IP_FORWARD=/proc/sys/net/ipv4/ip_forward\n' }), [['ipv4', '0']]);
+  assert.deepEqual(facts('WAN=eth0\nsysctl -w net.ipv4.conf.$WAN.route_localnet=1\n'), []);
+  assert.deepEqual(scriptRuleSet('WAN=eth0\nsysctl -w net.ipv4.conf.$WAN.route_localnet=1\n').routeLocalnet.map((f) => [f.iface, f.value]), [['eth0', '1']]);
+  // a function that sets the kernel's knobs by path: forwarding unknown, not missing
+  assert.deepEqual(facts('knob() { echo 1 > $1; }\nknob $IP_FORWARD\n'), [['ipv4', null], ['ipv6', null]]);
+  // a log line written where the shell decides is not a setting
+  assert.deepEqual(facts('echo "starting" >> $LOG\necho 10 > $X\n'), []);
+});
+
 test('route_localnet facts: per interface, dotted (VLAN dots as slashes) or as a /proc path', () => {
   const text = [
     'sysctl -w net.ipv4.conf.eth0.route_localnet=1',

@@ -233,7 +233,7 @@ export function scriptRuleSet(text: string, options: { errexit?: boolean; subshe
         recordSet(sc, { ...step, guard, command: sc.span, ...(handled && (step.kind === 'fill' || step.kind === 'create' || step.kind === 'destroy') ? { failureHandled: true } : {}), ...(stops ? { stopsOnFailure: true as const } : {}) });
       }
     } else {
-      const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords, previous);
+      const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords.map((w) => variables.resolve(w)), previous, (w) => variables.resolve(w));
       forwarding.push(...facts.forwarding);
       routeLocalnet.push(...facts.routeLocalnet);
     }

@@ -113,9 +113,10 @@ export function factsOfSysctlConf(text: string): SysctlFacts {
 /**
  * Facts from one shell command: `sysctl [-w] key=value`, `sysctl -p` (unknown values),
  * `echo 1 > /proc/sys/net/ipv4/ip_forward`, `echo 1 | tee /proc/…`, and lines written to
- * sysctl.conf or sysctl.d (`echo net.ipv4.ip_forward=1 >> /etc/sysctl.conf`).
+ * sysctl.conf or sysctl.d (`echo net.ipv4.ip_forward=1 >> /etc/sysctl.conf`). `resolve` reads
+ * a redirection's target with the script's known variables.
  */
-export function sysctlFacts(cmd: ShellCommand, tool: 'sysctl' | 'write' | 'tee', argWords: Word[], previous?: ShellCommand): SysctlFacts {
+export function sysctlFacts(cmd: ShellCommand, tool: 'sysctl' | 'write' | 'tee', argWords: Word[], previous?: ShellCommand, resolve: (w: Word) => Word = (w) => w): SysctlFacts {
   const out: SysctlFacts = { forwarding: [], routeLocalnet: [] };
   if (tool === 'sysctl') {
     for (const w of argWords) {
@@ -139,11 +140,19 @@ export function sysctlFacts(cmd: ShellCommand, tool: 'sysctl' | 'write' | 'tee',
   const dynamic = payload.some((w) => w.dynamic);
   const targets: Word[] = [];
   if (tool === 'tee') targets.push(...argWords.filter((w) => !w.value.startsWith('-')));
-  for (const r of cmd.redirects) if (r.target && (r.op.endsWith('>') || r.op.endsWith('>>'))) targets.push(r.target);
+  // `echo 1 > $IP_FORWARD`: a variable set once above (or in the configuration read with `.`)
+  for (const r of cmd.redirects) if (r.target && (r.op.endsWith('>') || r.op.endsWith('>>'))) targets.push(resolve(r.target));
   for (const t of targets) {
     const setting = settingOf(t.value);
     if (setting) {
       add(out, setting, dynamic ? undefined : written, 'runtime', cmd.span);
+      continue;
+    }
+    // a 0 or 1 written where the shell decides (`echo 1 > $file` in a function that sets the
+    // kernel's knobs, called with their /proc paths): forwarding may be among them, set to what
+    // is not known
+    if (t.dynamic && /^[01]$/.test(written.trim())) {
+      out.forwarding.push({ family: 'ipv4', how: 'runtime', span: cmd.span }, { family: 'ipv6', how: 'runtime', span: cmd.span });
       continue;
     }
     if (/^\/etc\/sysctl\.conf$|^\/etc\/sysctl\.d\/.+\.conf$/.test(t.value)) {

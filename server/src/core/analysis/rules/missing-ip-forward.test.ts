@@ -6,6 +6,8 @@ ruleTable(missingIpForward, {
     { code: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script' },
     { code: 'echo 1 > /proc/sys/net/ipv4/ip_forward\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
     { code: 'sysctl -p\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'sysctl -p may enable it' },
+    { code: 'IP_FORWARD=/proc/sys/net/ipv4/ip_forward\nknob() { echo "1" > $1; }\nknob $IP_FORWARD\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'a function that writes 1 to the path it is given may enable it' },
+    { code: 'IPF=/proc/sys/net/ipv4/ip_forward\necho 1 > "$IPF"\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script', name: 'the /proc path in a variable' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'no forwarding at all' },
     { code: 'iptables -t nat -A OUTPUT -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', dialect: 'script', name: 'a DNAT of the host\'s own connections' },
     { code: 'iptables -t nat -A PREROUTING -p tcp --dport 8443 -j DNAT --to-destination 127.0.0.1:443\n', dialect: 'script', name: 'a DNAT to a loopback address' },
