@@ -11,7 +11,7 @@ import { needBuild } from '../support/paths.ts';
  * A router script that reads its interfaces and networks with `. /etc/firewall.conf`, judged
  * through the built server over stdio with the configuration kept beside it: the findings that
  * need those values, the hover that says where one was set, the definition of a variable
- * (its line in the configuration), the restore text the compile
+ * (its line in the configuration), the completion of `$` with the configuration's values, the restore text the compile
  * command makes, and a new judgement when the configuration open in the editor is typed into.
  */
 const skip = needBuild();
@@ -43,6 +43,13 @@ test('a script is judged with the configuration beside it: finding, hover, defin
   // go to definition on `$WAN`: its line in the configuration
   const definition = (await client().conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line, character: SCRIPT.split('\n')[line].indexOf('$WAN') + 2 } })) as { uri: string; range: unknown }[];
   assert.deepEqual(definition, [{ uri: pathToFileURL(join(dir, 'firewall.conf')).href, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } } }]);
+
+  // completion after `$`: the configuration's variables with their values
+  const completion = (await client().conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line, character: SCRIPT.split('\n')[line].indexOf('$WAN') + 1 }, context: { triggerKind: 2, triggerCharacter: '$' } })) as { items: { label: string; kind: number; detail: string }[] };
+  assert.deepEqual(completion.items.map((i) => [i.label, i.kind, i.detail]), [
+    ['$WAN', 6, `eth0 (set in ${join(dir, 'firewall.conf')}, line 2)`],
+    ['$LAN_NET', 6, `192.168.1.0/24 (set in ${join(dir, 'firewall.conf')}, line 3)`],
+  ]);
 
   const compiled = (await client().conn.sendRequest('iptables/compileToRestore', { uri })) as { outputs?: { text: string }[]; error?: string };
   assert.equal(compiled.error, undefined);

@@ -13,7 +13,7 @@ export function initializeResult(): InitializeResult {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       hoverProvider: true,
-      completionProvider: { triggerCharacters: [' ', '-', ','] },
+      completionProvider: { triggerCharacters: [' ', '-', ',', '$'] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       definitionProvider: true,
       referencesProvider: true,

@@ -18,6 +18,7 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
   option: CompletionItemKind.Property,
   value: CompletionItemKind.EnumMember,
   keyword: CompletionItemKind.Keyword,
+  variable: CompletionItemKind.Variable,
 };
 
 /**

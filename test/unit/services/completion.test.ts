@@ -221,3 +221,18 @@ test('CT --helper offers the kernel\'s helpers of the file\'s family, with their
   const v6 = completionsAt(doc, text.indexOf('|'))!.items.map((i) => i.label);
   assert.ok(v6.includes('ftp') && !v6.includes('irc') && !v6.includes('pptp'), v6.join(' '));
 });
+
+test('completion after `$` in a script: the variables known there, with their values and where they were set', () => {
+  const text = 'LAN=eth1\n. /etc/fw.conf\niptables -A FORWARD -i $\niptables -A FORWARD -o ${W\nX=1\nX=2\n';
+  const doc = new FirewallDocument(text, { dialect: 'script', sourced: new Map([['/etc/fw.conf', { file: '/srv/fw.conf', text: 'WAN=eth0\nWEB=10.0.0.5\n' }]]) });
+  const at = (needle: string) => completionsAt(doc, text.indexOf(needle) + needle.length)!;
+  const all = at('-i $');
+  assert.deepEqual(all.items.map((i) => [i.label, i.kind, i.detail]), [
+    ['$LAN', 'variable', 'eth1 (set in line 1)'],
+    ['$WAN', 'variable', 'eth0 (set in /srv/fw.conf, line 1)'],
+    ['$WEB', 'variable', '10.0.0.5 (set in /srv/fw.conf, line 2)'],
+  ]);
+  assert.deepEqual(all.replace, { start: text.indexOf('-i $') + 3, end: text.indexOf('-i $') + 4 });
+  // braces kept, the prefix typed narrows; X is set twice: not offered
+  assert.deepEqual(at('-o ${W').items.map((i) => i.label), ['${WAN}', '${WEB}']);
+});

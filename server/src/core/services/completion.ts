@@ -19,7 +19,7 @@ import { setNamesOffered } from './setNames.ts';
 import { keptKindOf, keptNamesOffered } from './keptNames.ts';
 import { SET_NAME_OPTIONS } from '../analysis/setsNamed.ts';
 
-export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword';
+export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword' | 'variable';
 
 export interface CompletionItem {
   label: string;
@@ -68,6 +68,8 @@ export function completionsAt(doc: FirewallDocument, offset: number): Completion
   if (directive) return directive;
   // a wg-quick configuration's other lines (Address, keys, peers) are not commands
   if (doc.hooks && !hookAt(doc.hookLines, offset)) return undefined;
+  const variables = doc.dialect === 'script' ? variableCompletions(doc, offset) : undefined;
+  if (variables) return variables;
   const ctx = doc.dialect === 'save' ? saveContext(doc, offset) : scriptContext(doc, offset);
   if (!ctx) return undefined;
   const state = { incomplete: false };
@@ -96,6 +98,27 @@ function directiveCompletions(doc: FirewallDocument, offset: number): Completion
   const given = new Set(m[2].split(/\s*,\s*/));
   const items = rules.filter((r) => !given.has(r.code)).map((r): CompletionItem => ({ label: r.code, kind: 'value', detail: `${r.severity}: ${r.summary}` }));
   return { items, replace, incomplete: false };
+}
+
+/**
+ * In a script, a word being typed from `$` (or `${`): the variables whose value is known there,
+ * each with that value and where it was set (in the script, or in the configuration it reads
+ * with `.`).
+ */
+function variableCompletions(doc: FirewallDocument, offset: number): CompletionResult | undefined {
+  const lineStart = doc.lines.lineStarts[doc.lines.lineOf(offset)];
+  const m = /\$(\{?)([A-Za-z_][A-Za-z0-9_]*)?$/.exec(doc.read(Math.max(lineStart, offset - 80), offset));
+  if (!m) return undefined;
+  const prefix = m[2] ?? '';
+  const seen = new Set<string>();
+  const items: CompletionItem[] = [];
+  for (const v of doc.ruleSet.variables ?? []) {
+    if (seen.has(v.name) || !(v.at <= offset && offset < v.until) || !v.name.startsWith(prefix)) continue;
+    seen.add(v.name);
+    const where = v.from ? `${v.from.file}, line ${v.from.line}` : `line ${doc.lines.lineOf(v.span.start) + 1}`;
+    items.push({ label: `$${m[1]}${v.name}${m[1] ? '}' : ''}`, kind: 'variable', detail: `${v.value} (set in ${where})` });
+  }
+  return { items, replace: { start: offset - m[0].length, end: offset }, incomplete: false };
 }
 
 /**
