@@ -87,6 +87,7 @@ export class ShellVariables {
     const count = new Map<string, number>();
     type Event = { at: number; assign?: { name: string; image: string; span: Span }; reset?: true; source?: ShellCommand };
     const events: Event[] = [];
+    const assigned = (name: string, word: Word, image: string) => events.push({ at: word.span.end, assign: { name, image, span: word.span } });
     for (const sc of commands) {
       const words = sc.words;
       if (words.length && (words[0].value === '.' || words[0].value === 'source')) {
@@ -95,17 +96,7 @@ export class ShellVariables {
       }
       // an `eval` may set any variable: known values end there
       if (words.length && words[0].value === 'eval') events.push({ at: sc.span.start, reset: true });
-      const lead = words.length && DECLARERS.has(words[0].value) ? 1 : 0;
-      const onlyAssigns = words.length > lead && words.slice(lead).every((w) => ASSIGNMENT.test(w.value));
-      // assignments alone, or before a command (`LANG=C sort`): each counts as a value given
-      for (let i = lead; i < words.length; i++) {
-        const m = ASSIGNMENT.exec(words[i].value);
-        if (!m) break;
-        count.set(m[1], (count.get(m[1]) ?? 0) + 1);
-        const plainAssign = words[i].value.charAt(m[1].length) === '=';
-        if (onlyAssigns && sc.guard === 0 && plainAssign) events.push({ at: words[i].span.end, assign: { name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1), span: words[i].span } });
-        else count.set(m[1], Infinity);
-      }
+      countAssignments(sc, count, assigned);
     }
     for (const at of subshells) events.push({ at, reset: true });
     // subshell starts come after the commands: in text order, a reset before what starts there
@@ -158,19 +149,11 @@ export class ShellVariables {
     const candidates: { name: string; image: string; span: Span }[] = [];
     let plain = inner.functions.length === 0;
     for (const c of inner.commands) {
-      const words = c.words;
-      if (!words.length) continue;
-      const lead = DECLARERS.has(words[0].value) ? 1 : 0;
-      const onlyAssigns = words.length > lead && words.slice(lead).every((x) => ASSIGNMENT.test(x.value));
-      if (!onlyAssigns && !PLAIN_COMMANDS.has(words[0].value)) plain = false;
-      for (let i = lead; i < words.length; i++) {
-        const m = ASSIGNMENT.exec(words[i].value);
-        if (!m) break;
-        if (onlyAssigns) assignments.push(words[i]);
-        innerCount.set(m[1], (innerCount.get(m[1]) ?? 0) + 1);
-        if (onlyAssigns && c.guard === 0 && words[i].value.charAt(m[1].length) === '=') candidates.push({ name: m[1], image: words[i].text.slice(words[i].text.indexOf('=') + 1), span: words[i].span });
-        else innerCount.set(m[1], Infinity);
-      }
+      if (!c.words.length) continue;
+      const onlyAssigns = countAssignments(c, innerCount, (name, word, image) => candidates.push({ name, image, span: word.span }));
+      if (onlyAssigns) {
+        for (const w of c.words) if (ASSIGNMENT.test(w.value)) assignments.push(w);
+      } else if (!PLAIN_COMMANDS.has(c.words[0].value)) plain = false;
     }
     // a file that reads another, or runs eval, may set anything: every known value ends here
     if (inner.commands.some((c) => c.words.length && (c.words[0].value === '.' || c.words[0].value === 'source' || c.words[0].value === 'eval'))) {
@@ -239,6 +222,26 @@ export class ShellVariables {
     // the word keeps its place as the parser measured it
     return r.dynamic ? w : { ...r, span: w.span };
   }
+}
+
+/**
+ * Counts the assignments of a command in `count` (`NAME=value` words after `export` or
+ * `readonly`, alone or before a command: `LANG=C sort`, each a value given), and hands
+ * `candidate` those that may give a value known from the text: a plain `=` in a command that only
+ * assigns, at the top level; any other makes its name unknown. Whether the command only assigns.
+ */
+function countAssignments(sc: ShellCommand, count: Map<string, number>, candidate: (name: string, word: Word, image: string) => void): boolean {
+  const words = sc.words;
+  const lead = words.length && DECLARERS.has(words[0].value) ? 1 : 0;
+  const onlyAssigns = words.length > lead && words.slice(lead).every((w) => ASSIGNMENT.test(w.value));
+  for (let i = lead; i < words.length; i++) {
+    const m = ASSIGNMENT.exec(words[i].value);
+    if (!m) break;
+    count.set(m[1], (count.get(m[1]) ?? 0) + 1);
+    if (onlyAssigns && sc.guard === 0 && words[i].value.charAt(m[1].length) === '=') candidate(m[1], words[i], words[i].text.slice(words[i].text.indexOf('=') + 1));
+    else count.set(m[1], Infinity);
+  }
+  return onlyAssigns;
 }
 
 /**
