@@ -18,6 +18,7 @@ import { valueGroup, valuesInUse } from './valuesInUse.ts';
 import { setNamesOffered } from './setNames.ts';
 import { keptKindOf, keptNamesOffered } from './keptNames.ts';
 import { SET_NAME_OPTIONS } from '../analysis/setsNamed.ts';
+import { knownValuesAt } from './variables.ts';
 
 export type CompletionKind = 'table' | 'chain' | 'builtinChain' | 'target' | 'match' | 'option' | 'value' | 'keyword' | 'variable';
 
@@ -110,11 +111,9 @@ function variableCompletions(doc: FirewallDocument, offset: number): CompletionR
   const m = /\$(\{?)([A-Za-z_][A-Za-z0-9_]*)?$/.exec(doc.read(Math.max(lineStart, offset - 80), offset));
   if (!m) return undefined;
   const prefix = m[2] ?? '';
-  const seen = new Set<string>();
   const items: CompletionItem[] = [];
-  for (const v of doc.ruleSet.variables ?? []) {
-    if (seen.has(v.name) || !(v.at <= offset && offset < v.until) || !v.name.startsWith(prefix)) continue;
-    seen.add(v.name);
+  for (const v of knownValuesAt(doc.ruleSet, offset)) {
+    if (!v.name.startsWith(prefix)) continue;
     const where = v.from ? `${v.from.file}, line ${v.from.line}` : `line ${doc.lines.lineOf(v.span.start) + 1}`;
     items.push({ label: `$${m[1]}${v.name}${m[1] ? '}' : ''}`, kind: 'variable', detail: `${v.value} (set in ${where})` });
   }

@@ -2,10 +2,14 @@ import type { KnownValue } from '../model/shellVariables.ts';
 import type { RuleSet } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
 
-/** The value `name` is known to hold at `offset` of a script, with where it was set (see ShellVariables). */
+/** The values a script's variables are known to hold at `offset`, with where each was set (see ShellVariables): one per name, a name's values following each other. */
+export function knownValuesAt(rs: RuleSet, offset: number): KnownValue[] {
+  return (rs.variables ?? []).filter((v) => v.at <= offset && offset < v.until);
+}
+
+/** The value `name` is known to hold at `offset` of a script (see knownValuesAt). */
 export function knownValueAt(rs: RuleSet, name: string, offset: number): KnownValue | undefined {
-  for (const v of rs.variables ?? []) if (v.name === name && v.at <= offset && offset < v.until) return v;
-  return undefined;
+  return knownValuesAt(rs, offset).find((v) => v.name === name);
 }
 
 /** A `$NAME` or `${NAME}` of a script's text that `offset` is in (on the `$`, the name or its braces): the name and its span. */
