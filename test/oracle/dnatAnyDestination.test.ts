@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
@@ -24,14 +24,10 @@ const ROUTER = net.router;
 const CLIENT = net.client;
 const DEV_R = net.farDev;
 
-before(async () => {
-  if (skip) return;
-  net.create();
+net.forTests(skip, async () => {
   await net.serve('10.200.88.2', 80, 'internet');
   await net.serve('10.200.88.3', 8080, 'port forward');
 });
-
-after(() => net.destroy());
 
 const rules = `*nat
 :PREROUTING ACCEPT [0:0]

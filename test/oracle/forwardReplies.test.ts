@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { NamespaceIptables } from './realIptables.ts';
@@ -19,15 +18,7 @@ const skip = requirement(missing === undefined, `forwarded replies in namespaces
 
 const net = new RoutedNetworks('rep', '10.200.121', '10.200.122', ['10.200.122.2']);
 
-before(async () => {
-  if (skip) return;
-  net.create();
-  await net.serve('10.200.122.2', 80, 'answered');
-});
-
-after(() => {
-  if (!skip) net.destroy();
-});
+net.forTests(skip, () => net.serve('10.200.122.2', 80, 'answered'));
 
 const script = (back: string) =>
   [
@@ -39,17 +30,12 @@ const script = (back: string) =>
     '',
   ].join('\n');
 
-function run(text: string): void {
-  const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', '-e', '-c', text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
-
 const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
 
 test('FORWARD accepting both ways without a state test: the answer gets back, nothing reported', { skip, timeout: 60_000 }, () => {
   const text = script('');
   assert.deepEqual(findings(text), []);
-  run(text);
+  net.runOnRouter(text);
   assert.deepEqual(connectFrom(net.client, '10.200.122.2', 80, 1, 1500), ['answered']);
 });
 
@@ -59,6 +45,6 @@ test('the way back open to port 22 only: the answer is dropped, the policy repor
   assert.equal(more.length, 0);
   assert.equal(text.slice(finding.span.start, finding.span.end), 'DROP');
   assert.deepEqual(finding.related!.map((r) => text.slice(r.span.start, r.span.end)), [`iptables -A FORWARD -i ${net.pair.devA} -o ${net.farDev} -s 10.200.121.0/24 -j ACCEPT`]);
-  run(text);
+  net.runOnRouter(text);
   assert.deepEqual(connectFrom(net.client, '10.200.122.2', 80, 1, 1500), ['timeout']);
 });

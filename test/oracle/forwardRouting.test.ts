@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { tracePacket } from '../../server/src/core/simulate/evaluate.ts';
 import { parsePacketSpec } from '../../server/src/core/simulate/packet.ts';
@@ -23,23 +23,14 @@ const net = new RoutedNetworks('fwd', '10.200.96', '10.200.97', ['10.200.97.2'])
 const ROUTER = net.router;
 const CLIENT = net.client;
 
-before(async () => {
-  if (skip) return;
-  net.create();
-  await net.serve('10.200.97.2', 8080, 'server');
-});
-
-after(() => {
-  if (!skip) net.destroy();
-});
+net.forTests(skip, () => net.serve('10.200.97.2', 8080, 'server'));
 
 const script = (value: string) => `sysctl -w net.ipv4.ip_forward=${value}\niptables -F FORWARD\niptables -A FORWARD -j ACCEPT\n`;
 const packet = parsePacketSpec(`in=${net.pair.devA} proto=tcp src=10.200.96.2 dst=10.200.97.2 dport=8080 local=10.200.96.1`).packet!;
 
 /** Runs the script in the router; the packets its FORWARD accept has counted since. */
 function run(text: string): () => number {
-  const r = spawnSync('ip', ['netns', 'exec', ROUTER, 'sh', '-e', '-c', text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  net.runOnRouter(text);
   return () => {
     const list = spawnSync('ip', ['netns', 'exec', ROUTER, 'iptables', '-L', 'FORWARD', '-v', '-n', '-x'], { encoding: 'utf8' });
     return Number(/^\s*(\d+)\s+\d+\s+ACCEPT/m.exec(list.stdout)?.[1]);

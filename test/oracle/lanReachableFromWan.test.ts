@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
@@ -50,23 +50,18 @@ iptables -A FORWARD -i ${WAN} -o ${LAN} -m conntrack --ctstate ESTABLISHED,RELAT
 iptables -t nat -A POSTROUTING -s 10.200.103.0/24 -o ${WAN} -j MASQUERADE
 `;
 
-function run(text: string): void {
-  const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', '-e', '-c', text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
-
 const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'lan-reachable-from-wan');
 
 test('a NAT router with FORWARD open: the outside reaches the LAN host; with the fix it does not, and the LAN still gets out', { skip, timeout: 60_000 }, () => {
   const [d, ...more] = findings(script);
   assert.ok(d, 'reported');
   assert.equal(more.length, 0);
-  run(script);
+  net.runOnRouter(script);
   assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['lan-files'], 'the outside host reaches the LAN');
   assert.deepEqual(connectFrom(net.client, '10.200.104.2', 8080, 1, 1500), ['outside'], 'the LAN gets out');
   const fixed = applyFix(script, d.fixes![0]);
   assert.deepEqual(findings(fixed), []);
-  run(fixed);
+  net.runOnRouter(fixed);
   assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['timeout'], 'with the fix the outside does not');
   assert.deepEqual(connectFrom(net.client, '10.200.104.2', 8080, 1, 1500), ['outside'], 'and the LAN still gets out');
 });
@@ -81,17 +76,17 @@ ip6tables -A FORWARD -i ${WAN} -o ${LAN} -m conntrack --ctstate ESTABLISHED,RELA
   assert.ok(d, 'reported');
   assert.equal(more.length, 0, 'IPv4 is closed');
   assert.equal(dualStack.slice(d.span.start, d.span.end), 'net.ipv6.conf.all.forwarding=1', 'ip6tables\' FORWARD policy is never set: the finding is on the forwarding');
-  run(dualStack);
+  net.runOnRouter(dualStack);
   assert.deepEqual(connectFrom(net.far, '10.200.103.2', 8445, 1, 1500), ['timeout'], 'IPv4 from the outside is dropped');
   assert.deepEqual(connectFrom(net.far, V6.lanHost, 8446, 1, 1500), ['lan-files-v6'], 'IPv6 from the outside reaches the LAN host');
   const fixed = applyFix(dualStack, d.fixes![0]);
   assert.deepEqual(findings(fixed), []);
-  run(fixed);
+  net.runOnRouter(fixed);
   assert.deepEqual(connectFrom(net.far, V6.lanHost, 8446, 1, 1500), ['timeout'], 'with the fix it does not');
   assert.deepEqual(connectFrom(net.client, V6.outside, 8081, 1, 1500), ['outside-v6'], 'and the LAN still gets out over IPv6');
   // the policy set to DROP instead: nothing to report
   const closed = dualStack.replace('ip6tables -F FORWARD\n', 'ip6tables -F FORWARD\nip6tables -P FORWARD DROP\n');
   assert.deepEqual(findings(closed), []);
-  run(closed);
+  net.runOnRouter(closed);
   assert.deepEqual(connectFrom(net.far, V6.lanHost, 8446, 1, 1500), ['timeout']);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
@@ -28,16 +28,10 @@ const SERVER = net.far;
 const WAN = net.farDev;
 const LAN = net.pair.devA;
 
-before(async () => {
-  if (skip) return;
-  net.create();
+net.forTests(skip, async () => {
   // the server reaches its own network only: no way back to the LAN
   ip('-n', SERVER, 'route', 'del', 'default');
   await net.serve('10.200.102.2', 8080, 'server');
-});
-
-after(() => {
-  if (!skip) net.destroy();
 });
 
 const script = `iptables -F FORWARD

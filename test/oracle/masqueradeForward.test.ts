@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { applyFix } from '../support/ruleTester.ts';
 import { requirement } from '../support/paths.ts';
@@ -20,15 +19,7 @@ const skip = requirement(missing === undefined, `source NAT in namespaces: ${mis
 
 const net = new RoutedNetworks('msq', '10.200.117', '10.200.118', ['10.200.118.2']);
 
-before(async () => {
-  if (skip) return;
-  net.create();
-  await net.servePeers('10.200.118.2', 80);
-});
-
-after(() => {
-  if (!skip) net.destroy();
-});
+net.forTests(skip, () => net.servePeers('10.200.118.2', 80));
 
 const script = () =>
   [
@@ -41,11 +32,6 @@ const script = () =>
     '',
   ].join('\n');
 
-function run(text: string): void {
-  const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', '-e', '-c', text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
-
 const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'masquerade-without-forward-accept');
 
 test('a MASQUERADE whose network FORWARD drops: the connection times out and the rule is reported; with its fix, it goes out masqueraded', { skip, timeout: 60_000 }, () => {
@@ -53,11 +39,11 @@ test('a MASQUERADE whose network FORWARD drops: the connection times out and the
   const [finding, ...more] = findings(text);
   assert.equal(more.length, 0);
   assert.equal(text.slice(finding.span.start, finding.span.end), `iptables -t nat -A POSTROUTING -s 10.200.117.0/24 -o ${net.farDev} -j MASQUERADE`);
-  run(text);
+  net.runOnRouter(text);
   assert.deepEqual(connectFrom(net.client, '10.200.118.2', 80, 1, 1500), ['timeout']);
   const fixed = applyFix(text, finding.fixes![0]);
   assert.deepEqual(findings(fixed), []);
-  run(fixed);
+  net.runOnRouter(fixed);
   // the server sees the router's far address: the MASQUERADE now translates the connection
   assert.deepEqual(connectFrom(net.client, '10.200.118.2', 80, 1, 1500), ['10.200.118.1']);
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { requirement } from '../support/paths.ts';
 import { applyFix } from '../support/ruleTester.ts';
@@ -22,30 +21,16 @@ const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `source NAT of port forwards in namespaces: ${missing}`);
 
 const net = new RoutedNetworks('mhc', '10.200.103', '10.200.104', ['10.200.104.2']);
-const ROUTER = net.router;
 const CLIENT = net.client;
 const SERVER = net.far;
 const OUTSIDE = net.pair.devA;
 
-before(async () => {
-  if (skip) return;
-  net.create();
-  await net.servePeers('10.200.104.2', 8080);
-});
-
-after(() => {
-  if (!skip) net.destroy();
-});
+net.forTests(skip, () => net.servePeers('10.200.104.2', 8080));
 
 const script = `iptables -t nat -F
 iptables -t nat -A PREROUTING -i ${OUTSIDE} -p tcp --dport 80 -j DNAT --to-destination 10.200.104.2:8080
 iptables -t nat -A POSTROUTING -j MASQUERADE
 `;
-
-function run(text: string): void {
-  const r = spawnSync('ip', ['netns', 'exec', ROUTER, 'sh', '-e', '-c', text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
 
 const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'masquerade-hides-clients');
 
@@ -53,12 +38,12 @@ test('a MASQUERADE without -o: reported, and the server sees the router; with th
   const [d, ...more] = findings(script);
   assert.equal(more.length, 0);
   assert.equal(script.slice(d.span.start, d.span.end), 'iptables -t nat -A POSTROUTING -j MASQUERADE');
-  run(script);
+  net.runOnRouter(script);
   assert.deepEqual(connectFrom(CLIENT, '10.200.103.1', 80, 1, 2000), ['10.200.104.1']);
   const fixed = applyFix(script, d.fixes![0]);
   assert.match(fixed, new RegExp(`^iptables -t nat -A POSTROUTING -o ${OUTSIDE} -j MASQUERADE$`, 'm'));
   assert.deepEqual(findings(fixed), []);
-  run(fixed);
+  net.runOnRouter(fixed);
   assert.deepEqual(connectFrom(CLIENT, '10.200.103.1', 80, 1, 2000), ['10.200.103.2']);
 });
 
@@ -66,9 +51,9 @@ test('a server whose replies do not go back through the router answers only behi
   // the server knows its own network only: no way back to the client
   ip('-n', SERVER, 'route', 'del', 'default');
   try {
-    run(script);
+    net.runOnRouter(script);
     assert.deepEqual(connectFrom(CLIENT, '10.200.103.1', 80, 1, 2000), ['10.200.104.1']);
-    run(applyFix(script, findings(script)[0].fixes![0]));
+    net.runOnRouter(applyFix(script, findings(script)[0].fixes![0]));
     assert.deepEqual(connectFrom(CLIENT, '10.200.103.1', 80, 1, 1500), ['timeout']);
   } finally {
     ip('-n', SERVER, 'route', 'add', 'default', 'via', '10.200.104.1');

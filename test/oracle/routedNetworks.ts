@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { ip, linkedNamespace, NamespacePair } from './namespacePair.ts';
 import { listenForPeersIn, listenIn } from './tcpProbe.ts';
 
@@ -72,5 +74,23 @@ export class RoutedNetworks {
     for (const s of this.services) s.kill();
     spawnSync('ip', ['netns', 'del', this.far]);
     this.pair.destroy();
+  }
+
+  /** Made before the file's tests (then `ready`: its services, routes) and taken down after them, unless they are skipped. */
+  forTests(skip: string | false, ready: () => Promise<void> | void): void {
+    before(async () => {
+      if (skip) return;
+      this.create();
+      await ready();
+    });
+    after(() => {
+      if (!skip) this.destroy();
+    });
+  }
+
+  /** A script run by the shell in the router's namespace, stopping at the first command that fails (`sh -e`). */
+  runOnRouter(script: string): void {
+    const r = spawnSync('ip', ['netns', 'exec', this.router, 'sh', '-e', '-c', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   }
 }

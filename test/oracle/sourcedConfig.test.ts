@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { readSourced } from '../../server/src/node/sourcedFiles.ts';
 import { applyFix } from '../support/ruleTester.ts';
@@ -27,16 +26,8 @@ const skip = requirement(missing === undefined, `a sourced configuration in name
 const net = new RoutedNetworks('src', '10.200.119', '10.200.120', ['10.200.120.2']);
 const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-sourced-kernel-'));
 
-before(async () => {
-  if (skip) return;
-  net.create();
-  await net.servePeers('10.200.120.2', 80);
-});
-
-after(() => {
-  if (!skip) net.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+net.forTests(skip, () => net.servePeers('10.200.120.2', 80));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const CONF = () => `# the router's interfaces and networks\nFW=iptables\nWAN=${net.farDev}\nLAN_NET=10.200.119.0/24\n`;
 const SCRIPT = () =>
@@ -52,14 +43,6 @@ const SCRIPT = () =>
     '$FW -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE',
     '',
   ].join('\n');
-
-/** The script run by the real shell in the router namespace, reading the configuration from disk. */
-function run(text: string): void {
-  const file = join(dir, 'firewall.sh');
-  writeFileSync(file, text);
-  const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', file], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
 
 /** The findings of masquerade-without-forward-accept, the configuration read as the CLI and the editor read it. */
 function findings(text: string) {
@@ -77,11 +60,11 @@ test('a MASQUERADE whose network a sourced configuration names, FORWARD dropping
   const [finding, ...more] = findings(text);
   assert.equal(more.length, 0);
   assert.equal(text.slice(finding.span.start, finding.span.end), '$FW -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE');
-  run(text);
+  net.runOnRouter(text);
   assert.deepEqual(connectFrom(net.client, '10.200.120.2', 80, 1, 1500), ['timeout']);
   const fixed = applyFix(text, finding.fixes![0]);
   assert.deepEqual(findings(fixed), []);
-  run(fixed);
+  net.runOnRouter(fixed);
   // the server sees the router's far address: the MASQUERADE now translates the connection
   assert.deepEqual(connectFrom(net.client, '10.200.120.2', 80, 1, 1500), ['10.200.120.1']);
 });

@@ -42,11 +42,6 @@ iptables -t nat -F
 iptables -t nat -A PREROUTING -i ${OUTSIDE} -p tcp --dport 80 -j DNAT --to-destination 10.200.108.2:8080
 `;
 
-function run(text: string): void {
-  const r = spawnSync('ip', ['netns', 'exec', net.router, 'sh', '-e', '-c', text], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
-
 const all = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics();
 const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'untracked-skips-nat');
 
@@ -55,10 +50,10 @@ test('the forwarded port untracked: reported, and the connection never reaches t
   const [d, ...more] = findings(untracked);
   assert.equal(more.length, 0);
   assert.equal(untracked.slice(d.span.start, d.span.end), 'iptables -t raw -A PREROUTING -p tcp --dport 80 -j NOTRACK');
-  run(untracked);
+  net.runOnRouter(untracked);
   assert.deepEqual(connectFrom(net.client, '10.200.107.1', 80, 1, 1500), ['ECONNREFUSED']);
   assert.deepEqual(findings(forward), []);
-  run(forward);
+  net.runOnRouter(forward);
   assert.deepEqual(connectFrom(net.client, '10.200.107.1', 80, 1, 1500), ['server']);
 });
 
@@ -72,21 +67,21 @@ iptables -t nat -A POSTROUTING -o ${OUTSIDE} -j MASQUERADE
   const [d, ...more] = findings(untracked);
   assert.equal(more.length, 0);
   assert.equal(untracked.slice(d.span.start, d.span.end), 'iptables -t raw -A PREROUTING -p tcp --dport 8081 -j NOTRACK');
-  run(untracked);
+  net.runOnRouter(untracked);
   // the outside host still routes to the inside network: the connection arrives untranslated
   assert.deepEqual(connectFrom(net.far, '10.200.107.2', 8081, 1, 1500), ['10.200.108.2']);
   // as on the internet, nothing outside routes back to the inside network
   ip('-n', net.client, 'route', 'del', '10.200.108.0/24');
   try {
     assert.deepEqual(connectFrom(net.far, '10.200.107.2', 8081, 1, 1500), ['timeout']);
-    run(masquerade);
+    net.runOnRouter(masquerade);
     assert.deepEqual(connectFrom(net.far, '10.200.107.2', 8081, 1, 1500), ['10.200.107.1']);
     const fixed = applyFix(untracked, d.fixes![0]);
     assert.match(fixed, /^iptables -t raw -A PREROUTING -m addrtype --dst-type LOCAL -p tcp --dport 8081 -j NOTRACK$/m);
     assert.deepEqual(findings(fixed), []);
     assert.deepEqual(all(fixed).filter((x) => x.severity === 'error'), []);
     // the fixed NOTRACK still untracks what is for the router: counted in INPUT as UNTRACKED
-    run(`${fixed}iptables -A INPUT -p tcp --dport 8081 -m conntrack --ctstate UNTRACKED\n`);
+    net.runOnRouter(`${fixed}iptables -A INPUT -p tcp --dport 8081 -m conntrack --ctstate UNTRACKED\n`);
     assert.deepEqual(connectFrom(net.far, '10.200.107.2', 8081, 1, 1500), ['10.200.107.1']);
     assert.deepEqual(connectFrom(net.far, '10.200.108.1', 8081, 1, 1500), ['ECONNREFUSED']);
     const counted = spawnSync('ip', ['netns', 'exec', net.router, 'iptables', '-S', 'INPUT', '-v'], { encoding: 'utf8' }).stdout;
