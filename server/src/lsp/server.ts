@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
 import { readSourced, sourcedFileText } from '../node/sourcedFiles.ts';
+import { placesJudgedWith } from '../node/placesJudgedWith.ts';
 import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
@@ -25,6 +26,7 @@ import { registerCodeLens } from './codeLensHandlers.ts';
 import { documentSymbolSteps, foldingRanges } from './symbols.ts';
 import { jsonPartsSteps } from './jsonParts.ts';
 import { QuietTimers } from './quietTimers.ts';
+import { FileWatchers } from './fileWatchers.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
 interface CompileReply {
@@ -99,6 +101,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   const settling = new QuietTimers(SETTLE_AFTER_MS);
   const preparing = new Set<string>();
   const base = typeof __dirname === 'string' ? docsBase() : undefined;
+  const watchers = new FileWatchers(connection, params);
 
   async function refreshSettings(): Promise<void> {
     if (!canPullConfig) return;
@@ -138,7 +141,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
   /**
    * The nearest `.iptables-lint.json` above the file, with `iptables.lint.rules` winning, as
    * the CLI and the apply command judge it. Read on each publish: it is one small file, and
-   * an edit of it then counts at the next keystroke without a file watcher.
+   * an edit of it then counts at the next keystroke where the client watches no files (see
+   * FileWatchers).
    */
   function severitiesFor(file: string | undefined): Record<string, SeveritySetting> {
     if (!file) return settings.lint.rules;
@@ -253,6 +257,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     const file = fileOf(doc);
+    if (file) watchers.watch(doc.uri, placesJudgedWith(file, doc.model.dialect === 'save' ? 'save' : doc.model.hooks ? 'hooks' : 'script', [...(sourcedRead.get(doc.uri)?.keys() ?? [])]));
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (file) judgeScriptsReading(file);
     if (doc.model.text.length > LARGE_DOCUMENT) {
@@ -336,10 +341,25 @@ export function startServer(connection: Connection, params: InitializeParams, he
     byteOrderMarks.delete(p.textDocument.uri);
     companionRead.delete(p.textDocument.uri);
     sourcedRead.delete(p.textDocument.uri);
+    watchers.forget(p.textDocument.uri);
     // closed unsaved: the files beside it read it from disk again
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (file) judgeScriptsReading(file);
     void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+  });
+
+  // a file the findings read changed on disk (the editor watches them, see FileWatchers): the
+  // documents that read it are judged again; one the editor holds counts as it holds it
+  connection.onDidChangeWatchedFiles((p) => {
+    for (const change of p.changes) {
+      if (!change.uri.startsWith('file://')) continue;
+      const path = fileURLToPath(change.uri);
+      if (openModel(path)) continue;
+      for (const uri of watchers.readersOf(path)) {
+        const doc = store.get(uri);
+        if (doc) schedule(doc);
+      }
+    }
   });
 
   connection.onDocumentSymbol((p, token) => {

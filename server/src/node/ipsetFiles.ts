@@ -42,10 +42,13 @@ export function traceSets(doc: FirewallDocument, path: string | undefined): Read
   return path === undefined ? undefined : ipsetMembersBeside(path);
 }
 
+/** Where the file of ipsets restored before a rules file is looked for, in order (see workspaceIpsets). */
+export function ipsetPlaces(filePath: string): string[] {
+  return ['ipsets', 'ipset'].map((name) => join(dirname(filePath), name));
+}
+
 function ipsetFileBeside(filePath: string): { file: string; mtimeMs: number; size: number; sets: NonNullable<ReturnType<typeof setsOf>> } | undefined {
-  const dir = dirname(filePath);
-  for (const name of ['ipsets', 'ipset']) {
-    const file = join(dir, name);
+  for (const file of ipsetPlaces(filePath)) {
     try {
       const st = statSync(file);
       if (!st.isFile()) continue;

@@ -30,11 +30,18 @@ export function parseLintConfig(text: string, file?: string): LintConfig {
   return { file, severities, problems };
 }
 
+/** Where `.iptables-lint.json` is looked for, nearest first: the file's folder and every folder above it. */
+export function lintConfigPlaces(filePath: string): string[] {
+  const out: string[] = [];
+  for (let dir = dirname(filePath); ; dir = dirname(dir)) {
+    out.push(join(dir, '.iptables-lint.json'));
+    if (dirname(dir) === dir) return out;
+  }
+}
+
 /** The nearest `.iptables-lint.json` in the file's folder or above it. */
 export function findLintConfig(filePath: string): LintConfig {
-  let dir = dirname(filePath);
-  for (;;) {
-    const candidate = join(dir, '.iptables-lint.json');
+  for (const candidate of lintConfigPlaces(filePath)) {
     try {
       return parseLintConfig(readFileSync(candidate, 'utf8'), candidate);
     } catch (e) {
@@ -42,8 +49,6 @@ export function findLintConfig(filePath: string): LintConfig {
         return { file: candidate, severities: {}, problems: [`${candidate}: ${(e as Error).message}`] };
       }
     }
-    const up = dirname(dir);
-    if (up === dir) return { severities: {}, problems: [] };
-    dir = up;
   }
+  return { severities: {}, problems: [] };
 }

@@ -1,4 +1,5 @@
 // Diagnostics as VS Code holds them: pushed by our language server through the language client.
+import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { codeOf, describe, diagnosticsWith, eventually, expect, lineOf, openExample, workspaceFile, type Check } from './support.ts';
 
@@ -110,6 +111,33 @@ export const checks: Check[] = [
       const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, at);
       const where = defs.map((d) => ('targetUri' in d ? { uri: d.targetUri, range: d.targetRange } : d));
       expect(where.length === 1 && where[0].uri.path.endsWith('/etc/vpn-gateway.conf') && where[0].range.start.line === 3, `the definition is line 4 of etc/vpn-gateway.conf: ${where.map((w) => `${w.uri.path}:${w.range.start.line + 1}`).join(', ')}`);
+    },
+  },
+  {
+    name: 'a script\'s configuration changed on disk by another program (not open in the editor) judges the script again: the server has VS Code watch the files it read',
+    async run() {
+      const script = workspaceFile('watched-gateway.sh');
+      const conf = workspaceFile('watched-gateway.conf');
+      writeFileSync(conf.fsPath, 'WAN=eth0\nLAN_NET=192.168.7.0/24\n');
+      writeFileSync(script.fsPath, '#!/bin/sh\n. ./watched-gateway.conf\nsysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -s 10.7.0.0/16 -o $WAN -j ACCEPT\niptables -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n');
+      const doc = await openExample('watched-gateway.sh');
+      const masqLine = lineOf(doc, '-j MASQUERADE');
+      const found = await eventually('masquerade-without-forward-accept in watched-gateway.sh', () => {
+        const d = diagnosticsWith(doc.uri, 'masquerade-without-forward-accept');
+        return d.length ? d : undefined;
+      });
+      expect(found[0].range.start.line === masqLine, `on the MASQUERADE (line ${masqLine + 1}), got ${describe(found)}`);
+      // the server asks for its watchers a moment after the judgement; a write before they are
+      // in force would go unseen, so the file is written again every two seconds until the finding goes
+      let written = 0;
+      await eventually('the finding gone once the configuration on disk names the network FORWARD accepts', () => {
+        if (Date.now() - written > 2000) {
+          writeFileSync(conf.fsPath, 'WAN=eth0\nLAN_NET=10.7.0.0/16\n');
+          written = Date.now();
+        }
+        return diagnosticsWith(doc.uri, 'masquerade-without-forward-accept').length === 0 ? true : undefined;
+      });
+      expect(vscode.workspace.textDocuments.every((d) => d.uri.toString() !== conf.toString()), 'the configuration was never opened in the editor');
     },
   },
   {

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, type Connection, type Disposable, type FileSystemWatcher, type InitializeParams } from 'vscode-languageserver';
+import { placeHolds, type DiskPlace } from '../node/placesJudgedWith.ts';
+
+/** Quiet time after a document's places change before the editor is asked to watch the new set: once per burst of typing. */
+const SYNC_AFTER_MS = 200;
+
+/** Characters a glob reads as its own: a path holding one cannot be written as a plain glob. */
+const GLOB_SPECIAL = /[*?[\]{}]/;
+
+/**
+ * The places on disk each open document's findings read (see placesJudgedWith), and the
+ * editor's watch of them: where the client lets the server register file watchers
+ * (`workspace/didChangeWatchedFiles` with dynamic registration), it is asked to watch the
+ * union of the places, asked again when that union changes, and the server judges a document
+ * again when one of its places changes on disk (a configuration saved from a terminal, a `git
+ * pull`, `.iptables-lint.json` edited). Without it such a change counted at the document's next
+ * edit. The places whose folder is not there are left out until a later judgement finds it.
+ */
+export class FileWatchers {
+  private readonly places = new Map<string, readonly DiskPlace[]>();
+  private readonly connection: Connection;
+  private readonly canRegister: boolean;
+  private readonly relative: boolean;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private registeredKey = '';
+  /** The registration in force (or being made): each new one waits for the previous to be undone. */
+  private registration: Promise<Disposable | undefined> = Promise.resolve(undefined);
+
+  constructor(connection: Connection, params: InitializeParams) {
+    const caps = params.capabilities.workspace?.didChangeWatchedFiles;
+    this.connection = connection;
+    this.canRegister = !!caps?.dynamicRegistration;
+    this.relative = !!caps?.relativePatternSupport;
+  }
+
+  /** The places `uri`'s findings were last judged with. */
+  watch(uri: string, places: readonly DiskPlace[]): void {
+    const before = this.places.get(uri);
+    if (before && sameKey(before) === sameKey(places)) return;
+    this.places.set(uri, places);
+    this.syncSoon();
+  }
+
+  /** `uri` was closed. */
+  forget(uri: string): void {
+    if (this.places.delete(uri)) this.syncSoon();
+  }
+
+  /** The open documents whose findings read `path`. */
+  readersOf(path: string): string[] {
+    const out: string[] = [];
+    for (const [uri, places] of this.places) if (places.some((p) => placeHolds(p, path))) out.push(uri);
+    return out;
+  }
+
+  private syncSoon(): void {
+    if (!this.canRegister || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.sync();
+    }, SYNC_AFTER_MS);
+    this.timer.unref?.();
+  }
+
+  /** Asks the editor to watch the places of every open document, where that set changed since the last request. */
+  private sync(): void {
+    const unique = new Map<string, DiskPlace>();
+    for (const places of this.places.values()) for (const p of places) unique.set(`${p.dir}\0${p.name}`, p);
+    const watchers: FileSystemWatcher[] = [];
+    for (const key of [...unique.keys()].sort()) {
+      const p = unique.get(key)!;
+      if (!existsSync(p.dir)) continue;
+      const watcher = this.watcherOf(p);
+      if (watcher) watchers.push(watcher);
+    }
+    const key = JSON.stringify(watchers);
+    if (key === this.registeredKey) return;
+    this.registeredKey = key;
+    const previous = this.registration;
+    this.registration = (async () => {
+      (await previous)?.dispose();
+      return watchers.length ? await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }) : undefined;
+    })().catch((e: unknown) => {
+      this.connection.console.warn(`Could not ask the editor to watch the files the findings read: ${(e as Error).message}`);
+      return undefined;
+    });
+  }
+
+  /** A place as the client can be asked to watch it: a pattern in a folder where it takes those, else an absolute glob. */
+  private watcherOf(p: DiskPlace): FileSystemWatcher | undefined {
+    if (this.relative) return { globPattern: { baseUri: pathToFileURL(p.dir).href, pattern: p.name } };
+    const full = join(p.dir, p.name === '*.conf' ? 'x' : p.name);
+    if (GLOB_SPECIAL.test(full)) return undefined;
+    return { globPattern: join(p.dir, p.name).replaceAll('\\', '/') };
+  }
+}
+
+function sameKey(places: readonly DiskPlace[]): string {
+  return places.map((p) => `${p.dir}\0${p.name}`).join('\n');
+}

@@ -1,0 +1,42 @@
+import { basename, dirname, join } from 'node:path';
+import { companionPaths } from './ipv6RulesBeside.ts';
+import { ipsetPlaces } from './ipsetFiles.ts';
+import { lintConfigPlaces } from './lintConfig.ts';
+import { sysctlPlaces } from './sysctlFiles.ts';
+
+/** A place on disk a document's findings read: one file (`name`), or every `*.conf` of a folder (`sysctl.d`). */
+export interface DiskPlace {
+  dir: string;
+  name: string | '*.conf';
+}
+
+/** What a document is, for what it reads around it: a rules file, a wg-quick configuration, a shell script. */
+export type JudgedKind = 'save' | 'hooks' | 'script';
+
+/**
+ * The places on disk whose content the findings of the file at `filePath` depend on: the
+ * `.iptables-lint.json` files above it (findLintConfig); a rules file's other half, ufw's other
+ * files, the ipsets file beside it and the sysctl files around it (workspaceSettings); a wg-quick
+ * configuration's sysctl files (hookSettings); the files a script read with `.` or looked for
+ * (`sourced`, see readSourced). The language server has the editor watch them.
+ */
+export function placesJudgedWith(filePath: string, kind: JudgedKind, sourced: readonly string[] = []): DiskPlace[] {
+  const files = [...lintConfigPlaces(filePath)];
+  const out: DiskPlace[] = [];
+  if (kind === 'script') files.push(...sourced);
+  else {
+    if (kind === 'save') files.push(...companionPaths(filePath), ...ipsetPlaces(filePath));
+    for (const base of sysctlPlaces(filePath)) {
+      files.push(join(base, 'sysctl.conf'));
+      out.push({ dir: join(base, 'sysctl.d'), name: '*.conf' });
+    }
+  }
+  const seen = new Set<string>();
+  return [...files.map((f) => ({ dir: dirname(f), name: basename(f) })), ...out].filter((p) => !seen.has(`${p.dir}\0${p.name}`) && !!seen.add(`${p.dir}\0${p.name}`));
+}
+
+/** Whether a change of `path` is a change of `place`. */
+export function placeHolds(place: DiskPlace, path: string): boolean {
+  if (dirname(path) !== place.dir) return false;
+  return place.name === '*.conf' ? path.endsWith('.conf') : basename(path) === place.name;
+}
