@@ -23,7 +23,9 @@ import { connectFrom, listenIn, loadRules } from './tcpProbe.ts';
  * nothing, and under ufw's ACCEPT policy the client's network is open to the server's side as
  * lan-reachable-from-wan says; a DROP of port 22 in before.rules stops SSH to the router ahead
  * of `ufw allow 22/tcp`, as ssh-lockout-risk says. Over IPv6 too (before6.rules, ufw6 chains),
- * between fd00:200:115::/64 and fd00:200:116::/64.
+ * between fd00:200:115::/64 and fd00:200:116::/64. And `ufw reload` (ufw-init force-reload):
+ * the port forward added again at each one, and left in force once taken out of the file, where
+ * rule-left-after-reload says so; with its fix, or MANAGE_BUILTINS=yes, the file's rules only.
  */
 const missing = NamespaceIptables.available();
 const hasUfw = existsSync('/lib/ufw/ufw-init') && existsSync('/etc/ufw/before.rules') && spawnSync('ufw', ['version']).status === 0;
@@ -53,10 +55,10 @@ function beforeRules(): string {
 
 /**
  * ufw's data directory for one case (its etc/ufw as installed, etc/default/ufw with the
- * forward policy, IPv4 only, forwarding on through ufw's sysctl file), the router's tables
+ * forward policy and MANAGE_BUILTINS, IPv4 only, forwarding on through ufw's sysctl file), the router's tables
  * emptied, and `ufw-init start` run in the router. Returns before.rules' path.
  */
-function startUfw(policy: UfwPolicy, beforeText = beforeRules(), before6Text?: string): { dir: string; file: string; file6: string } {
+function startUfw(policy: UfwPolicy, beforeText = beforeRules(), before6Text?: string, manageBuiltins = false): { dir: string; file: string; file6: string } {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-lint-ufw-'));
   dirs.push(dir);
   mkdirSync(join(dir, 'etc', 'ufw', 'applications.d'), { recursive: true });
@@ -70,7 +72,7 @@ function startUfw(policy: UfwPolicy, beforeText = beforeRules(), before6Text?: s
   if (before6Text) writeFileSync(file6, before6Text);
   writeFileSync(join(dir, 'etc', 'ufw', 'ufw.conf'), 'ENABLED=yes\nLOGLEVEL=off\n');
   writeFileSync(join(dir, 'etc', 'ufw', 'sysctl.conf'), `net/ipv4/ip_forward=1\n${before6Text ? 'net/ipv6/conf/all/forwarding=1\n' : ''}`);
-  writeFileSync(join(dir, 'etc', 'default', 'ufw'), `IPV6=${before6Text ? 'yes' : 'no'}\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="${policy}"\nDEFAULT_APPLICATION_POLICY="SKIP"\nMANAGE_BUILTINS=no\nIPT_SYSCTL=${join(dir, 'etc', 'ufw', 'sysctl.conf')}\n`);
+  writeFileSync(join(dir, 'etc', 'default', 'ufw'), `IPV6=${before6Text ? 'yes' : 'no'}\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="${policy}"\nDEFAULT_APPLICATION_POLICY="SKIP"\nMANAGE_BUILTINS=${manageBuiltins ? 'yes' : 'no'}\nIPT_SYSCTL=${join(dir, 'etc', 'ufw', 'sysctl.conf')}\n`);
   // without --noflush each table named starts empty, its user chains gone: ufw then starts afresh
   const empty = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
   loadRules(net.router, empty);
@@ -133,6 +135,62 @@ test('ufw: before.rules with the finding\'s fix applied loads, and the forward c
   const { file } = startUfw('DROP', fixed);
   assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
   assert.deepEqual(findings(file), []);
+});
+
+/** `ufw reload` in the router, as the ufw command runs it: ufw-init's force-reload (stop, then start). */
+function reloadUfw(dir: string): void {
+  const r = spawnSync('ip', ['netns', 'exec', net.router, '/lib/ufw/ufw-init', '--datadir', dir, 'force-reload'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+}
+
+/** The DNAT rules in the router's nat PREROUTING. */
+function dnatsInKernel(): number {
+  const r = spawnSync('ip', ['netns', 'exec', net.router, 'iptables', '-t', 'nat', '-S', 'PREROUTING'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter((l) => l.includes('-j DNAT')).length;
+}
+
+function reloadFindings(file: string) {
+  return new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'rule-left-after-reload');
+}
+
+test('ufw reload: the port forward of before.rules is added again at each reload, and once taken out of the file it still connects; reported on the DNAT line, and with its fix the reloads leave the file\'s rules only', { skip, timeout: 90_000 }, () => {
+  const { dir, file } = startUfw('ACCEPT');
+  assert.equal(dnatsInKernel(), 1);
+  reloadUfw(dir);
+  reloadUfw(dir);
+  assert.equal(dnatsInKernel(), 3);
+  // the port forward taken out of before.rules, ufw reloaded: still forwarded
+  const unfixed = readFileSync(file, 'utf8');
+  writeFileSync(file, readFileSync('/etc/ufw/before.rules', 'utf8'));
+  reloadUfw(dir);
+  assert.equal(dnatsInKernel(), 3);
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  writeFileSync(file, unfixed);
+  const found = reloadFindings(file);
+  assert.deepEqual(found.map((d) => dnatLine(file, d)), [3]);
+
+  const fixedText = applyFix(unfixed, found[0].fixes![0]);
+  const fixed = startUfw('ACCEPT', fixedText);
+  assert.deepEqual(reloadFindings(fixed.file), []);
+  reloadUfw(fixed.dir);
+  reloadUfw(fixed.dir);
+  assert.equal(dnatsInKernel(), 1);
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  // the port forward taken out of the fixed file: gone at the next reload
+  writeFileSync(fixed.file, fixedText.replace(/^-A PREROUTING .*-j DNAT.*\n/m, ''));
+  reloadUfw(fixed.dir);
+  assert.equal(dnatsInKernel(), 0);
+  assert.notDeepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+});
+
+test('ufw reload with MANAGE_BUILTINS=yes: ufw empties nat PREROUTING itself, the port forward stays single, and nothing is reported', { skip, timeout: 60_000 }, () => {
+  const { dir, file } = startUfw('ACCEPT', beforeRules(), undefined, true);
+  reloadUfw(dir);
+  reloadUfw(dir);
+  assert.equal(dnatsInKernel(), 1);
+  assert.deepEqual(connectFrom(net.client, net.pair.addrA, 8080, 1, 1500), ['server']);
+  assert.deepEqual(reloadFindings(file), []);
 });
 
 /** A MASQUERADE of the client's network out of the far side, above before.rules as ufw installs it (the client reaches the server through the router). */

@@ -174,6 +174,8 @@ export class FirewallDocument {
     const doc = new SaveDocument(text, this.family);
     doc.listingAllowed = !loadedByRestore(this.fileName);
     doc.blocksAddUp = loadedWithNoflush(this.fileName);
+    // the same names: ufw's rules files are the files loaded with --noflush by their name
+    doc.loadedByUfw = doc.blocksAddUp;
     doc.replacesTables = loadedByRestore(this.fileName) && !doc.blocksAddUp;
     return doc;
   }

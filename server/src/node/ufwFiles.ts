@@ -64,7 +64,7 @@ export function workspaceUfw(filePath: string, open?: OpenModel): Pick<AnalysisS
     if (text === 'unread') return {};
     if (text !== 'missing') files.push({ role: ufwRulesFile(basename(path))!.role, file: path, text });
   }
-  return { workspaceUfw: { role: r.role, defaults: { file: defaultsFile, forwardPolicy: defaults.forwardPolicy, inputPolicy: defaults.inputPolicy, ...(defaults.sysctl ? { sysctl: defaults.sysctl } : {}) }, files } };
+  return { workspaceUfw: { role: r.role, defaults: { file: defaultsFile, forwardPolicy: defaults.forwardPolicy, inputPolicy: defaults.inputPolicy, ...(defaults.sysctl ? { sysctl: defaults.sysctl } : {}), ...(defaults.manageBuiltins ? { manageBuiltins: true as const } : {}) }, files } };
 }
 
 /** A ufw rules file's tables as ufw loads them with the files around it on disk; undefined where those are not found (see workspaceUfw). */

@@ -57,6 +57,7 @@ import { acceptsEveryConnection } from './rules/accepts-every-connection.ts';
 import { tableNotFlushed } from './rules/table-not-flushed.ts';
 import { lanReachableFromWan } from './rules/lan-reachable-from-wan.ts';
 import { ruleLeftAfterDown } from './rules/rule-left-after-down.ts';
+import { ruleLeftAfterReload } from './rules/rule-left-after-reload.ts';
 import type { LintRule } from './types.ts';
 
 /** Every diagnostic rule, listed once. Docs pages and the README table are generated from this list. */
@@ -82,6 +83,7 @@ export const rules: readonly LintRule[] = [
   failureStopsScript,
   tableNotFlushed,
   ruleLeftAfterDown,
+  ruleLeftAfterReload,
   addressFamilyMismatch,
   hostnameResolvedOnce,
   dnatWithoutForwardAccept,

@@ -135,6 +135,11 @@ export class SaveDocument {
    */
   blocksAddUp = false;
   /**
+   * Whether it is one of ufw's rules files (before.rules, after6.rules…): ufw loads it with
+   * `iptables-restore -n` at each start and reload, having emptied only its own chains.
+   */
+  loadedByUfw = false;
+  /**
    * Whether its name says a boot service loads it with iptables-restore without `--noflush`
    * (netfilter-persistent's rules.v4): each table block then starts from an empty table, so
    * the rules of its built-in chains are all known. Elsewhere a file may be a delta loaded
@@ -373,6 +378,7 @@ export class SaveDocument {
     if (replacedBlocks.length) rs.replacedBlocks = replacedBlocks;
     if (rulesDropped) rs.rulesDropped = true;
     if (this.blocksAddUp) rs.noflush = true;
+    if (this.loadedByUfw) rs.loadedByUfw = true;
     return rs;
   }
 }

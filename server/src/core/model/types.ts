@@ -297,6 +297,8 @@ export interface RuleSet {
   refusals?: Refusal[];
   /** Save dialect: loaded with `iptables-restore --noflush` (see SaveDocument.blocksAddUp). */
   noflush?: true;
+  /** Save dialect: one of ufw's rules files, which ufw loads at each start and reload (see SaveDocument.loadedByUfw). */
+  loadedByUfw?: true;
   /** Save dialect: the `*table` blocks that empty a table an earlier block of the text filled (see ReplacedBlock). */
   replacedBlocks?: ReplacedBlock[];
   /**

@@ -13,11 +13,16 @@ test('ufw rules files by name: role and family', () => {
 });
 
 test('/etc/default/ufw: the policies as sh reads them, DROP when unset or unknown; IPv6 off only by IPV6=no', () => {
-  assert.deepEqual(ufwDefaults('IPV6=yes\nDEFAULT_FORWARD_POLICY="ACCEPT"\nDEFAULT_INPUT_POLICY="REJECT"\n'), { forwardPolicy: 'ACCEPT', inputPolicy: 'REJECT', ipv6: true });
-  assert.deepEqual(ufwDefaults("DEFAULT_FORWARD_POLICY='REJECT' # comment\nIPV6=no\n"), { forwardPolicy: 'REJECT', inputPolicy: 'DROP', ipv6: false });
-  assert.deepEqual(ufwDefaults('#DEFAULT_FORWARD_POLICY="ACCEPT"\n'), { forwardPolicy: 'DROP', inputPolicy: 'DROP', ipv6: true });
-  assert.deepEqual(ufwDefaults('DEFAULT_FORWARD_POLICY=DROP\nDEFAULT_FORWARD_POLICY=ACCEPT\n'), { forwardPolicy: 'ACCEPT', inputPolicy: 'DROP', ipv6: true });
+  assert.deepEqual(ufwDefaults('IPV6=yes\nDEFAULT_FORWARD_POLICY="ACCEPT"\nDEFAULT_INPUT_POLICY="REJECT"\n'), { forwardPolicy: 'ACCEPT', inputPolicy: 'REJECT', ipv6: true, manageBuiltins: false });
+  assert.deepEqual(ufwDefaults("DEFAULT_FORWARD_POLICY='REJECT' # comment\nIPV6=no\n"), { forwardPolicy: 'REJECT', inputPolicy: 'DROP', ipv6: false, manageBuiltins: false });
+  assert.deepEqual(ufwDefaults('#DEFAULT_FORWARD_POLICY="ACCEPT"\n'), { forwardPolicy: 'DROP', inputPolicy: 'DROP', ipv6: true, manageBuiltins: false });
+  assert.deepEqual(ufwDefaults('DEFAULT_FORWARD_POLICY=DROP\nDEFAULT_FORWARD_POLICY=ACCEPT\n'), { forwardPolicy: 'ACCEPT', inputPolicy: 'DROP', ipv6: true, manageBuiltins: false });
   assert.equal(ufwDefaults('IPT_SYSCTL=/etc/ufw/sysctl.conf\n').sysctl, '/etc/ufw/sysctl.conf');
+  // ufw-init-functions tests MANAGE_BUILTINS against "yes" as written
+  assert.equal(ufwDefaults('MANAGE_BUILTINS=yes\n').manageBuiltins, true);
+  assert.equal(ufwDefaults('MANAGE_BUILTINS="yes"\n').manageBuiltins, true);
+  assert.equal(ufwDefaults('MANAGE_BUILTINS=YES\n').manageBuiltins, false);
+  assert.equal(ufwDefaults('MANAGE_BUILTINS=no\n').manageBuiltins, false);
 });
 
 test('the load: FORWARD jumps to ufw\'s six chains in order under the defaults\' policy; the user chain is hooked after before.rules\' own rules', () => {

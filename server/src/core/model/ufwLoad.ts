@@ -21,9 +21,10 @@ export interface UfwSurroundings {
   /**
    * /etc/default/ufw: where it was found, the forward and input policies it sets (ufw's own
    * default DROP when it sets none), and the sysctl file ufw applies when it starts
-   * (IPT_SYSCTL), if any.
+   * (IPT_SYSCTL), if any; whether it empties the built-in chains when it stops and reloads
+   * (MANAGE_BUILTINS=yes).
    */
-  defaults: { file: string; forwardPolicy: UfwPolicy; inputPolicy?: UfwPolicy; sysctl?: string };
+  defaults: { file: string; forwardPolicy: UfwPolicy; inputPolicy?: UfwPolicy; sysctl?: string; manageBuiltins?: true };
   /** The other rules files of the same family, as found (a missing one is loaded as empty, as ufw does after reporting it). */
   files: { role: UfwRole; file: string; text: string }[];
 }
@@ -41,7 +42,7 @@ export function ufwRulesFile(fileName: string): { role: UfwRole; family: Family 
  * whether IPv6 is loaded at all, the sysctl file it applies. The file is sourced by sh; its
  * lines are `KEY="value"`.
  */
-export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; inputPolicy: UfwPolicy; ipv6: boolean; sysctl?: string } {
+export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; inputPolicy: UfwPolicy; ipv6: boolean; sysctl?: string; manageBuiltins: boolean } {
   const values = new Map<string, string>();
   for (const m of text.matchAll(/^[ \t]*([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s#;]*))/gm)) values.set(m[1], m[2] ?? m[3] ?? m[4]);
   const policy = (key: string): UfwPolicy => {
@@ -53,6 +54,8 @@ export function ufwDefaults(text: string): { forwardPolicy: UfwPolicy; inputPoli
     forwardPolicy: policy('DEFAULT_FORWARD_POLICY'),
     inputPolicy: policy('DEFAULT_INPUT_POLICY'),
     ipv6: !/^(no|NO)$/.test(values.get('IPV6') ?? 'yes'),
+    // ufw-init-functions compares it with "yes" as written
+    manageBuiltins: values.get('MANAGE_BUILTINS') === 'yes',
     ...(sysctl ? { sysctl } : {}),
   };
 }
