@@ -389,6 +389,18 @@ test('a wg-quick configuration: its hooks linted where they stand, the sysctl.co
   assert.equal(readFileSync(conf, 'utf8'), text.replaceAll('-m state --state', '-m conntrack --ctstate'));
 });
 
+test('a script that reads its configuration from its own folder (`$(dirname "$0")`, a variable set to it) is judged with it', () => {
+  const sub = mkdtempSync(join(dir, 'router-'));
+  writeFileSync(join(sub, 'gateway.conf'), 'WAN=eth0\nLAN_NET=192.168.1.0/24\n');
+  const rules = 'sysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A POSTROUTING -s $LAN_NET -o $WAN -j MASQUERADE\n';
+  for (const [name, head] of [['direct.sh', '. "$(dirname "$0")/gateway.conf"'], ['variable.sh', 'HERE=$(cd "$(dirname "$0")" && pwd)\n[ -r "$HERE/gateway.conf" ] && . "$HERE/gateway.conf"']]) {
+    const file = join(sub, name);
+    writeFileSync(file, `#!/bin/sh\n${head}\n${rules}`);
+    const lines = head.split('\n').length + 1;
+    assert.deepEqual(JSON.parse(run(['--format', 'json', file]).stdout).files[0].diagnostics.map((d: Record<string, unknown>) => [d.code, d.line]), [['masquerade-without-forward-accept', lines + 4]], name);
+  }
+});
+
 test('a script is judged with the configuration it reads with `.`, found beside it, and so is its text after --fix', () => {
   const sub = mkdtempSync(join(dir, 'router-'));
   const file = join(sub, 'firewall.sh');

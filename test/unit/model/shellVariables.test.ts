@@ -106,6 +106,33 @@ test('a `.` whose path the script names by a variable, or after a test that the 
   assert.equal(wan('. /etc/fw/router.conf extra'), '$WAN', 'arguments for the file: not a configuration');
 });
 
+test('a `.` of a file in the script\'s own folder (`$(dirname "$0")`, `${0%/*}`, a variable set to it) reads it beside the script; the folder itself is no value of a rule', () => {
+  const conf = { './fw.conf': 'WAN=eth0\n' };
+  const read = (script: string) => withFiles(`${script}\niptables -A INPUT -i $WAN -j DROP\n`, conf);
+  const wan = (script: string) => read(script).commands.at(-1)!.rule!.inInterface!.value;
+  for (const form of [
+    '. "$(dirname "$0")/fw.conf"',
+    '. $(dirname $0)/fw.conf',
+    '. "`dirname $0`/fw.conf"',
+    'source "${BASH_SOURCE%/*}/fw.conf"',
+    '. "${0%/*}/fw.conf"',
+    '. "$(dirname "$(readlink -f "$0")")/fw.conf"',
+    '. "$(dirname -- "${BASH_SOURCE[0]}")/fw.conf"',
+    'DIR="$(cd "$(dirname "$0")" && pwd)"\n. "$DIR/fw.conf"',
+    'DIR=$(dirname "$0")\nCONF="${DIR}/fw.conf"\n[ -f "$CONF" ] && . "$CONF"',
+  ]) {
+    assert.equal(wan(form), 'eth0', form);
+    assert.equal(read(form).sources!.at(-1)!.path, './fw.conf', form);
+  }
+  // another command's output, or another variable's folder: not the script's
+  assert.equal(wan('. "$(dirname "$CONF")/fw.conf"'), '$WAN');
+  assert.equal(wan('. "$(pwd)/fw.conf"'), '$WAN');
+  // the folder read as `.` only for a path read with `.`: a rule gets no value for it
+  const rs = withFiles('DIR=$(dirname "$0")\n. "$DIR/fw.conf"\niptables -A INPUT -i $DIR -j DROP\n', conf);
+  assert.equal(rs.commands.at(-1)!.rule!.inInterface!.value, '$DIR');
+  assert.deepEqual(rs.variables!.map((v) => v.name), ['WAN'], 'nor is it a value hover or completion offer');
+});
+
 test('a file read with `.` that runs commands or defines functions still gives its values, but the rule set may hold what it adds', () => {
   const rs = withFiles('. /etc/fw.conf\niptables -A INPUT -i $WAN -j DROP\n', { '/etc/fw.conf': 'WAN=eth0\niptables -N extra\n' });
   assert.equal(rs.commands.at(-1)!.rule!.inInterface!.value, 'eth0');

@@ -55,6 +55,7 @@ test('hover on a `.` or `source` command: the file read and what it sets, or why
   assert.match(read.markdown, /^- `WAN` = `ppp0` \(line 2\)$/m);
   assert.match(read.markdown, /^- `LAN_NET` = `192\.168\.1\.0\/24` \(line 3\)$/m);
   assert.match(hover(script('. /etc/fw.conf'))!.markdown, /^`\/etc\/fw\.conf` is not found /);
+  assert.ok(hover(script('. "$(dirname "$0")/fw.conf"'), { './fw.conf': conf })!.markdown.startsWith("Reads `/srv/router/fw.conf` (for `./fw.conf` in the script's own folder); from here on:"));
   assert.match(hover(script('source "$1"'))!.markdown, /^The shell makes this path as it runs/);
   assert.match(hover(script('f() { . /etc/fw.conf; }\nf'), { '/etc/fw.conf': conf })!.markdown, /the shell may not run this command here/);
   assert.match(hover(script('. /etc/fw.conf'), { '/etc/fw.conf': { ...conf, text: `${conf.text}iptables -N extra\n` } })!.markdown, /It also runs commands or defines functions/);

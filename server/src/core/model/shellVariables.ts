@@ -23,6 +23,8 @@ export interface SourceUse {
   span: Span;
   /** The path it reads, where the text says which (`/etc/firewall.conf`, `$CONF_DIR/fw.conf` with CONF_DIR set once above). */
   path?: string;
+  /** The path is written relative to the script's own folder (`. "$(dirname "$0")/fw.conf"`: `./fw.conf`). */
+  scriptFolder?: true;
   /** The file given for that path (see SourcedTexts). */
   file?: string;
   /**
@@ -50,6 +52,30 @@ export interface KnownValue {
   until: number;
   span: Span;
   from?: { file: string; line: number };
+  /**
+   * A path relative to the script's own folder (`DIR=$(dirname "$0")`: `.`), which only the
+   * paths of `.` and `source` read: elsewhere the value is the folder the script was run from.
+   */
+  scriptFolder?: true;
+}
+
+/** How a script names its own path: `$0`, `${BASH_SOURCE[0]}`, quoted or not. */
+const SELF = String.raw`"?(?:\$0|\$\{0\}|\$BASH_SOURCE|\$\{BASH_SOURCE(?:\[0\])?\})"?`;
+/** `dirname "$0"`, or of the path with its links followed (`dirname "$(readlink -f "$0")"`). */
+const DIRNAME_OF_SELF = String.raw`dirname\s+(?:--\s+)?(?:${SELF}|"?\$\(\s*(?:readlink\s+-[fem]|realpath)\s+(?:--\s+)?${SELF}\s*\)"?)`;
+/**
+ * The script's own folder as scripts write it at the start of a word: `$(dirname "$0")`,
+ * `` `dirname $0` ``, `${0%/*}`, `$(cd "$(dirname "$0")" && pwd)`; after a `"` the word opens with.
+ * Scripts run from cron or systemd (another working directory) find their configuration so.
+ */
+const SCRIPT_FOLDER = new RegExp(
+  String.raw`^("?)(?:\$\(\s*${DIRNAME_OF_SELF}\s*\)|\`\s*${DIRNAME_OF_SELF}\s*\`|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}|\$\(\s*cd\s+(?:--\s+)?"?\$\(\s*${DIRNAME_OF_SELF}\s*\)"?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\))`,
+);
+
+/** A word's text with a leading script folder (see SCRIPT_FOLDER) written as `.`; undefined where it has none. */
+function withScriptFolder(text: string): string | undefined {
+  const m = SCRIPT_FOLDER.exec(text);
+  return m ? `${m[1]}.${text.slice(m[0].length)}` : undefined;
 }
 
 /** Commands a file that only sets variables may hold besides its assignments. */
@@ -110,8 +136,8 @@ export class ShellVariables {
         if (count.get(name) !== 1 || other!.has(name)) continue;
         // a value a file read before gave it ends here, whatever this one is
         this.end(name, e.at);
-        const w = shellWord(image, 0, this.at(e.at));
-        if (!w.dynamic && !w.unterminated) this.open({ name, at: e.at, until: Infinity, value: w.value, span });
+        const w = this.wordValue(image, e.at);
+        if (w) this.open({ name, at: e.at, until: Infinity, value: w.value, span, ...(w.scriptFolder ? { scriptFolder: true as const } : {}) });
       } else this.read(e.source!, script, order, sourced, (name) => (count.get(name) ?? 0) <= 1 && !other!.has(name));
     }
   }
@@ -128,17 +154,17 @@ export class ShellVariables {
       return;
     }
     const arg = sc.words[1];
-    const w = arg && sc.words.length === 2 ? shellWord(arg.text, 0, this.at(sc.span.start)) : undefined;
-    const path = w && !w.dynamic && !w.unterminated && w.value ? w.value : undefined;
+    const w = arg && sc.words.length === 2 ? this.wordValue(arg.text, sc.span.start) : undefined;
+    const path = w?.value || undefined;
     const given = path !== undefined ? sourced?.get(path) : undefined;
-    const use: SourceUse = { span: sc.span, ...(path !== undefined ? { path } : {}), ...(given ? { file: given.file } : {}), plain: false };
+    const use: SourceUse = { span: sc.span, ...(path !== undefined ? { path } : {}), ...(path !== undefined && w!.scriptFolder ? { scriptFolder: true as const } : {}), ...(given ? { file: given.file } : {}), plain: false };
     this.sources.push(use);
     this.uses.set(sc, use);
     if (!given) {
       this.endAll(sc.span.start);
       return;
     }
-    if (!runsWhenThere(sc, path!, script, index, (word) => shellWord(word.text, 0, this.at(word.span.start)).value)) {
+    if (!runsWhenThere(sc, path!, script, index, (word) => this.wordValue(word.text, word.span.start)?.value)) {
       use.unread = 'condition';
       this.endAll(sc.span.start);
       return;
@@ -186,7 +212,23 @@ export class ShellVariables {
     const list = this.known.get(k.name);
     if (list) list.push(k);
     else this.known.set(k.name, [k]);
-    this.values.push(k);
+    if (!k.scriptFolder) this.values.push(k);
+  }
+
+  /**
+   * A word's value at `offset`, where it is known: the script's own folder (see SCRIPT_FOLDER,
+   * and variables set to it) read as `.`, which makes the value a path relative to that folder
+   * (`scriptFolder`), for the paths of `.` and of variables.
+   */
+  private wordValue(text: string, offset: number): { value: string; scriptFolder: boolean } | undefined {
+    const own = withScriptFolder(text);
+    let scriptFolder = own !== undefined;
+    const w = shellWord(own ?? text, 0, (name) => {
+      const k = this.entry(name, offset, true);
+      if (k?.scriptFolder) scriptFolder = true;
+      return k?.value;
+    });
+    return w.dynamic || w.unterminated ? undefined : { value: w.value, scriptFolder };
   }
 
   /** A value of `name` still known at `at` ends there. */
@@ -203,10 +245,11 @@ export class ShellVariables {
     return (name) => this.entry(name, offset)?.value;
   }
 
-  private entry(name: string, offset: number): KnownValue | undefined {
+  /** The value of `name` known at `offset`; one relative to the script's folder only for a path (`folders`). */
+  private entry(name: string, offset: number, folders = false): KnownValue | undefined {
     const list = this.known.get(name);
     if (!list) return undefined;
-    for (const k of list) if (k.at <= offset && offset < k.until) return k;
+    for (const k of list) if (k.at <= offset && offset < k.until) return !k.scriptFolder || folders ? k : undefined;
     return undefined;
   }
 
@@ -248,7 +291,7 @@ function countAssignments(sc: ShellCommand, count: Map<string, number>, candidat
  * Whether the shell surely reads the file of `sc` when it is there: at the top level, or as
  * the command after a test that it is (`[ -f FILE ] && . FILE`, `if [ -r "$CONF" ]; then . "$CONF"; fi`).
  */
-function runsWhenThere(sc: ShellCommand, path: string, script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, index: Map<ShellCommand, number>, valueOf: (w: Word) => string): boolean {
+function runsWhenThere(sc: ShellCommand, path: string, script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, index: Map<ShellCommand, number>, valueOf: (w: Word) => string | undefined): boolean {
   if (sc.guard === 0) return true;
   if (script.guards[sc.guard] !== 0) return false;
   const test = script.commands[script.afterSuccess.get(sc.guard) ?? -1];

@@ -10,6 +10,7 @@ import type { BoundOption, Command, Rule, RuleSet } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 import { knownValueAt } from './variables.ts';
 import type { Span } from '../text/span.ts';
+import type { SourceUse } from '../model/shellVariables.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
@@ -141,16 +142,22 @@ function sourceHover(rs: RuleSet, offset: number): Hover | undefined {
   let markdown: string;
   if (use.path === undefined) markdown = 'The shell makes this path as it runs (`$1`, `$(…)`, a variable not known here): the file is not read, and what it sets is unknown from here on.';
   else if (!use.file) markdown = `\`${use.path}\` is not found beside this script, under a folder above it that mirrors the host's tree, or at that path: what it sets is unknown from here on.`;
-  else if (use.unread) markdown = `Reads \`${use.file}\`${use.file === use.path ? '' : ` (for \`${use.path}\`)`}, but ${use.unread === 'condition' ? 'the shell may not run this command here (in a function, or under a condition other than a test that the file is there)' : 'that file reads other files or runs eval'}: what it sets is unknown from here on.`;
+  else if (use.unread) markdown = `Reads \`${use.file}\`${forPath(use)}, but ${use.unread === 'condition' ? 'the shell may not run this command here (in a function, or under a condition other than a test that the file is there)' : 'that file reads other files or runs eval'}: what it sets is unknown from here on.`;
   else {
     const values = (use.values ?? []).map((v) => `- \`${v.name}\` = \`${v.value}\` (line ${v.from?.line})`);
     markdown = [
-      `Reads \`${use.file}\`${use.file === use.path ? '' : ` (for \`${use.path}\`)`}${values.length ? '; from here on:' : ', which gives no value known here.'}`,
+      `Reads \`${use.file}\`${forPath(use)}${values.length ? '; from here on:' : ', which gives no value known here.'}`,
       ...(values.length ? ['', ...values] : []),
       ...(use.plain ? [] : ['', 'It also runs commands or defines functions: what they add to the tables is not read.']),
     ].join('\n');
   }
   return { span: use.span, markdown };
+}
+
+/** How the script names the file read, where that is not the file's own path. */
+function forPath(use: SourceUse): string {
+  if (use.scriptFolder) return ` (for \`${use.path}\` in the script's own folder)`;
+  return use.file === use.path ? '' : ` (for \`${use.path}\`)`;
 }
 
 /**
