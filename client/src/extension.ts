@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
 import { registerApplyCommand } from './applyCommand.ts';
 import { registerChainReferencesCommand } from './chainReferences.ts';
+import { registerCheckWorkspaceCommand } from './checkWorkspaceCommand.ts';
 import { registerCompileCommand } from './compileCommand.ts';
 import { registerTraceCommand } from './trace/traceCommand.ts';
 import { registerWireGuardLanguage } from './wireguardLanguage.ts';
@@ -37,6 +38,7 @@ export function activate(context: ExtensionContext): void {
   client = new LanguageClient('iptables', 'iptables Language Server', serverOptions, clientOptions);
   context.subscriptions.push(client);
   registerCompileCommand(context, client);
+  registerCheckWorkspaceCommand(context, client);
   registerTraceCommand(context, client);
   registerChainReferencesCommand(context, client);
   registerWireGuardLanguage(context);

@@ -33,6 +33,7 @@ const inBoth = [
   /the extension is active and its commands are registered/,
   /the language server runs with the environment the client gives it/,
   /a script's configuration changed on disk by another program .* judges the script again/,
+  /Check All iptables Files in the Workspace lists the findings of a file never opened/,
 ];
 const required: Record<'trusted' | 'untrusted', RegExp[]> = {
   trusted: [/the workspace is trusted/, ...inBoth, /Apply Rules to Host refuses a file with error findings/, /Apply Rules to Host judges the file with \.iptables-lint\.json and the forwarding sysctls/],

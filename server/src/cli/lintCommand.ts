@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
-import { FirewallDocument } from '../core/facade.ts';
 import { holdsIptablesRules } from '../core/dialect.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { fixAll } from '../core/services/fixAll.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
-import { findLintConfig } from '../node/lintConfig.ts';
 import { rewriteTextFile } from '../node/rewriteTextFile.ts';
 import { readStdinText, readTextFile } from '../node/readTextFile.ts';
-import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
-import { readSourced } from '../node/sourcedFiles.ts';
+import { judgeFile } from '../node/judgeFile.ts';
 import { filesUnder, isFolder } from '../node/filesUnder.ts';
 import { formatJson } from './formatJson.ts';
 import { formatSarif } from './formatSarif.ts';
@@ -67,20 +64,15 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
     // input takes the lint config of the working directory and is judged without files beside it
     const name = stdin ? (opts.stdinName ?? '-') : file;
     const place = stdin ? opts.stdinName && resolve(opts.stdinName) : resolve(file);
-    const docOptions = { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect };
-    const doc = new FirewallDocument(read.text, docOptions);
-    // a script's configuration read with `.` (`. /etc/firewall.conf`), found around it
-    if (place) readSourced(doc, place);
+    const judged = judgeFile(read.text, place || undefined, { fileName: stdin ? opts.stdinName : file, dialect: opts.dialect });
+    const { doc, runOptions } = judged;
     // a script of the folder that names iptables only in words the shell does not run (a comment, an echo)
     if (folder !== undefined) {
       if (doc.dialect === 'script' && !doc.ruleSet.hasRules) continue;
       foldersLinted.add(folder);
     }
-    const config = findLintConfig(place || resolve('-'));
-    for (const p of config.problems) io.stderr(`iptables-lint: ${p}\n`);
-    const settings = !place ? {} : doc.dialect === 'save' ? workspaceSettings(place) : doc.hooks ? hookSettings(place) : {};
-    const runOptions = { severities: config.severities, settings };
-    let raw = doc.diagnostics(runOptions);
+    for (const p of judged.configProblems) io.stderr(`iptables-lint: ${p}\n`);
+    let raw = judged.diagnostics;
     let lines = doc.lines;
     let fixed: number | undefined;
     if (opts.fix) {

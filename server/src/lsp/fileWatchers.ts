@@ -11,8 +11,9 @@ const SYNC_AFTER_MS = 200;
 const GLOB_SPECIAL = /[*?[\]{}]/;
 
 /**
- * The places on disk each open document's findings read (see placesJudgedWith), and the
- * editor's watch of them: where the client lets the server register file watchers
+ * The places on disk the findings of each open document, and of each file of the workspace
+ * judged without being open (see WorkspaceFiles), read (see placesJudgedWith; such a file's
+ * own place among them), and the editor's watch of them: where the client lets the server register file watchers
  * (`workspace/didChangeWatchedFiles` with dynamic registration), it is asked to watch the
  * union of the places, asked again when that union changes, and the server judges a document
  * again when one of its places changes on disk (a configuration saved from a terminal, a `git
@@ -36,20 +37,20 @@ export class FileWatchers {
     this.relative = !!caps?.relativePatternSupport;
   }
 
-  /** The places `uri`'s findings were last judged with. */
+  /** The places `uri`'s findings were last judged with (a document or a file judged from disk). */
   watch(uri: string, places: readonly DiskPlace[]): void {
     const before = this.places.get(uri);
-    if (before && sameKey(before) === sameKey(places)) return;
+    if (before && placesKey(before) === placesKey(places)) return;
     this.places.set(uri, places);
     this.syncSoon();
   }
 
-  /** `uri` was closed. */
+  /** `uri` was closed, or is no longer judged. */
   forget(uri: string): void {
     if (this.places.delete(uri)) this.syncSoon();
   }
 
-  /** The open documents whose findings read `path`. */
+  /** The documents and files whose findings read `path`. */
   readersOf(path: string): string[] {
     const out: string[] = [];
     for (const [uri, places] of this.places) if (places.some((p) => placeHolds(p, path))) out.push(uri);
@@ -65,7 +66,7 @@ export class FileWatchers {
     this.timer.unref?.();
   }
 
-  /** Asks the editor to watch the places of every open document, where that set changed since the last request. */
+  /** Asks the editor to watch the places of every document and file, where that set changed since the last request. */
   private sync(): void {
     const unique = new Map<string, DiskPlace>();
     for (const places of this.places.values()) for (const p of places) unique.set(`${p.dir}\0${p.name}`, p);
@@ -98,6 +99,6 @@ export class FileWatchers {
   }
 }
 
-function sameKey(places: readonly DiskPlace[]): string {
+function placesKey(places: readonly DiskPlace[]): string {
   return places.map((p) => `${p.dir}\0${p.name}`).join('\n');
 }

@@ -27,6 +27,7 @@ import { documentSymbolSteps, foldingRanges } from './symbols.ts';
 import { jsonPartsSteps } from './jsonParts.ts';
 import { QuietTimers } from './quietTimers.ts';
 import { FileWatchers } from './fileWatchers.ts';
+import { WorkspaceFiles, type CheckReply } from './workspaceFiles.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
 interface CompileReply {
@@ -131,11 +132,19 @@ export function startServer(connection: Connection, params: InitializeParams, he
   connection.onDidChangeConfiguration(() => {
     void refreshSettings().then(() => {
       store.all().forEach(publish);
+      workspaceFiles.judgeAll();
       refreshHints();
     });
   });
 
   const reportedConfigProblems = new Set<string>();
+  /** A problem of a `.iptables-lint.json`, said once to the user. */
+  function configProblem(problem: string): void {
+    if (reportedConfigProblems.has(problem)) return;
+    reportedConfigProblems.add(problem);
+    // a notification (MessageType.Warning = 2): nothing to answer, every client shows it
+    void connection.sendNotification('window/showMessage', { type: 2, message: `iptables: ${problem}` });
+  }
   /** Documents whose outline was said to leave chains out, with the limit then: said once to the log. */
   const outlineCut = new Map<string, number>();
   /**
@@ -147,12 +156,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   function severitiesFor(file: string | undefined): Record<string, SeveritySetting> {
     if (!file) return settings.lint.rules;
     const config = findLintConfig(file);
-    for (const problem of config.problems) {
-      if (reportedConfigProblems.has(problem)) continue;
-      reportedConfigProblems.add(problem);
-      // a notification (MessageType.Warning = 2): nothing to answer, every client shows it
-      void connection.sendNotification('window/showMessage', { type: 2, message: `iptables: ${problem}` });
-    }
+    for (const problem of config.problems) configProblem(problem);
     return { ...config.severities, ...settings.lint.rules };
   }
 
@@ -239,6 +243,21 @@ export function startServer(connection: Connection, params: InitializeParams, he
       if (read?.has(changed) && fileOf(doc) !== changed && sourcedFileText(changed, openModel) !== read.get(changed)) schedule(doc);
     }
   }
+
+  /** The files of the workspace judged from disk (see WorkspaceFiles). */
+  const workspaceFiles = new WorkspaceFiles({
+    publish: (uri, diagnostics, lines) => void connection.sendDiagnostics({ uri, diagnostics: lines ? diagnostics.map((d) => toLspDiagnostic(d, lines, uri, base)) : [] }),
+    openFindings: (uri) => {
+      const doc = store.get(uri);
+      if (!doc || (doc.model.dialect === 'script' && !doc.model.hooks && !doc.model.ruleSet.hasRules)) return undefined;
+      return scriptTurnedOff(doc) ? [] : doc.model.diagnostics(lintOptions(doc));
+    },
+    severities: () => settings.lint.rules,
+    scriptsEnabled: () => settings.shellScripts.enable,
+    configProblem,
+    watch: (uri, places) => watchers.watch(uri, places),
+    forget: (uri) => watchers.forget(uri),
+  });
 
   /** A shell script while `iptables.shellScripts.enable` is off (a WireGuard configuration is not one). */
   function scriptTurnedOff(doc: OpenDocument): boolean {
@@ -345,7 +364,15 @@ export function startServer(connection: Connection, params: InitializeParams, he
     // closed unsaved: the files beside it read it from disk again
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (file) judgeScriptsReading(file);
-    void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+    // a file of the workspace's check keeps its findings, now those of the file on disk
+    if (!workspaceFiles.has(p.textDocument.uri) || !workspaceFiles.judge(p.textDocument.uri)) void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+  });
+
+  // the client's "Check All iptables Files" command: the workspace's folders, or those it names
+  connection.onRequest('iptables/checkWorkspace', (p: { folders?: string[] }, token): Promise<CheckReply> => {
+    const uris = p.folders ?? params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    const folders = uris.filter((u) => u.startsWith('file://')).map((u) => fileURLToPath(u));
+    return workspaceFiles.check(folders, () => token.isCancellationRequested);
   });
 
   // a file the findings read changed on disk (the editor watches them, see FileWatchers): the
@@ -358,6 +385,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
       for (const uri of watchers.readersOf(path)) {
         const doc = store.get(uri);
         if (doc) schedule(doc);
+        else workspaceFiles.judge(uri);
       }
     }
   });

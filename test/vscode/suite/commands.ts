@@ -62,7 +62,7 @@ export const checks: Check[] = [
       expect(ext, `${extensionId} is loaded`);
       expect(ext.isActive, 'the extension activated for the opened files');
       const commands = await vscode.commands.getCommands(true);
-      for (const c of ['iptables.compileToRestore', 'iptables.applyToHost']) {
+      for (const c of ['iptables.compileToRestore', 'iptables.applyToHost', 'iptables.checkWorkspace']) {
         expect(contributed(c), `the manifest contributes ${c}`);
         expect(commands.includes(c), `${c} is registered`);
       }

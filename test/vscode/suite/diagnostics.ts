@@ -1,5 +1,5 @@
 // Diagnostics as VS Code holds them: pushed by our language server through the language client.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { codeOf, describe, diagnosticsWith, eventually, expect, lineOf, openExample, workspaceFile, type Check } from './support.ts';
 
@@ -138,6 +138,28 @@ export const checks: Check[] = [
         return diagnosticsWith(doc.uri, 'masquerade-without-forward-accept').length === 0 ? true : undefined;
       });
       expect(vscode.workspace.textDocuments.every((d) => d.uri.toString() !== conf.toString()), 'the configuration was never opened in the editor');
+    },
+  },
+  {
+    name: 'Check All iptables Files in the Workspace lists the findings of a file never opened, follows its changes on disk, and clears them when it is deleted',
+    async run() {
+      const file = workspaceFile('never-opened.iptables');
+      writeFileSync(file.fsPath, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n');
+      const reply = await vscode.commands.executeCommand<{ files: number; errors: number; warnings: number }>('iptables.checkWorkspace');
+      expect(reply.files >= 8 && reply.errors >= 1, `the workspace's files checked, with errors: ${JSON.stringify(reply)}`);
+      const found = await eventually('unknown-option in never-opened.iptables', () => {
+        const d = diagnosticsWith(file, 'unknown-option');
+        return d.length ? d : undefined;
+      });
+      expect(found.length === 1 && found[0].range.start.line === 2 && found[0].range.start.character === '-A INPUT -p tcp '.length, `on --dprt, got ${describe(found)}`);
+      expect(vscode.workspace.textDocuments.every((d) => d.uri.toString() !== file.toString()), 'the file was never opened in the editor');
+      // the typo mended by another program: judged again from disk
+      writeFileSync(file.fsPath, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+      await eventually('never-opened.iptables clean once mended on disk', () => (diagnosticsWith(file, 'unknown-option').length === 0 ? true : undefined));
+      writeFileSync(file.fsPath, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n');
+      await eventually('the typo back', () => (diagnosticsWith(file, 'unknown-option').length ? true : undefined));
+      rmSync(file.fsPath);
+      await eventually('no findings once the file is deleted', () => (vscode.languages.getDiagnostics(file).length === 0 ? true : undefined));
     },
   },
   {
