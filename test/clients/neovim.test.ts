@@ -177,3 +177,37 @@ vim.cmd('qa!')
   // outgoing from INPUT: office-in, at the same word (INPUT's only jump to a chain)
   assert.deepEqual(got.outgoing, [{ text: 'office-in', lnum: jump + 1, col }]);
 });
+
+test('neovim 0.7 sends iptables/checkWorkspace for its root folder: the findings of a file it never opened arrive in its diagnostics', { skip, timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-nvim-'));
+  const root = join(dir, 'firewall');
+  mkdirSync(join(root, 'site'), { recursive: true });
+  const rules = join(root, 'site', 'rules.v4');
+  writeFileSync(rules, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n');
+  writeFileSync(join(root, 'notes.txt'), 'iptables -A INPUT -p tcp --dprt 22 -j ACCEPT\n');
+  const out = join(dir, 'out.json');
+  runNvim(
+    dir,
+    `
+local client_id = vim.lsp.start_client({ name = 'iptables', cmd = { 'iptables-language-server', '--stdio' }, root_dir = ${JSON.stringify(root)} })
+vim.wait(10000, function() local c = vim.lsp.get_client_by_id(client_id); return c ~= nil and c.initialized end, 50)
+local client = vim.lsp.get_client_by_id(client_id)
+local reply = client.request_sync('iptables/checkWorkspace', vim.empty_dict(), 20000)
+local bufnr = vim.uri_to_bufnr(vim.uri_from_fname(${JSON.stringify(rules)}))
+vim.wait(10000, function() return #vim.diagnostic.get(bufnr) > 0 end, 100)
+local result = { reply = reply and reply.result or {}, loaded = vim.api.nvim_buf_is_loaded(bufnr), diagnostics = {} }
+for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+  table.insert(result.diagnostics, { code = d.code, lnum = d.lnum, col = d.col })
+  print(string.format('rules.v4 %d:%d %s', d.lnum + 1, d.col + 1, d.code))
+end
+local f = io.open(${JSON.stringify(out)}, 'w')
+f:write(vim.fn.json_encode(result))
+f:close()
+vim.cmd('qa!')
+`,
+  );
+  const got = JSON.parse(readFileSync(out, 'utf8')) as { reply: { files: number; errors: number; warnings: number }; loaded: boolean; diagnostics: { code: string; lnum: number; col: number }[] };
+  assert.deepEqual(got.reply, { files: 1, errors: 1, warnings: 0 });
+  assert.equal(got.loaded, false, 'the file was never opened');
+  assert.deepEqual(got.diagnostics, [{ code: 'unknown-option', lnum: 2, col: 16 }]);
+});
