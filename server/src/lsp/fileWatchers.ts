@@ -57,6 +57,16 @@ export class FileWatchers {
     return out;
   }
 
+  /** Asks the editor now for what is due, and settles once it has answered: the watches are then in force. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.sync();
+    }
+    await this.registration;
+  }
+
   private syncSoon(): void {
     if (!this.canRegister || this.timer) return;
     this.timer = setTimeout(() => {

@@ -257,6 +257,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     configProblem,
     watch: (uri, places) => watchers.watch(uri, places),
     forget: (uri) => watchers.forget(uri),
+    watching: () => watchers.flush(),
   });
 
   /** A shell script while `iptables.shellScripts.enable` is off (a WireGuard configuration is not one). */

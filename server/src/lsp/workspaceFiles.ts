@@ -33,6 +33,8 @@ export interface WorkspaceFilesHost {
   configProblem(problem: string): void;
   /** The places on disk a judged file's findings read: the editor is asked to watch them (see FileWatchers). */
   watch(uri: string, places: readonly DiskPlace[]): void;
+  /** Settles once the editor watches what it was asked to (see FileWatchers.flush). */
+  watching(): Promise<void>;
   forget(uri: string): void;
 }
 
@@ -88,6 +90,8 @@ export class WorkspaceFiles {
     }
     // files judged before that are no longer iptables files, or no longer under the folders
     for (const uri of [...this.judged.keys()]) if (!seen.has(uri) && !this.host.openFindings(uri)) this.drop(uri);
+    // the reply once the editor watches the files: a change made after it is seen
+    await this.host.watching();
     return reply;
   }
 
