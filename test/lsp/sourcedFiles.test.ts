@@ -27,7 +27,7 @@ async function codesAfter(uri: string, act: () => Promise<void>): Promise<string
   return (await client().diagnosticsOf(uri)).map((d) => d.code);
 }
 
-test('a script is judged with the configuration beside it: finding, hover, definition, compile; typing into the open configuration judges it again', { skip }, async () => {
+test('a script is judged with the configuration beside it: finding, hover, definition, the link of its path, compile; typing into the open configuration judges it again', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-sourced-'));
   writeFileSync(join(dir, 'firewall.sh'), SCRIPT);
   writeFileSync(join(dir, 'firewall.conf'), CONF);
@@ -50,6 +50,12 @@ test('a script is judged with the configuration beside it: finding, hover, defin
     ['$WAN', 6, `eth0 (set in ${join(dir, 'firewall.conf')}, line 2)`],
     ['$LAN_NET', 6, `192.168.1.0/24 (set in ${join(dir, 'firewall.conf')}, line 3)`],
   ]);
+
+  // the `.` line's path: a link to the file read, and its definition
+  const links = (await client().conn.sendRequest('textDocument/documentLink', { textDocument: { uri } })) as { range: unknown; target: string }[];
+  assert.deepEqual(links.map((l) => [l.range, l.target]), [[{ start: { line: 1, character: 2 }, end: { line: 1, character: 20 } }, pathToFileURL(join(dir, 'firewall.conf')).href]]);
+  const opened = (await client().conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: 1, character: 8 } })) as { uri: string }[];
+  assert.deepEqual(opened.map((l) => l.uri), [pathToFileURL(join(dir, 'firewall.conf')).href]);
 
   const compiled = (await client().conn.sendRequest('iptables/compileToRestore', { uri })) as { outputs?: { text: string }[]; error?: string };
   assert.equal(compiled.error, undefined);

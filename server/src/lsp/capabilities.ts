@@ -16,6 +16,8 @@ export function initializeResult(): InitializeResult {
       completionProvider: { triggerCharacters: [' ', '-', ',', '$'] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       definitionProvider: true,
+      // a script's `. /etc/firewall.conf`: the file it reads
+      documentLinkProvider: { resolveProvider: false },
       referencesProvider: true,
       // chains as a call graph: jumps and gotos are the calls
       callHierarchyProvider: true,

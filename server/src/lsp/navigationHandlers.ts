@@ -1,10 +1,10 @@
-import { ResponseError, type Connection, type DocumentHighlight, type Location, type TextEdit } from 'vscode-languageserver';
+import { ResponseError, type Connection, type DocumentHighlight, type DocumentLink, type Location, type TextEdit } from 'vscode-languageserver';
 import { DocumentHighlightKind, SymbolKind, type WorkspaceSymbol } from 'vscode-languageserver';
 import { formatSave } from '../core/services/formatSave.ts';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../core/services/navigation.ts';
 import { keptNameAt } from '../core/services/keptNames.ts';
 import { setReferencesAt } from '../core/services/setNames.ts';
-import { variableDefinitionAt } from '../core/services/variables.ts';
+import { sourceLinks, variableDefinitionAt } from '../core/services/variables.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
 import { pathToFileURL } from 'node:url';
 import { toRange } from './convert.ts';
@@ -28,6 +28,9 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
       ? chains.map((r) => r.span)
       : (setReferencesAt(rs, at.offset)?.refs.filter((r) => r.kind === 'create').map((r) => r.span) ?? keptNameAt(rs, at.offset)?.refs.filter((r) => r.makes).map((r) => r.span) ?? []);
     if (!spans.length) {
+      // the path of a `.` or `source`: the file read
+      const link = sourceLinks(rs).find((l) => l.span.start <= at.offset && at.offset <= l.span.end);
+      if (link) return [{ uri: pathToFileURL(link.file).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
       // a script's `$WAN`: the assignment that gave it its value here, in the script or in the
       // configuration it reads with `.`
       const v = variableDefinitionAt(rs, at.doc.model.text, at.offset);
@@ -36,6 +39,14 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
       if (v && file) return [{ uri: pathToFileURL(file.file).href, range: toRange(new LineIndex(file.text), v.span) }];
     }
     return spans.map((span) => ({ uri: at.doc.uri, range: toRange(at.doc.model.lines, span) }));
+  });
+
+  // a script's `.` and `source` paths open the file read (found as the findings found it)
+  connection.onDocumentLinks((p): DocumentLink[] => {
+    const doc = store.get(p.textDocument.uri);
+    // only scripts read files; a save file's rule set is not built for this (VS Code asks after each pause in typing)
+    if (!doc || doc.model.dialect !== 'script') return [];
+    return sourceLinks(doc.model.ruleSet).map((l) => ({ range: toRange(doc.model.lines, l.span), target: pathToFileURL(l.file).href, tooltip: 'The file this script reads here' }));
   });
 
   connection.onReferences((p): Location[] => {

@@ -94,7 +94,7 @@ export const checks: Check[] = [
     },
   },
   {
-    name: 'a script is judged with the configuration it reads with `.` (vpn-gateway.sh, /etc/vpn-gateway.conf found under etc/): its MASQUERADE of the configured network is reported, the hover says where the network was set, and go to definition opens that line',
+    name: 'a script is judged with the configuration it reads with `.` (vpn-gateway.sh, /etc/vpn-gateway.conf found under etc/): its MASQUERADE of the configured network is reported, the hover says where the network was set, go to definition opens that line, and the path of the `.` line is a link to the file',
     async run() {
       const doc = await openExample('vpn-gateway.sh');
       const masqLine = lineOf(doc, '-j MASQUERADE');
@@ -111,6 +111,10 @@ export const checks: Check[] = [
       const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, at);
       const where = defs.map((d) => ('targetUri' in d ? { uri: d.targetUri, range: d.targetRange } : d));
       expect(where.length === 1 && where[0].uri.path.endsWith('/etc/vpn-gateway.conf') && where[0].range.start.line === 3, `the definition is line 4 of etc/vpn-gateway.conf: ${where.map((w) => `${w.uri.path}:${w.range.start.line + 1}`).join(', ')}`);
+      // the path of the `.` line is a link to the file read
+      const sourceLine = lineOf(doc, '. /etc/vpn-gateway.conf');
+      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri);
+      expect(links.length === 1 && links[0].range.start.line === sourceLine && links[0].target?.path.endsWith('/etc/vpn-gateway.conf') === true, `one link, on line ${sourceLine + 1}, to etc/vpn-gateway.conf: ${links.map((l) => `${l.range.start.line + 1}→${l.target?.path}`).join(', ')}`);
     },
   },
   {

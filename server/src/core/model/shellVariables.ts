@@ -25,6 +25,8 @@ export interface SourceUse {
   path?: string;
   /** The path is written relative to the script's own folder (`. "$(dirname "$0")/fw.conf"`: `./fw.conf`). */
   scriptFolder?: true;
+  /** Where the path is written (the word after `.`), where it is known. */
+  pathSpan?: Span;
   /** The file given for that path (see SourcedTexts). */
   file?: string;
   /**
@@ -157,7 +159,7 @@ export class ShellVariables {
     const w = arg && sc.words.length === 2 ? this.wordValue(arg.text, sc.span.start) : undefined;
     const path = w?.value || undefined;
     const given = path !== undefined ? sourced?.get(path) : undefined;
-    const use: SourceUse = { span: sc.span, ...(path !== undefined ? { path } : {}), ...(path !== undefined && w!.scriptFolder ? { scriptFolder: true as const } : {}), ...(given ? { file: given.file } : {}), plain: false };
+    const use: SourceUse = { span: sc.span, ...(path !== undefined ? { path } : {}), ...(path !== undefined && w!.scriptFolder ? { scriptFolder: true as const } : {}), ...(path !== undefined ? { pathSpan: arg.span } : {}), ...(given ? { file: given.file } : {}), plain: false };
     this.sources.push(use);
     this.uses.set(sc, use);
     if (!given) {

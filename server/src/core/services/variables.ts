@@ -36,3 +36,16 @@ export function variableDefinitionAt(rs: RuleSet, text: string, offset: number):
   const use = variableUseAt(text, offset);
   return use && knownValueAt(rs, use.name, use.span.start);
 }
+
+/** A file a script reads with `.` or `source`, where the path is written and the file found for it: a link to open it. */
+export interface SourceLink {
+  span: Span;
+  file: string;
+}
+
+/** The links of a script's `.` and `source` commands whose file was found (see SourceUse). */
+export function sourceLinks(rs: RuleSet): SourceLink[] {
+  const out: SourceLink[] = [];
+  for (const use of rs.sources ?? []) if (use.pathSpan && use.file) out.push({ span: use.pathSpan, file: use.file });
+  return out;
+}
