@@ -3,7 +3,7 @@ import type { LineIndex } from '../text/lineIndex.ts';
 import { chainFactsOnTheWay } from './chainGraph.ts';
 import { NO_FINDINGS, type CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
-import { applySuppressions } from './suppressions.ts';
+import { applySuppressions, suppressionFix } from './suppressions.ts';
 import type { UfwLoad } from '../model/ufwLoad.ts';
 import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting, WgQuickFacts } from './types.ts';
 
@@ -170,13 +170,7 @@ export function runRules(ruleSet: RuleSet, text: string, lines: LineIndex, optio
   const kept = options.directives === false ? out : applySuppressions(text, lines, out);
   for (const d of kept) {
     if (d.code === 'internal-error') continue;
-    const line = lines.lineOf(d.span.start);
-    const start = lines.lineStarts[line];
-    const head = read(start, start + 200);
-    const indent = /^[ \t]*/.exec(head)![0];
-    // an indented comment is a syntax error in iptables-restore files, so the directive starts the line
-    const prefix = head.charCodeAt(0) === 35 || /^\s*[*:\-\[]/.test(head.slice(0, 2)) ? '' : indent;
-    d.fixes = [...(d.fixes ?? []), { title: `Disable ${d.code} for this line`, edits: [{ span: { start, end: start }, text: `${prefix}# iptables-lint disable-next-line ${d.code}\n` }], suppression: true }];
+    d.fixes = [...(d.fixes ?? []), suppressionFix(d.code, d.span.start, lines, read)];
   }
   return kept;
 }
