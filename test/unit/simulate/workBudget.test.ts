@@ -47,3 +47,18 @@ test('branches that carry the same packet on to the next table are merged: unkno
   assert.deepEqual(outcomes.map((o) => o.verdict), ['ACCEPT']);
   assert.deepEqual(outcomes[0].hooks, ['PREROUTING', 'FORWARD', 'POSTROUTING']);
 });
+
+test('rules without a target (per-host counters) do not split the walk: a port forward through 1,024 of them is decided, and the DNAT check reports it', () => {
+  // a router that counts each LAN host's traffic in FORWARD, as a corpus dump does (512 hosts,
+  // both ways): each counter split the walk, and the splits ran out before the accept, UNCERTAIN
+  const lines = [':FORWARD DROP [0:0]'];
+  for (let i = 0; i < 512; i++) lines.push(`-A FORWARD -s 172.16.2.${i % 256}/32`, `-A FORWARD -d 172.16.${2 + (i >> 8)}.${i & 255}/32`);
+  const text = (accept: string) => `*nat\n-A PREROUTING -i ppp0 -p tcp --dport 4081 -j DNAT --to-destination 172.16.2.34\nCOMMIT\n*filter\n${lines.join('\n')}\n${accept}COMMIT\n`;
+  const forwarded = parsePacketSpec('in=ppp0 proto=tcp dport=4081 dst=203.0.113.1 local=203.0.113.1').packet!;
+  const doc = new FirewallDocument(text('-A FORWARD -d 172.16.2.34 -p tcp --dport 4081 -j ACCEPT\n'), { dialect: 'save' });
+  assert.deepEqual([...new Set(tracePacket(doc.ruleSet, forwarded).map((o) => o.verdict))], ['ACCEPT']);
+  // without the accept the port forward is dropped, and said so
+  const dropped = new FirewallDocument(text(''), { dialect: 'save' });
+  assert.deepEqual([...new Set(tracePacket(dropped.ruleSet, forwarded).map((o) => o.verdict))], ['DROP']);
+  assert.deepEqual(dropped.diagnostics().filter((d) => d.code === 'dnat-without-forward-accept').length, 1);
+});

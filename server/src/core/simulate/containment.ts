@@ -1,7 +1,7 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
-import { network, networkWithin } from '../knowledge/values/addresses.ts';
-import { interfaceMatches } from './conditions.ts';
+import { networkWithin } from '../knowledge/values/addresses.ts';
+import { interfaceMatches, parsedNetworks } from './conditions.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand
@@ -36,16 +36,12 @@ function coversProto(a: Condition | undefined, b: Condition | undefined): boolea
 function coversAddress(a: Condition | undefined, b: Condition | undefined): boolean {
   if (!a) return true;
   if (!plain(a) || !plain(b)) return false;
-  return b.value.split(',').every((bp) => a.value.split(',').some((ap) => netContains(ap, bp)));
-}
-
-function netContains(outer: string, inner: string): boolean {
-  // as iptables reads them (host bits cleared, `10/8` filled with zeros); a host name is not
-  // known to cover anything, itself included: each rule looks it up, and a name with several
-  // addresses may answer in another order or with others
-  const o = network(outer);
-  const i = o && network(inner);
-  return !!i && networkWithin(i, o!) === true;
+  // as iptables reads them (host bits cleared, `10/8` filled with zeros), each parsed once per
+  // test: a chain's rules are compared with each other pairwise. A host name is not known to
+  // cover anything, itself included: each rule looks it up, and a name with several addresses
+  // may answer in another order or with others
+  const outer = parsedNetworks(a);
+  return parsedNetworks(b).every((i) => i !== undefined && outer.some((o) => o !== undefined && networkWithin(i, o) === true));
 }
 
 function coversIface(a: Condition | undefined, b: Condition | undefined): boolean {

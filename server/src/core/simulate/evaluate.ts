@@ -177,6 +177,10 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
           i = cands[ci++];
         } else if (i >= chain.rules.length) break;
         const rule = chain.rules[i++];
+        // a rule without a target (a counter) changes nothing whether it matches or not: no
+        // branch for it. An accounting chain of 512 per-host counters in FORWARD made 262,000
+        // comparisons of assumptions for one packet and ran out of branches into UNKNOWN
+        if (!rule.target) continue;
         // an evaluation that explodes (many unknowns in nested chains) stops with "unknown"
         if (--budget.steps < 0) {
           out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: s });
