@@ -108,14 +108,14 @@ export class WorkspaceFiles {
     }
     const judged = judgeFile(read.text, file, { fileName: file }, this.host.severities());
     const doc = judged.doc;
-    if ((doc.dialect === 'script' && !doc.hooks && (!doc.ruleSet.hasRules || !this.host.scriptsEnabled()))) {
+    if (doc.dialect === 'script' && !doc.hooks && (!doc.ruleSet.hasRules || !this.host.scriptsEnabled())) {
       this.drop(uri);
       return undefined;
     }
     for (const p of judged.configProblems) this.host.configProblem(p);
     this.judged.set(uri, file);
-    const sourced = [...(doc.sourced?.values() ?? [])].map((t) => t.file);
-    this.host.watch(uri, [{ dir: dirname(file), name: basename(file) }, ...placesJudgedWith(file, doc.dialect === 'save' ? 'save' : doc.hooks ? 'hooks' : 'script', sourced)]);
+    // the file itself, and what its findings read (a script's configuration where it was looked for: one made later counts)
+    this.host.watch(uri, [{ dir: dirname(file), name: basename(file) }, ...placesJudgedWith(file, doc.dialect === 'save' ? 'save' : doc.hooks ? 'hooks' : 'script', judged.sourcedLooked)]);
     this.host.publish(uri, judged.diagnostics, doc.lines);
     return judged.diagnostics;
   }

@@ -13,6 +13,8 @@ export interface JudgedFile {
   diagnostics: Diagnostic[];
   /** What was wrong with the `.iptables-lint.json` that applies (see findLintConfig). */
   configProblems: string[];
+  /** The files a script's `.` and `source` were looked for at, found or not (see readSourced). */
+  sourcedLooked: string[];
 }
 
 /**
@@ -25,9 +27,9 @@ export interface JudgedFile {
  */
 export function judgeFile(text: string, place: string | undefined, options: DocumentOptions, severities: Record<string, SeveritySetting> = {}): JudgedFile {
   const doc = new FirewallDocument(text, options);
-  if (place) readSourced(doc, place);
+  const sourcedLooked = place ? readSourced(doc, place) : [];
   const config = findLintConfig(place || resolve('-'));
   const settings = !place ? {} : doc.dialect === 'save' ? workspaceSettings(place) : doc.hooks ? hookSettings(place) : {};
   const runOptions: RunOptions = { severities: { ...config.severities, ...severities }, settings };
-  return { doc, runOptions, diagnostics: doc.diagnostics(runOptions), configProblems: config.problems };
+  return { doc, runOptions, diagnostics: doc.diagnostics(runOptions), configProblems: config.problems, sourcedLooked };
 }

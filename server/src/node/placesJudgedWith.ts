@@ -31,8 +31,10 @@ export function placesJudgedWith(filePath: string, kind: JudgedKind, sourced: re
       out.push({ dir: join(base, 'sysctl.d'), name: '*.conf' });
     }
   }
-  const seen = new Set<string>();
-  return [...files.map((f) => ({ dir: dirname(f), name: basename(f) })), ...out].filter((p) => !seen.has(`${p.dir}\0${p.name}`) && !!seen.add(`${p.dir}\0${p.name}`));
+  // each place once: the sysctl folders of two levels may be the same
+  const unique = new Map<string, DiskPlace>();
+  for (const p of [...files.map((f) => ({ dir: dirname(f), name: basename(f) })), ...out]) if (!unique.has(`${p.dir}\0${p.name}`)) unique.set(`${p.dir}\0${p.name}`, p);
+  return [...unique.values()];
 }
 
 /** Whether a change of `path` is a change of `place`. */
