@@ -103,8 +103,7 @@ export class FileWatchers {
   /** A place as the client can be asked to watch it: a pattern in a folder where it takes those, else an absolute glob. */
   private watcherOf(p: DiskPlace): FileSystemWatcher | undefined {
     if (this.relative) return { globPattern: { baseUri: pathToFileURL(p.dir).href, pattern: p.name } };
-    const full = join(p.dir, p.name === '*.conf' ? 'x' : p.name);
-    if (GLOB_SPECIAL.test(full)) return undefined;
+    if (GLOB_SPECIAL.test(p.dir) || (p.name !== '*.conf' && GLOB_SPECIAL.test(p.name))) return undefined;
     return { globPattern: join(p.dir, p.name).replaceAll('\\', '/') };
   }
 }

@@ -6,6 +6,7 @@ import { keptNameAt } from '../core/services/keptNames.ts';
 import { setReferencesAt } from '../core/services/setNames.ts';
 import { sourceLinks, variableDefinitionAt } from '../core/services/variables.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
+import { spanCovers } from '../core/text/span.ts';
 import { pathToFileURL } from 'node:url';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
@@ -29,7 +30,7 @@ export function registerNavigation(connection: Connection, store: DocumentStore)
       : (setReferencesAt(rs, at.offset)?.refs.filter((r) => r.kind === 'create').map((r) => r.span) ?? keptNameAt(rs, at.offset)?.refs.filter((r) => r.makes).map((r) => r.span) ?? []);
     if (!spans.length) {
       // the path of a `.` or `source`: the file read
-      const link = sourceLinks(rs).find((l) => l.span.start <= at.offset && at.offset <= l.span.end);
+      const link = sourceLinks(rs).find((l) => spanCovers(l.span, at.offset));
       if (link) return [{ uri: pathToFileURL(link.file).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
       // a script's `$WAN`: the assignment that gave it its value here, in the script or in the
       // configuration it reads with `.`

@@ -247,6 +247,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   /** The files of the workspace judged from disk (see WorkspaceFiles). */
   const workspaceFiles = new WorkspaceFiles({
     publish: (uri, diagnostics, lines) => void connection.sendDiagnostics({ uri, diagnostics: lines ? diagnostics.map((d) => toLspDiagnostic(d, lines, uri, base)) : [] }),
+    isOpen: (uri) => store.get(uri) !== undefined,
     openFindings: (uri) => {
       const doc = store.get(uri);
       if (!doc || (doc.model.dialect === 'script' && !doc.model.hooks && !doc.model.ruleSet.hasRules)) return undefined;

@@ -23,7 +23,9 @@ export interface CheckReply {
 export interface WorkspaceFilesHost {
   /** Pushes a file's findings (none: clears them). */
   publish(uri: string, diagnostics: Diagnostic[], lines: LineIndex | undefined): void;
-  /** The findings of a document the editor has open, as last judged; undefined where it is not open. */
+  /** Whether the editor has `uri` open (its findings are then the editor's text's). */
+  isOpen(uri: string): boolean;
+  /** The findings of a document the editor has open; undefined where it is not open or holds no iptables rules. */
   openFindings(uri: string): Diagnostic[] | undefined;
   /** The severities set in the editor (`iptables.lint.rules`), over those of `.iptables-lint.json`. */
   severities(): Record<string, SeveritySetting>;
@@ -89,7 +91,7 @@ export class WorkspaceFiles {
       }
     }
     // files judged before that are no longer iptables files, or no longer under the folders
-    for (const uri of [...this.judged.keys()]) if (!seen.has(uri) && !this.host.openFindings(uri)) this.drop(uri);
+    for (const uri of [...this.judged.keys()]) if (!seen.has(uri) && !this.host.isOpen(uri)) this.drop(uri);
     // the reply once the editor watches the files: a change made after it is seen
     await this.host.watching();
     return reply;
@@ -122,7 +124,7 @@ export class WorkspaceFiles {
 
   /** Judges again every file judged from disk that is not open (the editor's settings changed). */
   judgeAll(): void {
-    for (const uri of [...this.judged.keys()]) if (!this.host.openFindings(uri)) this.judge(uri);
+    for (const uri of [...this.judged.keys()]) if (!this.host.isOpen(uri)) this.judge(uri);
   }
 
   /** Forgets `uri` and clears its findings. */
