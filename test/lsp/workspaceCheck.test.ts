@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { sharedServer } from '../support/lspClient.ts';
+import { kubeProxyDump } from '../support/kubeDump.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -87,4 +88,34 @@ test('a check started while another runs stops the first', { skip }, async () =>
   const [first, second] = await Promise.all([client().request<Reply>('iptables/checkWorkspace', { folders }), client().request<Reply>('iptables/checkWorkspace', { folders })]);
   assert.equal(first.superseded, true);
   assert.deepEqual(second, { files: 40, errors: 40, warnings: 0 });
+});
+
+test('requests are answered while a big dump of the folder is judged (in the server\'s judging thread)', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-check-'));
+  const dump = kubeProxyDump(60_000);
+  writeFileSync(join(dir, 'kube.rules'), dump.text);
+  const open = pathToFileURL(join(dir, 'open.rules')).href;
+  await client().open(open, 'iptables-save', CLEAN);
+  await until('the open document judged', () => at(open) !== undefined);
+  const started = performance.now();
+  let done = false;
+  const check = client()
+    .request<Reply>('iptables/checkWorkspace', { folders: [pathToFileURL(dir).href] })
+    .finally(() => (done = true));
+  const waits: number[] = [];
+  while (!done) {
+    const sent = performance.now();
+    await client().request('textDocument/hover', { textDocument: { uri: open }, position: { line: 2, character: 4 } });
+    waits.push(performance.now() - sent);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const reply = await check;
+  const took = performance.now() - started;
+  assert.equal(reply.files, 1);
+  const published = client().published.get(pathToFileURL(join(dir, 'kube.rules')).href)?.diagnostics ?? [];
+  assert.equal(published.filter((d) => d.severity === 1 || d.severity === 2).length, reply.errors + reply.warnings);
+  // judged on the server's own thread, one hover waited for most of the dump's judgement
+  const longest = Math.max(...waits);
+  assert.ok(waits.length >= 5 && longest < took / 4, `the longest of ${waits.length} hovers waited ${longest.toFixed(0)} ms of a ${took.toFixed(0)} ms check`);
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: open } });
 });

@@ -28,6 +28,7 @@ import { jsonPartsSteps } from './jsonParts.ts';
 import { QuietTimers } from './quietTimers.ts';
 import { FileWatchers } from './fileWatchers.ts';
 import { WorkspaceFiles, type CheckReply } from './workspaceFiles.ts';
+import { DiskJudge } from './diskJudge.ts';
 
 /** Reply of the `iptables/compileToRestore` request. */
 interface CompileReply {
@@ -244,17 +245,18 @@ export function startServer(connection: Connection, params: InitializeParams, he
     }
   }
 
-  /** The files of the workspace judged from disk (see WorkspaceFiles). */
+  /** The files of the workspace judged from disk (see WorkspaceFiles), in a thread of their own when the server runs from its bundle. */
+  const diskJudge = new DiskJudge(typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined);
   const workspaceFiles = new WorkspaceFiles({
-    publish: (uri, diagnostics, lines) => void connection.sendDiagnostics({ uri, diagnostics: lines ? diagnostics.map((d) => toLspDiagnostic(d, lines, uri, base)) : [] }),
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     isOpen: (uri) => store.get(uri) !== undefined,
     openFindings: (uri) => {
       const doc = store.get(uri);
       if (!doc || (doc.model.dialect === 'script' && !doc.model.hooks && !doc.model.ruleSet.hasRules)) return undefined;
       return scriptTurnedOff(doc) ? [] : doc.model.diagnostics(lintOptions(doc));
     },
-    severities: () => settings.lint.rules,
-    scriptsEnabled: () => settings.shellScripts.enable,
+    judgeOnDisk: (uri, file) => diskJudge.judge({ uri, file, severities: settings.lint.rules, scriptsEnabled: settings.shellScripts.enable, docsBase: base }),
+    log: (message) => connection.console.warn(message),
     configProblem,
     watch: (uri, places) => watchers.watch(uri, places),
     forget: (uri) => watchers.forget(uri),
@@ -367,7 +369,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (file) judgeScriptsReading(file);
     // a file of the workspace's check keeps its findings, now those of the file on disk
-    if (!workspaceFiles.has(p.textDocument.uri) || !workspaceFiles.judge(p.textDocument.uri)) void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+    if (workspaceFiles.has(p.textDocument.uri)) void workspaceFiles.judge(p.textDocument.uri);
+    else void connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   });
 
   // the client's "Check All iptables Files" command: the workspace's folders, or those it names
@@ -387,7 +390,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
       for (const uri of watchers.readersOf(path)) {
         const doc = store.get(uri);
         if (doc) schedule(doc);
-        else workspaceFiles.judge(uri);
+        else void workspaceFiles.judge(uri);
       }
     }
   });

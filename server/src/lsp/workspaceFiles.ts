@@ -1,12 +1,9 @@
-import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, SeveritySetting } from '../core/analysis/types.ts';
-import { holdsIptablesRules } from '../core/dialect.ts';
-import type { LineIndex } from '../core/text/lineIndex.ts';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { Diagnostic } from '../core/analysis/types.ts';
 import { filesUnder } from '../node/filesUnder.ts';
-import { judgeFile } from '../node/judgeFile.ts';
-import { placesJudgedWith, type DiskPlace } from '../node/placesJudgedWith.ts';
-import { readTextFile } from '../node/readTextFile.ts';
+import type { DiskPlace } from '../node/placesJudgedWith.ts';
+import type { DiskJudgement } from './diskJudgement.ts';
 
 /** Reply of the `iptables/checkWorkspace` request. */
 export interface CheckReply {
@@ -22,15 +19,15 @@ export interface CheckReply {
 /** What a check needs of the server around it. */
 export interface WorkspaceFilesHost {
   /** Pushes a file's findings (none: clears them). */
-  publish(uri: string, diagnostics: Diagnostic[], lines: LineIndex | undefined): void;
+  publish(uri: string, diagnostics: LspDiagnostic[]): void;
   /** Whether the editor has `uri` open (its findings are then the editor's text's). */
   isOpen(uri: string): boolean;
   /** The findings of a document the editor has open; undefined where it is not open or holds no iptables rules. */
   openFindings(uri: string): Diagnostic[] | undefined;
-  /** The severities set in the editor (`iptables.lint.rules`), over those of `.iptables-lint.json`. */
-  severities(): Record<string, SeveritySetting>;
-  /** Whether shell scripts are judged (`iptables.shellScripts.enable`). */
-  scriptsEnabled(): boolean;
+  /** Judges the file `file` from disk with the editor's settings (see judgeOnDisk, DiskJudge). */
+  judgeOnDisk(uri: string, file: string): Promise<DiskJudgement>;
+  /** Says what went wrong to the server's log. */
+  log(message: string): void;
   /** A problem of a `.iptables-lint.json`, said once. */
   configProblem(problem: string): void;
   /** The places on disk a judged file's findings read: the editor is asked to watch them (see FileWatchers). */
@@ -47,14 +44,17 @@ export interface WorkspaceFilesHost {
  * kept up to date: judged again when the file or one its findings read changes on disk (the
  * server has the editor watch them), and when it is closed after being open; a file deleted
  * has its findings cleared. The files are found as `iptables-lint DIR` finds them (filesUnder)
- * and judged as it judges them (judgeFile); one file at a time, the server answering requests
- * between them.
+ * and judged as it judges them (judgeFile), one file at a time, by the host: the server judges
+ * them in a thread of its own (see DiskJudge).
  */
 export class WorkspaceFiles {
   /** The files judged from disk, by uri. */
   private readonly judged = new Map<string, string>();
   private readonly host: WorkspaceFilesHost;
   private generation = 0;
+  /** The newest judgement asked of each file (its ticket): an older one that ends after it is not pushed. */
+  private readonly newest = new Map<string, number>();
+  private tickets = 0;
 
   constructor(host: WorkspaceFilesHost) {
     this.host = host;
@@ -72,7 +72,7 @@ export class WorkspaceFiles {
     const seen = new Set<string>();
     for (const folder of folders) {
       for (const file of filesUnder(folder)) {
-        // each file on its own turn of the event loop: requests are answered between them
+        // a file from disk is judged in another thread; one the editor has open here: requests are answered between them
         await new Promise((r) => setImmediate(r));
         if (generation !== this.generation || cancelled()) return { ...reply, superseded: true };
         const uri = pathToFileURL(file).href;
@@ -81,13 +81,20 @@ export class WorkspaceFiles {
         // one the editor has open counts as it holds it; judged from disk once it is closed
         const open = this.host.openFindings(uri);
         if (open) this.judged.set(uri, file);
-        const found = open ?? this.judge(uri, file);
-        if (!found) continue;
-        reply.files++;
-        for (const d of found) {
-          if (d.severity === 'error') reply.errors++;
-          else if (d.severity === 'warning') reply.warnings++;
+        if (open) {
+          reply.files++;
+          for (const d of open) {
+            if (d.severity === 'error') reply.errors++;
+            else if (d.severity === 'warning') reply.warnings++;
+          }
+          continue;
         }
+        const judged = await this.judge(uri, file);
+        if (generation !== this.generation || cancelled()) return { ...reply, superseded: true };
+        if (!judged?.found) continue;
+        reply.files++;
+        reply.errors += judged.errors;
+        reply.warnings += judged.warnings;
       }
     }
     // files judged before that are no longer iptables files, or no longer under the folders
@@ -98,39 +105,51 @@ export class WorkspaceFiles {
   }
 
   /**
-   * Judges the file `uri` from disk and pushes its findings; undefined (its findings cleared)
-   * where it is gone, unreadable or not an iptables file.
+   * Judges the file `uri` from disk and pushes its findings, unless the editor opened it
+   * meanwhile (its own findings count then) or a newer judgement of it was asked for; forgets it
+   * (its findings cleared) where it is gone, unreadable or not an iptables file, or could not be
+   * judged. Undefined where it was not judged.
    */
-  judge(uri: string, file = this.judged.get(uri)): Diagnostic[] | undefined {
+  async judge(uri: string, file = this.judged.get(uri)): Promise<DiskJudgement | undefined> {
     if (file === undefined) return undefined;
-    const read = readTextFile(file, { keepByteOrderMark: true });
-    if (!read.ok || !holdsIptablesRules(read.text, file)) {
-      this.drop(uri);
+    const ticket = ++this.tickets;
+    this.newest.set(uri, ticket);
+    let judged: DiskJudgement;
+    try {
+      judged = await this.host.judgeOnDisk(uri, file);
+    } catch (e) {
+      if (this.newest.get(uri) === ticket) this.newest.delete(uri);
+      this.host.log(`${file} was not judged: ${e instanceof Error ? e.message : String(e)}`);
+      if (!this.host.isOpen(uri)) this.drop(uri);
       return undefined;
     }
-    const judged = judgeFile(read.text, file, { fileName: file }, this.host.severities());
-    const doc = judged.doc;
-    if (doc.dialect === 'script' && !doc.hooks && (!doc.ruleSet.hasRules || !this.host.scriptsEnabled())) {
+    if (this.newest.get(uri) !== ticket) return judged;
+    this.newest.delete(uri);
+    if (this.host.isOpen(uri)) {
+      // kept, to be judged from disk when the editor closes it
+      if (judged.found) this.judged.set(uri, file);
+      return judged;
+    }
+    if (!judged.found) {
       this.drop(uri);
-      return undefined;
+      return judged;
     }
     for (const p of judged.configProblems) this.host.configProblem(p);
     this.judged.set(uri, file);
-    // the file itself, and what its findings read (a script's configuration where it was looked for: one made later counts)
-    this.host.watch(uri, [{ dir: dirname(file), name: basename(file) }, ...placesJudgedWith(file, doc.dialect === 'save' ? 'save' : doc.hooks ? 'hooks' : 'script', judged.sourcedLooked)]);
-    this.host.publish(uri, judged.diagnostics, doc.lines);
-    return judged.diagnostics;
+    this.host.watch(uri, judged.places);
+    this.host.publish(uri, judged.diagnostics);
+    return judged;
   }
 
   /** Judges again every file judged from disk that is not open (the editor's settings changed). */
   judgeAll(): void {
-    for (const uri of [...this.judged.keys()]) if (!this.host.isOpen(uri)) this.judge(uri);
+    for (const uri of [...this.judged.keys()]) if (!this.host.isOpen(uri)) void this.judge(uri);
   }
 
   /** Forgets `uri` and clears its findings. */
   drop(uri: string): void {
     if (!this.judged.delete(uri)) return;
     this.host.forget(uri);
-    this.host.publish(uri, [], undefined);
+    this.host.publish(uri, []);
   }
 }
