@@ -17,6 +17,8 @@ const skip = needBuild();
 
 interface Watcher {
   globPattern: string | { baseUri: string; pattern: string };
+  /** 1 created, 2 changed, 4 deleted, or'ed; all where left out. */
+  kind?: number;
 }
 
 /** The watchers the server last registered, by registration id; emptied as it unregisters them. */
@@ -111,6 +113,47 @@ test('a rules file\'s other half and the sysctl files around it, changed on disk
   writeFileSync(join(dir, 'sysctl.d', '99-forward.conf'), 'net.ipv4.ip_forward = 1\n');
   assert.deepEqual(await codesAfterChange(v4, join(dir, 'sysctl.d', '99-forward.conf'), 1, AROUND), []);
   await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: v4 } });
+});
+
+test('the folders of the workspace check are watched for files made later: a new iptables file, or one in a new folder, is judged', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-watch-'));
+  writeFileSync(join(dir, 'rules.v4'), '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n');
+  const typo = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n';
+  await client().request('iptables/checkWorkspace', { folders: [pathToFileURL(dir).href] });
+  const base = pathToFileURL(dir).href;
+  await until('a watcher of the files made under the folder', () => [...registered.values()].some((ws) => ws.some((w) => typeof w.globPattern === 'object' && w.globPattern.baseUri === base && w.globPattern.pattern === '**/*' && w.kind === 5)));
+
+  // a file made by another program
+  const made = join(dir, 'office.rules');
+  writeFileSync(made, typo);
+  await client().conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(made).href, type: 1 }] });
+  assert.deepEqual((await client().diagnosticsOf(pathToFileURL(made).href)).map((d) => `${d.code}@${d.range.start.line}`), ['unknown-option@2']);
+  // then watched as a file of the check: mended, judged again
+  writeFileSync(made, typo.replace('dprt', 'dport'));
+  assert.deepEqual(await codesAfterChange(pathToFileURL(made).href, made, 2, ['unknown-option']), []);
+
+  // a folder made with files in it (a checkout), reported as the folder alone; a hidden folder and a file that holds no rules are passed over
+  mkdirSync(join(dir, 'site', 'etc'), { recursive: true });
+  writeFileSync(join(dir, 'site', 'etc', 'fw.rules'), typo);
+  writeFileSync(join(dir, 'site', 'notes.txt'), 'iptables is mentioned here\n');
+  mkdirSync(join(dir, '.git'));
+  writeFileSync(join(dir, '.git', 'old.rules'), typo);
+  await client().conn.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [
+      { uri: pathToFileURL(join(dir, 'site')).href, type: 1 },
+      { uri: pathToFileURL(join(dir, '.git', 'old.rules')).href, type: 1 },
+    ],
+  });
+  assert.deepEqual((await client().diagnosticsOf(pathToFileURL(join(dir, 'site', 'etc', 'fw.rules')).href)).map((d) => d.code), ['unknown-option']);
+  await new Promise((r) => setTimeout(r, 300));
+  for (const other of [join(dir, 'site', 'notes.txt'), join(dir, '.git', 'old.rules')]) assert.equal(client().published.get(pathToFileURL(other).href), undefined, other);
+
+  // the folder deleted, reported alone: the findings of the files in it cleared
+  rmSync(join(dir, 'site'), { recursive: true });
+  const inside = pathToFileURL(join(dir, 'site', 'etc', 'fw.rules')).href;
+  client().published.delete(inside);
+  await client().conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'site')).href, type: 3 }] });
+  assert.deepEqual(await client().diagnosticsOf(inside), []);
 });
 
 test('a client without relative patterns is given absolute globs; one that cannot register watchers is asked nothing', { skip }, async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DidChangeWatchedFilesNotification, type Connection, type Disposable, type FileSystemWatcher, type InitializeParams } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, WatchKind, type Connection, type Disposable, type FileSystemWatcher, type InitializeParams } from 'vscode-languageserver';
 import { placeHolds, type DiskPlace } from '../node/placesJudgedWith.ts';
 
 /** Quiet time after a document's places change before the editor is asked to watch the new set: once per burst of typing. */
@@ -22,6 +22,8 @@ const GLOB_SPECIAL = /[*?[\]{}]/;
  */
 export class FileWatchers {
   private readonly places = new Map<string, readonly DiskPlace[]>();
+  /** Folders whose new files are reported (see watchFolders). */
+  private folders: readonly string[] = [];
   private readonly connection: Connection;
   private readonly canRegister: boolean;
   private readonly relative: boolean;
@@ -48,6 +50,13 @@ export class FileWatchers {
   /** `uri` was closed, or is no longer judged. */
   forget(uri: string): void {
     if (this.places.delete(uri)) this.syncSoon();
+  }
+
+  /** Has the editor report the files made and deleted under `dirs` (the workspace check's folders, see WorkspaceFiles.created), instead of those before. */
+  watchFolders(dirs: readonly string[]): void {
+    if (dirs.join('\0') === this.folders.join('\0')) return;
+    this.folders = [...dirs];
+    this.syncSoon();
   }
 
   /** The documents and files whose findings read `path`. */
@@ -87,6 +96,14 @@ export class FileWatchers {
       const watcher = this.watcherOf(p);
       if (watcher) watchers.push(watcher);
     }
+    // made and deleted, not changed: a change of a file judged is seen by its own place above,
+    // and one of every other file (a build's output) would be sent for nothing; a folder
+    // deleted may be reported alone, without the files in it
+    for (const dir of this.folders) {
+      if (!existsSync(dir)) continue;
+      const watcher = this.watcherOf({ dir, name: '**/*' });
+      if (watcher) watchers.push({ ...watcher, kind: WatchKind.Create | WatchKind.Delete });
+    }
     const key = JSON.stringify(watchers);
     if (key === this.registeredKey) return;
     this.registeredKey = key;
@@ -100,10 +117,10 @@ export class FileWatchers {
     });
   }
 
-  /** A place as the client can be asked to watch it: a pattern in a folder where it takes those, else an absolute glob. */
-  private watcherOf(p: DiskPlace): FileSystemWatcher | undefined {
+  /** A place (or every file below a folder, `**` + `/*`) as the client can be asked to watch it: a pattern in a folder where it takes those, else an absolute glob. */
+  private watcherOf(p: { dir: string; name: string }): FileSystemWatcher | undefined {
     if (this.relative) return { globPattern: { baseUri: pathToFileURL(p.dir).href, pattern: p.name } };
-    if (GLOB_SPECIAL.test(p.dir) || (p.name !== '*.conf' && GLOB_SPECIAL.test(p.name))) return undefined;
+    if (GLOB_SPECIAL.test(p.dir) || (p.name !== '*.conf' && p.name !== '**/*' && GLOB_SPECIAL.test(p.name))) return undefined;
     return { globPattern: join(p.dir, p.name).replaceAll('\\', '/') };
   }
 }

@@ -8,7 +8,7 @@ import { placesJudgedWith } from '../node/placesJudgedWith.ts';
 import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
-import type { Connection, InitializeParams, Range } from 'vscode-languageserver';
+import { FileChangeType, type Connection, type InitializeParams, type Range } from 'vscode-languageserver';
 import type { RunOptions } from '../core/analysis/engine.ts';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
@@ -260,6 +260,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     configProblem,
     watch: (uri, places) => watchers.watch(uri, places),
     forget: (uri) => watchers.forget(uri),
+    watchFolders: (dirs) => watchers.watchFolders(dirs),
     watching: () => watchers.flush(),
   });
 
@@ -386,6 +387,9 @@ export function startServer(connection: Connection, params: InitializeParams, he
     for (const change of p.changes) {
       if (!change.uri.startsWith('file://')) continue;
       const path = fileURLToPath(change.uri);
+      // a file made or deleted under the folders of the workspace check (see WorkspaceFiles.created)
+      if (change.type === FileChangeType.Created) workspaceFiles.created(path);
+      else if (change.type === FileChangeType.Deleted) workspaceFiles.deleted(path);
       if (openModel(path)) continue;
       for (const uri of watchers.readersOf(path)) {
         const doc = store.get(uri);

@@ -31,6 +31,7 @@ function harness() {
     watch: () => {},
     watching: async () => {},
     forget: () => {},
+    watchFolders: () => {},
   };
   return { files: new WorkspaceFiles(host), asked, published, logged, open };
 }

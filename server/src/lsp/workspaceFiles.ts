@@ -1,7 +1,8 @@
+import { sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { Diagnostic } from '../core/analysis/types.ts';
-import { filesUnder } from '../node/filesUnder.ts';
+import { filesAdded, filesUnder } from '../node/filesUnder.ts';
 import type { DiskPlace } from '../node/placesJudgedWith.ts';
 import type { DiskJudgement } from './diskJudgement.ts';
 
@@ -32,6 +33,8 @@ export interface WorkspaceFilesHost {
   configProblem(problem: string): void;
   /** The places on disk a judged file's findings read: the editor is asked to watch them (see FileWatchers). */
   watch(uri: string, places: readonly DiskPlace[]): void;
+  /** The folders whose new files the editor is asked to report (see created). */
+  watchFolders(dirs: readonly string[]): void;
   /** Settles once the editor watches what it was asked to (see FileWatchers.flush). */
   watching(): Promise<void>;
   forget(uri: string): void;
@@ -52,6 +55,8 @@ export class WorkspaceFiles {
   private readonly judged = new Map<string, string>();
   private readonly host: WorkspaceFilesHost;
   private generation = 0;
+  /** The folders of the last check: a file made under one later is judged when the editor reports it. */
+  private folders: readonly string[] = [];
   /** The newest judgement asked of each file (its ticket): an older one that ends after it is not pushed. */
   private readonly newest = new Map<string, number>();
   private tickets = 0;
@@ -68,6 +73,7 @@ export class WorkspaceFiles {
   /** Judges the iptables files under `folders`; a later check stops this one. */
   async check(folders: readonly string[], cancelled: () => boolean = () => false): Promise<CheckReply> {
     const generation = ++this.generation;
+    this.folders = [...folders];
     const reply: CheckReply = { files: 0, errors: 0, warnings: 0 };
     const seen = new Set<string>();
     for (const folder of folders) {
@@ -99,7 +105,8 @@ export class WorkspaceFiles {
     }
     // files judged before that are no longer iptables files, or no longer under the folders
     for (const uri of [...this.judged.keys()]) if (!seen.has(uri) && !this.host.isOpen(uri)) this.drop(uri);
-    // the reply once the editor watches the files: a change made after it is seen
+    // the reply once the editor watches the files, and the folders for new ones: a change made after it is seen
+    this.host.watchFolders(folders);
     await this.host.watching();
     return reply;
   }
@@ -139,6 +146,29 @@ export class WorkspaceFiles {
     this.host.watch(uri, judged.places);
     this.host.publish(uri, judged.diagnostics);
     return judged;
+  }
+
+  /**
+   * A file or folder made on disk (the editor reports those under the checked folders): the
+   * files the check would have found there are judged, those it already judges left to their
+   * own watch. A file the editor has open counts as it holds it, and is judged from disk when
+   * closed.
+   */
+  created(path: string): void {
+    for (const folder of this.folders) {
+      for (const file of filesAdded(folder, path)) {
+        const uri = pathToFileURL(file).href;
+        if (this.judged.has(uri)) continue;
+        if (!this.host.isOpen(uri)) void this.judge(uri, file);
+        else if (this.host.openFindings(uri)) this.judged.set(uri, file);
+      }
+    }
+  }
+
+  /** A file or folder deleted on disk: the files judged there are forgotten, their findings cleared. */
+  deleted(path: string): void {
+    const below = path.endsWith(sep) ? path : path + sep;
+    for (const [uri, file] of [...this.judged]) if ((file === path || file.startsWith(below)) && !this.host.isOpen(uri)) this.drop(uri);
   }
 
   /** Judges again every file judged from disk that is not open (the editor's settings changed). */

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { DEFAULT_MAX_BYTES } from '../core/limits.ts';
 
 /**
@@ -18,25 +18,48 @@ export function filesUnder(dir: string): string[] {
       return;
     }
     for (const name of entries) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
+      if (leftOut(name)) continue;
       const p = join(d, name);
-      let st;
-      try {
-        st = lstatSync(p);
-        // a link to a file is read; one to a folder is not followed (it may lead back up)
-        if (st.isSymbolicLink()) {
-          st = statSync(p);
-          if (st.isDirectory()) continue;
-        }
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size <= DEFAULT_MAX_BYTES) out.push(p);
+      const kind = entryKind(p);
+      if (kind === 'folder') walk(p);
+      else if (kind === 'file') out.push(p);
     }
   };
   walk(dir);
   return out;
+}
+
+/** Hidden folders and files, and node_modules, are not looked into. */
+function leftOut(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
+}
+
+/** A folder to walk, a file to list, or neither (a link to a folder, which may lead back up; a file over the size the analysis takes; gone). */
+function entryKind(path: string): 'folder' | 'file' | undefined {
+  try {
+    let st = lstatSync(path);
+    // a link to a file is read; one to a folder is not followed
+    if (st.isSymbolicLink()) {
+      st = statSync(path);
+      if (st.isDirectory()) return undefined;
+    }
+    if (st.isDirectory()) return 'folder';
+    return st.isFile() && st.size <= DEFAULT_MAX_BYTES ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The files `filesUnder(dir)` lists that `path`, made under `dir` after it was walked, adds:
+ * the file itself, or those under a folder; none where it is outside `dir`, or where the walk
+ * leaves it out.
+ */
+export function filesAdded(dir: string, path: string): string[] {
+  const rel = relative(dir, path);
+  if (!rel || rel.startsWith('..') || rel.split(sep).some(leftOut)) return [];
+  const kind = entryKind(path);
+  return kind === 'folder' ? filesUnder(path) : kind === 'file' ? [path] : [];
 }
 
 /** Whether a path given on the command line is a folder. */

@@ -145,7 +145,7 @@ export const checks: Check[] = [
     },
   },
   {
-    name: 'Check All iptables Files in the Workspace lists the findings of a file never opened, follows its changes on disk, and clears them when it is deleted',
+    name: 'Check All iptables Files in the Workspace lists the findings of a file never opened, follows its changes on disk, clears them when it is deleted, and judges a file made after it',
     async run() {
       const file = workspaceFile('never-opened.iptables');
       writeFileSync(file.fsPath, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n');
@@ -164,6 +164,16 @@ export const checks: Check[] = [
       await eventually('the typo back', () => (diagnosticsWith(file, 'unknown-option').length ? true : undefined));
       rmSync(file.fsPath);
       await eventually('no findings once the file is deleted', () => (vscode.languages.getDiagnostics(file).length === 0 ? true : undefined));
+      // made by another program after the check (VS Code reports it to the server's watcher of the folder)
+      const later = workspaceFile('made-later.iptables');
+      writeFileSync(later.fsPath, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCPT\nCOMMIT\n');
+      const made = await eventually('unknown-target in made-later.iptables', () => {
+        const d = diagnosticsWith(later, 'unknown-target');
+        return d.length ? d : undefined;
+      });
+      expect(made[0].range.start.line === 2, `on line 3, got ${describe(made)}`);
+      rmSync(later.fsPath);
+      await eventually('no findings once made-later.iptables is deleted', () => (vscode.languages.getDiagnostics(later).length === 0 ? true : undefined));
     },
   },
   {
