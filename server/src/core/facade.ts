@@ -17,6 +17,7 @@ import { rules as allRules } from './analysis/registry.ts';
 import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
+import type { CharSource } from './text/charSource.ts';
 import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses, wgQuickHooks, type Hook } from './model/wgQuick.ts';
 import { wgQuickFixes } from './services/wgQuickFixes.ts';
 import { withUfwLoad } from './services/ufwFindings.ts';
@@ -298,6 +299,15 @@ export class FirewallDocument {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The text, to be read a character or a stretch at a time without joining the pieces edits
+   * made of it (see settleText): what an editor asks for after each pause in typing (the
+   * semantic tokens' frame, the outline's and folding's table blocks) reads it through here.
+   */
+  get chars(): CharSource {
+    return this.pending ?? this.text;
   }
 
   /** `[from, to)` of the text, read without joining the pieces edits made of it (see settleText). */

@@ -80,3 +80,15 @@ test('the iptables-save language id gives a save file, unless the text calls ipt
   assert.deepEqual(commands.diagnostics().filter((d) => d.severity === 'error'), []);
   assert.equal(open('d.sh', 'shellscript', '*filter\nCOMMIT\n').dialect, 'script');
 });
+
+test('the server asking whether a document is still open is not a use of the store; a handler asking for it is', () => {
+  const store = new DocumentStore();
+  const doc = store.open('file:///d/r.rules', 'iptables-save', 1, '*filter\nCOMMIT\n');
+  store.lastUse = 0;
+  assert.equal(store.holds(doc), true);
+  assert.equal(store.lastUse, 0);
+  store.get(doc.uri);
+  assert.ok(store.lastUse > 0);
+  store.close(doc.uri);
+  assert.equal(store.holds(doc), false);
+});

@@ -113,6 +113,15 @@ export class DocumentStore {
     return this.docs.get(uri);
   }
 
+  /**
+   * Whether `doc` is still the open document of its URI. Not a use: the server's own work
+   * between requests asks this, and a use would hold off the whole-document answers that wait
+   * for the documents to go unused (see Background) by another moment each time.
+   */
+  holds(doc: OpenDocument): boolean {
+    return this.docs.get(doc.uri) === doc;
+  }
+
   all(): OpenDocument[] {
     this.touch();
     return [...this.docs.values()];

@@ -164,7 +164,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   /** Copies a big document's edited text into one piece once typing has stopped for a while (see QuietTimers). */
   function settleLater(doc: OpenDocument): void {
     settling.later(doc.uri, () => {
-      if (store.get(doc.uri) === doc) void background.run(undefined, () => doc.model.settleText());
+      if (store.holds(doc)) void background.run(undefined, () => doc.model.settleText());
     });
   }
 
@@ -295,7 +295,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
         undefined,
         function* () {
           // a document closed since has nothing to prepare
-          if (store.get(doc.uri) === doc) yield* doc.model.prepareChains();
+          if (store.holds(doc)) yield* doc.model.prepareChains();
         },
         () => doc.version,
       );
@@ -314,7 +314,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     // first use (a scan of the whole text): built now, not at the first keystroke
     void doc.model.lines;
     const step = () => {
-      if (store.get(doc.uri) !== doc || doc.model.prepareForEdits()) {
+      if (!store.holds(doc) || doc.model.prepareForEdits()) {
         preparing.delete(doc.uri);
         release?.activity();
       } else setImmediate(step);

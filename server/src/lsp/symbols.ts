@@ -108,9 +108,12 @@ interface Block {
   span: Span;
 }
 
-/** `*table` … `COMMIT` blocks by scanning line starts (cheap even on 100k lines). */
+/**
+ * `*table` … `COMMIT` blocks by scanning line starts (cheap even on 100k lines), read through
+ * the edits since the text was last in one piece (see FirewallDocument.chars).
+ */
 function tableBlocks(doc: FirewallDocument): Block[] {
-  const text = doc.text;
+  const text = doc.chars;
   const out: Block[] = [];
   let open: Block | undefined;
   const starts = doc.lines.lineStarts;
@@ -121,7 +124,7 @@ function tableBlocks(doc: FirewallDocument): Block[] {
       if (open) out.push(open);
       const end = doc.lines.lineEnd(i, text);
       open = { name: text.slice(s + 1, end).trim(), header: { start: s + 1, end }, span: { start: s, end } };
-    } else if (c === 67 && text.startsWith('COMMIT', s) && open) {
+    } else if (c === 67 && open && text.slice(s, s + 6) === 'COMMIT') {
       open.span = { start: open.span.start, end: doc.lines.lineEnd(i, text) };
       out.push(open);
       open = undefined;

@@ -1,3 +1,5 @@
+import type { CharSource } from './charSource.ts';
+
 /**
  * Offsets ↔ (line, character) for one text. Built once per text version; lookups are a
  * binary search, so converting thousands of diagnostics on a 100k-line file stays cheap.
@@ -81,7 +83,7 @@ export class LineIndex {
   }
 
   /** End of the line's content, before its `\n` (and a `\r` before that). */
-  lineEnd(line: number, text: string): number {
+  lineEnd(line: number, text: CharSource): number {
     let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.length;
     if (end > this.lineStarts[line] && text.charCodeAt(end - 1) === 13) end--;
     return end;

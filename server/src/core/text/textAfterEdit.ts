@@ -1,3 +1,5 @@
+import type { CharSource } from './charSource.ts';
+
 /** One edit: [start, end) of the old text replaced by `text`. */
 export interface Edit {
   start: number;
@@ -13,7 +15,7 @@ export interface Edit {
  * time, spent in page faults). Reading through the one-piece text and the edits, however many
  * keystrokes came, leaves the copy to a quiet moment (see FirewallDocument.settleText).
  */
-export class EditedText {
+export class EditedText implements CharSource {
   readonly base: string;
   readonly edits: readonly Edit[];
 
@@ -22,9 +24,36 @@ export class EditedText {
     this.edits = edits;
   }
 
-  /** The same text after one more edit (offsets in the text as it reads now). */
+  /**
+   * The same text after one more edit (offsets in the text as it reads now). An edit inside
+   * or at either end of what the last one inserted (the next character typed, or one taken
+   * back) is made part of it: typing in one place keeps one edit, and a read goes through as
+   * many edits as places were typed in.
+   */
   with(edit: Edit): EditedText {
+    const last = this.edits.at(-1);
+    if (last && edit.start >= last.start && edit.end <= last.start + last.text.length) {
+      const text = last.text.slice(0, edit.start - last.start) + edit.text + last.text.slice(edit.end - last.start);
+      return new EditedText(this.base, [...this.edits.slice(0, -1), { start: last.start, end: last.end, text }]);
+    }
     return new EditedText(this.base, [...this.edits, edit]);
+  }
+
+  /** The character code at `offset` of the text after every edit (NaN past its end, as a string's). */
+  charCodeAt(offset: number): number {
+    let at = offset;
+    for (let k = this.edits.length - 1; k >= 0; k--) {
+      const { start, end, text } = this.edits[k];
+      if (at < start) continue;
+      if (at < start + text.length) return text.charCodeAt(at - start);
+      at -= text.length - (end - start);
+    }
+    return this.base.charCodeAt(at);
+  }
+
+  /** `[from, to)` of the text after every edit (see read). */
+  slice(from: number, to: number): string {
+    return this.read(from, to);
   }
 
   get length(): number {
