@@ -190,9 +190,9 @@ function saveContext(doc: FirewallDocument, offset: number): Context | undefined
   return { family: doc.family, table, words, partial, replace: { start, end: offset }, lineStart: before.trim() === '' };
 }
 
-/** The name on the nearest line above `offset` that starts with `*`, read from the text. */
+/** The name on the nearest line above `offset` that starts with `*`, read from the text (through its edits, see FirewallDocument.chars). */
 function tableLineAbove(doc: FirewallDocument, offset: number): string | undefined {
-  const text = doc.text;
+  const text = doc.chars;
   for (let l = doc.lines.lineOf(offset); l >= 0; l--) {
     const s = doc.lines.lineStarts[l];
     if (text.charCodeAt(s) === 42) return text.slice(s + 1, doc.lines.lineEnd(l, text)).trim();
