@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,4 +103,25 @@ test('a check counts what each file\'s judgement found, one file at a time, and 
   while (asked.length < 5) await turn();
   asked[4].end(judgedWith());
   assert.deepEqual(await newer, { files: 2, errors: 1, warnings: 0 });
+});
+
+test('a file made under checked folders that hold one another is judged once; a folder deleted clears the files judged in it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-workspace-files-'));
+  const { files, asked, published } = harness();
+  const sub = join(dir, 'etc');
+  const checked = files.check([dir, sub]);
+  assert.deepEqual(await checked, { files: 0, errors: 0, warnings: 0 });
+  mkdirSync(sub);
+  writeFileSync(join(sub, 'rules.v4'), '*filter\nCOMMIT\n');
+  files.created(sub);
+  assert.deepEqual(asked.map((a) => a.uri), [pathToFileURL(join(sub, 'rules.v4')).href]);
+  asked[0].end(judgedWith('unknown-option'));
+  await turn();
+  assert.equal(files.has(asked[0].uri), true);
+  // made again (a save that writes a new file): already judged, left to its own watch
+  files.created(join(sub, 'rules.v4'));
+  assert.equal(asked.length, 1);
+  files.deleted(sub);
+  assert.equal(files.has(asked[0].uri), false);
+  assert.deepEqual(published.at(-1), { uri: asked[0].uri, codes: [] });
 });

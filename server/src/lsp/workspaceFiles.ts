@@ -86,8 +86,8 @@ export class WorkspaceFiles {
         seen.add(uri);
         // one the editor has open counts as it holds it; judged from disk once it is closed
         const open = this.host.openFindings(uri);
-        if (open) this.judged.set(uri, file);
         if (open) {
+          this.judged.set(uri, file);
           reply.files++;
           for (const d of open) {
             if (d.severity === 'error') reply.errors++;
@@ -155,13 +155,13 @@ export class WorkspaceFiles {
    * closed.
    */
   created(path: string): void {
-    for (const folder of this.folders) {
-      for (const file of filesAdded(folder, path)) {
-        const uri = pathToFileURL(file).href;
-        if (this.judged.has(uri)) continue;
-        if (!this.host.isOpen(uri)) void this.judge(uri, file);
-        else if (this.host.openFindings(uri)) this.judged.set(uri, file);
-      }
+    // once each, where the checked folders hold one another
+    const added = new Set(this.folders.flatMap((folder) => filesAdded(folder, path)));
+    for (const file of added) {
+      const uri = pathToFileURL(file).href;
+      if (this.judged.has(uri)) continue;
+      if (!this.host.isOpen(uri)) void this.judge(uri, file);
+      else if (this.host.openFindings(uri)) this.judged.set(uri, file);
     }
   }
 
