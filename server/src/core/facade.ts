@@ -1,5 +1,5 @@
 import { CommandCache } from './analysis/commandCache.ts';
-import { runRules, type RunOptions } from './analysis/engine.ts';
+import { runRules, runRulesSteps, type RunOptions } from './analysis/engine.ts';
 import type { Diagnostic, WgQuickFacts } from './analysis/types.ts';
 import { detectDialect, detectFamily, loadedByRestore, loadedWithNoflush, otherProgramsIni } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
@@ -43,6 +43,12 @@ export interface DocumentOptions {
    * (see RuleSet.sources): where given, the variables they set are read as the shell would.
    */
   sourced?: SourcedTexts;
+  /**
+   * A save file's lines are not parsed when the document is made: a front end that answers
+   * other requests while a big file is read parses them in steps (prepareModel); whatever asks
+   * for the model first parses them at once.
+   */
+  deferModel?: boolean;
 }
 
 function internalError(e: unknown): Diagnostic {
@@ -121,7 +127,7 @@ export class FirewallDocument {
     this.sourcedTexts = options.sourced;
     this.familyFixed = options.family !== undefined || this.dialect !== 'save';
     try {
-      if (this.dialect === 'save' && !this.skipped) this.save = this.newSave(text);
+      if (this.dialect === 'save' && !this.skipped && !options.deferModel) this.save = this.newSave(text);
     } catch (e) {
       this.failure = e;
     }
@@ -172,7 +178,11 @@ export class FirewallDocument {
 
   /** A save file's model; a text of rule lines alone is an `iptables -S` listing unless its name says iptables-restore loads it. */
   private newSave(text: string): SaveDocument {
-    const doc = new SaveDocument(text, this.family);
+    return this.configured(new SaveDocument(text, this.family));
+  }
+
+  /** How a save file's lines are read, from its name (see newSave). */
+  private configured(doc: SaveDocument): SaveDocument {
     doc.listingAllowed = !loadedByRestore(this.fileName);
     doc.blocksAddUp = loadedWithNoflush(this.fileName);
     // the same names: ufw's rules files are the files loaded with --noflush by their name
@@ -393,7 +403,34 @@ export class FirewallDocument {
     if (this.cachedRuleSet === rs) this.cachedChains ??= index;
   }
 
+  /**
+   * A save file's model made in steps (see DocumentOptions.deferModel): its lines parsed a
+   * few thousand at a time, then its rule set. Nothing to do where the model is made, or
+   * was made meanwhile by whatever asked for it.
+   */
+  *prepareModel(linesPerStep = 500): Steps<void> {
+    if (this.dialect !== 'save' || this.skipped || this.save || this.cachedRuleSet || this.failure) return;
+    const text = this.text;
+    let save: SaveDocument;
+    try {
+      save = yield* SaveDocument.parseSteps(text, this.family, linesPerStep);
+    } catch {
+      // made at once when asked for, where the failure is reported
+      return;
+    }
+    // edited meanwhile, or made by a request: this one is of another text, or not needed
+    if (this.text !== text || this.save) return;
+    this.save = this.configured(save);
+    yield;
+    void this.ruleSet;
+  }
+
   diagnostics(options: RunOptions = {}): Diagnostic[] {
+    return drain(this.diagnosticsSteps(options));
+  }
+
+  /** The findings, worked out in steps (see runRulesSteps): a front end answers other requests between them. */
+  *diagnosticsSteps(options: RunOptions = {}): Steps<Diagnostic[]> {
     try {
       if (this.skipped) {
         const empty = emptyRuleSet(this.dialect, this.family);
@@ -403,7 +440,7 @@ export class FirewallDocument {
       if (this.failure) return [internalError(this.failure)];
       // shell files without any iptables command are not ours to judge
       if (rs.dialect === 'script' && !rs.hasRules) return [];
-      const found = runRules(rs, this.text, this.lines, {
+      const found = yield* runRulesSteps(rs, this.text, this.lines, {
         commandCache: this.commandCache,
         ...options,
         settings: { ...options.settings, maxBytes: this.maxBytes },

@@ -53,7 +53,7 @@ export function registerCodeLens(connection: Connection, store: DocumentStore, b
   const placesOf = (rs: RuleSet) => drain(placeSteps(rs));
 
   connection.onCodeLens((p, token) => {
-    const doc = store.get(p.textDocument.uri);
+    const doc = store.queued(p.textDocument.uri);
     if (!doc) return [];
     return background.runSteps(token, function* (): Steps<CodeLens[]> {
       const key = keyOf(doc.uri);

@@ -92,3 +92,24 @@ test('the server asking whether a document is still open is not a use of the sto
   store.close(doc.uri);
   assert.equal(store.holds(doc), false);
 });
+
+test('a save file opened with its model deferred is opening: handlers and the other documents\' judgements do not get it, the background queue does, until it is opened', () => {
+  const store = new DocumentStore();
+  const small = store.open('file:///d/small.rules', 'iptables-save', 1, '*filter\nCOMMIT\n');
+  const big = store.open('file:///d/big.rules', 'iptables-save', 1, '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n', true);
+  assert.equal(store.isOpening(big), true);
+  assert.equal(store.get(big.uri), undefined);
+  assert.deepEqual(store.all(), [small]);
+  assert.equal(store.queued(big.uri), big);
+  assert.equal(store.has(big.uri), true);
+  assert.equal(store.holds(big), true);
+  // edits apply meanwhile
+  store.change(big.uri, 2, [{ range: { start: { line: 1, character: 12 }, end: { line: 1, character: 18 } }, text: 'DROP' }]);
+  store.opened(big);
+  assert.equal(store.get(big.uri), big);
+  assert.deepEqual(store.all(), [small, big]);
+  assert.match(big.model.text, /-j DROP/);
+  // a script is never opening: its model has no steps
+  const script = store.open('file:///d/fw.sh', 'shellscript', 1, 'iptables -A INPUT -j ACCEPT\n', true);
+  assert.equal(store.isOpening(script), false);
+});

@@ -38,6 +38,8 @@ export interface StoreActivity {
  */
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
+  /** Documents whose model is made in steps (see open). */
+  private readonly opening = new Set<OpenDocument>();
   /** Documents whose text holds a carriage return: their positions are read by a TextDocument (see change). */
   private readonly withReturns = new Map<string, TextDocument>();
   private readonly watcher: StoreActivity | undefined;
@@ -49,10 +51,16 @@ export class DocumentStore {
     this.watcher = watcher;
   }
 
-  open(uri: string, languageId: string, version: number, text: string): OpenDocument {
+  /**
+   * `deferModel`: a save file's lines are parsed later, in steps (FirewallDocument.prepareModel);
+   * the document is opening until `opened` says otherwise.
+   */
+  open(uri: string, languageId: string, version: number, text: string, deferModel = false): OpenDocument {
     // a WireGuard configuration's hooks are the script (see model/wgQuick.ts); editors without the id find it by name and content
     const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : undefined;
-    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks }) };
+    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel }) };
+    if (deferModel && doc.model.dialect === 'save') this.opening.add(doc);
+    else this.opening.delete(doc);
     this.docs.set(uri, doc);
     if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));
     else this.withReturns.delete(uri);
@@ -95,6 +103,7 @@ export class DocumentStore {
 
   close(uri: string): void {
     const doc = this.docs.get(uri);
+    if (doc) this.opening.delete(doc);
     this.docs.delete(uri);
     this.withReturns.delete(uri);
     this.lastUse = performance.now();
@@ -107,10 +116,39 @@ export class DocumentStore {
     this.watcher?.activity();
   }
 
-  /** Every request handler asks for its document here, which makes it the place to note activity. */
+  /**
+   * Every request handler asks for its document here, which makes it the place to note
+   * activity. A document still opening (see isOpening) is not given: its model is being made
+   * in steps, and a handler would make it at once.
+   */
   get(uri: string): OpenDocument | undefined {
     this.touch();
+    const doc = this.docs.get(uri);
+    return doc && this.opening.has(doc) ? undefined : doc;
+  }
+
+  /**
+   * The document for an answer worked out in the background queue (see Background), given even
+   * while it is opening: the queue runs its jobs in turn, the opening one first.
+   */
+  queued(uri: string): OpenDocument | undefined {
+    this.touch();
     return this.docs.get(uri);
+  }
+
+  /** Whether the editor has `uri` open (opening or not). Not a use (see holds). */
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  /** Whether `doc`'s model is still being made in steps, its first findings with it (see open). */
+  isOpening(doc: OpenDocument): boolean {
+    return this.opening.has(doc);
+  }
+
+  /** `doc`'s model and first findings are made: requests about it are answered. */
+  opened(doc: OpenDocument): void {
+    this.opening.delete(doc);
   }
 
   /**
@@ -122,9 +160,12 @@ export class DocumentStore {
     return this.docs.get(doc.uri) === doc;
   }
 
+  /** The open documents, those still opening left out (see get). */
   all(): OpenDocument[] {
     this.touch();
-    return [...this.docs.values()];
+    const out: OpenDocument[] = [];
+    for (const doc of this.docs.values()) if (!this.opening.has(doc)) out.push(doc);
+    return out;
   }
 }
 

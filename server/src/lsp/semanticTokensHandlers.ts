@@ -57,13 +57,13 @@ export function registerSemanticTokens(connection: Connection, store: DocumentSt
   };
 
   connection.languages.semanticTokens.on((p, token) => {
-    const doc = store.get(p.textDocument.uri);
+    const doc = store.queued(p.textDocument.uri);
     if (!doc) return { data: [] };
     return queued(doc, token, () => whole(doc));
   });
 
   connection.languages.semanticTokens.onDelta((p, token) => {
-    const doc = store.get(p.textDocument.uri);
+    const doc = store.queued(p.textDocument.uri);
     if (!doc) return { data: [] };
     return queued(doc, token, function* (): Steps<SemanticTokens | SemanticTokensDelta> {
       const before = previous.get(doc);

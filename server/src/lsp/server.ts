@@ -10,7 +10,7 @@ import { companionFacts, companionKey, companionPaths, type OpenModel } from '..
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
 import { FileChangeType, type Connection, type InitializeParams, type Range } from 'vscode-languageserver';
 import type { RunOptions } from '../core/analysis/engine.ts';
-import type { SeveritySetting } from '../core/analysis/types.ts';
+import type { Diagnostic, SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
@@ -124,7 +124,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   }
 
   // started on the client's `initialized`: the settings are asked for now
-  void refreshSettings().then(() => store.all().forEach(publish));
+  void refreshSettings().then(() => store.all().forEach((d) => publish(d)));
 
   // the editor asks for inlay hints again when told: a setting may have turned them on or off
   const refreshHints = () => {
@@ -132,7 +132,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   };
   connection.onDidChangeConfiguration(() => {
     void refreshSettings().then(() => {
-      store.all().forEach(publish);
+      store.all().forEach((d) => publish(d));
       workspaceFiles.judgeAll();
       refreshHints();
     });
@@ -249,7 +249,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   const diskJudge = new DiskJudge(typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined);
   const workspaceFiles = new WorkspaceFiles({
     publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
-    isOpen: (uri) => store.get(uri) !== undefined,
+    isOpen: (uri) => store.has(uri),
     openFindings: (uri) => {
       const doc = store.get(uri);
       if (!doc || (doc.model.dialect === 'script' && !doc.model.hooks && !doc.model.ruleSet.hasRules)) return undefined;
@@ -269,15 +269,18 @@ export function startServer(connection: Connection, params: InitializeParams, he
     return doc.model.dialect === 'script' && !doc.model.hooks && !settings.shellScripts.enable;
   }
 
-  function publish(doc: OpenDocument): void {
+  /** Pushes the document's findings (`found`: worked out already, see openInSteps) and does what follows an analysis. */
+  function publish(doc: OpenDocument, found?: Diagnostic[]): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
     pending.delete(doc.uri);
+    // its first findings are on their way (see openInSteps), for the text as it is then
+    if (store.isOpening(doc)) return;
     if (scriptTurnedOff(doc)) {
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
     }
-    const diagnostics = doc.model.diagnostics(lintOptions(doc));
+    const diagnostics = found ?? doc.model.diagnostics(lintOptions(doc));
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     const file = fileOf(doc);
@@ -330,9 +333,41 @@ export function startServer(connection: Connection, params: InitializeParams, he
     pending.set(doc.uri, setTimeout(() => publish(doc), delay));
   }
 
+  /**
+   * A big save file opened: its model and first findings are made in the background queue, a
+   * slice at a time (500 lines, 2,000 commands, one whole-set check), where they held the
+   * server for 3–4 s on a 15 MB dump; requests about other documents are answered meanwhile,
+   * and those about this one answered as if it were not open yet (the editor asks again). The
+   * whole-document answers asked for it wait behind it in the queue. An edit meanwhile starts
+   * the job over on the new text.
+   */
+  function openInSteps(doc: OpenDocument): void {
+    void background
+      .runSteps(
+        undefined,
+        function* () {
+          if (!store.holds(doc)) return undefined;
+          yield* doc.model.prepareModel();
+          if (!store.holds(doc)) return undefined;
+          return yield* doc.model.diagnosticsSteps(lintOptions(doc));
+        },
+        () => doc.version,
+      )
+      .catch(() => undefined)
+      .then((found) => {
+        store.opened(doc);
+        if (!store.holds(doc)) return;
+        publish(doc, found);
+        // inlay hints asked for while it opened were answered with none
+        refreshHints();
+      });
+  }
+
   connection.onDidOpenTextDocument((p) => {
-    const doc = store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
-    publish(doc);
+    const big = p.textDocument.text.length > LARGE_DOCUMENT;
+    const doc = store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text, big);
+    if (store.isOpening(doc)) openInSteps(doc);
+    else publish(doc);
   });
   connection.onDidChangeTextDocument((p) => {
     const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
@@ -400,7 +435,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   });
 
   connection.onDocumentSymbol((p, token) => {
-    const doc = store.get(p.textDocument.uri);
+    const doc = store.queued(p.textDocument.uri);
     // written out in steps too: 1.2 MB of JSON for 5,000 kube-proxy chains (see JsonParts)
     return doc
       ? background.runSteps(
@@ -421,13 +456,14 @@ export function startServer(connection: Connection, params: InitializeParams, he
   // folding is asked for with the others after each pause in typing (15–40 ms on the 100k
   // dump): in the queue too, so a hover sent with them does not wait for it
   connection.onFoldingRanges((p, token) => {
-    const doc = store.get(p.textDocument.uri);
+    const doc = store.queued(p.textDocument.uri);
     return doc ? background.run(token, () => foldingRanges(doc.model)) : [];
   });
 
   // the client's "Show as iptables-restore File" command asks for this
   connection.onRequest('iptables/compileToRestore', (p: { uri: string }): CompileReply => {
-    const doc = store.get(p.uri);
+    // a command the user runs: a document still opening is read at once
+    const doc = store.queued(p.uri);
     if (!doc) return { error: 'The document is not open.' };
     if (doc.model.dialect === 'save') return { outputs: [{ family: doc.model.family, text: doc.model.text }] };
     const r = compileScript(doc.model.text, { sourced: doc.model.sourced });

@@ -3,6 +3,7 @@ import type { SaveLine, SyntaxIssue } from '../syntax/nodes.ts';
 import { NONE } from '../syntax/none.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
+import type { Steps } from '../services/steps.ts';
 import { bindCommand } from './bind.ts';
 import { isRuleListing, listingTables } from './ruleListing.ts';
 import { listOutputIssue } from './listOutput.ts';
@@ -149,7 +150,8 @@ export class SaveDocument {
   /** Whether the last toRuleSet read the text as a listing. */
   private listed = false;
 
-  constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; known?: (name: string) => string | undefined; stripTabs?: boolean }) {
+  /** `parse`: false leaves the lines to parseSteps. */
+  constructor(text: string, family: Family, range?: { from: number; to: number; shellExpands?: boolean; known?: (name: string) => string | undefined; stripTabs?: boolean }, parse = true) {
     this.text = text;
     this.family = family;
     this.from = range?.from ?? 0;
@@ -158,7 +160,32 @@ export class SaveDocument {
     this.known = range?.known;
     this.stripTabs = range?.stripTabs ?? false;
     this.inScript = range !== undefined;
-    parseRange(text, this.from, this.to, this, this.entries);
+    if (parse) parseRange(text, this.from, this.to, this, this.entries);
+  }
+
+  /**
+   * A whole file's lines parsed `linesPerStep` at a time, yielding between (a front end answers
+   * other requests meanwhile): the same lines as the constructor's, each chunk ending at a line
+   * break.
+   */
+  static *parseSteps(text: string, family: Family, linesPerStep: number): Steps<SaveDocument> {
+    const doc = new SaveDocument(text, family, undefined, false);
+    let from = 0;
+    for (;;) {
+      let to = from - 1;
+      for (let n = 0; n < linesPerStep && to < text.length; n++) {
+        to = text.indexOf('\n', to + 1);
+        if (to === -1) to = text.length;
+      }
+      // the last chunk runs to the end, as the constructor's parse does (a last empty line included)
+      if (to >= text.length) {
+        parseRange(text, from, text.length, doc, doc.entries);
+        return doc;
+      }
+      parseRange(text, from, to, doc, doc.entries);
+      from = to + 1;
+      yield;
+    }
   }
 
   /** Applies one edit (offsets in the old text) and re-parses only the lines it touches. */

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { kubeProxyDump } from '../support/kubeDump.ts';
+import { LspClient } from '../support/lspClient.ts';
+import { needBuild } from '../support/paths.ts';
+
+/**
+ * A big save file opened (over 2 MB): the built server makes its model and first findings in
+ * slices in its background queue, answering requests about other documents meanwhile, and
+ * those about the opening one as if it were not open yet; the whole-document answers asked for
+ * it wait behind it and are whole.
+ */
+const skip = needBuild();
+
+test('requests are answered while a big dump is opened; those about it wait or get nothing until its findings are out', { skip }, async () => {
+  const c = new LspClient();
+  try {
+    await c.start();
+    const small = 'file:///tmp/iptables-big-open/small.rules';
+    const big = 'file:///tmp/iptables-big-open/kube.rules';
+    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+    await c.diagnosticsOf(small);
+    const dump = kubeProxyDump(20_000).text;
+    assert.ok(dump.length > 2_000_000, `${dump.length} characters`);
+    await c.open(big, 'iptables-save', dump);
+    const outline = c.request<{ name: string; children?: unknown[] }[]>('textDocument/documentSymbol', { textDocument: { uri: big } });
+    const hoverBig = await c.request<unknown>('textDocument/hover', { textDocument: { uri: big }, position: { line: 10, character: 4 } });
+    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    // answered before the big file's findings: on the server's one thread, made at once, they came first
+    assert.equal(c.published.has(big), false, 'the big file was judged before the hover on another document was answered');
+    assert.equal(hoverBig, null);
+    const symbols = await outline;
+    assert.deepEqual(symbols.map((s) => s.name), ['filter', 'nat']);
+    assert.ok((symbols[1].children?.length ?? 0) > 1000, `${symbols[1].children?.length} chains in nat`);
+    const found = await c.diagnosticsOf(big, 60_000);
+    assert.equal(c.published.get(big)?.version, 1);
+    assert.ok(Array.isArray(found));
+    assert.notEqual(await c.request('textDocument/hover', { textDocument: { uri: big }, position: { line: 10, character: 4 } }), null);
+  } finally {
+    await c.stop();
+  }
+});

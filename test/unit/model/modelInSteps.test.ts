@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { FirewallDocument } from '../../../server/src/core/facade.ts';
+import { SaveDocument } from '../../../server/src/core/model/saveDocument.ts';
+import { kubeProxyDump } from '../../support/kubeDump.ts';
+import { corpusRoot, corpusSaveFiles } from '../../support/paths.ts';
+
+/**
+ * A big save file's model and first findings made in steps (FirewallDocument.prepareModel,
+ * diagnosticsSteps), as the language server makes them when such a file is opened: the same
+ * lines, rule set and findings as made at once, whatever the chunk boundaries.
+ */
+const lines = (d: SaveDocument) => d.entries.map((e) => [e.start, e.end, e.line.kind, e.issues.map((i) => [i.code, i.span.start, i.span.end]), e.command?.kind, e.command?.span.start]);
+const findings = (doc: FirewallDocument) => doc.diagnostics().map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message]);
+
+/** Runs steps to the end, counting the yields. */
+function run<T>(steps: Generator<void, T, void>): { value: T; yields: number } {
+  let yields = 0;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return { value: r.value, yields };
+    yields++;
+  }
+}
+
+const odd = [
+  '\ufeff*filter\r\n:INPUT DROP [0:0]\r\n-A INPUT -p tcp --dprt 22 -j ACCEPT\r\n\r\nCOMMIT', // a byte order mark, CRLF, no last line break
+  '*nat\n\n\n-A PREROUTING -j DNAT\n', // blank lines, a rule with a problem
+  '', // nothing
+  '\n', // one empty line
+  '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n\n', // an empty line at the end
+];
+
+test('lines parsed a few at a time are the lines parsed at once, at every chunk size', () => {
+  for (const text of [...odd, kubeProxyDump(300).text]) {
+    const whole = lines(new SaveDocument(text, 'ipv4'));
+    for (const per of [1, 2, 3, 7, 100, 100000]) {
+      const { value, yields } = run(SaveDocument.parseSteps(text, 'ipv4', per));
+      assert.deepEqual(lines(value), whole, `${JSON.stringify(text.slice(0, 30))}, ${per} a step`);
+      assert.ok(yields <= Math.ceil(whole.length / per), `${yields} yields for ${whole.length} lines, ${per} a step`);
+    }
+  }
+});
+
+test('a document made with its model deferred, then made in steps, gives the findings of one made at once', () => {
+  const texts = [kubeProxyDump(5000).text, ...odd];
+  if (existsSync(corpusRoot)) texts.push(...corpusSaveFiles().map((f) => f.text));
+  for (const text of texts) {
+    const now = new FirewallDocument(text, { fileName: 'x.rules' });
+    const later = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
+    const made = run(later.prepareModel(500));
+    const found = run(later.diagnosticsSteps());
+    assert.deepEqual(found.value.map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message]), findings(now));
+    if (text.length > 100_000) assert.ok(made.yields >= 3 && found.yields > 10, `${made.yields} and ${found.yields} yields`);
+  }
+});
+
+test('an edit while the model is made in steps: the steps stop, and the model is the edited text\'s', () => {
+  const text = kubeProxyDump(3000).text;
+  const doc = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
+  const steps = doc.prepareModel(200);
+  for (let i = 0; i < 5; i++) steps.next();
+  const at = text.indexOf('--dport 80 ') + '--dport '.length;
+  const edited = text.slice(0, at) + 'x' + text.slice(at);
+  doc.update(edited, [{ start: at, end: at, text: 'x' }]);
+  run(steps);
+  assert.deepEqual(findings(doc), findings(new FirewallDocument(edited, { fileName: 'x.rules' })));
+  assert.ok(findings(doc).some(([code]) => code === 'invalid-value'));
+});
