@@ -404,8 +404,8 @@ export class FirewallDocument {
   }
 
   /**
-   * A save file's model made in steps (see DocumentOptions.deferModel): its lines parsed a
-   * few thousand at a time, then its rule set. Nothing to do where the model is made, or
+   * A save file's model made in steps (see DocumentOptions.deferModel): its lines parsed
+   * `linesPerStep` at a time, then its rule set in one step. Nothing to do where the model is made, or
    * was made meanwhile by whatever asked for it.
    */
   *prepareModel(linesPerStep = 500): Steps<void> {
