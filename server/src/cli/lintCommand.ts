@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { holdsIptablesRules } from '../core/dialect.ts';
+import { severityCounts } from '../core/analysis/severityCounts.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { fixAll } from '../core/services/fixAll.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
@@ -108,7 +109,7 @@ export function lintCommand(opts: LintOptions, io: CliIO): number {
   else out(formatText(reports));
   if (ioError) return 2;
   if (reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'))) return 1;
-  const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  const warnings = reports.reduce((n, r) => n + severityCounts(r.diagnostics).warnings, 0);
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) {
     io.stderr(`iptables-lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${opts.maxWarnings} allows\n`);
     return 1;

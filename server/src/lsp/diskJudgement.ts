@@ -1,9 +1,10 @@
 import { basename, dirname } from 'node:path';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import { severityCounts, type SeverityCounts } from '../core/analysis/severityCounts.ts';
 import type { SeveritySetting } from '../core/analysis/types.ts';
 import { holdsIptablesRules } from '../core/dialect.ts';
 import { judgeFile } from '../node/judgeFile.ts';
-import { placesJudgedWith, type DiskPlace } from '../node/placesJudgedWith.ts';
+import { judgedKind, placesJudgedWith, type DiskPlace } from '../node/placesJudgedWith.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { toLspDiagnostic } from './convert.ts';
 
@@ -23,17 +24,15 @@ export interface DiskJudgementRequest {
 export type DiskJudgement =
   /** Gone, unreadable, or not an iptables file (a script without rules, or while scripts are not judged). */
   | { found: false }
-  | {
+  | (SeverityCounts & {
       found: true;
       /** Its findings as the editor receives them. */
       diagnostics: LspDiagnostic[];
-      errors: number;
-      warnings: number;
       /** The file itself and what its findings read (see placesJudgedWith). */
       places: DiskPlace[];
       /** What was wrong with the `.iptables-lint.json` that applies. */
       configProblems: string[];
-    };
+    });
 
 /**
  * Judges the file of a request as `iptables-lint FILE` judges it (judgeFile), with the
@@ -47,22 +46,15 @@ export function judgeOnDisk(request: DiskJudgementRequest): DiskJudgement {
   const judged = judgeFile(read.text, file, { fileName: file }, request.severities);
   const doc = judged.doc;
   if (doc.dialect === 'script' && !doc.hooks && (!doc.ruleSet.hasRules || !request.scriptsEnabled)) return { found: false };
-  let errors = 0;
-  let warnings = 0;
-  for (const d of judged.diagnostics) {
-    if (d.severity === 'error') errors++;
-    else if (d.severity === 'warning') warnings++;
-  }
   const lines = doc.lines;
   return {
     found: true,
+    ...severityCounts(judged.diagnostics),
     // as JSON makes them: a quick fix's spans are measured from their line (LineSpan), which a
     // copy to another thread would carry along whole, line and all
     diagnostics: JSON.parse(JSON.stringify(judged.diagnostics.map((d) => toLspDiagnostic(d, lines, uri, request.docsBase)))) as LspDiagnostic[],
-    errors,
-    warnings,
     // a script's configuration where it was looked for: one made later counts
-    places: [{ dir: dirname(file), name: basename(file) }, ...placesJudgedWith(file, doc.dialect === 'save' ? 'save' : doc.hooks ? 'hooks' : 'script', judged.sourcedLooked)],
+    places: [{ dir: dirname(file), name: basename(file) }, ...placesJudgedWith(file, judgedKind(doc), judged.sourcedLooked)],
     configProblems: judged.configProblems,
   };
 }

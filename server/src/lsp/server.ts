@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
 import { readSourced, sourcedFileText } from '../node/sourcedFiles.ts';
-import { placesJudgedWith } from '../node/placesJudgedWith.ts';
+import { judgedKind, placesJudgedWith } from '../node/placesJudgedWith.ts';
 import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
 import { savedWithByteOrderMark } from '../node/byteOrderMark.ts';
@@ -284,7 +284,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const lines = doc.model.lines;
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, lines, doc.uri, base)) });
     const file = fileOf(doc);
-    if (file) watchers.watch(doc.uri, placesJudgedWith(file, doc.model.dialect === 'save' ? 'save' : doc.model.hooks ? 'hooks' : 'script', [...(sourcedRead.get(doc.uri)?.keys() ?? [])]));
+    if (file) watchers.watch(doc.uri, placesJudgedWith(file, judgedKind(doc.model), [...(sourcedRead.get(doc.uri)?.keys() ?? [])]));
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (file) judgeScriptsReading(file);
     if (doc.model.text.length > LARGE_DOCUMENT) {

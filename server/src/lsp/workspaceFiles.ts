@@ -1,6 +1,7 @@
 import { sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import { severityCounts, type SeverityCounts } from '../core/analysis/severityCounts.ts';
 import type { Diagnostic } from '../core/analysis/types.ts';
 import { filesAdded, filesUnder } from '../node/filesUnder.ts';
 import type { DiskPlace } from '../node/placesJudgedWith.ts';
@@ -86,21 +87,19 @@ export class WorkspaceFiles {
         seen.add(uri);
         // one the editor has open counts as it holds it; judged from disk once it is closed
         const open = this.host.openFindings(uri);
+        let counts: SeverityCounts | undefined;
         if (open) {
           this.judged.set(uri, file);
-          reply.files++;
-          for (const d of open) {
-            if (d.severity === 'error') reply.errors++;
-            else if (d.severity === 'warning') reply.warnings++;
-          }
-          continue;
+          counts = severityCounts(open);
+        } else {
+          const judged = await this.judge(uri, file);
+          if (generation !== this.generation || cancelled()) return { ...reply, superseded: true };
+          if (judged?.found) counts = judged;
         }
-        const judged = await this.judge(uri, file);
-        if (generation !== this.generation || cancelled()) return { ...reply, superseded: true };
-        if (!judged?.found) continue;
+        if (!counts) continue;
         reply.files++;
-        reply.errors += judged.errors;
-        reply.warnings += judged.warnings;
+        reply.errors += counts.errors;
+        reply.warnings += counts.warnings;
       }
     }
     // files judged before that are no longer iptables files, or no longer under the folders

@@ -1,4 +1,5 @@
 import { basename, dirname, join } from 'node:path';
+import type { Dialect } from '../core/model/types.ts';
 import { companionPaths } from './ipv6RulesBeside.ts';
 import { ipsetPlaces } from './ipsetFiles.ts';
 import { lintConfigPlaces } from './lintConfig.ts';
@@ -12,6 +13,11 @@ export interface DiskPlace {
 
 /** What a document is, for what it reads around it: a rules file, a wg-quick configuration, a shell script. */
 export type JudgedKind = 'save' | 'hooks' | 'script';
+
+/** The kind of a document's model (see JudgedKind). */
+export function judgedKind(doc: { readonly dialect: Dialect; readonly hooks?: 'wg-quick' }): JudgedKind {
+  return doc.dialect === 'save' ? 'save' : doc.hooks ? 'hooks' : 'script';
+}
 
 /**
  * The places on disk whose content the findings of the file at `filePath` depend on: the
