@@ -40,3 +40,32 @@ test('requests are answered while a big dump is opened; those about it wait or g
     await c.stop();
   }
 });
+
+test('an edit typed while a big dump opens: its findings are those of the edited text, and requests about other documents are answered meanwhile', { skip }, async () => {
+  const c = new LspClient();
+  try {
+    await c.start();
+    const small = 'file:///tmp/iptables-big-open/small.rules';
+    const big = 'file:///tmp/iptables-big-open/kube.rules';
+    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+    await c.diagnosticsOf(small);
+    const dump = kubeProxyDump(20_000).text;
+    await c.open(big, 'iptables-save', dump);
+    // a port made a word on the first rule that has one
+    const at = dump.indexOf('--dport ') + '--dport '.length;
+    const line = dump.slice(0, at).split('\n').length - 1;
+    const character = at - dump.lastIndexOf('\n', at - 1) - 1;
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: 2 }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }] });
+    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    assert.equal(c.published.has(big), false, 'the big file was judged before the hover on another document was answered');
+    const found = await c.diagnosticsOf(big, 60_000);
+    assert.equal(c.published.get(big)?.version, 2);
+    assert.equal(c.publishCount.get(big), 1, 'findings of the text before the edit were pushed');
+    assert.ok(
+      found.some((d) => d.code === 'invalid-value' && d.range.start.line === line && d.range.start.character === character),
+      JSON.stringify(found.filter((d) => d.range.start.line === line)),
+    );
+  } finally {
+    await c.stop();
+  }
+});

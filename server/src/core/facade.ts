@@ -107,6 +107,12 @@ export class FirewallDocument {
   private directives?: boolean;
   /** Line-local findings per command, reused across edits of a save file. */
   private readonly commandCache = new CommandCache();
+  /**
+   * A save file opened with its model deferred, until prepareModel has made it: an edit before
+   * then leaves the parse to it (made at once, it held a front end for the whole parse of a big
+   * file the user typed in while it opened).
+   */
+  private deferred: boolean;
   /** Set when the document is binary or over the size limit: no model is built. */
   skipped?: SkipReason;
 
@@ -126,6 +132,7 @@ export class FirewallDocument {
     this.fileName = options.fileName;
     this.sourcedTexts = options.sourced;
     this.familyFixed = options.family !== undefined || this.dialect !== 'save';
+    this.deferred = options.deferModel === true;
     try {
       if (this.dialect === 'save' && !this.skipped && !options.deferModel) this.save = this.newSave(text);
     } catch (e) {
@@ -239,8 +246,9 @@ export class FirewallDocument {
     }
     try {
       if (this.dialect === 'save') {
-        if (!this.save) this.save = this.newSave(newText);
-        else if (change) {
+        if (!this.save) {
+          if (!this.deferred) this.save = this.newSave(newText);
+        } else if (change) {
           const edited = this.save.applyEdited(newText, change, old);
           // unless a directive was typed (or completed) on the edited lines
           if (noDirectives && !edited.text.includes(DIRECTIVE_WORD)) this.directives = false;
@@ -351,8 +359,13 @@ export class FirewallDocument {
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       // fail2ban's actions and the like: no rules of ours (wg-quick configurations have hooks)
       if (this.dialect === 'script' && !this.hooks && otherProgramsIni(this.text, this.fileName)) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
+      if (this.dialect === 'save' && !this.save) {
+        // asked for before prepareModel made it: made at once, and kept up by edits from now on
+        this.save = this.newSave(this.text);
+        this.deferred = false;
+      }
       // wg-quick runs its hooks with `set -e`: a failing command stops it
-      this.cachedRuleSet = this.dialect === 'save' ? (this.save ??= this.newSave(this.text)).toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? { sourced: this.sourcedTexts } : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
+      this.cachedRuleSet = this.dialect === 'save' ? this.save!.toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? { sourced: this.sourcedTexts } : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
@@ -421,6 +434,7 @@ export class FirewallDocument {
     // edited meanwhile, or made by a request: this one is of another text, or not needed
     if (this.text !== text || this.save) return;
     this.save = this.configured(save);
+    this.deferred = false;
     yield;
     void this.ruleSet;
   }

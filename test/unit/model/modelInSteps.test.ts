@@ -68,3 +68,22 @@ test('an edit while the model is made in steps: the steps stop, and the model is
   assert.deepEqual(findings(doc), findings(new FirewallDocument(edited, { fileName: 'x.rules' })));
   assert.ok(findings(doc).some(([code]) => code === 'invalid-value'));
 });
+
+test('an edit before the model is made leaves the parse to the steps, which make the edited text\'s model', () => {
+  const text = kubeProxyDump(3000).text;
+  const doc = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
+  const at = text.indexOf('--dport 80 ') + '--dport '.length;
+  const edited = text.slice(0, at) + 'x' + text.slice(at);
+  doc.update(edited, [{ start: at, end: at, text: 'x' }]);
+  // made by the edit, the model would leave the steps nothing to do
+  const made = run(doc.prepareModel(200));
+  assert.ok(made.yields > 10, `${made.yields} yields`);
+  assert.equal(doc.ruleSetReady, true);
+  // the model is kept up by edits from then on: a second edit patches it in place
+  doc.update(text, [{ start: at, end: at + 1, text: '' }]);
+  assert.equal(doc.ruleSetReady, true);
+  assert.deepEqual(findings(doc), findings(new FirewallDocument(text, { fileName: 'x.rules' })));
+  const again = new FirewallDocument(edited, { fileName: 'x.rules', deferModel: true });
+  run(again.prepareModel(200));
+  assert.deepEqual(findings(again), findings(new FirewallDocument(edited, { fileName: 'x.rules' })));
+});
