@@ -47,12 +47,15 @@ test('a document made with its model deferred, then made in steps, gives the fin
   const texts = [kubeProxyDump(5000).text, ...odd];
   if (existsSync(corpusRoot)) texts.push(...corpusSaveFiles().map((f) => f.text));
   for (const text of texts) {
-    const now = new FirewallDocument(text, { fileName: 'x.rules' });
-    const later = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
-    const made = run(later.prepareModel(500));
-    const found = run(later.diagnosticsSteps());
-    assert.deepEqual(found.value.map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message]), findings(now));
-    if (text.length > 100_000) assert.ok(made.yields >= 3 && found.yields > 10, `${made.yields} and ${found.yields} yields`);
+    const now = findings(new FirewallDocument(text, { fileName: 'x.rules' }));
+    // one line a step: the rule set's steps end at every twentieth line
+    for (const per of [1, 500]) {
+      const later = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
+      const made = run(later.prepareModel(per));
+      const found = run(later.diagnosticsSteps());
+      assert.deepEqual(found.value.map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message]), now);
+      if (text.length > 100_000) assert.ok(made.yields >= 3 && found.yields > 10, `${made.yields} and ${found.yields} yields`);
+    }
   }
 });
 
@@ -85,5 +88,29 @@ test('an edit before the model is made leaves the parse to the steps, which make
   assert.deepEqual(findings(doc), findings(new FirewallDocument(text, { fileName: 'x.rules' })));
   const again = new FirewallDocument(edited, { fileName: 'x.rules', deferModel: true });
   run(again.prepareModel(200));
+  assert.deepEqual(findings(again), findings(new FirewallDocument(edited, { fileName: 'x.rules' })));
+});
+
+test('the rule set is made in steps after the lines; an edit between them gives the edited text\'s model', () => {
+  const text = kubeProxyDump(3000).text;
+  const lineCount = text.split('\n').length;
+  const doc = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
+  const steps = doc.prepareModel(10);
+  // the parse's steps, then the one between, then a few of the rule set's (200 lines each)
+  const parseYields = Math.ceil(lineCount / 10);
+  for (let i = 0; i < parseYields + 3; i++) assert.equal(steps.next().done, false, `step ${i}`);
+  assert.equal(doc.ruleSetReady, false);
+  const rest = run(steps);
+  assert.ok(rest.yields >= Math.floor(lineCount / 200) - 4, `${rest.yields} more yields for ${lineCount} lines`);
+  assert.equal(doc.ruleSetReady, true);
+  // and an edit made while the rule set is in steps
+  const at = text.indexOf('--dport 80 ') + '--dport '.length;
+  const edited = text.slice(0, at) + 'x' + text.slice(at);
+  const again = new FirewallDocument(text, { fileName: 'x.rules', deferModel: true });
+  const more = again.prepareModel(10);
+  for (let i = 0; i < parseYields + 3; i++) more.next();
+  again.update(edited, [{ start: at, end: at, text: 'x' }]);
+  run(more);
+  assert.equal(again.ruleSetReady, false, 'the rule set of the text before the edit was kept');
   assert.deepEqual(findings(again), findings(new FirewallDocument(edited, { fileName: 'x.rules' })));
 });

@@ -3,7 +3,7 @@ import type { SaveLine, SyntaxIssue } from '../syntax/nodes.ts';
 import { NONE } from '../syntax/none.ts';
 import { parseSaveLine } from '../syntax/saveLine.ts';
 import type { Span } from '../text/span.ts';
-import type { Steps } from '../services/steps.ts';
+import { drain, type Steps } from '../services/steps.ts';
 import { bindCommand } from './bind.ts';
 import { isRuleListing, listingTables } from './ruleListing.ts';
 import { listOutputIssue } from './listOutput.ts';
@@ -282,6 +282,15 @@ export class SaveDocument {
 
   /** Tables, chains and rules, with the structural problems (`missing-commit`, rules outside a table…). */
   toRuleSet(): RuleSet {
+    return drain(this.ruleSetSteps(Infinity));
+  }
+
+  /**
+   * toRuleSet in steps of `linesPerStep` lines, yielding between (a front end answers other
+   * requests meanwhile: 0.2–0.3 s in one piece on a 100k-rule dump). The lines must not change
+   * until the last step.
+   */
+  *ruleSetSteps(linesPerStep: number): Steps<RuleSet> {
     const state = new TableState();
     const issues: SyntaxIssue[] = [];
     const commands: Command[] = [];
@@ -314,7 +323,11 @@ export class SaveDocument {
     const replacedBlocks: ReplacedBlock[] = [];
     let rulesDropped = false;
     const entries = this.entries;
-    for (let i = 0; i < entries.length; i++) {
+    for (let i = 0, stepEnd = linesPerStep; i < entries.length; i++) {
+      if (i === stepEnd) {
+        stepEnd += linesPerStep;
+        yield;
+      }
       const e = entries[i];
       const line = e.line;
       if (listing && line.kind === 'rule' && listing.tables[i] !== listedTable) {
