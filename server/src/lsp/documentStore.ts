@@ -167,6 +167,11 @@ export class DocumentStore {
     for (const doc of this.docs.values()) if (!this.opening.has(doc)) out.push(doc);
     return out;
   }
+
+  /** The open documents, those still opening too: for the server's own work that reads what a document is (its name, its dialect), not its model. Not a use (see holds). */
+  everyDocument(): Iterable<OpenDocument> {
+    return this.docs.values();
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import type { Diagnostic, SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
+import { openingSteps } from './openingSteps.ts';
 import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryRelease.ts';
 import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
@@ -98,6 +99,10 @@ export function startServer(connection: Connection, params: InitializeParams, he
   // the quiet period before a collection starts when the last one is answered
   const background = new Background(() => store.lastUse, () => pending.size > 0, () => release?.activity());
   let settings: ServerSettings = defaults;
+  /** How many times the settings were read (see judgementOf). */
+  let settingsRead = 0;
+  /** How many times a document still opening was to be judged again (see publish). */
+  const judgedAgain = new WeakMap<OpenDocument, number>();
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const settling = new QuietTimers(SETTLE_AFTER_MS);
@@ -117,6 +122,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
           codeLens: { maxLenses: limitSetting((cfg as Partial<ServerSettings>).codeLens?.maxLenses, MAX_CODE_LENSES) },
           inlayHints: { ruleNumbers: (cfg as Partial<ServerSettings>).inlayHints?.ruleNumbers !== false },
         };
+        settingsRead++;
       }
     } catch {
       // a client that cannot answer keeps the defaults
@@ -222,7 +228,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
    * their findings were judged with (its text was edited, opened or closed unsaved).
    */
   function judgeCompanionsOf(changed: string): void {
-    for (const doc of store.all()) {
+    // one still opening too: its first findings may be worked out with the file as it was (see openInSteps)
+    for (const doc of store.everyDocument()) {
       const file = fileOf(doc);
       if (!file || file === changed || doc.model.dialect !== 'save' || !companionPaths(file).includes(changed)) continue;
       const now = companionKey(companionFacts(file, openModel));
@@ -274,8 +281,11 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
     pending.delete(doc.uri);
-    // its first findings are on their way (see openInSteps), for the text as it is then
-    if (store.isOpening(doc)) return;
+    // its first findings are on their way (see openInSteps), for the text and what it reads as they are then
+    if (store.isOpening(doc)) {
+      judgedAgain.set(doc, (judgedAgain.get(doc) ?? 0) + 1);
+      return;
+    }
     if (scriptTurnedOff(doc)) {
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
@@ -333,24 +343,25 @@ export function startServer(connection: Connection, params: InitializeParams, he
     pending.set(doc.uri, setTimeout(() => publish(doc), delay));
   }
 
+  /** What a document's findings are worked out with, as far as openInSteps must know: the settings, and how many times what it reads asked for it to be judged again (see publish). */
+  function judgementOf(doc: OpenDocument): string {
+    return `${settingsRead} ${judgedAgain.get(doc) ?? 0}`;
+  }
+
   /**
    * A big save file opened: its model and first findings are made in the background queue, a
-   * slice at a time (500 lines, 2,000 commands, one whole-set check), where they held the
-   * server for 3–4 s on a 15 MB dump; requests about other documents are answered meanwhile,
-   * and those about this one answered as if it were not open yet (the editor asks again). The
-   * whole-document answers asked for it wait behind it in the queue. An edit meanwhile starts
-   * the job over on the new text.
+   * slice at a time (500 lines parsed, 10,000 lines put in their tables, 2,000 commands, one
+   * whole-set check), where they held the server for 3–4 s on a 15 MB dump; requests about
+   * other documents are answered meanwhile, and those about this one answered as if it were not
+   * open yet (the editor asks again). The whole-document answers asked for it wait behind it in
+   * the queue. An edit meanwhile starts the job over on the new text; a settings change, or a
+   * file it reads changing, works out its findings again (see openingSteps).
    */
   function openInSteps(doc: OpenDocument): void {
     void background
       .runSteps(
         undefined,
-        function* () {
-          if (!store.holds(doc)) return undefined;
-          yield* doc.model.prepareModel();
-          if (!store.holds(doc)) return undefined;
-          return yield* doc.model.diagnosticsSteps(lintOptions(doc));
-        },
+        () => openingSteps(doc.model, { holds: () => store.holds(doc), judgement: () => judgementOf(doc), options: () => lintOptions(doc) }),
         () => doc.version,
       )
       .catch(() => undefined)
@@ -384,7 +395,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
       if (byteOrderMarkOf(p.textDocument.uri, fileURLToPath(p.textDocument.uri)) !== hadMark) schedule(saved);
     }
     const folder = p.textDocument.uri.slice(0, p.textDocument.uri.lastIndexOf('/') + 1);
-    for (const doc of store.all()) {
+    for (const doc of store.everyDocument()) {
       if (doc.uri !== p.textDocument.uri && doc.uri.startsWith(folder) && !doc.uri.includes('/', folder.length) && doc.model.dialect === 'save') schedule(doc);
     }
   });

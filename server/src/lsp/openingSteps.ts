@@ -1,0 +1,44 @@
+import type { Diagnostic } from '../core/analysis/types.ts';
+import type { RunOptions } from '../core/analysis/engine.ts';
+import type { Steps } from '../core/services/steps.ts';
+import type { FirewallDocument } from '../core/facade.ts';
+
+/** What the opening of a document reads from the server around it. */
+export interface OpeningContext {
+  /** Whether the document is still open (closed meanwhile: nothing is left to do). */
+  holds(): boolean;
+  /** What its findings would be judged with, as a value that changes when that does (the settings, the files it reads). */
+  judgement(): string;
+  /** The options of its analysis, read when it starts. */
+  options(): RunOptions;
+}
+
+/**
+ * A save file's model and first findings, in steps (see FirewallDocument.prepareModel and
+ * diagnosticsSteps). The findings are worked out again, the model kept, when what they are
+ * judged with changed while they were: a settings change, or a file beside it saved, during
+ * the second or so the analysis of a big dump takes was otherwise seen only at the next edit.
+ * An edit is not this function's to see: the front end starts the steps over on the new text.
+ * Undefined when the document was closed.
+ */
+export function* openingSteps(model: FirewallDocument, context: OpeningContext): Steps<Diagnostic[] | undefined> {
+  if (!context.holds()) return undefined;
+  const made = yield* whileHeld(model.prepareModel(), context);
+  if (!made) return undefined;
+  for (;;) {
+    const judged = context.judgement();
+    const found = yield* whileHeld(model.diagnosticsSteps(context.options()), context);
+    if (!found) return undefined;
+    if (context.judgement() === judged) return found.value;
+  }
+}
+
+/** `steps`, stopped at the first step after the document was closed (undefined then). */
+function* whileHeld<T>(steps: Steps<T>, context: OpeningContext): Steps<{ value: T } | undefined> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return { value: r.value };
+    yield;
+    if (!context.holds()) return undefined;
+  }
+}
