@@ -3,7 +3,8 @@
 // deleted) to their diagnostics, back to back and then 150 ms apart, hovers and completions,
 // then a new rule typed a character at a time 150 ms apart, and reads the server's RSS (right
 // after the open and 5 s later, after the edits and requests, after the new rule, and 5 s after
-// them); `startup` times server starts to the initialize reply. Prints one line of JSON.
+// them); `busy FILE` times hovers on another document while FILE opens and is typed in;
+// `startup` times server starts to the initialize reply. Prints one line of JSON.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../support/lspClient.ts';
@@ -212,6 +213,70 @@ async function editorRefresh(client: LspClient, uri: string, lines: string[], li
   return rounds;
 }
 
+/**
+ * Requests about another document while a big one is opened, then typed in: a hover on a small
+ * rules file every 50 ms, each timed, while the big file opens (to its first diagnostics) and
+ * while a digit is typed and deleted 20 times, 100 ms apart (a person typing); then the time
+ * from the last keystroke to its diagnostics. What one document's work makes everyone wait.
+ */
+async function busy(path: string): Promise<Record<string, unknown>> {
+  const text = readFileSync(path, 'utf8');
+  const client = new LspClient(serverProcessEnv(), serverExecArgv());
+  await client.start();
+  const small = 'file:///tmp/iptables-bench-busy/small.rules';
+  await client.open(small, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+  await client.diagnosticsOf(small);
+  const uri = pathToFileURL(path).href;
+  const languageId = path.endsWith('.sh') ? 'shellscript' : 'iptables-save';
+  /** Hovers on the small file every 50 ms until `until` settles, each timed. */
+  const hoversUntil = async (until: Promise<unknown>): Promise<number[]> => {
+    let done = false;
+    void until.then(() => (done = true));
+    const out: number[] = [];
+    while (!done) {
+      const t = performance.now();
+      await client.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+      out.push(performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return out;
+  };
+  // when each version's diagnostics came (the last keystroke's may come before typing ends)
+  const publishedAt = new Map<number, number>();
+  client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
+    if (p.uri === uri && p.version !== undefined) publishedAt.set(p.version, performance.now());
+  });
+  const published = async (version: number): Promise<void> => {
+    while (!publishedAt.has(version)) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  const opened = published(1);
+  const t0 = performance.now();
+  void client.open(uri, languageId, text);
+  const duringOpen = await hoversUntil(opened);
+  const openMs = performance.now() - t0;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // a digit typed after a port in the middle of the file, then deleted
+  const at = text.indexOf('--dport ', text.length >> 1) + '--dport '.length;
+  const line = text.slice(0, at).split('\n').length - 1;
+  const character = at - text.lastIndexOf('\n', at - 1) - 1;
+  let version = 1;
+  let lastKey = 0;
+  const typing = (async () => {
+    for (let i = 0; i < 20; i++) {
+      const typed = i % 2 === 0;
+      version++;
+      lastKey = performance.now();
+      await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character }, end: { line, character: typed ? character : character + 1 } }, text: typed ? '7' : '' }] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const duringTyping = await hoversUntil(typing);
+  await published(version);
+  const lastToDiagnostics = publishedAt.get(version)! - lastKey;
+  await client.stop();
+  return { openMs, duringOpen, duringTyping, lastToDiagnostics };
+}
+
 /** One start: spawn to the initialize reply; the server is shut down and has exited before the next. */
 async function start(): Promise<number> {
   const t = performance.now();
@@ -230,5 +295,5 @@ async function startup(): Promise<Record<string, unknown>> {
   return { first, later };
 }
 
-const result = mode === 'startup' ? await startup() : await edits(file);
+const result = mode === 'startup' ? await startup() : mode === 'busy' ? await busy(file) : await edits(file);
 console.log(JSON.stringify(result));

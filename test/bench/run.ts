@@ -140,6 +140,9 @@ const sessions = {
   edits: new Map<string, Record<string, unknown>>(),
 };
 for (const name of quick ? ['kube-proxy 10k'] : ['kube-proxy 10k', 'kube-proxy 100k']) sessions.edits.set(name, session(['edits', files.get(name)!]));
+// what one big document's open and typing make requests about another document wait
+const busyInputs = quick ? ['router script 1k'] : ['kube-proxy 100k', 'router script 10k'];
+const busySessions = new Map(busyInputs.map((name) => [name, session(['busy', files.get(name)!])]));
 
 // The processes first, their runs interleaved (the CLI, restore, the floor, again), so that the
 // ratio compares runs made in the same minutes; then the in-process phases, whose garbage this
@@ -261,6 +264,13 @@ console.log('\nlanguage server (stdio, each session from a client process of its
 startup();
 lsp('kube-proxy 10k', 30);
 if (!quick) lsp('kube-proxy 100k', 100);
+
+console.log('\na hover on another document every 50 ms while one opens, then while a digit is typed and deleted in it 20 times, 100 ms apart:');
+for (const [name, r] of busySessions) {
+  const { openMs, duringOpen, duringTyping, lastToDiagnostics } = r as { openMs: number; duringOpen: number[]; duringTyping: number[]; lastToDiagnostics: number };
+  const spread = (xs: number[]) => `p50 ${ms(percentile(xs, 50))} p95 ${ms(percentile(xs, 95))} max ${ms(Math.max(...xs))} (${xs.length})`;
+  console.log(`  ${name}: open to diagnostics ${ms(openMs)}, hovers during it ${spread(duringOpen)}; while typing ${spread(duringTyping)}; the last keystroke to its diagnostics ${ms(lastToDiagnostics)}`);
+}
 
 // ── bundles ────────────────────────────────────────────────────────────────────────────
 console.log('\nbundles:');
