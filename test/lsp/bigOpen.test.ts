@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kubeProxyDump } from '../support/kubeDump.ts';
+import { kubeProxyDump, routerScript } from '../support/kubeDump.ts';
 import { LspClient } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
@@ -65,6 +65,29 @@ test('an edit typed while a big dump opens: its findings are those of the edited
       found.some((d) => d.code === 'invalid-value' && d.range.start.line === line && d.range.start.character === character),
       JSON.stringify(found.filter((d) => d.range.start.line === line)),
     );
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a long router script opens in steps too: a hover on another document is answered before its findings', { skip }, async () => {
+  const c = new LspClient();
+  try {
+    await c.start();
+    const small = 'file:///tmp/iptables-big-open/small.rules';
+    const script = 'file:///tmp/iptables-big-open/router.sh';
+    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
+    await c.diagnosticsOf(small);
+    const text = routerScript(3000).text;
+    assert.ok(text.length > 200_000, `${text.length} characters`);
+    await c.open(script, 'shellscript', text);
+    const hoverScript = await c.request<unknown>('textDocument/hover', { textDocument: { uri: script }, position: { line: 12, character: 8 } });
+    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    assert.equal(c.published.has(script), false, 'the script was judged before the hover on another document was answered');
+    assert.equal(hoverScript, null);
+    await c.diagnosticsOf(script, 60_000);
+    assert.equal(c.published.get(script)?.version, 1);
+    assert.notEqual(await c.request('textDocument/hover', { textDocument: { uri: script }, position: { line: 12, character: 8 } }), null);
   } finally {
     await c.stop();
   }

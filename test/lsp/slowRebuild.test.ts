@@ -6,8 +6,8 @@ import { needBuild } from '../support/paths.ts';
 
 /**
  * A document whose model is made again at each keystroke, slowly (a long router script: a shell
- * script is not patched like a save file), is analysed once typing pauses, not after every
- * keystroke while requests about other documents wait behind each analysis.
+ * script is not patched like a save file), is analysed once typing pauses, in steps, not after
+ * every keystroke while requests about other documents wait behind each analysis.
  */
 test('typing in a long router script: one analysis after the burst, and a hover on another document answered before it', { skip: needBuild() }, async () => {
   const c = new LspClient();
@@ -41,6 +41,14 @@ test('typing in a long router script: one analysis after the burst, and a hover 
     // the typed digits were deleted again: the findings of the text as opened
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(c.publishCount.get(big), 2);
+    // once typing pauses the analysis runs in steps: a hover on another document sent while it
+    // runs is answered before its findings
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: ++version }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: '7' }] });
+    await new Promise((r) => setTimeout(r, 400));
+    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    assert.equal(c.publishCount.get(big), 2, 'the findings came before a hover on another document sent while they were worked out');
+    while (c.publishCount.get(big) === 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(c.published.get(big)?.version, version);
   } finally {
     await c.stop();
   }

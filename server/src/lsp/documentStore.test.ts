@@ -93,7 +93,7 @@ test('the server asking whether a document is still open is not a use of the sto
   assert.equal(store.holds(doc), false);
 });
 
-test('a save file opened with its model deferred is opening: handlers and the other documents\' judgements do not get it, the background queue does, until it is opened', () => {
+test('a document opened in steps is opening: handlers and the other documents\' judgements do not get it, the background queue does, until it is opened', () => {
   const store = new DocumentStore();
   const small = store.open('file:///d/small.rules', 'iptables-save', 1, '*filter\nCOMMIT\n');
   const big = store.open('file:///d/big.rules', 'iptables-save', 1, '*filter\n-A INPUT -j ACCEPT\nCOMMIT\n', true);
@@ -109,7 +109,8 @@ test('a save file opened with its model deferred is opening: handlers and the ot
   assert.equal(store.get(big.uri), big);
   assert.deepEqual(store.all(), [small, big]);
   assert.match(big.model.text, /-j DROP/);
-  // a script is never opening: its model has no steps
+  // a script too: its analysis has steps
   const script = store.open('file:///d/fw.sh', 'shellscript', 1, 'iptables -A INPUT -j ACCEPT\n', true);
-  assert.equal(store.isOpening(script), false);
+  assert.equal(store.isOpening(script), true);
+  assert.equal(store.get(script.uri), undefined);
 });

@@ -52,14 +52,15 @@ export class DocumentStore {
   }
 
   /**
-   * `deferModel`: a save file's lines are parsed later, in steps (FirewallDocument.prepareModel);
-   * the document is opening until `opened` says otherwise.
+   * `inSteps`: the model and first findings are made later, in steps (a save file's lines
+   * parsed a few at a time, see FirewallDocument.prepareModel; the analysis a few commands at a
+   * time, see diagnosticsSteps); the document is opening until `opened` says otherwise.
    */
-  open(uri: string, languageId: string, version: number, text: string, deferModel = false): OpenDocument {
+  open(uri: string, languageId: string, version: number, text: string, inSteps = false): OpenDocument {
     // a WireGuard configuration's hooks are the script (see model/wgQuick.ts); editors without the id find it by name and content
     const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : undefined;
-    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel }) };
-    if (deferModel && doc.model.dialect === 'save') this.opening.add(doc);
+    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel: inSteps }) };
+    if (inSteps) this.opening.add(doc);
     else this.opening.delete(doc);
     this.docs.set(uri, doc);
     if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));

@@ -14,7 +14,7 @@ export interface OpeningContext {
 }
 
 /**
- * A save file's model and first findings, in steps (see FirewallDocument.prepareModel and
+ * A document's model and first findings, in steps (see FirewallDocument.prepareModel and
  * diagnosticsSteps). The findings are worked out again, the model kept, when what they are
  * judged with changed while they were: a settings change, or a file beside it saved, during
  * the second or so the analysis of a big dump takes was otherwise seen only at the next edit.
@@ -40,5 +40,20 @@ function* whileHeld<T>(steps: Steps<T>, context: OpeningContext): Steps<{ value:
     if (r.done) return { value: r.value };
     yield;
     if (!context.holds()) return undefined;
+  }
+}
+
+/** `steps`, with the time their slices took together told to `spent` at their end. */
+export function* timedSteps<T>(steps: Steps<T>, spent: (ms: number) => void): Steps<T> {
+  let total = 0;
+  for (;;) {
+    const t = performance.now();
+    const r = steps.next();
+    total += performance.now() - t;
+    if (r.done) {
+      spent(total);
+      return r.value;
+    }
+    yield;
   }
 }

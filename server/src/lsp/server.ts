@@ -14,7 +14,7 @@ import type { Diagnostic, SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
-import { openingSteps } from './openingSteps.ts';
+import { openingSteps, timedSteps } from './openingSteps.ts';
 import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryRelease.ts';
 import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
@@ -73,11 +73,12 @@ const LARGE_DOCUMENT_DELAY_MS = 300;
  */
 const SLOW_REBUILD_MS = 100;
 /**
- * Past this size a document is made ready for edits and hovers while the server is idle (see
- * prepare): on a 10,000-rule dump (1.5 MB) the first keystroke waited 50–70 ms for what the
- * next ones find made, and the first hover 44 ms for the chain index.
+ * Past this size a document is opened in steps (see openInSteps), and made ready for edits and
+ * hovers while the server is idle (see prepare): on a 10,000-rule dump (1.5 MB) the first
+ * keystroke waited 50–70 ms for what the next ones find made, and the first hover 44 ms for the
+ * chain index; a 10,000-rule router script (1.2 MB) held the server 1.5 s while it opened.
  */
-const PREPARE_ABOVE = 200_000;
+const IN_STEPS_ABOVE = 200_000;
 /** Quiet time after an edit of a big document before its text is copied into one piece (see QuietTimers). */
 const SETTLE_AFTER_MS = 1000;
 
@@ -313,7 +314,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (file) watchers.watch(doc.uri, placesJudgedWith(file, judgedKind(doc.model), [...(sourcedRead.get(doc.uri)?.keys() ?? [])]));
     if (file && companionPaths(file).length) judgeCompanionsOf(file);
     if (file) judgeScriptsReading(file);
-    if (doc.model.text.length > PREPARE_ABOVE) {
+    if (doc.model.text.length > IN_STEPS_ABOVE) {
       prepare(doc);
       // once typing has stopped for a while (see SETTLE_AFTER_MS)
       if (doc.model.text.length > LARGE_DOCUMENT) settleLater(doc);
@@ -358,9 +359,35 @@ export function startServer(connection: Connection, params: InitializeParams, he
   function schedule(doc: OpenDocument): void {
     const t = pending.get(doc.uri);
     if (t) clearTimeout(t);
-    const slow = doc.model.text.length > LARGE_DOCUMENT || (rebuildCost.get(doc) ?? 0) > SLOW_REBUILD_MS;
-    const delay = slow && !doc.model.ruleSetReady ? LARGE_DOCUMENT_DELAY_MS : 0;
-    pending.set(doc.uri, setTimeout(() => publish(doc), delay));
+    const slow = (doc.model.text.length > LARGE_DOCUMENT || (rebuildCost.get(doc) ?? 0) > SLOW_REBUILD_MS) && !doc.model.ruleSetReady;
+    pending.set(doc.uri, setTimeout(() => (slow ? judgeInSteps(doc) : publish(doc)), slow ? LARGE_DOCUMENT_DELAY_MS : 0));
+  }
+
+  /** The documents whose findings are being worked out in steps (see judgeInSteps). */
+  const judging = new WeakSet<OpenDocument>();
+
+  /**
+   * A slow document's findings after an edit, worked out in the background queue: its model in
+   * one step (a script's is made whole), its analysis 2,000 commands a step, so that requests
+   * about other documents wait for the model at most. An edit meanwhile starts the job over.
+   */
+  function judgeInSteps(doc: OpenDocument): void {
+    // its first findings are on their way, for the text as it is then (see publish)
+    if (store.isOpening(doc)) return publish(doc);
+    pending.delete(doc.uri);
+    // the job under way starts over on the new text (see Background.runSteps)
+    if (judging.has(doc)) return;
+    judging.add(doc);
+    let spent = 0;
+    void background
+      .runSteps(undefined, () => timedSteps(doc.model.diagnosticsSteps(lintOptions(doc)), (ms) => (spent = ms)), () => doc.version)
+      .catch(() => undefined)
+      .then((found) => {
+        judging.delete(doc);
+        if (!store.holds(doc) || !found) return;
+        rebuildCost.set(doc, spent);
+        publish(doc, found);
+      });
   }
 
   /** What a document's findings are worked out with, as far as openInSteps must know: the settings, and how many times what it reads asked for it to be judged again (see publish). */
@@ -369,9 +396,10 @@ export function startServer(connection: Connection, params: InitializeParams, he
   }
 
   /**
-   * A big save file opened: its model and first findings are made in the background queue, a
-   * slice at a time (500 lines parsed, 10,000 lines put in their tables, 2,000 commands, one
-   * whole-set check), where they held the server for 3–4 s on a 15 MB dump; requests about
+   * A big document opened (see IN_STEPS_ABOVE): its model and first findings are made in the
+   * background queue, a slice at a time (a save file's lines 500 at a time, then 10,000 lines put
+   * in their tables, a script's model in one; then 2,000 commands of the analysis, one whole-set
+   * check), where they held the server for 3–4 s on a 15 MB dump; requests about
    * other documents are answered meanwhile, and those about this one answered as if it were not
    * open yet (the editor asks again). The whole-document answers asked for it wait behind it in
    * the queue. An edit meanwhile starts the job over on the new text; a settings change, or a
@@ -381,7 +409,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     void background
       .runSteps(
         undefined,
-        () => openingSteps(doc.model, { holds: () => store.holds(doc), judgement: () => judgementOf(doc), options: () => lintOptions(doc) }),
+        () => timedSteps(openingSteps(doc.model, { holds: () => store.holds(doc), judgement: () => judgementOf(doc), options: () => lintOptions(doc) }), (ms) => rebuildCost.set(doc, ms)),
         () => doc.version,
       )
       .catch(() => undefined)
@@ -395,8 +423,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   }
 
   connection.onDidOpenTextDocument((p) => {
-    const big = p.textDocument.text.length > LARGE_DOCUMENT;
-    const doc = store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text, big);
+    const doc = store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text, p.textDocument.text.length > IN_STEPS_ABOVE);
     if (store.isOpening(doc)) openInSteps(doc);
     else publish(doc);
   });
