@@ -14,7 +14,7 @@ import type { Diagnostic, SeveritySetting } from '../core/analysis/types.ts';
 import { compileScript } from '../core/compile/toRestore.ts';
 import { toLspDiagnostic, toRange } from './convert.ts';
 import { DocumentStore, type OpenDocument } from './documentStore.ts';
-import { openingSteps, timedSteps } from './openingSteps.ts';
+import { findingsInSteps, timedSteps, type FindingsContext } from './findingsInSteps.ts';
 import { DEFAULT_RELEASE, MemoryRelease, type HeapControl } from './memoryRelease.ts';
 import { Background } from './background.ts';
 import { registerLanguageFeatures } from './languageHandlers.ts';
@@ -113,9 +113,9 @@ export function startServer(connection: Connection, params: InitializeParams, he
   // the quiet period before a collection starts when the last one is answered
   const background = new Background(() => store.lastUse, () => pending.size > 0, () => release?.activity());
   let settings: ServerSettings = defaults;
-  /** How many times the settings were read (see judgementOf). */
+  /** How many times the settings were read (see contextOf). */
   let settingsRead = 0;
-  /** How many times a document still opening was to be judged again (see publish). */
+  /** How many times a document whose findings are worked out in steps was to be judged again meanwhile (see publish, judgeInSteps). */
   const judgedAgain = new WeakMap<OpenDocument, number>();
   const canPullConfig = !!params.capabilities.workspace?.configuration;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -375,12 +375,16 @@ export function startServer(connection: Connection, params: InitializeParams, he
     // its first findings are on their way, for the text as it is then (see publish)
     if (store.isOpening(doc)) return publish(doc);
     pending.delete(doc.uri);
-    // the job under way starts over on the new text (see Background.runSteps)
-    if (judging.has(doc)) return;
+    // the job under way starts over on a new text (see Background.runSteps), or works the
+    // findings out again when asked during them (see findingsInSteps)
+    if (judging.has(doc)) {
+      judgedAgain.set(doc, (judgedAgain.get(doc) ?? 0) + 1);
+      return;
+    }
     judging.add(doc);
     let spent = 0;
     void background
-      .runSteps(undefined, () => timedSteps(doc.model.diagnosticsSteps(lintOptions(doc)), (ms) => (spent = ms)), () => doc.version)
+      .runSteps(undefined, () => timedSteps(findingsInSteps(doc.model, contextOf(doc)), (ms) => (spent = ms)), () => doc.version)
       .catch(() => undefined)
       .then((found) => {
         judging.delete(doc);
@@ -390,9 +394,13 @@ export function startServer(connection: Connection, params: InitializeParams, he
       });
   }
 
-  /** What a document's findings are worked out with, as far as openInSteps must know: the settings, and how many times what it reads asked for it to be judged again (see publish). */
-  function judgementOf(doc: OpenDocument): string {
-    return `${settingsRead} ${judgedAgain.get(doc) ?? 0}`;
+  /**
+   * What findingsInSteps reads of the server for `doc`: whether it is still open, and what its
+   * findings are worked out with (the settings, and how many times it was to be judged again
+   * while they were worked out in steps).
+   */
+  function contextOf(doc: OpenDocument): FindingsContext {
+    return { holds: () => store.holds(doc), judgement: () => `${settingsRead} ${judgedAgain.get(doc) ?? 0}`, options: () => lintOptions(doc) };
   }
 
   /**
@@ -403,13 +411,13 @@ export function startServer(connection: Connection, params: InitializeParams, he
    * other documents are answered meanwhile, and those about this one answered as if it were not
    * open yet (the editor asks again). The whole-document answers asked for it wait behind it in
    * the queue. An edit meanwhile starts the job over on the new text; a settings change, or a
-   * file it reads changing, works out its findings again (see openingSteps).
+   * file it reads changing, works out its findings again (see findingsInSteps).
    */
   function openInSteps(doc: OpenDocument): void {
     void background
       .runSteps(
         undefined,
-        () => timedSteps(openingSteps(doc.model, { holds: () => store.holds(doc), judgement: () => judgementOf(doc), options: () => lintOptions(doc) }), (ms) => rebuildCost.set(doc, ms)),
+        () => timedSteps(findingsInSteps(doc.model, contextOf(doc)), (ms) => rebuildCost.set(doc, ms)),
         () => doc.version,
       )
       .catch(() => undefined)

@@ -3,8 +3,8 @@ import type { RunOptions } from '../core/analysis/engine.ts';
 import type { Steps } from '../core/services/steps.ts';
 import type { FirewallDocument } from '../core/facade.ts';
 
-/** What the opening of a document reads from the server around it. */
-export interface OpeningContext {
+/** What working out a document's findings reads from the server around it. */
+export interface FindingsContext {
   /** Whether the document is still open (closed meanwhile: nothing is left to do). */
   holds(): boolean;
   /** What its findings would be judged with, as a value that changes when that does (the settings, the files it reads). */
@@ -14,14 +14,15 @@ export interface OpeningContext {
 }
 
 /**
- * A document's model and first findings, in steps (see FirewallDocument.prepareModel and
- * diagnosticsSteps). The findings are worked out again, the model kept, when what they are
- * judged with changed while they were: a settings change, or a file beside it saved, during
+ * A document's model (where it is not made yet) and findings, in steps (see
+ * FirewallDocument.prepareModel and diagnosticsSteps): as a big document opens, or a slow one
+ * is judged after an edit. The findings are worked out again, the model kept, when what they
+ * are judged with changed while they were: a settings change, or a file beside it saved, during
  * the second or so the analysis of a big dump takes was otherwise seen only at the next edit.
  * An edit is not this function's to see: the front end starts the steps over on the new text.
  * Undefined when the document was closed.
  */
-export function* openingSteps(model: FirewallDocument, context: OpeningContext): Steps<Diagnostic[] | undefined> {
+export function* findingsInSteps(model: FirewallDocument, context: FindingsContext): Steps<Diagnostic[] | undefined> {
   if (!context.holds()) return undefined;
   const made = yield* whileHeld(model.prepareModel(), context);
   if (!made) return undefined;
@@ -34,7 +35,7 @@ export function* openingSteps(model: FirewallDocument, context: OpeningContext):
 }
 
 /** `steps`, stopped at the first step after the document was closed (undefined then). */
-function* whileHeld<T>(steps: Steps<T>, context: OpeningContext): Steps<{ value: T } | undefined> {
+function* whileHeld<T>(steps: Steps<T>, context: FindingsContext): Steps<{ value: T } | undefined> {
   for (;;) {
     const r = steps.next();
     if (r.done) return { value: r.value };

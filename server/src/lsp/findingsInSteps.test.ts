@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../core/facade.ts';
 import { kubeProxyDump } from '../../../test/support/kubeDump.ts';
-import { openingSteps } from './openingSteps.ts';
+import { findingsInSteps } from './findingsInSteps.ts';
 import type { RunOptions } from '../core/analysis/engine.ts';
 
 // a kube-proxy dump with one rule that has a finding, near its end: the analysis meets it late
@@ -13,7 +13,7 @@ const codes = (found: { code: string }[] | undefined) => (found ?? []).map((d) =
 
 function opening(context: { settings: RunOptions; judgement: number; open: boolean }) {
   const model = new FirewallDocument(text, { fileName: 'kube.rules', deferModel: true });
-  const steps = openingSteps(model, { holds: () => context.open, judgement: () => String(context.judgement), options: () => context.settings });
+  const steps = findingsInSteps(model, { holds: () => context.open, judgement: () => String(context.judgement), options: () => context.settings });
   return { model, steps };
 }
 
