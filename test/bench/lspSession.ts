@@ -7,6 +7,7 @@
 // `startup` times server starts to the initialize reply. Prints one line of JSON.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { positionAt, smallFileBeside } from '../support/busyServer.ts';
 import { LspClient } from '../support/lspClient.ts';
 import { serverExecArgv, serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 
@@ -223,9 +224,7 @@ async function busy(path: string): Promise<Record<string, unknown>> {
   const text = readFileSync(path, 'utf8');
   const client = new LspClient(serverProcessEnv(), serverExecArgv());
   await client.start();
-  const small = 'file:///tmp/iptables-bench-busy/small.rules';
-  await client.open(small, 'iptables-save', '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-  await client.diagnosticsOf(small);
+  const small = await smallFileBeside(client, 'iptables-bench-busy');
   const uri = pathToFileURL(path).href;
   const languageId = path.endsWith('.sh') ? 'shellscript' : 'iptables-save';
   /** Hovers on the small file every 50 ms until `until` settles, each timed. */
@@ -235,7 +234,7 @@ async function busy(path: string): Promise<Record<string, unknown>> {
     const out: number[] = [];
     while (!done) {
       const t = performance.now();
-      await client.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+      await small.hover();
       out.push(performance.now() - t);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -257,8 +256,7 @@ async function busy(path: string): Promise<Record<string, unknown>> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   // a digit typed after a port in the middle of the file, then deleted
   const at = text.indexOf('--dport ', text.length >> 1) + '--dport '.length;
-  const line = text.slice(0, at).split('\n').length - 1;
-  const character = at - text.lastIndexOf('\n', at - 1) - 1;
+  const { line, character } = positionAt(text, at);
   let version = 1;
   let lastKey = 0;
   const typing = (async () => {

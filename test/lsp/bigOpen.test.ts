@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kubeProxyDump, routerScript } from '../support/kubeDump.ts';
+import { positionAt, smallFileBeside } from '../support/busyServer.ts';
 import { LspClient } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
- * A big save file opened (over 2 MB): the built server makes its model and first findings in
- * slices in its background queue, answering requests about other documents meanwhile, and
+ * A big document opened (over 200 KB: a 2.9 MB dump, a 360 KB router script): the built server
+ * makes its model and first findings in slices in its background queue, answering requests about other documents meanwhile, and
  * those about the opening one as if it were not open yet; the whole-document answers asked for
  * it wait behind it and are whole.
  */
@@ -16,16 +17,14 @@ test('requests are answered while a big dump is opened; those about it wait or g
   const c = new LspClient();
   try {
     await c.start();
-    const small = 'file:///tmp/iptables-big-open/small.rules';
+    const small = await smallFileBeside(c, 'iptables-big-open');
     const big = 'file:///tmp/iptables-big-open/kube.rules';
-    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-    await c.diagnosticsOf(small);
     const dump = kubeProxyDump(20_000).text;
     assert.ok(dump.length > 2_000_000, `${dump.length} characters`);
     await c.open(big, 'iptables-save', dump);
     const outline = c.request<{ name: string; children?: unknown[] }[]>('textDocument/documentSymbol', { textDocument: { uri: big } });
     const hoverBig = await c.request<unknown>('textDocument/hover', { textDocument: { uri: big }, position: { line: 10, character: 4 } });
-    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    await small.hover();
     // answered before the big file's findings: on the server's one thread, made at once, they came first
     assert.equal(c.published.has(big), false, 'the big file was judged before the hover on another document was answered');
     assert.equal(hoverBig, null);
@@ -45,18 +44,15 @@ test('an edit typed while a big dump opens: its findings are those of the edited
   const c = new LspClient();
   try {
     await c.start();
-    const small = 'file:///tmp/iptables-big-open/small.rules';
+    const small = await smallFileBeside(c, 'iptables-big-open');
     const big = 'file:///tmp/iptables-big-open/kube.rules';
-    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-    await c.diagnosticsOf(small);
     const dump = kubeProxyDump(20_000).text;
     await c.open(big, 'iptables-save', dump);
     // a port made a word on the first rule that has one
     const at = dump.indexOf('--dport ') + '--dport '.length;
-    const line = dump.slice(0, at).split('\n').length - 1;
-    const character = at - dump.lastIndexOf('\n', at - 1) - 1;
+    const { line, character } = positionAt(dump, at);
     await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: 2 }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }] });
-    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    await small.hover();
     assert.equal(c.published.has(big), false, 'the big file was judged before the hover on another document was answered');
     const found = await c.diagnosticsOf(big, 60_000);
     assert.equal(c.published.get(big)?.version, 2);
@@ -74,15 +70,13 @@ test('a long router script opens in steps too: a hover on another document is an
   const c = new LspClient();
   try {
     await c.start();
-    const small = 'file:///tmp/iptables-big-open/small.rules';
+    const small = await smallFileBeside(c, 'iptables-big-open');
     const script = 'file:///tmp/iptables-big-open/router.sh';
-    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-    await c.diagnosticsOf(small);
     const text = routerScript(3000).text;
     assert.ok(text.length > 200_000, `${text.length} characters`);
     await c.open(script, 'shellscript', text);
     const hoverScript = await c.request<unknown>('textDocument/hover', { textDocument: { uri: script }, position: { line: 12, character: 8 } });
-    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    await small.hover();
     assert.equal(c.published.has(script), false, 'the script was judged before the hover on another document was answered');
     assert.equal(hoverScript, null);
     await c.diagnosticsOf(script, 60_000);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routerScript } from '../support/kubeDump.ts';
+import { positionAt, smallFileBeside } from '../support/busyServer.ts';
 import { LspClient } from '../support/lspClient.ts';
 import { needBuild } from '../support/paths.ts';
 
@@ -13,10 +14,8 @@ test('typing in a long router script: one analysis after the burst, and a hover 
   const c = new LspClient();
   try {
     await c.start();
-    const small = 'file:///tmp/iptables-slow-rebuild/small.rules';
+    const small = await smallFileBeside(c, 'iptables-slow-rebuild');
     const big = 'file:///tmp/iptables-slow-rebuild/router.sh';
-    await c.open(small, 'iptables-save', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
-    await c.diagnosticsOf(small);
     const text = routerScript(6000).text;
     const opened = performance.now();
     await c.open(big, 'shellscript', text);
@@ -25,15 +24,14 @@ test('typing in a long router script: one analysis after the burst, and a hover 
     assert.equal(c.publishCount.get(big), 1);
     // a port typed a digit at a time, then deleted, 20 ms apart
     const at = text.indexOf('--dport 1', text.length >> 1) + '--dport 1'.length;
-    const line = text.slice(0, at).split('\n').length - 1;
-    const character = at - text.lastIndexOf('\n', at - 1) - 1;
+    const { line, character } = positionAt(text, at);
     let version = 1;
     for (let i = 0; i < 8; i++) {
       const typed = i % 2 === 0;
       await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: ++version }, contentChanges: [{ range: { start: { line, character }, end: { line, character: typed ? character : character + 1 } }, text: typed ? '7' : '' }] });
       await new Promise((r) => setTimeout(r, 20));
     }
-    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    await small.hover();
     assert.equal(c.publishCount.get(big), 1, `the script was analysed while it was typed in (its open took ${openMs.toFixed(0)} ms)`);
     const deadline = Date.now() + 60_000;
     while (c.publishCount.get(big) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -45,7 +43,7 @@ test('typing in a long router script: one analysis after the burst, and a hover 
     // runs is answered before its findings
     await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: ++version }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: '7' }] });
     await new Promise((r) => setTimeout(r, 400));
-    await c.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 2, character: 4 } });
+    await small.hover();
     assert.equal(c.publishCount.get(big), 2, 'the findings came before a hover on another document sent while they were worked out');
     while (c.publishCount.get(big) === 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(c.published.get(big)?.version, version);
