@@ -215,10 +215,10 @@ async function editorRefresh(client: LspClient, uri: string, lines: string[], li
 }
 
 /**
- * Requests about another document while a big one is opened, then typed in: a hover on a small
- * rules file every 50 ms, each timed, while the big file opens (to its first diagnostics) and
- * while a digit is typed and deleted 20 times, 100 ms apart (a person typing), to the last
- * keystroke's diagnostics; and the time from the last keystroke to them. What one document's work makes everyone wait.
+ * What one document's work makes requests about the others wait: a hover on a small rules file
+ * every 50 ms, each timed, while a big file opens (to its first diagnostics), and while a digit
+ * is typed and deleted in it 20 times, 100 ms apart (a person typing), to the last keystroke's
+ * diagnostics; and the time from the last keystroke to them.
  */
 async function busy(path: string): Promise<Record<string, unknown>> {
   const text = readFileSync(path, 'utf8');

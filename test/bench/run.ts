@@ -269,7 +269,7 @@ console.log('\na hover on another document every 50 ms while one opens, then whi
 for (const [name, r] of busySessions) {
   const { openMs, duringOpen, duringTyping, lastToDiagnostics } = r as { openMs: number; duringOpen: number[]; duringTyping: number[]; lastToDiagnostics: number };
   const spread = (xs: number[]) => `p50 ${ms(percentile(xs, 50))} p95 ${ms(percentile(xs, 95))} max ${ms(Math.max(...xs))} (${xs.length})`;
-  console.log(`  ${name}: open to diagnostics ${ms(openMs)}, hovers during it ${spread(duringOpen)}; while typing ${spread(duringTyping)}; the last keystroke to its diagnostics ${ms(lastToDiagnostics)}`);
+  console.log(`  ${name}: open to diagnostics ${ms(openMs)}, hovers during it ${spread(duringOpen)}; while typing, to the last keystroke's diagnostics ${spread(duringTyping)}; the last keystroke to its diagnostics ${ms(lastToDiagnostics)}`);
 }
 
 // ── bundles ────────────────────────────────────────────────────────────────────────────
