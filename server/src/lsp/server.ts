@@ -372,8 +372,8 @@ export function startServer(connection: Connection, params: InitializeParams, he
    * about other documents wait for the model at most. An edit meanwhile starts the job over.
    */
   function judgeInSteps(doc: OpenDocument): void {
-    // its first findings are on their way, for the text as it is then (see publish)
-    if (store.isOpening(doc)) return publish(doc);
+    // its first findings are on their way, for the text as it is then; or it gets none (see publish)
+    if (store.isOpening(doc) || scriptTurnedOff(doc)) return publish(doc);
     pending.delete(doc.uri);
     // the job under way starts over on a new text (see Background.runSteps), or works the
     // findings out again when asked during them (see findingsInSteps)
