@@ -425,8 +425,9 @@ export class FirewallDocument {
 
   /**
    * A save file's model made in steps (see DocumentOptions.deferModel): its lines parsed
-   * `linesPerStep` at a time, then its rule set in one step. Nothing to do where the model is made, or
-   * was made meanwhile by whatever asked for it.
+   * `linesPerStep` at a time, then put in their tables RULE_SET_LINES_PER_PARSED_LINE times as
+   * many at a time. Nothing to do where the model is made, or was made meanwhile by whatever
+   * asked for it.
    */
   *prepareModel(linesPerStep = 500): Steps<void> {
     if (this.dialect !== 'save' || this.skipped || this.save || this.cachedRuleSet || this.failure) return;

@@ -61,7 +61,6 @@ export class DocumentStore {
     const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : undefined;
     const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel: inSteps }) };
     if (inSteps) this.opening.add(doc);
-    else this.opening.delete(doc);
     this.docs.set(uri, doc);
     if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));
     else this.withReturns.delete(uri);

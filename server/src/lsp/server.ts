@@ -296,10 +296,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     if (t) clearTimeout(t);
     pending.delete(doc.uri);
     // its first findings are on their way (see openInSteps), for the text and what it reads as they are then
-    if (store.isOpening(doc)) {
-      judgedAgain.set(doc, (judgedAgain.get(doc) ?? 0) + 1);
-      return;
-    }
+    if (store.isOpening(doc)) return askAgain(doc);
     if (scriptTurnedOff(doc)) {
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
@@ -377,10 +374,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
     pending.delete(doc.uri);
     // the job under way starts over on a new text (see Background.runSteps), or works the
     // findings out again when asked during them (see findingsInSteps)
-    if (judging.has(doc)) {
-      judgedAgain.set(doc, (judgedAgain.get(doc) ?? 0) + 1);
-      return;
-    }
+    if (judging.has(doc)) return askAgain(doc);
     judging.add(doc);
     let spent = 0;
     void background
@@ -392,6 +386,11 @@ export function startServer(connection: Connection, params: InitializeParams, he
         rebuildCost.set(doc, spent);
         publish(doc, found);
       });
+  }
+
+  /** `doc`'s findings, being worked out in steps, are to be worked out again at their end (see findingsInSteps). */
+  function askAgain(doc: OpenDocument): void {
+    judgedAgain.set(doc, (judgedAgain.get(doc) ?? 0) + 1);
   }
 
   /**
