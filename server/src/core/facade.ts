@@ -7,7 +7,7 @@ import { SaveDocument, type EditedLines, type TextChange } from './model/saveDoc
 import { patchRuleSet } from './model/patchRuleSet.ts';
 import { carryChainFacts } from './analysis/chainGraph.ts';
 import { carryDnatChecks } from './analysis/dnatPaths.ts';
-import { scriptRuleSet } from './model/scriptDocument.ts';
+import { scriptRuleSet, scriptRuleSetSteps } from './model/scriptDocument.ts';
 import type { Dialect, RuleSet } from './model/types.ts';
 import { ChainIndex } from './services/chainIndex.ts';
 import { drain, type Steps } from './services/steps.ts';
@@ -426,10 +426,12 @@ export class FirewallDocument {
   /**
    * A save file's model made in steps (see DocumentOptions.deferModel): its lines parsed
    * `linesPerStep` at a time, then put in their tables RULE_SET_LINES_PER_PARSED_LINE times as
-   * many at a time. Nothing to do where the model is made, or was made meanwhile by whatever
+   * many at a time; a shell script's `linesPerStep` of its commands at a time (see
+   * prepareScript). Nothing to do where the model is made, or was made meanwhile by whatever
    * asked for it.
    */
   *prepareModel(linesPerStep = 500): Steps<void> {
+    if (this.dialect === 'script') return yield* this.prepareScript(linesPerStep);
     if (this.dialect !== 'save' || this.skipped || this.save || this.cachedRuleSet || this.failure) return;
     const text = this.text;
     let save: SaveDocument;
@@ -448,6 +450,28 @@ export class FirewallDocument {
     this.save = save;
     this.cachedRuleSet = ruleSet;
     this.deferred = false;
+  }
+
+  /**
+   * A shell script's model made in steps, `commandsPerStep` of its commands at a time (see
+   * scriptRuleSetSteps), kept when the text and the files it reads with `.` are still those
+   * it was made of. A wg-quick configuration's hooks are a few lines, made when asked for.
+   */
+  private *prepareScript(commandsPerStep: number): Steps<void> {
+    if (this.hooks || this.skipped || this.cachedRuleSet || this.failure) return;
+    const text = this.text;
+    const sourced = this.sourcedTexts;
+    // another program's configuration: no model to make (see ruleSet)
+    if (otherProgramsIni(text, this.fileName)) return;
+    let ruleSet: RuleSet;
+    try {
+      ruleSet = yield* scriptRuleSetSteps(text, { sourced }, commandsPerStep);
+    } catch {
+      // made at once when asked for, where the failure is reported
+      return;
+    }
+    if (this.text !== text || this.sourcedTexts !== sourced || this.cachedRuleSet || this.skipped) return;
+    this.cachedRuleSet = ruleSet;
   }
 
   diagnostics(options: RunOptions = {}): Diagnostic[] {

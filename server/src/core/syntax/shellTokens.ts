@@ -263,3 +263,52 @@ export function lexShell(text: string): ShellLexResult {
   state = { pending: [], bodies: [] };
   return { tokens: result.tokens, heredocs, errors: result.errors.map((e) => ({ offset: e.offset, length: e.length })) };
 }
+
+/**
+ * The tokens of `text` from `from` to a place about `size` characters on where the shell starts
+ * afresh, with their offsets in `text`: right after a newline token that ends every word,
+ * quote and here-document begun before it. A token that ends before the part lexed does ends
+ * where it would in the whole text (only a word with an open quote or a here-document without
+ * its closing line reads on to the part's end), so the part is cut after its last such
+ * newline; a part without one is lexed again twice as long. `end`: where the tokens end.
+ */
+export function lexShellPart(text: string, from: number, size: number): ShellLexResult & { end: number } {
+  for (let want = Math.max(1, size); ; want *= 2) {
+    const newline = from + want < text.length ? text.indexOf('\n', from + want - 1) : -1;
+    const end = newline === -1 ? text.length : newline + 1;
+    const part = from === 0 && end === text.length ? text : text.slice(from, end);
+    const lexed = lexShell(part);
+    const cut = end === text.length ? lexed.tokens.length : lastFreshStart(lexed, part.length);
+    if (cut === -1) continue;
+    const upTo = cut === lexed.tokens.length ? part.length : lexed.tokens[cut - 1].startOffset + lexed.tokens[cut - 1].image.length;
+    const kept: ShellLexResult = upTo === part.length ? lexed : { tokens: lexed.tokens.slice(0, cut), heredocs: lexed.heredocs.filter((h) => h.start < upTo), errors: lexed.errors.filter((e) => e.offset < upTo) };
+    if (from) moveBy(kept, from);
+    return { ...kept, end: from + upTo };
+  }
+}
+
+/**
+ * How many of the part's tokens go up to its last newline after which the shell starts afresh
+ * (see lexShellPart); -1 when it has none. A newline at the part's very end is one when every
+ * here-document it took the body of found its closing line; one before the end always is.
+ */
+function lastFreshStart(lexed: ShellLexResult, length: number): number {
+  const tokens = lexed.tokens;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i];
+    if (t.tokenType !== Newline) continue;
+    if (t.startOffset + t.image.length < length || lexed.heredocs.every((h) => h.terminated || h.start < t.startOffset)) return i + 1;
+  }
+  return -1;
+}
+function moveBy(lexed: ShellLexResult, delta: number): void {
+  for (const t of lexed.tokens) {
+    t.startOffset += delta;
+    if (typeof t.endOffset === 'number') t.endOffset += delta;
+  }
+  for (const h of lexed.heredocs) {
+    h.start += delta;
+    h.end += delta;
+  }
+  for (const e of lexed.errors) e.offset += delta;
+}
