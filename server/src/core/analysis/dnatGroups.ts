@@ -1,6 +1,7 @@
 import type { Command, Rule } from '../model/types.ts';
 import type { ChainFacts } from './chainGraph.ts';
-import { keptWithFacts } from './keptWithFacts.ts';
+import { keptWithFacts, prepareKept } from './keptWithFacts.ts';
+import { drain, STEP_ITEMS, type Steps } from '../services/steps.ts';
 
 /** DNAT rules by a rule's key, each with its command. */
 export type DnatGroups = Map<string, Map<Rule, Command>>;
@@ -26,12 +27,7 @@ export function dnatGroups(facts: ChainFacts, name: string, keyOf: (cmd: Command
   return keptWithFacts(
     facts,
     `dnatGroups:${name}`,
-    () => {
-      const groups: DnatGroups = new Map();
-      const dnats = facts.dnats;
-      for (let i = 0; i < dnats.length; i++) add(groups, dnats[i], keyOf);
-      return groups;
-    },
+    () => drain(grouped(facts, keyOf, Infinity)),
     (groups, patches) => {
       for (const p of patches) {
         const old = p.old?.rule;
@@ -42,4 +38,19 @@ export function dnatGroups(facts: ChainFacts, name: string, keyOf: (cmd: Command
       return true;
     },
   );
+}
+
+/** dnatGroups made in steps, `perStep` DNATs at a time, and kept (see prepareKept): for a rule's prepare. */
+export function dnatGroupsSteps(facts: ChainFacts, name: string, keyOf: (cmd: Command) => string | undefined, perStep = STEP_ITEMS): Steps<void> {
+  return prepareKept(facts, `dnatGroups:${name}`, () => grouped(facts, keyOf, perStep));
+}
+
+function* grouped(facts: ChainFacts, keyOf: (cmd: Command) => string | undefined, perStep: number): Steps<DnatGroups> {
+  const groups: DnatGroups = new Map();
+  const dnats = facts.dnats;
+  for (let i = 0; i < dnats.length; i++) {
+    if (i && i % perStep === 0) yield;
+    add(groups, dnats[i], keyOf);
+  }
+  return groups;
 }

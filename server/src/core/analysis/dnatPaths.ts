@@ -9,6 +9,7 @@ import { isLoopbackAddress, type Packet } from '../simulate/packet.ts';
 import { NONE } from '../syntax/none.ts';
 import { exactDestinationPort, exactInInterface, exactProtocol } from '../simulate/packetFromRule.ts';
 import { chainsReached } from './chainsReached.ts';
+import { drain, STEP_ITEMS, type Steps } from '../services/steps.ts';
 
 /**
  * A DNAT rule with what becomes of the connections it translates. The translated packet is
@@ -41,8 +42,19 @@ export class DnatCheck {
  */
 export function dnatChecks(rs: RuleSet): DnatCheck[] {
   let out = computed.get(rs);
-  if (!out) computed.set(rs, (out = compute(rs)));
+  if (!out) computed.set(rs, (out = drain(compute(rs, Infinity))));
   return out;
+}
+
+/**
+ * dnatChecks worked out in steps, `perStep` DNATs at a time, and kept: the 5,000 port
+ * forwards of a 10,000-rule router script took 125–145 ms in one piece, the most of any step
+ * of its first analysis.
+ */
+export function* dnatChecksSteps(rs: RuleSet, perStep = STEP_ITEMS): Steps<void> {
+  if (computed.has(rs)) return;
+  const out = yield* compute(rs, perStep);
+  if (!computed.has(rs)) computed.set(rs, out);
 }
 
 /** Shared by the diagnostic and by hover: a rule set is evaluated once. */
@@ -114,12 +126,14 @@ function checkOf(rs: RuleSet, cmd: Command, forwardOf: (packet: Packet) => Outco
   return new DnatCheck(rule, forwardOf(packet), forwardOf(reply));
 }
 
-function compute(rs: RuleSet): DnatCheck[] {
+function* compute(rs: RuleSet, perStep: number): Steps<DnatCheck[]> {
   const out: DnatCheck[] = [];
   const forwardOf = forwardEvaluator(rs);
   // DNAT rules of nat tables, listed while the chain facts were gathered
-  for (const cmd of chainFacts(rs).dnats) {
-    const c = checkOf(rs, cmd, forwardOf);
+  const dnats = chainFacts(rs).dnats;
+  for (let i = 0; i < dnats.length; i++) {
+    if (i && i % perStep === 0) yield;
+    const c = checkOf(rs, dnats[i], forwardOf);
     if (c) out.push(c);
   }
   return out;

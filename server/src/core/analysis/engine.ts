@@ -174,6 +174,7 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
     if (!a.rule.check || failed.has(a.rule)) continue;
     yield;
     try {
+      if (a.rule.prepare) yield* a.rule.prepare(ruleSet);
       a.rule.check(a.ctx);
     } catch (e) {
       fail(a.rule, e);

@@ -1,5 +1,6 @@
 import type { RulePatch } from '../model/patchRuleSet.ts';
 import type { ChainFacts } from './chainGraph.ts';
+import type { Steps } from '../services/steps.ts';
 
 interface Kept {
   value: unknown;
@@ -27,4 +28,19 @@ export function keptWithFacts<T>(facts: ChainFacts, name: string, make: () => T,
   }
   if (!k) byName.set(name, (k = { value: make(), carried: facts.carried.length }));
   return k.value as T;
+}
+
+/**
+ * keptWithFacts' value made in steps (`make` yields between them) where none is kept under
+ * `name` yet, for a rule's prepare: its check then finds it kept. Nothing is kept when the
+ * facts were carried to another rule set meanwhile (an edit between the steps).
+ */
+export function* prepareKept<T>(facts: ChainFacts, name: string, make: () => Steps<T>): Steps<void> {
+  if (kept.get(facts)?.has(name)) return;
+  const carried = facts.carried.length;
+  const value = yield* make();
+  if (facts.carried.length !== carried) return;
+  let byName = kept.get(facts);
+  if (!byName) kept.set(facts, (byName = new Map()));
+  if (!byName.has(name)) byName.set(name, { value, carried });
 }

@@ -1,4 +1,5 @@
 import type { Command, RuleSet } from '../model/types.ts';
+import type { Steps } from '../services/steps.ts';
 import type { Span } from '../text/span.ts';
 import type { UfwLoad, UfwSurroundings } from '../model/ufwLoad.ts';
 
@@ -129,6 +130,12 @@ export interface LintRule {
   docs: RuleDocs;
   /** Looks at the rule set as a whole: chains, jumps, paths of packets. */
   check?(ctx: RuleContext): void;
+  /**
+   * Works out, in steps, what `check` reads that is kept per rule set (and shared with hover),
+   * before `check` runs: the engine yields between the steps, where a front end answers other
+   * requests. `check` works it out at once when this was not run.
+   */
+  prepare?(ruleSet: RuleSet): Steps<void>;
   /**
    * Looks at one command (a rule line, a script's iptables call). The engine walks the
    * commands once and hands each to every such rule while it is at hand.

@@ -6,7 +6,7 @@ import type { Packet } from '../../simulate/packet.ts';
 import { exactDestinationPort, exactProtocol } from '../../simulate/packetFromRule.ts';
 import { NONE } from '../../syntax/none.ts';
 import { chainFacts, type ChainFacts } from '../chainGraph.ts';
-import { dnatGroups } from '../dnatGroups.ts';
+import { dnatGroups, dnatGroupsSteps } from '../dnatGroups.ts';
 import { keptWithFacts } from '../keptWithFacts.ts';
 import type { Fix, LintRule } from '../types.ts';
 
@@ -29,12 +29,13 @@ export const dnatAnyDestination: LintRule = {
     bad: { dialect: 'script', text: 'iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
   },
+  prepare: (rs) => dnatGroupsSteps(chainFacts(rs), 'dnat-any-destination', groupOf),
   check(ctx) {
     const rs = ctx.ruleSet;
     const facts = chainFacts(rs);
     // DNATs without a test of their own on the destination, by family, protocol and port,
     // kept with the chain facts across edits (a kube-proxy dump's 27k share three keys)
-    const groups = dnatGroups(facts, 'dnat-any-destination', (cmd) => (unrestricted(cmd.rule!) ? keyOf(cmd.rule!) : undefined));
+    const groups = dnatGroups(facts, 'dnat-any-destination', groupOf);
     if (!groups.size) return;
     const others = sourceNatFamilies(facts);
     const evaluations = keptEvaluations(facts);
@@ -62,6 +63,9 @@ export const dnatAnyDestination: LintRule = {
     }
   },
 };
+
+/** A DNAT's group: its key (see keyOf) where it tests no destination of its own. */
+const groupOf = (cmd: Command) => (unrestricted(cmd.rule!) ? keyOf(cmd.rule!) : undefined);
 
 function keyOf(rule: Rule): string {
   return `${rule.family}|${exactProtocol(rule) ?? ''}|${exactDestinationPort(rule) ?? ''}`;

@@ -3,7 +3,7 @@ import { lineAfter } from '../scriptLine.ts';
 import { acceptsEstablished } from '../acceptsEstablished.ts';
 import { addressWithPort } from '../../knowledge/values/addresses.ts';
 import { inNetwork, portInRange } from '../../simulate/conditions.ts';
-import { alwaysDropped, dnatChecks, type DnatCheck } from '../dnatPaths.ts';
+import { alwaysDropped, dnatChecks, dnatChecksSteps, type DnatCheck } from '../dnatPaths.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Chain, RuleSet } from '../../model/types.ts';
 import type { Packet } from '../../simulate/packet.ts';
@@ -26,6 +26,7 @@ export const dnatWithoutForwardAccept: LintRule = {
       text: 'sysctl -w net.ipv4.ip_forward=1\niptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\niptables -A FORWARD -i eth0 -p tcp --dport 8080 -d 192.168.1.100 -j ACCEPT\n',
     },
   },
+  prepare: (rs) => dnatChecksSteps(rs),
   check(ctx) {
     // per DNAT nothing is allocated until something is reported: a kube-proxy dump has tens of
     // thousands of DNATs, and this runs after every edit

@@ -1,9 +1,10 @@
 import { isBuiltinChain } from '../../model/builtinChains.ts';
-import { chainFacts, hookBoundCommand, hooksChanged, hooksReachingChain } from '../chainGraph.ts';
-import { keptWithFacts } from '../keptWithFacts.ts';
+import { chainFacts, hookBoundCommand, hooksChanged, hooksReachingChain, hooksSteps, type ChainFacts } from '../chainGraph.ts';
+import { keptWithFacts, prepareKept } from '../keptWithFacts.ts';
+import { drain, STEP_ITEMS, type Steps } from '../../services/steps.ts';
 import type { Span } from '../../text/span.ts';
-import type { Command } from '../../model/types.ts';
-import type { LintRule, RuleContext } from '../types.ts';
+import type { Command, RuleSet } from '../../model/types.ts';
+import type { LintRule } from '../types.ts';
 
 const outside = (hooks: readonly string[], allowed: readonly string[]) => hooks.filter((h) => !allowed.includes(h));
 
@@ -17,17 +18,18 @@ export const targetNotAllowedHere: LintRule = {
     bad: { dialect: 'save', text: '*filter\n-A FORWARD -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
     good: { dialect: 'save', text: '*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5\nCOMMIT\n' },
   },
+  *prepare(rs) {
+    yield* hooksSteps(rs);
+    const facts = chainFacts(rs);
+    yield* prepareKept(facts, KEPT, () => reportsOf(rs, facts, STEP_ITEMS));
+  },
   check(ctx) {
-    const facts = chainFacts(ctx.ruleSet);
+    const rs = ctx.ruleSet;
+    const facts = chainFacts(rs);
     const reports = keptWithFacts(
       facts,
-      'target-not-allowed-here',
-      () => {
-        // only rules with a hook-bound target or match, listed while the chain facts were gathered
-        const out: Report[] = [];
-        for (const cmd of facts.hookBound) checkCommand(cmd, ctx, out);
-        return out;
-      },
+      KEPT,
+      () => drain(reportsOf(rs, facts, Infinity)),
       (out, patches) => {
         // rules replaced since, and the rules of chains whose hooks a jump that came or went
         // changed: only those are looked at again
@@ -40,7 +42,7 @@ export const targetNotAllowedHere: LintRule = {
         // the rules a fresh look would check: an `-o` left without its value binds no interface
         for (const p of patches) if (p.new && !gone.has(p.new) && hookBoundCommand(p.new)) again.add(p.new);
         if (rehooked) for (const cmd of facts.hookBound) if (rehooked(cmd)) again.add(cmd);
-        for (const cmd of again) checkCommand(cmd, ctx, out);
+        for (const cmd of again) checkCommand(cmd, rs, out);
         return true;
       },
     );
@@ -48,6 +50,20 @@ export const targetNotAllowedHere: LintRule = {
     for (const r of reports) ctx.report({ span: r.span, message: r.message, severity: r.severity });
   },
 };
+
+/** The name the reports are kept under with the chain facts (see keptWithFacts). */
+const KEPT = 'target-not-allowed-here';
+
+/** The reports of the rules with a hook-bound target or match, listed while the chain facts were gathered, `perStep` rules at a time. */
+function* reportsOf(rs: RuleSet, facts: ChainFacts, perStep: number): Steps<Report[]> {
+  const out: Report[] = [];
+  const list = facts.hookBound;
+  for (let i = 0; i < list.length; i++) {
+    if (i && i % perStep === 0) yield;
+    checkCommand(list[i], rs, out);
+  }
+  return out;
+}
 
 interface Report {
   cmd: Command;
@@ -57,7 +73,7 @@ interface Report {
 }
 
 /** One rule's target and matches against the hooks its chain is reached from. */
-function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
+function checkCommand(cmd: Command, rs: RuleSet, out: Report[]): void {
   const report = (d: { span: Span; message: string; severity?: 'warning' }) => out.push({ cmd, span: d.span, message: d.message, severity: d.severity });
   const rule = cmd.rule;
   if (!rule || cmd.uncertain || cmd.tableDynamic) return;
@@ -85,7 +101,7 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
     }
     const chains = m.spec?.chains;
     if (!chains || !rule.chain) continue;
-    const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksReachingChain(ctx.ruleSet, cmd.family, cmd.table, rule.chain), chains);
+    const hooks = isBuiltinChain(cmd.table, rule.chain) ? (chains.includes(rule.chain as never) ? [] : [rule.chain]) : outside(hooksReachingChain(rs, cmd.family, cmd.table, rule.chain), chains);
     if (hooks.length) report({ span: m.span, message: `The ${m.name} match only works in ${chains.join(', ')}, not in ${hooks.join(', ')}.` });
   }
   const spec = rule.target?.spec;
@@ -108,7 +124,7 @@ function checkCommand(cmd: Command, ctx: RuleContext, out: Report[]): void {
     }
     return;
   }
-  const hooks = outside(hooksReachingChain(ctx.ruleSet, cmd.family, cmd.table, rule.chain), spec.chains);
+  const hooks = outside(hooksReachingChain(rs, cmd.family, cmd.table, rule.chain), spec.chains);
   if (hooks.length) {
     report({ span, message: `${spec.name} only works in ${spec.chains.join(', ')}, but chain ${rule.chain} is reached from ${cmd.table} ${hooks.join(', ')}.` });
   }
