@@ -384,7 +384,8 @@ export function* parseShellSteps(text: string, charsPerStep = Infinity): Steps<S
   let from = 0;
   for (;;) {
     const part = lexShellPart(text, from, charsPerStep);
-    state.bodies.push(...part.heredocs);
+    // one at a time: a part may hold more here-documents than a call takes arguments
+    for (const h of part.heredocs) state.bodies.push(h);
     parser.input = part.tokens;
     parser.resume(state);
     try {
