@@ -4,6 +4,8 @@ import { FirewallDocument } from '../core/facade.ts';
 import { kubeProxyDump } from '../../../test/support/kubeDump.ts';
 import { findingsInSteps } from './findingsInSteps.ts';
 import type { RunOptions } from '../core/analysis/engine.ts';
+import type { OpenModel } from '../node/ipv6RulesBeside.ts';
+import { readSourced, readSourcedSteps } from '../node/sourcedFiles.ts';
 
 // a kube-proxy dump with one rule that has a finding, near its end: the analysis meets it late
 const dump = kubeProxyDump(3000).text;
@@ -57,4 +59,35 @@ test('a document closed while it opens: no findings, and no analysis after its m
   assert.ok(more <= 1, `${more} steps after the close`);
   const gone = opening({ settings: {}, judgement: 0, open: false });
   assert.equal(finish(gone.steps), undefined);
+});
+
+test('a long script that reads a configuration with `.`: its model is made again in steps with the file, not at once when the options find it', () => {
+  const dir = '/tmp/iptables-findings-in-steps';
+  const conf = new FirewallDocument('SSH=abc\n', { fileName: `${dir}/vars.conf` });
+  const open: OpenModel = (path) => (path === `${dir}/vars.conf` ? conf : undefined);
+  const rules = Array.from({ length: 3000 }, (_, i) => `iptables -A INPUT -p tcp -s 10.0.${i >> 8}.${i & 255} --dport 22 -j ACCEPT`).join('\n');
+  const script = `. ./vars.conf\niptables -A INPUT -p tcp --dport "$SSH" -j ACCEPT\n${rules}\n`;
+  const model = new FirewallDocument(script, { fileName: `${dir}/fw.sh` });
+  let madeByOptions = false;
+  let yields = 0;
+  const steps = findingsInSteps(model, {
+    holds: () => true,
+    judgement: () => '0',
+    options: () => {
+      const before = model.ruleSet;
+      readSourced(model, `${dir}/fw.sh`, open);
+      madeByOptions ||= model.ruleSet !== before;
+      return {};
+    },
+    prepare: function* () {
+      yield* readSourcedSteps(model, `${dir}/fw.sh`, open);
+    },
+  });
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) yields++;
+  assert.equal(madeByOptions, false, 'the model was made again at once when the options found the file');
+  // the file's value read: `abc` is no port
+  assert.ok(codes(r.value).includes('invalid-value'), JSON.stringify(codes(r.value)));
+  // the model twice (without the file, then with it), each in many steps
+  assert.ok(yields > 20, `${yields} yields`);
 });

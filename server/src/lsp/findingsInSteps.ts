@@ -11,6 +11,11 @@ export interface FindingsContext {
   judgement(): string;
   /** The options of its analysis, read when it starts. */
   options(): RunOptions;
+  /**
+   * What reading the options does that may be done in steps first: a script's files read with
+   * `.` found, whose texts make its model again (see readSourcedSteps).
+   */
+  prepare?(): Steps<void>;
 }
 
 /**
@@ -28,7 +33,11 @@ export function* findingsInSteps(model: FirewallDocument, context: FindingsConte
   if (!made) return undefined;
   for (;;) {
     const judged = context.judgement();
-    const found = yield* whileHeld(model.diagnosticsSteps(context.options()), context);
+    if (context.prepare && !(yield* whileHeld(context.prepare(), context))) return undefined;
+    const options = context.options();
+    // made again in steps where the options gave it other files to read
+    if (!(yield* whileHeld(model.prepareModel(), context))) return undefined;
+    const found = yield* whileHeld(model.diagnosticsSteps(options), context);
     if (!found) return undefined;
     if (context.judgement() === judged) return found.value;
   }

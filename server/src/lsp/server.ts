@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findLintConfig } from '../node/lintConfig.ts';
 import { hookSettings, workspaceSettings } from '../node/workspaceSettings.ts';
-import { readSourced, sourcedFileText } from '../node/sourcedFiles.ts';
+import { readSourced, readSourcedSteps, sourcedFileText } from '../node/sourcedFiles.ts';
 import { judgedKind, placesJudgedWith } from '../node/placesJudgedWith.ts';
 import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { companionFacts, companionKey, companionPaths, type OpenModel } from '../node/ipv6RulesBeside.ts';
@@ -399,14 +399,27 @@ export function startServer(connection: Connection, params: InitializeParams, he
    * while they were worked out in steps).
    */
   function contextOf(doc: OpenDocument): FindingsContext {
-    return { holds: () => store.holds(doc), judgement: () => `${settingsRead} ${judgedAgain.get(doc) ?? 0}`, options: () => lintOptions(doc) };
+    const file = fileOf(doc);
+    return {
+      holds: () => store.holds(doc),
+      judgement: () => `${settingsRead} ${judgedAgain.get(doc) ?? 0}`,
+      options: () => lintOptions(doc),
+      // lintOptions finds them again, with the model made for them
+      prepare:
+        file && doc.model.dialect === 'script'
+          ? function* () {
+              yield* readSourcedSteps(doc.model, file, openModel);
+            }
+          : undefined,
+    };
   }
 
   /**
    * A big document opened (see IN_STEPS_ABOVE): its model and first findings are made in the
    * background queue, a slice at a time (a save file's lines 500 at a time, then 10,000 lines put
-   * in their tables, a script's model in one; then 2,000 commands of the analysis, one whole-set
-   * check), where they held the server for 3–4 s on a 15 MB dump; requests about
+   * in their tables, a script's shell parse and then its commands a stretch at a time; then 2,000
+   * commands of the analysis, the whole-set checks and what they share), where they held the
+   * server for 3–4 s on a 15 MB dump; requests about
    * other documents are answered meanwhile, and those about this one answered as if it were not
    * open yet (the editor asks again). The whole-document answers asked for it wait behind it in
    * the queue. An edit meanwhile starts the job over on the new text; a settings change, or a

@@ -4,6 +4,7 @@ import { FirewallDocument } from '../core/facade.ts';
 import type { SourcedText, SourcedTexts } from '../core/model/shellVariables.ts';
 import type { OpenModel } from './ipv6RulesBeside.ts';
 import { readTextFile } from './readTextFile.ts';
+import { drain, type Steps } from '../core/services/steps.ts';
 
 /** A file read with `.` bigger than this is not read: configurations are a few KB. */
 const MAX_READ = 256 * 1024;
@@ -82,6 +83,16 @@ export function sourcedFileText(path: string, open?: OpenModel): string | undefi
  * server judges the script again when one of them changes.
  */
 export function readSourced(doc: FirewallDocument, scriptPath: string, open?: OpenModel): string[] {
+  return drain(readSourcedSteps(doc, scriptPath, open));
+}
+
+/**
+ * readSourced with the script's model made in steps (see FirewallDocument.prepareModel) each
+ * time the files found make it again: for a front end's background queue, where a long script
+ * that reads a configuration was otherwise modelled at once on opening, once the files it reads
+ * were found.
+ */
+export function* readSourcedSteps(doc: FirewallDocument, scriptPath: string, open?: OpenModel): Steps<string[]> {
   if (doc.dialect !== 'script' || doc.hooks) return [];
   const looked = new Set<string>();
   const texts = new Map<string, SourcedText>();
@@ -90,6 +101,7 @@ export function readSourced(doc: FirewallDocument, scriptPath: string, open?: Op
   // of the script they are found again as they were, and it is not made twice)
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let added = false;
+    yield* doc.prepareModel();
     for (const use of doc.ruleSet.sources ?? []) {
       if (use.path === undefined || tried.has(use.path)) continue;
       tried.add(use.path);
