@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectDialect } from '../../server/src/core/dialect.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const corpusRoot = join(repoRoot, '..', 'shared', 'corpus');
@@ -27,6 +28,22 @@ export function corpusSaveFiles(): { file: string; text: string }[] {
       const text = readFileSync(file, 'utf8');
       if (/^\*(filter|nat|mangle|raw|security)\s*$/m.test(text) && !/^\s*(\$|iptables )/m.test(text)) out.push({ file, text });
     }
+  }
+  return out;
+}
+
+/** The shell scripts of the corpus (where it is here) and of the examples, as the dialect detection tells them. */
+export function corpusScripts(): { file: string; text: string }[] {
+  const files = [...(existsSync(corpusRoot) ? filesUnder(corpusRoot) : []), ...filesUnder(join(repoRoot, 'examples'))];
+  const out: { file: string; text: string }[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (detectDialect(text, file) === 'script') out.push({ file, text });
   }
   return out;
 }

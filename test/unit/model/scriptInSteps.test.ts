@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { detectDialect } from '../../../server/src/core/dialect.ts';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { scriptRuleSet, scriptRuleSetSteps } from '../../../server/src/core/model/scriptDocument.ts';
 import { routerScript } from '../../support/kubeDump.ts';
-import { corpusRoot, filesUnder, repoRoot } from '../../support/paths.ts';
+import { corpusScripts } from '../../support/paths.ts';
 
 /**
  * A shell script's model made in steps (scriptRuleSetSteps, FirewallDocument.prepareModel), as
@@ -32,20 +29,10 @@ const findings = (doc: FirewallDocument) => doc.diagnostics().map((d) => [d.code
 
 test('a script modelled a few commands at a time gives the rule set modelled at once', () => {
   const texts = [forwards(600), 'f() {\n  iptables -A INPUT -p tcp --dport "$1" -j ACCEPT\n}\nf 22\nf 80\niptables-restore <<EOF\n*filter\n-A INPUT -j DROP\nCOMMIT\nEOF\n'];
-  if (existsSync(corpusRoot)) {
-    for (const f of [...filesUnder(corpusRoot), ...filesUnder(join(repoRoot, 'examples'))]) {
-      let text: string;
-      try {
-        text = readFileSync(f, 'utf8');
-      } catch {
-        continue;
-      }
-      if (detectDialect(text, f) === 'script') texts.push(text);
-    }
-  }
+  texts.push(...corpusScripts().map((s) => s.text));
   for (const text of texts) {
     const whole = scriptRuleSet(text);
-    for (const per of [1, 7]) assert.deepEqual(run(scriptRuleSetSteps(text, {}, per)).value, whole, `${relative(repoRoot, text.slice(0, 40))}, ${per} a step`);
+    for (const per of [1, 7]) assert.deepEqual(run(scriptRuleSetSteps(text, {}, per)).value, whole, `${JSON.stringify(text.slice(0, 40))}, ${per} a step`);
   }
 });
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { test } from 'node:test';
-import { detectDialect } from '../../../server/src/core/dialect.ts';
 import type { Steps } from '../../../server/src/core/services/steps.ts';
 import { parseShell, parseShellSteps } from '../../../server/src/core/syntax/shellParser.ts';
-import { corpusRoot, filesUnder, repoRoot, requirement } from '../../support/paths.ts';
+import { corpusRoot, corpusScripts, repoRoot, requirement } from '../../support/paths.ts';
 
 /** Runs steps to their end, counting the yields between them. */
 function stepped<T>(steps: Steps<T>): { value: T; yields: number } {
@@ -73,19 +72,10 @@ test('two scripts parsed in steps taken in turn do not share the parser state', 
 });
 
 test('every shell script of the corpus and the examples parses in steps as it does whole', { skip: requirement(existsSync(corpusRoot), `corpus not found at ${corpusRoot}`) }, () => {
-  const files = [...filesUnder(corpusRoot), ...filesUnder(join(repoRoot, 'examples'))];
-  let scripts = 0;
-  for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    if (detectDialect(text, f) !== 'script') continue;
-    scripts++;
+  const scripts = corpusScripts();
+  for (const { file, text } of scripts) {
     const whole = parseShell(text);
-    for (const size of [1, 300]) assert.deepEqual(stepped(parseShellSteps(text, size)).value, whole, `${relative(repoRoot, f)}, ${size} characters a step`);
+    for (const size of [1, 300]) assert.deepEqual(stepped(parseShellSteps(text, size)).value, whole, `${relative(repoRoot, file)}, ${size} characters a step`);
   }
-  assert.ok(scripts > 50, `${scripts} scripts`);
+  assert.ok(scripts.length > 50, `${scripts.length} scripts`);
 });
