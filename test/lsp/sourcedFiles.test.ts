@@ -88,3 +88,16 @@ test('two open scripts that read each other with `.` are each judged again when 
   assert.deepEqual([client().publishCount.get(a), client().publishCount.get(b)], counts, 'nothing judged again once they are quiet');
   assert.ok(counts[0]! <= 4 && counts[1]! <= 4, `a few judgements each: ${counts}`);
 });
+
+test('a script over 200 KB that reads the configuration opens in steps and is judged with it', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lsp-sourced-'));
+  // the rules of the small script, then comments enough to be opened in steps (see IN_STEPS_ABOVE)
+  const long = SCRIPT + '# a line of notes about the router, kept with its rules, to make it long\n'.repeat(3000);
+  assert.ok(long.length > 200_000);
+  writeFileSync(join(dir, 'firewall.sh'), long);
+  writeFileSync(join(dir, 'firewall.conf'), CONF);
+  const uri = pathToFileURL(join(dir, 'firewall.sh')).href;
+  // the finding needs $LAN_NET's value from the configuration
+  assert.deepEqual(await codesAfter(uri, () => client().open(uri, 'shellscript', long)), ['masquerade-without-forward-accept']);
+  assert.deepEqual((await client().diagnosticsOf(uri))[0].range.start, { line: 5, character: 0 });
+});
