@@ -364,9 +364,10 @@ export function startServer(connection: Connection, params: InitializeParams, he
   const judging = new WeakSet<OpenDocument>();
 
   /**
-   * A slow document's findings after an edit, worked out in the background queue: its model in
-   * one step (a script's is made whole), its analysis 2,000 commands a step, so that requests
-   * about other documents wait for the model at most. An edit meanwhile starts the job over.
+   * A slow document's findings after an edit, worked out in the background queue: its model (a
+   * save file's lines are parsed again as the edit comes in, its tables patched or made again in
+   * one step; a script's made again in steps), then its analysis in steps, so that requests about
+   * other documents wait for a step at most. An edit meanwhile starts the job over.
    */
   function judgeInSteps(doc: OpenDocument): void {
     // its first findings are on their way, for the text as it is then; or it gets none (see publish)
