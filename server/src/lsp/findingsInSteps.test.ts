@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../core/facade.ts';
 import { kubeProxyDump } from '../../../test/support/kubeDump.ts';
 import { findingsInSteps } from './findingsInSteps.ts';
+import { drain } from '../core/services/steps.ts';
+import { runCounted } from '../../../test/support/runCounted.ts';
 import type { RunOptions } from '../core/analysis/engine.ts';
 import type { OpenModel } from '../node/ipv6RulesBeside.ts';
 import { readSourced, readSourcedSteps } from '../node/sourcedFiles.ts';
@@ -25,12 +27,6 @@ function intoAnalysis(model: FirewallDocument, steps: Generator<void, unknown, v
   for (let i = 0; i < 3; i++) assert.equal(steps.next().done, false, 'the analysis ended in fewer than four steps');
 }
 
-function finish<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
 
 test('the findings of a document opened in steps are judged with what it is judged with at their end', () => {
   const context = { settings: {} as RunOptions, judgement: 0, open: true };
@@ -39,14 +35,14 @@ test('the findings of a document opened in steps are judged with what it is judg
   // the rule turned off while the analysis runs
   context.settings = { severities: { 'deprecated-state-match': 'off' } };
   context.judgement++;
-  const found = finish(steps);
+  const found = drain(steps);
   assert.deepEqual(codes(found), []);
   // and without a change, the findings of the options it started with
   const unchanged = { settings: {} as RunOptions, judgement: 0, open: true };
   const plain = opening(unchanged);
   intoAnalysis(plain.model, plain.steps);
   unchanged.settings = { severities: { 'deprecated-state-match': 'off' } };
-  assert.deepEqual(codes(finish(plain.steps)), ['deprecated-state-match']);
+  assert.deepEqual(codes(drain(plain.steps)), ['deprecated-state-match']);
 });
 
 test('a document closed while it opens: no findings, and no analysis after its model', () => {
@@ -58,7 +54,7 @@ test('a document closed while it opens: no findings, and no analysis after its m
   for (let r = steps.next(); !r.done; r = steps.next()) more++;
   assert.ok(more <= 1, `${more} steps after the close`);
   const gone = opening({ settings: {}, judgement: 0, open: false });
-  assert.equal(finish(gone.steps), undefined);
+  assert.equal(drain(gone.steps), undefined);
 });
 
 test('a long script that reads a configuration with `.`: its model is made again in steps with the file, not at once when the options find it', () => {
@@ -69,7 +65,6 @@ test('a long script that reads a configuration with `.`: its model is made again
   const script = `. ./vars.conf\niptables -A INPUT -p tcp --dport "$SSH" -j ACCEPT\n${rules}\n`;
   const model = new FirewallDocument(script, { fileName: `${dir}/fw.sh` });
   let madeByOptions = false;
-  let yields = 0;
   const steps = findingsInSteps(model, {
     holds: () => true,
     judgement: () => '0',
@@ -83,11 +78,10 @@ test('a long script that reads a configuration with `.`: its model is made again
       yield* readSourcedSteps(model, `${dir}/fw.sh`, open);
     },
   });
-  let r = steps.next();
-  for (; !r.done; r = steps.next()) yields++;
+  const { value: found, yields } = runCounted(steps);
   assert.equal(madeByOptions, false, 'the model was made again at once when the options found the file');
   // the file's value read: `abc` is no port
-  assert.ok(codes(r.value).includes('invalid-value'), JSON.stringify(codes(r.value)));
+  assert.ok(codes(found).includes('invalid-value'), JSON.stringify(codes(found)));
   // the model twice (without the file, then with it), each in many steps
   assert.ok(yields > 20, `${yields} yields`);
 });

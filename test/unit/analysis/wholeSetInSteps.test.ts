@@ -9,6 +9,7 @@ import type { LintRule } from '../../../server/src/core/analysis/types.ts';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { drain } from '../../../server/src/core/services/steps.ts';
 import { kubeProxyDump, routerScript } from '../../support/kubeDump.ts';
+import { runCounted } from '../../support/runCounted.ts';
 import { corpusRoot, corpusSaveFiles } from '../../support/paths.ts';
 
 /**
@@ -18,10 +19,6 @@ import { corpusRoot, corpusSaveFiles } from '../../support/paths.ts';
  * worked out at once, in many short steps on a big rule set.
  */
 
-/** Runs steps to the end, counting the yields. */
-function yieldsOf(steps: Generator<void, unknown, void>): number {
-  for (let yields = 0; ; yields++) if (steps.next().done) return yields;
-}
 
 /** A kube-proxy dump with a mangle table that has a loop of jumps and targets and matches where they do not work. */
 function dumpWithProblems(n: number): string {
@@ -67,12 +64,12 @@ test('on a big rule set each prepares in many steps', () => {
   const dump = new FirewallDocument(dumpWithProblems(20_000), { fileName: 'k.rules' });
   const script = new FirewallDocument(scriptWithProblems(4000), { fileName: 'router.sh' });
   for (const doc of [dump, script]) chainFacts(doc.ruleSet);
-  const yields = Object.fromEntries(prepared.map((r) => [r.code, yieldsOf(r.prepare!(dump.ruleSet))]));
+  const yields = Object.fromEntries(prepared.map((r) => [r.code, runCounted(r.prepare!(dump.ruleSet)).yields]));
   // 4,500 DNATs of 1,800 services (256 a step), their 5,400 chains and the hook-bound rules
   for (const code of ['dnat-without-forward-accept', 'dnat-any-destination', 'chain-loop', 'target-not-allowed-here']) assert.ok(yields[code] >= 5, `${code}: ${yields[code]} yields`);
-  assert.ok(yieldsOf(prepared.find((r) => r.code === 'dnat-without-forward-accept')!.prepare!(script.ruleSet)) >= 5);
+  assert.ok(runCounted(prepared.find((r) => r.code === 'dnat-without-forward-accept')!.prepare!(script.ruleSet)).yields >= 5);
   // worked out once: a second prepare finds it kept
-  for (const r of prepared) assert.equal(yieldsOf(r.prepare!(dump.ruleSet)), 0, r.code);
+  for (const r of prepared) assert.equal(runCounted(r.prepare!(dump.ruleSet)).yields, 0, r.code);
 });
 
 test('a value prepared while an edit carried the facts to another rule set is not kept', () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { SaveDocument } from '../../../server/src/core/model/saveDocument.ts';
 import { kubeProxyDump } from '../../support/kubeDump.ts';
+import { runCounted as run } from '../../support/runCounted.ts';
 import { corpusRoot, corpusSaveFiles } from '../../support/paths.ts';
 
 /**
@@ -14,15 +15,6 @@ import { corpusRoot, corpusSaveFiles } from '../../support/paths.ts';
 const lines = (d: SaveDocument) => d.entries.map((e) => [e.start, e.end, e.line.kind, e.issues.map((i) => [i.code, i.span.start, i.span.end]), e.command?.kind, e.command?.span.start]);
 const findings = (doc: FirewallDocument) => doc.diagnostics().map((d) => [d.code, d.severity, d.span.start, d.span.end, d.message]);
 
-/** Runs steps to the end, counting the yields. */
-function run<T>(steps: Generator<void, T, void>): { value: T; yields: number } {
-  let yields = 0;
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return { value: r.value, yields };
-    yields++;
-  }
-}
 
 const odd = [
   '\ufeff*filter\r\n:INPUT DROP [0:0]\r\n-A INPUT -p tcp --dprt 22 -j ACCEPT\r\n\r\nCOMMIT', // a byte order mark, CRLF, no last line break

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
 import { scriptRuleSet, scriptRuleSetSteps } from '../../../server/src/core/model/scriptDocument.ts';
 import { routerScript } from '../../support/kubeDump.ts';
+import { runCounted as run } from '../../support/runCounted.ts';
 import { corpusScripts } from '../../support/paths.ts';
 
 /**
@@ -11,13 +12,6 @@ import { corpusScripts } from '../../support/paths.ts';
  * same rule set and findings as made at once, and a model of the text it was made from only.
  */
 
-/** Runs steps to the end, counting the yields. */
-function run<T>(steps: Generator<void, T, void>): { value: T; yields: number } {
-  for (let yields = 0; ; yields++) {
-    const r = steps.next();
-    if (r.done) return { value: r.value, yields };
-  }
-}
 
 /** A router script of about `n` rules (see routerScript) where every fifth forward's accept names the public port instead of the server's: a finding each. */
 function forwards(n: number): string {

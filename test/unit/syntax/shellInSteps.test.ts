@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { test } from 'node:test';
-import type { Steps } from '../../../server/src/core/services/steps.ts';
 import { parseShell, parseShellSteps } from '../../../server/src/core/syntax/shellParser.ts';
 import { corpusRoot, corpusScripts, repoRoot, requirement } from '../../support/paths.ts';
+import { runCounted } from '../../support/runCounted.ts';
 
-/** Runs steps to their end, counting the yields between them. */
-function stepped<T>(steps: Steps<T>): { value: T; yields: number } {
-  for (let yields = 0; ; yields++) {
-    const r = steps.next();
-    if (r.done) return { value: r.value, yields };
-  }
-}
 
 /** Scripts whose lines the shell reads together: a part may end only where none of them is open. */
 const TRICKY: Record<string, string> = {
@@ -35,7 +28,7 @@ test('a script parsed a line or so at a time gives what one parse of it gives', 
   for (const [name, text] of Object.entries(TRICKY)) {
     const whole = parseShell(text);
     for (const size of [1, 5, 20]) {
-      const r = stepped(parseShellSteps(text, size));
+      const r = runCounted(parseShellSteps(text, size));
       assert.deepEqual(r.value, whole, `${name}, ${size} characters a step`);
     }
   }
@@ -43,7 +36,7 @@ test('a script parsed a line or so at a time gives what one parse of it gives', 
 
 test('a long script is parsed in several steps, each about the size asked', () => {
   const text = Array.from({ length: 2000 }, (_, i) => `iptables -A INPUT -p tcp --dport ${i} -j ACCEPT`).join('\n');
-  const r = stepped(parseShellSteps(text, 4096));
+  const r = runCounted(parseShellSteps(text, 4096));
   // each part ends at the first newline past the size
   assert.ok(r.yields >= text.length / (4096 + 60) - 1 && r.yields <= text.length / 4096, `${r.yields} yields`);
   assert.equal(r.value.commands.length, 2000);
@@ -75,7 +68,7 @@ test('every shell script of the corpus and the examples parses in steps as it do
   const scripts = corpusScripts();
   for (const { file, text } of scripts) {
     const whole = parseShell(text);
-    for (const size of [1, 300]) assert.deepEqual(stepped(parseShellSteps(text, size)).value, whole, `${relative(repoRoot, file)}, ${size} characters a step`);
+    for (const size of [1, 300]) assert.deepEqual(runCounted(parseShellSteps(text, size)).value, whole, `${relative(repoRoot, file)}, ${size} characters a step`);
   }
   assert.ok(scripts.length > 50, `${scripts.length} scripts`);
 });

@@ -301,6 +301,8 @@ function lastFreshStart(lexed: ShellLexResult, length: number): number {
   }
   return -1;
 }
+
+/** A part's offsets made offsets in the whole text, the part starting at `delta`. */
 function moveBy(lexed: ShellLexResult, delta: number): void {
   for (const t of lexed.tokens) {
     t.startOffset += delta;
