@@ -14,7 +14,7 @@ import { drain, type Steps } from './services/steps.ts';
 import { LineIndex } from './text/lineIndex.ts';
 import { analysisSkipped } from './analysis/rules/analysis-skipped.ts';
 import { rules as allRules } from './analysis/registry.ts';
-import { DEFAULT_MAX_BYTES, HEAD_CHARS, skipReason, type SkipReason } from './limits.ts';
+import { DEFAULT_MAX_BYTES, HEAD_CHARS, memorySkip, skipReason, type SkipReason } from './limits.ts';
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
 import type { CharSource } from './text/charSource.ts';
@@ -33,6 +33,12 @@ export interface DocumentOptions {
   family?: Family;
   /** Larger documents get no model, only `analysis-skipped` (default 20 MB). */
   maxBytes?: number;
+  /**
+   * Bytes of heap the document's model may take: what the front end has left for it. A text
+   * whose model would take more (see modelHeapBytes) gets no model, only `analysis-skipped`.
+   * Undefined: no bound (the core does not know the process's memory).
+   */
+  memoryRoom?: number;
   /**
    * The text is a wg-quick configuration whose hooks are the script (see wgQuick.ts); found
    * from the name (`.conf`) and content when the dialect is left to be detected.
@@ -108,6 +114,8 @@ export class FirewallDocument {
   private cachedChains?: ChainIndex;
   private failure?: unknown;
   readonly maxBytes: number;
+  /** See DocumentOptions.memoryRoom: kept from the open, so that an edit is judged against the same room. */
+  readonly memoryRoom?: number;
   /** The text as the one-piece text it was and the edits made since, until settleText. */
   private pending?: EditedText;
   /** Whether the text holds an `iptables-lint` directive; undefined until searched. */
@@ -120,7 +128,7 @@ export class FirewallDocument {
    * file the user typed in while it opened).
    */
   private deferred: boolean;
-  /** Set when the document is binary or over the size limit: no model is built. */
+  /** Set when the document is binary, over the size limit, or its model would not fit in the memory left for it: no model is built. */
   skipped?: SkipReason;
 
   constructor(text: string, options: DocumentOptions = {}) {
@@ -135,6 +143,8 @@ export class FirewallDocument {
     }
     this.text = text;
     this.dialect = this.hooks ? 'script' : detect ? detectDialect(text, options.fileName) : (options.dialect as Dialect);
+    this.memoryRoom = options.memoryRoom;
+    this.skipped ??= memorySkip(text.length, this.dialect, this.memoryRoom);
     this.family = options.family ?? (this.dialect === 'save' ? detectFamily(text, options.fileName) : 'ipv4');
     this.fileName = options.fileName;
     this.sourcedTexts = options.sourced;
@@ -149,7 +159,7 @@ export class FirewallDocument {
 
   /** What a document of the same name, dialect and family is made with (fixAll judges its fixed text so). */
   get documentOptions(): DocumentOptions {
-    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes, hooks: this.hooks, ...(this.sourcedTexts ? { sourced: this.sourcedTexts } : {}) };
+    return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom, hooks: this.hooks, ...(this.sourcedTexts ? { sourced: this.sourcedTexts } : {}) };
   }
 
   /** The document as written: `text`, or the wg-quick configuration `text` is a view of. Edits apply to this. */
@@ -239,7 +249,7 @@ export class FirewallDocument {
     this.failure = undefined;
     // the checks below look at the start of the text only
     const head = this.pending ? this.pending.read(0, HEAD_CHARS) : newText;
-    this.skipped = skipReason(head, this.maxBytes, newText.length);
+    this.skipped = skipReason(head, this.maxBytes, newText.length) ?? memorySkip(newText.length, this.dialect, this.memoryRoom);
     if (this.skipped) {
       this.save = undefined;
       this.text = newText;
@@ -483,7 +493,7 @@ export class FirewallDocument {
     try {
       if (this.skipped) {
         const empty = emptyRuleSet(this.dialect, this.family);
-        return runRules(empty, this.text, this.lines, { ...options, settings: { ...options.settings, maxBytes: this.maxBytes }, rules: [analysisSkipped] });
+        return runRules(empty, this.text, this.lines, { ...options, settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom }, rules: [analysisSkipped] });
       }
       const rs = this.ruleSet;
       if (this.failure) return [internalError(this.failure)];
@@ -497,7 +507,7 @@ export class FirewallDocument {
       const found = yield* runRulesSteps(rs, this.text, lines, {
         commandCache: this.commandCache,
         ...options,
-        settings: { ...options.settings, maxBytes: this.maxBytes },
+        settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom },
         directives,
         read: (from, to) => this.read(from, to),
         wgQuick: this.wgQuick,
@@ -524,7 +534,7 @@ export class FirewallDocument {
       const cycle = `${this.text}\n${this.downView}`;
       const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
       const subshells = [...hookLineStarts(this.hookList, 'up'), ...hookLineStarts(this.hookList, 'down').map((at) => at + shift)];
-      const down = runRules(scriptRuleSet(cycle, { errexit: true, subshells }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes } });
+      const down = runRules(scriptRuleSet(cycle, { errexit: true, subshells }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom } });
       for (const d of down) {
         const moved = shiftedBack(d, shift);
         if (moved) found.push(moved);

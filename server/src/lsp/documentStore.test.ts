@@ -4,6 +4,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../core/text/lineIndex.ts';
 import { DocumentStore, offsetIn } from './documentStore.ts';
+import { keptModelBytes, modelHeapBytes } from '../core/limits.ts';
+import { HEAP_RESERVE } from '../node/heapRoom.ts';
 
 test('an editor position gives the offset TextDocument gives, anywhere in a text without carriage returns', () => {
   for (const text of ['', 'a', '\n', 'ab\ncd\n', '*filter\n\n-A INPUT -j DROP\nCOMMIT', 'x\n\n\ny']) {
@@ -113,4 +115,30 @@ test('a document opened in steps is opening: handlers and the other documents\' 
   const script = store.open('file:///d/fw.sh', 'shellscript', 1, 'iptables -A INPUT -j ACCEPT\n', true);
   assert.equal(store.isOpening(script), true);
   assert.equal(store.get(script.uri), undefined);
+});
+
+test('a document is modelled when its model fits in the heap the other open documents leave; one that does not fit gets analysis-skipped until an edit makes it fit', () => {
+  const save = '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+  const script = 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n';
+  // room for the models the save file and one script keep (13 and 62 bytes a character), and
+  // 2,000 bytes: less than another script takes while modelled (70 a character: 3,220)
+  const limit = HEAP_RESERVE + keptModelBytes(save.length, 'save') + keptModelBytes(script.length, 'script') + 2000;
+  assert.ok(modelHeapBytes(script.length, 'script') > 2000);
+  const store = new DocumentStore(undefined, limit);
+  const a = store.open('file:///a.rules', 'iptables-save', 1, save);
+  const b = store.open('file:///b.sh', 'shellscript', 1, script);
+  assert.equal(a.model.skipped, undefined);
+  assert.equal(b.model.skipped, undefined);
+  assert.equal(store.roomFor('file:///c.sh'), limit - HEAP_RESERVE - keptModelBytes(save.length, 'save') - keptModelBytes(script.length, 'script'));
+  const c = store.open('file:///c.sh', 'shellscript', 1, script);
+  assert.equal(c.model.skipped?.kind, 'memory');
+  assert.deepEqual(c.model.diagnostics().map((d) => [d.code, d.span.start, d.span.end]), [['analysis-skipped', 0, script.length - 1]]);
+  assert.equal(c.model.ruleSet.commands.length, 0);
+  // the room is kept from the open: an edit that leaves a shorter text is judged against it
+  store.change('file:///c.sh', 2, [{ range: { start: { line: 0, character: 9 }, end: { line: 0, character: 36 } }, text: '' }]);
+  assert.equal(c.model.text, 'iptables -j ACCEPT\n');
+  assert.equal(c.model.skipped, undefined);
+  assert.deepEqual(c.model.ruleSet.commands.map((cmd) => cmd.kind), ['none']);
+  // a store told no limit models whatever it is given
+  assert.equal(new DocumentStore().open('file:///d.sh', 'shellscript', 1, script.repeat(1000)).model.skipped, undefined);
 });

@@ -5,6 +5,8 @@ import { LineIndex, type Position } from '../core/text/lineIndex.ts';
 import type { Dialect } from '../core/model/types.ts';
 import { scriptByContent } from '../core/dialect.ts';
 import { ALL_LINES_CHANGED, linesTouched, type ChangedLines } from './changedLines.ts';
+import { keptModelBytes } from '../core/limits.ts';
+import { HEAP_RESERVE } from '../node/heapRoom.ts';
 
 export interface OpenDocument {
   uri: string;
@@ -46,9 +48,28 @@ export class DocumentStore {
   /** When the store was last used (performance.now()): a handler ran then (see Background). */
   lastUse = 0;
   private readonly lineListeners: ((doc: OpenDocument, changed: Readonly<ChangedLines>) => void)[] = [];
+  /** The heap the process may grow to (see heapLimit); undefined: documents are modelled whatever their size. */
+  private readonly heapLimit: number | undefined;
 
-  constructor(watcher?: StoreActivity) {
+  constructor(watcher?: StoreActivity, heapLimit?: number) {
     this.watcher = watcher;
+    this.heapLimit = heapLimit;
+  }
+
+  /**
+   * The heap a model of `uri` may take (DocumentOptions.memoryRoom): the limit less the reserve
+   * and what the other open documents' models keep (see keptModelBytes; those not modelled keep
+   * their text only).
+   */
+  roomFor(uri: string): number | undefined {
+    if (this.heapLimit === undefined) return undefined;
+    let held = HEAP_RESERVE;
+    for (const doc of this.docs.values()) {
+      if (doc.uri === uri) continue;
+      const m = doc.model;
+      held += m.skipped ? 2 * m.text.length : keptModelBytes(m.text.length, m.dialect);
+    }
+    return this.heapLimit - held;
   }
 
   /**
@@ -59,7 +80,8 @@ export class DocumentStore {
   open(uri: string, languageId: string, version: number, text: string, inSteps = false): OpenDocument {
     // a WireGuard configuration's hooks are the script (see model/wgQuick.ts); editors without the id find it by name and content
     const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : undefined;
-    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel: inSteps }) };
+    const memoryRoom = this.roomFor(uri);
+    const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel: inSteps, memoryRoom }) };
     if (inSteps) this.opening.add(doc);
     this.docs.set(uri, doc);
     if (text.includes('\r')) this.withReturns.set(uri, TextDocument.create(uri, languageId, version, text));

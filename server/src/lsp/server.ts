@@ -28,6 +28,8 @@ import { documentSymbolSteps, foldingRanges } from './symbols.ts';
 import { jsonPartsSteps } from './jsonParts.ts';
 import { QuietTimers } from './quietTimers.ts';
 import { FileWatchers } from './fileWatchers.ts';
+import { heapLimit } from '../node/heapRoom.ts';
+import { memorySkip } from '../core/limits.ts';
 import { WorkspaceFiles, type CheckReply } from './workspaceFiles.ts';
 import { DiskJudge } from './diskJudge.ts';
 
@@ -108,7 +110,7 @@ export function startServer(connection: Connection, params: InitializeParams, he
   const release = heap
     ? new MemoryRelease(heap, (r) => connection.console.log(`Memory released while idle: heap ${mb(r.before)} → ${mb(r.after)} MB in ${r.ms.toFixed(0)} ms${r.thorough ? ' (compacted)' : ''}`), DEFAULT_RELEASE, working)
     : undefined;
-  const store = new DocumentStore(release);
+  const store = new DocumentStore(release, heapLimit());
   // whole-document answers wait while an edit's diagnostics are scheduled: those come first;
   // the quiet period before a collection starts when the last one is answered
   const background = new Background(() => store.lastUse, () => pending.size > 0, () => release?.activity());
@@ -443,11 +445,31 @@ export function startServer(connection: Connection, params: InitializeParams, he
       });
   }
 
-  connection.onDidOpenTextDocument((p) => {
-    const doc = store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text, p.textDocument.text.length > IN_STEPS_ABOVE);
+  /** A document the editor opened (or one judged again, see reconsiderSkipped): modelled at once, or in steps when big. */
+  function openDocument(uri: string, languageId: string, version: number, text: string): void {
+    const doc = store.open(uri, languageId, version, text, text.length > IN_STEPS_ABOVE);
     if (store.isOpening(doc)) openInSteps(doc);
     else publish(doc);
-  });
+  }
+
+  /**
+   * Documents left without a model because it would not fit in the memory left (see
+   * DocumentStore.roomFor) are opened again once a closed document makes room for them, the
+   * smallest first.
+   */
+  function reconsiderSkipped(): void {
+    const waiting = [...store.everyDocument()].filter((d) => d.model.skipped?.kind === 'memory').sort((a, b) => a.model.text.length - b.model.text.length);
+    for (const doc of waiting) {
+      const m = doc.model;
+      if (memorySkip(m.text.length, m.dialect, store.roomFor(doc.uri))) continue;
+      const t = pending.get(doc.uri);
+      if (t) clearTimeout(t);
+      pending.delete(doc.uri);
+      openDocument(doc.uri, doc.languageId, doc.version, m.source);
+    }
+  }
+
+  connection.onDidOpenTextDocument((p) => openDocument(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
   connection.onDidChangeTextDocument((p) => {
     const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
     if (doc) schedule(doc);
@@ -474,7 +496,10 @@ export function startServer(connection: Connection, params: InitializeParams, he
     settling.cancel(p.textDocument.uri);
     const closed = store.get(p.textDocument.uri);
     const file = closed && fileOf(closed);
+    // one still opening made room too
+    const modelled = store.queued(p.textDocument.uri)?.model.skipped === undefined;
     store.close(p.textDocument.uri);
+    if (modelled) reconsiderSkipped();
     outlineCut.delete(p.textDocument.uri);
     byteOrderMarks.delete(p.textDocument.uri);
     companionRead.delete(p.textDocument.uri);

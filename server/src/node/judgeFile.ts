@@ -4,6 +4,7 @@ import type { Diagnostic, SeveritySetting } from '../core/analysis/types.ts';
 import { FirewallDocument, type DocumentOptions } from '../core/facade.ts';
 import { findLintConfig } from './lintConfig.ts';
 import { readSourced } from './sourcedFiles.ts';
+import { heapRoomFor } from './heapRoom.ts';
 import { hookSettings, workspaceSettings } from './workspaceSettings.ts';
 
 export interface JudgedFile {
@@ -23,10 +24,11 @@ export interface JudgedFile {
  * and the files around a rules file or a wg-quick configuration (see workspaceSettings). The CLI
  * judges each file so, and the language server the files of the workspace it has not open.
  * Without `place` (nameless standard input) the working directory's lint config applies and
- * nothing around it is read.
+ * nothing around it is read. A text whose model would not fit in the heap left is not modelled
+ * (see heapRoomFor): `analysis-skipped` says so, where the process would have been killed.
  */
 export function judgeFile(text: string, place: string | undefined, options: DocumentOptions, severities: Record<string, SeveritySetting> = {}): JudgedFile {
-  const doc = new FirewallDocument(text, options);
+  const doc = new FirewallDocument(text, { memoryRoom: heapRoomFor(text.length), ...options });
   const sourcedLooked = place ? readSourced(doc, place) : [];
   const config = findLintConfig(place || resolve('-'));
   const settings = !place ? {} : doc.dialect === 'save' ? workspaceSettings(place) : doc.hooks ? hookSettings(place) : {};

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { main } from '../../../server/src/cli/main.ts';
 import { rules } from '../../../server/src/core/analysis/registry.ts';
 import { repoRoot } from '../../support/paths.ts';
+import { routerScript } from '../../support/kubeDump.ts';
 
 /** Runs the CLI in this process; `input` is its standard input (none: there is none to read). */
 function run(args: string[], input?: string | Uint8Array) {
@@ -251,6 +252,18 @@ test('the CLI process reads standard input from a pipe', () => {
   const r = spawnSync(process.execPath, [join(repoRoot, 'server', 'src', 'bin', 'lint.ts'), '--format', 'json', '--stdin-filename', 'piped.rules', '-'], { input: '*filter\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n', encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
   assert.deepEqual(codesAndLines(r.stdout), [['piped.rules', 'save', ['unknown-option@2']]]);
+});
+
+test('a script whose model would not fit in the heap Node gives the CLI: analysis-skipped, the other files judged, no crash', () => {
+  const big = join(dir, 'router.sh');
+  // 2.4 MB of router script: about 170 MB of heap to model, where the process has 96 MB
+  writeFileSync(big, routerScript(20_000).text);
+  const r = spawnSync(process.execPath, ['--max-old-space-size=96', join(repoRoot, 'server', 'src', 'bin', 'lint.ts'), '--format', 'json', big, broken], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(codesAndLines(r.stdout), [
+    [big, 'script', ['analysis-skipped@1']],
+    [broken, 'save', ['missing-commit@1', 'syntax-error@2']],
+  ]);
 });
 
 const OLD_STATES = '*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\n-A INPUT -p tcp --dprt 80 -j ACCEPT\nCOMMIT\n';

@@ -54,6 +54,8 @@ export interface AnalysisSettings {
   sshPort: number;
   /** Documents larger than this (in characters) are not analysed: `analysis-skipped` says so. */
   maxBytes?: number;
+  /** Bytes of heap the document's model may take (see DocumentOptions.memoryRoom): past it, `analysis-skipped` says so. */
+  memoryRoom?: number;
   /** Save files: forwarding facts from the workspace's sysctl.conf / sysctl.d files, when the front end found some. */
   workspaceForwarding?: { family: 'ipv4' | 'ipv6'; value?: string; file: string }[];
   /** Save files: route_localnet settings from the same files (`all`, `default` or an interface). */
