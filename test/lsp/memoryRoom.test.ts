@@ -5,6 +5,7 @@ import { HEAP_RESERVE } from '../../server/src/node/heapRoom.ts';
 import { serverExecArgv, serverProcessEnv } from '../../server/src/node/serverProcessEnv.ts';
 import { kubeProxyDump, routerScript } from '../support/kubeDump.ts';
 import { LspClient } from '../support/lspClient.ts';
+import { TRACE_REQUEST, type TraceResult } from '../../server/src/lsp/traceProtocol.ts';
 import { needBuild } from '../support/paths.ts';
 
 /**
@@ -42,6 +43,9 @@ test('a script whose model would not fit in the heap: analysis-skipped on its fi
     await c.open(uri, 'shellscript', script);
     await c.diagnosticsOf(uri, 30_000);
     assert.deepEqual(codes(c, uri), [['analysis-skipped', 0]]);
+    // no model to follow a packet through: the trace says why, as the finding does
+    const traced = await c.request<TraceResult>(TRACE_REQUEST, { uri, packet: 'in=eth0 out=eth1 proto=tcp dst=203.0.113.1 dport=80' });
+    assert.ok('documentError' in traced && traced.documentError === c.published.get(uri)?.diagnostics[0].message, JSON.stringify(traced).slice(0, 300));
     const hover = await c.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 1, character: 24 } });
     assert.ok(hover, 'a hover on the small file is answered');
   });

@@ -12,6 +12,7 @@ export interface LspPosition {
 export interface PublishedDiagnostic {
   code: string;
   severity?: number;
+  message: string;
   range: { start: LspPosition; end: LspPosition };
 }
 

@@ -6,7 +6,8 @@ import { readSourced } from '../node/sourcedFiles.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
 import { traceSets } from '../node/ipsetFiles.ts';
 import { ufwLoadOf } from '../node/ufwFiles.ts';
-import { traceSource } from '../core/services/traceSource.ts';
+import { traceSource, whyNotTraced } from '../core/services/traceSource.ts';
+import { heapRoomFor } from '../node/heapRoom.ts';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 
@@ -38,7 +39,13 @@ export function traceCommand(args: string[], io: CliIO): number {
     io.stderr(`iptables-lint: ${read.reason}\n`);
     return 2;
   }
-  const doc = new FirewallDocument(read.text, { fileName: file });
+  const doc = new FirewallDocument(read.text, { fileName: file, memoryRoom: heapRoomFor(read.text.length) });
+  // binary, too large, or no room for its model: nothing to follow a packet through
+  const untraced = whyNotTraced(doc);
+  if (untraced) {
+    io.stderr(`iptables-lint: ${file}: ${untraced}\n`);
+    return 2;
+  }
   // a script's configuration read with `.`, as lint reads it
   readSourced(doc, resolve(file));
   // a packet without family or address is one of the file's family (rules.v6: IPv6)

@@ -9,7 +9,8 @@ import { readSourced } from '../node/sourcedFiles.ts';
 import { hostSysctl } from '../node/sysctlFiles.ts';
 import { traceSets } from '../node/ipsetFiles.ts';
 import { ufwLoadOf } from '../node/ufwFiles.ts';
-import { traceSource } from '../core/services/traceSource.ts';
+import { traceSource, whyNotTraced } from '../core/services/traceSource.ts';
+import { heapRoomFor } from '../node/heapRoom.ts';
 import { toRange } from './convert.ts';
 import type { DocumentStore } from './documentStore.ts';
 import {
@@ -32,17 +33,20 @@ import {
  */
 export function registerTrace(connection: Connection, store: DocumentStore): void {
   /** An open document, or a file the client has not opened (a command run with a uri) read from disk. */
+  /** A document to trace, or why it cannot be (see whyNotTraced). */
+  const modelled = (doc: FirewallDocument): FirewallDocument | string => whyNotTraced(doc) ?? doc;
+
   function documentFor(uri: string): FirewallDocument | string {
     const open = store.get(uri);
-    if (open) return open.model;
+    if (open) return modelled(open.model);
     if (!uri.startsWith('file:')) return 'The document is not open.';
     const path = fileURLToPath(uri);
     const read = readTextFile(path);
     if (!read.ok) return read.reason;
-    const doc = new FirewallDocument(read.text, { fileName: path });
+    const doc = new FirewallDocument(read.text, { fileName: path, memoryRoom: heapRoomFor(read.text.length) });
     // a script's configuration read with `.`, as lint reads it
     readSourced(doc, path);
-    return doc;
+    return modelled(doc);
   }
 
   connection.onRequest<TraceResult, void>(TRACE_REQUEST, (p: TraceParams): TraceResult => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dist, needBuild } from '../../support/paths.ts';
 import { uncertainForwardScript } from '../../support/traceFixtures.ts';
+import { routerScript } from '../../support/kubeDump.ts';
 
 /**
  * `iptables-lint trace` as a pipeline runs it: the built CLI, its exit code, its JSON (the
@@ -203,4 +204,19 @@ test('a script\'s trace reads the configuration it reads with `.`, as lint does:
   assert.equal(j.verdict, 'ACCEPT');
   assert.equal(j.rewrites.destination, '192.168.1.100:8080');
   assert.deepEqual(j.path.filter((s) => s.line !== undefined).map((s) => [s.chain, s.line]), [['PREROUTING', 4], ['FORWARD', 5]]);
+});
+
+test('a script whose model would not fit in the heap is not traced: exit 2 and why, where V8 ended the process; a binary file neither', { skip }, () => {
+  const binary = join(dir, 'blob.rules');
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0, 0]));
+  const big = join(dir, 'router.sh');
+  // 2.4 MB of router script: about 170 MB of heap to model, where the process has 96 MB
+  writeFileSync(big, routerScript(20_000).text);
+  for (const [file, args] of [[binary, []], [big, ['--max-old-space-size=96']]] as const) {
+    const r = spawnSync(process.execPath, [...args, dist('iptables-lint.cjs'), 'trace', file, '--packet', 'in=eth0 out=eth1 proto=tcp dst=203.0.113.1 dport=80'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `${file}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.ok(r.stderr.startsWith(`iptables-lint: ${file}`), r.stderr);
+    assert.doesNotMatch(r.stderr, /FATAL ERROR/);
+  }
 });

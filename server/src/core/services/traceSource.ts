@@ -28,3 +28,12 @@ export function traceSource(doc: FirewallDocument, load: UfwLoad | undefined = d
     },
   };
 }
+
+/**
+ * Why a document cannot be traced: it has no model (binary, over the size limit, or no room for
+ * its model: see FirewallDocument.skipped), as its one finding says. Undefined when it can be.
+ */
+export function whyNotTraced(doc: FirewallDocument): string | undefined {
+  if (!doc.skipped) return undefined;
+  return doc.diagnostics()[0]?.message ?? 'This file is not analysed.';
+}
