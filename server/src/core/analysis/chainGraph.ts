@@ -1,5 +1,5 @@
 import { matches, targets } from '../knowledge/index.ts';
-import { isBuiltinChain } from '../model/builtinChains.ts';
+import { BUILTIN_CHAINS, isBuiltinChain } from '../model/builtinChains.ts';
 import { undeclared } from '../model/tableState.ts';
 import { inPlace, plainAppend, plainChainCommand, type RulePatch } from '../model/patchRuleSet.ts';
 import type { Chain, Command, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
@@ -87,6 +87,14 @@ export interface ChainGraph {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** Each table's built-in chains as a set, made once. */
+const builtinSets = new Map<string, ReadonlySet<string>>();
+function builtinNames(table: string): ReadonlySet<string> {
+  let s = builtinSets.get(table);
+  if (!s) builtinSets.set(table, (s = new Set(BUILTIN_CHAINS[table])));
+  return s;
+}
 /**
  * The facts of a rule set live in a slot on the rule set itself. Per-command checks ask for
  * them 100k times in a row, where a weak map lookup each time cost more than the checks; a
@@ -158,8 +166,16 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     if (!s) m.set(key, (s = new Set()));
     return s;
   };
+  // a table's built-in chains are there whatever the commands do: a table only commands iptables
+  // refuses name (`-s` given twice) is in no table of the model
+  const namesIn = (family: string, table: string) => {
+    const key = `${family}:${table}`;
+    let s = declared.get(key);
+    if (!s) declared.set(key, (s = new Set(BUILTIN_CHAINS[table])));
+    return s;
+  };
   for (const t of rs.tables.values()) {
-    const names = setOf(declared, `${t.family}:${t.name}`);
+    const names = namesIn(t.family, t.name);
     for (const c of t.chains.values()) if (!undeclared(c)) names.add(c.name);
   }
   // A restore file of appends only (every iptables-save dump) adds each rule at the end of
@@ -179,7 +195,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     const t = rs.dialect === 'save' ? rs.tables.get(key) : undefined;
     let builder = t && builders.get(t);
     if (t && !builder) builders.set(t, (builder = new GraphBuilder(t)));
-    return { key, names: setOf(declared, key), jumped: setOf(jumped, key), builder };
+    return { key, names: namesIn(family, table), jumped: setOf(jumped, key), builder };
   });
   const templates = rs.templates;
   const visit = (cmd: Command) => {
@@ -233,7 +249,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     let graphTable: Table | undefined;
     let lastGraph: ChainGraph | undefined;
     const result: ChainFacts = {
-      declared: lastKeyMemo((family, table) => declared.get(`${family}:${table}`) ?? EMPTY),
+      declared: lastKeyMemo((family, table) => declared.get(`${family}:${table}`) ?? builtinNames(table)),
       uncertain: lastKeyMemo((family, table) => uncertain.has(`${family}:*`) || uncertain.has(`${family}:${table}`)),
       jumpedTo: lastKeyMemo((family, table) => jumped.get(`${family}:${table}`) ?? EMPTY),
       dynamicJump,

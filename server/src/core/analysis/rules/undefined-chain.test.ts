@@ -8,6 +8,7 @@ ruleTable(undefinedChain, {
   valid: [
     { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP') },
     { code: 'iptables -A DOCKER -j RETURN\niptables -t nat -I KUBE-SERVICES -j RETURN\n', dialect: 'script', name: 'changes to chains another program writes: managed-chain-edited reports them' },
+    { code: 'iptables -A INPUT -s 10.0.0.1 -s 10.0.0.2 -j ACCEPT\niptables -t nat -A PREROUTING -p tcp -p udp -j RETURN\n', dialect: 'script', name: 'built-in chains of tables only commands iptables refuses name (-s twice): option-combination reports those' },
     { code: 'if iptables -L ufw-user-input -n >/dev/null 2>&1; then echo running; fi\niptables -L DOCKER-USER 2>/dev/null || exit 0\n', dialect: 'script', name: 'asking whether the program that makes the chain runs' },
     { code: '-N DOCKER-FORWARD\n-A DOCKER-FORWARD -j DOCKER-CT\n', name: 'a listing of one chain (iptables -S CHAIN) jumps to chains it leaves out' },
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N logdrop\n-A INPUT -j logdrop\n', name: 'a listing of the filter table declares its chains with -N' },
