@@ -9,6 +9,7 @@ ruleTable(missingIpForward, {
     { code: 'IP_FORWARD=/proc/sys/net/ipv4/ip_forward\nknob() { echo "1" > $1; }\nknob $IP_FORWARD\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'a function that writes 1 to the path it is given may enable it' },
     { code: 'IPF=/proc/sys/net/ipv4/ip_forward\necho 1 > "$IPF"\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script', name: 'the /proc path in a variable' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'no forwarding at all' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -m physdev --physdev-is-bridged -j ACCEPT\n', dialect: 'script', name: 'a bridge: FORWARD accepts bridged packets only, which are not routed' },
     { code: 'iptables -t nat -A OUTPUT -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080\n', dialect: 'script', name: 'a DNAT of the host\'s own connections' },
     { code: 'iptables -t nat -A PREROUTING -p tcp --dport 8443 -j DNAT --to-destination 127.0.0.1:443\n', dialect: 'script', name: 'a DNAT to a loopback address' },
     { code: table('nat', '-A POSTROUTING -o eth0 -j MASQUERADE'), options: { settings: { workspaceSearched: true, workspaceForwarding: [{ family: 'ipv4', value: '1', file: 'sysctl.conf' }] } } },
@@ -17,6 +18,7 @@ ruleTable(missingIpForward, {
     { code: table('nat', ':KUBE-SERVICES - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-SVC-X - [0:0]\n-A PREROUTING -j KUBE-SERVICES\n-A POSTROUTING -j KUBE-POSTROUTING\n-A KUBE-POSTROUTING -j MASQUERADE\n-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp --dport 443 -j KUBE-SVC-X\n-A KUBE-SVC-X -p tcp -j DNAT --to-destination 192.0.2.10:6443'), options: { settings: { workspaceSearched: true } }, name: 'a Kubernetes node\'s dump: the node is set up with forwarding on' },
   ],
   invalid: [
+    { code: '«iptables -A FORWARD -m physdev ! --physdev-is-bridged -j ACCEPT»\n', dialect: 'script', name: 'FORWARD accepts the packets that are not bridged: routed ones' },
     { code: '«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n', dialect: 'script', severity: 'warning' },
     { code: '«iptables -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100:8080»\n', dialect: 'script', name: 'a port forward' },
     { code: 'sysctl -w net.ipv4.ip_forward=0\n«iptables -A FORWARD -i eth1 -j ACCEPT»\n', dialect: 'script', name: 'turned off' },
