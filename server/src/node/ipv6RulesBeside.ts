@@ -39,7 +39,8 @@ function inFamily(doc: FirewallDocument, path: string, family: 'ipv4' | 'ipv6'):
 
 /** Whether the IPv6 half closes INPUT: a file too big, or a script, is taken as closing it (see closedAsSaved). */
 function closesInput(doc: FirewallDocument | undefined): boolean {
-  return !doc || !!inputClosing(doc.ruleSet.tables.get('ipv6:filter')?.chains.get('INPUT'));
+  const filter = doc?.ruleSet.tables.get('ipv6:filter');
+  return !doc || !!inputClosing(filter?.chains.get('INPUT'), filter);
 }
 
 /** What lan-reachable-from-wan reads of the IPv4 half: its first router's outside and inside. */

@@ -53,9 +53,10 @@ export const exposedService: LintRule = {
   },
   check(ctx) {
     for (const family of ['ipv4', 'ipv6'] as const) {
-      const input = ctx.ruleSet.tables.get(`${family}:filter`)?.chains.get('INPUT');
+      const filter = ctx.ruleSet.tables.get(`${family}:filter`);
+      const input = filter?.chains.get('INPUT');
       // an INPUT that accepts what no rule decides leaves every port open: not this finding
-      if (!input || !inputClosing(input)) continue;
+      if (!input || !inputClosing(input, filter)) continue;
       // the services each port test opens: a wide range (1025:65535) is one finding
       const opened = new Map<BoundOption, ExposedService[]>();
       for (const s of namedByAnAccept(ctx.ruleSet.tables.get(`${family}:filter`)!, family)) {

@@ -26,6 +26,7 @@ ruleTable(ipv6LeftOpen, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT'), options: beside({ expected: 'rules.v6', found: { name: 'rules.v6', inputClosed: false } }), name: 'IPv4 INPUT open too' },
   ],
   invalid: [
+    { code: `${accepts}iptables -N LOGDROP\niptables -A LOGDROP -j LOG\niptables -A LOGDROP -j DROP\n«iptables -A INPUT -j LOGDROP»\n`, ...script, name: 'a last rule that sends everything to a chain that logs and drops' },
     { code: `${accepts}iptables -P INPUT «DROP»\n`, ...script, severity: 'warning' },
     { code: `iptables -P INPUT «DROP»\n${accepts}`, ...script, name: 'closed first, accepts after' },
     { code: `${accepts}«iptables -A INPUT -j REJECT»\n`, ...script, name: 'a last rule that rejects everything' },

@@ -10,6 +10,8 @@ function docker(user: string): string {
 
 ruleTable(missingEstablishedRule, {
   valid: [
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A LOGDROP -s 10.0.0.0/8 -j RETURN\n-A LOGDROP -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j LOGDROP'), name: 'the chain INPUT ends in sends some packets back (RETURN) to the ACCEPT policy' },
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A LOGDROP -m limit --limit 5/min -j LOG --log-prefix drop:\n-A LOGDROP -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p udp -j LOGDROP'), name: 'a jump of some packets only to the chain that drops' },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT') },
     { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j ACCEPT'), name: 'everything accepted (accepts-every-connection says so)' },
     { code: table('filter', ':INPUT DROP [0:0]\n:base - [0:0]\n-A INPUT -j base\n-A base -m state --state ESTABLISHED,RELATED -j ACCEPT'), name: 'in a chain it jumps to' },
@@ -32,6 +34,7 @@ ruleTable(missingEstablishedRule, {
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -m conntrack --ctstate INVALID -j DROP\n', dialect: 'script', name: 'FORWARD drops more and accepts nothing' },
   ],
   invalid: [
+    { code: table('filter', ':INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A LOGDROP -m limit --limit 5/min -j LOG --log-prefix drop:\n-A LOGDROP -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j LOGDROP»'), name: 'INPUT ends in a jump to a chain that logs and drops everything' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
     { code: table('filter', ':INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n«-A INPUT -p icmp -j DROP»\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«-A FORWARD -p icmp -j REJECT»\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'ICMP dropped before RELATED is accepted' },
     { code: 'ip6tables -P INPUT DROP\n«ip6tables -A INPUT -p ipv6-icmp -j DROP»\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n', dialect: 'script', name: 'ICMPv6 in a script' },

@@ -51,7 +51,7 @@ function closedHooks(ctx: RuleContext, family: Family, chain: Chain): string[] {
   const table = ctx.ruleSet.tables.get(`${family}:filter`);
   if (!table) return [];
   const hooks = chain.builtin ? [chain.name] : hooksReachingChain(ctx.ruleSet, family, 'filter', chain.name);
-  return hooks.filter((h) => (h === 'INPUT' || h === 'FORWARD') && inputClosing(table.chains.get(h)) !== undefined);
+  return hooks.filter((h) => (h === 'INPUT' || h === 'FORWARD') && inputClosing(table.chains.get(h), table) !== undefined);
 }
 
 const REPLIES = '-m conntrack --ctstate ESTABLISHED ';
