@@ -158,8 +158,18 @@ export function portInRange(port: number, spec: string): Tri {
   return fromBool(port >= Math.min(lo, hi) && port <= Math.max(lo, hi));
 }
 
+/**
+ * A list given to `--sport` or `--dport`, which take one port or range (`--dport 22,80`; the
+ * list is multiport's): iptables refuses the rule, so it is in no chain and matches nothing
+ * (invalid-value reports it).
+ */
+export function listInSinglePort(o: BoundOption): boolean {
+  return (o.name === '--destination-port' || o.name === '--source-port') && !!o.values[0] && !o.values[0].dynamic && o.values[0].value.includes(',');
+}
+
 function portOption(o: BoundOption, port: number | undefined): Tri {
   const v = o.values[0];
+  if (listInSinglePort(o)) return 'no';
   if (!v || v.dynamic || port === undefined) return 'maybe';
   let r: Tri = 'no';
   for (const part of v.value.split(',')) {

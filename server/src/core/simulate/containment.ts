@@ -1,7 +1,7 @@
 import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
 import { networkWithin } from '../knowledge/values/addresses.ts';
-import { interfaceMatches, parsedNetworks } from './conditions.ts';
+import { interfaceMatches, listInSinglePort, parsedNetworks } from './conditions.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand
@@ -53,7 +53,7 @@ function coversIface(a: Condition | undefined, b: Condition | undefined): boolea
 
 function ranges(o: BoundOption): [number, number][] | undefined {
   const v = o.values[0];
-  if (!v || v.dynamic || o.negated) return undefined;
+  if (!v || v.dynamic || o.negated || listInSinglePort(o)) return undefined;
   const out: [number, number][] = [];
   for (const part of v.value.split(',')) {
     const [lo, hi] = part.includes(':') ? part.split(':') : [part, part];

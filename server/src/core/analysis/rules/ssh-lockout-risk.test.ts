@@ -22,6 +22,7 @@ ruleTable(sshLockoutRisk, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p tcp --dport 1024:65535 -j ACCEPT'), name: 'OUTPUT accepts packets to client ports' },
   ],
   invalid: [
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22,80 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a list in --dport, which iptables refuses (multiport takes lists)' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'a loopback accept lets no SSH from another host in' },
     { code: 'rules() {\n  iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n}\n«iptables -P INPUT DROP»\nrules\n', dialect: 'script', name: 'a function called once accepts SSH only at its call' },
     { code: '«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'policy before the accept' },
