@@ -143,3 +143,19 @@ test('undefined-chain: the fix of every finding of a chain creates it before the
     assert.deepEqual(lintWith(undefinedChain, fixed, { dialect: 'script' }).map((x) => fixed.slice(x.span.start, x.span.end)), ['LIBVIRT_OUT']);
   }
 });
+
+test('undefined-chain: a built-in chain written in another case (`-A input`) is named, and the fix writes it as the table has it', () => {
+  for (const [text, dialect, fixed] of [
+    ['iptables -A input -p udp --dport 123 -j ACCEPT\niptables -t nat -A Postrouting -o eth0 -j MASQUERADE\n', 'script', 'iptables -A INPUT -p udp --dport 123 -j ACCEPT\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n'],
+    ['*filter\n:INPUT DROP [0:0]\n-A forward -j ACCEPT\nCOMMIT\n', 'save', '*filter\n:INPUT DROP [0:0]\n-A FORWARD -j ACCEPT\nCOMMIT\n'],
+  ] as const) {
+    const found = lintWith(undefinedChain, text, { dialect });
+    assert.deepEqual(found.map((d) => [d.severity, text.slice(d.span.start, d.span.end)]), dialect === 'script' ? [['error', 'input'], ['error', 'Postrouting']] : [['error', 'forward']]);
+    let out: string = text;
+    for (const d of [...found].reverse()) out = applyFix(out, d.fixes![0]);
+    assert.equal(out, fixed);
+    assert.deepEqual(lintWith(undefinedChain, out, { dialect }), []);
+  }
+  // a user chain of that name declared: no finding
+  assert.deepEqual(lintWith(undefinedChain, 'iptables -N input\niptables -A input -j ACCEPT\n', { dialect: 'script' }), []);
+});
