@@ -5,6 +5,7 @@ import { optionRequiresMatch } from './option-requires-match.ts';
 
 ruleTable(optionRequiresMatch, {
   valid: [
+    { code: 'P="-p tcp"\niptables -A INPUT $P --dport 22 -j ACCEPT\n', dialect: 'script', name: 'an unquoted expansion before the option may be the -p it needs (the shell splits it)' },
     { code: table('filter', '-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n-A INPUT -p 6 -j REJECT --reject-with tcp-rst\n-A INPUT -p TCP -j REJECT --reject-with tcp-reset'), name: 'a TCP reset for TCP' },
     { code: '*filter\n-A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT\n-A INPUT -m ecn --ecn-ip-ect 1 -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags with -p tcp, IP field without' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT') },
@@ -15,6 +16,7 @@ ruleTable(optionRequiresMatch, {
     { code: table('raw', '-A PREROUTING -p 6 --dport 21 -j CT --helper ftp\n-A PREROUTING -p UDP -j CT --helper tftp\n-A PREROUTING -p udp -j CT --helper sip\n-A PREROUTING -p tcp -j CT --helper sip\n-A PREROUTING -p udp -j CT --helper rpc\n-A PREROUTING -p tcp -j CT --helper $H'), name: 'a helper with its protocol, a userspace helper, a name not known' },
   ],
   invalid: [
+    { code: 'iptables -A INPUT -s $NET «--dport» 80 -j ACCEPT\niptables -A INPUT "$Q" «--dport» 81 -j ACCEPT\n', dialect: 'script', name: 'an expansion that is an address, or quoted (one word), loads no match' },
     // measured (1.8.9): udplite has no ports for the NAT targets, IPv4's icmp has (its echo identifier); ip6tables' icmpv6 has not
     { code: 'iptables -t nat -A PREROUTING -p udplite -j DNAT «--to-destination» 10.200.0.2:80\nip6tables -t nat -A PREROUTING -p icmpv6 -j DNAT «--to-destination» [2001:db8::1]:80\niptables -t nat -A PREROUTING -p icmp -j DNAT --to-destination 10.200.0.2:80\niptables -t nat -A POSTROUTING -p 1 -j MASQUERADE --to-ports 1024-2000\niptables -t nat -A PREROUTING ! -p tcp -j DNAT --to-destination 10.200.0.2:80-90\n', dialect: 'script', name: 'NAT ports for protocols without them' },
     { code: 'iptables -A INPUT ! -p tcp -m «tcp» --syn -j DROP\n', dialect: 'script', severity: 'warning', name: 'the match of the protocol the rule excludes (iptables-nft takes it)' },

@@ -6,6 +6,7 @@ import type { Command } from '../../model/types.ts';
 import type { OptionItem } from '../../syntax/nodes.ts';
 import { ctHelperOf } from '../ctHelper.ts';
 import { nearestName } from '../nearestName.ts';
+import { expansionBefore } from '../../model/expansionBefore.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
 const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
@@ -21,7 +22,7 @@ export const optionRequiresMatch: LintRule = {
   severity: 'error',
   summary: 'An extension\'s option without its match or target: `--dport` without `-p tcp`, `--ctstate` without `-m conntrack`.',
   docs: {
-    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `-j CT --helper ftp` needs `-p tcp` (the kernel refuses it when loaded), `--reject-with tcp-reset` or a NAT port without `-p tcp` (tcp, udp, sctp and dccp have ports to translate, and for iptables icmp, whose echo identifier is translated; udplite has none). A match of the protocol the rule excludes (`! -p tcp -m tcp`) is a warning: it never matches, and iptables-nft takes the rule where iptables-legacy refuses it.',
+    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `-j CT --helper ftp` needs `-p tcp` (the kernel refuses it when loaded), `--reject-with tcp-reset` or a NAT port without `-p tcp` (tcp, udp, sctp and dccp have ports to translate, and for iptables icmp, whose echo identifier is translated; udplite has none). A match of the protocol the rule excludes (`! -p tcp -m tcp`) is a warning: it never matches, and iptables-nft takes the rule where iptables-legacy refuses it. In a script, an unquoted shell expansion written before the option that no option takes as its value (`P="-p tcp"; iptables -A INPUT $P --dport 22`) may stand for what the option needs (the shell splits it into words): not reported. A script command with a missing match or target is one iptables refuses: the rule is in no chain, and the checks that follow packets go on without it.',
     rationale: 'iptables reads options left to right and only knows those of extensions already loaded; it answers "unknown option" and the rule is not added.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT --dport 22 -j ACCEPT\n-A INPUT --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
@@ -90,6 +91,8 @@ export const optionRequiresMatch: LintRule = {
     const problems = cmd.problems;
     for (let i = 0; i < problems.length; i++) {
       const p = problems[i];
+      // `$P --dport 22` where P="-p tcp": the expansion may load what the option needs
+      if ((p.kind === 'needs-match' || p.kind === 'needs-target') && expansionBefore(cmd, p.option.nameSpan.start)) continue;
       if (p.kind === 'needs-match') {
         if (otherFamilyOption(ctx, cmd, p.option, p.candidates)) continue;
         // `iptables -p mh --mh-type …`: the match exists, in the other family's tool only
