@@ -6,7 +6,7 @@ import { parseShellSteps, type ShellCommand, type ShellScript } from '../syntax/
 import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
-import { expansionBefore } from './expansionBefore.ts';
+import { refusedCommand } from './refusedCommand.ts';
 import { chainsFoundUnder } from './chainsFound.ts';
 import { errexitSetting, errexitStops, failureHandled, shebangErrexit } from './failureHandled.ts';
 import { ipsetSteps, type IpsetStep } from './ipsetSteps.ts';
@@ -160,7 +160,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     instances.push(cmd);
-    if (refused(cmd)) return;
+    if (refusedCommand(cmd)) return;
     steps.push(cmd);
     state.apply(cmd, 0);
   };
@@ -226,7 +226,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       }
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
-      else if (!refused(cmd)) apply(sc, cmd, () => state.apply(cmd, guard));
+      else if (!refusedCommand(cmd)) apply(sc, cmd, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));
@@ -278,17 +278,6 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
 
-/**
- * iptables refuses a command with an option it does not take, or a parameter given twice,
- * before looking at the tables; and one with an option of a match or target the command does
- * not load (`--dport 22` without `-p tcp`, `--log-level` before `-j LOG`) or a `!` the option
- * does not take, unless a shell expansion in it may stand for what is missing.
- */
-function refused(cmd: Command): boolean {
-  return cmd.problems.some(
-    (p) => p.kind === 'not-with-command' || p.kind === 'repeated-parameter' || ((p.kind === 'needs-match' || p.kind === 'needs-target' || p.kind === 'negation-not-allowed') && !expansionBefore(cmd, p.option.nameSpan.start)),
-  );
-}
 
 /**
  * Functions defined at the top of the script and called at its top level after their

@@ -6,7 +6,7 @@ import type { Command } from '../../model/types.ts';
 import type { OptionItem } from '../../syntax/nodes.ts';
 import { ctHelperOf } from '../ctHelper.ts';
 import { nearestName } from '../nearestName.ts';
-import { expansionBefore } from '../../model/expansionBefore.ts';
+import { expansionBefore } from '../../model/refusedCommand.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 
 const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
