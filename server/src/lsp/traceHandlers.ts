@@ -32,10 +32,10 @@ import {
  * document and turns offsets into ranges.
  */
 export function registerTrace(connection: Connection, store: DocumentStore): void {
-  /** An open document, or a file the client has not opened (a command run with a uri) read from disk. */
   /** A document to trace, or why it cannot be (see whyNotTraced). */
   const modelled = (doc: FirewallDocument): FirewallDocument | string => whyNotTraced(doc) ?? doc;
 
+  /** An open document, or a file the client has not opened (a command run with a uri) read from disk. */
   function documentFor(uri: string): FirewallDocument | string {
     const open = store.get(uri);
     if (open) return modelled(open.model);
