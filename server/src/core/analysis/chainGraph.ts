@@ -171,7 +171,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
   const namesIn = (family: string, table: string) => {
     const key = `${family}:${table}`;
     let s = declared.get(key);
-    if (!s) declared.set(key, (s = new Set(BUILTIN_CHAINS[table])));
+    if (!s) declared.set(key, (s = new Set(builtinNames(table))));
     return s;
   };
   for (const t of rs.tables.values()) {

@@ -1,4 +1,4 @@
-import type { Command } from './types.ts';
+import type { Command, MatchUse, TargetUse } from './types.ts';
 
 /**
  * iptables refuses a command with an option it does not take, or a parameter given twice,
@@ -41,13 +41,7 @@ export function expansionBefore(cmd: Command, at: number): boolean {
 function lacksNeededOption(cmd: Command): boolean {
   const rule = cmd.rule;
   if (!rule) return false;
-  const uses = rule.target?.spec ? [...rule.matches, rule.target] : rule.matches;
-  for (const use of uses) {
-    const groups = use.spec?.needsOneOf;
-    if (!groups) continue;
-    for (const group of groups) {
-      if (!use.options.some((o) => group.includes(o.name)) && !expansionBefore(cmd, cmd.span.end)) return true;
-    }
-  }
-  return false;
+  const lacks = (use: MatchUse | TargetUse) => !!use.spec?.needsOneOf?.some((group) => !use.options.some((o) => group.includes(o.name)));
+  // every script command is asked: no list is made of its matches and target
+  return (rule.matches.some(lacks) || (!!rule.target?.spec && lacks(rule.target))) && !expansionBefore(cmd, cmd.span.end);
 }

@@ -243,15 +243,17 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
   const cleanup = !!cmd.failureHandled && CLEANUPS.has(cmd.kind);
   // read only for a chain not declared: this runs for every command
   const wrongTable = !!w && !!undeclared && BUILTIN.has(w.value) && !isBuiltinChain(cmd.table, w.value);
+  // `-A input` for INPUT: read only for a chain not declared either
+  const spelled = w && undeclared && !wrongTable ? builtinSpelledOtherwise(cmd.table, w.value) : undefined;
   if (w && !w.dynamic && cmd.kind === 'policy' && names.has(w.value) && !isBuiltinChain(cmd.table, w.value)) {
     ctx.report({ span: w.span, message: `Only built-in chains have a policy; ${w.value} is a user chain (its end returns to the caller).` });
   } else if (w && made) {
     // a change to a chain the program writes itself is managed-chain-edited's finding; a
     // listing or clean-up whose failure the script expects allows for the program not running
     if (!cleanup && (made.forUsers || !CHAIN_EDITS.has(cmd.kind))) ctx.report({ span: w.span, message: madeByMessage(w.value, made), severity: 'info' });
-  } else if (w && undeclared && !wrongTable && builtinSpelledOtherwise(cmd.table, w.value)) {
+  } else if (w && spelled) {
     // `-A input`: chain names are case-sensitive, and iptables looks for a user chain of that name
-    const builtin = builtinSpelledOtherwise(cmd.table, w.value)!;
+    const builtin = spelled;
     ctx.report({
       span: w.span,
       message: `There is no chain '${w.value}' in the ${cmd.table} table: chain names are case-sensitive, and the built-in chain is ${builtin}.`,
