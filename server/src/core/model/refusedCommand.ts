@@ -1,3 +1,5 @@
+import { checkValue } from '../knowledge/values/index.ts';
+import type { ArgSpec, Family } from '../knowledge/types.ts';
 import type { Command, MatchUse, TargetUse } from './types.ts';
 
 /**
@@ -5,13 +7,16 @@ import type { Command, MatchUse, TargetUse } from './types.ts';
  * before looking at the tables; and one with an option of a match or target the command does
  * not load (`--dport 22` without `-p tcp`, `--log-level` before `-j LOG`), a `!` the option
  * does not take, or a match or target without an option it needs (`-j SNAT` without
- * `--to-source`), unless a shell expansion in it may stand for what is missing.
+ * `--to-source`), unless a shell expansion in it may stand for what is missing. And one with a
+ * value iptables refuses (`-s 10.0.0.0/33`, `--ctstate ESTABLISED`, `-P INPUT DORP`).
  */
 export function refusedCommand(cmd: Command): boolean {
   return (
     cmd.problems.some(
       (p) => p.kind === 'not-with-command' || p.kind === 'repeated-parameter' || ((p.kind === 'needs-match' || p.kind === 'needs-target' || p.kind === 'negation-not-allowed') && !expansionBefore(cmd, p.option.nameSpan.start)),
-    ) || lacksNeededOption(cmd)
+    ) ||
+    lacksNeededOption(cmd) ||
+    refusedValue(cmd)
   );
 }
 
@@ -44,4 +49,63 @@ function lacksNeededOption(cmd: Command): boolean {
   const lacks = (use: MatchUse | TargetUse) => !!use.spec?.needsOneOf?.some((group) => !use.options.some((o) => group.includes(o.name)));
   // every script command is asked: no list is made of its matches and target
   return (rule.matches.some(lacks) || (!!rule.target?.spec && lacks(rule.target))) && !expansionBefore(cmd, cmd.span.end);
+}
+
+/**
+ * A value of the command that iptables refuses, as invalid-value judges it with its warnings
+ * left out (`-s 10.0.0.0/33`, `--dport 70000`, `-s ::1` in iptables): the rule is never added, so
+ * an SSH accept so written does not keep the host reachable. A policy other than ACCEPT or DROP,
+ * or DROP in the nat table. A value holding a shell expansion is never judged.
+ */
+function refusedValue(cmd: Command): boolean {
+  if (cmd.kind === 'policy') {
+    const p = cmd.policy;
+    return !!p && !p.dynamic && (!(p.value === 'ACCEPT' || p.value === 'DROP') || (p.value === 'DROP' && cmd.table === 'nat' && !cmd.tableDynamic));
+  }
+  const rule = cmd.rule;
+  if (!rule) return false;
+  const proto = rule.protocol;
+  // port names are looked up for the rule's protocol (`ntp` exists for udp only)
+  const protocol = proto && !proto.negated && !proto.word.dynamic ? proto.value : undefined;
+  for (const o of rule.options) {
+    const args = o.spec?.args;
+    if (!args) continue;
+    const kept = o.keptValue;
+    if (kept !== undefined) {
+      if (args[0] && refused(args[0], kept, cmd.family, protocol)) return true;
+      continue;
+    }
+    const values = o.values;
+    for (let i = 0; i < values.length && i < args.length; i++) {
+      const w = values[i];
+      if (!w.dynamic && refused(args[i], w.value, cmd.family, protocol)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The verdicts on values, by argument: a script says `eth0`, `tcp` and `NEW` again and again, and
+ * checking them each time took a tenth of the 10k-command router script's model. Emptied when it
+ * grows past VERDICTS_KEPT, so it never holds more than that.
+ */
+const verdicts = new Map<ArgSpec, Map<string, boolean>>();
+let verdictCount = 0;
+const VERDICTS_KEPT = 20_000;
+
+function refused(arg: ArgSpec, value: string, family: Family, protocol: string | undefined): boolean {
+  // a port list's names are looked up for the rule's protocol; an address is read per family
+  const key = arg.type === 'port-list' ? `${family}\0${protocol ?? ''}\0${value}` : family === 'ipv6' ? `6${value}` : value;
+  let known = verdicts.get(arg);
+  const seen = known?.get(key);
+  if (seen !== undefined) return seen;
+  const verdict = checkValue(arg.type, value, { family, arg, protocol }) !== undefined;
+  if (++verdictCount > VERDICTS_KEPT) {
+    verdicts.clear();
+    verdictCount = 1;
+    known = undefined;
+  }
+  if (!known) verdicts.set(arg, (known = new Map()));
+  known.set(key, verdict);
+  return verdict;
 }

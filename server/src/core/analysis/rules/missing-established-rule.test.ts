@@ -34,6 +34,7 @@ ruleTable(missingEstablishedRule, {
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -m conntrack --ctstate INVALID -j DROP\n', dialect: 'script', name: 'FORWARD drops more and accepts nothing' },
   ],
   invalid: [
+    { code: 'iptables -P INPUT «DROP»\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATEDD -j ACCEPT\n', dialect: 'script', name: 'the accept has a state iptables refuses: the rule is never added' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A LOGDROP -m limit --limit 5/min -j LOG --log-prefix drop:\n-A LOGDROP -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j LOGDROP»'), name: 'INPUT ends in a jump to a chain that logs and drops everything' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
     { code: table('filter', ':INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n«-A INPUT -p icmp -j DROP»\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«-A FORWARD -p icmp -j REJECT»\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'ICMP dropped before RELATED is accepted' },

@@ -9,6 +9,7 @@ const LONG_CHAIN = Array.from({ length: 1600 }, (_, i) => `-A INPUT -s 10.0.${i 
 
 ruleTable(shadowedRule, {
   valid: [
+    { code: 'iptables -A INPUT -p tcp --dport 1:70000 -j ACCEPT\niptables -A INPUT -p tcp --dport 80 -j REJECT\n', dialect: 'script', name: 'a rule iptables refuses (a port past 65535) shadows nothing' },
     { code: 'iptables -t nat -A POSTROUTING -o eth0 -j SNAT\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'a SNAT without --to-source, which iptables refuses, shadows nothing' },
     { code: 'iptables -A INPUT -p tcp --dport 22,80 -j ACCEPT\niptables -A INPUT -p tcp --dport 80 -j REJECT\n', dialect: 'script', name: 'a rule iptables refuses (a list in --dport) shadows nothing' },
     { code: table('filter', '-A INPUT -s 10.1.2.3 -j ACCEPT\n-A INPUT -s 10.0.0.0/8 -j DROP') },

@@ -5,6 +5,8 @@ import { sshLockoutRisk } from './ssh-lockout-risk.ts';
 
 ruleTable(sshLockoutRisk, {
   valid: [
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s 10.0.0.0/33 -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DORP\n', dialect: 'script', name: 'a policy iptables refuses leaves INPUT accepting' },
+    { code: 'NET=10.0.0.0/33\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s "$NET$X" -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'a value holding an expansion is not judged' },
     { code: 'P="-p tcp"\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT $P --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'an expansion before --dport may load the tcp match: the accept may stand' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script' },
     { code: 'iptables -A INPUT -s "$ADMIN" -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'an accept we cannot evaluate' },
@@ -23,6 +25,8 @@ ruleTable(sshLockoutRisk, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p tcp --dport 1024:65535 -j ACCEPT'), name: 'OUTPUT accepts packets to client ports' },
   ],
   invalid: [
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s 10.0.0.0/33 -p tcp --dport 22 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a value iptables refuses (a prefix of 33)' },
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp -m multiport --dports 22,80,70000 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a port past 65535' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT --dport 22 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule iptables refuses (--dport without -p tcp)' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22,80 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a list in --dport, which iptables refuses (multiport takes lists)' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'a loopback accept lets no SSH from another host in' },
