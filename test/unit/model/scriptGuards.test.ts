@@ -161,3 +161,32 @@ test('scripts: a command run only after one that needed the chain succeeded find
   assert.equal(rs.commands.find((c) => c.kind === 'flush' && c.chain === 'Z')?.chainsFound, undefined);
   assert.equal(rs.commands.find((c) => c.kind === 'list-rules' && c.chain === 'X')?.failureHandled, true, 'a listing && follows is a test');
 });
+
+test('scripts: a function passing "$@" to iptables is bound at each call with the call\'s arguments; -C || -A adds a rule once', () => {
+  const text = [
+    '#!/bin/sh',
+    'add() { iptables -C "$@" 2>/dev/null || iptables -A "$@"; }',
+    'ins() { iptables -C $* || iptables -I $*; }',
+    'add INPUT -i lo -j ACCEPT',
+    'add INPUT -p tcp --dport 22 -j ACCEPT',
+    'add INPUT -p tcp --dport 22 -j ACCEPT', // the check finds the rule: no second one
+    'ins INPUT -s 10.0.0.1 -j DROP',
+    'ins INPUT -s 10.0.0.2 -j DROP',
+    'iptables -C FORWARD -o eth0 -j ACCEPT || iptables -A FORWARD -o eth0 -j ACCEPT',
+    'iptables -C FORWARD -o eth0 -j ACCEPT || iptables -A FORWARD -o eth0 -j ACCEPT',
+    'iptables -C FORWARD -o eth1 -j ACCEPT || iptables -A FORWARD -o eth0 -j ACCEPT', // another rule checked: added
+    'iptables -A FORWARD -o eth0 -j ACCEPT', // no check: added again
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['10.0.0.2>DROP', '10.0.0.1>DROP', '>ACCEPT', 'tcp>ACCEPT']);
+  // each rule spans its call
+  assert.deepEqual(chainOf(doc, 'filter', 'INPUT')!.rules.map((r) => lineOf(r.span.start)), [8, 7, 4, 5]);
+  assert.deepEqual(chainOf(doc, 'filter', 'FORWARD')!.rules.map((r) => `${r.outInterface?.value}:${lineOf(r.span.start)}`), ['eth0:9', 'eth0:11', 'eth0:12']);
+  // a finding on an argument points into the call
+  const badText = 'add() { iptables -C "$@" || iptables -A "$@"; }\nadd INPUT -s 10.0.0.0/33 -j ACCEPT\nadd INPUT -j ACCEPT\n';
+  const found = new FirewallDocument(badText, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'invalid-value');
+  const at = badText.indexOf('10.0.0.0/33');
+  assert.deepEqual(found.map((d) => [d.span.start, d.span.end]), [[at, at + 11]]);
+});

@@ -7,6 +7,7 @@ import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
 import { refusedCommand } from './refusedCommand.ts';
+import { checksRule } from './addsOnce.ts';
 import { chainsFoundUnder } from './chainsFound.ts';
 import { errexitSetting, errexitStops, failureHandled, shebangErrexit } from './failureHandled.ts';
 import { ipsetSteps, type IpsetStep } from './ipsetSteps.ts';
@@ -141,7 +142,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    */
   const instances: Command[] = [];
   const templates = new Set<Command>();
-  const instantiate = (call: ShellCommand, prefix: Word[], argWords: Word[], family: Family) => {
+  const instantiate = (call: ShellCommand, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean) => {
     const given = call.words.slice(1).map((w) => variables.resolve(w));
     const positional = (name: string) => {
       const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
@@ -149,16 +150,21 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     };
     // the body runs at the call: the script's variables as they are there
     const known = variables.at(call.span.start);
-    const words = argWords.map((w) => {
-      if (!w.dynamic || w.unterminated) return w;
+    const words = argWords.flatMap((w) => {
+      if (!w.dynamic || w.unterminated) return [w];
+      // `"$@"`: the call's arguments, each a word where the call writes it
+      if (ALL_PARAMETERS.test(w.text)) return given;
       const r = shellWord(w.text, w.span.start, (name) => positional(name) ?? known(name));
       if (r.dynamic) return w;
       // a word that is one argument (`$1`, "${2}") is that argument, where the call writes it:
       // a finding about its value points there
       const whole = ONE_PARAMETER.exec(w.text);
-      return { ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span };
+      return [{ ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span }];
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
+    // the check before it is the call's instance made just before
+    const checked = afterCheck ? instances[instances.length - 1] : undefined;
+    if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
     if (refusedCommand(cmd)) return;
     steps.push(cmd);
@@ -209,6 +215,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       // a listing or -C that && follows is the script's test for the chain or rule (`iptables -S X >/dev/null && iptables -F X`)
       if (failureHandled(sc, script.commands[k + 1]) || (script.commands[k + 1]?.after === '&&' && (cmd.kind === 'list' || cmd.kind === 'list-rules' || cmd.kind === 'check'))) cmd.failureHandled = true;
       if (errexit && errexitStops(sc, script.commands[k + 1])) cmd.stopsOnFailure = true;
+      const checked = previous && kindBefore === 'check' && sc.after === '||' ? made.get(previous) : undefined;
+      if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
       const guard = topOf(guardOf(sc, kindBefore));
       previousKind = cmd.kind;
       if (cmd.rule) cmd.rule.guard = guard;
@@ -222,7 +230,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       // bound again at each call of its function, with the call's arguments
       if (body !== undefined && functions.templated.has(body)) {
         templates.add(cmd);
-        atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family));
+        const afterCheck = kindBefore === 'check' && sc.after === '||';
+        atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck));
       }
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
@@ -277,7 +286,18 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
+/** A word that is all the positional parameters: `"$@"`, `$@`, `${@}`, `$*` (not `"$*"`, one word). */
+const ALL_PARAMETERS = /^(?:"\$(?:@|\{@\})"|\$(?:[@*]|\{[@*]\}))$/;
 
+
+/**
+ * `iptables -C "$@" || iptables -A "$@"`: the command after `||` that follows a rule's check
+ * in the body itself, the usual way to add a rule once. Bound at each call like the body's own
+ * commands: the model adds the rule where the check may fail (see guardOf).
+ */
+function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: number, parents: readonly number[]): boolean {
+  return sc.after === '||' && parents[sc.guard] === body && before?.guard === body && before.words.some((w) => w.value === '-C' || w.value === '--check');
+}
 
 /**
  * Functions defined at the top of the script and called at its top level after their
@@ -342,11 +362,13 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
   }
   // a body called several times is a template when nothing in it is nested or moves its arguments
   for (const body of repeated) templated.add(body);
-  for (const sc of script.commands) {
+  const commands = script.commands;
+  for (let k = 0; k < commands.length; k++) {
+    const sc = commands[k];
     const body = bodyOf.get(sc.guard);
     if (body === undefined || !templated.has(body)) continue;
     const head = sc.words[0]?.value;
-    if (sc.guard !== body || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
+    if ((sc.guard !== body && !afterCheck(sc, commands[k - 1], body, parents)) || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
   }
   for (const [body, name] of top) if (bodies.has(body) || templated.has(body)) runAtCalls.add(name);
   // what is nested in a body called once is nested in the top level; the body's own commands are at it (see scriptRuleSet)

@@ -197,6 +197,17 @@ export class TableState {
     return !c.builtin && c.declarations.length > 0 && !this.maybeGoneChains.has(c) && !this.isUnsure(t) && within(this.guards, this.declaredUnder.get(c) ?? 0, guard);
   }
 
+  /**
+   * `iptables -C … || iptables -A …` where `c` certainly holds the rule as the command runs:
+   * the check succeeds and the append never runs (see Command.addsOnce).
+   */
+  private alreadyThere(c: Chain, cmd: Command, guard: number): boolean {
+    if (!cmd.addsOnce || !cmd.rule) return false;
+    const key = ruleKey(cmd.rule);
+    // added where the command runs, or around it: certainly there
+    return c.rules.some((r) => !this.maybeGone.has(r) && within(this.guards, r.guard, guard) && ruleKey(r) === key);
+  }
+
   /** Every rule of `c` is known, so a rule number past its end is certainly refused. */
   private exactNow(t: Table, c: Chain): boolean {
     return this.exact.has(c) && !this.isUnsure(t);
@@ -273,14 +284,14 @@ export class TableState {
       case 'append':
         if (cmd.rule) {
           const c = this.chainFor(t, cmd);
-          if (!this.missingChainRefuses(t, cmd)) c.rules = appended(c.rules, cmd.rule);
+          if (!this.missingChainRefuses(t, cmd) && !this.alreadyThere(c, cmd, guard)) c.rules = appended(c.rules, cmd.rule);
         }
         break;
       case 'insert':
         // rule numbers start at 1: iptables refuses `-I CHAIN 0`
         if (cmd.rule && cmd.position !== 0) {
           const c = this.chainFor(t, cmd);
-          if (this.missingChainRefuses(t, cmd)) break;
+          if (this.missingChainRefuses(t, cmd) || this.alreadyThere(c, cmd, guard)) break;
           const at = (cmd.position ?? 1) - 1;
           if (cmd.position !== undefined) this.position(cmd, t, c, cmd.position, guard);
           // `-I CHAIN n` takes n up to the chain's length plus one

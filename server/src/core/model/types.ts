@@ -136,6 +136,11 @@ export interface Command {
    * status): where it fails, the script stops (see errexitStops).
    */
   stopsOnFailure?: true;
+  /**
+   * Scripts: an append or insert after `||` that follows a check of the same rule
+   * (`iptables -C INPUT … || iptables -A INPUT …`): it runs only where the rule is not there yet.
+   */
+  addsOnce?: true;
   /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */
   guard?: number;
   /**

@@ -6,6 +6,7 @@ import { redundantRule } from './redundant-rule.ts';
 
 ruleTable(redundantRule, {
   valid: [
+    { code: 'iptables -C INPUT -p tcp --dport 22 -j ACCEPT || iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -C INPUT -p tcp --dport 22 -j ACCEPT || iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'iptables -C || iptables -A adds the rule once' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 23 -j ACCEPT') },
     { code: table('nat', '-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.100\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 192.168.1.101'), name: 'a second DNAT elsewhere is shadowed, not redundant' },
     { code: table('filter', '-A INPUT -s 2001:db8::/32 -j DROP\n-A INPUT -s 2001:db9::/32 -j DROP\n-A INPUT -s 2001:db8::/31 -j DROP'), family: 'ipv6', name: 'IPv6: the next network, a wider one' },

@@ -5,6 +5,7 @@ import { sshLockoutRisk } from './ssh-lockout-risk.ts';
 
 ruleTable(sshLockoutRisk, {
   valid: [
+    { code: 'add() { iptables -C "$@" 2>/dev/null || iptables -A "$@"; }\nadd INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nadd INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'rules added through a function that passes "$@" to iptables -C || iptables -A' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s 10.0.0.0/33 -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DORP\n', dialect: 'script', name: 'a policy iptables refuses leaves INPUT accepting' },
     { code: 'NET=10.0.0.0/33\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s "$NET$X" -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'a value holding an expansion is not judged' },
     { code: 'P="-p tcp"\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT $P --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'an expansion before --dport may load the tcp match: the accept may stand' },
