@@ -2,7 +2,9 @@ import type { Chain, Rule, RuleSet, Table, TargetUse } from '../model/types.ts';
 import { chainEnds, changesWhatDecides, decidesByItself } from './chainDecides.ts';
 import { chainFacts, DECIDING, type ChainFacts, type ChainGraph } from './chainGraph.ts';
 import { keptWithFacts } from './keptWithFacts.ts';
-import { covers } from '../simulate/containment.ts';
+import { covers, stateTest, statesCovered, statesOf } from '../simulate/containment.ts';
+import { untracks } from '../simulate/evaluate.ts';
+import { PACKET_STATES } from '../simulate/packet.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
 import { formatIPv6, ipv6Network } from '../knowledge/values/addresses.ts';
@@ -15,6 +17,12 @@ export interface Shadow {
   same: boolean;
   /** The table of their chain. */
   table: string;
+  /**
+   * Where no one rule decides them all: the earlier rules that decide the rule's packets by
+   * their connection state, together every state (`by` is the first of them), and the states
+   * each decides, in their order.
+   */
+  byState?: { rule: Rule; states: readonly string[] }[];
 }
 
 /**
@@ -101,12 +109,17 @@ export function shadows(rs: RuleSet): Shadow[] {
       const stop = rules.findIndex(decidesAll);
       const keys = rules.map(keysOf);
       const candidates = new CoverCandidates(keys);
+      // the rules that test a connection state (most of a long chain's rules test none)
+      const stateTested = rules.map((r) => stateTest(r) !== undefined);
       // any rule after a deciding one that covers it: a LOG or MARK, a jump, a counter without
       // target never sees those packets either
       for (let j = 1; j < rules.length; j++) {
         const b = rules[j];
         if (stop !== -1 && j > stop && decidedBefore(rs, rules, j)) continue;
         const kb = keys[j];
+        // b's states not yet decided by the rules above that decide some by state
+        let left: Set<string> | undefined;
+        let byState: { rule: Rule; states: string[] }[] | undefined;
         // the rules above in order, less those whose values rule them out (cannotCover)
         for (let i = candidates.first(kb, j); i !== -1; i = candidates.next()) {
           const a = rules[i];
@@ -116,6 +129,16 @@ export function shadows(rs: RuleSet): Shadow[] {
             out.push({ rule: b, by: a, same: sameDecision(a.target!, b.target), table: t.name });
             break;
           }
+          if (!stateTested[i] || b.dynamic) continue;
+          const states = statesCovered(a, b);
+          if (!states) continue;
+          left ??= new Set(packetStates(b, untrackable(rs, t.family)));
+          const taken = states.filter((x) => left!.delete(x));
+          if (!taken.length) continue;
+          (byState ??= []).push({ rule: a, states: taken });
+          if (left.size) continue;
+          out.push({ rule: b, by: byState[0].rule, same: byState.every((p) => sameDecision(p.rule.target!, b.target)), table: t.name, byState });
+          break;
         }
       }
     }
@@ -231,6 +254,43 @@ function jumpingToDeciders(t: Table, graph: ChainGraph): { deciders: ReadonlySet
     }
   }
   return { deciders, jumping };
+}
+
+/**
+ * The connection states a packet of rule `r` may be in: those its state test names (or leaves
+ * out, with `!`), every one where it has none. UNTRACKED only where the rule set untracks some
+ * packets (`untrackable`): conntrack tracks every other packet. None where `r`'s test is not
+ * one of a packet's states (conntrack's SNAT, DNAT) or it has several.
+ */
+function packetStates(r: Rule, untrackable: boolean): string[] {
+  const all = PACKET_STATES.filter((x) => untrackable || x !== 'UNTRACKED');
+  let tests = 0;
+  for (const m of r.matches) for (const o of m.options) if (o.name === '--ctstate' || o.name === '--state') tests++;
+  if (!tests) return all;
+  const o = stateTest(r);
+  const named = o && statesOf(o);
+  if (!o || !named) return [];
+  return o.negated ? all.filter((x) => !named.includes(x)) : all.filter((x) => named.includes(x));
+}
+
+/**
+ * Some packet of `family` may be UNTRACKED: its raw table has a NOTRACK or `CT --notrack` rule,
+ * or a rule with a shell expansion that may be one.
+ */
+const untrackableMemo = new WeakMap<RuleSet, Map<string, boolean>>();
+function untrackable(rs: RuleSet, family: string): boolean {
+  let byFamily = untrackableMemo.get(rs);
+  if (!byFamily) untrackableMemo.set(rs, (byFamily = new Map()));
+  let known = byFamily.get(family);
+  if (known === undefined) {
+    known = false;
+    for (const t of rs.tables.values()) {
+      if (t.name !== 'raw' || t.family !== family) continue;
+      for (const c of t.chains.values()) if (c.rules.some((r) => r.dynamic || untracks(r))) known = true;
+    }
+    byFamily.set(family, known);
+  }
+  return known;
 }
 
 /** A rule whose target decides the packets it matches (see DECIDING). */

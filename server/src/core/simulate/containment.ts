@@ -2,6 +2,7 @@ import type { BoundOption, Condition, Rule } from '../model/types.ts';
 import { protocolNumber } from '../knowledge/index.ts';
 import { networkWithin } from '../knowledge/values/addresses.ts';
 import { interfaceMatches, listInSinglePort, parsedNetworks } from './conditions.ts';
+import { PACKET_STATES } from './packet.ts';
 
 /**
  * Does every packet that `b` matches also match `a`? Proved only from tests we understand
@@ -9,6 +10,47 @@ import { interfaceMatches, listInSinglePort, parsedNetworks } from './conditions
  * conntrack states); anything else makes the answer "no" (not provable).
  */
 export function covers(a: Rule, b: Rule): boolean {
+  return coversBut(a, b, undefined);
+}
+
+/**
+ * The connection states of `b`'s packets that `a` matches, where `a` tests one set of states
+ * (`-m conntrack --ctstate NEW`, `-m state --state ESTABLISHED,RELATED`) and covers `b` in all
+ * its other tests: a chain that accepts ESTABLISHED,RELATED, drops INVALID and accepts NEW for
+ * port 22 decides every packet to port 22 with three rules, none of which covers it alone.
+ * Undefined otherwise.
+ */
+export function statesCovered(a: Rule, b: Rule): readonly string[] | undefined {
+  const o = stateTest(a);
+  if (!o || o.negated) return undefined;
+  const states = statesOf(o);
+  if (!states || !coversBut(a, b, o)) return undefined;
+  return states;
+}
+
+/** The one state test of rule `r` (conntrack's --ctstate, state's --state), undefined where it has none or several. */
+export function stateTest(r: Rule): BoundOption | undefined {
+  let found: BoundOption | undefined;
+  for (const m of r.matches) {
+    for (const o of m.options) {
+      if (o.name !== '--ctstate' && o.name !== '--state') continue;
+      if (found) return undefined;
+      found = o;
+    }
+  }
+  return found;
+}
+
+/** The states a state test names (upper case), when each is one of a packet's states (not conntrack's SNAT or DNAT). */
+export function statesOf(o: BoundOption): string[] | undefined {
+  const v = o.values[0];
+  if (!v || v.dynamic) return undefined;
+  const states = v.value.toUpperCase().split(',');
+  return states.every((x) => (PACKET_STATES as readonly string[]).includes(x)) ? states : undefined;
+}
+
+/** covers(), leaving out `skip`, one of `a`'s options. */
+function coversBut(a: Rule, b: Rule, skip: BoundOption | undefined): boolean {
   if (a.dynamic || b.dynamic || a.problems.length || b.problems.length) return false;
   if (!coversProto(a.protocol, b.protocol)) return false;
   if (!coversAddress(a.source, b.source) || !coversAddress(a.destination, b.destination)) return false;
@@ -17,7 +59,7 @@ export function covers(a: Rule, b: Rule): boolean {
   for (const m of a.matches) {
     if (m.name === 'comment') continue;
     if (!m.spec) return false;
-    for (const o of m.options) if (!coversOption(o, b)) return false;
+    for (const o of m.options) if (o !== skip && !coversOption(o, b)) return false;
   }
   return true;
 }

@@ -13,6 +13,7 @@ ruleTable(redundantRule, {
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j REJECT --reject-with tcp-reset\n-A INPUT -p tcp --dport 22 -j REJECT'), name: 'another REJECT answer' },
   ],
   invalid: [
+    { code: table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp -m conntrack --ctstate NEW,INVALID -j ACCEPT\n«-A INPUT -p tcp --dport 22 -j ACCEPT»'), name: 'rules that together accept every state of its packets' },
     { code: table('filter', '-A INPUT -p tcp --dport 20:25 -j ACCEPT\n«-A INPUT -p tcp --dport 22 -j ACCEPT»') },
     { code: table('filter', '-A INPUT -s 192.0.2.0/24 -j DROP\n«-A INPUT -s 192.0.2.0/24 -j DROP»'), name: 'a duplicate' },
     // iptables -S shows 10.0.0.0/8 for all three (iptables 1.8.9)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../facade.ts';
-import { ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { fixFirst, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { shadowedRule } from './shadowed-rule.ts';
 
 /** Rules enough that a chain is compared only between rules with the same tests (kube-proxy's size). */
@@ -9,6 +9,10 @@ const LONG_CHAIN = Array.from({ length: 1600 }, (_, i) => `-A INPUT -s 10.0.${i 
 
 ruleTable(shadowedRule, {
   valid: [
+    { code: '*raw\n-A PREROUTING -p udp --dport 53 -j CT --notrack\nCOMMIT\n' + table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n-A INPUT -p tcp -m multiport --dports 22,80 -m conntrack --ctstate NEW -j ACCEPT\n-A INPUT -p tcp --dport 22 -j DROP'), name: 'the raw table untracks packets: an UNTRACKED packet reaches the rule' },
+    { code: table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT\n-A INPUT -p tcp --dport 22 -j DROP'), name: 'no rule decides INVALID packets: they reach the rule' },
+    { code: table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED,INVALID -j ACCEPT\n-A INPUT -p tcp --dport 22 -s 10.0.0.0/8 -m conntrack --ctstate NEW -j ACCEPT\n-A INPUT -p tcp --dport 22 -j DROP'), name: 'the NEW accept covers some sources only' },
+    { code: table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED,INVALID -j ACCEPT\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate DNAT -j DROP'), name: 'conntrack\'s DNAT is no packet state' },
     { code: 'iptables -A INPUT -p tcp --dport 1:70000 -j ACCEPT\niptables -A INPUT -p tcp --dport 80 -j REJECT\n', dialect: 'script', name: 'a rule iptables refuses (a port past 65535) shadows nothing' },
     { code: 'iptables -t nat -A POSTROUTING -o eth0 -j SNAT\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script', name: 'a SNAT without --to-source, which iptables refuses, shadows nothing' },
     { code: 'iptables -A INPUT -p tcp --dport 22,80 -j ACCEPT\niptables -A INPUT -p tcp --dport 80 -j REJECT\n', dialect: 'script', name: 'a rule iptables refuses (a list in --dport) shadows nothing' },
@@ -32,6 +36,9 @@ ruleTable(shadowedRule, {
     { code: table('nat', '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully'), name: "kube-proxy's RETURN tests a mark" },
   ],
   invalid: [
+    { code: table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n-A INPUT -p tcp -m multiport --dports 22,80 -m conntrack --ctstate NEW -j ACCEPT\n«-A INPUT -p tcp --dport 22 -m recent --name ssh --set»\n«-A INPUT -p tcp --dport 22 -m recent --name ssh --update --seconds 60 --hitcount 4 -j DROP»'), name: 'a rate limit after rules that together decide every state of its packets (established, invalid, new)' },
+    { code: table('filter', '-A INPUT -m state --state NEW,INVALID -j DROP\n«-A INPUT -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT»\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n«-A INPUT -p tcp --dport 22 -j REJECT»'), name: 'the state match and conntrack; with no packet untracked, a NEW,UNTRACKED accept after a NEW drop never takes effect' },
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED,INVALID -j ACCEPT\niptables -A INPUT -p tcp -m conntrack --ctstate NEW -j ACCEPT\n«iptables -A INPUT -p tcp --dport 22 -m conntrack ! --ctstate ESTABLISHED -j DROP»\n', dialect: 'script', name: 'a negated state test: the rest of the states' },
     { code: table('filter', '-A INPUT -s 2001:db8::/32 -j DROP\n«-A INPUT -s 2001:db8:1::/48 -p tcp --dport 22 -j ACCEPT»\n«-A INPUT -s 2001:DB8:2:0::5 -j ACCEPT»\n«-A INPUT -s 2001:db8:3::/ffff:ffff:ffff:ff00:: -j ACCEPT»'), family: 'ipv6', name: 'IPv6: a network and addresses inside a dropped prefix, written in other ways' },
     { code: table('filter', '-A INPUT -s 2001:db8::5 -p tcp --dport 22 -j DROP\n«-A INPUT -s 2001:db8:0:0:0:0:0:5/128 -p tcp --dport 22 -j ACCEPT»'), family: 'ipv6', name: 'IPv6: one host written out in full' },
     { code: table('filter', ':LOGDROP - [0:0]\n:wan-in - [0:0]\n-A INPUT -i eth0 -j wan-in\n-A wan-in -s 10.0.0.0/8 -j LOGDROP\n«-A wan-in -s 10.1.2.3 -p tcp --dport 22 -j ACCEPT»\n-A LOGDROP -j LOG\n-A LOGDROP -j DROP'), name: 'in a user chain, a jump to a log-and-drop chain decides first' },
@@ -65,4 +72,14 @@ test('shadowed-rule and redundant-rule: a state match written without its value 
   const codes = new FirewallDocument(text, { fileName: 'rules.v4' }).diagnostics().map((d) => d.code);
   assert.ok(codes.includes('syntax-error') || codes.includes('invalid-value'), codes.join());
   assert.ok(!codes.includes('internal-error'), codes.join());
+});
+
+test('shadowed-rule: rules that decide a rule\'s packets by state are each related with their states; the fix moves the rule before the first', () => {
+  const text = table('filter', '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT\n-A INPUT -p tcp --dport 22 -m recent --name ssh --update --hitcount 4 -j DROP');
+  const { text: fixed, left, finding } = fixFirst(shadowedRule, text);
+  const slice = (s: { start: number; end: number }) => text.slice(s.start, s.end);
+  assert.equal(slice(finding.span), '-A INPUT -p tcp --dport 22 -m recent --name ssh --update --hitcount 4 -j DROP');
+  assert.deepEqual(finding.related?.map((r) => slice(r.span)), ['-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -m conntrack --ctstate INVALID -j DROP', '-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT']);
+  assert.ok(fixed.includes('*filter\n-A INPUT -p tcp --dport 22 -m recent --name ssh --update --hitcount 4 -j DROP\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n'));
+  assert.equal(left, 0);
 });
