@@ -61,7 +61,7 @@ export const sshLockoutRisk: LintRule = {
   severity: 'warning',
   summary: 'In execution order, a point where INPUT drops new SSH connections, or OUTPUT the SSH server\'s packets, before any rule accepts them.',
   docs: {
-    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked; ufw\'s before.rules as ufw loads it with the files around it (its input policy from /etc/default/ufw, user.rules beside it), reported where a rule of the file refuses SSH on every way through.',
+    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again, and as a note (info) where the script\'s rules of the other family (IPv4 or IPv6) still accept new SSH connections at its end: the host stays reachable over that family. Where the script writes rules of both families, the message names the one it is about. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked; ufw\'s before.rules as ufw loads it with the files around it (its input policy from /etc/default/ufw, user.rules beside it), reported where a rule of the file refuses SSH on every way through.',
     rationale: 'Where the script never lets SSH through again, the host is out of reach over SSH once the rules are in, until someone reaches its console. Where a later command does, the session running the script survives a run that goes through (TCP sends again what was dropped in between), but not one that stops between the two commands: a command that fails under `set -e`, Ctrl-C, a lost connection, or the commands typed one at a time, when the first one cuts the session that would type the second.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
@@ -119,7 +119,7 @@ export const sshLockoutRisk: LintRule = {
         cut.delete(family);
         ctx.report({
           span: pending.span,
-          message: `${pending.what}, ${pending.refused}, those of the established session too, until a later command lets them through: a run that goes on to it keeps its session (TCP sends again what was dropped), but one that stops in between (a command that fails under set -e, an interrupted run, the commands typed one at a time) leaves the host cut off from SSH.`,
+          message: `${pending.what}, ${bothFamilies(rs) ? `${familyName(family)} ` : ''}${pending.refused}, those of the established session too, until a later command lets them through: a run that goes on to it keeps its session (TCP sends again what was dropped), but one that stops in between (a command that fails under set -e, an interrupted run, the commands typed one at a time) leaves the host cut off from SSH.`,
           related: [{ span, message: 'SSH sessions get through again from here' }],
           fixes: pending.fixes,
         });
@@ -161,15 +161,29 @@ export const sshLockoutRisk: LintRule = {
       check(step.family, step.span, 'From this command on', step);
     }
     // nothing later lets the session through again: cut for good
-    for (const { span, what, refused, fixes } of cut.values()) {
-      ctx.report({ span, message: `${what}, ${refused}, those of the established session too, to the end of the script: run over SSH, it runs on with its session cut, and no new session gets in once it ends.`, fixes });
+    for (const [family, { span, what, refused, fixes }] of cut) {
+      ctx.report({ span, message: `${what}, ${bothFamilies(rs) ? `${familyName(family)} ` : ''}${refused}, those of the established session too, to the end of the script: run over SSH, it runs on with its session cut, and no new session gets in once it ends.`, fixes });
     }
     // the session survived, but new logins stay shut out to the end of the script
-    for (const { span, verdict } of closedFrom.values()) {
-      ctx.report({ span, message: `From here on, INPUT ${verdict === 'REJECT' ? 'rejects' : 'drops'} new SSH connections (tcp port ${port}) and nothing later in the script accepts them: the session running it survives (its connection is established), but once it ends nobody gets back in over SSH.` });
+    const end: RuleSet = { ...rs, tables: state.tables };
+    for (const [family, { span, verdict }] of closedFrom) {
+      const other = family === 'ipv4' ? 'ipv6' : 'ipv4';
+      // the script's rules for the other family let SSH in: the host stays reachable over it
+      const otherOpen = state.tables.get(`${other}:filter`)?.chains.get('INPUT')?.rules.length && !dropsSsh(end, port, other);
+      const inFamily = familyName(family);
+      if (otherOpen) {
+        ctx.report({ span, severity: 'info', message: `From here on, ${inFamily} INPUT ${verdict === 'REJECT' ? 'rejects' : 'drops'} new SSH connections (tcp port ${port}) and nothing later in the script accepts them: nobody gets in over ${inFamily}, while ${familyName(other)} INPUT still accepts SSH.` });
+        continue;
+      }
+      ctx.report({ span, message: `From here on, ${bothFamilies(rs) ? `${inFamily} ` : ''}INPUT ${verdict === 'REJECT' ? 'rejects' : 'drops'} new SSH connections (tcp port ${port}) and nothing later in the script accepts them: the session running it survives (its connection is established), but once it ends nobody gets back in over SSH.` });
     }
   },
 };
+
+const familyName = (f: Family) => (f === 'ipv6' ? 'IPv6' : 'IPv4');
+
+/** The script writes rules for both families: a message names the one it is about. */
+const bothFamilies = (rs: RuleSet) => rs.commands.some((c) => c.family === 'ipv6') && rs.commands.some((c) => c.family === 'ipv4');
 
 /**
  * Scripts: the session's packets accepted at the head of OUTPUT on a line of its own before the
