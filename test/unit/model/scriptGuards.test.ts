@@ -190,3 +190,49 @@ test('scripts: a function passing "$@" to iptables is bound at each call with th
   const at = badText.indexOf('10.0.0.0/33');
   assert.deepEqual(found.map((d) => [d.span.start, d.span.end]), [[at, at + 11]]);
 });
+
+test('scripts: a plain loop over known words is run word by word, its commands bound with the loop\'s variable read as each word', () => {
+  const text = [
+    '#!/bin/sh',
+    'PORTS="22 80"',
+    'for p in $PORTS 443; do',
+    '  iptables -A INPUT -p tcp --dport $p -j LOG',
+    '  iptables -A INPUT -p tcp --dport "${p}" -j ACCEPT',
+    'done',
+    'for h in 10.0.0.1 10.0.0.2; do iptables -C INPUT -s $h -j DROP || iptables -I INPUT -s $h -j DROP; done',
+    'iptables -A INPUT -j DROP',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const rs = doc.ruleSet;
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const rules = chainOf(doc, 'filter', 'INPUT')!.rules;
+  // in the order the loops run them: each word, the body's commands in turn; -I puts each first
+  assert.deepEqual(
+    rules.map((r) => `${r.source?.value ?? ''}${r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? ''}>${r.target?.name}:${lineOf(r.span.start)}`),
+    ['10.0.0.2>DROP:7', '10.0.0.1>DROP:7', '22>LOG:4', '22>ACCEPT:5', '80>LOG:4', '80>ACCEPT:5', '443>LOG:4', '443>ACCEPT:5', '>DROP:8'],
+  );
+  assert.ok(rules.every((r) => !r.dynamic));
+  // the commands as written stay one each; each instance knows its word
+  assert.equal(rs.commands.filter((c) => lineOf(c.span.start) === 4).length, 1);
+  assert.deepEqual(rs.instances!.filter((c) => lineOf(c.span.start) === 4).map((c) => c.loopValue?.text), ['22', '80', '443']);
+  // a word the loop's variable stands for alone is the value, where the for line writes it
+  const literal = rs.instances!.find((c) => c.loopValue?.text === '443' && lineOf(c.span.start) === 4)!;
+  const port = literal.rule!.options.find((o) => o.name === '--destination-port')!.values[0];
+  assert.equal(text.slice(port.span.start, port.span.end), '443');
+});
+
+test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {
+  const rulesOf = (loop: string) => {
+    const doc = new FirewallDocument(['#!/bin/bash', 'P="22 80"', loop, ''].join('\n'), { dialect: 'script' });
+    return chainOf(doc, 'filter', 'INPUT')?.rules.map((r) => `${r.options.find((o) => o.name === '--destination-port')?.values[0].value}${r.dynamic ? '?' : ''}`);
+  };
+  assert.deepEqual(rulesOf('for p in 22 80; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['22', '80']);
+  // a quoted variable is one word, a glob or brace expansion is not read, nor are "$@", an array or a command's output
+  for (const words of ['"$P"', '*.conf', '{1..3}', '"$@"', '"${A[@]}"', '$(cat ports)', '$UNKNOWN']) {
+    assert.deepEqual(rulesOf(`for p in ${words}; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done`), ['$p?'], words);
+  }
+  // a pass may stop early, or a condition skip the command
+  assert.deepEqual(rulesOf('for p in 22 80; do\n  [ "$p" = 80 ] && break\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone'), ['$p?']);
+  assert.deepEqual(rulesOf('for p in 22 80; do\n  if [ -n "$p" ]; then iptables -A INPUT -p tcp --dport $p -j ACCEPT; fi\ndone'), ['$p?']);
+});

@@ -157,7 +157,7 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
   }
   // a rule that failed left commands without findings kept: the next run walks them all
   if (cache && lineLocal.length) cache.finished(ruleSet, failed.size ? undefined : withFindings);
-  // a script's function bound at each call (RuleSet.instances): what a call's arguments make of
+  // a script's function bound at each call, or a loop's command at each word (RuleSet.instances): what those make of
   // its commands, each finding once (the calls share the body's words and its findings)
   if (ruleSet.instances?.length && (perCommand.length || lineLocal.length)) {
     const seen = new Set(out.map(findingKey));
@@ -169,8 +169,9 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
         const key = findingKey(d);
         if (seen.has(key)) continue;
         seen.add(key);
-        // found in the body: the call (an instance spans it) says with which arguments
-        if (d.span.start < cmd.span.start || d.span.end > cmd.span.end) d.related = [...(d.related ?? []), { span: cmd.span, message: 'with the arguments of this call' }];
+        // found in the body: the call (an instance spans it) says with which arguments; found
+        // in a loop's words: the command the loop runs with that word
+        if (d.span.start < cmd.span.start || d.span.end > cmd.span.end) d.related = [...(d.related ?? []), { span: cmd.span, message: cmd.loopValue ? `where the loop runs this command with ${cmd.loopValue.text}` : 'with the arguments of this call' }];
         out.push(d);
       }
     }

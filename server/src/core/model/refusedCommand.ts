@@ -10,13 +10,13 @@ import type { Command, MatchUse, TargetUse } from './types.ts';
  * `--to-source`), unless a shell expansion in it may stand for what is missing. And one with a
  * value iptables refuses (`-s 10.0.0.0/33`, `--ctstate ESTABLISED`, `-P INPUT DORP`).
  */
-export function refusedCommand(cmd: Command): boolean {
+export function refusedCommand(cmd: Command, verdicts: ValueVerdicts = new ValueVerdicts()): boolean {
   return (
     cmd.problems.some(
       (p) => p.kind === 'not-with-command' || p.kind === 'repeated-parameter' || ((p.kind === 'needs-match' || p.kind === 'needs-target' || p.kind === 'negation-not-allowed') && !expansionBefore(cmd, p.option.nameSpan.start)),
     ) ||
     lacksNeededOption(cmd) ||
-    refusedValue(cmd)
+    refusedValue(cmd, verdicts)
   );
 }
 
@@ -57,7 +57,7 @@ function lacksNeededOption(cmd: Command): boolean {
  * an SSH accept so written does not keep the host reachable. A policy other than ACCEPT or DROP,
  * or DROP in the nat table. A value holding a shell expansion is never judged.
  */
-function refusedValue(cmd: Command): boolean {
+function refusedValue(cmd: Command, verdicts: ValueVerdicts): boolean {
   if (cmd.kind === 'policy') {
     const p = cmd.policy;
     return !!p && !p.dynamic && (!(p.value === 'ACCEPT' || p.value === 'DROP') || (p.value === 'DROP' && cmd.table === 'nat' && !cmd.tableDynamic));
@@ -72,40 +72,36 @@ function refusedValue(cmd: Command): boolean {
     if (!args) continue;
     const kept = o.keptValue;
     if (kept !== undefined) {
-      if (args[0] && refused(args[0], kept, cmd.family, protocol)) return true;
+      if (args[0] && verdicts.refused(args[0], kept, cmd.family, protocol)) return true;
       continue;
     }
     const values = o.values;
     for (let i = 0; i < values.length && i < args.length; i++) {
       const w = values[i];
-      if (!w.dynamic && refused(args[i], w.value, cmd.family, protocol)) return true;
+      if (!w.dynamic && verdicts.refused(args[i], w.value, cmd.family, protocol)) return true;
     }
   }
   return false;
 }
 
 /**
- * The verdicts on values, by argument: a script says `eth0`, `tcp` and `NEW` again and again, and
- * checking them each time took a tenth of the 10k-command router script's model. Emptied when it
- * grows past VERDICTS_KEPT, so it never holds more than that.
+ * The verdicts on the values of one script's commands, by argument: a script says `eth0`,
+ * `tcp` and `NEW` again and again, and checking each every time took half of the time spent on
+ * values (12 of 25 ms on the 10k-command router script). One per model: its keys are cut from
+ * the document's text, and a string cut from a text keeps all of it alive.
  */
-const verdicts = new Map<ArgSpec, Map<string, boolean>>();
-let verdictCount = 0;
-const VERDICTS_KEPT = 20_000;
+export class ValueVerdicts {
+  private readonly byArg = new Map<ArgSpec, Map<string, boolean>>();
 
-function refused(arg: ArgSpec, value: string, family: Family, protocol: string | undefined): boolean {
-  // a port list's names are looked up for the rule's protocol; an address is read per family
-  const key = arg.type === 'port-list' ? `${family}\0${protocol ?? ''}\0${value}` : family === 'ipv6' ? `6${value}` : value;
-  let known = verdicts.get(arg);
-  const seen = known?.get(key);
-  if (seen !== undefined) return seen;
-  const verdict = checkValue(arg.type, value, { family, arg, protocol }) !== undefined;
-  if (++verdictCount > VERDICTS_KEPT) {
-    verdicts.clear();
-    verdictCount = 1;
-    known = undefined;
+  refused(arg: ArgSpec, value: string, family: Family, protocol: string | undefined): boolean {
+    // a port list's names are looked up for the rule's protocol; an address is read per family
+    const key = arg.type === 'port-list' ? `${family}\0${protocol ?? ''}\0${value}` : family === 'ipv6' ? `6${value}` : value;
+    let known = this.byArg.get(arg);
+    const seen = known?.get(key);
+    if (seen !== undefined) return seen;
+    const verdict = checkValue(arg.type, value, { family, arg, protocol }) !== undefined;
+    if (!known) this.byArg.set(arg, (known = new Map()));
+    known.set(key, verdict);
+    return verdict;
   }
-  if (!known) verdicts.set(arg, (known = new Map()));
-  known.set(key, verdict);
-  return verdict;
 }

@@ -6,7 +6,7 @@ import { parseShellSteps, type ShellCommand, type ShellScript } from '../syntax/
 import { shellWord } from '../syntax/shellWord.ts';
 import { wordTokens } from '../syntax/wordTokens.ts';
 import { bindCommand } from './bind.ts';
-import { refusedCommand } from './refusedCommand.ts';
+import { refusedCommand, ValueVerdicts } from './refusedCommand.ts';
 import { checksRule } from './addsOnce.ts';
 import { chainsFoundUnder } from './chainsFound.ts';
 import { errexitSetting, errexitStops, failureHandled, shebangErrexit } from './failureHandled.ts';
@@ -66,6 +66,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const vars: ToolVariables = new Map();
   const state = new TableState(script.guards);
   const names = new NamePool();
+  const verdicts = new ValueVerdicts();
   const commands: Command[] = [];
   const forwarding: ForwardingFact[] = [];
   const routeLocalnet: RouteLocalnetFact[] = [];
@@ -166,7 +167,41 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const checked = afterCheck ? instances[instances.length - 1] : undefined;
     if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
-    if (refusedCommand(cmd)) return;
+    if (refusedCommand(cmd, verdicts)) return;
+    steps.push(cmd);
+    state.apply(cmd, 0);
+  };
+
+  /**
+   * `for NAME in WORDS; do …; done` at the top level over words the model knows, its body plain
+   * commands (see plainLoops): each iptables command of the body is bound once per word, in
+   * the order the loop runs them, where the loop ends (see RuleSet.instances). An instance's
+   * place is the command's; a word that is the loop's variable alone is the value, where the
+   * `for` line writes it.
+   */
+  const loops = plainLoops(script, variables);
+  let loop: { body: number; name: string; values: Word[]; runs: ((value: Word) => void)[] } | undefined;
+  const endLoop = () => {
+    if (!loop) return;
+    const { values, runs } = loop;
+    loop = undefined;
+    for (const value of values) for (const run of runs) run(value);
+  };
+  const instantiateInLoop = (sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, name: string, value: Word, afterCheck: boolean) => {
+    const known = variables.at(sc.span.start);
+    const words = argWords.map((w) => {
+      if (!w.dynamic || w.unterminated) return w;
+      const r = shellWord(w.text, w.span.start, (n) => (n === name ? value.value : known(n)));
+      if (r.dynamic) return w;
+      const whole = ONE_VARIABLE.exec(w.text);
+      return { ...r, span: whole && (whole[1] ?? whole[2]) === name ? value.span : w.span };
+    });
+    const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), sc.span, { family, names });
+    cmd.loopValue = value;
+    const checked = afterCheck ? instances[instances.length - 1] : undefined;
+    if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
+    instances.push(cmd);
+    if (refusedCommand(cmd, verdicts)) return;
     steps.push(cmd);
     state.apply(cmd, 0);
   };
@@ -178,6 +213,10 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     if (k && k % commandsPerStep === 0) yield;
     const sc = script.commands[k];
     const words = sc.words;
+    // past the loop's body (its commands, and those after `||` that follows a check in it)
+    if (loop && sc.guard !== loop.body && script.guards[sc.guard] !== loop.body) endLoop();
+    const opens = loops.get(k);
+    if (opens) loop = { ...opens, runs: [] };
     if (sc.guard === 0) errexit = errexitSetting(sc) ?? errexit;
     const body = functions.calls.get(sc);
     if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
@@ -232,10 +271,16 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck));
+      } else if (loop && (sc.guard === loop.body || script.guards[sc.guard] === loop.body)) {
+        // bound once per word of its loop, where the loop ends
+        templates.add(cmd);
+        const { name } = loop;
+        const afterCheck = kindBefore === 'check' && sc.after === '||';
+        loop.runs.push((value) => instantiateInLoop(sc, prefix, argWords, tool.family, name, value, afterCheck));
       }
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
-      else if (!refusedCommand(cmd)) apply(sc, cmd, () => state.apply(cmd, guard));
+      else if (!refusedCommand(cmd, verdicts)) apply(sc, cmd, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));
@@ -275,6 +320,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     }
     previous = sc;
   }
+  endLoop();
   // the file itself, before any command: a byte order mark, CRLF line endings
   issues.push(...scriptEncodingIssues(text));
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
@@ -286,6 +332,56 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
+/** A word that is one variable alone, quoted or not: `$p`, `"${port}"`. */
+const ONE_VARIABLE = /^"?\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})"?$/;
+
+/** Commands that end or skip a loop's pass, or change the variables it reads in ways the model does not follow. */
+const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 'shift', 'set', 'eval', 'source', '.']);
+
+/**
+ * `for NAME in WORDS; do …; done` at the top level that the model runs word by word: WORDS are
+ * literal words (no glob or brace expansion) or unquoted variables whose values it knows (split at
+ * blanks), at least one; the body is plain commands, each under the loop's own guard (or after
+ * `||` that follows a rule's check, see afterCheck), none with a here-document, none that leaves
+ * or skips the pass. By the index of the `for` command: the body's guard, the name and the words.
+ */
+function plainLoops(script: ShellScript, variables: ShellVariables): Map<number, { body: number; name: string; values: Word[] }> {
+  const out = new Map<number, { body: number; name: string; values: Word[] }>();
+  const { commands, guards } = script;
+  for (let k = 0; k + 1 < commands.length; k++) {
+    const sc = commands[k];
+    const w = sc.words;
+    if (sc.guard !== 0 || w.length < 4 || w[0].text !== 'for' || w[2].text !== 'in' || !/^[A-Za-z_]\w*$/.test(w[1].text)) continue;
+    const body = commands[k + 1].guard;
+    if (body === 0 || guards[body] !== 0) continue;
+    const values: Word[] = [];
+    let known = true;
+    for (const x of w.slice(3)) {
+      if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) known = false;
+      else if (!x.dynamic) values.push(x);
+      else {
+        // an unquoted variable alone, split at blanks
+        const one = x.quoted ? null : ONE_VARIABLE.exec(x.text);
+        const value = one ? variables.at(x.span.start)(one[1] ?? one[2]) : undefined;
+        if (value === undefined) known = false;
+        else for (const part of value.split(/\s+/)) if (part) values.push({ text: part, value: part, span: x.span, quoted: false, dynamic: false });
+      }
+      if (!known) break;
+    }
+    if (!known || !values.length) continue;
+    let plain = true;
+    for (let j = k + 1; j < commands.length && commands[j].guard !== 0; j++) {
+      const c = commands[j];
+      if ((c.guard !== body && !afterCheck(c, commands[j - 1], body, guards)) || c.heredocs.length || LOOP_BREAKERS.has(c.words[0]?.text ?? '')) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) out.set(k, { body, name: w[1].text, values });
+  }
+  return out;
+}
+
 /** A word that is all the positional parameters: `"$@"`, `$@`, `${@}`, `$*` (not `"$*"`, one word). */
 const ALL_PARAMETERS = /^(?:"\$(?:@|\{@\})"|\$(?:[@*]|\{[@*]\}))$/;
 

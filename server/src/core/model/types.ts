@@ -141,6 +141,8 @@ export interface Command {
    * (`iptables -C INPUT … || iptables -A INPUT …`): it runs only where the rule is not there yet.
    */
   addsOnce?: true;
+  /** Scripts: an instance a loop made (see RuleSet.instances): the word of the `for` line it was bound with. */
+  loopValue?: Word;
   /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */
   guard?: number;
   /**
@@ -328,11 +330,14 @@ export interface RuleSet {
   /**
    * Scripts: the iptables commands of a function called several times, bound again for each
    * call with `$1`…`$9` read as its arguments (`allow() { iptables -A INPUT -p tcp --dport
-   * "$1" -j ACCEPT; }; allow 22; allow 80`), spanning the call. Their rules are the ones in
-   * the tables and the steps; the function's own commands, as written, are in `commands`.
+   * "$1" -j ACCEPT; }; allow 22; allow 80`), spanning the call; and those of a plain loop over
+   * known words, bound for each word with the loop's variable read as it (`for p in 22 80; do
+   * iptables -A INPUT -p tcp --dport $p -j ACCEPT; done`), spanning the command (see
+   * Command.loopValue). Their rules are the ones in the tables and the steps; the commands as
+   * written are in `commands`.
    */
   instances?: Command[];
-  /** Scripts: the commands, as written, of the functions whose calls have `instances`: those stand for them in the tables. */
+  /** Scripts: the commands, as written, of the functions and loops that have `instances`: those stand for them in the tables. */
   templates?: ReadonlySet<Command>;
   /** Scripts: what their `ipset` commands do to sets, in the order they run among the steps (see IpsetStep). */
   ipsets?: IpsetStep[];
