@@ -236,3 +236,17 @@ test('scripts: a loop the model cannot run word by word keeps its commands where
   assert.deepEqual(rulesOf('for p in 22 80; do\n  [ "$p" = 80 ] && break\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone'), ['$p?']);
   assert.deepEqual(rulesOf('for p in 22 80; do\n  if [ -n "$p" ]; then iptables -A INPUT -p tcp --dport $p -j ACCEPT; fi\ndone'), ['$p?']);
 });
+
+test('scripts: a function\'s own assignments read its arguments at each call; one called once reads them too', () => {
+  const ports = (text: string) => {
+    const doc = new FirewallDocument(text, { dialect: 'script' });
+    return chainOf(doc, 'filter', 'INPUT')!.rules.map((r) => `${r.protocol?.value}/${r.options.find((o) => o.name === '--destination-port')?.values[0].value}${r.dynamic ? '?' : ''}`);
+  };
+  const open = 'open() {\n  local proto=$1 port="$2"\n  iptables -A INPUT -p "$proto" --dport "$port" -j ACCEPT\n}\n';
+  assert.deepEqual(ports(`${open}open tcp 22\nopen udp 53\n`), ['tcp/22', 'udp/53']);
+  assert.deepEqual(ports(`${open}open tcp 22\n`), ['tcp/22']);
+  // a name the body sets from another it sets later is not known
+  assert.deepEqual(ports('open() {\n  a=$b\n  b=$1\n  iptables -A INPUT -p tcp --dport $a -j ACCEPT\n}\nopen 22\nopen 80\n'), ['tcp/$a?', 'tcp/$a?']);
+  // a global of the same name is not what the body's own assignment reads
+  assert.deepEqual(ports('port=80\nopen() {\n  local port=$1\n  iptables -A INPUT -p tcp --dport $port -j ACCEPT\n}\nopen 22\n'), ['tcp/22']);
+});

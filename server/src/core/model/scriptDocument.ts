@@ -143,14 +143,29 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    */
   const instances: Command[] = [];
   const templates = new Set<Command>();
-  const instantiate = (call: ShellCommand, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean) => {
+  /** The assignments of each templated body, in order (`local proto=$1 port=$2`): read at each call. */
+  const bodyAssignments = new Map<number, Word[]>();
+  const instantiate = (call: ShellCommand, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[]) => {
     const given = call.words.slice(1).map((w) => variables.resolve(w));
     const positional = (name: string) => {
       const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
       return w && !w.dynamic ? w.value : undefined;
     };
-    // the body runs at the call: the script's variables as they are there
-    const known = variables.at(call.span.start);
+    // the body runs at the call: the script's variables as they are there, and the body's own
+    // assignments before the command (`local port=$1`), read with the call's arguments
+    const outer = variables.at(call.span.start);
+    // (an assignment reads those before it only)
+    const before = (end: number) => (name: string): string | undefined => {
+      for (let i = end - 1; i >= 0; i--) {
+        const w = locals[i];
+        const eq = w.text.indexOf('=');
+        if (w.text.slice(0, eq) !== name) continue;
+        const r = shellWord(w.text.slice(eq + 1), w.span.start + eq + 1, (n) => positional(n) ?? before(i)(n));
+        return r.dynamic ? undefined : r.value;
+      }
+      return outer(name);
+    };
+    const known = before(locals.length);
     const words = argWords.flatMap((w) => {
       if (!w.dynamic || w.unterminated) return [w];
       // `"$@"`: the call's arguments, each a word where the call writes it
@@ -230,6 +245,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const lead = ['export', 'readonly', 'local', 'declare', 'typeset'].includes(words[0].value) ? 1 : 0;
     if (words.slice(lead).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value))) {
       for (const w of words.slice(lead)) noteAssignment(vars, w);
+      const inBody = functions.bodyOf.get(sc.guard);
+      if (inBody !== undefined && inBody === sc.guard && functions.templated.has(inBody)) {
+        const list = bodyAssignments.get(inBody) ?? [];
+        for (const w of words.slice(lead)) list.push(w);
+        bodyAssignments.set(inBody, list);
+      }
       previous = sc;
       continue;
     }
@@ -270,7 +291,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       if (body !== undefined && functions.templated.has(body)) {
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
-        atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck));
+        const locals = [...(bodyAssignments.get(body) ?? [])];
+        atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck, locals));
       } else if (loop && (sc.guard === loop.body || script.guards[sc.guard] === loop.body)) {
         // bound once per word of its loop, where the loop ends
         templates.add(cmd);
@@ -332,6 +354,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
+/** A word that reads a positional parameter: `$1`, `${2}`, `"$@"`, `$*`. */
+const POSITIONAL = /\$\{?[1-9@*]/;
+
 /** A word that is one variable alone, quoted or not: `$p`, `"${port}"`. */
 const ONE_VARIABLE = /^"?\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})"?$/;
 
@@ -405,8 +430,9 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
  * (`allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }; allow 22; allow 80`), the
  * body runs at each call. A plain body (commands one after the other: no condition, loop or
  * here-document inside, no `shift` or `set` moving its arguments) is `templated`: its iptables
- * commands are bound again at each call with `$1`…`$9` read as the call's arguments (see
- * RuleSet.instances). Of another, the tables keep the rules where they are written, and the
+ * commands are bound again at each call with `$1`…`$9` (and `"$@"`) read as the call's
+ * arguments, and the body's own assignments before them (`local port=$1`) with them (see
+ * RuleSet.instances); so is the plain body of a function called once that reads its arguments. Of another, the tables keep the rules where they are written, and the
  * steps (RuleSet.steps) take them at every call. `calls`: each call, to its body's guard;
  * `bodies`: the guards of bodies called once; `repeated`: those called several times;
  * `bodyOf`: each guard inside either, to the body's.
@@ -459,6 +485,8 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
   // a body called several times is a template when nothing in it is nested or moves its arguments
   for (const body of repeated) templated.add(body);
   const commands = script.commands;
+  // one called once that reads its arguments too (`open() { iptables … --dport $1 …; }; open 22`)
+  if (bodies.size) for (const sc of commands) if (bodies.has(sc.guard) && sc.words.some((w) => POSITIONAL.test(w.text))) templated.add(sc.guard);
   for (let k = 0; k < commands.length; k++) {
     const sc = commands[k];
     const body = bodyOf.get(sc.guard);
