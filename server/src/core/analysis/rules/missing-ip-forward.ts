@@ -20,7 +20,7 @@ export const missingIpForward: LintRule = {
   severity: 'warning',
   summary: 'NAT or FORWARD rules, but nothing enables `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`).',
   docs: {
-    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count, nor does a FORWARD accept of bridged packets only (`-m physdev --physdev-is-bridged`: a bridge passes them without routing, and br_netfilter shows them to FORWARD). In scripts, a `sysctl` or `/proc/sys` write anywhere counts (its path may be a variable set once above or in the configuration the script reads with `.`; a 0 or 1 written to a path the shell decides, as a function that sets the kernel\'s knobs by path does, counts as forwarding set to what is not known; in a wg-quick configuration, one in a PreUp or PostUp line, or a sysctl file found as for save files; where none does the finding is an info-level reminder, the host\'s sysctl.conf usually being where it is set); for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts (ufw\'s sysctl.conf beside its rules files too, which the message of a ufw rules file names), and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
+    description: 'Reports a rule set that forwards or translates traffic (DNAT, SNAT, MASQUERADE, rules in FORWARD) when nothing turns forwarding on; a DNAT of the host\'s own connections (nat OUTPUT) or to a loopback address does not count, nor does a FORWARD accept of bridged packets only (`-m physdev --physdev-is-bridged`: a bridge passes them without routing, and br_netfilter shows them to FORWARD). In scripts, a `sysctl` or `/proc/sys` write anywhere counts (its path may be a variable set once above or in the configuration the script reads with `.`; a line written to a sysctl file only, with no `sysctl -w`, `sysctl -p` or /proc write, is a note: the kernel reads the file at boot, and until then the rules forward nothing; a 0 or 1 written to a path the shell decides, as a function that sets the kernel\'s knobs by path does, counts as forwarding set to what is not known; in a wg-quick configuration, one in a PreUp or PostUp line, or a sysctl file found as for save files; where none does the finding is an info-level reminder, the host\'s sysctl.conf usually being where it is set); for save files, a `sysctl.conf` or `sysctl.d/*.conf` in the workspace counts (ufw\'s sysctl.conf beside its rules files too, which the message of a ufw rules file names), and when the front end could not look for one the finding is an info-level reminder. Not reported for IPv4 where the rules are Docker\'s or kube-proxy\'s, or written into their chains (DOCKER-USER, KUBE-*): the Docker daemon turns IPv4 forwarding on itself when it starts, and a Kubernetes node is set up with it on (kubeadm refuses to join a node without it).',
     rationale: 'With forwarding off the kernel routes nothing between interfaces: the port forward and the NAT never work, whatever the rules say.',
     bad: { dialect: 'script', text: 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
     good: { dialect: 'script', text: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
@@ -47,7 +47,10 @@ export const missingIpForward: LintRule = {
       if (!first) continue;
       const forwarding = rs.dialect === 'script' ? forwardingOf(rs.forwarding, family) : forwardingOf(ctx.settings.workspaceForwarding ?? [], family);
       // a fact whose value we cannot read (sysctl -p, $VAR) might well turn it on
-      if (forwarding.state === 'on') continue;
+      if (forwarding.state === 'on') {
+        if (rs.dialect === 'script' && !ctx.wgQuick) onlyWritten(ctx, family, first);
+        continue;
+      }
       const off = forwarding.state === 'off' ? forwarding.off : undefined;
       // on a Docker host or a Kubernetes node forwarding is on, unless the rules' own sysctl turns it off
       if (family === 'ipv4' && !off && forwardingSetByProgram(rs, family)) continue;
@@ -72,6 +75,27 @@ export const missingIpForward: LintRule = {
     }
   },
 };
+
+/**
+ * A script that turns forwarding on only in a sysctl file (`echo net.ipv4.ip_forward=1 >>
+ * /etc/sysctl.conf`), with no `sysctl -w`, `sysctl -p` or /proc write: the kernel reads the file
+ * at boot, and the rules forward nothing until then. A note, with a fix that applies it too.
+ */
+function onlyWritten(ctx: RuleContext, family: Family, first: Span): void {
+  const facts = ctx.ruleSet.forwarding?.filter((f) => f.family === family) ?? [];
+  const written = facts.find((f) => f.how === 'persist' && f.value === '1');
+  if (!written || facts.some((f) => f.how === 'runtime')) return;
+  const text = ctx.text;
+  const eol = text.indexOf('\n', written.span.end);
+  const at = eol === -1 ? text.length : eol + 1;
+  ctx.report({
+    span: first,
+    severity: 'info',
+    message: `${FORWARDING_KEY[family]}=1 is only written to a sysctl file here, which the kernel reads at boot: until then (or until \`sysctl -p\` applies it) this rule set forwards nothing.`,
+    related: [{ span: written.span, message: 'written for the next boot here' }],
+    fixes: [{ title: `Apply it now too (sysctl -w ${FORWARDING_KEY[family]}=1)`, edits: [{ span: { start: at, end: at }, text: `${eol === -1 ? '\n' : ''}sysctl -w ${FORWARDING_KEY[family]}=1\n` }] }],
+  });
+}
 
 /** In a ufw rules file: the sysctl file ufw applies when it starts (IPT_SYSCTL of /etc/default/ufw), where the setting belongs. */
 function ufwSysctl(ctx: RuleContext, family: Family): string {
