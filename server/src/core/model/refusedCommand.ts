@@ -1,4 +1,5 @@
 import { checkValue } from '../knowledge/values/index.ts';
+import { placeProblems } from './placeProblems.ts';
 import type { ArgSpec, Family } from '../knowledge/types.ts';
 import type { Command, MatchUse, TargetUse } from './types.ts';
 
@@ -8,7 +9,8 @@ import type { Command, MatchUse, TargetUse } from './types.ts';
  * not load (`--dport 22` without `-p tcp`, `--log-level` before `-j LOG`), a `!` the option
  * does not take, or a match or target without an option it needs (`-j SNAT` without
  * `--to-source`), unless a shell expansion in it may stand for what is missing. And one with a
- * value iptables refuses (`-s 10.0.0.0/33`, `--ctstate ESTABLISED`, `-P INPUT DORP`).
+ * value iptables refuses (`-s 10.0.0.0/33`, `--ctstate ESTABLISED`, `-P INPUT DORP`), or a
+ * target, match or option where it does not work (`-j MASQUERADE` in filter, `-o` in INPUT).
  */
 export function refusedCommand(cmd: Command, verdicts: ValueVerdicts = new ValueVerdicts()): boolean {
   return (
@@ -16,7 +18,8 @@ export function refusedCommand(cmd: Command, verdicts: ValueVerdicts = new Value
       (p) => p.kind === 'not-with-command' || p.kind === 'repeated-parameter' || ((p.kind === 'needs-match' || p.kind === 'needs-target' || p.kind === 'negation-not-allowed') && !expansionBefore(cmd, p.option.nameSpan.start)),
     ) ||
     lacksNeededOption(cmd) ||
-    refusedValue(cmd, verdicts)
+    refusedValue(cmd, verdicts) ||
+    misplaced(cmd)
   );
 }
 
@@ -104,4 +107,17 @@ export class ValueVerdicts {
     known.set(key, verdict);
     return verdict;
   }
+}
+
+/**
+ * A target, match or option in a table, or a built-in chain, it does not work in (see
+ * placeProblems): iptables or the kernel refuses the rule. In a user chain the kernel refuses
+ * the jump that reaches it from the wrong hook instead, which is not looked at here.
+ */
+function misplaced(cmd: Command): boolean {
+  let refused = false;
+  placeProblems(cmd, undefined, (d) => {
+    if (!d.severity) refused = true;
+  });
+  return refused;
 }

@@ -182,7 +182,10 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const checked = afterCheck ? instances[instances.length - 1] : undefined;
     if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
-    if (refusedCommand(cmd, verdicts)) return;
+    if (refusedCommand(cmd, verdicts)) {
+      cmd.refused = true;
+      return;
+    }
     steps.push(cmd);
     state.apply(cmd, 0);
   };
@@ -216,7 +219,10 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const checked = afterCheck ? instances[instances.length - 1] : undefined;
     if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
-    if (refusedCommand(cmd, verdicts)) return;
+    if (refusedCommand(cmd, verdicts)) {
+      cmd.refused = true;
+      return;
+    }
     steps.push(cmd);
     state.apply(cmd, 0);
   };
@@ -302,7 +308,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       }
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
-      else if (!refusedCommand(cmd, verdicts)) apply(sc, cmd, () => state.apply(cmd, guard));
+      else if (refusedCommand(cmd, verdicts)) cmd.refused = true;
+      else apply(sc, cmd, () => state.apply(cmd, guard));
     } else if (tool.kind === 'restore') {
       hasRules = true;
       const guard = topOf(guardOf(sc, kindBefore));

@@ -141,6 +141,8 @@ export interface Command {
    * (`iptables -C INPUT … || iptables -A INPUT …`): it runs only where the rule is not there yet.
    */
   addsOnce?: true;
+  /** Scripts: iptables refuses the command before it changes the tables (see refusedCommand): its rule is in no chain. */
+  refused?: true;
   /** Scripts: an instance a loop made (see RuleSet.instances): the word of the `for` line it was bound with. */
   loopValue?: Word;
   /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */

@@ -3,6 +3,7 @@ import { missingIpForward } from './missing-ip-forward.ts';
 
 ruleTable(missingIpForward, {
   valid: [
+    { code: 'iptables -t nat -A POSTROUTING -i eth0 -j MASQUERADE\n', dialect: 'script', name: 'a MASQUERADE iptables refuses (-i in POSTROUTING) translates nothing' },
     { code: "echo 'net.ipv4.ip_forward=1' >> /etc/sysctl.conf\nsysctl -p\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n", dialect: 'script', name: 'written to sysctl.conf and applied with sysctl -p' },
     { code: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script' },
     { code: 'echo 1 > /proc/sys/net/ipv4/ip_forward\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },

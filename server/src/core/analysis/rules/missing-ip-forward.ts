@@ -33,7 +33,7 @@ export const missingIpForward: LintRule = {
       if (!families.has(family)) continue;
       let first: Span | undefined;
       for (const cmd of rs.commands) {
-        if (cmd.family !== family || !cmd.rule || (cmd.kind !== 'append' && cmd.kind !== 'insert')) continue;
+        if (cmd.family !== family || !cmd.rule || cmd.refused || (cmd.kind !== 'append' && cmd.kind !== 'insert')) continue;
         const t = cmd.rule.target?.name;
         // a DNAT of the host's own connections, or to a loopback address, routes nothing
         const nat = cmd.table === 'nat' && (t === 'SNAT' || t === 'MASQUERADE' || t === 'NETMAP' || (t === 'DNAT' && dnatForwards(rs, cmd.rule)));

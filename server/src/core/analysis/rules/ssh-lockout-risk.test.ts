@@ -26,6 +26,7 @@ ruleTable(sshLockoutRisk, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p tcp --dport 1024:65535 -j ACCEPT'), name: 'OUTPUT accepts packets to client ports' },
   ],
   invalid: [
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -o eth0 -p tcp --dport 22 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule iptables refuses (-o in INPUT)' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -j DROP\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«ip6tables -A INPUT -j DROP»\n', dialect: 'script', severity: 'info', name: 'new IPv6 SSH connections shut out while IPv4 INPUT accepts SSH: a note' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -A INPUT -j DROP»\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«ip6tables -A INPUT -j DROP»\n', dialect: 'script', severity: 'warning', name: 'both families shut new SSH connections out' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s 10.0.0.0/33 -p tcp --dport 22 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a value iptables refuses (a prefix of 33)' },
