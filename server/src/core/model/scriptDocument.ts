@@ -171,14 +171,17 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       // `"$@"`: the call's arguments, each a word where the call writes it
       if (ALL_PARAMETERS.test(w.text)) return given;
       const r = shellWord(w.text, w.span.start, (name) => positional(name) ?? known(name));
-      if (r.dynamic) return w;
+      if (r.dynamic) return [w];
       // a word that is one argument (`$1`, "${2}") is that argument, where the call writes it:
       // a finding about its value points there
       const whole = ONE_PARAMETER.exec(w.text);
       return [{ ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span }];
     });
-    const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
-    // the check before it is the call's instance made just before
+    runInstance(bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names }), afterCheck);
+  };
+
+  /** An instance made: listed, and run where iptables takes it (the check before it is the instance made just before). */
+  const runInstance = (cmd: Command, afterCheck: boolean) => {
     const checked = afterCheck ? instances[instances.length - 1] : undefined;
     if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
@@ -216,15 +219,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), sc.span, { family, names });
     cmd.loopValue = value;
-    const checked = afterCheck ? instances[instances.length - 1] : undefined;
-    if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
-    instances.push(cmd);
-    if (refusedCommand(cmd, verdicts)) {
-      cmd.refused = true;
-      return;
-    }
-    steps.push(cmd);
-    state.apply(cmd, 0);
+    runInstance(cmd, afterCheck);
   };
 
   // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed);
