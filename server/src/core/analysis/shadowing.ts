@@ -5,6 +5,7 @@ import { keptWithFacts } from './keptWithFacts.ts';
 import { covers, stateTest, statesCovered, statesOf } from '../simulate/containment.ts';
 import { untracks } from '../simulate/evaluate.ts';
 import { PACKET_STATES } from '../simulate/packet.ts';
+import { protocolNumber } from '../knowledge/protocols.ts';
 import { dominates } from './dominates.ts';
 import { unconditional } from './unconditional.ts';
 import { formatIPv6, ipv6Network } from '../knowledge/values/addresses.ts';
@@ -132,7 +133,7 @@ export function shadows(rs: RuleSet): Shadow[] {
           if (!stateTested[i] || b.dynamic) continue;
           const states = statesCovered(a, b);
           if (!states) continue;
-          left ??= new Set(packetStates(b, untrackable(rs, t.family)));
+          left ??= new Set(packetStates(b, untrackable(rs, t.family) || untrackedIcmpv6(b)));
           const taken = states.filter((x) => left!.delete(x));
           if (!taken.length) continue;
           (byState ??= []).push({ rule: a, states: taken });
@@ -271,6 +272,19 @@ function packetStates(r: Rule, untrackable: boolean): string[] {
   const named = o && statesOf(o);
   if (!o || !named) return [];
   return o.negated ? all.filter((x) => !named.includes(x)) : all.filter((x) => named.includes(x));
+}
+
+/**
+ * An ip6tables rule that may match ICMPv6 (no protocol, or ICMPv6's): conntrack leaves neighbour
+ * discovery, router advertisements and MLD UNTRACKED without any raw rule (measured, see
+ * missing-ndp-accept).
+ */
+function untrackedIcmpv6(r: Rule): boolean {
+  if (r.family !== 'ipv6') return false;
+  const p = r.protocol;
+  if (!p || p.negated || p.word.dynamic) return true;
+  const n = protocolNumber(p.value);
+  return n === undefined || n === 0 || n === 58;
 }
 
 /**

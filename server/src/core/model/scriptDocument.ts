@@ -11,7 +11,7 @@ import { checksRule } from './addsOnce.ts';
 import { chainsFoundUnder } from './chainsFound.ts';
 import { errexitSetting, errexitStops, failureHandled, shebangErrexit } from './failureHandled.ts';
 import { ipsetSteps, type IpsetStep } from './ipsetSteps.ts';
-import { noteAssignment, resolveTool, type ToolVariables } from './commandName.ts';
+import { noteAssignment, resolveTool, type ResolvedTool, type ToolVariables } from './commandName.ts';
 import { sysctlFacts } from './sysctlFacts.ts';
 import { scriptEncodingIssues } from './scriptEncoding.ts';
 import { SaveDocument } from './saveDocument.ts';
@@ -257,7 +257,10 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     }
     // a configuration read with `.` that names the tools (`IPTABLES=/usr/sbin/iptables`)
     for (const w of variables.useOf(sc)?.assignments ?? []) noteAssignment(vars, w);
-    const tool = resolveTool(words, vars);
+    // `for ipt in iptables ip6tables; do $ipt -A …; done`: each word of the loop is the tool
+    const inLoop = !!loop && (sc.guard === loop.body || script.guards[sc.guard] === loop.body);
+    const toolOf = inLoop ? loopTools(loop!, words, vars) : undefined;
+    const tool = toolOf ? toolOf.get(loop!.values[0]) : resolveTool(words, vars);
     if (!tool) {
       previous = sc;
       continue;
@@ -265,8 +268,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const argWords = words.slice(tool.argStart);
     if (tool.kind === 'iptables') {
       hasRules = true;
-      const anchor = words[tool.argStart - 1].span;
-      const prefix: Word[] = tool.prefix.map((p) => ({ text: p, value: p, span: { start: anchor.start, end: anchor.end }, quoted: false, dynamic: false }));
+      const prefix = prefixWords(tool, words);
       const all = [...prefix, ...argWords.map((w) => variables.resolve(w))];
       for (const w of argWords) {
         if (w.unterminated) issues.push({ code: 'syntax-error', message: 'This quote is never closed: the shell reads on to the end of the file and the command fails.', span: { start: w.span.start, end: Math.min(w.span.end, text.indexOf('\n', w.span.start) === -1 ? w.span.end : text.indexOf('\n', w.span.start)) } });
@@ -294,12 +296,15 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         const locals = [...(bodyAssignments.get(body) ?? [])];
         atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck, locals));
-      } else if (loop && (sc.guard === loop.body || script.guards[sc.guard] === loop.body)) {
+      } else if (loop && inLoop) {
         // bound once per word of its loop, where the loop ends
         templates.add(cmd);
         const { name } = loop;
         const afterCheck = kindBefore === 'check' && sc.after === '||';
-        loop.runs.push((value) => instantiateInLoop(sc, prefix, argWords, tool.family, name, value, afterCheck));
+        loop.runs.push((value) => {
+          const t = toolOf?.get(value) ?? tool;
+          instantiateInLoop(sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, name, value, afterCheck);
+        });
       }
       // an option the command does not take: iptables refuses the command before looking at
       // the tables. (A restore file with such a line fails as a whole: its lines stay in the model.)
@@ -356,6 +361,29 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
+/** The words a tool's variable adds before the arguments (`IPT="iptables -w"`), where the tool is named. */
+function prefixWords(tool: ResolvedTool, words: readonly Word[]): Word[] {
+  const anchor = words[tool.argStart - 1].span;
+  return tool.prefix.map((p) => ({ text: p, value: p, span: { start: anchor.start, end: anchor.end }, quoted: false, dynamic: false }));
+}
+
+/**
+ * A command of a loop's body run by the loop's variable (`for ipt in iptables ip6tables; do
+ * $ipt -A …; done`): the iptables tool each word names, when every word names one. Undefined
+ * for any other command.
+ */
+function loopTools(loop: { name: string; values: Word[] }, words: readonly Word[], vars: ToolVariables): Map<Word, ResolvedTool> | undefined {
+  const one = words.length ? ONE_VARIABLE.exec(words[0].text) : null;
+  if (!one || (one[1] ?? one[2]) !== loop.name) return undefined;
+  const out = new Map<Word, ResolvedTool>();
+  for (const v of loop.values) {
+    const t = resolveTool([v, ...words.slice(1)], vars);
+    if (t?.kind !== 'iptables') return undefined;
+    out.set(v, t);
+  }
+  return out;
+}
+
 /** A word that reads a positional parameter: `$1`, `${2}`, `"$@"`, `$*`. */
 const POSITIONAL = /\$\{?[1-9@*]/;
 
