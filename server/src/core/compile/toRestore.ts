@@ -55,7 +55,8 @@ function tableText(t: Table, commandOf: Map<Rule, Command>): string {
  * A script as the iptables-restore text that builds the same tables from empty ones. Only
  * scripts made of iptables commands (and assignments, files read with `.` that only set
  * variables where the caller gives them (see SourcedTexts), sysctl settings, output to the
- * terminal, functions of those defined at the top and called there: see calledFunctions) are compiled: anything else, or a value the shell would expand, is refused with
+ * terminal, functions of those defined at the top and called there: see calledFunctions, loops of
+ * them the model runs word by word: see plainLoops) are compiled: anything else, or a value the shell would expand, is refused with
  * the command that stops it. The script is never run.
  */
 export function compileScript(text: string, options: { sourced?: SourcedTexts } = {}): CompileResult {
@@ -64,9 +65,15 @@ export function compileScript(text: string, options: { sourced?: SourcedTexts } 
   // a configuration read with `.` that only sets variables: its values are in the rules
   const configs = new Map((rs.sources ?? []).filter((u) => u.plain).map((u) => [u.span.start, u]));
   const quiet = (target?: string) => target !== undefined && /^(\/proc\/sys\/net\/|\/dev\/null$|\/etc\/sysctl\.conf$|\/etc\/sysctl\.d\/)/.test(target);
+  // a loop the model runs word by word: its `for` line (where its words are) and the commands
+  // of its body, bound with each word (checked below, as a function's are)
+  const loopWords = (rs.instances ?? []).flatMap((c) => (c.loopValue ? [c.loopValue.span.start] : []));
+  const templateAt = new Set([...(rs.templates ?? [])].map((c) => c.span.start));
   for (const sc of rs.shellCommands) {
     const words = sc.words;
     if (!words.length) continue;
+    if (templateAt.has(sc.span.start) && !sc.redirects.some((r) => r.op.includes('>') && !quiet(r.target?.value))) continue;
+    if (words[0].value === 'for' && loopWords.some((at) => at >= sc.span.start && at < sc.span.end)) continue;
     // a function whose body runs at its calls: its definition and its calls (the body's
     // commands, bound with each call's arguments, are checked below)
     if (rs.runAtCalls.has(words[0].value) && !sc.redirects.length) continue;
