@@ -232,6 +232,9 @@ test('scripts: a loop the model cannot run word by word keeps its commands where
   for (const words of ['"$P"', '*.conf', '{1..3}', '"$@"', '"${A[@]}"', '$(cat ports)', '$UNKNOWN']) {
     assert.deepEqual(rulesOf(`for p in ${words}; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done`), ['$p?'], words);
   }
+  // an array the script sets once to words it writes: its elements; set again, it is not read
+  assert.deepEqual(rulesOf('A=(22 80)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['22', '80']);
+  assert.deepEqual(rulesOf('A=(22 80)\nA+=(443)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['$p?']);
   // a pass may stop early, or a condition skip the command
   assert.deepEqual(rulesOf('for p in 22 80; do\n  [ "$p" = 80 ] && break\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone'), ['$p?']);
   assert.deepEqual(rulesOf('for p in 22 80; do\n  if [ -n "$p" ]; then iptables -A INPUT -p tcp --dport $p -j ACCEPT; fi\ndone'), ['$p?']);

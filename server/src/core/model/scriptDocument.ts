@@ -200,7 +200,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * place is the command's; a word that is the loop's variable alone is the value, where the
    * `for` line writes it.
    */
-  const loops = plainLoops(script, variables);
+  const loops = plainLoops(script, variables, text);
   let loop: { body: number; name: string; values: Word[]; runs: ((value: Word) => void)[] } | undefined;
   const endLoop = () => {
     if (!loop) return;
@@ -395,14 +395,15 @@ const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 's
 
 /**
  * `for NAME in WORDS; do …; done` at the top level that the model runs word by word: WORDS are
- * literal words (no glob or brace expansion) or unquoted variables whose values it knows (split at
- * blanks), at least one; the body is plain commands, each under the loop's own guard (or after
+ * literal words (no glob or brace expansion), unquoted variables whose values it knows (split at
+ * blanks) or the elements of an array the script sets once to words it writes, at least one; the body is plain commands, each under the loop's own guard (or after
  * `||` that follows a rule's check, see afterCheck), none with a here-document, none that leaves
  * or skips the pass. By the index of the `for` command: the body's guard, the name and the words.
  */
-function plainLoops(script: ShellScript, variables: ShellVariables): Map<number, { body: number; name: string; values: Word[] }> {
+function plainLoops(script: ShellScript, variables: ShellVariables, text: string): Map<number, { body: number; name: string; values: Word[] }> {
   const out = new Map<number, { body: number; name: string; values: Word[] }>();
   const { commands, guards } = script;
+  let arrays: Map<string, { at: number; values: Word[] }> | undefined;
   for (let k = 0; k + 1 < commands.length; k++) {
     const sc = commands[k];
     const w = sc.words;
@@ -412,7 +413,13 @@ function plainLoops(script: ShellScript, variables: ShellVariables): Map<number,
     const values: Word[] = [];
     let known = true;
     for (const x of w.slice(3)) {
-      if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) known = false;
+      const array = ARRAY_ELEMENTS.exec(x.text);
+      if (array) {
+        // `"${PORTS[@]}"`: an array the script sets once, to words it writes
+        const a = (arrays ??= literalArrays(script, text)).get(array[1]);
+        if (a && a.at < sc.span.start) values.push(...a.values);
+        else known = false;
+      } else if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) known = false;
       else if (!x.dynamic) values.push(x);
       else {
         // an unquoted variable alone, split at blanks
@@ -433,6 +440,31 @@ function plainLoops(script: ShellScript, variables: ShellVariables): Map<number,
       }
     }
     if (plain) out.set(k, { body, name: w[1].text, values });
+  }
+  return out;
+}
+
+/** A word that is all the elements of an array, each a word: `"${PORTS[@]}"`, `${PORTS[*]}` unquoted. */
+const ARRAY_ELEMENTS = /^(?:"\$\{([A-Za-z_]\w*)\[@\]\}"|\$\{([A-Za-z_]\w*)\[[@*]\]\})$/;
+
+/**
+ * Arrays a script sets once, at its top level, to words it writes (`PORTS=(22 80 443)`): by
+ * name, where they are set and their elements. An array set anywhere else, element by element
+ * or with `+=` too, is left out.
+ */
+function literalArrays(script: ShellScript, text: string): Map<string, { at: number; values: Word[] }> {
+  const out = new Map<string, { at: number; values: Word[] }>();
+  const { commands } = script;
+  for (let k = 0; k + 1 < commands.length; k++) {
+    const sc = commands[k];
+    const w = sc.words;
+    const m = w.length === 1 && sc.guard === 0 ? /^([A-Za-z_]\w*)=$/.exec(w[0].text) : null;
+    const list = commands[k + 1];
+    if (!m || list.after !== '(' || list.guard !== 0 || !/^\(\s*$/.test(text.slice(sc.span.end, list.span.start))) continue;
+    if (!list.words.every((x) => !x.dynamic && !/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, '')))) continue;
+    // set once: its name before `=`, `+=` or `[i]=` nowhere else in the text
+    const sets = text.match(new RegExp(`(?<![\\w$])${m[1]}(\\[[^\\]]*\\])?\\+?=`, 'g'))?.length ?? 0;
+    if (sets === 1) out.set(m[1], { at: sc.span.start, values: list.words });
   }
   return out;
 }
