@@ -40,7 +40,10 @@ test('a script is compiled, never run; one that cannot be compiled is refused at
   assert.ok(localnet.ok);
   assert.deepEqual(localnet.rules.routeLocalnet, [{ iface: 'eth0', value: '1' }], 'an interface given by an expansion is not compared');
 
-  const loop = '#!/bin/sh\nfor p in 22 80; do\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone\n';
+  // a loop over words the script writes runs word by word; one over a command's output depends on the host
+  const written = prepareRules('#!/bin/sh\nfor p in 22 80; do\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone\n', { fileName: 'fw.sh' });
+  assert.ok(written.ok && /--dport 80 -j ACCEPT/.test(written.rules.outputs[0].text));
+  const loop = '#!/bin/sh\nfor p in $(cat /etc/ports); do\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone\n';
   const refused = prepareRules(loop, { fileName: 'fw.sh' });
   assert.equal(refused.ok, false);
   assert.ok(!refused.ok && refused.line === 2);
