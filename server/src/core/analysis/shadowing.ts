@@ -58,6 +58,11 @@ export function decision(t: TargetUse, table: string): string {
   }
 }
 
+/** The states each rule of a Shadow's `byState` decides, for a message: `ESTABLISHED,RELATED; INVALID; NEW`. */
+export function statesSplit(byState: NonNullable<Shadow['byState']>): string {
+  return byState.map((p) => p.states.join(',')).join('; ');
+}
+
 /** The same target with the same options, in any order. */
 function sameDecision(a: TargetUse, b: TargetUse | undefined): boolean {
   if (!b || a.name !== b.name || a.options.length !== b.options.length) return false;
@@ -112,6 +117,8 @@ export function shadows(rs: RuleSet): Shadow[] {
       const candidates = new CoverCandidates(keys);
       // the rules that test a connection state (most of a long chain's rules test none)
       const stateTested = rules.map((r) => stateTest(r) !== undefined);
+      // whether some packet of the family may be UNTRACKED: asked once a rule needs it
+      let untrackedHere: boolean | undefined;
       // any rule after a deciding one that covers it: a LOG or MARK, a jump, a counter without
       // target never sees those packets either
       for (let j = 1; j < rules.length; j++) {
@@ -133,7 +140,7 @@ export function shadows(rs: RuleSet): Shadow[] {
           if (!stateTested[i] || b.dynamic) continue;
           const states = statesCovered(a, b);
           if (!states) continue;
-          left ??= new Set(packetStates(b, untrackable(rs, t.family) || untrackedIcmpv6(b)));
+          left ??= new Set(packetStates(b, (untrackedHere ??= untrackable(rs, t.family)) || untrackedIcmpv6(b)));
           const taken = states.filter((x) => left!.delete(x));
           if (!taken.length) continue;
           (byState ??= []).push({ rule: a, states: taken });
@@ -291,20 +298,11 @@ function untrackedIcmpv6(r: Rule): boolean {
  * Some packet of `family` may be UNTRACKED: its raw table has a NOTRACK or `CT --notrack` rule,
  * or a rule with a shell expansion that may be one.
  */
-const untrackableMemo = new WeakMap<RuleSet, Map<string, boolean>>();
 function untrackable(rs: RuleSet, family: string): boolean {
-  let byFamily = untrackableMemo.get(rs);
-  if (!byFamily) untrackableMemo.set(rs, (byFamily = new Map()));
-  let known = byFamily.get(family);
-  if (known === undefined) {
-    known = false;
-    for (const t of rs.tables.values()) {
-      if (t.name !== 'raw' || t.family !== family) continue;
-      for (const c of t.chains.values()) if (c.rules.some((r) => r.dynamic || untracks(r))) known = true;
-    }
-    byFamily.set(family, known);
-  }
-  return known;
+  const raw = rs.tables.get(`${family}:raw`);
+  if (!raw) return false;
+  for (const c of raw.chains.values()) if (c.rules.some((r) => r.dynamic || untracks(r))) return true;
+  return false;
 }
 
 /** A rule whose target decides the packets it matches (see DECIDING). */

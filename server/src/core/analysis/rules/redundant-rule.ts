@@ -1,5 +1,5 @@
 import { removeRuleFix } from '../removeRule.ts';
-import { decision, shadows } from '../shadowing.ts';
+import { decision, shadows, statesSplit } from '../shadowing.ts';
 import type { LintRule } from '../types.ts';
 
 export const redundantRule: LintRule = {
@@ -16,8 +16,7 @@ export const redundantRule: LintRule = {
     for (const s of shadows(ctx.ruleSet)) {
       if (!s.same) continue;
       if (s.byState) {
-        const states = s.byState.map((p) => p.states.join(',')).join(', ');
-        ctx.report({ span: s.rule.span, message: `Redundant: earlier rules already ${decision(s.by.target!, s.table).replace(' this rule matches', '')} of this rule's packets, in each connection state (${states}).`, related: s.byState.map((p) => ({ span: p.rule.span, message: `covers its ${p.states.join(',')} packets` })), fixes: removeRuleFix(ctx, s.rule) });
+        ctx.report({ span: s.rule.span, message: `Redundant: earlier rules already decide every packet this rule matches as it does (-j ${s.rule.target!.name}), each in some connection states (${statesSplit(s.byState)}).`, related: s.byState.map((p) => ({ span: p.rule.span, message: `covers its ${p.states.join(',')} packets` })), fixes: removeRuleFix(ctx, s.rule) });
         continue;
       }
       ctx.report({ span: s.rule.span, message: `Redundant: an earlier rule already ${decision(s.by.target!, s.table)}.`, related: [{ span: s.by.span, message: 'covers this rule' }], fixes: removeRuleFix(ctx, s.rule) });

@@ -1,5 +1,5 @@
 import { moveBeforeFix } from '../moveBefore.ts';
-import { decision, shadows } from '../shadowing.ts';
+import { decision, shadows, statesSplit } from '../shadowing.ts';
 import type { Rule } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
 
@@ -17,10 +17,9 @@ export const shadowedRule: LintRule = {
     for (const s of shadows(ctx.ruleSet)) {
       if (s.same) continue;
       if (s.byState) {
-        const states = s.byState.map((p) => p.states.join(',')).join(', ');
         ctx.report({
           span: s.rule.span,
-          message: `${effect(s.rule)}: earlier rules decide every packet it matches by connection state (${states}), so none reaches it.`,
+          message: `${effect(s.rule)}: earlier rules decide every packet it matches by connection state (${statesSplit(s.byState)}), so none reaches it.`,
           related: s.byState.map((p) => ({ span: p.rule.span, message: `decides its ${p.states.join(',')} packets first (-j ${p.rule.target!.name})` })),
           fixes: moveBeforeFix(ctx, s.rule, s.by),
         });

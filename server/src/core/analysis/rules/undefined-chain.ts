@@ -253,11 +253,10 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
     if (!cleanup && (made.forUsers || !CHAIN_EDITS.has(cmd.kind))) ctx.report({ span: w.span, message: madeByMessage(w.value, made), severity: 'info' });
   } else if (w && spelled) {
     // `-A input`: chain names are case-sensitive, and iptables looks for a user chain of that name
-    const builtin = spelled;
     ctx.report({
       span: w.span,
-      message: `There is no chain '${w.value}' in the ${cmd.table} table: chain names are case-sensitive, and the built-in chain is ${builtin}.`,
-      fixes: [{ title: `Change to ${builtin}`, edits: [{ span: w.span, text: builtin }] }],
+      message: `There is no chain '${w.value}' in the ${cmd.table} table: chain names are case-sensitive, and the built-in chain is ${spelled}.`,
+      fixes: [{ title: `Change to ${spelled}`, edits: [{ span: w.span, text: spelled }] }],
     });
   } else if (w && undeclared && (!cleanup || wrongTable)) {
     ctx.report({
