@@ -157,8 +157,9 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
   }
   // a rule that failed left commands without findings kept: the next run walks them all
   if (cache && lineLocal.length) cache.finished(ruleSet, failed.size ? undefined : withFindings);
-  // a script's function bound at each call, or a loop's command at each word (RuleSet.instances): what those make of
-  // its commands, each finding once (the calls share the body's words and its findings)
+  // a script's function bound at each call, or a loop's command at each word (RuleSet.instances):
+  // what the arguments make of its commands, each finding once (the calls share the body's words
+  // and its findings)
   if (ruleSet.instances?.length && (perCommand.length || lineLocal.length)) {
     const seen = new Set(out.map(findingKey));
     for (const cmd of ruleSet.instances) {
