@@ -215,11 +215,78 @@ test('scripts: a plain loop over known words is run word by word, its commands b
   assert.ok(rules.every((r) => !r.dynamic));
   // the commands as written stay one each; each instance knows its word
   assert.equal(rs.commands.filter((c) => lineOf(c.span.start) === 4).length, 1);
-  assert.deepEqual(rs.instances!.filter((c) => lineOf(c.span.start) === 4).map((c) => c.loopValue?.text), ['22', '80', '443']);
+  assert.deepEqual(rs.instances!.filter((c) => lineOf(c.span.start) === 4).map((c) => c.loopValues?.[0].value.text), ['22', '80', '443']);
   // a word the loop's variable stands for alone is the value, where the for line writes it
-  const literal = rs.instances!.find((c) => c.loopValue?.text === '443' && lineOf(c.span.start) === 4)!;
+  const literal = rs.instances!.find((c) => c.loopValues?.[0].value.text === '443' && lineOf(c.span.start) === 4)!;
   const port = literal.rule!.options.find((o) => o.name === '--destination-port')!.values[0];
   assert.equal(text.slice(port.span.start, port.span.end), '443');
+});
+
+test('scripts: loops nested in a plain loop run for each word of each, in the order the shell runs them', () => {
+  const text = [
+    '#!/bin/sh',
+    'TRUSTED="10.0.0.5 10.0.0.6"',
+    'for ip in $TRUSTED; do',
+    '  for port in 22 80; do',
+    '    iptables -A INPUT -s $ip -p tcp --dport $port -j ACCEPT',
+    '  done',
+    '  iptables -A INPUT -s "$ip" -j LOG',
+    'done',
+    'iptables -A INPUT -s 10.0.0.5 -p tcp --dport 22 -j ACCEPT',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const rules = chainOf(doc, 'filter', 'INPUT')!.rules;
+  assert.deepEqual(
+    rules.map((r) => `${r.source?.value}:${r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.target?.name}:${lineOf(r.span.start)}`),
+    ['10.0.0.5:22:5', '10.0.0.5:80:5', '10.0.0.5:LOG:7', '10.0.0.6:22:5', '10.0.0.6:80:5', '10.0.0.6:LOG:7', '10.0.0.5:22:9'],
+  );
+  assert.ok(rules.every((r) => !r.dynamic));
+  // each instance knows the word of each loop, outermost first
+  assert.deepEqual(
+    doc.ruleSet.instances!.filter((c) => lineOf(c.span.start) === 5).map((c) => c.loopValues!.map((b) => `${b.name}=${b.value.text}`).join(' ')),
+    ['ip=10.0.0.5 port=22', 'ip=10.0.0.5 port=80', 'ip=10.0.0.6 port=22', 'ip=10.0.0.6 port=80'],
+  );
+  // the rule written after them does what the first pass did already
+  const redundant = doc.diagnostics().filter((d) => d.code === 'redundant-rule');
+  assert.deepEqual(redundant.map((d) => lineOf(d.span.start)), [9]);
+  // a finding on a word of the inner loop points at it, related to the command with both words
+  const bad = 'for ip in 10.0.0.5 10.0.0.6; do\n  for port in 22 70000; do\n    iptables -A INPUT -s $ip -p tcp --dport $port -j ACCEPT\n  done\ndone\n';
+  const found = new FirewallDocument(bad, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'invalid-value');
+  const at = bad.indexOf('70000');
+  assert.deepEqual(found.map((d) => [d.span.start, d.span.end]), [[at, at + 5]]);
+  assert.deepEqual(found[0].related?.map((r) => r.span.start), [bad.indexOf('iptables')]);
+});
+
+test('scripts: a loop in a function called once runs at the call, in the order of the body', () => {
+  const text = [
+    '#!/bin/sh',
+    'TCP_PORTS="22 80"',
+    'build_tcp() {',
+    '  iptables -N tcp_in',
+    '  for port in $TCP_PORTS; do',
+    '    iptables -A tcp_in -p tcp --dport $port -j ACCEPT',
+    '  done',
+    '  iptables -A tcp_in -p tcp -j DROP',
+    '}',
+    'iptables -F',
+    'iptables -X',
+    'build_tcp',
+    'iptables -A tcp_in -p tcp --dport 80 -j ACCEPT',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  // the flush and delete before the call do not undo what the body does at it
+  assert.deepEqual(
+    chainOf(doc, 'filter', 'tcp_in')!.rules.map((r) => `${r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.target?.name}:${lineOf(r.span.start)}`),
+    ['22:6', '80:6', 'DROP:8', '80:13'],
+  );
+  assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'redundant-rule' || d.code === 'unreachable-rule').map((d) => [d.code, lineOf(d.span.start)]), [['redundant-rule', 13]]);
+  // a function called twice keeps its loop's commands where they are written
+  const twice = new FirewallDocument(text.replace('build_tcp\n', 'build_tcp\nbuild_tcp\n'), { dialect: 'script' });
+  assert.deepEqual(twice.ruleSet.instances ?? [], []);
 });
 
 test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {
@@ -238,6 +305,10 @@ test('scripts: a loop the model cannot run word by word keeps its commands where
   // a pass may stop early, or a condition skip the command
   assert.deepEqual(rulesOf('for p in 22 80; do\n  [ "$p" = 80 ] && break\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone'), ['$p?']);
   assert.deepEqual(rulesOf('for p in 22 80; do\n  if [ -n "$p" ]; then iptables -A INPUT -p tcp --dport $p -j ACCEPT; fi\ndone'), ['$p?']);
+  // a loop nested in one the model cannot run, or whose words read the loop around it
+  assert.deepEqual(rulesOf('for q in $(cat ports); do\n  for p in 22; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\ndone'), ['$p?']);
+  assert.deepEqual(rulesOf('q=9\nfor q in 22 80; do\n  for p in $q 443; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\ndone'), ['$p?']);
+  assert.deepEqual(rulesOf('for q in 22 80; do\n  for p in 443; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; break; done\ndone'), ['$p?']);
 });
 
 test('scripts: a function\'s own assignments read its arguments at each call; one called once reads them too', () => {

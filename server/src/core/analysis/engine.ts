@@ -1,4 +1,4 @@
-import type { RuleSet } from '../model/types.ts';
+import type { Command, RuleSet } from '../model/types.ts';
 import type { LineIndex } from '../text/lineIndex.ts';
 import { drain, type Steps } from '../services/steps.ts';
 import { chainFactsOnTheWay } from './chainGraph.ts';
@@ -172,7 +172,7 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
         seen.add(key);
         // found in the body: the call (an instance spans it) says with which arguments; found
         // in a loop's words: the command the loop runs with that word
-        if (d.span.start < cmd.span.start || d.span.end > cmd.span.end) d.related = [...(d.related ?? []), { span: cmd.span, message: cmd.loopValue ? `where the loop runs this command with ${cmd.loopValue.text}` : 'with the arguments of this call' }];
+        if (d.span.start < cmd.span.start || d.span.end > cmd.span.end) d.related = [...(d.related ?? []), { span: cmd.span, message: cmd.loopValues ? loopRun(cmd.loopValues) : 'with the arguments of this call' }];
         out.push(d);
       }
     }
@@ -198,4 +198,10 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
     d.fixes = [...(d.fixes ?? []), suppressionFix(d.code, d.span.start, lines, read)];
   }
   return kept;
+}
+
+/** Which pass of its loops an instance is: the word, or each loop's variable and word where loops are nested. */
+function loopRun(values: NonNullable<Command['loopValues']>): string {
+  if (values.length === 1) return `where the loop runs this command with ${values[0].value.text}`;
+  return `where the loops run this command with ${values.map((b) => `${b.name}=${b.value.text}`).join(', ')}`;
 }

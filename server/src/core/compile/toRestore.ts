@@ -67,7 +67,7 @@ export function compileScript(text: string, options: { sourced?: SourcedTexts } 
   const quiet = (target?: string) => target !== undefined && /^(\/proc\/sys\/net\/|\/dev\/null$|\/etc\/sysctl\.conf$|\/etc\/sysctl\.d\/)/.test(target);
   // a loop the model runs word by word: its `for` line (where its words are) and the commands
   // of its body, bound with each word (checked below, as a function's are)
-  const loopWords = (rs.instances ?? []).flatMap((c) => (c.loopValue ? [c.loopValue.span.start] : []));
+  const loopWords = (rs.instances ?? []).flatMap((c) => (c.loopValues ?? []).map((b) => b.value.span.start));
   const templateAt = new Set([...(rs.templates ?? [])].map((c) => c.span.start));
   for (const sc of rs.shellCommands) {
     const words = sc.words;

@@ -194,31 +194,52 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   };
 
   /**
-   * `for NAME in WORDS; do …; done` at the top level over words the model knows, its body plain
-   * commands (see plainLoops): each iptables command of the body is bound once per word, in
-   * the order the loop runs them, where the loop ends (see RuleSet.instances). An instance's
-   * place is the command's; a word that is the loop's variable alone is the value, where the
-   * `for` line writes it.
+   * `for NAME in WORDS; do …; done` at the top level (or in a function called once) over words the model knows, its body plain
+   * commands and loops of the same kind (see plainLoops): each iptables command of the body is
+   * bound once per word (per word of each loop around it, nested), in the order the loops run
+   * them, where the outermost loop ends or its function is called (see RuleSet.instances). An instance's place is the
+   * command's; a word that is a loop's variable alone is the value, where the `for` line writes it.
    */
-  const loops = plainLoops(script, variables, text);
-  let loop: { body: number; name: string; values: Word[]; runs: ((value: Word) => void)[] } | undefined;
-  const endLoop = () => {
-    if (!loop) return;
-    const { values, runs } = loop;
-    loop = undefined;
-    for (const value of values) for (const run of runs) run(value);
+  const loops = plainLoops(script, variables, text, (guard) => topOf(guard) === 0);
+  /** The loops open at the command being read, outermost first: what each body runs, in order. */
+  const open: OpenLoop[] = [];
+  const runLoop = (l: OpenLoop, outer: readonly LoopBinding[]) => {
+    for (const value of l.values) {
+      const bound = [...outer, { name: l.name, value }];
+      for (const item of l.items) {
+        if (typeof item === 'function') item(bound);
+        else runLoop(item, bound);
+      }
+    }
   };
-  const instantiateInLoop = (sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, name: string, value: Word, afterCheck: boolean) => {
+  const inside = (sc: ShellCommand, l: OpenLoop) => {
+    for (let g = sc.guard; g !== 0; g = script.guards[g] ?? 0) if (g === l.body) return true;
+    return false;
+  };
+  /** Closes the loops whose bodies end before `sc` (all, without one); the outermost runs, at its function's call where it is in one. */
+  const closeLoops = (sc?: ShellCommand) => {
+    while (open.length && (!sc || !inside(sc, open[open.length - 1]))) {
+      const l = open.pop()!;
+      if (open.length) continue;
+      const body = functions.bodyOf.get(l.at);
+      if (body === undefined) runLoop(l, []);
+      else atEachCall(body, () => runLoop(l, []));
+    }
+  };
+  const instantiateInLoop = (sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean) => {
     const known = variables.at(sc.span.start);
+    // the innermost loop of a name binds it
+    const boundTo = (n: string) => bound.findLast((b) => b.name === n)?.value;
     const words = argWords.map((w) => {
       if (!w.dynamic || w.unterminated) return w;
-      const r = shellWord(w.text, w.span.start, (n) => (n === name ? value.value : known(n)));
+      const r = shellWord(w.text, w.span.start, (n) => boundTo(n)?.value ?? known(n));
       if (r.dynamic) return w;
       const whole = ONE_VARIABLE.exec(w.text);
-      return { ...r, span: whole && (whole[1] ?? whole[2]) === name ? value.span : w.span };
+      const value = whole ? boundTo(whole[1] ?? whole[2]) : undefined;
+      return { ...r, span: value ? value.span : w.span };
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), sc.span, { family, names });
-    cmd.loopValue = value;
+    cmd.loopValues = bound;
     runInstance(cmd, afterCheck);
   };
 
@@ -229,10 +250,14 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     if (k && k % commandsPerStep === 0) yield;
     const sc = script.commands[k];
     const words = sc.words;
-    // past the loop's body (its commands, and those after `||` that follows a check in it)
-    if (loop && sc.guard !== loop.body && script.guards[sc.guard] !== loop.body) endLoop();
+    // past a loop's body (its commands, those after `||` that follows a check in it, its loops)
+    closeLoops(sc);
     const opens = loops.get(k);
-    if (opens) loop = { ...opens, runs: [] };
+    if (opens) {
+      const l: OpenLoop = { ...opens, at: sc.guard, items: [] };
+      open[open.length - 1]?.items.push(l);
+      open.push(l);
+    }
     if (sc.guard === 0) errexit = errexitSetting(sc) ?? errexit;
     const body = functions.calls.get(sc);
     if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
@@ -257,10 +282,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     }
     // a configuration read with `.` that names the tools (`IPTABLES=/usr/sbin/iptables`)
     for (const w of variables.useOf(sc)?.assignments ?? []) noteAssignment(vars, w);
+    // the innermost loop open, where the command is in its body
+    const loop = open.length && (sc.guard === open[open.length - 1].body || script.guards[sc.guard] === open[open.length - 1].body) ? open[open.length - 1] : undefined;
     // `for ipt in iptables ip6tables; do $ipt -A …; done`: each word of the loop is the tool
-    const inLoop = !!loop && (sc.guard === loop.body || script.guards[sc.guard] === loop.body);
-    const toolOf = inLoop ? loopTools(loop!, words, vars) : undefined;
-    const tool = toolOf ? toolOf.get(loop!.values[0]) : resolveTool(words, vars);
+    const toolLoop = loop ? toolLoopOf(open, words) : undefined;
+    const toolOf = toolLoop ? loopTools(toolLoop, words, vars) : undefined;
+    const tool = toolOf ? toolOf.get(toolLoop!.values[0]) : resolveTool(words, vars);
     if (!tool) {
       previous = sc;
       continue;
@@ -296,14 +323,14 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         const locals = [...(bodyAssignments.get(body) ?? [])];
         atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck, locals));
-      } else if (loop && inLoop) {
-        // bound once per word of its loop, where the loop ends
+      } else if (loop) {
+        // bound once per word of its loops, where the outermost ends
         templates.add(cmd);
-        const { name } = loop;
         const afterCheck = kindBefore === 'check' && sc.after === '||';
-        loop.runs.push((value) => {
-          const t = toolOf?.get(value) ?? tool;
-          instantiateInLoop(sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, name, value, afterCheck);
+        loop.items.push((bound) => {
+          const toolWord = toolLoop && bound.findLast((b) => b.name === toolLoop.name)?.value;
+          const t = (toolWord && toolOf?.get(toolWord)) || tool;
+          instantiateInLoop(sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, bound, afterCheck);
         });
       }
       // an option the command does not take: iptables refuses the command before looking at
@@ -349,7 +376,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     }
     previous = sc;
   }
-  endLoop();
+  closeLoops();
   // the file itself, before any command: a byte order mark, CRLF line endings
   issues.push(...scriptEncodingIssues(text));
   const hasFunctions = /(^|[\n;&|{(])[ \t]*(function[ \t]+[A-Za-z_][\w-]*|[A-Za-z_][\w-]*[ \t]*\([ \t]*\))/.test(text);
@@ -367,14 +394,34 @@ function prefixWords(tool: ResolvedTool, words: readonly Word[]): Word[] {
   return tool.prefix.map((p) => ({ text: p, value: p, span: { start: anchor.start, end: anchor.end }, quoted: false, dynamic: false }));
 }
 
+/** A loop the model runs word by word (see plainLoops): the guard of its body, its variable and its words. */
+interface PlainLoop {
+  body: number;
+  name: string;
+  values: Word[];
+}
+
+/** A loop open while the script is read: the guard its `for` command is under, and what its body runs, in order (commands bound with the loops' words, and loops nested in it). */
+interface OpenLoop extends PlainLoop {
+  at: number;
+  items: (((bound: readonly LoopBinding[]) => void) | OpenLoop)[];
+}
+
+/** A loop's variable and the word it holds in one pass. */
+type LoopBinding = NonNullable<Command['loopValues']>[number];
+
+/** The loop, of those open, whose variable names the command's tool (`$ipt -A …`), innermost first. */
+function toolLoopOf(open: readonly OpenLoop[], words: readonly Word[]): OpenLoop | undefined {
+  const one = words.length ? ONE_VARIABLE.exec(words[0].text) : null;
+  return one ? open.findLast((l) => l.name === (one[1] ?? one[2])) : undefined;
+}
+
 /**
  * A command of a loop's body run by the loop's variable (`for ipt in iptables ip6tables; do
  * $ipt -A …; done`): the iptables tool each word names, when every word names one. Undefined
  * for any other command.
  */
-function loopTools(loop: { name: string; values: Word[] }, words: readonly Word[], vars: ToolVariables): Map<Word, ResolvedTool> | undefined {
-  const one = words.length ? ONE_VARIABLE.exec(words[0].text) : null;
-  if (!one || (one[1] ?? one[2]) !== loop.name) return undefined;
+function loopTools(loop: PlainLoop, words: readonly Word[], vars: ToolVariables): Map<Word, ResolvedTool> | undefined {
   const out = new Map<Word, ResolvedTool>();
   for (const v of loop.values) {
     const t = resolveTool([v, ...words.slice(1)], vars);
@@ -394,52 +441,72 @@ const ONE_VARIABLE = /^"?\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})"?$/;
 const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 'shift', 'set', 'eval', 'source', '.']);
 
 /**
- * `for NAME in WORDS; do …; done` at the top level that the model runs word by word: WORDS are
+ * `for NAME in WORDS; do …; done` at the top level (`atTop`: in the body of a function called
+ * once too, which runs at its call) that the model runs word by word: WORDS are
  * literal words (no glob or brace expansion), unquoted variables whose values it knows (split at
- * blanks) or the elements of an array the script sets once to words it writes, at least one; the body is plain commands, each under the loop's own guard (or after
- * `||` that follows a rule's check, see afterCheck), none with a here-document, none that leaves
- * or skips the pass. By the index of the `for` command: the body's guard, the name and the words.
+ * blanks) or the elements of an array the script sets once to words it writes, at least one; the
+ * body is plain commands, each under the loop's own guard (or after `||` that follows a rule's
+ * check, see afterCheck), none with a here-document, none that leaves or skips the pass, and
+ * loops of the same kind (`for ip in $TRUSTED; do for p in 22 443; do …; done; done`), whose
+ * words do not read the loops around them. By the index of each `for` command, nested ones too:
+ * the body's guard, the name and the words.
  */
-function plainLoops(script: ShellScript, variables: ShellVariables, text: string): Map<number, { body: number; name: string; values: Word[] }> {
-  const out = new Map<number, { body: number; name: string; values: Word[] }>();
+function plainLoops(script: ShellScript, variables: ShellVariables, text: string, atTop: (guard: number) => boolean): Map<number, PlainLoop> {
+  const out = new Map<number, PlainLoop>();
   const { commands, guards } = script;
   let arrays: Map<string, { at: number; values: Word[] }> | undefined;
-  for (let k = 0; k + 1 < commands.length; k++) {
+  /** The loop whose `for` command is at k, with its guard `parent`, and the index past its body; the loops it holds into `found`. */
+  const loopAt = (k: number, parent: number, found: Map<number, PlainLoop>): number | undefined => {
     const sc = commands[k];
     const w = sc.words;
-    if (sc.guard !== 0 || w.length < 4 || w[0].text !== 'for' || w[2].text !== 'in' || !/^[A-Za-z_]\w*$/.test(w[1].text)) continue;
+    if (k + 1 >= commands.length || (parent === 0 ? !atTop(sc.guard) : sc.guard !== parent) || w.length < 4 || w[0].text !== 'for' || w[2].text !== 'in' || !/^[A-Za-z_]\w*$/.test(w[1].text)) return undefined;
     const body = commands[k + 1].guard;
-    if (body === 0 || guards[body] !== 0) continue;
+    if (body === 0 || guards[body] !== parent) return undefined;
     const values: Word[] = [];
-    let known = true;
     for (const x of w.slice(3)) {
       const array = ARRAY_ELEMENTS.exec(x.text);
       if (array) {
         // `"${PORTS[@]}"`: an array the script sets once, to words it writes
-        const a = (arrays ??= literalArrays(script, text)).get(array[1]);
-        if (a && a.at < sc.span.start) values.push(...a.values);
-        else known = false;
-      } else if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) known = false;
+        const a = (arrays ??= literalArrays(script, text)).get(array[1] ?? array[2]);
+        if (!a || a.at > sc.span.start) return undefined;
+        values.push(...a.values);
+      } else if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined;
       else if (!x.dynamic) values.push(x);
       else {
-        // an unquoted variable alone, split at blanks
+        // an unquoted variable alone, split at blanks (a loop's variable is not known: see ShellVariables)
         const one = x.quoted ? null : ONE_VARIABLE.exec(x.text);
         const value = one ? variables.at(x.span.start)(one[1] ?? one[2]) : undefined;
-        if (value === undefined) known = false;
-        else for (const part of value.split(/\s+/)) if (part) values.push({ text: part, value: part, span: x.span, quoted: false, dynamic: false });
+        if (value === undefined) return undefined;
+        for (const part of value.split(/\s+/)) if (part) values.push({ text: part, value: part, span: x.span, quoted: false, dynamic: false });
       }
-      if (!known) break;
     }
-    if (!known || !values.length) continue;
-    let plain = true;
-    for (let j = k + 1; j < commands.length && commands[j].guard !== 0; j++) {
+    if (!values.length) return undefined;
+    let j = k + 1;
+    while (j < commands.length && inside(commands[j].guard, body)) {
       const c = commands[j];
-      if ((c.guard !== body && !afterCheck(c, commands[j - 1], body, guards)) || c.heredocs.length || LOOP_BREAKERS.has(c.words[0]?.text ?? '')) {
-        plain = false;
-        break;
+      if (c.guard === body && c.words[0]?.text === 'for') {
+        const end = loopAt(j, body, found);
+        if (end === undefined) return undefined;
+        j = end;
+        continue;
       }
+      if ((c.guard !== body && !afterCheck(c, commands[j - 1], body, guards)) || c.heredocs.length || LOOP_BREAKERS.has(c.words[0]?.text ?? '')) return undefined;
+      j++;
     }
-    if (plain) out.set(k, { body, name: w[1].text, values });
+    found.set(k, { body, name: w[1].text, values });
+    return j;
+  };
+  const inside = (guard: number, body: number) => {
+    for (let g = guard; g !== 0; g = guards[g] ?? 0) if (g === body) return true;
+    return false;
+  };
+  for (let k = 0; k + 1 < commands.length; k++) {
+    if (!atTop(commands[k].guard) || commands[k].words[0]?.text !== 'for') continue;
+    const found = new Map<number, PlainLoop>();
+    const end = loopAt(k, 0, found);
+    if (end === undefined) continue;
+    for (const [at, l] of found) out.set(at, l);
+    k = end - 1;
   }
   return out;
 }

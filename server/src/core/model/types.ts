@@ -143,8 +143,11 @@ export interface Command {
   addsOnce?: true;
   /** Scripts: iptables refuses the command before it changes the tables (see refusedCommand): its rule is in no chain. */
   refused?: true;
-  /** Scripts: an instance a loop made (see RuleSet.instances): the word of the `for` line it was bound with. */
-  loopValue?: Word;
+  /**
+   * Scripts: an instance loops made (see RuleSet.instances): each loop's variable and the word
+   * of its `for` line the instance was bound with, outermost loop first.
+   */
+  loopValues?: readonly { name: string; value: Word }[];
   /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */
   guard?: number;
   /**
@@ -335,7 +338,7 @@ export interface RuleSet {
    * "$1" -j ACCEPT; }; allow 22; allow 80`), spanning the call; and those of a plain loop over
    * known words, bound for each word with the loop's variable read as it (`for p in 22 80; do
    * iptables -A INPUT -p tcp --dport $p -j ACCEPT; done`), spanning the command (see
-   * Command.loopValue). Their rules are the ones in the tables and the steps; the commands as
+   * Command.loopValues). Their rules are the ones in the tables and the steps; the commands as
    * written are in `commands`.
    */
   instances?: Command[];
