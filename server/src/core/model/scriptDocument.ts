@@ -145,7 +145,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const templates = new Set<Command>();
   /** The assignments of each templated body, in order (`local proto=$1 port=$2`): read at each call. */
   const bodyAssignments = new Map<number, Word[]>();
-  const instantiate = (call: ShellCommand, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[]) => {
+  const instantiate = (written: Command, call: ShellCommand, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[]) => {
     const given = call.words.slice(1).map((w) => variables.resolve(w));
     const positional = (name: string) => {
       const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
@@ -177,11 +177,15 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       const whole = ONE_PARAMETER.exec(w.text);
       return [{ ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span }];
     });
-    runInstance(bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names }), afterCheck);
+    runInstance(written, bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names }), afterCheck);
   };
 
-  /** An instance made: listed, and run where iptables takes it (the check before it is the instance made just before). */
-  const runInstance = (cmd: Command, afterCheck: boolean) => {
+  /** An instance of `written` made: listed, and run where iptables takes it (the check before it is the instance made just before). */
+  const runInstance = (written: Command, cmd: Command, afterCheck: boolean) => {
+    cmd.instanceOf = written;
+    // each pass runs the same shell command: what follows a failure of it is the same
+    if (written.failureHandled) cmd.failureHandled = true;
+    if (written.stopsOnFailure) cmd.stopsOnFailure = true;
     const checked = afterCheck ? instances[instances.length - 1] : undefined;
     if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
@@ -226,7 +230,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       else atEachCall(body, () => runLoop(l, []));
     }
   };
-  const instantiateInLoop = (sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean) => {
+  const instantiateInLoop = (written: Command, sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean) => {
     const known = variables.at(sc.span.start);
     // the innermost loop of a name binds it
     const boundTo = (n: string) => bound.findLast((b) => b.name === n)?.value;
@@ -240,7 +244,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), sc.span, { family, names });
     cmd.loopValues = bound;
-    runInstance(cmd, afterCheck);
+    runInstance(written, cmd, afterCheck);
   };
 
   // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed);
@@ -322,7 +326,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         const locals = [...(bodyAssignments.get(body) ?? [])];
-        atEachCall(body, (call) => instantiate(call, prefix, argWords, tool.family, afterCheck, locals));
+        atEachCall(body, (call) => instantiate(cmd, call, prefix, argWords, tool.family, afterCheck, locals));
       } else if (loop) {
         // bound once per word of its loops, where the outermost ends
         templates.add(cmd);
@@ -330,7 +334,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         loop.items.push((bound) => {
           const toolWord = toolLoop && bound.findLast((b) => b.name === toolLoop.name)?.value;
           const t = (toolWord && toolOf?.get(toolWord)) || tool;
-          instantiateInLoop(sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, bound, afterCheck);
+          instantiateInLoop(cmd, sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, bound, afterCheck);
         });
       }
       // an option the command does not take: iptables refuses the command before looking at
@@ -446,7 +450,7 @@ const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 's
  * literal words (no glob or brace expansion), unquoted variables whose values it knows (split at
  * blanks) or the elements of an array the script sets once to words it writes, at least one; the
  * body is plain commands, each under the loop's own guard (or after `||` that follows a rule's
- * check, see afterCheck), none with a here-document, none that leaves or skips the pass, and
+ * check, see afterCheck; `|| true`, see failureIgnored), none with a here-document, none that leaves or skips the pass, and
  * loops of the same kind (`for ip in $TRUSTED; do for p in 22 443; do …; done; done`), whose
  * words do not read the loops around them. By the index of each `for` command, nested ones too:
  * the body's guard, the name and the words.
@@ -490,7 +494,7 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
         j = end;
         continue;
       }
-      if ((c.guard !== body && !afterCheck(c, commands[j - 1], body, guards)) || c.heredocs.length || LOOP_BREAKERS.has(c.words[0]?.text ?? '')) return undefined;
+      if ((c.guard !== body && !afterCheck(c, commands[j - 1], body, guards) && !failureIgnored(c, commands[j - 1], body, guards)) || c.heredocs.length || LOOP_BREAKERS.has(c.words[0]?.text ?? '')) return undefined;
       j++;
     }
     found.set(k, { body, name: w[1].text, values });
@@ -539,6 +543,11 @@ function literalArrays(script: ShellScript, text: string): Map<string, { at: num
 /** A word that is all the positional parameters: `"$@"`, `$@`, `${@}`, `$*` (not `"$*"`, one word). */
 const ALL_PARAMETERS = /^(?:"\$(?:@|\{@\})"|\$(?:[@*]|\{[@*]\}))$/;
 
+
+/** `iptables -N svc 2>/dev/null || true`: `true` (or `:`) after `||` that follows a command of the body, which changes nothing. */
+function failureIgnored(sc: ShellCommand, before: ShellCommand | undefined, body: number, parents: readonly number[]): boolean {
+  return sc.after === '||' && parents[sc.guard] === body && before?.guard === body && sc.words.length === 1 && (sc.words[0].text === 'true' || sc.words[0].text === ':') && !sc.redirects.length;
+}
 
 /**
  * `iptables -C "$@" || iptables -A "$@"`: the command after `||` that follows a rule's check

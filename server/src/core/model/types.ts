@@ -143,6 +143,8 @@ export interface Command {
   addsOnce?: true;
   /** Scripts: iptables refuses the command before it changes the tables (see refusedCommand): its rule is in no chain. */
   refused?: true;
+  /** Scripts: an instance (see RuleSet.instances): the command as written that it was bound from, one of RuleSet.templates. */
+  instanceOf?: Command;
   /**
    * Scripts: an instance loops made (see RuleSet.instances): each loop's variable and the word
    * of its `for` line the instance was bound with, outermost loop first.

@@ -6,6 +6,8 @@ import { duplicateChain } from './duplicate-chain.ts';
 
 ruleTable(duplicateChain, {
   valid: [
+    // a loop's -N whose failure the script expects, at each pass
+    { code: 'iptables -N svc\nfor ipt in iptables ip6tables; do\n  $ipt -N svc 2>/dev/null\n  $ipt -A svc -j ACCEPT\ndone\n', dialect: 'script' },
     { code: 'iptables -N x\niptables -A INPUT -j x\niptables -N x 2>/dev/null\niptables -N x || true\n', dialect: 'script', name: 'a -N whose failure the script expects' },
     { code: '*filter\n:a - [0:0]\nCOMMIT\n*filter\n:a - [0:0]\nCOMMIT\n', name: 'one declaration per block' },
     { code: '*filter\n:INPUT ACCEPT [0:0]\n:INPUT DROP [0:0]\nCOMMIT\n', name: 'a built-in chain declared again: iptables-restore sets its policy again' },

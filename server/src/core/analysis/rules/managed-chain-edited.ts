@@ -3,6 +3,7 @@ import type { Command } from '../../model/types.ts';
 import { chainFacts } from '../chainGraph.ts';
 import { CHAIN_EDITS } from '../chainEdits.ts';
 import type { Fix, LintRule } from '../types.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 const ADDS = new Set<Command['kind']>(['append', 'insert', 'replace']);
 
@@ -24,7 +25,7 @@ export const managedChainEdited: LintRule = {
     const restored = new Set<Command>();
     for (const r of rs.restores ?? []) for (const c of r.ruleSet.commands) restored.add(c);
     const facts = chainFacts(rs);
-    for (const cmd of rs.commands) {
+    for (const cmd of commandsAsRun(rs)) {
       const w = cmd.chainWord;
       if (!w || w.dynamic || cmd.uncertain || cmd.tableDynamic || !CHAIN_EDITS.has(cmd.kind) || restored.has(cmd)) continue;
       const managed = managedChain(w.value, cmd.table);

@@ -5,6 +5,7 @@ import { FORWARDING_KEY, forwardingOf } from '../../model/sysctlFacts.ts';
 import { managedChain } from '../../knowledge/managedChains.ts';
 import type { Family } from '../../knowledge/types.ts';
 import type { RuleSet } from '../../model/types.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 /** Some chain of the family is one of a program on whose hosts forwarding is on (Docker, kube-proxy). */
 function forwardingSetByProgram(rs: RuleSet, family: Family): boolean {
@@ -32,7 +33,7 @@ export const missingIpForward: LintRule = {
       // a family without tables has no rules to walk for
       if (!families.has(family)) continue;
       let first: Span | undefined;
-      for (const cmd of rs.commands) {
+      for (const cmd of commandsAsRun(rs)) {
         if (cmd.family !== family || !cmd.rule || cmd.refused || (cmd.kind !== 'append' && cmd.kind !== 'insert')) continue;
         const t = cmd.rule.target?.name;
         // a DNAT of the host's own connections, or to a loopback address, routes nothing

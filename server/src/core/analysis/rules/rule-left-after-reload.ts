@@ -2,6 +2,7 @@ import type { Family } from '../../knowledge/types.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import type { Command } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 /**
  * Whether ufw empties a built-in chain itself when it stops and starts again (`ufw reload`),
@@ -31,7 +32,7 @@ export const ruleLeftAfterReload: LintRule = {
     // `table` for a flush of the whole table, `table chain` for one chain
     const emptied = new Set<string>();
     const added = new Map<string, Command[]>();
-    for (const cmd of rs.commands) {
+    for (const cmd of commandsAsRun(rs)) {
       if (cmd.kind === 'flush') emptied.add(cmd.chain ? `${cmd.table} ${cmd.chain}` : cmd.table);
       if ((cmd.kind !== 'append' && cmd.kind !== 'insert') || !cmd.chain || !cmd.rule || !isBuiltinChain(cmd.table, cmd.chain)) continue;
       const key = `${cmd.table} ${cmd.chain}`;

@@ -3,6 +3,7 @@ import type { BoundOption, Command } from '../../model/types.ts';
 import { eachRuleAfterSets, stateAt } from '../setState.ts';
 import type { Span } from '../../text/span.ts';
 import type { LintRule, RuleContext } from '../types.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 /** The set match's tests of an entry's counters: the set needs `counters`. */
 const COUNTER_TESTS = new Set(['--packets-eq', '--packets-lt', '--packets-gt', '--bytes-eq', '--bytes-lt', '--bytes-gt']);
@@ -63,7 +64,7 @@ export const setOptionIgnored: LintRule = {
       if (!ws) return;
       const file = ws.file.slice(ws.file.lastIndexOf('/') + 1);
       const sets = new Map(ws.sets.map((s) => [s.name, s]));
-      for (const cmd of rs.commands) {
+      for (const cmd of commandsAsRun(rs)) {
         for (const a of asks(cmd)) {
           const set = sets.get(a.set);
           if (set && !set.extensions?.includes(a.extension)) report(ctx, a, `${file} beside this file creates it`);

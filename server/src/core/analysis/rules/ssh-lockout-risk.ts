@@ -8,6 +8,7 @@ import { acceptAtHead } from '../acceptAtHead.ts';
 import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 /** Every way a packet to the SSH port in this conntrack state goes through filter INPUT. */
 function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome[] {
@@ -183,7 +184,10 @@ export const sshLockoutRisk: LintRule = {
 const familyName = (f: Family) => (f === 'ipv6' ? 'IPv6' : 'IPv4');
 
 /** The script writes rules for both families: a message names the one it is about. */
-const bothFamilies = (rs: RuleSet) => rs.commands.some((c) => c.family === 'ipv6') && rs.commands.some((c) => c.family === 'ipv4');
+const bothFamilies = (rs: RuleSet) => {
+  const run = commandsAsRun(rs);
+  return run.some((c) => c.family === 'ipv6') && run.some((c) => c.family === 'ipv4');
+};
 
 /**
  * Scripts: the session's packets accepted at the head of OUTPUT on a line of its own before the

@@ -21,12 +21,15 @@ ruleTable(tableNotFlushed, {
     { ...script, code: 'iptables -F\niptables-restore --noflush <<EOF\n*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\nEOF\n' },
     // a sourced file may flush it
     { ...script, code: '. /etc/firewall.conf\niptables -F\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n' },
+    // a loop over both tools flushes both families' tables
+    { ...script, code: 'for ipt in iptables ip6tables; do\n  $ipt -F\n  $ipt -A INPUT -i lo -j ACCEPT\ndone\nip6tables -A INPUT -p ipv6-icmp -j ACCEPT\n' },
   ],
   invalid: [
     { ...script, code: 'iptables -F\niptables -A INPUT -i lo -j ACCEPT\n«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\niptables -t nat -A PREROUTING -i eth0 -p tcp --dport 80 -j DNAT --to-destination 192.168.1.10\n', severity: 'info' },
     { ...script, code: 'IPT=/sbin/iptables\n$IPT -F\n$IPT -X\n«$IPT -t mangle -N marks»\n$IPT -t mangle -A PREROUTING -j marks\n', severity: 'warning', name: 'a chain made there: the second run fails at -N' },
     { ...script, code: 'iptables -F\n«ip6tables -A INPUT -i lo -j ACCEPT»\n', name: 'ip6tables tables are not iptables\' tables' },
     { ...script, code: 'iptables -F\n«iptables -t nat -N wan 2>/dev/null»\n', severity: 'info', name: 'a -N whose failure is expected' },
+    { ...script, code: 'for ipt in iptables ip6tables; do\n  $ipt -F\n  ««$ipt -t mangle -A PREROUTING -m conntrack --ctstate INVALID -j DROP»»\ndone\n', name: 'a loop over both tools: once per family' },
   ],
 });
 

@@ -2,6 +2,7 @@ import { toolName } from '../../knowledge/toolName.ts';
 import type { Command } from '../../model/types.ts';
 import { commandIndent, commandTool, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 /** Commands that make adding a rule safe to run again: the script removes or looks before it adds (`-D` then `-A`, `-C … || -A`). */
 const TAKES_CARE = new Set(['flush', 'delete', 'check', 'delete-chain']);
@@ -39,30 +40,38 @@ export const tableNotFlushed: LintRule = {
     const rs = ctx.ruleSet;
     // a sourced file or a wrapper may flush what this file does not show
     if (rs.dialect !== 'script' || rs.sourcesFiles || rs.wrapsTool) return;
-    let flush: Command | undefined;
+    // the script's first flush of a whole table, and its first of each family
+    let firstFlush: Command | undefined;
+    const flushOf = new Map<string, Command>();
     const cared = new Set<string>();
     for (const r of rs.restores ?? []) for (const t of r.ruleSet.tables.values()) cared.add(`${t.family}:${t.name}`);
-    for (const cmd of rs.commands) {
+    const run = commandsAsRun(rs);
+    for (const cmd of run) {
       if (cmd.tableDynamic) {
         // `for t in filter nat; do iptables -t $t -F; done`: any table may be flushed
         if (TAKES_CARE.has(cmd.kind)) return;
         continue;
       }
       if (cmd.uncertain || TAKES_CARE.has(cmd.kind)) cared.add(key(cmd));
-      if (cmd.kind === 'flush' && !cmd.chainWord && !flush) flush = cmd;
+      if (cmd.kind === 'flush' && !cmd.chainWord) {
+        firstFlush ??= cmd;
+        if (!flushOf.has(cmd.family)) flushOf.set(cmd.family, cmd);
+      }
     }
-    if (!flush) return;
+    if (!firstFlush) return;
     const adds = new Map<string, Command[]>();
-    for (const cmd of rs.commands) {
+    for (const cmd of run) {
       if (!ADDS.has(cmd.kind) || cmd.tableDynamic || cared.has(key(cmd)) || !commandTool(ctx.text, cmd)) continue;
       let list = adds.get(key(cmd));
       if (!list) adds.set(key(cmd), (list = []));
       list.push(cmd);
     }
-    // the flush's line, counted only when there is something to report (this runs on every edit)
-    const at = adds.size ? ctx.text.slice(0, flush.span.start).split('\n').length : 0;
     for (const list of adds.values()) {
       const first = list[0];
+      // a dual-stack script (`for ipt in iptables ip6tables`) flushes the family's own tables
+      const flush = flushOf.get(first.family) ?? firstFlush;
+      // the flush's line, counted only when there is something to report (this runs on every edit)
+      const at = ctx.text.slice(0, flush.span.start).split('\n').length;
       // a -N whose failure the script expects (`2>/dev/null`, `|| true`) is not a surprise
       const made = list.find((c) => c.kind === 'new-chain' && !c.failureHandled);
       const table = `${toolName(first.family)} -t ${first.table}`;

@@ -39,6 +39,7 @@ ruleTable(undefinedChain, {
     },
   ],
   invalid: [
+    { code: 'for ipt in iptables ip6tables; do\n  $ipt -F\n  $ipt -X\ndone\nip6tables -A INPUT -j «svc»\n', dialect: 'script', severity: 'error', name: 'a loop over both tools starts both families from empty tables' },
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -j «logdrop»\n', name: 'a listing of the whole filter table (iptables -S)' },
     { code: 'iptables -A INPUT -j «later»\niptables -A «later» -j DROP\niptables -N later\n', dialect: 'script', name: 'used before the script creates it' },
     { code: 'setup() {\n  iptables -A FORWARD -j «fw»\n}\nsetup\niptables -N fw\n', dialect: 'script', name: 'in a function called before the -N' },

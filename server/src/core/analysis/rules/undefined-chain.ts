@@ -12,6 +12,7 @@ import type { Family } from '../../knowledge/types.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Chain, ChainDeclaration, Command, RuleSet, Table } from '../../model/types.ts';
 import { firstStartingFrom, type Span } from '../../text/span.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 const BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
 
@@ -35,7 +36,7 @@ export const undefinedChain: LintRule = {
     // A script that does not start from empty tables may add to chains that already exist on
     // the host (Docker's DOCKER-USER, another script's chains): there it is a warning.
     const resets = (family: string, table: string) =>
-      rs.dialect === 'save' || rs.commands.some((c) => c.family === family && c.table === table && c.kind === 'delete-chain' && !c.chain);
+      rs.dialect === 'save' || commandsAsRun(rs).some((c) => c.family === family && c.table === table && c.kind === 'delete-chain' && !c.chain);
     // a script that sources another file (`. ./lib.sh`) may have its chains made there, or the
     // tool wrapped by a function defined there (a dual-stack `iptables()` running both tools):
     // neither is seen here, so what is missing is a warning, said with that

@@ -5,6 +5,7 @@ import { nearestName } from '../nearestName.ts';
 import { eachRuleAfterSets, stateAt } from '../setState.ts';
 import { setsNamedBy } from '../setsNamed.ts';
 import type { LintRule, RuleContext } from '../types.ts';
+import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
 const FAMILY_WORD: Record<Family, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
@@ -99,7 +100,7 @@ function checkAgainstIpsetFile(ctx: RuleContext): void {
   if (!ws) return;
   const sets = new Map(ws.sets.map((s) => [s.name, s]));
   const file = ws.file.slice(ws.file.lastIndexOf('/') + 1);
-  for (const cmd of ctx.ruleSet.commands) {
+  for (const cmd of commandsAsRun(ctx.ruleSet)) {
     if (!cmd.rule || !(cmd.kind === 'append' || cmd.kind === 'insert' || cmd.kind === 'replace')) continue;
     for (const w of setsNamedBy(cmd.rule)) {
       const set = sets.get(w.value);

@@ -15,6 +15,7 @@ ruleTable(unusedChain, {
     { code: '-N a\n-A a -j DROP\n', name: 'a listing of one chain (iptables -S a): what jumps to it is left out' },
   ],
   invalid: [
+    { code: 'iptables -N svc\nfor ipt in iptables ip6tables; do\n  $ipt -N «svc» 2>/dev/null || true\n  $ipt -A svc -p tcp --dport 22 -j ACCEPT\ndone\niptables -A INPUT -j svc\n', dialect: 'script', name: 'made by a loop over both tools, used by iptables alone' },
     { code: table('filter', ':«a» - [0:0]\n-A a -j DROP') },
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N «a»\n-A a -j DROP\n', name: 'a listing of the whole filter table (iptables -S)' },
     { code: 'iptables -N «logdrop»\niptables -A logdrop -j DROP\n', dialect: 'script' },

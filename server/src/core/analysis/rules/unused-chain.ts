@@ -3,6 +3,7 @@ import { reportKept } from '../keptFindings.ts';
 import { commandsOfChains, removeChainFix } from '../removeChain.ts';
 import type { Chain } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
+import { toolName } from '../../knowledge/toolName.ts';
 
 export const unusedChain: LintRule = {
   code: 'unused-chain',
@@ -33,7 +34,9 @@ export const unusedChain: LintRule = {
       const commandsOf = commandsOfChains(unused);
       for (const c of unused) {
         const { family, table, name } = c;
-        report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${name}: its ${c.rules.length} rule${c.rules.length === 1 ? ' never sees' : 's never see'} a packet.` }, (now) =>
+        // a dual-stack script makes the chain in both families (`for ipt in iptables ip6tables`): which one
+        const both = ctx.ruleSet.tables.get(`${family === 'ipv4' ? 'ipv6' : 'ipv4'}:${table}`)?.chains.has(name);
+        report({ span: c.declarations[0].span, message: `Nothing jumps to chain ${name}${both ? ` of ${toolName(family)}` : ''}: its ${c.rules.length} rule${c.rules.length === 1 ? ' never sees' : 's never see'} a packet.` }, (now) =>
           removeChainFix(now, family, table, name, commandsOf(now.ruleSet)),
         );
       }
