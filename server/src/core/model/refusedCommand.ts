@@ -1,5 +1,7 @@
 import { checkValue } from '../knowledge/values/index.ts';
 import { placeProblems } from './placeProblems.ts';
+import { expansionBefore } from './expansionBefore.ts';
+import { protocolNeeds } from './protocolNeeds.ts';
 import type { ArgSpec, Family } from '../knowledge/types.ts';
 import type { Command, MatchUse, TargetUse } from './types.ts';
 
@@ -8,7 +10,8 @@ import type { Command, MatchUse, TargetUse } from './types.ts';
  * before looking at the tables; and one with an option of a match or target the command does
  * not load (`--dport 22` without `-p tcp`, `--log-level` before `-j LOG`), a `!` the option
  * does not take, or a match or target without an option it needs (`-j SNAT` without
- * `--to-source`), unless a shell expansion in it may stand for what is missing. And one with a
+ * `--to-source`), or a `-p` it needs (`-m multiport`, `--reject-with tcp-reset`, a DNAT port: see
+ * protocolNeeds), unless a shell expansion in it may stand for what is missing. And one with a
  * value iptables refuses (`-s 10.0.0.0/33`, `--ctstate ESTABLISED`, `-P INPUT DORP`), or a
  * target, match or option where it does not work (`-j MASQUERADE` in filter, `-o` in INPUT).
  */
@@ -18,27 +21,10 @@ export function refusedCommand(cmd: Command, verdicts: ValueVerdicts = new Value
       (p) => p.kind === 'not-with-command' || p.kind === 'repeated-parameter' || ((p.kind === 'needs-match' || p.kind === 'needs-target' || p.kind === 'negation-not-allowed') && !expansionBefore(cmd, p.option.nameSpan.start)),
     ) ||
     lacksNeededOption(cmd) ||
+    protocolNeeds(cmd).some((n) => !(n.kind === 'match' && n.excluded)) ||
     refusedValue(cmd, verdicts) ||
     misplaced(cmd)
   );
-}
-
-/**
- * A shell expansion the shell may split into options, written before offset `at` in a command
- * (`P="-p tcp"; iptables -A INPUT $P --dport 22`): unquoted, and a word no option takes as its
- * own first value (`-s $NET` is an address). It may stand for the `-p tcp`, `-m …` or `-j …` an
- * option after it needs; the model does not split a variable's value into words.
- */
-export function expansionBefore(cmd: Command, at: number): boolean {
-  const args = cmd.args;
-  for (const w of args.strays) if (w.dynamic && !w.quoted && w.span.start < at) return true;
-  for (const item of args.items) {
-    for (let i = 1; i < item.values.length; i++) {
-      const w = item.values[i];
-      if (w.dynamic && !w.quoted && w.span.start < at) return true;
-    }
-  }
-  return false;
 }
 
 /**

@@ -3,7 +3,7 @@ import { getMatch, getTarget } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import { isNullMask } from '../../knowledge/values/addresses.ts';
 import type { ExtensionSpec, Family, ValueTypeName } from '../../knowledge/types.ts';
-import { ctHelperOf } from '../ctHelper.ts';
+import { ctHelperOf } from '../../model/ctHelper.ts';
 import type { LintRule, RuleContext } from '../types.ts';
 import type { BoundOption } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';

@@ -6,6 +6,7 @@ import { optionRequiresMatch } from './option-requires-match.ts';
 ruleTable(optionRequiresMatch, {
   valid: [
     { code: 'P="-p tcp"\niptables -A INPUT $P --dport 22 -j ACCEPT\n', dialect: 'script', name: 'an unquoted expansion before the option may be the -p it needs (the shell splits it)' },
+    { code: 'P="-p tcp"\niptables -A INPUT $P -m multiport --dports 80,443 -j REJECT --reject-with tcp-reset\n', dialect: 'script', name: 'an unquoted expansion before the match or value may be the -p it needs' },
     { code: table('filter', '-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n-A INPUT -p 6 -j REJECT --reject-with tcp-rst\n-A INPUT -p TCP -j REJECT --reject-with tcp-reset'), name: 'a TCP reset for TCP' },
     { code: '*filter\n-A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT\n-A INPUT -m ecn --ecn-ip-ect 1 -j ACCEPT\nCOMMIT\n', name: 'ecn: TCP flags with -p tcp, IP field without' },
     { code: table('filter', '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT') },

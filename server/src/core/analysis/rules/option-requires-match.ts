@@ -1,92 +1,41 @@
-import { getMatch, protocolNumber } from '../../knowledge/index.ts';
+import { getMatch } from '../../knowledge/index.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import type { ExtensionSpec } from '../../knowledge/types.ts';
 import { carriesOver } from '../../knowledge/counterparts.ts';
 import type { Command } from '../../model/types.ts';
 import type { OptionItem } from '../../syntax/nodes.ts';
-import { ctHelperOf } from '../ctHelper.ts';
+import { protocolNeeds } from '../../model/protocolNeeds.ts';
 import { nearestName } from '../nearestName.ts';
-import { expansionBefore } from '../../model/refusedCommand.ts';
+import { expansionBefore } from '../../model/expansionBefore.ts';
 import type { LintRule, RuleContext } from '../types.ts';
-
-const NAT_PORTS = new Set(['DNAT', 'SNAT', 'REDIRECT', 'MASQUERADE']);
-/**
- * The protocols whose ports the NAT targets translate, by number (measured with iptables
- * 1.8.9: udplite is refused, "Need TCP, UDP, SCTP or DCCP with port specification"; IPv4's
- * icmp is taken, its echo identifier being translated as a port, and ip6tables' icmpv6 is not).
- */
-const natPortProtocols = (family: string): readonly number[] => (family === 'ipv4' ? [6, 17, 132, 33, 1] : [6, 17, 132, 33]);
 
 export const optionRequiresMatch: LintRule = {
   code: 'option-requires-match',
   severity: 'error',
   summary: 'An extension\'s option without its match or target: `--dport` without `-p tcp`, `--ctstate` without `-m conntrack`.',
   docs: {
-    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `-j CT --helper ftp` needs `-p tcp` (the kernel refuses it when loaded), `--reject-with tcp-reset` or a NAT port without `-p tcp` (tcp, udp, sctp and dccp have ports to translate, and for iptables icmp, whose echo identifier is translated; udplite has none). A match of the protocol the rule excludes (`! -p tcp -m tcp`) is a warning: it never matches, and iptables-nft takes the rule where iptables-legacy refuses it. In a script, an unquoted shell expansion written before the option that no option takes as its value (`P="-p tcp"; iptables -A INPUT $P --dport 22`) may stand for what the option needs (the shell splits it into words): not reported. A script command with a missing match or target is one iptables refuses: the rule is in no chain, and the checks that follow packets go on without it.',
+    description: 'Reports an option that belongs to a match or target the rule has not loaded before it: `--dport` with no `-p tcp`/`-p udp` (or `-m multiport`) in front, `--ctstate` without `-m conntrack`, `--to-destination` without `-j DNAT`, and the protocol a value needs: `-j CT --helper ftp` needs `-p tcp` (the kernel refuses it when loaded), `--reject-with tcp-reset` or a NAT port without `-p tcp` (tcp, udp, sctp and dccp have ports to translate, and for iptables icmp, whose echo identifier is translated; udplite has none). A match of the protocol the rule excludes (`! -p tcp -m tcp`) is a warning: it never matches, and iptables-nft takes the rule where iptables-legacy refuses it. In a script, an unquoted shell expansion written before the option, match or value that no option takes as its value (`P="-p tcp"; iptables -A INPUT $P --dport 22`) may stand for what it needs (the shell splits it into words): not reported. A script command with a missing match, target or protocol (but `! -p tcp -m tcp`, which iptables-nft takes) is one iptables or the kernel refuses: the rule is in no chain, and the checks that follow packets go on without it (a `-j REJECT --reject-with tcp-reset` without `-p tcp` rejects nothing).',
     rationale: 'iptables reads options left to right and only knows those of extensions already loaded; it answers "unknown option" and the rule is not added.',
     bad: { dialect: 'save', text: '*filter\n-A INPUT --dport 22 -j ACCEPT\n-A INPUT --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\nCOMMIT\n' },
   },
   lineLocal: true,
   checkCommand(cmd, ctx) {
-    const rule = cmd.rule;
-    const proto = rule?.protocol;
-    if (rule && !(proto?.word.dynamic)) {
-      // the protocol as written and its number, `!` or not: iptables reads it so for NAT ports
-      const written = proto?.value.toLowerCase();
-      const number = written === undefined ? undefined : protocolNumber(written);
-      // the written protocol is one of these, by name or by number (`-p 6` is tcp)
-      const names = (need: readonly string[]) => written !== undefined && need.some((x) => x === written || (number !== undefined && protocolNumber(x) === number));
-      const p = proto && !proto.negated ? written : undefined;
-      const given = (need: readonly string[]) => p !== undefined && names(need);
-      // `-m tcp` without `-p tcp`, `-m multiport` without a port protocol
-      const matches = rule.matches;
-      for (let i = 0; i < matches.length; i++) {
-        const m = matches[i];
-        const need = m.spec?.protocols;
-        if (!need || m.implicit || (m.spec?.protocolFamilies && !m.spec.protocolFamilies.includes(cmd.family))) continue;
-        if (given(need)) continue;
-        // `! -p tcp -m tcp`: measured with 1.8.9, iptables-nft takes it and iptables-legacy refuses it ("Invalid argument")
-        if (proto?.negated && names(need)) {
-          ctx.report({ span: m.span, severity: 'warning', message: `With ! -p ${proto!.value} the ${m.name} match never matches: iptables-nft takes the rule, iptables-legacy refuses it.` });
-        } else ctx.report({ span: m.span, message: `The ${m.name} match needs ${need.map((x) => `-p ${x}`).slice(0, 5).join(' or ')} before it.` });
-      }
-      // options of their own protocol inside a wider match (`-m ecn --ecn-tcp-cwr` needs -p tcp)
-      const options = rule.options;
-      for (let i = 0; i < options.length; i++) {
-        const o = options[i];
-        const need = o.spec?.protocols;
-        if (!need) continue;
-        if (!given(need)) ctx.report({ span: o.item.nameSpan, message: `${o.item.written} needs ${need.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
-      }
-      const tp = rule.target?.spec?.protocols;
-      if (tp && (!p || !tp.includes(p))) ctx.report({ span: rule.target!.span, message: `The ${rule.target!.name} target needs ${tp.map((x) => `-p ${x}`).join(' or ')} in the rule.` });
-      const rw = rule.target?.spec?.name === 'REJECT' ? rule.target.options.find((o) => o.name === '--reject-with') : undefined;
-      // the kernel refuses it when the rule is loaded (iptables-restore --test does not see it)
-      if (rw && rw.values[0] && !rw.values[0].dynamic && /^tcp-(reset|rst)$/.test(rw.values[0].value) && !(p !== undefined && number === 6)) {
-        ctx.report({ span: rw.values[0].span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
-      }
-      // the kernel finds a CT helper by its name and the rule's protocol: it refuses the rule when it is
-      // loaded (measured: `-p udp -j CT --helper ftp`, no -p or `! -p udp`; iptables-restore --test passes it)
-      const ct = ctHelperOf(rule);
-      const known = ct?.helper;
-      if (known && !(p !== undefined && known.protocols.some((x) => protocolNumber(x) === number))) {
-        const want = known.protocols.map((x) => `-p ${x}`).join(' or ');
-        ctx.report({ span: ct.word.span, message: `The ${known.name} helper follows ${known.protocols.join(' and ')} connections: the kernel refuses the rule without ${want}${p !== undefined ? ` (it has ${proto!.value})` : ''} when it is loaded, which iptables-restore --test does not catch.` });
-      }
-      // NAT targets only translate ports for protocols that have them
-      const t = rule.target;
-      // iptables reads the protocol's number, not its `!` (measured: `! -p tcp -j DNAT --to-destination …:80` is taken)
-      if (t?.spec && NAT_PORTS.has(t.spec.name) && !(number !== undefined && natPortProtocols(cmd.family).includes(number))) {
-        const targetOptions = t.options;
-        for (let i = 0; i < targetOptions.length; i++) {
-          const o = targetOptions[i];
-          const v = o.values[0];
-          if (!v || v.dynamic) continue;
-          const hasPort = o.name === '--to-ports' || (t.spec.name !== 'MASQUERADE' && /\]:|^[^:]*:[^:]*$|^\d{1,3}(\.\d{1,3}){3}(-[\d.]+)?:/.test(v.value) && !/^[0-9a-fA-F:]*::/.test(v.value));
-          if (hasPort) ctx.report({ span: o.item.nameSpan, message: `${t.spec.name} with a port needs -p tcp, udp, sctp or dccp${cmd.family === 'ipv4' ? ' (or icmp)' : ''} in the rule.` });
-        }
-      }
+    const needs = protocolNeeds(cmd);
+    for (let i = 0; i < needs.length; i++) {
+      const n = needs[i];
+      const any = (protocols: readonly string[]) => protocols.map((x) => `-p ${x}`).join(' or ');
+      if (n.kind === 'match') {
+        if (n.excluded) ctx.report({ span: n.span, severity: 'warning', message: `With ! -p ${cmd.rule!.protocol!.value} the ${n.match.name} match never matches: iptables-nft takes the rule, iptables-legacy refuses it.` });
+        else ctx.report({ span: n.span, message: `The ${n.match.name} match needs ${any(n.protocols.slice(0, 5))} before it.` });
+      } else if (n.kind === 'option') ctx.report({ span: n.span, message: `${n.option.item.written} needs ${any(n.protocols)} in the rule.` });
+      else if (n.kind === 'target') ctx.report({ span: n.span, message: `The ${cmd.rule!.target!.name} target needs ${any(n.protocols)} in the rule.` });
+      else if (n.kind === 'tcp-reset') ctx.report({ span: n.span, message: 'A TCP reset can only answer TCP: add -p tcp to the rule.' });
+      else if (n.kind === 'ct-helper') {
+        const proto = cmd.rule!.protocol;
+        const known = n.helper;
+        ctx.report({ span: n.span, message: `The ${known.name} helper follows ${known.protocols.join(' and ')} connections: the kernel refuses the rule without ${any(known.protocols)}${proto && !proto.negated ? ` (it has ${proto.value})` : ''} when it is loaded, which iptables-restore --test does not catch.` });
+      } else ctx.report({ span: n.span, message: `${cmd.rule!.target!.name} with a port needs -p tcp, udp, sctp or dccp${cmd.family === 'ipv4' ? ' (or icmp)' : ''} in the rule.` });
     }
     const problems = cmd.problems;
     for (let i = 0; i < problems.length; i++) {

@@ -7,6 +7,7 @@ ruleTable(sshLockoutRisk, {
   valid: [
     { code: 'add() { iptables -C "$@" 2>/dev/null || iptables -A "$@"; }\nadd INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nadd INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'rules added through a function that passes "$@" to iptables -C || iptables -A' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s 10.0.0.0/33 -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DORP\n', dialect: 'script', name: 'a policy iptables refuses leaves INPUT accepting' },
+    { code: 'iptables -A INPUT -j REJECT --reject-with tcp-reset\n', dialect: 'script', name: 'a reject the kernel refuses (a TCP reset without -p tcp) rejects nothing' },
     { code: 'NET=10.0.0.0/33\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -s "$NET$X" -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'a value holding an expansion is not judged' },
     { code: 'P="-p tcp"\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT $P --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script', name: 'an expansion before --dport may load the tcp match: the accept may stand' },
     { code: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n', dialect: 'script' },
@@ -33,6 +34,7 @@ ruleTable(sshLockoutRisk, {
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp -m multiport --dports 22,80,70000 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a port past 65535' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT --dport 22 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule iptables refuses (--dport without -p tcp)' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22,80 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule with a list in --dport, which iptables refuses (multiport takes lists)' },
+    { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -m multiport --dports 22,80 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule iptables refuses (multiport without -p tcp)' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'a loopback accept lets no SSH from another host in' },
     { code: 'rules() {\n  iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n}\n«iptables -P INPUT DROP»\nrules\n', dialect: 'script', name: 'a function called once accepts SSH only at its call' },
     { code: '«iptables -P INPUT DROP»\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'policy before the accept' },

@@ -1,5 +1,5 @@
 import { conntrackHelper, type ConntrackHelper } from '../knowledge/conntrackHelpers.ts';
-import type { Rule } from '../model/types.ts';
+import type { Rule } from './types.ts';
 import type { Word } from '../syntax/nodes.ts';
 
 /** The kernel helper a rule's `-j CT --helper NAME` names, with the word naming it; undefined for any other rule or name. */
