@@ -27,6 +27,7 @@ import { dnatWithoutHairpin } from './rules/dnat-without-hairpin.ts';
 import { missingMasquerade } from './rules/missing-masquerade.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { logWithoutLimit } from './rules/log-without-limit.ts';
+import { mssClampAfterAccept } from './rules/mss-clamp-after-accept.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { hashlimitSettingsIgnored } from './rules/hashlimit-settings-ignored.ts';
 import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
@@ -107,6 +108,7 @@ export const rules: readonly LintRule[] = [
   shadowedRule,
   redundantRule,
   ineffectiveLimit,
+  mssClampAfterAccept,
   logWithoutLimit,
   recentListNeverSet,
   hashlimitSettingsIgnored,

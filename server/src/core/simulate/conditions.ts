@@ -1,6 +1,7 @@
 import { protocolNumber } from '../knowledge/index.ts';
 import { readIcmpType } from '../knowledge/values/icmp.ts';
 import { portNumber } from '../knowledge/values/ports.ts';
+import { tcpFlagSet } from '../knowledge/values/tcpFlags.ts';
 import { compareIPv6, ipv4Network, ipv4Number, ipv6Groups, ipv6InNetwork, ipv6Network, network, type Network } from '../knowledge/values/addresses.ts';
 import type { BoundOption, Condition, MatchUse, Rule } from '../model/types.ts';
 import type { Packet } from './packet.ts';
@@ -221,6 +222,18 @@ function dstTypeOption(o: BoundOption, p: Packet): Tri {
   return o.negated ? 'yes' : 'no';
 }
 
+/**
+ * `--tcp-flags MASK COMP` on a packet: a new connection's is its SYN (SYN alone set, as `--syn`
+ * reads it too); another packet's flags are not known.
+ */
+function tcpFlagsOption(o: BoundOption, p: Packet): Tri {
+  const [mask, comp] = o.values;
+  if (p.state !== 'NEW' || !mask || !comp || mask.dynamic || comp.dynamic) return 'maybe';
+  const set = tcpFlagSet(comp.value);
+  const matches = tcpFlagSet(mask.value).every((f) => set.includes(f) === (f === 'SYN'));
+  return matches !== o.negated ? 'yes' : 'no';
+}
+
 function matchCond(m: MatchUse, p: Packet): Tri {
   if (!m.spec) return 'maybe';
   let r: Tri = 'yes';
@@ -234,6 +247,7 @@ function matchCond(m: MatchUse, p: Packet): Tri {
         if (o.name === '--source-port') r = and(r, portOption(o, p.sport));
         else if (o.name === '--destination-port') r = and(r, portOption(o, p.dport));
         else if (o.name === '--syn') r = and(r, p.state === 'NEW' ? (o.negated ? 'no' : 'yes') : p.state === 'ESTABLISHED' ? (o.negated ? 'yes' : 'no') : 'maybe');
+        else if (o.name === '--tcp-flags') r = and(r, tcpFlagsOption(o, p));
         else r = and(r, 'maybe');
       }
       return r;

@@ -24,7 +24,8 @@ export function checkTcpFlags(value: string): ValueProblem | undefined {
 
 const SIX = ['SYN', 'ACK', 'FIN', 'RST', 'URG', 'PSH'];
 
-function flagSet(list: string): string[] {
+/** The flags a `--tcp-flags` list names (`ALL` for the six, `NONE` for none), upper case. */
+export function tcpFlagSet(list: string): string[] {
   const out = new Set<string>();
   for (const f of list.toUpperCase().split(',')) {
     if (f === 'ALL') for (const x of SIX) out.add(x);
@@ -39,8 +40,8 @@ function flagSet(list: string): string[] {
  * (iptables takes the rule all the same).
  */
 export function checkTcpFlagPair(mask: string, comp: string): ValueProblem | undefined {
-  const examined = flagSet(mask);
-  const outside = flagSet(comp).filter((f) => !examined.includes(f));
+  const examined = tcpFlagSet(mask);
+  const outside = tcpFlagSet(comp).filter((f) => !examined.includes(f));
   if (!outside.length) return undefined;
   return warning(`compares ${outside.join(',')}, which the mask ${mask} does not examine: no packet matches. Add ${outside.length === 1 ? 'it' : 'them'} to the mask.`, `${mask},${outside.join(',')}`);
 }
