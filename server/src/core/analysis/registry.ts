@@ -28,6 +28,7 @@ import { missingMasquerade } from './rules/missing-masquerade.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { logWithoutLimit } from './rules/log-without-limit.ts';
 import { mssClampAfterAccept } from './rules/mss-clamp-after-accept.ts';
+import { limitThrottlesConnections } from './rules/limit-throttles-connections.ts';
 import { recentListNeverSet } from './rules/recent-list-never-set.ts';
 import { hashlimitSettingsIgnored } from './rules/hashlimit-settings-ignored.ts';
 import { undefinedRateEstimator } from './rules/undefined-rate-estimator.ts';
@@ -108,6 +109,7 @@ export const rules: readonly LintRule[] = [
   shadowedRule,
   redundantRule,
   ineffectiveLimit,
+  limitThrottlesConnections,
   mssClampAfterAccept,
   logWithoutLimit,
   recentListNeverSet,

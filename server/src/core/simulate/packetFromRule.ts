@@ -79,3 +79,24 @@ export function packetMatchedBy(rule: Rule): Packet {
     local: [],
   };
 }
+
+/** The packet fields packetMatchedBy fills from a rule's tests. */
+const RULE_FIELDS = ['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport'] as const;
+
+/**
+ * The first packet of a new connection both rules are written for (see packetMatchedBy): each
+ * field one of them names exactly, or undefined where both name one and they differ. Its
+ * origin is the second rule's.
+ */
+export function packetMatchedByBoth(a: Rule, b: Rule): Packet | undefined {
+  const first = packetMatchedBy(a);
+  const out = packetMatchedBy(b);
+  for (const f of RULE_FIELDS) {
+    const x = first[f];
+    if (x === undefined) continue;
+    const y = out[f];
+    if (y !== undefined && y !== x) return undefined;
+    (out as unknown as Record<string, unknown>)[f] = x;
+  }
+  return out;
+}

@@ -7,16 +7,7 @@ import { commandIndent, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import { commandOfRule } from '../commandOfRule.ts';
-import { matchesExcess } from '../hashlimitExcess.ts';
-
-/**
- * The match that makes the rule take packets only under a rate (`-m limit`, `-m hashlimit`
- * with `--hashlimit-upto`): packets over it do not match and go on to the next rule.
- * `--hashlimit-above` or `! --hashlimit-upto` (the excess itself) and `--hashlimit-rate-match` are other things.
- */
-function underRate(rule: Rule): MatchUse | undefined {
-  return rule.matches.find((m) => m.name === 'limit' || (m.name === 'hashlimit' && !matchesExcess(m) && !m.options.some((o) => o.name === '--hashlimit-rate-match')));
-}
+import { underRate } from '../underRate.ts';
 
 /**
  * The ways the packets the rule is written for go when they are over the rate: those on which

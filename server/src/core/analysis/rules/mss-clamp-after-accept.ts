@@ -1,13 +1,10 @@
 import type { Condition, Rule } from '../../model/types.ts';
 import { ruleMatches } from '../../simulate/conditions.ts';
 import type { Packet } from '../../simulate/packet.ts';
-import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
+import { packetMatchedByBoth } from '../../simulate/packetFromRule.ts';
 import { formatIPv4, ipv4Network } from '../../knowledge/values/addresses.ts';
 import { moveBeforeFix } from '../moveBefore.ts';
 import type { LintRule } from '../types.ts';
-
-/** The packet fields packetMatchedBy fills from a rule's tests. */
-const FIELDS = ['in', 'out', 'proto', 'src', 'sport', 'dst', 'dport'] as const;
 
 /**
  * An address a test takes: its one address, or the first of its IPv4 network (`-s
@@ -22,16 +19,8 @@ function sampleAddress(c: Condition | undefined): string | undefined {
 
 /** The first packet of a new TCP connection (its SYN) both rules are written for, or undefined where their exact values differ. */
 function synOfBoth(accept: Rule, clamp: Rule): Packet | undefined {
-  const a = packetMatchedBy(accept);
-  const b = packetMatchedBy(clamp);
-  const p: Packet = { ...b, proto: 'tcp', state: 'NEW' };
-  for (const f of FIELDS) {
-    const x = a[f];
-    const y = b[f];
-    if (x !== undefined && y !== undefined && x !== y) return undefined;
-    if (x !== undefined) (p as unknown as Record<string, unknown>)[f] = x;
-  }
-  if (a.proto !== undefined && a.proto !== 'tcp' && a.proto !== '6') return undefined;
+  const p = packetMatchedByBoth(accept, clamp);
+  if (!p || (p.proto !== undefined && p.proto !== 'tcp' && p.proto !== '6')) return undefined;
   p.proto = 'tcp';
   // a network either rule names: its first address, where the other does not name one
   p.src ??= sampleAddress(accept.source) ?? sampleAddress(clamp.source);
