@@ -289,6 +289,36 @@ test('scripts: a loop in a function called once runs at the call, in the order o
   assert.deepEqual(twice.ruleSet.instances ?? [], []);
 });
 
+test('scripts: a function called in a loop\'s body runs at each pass, its arguments read with the loop\'s word', () => {
+  const text = [
+    '#!/bin/sh',
+    'allow() {',
+    '  iptables -A INPUT -p "$1" --dport "$2" -j ACCEPT',
+    '}',
+    'for p in 22 80; do',
+    '  allow tcp $p',
+    'done',
+    'allow udp 53',
+    'iptables -A INPUT -p tcp --dport 80 -j ACCEPT',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  assert.deepEqual(
+    chainOf(doc, 'filter', 'INPUT')!.rules.map((r) => `${r.protocol?.value}/${r.options.find((o) => o.name === '--destination-port')?.values[0].value}:${lineOf(r.span.start)}${r.dynamic ? '?' : ''}`),
+    ['tcp/22:6', 'tcp/80:6', 'udp/53:8', 'tcp/80:9'],
+  );
+  assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'redundant-rule').map((d) => lineOf(d.span.start)), [9]);
+  // a value iptables refuses points at the loop's word, related to the call
+  const bad = text.replace('22 80', '22 70000');
+  const [found] = new FirewallDocument(bad, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'invalid-value');
+  assert.equal(bad.slice(found.span.start, found.span.end), '70000');
+  assert.deepEqual(found.related?.map((r) => bad.slice(r.span.start, r.span.end)), ['allow tcp $p']);
+  // in a loop the model cannot run, the call runs once, its rules unknown
+  const unknown = new FirewallDocument(text.replace('22 80', '$(cat ports)'), { dialect: 'script' });
+  assert.deepEqual(chainOf(unknown, 'filter', 'INPUT')!.rules.map((r) => r.dynamic), [true, false, false]);
+});
+
 test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {
   const rulesOf = (loop: string) => {
     const doc = new FirewallDocument(['#!/bin/bash', 'P="22 80"', loop, ''].join('\n'), { dialect: 'script' });

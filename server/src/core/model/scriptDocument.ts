@@ -106,8 +106,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   // the body of a function called once at the top level is at the top level
   const topOf = (guard: number) => (functions.bodies.has(guard) ? 0 : guard);
   // what the body of a called function does, done at each call
-  const atCall = new Map<number, ((call: ShellCommand) => void)[]>();
-  const atEachCall = (body: number, later: (call: ShellCommand) => void) => {
+  // (`bound`: the words of the loops around a call in a loop's body, see plainLoops)
+  const atCall = new Map<number, ((call: ShellCommand, bound?: readonly LoopBinding[]) => void)[]>();
+  const atEachCall = (body: number, later: (call: ShellCommand, bound?: readonly LoopBinding[]) => void) => {
     const list = atCall.get(body);
     if (list) list.push(later);
     else atCall.set(body, [later]);
@@ -145,8 +146,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const templates = new Set<Command>();
   /** The assignments of each templated body, in order (`local proto=$1 port=$2`): read at each call. */
   const bodyAssignments = new Map<number, Word[]>();
-  const instantiate = (written: Command, call: ShellCommand, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[]) => {
-    const given = call.words.slice(1).map((w) => variables.resolve(w));
+  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[]) => {
+    const given = call.words.slice(1).map((w) => (bound ? boundWord(w, bound, variables.at(call.span.start)) : variables.resolve(w)));
     const positional = (name: string) => {
       const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
       return w && !w.dynamic ? w.value : undefined;
@@ -177,7 +178,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       const whole = ONE_PARAMETER.exec(w.text);
       return [{ ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span }];
     });
-    runInstance(written, bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names }), afterCheck);
+    const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
+    if (bound) cmd.loopValues = bound;
+    runInstance(written, cmd, afterCheck);
   };
 
   /** An instance of `written` made: listed, and run where iptables takes it (the check before it is the instance made just before). */
@@ -232,16 +235,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   };
   const instantiateInLoop = (written: Command, sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean) => {
     const known = variables.at(sc.span.start);
-    // the innermost loop of a name binds it
-    const boundTo = (n: string) => bound.findLast((b) => b.name === n)?.value;
-    const words = argWords.map((w) => {
-      if (!w.dynamic || w.unterminated) return w;
-      const r = shellWord(w.text, w.span.start, (n) => boundTo(n)?.value ?? known(n));
-      if (r.dynamic) return w;
-      const whole = ONE_VARIABLE.exec(w.text);
-      const value = whole ? boundTo(whole[1] ?? whole[2]) : undefined;
-      return { ...r, span: value ? value.span : w.span };
-    });
+    const words = argWords.map((w) => boundWord(w, bound, known));
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), sc.span, { family, names });
     cmd.loopValues = bound;
     runInstance(written, cmd, afterCheck);
@@ -263,8 +257,13 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       open.push(l);
     }
     if (sc.guard === 0) errexit = errexitSetting(sc) ?? errexit;
+    // a function's call: its body runs here, or at each pass of the loop around the call
     const body = functions.calls.get(sc);
-    if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
+    const callLoop = body !== undefined && open.length && inside(sc, open[open.length - 1]) ? open[open.length - 1] : undefined;
+    if (callLoop) callLoop.items.push((bound) => {
+      for (const change of atCall.get(body!) ?? []) change(sc, bound);
+    });
+    else if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
     const kindBefore = previousKind;
     previousKind = undefined;
     if (!words.length) {
@@ -326,7 +325,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         const locals = [...(bodyAssignments.get(body) ?? [])];
-        atEachCall(body, (call) => instantiate(cmd, call, prefix, argWords, tool.family, afterCheck, locals));
+        atEachCall(body, (call, bound) => instantiate(cmd, call, bound, prefix, argWords, tool.family, afterCheck, locals));
       } else if (loop) {
         // bound once per word of its loops, where the outermost ends
         templates.add(cmd);
@@ -440,6 +439,21 @@ const POSITIONAL = /\$\{?[1-9@*]/;
 
 /** A word that is one variable alone, quoted or not: `$p`, `"${port}"`. */
 const ONE_VARIABLE = /^"?\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})"?$/;
+
+/**
+ * A word of a command a loop runs, in one pass: the loops' variables read as their words there
+ * (the innermost loop of a name binds it), the others as `known` says. A word that is a loop's
+ * variable alone is that word, where the `for` line writes it.
+ */
+function boundWord(w: Word, bound: readonly LoopBinding[], known: (name: string) => string | undefined): Word {
+  if (!w.dynamic || w.unterminated) return w;
+  const boundTo = (n: string) => bound.findLast((b) => b.name === n)?.value;
+  const r = shellWord(w.text, w.span.start, (n) => boundTo(n)?.value ?? known(n));
+  if (r.dynamic) return w;
+  const whole = ONE_VARIABLE.exec(w.text);
+  const value = whole ? boundTo(whole[1] ?? whole[2]) : undefined;
+  return { ...r, span: value ? value.span : w.span };
+}
 
 /** Commands that end or skip a loop's pass, or change the variables it reads in ways the model does not follow. */
 const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 'shift', 'set', 'eval', 'source', '.']);
@@ -589,10 +603,18 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
   // how often each name is written (one pass over the text): the definition and the calls
   const written = new Map<string, number>();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
-  // where each body ends, and the calls at the top level
+  // the bodies of loops at the top level, and of loops in them: a call there runs at each pass (see plainLoops)
+  const loopBodies = new Set<number>();
+  const commands = script.commands;
+  for (let k = 0; k + 1 < commands.length; k++) {
+    const sc = commands[k];
+    const body = commands[k + 1].guard;
+    if (sc.words[0]?.text === 'for' && (sc.guard === 0 || loopBodies.has(sc.guard)) && body !== 0 && guards[body] === sc.guard) loopBodies.add(body);
+  }
+  // where each body ends, and the calls at the top level or in such a loop
   const ends = new Map<number, number>();
   const called = new Map<string, ShellCommand[]>();
-  for (const sc of script.commands) {
+  for (const sc of commands) {
     for (let x = sc.guard; x !== 0; x = parents[x] ?? 0) {
       if (top.has(x)) {
         ends.set(x, Math.max(ends.get(x) ?? -1, sc.span.end));
@@ -600,7 +622,7 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
       }
     }
     const head = sc.words[0]?.text;
-    if (sc.guard === 0 && head !== undefined && written.has(head)) called.set(head, [...(called.get(head) ?? []), sc]);
+    if ((sc.guard === 0 || loopBodies.has(sc.guard)) && head !== undefined && written.has(head)) called.set(head, [...(called.get(head) ?? []), sc]);
   }
   for (const [body, name] of top) {
     // a wrapper named like the tool (`iptables() { … "$@"; }`) is read as unknown (RuleSet.wrapsTool)
@@ -609,7 +631,7 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
     const after = end === undefined ? [] : (called.get(name) ?? []).filter((sc) => sc.span.start > end);
     if (!after.length || written.get(name) !== 1 + after.length) continue;
     for (const call of after) calls.set(call, body);
-    (after.length === 1 ? bodies : repeated).add(body);
+    (after.length === 1 && after[0].guard === 0 ? bodies : repeated).add(body);
   }
   if (!calls.size) return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
   for (let g = 1; g < parents.length; g++) {
@@ -622,7 +644,6 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
   }
   // a body called several times is a template when nothing in it is nested or moves its arguments
   for (const body of repeated) templated.add(body);
-  const commands = script.commands;
   // one called once that reads its arguments too (`open() { iptables … --dport $1 …; }; open 22`)
   if (bodies.size) for (const sc of commands) if (bodies.has(sc.guard) && sc.words.some((w) => POSITIONAL.test(w.text))) templated.add(sc.guard);
   for (let k = 0; k < commands.length; k++) {
