@@ -171,7 +171,7 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
         if (seen.has(key)) continue;
         seen.add(key);
         // found in the body: the call (an instance spans it) says with which arguments; found
-        // in a loop's words: the command the loop runs with that word
+        // in a loop's words: the command (or call) the loop runs with that word
         if (d.span.start < cmd.span.start || d.span.end > cmd.span.end) d.related = [...(d.related ?? []), { span: cmd.span, message: cmd.loopValues ? loopRun(cmd.loopValues) : 'with the arguments of this call' }];
         out.push(d);
       }

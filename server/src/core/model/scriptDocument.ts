@@ -201,11 +201,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   };
 
   /**
-   * `for NAME in WORDS; do …; done` at the top level (or in a function called once) over words the model knows, its body plain
-   * commands and loops of the same kind (see plainLoops): each iptables command of the body is
-   * bound once per word (per word of each loop around it, nested), in the order the loops run
-   * them, where the outermost loop ends or its function is called (see RuleSet.instances). An instance's place is the
-   * command's; a word that is a loop's variable alone is the value, where the `for` line writes it.
+   * `for NAME in WORDS; do …; done` at the top level (or in a function called once) over words
+   * the model knows, its body plain commands, calls and loops of the same kind (see plainLoops):
+   * each iptables command of the body is bound once per word (per word of each loop around it,
+   * nested), in the order the loops run them, where the outermost loop ends or its function is
+   * called (see RuleSet.instances). An instance's place is the command's; a word that is a
+   * loop's variable alone is the value, where the `for` line writes it.
    */
   const loops = plainLoops(script, variables, text, (guard) => topOf(guard) === 0);
   /** The loops open at the command being read, outermost first: what each body runs, in order. */
@@ -259,7 +260,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     if (sc.guard === 0) errexit = errexitSetting(sc) ?? errexit;
     // a function's call: its body runs here, or at each pass of the loop around the call
     const body = functions.calls.get(sc);
-    const callLoop = body !== undefined && open.length && inside(sc, open[open.length - 1]) ? open[open.length - 1] : undefined;
+    const callLoop = body !== undefined ? open[open.length - 1] : undefined;
     if (callLoop) callLoop.items.push((bound) => {
       for (const change of atCall.get(body!) ?? []) change(sc, bound);
     });
@@ -460,14 +461,14 @@ const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 's
 
 /**
  * `for NAME in WORDS; do …; done` at the top level (`atTop`: in the body of a function called
- * once too, which runs at its call) that the model runs word by word: WORDS are
- * literal words (no glob or brace expansion), unquoted variables whose values it knows (split at
- * blanks) or the elements of an array the script sets once to words it writes, at least one; the
- * body is plain commands, each under the loop's own guard (or after `||` that follows a rule's
- * check, see afterCheck; `|| true`, see failureIgnored), none with a here-document, none that leaves or skips the pass, and
- * loops of the same kind (`for ip in $TRUSTED; do for p in 22 443; do …; done; done`), whose
- * words do not read the loops around them. By the index of each `for` command, nested ones too:
- * the body's guard, the name and the words.
+ * once too, which runs at its call) that the model runs word by word: WORDS are literal words
+ * (no glob or brace expansion), unquoted variables whose values it knows (split at blanks) or
+ * the elements of an array the script sets once to words it writes, at least one; the body is
+ * plain commands, each under the loop's own guard (or after `||` that follows a rule's check,
+ * see afterCheck; `|| true`, see failureIgnored), none with a here-document, none that leaves
+ * or skips the pass, and loops of the same kind (`for ip in $TRUSTED; do for p in 22 443; do
+ * …; done; done`), whose words do not read the loops around them. By the index of each `for`
+ * command, nested ones too: the body's guard, the name and the words.
  */
 function plainLoops(script: ShellScript, variables: ShellVariables, text: string, atTop: (guard: number) => boolean): Map<number, PlainLoop> {
   const out = new Map<number, PlainLoop>();

@@ -1,5 +1,4 @@
 import type { Command, MatchUse, Rule, RuleSet, Table } from '../../model/types.ts';
-import { chainFacts } from '../chainGraph.ts';
 import { evaluateChain, decidingStep, type Outcome } from '../../simulate/evaluate.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import type { Span } from '../../text/span.ts';
@@ -7,7 +6,7 @@ import { commandIndent, lineAfter } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import { commandOfRule } from '../commandOfRule.ts';
-import { underRate } from '../underRate.ts';
+import { rateLimitedRules } from '../underRate.ts';
 
 /**
  * The ways the packets the rule is written for go when they are over the rate: those on which
@@ -39,35 +38,20 @@ export const ineffectiveLimit: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
-    for (const table of rs.tables.values()) {
-      if (table.name !== 'filter') continue;
-      const graph = chainFacts(rs).graph(table);
-      for (const chain of table.chains.values()) {
-        // a user chain's excess returns to the chains that jumped there: followed from the hooks reaching it
-        const hooks = chain.builtin ? [chain.name] : graph.hooksReaching(chain.name);
-        if (!hooks.length) continue;
-        // by index: no iterator result per rule of a long chain, on every keystroke
-        for (let i = 0; i < chain.rules.length; i++) {
-          const rule = chain.rules[i];
-          const verdict = rule.target?.spec ? rule.target.name : undefined;
-          if ((verdict !== 'ACCEPT' && verdict !== 'DROP' && verdict !== 'REJECT') || rule.dynamic) continue;
-          const limit = underRate(rule);
-          if (!limit) continue;
-          const excess = excessOutcomes(rs, hooks, rule);
-          if (!excess.length || !excess.every((o) => o.verdict === 'ACCEPT')) continue;
-          const d = decider(excess[0], table);
-          const message =
-            verdict === 'ACCEPT'
-              ? `The packets over this rule's ${limit.name} are accepted further on anyway: the limit limits nothing. Drop them right after this rule.`
-              : `This rule ${verdict === 'DROP' ? 'drops' : 'rejects'} only the packets under its ${limit.name}; those over it go on and are accepted further on: the flood gets through. Accept under the rate and drop after it, or match the excess with -m hashlimit --hashlimit-above.`;
-          ctx.report({
-            span: limit.span,
-            message,
-            related: d ? [{ span: d.span, message: `the excess is ${d.what}` }] : undefined,
-            fixes: verdict === 'ACCEPT' ? dropAfter(ctx, rule, limit) : undefined,
-          });
-        }
-      }
+    for (const { table, rule, limit, verdict, hooks } of rateLimitedRules(rs)) {
+      const excess = excessOutcomes(rs, hooks, rule);
+      if (!excess.length || !excess.every((o) => o.verdict === 'ACCEPT')) continue;
+      const d = decider(excess[0], table);
+      const message =
+        verdict === 'ACCEPT'
+          ? `The packets over this rule's ${limit.name} are accepted further on anyway: the limit limits nothing. Drop them right after this rule.`
+          : `This rule ${verdict === 'DROP' ? 'drops' : 'rejects'} only the packets under its ${limit.name}; those over it go on and are accepted further on: the flood gets through. Accept under the rate and drop after it, or match the excess with -m hashlimit --hashlimit-above.`;
+      ctx.report({
+        span: limit.span,
+        message,
+        related: d ? [{ span: d.span, message: `the excess is ${d.what}` }] : undefined,
+        fixes: verdict === 'ACCEPT' ? dropAfter(ctx, rule, limit) : undefined,
+      });
     }
   },
 };

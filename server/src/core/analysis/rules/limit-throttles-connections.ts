@@ -4,8 +4,7 @@ import { exactProtocol, packetMatchedBy, packetMatchedByBoth } from '../../simul
 import type { Table } from '../../model/types.ts';
 import type { Span } from '../../text/span.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
-import { chainFacts } from '../chainGraph.ts';
-import { underRate } from '../underRate.ts';
+import { rateLimitedRules } from '../underRate.ts';
 import type { LintRule } from '../types.ts';
 
 /** The rule or policy that drops what goes over the rate, for the related information. */
@@ -27,42 +26,30 @@ export const limitThrottlesConnections: LintRule = {
   },
   check(ctx) {
     const rs = ctx.ruleSet;
-    for (const table of rs.tables.values()) {
-      if (table.name !== 'filter') continue;
-      const graph = chainFacts(rs).graph(table);
-      for (const chain of table.chains.values()) {
-        // a user chain is reached from the hooks that jump to it, and its excess returns there
-        const hooks = chain.builtin ? [chain.name] : graph.hooksReaching(chain.name);
-        if (!hooks.length) continue;
-        // the rules of built-in chains that jump to it: a packet of the rule is also one of the jump's
-        const jumps = chain.builtin ? [] : [...table.chains.values()].flatMap((c) => (c.builtin ? c.rules.filter((r) => r.target?.name === chain.name && !r.target.spec) : []));
-        for (let i = 0; i < chain.rules.length; i++) {
-          const rule = chain.rules[i];
-          if (rule.target?.name !== 'ACCEPT' || !rule.target.spec || rule.dynamic) continue;
-          const limit = underRate(rule);
-          const proto = limit && exactProtocol(rule);
-          if (!limit || (proto !== 'tcp' && proto !== '6')) continue;
-          // a packet of a connection the rule is written for, once established: every way it
-          // goes reaches the rule, and where it is over the rate, it is dropped
-          const starts = jumps.length
-            ? jumps.flatMap((j) => {
-                const p = packetMatchedByBoth(j, rule);
-                return p ? [{ hook: j.chain, packet: p }] : [];
-              })
-            : hooks.map((hook) => ({ hook, packet: packetMatchedBy(rule) }));
-          const ways = starts.flatMap(({ hook, packet }) => evaluateChain(rs, 'filter', hook, { ...packet, state: 'ESTABLISHED' }));
-          if (!ways.length || !ways.every((o) => o.assumptions.some((a) => a.rule === rule))) continue;
-          const excess = ways.filter((o) => o.assumptions.some((a) => a.rule === rule && !a.matched));
-          if (!excess.length || !excess.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT')) continue;
-          const dropped = dropper(excess[0], table);
-          ctx.report({
-            span: limit.span,
-            message: `Packets of established connections reach this ${limit.name} too: it counts every packet of the connections it lets in, and past the burst drops theirs as well, so a session stalls. Accept ESTABLISHED,RELATED before it, so that it limits new connections only.`,
-            related: dropped ? [{ span: dropped, message: `the established connections' packets over the rate are ${excess[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} here` }] : undefined,
-            fixes: acceptAtHead(ctx, chain, rule, ['-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'], `Accept ESTABLISHED,RELATED at the head of ${chain.name}`),
-          });
-        }
-      }
+    for (const { table, chain, rule, limit, verdict, hooks } of rateLimitedRules(rs)) {
+      const proto = exactProtocol(rule);
+      if (verdict !== 'ACCEPT' || (proto !== 'tcp' && proto !== '6')) continue;
+      // a packet of a connection the rule is written for, once established, from each rule of a
+      // built-in chain that jumps to its user chain (its packets are the jump's too), or else
+      // from the hooks: every way it goes reaches the rule, and where it is over the rate, it is dropped
+      const jumps = chain.builtin ? [] : [...table.chains.values()].flatMap((c) => (c.builtin ? c.rules.filter((r) => r.target?.name === chain.name && !r.target.spec) : []));
+      const starts = jumps.length
+        ? jumps.flatMap((j) => {
+            const p = packetMatchedByBoth(j, rule);
+            return p ? [{ hook: j.chain, packet: p }] : [];
+          })
+        : hooks.map((hook) => ({ hook, packet: packetMatchedBy(rule) }));
+      const ways = starts.flatMap(({ hook, packet }) => evaluateChain(rs, 'filter', hook, { ...packet, state: 'ESTABLISHED' }));
+      if (!ways.length || !ways.every((o) => o.assumptions.some((a) => a.rule === rule))) continue;
+      const excess = ways.filter((o) => o.assumptions.some((a) => a.rule === rule && !a.matched));
+      if (!excess.length || !excess.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT')) continue;
+      const dropped = dropper(excess[0], table);
+      ctx.report({
+        span: limit.span,
+        message: `Packets of established connections reach this ${limit.name} too: it counts every packet of the connections it lets in, and past the burst drops theirs as well, so a session stalls. Accept ESTABLISHED,RELATED before it, so that it limits new connections only.`,
+        related: dropped ? [{ span: dropped, message: `the established connections' packets over the rate are ${excess[0].verdict === 'REJECT' ? 'rejected' : 'dropped'} here` }] : undefined,
+        fixes: acceptAtHead(ctx, chain, rule, ['-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'], `Accept ESTABLISHED,RELATED at the head of ${chain.name}`),
+      });
     }
   },
 };
