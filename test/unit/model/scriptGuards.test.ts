@@ -326,9 +326,13 @@ test('scripts: a loop the model cannot run word by word keeps its commands where
   };
   assert.deepEqual(rulesOf('for p in 22 80; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['22', '80']);
   // a quoted variable is one word, a glob or brace expansion is not read, nor are "$@", an array or a command's output
-  for (const words of ['"$P"', '*.conf', '{1..3}', '"$@"', '"${A[@]}"', '$(cat ports)', '$UNKNOWN']) {
+  for (const words of ['"$P"', '*.conf', '{1..}', '"$@"', '"${A[@]}"', '$(cat ports)', '$(seq $N)', '{1..5000}', '$UNKNOWN']) {
     assert.deepEqual(rulesOf(`for p in ${words}; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done`), ['$p?'], words);
   }
+  // a counted range: seq's numbers; bash's braces (sh leaves them as written)
+  assert.deepEqual(rulesOf('for p in $(seq 20 2 24) {80..81}; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['20', '22', '24', '80', '81']);
+  const sh = new FirewallDocument('#!/bin/sh\nfor p in {80..81}; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\n', { dialect: 'script' });
+  assert.deepEqual(chainOf(sh, 'filter', 'INPUT')?.rules.map((r) => r.dynamic), [true]);
   // an array the script sets once to words it writes: its elements; set again, it is not read
   assert.deepEqual(rulesOf('A=(22 80)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['22', '80']);
   assert.deepEqual(rulesOf('A=(22 80)\nA+=(443)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['$p?']);

@@ -456,13 +456,44 @@ function boundWord(w: Word, bound: readonly LoopBinding[], known: (name: string)
   return { ...r, span: value ? value.span : w.span };
 }
 
+/** The most words a counted range of a loop stands for (`{1..1000}`); a longer one is not run word by word. */
+const MAX_COUNTED = 1024;
+
+/**
+ * The numbers a loop's word counts through: `$(seq FIRST [STEP] LAST)` unquoted, or in bash
+ * `{FIRST..LAST}`, each a word where the range is written. Undefined for any other word, or a
+ * range of more than MAX_COUNTED numbers.
+ */
+function counted(w: Word, bash: boolean): Word[] | undefined {
+  const seq = /^\$\(\s*seq\s+(-?\d+)(?:\s+(-?\d+))?(?:\s+(-?\d+))?\s*\)$/.exec(w.text);
+  const brace = bash ? /^\{(-?\d+)\.\.(-?\d+)\}$/.exec(w.text) : null;
+  let first: number;
+  let step: number;
+  let last: number;
+  if (seq) {
+    // seq LAST, seq FIRST LAST, seq FIRST STEP LAST
+    const n = [seq[1], seq[2], seq[3]].filter((x) => x !== undefined).map(Number);
+    [first, step, last] = n.length === 1 ? [1, 1, n[0]] : n.length === 2 ? [n[0], 1, n[1]] : [n[0], n[1], n[2]];
+    if (step === 0) return undefined;
+  } else if (brace) {
+    first = Number(brace[1]);
+    last = Number(brace[2]);
+    step = first <= last ? 1 : -1;
+  } else return undefined;
+  const count = Math.floor((last - first) / step) + 1;
+  if (count < 0 || count > MAX_COUNTED) return undefined;
+  const out: Word[] = [];
+  for (let i = 0, v = first; i < count; i++, v += step) out.push({ text: String(v), value: String(v), span: w.span, quoted: false, dynamic: false });
+  return out;
+}
+
 /** Commands that end or skip a loop's pass, or change the variables it reads in ways the model does not follow. */
 const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 'shift', 'set', 'eval', 'source', '.']);
 
 /**
  * `for NAME in WORDS; do …; done` at the top level (`atTop`: in the body of a function called
  * once too, which runs at its call) that the model runs word by word: WORDS are literal words
- * (no glob or brace expansion), unquoted variables whose values it knows (split at blanks) or
+ * (no glob or brace expansion), counted ranges (see counted), unquoted variables whose values it knows (split at blanks) or
  * the elements of an array the script sets once to words it writes, at least one; the body is
  * plain commands, each under the loop's own guard (or after `||` that follows a rule's check,
  * see afterCheck; `|| true`, see failureIgnored), none with a here-document, none that leaves
@@ -474,6 +505,8 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
   const out = new Map<number, PlainLoop>();
   const { commands, guards } = script;
   let arrays: Map<string, { at: number; values: Word[] }> | undefined;
+  // bash expands `{1..5}`; sh (dash) leaves it as written
+  const bash = /^#![^\n]*\bbash\b/.test(text);
   /** The loop whose `for` command is at k, with its guard `parent`, and the index past its body; the loops it holds into `found`. */
   const loopAt = (k: number, parent: number, found: Map<number, PlainLoop>): number | undefined => {
     const sc = commands[k];
@@ -489,7 +522,8 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
         const a = (arrays ??= literalArrays(script, text)).get(array[1] ?? array[2]);
         if (!a || a.at > sc.span.start) return undefined;
         values.push(...a.values);
-      } else if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined;
+      } else if (counted(x, bash)) values.push(...counted(x, bash)!);
+      else if (/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined;
       else if (!x.dynamic) values.push(x);
       else {
         // an unquoted variable alone, split at blanks (a loop's variable is not known: see ShellVariables)
