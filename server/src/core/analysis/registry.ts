@@ -57,6 +57,7 @@ import { deprecatedStateMatch } from './rules/deprecated-state-match.ts';
 import { obsoleteExtension } from './rules/obsolete-extension.ts';
 import { acceptsEveryConnection } from './rules/accepts-every-connection.ts';
 import { tableNotFlushed } from './rules/table-not-flushed.ts';
+import { bashSyntaxInSh } from './rules/bash-syntax-in-sh.ts';
 import { lanReachableFromWan } from './rules/lan-reachable-from-wan.ts';
 import { ruleLeftAfterDown } from './rules/rule-left-after-down.ts';
 import { ruleLeftAfterReload } from './rules/rule-left-after-reload.ts';
@@ -83,6 +84,7 @@ export const rules: readonly LintRule[] = [
   duplicateChain,
   commandFails,
   failureStopsScript,
+  bashSyntaxInSh,
   tableNotFlushed,
   ruleLeftAfterDown,
   ruleLeftAfterReload,
