@@ -31,7 +31,10 @@ const SERVER = [
   "print('listening', flush=True)",
   'while True:',
   '    c, _ = s.accept()',
-  '    c.sendall(str(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)).encode())',
+  '    try:',
+  '        c.sendall(str(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)).encode())',
+  '    except OSError:',
+  '        pass',
   '    c.close()',
 ].join('\n');
 
