@@ -18,6 +18,7 @@ import { SaveDocument } from './saveDocument.ts';
 import { ShellVariables, type SourcedTexts } from './shellVariables.ts';
 import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
+import { within } from './guards.ts';
 import type { Command, ForwardingFact, RestoreInput, RouteLocalnetFact, RuleSet } from './types.ts';
 
 /** `iptables-restore` options that keep the tables' other rules (`-n`, `--noflush`). */
@@ -220,13 +221,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       }
     }
   };
-  const inside = (sc: ShellCommand, l: OpenLoop) => {
-    for (let g = sc.guard; g !== 0; g = script.guards[g] ?? 0) if (g === l.body) return true;
-    return false;
-  };
   /** Closes the loops whose bodies end before `sc` (all, without one); the outermost runs, at its function's call where it is in one. */
   const closeLoops = (sc?: ShellCommand) => {
-    while (open.length && (!sc || !inside(sc, open[open.length - 1]))) {
+    while (open.length && (!sc || !within(script.guards, open[open.length - 1].body, sc.guard))) {
       const l = open.pop()!;
       if (open.length) continue;
       const body = functions.bodyOf.get(l.at);
@@ -535,7 +532,7 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
     }
     if (!values.length) return undefined;
     let j = k + 1;
-    while (j < commands.length && inside(commands[j].guard, body)) {
+    while (j < commands.length && within(guards, body, commands[j].guard)) {
       const c = commands[j];
       if (c.guard === body && c.words[0]?.text === 'for') {
         const end = loopAt(j, body, found);
@@ -548,10 +545,6 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
     }
     found.set(k, { body, name: w[1].text, values });
     return j;
-  };
-  const inside = (guard: number, body: number) => {
-    for (let g = guard; g !== 0; g = guards[g] ?? 0) if (g === body) return true;
-    return false;
   };
   for (let k = 0; k + 1 < commands.length; k++) {
     if (!atTop(commands[k].guard) || commands[k].words[0]?.text !== 'for') continue;
