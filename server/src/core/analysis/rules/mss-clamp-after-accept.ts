@@ -1,30 +1,19 @@
-import type { Condition, Rule } from '../../model/types.ts';
+import type { Rule } from '../../model/types.ts';
 import { ruleMatches } from '../../simulate/conditions.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { packetMatchedByBoth } from '../../simulate/packetFromRule.ts';
-import { formatIPv4, ipv4Network } from '../../knowledge/values/addresses.ts';
+import { hostOfCondition } from '../networkHost.ts';
 import { moveBeforeFix } from '../moveBefore.ts';
 import type { LintRule } from '../types.ts';
-
-/**
- * An address a test takes: its one address, or the first of its IPv4 network (`-s
- * 192.168.1.0/24`: 192.168.1.0). Undefined when negated, a list, an IPv6 network or a shell expansion.
- */
-function sampleAddress(c: Condition | undefined): string | undefined {
-  if (!c || c.negated || c.word.dynamic || c.value.includes(',')) return undefined;
-  if (!c.value.includes('/')) return c.value;
-  const n = ipv4Network(c.value);
-  return n ? formatIPv4(n.net) : undefined;
-}
 
 /** The first packet of a new TCP connection (its SYN) both rules are written for, or undefined where their exact values differ. */
 function synOfBoth(accept: Rule, clamp: Rule): Packet | undefined {
   const p = packetMatchedByBoth(accept, clamp);
   if (!p || (p.proto !== undefined && p.proto !== 'tcp' && p.proto !== '6')) return undefined;
   p.proto = 'tcp';
-  // a network either rule names: its first address, where the other does not name one
-  p.src ??= sampleAddress(accept.source) ?? sampleAddress(clamp.source);
-  p.dst ??= sampleAddress(accept.destination) ?? sampleAddress(clamp.destination);
+  // a network either rule names: a host of it, where the other does not name one
+  p.src ??= hostOfCondition(accept.source) ?? hostOfCondition(clamp.source);
+  p.dst ??= hostOfCondition(accept.destination) ?? hostOfCondition(clamp.destination);
   return p;
 }
 
@@ -33,7 +22,7 @@ export const mssClampAfterAccept: LintRule = {
   severity: 'warning',
   summary: 'An MSS clamp (`-j TCPMSS`) after a rule of its chain that accepts some of the SYN packets it is written for: those connections keep their MSS.',
   docs: {
-    description: 'Reports a rule with the TCPMSS target (`--clamp-mss-to-pmtu` or `--set-mss`) when an earlier rule of the same chain accepts the opening SYN of some connections the clamp is written for: a SYN that both rules match (their interfaces, protocol, addresses and ports; a network stands for its first address), taken as a new connection, so that a conntrack accept of ESTABLISHED,RELATED packets does not count. ACCEPT ends the packet\'s way through the chain, and the clamp after it never sees those SYNs. The usual case is a router\'s FORWARD chain that accepts the LAN\'s traffic to the internet before the clamp. The quick fix moves the clamp before that accept; the mangle table\'s FORWARD chain, which the packets pass before filter, is the other place for it.',
+    description: 'Reports a rule with the TCPMSS target (`--clamp-mss-to-pmtu` or `--set-mss`) when an earlier rule of the same chain accepts the opening SYN of some connections the clamp is written for: a SYN that both rules match (their interfaces, protocol, addresses and ports; a network stands for a host of it), taken as a new connection, so that a conntrack accept of ESTABLISHED,RELATED packets does not count. ACCEPT ends the packet\'s way through the chain, and the clamp after it never sees those SYNs. The usual case is a router\'s FORWARD chain that accepts the LAN\'s traffic to the internet before the clamp. The quick fix moves the clamp before that accept; the mangle table\'s FORWARD chain, which the packets pass before filter, is the other place for it.',
     rationale: 'The clamp is there because a link on the way (PPPoE, a VPN, a tunnel) carries smaller packets than the hosts think, and the ICMP messages that would tell them are often lost. Connections whose SYN is not clamped hang after the handshake on the first full-sized segment: pages that start loading and stop, SSH sessions that freeze on a large output. The rule is in the file and looks right, which makes the cause hard to find.',
     bad: { dialect: 'save', text: '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -i eth1 -o ppp0 -j ACCEPT\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A FORWARD -o ppp0 -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -o ppp0 -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A FORWARD -i eth1 -o ppp0 -j ACCEPT\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\nCOMMIT\n' },
