@@ -30,12 +30,23 @@ const client = sharedServer(skip, async (c: LspClient) => {
     return null;
   });
   c.conn.onRequest('client/unregisterCapability', (p: { unregisterations: { id: string }[] }) => {
+    const before = folderWatched();
     for (const r of p.unregisterations) registered.delete(r.id);
+    if (before && !folderWatched()) folderWatchDropped.push(before);
     return null;
   });
   await c.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } } });
   await c.conn.sendNotification('initialized', {});
 });
+
+/** The folder some watcher in force reports the files made and deleted under, if any. */
+function folderWatched(): string | undefined {
+  for (const ws of registered.values()) for (const w of ws) if (typeof w.globPattern === 'object' && w.globPattern.pattern === '**/*' && w.kind === 5) return w.globPattern.baseUri;
+  return undefined;
+}
+
+/** The folders whose watch was undone while no other watched them. */
+const folderWatchDropped: string[] = [];
 
 /** Whether the watchers in force cover `file` (a relative pattern on its folder naming it, or `*.conf`). */
 function watched(dir: string, pattern: string): boolean {
@@ -121,7 +132,18 @@ test('the folders of the workspace check are watched for files made later: a new
   const typo = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprt 22 -j ACCEPT\nCOMMIT\n';
   await client().request('iptables/checkWorkspace', { folders: [pathToFileURL(dir).href] });
   const base = pathToFileURL(dir).href;
-  await until('a watcher of the files made under the folder', () => [...registered.values()].some((ws) => ws.some((w) => typeof w.globPattern === 'object' && w.globPattern.baseUri === base && w.globPattern.pattern === '**/*' && w.kind === 5)));
+  await until('a watcher of the files made under the folder', () => folderWatched() === base);
+
+  // a document opened and closed changes the places watched; the folder's watch stays in force
+  // throughout (were it undone and made again, a file made in between would be missed)
+  const script = pathToFileURL(join(dir, 'firewall.sh')).href;
+  writeFileSync(join(dir, 'firewall.conf'), 'WAN=eth0\nLAN_NET=192.168.1.0/24\n');
+  await client().open(script, 'shellscript', SCRIPT);
+  await until('a watcher on the script\'s configuration', () => watched(dir, 'firewall.conf'));
+  await client().conn.sendNotification('textDocument/didClose', { textDocument: { uri: script } });
+  await until('the script\'s watchers gone', () => !watched(dir, 'firewall.conf'));
+  assert.deepEqual(folderWatchDropped, []);
+  assert.equal(folderWatched(), base);
 
   // a file made by another program
   const made = join(dir, 'office.rules');

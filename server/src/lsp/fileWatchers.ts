@@ -28,9 +28,12 @@ export class FileWatchers {
   private readonly canRegister: boolean;
   private readonly relative: boolean;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private registeredKey = '';
-  /** The registration in force (or being made): each new one waits for the previous to be undone. */
-  private registration: Promise<Disposable | undefined> = Promise.resolve(undefined);
+  /**
+   * The places' watchers and the folders' apart: a document opened or closed changes the places
+   * and must not take the folders' watch down and up again, when a file made in between is missed.
+   */
+  private readonly placesWatch = new Registration();
+  private readonly foldersWatch = new Registration();
 
   constructor(connection: Connection, params: InitializeParams) {
     const caps = params.capabilities.workspace?.didChangeWatchedFiles;
@@ -73,7 +76,7 @@ export class FileWatchers {
       this.timer = undefined;
       this.sync();
     }
-    await this.registration;
+    await Promise.all([this.placesWatch.settled(), this.foldersWatch.settled()]);
   }
 
   private syncSoon(): void {
@@ -96,25 +99,17 @@ export class FileWatchers {
       const watcher = this.watcherOf(p);
       if (watcher) watchers.push(watcher);
     }
+    this.placesWatch.replace(this.connection, watchers);
     // made and deleted, not changed: a change of a file judged is seen by its own place above,
     // and one of every other file (a build's output) would be sent for nothing; a folder
     // deleted may be reported alone, without the files in it
+    const folderWatchers: FileSystemWatcher[] = [];
     for (const dir of this.folders) {
       if (!existsSync(dir)) continue;
       const watcher = this.watcherOf({ dir, name: '**/*' });
-      if (watcher) watchers.push({ ...watcher, kind: WatchKind.Create | WatchKind.Delete });
+      if (watcher) folderWatchers.push({ ...watcher, kind: WatchKind.Create | WatchKind.Delete });
     }
-    const key = JSON.stringify(watchers);
-    if (key === this.registeredKey) return;
-    this.registeredKey = key;
-    const previous = this.registration;
-    this.registration = (async () => {
-      (await previous)?.dispose();
-      return watchers.length ? await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }) : undefined;
-    })().catch((e: unknown) => {
-      this.connection.console.warn(`Could not ask the editor to watch the files the findings read: ${(e as Error).message}`);
-      return undefined;
-    });
+    this.foldersWatch.replace(this.connection, folderWatchers);
   }
 
   /** A place (or every file below a folder, `**` + `/*`) as the client can be asked to watch it: a pattern in a folder where it takes those, else an absolute glob. */
@@ -122,6 +117,39 @@ export class FileWatchers {
     if (this.relative) return { globPattern: { baseUri: pathToFileURL(p.dir).href, pattern: p.name } };
     if (GLOB_SPECIAL.test(p.dir) || (p.name !== '*.conf' && p.name !== '**/*' && GLOB_SPECIAL.test(p.name))) return undefined;
     return { globPattern: join(p.dir, p.name).replaceAll('\\', '/') };
+  }
+}
+
+/**
+ * One registration of watchers with the editor, replaced as its set changes: the new one is in
+ * force before the old is undone, so a change on disk in between is reported (twice at worst,
+ * and judging a file twice is harmless) rather than missed.
+ */
+class Registration {
+  private key = '';
+  private current: Promise<Disposable | undefined> = Promise.resolve(undefined);
+
+  replace(connection: Connection, watchers: readonly FileSystemWatcher[]): void {
+    const key = JSON.stringify(watchers);
+    if (key === this.key) return;
+    this.key = key;
+    const previous = this.current;
+    this.current = (async () => {
+      const old = await previous;
+      try {
+        return watchers.length ? await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [...watchers] }) : undefined;
+      } catch (e) {
+        connection.console.warn(`Could not ask the editor to watch the files the findings read: ${(e as Error).message}`);
+        return undefined;
+      } finally {
+        old?.dispose();
+      }
+    })();
+  }
+
+  /** Settles once the editor has answered the last request. */
+  async settled(): Promise<void> {
+    await this.current;
   }
 }
 
