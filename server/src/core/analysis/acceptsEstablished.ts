@@ -44,7 +44,12 @@ export function acceptsEstablished(rs: RuleSet, chain: Chain): boolean {
   }) === true;
 }
 
-/** The state value of the first accept of ESTABLISHED without RELATED in the chain or a chain it jumps to. */
-export function establishedOnly(rs: RuleSet, chain: Chain): Word | undefined {
-  return firstAccept(rs, chain, (r) => stateWords(r).find((v) => !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value)));
+/** The state value of the first accept of ESTABLISHED without RELATED in the chain or a chain it jumps to (of those `passes`, when given). */
+export function establishedOnly(rs: RuleSet, chain: Chain, passes?: (r: Rule) => boolean): Word | undefined {
+  return firstAccept(rs, chain, (r) => (!passes || passes(r) ? establishedOnlyWord(r) : undefined));
+}
+
+/** The rule's state value that names ESTABLISHED without RELATED, if it has one. */
+export function establishedOnlyWord(r: Rule): Word | undefined {
+  return stateWords(r).find((v) => !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value));
 }

@@ -32,6 +32,9 @@ ruleTable(missingEstablishedRule, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT --reject-with icmp-host-prohibited\n-A FORWARD -j REJECT --reject-with icmp-host-prohibited'), name: 'the RHEL layout: replies accepted first, FORWARD rejects everything' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp -j DROP'), name: 'the last rule drops TCP only' },
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -m conntrack --ctstate INVALID -j DROP\n', dialect: 'script', name: 'FORWARD drops more and accepts nothing' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -p icmp -m conntrack --ctstate RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', dialect: 'script', name: 'a router: the ICMP errors coming back to the LAN accepted by a rule of their own' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -s 192.168.1.0/24 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -d 192.168.1.0/24 -j ACCEPT\n', dialect: 'script', name: 'a router accepting both ways: the errors about the LAN\'s connections pass' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth0 -o eth1 -m state --state ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -p tcp --dport 25 -m state --state NEW,ESTABLISHED -j ACCEPT\n', dialect: 'script', name: 'an accept of ESTABLISHED alone whose connection\'s replies and errors another rule accepts' },
   ],
   invalid: [
     { code: 'iptables -P INPUT «DROP»\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATEDD -j ACCEPT\n', dialect: 'script', name: 'the accept has a state iptables refuses: the rule is never added' },
@@ -45,10 +48,22 @@ ruleTable(missingEstablishedRule, {
     { code: 'iptables -P FORWARD «DROP»\niptables -A FORWARD -i eth1 -j ACCEPT\n', dialect: 'script' },
     { code: table('filter', ':INPUT DROP [0:0]\n:base - [0:0]\n-A INPUT -j base\n-A base -m state --state «ESTABLISHED» -j ACCEPT\n-A INPUT -p icmp --icmp-type echo-request -j ACCEPT'), name: 'ESTABLISHED without RELATED, in a chain it jumps to' },
     { code: 'ip6tables -P FORWARD DROP\nip6tables -A FORWARD -m conntrack --ctstate «\"ESTABLISHED\"» -j ACCEPT\n', dialect: 'script', name: 'IPv6 forwarding without RELATED: no packet-too-big' },
+    { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate «ESTABLISHED» -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', dialect: 'script', name: 'a router letting the LAN out: the errors about its connections come back on eth0, which nothing accepts' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -m conntrack --ctstate «ESTABLISHED» -j ACCEPT'), name: 'the accept that would take the errors with RELATED, not the TCP one before it' },
+    { code: table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp -m conntrack --ctstate «ESTABLISHED» -j ACCEPT\n-A INPUT -p udp -m conntrack --ctstate ESTABLISHED -j ACCEPT'), name: 'accepts of TCP and UDP only: the first' },
+    { code: table('filter', ':FORWARD DROP [0:0]\n:lan_out - [0:0]\n-A FORWARD -m state --state «ESTABLISHED» -j ACCEPT\n-A FORWARD -i br0 -j lan_out\n-A lan_out -p tcp -j ACCEPT\n-A lan_out -p udp -j ACCEPT'), name: 'the LAN\'s connections accepted in a chain of their own' },
+    { code: 'ip6tables -P FORWARD DROP\nip6tables -A FORWARD -m conntrack --ctstate «ESTABLISHED» -j ACCEPT\nip6tables -A FORWARD -p ipv6-icmp --icmpv6-type echo-request -j ACCEPT\nip6tables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', dialect: 'script', name: 'IPv6: only echo requests of ICMPv6 forwarded besides' },
+    { code: '«iptables -A FORWARD -i eth0 -p icmp -j DROP»\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\niptables -A FORWARD -j DROP\n', dialect: 'script', name: 'ICMP from outside dropped before RELATED is accepted' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j DROP»'), name: 'INPUT closed by a last drop-everything rule' },
     { code: 'iptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n«iptables -A FORWARD -j REJECT»\n', dialect: 'script', name: 'FORWARD closed by a last reject-everything rule' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP'), name: 'a DROP policy and a last drop rule: the policy, as before' },
   ],
+});
+
+test('missing-established-rule: no fix adds RELATED to an accept of TCP, which would still take no ICMP error', () => {
+  const text = table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p udp -m conntrack --ctstate ESTABLISHED -j ACCEPT');
+  const [d] = lintWith(missingEstablishedRule, text);
+  assert.deepEqual(d.fixes?.filter((f) => !f.suppression), []);
 });
 
 test('missing-established-rule fix: RELATED added to the accepted states, quotes kept', () => {

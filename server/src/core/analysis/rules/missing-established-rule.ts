@@ -1,7 +1,7 @@
-import { acceptsEstablished, establishedOnly } from '../acceptsEstablished.ts';
+import { acceptsEstablished, establishedOnly, establishedOnlyWord } from '../acceptsEstablished.ts';
 import type { Chain, Rule, RuleSet } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
-import { interfaceNameFor } from '../../simulate/conditions.ts';
+import { interfaceNameFor, ruleMatches } from '../../simulate/conditions.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
 import { exactInInterface, exactInterface, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainsReached } from '../chainsReached.ts';
@@ -101,13 +101,90 @@ const MAX_ACCEPTS = 200;
  * `-i eth1 -o eth0` and `-i eth0 -o eth1`, with no state test); `true` past MAX_ACCEPTS rules.
  */
 function forwardedRepliesDropped(rs: RuleSet, chain: Chain): Rule | true | undefined {
+  for (const c of forwardedConnections(rs, chain)) {
+    if (c === true) return true;
+    if (certainlyRefused(evaluateChain(rs, 'filter', chain.name, replyTo(c.first)))) return c.rule;
+  }
+  return undefined;
+}
+
+/** A reply (state ESTABLISHED) to the connection that starts with `first`. */
+function replyTo(first: Packet): Packet {
+  const reply: Packet = { family: first.family, proto: first.proto ?? 'tcp', src: first.dst, dst: first.src, state: 'ESTABLISHED', origin: 'remote', local: [] };
+  backWay(first, reply);
+  if (first.dport !== undefined) reply.sport = first.dport;
+  // the connection's own port, on the side that opened it: one of Linux's ephemeral ports
+  if (reply.proto === 'tcp' || reply.proto === 'udp') reply.dport = first.sport ?? EPHEMERAL_PORT;
+  return reply;
+}
+
+/**
+ * The ICMP error a router on the way sends back about a connection one of FORWARD's rules
+ * accepts (fragmentation-needed for a packet the opener sent too big), where every way drops
+ * it: it comes in on the interface the connection went out on, to the opener, from the side
+ * the connection went to (its destination's address stands for the router's, which no rule can
+ * know). Reported where the replies to that connection are accepted by a rule of ESTABLISHED
+ * without RELATED, one that would take the errors too with RELATED added (`only`), or where a rule about
+ * ICMP drops the error. The first such error; undefined where none, or past MAX_ACCEPTS
+ * accepting rules. Asked only where the error of no connection in particular may get through
+ * (`-i eth1 -o eth0 -j ACCEPT` may take it, as far as its interfaces are unknown).
+ */
+function forwardedErrorRefused(rs: RuleSet, chain: Chain): { refused: Outcome; only?: Word; unfixable?: boolean } | undefined {
+  for (const c of forwardedConnections(rs, chain)) {
+    if (c === true) return undefined;
+    const error: Packet = { ...mtuError(chain.family), src: c.first.dst, dst: c.first.src };
+    backWay(c.first, error);
+    const refused = certainlyRefused(evaluateChain(rs, 'filter', chain.name, error));
+    if (!refused) continue;
+    // an accept of the replies (`-p tcp` aside: with RELATED it still takes no ICMP)
+    const asReply: Packet = { ...error, state: 'ESTABLISHED' };
+    for (const o of evaluateChain(rs, 'filter', chain.name, replyTo(c.first))) {
+      const rule = o.verdict === 'ACCEPT' ? decidingRule(o) : undefined;
+      const only = rule && ruleMatches(rule, asReply) !== 'no' ? establishedOnlyWord(rule) : undefined;
+      if (only) return { refused, only };
+    }
+    const rule = decidingRule(refused);
+    if (rule && aboutIcmp(rule)) return { refused };
+  }
+  return undefined;
+}
+
+/**
+ * The accept of ESTABLISHED without RELATED to report where the chain drops the ICMP errors:
+ * the first that would take them with RELATED added; else the first, whose protocol (`-p tcp`)
+ * keeps them out even then (`unfixable`: RELATED added to it is no fix).
+ */
+function relatedLeftOut(rs: RuleSet, chain: Chain): { only?: Word; unfixable?: boolean } {
+  const asReply: Packet = { ...mtuError(chain.family), state: 'ESTABLISHED' };
+  const taking = establishedOnly(rs, chain, (r) => ruleMatches(r, asReply) !== 'no');
+  return taking ? { only: taking } : { only: establishedOnly(rs, chain), unfixable: true };
+}
+
+/** `back` travels against `first`: in on the interface `first` leaves through, out through the one it came in on (ELSEWHERE for the one it does not name). */
+function backWay(first: Packet, back: Packet): void {
+  const into = first.out ?? (first.in ? ELSEWHERE : undefined);
+  const outOf = first.in ?? (first.out ? ELSEWHERE : undefined);
+  if (into) back.in = into;
+  if (outOf) back.out = outOf;
+}
+
+/**
+ * The new connections FORWARD (or a chain it reaches) accepts, one per accepting rule that one
+ * reaches: the rule, and the first packet of the connection it is written for (its interfaces,
+ * addresses, protocol and port, with those the rules on the way test; hosts it does not name
+ * taken from documentation ranges). `true` last where there are more than MAX_ACCEPTS.
+ */
+function* forwardedConnections(rs: RuleSet, chain: Chain): Generator<{ rule: Rule; first: Packet } | true> {
   const table = rs.tables.get(`${chain.family}:filter`);
-  if (!table) return undefined;
+  if (!table) return;
   let accepts = 0;
   for (const c of chainsReached(table, chain)) {
     for (const rule of c.rules) {
       if (rule.target?.name !== 'ACCEPT' || rule.dynamic) continue;
-      if (++accepts > MAX_ACCEPTS) return true;
+      if (++accepts > MAX_ACCEPTS) {
+        yield true;
+        return;
+      }
       const first = packetMatchedBy(rule);
       first.src ??= hostOfCondition(rule.source) ?? FAR[rule.family][0];
       first.dst ??= hostOfCondition(rule.destination) ?? FAR[rule.family][1];
@@ -121,18 +198,9 @@ function forwardedRepliesDropped(rs: RuleSet, chain: Chain): Rule | true | undef
         first.out ??= exactInterface(a.rule.outInterface);
         first.proto ??= exactProtocol(a.rule);
       }
-      const reply: Packet = { family: rule.family, proto: first.proto ?? 'tcp', src: first.dst, dst: first.src, state: 'ESTABLISHED', origin: 'remote', local: [] };
-      const into = first.out ?? (first.in ? ELSEWHERE : undefined);
-      const outOf = first.in ?? (first.out ? ELSEWHERE : undefined);
-      if (into) reply.in = into;
-      if (outOf) reply.out = outOf;
-      if (first.dport !== undefined) reply.sport = first.dport;
-      // the connection's own port, on the side that opened it: one of Linux's ephemeral ports
-      if (reply.proto === 'tcp' || reply.proto === 'udp') reply.dport = first.sport ?? EPHEMERAL_PORT;
-      if (certainlyRefused(evaluateChain(rs, 'filter', chain.name, reply))) return rule;
+      yield { rule, first };
     }
   }
-  return undefined;
 }
 
 /**
@@ -157,7 +225,7 @@ export const missingEstablishedRule: LintRule = {
   severity: 'warning',
   summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`), itself or through the user chain it sends every packet to (`-A INPUT -j LOGDROP`, where LOGDROP logs and then drops, with no RETURN). FORWARD is reported only when the replies of some connection it lets through are dropped: for each rule that accepts new connections, the reply to the connection it is written for (its interfaces swapped, its addresses and ports, hosts it does not name taken from documentation ranges, the opener\'s port an ephemeral one) is followed through FORWARD, and the rule whose replies every way drops is named in the related information. A host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose, and rules that accept both ways without a state test (`-i eth1 -o ppp0 -s LAN` and `-i ppp0 -o eth1 -d LAN`, as older router scripts write them) let the replies through; those scripts are open from outside instead (see lan-reachable-from-wan). Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported, with a fix that adds RELATED to it; where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`), itself or through the user chain it sends every packet to (`-A INPUT -j LOGDROP`, where LOGDROP logs and then drops, with no RETURN). FORWARD is reported only when the replies of some connection it lets through are dropped: for each rule that accepts new connections, the reply to the connection it is written for (its interfaces swapped, its addresses and ports, hosts it does not name taken from documentation ranges, the opener\'s port an ephemeral one) is followed through FORWARD, and the rule whose replies every way drops is named in the related information. A host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose, and rules that accept both ways without a state test (`-i eth1 -o ppp0 -s LAN` and `-i ppp0 -o eth1 -d LAN`, as older router scripts write them) let the replies through; those scripts are open from outside instead (see lan-reachable-from-wan). Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported (in FORWARD, the error about each connection a rule accepts, sent by a router on its way: it comes back in on the interface the connection left through, so `-i eth1 -o eth0 -j ACCEPT` for the LAN\'s connections does not take the errors about them), with a fix that adds RELATED to it (the first such accept that would then take the errors: one of `-p tcp` alone is reported without the fix, as RELATED would let no ICMP through it); where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
     rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -197,9 +265,10 @@ export const missingEstablishedRule: LintRule = {
           continue;
         }
         // the evaluation first: where RELATED is accepted (nearly always) it ends at that rule
-        const refused = relatedRefused(rs, chain);
-        if (!refused) continue;
-        const only = establishedOnly(rs, chain);
+        const generic = relatedRefused(rs, chain);
+        const dropped = generic ? { refused: generic, ...relatedLeftOut(rs, chain) } : name === 'FORWARD' ? forwardedErrorRefused(rs, chain) : undefined;
+        if (!dropped) continue;
+        const { refused, only } = dropped;
         if (!only) {
           // RELATED is accepted, but a rule about ICMP met before drops the errors (`-p icmp -j
           // DROP`); a rule that drops everything there is unreachable-rule's finding
@@ -216,7 +285,7 @@ export const missingEstablishedRule: LintRule = {
         ctx.report({
           span: only.span,
           message: `${name} accepts ESTABLISHED but not RELATED packets: ICMP errors about ${name === 'INPUT' ? 'the host\'s' : 'forwarded'} connections (${t.family === 'ipv4' ? 'fragmentation-needed' : 'packet-too-big'}) are dropped, so path MTU discovery fails and large transfers stall. Accept ESTABLISHED,RELATED.`,
-          fixes: relatedFix(only),
+          fixes: dropped.unfixable ? undefined : relatedFix(only),
         });
       }
     }
