@@ -12,6 +12,7 @@ import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { commandOfRule } from '../commandOfRule.ts';
 import { protocolNumber } from '../../knowledge/protocols.ts';
 import { inputClosing } from '../inputClosing.ts';
+import { passesSome } from '../passesSome.ts';
 
 /**
  * An ICMP error about a connection of the host or one it forwards, the kind path MTU discovery
@@ -250,6 +251,9 @@ export const missingEstablishedRule: LintRule = {
         const closing = chain.policy === 'DROP' && chain.policySpan ? { span: chain.policySpan, rule: undefined, refuses: undefined } : inputClosing(chain, t);
         if (!closing) continue;
         if (!accepts) {
+          // a family closed both ways on purpose (ip6tables -P INPUT DROP, -P OUTPUT DROP and
+          // no rule: IPv6 off) opens no connections and has no replies to lose
+          if (name === 'INPUT' && !passesSome(rs, t.family, 'INPUT') && !passesSome(rs, t.family, 'OUTPUT')) continue;
           // a FORWARD that lets no new connection through has no replies to drop (a server's
           // `:FORWARD DROP`), nor one whose rules accept both ways of each
           const dropped = name === 'FORWARD' ? forwardsConnections(rs, chain) && forwardedRepliesDropped(rs, chain) : undefined;
