@@ -24,6 +24,7 @@ import { dnatBypassesBlock } from './rules/dnat-bypasses-block.ts';
 import { dnatToLoopback } from './rules/dnat-to-loopback.ts';
 import { dnatAnyDestination } from './rules/dnat-any-destination.ts';
 import { dnatWithoutHairpin } from './rules/dnat-without-hairpin.ts';
+import { redirectWithoutInputAccept } from './rules/redirect-without-input-accept.ts';
 import { missingMasquerade } from './rules/missing-masquerade.ts';
 import { ineffectiveLimit } from './rules/ineffective-limit.ts';
 import { logWithoutLimit } from './rules/log-without-limit.ts';
@@ -41,6 +42,7 @@ import { missingIpForward } from './rules/missing-ip-forward.ts';
 import { missingEstablishedRule } from './rules/missing-established-rule.ts';
 import { missingNdpAccept } from './rules/missing-ndp-accept.ts';
 import { missingLoopbackAccept } from './rules/missing-loopback-accept.ts';
+import { missingDnsAccept } from './rules/missing-dns-accept.ts';
 import { ipv6LeftOpen } from './rules/ipv6-left-open.ts';
 import { unreachableRule } from './rules/unreachable-rule.ts';
 import { shadowedRule } from './rules/shadowed-rule.ts';
@@ -95,6 +97,7 @@ export const rules: readonly LintRule[] = [
   dnatToLoopback,
   dnatAnyDestination,
   dnatWithoutHairpin,
+  redirectWithoutInputAccept,
   masqueradeWithoutForwardAccept,
   masqueradeHidesClients,
   missingMasquerade,
@@ -105,6 +108,7 @@ export const rules: readonly LintRule[] = [
   untrackedSkipsNat,
   missingNdpAccept,
   missingLoopbackAccept,
+  missingDnsAccept,
   ipv6LeftOpen,
   acceptsEveryConnection,
   unreachableRule,
