@@ -3,15 +3,13 @@ import { decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
 import { refusedInChain } from '../refusedInChain.ts';
 import type { LintRule } from '../types.ts';
+import { EPHEMERAL_PORT } from '../../knowledge/values/ports.ts';
 
 /** The ports a host's resolver asks a name server on: UDP first, TCP for answers too big for a datagram. */
 const DNS = [
   { proto: 'udp', port: 53 },
   { proto: 'tcp', port: 53 },
 ] as const;
-
-/** A port in Linux's range for the ports of outgoing connections (32768–60999). */
-const EPHEMERAL_PORT = 40000;
 
 /** A new packet of the host's own leaving through a link (not `lo`), of `proto` to `dport` when given. */
 function outgoing(proto?: string, dport?: number): Packet {

@@ -13,6 +13,7 @@ import { commandOfRule } from '../commandOfRule.ts';
 import { protocolNumber } from '../../knowledge/protocols.ts';
 import { inputClosing } from '../inputClosing.ts';
 import { passesSome } from '../passesSome.ts';
+import { EPHEMERAL_PORT } from '../../knowledge/values/ports.ts';
 
 /**
  * An ICMP error about a connection of the host or one it forwards, the kind path MTU discovery
@@ -88,8 +89,6 @@ function forwardsConnections(rs: RuleSet, chain: Chain): boolean {
 const ELSEWHERE = '(elsewhere)';
 /** Hosts on the far side of a forwarded connection whose rule names no address (documentation ranges). */
 const FAR: Record<Chain['family'], [string, string]> = { ipv4: ['198.51.100.1', '203.0.113.1'], ipv6: ['2001:db8::1', '2001:db8::2'] };
-/** A port in Linux's range for the ports of outgoing connections (32768–60999). */
-const EPHEMERAL_PORT = 40000;
 /** Accepting rules whose replies are followed; past them FORWARD is judged as before, without the replies of each. */
 const MAX_ACCEPTS = 200;
 

@@ -9,6 +9,7 @@ import { commandIndent, commandTool, lineStartOf } from '../scriptLine.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
 import { commandsAsRun } from '../../model/commandsAsRun.ts';
+import { EPHEMERAL_PORT } from '../../knowledge/values/ports.ts';
 
 /** Every way a packet to the SSH port in this conntrack state goes through filter INPUT. */
 function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome[] {
@@ -42,12 +43,9 @@ function refusedByFile(ctx: RuleContext, outcomes: readonly Outcome[]): boolean 
  * OUTPUT DROP policy without an accept of ESTABLISHED cuts the session as surely as INPUT.
  */
 function refusesServerPackets(rs: RuleSet, port: number, family: Family): Outcome | undefined {
-  const packet: Packet = { family, proto: 'tcp', sport: port, dport: CLIENT_PORT, state: 'ESTABLISHED', origin: 'local', offLoopback: true, local: [] };
+  const packet: Packet = { family, proto: 'tcp', sport: port, dport: EPHEMERAL_PORT, state: 'ESTABLISHED', origin: 'local', offLoopback: true, local: [] };
   return certainlyRefused(evaluateChain(rs, 'filter', 'OUTPUT', packet));
 }
-
-/** A port of the range clients connect from (Linux picks them from 32768–60999). */
-const CLIENT_PORT = 50000;
 
 /** What lets a session's packets out again, the server's replies among them. */
 const ESTABLISHED_ACCEPT = '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT';

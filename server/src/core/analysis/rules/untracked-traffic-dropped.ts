@@ -7,11 +7,9 @@ import { chainsReached } from '../chainsReached.ts';
 import { hostOfCondition } from '../networkHost.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 import { forHostOnlyFix, mayBeForwarded, packetAtHook, untrackingRules } from '../untrackingRules.ts';
+import { EPHEMERAL_PORT } from '../../knowledge/values/ports.ts';
 
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
-
-/** A port of Linux's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 by default). */
-const EPHEMERAL_PORT = 40000;
 
 /** What refused an outcome, as a finding says it: a rule (its line goes in `related`) or the chain's policy. */
 function decider(o: Outcome): { rule?: Rule; said: string } {

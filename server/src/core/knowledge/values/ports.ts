@@ -12,6 +12,12 @@ import type { ValueTypeName } from '../types.ts';
  */
 export type ServiceProtocol = 'tcp' | 'udp' | 'sctp' | 'dccp' | 'udplite';
 
+/**
+ * A port of the range Linux opens outgoing connections from (net.ipv4.ip_local_port_range,
+ * 32768–60999 by default): the far side's port of a connection the checks follow.
+ */
+export const EPHEMERAL_PORT = 40000;
+
 /** The port a number or service name stands for (any protocol), or undefined. */
 export function portNumber(value: string): number | undefined {
   const n = parseNumber(value);
