@@ -8,6 +8,9 @@ function docker(user: string): string {
   return table('filter', `:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n-A FORWARD -i docker0 -o docker0 -j ACCEPT\n${user}\n-A DOCKER-USER -j RETURN`);
 }
 
+/** A router letting its LAN out through ppp0, its OUTPUT closed but for 443 and the replies accepted in `states`. */
+const ROUTER_OUT = (states: string) => `iptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -o ppp0 -j ACCEPT\niptables -P OUTPUT DROP\niptables -A OUTPUT -m conntrack --ctstate ${states} -j ACCEPT\niptables -A OUTPUT -p tcp --dport 443 -j ACCEPT\n`;
+
 ruleTable(missingEstablishedRule, {
   valid: [
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A LOGDROP -s 10.0.0.0/8 -j RETURN\n-A LOGDROP -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j LOGDROP'), name: 'the chain INPUT ends in sends some packets back (RETURN) to the ACCEPT policy' },
@@ -33,6 +36,9 @@ ruleTable(missingEstablishedRule, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp -j DROP'), name: 'the last rule drops TCP only' },
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth1 -m conntrack --ctstate INVALID -j DROP\n', dialect: 'script', name: 'FORWARD drops more and accepts nothing' },
     { code: 'ip6tables -P INPUT DROP\nip6tables -P FORWARD DROP\nip6tables -P OUTPUT DROP\n', dialect: 'script', name: 'IPv6 closed both ways on purpose: no connection, no reply to lose' },
+    { code: ROUTER_OUT('ESTABLISHED,RELATED'), dialect: 'script', name: 'a router whose OUTPUT accepts RELATED: its own ICMP errors leave' },
+    { code: ROUTER_OUT('ESTABLISHED') + 'iptables -A OUTPUT -p icmp -j ACCEPT\n', dialect: 'script', name: 'a router whose OUTPUT lets ICMP out' },
+    { code: 'iptables -P FORWARD DROP\niptables -P OUTPUT DROP\niptables -A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\niptables -A OUTPUT -p tcp --dport 443 -j ACCEPT\n', dialect: 'script', name: 'OUTPUT of ESTABLISHED alone on a host that forwards nothing' },
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -p icmp -m conntrack --ctstate RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -j ACCEPT\n', dialect: 'script', name: 'a router: the ICMP errors coming back to the LAN accepted by a rule of their own' },
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -s 192.168.1.0/24 -j ACCEPT\niptables -A FORWARD -i eth0 -o eth1 -d 192.168.1.0/24 -j ACCEPT\n', dialect: 'script', name: 'a router accepting both ways: the errors about the LAN\'s connections pass' },
     { code: 'iptables -P FORWARD DROP\niptables -A FORWARD -i eth0 -o eth1 -m state --state ESTABLISHED,RELATED -j ACCEPT\niptables -A FORWARD -i eth1 -o eth0 -p tcp --dport 25 -m state --state NEW,ESTABLISHED -j ACCEPT\n', dialect: 'script', name: 'an accept of ESTABLISHED alone whose connection\'s replies and errors another rule accepts' },
@@ -41,6 +47,7 @@ ruleTable(missingEstablishedRule, {
     { code: 'iptables -P INPUT «DROP»\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATEDD -j ACCEPT\n', dialect: 'script', name: 'the accept has a state iptables refuses: the rule is never added' },
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:LOGDROP - [0:0]\n-A LOGDROP -m limit --limit 5/min -j LOG --log-prefix drop:\n-A LOGDROP -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n«-A INPUT -j LOGDROP»'), name: 'INPUT ends in a jump to a chain that logs and drops everything' },
     { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT') },
+    { code: ROUTER_OUT('«ESTABLISHED»'), dialect: 'script', name: 'a router whose OUTPUT accepts ESTABLISHED alone: its fragmentation-needed to the LAN is dropped' },
     { code: 'ip6tables -P INPUT «DROP»\nip6tables -P OUTPUT DROP\nip6tables -A OUTPUT -p tcp --dport 443 -j ACCEPT\n', dialect: 'script', name: 'OUTPUT lets the host\'s connections out, INPUT drops their replies' },
     { code: table('filter', ':INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n«-A INPUT -p icmp -j DROP»\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«-A FORWARD -p icmp -j REJECT»\n-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'), name: 'ICMP dropped before RELATED is accepted' },
     { code: 'ip6tables -P INPUT DROP\n«ip6tables -A INPUT -p ipv6-icmp -j DROP»\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n', dialect: 'script', name: 'ICMPv6 in a script' },

@@ -1,5 +1,5 @@
 import { acceptsEstablished, establishedOnly, establishedOnlyWord } from '../acceptsEstablished.ts';
-import type { Chain, Rule, RuleSet } from '../../model/types.ts';
+import type { Chain, Rule, RuleSet, Table } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor, ruleMatches } from '../../simulate/conditions.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
@@ -160,6 +160,32 @@ function relatedLeftOut(rs: RuleSet, chain: Chain): { only?: Word; unfixable?: b
   return taking ? { only: taking } : { only: establishedOnly(rs, chain), unfixable: true };
 }
 
+/**
+ * A router's own ICMP errors about the connections it forwards (fragmentation-needed when the
+ * next link is too small for a packet of the opener's) leave through filter OUTPUT in state
+ * RELATED. Where OUTPUT is closed and its accept of ESTABLISHED leaves RELATED out, the first
+ * such accept that would take them with RELATED added, for the first connection FORWARD
+ * accepts whose error every way through OUTPUT drops. Nothing for a host that forwards nothing,
+ * nor for an OUTPUT without an accept of ESTABLISHED (its own replies are dropped: the SSH
+ * lockout check says so).
+ */
+function routerErrorsDropped(rs: RuleSet, t: Table): { only: Word } | undefined {
+  const forward = t.chains.get('FORWARD');
+  const output = t.chains.get('OUTPUT');
+  if (!forward || !output || !(output.policy === 'DROP' || inputClosing(output, t)) || !acceptsEstablished(rs, output)) return undefined;
+  if (!forwardsConnections(rs, forward)) return undefined;
+  for (const c of forwardedConnections(rs, forward)) {
+    if (c === true) return undefined;
+    const error: Packet = { ...mtuError(t.family), origin: 'local', offLoopback: true, dst: c.first.src };
+    if (c.first.in) error.out = c.first.in;
+    if (!certainlyRefused(evaluateChain(rs, 'filter', 'OUTPUT', error))) continue;
+    const asReply: Packet = { ...error, state: 'ESTABLISHED' };
+    const only = establishedOnly(rs, output, (r) => ruleMatches(r, asReply) !== 'no');
+    if (only) return { only };
+  }
+  return undefined;
+}
+
 /** `back` travels against `first`: in on the interface `first` leaves through, out through the one it came in on (ELSEWHERE for the one it does not name). */
 function backWay(first: Packet, back: Packet): void {
   const into = first.out ?? (first.in ? ELSEWHERE : undefined);
@@ -223,9 +249,9 @@ function repliesDroppedBefore(rs: RuleSet, chain: Chain): { rule: Rule; way: Rep
 export const missingEstablishedRule: LintRule = {
   code: 'missing-established-rule',
   severity: 'warning',
-  summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out.',
+  summary: 'INPUT or FORWARD drops replies: a DROP policy with no accept of ESTABLISHED,RELATED, a rule that drops them before that accept, or RELATED left out (there, or in the OUTPUT of a router, which sends ICMP errors about what it forwards).',
   docs: {
-    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`), itself or through the user chain it sends every packet to (`-A INPUT -j LOGDROP`, where LOGDROP logs and then drops, with no RETURN). FORWARD is reported only when the replies of some connection it lets through are dropped: for each rule that accepts new connections, the reply to the connection it is written for (its interfaces swapped, its addresses and ports, hosts it does not name taken from documentation ranges, the opener\'s port an ephemeral one) is followed through FORWARD, and the rule whose replies every way drops is named in the related information. A host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose, and rules that accept both ways without a state test (`-i eth1 -o ppp0 -s LAN` and `-i ppp0 -o eth1 -d LAN`, as older router scripts write them) let the replies through; those scripts are open from outside instead (see lan-reachable-from-wan). Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported (in FORWARD, the error about each connection a rule accepts, sent by a router on its way: it comes back in on the interface the connection left through, so `-i eth1 -o eth0 -j ACCEPT` for the LAN\'s connections does not take the errors about them), with a fix that adds RELATED to it (the first such accept that would then take the errors: one of `-p tcp` alone is reported without the fix, as RELATED would let no ICMP through it); where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
+    description: 'Reports the policy of filter INPUT or FORWARD when it is DROP and no rule of the chain (or of a chain it jumps to) accepts packets in state ESTABLISHED; where the policy accepts, the chain\'s last rule when it drops or rejects every packet (`-A INPUT -j DROP`, `-A INPUT -j REJECT --reject-with icmp-host-prohibited`), itself or through the user chain it sends every packet to (`-A INPUT -j LOGDROP`, where LOGDROP logs and then drops, with no RETURN). FORWARD is reported only when the replies of some connection it lets through are dropped: for each rule that accepts new connections, the reply to the connection it is written for (its interfaces swapped, its addresses and ports, hosts it does not name taken from documentation ranges, the opener\'s port an ephemeral one) is followed through FORWARD, and the rule whose replies every way drops is named in the related information. A host that forwards nothing (a server\'s `:FORWARD DROP`) has no replies to lose, and rules that accept both ways without a state test (`-i eth1 -o ppp0 -s LAN` and `-i ppp0 -o eth1 -d LAN`, as older router scripts write them) let the replies through; those scripts are open from outside instead (see lan-reachable-from-wan). Where ESTABLISHED packets are accepted but an ICMP error about a connection (state RELATED: fragmentation-needed, ICMPv6 packet-too-big) is dropped, the accept of ESTABLISHED is reported (in FORWARD, the error about each connection a rule accepts, sent by a router on its way: it comes back in on the interface the connection left through, so `-i eth1 -o eth0 -j ACCEPT` for the LAN\'s connections does not take the errors about them), with a fix that adds RELATED to it (the first such accept that would then take the errors: one of `-p tcp` alone is reported without the fix, as RELATED would let no ICMP through it); where RELATED is accepted but a rule about ICMP met before drops that error (`-p icmp -j DROP`), that rule is reported, with a fix that accepts ICMP in state RELATED just before it. On a router (a FORWARD that lets new connections through) whose OUTPUT is closed, the accept of ESTABLISHED in OUTPUT is reported the same way where it leaves RELATED out and the router\'s own ICMP error about a connection it forwards (fragmentation-needed when the next link is too small, sent to the opener through the interface the connection came in on) is dropped. Where ESTABLISHED is accepted but a rule met before that accept drops or rejects every reply arriving on an interface that connections leave through (forwarded ones for FORWARD, the host\'s own for INPUT; in FORWARD also the replies going on to one interface, `-i eth0 -o docker0`, when connections from there leave that way), that rule is reported, with a fix that accepts those replies just before it.',
     rationale: 'Without it, replies to connections the host or the network opened are dropped: DNS answers, downloads and forwarded sessions hang, and each service needs rules for both directions. Docker\'s DOCKER-USER is the usual place for the second kind: `-A DOCKER-USER -i eth0 -j DROP`, meant to close the containers to the outside, also drops the answers to their own connections, and they lose the internet. Without RELATED, the ICMP errors about those connections are dropped: path MTU discovery fails, and transfers stall once packets grow beyond a smaller link on the way (a VPN, PPPoE, most of all over IPv6, where routers never fragment).',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -234,6 +260,14 @@ export const missingEstablishedRule: LintRule = {
     const rs = ctx.ruleSet;
     for (const t of rs.tables.values()) {
       if (t.name !== 'filter') continue;
+      const own = routerErrorsDropped(rs, t);
+      if (own) {
+        ctx.report({
+          span: own.only.span,
+          message: `OUTPUT accepts ESTABLISHED but not RELATED packets: the ICMP errors this router sends about the connections it forwards (${t.family === 'ipv4' ? 'fragmentation-needed' : 'packet-too-big'} to a host whose packets are too big for the next link) are dropped, so path MTU discovery fails for them and large transfers stall. Accept ESTABLISHED,RELATED.`,
+          fixes: relatedFix(own.only),
+        });
+      }
       for (const name of ['INPUT', 'FORWARD']) {
         const chain = t.chains.get(name);
         if (!chain) continue;
