@@ -8,10 +8,12 @@ import { NamespaceIptables } from './realIptables.ts';
 import { connectFrom, loadRules, pairWithService } from './tcpProbe.ts';
 
 /**
- * ssh-lockout-risk's OUTPUT case against the kernel: two namespaces this test creates, joined
- * by a veth pair on 10.200.82.0/24. The host `a` listens on the SSH port and loads rules whose
- * OUTPUT drops by default; `b` connects. Where the rule says the server's packets are dropped,
- * the connection must time out; with the fix applied, it must come up.
+ * ssh-lockout-risk's cases of a session that never comes up, against the kernel: two
+ * namespaces this test creates, joined by a veth pair on 10.200.82.0/24. The host `a` listens
+ * on the SSH port and loads rules whose OUTPUT drops by default, or whose INPUT accepts SSH in
+ * state NEW alone; `b` connects. Where the rule says the server's packets, or the session's
+ * after its first, are dropped, the connection must time out; with the fix applied, it must
+ * come up.
  */
 const missing = NamespaceIptables.available();
 const skip = requirement(missing === undefined, `SSH through OUTPUT in namespaces: ${missing}`);
@@ -40,6 +42,24 @@ test('OUTPUT that drops the SSH server\'s packets keeps every session from comin
   assert.equal(rules.slice(found[0].span.start, found[0].span.end), 'DROP');
   assert.equal(login(rules), 'timeout');
   const fixed = applyFix(rules, found[0].fixes![0]);
+  assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'ssh-lockout-risk'), []);
+  assert.equal(login(fixed), 'SSH-2.0-test');
+});
+
+const newOnly = `*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT
+COMMIT
+`;
+
+test('INPUT that accepts SSH in state NEW alone drops the rest of each session; the fix accepts ESTABLISHED,RELATED', { skip, timeout: 30_000 }, () => {
+  const found = new FirewallDocument(newOnly, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'ssh-lockout-risk');
+  assert.deepEqual(found.map((d) => newOnly.slice(d.span.start, d.span.end)), ['DROP']);
+  assert.equal(login(newOnly), 'timeout');
+  const fixed = applyFix(newOnly, found[0].fixes![0]);
   assert.deepEqual(new FirewallDocument(fixed, { fileName: 'rules.v4' }).diagnostics().filter((d) => d.code === 'ssh-lockout-risk'), []);
   assert.equal(login(fixed), 'SSH-2.0-test');
 });

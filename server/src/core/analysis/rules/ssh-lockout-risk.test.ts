@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
+import { applyFix, fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { sshLockoutRisk } from './ssh-lockout-risk.ts';
 
 ruleTable(sshLockoutRisk, {
@@ -27,6 +27,8 @@ ruleTable(sshLockoutRisk, {
     { code: table('filter', ':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -p tcp --dport 1024:65535 -j ACCEPT'), name: 'OUTPUT accepts packets to client ports' },
   ],
   invalid: [
+    { code: 'iptables -A INPUT -i lo -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted in state NEW alone: the sessions\' later packets dropped' },
+    { code: table('filter', ':INPUT «DROP» [0:0]\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT'), name: 'a save file accepting SSH in state NEW alone' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -o eth0 -p tcp --dport 22 -j ACCEPT\n«iptables -P INPUT DROP»\n', dialect: 'script', name: 'SSH accepted by a rule iptables refuses (-o in INPUT)' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -A INPUT -j DROP\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«ip6tables -A INPUT -j DROP»\n', dialect: 'script', severity: 'info', name: 'new IPv6 SSH connections shut out while IPv4 INPUT accepts SSH: a note' },
     { code: 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«iptables -A INPUT -j DROP»\nip6tables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n«ip6tables -A INPUT -j DROP»\n', dialect: 'script', severity: 'warning', name: 'both families shut new SSH connections out' },
@@ -73,6 +75,20 @@ test('ssh-lockout-risk in a script: the later command that lets the session thro
   const restore = 'iptables -P INPUT DROP\niptables-restore <<EOF\n*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\nEOF\n';
   assert.deepEqual(related(restore), [['iptables -P INPUT DROP', ['iptables-restore <<EOF']]]);
   assert.deepEqual(related('iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n'), [['iptables -P INPUT DROP', undefined]]);
+  // new connections accepted first, the established ones from a later accept of ESTABLISHED
+  const newOnly = 'iptables -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT\niptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\niptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n';
+  assert.deepEqual(related(newOnly), [['iptables -P INPUT DROP', ['iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT']]]);
+});
+
+test('ssh-lockout-risk fix where INPUT accepts SSH in state NEW alone: ESTABLISHED,RELATED accepted in INPUT, in a save file and before the command in a script', () => {
+  const save = table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT');
+  const f = fixFirst(sshLockoutRisk, save);
+  assert.equal(f.left, 0);
+  assert.match(f.text, /:INPUT DROP \[0:0\]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22/);
+  const script = 'iptables -A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\n  iptables -P INPUT DROP\n';
+  const s = fixFirst(sshLockoutRisk, script, { dialect: 'script' });
+  assert.equal(s.left, 0);
+  assert.equal(s.text, 'iptables -A INPUT -p tcp --dport 22 -m state --state NEW -j ACCEPT\n  iptables -I INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n  iptables -P INPUT DROP\n');
 });
 
 /** ufw's before.rules (its INPUT part as shipped, `extra` after its loopback accept), with /etc/default/ufw's input policy and user.rules allowing SSH or not. */

@@ -60,7 +60,7 @@ export const sshLockoutRisk: LintRule = {
   severity: 'warning',
   summary: 'In execution order, a point where INPUT drops new SSH connections, or OUTPUT the SSH server\'s packets, before any rule accepts them.',
   docs: {
-    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again, and as a note (info) where the script\'s rules of the other family (IPv4 or IPv6) still accept new SSH connections at its end: the host stays reachable over that family. Where the script writes rules of both families, the message names the one it is about. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked; ufw\'s before.rules as ufw loads it with the files around it (its input policy from /etc/default/ufw, user.rules beside it), reported where a rule of the file refuses SSH on every way through.',
+    description: 'Replays a script command by command, in the order it runs them (the body of a function defined at the top at each of its calls there, with the arguments of the call where the body is plain commands), and reports the first one after which a new TCP connection to the SSH port (22, or the `sshPort` setting) would certainly be dropped or rejected by filter INPUT, such as `-P INPUT DROP` before the SSH accept, or the SSH server\'s packets to a client (from that port, the session established) by filter OUTPUT, such as `-P OUTPUT DROP` without an accept of ESTABLISHED (fix: that accept at the head of OUTPUT, in a script before the command that would cut the session). So is the first command after which INPUT accepts new SSH connections but drops their later packets (an accept of state NEW alone, `-m conntrack --ctstate NEW`, and none of ESTABLISHED): no session gets past its first packet (fix: the accept of ESTABLISHED,RELATED at the head of INPUT). The finding says whether a later command lets the session\'s packets through again (that command is shown with it) or nothing in the script does. Where only new connections are refused and the established ones still pass (an ESTABLISHED accept came first), the session running the script survives: that is reported only when nothing later in the script accepts new SSH connections again, and as a note (info) where the script\'s rules of the other family (IPv4 or IPv6) still accept new SSH connections at its end: the host stays reachable over that family. Where the script writes rules of both families, the message names the one it is about. An `iptables-restore` here-document is one step, as its tables change at once (without `--noflush`, emptied first). For a save file, the rules as loaded are checked; ufw\'s before.rules as ufw loads it with the files around it (its input policy from /etc/default/ufw, user.rules beside it), reported where a rule of the file refuses SSH on every way through.',
     rationale: 'Where the script never lets SSH through again, the host is out of reach over SSH once the rules are in, until someone reaches its console. Where a later command does, the session running the script survives a run that goes through (TCP sends again what was dropped in between), but not one that stops between the two commands: a command that fails under `set -e`, Ctrl-C, a lost connection, or the commands typed one at a time, when the first one cuts the session that would type the second.',
     bad: { dialect: 'script', text: 'iptables -P INPUT DROP\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\n' },
     good: { dialect: 'script', text: 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\niptables -P INPUT DROP\n' },
@@ -78,6 +78,12 @@ export const sshLockoutRisk: LintRule = {
         // every way through, read once: whether all refuse, and (ufw) whether the file's rules do
         const all = sshOutcomes(rs, port, family);
         const o = certainlyRefused(all);
+        const est = o ? undefined : refusesSsh(rs, port, family, 'ESTABLISHED');
+        if (est && refusedByFile(ctx, sshOutcomes(rs, port, family, 'ESTABLISHED'))) {
+          const span = decidingRule(est)?.span ?? policyPlace(chain) ?? { start: 0, end: 0 };
+          ctx.report({ span, message: `These rules accept new SSH connections (tcp port ${port}) on INPUT but ${est.verdict === 'REJECT' ? 'reject' : 'drop'} their later packets (state ESTABLISHED): no session gets established${rs.listing ? ' while they are loaded' : ', and loading them over SSH locks you out'}. Accept ESTABLISHED,RELATED in INPUT.`, fixes: acceptAtHead(ctx, chain, decidingRule(est), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in INPUT') });
+          continue;
+        }
         if (!o) {
           const output = filter!.chains.get('OUTPUT');
           const out = output && refusesServerPackets(rs, port, family);
@@ -129,12 +135,19 @@ export const sshLockoutRisk: LintRule = {
       if (out) {
         reported.add(family);
         closedFrom.delete(family);
-        cut.set(family, { span, what, refused: `OUTPUT ${out.verdict === 'REJECT' ? 'rejects' : 'drops'} the SSH server's packets (tcp source port ${port})`, fixes: cmd && acceptBefore(ctx, cmd) });
+        cut.set(family, { span, what, refused: `OUTPUT ${out.verdict === 'REJECT' ? 'rejects' : 'drops'} the SSH server's packets (tcp source port ${port})`, fixes: cmd && acceptBefore(ctx, cmd, 'OUTPUT') });
         return;
       }
       const v = dropsSsh(snapshot, port, family);
       if (!v) {
         closedFrom.delete(family);
+        // new connections let in, their later packets not (`--state NEW -j ACCEPT`, no accept
+        // of ESTABLISHED): no session gets past its first packet, the running one neither
+        const est = dropsSsh(snapshot, port, family, 'ESTABLISHED');
+        if (est) {
+          reported.add(family);
+          cut.set(family, { span, what, refused: `INPUT ${est === 'REJECT' ? 'rejects' : 'drops'} every packet of an SSH session (tcp port ${port}) but its first (new connections are accepted, established ones not)`, fixes: cmd && acceptBefore(ctx, cmd, 'INPUT') });
+        }
         return;
       }
       if (!dropsSsh(snapshot, port, family, 'ESTABLISHED')) {
@@ -188,13 +201,13 @@ const bothFamilies = (rs: RuleSet) => {
 };
 
 /**
- * Scripts: the session's packets accepted at the head of OUTPUT on a line of its own before the
+ * Scripts: the session's packets accepted at the head of `chain` on a line of its own before the
  * command that would cut it (after it, the session would already be cut), written the way that
  * command runs iptables.
  */
-function acceptBefore(ctx: RuleContext, cmd: Command): Fix[] | undefined {
+function acceptBefore(ctx: RuleContext, cmd: Command, chain: 'INPUT' | 'OUTPUT'): Fix[] | undefined {
   const tool = commandTool(ctx.text, cmd);
   if (!tool) return undefined;
   const at = lineStartOf(ctx.text, cmd);
-  return [{ title: 'Accept ESTABLISHED,RELATED in OUTPUT first', edits: [{ span: { start: at, end: at }, text: `${commandIndent(ctx.text, cmd)}${tool} -I OUTPUT ${ESTABLISHED_ACCEPT}\n` }] }];
+  return [{ title: `Accept ESTABLISHED,RELATED in ${chain} first`, edits: [{ span: { start: at, end: at }, text: `${commandIndent(ctx.text, cmd)}${tool} -I ${chain} ${ESTABLISHED_ACCEPT}\n` }] }];
 }
