@@ -53,3 +53,11 @@ export function establishedOnly(rs: RuleSet, chain: Chain, passes?: (r: Rule) =>
 export function establishedOnlyWord(r: Rule): Word | undefined {
   return stateWords(r).find((v) => !v.dynamic && /ESTABLISHED/i.test(v.value) && !/RELATED/i.test(v.value));
 }
+
+/**
+ * The first accept of the chain (or of a chain it jumps to) that takes new connections alone
+ * (`--ctstate NEW`): where nothing accepts ESTABLISHED, their packets after the first are dropped.
+ */
+export function acceptsNewOnly(rs: RuleSet, chain: Chain): Rule | undefined {
+  return firstAccept(rs, chain, (r) => (stateWords(r).some((v) => !v.dynamic && v.value.toUpperCase().split(',').every((s) => s === 'NEW')) ? r : undefined));
+}

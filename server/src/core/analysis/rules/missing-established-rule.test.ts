@@ -69,6 +69,14 @@ ruleTable(missingEstablishedRule, {
   ],
 });
 
+test('missing-established-rule names an accept of state NEW alone, whose connections lose every packet but the first', () => {
+  const text = table('filter', ':INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 80 -m conntrack --ctstate NEW -j ACCEPT');
+  const [d] = lintWith(missingEstablishedRule, text);
+  assert.deepEqual(d.related?.map((r) => text.slice(r.span.start, r.span.end)), ['-A INPUT -p tcp --dport 80 -m conntrack --ctstate NEW -j ACCEPT']);
+  const plain = table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp --dport 80 -j ACCEPT');
+  assert.equal(lintWith(missingEstablishedRule, plain)[0].related, undefined);
+});
+
 test('missing-established-rule: no fix adds RELATED to an accept of TCP, which would still take no ICMP error', () => {
   const text = table('filter', ':INPUT DROP [0:0]\n-A INPUT -p tcp -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p udp -m conntrack --ctstate ESTABLISHED -j ACCEPT');
   const [d] = lintWith(missingEstablishedRule, text);

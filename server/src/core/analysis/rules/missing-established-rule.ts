@@ -1,4 +1,4 @@
-import { acceptsEstablished, establishedOnly, establishedOnlyWord } from '../acceptsEstablished.ts';
+import { acceptsEstablished, acceptsNewOnly, establishedOnly, establishedOnlyWord } from '../acceptsEstablished.ts';
 import type { Chain, Rule, RuleSet, Table } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor, ruleMatches } from '../../simulate/conditions.ts';
@@ -291,9 +291,15 @@ export const missingEstablishedRule: LintRule = {
           // `:FORWARD DROP`), nor one whose rules accept both ways of each
           const dropped = name === 'FORWARD' ? forwardsConnections(rs, chain) && forwardedRepliesDropped(rs, chain) : undefined;
           if (name === 'FORWARD' && !dropped) continue;
-          const replies = `replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.`;
+          // connections accepted in state NEW alone lose the rest of their packets too
+          const newOnly = acceptsNewOnly(rs, chain);
+          const replies = `replies to ${name === 'INPUT' ? 'the host\'s own' : 'forwarded'} connections are dropped${newOnly ? ', and so is every packet but the first of the connections accepted in state NEW alone' : ''}. Add -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT first.`;
+          const related = [
+            ...(dropped && dropped !== true ? [{ span: dropped.span, message: 'This rule accepts connections whose replies FORWARD then drops.' }] : []),
+            ...(newOnly ? [{ span: newOnly.span, message: 'This rule accepts the first packet of new connections only.' }] : []),
+          ];
           ctx.report({
-            ...(dropped && dropped !== true ? { related: [{ span: dropped.span, message: 'This rule accepts connections whose replies FORWARD then drops.' }] } : {}),
+            ...(related.length ? { related } : {}),
             span: closing.span,
             message: closing.rule
               ? `${name} ends with this rule, which ${closing.refuses?.target?.name === 'REJECT' ? 'rejects' : 'drops'} every packet that reaches it${closing.refuses && closing.refuses !== closing.rule ? ` (in chain ${closing.refuses.chain})` : ''}, and no rule accepts ESTABLISHED,RELATED packets: ${replies}`
