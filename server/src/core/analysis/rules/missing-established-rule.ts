@@ -25,9 +25,18 @@ function mtuError(family: Chain['family']): Packet {
     : { family, proto: 'ipv6-icmp', icmpType: 2, icmpCode: 0, state: 'RELATED', origin: 'remote', local: [] };
 }
 
-/** How that ICMP error ends when every way through the chain drops or rejects it. */
-function relatedRefused(rs: RuleSet, chain: Chain): Outcome | undefined {
-  return certainlyRefused(evaluateChain(rs, 'filter', chain.name, mtuError(chain.family)));
+/** Every way that ICMP error takes through the chain (`origin` local: the host's own, through OUTPUT). */
+function relatedOutcomes(rs: RuleSet, chain: Chain, origin: Packet['origin'] = 'remote'): Outcome[] {
+  return evaluateChain(rs, 'filter', chain.name, { ...mtuError(chain.family), origin });
+}
+
+/**
+ * Every way through the chain accepts the ICMP error about no connection in particular: so
+ * does every way for the error about any one connection (its interfaces and addresses only
+ * take ways away), which need not be followed then.
+ */
+function acceptedEverywhere(outcomes: readonly Outcome[]): boolean {
+  return outcomes.every((o) => o.verdict === 'ACCEPT');
 }
 
 /** Replies arriving on `in`, and for FORWARD leaving through `out` when the rule names it. */
@@ -173,7 +182,7 @@ function routerErrorsDropped(rs: RuleSet, t: Table): { only: Word } | undefined 
   const forward = t.chains.get('FORWARD');
   const output = t.chains.get('OUTPUT');
   if (!forward || !output || !(output.policy === 'DROP' || inputClosing(output, t)) || !acceptsEstablished(rs, output)) return undefined;
-  if (!forwardsConnections(rs, forward)) return undefined;
+  if (acceptedEverywhere(relatedOutcomes(rs, output, 'local')) || !forwardsConnections(rs, forward)) return undefined;
   for (const c of forwardedConnections(rs, forward)) {
     if (c === true) return undefined;
     const error: Packet = { ...mtuError(t.family), origin: 'local', offLoopback: true, dst: c.first.src };
@@ -308,8 +317,9 @@ export const missingEstablishedRule: LintRule = {
           continue;
         }
         // the evaluation first: where RELATED is accepted (nearly always) it ends at that rule
-        const generic = relatedRefused(rs, chain);
-        const dropped = generic ? { refused: generic, ...relatedLeftOut(rs, chain) } : name === 'FORWARD' ? forwardedErrorRefused(rs, chain) : undefined;
+        const ways = relatedOutcomes(rs, chain);
+        const generic = certainlyRefused(ways);
+        const dropped = generic ? { refused: generic, ...relatedLeftOut(rs, chain) } : name === 'FORWARD' && !acceptedEverywhere(ways) ? forwardedErrorRefused(rs, chain) : undefined;
         if (!dropped) continue;
         const { refused, only } = dropped;
         if (!only) {
