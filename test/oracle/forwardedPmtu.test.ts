@@ -58,14 +58,19 @@ function upload(to = SERVER): string {
   return r.stdout.trim();
 }
 
-const script = [
-  'sysctl -w net.ipv4.ip_forward=1',
-  'iptables -F',
-  'iptables -P FORWARD DROP',
-  'iptables -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT',
-  `iptables -A FORWARD -i ${net.pair.devA} -o ${net.farDev} -j ACCEPT`,
-  '',
-].join('\n');
+/** The router's rules: FORWARD lets the LAN out and accepts replies in `forwardStates`; OUTPUT, where `outputStates` is given, is closed but for loopback, HTTPS and replies in those states. */
+const rules = (forwardStates: string, outputStates?: string) =>
+  [
+    'sysctl -w net.ipv4.ip_forward=1',
+    'iptables -F',
+    'iptables -P FORWARD DROP',
+    `iptables -A FORWARD -m conntrack --ctstate ${forwardStates} -j ACCEPT`,
+    `iptables -A FORWARD -i ${net.pair.devA} -o ${net.farDev} -j ACCEPT`,
+    ...(outputStates ? ['iptables -P OUTPUT DROP', 'iptables -A OUTPUT -o lo -j ACCEPT', `iptables -A OUTPUT -m conntrack --ctstate ${outputStates} -j ACCEPT`, 'iptables -A OUTPUT -p tcp --dport 443 -j ACCEPT'] : []),
+    '',
+  ].join('\n');
+
+const script = rules('ESTABLISHED');
 
 const findings = (text: string) => new FirewallDocument(text, { dialect: 'script' }).diagnostics().filter((d) => d.code === 'missing-established-rule');
 
@@ -90,18 +95,7 @@ test('the fix accepts RELATED too: the fragmentation-needed reaches the client a
  * The router under test's own link on is the small one now (1280 bytes): it sends the client
  * fragmentation-needed itself, through its OUTPUT in state RELATED.
  */
-const routerScript = [
-  'sysctl -w net.ipv4.ip_forward=1',
-  'iptables -F',
-  'iptables -P FORWARD DROP',
-  'iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
-  `iptables -A FORWARD -i ${net.pair.devA} -o ${net.farDev} -j ACCEPT`,
-  'iptables -P OUTPUT DROP',
-  'iptables -A OUTPUT -o lo -j ACCEPT',
-  'iptables -A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT',
-  'iptables -A OUTPUT -p tcp --dport 443 -j ACCEPT',
-  '',
-].join('\n');
+const routerScript = rules('ESTABLISHED,RELATED', 'ESTABLISHED');
 
 test('a router whose OUTPUT accepts ESTABLISHED alone: its own fragmentation-needed is dropped, the upload stalls, and that accept is reported', { skip, timeout: 60_000 }, () => {
   ip('-n', net.router, 'link', 'set', net.farDev, 'mtu', '1280');
