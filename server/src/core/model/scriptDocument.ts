@@ -1,4 +1,5 @@
 import type { Family } from '../knowledge/types.ts';
+import type { Span } from '../text/span.ts';
 import type { SyntaxIssue, Word } from '../syntax/nodes.ts';
 import { parseArgTokens } from '../syntax/ruleParser.ts';
 import { drain, type Steps } from '../services/steps.ts';
@@ -73,6 +74,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const routeLocalnet: RouteLocalnetFact[] = [];
   const issues: SyntaxIssue[] = [];
   const restores: RestoreInput[] = [];
+  const unreadRestores: { span: Span; family: Family }[] = [];
   const steps: (Command | RestoreInput)[] = [];
   // `-i $WAN`, `--to-destination $WEB:8080`: variables the script sets once read as their values
   const variables = new ShellVariables(script, text, options.subshells, options.sourced);
@@ -343,7 +345,10 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       const guard = topOf(guardOf(sc, kindBefore));
       // a file or pipe the model does not read: any table of the family may have changed from
       // here on (from where it is written: a function's body runs later, if at all)
-      if (!sc.heredocs.length) state.forget(tool.family);
+      if (!sc.heredocs.length) {
+        state.forget(tool.family);
+        unreadRestores.push({ span: sc.span, family: tool.family });
+      }
       for (const h of sc.heredocs) {
         if (!h.body.terminated) {
           issues.push({ code: 'syntax-error', message: `The here-document has no closing '${h.body.delimiter}' line: the shell reads it to the end of the file.`, span: h.op });
@@ -384,7 +389,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   // a file read that the caller gave, and that only sets variables, adds nothing to the tables
   const sourcesFiles = variables.sources.some((u) => !u.plain);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, ...(unreadRestores.length ? { unreadRestores } : {}), steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

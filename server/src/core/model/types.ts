@@ -329,6 +329,11 @@ export interface RuleSet {
   /** Scripts: the input of each `iptables-restore` here-document, read as a file of its own. */
   restores?: RestoreInput[];
   /**
+   * Scripts: each `iptables-restore` whose input the model does not read (`< /etc/iptables/rules.v4`,
+   * a pipe), with its family: from there on its tables may hold anything.
+   */
+  unreadRestores?: { span: Span; family: Family }[];
+  /**
    * Scripts: the commands and here-document inputs that change the tables, in the order they
    * run: the body of a function called once at its call (see scriptRuleSet), a here-document
    * as one step, a command iptables refuses left out. `commands` stay in the order written.

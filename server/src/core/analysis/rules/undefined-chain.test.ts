@@ -80,6 +80,22 @@ ruleTable(undefinedChain, {
   ],
 });
 
+test('undefined-chain: a script that restores an input the model does not read first points at it, for the family it restores', () => {
+  const text = 'iptables-restore < /etc/iptables/rules.v4\niptables -A INPUT -j MYCHAIN\niptables -A MINE -j ACCEPT\nip6tables -A INPUT -j MYCHAIN\n';
+  const found = lintWith(undefinedChain, text, { dialect: 'script' });
+  assert.deepEqual(
+    found.map((d) => [text.slice(d.span.start, d.span.end), d.severity, d.related?.map((r) => text.slice(r.span.start, r.span.end))]),
+    [
+      ['MYCHAIN', 'warning', ['iptables-restore < /etc/iptables/rules.v4']],
+      ['MINE', 'warning', ['iptables-restore < /etc/iptables/rules.v4']],
+      ['MYCHAIN', 'warning', undefined],
+    ],
+  );
+  // after the command, the restore is no excuse
+  const later = 'iptables -A INPUT -j MYCHAIN\niptables-restore < /etc/iptables/rules.v4\n';
+  assert.equal(lintWith(undefinedChain, later, { dialect: 'script' })[0].related, undefined);
+});
+
 test('undefined-chain: the quick fix creates the chain with the tool of the command (ip6tables for IPv6)', () => {
   const text = 'ip6tables -X\niptables -N base\n  ip6tables -A base -j ACCEPT\n';
   const [d] = lintWith(undefinedChain, text, { dialect: 'script' });

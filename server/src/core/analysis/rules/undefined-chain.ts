@@ -9,7 +9,7 @@ import { CHAIN_EDITS } from '../chainEdits.ts';
 import { managedChain, type ManagedChain } from '../../knowledge/managedChains.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 import type { Family } from '../../knowledge/types.ts';
-import type { Fix, LintRule, RuleContext } from '../types.ts';
+import type { Fix, LintRule, RelatedInfo, RuleContext } from '../types.ts';
 import type { Chain, ChainDeclaration, Command, RuleSet, Table } from '../../model/types.ts';
 import { firstStartingFrom, type Span } from '../../text/span.ts';
 import { commandsAsRun } from '../../model/commandsAsRun.ts';
@@ -21,7 +21,7 @@ export const undefinedChain: LintRule = {
   severity: 'error',
   summary: 'A `-j`/`-g`/`-A`/`-I` (or `-P`) naming a chain that is never created in that table, or `-E`/`-X` of a built-in chain.',
   docs: {
-    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. A built-in chain written in another case (`-A input`, `-t nat -A Postrouting`) is said to be one, with a fix that writes it as the table has it: chain names are case-sensitive, and iptables looks for a user chain of that name. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. A script that sources another file (`. FILE`, `source FILE`) may have chains made there, or the tool wrapped by a function defined there (a dual-stack `iptables()` that runs ip6tables too): what it misses is a warning, not an error. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A table\'s second block in one input (without `--noflush`) empties the table again and deletes its user chains, so a rule there naming a chain only an earlier block declares fails as well. In a script the quick fix creates the chain with `-N` before the first command naming it; in a restore file it declares the chain in the block. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted or an `-E` above renamed. Once the script has deleted every chain (`-F` then `-X`), nothing is left from an earlier run: a command naming a chain before its `-N` fails whatever comes between, a `-X` or `-E` of it too, and the rules it was meant to add are not counted in the chain. In a script, a chain another program makes (Docker\'s DOCKER-USER and DOCKER, kube-proxy\'s KUBE-*, ufw\'s ufw-*, fail2ban\'s f2b-*, firewalld\'s INPUT_direct, IN_public_allow and the like) is reported as information, naming the program that must have run first; a change to one of those the program writes itself is managed-chain-edited\'s finding. A clean-up whose failure the script expects (`iptables -F OLD 2>/dev/null`, `-X OLD || true`, a `-D` of a rule jumping to it), which empties, deletes or lists a chain an earlier run may have left, is not reported; rules added where a failure is hidden are. A listing followed by `&&` is the script\'s test for the chain, and a command that runs only after one that needed the chain succeeded (`iptables -S X >/dev/null 2>&1 && iptables -F X`, the first branch of `if iptables -L X -n >/dev/null; then`, the body of `while iptables -C INPUT -j X; do`) finds it there: neither is reported. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
+    description: 'Reports a chain name that the table never declares: a jump or goto to it, rules added to it, or a policy set on a chain that is not built into the table (`-t nat -A FORWARD`), and the other way round a built-in chain given to `-E` or `-X`, which only rename and delete user chains. A built-in chain written in another case (`-A input`, `-t nat -A Postrouting`) is said to be one, with a fix that writes it as the table has it: chain names are case-sensitive, and iptables looks for a user chain of that name. In scripts a chain counts as declared when any `-N` in the script creates it, except in an `iptables-restore` here-document without `--noflush`: the restore empties each table of its input first, user chains included, so there only the chains the input declares exist. A script that sources another file (`. FILE`, `source FILE`) may have chains made there, or the tool wrapped by a function defined there (a dual-stack `iptables()` that runs ip6tables too): what it misses is a warning, not an error. Where the script loads an input the model does not read before the command (`iptables-restore < /etc/iptables/rules.v4`, a pipe), the finding points at that load, which may declare the chain. In a restore file (or here-document) a chain must be declared above the first rule naming it: iptables-restore reads it in order. A table\'s second block in one input (without `--noflush`) empties the table again and deletes its user chains, so a rule there naming a chain only an earlier block declares fails as well. In a script the quick fix creates the chain with `-N` before the first command naming it; in a restore file it declares the chain in the block. A script is followed in the order it runs (shell functions called at the top included): a command naming a chain that a `-N` creates only further down is reported (this command fails, or, where the chain is left from an earlier run, the `-N` does), and so is one naming a chain a `-X` above deleted or an `-E` above renamed. Once the script has deleted every chain (`-F` then `-X`), nothing is left from an earlier run: a command naming a chain before its `-N` fails whatever comes between, a `-X` or `-E` of it too, and the rules it was meant to add are not counted in the chain. In a script, a chain another program makes (Docker\'s DOCKER-USER and DOCKER, kube-proxy\'s KUBE-*, ufw\'s ufw-*, fail2ban\'s f2b-*, firewalld\'s INPUT_direct, IN_public_allow and the like) is reported as information, naming the program that must have run first; a change to one of those the program writes itself is managed-chain-edited\'s finding. A clean-up whose failure the script expects (`iptables -F OLD 2>/dev/null`, `-X OLD || true`, a `-D` of a rule jumping to it), which empties, deletes or lists a chain an earlier run may have left, is not reported; rules added where a failure is hidden are. A listing followed by `&&` is the script\'s test for the chain, and a command that runs only after one that needed the chain succeeded (`iptables -S X >/dev/null 2>&1 && iptables -F X`, the first branch of `if iptables -L X -n >/dev/null; then`, the body of `while iptables -C INPUT -j X; do`) finds it there: neither is reported. An `iptables -S` listing declares its chains with `-N`; a listing of some chains only (`iptables -S CHAIN`) leaves out the chains it jumps to, which are not reported.',
     rationale: 'iptables-restore with the nf_tables backend rejects the file ("chain does not exist"; `--test` does not catch it); a script command fails. Either way the rules meant for the chain are missing. `-E` of a built-in chain is worse with iptables-nft 1.8.9: it renames the hooked chain, which keeps filtering while iptables-save shows an empty built-in chain in its place.',
     bad: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j logdrop\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:INPUT DROP [0:0]\n:logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j LOG\n-A logdrop -j DROP\nCOMMIT\n' },
@@ -44,6 +44,9 @@ export const undefinedChain: LintRule = {
     const severity = (family: string, table: string) => (resets(family, table) && !sources ? undefined : ('warning' as const));
     const elsewhere = (family: string, table: string) =>
       `${resets(family, table) ? '' : ' by this script (it must already exist on the host)'}${sources ? ', unless a file this script sources creates it or defines a function that wraps the tool' : ''}`;
+    // a script that loads a file with iptables-restore first (`< /etc/iptables/rules.v4`): the
+    // chain may be one the file declares, which is not read here
+    const restoredBefore = (cmd: Command) => rs.unreadRestores?.find((u) => u.family === cmd.family && u.span.start < cmd.span.start);
     // a dual-stack script that creates a chain with iptables and uses it with ip6tables (or the
     // other way round): the message names the tool, and where the chain is created
     const otherFamily = (name: string, family: Family, table: string) => {
@@ -90,7 +93,11 @@ export const undefinedChain: LintRule = {
     const script: Judging = {
       names: (cmd) => facts.declared(cmd.family, cmd.table),
       uncertain: (cmd) => facts.uncertain(cmd.family, cmd.table),
-      missing: (name, cmd) => `${otherFamily(name, cmd.family, cmd.table)}${elsewhere(cmd.family, cmd.table)}`,
+      missing: (name, cmd) => `${otherFamily(name, cmd.family, cmd.table)}${elsewhere(cmd.family, cmd.table)}${restoredBefore(cmd) ? ', unless the input the script restores before (not read here) declares it' : ''}`,
+      related: (cmd) => {
+        const r = restoredBefore(cmd);
+        return r && [{ span: r.span, message: 'This iptables-restore loads an input not read here: the chain may come from it.' }];
+      },
       declare: (name, cmd) => (rs.listing ? `'-N ${name}'` : rs.dialect === 'save' ? `':${name} - [0:0]'` : `'${toolName(cmd.family)}${cmd.table === 'filter' ? '' : ' -t ' + cmd.table} -N ${name}'`),
       severity: (cmd) => severity(cmd.family, cmd.table),
       fixes: declareFix,
@@ -221,6 +228,8 @@ interface Judging {
   exempt(name: string): boolean;
   /** A chain another program makes (Docker's, kube-proxy's…): scripts count on it having run. */
   madeBy?(name: string, cmd: Command): ManagedChain | undefined;
+  /** Where else the chain may come from, shown with a missing chain's finding. */
+  related?(cmd: Command): RelatedInfo[] | undefined;
 }
 
 const USES = new Set(['append', 'insert', 'replace', 'delete', 'check', 'policy', 'flush', 'zero', 'list', 'list-rules', 'delete-chain', 'rename-chain']);
@@ -269,6 +278,7 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
           : `Chain '${w.value}' is never created in the ${cmd.table} table${how.missing(w.value, cmd)}: declare it with ${how.declare(w.value, cmd)} first.`,
       severity: wrongTable || cmd.kind === 'policy' ? undefined : how.severity(cmd),
       fixes: wrongTable || cmd.kind === 'policy' ? undefined : how.fixes(w.value, cmd),
+      related: wrongTable || cmd.kind === 'policy' ? undefined : how.related?.(cmd),
     });
   }
   const t = cmd.rule?.target;
@@ -281,7 +291,7 @@ function judge(ctx: RuleContext, cmd: Command, how: Judging): void {
   const like = looksLikeTarget(t.name);
   const reportedAsTarget = like && (like.suggestion || ctx.ruleSet.dialect === 'save');
   if (t.goto || !reportedAsTarget) {
-    ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table${how.missing(t.name, cmd)}.`, severity: how.severity(cmd), fixes: how.fixes(t.name, cmd) });
+    ctx.report({ span: t.span, message: `${t.goto ? '-g' : '-j'} ${t.name}: no chain of that name is created in the ${cmd.table} table${how.missing(t.name, cmd)}.`, severity: how.severity(cmd), fixes: how.fixes(t.name, cmd), related: how.related?.(cmd) });
   }
 }
 
