@@ -264,3 +264,29 @@ test('ufw over IPv6: a MASQUERADE of the client\'s unique local network in befor
   assert.deepEqual(connectFrom(net.client, net.v6.outside, 80, 1, 1500), ['server6']);
   assert.deepEqual(found(accepted.file6), []);
 });
+
+test('ufw: a REDIRECT of port 80 to a service on 8080 in before.rules without `ufw allow 8080`: the client times out, and the REDIRECT is reported; allowed, or with the finding\'s fix, it connects and nothing is', { skip, timeout: 90_000 }, async () => {
+  const service = await listenIn(net.router, net.pair.addrA, 8080, 'proxy');
+  try {
+    const redirect = `-A PREROUTING -i ${net.pair.devA} -p tcp --dport 80 -j REDIRECT --to-ports 8080`;
+    const text = `*nat\n:PREROUTING ACCEPT [0:0]\n${redirect}\nCOMMIT\n\n${readFileSync('/etc/ufw/before.rules', 'utf8')}`;
+    const redirects = (file: string) => new FirewallDocument(readFileSync(file, 'utf8'), { fileName: file }).diagnostics({ settings: workspaceSettings(file) }).filter((d) => d.code === 'redirect-without-input-accept');
+    const closed = startUfw('DROP', text);
+    ufw(closed.dir, 'allow', '22/tcp');
+    assert.deepEqual(connectFrom(net.client, net.pair.addrA, 80, 1, 1500), ['timeout']);
+    const found = redirects(closed.file);
+    assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), [redirect]);
+    // the finding's fix: the redirected connections accepted in ufw-before-input
+    const fixed = startUfw('DROP', applyFix(text, found[0].fixes![0]));
+    ufw(fixed.dir, 'allow', '22/tcp');
+    assert.deepEqual(connectFrom(net.client, net.pair.addrA, 80, 1, 1500), ['proxy']);
+    assert.deepEqual(redirects(fixed.file), []);
+    // or the port allowed the ufw way, which user.rules keeps
+    const allowed = startUfw('DROP', text);
+    ufw(allowed.dir, 'allow', '8080/tcp');
+    assert.deepEqual(connectFrom(net.client, net.pair.addrA, 80, 1, 1500), ['proxy']);
+    assert.deepEqual(redirects(allowed.file), []);
+  } finally {
+    service.kill();
+  }
+});

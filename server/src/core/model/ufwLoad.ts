@@ -68,9 +68,10 @@ const STAGES = ['before-logging', 'before', 'after', 'after-logging', 'reject', 
 /** The tables as ufw loads them, with the checked file's text at `[from, to)` of `text`. */
 export interface UfwLoad {
   family: Family;
-  /** Where the forward policy was read (/etc/default/ufw), and what it is. */
+  /** Where the forward and input policies were read (/etc/default/ufw), and what they are. */
   defaultsFile: string;
   forwardPolicy: UfwPolicy;
+  inputPolicy: UfwPolicy;
   text: string;
   from: number;
   to: number;
@@ -135,6 +136,7 @@ export function ufwLoad(ownText: string, family: Family, s: UfwSurroundings): Uf
     family,
     defaultsFile: s.defaults.file,
     forwardPolicy: s.defaults.forwardPolicy,
+    inputPolicy: input,
     text,
     from,
     to: from + ownText.length,

@@ -10,7 +10,7 @@ import { LineIndex } from '../text/lineIndex.ts';
  * chains are in none of them). A finding about what ufw itself decides (its policies) is about
  * no line of the file and is left out.
  */
-const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-forward-accept', 'lan-reachable-from-wan', 'ssh-lockout-risk']);
+const UFW_CODES = new Set(['dnat-without-forward-accept', 'masquerade-without-forward-accept', 'lan-reachable-from-wan', 'ssh-lockout-risk', 'redirect-without-input-accept']);
 
 /**
  * A ufw rules file's findings: those of the file alone, with the codes of UFW_CODES judged
@@ -40,9 +40,19 @@ function ownFinding(d: Diagnostic, load: UfwLoad): Diagnostic | undefined {
   const related = d.related?.map((r): RelatedInfo => {
     if (load.holds(r.span)) return { ...r, span: load.toOwn(r.span) };
     const place = load.placeOf(r.span.start);
-    const where = place.file ? `${place.file}, line ${place.line}` : `ufw's DEFAULT_FORWARD_POLICY="${load.forwardPolicy}" in ${load.defaultsFile}`;
+    const where = place.file ? `${place.file}, line ${place.line}` : ufwPolicyAt(load, r.span.start);
     return { span, message: `${r.message} (${where})` };
   });
   const fixes = d.fixes?.filter((f) => f.edits.every((e) => load.holds(e.span))).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: load.toOwn(e.span) })) }));
   return { ...d, span, ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) };
+}
+
+/**
+ * The policy of /etc/default/ufw behind a place in ufw's own rules (see ufwLoad): its input
+ * policy where that line is about INPUT (`:INPUT DROP`, `-A ufw-skip-to-policy-input -j DROP`),
+ * else its forward policy.
+ */
+function ufwPolicyAt(load: UfwLoad, offset: number): string {
+  const line = load.text.slice(load.text.lastIndexOf('\n', offset - 1) + 1, load.text.indexOf('\n', offset));
+  return /input/i.test(line) ? `ufw's DEFAULT_INPUT_POLICY="${load.inputPolicy}" in ${load.defaultsFile}` : `ufw's DEFAULT_FORWARD_POLICY="${load.forwardPolicy}" in ${load.defaultsFile}`;
 }

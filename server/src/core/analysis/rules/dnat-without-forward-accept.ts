@@ -8,7 +8,7 @@ import type { Fix, LintRule, RuleContext } from '../types.ts';
 import type { Chain, RuleSet } from '../../model/types.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { UfwLoad } from '../../model/ufwLoad.ts';
-import { ufwBeforeForward } from '../ufwBeforeForward.ts';
+import { ufwBeforeForward } from '../ufwBeforeChain.ts';
 
 export const dnatWithoutForwardAccept: LintRule = {
   code: 'dnat-without-forward-accept',

@@ -10,7 +10,7 @@ import { natRouters } from '../natRouters.ts';
 import { atTopLevel, commandIndent, commandTool, ip6Tool, lineAfter } from '../scriptLine.ts';
 import { startsLine } from '../moveBefore.ts';
 import { sourceNatRules } from '../sourceNatRules.ts';
-import { ufwBeforeForward } from '../ufwBeforeForward.ts';
+import { ufwBeforeForward } from '../ufwBeforeChain.ts';
 import type { Span } from '../../text/span.ts';
 import type { Fix, LintRule, RuleContext } from '../types.ts';
 

@@ -8,7 +8,7 @@ import type { Rule } from '../../model/types.ts';
 import { evaluateChain } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface, exactProtocol } from '../../simulate/packetFromRule.ts';
-import { ufwBeforeForward } from '../ufwBeforeForward.ts';
+import { ufwBeforeForward } from '../ufwBeforeChain.ts';
 
 const SOURCE_NAT = new Set(['MASQUERADE', 'SNAT']);
 

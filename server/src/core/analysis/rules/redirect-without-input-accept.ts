@@ -4,6 +4,8 @@ import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/ev
 import type { Packet } from '../../simulate/packet.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
+import { ufwBeforeInput } from '../ufwBeforeChain.ts';
+import type { UfwLoad } from '../../model/ufwLoad.ts';
 import type { LintRule } from '../types.ts';
 
 /**
@@ -21,6 +23,9 @@ function redirected(rule: Rule): Packet {
   return p;
 }
 
+/** ufw's chain for the rules of before.rules about traffic to the host. */
+const ufwInput = (load: UfwLoad) => (load.family === 'ipv6' ? 'ufw6-before-input' : 'ufw-before-input');
+
 /** `-i eth1 -p tcp --dport 3128`: what the redirected connections have in common, as a rule specification. */
 function acceptSpec(rule: Rule, p: Packet): string | undefined {
   if (!p.proto || p.dport === undefined || Number.isNaN(p.dport)) return undefined;
@@ -32,7 +37,7 @@ export const redirectWithoutInputAccept: LintRule = {
   severity: 'warning',
   summary: 'A REDIRECT (a transparent proxy, a local resolver) whose connections filter INPUT then drops: redirected traffic is the host\'s own, and INPUT must accept it at its new port.',
   docs: {
-    description: 'For each REDIRECT rule of nat PREROUTING (or of a chain it reaches), follows the first packet of a connection it redirects (its interface, protocol and source where the rule names them) through filter INPUT as the kernel hands it there: to the host itself, at the port `--to-ports` names (the port it was sent to without it). Reports the REDIRECT where every way through INPUT drops or rejects that packet; related information points at the rule or policy that does. REDIRECT in nat OUTPUT (the host\'s own connections, which reach INPUT over `lo`) is left alone. Quick fix: an accept of the new port at the head of INPUT, for connections the NAT changed (`-m conntrack --ctstate DNAT`), so the port stays closed to connections made to it directly.',
+    description: 'For each REDIRECT rule of nat PREROUTING (or of a chain it reaches), follows the first packet of a connection it redirects (its interface, protocol and source where the rule names them) through filter INPUT as the kernel hands it there: to the host itself, at the port `--to-ports` names (the port it was sent to without it). Reports the REDIRECT where every way through INPUT drops or rejects that packet; related information points at the rule or policy that does. REDIRECT in nat OUTPUT (the host\'s own connections, which reach INPUT over `lo`) is left alone. In ufw\'s before.rules the packet is followed through the tables as ufw loads them: its input policy from /etc/default/ufw (DROP as ufw ships it) and the `ufw allow` rules of user.rules beside it; the fix there accepts the redirected connections in ufw-before-input. Quick fix: an accept of the new port at the head of INPUT, for connections the NAT changed (`-m conntrack --ctstate DNAT`), so the port stays closed to connections made to it directly.',
     rationale: 'REDIRECT changes a connection\'s destination to the host itself: a LAN\'s web traffic sent to a transparent proxy on port 3128, its DNS to a local resolver. The packet then takes the host\'s own way in, filter INPUT, not FORWARD, and at the new port, not the one the client used. A router whose INPUT drops by default and accepts only SSH from the LAN drops every redirected connection, and the LAN loses the web or DNS at once, while the rule that redirects looks right.',
     bad: {
       dialect: 'script',
@@ -61,11 +66,12 @@ export const redirectWithoutInputAccept: LintRule = {
           const place = decider?.span ?? policyPlace(input);
           const spec = acceptSpec(rule, p);
           const port = p.dport !== undefined && !Number.isNaN(p.dport) ? `port ${p.dport}${p.proto ? `/${p.proto}` : ''}` : 'the port it names';
+          const title = `Accept the redirected connections to ${port}`;
           ctx.report({
             span: rule.span,
-            message: `Connections this rule redirects to the host's ${port} are ${refused.verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter INPUT: after REDIRECT they are for the host itself, and INPUT (not FORWARD) must accept them at the new port.`,
+            message: `Connections this rule redirects to the host's ${port} are ${refused.verdict === 'REJECT' ? 'rejected' : 'dropped'} in filter INPUT: after REDIRECT they are for the host itself, and ${ctx.ufw ? `ufw's input rules must accept them at the new port${p.proto && spec ? ` (\`ufw allow ${p.in ? `in on ${p.in} ` : ''}proto ${p.proto} to any port ${p.dport}\`, or an accept in ${ufwInput(ctx.ufw)})` : ''}` : 'INPUT (not FORWARD) must accept them at the new port'}.`,
             ...(place ? { related: [{ span: place, message: decider ? `INPUT ${refused.verdict === 'REJECT' ? 'rejects' : 'drops'} them here` : `INPUT's policy ${input.policy}` }] } : {}),
-            fixes: spec ? acceptAtHead(ctx, input, decider, [spec], `Accept the redirected connections to ${port} in INPUT`) : undefined,
+            fixes: spec ? (ctx.ufw ? ufwBeforeInput(ctx, ctx.ufw, spec, title) : acceptAtHead(ctx, input, decider, [spec], `${title} in INPUT`)) : undefined,
           });
         }
       }

@@ -10,7 +10,16 @@ import type { Fix, RuleContext } from './types.ts';
  * reads the whole load (see RuleContext.ufw).
  */
 export function ufwBeforeForward(ctx: RuleContext, load: UfwLoad, rule: string, title: string): Fix[] {
-  const chain = load.family === 'ipv6' ? 'ufw6-before-forward' : 'ufw-before-forward';
+  return ufwBefore(ctx, load, 'forward', rule, title);
+}
+
+/** The same in ufw-before-input (ufw6-before-input), for traffic to the host itself: before ufw's jump to the rules of `ufw allow`. */
+export function ufwBeforeInput(ctx: RuleContext, load: UfwLoad, rule: string, title: string): Fix[] {
+  return ufwBefore(ctx, load, 'input', rule, title);
+}
+
+function ufwBefore(ctx: RuleContext, load: UfwLoad, dir: 'input' | 'forward', rule: string, title: string): Fix[] {
+  const chain = `${load.family === 'ipv6' ? 'ufw6' : 'ufw'}-before-${dir}`;
   const own = ctx.ruleSet.tables.get(`${load.family}:filter`)?.chains.get(chain)?.rules.filter((r) => load.holds(r.span));
   const last = own?.at(-1);
   if (!last) return [];
