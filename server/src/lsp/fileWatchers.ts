@@ -30,7 +30,7 @@ export class FileWatchers {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /**
    * The places' watchers and the folders' apart: a document opened or closed changes the places
-   * and must not take the folders' watch down and up again, when a file made in between is missed.
+   * and must not take the folders' watch down and up again: a file made in between would be missed.
    */
   private readonly placesWatch = new Registration();
   private readonly foldersWatch = new Registration();

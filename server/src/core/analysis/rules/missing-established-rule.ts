@@ -133,8 +133,8 @@ function replyTo(first: Packet): Packet {
  * it: it comes in on the interface the connection went out on, to the opener, from the side
  * the connection went to (its destination's address stands for the router's, which no rule can
  * know). Reported where the replies to that connection are accepted by a rule of ESTABLISHED
- * without RELATED, one that would take the errors too with RELATED added (`only`), or where a rule about
- * ICMP drops the error. The first such error; undefined where none, or past MAX_ACCEPTS
+ * without RELATED that would take the errors too with RELATED added (`only`), or where a rule
+ * about ICMP drops the error. The first such error; undefined where none, or past MAX_ACCEPTS
  * accepting rules. Asked only where the error of no connection in particular may get through
  * (`-i eth1 -o eth0 -j ACCEPT` may take it, as far as its interfaces are unknown).
  */

@@ -27,7 +27,7 @@ function redirected(rule: Rule): Packet {
 const ufwInput = (load: UfwLoad) => (load.family === 'ipv6' ? 'ufw6-before-input' : 'ufw-before-input');
 
 /** `-i eth1 -p tcp --dport 3128`: what the redirected connections have in common, as a rule specification. */
-function acceptSpec(rule: Rule, p: Packet): string | undefined {
+function acceptSpec(p: Packet): string | undefined {
   if (!p.proto || p.dport === undefined || Number.isNaN(p.dport)) return undefined;
   return `${p.in ? `-i ${p.in} ` : ''}${p.src ? `-s ${p.src} ` : ''}-p ${p.proto} --dport ${p.dport} -m conntrack --ctstate DNAT -j ACCEPT`;
 }
@@ -64,7 +64,7 @@ export const redirectWithoutInputAccept: LintRule = {
           if (!refused) continue;
           const decider = decidingRule(refused);
           const place = decider?.span ?? policyPlace(input);
-          const spec = acceptSpec(rule, p);
+          const spec = acceptSpec(p);
           const port = p.dport !== undefined && !Number.isNaN(p.dport) ? `port ${p.dport}${p.proto ? `/${p.proto}` : ''}` : 'the port it names';
           const title = `Accept the redirected connections to ${port}`;
           ctx.report({
