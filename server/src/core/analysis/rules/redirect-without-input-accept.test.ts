@@ -28,6 +28,7 @@ ruleTable(redirectWithoutInputAccept, {
     { ...script, code: router('iptables -A INPUT -i eth1 -p udp --dport 53 -j ACCEPT\niptables -t nat -A PREROUTING -i eth1 -p udp --dport 53 -j REDIRECT\n'), name: 'DNS redirected to the router\'s own resolver, on the port it was sent to, which INPUT accepts' },
     { ...script, code: router('iptables -t nat -A OUTPUT -p tcp --dport 80 -j REDIRECT --to-ports 3128\n'), name: 'the host\'s own connections (nat OUTPUT): they come in over lo' },
     { ...script, code: proxy, name: 'INPUT open' },
+    { ...script, code: router('iptables -t nat -N LOCAL_PROXY\niptables -t nat -A OUTPUT -j LOCAL_PROXY\niptables -t nat -A LOCAL_PROXY -p tcp --dport 80 -j REDIRECT --to-ports 3128\n'), name: 'in a user chain only nat OUTPUT jumps to: the host\'s own connections' },
     { ...script, code: router(`iptables -A INPUT -i eth1 -p tcp --dport $PROXY_PORT -j ACCEPT\n${proxy}`), name: 'a port the script decides at run time' },
     { code: '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth1 -p tcp --dport 80 -j REDIRECT --to-ports 3128\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -i eth1 -p tcp -m multiport --dports 3128,3129 -j ACCEPT\nCOMMIT\n', name: 'a save file accepting the port by multiport' },
     inUfw(UFW_REDIRECT, true),

@@ -4,6 +4,7 @@ import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/ev
 import type { Packet } from '../../simulate/packet.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
+import { chainsReached } from '../chainsReached.ts';
 import { ufwBeforeInput } from '../ufwBeforeChain.ts';
 import type { UfwLoad } from '../../model/ufwLoad.ts';
 import type { LintRule } from '../types.ts';
@@ -54,9 +55,11 @@ export const redirectWithoutInputAccept: LintRule = {
       if (nat.name !== 'nat') continue;
       const input = rs.tables.get(`${nat.family}:filter`)?.chains.get('INPUT');
       if (!input) continue;
-      for (const chain of nat.chains.values()) {
-        // nat OUTPUT's redirects are the host's own connections: they reach INPUT over lo
-        if (chain.builtin && chain.name !== 'PREROUTING') continue;
+      const prerouting = nat.chains.get('PREROUTING');
+      if (!prerouting) continue;
+      // PREROUTING and the chains it reaches: nat OUTPUT's redirects are the host's own
+      // connections, which reach INPUT over lo
+      for (const chain of chainsReached(nat, prerouting)) {
         for (const rule of chain.rules) {
           if (rule.target?.name !== 'REDIRECT' || rule.dynamic) continue;
           const p = redirected(rule);
