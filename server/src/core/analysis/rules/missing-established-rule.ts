@@ -25,6 +25,15 @@ function mtuError(family: Chain['family']): Packet {
     : { family, proto: 'ipv6-icmp', icmpType: 2, icmpCode: 0, state: 'RELATED', origin: 'remote', local: [] };
 }
 
+/**
+ * Whether an accept of ESTABLISHED alone would take `error` (state RELATED) once RELATED is
+ * added to it: the rule tested against the error as if it were ESTABLISHED (`-p tcp` keeps it out).
+ */
+function takesWithRelated(error: Packet): (r: Rule) => boolean {
+  const asReply: Packet = { ...error, state: 'ESTABLISHED' };
+  return (r) => ruleMatches(r, asReply) !== 'no';
+}
+
 /** Every way that ICMP error takes through the chain (`origin` local: the host's own, through OUTPUT). */
 function relatedOutcomes(rs: RuleSet, chain: Chain, origin: Packet['origin'] = 'remote'): Outcome[] {
   return evaluateChain(rs, 'filter', chain.name, { ...mtuError(chain.family), origin });
@@ -146,10 +155,10 @@ function forwardedErrorRefused(rs: RuleSet, chain: Chain): { refused: Outcome; o
     const refused = certainlyRefused(evaluateChain(rs, 'filter', chain.name, error));
     if (!refused) continue;
     // an accept of the replies (`-p tcp` aside: with RELATED it still takes no ICMP)
-    const asReply: Packet = { ...error, state: 'ESTABLISHED' };
+    const takes = takesWithRelated(error);
     for (const o of evaluateChain(rs, 'filter', chain.name, replyTo(c.first))) {
       const rule = o.verdict === 'ACCEPT' ? decidingRule(o) : undefined;
-      const only = rule && ruleMatches(rule, asReply) !== 'no' ? establishedOnlyWord(rule) : undefined;
+      const only = rule && takes(rule) ? establishedOnlyWord(rule) : undefined;
       if (only) return { refused, only };
     }
     const rule = decidingRule(refused);
@@ -164,8 +173,7 @@ function forwardedErrorRefused(rs: RuleSet, chain: Chain): { refused: Outcome; o
  * keeps them out even then (`unfixable`: RELATED added to it is no fix).
  */
 function relatedLeftOut(rs: RuleSet, chain: Chain): { only?: Word; unfixable?: boolean } {
-  const asReply: Packet = { ...mtuError(chain.family), state: 'ESTABLISHED' };
-  const taking = establishedOnly(rs, chain, (r) => ruleMatches(r, asReply) !== 'no');
+  const taking = establishedOnly(rs, chain, takesWithRelated(mtuError(chain.family)));
   return taking ? { only: taking } : { only: establishedOnly(rs, chain), unfixable: true };
 }
 
@@ -188,8 +196,7 @@ function routerErrorsDropped(rs: RuleSet, t: Table): { only: Word } | undefined 
     const error: Packet = { ...mtuError(t.family), origin: 'local', offLoopback: true, dst: c.first.src };
     if (c.first.in) error.out = c.first.in;
     if (!certainlyRefused(evaluateChain(rs, 'filter', 'OUTPUT', error))) continue;
-    const asReply: Packet = { ...error, state: 'ESTABLISHED' };
-    const only = establishedOnly(rs, output, (r) => ruleMatches(r, asReply) !== 'no');
+    const only = establishedOnly(rs, output, takesWithRelated(error));
     if (only) return { only };
   }
   return undefined;

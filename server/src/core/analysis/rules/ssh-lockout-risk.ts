@@ -78,8 +78,9 @@ export const sshLockoutRisk: LintRule = {
         // every way through, read once: whether all refuse, and (ufw) whether the file's rules do
         const all = sshOutcomes(rs, port, family);
         const o = certainlyRefused(all);
-        const est = o ? undefined : refusesSsh(rs, port, family, 'ESTABLISHED');
-        if (est && refusedByFile(ctx, sshOutcomes(rs, port, family, 'ESTABLISHED'))) {
+        const allEst = o ? undefined : sshOutcomes(rs, port, family, 'ESTABLISHED');
+        const est = allEst && certainlyRefused(allEst);
+        if (est && refusedByFile(ctx, allEst)) {
           const span = decidingRule(est)?.span ?? policyPlace(chain) ?? { start: 0, end: 0 };
           ctx.report({ span, message: `These rules accept new SSH connections (tcp port ${port}) on INPUT but ${est.verdict === 'REJECT' ? 'reject' : 'drop'} their later packets (state ESTABLISHED): no session gets established${rs.listing ? ' while they are loaded' : ', and loading them over SSH locks you out'}. Accept ESTABLISHED,RELATED in INPUT.`, fixes: acceptAtHead(ctx, chain, decidingRule(est), [ESTABLISHED_ACCEPT], 'Accept ESTABLISHED,RELATED in INPUT') });
           continue;
