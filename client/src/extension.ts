@@ -32,6 +32,7 @@ export function activate(context: ExtensionContext): void {
       { language: 'iptables-save' },
       { language: 'shellscript' },
       { language: 'wireguard' },
+      { language: 'ifupdown' },
     ],
     synchronize: { configurationSection: 'iptables' },
   };

@@ -22,20 +22,9 @@ const text = [
   '',
 ].join('\n');
 
-/** The codes of the diagnostics pushed for `version`, with their ranges. */
-async function pushed(version: number): Promise<string[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const p = client().published.get(uri);
-    if (p && (p.version === undefined || p.version >= version)) return p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.character}`).sort();
-    if (Date.now() > deadline) throw new Error(`no diagnostics for version ${version}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('a wg-quick configuration: hook findings where they stand, edits followed, %i hovered, the PostDown fix', { skip }, async () => {
   await client().open(uri, 'wireguard', text);
-  assert.deepEqual(await pushed(1), ['missing-ip-forward@2:9-44', 'rule-left-after-down@2:46-98']);
+  assert.deepEqual(await client().pushedFor(uri, 1), ['missing-ip-forward@2:9-44', 'rule-left-after-down@2:46-98']);
 
   const hover = await client().request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 32 } });
   assert.match(hover.contents.value, /wg-quick puts its name here/);
@@ -48,8 +37,8 @@ test('a wg-quick configuration: hook findings where they stand, edits followed, 
 
   // the PostDown line typed in, as the fix writes it: the finding goes
   await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 3, character: 46 }, end: { line: 3, character: 46 } }, text: '\nPostDown = iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE' }] });
-  assert.deepEqual(await pushed(2), ['missing-ip-forward@2:9-44']);
+  assert.deepEqual(await client().pushedFor(uri, 2), ['missing-ip-forward@2:9-44']);
   // a typo in the new line: reported in PostDown, the rule is left again, and that -D deletes nothing up added
   await client().conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: 4, character: 53 }, end: { line: 4, character: 54 } }, text: 'E' }] });
-  assert.deepEqual(await pushed(3), ['missing-ip-forward@2:9-44', 'rule-left-after-down@2:46-98', 'rule-left-after-down@4:11-63', 'unknown-target@4:53-63']);
+  assert.deepEqual(await client().pushedFor(uri, 3), ['missing-ip-forward@2:9-44', 'rule-left-after-down@2:46-98', 'rule-left-after-down@4:11-63', 'unknown-target@4:53-63']);
 });

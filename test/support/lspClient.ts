@@ -68,6 +68,17 @@ export class LspClient {
     return this.published.get(uri)!.diagnostics;
   }
 
+  /** The codes and ranges (`code@line:from-to`, sorted) of the diagnostics pushed for `version` of `uri` or a later one. */
+  async pushedFor(uri: string, version: number, timeoutMs = 10_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const p = this.published.get(uri);
+      if (p && (p.version === undefined || p.version >= version)) return p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.character}`).sort();
+      if (Date.now() > deadline) throw new Error(`no diagnostics for version ${version} of ${uri}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   request<T>(method: string, params: unknown): Promise<T> {
     return this.conn.sendRequest(method, params) as Promise<T>;
   }

@@ -8,6 +8,7 @@ import { withUfwLoad } from '../../server/src/core/services/ufwFindings.ts';
 import { ufwLoad } from '../../server/src/core/model/ufwLoad.ts';
 import type { Family } from '../../server/src/core/knowledge/types.ts';
 import type { Dialect } from '../../server/src/core/model/types.ts';
+import type { HookFormat } from '../../server/src/core/model/hookFiles.ts';
 
 /**
  * Table tests for one rule, ESLint style. Each case is a document; in `invalid` cases the
@@ -21,8 +22,8 @@ export interface RuleCase {
   family?: Family;
   /** The file's name, where it says how the file is loaded (rules.v4: by iptables-restore at boot, without --noflush). */
   fileName?: string;
-  /** A wg-quick configuration: its hooks are the script (see model/wgQuick.ts). */
-  hooks?: 'wg-quick';
+  /** A file of hooks, wg-quick's or ifupdown's: its hooks are the script (see model/hookFiles.ts). */
+  hooks?: HookFormat;
   name?: string;
   options?: RunOptions;
   /** For invalid cases: expected severity of every reported diagnostic. */
@@ -44,8 +45,8 @@ export function stripMarkers(marked: string): { text: string; ranges: { start: n
 
 export function lintWith(rule: LintRule, text: string, c: Omit<RuleCase, 'code'> = {}): Diagnostic[] {
   const doc = new FirewallDocument(text, { dialect: c.hooks ? 'script' : c.dialect ?? 'save', family: c.family, fileName: c.fileName, hooks: c.hooks });
-  // a wg-quick configuration is read through the view of its hooks (doc.text), with what down runs beside it
-  const found = runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, wgQuick: doc.wgQuick, rules: [rule] });
+  // a file of hooks is read through the view of its hooks (doc.text), with what down runs beside it
+  const found = runRules(doc.ruleSet, doc.text, doc.lines, { ...c.options, hooks: doc.hookFacts, rules: [rule] });
   // a ufw rules file with its surroundings: the checks that follow FORWARD read ufw's whole load, as the document does
   const ufw = c.options?.settings?.workspaceUfw;
   return (ufw ? withUfwLoad(found, ufwLoad(doc.text, doc.family, ufw), { ...c.options, rules: [rule] }) : found).filter((d) => d.code === rule.code);

@@ -6,6 +6,7 @@ import { ruleHostNames } from '../core/analysis/hostNames.ts';
 import type { RuleSet } from '../core/model/types.ts';
 import { ufwRulesFile } from '../core/model/ufwLoad.ts';
 import { isWgQuickConfig } from '../core/model/wgQuick.ts';
+import { isIfupdownConfig } from '../core/model/ifupdown.ts';
 import type { SourcedTexts } from '../core/model/shellVariables.ts';
 
 /** A finding as the front ends show it: 1-based line and column. */
@@ -39,8 +40,8 @@ export type Preparation = { ok: true; rules: PreparedRules } | { ok: false; reas
  * What would be applied, or why nothing can be: any error-level finding refuses; a save file
  * goes as it is; a script is compiled to restore text when it holds only what the compiler
  * understands, otherwise it is refused at the line that stops it. A script never runs. ufw's
- * rules files are refused (ufw loads them, with its own), and so are WireGuard configurations
- * (wg-quick runs their hooks).
+ * rules files are refused (ufw loads them, with its own), and so are WireGuard and ifupdown
+ * configurations (wg-quick and ifup run their hooks).
  */
 export function prepareRules(text: string, options: { fileName?: string; severities?: Record<string, SeveritySetting>; settings?: Partial<AnalysisSettings>; sourced?: SourcedTexts } = {}): Preparation {
   // ufw builds its tables from this file, its other rules files and chains of its own, each
@@ -51,6 +52,10 @@ export function prepareRules(text: string, options: { fileName?: string; severit
   if (isWgQuickConfig(text, options.fileName)) {
     const name = (options.fileName ?? 'wg0.conf').replace(/^.*\//, '').replace(/\.conf$/, '');
     return { ok: false, reason: `wg-quick runs this configuration's PreUp and PostUp lines itself when the interface comes up, adding to the host's tables, and its PreDown and PostDown lines when it goes down: copy it to /etc/wireguard on the host and run \`wg-quick down ${name}; wg-quick up ${name}\` there (or restart wg-quick@${name})`, findings: [] };
+  }
+  // so do ifupdown's: its hook lines run when ifup and ifdown bring each interface up and down
+  if (isIfupdownConfig(text, options.fileName)) {
+    return { ok: false, reason: 'ifupdown runs this file\'s pre-up, up and post-up lines itself when ifup brings an interface up, adding to the host\'s tables, and its down and post-down lines when ifdown takes it down: copy it to /etc/network on the host and run `ifdown IFACE; ifup IFACE` there for each interface whose lines changed (`ifreload -a` with ifupdown2)', findings: [] };
   }
   const doc = new FirewallDocument(text, { fileName: options.fileName, sourced: options.sourced });
   const findings: Finding[] = doc.diagnostics({ severities: options.severities, settings: options.settings }).map((d) => {

@@ -1,5 +1,6 @@
 import { compileScript } from '../core/compile/toRestore.ts';
-import { hookView, isWgQuickConfig, withInterfaceName } from '../core/model/wgQuick.ts';
+import { hookFormatOf, hookLinesOf, hookScriptOptions, hookView } from '../core/model/hookFiles.ts';
+import { withInterfaceName } from '../core/model/wgQuick.ts';
 import { LineIndex } from '../core/text/lineIndex.ts';
 import { readTextFile } from '../node/readTextFile.ts';
 import { sourcedTextsFor } from '../node/sourcedFiles.ts';
@@ -18,11 +19,13 @@ export function compileCommand(args: string[], io: CliIO): number {
     io.stderr(`iptables-lint: ${read.reason}\n`);
     return 2;
   }
-  // a wg-quick configuration: what `wg-quick up` runs (see model/wgQuick.ts), at the file's own lines
-  const hooked = isWgQuickConfig(read.text, file);
-  const text = hooked ? hookView(read.text, 'up') : read.text;
+  // a file of hooks (wg-quick's, ifupdown's): what bringing the interface up runs (see
+  // model/hookFiles.ts), at the file's own lines
+  const format = hookFormatOf(read.text, file);
+  const lines = format && hookLinesOf(format, read.text);
+  const text = lines ? hookView(read.text, 'up', lines.hooks) : read.text;
   // a configuration read with `.`, found around the script as lint finds it
-  const r = compileScript(text, hooked ? {} : { sourced: sourcedTextsFor(text, resolve(file)) });
+  const r = compileScript(text, format && lines ? hookScriptOptions(format, lines, 'up') : { sourced: sourcedTextsFor(text, resolve(file)) });
   if (r.refusal) {
     const p = new LineIndex(read.text).positionAt(r.refusal.span.start);
     io.stderr(`${file}:${p.line + 1}:${p.character + 1}: cannot compile: ${r.refusal.reason}\n`);
@@ -32,6 +35,6 @@ export function compileCommand(args: string[], io: CliIO): number {
     io.stderr(`iptables-lint: ${file} holds no iptables commands\n`);
     return 1;
   }
-  io.stdout(r.outputs.map((o) => (hooked ? withInterfaceName(o.text, file) : o.text)).join('\n'));
+  io.stdout(r.outputs.map((o) => (format === 'wg-quick' ? withInterfaceName(o.text, file) : o.text)).join('\n'));
   return 0;
 }

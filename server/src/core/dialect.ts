@@ -2,7 +2,7 @@ import type { Family } from './knowledge/types.ts';
 import { HEAD_CHARS } from './limits.ts';
 import type { Dialect } from './model/types.ts';
 import { LIST_OUTPUT_HEADER } from './model/listOutput.ts';
-import { isWgQuickConfig, wgQuickHooks } from './model/wgQuick.ts';
+import { hookFormatOf, hookLinesOf } from './model/hookFiles.ts';
 
 /** Files a boot service hands to iptables-restore as they are: netfilter-persistent's, ufw's, the iptables service's. */
 const RESTORED_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$/;
@@ -60,7 +60,7 @@ const NAMES_TOOL = /\bip6?tables|\bipset\b/i;
 
 /**
  * Whether a file found in a folder is one of ours: a save file by name, a shell script (by
- * name or `#!`) that names iptables or ipset, a wg-quick configuration whose hooks name them, a text of iptables commands (see scriptByContent), or a
+ * name or `#!`) that names iptables or ipset, a wg-quick or ifupdown configuration whose hooks name them, a text of iptables commands (see scriptByContent), or a
  * text whose first line that is not blank or a comment is one iptables-restore reads (an
  * `iptables-save` dump under any name). Other files of the folder (documentation, other
  * programs' configuration) are not, even when they quote a rule. A script whose iptables and
@@ -68,8 +68,9 @@ const NAMES_TOOL = /\bip6?tables|\bipset\b/i;
  */
 export function holdsIptablesRules(text: string, fileName: string): boolean {
   if (SAVE_NAMES.test(fileName)) return true;
-  // a wg-quick configuration whose hooks run iptables (a VPN server's forward and NAT rules)
-  if (isWgQuickConfig(text, fileName)) return wgQuickHooks(text).some((h) => NAMES_TOOL.test(text.slice(h.valueStart, h.valueEnd)));
+  // a wg-quick or ifupdown configuration whose hooks run iptables (a VPN server's or NAT host's forward and NAT rules)
+  const format = hookFormatOf(text, fileName);
+  if (format) return hookLinesOf(format, text).hooks.some((h) => NAMES_TOOL.test(text.slice(h.valueStart, h.valueEnd)));
   // a script saved with a byte order mark is one too (syntax-error reports the mark)
   if (text.startsWith('#!', text.charCodeAt(0) === 0xfeff ? 1 : 0) || SCRIPT_NAMES.test(fileName)) return NAMES_TOOL.test(text);
   // another program's configuration or a document may quote iptables commands a line each
@@ -91,7 +92,7 @@ const INI_SECTION = /^\[[^\]\s][^\]]*\]$/;
 export function otherProgramsIni(text: string, fileName?: string): boolean {
   // INI comments start with `;` too
   const line = contentLines(text.slice(0, HEAD_CHARS).replace(/^[ \t]*;.*$/gm, ''), 1)[0];
-  return line !== undefined && INI_SECTION.test(line) && !isWgQuickConfig(text, fileName);
+  return line !== undefined && INI_SECTION.test(line) && hookFormatOf(text, fileName) !== 'wg-quick';
 }
 
 /** Which dialect a text is in: by file name first, then by content; a name that says save gives way to a script's content. */

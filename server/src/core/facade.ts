@@ -1,13 +1,13 @@
 import { CommandCache } from './analysis/commandCache.ts';
 import { runRules, runRulesSteps, type RunOptions } from './analysis/engine.ts';
-import type { Diagnostic, WgQuickFacts } from './analysis/types.ts';
+import type { Diagnostic, HookFacts } from './analysis/types.ts';
 import { detectDialect, detectFamily, loadedByRestore, loadedWithNoflush, otherProgramsIni } from './dialect.ts';
 import type { Family } from './knowledge/types.ts';
 import { SaveDocument, type EditedLines, type TextChange } from './model/saveDocument.ts';
 import { patchRuleSet } from './model/patchRuleSet.ts';
 import { carryChainFacts } from './analysis/chainGraph.ts';
 import { carryDnatChecks } from './analysis/dnatPaths.ts';
-import { scriptRuleSet, scriptRuleSetSteps } from './model/scriptDocument.ts';
+import { scriptRuleSet, scriptRuleSetSteps, type ScriptOptions } from './model/scriptDocument.ts';
 import type { Dialect, RuleSet } from './model/types.ts';
 import { ChainIndex } from './services/chainIndex.ts';
 import { drain, type Steps } from './services/steps.ts';
@@ -18,8 +18,9 @@ import { DEFAULT_MAX_BYTES, HEAD_CHARS, memorySkip, skipReason, type SkipReason 
 import { DIRECTIVE_WORD } from './analysis/suppressions.ts';
 import { EditedText } from './text/textAfterEdit.ts';
 import type { CharSource } from './text/charSource.ts';
-import { hookLineStarts, hookView, isWgQuickConfig, wgQuickAddresses, wgQuickHooks, type Hook } from './model/wgQuick.ts';
-import { wgQuickFixes } from './services/wgQuickFixes.ts';
+import { hookFormatOf, hookLinesOf, hookScriptOptions, hookView, type Hook, type HookFormat, type HookLines } from './model/hookFiles.ts';
+import { wgQuickAddresses } from './model/wgQuick.ts';
+import { hookFixes } from './services/hookFixes.ts';
 import { withUfwLoad } from './services/ufwFindings.ts';
 import { ufwLoad, type UfwLoad } from './model/ufwLoad.ts';
 import type { SourcedTexts } from './model/shellVariables.ts';
@@ -40,10 +41,11 @@ export interface DocumentOptions {
    */
   memoryRoom?: number;
   /**
-   * The text is a wg-quick configuration whose hooks are the script (see wgQuick.ts); found
-   * from the name (`.conf`) and content when the dialect is left to be detected.
+   * The text is a file of hooks, a wg-quick or ifupdown configuration, whose hooks are the
+   * script (see hookFiles.ts); found from the name and content when the dialect is left to be
+   * detected.
    */
-  hooks?: 'wg-quick';
+  hooks?: HookFormat;
   /**
    * Scripts: the files their `.` and `source` commands read, by the path as the script names it
    * (see RuleSet.sources): where given, the variables they set are read as the shell would.
@@ -88,17 +90,17 @@ const RULE_SET_LINES_PER_PARSED_LINE = 20;
  * front end. Nothing here throws; a failure becomes an `internal-error` diagnostic.
  */
 export class FirewallDocument {
-  /** The text the model reads: the document itself, or the script view of a wg-quick configuration's hooks (same offsets). */
+  /** The text the model reads: the document itself, or the script view of a file of hooks (same offsets). */
   text: string;
-  /** A wg-quick configuration: `text` is the view of what `wg-quick up` runs, `source` the file. */
-  readonly hooks?: 'wg-quick';
+  /** A file of hooks (wg-quick's, ifupdown's): `text` is the view of what bringing the interface up runs, `source` the file. */
+  readonly hooks?: HookFormat;
   /** The document as written, where `text` is a view of it (see hooks). */
   private hookSource?: string;
   /** Its hook lines, read once per text. */
-  private hookList: readonly Hook[] = [];
-  /** What `wg-quick down` runs, as a view: for the teardown rule set and the up-then-down findings. */
+  private hookParse: HookLines = { hooks: [] };
+  /** What taking the interface down runs, as a view: for the teardown rule set and the up-then-down findings. */
   private cachedDownView?: string;
-  private cachedWgQuick?: WgQuickFacts;
+  private cachedHookFacts?: HookFacts;
   /** The tables as ufw loads them, as the last findings of a ufw rules file read them (see ufwLoad). */
   private lastUfwLoad?: UfwLoad;
   readonly dialect: Dialect;
@@ -135,11 +137,11 @@ export class FirewallDocument {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.skipped = skipReason(text, this.maxBytes);
     const detect = !options.dialect || options.dialect === 'auto';
-    this.hooks = options.hooks ?? (detect && !this.skipped && options.fileName && isWgQuickConfig(text, options.fileName) ? 'wg-quick' : undefined);
+    this.hooks = options.hooks ?? (detect && !this.skipped && options.fileName ? hookFormatOf(text, options.fileName) : undefined);
     if (this.hooks) {
       this.hookSource = text;
-      this.hookList = wgQuickHooks(text);
-      text = this.skipped ? text : hookView(text, 'up', this.hookList);
+      this.hookParse = hookLinesOf(this.hooks, text);
+      text = this.skipped ? text : hookView(text, 'up', this.hookParse.hooks);
     }
     this.text = text;
     this.dialect = this.hooks ? 'script' : detect ? detectDialect(text, options.fileName) : (options.dialect as Dialect);
@@ -162,29 +164,34 @@ export class FirewallDocument {
     return { fileName: this.fileName, dialect: this.dialect, family: this.familyFixed ? this.family : undefined, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom, hooks: this.hooks, ...(this.sourcedTexts ? { sourced: this.sourcedTexts } : {}) };
   }
 
-  /** The document as written: `text`, or the wg-quick configuration `text` is a view of. Edits apply to this. */
+  /** The document as written: `text`, or the file of hooks `text` is a view of. Edits apply to this. */
   get source(): string {
     return this.hookSource ?? this.text;
   }
 
-  /** A wg-quick configuration's hook lines (none for other documents). */
+  /** A file of hooks' hook lines (none for other documents). */
   get hookLines(): readonly Hook[] {
-    return this.hookList;
+    return this.hookParse.hooks;
   }
 
   private get downView(): string {
-    return (this.cachedDownView ??= hookView(this.hookSource!, 'down', this.hookList));
+    return (this.cachedDownView ??= hookView(this.hookSource!, 'down', this.hookParse.hooks));
   }
 
   /**
-   * A wg-quick configuration: what `wg-quick down` runs (PreDown, PostDown) as a rule set of
-   * its own, for what it removes of what `up` added, and the interface's addresses. Undefined
-   * for other documents.
+   * A file of hooks: what taking the interface down runs (wg-quick's PreDown and PostDown,
+   * ifupdown's down and post-down) as a rule set of its own, for what it removes of what up
+   * added; a wg-quick interface's addresses; ifupdown's stanzas. Undefined for other documents.
    */
-  get wgQuick(): WgQuickFacts | undefined {
-    if (this.hookSource === undefined || this.skipped) return undefined;
+  get hookFacts(): HookFacts | undefined {
+    if (this.hookSource === undefined || this.skipped || !this.hooks) return undefined;
     try {
-      return (this.cachedWgQuick ??= { teardown: scriptRuleSet(this.downView, { errexit: true, subshells: hookLineStarts(this.hookList, 'down') }), addresses: wgQuickAddresses(this.hookSource) });
+      return (this.cachedHookFacts ??= {
+        format: this.hooks,
+        teardown: scriptRuleSet(this.downView, hookScriptOptions(this.hooks, this.hookParse, 'down')),
+        addresses: this.hooks === 'wg-quick' ? wgQuickAddresses(this.hookSource) : [],
+        stanzas: this.hookParse.stanzas,
+      });
     } catch {
       return undefined;
     }
@@ -221,10 +228,10 @@ export class FirewallDocument {
       // a configuration of a few lines: its views are made again; one that is binary or too big is
       // judged as it is (its view could leave out what makes it so)
       this.hookSource = newText;
-      this.hookList = wgQuickHooks(newText);
+      this.hookParse = hookLinesOf(this.hooks, newText);
       this.cachedDownView = undefined;
-      this.cachedWgQuick = undefined;
-      if (!skipReason(newText, this.maxBytes)) newText = hookView(newText, 'up', this.hookList);
+      this.cachedHookFacts = undefined;
+      if (!skipReason(newText, this.maxBytes)) newText = hookView(newText, 'up', this.hookParse.hooks);
       changes = undefined;
     }
     const previous = this.cachedRuleSet;
@@ -374,20 +381,24 @@ export class FirewallDocument {
     try {
       if (this.failure) throw this.failure;
       if (this.skipped) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
-      // fail2ban's actions and the like: no rules of ours (wg-quick configurations have hooks)
+      // fail2ban's actions and the like: no rules of ours (files of hooks are judged by them)
       if (this.dialect === 'script' && !this.hooks && otherProgramsIni(this.text, this.fileName)) return (this.cachedRuleSet = emptyRuleSet(this.dialect, this.family));
       if (this.dialect === 'save' && !this.save) {
         // asked for before prepareModel made it: made at once, and kept up by edits from now on
         this.save = this.newSave(this.text);
         this.deferred = false;
       }
-      // wg-quick runs its hooks with `set -e`: a failing command stops it
-      this.cachedRuleSet = this.dialect === 'save' ? this.save!.toRuleSet() : scriptRuleSet(this.text, this.hookSource === undefined ? { sourced: this.sourcedTexts } : { errexit: true, subshells: hookLineStarts(this.hookList, 'up') });
+      this.cachedRuleSet = this.dialect === 'save' ? this.save!.toRuleSet() : scriptRuleSet(this.text, this.scriptOptions);
     } catch (e) {
       this.failure = e;
       this.cachedRuleSet = emptyRuleSet(this.dialect, this.family);
     }
     return this.cachedRuleSet;
+  }
+
+  /** How a script's text is read: with the files its `.` commands read, or a file of hooks' view as its program runs it (see hookScriptOptions). */
+  get scriptOptions(): ScriptOptions {
+    return this.hooks === undefined ? { sourced: this.sourcedTexts } : hookScriptOptions(this.hooks, this.hookParse, 'up');
   }
 
   /** The files given for the script's `.` and `source` commands (see DocumentOptions.sourced). */
@@ -398,7 +409,7 @@ export class FirewallDocument {
   /**
    * Gives the files the script's `.` and `source` commands read (a front end reads those
    * RuleSet.sources names): the model is made again when they differ from the ones it was made
-   * with. Save files and wg-quick configurations read none.
+   * with. Save files and files of hooks read none.
    */
   setSourced(sourced: SourcedTexts | undefined): void {
     if (this.dialect !== 'script' || this.hooks || sameSourced(this.sourcedTexts, sourced)) return;
@@ -465,7 +476,7 @@ export class FirewallDocument {
   /**
    * A shell script's model made in steps, `commandsPerStep` of its commands at a time (see
    * scriptRuleSetSteps), kept when the text and the files it reads with `.` are still those
-   * it was made of. A wg-quick configuration's hooks are a few lines, made when asked for.
+   * it was made of. A file of hooks holds a few lines, made when asked for.
    */
   private *prepareScript(commandsPerStep: number): Steps<void> {
     if (this.hooks || this.skipped || this.cachedRuleSet || this.failure) return;
@@ -510,7 +521,7 @@ export class FirewallDocument {
         settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom },
         directives,
         read: (from, to) => this.read(from, to),
-        wgQuick: this.wgQuick,
+        hooks: this.hookFacts,
       });
       if (this.hookSource !== undefined) return this.withTeardownFindings(found, options);
       const ufw = rs.dialect === 'save' ? options.settings?.workspaceUfw : undefined;
@@ -522,26 +533,29 @@ export class FirewallDocument {
   }
 
   /**
-   * A wg-quick configuration's findings: those of what `up` runs, then those of what `down`
-   * runs that are about its commands themselves (an unknown option, a `-D` of a rule that is
-   * not there, a jump to a chain that does not exist), judged with the up hooks run before them
-   * (see DOWN_CODES); every fix made to fit the configuration (see wgQuickFixes).
+   * A file of hooks' findings: those of what up runs, then those of what down runs that are
+   * about its commands themselves (an unknown option, a `-D` of a rule that is not there, a
+   * jump to a chain that does not exist), judged with the up hooks run before them (see
+   * DOWN_CODES); every fix made to fit the file (see hookFixes).
    */
   private withTeardownFindings(found: Diagnostic[], options: RunOptions): Diagnostic[] {
-    if (this.wgQuick?.teardown.hasRules) {
+    const format = this.hooks!;
+    if (this.hookFacts?.teardown.hasRules) {
       // up, then down, as one script: offsets past `shift` are the down view's
       const shift = this.text.length + 1;
       const cycle = `${this.text}\n${this.downView}`;
       const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
-      const subshells = [...hookLineStarts(this.hookList, 'up'), ...hookLineStarts(this.hookList, 'down').map((at) => at + shift)];
-      const down = runRules(scriptRuleSet(cycle, { errexit: true, subshells }), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom } });
-      for (const d of down) {
+      const up = hookScriptOptions(format, this.hookParse, 'up');
+      const down = hookScriptOptions(format, this.hookParse, 'down', shift);
+      const script = { errexit: up.errexit, subshells: [...up.subshells!, ...down.subshells!], environment: [...(up.environment ?? []), ...(down.environment ?? [])] };
+      const downFound = runRules(scriptRuleSet(cycle, script), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom } });
+      for (const d of downFound) {
         const moved = shiftedBack(d, shift);
         if (moved) found.push(moved);
       }
       found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
-    return wgQuickFixes(found, this.hookSource!, this.hookList);
+    return hookFixes(found, this.hookSource!, format, this.hookParse);
   }
 }
 
@@ -555,7 +569,7 @@ function sameSourced(a: SourcedTexts | undefined, b: SourcedTexts | undefined): 
   return true;
 }
 
-/** What a wg-quick configuration's down hooks are checked for: their commands themselves, and whether they succeed after up's. */
+/** What a file of hooks' down hooks are checked for: their commands themselves, and whether they succeed after up's. */
 const DOWN_CODES = new Set(['syntax-error', 'unknown-table', 'unknown-option', 'unknown-match', 'unknown-target', 'invalid-value', 'option-requires-match', 'option-combination', 'target-not-allowed-here', 'address-family-mismatch', 'undefined-chain', 'command-fails', 'failure-stops-script', 'deprecated-state-match', 'obsolete-extension', 'hostname-resolved-once']);
 
 /** A finding of the up-then-down script in the down view's offsets; undefined for one about the up part. */

@@ -22,7 +22,7 @@ export interface OpenDocument {
  * there is a script all the same (see scriptByContent).
  */
 function dialectOf(languageId: string, text: string): Dialect | 'auto' {
-  if (languageId === 'wireguard') return 'script';
+  if (languageId === 'wireguard' || languageId === 'ifupdown') return 'script';
   if (languageId === 'shellscript' || languageId === 'sh' || languageId === 'bash' || languageId === 'zsh') return 'script';
   if (languageId === 'iptables-save' || languageId === 'iptables') return scriptByContent(text) ? 'script' : 'save';
   return 'auto';
@@ -78,8 +78,8 @@ export class DocumentStore {
    * time, see diagnosticsSteps); the document is opening until `opened` says otherwise.
    */
   open(uri: string, languageId: string, version: number, text: string, inSteps = false): OpenDocument {
-    // a WireGuard configuration's hooks are the script (see model/wgQuick.ts); editors without the id find it by name and content
-    const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : undefined;
+    // a WireGuard or ifupdown configuration's hooks are the script (see model/hookFiles.ts); editors without the id find it by name and content
+    const hooks = languageId === 'wireguard' ? ('wg-quick' as const) : languageId === 'ifupdown' ? ('ifupdown' as const) : undefined;
     const memoryRoom = this.roomFor(uri);
     const doc: OpenDocument = { uri, languageId, version, model: new FirewallDocument(text, { fileName: decodeURIComponent(uri), dialect: dialectOf(languageId, text), hooks, deferModel: inSteps, memoryRoom }) };
     if (inSteps) this.opening.add(doc);
@@ -203,7 +203,7 @@ export class DocumentStore {
  */
 function applyChanges(model: FirewallDocument, changes: TextDocumentContentChangeEvent[]): { text: string; offsets: TextChange[] } {
   const offsets: TextChange[] = [];
-  // edits apply to the document as written: a wg-quick configuration's `text` is a view of it
+  // edits apply to the document as written: a file of hooks' `text` is a view of it
   const hooked = model.hooks !== undefined;
   let text = hooked ? model.source : model.text;
   let lines = model.lines;

@@ -570,11 +570,11 @@ export function startServer(connection: Connection, params: InitializeParams, he
     const doc = store.queued(p.uri);
     if (!doc) return { error: 'The document is not open.' };
     if (doc.model.dialect === 'save') return { outputs: [{ family: doc.model.family, text: doc.model.text }] };
-    const r = compileScript(doc.model.text, { sourced: doc.model.sourced });
+    const r = compileScript(doc.model.text, doc.model.scriptOptions);
     if (r.refusal) return { error: `Line ${doc.model.lines.lineOf(r.refusal.span.start) + 1}: cannot compile: ${r.refusal.reason}`, range: toRange(doc.model.lines, r.refusal.span) };
     if (!r.outputs.length) return { error: 'This script holds no iptables commands.' };
     // a wg-quick configuration's rules as wg-quick loads them: its interface's name for %i
-    if (doc.model.hooks) return { outputs: r.outputs.map((o) => ({ ...o, text: withInterfaceName(o.text, decodeURIComponent(doc.uri)) })) };
+    if (doc.model.hooks === 'wg-quick') return { outputs: r.outputs.map((o) => ({ ...o, text: withInterfaceName(o.text, decodeURIComponent(doc.uri)) })) };
     return { outputs: r.outputs };
   });
 

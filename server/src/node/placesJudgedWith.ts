@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { Dialect } from '../core/model/types.ts';
+import type { HookFormat } from '../core/model/hookFiles.ts';
 import { companionPaths } from './ipv6RulesBeside.ts';
 import { ipsetPlaces } from './ipsetFiles.ts';
 import { lintConfigPlaces } from './lintConfig.ts';
@@ -11,19 +12,19 @@ export interface DiskPlace {
   name: string | '*.conf';
 }
 
-/** What a document is, for what it reads around it: a rules file, a wg-quick configuration, a shell script. */
+/** What a document is, for what it reads around it: a rules file, a file of hooks (wg-quick's, ifupdown's), a shell script. */
 export type JudgedKind = 'save' | 'hooks' | 'script';
 
 /** The kind of a document's model (see JudgedKind). */
-export function judgedKind(doc: { readonly dialect: Dialect; readonly hooks?: 'wg-quick' }): JudgedKind {
+export function judgedKind(doc: { readonly dialect: Dialect; readonly hooks?: HookFormat }): JudgedKind {
   return doc.dialect === 'save' ? 'save' : doc.hooks ? 'hooks' : 'script';
 }
 
 /**
  * The places on disk whose content the findings of the file at `filePath` depend on: the
  * `.iptables-lint.json` files above it (findLintConfig); a rules file's other half, ufw's other
- * files, the ipsets file beside it and the sysctl files around it (workspaceSettings); a wg-quick
- * configuration's sysctl files (hookSettings); the files a script read with `.` or looked for
+ * files, the ipsets file beside it and the sysctl files around it (workspaceSettings); a file of
+ * hooks' sysctl files (hookSettings); the files a script read with `.` or looked for
  * (`sourced`, see readSourced). The language server has the editor watch them.
  */
 export function placesJudgedWith(filePath: string, kind: JudgedKind, sourced: readonly string[] = []): DiskPlace[] {

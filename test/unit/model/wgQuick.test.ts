@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
-import { hookView, isWgQuickConfig, wgQuickHooks } from '../../../server/src/core/model/wgQuick.ts';
+import { hookView as hookViewOf } from '../../../server/src/core/model/hookFiles.ts';
+import { isWgQuickConfig, wgQuickHooks } from '../../../server/src/core/model/wgQuick.ts';
+
+const hookView = (text: string, phase: 'up' | 'down') => hookViewOf(text, phase, wgQuickHooks(text));
 import { applyFixes } from '../../../server/src/core/services/fixAll.ts';
 import { completionsAt } from '../../../server/src/core/services/completion.ts';
 import { hoverAt } from '../../../server/src/core/services/hover.ts';

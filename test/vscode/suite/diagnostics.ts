@@ -62,6 +62,25 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'etc/network/interfaces is an ifupdown configuration: the port forward its stanza never deletes is reported on its post-up line, the sysctl.conf around it counts for ip_forward, and its hook key hovers',
+    async run() {
+      const doc = await openExample('etc/network/interfaces');
+      expect(doc.languageId === 'ifupdown', `language id ${doc.languageId}`);
+      const line = lineOf(doc, '-j DNAT');
+      const column = doc.lineAt(line).text.indexOf('iptables');
+      const found = await eventually('rule-left-after-down in interfaces', () => {
+        const d = diagnosticsWith(doc.uri, 'rule-left-after-down');
+        return d.length ? d : undefined;
+      });
+      expect(found.length === 1 && found[0].range.start.line === line && found[0].range.start.character === column, `on the DNAT command (line ${line + 1}:${column + 1}), got ${describe(found)}`);
+      expect(vscode.languages.getDiagnostics(doc.uri).every((d) => codeOf(d) === 'rule-left-after-down'), `nothing else: ${describe(vscode.languages.getDiagnostics(doc.uri))}`);
+      const key = new vscode.Position(line, doc.lineAt(line).text.indexOf('post-up') + 2);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, key);
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      expect(/`ifup` runs this once the interface is configured/.test(text), `the hover says when ifup runs it: ${text.slice(0, 200)}`);
+    },
+  },
+  {
     name: 'a WireGuard configuration under another name opens as ini and is given the wireguard language: its PostDown typo is reported',
     async run() {
       const uri = workspaceFile('office-vpn.conf');

@@ -6,7 +6,7 @@ import { NO_FINDINGS, type CommandCache } from './commandCache.ts';
 import { rules as allRules } from './registry.ts';
 import { applySuppressions, suppressionFix } from './suppressions.ts';
 import type { UfwLoad } from '../model/ufwLoad.ts';
-import type { AnalysisSettings, Diagnostic, LintRule, RuleContext, SeveritySetting, WgQuickFacts } from './types.ts';
+import type { AnalysisSettings, Diagnostic, HookFacts, LintRule, RuleContext, SeveritySetting } from './types.ts';
 
 export const defaultSettings: AnalysisSettings = { sshPort: 22 };
 
@@ -21,8 +21,8 @@ export interface RunOptions {
   directives?: boolean;
   /** Reads `[from, to)` of the text; a document just edited reads it without copying it into one piece (see EditedText). */
   read?: (from: number, to: number) => string;
-  /** A wg-quick configuration: what its down hooks run, and its addresses (see RuleContext.wgQuick). */
-  wgQuick?: WgQuickFacts;
+  /** A file of hooks: what its down hooks run, and more (see RuleContext.hooks). */
+  hooks?: HookFacts;
   /** A ufw rules file read with the others ufw loads (see RuleContext.ufw). */
   ufw?: UfwLoad;
 }
@@ -87,7 +87,7 @@ export function* runRulesSteps(ruleSet: RuleSet, text: string, lines: LineIndex,
     const severity = override ?? rule.severity;
     active.push({
       rule,
-      ctx: { ruleSet, text, read, settings, wgQuick: options.wgQuick, ufw: options.ufw, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
+      ctx: { ruleSet, text, read, settings, hooks: options.hooks, ufw: options.ufw, report: (d) => out.push({ ...d, code: rule.code, severity: override ?? d.severity ?? severity }) },
     });
   }
   // one walk over the commands: each command is looked at by every per-command rule while

@@ -1,3 +1,4 @@
+import type { HookFormat } from '../model/hookFiles.ts';
 import type { LintRule } from './types.ts';
 
 /**
@@ -5,7 +6,7 @@ import type { LintRule } from './types.ts';
  * table in the README. A test regenerates both and fails when the committed copies differ.
  */
 export function rulePage(rule: LintRule): string {
-  const lang = (d: 'save' | 'script' | 'wg-quick') => (d === 'save' ? 'text' : d === 'wg-quick' ? 'ini' : 'sh');
+  const lang = (d: 'save' | 'script' | HookFormat) => (d === 'save' ? 'text' : d === 'wg-quick' ? 'ini' : d === 'ifupdown' ? 'text' : 'sh');
   return [
     `# \`${rule.code}\``,
     '',

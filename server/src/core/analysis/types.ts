@@ -2,6 +2,8 @@ import type { Command, RuleSet } from '../model/types.ts';
 import type { Steps } from '../services/steps.ts';
 import type { Span } from '../text/span.ts';
 import type { UfwLoad, UfwSurroundings } from '../model/ufwLoad.ts';
+import type { HookFormat } from '../model/hookFiles.ts';
+import type { IfaceStanza } from '../model/ifupdown.ts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -45,8 +47,8 @@ export interface RuleDocs {
   /** Why it matters. */
   rationale: string;
   /** A bad and a good example, in the dialect named. */
-  bad: { dialect: 'save' | 'script' | 'wg-quick'; text: string };
-  good: { dialect: 'save' | 'script' | 'wg-quick'; text: string };
+  bad: { dialect: 'save' | 'script' | HookFormat; text: string };
+  good: { dialect: 'save' | 'script' | HookFormat; text: string };
 }
 
 export interface AnalysisSettings {
@@ -106,8 +108,8 @@ export interface RuleContext {
    */
   read(from: number, to: number): string;
   readonly settings: AnalysisSettings;
-  /** A wg-quick configuration (see model/wgQuick.ts): `ruleSet` is what `wg-quick up` runs (PreUp, PostUp). */
-  readonly wgQuick?: WgQuickFacts;
+  /** A file of hooks, wg-quick's or ifupdown's (see model/hookFiles.ts): `ruleSet` is what bringing the interface up runs. */
+  readonly hooks?: HookFacts;
   /**
    * A ufw rules file read with the others ufw loads (see services/ufwFindings.ts): `ruleSet`
    * and `text` are then the whole load, the file's own text at `[ufw.from, ufw.to)` of it.
@@ -116,12 +118,15 @@ export interface RuleContext {
   report(d: Omit<Diagnostic, 'code' | 'severity'> & { severity?: Severity }): void;
 }
 
-/** What the checks know of a wg-quick configuration besides what `wg-quick up` runs. */
-export interface WgQuickFacts {
-  /** What `wg-quick down` runs (PreDown, PostDown), read as a script of its own. */
+/** What the checks know of a file of hooks besides what bringing the interface up runs. */
+export interface HookFacts {
+  format: HookFormat;
+  /** What taking the interface down runs (wg-quick's PreDown and PostDown, ifupdown's down and post-down), read as a script of its own. */
   teardown: RuleSet;
-  /** The interface's addresses (`Address = 10.8.0.1/24, fd42::1/64`), as written. */
+  /** wg-quick: the interface's addresses (`Address = 10.8.0.1/24, fd42::1/64`), as written. */
   addresses: readonly string[];
+  /** ifupdown: its `iface` stanzas, each brought up and down on its own. */
+  stanzas?: readonly IfaceStanza[];
 }
 
 export interface LintRule {

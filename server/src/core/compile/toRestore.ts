@@ -1,6 +1,5 @@
 import type { Family, GenericOptionSpec } from '../knowledge/types.ts';
-import { scriptRuleSet } from '../model/scriptDocument.ts';
-import type { SourcedTexts } from '../model/shellVariables.ts';
+import { scriptRuleSet, type ScriptOptions } from '../model/scriptDocument.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from '../model/commandName.ts';
 import type { Command, Rule, Table } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
@@ -54,12 +53,12 @@ function tableText(t: Table, commandOf: Map<Rule, Command>): string {
 /**
  * A script as the iptables-restore text that builds the same tables from empty ones. Only
  * scripts made of iptables commands (and assignments, files read with `.` that only set
- * variables where the caller gives them (see SourcedTexts), sysctl settings, output to the
+ * variables where the caller gives them (see ScriptOptions), sysctl settings, output to the
  * terminal, functions of those defined at the top and called there: see calledFunctions, loops of
  * them the model runs word by word: see plainLoops) are compiled: anything else, or a value the shell would expand, is refused with
  * the command that stops it. The script is never run.
  */
-export function compileScript(text: string, options: { sourced?: SourcedTexts } = {}): CompileResult {
+export function compileScript(text: string, options: ScriptOptions = {}): CompileResult {
   const rs = scriptRuleSet(text, options);
   const vars: ToolVariables = new Map();
   // a configuration read with `.` that only sets variables: its values are in the rules

@@ -16,7 +16,7 @@ import { noteAssignment, resolveTool, type ResolvedTool, type ToolVariables } fr
 import { sysctlFacts } from './sysctlFacts.ts';
 import { scriptEncodingIssues } from './scriptEncoding.ts';
 import { SaveDocument } from './saveDocument.ts';
-import { ShellVariables, type SourcedTexts } from './shellVariables.ts';
+import { ShellVariables, type EnvironmentValue, type SourcedTexts } from './shellVariables.ts';
 import { NamePool } from './namePool.ts';
 import { TableState } from './tableState.ts';
 import { within } from './guards.ts';
@@ -48,6 +48,8 @@ export function scriptRuleSet(text: string, options: ScriptOptions = {}): RuleSe
 export interface ScriptOptions {
   errexit?: boolean;
   subshells?: readonly number[];
+  /** Values the caller's environment gives from a subshell's start on (ifupdown's `IFACE` on each hook line). */
+  environment?: readonly EnvironmentValue[];
   sourced?: SourcedTexts;
 }
 
@@ -77,7 +79,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const unreadRestores: { span: Span; family: Family }[] = [];
   const steps: (Command | RestoreInput)[] = [];
   // `-i $WAN`, `--to-destination $WEB:8080`: variables the script sets once read as their values
-  const variables = new ShellVariables(script, text, options.subshells, options.sourced);
+  const variables = new ShellVariables(script, text, options.subshells, options.sourced, options.environment);
   if (commandsPerStep < script.commands.length) yield;
   let hasRules = false;
   let previous: ShellCommand | undefined;

@@ -59,6 +59,21 @@ export interface KnownValue {
    * paths of `.` and `source` read: elsewhere the value is the folder the script was run from.
    */
   scriptFolder?: true;
+  /** Put in the environment by the program running the text (see EnvironmentValue): who sets it, for hover. */
+  setBy?: string;
+}
+
+/**
+ * A variable the program running the text puts in its environment, from `at` (a subshell's
+ * start) on: ifupdown's `IFACE`, the name of the stanza's interface (`span`).
+ */
+export interface EnvironmentValue {
+  at: number;
+  name: string;
+  value: string;
+  span: Span;
+  /** Who sets it (`ifupdown, to the interface of this stanza`). */
+  setBy: string;
 }
 
 /** How a script names its own path: `$0`, `${BASH_SOURCE[0]}`, quoted or not. */
@@ -109,11 +124,15 @@ export class ShellVariables {
   /** The use of each `.` and `source` command. */
   private readonly uses = new Map<ShellCommand, SourceUse>();
 
-  /** `subshells`: offsets where the text starts afresh in another shell (wg-quick runs each hook line so): known values end there. */
-  constructor(script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, text: string, subshells: readonly number[] = [], sourced?: SourcedTexts) {
+  /**
+   * `subshells`: offsets where the text starts afresh in another shell (wg-quick and ifupdown
+   * run each hook line so): known values end there. `environment`: values known from a
+   * subshell's start, where the text does not set the name itself.
+   */
+  constructor(script: Pick<ShellScript, 'commands' | 'guards' | 'afterSuccess'>, text: string, subshells: readonly number[] = [], sourced?: SourcedTexts, environment: readonly EnvironmentValue[] = []) {
     const commands = script.commands;
     const count = new Map<string, number>();
-    type Event = { at: number; assign?: { name: string; image: string; span: Span }; reset?: true; source?: ShellCommand };
+    type Event = { at: number; assign?: { name: string; image: string; span: Span }; reset?: true; source?: ShellCommand; env?: EnvironmentValue };
     const events: Event[] = [];
     const assigned = (name: string, word: Word, image: string) => events.push({ at: word.span.end, assign: { name, image, span: word.span } });
     for (const sc of commands) {
@@ -127,13 +146,17 @@ export class ShellVariables {
       countAssignments(sc, count, assigned);
     }
     for (const at of subshells) events.push({ at, reset: true });
+    for (const env of environment) events.push({ at: env.at, env });
     // subshell starts come after the commands: in text order, a reset before what starts there
     events.sort((a, b) => a.at - b.at || (a.reset ? -1 : 0) - (b.reset ? -1 : 0));
     const other = events.length ? boundOtherwise(text) : undefined;
     const order = new Map(commands.map((c, i) => [c, i]));
     for (const e of events) {
       if (e.reset) this.endAll(e.at);
-      else if (e.assign) {
+      else if (e.env) {
+        const { name, value, span, setBy } = e.env;
+        if (!count.has(name) && !other!.has(name)) this.open({ name, at: e.at, until: Infinity, value, span, setBy });
+      } else if (e.assign) {
         const { name, image, span } = e.assign;
         if (count.get(name) !== 1 || other!.has(name)) continue;
         // a value a file read before gave it ends here, whatever this one is

@@ -1,3 +1,5 @@
+import type { Hook } from './hookFiles.ts';
+
 /**
  * WireGuard configurations that wg-quick reads (`/etc/wireguard/wg0.conf`): their PreUp,
  * PostUp, PreDown and PostDown lines are shell commands, often iptables ones (a VPN server's
@@ -13,44 +15,13 @@
  * one interface name, the same wherever it is used.
  */
 
+/** wg-quick's hook keys. */
 export type HookKey = 'PreUp' | 'PostUp' | 'PreDown' | 'PostDown';
-
-/** Which hooks a view holds: what `wg-quick up` runs, or what `wg-quick down` runs. */
-export type HookPhase = 'up' | 'down';
-
-/** The phase that runs a hook: Pre/PostUp `wg-quick up`, Pre/PostDown `wg-quick down`. */
-export function phaseOf(key: HookKey): HookPhase {
-  return key === 'PreDown' || key === 'PostDown' ? 'down' : 'up';
-}
-
-/** One hook line: its key and where its value is (trimmed, cut at the first `#`). */
-export interface Hook {
-  key: HookKey;
-  /** Start of the line. */
-  lineStart: number;
-  /** Start of the key. */
-  keyStart: number;
-  valueStart: number;
-  valueEnd: number;
-}
 
 const HOOK_KEYS = new Set<string>(['PreUp', 'PostUp', 'PreDown', 'PostDown']);
 
-/** A line as a quick fix writes a hook: its key, ` = `, the command. */
-export const WRITTEN_HOOK_LINE = /^(PreUp|PostUp|PreDown|PostDown) = /;
-
-/**
- * A command that adds a rule (`iptables … -A CHAIN …`, `-I CHAIN [n]`) with that turned into
- * `-D CHAIN`: what removes its rule again; with the chain it names. Undefined for any other
- * command.
- */
-export function deletingCommand(command: string): { text: string; chain: string } | undefined {
-  const m = /^(.*?\s)(-A|--append|-I|--insert)(\s+)(\S+)(\s+\d+)?(?=\s)/.exec(command);
-  return m ? { text: `${m[1]}-D${m[3]}${m[4]}${command.slice(m[0].length)}`, chain: m[4] } : undefined;
-}
-
 /** What each hook is, for hover: when wg-quick runs it. */
-export const HOOK_DOCS: Readonly<Record<HookKey, string>> = {
+export const WG_QUICK_HOOK_DOCS: Readonly<Record<HookKey, string>> = {
   PreUp: '`wg-quick up` runs this before it creates the interface.',
   PostUp: '`wg-quick up` runs this once the interface is up, with its addresses, routes and DNS set.',
   PreDown: '`wg-quick down` runs this before it removes the interface.',
@@ -58,7 +29,7 @@ export const HOOK_DOCS: Readonly<Record<HookKey, string>> = {
 };
 
 /** What every hook line shares, for hover. */
-export const HOOK_LINE_DOC = 'The line runs with bash, in a subshell of its own, `%i` replaced by the interface\'s name; wg-quick cuts it at its first `#` and stops (taking the interface down again on `up`) when it fails. Several lines of one key run in their order.';
+export const WG_QUICK_LINE_DOC = 'The line runs with bash, in a subshell of its own, `%i` replaced by the interface\'s name; wg-quick cuts it at its first `#` and stops (taking the interface down again on `up`) when it fails. Several lines of one key run in their order.';
 
 /** Blanks, tabs and the like as bash's [[:space:]] has them (the line's end aside). */
 function isSpace(c: number): boolean {
@@ -107,7 +78,7 @@ function interfaceLines(text: string): InterfaceLine[] {
 
 /** Every hook line of the `[Interface]` section(s), in the file's order. */
 export function wgQuickHooks(text: string): Hook[] {
-  return interfaceLines(text).filter((l): l is Hook => HOOK_KEYS.has(l.key));
+  return interfaceLines(text).filter((l) => HOOK_KEYS.has(l.key));
 }
 
 /** The `Address` values of the `[Interface]` section(s), each address of a comma list, as written. */
@@ -128,58 +99,6 @@ export function isWgQuickConfig(text: string, fileName?: string): boolean {
   if (fileName !== undefined && !fileName.endsWith('.conf')) return false;
   if (!/^[ \t]*\[Interface\][ \t]*\r?$/m.test(text)) return false;
   return wgQuickHooks(text).length > 0;
-}
-
-/** The text with every character but line ends blank, from `from` to `to`. */
-function blank(parts: string[], text: string, from: number, to: number): void {
-  if (to <= from) return;
-  const piece = text.slice(from, to);
-  parts.push(piece.replace(/[^\n\r]/g, ' '));
-}
-
-/**
- * The view of a configuration as the script one phase runs: the values of its hooks (see
- * HookPhase) where they stand, lines that are comments as they are (so `iptables-lint`
- * directives work), everything else blank. Same length, same line ends. `all`: the text's
- * hooks, where the caller has them.
- */
-export function hookView(text: string, phase: HookPhase, all: readonly Hook[] = wgQuickHooks(text)): string {
-  const hooks = all.filter((h) => phaseOf(h.key) === phase);
-  const parts: string[] = [];
-  let at = 0;
-  let next = 0;
-  let lineStart = 0;
-  while (lineStart < text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = text.length;
-    const hook = hooks[next]?.lineStart === lineStart ? hooks[next++] : undefined;
-    if (hook) {
-      blank(parts, text, at, hook.valueStart);
-      parts.push(text.slice(hook.valueStart, hook.valueEnd));
-      at = hook.valueEnd;
-      blank(parts, text, at, lineEnd);
-      at = lineEnd;
-    } else if (!/^[ \t]*#/.test(text.slice(lineStart, Math.min(lineEnd, lineStart + 200)))) {
-      blank(parts, text, at, lineEnd);
-      at = lineEnd;
-    } else {
-      parts.push(text.slice(at, lineEnd));
-      at = lineEnd;
-    }
-    lineStart = lineEnd + 1;
-  }
-  parts.push(text.slice(at));
-  return parts.join('');
-}
-
-/** Where each hook line of a phase starts (of a text's hooks): wg-quick runs each in a shell of its own. */
-export function hookLineStarts(hooks: readonly Hook[], phase: HookPhase): number[] {
-  return hooks.filter((h) => phaseOf(h.key) === phase).map((h) => h.lineStart);
-}
-
-/** The hook whose value holds `offset` (its end included), if one does. */
-export function hookAt(hooks: readonly Hook[], offset: number): Hook | undefined {
-  return hooks.find((h) => h.valueStart <= offset && offset <= h.valueEnd);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ArgSpec, ExtensionSpec, Family, GenericOptionSpec, OptionSpec } fr
 import { services } from '../knowledge/values/services.ts';
 import { RATE_UNITS } from '../knowledge/values/rates.ts';
 import { valueCompletions } from '../knowledge/values/index.ts';
-import { hookAt } from '../model/wgQuick.ts';
+import { hookAt } from '../model/hookFiles.ts';
 import type { FirewallDocument } from '../facade.ts';
 import { rules } from '../analysis/registry.ts';
 import { bindCommand } from '../model/bind.ts';

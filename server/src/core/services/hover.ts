@@ -15,7 +15,7 @@ import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
 import { DIRECTIVE_WORD, directiveCodes } from '../analysis/suppressions.ts';
 import { valueHover, type ValuePlace } from './valueHover.ts';
-import { HOOK_DOCS, HOOK_LINE_DOC } from '../model/wgQuick.ts';
+import { hookDoc } from '../model/hookFiles.ts';
 import { addressHover } from './addressHover.ts';
 import { setHover } from './setNames.ts';
 import { KEPT_NAME_OPTIONS, keptNameAt, keptNameHover } from './keptNames.ts';
@@ -63,10 +63,11 @@ function directiveCodeAt(doc: FirewallDocument, offset: number): Hover | undefin
   return undefined;
 }
 
-/** A wg-quick configuration's hook key (`PostUp`): when wg-quick runs the line. */
+/** A hook key of a file of hooks (`PostUp`, `post-up`): when its program runs the line. */
 function hookKeyAt(doc: FirewallDocument, offset: number): Hover | undefined {
   const hook = doc.hookLines.find((h) => h.keyStart <= offset && offset < h.keyStart + h.key.length);
-  return hook && { span: { start: hook.keyStart, end: hook.keyStart + hook.key.length }, markdown: `**${hook.key}** — ${HOOK_DOCS[hook.key]}\n\n${HOOK_LINE_DOC}` };
+  const docs = hook && doc.hooks && hookDoc(doc.hooks, hook.key);
+  return docs && { span: { start: hook.keyStart, end: hook.keyStart + hook.key.length }, markdown: `**${hook.key}** — ${docs.key}\n\n${docs.line}` };
 }
 
 /** Documentation for the word under the cursor: table, chain, option, match, target, value. */
@@ -162,21 +163,24 @@ function forPath(use: SourceUse): string {
 
 /**
  * What a script's word with known variables reads as, and where they were set: once above in
- * the script, or in a file the script reads with `.` (see ShellVariables).
+ * the script, in a file the script reads with `.`, or by the program running it (see ShellVariables).
  */
 function variablesRead(rs: RuleSet, w: Word): string | undefined {
   const names = [...w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
   if (!names.length) return undefined;
   const at = w.span.start;
   const from = new Map<string, string>();
+  const by = new Map<string, string>();
   for (const name of names) {
     const v = knownValueAt(rs, name, at);
     if (v?.from) from.set(name, `${v.from.file}, line ${v.from.line}`);
+    else if (v?.setBy) by.set(name, v.setBy);
   }
-  const here = names.filter((n) => !from.has(n));
+  const here = names.filter((n) => !from.has(n) && !by.has(n));
   const said = [
     ...(here.length ? [`the script sets ${here.length > 1 ? 'these variables' : 'this variable'} once, above`] : []),
     ...[...from].map(([name, place]) => `\`$${name}\` is set in ${place}`),
+    ...[...by].map(([name, who]) => `\`$${name}\` is set by ${who}`),
   ];
   return `\`${w.text}\` is \`${w.value}\` here: ${said.join('; ')}.`;
 }

@@ -73,7 +73,7 @@ export const lanReachableFromWan: LintRule = {
     for (const router of routers) {
       const { snat, wan, lanIface } = router;
       // a wg-quick configuration: the tunnel's own network is behind the router
-      const lanNet = router.lanNet ?? (ctx.wgQuick ? tunnelNetwork(ctx.wgQuick.addresses) : undefined);
+      const lanNet = router.lanNet ?? (ctx.hooks?.addresses.length ? tunnelNetwork(ctx.hooks.addresses) : undefined);
       const dst = lanNet ? hostIn(lanNet) : '192.168.1.10';
       const packet: Packet = { family: 'ipv4', in: wan, out: lanIface, ...PROBE, dst, state: 'NEW', origin: 'remote', local: [], toHost: false };
       const outcomes = tracePacket(rs, packet);

@@ -49,7 +49,7 @@ export const missingIpForward: LintRule = {
       const forwarding = rs.dialect === 'script' ? forwardingOf(rs.forwarding, family) : forwardingOf(ctx.settings.workspaceForwarding ?? [], family);
       // a fact whose value we cannot read (sysctl -p, $VAR) might well turn it on
       if (forwarding.state === 'on') {
-        if (rs.dialect === 'script' && !ctx.wgQuick) onlyWritten(ctx, family, first);
+        if (rs.dialect === 'script' && !ctx.hooks) onlyWritten(ctx, family, first);
         continue;
       }
       const off = forwarding.state === 'off' ? forwarding.off : undefined;
@@ -59,10 +59,10 @@ export const missingIpForward: LintRule = {
         rs.dialect === 'script'
           ? [{ title: `Enable forwarding (sysctl -w ${FORWARDING_KEY[family]}=1)`, edits: [{ span: { start: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0, end: ctx.text.startsWith('#!') ? ctx.text.indexOf('\n') + 1 : 0 }, text: `sysctl -w ${FORWARDING_KEY[family]}=1\n` }] }]
           : undefined;
-      // a wg-quick configuration: the host's sysctl.conf usually turns it on (found beside it, or a reminder)
-      if (ctx.wgQuick && !off && forwardingOf(ctx.settings.workspaceForwarding ?? [], family).state === 'on') continue;
-      if ((rs.dialect === 'save' && !ctx.settings.workspaceSearched) || (ctx.wgQuick && !off)) {
-        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).`, fixes: ctx.wgQuick ? fixes : undefined });
+      // a file of hooks (wg-quick, ifupdown): the host's sysctl.conf usually turns it on (found beside it, or a reminder)
+      if (ctx.hooks && !off && forwardingOf(ctx.settings.workspaceForwarding ?? [], family).state === 'on') continue;
+      if ((rs.dialect === 'save' && !ctx.settings.workspaceSearched) || (ctx.hooks && !off)) {
+        ctx.report({ span: first, severity: 'info', message: `This rule set forwards traffic: make sure ${FORWARDING_KEY[family]}=1 is set on the host (in /etc/sysctl.conf or /etc/sysctl.d/).`, fixes: ctx.hooks ? fixes : undefined });
         continue;
       }
       ctx.report({
