@@ -15,8 +15,8 @@ import { NamespaceIptables } from './realIptables.ts';
  * state folder of the test's own: each interface is a veth pair its pre-up line makes and its
  * post-down line removes. An interface brought up and down twice leaves the rules
  * rule-left-after-down names, twice each; with the finding's fixes, nothing. `$IFACE` is the
- * stanza's interface, and each stanza is taken down on its own. Addresses 10.200.133.0/24;
- * no packet leaves the namespace.
+ * stanza's interface, and each interface is taken down on its own (its inet and inet6
+ * stanzas together). Addresses 10.200.133.0/24; no packet leaves the namespace.
  */
 const tools = (): string | false => requirement(spawnSync('sh', ['-c', 'command -v ifup && command -v ifdown']).status === 0, 'ifup or ifdown is not installed (apt-get install ifupdown)');
 const { ns, skip } = NamespaceIptables.forTests('ifupdown hooks', { also: tools });
@@ -124,6 +124,15 @@ test('each interface is taken down on its own: a rule one stanza adds and anothe
   freshTables();
   upAndDownTwice(at, 'ifu2', '');
   assert.deepEqual(rulesLeft(), [], 'ifu2 deletes its own INPUT rule');
+});
+
+test('the stanzas of one interface (inet and inet6) come up and go down together: a rule deleted in the other one is not left', { skip, timeout: 120_000 }, () => {
+  freshTables();
+  const text = `${stanza('ifu5', '10.200.133.9/29', ['post-up iptables -A FORWARD -i ifu5 -j ACCEPT'])}iface ifu5 inet6 manual\n        post-down iptables -D FORWARD -i ifu5 -j ACCEPT\n`;
+  const at = writeInterfaces(text);
+  assert.deepEqual(findings(text, at.file, 'rule-left-after-down'), []);
+  upAndDownTwice(at, 'ifu5', '');
+  assert.deepEqual(rulesLeft(), []);
 });
 
 test('as the hover says: an up line that fails ends ifup and leaves the interface unconfigured, so ifdown runs none of its down lines; ifdown goes on after a down line that fails', { skip, timeout: 120_000 }, () => {

@@ -27,6 +27,7 @@ ruleTable(ruleLeftAfterDown, {
     { code: iface('vmbr1', "post-up iptables -t nat -A POSTROUTING -s '10.10.10.0/24' -o vmbr0 -j MASQUERADE\npost-down iptables -t nat -D POSTROUTING -s '10.10.10.0/24' -o vmbr0 -j MASQUERADE"), ...ifupdown, name: 'ifupdown: post-up and post-down in pairs' },
     { code: iface('vmbr1', 'up iptables -A FORWARD -i $IFACE -j ACCEPT\ndown iptables -D FORWARD -i vmbr1 -j ACCEPT'), ...ifupdown, name: 'ifupdown: $IFACE is the stanza\'s interface; up and down are post-up and pre-down' },
     { code: iface('vmbr1', 'post-up iptables -A FORWARD -i vmbr1 \\\n        -j ACCEPT\npre-down iptables -D FORWARD -i vmbr1 -j ACCEPT'), ...ifupdown, name: 'ifupdown: a line continued with a backslash' },
+    { code: `${iface('vmbr1', 'post-up iptables -A FORWARD -i vmbr1 -j ACCEPT')}iface vmbr1 inet6 static\n    address fd00:10::1/64\n    post-down iptables -D FORWARD -i vmbr1 -j ACCEPT\n`, ...ifupdown, name: 'ifupdown: deleted by the inet6 stanza of the same interface, which ifdown runs too' },
     { code: iface('vmbr1', 'post-up iptables -A FORWARD -i vmbr1 -j ACCEPT\npost-down iptables -D FORWARD -i vmbr1 -j DROP\npost-down iptables -D FORWARD -i vmbr1 -j ACCEPT'), ...ifupdown, name: 'ifupdown: a -D of a rule no up line adds: ifdown goes on after it, to the next line' },
   ],
   invalid: [
