@@ -135,6 +135,49 @@ test('the stanzas of one interface (inet and inet6) come up and go down together
   assert.deepEqual(rulesLeft(), []);
 });
 
+test('a chain a pre-up line makes and no down line deletes: the second ifup fails at its -N and leaves the interface unconfigured, as the finding says', { skip, timeout: 120_000 }, () => {
+  freshTables();
+  const text = stanza('ifu6', '10.200.133.17/29', ['pre-up iptables -N IFU6', 'post-up iptables -A FORWARD -i ifu6 -j IFU6', 'post-down iptables -D FORWARD -i ifu6 -j IFU6']);
+  const at = writeInterfaces(text);
+  assert.deepEqual(findings(text, at.file, 'rule-left-after-down'), ['iptables -N IFU6']);
+  assert.ok(ifupdown('ifup', at, 'ifu6').ok);
+  assert.ok(ifupdown('ifdown', at, 'ifu6').ok);
+  const again = ifupdown('ifup', at, 'ifu6');
+  assert.equal(again.ok, false, 'the second ifup fails');
+  assert.match(again.err, /Chain already exists/);
+  assert.match(ifupdown('ifdown', at, 'ifu6').err, /not configured/);
+  assert.ok(ns.run(['ip', 'link', 'del', 'ifu6']).ok, 'the interface its pre-up line made is still there');
+});
+
+test('a clean-up line that fails on a fresh host ends ifup there (failure-stops-script), one in the middle of a line does not; with the fix (|| true) ifup goes on', { skip, timeout: 120_000 }, () => {
+  freshTables();
+  const lines = [
+    'post-up iptables -t nat -D POSTROUTING -s 10.200.133.24/29 -o eth0 -j MASQUERADE 2>/dev/null',
+    'post-up iptables -t nat -A POSTROUTING -s 10.200.133.24/29 -o eth0 -j MASQUERADE',
+    'post-down iptables -t nat -D POSTROUTING -s 10.200.133.24/29 -o eth0 -j MASQUERADE',
+  ];
+  const text = stanza('ifu7', '10.200.133.25/29', lines);
+  const at = writeInterfaces(text);
+  const found = new FirewallDocument(text, { fileName: at.file }).diagnostics().filter((d) => d.code === 'failure-stops-script');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), [lines[0].slice('post-up '.length)]);
+  assert.equal(ifupdown('ifup', at, 'ifu7').ok, false, 'ifup stops at the -D');
+  assert.deepEqual(rulesLeft(), [], 'the MASQUERADE line did not run');
+  assert.match(ifupdown('ifdown', at, 'ifu7').err, /not configured/);
+  assert.ok(ns.run(['ip', 'link', 'del', 'ifu7']).ok);
+
+  const fixed = applyFixes(text, [found[0].fixes![0]]).text;
+  writeFileSync(at.file, fixed);
+  assert.deepEqual(findings(fixed, at.file, 'failure-stops-script'), []);
+  upAndDownTwice(at, 'ifu7', ' with the fix');
+  // the same clean-up before the add on one line: the line's status is the add's
+  const oneLine = stanza('ifu7', '10.200.133.25/29', [`${lines[0]}; ${lines[1].slice('post-up '.length)}`, lines[2]]);
+  writeFileSync(at.file, oneLine);
+  assert.deepEqual(findings(oneLine, at.file, 'failure-stops-script'), []);
+  assert.ok(ifupdown('ifup', at, 'ifu7').ok);
+  assert.deepEqual(rulesLeft(), ['-A POSTROUTING -s 10.200.133.24/29 -o eth0 -j MASQUERADE']);
+  assert.ok(ifupdown('ifdown', at, 'ifu7').ok);
+});
+
 test('as the hover says: an up line that fails ends ifup and leaves the interface unconfigured, so ifdown runs none of its down lines; ifdown goes on after a down line that fails', { skip, timeout: 120_000 }, () => {
   freshTables();
   const failing = writeInterfaces(stanza('ifu3', '10.200.133.193/27', ['post-up iptables -A INPUT -i ifu3 -j ACCEPT', 'post-up false', 'post-down iptables -D INPUT -i ifu3 -j ACCEPT']));

@@ -547,7 +547,7 @@ export class FirewallDocument {
       const rules = (options.rules ?? allRules).filter((r) => DOWN_CODES.has(r.code));
       const up = hookScriptOptions(format, this.hookParse, 'up');
       const down = hookScriptOptions(format, this.hookParse, 'down', shift);
-      const script = { errexit: up.errexit, subshells: [...up.subshells!, ...down.subshells!], environment: [...(up.environment ?? []), ...(down.environment ?? [])] };
+      const script = { errexit: up.errexit, subshells: [...up.subshells!, ...down.subshells!], stoppingLines: up.stoppingLines, environment: [...(up.environment ?? []), ...(down.environment ?? [])] };
       const downFound = runRules(scriptRuleSet(cycle, script), cycle, new LineIndex(cycle), { ...options, rules, settings: { ...options.settings, maxBytes: this.maxBytes, memoryRoom: this.memoryRoom } });
       for (const d of downFound) {
         const moved = shiftedBack(d, shift);

@@ -22,6 +22,22 @@ import { TableState } from './tableState.ts';
 import { within } from './guards.ts';
 import type { Command, ForwardingFact, RestoreInput, RouteLocalnetFact, RuleSet } from './types.ts';
 
+/**
+ * Whether `sc` is the last command of one of the caller's stopping lines (see
+ * ScriptOptions.stoppingLines): the next command, if any, starts in a later line's shell.
+ */
+function endsStoppingLine(sc: ShellCommand, next: ShellCommand | undefined, options: ScriptOptions): boolean {
+  const lines = options.stoppingLines;
+  if (!lines?.length) return false;
+  let own: number | undefined;
+  let after = Infinity;
+  for (const at of options.subshells ?? []) {
+    if (at <= sc.span.start && (own === undefined || at > own)) own = at;
+    else if (at > sc.span.start && at < after) after = at;
+  }
+  return own !== undefined && lines.includes(own) && (!next || next.span.start >= after);
+}
+
 /** `iptables-restore` options that keep the tables' other rules (`-n`, `--noflush`). */
 function noFlush(words: Word[]): boolean {
   return words.some((w) => w.value === '-n' || w.value === '--noflush' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(w.value));
@@ -48,6 +64,11 @@ export function scriptRuleSet(text: string, options: ScriptOptions = {}): RuleSe
 export interface ScriptOptions {
   errexit?: boolean;
   subshells?: readonly number[];
+  /**
+   * Of `subshells`, those whose status ends the run where it fails, as ifup runs its hook lines
+   * (`sh -c LINE`, no `set -e`): the last command of such a line stops it, one before it does not.
+   */
+  stoppingLines?: readonly number[];
   /** Values the caller's environment gives from a subshell's start on (ifupdown's `IFACE` on each hook line). */
   environment?: readonly EnvironmentValue[];
   sourced?: SourcedTexts;
@@ -246,6 +267,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed);
   // `errexit`: the caller runs the text so (wg-quick its hooks)
   let errexit = options.errexit || shebangErrexit(text);
+  const stops = (k: number): boolean => {
+    const sc = script.commands[k];
+    const next = script.commands[k + 1];
+    if (!errexitStops(sc, next)) return false;
+    return errexit || endsStoppingLine(sc, next, options);
+  };
   for (let k = 0; k < script.commands.length; k++) {
     if (k && k % commandsPerStep === 0) yield;
     const sc = script.commands[k];
@@ -309,7 +336,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       const cmd = bindCommand(args, sc.span, { family: tool.family, names });
       // a listing or -C that && follows is the script's test for the chain or rule (`iptables -S X >/dev/null && iptables -F X`)
       if (failureHandled(sc, script.commands[k + 1]) || (script.commands[k + 1]?.after === '&&' && (cmd.kind === 'list' || cmd.kind === 'list-rules' || cmd.kind === 'check'))) cmd.failureHandled = true;
-      if (errexit && errexitStops(sc, script.commands[k + 1])) cmd.stopsOnFailure = true;
+      if (stops(k)) cmd.stopsOnFailure = true;
       const checked = previous && kindBefore === 'check' && sc.after === '||' ? made.get(previous) : undefined;
       if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
       const guard = topOf(guardOf(sc, kindBefore));
@@ -373,9 +400,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       const h = sc.heredocs[0]?.body;
       const input = h ? { text: text.slice(h.start, h.end), start: h.start, expands: !h.quotedDelimiter } : undefined;
       const handled = failureHandled(sc, script.commands[k + 1]);
-      const stops = errexit && errexitStops(sc, script.commands[k + 1]);
+      const stopping = stops(k);
       for (const step of ipsetSteps(argWords.map((w) => variables.resolve(w)), sc.span, input)) {
-        recordSet(sc, { ...step, guard, command: sc.span, ...(handled && (step.kind === 'fill' || step.kind === 'create' || step.kind === 'destroy') ? { failureHandled: true } : {}), ...(stops ? { stopsOnFailure: true as const } : {}) });
+        recordSet(sc, { ...step, guard, command: sc.span, ...(handled && (step.kind === 'fill' || step.kind === 'create' || step.kind === 'destroy') ? { failureHandled: true } : {}), ...(stopping ? { stopsOnFailure: true as const } : {}) });
       }
     } else {
       const facts = sysctlFacts(sc, tool.kind as 'sysctl' | 'write' | 'tee', argWords.map((w) => variables.resolve(w)), previous, (w) => variables.resolve(w));

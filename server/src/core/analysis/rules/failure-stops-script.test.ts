@@ -5,6 +5,10 @@ import { failureStopsScript } from './failure-stops-script.ts';
 
 const script = { dialect: 'script' as const };
 const rest = 'iptables -N LOGDROP\niptables -A LOGDROP -j DROP\n';
+/** An ifupdown stanza with these option lines: ifup runs each with sh -c, and stops at one that fails. */
+const ifupdown = { hooks: 'ifupdown' as const, fileName: '/etc/network/interfaces' };
+const iface = (lines: string) => `iface vmbr1 inet static\n\taddress 10.10.10.1/24\n${lines.split('\n').map((l) => `\t${l}`).join('\n')}\n`;
+const masq = 'iptables -t nat -D POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE 2>/dev/null';
 
 ruleTable(failureStopsScript, {
   valid: [
@@ -18,8 +22,11 @@ ruleTable(failureStopsScript, {
     { ...script, code: `set -e\n. /etc/firewall/chains.sh\niptables -F OLDCHAIN 2>/dev/null\n`, name: 'a sourced file may make it' },
     { ...script, code: `set -e\nipset create blocklist hash:net\nipset destroy blocklist 2>/dev/null\n`, name: 'a set that exists by then' },
     { ...script, code: `set -e\niptables -F INPUT 2>/dev/null\n`, name: 'a built-in chain' },
+    { ...ifupdown, code: iface(`post-up ${masq}; iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE`), name: 'ifupdown: a clean-up before another command of its line: the line\'s status is the last one\'s' },
+    { ...ifupdown, code: iface(`post-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE\npost-down ${masq}\npost-down ${masq}`), name: 'ifupdown: down lines: ifdown goes on after one that fails' },
   ],
   invalid: [
+    { ...ifupdown, code: iface(`post-up «${masq}»\npost-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE`), name: 'ifupdown: a clean-up line of its own ends ifup on a fresh host' },
     { ...script, code: `set -e\n«iptables -F LOGDROP 2>/dev/null»\n«iptables -X LOGDROP 2>/dev/null»\n${rest}`, name: 'clean-up of a chain made further down' },
     { ...script, code: `#!/bin/sh -e\n«iptables -X OLDCHAIN >/dev/null 2>&1»\n${rest}`, name: '-e on the #! line, a chain the script never makes' },
     { ...script, code: `set -euo pipefail\n«ipset destroy blocklist 2>/dev/null»\nipset create blocklist hash:net\niptables -A INPUT -m set --match-set blocklist src -j DROP\n`, name: 'ipset destroy of a set not there yet' },

@@ -98,7 +98,7 @@ export const failureStopsScript: LintRule = {
   severity: 'warning',
   summary: 'Under `set -e`, a clean-up command (`iptables -F OLD 2>/dev/null`, `ipset destroy SET 2>/dev/null`) that fails on a freshly booted host: `2>/dev/null` hides the message, not the failure, and the script stops there.',
   docs: {
-    description: 'In a script that runs with `set -e` (`set -e`, `set -euo pipefail`, `set -o errexit` at its top level, or `-e` on its `#!` line; a wg-quick configuration\'s hooks always run so, and wg-quick then takes the interface down again), reports a command that fails on a host started fresh and whose failure nothing in the shell catches: a clean-up of a chain the script creates only further down, deleted above, or never creates (`iptables -F`, `-X`, `-Z`, `-L`, `-S`, `-D`, `-C`), a `-D` of a rule that is not there, and an `ipset destroy` of a set that does not exist yet. Such commands are there for a second run, to clear what the first one left; the redirection `2>/dev/null` silences the error message, but the shell still sees the exit status and ends the script. Commands that are an `if`\'s test, negated, or followed by `||`, `&&` or `|` are left alone: the shell ignores their failure even under `set -e`. The quick fix appends `|| true`.',
+    description: 'In a script that runs with `set -e` (`set -e`, `set -euo pipefail`, `set -o errexit` at its top level, or `-e` on its `#!` line; a wg-quick configuration\'s hooks always run so, and wg-quick then takes the interface down again; in an ifupdown configuration, the last command of a pre-up, up or post-up line, whose failure ends ifup and leaves the interface unconfigured), reports a command that fails on a host started fresh and whose failure nothing in the shell catches: a clean-up of a chain the script creates only further down, deleted above, or never creates (`iptables -F`, `-X`, `-Z`, `-L`, `-S`, `-D`, `-C`), a `-D` of a rule that is not there, and an `ipset destroy` of a set that does not exist yet. Such commands are there for a second run, to clear what the first one left; the redirection `2>/dev/null` silences the error message, but the shell still sees the exit status and ends the script. Commands that are an `if`\'s test, negated, or followed by `||`, `&&` or `|` are left alone: the shell ignores their failure even under `set -e`. The quick fix appends `|| true`.',
     rationale: 'Measured with sh (dash) and bash, iptables 1.8.9 and ipset 7.17 in a network namespace: `set -e` then `iptables -F LOGDROP 2>/dev/null` on tables without LOGDROP ends the script with status 1 at that line, before any rule is added: after a reboot the host comes up with no firewall at all, and the run prints nothing. With `|| true` the same script runs to its end.',
     bad: { dialect: 'script', text: '#!/bin/sh\nset -e\niptables -F LOGDROP 2>/dev/null\niptables -X LOGDROP 2>/dev/null\niptables -N LOGDROP\niptables -A LOGDROP -j DROP\n' },
     good: { dialect: 'script', text: '#!/bin/sh\nset -e\niptables -F LOGDROP 2>/dev/null || true\niptables -X LOGDROP 2>/dev/null || true\niptables -N LOGDROP\niptables -A LOGDROP -j DROP\n' },
@@ -110,6 +110,11 @@ export const failureStopsScript: LintRule = {
     const all = rs.ipsets ?? [];
     const stoppingDestroy = (s: IpsetStep) => s.kind === 'destroy' && s.name !== undefined && s.stopsOnFailure && s.failureHandled;
     if (!stopping.length && !all.some(stoppingDestroy)) return;
+    // ifup runs each hook line with sh -c, no set -e: a line's failure ends it, and the interface is left unconfigured
+    const stopsHere =
+      ctx.hooks?.format === 'ifupdown'
+        ? { head: 'ifup stops at this line on a freshly booted host:', tail: ': the lines after it do not run, and the interface is left marked unconfigured, so ifdown runs none of its down lines.' }
+        : { head: 'Under set -e the script stops here on a freshly booted host:', tail: '. Nothing after it runs.' };
     // the script's steps in the order they run, on tables started empty
     const tables = new FreshTables();
     const why = new Map<Command, string>();
@@ -130,7 +135,7 @@ export const failureStopsScript: LintRule = {
       if (!reason) continue;
       ctx.report({
         span: cmd.span,
-        message: `Under set -e the script stops here on a freshly booted host: ${reason}, so this command fails, and 2>/dev/null hides its message, not the failure. Nothing after it runs. Add || true.`,
+        message: `${stopsHere.head} ${reason}, so this command fails, and 2>/dev/null hides its message, not the failure${stopsHere.tail} Add || true.`,
         fixes: orTrue(cmd.span),
       });
     }
@@ -140,7 +145,7 @@ export const failureStopsScript: LintRule = {
       if (state.kind !== 'host' && state.kind !== 'destroyed') return;
       ctx.report({
         span: s.command,
-        message: `Under set -e the script stops here on a freshly booted host: set ${s.name} does not exist there${state.kind === 'destroyed' ? ' (destroyed above)' : ' yet'}, so this destroy fails, and 2>/dev/null hides its message, not the failure. Nothing after it runs. Add || true.`,
+        message: `${stopsHere.head} set ${s.name} does not exist there${state.kind === 'destroyed' ? ' (destroyed above)' : ' yet'}, so this destroy fails, and 2>/dev/null hides its message, not the failure${stopsHere.tail} Add || true.`,
         fixes: orTrue(s.command),
       });
     });
