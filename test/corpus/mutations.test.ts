@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import type { Diagnostic } from '../../server/src/core/analysis/types.ts';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
@@ -12,10 +12,10 @@ import { definitionAt, referencesAt } from '../../server/src/core/services/navig
 import { semanticTokens } from '../../server/src/core/services/semanticTokens.ts';
 import { tracePacket } from '../../server/src/core/simulate/evaluate.ts';
 import { parsePacketSpec } from '../../server/src/core/simulate/packet.ts';
-import { corpusRoot, filesUnder, requirement } from '../support/paths.ts';
+import { corpusRoot, filesUnder, repoRoot, requirement } from '../support/paths.ts';
 
 /**
- * The corpus's files broken the way a file is while someone types: a few random cuts and
+ * The corpus's files (and the project's examples) broken the way a file is while someone types: a few random cuts and
  * insertions of iptables and shell fragments each. Whatever the text, nothing throws, no
  * check fails (`internal-error`), every service answers, each quick fix edits inside the text
  * and its result lints without a failing check, and an edit made to the open document gives
@@ -24,7 +24,7 @@ import { corpusRoot, filesUnder, requirement } from '../support/paths.ts';
  */
 const skip = requirement(existsSync(corpusRoot), `corpus not found at ${corpusRoot}`);
 
-const FRAGMENTS = [' -j ', ' ! ', ' -m ', "'", '"', '\\\n', '$(', '<<EOF\n', '*nat\n', '*raw\n', 'COMMIT\n', ':X - [0:0]\n', '-A ', '-I ', ' NOTRACK', ' --dport ', ' -p tcp', ' MASQUERADE', ' DNAT --to-destination 10.0.0.1:80', '\n', ' ', '#', ';', '|| true', 'iptables ', 'ip6tables -t raw -A PREROUTING ', ' -i lo', ' -o eth0', ' --ctstate NEW', ' -j CT --notrack', ' $WAN', 'WAN=eth0\n', '-N ', ' RETURN', ' -g ', '0', '/', ',', ':', '-', '\t', '\r', 'é', '\u0000'];
+const FRAGMENTS = [' -j ', ' ! ', ' -m ', "'", '"', '\\\n', '$(', '<<EOF\n', '*nat\n', '*raw\n', 'COMMIT\n', ':X - [0:0]\n', '-A ', '-I ', ' NOTRACK', ' --dport ', ' -p tcp', ' MASQUERADE', ' DNAT --to-destination 10.0.0.1:80', '\n', ' ', '#', ';', '|| true', 'iptables ', 'ip6tables -t raw -A PREROUTING ', ' -i lo', ' -o eth0', ' --ctstate NEW', ' -j CT --notrack', ' $WAN', 'WAN=eth0\n', '-N ', ' RETURN', ' -g ', '0', '/', ',', ':', '-', '\t', '\r', 'é', '\u0000', '\tpost-up ', '\tpre-down ', 'iface vmbr9 inet manual\n', ' $IFACE', 'PostUp = '];
 const PACKETS = ['in=eth0 proto=tcp dport=80', 'in=eth0 out=eth1 proto=udp dport=53 src=10.0.0.2 dst=192.0.2.8', 'origin=local proto=tcp dport=443', 'in=wan0 proto=tcp dst=203.0.113.1 dport=22 local=203.0.113.1'];
 const MUTATIONS = 600;
 
@@ -45,15 +45,18 @@ const key = (d: Diagnostic) => `${d.code}@${d.span.start}-${d.span.end}: ${d.mes
 
 test(`${MUTATIONS} mutated corpus files: nothing throws or fails, fixes stay in the text, an edit gives what a fresh document gives`, { skip, timeout: 300_000 }, () => {
   const files = filesUnder(corpusRoot).filter((f) => statSync(f).size < 200_000 && !/\.md$/.test(f));
-  // dumps and scripts most of the time: the upstream test tables are many and small
+  // dumps and scripts most of the time: the upstream test tables are many and small; the
+  // project's examples hold the kinds the corpus has none of (wg-quick and ifupdown configurations)
   const real = files.filter((f) => !f.includes('iptables-tests'));
+  const examples = filesUnder(join(repoRoot, 'examples'));
   const problems: string[] = [];
   for (let i = 0; i < MUTATIONS && problems.length < 5; i++) {
     const seed = 1000 + i;
     const rnd = generator(seed);
-    const list = rnd() < 0.85 ? real : files;
+    const pick = rnd();
+    const list = pick < 0.1 ? examples : pick < 0.85 ? real : files;
     const file = list[Math.floor(rnd() * list.length)];
-    const where = `${relative(corpusRoot, file)} (seed ${seed})`;
+    const where = `${relative(file.startsWith(corpusRoot) ? corpusRoot : repoRoot, file)} (seed ${seed})`;
     let text = readFileSync(file, 'utf8');
     for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) text = mutate(text, rnd).text;
     try {
