@@ -25,6 +25,8 @@ test('dialect detection: name, then content; a save name gives way to a text tha
     ['fw.sh', '*filter\nCOMMIT\n', 'script'],
     [undefined, '*filter\nCOMMIT\n', 'save'],
     [undefined, 'iptables -A INPUT -j DROP\n', 'script'],
+    // OpenWrt's firewall.user: a shell script without `#!`, as it comes (comments only)
+    ['/etc/firewall.user', '# This file is interpreted as shell script.\n# Put your custom iptables rules here, they will\n# be executed with each firewall (re-)start.\n', 'script'],
   ];
   for (const [name, text, dialect] of cases) assert.equal(detectDialect(text, name), dialect, `${name}: ${JSON.stringify(text)}`);
 });
@@ -48,6 +50,10 @@ test('holdsIptablesRules: which files of a folder are iptables files', () => {
     ['wireguard/wg0.conf', '[Interface]\nAddress = 10.8.0.1/24\nPostUp = iptables -A FORWARD -i %i -j ACCEPT\n', true],
     ['wireguard/wg1.conf', '[Interface]\nPostUp = ip rule add fwmark 1 table 1\n', false],
     ['wireguard/wg2.conf', '[Interface]\nAddress = 10.8.0.1/24\n[Peer]\nAllowedIPs = 0.0.0.0/0\n', false],
+    // OpenWrt's firewall.user, and ifupdown's configuration whose hook lines run iptables
+    ['etc/firewall.user', '# This file is interpreted as shell script.\nWAN=eth1\niptables -A input_rule -i $WAN -j DROP\n', true],
+    ['etc/network/interfaces', 'iface vmbr1 inet manual\n\tpost-up iptables -t nat -A POSTROUTING -o eno1 -j MASQUERADE\n', true],
+    ['etc/network/interfaces.d/eth0', 'iface eth0 inet dhcp\n\tpost-up ip route add 10.0.0.0/8 via 192.0.2.1\n', false],
     ['notes', 'Open port 80 with iptables.\n', false],
     ['sync.sh', '#!/bin/sh\nrsync -a ipsets/ backup:/srv/\n', false],
     ['Makefile', 'all:\n\tgcc -o x x.c\n', false],

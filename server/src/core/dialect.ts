@@ -8,7 +8,8 @@ import { hookFormatOf, hookLinesOf } from './model/hookFiles.ts';
 const RESTORED_NAMES = /(^|\/)(rules\.v[46]|(before|after|user)6?\.rules|iptables\.rules|ip6tables\.rules)$/;
 /** Those, and the extensions people give iptables-save output. */
 const SAVE_NAMES = new RegExp(`${RESTORED_NAMES.source}|\\.(iptables|ip6tables|ipt|iptables-save)$`);
-const SCRIPT_NAMES = /\.(sh|bash|zsh|ksh)$|(^|\/)(rc\.firewall|firewall)$/;
+/** Shell scripts by name; OpenWrt's firewall.user is one without a `#!` line (fw3 runs it with its shell). */
+const SCRIPT_NAMES = /\.(sh|bash|zsh|ksh)$|(^|\/)(rc\.firewall|firewall|firewall\.user)$/;
 
 /** A line that calls the iptables command: a save file never has one. */
 const TOOL_CALL = /^(sudo\s+)?(\/\S*\/)?(ip6?tables)(-legacy|-nft)?(\s|\\|$)/;

@@ -95,6 +95,21 @@ export const checks: Check[] = [
     },
   },
   {
+    name: 'OpenWrt\'s firewall.user (no #! line) opens as a shell script: its typo is reported',
+    async run() {
+      const uri = workspaceFile('firewall.user');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('# This file is interpreted as shell script.\n# Put your custom iptables rules here.\niptables -I input_rule -p tcp --dprt 22 -j ACCEPT\n'));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: false });
+      expect(doc.languageId === 'shellscript', `language id ${doc.languageId}`);
+      const found = await eventually('unknown-option in firewall.user', () => {
+        const d = diagnosticsWith(doc.uri, 'unknown-option');
+        return d.length ? d : undefined;
+      });
+      expect(found[0].range.start.line === 2 && found[0].range.start.character === 'iptables -I input_rule -p tcp '.length, `on --dprt, got ${describe(found)}`);
+    },
+  },
+  {
     name: 'ufw\'s before.rules (etc/ufw, beside etc/default/ufw) is judged as ufw loads it: its port forward, dropped by DEFAULT_FORWARD_POLICY="DROP", is reported on the DNAT line, and the hover says why',
     async run() {
       const doc = await openExample('etc/ufw/before.rules');
