@@ -20,6 +20,7 @@ import { EditedText } from './text/textAfterEdit.ts';
 import type { CharSource } from './text/charSource.ts';
 import { hookFormatOf, hookLinesOf, hookScriptOptions, hookView, type Hook, type HookFormat, type HookLines } from './model/hookFiles.ts';
 import { wgQuickAddresses } from './model/wgQuick.ts';
+import { FW3_INCLUDE_NAME } from './knowledge/openWrtChains.ts';
 import { hookFixes } from './services/hookFixes.ts';
 import { withUfwLoad } from './services/ufwFindings.ts';
 import { ufwLoad, type UfwLoad } from './model/ufwLoad.ts';
@@ -398,7 +399,9 @@ export class FirewallDocument {
 
   /** How a script's text is read: with the files its `.` commands read, or a file of hooks' view as its program runs it (see hookScriptOptions). */
   get scriptOptions(): ScriptOptions {
-    return this.hooks === undefined ? { sourced: this.sourcedTexts } : hookScriptOptions(this.hooks, this.hookParse, 'up');
+    if (this.hooks !== undefined) return hookScriptOptions(this.hooks, this.hookParse, 'up');
+    // OpenWrt's firewall.user: fw3 runs it on the tables it built
+    return { sourced: this.sourcedTexts, ...(this.fileName && FW3_INCLUDE_NAME.test(this.fileName) ? { runBy: 'fw3' as const } : {}) };
   }
 
   /** The files given for the script's `.` and `source` commands (see DocumentOptions.sourced). */
@@ -486,7 +489,7 @@ export class FirewallDocument {
     if (otherProgramsIni(text, this.fileName)) return;
     let ruleSet: RuleSet;
     try {
-      ruleSet = yield* scriptRuleSetSteps(text, { sourced }, commandsPerStep);
+      ruleSet = yield* scriptRuleSetSteps(text, this.scriptOptions, commandsPerStep);
     } catch {
       // made at once when asked for, where the failure is reported
       return;

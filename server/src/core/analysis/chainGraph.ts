@@ -1,3 +1,4 @@
+import { fw3Chain } from '../knowledge/openWrtChains.ts';
 import { matches, targets } from '../knowledge/index.ts';
 import { BUILTIN_CHAINS, isBuiltinChain } from '../model/builtinChains.ts';
 import { undeclared } from '../model/tableState.ts';
@@ -198,6 +199,8 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     return { key, names: namesIn(family, table), jumped: setOf(jumped, key), builder };
   });
   const templates = rs.templates;
+  // a script fw3 runs finds fw3's chains made (see openWrtChains.ts)
+  const hostChain = rs.runBy === 'fw3' ? fw3Chain : undefined;
   const visit = (cmd: Command) => {
     // a function's command as written, with `$1`: its instances, met later, stand for it
     if (templates?.has(cmd)) return;
@@ -216,7 +219,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     const rule = cmd.rule;
     const t = rule?.target;
     // names only ever join the declared set: one missing now may be declared later, never the reverse
-    if (namesUndeclared(cmd, names)) namingUndeclared.push(cmd);
+    if (namesUndeclared(cmd, names, hostChain)) namingUndeclared.push(cmd);
     if (t && !t.spec) {
       if (!t.name.length) dynamicJump = true;
       else jumpedHere.add(t.name);
@@ -319,11 +322,15 @@ function sameRole(a: TargetUse | undefined, b: TargetUse | undefined, table: Tab
   return !jumpsWithin(a, table) && !jumpsWithin(b, table) && !a?.goto && !b?.goto;
 }
 
-/** A `-P`, or a command naming (as its chain or its jump) a chain not among `names`. */
-function namesUndeclared(cmd: Command, names: ReadonlySet<string>): boolean {
+/**
+ * A `-P`, or a command naming (as its chain or its jump) a chain not among `names` and not
+ * among those the host has before the script runs (`host`, see RuleSet.runBy).
+ */
+function namesUndeclared(cmd: Command, names: ReadonlySet<string>, host?: (table: string, name: string) => boolean): boolean {
   const w = cmd.chainWord;
   const t = cmd.rule?.target;
-  return cmd.kind === 'policy' || (!!w && !w.dynamic && !names.has(w.value)) || (!!t && !t.spec && t.name.length > 0 && !names.has(t.name));
+  const missing = (name: string) => !names.has(name) && !host?.(cmd.table, name);
+  return cmd.kind === 'policy' || (!!w && !w.dynamic && missing(w.value)) || (!!t && !t.spec && t.name.length > 0 && missing(t.name));
 }
 
 /** A rule whose target is bound to tables or hooks, or that uses a hook-bound match or option (`-i`, `-o`, addrtype's `--limit-iface-in`). */

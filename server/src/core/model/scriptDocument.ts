@@ -69,6 +69,8 @@ export interface ScriptOptions {
    * (`sh -c LINE`, no `set -e`): the last command of such a line stops it, one before it does not.
    */
   stoppingLines?: readonly number[];
+  /** The program that runs the script (see RuleSet.runBy). */
+  runBy?: 'fw3';
   /** Values the caller's environment gives from a subshell's start on (ifupdown's `IFACE` on each hook line). */
   environment?: readonly EnvironmentValue[];
   sourced?: SourcedTexts;
@@ -418,7 +420,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   // a file read that the caller gave, and that only sets variables, adds nothing to the tables
   const sourcesFiles = variables.sources.some((u) => !u.plain);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, ...(unreadRestores.length ? { unreadRestores } : {}), steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, ...(options.runBy ? { runBy: options.runBy } : {}), sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, ...(unreadRestores.length ? { unreadRestores } : {}), steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */

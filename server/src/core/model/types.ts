@@ -296,6 +296,12 @@ export interface RuleSet {
   /** Scripts: a shell function named like the tool (`iptables() { … }`) wraps it: what a call does is unknown. */
   wrapsTool?: boolean;
   /**
+   * Scripts: the program that runs the script, on tables it built first: `fw3`, OpenWrt's
+   * firewall, runs /etc/firewall.user once its chains are made (see openWrtChains.ts), on a
+   * host whose sysctl turns forwarding on.
+   */
+  runBy?: 'fw3';
+  /**
    * Scripts: `. FILE` or `source FILE` runs another file here, whose chains and functions are
    * not read (a file given by the caller that only sets variables does not count; see
    * ShellVariables).

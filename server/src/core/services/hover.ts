@@ -1,3 +1,4 @@
+import { fw3Chain, fw3UserChain, fw3UserChainCaller } from '../knowledge/openWrtChains.ts';
 import { managedChain } from '../knowledge/managedChains.ts';
 import { getChain, getMatch, getTable, getTarget, implicitMatchForProtocol } from '../knowledge/index.ts';
 import { dnatChecks } from '../analysis/dnatPaths.ts';
@@ -278,11 +279,15 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   const parts = [`**${name}** — user chain in the ${table} table`];
   // a chain Docker, kube-proxy, ufw or fail2ban makes: a script counts on it, a dump holds it as written
   const managed = managedChain(name, table);
+  // OpenWrt's firewall.user: fw3 made its chains before it runs the file
+  const fw3 = !decl && doc.dialect === 'script' && doc.ruleSet.runBy === 'fw3' && fw3Chain(table, name);
   if (managed) {
     parts.push('', managed.forUsers ? `Made by ${managed.owner} for rules of your own: it leaves them alone.` : `Made by ${managed.owner}, which rewrites it ${managed.rewritten}. For rules of your own, ${managed.instead}.`);
+  } else if (fw3) {
+    parts.push('', fw3UserChain(name) ? 'Made by OpenWrt\'s firewall (fw3) for rules of your own, before it runs this file: a reload leaves its rules alone.' : 'Made by OpenWrt\'s firewall (fw3) from /etc/config/firewall, before it runs this file, and made anew at each restart (after which it runs this file again).');
   }
   if (decl) parts.push('', `Declared on line ${lines.lineOf(decl.span.start) + 1}.`);
-  else if (!managed) parts.push('', 'Never declared: iptables refuses rules and jumps to it.');
+  else if (!managed && !fw3) parts.push('', 'Never declared: iptables refuses rules and jumps to it.');
   if (chain) parts.push(`${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}; a packet that reaches its end returns to the calling chain.`);
   const elsewhere = ufwJumpsTo(doc, family, table, name);
   if (jumps.length || elsewhere.length) {
@@ -292,6 +297,9 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
     }
     if (jumps.length > 20) parts.push(`- … and ${jumps.length - 20} more`);
     for (const e of elsewhere.slice(0, 20)) parts.push(`- ${e}`);
+  } else if (fw3) {
+    const caller = fw3UserChainCaller(name);
+    parts.push('', caller ? `Reached from fw3's own rule in ${caller}.` : 'Reached from fw3\'s own rules.');
   } else parts.push('', 'Nothing jumps to it.');
   return parts.join('\n');
 }

@@ -12,6 +12,7 @@ const masq = 'iptables -t nat -D POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUER
 
 ruleTable(failureStopsScript, {
   valid: [
+    { dialect: 'script', fileName: '/etc/firewall.user', code: 'set -e\niptables -F input_wan_rule 2>/dev/null\niptables -A input_wan_rule -p tcp --dport 22 -j ACCEPT\n', name: 'OpenWrt\'s firewall.user: fw3 made the chain it empties' },
     { ...script, code: `iptables -F LOGDROP 2>/dev/null\niptables -X LOGDROP 2>/dev/null\n${rest}`, name: 'without set -e: the script goes on' },
     { ...script, code: `set -e\niptables -F LOGDROP 2>/dev/null || true\niptables -X LOGDROP 2>/dev/null || :\n${rest}`, name: '|| true' },
     { ...script, code: `set -e\nif iptables -L LOGDROP >/dev/null 2>&1; then iptables -F LOGDROP; fi\n${rest}`, name: 'the test of an if' },

@@ -1,3 +1,4 @@
+import { fw3Chain } from '../../knowledge/openWrtChains.ts';
 import { isBuiltinChain } from '../../model/builtinChains.ts';
 import { managedChain } from '../../knowledge/managedChains.ts';
 import type { IpsetStep } from '../../model/ipsetSteps.ts';
@@ -82,7 +83,7 @@ class FreshTables {
 /** Why a clean-up command fails at its place on a host started fresh, or undefined. */
 function whyItFails(rs: RuleSet, cmd: Command, tables: FreshTables): string | undefined {
   const w = cmd.chainWord;
-  if (!w || w.dynamic || !CLEANUPS.has(cmd.kind) || managedChain(w.value, cmd.table)) return undefined;
+  if (!w || w.dynamic || !CLEANUPS.has(cmd.kind) || managedChain(w.value, cmd.table) || (rs.runBy === 'fw3' && fw3Chain(cmd.table, w.value))) return undefined;
   if (!tables.hasChain(cmd, w.value)) {
     // a chain made in a sourced file, or by a wrapper, is not seen
     if (rs.sourcesFiles || rs.wrapsTool) return undefined;

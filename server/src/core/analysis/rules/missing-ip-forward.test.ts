@@ -3,6 +3,7 @@ import { missingIpForward } from './missing-ip-forward.ts';
 
 ruleTable(missingIpForward, {
   valid: [
+    { dialect: 'script', fileName: '/etc/firewall.user', code: 'iptables -t nat -A prerouting_wan_rule -p tcp --dport 2222 -j DNAT --to-destination 192.168.1.10:22\n', name: 'OpenWrt\'s firewall.user: OpenWrt turns forwarding on (/etc/sysctl.d/10-default.conf)' },
     { code: 'iptables -t nat -A POSTROUTING -i eth0 -j MASQUERADE\n', dialect: 'script', name: 'a MASQUERADE iptables refuses (-i in POSTROUTING) translates nothing' },
     { code: "echo 'net.ipv4.ip_forward=1' >> /etc/sysctl.conf\nsysctl -p\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n", dialect: 'script', name: 'written to sysctl.conf and applied with sysctl -p' },
     { code: 'sysctl -w net.ipv4.ip_forward=1\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n', dialect: 'script' },
@@ -20,6 +21,7 @@ ruleTable(missingIpForward, {
     { code: table('nat', ':KUBE-SERVICES - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-SVC-X - [0:0]\n-A PREROUTING -j KUBE-SERVICES\n-A POSTROUTING -j KUBE-POSTROUTING\n-A KUBE-POSTROUTING -j MASQUERADE\n-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp --dport 443 -j KUBE-SVC-X\n-A KUBE-SVC-X -p tcp -j DNAT --to-destination 192.0.2.10:6443'), options: { settings: { workspaceSearched: true } }, name: 'a Kubernetes node\'s dump: the node is set up with forwarding on' },
   ],
   invalid: [
+    { dialect: 'script', fileName: '/etc/firewall.user', code: 'echo 0 > /proc/sys/net/ipv4/ip_forward\n«iptables -t nat -A prerouting_wan_rule -p tcp --dport 2222 -j DNAT --to-destination 192.168.1.10:22»\n', name: 'firewall.user that turns forwarding off itself' },
     { code: 'sysctl -w net.ipv4.ip_forward=1\nfor ipt in iptables ip6tables; do\n  «$ipt -A FORWARD -i wg0 -j ACCEPT»\ndone\n', dialect: 'script', name: 'a loop over both tools forwards IPv6 too' },
     { code: "echo 'net.ipv4.ip_forward=1' >> /etc/sysctl.conf\n«iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE»\n", dialect: 'script', severity: 'info', name: 'forwarding written to sysctl.conf only: on at the next boot' },
     { code: '«iptables -A FORWARD -m physdev ! --physdev-is-bridged -j ACCEPT»\n', dialect: 'script', name: 'FORWARD accepts the packets that are not bridged: routed ones' },

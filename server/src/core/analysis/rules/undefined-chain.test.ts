@@ -4,8 +4,11 @@ import { FirewallDocument } from '../../facade.ts';
 import { applyFix, fixFirst, lintWith, ruleTable, table } from '../../../../../test/support/ruleTester.ts';
 import { undefinedChain } from './undefined-chain.ts';
 
+const openWrt = { dialect: 'script' as const, fileName: '/etc/firewall.user' };
+
 ruleTable(undefinedChain, {
   valid: [
+    { ...openWrt, code: 'iptables -I input_rule -p tcp --dport 22 -j ACCEPT\niptables -A forwarding_wan_rule -p tcp -d 192.168.1.10 --dport 22 -j ACCEPT\niptables -t nat -A prerouting_wan_rule -p tcp --dport 2222 -j DNAT --to-destination 192.168.1.10:22\niptables -A forwarding_rule -s 192.168.1.50 -j reject\niptables -A forwarding_lan_rule -j zone_wan_dest_ACCEPT\niptables -t mangle -A mssfix -j RETURN\n', name: 'OpenWrt\'s firewall.user: fw3 made its chains before it runs the file' },
     { code: table('filter', ':logdrop - [0:0]\n-A INPUT -j logdrop\n-A logdrop -j DROP') },
     { code: 'iptables -A DOCKER -j RETURN\niptables -t nat -I KUBE-SERVICES -j RETURN\n', dialect: 'script', name: 'changes to chains another program writes: managed-chain-edited reports them' },
     { code: 'iptables -A INPUT -s 10.0.0.1 -s 10.0.0.2 -j ACCEPT\niptables -t nat -A PREROUTING -p tcp -p udp -j RETURN\n', dialect: 'script', name: 'built-in chains of tables only commands iptables refuses name (-s twice): option-combination reports those' },
@@ -39,6 +42,8 @@ ruleTable(undefinedChain, {
     },
   ],
   invalid: [
+    { dialect: 'script', code: 'iptables -I «input_rule» -p tcp --dport 22 -j ACCEPT\n', name: 'fw3\'s chain in a script fw3 does not run' },
+    { ...openWrt, code: 'iptables -A «my_rules» -j ACCEPT\niptables -t nat -A «input_rule» -j ACCEPT\n', name: 'firewall.user: a chain fw3 does not make, and fw3\'s filter chain named in nat' },
     { code: 'for ipt in iptables ip6tables; do\n  $ipt -F\n  $ipt -X\ndone\nip6tables -A INPUT -j «svc»\n', dialect: 'script', severity: 'error', name: 'a loop over both tools starts both families from empty tables' },
     { code: '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -j «logdrop»\n', name: 'a listing of the whole filter table (iptables -S)' },
     { code: 'iptables -A INPUT -j «later»\niptables -A «later» -j DROP\niptables -N later\n', dialect: 'script', name: 'used before the script creates it' },
