@@ -192,6 +192,7 @@ export class FirewallDocument {
         teardown: scriptRuleSet(this.downView, hookScriptOptions(this.hooks, this.hookParse, 'down')),
         addresses: this.hooks === 'wg-quick' ? wgQuickAddresses(this.hookSource) : [],
         stanzas: this.hookParse.stanzas,
+        lines: this.hookParse.hooks,
       });
     } catch {
       return undefined;

@@ -2,7 +2,7 @@ import type { Command, RuleSet } from '../model/types.ts';
 import type { Steps } from '../services/steps.ts';
 import type { Span } from '../text/span.ts';
 import type { UfwLoad, UfwSurroundings } from '../model/ufwLoad.ts';
-import type { HookFormat } from '../model/hookFiles.ts';
+import type { Hook, HookFormat } from '../model/hookFiles.ts';
 import type { IfaceStanza } from '../model/ifupdown.ts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -127,6 +127,8 @@ export interface HookFacts {
   addresses: readonly string[];
   /** ifupdown: its `iface` stanzas, each brought up and down on its own. */
   stanzas?: readonly IfaceStanza[];
+  /** Its hook lines, each run in a shell of its own. */
+  lines: readonly Hook[];
 }
 
 export interface LintRule {

@@ -64,12 +64,12 @@ export function hookDoc(format: HookFormat, key: string): { key: string; line: s
 
 /**
  * A command that adds a rule (`iptables … -A CHAIN …`, `-I CHAIN [n]`) with that turned into
- * `-D CHAIN`: what removes its rule again; with the chain it names. Undefined for any other
- * command.
+ * `-D CHAIN` (or `as`, `-C CHAIN`, which looks for the rule): what removes its rule again; with
+ * the chain it names. Undefined for any other command.
  */
-export function deletingCommand(command: string): { text: string; chain: string } | undefined {
+export function deletingCommand(command: string, as: '-D' | '-C' = '-D'): { text: string; chain: string } | undefined {
   const m = /^(.*?\s)(-A|--append|-I|--insert)(\s+)(\S+)(\s+\d+)?(?=\s)/.exec(command);
-  return m ? { text: `${m[1]}-D${m[3]}${m[4]}${command.slice(m[0].length)}`, chain: m[4] } : undefined;
+  return m ? { text: `${m[1]}${as}${m[3]}${m[4]}${command.slice(m[0].length)}`, chain: m[4] } : undefined;
 }
 
 /** The text with every character but line ends blank, from `from` to `to`. */

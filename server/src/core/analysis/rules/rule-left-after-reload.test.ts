@@ -11,8 +11,18 @@ const MASQ = '-A POSTROUTING -s 10.8.0.0/24 -o eth0 -j MASQUERADE';
 /** /etc/default/ufw as read beside before.rules, with MANAGE_BUILTINS=yes. */
 const managing = (): { settings: { workspaceUfw: UfwSurroundings } } => ({ settings: { workspaceUfw: { role: 'before', defaults: { file: '/etc/default/ufw', forwardPolicy: 'ACCEPT', manageBuiltins: true }, files: [] } } });
 
+/** A Proxmox NAT bridge's stanza (read with ifupdown2) with these option lines. */
+const vmbr = (lines: string, name = 'vmbr1') => `auto ${name}\niface ${name} inet static\n        address 10.10.10.1/24\n        bridge-ports none\n${lines.split('\n').map((l) => `        ${l}`).join('\n')}\n`;
+const proxmox = { hooks: 'ifupdown' as const, fileName: '/etc/network/interfaces' };
+const MASQ_CMD = 'iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE';
+
 ruleTable(ruleLeftAfterReload, {
   valid: [
+    { ...proxmox, code: vmbr(`post-up   iptables -t nat -C POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE 2>/dev/null || ${MASQ_CMD}\npost-down ${MASQ_CMD.replace('-A', '-D')}`), name: 'ifupdown2: added only where missing' },
+    { ...proxmox, code: vmbr(`post-up   ${MASQ_CMD.replace('-A', '-D')} 2>/dev/null; ${MASQ_CMD}`), name: 'ifupdown2: deleted first on its line' },
+    { ...proxmox, code: vmbr(`post-up   ${MASQ_CMD.replace('-A', '-D')} 2>/dev/null || true\npost-up   ${MASQ_CMD}`), name: 'ifupdown2: deleted first on a line before' },
+    { ...proxmox, code: vmbr(`post-up   iptables -t nat -F POSTROUTING\npost-up   ${MASQ_CMD}`), name: 'ifupdown2: its chain emptied first' },
+    { ...proxmox, code: vmbr(`post-up   ${MASQ_CMD}`, 'br0'), name: 'no Proxmox bridge: classic ifupdown, which has no ifreload' },
     { code: nat(`-F PREROUTING\n-F POSTROUTING\n${DNAT}\n${MASQ}`), fileName: before, name: 'each chain emptied above its rules' },
     { code: nat(`-F\n${DNAT}\n${MASQ}`), fileName: before, name: 'the whole table emptied above them' },
     { code: nat(':nat-forwards - [0:0]\n-A nat-forwards -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 192.168.1.10:80\n-A PREROUTING -j nat-forwards'), fileName: before, name: 'rules in a chain of the file\'s own, declared (emptied) at each load, and the jump to it' },
@@ -23,6 +33,8 @@ ruleTable(ruleLeftAfterReload, {
     { code: `iptables -t nat ${DNAT}\n`, dialect: 'script', name: 'a script is not a ufw file' },
   ],
   invalid: [
+    { ...proxmox, code: vmbr(`post-up   «${MASQ_CMD}»\npost-down ${MASQ_CMD.replace('-A', '-D')}`), name: 'ifupdown2: each ifreload adds it again, post-down or not' },
+    { ...proxmox, code: vmbr(`up «iptables -I FORWARD -i vmbr1 -j ACCEPT»; «iptables -A FORWARD -o vmbr1 -j ACCEPT»\npost-up iptables -D INPUT -i vmbr1 -j DROP 2>/dev/null || true\npost-up «iptables -A INPUT -i vmbr1 -j ACCEPT»`), name: 'ifupdown2: -I too, each of a line; a delete of another rule does not count' },
     { code: nat(`«${DNAT}»`), fileName: before, name: 'a port forward in before.rules, as ufw\'s manual shows it' },
     { code: nat(`«${MASQ}»\n-A POSTROUTING -s 10.9.0.0/24 -o eth0 -j MASQUERADE\n«${DNAT}»`), fileName: before, name: 'one finding per chain, on its first rule' },
     { code: nat(`-F PREROUTING\n${DNAT}\n«${MASQ}»`), fileName: before, name: 'one chain emptied, the other not' },
@@ -45,4 +57,11 @@ test('the fix empties the chain above its first rule: nothing left to report for
   const r = fixFirst(ruleLeftAfterReload, nat(`${DNAT}\n-A PREROUTING -i eth0 -p tcp --dport 8443 -j DNAT --to-destination 192.168.1.10:443`), { fileName: before });
   assert.equal(r.left, 0);
   assert.ok(r.text.includes(`:POSTROUTING ACCEPT [0:0]\n-F PREROUTING\n${DNAT}\n`), r.text);
+});
+
+test('ifupdown2: the fix adds the rule only where it is missing, and nothing is left to report', () => {
+  const text = vmbr(`post-up   ${MASQ_CMD}`);
+  const r = fixFirst(ruleLeftAfterReload, text, proxmox);
+  assert.equal(r.left, 0);
+  assert.ok(r.text.includes(`post-up   iptables -t nat -C POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE 2>/dev/null || ${MASQ_CMD}\n`), r.text);
 });
