@@ -47,7 +47,7 @@ export const IFUPDOWN_HOOK_DOCS: Readonly<Record<string, string>> = {
 
 /** What every hook line shares, for hover. */
 export const IFUPDOWN_LINE_DOC =
-  'ifupdown runs the line with `/bin/sh -c`, with `IFACE` (the interface\'s name), `LOGICAL`, `ADDRFAM`, `METHOD`, `MODE` and `PHASE` set, and each option of the stanza as `IF_<OPTION>`; a line ending in `\\` goes on with the next. An up line that fails ends ifup there and leaves the interface marked unconfigured (ifdown then runs none of its down lines); ifdown goes on after a down line that fails. Several lines of one key run in their order.';
+  'ifupdown runs the line with `/bin/sh -c`, with `IFACE` (the interface\'s name), `LOGICAL`, `ADDRFAM`, `METHOD`, `MODE` and `PHASE` set, and each option of the stanza as `IF_<OPTION>`; a line ending in `\\` goes on with the next. An up line that fails ends ifup there and leaves the interface marked unconfigured (ifdown then runs none of its down lines); ifdown goes on after a down line that fails. Several lines of one key run in their order. ifupdown2 (Proxmox VE\'s) runs the up lines of an interface that is up again at each `ifup` of it and each `ifreload -a`, and none of its down lines then.';
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13;
