@@ -14,22 +14,22 @@ const skip = needBuild();
 const client = sharedServer(skip);
 
 const text = [
-  'auto vmbr1',
-  'iface vmbr1 inet static',
+  'auto brlan',
+  'iface brlan inet static',
   '    address 10.10.10.1/24',
   '    post-up iptables -A FORWARD -i $IFACE -j ACCEPT',
   '    post-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE',
-  '    post-down iptables -D FORWARD -i vmbr1 -j ACCEPT',
+  '    post-down iptables -D FORWARD -i brlan -j ACCEPT',
   '',
 ].join('\n');
 
 for (const [languageId, uri] of [
   ['ifupdown', 'file:///tmp/ifupdown-lsp/a/etc/network/interfaces'],
-  ['conf', 'file:///tmp/ifupdown-lsp/b/etc/network/interfaces.d/vmbr1'],
+  ['conf', 'file:///tmp/ifupdown-lsp/b/etc/network/interfaces.d/brlan'],
 ] as const) {
   test(`an ifupdown configuration (language id ${languageId}): hook findings where they stand, $IFACE read, the key hovered, the post-down fix`, { skip }, async () => {
     await client().open(uri, languageId, text);
-    // the FORWARD accept is deleted again (-i $IFACE is -i vmbr1); the MASQUERADE is not
+    // the FORWARD accept is deleted again (-i $IFACE is -i brlan); the MASQUERADE is not
     assert.deepEqual(await client().pushedFor(uri, 1), ['missing-ip-forward@3:12-51', 'rule-left-after-down@4:12-81']);
 
     const hover = await client().request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 7 } });

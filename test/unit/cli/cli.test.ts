@@ -406,16 +406,16 @@ test('an ifupdown configuration: its hook lines linted where they stand, in a fo
   const root = mkdtempSync(join(tmpdir(), 'iptables-lint-ifupdown-'));
   mkdirSync(join(root, 'etc', 'network', 'interfaces.d'), { recursive: true });
   writeFileSync(join(root, 'etc', 'sysctl.conf'), 'net.ipv4.ip_forward = 1\n');
-  const file = join(root, 'etc', 'network', 'interfaces.d', 'vmbr1');
-  const text = ['auto vmbr1', 'iface vmbr1 inet static', '\taddress 10.10.10.1/24', '\tpost-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE', '\tpost-up iptables -A FORWARD -i $IFACE -m state --state NEW -j ACCEPT', '\tpost-down iptables -D FORWARD -i vmbr1 -m state --state NEW -j ACCEPT', ''].join('\n');
+  const file = join(root, 'etc', 'network', 'interfaces.d', 'brlan');
+  const text = ['auto brlan', 'iface brlan inet static', '\taddress 10.10.10.1/24', '\tpost-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE', '\tpost-up iptables -A FORWARD -i $IFACE -m state --state NEW -j ACCEPT', '\tpost-down iptables -D FORWARD -i brlan -m state --state NEW -j ACCEPT', ''].join('\n');
   writeFileSync(file, text);
   const report = () => JSON.parse(run(['--format', 'json', file]).stdout).files[0].diagnostics.map((d: { code: string; severity: string; line: number; column: number }) => `${d.code}:${d.severity}@${d.line}:${d.column}`);
   assert.deepEqual(report(), ['rule-left-after-down:warning@4:10', 'deprecated-state-match:info@5:43', 'deprecated-state-match:info@6:44']);
-  assert.match(run([root]).stdout, /interfaces\.d\/vmbr1:4:10: warning rule-left-after-down/);
+  assert.match(run([root]).stdout, /interfaces\.d\/brlan:4:10: warning rule-left-after-down/);
   run(['--fix', file]);
   assert.equal(readFileSync(file, 'utf8'), text.replaceAll('-m state --state', '-m conntrack --ctstate'));
   assert.deepEqual(report(), ['rule-left-after-down:warning@4:10']);
-  assert.match(run(['compile', file]).stdout, /^-A FORWARD -i vmbr1 -m conntrack --ctstate NEW -j ACCEPT$/m);
+  assert.match(run(['compile', file]).stdout, /^-A FORWARD -i brlan -m conntrack --ctstate NEW -j ACCEPT$/m);
 });
 
 test('a script that reads its configuration from its own folder (`$(dirname "$0")`, a variable set to it) is judged with it', () => {

@@ -62,7 +62,7 @@ export const checks: Check[] = [
     },
   },
   {
-    name: 'etc/network/interfaces is an ifupdown configuration: the port forward its stanza never deletes is reported on its post-up line, the sysctl.conf around it counts for ip_forward, and its hook key hovers',
+    name: 'etc/network/interfaces is an ifupdown configuration: the port forward its stanza never deletes is reported on its post-up line, each rule the post-up lines add unconditionally (ifupdown2 adds them again at each ifreload), the sysctl.conf around it counts for ip_forward, and its hook key hovers',
     async run() {
       const doc = await openExample('etc/network/interfaces');
       expect(doc.languageId === 'ifupdown', `language id ${doc.languageId}`);
@@ -73,7 +73,10 @@ export const checks: Check[] = [
         return d.length ? d : undefined;
       });
       expect(found.length === 1 && found[0].range.start.line === line && found[0].range.start.character === column, `on the DNAT command (line ${line + 1}:${column + 1}), got ${describe(found)}`);
-      expect(vscode.languages.getDiagnostics(doc.uri).every((d) => codeOf(d) === 'rule-left-after-down'), `nothing else: ${describe(vscode.languages.getDiagnostics(doc.uri))}`);
+      const reloaded = diagnosticsWith(doc.uri, 'rule-left-after-reload').map((d) => d.range.start.line).sort((a, b) => a - b);
+      const adds = [lineOf(doc, '-j MASQUERADE'), line, lineOf(doc, '-j CT')].sort((a, b) => a - b);
+      expect(reloaded.join() === adds.join(), `rule-left-after-reload on the post-up lines that add (${adds.map((l) => l + 1).join(', ')}), got ${describe(diagnosticsWith(doc.uri, 'rule-left-after-reload'))}`);
+      expect(vscode.languages.getDiagnostics(doc.uri).every((d) => codeOf(d) === 'rule-left-after-down' || codeOf(d) === 'rule-left-after-reload'), `nothing else: ${describe(vscode.languages.getDiagnostics(doc.uri))}`);
       const key = new vscode.Position(line, doc.lineAt(line).text.indexOf('post-up') + 2);
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, key);
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
