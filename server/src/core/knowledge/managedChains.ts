@@ -1,6 +1,6 @@
 /**
  * Chains that programs on the host make and write themselves: Docker, kube-proxy, ufw,
- * fail2ban, firewalld. A script that adds rules to them by hand loses those rules the next time the
+ * fail2ban, firewalld, Proxmox VE's firewall. A script that adds rules to them by hand loses those rules the next time the
  * program writes the chain; a script that names one depends on the program having run.
  */
 export interface ManagedChain {
@@ -34,6 +34,16 @@ const FAIL2BAN: ManagedChain = { owner: 'fail2ban', forUsers: false, rewritten: 
 const FIREWALLD: ManagedChain = { owner: 'firewalld', forUsers: false, rewritten: 'on every `firewall-cmd --reload` and restart of firewalld, from its zones and direct rules', instead: 'use firewall-cmd (`--add-port`, `--add-rich-rule`, or `--direct --add-rule` for a rule in iptables\' own words), with `--permanent` to keep it' };
 
 /**
+ * Proxmox VE's firewall (pve-firewall) compiles its rules from /etc/pve/firewall/ every ten
+ * seconds (its daemon's update time) and puts back each chain whose rules differ from what it
+ * compiled (it keeps a signature in each, the PVESIG comment); it removes its chains when it stops.
+ */
+const PVE_FIREWALL: ManagedChain = { owner: 'Proxmox VE\'s firewall (pve-firewall)', forUsers: false, rewritten: 'every ten seconds while it runs, from /etc/pve/firewall/ (and removes it when it stops)', instead: 'write them in Proxmox\'s firewall configuration (the Firewall panel of the datacenter, the node or the guest: cluster.fw, host.fw, VMID.fw under /etc/pve/firewall/), or in a chain of your own that a built-in chain jumps to' };
+
+/** pve-firewall's chains: its own (PVEFW-FORWARD, PVEFW-HOST-IN…) and each guest interface's (tap100i0-IN, veth101i0-OUT). */
+const PVE_FIREWALL_CHAIN = /^(?:PVEFW-[\w-]+|(?:tap|veth)\d+i\d+-(?:IN|OUT))$/;
+
+/**
  * Chains firewalld's iptables back end makes: the direct interface's, the zone dispatchers,
  * and each zone's allow, deny, log, pre and post chains (IN_public_allow, FWDO_home_deny...).
  * A zone's own chain without a suffix (IN_public) is left out: user scripts name chains so.
@@ -51,5 +61,6 @@ export function managedChain(name: string, table: string): ManagedChain | undefi
   if (name.startsWith('ufw-') || name.startsWith('ufw6-')) return UFW;
   if (name.startsWith('f2b-')) return FAIL2BAN;
   if (FIREWALLD_CHAIN.test(name)) return FIREWALLD;
+  if (PVE_FIREWALL_CHAIN.test(name)) return PVE_FIREWALL;
   return undefined;
 }

@@ -16,6 +16,7 @@ ruleTable(managedChainEdited, {
     { ...script, code: 'iptables -N IN_lan\niptables -A IN_lan -j ACCEPT\niptables -N PRE_allow\niptables -A PRE_allow -j RETURN\n', name: 'chains named like firewalld\'s without their suffix, made by the script' },
   ],
   invalid: [
+    { code: 'iptables -A «PVEFW-FORWARD» -i vmbr1 -j ACCEPT\niptables -I «tap100i0-IN» -p tcp --dport 22 -j ACCEPT\n', dialect: 'script', name: 'Proxmox VE\'s firewall\'s chains: pve-firewall puts them back every ten seconds' },
     { ...script, code: 'iptables -A «DOCKER» -s 198.51.100.0/24 -p tcp --dport 5432 -j ACCEPT\niptables -I «DOCKER-ISOLATION-STAGE-1» -j RETURN\niptables -t nat -A «DOCKER» -p tcp --dport 80 -j DNAT --to-destination 172.17.0.2\n', name: 'Docker\'s chains, filter and nat' },
     { ...script, code: 'iptables -t nat -I «KUBE-SERVICES» -j RETURN\niptables -D «KUBE-FORWARD» -j ACCEPT\niptables -F «ufw-user-input»\niptables -A «f2b-sshd» -s 203.0.113.5 -j REJECT\nip6tables -X «ufw6-user-input»\n', name: 'kube-proxy, ufw and fail2ban' },
     { ...script, code: 'iptables -I «INPUT_direct» -p tcp --dport 8080 -j ACCEPT\niptables -A «IN_public_allow» -p tcp --dport 443 -j ACCEPT\niptables -t nat -A «PRE_FedoraWorkstation_deny» -j RETURN\niptables -A «FORWARD_IN_ZONES» -i eth1 -j FWDI_home\n', name: 'firewalld\'s direct, zone and dispatch chains' },
