@@ -8,6 +8,7 @@ import { prepareRules } from '../../../server/src/apply/prepareRules.ts';
 import { applyFixes } from '../../../server/src/core/services/fixAll.ts';
 import { completionsAt } from '../../../server/src/core/services/completion.ts';
 import { hoverAt } from '../../../server/src/core/services/hover.ts';
+import { variableDefinitionAt } from '../../../server/src/core/services/variables.ts';
 import { compileScript } from '../../../server/src/core/compile/toRestore.ts';
 
 /** ifupdown configurations: the hook lines of their `iface` stanzas read as a script, as ifup and ifdown run them. */
@@ -101,6 +102,9 @@ test('hover names when ifupdown runs a key and who sets $IFACE; completion works
   assert.match(hoverAt(doc, key + 2)?.markdown ?? '', /^\*\*pre-down\*\* — `ifdown` runs this before/);
   assert.match(hoverAt(doc, conf.indexOf('\tup ') + 1)?.markdown ?? '', /same as `post-up`/);
   assert.match(hoverAt(doc, conf.indexOf('$IFACE') + 2)?.markdown ?? '', /^`\$IFACE` is `vmbr1` here: `\$IFACE` is set by ifupdown, to the interface of this stanza \(`iface vmbr1`\)/);
+  // go to definition on it: the stanza's interface name
+  const def = variableDefinitionAt(doc.ruleSet, doc.text, conf.indexOf('$IFACE') + 2);
+  assert.deepEqual(def && [conf.slice(def.span.start - 'iface '.length, def.span.start), conf.slice(def.span.start, def.span.end)], ['iface ', 'vmbr1']);
   const at = conf.indexOf('-j ACCEPT', conf.indexOf('--bogus')) + 3;
   assert.ok(completionsAt(doc, at)?.items.some((i) => i.label === 'DROP'));
   assert.equal(completionsAt(doc, conf.indexOf('address') + 3), undefined);
