@@ -23,6 +23,6 @@ test('hover in OpenWrt\'s firewall.user: fw3\'s chain is made before the file ru
   const text = 'iptables -A input_wan_rule -p tcp --dport 51413 -j ACCEPT\niptables -A zone_wan_forward -j ACCEPT\n';
   const hover = (fileName: string, word: string) => hoverAt(new FirewallDocument(text, { fileName }), text.indexOf(word) + 2)?.markdown ?? '';
   assert.match(hover('/etc/firewall.user', 'input_wan_rule'), /Made by OpenWrt's firewall \(fw3\) for rules of your own[\s\S]*Reached from fw3's own rule in zone_wan_input\./);
-  assert.match(hover('/etc/firewall.user', 'zone_wan_forward'), /made anew at each restart[\s\S]*Reached from fw3's own rules\./);
+  assert.match(hover('/etc/firewall.user', 'zone_wan_forward'), /made anew at each restart \(after which it runs this file again\)\. fw3 is OpenWrt's firewall up to 21\.02; fw4 \(22\.03 on\) writes nftables rules and makes no such chain\.[\s\S]*Reached from fw3's own rules\./);
   assert.match(hover('/root/fw.sh', 'input_wan_rule'), /Never declared/);
 });

@@ -284,7 +284,7 @@ function userChainHover(doc: FirewallDocument, family: string, table: string, na
   if (managed) {
     parts.push('', managed.forUsers ? `Made by ${managed.owner} for rules of your own: it leaves them alone.` : `Made by ${managed.owner}, which rewrites it ${managed.rewritten}. For rules of your own, ${managed.instead}.`);
   } else if (fw3) {
-    parts.push('', fw3UserChain(name) ? 'Made by OpenWrt\'s firewall (fw3) for rules of your own, before it runs this file: a reload leaves its rules alone.' : 'Made by OpenWrt\'s firewall (fw3) from /etc/config/firewall, before it runs this file, and made anew at each restart (after which it runs this file again).');
+    parts.push('', `${fw3UserChain(name) ? 'Made by OpenWrt\'s firewall (fw3) for rules of your own, before it runs this file: a reload leaves its rules alone.' : 'Made by OpenWrt\'s firewall (fw3) from /etc/config/firewall, before it runs this file, and made anew at each restart (after which it runs this file again).'} fw3 is OpenWrt\'s firewall up to 21.02; fw4 (22.03 on) writes nftables rules and makes no such chain.`);
   }
   if (decl) parts.push('', `Declared on line ${lines.lineOf(decl.span.start) + 1}.`);
   else if (!managed && !fw3) parts.push('', 'Never declared: iptables refuses rules and jumps to it.');
