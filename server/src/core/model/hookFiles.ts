@@ -1,4 +1,4 @@
-import { ifupdownParse, isIfupdownConfig, stanzaAt, IFUPDOWN_HOOK_DOCS, IFUPDOWN_LINE_DOC, type IfaceStanza } from './ifupdown.ts';
+import { ifupdownParse, isIfupdownConfig, readByIfupdown2, stanzaAt, IFUPDOWN_HOOK_DOCS, IFUPDOWN_LINE_DOC, type IfaceStanza } from './ifupdown.ts';
 import type { ScriptOptions } from './scriptDocument.ts';
 import { isWgQuickConfig, wgQuickHooks, WG_QUICK_HOOK_DOCS, WG_QUICK_LINE_DOC } from './wgQuick.ts';
 
@@ -123,7 +123,7 @@ export function hookView(text: string, phase: HookPhase, all: readonly Hook[]): 
  * How a phase's view is read as a script: each hook line in a shell of its own; wg-quick's
  * under `set -e` (a failing command ends the run), ifupdown's with `IFACE` set to the
  * stanza's interface, an up line ending ifup where it fails (ifdown goes on after a down line
- * that fails). `shift`: where the view starts in the text read (after another one).
+ * that fails, and ifupdown2 after any). `shift`: where the view starts in the text read (after another one).
  */
 export function hookScriptOptions(format: HookFormat, lines: HookLines, phase: HookPhase, shift = 0): ScriptOptions {
   const hooks = lines.hooks.filter((h) => phaseOf(h.key) === phase);
@@ -134,7 +134,9 @@ export function hookScriptOptions(format: HookFormat, lines: HookLines, phase: H
     const stanza = stanzaAt(lines.stanzas ?? [], h.lineStart);
     if (stanza) environment.push({ at: h.lineStart + shift, name: 'IFACE', value: stanza.name, span: stanza.nameSpan, setBy: `ifupdown, to the interface of this stanza (\`iface ${stanza.name}\`)` });
   }
-  return { subshells, environment, ...(phase === 'up' ? { stoppingLines: subshells } : {}) };
+  // ifup stops at an up line that fails; ifupdown2 warns and goes on
+  const stops = phase === 'up' && !readByIfupdown2(lines.stanzas ?? []);
+  return { subshells, environment, ...(stops ? { stoppingLines: subshells } : {}) };
 }
 
 /** The hook whose value holds `offset` (its end included), if one does. */

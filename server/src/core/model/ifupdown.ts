@@ -12,7 +12,7 @@ import type { Hook } from './hookFiles.ts';
  * `ifup` runs pre-up, configures the interface, then up; `ifdown` runs down, deconfigures it,
  * then post-down. An up line that fails ends ifup there and leaves the interface marked
  * unconfigured (ifdown then refuses it and runs none of its down lines); ifdown goes on after a
- * down line that fails. Options belong to the stanza above them until the next `iface`,
+ * down line that fails. ifupdown2 goes on after any line that fails (see readByIfupdown2). Options belong to the stanza above them until the next `iface`,
  * `mapping`, `auto`, `allow-*`, `source` or `source-directory` line; a line whose first
  * character that is not blank is `#` is a comment.
  *
@@ -47,7 +47,7 @@ export const IFUPDOWN_HOOK_DOCS: Readonly<Record<string, string>> = {
 
 /** What every hook line shares, for hover. */
 export const IFUPDOWN_LINE_DOC =
-  'ifupdown runs the line with `/bin/sh -c`, with `IFACE` (the interface\'s name), `LOGICAL`, `ADDRFAM`, `METHOD`, `MODE` and `PHASE` set, and each option of the stanza as `IF_<OPTION>`; a line ending in `\\` goes on with the next. An up line that fails ends ifup there and leaves the interface marked unconfigured (ifdown then runs none of its down lines); ifdown goes on after a down line that fails. Several lines of one key run in their order. ifupdown2 (Proxmox VE\'s) runs the up lines of an interface that is up again at each `ifup` of it and each `ifreload -a`, and none of its down lines then.';
+  'ifupdown runs the line with `/bin/sh -c`, with `IFACE` (the interface\'s name), `LOGICAL`, `ADDRFAM`, `METHOD`, `MODE` and `PHASE` set, and each option of the stanza as `IF_<OPTION>`; a line ending in `\\` goes on with the next. With ifupdown, an up line that fails ends ifup there and leaves the interface marked unconfigured (ifdown then runs none of its down lines); ifdown goes on after a down line that fails. Several lines of one key run in their order. ifupdown2 (Proxmox VE\'s) warns about a line that fails and goes on, and runs the up lines of an interface that is up again at each `ifup` of it and each `ifreload -a`, and none of its down lines then.';
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13;
@@ -123,6 +123,16 @@ export function isIfupdownConfig(text: string, fileName?: string): boolean {
   if (fileName === undefined || !IFUPDOWN_NAME.test(fileName)) return false;
   if (!/^[ \t]*iface[ \t]/m.test(text)) return false;
   return ifupdownParse(text).hooks.length > 0;
+}
+
+/**
+ * Whether the file is read by ifupdown2 rather than ifupdown, as far as it says: it configures
+ * a Proxmox bridge (`iface vmbr0`), and Proxmox VE reads its interfaces file with ifupdown2.
+ * ifupdown2 (3.0.0, checked) warns about an up line that fails and goes on, and runs the up
+ * lines of an interface that is up again at each `ifup` and `ifreload -a`.
+ */
+export function readByIfupdown2(stanzas: readonly IfaceStanza[]): boolean {
+  return stanzas.some((s) => /^vmbr\d+$/.test(s.name));
 }
 
 /** The stanza a hook (by its line's start) belongs to. */

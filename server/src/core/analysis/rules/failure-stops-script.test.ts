@@ -5,9 +5,9 @@ import { failureStopsScript } from './failure-stops-script.ts';
 
 const script = { dialect: 'script' as const };
 const rest = 'iptables -N LOGDROP\niptables -A LOGDROP -j DROP\n';
-/** An ifupdown stanza with these option lines: ifup runs each with sh -c, and stops at one that fails. */
+/** An ifupdown stanza (not a Proxmox bridge) with these option lines: ifup runs each with sh -c, and stops at one that fails. */
 const ifupdown = { hooks: 'ifupdown' as const, fileName: '/etc/network/interfaces' };
-const iface = (lines: string) => `iface vmbr1 inet static\n\taddress 10.10.10.1/24\n${lines.split('\n').map((l) => `\t${l}`).join('\n')}\n`;
+const iface = (lines: string) => `iface br1 inet static\n\taddress 10.10.10.1/24\n${lines.split('\n').map((l) => `\t${l}`).join('\n')}\n`;
 const masq = 'iptables -t nat -D POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE 2>/dev/null';
 
 ruleTable(failureStopsScript, {
@@ -25,6 +25,7 @@ ruleTable(failureStopsScript, {
     { ...script, code: `set -e\niptables -F INPUT 2>/dev/null\n`, name: 'a built-in chain' },
     { ...ifupdown, code: iface(`post-up ${masq}; iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE`), name: 'ifupdown: a clean-up before another command of its line: the line\'s status is the last one\'s' },
     { ...ifupdown, code: iface(`post-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE\npost-down ${masq}\npost-down ${masq}`), name: 'ifupdown: down lines: ifdown goes on after one that fails' },
+    { ...ifupdown, code: iface(`post-up ${masq}\npost-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE`).replace('iface br1', 'iface vmbr1'), name: 'ifupdown2 (a Proxmox bridge): it warns about a line that fails and goes on' },
   ],
   invalid: [
     { ...ifupdown, code: iface(`post-up «${masq}»\npost-up iptables -t nat -A POSTROUTING -s 10.10.10.0/24 -o eno1 -j MASQUERADE`), name: 'ifupdown: a clean-up line of its own ends ifup on a fresh host' },

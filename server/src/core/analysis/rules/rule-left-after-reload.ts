@@ -3,6 +3,7 @@ import { isBuiltinChain } from '../../model/builtinChains.ts';
 import type { Command } from '../../model/types.ts';
 import type { HookFacts, LintRule, RuleContext } from '../types.ts';
 import { deletingCommand } from '../../model/hookFiles.ts';
+import { readByIfupdown2 } from '../../model/ifupdown.ts';
 import { ruleKey } from '../../model/ruleKey.ts';
 import { commandsAsRun } from '../../model/commandsAsRun.ts';
 
@@ -65,9 +66,6 @@ export const ruleLeftAfterReload: LintRule = {
   },
 };
 
-/** Proxmox VE names its bridges so; it reads the file with ifupdown2 and applies changes with `ifreload -a`. */
-const PROXMOX_BRIDGE = /^vmbr\d+$/;
-
 /**
  * ifupdown2 runs the up lines of an interface that is already up again, without its down lines,
  * at each `ifup` of it and `ifreload -a` (checked with ifupdown2 3.0.0; its maintainers keep it
@@ -76,7 +74,7 @@ const PROXMOX_BRIDGE = /^vmbr\d+$/;
  * is up and has no ifreload.
  */
 function reloadedByIfupdown2(ctx: RuleContext, hooks: HookFacts): void {
-  if (!hooks.stanzas?.some((s) => PROXMOX_BRIDGE.test(s.name))) return;
+  if (!readByIfupdown2(hooks.stanzas ?? [])) return;
   const commands = ctx.ruleSet.commands;
   for (const [i, cmd] of commands.entries()) {
     if ((cmd.kind !== 'append' && cmd.kind !== 'insert') || !cmd.chain || !cmd.rule || cmd.uncertain || cmd.addsOnce || cmd.issues.length) continue;
