@@ -49,10 +49,45 @@ export function hookLinesOf(format: HookFormat, text: string): HookLines {
   return format === 'wg-quick' ? { hooks: wgQuickHooks(text) } : ifupdownParse(text);
 }
 
-/** What the program that runs a format's hooks is called in messages, and the keys of each phase. */
-export const HOOK_RUNNER: Readonly<Record<HookFormat, { up: string; down: string; upKeys: string; downKeys: string; lastDownKey: string }>> = {
-  'wg-quick': { up: 'wg-quick up', down: 'wg-quick down', upKeys: 'PreUp or PostUp', downKeys: 'PreDown or PostDown', lastDownKey: 'PostDown' },
-  ifupdown: { up: 'ifup', down: 'ifdown', upKeys: 'pre-up, up or post-up', downKeys: 'down, pre-down or post-down', lastDownKey: 'post-down' },
+/** How a format's hooks are run and written: for messages, and for the lines quick fixes add. */
+export interface HookFormatInfo {
+  /** What brings the interface up, and takes it down, in messages. */
+  up: string;
+  down: string;
+  /** The keys of the down phase, in messages. */
+  downKeys: string;
+  /** The key a rule added in an up line is deleted again under. */
+  teardownKey: string;
+  /** The key of a command added where no hook line of its phase is near. */
+  firstUpKey: string;
+  /** A line as written by a fix: its key and its command. */
+  written: RegExp;
+  /** Hook lines stand at the indentation of those beside them (ifupdown's in their stanza). */
+  indented: boolean;
+  line(key: string, command: string, indent: string): string;
+}
+
+export const HOOK_FORMATS: Readonly<Record<HookFormat, HookFormatInfo>> = {
+  'wg-quick': {
+    up: 'wg-quick up',
+    down: 'wg-quick down',
+    downKeys: 'PreDown or PostDown',
+    teardownKey: 'PostDown',
+    firstUpKey: 'PostUp',
+    written: /^(PreUp|PostUp|PreDown|PostDown) = (.*)$/,
+    indented: false,
+    line: (key, command) => `${key} = ${command}`,
+  },
+  ifupdown: {
+    up: 'ifup',
+    down: 'ifdown',
+    downKeys: 'down, pre-down or post-down',
+    teardownKey: 'post-down',
+    firstUpKey: 'post-up',
+    written: /^[ \t]*(pre-up|up|post-up|down|pre-down|post-down)[ \t]+(.*)$/,
+    indented: true,
+    line: (key, command, indent) => `${indent}${key} ${command}`,
+  },
 };
 
 /** What a hook key does, and what every line of its format shares, for hover. */

@@ -1,34 +1,6 @@
 import type { Diagnostic, Fix, FixEdit } from '../analysis/types.ts';
-import { deletingCommand, phaseOf, type Hook, type HookFormat, type HookLines } from '../model/hookFiles.ts';
+import { deletingCommand, HOOK_FORMATS, phaseOf, type Hook, type HookFormat, type HookFormatInfo, type HookLines } from '../model/hookFiles.ts';
 import { stanzaAt } from '../model/ifupdown.ts';
-
-/** How a format writes a hook line, and tells one a fix wrote (a key, then the command). */
-interface HookWriting {
-  format: HookFormat;
-  /** A line as written by a fix: its key and its command. */
-  written: RegExp;
-  line(key: string, command: string, indent: string): string;
-  /** The key a rule a fix adds is deleted again under. */
-  teardownKey: string;
-  upKeys: ReadonlySet<string>;
-}
-
-const WRITING: Readonly<Record<HookFormat, HookWriting>> = {
-  'wg-quick': {
-    format: 'wg-quick',
-    written: /^(PreUp|PostUp|PreDown|PostDown) = (.*)$/,
-    line: (key, command) => `${key} = ${command}`,
-    teardownKey: 'PostDown',
-    upKeys: new Set(['PreUp', 'PostUp']),
-  },
-  ifupdown: {
-    format: 'ifupdown',
-    written: /^[ \t]*(pre-up|up|post-up|down|pre-down|post-down)[ \t]+(.*)$/,
-    line: (key, command, indent) => `${indent}${key} ${command}`,
-    teardownKey: 'post-down',
-    upKeys: new Set(['pre-up', 'up', 'post-up']),
-  },
-};
 
 /**
  * The quick fixes of the findings of a file of hooks (wg-quick's, ifupdown's), made to fit the
@@ -43,7 +15,7 @@ const WRITING: Readonly<Record<HookFormat, HookWriting>> = {
  */
 export function hookFixes(found: Diagnostic[], source: string, format: HookFormat, lines: HookLines): Diagnostic[] {
   const all = lines.hooks;
-  const writing = WRITING[format];
+  const writing = HOOK_FORMATS[format];
   return found.map((d) => {
     if (!d.fixes?.length) return d;
     // a command added for a finding runs with the commands of the finding's phase (up where it
@@ -61,7 +33,7 @@ export function hookFixes(found: Diagnostic[], source: string, format: HookForma
   });
 }
 
-function fitFix(fix: Fix, source: string, hooks: readonly Hook[], mine: readonly Hook[], phase: readonly Hook[], writing: HookWriting): Fix | undefined {
+function fitFix(fix: Fix, source: string, hooks: readonly Hook[], mine: readonly Hook[], phase: readonly Hook[], writing: HookFormatInfo): Fix | undefined {
   const edits: FixEdit[] = [];
   for (const e of fix.edits) {
     const fitted = fitEdit(e, source, hooks, phase, writing);
@@ -79,12 +51,12 @@ const RULE_COMMAND = /^(?:sudo\s+)?ip6?tables(?:-legacy|-nft)?\s/;
  * last down line (else after the last hook line) of the hooks that go with it: a rule only
  * the up hooks add is added again at each restart (what rule-left-after-down reports).
  */
-function withTeardown(fix: Fix, source: string, hooks: readonly Hook[], writing: HookWriting): Fix {
+function withTeardown(fix: Fix, source: string, hooks: readonly Hook[], writing: HookFormatInfo): Fix {
   const deletes: string[] = [];
   for (const e of fix.edits) {
     for (const line of e.text.split('\n')) {
       const added = writing.written.exec(line.replace(/\r$/, ''));
-      const del = added && writing.upKeys.has(added[1]) && RULE_COMMAND.test(added[2]) ? deletingCommand(added[2]) : undefined;
+      const del = added && phaseOf(added[1]) === 'up' && RULE_COMMAND.test(added[2]) ? deletingCommand(added[2]) : undefined;
       if (del) deletes.push(writing.line(writing.teardownKey, del.text, indentOf(source, hooks.at(-1))));
     }
   }
@@ -122,7 +94,7 @@ function indentOf(source: string, hook: Hook | undefined): string {
   return hook ? source.slice(hook.lineStart, hook.keyStart) : '';
 }
 
-function fitEdit(e: FixEdit, source: string, hooks: readonly Hook[], phase: readonly Hook[], writing: HookWriting): FixEdit | undefined {
+function fitEdit(e: FixEdit, source: string, hooks: readonly Hook[], phase: readonly Hook[], writing: HookFormatInfo): FixEdit | undefined {
   let { start, end } = e.span;
   // a change inside one command
   if (!e.text.includes('\n') && valueHolding(hooks, start, end)) return e;
@@ -138,7 +110,7 @@ function fitEdit(e: FixEdit, source: string, hooks: readonly Hook[], phase: read
   }
   if (!e.text.includes('\n')) return e.text === '' ? { span: { start, end }, text: '' } : undefined;
   const near = hookNear(phase, start);
-  const write = (lines: readonly string[]) => hookLines(lines, near ? near.key : writing.format === 'wg-quick' ? 'PostUp' : 'post-up', indentOf(source, near), writing);
+  const write = (lines: readonly string[]) => hookLines(lines, near ? near.key : writing.firstUpKey, indentOf(source, near), writing);
   const lineEnd = (at: number): number => {
     const nl = source.indexOf('\n', at);
     return nl === -1 ? source.length : nl > 0 && source[nl - 1] === '\r' ? nl - 1 : nl;
@@ -165,13 +137,13 @@ function fitEdit(e: FixEdit, source: string, hooks: readonly Hook[], phase: read
  * Lines a fix adds, as the file writes them: commands as hook lines of `key` (in ifupdown at
  * `indent`, as the hook beside them); undefined for a command continued on the next line.
  */
-function hookLines(lines: readonly string[], key: string, indent: string, writing: HookWriting): string[] | undefined {
+function hookLines(lines: readonly string[], key: string, indent: string, writing: HookFormatInfo): string[] | undefined {
   const out: string[] = [];
   for (const line of lines) {
     const written = writing.written.exec(line);
     // the view's indent of a command is where its key stands
-    if (/^[ \t]*(#.*)?$/.test(line)) out.push(writing.format === 'wg-quick' ? line.trimStart() : line.trim() ? indent + line.trimStart() : '');
-    else if (written) out.push(writing.format === 'wg-quick' ? line : writing.line(written[1], written[2], indent));
+    if (/^[ \t]*(#.*)?$/.test(line)) out.push(!writing.indented ? line.trimStart() : line.trim() ? indent + line.trimStart() : '');
+    else if (written) out.push(writing.indented ? writing.line(written[1], written[2], indent) : line);
     else if (/\\\r?$/.test(line)) return undefined;
     else out.push(writing.line(key, line.trimStart(), indent));
   }

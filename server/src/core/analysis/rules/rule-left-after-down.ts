@@ -1,7 +1,7 @@
 import type { ScriptExtras } from '../../model/scriptDocument.ts';
 import { commandWordAt } from '../../model/commandName.ts';
 import { ruleKey } from '../../model/ruleKey.ts';
-import { deletingCommand, HOOK_RUNNER } from '../../model/hookFiles.ts';
+import { deletingCommand, HOOK_FORMATS } from '../../model/hookFiles.ts';
 import { stanzaAt } from '../../model/ifupdown.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Fix, HookFacts, LintRule, RuleContext } from '../types.ts';
@@ -56,9 +56,9 @@ function deleteFix(ctx: RuleContext, cmd: Command, down: readonly Command[], hoo
   const text = ctx.text;
   const end = text.indexOf('\n', last.span.end);
   const at = end === -1 ? text.length : end;
-  const key = HOOK_RUNNER[hooks.format].lastDownKey;
-  const line = hooks.format === 'wg-quick' ? `${key} = ${del}` : `${key} ${del}`;
-  return [{ title: `Delete the rule again in ${key} (${del})`, edits: [{ span: { start: at, end: at }, text: `\n${line}` }] }];
+  // written without indentation: hookFixes puts it at the stanza's
+  const format = HOOK_FORMATS[hooks.format];
+  return [{ title: `Delete the rule again in ${format.teardownKey} (${del})`, edits: [{ span: { start: at, end: at }, text: `\n${format.line(format.teardownKey, del, '')}` }] }];
 }
 
 export const ruleLeftAfterDown: LintRule = {
@@ -75,7 +75,7 @@ export const ruleLeftAfterDown: LintRule = {
     const hooks = ctx.hooks;
     const down = hooks?.teardown;
     if (!hooks || !down || !downIsKnown(down) || down.restores?.length) return;
-    const runner = HOOK_RUNNER[hooks.format];
+    const runner = HOOK_FORMATS[hooks.format];
     // ifupdown takes each interface down on its own: what the down lines of its stanzas run
     // (`iface vmbr0 inet static` and `iface vmbr0 inet6 static` are both vmbr0's)
     const stanzas = hooks.stanzas ?? [];
