@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { applyFixes } from '../../server/src/core/services/fixAll.ts';
 import { requirement } from '../support/paths.ts';
+import { fixedInTurn } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -97,12 +98,7 @@ test('the rules ifdown leaves are those the findings name; with the fixes, none'
   ]);
 
   // each finding's fix, one after the other on the text the last one left
-  let fixed = text;
-  for (;;) {
-    const next = new FirewallDocument(fixed, { fileName: at.file }).diagnostics().find((d) => d.code === 'rule-left-after-down');
-    if (!next) break;
-    fixed = applyFixes(fixed, [next.fixes![0]]).text;
-  }
+  const fixed = fixedInTurn(text, at.file, 'rule-left-after-down');
   assert.match(fixed, /\n {8}post-down iptables -D FORWARD -i \$IFACE -j ACCEPT\n/, 'written as the stanza writes its lines');
   writeFileSync(at.file, fixed);
   freshTables();

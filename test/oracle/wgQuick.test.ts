@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { FirewallDocument } from '../../server/src/core/facade.ts';
 import { applyFixes } from '../../server/src/core/services/fixAll.ts';
 import { requirement } from '../support/paths.ts';
+import { fixedInTurn } from '../support/ruleTester.ts';
 import { NamespaceIptables } from './realIptables.ts';
 
 /**
@@ -86,12 +87,7 @@ test('the rules wg-quick down leaves are those the findings name; with the fixes
   ]);
 
   // each finding's fix, one after the other on the text the last one left
-  let fixed = text;
-  for (;;) {
-    const next = new FirewallDocument(fixed, { fileName: conf }).diagnostics().find((d) => d.code === 'rule-left-after-down');
-    if (!next) break;
-    fixed = applyFixes(fixed, [next.fixes![0]]).text;
-  }
+  const fixed = fixedInTurn(text, conf, 'rule-left-after-down');
   writeFileSync(conf, fixed, { mode: 0o600 });
   freshTables();
   upAndDownTwice(conf, ' with the fixes');

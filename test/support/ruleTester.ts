@@ -63,6 +63,21 @@ export function fixFirst(rule: LintRule, text: string, c: Omit<RuleCase, 'code'>
   return { text: fixedText, left: lintWith(rule, fixedText, c).length, finding };
 }
 
+/**
+ * The text with each finding of `code` fixed in turn: the first fix of the first finding, on the
+ * text the fix before left, until none is left (as a user applies them one after the other).
+ */
+export function fixedInTurn(text: string, fileName: string, code: string): string {
+  let fixed = text;
+  for (let round = 0; ; round++) {
+    assert.ok(round < 100, `${code}: the fixes never leave the text without a finding`);
+    const next = new FirewallDocument(fixed, { fileName }).diagnostics().find((d) => d.code === code);
+    if (!next) return fixed;
+    assert.ok(next.fixes?.length, `${code}: a finding without a fix`);
+    fixed = applyFix(fixed, next.fixes[0]);
+  }
+}
+
 function label(c: RuleCase): string {
   return c.name ?? c.code.replace(/«|»/g, '').trim().split('\n').filter((l) => !/^(\*|:|COMMIT|#)/.test(l)).join(' | ').slice(0, 90);
 }
