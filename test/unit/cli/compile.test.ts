@@ -98,15 +98,17 @@ test('a script of iptables commands: restore text on stdout, exit 0, and iptable
   }
 });
 
-test('a loop over written words, its tool a word too, loops nested, a loop in a function, a function in a loop, a counted loop: compiled to what the script itself makes in a namespace', { skip }, async () => {
-  const text = 'PORTS="80 443"\nfor ipt in iptables ip6tables; do\n  $ipt -A INPUT -p tcp --dport 22 -j ACCEPT\n  for_all=1\ndone\nfor p in $PORTS 8443; do iptables -C INPUT -p tcp --dport $p -j ACCEPT || iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\nfor p in 80; do iptables -C INPUT -p tcp --dport $p -j ACCEPT || iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\nfor ipt in iptables ip6tables; do\n  for port in 25 587; do\n    $ipt -A OUTPUT -p tcp --dport $port -j REJECT\n  done\n  $ipt -A OUTPUT -p tcp --dport 465 -j REJECT\ndone\nmake_allowed() {\n  iptables -N allowed\n  for p in 22 443; do\n    iptables -A allowed -p tcp --dport $p -j ACCEPT\n  done\n}\nmake_allowed\nopen_port() { iptables -A allowed -p "$1" --dport "$2" -j ACCEPT; }\nfor port in 25 110; do open_port tcp $port; done\nfor i in $(seq 1 2); do iptables -A allowed -p udp --dport 500$i -j ACCEPT; done\n';
+test('a loop over written words, its tool a word too, loops nested, a loop in a function, a function in a loop, a counted loop, loops over the arguments of functions called several times: compiled to what the script itself makes in a namespace', { skip }, async () => {
+  const text = 'PORTS="80 443"\nfor ipt in iptables ip6tables; do\n  $ipt -A INPUT -p tcp --dport 22 -j ACCEPT\n  for_all=1\ndone\nfor p in $PORTS 8443; do iptables -C INPUT -p tcp --dport $p -j ACCEPT || iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\nfor p in 80; do iptables -C INPUT -p tcp --dport $p -j ACCEPT || iptables -A INPUT -p tcp --dport $p -j ACCEPT; done\nfor ipt in iptables ip6tables; do\n  for port in 25 587; do\n    $ipt -A OUTPUT -p tcp --dport $port -j REJECT\n  done\n  $ipt -A OUTPUT -p tcp --dport 465 -j REJECT\ndone\nmake_allowed() {\n  iptables -N allowed\n  for p in 22 443; do\n    iptables -A allowed -p tcp --dport $p -j ACCEPT\n  done\n}\nmake_allowed\nopen_port() { iptables -A allowed -p "$1" --dport "$2" -j ACCEPT; }\nfor port in 25 110; do open_port tcp $port; done\nfor i in $(seq 1 2); do iptables -A allowed -p udp --dport 500$i -j ACCEPT; done\nallow_udp() {\n  for p in "$@"; do\n    iptables -A allowed -p udp --dport "$p" -j ACCEPT\n  done\n}\nallow_udp 53 123\nallow_udp 161\nreject_udp() { for p; do iptables -A OUTPUT -p udp --dport $p -j REJECT; done; }\nMORE="69 514"\nreject_udp $MORE\nreject_udp 1900\n';
   const file = script('loops.sh', text);
   const r = compile(file);
   assert.equal(r.code, 0, r.stderr);
   const [v4, v6] = r.stdout.split(/^(?=# ip6tables-restore input)/m);
   assert.deepEqual(restoreTables(v4).get('filter')?.rules.slice(0, 4), ['-A INPUT -p tcp --dport 22 -j ACCEPT', '-A INPUT -p tcp --dport 80 -j ACCEPT', '-A INPUT -p tcp --dport 443 -j ACCEPT', '-A INPUT -p tcp --dport 8443 -j ACCEPT']);
   const smtp = ['-A OUTPUT -p tcp --dport 25 -j REJECT', '-A OUTPUT -p tcp --dport 587 -j REJECT', '-A OUTPUT -p tcp --dport 465 -j REJECT'];
-  assert.deepEqual(restoreTables(v4).get('filter')?.rules.slice(4), [...smtp, '-A allowed -p tcp --dport 22 -j ACCEPT', '-A allowed -p tcp --dport 443 -j ACCEPT', '-A allowed -p tcp --dport 25 -j ACCEPT', '-A allowed -p tcp --dport 110 -j ACCEPT', '-A allowed -p udp --dport 5001 -j ACCEPT', '-A allowed -p udp --dport 5002 -j ACCEPT']);
+  const udp = ['69', '514', '1900'].map((p) => `-A OUTPUT -p udp --dport ${p} -j REJECT`);
+  const allowed = ['tcp 22', 'tcp 443', 'tcp 25', 'tcp 110', 'udp 5001', 'udp 5002', 'udp 53', 'udp 123', 'udp 161'].map((p) => `-A allowed -p ${p.replace(' ', ' --dport ')} -j ACCEPT`);
+  assert.deepEqual(restoreTables(v4).get('filter')?.rules.slice(4), [...smtp, ...udp, ...allowed]);
   assert.deepEqual(restoreTables(v6).get('filter')?.rules, ['-A INPUT -p tcp --dport 22 -j ACCEPT', ...smtp]);
   const unavailable = NamespaceIptables.available();
   if (unavailable) return;

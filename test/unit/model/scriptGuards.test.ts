@@ -284,9 +284,15 @@ test('scripts: a loop in a function called once runs at the call, in the order o
     ['22:6', '80:6', 'DROP:8', '80:13'],
   );
   assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'redundant-rule' || d.code === 'unreachable-rule').map((d) => [d.code, lineOf(d.span.start)]), [['redundant-rule', 13]]);
-  // a function called twice keeps its loop's commands where they are written
-  const twice = new FirewallDocument(text.replace('build_tcp\n', 'build_tcp\nbuild_tcp\n'), { dialect: 'script' });
-  assert.deepEqual(twice.ruleSet.instances ?? [], []);
+  // called twice, its loop runs at each call: the second -N fails, and the rules are there twice
+  const twiceText = text.replace('build_tcp\n', 'build_tcp\nbuild_tcp\n');
+  const twice = new FirewallDocument(twiceText, { dialect: 'script' });
+  const twiceLine = (offset: number) => twiceText.slice(0, offset).split('\n').length;
+  assert.deepEqual(
+    chainOf(twice, 'filter', 'tcp_in')!.rules.map((r) => `${r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.target?.name}:${twiceLine(r.span.start)}`),
+    ['22:12', '80:12', 'DROP:12', '22:13', '80:13', 'DROP:13', '80:14'],
+  );
+  assert.deepEqual(twice.diagnostics().filter((d) => d.code === 'duplicate-chain').map((d) => twiceLine(d.span.start)), [4]);
 });
 
 test('scripts: a function called in a loop\'s body runs at each pass, its arguments read with the loop\'s word', () => {
@@ -317,6 +323,46 @@ test('scripts: a function called in a loop\'s body runs at each pass, its argume
   // in a loop the model cannot run, the call runs once, its rules unknown
   const unknown = new FirewallDocument(text.replace('22 80', '$(cat ports)'), { dialect: 'script' });
   assert.deepEqual(chainOf(unknown, 'filter', 'INPUT')!.rules.map((r) => r.dynamic), [true, false, false]);
+});
+
+test('scripts: a loop in a function called several times runs at each call over the call\'s arguments', () => {
+  const ports = (lines: string[]) => {
+    const text = ['#!/bin/sh', ...lines, ''].join('\n');
+    const doc = new FirewallDocument(text, { dialect: 'script' });
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    return chainOf(doc, 'filter', 'INPUT')?.rules.map((r) => `${r.protocol?.value}/${r.options.find((o) => o.name === '--destination-port')?.values[0].value}:${lineOf(r.span.start)}${r.dynamic ? '?' : ''}`);
+  };
+  const allow = ['allow() {', '  for p in "$@"; do', '    iptables -A INPUT -p tcp --dport "$p" -j ACCEPT', '  done', '}'];
+  assert.deepEqual(ports([...allow, 'allow 22 80', 'allow 443']), ['tcp/22:7', 'tcp/80:7', 'tcp/443:8']);
+  // `for p; do` is over the arguments too; `$1` and `$2` each one of them; a variable as the call sees it, split at blanks
+  assert.deepEqual(ports(['allow() {', '  for p; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', '}', 'allow 22 80', 'allow 443']), ['tcp/22:5', 'tcp/80:5', 'tcp/443:6']);
+  assert.deepEqual(ports(['open() {', '  for p in $2; do iptables -A INPUT -p "$1" --dport $p -j ACCEPT; done', '}', 'open tcp "22 80"', 'open udp 53']), ['tcp/22:5', 'tcp/80:5', 'udp/53:6']);
+  assert.deepEqual(ports(['open() {', '  for p in $PORTS; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', '}', 'PORTS="22 80"', 'open', 'open']), ['tcp/22:6', 'tcp/80:6', 'tcp/22:7', 'tcp/80:7']);
+  // an argument the shell splits is several words (quoted, it is one, which iptables refuses as a port)
+  assert.deepEqual(ports(['P="25 587"', ...allow, 'allow $P', 'allow "$P"']), ['tcp/25:8', 'tcp/587:8']);
+  // the body's commands before and after the loop run in order, loops nested in it too
+  assert.deepEqual(
+    ports(['both() {', '  iptables -A INPUT -p tcp --dport 1 -j ACCEPT', '  for proto in tcp udp; do', '    for p in "$@"; do iptables -A INPUT -p $proto --dport $p -j ACCEPT; done', '  done', '  iptables -A INPUT -p tcp --dport 2 -j ACCEPT', '}', 'both 53', 'both 123 124']),
+    ['tcp/1:9', 'tcp/53:9', 'udp/53:9', 'tcp/2:9', 'tcp/1:10', 'tcp/123:10', 'tcp/124:10', 'udp/123:10', 'udp/124:10', 'tcp/2:10'],
+  );
+  // a word a call leaves unknown: that call's pass runs once, its rule unknown
+  assert.deepEqual(ports([...allow, 'allow $(cat ports)', 'allow 22']), ['tcp/$p:7?', 'tcp/22:8']);
+  // a loop the model cannot run in the body, or a condition in the loop: the body is where it is written
+  assert.deepEqual(ports(['allow() {', '  for p in $(cat "$1"); do iptables -A INPUT -p tcp --dport "$p" -j ACCEPT; done', '}', 'allow a', 'allow b']), ['tcp/$p:3?']);
+  assert.deepEqual(ports(['allow() {', '  for p in "$@"; do', '    [ "$p" = 0 ] && continue', '    iptables -A INPUT -p tcp --dport "$p" -j ACCEPT', '  done', '}', 'allow 22', 'allow 80']), ['tcp/$p:5?']);
+  assert.deepEqual(ports(['allow() {', '  if [ -n "$1" ]; then', '    for p in "$@"; do iptables -A INPUT -p tcp --dport "$p" -j ACCEPT; done', '  fi', '}', 'allow 22', 'allow 80']), ['tcp/$p:4?']);
+  // called once, the same
+  assert.deepEqual(ports([...allow, 'allow 22 80']), ['tcp/22:7', 'tcp/80:7']);
+});
+
+test('scripts: a loop over a function\'s arguments finds at each call what the calls repeat, at the call\'s word', () => {
+  const text = ['#!/bin/sh', 'allow() {', '  for p in "$@"; do', '    iptables -A INPUT -p tcp --dport "$p" -j ACCEPT', '  done', '}', 'allow 22 80', 'allow 80 70000', ''].join('\n');
+  const found = new FirewallDocument(text, { dialect: 'script' }).diagnostics();
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  assert.deepEqual(found.filter((d) => d.code === 'redundant-rule').map((d) => lineOf(d.span.start)), [8]);
+  const [bad] = found.filter((d) => d.code === 'invalid-value');
+  assert.equal(text.slice(bad.span.start, bad.span.end), '70000');
+  assert.equal(lineOf(bad.span.start), 8);
 });
 
 test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {

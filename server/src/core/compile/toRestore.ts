@@ -64,15 +64,15 @@ export function compileScript(text: string, options: ScriptOptions = {}): Compil
   // a configuration read with `.` that only sets variables: its values are in the rules
   const configs = new Map((rs.sources ?? []).filter((u) => u.plain).map((u) => [u.span.start, u]));
   const quiet = (target?: string) => target !== undefined && /^(\/proc\/sys\/net\/|\/dev\/null$|\/etc\/sysctl\.conf$|\/etc\/sysctl\.d\/)/.test(target);
-  // a loop the model runs word by word: its `for` line (where its words are) and the commands
-  // of its body, bound with each word (checked below, as a function's are)
-  const loopWords = (rs.instances ?? []).flatMap((c) => (c.loopValues ?? []).map((b) => b.value.span.start));
+  // a loop the model runs word by word: its `for` line and the commands of its body, bound
+  // with each word (checked below, as a function's are)
+  const loopsRun = new Set((rs.instances ?? []).flatMap((c) => (c.loopValues ?? []).map((b) => b.loop)));
   const templateAt = new Set([...(rs.templates ?? [])].map((c) => c.span.start));
   for (const sc of rs.shellCommands) {
     const words = sc.words;
     if (!words.length) continue;
     if (templateAt.has(sc.span.start) && !sc.redirects.some((r) => r.op.includes('>') && !quiet(r.target?.value))) continue;
-    if (words[0].value === 'for' && loopWords.some((at) => at >= sc.span.start && at < sc.span.end)) continue;
+    if (words[0].value === 'for' && loopsRun.has(sc.span.start)) continue;
     // a function whose body runs at its calls: its definition and its calls (the body's
     // commands, bound with each call's arguments, are checked below)
     if (rs.runAtCalls.has(words[0].value) && !sc.redirects.length) continue;

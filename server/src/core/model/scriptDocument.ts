@@ -174,7 +174,13 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const templates = new Set<Command>();
   /** The assignments of each templated body, in order (`local proto=$1 port=$2`): read at each call. */
   const bodyAssignments = new Map<number, Word[]>();
-  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[]) => {
+  /**
+   * What a call gives its function's body: its arguments (read with the words of the loops
+   * around the call), `$1`…`$9` as their values where known, and the other names as the
+   * body's own assignments before the point read (`locals`, the first `before` of them) or the
+   * script's variables at the call.
+   */
+  const callScope = (call: ShellCommand, bound: readonly LoopBinding[] | undefined, locals: readonly Word[], before = locals.length) => {
     const given = call.words.slice(1).map((w) => (bound ? boundWord(w, bound, variables.at(call.span.start)) : variables.resolve(w)));
     const positional = (name: string) => {
       const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
@@ -184,31 +190,89 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     // assignments before the command (`local port=$1`), read with the call's arguments
     const outer = variables.at(call.span.start);
     // (an assignment reads those before it only)
-    const before = (end: number) => (name: string): string | undefined => {
+    const upTo = (end: number) => (name: string): string | undefined => {
       for (let i = end - 1; i >= 0; i--) {
         const w = locals[i];
         const eq = w.text.indexOf('=');
         if (w.text.slice(0, eq) !== name) continue;
-        const r = shellWord(w.text.slice(eq + 1), w.span.start + eq + 1, (n) => positional(n) ?? before(i)(n));
+        const r = shellWord(w.text.slice(eq + 1), w.span.start + eq + 1, (n) => positional(n) ?? upTo(i)(n));
         return r.dynamic ? undefined : r.value;
       }
       return outer(name);
     };
-    const known = before(locals.length);
+    return { given, positional, known: upTo(before) };
+  };
+  /**
+   * `written` as one call runs it; `inner`: the words of the body's loops around it in this
+   * pass (see plainLoops), read before the call's arguments.
+   */
+  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[], inner: readonly LoopBinding[] = []) => {
+    const { given, positional, known } = callScope(call, bound, locals);
+    const innerValue = (name: string) => inner.findLast((b) => b.name === name)?.value;
     const words = argWords.flatMap((w) => {
       if (!w.dynamic || w.unterminated) return [w];
       // `"$@"`: the call's arguments, each a word where the call writes it
       if (ALL_PARAMETERS.test(w.text)) return given;
-      const r = shellWord(w.text, w.span.start, (name) => positional(name) ?? known(name));
+      const r = shellWord(w.text, w.span.start, (name) => innerValue(name)?.value ?? positional(name) ?? known(name));
       if (r.dynamic) return [w];
-      // a word that is one argument (`$1`, "${2}") is that argument, where the call writes it:
-      // a finding about its value points there
+      // a word that is one argument (`$1`, "${2}") is that argument, where the call writes it,
+      // and one that is a loop's variable that loop's word: a finding about its value points there
       const whole = ONE_PARAMETER.exec(w.text);
-      return [{ ...r, span: whole ? given[Number(whole[1] ?? whole[2]) - 1].span : w.span }];
+      const loopWord = whole ? undefined : ONE_VARIABLE.exec(w.text);
+      const at = whole ? given[Number(whole[1] ?? whole[2]) - 1].span : loopWord ? innerValue(loopWord[1] ?? loopWord[2])?.span : undefined;
+      return [{ ...r, span: at ?? w.span }];
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
-    if (bound) cmd.loopValues = bound;
+    if (bound || inner.length) cmd.loopValues = [...(bound ?? []), ...inner];
     runInstance(written, cmd, afterCheck);
+  };
+
+  /**
+   * The words a loop of a function's body runs over at one call (see PlainLoop.perCall):
+   * `"$@"` the call's arguments, `$1` one of them, `$NAME` a variable as the body sees it
+   * there; unquoted, split at blanks. Undefined where one is not known.
+   */
+  const loopWordsAt = (l: PlainLoop, at: CallAt): Word[] | undefined => {
+    const { given, known } = callScope(at.call, at.bound, bodyAssignments.get(at.body) ?? []);
+    const out: Word[] = [];
+    const split = (w: Word, value: string) => {
+      for (const part of value.split(/\s+/)) if (part) out.push({ text: part, value: part, span: w.span, quoted: false, dynamic: false });
+    };
+    for (const w of l.values) {
+      if (!w.dynamic) out.push(w);
+      else if (ALL_PARAMETERS.test(w.text)) {
+        for (let i = 0; i < given.length; i++) {
+          const g = given[i];
+          const written = at.call.words[i + 1];
+          if (!g.dynamic) {
+            // an argument the shell splits is several (a value with blanks is not read as one word)
+            if (written.dynamic && !written.quoted) split(g, g.value);
+            else out.push(g);
+            continue;
+          }
+          // `allow $PORTS`: a variable alone, unquoted, whose value has blanks
+          const one = written.quoted ? null : ONE_VARIABLE.exec(written.text);
+          const value = one ? variables.at(at.call.span.start)(one[1] ?? one[2]) : undefined;
+          if (value === undefined || /[*?[]/.test(value)) return undefined;
+          split(written, value);
+        }
+      } else {
+        const param = ONE_PARAMETER.exec(w.text);
+        if (param) {
+          const g = given[Number(param[1] ?? param[2]) - 1];
+          if (g === undefined || g.dynamic) return undefined;
+          if (w.quoted) out.push(g);
+          else split(g, g.value);
+          continue;
+        }
+        const one = ONE_VARIABLE.exec(w.text);
+        const value = one ? known(one[1] ?? one[2]) : undefined;
+        if (value === undefined) return undefined;
+        if (w.quoted) out.push({ text: value, value, span: w.span, quoted: true, dynamic: false });
+        else split(w, value);
+      }
+    }
+    return out;
   };
 
   /** An instance of `written` made: listed, and run where iptables takes it (the check before it is the instance made just before). */
@@ -236,17 +300,29 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * called (see RuleSet.instances). An instance's place is the command's; a word that is a
    * loop's variable alone is the value, where the `for` line writes it.
    */
-  const loops = plainLoops(script, variables, text, (guard) => topOf(guard) === 0);
+  const templateOf = (guard: number) => {
+    const body = functions.bodyOf.get(guard);
+    return body !== undefined && functions.templated.has(body) ? body : undefined;
+  };
+  const loops = plainLoops(script, variables, text, (guard) => topOf(guard) === 0, templateOf);
+  // a body with a loop the model does not run word by word is not bound at each call after all
+  for (const k of functions.loopsAt) {
+    const body = templateOf(script.commands[k].guard);
+    if (body !== undefined && !loops.has(k)) functions.untemplate(body);
+  }
   /** The loops open at the command being read, outermost first: what each body runs, in order. */
   const open: OpenLoop[] = [];
-  const runLoop = (l: OpenLoop, outer: readonly LoopBinding[]) => {
-    for (const value of l.values) {
-      const bound = [...outer, { name: l.name, value }];
+  const runLoop = (l: OpenLoop, outer: readonly LoopBinding[], at?: CallAt) => {
+    const runItems = (bound: readonly LoopBinding[]) => {
       for (const item of l.items) {
-        if (typeof item === 'function') item(bound);
-        else runLoop(item, bound);
+        if (typeof item === 'function') item(bound, at);
+        else runLoop(item, bound, at);
       }
-    }
+    };
+    const values = l.perCall ? at && loopWordsAt(l, at) : l.values;
+    // words a call leaves unknown: the body runs once, the loop's variable unknown
+    if (!values) return runItems(outer);
+    for (const value of values) runItems([...outer, { name: l.name, value, loop: l.start }]);
   };
   /** Closes the loops whose bodies end before `sc` (all, without one); the outermost runs, at its function's call where it is in one. */
   const closeLoops = (sc?: ShellCommand) => {
@@ -255,7 +331,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       if (open.length) continue;
       const body = functions.bodyOf.get(l.at);
       if (body === undefined) runLoop(l, []);
-      else atEachCall(body, () => runLoop(l, []));
+      else atEachCall(body, (call, bound) => runLoop(l, [], { call, bound, body }));
     }
   };
   const instantiateInLoop = (written: Command, sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean) => {
@@ -356,7 +432,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         const locals = [...(bodyAssignments.get(body) ?? [])];
-        atEachCall(body, (call, bound) => instantiate(cmd, call, bound, prefix, argWords, tool.family, afterCheck, locals));
+        // in a loop of the body: bound at each pass of each call, the loop's word read first
+        if (loop) loop.items.push((inner, at) => at && instantiate(cmd, at.call, at.bound, prefix, argWords, tool.family, afterCheck, locals, inner));
+        else atEachCall(body, (call, bound) => instantiate(cmd, call, bound, prefix, argWords, tool.family, afterCheck, locals));
       } else if (loop) {
         // bound once per word of its loops, where the outermost ends
         templates.add(cmd);
@@ -433,15 +511,29 @@ function prefixWords(tool: ResolvedTool, words: readonly Word[]): Word[] {
 
 /** A loop the model runs word by word (see plainLoops): the guard of its body, its variable and its words. */
 interface PlainLoop {
+  /** Where its `for` command starts. */
+  start: number;
   body: number;
   name: string;
   values: Word[];
+  /**
+   * In a function's body bound at each call: some of `values` read the call (`"$@"`, `$1`) or a
+   * variable as the body sees it there, and are worked out at each call (see loopWordsAt).
+   */
+  perCall?: boolean;
+}
+
+/** A call running its function's body (`body`, its guard), in the passes of the loops around the call (`bound`). */
+interface CallAt {
+  call: ShellCommand;
+  bound: readonly LoopBinding[] | undefined;
+  body: number;
 }
 
 /** A loop open while the script is read: the guard its `for` command is under, and what its body runs, in order (commands bound with the loops' words, and loops nested in it). */
 interface OpenLoop extends PlainLoop {
   at: number;
-  items: (((bound: readonly LoopBinding[]) => void) | OpenLoop)[];
+  items: (((bound: readonly LoopBinding[], at?: CallAt) => void) | OpenLoop)[];
 }
 
 /** A loop's variable and the word it holds in one pass. */
@@ -534,7 +626,7 @@ const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 's
  * …; done; done`), whose words do not read the loops around them. By the index of each `for`
  * command, nested ones too: the body's guard, the name and the words.
  */
-function plainLoops(script: ShellScript, variables: ShellVariables, text: string, atTop: (guard: number) => boolean): Map<number, PlainLoop> {
+function plainLoops(script: ShellScript, variables: ShellVariables, text: string, atTop: (guard: number) => boolean, templateOf: (guard: number) => number | undefined): Map<number, PlainLoop> {
   const out = new Map<number, PlainLoop>();
   const { commands, guards } = script;
   let arrays: Map<string, { at: number; values: Word[] }> | undefined;
@@ -544,11 +636,22 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
   const loopAt = (k: number, parent: number, found: Map<number, PlainLoop>): number | undefined => {
     const sc = commands[k];
     const w = sc.words;
-    if (k + 1 >= commands.length || (parent === 0 ? !atTop(sc.guard) : sc.guard !== parent) || w.length < 4 || w[0].text !== 'for' || w[2].text !== 'in' || !/^[A-Za-z_]\w*$/.test(w[1].text)) return undefined;
+    const template = templateOf(sc.guard) !== undefined;
+    if (k + 1 >= commands.length || (parent === 0 ? !atTop(sc.guard) : sc.guard !== parent) || w.length < 2 || w[0].text !== 'for' || !/^[A-Za-z_]\w*$/.test(w[1].text)) return undefined;
+    // `for p; do`: over the function's arguments
+    const implicit = w.length === 2 && template;
+    if (!implicit && (w.length < 4 || w[2].text !== 'in')) return undefined;
     const body = commands[k + 1].guard;
     if (body === 0 || guards[body] !== parent) return undefined;
     const values: Word[] = [];
-    for (const x of w.slice(3)) {
+    let perCall = false;
+    for (const x of implicit ? [{ text: '"$@"', value: '', span: w[1].span, quoted: true, dynamic: true }] : w.slice(3)) {
+      // in a function bound at each call: the call's arguments, or a variable as the body sees it there
+      if (template && x.dynamic && (ALL_PARAMETERS.test(x.text) || ONE_PARAMETER.test(x.text) || ONE_VARIABLE.test(x.text))) {
+        values.push(x);
+        perCall = true;
+        continue;
+      }
       const array = ARRAY_ELEMENTS.exec(x.text);
       if (array) {
         // `"${PORTS[@]}"`: an array the script sets once, to words it writes
@@ -579,13 +682,17 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
       if ((c.guard !== body && !afterCheck(c, commands[j - 1], body, guards) && !failureIgnored(c, commands[j - 1], body, guards)) || c.heredocs.length || LOOP_BREAKERS.has(c.words[0]?.text ?? '')) return undefined;
       j++;
     }
-    found.set(k, { body, name: w[1].text, values });
+    found.set(k, { start: sc.span.start, body, name: w[1].text, values, ...(perCall ? { perCall } : {}) });
     return j;
   };
   for (let k = 0; k + 1 < commands.length; k++) {
-    if (!atTop(commands[k].guard) || commands[k].words[0]?.text !== 'for') continue;
+    const g = commands[k].guard;
+    if (commands[k].words[0]?.text !== 'for') continue;
+    // a loop at the top of a function's body bound at each call is at the top of that body
+    const parent = atTop(g) ? 0 : templateOf(g) === g ? g : undefined;
+    if (parent === undefined) continue;
     const found = new Map<number, PlainLoop>();
-    const end = loopAt(k, 0, found);
+    const end = loopAt(k, parent, found);
     if (end === undefined) continue;
     for (const [at, l] of found) out.set(at, l);
     k = end - 1;
@@ -653,7 +760,7 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
  * `bodies`: the guards of bodies called once; `repeated`: those called several times;
  * `bodyOf`: each guard inside either, to the body's.
  */
-function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellCommand, number>; bodies: Set<number>; repeated: Set<number>; templated: Set<number>; bodyOf: Map<number, number>; runAtCalls: Set<string> } {
+function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   const calls = new Map<ShellCommand, number>();
   const bodies = new Set<number>();
   const repeated = new Set<number>();
@@ -663,7 +770,13 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
   const parents = guards.slice();
   const top = new Map(script.functions.filter((f) => parents[f.guard] === 0).map((f) => [f.guard, f.name]));
   const runAtCalls = new Set<string>();
-  if (!top.size) return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
+  const loopsAt: number[] = [];
+  const untemplate = (body: number) => {
+    templated.delete(body);
+    if (!bodies.has(body)) runAtCalls.delete(top.get(body)!);
+  };
+  const result = { calls, bodies, repeated, templated, bodyOf, runAtCalls, loopsAt, untemplate };
+  if (!top.size) return result;
   // how often each name is written (one pass over the text): the definition and the calls
   const written = new Map<string, number>();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
@@ -697,7 +810,7 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
     for (const call of after) calls.set(call, body);
     (after.length === 1 && after[0].guard === 0 ? bodies : repeated).add(body);
   }
-  if (!calls.size) return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
+  if (!calls.size) return result;
   for (let g = 1; g < parents.length; g++) {
     for (let x = g; x !== 0; x = parents[x] ?? 0) {
       if (bodies.has(x) || repeated.has(x)) {
@@ -709,16 +822,49 @@ function calledFunctions(script: ShellScript, text: string): { calls: Map<ShellC
   // a body called several times is a template when nothing in it is nested or moves its arguments
   for (const body of repeated) templated.add(body);
   // one called once that reads its arguments too (`open() { iptables … --dport $1 …; }; open 22`)
-  if (bodies.size) for (const sc of commands) if (bodies.has(sc.guard) && sc.words.some((w) => POSITIONAL.test(w.text))) templated.add(sc.guard);
+  // (`for p; do` runs over them)
+  if (bodies.size) for (const sc of commands) if (bodies.has(sc.guard) && (sc.words.some((w) => POSITIONAL.test(w.text)) || (sc.words.length === 2 && sc.words[0].text === 'for'))) templated.add(sc.guard);
+  // the bodies of the loops in those bodies, which plainLoops may run word by word at each call
+  const forBodies = new Set<number>();
+  for (let k = 0; k + 1 < commands.length; k++) {
+    const sc = commands[k];
+    const next = commands[k + 1].guard;
+    const body = bodyOf.get(sc.guard);
+    if (body === undefined || !templated.has(body) || sc.words[0]?.text !== 'for' || next === 0 || parents[next] !== sc.guard) continue;
+    forBodies.add(next);
+    loopsAt.push(k);
+  }
+  /** Under the body's loops alone (a command after `||` in one too, which plainLoops judges). */
+  const inLoops = (guard: number, body: number) => {
+    let x = forBodies.has(guard) ? guard : parents[guard];
+    if (!forBodies.has(x)) return false;
+    for (; x !== body; x = parents[x]) if (!forBodies.has(x)) return false;
+    return true;
+  };
   for (let k = 0; k < commands.length; k++) {
     const sc = commands[k];
     const body = bodyOf.get(sc.guard);
     if (body === undefined || !templated.has(body)) continue;
     const head = sc.words[0]?.value;
-    if ((sc.guard !== body && !afterCheck(sc, commands[k - 1], body, parents)) || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
+    if ((sc.guard !== body && !afterCheck(sc, commands[k - 1], body, parents) && !inLoops(sc.guard, body)) || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
   }
   for (const [body, name] of top) if (bodies.has(body) || templated.has(body)) runAtCalls.add(name);
   // what is nested in a body called once is nested in the top level; the body's own commands are at it (see scriptRuleSet)
   for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = 0;
-  return { calls, bodies, repeated, templated, bodyOf, runAtCalls };
+  return result;
+}
+
+/**
+ * What calledFunctions finds; `loopsAt`: the `for` commands in bodies bound at each call, by
+ * index, and `untemplate` takes a body out of those (a loop there the model does not run).
+ */
+interface CalledFunctions {
+  calls: Map<ShellCommand, number>;
+  bodies: Set<number>;
+  repeated: Set<number>;
+  templated: Set<number>;
+  bodyOf: Map<number, number>;
+  runAtCalls: Set<string>;
+  loopsAt: readonly number[];
+  untemplate(body: number): void;
 }

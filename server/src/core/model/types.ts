@@ -147,9 +147,10 @@ export interface Command {
   instanceOf?: Command;
   /**
    * Scripts: an instance loops made (see RuleSet.instances): each loop's variable and the word
-   * of its `for` line the instance was bound with, outermost loop first.
+   * the instance was bound with (on its `for` line, or a call's argument for a loop over a
+   * function's arguments), outermost loop first; `loop`, where the loop's `for` starts.
    */
-  loopValues?: readonly { name: string; value: Word }[];
+  loopValues?: readonly { name: string; value: Word; loop: number }[];
   /** Scripts: the shell condition the command runs under, where it has one (the same as its rule's Rule.guard). */
   guard?: number;
   /**

@@ -30,6 +30,7 @@ ruleTable(tableNotFlushed, {
     { ...script, code: 'iptables -F\n«ip6tables -A INPUT -i lo -j ACCEPT»\n', name: 'ip6tables tables are not iptables\' tables' },
     { ...script, code: 'iptables -F\n«iptables -t nat -N wan 2>/dev/null»\n', severity: 'info', name: 'a -N whose failure is expected' },
     { ...script, code: 'for ipt in iptables ip6tables; do\n  $ipt -F\n  ««$ipt -t mangle -A PREROUTING -m conntrack --ctstate INVALID -j DROP»»\ndone\n', name: 'a loop over both tools: once per family' },
+    { ...script, code: 'fwd() {\n  for p in "$@"; do\n    «iptables -t nat -A PREROUTING -p tcp --dport "$p" -j DNAT --to-destination 192.168.1.10»\n  done\n}\niptables -F\nfwd 80 443\nfwd 25\n', name: 'a function called several times: at its command, in the body' },
   ],
 });
 

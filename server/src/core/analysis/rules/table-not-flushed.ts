@@ -18,7 +18,7 @@ function key(cmd: Pick<Command, 'family' | 'table'>): string {
 function flushToo(ctx: RuleContext, flush: Command, first: Command, makesChains: boolean): Fix[] {
   const text = ctx.text;
   // the flush's tool when it works on the same family (`$IPT`), else the table's own command's
-  const tool = flush.family === first.family ? commandTool(text, flush) : commandTool(text, first);
+  const tool = flush.family === first.family ? commandTool(text, flush) : commandTool(text, first.instanceOf ?? first);
   if (!tool) return [];
   const indent = commandIndent(text, flush);
   const { at, newline } = lineAfter(text, flush);
@@ -61,7 +61,8 @@ export const tableNotFlushed: LintRule = {
     if (!firstFlush) return;
     const adds = new Map<string, Command[]>();
     for (const cmd of run) {
-      if (!ADDS.has(cmd.kind) || cmd.tableDynamic || cared.has(key(cmd)) || !commandTool(ctx.text, cmd)) continue;
+      // (a function's command bound at a call spans the call: its tool is written in the body)
+      if (!ADDS.has(cmd.kind) || cmd.tableDynamic || cared.has(key(cmd)) || !commandTool(ctx.text, cmd.instanceOf ?? cmd)) continue;
       let list = adds.get(key(cmd));
       if (!list) adds.set(key(cmd), (list = []));
       list.push(cmd);
@@ -76,7 +77,8 @@ export const tableNotFlushed: LintRule = {
       const made = list.find((c) => c.kind === 'new-chain' && !c.failureHandled);
       const table = `${toolName(first.family)} -t ${first.table}`;
       ctx.report({
-        span: first.span,
+        // a function's command bound at its calls: the command as written in the body
+        span: (first.instanceOf ?? first).span,
         severity: made ? 'warning' : undefined,
         message: `Run again, this script adds its rules to ${table} again: it flushes ${toolName(flush.family)} -t ${flush.table} (line ${at}) but never ${table}${made ? `, and its -N ${made.chain ?? ''} then fails: the chain exists` : ''}.`,
         related: [{ span: flush.span, message: 'the script starts over here, in this table only' }],
