@@ -60,3 +60,15 @@ test('hover on a `.` or `source` command: the file read and what it sets, or why
   assert.match(hover(script('f() { . /etc/fw.conf; }\nf'), { '/etc/fw.conf': conf })!.markdown, /the shell may not run this command here/);
   assert.match(hover(script('. /etc/fw.conf'), { '/etc/fw.conf': { ...conf, text: `${conf.text}iptables -N extra\n` } })!.markdown, /It also runs commands or defines functions/);
 });
+
+test('hover on a word a function\'s call or a loop\'s pass sets lists each run of its command, with its line', () => {
+  const text = '#!/bin/sh\nallow() {\n  for p in "$@"; do\n    iptables -A INPUT -p tcp --dport "$p" -j ACCEPT\n  done\n}\nallow 22 80\nallow 443\nfor q in 1 2; do iptables -A INPUT -p udp --dport $q -j ACCEPT; done\nfor r in $(cat ports); do iptables -A INPUT -p udp --dport $r -j ACCEPT; done\n';
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const p = hoverAt(doc, text.indexOf('"$p"') + 1)!;
+  assert.equal(text.slice(p.span.start, p.span.end), '"$p"');
+  const runs = (markdown: string) => [...markdown.matchAll(/^iptables (.*)   # line (\d+)$/gm)].map((m) => `${m[1]}:${m[2]}`);
+  assert.deepEqual(runs(p.markdown), ['-A INPUT -p tcp --dport 22 -j ACCEPT:7', '-A INPUT -p tcp --dport 80 -j ACCEPT:7', '-A INPUT -p tcp --dport 443 -j ACCEPT:8']);
+  assert.deepEqual(runs(hoverAt(doc, text.indexOf('$q ') + 1)!.markdown), ['-A INPUT -p udp --dport 1 -j ACCEPT:9', '-A INPUT -p udp --dport 2 -j ACCEPT:9']);
+  // a loop the model does not run word by word: nothing to list
+  assert.equal(hoverAt(doc, text.indexOf('$r ') + 1), undefined);
+});

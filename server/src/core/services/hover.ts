@@ -11,6 +11,7 @@ import type { BoundOption, Command, Rule, RuleSet } from '../model/types.ts';
 import type { Word } from '../syntax/nodes.ts';
 import { knownValueAt } from './variables.ts';
 import type { Span } from '../text/span.ts';
+import type { LineIndex } from '../text/lineIndex.ts';
 import type { SourceUse } from '../model/shellVariables.ts';
 import { commandAt } from './commandAt.ts';
 import { explainChain, explainExtension, explainOption, explainRule, explainTable, ruleOfCode } from './explain.ts';
@@ -120,7 +121,13 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     const values = item.values;
     for (let i = 0; i < values.length; i++) {
       const w = values[i];
-      if (!inside(w.span, offset) || w.dynamic) continue;
+      if (!inside(w.span, offset)) continue;
+      // a function's command bound at each call, or a loop's at each word: what it runs as there
+      if (w.dynamic) {
+        const runs = rs.templates?.has(cmd) ? runsHover(rs.instances ?? [], cmd, w, doc.lines) : undefined;
+        if (runs) return runs;
+        continue;
+      }
       // a script variable set once reads as its value (see ShellVariables): say which
       const read = rs.dialect === 'script' ? variablesRead(rs, w) : undefined;
       const kept = i === 0 && bound && KEPT_NAME_OPTIONS.has(bound.name) ? keptNameAt(rs, offset) : undefined;
@@ -266,8 +273,27 @@ function renderForward(f: DnatForward): string {
 function callHover(instances: readonly Command[], offset: number): Hover | undefined {
   const here = instances.filter((c) => inside(c.span, offset));
   if (!here.length) return undefined;
-  const lines = here.map((c) => [toolName(c.family), ...c.args.items.flatMap((i) => [...(i.negated ? ['!'] : []), i.written, ...i.values.map((w) => (w.dynamic ? w.text : quote(w.value)))])].join(' '));
-  return { span: here[0].span, markdown: ['With these arguments the function runs:', '```sh', ...lines, '```'].join('\n') };
+  return { span: here[0].span, markdown: ['With these arguments the function runs:', '```sh', ...here.map(commandText), '```'].join('\n') };
+}
+
+/** A command as iptables is given it, its values as the shell passes them (quoted where needed). */
+function commandText(c: Command): string {
+  return [toolName(c.family), ...c.args.items.flatMap((i) => [...(i.negated ? ['!'] : []), i.written, ...i.values.map((w) => (w.dynamic ? w.text : quote(w.value)))])].join(' ');
+}
+
+/** How many runs of a command the hover on its words lists. */
+const MAX_RUNS = 20;
+
+/**
+ * A word of a function's command (`"$1"`) or a loop's (`$p`) that the model binds at each call
+ * or pass (see RuleSet.instances): the command as each of them runs it, and where.
+ */
+function runsHover(instances: readonly Command[], written: Command, w: Word, lines: LineIndex): Hover | undefined {
+  const runs = instances.filter((c) => c.instanceOf === written);
+  if (!runs.length) return undefined;
+  const shown = runs.slice(0, MAX_RUNS).map((c) => `${commandText(c)}   # line ${lines.lineOf(c.span.start) + 1}`);
+  const more = runs.length > shown.length ? [`… and ${runs.length - shown.length} more`] : [];
+  return { span: w.span, markdown: [`\`${w.text}\` takes its value where the command runs (${runs.length} run${runs.length === 1 ? '' : 's'}):`, '```sh', ...shown, '```', ...more].join('\n') };
 }
 
 function userChainHover(doc: FirewallDocument, family: string, table: string, name: string): string {
