@@ -405,7 +405,7 @@ test('scripts: a function\'s own assignments read its arguments at each call; on
   assert.deepEqual(ports('port=80\nopen() {\n  local port=$1\n  iptables -A INPUT -p tcp --dport $port -j ACCEPT\n}\nopen 22\n'), ['tcp/22']);
 });
 
-test('scripts: a loop whose word is the tool (for ipt in iptables ip6tables) runs each command once per family', () => {
+test('scripts: a loop whose word is the tool (for ipt in iptables ip6tables) runs each command once per family, in a function called several times too', () => {
   const text = 'for ipt in iptables ip6tables; do\n  $ipt -A INPUT -p tcp --dport 22 -j ACCEPT\n  $ipt -P INPUT DROP\ndone\n';
   const doc = new FirewallDocument(text, { dialect: 'script' });
   for (const family of ['ipv4', 'ipv6']) {
@@ -413,6 +413,13 @@ test('scripts: a loop whose word is the tool (for ipt in iptables ip6tables) run
     assert.deepEqual(input?.rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value), ['22'], family);
     assert.equal(input?.policy, 'DROP', family);
   }
+  // in a function called several times, at each call
+  const allow = new FirewallDocument('allow() {\n  for ipt in iptables ip6tables; do\n    $ipt -A INPUT -p tcp --dport "$1" -j ACCEPT\n  done\n}\nallow 22\nallow 80\n', { dialect: 'script' });
+  for (const family of ['ipv4', 'ipv6']) {
+    const input = allow.ruleSet.tables.get(`${family}:filter`)?.chains.get('INPUT');
+    assert.deepEqual(input?.rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value), ['22', '80'], family);
+  }
+  assert.deepEqual(allow.diagnostics().filter((d) => d.code === 'redundant-rule'), []);
   // a word that is no iptables tool leaves the command as it was
   const other = new FirewallDocument('for ipt in iptables echo; do\n  $ipt -A INPUT -p tcp --dport 22 -j ACCEPT\ndone\n', { dialect: 'script' });
   assert.equal(other.ruleSet.tables.get('ipv6:filter'), undefined);

@@ -403,6 +403,11 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       continue;
     }
     const argWords = words.slice(tool.argStart);
+    /** The tool of one pass of the loops around the command: the word of a loop over the tools, where it is one. */
+    const passTool = (bound: readonly LoopBinding[]): ResolvedTool => {
+      const toolWord = toolLoop && bound.findLast((b) => b.name === toolLoop.name)?.value;
+      return (toolWord && toolOf?.get(toolWord)) || tool;
+    };
     if (tool.kind === 'iptables') {
       hasRules = true;
       const prefix = prefixWords(tool, words);
@@ -433,15 +438,19 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         const locals = [...(bodyAssignments.get(body) ?? [])];
         // in a loop of the body: bound at each pass of each call, the loop's word read first
-        if (loop) loop.items.push((inner, at) => at && instantiate(cmd, at.call, at.bound, prefix, argWords, tool.family, afterCheck, locals, inner));
-        else atEachCall(body, (call, bound) => instantiate(cmd, call, bound, prefix, argWords, tool.family, afterCheck, locals));
+        if (loop) {
+          loop.items.push((inner, at) => {
+            if (!at) return;
+            const t = passTool(inner);
+            instantiate(cmd, at.call, at.bound, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, afterCheck, locals, inner);
+          });
+        } else atEachCall(body, (call, bound) => instantiate(cmd, call, bound, prefix, argWords, tool.family, afterCheck, locals));
       } else if (loop) {
         // bound once per word of its loops, where the outermost ends
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
         loop.items.push((bound) => {
-          const toolWord = toolLoop && bound.findLast((b) => b.name === toolLoop.name)?.value;
-          const t = (toolWord && toolOf?.get(toolWord)) || tool;
+          const t = passTool(bound);
           instantiateInLoop(cmd, sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, bound, afterCheck);
         });
       }
