@@ -131,6 +131,33 @@ test('a loop over written words, its tool a word too, loops nested, a loop in a 
   }
 });
 
+test('bash arrays of written words, over several lines with comments, looped over: compiled to what bash itself makes in a namespace', { skip }, async () => {
+  const text = '#!/bin/bash\nTCP=(\n  22    # ssh\n  443\n)\nUDP=(53 123)\nfor p in "${TCP[@]}"; do\n  iptables -A INPUT -p tcp --dport "$p" -j ACCEPT\ndone\nfor p in ${UDP[*]}; do iptables -A INPUT -p udp --dport $p -j ACCEPT; done\n';
+  const file = script('arrays.sh', text);
+  const r = compile(file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(restoreTables(r.stdout).get('filter')?.rules, ['tcp 22', 'tcp 443', 'udp 53', 'udp 123'].map((p) => `-A INPUT -p ${p.replace(' ', ' --dport ')} -j ACCEPT`));
+  // an element the shell expands: the loop is not compiled
+  const unknown = compile(script('arrays-unknown.sh', text.replace('  443\n', '  $HTTPS\n')));
+  assert.equal(unknown.code, 1);
+  if (NamespaceIptables.available()) return;
+  const ran = new NamespaceIptables();
+  const loaded = new NamespaceIptables();
+  ran.create();
+  loaded.create();
+  try {
+    const run = spawnSync('ip', ['netns', 'exec', ran.name, 'bash', file], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok((await loaded.load(r.stdout, 'ipv4')).ok);
+    const rules = (ns: NamespaceIptables) => spawnSync('ip', ['netns', 'exec', ns.name, 'iptables', '-S'], { encoding: 'utf8' }).stdout;
+    assert.equal(rules(loaded), rules(ran));
+    assert.match(rules(ran), /--dport 443 -j ACCEPT/);
+  } finally {
+    ran.destroy();
+    loaded.destroy();
+  }
+});
+
 test('both families: each text under its own heading', { skip }, () => {
   const r = compile(script('both.sh', 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\nip6tables -A INPUT -p tcp --dport 22 -j ACCEPT\n'));
   assert.equal(r.code, 0, r.stderr);

@@ -382,6 +382,10 @@ test('scripts: a loop the model cannot run word by word keeps its commands where
   // an array the script sets once to words it writes: its elements; set again, it is not read
   assert.deepEqual(rulesOf('A=(22 80)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['22', '80']);
   assert.deepEqual(rulesOf('A=(22 80)\nA+=(443)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['$p?']);
+  // over several lines, with comments; an element the shell expands leaves it unknown
+  assert.deepEqual(rulesOf('A=(\n  22   # ssh\n  80 "443"\n)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['22', '80', '443']);
+  assert.deepEqual(rulesOf('A=(\n  22\n  $X\n)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['$p?']);
+  assert.deepEqual(rulesOf('A=(\n  22\n  $(cat ports)\n)\nfor p in "${A[@]}"; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done'), ['$p?']);
   // a pass may stop early, or a condition skip the command
   assert.deepEqual(rulesOf('for p in 22 80; do\n  [ "$p" = 80 ] && break\n  iptables -A INPUT -p tcp --dport $p -j ACCEPT\ndone'), ['$p?']);
   assert.deepEqual(rulesOf('for p in 22 80; do\n  if [ -n "$p" ]; then iptables -A INPUT -p tcp --dport $p -j ACCEPT; fi\ndone'), ['$p?']);

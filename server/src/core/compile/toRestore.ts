@@ -1,5 +1,5 @@
 import type { Family, GenericOptionSpec } from '../knowledge/types.ts';
-import { scriptRuleSet, type ScriptOptions } from '../model/scriptDocument.ts';
+import { literalArrays, scriptRuleSet, type ScriptOptions } from '../model/scriptDocument.ts';
 import { noteAssignment, resolveTool, type ToolVariables } from '../model/commandName.ts';
 import type { Command, Rule, Table } from '../model/types.ts';
 import type { Span } from '../text/span.ts';
@@ -68,9 +68,12 @@ export function compileScript(text: string, options: ScriptOptions = {}): Compil
   // with each word (checked below, as a function's are)
   const loopsRun = new Set((rs.instances ?? []).flatMap((c) => (c.loopValues ?? []).map((b) => b.loop)));
   const templateAt = new Set([...(rs.templates ?? [])].map((c) => c.span.start));
+  // the elements of an array the script sets once to words it writes (`PORTS=(22 80)`): the
+  // parser reads their lines as commands; an array sets a variable, and its loops are checked above
+  const elements = new Set([...literalArrays({ commands: rs.shellCommands }, text).values()].flatMap((a) => a.lists));
   for (const sc of rs.shellCommands) {
     const words = sc.words;
-    if (!words.length) continue;
+    if (!words.length || elements.has(sc)) continue;
     if (templateAt.has(sc.span.start) && !sc.redirects.some((r) => r.op.includes('>') && !quiet(r.target?.value))) continue;
     if (words[0].value === 'for' && loopsRun.has(sc.span.start)) continue;
     // a function whose body runs at its calls: its definition and its calls (the body's

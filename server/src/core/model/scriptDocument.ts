@@ -717,21 +717,59 @@ const ARRAY_ELEMENTS = /^(?:"\$\{([A-Za-z_]\w*)\[@\]\}"|\$\{([A-Za-z_]\w*)\[[@*]
  * name, where they are set and their elements. An array set anywhere else, element by element
  * or with `+=` too, is left out.
  */
-function literalArrays(script: ShellScript, text: string): Map<string, { at: number; values: Word[] }> {
-  const out = new Map<string, { at: number; values: Word[] }>();
+export function literalArrays(script: Pick<ShellScript, 'commands'>, text: string): Map<string, LiteralArray> {
+  const out = new Map<string, LiteralArray>();
   const { commands } = script;
   for (let k = 0; k + 1 < commands.length; k++) {
     const sc = commands[k];
     const w = sc.words;
     const m = w.length === 1 && sc.guard === 0 ? /^([A-Za-z_]\w*)=$/.exec(w[0].text) : null;
-    const list = commands[k + 1];
-    if (!m || list.after !== '(' || list.guard !== 0 || !/^\(\s*$/.test(text.slice(sc.span.end, list.span.start))) continue;
-    if (!list.words.every((x) => !x.dynamic && !/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, '')))) continue;
+    // `(` right after `=`: the elements up to its `)`, over several lines, with comments between them
+    if (!m || text[sc.span.end] !== '(') continue;
+    const close = arrayEnd(text, sc.span.end + 1);
+    if (close === undefined) continue;
+    const values: Word[] = [];
+    const lists: ShellCommand[] = [];
+    let j = k + 1;
+    for (; j < commands.length && commands[j].span.start < close; j++) {
+      const list = commands[j];
+      if (list.guard !== 0 || list.span.end > close || list.heredocs.length || list.redirects.length) break;
+      if (!list.words.every((x) => !x.dynamic && !/[*?[{]/.test(x.text.replace(/"[^"]*"|'[^']*'/g, '')))) break;
+      values.push(...list.words);
+      lists.push(list);
+    }
+    if (j < commands.length && commands[j].span.start < close) continue;
     // set once: its name before `=`, `+=` or `[i]=` nowhere else in the text
     const sets = text.match(new RegExp(`(?<![\\w$])${m[1]}(\\[[^\\]]*\\])?\\+?=`, 'g'))?.length ?? 0;
-    if (sets === 1) out.set(m[1], { at: sc.span.start, values: list.words });
+    if (sets === 1) out.set(m[1], { at: sc.span.start, values, lists });
   }
   return out;
+}
+
+/** An array a script sets once to words it writes: where, its elements, and the shell commands the parser made of their lines. */
+export interface LiteralArray {
+  at: number;
+  values: Word[];
+  lists: ShellCommand[];
+}
+
+/** The offset of the `)` that ends an array's elements starting at `from` (quotes and comments passed over); undefined where there is none. */
+function arrayEnd(text: string, from: number): number | undefined {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === ')') return i;
+    if (c === '(' || c === '`' || c === '$' || c === '\\') return undefined;
+    if (c === '#' && /\s/.test(text[i - 1])) {
+      const eol = text.indexOf('\n', i);
+      if (eol === -1) return undefined;
+      i = eol;
+    } else if (c === '"' || c === "'") {
+      const end = text.indexOf(c, i + 1);
+      if (end === -1) return undefined;
+      i = end;
+    }
+  }
+  return undefined;
 }
 
 /** A word that is all the positional parameters: `"$@"`, `$@`, `${@}`, `$*` (not `"$*"`, one word). */
