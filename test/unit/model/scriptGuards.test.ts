@@ -338,6 +338,9 @@ test('scripts: a loop in a function called several times runs at each call over 
   assert.deepEqual(ports(['allow() {', '  for p; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', '}', 'allow 22 80', 'allow 443']), ['tcp/22:5', 'tcp/80:5', 'tcp/443:6']);
   assert.deepEqual(ports(['open() {', '  for p in $2; do iptables -A INPUT -p "$1" --dport $p -j ACCEPT; done', '}', 'open tcp "22 80"', 'open udp 53']), ['tcp/22:5', 'tcp/80:5', 'udp/53:6']);
   assert.deepEqual(ports(['open() {', '  for p in $PORTS; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', '}', 'PORTS="22 80"', 'open', 'open']), ['tcp/22:6', 'tcp/80:6', 'tcp/22:7', 'tcp/80:7']);
+  // the body's own assignment above the loop, read with the call's arguments (one below it is not read)
+  assert.deepEqual(ports(['open() {', '  local ports="$1"', '  for p in $ports; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', '}', 'open "22 80"', 'open 443']), ['tcp/22:6', 'tcp/80:6', 'tcp/443:7']);
+  assert.deepEqual(ports(['open() {', '  for p in $ports; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', '  local ports="$1"', '}', 'open 22', 'open 443']), ['tcp/$p:6?', 'tcp/$p:7?']);
   // an argument the shell splits is several words (quoted, it is one, which iptables refuses as a port)
   assert.deepEqual(ports(['P="25 587"', ...allow, 'allow $P', 'allow "$P"']), ['tcp/25:8', 'tcp/587:8']);
   // the body's commands before and after the loop run in order, loops nested in it too

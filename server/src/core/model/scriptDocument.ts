@@ -232,8 +232,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * `"$@"` the call's arguments, `$1` one of them, `$NAME` a variable as the body sees it
    * there; unquoted, split at blanks. Undefined where one is not known.
    */
-  const loopWordsAt = (l: PlainLoop, at: CallAt): Word[] | undefined => {
-    const { given, known } = callScope(at.call, at.bound, bodyAssignments.get(at.body) ?? []);
+  const loopWordsAt = (l: OpenLoop, at: CallAt): Word[] | undefined => {
+    const { given, known } = callScope(at.call, at.bound, bodyAssignments.get(at.body) ?? [], l.locals);
     const out: Word[] = [];
     const split = (w: Word, value: string) => {
       for (const part of value.split(/\s+/)) if (part) out.push({ text: part, value: part, span: w.span, quoted: false, dynamic: false });
@@ -359,7 +359,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     closeLoops(sc);
     const opens = loops.get(k);
     if (opens) {
-      const l: OpenLoop = { ...opens, at: sc.guard, items: [] };
+      // (the body's own assignments above the loop are what its words may read)
+      const l: OpenLoop = { ...opens, at: sc.guard, items: [], locals: bodyAssignments.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0 };
       open[open.length - 1]?.items.push(l);
       open.push(l);
     }
@@ -542,6 +543,8 @@ interface CallAt {
 /** A loop open while the script is read: the guard its `for` command is under, and what its body runs, in order (commands bound with the loops' words, and loops nested in it). */
 interface OpenLoop extends PlainLoop {
   at: number;
+  /** How many of its function's own assignments come before it (see bodyAssignments). */
+  locals: number;
   items: (((bound: readonly LoopBinding[], at?: CallAt) => void) | OpenLoop)[];
 }
 
@@ -632,13 +635,15 @@ const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 's
  * plain commands, each under the loop's own guard (or after `||` that follows a rule's check,
  * see afterCheck; `|| true`, see failureIgnored), none with a here-document, none that leaves
  * or skips the pass, and loops of the same kind (`for ip in $TRUSTED; do for p in 22 443; do
- * …; done; done`), whose words do not read the loops around them. By the index of each `for`
- * command, nested ones too: the body's guard, the name and the words.
+ * …; done; done`), whose words do not read the loops around them. In a function's body bound
+ * at each call (`templateOf`), at its top or nested in such loops, the words may read the call
+ * (`"$@"`, `for p; do`, `$1`) or a variable, worked out at each call (PlainLoop.perCall). By
+ * the index of each `for` command, nested ones too: the body's guard, the name and the words.
  */
 function plainLoops(script: ShellScript, variables: ShellVariables, text: string, atTop: (guard: number) => boolean, templateOf: (guard: number) => number | undefined): Map<number, PlainLoop> {
   const out = new Map<number, PlainLoop>();
   const { commands, guards } = script;
-  let arrays: Map<string, { at: number; values: Word[] }> | undefined;
+  let arrays: Map<string, LiteralArray> | undefined;
   // bash expands `{1..5}`; sh (dash) leaves it as written
   const bash = /^#![^\n]*\bbash\b/.test(text);
   /** The loop whose `for` command is at k, with its guard `parent`, and the index past its body; the loops it holds into `found`. */
@@ -798,11 +803,12 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
  * flush written between definition and call does not undo them), under no condition of its
  * own (`guards` is changed so the body's guard reads as the top level). Called several times
  * (`allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }; allow 22; allow 80`), the
- * body runs at each call. A plain body (commands one after the other: no condition, loop or
- * here-document inside, no `shift` or `set` moving its arguments) is `templated`: its iptables
- * commands are bound again at each call with `$1`…`$9` (and `"$@"`) read as the call's
- * arguments, and the body's own assignments before them (`local port=$1`) with them (see
- * RuleSet.instances); so is the plain body of a function called once that reads its arguments. Of another, the tables keep the rules where they are written, and the
+ * body runs at each call. A plain body (commands one after the other: no condition or
+ * here-document inside, no `shift` or `set` moving its arguments; loops only where plainLoops
+ * runs them, see `loopsAt`) is `templated`: its iptables commands are bound again at each call
+ * with `$1`…`$9` (and `"$@"`) read as the call's arguments, and the body's own assignments
+ * before them (`local port=$1`) with them (see RuleSet.instances); so is the plain body of a
+ * function called once that reads its arguments. Of another, the tables keep the rules where they are written, and the
  * steps (RuleSet.steps) take them at every call. `calls`: each call, to its body's guard;
  * `bodies`: the guards of bodies called once; `repeated`: those called several times;
  * `bodyOf`: each guard inside either, to the body's.
