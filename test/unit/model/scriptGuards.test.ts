@@ -368,6 +368,38 @@ test('scripts: a loop over a function\'s arguments finds at each call what the c
   assert.equal(lineOf(bad.span.start), 8);
 });
 
+test('scripts: a helper called in other functions\' bodies runs at each call: in an init script\'s start(), under start\'s condition; in main(), at main\'s call', () => {
+  const script = (lines: string[]) => ['#!/bin/sh', 'allow() {', '  iptables -A INPUT -p tcp --dport "$1" -j ACCEPT', '}', ...lines, 'case "$1" in', '  start) start ;;', '  stop) stop ;;', 'esac', ''].join('\n');
+  const start = ['start() {', '  iptables -F', '  iptables -A INPUT -i lo -j ACCEPT', '  allow 22', '  allow 80', '  allow 80', '}', 'stop() {', '  iptables -F', '}'];
+  const text = script(start);
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const input = chainOf(doc, 'filter', 'INPUT')!.rules;
+  assert.deepEqual(input.map((r) => `${r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.inInterface?.value}:${lineOf(r.span.start)}`), ['lo:7', '22:8', '80:9', '80:10']);
+  // under start's condition, as start's own rules are; stop's flush leaves them alone
+  assert.ok(input.every((r) => r.guard !== undefined && r.guard !== 0 && r.guard === input[0].guard));
+  assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'redundant-rule').map((d) => lineOf(d.span.start)), [10]);
+  const written = (lines: string[]) => chainOf(new FirewallDocument(script(lines), { dialect: 'script' }), 'filter', 'INPUT')!.rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.inInterface?.value);
+  // an argument the shell expands stays unknown; a helper also called at the top: where it is written
+  assert.deepEqual(written(start.map((l) => l.replace('allow 80', 'allow "$(cat port)"'))), ['lo', '22', '$1', '$1']);
+  assert.deepEqual(written([...start, 'allow 443']), ['$1', 'lo']);
+  // in a body that runs at its own call, at that call: after the flush written above it, unconditional
+  const main = ['main() {', '  allow 22', '  iptables -A INPUT -i lo -j ACCEPT', '}', 'iptables -F', 'main'];
+  assert.deepEqual(written(main), ['22', 'lo']);
+  assert.ok(chainOf(new FirewallDocument(script(main), { dialect: 'script' }), 'filter', 'INPUT')!.rules.every((r) => !r.guard));
+  // at each call of a body called several times
+  // called once under a condition in start: at its call, its rules where written, under that condition
+  const router = ['route() {', '  iptables -A FORWARD -i eth1 -j ACCEPT', '}', 'start() {', '  iptables -F', '  if [ "$ROUTER" = yes ]; then', '    route', '  fi', '}'];
+  const routed = new FirewallDocument(script(router), { dialect: 'script' });
+  const [forward] = chainOf(routed, 'filter', 'FORWARD')!.rules;
+  assert.equal(script(router).slice(0, forward.span.start).split('\n').length, 6);
+  const startGuard = routed.ruleSet.commands.find((c) => c.kind === 'flush')!.guard;
+  assert.ok(forward.guard && forward.guard !== startGuard, 'under the if, inside start');
+  const web = ['web() {', '  allow 80', '  allow 443', '}', 'web', 'web'];
+  assert.deepEqual(written(web), ['80', '443', '80', '443']);
+  assert.ok(chainOf(new FirewallDocument(script(web), { dialect: 'script' }), 'filter', 'INPUT')!.rules.every((r) => !r.guard));
+});
+
 test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {
   const rulesOf = (loop: string) => {
     const doc = new FirewallDocument(['#!/bin/bash', 'P="22 80"', loop, ''].join('\n'), { dialect: 'script' });

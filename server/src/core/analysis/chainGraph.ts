@@ -236,7 +236,7 @@ function collector(rs: RuleSet): { visit(cmd: Command): void; finish(): ChainFac
     }
     // a rule without shell expansions has no dynamic -j; only the others are searched
     if (!dynamicJump && (!rule || rule.dynamic)) {
-      dynamicJump = cmd.args.items.some((i) => (i.written === '-j' || i.written === '-g') && i.values[0]?.dynamic);
+      dynamicJump = cmd.args.items.some((i) => JUMP_OPTIONS.has(i.written) && i.values[0]?.dynamic);
     }
   };
   return { visit, finish };
@@ -810,6 +810,9 @@ class GraphBuilder {
 export function jumpedTo(table: Table, target: TargetUse): Chain {
   return table.chains.get(target.name)!;
 }
+
+/** The options that name a rule's target: a shell expansion there could be any chain. */
+const JUMP_OPTIONS = new Set(['-j', '--jump', '-g', '--goto']);
 
 /** Commands that change a chain's rules other than by appending: the final order is then not the command order. */
 const REORDERS = new Set<string>(['insert', 'replace', 'delete', 'flush', 'delete-chain', 'rename-chain']);

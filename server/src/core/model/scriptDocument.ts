@@ -132,7 +132,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
 
   const functions = calledFunctions(script, text);
   // the body of a function called once at the top level is at the top level
-  const topOf = (guard: number) => (functions.bodies.has(guard) ? 0 : guard);
+  // (under the condition of its call, where that is in another function's body: see calledFunctions)
+  const topOf = (guard: number) => functions.hostOf(guard);
   // what the body of a called function does, done at each call
   // (`bound`: the words of the loops around a call in a loop's body, see plainLoops)
   const atCall = new Map<number, ((call: ShellCommand, bound?: readonly LoopBinding[]) => void)[]>();
@@ -224,7 +225,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     });
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     if (bound || inner.length) cmd.loopValues = [...(bound ?? []), ...inner];
-    runInstance(written, cmd, afterCheck);
+    runInstance(written, cmd, afterCheck, functions.nested.has(call) ? nestedGuard(call) : 0);
   };
 
   /**
@@ -275,9 +276,19 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     return out;
   };
 
+  /**
+   * The condition a call in another function's body runs its body under: none at the top of a
+   * body that runs at its own calls (see functions.nested), else the call's own.
+   */
+  const nestedGuard = (call: ShellCommand) => (functions.repeated.has(call.guard) ? 0 : topOf(call.guard));
+
   /** An instance of `written` made: listed, and run where iptables takes it (the check before it is the instance made just before). */
-  const runInstance = (written: Command, cmd: Command, afterCheck: boolean) => {
+  const runInstance = (written: Command, cmd: Command, afterCheck: boolean, guard = 0) => {
     cmd.instanceOf = written;
+    if (guard !== 0) {
+      cmd.guard = guard;
+      if (cmd.rule) cmd.rule.guard = guard;
+    }
     // each pass runs the same shell command: what follows a failure of it is the same
     if (written.failureHandled) cmd.failureHandled = true;
     if (written.stopsOnFailure) cmd.stopsOnFailure = true;
@@ -289,7 +300,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       return;
     }
     steps.push(cmd);
-    state.apply(cmd, 0);
+    state.apply(cmd, guard);
   };
 
   /**
@@ -371,7 +382,15 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     if (callLoop) callLoop.items.push((bound) => {
       for (const change of atCall.get(body!) ?? []) change(sc, bound);
     });
-    else if (body !== undefined) for (const change of atCall.get(body) ?? []) change(sc);
+    else if (body !== undefined) {
+      const runCall = () => {
+        for (const change of atCall.get(body) ?? []) change(sc);
+      };
+      // a call in the body of a function that runs at its own calls (`main() { allow 22; }; main`) runs there
+      const outer = functions.bodyOf.get(sc.guard);
+      if (outer !== undefined && outer !== body) atEachCall(outer, runCall);
+      else runCall();
+    }
     const kindBefore = previousKind;
     previousKind = undefined;
     if (!words.length) {
@@ -777,6 +796,9 @@ function arrayEnd(text: string, from: number): number | undefined {
   return undefined;
 }
 
+/** Shell loops: their bodies may run any number of times. */
+const LOOPS = new Set(['for', 'while', 'until', 'select']);
+
 /** A word that is all the positional parameters: `"$@"`, `$@`, `${@}`, `$*` (not `"$*"`, one word). */
 const ALL_PARAMETERS = /^(?:"\$(?:@|\{@\})"|\$(?:[@*]|\{[@*]\}))$/;
 
@@ -824,11 +846,15 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   const top = new Map(script.functions.filter((f) => parents[f.guard] === 0).map((f) => [f.guard, f.name]));
   const runAtCalls = new Set<string>();
   const loopsAt: number[] = [];
+  const nested = new Set<ShellCommand>();
+  // the body a function called once in another's body is called in
+  const host = new Map<number, number>();
+  const hostOf = (guard: number): number => (bodies.has(guard) ? hostOf(host.get(guard) ?? 0) : guard);
   const untemplate = (body: number) => {
     templated.delete(body);
     if (!bodies.has(body)) runAtCalls.delete(top.get(body)!);
   };
-  const result = { calls, bodies, repeated, templated, bodyOf, runAtCalls, loopsAt, untemplate };
+  const result = { calls, bodies, repeated, templated, bodyOf, runAtCalls, loopsAt, untemplate, nested, hostOf };
   if (!top.size) return result;
   // how often each name is written (one pass over the text): the definition and the calls
   const written = new Map<string, number>();
@@ -841,18 +867,24 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     const body = commands[k + 1].guard;
     if (sc.words[0]?.text === 'for' && (sc.guard === 0 || loopBodies.has(sc.guard)) && body !== 0 && guards[body] === sc.guard) loopBodies.add(body);
   }
-  // where each body ends, and the calls at the top level or in such a loop
+  // where each body ends, the calls at the top level or in such a loop, and the others (under a
+  // condition, in a function's body); the bodies holding a call
   const ends = new Map<number, number>();
   const called = new Map<string, ShellCommand[]>();
+  const elsewhere = new Map<string, ShellCommand[]>();
+  const calling = new Set<number>();
+  const enclosing = (guard: number) => {
+    for (let x = guard; x !== 0; x = parents[x] ?? 0) if (top.has(x)) return x;
+    return undefined;
+  };
   for (const sc of commands) {
-    for (let x = sc.guard; x !== 0; x = parents[x] ?? 0) {
-      if (top.has(x)) {
-        ends.set(x, Math.max(ends.get(x) ?? -1, sc.span.end));
-        break;
-      }
-    }
+    const inBody = enclosing(sc.guard);
+    if (inBody !== undefined) ends.set(inBody, Math.max(ends.get(inBody) ?? -1, sc.span.end));
     const head = sc.words[0]?.text;
-    if ((sc.guard === 0 || loopBodies.has(sc.guard)) && head !== undefined && written.has(head)) called.set(head, [...(called.get(head) ?? []), sc]);
+    if (head === undefined || !written.has(head)) continue;
+    const list = sc.guard === 0 || loopBodies.has(sc.guard) ? called : elsewhere;
+    list.set(head, [...(list.get(head) ?? []), sc]);
+    if (inBody !== undefined) calling.add(inBody);
   }
   for (const [body, name] of top) {
     // a wrapper named like the tool (`iptables() { … "$@"; }`) is read as unknown (RuleSet.wrapsTool)
@@ -862,6 +894,44 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     if (!after.length || written.get(name) !== 1 + after.length) continue;
     for (const call of after) calls.set(call, body);
     (after.length === 1 && after[0].guard === 0 ? bodies : repeated).add(body);
+  }
+  // A function that calls no other, called only in the bodies of other functions: its body runs
+  // at each call, under the call's condition. In the body of a function the model leaves where
+  // it is written (an init script's `start() { allow 22; allow 80; }`, which a `case` arm runs),
+  // read where the call is, under that body's condition; in one that runs at its own calls
+  // (`main() { allow 22; }; main`), at those (see scriptRuleSet). Not a `case` arm's call of
+  // `start` itself, which another arm's `restart` calls too: one of them runs, and the body
+  // stays where it is written.
+  // the bodies of loops (`for`, `while`, `until`): a call there may run several times
+  const loopGuards = new Set<number>();
+  for (let k = 0; k + 1 < commands.length; k++) {
+    const next = commands[k + 1].guard;
+    if (LOOPS.has(commands[k].words[0]?.text ?? '') && next !== commands[k].guard && parents[next] === commands[k].guard) loopGuards.add(next);
+  }
+  /** A call at this guard, in a function's body, runs once each time that body runs, and the body at most once. */
+  const runsOnce = (guard: number) => {
+    for (let x = guard; x !== 0; x = parents[x] ?? 0) {
+      if (loopGuards.has(x) || repeated.has(x)) return false;
+      if (top.has(x)) return true;
+    }
+    return false;
+  };
+  for (const [body, name] of top) {
+    if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body) || calling.has(body)) continue;
+    const end = ends.get(body);
+    const all = end === undefined ? [] : (elsewhere.get(name) ?? []).filter((sc) => sc.span.start > end);
+    if (!all.length || written.get(name) !== 1 + all.length || all.some((sc) => enclosing(sc.guard) === undefined)) continue;
+    for (const call of all) {
+      calls.set(call, body);
+      nested.add(call);
+    }
+    // called once, in a body that does not run several times (Whonix's `main`, an init script's
+    // `start`), not in a loop there: it runs there as a function called once at the top level
+    // does, its rules where written, under the call's condition
+    if (all.length === 1 && runsOnce(all[0].guard)) {
+      bodies.add(body);
+      host.set(body, all[0].guard);
+    } else repeated.add(body);
   }
   if (!calls.size) return result;
   for (let g = 1; g < parents.length; g++) {
@@ -902,8 +972,10 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     if ((sc.guard !== body && !afterCheck(sc, commands[k - 1], body, parents) && !inLoops(sc.guard, body)) || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
   }
   for (const [body, name] of top) if (bodies.has(body) || templated.has(body)) runAtCalls.add(name);
-  // what is nested in a body called once is nested in the top level; the body's own commands are at it (see scriptRuleSet)
-  for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = 0;
+  // what is nested in a body called once is nested where its call is (the top level, or the
+  // body holding the call); the body's own commands are there (see scriptRuleSet)
+  const hosts = guards.map((g) => hostOf(g));
+  for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = hosts[g];
   return result;
 }
 
@@ -920,4 +992,8 @@ interface CalledFunctions {
   runAtCalls: Set<string>;
   loopsAt: readonly number[];
   untemplate(body: number): void;
+  /** Calls in the body of another function (see calledFunctions): the rules the called body adds there are under the condition the call is under. */
+  nested: ReadonlySet<ShellCommand>;
+  /** Where a guard's commands run: a body called once, where its call is (the top level, 0, or the guard of the body holding the call); any other, itself. */
+  hostOf(guard: number): number;
 }

@@ -11,6 +11,7 @@ ruleTable(unusedChain, {
     { code: table('filter', ':a - [0:0]\n-A INPUT -j a') },
     { code: table('filter', ':a - [0:0]\n-A INPUT -g a'), name: 'goto' },
     { code: 'iptables -N a\niptables -A INPUT -j "$NEXT"\n', dialect: 'script', name: 'a jump through a shell expansion' },
+    { code: 'iptables -N a\niptables -A INPUT --jump $NEXT\niptables -A INPUT --goto $OTHER\n', dialect: 'script', name: 'a jump through a shell expansion, written --jump' },
     { code: 'iptables -N old\niptables -A old -j DROP\niptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a chain a later restore of its table deletes' },
     { code: '-N a\n-A a -j DROP\n', name: 'a listing of one chain (iptables -S a): what jumps to it is left out' },
   ],
