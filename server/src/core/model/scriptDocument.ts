@@ -820,7 +820,8 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
 /**
  * Functions defined at the top of the script and called at its top level after their
  * definition, with the name written nowhere else (a dispatch table, a call under a condition
- * or a comment leaves the function where it is written). Called once (`rules() { …; };
+ * or a comment leaves the function where it is written), and those that call no other function
+ * and are called only in other functions' bodies (see below). Called once (`rules() { …; };
  * iptables -F; rules`), the body runs at the call: its commands change the tables there (a
  * flush written between definition and call does not undo them), under no condition of its
  * own (`guards` is changed so the body's guard reads as the top level). Called several times
@@ -895,13 +896,6 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     for (const call of after) calls.set(call, body);
     (after.length === 1 && after[0].guard === 0 ? bodies : repeated).add(body);
   }
-  // A function that calls no other, called only in the bodies of other functions: its body runs
-  // at each call, under the call's condition. In the body of a function the model leaves where
-  // it is written (an init script's `start() { allow 22; allow 80; }`, which a `case` arm runs),
-  // read where the call is, under that body's condition; in one that runs at its own calls
-  // (`main() { allow 22; }; main`), at those (see scriptRuleSet). Not a `case` arm's call of
-  // `start` itself, which another arm's `restart` calls too: one of them runs, and the body
-  // stays where it is written.
   // the bodies of loops (`for`, `while`, `until`): a call there may run several times
   const loopGuards = new Set<number>();
   for (let k = 0; k + 1 < commands.length; k++) {
@@ -916,6 +910,13 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     }
     return false;
   };
+  // A function that calls no other, called only in the bodies of other functions: its body runs
+  // at each call, under the call's condition. In the body of a function the model leaves where
+  // it is written (an init script's `start() { allow 22; allow 80; }`, which a `case` arm runs),
+  // read where the call is, under that body's condition; in one that runs at its own calls
+  // (`main() { allow 22; }; main`), at those (see scriptRuleSet). Not a `case` arm's call of
+  // `start` itself, which another arm's `restart` calls too: one of them runs, and the body
+  // stays where it is written.
   for (const [body, name] of top) {
     if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body) || calling.has(body)) continue;
     const end = ends.get(body);
