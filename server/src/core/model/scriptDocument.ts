@@ -236,9 +236,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const loopWordsAt = (l: OpenLoop, at: CallAt): Word[] | undefined => {
     const { given, known } = callScope(at.call, at.bound, bodyAssignments.get(at.body) ?? [], l.locals);
     const out: Word[] = [];
-    const split = (w: Word, value: string) => {
-      for (const part of value.split(/\s+/)) if (part) out.push({ text: part, value: part, span: w.span, quoted: false, dynamic: false });
-    };
+    const split = (w: Word, value: string) => out.push(...fieldsOf(value, w.span));
     for (const w of l.values) {
       if (!w.dynamic) out.push(w);
       else if (ALL_PARAMETERS.test(w.text)) {
@@ -699,7 +697,7 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
         const one = x.quoted ? null : ONE_VARIABLE.exec(x.text);
         const value = one ? variables.at(x.span.start)(one[1] ?? one[2]) : undefined;
         if (value === undefined) return undefined;
-        for (const part of value.split(/\s+/)) if (part) values.push({ text: part, value: part, span: x.span, quoted: false, dynamic: false });
+        values.push(...fieldsOf(value, x.span));
       }
     }
     if (!values.length) return undefined;
@@ -796,6 +794,11 @@ function arrayEnd(text: string, from: number): number | undefined {
   return undefined;
 }
 
+/** The words the shell splits an unquoted value into at blanks, each where the expansion is written. */
+function fieldsOf(value: string, span: Span): Word[] {
+  return value.split(/\s+/).filter((part) => part).map((part) => ({ text: part, value: part, span, quoted: false, dynamic: false }));
+}
+
 /** Shell loops: their bodies may run any number of times. */
 const LOOPS = new Set(['for', 'while', 'until', 'select']);
 
@@ -860,14 +863,17 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   // how often each name is written (one pass over the text): the definition and the calls
   const written = new Map<string, number>();
   for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
-  // the bodies of loops at the top level, and of loops in them: a call there runs at each pass (see plainLoops)
-  const loopBodies = new Set<number>();
   const commands = script.commands;
+  // every loop (`for`, `while`, `until`, `select`): the index of its head, and the guard of its body
+  const loops: { k: number; body: number }[] = [];
   for (let k = 0; k + 1 < commands.length; k++) {
-    const sc = commands[k];
-    const body = commands[k + 1].guard;
-    if (sc.words[0]?.text === 'for' && (sc.guard === 0 || loopBodies.has(sc.guard)) && body !== 0 && guards[body] === sc.guard) loopBodies.add(body);
+    const next = commands[k + 1].guard;
+    if (LOOPS.has(commands[k].words[0]?.text ?? '') && next !== commands[k].guard && parents[next] === commands[k].guard) loops.push({ k, body: next });
   }
+  const isFor = (k: number) => commands[k].words[0].text === 'for';
+  // the bodies of `for` loops at the top level, and of those in them: a call there runs at each pass (see plainLoops)
+  const loopBodies = new Set<number>();
+  for (const { k, body } of loops) if (isFor(k) && (commands[k].guard === 0 || loopBodies.has(commands[k].guard))) loopBodies.add(body);
   // where each body ends, the calls at the top level or in such a loop, and the others (under a
   // condition, in a function's body); the bodies holding a call
   const ends = new Map<number, number>();
@@ -896,12 +902,8 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     for (const call of after) calls.set(call, body);
     (after.length === 1 && after[0].guard === 0 ? bodies : repeated).add(body);
   }
-  // the bodies of loops (`for`, `while`, `until`): a call there may run several times
-  const loopGuards = new Set<number>();
-  for (let k = 0; k + 1 < commands.length; k++) {
-    const next = commands[k + 1].guard;
-    if (LOOPS.has(commands[k].words[0]?.text ?? '') && next !== commands[k].guard && parents[next] === commands[k].guard) loopGuards.add(next);
-  }
+  // the bodies of loops: a call there may run several times
+  const loopGuards = new Set(loops.map((l) => l.body));
   /** A call at this guard, in a function's body, runs once each time that body runs, and the body at most once. */
   const runsOnce = (guard: number) => {
     for (let x = guard; x !== 0; x = parents[x] ?? 0) {
@@ -950,12 +952,10 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   if (bodies.size) for (const sc of commands) if (bodies.has(sc.guard) && (sc.words.some((w) => POSITIONAL.test(w.text)) || (sc.words.length === 2 && sc.words[0].text === 'for'))) templated.add(sc.guard);
   // the bodies of the loops in those bodies, which plainLoops may run word by word at each call
   const forBodies = new Set<number>();
-  for (let k = 0; k + 1 < commands.length; k++) {
-    const sc = commands[k];
-    const next = commands[k + 1].guard;
-    const body = bodyOf.get(sc.guard);
-    if (body === undefined || !templated.has(body) || sc.words[0]?.text !== 'for' || next === 0 || parents[next] !== sc.guard) continue;
-    forBodies.add(next);
+  for (const { k, body: loopBody } of loops) {
+    const body = bodyOf.get(commands[k].guard);
+    if (body === undefined || !templated.has(body) || !isFor(k)) continue;
+    forBodies.add(loopBody);
     loopsAt.push(k);
   }
   /** Under the body's loops alone (a command after `||` in one too, which plainLoops judges). */
