@@ -139,6 +139,41 @@ test('a loop over written words, its tool a word too, loops nested, a loop in a 
   if (ran) assert.match(ran, /--dport 8443 -j ACCEPT/);
 });
 
+test('helpers calling helpers, with their arguments, a local above the call, a loop in one: compiled to what sh itself makes in a namespace', { skip }, async () => {
+  const text = [
+    'allow_tcp() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }',
+    'allow_udp() { iptables -A INPUT -p udp --dport "$1" -j ACCEPT; }',
+    'allow_both() {',
+    '  allow_tcp "$1"',
+    '  allow_udp "$1"',
+    '}',
+    'allow_fwd() { iptables -A FORWARD -d "$1" -p tcp --dport "$2" -j ACCEPT; }',
+    'forward() {',
+    '  local port=$1 host=$2',
+    '  iptables -t nat -A PREROUTING -i eth0 -p tcp --dport "$port" -j DNAT --to-destination "$host"',
+    '  allow_fwd "$host" "$port"',
+    '}',
+    'services() {',
+    '  for s in 53 123; do allow_both $s; done',
+    '  allow_tcp 80',
+    '}',
+    'allow_tcp 22',
+    'services',
+    'allow_both 5353',
+    'forward 8080 10.200.135.2',
+    'forward 8443 10.200.135.3',
+    '',
+  ].join('\n');
+  const file = script('helpers.sh', text);
+  const r = compile(file);
+  assert.equal(r.code, 0, r.stderr);
+  const tables = restoreTables(r.stdout);
+  const input = ['tcp 22', 'tcp 53', 'udp 53', 'tcp 123', 'udp 123', 'tcp 80', 'tcp 5353', 'udp 5353'].map((p) => `-A INPUT -p ${p.replace(' ', ' --dport ')} -j ACCEPT`);
+  assert.deepEqual(tables.get('filter')?.rules, [...input, '-A FORWARD -d 10.200.135.2 -p tcp --dport 8080 -j ACCEPT', '-A FORWARD -d 10.200.135.3 -p tcp --dport 8443 -j ACCEPT']);
+  assert.equal(tables.get('nat')?.rules.length, 2);
+  await sameAsShell('sh', file, r.stdout);
+});
+
 test('bash arrays of written words, over several lines with comments, looped over: compiled to what bash itself makes in a namespace', { skip }, async () => {
   const text = '#!/bin/bash\nTCP=(\n  22    # ssh\n  443\n)\nUDP=(53 123)\nfor p in "${TCP[@]}"; do\n  iptables -A INPUT -p tcp --dport "$p" -j ACCEPT\ndone\nfor p in ${UDP[*]}; do iptables -A INPUT -p udp --dport $p -j ACCEPT; done\n';
   const file = script('arrays.sh', text);

@@ -380,9 +380,9 @@ test('scripts: a helper called in other functions\' bodies runs at each call: in
   assert.ok(input.every((r) => r.guard !== undefined && r.guard !== 0 && r.guard === input[0].guard));
   assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'redundant-rule').map((d) => lineOf(d.span.start)), [10]);
   const written = (lines: string[]) => chainOf(new FirewallDocument(script(lines), { dialect: 'script' }), 'filter', 'INPUT')!.rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.inInterface?.value);
-  // an argument the shell expands stays unknown; a helper also called at the top: where it is written
+  // an argument the shell expands stays unknown; a helper also called at the top: at each call (start's where start is written)
   assert.deepEqual(written(start.map((l) => l.replace('allow 80', 'allow "$(cat port)"'))), ['lo', '22', '$1', '$1']);
-  assert.deepEqual(written([...start, 'allow 443']), ['$1', 'lo']);
+  assert.deepEqual(written([...start, 'allow 443']), ['lo', '22', '80', '80', '443']);
   // in a body that runs at its own call, at that call: after the flush written above it, unconditional
   const main = ['main() {', '  allow 22', '  iptables -A INPUT -i lo -j ACCEPT', '}', 'iptables -F', 'main'];
   assert.deepEqual(written(main), ['22', 'lo']);
@@ -398,6 +398,35 @@ test('scripts: a helper called in other functions\' bodies runs at each call: in
   const web = ['web() {', '  allow 80', '  allow 443', '}', 'web', 'web'];
   assert.deepEqual(written(web), ['80', '443', '80', '443']);
   assert.ok(chainOf(new FirewallDocument(script(web), { dialect: 'script' }), 'filter', 'INPUT')!.rules.every((r) => !r.guard));
+});
+
+test('scripts: a helper called by helpers runs with their arguments, at each of their calls; one calling itself stays where written', () => {
+  const run = (lines: string[]) => {
+    const text = ['#!/bin/sh', 'allow_tcp() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }', 'allow_udp() { iptables -A INPUT -p udp --dport "$1" -j ACCEPT; }', 'allow_both() {', '  allow_tcp "$1"', '  allow_udp "$1"', '}', ...lines, ''].join('\n');
+    const doc = new FirewallDocument(text, { dialect: 'script' });
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    const rules = chainOf(doc, 'filter', 'INPUT')?.rules.map((r) => `${r.protocol?.value}/${r.options.find((o) => o.name === '--destination-port')?.values[0].value}:${lineOf(r.span.start)}`);
+    return { rules, found: doc.diagnostics().map((d) => `${d.code}:${lineOf(d.span.start)}:${text.slice(d.span.start, d.span.end)}`), doc, text };
+  };
+  // called once: the helpers' rules at the calls in its body, a port where the top-level call writes it
+  const once = run(['allow_tcp 22', 'allow_both 53', 'allow_tcp 22']);
+  assert.deepEqual(once.rules, ['tcp/22:8', 'tcp/53:5', 'udp/53:6', 'tcp/22:10']);
+  assert.deepEqual(once.found.filter((f) => f.startsWith('redundant-rule')), ['redundant-rule:10:allow_tcp 22']);
+  // called several times: each call's rules at that call
+  const twice = run(['allow_both 53', 'allow_both 123', 'allow_both 53']);
+  assert.deepEqual(twice.rules, ['tcp/53:8', 'udp/53:8', 'tcp/123:9', 'udp/123:9', 'tcp/53:10', 'udp/53:10']);
+  assert.deepEqual(twice.found.filter((f) => f.startsWith('redundant-rule')), ['redundant-rule:10:allow_both 53']);
+  // an invalid port is found at the word the call writes
+  const bad = run(['allow_both 70000']);
+  const invalid = bad.doc.diagnostics().filter((d) => d.code === 'invalid-value');
+  assert.deepEqual(invalid.map((d) => bad.text.slice(d.span.start, d.span.end)), ['70000', '70000']);
+  // in a loop of a helper, with the body's own assignment, three calls deep
+  assert.deepEqual(run(['services() {', '  local extra=$1', '  for s in 53 123; do allow_both $s; done', '  allow_tcp "$extra"', '}', 'services 80']).rules, ['tcp/53:10', 'udp/53:10', 'tcp/123:10', 'udp/123:10', 'tcp/80:11']);
+  assert.deepEqual(run(['twice() { allow_both "$1"; allow_both "$2"; }', 'twice 1 2', 'twice 3 4']).rules, ['tcp/1:9', 'udp/1:9', 'tcp/2:9', 'udp/2:9', 'tcp/3:10', 'udp/3:10', 'tcp/4:10', 'udp/4:10']);
+  // a function that calls itself (through another or not) is not run at its calls: its rules stay
+  // where written (as allow_both's do, which nothing calls here)
+  assert.deepEqual(run(['loop() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; loop "$1"; }', 'loop 22']).rules, ['tcp/$1:5', 'udp/$1:6', 'tcp/$1:8']);
+  assert.deepEqual(run(['ping() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; pong "$1"; }', 'pong() { ping "$1"; }', 'ping 22']).rules, ['tcp/$1:5', 'udp/$1:6', 'tcp/$1:8']);
 });
 
 test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {

@@ -104,3 +104,10 @@ test('shell guards: the command after &&, an if branch and a while body know the
   assert.equal(needs('iptables -N G'), undefined, 'until runs its body while the test fails');
   assert.equal(needs('iptables -F H'), undefined, 'a for loop tests nothing');
 });
+
+test('shell commands: a command after reserved words (then, do, !) starts at its first word or redirection, not at the reserved word', () => {
+  const text = 'if true; then iptables -A A; fi\nfor p in 1; do allow $p; done\nwhile false; do 2>/dev/null iptables -A B; done\n! iptables -C C\n{ iptables -A D; }\n';
+  const spans = parseShell(text).commands.map((c) => text.slice(c.span.start, c.span.end));
+  for (const s of ['iptables -A A', 'allow $p', '2>/dev/null iptables -A B', 'iptables -C C', 'iptables -A D']) assert.ok(spans.includes(s), `${s} in ${JSON.stringify(spans)}`);
+  assert.ok(!spans.some((s) => /^(then|do|!|\{) /.test(s)), JSON.stringify(spans));
+});

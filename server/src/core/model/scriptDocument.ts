@@ -207,10 +207,15 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * `written` as one call runs it; `inner`: the words of the body's loops around it in this
    * pass (see plainLoops), read before the call's arguments.
    */
-  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[], inner: readonly LoopBinding[] = []) => {
-    const { given, positional, known } = callScope(call, bound, locals);
+  /**
+   * Words of a function's body as one call runs them (`scope`: that call's, see callScope);
+   * `inner`: the words of the body's loops around them in this pass (see plainLoops), read
+   * before the call's arguments.
+   */
+  const wordsAtCall = (argWords: readonly Word[], scope: ReturnType<typeof callScope>, inner: readonly LoopBinding[]): Word[] => {
+    const { given, positional, known } = scope;
     const innerValue = (name: string) => inner.findLast((b) => b.name === name)?.value;
-    const words = argWords.flatMap((w) => {
+    return argWords.flatMap((w) => {
       if (!w.dynamic || w.unterminated) return [w];
       // `"$@"`: the call's arguments, each a word where the call writes it
       if (ALL_PARAMETERS.test(w.text)) return given;
@@ -223,10 +228,32 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       const at = whole ? given[Number(whole[1] ?? whole[2]) - 1].span : loopWord ? innerValue(loopWord[1] ?? loopWord[2])?.span : undefined;
       return [{ ...r, span: at ?? w.span }];
     });
+  };
+  /** `written` as one call runs it; `inner`: the words of the body's loops around it in this pass. */
+  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[], inner: readonly LoopBinding[] = []) => {
+    const words = wordsAtCall(argWords, callScope(call, bound, locals), inner);
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     if (bound || inner.length) cmd.loopValues = [...(bound ?? []), ...inner];
-    runInstance(written, cmd, afterCheck, functions.nested.has(call) ? nestedGuard(call) : 0);
+    runInstance(written, cmd, afterCheck, functions.nested.has(callWritten.get(call) ?? call) ? nestedGuard(callWritten.get(call) ?? call) : 0);
   };
+  /**
+   * A call in the body of a function that runs at its own calls, as one of those runs it: its
+   * arguments read with that call's (`both() { allow_tcp "$1"; }; both 53`: `allow_tcp 53`),
+   * its place that call's where the body runs several times (each call's rules are reported at
+   * it), else its own. `before`: how many of the body's own assignments are above the call;
+   * `inner`: the words of the body's loops around it in this pass. With the words of all the
+   * loops the call runs in (see Command.loopValues).
+   */
+  const callAt = (sc: ShellCommand, outer: CallAt, before: number, inner: readonly LoopBinding[] = []): [ShellCommand, (readonly LoopBinding[])?] => {
+    const scope = callScope(outer.call, outer.bound, bodyAssignments.get(outer.body) ?? [], before);
+    const words = [sc.words[0], ...wordsAtCall(sc.words.slice(1), scope, inner)];
+    const call = { ...sc, words, span: functions.repeated.has(outer.body) ? outer.call.span : sc.span };
+    callWritten.set(call, callWritten.get(sc) ?? sc);
+    const loops = [...(outer.bound ?? []), ...inner];
+    return loops.length ? [call, loops] : [call];
+  };
+  /** The call as written, of one made by callAt. */
+  const callWritten = new WeakMap<ShellCommand, ShellCommand>();
 
   /**
    * The words a loop of a function's body runs over at one call (see PlainLoop.perCall):
@@ -377,17 +404,18 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     // a function's call: its body runs here, or at each pass of the loop around the call
     const body = functions.calls.get(sc);
     const callLoop = body !== undefined ? open[open.length - 1] : undefined;
-    if (callLoop) callLoop.items.push((bound) => {
-      for (const change of atCall.get(body!) ?? []) change(sc, bound);
-    });
+    // (the assignments of the body the call is in, above it)
+    const localsAbove = bodyAssignments.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0;
+    const runCall = (call: ShellCommand, bound?: readonly LoopBinding[]) => {
+      for (const change of atCall.get(body!) ?? []) change(call, bound);
+    };
+    // in a loop of a body bound at each call: read with that call's arguments and the loop's words
+    if (callLoop) callLoop.items.push((bound, at) => (at ? runCall(...callAt(sc, at, localsAbove, bound)) : runCall(sc, bound)));
     else if (body !== undefined) {
-      const runCall = () => {
-        for (const change of atCall.get(body) ?? []) change(sc);
-      };
       // a call in the body of a function that runs at its own calls (`main() { allow 22; }; main`) runs there
       const outer = functions.bodyOf.get(sc.guard);
-      if (outer !== undefined && outer !== body) atEachCall(outer, runCall);
-      else runCall();
+      if (outer !== undefined && outer !== body) atEachCall(outer, (call, bound) => runCall(...callAt(sc, { call, bound, body: outer }, localsAbove)));
+      else runCall(sc);
     }
     const kindBefore = previousKind;
     previousKind = undefined;
@@ -823,8 +851,8 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
 /**
  * Functions defined at the top of the script and called at its top level after their
  * definition, with the name written nowhere else (a dispatch table, a call under a condition
- * or a comment leaves the function where it is written), and those that call no other function
- * and are called only in other functions' bodies (see below). Called once (`rules() { …; };
+ * or a comment leaves the function where it is written), and those called in other functions'
+ * bodies, at the top level too or not, that do not call themselves (see below). Called once (`rules() { …; };
  * iptables -F; rules`), the body runs at the call: its commands change the tables there (a
  * flush written between definition and call does not undo them), under no condition of its
  * own (`guards` is changed so the body's guard reads as the top level). Called several times
@@ -879,7 +907,8 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   const ends = new Map<number, number>();
   const called = new Map<string, ShellCommand[]>();
   const elsewhere = new Map<string, ShellCommand[]>();
-  const calling = new Set<number>();
+  // the names each body calls
+  const callees = new Map<number, Set<string>>();
   const enclosing = (guard: number) => {
     for (let x = guard; x !== 0; x = parents[x] ?? 0) if (top.has(x)) return x;
     return undefined;
@@ -891,7 +920,7 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     if (head === undefined || !written.has(head)) continue;
     const list = sc.guard === 0 || loopBodies.has(sc.guard) ? called : elsewhere;
     list.set(head, [...(list.get(head) ?? []), sc]);
-    if (inBody !== undefined) calling.add(inBody);
+    if (inBody !== undefined) callees.set(inBody, (callees.get(inBody) ?? new Set()).add(head));
   }
   for (const [body, name] of top) {
     // a wrapper named like the tool (`iptables() { … "$@"; }`) is read as unknown (RuleSet.wrapsTool)
@@ -912,28 +941,35 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     }
     return false;
   };
-  // A function that calls no other, called only in the bodies of other functions: its body runs
-  // at each call, under the call's condition. In the body of a function the model leaves where
-  // it is written (an init script's `start() { allow 22; allow 80; }`, which a `case` arm runs),
-  // read where the call is, under that body's condition; in one that runs at its own calls
-  // (`main() { allow 22; }; main`), at those (see scriptRuleSet). Not a `case` arm's call of
-  // `start` itself, which another arm's `restart` calls too: one of them runs, and the body
-  // stays where it is written.
-  for (const [body, name] of top) {
-    if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body) || calling.has(body)) continue;
+  // A function called in the bodies of other functions (and perhaps at the top level too): its
+  // body runs at each call, under the call's condition. In the body of a function the model
+  // leaves where it is written (an init script's `start() { allow 22; allow 80; }`, which a
+  // `case` arm runs), read where the call is, under that body's condition; in one that runs at
+  // its own calls (`main() { allow 22; }; main`, `both() { allow_tcp "$1"; allow_udp "$1"; }`),
+  // at those, with that call's arguments (see scriptRuleSet). Not a `case` arm's call of `start`
+  // itself, which another arm's `restart` calls too: one of them runs, and the body stays where
+  // it is written; nor a function that calls itself, through others or not. Callers before the
+  // functions they call (a helper is defined above its callers): whether a call runs once
+  // depends on how its caller runs.
+  const recursive = callingItself(top, callees);
+  for (const [body, name] of [...top].reverse()) {
+    if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body) || recursive.has(body)) continue;
     const end = ends.get(body);
-    const all = end === undefined ? [] : (elsewhere.get(name) ?? []).filter((sc) => sc.span.start > end);
-    if (!all.length || written.get(name) !== 1 + all.length || all.some((sc) => enclosing(sc.guard) === undefined)) continue;
-    for (const call of all) {
+    if (end === undefined) continue;
+    const inBodies = (elsewhere.get(name) ?? []).filter((sc) => sc.span.start > end);
+    const atTop = (called.get(name) ?? []).filter((sc) => sc.span.start > end);
+    if (!inBodies.length || written.get(name) !== 1 + inBodies.length + atTop.length || inBodies.some((sc) => enclosing(sc.guard) === undefined)) continue;
+    for (const call of inBodies) {
       calls.set(call, body);
       nested.add(call);
     }
+    for (const call of atTop) calls.set(call, body);
     // called once, in a body that does not run several times (Whonix's `main`, an init script's
     // `start`), not in a loop there: it runs there as a function called once at the top level
     // does, its rules where written, under the call's condition
-    if (all.length === 1 && runsOnce(all[0].guard)) {
+    if (!atTop.length && inBodies.length === 1 && runsOnce(inBodies[0].guard)) {
       bodies.add(body);
-      host.set(body, all[0].guard);
+      host.set(body, inBodies[0].guard);
     } else repeated.add(body);
   }
   if (!calls.size) return result;
@@ -978,6 +1014,26 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   const hosts = guards.map((g) => hostOf(g));
   for (let g = 1; g < guards.length; g++) if (bodies.has(guards[g])) guards[g] = hosts[g];
   return result;
+}
+
+/** The bodies of the functions that call themselves, directly or through others (`callees`: the names each body calls). */
+function callingItself(top: ReadonlyMap<number, string>, callees: ReadonlyMap<number, ReadonlySet<string>>): Set<number> {
+  const bodyNamed = new Map([...top].map(([body, name]) => [name, body]));
+  const out = new Set<number>();
+  for (const start of top.keys()) {
+    const seen = new Set<number>();
+    const stack = [start];
+    while (stack.length) {
+      for (const name of callees.get(stack.pop()!) ?? []) {
+        const next = bodyNamed.get(name);
+        if (next === undefined || seen.has(next)) continue;
+        if (next === start) out.add(start);
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -333,7 +333,15 @@ class ShellParser extends EmbeddedActionsParser {
       let first = 0;
       while (first < words.length && !words[first].quoted && RESERVED.has(words[first].text)) first++;
       this.lead = first ? words.slice(0, first).map((w) => w.text) : [];
-      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start: this.cmdStart, end: this.cmdEnd }, guard: 0 };
+      // (the command starts after them: a finding on `then iptables …` or `do allow $p` marks the command, not `then`)
+      let start = this.cmdStart;
+      if (first) {
+        const after = words[first - 1].span.end;
+        start = words[first]?.span.start ?? this.cmdEnd;
+        for (const r of this.cmdRedirects) if (r.span.start >= after && r.span.start < start) start = r.span.start;
+        for (const h of this.cmdHeredocs) if (h.op.start >= after && h.op.start < start) start = h.op.start;
+      }
+      return { words: first ? words.slice(first) : words, redirects: this.cmdRedirects, heredocs: this.cmdHeredocs, span: { start, end: this.cmdEnd }, guard: 0 };
     });
   });
 }
