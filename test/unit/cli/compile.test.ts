@@ -139,7 +139,7 @@ test('a loop over written words, its tool a word too, loops nested, a loop in a 
   if (ran) assert.match(ran, /--dport 8443 -j ACCEPT/);
 });
 
-test('helpers calling helpers, with their arguments, a local above the call, a loop in one: compiled to what sh itself makes in a namespace', { skip }, async () => {
+test('helpers calling helpers, with their arguments, a local above the call, a loop in one, `shift`: compiled to what sh itself makes in a namespace', { skip }, async () => {
   const text = [
     'allow_tcp() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }',
     'allow_udp() { iptables -A INPUT -p udp --dport "$1" -j ACCEPT; }',
@@ -157,7 +157,15 @@ test('helpers calling helpers, with their arguments, a local above the call, a l
     '  for s in 53 123; do allow_both $s; done',
     '  allow_tcp 80',
     '}',
+    'rule() {',
+    '  local chain=$1',
+    '  shift',
+    '  iptables -A "$chain" "$@"',
+    '}',
+    'both_ways() { local p=$1; shift 1; rule INPUT -p "$p" "$@"; rule OUTPUT -p "$p" "$@"; }',
     'allow_tcp 22',
+    'rule OUTPUT -p tcp --dport 25 -j REJECT',
+    'both_ways udp --dport 514 -j DROP',
     'services',
     'allow_both 5353',
     'forward 8080 10.200.135.2',
@@ -169,7 +177,9 @@ test('helpers calling helpers, with their arguments, a local above the call, a l
   assert.equal(r.code, 0, r.stderr);
   const tables = restoreTables(r.stdout);
   const input = ['tcp 22', 'tcp 53', 'udp 53', 'tcp 123', 'udp 123', 'tcp 80', 'tcp 5353', 'udp 5353'].map((p) => `-A INPUT -p ${p.replace(' ', ' --dport ')} -j ACCEPT`);
-  assert.deepEqual(tables.get('filter')?.rules, [...input, '-A FORWARD -d 10.200.135.2 -p tcp --dport 8080 -j ACCEPT', '-A FORWARD -d 10.200.135.3 -p tcp --dport 8443 -j ACCEPT']);
+  input.splice(1, 0, '-A INPUT -p udp --dport 514 -j DROP');
+  const output = ['-A OUTPUT -p tcp --dport 25 -j REJECT', '-A OUTPUT -p udp --dport 514 -j DROP'];
+  assert.deepEqual(tables.get('filter')?.rules, [...input, '-A FORWARD -d 10.200.135.2 -p tcp --dport 8080 -j ACCEPT', '-A FORWARD -d 10.200.135.3 -p tcp --dport 8443 -j ACCEPT', ...output]);
   assert.equal(tables.get('nat')?.rules.length, 2);
   await sameAsShell('sh', file, r.stdout);
 });

@@ -139,8 +139,9 @@ test('scripts: a function called several times is bound at each call only when i
   // the body runs at the call: a variable set after the definition, before the call, is known there
   const late = new FirewallDocument(['open() {', '  iptables -A INPUT -i $IF -p tcp --dport $1 -j ACCEPT', '}', 'IF=eth0', 'open 22', 'open 80', ''].join('\n'), { dialect: 'script' });
   assert.deepEqual(chainOf(late, 'filter', 'INPUT')!.rules.map((r) => `${r.inInterface?.value}:${r.dynamic}`), ['eth0:false', 'eth0:false']);
-  // shift moves the arguments, a condition may skip the command: the body stays where it is written (before the flush)
-  assert.deepEqual(rules(['  shift', '  iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open x 22', 'open x 80']), []);
+  // a shift at the top of the body moves the arguments (see the test of shift below); a
+  // condition may skip the command: the body stays where it is written (before the flush)
+  assert.deepEqual(rules(['  shift', '  iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open x 22', 'open x 80']), ['22', '80']);
   assert.deepEqual(rules(['  [ -n "$1" ] && iptables -A INPUT -p tcp --dport $1 -j ACCEPT'], ['open 22', 'open 80']), []);
 });
 
@@ -427,6 +428,27 @@ test('scripts: a helper called by helpers runs with their arguments, at each of 
   // where written (as allow_both's do, which nothing calls here)
   assert.deepEqual(run(['loop() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; loop "$1"; }', 'loop 22']).rules, ['tcp/$1:5', 'udp/$1:6', 'tcp/$1:8']);
   assert.deepEqual(run(['ping() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; pong "$1"; }', 'pong() { ping "$1"; }', 'ping 22']).rules, ['tcp/$1:5', 'udp/$1:6', 'tcp/$1:8']);
+});
+
+test('scripts: a `shift` at the top of a function bound at each call moves the arguments the commands below it read', () => {
+  const rules = (lines: string[]) => {
+    const text = ['#!/bin/sh', ...lines, ''].join('\n');
+    const doc = new FirewallDocument(text, { dialect: 'script' });
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    return [...doc.ruleSet.tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules.map((r) => `${t.name}/${c.name} ${r.protocol?.value ?? ''}/${r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? ''}>${r.target?.name}:${lineOf(r.span.start)}`)));
+  };
+  const rule = ['rule() {', '  local chain=$1', '  shift', '  iptables -A "$chain" "$@"', '}'];
+  assert.deepEqual(rules([...rule, 'rule INPUT -p tcp --dport 22 -j ACCEPT', 'rule FORWARD -p udp --dport 53 -j DROP']), ['filter/INPUT tcp/22>ACCEPT:7', 'filter/FORWARD udp/53>DROP:8']);
+  // `shift 2`, an assignment below it reading the arguments as they are there, a loop over what is left
+  assert.deepEqual(
+    rules(['open() {', '  t=$1 c=$2', '  shift 2', '  proto=$1', '  shift', '  for p in "$@"; do iptables -t "$t" -A "$c" -p "$proto" --dport "$p" -j ACCEPT; done', '}', 'open filter INPUT tcp 22 80', 'open mangle PREROUTING udp 53']),
+    ['filter/INPUT tcp/22>ACCEPT:9', 'filter/INPUT tcp/80>ACCEPT:9', 'mangle/PREROUTING udp/53>ACCEPT:10'],
+  );
+  // a helper passing what is left to another
+  assert.deepEqual(rules([...rule, 'tcp_rule() { local c=$1; shift; rule "$c" -p tcp "$@"; }', 'tcp_rule INPUT --dport 443 -j ACCEPT', 'tcp_rule INPUT --dport 8443 -j ACCEPT']), ['filter/INPUT tcp/443>ACCEPT:8', 'filter/INPUT tcp/8443>ACCEPT:9']);
+  // a shift under a condition, or of a count the script works out: the body stays where written
+  assert.deepEqual(rules(['rule() {', '  local chain=$1', '  [ -n "$2" ] && shift', '  iptables -A "$chain" "$@"', '}', 'rule INPUT -j ACCEPT', 'rule INPUT -j DROP']), []);
+  assert.deepEqual(rules(['rule() {', '  local chain=$1', '  shift $N', '  iptables -A "$chain" "$@"', '}', 'rule INPUT -j ACCEPT', 'rule INPUT -j DROP']), []);
 });
 
 test('scripts: a loop the model cannot run word by word keeps its commands where they are written', () => {

@@ -15,7 +15,7 @@ const TABLE_ORDER = ['raw', 'mangle', 'nat', 'filter', 'security'];
 /** Commands that only read: they change nothing in a fresh rule set. */
 const QUERIES = new Set(['check', 'list', 'list-rules', 'zero']);
 /** Other commands a firewall script may hold that change nothing in the rules. */
-const HARMLESS = new Set(['set', 'echo', 'printf', 'true', ':', 'exit', 'return', 'sleep', 'logger', 'modprobe', 'export', 'local', 'readonly', 'sysctl']);
+const HARMLESS = new Set(['set', 'shift', 'echo', 'printf', 'true', ':', 'exit', 'return', 'sleep', 'logger', 'modprobe', 'export', 'local', 'readonly', 'sysctl']);
 
 /** A value as iptables-restore (or the shell) reads it: quoted when it holds blanks, quotes or backslashes. */
 export function quote(v: string): string {

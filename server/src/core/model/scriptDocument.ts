@@ -173,40 +173,52 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    */
   const instances: Command[] = [];
   const templates = new Set<Command>();
-  /** The assignments of each templated body, in order (`local proto=$1 port=$2`): read at each call. */
-  const bodyAssignments = new Map<number, Word[]>();
   /**
-   * What a call gives its function's body: its arguments (read with the words of the loops
-   * around the call), `$1`…`$9` as their values where known, and the other names as the
-   * body's own assignments before the point read (`locals`, the first `before` of them) or the
+   * What each templated body does to its own names, in order: its assignments (`local
+   * proto=$1 port=$2`), read at each call, and its `shift`s (the count), which move the
+   * arguments the commands below them read.
+   */
+  const bodySteps = new Map<number, BodyStep[]>();
+  /**
+   * What a call gives its function's body at a point of it: its arguments (read with the words
+   * of the loops around the call) less those the body's `shift`s above the point dropped
+   * (`shifted` of them), `$1`…`$9` as their values where known, and the other names as the
+   * body's own assignments before the point (`locals`, the first `before` of them) or the
    * script's variables at the call.
    */
-  const callScope = (call: ShellCommand, bound: readonly LoopBinding[] | undefined, locals: readonly Word[], before = locals.length) => {
-    const given = call.words.slice(1).map((w) => (bound ? boundWord(w, bound, variables.at(call.span.start)) : variables.resolve(w)));
-    const positional = (name: string) => {
-      const w = /^[1-9]$/.test(name) ? given[Number(name) - 1] : undefined;
-      return w && !w.dynamic ? w.value : undefined;
+  const callScope = (call: ShellCommand, bound: readonly LoopBinding[] | undefined, locals: readonly BodyStep[], before = locals.length) => {
+    const args = call.words.slice(1).map((w) => (bound ? boundWord(w, bound, variables.at(call.span.start)) : variables.resolve(w)));
+    const shiftedAt = (end: number) => {
+      let n = 0;
+      for (let i = 0; i < end; i++) if (typeof locals[i] === 'number') n += locals[i] as number;
+      return n;
+    };
+    const positionalAt = (end: number) => {
+      const from = shiftedAt(end);
+      return (name: string) => {
+        const w = /^[1-9]$/.test(name) ? args[from + Number(name) - 1] : undefined;
+        return w && !w.dynamic ? w.value : undefined;
+      };
     };
     // the body runs at the call: the script's variables as they are there, and the body's own
     // assignments before the command (`local port=$1`), read with the call's arguments
     const outer = variables.at(call.span.start);
-    // (an assignment reads those before it only)
+    // (an assignment reads those before it only, and the arguments as they are there)
     const upTo = (end: number) => (name: string): string | undefined => {
       for (let i = end - 1; i >= 0; i--) {
         const w = locals[i];
+        if (typeof w === 'number') continue;
         const eq = w.text.indexOf('=');
         if (w.text.slice(0, eq) !== name) continue;
+        const positional = positionalAt(i);
         const r = shellWord(w.text.slice(eq + 1), w.span.start + eq + 1, (n) => positional(n) ?? upTo(i)(n));
         return r.dynamic ? undefined : r.value;
       }
       return outer(name);
     };
-    return { given, positional, known: upTo(before) };
+    const shifted = shiftedAt(before);
+    return { given: args.slice(shifted), shifted, positional: positionalAt(before), known: upTo(before) };
   };
-  /**
-   * `written` as one call runs it; `inner`: the words of the body's loops around it in this
-   * pass (see plainLoops), read before the call's arguments.
-   */
   /**
    * Words of a function's body as one call runs them (`scope`: that call's, see callScope);
    * `inner`: the words of the body's loops around them in this pass (see plainLoops), read
@@ -230,7 +242,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     });
   };
   /** `written` as one call runs it; `inner`: the words of the body's loops around it in this pass. */
-  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly Word[], inner: readonly LoopBinding[] = []) => {
+  const instantiate = (written: Command, call: ShellCommand, bound: readonly LoopBinding[] | undefined, prefix: Word[], argWords: Word[], family: Family, afterCheck: boolean, locals: readonly BodyStep[], inner: readonly LoopBinding[] = []) => {
     const words = wordsAtCall(argWords, callScope(call, bound, locals), inner);
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     if (bound || inner.length) cmd.loopValues = [...(bound ?? []), ...inner];
@@ -245,7 +257,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * loops the call runs in (see Command.loopValues).
    */
   const callAt = (sc: ShellCommand, outer: CallAt, before: number, inner: readonly LoopBinding[] = []): [ShellCommand, (readonly LoopBinding[])?] => {
-    const scope = callScope(outer.call, outer.bound, bodyAssignments.get(outer.body) ?? [], before);
+    const scope = callScope(outer.call, outer.bound, bodySteps.get(outer.body) ?? [], before);
     const words = [sc.words[0], ...wordsAtCall(sc.words.slice(1), scope, inner)];
     const call = { ...sc, words, span: functions.repeated.has(outer.body) ? outer.call.span : sc.span };
     callWritten.set(call, callWritten.get(sc) ?? sc);
@@ -261,7 +273,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * there; unquoted, split at blanks. Undefined where one is not known.
    */
   const loopWordsAt = (l: OpenLoop, at: CallAt): Word[] | undefined => {
-    const { given, known } = callScope(at.call, at.bound, bodyAssignments.get(at.body) ?? [], l.locals);
+    const { given, shifted, known } = callScope(at.call, at.bound, bodySteps.get(at.body) ?? [], l.locals);
     const out: Word[] = [];
     const split = (w: Word, value: string) => out.push(...fieldsOf(value, w.span));
     for (const w of l.values) {
@@ -269,7 +281,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       else if (ALL_PARAMETERS.test(w.text)) {
         for (let i = 0; i < given.length; i++) {
           const g = given[i];
-          const written = at.call.words[i + 1];
+          const written = at.call.words[shifted + i + 1];
           if (!g.dynamic) {
             // an argument the shell splits is several (a value with blanks is not read as one word)
             if (written.dynamic && !written.quoted) split(g, g.value);
@@ -396,7 +408,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const opens = loops.get(k);
     if (opens) {
       // (the body's own assignments above the loop are what its words may read)
-      const l: OpenLoop = { ...opens, at: sc.guard, items: [], locals: bodyAssignments.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0 };
+      const l: OpenLoop = { ...opens, at: sc.guard, items: [], locals: bodySteps.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0 };
       open[open.length - 1]?.items.push(l);
       open.push(l);
     }
@@ -405,7 +417,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const body = functions.calls.get(sc);
     const callLoop = body !== undefined ? open[open.length - 1] : undefined;
     // (the assignments of the body the call is in, above it)
-    const localsAbove = bodyAssignments.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0;
+    const localsAbove = bodySteps.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0;
     const runCall = (call: ShellCommand, bound?: readonly LoopBinding[]) => {
       for (const change of atCall.get(body!) ?? []) change(call, bound);
     };
@@ -423,15 +435,26 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       previous = sc;
       continue;
     }
+    // `shift` at the top of a body bound at each call: the commands below it read the arguments after those it drops
+    if (words[0].value === 'shift') {
+      const inBody = functions.bodyOf.get(sc.guard);
+      if (inBody !== undefined && inBody === sc.guard && functions.templated.has(inBody)) {
+        const list = bodySteps.get(inBody) ?? [];
+        list.push(words.length === 1 ? 1 : Number(words[1].value));
+        bodySteps.set(inBody, list);
+      }
+      previous = sc;
+      continue;
+    }
     // assignments alone (`IPT=/sbin/iptables`, `export IPT=…`, `local IPT=…`)
     const lead = ['export', 'readonly', 'local', 'declare', 'typeset'].includes(words[0].value) ? 1 : 0;
     if (words.slice(lead).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value))) {
       for (const w of words.slice(lead)) noteAssignment(vars, w);
       const inBody = functions.bodyOf.get(sc.guard);
       if (inBody !== undefined && inBody === sc.guard && functions.templated.has(inBody)) {
-        const list = bodyAssignments.get(inBody) ?? [];
+        const list = bodySteps.get(inBody) ?? [];
         for (const w of words.slice(lead)) list.push(w);
-        bodyAssignments.set(inBody, list);
+        bodySteps.set(inBody, list);
       }
       previous = sc;
       continue;
@@ -482,7 +505,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       if (body !== undefined && functions.templated.has(body)) {
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
-        const locals = [...(bodyAssignments.get(body) ?? [])];
+        const locals = [...(bodySteps.get(body) ?? [])];
         // in a loop of the body: bound at each pass of each call, the loop's word read first
         if (loop) {
           loop.items.push((inner, at) => {
@@ -556,6 +579,9 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, ...(options.runBy ? { runBy: options.runBy } : {}), sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, ...(unreadRestores.length ? { unreadRestores } : {}), steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
+/** What a function's body does to its names, in order (see bodySteps): an assignment, or a `shift` of that many arguments. */
+type BodyStep = Word | number;
+
 /** A word that is a positional parameter alone, quoted or not: `$1`, `"${2}"`. */
 const ONE_PARAMETER = /^"?\$(?:([1-9])|\{([1-9])\})"?$/;
 /** The words a tool's variable adds before the arguments (`IPT="iptables -w"`), where the tool is named. */
@@ -588,7 +614,7 @@ interface CallAt {
 /** A loop open while the script is read: the guard its `for` command is under, and what its body runs, in order (commands bound with the loops' words, and loops nested in it). */
 interface OpenLoop extends PlainLoop {
   at: number;
-  /** How many of its function's own assignments come before it (see bodyAssignments). */
+  /** How many of its function's own assignments come before it (see bodySteps). */
   locals: number;
   items: (((bound: readonly LoopBinding[], at?: CallAt) => void) | OpenLoop)[];
 }
@@ -858,7 +884,7 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
  * own (`guards` is changed so the body's guard reads as the top level). Called several times
  * (`allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }; allow 22; allow 80`), the
  * body runs at each call. A plain body (commands one after the other: no condition or
- * here-document inside, no `shift` or `set` moving its arguments; loops only where plainLoops
+ * here-document inside, no `set` moving its arguments nor `shift` but at its top, of a count it writes; loops only where plainLoops
  * runs them, see `loopsAt`) is `templated`: its iptables commands are bound again at each call
  * with `$1`…`$9` (and `"$@"`) read as the call's arguments, and the body's own assignments
  * before them (`local port=$1`) with them (see RuleSet.instances); so is the plain body of a
@@ -1006,7 +1032,9 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     const body = bodyOf.get(sc.guard);
     if (body === undefined || !templated.has(body)) continue;
     const head = sc.words[0]?.value;
-    if ((sc.guard !== body && !afterCheck(sc, commands[k - 1], body, parents) && !inLoops(sc.guard, body)) || sc.heredocs.length || head === 'shift' || head === 'set' || head === 'getopts') templated.delete(body);
+    // (a `shift` of a count it writes, at the top of the body, is read: see bodySteps)
+    const plainShift = head === 'shift' && sc.guard === body && !sc.after?.match(/^(&&|\|\|)$/) && (sc.words.length === 1 || (sc.words.length === 2 && /^[1-9]$/.test(sc.words[1].value)));
+    if ((sc.guard !== body && !afterCheck(sc, commands[k - 1], body, parents) && !inLoops(sc.guard, body)) || sc.heredocs.length || (head === 'shift' && !plainShift) || head === 'set' || head === 'getopts') templated.delete(body);
   }
   for (const [body, name] of top) if (bodies.has(body) || templated.has(body)) runAtCalls.add(name);
   // what is nested in a body called once is nested where its call is (the top level, or the
