@@ -31,6 +31,42 @@ test('hover on the call of a function bound at each call shows the commands it r
   assert.match(hoverAt(doc, text.indexOf('--to-destination'))!.markdown, /--to-destination/);
 });
 
+test('hover on a call of a helper lists what it runs: helpers of helpers, a body called once, each pass of a loop', () => {
+  const text = [
+    'allow_tcp() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }',
+    'allow_both() {',
+    '  allow_tcp "$1"',
+    '  iptables -A INPUT -p udp --dport "$1" -j ACCEPT',
+    '}',
+    'main() {',
+    '  iptables -F',
+    '  for p in 53 123; do allow_both $p; done',
+    '}',
+    'main',
+    'allow_both 5353',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const at = (needle: string, from = 0) => hoverAt(doc, text.indexOf(needle, from) + 1);
+  const commands = (markdown: string) => markdown.split('\n').filter((l) => /^(iptables|# run)/.test(l));
+  // main runs once: its own command where written, the loop's two passes through both helpers
+  const main = at('main\n', text.indexOf('}\nmain') + 2)!;
+  assert.equal(text.slice(main.span.start, main.span.end), 'main');
+  assert.deepEqual(commands(main.markdown), ['iptables -F   # line 7', 'iptables -A INPUT -p tcp --dport 53 -j ACCEPT', 'iptables -A INPUT -p udp --dport 53 -j ACCEPT', 'iptables -A INPUT -p tcp --dport 123 -j ACCEPT', 'iptables -A INPUT -p udp --dport 123 -j ACCEPT'].map((l, i) => (i ? `${l}   # line ${8}` : l)));
+  // the call in the loop: each pass apart
+  const inLoop = at('allow_both $p')!;
+  assert.equal(text.slice(inLoop.span.start, inLoop.span.end), 'allow_both $p');
+  assert.deepEqual(commands(inLoop.markdown), ['# run 1', 'iptables -A INPUT -p tcp --dport 53 -j ACCEPT', 'iptables -A INPUT -p udp --dport 53 -j ACCEPT', '# run 2', 'iptables -A INPUT -p tcp --dport 123 -j ACCEPT', 'iptables -A INPUT -p udp --dport 123 -j ACCEPT']);
+  // a helper's call in another helper's body: every run of it
+  assert.deepEqual(commands(at('allow_tcp "$1"')!.markdown), ['# run 1', 'iptables -A INPUT -p tcp --dport 53 -j ACCEPT   # line 8', '# run 2', 'iptables -A INPUT -p tcp --dport 123 -j ACCEPT   # line 8', '# run 3', 'iptables -A INPUT -p tcp --dport 5353 -j ACCEPT   # line 11']);
+  assert.deepEqual(commands(at('allow_both 5353')!.markdown), ['iptables -A INPUT -p tcp --dport 5353 -j ACCEPT', 'iptables -A INPUT -p udp --dport 5353 -j ACCEPT']);
+  // more than twenty commands: the first twenty, and how many more
+  const many = `${text}for p in 1 2 3 4 5 6 7 8 9 10 11 12; do allow_both $p; done\n`;
+  const h = hoverAt(new FirewallDocument(many, { dialect: 'script' }), many.lastIndexOf('allow_both $p') + 1)!;
+  assert.equal(commands(h.markdown).filter((l) => l.startsWith('iptables')).length, 20);
+  assert.match(h.markdown, /… and 4 more$/);
+});
+
 test('hover on a value a configuration read with `.` gives says which file and line set it', () => {
   const text = 'WEB=10.0.0.5\n. /etc/fw.conf\niptables -t nat -A PREROUTING -i $WAN -p tcp --dport 80 -j DNAT --to-destination $WEB:8080\niptables -A INPUT -i "$WAN" -s $WEB -j ACCEPT\n';
   const doc = new FirewallDocument(text, { dialect: 'script', sourced: new Map([['/etc/fw.conf', { file: '/srv/router/fw.conf', text: '# interfaces\nWAN=ppp0\n' }]]) });

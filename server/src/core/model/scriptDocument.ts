@@ -142,6 +142,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     if (list) list.push(later);
     else atCall.set(body, [later]);
   };
+  /**
+   * The iptables commands functions' bodies run at their calls, in order (those iptables
+   * refuses too); `callRuns`: what each call, as written, ran (see RuleSet.callRuns).
+   */
+  const ran: Command[] = [];
+  const callRuns = new Map<number, { span: Span; runs: Command[][] }>();
   /** A step (see RuleSet.steps) and its change of the tables, made now or at the calls of its function. */
   const apply = (sc: ShellCommand, step: Command | RestoreInput, change: () => void) => {
     const body = functions.bodyOf.get(sc.guard);
@@ -150,10 +156,14 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       change();
     } else if (functions.repeated.has(body)) {
       change();
-      atEachCall(body, () => steps.push(step));
+      atEachCall(body, () => {
+        steps.push(step);
+        if ('kind' in step) ran.push(step);
+      });
     } else {
       atEachCall(body, () => {
         steps.push(step);
+        if ('kind' in step) ran.push(step);
         change();
       });
     }
@@ -332,6 +342,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const checked = afterCheck ? instances[instances.length - 1] : undefined;
     if (checked && checksRule(checked, cmd)) cmd.addsOnce = true;
     instances.push(cmd);
+    ran.push(cmd);
     if (refusedCommand(cmd, verdicts)) {
       cmd.refused = true;
       return;
@@ -419,7 +430,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     // (the assignments of the body the call is in, above it)
     const localsAbove = bodySteps.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0;
     const runCall = (call: ShellCommand, bound?: readonly LoopBinding[]) => {
+      const from = ran.length;
       for (const change of atCall.get(body!) ?? []) change(call, bound);
+      if (ran.length === from) return;
+      const runs = callRuns.get(sc.span.start);
+      if (runs) runs.runs.push(ran.slice(from));
+      else callRuns.set(sc.span.start, { span: sc.span, runs: [ran.slice(from)] });
     };
     // in a loop of a body bound at each call: read with that call's arguments and the loop's words
     if (callLoop) callLoop.items.push((bound, at) => (at ? runCall(...callAt(sc, at, localsAbove, bound)) : runCall(sc, bound)));
@@ -576,7 +592,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
   const wrapsTool = /(^|[\n;&|{(])[ \t]*(function[ \t]+)?ip6?tables(-legacy|-nft)?[ \t]*(\([ \t]*\)|\{)/.test(text);
   // a file read that the caller gave, and that only sets variables, adds nothing to the tables
   const sourcesFiles = variables.sources.some((u) => !u.plain);
-  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, ...(options.runBy ? { runBy: options.runBy } : {}), sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, ...(unreadRestores.length ? { unreadRestores } : {}), steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
+  return { dialect: 'script', commands, tables: state.tables, forwarding, routeLocalnet, issues, hasRules: hasRules || ipsets.length > 0, family: 'ipv4' as Family, shellCommands: script.commands, hasFunctions, wrapsTool, ...(options.runBy ? { runBy: options.runBy } : {}), sourcesFiles, ...(variables.sources.length ? { sources: variables.sources } : {}), ...(variables.values.length ? { variables: variables.values } : {}), guards: script.guards, restores, ...(unreadRestores.length ? { unreadRestores } : {}), steps, instances, templates, runAtCalls: functions.runAtCalls, refusals: state.refusals, positions: state.positions, ...(callRuns.size ? { callRuns } : {}), numberedChains: state.numberedChains(), restoresReplacing: state.restoresReplacing, ipsets };
 }
 
 /** What a function's body does to its names, in order (see bodySteps): an assignment, or a `shift` of that many arguments. */

@@ -358,6 +358,13 @@ export interface RuleSet {
   instances?: Command[];
   /** Scripts: the commands, as written, of the functions and loops that have `instances`: those stand for them in the tables. */
   templates?: ReadonlySet<Command>;
+  /**
+   * Scripts: the iptables commands each call of a function whose body runs at its calls ran,
+   * by the start of the call as written, once per run (a call in a loop, or in a body that
+   * runs several times, runs several times): instances bound with the call's arguments, or
+   * the body's commands as written, iptables' refusals included.
+   */
+  callRuns?: ReadonlyMap<number, { span: Span; runs: readonly (readonly Command[])[] }>;
   /** Scripts: what their `ipset` commands do to sets, in the order they run among the steps (see IpsetStep). */
   ipsets?: IpsetStep[];
 }

@@ -90,7 +90,7 @@ export function hoverAt(doc: FirewallDocument, offset: number): Hover | undefine
     return { span: ref.span, markdown: userChainHover(doc, ref.family, ref.table, ref.name) };
   }
   const cmd = commandAt(rs, offset);
-  if (!cmd) return commitHover(doc, offset) ?? sourceHover(rs, offset) ?? (rs.instances?.length ? callHover(rs.instances, offset) : undefined);
+  if (!cmd) return commitHover(doc, offset) ?? sourceHover(rs, offset) ?? (rs.callRuns ? callHover(rs, offset, doc.lines) : undefined);
   if (cmd.tableSpan && inside(cmd.tableSpan, offset)) {
     const spec = getTable(cmd.table);
     if (spec) return { span: cmd.tableSpan, markdown: explainTable(spec) };
@@ -269,11 +269,30 @@ function renderForward(f: DnatForward): string {
   return `**This forward:** a new connection ${text}.`;
 }
 
-/** On the call of a function bound at each call (RuleSet.instances): the commands it runs there. */
-function callHover(instances: readonly Command[], offset: number): Hover | undefined {
-  const here = instances.filter((c) => inside(c.span, offset));
-  if (!here.length) return undefined;
-  return { span: here[0].span, markdown: ['With these arguments the function runs:', '```sh', ...here.map(commandText), '```'].join('\n') };
+/**
+ * On the call of a function whose body runs at its calls (RuleSet.callRuns): the iptables
+ * commands it runs there, as bound with the call's arguments, each run of a call in a loop or
+ * in a body that runs several times apart; a command written on another line says which.
+ */
+function callHover(rs: RuleSet, offset: number, lines: LineIndex): Hover | undefined {
+  let call: { span: Span; runs: readonly (readonly Command[])[] } | undefined;
+  for (const c of rs.callRuns?.values() ?? []) if (inside(c.span, offset) && (!call || c.span.start > call.span.start)) call = c;
+  if (!call) return undefined;
+  const line = lines.lineOf(call.span.start);
+  const shown: string[] = [];
+  const total = call.runs.reduce((n, r) => n + r.length, 0);
+  let left = MAX_RUNS;
+  for (let i = 0; i < call.runs.length && left > 0; i++) {
+    if (call.runs.length > 1) shown.push(`# run ${i + 1}`);
+    for (const c of call.runs[i].slice(0, left)) {
+      const at = lines.lineOf(c.span.start);
+      shown.push(at === line ? commandText(c) : `${commandText(c)}   # line ${at + 1}`);
+    }
+    left -= Math.min(left, call.runs[i].length);
+  }
+  const more = total > MAX_RUNS ? [`… and ${total - MAX_RUNS} more`] : [];
+  const heading = call.runs.length > 1 ? `This call runs ${call.runs.length} times (in a loop, or in a function that runs several times):` : 'This call runs:';
+  return { span: call.span, markdown: [heading, '```sh', ...shown, '```', ...more].join('\n') };
 }
 
 /** A command as iptables is given it, its values as the shell passes them (quoted where needed). */
