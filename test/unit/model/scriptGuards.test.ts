@@ -97,6 +97,17 @@ test('scripts: a function defined at the top and called once there runs at its c
   assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
 });
 
+test('scripts: a function named in a comment still runs at its call; named in another command, it stays where written', () => {
+  const ports = (lines: string[]) => {
+    const doc = new FirewallDocument(['#!/bin/sh', '# open_web() opens the web ports: open_web is called below', 'open_web() {', '  iptables -A INPUT -p tcp --dport 80 -j ACCEPT', '}', 'iptables -F', ...lines, ''].join('\n'), { dialect: 'script' });
+    return chainOf(doc, 'filter', 'INPUT')?.rules.length ?? 0;
+  };
+  // run at its call, after the flush
+  assert.equal(ports(['open_web   # after the flush, open_web adds its rule']), 1);
+  // a trap may run it any time: where written, before the flush that empties INPUT
+  assert.equal(ports(['trap open_web HUP', 'open_web']), 0);
+});
+
 test('scripts: the steps are the commands in the order they run, a function body at each of its calls', () => {
   const text = [
     '#!/bin/sh',

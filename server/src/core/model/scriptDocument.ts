@@ -892,8 +892,8 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
 
 /**
  * Functions defined at the top of the script and called at its top level after their
- * definition, with the name written nowhere else (a dispatch table, a call under a condition
- * or a comment leaves the function where it is written), and those called in other functions'
+ * definition, with the name written nowhere else but in comments (a dispatch table, a trap or
+ * a call under a condition leaves the function where it is written), and those called in other functions'
  * bodies, at the top level too or not, that do not call themselves (see below). Called once (`rules() { …; };
  * iptables -F; rules`), the body runs at the call: its commands change the tables there (a
  * flush written between definition and call does not undo them), under no condition of its
@@ -930,9 +930,19 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   };
   const result = { calls, bodies, repeated, templated, bodyOf, runAtCalls, loopsAt, untemplate, nested, hostOf };
   if (!top.size) return result;
-  // how often each name is written (one pass over the text): the definition and the calls
+  // how often each name is written, comments left out (in the commands' words, redirections and
+  // here-documents): the definition and the calls; any other use (`trap f ERR`, `FN=f`, a
+  // `case` pattern) leaves the function where it is written
   const written = new Map<string, number>();
-  for (const m of text.matchAll(new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g'))) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
+  const name = new RegExp(`(?<![\\w$-])(?:${[...new Set(top.values())].join('|')})(?![\\w-])`, 'g');
+  const count = (s: string) => {
+    for (const m of s.matchAll(name)) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
+  };
+  for (const sc of script.commands) {
+    for (const w of sc.words) count(w.text);
+    for (const r of sc.redirects) if (r.target) count(r.target.text);
+  }
+  for (const h of script.heredocs) count(text.slice(h.start, h.end));
   const commands = script.commands;
   // every loop (`for`, `while`, `until`, `select`): the index of its head, and the guard of its body
   const loops: { k: number; body: number }[] = [];
