@@ -441,6 +441,22 @@ test('scripts: a helper called by helpers runs with their arguments, at each of 
   assert.deepEqual(run(['ping() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; pong "$1"; }', 'pong() { ping "$1"; }', 'ping 22']).rules, ['tcp/$1:5', 'udp/$1:6', 'tcp/$1:8']);
 });
 
+test('scripts: a helper defined below the function that calls it runs at its calls when that function runs after its definition', () => {
+  const input = (lines: string[]) => {
+    const text = ['#!/bin/sh', ...lines, ''].join('\n');
+    const doc = new FirewallDocument(text, { dialect: 'script' });
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    return chainOf(doc, 'filter', 'INPUT')?.rules.map((r) => `${r.options.find((o) => o.name === '--destination-port')?.values[0].value}:${lineOf(r.span.start)}`) ?? [];
+  };
+  const helpers = ['setup() {', '  iptables -F', '  allow 22', '  allow 80', '}', 'allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }'];
+  // main's style: the caller first, the helpers below, the call at the end
+  assert.deepEqual(input([...helpers, 'setup']), ['22:4', '80:5']);
+  // three deep, each below its caller
+  assert.deepEqual(input(['main() { setup; allow 443; }', ...helpers, 'main']), ['22:5', '80:6', '443:2']);
+  // a call that runs before the helper is defined: the shell does not find it, and the model runs nothing there
+  assert.deepEqual(input([...helpers.slice(0, 5), 'setup', 'allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }']), ['$1:8']);
+});
+
 test('scripts: a `shift` at the top of a function bound at each call moves the arguments the commands below it read', () => {
   const rules = (lines: string[]) => {
     const text = ['#!/bin/sh', ...lines, ''].join('\n');

@@ -1001,14 +1001,30 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   // at those, with that call's arguments (see scriptRuleSet). Not a `case` arm's call of `start`
   // itself, which another arm's `restart` calls too: one of them runs, and the body stays where
   // it is written; nor a function that calls itself, through others or not. Callers before the
-  // functions they call (a helper is defined above its callers): whether a call runs once
-  // depends on how its caller runs.
+  // functions they call: whether a call runs once, or after the definition, depends on how its
+  // caller runs.
   const recursive = callingItself(top, callees);
-  for (const [body, name] of [...top].reverse()) {
-    if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body) || recursive.has(body)) continue;
+  /**
+   * Whether a call in the body `caller` runs only after `end` (a definition's): the body runs
+   * at its calls, each of them written after `end` or, in the body of another such function,
+   * run after it (`main() { allow 22; }; allow() { …; }; main`).
+   */
+  const runsAfter = (caller: number | undefined, end: number): boolean => {
+    if (caller === undefined || !(bodies.has(caller) || repeated.has(caller))) return false;
+    let any = false;
+    for (const [call, body] of calls) {
+      if (body !== caller) continue;
+      if (call.span.start < end && !runsAfter(enclosing(call.guard), end)) return false;
+      any = true;
+    }
+    return any;
+  };
+  for (const body of callersFirst(top, callees, recursive)) {
+    const name = top.get(body)!;
+    if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body)) continue;
     const end = ends.get(body);
     if (end === undefined) continue;
-    const inBodies = (elsewhere.get(name) ?? []).filter((sc) => sc.span.start > end);
+    const inBodies = (elsewhere.get(name) ?? []).filter((sc) => sc.span.start > end || runsAfter(enclosing(sc.guard), end));
     const atTop = (called.get(name) ?? []).filter((sc) => sc.span.start > end);
     if (!inBodies.length || written.get(name) !== 1 + inBodies.length + atTop.length || inBodies.some((sc) => enclosing(sc.guard) === undefined)) continue;
     for (const call of inBodies) {
@@ -1071,6 +1087,27 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
 }
 
 /** The bodies of the functions that call themselves, directly or through others (`callees`: the names each body calls). */
+/**
+ * The bodies of the functions that do not call themselves (not `recursive`), each before the
+ * functions it calls (`callees`: the names each body calls); otherwise in text order.
+ */
+function callersFirst(top: ReadonlyMap<number, string>, callees: ReadonlyMap<number, ReadonlySet<string>>, recursive: ReadonlySet<number>): number[] {
+  const bodyNamed = new Map([...top].map(([body, name]) => [name, body]));
+  const done = new Set<number>();
+  const calleesFirst: number[] = [];
+  const visit = (body: number) => {
+    if (done.has(body)) return;
+    done.add(body);
+    for (const name of callees.get(body) ?? []) {
+      const next = bodyNamed.get(name);
+      if (next !== undefined && !recursive.has(next)) visit(next);
+    }
+    calleesFirst.push(body);
+  };
+  for (const body of [...top.keys()].reverse()) if (!recursive.has(body)) visit(body);
+  return calleesFirst.reverse();
+}
+
 function callingItself(top: ReadonlyMap<number, string>, callees: ReadonlyMap<number, ReadonlySet<string>>): Set<number> {
   const bodyNamed = new Map([...top].map(([body, name]) => [name, body]));
   const out = new Set<number>();
