@@ -2,6 +2,7 @@ import { TableState } from '../../model/tableState.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
+import { ruleMatches } from '../../simulate/conditions.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
@@ -11,15 +12,42 @@ import { policyPlace } from '../../model/policyPlace.ts';
 import { commandsAsRun } from '../../model/commandsAsRun.ts';
 import { EPHEMERAL_PORT } from '../../knowledge/values/ports.ts';
 
-/** Every way a packet to the SSH port in this conntrack state goes through filter INPUT. */
-function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome[] {
+/** Every way a packet to the SSH port in this conntrack state goes through filter INPUT (`seen`: where the outcomes are kept, see chainsLeftOpen). */
+function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW', seen?: Outcome[][]): Outcome[] {
   const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
-  return evaluateChain(rs, 'filter', 'INPUT', packet);
+  const out = evaluateChain(rs, 'filter', 'INPUT', packet);
+  seen?.push(out);
+  return out;
 }
 
 /** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
-function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): Outcome | undefined {
-  return certainlyRefused(sshOutcomes(rs, port, family, state));
+function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW', seen?: Outcome[][]): Outcome | undefined {
+  return certainlyRefused(sshOutcomes(rs, port, family, state, seen));
+}
+
+/**
+ * Where a rule appended to a chain may change these evaluations: the chains they entered
+ * (`entered`), and for those some way through reached the end of (its policy, or the return
+ * from a user chain), the packets that did (`open`; filter rewrites no packet, so each is the
+ * outcome's). A rule appended to a chain entered or built-in that matches none of its packets
+ * changes nothing. Undefined when a way through is unknown (the evaluation gave up).
+ */
+function chainsLeftOpen(runs: readonly Outcome[][]): { open: Map<string, Packet[]>; entered: Set<string> } | undefined {
+  const open = new Map<string, Packet[]>();
+  const entered = new Set<string>();
+  for (const outcomes of runs) {
+    for (const o of outcomes) {
+      if (o.verdict === 'UNKNOWN') return undefined;
+      for (const step of o.path) {
+        entered.add(step.chain);
+        if (step.rule && !step.policy) continue;
+        const packets = open.get(step.chain);
+        if (packets) packets.push(o.packet);
+        else open.set(step.chain, [o.packet]);
+      }
+    }
+  }
+  return { open, entered };
 }
 
 /**
@@ -42,17 +70,19 @@ function refusedByFile(ctx: RuleContext, outcomes: readonly Outcome[]): boolean 
  * the client's ephemeral range, the session established), when it certainly refuses them: an
  * OUTPUT DROP policy without an accept of ESTABLISHED cuts the session as surely as INPUT.
  */
-function refusesServerPackets(rs: RuleSet, port: number, family: Family): Outcome | undefined {
+function refusesServerPackets(rs: RuleSet, port: number, family: Family, seen?: Outcome[][]): Outcome | undefined {
   const packet: Packet = { family, proto: 'tcp', sport: port, dport: EPHEMERAL_PORT, state: 'ESTABLISHED', origin: 'local', offLoopback: true, local: [] };
-  return certainlyRefused(evaluateChain(rs, 'filter', 'OUTPUT', packet));
+  const out = evaluateChain(rs, 'filter', 'OUTPUT', packet);
+  seen?.push(out);
+  return certainlyRefused(out);
 }
 
 /** What lets a session's packets out again, the server's replies among them. */
 const ESTABLISHED_ACCEPT = '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT';
 
 /** DROP or REJECT when filter INPUT certainly refuses a packet to the SSH port in this conntrack state. */
-function dropsSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW'): string | undefined {
-  return refusesSsh(rs, port, family, state)?.verdict;
+function dropsSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW', seen?: Outcome[][]): string | undefined {
+  return refusesSsh(rs, port, family, state, seen)?.verdict;
 }
 
 export const sshLockoutRisk: LintRule = {
@@ -117,11 +147,34 @@ export const sshLockoutRisk: LintRule = {
      * three seconds between the two). What is at stake is a run that stops in between.
      */
     const cut = new Map<Family, { span: Span; what: string; refused: string; fixes?: Fix[] }>();
+    /**
+     * Per family, where a rule appended could change the last check's evaluations (see
+     * chainsLeftOpen): after an append that changes none of them, a check evaluates the same
+     * ways through and decides as the last one did, so it is not made. A script of 7,500
+     * accepts of other ports in INPUT was checked in 32 s, each command evaluating the whole
+     * chain again.
+     */
+    const lastCheck = new Map<Family, { open: Map<string, Packet[]>; entered: Set<string> } | undefined>();
+    const unchangedBy = (step: Command): boolean => {
+      const last = lastCheck.get(step.family);
+      const chain = step.chain;
+      const rule = step.rule;
+      if (!last || step.kind !== 'append' || chain === undefined || !rule) return false;
+      // a user chain no way went into may be one a jump skipped while it did not exist
+      if (!last.entered.has(chain) && !/^(INPUT|OUTPUT|FORWARD)$/.test(chain)) return false;
+      // a rule without a target decides nothing (see evaluateChain)
+      return !rule.target || (last.open.get(chain) ?? []).every((p) => ruleMatches(rule, p) === 'no');
+    };
     const check = (family: Family, span: Span, what: string, cmd?: Command) => {
+      const seen: Outcome[][] = [];
+      checkWith(family, span, what, seen, cmd);
+      lastCheck.set(family, chainsLeftOpen(seen));
+    };
+    const checkWith = (family: Family, span: Span, what: string, seen: Outcome[][], cmd?: Command) => {
       const snapshot: RuleSet = { ...rs, tables: state.tables };
       const pending = cut.get(family);
       if (pending) {
-        if (refusesServerPackets(snapshot, port, family) || dropsSsh(snapshot, port, family, 'ESTABLISHED')) return;
+        if (refusesServerPackets(snapshot, port, family, seen) || dropsSsh(snapshot, port, family, 'ESTABLISHED', seen)) return;
         cut.delete(family);
         ctx.report({
           span: pending.span,
@@ -132,26 +185,26 @@ export const sshLockoutRisk: LintRule = {
         return;
       }
       if (reported.has(family)) return;
-      const out = refusesServerPackets(snapshot, port, family);
+      const out = refusesServerPackets(snapshot, port, family, seen);
       if (out) {
         reported.add(family);
         closedFrom.delete(family);
         cut.set(family, { span, what, refused: `OUTPUT ${out.verdict === 'REJECT' ? 'rejects' : 'drops'} the SSH server's packets (tcp source port ${port})`, fixes: cmd && acceptBefore(ctx, cmd, 'OUTPUT') });
         return;
       }
-      const v = dropsSsh(snapshot, port, family);
+      const v = dropsSsh(snapshot, port, family, 'NEW', seen);
       if (!v) {
         closedFrom.delete(family);
         // new connections let in, their later packets not (`--state NEW -j ACCEPT`, no accept
         // of ESTABLISHED): no session gets past its first packet, the running one neither
-        const est = dropsSsh(snapshot, port, family, 'ESTABLISHED');
+        const est = dropsSsh(snapshot, port, family, 'ESTABLISHED', seen);
         if (est) {
           reported.add(family);
           cut.set(family, { span, what, refused: `INPUT ${est === 'REJECT' ? 'rejects' : 'drops'} every packet of an SSH session (tcp port ${port}) but its first (new connections are accepted, established ones not)`, fixes: cmd && acceptBefore(ctx, cmd, 'INPUT') });
         }
         return;
       }
-      if (!dropsSsh(snapshot, port, family, 'ESTABLISHED')) {
+      if (!dropsSsh(snapshot, port, family, 'ESTABLISHED', seen)) {
         if (!closedFrom.has(family)) closedFrom.set(family, { span, verdict: v });
         return;
       }
@@ -170,7 +223,7 @@ export const sshLockoutRisk: LintRule = {
       }
       state.apply(step);
       if (step.table !== 'filter') continue;
-      if (!['policy', 'append', 'insert', 'replace', 'delete', 'flush'].includes(step.kind)) continue;
+      if (!['policy', 'append', 'insert', 'replace', 'delete', 'flush'].includes(step.kind) || unchangedBy(step)) continue;
       check(step.family, step.span, 'From this command on', step);
     }
     // nothing later lets the session through again: cut for good
