@@ -68,7 +68,7 @@ function hostScript(n: number): string {
 test('a host script of 8,000 INPUT accepts takes at most 8× as long to analyse as one of 2,000', { timeout: 180_000 }, () => {
   // the SSH lockout check replays the script command by command: evaluating INPUT again after
   // each of them made it quadratic (32 s for 7,500 accepts); an accept that matches none of the
-  // packets that reached the chain's end changes nothing, and is not evaluated again
+  // packets that reached the chain's end changes nothing, and is not evaluated again (see waysThrough)
   analysisMs(hostScript(500), 'script');
   const small = analysisMs(hostScript(2000), 'script');
   const large = analysisMs(hostScript(8000), 'script');

@@ -2,7 +2,7 @@ import { TableState } from '../../model/tableState.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
-import { ruleMatches } from '../../simulate/conditions.ts';
+import { unchangedByAdding, waysThrough, type WaysThrough } from '../waysThrough.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
@@ -12,7 +12,7 @@ import { policyPlace } from '../../model/policyPlace.ts';
 import { commandsAsRun } from '../../model/commandsAsRun.ts';
 import { EPHEMERAL_PORT } from '../../knowledge/values/ports.ts';
 
-/** Every way a packet to the SSH port in this conntrack state goes through filter INPUT (`seen`: where the outcomes are kept, see chainsLeftOpen). */
+/** Every way a packet to the SSH port in this conntrack state goes through filter INPUT (`seen`: where the outcomes are kept, see waysThrough). */
 function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW', seen?: Outcome[][]): Outcome[] {
   const packet: Packet = { family, proto: 'tcp', dport: port, state, origin: 'remote', local: [] };
   const out = evaluateChain(rs, 'filter', 'INPUT', packet);
@@ -23,31 +23,6 @@ function sshOutcomes(rs: RuleSet, port: number, family: Family, state: 'NEW' | '
 /** How filter INPUT refuses a packet to the SSH port in this conntrack state, when it certainly does: one of the outcomes, all DROP or REJECT. */
 function refusesSsh(rs: RuleSet, port: number, family: Family, state: 'NEW' | 'ESTABLISHED' = 'NEW', seen?: Outcome[][]): Outcome | undefined {
   return certainlyRefused(sshOutcomes(rs, port, family, state, seen));
-}
-
-/**
- * Where a rule appended to a chain may change these evaluations: the chains they entered
- * (`entered`), and for those some way through reached the end of (its policy, or the return
- * from a user chain), the packets that did (`open`; filter rewrites no packet, so each is the
- * outcome's). A rule appended to a chain entered or built-in that matches none of its packets
- * changes nothing. Undefined when a way through is unknown (the evaluation gave up).
- */
-function chainsLeftOpen(runs: readonly Outcome[][]): { open: Map<string, Packet[]>; entered: Set<string> } | undefined {
-  const open = new Map<string, Packet[]>();
-  const entered = new Set<string>();
-  for (const outcomes of runs) {
-    for (const o of outcomes) {
-      if (o.verdict === 'UNKNOWN') return undefined;
-      for (const step of o.path) {
-        entered.add(step.chain);
-        if (step.rule && !step.policy) continue;
-        const packets = open.get(step.chain);
-        if (packets) packets.push(o.packet);
-        else open.set(step.chain, [o.packet]);
-      }
-    }
-  }
-  return { open, entered };
 }
 
 /**
@@ -148,27 +123,20 @@ export const sshLockoutRisk: LintRule = {
      */
     const cut = new Map<Family, { span: Span; what: string; refused: string; fixes?: Fix[] }>();
     /**
-     * Per family, where a rule appended could change the last check's evaluations (see
-     * chainsLeftOpen): after an append that changes none of them, a check evaluates the same
-     * ways through and decides as the last one did, so it is not made. A script of 7,500
-     * accepts of other ports in INPUT was checked in 32 s, each command evaluating the whole
-     * chain again.
+     * Per family, where the last check's evaluations went (see waysThrough): after a rule added
+     * that changes none of them, a check evaluates the same ways through and decides as the
+     * last one did, so it is not made. A script of 7,500 accepts of other ports in INPUT was
+     * checked in 32 s, each command evaluating the whole chain again.
      */
-    const lastCheck = new Map<Family, { open: Map<string, Packet[]>; entered: Set<string> } | undefined>();
+    const lastCheck = new Map<Family, WaysThrough | undefined>();
     const unchangedBy = (step: Command): boolean => {
       const last = lastCheck.get(step.family);
-      const chain = step.chain;
-      const rule = step.rule;
-      if (!last || step.kind !== 'append' || chain === undefined || !rule) return false;
-      // a user chain no way went into may be one a jump skipped while it did not exist
-      if (!last.entered.has(chain) && !/^(INPUT|OUTPUT|FORWARD)$/.test(chain)) return false;
-      // a rule without a target decides nothing (see evaluateChain)
-      return !rule.target || (last.open.get(chain) ?? []).every((p) => ruleMatches(rule, p) === 'no');
+      return !!last && unchangedByAdding(last, step, { ...rs, tables: state.tables });
     };
     const check = (family: Family, span: Span, what: string, cmd?: Command) => {
       const seen: Outcome[][] = [];
       checkWith(family, span, what, seen, cmd);
-      lastCheck.set(family, chainsLeftOpen(seen));
+      lastCheck.set(family, waysThrough(seen));
     };
     const checkWith = (family: Family, span: Span, what: string, seen: Outcome[][], cmd?: Command) => {
       const snapshot: RuleSet = { ...rs, tables: state.tables };
