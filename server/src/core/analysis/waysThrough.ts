@@ -5,35 +5,44 @@ import { decidingRule, evaluateChain, untracks, type Outcome } from '../simulate
 import type { Packet } from '../simulate/packet.ts';
 
 /**
- * Where some evaluations of filter chains went (see waysThrough): per chain, the packets of
- * the ways through that entered it (`entering`) and of those that reached its end (`open`: its
- * policy, or the return from a user chain). filter rewrites no packet, so each is the outcome's.
+ * Where an evaluation of a filter chain went (see waysThrough): per chain, the packets of the
+ * ways through that entered it (`entering`) and of those that reached its end (`open`: its
+ * policy, or the return from a user chain); filter rewrites no packet, so each is the
+ * outcome's. `waysLeft`: the chain whose walk split into as many ways as the evaluation follows
+ * and left the others (an UNKNOWN verdict among the outcomes).
  */
-export interface WaysThrough {
+export interface WaysOfOne {
   entering: Map<string, Packet[]>;
   open: Map<string, Packet[]>;
+  waysLeft?: string;
 }
 
-/** The ways through of these evaluations; undefined when one is unknown (the evaluation gave up, or the chain was not there). */
-export function waysThrough(runs: readonly Outcome[][]): WaysThrough | undefined {
-  const entering = new Map<string, Packet[]>();
-  const open = new Map<string, Packet[]>();
+/** The ways through of these evaluations, one each; undefined when one is unknown otherwise (it ran out of work, or the chain was not there). */
+export function waysThrough(runs: readonly Outcome[][]): WaysOfOne[] | undefined {
   const add = (map: Map<string, Packet[]>, chain: string, p: Packet) => {
     const list = map.get(chain);
     if (list) {
       if (list[list.length - 1] !== p) list.push(p);
     } else map.set(chain, [p]);
   };
+  const out: WaysOfOne[] = [];
   for (const outcomes of runs) {
+    const one: WaysOfOne = { entering: new Map(), open: new Map() };
     for (const o of outcomes) {
-      if (o.verdict === 'UNKNOWN' || !o.path.length) return undefined;
+      if (!o.path.length) return undefined;
+      if (o.verdict === 'UNKNOWN') {
+        if (!o.waysLeft) return undefined;
+        one.waysLeft = o.path[o.path.length - 1].chain;
+        continue;
+      }
       for (const step of o.path) {
-        add(entering, step.chain, o.packet);
-        if (!step.rule || step.policy) add(open, step.chain, o.packet);
+        add(one.entering, step.chain, o.packet);
+        if (!step.rule || step.policy) add(one.open, step.chain, o.packet);
       }
     }
+    out.push(one);
   }
-  return { entering, open };
+  return out;
 }
 
 const BUILTIN_FILTER = new Set(['INPUT', 'FORWARD', 'OUTPUT']);
@@ -41,41 +50,48 @@ const BUILTIN_FILTER = new Set(['INPUT', 'FORWARD', 'OUTPUT']);
 const DECIDING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 
 /**
- * Whether adding this filter rule (`step`: `-A`, or `-I` anywhere in the chain) leaves every
- * way through of the evaluations made before it as it was, so that evaluating them again (in
- * `rs`, with the rule) would decide the same, by the same rules: the rule has no target, or of
- * the packets that reach it (those at the chain's end for `-A`, all that enter it for `-I`) it
- * matches none, or those it matches certainly and it decides nothing for them (LOG and the
- * like, or a jump to a user chain that sends each back undecided, one way each). A rule that
- * may match a packet (an address the packet does not have) splits its way in two, and with it
- * the evaluation's bound on ways: that is judged again. A user chain no way entered:
- * unchanged while no rule of a chain they entered jumps to it (a jump to a chain that did not
- * exist yet was passed over; one added since was judged here).
+ * Whether adding this filter rule (`step`: `-A`, or `-I` anywhere in the chain) leaves each
+ * evaluation made before it deciding as it did, by the same rules, were it made again (in `rs`,
+ * with the rule): the rule has no target, or of the packets that reach it (those at the chain's
+ * end for `-A`, all that enter it for `-I`) it matches none, or those it matches certainly and
+ * it decides nothing for them (LOG and the like, or a jump to a user chain that sends each back
+ * undecided, one way each). A rule that may match a packet (an address the packet does not
+ * have) splits its way in two, and counts against the evaluation's bound on ways: judged again.
+ * An evaluation that left ways unfollowed in a built-in chain stays undecided (UNKNOWN) when a
+ * rule is appended to that chain: its ways split no later than before. A user chain no way
+ * entered: unchanged while no rule of a chain they entered jumps to it (a jump to a chain that
+ * did not exist yet was passed over; one added since was judged here).
  */
-export function unchangedByAdding(ways: WaysThrough, step: Command, rs: RuleSet): boolean {
+export function unchangedByAdding(ways: readonly WaysOfOne[], step: Command, rs: RuleSet): boolean {
   const chain = step.chain;
   const rule = step.rule;
   if ((step.kind !== 'append' && step.kind !== 'insert') || chain === undefined || !rule) return false;
-  if (!ways.entering.has(chain) && !BUILTIN_FILTER.has(chain)) return !jumpedTo(ways, rs, step.family, chain);
+  const builtin = BUILTIN_FILTER.has(chain);
+  if (!builtin && !ways.some((w) => w.entering.has(chain))) return !jumpedTo(ways, rs, step.family, chain);
   const t = rule.target;
   if (!t) return true;
-  const matched: Packet[] = [];
-  for (const p of (step.kind === 'append' ? ways.open : ways.entering).get(chain) ?? []) {
-    const m = ruleMatches(rule, p);
-    if (m === 'maybe') return false;
-    if (m === 'yes') matched.push(p);
-  }
-  if (!matched.length || (t.spec && !t.spec.terminating && !DECIDING.has(t.name) && !untracks(rule))) return true;
-  // a goto ends the chain's walk when the callee comes back: the same as its end only at the end
-  if (t.spec || (t.goto && step.kind !== 'append')) return false;
-  return matched.every((p) => backUndecided(rs, t.name, p));
+  const passesOn = t.spec && !t.spec.terminating && !DECIDING.has(t.name) && !untracks(rule);
+  return ways.every((one) => {
+    if (one.waysLeft !== undefined) return step.kind === 'append' && builtin && one.waysLeft === chain;
+    const matched: Packet[] = [];
+    for (const p of (step.kind === 'append' ? one.open : one.entering).get(chain) ?? []) {
+      const m = ruleMatches(rule, p);
+      if (m === 'maybe') return false;
+      if (m === 'yes') matched.push(p);
+    }
+    if (!matched.length || passesOn) return true;
+    // a goto ends the chain's walk when the callee comes back: the same as its end only at the end
+    if (t.spec || (t.goto && step.kind !== 'append')) return false;
+    return matched.every((p) => backUndecided(rs, t.name, p));
+  });
 }
 
 /** Whether a rule of a chain the ways through entered jumps or goes to `name`. */
-function jumpedTo(ways: WaysThrough, rs: RuleSet, family: Family, name: string): boolean {
+function jumpedTo(ways: readonly WaysOfOne[], rs: RuleSet, family: Family, name: string): boolean {
   const table = rs.tables.get(`${family}:filter`);
-  for (const entered of ways.entering.keys()) {
-    for (const r of table?.chains.get(entered)?.rules ?? []) if (r.target?.name === name) return true;
+  const entered = new Set(ways.flatMap((w) => [...w.entering.keys()]));
+  for (const c of entered) {
+    for (const r of table?.chains.get(c)?.rules ?? []) if (r.target?.name === name) return true;
   }
   return false;
 }

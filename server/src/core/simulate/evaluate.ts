@@ -37,6 +37,8 @@ export interface Outcome {
   hooks?: string[];
   /** What the routing decision did that no rule shows (tracePacket only): a loopback destination from another host. */
   routing?: string;
+  /** An UNKNOWN verdict that stands for the ways left unfollowed once a chain's walk had split into as many as it follows (MAX_BRANCHES). */
+  waysLeft?: true;
 }
 
 const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY']);
@@ -50,7 +52,7 @@ interface State {
   rewrites: Outcome['rewrites'];
 }
 
-type ChainResult = { kind: 'verdict'; verdict: string; state: State } | { kind: 'return'; state: State };
+type ChainResult = { kind: 'verdict'; verdict: string; state: State; waysLeft?: true } | { kind: 'return'; state: State };
 
 function clone(s: State): State {
   return { packet: { ...s.packet }, path: s.path.map((x) => ({ ...x })), assumptions: [...s.assumptions], rewrites: { ...s.rewrites } };
@@ -201,7 +203,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
             cut = true;
             const skip = clone(s);
             skip.assumptions.push({ rule, matched: false });
-            out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: skip });
+            out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: skip, waysLeft: true });
           }
           s.assumptions.push({ rule, matched: true });
         }
@@ -299,7 +301,7 @@ export function evaluateChain(rs: RuleSet, table: string, chainName: string, pac
   const start: State = { packet: { ...packet }, path: [], assumptions: [], rewrites: {} };
   if (!chain) return [{ verdict: 'ACCEPT', path: [], packet: start.packet, rewrites: {}, assumptions: [] }];
   return runChain(rs, table, chain, start, 0).map((r) => {
-    if (r.kind === 'verdict') return { verdict: r.verdict, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
+    if (r.kind === 'verdict') return { verdict: r.verdict, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions, ...(r.waysLeft ? { waysLeft: true as const } : {}) };
     const policy = chain.builtin ? chain.policy : 'ACCEPT';
     if (isBuiltinChain(table, chainName)) {
       const last = r.state.path[r.state.path.length - 1];

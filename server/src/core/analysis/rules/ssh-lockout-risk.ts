@@ -2,7 +2,7 @@ import { TableState } from '../../model/tableState.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
-import { unchangedByAdding, waysThrough, type WaysThrough } from '../waysThrough.ts';
+import { unchangedByAdding, waysThrough, type WaysOfOne } from '../waysThrough.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
@@ -128,7 +128,7 @@ export const sshLockoutRisk: LintRule = {
      * last one did, so it is not made. A script of 7,500 accepts of other ports in INPUT was
      * checked in 32 s, each command evaluating the whole chain again.
      */
-    const lastCheck = new Map<Family, WaysThrough | undefined>();
+    const lastCheck = new Map<Family, WaysOfOne[] | undefined>();
     const unchangedBy = (step: Command): boolean => {
       const last = lastCheck.get(step.family);
       return !!last && unchangedByAdding(last, step, { ...rs, tables: state.tables });
