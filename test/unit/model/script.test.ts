@@ -176,6 +176,20 @@ test('execution order: -I, -D, -F, -X, -E, -P change the final tables as iptable
   assert.equal(rs.tables.get('ipv4:nat')!.chains.get('POSTROUTING')!.rules.length, 0);
 });
 
+test('a rule compared before a rename of the chain it jumps to is found by its new name after it (-D, -C || -A)', () => {
+  const text = [
+    'iptables -N old',
+    'iptables -C INPUT -j old || iptables -A INPUT -j old',
+    'iptables -A INPUT -p tcp --dport 80 -j ACCEPT',
+    'iptables -C INPUT -p tcp --dport 80 -j ACCEPT || iptables -A INPUT -p tcp --dport 80 -j ACCEPT',
+    'iptables -E old new',
+    'iptables -C INPUT -j new || iptables -A INPUT -j new',
+    'iptables -D INPUT -j new',
+  ].join('\n');
+  const input = scriptRuleSet(text).tables.get('ipv4:filter')!.chains.get('INPUT')!;
+  assert.deepEqual(input.rules.map((r) => r.target!.name), ['ACCEPT']);
+});
+
 test('commands iptables refuses leave the tables as they were (measured with iptables 1.8.9, nft and legacy)', () => {
   const text = [
     'iptables -N full',

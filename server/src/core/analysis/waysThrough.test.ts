@@ -5,7 +5,7 @@ import type { RuleSet } from '../model/types.ts';
 import { EPHEMERAL_PORT } from '../knowledge/values/ports.ts';
 import { evaluateChain, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
-import { unchangedByAdding, waysThrough } from './waysThrough.ts';
+import { leavesWaysThrough, waysThrough } from './waysThrough.ts';
 
 /** The packets ssh-lockout-risk follows: a new and an established connection to port 22 through INPUT, the server's replies through OUTPUT. */
 function evaluations(rs: RuleSet): Outcome[][] {
@@ -47,18 +47,18 @@ function randomCommand(rnd: () => number): string {
   const r = rnd();
   if (r < 0.05) return `iptables -P ${pick(rnd, ['INPUT', 'OUTPUT'])} ${pick(rnd, ['DROP', 'ACCEPT'])}`;
   const chain = pick(rnd, ['INPUT', 'INPUT', 'OUTPUT', 'FORWARD', 'u1', 'u2']);
-  const how = pick(rnd, ['-A', '-A', '-A', '-I', '-I CHAIN 2']);
+  const how = pick(rnd, ['-A', '-A', '-A', '-I', '-I CHAIN 2', '-D']);
   return `iptables ${how === '-I CHAIN 2' ? `-I ${chain} 2` : `${how} ${chain}`} ${randomRule(rnd)}`.trimEnd();
 }
 
 /**
- * Where unchangedByAdding says a rule added leaves the ways through as they were, the
+ * Where leavesWaysThrough says a rule added leaves the ways through as they were, the
  * evaluations with the rule decide as those without it did: the same verdicts, by the same
  * rules or policies. Random scripts of INPUT, OUTPUT and two user chains (jumps, gotos, RETURN,
- * LOG, conditions the packets may or may not meet), a rule appended or inserted at the end;
+ * LOG, conditions the packets may or may not meet), a rule appended, inserted or deleted at the end;
  * the user chains made at random points, so that jumps to a chain not yet made are passed over.
  */
-test('a rule unchangedByAdding lets through changes none of the decisions of the ways through (random scripts)', () => {
+test('a rule added or deleted that leavesWaysThrough lets through changes none of the decisions of the ways through (random scripts)', () => {
   let claimed = 0;
   let cases = 0;
   let undecided = 0;
@@ -66,7 +66,7 @@ test('a rule unchangedByAdding lets through changes none of the decisions of the
     const rnd = generator(seed);
     const lines = ['#!/bin/sh'];
     // a blocklist written out: more rules that may match the SSH client than an evaluation follows ways
-    if (rnd() < 0.2) for (let i = 0; i < 70; i++) lines.push(`iptables -A ${rnd() < 0.8 ? 'INPUT' : 'OUTPUT'} -s 192.0.2.${i} -j ${rnd() < 0.5 ? 'DROP' : 'REJECT'}`);
+    if (rnd() < 0.3) for (let i = 0; i < 70; i++) lines.push(`iptables -A ${rnd() < 0.8 ? 'INPUT' : 'OUTPUT'} -s 192.0.2.${i} -j ${rnd() < 0.5 ? 'DROP' : 'REJECT'}`);
     const made = new Set<string>();
     const n = Math.floor(rnd() * 14);
     for (let i = 0; i < n; i++) {
@@ -79,7 +79,10 @@ test('a rule unchangedByAdding lets through changes none of the decisions of the
       lines.push(randomCommand(rnd));
     }
     const before = `${lines.join('\n')}\n`;
-    const after = `${before}${randomCommand(rnd)}\n`;
+    // the rule added, or one of those added deleted again
+    const written = lines.filter((l) => / -[AI] /.test(l));
+    const last = written.length && rnd() < 0.3 ? pick(rnd, written).replace(/ -[AI] (\S+)( 2)?/, ' -D $1') : randomCommand(rnd);
+    const after = `${before}${last}\n`;
     const doc = new FirewallDocument(before, { dialect: 'script' });
     const ways = waysThrough(evaluations(doc.ruleSet));
     if (!ways) continue;
@@ -87,7 +90,7 @@ test('a rule unchangedByAdding lets through changes none of the decisions of the
     const step = added.commands[added.commands.length - 1];
     if (!step.rule || step.refused) continue;
     cases++;
-    if (!unchangedByAdding(ways, step, added)) continue;
+    if (!leavesWaysThrough(ways, step, added)) continue;
     claimed++;
     const was = decisions(evaluations(doc.ruleSet), before);
     if (was.includes('undecided')) undecided++;
@@ -97,12 +100,12 @@ test('a rule unchangedByAdding lets through changes none of the decisions of the
   assert.ok(claimed > 300 && claimed < cases - 300 && undecided > 10, `${claimed} of ${cases} judged unchanged, ${undecided} with ways left unfollowed`);
 });
 
-test('unchangedByAdding: an accept of another port, a LOG, a jump to a chain that decides nothing change nothing; a catch-all or a jump to one that decides does', () => {
+test('leavesWaysThrough: an accept of another port added or deleted, a LOG, a jump to a chain that decides nothing change nothing; a catch-all or a jump to one that decides does', () => {
   const judge = (before: string, added: string) => {
     const doc = new FirewallDocument(before, { dialect: 'script' });
     const ways = waysThrough(evaluations(doc.ruleSet))!;
     const rs = new FirewallDocument(before + added, { dialect: 'script' }).ruleSet;
-    return unchangedByAdding(ways, rs.commands[rs.commands.length - 1], rs);
+    return leavesWaysThrough(ways, rs.commands[rs.commands.length - 1], rs);
   };
   const base = 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT\niptables -N web\niptables -A web -p tcp --dport 443 -j ACCEPT\n';
   assert.equal(judge(base, 'iptables -A INPUT -p tcp --dport 8080 -j ACCEPT\n'), true);
@@ -111,6 +114,9 @@ test('unchangedByAdding: an accept of another port, a LOG, a jump to a chain tha
   assert.equal(judge(base, 'iptables -A INPUT -j web\n'), true);
   assert.equal(judge(base, 'iptables -A INPUT -j DROP\n'), false);
   assert.equal(judge(base, 'iptables -A INPUT -p tcp --dport 22 -j ACCEPT\n'), false);
+  assert.equal(judge(base, 'iptables -D INPUT -p tcp --dport 80 -j ACCEPT\n'), true);
+  assert.equal(judge(`${base}iptables -A INPUT -p tcp --dport 22 -j DROP\n`, 'iptables -D INPUT -p tcp --dport 22 -j DROP\n'), false);
+  assert.equal(judge(base, 'iptables -D INPUT 1\n'), false);
   assert.equal(judge(`${base}iptables -A web -j DROP\n`, 'iptables -A INPUT -j web\n'), false);
   // a chain nothing the packets reach jumps to; then one INPUT jumps to
   assert.equal(judge(`${base}iptables -N ssh\n`, 'iptables -A ssh -j DROP\n'), true);

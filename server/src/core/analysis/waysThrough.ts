@@ -50,10 +50,11 @@ const BUILTIN_FILTER = new Set(['INPUT', 'FORWARD', 'OUTPUT']);
 const DECIDING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 
 /**
- * Whether adding this filter rule (`step`: `-A`, or `-I` anywhere in the chain) leaves each
- * evaluation made before it deciding as it did, by the same rules, were it made again (in `rs`,
- * with the rule): the rule has no target, or of the packets that reach it (those at the chain's
- * end for `-A`, all that enter it for `-I`) it matches none, or those it matches certainly and
+ * Whether adding or deleting this filter rule (`step`: `-A`, `-I` anywhere in the chain, `-D`
+ * of a rule given by its specification) leaves each evaluation made before it deciding as it
+ * did, by the same rules, were it made again (in `rs`, after the step): the rule has no target,
+ * or of the packets that reach it (those at the chain's end for `-A`, all that enter it
+ * otherwise) it matches none, or those it matches certainly and
  * it decides nothing for them (LOG and the like, or a jump to a user chain that sends each back
  * undecided, one way each). A rule that may match a packet (an address the packet does not
  * have) splits its way in two, and counts against the evaluation's bound on ways: judged again.
@@ -62,10 +63,10 @@ const DECIDING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEU
  * entered: unchanged while no rule of a chain they entered jumps to it (a jump to a chain that
  * did not exist yet was passed over; one added since was judged here).
  */
-export function unchangedByAdding(ways: readonly WaysOfOne[], step: Command, rs: RuleSet): boolean {
+export function leavesWaysThrough(ways: readonly WaysOfOne[], step: Command, rs: RuleSet): boolean {
   const chain = step.chain;
   const rule = step.rule;
-  if ((step.kind !== 'append' && step.kind !== 'insert') || chain === undefined || !rule) return false;
+  if ((step.kind !== 'append' && step.kind !== 'insert' && step.kind !== 'delete') || chain === undefined || !rule) return false;
   const builtin = BUILTIN_FILTER.has(chain);
   if (!builtin && !ways.some((w) => w.entering.has(chain))) return !jumpedTo(ways, rs, step.family, chain);
   const t = rule.target;

@@ -203,9 +203,48 @@ export class TableState {
    */
   private alreadyThere(c: Chain, cmd: Command, guard: number): boolean {
     if (!cmd.addsOnce || !cmd.rule) return false;
-    const key = ruleKey(cmd.rule);
     // added where the command runs, or around it: certainly there
-    return c.rules.some((r) => !this.maybeGone.has(r) && within(this.guards, r.guard, guard) && ruleKey(r) === key);
+    return (this.rulesByKey(c).get(this.keyOf(cmd.rule)) ?? []).some((r) => !this.maybeGone.has(r) && within(this.guards, r.guard, guard));
+  }
+
+  /**
+   * The rules' keys (see ruleKey), made once each: `-C … || -A …` and `-D` look a rule up
+   * among those of its chain, and 4,000 such lines made 8 million keys (10 s). A rename changes
+   * the rules' jumps, and their keys with them: the keys are made again after it.
+   */
+  private keys = new WeakMap<Rule, string>();
+  private keyOf(r: Rule): string {
+    let k = this.keys.get(r);
+    if (k === undefined) {
+      k = ruleKey(r);
+      this.keys.set(r, k);
+    }
+    return k;
+  }
+
+  /**
+   * Per chain, its rules by key, in the chain's order: kept up to date by appends and deletes
+   * by specification, made again after any other change of the list (a new list, another
+   * length, or one of `edits`: inserts, replacements, deletes by number, renames).
+   */
+  private byKey = new WeakMap<Chain, { rules: Rule[]; length: number; edits: number; keys: Map<string, Rule[]> }>();
+  private edits = 0;
+  private keyIndex(c: Chain): { rules: Rule[]; length: number; edits: number; keys: Map<string, Rule[]> } | undefined {
+    const e = this.byKey.get(c);
+    return e && e.rules === c.rules && e.length === c.rules.length && e.edits === this.edits ? e : undefined;
+  }
+  private rulesByKey(c: Chain): Map<string, Rule[]> {
+    const kept = this.keyIndex(c);
+    if (kept) return kept.keys;
+    const keys = new Map<string, Rule[]>();
+    for (const r of c.rules) {
+      const k = this.keyOf(r);
+      const list = keys.get(k);
+      if (list) list.push(r);
+      else keys.set(k, [r]);
+    }
+    this.byKey.set(c, { rules: c.rules, length: c.rules.length, edits: this.edits, keys });
+    return keys;
   }
 
   /** Every rule of `c` is known, so a rule number past its end is certainly refused. */
@@ -284,7 +323,18 @@ export class TableState {
       case 'append':
         if (cmd.rule) {
           const c = this.chainFor(t, cmd);
-          if (!this.missingChainRefuses(t, cmd) && !this.alreadyThere(c, cmd, guard)) c.rules = appended(c.rules, cmd.rule);
+          if (!this.missingChainRefuses(t, cmd) && !this.alreadyThere(c, cmd, guard)) {
+            const index = this.keyIndex(c);
+            c.rules = appended(c.rules, cmd.rule);
+            if (index) {
+              index.rules = c.rules;
+              index.length = c.rules.length;
+              const k = this.keyOf(cmd.rule);
+              const list = index.keys.get(k);
+              if (list) list.push(cmd.rule);
+              else index.keys.set(k, [cmd.rule]);
+            }
+          }
         }
         break;
       case 'insert':
@@ -296,7 +346,10 @@ export class TableState {
           if (cmd.position !== undefined) this.position(cmd, t, c, cmd.position, guard);
           // `-I CHAIN n` takes n up to the chain's length plus one
           if (at > c.rules.length && this.exactNow(t, c) && at > kernelLength(c)) this.refuse(cmd, 'index-too-big', c);
-          else c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
+          else {
+            c.rules.splice(Math.max(0, Math.min(at, c.rules.length)), 0, cmd.rule);
+            this.edits++;
+          }
         }
         break;
       case 'replace':
@@ -308,6 +361,7 @@ export class TableState {
           if (this.exactNow(t, chain) && kernelLength(chain) === chain.rules.length && this.addedByInput(replaced)) this.refuse(cmd, 'replace-crashes', chain, replaced);
           if (guard !== 0) this.maybeGone.add(replaced);
           chain.rules[cmd.position - 1] = cmd.rule;
+          this.edits++;
         } else if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
         break;
       case 'delete':
@@ -317,17 +371,23 @@ export class TableState {
           const r = chain.rules[cmd.position - 1];
           if (!r) {
             if (this.exactNow(t, chain) && cmd.position > kernelLength(chain)) this.refuse(cmd, 'index-too-big', chain);
-          } else if (this.reaches(guard, r.guard)) chain.rules.splice(cmd.position - 1, 1);
+          } else if (this.reaches(guard, r.guard)) {
+            chain.rules.splice(cmd.position - 1, 1);
+            this.edits++;
+          }
           // which rule a conditional delete by number removes is not known: nor is the rest
           else this.unsure.add(tableKey(t.family, t.name));
         } else if (cmd.rule) {
-          const key = ruleKey(cmd.rule);
-          const i = chain.rules.findIndex((r) => ruleKey(r) === key && this.reaches(guard, r.guard));
-          if (i >= 0) chain.rules.splice(i, 1);
-          else {
-            const j = chain.rules.findIndex((r) => ruleKey(r) === key);
+          const same = this.rulesByKey(chain).get(this.keyOf(cmd.rule)) ?? [];
+          const gone = same.findIndex((r) => this.reaches(guard, r.guard));
+          if (gone >= 0) {
+            const index = this.keyIndex(chain)!;
+            chain.rules.splice(chain.rules.indexOf(same[gone]), 1);
+            same.splice(gone, 1);
+            index.length = chain.rules.length;
+          } else {
             // a rule written another way than the key reads it may be the one deleted
-            if (j >= 0) this.maybeGone.add(chain.rules[j]);
+            if (same.length) this.maybeGone.add(same[0]);
             else {
               const candidates = deleteCandidates(chain, cmd.rule);
               if (!candidates) this.unsure.add(tableKey(t.family, t.name));
@@ -407,6 +467,8 @@ export class TableState {
           this.created(t, chain.name, undefined);
           // the old name is gone: a command naming it further down fails, as after a -X
           if (!this.isUnsure(t)) this.deletedBy.set(chainKey(t, cmd.chain!), cmd);
+          this.keys = new WeakMap();
+          this.edits++;
           for (const c of t.chains.values()) {
             for (const r of c.rules) {
               if (r.chain === cmd.chain) r.chain = chain.name;

@@ -2,7 +2,7 @@ import { TableState } from '../../model/tableState.ts';
 import type { Command, RuleSet } from '../../model/types.ts';
 import type { Family } from '../../knowledge/types.ts';
 import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
-import { unchangedByAdding, waysThrough, type WaysOfOne } from '../waysThrough.ts';
+import { leavesWaysThrough, waysThrough, type WaysOfOne } from '../waysThrough.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import type { Span } from '../../text/span.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
@@ -131,7 +131,7 @@ export const sshLockoutRisk: LintRule = {
     const lastCheck = new Map<Family, WaysOfOne[] | undefined>();
     const unchangedBy = (step: Command): boolean => {
       const last = lastCheck.get(step.family);
-      return !!last && unchangedByAdding(last, step, { ...rs, tables: state.tables });
+      return !!last && leavesWaysThrough(last, step, { ...rs, tables: state.tables });
     };
     const check = (family: Family, span: Span, what: string, cmd?: Command) => {
       const seen: Outcome[][] = [];
