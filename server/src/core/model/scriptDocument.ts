@@ -262,7 +262,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * A call in the body of a function that runs at its own calls, as one of those runs it: its
    * arguments read with that call's (`both() { allow_tcp "$1"; }; both 53`: `allow_tcp 53`),
    * its place that call's where the body runs several times (each call's rules are reported at
-   * it), else its own. `before`: how many of the body's own assignments are above the call;
+   * it), else its own. `before`: how many of the body's own steps (assignments, shifts) are above the call;
    * `inner`: the words of the body's loops around it in this pass. With the words of all the
    * loops the call runs in (see Command.loopValues).
    */
@@ -418,7 +418,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     closeLoops(sc);
     const opens = loops.get(k);
     if (opens) {
-      // (the body's own assignments above the loop are what its words may read)
+      // (the body's own assignments and shifts above the loop are what its words may read)
       const l: OpenLoop = { ...opens, at: sc.guard, items: [], locals: bodySteps.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0 };
       open[open.length - 1]?.items.push(l);
       open.push(l);
@@ -427,7 +427,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     // a function's call: its body runs here, or at each pass of the loop around the call
     const body = functions.calls.get(sc);
     const callLoop = body !== undefined ? open[open.length - 1] : undefined;
-    // (the assignments of the body the call is in, above it)
+    // (the steps of the body the call is in above it, its assignments and shifts: see bodySteps)
     const localsAbove = bodySteps.get(functions.bodyOf.get(sc.guard) ?? -1)?.length ?? 0;
     const runCall = (call: ShellCommand, bound?: readonly LoopBinding[]) => {
       const from = ran.length;
