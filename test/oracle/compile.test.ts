@@ -265,7 +265,8 @@ test('compile refuses what it cannot translate, at the command that stops it', (
   const cases: [string, string][] = [
     ['iptables -A INPUT -s "$ADMIN" -j ACCEPT\n', 'iptables -A INPUT -s "$ADMIN" -j ACCEPT'],
     ['iptables -F\nrm -f /tmp/x\n', 'rm -f /tmp/x'],
-    ['if [ -e /x ]; then iptables -A INPUT -j DROP; fi\n', 'if [ -e /x ]'],
+    // (the test the host decides, past the reserved word)
+    ['if [ -e /x ]; then iptables -A INPUT -j DROP; fi\n', '[ -e /x ]'],
   ];
   for (const [script, at] of cases) {
     const r = compileScript(script);
