@@ -1,7 +1,7 @@
 import type { Family } from '../knowledge/types.ts';
 import type { Command, RuleSet } from '../model/types.ts';
 import { ruleMatches } from '../simulate/conditions.ts';
-import { decidingRule, evaluateChain, untracks, type Outcome } from '../simulate/evaluate.ts';
+import { decidingRule, evaluateChain, passesOn, type Outcome } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
 
 /**
@@ -46,17 +46,14 @@ export function waysThrough(runs: readonly Outcome[][]): WaysOfOne[] | undefined
 }
 
 const BUILTIN_FILTER = new Set(['INPUT', 'FORWARD', 'OUTPUT']);
-/** Targets that end a packet's way through a chain (see evaluateChain), or send it on to a user chain. */
-const DECIDING = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'SYNPROXY', 'TPROXY', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 
 /**
  * Whether adding or deleting this filter rule (`step`: `-A`, `-I` anywhere in the chain, `-D`
  * of a rule given by its specification) leaves each evaluation made before it deciding as it
  * did, by the same rules, were it made again (in `rs`, after the step): the rule has no target,
  * or of the packets that reach it (those at the chain's end for `-A`, all that enter it
- * otherwise) it matches none, or those it matches certainly and
- * it decides nothing for them (LOG and the like, or a jump to a user chain that sends each back
- * undecided, one way each). A rule that may match a packet (an address the packet does not
+ * otherwise) it matches none, or those it matches certainly and it decides nothing for them
+ * (LOG and the like, or a jump to a user chain that sends each back undecided, one way each). A rule that may match a packet (an address the packet does not
  * have) splits its way in two, and counts against the evaluation's bound on ways: judged again.
  * An evaluation that left ways unfollowed in a built-in chain stays undecided (UNKNOWN) when a
  * rule is appended to that chain: its ways split no later than before. A user chain no way
@@ -71,7 +68,7 @@ export function leavesWaysThrough(ways: readonly WaysOfOne[], step: Command, rs:
   if (!builtin && !ways.some((w) => w.entering.has(chain))) return !jumpedTo(ways, rs, step.family, chain);
   const t = rule.target;
   if (!t) return true;
-  const passesOn = t.spec && !t.spec.terminating && !DECIDING.has(t.name) && !untracks(rule);
+  const decidesNothing = passesOn(rule);
   return ways.every((one) => {
     if (one.waysLeft !== undefined) return step.kind === 'append' && builtin && one.waysLeft === chain;
     const matched: Packet[] = [];
@@ -80,7 +77,7 @@ export function leavesWaysThrough(ways: readonly WaysOfOne[], step: Command, rs:
       if (m === 'maybe') return false;
       if (m === 'yes') matched.push(p);
     }
-    if (!matched.length || passesOn) return true;
+    if (!matched.length || decidesNothing) return true;
     // a goto ends the chain's walk when the callee comes back: the same as its end only at the end
     if (t.spec || (t.goto && step.kind !== 'append')) return false;
     return matched.every((p) => backUndecided(rs, t.name, p));

@@ -189,6 +189,14 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
    * arguments the commands below them read.
    */
   const bodySteps = new Map<number, BodyStep[]>();
+  /** Steps of `sc`, where it is at the top of a body bound at each call (see bodySteps). */
+  const noteBodySteps = (sc: ShellCommand, added: readonly BodyStep[]) => {
+    const inBody = functions.bodyOf.get(sc.guard);
+    if (inBody === undefined || inBody !== sc.guard || !functions.templated.has(inBody)) return;
+    const list = bodySteps.get(inBody);
+    if (list) list.push(...added);
+    else bodySteps.set(inBody, [...added]);
+  };
   /**
    * What a call gives its function's body at a point of it: its arguments (read with the words
    * of the loops around the call) less those the body's `shift`s above the point dropped
@@ -256,15 +264,16 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const words = wordsAtCall(argWords, callScope(call, bound, locals), inner);
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     if (bound || inner.length) cmd.loopValues = [...(bound ?? []), ...inner];
-    runInstance(written, cmd, afterCheck, functions.nested.has(callWritten.get(call) ?? call) ? nestedGuard(callWritten.get(call) ?? call) : 0);
+    const asWritten = callWritten.get(call) ?? call;
+    runInstance(written, cmd, afterCheck, functions.nested.has(asWritten) ? nestedGuard(asWritten) : 0);
   };
   /**
    * A call in the body of a function that runs at its own calls, as one of those runs it: its
    * arguments read with that call's (`both() { allow_tcp "$1"; }; both 53`: `allow_tcp 53`),
    * its place that call's where the body runs several times (each call's rules are reported at
-   * it), else its own. `before`: how many of the body's own steps (assignments, shifts) are above the call;
-   * `inner`: the words of the body's loops around it in this pass. With the words of all the
-   * loops the call runs in (see Command.loopValues).
+   * it), else its own. `before`: how many of the body's own steps (assignments, shifts) are
+   * above the call; `inner`: the words of the body's loops around it in this pass. With the
+   * words of all the loops the call runs in (see Command.loopValues).
    */
   const callAt = (sc: ShellCommand, outer: CallAt, before: number, inner: readonly LoopBinding[] = []): [ShellCommand, (readonly LoopBinding[])?] => {
     const scope = callScope(outer.call, outer.bound, bodySteps.get(outer.body) ?? [], before);
@@ -453,12 +462,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     }
     // `shift` at the top of a body bound at each call: the commands below it read the arguments after those it drops
     if (words[0].value === 'shift') {
-      const inBody = functions.bodyOf.get(sc.guard);
-      if (inBody !== undefined && inBody === sc.guard && functions.templated.has(inBody)) {
-        const list = bodySteps.get(inBody) ?? [];
-        list.push(words.length === 1 ? 1 : Number(words[1].value));
-        bodySteps.set(inBody, list);
-      }
+      noteBodySteps(sc, [words.length === 1 ? 1 : Number(words[1].value)]);
       previous = sc;
       continue;
     }
@@ -466,12 +470,7 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const lead = ['export', 'readonly', 'local', 'declare', 'typeset'].includes(words[0].value) ? 1 : 0;
     if (words.slice(lead).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value))) {
       for (const w of words.slice(lead)) noteAssignment(vars, w);
-      const inBody = functions.bodyOf.get(sc.guard);
-      if (inBody !== undefined && inBody === sc.guard && functions.templated.has(inBody)) {
-        const list = bodySteps.get(inBody) ?? [];
-        for (const w of words.slice(lead)) list.push(w);
-        bodySteps.set(inBody, list);
-      }
+      noteBodySteps(sc, words.slice(lead));
       previous = sc;
       continue;
     }
@@ -630,7 +629,7 @@ interface CallAt {
 /** A loop open while the script is read: the guard its `for` command is under, and what its body runs, in order (commands bound with the loops' words, and loops nested in it). */
 interface OpenLoop extends PlainLoop {
   at: number;
-  /** How many of its function's own assignments come before it (see bodySteps). */
+  /** How many of its function's own steps (assignments, shifts) come before it (see bodySteps). */
   locals: number;
   items: (((bound: readonly LoopBinding[], at?: CallAt) => void) | OpenLoop)[];
 }
@@ -893,19 +892,20 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
 /**
  * Functions defined at the top of the script and called at its top level after their
  * definition, with the name written nowhere else but in comments (a dispatch table, a trap or
- * a call under a condition leaves the function where it is written), and those called in other functions'
- * bodies, at the top level too or not, that do not call themselves (see below). Called once (`rules() { …; };
- * iptables -F; rules`), the body runs at the call: its commands change the tables there (a
+ * a call under a condition leaves the function where it is written), and those called in
+ * other functions' bodies, at the top level too or not, that do not call themselves (see
+ * below). Called once (`rules() { …; }; iptables -F; rules`), the body runs at the call: its commands change the tables there (a
  * flush written between definition and call does not undo them), under no condition of its
  * own (`guards` is changed so the body's guard reads as the top level). Called several times
  * (`allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }; allow 22; allow 80`), the
  * body runs at each call. A plain body (commands one after the other: no condition or
- * here-document inside, no `set` moving its arguments nor `shift` but at its top, of a count it writes; loops only where plainLoops
- * runs them, see `loopsAt`) is `templated`: its iptables commands are bound again at each call
- * with `$1`…`$9` (and `"$@"`) read as the call's arguments, and the body's own assignments
- * before them (`local port=$1`) with them (see RuleSet.instances); so is the plain body of a
- * function called once that reads its arguments. Of another, the tables keep the rules where they are written, and the
- * steps (RuleSet.steps) take them at every call. `calls`: each call, to its body's guard;
+ * here-document inside, no `set` moving its arguments nor `shift` but at its top, of a count
+ * it writes; loops only where plainLoops runs them, see `loopsAt`) is `templated`: its iptables
+ * commands are bound again at each call with `$1`…`$9` (and `"$@"`) read as the call's
+ * arguments, and the body's own assignments before them (`local port=$1`) with them (see
+ * RuleSet.instances); so is the plain body of a function called once that reads its
+ * arguments. Of another, the tables keep the rules where they are written, and the steps
+ * (RuleSet.steps) take them at every call. `calls`: each call, to its body's guard;
  * `bodies`: the guards of bodies called once; `repeated`: those called several times;
  * `bodyOf`: each guard inside either, to the body's.
  */
@@ -1003,7 +1003,8 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   // it is written; nor a function that calls itself, through others or not. Callers before the
   // functions they call: whether a call runs once, or after the definition, depends on how its
   // caller runs.
-  const recursive = callingItself(top, callees);
+  const bodyNamed = new Map([...top].map(([body, name]) => [name, body]));
+  const recursive = callingItself(top, bodyNamed, callees);
   /**
    * Whether a call in the body `caller` runs only after `end` (a definition's): the body runs
    * at its calls, each of them written after `end` or, in the body of another such function,
@@ -1019,7 +1020,7 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     }
     return any;
   };
-  for (const body of callersFirst(top, callees, recursive)) {
+  for (const body of callersFirst(top, bodyNamed, callees, recursive)) {
     const name = top.get(body)!;
     if (/^ip6?tables/.test(name) || bodies.has(body) || repeated.has(body)) continue;
     const end = ends.get(body);
@@ -1086,13 +1087,12 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   return result;
 }
 
-/** The bodies of the functions that call themselves, directly or through others (`callees`: the names each body calls). */
 /**
  * The bodies of the functions that do not call themselves (not `recursive`), each before the
- * functions it calls (`callees`: the names each body calls); otherwise in text order.
+ * functions it calls (`callees`: the names each body calls; `bodyNamed`: each function's body
+ * by its name); otherwise in text order.
  */
-function callersFirst(top: ReadonlyMap<number, string>, callees: ReadonlyMap<number, ReadonlySet<string>>, recursive: ReadonlySet<number>): number[] {
-  const bodyNamed = new Map([...top].map(([body, name]) => [name, body]));
+function callersFirst(top: ReadonlyMap<number, string>, bodyNamed: ReadonlyMap<string, number>, callees: ReadonlyMap<number, ReadonlySet<string>>, recursive: ReadonlySet<number>): number[] {
   const done = new Set<number>();
   const calleesFirst: number[] = [];
   const visit = (body: number) => {
@@ -1108,8 +1108,8 @@ function callersFirst(top: ReadonlyMap<number, string>, callees: ReadonlyMap<num
   return calleesFirst.reverse();
 }
 
-function callingItself(top: ReadonlyMap<number, string>, callees: ReadonlyMap<number, ReadonlySet<string>>): Set<number> {
-  const bodyNamed = new Map([...top].map(([body, name]) => [name, body]));
+/** The bodies of the functions that call themselves, directly or through others (see callersFirst). */
+function callingItself(top: ReadonlyMap<number, string>, bodyNamed: ReadonlyMap<string, number>, callees: ReadonlyMap<number, ReadonlySet<string>>): Set<number> {
   const out = new Set<number>();
   for (const start of top.keys()) {
     const seen = new Set<number>();

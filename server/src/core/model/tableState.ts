@@ -227,24 +227,26 @@ export class TableState {
    * by specification, made again after any other change of the list (a new list, another
    * length, or one of `edits`: inserts, replacements, deletes by number, renames).
    */
-  private byKey = new WeakMap<Chain, { rules: Rule[]; length: number; edits: number; keys: Map<string, Rule[]> }>();
+  private byKey = new WeakMap<Chain, KeyIndex>();
   private edits = 0;
-  private keyIndex(c: Chain): { rules: Rule[]; length: number; edits: number; keys: Map<string, Rule[]> } | undefined {
+  private keyIndex(c: Chain): KeyIndex | undefined {
     const e = this.byKey.get(c);
     return e && e.rules === c.rules && e.length === c.rules.length && e.edits === this.edits ? e : undefined;
   }
   private rulesByKey(c: Chain): Map<string, Rule[]> {
     const kept = this.keyIndex(c);
     if (kept) return kept.keys;
-    const keys = new Map<string, Rule[]>();
-    for (const r of c.rules) {
-      const k = this.keyOf(r);
-      const list = keys.get(k);
-      if (list) list.push(r);
-      else keys.set(k, [r]);
-    }
-    this.byKey.set(c, { rules: c.rules, length: c.rules.length, edits: this.edits, keys });
-    return keys;
+    const index: KeyIndex = { rules: c.rules, length: c.rules.length, edits: this.edits, keys: new Map() };
+    for (const r of c.rules) this.indexed(index, r);
+    this.byKey.set(c, index);
+    return index.keys;
+  }
+  /** Adds a rule at the end of a chain's index. */
+  private indexed(index: KeyIndex, r: Rule): void {
+    const k = this.keyOf(r);
+    const list = index.keys.get(k);
+    if (list) list.push(r);
+    else index.keys.set(k, [r]);
   }
 
   /** Every rule of `c` is known, so a rule number past its end is certainly refused. */
@@ -329,10 +331,7 @@ export class TableState {
             if (index) {
               index.rules = c.rules;
               index.length = c.rules.length;
-              const k = this.keyOf(cmd.rule);
-              const list = index.keys.get(k);
-              if (list) list.push(cmd.rule);
-              else index.keys.set(k, [cmd.rule]);
+              this.indexed(index, cmd.rule);
             }
           }
         }
@@ -658,16 +657,17 @@ function chainKey(t: Table, name: string): string {
   return `${tableKey(t.family, t.name)}:${name}`;
 }
 
+/** A chain's rules by key (see TableState.rulesByKey), with the list, length and count of edits it was made for. */
+interface KeyIndex {
+  rules: Rule[];
+  length: number;
+  edits: number;
+  keys: Map<string, Rule[]>;
+}
+
 /** Lists up to this long are made at their length as they grow (see appended). */
 const SHORT = 8;
 
-/**
- * `list` with `item` at its end. A short list is a new one of its length: pushed to, an empty
- * list takes room for 17 entries, and cut to length once the chains are complete (fitLists) it
- * left that room behind in the old generation, where the lists of a dump's 36,000 chains had
- * moved while the tables were built: 11 MB of garbage after opening the 100k-rule dump. Copying
- * a list of eight or fewer costs less than that; a longer one is pushed to.
- */
 /** A chain neither built in nor declared (by a chain line or `-N`): one a rule appending to it made (see undeclaredChain). */
 export function undeclared(c: Chain): boolean {
   return !c.builtin && !c.declarations.length;
@@ -678,6 +678,13 @@ export function undeclaredChain(t: Table, name: string): Chain {
   return { name, table: t.name, family: t.family, builtin: false, policy: '-', policySpan: undefined, declarations: [], rules: [] };
 }
 
+/**
+ * `list` with `item` at its end. A short list is a new one of its length: pushed to, an empty
+ * list takes room for 17 entries, and cut to length once the chains are complete (fitLists) it
+ * left that room behind in the old generation, where the lists of a dump's 36,000 chains had
+ * moved while the tables were built: 11 MB of garbage after opening the 100k-rule dump. Copying
+ * a list of eight or fewer costs less than that; a longer one is pushed to.
+ */
 export function appended<T>(list: T[], item: T): T[] {
   if (list.length >= SHORT) {
     list.push(item);

@@ -45,6 +45,15 @@ const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT', 'QUEUE', 'NFQUEUE', 'SYNPR
 const NAT = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 const MAX_BRANCHES = 64;
 
+/**
+ * A rule whose target neither decides nor sends the packet elsewhere (LOG, MARK and the like):
+ * the walk goes on to the next rule whether it matches or not (see walkChain).
+ */
+export function passesOn(rule: Rule): boolean {
+  const t = rule.target;
+  return !!t?.spec && !VERDICTS.has(t.name) && !t.spec.terminating && !NAT.has(t.name) && t.name !== 'RETURN' && !untracks(rule);
+}
+
 interface State {
   packet: Packet;
   path: Step[];
