@@ -1,6 +1,6 @@
 import type { Family } from '../knowledge/types.ts';
 import type { RuleSet } from '../model/types.ts';
-import { evaluateChain } from '../simulate/evaluate.ts';
+import { someWayThrough } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
 
 /**
@@ -12,6 +12,6 @@ import type { Packet } from '../simulate/packet.ts';
 export function passesSome(rs: RuleSet, family: Family, chain: 'INPUT' | 'OUTPUT'): boolean {
   return (['NEW', 'ESTABLISHED'] as const).some((state) => {
     const packet: Packet = { family, state, origin: chain === 'INPUT' ? 'remote' : 'local', offLoopback: true, local: [] };
-    return evaluateChain(rs, 'filter', chain, packet).some((o) => o.verdict !== 'DROP' && o.verdict !== 'REJECT');
+    return someWayThrough(rs, 'filter', chain, packet, (verdict) => verdict !== 'DROP' && verdict !== 'REJECT');
   });
 }

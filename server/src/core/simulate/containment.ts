@@ -93,7 +93,16 @@ function coversIface(a: Condition | undefined, b: Condition | undefined): boolea
   return interfaceMatches(a.value, b.value);
 }
 
+/** Each port test's ranges, read once: chains are compared pairwise, and an evaluation compares each rule with every assumption before it. */
+const rangesRead = new WeakMap<BoundOption, [number, number][] | null>();
+
 function ranges(o: BoundOption): [number, number][] | undefined {
+  let r = rangesRead.get(o);
+  if (r === undefined) rangesRead.set(o, (r = readRanges(o) ?? null));
+  return r ?? undefined;
+}
+
+function readRanges(o: BoundOption): [number, number][] | undefined {
   const v = o.values[0];
   if (!v || v.dynamic || o.negated || listInSinglePort(o)) return undefined;
   const out: [number, number][] = [];
@@ -114,23 +123,28 @@ function coversOption(a: BoundOption, b: Rule): boolean {
   if (kind) {
     const ra = ranges(a);
     if (!ra) return false;
-    const bo = b.matches.flatMap((m) => m.options).filter((o) => PORT_KIND[o.name] === kind);
-    return bo.some((o) => {
-      const rb = ranges(o);
-      return !!rb && rb.every(([l, h]) => ra.some(([L, H]) => L <= l && h <= H));
-    });
+    for (const m of b.matches) {
+      for (const o of m.options) {
+        if (PORT_KIND[o.name] !== kind) continue;
+        const rb = ranges(o);
+        if (rb && rb.every(([l, h]) => ra.some(([L, H]) => L <= l && h <= H))) return true;
+      }
+    }
+    return false;
   }
   if (a.name === '--ctstate' || a.name === '--state') {
     const va = a.values[0];
     if (!va || va.dynamic || a.negated) return false;
     const sa = new Set(va.value.toUpperCase().split(','));
-    const bo = b.matches.flatMap((m) => m.options).filter((o) => o.name === '--ctstate' || o.name === '--state');
     // a state written without its value (`--ctstate -j DROP`, a syntax error) covers nothing
-    return bo.some((o) => {
-      const vb = o.values[0];
-      return !o.negated && !!vb && !vb.dynamic && vb.value.toUpperCase().split(',').every((s) => sa.has(s));
-    });
+    for (const m of b.matches) {
+      for (const o of m.options) {
+        if (o.name !== '--ctstate' && o.name !== '--state') continue;
+        const vb = o.values[0];
+        if (!o.negated && !!vb && !vb.dynamic && vb.value.toUpperCase().split(',').every((s) => sa.has(s))) return true;
+      }
+    }
+    return false;
   }
   return false;
 }
-

@@ -63,8 +63,17 @@ interface State {
 
 type ChainResult = { kind: 'verdict'; verdict: string; state: State; waysLeft?: true } | { kind: 'return'; state: State };
 
+/**
+ * A branch's own copy of a state. Of the path only the last step is copied: a walk sets the
+ * rule that decided on the chain's current step alone, and the steps before it stay as they
+ * were (copying each made a walk through 2,500 user chains, one split in each, allocate
+ * millions of steps).
+ */
 function clone(s: State): State {
-  return { packet: { ...s.packet }, path: s.path.map((x) => ({ ...x })), assumptions: [...s.assumptions], rewrites: { ...s.rewrites } };
+  const path = s.path.slice();
+  const last = path.length - 1;
+  if (last >= 0) path[last] = { ...path[last] };
+  return { packet: { ...s.packet }, path, assumptions: [...s.assumptions], rewrites: { ...s.rewrites } };
 }
 
 /**
@@ -154,6 +163,9 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
 interface Budget {
   steps: number;
   stack: string[];
+  /** Stop at the first verdict this takes (someWayThrough): the ways after it are not followed. */
+  stopAt?: (verdict: string) => boolean;
+  stopped?: true;
 }
 
 function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number, budget: Budget = { steps: 50_000, stack: [] }): ChainResult[] {
@@ -170,6 +182,10 @@ function runChain(rs: RuleSet, table: string, chain: Chain, state: State, depth:
 
 function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth: number, budget: Budget): ChainResult[] {
   const out: ChainResult[] = [];
+  const decide = (r: ChainResult & { kind: 'verdict' }) => {
+    out.push(r);
+    if (budget.stopAt?.(r.verdict)) budget.stopped = true;
+  };
   let branches: { state: State; index: number }[] = [{ state, index: 0 }];
   const step: Step = { table, chain: chain.name };
   /** A branch was left unfollowed for MAX_BRANCHES: one UNKNOWN outcome stands for them all. */
@@ -178,11 +194,13 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
   while (branches.length) {
     const next: { state: State; index: number }[] = [];
     for (const { state: s, index } of branches) {
+      if (budget.stopped) return out;
       let i = index;
       let done = false;
       const cands = candidateRules(chain, s.packet.dst, s.packet.src);
       let ci = cands ? lowerBound(cands, i) : 0;
       while (!done) {
+        if (budget.stopped) return out;
         if (cands) {
           if (ci >= cands.length) break;
           i = cands[ci++];
@@ -194,7 +212,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
         if (!rule.target) continue;
         // an evaluation that explodes (many unknowns in nested chains) stops with "unknown"
         if (--budget.steps < 0) {
-          out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: s });
+          decide({ kind: 'verdict', verdict: 'UNKNOWN', state: s });
           done = true;
           break;
         }
@@ -212,7 +230,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
             cut = true;
             const skip = clone(s);
             skip.assumptions.push({ rule, matched: false });
-            out.push({ kind: 'verdict', verdict: 'UNKNOWN', state: skip, waysLeft: true });
+            decide({ kind: 'verdict', verdict: 'UNKNOWN', state: skip, waysLeft: true });
           }
           s.assumptions.push({ rule, matched: true });
         }
@@ -221,12 +239,12 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
         if (!t) continue;
         if (VERDICTS.has(t.name) || (t.spec?.terminating && t.name !== 'RETURN' && !NAT.has(t.name))) {
           here.rule = rule;
-          out.push({ kind: 'verdict', verdict: t.name, state: s });
+          decide({ kind: 'verdict', verdict: t.name, state: s });
           done = true;
         } else if (NAT.has(t.name)) {
           here.rule = rule;
           applyNat(rule, s, table, chain.name);
-          out.push({ kind: 'verdict', verdict: 'ACCEPT', state: s });
+          decide({ kind: 'verdict', verdict: 'ACCEPT', state: s });
           done = true;
         } else if (t.name === 'RETURN') {
           here.rule = rule;
@@ -238,7 +256,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
           if (!callee || depth > 30 || budget.stack.includes(callee.name)) continue;
           here.rule = rule;
           for (const r of runChain(rs, table, callee, s, depth + 1, budget)) {
-            if (r.kind === 'verdict') out.push(r);
+            if (r.kind === 'verdict') decide(r);
             else if (t.goto) out.push({ kind: 'return', state: r.state });
             else {
               // back in this chain after the jump
@@ -321,6 +339,22 @@ export function evaluateChain(rs: RuleSet, table: string, chainName: string, pac
     }
     return { verdict: policy, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
   });
+}
+
+/**
+ * Whether some way through built-in chain `chainName` of `table` ends in a verdict `wanted`
+ * takes (its policy included). The walk stops at the first such verdict, where evaluateChain
+ * follows every way: an INPUT that jumps to 2,500 user chains each accepting one port splits a
+ * packet of any protocol 2,500 times, and the first accept answers the question.
+ */
+export function someWayThrough(rs: RuleSet, table: string, chainName: string, packet: Packet, wanted: (verdict: string) => boolean): boolean {
+  const chain = rs.tables.get(`${packet.family}:${table}`)?.chains.get(chainName);
+  if (!chain) return wanted('ACCEPT');
+  const budget: Budget = { steps: 50_000, stack: [], stopAt: wanted };
+  const results = runChain(rs, table, chain, { packet: { ...packet }, path: [], assumptions: [], rewrites: {} }, 0, budget);
+  if (budget.stopped) return true;
+  const policy = chain.builtin ? chain.policy : 'ACCEPT';
+  return results.some((r) => wanted(r.kind === 'verdict' ? r.verdict : policy));
 }
 
 /**
