@@ -1,6 +1,6 @@
 import { policyPlace } from '../model/policyPlace.ts';
 import type { Chain, Rule, RuleSet } from '../model/types.ts';
-import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../simulate/evaluate.ts';
+import { decidingRule, type Outcome, refusedEveryWay } from '../simulate/evaluate.ts';
 import type { Packet } from '../simulate/packet.ts';
 import type { Span } from '../text/span.ts';
 
@@ -26,7 +26,7 @@ export function refusedInChain<T>(rs: RuleSet, chain: Chain, items: readonly T[]
   let first: Outcome | undefined;
   const lost: T[] = [];
   for (const item of items) {
-    const o = certainlyRefused(evaluateChain(rs, 'filter', chain.name, packetOf(item)));
+    const o = refusedEveryWay(rs, 'filter', chain.name, packetOf(item));
     if (!o) continue;
     first ??= o;
     lost.push(item);

@@ -163,7 +163,7 @@ function applyNat(rule: Rule, s: State, table: string, chain: string): void {
 interface Budget {
   steps: number;
   stack: string[];
-  /** Stop at the first verdict this takes (someWayThrough): the ways after it are not followed. */
+  /** Stop at the first verdict this takes (see evaluateChain): the ways after it are not followed. */
   stopAt?: (verdict: string) => boolean;
   stopped?: true;
 }
@@ -290,6 +290,22 @@ export function certainlyRefused(outcomes: readonly Outcome[]): Outcome | undefi
   return outcomes.length && outcomes.every((o) => o.verdict === 'DROP' || o.verdict === 'REJECT') ? plainestOutcome(outcomes) : undefined;
 }
 
+/** A verdict that lets the packet on, or may (UNKNOWN): neither DROP nor REJECT. */
+export const letsOn = (verdict: string): boolean => verdict !== 'DROP' && verdict !== 'REJECT';
+
+/**
+ * certainlyRefused of the ways through a chain, its walk stopped at the first way that is not
+ * refused (which answers it: not certainly refused).
+ */
+export function refusedEveryWay(rs: RuleSet, table: string, chainName: string, packet: Packet): Outcome | undefined {
+  return certainlyRefused(evaluateChain(rs, table, chainName, packet, letsOn));
+}
+
+/** Whether some way through a chain ends in a verdict `wanted` takes, its walk stopped at the first. */
+export function someWay(rs: RuleSet, table: string, chainName: string, packet: Packet, wanted: (verdict: string) => boolean): boolean {
+  return evaluateChain(rs, table, chainName, packet, wanted).some((o) => wanted(o.verdict));
+}
+
 /**
  * Of several outcomes, the one that assumes the fewest uncertain rules matched: the way most
  * packets go (past a rate limit, not through it), which a finding points at.
@@ -322,12 +338,19 @@ export function decidingRule(o: Outcome): Rule | undefined {
   return decidingStep(o)?.rule;
 }
 
-/** The verdict of one built-in chain of a table (its policy when the end is reached). */
-export function evaluateChain(rs: RuleSet, table: string, chainName: string, packet: Packet): Outcome[] {
+/**
+ * The verdict of one built-in chain of a table (its policy when the end is reached): every
+ * way through. With `stopAt`, the walk ends at the first verdict it takes, and the ways are
+ * those followed until then: the first way `stopAt` takes is the one every way's list has
+ * first. A question about some way (does anything get through?) needs no more: an INPUT that
+ * jumps to 2,500 user chains each accepting one port splits a packet of any protocol 2,500
+ * times, each way carrying every rule it passed, and the first accept answers it.
+ */
+export function evaluateChain(rs: RuleSet, table: string, chainName: string, packet: Packet, stopAt?: (verdict: string) => boolean): Outcome[] {
   const chain = rs.tables.get(`${packet.family}:${table}`)?.chains.get(chainName);
   const start: State = { packet: { ...packet }, path: [], assumptions: [], rewrites: {} };
   if (!chain) return [{ verdict: 'ACCEPT', path: [], packet: start.packet, rewrites: {}, assumptions: [] }];
-  return runChain(rs, table, chain, start, 0).map((r) => {
+  return runChain(rs, table, chain, start, 0, { steps: 50_000, stack: [], ...(stopAt ? { stopAt } : {}) }).map((r) => {
     if (r.kind === 'verdict') return { verdict: r.verdict, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions, ...(r.waysLeft ? { waysLeft: true as const } : {}) };
     const policy = chain.builtin ? chain.policy : 'ACCEPT';
     if (isBuiltinChain(table, chainName)) {
@@ -339,22 +362,6 @@ export function evaluateChain(rs: RuleSet, table: string, chainName: string, pac
     }
     return { verdict: policy, path: r.state.path, packet: r.state.packet, rewrites: r.state.rewrites, assumptions: r.state.assumptions };
   });
-}
-
-/**
- * Whether some way through built-in chain `chainName` of `table` ends in a verdict `wanted`
- * takes (its policy included). The walk stops at the first such verdict, where evaluateChain
- * follows every way: an INPUT that jumps to 2,500 user chains each accepting one port splits a
- * packet of any protocol 2,500 times, and the first accept answers the question.
- */
-export function someWayThrough(rs: RuleSet, table: string, chainName: string, packet: Packet, wanted: (verdict: string) => boolean): boolean {
-  const chain = rs.tables.get(`${packet.family}:${table}`)?.chains.get(chainName);
-  if (!chain) return wanted('ACCEPT');
-  const budget: Budget = { steps: 50_000, stack: [], stopAt: wanted };
-  const results = runChain(rs, table, chain, { packet: { ...packet }, path: [], assumptions: [], rewrites: {} }, 0, budget);
-  if (budget.stopped) return true;
-  const policy = chain.builtin ? chain.policy : 'ACCEPT';
-  return results.some((r) => wanted(r.kind === 'verdict' ? r.verdict : policy));
 }
 
 /**

@@ -40,7 +40,8 @@ export const missingDnsAccept: LintRule = {
     // the UDP query decides: TCP alone dropped is a smaller loss (answers too big for a datagram)
     if (!refused || refused.lost[0] !== DNS[0]) return;
     // a host that opens no connection of its own has nothing to resolve names for
-    const out = evaluateChain(rs, 'filter', 'OUTPUT', outgoing()).find((o) => o.verdict === 'ACCEPT');
+    const accepted = (verdict: string) => verdict === 'ACCEPT';
+    const out = evaluateChain(rs, 'filter', 'OUTPUT', outgoing(), accepted).find((o) => accepted(o.verdict));
     if (!out) return;
     const opener = decidingRule(out);
     const { lost, rule, span } = refused;

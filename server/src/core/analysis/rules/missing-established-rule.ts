@@ -2,7 +2,7 @@ import { acceptsEstablished, acceptsNewOnly, establishedOnly, establishedOnlyWor
 import type { Chain, Rule, RuleSet, Table } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor, ruleMatches } from '../../simulate/conditions.ts';
-import { certainlyRefused, decidingRule, evaluateChain, type Outcome } from '../../simulate/evaluate.ts';
+import { certainlyRefused, decidingRule, evaluateChain, type Outcome, refusedEveryWay, someWay } from '../../simulate/evaluate.ts';
 import { exactInInterface, exactInterface, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainsReached } from '../chainsReached.ts';
 import { hostOfCondition } from '../networkHost.ts';
@@ -90,13 +90,13 @@ function connectionsLeaveThrough(rs: RuleSet, chain: Chain, way: ReplyWay): bool
   const forward = chain.name === 'FORWARD';
   const packet: Packet = { family: chain.family, out: way.in, state: 'NEW', origin: forward ? 'remote' : 'local', local: [] };
   if (forward && way.out) packet.in = way.out;
-  return evaluateChain(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet).some((o) => o.verdict === 'ACCEPT');
+  return someWay(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet, (verdict) => verdict === 'ACCEPT');
 }
 
 /** Some new connection from another host is let through FORWARD (by some rule, under some conditions). */
 function forwardsConnections(rs: RuleSet, chain: Chain): boolean {
   const packet: Packet = { family: chain.family, state: 'NEW', origin: 'remote', local: [] };
-  return evaluateChain(rs, 'filter', chain.name, packet).some((o) => o.verdict === 'ACCEPT');
+  return someWay(rs, 'filter', chain.name, packet, (verdict) => verdict === 'ACCEPT');
 }
 
 /**
@@ -121,7 +121,7 @@ const MAX_ACCEPTS = 200;
 function forwardedRepliesDropped(rs: RuleSet, chain: Chain): Rule | true | undefined {
   for (const c of forwardedConnections(rs, chain)) {
     if (c === true) return true;
-    if (certainlyRefused(evaluateChain(rs, 'filter', chain.name, replyTo(c.first)))) return c.rule;
+    if (refusedEveryWay(rs, 'filter', chain.name, replyTo(c.first))) return c.rule;
   }
   return undefined;
 }
@@ -152,7 +152,7 @@ function forwardedErrorRefused(rs: RuleSet, chain: Chain): { refused: Outcome; o
     if (c === true) return undefined;
     const error: Packet = { ...mtuError(chain.family), src: c.first.dst, dst: c.first.src };
     backWay(c.first, error);
-    const refused = certainlyRefused(evaluateChain(rs, 'filter', chain.name, error));
+    const refused = refusedEveryWay(rs, 'filter', chain.name, error);
     if (!refused) continue;
     // an accept of the replies (`-p tcp` aside: with RELATED it still takes no ICMP)
     const takes = takesWithRelated(error);
@@ -195,7 +195,7 @@ function routerErrorsDropped(rs: RuleSet, t: Table): { only: Word } | undefined 
     if (c === true) return undefined;
     const error: Packet = { ...mtuError(t.family), origin: 'local', offLoopback: true, dst: c.first.src };
     if (c.first.in) error.out = c.first.in;
-    if (!certainlyRefused(evaluateChain(rs, 'filter', 'OUTPUT', error))) continue;
+    if (!refusedEveryWay(rs, 'filter', 'OUTPUT', error)) continue;
     const only = establishedOnly(rs, output, takesWithRelated(error));
     if (only) return { only };
   }
@@ -255,7 +255,7 @@ function repliesDroppedBefore(rs: RuleSet, chain: Chain): { rule: Rule; way: Rep
   for (const way of droppedWays(rs, chain).values()) {
     const reply: Packet = { family: chain.family, in: way.in, state: 'ESTABLISHED', origin: 'remote', local: [] };
     if (way.out) reply.out = way.out;
-    const refused = certainlyRefused(evaluateChain(rs, 'filter', chain.name, reply));
+    const refused = refusedEveryWay(rs, 'filter', chain.name, reply);
     const rule = refused && decidingRule(refused);
     if (rule && connectionsLeaveThrough(rs, chain, way)) return { rule, way };
   }

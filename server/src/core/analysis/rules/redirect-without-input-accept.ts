@@ -1,6 +1,6 @@
 import type { Rule } from '../../model/types.ts';
 import { policyPlace } from '../../model/policyPlace.ts';
-import { certainlyRefused, decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
+import { decidingRule, refusedEveryWay } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
@@ -63,7 +63,7 @@ export const redirectWithoutInputAccept: LintRule = {
         for (const rule of chain.rules) {
           if (rule.target?.name !== 'REDIRECT' || rule.dynamic) continue;
           const p = redirected(rule);
-          const refused = certainlyRefused(evaluateChain(rs, 'filter', 'INPUT', p));
+          const refused = refusedEveryWay(rs, 'filter', 'INPUT', p);
           if (!refused) continue;
           const decider = decidingRule(refused);
           const place = decider?.span ?? policyPlace(input);

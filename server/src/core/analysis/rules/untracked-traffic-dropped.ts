@@ -1,6 +1,6 @@
 import type { Family } from '../../knowledge/types.ts';
 import type { Rule, RuleSet } from '../../model/types.ts';
-import { certainlyRefused, decidingRule, definiteVerdict, evaluateChain, plainestOutcome, type Outcome } from '../../simulate/evaluate.ts';
+import { decidingRule, definiteVerdict, evaluateChain, type Outcome, plainestOutcome, refusedEveryWay } from '../../simulate/evaluate.ts';
 import type { Packet } from '../../simulate/packet.ts';
 import { exactInterface } from '../../simulate/packetFromRule.ts';
 import { chainsReached } from '../chainsReached.ts';
@@ -36,7 +36,7 @@ function incoming(ctx: RuleContext, rule: Rule, p: Packet): boolean {
   for (const chain of ['INPUT', 'FORWARD']) {
     const asNew = evaluateChain(rs, 'filter', chain, { ...p, state: 'NEW' });
     if (definiteVerdict(asNew) !== 'ACCEPT') continue;
-    const refused = certainlyRefused(evaluateChain(rs, 'filter', chain, { ...p, state: 'UNTRACKED' }));
+    const refused = refusedEveryWay(rs, 'filter', chain, { ...p, state: 'UNTRACKED' });
     if (!refused) continue;
     const accept = decidingRule(plainestOutcome(asNew)!);
     const drop = decider(refused);
@@ -79,7 +79,7 @@ function droppedAnswers(rs: RuleSet, chain: 'INPUT' | 'FORWARD', answer: Packet)
   if (!state || raw.some((o) => o.packet.state !== state || o.verdict !== 'ACCEPT')) return undefined;
   const asReplies = evaluateChain(rs, 'filter', chain, { ...answer, state: 'ESTABLISHED' });
   if (definiteVerdict(asReplies) !== 'ACCEPT') return undefined;
-  const refused = certainlyRefused(evaluateChain(rs, 'filter', chain, { ...answer, state }));
+  const refused = refusedEveryWay(rs, 'filter', chain, { ...answer, state });
   if (!refused) return undefined;
   return { state, accept: decidingRule(plainestOutcome(asReplies)!), drop: decider(refused) };
 }

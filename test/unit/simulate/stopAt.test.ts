@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirewallDocument } from '../../../server/src/core/facade.ts';
-import { evaluateChain, someWayThrough } from '../../../server/src/core/simulate/evaluate.ts';
+import { certainlyRefused, decidingStep, evaluateChain, type Outcome, refusedEveryWay } from '../../../server/src/core/simulate/evaluate.ts';
 import type { Packet } from '../../../server/src/core/simulate/packet.ts';
 
 function generator(seed: number): () => number {
@@ -34,14 +34,23 @@ const WANTED: [string, (verdict: string) => boolean][] = [
   ['dropped', (v) => v === 'DROP'],
 ];
 
+/** What a check reads of an outcome: its verdict, and the rule (by its line) or policy that decided it. */
+function decision(o: Outcome | undefined, text: string): string {
+  if (!o) return 'none';
+  const step = decidingStep(o);
+  return `${o.verdict}@${step?.rule ? text.slice(0, step.rule.span.start).split('\n').length : (step?.policy ?? '-')}`;
+}
+
 /**
- * someWayThrough stops at the first way it is asked for: it must answer as every way through
- * would. Random filter tables of INPUT and OUTPUT (policies, jumps and gotos into three user
- * chains that may jump on, RETURN, LOG, conditions the packets may or may not meet, more
- * rules than the evaluation follows ways at times), packets known and unknown, three questions.
+ * With stopAt the walk ends at the first verdict asked for: the first way it takes must be the
+ * one every way's list has first, decided by the same rule or policy. Random filter tables of
+ * INPUT and OUTPUT (policies, jumps and gotos into three user chains that may jump on, RETURN,
+ * LOG, conditions the packets may or may not meet, more rules than the evaluation follows ways
+ * at times), packets known and unknown, three questions.
  */
-test('someWayThrough answers as evaluateChain\'s ways do (random tables)', () => {
-  let yes = 0;
+test('evaluateChain with stopAt finds the way every way\'s list has first, and refusedEveryWay what certainlyRefused of every way finds (random tables)', () => {
+  let found = 0;
+  let refusedCases = 0;
   let cases = 0;
   for (let seed = 1; seed <= 1500; seed++) {
     const rnd = generator(seed);
@@ -54,18 +63,24 @@ test('someWayThrough answers as evaluateChain\'s ways do (random tables)', () =>
       for (let i = 0; i < n; i++) lines.push(`-A ${chain} ${randomRule(rnd, callees)}`);
     }
     lines.push('COMMIT', '');
-    const rs = new FirewallDocument(lines.join('\n'), { dialect: 'save' }).ruleSet;
+    const text = lines.join('\n');
+    const rs = new FirewallDocument(text, { dialect: 'save' }).ruleSet;
     for (const chain of ['INPUT', 'OUTPUT']) {
       for (const packet of PACKETS) {
         for (const [what, wanted] of WANTED) {
-          const expected = evaluateChain(rs, 'filter', chain, packet).some((o) => wanted(o.verdict));
-          assert.equal(someWayThrough(rs, 'filter', chain, packet, wanted), expected, `seed ${seed}, ${chain}, ${JSON.stringify(packet)}, ${what}`);
+          const expected = decision(evaluateChain(rs, 'filter', chain, packet).find((o) => wanted(o.verdict)), text);
+          const stopped = evaluateChain(rs, 'filter', chain, packet, wanted);
+          assert.equal(decision(stopped.find((o) => wanted(o.verdict)), text), expected, `seed ${seed}, ${chain}, ${JSON.stringify(packet)}, ${what}`);
           cases++;
-          if (expected) yes++;
+          if (expected !== 'none') found++;
         }
+        const refused = decision(certainlyRefused(evaluateChain(rs, 'filter', chain, packet)), text);
+        assert.equal(decision(refusedEveryWay(rs, 'filter', chain, packet), text), refused, `seed ${seed}, ${chain}, ${JSON.stringify(packet)}, refused every way`);
+        if (refused !== 'none') refusedCases++;
       }
     }
   }
   // both answers must be common, or the comparison proves little
-  assert.ok(yes > cases / 5 && yes < (cases * 4) / 5, `${yes} of ${cases} answered yes`);
+  assert.ok(found > cases / 5 && found < (cases * 4) / 5, `${found} of ${cases} found a way`);
+  assert.ok(refusedCases > cases / 20, `${refusedCases} refused every way`);
 });
