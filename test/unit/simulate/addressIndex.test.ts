@@ -50,6 +50,27 @@ test('small chains and unknown or non-IPv4 destinations are not indexed', () => 
   assert.equal(candidateRules(small, '10.0.0.1'), undefined);
 });
 
+test('a chain where no rule tests one address gives every rule, without a list of them', () => {
+  // a FORWARD of jumps to per-server chains: a list of all its rules, made each time the walk
+  // came back from a jump, made the DNAT check cubic (90 s for 2,500 port forwards)
+  const lines = ['*filter', ':FORWARD DROP [0:0]'];
+  for (let i = 0; i < INDEX_FROM * 2; i++) lines.push(`:f${i} - [0:0]`, `-A FORWARD -i eth0 -j f${i}`, `-A f${i} -d 10.1.${i >> 8}.${i & 255} -j ACCEPT`);
+  lines.push('COMMIT', '');
+  const forward = new FirewallDocument(lines.join('\n'), { dialect: 'save' }).ruleSet.tables.get('ipv4:filter')!.chains.get('FORWARD')!;
+  assert.equal(candidateRules(forward, '10.1.0.7'), undefined);
+  assert.equal(candidateRules(forward, '10.1.0.7', '192.0.2.1'), undefined);
+});
+
+test('the same address asked again is answered with the list made for it', () => {
+  const chain = bigChain();
+  const first = candidateRules(chain, '10.1.0.7')!;
+  const copy = [...first];
+  assert.equal(candidateRules(chain, '10.1.0.7'), first, 'the walk comes back to the chain after each jump with the same packet');
+  const other = candidateRules(chain, '10.1.0.8')!;
+  assert.notDeepEqual(other, copy);
+  assert.deepEqual(candidateRules(chain, '10.1.0.7'), copy, 'another address in between');
+});
+
 test('a chain whose rule list changes is indexed again', () => {
   const chain = bigChain();
   const before = candidateRules(chain, '10.1.0.9')!.length;

@@ -32,6 +32,13 @@ interface AddressIndex {
   prefixes: number[];
   /** Positions of rules without a single IPv4 network to test (they may match any packet). */
   generic: Int32Array;
+  /**
+   * The last lookup's address and answer: a walk asks again for the same packet each time it
+   * comes back to the chain from a jump (a FORWARD of 2,500 jumps to per-server chains made
+   * the list 2,500 times for each port forward checked).
+   */
+  lastWant?: number;
+  lastOut?: number[];
 }
 
 const indexes: Record<AddressField, WeakMap<Chain, AddressIndex>> = { source: new WeakMap(), destination: new WeakMap() };
@@ -134,6 +141,14 @@ function indexOf(chain: Chain, field: AddressField): AddressIndex {
 
 /** The rules of the index whose network holds `want`, and the generic ones, in rule order. */
 function lookup(idx: AddressIndex, want: number): number[] {
+  if (idx.lastWant === want && idx.lastOut) return idx.lastOut;
+  const out = merged(idx, want);
+  idx.lastWant = want;
+  idx.lastOut = out;
+  return out;
+}
+
+function merged(idx: AddressIndex, want: number): number[] {
   const own: number[] = [];
   for (const p of idx.prefixes) {
     const network = (want & maskOf(p)) >>> 0;
@@ -166,10 +181,15 @@ export function candidateRules(chain: Chain, dst: string | undefined, src?: stri
   // a chain where few rules test a destination (a blocklist of sources) is not indexed by
   // destination only to find that out: a first trace builds one index over 100k rules, not two
   const byDst = wantDst >= 0 && !(wantSrc >= 0 && !indexes.destination.has(chain) && sampledShare(chain, 'destination') < 0.25) ? indexOf(chain, 'destination') : undefined;
-  if (byDst && (wantSrc < 0 || byDst.generic.length <= chain.rules.length / 2)) return lookup(byDst, wantDst);
+  if (byDst && (wantSrc < 0 || byDst.generic.length <= chain.rules.length / 2)) return narrowed(byDst, wantDst);
   const bySrc = wantSrc >= 0 ? indexOf(chain, 'source') : undefined;
-  if (bySrc && (!byDst || bySrc.generic.length < byDst.generic.length)) return lookup(bySrc, wantSrc);
-  return byDst ? lookup(byDst, wantDst) : undefined;
+  if (bySrc && (!byDst || bySrc.generic.length < byDst.generic.length)) return narrowed(bySrc, wantSrc);
+  return byDst ? narrowed(byDst, wantDst) : undefined;
+}
+
+/** The lookup, or undefined (every rule) where no rule of the chain tests one address: a list of them all would be made for nothing. */
+function narrowed(idx: AddressIndex, want: number): number[] | undefined {
+  return idx.prefixes.length ? lookup(idx, want) : undefined;
 }
 
 /** The share of 64 rules spread over the chain that test one plain address in `field`. */
