@@ -122,3 +122,25 @@ test('a blocklist of sources is indexed by source when most rules test no destin
   // neither address known: no index
   assert.equal(candidateRules(chain, undefined, undefined), undefined);
 });
+
+test('a host\'s accepts, one port each, are indexed by the port they require', () => {
+  // `-p tcp --dport 1000 -m limit … -j ACCEPT` and its drop, for thousands of ports: the limit
+  // checks follow each rule's packet from the chain's head, which walked every rule above it
+  const kinds = ['-p tcp --dport P', '-p udp --dport P', '-p tcp -m tcp --dport P', '-p tcp --dport 1000:2000', '-p tcp ! --dport P', '-p tcp -m multiport --dports P,443', '-p tcp -m multiport --dports P', '-p tcp --sport P', '-p tcp --dport $PORT', '-i eth0', '-p tcp --dport ssh', '-p sctp --dport P', '-p tcp -m tcp ! --dport P -m multiport --dports P'];
+  const lines: string[] = [];
+  for (let i = 0; i < INDEX_FROM * 4; i++) lines.push(`${kinds[i % kinds.length].replace(/P/g, String(1000 + (i % 300)))} -j ${i % 2 ? 'ACCEPT' : 'DROP'}`);
+  const chain = chainOf(lines);
+  for (const spec of ['proto=tcp dport=1000', 'proto=udp dport=1000', 'proto=tcp dport=1299', 'proto=tcp dport=22', 'proto=tcp dport=443', 'proto=tcp dport=1500 dst=10.0.0.1', 'proto=sctp dport=1007', 'proto=tcp sport=1000 dport=5']) {
+    const p = parsePacketSpec(spec).packet!;
+    const cands = candidateRules(chain, p.dst, p.src, p.dport);
+    assertSound(chain, spec, cands);
+    // six kinds of thirteen test no one port (ranges, lists, negations, expansions, other fields): those and the port's own
+    assert.ok(cands!.length < chain.rules.length * 0.6, `${spec}: ${cands!.length} of ${chain.rules.length} candidates`);
+  }
+  // a port not known: no index
+  assert.equal(candidateRules(chain, undefined, undefined, undefined), undefined);
+  // a chain of addresses is not indexed by port when its address index narrows it
+  const blocklist = chainOf(Array.from({ length: INDEX_FROM * 2 }, (_, i) => `-s 10.0.${i >> 8}.${i & 255} -p tcp --dport ${1000 + i} -j DROP`));
+  const bySource = candidateRules(blocklist, '192.0.2.1', '10.0.0.7', 1007)!;
+  assert.deepEqual(bySource, [7]);
+});

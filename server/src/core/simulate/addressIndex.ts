@@ -1,4 +1,5 @@
-import type { Chain, Condition } from '../model/types.ts';
+import type { Chain, Condition, Rule } from '../model/types.ts';
+import { portNumber } from '../knowledge/values/ports.ts';
 
 /**
  * Chains with thousands of rules are mostly one rule per address: kube-proxy's
@@ -14,7 +15,8 @@ import type { Chain, Condition } from '../model/types.ts';
  */
 export const INDEX_FROM = 256;
 
-export type AddressField = 'source' | 'destination';
+/** What a chain is indexed by: an address the rules test, or the one destination port they test (a host's accepts). */
+export type AddressField = 'source' | 'destination' | 'dport';
 
 interface AddressIndex {
   /** The rule list the index was built from: a chain whose rules change is indexed again. */
@@ -41,7 +43,29 @@ interface AddressIndex {
   lastOut?: number[];
 }
 
-const indexes: Record<AddressField, WeakMap<Chain, AddressIndex>> = { source: new WeakMap(), destination: new WeakMap() };
+const indexes: Record<AddressField, WeakMap<Chain, AddressIndex>> = { source: new WeakMap(), destination: new WeakMap(), dport: new WeakMap() };
+
+/** The matches whose `--destination-port` tests the packet's own port (multiport's `--destination-ports` too). */
+const PORT_MATCHES = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', 'multiport']);
+
+/**
+ * The one destination port a rule requires (`-p tcp --dport 443`, `--dport https`, multiport
+ * with one port), or -1: a rule with such a test matches no packet to another port, whatever
+ * else it tests (ruleMatches answers no for it). Ranges, lists, negations and expansions: -1.
+ */
+export function requiredPort(rule: Rule): number {
+  for (const m of rule.matches) {
+    if (!m.spec || !PORT_MATCHES.has(m.spec.name)) continue;
+    for (const o of m.options) {
+      if (o.name !== '--destination-port' && o.name !== '--destination-ports') continue;
+      const v = o.values[0];
+      if (o.negated || !v || v.dynamic || v.value.includes(',') || v.value.includes(':')) continue;
+      const port = portNumber(v.value);
+      if (port !== undefined) return port;
+    }
+  }
+  return -1;
+}
 
 /** `a.b.c.d` (no leading zeros, each part ≤ 255) as an unsigned integer; -1 for anything else. */
 export function parseExactIPv4(s: string, end = s.length): number {
@@ -91,8 +115,9 @@ function build(chain: Chain, field: AddressField): AddressIndex {
   let g = n;
   // backwards, so that each bucket and the generic list come out in rule order
   for (let i = n - 1; i >= 0; i--) {
-    const c: Condition | undefined = field === 'destination' ? rules[i].destination : rules[i].source;
-    let addr = -1;
+    const c: Condition | undefined = field === 'destination' ? rules[i].destination : field === 'source' ? rules[i].source : undefined;
+    // a port is a key of its own, looked up exactly (as a /32)
+    let addr = field === 'dport' ? requiredPort(rules[i]) : -1;
     let p = 32;
     if (c && !c.negated && !c.word.dynamic) {
       // one network, `a.b.c.d` or `a.b.c.d/NN` (NN 1–32; /0 matches all); a mask, a list or a
@@ -169,22 +194,32 @@ function merged(idx: AddressIndex, want: number): number[] {
 }
 
 /**
- * The positions of the rules of `chain` that can match a packet from `src` to `dst`, in
- * order, or undefined when the chain is small or neither address is one IPv4 address (then
+ * The positions of the rules of `chain` that can match a packet from `src` to `dst` (and to
+ * port `dport`), in order, or undefined when the chain is small or no index applies (then
  * every rule is a candidate). The destination index is tried first (kube-proxy's chains);
- * when most rules test no destination, the source index (a blocklist) when it leaves fewer.
+ * when most rules test no destination, the source index (a blocklist) when it leaves fewer;
+ * when most test neither, the port index (a host's accepts, one port each) when it leaves fewer.
  */
-export function candidateRules(chain: Chain, dst: string | undefined, src?: string): number[] | undefined {
+export function candidateRules(chain: Chain, dst: string | undefined, src?: string, dport?: number): number[] | undefined {
   if (chain.rules.length < INDEX_FROM) return undefined;
+  const chosen = byAddress(chain, dst, src);
+  if (dport === undefined || (chosen && chosen.idx.generic.length <= chain.rules.length / 2)) return chosen && narrowed(chosen.idx, chosen.want);
+  // sampled first, as for the source: a chain of addresses is not indexed by port only to find that out
+  const byPort = indexes.dport.has(chain) || sampledShare(chain, 'dport') >= 0.25 ? indexOf(chain, 'dport') : undefined;
+  if (byPort && (!chosen || byPort.generic.length < chosen.idx.generic.length)) return narrowed(byPort, dport);
+  return chosen && narrowed(chosen.idx, chosen.want);
+}
+
+function byAddress(chain: Chain, dst: string | undefined, src: string | undefined): { idx: AddressIndex; want: number } | undefined {
   const wantDst = dst === undefined ? -1 : parseExactIPv4(dst);
   const wantSrc = src === undefined ? -1 : parseExactIPv4(src);
   // a chain where few rules test a destination (a blocklist of sources) is not indexed by
   // destination only to find that out: a first trace builds one index over 100k rules, not two
   const byDst = wantDst >= 0 && !(wantSrc >= 0 && !indexes.destination.has(chain) && sampledShare(chain, 'destination') < 0.25) ? indexOf(chain, 'destination') : undefined;
-  if (byDst && (wantSrc < 0 || byDst.generic.length <= chain.rules.length / 2)) return narrowed(byDst, wantDst);
+  if (byDst && (wantSrc < 0 || byDst.generic.length <= chain.rules.length / 2)) return { idx: byDst, want: wantDst };
   const bySrc = wantSrc >= 0 ? indexOf(chain, 'source') : undefined;
-  if (bySrc && (!byDst || bySrc.generic.length < byDst.generic.length)) return narrowed(bySrc, wantSrc);
-  return byDst ? narrowed(byDst, wantDst) : undefined;
+  if (bySrc && (!byDst || bySrc.generic.length < byDst.generic.length)) return { idx: bySrc, want: wantSrc };
+  return byDst && { idx: byDst, want: wantDst };
 }
 
 /** The lookup, or undefined (every rule) where no rule of the chain tests one address: a list of them all would be made for nothing. */
@@ -192,12 +227,17 @@ function narrowed(idx: AddressIndex, want: number): number[] | undefined {
   return idx.prefixes.length ? lookup(idx, want) : undefined;
 }
 
-/** The share of 64 rules spread over the chain that test one plain address in `field`. */
+/** The share of 64 rules spread over the chain that test one plain address in `field` (or require one port). */
 function sampledShare(chain: Chain, field: AddressField): number {
   const rules = chain.rules;
   let hits = 0;
   for (let k = 0; k < 64; k++) {
-    const c = rules[Math.floor((k * rules.length) / 64)][field];
+    const rule = rules[Math.floor((k * rules.length) / 64)];
+    if (field === 'dport') {
+      if (requiredPort(rule) >= 0) hits++;
+      continue;
+    }
+    const c = rule[field];
     if (c && !c.negated && !c.word.dynamic) hits++;
   }
   return hits / 64;

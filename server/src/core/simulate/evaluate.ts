@@ -197,7 +197,7 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
       if (budget.stopped) return out;
       let i = index;
       let done = false;
-      const cands = candidateRules(chain, s.packet.dst, s.packet.src);
+      const cands = candidateRules(chain, s.packet.dst, s.packet.src, s.packet.dport);
       let ci = cands ? lowerBound(cands, i) : 0;
       while (!done) {
         if (budget.stopped) return out;
