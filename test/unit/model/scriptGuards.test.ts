@@ -89,9 +89,19 @@ test('scripts: a function defined at the top and called once there runs at its c
   assert.equal(plain.guard, 0, 'the body runs unconditionally');
   assert.notEqual(conditional.guard, 0, 'what is under a condition in it stays so');
   assert.ok(once.ruleSet.guards![conditional.guard] === 0, 'inside the top level');
-  // called twice, or never at the top level: the body stays where it is written
+  // called twice: the body stays where it is written (the flush below it empties the chain)
   assert.deepEqual(targets(script('rules\nrules'), 'filter', 'INPUT'), []);
-  assert.deepEqual(targets(script('case "$1" in start) rules;; esac'), 'filter', 'INPUT'), []);
+  // called once in a branch of the top level (a `case` arm, an `if`): at the call, under the branch's condition
+  for (const branch of ['case "$1" in start) rules;; esac', 'case "$1" in\n  start|restart)\n    rules\n    ;;\n  *) echo "usage: $0 start|restart" ;;\nesac', 'if [ "$1" = start ]; then rules; fi', '[ "$1" = start ] && rules']) {
+    const doc = script(branch);
+    assert.deepEqual(targets(doc, 'filter', 'INPUT'), ['10.0.0.1>ACCEPT', 'tcp>ACCEPT'], branch);
+    const [first, second] = chainOf(doc, 'filter', 'INPUT')!.rules;
+    assert.ok(first.guard !== 0 && doc.ruleSet.guards![first.guard] === 0, `${branch}: under the branch`);
+    assert.equal(doc.ruleSet.guards![second.guard], first.guard, `${branch}: the body's if inside the branch`);
+  }
+  // in a loop, or called in two arms: where it is written
+  assert.deepEqual(targets(script('for i in 1 2; do case $i in 1) rules ;; esac; done'), 'filter', 'INPUT'), []);
+  assert.deepEqual(targets(script('case "$1" in start) rules ;; restart) rules ;; esac'), 'filter', 'INPUT'), []);
   // commands stay in the order written
   const starts = once.ruleSet.commands.map((c) => c.span.start);
   assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
@@ -392,9 +402,10 @@ test('scripts: a helper called in other functions\' bodies runs at each call: in
   assert.ok(input.every((r) => r.guard !== undefined && r.guard !== 0 && r.guard === input[0].guard));
   assert.deepEqual(doc.diagnostics().filter((d) => d.code === 'redundant-rule').map((d) => lineOf(d.span.start)), [10]);
   const written = (lines: string[]) => chainOf(new FirewallDocument(script(lines), { dialect: 'script' }), 'filter', 'INPUT')!.rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value ?? r.inInterface?.value);
-  // an argument the shell expands stays unknown; a helper also called at the top: at each call (start's where start is written)
+  // an argument the shell expands stays unknown; a helper also called at the top: at each call
+  // (start's at the `case` arm that runs start, after the top-level call)
   assert.deepEqual(written(start.map((l) => l.replace('allow 80', 'allow "$(cat port)"'))), ['lo', '22', '$1', '$1']);
-  assert.deepEqual(written([...start, 'allow 443']), ['lo', '22', '80', '80', '443']);
+  assert.deepEqual(written([...start, 'allow 443']), ['443', 'lo', '22', '80', '80']);
   // in a body that runs at its own call, at that call: after the flush written above it, unconditional
   const main = ['main() {', '  allow 22', '  iptables -A INPUT -i lo -j ACCEPT', '}', 'iptables -F', 'main'];
   assert.deepEqual(written(main), ['22', 'lo']);
@@ -455,6 +466,37 @@ test('scripts: a helper defined below the function that calls it runs at its cal
   assert.deepEqual(input(['main() { setup; allow 443; }', ...helpers, 'main']), ['22:5', '80:6', '443:2']);
   // a call that runs before the helper is defined: the shell does not find it, and the model runs nothing there
   assert.deepEqual(input([...helpers.slice(0, 5), 'setup', 'allow() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }']), ['$1:8']);
+  // an init script: start() run by a `case` arm at the end, its helper below it
+  assert.deepEqual(input([...helpers, 'case "$1" in', '  start|restart)', '    setup', '    ;;', '  *) echo "usage: $0 start|restart"; exit 1 ;;', 'esac']), ['22:4', '80:5']);
+});
+
+test('scripts: an init script\'s port forwards, made by a helper below start() with the ports it is given, are judged at each call', () => {
+  const text = [
+    '#!/bin/sh',
+    'WAN=eth0',
+    'start() {',
+    '  echo 1 > /proc/sys/net/ipv4/ip_forward',
+    '  iptables -P FORWARD DROP',
+    '  iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    '  forward 8080 192.168.10.20 80',
+    '  forward 2222 192.168.10.21 22',
+    '}',
+    'forward() {',
+    '  iptables -t nat -A PREROUTING -i $WAN -p tcp --dport "$1" -j DNAT --to-destination "$2:$3"',
+    // the port forwarded from, not the port the server listens on: the classic mistake
+    '  iptables -A FORWARD -i $WAN -p tcp -d "$2" --dport "$1" -j ACCEPT',
+    '}',
+    'case "$1" in',
+    '  start|restart) start ;;',
+    '  *) echo "usage: $0 start|restart"; exit 1 ;;',
+    'esac',
+    '',
+  ].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  assert.deepEqual(chainOf(doc, 'nat', 'PREROUTING')!.rules.map((r) => `${r.target?.options[0]?.values[0].value}:${lineOf(r.span.start)}`), ['192.168.10.20:80:7', '192.168.10.21:22:8']);
+  const found = doc.diagnostics().filter((d) => d.code === 'dnat-without-forward-accept');
+  assert.deepEqual(found.map((d) => text.slice(d.span.start, d.span.end)), ['forward 8080 192.168.10.20 80', 'forward 2222 192.168.10.21 22']);
 });
 
 test('scripts: a `shift` at the top of a function bound at each call moves the arguments the commands below it read', () => {

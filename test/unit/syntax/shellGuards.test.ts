@@ -111,3 +111,11 @@ test('shell commands: a command after reserved words (then, do, !) starts at its
   for (const s of ['iptables -A A', 'allow $p', '2>/dev/null iptables -A B', 'iptables -C C', 'iptables -A D']) assert.ok(spans.includes(s), `${s} in ${JSON.stringify(spans)}`);
   assert.ok(!spans.some((s) => /^(then|do|!|\{) /.test(s)), JSON.stringify(spans));
 });
+
+test('shell commands: a case arm\'s pattern is not a command', () => {
+  const script = ['case "$1" in', '  start|restart)', '    start', '    ;;', '  iptables) run ;;', '  *) echo "usage: $0 start|restart" ;;', 'esac', 'case $x in a) iptables -A A ;; b|c)', '  iptables -A B ;;', 'esac', 'f() { iptables -A C; }'].join('\n');
+  const parsed = parseShell(script);
+  assert.deepEqual(parsed.commands.map((c) => c.words.map((w) => w.text).join(' ')), ['case "$1" in', 'start', 'run', 'echo "usage: $0 start|restart"', '', 'case $x in a', 'iptables -A A', 'iptables -A B', '', 'f', 'iptables -A C', '']);
+  const arms = parsed.commands.filter((c) => ['start', 'run', 'iptables -A A', 'iptables -A B'].includes(c.words.map((w) => w.text).join(' ')));
+  assert.equal(new Set(arms.map((c) => c.guard)).size, 4, 'each arm a branch of its own');
+});

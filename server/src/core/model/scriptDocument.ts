@@ -868,6 +868,9 @@ function fieldsOf(value: string, span: Span): Word[] {
   return value.split(/\s+/).filter((part) => part).map((part) => ({ text: part, value: part, span, quoted: false, dynamic: false }));
 }
 
+/** Commands whose words are printed, not run. */
+const PRINTS = new Set(['echo', 'printf']);
+
 /** Shell loops: their bodies may run any number of times. */
 const LOOPS = new Set(['for', 'while', 'until', 'select']);
 
@@ -939,7 +942,8 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     for (const m of s.matchAll(name)) written.set(m[0], (written.get(m[0]) ?? 0) + 1);
   };
   for (const sc of script.commands) {
-    for (const w of sc.words) count(w.text);
+    // what echo and printf print is text (`echo "usage: $0 start|stop"`), not a use of the function
+    if (!PRINTS.has(sc.words[0]?.value ?? '')) for (const w of sc.words) count(w.text);
     for (const r of sc.redirects) if (r.target) count(r.target.text);
   }
   for (const h of script.heredocs) count(text.slice(h.start, h.end));
@@ -974,17 +978,31 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     list.set(head, [...(list.get(head) ?? []), sc]);
     if (inBody !== undefined) callees.set(inBody, (callees.get(inBody) ?? new Set()).add(head));
   }
+  // the bodies of loops: a call there may run several times
+  const loopGuards = new Set(loops.map((l) => l.body));
+  const outsideLoops = (guard: number) => {
+    for (let x = guard; x !== 0; x = parents[x] ?? 0) if (loopGuards.has(x)) return false;
+    return true;
+  };
   for (const [body, name] of top) {
     // a wrapper named like the tool (`iptables() { … "$@"; }`) is read as unknown (RuleSet.wrapsTool)
     if (/^ip6?tables/.test(name)) continue;
     const end = ends.get(body);
-    const after = end === undefined ? [] : (called.get(name) ?? []).filter((sc) => sc.span.start > end);
+    if (end === undefined) continue;
+    const after = (called.get(name) ?? []).filter((sc) => sc.span.start > end);
+    // called once, in a branch of the top level (an init script's `start) start ;;`, an `if`'s
+    // branch, after `&&`): the body runs there, under that branch's condition
+    const branch = after.length ? [] : (elsewhere.get(name) ?? []).filter((sc) => sc.span.start > end && enclosing(sc.guard) === undefined);
+    if (branch.length === 1 && written.get(name) === 2 && outsideLoops(branch[0].guard)) {
+      calls.set(branch[0], body);
+      bodies.add(body);
+      host.set(body, branch[0].guard);
+      continue;
+    }
     if (!after.length || written.get(name) !== 1 + after.length) continue;
     for (const call of after) calls.set(call, body);
     (after.length === 1 && after[0].guard === 0 ? bodies : repeated).add(body);
   }
-  // the bodies of loops: a call there may run several times
-  const loopGuards = new Set(loops.map((l) => l.body));
   /** A call at this guard, in a function's body, runs once each time that body runs, and the body at most once. */
   const runsOnce = (guard: number) => {
     for (let x = guard; x !== 0; x = parents[x] ?? 0) {

@@ -96,6 +96,7 @@ class ShellParser extends EmbeddedActionsParser {
     this.functions = s.functions;
     this.lead = s.lead;
     this.afterSuccess = s.afterSuccess;
+    this.casePattern = s.casePattern;
   }
 
   /**
@@ -104,7 +105,7 @@ class ShellParser extends EmbeddedActionsParser {
    * after the document is closed; another script may be parsed before this one's next step.
    */
   suspend(): ShellParseState {
-    const s: ShellParseState = { bodies: this.bodies, heredocIndex: this.heredocIndex, commands: this.commands, after: this.after, open: this.open, guards: this.guards, groups: this.groups, definition: this.definition, defining: this.defining, functions: this.functions, lead: this.lead, afterSuccess: this.afterSuccess };
+    const s: ShellParseState = { bodies: this.bodies, heredocIndex: this.heredocIndex, commands: this.commands, after: this.after, open: this.open, guards: this.guards, groups: this.groups, definition: this.definition, defining: this.defining, functions: this.functions, lead: this.lead, afterSuccess: this.afterSuccess, casePattern: this.casePattern };
     this.resume(newParseState());
     this.input = [];
     this.cmdWords = [];
@@ -138,6 +139,12 @@ class ShellParser extends EmbeddedActionsParser {
   functions: { name: string; guard: number }[] = [];
   /** The reserved words the last command started with (see command). */
   private lead: string[] = [];
+  /**
+   * A `case` arm's pattern comes next: after `case WORD in` and after `;;`, until the `)`.
+   * The pattern's words (`start`, `start|restart`) are parsed as commands joined by `|`;
+   * they are not commands, and are left out.
+   */
+  private casePattern = false;
   /** See ShellScript.afterSuccess. */
   afterSuccess = new Map<number, number>();
 
@@ -242,7 +249,10 @@ class ShellParser extends EmbeddedActionsParser {
             this.ACTION(() => {
               this.after = sep.tokenType === Newline ? '\n' : sep.image;
               // `;;` ends a case arm: the next arm is another branch
-              if (sep.tokenType === DSemi) this.nextBranch();
+              if (sep.tokenType === DSemi) {
+                this.nextBranch();
+                this.casePattern = true;
+              } else if (sep.tokenType === RParen) this.casePattern = false;
               // a function definition's `()`; its `{` may come on the next line
               if (sep.tokenType === LParen) this.definition = this.definition === 1 || this.definition === 4 ? 2 : 0;
               else if (sep.tokenType === RParen) this.definition = this.definition === 2 ? 3 : 0;
@@ -254,11 +264,18 @@ class ShellParser extends EmbeddedActionsParser {
           ALT: () => {
             const cmd = this.SUBRULE(this.command);
             this.ACTION(() => {
+              if (this.lead.includes('esac')) this.casePattern = false;
+              else if (this.casePattern) {
+                this.after = undefined;
+                return;
+              }
               cmd.after = this.after;
               cmd.guard = this.guardOf(cmd, this.lead);
               if (this.lead.some((w) => TESTS.has(w))) cmd.tested = true;
               this.commands.push(cmd);
               this.after = undefined;
+              const head = cmd.words[0];
+              if (head && !head.quoted && head.text === 'case') this.casePattern = true;
             });
           },
         },
@@ -370,10 +387,11 @@ interface ShellParseState {
   functions: { name: string; guard: number }[];
   lead: string[];
   afterSuccess: Map<number, number>;
+  casePattern: boolean;
 }
 
 function newParseState(): ShellParseState {
-  return { bodies: [], heredocIndex: 0, commands: [], after: undefined, open: [], guards: [0], groups: [], definition: 0, defining: '', functions: [], lead: [], afterSuccess: new Map() };
+  return { bodies: [], heredocIndex: 0, commands: [], after: undefined, open: [], guards: [0], groups: [], definition: 0, defining: '', functions: [], lead: [], afterSuccess: new Map(), casePattern: false };
 }
 
 /** Splits a script into simple commands. Never throws: every token is either a separator or part of a command. */
