@@ -100,7 +100,9 @@ test('scripts: a function defined at the top and called once there runs at its c
     assert.equal(doc.ruleSet.guards![second.guard], first.guard, `${branch}: the body's if inside the branch`);
   }
   // in a loop, or called in two arms: where it is written
-  assert.deepEqual(targets(script('for i in 1 2; do case $i in 1) rules ;; esac; done'), 'filter', 'INPUT'), []);
+  for (const loop of ['for i in 1 2; do case $i in 1) rules ;; esac; done', 'while read -r line; do [ "$line" = go ] && rules; done < list', 'until [ -e /run/up ]; do\n  [ -n "$X" ] && rules\n  sleep 1\ndone']) {
+    assert.deepEqual(targets(script(loop), 'filter', 'INPUT'), [], loop);
+  }
   assert.deepEqual(targets(script('case "$1" in start) rules ;; restart) rules ;; esac'), 'filter', 'INPUT'), []);
   // commands stay in the order written
   const starts = once.ruleSet.commands.map((c) => c.span.start);

@@ -871,8 +871,8 @@ function fieldsOf(value: string, span: Span): Word[] {
 /** Commands whose words are printed, not run. */
 const PRINTS = new Set(['echo', 'printf']);
 
-/** Shell loops: their bodies may run any number of times. */
-const LOOPS = new Set(['for', 'while', 'until', 'select']);
+/** Shell loops written as a command's first word (see ShellCommand.loopTest for `while` and `until`): their bodies may run any number of times. */
+const LOOPS = new Set(['for', 'select']);
 
 /** A word that is all the positional parameters: `"$@"`, `$@`, `${@}`, `$*` (not `"$*"`, one word). */
 const ALL_PARAMETERS = /^(?:"\$(?:@|\{@\})"|\$(?:[@*]|\{[@*]\}))$/;
@@ -952,9 +952,10 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
   const loops: { k: number; body: number }[] = [];
   for (let k = 0; k + 1 < commands.length; k++) {
     const next = commands[k + 1].guard;
-    if (LOOPS.has(commands[k].words[0]?.text ?? '') && next !== commands[k].guard && parents[next] === commands[k].guard) loops.push({ k, body: next });
+    // (`while` and `until` are reserved words the parser drops: their test is marked instead)
+    if ((LOOPS.has(commands[k].words[0]?.text ?? '') || commands[k].loopTest) && next !== commands[k].guard && parents[next] === commands[k].guard) loops.push({ k, body: next });
   }
-  const isFor = (k: number) => commands[k].words[0].text === 'for';
+  const isFor = (k: number) => commands[k].words[0]?.text === 'for';
   // the bodies of `for` loops at the top level, and of those in them: a call there runs at each pass (see plainLoops)
   const loopBodies = new Set<number>();
   for (const { k, body } of loops) if (isFor(k) && (commands[k].guard === 0 || loopBodies.has(commands[k].guard))) loopBodies.add(body);

@@ -35,6 +35,8 @@ export interface ShellCommand {
    * the script goes on when it fails (takes the other branch, ends the loop), even under `set -e`.
    */
   tested?: true;
+  /** It is the test of a `while` or `until` loop: the commands of the guard it opens may run any number of times. */
+  loopTest?: true;
 }
 
 export interface ShellScript {
@@ -272,6 +274,7 @@ class ShellParser extends EmbeddedActionsParser {
               cmd.after = this.after;
               cmd.guard = this.guardOf(cmd, this.lead);
               if (this.lead.some((w) => TESTS.has(w))) cmd.tested = true;
+              if (this.lead.includes('while') || this.lead.includes('until')) cmd.loopTest = true;
               this.commands.push(cmd);
               this.after = undefined;
               const head = cmd.words[0];
