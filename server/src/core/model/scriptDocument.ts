@@ -894,8 +894,9 @@ function afterCheck(sc: ShellCommand, before: ShellCommand | undefined, body: nu
 
 /**
  * Functions defined at the top of the script and called at its top level after their
- * definition, with the name written nowhere else but in comments (a dispatch table, a trap or
- * a call under a condition leaves the function where it is written), and those called in
+ * definition, with the name written nowhere else but in comments and what `echo` prints (a
+ * dispatch table, a trap or calls in several branches leave the function where it is written;
+ * one call in a branch, an init script's `case` arm, runs under that branch), and those called in
  * other functions' bodies, at the top level too or not, that do not call themselves (see
  * below). Called once (`rules() { …; }; iptables -F; rules`), the body runs at the call: its commands change the tables there (a
  * flush written between definition and call does not undo them), under no condition of its

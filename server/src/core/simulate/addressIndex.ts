@@ -53,7 +53,7 @@ const PORT_MATCHES = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', 'multipor
  * with one port), or -1: a rule with such a test matches no packet to another port, whatever
  * else it tests (ruleMatches answers no for it). Ranges, lists, negations and expansions: -1.
  */
-export function requiredPort(rule: Rule): number {
+function requiredPort(rule: Rule): number {
   for (const m of rule.matches) {
     if (!m.spec || !PORT_MATCHES.has(m.spec.name)) continue;
     for (const o of m.options) {
@@ -164,7 +164,7 @@ function indexOf(chain: Chain, field: AddressField): AddressIndex {
   return idx;
 }
 
-/** The rules of the index whose network holds `want`, and the generic ones, in rule order. */
+/** The rules of the index whose network holds `want`, and the generic ones, in rule order (kept, see lastOut: not to be changed). */
 function lookup(idx: AddressIndex, want: number): number[] {
   if (idx.lastWant === want && idx.lastOut) return idx.lastOut;
   const out = merged(idx, want);
