@@ -585,3 +585,13 @@ test('scripts: a loop whose word is the tool (for ipt in iptables ip6tables) run
   const other = new FirewallDocument('for ipt in iptables echo; do\n  $ipt -A INPUT -p tcp --dport 22 -j ACCEPT\ndone\n', { dialect: 'script' });
   assert.equal(other.ruleSet.tables.get('ipv6:filter'), undefined);
 });
+
+test('scripts: a plain loop in a branch of the top level runs word by word, under the branch; in a while loop it does not', () => {
+  const text = ['#!/bin/sh', 'if [ -n "$WEB" ]; then', '  for p in 80 443; do iptables -A INPUT -p tcp --dport $p -j ACCEPT; done', 'fi', 'while read -r x; do', '  for p in 1 2; do iptables -A INPUT -p tcp --dport $p -j DROP; done', 'done < list', ''].join('\n');
+  const doc = new FirewallDocument(text, { dialect: 'script' });
+  const rules = chainOf(doc, 'filter', 'INPUT')!.rules;
+  assert.deepEqual(rules.map((r) => r.options.find((o) => o.name === '--destination-port')?.values[0].value), ['80', '443', '$p']);
+  const branch = rules[0].guard;
+  assert.ok(branch && doc.ruleSet.guards![branch] === 0, 'under the if branch');
+  assert.equal(rules[1].guard, branch);
+});

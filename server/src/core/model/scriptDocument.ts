@@ -372,7 +372,16 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const body = functions.bodyOf.get(guard);
     return body !== undefined && functions.templated.has(body) ? body : undefined;
   };
-  const loops = plainLoops(script, variables, text, (guard) => topOf(guard) === 0, templateOf);
+  // where a loop runs once as written: at the top level, in a branch of it or in a function
+  // body that runs at its call, not in another loop nor in a body left where written (the
+  // guard it runs under there, else undefined)
+  const functionBodies = new Set(script.functions.map((f) => f.guard));
+  const onceUnder = (guard: number): number | undefined => {
+    const under = topOf(guard);
+    for (let x = under; x !== 0; x = script.guards[x]) if (functions.loopGuards.has(x) || functionBodies.has(x)) return undefined;
+    return under;
+  };
+  const loops = plainLoops(script, variables, text, onceUnder, templateOf);
   // a body with a loop the model does not run word by word is not bound at each call after all
   for (const k of functions.loopsAt) {
     const body = templateOf(script.commands[k].guard);
@@ -402,12 +411,12 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
       else atEachCall(body, (call, bound) => runLoop(l, [], { call, bound, body }));
     }
   };
-  const instantiateInLoop = (written: Command, sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean) => {
+  const instantiateInLoop = (written: Command, sc: ShellCommand, prefix: Word[], argWords: Word[], family: Family, bound: readonly LoopBinding[], afterCheck: boolean, guard: number) => {
     const known = variables.at(sc.span.start);
     const words = argWords.map((w) => boundWord(w, bound, known));
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), sc.span, { family, names });
     cmd.loopValues = bound;
-    runInstance(written, cmd, afterCheck);
+    runInstance(written, cmd, afterCheck, guard);
   };
 
   // `set -e` at the top level, from there on (a `set` in a branch or a function is not followed);
@@ -533,9 +542,11 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
         // bound once per word of its loops, where the outermost ends
         templates.add(cmd);
         const afterCheck = kindBefore === 'check' && sc.after === '||';
+        // under the condition of the branch the outermost loop is in (none at the top level)
+        const place = onceUnder(open[0].at) ?? 0;
         loop.items.push((bound) => {
           const t = passTool(bound);
-          instantiateInLoop(cmd, sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, bound, afterCheck);
+          instantiateInLoop(cmd, sc, t === tool ? prefix : prefixWords(t, words), words.slice(t.argStart), t.family, bound, afterCheck, place);
         });
       }
       // an option the command does not take: iptables refuses the command before looking at
@@ -714,8 +725,8 @@ function counted(w: Word, bash: boolean): Word[] | undefined {
 const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 'shift', 'set', 'eval', 'source', '.']);
 
 /**
- * `for NAME in WORDS; do …; done` at the top level (`atTop`: in the body of a function called
- * once too, which runs at its call) that the model runs word by word: WORDS are literal words
+ * `for NAME in WORDS; do …; done` at the top level or in a branch of it (`onceUnder`: in the
+ * body of a function called once too, which runs at its call) that the model runs word by word: WORDS are literal words
  * (no glob or brace expansion), counted ranges (see counted), unquoted variables whose values it knows (split at blanks) or
  * the elements of an array the script sets once to words it writes, at least one; the body is
  * plain commands, each under the loop's own guard (or after `||` that follows a rule's check,
@@ -726,7 +737,7 @@ const LOOP_BREAKERS = new Set(['break', 'continue', 'exit', 'return', 'read', 's
  * (`"$@"`, `for p; do`, `$1`) or a variable, worked out at each call (PlainLoop.perCall). By
  * the index of each `for` command, nested ones too: the body's guard, the name and the words.
  */
-function plainLoops(script: ShellScript, variables: ShellVariables, text: string, atTop: (guard: number) => boolean, templateOf: (guard: number) => number | undefined): Map<number, PlainLoop> {
+function plainLoops(script: ShellScript, variables: ShellVariables, text: string, onceUnder: (guard: number) => number | undefined, templateOf: (guard: number) => number | undefined): Map<number, PlainLoop> {
   const out = new Map<number, PlainLoop>();
   const { commands, guards } = script;
   let arrays: Map<string, LiteralArray> | undefined;
@@ -737,7 +748,7 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
     const sc = commands[k];
     const w = sc.words;
     const template = templateOf(sc.guard) !== undefined;
-    if (k + 1 >= commands.length || (parent === 0 ? !atTop(sc.guard) : sc.guard !== parent) || w.length < 2 || w[0].text !== 'for' || !/^[A-Za-z_]\w*$/.test(w[1].text)) return undefined;
+    if (k + 1 >= commands.length || (sc.guard !== parent && onceUnder(sc.guard) !== parent) || w.length < 2 || w[0].text !== 'for' || !/^[A-Za-z_]\w*$/.test(w[1].text)) return undefined;
     // `for p; do`: over the function's arguments
     const implicit = w.length === 2 && template;
     if (!implicit && (w.length < 4 || w[2].text !== 'in')) return undefined;
@@ -789,7 +800,7 @@ function plainLoops(script: ShellScript, variables: ShellVariables, text: string
     const g = commands[k].guard;
     if (commands[k].words[0]?.text !== 'for') continue;
     // a loop at the top of a function's body bound at each call is at the top of that body
-    const parent = atTop(g) ? 0 : templateOf(g) === g ? g : undefined;
+    const parent = onceUnder(g) ?? (templateOf(g) === g ? g : undefined);
     if (parent === undefined) continue;
     const found = new Map<number, PlainLoop>();
     const end = loopAt(k, parent, found);
@@ -932,7 +943,17 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     templated.delete(body);
     if (!bodies.has(body)) runAtCalls.delete(top.get(body)!);
   };
-  const result = { calls, bodies, repeated, templated, bodyOf, runAtCalls, loopsAt, untemplate, nested, hostOf };
+  const commands = script.commands;
+  // every loop (`for`, `while`, `until`, `select`): the index of its head, and the guard of its body
+  const loops: { k: number; body: number }[] = [];
+  for (let k = 0; k + 1 < commands.length; k++) {
+    const next = commands[k + 1].guard;
+    // (`while` and `until` are reserved words the parser drops: their test is marked instead)
+    if ((LOOPS.has(commands[k].words[0]?.text ?? '') || commands[k].loopTest) && next !== commands[k].guard && parents[next] === commands[k].guard) loops.push({ k, body: next });
+  }
+  // the bodies of loops: a call there may run several times
+  const loopGuards = new Set(loops.map((l) => l.body));
+  const result = { calls, bodies, repeated, templated, bodyOf, runAtCalls, loopsAt, untemplate, nested, hostOf, loopGuards };
   if (!top.size) return result;
   // how often each name is written, comments left out (in the commands' words, redirections and
   // here-documents): the definition and the calls; any other use (`trap f ERR`, `FN=f`, a
@@ -948,14 +969,6 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     for (const r of sc.redirects) if (r.target) count(r.target.text);
   }
   for (const h of script.heredocs) count(text.slice(h.start, h.end));
-  const commands = script.commands;
-  // every loop (`for`, `while`, `until`, `select`): the index of its head, and the guard of its body
-  const loops: { k: number; body: number }[] = [];
-  for (let k = 0; k + 1 < commands.length; k++) {
-    const next = commands[k + 1].guard;
-    // (`while` and `until` are reserved words the parser drops: their test is marked instead)
-    if ((LOOPS.has(commands[k].words[0]?.text ?? '') || commands[k].loopTest) && next !== commands[k].guard && parents[next] === commands[k].guard) loops.push({ k, body: next });
-  }
   const isFor = (k: number) => commands[k].words[0]?.text === 'for';
   // the bodies of `for` loops at the top level, and of those in them: a call there runs at each pass (see plainLoops)
   const loopBodies = new Set<number>();
@@ -980,8 +993,6 @@ function calledFunctions(script: ShellScript, text: string): CalledFunctions {
     list.set(head, [...(list.get(head) ?? []), sc]);
     if (inBody !== undefined) callees.set(inBody, (callees.get(inBody) ?? new Set()).add(head));
   }
-  // the bodies of loops: a call there may run several times
-  const loopGuards = new Set(loops.map((l) => l.body));
   const outsideLoops = (guard: number) => {
     for (let x = guard; x !== 0; x = parents[x] ?? 0) if (loopGuards.has(x)) return false;
     return true;
@@ -1162,6 +1173,8 @@ interface CalledFunctions {
   untemplate(body: number): void;
   /** Calls in the body of another function (see calledFunctions): the rules the called body adds there are under the condition the call is under. */
   nested: ReadonlySet<ShellCommand>;
+  /** The guards of the loops' bodies (`for`, `select`, `while`, `until`): what is there may run several times. */
+  loopGuards: ReadonlySet<number>;
   /** Where a guard's commands run: a body called once, where its call is (the top level, 0, or the guard of the body holding the call); any other, itself. */
   hostOf(guard: number): number;
 }
