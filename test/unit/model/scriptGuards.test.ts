@@ -99,6 +99,11 @@ test('scripts: a function defined at the top and called once there runs at its c
     assert.ok(first.guard !== 0 && doc.ruleSet.guards![first.guard] === 0, `${branch}: under the branch`);
     assert.equal(doc.ruleSet.guards![second.guard], first.guard, `${branch}: the body's if inside the branch`);
   }
+  // one that reads its arguments, bound at the call: under the arm too
+  const open = new FirewallDocument(['#!/bin/sh', 'open() { iptables -A INPUT -p tcp --dport "$1" -j ACCEPT; }', 'case "$1" in', '  start) open 22 ;;', 'esac', ''].join('\n'), { dialect: 'script' });
+  const [opened] = chainOf(open, 'filter', 'INPUT')!.rules;
+  assert.equal(opened.options.find((o) => o.name === '--destination-port')?.values[0].value, '22');
+  assert.ok(opened.guard !== 0 && open.ruleSet.guards![opened.guard] === 0, 'the instance is under the arm');
   // in a loop, or called in two arms: where it is written
   for (const loop of ['for i in 1 2; do case $i in 1) rules ;; esac; done', 'while read -r line; do [ "$line" = go ] && rules; done < list', 'until [ -e /run/up ]; do\n  [ -n "$X" ] && rules\n  sleep 1\ndone']) {
     assert.deepEqual(targets(script(loop), 'filter', 'INPUT'), [], loop);

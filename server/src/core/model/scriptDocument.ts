@@ -265,7 +265,8 @@ export function* scriptRuleSetSteps(text: string, options: ScriptOptions = {}, c
     const cmd = bindCommand(parseArgTokens(wordTokens([...prefix, ...words]), 0), call.span, { family, names });
     if (bound || inner.length) cmd.loopValues = [...(bound ?? []), ...inner];
     const asWritten = callWritten.get(call) ?? call;
-    runInstance(written, cmd, afterCheck, functions.nested.has(asWritten) ? nestedGuard(asWritten) : 0);
+    // a call at the top level: under the branch it is in (an init script's `case` arm), none in a loop there
+    runInstance(written, cmd, afterCheck, functions.nested.has(asWritten) ? nestedGuard(asWritten) : (onceUnder(asWritten.guard) ?? 0));
   };
   /**
    * A call in the body of a function that runs at its own calls, as one of those runs it: its
