@@ -14,6 +14,10 @@ ruleTable(unusedChain, {
     { code: 'iptables -N a\niptables -A INPUT --jump $NEXT\niptables -A INPUT --goto $OTHER\n', dialect: 'script', name: 'a jump through a shell expansion, written --jump' },
     { code: 'iptables -N old\niptables -A old -j DROP\niptables-restore <<EOF\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\nEOF\n', dialect: 'script', name: 'a chain a later restore of its table deletes' },
     { code: '-N a\n-A a -j DROP\n', name: 'a listing of one chain (iptables -S a): what jumps to it is left out' },
+    { code: 'iptables -N DOCKER-USER 2>/dev/null || true\niptables -F DOCKER-USER\niptables -A DOCKER-USER -i eth0 ! -s 198.51.100.0/24 -j DROP\niptables -A DOCKER-USER -j RETURN\n', dialect: 'script', name: 'DOCKER-USER, which Docker jumps to from FORWARD' },
+    { code: table('filter', ':DOCKER-USER - [0:0]\n-A DOCKER-USER -i eth0 -j DROP'), name: 'DOCKER-USER in a file loaded at boot, before Docker starts' },
+    { code: table('nat', ':KUBE-SERVICES - [0:0]\n:KUBE-SVC-X - [0:0]\n-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp --dport 443 -j KUBE-SVC-X\n-A KUBE-SVC-X -j DNAT --to-destination 10.0.0.5:6443'), name: 'kube-proxy\'s input: it adds the jumps from the built-in chains apart' },
+    { code: 'iptables -N f2b-sshd\niptables -A f2b-sshd -j RETURN\n', dialect: 'script', name: 'fail2ban\'s chain' },
   ],
   invalid: [
     { code: 'iptables -N svc\nfor ipt in iptables ip6tables; do\n  $ipt -N «svc» 2>/dev/null || true\n  $ipt -A svc -p tcp --dport 22 -j ACCEPT\ndone\niptables -A INPUT -j svc\n', dialect: 'script', name: 'made by a loop over both tools, used by iptables alone' },

@@ -3,6 +3,7 @@ import { reportKept } from '../keptFindings.ts';
 import { commandsOfChains, removeChainFix } from '../removeChain.ts';
 import type { Chain } from '../../model/types.ts';
 import type { LintRule } from '../types.ts';
+import { managedChain } from '../../knowledge/managedChains.ts';
 import { toolName } from '../../knowledge/toolName.ts';
 
 export const unusedChain: LintRule = {
@@ -10,7 +11,7 @@ export const unusedChain: LintRule = {
   severity: 'info',
   summary: 'A user chain nothing jumps to.',
   docs: {
-    description: 'Reports a user-defined chain that no `-j` or `-g` in its table refers to. Not in a listing of some chains only (`iptables -S CHAIN`), which leaves out the chains that jump to it. A quick fix removes the chain: its declaration or `-N`, its rules and the other commands that work on it (`-F`, `-Z`, `-X`), where each stands on lines of its own (in a script, at the top level, not under a condition or in a function). `--fix` leaves it to a person: another program may add the jump later.',
+    description: 'Reports a user-defined chain that no `-j` or `-g` in its table refers to. Not in a listing of some chains only (`iptables -S CHAIN`), which leaves out the chains that jump to it, nor for a chain another program makes and jumps to itself (Docker\'s DOCKER-USER, which a script or a boot file fills for Docker to jump to from FORWARD, and its own chains; kube-proxy\'s KUBE-*, whose jumps from the built-in chains it adds apart from the rules it restores; ufw\'s, fail2ban\'s, firewalld\'s and Proxmox VE\'s firewall\'s). A quick fix removes the chain: its declaration or `-N`, its rules and the other commands that work on it (`-F`, `-Z`, `-X`), where each stands on lines of its own (in a script, at the top level, not under a condition or in a function). `--fix` leaves it to a person: another program may add the jump later.',
     rationale: 'Its rules never see a packet: often a forgotten `-A INPUT -j CHAIN`, or leftovers of an old setup.',
     bad: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
     good: { dialect: 'save', text: '*filter\n:ssh-in - [0:0]\n-A INPUT -j ssh-in\n-A ssh-in -p tcp --dport 22 -j ACCEPT\nCOMMIT\n' },
@@ -26,7 +27,8 @@ export const unusedChain: LintRule = {
       for (const t of ctx.ruleSet.tables.values()) {
         const used = facts.jumpedTo(t.family, t.name);
         for (const c of t.chains.values()) {
-          if (c.builtin || used.has(c.name) || !c.declarations.length || /^ufw6?-/.test(c.name)) continue;
+          // the program that makes a chain of its own jumps to it (see managedChain)
+          if (c.builtin || used.has(c.name) || !c.declarations.length || managedChain(c.name, t.name)) continue;
           unused.push(c);
         }
       }
