@@ -256,7 +256,8 @@ function walkChain(rs: RuleSet, table: string, chain: Chain, state: State, depth
           if (!callee || depth > 30 || budget.stack.includes(callee.name)) continue;
           here.rule = rule;
           for (const r of runChain(rs, table, callee, s, depth + 1, budget)) {
-            if (r.kind === 'verdict') decide(r);
+            // (the callee's walk asked stopAt about its verdicts already)
+            if (r.kind === 'verdict') out.push(r);
             else if (t.goto) out.push({ kind: 'return', state: r.state });
             else {
               // back in this chain after the jump
@@ -292,6 +293,9 @@ export function certainlyRefused(outcomes: readonly Outcome[]): Outcome | undefi
 
 /** A verdict that lets the packet on, or may (UNKNOWN): neither DROP nor REJECT. */
 export const letsOn = (verdict: string): boolean => verdict !== 'DROP' && verdict !== 'REJECT';
+
+/** An ACCEPT verdict. */
+export const accepted = (verdict: string): boolean => verdict === 'ACCEPT';
 
 /**
  * certainlyRefused of the ways through a chain, its walk stopped at the first way that is not

@@ -1,5 +1,5 @@
 import type { Packet } from '../../simulate/packet.ts';
-import { decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
+import { accepted, decidingRule, evaluateChain } from '../../simulate/evaluate.ts';
 import { acceptAtHead } from '../acceptAtHead.ts';
 import { refusedInChain } from '../refusedInChain.ts';
 import type { LintRule } from '../types.ts';
@@ -40,7 +40,6 @@ export const missingDnsAccept: LintRule = {
     // the UDP query decides: TCP alone dropped is a smaller loss (answers too big for a datagram)
     if (!refused || refused.lost[0] !== DNS[0]) return;
     // a host that opens no connection of its own has nothing to resolve names for
-    const accepted = (verdict: string) => verdict === 'ACCEPT';
     const out = evaluateChain(rs, 'filter', 'OUTPUT', outgoing(), accepted).find((o) => accepted(o.verdict));
     if (!out) return;
     const opener = decidingRule(out);

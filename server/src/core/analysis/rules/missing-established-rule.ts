@@ -2,7 +2,7 @@ import { acceptsEstablished, acceptsNewOnly, establishedOnly, establishedOnlyWor
 import type { Chain, Rule, RuleSet, Table } from '../../model/types.ts';
 import type { Word } from '../../syntax/nodes.ts';
 import { interfaceNameFor, ruleMatches } from '../../simulate/conditions.ts';
-import { certainlyRefused, decidingRule, evaluateChain, type Outcome, refusedEveryWay, someWay } from '../../simulate/evaluate.ts';
+import { accepted, certainlyRefused, decidingRule, evaluateChain, type Outcome, refusedEveryWay, someWay } from '../../simulate/evaluate.ts';
 import { exactInInterface, exactInterface, exactProtocol, packetMatchedBy } from '../../simulate/packetFromRule.ts';
 import { chainsReached } from '../chainsReached.ts';
 import { hostOfCondition } from '../networkHost.ts';
@@ -90,13 +90,13 @@ function connectionsLeaveThrough(rs: RuleSet, chain: Chain, way: ReplyWay): bool
   const forward = chain.name === 'FORWARD';
   const packet: Packet = { family: chain.family, out: way.in, state: 'NEW', origin: forward ? 'remote' : 'local', local: [] };
   if (forward && way.out) packet.in = way.out;
-  return someWay(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet, (verdict) => verdict === 'ACCEPT');
+  return someWay(rs, 'filter', forward ? 'FORWARD' : 'OUTPUT', packet, accepted);
 }
 
 /** Some new connection from another host is let through FORWARD (by some rule, under some conditions). */
 function forwardsConnections(rs: RuleSet, chain: Chain): boolean {
   const packet: Packet = { family: chain.family, state: 'NEW', origin: 'remote', local: [] };
-  return someWay(rs, 'filter', chain.name, packet, (verdict) => verdict === 'ACCEPT');
+  return someWay(rs, 'filter', chain.name, packet, accepted);
 }
 
 /**
